@@ -1,0 +1,1 @@
+// Placeholder: the PQ module is being written.
