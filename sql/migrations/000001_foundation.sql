@@ -1,0 +1,55 @@
+-- Parley's foundation: the two schemas and the cluster-wide roles.
+--
+-- Role names are cluster-wide, so every role is created only when missing: a second database in the same
+-- cluster migrates cleanly. This migration runs as the migrating user (it needs CREATEROLE); every later one
+-- switches to parley_owner so that parley_owner owns every object.
+
+do $$
+declare
+    r record;
+begin
+    for r in
+        select * from (values
+            ('parley_owner',                  'Owns every Parley object; migrations run as this role.'),
+            ('parley_reader',                 'Staff who read: the views of schema parley.'),
+            ('parley_writer',                 'Staff who record: parley_reader plus the recording functions.'),
+            ('parley_daemon',                 'The parleyd service and the alert mailer.'),
+            ('parley_clearance_restricted',   'May see rows classified up to restricted.'),
+            ('parley_clearance_confidential', 'May see rows classified up to confidential (implies restricted).'),
+            ('parley_clearance_secret',       'May see rows classified up to secret (implies confidential).')
+        ) as t(name, purpose)
+    loop
+        if not exists (select 1 from pg_roles where rolname = r.name) then
+            execute format('create role %I nologin', r.name);
+        end if;
+        execute format('comment on role %I is %L', r.name, r.purpose);
+    end loop;
+
+    -- The migrating user must be able to act as parley_owner for the migrations that follow.
+    if not (select rolsuper from pg_roles where rolname = current_user)
+       and not pg_has_role(current_user, 'parley_owner', 'member') then
+        execute format('grant parley_owner to %I', current_user);
+    end if;
+end
+$$;
+
+-- A writer is a reader who may also record; higher clearances imply the lower ones.
+grant parley_reader to parley_writer;
+grant parley_clearance_restricted to parley_clearance_confidential;
+grant parley_clearance_confidential to parley_clearance_secret;
+
+create schema if not exists parley_data;
+create schema if not exists parley;
+alter schema parley_data owner to parley_owner;
+alter schema parley owner to parley_owner;
+alter table parley_data.schema_migrations owner to parley_owner;
+
+comment on schema parley_data is 'Parley''s tables and internal functions. Staff roles have no privileges here; use schema parley.';
+comment on schema parley is 'What staff use: views that answer everyday questions and functions that record what happens.';
+
+-- Staff reach the interface schema only; nobody reaches the data schema except through it.
+revoke all on schema parley_data from public;
+grant usage on schema parley to parley_reader, parley_daemon;
+
+-- Functions are executable by PUBLIC unless said otherwise; Parley grants each one to the roles that need it.
+alter default privileges for role parley_owner revoke execute on functions from public;

@@ -1,0 +1,576 @@
+-- The negotiation model: who talks (parties, tracks, members), about what (agenda items and each track's agenda),
+-- when (meetings), what they say (positions) and promise (commitments, with the updates that track delivery), the
+-- figures they dispute, where each fact comes from (sources), and the staff who follow it all up (people,
+-- follow-ups, subscriptions).
+--
+-- Constraints here are the last line of defence: the recording functions of schema parley check the same rules
+-- first and say in plain words which field broke which rule.
+set local role parley_owner;
+
+-- Vocabulary. The types live in schema parley so that staff can name them in queries and function calls.
+create type parley.classification as enum ('unclassified', 'restricted', 'confidential', 'secret');
+comment on type parley.classification is 'How sensitive a row is, in increasing order. A row is shown only to people cleared for it.';
+
+create type parley.party_kind as enum ('state', 'organisation', 'other');
+create type parley.track_format as enum ('bilateral', 'trilateral', 'multilateral', 'briefing');
+create type parley.track_status as enum ('active', 'paused', 'concluded');
+create type parley.member_role as enum ('principal', 'mediator', 'host', 'guarantor', 'observer', 'briefer');
+create type parley.meeting_status as enum ('scheduled', 'held', 'postponed', 'cancelled');
+create type parley.agenda_status as enum (
+    'proposed', 'under_discussion', 'agreed_in_principle', 'agreed', 'implementing', 'implemented',
+    'stalled', 'rejected', 'withdrawn');
+comment on type parley.agenda_status is
+    'Where an item stands on a track: proposed → under_discussion → agreed_in_principle → agreed → implementing → implemented, or stalled / rejected / withdrawn.';
+create type parley.stance as enum ('supports', 'conditional', 'opposes', 'refuses', 'undecided');
+create type parley.commitment_status as enum (
+    'pending', 'in_progress', 'partially_fulfilled', 'fulfilled', 'breached', 'withdrawn', 'superseded');
+comment on type parley.commitment_status is
+    'pending, in_progress and partially_fulfilled are live; breached is live too (it still needs chasing); fulfilled, withdrawn and superseded are closed.';
+create type parley.verification as enum ('both_parties', 'one_party', 'mediator', 'media', 'unverified');
+comment on type parley.verification is 'Who confirms a reported delivery: both parties, one party, a mediator, the media, or nobody yet.';
+create type parley.confidence as enum ('confirmed', 'reported', 'estimated', 'disputed');
+create type parley.severity as enum ('info', 'warning', 'critical');
+comment on type parley.severity is 'How urgent an alert is, in increasing order; subscriptions name the lowest they want.';
+
+-- Validation helpers, shared by the constraints below and the recording functions.
+
+-- The IANA time zone names PostgreSQL knows (Europe/Istanbul), copied once so that tracks and people can refer
+-- to them with a foreign key: looking a name up in pg_timezone_names reads the zone files and takes ~50 ms.
+-- After a PostgreSQL upgrade that brings new zones, run parley_data.refresh_time_zones().
+create table parley_data.time_zones (
+    name text primary key
+);
+comment on table parley_data.time_zones is 'IANA time zone names a track or a person may use (a copy of pg_timezone_names).';
+
+create function parley_data.refresh_time_zones() returns integer
+    language sql as $$
+    insert into parley_data.time_zones (name)
+    select name from pg_catalog.pg_timezone_names
+     where name !~ '^(posix|right)/' and name not in ('localtime', 'posixrules', 'Factory')
+    on conflict do nothing;
+    select count(*)::integer from parley_data.time_zones;
+$$;
+select parley_data.refresh_time_zones();
+
+-- A plain ASCII addr-spec with a dotted domain: safe to put in a mail header as it is.
+create function parley_data.is_email(address text) returns boolean
+    language sql immutable strict parallel safe
+    return length(address) <= 254
+        and address ~ '^[A-Za-z0-9.!#$%&''*+/=?^_`{|}~-]+@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$';
+
+-- Codes are what staff type: short, no spaces, stable.
+create function parley_data.is_code(code text) returns boolean
+    language sql immutable strict parallel safe
+    return code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$';
+
+-- Free text that names something: not blank, no control characters that would break a listing or a mail header.
+create function parley_data.is_label(label text) returns boolean
+    language sql immutable strict parallel safe
+    return btrim(label) <> '' and label !~ '[\x01-\x1f\x7f]' and length(label) <= 300;
+
+create function parley_data.touch_updated_at() returns trigger
+    language plpgsql as $$
+begin
+    new.updated_at := now();
+    return new;
+end
+$$;
+
+-- People: the staff who own commitments, lead tracks, receive alerts.
+create table parley_data.people (
+    id          bigint generated always as identity primary key,
+    email       text not null,
+    name        text not null,
+    timezone    text not null default 'UTC',
+    clearance   parley.classification not null default 'unclassified',
+    active      boolean not null default true,
+    created_at  timestamptz not null default now(),
+    updated_at  timestamptz not null default now(),
+    constraint people_email_format check (parley_data.is_email(email)),
+    constraint people_name_format check (parley_data.is_label(name)),
+    constraint people_timezone_valid foreign key (timezone) references parley_data.time_zones (name)
+);
+create unique index people_email_key on parley_data.people (lower(email));
+comment on table parley_data.people is 'Staff: they own commitments, lead tracks and receive alerts. E-mail is unique regardless of case.';
+
+create table parley_data.sources (
+    id            bigint generated always as identity primary key,
+    code          text not null,
+    title         text not null,
+    publisher     text,
+    url           text,
+    published_on  date,
+    note          text,
+    created_at    timestamptz not null default now(),
+    updated_at    timestamptz not null default now(),
+    constraint sources_code_key unique (code),
+    constraint sources_code_format check (parley_data.is_code(code)),
+    constraint sources_title_format check (parley_data.is_label(title)),
+    constraint sources_url_format check (url ~ '^https?://[^\s]+$')
+);
+comment on table parley_data.sources is 'Where a fact comes from: an article, a statement, a readout. Every position, update and figure can cite one.';
+
+create table parley_data.parties (
+    id          bigint generated always as identity primary key,
+    code        text not null,
+    name        text not null,
+    kind        parley.party_kind not null default 'state',
+    created_at  timestamptz not null default now(),
+    updated_at  timestamptz not null default now(),
+    constraint parties_code_key unique (code),
+    constraint parties_code_format check (parley_data.is_code(code)),
+    constraint parties_name_format check (parley_data.is_label(name))
+);
+comment on table parley_data.parties is 'States and organisations that negotiate, host, mediate or are briefed.';
+
+create table parley_data.tracks (
+    id              bigint generated always as identity primary key,
+    code            text not null,
+    name            text not null,
+    format          parley.track_format not null,
+    status          parley.track_status not null default 'active',
+    venue           text,
+    timezone        text not null default 'UTC',
+    description     text,
+    classification  parley.classification not null default 'unclassified',
+    lead_id         bigint references parley_data.people (id),
+    created_at      timestamptz not null default now(),
+    updated_at      timestamptz not null default now(),
+    constraint tracks_code_key unique (code),
+    constraint tracks_code_format check (parley_data.is_code(code)),
+    constraint tracks_name_format check (parley_data.is_label(name)),
+    constraint tracks_timezone_valid foreign key (timezone) references parley_data.time_zones (name)
+);
+create index tracks_lead_idx on parley_data.tracks (lead_id);
+comment on table parley_data.tracks is 'A channel of negotiation (the Istanbul talks, a trilateral track, NATO briefings). Deadlines on a track are dates in its time zone.';
+
+create table parley_data.track_members (
+    track_id    bigint not null references parley_data.tracks (id) on delete cascade,
+    party_id    bigint not null references parley_data.parties (id),
+    role        parley.member_role not null,
+    note        text,
+    created_at  timestamptz not null default now(),
+    primary key (track_id, party_id, role)
+);
+create index track_members_party_idx on parley_data.track_members (party_id);
+comment on table parley_data.track_members is 'Which party takes part in a track, and as what; a party may hold several roles on one track.';
+
+create table parley_data.meetings (
+    id                   bigint generated always as identity primary key,
+    code                 text not null,
+    track_id             bigint not null references parley_data.tracks (id),
+    title                text not null,
+    starts_at            timestamptz not null,
+    ends_at              timestamptz,
+    location             text,
+    status               parley.meeting_status not null default 'scheduled',
+    outcome_summary      text,
+    outcome_recorded_at  timestamptz,
+    classification            parley.classification not null default 'unclassified',
+    effective_classification  parley.classification not null default 'unclassified',
+    source_id            bigint references parley_data.sources (id),
+    created_at           timestamptz not null default now(),
+    updated_at           timestamptz not null default now(),
+    constraint meetings_code_key unique (code),
+    constraint meetings_id_track_key unique (id, track_id),
+    constraint meetings_code_format check (parley_data.is_code(code)),
+    constraint meetings_title_format check (parley_data.is_label(title)),
+    constraint meetings_ends_after_start check (ends_at >= starts_at),
+    constraint meetings_outcome_when_held check (outcome_summary is null or status = 'held')
+);
+create index meetings_track_starts_idx on parley_data.meetings (track_id, starts_at);
+create index meetings_starts_idx on parley_data.meetings (starts_at);
+comment on table parley_data.meetings is 'Rounds of talks and briefings. A held meeting should get an outcome summary.';
+
+create table parley_data.agenda_items (
+    id           bigint generated always as identity primary key,
+    code         text not null,
+    title        text not null,
+    description  text,
+    created_at   timestamptz not null default now(),
+    updated_at   timestamptz not null default now(),
+    constraint agenda_items_code_key unique (code),
+    constraint agenda_items_code_format check (parley_data.is_code(code)),
+    constraint agenda_items_title_format check (parley_data.is_label(title))
+);
+comment on table parley_data.agenda_items is 'Subjects under negotiation (ceasefire, prisoner exchange, return of children), shared across tracks.';
+
+create table parley_data.track_agenda (
+    track_id      bigint not null references parley_data.tracks (id) on delete cascade,
+    item_id       bigint not null references parley_data.agenda_items (id),
+    status        parley.agenda_status not null default 'proposed',
+    status_since  date not null default current_date,
+    note          text,
+    created_at    timestamptz not null default now(),
+    updated_at    timestamptz not null default now(),
+    primary key (track_id, item_id)
+);
+create index track_agenda_item_idx on parley_data.track_agenda (item_id);
+comment on table parley_data.track_agenda is 'The agenda of each track: where each item stands there, and since when.';
+
+create table parley_data.positions (
+    id                        bigint generated always as identity primary key,
+    party_id                  bigint not null references parley_data.parties (id),
+    item_id                   bigint not null references parley_data.agenda_items (id),
+    track_id                  bigint references parley_data.tracks (id),
+    stance                    parley.stance not null,
+    statement                 text,
+    stated_on                 date not null,
+    source_id                 bigint references parley_data.sources (id),
+    classification            parley.classification not null default 'unclassified',
+    effective_classification  parley.classification not null default 'unclassified',
+    created_at                timestamptz not null default now(),
+    updated_at                timestamptz not null default now(),
+    -- One stance per party, item, track and day: re-recording the same day corrects it.
+    constraint positions_natural_key unique nulls not distinct (party_id, item_id, track_id, stated_on)
+);
+create index positions_item_idx on parley_data.positions (item_id, party_id, stated_on desc);
+create index positions_track_idx on parley_data.positions (track_id);
+comment on table parley_data.positions is 'What a party says about an agenda item (optionally on one track), and when.';
+
+-- A reciprocal deal (1,000-for-1,000): one commitment per obligor, each knowing the deal it belongs to.
+create table parley_data.deals (
+    id          bigint generated always as identity primary key,
+    code        text not null,
+    title       text not null,
+    created_at  timestamptz not null default now(),
+    constraint deals_code_key unique (code),
+    constraint deals_code_format check (parley_data.is_code(code)),
+    constraint deals_title_format check (parley_data.is_label(title))
+);
+comment on table parley_data.deals is 'Reciprocal deals: the commitments of each side of an exchange belong to one deal, one per obligor.';
+
+create table parley_data.commitments (
+    id                        bigint generated always as identity primary key,
+    code                      text not null,
+    track_id                  bigint not null,
+    item_id                   bigint not null,
+    meeting_id                bigint,
+    obligor_id                bigint not null references parley_data.parties (id),
+    deal_id                   bigint references parley_data.deals (id),
+    text                      text not null,
+    made_on                   date not null,
+    due_on                    date,
+    target_quantity           numeric,
+    unit                      text,
+    status                    parley.commitment_status not null default 'pending',
+    status_changed_on         date not null default current_date,
+    reopened_at               timestamptz,
+    owner_id                  bigint references parley_data.people (id),
+    classification            parley.classification not null default 'unclassified',
+    effective_classification  parley.classification not null default 'unclassified',
+    source_id                 bigint references parley_data.sources (id),
+    -- Kept by the triggers on commitment_updates: the sum of delivered quantities and the last report's date.
+    delivered_quantity        numeric not null default 0,
+    last_update_on            date,
+    created_at                timestamptz not null default now(),
+    updated_at                timestamptz not null default now(),
+    constraint commitments_code_key unique (code),
+    constraint commitments_id_obligor_key unique (id, obligor_id),
+    constraint commitments_one_per_obligor_in_deal unique (deal_id, obligor_id),
+    constraint commitments_code_format check (parley_data.is_code(code)),
+    constraint commitments_text_present check (btrim(text) <> ''),
+    constraint commitments_due_after_made check (due_on >= made_on),
+    constraint commitments_target_positive check (target_quantity > 0),
+    constraint commitments_unit_with_target check (unit is null or target_quantity is not null),
+    constraint commitments_delivered_not_negative check (delivered_quantity >= 0),
+    -- The item must be on the track's agenda, and the meeting (if any) must belong to the track.
+    constraint commitments_on_track_agenda foreign key (track_id, item_id)
+        references parley_data.track_agenda (track_id, item_id),
+    constraint commitments_meeting_on_track foreign key (meeting_id, track_id)
+        references parley_data.meetings (id, track_id)
+);
+create index commitments_track_idx on parley_data.commitments (track_id);
+create index commitments_item_idx on parley_data.commitments (item_id);
+create index commitments_obligor_idx on parley_data.commitments (obligor_id);
+create index commitments_owner_idx on parley_data.commitments (owner_id);
+create index commitments_meeting_idx on parley_data.commitments (meeting_id);
+create index commitments_deal_idx on parley_data.commitments (deal_id);
+-- Live commitments by deadline: what the overdue and due-soon questions walk.
+create index commitments_live_due_idx on parley_data.commitments (due_on)
+    where status not in ('fulfilled', 'withdrawn', 'superseded');
+comment on table parley_data.commitments is
+    'What a party promised on a track about an agenda item, by when, and how much. Delivery is recorded as commitment updates.';
+comment on column parley_data.commitments.due_on is 'The deadline: the end of this day in the track''s time zone.';
+comment on column parley_data.commitments.effective_classification is
+    'The higher of the commitment''s own classification and its track''s; kept by triggers, used by row-level security.';
+
+-- Allowed status changes. Leaving a closed status (fulfilled, withdrawn, superseded) or going back to pending
+-- needs an explicit reopen, which stamps commitments.reopened_at.
+create table parley_data.commitment_transitions (
+    from_status  parley.commitment_status not null,
+    to_status    parley.commitment_status not null,
+    primary key (from_status, to_status)
+);
+insert into parley_data.commitment_transitions (from_status, to_status)
+select f, t
+from unnest(enum_range(null::parley.commitment_status)) f,
+     unnest(enum_range(null::parley.commitment_status)) t
+where f <> t
+  and f not in ('fulfilled', 'withdrawn', 'superseded')
+  and t <> 'pending';
+comment on table parley_data.commitment_transitions is
+    'Status changes that need no reopen. Any other change (out of fulfilled, withdrawn, superseded, or back to pending) must reopen the commitment.';
+
+create function parley_data.check_commitment_transition() returns trigger
+    language plpgsql as $$
+begin
+    if new.status is distinct from old.status then
+        if new.reopened_at is not distinct from old.reopened_at
+           and not exists (select 1 from parley_data.commitment_transitions
+                           where from_status = old.status and to_status = new.status) then
+            raise exception 'commitment % cannot go from % to % without a reopen', old.code, old.status, new.status
+                using errcode = 'check_violation', constraint = 'commitment_status_transition',
+                      table = 'commitments', column = 'status',
+                      hint = 'Record an update that reopens the commitment (reopen => true) and says why.';
+        end if;
+        -- A direct change of status dates itself today; a change made by a recorded update (a nested trigger)
+        -- carries the update's own date.
+        if new.status_changed_on is not distinct from old.status_changed_on and pg_trigger_depth() = 1 then
+            new.status_changed_on := current_date;
+        end if;
+    end if;
+    return new;
+end
+$$;
+create trigger commitments_status_transition before update of status on parley_data.commitments
+    for each row execute function parley_data.check_commitment_transition();
+
+create table parley_data.commitment_beneficiaries (
+    commitment_id  bigint not null,
+    obligor_id     bigint not null,
+    party_id       bigint not null references parley_data.parties (id),
+    primary key (commitment_id, party_id),
+    -- Carrying the obligor lets a plain CHECK refuse a party that would owe something to itself.
+    constraint commitment_beneficiaries_commitment_fkey foreign key (commitment_id, obligor_id)
+        references parley_data.commitments (id, obligor_id) on update cascade on delete cascade,
+    constraint commitment_beneficiaries_not_obligor check (party_id <> obligor_id)
+);
+create index commitment_beneficiaries_party_idx on parley_data.commitment_beneficiaries (party_id);
+comment on table parley_data.commitment_beneficiaries is 'The parties a commitment is owed to: one or more, never the obligor itself.';
+
+create table parley_data.commitment_updates (
+    id                    bigint generated always as identity primary key,
+    commitment_id         bigint not null references parley_data.commitments (id) on delete cascade,
+    reported_on           date not null,
+    delivered_quantity    numeric,
+    new_status            parley.commitment_status,
+    reopen                boolean not null default false,
+    note                  text,
+    source_id             bigint references parley_data.sources (id),
+    reported_by_party_id  bigint references parley_data.parties (id),
+    recorded_by_id        bigint references parley_data.people (id),
+    verification          parley.verification not null default 'unverified',
+    created_at            timestamptz not null default now(),
+    constraint commitment_updates_delivered_not_negative check (delivered_quantity >= 0),
+    constraint commitment_updates_says_something check (
+        delivered_quantity is not null or new_status is not null or nullif(btrim(note), '') is not null)
+);
+create index commitment_updates_commitment_idx on parley_data.commitment_updates (commitment_id, reported_on);
+create index commitment_updates_reported_on_idx on parley_data.commitment_updates (reported_on);
+comment on table parley_data.commitment_updates is
+    'Reports of delivery against a commitment: how much was delivered (an increment), a new status, evidence and how it is verified.';
+comment on column parley_data.commitment_updates.delivered_quantity is
+    'Delivered in this stage (not a running total); progress is the sum over all updates against the target.';
+
+create table parley_data.figures (
+    id                        bigint generated always as identity primary key,
+    indicator                 text not null,
+    item_id                   bigint references parley_data.agenda_items (id),
+    value                     numeric not null,
+    unit                      text,
+    as_of                     date not null,
+    claimant_id               bigint references parley_data.parties (id),
+    source_id                 bigint references parley_data.sources (id),
+    confidence                parley.confidence not null default 'reported',
+    note                      text,
+    classification            parley.classification not null default 'unclassified',
+    created_at                timestamptz not null default now(),
+    updated_at                timestamptz not null default now(),
+    constraint figures_indicator_format check (parley_data.is_code(indicator)),
+    constraint figures_natural_key unique nulls not distinct (indicator, claimant_id, source_id, as_of)
+);
+create index figures_indicator_idx on parley_data.figures (indicator, as_of desc);
+create index figures_item_idx on parley_data.figures (item_id);
+comment on table parley_data.figures is 'Numbers the parties report and dispute (children deported, bodies returned), each with its claimant, source and confidence.';
+
+create table parley_data.follow_ups (
+    id              bigint generated always as identity primary key,
+    code            text,
+    commitment_id   bigint references parley_data.commitments (id) on delete cascade,
+    meeting_id      bigint references parley_data.meetings (id) on delete cascade,
+    track_id        bigint references parley_data.tracks (id) on delete cascade,
+    assignee_id     bigint not null references parley_data.people (id),
+    due_at          timestamptz not null,
+    note            text not null,
+    done_at         timestamptz,
+    done_note       text,
+    created_at      timestamptz not null default now(),
+    updated_at      timestamptz not null default now(),
+    constraint follow_ups_code_key unique (code),
+    constraint follow_ups_code_format check (parley_data.is_code(code)),
+    constraint follow_ups_one_subject check (num_nonnulls(commitment_id, meeting_id, track_id) = 1),
+    constraint follow_ups_note_present check (btrim(note) <> '')
+);
+create index follow_ups_assignee_idx on parley_data.follow_ups (assignee_id);
+create index follow_ups_commitment_idx on parley_data.follow_ups (commitment_id);
+create index follow_ups_meeting_idx on parley_data.follow_ups (meeting_id);
+create index follow_ups_track_idx on parley_data.follow_ups (track_id);
+create index follow_ups_open_due_idx on parley_data.follow_ups (due_at) where done_at is null;
+comment on table parley_data.follow_ups is 'Things staff owe: chase a party, prepare a brief. About one commitment, meeting or track.';
+
+create table parley_data.subscriptions (
+    id            bigint generated always as identity primary key,
+    person_id     bigint not null references parley_data.people (id) on delete cascade,
+    track_id      bigint references parley_data.tracks (id) on delete cascade,
+    item_id       bigint references parley_data.agenda_items (id) on delete cascade,
+    min_severity  parley.severity not null default 'info',
+    created_at    timestamptz not null default now(),
+    constraint subscriptions_natural_key unique nulls not distinct (person_id, track_id, item_id)
+);
+comment on table parley_data.subscriptions is
+    'Who wants alerts beyond their own commitments: about a track, an item, or (both empty) everything, from a minimum severity.';
+
+create trigger people_touch before update on parley_data.people for each row execute function parley_data.touch_updated_at();
+create trigger sources_touch before update on parley_data.sources for each row execute function parley_data.touch_updated_at();
+create trigger parties_touch before update on parley_data.parties for each row execute function parley_data.touch_updated_at();
+create trigger tracks_touch before update on parley_data.tracks for each row execute function parley_data.touch_updated_at();
+create trigger meetings_touch before update on parley_data.meetings for each row execute function parley_data.touch_updated_at();
+create trigger agenda_items_touch before update on parley_data.agenda_items for each row execute function parley_data.touch_updated_at();
+create trigger track_agenda_touch before update on parley_data.track_agenda for each row execute function parley_data.touch_updated_at();
+create trigger positions_touch before update on parley_data.positions for each row execute function parley_data.touch_updated_at();
+create trigger commitments_touch before update on parley_data.commitments for each row execute function parley_data.touch_updated_at();
+create trigger figures_touch before update on parley_data.figures for each row execute function parley_data.touch_updated_at();
+create trigger follow_ups_touch before update on parley_data.follow_ups for each row execute function parley_data.touch_updated_at();
+
+-- Commitments get a code when the caller gives none, so that every commitment can be named.
+create function parley_data.default_commitment_code() returns trigger
+    language plpgsql as $$
+begin
+    new.code := coalesce(new.code, 'C' || new.id);
+    return new;
+end
+$$;
+create trigger commitments_default_code before insert on parley_data.commitments
+    for each row execute function parley_data.default_commitment_code();
+
+-- A commitment is owed to somebody: checked at commit, so a commitment and its beneficiaries can be written in
+-- either order within one transaction.
+create function parley_data.check_commitment_has_beneficiary() returns trigger
+    language plpgsql as $$
+begin
+    if exists (select 1 from parley_data.commitments where id = new.id)
+       and not exists (select 1 from parley_data.commitment_beneficiaries where commitment_id = new.id) then
+        raise exception 'commitment % has no beneficiary', new.code
+            using errcode = 'check_violation', constraint = 'commitment_has_beneficiary',
+                  table = 'commitments', column = 'beneficiaries',
+                  hint = 'Name at least one party the commitment is owed to.';
+    end if;
+    return null;
+end
+$$;
+create constraint trigger commitments_have_beneficiary after insert on parley_data.commitments
+    deferrable initially deferred
+    for each row execute function parley_data.check_commitment_has_beneficiary();
+
+-- Effective classification: the higher of a row's own and its track's. Kept on the row so that row-level
+-- security compares one column instead of looking up the track for every row.
+create function parley_data.set_effective_classification() returns trigger
+    language plpgsql as $$
+begin
+    new.effective_classification := greatest(
+        new.classification,
+        coalesce((select classification from parley_data.tracks where id = new.track_id), 'unclassified'));
+    return new;
+end
+$$;
+create trigger commitments_effective_classification
+    before insert or update of classification, track_id on parley_data.commitments
+    for each row execute function parley_data.set_effective_classification();
+create trigger meetings_effective_classification
+    before insert or update of classification, track_id on parley_data.meetings
+    for each row execute function parley_data.set_effective_classification();
+create trigger positions_effective_classification
+    before insert or update of classification, track_id on parley_data.positions
+    for each row execute function parley_data.set_effective_classification();
+
+create function parley_data.propagate_track_classification() returns trigger
+    language plpgsql as $$
+begin
+    update parley_data.commitments set effective_classification = greatest(classification, new.classification)
+     where track_id = new.id and effective_classification <> greatest(classification, new.classification);
+    update parley_data.meetings set effective_classification = greatest(classification, new.classification)
+     where track_id = new.id and effective_classification <> greatest(classification, new.classification);
+    update parley_data.positions set effective_classification = greatest(classification, new.classification)
+     where track_id = new.id and effective_classification <> greatest(classification, new.classification);
+    return null;
+end
+$$;
+create trigger tracks_propagate_classification after update of classification on parley_data.tracks
+    for each row when (old.classification is distinct from new.classification)
+    execute function parley_data.propagate_track_classification();
+
+-- Recorded updates move their commitment: delivered quantities add up, the last report's date is kept, and a
+-- new status is applied (through the transition rule above). Statement-level, so a bulk import of many updates
+-- touches each commitment once.
+create function parley_data.apply_new_commitment_updates() returns trigger
+    language plpgsql as $$
+begin
+    update parley_data.commitments c
+       set delivered_quantity = c.delivered_quantity + s.delivered,
+           last_update_on = greatest(c.last_update_on, s.last_reported_on),
+           status = coalesce(s.last_status, c.status),
+           status_changed_on = case when s.last_status is not null and s.last_status is distinct from c.status
+                                    then s.last_status_on else c.status_changed_on end,
+           reopened_at = case when s.reopens then now() else c.reopened_at end
+      from (select n.commitment_id,
+                   coalesce(sum(n.delivered_quantity), 0) as delivered,
+                   max(n.reported_on) as last_reported_on,
+                   (array_agg(n.new_status order by n.reported_on desc, n.id desc)
+                        filter (where n.new_status is not null))[1] as last_status,
+                   (array_agg(n.reported_on order by n.reported_on desc, n.id desc)
+                        filter (where n.new_status is not null))[1] as last_status_on,
+                   bool_or(n.reopen) as reopens
+              from new_updates n
+             group by n.commitment_id) s
+     where c.id = s.commitment_id;
+    return null;
+end
+$$;
+create trigger commitment_updates_apply after insert on parley_data.commitment_updates
+    referencing new table as new_updates
+    for each statement execute function parley_data.apply_new_commitment_updates();
+
+-- Correcting or deleting an update recomputes the delivered total and last report date from what remains.
+create function parley_data.recompute_commitment_progress() returns trigger
+    language plpgsql as $$
+begin
+    update parley_data.commitments c
+       set delivered_quantity = coalesce(t.delivered, 0),
+           last_update_on = t.last_reported_on
+      from (select k.commitment_id,
+                   (select sum(u.delivered_quantity) from parley_data.commitment_updates u
+                     where u.commitment_id = k.commitment_id) as delivered,
+                   (select max(u.reported_on) from parley_data.commitment_updates u
+                     where u.commitment_id = k.commitment_id) as last_reported_on
+              from (select commitment_id from old_updates) k
+             group by k.commitment_id) t
+     where c.id = t.commitment_id;
+    if tg_op = 'UPDATE' then
+        -- An update moved to another commitment counts there now.
+        update parley_data.commitments c
+           set delivered_quantity = coalesce((select sum(u.delivered_quantity) from parley_data.commitment_updates u
+                                               where u.commitment_id = c.id), 0),
+               last_update_on = (select max(u.reported_on) from parley_data.commitment_updates u
+                                  where u.commitment_id = c.id)
+         where c.id in (select commitment_id from new_updates except select commitment_id from old_updates);
+    end if;
+    return null;
+end
+$$;
+create trigger commitment_updates_recompute_on_update after update on parley_data.commitment_updates
+    referencing old table as old_updates new table as new_updates
+    for each statement execute function parley_data.recompute_commitment_progress();
+create trigger commitment_updates_recompute_on_delete after delete on parley_data.commitment_updates
+    referencing old table as old_updates
+    for each statement execute function parley_data.recompute_commitment_progress();
