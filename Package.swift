@@ -43,15 +43,17 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PQTests", dependencies: ["PQ"]),
+        // Shared by the test targets: a migrated database per test, running the built programs.
+        .target(name: "ParleyTestSupport", dependencies: ["Parley", "PQ"], path: "Tests/ParleyTestSupport"),
         .testTarget(
             name: "ParleyTests",
             dependencies: [
-                "Parley", "PQ",
+                "Parley", "PQ", "ParleyTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         // Runs the built `parley` and `parleyd` binaries against the test database.
-        .testTarget(name: "SystemTests", dependencies: ["Parley", "PQ"]),
+        .testTarget(name: "SystemTests", dependencies: ["Parley", "PQ", "ParleyTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,2 +1,4 @@
+import ArgumentParser
 import Parley
-print("parley \(ParleyVersion.current)")
+
+ParleyCommand.main()

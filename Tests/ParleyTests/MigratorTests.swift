@@ -1,0 +1,145 @@
+import Foundation
+import PQ
+import Parley
+import ParleyTestSupport
+import Testing
+
+/// `parley migrate`'s rules, on empty databases and a private copy of the SQL directory.
+@Suite struct MigratorTests {
+    /// A copy of the project's sql/ that a test may change.
+    func scratchSQLDirectory() throws -> URL {
+        let source = try SQLDirectory.locate()
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("parley-sql-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: source, to: copy)
+        return copy
+    }
+
+    @Test func migratingTwiceChangesNothing() throws {
+        try TestDatabase.with(empty: true) { database in
+            let connection = try database.connect()
+            let migrator = try Migrator(sqlDirectory: try SQLDirectory.locate())
+            let first = try migrator.migrate(on: connection)
+            #expect(first.count == migrator.migrations.count)
+            let recorded: Int = try connection.value("select count(*)::int from parley_data.schema_migrations")
+            #expect(recorded == migrator.migrations.count)
+            let before: String = try connection.value(
+                "select string_agg(version || checksum || applied_at, ',' order by version) from parley_data.schema_migrations")
+
+            let second = try migrator.migrate(on: connection)
+            #expect(second.isEmpty)
+            let after: String = try connection.value(
+                "select string_agg(version || checksum || applied_at, ',' order by version) from parley_data.schema_migrations")
+            #expect(after == before)
+            try migrator.requireCurrentSchema(on: connection)
+        }
+    }
+
+    @Test func everyObjectIsOwnedByParleyOwner() throws {
+        try TestDatabase.with { database in
+            let connection = try database.connect()
+            let strays = try connection.query("""
+                select c.relname::text as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                 where n.nspname in ('parley', 'parley_data') and pg_get_userbyid(c.relowner) <> 'parley_owner'
+                union all
+                select p.proname::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+                 where n.nspname in ('parley', 'parley_data') and pg_get_userbyid(p.proowner) <> 'parley_owner'
+                """).map { try $0.decode("name", as: String.self) }
+            #expect(strays.isEmpty, "objects not owned by parley_owner: \(strays)")
+        }
+    }
+
+    @Test func anEditedAppliedMigrationIsRefused() throws {
+        try TestDatabase.with(empty: true) { database in
+            let connection = try database.connect()
+            let sql = try scratchSQLDirectory()
+            defer { try? FileManager.default.removeItem(at: sql) }
+            try Migrator(sqlDirectory: sql).migrate(on: connection)
+
+            let file = sql.appendingPathComponent("migrations/000002_model.sql")
+            try (String(contentsOf: file, encoding: .utf8) + "\n-- an afterthought\n").write(to: file, atomically: true, encoding: .utf8)
+            #expect {
+                try Migrator(sqlDirectory: sql).migrate(on: connection)
+            } throws: { error in
+                guard case .changedAfterApplying(let name, _, _) = error as? MigrationError else { return false }
+                return name == "000002_model.sql"
+            }
+            #expect(throws: MigrationError.self) { try Migrator(sqlDirectory: sql).requireCurrentSchema(on: connection) }
+        }
+    }
+
+    @Test func aMissingAppliedFileAndANewerDatabaseAreRefused() throws {
+        try TestDatabase.with(empty: true) { database in
+            let connection = try database.connect()
+            let sql = try scratchSQLDirectory()
+            defer { try? FileManager.default.removeItem(at: sql) }
+            let migrator = try Migrator(sqlDirectory: sql)
+            try migrator.migrate(on: connection)
+
+            // A database migrated by a newer build.
+            try connection.execute(
+                "insert into parley_data.schema_migrations (version, name, checksum) values (999999, 'from_the_future', 'x')")
+            #expect {
+                try migrator.migrate(on: connection)
+            } throws: { error in
+                guard case .databaseNewer(999999, migrator.latestVersion) = error as? MigrationError else { return false }
+                return true
+            }
+            try connection.execute("delete from parley_data.schema_migrations where version = 999999")
+
+            // An applied file removed from the build.
+            try FileManager.default.removeItem(at: sql.appendingPathComponent("migrations/000002_model.sql"))
+            #expect {
+                try Migrator(sqlDirectory: sql).migrate(on: connection)
+            } throws: { error in
+                guard case .missingFile(2, "model") = error as? MigrationError else { return false }
+                return true
+            }
+        }
+    }
+
+    @Test func aFailingMigrationNamesFileAndLineAndLeavesNothing() throws {
+        try TestDatabase.with(empty: true) { database in
+            let connection = try database.connect()
+            let sql = try scratchSQLDirectory()
+            defer { try? FileManager.default.removeItem(at: sql) }
+            try Migrator(sqlDirectory: sql).migrate(on: connection)
+            let broken = sql.appendingPathComponent("migrations/999998_broken.sql")
+            try "set local role parley_owner;\ncreate table parley_data.half_done (id int);\n\nselect * from no_such_table;\n"
+                .write(to: broken, atomically: true, encoding: .utf8)
+            do {
+                try Migrator(sqlDirectory: sql).migrate(on: connection)
+                Issue.record("a broken migration was applied")
+            } catch let error as PQError {
+                #expect(error.scriptName?.hasSuffix("999998_broken.sql") == true)
+                #expect(error.scriptLine == 4)
+            }
+            let leftover: Bool = try connection.value("select to_regclass('parley_data.half_done') is not null")
+            #expect(!leftover)
+            let recorded: Int = try connection.value("select count(*)::int from parley_data.schema_migrations where version = 999998")
+            #expect(recorded == 0)
+        }
+    }
+
+    @Test func concurrentRunsApplyEachMigrationOnce() throws {
+        try TestDatabase.with(empty: true) { database in
+            let migrator = try Migrator(sqlDirectory: try SQLDirectory.locate())
+            // Each run has its own connection on its own thread, as separate processes would.
+            let counts = try concurrently(3) { _ in
+                try migrator.migrate(on: try database.connect()).count
+            }
+            #expect(counts.sorted() == [0, 0, migrator.migrations.count])
+            let connection = try database.connect()
+            let recorded: Int = try connection.value("select count(*)::int from parley_data.schema_migrations")
+            #expect(recorded == migrator.migrations.count)
+        }
+    }
+
+    @Test func aSecondDatabaseInTheClusterMigratesCleanly() throws {
+        // Roles are cluster-wide: the template already created them; a fresh database must still migrate.
+        try TestDatabase.with(empty: true) { database in
+            let connection = try database.connect()
+            let applied = try Migrator(sqlDirectory: try SQLDirectory.locate()).migrate(on: connection)
+            #expect(!applied.isEmpty)
+        }
+    }
+}

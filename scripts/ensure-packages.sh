@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Makes sure the Debian packages Parley needs are installed: as root it installs what is missing with apt-get;
+# otherwise it prints the exact command to run and fails.
+#   scripts/ensure-packages.sh run    PostgreSQL server and client library (make run)
+#   scripts/ensure-packages.sh test   the above plus pgTAP, pg_prove and Python's icalendar parser (make test)
+set -euo pipefail
+purpose=${1:-run}
+
+have_server() { ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }
+pg_major() {
+    local v
+    v=$(ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sed -E 's#.*/postgresql/([0-9]+)/.*#\1#' | sort -n | tail -1)
+    echo "${v:-15}"
+}
+
+missing=()
+have_server || missing+=(postgresql)
+[ -f /usr/include/postgresql/libpq-fe.h ] || missing+=(libpq-dev)
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+command -v runuser >/dev/null 2>&1 || missing+=(util-linux)
+if [ "$purpose" = test ]; then
+    major=$(pg_major)
+    [ -f "/usr/share/postgresql/$major/extension/pgtap.control" ] || missing+=("postgresql-$major-pgtap")
+    command -v pg_prove >/dev/null 2>&1 || missing+=(libtap-parser-sourcehandler-pgtap-perl)
+    command -v python3 >/dev/null 2>&1 || missing+=(python3)
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" != 0 ]; then
+        echo "Parley needs these packages: ${missing[*]}" >&2
+        echo "Install them with:  sudo apt-get install -y ${missing[*]}" >&2
+        exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    # Install first; refresh the package lists only when the install fails on stale lists.
+    if ! apt-get install -y -q "${missing[@]}" >/tmp/parley-apt.log 2>&1; then
+        apt-get update -q >>/tmp/parley-apt.log 2>&1
+        apt-get install -y -q "${missing[@]}" >>/tmp/parley-apt.log 2>&1 \
+            || { tail -n 20 /tmp/parley-apt.log >&2; echo "apt-get install ${missing[*]} failed" >&2; exit 1; }
+    fi
+fi
+
+# The calendar tests parse iCalendar output with a real parser: Python's icalendar.
+if [ "$purpose" = test ] && ! python3 -c 'import icalendar' 2>/dev/null; then
+    if ! pip3 install -q icalendar >/tmp/parley-pip.log 2>&1 && ! pip install -q icalendar >>/tmp/parley-pip.log 2>&1; then
+        tail -n 5 /tmp/parley-pip.log >&2
+        echo "Python's icalendar package is missing; install it with: pip3 install icalendar" >&2
+        exit 1
+    fi
+fi

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# `make run`: Parley on an embedded default, for a newcomer. Installs what is missing (as root), builds, starts a
+# private PostgreSQL cluster under .parley/ (unless PARLEY_DATABASE_URL says where the database is), migrates it,
+# loads the demo scenario into an empty database, and runs the daemon in the foreground (Ctrl-C stops it; the
+# cluster keeps running for `make psql` until `make stop`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/ensure-packages.sh run
+swift build
+bindir=$(swift build --show-bin-path)
+
+if [ -z "${PARLEY_DATABASE_URL:-}" ]; then
+    scripts/cluster.sh start .parley
+    eval "$(scripts/cluster.sh env .parley)"
+    if [ -z "$(psql -X -qtA -d postgres -c "select 1 from pg_database where datname = 'parley'")" ]; then
+        createdb -d postgres parley
+    fi
+    export PARLEY_DATABASE_URL="postgresql:///parley?host=$PGHOST&user=postgres"
+    echo "make run: PostgreSQL is running in .parley/ (socket $PGHOST); 'make psql' opens psql, 'make stop' stops it."
+fi
+
+"$bindir/parley" migrate
+
+if [ -x "$bindir/parley" ] && "$bindir/parley" import --help >/dev/null 2>&1 && [ -f examples/demo.yaml ]; then
+    if [ "$("$bindir/parley" status --is-empty 2>/dev/null || echo no)" = yes ]; then
+        "$bindir/parley" import examples/demo.yaml
+        echo "make run: loaded the demo scenario (examples/demo.yaml)."
+    fi
+fi
+
+if "$bindir/parleyd" --help >/dev/null 2>&1; then
+    echo "make run: starting parleyd in the foreground (Ctrl-C to stop)."
+    exec "$bindir/parleyd"
+fi
+echo "make run: the database is migrated; the daemon does not exist yet."
