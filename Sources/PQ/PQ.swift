@@ -1,1 +1,0 @@
-// Placeholder: the PQ module is being written.
