@@ -11,8 +11,11 @@ cd "$(dirname "$0")/.."
 top=$(pwd)
 
 scripts/ensure-packages.sh test || exit 1
-swift build --build-tests || exit 1
-bindir=$(swift build --show-bin-path)
+# PARLEY_SCRATCH_PATH: a build folder of one's own (.build-NAME), for several builds side by side.
+scratch=()
+[ -n "${PARLEY_SCRATCH_PATH:-}" ] && scratch=(--scratch-path "$PARLEY_SCRATCH_PATH")
+swift build "${scratch[@]}" --build-tests || exit 1
+bindir=$(swift build "${scratch[@]}" --show-bin-path)
 
 tmp=$(mktemp -d /tmp/parley-test.XXXXXX)
 chmod 0755 "$tmp"
@@ -38,7 +41,7 @@ export PARLEY_BIN_DIR="$bindir"
 export PARLEY_SQL_DIR="$top/sql"
 
 status=0
-swift test --skip-build "$@" || status=1
+swift test "${scratch[@]}" --skip-build "$@" || status=1
 
 if [ $# -eq 0 ] && compgen -G "Tests/sql/*.sql" >/dev/null; then
     createdb -T parley_template parley_sqltest && psql -X -q -d parley_sqltest -c 'create extension pgtap' || exit 1
