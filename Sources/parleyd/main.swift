@@ -1,2 +1,40 @@
+import Foundation
 import Parley
-print("parleyd \(ParleyVersion.current)")
+
+// parleyd: the alert-planning daemon. Everything it does lives in Parley.Daemon; this reads the settings and
+// turns the outcome into an exit status.
+let arguments = CommandLine.arguments.dropFirst()
+if arguments.contains("--help") || arguments.contains("-h") {
+    print("""
+        usage: parleyd [--version]
+
+        Keeps Parley's alerts planned: one instance leads (the others stand by), plans every alert due, and sleeps
+        until the next one falls due or the database reports a change. Run it under systemd (Type=notify) or in
+        the foreground; SIGTERM or SIGINT stop it, SIGHUP re-reads its settings from $PARLEY_ENV_FILE.
+
+        Settings (environment): PARLEY_DATABASE_URL (else libpq's PG* defaults), PARLEY_LOG_LEVEL (info),
+        PARLEY_HEARTBEAT_SECONDS (30), PARLEY_STANDBY_CHECK_SECONDS (2), PARLEY_RECONNECT_MAX_SECONDS (30),
+        PARLEY_LOCK_TIMEOUT_SECONDS (5), PARLEY_ENV_FILE (/etc/parley/parley.env), PARLEY_SQL_DIR.
+        See parleyd(8).
+        """)
+    exit(0)
+}
+if arguments.contains("--version") {
+    print("parleyd \(ParleyVersion.current)")
+    exit(0)
+}
+if let unknown = arguments.first {
+    FileHandle.standardError.write(Data("parleyd: unknown argument '\(unknown)' (try --help)\n".utf8))
+    exit(Sysexits.usage)
+}
+
+let environment = ProcessInfo.processInfo.environment
+do {
+    let settings = try DaemonSettings.load(from: environment)
+    let migrator = try Migrator(sqlDirectory: try SQLDirectory.locate(environment: environment))
+    let daemon = try Daemon(settings: settings, environment: environment, migrator: migrator)
+    exit(daemon.run().rawValue)
+} catch {
+    FileHandle.standardError.write(Data("<3>parleyd: \(error)\n".utf8))
+    exit(Sysexits.config)
+}

@@ -1,0 +1,63 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Turns SIGTERM, SIGINT and SIGHUP into bytes on a pipe (the self-pipe trick), so that the daemon's single
+/// `poll()` wakes for a signal as it does for a notification, and handles it outside the signal handler.
+public final class SignalPipe {
+    /// The signal that arrived, as read from the pipe.
+    public enum Event: Sendable, Equatable {
+        case stop(signal: Int32)
+        case reload
+    }
+
+    /// The read end: give it to `Connection.waitForNotifications(alsoWakeOn:)`.
+    public let readDescriptor: Int32
+
+    public init() throws {
+        var descriptors: [Int32] = [0, 0]
+        guard pipe(&descriptors) == 0 else {
+            throw ConfigurationError(setting: "signals", problem: "pipe failed: \(String(cString: strerror(errno)))")
+        }
+        for descriptor in descriptors {
+            _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+        }
+        readDescriptor = descriptors[0]
+        signalPipeWriteDescriptor = descriptors[1]
+        for signalNumber in [SIGTERM, SIGINT, SIGHUP] {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { signalNumber in
+                // Only async-signal-safe calls here: one write of one byte.
+                var byte = UInt8(truncatingIfNeeded: signalNumber)
+                let saved = errno
+                _ = write(signalPipeWriteDescriptor, &byte, 1)
+                errno = saved
+            }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = SA_RESTART
+            sigaction(signalNumber, &action, nil)
+        }
+        // A broken pipe to sendmail or the notify socket must be an error return, not death.
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    /// The signals received since the last call, oldest first; empty when none.
+    public func drain() -> [Event] {
+        var events: [Event] = []
+        var buffer = [UInt8](repeating: 0, count: 64)
+        while true {
+            let count = read(readDescriptor, &buffer, buffer.count)
+            guard count > 0 else { break }
+            for byte in buffer[0..<count] {
+                events.append(Int32(byte) == SIGHUP ? .reload : .stop(signal: Int32(byte)))
+            }
+        }
+        return events
+    }
+}
+
+/// The write end, reachable from the C signal handler (which cannot capture context).
+nonisolated(unsafe) private var signalPipeWriteDescriptor: Int32 = -1

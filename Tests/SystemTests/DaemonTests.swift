@@ -1,0 +1,149 @@
+import Foundation
+import PQ
+import Parley
+import ParleyTestSupport
+import Testing
+
+/// The real `parleyd` binary against a test database.
+@Suite struct DaemonTests {
+    /// The alerts of `kind` about commitment `code`.
+    func alertCount(_ connection: Connection, kind: String, commitment code: String) throws -> Int {
+        try connection.value(
+            """
+            select count(*)::int from parley_data.alerts a join parley_data.commitments c on c.id = a.commitment_id
+             where a.kind = $1 and c.code = $2 and a.state <> 'cancelled'
+            """, [kind, code])
+    }
+
+    func environment(_ database: TestDatabase, notify: NotifySocket? = nil) -> [String: String] {
+        var environment = database.environment
+        environment["NOTIFY_SOCKET"] = notify?.path
+        environment["PARLEY_ENV_FILE"] = "/nonexistent/parley.env"
+        return environment
+    }
+
+    @Test func readyAfterTheFirstPlanAndAnOverdueCommitmentIsAlertedWithinASecond() throws {
+        try TestDatabase.with { database in
+            let connection = try database.connect()
+            try TestWorld.create(on: connection)
+            let notify = try NotifySocket()
+            let daemon = try BackgroundProgram("parleyd", environment: environment(database, notify: notify))
+            #expect(notify.waitFor("READY=1"), "no READY=1; stderr: \(daemon.stderr)")
+            #expect(notify.messages.contains { $0.contains("STATUS=leader") })
+
+            let start = ContinuousClock.now
+            try TestWorld.addCommitment(on: connection, code: "late-1", dueInDays: -2)
+            let appeared = try poll(timeout: .seconds(5)) { try alertCount(connection, kind: "overdue", commitment: "late-1") == 1 }
+            let took = ContinuousClock.now - start
+            #expect(appeared, "no overdue alert; stderr: \(daemon.stderr)")
+            #expect(took < .seconds(1), "the alert took \(took)")
+
+            daemon.send(SIGTERM)
+            #expect(daemon.waitForExit(timeout: .seconds(2)) == 0)
+            #expect(notify.waitFor("STOPPING=1", timeout: .seconds(1)))
+            // A clean stop removes the instance from daemon_status.
+            let instances: Int = try connection.value("select count(*)::int from parley.daemon_status")
+            #expect(instances == 0)
+        }
+    }
+
+    @Test func survivesATerminatedBackendAndPlansWhatChangedMeanwhile() throws {
+        try TestDatabase.with { database in
+            let connection = try database.connect()
+            try TestWorld.create(on: connection)
+            let daemon = try BackgroundProgram("parleyd", environment: environment(database))
+            #expect(daemon.waitForOutput(containing: "leading"), "stderr: \(daemon.stderr)")
+
+            let terminated: Int = try connection.value(
+                "select count(*)::int from (select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'parleyd') t")
+            #expect(terminated == 1)
+            try TestWorld.addCommitment(on: connection, code: "late-2", dueInDays: -1)
+
+            let appeared = try poll(timeout: .seconds(10)) { try alertCount(connection, kind: "overdue", commitment: "late-2") == 1 }
+            #expect(appeared, "stderr: \(daemon.stderr)")
+            #expect(daemon.stderr.contains("lost the database connection"))
+            #expect(daemon.stderr.contains("<4>"), "a lost connection is logged as a warning")
+            daemon.send(SIGTERM)
+            #expect(daemon.waitForExit() == 0)
+        }
+    }
+
+    @Test func aSecondDaemonStandsByAndTakesOverWhenTheLeaderIsKilled() throws {
+        try TestDatabase.with { database in
+            let connection = try database.connect()
+            try TestWorld.create(on: connection)
+            let first = try BackgroundProgram("parleyd", environment: environment(database))
+            #expect(first.waitForOutput(containing: "leading"))
+            let notify = try NotifySocket()
+            let second = try BackgroundProgram("parleyd", environment: environment(database, notify: notify))
+            #expect(notify.waitFor("STATUS=standby"), "stderr: \(second.stderr)")
+            let roles: [String] = try connection.query("select role::text as role from parley.daemon_status order by role")
+                .map { try $0.decode("role") }
+            #expect(roles == ["leader", "standby"])
+            #expect(!second.stderr.contains("leading"))
+
+            first.send(SIGKILL)
+            let tookOver = second.waitForOutput(containing: "leading", timeout: .seconds(10))
+            #expect(tookOver, "stderr: \(second.stderr)")
+            try TestWorld.addCommitment(on: connection, code: "late-3", dueInDays: -1)
+            #expect(try poll(timeout: .seconds(5)) { try alertCount(connection, kind: "overdue", commitment: "late-3") == 1 })
+            second.send(SIGTERM)
+            #expect(second.waitForExit() == 0)
+        }
+    }
+
+    @Test func sigtermStopsWithinASecondWithStatusZero() throws {
+        try TestDatabase.with { database in
+            let daemon = try BackgroundProgram("parleyd", environment: environment(database))
+            #expect(daemon.waitForOutput(containing: "leading"))
+            let start = ContinuousClock.now
+            daemon.send(SIGTERM)
+            #expect(daemon.waitForExit(timeout: .seconds(1)) == 0)
+            #expect(ContinuousClock.now - start < .seconds(1))
+            // The leader lock went with the session: another daemon leads at once.
+            let next = try BackgroundProgram("parleyd", environment: environment(database))
+            #expect(next.waitForOutput(containing: "leading", timeout: .seconds(5)))
+            next.send(SIGINT)
+            #expect(next.waitForExit() == 0)
+        }
+    }
+
+    @Test func refusesAnUnmigratedDatabaseWithTheCommandToRun() throws {
+        try TestDatabase.with(empty: true) { database in
+            let daemon = try BackgroundProgram("parleyd", environment: environment(database))
+            #expect(daemon.waitForExit() == Sysexits.config)
+            #expect(daemon.stderr.contains("run: parley migrate"), "stderr: \(daemon.stderr)")
+            #expect(daemon.stderr.contains("<3>"))
+        }
+    }
+
+    @Test func pingsTheWatchdogAndReloadsOnSighup() throws {
+        try TestDatabase.with { database in
+            let notify = try NotifySocket()
+            var environment = environment(database, notify: notify)
+            environment["WATCHDOG_USEC"] = "400000"
+            let daemon = try BackgroundProgram("parleyd", environment: environment)
+            #expect(notify.waitFor("READY=1"))
+            #expect(poll(timeout: .seconds(3)) { notify.messages.filter { $0 == "WATCHDOG=1" }.count >= 3 })
+
+            daemon.send(SIGHUP)
+            #expect(notify.waitFor("RELOADING=1"))
+            let reload = notify.messages.first { $0.contains("RELOADING=1") } ?? ""
+            #expect(reload.contains("MONOTONIC_USEC="))
+            #expect(poll(timeout: .seconds(3)) { notify.messages.filter { $0.hasPrefix("READY=1") }.count >= 2 })
+            #expect(daemon.waitForOutput(containing: "reloaded settings"))
+            daemon.send(SIGTERM)
+            #expect(daemon.waitForExit() == 0)
+        }
+    }
+
+    @Test func aBadSettingIsAConfigurationErrorNamingIt() throws {
+        try TestDatabase.with { database in
+            var environment = environment(database)
+            environment["PARLEY_LOG_LEVEL"] = "chatty"
+            let run = try ProgramRun.run("parleyd", [], environment: environment)
+            #expect(run.status == Sysexits.config)
+            #expect(run.stderr.contains("PARLEY_LOG_LEVEL"))
+        }
+    }
+}
