@@ -40,6 +40,12 @@ public final class SignalPipe {
             action.sa_flags = SA_RESTART
             sigaction(signalNumber, &action, nil)
         }
+        // A parent may hand us a mask that blocks these signals (Foundation's Process does): unblock them, or
+        // SIGTERM would never arrive.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for signalNumber in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&unblock, signalNumber) }
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         // A broken pipe to sendmail or the notify socket must be an error return, not death.
         signal(SIGPIPE, SIG_IGN)
     }

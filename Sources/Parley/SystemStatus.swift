@@ -1,0 +1,134 @@
+import Foundation
+import PQ
+
+/// What `parley status` reports: the first thing an operator runs.
+public struct SystemStatus: Sendable, Codable {
+    public struct DaemonInstance: Sendable, Codable {
+        public var host: String
+        public var pid: Int
+        public var version: String
+        public var role: String
+        public var secondsSinceHeartbeat: Int
+        public var looksAlive: Bool
+        public var waitingFor: String?
+        public var lastPlanAt: Date?
+        public var lastPlanSeconds: Double?
+        public var alertsPlanned: Int
+    }
+
+    public struct MailerRun: Sendable, Codable {
+        public var finishedAt: Date
+        public var exitStatus: Int
+        public var sent: Int
+        public var failed: Int
+    }
+
+    public var database: String
+    public var serverVersion: String
+    public var schemaVersion: Int
+    public var knownVersion: Int
+    public var pendingMigrations: [String]
+    public var migrationProblems: [String]
+    public var daemons: [DaemonInstance]
+    public var deliveriesDue: Int
+    public var deliveriesLater: Int
+    public var deliveriesSending: Int
+    public var deliveriesFailed: Int
+    public var lastMailerRun: MailerRun?
+
+    /// Whether nothing needs the operator's attention: schema current, a live leader, no failed delivery.
+    public var isHealthy: Bool {
+        pendingMigrations.isEmpty && migrationProblems.isEmpty && deliveriesFailed == 0
+            && daemons.contains { $0.role == "leader" && $0.looksAlive }
+    }
+
+    /// Reads the status. Works on a database that is not (fully) migrated: then it reports only the schema.
+    public static func read(on connection: Connection, migrator: Migrator) throws -> SystemStatus {
+        let migration = try migrator.status(on: connection)
+        let identity = try connection.query(
+            "select current_database() as database, current_setting('server_version') as version")[0]
+        var status = SystemStatus(
+            database: try identity.decode("database"), serverVersion: try identity.decode("version"),
+            schemaVersion: migration.databaseVersion, knownVersion: migrator.latestVersion,
+            pendingMigrations: migration.pending.map(\.fileName),
+            migrationProblems: migration.problems.map(\.description),
+            daemons: [], deliveriesDue: 0, deliveriesLater: 0, deliveriesSending: 0, deliveriesFailed: 0)
+        // The views below exist from the alerts migration on; an older schema has nothing more to say.
+        let hasViews: Bool = try connection.query(
+            "select to_regclass('parley.alert_status') is not null and to_regclass('parley.daemon_status') is not null as present"
+        )[0].decode("present")
+        guard hasViews else { return status }
+
+        status.daemons = try connection.query(
+            """
+            select host, pid, version, role::text as role, seconds_since_heartbeat, looks_alive, waiting_for,
+                   last_plan_at, last_plan_seconds::float8 as last_plan_seconds, alerts_planned
+              from parley.daemon_status
+            """
+        ).map { row in
+            DaemonInstance(
+                host: try row.decode("host"), pid: try row.decode("pid"), version: try row.decode("version"),
+                role: try row.decode("role"), secondsSinceHeartbeat: try row.decode("seconds_since_heartbeat"),
+                looksAlive: try row.decode("looks_alive"), waitingFor: try row.decode("waiting_for"),
+                lastPlanAt: try row.decode("last_plan_at"), lastPlanSeconds: try row.decode("last_plan_seconds"),
+                alertsPlanned: try row.decode("alerts_planned"))
+        }
+        let alerts = try connection.query(
+            """
+            select pending_due, pending_later, sending, failed, last_mailer_run_at, last_mailer_exit_status,
+                   last_mailer_sent, last_mailer_failed
+              from parley.alert_status
+            """)[0]
+        status.deliveriesDue = try alerts.decode("pending_due")
+        status.deliveriesLater = try alerts.decode("pending_later")
+        status.deliveriesSending = try alerts.decode("sending")
+        status.deliveriesFailed = try alerts.decode("failed")
+        if let finished: Date = try alerts.decode("last_mailer_run_at") {
+            status.lastMailerRun = MailerRun(
+                finishedAt: finished, exitStatus: try alerts.decode("last_mailer_exit_status") ?? 0,
+                sent: try alerts.decode("last_mailer_sent") ?? 0, failed: try alerts.decode("last_mailer_failed") ?? 0)
+        }
+        return status
+    }
+
+    /// The report as lines of text, for a terminal.
+    public var text: String {
+        var lines: [String] = []
+        lines.append("Parley \(ParleyVersion.current) — database \(database) (PostgreSQL \(serverVersion))")
+        let version = String(format: "%06d", schemaVersion)
+        if !migrationProblems.isEmpty {
+            lines.append("Schema:  version \(version) — PROBLEM")
+            lines += migrationProblems.map { "         \($0)" }
+        } else if pendingMigrations.isEmpty {
+            lines.append("Schema:  version \(version), up to date")
+        } else {
+            lines.append("Schema:  version \(version), \(pendingMigrations.count) migration(s) pending: "
+                + pendingMigrations.joined(separator: ", ") + " — run: parley migrate")
+        }
+        if daemons.isEmpty {
+            lines.append("Daemon:  no parleyd instance is running: alerts are not being planned (systemctl start parleyd)")
+        }
+        for (index, daemon) in daemons.enumerated() {
+            var line = (index == 0 ? "Daemon:  " : "         ")
+                + "\(daemon.role) on \(daemon.host), pid \(daemon.pid), version \(daemon.version), "
+                + "heartbeat \(daemon.secondsSinceHeartbeat) s ago" + (daemon.looksAlive ? "" : " — NOT RESPONDING")
+            if let at = daemon.lastPlanAt {
+                line += "; last plan \(Timestamps.iso(at))"
+                if let seconds = daemon.lastPlanSeconds { line += " (\(Int((seconds * 1000).rounded())) ms)" }
+            }
+            line += "; \(daemon.alertsPlanned) alert(s) planned"
+            lines.append(line)
+            if let waiting = daemon.waitingFor {
+                lines.append("         waiting for \(waiting)")
+            }
+        }
+        lines.append("Alerts:  \(deliveriesDue) delivery(ies) due now, \(deliveriesLater) later, \(deliveriesSending) being sent, "
+            + "\(deliveriesFailed) failed" + (deliveriesFailed > 0 ? " (select * from parley.delivery_failures)" : ""))
+        if let run = lastMailerRun {
+            lines.append("Mailer:  last run \(Timestamps.iso(run.finishedAt)), exit \(run.exitStatus), sent \(run.sent), failed \(run.failed)")
+        } else {
+            lines.append("Mailer:  never run (cron/parley or parley-alerts.timer runs `parley alerts send`)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
