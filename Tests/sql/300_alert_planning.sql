@@ -1,0 +1,192 @@
+-- Alert planning over time: every kind falls due at its moment and not before, deadlines are the end of the day
+-- in the track's time zone (Asia/Tokyo vs America/New_York, and across a daylight-saving change), replanning creates
+-- nothing, only the latest missed occurrence is created, and escalation adds the track's lead.
+begin;
+select plan(47);
+
+-- Fixture: two tracks on opposite sides of the date line, staff with different clearances and subscriptions.
+--   tokyo (Asia/Tokyo, unclassified), nyc (America/New_York, restricted); Leo leads both.
+--   CT (tokyo, ceasefire) and CN (nyc, exchange): both due 2030-05-25, owned by Olga, quiet since 2030-04-01.
+--   The end of 25 May is 2030-05-25 15:00 UTC in Tokyo and 2030-05-26 04:00 UTC in New York (EDT).
+insert into parley_data.people (email, name, timezone, clearance, active) values
+    ('olga@example.org', 'Olga Owner', 'Europe/Kyiv', 'confidential', true),
+    ('leo@example.org', 'Leo Lead', 'UTC', 'secret', true),
+    ('sam@example.org', 'Sam Subscriber', 'UTC', 'restricted', true),
+    ('una@example.org', 'Una Unclassified', 'UTC', 'unclassified', true),
+    ('ina@example.org', 'Ina Inactive', 'UTC', 'secret', false),
+    ('ivan@example.org', 'Ivan Item', 'UTC', 'secret', true),
+    ('fay@example.org', 'Fay Follower', 'UTC', 'unclassified', true);
+create function pg_temp.person(address text) returns bigint language sql
+    as $$ select id from parley_data.people where email = address $$;
+insert into parley_data.parties (code, name) values ('UA', 'Ukraine'), ('RU', 'Russia');
+insert into parley_data.tracks (code, name, format, timezone, classification, lead_id) values
+    ('tokyo', 'Tokyo talks', 'bilateral', 'Asia/Tokyo', 'unclassified', pg_temp.person('leo@example.org')),
+    ('nyc', 'New York talks', 'bilateral', 'America/New_York', 'restricted', pg_temp.person('leo@example.org'));
+insert into parley_data.agenda_items (code, title) values ('ceasefire', 'Ceasefire'), ('exchange', 'Exchange');
+insert into parley_data.track_agenda (track_id, item_id)
+select t.id, i.id from parley_data.tracks t cross join parley_data.agenda_items i;
+insert into parley_data.commitments (code, track_id, item_id, obligor_id, text, made_on, due_on, owner_id,
+                                     status_changed_on, created_at)
+select v.code, t.id, i.id, (select id from parley_data.parties where code = 'RU'), v.text, '2030-04-01', '2030-05-25',
+       pg_temp.person('olga@example.org'), '2030-04-01', '2030-04-01 00:00Z'
+  from (values ('CT', 'tokyo', 'ceasefire', 'Tokyo promise'), ('CN', 'nyc', 'exchange', 'New York promise')) v(code, track, item, text)
+  join parley_data.tracks t on t.code = v.track
+  join parley_data.agenda_items i on i.code = v.item;
+insert into parley_data.subscriptions (person_id, track_id, item_id, min_severity) values
+    (pg_temp.person('sam@example.org'), (select id from parley_data.tracks where code = 'tokyo'), null, 'warning'),
+    (pg_temp.person('una@example.org'), null, null, 'info'),
+    (pg_temp.person('ina@example.org'), null, null, 'info'),
+    (pg_temp.person('ivan@example.org'), null, (select id from parley_data.agenda_items where code = 'exchange'), 'info');
+create function pg_temp.commitment(wanted text) returns bigint language sql
+    as $$ select id from parley_data.commitments where code = wanted $$;
+-- Plans at a moment; returns what that plan created, as 'subject kind occurrence', sorted.
+create function pg_temp.plan(moment timestamptz) returns text[] language plpgsql as $$
+declare
+    before bigint := coalesce((select max(id) from parley_data.alerts), 0);
+begin
+    perform parley.plan_alerts(moment);
+    return coalesce((select array_agg(a.subject_code || ' ' || a.kind || ' ' || a.occurrence
+                                      order by a.subject_code, a.kind, a.occurrence)
+                       from parley_data.alerts a where a.id > before), '{}');
+end
+$$;
+-- Who receives an alert, as 'name:reason:state', sorted.
+create function pg_temp.recipients(subject text, wanted_kind parley.alert_kind, wanted_occurrence text) returns text[]
+    language sql as $$
+    select coalesce(array_agg(split_part(p.email, '@', 1) || ':' || d.reason || ':' || d.state order by p.email), '{}')
+      from parley_data.alerts a
+      join parley_data.deliveries d on d.alert_id = a.id
+      join parley_data.people p on p.id = d.person_id
+     where a.subject_code = subject and a.kind = wanted_kind and a.occurrence = wanted_occurrence
+$$;
+
+-- CL is recorded on 20 May, after its 7-day reminder would have fallen due. CW (New York) is due 5 November 2030,
+-- two days after clocks go back. M1 is a Tokyo round on 10 June; F1 is about the Tokyo track, F2 about CN.
+insert into parley_data.commitments (code, track_id, item_id, obligor_id, text, made_on, due_on, owner_id,
+                                     status_changed_on, created_at)
+select v.code, t.id, i.id, (select id from parley_data.parties where code = 'UA'), 'promise', v.made_on, v.due_on,
+       pg_temp.person('olga@example.org'), v.made_on, v.created_at
+  from (values ('CL', 'tokyo', 'ceasefire', date '2030-05-20', date '2030-05-25', timestamptz '2030-05-20 00:00Z'),
+               ('CW', 'nyc', 'exchange', date '2030-10-01', date '2030-11-05', timestamptz '2030-10-01 00:00Z'))
+       v(code, track, item, made_on, due_on, created_at)
+  join parley_data.tracks t on t.code = v.track
+  join parley_data.agenda_items i on i.code = v.item;
+insert into parley_data.meetings (code, track_id, title, starts_at, ends_at, created_at)
+values ('M1', (select id from parley_data.tracks where code = 'tokyo'), 'Round 3',
+        '2030-06-10 01:00Z', '2030-06-10 03:00Z', '2030-04-01 00:00Z');
+insert into parley_data.follow_ups (code, track_id, commitment_id, assignee_id, due_at, note, created_at) values
+    ('F1', (select id from parley_data.tracks where code = 'tokyo'), null, pg_temp.person('fay@example.org'),
+     '2030-06-01 09:00Z', 'Brief the delegation', '2030-04-01 00:00Z'),
+    ('F2', null, pg_temp.commitment('CN'), pg_temp.person('fay@example.org'),
+     '2030-06-01 09:00Z', 'Chase the exchange lists', '2030-04-01 00:00Z');
+
+-- Stale: 30 days without an update after 1 April, i.e. the end of 1 May in each track's time zone.
+select is(pg_temp.plan('2030-05-01 14:59:59Z'), '{}'::text[], 'first plan (everything) before any alert is due creates nothing');
+select is(pg_temp.plan('2030-05-01 15:00Z'), array['CT stale 2030-04-01'], 'stale in Tokyo at the end of 1 May Tokyo time');
+select is(pg_temp.plan('2030-05-01 15:00Z'), '{}'::text[], 'replanning at the same moment creates nothing');
+select is(pg_temp.plan('2030-05-02 03:59:59Z'), '{}'::text[], 'not yet stale in New York a second before the end of 1 May there');
+select is(pg_temp.plan('2030-05-02 04:00Z'), array['CN stale 2030-04-01'], 'stale in New York at the end of 1 May New York time');
+
+-- Due soon: 7 days and 1 day before the end of 25 May, on each track's clock.
+select is(pg_temp.plan('2030-05-18 14:59:59Z'), '{}'::text[], 'no 7-day reminder a second early');
+select is(pg_temp.plan('2030-05-18 15:00Z'), array['CT due_soon 2030-05-25 -7 days'], '7-day reminder for Tokyo at the end of 18 May Tokyo time');
+select is(pg_temp.plan('2030-05-19 03:59:59Z'), '{}'::text[], 'New York''s 7-day reminder not a second early');
+select is(pg_temp.plan('2030-05-19 04:00Z'), array['CN due_soon 2030-05-25 -7 days'], '7-day reminder for New York at the end of 18 May New York time');
+select is(pg_temp.plan('2030-05-20 00:00Z'), '{}'::text[], 'a reminder that fell due before the commitment was recorded is not created');
+select is(pg_temp.plan('2030-05-24 15:00Z'), array['CL due_soon 2030-05-25 -1 day', 'CT due_soon 2030-05-25 -1 day'],
+          '1-day reminders for Tokyo, also for the commitment recorded late');
+select is(pg_temp.plan('2030-05-25 04:00Z'), array['CN due_soon 2030-05-25 -1 day'], '1-day reminder for New York');
+
+-- Overdue: at the deadline itself.
+select is(pg_temp.plan('2030-05-25 14:59:59Z'), '{}'::text[], 'not overdue in Tokyo a second before the end of 25 May');
+select is(pg_temp.plan('2030-05-25 15:00Z'), array['CL overdue 2030-05-25 #0', 'CT overdue 2030-05-25 #0'],
+          'overdue in Tokyo at 2030-05-25 15:00 UTC');
+select is((select due_at from parley_data.alerts where subject_code = 'CT' and kind = 'overdue'),
+          timestamptz '2030-05-25 15:00Z', 'Tokyo deadline: 25 May 24:00 Asia/Tokyo');
+select is(pg_temp.plan('2030-05-26 03:59:59Z'), '{}'::text[], 'not overdue in New York a second before the end of 25 May there');
+select is(pg_temp.plan('2030-05-26 04:00Z'), array['CN overdue 2030-05-25 #0'], 'overdue in New York at 2030-05-26 04:00 UTC');
+select is((select due_at from parley_data.alerts where subject_code = 'CN' and kind = 'overdue'),
+          timestamptz '2030-05-26 04:00Z', 'New York deadline: 25 May 24:00 America/New_York (EDT)');
+select is((select next_alert_at from parley.plan_alerts('2030-05-26 04:00Z')), timestamptz '2030-05-28 15:00Z',
+          'next alert: Tokyo''s first overdue repeat, 3 days after the deadline');
+select is((select row(alerts_created, subjects_planned)::text from parley.plan_alerts('2030-05-26 04:00Z')), '(0,0)',
+          'a replan with nothing due plans no subject at all');
+select is(parley.next_alert_at('2030-05-26 04:00Z'), timestamptz '2030-05-28 15:00Z', 'next_alert_at agrees');
+
+-- After an outage: only the latest missed repeat (#2), not #1 as well. Follow-ups fall due at their time.
+select is(pg_temp.plan('2030-06-01 08:59:59Z'),
+          array['CL overdue 2030-05-25 #2', 'CN overdue 2030-05-25 #2', 'CT overdue 2030-05-25 #2'],
+          'a plan after days without one creates only the latest overdue repeat');
+select is(pg_temp.plan('2030-06-01 09:00Z'),
+          array['F1 follow_up_due 2030-06-01T09:00:00Z', 'F2 follow_up_due 2030-06-01T09:00:00Z'],
+          'follow-ups fall due at their due time');
+select is(pg_temp.recipients('F1', 'follow_up_due', '2030-06-01T09:00:00Z'),
+          array['fay:responsible:pending', 'sam:subscription:pending', 'una:subscription:pending'],
+          'a follow-up goes to its assignee and the track''s subscribers');
+select is(pg_temp.recipients('F2', 'follow_up_due', '2030-06-01T09:00:00Z'),
+          array['ivan:subscription:pending'],
+          'a follow-up about a restricted commitment is as restricted: the unclassified assignee does not get it');
+select is((select classification::text from parley_data.alerts where subject_code = 'F2'), 'restricted',
+          'the follow-up''s alert carries its commitment''s classification');
+
+-- Meetings: upcoming 2 days before the start, on the track's clock.
+select is(pg_temp.plan('2030-06-08 00:59:59Z'),
+          array['CL overdue 2030-05-25 #4', 'CN overdue 2030-05-25 #4', 'CT overdue 2030-05-25 #4'],
+          'no meeting reminder a second early');
+select is(pg_temp.plan('2030-06-08 01:00Z'), array['M1 meeting_upcoming 2030-06-10T01:00:00Z -2 days'],
+          'meeting reminder 2 days before it starts');
+select is(pg_temp.recipients('M1', 'meeting_upcoming', '2030-06-10T01:00:00Z -2 days'),
+          array['leo:responsible:pending', 'una:subscription:pending'],
+          'a meeting reminder goes to the track''s lead and to subscribers whose minimum severity it meets');
+
+-- Escalation: repeats from 14 days after the deadline on also go to the track's lead.
+select is(pg_temp.recipients('CT', 'overdue', '2030-05-25 #4'),
+          array['olga:responsible:pending', 'sam:subscription:pending', 'una:subscription:pending'],
+          'day 12: owner and subscribers, not yet the lead');
+update parley_data.meetings set status = 'held' where code = 'M1';
+select is(pg_temp.plan('2030-06-12 02:59:59Z'),
+          array['CL overdue 2030-05-25 #5', 'CN overdue 2030-05-25 #5', 'CT overdue 2030-05-25 #5'],
+          'the repeat on day 15 (held meeting: no outcome alert yet)');
+select is(pg_temp.recipients('CT', 'overdue', '2030-05-25 #5'),
+          array['leo:escalation:pending', 'olga:responsible:pending', 'sam:subscription:pending', 'una:subscription:pending'],
+          'day 15: escalated to the track''s lead');
+select is(pg_temp.recipients('CN', 'overdue', '2030-05-25 #5'),
+          array['ivan:subscription:pending', 'leo:escalation:pending', 'olga:responsible:pending'],
+          'restricted track: the item subscriber and the lead, not the unclassified or the inactive subscriber');
+select ok((select escalated and escalated_to_id = pg_temp.person('leo@example.org')
+             from parley_data.alerts where subject_code = 'CT' and kind = 'overdue' and occurrence = '2030-05-25 #5'),
+          'the escalated alert names the lead');
+select is((select array_agg(escalated order by occurrence) from parley_data.alerts where subject_code = 'CT' and kind = 'overdue'),
+          array[false, false, false, true], 'only the repeats from day 14 on are escalated');
+
+-- A held meeting without an outcome: 2 days after it ended.
+select is(pg_temp.plan('2030-06-12 03:00Z'), array['M1 meeting_outcome_missing 2030-06-10T03:00:00Z'],
+          'outcome missing 2 days after the meeting ended');
+select is(pg_temp.recipients('M1', 'meeting_outcome_missing', '2030-06-10T03:00:00Z'),
+          array['leo:responsible:pending', 'sam:subscription:pending', 'una:subscription:pending'],
+          'outcome-missing alert (a warning) also reaches the warning-level subscriber');
+
+-- Every kind but resolved (310) has now been created; replanning the whole lot creates nothing more.
+select is((select count(distinct kind)::integer from parley_data.alerts), 6, 'six kinds planned');
+select is((select alerts_created from parley.plan_alerts('2030-06-12 03:00Z', rebuild => true)), 0,
+          'replanning everything at the same moment creates nothing');
+select is((select alerts_created from parley.plan_alerts('2030-06-12 03:00Z')), 0, 'and neither does a normal plan');
+
+-- Across the end of daylight saving (3 November 2030 in New York): lead times count on the wall clock.
+select is((select count(*)::integer from parley_data.alerts where subject_code = 'CW'), 0, 'CW has no alert before October');
+select ok(not (pg_temp.plan('2030-10-30 03:59:59Z') && array['CW due_soon 2030-11-05 -7 days']),
+          'no CW reminder a second before the end of 29 October, New York time');
+select ok(pg_temp.plan('2030-10-30 04:00Z') @> array['CW due_soon 2030-11-05 -7 days'],
+          'CW 7-day reminder at the end of 29 October: 04:00 UTC, clocks still on EDT');
+select ok(pg_temp.plan('2030-11-06 05:00Z') @> array['CW overdue 2030-11-05 #0'],
+          'CW overdue at the end of 5 November: 05:00 UTC, clocks on EST');
+select is((select array_agg(kind::text || ' ' || occurrence order by kind::text) from parley_data.alerts where subject_code = 'CW'),
+          array['due_soon 2030-11-05 -7 days', 'overdue 2030-11-05 #0', 'stale 2030-10-01'],
+          'CW: the 1-day reminder, missed while nobody planned, is not created once the deadline has passed');
+select is((select due_at from parley_data.alerts where subject_code = 'CW' and kind = 'due_soon'),
+          timestamptz '2030-10-30 04:00Z', 'CW 7-day reminder due 7 wall-clock days (7 days and an hour) before the deadline');
+select is((select due_at from parley_data.alerts where subject_code = 'CW' and kind = 'overdue'),
+          timestamptz '2030-11-06 05:00Z', 'CW deadline: 5 November 24:00 America/New_York (EST)');
+
+select * from finish();
+rollback;

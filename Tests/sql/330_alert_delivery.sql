@@ -1,0 +1,258 @@
+-- The mailer's side and the daemon's heartbeat: claims never hand the same delivery to two runs, a lapsed lease can
+-- be claimed again (same delivery id), a run that lost its claim cannot mark, failures back off on the schedule and
+-- end as failed; mailer runs and daemon heartbeats feed the status views. Also the privileges and documentation of
+-- every alert object.
+begin;
+select plan(56);
+
+-- Fixture: two tracks on opposite sides of the date line, staff with different clearances and subscriptions.
+--   tokyo (Asia/Tokyo, unclassified), nyc (America/New_York, restricted); Leo leads both.
+--   CT (tokyo, ceasefire) and CN (nyc, exchange): both due 2030-05-25, owned by Olga, quiet since 2030-04-01.
+--   The end of 25 May is 2030-05-25 15:00 UTC in Tokyo and 2030-05-26 04:00 UTC in New York (EDT).
+insert into parley_data.people (email, name, timezone, clearance, active) values
+    ('olga@example.org', 'Olga Owner', 'Europe/Kyiv', 'confidential', true),
+    ('leo@example.org', 'Leo Lead', 'UTC', 'secret', true),
+    ('sam@example.org', 'Sam Subscriber', 'UTC', 'restricted', true),
+    ('una@example.org', 'Una Unclassified', 'UTC', 'unclassified', true),
+    ('ina@example.org', 'Ina Inactive', 'UTC', 'secret', false),
+    ('ivan@example.org', 'Ivan Item', 'UTC', 'secret', true),
+    ('fay@example.org', 'Fay Follower', 'UTC', 'unclassified', true);
+create function pg_temp.person(address text) returns bigint language sql
+    as $$ select id from parley_data.people where email = address $$;
+insert into parley_data.parties (code, name) values ('UA', 'Ukraine'), ('RU', 'Russia');
+insert into parley_data.tracks (code, name, format, timezone, classification, lead_id) values
+    ('tokyo', 'Tokyo talks', 'bilateral', 'Asia/Tokyo', 'unclassified', pg_temp.person('leo@example.org')),
+    ('nyc', 'New York talks', 'bilateral', 'America/New_York', 'restricted', pg_temp.person('leo@example.org'));
+insert into parley_data.agenda_items (code, title) values ('ceasefire', 'Ceasefire'), ('exchange', 'Exchange');
+insert into parley_data.track_agenda (track_id, item_id)
+select t.id, i.id from parley_data.tracks t cross join parley_data.agenda_items i;
+insert into parley_data.commitments (code, track_id, item_id, obligor_id, text, made_on, due_on, owner_id,
+                                     status_changed_on, created_at)
+select v.code, t.id, i.id, (select id from parley_data.parties where code = 'RU'), v.text, '2030-04-01', '2030-05-25',
+       pg_temp.person('olga@example.org'), '2030-04-01', '2030-04-01 00:00Z'
+  from (values ('CT', 'tokyo', 'ceasefire', 'Tokyo promise'), ('CN', 'nyc', 'exchange', 'New York promise')) v(code, track, item, text)
+  join parley_data.tracks t on t.code = v.track
+  join parley_data.agenda_items i on i.code = v.item;
+insert into parley_data.subscriptions (person_id, track_id, item_id, min_severity) values
+    (pg_temp.person('sam@example.org'), (select id from parley_data.tracks where code = 'tokyo'), null, 'warning'),
+    (pg_temp.person('una@example.org'), null, null, 'info'),
+    (pg_temp.person('ina@example.org'), null, null, 'info'),
+    (pg_temp.person('ivan@example.org'), null, (select id from parley_data.agenda_items where code = 'exchange'), 'info');
+create function pg_temp.commitment(wanted text) returns bigint language sql
+    as $$ select id from parley_data.commitments where code = wanted $$;
+-- Plans at a moment; returns what that plan created, as 'subject kind occurrence', sorted.
+create function pg_temp.plan(moment timestamptz) returns text[] language plpgsql as $$
+declare
+    before bigint := coalesce((select max(id) from parley_data.alerts), 0);
+begin
+    perform parley.plan_alerts(moment);
+    return coalesce((select array_agg(a.subject_code || ' ' || a.kind || ' ' || a.occurrence
+                                      order by a.subject_code, a.kind, a.occurrence)
+                       from parley_data.alerts a where a.id > before), '{}');
+end
+$$;
+-- Who receives an alert, as 'name:reason:state', sorted.
+create function pg_temp.recipients(subject text, wanted_kind parley.alert_kind, wanted_occurrence text) returns text[]
+    language sql as $$
+    select coalesce(array_agg(split_part(p.email, '@', 1) || ':' || d.reason || ':' || d.state order by p.email), '{}')
+      from parley_data.alerts a
+      join parley_data.deliveries d on d.alert_id = a.id
+      join parley_data.people p on p.id = d.person_id
+     where a.subject_code = subject and a.kind = wanted_kind and a.occurrence = wanted_occurrence
+$$;
+
+select ok(cardinality(pg_temp.plan('2030-05-25 15:00Z')) > 0, 'alerts planned');
+-- CT's overdue alert (3 deliveries) waits until 26 May; 6 other deliveries are due now.
+select parley.snooze_alert((select id from parley_data.alerts where subject_code = 'CT' and kind = 'overdue'), '2030-05-26 00:00Z');
+select is((select count(*)::integer from parley_data.deliveries where state = 'pending' and send_after <= '2030-05-25 15:00Z'), 6,
+          'six deliveries are due');
+
+-- Refusals.
+select throws_ok($$select * from parley.claim_deliveries(null, '5 minutes', 10)$$, '23502', 'at is required', 'claim needs at');
+select throws_ok($$select * from parley.claim_deliveries('2030-05-25 15:00Z', '0', 10)$$, '23514', null, 'a lease must last');
+select throws_ok($$select * from parley.claim_deliveries('2030-05-25 15:00Z', '5 minutes', 0)$$, '23514', null, 'claim at least one');
+
+-- Two runs: disjoint claims; while the leases last nobody else gets them.
+create temp table c1 as select * from parley.claim_deliveries('2030-05-25 15:00Z', '5 minutes', 3);
+create temp table c2 as select * from parley.claim_deliveries('2030-05-25 15:00Z', '5 minutes', 10);
+select is((select count(*)::integer from c1), 3, 'the first run claims at most max_count');
+select is((select count(*)::integer from c2), 3, 'the second run gets the other three');
+select is((select count(*)::integer from c1 join c2 using (delivery_id)), 0, 'no delivery is claimed twice');
+select is((select count(distinct claim_token)::integer from c1) + (select count(distinct claim_token)::integer from c2), 2,
+          'one claim token per run');
+select is((select array_agg(distinct attempt) from c1), array[1], 'first attempt');
+select ok((select bool_and(recipient_email is not null and recipient_timezone is not null and kind is not null and subject_code is not null)
+             from c1), 'a claim carries what the mailer needs');
+select is((select array_agg(person_id order by person_id, delivery_id) from c1),
+          (select array_agg(person_id) from (select person_id from c1 order by person_id, delivery_id) x),
+          'ordered by recipient');
+select is((select count(*)::integer from parley.claim_deliveries('2030-05-25 15:04:59Z', '5 minutes', 10)), 0,
+          'nothing to claim while the leases last (and the snoozed ones are not due)');
+select is((select array_agg(distinct state::text) from parley_data.deliveries d where d.id in (select delivery_id from c1)),
+          array['sending'], 'claimed deliveries are sending');
+
+-- The runs die; their leases lapse at 15:05. A third run takes over the same delivery rows.
+create temp table c3 as select * from parley.claim_deliveries('2030-05-25 15:05Z', '5 minutes', 10);
+select is((select array_agg(delivery_id order by delivery_id) from c3),
+          (select array_agg(delivery_id order by delivery_id) from (select delivery_id from c1 union all select delivery_id from c2) x),
+          'a lapsed claim is claimed again: the same deliveries, same ids');
+select is((select array_agg(distinct attempt) from c3), array[2], 'as the second attempt');
+
+-- The first run wakes up: its token is stale, it marks nothing.
+select is(parley.mark_deliveries_sent(array(select delivery_id from c1), '<digest-1@parley.example>', (select claim_token from c1 limit 1),
+                                      '2030-05-25 15:06Z'), 0, 'a run that lost its claim cannot mark it sent');
+select is((select count(*)::integer from parley.mark_deliveries_failed(array(select delivery_id from c1), 'late',
+                                                                         (select claim_token from c1 limit 1), '2030-05-25 15:06Z')), 0,
+          'nor failed');
+select throws_ok(format($$select parley.mark_deliveries_sent(array[%s], 'no-brackets', %L, '2030-05-25 15:06Z')$$,
+                        (select min(delivery_id) from c3), (select claim_token from c3 limit 1)),
+                 '23514', null, 'a Message-ID needs its angle brackets');
+select is(parley.mark_deliveries_sent(array(select delivery_id from c3 where recipient_email = 'olga@example.org'),
+                                      '<digest-2@parley.example>', (select claim_token from c3 limit 1), '2030-05-25 15:06Z'),
+          (select count(*)::integer from c3 where recipient_email = 'olga@example.org'), 'the current run marks its digest sent');
+select is((select array_agg(distinct state || ' ' || message_id) from parley_data.deliveries where id in
+             (select delivery_id from c3 where recipient_email = 'olga@example.org')),
+          array['sent <digest-2@parley.example>'], 'sent, with the Message-ID');
+select is((select array_agg(distinct message_id) from parley.alert_log where recipient_email = 'olga@example.org' and outcome = 'sent'),
+          array['<digest-2@parley.example>'], 'alert_log shows the Message-ID');
+select is((select array_agg(distinct state::text || ' ' || attempts || ' ' || (retry_at - '2030-05-25 15:06Z'))
+             from parley.mark_deliveries_failed(array(select delivery_id from c3 where recipient_email <> 'olga@example.org'),
+                                                'sendmail exited with 75', (select claim_token from c3 limit 1), '2030-05-25 15:06Z')),
+          array['pending 2 00:05:00'], 'a failed second attempt is retried 5 minutes later');
+
+-- The back-off schedule, on one delivery never tried before: 1 min, 5 min, 30 min, 2 h, 6 h, then failed (6 attempts).
+update parley_data.deliveries set state = 'sent', sent_at = '2030-05-25 15:07Z', message_id = '<elsewhere@parley.example>'
+ where state = 'pending' and id <> (select min(d.id) from parley_data.deliveries d join parley_data.alerts a on a.id = d.alert_id
+                                     where a.subject_code = 'CT' and a.kind = 'overdue');
+create function pg_temp.tries(start timestamptz) returns text[] language plpgsql as $$
+declare
+    moment timestamptz := start;
+    claim record;
+    outcome record;
+    seen text[] := '{}';
+begin
+    for i in 1..7 loop
+        select * into claim from parley.claim_deliveries(moment, '5 minutes', 10);
+        exit when not found;
+        select * into outcome from parley.mark_deliveries_failed(array[claim.delivery_id], 'boom', claim.claim_token, moment);
+        seen := seen || (outcome.state || ' ' || outcome.attempts || ' ' || coalesce((outcome.retry_at - moment)::text, '-'));
+        moment := coalesce(outcome.retry_at, moment + interval '1 second');
+    end loop;
+    return seen;
+end
+$$;
+select is(pg_temp.tries('2030-05-26 00:00Z'),
+          array['pending 1 00:01:00', 'pending 2 00:05:00', 'pending 3 00:30:00', 'pending 4 02:00:00', 'pending 5 06:00:00', 'failed 6 -'],
+          'failures back off 1 min, 5 min, 30 min, 2 h, 6 h, then the delivery is failed');
+select is((select attempts || ' ' || last_error from parley.delivery_failures), '6 boom', 'delivery_failures shows it, with the last error');
+select is((select why from parley.alert_log where outcome = 'failed'), 'gave up after 6 attempts: boom', 'and alert_log says why');
+
+-- A run that dies with a delivery on its last allowed attempt: the lapsed claim is failed, not retried.
+update parley_data.alert_settings set max_attempts = 2;
+update parley_data.deliveries set state = 'pending', send_after = '2030-05-27 00:00Z', sent_at = null, message_id = null, attempts = 0
+ where id = (select max(id) from parley_data.deliveries where state = 'sent');
+select is((select count(*)::integer from parley.claim_deliveries('2030-05-27 00:00Z', '5 minutes', 10)), 1, 'claimed (attempt 1)');
+select is((select count(*)::integer from parley.claim_deliveries('2030-05-27 00:05Z', '5 minutes', 10)), 1, 'lapsed, claimed again (attempt 2)');
+select is((select count(*)::integer from parley.claim_deliveries('2030-05-27 00:10Z', '5 minutes', 10)), 0, 'lapsed on the last attempt: not claimed');
+select is((select count(*)::integer from parley_data.deliveries
+            where state = 'failed' and last_error like '%claim lapsed on attempt 2 of 2'), 1, 'but failed, with why');
+
+-- A delivery whose alert stops applying while it is being sent is not retried after a failure.
+insert into parley_data.commitments (code, track_id, item_id, obligor_id, text, made_on, due_on, owner_id, status_changed_on, created_at)
+values ('CZ', (select id from parley_data.tracks where code = 'tokyo'), (select id from parley_data.agenda_items where code = 'ceasefire'),
+        (select id from parley_data.parties where code = 'UA'), 'z', '2030-05-01', '2030-05-30', pg_temp.person('olga@example.org'),
+        '2030-05-01', '2030-05-01 00:00Z');
+select ok(pg_temp.plan('2030-05-29 15:00Z') @> array['CZ due_soon 2030-05-30 -1 day'], 'CZ reminder');
+create temp table c4 as select * from parley.claim_deliveries('2030-05-29 15:00Z', '5 minutes', 10) where subject_code = 'CZ';
+update parley_data.commitments set status = 'withdrawn' where code = 'CZ';
+select is((select alerts_cancelled from parley.plan_alerts('2030-05-29 15:01Z', only_changed => true)), 0,
+          'CZ withdrawn while its reminder is being sent: the reminder is not cancelled as a whole');
+select is((select state || ' ' || cancel_reason from parley_data.alerts where subject_code = 'CZ'), 'planned commitment withdrawn',
+          'but it records that it no longer applies');
+select is((select array_agg(distinct state::text) from parley.mark_deliveries_failed(array(select delivery_id from c4), 'timeout',
+                                                                                     (select claim_token from c4 limit 1), '2030-05-29 15:02Z')),
+          array['cancelled'], 'a failed delivery of it is cancelled, not retried');
+select is((select array_agg(distinct cancel_reason) from parley_data.deliveries where id in (select delivery_id from c4)),
+          array['commitment withdrawn'], 'with the reason');
+
+-- Mailer runs.
+select throws_ok($$select parley.record_mailer_run('2030-05-25 15:00Z', '2030-05-25 14:00Z', 1, 1, 0, 0)$$, '23514', null,
+                 'a run cannot finish before it started');
+select throws_ok($$select parley.record_mailer_run('2030-05-25 15:00Z', null, 1, 1, 0, 0)$$, '23502', null, 'every value is required');
+select ok(parley.record_mailer_run('2030-05-25 15:06Z', '2030-05-25 15:06:02Z', 3, 2, 1, 75) > 0, 'a run is recorded');
+select is((select (seconds, claimed, sent, failed, exit_status)::text from parley.mailer_runs), '(2.000,3,2,1,75)', 'parley.mailer_runs shows it');
+select is((select (last_mailer_exit_status, failed)::text from parley.alert_status), '(75,2)',
+          'alert_status: the last run and the failed deliveries');
+
+-- The daemon's heartbeat.
+select lives_ok($$select parley.daemon_heartbeat('00000000-0000-4000-8000-000000000001', 'host-a', 4242, '1.2.0', 'leader',
+                                                  'next alert at 2030-05-28 15:00 UTC')$$, 'a leader reports in');
+select lives_ok($$select parley.daemon_heartbeat('00000000-0000-4000-8000-000000000002', 'host-b', 77, '1.2.0', 'standby',
+                                                  'the leader lock', now() - interval '10 minutes')$$, 'a standby reported long ago');
+select throws_ok($$select parley.daemon_heartbeat('00000000-0000-4000-8000-000000000003', 'host-c', 1, '1.2.0', 'boss')$$,
+                 '23514', null, 'a role is leader or standby');
+select lives_ok($$select parley.daemon_plan_finished('00000000-0000-4000-8000-000000000001', '1.5 seconds', 7)$$, 'the leader reports a plan');
+select throws_ok($$select parley.daemon_plan_finished('00000000-0000-4000-8000-000000000009', '1 second', 1)$$, '23503', null,
+                 'an instance that never reported in cannot report a plan');
+select is((select array_agg((host, role, looks_alive, waiting_for, last_plan_seconds, last_plan_alerts, plans)::text order by host)
+             from parley.daemon_status),
+          array['(host-a,leader,t,"next alert at 2030-05-28 15:00 UTC",1.500,7,1)', '(host-b,standby,f,"the leader lock",,,0)'],
+          'daemon_status: who is alive, what it waits for, its last plan');
+select is((select planner_alive from parley.alert_status), true, 'alert_status: a planning daemon is alive');
+select is(parley.daemon_stopped('00000000-0000-4000-8000-000000000002'), true, 'a stopped instance is removed');
+select is(parley.daemon_stopped('00000000-0000-4000-8000-000000000002'), false, 'once');
+
+-- Privileges.
+select ok(bool_and(has_function_privilege('parley_daemon', f, 'execute') and not has_function_privilege('parley_writer', f, 'execute')
+                   and not has_function_privilege('parley_reader', f, 'execute')),
+          'planning, claiming, marking and heartbeats are for the daemon only')
+  from unnest(array['parley.plan_alerts(timestamptz, boolean, boolean)', 'parley.next_alert_at(timestamptz)',
+                    'parley.claim_deliveries(timestamptz, interval, integer)', 'parley.mark_deliveries_sent(bigint[], text, uuid, timestamptz)',
+                    'parley.mark_deliveries_failed(bigint[], text, uuid, timestamptz)',
+                    'parley.record_mailer_run(timestamptz, timestamptz, integer, integer, integer, integer)',
+                    'parley.daemon_heartbeat(uuid, text, integer, text, text, text, timestamptz)',
+                    'parley.daemon_plan_finished(uuid, interval, integer, timestamptz)', 'parley.daemon_stopped(uuid)']) f;
+select ok(bool_and(has_function_privilege('parley_writer', f, 'execute') and not has_function_privilege('parley_daemon', f, 'execute')
+                   and not has_function_privilege('parley_reader', f, 'execute')),
+          'acknowledging, snoozing, silencing and rule changes are for writers')
+  from unnest(array['parley.acknowledge_alert(bigint, text)', 'parley.snooze_alert(bigint, timestamptz)',
+                    'parley.silence(text, text, text, parley.alert_kind, timestamptz, text)', 'parley.lift_silence(bigint)',
+                    'parley.set_alert_rule(parley.alert_kind, boolean, parley.severity, interval[], interval, interval, interval)']) f;
+select ok(bool_and(has_table_privilege(r, v, 'select')), 'readers and the daemon read the alert views')
+  from unnest(array['parley.alert_rules', 'parley.alerts', 'parley.alert_queue', 'parley.alert_log', 'parley.silences',
+                    'parley.daemon_status', 'parley.delivery_failures', 'parley.mailer_runs', 'parley.alert_status']) v
+ cross join unnest(array['parley_reader', 'parley_daemon']) r;
+select is((select count(*)::integer from pg_class c
+            where c.oid in ('parley.alert_rules'::regclass, 'parley.alerts'::regclass, 'parley.alert_queue'::regclass,
+                            'parley.alert_log'::regclass, 'parley.silences'::regclass, 'parley.daemon_status'::regclass,
+                            'parley.delivery_failures'::regclass, 'parley.mailer_runs'::regclass, 'parley.alert_status'::regclass)
+              and 'security_invoker=true' = any (c.reloptions)), 9, 'every alert view is security_invoker');
+select ok(not has_schema_privilege(r, 'parley_data', 'usage'), 'no USAGE on parley_data for ' || r)
+  from unnest(array['parley_reader', 'parley_daemon']) r limit 1;
+select is((select count(*)::integer from unnest(array['parley_reader', 'parley_writer', 'parley_daemon']) r
+            cross join unnest(array['parley_data.alert_schedule', 'parley_data.plan_queue']) t
+            where has_table_privilege(r, t, 'select')), 0, 'planning''s own tables are not readable by any staff role');
+
+-- Documentation: every alert table, view and function says what it is for.
+select is((select array_agg(o order by o) from (
+              select c.oid::regclass::text as o from pg_class c
+               where c.oid::regclass::text in ('parley_data.alert_rules', 'parley_data.alert_settings', 'parley_data.silences',
+                     'parley_data.alerts', 'parley_data.deliveries', 'parley_data.alert_schedule', 'parley_data.plan_queue',
+                     'parley_data.daemon_instances', 'parley_data.mailer_runs', 'parley.alert_rules', 'parley.alerts',
+                     'parley.alert_queue', 'parley.alert_log', 'parley.silences', 'parley.daemon_status',
+                     'parley.delivery_failures', 'parley.mailer_runs', 'parley.alert_status')
+                 and obj_description(c.oid, 'pg_class') is null
+              union all
+              select p.oid::regprocedure::text from pg_proc p
+               where p.proname in ('plan_alerts', 'next_alert_at', 'claim_deliveries', 'mark_deliveries_sent',
+                     'mark_deliveries_failed', 'record_mailer_run', 'daemon_heartbeat', 'daemon_plan_finished',
+                     'daemon_stopped', 'acknowledge_alert', 'snooze_alert', 'silence', 'lift_silence', 'set_alert_rule',
+                     'plan_prepare', 'plan_collect', 'plan_recipients', 'queue_commitment_changes', 'queue_meeting_changes',
+                     'queue_follow_up_changes', 'queue_track_changes', 'queue_recipient_changes', 'queue_rule_changes',
+                     'apply_new_silences', 'visible_alert', 'commitment_is_live', 'utc_text', 'alert_caller_clearance',
+                     'refuse_alert_input')
+                 and obj_description(p.oid, 'pg_proc') is null) x),
+          null, 'every alert table, view and function has a comment');
+
+select * from finish();
+rollback;
