@@ -23,7 +23,7 @@ BINDIR = $(PREFIX)/bin
 SHAREDIR = $(PREFIX)/share/parley
 MANDIR = $(PREFIX)/share/man
 
-.PHONY: run test psql stop build release install uninstall bench drills clean
+.PHONY: run test psql stop build release install uninstall man bench drills clean
 
 ## make run: build, start a private PostgreSQL under .parley/ (unless PARLEY_DATABASE_URL is set), migrate,
 ## load the demo scenario once, and run parleyd in the foreground.
@@ -59,6 +59,15 @@ install:
 ## make uninstall: removes exactly what make install wrote (settings you created stay).
 uninstall:
 	scripts/install.sh uninstall - "$(DESTDIR)" "$(PREFIX)" "$(SYSCONFDIR)" "$(UNITDIR)" "$(SYSUSERSDIR)"
+
+## make man: regenerate man/parley.1 from the command's own help (swift-argument-parser's generate-manual);
+## commit the result. parleyd(8) is written by hand.
+man:
+	rm -rf .build/plugins/GenerateManual/outputs
+	mkdir -p .build/man
+	swift package --allow-writing-to-package-directory generate-manual --output-directory .build/man \
+		--section 1 --authors "The Parley team"
+	cp .build/man/parley.1 man/parley.1
 
 ## make bench SIZE=S|M|L: the benchmark of BENCHMARKS.md on a fresh database.
 bench:
