@@ -22,15 +22,12 @@ fi
 
 "$bindir/parley" migrate
 
-if [ -x "$bindir/parley" ] && "$bindir/parley" import --help >/dev/null 2>&1 && [ -f examples/demo.yaml ]; then
-    if [ "$("$bindir/parley" status --is-empty 2>/dev/null || echo no)" = yes ]; then
-        "$bindir/parley" import examples/demo.yaml
-        echo "make run: loaded the demo scenario (examples/demo.yaml)."
-    fi
+# The demo goes into an empty database only: a database with tracks of its own is left alone.
+empty=$(psql -X -qtA "${PARLEY_DATABASE_URL:-}" -c "select not exists (select 1 from parley_data.tracks)")
+if [ "$empty" = t ]; then
+    "$bindir/parley" import examples/demo.yaml
+    echo "make run: loaded the demo scenario (examples/demo.yaml); try: make psql, then select * from parley.overdue_commitments;"
 fi
 
-if "$bindir/parleyd" --help >/dev/null 2>&1; then
-    echo "make run: starting parleyd in the foreground (Ctrl-C to stop)."
-    exec "$bindir/parleyd"
-fi
-echo "make run: the database is migrated; the daemon does not exist yet."
+echo "make run: starting parleyd in the foreground (Ctrl-C stops it; 'make stop' stops PostgreSQL)."
+exec "$bindir/parleyd"
