@@ -11,6 +11,8 @@ struct ParleyCommand: ParsableCommand {
             with libpq's defaults (PGHOST, PGDATABASE, PGUSER, PGSERVICE, ~/.pgpass).
             """,
         version: ParleyVersion.current,
-        subcommands: [Migrate.self]
+        subcommands: [Migrate.self, Status.self, Alerts.self, Digest.self, Tracks.self, Parties.self, Members.self,
+                      Items.self, Meetings.self, Commitments.self, Positions.self, Figures.self, FollowUps.self,
+                      People.self, Subscriptions.self, Sources.self, Import.self, Export.self, CalendarCommand.self]
     )
 }

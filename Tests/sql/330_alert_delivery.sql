@@ -249,8 +249,7 @@ select is((select array_agg(o order by o) from (
                      'daemon_stopped', 'acknowledge_alert', 'snooze_alert', 'silence', 'lift_silence', 'set_alert_rule',
                      'plan_prepare', 'plan_collect', 'plan_recipients', 'queue_commitment_changes', 'queue_meeting_changes',
                      'queue_follow_up_changes', 'queue_track_changes', 'queue_recipient_changes', 'queue_rule_changes',
-                     'apply_new_silences', 'visible_alert', 'commitment_is_live', 'utc_text', 'alert_caller_clearance',
-                     'refuse_alert_input')
+                     'apply_new_silences', 'visible_alert', 'commitment_is_live', 'utc_text')
                  and obj_description(p.oid, 'pg_proc') is null) x),
           null, 'every alert table, view and function has a comment');
 

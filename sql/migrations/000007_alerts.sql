@@ -63,31 +63,8 @@ create function parley_data.utc_text(moment timestamptz) returns text
     return to_char(moment at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"');
 comment on function parley_data.utc_text(timestamptz) is 'A moment written in UTC (2025-05-25T21:00:00Z), as alert keys spell it.';
 
--- The login's clearance. The staff alert functions run as parley_owner, so current_user says nothing about the
--- caller; the login (session_user) keeps its clearance whatever role it has set. (000003 has the same rule in
--- session_clearance(); this migration depends on the tables of 000002 only, hence its own copy.)
-create function parley_data.alert_caller_clearance() returns parley.classification
-    language sql stable
-    return case
-        when pg_has_role(session_user, 'parley_clearance_secret', 'member') then 'secret'
-        when pg_has_role(session_user, 'parley_clearance_confidential', 'member') then 'confidential'
-        when pg_has_role(session_user, 'parley_clearance_restricted', 'member') then 'restricted'
-        else 'unclassified'
-    end::parley.classification;
-comment on function parley_data.alert_caller_clearance() is
-    'The clearance of the login (session_user) calling an alert function, from its parley_clearance_* memberships.';
-
--- One place that raises, so that every refusal carries the field (COLUMN), the rule (CONSTRAINT) and a hint.
-create function parley_data.refuse_alert_input(code text, field text, rule text, message text, hint text)
-    returns void
-    language plpgsql as $$
-begin
-    raise exception using message = refuse_alert_input.message, errcode = refuse_alert_input.code,
-        column = refuse_alert_input.field, constraint = refuse_alert_input.rule, hint = refuse_alert_input.hint;
-end
-$$;
-comment on function parley_data.refuse_alert_input(text, text, text, text, text) is
-    'Raises a refusal of an alert function''s input with its SQLSTATE, field, rule and hint.';
+-- The staff alert functions run as parley_owner, so current_user says nothing about the caller: they judge the
+-- login's clearance with 000003's parley_data.session_clearance(), and refuse input with its parley_data.refuse().
 
 -- Rules and settings ----------------------------------------------------------------------------------------------
 
@@ -705,7 +682,7 @@ declare
     n_deliveries integer;
 begin
     if plan_alerts.at is null then
-        perform parley_data.refuse_alert_input('23502', 'at', 'at_present', 'at is required',
+        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required',
             'Pass the moment to plan for, normally now().');
     end if;
     -- One planner at a time (a transaction lock: released at commit). The daemon's leader lock is a separate,
@@ -1299,12 +1276,12 @@ declare
     found_alert parley_data.alerts;
 begin
     if visible_alert.alert_id is null then
-        perform parley_data.refuse_alert_input('23502', 'alert_id', 'alert_id_present', 'alert_id is required',
+        perform parley_data.refuse('23502', 'alert_id', 'alert_id_present', 'alert_id is required',
             'Give the alert''s number, as parley.alerts and parley.alert_queue show it.');
     end if;
     select * into found_alert from parley_data.alerts a where a.id = visible_alert.alert_id for update;
-    if not found or found_alert.classification > parley_data.alert_caller_clearance() then
-        perform parley_data.refuse_alert_input('23503', 'alert_id', 'alert_exists',
+    if not found or found_alert.classification > parley_data.session_clearance() then
+        perform parley_data.refuse('23503', 'alert_id', 'alert_exists',
             format('alert %s does not exist', visible_alert.alert_id),
             'Look the alert up in parley.alerts or parley.alert_queue.');
     end if;
@@ -1322,7 +1299,7 @@ declare
 begin
     target := parley_data.visible_alert(acknowledge_alert.alert_id);
     if target.state = 'cancelled' then
-        perform parley_data.refuse_alert_input('23514', 'alert_id', 'alert_not_cancelled',
+        perform parley_data.refuse('23514', 'alert_id', 'alert_not_cancelled',
             format('alert %s was cancelled (%s) and needs no acknowledgement', target.id, target.cancel_reason),
             'Acknowledge an alert that is planned.');
     end if;
@@ -1349,17 +1326,17 @@ declare
     target parley_data.alerts;
 begin
     if snooze_alert.until is null then
-        perform parley_data.refuse_alert_input('23502', 'until', 'until_present', 'until is required',
+        perform parley_data.refuse('23502', 'until', 'until_present', 'until is required',
             'Say until when, e.g. until => now() + interval ''2 days''.');
     end if;
     target := parley_data.visible_alert(snooze_alert.alert_id);
     if target.state = 'cancelled' then
-        perform parley_data.refuse_alert_input('23514', 'alert_id', 'alert_not_cancelled',
+        perform parley_data.refuse('23514', 'alert_id', 'alert_not_cancelled',
             format('alert %s was cancelled (%s) and cannot be snoozed', target.id, target.cancel_reason),
             'Snooze an alert that is planned.');
     end if;
     if snooze_alert.until <= target.due_at then
-        perform parley_data.refuse_alert_input('23514', 'until', 'snooze_after_due',
+        perform parley_data.refuse('23514', 'until', 'snooze_after_due',
             format('until %s is not after the alert''s due time %s', snooze_alert.until, target.due_at),
             'Snooze until a later moment.');
     end if;
@@ -1385,7 +1362,7 @@ create function parley.silence(
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 declare
-    mine constant parley.classification := parley_data.alert_caller_clearance();
+    mine constant parley.classification := parley_data.session_clearance();
     this_track bigint;
     this_item bigint;
     this_commitment bigint;
@@ -1393,33 +1370,33 @@ declare
     new_id bigint;
 begin
     if num_nonnulls(silence.track, silence.item, silence.commitment, silence.kind) = 0 then
-        perform parley_data.refuse_alert_input('23502', 'track', 'silence_scope_given',
+        perform parley_data.refuse('23502', 'track', 'silence_scope_given',
             'say what to silence: a track, an item, a commitment or a kind',
             'E.g. silence(track => ''istanbul'', until => now() + interval ''3 days'', reason => ''round in progress'').');
     end if;
     if silence.until is null then
-        perform parley_data.refuse_alert_input('23502', 'until', 'until_present', 'until is required',
+        perform parley_data.refuse('23502', 'until', 'until_present', 'until is required',
             'A silence always ends: give until => a moment in the future.');
     end if;
     if silence.until <= now() then
-        perform parley_data.refuse_alert_input('23514', 'until', 'until_in_future',
+        perform parley_data.refuse('23514', 'until', 'until_in_future',
             format('until %s is not in the future', silence.until), 'Give a moment in the future.');
     end if;
     if nullif(btrim(silence.reason), '') is null then
-        perform parley_data.refuse_alert_input('23502', 'reason', 'reason_present', 'reason is required',
+        perform parley_data.refuse('23502', 'reason', 'reason_present', 'reason is required',
             'Say why, for the colleagues who will wonder where their alerts went.');
     end if;
     if silence.track is not null then
         select t.id, t.classification into this_track, level from parley_data.tracks t where t.code = silence.track;
         if this_track is null or level > mine then
-            perform parley_data.refuse_alert_input('23503', 'track', 'track_exists',
+            perform parley_data.refuse('23503', 'track', 'track_exists',
                 format('track "%s" does not exist', silence.track), 'See parley.track_overview for track codes.');
         end if;
     end if;
     if silence.item is not null then
         select i.id into this_item from parley_data.agenda_items i where i.code = silence.item;
         if this_item is null then
-            perform parley_data.refuse_alert_input('23503', 'item', 'item_exists',
+            perform parley_data.refuse('23503', 'item', 'item_exists',
                 format('item "%s" does not exist', silence.item), 'See parley.agenda for item codes.');
         end if;
     end if;
@@ -1427,7 +1404,7 @@ begin
         select c.id, c.effective_classification into this_commitment, level
           from parley_data.commitments c where c.code = silence.commitment;
         if this_commitment is null or level > mine then
-            perform parley_data.refuse_alert_input('23503', 'commitment', 'commitment_exists',
+            perform parley_data.refuse('23503', 'commitment', 'commitment_exists',
                 format('commitment "%s" does not exist', silence.commitment),
                 'See parley.open_commitments for commitment codes.');
         end if;
@@ -1449,20 +1426,20 @@ declare
     target parley_data.silences;
 begin
     if lift_silence.silence_id is null then
-        perform parley_data.refuse_alert_input('23502', 'silence_id', 'silence_id_present', 'silence_id is required',
+        perform parley_data.refuse('23502', 'silence_id', 'silence_id_present', 'silence_id is required',
             'Give the silence''s number, as parley.silences shows it.');
     end if;
     select * into target from parley_data.silences s where s.id = lift_silence.silence_id for update;
     if not found
        or coalesce((select t.classification from parley_data.tracks t where t.id = target.track_id), 'unclassified')
-          > parley_data.alert_caller_clearance()
+          > parley_data.session_clearance()
        or coalesce((select c.effective_classification from parley_data.commitments c where c.id = target.commitment_id),
-                   'unclassified') > parley_data.alert_caller_clearance() then
-        perform parley_data.refuse_alert_input('23503', 'silence_id', 'silence_exists',
+                   'unclassified') > parley_data.session_clearance() then
+        perform parley_data.refuse('23503', 'silence_id', 'silence_exists',
             format('silence %s does not exist', lift_silence.silence_id), 'See parley.silences.');
     end if;
     if target.lifted_at is not null then
-        perform parley_data.refuse_alert_input('23514', 'silence_id', 'silence_not_lifted',
+        perform parley_data.refuse('23514', 'silence_id', 'silence_not_lifted',
             format('silence %s was already lifted at %s by %s', target.id, target.lifted_at, target.lifted_by),
             'Nothing to do.');
     end if;
@@ -1483,49 +1460,49 @@ create function parley.set_alert_rule(
 as $$
 begin
     if set_alert_rule.kind is null then
-        perform parley_data.refuse_alert_input('23502', 'kind', 'kind_present', 'kind is required',
+        perform parley_data.refuse('23502', 'kind', 'kind_present', 'kind is required',
             'Name the rule, e.g. kind => ''overdue''; parley.alert_rules lists them.');
     end if;
     if set_alert_rule.lead_times is not null then
         if set_alert_rule.kind not in ('due_soon', 'meeting_upcoming') then
-            perform parley_data.refuse_alert_input('23514', 'lead_times', 'alert_rules_lead_times_where_used',
+            perform parley_data.refuse('23514', 'lead_times', 'alert_rules_lead_times_where_used',
                 format('lead_times do not apply to %s', set_alert_rule.kind),
                 'Only due_soon and meeting_upcoming have lead times.');
         end if;
         if cardinality(set_alert_rule.lead_times) not between 1 and 10
            or exists (select 1 from unnest(set_alert_rule.lead_times) l
                        where l is null or l <= interval '0' or l > interval '366 days') then
-            perform parley_data.refuse_alert_input('23514', 'lead_times', 'alert_rules_lead_times_positive',
+            perform parley_data.refuse('23514', 'lead_times', 'alert_rules_lead_times_positive',
                 format('lead_times %s must be 1 to 10 periods, each longer than 0 and at most 366 days', set_alert_rule.lead_times),
                 'E.g. lead_times => ''{7 days, 1 day}''.');
         end if;
     end if;
     if set_alert_rule.delay is not null then
         if set_alert_rule.kind not in ('stale', 'meeting_outcome_missing') then
-            perform parley_data.refuse_alert_input('23514', 'delay', 'alert_rules_delay_where_used',
+            perform parley_data.refuse('23514', 'delay', 'alert_rules_delay_where_used',
                 format('delay does not apply to %s', set_alert_rule.kind),
                 'Only stale and meeting_outcome_missing have a delay.');
         end if;
         if set_alert_rule.delay < interval '0' or set_alert_rule.delay > interval '3660 days' then
-            perform parley_data.refuse_alert_input('23514', 'delay', 'alert_rules_delay_not_negative',
+            perform parley_data.refuse('23514', 'delay', 'alert_rules_delay_not_negative',
                 format('delay %s is outside 0 .. 3660 days', set_alert_rule.delay), 'E.g. delay => ''30 days''.');
         end if;
     end if;
     if (set_alert_rule.repeat_every is not null or set_alert_rule.escalate_after is not null)
        and set_alert_rule.kind <> 'overdue' then
-        perform parley_data.refuse_alert_input('23514',
+        perform parley_data.refuse('23514',
             case when set_alert_rule.repeat_every is not null then 'repeat_every' else 'escalate_after' end,
             'alert_rules_repeat_for_overdue',
             format('repeats and escalation do not apply to %s', set_alert_rule.kind), 'Only overdue repeats and escalates.');
     end if;
     if set_alert_rule.repeat_every is not null and set_alert_rule.repeat_every <> interval '0'
        and set_alert_rule.repeat_every < interval '1 hour' then
-        perform parley_data.refuse_alert_input('23514', 'repeat_every', 'alert_rules_repeat_at_least_an_hour',
+        perform parley_data.refuse('23514', 'repeat_every', 'alert_rules_repeat_at_least_an_hour',
             format('repeat_every %s is shorter than an hour', set_alert_rule.repeat_every),
             'E.g. repeat_every => ''3 days''; ''0'' stops repeats.');
     end if;
     if set_alert_rule.escalate_after is not null and set_alert_rule.escalate_after < interval '0' then
-        perform parley_data.refuse_alert_input('23514', 'escalate_after', 'alert_rules_escalation_positive',
+        perform parley_data.refuse('23514', 'escalate_after', 'alert_rules_escalation_positive',
             format('escalate_after %s is negative', set_alert_rule.escalate_after),
             'E.g. escalate_after => ''14 days''; ''0'' stops escalation.');
     end if;
@@ -1578,15 +1555,15 @@ declare
     settings parley_data.alert_settings;
 begin
     if claim_deliveries.at is null then
-        perform parley_data.refuse_alert_input('23502', 'at', 'at_present', 'at is required', 'Pass now().');
+        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
     end if;
     if claim_deliveries.lease is null or claim_deliveries.lease <= interval '0' then
-        perform parley_data.refuse_alert_input(case when claim_deliveries.lease is null then '23502' else '23514' end,
+        perform parley_data.refuse(case when claim_deliveries.lease is null then '23502' else '23514' end,
             'lease', 'lease_positive', format('lease %s must be longer than 0', claim_deliveries.lease),
             'Give how long the run may take to send what it claims, e.g. interval ''5 minutes''.');
     end if;
     if claim_deliveries.max_count is null or claim_deliveries.max_count < 1 then
-        perform parley_data.refuse_alert_input(case when claim_deliveries.max_count is null then '23502' else '23514' end,
+        perform parley_data.refuse(case when claim_deliveries.max_count is null then '23502' else '23514' end,
             'max_count', 'max_count_positive', format('max_count %s must be at least 1', claim_deliveries.max_count),
             'Give how many deliveries to claim at most, e.g. 500.');
     end if;
@@ -1644,18 +1621,18 @@ declare
     marked integer;
 begin
     if mark_deliveries_sent.ids is null or cardinality(mark_deliveries_sent.ids) = 0 then
-        perform parley_data.refuse_alert_input('23502', 'ids', 'ids_present', 'ids is required',
+        perform parley_data.refuse('23502', 'ids', 'ids_present', 'ids is required',
             'Pass the ids of the deliveries the mail carried.');
     end if;
     if mark_deliveries_sent.claim_token is null then
-        perform parley_data.refuse_alert_input('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
+        perform parley_data.refuse('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
             'Pass the token claim_deliveries returned.');
     end if;
     if mark_deliveries_sent.at is null then
-        perform parley_data.refuse_alert_input('23502', 'at', 'at_present', 'at is required', 'Pass now().');
+        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
     end if;
     if mark_deliveries_sent.message_id is null or mark_deliveries_sent.message_id !~ '^<[^<>@\s]+@[^<>@\s]+>$' then
-        perform parley_data.refuse_alert_input(case when mark_deliveries_sent.message_id is null then '23502' else '23514' end,
+        perform parley_data.refuse(case when mark_deliveries_sent.message_id is null then '23502' else '23514' end,
             'message_id', 'message_id_format',
             format('message_id %s is not of the form <left@right>', coalesce(mark_deliveries_sent.message_id, '(none)')),
             'Pass the Message-ID header of the mail, angle brackets included.');
@@ -1683,18 +1660,18 @@ declare
     settings parley_data.alert_settings;
 begin
     if mark_deliveries_failed.ids is null or cardinality(mark_deliveries_failed.ids) = 0 then
-        perform parley_data.refuse_alert_input('23502', 'ids', 'ids_present', 'ids is required',
+        perform parley_data.refuse('23502', 'ids', 'ids_present', 'ids is required',
             'Pass the ids of the deliveries that could not be sent.');
     end if;
     if mark_deliveries_failed.claim_token is null then
-        perform parley_data.refuse_alert_input('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
+        perform parley_data.refuse('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
             'Pass the token claim_deliveries returned.');
     end if;
     if mark_deliveries_failed.at is null then
-        perform parley_data.refuse_alert_input('23502', 'at', 'at_present', 'at is required', 'Pass now().');
+        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
     end if;
     if nullif(btrim(mark_deliveries_failed.error), '') is null then
-        perform parley_data.refuse_alert_input('23502', 'error', 'error_present', 'error is required',
+        perform parley_data.refuse('23502', 'error', 'error_present', 'error is required',
             'Say what went wrong, e.g. the exit status and output of sendmail.');
     end if;
     select * into settings from parley_data.alert_settings;
@@ -1733,7 +1710,7 @@ declare
 begin
     if num_nulls(record_mailer_run.started_at, record_mailer_run.finished_at, record_mailer_run.claimed,
                  record_mailer_run.sent, record_mailer_run.failed, record_mailer_run.exit_status) > 0 then
-        perform parley_data.refuse_alert_input('23502',
+        perform parley_data.refuse('23502',
             case when record_mailer_run.started_at is null then 'started_at'
                  when record_mailer_run.finished_at is null then 'finished_at'
                  when record_mailer_run.claimed is null then 'claimed'
@@ -1743,12 +1720,12 @@ begin
             'mailer_run_complete', 'every field of a mailer run is required', 'Pass all six values.');
     end if;
     if record_mailer_run.finished_at < record_mailer_run.started_at then
-        perform parley_data.refuse_alert_input('23514', 'finished_at', 'mailer_runs_finished_after_start',
+        perform parley_data.refuse('23514', 'finished_at', 'mailer_runs_finished_after_start',
             format('finished_at %s is before started_at %s', record_mailer_run.finished_at, record_mailer_run.started_at),
             'Pass the moments the run started and finished.');
     end if;
     if least(record_mailer_run.claimed, record_mailer_run.sent, record_mailer_run.failed) < 0 then
-        perform parley_data.refuse_alert_input('23514', 'claimed', 'mailer_runs_counts_not_negative',
+        perform parley_data.refuse('23514', 'claimed', 'mailer_runs_counts_not_negative',
             'claimed, sent and failed cannot be negative', 'Pass counts.');
     end if;
     insert into parley_data.mailer_runs (started_at, finished_at, claimed, sent, failed, exit_status)
@@ -1775,7 +1752,7 @@ as $$
 begin
     if num_nulls(daemon_heartbeat.instance_id, daemon_heartbeat.host, daemon_heartbeat.pid, daemon_heartbeat.version,
                  daemon_heartbeat.role, daemon_heartbeat.at) > 0 then
-        perform parley_data.refuse_alert_input('23502',
+        perform parley_data.refuse('23502',
             case when daemon_heartbeat.instance_id is null then 'instance_id'
                  when daemon_heartbeat.host is null then 'host'
                  when daemon_heartbeat.pid is null then 'pid'
@@ -1785,15 +1762,15 @@ begin
             'heartbeat_complete', 'instance_id, host, pid, version, role and at are required', 'Pass them all.');
     end if;
     if daemon_heartbeat.role not in ('leader', 'standby') then
-        perform parley_data.refuse_alert_input('23514', 'role', 'daemon_role_known',
+        perform parley_data.refuse('23514', 'role', 'daemon_role_known',
             format('role "%s" is neither leader nor standby', daemon_heartbeat.role), 'Pass leader or standby.');
     end if;
     if daemon_heartbeat.pid <= 0 then
-        perform parley_data.refuse_alert_input('23514', 'pid', 'daemon_instances_pid_positive',
+        perform parley_data.refuse('23514', 'pid', 'daemon_instances_pid_positive',
             format('pid %s is not a process id', daemon_heartbeat.pid), 'Pass getpid().');
     end if;
     if btrim(daemon_heartbeat.host) = '' or btrim(daemon_heartbeat.version) = '' then
-        perform parley_data.refuse_alert_input('23514', case when btrim(daemon_heartbeat.host) = '' then 'host' else 'version' end,
+        perform parley_data.refuse('23514', case when btrim(daemon_heartbeat.host) = '' then 'host' else 'version' end,
             'heartbeat_labels_present', 'host and version cannot be blank', 'Pass the host name and the program version.');
     end if;
     insert into parley_data.daemon_instances as i
@@ -1819,14 +1796,14 @@ as $$
 begin
     if num_nulls(daemon_plan_finished.instance_id, daemon_plan_finished.duration, daemon_plan_finished.planned,
                  daemon_plan_finished.at) > 0 then
-        perform parley_data.refuse_alert_input('23502',
+        perform parley_data.refuse('23502',
             case when daemon_plan_finished.instance_id is null then 'instance_id'
                  when daemon_plan_finished.duration is null then 'duration'
                  when daemon_plan_finished.planned is null then 'planned' else 'at' end,
             'plan_report_complete', 'instance_id, duration, planned and at are required', 'Pass them all.');
     end if;
     if daemon_plan_finished.duration < interval '0' or daemon_plan_finished.planned < 0 then
-        perform parley_data.refuse_alert_input('23514',
+        perform parley_data.refuse('23514',
             case when daemon_plan_finished.duration < interval '0' then 'duration' else 'planned' end,
             'plan_report_not_negative', 'duration and planned cannot be negative', 'Pass what the plan took and created.');
     end if;
@@ -1837,7 +1814,7 @@ begin
            last_heartbeat_at = greatest(i.last_heartbeat_at, daemon_plan_finished.at)
      where i.instance_id = daemon_plan_finished.instance_id;
     if not found then
-        perform parley_data.refuse_alert_input('23503', 'instance_id', 'daemon_instance_exists',
+        perform parley_data.refuse('23503', 'instance_id', 'daemon_instance_exists',
             format('daemon instance %s has sent no heartbeat', daemon_plan_finished.instance_id),
             'Call parley.daemon_heartbeat first.');
     end if;

@@ -1,0 +1,60 @@
+import Foundation
+
+/// The alerts of one recipient that go out in one e-mail.
+public struct Digest: Sendable, Equatable {
+    public var recipient: DigestEntry.Recipient
+    /// In the order the digest shows them: most severe first, then by kind, days and due time.
+    public var entries: [DigestEntry]
+    /// When the digest is written: the database clock (or the moment a test chose).
+    public var writtenAt: Date
+
+    public init(recipient: DigestEntry.Recipient, entries: [DigestEntry], writtenAt: Date) {
+        self.recipient = recipient
+        self.entries = entries.sorted(by: DigestEntry.digestOrder)
+        self.writtenAt = writtenAt
+    }
+
+    /// One digest per recipient, in the order recipients first appear in `entries`.
+    public static func grouped(_ entries: [DigestEntry], writtenAt: Date) -> [Digest] {
+        var order: [Int64] = []
+        var byPerson: [Int64: [DigestEntry]] = [:]
+        for entry in entries {
+            if byPerson[entry.recipient.personID] == nil { order.append(entry.recipient.personID) }
+            byPerson[entry.recipient.personID, default: []].append(entry)
+        }
+        return order.map { person in
+            let mine = byPerson[person]!
+            return Digest(recipient: mine[0].recipient, entries: mine, writtenAt: writtenAt)
+        }
+    }
+
+    /// The deliveries the digest carries, ascending.
+    public var deliveryIDs: [Int64] {
+        entries.map(\.deliveryID).sorted()
+    }
+}
+
+extension DigestEntry {
+    /// The order within a digest: severity (highest first), then what matters most, soonest deadline, due time.
+    static func digestOrder(_ a: DigestEntry, _ b: DigestEntry) -> Bool {
+        if a.severity != b.severity { return a.severity > b.severity }
+        if a.kindRank != b.kindRank { return a.kindRank < b.kindRank }
+        let aDays = a.details?.commitment?.daysLeft ?? Int.max
+        let bDays = b.details?.commitment?.daysLeft ?? Int.max
+        if aDays != bDays { return aDays < bDays }
+        if a.dueAt != b.dueAt { return a.dueAt < b.dueAt }
+        return a.deliveryID < b.deliveryID
+    }
+
+    private var kindRank: Int {
+        switch kind {
+        case .overdue: return 0
+        case .followUpDue: return 1
+        case .meetingOutcomeMissing: return 2
+        case .dueSoon: return 3
+        case .meetingUpcoming: return 4
+        case .stale: return 5
+        case .resolved: return 6
+        }
+    }
+}

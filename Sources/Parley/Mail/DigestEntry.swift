@@ -1,0 +1,97 @@
+import Foundation
+import PQ
+
+/// One alert for one recipient, with what the digest e-mail says about it: a row of `parley.delivery_digest` or
+/// `parley.digest_preview` (type `parley.digest_entry`).
+///
+/// `details` is nil for an alert classified above the mail ceiling: the database does not even return them then.
+public struct DigestEntry: Sendable, Equatable {
+    public var deliveryID: Int64
+    public var alertID: Int64
+    /// How many times a mailer run has claimed the delivery (this one included when claimed).
+    public var attempts: Int
+    public var recipient: Recipient
+    /// Why the recipient gets it: `responsible`, `escalation`, `subscription`, `alerted about overdue`.
+    public var reason: String
+    public var kind: AlertKind
+    public var severity: Severity
+    /// `commitment`, `meeting` or `follow_up`.
+    public var subjectType: String
+    public var subjectID: Int64
+    /// The commitment's, meeting's or follow-up's code.
+    public var subjectCode: String
+    public var occurrence: String
+    /// When the alert fell due.
+    public var dueAt: Date
+    /// An overdue alert late enough for the track's lead to be told too.
+    public var escalated: Bool
+    public var classification: Classification
+    public var details: Details?
+
+    /// Who a digest goes to.
+    public struct Recipient: Sendable, Hashable {
+        public var personID: Int64
+        public var email: String
+        public var name: String
+        /// IANA name, e.g. `Europe/Kyiv`: times that are not a track's are shown in it.
+        public var timezone: String
+
+        public init(personID: Int64, email: String, name: String, timezone: String) {
+            self.personID = personID
+            self.email = email
+            self.name = name
+            self.timezone = timezone
+        }
+    }
+
+    /// The alert kinds of `parley.alert_kind`.
+    public enum AlertKind: String, Sendable, CaseIterable {
+        case dueSoon = "due_soon"
+        case overdue
+        case stale
+        case meetingUpcoming = "meeting_upcoming"
+        case meetingOutcomeMissing = "meeting_outcome_missing"
+        case followUpDue = "follow_up_due"
+        case resolved
+    }
+
+    /// `parley.severity`, in increasing order.
+    public enum Severity: String, Sendable, CaseIterable, Comparable {
+        case info, warning, critical
+
+        public static func < (lhs: Severity, rhs: Severity) -> Bool {
+            allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        }
+    }
+
+    /// `parley.classification`, in increasing order.
+    public enum Classification: String, Sendable, CaseIterable, Comparable {
+        case unclassified, restricted, confidential, secret
+
+        public static func < (lhs: Classification, rhs: Classification) -> Bool {
+            allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        }
+    }
+
+    public init(
+        deliveryID: Int64, alertID: Int64, attempts: Int, recipient: Recipient, reason: String, kind: AlertKind,
+        severity: Severity, subjectType: String, subjectID: Int64, subjectCode: String, occurrence: String,
+        dueAt: Date, escalated: Bool, classification: Classification, details: Details?
+    ) {
+        self.deliveryID = deliveryID
+        self.alertID = alertID
+        self.attempts = attempts
+        self.recipient = recipient
+        self.reason = reason
+        self.kind = kind
+        self.severity = severity
+        self.subjectType = subjectType
+        self.subjectID = subjectID
+        self.subjectCode = subjectCode
+        self.occurrence = occurrence
+        self.dueAt = dueAt
+        self.escalated = escalated
+        self.classification = classification
+        self.details = details
+    }
+}

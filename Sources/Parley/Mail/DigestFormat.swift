@@ -1,0 +1,74 @@
+import Foundation
+import PQ
+
+/// How digests write numbers, days and times: English, fixed formats, whatever the host's locale.
+enum DigestFormat {
+    private static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// `1,000`, `39.5`, `-2`: digits grouped by three, a decimal point, no trailing zeros.
+    static func number(_ value: Decimal) -> String {
+        var text = NSDecimalNumber(decimal: value).stringValue
+        var sign = ""
+        if text.hasPrefix("-") {
+            sign = "-"
+            text.removeFirst()
+        }
+        let parts = text.split(separator: ".", maxSplits: 1)
+        let integer = Array(parts[0])
+        var grouped = ""
+        for (index, digit) in integer.enumerated() {
+            if index > 0 && (integer.count - index) % 3 == 0 { grouped += "," }
+            grouped.append(digit)
+        }
+        return sign + grouped + (parts.count > 1 ? "." + parts[1] : "")
+    }
+
+    /// `1 day`, `3 days`.
+    static func days(_ count: Int) -> String {
+        count == 1 ? "1 day" : "\(count) days"
+    }
+
+    /// `Sun 25 May 2025`.
+    static func date(_ day: CalendarDate) -> String {
+        let weekday = calendar(TimeZone(identifier: "UTC")!)
+            .component(.weekday, from: day.startOfDay(in: TimeZone(identifier: "UTC")!))
+        return "\(weekdays[weekday - 1]) \(day.day) \(months[day.month - 1]) \(day.year)"
+    }
+
+    /// `Mon 2 Jun 2025 13:00` in `timezone` (UTC when the name is unknown).
+    static func dateTime(_ moment: Date, timezone: String) -> String {
+        let zone = TimeZone(identifier: timezone) ?? TimeZone(identifier: "UTC")!
+        let parts = calendar(zone).dateComponents([.year, .month, .day, .weekday, .hour, .minute], from: moment)
+        return String(
+            format: "%@ %d %@ %d %02d:%02d", weekdays[parts.weekday! - 1], parts.day!, months[parts.month! - 1],
+            parts.year!, parts.hour!, parts.minute!)
+    }
+
+    /// The calendar day of `moment` in `timezone`.
+    static func day(_ moment: Date, timezone: String) -> CalendarDate {
+        CalendarDate(moment, in: TimeZone(identifier: timezone) ?? TimeZone(identifier: "UTC")!)
+    }
+
+    /// Whole days from `from` to `to` (negative when `to` is earlier).
+    static func daysBetween(_ from: CalendarDate, _ to: CalendarDate) -> Int {
+        let utc = TimeZone(identifier: "UTC")!
+        return calendar(utc).dateComponents([.day], from: from.startOfDay(in: utc), to: to.startOfDay(in: utc)).day ?? 0
+    }
+
+    /// A status as people say it: `partially_fulfilled` → `partially fulfilled`.
+    static func words(_ code: String) -> String {
+        code.replacingOccurrences(of: "_", with: " ")
+    }
+
+    /// `text` as an SQL string literal: quotes doubled, so that a query shown in a mail can be pasted into psql.
+    static func sqlLiteral(_ text: String) -> String {
+        "'" + BodyText.singleLine(text).replacingOccurrences(of: "'", with: "''") + "'"
+    }
+
+    private static func calendar(_ zone: TimeZone) -> Calendar {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        return calendar
+    }
+}

@@ -1,0 +1,334 @@
+import Foundation
+import PQ
+
+/// Writes a digest as an e-mail a desk officer reads in ten seconds: a subject that says what matters
+/// (`[Parley] 2 overdue, 1 due tomorrow — Istanbul talks`), then the alerts in sections by severity, each with its
+/// track, item, obligor, text, deadline in the track's time zone, days overdue or left, progress, the last update
+/// and its source, and the psql query that shows more.
+///
+/// Alerts above the classification ceiling arrive without details (see `DigestEntry.details`); the digest then says
+/// only that there is such an alert and which view shows it.
+public struct DigestRenderer: Sendable {
+    /// The sender of every digest.
+    public var from: MailAddress
+
+    public init(from: MailAddress) {
+        self.from = from
+    }
+
+    /// The whole message for `digest`, with a Message-ID derived from its deliveries and the From domain.
+    public func message(for digest: Digest) -> MailMessage {
+        let to = MailAddress(displayName: digest.recipient.name, address: digest.recipient.email)
+            // The database only stores addresses that pass the same rule; a fallback keeps the type total.
+            ?? MailAddress(address: "invalid-recipient@invalid.invalid")!
+        return MailMessage(
+            from: from, to: [to], subject: subject(for: digest), date: digest.writtenAt,
+            messageID: MessageID.forDeliveries(digest.deliveryIDs, domain: from.domain), body: body(for: digest),
+            extraFields: [
+                ("X-Parley-Deliveries", digest.deliveryIDs.map(String.init).joined(separator: " ")),
+                ("X-Mailer", "Parley \(ParleyVersion.current)"),
+            ])
+    }
+
+    // MARK: - Subject
+
+    /// `[Parley] 2 overdue, 1 due tomorrow — Istanbul talks`.
+    public func subject(for digest: Digest) -> String {
+        var subject = "[Parley] " + summary(of: digest.entries, at: digest.writtenAt)
+        let tracks = trackNames(digest.entries)
+        switch tracks.count {
+        case 0: break
+        case 1: subject += " — " + tracks[0]
+        case 2: subject += " — " + tracks[0] + ", " + tracks[1]
+        default: subject += " — \(tracks[0]), \(tracks[1]) and \(tracks.count - 2) more"
+        }
+        return subject
+    }
+
+    /// `2 overdue, 1 due tomorrow, 1 classified alert`: counts by what matters, most urgent first.
+    func summary(of entries: [DigestEntry], at: Date) -> String {
+        var counts: [(key: String, rank: Int, count: Int, singular: String, plural: String)] = []
+        func add(_ rank: Int, _ singular: String, _ plural: String? = nil) {
+            if let index = counts.firstIndex(where: { $0.key == singular }) {
+                counts[index].count += 1
+            } else {
+                counts.append((singular, rank, 1, singular, plural ?? singular))
+            }
+        }
+        for entry in entries {
+            guard let details = entry.details else {
+                add(900, "classified alert", "classified alerts")
+                continue
+            }
+            switch entry.kind {
+            case .overdue: add(0, "overdue")
+            case .dueSoon:
+                switch details.commitment?.daysLeft {
+                case 0: add(10, "due today")
+                case 1: add(11, "due tomorrow")
+                case let days?: add(20 + min(days, 500), "due in \(DigestFormat.days(days))")
+                case nil: add(600, "due soon")
+                }
+            case .followUpDue: add(12, "follow-up due", "follow-ups due")
+            case .meetingOutcomeMissing: add(13, "meeting outcome missing", "meeting outcomes missing")
+            case .meetingUpcoming:
+                let days = meetingDaysAway(details, at: at)
+                add(520 + min(max(days, 0), 50), days == 0 ? "meeting today" : days == 1 ? "meeting tomorrow"
+                    : "meeting in \(DigestFormat.days(days))",
+                    days == 0 ? "meetings today" : days == 1 ? "meetings tomorrow" : "meetings in \(DigestFormat.days(days))")
+            case .stale: add(700, "stale")
+            case .resolved: add(800, "resolved")
+            }
+        }
+        return counts.sorted { $0.rank < $1.rank }
+            .map { "\($0.count) \($0.count == 1 ? $0.singular : $0.plural)" }
+            .joined(separator: ", ")
+    }
+
+    private func trackNames(_ entries: [DigestEntry]) -> [String] {
+        var names: [String] = []
+        for entry in entries {
+            if let name = entry.details?.track?.name, !names.contains(name) { names.append(name) }
+        }
+        return names.map(BodyText.singleLine)
+    }
+
+    // MARK: - Body
+
+    /// The plain-text body, lines separated by `\n`, wrapped at 76 characters (queries to paste excepted).
+    public func body(for digest: Digest) -> String {
+        var lines: [String] = []
+        let zone = digest.recipient.timezone
+        lines += BodyText.wrap(
+            "Parley alerts for \(digest.recipient.name), "
+                + "\(DigestFormat.dateTime(digest.writtenAt, timezone: zone)) (\(zone))",
+            first: "", rest: "")
+        lines += BodyText.wrap(summary(of: digest.entries, at: digest.writtenAt) + ".", first: "", rest: "")
+        var number = 0
+        for severity in DigestEntry.Severity.allCases.reversed() {
+            let section = digest.entries.filter { $0.severity == severity }
+            guard !section.isEmpty else { continue }
+            lines.append("")
+            let title = "\(severity.rawValue.uppercased()) (\(section.count))"
+            lines.append(title)
+            lines.append(String(repeating: "-", count: title.count))
+            for entry in section {
+                number += 1
+                lines.append("")
+                lines += render(entry, number: number, digest: digest)
+            }
+        }
+        lines.append("")
+        lines += footer(digest)
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static let labelWidth = 13
+
+    /// `    Label:       value` wrapped with the value's column as hanging indent; an empty label continues the
+    /// field above.
+    private func field(_ label: String, _ value: String) -> [String] {
+        let indent = "    "
+        let head = indent + (label.isEmpty ? "" : label + ":").padding(toLength: Self.labelWidth, withPad: " ", startingAt: 0)
+        return BodyText.wrap(value, first: head, rest: String(repeating: " ", count: head.count))
+    }
+
+    /// A line to paste into psql: never wrapped, so that it stays one statement.
+    private func query(_ label: String, _ sql: String) -> [String] {
+        let indent = "    "
+        return [indent + (label + ":").padding(toLength: Self.labelWidth, withPad: " ", startingAt: 0) + sql]
+    }
+
+    private func render(_ entry: DigestEntry, number: Int, digest: Digest) -> [String] {
+        let prefix = "[\(number)] "
+        let hanging = String(repeating: " ", count: 4)
+        guard let details = entry.details else {
+            return BodyText.wrap(
+                "A \(entry.classification.rawValue.uppercased()) alert (\(DigestFormat.words(entry.kind.rawValue))): "
+                    + "its details are not sent by e-mail.", first: prefix, rest: hanging)
+                + query("See it", "select * from parley.alerts where id = \(entry.alertID);")
+        }
+        var lines = BodyText.wrap(headline(entry, details, at: digest.writtenAt), first: prefix, rest: hanging)
+        let track = details.track
+        let trackZone = track?.timezone ?? "UTC"
+        if let commitment = details.commitment, entry.kind != .followUpDue {
+            lines += field("Obligor", commitment.obligor + (commitment.beneficiaries.map { ", owed to \($0)" } ?? ""))
+            lines += field("Commitment", commitment.text)
+            if let dueOn = commitment.dueOn {
+                var deadline = "end of \(DigestFormat.date(dueOn)) (\(trackZone))"
+                if let days = commitment.daysLeft, entry.kind != .resolved {
+                    deadline += days < 0 ? ", \(DigestFormat.days(-days)) overdue"
+                        : days == 0 ? ", due today" : ", \(DigestFormat.days(days)) left"
+                }
+                lines += field("Deadline", deadline)
+            }
+            lines += field("Progress", progress(commitment))
+            lines += field("Last update", lastUpdate(commitment))
+            if let update = commitment.lastUpdate {
+                if let note = update.note, !note.isEmpty { lines += field("", "\u{201C}\(note)\u{201D}") }
+                if let source = update.source { lines += field("", "Source: \(source)") }
+                if let url = update.sourceURL { lines += field("", url) }
+            }
+            lines += field("Owner", commitment.owner ?? "nobody; give it one with parley.update_commitment")
+            if entry.escalated {
+                lines += field("Escalated", "overdue long enough for the track's lead to be told too")
+            }
+        }
+        if let meeting = details.meeting, entry.kind != .followUpDue {
+            var when = DigestFormat.dateTime(meeting.startsAt, timezone: trackZone)
+            if let ends = meeting.endsAt {
+                let sameDay = DigestFormat.day(ends, timezone: trackZone) == DigestFormat.day(meeting.startsAt, timezone: trackZone)
+                when += sameDay ? "–" + String(DigestFormat.dateTime(ends, timezone: trackZone).suffix(5))
+                    : " – " + DigestFormat.dateTime(ends, timezone: trackZone)
+            }
+            lines += field("When", "\(when), \(trackZone)")
+            if let location = meeting.location { lines += field("Where", location) }
+            lines += field("Status", DigestFormat.words(meeting.status))
+        }
+        if let followUp = details.followUp {
+            lines += field("To do", followUp.note)
+            lines += field("Due", "\(DigestFormat.dateTime(followUp.dueAt, timezone: digest.recipient.timezone)), "
+                + digest.recipient.timezone)
+            if let about = followUp.about { lines += field("About", about) }
+            if let assignee = followUp.assignee { lines += field("Assignee", assignee) }
+        }
+        lines += query("More", moreQuery(entry, details))
+        lines += field("Alert", "\(entry.alertID), to you as \(role(entry))")
+        if entry.kind == .overdue {
+            lines += query("Acknowledge", "select parley.acknowledge_alert(\(entry.alertID));")
+        }
+        return lines
+    }
+
+    private func headline(_ entry: DigestEntry, _ details: DigestEntry.Details, at: Date) -> String {
+        let commitment = details.commitment
+        let what: String
+        switch entry.kind {
+        case .overdue:
+            let days = commitment?.daysLeft.map { -$0 } ?? 0
+            what = days > 0 ? "OVERDUE by \(DigestFormat.days(days))" : "OVERDUE"
+        case .dueSoon:
+            switch commitment?.daysLeft {
+            case 0: what = "DUE TODAY"
+            case 1: what = "DUE TOMORROW"
+            case let days? where days < 0: what = "OVERDUE by \(DigestFormat.days(-days))"
+            case let days?: what = "DUE IN \(DigestFormat.days(days).uppercased())"
+            case nil: what = "DUE SOON"
+            }
+        case .stale:
+            if let commitment, let quiet = quietSince(commitment) {
+                let days = DigestFormat.daysBetween(quiet, DigestFormat.day(at, timezone: details.track?.timezone ?? "UTC"))
+                what = "NO UPDATE for \(DigestFormat.days(max(days, 0)))"
+            } else {
+                what = "NO UPDATE for a while"
+            }
+        case .resolved:
+            what = "RESOLVED: now \(DigestFormat.words(commitment?.status ?? "fulfilled"))"
+        case .meetingUpcoming:
+            let days = meetingDaysAway(details, at: at)
+            what = days <= 0 ? "MEETING TODAY" : days == 1 ? "MEETING TOMORROW" : "MEETING IN \(DigestFormat.days(days).uppercased())"
+        case .meetingOutcomeMissing:
+            what = "NO OUTCOME RECORDED"
+        case .followUpDue:
+            what = "FOLLOW-UP DUE"
+        }
+        var context: [String] = []
+        if let track = details.track { context.append(track.name) }
+        if let meeting = details.meeting, entry.kind == .meetingUpcoming || entry.kind == .meetingOutcomeMissing {
+            context.append(meeting.title)
+        } else if let item = details.item {
+            context.append(item.title)
+        }
+        return ([what] + context.map(BodyText.singleLine)).joined(separator: " — ")
+    }
+
+    private func quietSince(_ commitment: DigestEntry.Commitment) -> CalendarDate? {
+        [commitment.madeOn, commitment.lastUpdate?.reportedOn, commitment.statusChangedOn].compactMap { $0 }.max()
+    }
+
+    /// Days from `at` to the meeting's start, counted on the track's calendar.
+    private func meetingDaysAway(_ details: DigestEntry.Details, at: Date) -> Int {
+        guard let meeting = details.meeting else { return 0 }
+        let zone = details.track?.timezone ?? "UTC"
+        return DigestFormat.daysBetween(
+            DigestFormat.day(at, timezone: zone), DigestFormat.day(meeting.startsAt, timezone: zone))
+    }
+
+    private func progress(_ commitment: DigestEntry.Commitment) -> String {
+        let unit = commitment.unit.map { " " + BodyText.singleLine($0) } ?? ""
+        var text: String
+        if let target = commitment.target {
+            text = "\(DigestFormat.number(commitment.delivered)) of \(DigestFormat.number(target))\(unit)"
+            if let percent = commitment.progressPercent { text += " (\(DigestFormat.number(percent)) %)" }
+        } else if commitment.delivered > 0 {
+            text = "\(DigestFormat.number(commitment.delivered))\(unit) delivered"
+        } else {
+            text = "no quantity promised"
+        }
+        return text + "; status " + DigestFormat.words(commitment.status)
+    }
+
+    private func lastUpdate(_ commitment: DigestEntry.Commitment) -> String {
+        guard let update = commitment.lastUpdate else {
+            return "none recorded" + (commitment.madeOn.map { " since it was made on \(DigestFormat.date($0))" } ?? "")
+        }
+        var parts = [DigestFormat.date(update.reportedOn)]
+        if let delivered = update.delivered { parts.append("\(DigestFormat.number(delivered)) delivered") }
+        if let status = update.newStatus { parts.append("now \(DigestFormat.words(status))") }
+        if let party = update.reportedBy { parts.append("reported by \(party)") }
+        if let verification = update.verification {
+            parts.append(verification == "unverified" ? "unverified" : "verified by \(DigestFormat.words(verification))")
+        }
+        return parts.joined(separator: ", ")
+    }
+
+    private func moreQuery(_ entry: DigestEntry, _ details: DigestEntry.Details) -> String {
+        let code = DigestFormat.sqlLiteral(entry.subjectCode)
+        switch entry.kind {
+        case .dueSoon, .overdue, .stale:
+            return "select * from parley.open_commitments where code = \(code);"
+        case .resolved:
+            return "select * from parley.timeline where ref = \(code);"
+        case .meetingUpcoming:
+            return "select * from parley.upcoming_meetings where meeting = \(code);"
+        case .meetingOutcomeMissing:
+            return "select parley.record_meeting_outcome(meeting => \(code), outcome => '...');"
+        case .followUpDue:
+            return "select * from parley.follow_ups where id = \(entry.subjectID);"
+        }
+    }
+
+    private func role(_ entry: DigestEntry) -> String {
+        switch entry.reason {
+        case "responsible":
+            switch entry.subjectType {
+            case "commitment": return "its owner"
+            case "follow_up": return "its assignee"
+            default: return "the track's lead"
+            }
+        case "escalation": return "the track's lead (escalated)"
+        case "subscription": return "a subscriber"
+        case "alerted about overdue": return "one told it was overdue"
+        default: return DigestFormat.words(entry.reason)
+        }
+    }
+
+    private func footer(_ digest: Digest) -> [String] {
+        let email = DigestFormat.sqlLiteral(digest.recipient.email)
+        let example = digest.entries.first { $0.details != nil && $0.kind == .overdue } ?? digest.entries.first
+        let alert = example.map { String($0.alertID) } ?? "42"
+        var lines = ["-- "]
+        lines += BodyText.wrap(
+            "Sent by Parley \(ParleyVersion.current) (deliveries \(digest.deliveryIDs.map(String.init).joined(separator: ", "))). "
+                + "In psql you can acknowledge an alert (no more repeats), snooze it, or silence a track for a while:",
+            first: "", rest: "")
+        lines.append("  select parley.acknowledge_alert(\(alert), note => 'in hand');")
+        lines.append("  select parley.snooze_alert(\(alert), until => now() + interval '2 days');")
+        if let track = digest.entries.compactMap({ $0.details?.track?.code }).first {
+            lines.append("  select parley.silence(track => \(DigestFormat.sqlLiteral(track)), "
+                + "until => now() + interval '3 days', reason => 'round in progress');")
+        }
+        lines.append("  select * from parley.alert_queue where recipient_email = \(email);")
+        return lines
+    }
+}

@@ -1,0 +1,25 @@
+/// Where rendered digests go: sendmail, a directory of `.eml` files, or standard output.
+public protocol MailTransport {
+    /// Hands `message` over for delivery.
+    ///
+    /// - Throws: `MailTransportError` when it was not accepted (the attempt failed and is retried later).
+    func send(_ message: MailMessage) throws
+
+    /// Checks, before anything is claimed, that the transport can work at all.
+    ///
+    /// - Throws: `MailerError` (sendmail missing: exit 69; directory not writable: exit 73).
+    func checkUsable() throws
+}
+
+/// A message that was not accepted: the attempt counts as failed.
+public struct MailTransportError: Error, CustomStringConvertible, Sendable {
+    /// One line: what happened (`sendmail exited with status 75: …`, `sendmail timed out after 60 s`).
+    public var description: String
+    /// The transport cannot be expected to work for the next message either (it hung): the run stops trying.
+    public var stopsRun: Bool
+
+    public init(_ description: String, stopsRun: Bool = false) {
+        self.description = description
+        self.stopsRun = stopsRun
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import PQ
+
+/// The mailer's calls into the database: the functions of 000007_alerts.sql (claim, mark, record) and
+/// 000008_mailer.sql (what a digest says). Each call is one statement, hence one transaction of its own.
+public enum MailerQueries {
+    /// A delivery as `parley.claim_deliveries` hands it out.
+    public struct Claim: Sendable {
+        public var deliveryID: Int64
+        public var claimToken: UUID
+        public var attempt: Int
+        public var personID: Int64
+    }
+
+    /// What `parley.mark_deliveries_failed` made of a delivery.
+    public struct FailureOutcome: Sendable {
+        public var deliveryID: Int64
+        /// `pending` (will be retried at `retryAt`), `failed` (given up), or `cancelled` (no longer wanted).
+        public var state: String
+        public var attempts: Int
+        public var retryAt: Date?
+    }
+
+    /// The database clock, or `override` when a test or drill chose the moment.
+    public static func now(_ connection: Connection, override: Date?) throws -> Date {
+        if let override { return override }
+        return try connection.query("select now() as now")[0].decode("now")
+    }
+
+    /// Claims up to `maxCount` due deliveries until `at + lease`.
+    public static func claim(_ connection: Connection, at: Date, lease: Duration, maxCount: Int) throws -> [Claim] {
+        try connection.query(
+            "select delivery_id, claim_token, attempt, person_id"
+                + " from parley.claim_deliveries($1, make_interval(secs => $2), $3)",
+            [at, Int(lease.components.seconds), maxCount]
+        ).map { row in
+            Claim(
+                deliveryID: try row.decode("delivery_id"), claimToken: try row.decode("claim_token"),
+                attempt: try row.decode("attempt"), personID: try row.decode("person_id"))
+        }
+    }
+
+    /// What the digests say about claimed deliveries.
+    public static func digestEntries(
+        _ connection: Connection, deliveryIDs: [Int64], at: Date, ceiling: DigestEntry.Classification
+    ) throws -> [DigestEntry] {
+        try connection.query(
+            "select * from parley.delivery_digest($1, $2, $3::parley.classification)",
+            [deliveryIDs, at, ceiling.rawValue]
+        ).map(DigestEntry.init(row:))
+    }
+
+    /// What the next run would send, without claiming: all recipients, or the one with e-mail `recipient`.
+    ///
+    /// - Throws: `PQError` with SQLSTATE 23503 when `recipient` names nobody.
+    public static func preview(
+        _ connection: Connection, at: Date, ceiling: DigestEntry.Classification, recipient: String?
+    ) throws -> [DigestEntry] {
+        try connection.query(
+            "select * from parley.digest_preview($1, $2::parley.classification, $3)", [at, ceiling.rawValue, recipient]
+        ).map(DigestEntry.init(row:))
+    }
+
+    /// Marks deliveries sent with the Message-ID that carried them; returns how many this run still held.
+    public static func markSent(
+        _ connection: Connection, deliveryIDs: [Int64], messageID: String, claimToken: UUID, at: Date
+    ) throws -> Int {
+        try connection.query(
+            "select parley.mark_deliveries_sent($1, $2, $3, $4) as marked", [deliveryIDs, messageID, claimToken, at]
+        )[0].decode("marked")
+    }
+
+    /// Records a failed attempt; each delivery is retried later or given up.
+    public static func markFailed(
+        _ connection: Connection, deliveryIDs: [Int64], error: String, claimToken: UUID, at: Date
+    ) throws -> [FailureOutcome] {
+        try connection.query(
+            "select delivery_id, state::text as state, attempts, retry_at from parley.mark_deliveries_failed($1, $2, $3, $4)",
+            [deliveryIDs, error, claimToken, at]
+        ).map { row in
+            FailureOutcome(
+                deliveryID: try row.decode("delivery_id"), state: try row.decode("state"),
+                attempts: try row.decode("attempts"), retryAt: try row.decode("retry_at"))
+        }
+    }
+
+    /// Records the run for `parley.mailer_runs` and `parley.alert_status`.
+    public static func recordRun(
+        _ connection: Connection, startedAt: Date, finishedAt: Date, claimed: Int, sent: Int, failed: Int,
+        exitStatus: Int32
+    ) throws {
+        try connection.execute(
+            "select parley.record_mailer_run($1, $2, $3, $4, $5, $6)",
+            [startedAt, max(finishedAt, startedAt), claimed, sent, failed, Int(exitStatus)])
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Parley
+
+extension ParleyCommand {
+    /// `parley calendar`: meetings, deadlines and follow-ups as an iCalendar file.
+    struct CalendarCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "calendar",
+            abstract: "Write meetings, commitment deadlines and follow-ups as an iCalendar (RFC 5545) file.",
+            discussion: """
+                Meetings are events at their track's local time (TZID with a VTIMEZONE); deadlines are all-day \
+                events; follow-ups are to-dos with a due time. UIDs are stable (meeting-CODE@parley, \
+                commitment-CODE@parley, follow-up-CODE@parley) and SEQUENCE counts the changes, so a calendar \
+                that subscribes to the file (served by any web server, or refreshed by cron) updates its entries \
+                instead of adding new ones.
+
+                --person gives what that person leads, owns, is assigned or subscribes to.
+
+                Examples:
+                  parley calendar -o parley.ics
+                  parley calendar --track istanbul -o istanbul.ics
+                  parley calendar --person desk@example.org > desk.ics
+                """)
+
+        @Option(help: "Only this track's meetings, deadlines and follow-ups.")
+        var track: String?
+
+        @Option(help: "Only what concerns this member of staff (e-mail).")
+        var person: String?
+
+        @Option(name: [.short, .customLong("output")], help: "Write to this file (replaced whole) instead of standard output.")
+        var output: String?
+
+        func run() throws {
+            try runEntry {
+                let connection = try connect("calendar")
+                if let track, try connection.timeZone(ofTrack: track) == nil {
+                    throw InputRefusal(message: "track \"\(track)\" does not exist",
+                                       hint: "parley tracks list shows the tracks you may see.")
+                }
+                if let person, try connection.timeZone(ofPerson: person) == nil {
+                    throw InputRefusal(message: "person \"\(person)\" does not exist",
+                                       hint: "parley people list shows the staff.")
+                }
+                let entries = try CalendarEntry.load(track: track, person: person, on: connection)
+                let name = ["Parley", track, person].compactMap { $0 }.joined(separator: " — ")
+                let text = ICalendarWriter(name: name, version: ParleyVersion.current).write(entries)
+                try writeOutput(text, to: output)
+            }
+        }
+    }
+}

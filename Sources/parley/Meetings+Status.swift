@@ -1,0 +1,47 @@
+import ArgumentParser
+import Parley
+
+extension ParleyCommand.Meetings {
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Postpone, cancel or reschedule a meeting.",
+            discussion: """
+                Calls parley.set_meeting_status. Times and location left out keep their value.
+
+                Examples:
+                  parley meetings status ist-r4 postponed
+                  parley meetings status ist-r4 scheduled --starts-at "2025-09-01 11:00"
+                """)
+
+        @Argument(help: "The meeting's code.")
+        var meeting: String
+
+        @Argument(help: "The meeting's new status.")
+        var status: MeetingStatus
+
+        @Option(help: "A new start; without a UTC offset, on the track's clock.")
+        var startsAt: String?
+
+        @Option(help: "A new end; without a UTC offset, on the track's clock.")
+        var endsAt: String?
+
+        @Option(help: "A new place.")
+        var location: String?
+
+        func run() throws {
+            try runEntry {
+                let connection = try connect("meetings status")
+                if let zone = try connection.timeZone(ofMeeting: meeting) { try connection.useClock(of: zone) }
+                try requireMoment(startsAt, option: "--starts-at", on: connection)
+                try requireMoment(endsAt, option: "--ends-at", on: connection)
+                var call = FunctionCall("set_meeting_status")
+                call.set("meeting", meeting)
+                call.set("status", status.rawValue)
+                call.set("starts_at", startsAt)
+                call.set("ends_at", endsAt)
+                call.set("location", location)
+                try call.run(on: connection)
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+import Parley
+
+extension ParleyCommand.Sources {
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the sources.",
+            discussion: """
+                Reads parley.sources.
+
+                Example:
+                  parley sources list --format csv
+                """)
+
+        @OptionGroup var output: ListingOptions
+
+        func run() throws {
+            try runEntry {
+                let connection = try connect("sources list")
+                try printListing(ListingQuery(view: "sources"), output, on: connection)
+            }
+        }
+    }
+}

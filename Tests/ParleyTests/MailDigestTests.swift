@@ -1,0 +1,157 @@
+import Foundation
+import PQ
+import Testing
+@testable import Parley
+
+/// What a digest says, from entries made by hand (the database side is in MailDatabaseTests).
+@Suite struct MailDigestTests {
+    static let writtenAt = Date(timeIntervalSince1970: 1_748_340_000)  // Tue 27 May 2025 10:00 UTC
+    static let olena = DigestEntry.Recipient(personID: 1, email: "olena@mfa.example", name: "Olena Kovalenko", timezone: "Europe/Kyiv")
+    static let istanbul = DigestEntry.Track(code: "istanbul", name: "Istanbul talks", timezone: "Europe/Istanbul")
+    static let renderer = DigestRenderer(from: MailAddress(displayName: "Parley", address: "parley@mfa.example")!)
+
+    static func commitmentEntry(
+        delivery: Int64, kind: DigestEntry.AlertKind, severity: DigestEntry.Severity, daysLeft: Int, dueOn: String,
+        code: String, text: String = "Release 1,000 prisoners of war", classification: DigestEntry.Classification = .unclassified,
+        shown: Bool = true, reason: String = "responsible"
+    ) -> DigestEntry {
+        let commitment = DigestEntry.Commitment(
+            code: code, text: text, obligor: "Russia", beneficiaries: "Ukraine", madeOn: CalendarDate("2025-05-16"),
+            dueOn: CalendarDate(dueOn), daysLeft: daysLeft, status: "partially_fulfilled", target: 1000, unit: "prisoners",
+            delivered: 390, progressPercent: 39, owner: "Olena Kovalenko",
+            lastUpdate: DigestEntry.Update(
+                reportedOn: CalendarDate("2025-05-23")!, note: "First stage of the exchange", newStatus: "partially_fulfilled",
+                delivered: 390, verification: "both_parties", reportedBy: "Ukraine",
+                source: "Russia and Ukraine swap 390, Reuters, 2025-05-23", sourceURL: "https://example.org/swap"))
+        return DigestEntry(
+            deliveryID: delivery, alertID: delivery + 100, attempts: 1, recipient: olena, reason: reason, kind: kind,
+            severity: severity, subjectType: "commitment", subjectID: delivery, subjectCode: code, occurrence: "x",
+            dueAt: writtenAt.addingTimeInterval(-3600), escalated: false, classification: classification,
+            details: shown ? DigestEntry.Details(
+                track: istanbul, item: DigestEntry.Item(code: "pow-exchange", title: "Exchange of prisoners of war"),
+                commitment: commitment) : nil)
+    }
+
+    static var threeAlerts: Digest {
+        Digest(recipient: olena, entries: [
+            commitmentEntry(delivery: 3, kind: .dueSoon, severity: .info, daysLeft: 1, dueOn: "2025-05-28", code: "ist-soon"),
+            commitmentEntry(delivery: 1, kind: .overdue, severity: .warning, daysLeft: -2, dueOn: "2025-05-25", code: "ist-pow-ru"),
+            commitmentEntry(delivery: 2, kind: .overdue, severity: .warning, daysLeft: -1, dueOn: "2025-05-26", code: "ist-pow-ua"),
+        ], writtenAt: writtenAt)
+    }
+
+    @Test func theSubjectSaysWhatMatters() {
+        #expect(Self.renderer.subject(for: Self.threeAlerts) == "[Parley] 2 overdue, 1 due tomorrow — Istanbul talks")
+    }
+
+    @Test func theBodyHasSectionsBySeverityAndEverythingAboutEachAlert() {
+        let body = Self.renderer.body(for: Self.threeAlerts)
+        let warning = try! #require(body.range(of: "WARNING (2)"))
+        let info = try! #require(body.range(of: "INFO (1)"))
+        #expect(warning.lowerBound < info.lowerBound)
+        // The most overdue first.
+        let first = try! #require(body.range(of: "[1] OVERDUE by 2 days — Istanbul talks — Exchange of prisoners of war"))
+        let second = try! #require(body.range(of: "[2] OVERDUE by 1 day"))
+        #expect(first.lowerBound < second.lowerBound)
+        #expect(body.contains("[3] DUE TOMORROW — Istanbul talks"))
+        for expected in [
+            "Obligor:     Russia, owed to Ukraine",
+            "Commitment:  Release 1,000 prisoners of war",
+            "Deadline:    end of Sun 25 May 2025 (Europe/Istanbul), 2 days overdue",
+            "Progress:    390 of 1,000 prisoners (39 %); status partially fulfilled",
+            "Last update: Fri 23 May 2025, 390 delivered, now partially fulfilled,",
+            "\u{201C}First stage of the exchange\u{201D}",
+            "Source: Russia and Ukraine swap 390, Reuters, 2025-05-23",
+            "More:        select * from parley.open_commitments where code = 'ist-pow-ru';",
+            "Acknowledge: select parley.acknowledge_alert(101);",
+            "Parley alerts for Olena Kovalenko, Tue 27 May 2025 13:00 (Europe/Kyiv)",
+        ] {
+            #expect(body.contains(expected), "missing: \(expected)")
+        }
+        let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
+        // Only the queries to paste into psql may be longer than the wrapping width.
+        #expect(lines.filter { $0.count > 76 }.allSatisfy { $0.contains("select ") })
+    }
+
+    @Test func aboveTheCeilingOnlyTheExistenceAndTheViewAreMailed() {
+        let secret = Self.commitmentEntry(
+            delivery: 7, kind: .overdue, severity: .critical, daysLeft: -5, dueOn: "2025-05-22", code: "secret-code",
+            text: "The secret text", classification: .confidential, shown: false)
+        let dueTomorrow = Self.commitmentEntry(delivery: 3, kind: .dueSoon, severity: .info, daysLeft: 1, dueOn: "2025-05-28", code: "ist-soon")
+        let digest = Digest(recipient: Self.olena, entries: [secret, dueTomorrow], writtenAt: Self.writtenAt)
+        let subject = Self.renderer.subject(for: digest)
+        let body = Self.renderer.body(for: digest)
+        #expect(subject == "[Parley] 1 due tomorrow, 1 classified alert — Istanbul talks")
+        #expect(body.contains("A CONFIDENTIAL alert (overdue): its details are not sent by e-mail."))
+        #expect(body.contains("select * from parley.alerts where id = 107;"))
+        #expect(!body.contains("secret-code"))
+    }
+
+    @Test func hostileTextStaysInTheBodyAsLines() throws {
+        let word = String(repeating: "A", count: 2_000)
+        let hostile = Self.commitmentEntry(
+            delivery: 9, kind: .overdue, severity: .warning, daysLeft: -1, dueOn: "2025-05-26", code: "ist-x",
+            text: "Release\r\nBcc: victim@evil.example\r\nSubject: pwned\0 \(word) end")
+        let digest = Digest(recipient: Self.olena, entries: [hostile], writtenAt: Self.writtenAt)
+        let message = Self.renderer.message(for: digest)
+        let (headerLines, encodedBody) = MailTestDecoding.split(message.rendered())
+        #expect(!MailTestDecoding.fieldNames(headerLines).contains("Bcc"))
+        #expect(MailTestDecoding.fieldNames(headerLines).filter { $0 == "Subject" }.count == 1)
+        let body = String(decoding: MailTestDecoding.decodeQuotedPrintable(encodedBody), as: UTF8.self)
+        #expect(!body.contains("\0") && !body.contains("\r"))
+        #expect(body.contains("Commitment:  Release\n                 Bcc: victim@evil.example\n"))
+        // The long word is cut into lines of the wrapping width, and nothing of it is lost.
+        #expect(body.split(separator: "\n").allSatisfy { $0.count <= 76 || $0.contains("select ") })
+        #expect(body.replacingOccurrences(of: "\n                 ", with: "").contains(word + " end"))
+    }
+
+    @Test func eachRecipientGetsTheirOwnDigest() {
+        let mehmet = DigestEntry.Recipient(personID: 2, email: "mehmet@mfa.example", name: "Mehmet Çelik", timezone: "Europe/Istanbul")
+        var forMehmet = Self.commitmentEntry(delivery: 4, kind: .overdue, severity: .warning, daysLeft: -2, dueOn: "2025-05-25", code: "ist-pow-ru", reason: "subscription")
+        forMehmet.recipient = mehmet
+        let digests = Digest.grouped(Self.threeAlerts.entries + [forMehmet], writtenAt: Self.writtenAt)
+        #expect(digests.map(\.recipient.email) == ["olena@mfa.example", "mehmet@mfa.example"])
+        #expect(digests.map(\.deliveryIDs) == [[1, 2, 3], [4]])
+        let message = Self.renderer.message(for: digests[1])
+        #expect(message.to.map(\.address) == ["mehmet@mfa.example"])
+        #expect(message.messageID == MessageID.forDeliveries([4], domain: "mfa.example"))
+        #expect(Self.renderer.body(for: digests[1]).contains("to you as a subscriber"))
+    }
+
+    @Test func meetingsAndFollowUpsReadNaturally() {
+        let meeting = DigestEntry(
+            deliveryID: 20, alertID: 120, attempts: 1, recipient: Self.olena, reason: "responsible", kind: .meetingUpcoming,
+            severity: .info, subjectType: "meeting", subjectID: 5, subjectCode: "ist-r2", occurrence: "x",
+            dueAt: Self.writtenAt, escalated: false, classification: .unclassified,
+            details: DigestEntry.Details(
+                track: Self.istanbul,
+                meeting: DigestEntry.Meeting(
+                    code: "ist-r2", title: "Round 2", startsAt: Self.writtenAt.addingTimeInterval(2 * 86_400),
+                    endsAt: Self.writtenAt.addingTimeInterval(2 * 86_400 + 7_200), location: "Çırağan Palace", status: "scheduled")))
+        let followUp = DigestEntry(
+            deliveryID: 21, alertID: 121, attempts: 1, recipient: Self.olena, reason: "responsible", kind: .followUpDue,
+            severity: .warning, subjectType: "follow_up", subjectID: 12, subjectCode: "F12", occurrence: "x",
+            dueAt: Self.writtenAt, escalated: false, classification: .unclassified,
+            details: DigestEntry.Details(
+                track: Self.istanbul,
+                followUp: DigestEntry.FollowUp(note: "Chase the written ceasefire conditions", dueAt: Self.writtenAt,
+                                               assignee: "Olena Kovalenko", about: "meeting ist-r2")))
+        let digest = Digest(recipient: Self.olena, entries: [meeting, followUp], writtenAt: Self.writtenAt)
+        #expect(Self.renderer.subject(for: digest) == "[Parley] 1 follow-up due, 1 meeting in 2 days — Istanbul talks")
+        let body = Self.renderer.body(for: digest)
+        #expect(body.contains("MEETING IN 2 DAYS — Istanbul talks — Round 2"))
+        #expect(body.contains("When:        Thu 29 May 2025 13:00–15:00, Europe/Istanbul"))
+        #expect(body.contains("Where:       Çırağan Palace"))
+        #expect(body.contains("FOLLOW-UP DUE — Istanbul talks"))
+        #expect(body.contains("To do:       Chase the written ceasefire conditions"))
+        #expect(body.contains("select * from parley.follow_ups where id = 12;"))
+    }
+
+    @Test func numbersAndDatesAreWrittenTheSameEverywhere() {
+        #expect(DigestFormat.number(1_000) == "1,000")
+        #expect(DigestFormat.number(Decimal(string: "1234567.25")!) == "1,234,567.25")
+        #expect(DigestFormat.number(-42) == "-42")
+        #expect(DigestFormat.date(CalendarDate("2025-05-25")!) == "Sun 25 May 2025")
+        #expect(DigestFormat.sqlLiteral("it's") == "'it''s'")
+    }
+}

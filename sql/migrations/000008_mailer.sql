@@ -1,0 +1,225 @@
+-- The alert mailer's view of a delivery: everything a digest e-mail says about an alert, in one row per delivery.
+--
+-- The mailer (parley alerts send) claims deliveries with parley.claim_deliveries (000007) and then asks
+-- parley.delivery_digest for what to write about them; parley digest and the mailer's --dry-run ask
+-- parley.digest_preview for the deliveries the next run would claim, without claiming anything.
+--
+-- E-mail leaves the protected system, so both functions take the highest classification whose details may be
+-- mailed (the mailer's PARLEY_MAIL_MAX_CLASSIFICATION). For an alert above it they return only what the digest needs
+-- to say that there is such an alert and where to look: its number, kind, severity and classification. Everything
+-- else (track, item, parties, text, figures, dates) stays empty, so that it never reaches the mailer's memory.
+--
+-- Times: `at` is the moment the digest is written (the database clock, or a chosen moment in tests); days left and
+-- overdue are counted in the track's time zone at that moment, as parley.open_commitments counts them.
+set local role parley_owner;
+
+create type parley.digest_entry as (
+    delivery_id                bigint,
+    alert_id                   bigint,
+    attempts                   integer,
+    person_id                  bigint,
+    recipient_email            text,
+    recipient_name             text,
+    recipient_timezone         text,
+    reason                     text,
+    kind                       parley.alert_kind,
+    severity                   parley.severity,
+    subject_type               parley.alert_subject,
+    subject_id                 bigint,
+    subject_code               text,
+    occurrence                 text,
+    due_at                     timestamptz,
+    escalated                  boolean,
+    classification             parley.classification,
+    shown                      boolean,
+    track_code                 text,
+    track_name                 text,
+    track_timezone             text,
+    item_code                  text,
+    item_title                 text,
+    commitment_code            text,
+    commitment_text            text,
+    obligor                    text,
+    beneficiaries              text,
+    made_on                    date,
+    due_on                     date,
+    deadline_at                timestamptz,
+    days_left                  integer,
+    commitment_status          text,
+    target_quantity            numeric,
+    unit                       text,
+    delivered_quantity         numeric,
+    progress_pct               numeric,
+    owner_name                 text,
+    status_changed_on          date,
+    last_update_on             date,
+    last_update_note           text,
+    last_update_status         text,
+    last_update_delivered      numeric,
+    last_update_verification   text,
+    last_update_reported_by    text,
+    last_update_source         text,
+    last_update_source_url     text,
+    meeting_code               text,
+    meeting_title              text,
+    meeting_starts_at          timestamptz,
+    meeting_ends_at            timestamptz,
+    meeting_location           text,
+    meeting_status             text,
+    follow_up_note             text,
+    follow_up_due_at           timestamptz,
+    follow_up_assignee         text,
+    follow_up_about            text
+);
+comment on type parley.digest_entry is
+    'One alert of one recipient''s digest e-mail, as the mailer writes it: the delivery and recipient, the alert, and (shown = true) its details; for an alert classified above what may be mailed, the details are empty.';
+
+create function parley_data.digest_details(delivery_ids bigint[], at timestamptz, ceiling parley.classification)
+    returns setof parley.digest_entry
+    language sql stable
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+begin atomic
+    select d.id, a.id, d.attempts, p.id, p.email, p.name, p.timezone, d.reason,
+           a.kind, a.severity, a.subject_type, a.subject_id, a.subject_code, a.occurrence, a.due_at, a.escalated,
+           a.classification,
+           a.classification <= digest_details.ceiling,
+           v.track_code, v.track_name, v.track_timezone, v.item_code, v.item_title,
+           v.commitment_code, v.commitment_text, v.obligor, v.beneficiaries, v.made_on, v.due_on, v.deadline_at,
+           v.days_left, v.commitment_status, v.target_quantity, v.unit, v.delivered_quantity, v.progress_pct,
+           v.owner_name, v.status_changed_on,
+           v.last_update_on, v.last_update_note, v.last_update_status, v.last_update_delivered,
+           v.last_update_verification, v.last_update_reported_by, v.last_update_source, v.last_update_source_url,
+           v.meeting_code, v.meeting_title, v.meeting_starts_at, v.meeting_ends_at, v.meeting_location,
+           v.meeting_status, v.follow_up_note, v.follow_up_due_at, v.follow_up_assignee, v.follow_up_about
+      from parley_data.deliveries d
+      join parley_data.alerts a on a.id = d.alert_id
+      join parley_data.people p on p.id = d.person_id
+      -- The details, read only for alerts within the ceiling (a lateral subquery with that condition is not run
+      -- for the others).
+      left join lateral (
+            select t.code as track_code, t.name as track_name, t.timezone as track_timezone,
+                   i.code as item_code, i.title as item_title,
+                   c.code as commitment_code, c.text as commitment_text, ob.name as obligor,
+                   (select string_agg(bp.name, ', ' order by bp.name)
+                      from parley_data.commitment_beneficiaries b
+                      join parley_data.parties bp on bp.id = b.party_id
+                     where b.commitment_id = c.id) as beneficiaries,
+                   c.made_on, c.due_on,
+                   ((c.due_on + 1)::timestamp at time zone t.timezone) as deadline_at,
+                   c.due_on - (digest_details.at at time zone t.timezone)::date as days_left,
+                   c.status::text as commitment_status, c.target_quantity, c.unit, c.delivered_quantity,
+                   round(100 * c.delivered_quantity / c.target_quantity, 1) as progress_pct,
+                   o.name as owner_name, c.status_changed_on,
+                   u.reported_on as last_update_on, u.note as last_update_note, u.new_status::text as last_update_status,
+                   u.delivered_quantity as last_update_delivered, u.verification::text as last_update_verification,
+                   rp.name as last_update_reported_by,
+                   concat_ws(', ', us.title, us.publisher, us.published_on::text) as last_update_source,
+                   us.url as last_update_source_url,
+                   m.code as meeting_code, m.title as meeting_title, m.starts_at as meeting_starts_at,
+                   m.ends_at as meeting_ends_at, m.location as meeting_location, m.status::text as meeting_status,
+                   f.note as follow_up_note, f.due_at as follow_up_due_at, fa.name as follow_up_assignee,
+                   case when f.commitment_id is not null then 'commitment ' || fc.code
+                        when f.meeting_id is not null then 'meeting ' || fm.code
+                        when f.track_id is not null then 'track ' || ft.code end as follow_up_about
+              from (select 1) one
+              left join parley_data.tracks t on t.id = a.track_id
+              left join parley_data.agenda_items i on i.id = a.item_id
+              left join parley_data.commitments c on c.id = a.commitment_id
+              left join parley_data.parties ob on ob.id = c.obligor_id
+              left join parley_data.people o on o.id = c.owner_id
+              left join lateral (
+                    select x.* from parley_data.commitment_updates x
+                     where x.commitment_id = c.id
+                     order by x.reported_on desc, x.id desc
+                     limit 1) u on true
+              left join parley_data.parties rp on rp.id = u.reported_by_party_id
+              left join parley_data.sources us on us.id = u.source_id
+              left join parley_data.follow_ups f on a.subject_type = 'follow_up' and f.id = a.subject_id
+              left join parley_data.people fa on fa.id = f.assignee_id
+              left join parley_data.commitments fc on fc.id = f.commitment_id
+              left join parley_data.meetings fm on fm.id = f.meeting_id
+              left join parley_data.tracks ft on ft.id = f.track_id
+              left join parley_data.meetings m
+                on m.id = case when a.subject_type = 'meeting' then a.subject_id else f.meeting_id end
+             where a.classification <= digest_details.ceiling
+           ) v on true
+     where d.id = any (digest_details.delivery_ids)
+     order by p.id, a.severity desc, a.due_at, d.id;
+end;
+comment on function parley_data.digest_details(bigint[], timestamptz, parley.classification) is
+    'The mailer: what a digest says about each of these deliveries at `at`; details only for alerts classified at most `ceiling`.';
+
+create function parley_data.check_digest_arguments(at timestamptz, max_classification parley.classification)
+    returns void
+    language plpgsql as $$
+begin
+    if at is null then
+        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required',
+            'Pass the moment the digest is written, normally now().');
+    end if;
+    if max_classification is null then
+        perform parley_data.refuse('23502', 'max_classification', 'max_classification_present',
+            'max_classification is required',
+            'Pass the highest classification whose details may go out by e-mail, e.g. ''restricted''.');
+    end if;
+end
+$$;
+
+create function parley.delivery_digest(
+    delivery_ids bigint[], at timestamptz, max_classification parley.classification default 'restricted')
+    returns setof parley.digest_entry
+    language plpgsql stable security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+begin
+    perform parley_data.check_digest_arguments(delivery_digest.at, delivery_digest.max_classification);
+    if delivery_digest.delivery_ids is null then
+        perform parley_data.refuse('23502', 'delivery_ids', 'delivery_ids_present',
+            'delivery_ids is required', 'Pass the ids that parley.claim_deliveries returned.');
+    end if;
+    return query
+    select * from parley_data.digest_details(delivery_digest.delivery_ids, delivery_digest.at,
+                                             delivery_digest.max_classification);
+end
+$$;
+comment on function parley.delivery_digest(bigint[], timestamptz, parley.classification) is
+    'For the mailer: what the digest e-mail says about each of these (claimed) deliveries at `at`, one row each, by recipient and then most severe first. Details only for alerts classified at most max_classification; for the others only their number, kind, severity and classification.';
+
+-- What the next mailer run would claim: deliveries due by `at` (pending), and claims of runs whose lease ran out,
+-- as parley.claim_deliveries picks them, without claiming anything.
+create function parley.digest_preview(
+    at timestamptz, max_classification parley.classification default 'restricted', recipient text default null)
+    returns setof parley.digest_entry
+    language plpgsql stable security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+declare
+    this_person bigint;
+    due bigint[];
+begin
+    perform parley_data.check_digest_arguments(digest_preview.at, digest_preview.max_classification);
+    if digest_preview.recipient is not null then
+        select p.id into this_person from parley_data.people p where lower(p.email) = lower(digest_preview.recipient);
+        if this_person is null then
+            perform parley_data.refuse('23503', 'recipient', 'person_exists',
+                format('person "%s" does not exist', digest_preview.recipient),
+                'Give the e-mail address of a person, as parley.add_person recorded it.');
+        end if;
+    end if;
+    select array_agg(d.id) into due
+      from parley_data.deliveries d
+     where ((d.state = 'pending' and d.send_after <= digest_preview.at)
+            or (d.state = 'sending' and d.lease_until <= digest_preview.at
+                and d.attempts < (select s.max_attempts from parley_data.alert_settings s)))
+       and (this_person is null or d.person_id = this_person);
+    return query
+    select * from parley_data.digest_details(coalesce(due, '{}'), digest_preview.at, digest_preview.max_classification);
+end
+$$;
+comment on function parley.digest_preview(timestamptz, parley.classification, text) is
+    'The digests the next mailer run would send at `at`, without claiming or marking anything: one row per delivery due (optionally only for the person with e-mail `recipient`), as parley.delivery_digest returns them. What parley digest and parley alerts send --dry-run print.';
+
+grant execute on function
+    parley.delivery_digest(bigint[], timestamptz, parley.classification),
+    parley.digest_preview(timestamptz, parley.classification, text)
+to parley_daemon;
