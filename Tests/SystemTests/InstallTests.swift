@@ -73,7 +73,7 @@ import Testing
         let left = FileManager.default.enumerator(atPath: destdir)?.compactMap { item -> String? in
             let path = destdir + "/" + (item as! String)
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
             return isDirectory.boolValue ? nil : item as? String
         } ?? []
         #expect(left.isEmpty, "uninstall left \(left)")

@@ -45,10 +45,12 @@ reset role;
 
 -- A status changed directly (not by a recorded update) is an event of the timeline.
 update parley_data.commitments set status = 'withdrawn' where code = 'FAR-RU';
+select made_on as far_made_on from parley_data.commitments where code = 'FAR-RU' \gset
 set local role views_reader;
 select is(array_agg(description), array['FAR-RU: pending → withdrawn'], 'the timeline shows a status changed directly')
   from parley.timeline where kind = 'status changed' and ref = 'FAR-RU';
-select is(change, 'status: pending → withdrawn', 'changes skips updated_at and shows only what changed')
+select is(change, 'status: pending → withdrawn; status_changed_on: ' || :'far_made_on' || ' → ' || current_date,
+          'changes skips updated_at and shows only what changed (the status and the date it changed)')
   from parley.changes where code = 'FAR-RU' and operation = 'update' and changed_at = now();
 reset role;
 

@@ -255,7 +255,8 @@ create table parley_data.commitments (
     target_quantity           numeric,
     unit                      text,
     status                    parley.commitment_status not null default 'pending',
-    status_changed_on         date not null default current_date,
+    -- Set on insert to made_on (pending since it was made), then to the date of each status change.
+    status_changed_on         date not null,
     reopened_at               timestamptz,
     owner_id                  bigint references parley_data.people (id),
     classification            parley.classification not null default 'unclassified',
@@ -288,9 +289,12 @@ create index commitments_track_idx on parley_data.commitments (track_id, item_id
     include (status, effective_classification, due_on, made_on, last_update_on, status_changed_on);
 create index commitments_item_idx on parley_data.commitments (item_id);
 create index commitments_obligor_idx on parley_data.commitments (obligor_id);
-create index commitments_owner_idx on parley_data.commitments (owner_id);
-create index commitments_meeting_idx on parley_data.commitments (meeting_id);
-create index commitments_deal_idx on parley_data.commitments (deal_id);
+-- Carrying status and classification: parley.people counts each person's open commitments from this index alone.
+create index commitments_owner_idx on parley_data.commitments (owner_id) include (status, effective_classification);
+-- Most commitments come from no particular meeting: only those that do are indexed. Commitments by deal are found
+-- through the unique index on (deal_id, obligor_id). Every index is written by every change of a deadline or a
+-- status (which no HOT update can avoid: both are indexed), so there is none to spare.
+create index commitments_meeting_idx on parley_data.commitments (meeting_id) where meeting_id is not null;
 -- Live commitments by deadline: what the overdue and due-soon questions walk.
 create index commitments_live_due_idx on parley_data.commitments (due_on)
     where status not in ('fulfilled', 'withdrawn', 'superseded');
@@ -448,16 +452,18 @@ create trigger commitments_touch before update on parley_data.commitments for ea
 create trigger figures_touch before update on parley_data.figures for each row execute function parley_data.touch_updated_at();
 create trigger follow_ups_touch before update on parley_data.follow_ups for each row execute function parley_data.touch_updated_at();
 
--- Commitments get a code when the caller gives none, so that every commitment can be named.
-create function parley_data.default_commitment_code() returns trigger
+-- Commitments get a code when the caller gives none, so that every commitment can be named, and are in their
+-- first status since the day they were made.
+create function parley_data.set_commitment_defaults() returns trigger
     language plpgsql as $$
 begin
     new.code := coalesce(new.code, 'C' || new.id);
+    new.status_changed_on := coalesce(new.status_changed_on, new.made_on);
     return new;
 end
 $$;
-create trigger commitments_default_code before insert on parley_data.commitments
-    for each row execute function parley_data.default_commitment_code();
+create trigger commitments_defaults before insert on parley_data.commitments
+    for each row execute function parley_data.set_commitment_defaults();
 
 -- A commitment is owed to somebody: checked at commit, so a commitment and its beneficiaries can be written in
 -- either order within one transaction. Being deferred, it runs at COMMIT as the login that commits, after the

@@ -845,12 +845,17 @@ begin
         analyze pg_temp.plan_targets;
     end if;
 
+    -- Alerts already there whose recipients may change: those still waiting to go out, and live ones with a
+    -- delivery cancelled while the alert did not apply (it applies again: that delivery is owed again).
     insert into pg_temp.plan_targets (alert_id, is_new)
     select distinct a.id, false
       from pg_temp.plan_subjects p
       join parley_data.alerts a on a.subject_type = p.subject_type and a.subject_id = p.subject_id
       join parley_data.deliveries d on d.alert_id = a.id
-     where d.state = 'pending' and a.state <> 'cancelled';
+     where a.state <> 'cancelled'
+       and (d.state = 'pending'
+            or (d.state = 'cancelled' and a.cancel_reason is null
+                and d.cancel_reason is distinct from 'no longer a recipient'));
 
     n_deliveries := parley_data.plan_recipients(plan_alerts.at);
     if n_deliveries > 10000 then
@@ -971,7 +976,14 @@ begin
                w.send_after, si.silence_id
           from wanted w
           left join silenced si on si.alert_id = w.alert_id
-        on conflict (alert_id, person_id) do nothing
+        -- A delivery cancelled while its alert did not apply (deadline moved away and back, a lapsed claim on an
+        -- alert that no longer applied) is waiting again now that the alert applies: the same delivery, so the
+        -- Message-ID of a retry stays stable. (One cancelled because its person stopped being a recipient stays
+        -- cancelled: a restored person gets what is planned from then on.)
+        on conflict (alert_id, person_id) do update
+           set state = excluded.state, send_after = excluded.send_after, silence_id = excluded.silence_id,
+               cancelled_at = null, cancel_reason = null
+         where deliveries.state = 'cancelled' and deliveries.cancel_reason is distinct from 'no longer a recipient'
         returning 1
     ),
     -- Alerts that were already waiting: recipients no longer wanted (deactivated, clearance lowered,
