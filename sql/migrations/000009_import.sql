@@ -868,8 +868,8 @@ create function parley_data.import_meetings(items jsonb, base integer)
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 declare
-    fields constant text[] := array['code', 'track', 'title', 'starts_at', 'ends_at', 'location', 'status', 'outcome',
-                                    'classification', 'source'];
+    fields constant text[] := array['code', 'track', 'title', 'starts_at', 'ends_at', 'starts_in_days', 'start_time',
+                                    'duration_hours', 'location', 'status', 'outcome', 'classification', 'source'];
     meeting_statuses constant text[] := enum_range(null::parley.meeting_status)::text[];
     levels constant text[] := enum_range(null::parley.classification)::text[];
     mine constant parley.classification := parley_data.session_clearance();
@@ -881,6 +881,9 @@ declare
     v_title text;
     v_starts timestamptz;
     v_ends timestamptz;
+    v_start_days integer;
+    v_start_time text;
+    v_hours numeric;
     v_location text;
     v_status text;
     v_outcome text;
@@ -905,7 +908,8 @@ begin
         perform parley_data.refuse_duplicate('meetings', base, dup, 'code', format('meeting "%s"', dup.key));
     end if;
     for rec in
-        select e.ord, e.r, m.track_id as existing_track, m.effective_classification as existing_level
+        select e.ord, e.r, m.track_id as existing_track, m.effective_classification as existing_level,
+               m.starts_at as existing_starts, m.ends_at as existing_ends
           from jsonb_array_elements(items) with ordinality e(r, ord)
           left join parley_data.meetings m on m.code = e.r ->> 'code'
          order by e.ord
@@ -929,8 +933,42 @@ begin
         v_title := parley_data.import_text(rec.r, 'title');
         perform parley_data.check_label('title', v_title, 'meetings_title_format');
         v_starts := parley_data.import_timestamptz(rec.r, 'starts_at');
-        perform parley_data.require('starts_at', v_starts is not null);
         v_ends := parley_data.import_timestamptz(rec.r, 'ends_at');
+        -- starts_in_days (with start_time, 10:00 unless given, on the track's clock, and duration_hours) dates a
+        -- meeting relative to the day it is first imported, like a commitment's due_in_days; a meeting already
+        -- recorded keeps the moment it was given then.
+        v_start_days := parley_data.import_days(rec.r, 'starts_in_days');
+        v_start_time := parley_data.import_text(rec.r, 'start_time');
+        v_hours := parley_data.import_numeric(rec.r, 'duration_hours');
+        if v_start_days is not null and v_starts is not null then
+            perform parley_data.refuse('22023', 'starts_in_days', 'import_one_date',
+                'give starts_at or starts_in_days, not both', 'starts_in_days counts from the day of the import; starts_at is a moment.');
+        end if;
+        if (v_start_time is not null or v_hours is not null) and v_start_days is null then
+            perform parley_data.refuse('22023', case when v_start_time is not null then 'start_time' else 'duration_hours' end,
+                'import_relative_meeting', 'start_time and duration_hours go with starts_in_days',
+                'Give starts_in_days too, or write starts_at and ends_at as moments.');
+        end if;
+        if v_start_time is not null and v_start_time !~ '^([01][0-9]|2[0-3]):[0-5][0-9]$' then
+            perform parley_data.refuse('22007', 'start_time', 'import_start_time',
+                format('start_time "%s" is not of the form HH:MM', v_start_time),
+                'Write start_time as HH:MM on the track''s clock, e.g. start_time: "10:30".');
+        end if;
+        if v_hours is not null and (v_hours <= 0 or v_hours > 240) then
+            perform parley_data.refuse('23514', 'duration_hours', 'import_duration_hours',
+                format('duration_hours %s is not between 0 and 240', v_hours), 'Give the meeting''s length in hours, e.g. 2.5.');
+        end if;
+        if v_start_days is not null then
+            if rec.existing_starts is not null then
+                v_starts := rec.existing_starts;
+                v_ends := rec.existing_ends;
+            else
+                v_starts := ((current_date + v_start_days) + coalesce(v_start_time, '10:00')::time)
+                            at time zone (select t.timezone from parley_data.tracks t where t.id = v_track);
+                v_ends := v_starts + make_interval(secs => v_hours * 3600);
+            end if;
+        end if;
+        perform parley_data.require('starts_at', v_starts is not null);
         perform parley_data.check_meeting_times(v_starts, v_ends, 'ends_at');
         v_location := parley_data.import_text(rec.r, 'location');
         perform parley_data.check_optional_label('location', v_location, 'meetings_location_format');
