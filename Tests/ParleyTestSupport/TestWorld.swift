@@ -27,7 +27,7 @@ public enum TestWorld {
     /// already overdue), and returns its code.
     @discardableResult
     public static func addCommitment(
-        on connection: Connection, code: String, dueInDays: Int, madeDaysAgo: Int = 30,
+        on connection: Connection, code: String, dueInDays: Int, madeDaysAgo: Int = 10,
         text: String = "Exchange 1,000 prisoners for 1,000", classification: String = "unclassified"
     ) throws -> String {
         try connection.query(
