@@ -1027,6 +1027,9 @@ comment on function parley.next_alert_at(timestamptz) is
 -- commitment_updates needs no trigger of its own: what an update changes (last_update_on, status) it changes
 -- through an UPDATE of commitments, which the commitments trigger sees.
 
+-- The UPDATE branches pair old and new rows with EXECUTE: a static statement's plan is made once per session, with
+-- the row count of the first statement's transition tables; planned for one row, the pairing becomes a nested loop
+-- that turns quadratic when a later statement updates thousands of rows.
 create function parley_data.queue_commitment_changes() returns trigger
     language plpgsql security definer
     set search_path = parley_data, parley, pg_catalog, pg_temp
@@ -1042,7 +1045,7 @@ begin
         insert into parley_data.plan_queue (subject_type, subject_id) select 'commitment', r.id from old_rows r;
         get diagnostics queued = row_count;
     else
-        insert into parley_data.plan_queue (subject_type, subject_id)
+        execute $q$insert into parley_data.plan_queue (subject_type, subject_id)
         select 'commitment', n.id
           from new_rows n
           join old_rows o on o.id = n.id
@@ -1050,16 +1053,16 @@ begin
                 n.track_id, n.item_id, n.owner_id, n.effective_classification, n.code)
                is distinct from
                (o.due_on, o.status, o.reopened_at, o.made_on, o.last_update_on, o.status_changed_on, o.created_at,
-                o.track_id, o.item_id, o.owner_id, o.effective_classification, o.code);
+                o.track_id, o.item_id, o.owner_id, o.effective_classification, o.code)$q$;
         get diagnostics queued = row_count;
         -- Follow-ups about a commitment take its track, item and classification.
-        insert into parley_data.plan_queue (subject_type, subject_id)
+        execute $q$insert into parley_data.plan_queue (subject_type, subject_id)
         select 'follow_up', f.id
           from new_rows n
           join old_rows o on o.id = n.id
           join parley_data.follow_ups f on f.commitment_id = n.id
          where (n.track_id, n.item_id, n.effective_classification)
-               is distinct from (o.track_id, o.item_id, o.effective_classification);
+               is distinct from (o.track_id, o.item_id, o.effective_classification)$q$;
         get diagnostics n = row_count;
         queued := queued + n;
     end if;
@@ -1095,7 +1098,7 @@ begin
         insert into parley_data.plan_queue (subject_type, subject_id) select 'meeting', r.id from old_rows r;
         get diagnostics queued = row_count;
     else
-        insert into parley_data.plan_queue (subject_type, subject_id)
+        execute $q$insert into parley_data.plan_queue (subject_type, subject_id)
         select 'meeting', n.id
           from new_rows n
           join old_rows o on o.id = n.id
@@ -1103,14 +1106,14 @@ begin
                 n.effective_classification, n.code)
                is distinct from
                (o.starts_at, o.ends_at, o.status, o.outcome_summary, o.created_at, o.track_id,
-                o.effective_classification, o.code);
+                o.effective_classification, o.code)$q$;
         get diagnostics queued = row_count;
-        insert into parley_data.plan_queue (subject_type, subject_id)
+        execute $q$insert into parley_data.plan_queue (subject_type, subject_id)
         select 'follow_up', f.id
           from new_rows n
           join old_rows o on o.id = n.id
           join parley_data.follow_ups f on f.meeting_id = n.id
-         where (n.track_id, n.effective_classification) is distinct from (o.track_id, o.effective_classification);
+         where (n.track_id, n.effective_classification) is distinct from (o.track_id, o.effective_classification)$q$;
         get diagnostics n = row_count;
         queued := queued + n;
     end if;
@@ -1143,13 +1146,13 @@ begin
     elsif tg_op = 'DELETE' then
         insert into parley_data.plan_queue (subject_type, subject_id) select 'follow_up', r.id from old_rows r;
     else
-        insert into parley_data.plan_queue (subject_type, subject_id)
+        execute $q$insert into parley_data.plan_queue (subject_type, subject_id)
         select 'follow_up', n.id
           from new_rows n
           join old_rows o on o.id = n.id
          where (n.due_at, n.done_at, n.assignee_id, n.commitment_id, n.meeting_id, n.track_id, n.code)
                is distinct from
-               (o.due_at, o.done_at, o.assignee_id, o.commitment_id, o.meeting_id, o.track_id, o.code);
+               (o.due_at, o.done_at, o.assignee_id, o.commitment_id, o.meeting_id, o.track_id, o.code)$q$;
     end if;
     get diagnostics queued = row_count;
     if queued > 0 then
