@@ -5,61 +5,7 @@
 begin;
 select plan(48);
 
--- Fixture: two tracks on opposite sides of the date line, staff with different clearances and subscriptions.
---   tokyo (Asia/Tokyo, unclassified), nyc (America/New_York, restricted); Leo leads both.
---   CT (tokyo, ceasefire) and CN (nyc, exchange): both due 2030-05-25, owned by Olga, quiet since 2030-04-01.
---   The end of 25 May is 2030-05-25 15:00 UTC in Tokyo and 2030-05-26 04:00 UTC in New York (EDT).
-insert into parley_data.people (email, name, timezone, clearance, active) values
-    ('olga@example.org', 'Olga Owner', 'Europe/Kyiv', 'confidential', true),
-    ('leo@example.org', 'Leo Lead', 'UTC', 'secret', true),
-    ('sam@example.org', 'Sam Subscriber', 'UTC', 'restricted', true),
-    ('una@example.org', 'Una Unclassified', 'UTC', 'unclassified', true),
-    ('ina@example.org', 'Ina Inactive', 'UTC', 'secret', false),
-    ('ivan@example.org', 'Ivan Item', 'UTC', 'secret', true),
-    ('fay@example.org', 'Fay Follower', 'UTC', 'unclassified', true);
-create function pg_temp.person(address text) returns bigint language sql
-    as $$ select id from parley_data.people where email = address $$;
-insert into parley_data.parties (code, name) values ('UA', 'Ukraine'), ('RU', 'Russia');
-insert into parley_data.tracks (code, name, format, timezone, classification, lead_id) values
-    ('tokyo', 'Tokyo talks', 'bilateral', 'Asia/Tokyo', 'unclassified', pg_temp.person('leo@example.org')),
-    ('nyc', 'New York talks', 'bilateral', 'America/New_York', 'restricted', pg_temp.person('leo@example.org'));
-insert into parley_data.agenda_items (code, title) values ('ceasefire', 'Ceasefire'), ('exchange', 'Exchange');
-insert into parley_data.track_agenda (track_id, item_id)
-select t.id, i.id from parley_data.tracks t cross join parley_data.agenda_items i;
-insert into parley_data.commitments (code, track_id, item_id, obligor_id, text, made_on, due_on, owner_id,
-                                     status_changed_on, created_at)
-select v.code, t.id, i.id, (select id from parley_data.parties where code = 'RU'), v.text, '2030-04-01', '2030-05-25',
-       pg_temp.person('olga@example.org'), '2030-04-01', '2030-04-01 00:00Z'
-  from (values ('CT', 'tokyo', 'ceasefire', 'Tokyo promise'), ('CN', 'nyc', 'exchange', 'New York promise')) v(code, track, item, text)
-  join parley_data.tracks t on t.code = v.track
-  join parley_data.agenda_items i on i.code = v.item;
-insert into parley_data.subscriptions (person_id, track_id, item_id, min_severity) values
-    (pg_temp.person('sam@example.org'), (select id from parley_data.tracks where code = 'tokyo'), null, 'warning'),
-    (pg_temp.person('una@example.org'), null, null, 'info'),
-    (pg_temp.person('ina@example.org'), null, null, 'info'),
-    (pg_temp.person('ivan@example.org'), null, (select id from parley_data.agenda_items where code = 'exchange'), 'info');
-create function pg_temp.commitment(wanted text) returns bigint language sql
-    as $$ select id from parley_data.commitments where code = wanted $$;
--- Plans at a moment; returns what that plan created, as 'subject kind occurrence', sorted.
-create function pg_temp.plan(moment timestamptz) returns text[] language plpgsql as $$
-declare
-    before bigint := coalesce((select max(id) from parley_data.alerts), 0);
-begin
-    perform parley.plan_alerts(moment);
-    return coalesce((select array_agg(a.subject_code || ' ' || a.kind || ' ' || a.occurrence
-                                      order by a.subject_code, a.kind, a.occurrence)
-                       from parley_data.alerts a where a.id > before), '{}');
-end
-$$;
--- Who receives an alert, as 'name:reason:state', sorted.
-create function pg_temp.recipients(subject text, wanted_kind parley.alert_kind, wanted_occurrence text) returns text[]
-    language sql as $$
-    select coalesce(array_agg(split_part(p.email, '@', 1) || ':' || d.reason || ':' || d.state order by p.email), '{}')
-      from parley_data.alerts a
-      join parley_data.deliveries d on d.alert_id = a.id
-      join parley_data.people p on p.id = d.person_id
-     where a.subject_code = subject and a.kind = wanted_kind and a.occurrence = wanted_occurrence
-$$;
+\ir 300_alert_fixture.psql
 
 insert into parley_data.commitments (code, track_id, item_id, obligor_id, text, made_on, due_on, owner_id,
                                      status_changed_on, created_at)
