@@ -14,7 +14,7 @@ if [ -z "${PARLEY_DATABASE_URL:-}" ]; then
     scripts/cluster.sh start .parley
     eval "$(scripts/cluster.sh env .parley)"
     if [ -z "$(psql -X -qtA -d postgres -c "select 1 from pg_database where datname = 'parley'")" ]; then
-        createdb -d postgres parley
+        createdb parley
     fi
     export PARLEY_DATABASE_URL="postgresql:///parley?host=$PGHOST&user=postgres"
     echo "make run: PostgreSQL is running in .parley/ (socket $PGHOST); 'make psql' opens psql, 'make stop' stops it."
