@@ -1065,6 +1065,16 @@ begin
                is distinct from (o.track_id, o.item_id, o.effective_classification)$q$;
         get diagnostics n = row_count;
         queued := queued + n;
+        -- A reclassified commitment's alerts (and those of follow-ups about it) follow at once, not at the next
+        -- plan: who may see an alert and who may be mailed its details must not wait for the daemon.
+        execute $q$update parley_data.alerts a
+           set classification = n.effective_classification
+          from new_rows n
+          join old_rows o on o.id = n.id
+          left join parley_data.follow_ups f on f.commitment_id = n.id
+         where n.effective_classification is distinct from o.effective_classification
+           and ((a.subject_type = 'commitment' and a.subject_id = n.id)
+                or (a.subject_type = 'follow_up' and a.subject_id = f.id))$q$;
     end if;
     if queued > 0 then
         perform pg_notify('parley_plan', '');
@@ -1116,6 +1126,15 @@ begin
          where (n.track_id, n.effective_classification) is distinct from (o.track_id, o.effective_classification)$q$;
         get diagnostics n = row_count;
         queued := queued + n;
+        -- As for commitments: a reclassified meeting's alerts follow at once.
+        execute $q$update parley_data.alerts a
+           set classification = n.effective_classification
+          from new_rows n
+          join old_rows o on o.id = n.id
+          left join parley_data.follow_ups f on f.meeting_id = n.id
+         where n.effective_classification is distinct from o.effective_classification
+           and ((a.subject_type = 'meeting' and a.subject_id = n.id)
+                or (a.subject_type = 'follow_up' and a.subject_id = f.id))$q$;
     end if;
     if queued > 0 then
         perform pg_notify('parley_plan', '');
@@ -1198,6 +1217,15 @@ begin
     select 'follow_up', f.id from changed t join parley_data.follow_ups f on f.track_id = t.id
      where t.moved or t.reclassified;
     get diagnostics queued = row_count;
+    -- Alerts of follow-ups about a reclassified track follow at once (commitments and meetings on it are
+    -- reclassified by their own trigger, which updates their alerts).
+    update parley_data.alerts a
+       set classification = n.classification
+      from new_rows n
+      join old_rows o on o.id = n.id
+      join parley_data.follow_ups f on f.track_id = n.id
+     where n.classification is distinct from o.classification
+       and a.subject_type = 'follow_up' and a.subject_id = f.id;
     if queued > 0 then
         perform pg_notify('parley_plan', '');
     end if;
@@ -1596,6 +1624,18 @@ begin
        set state = 'failed', last_failed_at = claim_deliveries.at, lease_until = null, claim_token = null,
            last_error = concat_ws('; ', d.last_error, format('claim lapsed on attempt %s of %s', d.attempts, settings.max_attempts))
      where d.state = 'sending' and d.lease_until <= claim_deliveries.at and d.attempts >= settings.max_attempts;
+
+    -- Recipients are checked again at the moment of sending: a person deactivated, or no longer cleared for the
+    -- alert's classification, since the plan is not mailed (the plan would drop them too, but the daemon may be
+    -- stopped or behind).
+    update parley_data.deliveries d
+       set state = 'cancelled', cancelled_at = claim_deliveries.at, cancel_reason = 'no longer a recipient',
+           lease_until = null, claim_token = null
+      from parley_data.alerts a, parley_data.people p
+     where a.id = d.alert_id and p.id = d.person_id
+       and ((d.state = 'pending' and d.send_after <= claim_deliveries.at)
+            or (d.state = 'sending' and d.lease_until <= claim_deliveries.at))
+       and (not p.active or p.clearance < a.classification);
 
     return query
     with picked as (

@@ -386,6 +386,16 @@ begin
         perform parley_data.check_timezone('timezone', v_timezone);
         v_clearance := coalesce(parley_data.import_choice(rec.r, 'clearance', levels), 'unclassified');
         perform parley_data.check_clearance('clearance', v_clearance::parley.classification);
+        -- As in parley.update_person: only someone cleared at least as high as a person may change them.
+        if exists (select 1 from parley_data.people p
+                    where lower(p.email) = lower(v_email) and p.clearance > parley_data.session_clearance()
+                      and (p.name, p.timezone, p.clearance, p.active)
+                          is distinct from (v_name, v_timezone, v_clearance::parley.classification,
+                                            coalesce(parley_data.import_bool(rec.r, 'active'), true))) then
+            perform parley_data.refuse('42501', 'email', 'within_clearance',
+                format('%s is cleared above you; an import by you cannot change them', v_email),
+                'Leave the person as recorded, or ask someone cleared at least as high to import the change.');
+        end if;
         emails := emails || v_email;
         names := names || v_name;
         timezones := timezones || v_timezone;

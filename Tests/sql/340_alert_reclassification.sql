@@ -1,0 +1,47 @@
+-- An alert carries its subject's classification, which decides who may see it and who may be mailed its details.
+-- When the subject is reclassified, the alert follows at once (not at the next plan: the daemon may be stopped),
+-- and a claim never hands a delivery to a person no longer cleared for it or no longer active.
+begin;
+select plan(5);
+
+select parley.add_person(email => 'low@mfa.example', name => 'Low', clearance => 'unclassified');
+select parley.add_person(email => 'high@mfa.example', name => 'High', clearance => 'secret');
+select parley.add_subscription(person => 'high@mfa.example');
+select parley.add_party(code => 'UA', name => 'Ukraine');
+select parley.add_party(code => 'RU', name => 'Russia');
+select parley.add_track(code => 'rc-t', name => 'T', format => 'bilateral');
+select parley.add_agenda_item(code => 'rc-i', title => 'I', track => 'rc-t');
+select parley.add_commitment(track => 'rc-t', item => 'rc-i', obligor => 'RU', beneficiaries => array['UA'],
+    text => 'SECRET-MARKER', made_on => current_date - 5, due_on => current_date - 1, code => 'rc-c',
+    owner => 'low@mfa.example');
+select * from parley.plan_alerts(now());
+
+-- Reclassified while no daemon plans.
+select parley.update_commitment(commitment => 'rc-c', classification => 'secret');
+select is((select array_agg(distinct classification::text) from parley_data.alerts where subject_code = 'rc-c'),
+          array['secret'], 'the alert takes the commitment''s new classification in the same transaction');
+
+create role rc_reader login;
+grant parley_reader to rc_reader;
+set local role rc_reader;
+select is((select count(*)::int from parley.alerts where subject = 'rc-c'), 0,
+          'an uncleared reader no longer sees the alert');
+reset role;
+
+create temp table claimed as
+select c.* from parley.claim_deliveries(now(), interval '5 minutes', 10) c;
+select is((select array_agg(recipient_email order by recipient_email) from claimed), array['high@mfa.example'],
+          'the claim hands out only the cleared recipient''s delivery');
+select is((select d.state::text || ': ' || d.cancel_reason from parley_data.deliveries d
+             join parley_data.people p on p.id = d.person_id where p.email = 'low@mfa.example'),
+          'cancelled: no longer a recipient', 'the under-cleared owner''s delivery is cancelled, not sent');
+
+-- A person deactivated after planning is not mailed either.
+select parley.update_commitment(commitment => 'rc-c', due_on => current_date - 2);
+select * from parley.plan_alerts(now());
+update parley_data.people set active = false where email = 'high@mfa.example';
+select is((select count(*)::int from parley.claim_deliveries(now() + interval '1 hour', interval '5 minutes', 10)), 0,
+          'nothing is claimed for a person deactivated since the plan');
+
+select * from finish();
+rollback;
