@@ -30,13 +30,14 @@ public final class Connection {
     ///     `PGPASSWORD`, `PGSERVICE`, `~/.pgpass`. Fields it leaves out also come from those defaults.
     ///   - applicationName: shown in `pg_stat_activity`; passed as `fallback_application_name`, so an
     ///     `application_name` in `conninfo` or `PGAPPNAME` wins.
+    ///   - defaults: further libpq keywords (e.g. `keepalives_idle`) that apply unless `conninfo` sets them.
     /// - Throws: `PQError` of kind `.connectionFailed` with libpq's message. No error text ever contains
     ///   `conninfo` or its password. The `PGconn` is finished also when connecting fails.
-    public init(conninfo: String? = nil, applicationName: String? = nil) throws {
+    public init(conninfo: String? = nil, applicationName: String? = nil, defaults: [String: String] = [:]) throws {
         let connectionString = try ConnectionString(conninfo ?? "")
         // Later entries override earlier ones, and the expanded "dbname" counts as its place in the list: the
-        // fallback name stays overridable by the caller's string, the client encoding is ours to decide.
-        var parameters: [(String, String)] = []
+        // fallback name and the defaults stay overridable by the caller's string, the client encoding is ours.
+        var parameters: [(String, String)] = defaults.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         if let applicationName { parameters.append(("fallback_application_name", applicationName)) }
         if let conninfo, !conninfo.isEmpty { parameters.append(("dbname", conninfo)) }
         parameters.append(("client_encoding", "UTF8"))

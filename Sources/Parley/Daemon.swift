@@ -43,6 +43,11 @@ public final class Daemon {
     private var nextHeartbeat: ContinuousClock.Instant
     private var waitingFor: String?
     private var pendingDeliveries = 0
+    private var pendingDeliveriesUnknown = true
+    private var sessionHealthy = false
+    private var lastFailure: String?
+    /// Pings the watchdog while a long statement (a full plan of a large database) keeps the loop busy.
+    private let statementWatch: StatementWatchdog?
 
     /// Counts every statement sent, for the idle-cost measurement (`PARLEY_LOG_LEVEL=debug` logs it with each
     /// heartbeat).
@@ -58,6 +63,10 @@ public final class Daemon {
         self.signals = try SignalPipe()
         self.migrator = migrator
         self.watchdogInterval = SystemdNotifier.watchdogInterval(environment: environment)
+        self.statementWatch = SystemdNotifier.watchdogInterval(environment: environment).map {
+            StatementWatchdog(notifier: SystemdNotifier(environment: environment), interval: $0,
+                              limit: settings.statementTimeout + .seconds(30))
+        }
         var logger = Logger(label: "parleyd") { JournaldLogHandler(label: $0, level: settings.logLevel) }
         logger.logLevel = settings.logLevel
         self.logger = logger
@@ -99,9 +108,12 @@ public final class Daemon {
                 logger.info("connected to the database")
             }
             everConnected = true
-            backoff.reset()
 
             do {
+                // The backoff starts over only once the session has done its work (a plan, or a standby's
+                // heartbeat): a failure that recurs right after connecting keeps backing off.
+                sessionHealthy = false
+                defer { if sessionHealthy { backoff.reset() } }
                 try serve(on: connection)
             } catch let error as PQError where error.kind == .connectionLost || !connection.isConnected {
                 logger.warning("lost the database connection: \(error.serverMessage); reconnecting")
@@ -115,8 +127,15 @@ public final class Daemon {
                 logger.error("\(error)")
                 return stop(.configuration)
             } catch {
-                // A failing statement (a bug, a broken function): say so, start over on a fresh session.
-                logger.error("planning failed: \(Self.describe(error)); starting over in a moment")
+                // A failing statement (a bug, a broken function, a missing privilege): say so once, and start over
+                // on a fresh session after a growing delay.
+                let message = Self.describe(error)
+                if message != lastFailure {
+                    logger.error("planning failed: \(message); starting over with backoff up to \(settings.reconnectCap)")
+                    lastFailure = message
+                } else {
+                    logger.debug("planning failed again: \(message)")
+                }
                 role = .standby
                 sleep(for: backoff.nextDelay())
             }
@@ -129,9 +148,18 @@ public final class Daemon {
 
     /// Works on one connection until a stop is requested (returns) or the connection fails (throws).
     private func serve(on connection: Connection) throws {
-        try migrator.requireCurrentSchema(on: connection)
+        try watched { try migrator.requireCurrentSchema(on: connection) }
         queriesSent += 2 + migrator.migrations.count
-        try connection.execute("select set_config('lock_timeout', $1, false)", ["\(settings.lockTimeout.components.seconds)s"])
+        // A lock held by another transaction delays a plan by lockTimeout at most; a statement that runs away is
+        // cancelled after statementTimeout; a peer that vanished from the network is noticed within about a
+        // minute on the server's side too (the client's side is set when connecting).
+        try connection.query(
+            """
+            select set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false),
+                   set_config('tcp_keepalives_idle', '30', false), set_config('tcp_keepalives_interval', '10', false),
+                   set_config('tcp_keepalives_count', '3', false)
+            """,
+            ["\(settings.lockTimeout.components.seconds)s", "\(settings.statementTimeout.components.seconds)s"])
         queriesSent += 1
         nextHeartbeat = clock.now
 
@@ -148,6 +176,7 @@ public final class Daemon {
                 if !readySent || nextHeartbeat <= clock.now {
                     try heartbeat(on: connection)
                 }
+                sessionHealthy = true
                 ready("standby: another instance leads; checking every \(settings.standbyCheckInterval)")
                 try waitForEvents(on: connection, until: min(clock.now + settings.standbyCheckInterval, nextHeartbeat))
             case .leader:
@@ -159,6 +188,7 @@ public final class Daemon {
 
     private func becomeLeader(on connection: Connection) throws {
         role = .leader
+        pendingDeliveriesUnknown = true
         logger.info("leading: this instance plans the alerts")
         try connection.listen(PlanChannel.name)
         queriesSent += 1
@@ -169,15 +199,20 @@ public final class Daemon {
     /// due, and sleep in between.
     private func lead(on connection: Connection) throws {
         // With nothing scheduled, the leader still wakes daily: cheap insurance against a missed notification.
-        func wakeAt(_ next: Duration?) -> ContinuousClock.Instant { clock.now + (next ?? .seconds(86_400)) }
-        var wake = wakeAt(try plan(on: connection, onlyChanged: false))
+        // A wake-up never comes sooner than 100 ms: a schedule that says "now" again right after a plan must not
+        // turn the loop into a spin.
+        func wakeAt(_ next: Duration?) -> ContinuousClock.Instant {
+            clock.now + max(.milliseconds(100), next ?? .seconds(86_400))
+        }
+        var wake = wakeAt(try plan(on: connection))
         ready("leader")
         while !stopRequested && role == .leader {
             let woken = try waitForEvents(on: connection, until: min(wake, nextHeartbeat))
             if stopRequested { return }
             if !woken.isEmpty || clock.now >= wake {
-                // Notifications that arrived in a burst are handled by one incremental plan.
-                wake = wakeAt(try plan(on: connection, onlyChanged: true))
+                // One plan handles what changed (notifications that arrived in a burst, together) and what fell
+                // due; both are found through indexes, so a plan with nothing to do costs two index probes.
+                wake = wakeAt(try plan(on: connection))
             }
             if clock.now >= nextHeartbeat {
                 try heartbeat(on: connection)
@@ -189,16 +224,20 @@ public final class Daemon {
     ///
     /// A lock held by another transaction makes the plan wait at most `lockTimeout`; then the daemon says in its
     /// status what it waits for and tries again a few seconds later.
-    private func plan(on connection: Connection, onlyChanged: Bool) throws -> Duration? {
+    private func plan(on connection: Connection) throws -> Duration? {
         let started = clock.now
         let row: Row
         do {
-            row = try connection.query(
-                """
-                select p.alerts_created, p.alerts_cancelled, p.deliveries_created, p.subjects_planned,
-                       extract(epoch from p.next_alert_at - now())::float8 as seconds_to_next
-                  from parley.plan_alerts(now(), only_changed => $1) p
-                """, [onlyChanged])[0]
+            // The time to the next alert is measured at the end of the plan (clock_timestamp), not from the
+            // start of its transaction (now()), so that a long plan does not make every wake-up late.
+            row = try watched {
+                try connection.query(
+                    """
+                    select p.alerts_created, p.alerts_cancelled, p.deliveries_created, p.subjects_planned,
+                           extract(epoch from p.next_alert_at - clock_timestamp())::float8 as seconds_to_next
+                      from parley.plan_alerts(now()) p
+                    """)[0]
+            }
             queriesSent += 1
         } catch let error as PQError where error.sqlState == .lockNotAvailable {
             queriesSent += 1
@@ -220,7 +259,9 @@ public final class Daemon {
         let deliveries: Int = try row.decode("deliveries_created")
         let seconds: Double? = try row.decode("seconds_to_next")
         let took = clock.now - started
-        if created > 0 || cancelled > 0 || !onlyChanged {
+        sessionHealthy = true
+        lastFailure = nil
+        if created > 0 || cancelled > 0 || pendingDeliveriesUnknown {
             try connection.query("select parley.daemon_plan_finished($1, make_interval(secs => $2), $3)",
                                  [instanceID, Self.seconds(took), created])
             queriesSent += 1
@@ -230,7 +271,8 @@ public final class Daemon {
         } else {
             logger.debug("planned nothing new in \(Self.milliseconds(took)) ms")
         }
-        if created > 0 || cancelled > 0 || !onlyChanged {
+        if created > 0 || cancelled > 0 || pendingDeliveriesUnknown {
+            pendingDeliveriesUnknown = false
             pendingDeliveries = try connection.query(
                 "select (pending_due + pending_later)::int as pending from parley.alert_status")[0].decode("pending")
             queriesSent += 1
@@ -349,15 +391,23 @@ public final class Daemon {
         do {
             let environment = try EnvironmentFile.overlay(baseEnvironment, withFileAt: settings.environmentFile)
             let reloaded = try DaemonSettings.load(from: environment)
-            let databaseChanged = reloaded.databaseURL != settings.databaseURL
+            // libpq reads PG* variables from the process environment: a changed one applies to the next connection.
+            var libpqChanged = false
+            for (key, value) in environment where key.hasPrefix("PG") && ProcessInfo.processInfo.environment[key] != value {
+                setenv(key, value, 1)
+                libpqChanged = true
+            }
+            let sessionChanged = libpqChanged || reloaded.databaseURL != settings.databaseURL
+                || reloaded.lockTimeout != settings.lockTimeout || reloaded.statementTimeout != settings.statementTimeout
             settings = reloaded
             logger.logLevel = reloaded.logLevel
-            logger.info("reloaded settings\(databaseChanged ? " (new database URL)" : "")")
-            if databaseChanged { pendingReconnect = "the database URL changed" }
+            logger.info("reloaded settings\(sessionChanged ? "; the database session changes" : "")")
+            if sessionChanged { pendingReconnect = "the database settings changed" }
         } catch {
             logger.error("reload failed, keeping the current settings: \(error)")
         }
-        notifier.notify("READY=1")
+        // Before its first plan the daemon is still starting: READY comes then, not now.
+        if readySent { notifier.notify("READY=1") }
     }
 
     private var pendingReconnect: String?
@@ -373,7 +423,7 @@ public final class Daemon {
         // this default from the environment unless the connection string sets connect_timeout.
         setenv("PGCONNECT_TIMEOUT", "10", 0)
         queriesSent += 1
-        return try Connection(conninfo: settings.databaseURL, applicationName: "parleyd")
+        return try Connection(conninfo: settings.databaseURL, applicationName: "parleyd", defaults: Self.connectionDefaults)
     }
 
     private func ready(_ text: String) {
@@ -390,6 +440,21 @@ public final class Daemon {
     private func stop(_ exit: Exit) -> Exit {
         logger.info("stopped")
         return exit
+    }
+
+    /// TCP keepalives and a user timeout, so that a leader whose network vanished is noticed within about a
+    /// minute (by this client; the server's side is set per session), instead of the operating system's two hours
+    /// during which its advisory lock would keep every standby waiting. A connection string may override them.
+    static let connectionDefaults = [
+        "keepalives": "1", "keepalives_idle": "30", "keepalives_interval": "10", "keepalives_count": "3",
+        "tcp_user_timeout": "60000",
+    ]
+
+    /// Runs a statement while the statement watch keeps the watchdog informed (the loop cannot ping meanwhile).
+    private func watched<Result>(_ body: () throws -> Result) rethrows -> Result {
+        statementWatch?.begin()
+        defer { statementWatch?.end() }
+        return try body()
     }
 
     static func seconds(_ duration: Duration) -> Double {

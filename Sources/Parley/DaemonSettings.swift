@@ -11,6 +11,7 @@ import Logging
 /// | `PARLEY_STANDBY_CHECK_SECONDS` | 2 | how often a standby tries to become the leader |
 /// | `PARLEY_RECONNECT_MAX_SECONDS` | 30 | the cap of the reconnect backoff (1–30) |
 /// | `PARLEY_LOCK_TIMEOUT_SECONDS` | 5 | how long one planning statement waits for a lock before it retries later |
+/// | `PARLEY_STATEMENT_TIMEOUT_SECONDS` | 600 | the longest one statement (a full plan) may run before it is cancelled |
 /// | `PARLEY_ENV_FILE` | `/etc/parley/parley.env` | the file re-read on SIGHUP |
 public struct DaemonSettings: Sendable, Equatable {
     public var databaseURL: String?
@@ -19,6 +20,7 @@ public struct DaemonSettings: Sendable, Equatable {
     public var standbyCheckInterval: Duration
     public var reconnectCap: Duration
     public var lockTimeout: Duration
+    public var statementTimeout: Duration
     public var environmentFile: String?
 
     /// Reads and checks the settings.
@@ -32,6 +34,7 @@ public struct DaemonSettings: Sendable, Equatable {
             standbyCheckInterval: .seconds(try seconds("PARLEY_STANDBY_CHECK_SECONDS", in: environment, default: 2, range: 1...60)),
             reconnectCap: .seconds(try seconds("PARLEY_RECONNECT_MAX_SECONDS", in: environment, default: 30, range: 1...30)),
             lockTimeout: .seconds(try seconds("PARLEY_LOCK_TIMEOUT_SECONDS", in: environment, default: 5, range: 1...300)),
+            statementTimeout: .seconds(try seconds("PARLEY_STATEMENT_TIMEOUT_SECONDS", in: environment, default: 600, range: 10...86_400)),
             environmentFile: environment["PARLEY_ENV_FILE"] ?? "/etc/parley/parley.env")
     }
 

@@ -79,12 +79,18 @@ public struct Migrator: Sendable {
 
     /// The migrations recorded in the database; empty when it has never been migrated.
     func appliedMigrations(on connection: Connection) throws -> [AppliedMigration] {
-        let exists: Bool = try connection.query(
-            "select to_regclass('parley_data.schema_migrations') is not null as present")[0].decode("present")
-        guard exists else { return [] }
-        return try connection.query(
-            "select version, name, checksum, applied_at, applied_by from parley_data.schema_migrations order by version"
-        ).map { row in
+        // Staff and the daemon have no access to parley_data: from the first migration on they read the record
+        // through parley.applied_migrations(). Before it (or while bootstrapping) the migrating user reads the table.
+        let source: String? = try connection.query(
+            """
+            select case when to_regprocedure('parley.applied_migrations()') is not null then 'function'
+                        when to_regclass('parley_data.schema_migrations') is not null then 'table' end as source
+            """)[0].decode("source")
+        guard let source else { return [] }
+        let sql = source == "function"
+            ? "select version, name, checksum, applied_at, applied_by from parley.applied_migrations()"
+            : "select version, name, checksum, applied_at, applied_by from parley_data.schema_migrations order by version"
+        return try connection.query(sql).map { row in
             AppliedMigration(
                 version: try row.decode("version"), name: try row.decode("name"),
                 checksum: try row.decode("checksum"), appliedAt: try row.decode("applied_at"),

@@ -47,6 +47,36 @@ import Testing
         }
     }
 
+    @Test func aFollowUpFallingDueWhileTheLeaderSleepsIsAlertedOnTimeWithoutSpinning() throws {
+        try TestDatabase.with { database in
+            let connection = try database.connect()
+            try TestWorld.create(on: connection)
+            let daemon = try BackgroundProgram("parleyd", environment: environment(database))
+            #expect(daemon.waitForOutput(containing: "leading"), "stderr: \(daemon.stderr)")
+
+            // Nothing changes in the database when it falls due: only the daemon's own schedule can raise it.
+            let code: String = try connection.value(
+                "select parley.add_follow_up(assignee => $1, due_at => now() + interval '3 seconds', note => 'Call the Ombudsman', track => $2)",
+                [TestWorld.owner, TestWorld.track])
+            let dueAt: Date = try connection.value("select due_at from parley_data.follow_ups where id = parley_data.follow_up_id($1)", [code])
+            let appeared = try poll(timeout: .seconds(8)) {
+                try connection.value("select count(*)::int from parley_data.alerts where kind = 'follow_up_due'") == 1
+            }
+            #expect(appeared, "stderr: \(daemon.stderr)")
+            #expect(Date().timeIntervalSince(dueAt) < 2, "the alert came \(Date().timeIntervalSince(dueAt)) s after its time")
+
+            // Then it sleeps: a few statements over two seconds, not a spin.
+            let before: Int = try connection.value(
+                "select xact_commit::int from pg_stat_get_db_xact_commit((select oid from pg_database where datname = current_database())) xact_commit")
+            usleep(2_500_000)
+            let after: Int = try connection.value(
+                "select xact_commit::int from pg_stat_get_db_xact_commit((select oid from pg_database where datname = current_database())) xact_commit")
+            #expect(after - before < 30, "\(after - before) transactions in 2.5 s while idle")
+            daemon.send(SIGTERM)
+            #expect(daemon.waitForExit() == 0)
+        }
+    }
+
     @Test func survivesATerminatedBackendAndPlansWhatChangedMeanwhile() throws {
         try TestDatabase.with { database in
             let connection = try database.connect()

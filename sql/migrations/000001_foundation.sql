@@ -53,3 +53,19 @@ grant usage on schema parley to parley_reader, parley_daemon;
 
 -- Functions are executable by PUBLIC unless said otherwise; Parley grants each one to the roles that need it.
 alter default privileges for role parley_owner revoke execute on functions from public;
+
+-- The daemon, the mailer and `parley status` check the schema version as roles without access to parley_data:
+-- they read the record of applied migrations through this function.
+set local role parley_owner;
+create function parley.applied_migrations()
+    returns table (version integer, name text, checksum text, applied_at timestamptz, applied_by name)
+    language sql stable security definer
+    set search_path = pg_catalog, pg_temp
+begin atomic
+    select m.version, m.name, m.checksum, m.applied_at, m.applied_by
+      from parley_data.schema_migrations m
+     order by m.version;
+end;
+comment on function parley.applied_migrations() is
+    'The migrations applied to this database (what parley migrate --status lists), for roles that cannot read parley_data.';
+grant execute on function parley.applied_migrations() to parley_reader, parley_daemon;

@@ -184,7 +184,13 @@ public struct SendmailTransport: MailTransport {
             var pid: pid_t = 0
             let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
             defer { argv.forEach { free($0) } }
-            let result = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
+            // The MTA gets this process's environment minus the database's: no PGPASSWORD or connection URL
+            // (which may carry a password) reaches sendmail or anything it starts.
+            let environment: [UnsafeMutablePointer<CChar>?] = ProcessInfo.processInfo.environment
+                .filter { !$0.key.hasPrefix("PG") && $0.key != "PARLEY_DATABASE_URL" }
+                .map { strdup("\($0.key)=\($0.value)") } + [nil]
+            defer { environment.forEach { free($0) } }
+            let result = posix_spawn(&pid, path, &actions, &attributes, argv, environment)
             close(inputPipe[0])
             close(outputPipe[1])
             guard result == 0 else {
