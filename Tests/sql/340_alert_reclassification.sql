@@ -2,7 +2,7 @@
 -- When the subject is reclassified, the alert follows at once (not at the next plan: the daemon may be stopped),
 -- and a claim never hands a delivery to a person no longer cleared for it or no longer active.
 begin;
-select plan(5);
+select plan(6);
 
 select parley.add_person(email => 'low@mfa.example', name => 'Low', clearance => 'unclassified');
 select parley.add_person(email => 'high@mfa.example', name => 'High', clearance => 'secret');
@@ -42,6 +42,13 @@ select * from parley.plan_alerts(now());
 update parley_data.people set active = false where email = 'high@mfa.example';
 select is((select count(*)::int from parley.claim_deliveries(now() + interval '1 hour', interval '5 minutes', 10)), 0,
           'nothing is claimed for a person deactivated since the plan');
+
+-- Stored totals count classified deliveries too: a reader not cleared for everything does not see them.
+select parley.record_mailer_run(now() - interval '1 minute', now(), 1, 1, 0, 0);
+set local role rc_reader;
+select is((select (claimed, sent, failed)::text from parley.mailer_runs limit 1), '(,,)',
+          'an uncleared reader sees when the mailer ran, not how much it sent');
+reset role;
 
 select * from finish();
 rollback;

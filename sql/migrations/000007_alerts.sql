@@ -1991,7 +1991,12 @@ select i.instance_id, i.host, i.pid, i.version, i.role, i.started_at, i.last_hea
        round(extract(epoch from now() - i.last_heartbeat_at))::bigint as seconds_since_heartbeat,
        i.last_heartbeat_at > now() - st.daemon_alive_within as looks_alive,
        i.waiting_for, i.last_plan_at, round(extract(epoch from i.last_plan_duration), 3) as last_plan_seconds,
-       i.last_plan_alerts, i.plans, i.alerts_planned, i.database_user, i.backend_pid
+       -- Counts of alerts include classified ones: shown only to those cleared for everything (nothing leaks
+       -- through a total).
+       case when (select parley_data.current_clearance()) = 'secret' then i.last_plan_alerts end as last_plan_alerts,
+       i.plans,
+       case when (select parley_data.current_clearance()) = 'secret' then i.alerts_planned end as alerts_planned,
+       i.database_user, i.backend_pid
   from parley_data.daemon_instances i
  cross join parley_data.alert_settings st
  order by i.role, i.started_at;
@@ -2018,7 +2023,11 @@ comment on view parley.delivery_failures is
 
 create view parley.mailer_runs with (security_invoker = true) as
 select r.id, r.started_at, r.finished_at, round(extract(epoch from r.finished_at - r.started_at), 3) as seconds,
-       r.claimed, r.sent, r.failed, r.exit_status, r.run_by
+       -- Counts of deliveries include classified ones: shown only to those cleared for everything.
+       case when (select parley_data.current_clearance()) = 'secret' then r.claimed end as claimed,
+       case when (select parley_data.current_clearance()) = 'secret' then r.sent end as sent,
+       case when (select parley_data.current_clearance()) = 'secret' then r.failed end as failed,
+       r.exit_status, r.run_by
   from parley_data.mailer_runs r
  order by r.started_at desc, r.id desc;
 comment on view parley.mailer_runs is 'Runs of the alert mailer, newest first: deliveries claimed, sent and failed, and the exit status (0 fine, 75 temporary failure).';
@@ -2030,7 +2039,8 @@ select (select count(*) from parley_data.deliveries d where d.state = 'pending' 
        (select count(*) from parley_data.deliveries d where d.state = 'failed') as failed,
        (select min(d.send_after) from parley_data.deliveries d where d.state = 'pending') as oldest_pending_since,
        r.finished_at as last_mailer_run_at, r.exit_status as last_mailer_exit_status,
-       r.sent as last_mailer_sent, r.failed as last_mailer_failed,
+       case when (select parley_data.current_clearance()) = 'secret' then r.sent end as last_mailer_sent,
+       case when (select parley_data.current_clearance()) = 'secret' then r.failed end as last_mailer_failed,
        exists (select 1 from parley_data.daemon_instances i cross join parley_data.alert_settings st
                 where i.role = 'leader' and i.last_heartbeat_at > now() - st.daemon_alive_within) as planner_alive
   from (select 1) one
