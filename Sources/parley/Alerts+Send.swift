@@ -61,7 +61,7 @@ extension ParleyCommand.Alerts {
 
                 if dryRun {
                     let writer = MailboxWriter()
-                    let renderer = DigestRenderer(from: settings.from)
+                    let renderer = DigestRenderer(from: settings.from, installation: try MailerQueries.installationID(connection))
                     for digest in try AlertMailer.preview(connection: connection, settings: settings, at: moment, limit: limit) {
                         writer.append(renderer.message(for: digest))
                     }

@@ -36,7 +36,7 @@ extension ParleyCommand {
                 let settings = try MailSettings.fromEnvironment(environment, sending: false)
                 let connection = try Database.connect(applicationName: "parley digest", environment: environment)
                 let moment = try at.map { try AlertsClock.moment($0, on: connection) }
-                let renderer = DigestRenderer(from: settings.from)
+                let renderer = DigestRenderer(from: settings.from, installation: try MailerQueries.installationID(connection))
                 let digests = try AlertMailer.preview(
                     connection: connection, settings: settings, at: moment, recipient: recipient)
                 var text = ""

@@ -8,7 +8,9 @@ import Testing
     static let writtenAt = Date(timeIntervalSince1970: 1_748_340_000)  // Tue 27 May 2025 10:00 UTC
     static let olena = DigestEntry.Recipient(personID: 1, email: "olena@mfa.example", name: "Olena Kovalenko", timezone: "Europe/Kyiv")
     static let istanbul = DigestEntry.Track(code: "istanbul", name: "Istanbul talks", timezone: "Europe/Istanbul")
-    static let renderer = DigestRenderer(from: MailAddress(displayName: "Parley", address: "parley@mfa.example")!)
+    static let installation = UUID(uuidString: "7d2a4c1e-0000-4000-8000-000000000001")!
+    static let renderer = DigestRenderer(
+        from: MailAddress(displayName: "Parley", address: "parley@mfa.example")!, installation: installation)
 
     static func commitmentEntry(
         delivery: Int64, kind: DigestEntry.AlertKind, severity: DigestEntry.Severity, daysLeft: Int, dueOn: String,
@@ -114,7 +116,7 @@ import Testing
         #expect(digests.map(\.deliveryIDs) == [[1, 2, 3], [4]])
         let message = Self.renderer.message(for: digests[1])
         #expect(message.to.map(\.address) == ["mehmet@mfa.example"])
-        #expect(message.messageID == MessageID.forDeliveries([4], domain: "mfa.example"))
+        #expect(message.messageID == MessageID.forDeliveries([4], installation: Self.installation, domain: "mfa.example"))
         #expect(Self.renderer.body(for: digests[1]).contains("to you as a subscriber"))
     }
 

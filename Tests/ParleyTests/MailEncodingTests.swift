@@ -101,14 +101,18 @@ import Testing
         #expect(MailTestDecoding.decodeQuotedPrintable(encoded) == Array(text.utf8))
     }
 
-    @Test func messageIDsDependOnTheDeliveriesOnly() {
-        let first = MessageID.forDeliveries([17, 3, 9], domain: "mfa.example")
-        #expect(first == MessageID.forDeliveries([3, 9, 17], domain: "mfa.example"))
-        #expect(first == MessageID.forDeliveries([9, 17, 3, 3], domain: "mfa.example"))
-        #expect(first != MessageID.forDeliveries([3, 9], domain: "mfa.example"))
-        #expect(first != MessageID.forDeliveries([3, 10, 17], domain: "mfa.example"))
+    @Test func messageIDsDependOnTheDeliveriesAndTheInstallationOnly() {
+        let here = UUID(uuidString: "7d2a4c1e-0000-4000-8000-000000000001")!
+        let staging = UUID(uuidString: "7d2a4c1e-0000-4000-8000-000000000002")!
+        let first = MessageID.forDeliveries([17, 3, 9], installation: here, domain: "mfa.example")
+        #expect(first == MessageID.forDeliveries([3, 9, 17], installation: here, domain: "mfa.example"))
+        #expect(first == MessageID.forDeliveries([9, 17, 3, 3], installation: here, domain: "mfa.example"))
+        #expect(first != MessageID.forDeliveries([3, 9], installation: here, domain: "mfa.example"))
+        #expect(first != MessageID.forDeliveries([3, 10, 17], installation: here, domain: "mfa.example"))
+        #expect(first != MessageID.forDeliveries([17, 3, 9], installation: staging, domain: "mfa.example"))
         #expect(first.wholeMatch(of: /<parley\.3-17-3\.[0-9a-f]{16}@mfa\.example>/) != nil)
     }
+
 
     @Test func theMessageHasEveryHeaderOnceAndAQuotedPrintableBody() throws {
         let message = MailMessage(

@@ -91,7 +91,7 @@ import Testing
                 from: MailAddress(displayName: name, address: "parley@mfa.example")!,
                 to: [MailAddress(displayName: name, address: "desk@mfa.example")!],
                 subject: subject, date: Date(timeIntervalSince1970: 1_748_338_200),
-                messageID: MessageID.forDeliveries([1, 2], domain: "mfa.example"), body: body,
+                messageID: MessageID.forDeliveries([1, 2], installation: UUID(), domain: "mfa.example"), body: body,
                 extraFields: [("X-Parley-Deliveries", "1 2")])
             let rendered = message.rendered()
             let (headerLines, encodedBody) = MailTestDecoding.split(rendered)

@@ -121,6 +121,9 @@ create table parley_data.alert_settings (
     retry_backoff        interval[] not null default '{1 minute, 5 minutes, 30 minutes, 2 hours, 6 hours}',
     daemon_alive_within  interval not null default '2 minutes',
     mailer_runs_kept     interval not null default '90 days',
+    -- Names this installation in the Message-IDs of its mails, so that another database (staging, a restored
+    -- copy) that hands out the same delivery ids never mails under the same Message-ID.
+    installation_id      uuid not null default gen_random_uuid(),
     updated_at           timestamptz not null default now(),
     updated_by           name not null default session_user,
     constraint alert_settings_one_row check (singleton),
@@ -1567,6 +1570,14 @@ comment on function parley.set_alert_rule(parley.alert_kind, boolean, parley.sev
     'Changes an alert rule for everybody: set_alert_rule(kind => ''overdue'', enabled, severity, lead_times => ''{7 days, 1 day}'', delay => ''30 days'', repeat_every => ''3 days'', escalate_after => ''14 days''). Parameters left out keep their value; repeat_every or escalate_after ''0'' turns repeats or escalation off. Disabling a rule cancels its alerts not yet sent. Everything is replanned. Returns the kind.';
 
 -- The mailer ------------------------------------------------------------------------------------------------------
+
+create function parley.installation_id() returns uuid
+    language sql stable security definer
+    set search_path = parley_data, pg_catalog, pg_temp
+    return (select s.installation_id from parley_data.alert_settings s);
+comment on function parley.installation_id() is
+    'For the mailer: this installation''s identity, part of every Message-ID it writes.';
+grant execute on function parley.installation_id() to parley_daemon;
 
 create function parley.claim_deliveries(at timestamptz, lease interval, max_count integer)
     returns table (

@@ -94,7 +94,7 @@ public final class AlertMailer {
         var report = Report()
         var consecutiveFailures = 0
         var stopReason: String?
-        let renderer = DigestRenderer(from: settings.from)
+        let renderer = DigestRenderer(from: settings.from, installation: try MailerQueries.installationID(connection))
 
         while stopReason == nil {
             let wanted = min(options.batchSize, (options.limit ?? Int.max) - report.claimed)

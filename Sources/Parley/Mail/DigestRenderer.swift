@@ -11,9 +11,15 @@ import PQ
 public struct DigestRenderer: Sendable {
     /// The sender of every digest.
     public var from: MailAddress
+    /// The database's identity in Message-IDs.
+    public var installation: UUID
 
-    public init(from: MailAddress) {
+    /// - Parameters:
+    ///   - from: the From address (its domain ends every Message-ID).
+    ///   - installation: the database's `parley.installation_id()`, part of every Message-ID.
+    public init(from: MailAddress, installation: UUID) {
         self.from = from
+        self.installation = installation
     }
 
     /// The whole message for `digest`, with a Message-ID derived from its deliveries and the From domain.
@@ -23,7 +29,8 @@ public struct DigestRenderer: Sendable {
             ?? MailAddress(address: "invalid-recipient@invalid.invalid")!
         return MailMessage(
             from: from, to: [to], subject: subject(for: digest), date: digest.writtenAt,
-            messageID: MessageID.forDeliveries(digest.deliveryIDs, domain: from.domain), body: body(for: digest),
+            messageID: MessageID.forDeliveries(digest.deliveryIDs, installation: installation, domain: from.domain),
+            body: body(for: digest),
             extraFields: [
                 ("X-Parley-Deliveries", digest.deliveryIDs.map(String.init).joined(separator: " ")),
                 ("X-Mailer", "Parley \(ParleyVersion.current)"),

@@ -27,6 +27,11 @@ public enum MailerQueries {
         return try connection.query("select now() as now")[0].decode("now")
     }
 
+    /// The installation's identity, part of every Message-ID (`parley.installation_id()`).
+    public static func installationID(_ connection: Connection) throws -> UUID {
+        try connection.query("select parley.installation_id() as id")[0].decode("id")
+    }
+
     /// Claims up to `maxCount` due deliveries until `at + lease`.
     public static func claim(_ connection: Connection, at: Date, lease: Duration, maxCount: Int) throws -> [Claim] {
         try connection.query(
