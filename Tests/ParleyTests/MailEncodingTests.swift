@@ -101,6 +101,14 @@ import Testing
         #expect(MailTestDecoding.decodeQuotedPrintable(encoded) == Array(text.utf8))
     }
 
+    @Test func aLongAddressStaysAnAddress() throws {
+        let address = "parley-alerts-for-the-eastern-europe-desk@negotiation-support.mfa.example"
+        let lines = HeaderEncoding.addressField(name: "From", mailboxes: [try #require(MailAddress(address: address))])
+        #expect(lines.joined(separator: " ").contains("<\(address)>"))
+        #expect(!lines.joined().contains("=?"))
+        #expect(lines.allSatisfy { $0.utf8.count <= 998 })
+    }
+
     @Test func messageIDsDependOnTheDeliveriesAndTheInstallationOnly() {
         let here = UUID(uuidString: "7d2a4c1e-0000-4000-8000-000000000001")!
         let staging = UUID(uuidString: "7d2a4c1e-0000-4000-8000-000000000002")!

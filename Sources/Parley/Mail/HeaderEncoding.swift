@@ -53,7 +53,7 @@ public enum HeaderEncoding {
             if !name.isEmpty {
                 atoms += self.atoms(forText: name, inPhrase: true)
             }
-            atoms.append(.plain("<\(mailbox.address)>" + (index < mailboxes.count - 1 ? "," : "")))
+            atoms.append(.verbatim("<\(mailbox.address)>" + (index < mailboxes.count - 1 ? "," : "")))
             all += atoms
         }
         return fold(name: name, atoms: all)
@@ -65,7 +65,7 @@ public enum HeaderEncoding {
     /// Characters outside printable ASCII are replaced by `?`: such a value is a bug, never a way into the header.
     public static func fixedField(name: String, value: String) -> [String] {
         let safe = String(String.UnicodeScalarView(value.unicodeScalars.map { (0x20...0x7e).contains($0.value) ? $0 : "?" }))
-        return fold(name: name, atoms: safe.split(separator: " ").map { .plain(String($0)) })
+        return fold(name: name, atoms: safe.split(separator: " ").map { .verbatim(String($0)) })
     }
 
     // MARK: - Atoms
@@ -76,6 +76,9 @@ public enum HeaderEncoding {
         case plain(String)
         /// Text to encode as one or more encoded-words (spaces inside are part of the text).
         case encoded(String)
+        /// Printable ASCII that must stay as it is even when long (an address, a Message-ID): an encoded-word
+        /// there would destroy it. It may pass the 78-character line; the hard limit is 998.
+        case verbatim(String)
     }
 
     /// Splits sanitised text into plain words and encoded runs. Words that are plain ASCII, short enough to fit a
@@ -137,7 +140,7 @@ public enum HeaderEncoding {
                 atom = .encoded(word)
             }
             switch atom {
-            case .plain(let word):
+            case .plain(let word), .verbatim(let word):
                 if line.utf8.count + 1 + word.utf8.count > preferredLineLength && !isFresh(line, name: name, lines: lines) {
                     lines.append(line)
                     line = ""
