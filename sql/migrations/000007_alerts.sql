@@ -1765,6 +1765,36 @@ $$;
 comment on function parley.mark_deliveries_failed(bigint[], text, uuid, timestamptz) is
     'For the mailer: records that this run (claim_token) could not send these deliveries. Each is retried after the back-off of alert_settings (1 min, 5 min, 30 min, 2 h, 6 h ...) or, after max_attempts, failed (see parley.delivery_failures). Returns each one''s new state and when it will be retried.';
 
+-- A run that stops sending (its MTA is down, its lease runs short) hands back what it claimed and never tried:
+-- those deliveries wait again, with the attempt the claim counted undone, so an MTA outage does not use up the
+-- attempts of mail that was never handed to it.
+create function parley.release_deliveries(ids bigint[], claim_token uuid, at timestamptz, retry_after interval)
+    returns integer
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+declare
+    released integer;
+begin
+    if release_deliveries.ids is null or release_deliveries.claim_token is null or release_deliveries.at is null
+       or release_deliveries.retry_after is null then
+        perform parley_data.refuse('23502',
+            case when release_deliveries.ids is null then 'ids' when release_deliveries.claim_token is null then 'claim_token'
+                 when release_deliveries.at is null then 'at' else 'retry_after' end,
+            'release_complete', 'ids, claim_token, at and retry_after are required', 'Pass them all.');
+    end if;
+    update parley_data.deliveries d
+       set state = 'pending', attempts = greatest(d.attempts - 1, 0), claim_token = null, lease_until = null,
+           send_after = release_deliveries.at + release_deliveries.retry_after
+     where d.id = any (release_deliveries.ids) and d.state = 'sending' and d.claim_token = release_deliveries.claim_token;
+    get diagnostics released = row_count;
+    return released;
+end
+$$;
+comment on function parley.release_deliveries(bigint[], uuid, timestamptz, interval) is
+    'For the mailer: gives back claimed deliveries it did not try to send (waiting again after retry_after, the claim''s attempt undone). Only the run holding the claim can. Returns how many.';
+grant execute on function parley.release_deliveries(bigint[], uuid, timestamptz, interval) to parley_daemon;
+
 create function parley.record_mailer_run(
     started_at timestamptz, finished_at timestamptz, claimed integer, sent integer, failed integer, exit_status integer)
     returns bigint

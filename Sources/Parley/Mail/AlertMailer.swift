@@ -112,8 +112,11 @@ public final class AlertMailer {
                 if stopReason == nil, ContinuousClock.now - claimedAt + settings.sendmailTimeout + .seconds(10) > settings.lease {
                     stopReason = "not attempted: this run's lease of \(settings.lease.components.seconds) s ran out first"
                 }
-                if let stopReason {
-                    try fail(digest, error: stopReason, token: token, report: &report)
+                if stopReason != nil {
+                    // Never handed to sendmail: given back for the next run, not counted as an attempt.
+                    let at = try MailerQueries.now(connection, override: options.at)
+                    report.failed += try MailerQueries.release(
+                        connection, deliveryIDs: digest.deliveryIDs, claimToken: token, at: at, retryAfter: .seconds(60))
                     continue
                 }
                 let message = renderer.message(for: digest)

@@ -89,6 +89,16 @@ public enum MailerQueries {
         }
     }
 
+    /// Hands back claimed deliveries this run did not try to send: pending again after `retryAfter`, the claim's
+    /// attempt undone. Returns how many were still this run's.
+    public static func release(
+        _ connection: Connection, deliveryIDs: [Int64], claimToken: UUID, at: Date, retryAfter: Duration
+    ) throws -> Int {
+        try connection.query(
+            "select parley.release_deliveries($1, $2, $3, make_interval(secs => $4)) as released",
+            [deliveryIDs, claimToken, at, Int(retryAfter.components.seconds)])[0].decode("released")
+    }
+
     /// Records the run for `parley.mailer_runs` and `parley.alert_status`.
     public static func recordRun(
         _ connection: Connection, startedAt: Date, finishedAt: Date, claimed: Int, sent: Int, failed: Int,
