@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "parley", targets: ["parley"]),
         .executable(name: "parleyd", targets: ["parleyd"]),
+        .executable(name: "parley-bench", targets: ["parley-bench"]),
         .library(name: "Parley", targets: ["Parley"]),
         .library(name: "PQ", targets: ["PQ"]),
     ],
@@ -35,6 +36,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "parleyd", dependencies: ["Parley"]),
+        // The benchmark of BENCHMARKS.md (`make bench`): generates data, measures, prints the table.
+        .executableTarget(name: "parley-bench", dependencies: ["Parley", "PQ"]),
         .executableTarget(
             name: "parley",
             dependencies: [

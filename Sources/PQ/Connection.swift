@@ -31,7 +31,8 @@ public final class Connection {
     ///   - applicationName: shown in `pg_stat_activity`; passed as `fallback_application_name`, so an
     ///     `application_name` in `conninfo` or `PGAPPNAME` wins.
     ///   - defaults: further libpq keywords (e.g. `keepalives_idle`) that apply unless `conninfo` sets them.
-    /// - Throws: `PQError` of kind `.connectionFailed` with libpq's message. No error text ever contains
+    /// - Throws: `PQError` of kind `.connectionFailed` with libpq's message, or `.invalidConnectionString` when the
+    ///   string itself (or an option's value) is wrong. No error text ever contains
     ///   `conninfo` or its password. The `PGconn` is finished also when connecting fails.
     public init(conninfo: String? = nil, applicationName: String? = nil, defaults: [String: String] = [:]) throws {
         let connectionString = try ConnectionString(conninfo ?? "")
@@ -53,7 +54,10 @@ public final class Connection {
         guard PQstatus(connection) == CONNECTION_OK else {
             let message = PQError.trimmed(String(cString: PQerrorMessage(connection)))
             PQfinish(connection)
-            throw PQError(kind: .connectionFailed, message: connectionString.redacting(message))
+            // libpq checks option values before it opens a socket, and words each complaint "invalid …"
+            // (`invalid sslmode value`, `invalid port number`, `invalid integer value … for connection option`).
+            let kind: PQError.Kind = message.hasPrefix("invalid ") ? .invalidConnectionString : .connectionFailed
+            throw PQError(kind: kind, message: connectionString.redacting(message))
         }
         handle = connection
         noticeSink.install(on: connection)

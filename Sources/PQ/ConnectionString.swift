@@ -9,7 +9,7 @@ struct ConnectionString {
     /// string when it holds a password.
     private(set) var secrets: [String] = []
 
-    /// Looks at `text`; throws `.connectionFailed` when libpq cannot parse it, with a message that quotes nothing
+    /// Looks at `text`; throws `.invalidConnectionString` when libpq cannot parse it, with a message that quotes nothing
     /// of it (libpq's own parse errors quote fragments or the whole URL, password included).
     init(_ text: String) throws {
         guard !text.isEmpty else { return }
@@ -24,7 +24,7 @@ struct ConnectionString {
         guard let options = PQconninfoParse(text, &errorMessage) else {
             let libpqMessage = errorMessage.map { String(cString: $0) } ?? "out of memory"
             PQfreemem(errorMessage)
-            throw PQError(kind: .connectionFailed, message: Self.unquoted(libpqMessage))
+            throw PQError(kind: .invalidConnectionString, message: Self.unquoted(libpqMessage))
         }
         defer { PQconninfoFree(options) }
         var option = options

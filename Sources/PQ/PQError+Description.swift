@@ -5,6 +5,8 @@ extension PQError: CustomStringConvertible, CustomDebugStringConvertible {
         switch kind {
         case .connectionFailed:
             return "could not connect to the database"
+        case .invalidConnectionString:
+            return "the database connection string is not valid"
         case .connectionLost:
             return "the connection to the database was lost" + (sqlState.map { " (SQLSTATE \($0.rawValue))" } ?? "")
         case .server:

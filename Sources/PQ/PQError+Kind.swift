@@ -2,7 +2,7 @@ extension PQError {
     /// What went wrong, in broad terms. An open set: compare with `==` or `switch` with a `default`.
     public struct Kind: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
-            case connectionFailed, connectionLost, server, decoding, usage, client, rollbackFailed
+            case connectionFailed, invalidConnectionString, connectionLost, server, decoding, usage, client, rollbackFailed
         }
 
         private let base: Base
@@ -14,6 +14,11 @@ extension PQError {
         /// Connecting failed: no server at that address, authentication failed, no such database, a malformed
         /// connection string. `message` is libpq's message, with any password removed.
         public static let connectionFailed = Kind(.connectionFailed)
+
+        /// The connection string or URL itself is wrong: libpq cannot parse it, or an option has an invalid value
+        /// (`sslmode=maybe`, a port that is not a number). Retrying cannot help; the setting must be fixed.
+        /// `message` is libpq's, with nothing of the string quoted that could hold a password.
+        public static let invalidConnectionString = Kind(.invalidConnectionString)
 
         /// The connection broke while in use: the backend was terminated (`pg_terminate_backend`, SQLSTATE 57P01),
         /// the server shut down or the network failed. The connection cannot be used again; open a new one.

@@ -42,8 +42,14 @@ public final class Daemon {
     private var role = Role.standby
     private var nextHeartbeat: ContinuousClock.Instant
     private var waitingFor: String?
+    /// The pending deliveries the STATUS line shows. Counting them reads every pending delivery through
+    /// alert_status's row-level security — about a second at a million commitments — so the count is not taken
+    /// after every plan that creates alerts, where it would hold up the alert of the next change (BENCHMARKS.md,
+    /// figure 3), but on becoming leader and then with the heartbeat after plans have changed it.
     private var pendingDeliveries = 0
     private var pendingDeliveriesUnknown = true
+    private var pendingDeliveriesStale = false
+    private var nextAlertText = "no alert scheduled"
     private var sessionHealthy = false
     private var lastFailure: String?
     /// Pings the watchdog while a long statement (a full plan of a large database) keeps the loop busy.
@@ -216,8 +222,20 @@ public final class Daemon {
             }
             if clock.now >= nextHeartbeat {
                 try heartbeat(on: connection)
+                if pendingDeliveriesStale && waitingFor == nil {
+                    try countPendingDeliveries(on: connection)
+                    status("leader: \(pendingDeliveries) deliveries pending; \(nextAlertText)")
+                }
             }
         }
+    }
+
+    private func countPendingDeliveries(on connection: Connection) throws {
+        pendingDeliveries = try connection.query(
+            "select (pending_due + pending_later)::int as pending from parley.alert_status")[0].decode("pending")
+        queriesSent += 1
+        pendingDeliveriesUnknown = false
+        pendingDeliveriesStale = false
     }
 
     /// Plans, records the plan, and returns how long until the next alert falls due (nil: nothing scheduled).
@@ -246,6 +264,7 @@ public final class Daemon {
                 logger.warning("planning waits for a lock held by \(blockers); trying again shortly")
             }
             waitingFor = "a lock held by \(blockers)"
+            status("leader: waiting for \(waitingFor!)")
             try heartbeat(on: connection)
             return settings.lockTimeout
         }
@@ -271,14 +290,15 @@ public final class Daemon {
         } else {
             logger.debug("planned nothing new in \(Self.milliseconds(took)) ms")
         }
-        if created > 0 || cancelled > 0 || pendingDeliveriesUnknown {
-            pendingDeliveriesUnknown = false
-            pendingDeliveries = try connection.query(
-                "select (pending_due + pending_later)::int as pending from parley.alert_status")[0].decode("pending")
-            queriesSent += 1
+        if created > 0 || cancelled > 0 {
+            pendingDeliveriesStale = true
         }
-        let nextText = seconds.map { "next alert in \(Int($0.rounded(.up))) s" } ?? "no alert scheduled"
-        status("leader: \(pendingDeliveries) deliveries pending; \(nextText)")
+        if pendingDeliveriesUnknown {
+            try countPendingDeliveries(on: connection)
+        }
+        nextAlertText = seconds.map { $0 <= 0 ? "next alert due now" : "next alert in \(Int($0.rounded(.up))) s" }
+            ?? "no alert scheduled"
+        status("leader: \(pendingDeliveries) deliveries pending; \(nextAlertText)")
         return seconds.map { .milliseconds(Int64(max(0, $0) * 1000) + 1) }
     }
 
@@ -296,23 +316,24 @@ public final class Daemon {
         let holders = try connection.query(
             """
             select distinct l.pid, a.application_name,
-                   coalesce(extract(epoch from now() - a.xact_start)::int, 0) as open_seconds
+                   extract(epoch from now() - a.xact_start)::int as open_seconds
               from pg_locks l
               join pg_class c on c.oid = l.relation
               join pg_namespace n on n.oid = c.relnamespace
               left join pg_stat_activity a on a.pid = l.pid
              where n.nspname = 'parley_data' and l.granted and l.pid <> pg_backend_pid()
                and l.mode in ('RowExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock')
-             order by open_seconds desc
+             order by open_seconds desc nulls last
              limit 3
             """)
         queriesSent += 1
         let parts = try holders.map { row -> String in
             let holderPID: Int = try row.decode("pid")
-            let seconds: Int = try row.decode("open_seconds")
+            // Another login's transaction start is visible only with pg_read_all_stats.
+            let seconds: Int? = try row.decode("open_seconds")
             let application: String? = try row.decode("application_name")
             let name = (application?.isEmpty == false) ? " (\(application!))" : ""
-            return "pid \(holderPID)\(name), transaction open \(seconds) s"
+            return "pid \(holderPID)\(name), " + (seconds.map { "transaction open \($0) s" } ?? "transaction open for an unknown time")
         }
         return parts.isEmpty ? "another transaction" : parts.joined(separator: "; ")
     }
@@ -423,7 +444,9 @@ public final class Daemon {
         // this default from the environment unless the connection string sets connect_timeout.
         setenv("PGCONNECT_TIMEOUT", "10", 0)
         queriesSent += 1
-        return try Connection(conninfo: settings.databaseURL, applicationName: "parleyd", defaults: Self.connectionDefaults)
+        var environment = ProcessInfo.processInfo.environment
+        environment["PARLEY_DATABASE_URL"] = settings.databaseURL
+        return try Database.connect(applicationName: "parleyd", environment: environment, defaults: Self.connectionDefaults)
     }
 
     private func ready(_ text: String) {

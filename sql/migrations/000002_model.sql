@@ -68,6 +68,17 @@ create function parley_data.is_label(label text) returns boolean
     language sql immutable strict parallel safe
     return btrim(label) <> '' and label !~ '[\x01-\x1f\x7f]' and length(label) <= 300;
 
+-- Free text (a commitment, a note, a statement, an outcome): long enough for any readout, short enough that a
+-- view, a digest or a calendar stays usable.
+create function parley_data.is_free_text(body text) returns boolean
+    language sql immutable strict parallel safe
+    return length(body) <= 10000;
+
+-- A quantity that is a number: numeric also holds NaN and ±Infinity, which no count of prisoners or bodies is.
+create function parley_data.is_finite(quantity numeric) returns boolean
+    language sql immutable strict parallel safe
+    return quantity > '-Infinity' and quantity < 'Infinity';
+
 create function parley_data.touch_updated_at() returns trigger
     language plpgsql as $$
 begin
@@ -106,7 +117,8 @@ create table parley_data.sources (
     constraint sources_code_key unique (code),
     constraint sources_code_format check (parley_data.is_code(code)),
     constraint sources_title_format check (parley_data.is_label(title)),
-    constraint sources_url_format check (url ~ '^https?://[^\s]+$')
+    constraint sources_url_format check (url ~ '^https?://[^\s]+$'),
+    constraint sources_note_length check (parley_data.is_free_text(note))
 );
 comment on table parley_data.sources is 'Where a fact comes from: an article, a statement, a readout. Every position, update and figure can cite one.';
 
@@ -139,7 +151,8 @@ create table parley_data.tracks (
     constraint tracks_code_key unique (code),
     constraint tracks_code_format check (parley_data.is_code(code)),
     constraint tracks_name_format check (parley_data.is_label(name)),
-    constraint tracks_timezone_valid foreign key (timezone) references parley_data.time_zones (name)
+    constraint tracks_timezone_valid foreign key (timezone) references parley_data.time_zones (name),
+    constraint tracks_description_length check (parley_data.is_free_text(description))
 );
 create index tracks_lead_idx on parley_data.tracks (lead_id);
 comment on table parley_data.tracks is 'A channel of negotiation (the Istanbul talks, a trilateral track, NATO briefings). Deadlines on a track are dates in its time zone.';
@@ -176,7 +189,8 @@ create table parley_data.meetings (
     constraint meetings_code_format check (parley_data.is_code(code)),
     constraint meetings_title_format check (parley_data.is_label(title)),
     constraint meetings_ends_after_start check (ends_at >= starts_at),
-    constraint meetings_outcome_when_held check (outcome_summary is null or status = 'held')
+    constraint meetings_outcome_when_held check (outcome_summary is null or status = 'held'),
+    constraint meetings_outcome_length check (parley_data.is_free_text(outcome_summary))
 );
 create index meetings_track_starts_idx on parley_data.meetings (track_id, starts_at);
 create index meetings_starts_idx on parley_data.meetings (starts_at);
@@ -191,7 +205,8 @@ create table parley_data.agenda_items (
     updated_at   timestamptz not null default now(),
     constraint agenda_items_code_key unique (code),
     constraint agenda_items_code_format check (parley_data.is_code(code)),
-    constraint agenda_items_title_format check (parley_data.is_label(title))
+    constraint agenda_items_title_format check (parley_data.is_label(title)),
+    constraint agenda_items_description_length check (parley_data.is_free_text(description))
 );
 comment on table parley_data.agenda_items is 'Subjects under negotiation (ceasefire, prisoner exchange, return of children), shared across tracks.';
 
@@ -222,6 +237,7 @@ create table parley_data.positions (
     created_at                timestamptz not null default now(),
     updated_at                timestamptz not null default now(),
     -- One stance per party, item, track and day: re-recording the same day corrects it.
+    constraint positions_statement_length check (parley_data.is_free_text(statement)),
     constraint positions_natural_key unique nulls not distinct (party_id, item_id, track_id, stated_on)
 );
 create index positions_item_idx on parley_data.positions (item_id, party_id, stated_on desc);
@@ -272,8 +288,10 @@ create table parley_data.commitments (
     constraint commitments_one_per_obligor_in_deal unique (deal_id, obligor_id),
     constraint commitments_code_format check (parley_data.is_code(code)),
     constraint commitments_text_present check (btrim(text) <> ''),
+    constraint commitments_text_length check (parley_data.is_free_text(text)),
     constraint commitments_due_after_made check (due_on >= made_on),
     constraint commitments_target_positive check (target_quantity > 0),
+    constraint commitments_target_finite check (parley_data.is_finite(target_quantity)),
     constraint commitments_unit_with_target check (unit is null or target_quantity is not null),
     constraint commitments_delivered_not_negative check (delivered_quantity >= 0),
     -- The item must be on the track's agenda, and the meeting (if any) must belong to the track.
@@ -372,6 +390,8 @@ create table parley_data.commitment_updates (
     verification          parley.verification not null default 'unverified',
     created_at            timestamptz not null default now(),
     constraint commitment_updates_delivered_not_negative check (delivered_quantity >= 0),
+    constraint commitment_updates_delivered_finite check (parley_data.is_finite(delivered_quantity)),
+    constraint commitment_updates_note_length check (parley_data.is_free_text(note)),
     constraint commitment_updates_says_something check (
         delivered_quantity is not null or new_status is not null or nullif(btrim(note), '') is not null)
 );
@@ -397,6 +417,8 @@ create table parley_data.figures (
     created_at                timestamptz not null default now(),
     updated_at                timestamptz not null default now(),
     constraint figures_indicator_format check (parley_data.is_code(indicator)),
+    constraint figures_value_finite check (parley_data.is_finite(value)),
+    constraint figures_note_length check (parley_data.is_free_text(note)),
     constraint figures_natural_key unique nulls not distinct (indicator, claimant_id, source_id, as_of)
 );
 create index figures_indicator_idx on parley_data.figures (indicator, as_of desc);
@@ -419,7 +441,8 @@ create table parley_data.follow_ups (
     constraint follow_ups_code_key unique (code),
     constraint follow_ups_code_format check (parley_data.is_code(code)),
     constraint follow_ups_one_subject check (num_nonnulls(commitment_id, meeting_id, track_id) = 1),
-    constraint follow_ups_note_present check (btrim(note) <> '')
+    constraint follow_ups_note_present check (btrim(note) <> ''),
+    constraint follow_ups_note_length check (parley_data.is_free_text(note) and parley_data.is_free_text(done_note))
 );
 create index follow_ups_assignee_idx on parley_data.follow_ups (assignee_id);
 create index follow_ups_commitment_idx on parley_data.follow_ups (commitment_id);

@@ -59,6 +59,30 @@ end
 $$;
 
 -- A name or title: required, one line, at most 300 characters.
+-- Free text may be long, not unbounded; numbers must be numbers.
+create function parley_data.check_free_text(field text, value text, rule text)
+    returns void
+    language plpgsql as $$
+begin
+    if not parley_data.is_free_text(value) then
+        perform parley_data.refuse('23514', field, rule,
+            format('%s is %s characters long; at most 10,000 are allowed', field, length(value)),
+            'Shorten it, and put the full document in a source (parley.add_source) with its URL.');
+    end if;
+end
+$$;
+
+create function parley_data.check_finite(field text, value numeric, rule text)
+    returns void
+    language plpgsql as $$
+begin
+    if not parley_data.is_finite(value) then
+        perform parley_data.refuse('23514', field, rule, format('%s %s is not a number', field, value),
+            'Give a finite number, e.g. 6057.');
+    end if;
+end
+$$;
+
 create function parley_data.check_label(field text, value text, rule text)
     returns void
     language plpgsql as $$
@@ -897,6 +921,8 @@ begin
       from parley_data.parties p where p.code = any (add_commitment.beneficiaries);
 
     perform parley_data.require('text', nullif(btrim(add_commitment.text), '') is not null);
+    perform parley_data.check_free_text('text', add_commitment.text, 'commitments_text_length');
+    perform parley_data.check_finite('target_quantity', add_commitment.target_quantity, 'commitments_target_finite');
     perform parley_data.require('made_on', add_commitment.made_on is not null);
     if add_commitment.due_on < add_commitment.made_on then
         perform parley_data.refuse('23514', 'due_on', 'commitments_due_after_made',
@@ -1016,6 +1042,8 @@ begin
         perform parley_data.require('new_status', record_update.new_status is not null);
         perform parley_data.require('note', nullif(btrim(record_update.note), '') is not null);
     end if;
+    perform parley_data.check_finite('delivered', record_update.delivered, 'commitment_updates_delivered_finite');
+    perform parley_data.check_free_text('note', record_update.note, 'commitment_updates_note_length');
     if record_update.delivered is null and record_update.new_status is null
        and nullif(btrim(record_update.note), '') is null then
         perform parley_data.refuse('23514', 'delivered', 'commitment_updates_says_something',
@@ -1112,6 +1140,7 @@ begin
     select * into existing from parley_data.commitments c where c.id = this_commitment for no key update;
     if update_commitment.text is not null then
         perform parley_data.require('text', nullif(btrim(update_commitment.text), '') is not null);
+        perform parley_data.check_free_text('text', update_commitment.text, 'commitments_text_length');
     end if;
     perform parley_data.check_due_on(update_commitment.due_on, existing.made_on);
     if nullif(update_commitment.owner, '') is not null then
@@ -1175,6 +1204,7 @@ declare
 begin
     perform parley_data.check_code('indicator', add_figure.indicator, 'figures_indicator_format');
     perform parley_data.require('value', add_figure.value is not null);
+    perform parley_data.check_finite('value', add_figure.value, 'figures_value_finite');
     perform parley_data.require('as_of', add_figure.as_of is not null);
     perform parley_data.check_optional_label('unit', add_figure.unit, 'figures_unit_format');
     if add_figure.item is not null then

@@ -742,12 +742,16 @@ begin
          where not only_changed and s.next_at <= plan_alerts.at;
     end if;
     get diagnostics n_subjects = row_count;
-    if n_subjects > 1000 then
+    -- The scratch tables are analyzed whatever their size (under a millisecond each when small): a temporary
+    -- table never analyzed is taken for ten pages of rows, and against that guess PostgreSQL hash-joins whole
+    -- tables where one subject needs a few index probes (0.1 s instead of a few ms for one changed commitment
+    -- at a million commitments: the delay between a change and its alert, BENCHMARKS.md figure 3).
+    if n_subjects > 0 then
         analyze pg_temp.plan_subjects;
     end if;
 
     perform parley_data.plan_collect(plan_alerts.at);
-    if n_subjects > 1000 then
+    if n_subjects > 0 then
         analyze pg_temp.plan_state;
         analyze pg_temp.plan_due;
     end if;
@@ -845,7 +849,6 @@ begin
     -- recipients are joined to it.
     if n_created > 10000 then
         analyze parley_data.alerts;
-        analyze pg_temp.plan_targets;
     end if;
 
     -- Alerts already there whose recipients may change: those still waiting to go out, and live ones with a
@@ -860,6 +863,7 @@ begin
             or (d.state = 'cancelled' and a.cancel_reason is null
                 and d.cancel_reason is distinct from 'no longer a recipient'));
 
+    analyze pg_temp.plan_targets;
     n_deliveries := parley_data.plan_recipients(plan_alerts.at);
     if n_deliveries > 10000 then
         analyze parley_data.deliveries;
