@@ -98,12 +98,30 @@ import Testing
         }
     }
 
+    /// A round whose flush fails is not accepted: the error says why, and no complete-looking file is left.
+    @Test func aFailedFlushAcceptsNothing() throws {
+        try Self.withScript("") { _, directory in
+            let outbox = directory.appendingPathComponent("outbox")
+            try FileManager.default.createDirectory(at: outbox, withIntermediateDirectories: false)
+            let transport = DirectoryTransport(directory: outbox)
+            try transport.send(Self.message)
+            try FileManager.default.removeItem(at: outbox)
+            let error = try #require(throws: MailTransportError.self) { try transport.flush() }
+            #expect(error.description.contains("cannot flush"))
+            #expect(!FileManager.default.fileExists(atPath: transport.fileURL(for: Self.message).path))
+        }
+    }
+
     @Test func theDirectoryTransportWritesOneFilePerMessageAtomically() throws {
         try Self.withScript("") { _, directory in
             let transport = DirectoryTransport(directory: directory)
             try transport.checkUsable()
             try transport.send(Self.message)
+            // Not accepted until the round is flushed: nothing visible yet.
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".eml") }.isEmpty)
+            try transport.flush()
             try transport.send(Self.message)
+            try transport.flush()
             let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".eml") }
             #expect(files == ["parley.0123456789abcdef.eml"])
             #expect(try Data(contentsOf: transport.fileURL(for: Self.message)) == Self.message.rendered(lineEnding: .crlf))

@@ -1979,8 +1979,11 @@ select d.id as delivery_id, a.id as alert_id, a.kind, a.severity, a.subject_type
   join parley_data.people p on p.id = d.person_id
   left join parley_data.tracks t on t.id = a.track_id
   left join parley_data.silences s on s.id = d.silence_id
- where d.state in ('pending', 'sending')
-    or (d.state = 'suppressed' and s.lifted_at is null and s.ends_at > now())
+ -- Written so that the condition on the delivery alone comes first: it is the predicate of the partial index on
+ -- waiting deliveries in send order (000010), which hands out a page without sorting them all (8 s → a few ms for
+ -- `limit 50` at a million commitments). An OR across the two tables would hide it from the planner.
+ where d.state in ('pending', 'sending', 'suppressed')
+   and (d.state <> 'suppressed' or (s.lifted_at is null and s.ends_at > now()))
  order by d.send_after, d.id;
 comment on view parley.alert_queue is
     'Alerts planned and not yet sent: to whom, when (send_after), and whether they are being sent now; also those a silence in force is holding back, and why.';

@@ -8,6 +8,8 @@ import PQ
 /// (`parley.claim_deliveries`), so two runs at once never claim the same one, and a run that dies leaves its claims
 /// to be taken over when the lease ends. A digest is marked sent, with its Message-ID, in the statement that ends the
 /// claim, after the transport accepted it; a run killed in between sends it again later with the same Message-ID.
+/// A transport that accepts a round at a time (a directory) has the round's digests marked after its flush, in one
+/// transaction.
 ///
 /// **Quiet.** Nothing is printed on success. `verbose` writes a line per digest to `output`; each delivery given up
 /// after its last attempt writes one line to `errors`, which cron mails to the operator.
@@ -107,6 +109,8 @@ public final class AlertMailer {
 
             let entries = try MailerQueries.digestEntries(
                 connection, deliveryIDs: claims.map(\.deliveryID), at: at, ceiling: settings.maxClassification)
+            // Handed to a transport that accepts a round at a time, to be marked after its flush.
+            var handed: [(digest: Digest, message: MailMessage)] = []
             for digest in Digest.grouped(entries, writtenAt: at) {
                 // Never send what another run may take over: the lease must outlast this attempt.
                 if stopReason == nil, ContinuousClock.now - claimedAt + settings.sendmailTimeout + .seconds(10) > settings.lease {
@@ -131,17 +135,29 @@ public final class AlertMailer {
                     continue
                 }
                 consecutiveFailures = 0
+                if transport.acceptsInRounds {
+                    handed.append((digest, message))
+                    continue
+                }
                 report.messages += 1
                 let sentAt = try MailerQueries.now(connection, override: options.at)
-                let marked = try MailerQueries.markSent(
-                    connection, deliveryIDs: digest.deliveryIDs, messageID: message.messageID, claimToken: token,
-                    at: sentAt)
-                report.sent += marked
-                if options.verbose {
-                    let taken = marked < digest.entries.count
-                        ? " (\(digest.entries.count - marked) had been taken over by another run)" : ""
-                    output("sent \(count(digest.entries.count, "alert")) to \(digest.recipient.email) as "
-                        + "\(message.messageID) (deliveries \(list(digest.deliveryIDs)))\(taken)")
+                try markSent(digest, message: message, token: token, at: sentAt, on: connection, report: &report)
+            }
+            if !handed.isEmpty {
+                do {
+                    try transport.flush()
+                    report.messages += handed.count
+                    let sentAt = try MailerQueries.now(connection, override: options.at)
+                    try connection.transaction { connection in
+                        for (digest, message) in handed {
+                            try markSent(digest, message: message, token: token, at: sentAt, on: connection, report: &report)
+                        }
+                    }
+                } catch let error as MailTransportError {
+                    for (digest, _) in handed {
+                        try fail(digest, error: error.description, token: token, report: &report)
+                    }
+                    stopReason = "not attempted: sending stopped after: \(error.description)"
                 }
             }
             if claims.count < wanted { break }
@@ -156,6 +172,21 @@ public final class AlertMailer {
             connection, startedAt: startedAt, finishedAt: finishedAt, claimed: report.claimed, sent: report.sent,
             failed: report.failed, exitStatus: report.exitStatus)
         return report
+    }
+
+    /// Marks a digest's deliveries sent with its Message-ID (those still claimed by this run).
+    private func markSent(
+        _ digest: Digest, message: MailMessage, token: UUID, at: Date, on connection: Connection, report: inout Report
+    ) throws {
+        let marked = try MailerQueries.markSent(
+            connection, deliveryIDs: digest.deliveryIDs, messageID: message.messageID, claimToken: token, at: at)
+        report.sent += marked
+        if options.verbose {
+            let taken = marked < digest.entries.count
+                ? " (\(digest.entries.count - marked) had been taken over by another run)" : ""
+            output("sent \(count(digest.entries.count, "alert")) to \(digest.recipient.email) as "
+                + "\(message.messageID) (deliveries \(list(digest.deliveryIDs)))\(taken)")
+        }
     }
 
     /// Records a failed attempt for a digest's deliveries and reports those given up.

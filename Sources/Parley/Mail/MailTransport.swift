@@ -9,6 +9,22 @@ public protocol MailTransport {
     ///
     /// - Throws: `MailerError` (sendmail missing: exit 69; directory not writable: exit 73).
     func checkUsable() throws
+
+    /// Whether messages handed to `send` are accepted only once `flush()` returns. The mailer then hands over a
+    /// round's digests, flushes once and marks them sent in one transaction, instead of a flush and a database
+    /// commit per digest. False for sendmail: each message it accepted is marked at once, so that a run killed
+    /// mid-round sends as little as possible twice.
+    var acceptsInRounds: Bool { get }
+
+    /// Makes every message handed to `send` since the last flush durable (only when `acceptsInRounds`).
+    ///
+    /// - Throws: `MailTransportError`: none of those messages was accepted.
+    func flush() throws
+}
+
+extension MailTransport {
+    public var acceptsInRounds: Bool { false }
+    public func flush() throws {}
 }
 
 /// A message that was not accepted: the attempt counts as failed.
