@@ -22,6 +22,14 @@ public final class Connection {
     /// How many `transaction` calls are running, to name savepoints of nested ones.
     var transactionDepth = 0
 
+    /// Checks that libpq can parse `conninfo` (a key/value string or a URL), without connecting: for a setting
+    /// that is about to replace a working one.
+    ///
+    /// - Throws: `PQError` of kind `.invalidConnectionString`, quoting nothing of the string.
+    public static func checkSyntax(of conninfo: String) throws {
+        _ = try ConnectionString(conninfo)
+    }
+
     /// Connects to PostgreSQL and prepares the session.
     ///
     /// - Parameters:
@@ -55,8 +63,12 @@ public final class Connection {
             let message = PQError.trimmed(String(cString: PQerrorMessage(connection)))
             PQfinish(connection)
             // libpq checks option values before it opens a socket, and words each complaint "invalid …"
-            // (`invalid sslmode value`, `invalid port number`, `invalid integer value … for connection option`).
-            let kind: PQError.Kind = message.hasPrefix("invalid ") ? .invalidConnectionString : .connectionFailed
+            // (`invalid sslmode value`, `invalid port number`, `invalid integer value … for connection option`),
+            // or, for a hostaddr that is no address, "could not parse network address". libpq's messages are in
+            // English unless the locale has its translations; a translated one is taken for a failed connection,
+            // as before this distinction existed.
+            let malformed = message.hasPrefix("invalid ") || message.hasPrefix("could not parse network address")
+            let kind: PQError.Kind = malformed ? .invalidConnectionString : .connectionFailed
             throw PQError(kind: kind, message: connectionString.redacting(message))
         }
         handle = connection

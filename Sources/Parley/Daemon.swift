@@ -45,11 +45,15 @@ public final class Daemon {
     /// The pending deliveries the STATUS line shows. Counting them reads every pending delivery through
     /// alert_status's row-level security — about a second at a million commitments — so the count is not taken
     /// after every plan that creates alerts, where it would hold up the alert of the next change (BENCHMARKS.md,
-    /// figure 3), but on becoming leader and then with the heartbeat after plans have changed it.
+    /// figure 3), but on becoming leader, then with the heartbeat after plans have changed it, and at least every
+    /// `pendingRecountInterval` (the mailer's sends lower it without the daemon's knowing).
     private var pendingDeliveries = 0
     private var pendingDeliveriesUnknown = true
     private var pendingDeliveriesStale = false
-    private var nextAlertText = "no alert scheduled"
+    private var pendingCountedAt: ContinuousClock.Instant
+    private static let pendingRecountInterval = Duration.seconds(300)
+    /// When the next alert falls due, as the last plan said (nil: none scheduled).
+    private var nextAlertAt: ContinuousClock.Instant?
     private var sessionHealthy = false
     private var lastFailure: String?
     /// Pings the watchdog while a long statement (a full plan of a large database) keeps the loop busy.
@@ -78,6 +82,7 @@ public final class Daemon {
         self.logger = logger
         lastWatchdogPing = clock.now
         nextHeartbeat = clock.now
+        pendingCountedAt = clock.now
     }
 
     /// Runs until SIGTERM or SIGINT (exit 0), or a configuration problem such as a schema this build does not
@@ -222,9 +227,10 @@ public final class Daemon {
             }
             if clock.now >= nextHeartbeat {
                 try heartbeat(on: connection)
-                if pendingDeliveriesStale && waitingFor == nil {
+                if waitingFor == nil
+                    && (pendingDeliveriesStale || clock.now - pendingCountedAt >= Self.pendingRecountInterval) {
                     try countPendingDeliveries(on: connection)
-                    status("leader: \(pendingDeliveries) deliveries pending; \(nextAlertText)")
+                    leaderStatus()
                 }
             }
         }
@@ -236,6 +242,16 @@ public final class Daemon {
         queriesSent += 1
         pendingDeliveriesUnknown = false
         pendingDeliveriesStale = false
+        pendingCountedAt = clock.now
+    }
+
+    /// The leader's STATUS= line: deliveries pending and when the next alert falls due, from now.
+    private func leaderStatus() {
+        let next = nextAlertAt.map { at -> String in
+            let seconds = (at - clock.now) / .seconds(1)
+            return seconds <= 0 ? "next alert due now" : "next alert in \(Int(seconds.rounded(.up))) s"
+        } ?? "no alert scheduled"
+        status("leader: \(pendingDeliveries) deliveries pending; \(next)")
     }
 
     /// Plans, records the plan, and returns how long until the next alert falls due (nil: nothing scheduled).
@@ -290,15 +306,14 @@ public final class Daemon {
         } else {
             logger.debug("planned nothing new in \(Self.milliseconds(took)) ms")
         }
-        if created > 0 || cancelled > 0 {
+        if created > 0 || cancelled > 0 || deliveries > 0 {
             pendingDeliveriesStale = true
         }
         if pendingDeliveriesUnknown {
             try countPendingDeliveries(on: connection)
         }
-        nextAlertText = seconds.map { $0 <= 0 ? "next alert due now" : "next alert in \(Int($0.rounded(.up))) s" }
-            ?? "no alert scheduled"
-        status("leader: \(pendingDeliveries) deliveries pending; \(nextAlertText)")
+        nextAlertAt = seconds.map { clock.now + .milliseconds(Int64(max(0, $0) * 1000)) }
+        leaderStatus()
         return seconds.map { .milliseconds(Int64(max(0, $0) * 1000) + 1) }
     }
 
@@ -412,6 +427,15 @@ public final class Daemon {
         do {
             let environment = try EnvironmentFile.overlay(baseEnvironment, withFileAt: settings.environmentFile)
             let reloaded = try DaemonSettings.load(from: environment)
+            // A connection string libpq cannot parse would make the next connect a configuration error, and the
+            // unit does not restart parleyd after one (exit 78): refused here, the working settings stay.
+            if let url = reloaded.databaseURL {
+                do {
+                    try Connection.checkSyntax(of: url)
+                } catch let error as PQError where error.kind == .invalidConnectionString {
+                    throw Database.configurationError(error, urlSet: true)
+                }
+            }
             // libpq reads PG* variables from the process environment: a changed one applies to the next connection.
             var libpqChanged = false
             for (key, value) in environment where key.hasPrefix("PG") && ProcessInfo.processInfo.environment[key] != value {

@@ -163,7 +163,8 @@ create table parley_data.track_members (
     role        parley.member_role not null,
     note        text,
     created_at  timestamptz not null default now(),
-    primary key (track_id, party_id, role)
+    primary key (track_id, party_id, role),
+    constraint track_members_note_length check (parley_data.is_free_text(note))
 );
 create index track_members_party_idx on parley_data.track_members (party_id);
 comment on table parley_data.track_members is 'Which party takes part in a track, and as what; a party may hold several roles on one track.';
@@ -218,7 +219,8 @@ create table parley_data.track_agenda (
     note          text,
     created_at    timestamptz not null default now(),
     updated_at    timestamptz not null default now(),
-    primary key (track_id, item_id)
+    primary key (track_id, item_id),
+    constraint track_agenda_note_length check (parley_data.is_free_text(note))
 );
 create index track_agenda_item_idx on parley_data.track_agenda (item_id);
 comment on table parley_data.track_agenda is 'The agenda of each track: where each item stands there, and since when.';

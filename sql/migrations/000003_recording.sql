@@ -58,7 +58,6 @@ begin
 end
 $$;
 
--- A name or title: required, one line, at most 300 characters.
 -- Free text may be long, not unbounded; numbers must be numbers.
 create function parley_data.check_free_text(field text, value text, rule text)
     returns void
@@ -82,7 +81,7 @@ begin
     end if;
 end
 $$;
-
+-- A name or title: required, one line, at most 300 characters.
 create function parley_data.check_label(field text, value text, rule text)
     returns void
     language plpgsql as $$
@@ -390,6 +389,7 @@ create function parley.add_source(
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 begin
+    perform parley_data.check_free_text('note', add_source.note, 'sources_note_length');
     perform parley_data.check_code('code', add_source.code, 'sources_code_format');
     perform parley_data.check_label('title', add_source.title, 'sources_title_format');
     perform parley_data.check_optional_label('publisher', add_source.publisher, 'sources_publisher_format');
@@ -514,6 +514,7 @@ as $$
 declare
     this_lead bigint;
 begin
+    perform parley_data.check_free_text('description', add_track.description, 'tracks_description_length');
     perform parley_data.check_code('code', add_track.code, 'tracks_code_format');
     perform parley_data.check_label('name', add_track.name, 'tracks_name_format');
     perform parley_data.require('format', add_track.format is not null);
@@ -551,6 +552,7 @@ declare
     this_track constant bigint := parley_data.track_id(update_track.track);
     this_lead bigint;
 begin
+    perform parley_data.check_free_text('description', update_track.description, 'tracks_description_length');
     if update_track.name is not null then
         perform parley_data.check_label('name', update_track.name, 'tracks_name_format');
     end if;
@@ -599,6 +601,7 @@ declare
     this_track constant bigint := parley_data.track_id(add_member.track);
     this_party constant bigint := parley_data.party_id(add_member.party);
 begin
+    perform parley_data.check_free_text('note', add_member.note, 'track_members_note_length');
     perform parley_data.require('role', add_member.role is not null);
     if exists (select 1 from parley_data.track_members m
                 where m.track_id = this_track and m.party_id = this_party and m.role = add_member.role) then
@@ -624,6 +627,7 @@ declare
     this_track bigint;
     this_item bigint;
 begin
+    perform parley_data.check_free_text('description', add_agenda_item.description, 'agenda_items_description_length');
     perform parley_data.check_code('code', add_agenda_item.code, 'agenda_items_code_format');
     perform parley_data.check_label('title', add_agenda_item.title, 'agenda_items_title_format');
     if add_agenda_item.track is not null then
@@ -659,6 +663,7 @@ declare
     this_item constant bigint := parley_data.item_id(set_agenda_status.item);
     existing parley_data.track_agenda;
 begin
+    perform parley_data.check_free_text('note', set_agenda_status.note, 'track_agenda_note_length');
     perform parley_data.require('status', set_agenda_status.status is not null);
     select * into existing from parley_data.track_agenda a
      where a.track_id = this_track and a.item_id = this_item
@@ -748,6 +753,7 @@ declare
     starts timestamptz;
     this_source bigint;
 begin
+    perform parley_data.check_free_text('outcome', record_meeting_outcome.outcome, 'meetings_outcome_length');
     perform parley_data.require('outcome', nullif(btrim(record_meeting_outcome.outcome), '') is not null);
     select m.starts_at into starts from parley_data.meetings m where m.id = this_meeting for no key update;
     perform parley_data.check_meeting_times(starts, record_meeting_outcome.ends_at, 'ends_at');
@@ -825,6 +831,7 @@ declare
     this_source bigint;
     result bigint;
 begin
+    perform parley_data.check_free_text('statement', record_position.statement, 'positions_statement_length');
     perform parley_data.require('stance', record_position.stance is not null);
     perform parley_data.require('stated_on', record_position.stated_on is not null);
     if record_position.track is not null then
@@ -1137,6 +1144,7 @@ declare
     this_source bigint;
     new_unit text;
 begin
+    perform parley_data.check_finite('target_quantity', update_commitment.target_quantity, 'commitments_target_finite');
     select * into existing from parley_data.commitments c where c.id = this_commitment for no key update;
     if update_commitment.text is not null then
         perform parley_data.require('text', nullif(btrim(update_commitment.text), '') is not null);
@@ -1264,6 +1272,7 @@ declare
     this_track bigint;
     new_id bigint;
 begin
+    perform parley_data.check_free_text('note', add_follow_up.note, 'follow_ups_note_length');
     perform parley_data.require('due_at', add_follow_up.due_at is not null);
     perform parley_data.require('note', nullif(btrim(add_follow_up.note), '') is not null);
     if num_nonnulls(add_follow_up.commitment, add_follow_up.meeting, add_follow_up.track) <> 1 then
@@ -1309,6 +1318,7 @@ declare
     this_follow_up constant bigint := parley_data.follow_up_id(complete_follow_up.follow_up);
     done timestamptz;
 begin
+    perform parley_data.check_free_text('note', complete_follow_up.note, 'follow_ups_note_length');
     perform parley_data.require('done_at', complete_follow_up.done_at is not null);
     select f.done_at into done from parley_data.follow_ups f where f.id = this_follow_up for no key update;
     if done is not null then

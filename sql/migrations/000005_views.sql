@@ -385,7 +385,8 @@ select p.name                                   as party,
   -- The overall rows and the per-track rows are two aggregates, not one GROUPING SETS: grouped by the track's
   -- code, the per-track part takes `where track = '…'` inside (a condition on a grouping column is pushed down,
   -- and the overall part, whose track is null, drops out), so one track's compliance reads that track's
-  -- commitments only (2.8 s → milliseconds at a million commitments).
+  -- commitments only (2.8 s → milliseconds at a million commitments). The two lists of counts are the same and
+  -- must stay so (a GROUPING SETS, or one aggregate read twice, would hide the track from the condition again).
   from (select c.obligor_id,
                null::text                                                 as track,
                count(*)                                                   as made,

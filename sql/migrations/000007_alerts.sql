@@ -149,7 +149,7 @@ create table parley_data.silences (
     item_id        bigint references parley_data.agenda_items (id) on delete cascade,
     commitment_id  bigint references parley_data.commitments (id) on delete cascade,
     kind           parley.alert_kind,
-    reason         text not null,
+    reason         text not null constraint silences_reason_length check (parley_data.is_free_text(reason)),
     ends_at        timestamptz not null,
     created_at     timestamptz not null default now(),
     created_by     name not null default session_user,
@@ -189,7 +189,7 @@ create table parley_data.alerts (
     created_at            timestamptz not null default now(),
     acknowledged_at       timestamptz,
     acknowledged_by       name,
-    acknowledgement_note  text,
+    acknowledgement_note  text constraint alerts_acknowledgement_note_length check (parley_data.is_free_text(acknowledgement_note)),
     snoozed_until         timestamptz,
     snoozed_by            name,
     cancelled_at          timestamptz,
@@ -1347,6 +1347,7 @@ as $$
 declare
     target parley_data.alerts;
 begin
+    perform parley_data.check_free_text('note', acknowledge_alert.note, 'alerts_acknowledgement_note_length');
     target := parley_data.visible_alert(acknowledge_alert.alert_id);
     if target.state = 'cancelled' then
         perform parley_data.refuse('23514', 'alert_id', 'alert_not_cancelled',
@@ -1419,6 +1420,7 @@ declare
     level parley.classification;
     new_id bigint;
 begin
+    perform parley_data.check_free_text('reason', silence.reason, 'silences_reason_length');
     if num_nonnulls(silence.track, silence.item, silence.commitment, silence.kind) = 0 then
         perform parley_data.refuse('23502', 'track', 'silence_scope_given',
             'say what to silence: a track, an item, a commitment or a kind',

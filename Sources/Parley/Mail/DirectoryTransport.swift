@@ -4,10 +4,12 @@ import Foundation
 /// same deliveries writes the same file name.
 ///
 /// Messages are accepted a round at a time (`acceptsInRounds`): `send` writes a message under a hidden temporary
-/// name; `flush` makes each file durable, renames it into place and makes the directory durable once. A visible
-/// `.eml` file is therefore always complete, also after a crash, and a round costs one fsync per file and one of the
-/// directory rather than those and a database commit per message (BENCHMARKS.md, figure 4). A run killed before its
-/// flush leaves its temporary files (`.NAME.PID.tmp`) behind and marks nothing: the deliveries are sent again.
+/// name and flushes it; `flush` renames the round's files into place and makes the directory durable once. A
+/// visible `.eml` file is therefore always complete, also after a crash, and a round costs one fsync per file and
+/// one of the directory rather than a file, a directory and a database commit per message (BENCHMARKS.md, figure
+/// 4). A flush that fails takes back the files it had renamed: none of the round is accepted, so nothing is in the
+/// outbox that the database does not owe again. A run killed before its flush leaves its temporary files
+/// (`.NAME.PID.tmp`) behind and marks nothing: the deliveries are sent again.
 public final class DirectoryTransport: MailTransport {
     public let directory: URL
     /// Written and not yet flushed: (temporary file, final file).
@@ -58,7 +60,13 @@ public final class DirectoryTransport: MailTransport {
                 offset += written
             }
         }
-        close(fd)
+        // Flushed through the descriptor that wrote it, so that a write-back error is reported here.
+        if failure == nil && fsync(fd) != 0 {
+            failure = "cannot flush \(temporary.path): \(String(cString: strerror(errno)))"
+        }
+        if close(fd) != 0 && failure == nil {
+            failure = "cannot close \(temporary.path): \(String(cString: strerror(errno)))"
+        }
         if let failure {
             unlink(temporary.path)
             throw MailTransportError(failure)
@@ -66,21 +74,20 @@ public final class DirectoryTransport: MailTransport {
         unflushed.append((temporary, target))
     }
 
-    /// Makes the round's files durable and visible: each flushed, then renamed into place, then the directory
-    /// flushed, so that no file is marked sent that a crash could take away.
+    /// Makes the round's files visible and durable: each renamed into place, then the directory flushed, so that no
+    /// file is marked sent that a crash could take away. On a failure the files this flush renamed are removed
+    /// again and the rest of the round's temporary files too: the round was not accepted.
     public func flush() throws {
         let files = unflushed
         unflushed = []
+        var renamed: [URL] = []
         var failure: String?
-        for file in files where failure == nil {
-            let fd = open(file.temporary.path, O_RDONLY | O_CLOEXEC)
-            if fd < 0 || fsync(fd) != 0 {
-                failure = "cannot flush \(file.temporary.path): \(String(cString: strerror(errno)))"
-            }
-            if fd >= 0 { close(fd) }
-            if failure == nil && rename(file.temporary.path, file.target.path) != 0 {
+        for file in files {
+            if rename(file.temporary.path, file.target.path) != 0 {
                 failure = "cannot rename to \(file.target.path): \(String(cString: strerror(errno)))"
+                break
             }
+            renamed.append(file.target)
         }
         if failure == nil {
             let directoryFD = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -90,6 +97,7 @@ public final class DirectoryTransport: MailTransport {
             if directoryFD >= 0 { close(directoryFD) }
         }
         if let failure {
+            for target in renamed { unlink(target.path) }
             for file in files { unlink(file.temporary.path) }
             throw MailTransportError(failure)
         }
