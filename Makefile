@@ -23,7 +23,7 @@ BINDIR = $(PREFIX)/bin
 SHAREDIR = $(PREFIX)/share/parley
 MANDIR = $(PREFIX)/share/man
 
-.PHONY: run test psql stop build release install uninstall man bench drills clean
+.PHONY: run test psql stop build release install uninstall man schema bench drills clean
 
 ## make run: build, start a private PostgreSQL under .parley/ (unless PARLEY_DATABASE_URL is set), migrate,
 ## load the demo scenario once, and run parleyd in the foreground.
@@ -68,6 +68,10 @@ man:
 	swift package --allow-writing-to-package-directory generate-manual --output-directory .build/man \
 		--section 1 --authors "The Parley team"
 	cp .build/man/parley.1 man/parley.1
+
+## make schema: rewrite Tests/schema.sql, the schema a migrated database has (commit it with the change to sql/).
+schema:
+	@scripts/schema-dump.sh --write
 
 ## make bench SIZE=S|M|L: the benchmark of BENCHMARKS.md on a fresh database.
 bench:

@@ -11,7 +11,7 @@ share="$prefix/share/parley" mandir="$prefix/share/man"
 manifest() {
     echo "$bin/parley $prefix/bin/parley 0755"
     echo "$bin/parleyd $prefix/bin/parleyd 0755"
-    for f in sql/migrations/*.sql; do echo "$f $share/$f 0644"; done
+    for f in sql/migrations/*.sql sql/repeatable/*.sql; do echo "$f $share/$f 0644"; done
     [ -f examples/demo.yaml ] && echo "examples/demo.yaml $share/examples/demo.yaml 0644"
     echo "man/parley.1 $mandir/man1/parley.1 0644"
     echo "man/parleyd.8 $mandir/man8/parleyd.8 0644"
@@ -39,9 +39,9 @@ uninstall)
         rm -f "$destdir$target"
     done
     # Migrations of another version than this checkout's are ours too.
-    rm -f "$destdir$share/sql/migrations/"*.sql
+    rm -f "$destdir$share/sql/migrations/"*.sql "$destdir$share/sql/repeatable/"*.sql
     # Remove the folders install created when they are empty now.
-    for dir in "$share/sql/migrations" "$share/sql" "$share/examples" "$share" "$sysconfdir/parley"; do
+    for dir in "$share/sql/migrations" "$share/sql/repeatable" "$share/sql" "$share/examples" "$share" "$sysconfdir/parley"; do
         rmdir "$destdir$dir" 2>/dev/null || true
     done
     ;;

@@ -12,6 +12,8 @@ public enum MigrationError: Error, CustomStringConvertible, Sendable {
     case outOfOrder(fileName: String, databaseVersion: Int)
     /// The schema is older than this build needs (migrations pending).
     case databaseOlder(databaseVersion: Int, knownVersion: Int)
+    /// The views, functions, triggers or grants of the database differ from this build's repeatable files.
+    case definitionsDiffer(names: [String])
 
     public var description: String {
         switch self {
@@ -33,6 +35,9 @@ public enum MigrationError: Error, CustomStringConvertible, Sendable {
         case let .databaseOlder(databaseVersion, knownVersion):
             return "the database schema is at version \(databaseVersion) but this build needs \(knownVersion); "
                 + "run: parley migrate"
+        case let .definitionsDiffer(names):
+            let shown = names.prefix(3).joined(separator: ", ") + (names.count > 3 ? " and \(names.count - 3) more" : "")
+            return "the database's views and functions differ from this build's (\(shown)); run: parley migrate"
         }
     }
 }

@@ -26,7 +26,30 @@ public struct MigrationStatus: Sendable {
         public var state: State
     }
 
+    /// One repeatable file in `parley migrate --status`.
+    public struct RepeatableEntry: Sendable {
+        public enum State: Sendable, Equatable {
+            /// Applied as the file is now.
+            case current(at: Date, by: String)
+            /// Never applied to this database.
+            case new
+            /// The file differs from what was applied: the next `parley migrate` applies it again.
+            case changed
+            /// Applied, but this build has no such file: the next `parley migrate` forgets it.
+            case removed
+        }
+        public var name: String
+        public var state: State
+    }
+
     public var entries: [Entry] = []
+    public var repeatableEntries: [RepeatableEntry] = []
+    /// The repeatable files the next `parley migrate` applies (changed or new), in order.
+    public var repeatablesToApply: [RepeatableFile] = []
+    /// Recorded repeatable files this build does not have.
+    public var removedRepeatables: [String] = []
+    /// Checksums of the known repeatable files, by name.
+    public var repeatableChecksums: [String: String] = [:]
     public var problems: [MigrationError] = []
     public var pending: [Migration] = []
     /// Checksums of the known files, by version.
@@ -34,8 +57,32 @@ public struct MigrationStatus: Sendable {
     /// The highest applied version, 0 for a database never migrated.
     public var databaseVersion: Int = 0
 
-    init(known: [Migration], checksums: [Int: String], applied: [AppliedMigration]) {
+    /// Whether the database's repeatable definitions are exactly this build's.
+    public var repeatablesCurrent: Bool { repeatablesToApply.isEmpty && removedRepeatables.isEmpty }
+
+    init(known: [Migration], checksums: [Int: String], applied: [AppliedMigration],
+         repeatables: [RepeatableFile] = [], repeatableChecksums: [String: String] = [:],
+         appliedRepeatables: [AppliedRepeatable] = []) {
         self.checksums = checksums
+        self.repeatableChecksums = repeatableChecksums
+        let recorded = Dictionary(uniqueKeysWithValues: appliedRepeatables.map { ($0.name, $0) })
+        for file in repeatables {
+            switch recorded[file.name] {
+            case let record? where record.checksum == repeatableChecksums[file.name]:
+                repeatableEntries.append(RepeatableEntry(name: file.name, state: .current(at: record.appliedAt, by: record.appliedBy)))
+            case .some:
+                repeatableEntries.append(RepeatableEntry(name: file.name, state: .changed))
+                repeatablesToApply.append(file)
+            case nil:
+                repeatableEntries.append(RepeatableEntry(name: file.name, state: .new))
+                repeatablesToApply.append(file)
+            }
+        }
+        let knownNames = Set(repeatables.map(\.name))
+        for record in appliedRepeatables where !knownNames.contains(record.name) {
+            repeatableEntries.append(RepeatableEntry(name: record.name, state: .removed))
+            removedRepeatables.append(record.name)
+        }
         databaseVersion = applied.map(\.version).max() ?? 0
         let knownByVersion = Dictionary(uniqueKeysWithValues: known.map { ($0.version, $0) })
         let appliedByVersion = Dictionary(uniqueKeysWithValues: applied.map { ($0.version, $0) })

@@ -7,8 +7,10 @@ extension ParleyCommand {
         static let configuration = CommandConfiguration(
             abstract: "Apply pending database migrations, or list them.",
             discussion: """
-                Each migration runs in its own transaction under an advisory lock, so concurrent runs are safe and \
-                running it twice changes nothing. Run it as the database owner (or a superuser): the first \
+                Each migration (sql/migrations) runs in its own transaction under an advisory lock, so concurrent \
+                runs are safe and running it twice changes nothing. The repeatable files (sql/repeatable: views, \
+                functions, triggers, grants) are applied again, in order, when they changed, in the transaction of \
+                the last migration (all of them when a migration ran). Run it as the database owner (or a superuser): the first \
                 migration creates the schemas parley and parley_data and the roles parley_owner, parley_reader, \
                 parley_writer, parley_daemon and parley_clearance_*.
 
@@ -29,6 +31,9 @@ extension ParleyCommand {
                     for entry in report.entries {
                         print(MigrationStatusText.line(for: entry))
                     }
+                    for entry in report.repeatableEntries {
+                        print(MigrationStatusText.line(for: entry))
+                    }
                     for problem in report.problems {
                         printError("parley: \(problem)")
                     }
@@ -36,8 +41,12 @@ extension ParleyCommand {
                     return
                 }
                 let applied = try migrator.migrate(on: connection)
-                for migration in applied {
+                for migration in applied.migrations {
                     print("applied \(migration.fileName)")
+                }
+                if !applied.repeatables.isEmpty {
+                    print("applied \(applied.repeatables.count) repeatable file(s): "
+                        + applied.repeatables.map(\.name).joined(separator: ", "))
                 }
                 if applied.isEmpty {
                     print(String(format: "the database is up to date (version %06d)", migrator.latestVersion))
@@ -56,6 +65,16 @@ enum MigrationStatusText {
         case .pending: return "\(name)  pending"
         case .changed: return "\(name)  CHANGED since it was applied"
         case .missing: return "\(name)  applied, but its file is missing"
+        }
+    }
+
+    static func line(for entry: MigrationStatus.RepeatableEntry) -> String {
+        let name = "repeatable/\(entry.name)"
+        switch entry.state {
+        case let .current(at, by): return "\(name)  applied \(Timestamps.iso(at)) by \(by)"
+        case .new: return "\(name)  pending (new)"
+        case .changed: return "\(name)  pending (changed since it was applied)"
+        case .removed: return "\(name)  applied, but its file is gone (its record is dropped at the next migrate)"
         }
     }
 }

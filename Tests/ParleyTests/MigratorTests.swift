@@ -19,7 +19,8 @@ import Testing
             let connection = try database.connect()
             let migrator = try Migrator(sqlDirectory: try SQLDirectory.locate())
             let first = try migrator.migrate(on: connection)
-            #expect(first.count == migrator.migrations.count)
+            #expect(first.migrations.count == migrator.migrations.count)
+            #expect(first.repeatables.count == migrator.repeatables.count)
             let recorded: Int = try connection.value("select count(*)::int from parley_data.schema_migrations")
             #expect(recorded == migrator.migrations.count)
             let before: String = try connection.value(
@@ -125,13 +126,123 @@ import Testing
             let migrator = try Migrator(sqlDirectory: try SQLDirectory.locate())
             // Each run has its own connection on its own thread, as separate processes would.
             let counts = try concurrently(3) { _ in
-                try migrator.migrate(on: try database.connect()).count
+                try migrator.migrate(on: try database.connect()).migrations.count
             }
             #expect(counts.sorted() == [0, 0, migrator.migrations.count])
             let connection = try database.connect()
             let recorded: Int = try connection.value("select count(*)::int from parley_data.schema_migrations")
             #expect(recorded == migrator.migrations.count)
         }
+    }
+
+    @Test func aChangedRepeatableFileIsAppliedAgainAloneAndTheDaemonWaitsForIt() throws {
+        try TestDatabase.with(empty: true) { database in
+            let connection = try database.connect()
+            let sql = try scratchSQLDirectory()
+            defer { try? FileManager.default.removeItem(at: sql) }
+            try Migrator(sqlDirectory: sql).migrate(on: connection)
+            let before: [String: Date] = try appliedAt(on: connection)
+
+            // A reviewer's view of the change: one view of one file, nothing else.
+            let file = sql.appendingPathComponent("repeatable/200_views_tracks.sql")
+            let text = try String(contentsOf: file, encoding: .utf8)
+            try text.replacingOccurrences(
+                of: "comment on view parley.whoami is 'Who you are to Parley:",
+                with: "comment on view parley.whoami is 'CHANGED Who you are to Parley:")
+                .write(to: file, atomically: true, encoding: .utf8)
+            let changed = try Migrator(sqlDirectory: sql)
+            #expect {
+                try changed.requireCurrentSchema(on: connection)
+            } throws: { error in
+                guard case .definitionsDiffer(let names) = error as? MigrationError else { return false }
+                return names == ["200_views_tracks"]
+            }
+
+            let applied = try changed.migrate(on: connection)
+            #expect(applied.migrations.isEmpty)
+            #expect(applied.repeatables.map(\.name) == ["200_views_tracks"])
+            let comment: String = try connection.value("select obj_description('parley.whoami'::regclass)")
+            #expect(comment.hasPrefix("CHANGED"))
+            try changed.requireCurrentSchema(on: connection)
+            let after = try appliedAt(on: connection)
+            #expect(after.filter { before[$0.key] != $0.value }.keys.sorted() == ["200_views_tracks"])
+            #expect(try changed.migrate(on: connection).isEmpty)
+        }
+    }
+
+    @Test func reapplyingKeepsWhatStaffBuiltOnTheViews() throws {
+        try TestDatabase.with(empty: true) { database in
+            let connection = try database.connect()
+            let sql = try scratchSQLDirectory()
+            defer { try? FileManager.default.removeItem(at: sql) }
+            try Migrator(sqlDirectory: sql).migrate(on: connection)
+            // An analyst's own view on top of Parley's, in a schema of their own.
+            try connection.execute("create schema analyst")
+            try connection.execute("create view analyst.my_overdue as select code, days_overdue from parley.overdue_commitments")
+
+            // A versioned migration runs: every repeatable file is applied again in its transaction.
+            try "set local role parley_owner;\ncomment on table parley_data.tracks is 'tracks';\n"
+                .write(to: sql.appendingPathComponent("migrations/999990_touch.sql"), atomically: true, encoding: .utf8)
+            let applied = try Migrator(sqlDirectory: sql).migrate(on: connection)
+            #expect(applied.migrations.map(\.name) == ["touch"])
+            #expect(applied.repeatables.count == (try Migrator(sqlDirectory: sql)).repeatables.count)
+            let kept: Bool = try connection.value("select to_regclass('analyst.my_overdue') is not null")
+            #expect(kept)
+        }
+    }
+
+    @Test func aFailingRepeatableFileNamesFileAndLineAndKeepsTheOldDefinitions() throws {
+        try TestDatabase.with(empty: true) { database in
+            let connection = try database.connect()
+            let sql = try scratchSQLDirectory()
+            defer { try? FileManager.default.removeItem(at: sql) }
+            try Migrator(sqlDirectory: sql).migrate(on: connection)
+            let recordedBefore: String = try connection.value(
+                "select checksum from parley_data.schema_repeatables where name = '210_views_commitments'")
+
+            let file = sql.appendingPathComponent("repeatable/210_views_commitments.sql")
+            try (try String(contentsOf: file, encoding: .utf8)
+                .replacingOccurrences(of: "create or replace view parley.due_soon with (security_invoker = true) as",
+                                      with: "create or replace view parley.due_soon_new with (security_invoker = true) as")
+                + "\nselect * from no_such_table;\n").write(to: file, atomically: true, encoding: .utf8)
+            do {
+                try Migrator(sqlDirectory: sql).migrate(on: connection)
+                Issue.record("a broken repeatable file was applied")
+            } catch let error as PQError {
+                #expect(error.scriptName?.hasSuffix("210_views_commitments.sql") == true)
+                #expect(error.scriptLine != nil)
+            }
+            let leftover: Bool = try connection.value("select to_regclass('parley.due_soon_new') is not null")
+            #expect(!leftover)
+            let recordedAfter: String = try connection.value(
+                "select checksum from parley_data.schema_repeatables where name = '210_views_commitments'")
+            #expect(recordedAfter == recordedBefore)
+        }
+    }
+
+    @Test func aRemovedRepeatableFileIsForgotten() throws {
+        try TestDatabase.with(empty: true) { database in
+            let connection = try database.connect()
+            let sql = try scratchSQLDirectory()
+            defer { try? FileManager.default.removeItem(at: sql) }
+            try Migrator(sqlDirectory: sql).migrate(on: connection)
+            try FileManager.default.removeItem(at: sql.appendingPathComponent("repeatable/610_calendar.sql"))
+            let migrator = try Migrator(sqlDirectory: sql)
+            #expect(throws: MigrationError.self) { try migrator.requireCurrentSchema(on: connection) }
+            let applied = try migrator.migrate(on: connection)
+            #expect(applied.isEmpty)
+            let recorded: Int = try connection.value(
+                "select count(*)::int from parley_data.schema_repeatables where name = '610_calendar'")
+            #expect(recorded == 0)
+            try migrator.requireCurrentSchema(on: connection)
+        }
+    }
+
+    private func appliedAt(on connection: Connection) throws -> [String: Date] {
+        Dictionary(uniqueKeysWithValues: try connection.query(
+            "select name, applied_at from parley_data.schema_repeatables").map {
+                (try $0.decode("name", as: String.self), try $0.decode("applied_at", as: Date.self))
+            })
     }
 
     @Test func aSecondDatabaseInTheClusterMigratesCleanly() throws {

@@ -1,57 +1,13 @@
--- The change history: every insert, update and delete on the data tables, whoever made it and however (a
--- recording function, direct SQL by the owner, an import). It answers "who moved this deadline, and when, and
--- from what?".
---
--- Recorded by statement-level triggers reading the statement's transition tables: one insert into the history
--- per statement, however many rows it touched, so a bulk update of 100,000 rows stays one pass.
---
--- Nobody edits the history. Staff roles have no privilege on it at all (they read it through the views of
--- schema parley, which the views migration grants). Even parley_owner, which owns it, is refused an UPDATE,
--- DELETE or TRUNCATE, and an INSERT that does not come from the recording trigger, unless it first says, in the
--- same transaction, that it is doing maintenance (pruning old history, restoring it from a dump):
---     begin;
---     set local parley.change_log_maintenance = 'on';
---     delete from parley_data.change_log where changed_at < now() - interval '10 years';
---     commit;
--- The setting is a guard against accidents, not a permission: only roles that could already write the table get
--- past it.
+-- The change history's recording: a statement-level trigger on every data table writes what each statement
+-- inserted, updated, deleted or truncated to parley_data.change_log (000003), once per statement; and the guard
+-- that keeps the history append-only.
 set local role parley_owner;
-
-create table parley_data.change_log (
-    id              bigint generated always as identity primary key,
-    changed_at      timestamptz not null,
-    transaction_id  xid8 not null,
-    changed_by      name not null,
-    table_name      text not null,
-    row_id          text not null,
-    operation       text not null check (operation in ('insert', 'update', 'delete')),
-    old_row         jsonb,
-    new_row         jsonb
-);
-create index change_log_row_idx on parley_data.change_log (table_name, row_id, id);
-create index change_log_changed_at_idx on parley_data.change_log (changed_at);
-
-comment on table parley_data.change_log is
-    'The change history: one row per inserted, updated or deleted record of the data tables, with the values before and after, who made the change and when. Append-only.';
-comment on column parley_data.change_log.changed_at is 'When the change was made: the start time of its transaction.';
-comment on column parley_data.change_log.transaction_id is 'The transaction that made it; changes made together share it.';
-comment on column parley_data.change_log.changed_by is
-    'The login that made the change (session_user): the person, even when a recording function wrote on their behalf.';
-comment on column parley_data.change_log.table_name is 'Which kind of record changed: commitments, tracks, meetings, ...';
-comment on column parley_data.change_log.row_id is
-    'The record''s key as text (its id; for a link such as a track membership, the key columns joined with commas).';
-comment on column parley_data.change_log.operation is
-    'insert, update or delete. An update that changes a record''s key is recorded as the delete of the old key and the insert of the new one; a TRUNCATE as the delete of every row.';
-comment on column parley_data.change_log.old_row is 'The record as it was, for an update or a delete.';
-comment on column parley_data.change_log.new_row is 'The record as it became, for an insert or an update.';
-
-revoke all on parley_data.change_log from public, parley_reader, parley_writer, parley_daemon;
 
 -- The recording trigger. It runs as parley_owner so that every write path is recorded, whatever the writer may
 -- do itself; session_user (not current_user, which is parley_owner here) names who made the change.
 -- TG_ARGV holds the table's key columns, so that each statement runs one set-based insert. Updates pair old and
 -- new rows on the key; rows that an update left exactly as they were are not recorded.
-create function parley_data.record_changes() returns trigger
+create or replace function parley_data.record_changes() returns trigger
     language plpgsql security definer
     set search_path = parley_data, pg_catalog, pg_temp
 as $$
@@ -117,17 +73,17 @@ begin
         if key_columns is null then
             raise exception 'table parley_data.% has no primary key to record its changes by', t;
         end if;
-        execute format('create trigger %I after insert on parley_data.%I referencing new table as new_rows '
+        execute format('create or replace trigger %I after insert on parley_data.%I referencing new table as new_rows '
                        'for each statement execute function parley_data.record_changes(%s)',
                        t || '_history_insert', t, key_columns);
-        execute format('create trigger %I after update on parley_data.%I '
+        execute format('create or replace trigger %I after update on parley_data.%I '
                        'referencing old table as old_rows new table as new_rows '
                        'for each statement execute function parley_data.record_changes(%s)',
                        t || '_history_update', t, key_columns);
-        execute format('create trigger %I after delete on parley_data.%I referencing old table as old_rows '
+        execute format('create or replace trigger %I after delete on parley_data.%I referencing old table as old_rows '
                        'for each statement execute function parley_data.record_changes(%s)',
                        t || '_history_delete', t, key_columns);
-        execute format('create trigger %I before truncate on parley_data.%I '
+        execute format('create or replace trigger %I before truncate on parley_data.%I '
                        'for each statement execute function parley_data.record_changes(%s)',
                        t || '_history_truncate', t, key_columns);
     end loop;
@@ -135,7 +91,7 @@ end
 $$;
 
 -- The history is append-only, even for its owner, unless maintenance is declared (see the top of this file).
-create function parley_data.keep_change_log_append_only() returns trigger
+create or replace function parley_data.keep_change_log_append_only() returns trigger
     language plpgsql as $$
 begin
     if coalesce(current_setting('parley.change_log_maintenance', true), '') = 'on' then
@@ -150,7 +106,7 @@ begin
               hint = 'History is written by triggers only. For maintenance, the owner first runs: set local parley.change_log_maintenance = ''on''.';
 end
 $$;
-create trigger change_log_append_only before insert or update or delete or truncate on parley_data.change_log
+create or replace trigger change_log_append_only before insert or update or delete or truncate on parley_data.change_log
     for each statement execute function parley_data.keep_change_log_append_only();
 comment on function parley_data.keep_change_log_append_only is
     'Trigger: refuses any change to the history other than the recording trigger''s inserts, unless parley.change_log_maintenance is on.';

@@ -1,3 +1,6 @@
+-- What a digest e-mail says about each delivery (parley.delivery_digest, parley.digest_preview).
+set local role parley_owner;
+
 -- The alert mailer's view of a delivery: everything a digest e-mail says about an alert, in one row per delivery.
 --
 -- The mailer (parley alerts send) claims deliveries with parley.claim_deliveries (000007) and then asks
@@ -11,70 +14,8 @@
 --
 -- Times: `at` is the moment the digest is written (the database clock, or a chosen moment in tests); days left and
 -- overdue are counted in the track's time zone at that moment, as parley.open_commitments counts them.
-set local role parley_owner;
 
-create type parley.digest_entry as (
-    delivery_id                bigint,
-    alert_id                   bigint,
-    attempts                   integer,
-    person_id                  bigint,
-    recipient_email            text,
-    recipient_name             text,
-    recipient_timezone         text,
-    reason                     text,
-    kind                       parley.alert_kind,
-    severity                   parley.severity,
-    subject_type               parley.alert_subject,
-    subject_id                 bigint,
-    subject_code               text,
-    occurrence                 text,
-    due_at                     timestamptz,
-    escalated                  boolean,
-    classification             parley.classification,
-    shown                      boolean,
-    track_code                 text,
-    track_name                 text,
-    track_timezone             text,
-    item_code                  text,
-    item_title                 text,
-    commitment_code            text,
-    commitment_text            text,
-    obligor                    text,
-    beneficiaries              text,
-    made_on                    date,
-    due_on                     date,
-    deadline_at                timestamptz,
-    days_left                  integer,
-    commitment_status          text,
-    target_quantity            numeric,
-    unit                       text,
-    delivered_quantity         numeric,
-    progress_pct               numeric,
-    owner_name                 text,
-    status_changed_on          date,
-    last_update_on             date,
-    last_update_note           text,
-    last_update_status         text,
-    last_update_delivered      numeric,
-    last_update_verification   text,
-    last_update_reported_by    text,
-    last_update_source         text,
-    last_update_source_url     text,
-    meeting_code               text,
-    meeting_title              text,
-    meeting_starts_at          timestamptz,
-    meeting_ends_at            timestamptz,
-    meeting_location           text,
-    meeting_status             text,
-    follow_up_note             text,
-    follow_up_due_at           timestamptz,
-    follow_up_assignee         text,
-    follow_up_about            text
-);
-comment on type parley.digest_entry is
-    'One alert of one recipient''s digest e-mail, as the mailer writes it: the delivery and recipient, the alert, and (shown = true) its details; for an alert classified above what may be mailed, the details are empty.';
-
-create function parley_data.digest_details(delivery_ids bigint[], at timestamptz, ceiling parley.classification)
+create or replace function parley_data.digest_details(delivery_ids bigint[], at timestamptz, ceiling parley.classification)
     returns setof parley.digest_entry
     language sql stable
     set search_path = parley_data, parley, pg_catalog, pg_temp
@@ -149,7 +90,7 @@ end;
 comment on function parley_data.digest_details(bigint[], timestamptz, parley.classification) is
     'The mailer: what a digest says about each of these deliveries at `at`; details only for alerts classified at most `ceiling`.';
 
-create function parley_data.check_digest_arguments(at timestamptz, max_classification parley.classification)
+create or replace function parley_data.check_digest_arguments(at timestamptz, max_classification parley.classification)
     returns void
     language plpgsql as $$
 begin
@@ -165,7 +106,7 @@ begin
 end
 $$;
 
-create function parley.delivery_digest(
+create or replace function parley.delivery_digest(
     delivery_ids bigint[], at timestamptz, max_classification parley.classification default 'restricted')
     returns setof parley.digest_entry
     language plpgsql stable security definer
@@ -187,7 +128,7 @@ comment on function parley.delivery_digest(bigint[], timestamptz, parley.classif
 
 -- What the next mailer run would claim: deliveries due by `at` (pending), and claims of runs whose lease ran out,
 -- as parley.claim_deliveries picks them, without claiming anything.
-create function parley.digest_preview(
+create or replace function parley.digest_preview(
     at timestamptz, max_classification parley.classification default 'restricted', recipient text default null)
     returns setof parley.digest_entry
     language plpgsql stable security definer
@@ -218,8 +159,3 @@ end
 $$;
 comment on function parley.digest_preview(timestamptz, parley.classification, text) is
     'The digests the next mailer run would send at `at`, without claiming or marking anything: one row per delivery due (optionally only for the person with e-mail `recipient`), as parley.delivery_digest returns them. What parley digest and parley alerts send --dry-run print.';
-
-grant execute on function
-    parley.delivery_digest(bigint[], timestamptz, parley.classification),
-    parley.digest_preview(timestamptz, parley.classification, text)
-to parley_daemon;

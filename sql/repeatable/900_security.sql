@@ -1,3 +1,6 @@
+-- Who may see what: row-level security by classification and every grant to the staff roles and the daemon.
+set local role parley_owner;
+
 -- Who may see what: grants to the staff roles and row-level security by classification.
 --
 -- How staff read tables they have no access to. The views of schema parley are `security_invoker = true`, so
@@ -20,7 +23,6 @@
 -- every SECURITY DEFINER function it owns — the recording functions and alert planning see and write everything,
 -- as they must. Staff and the daemon write only through such functions; no role is granted INSERT, UPDATE or
 -- DELETE on a table, and the policies below are for SELECT only.
-set local role parley_owner;
 
 -- Row-level security ------------------------------------------------------------------------------------------
 --
@@ -31,42 +33,52 @@ set local role parley_owner;
 -- planner turns these into (semi-)joins on primary keys, fast enough for the views that already join the parent.
 
 alter table parley_data.tracks enable row level security;
+drop policy if exists tracks_cleared on parley_data.tracks;
 create policy tracks_cleared on parley_data.tracks for select to public
     using (classification <= (select parley_data.current_clearance()));
 
 alter table parley_data.commitments enable row level security;
+drop policy if exists commitments_cleared on parley_data.commitments;
 create policy commitments_cleared on parley_data.commitments for select to public
     using (effective_classification <= (select parley_data.current_clearance()));
 
 alter table parley_data.meetings enable row level security;
+drop policy if exists meetings_cleared on parley_data.meetings;
 create policy meetings_cleared on parley_data.meetings for select to public
     using (effective_classification <= (select parley_data.current_clearance()));
 
 alter table parley_data.positions enable row level security;
+drop policy if exists positions_cleared on parley_data.positions;
 create policy positions_cleared on parley_data.positions for select to public
     using (effective_classification <= (select parley_data.current_clearance()));
 
 alter table parley_data.figures enable row level security;
+drop policy if exists figures_cleared on parley_data.figures;
 create policy figures_cleared on parley_data.figures for select to public
     using (classification <= (select parley_data.current_clearance()));
 
 alter table parley_data.track_members enable row level security;
+drop policy if exists track_members_with_track on parley_data.track_members;
 create policy track_members_with_track on parley_data.track_members for select to public
     using (exists (select 1 from parley_data.tracks t where t.id = track_members.track_id));
 
 alter table parley_data.track_agenda enable row level security;
+drop policy if exists track_agenda_with_track on parley_data.track_agenda;
 create policy track_agenda_with_track on parley_data.track_agenda for select to public
     using (exists (select 1 from parley_data.tracks t where t.id = track_agenda.track_id));
 
 alter table parley_data.commitment_beneficiaries enable row level security;
+drop policy if exists commitment_beneficiaries_with_commitment on parley_data.commitment_beneficiaries;
 create policy commitment_beneficiaries_with_commitment on parley_data.commitment_beneficiaries for select to public
     using (exists (select 1 from parley_data.commitments c where c.id = commitment_beneficiaries.commitment_id));
 
 alter table parley_data.commitment_updates enable row level security;
+drop policy if exists commitment_updates_with_commitment on parley_data.commitment_updates;
 create policy commitment_updates_with_commitment on parley_data.commitment_updates for select to public
     using (exists (select 1 from parley_data.commitments c where c.id = commitment_updates.commitment_id));
 
 alter table parley_data.follow_ups enable row level security;
+drop policy if exists follow_ups_with_subject on parley_data.follow_ups;
 create policy follow_ups_with_subject on parley_data.follow_ups for select to public
     using (case
                when follow_ups.commitment_id is not null then
@@ -79,6 +91,7 @@ create policy follow_ups_with_subject on parley_data.follow_ups for select to pu
 
 -- A subscription to a track names the track; one to an item or to everything names nothing classified.
 alter table parley_data.subscriptions enable row level security;
+drop policy if exists subscriptions_with_track on parley_data.subscriptions;
 create policy subscriptions_with_track on parley_data.subscriptions for select to public
     using (subscriptions.track_id is null
            or exists (select 1 from parley_data.tracks t where t.id = subscriptions.track_id));
@@ -95,7 +108,7 @@ create policy subscriptions_with_track on parley_data.subscriptions for select t
 -- roles cleared for secret and changes to unclassified reference data (people, parties, sources, agenda items,
 -- deals) skip it, and the views read the history newest first with an index, so `changes … limit 50` reads 50
 -- rows. A whole-history scan (commitments_as_of) pays it for every row; see the performance notes there.
-create function parley_data.classification_now(entity text, old_row jsonb, new_row jsonb)
+create or replace function parley_data.classification_now(entity text, old_row jsonb, new_row jsonb)
     returns parley.classification
     language plpgsql stable security definer
     set search_path = parley_data, parley, pg_catalog, pg_temp
@@ -165,6 +178,7 @@ comment on function parley_data.classification_now(text, jsonb, jsonb) is
     'For the change history: the classification now of the changed row, or of its parent (commitment, meeting, track), the higher of both versions of an update; for a row deleted since, the highest its history recorded; secret when nothing is known or the table is not one it knows.';
 
 alter table parley_data.change_log enable row level security;
+drop policy if exists change_log_cleared on parley_data.change_log;
 create policy change_log_cleared on parley_data.change_log for select to public
     using ((select parley_data.current_clearance()) = 'secret'
            or (coalesce(greatest((change_log.old_row ->> 'classification')::parley.classification,
@@ -241,4 +255,94 @@ grant execute on function parley.set_stale_after_days(integer) to parley_writer;
 -- Granting a role needs the migrating user's CREATEROLE (parley_owner has none), hence the role switch.
 reset role;
 grant parley_clearance_secret to parley_daemon;
-set local role parley_owner;
+-- Security --------------------------------------------------------------------------------------------------------
+
+-- Alerts are as classified as their subject; deliveries and silences follow what they are about.
+alter table parley_data.alerts enable row level security;
+drop policy if exists alerts_cleared on parley_data.alerts;
+create policy alerts_cleared on parley_data.alerts for select to public
+    using (classification <= (select parley_data.current_clearance()));
+
+alter table parley_data.deliveries enable row level security;
+drop policy if exists deliveries_with_alert on parley_data.deliveries;
+create policy deliveries_with_alert on parley_data.deliveries for select to public
+    using (exists (select 1 from parley_data.alerts a where a.id = deliveries.alert_id));
+
+alter table parley_data.silences enable row level security;
+drop policy if exists silences_with_target on parley_data.silences;
+create policy silences_with_target on parley_data.silences for select to public
+    using ((silences.track_id is null or exists (select 1 from parley_data.tracks t where t.id = silences.track_id))
+           and (silences.commitment_id is null
+                or exists (select 1 from parley_data.commitments c where c.id = silences.commitment_id)));
+
+revoke all on parley_data.alert_schedule, parley_data.plan_queue from public, parley_reader, parley_writer, parley_daemon;
+
+grant select on
+    parley.alert_rules, parley.alerts, parley.alert_queue, parley.alert_log, parley.silences,
+    parley.daemon_status, parley.delivery_failures, parley.mailer_runs, parley.alert_status
+to parley_reader, parley_daemon;
+
+-- Underneath the views: reachable only through them (no USAGE on parley_data), filtered by the policies. The model
+-- tables and current_clearance() are granted by 000006 already; repeated here because these views need them.
+grant select on
+    parley_data.alert_rules, parley_data.alert_settings, parley_data.alerts, parley_data.deliveries,
+    parley_data.silences, parley_data.daemon_instances, parley_data.mailer_runs,
+    parley_data.tracks, parley_data.people, parley_data.agenda_items, parley_data.commitments
+to parley_reader, parley_daemon;
+grant execute on function parley_data.current_clearance() to parley_reader, parley_daemon;
+
+grant execute on function
+    parley.plan_alerts(timestamptz, boolean, boolean),
+    parley.next_alert_at(timestamptz),
+    parley.claim_deliveries(timestamptz, interval, integer),
+    parley.mark_deliveries_sent(bigint[], text, uuid, timestamptz),
+    parley.mark_deliveries_failed(bigint[], text, uuid, timestamptz),
+    parley.record_mailer_run(timestamptz, timestamptz, integer, integer, integer, integer),
+    parley.daemon_heartbeat(uuid, text, integer, text, text, text, timestamptz),
+    parley.daemon_plan_finished(uuid, interval, integer, timestamptz),
+    parley.daemon_stopped(uuid)
+to parley_daemon;
+
+grant execute on function
+    parley.acknowledge_alert(bigint, text),
+    parley.snooze_alert(bigint, timestamptz),
+    parley.silence(text, text, text, parley.alert_kind, timestamptz, text),
+    parley.lift_silence(bigint),
+    parley.set_alert_rule(parley.alert_kind, boolean, parley.severity, interval[], interval, interval, interval)
+to parley_writer;
+grant execute on function
+    parley.delivery_digest(bigint[], timestamptz, parley.classification),
+    parley.digest_preview(timestamptz, parley.classification, text)
+to parley_daemon;
+-- Grants ----------------------------------------------------------------------------------------------------------
+
+grant execute on function parley.import_world(jsonb, integer) to parley_writer;
+grant execute on function parley.export_world(), parley.calendar_entries(text, text), parley_data.local_iso(timestamptz, text)
+    to parley_reader;
+grant select on parley.parties, parley.people, parley.members, parley.sources, parley.meetings, parley.commitments,
+    parley.commitment_updates, parley.subscriptions
+    to parley_reader;
+-- Subscriptions were not readable by staff until these listings; row-level security (000006) still hides those
+-- about tracks a reader may not see.
+grant select on parley_data.subscriptions to parley_reader;
+
+-- Staff who record may call these; readers, the daemon and everyone else may not.
+do $$
+declare
+    f regprocedure;
+begin
+    for f in
+        select p.oid::regprocedure from pg_catalog.pg_proc p
+         where p.pronamespace = 'parley'::regnamespace
+           and p.proname in ('add_party', 'add_source', 'add_person', 'update_person', 'deactivate_person',
+                             'add_track', 'update_track', 'add_member', 'add_agenda_item', 'set_agenda_status',
+                             'add_meeting', 'record_meeting_outcome', 'set_meeting_status', 'record_position',
+                             'add_deal', 'add_commitment', 'record_update', 'change_due_date', 'update_commitment',
+                             'add_figure', 'add_follow_up', 'complete_follow_up', 'add_subscription',
+                             'remove_subscription')
+    loop
+        execute format('revoke all on function %s from public', f);
+        execute format('grant execute on function %s to parley_writer', f);
+    end loop;
+end
+$$;

@@ -1,0 +1,50 @@
+-- Clearance: who may see and write what. session_clearance() is the login's clearance (what the recording
+-- functions, running as parley_owner, apply); current_clearance() is the querying role's (what row-level security
+-- applies).
+set local role parley_owner;
+
+-- Clearance ---------------------------------------------------------------------------------------------------
+
+-- The highest clearance of the person logged in. The login, not the current role: these functions run as
+-- parley_owner, and a login keeps its clearance whatever role it has set.
+create or replace function parley_data.session_clearance()
+    returns parley.classification
+    language sql stable as $$
+    select case
+        when pg_has_role(session_user, 'parley_clearance_secret', 'member') then 'secret'
+        when pg_has_role(session_user, 'parley_clearance_confidential', 'member') then 'confidential'
+        when pg_has_role(session_user, 'parley_clearance_restricted', 'member') then 'restricted'
+        else 'unclassified'
+    end::parley.classification
+$$;
+comment on function parley_data.session_clearance is
+    'The clearance of the login (session_user), from its membership of the parley_clearance_* roles.';
+
+create or replace function parley_data.check_clearance(field text, level parley.classification)
+    returns void
+    language plpgsql as $$
+declare
+    mine constant parley.classification := parley_data.session_clearance();
+begin
+    if level > mine then
+        perform parley_data.refuse('42501', field, 'within_clearance',
+            format('%s %s is above your clearance (%s)', field, level, mine),
+            'Choose a classification you are cleared for, or ask someone cleared for it to record this.');
+    end if;
+end
+$$;
+comment on function parley_data.check_clearance is
+    'Refuses (42501) a classification or clearance above the clearance of the person logged in.';
+
+-- Who am I, as row-level security sees it.
+
+create or replace function parley_data.current_clearance() returns parley.classification
+    language sql stable parallel safe
+    return case
+        when pg_has_role(current_user, 'parley_clearance_secret', 'member') then 'secret'
+        when pg_has_role(current_user, 'parley_clearance_confidential', 'member') then 'confidential'
+        when pg_has_role(current_user, 'parley_clearance_restricted', 'member') then 'restricted'
+        else 'unclassified'
+    end::parley.classification;
+comment on function parley_data.current_clearance() is
+    'The highest classification the current role may see: from membership in parley_clearance_secret, _confidential or _restricted (each implying the lower ones); no membership means unclassified only. Superusers count as secret.';

@@ -1,0 +1,184 @@
+-- The rules the model keeps by itself, as triggers: updated_at stamps, a commitment's default code, its
+-- beneficiaries (checked at commit), effective classification and its propagation from a track, delivery totals
+-- kept from updates, and the allowed status changes.
+set local role parley_owner;
+
+create or replace function parley_data.touch_updated_at() returns trigger
+    language plpgsql as $$
+begin
+    new.updated_at := now();
+    return new;
+end
+$$;
+
+create or replace trigger people_touch before update on parley_data.people for each row execute function parley_data.touch_updated_at();
+create or replace trigger sources_touch before update on parley_data.sources for each row execute function parley_data.touch_updated_at();
+create or replace trigger parties_touch before update on parley_data.parties for each row execute function parley_data.touch_updated_at();
+create or replace trigger tracks_touch before update on parley_data.tracks for each row execute function parley_data.touch_updated_at();
+create or replace trigger meetings_touch before update on parley_data.meetings for each row execute function parley_data.touch_updated_at();
+create or replace trigger agenda_items_touch before update on parley_data.agenda_items for each row execute function parley_data.touch_updated_at();
+create or replace trigger track_agenda_touch before update on parley_data.track_agenda for each row execute function parley_data.touch_updated_at();
+create or replace trigger positions_touch before update on parley_data.positions for each row execute function parley_data.touch_updated_at();
+create or replace trigger commitments_touch before update on parley_data.commitments for each row execute function parley_data.touch_updated_at();
+create or replace trigger figures_touch before update on parley_data.figures for each row execute function parley_data.touch_updated_at();
+create or replace trigger follow_ups_touch before update on parley_data.follow_ups for each row execute function parley_data.touch_updated_at();
+
+-- Commitments get a code when the caller gives none, so that every commitment can be named, and are in their
+-- first status since the day they were made.
+create or replace function parley_data.set_commitment_defaults() returns trigger
+    language plpgsql as $$
+begin
+    new.code := coalesce(new.code, 'C' || new.id);
+    new.status_changed_on := coalesce(new.status_changed_on, new.made_on);
+    return new;
+end
+$$;
+create or replace trigger commitments_defaults before insert on parley_data.commitments
+    for each row execute function parley_data.set_commitment_defaults();
+
+-- A commitment is owed to somebody: checked at commit, so a commitment and its beneficiaries can be written in
+-- either order within one transaction. Being deferred, it runs at COMMIT as the login that commits, after the
+-- recording function (security definer) has returned; staff have no access to parley_data, so it runs as its owner.
+create or replace function parley_data.check_commitment_has_beneficiary() returns trigger
+    language plpgsql security definer set search_path = parley_data, pg_catalog, pg_temp as $$
+begin
+    if exists (select 1 from parley_data.commitments where id = new.id)
+       and not exists (select 1 from parley_data.commitment_beneficiaries where commitment_id = new.id) then
+        raise exception 'commitment % has no beneficiary', new.code
+            using errcode = 'check_violation', constraint = 'commitment_has_beneficiary',
+                  table = 'commitments', column = 'beneficiaries',
+                  hint = 'Name at least one party the commitment is owed to.';
+    end if;
+    return null;
+end
+$$;
+drop trigger if exists commitments_have_beneficiary on parley_data.commitments;
+create constraint trigger commitments_have_beneficiary after insert on parley_data.commitments
+    deferrable initially deferred
+    for each row execute function parley_data.check_commitment_has_beneficiary();
+
+-- Effective classification: the higher of a row's own and its track's. Kept on the row so that row-level
+-- security compares one column instead of looking up the track for every row.
+create or replace function parley_data.set_effective_classification() returns trigger
+    language plpgsql as $$
+begin
+    new.effective_classification := greatest(
+        new.classification,
+        coalesce((select classification from parley_data.tracks where id = new.track_id), 'unclassified'));
+    return new;
+end
+$$;
+create or replace trigger commitments_effective_classification
+    before insert or update of classification, track_id on parley_data.commitments
+    for each row execute function parley_data.set_effective_classification();
+create or replace trigger meetings_effective_classification
+    before insert or update of classification, track_id on parley_data.meetings
+    for each row execute function parley_data.set_effective_classification();
+create or replace trigger positions_effective_classification
+    before insert or update of classification, track_id on parley_data.positions
+    for each row execute function parley_data.set_effective_classification();
+
+create or replace function parley_data.propagate_track_classification() returns trigger
+    language plpgsql as $$
+begin
+    update parley_data.commitments set effective_classification = greatest(classification, new.classification)
+     where track_id = new.id and effective_classification <> greatest(classification, new.classification);
+    update parley_data.meetings set effective_classification = greatest(classification, new.classification)
+     where track_id = new.id and effective_classification <> greatest(classification, new.classification);
+    update parley_data.positions set effective_classification = greatest(classification, new.classification)
+     where track_id = new.id and effective_classification <> greatest(classification, new.classification);
+    return null;
+end
+$$;
+create or replace trigger tracks_propagate_classification after update of classification on parley_data.tracks
+    for each row when (old.classification is distinct from new.classification)
+    execute function parley_data.propagate_track_classification();
+
+-- Recorded updates move their commitment: delivered quantities add up, the last report's date is kept, and a
+-- new status is applied (through the transition rule above). Statement-level, so a bulk import of many updates
+-- touches each commitment once.
+create or replace function parley_data.apply_new_commitment_updates() returns trigger
+    language plpgsql as $$
+begin
+    update parley_data.commitments c
+       set delivered_quantity = c.delivered_quantity + s.delivered,
+           last_update_on = greatest(c.last_update_on, s.last_reported_on),
+           status = coalesce(s.last_status, c.status),
+           status_changed_on = case when s.last_status is not null and s.last_status is distinct from c.status
+                                    then s.last_status_on else c.status_changed_on end,
+           reopened_at = case when s.reopens then now() else c.reopened_at end
+      from (select n.commitment_id,
+                   coalesce(sum(n.delivered_quantity), 0) as delivered,
+                   max(n.reported_on) as last_reported_on,
+                   (array_agg(n.new_status order by n.reported_on desc, n.id desc)
+                        filter (where n.new_status is not null))[1] as last_status,
+                   (array_agg(n.reported_on order by n.reported_on desc, n.id desc)
+                        filter (where n.new_status is not null))[1] as last_status_on,
+                   bool_or(n.reopen) as reopens
+              from new_updates n
+             group by n.commitment_id) s
+     where c.id = s.commitment_id;
+    return null;
+end
+$$;
+create or replace trigger commitment_updates_apply after insert on parley_data.commitment_updates
+    referencing new table as new_updates
+    for each statement execute function parley_data.apply_new_commitment_updates();
+
+-- Correcting or deleting an update recomputes the delivered total and last report date from what remains.
+create or replace function parley_data.recompute_commitment_progress() returns trigger
+    language plpgsql as $$
+begin
+    update parley_data.commitments c
+       set delivered_quantity = coalesce(t.delivered, 0),
+           last_update_on = t.last_reported_on
+      from (select k.commitment_id,
+                   (select sum(u.delivered_quantity) from parley_data.commitment_updates u
+                     where u.commitment_id = k.commitment_id) as delivered,
+                   (select max(u.reported_on) from parley_data.commitment_updates u
+                     where u.commitment_id = k.commitment_id) as last_reported_on
+              from (select commitment_id from old_updates) k
+             group by k.commitment_id) t
+     where c.id = t.commitment_id;
+    if tg_op = 'UPDATE' then
+        -- An update moved to another commitment counts there now.
+        update parley_data.commitments c
+           set delivered_quantity = coalesce((select sum(u.delivered_quantity) from parley_data.commitment_updates u
+                                               where u.commitment_id = c.id), 0),
+               last_update_on = (select max(u.reported_on) from parley_data.commitment_updates u
+                                  where u.commitment_id = c.id)
+         where c.id in (select commitment_id from new_updates except select commitment_id from old_updates);
+    end if;
+    return null;
+end
+$$;
+create or replace trigger commitment_updates_recompute_on_update after update on parley_data.commitment_updates
+    referencing old table as old_updates new table as new_updates
+    for each statement execute function parley_data.recompute_commitment_progress();
+create or replace trigger commitment_updates_recompute_on_delete after delete on parley_data.commitment_updates
+    referencing old table as old_updates
+    for each statement execute function parley_data.recompute_commitment_progress();
+
+create or replace function parley_data.check_commitment_transition() returns trigger
+    language plpgsql as $$
+begin
+    if new.status is distinct from old.status then
+        if new.reopened_at is not distinct from old.reopened_at
+           and not exists (select 1 from parley_data.commitment_transitions
+                           where from_status = old.status and to_status = new.status) then
+            raise exception 'commitment % cannot go from % to % without a reopen', old.code, old.status, new.status
+                using errcode = 'check_violation', constraint = 'commitment_status_transition',
+                      table = 'commitments', column = 'status',
+                      hint = 'Record an update that reopens the commitment (reopen => true) and says why.';
+        end if;
+        -- A direct change of status dates itself today; a change made by a recorded update (a nested trigger)
+        -- carries the update's own date.
+        if new.status_changed_on is not distinct from old.status_changed_on and pg_trigger_depth() = 1 then
+            new.status_changed_on := current_date;
+        end if;
+    end if;
+    return new;
+end
+$$;
+create or replace trigger commitments_status_transition before update of status on parley_data.commitments
+    for each row execute function parley_data.check_commitment_transition();

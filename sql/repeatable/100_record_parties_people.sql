@@ -1,0 +1,166 @@
+-- Recording parties, sources and people (staff). Recording functions take natural keys (codes, e-mail
+-- addresses), check their input first and refuse bad input through 010_refusals; they run as parley_owner
+-- (security definer) and apply the caller's clearance themselves (020_clearance).
+set local role parley_owner;
+
+-- Recording functions: what staff call from psql (and the parley command calls for them) to record parties,
+-- tracks, meetings, the agenda, positions, commitments and their delivery, figures, follow-ups and
+-- subscriptions. They take natural keys (codes, e-mail addresses), never surrogate ids.
+--
+-- Every function checks its input before writing anything and refuses bad input with an error that names the
+-- field (the error's COLUMN), the rule (its CONSTRAINT) and what to do (its HINT), under a stable SQLSTATE:
+--   23502 a required value is missing        23503 a code or e-mail names nothing (or nothing you may see)
+--   23505 the code or key is already taken   23514 a value breaks a rule (dates, quantities, formats, status)
+--   42501 a classification above your clearance
+-- The table constraints of 000002 stay the last line of defence; the checks here come first so that the message
+-- is one a desk officer can act on.
+--
+-- What each function returns: the code (or, for people, the e-mail) of the row it created or changed; rows that
+-- have no code (positions, commitment updates, figures, subscriptions) return their id; memberships and agenda
+-- statuses, which are named by what they join, return nothing.
+--
+-- The functions run as parley_owner (security definer), so they bypass row-level security. They therefore apply
+-- the caller's clearance themselves: the clearance of the login (session_user, through the parley_clearance_*
+-- roles it is a member of). A track, meeting, commitment or follow-up classified above it is treated as if it did
+-- not exist, and nobody can classify a row, or clear a person, above their own clearance.
+-- Parties and sources -----------------------------------------------------------------------------------------
+
+create or replace function parley.add_party(code text, name text, kind parley.party_kind default 'state')
+    returns text
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+begin
+    perform parley_data.check_code('code', add_party.code, 'parties_code_format');
+    perform parley_data.check_label('name', add_party.name, 'parties_name_format');
+    perform parley_data.require('kind', add_party.kind is not null);
+    if exists (select 1 from parley_data.parties p where p.code = add_party.code) then
+        perform parley_data.refuse('23505', 'code', 'parties_code_key',
+            format('party "%s" already exists', add_party.code), 'Choose another code, or use the existing party.');
+    end if;
+    insert into parley_data.parties (code, name, kind) values (add_party.code, add_party.name, add_party.kind);
+    return add_party.code;
+end
+$$;
+comment on function parley.add_party is
+    'Adds a party (a state or organisation): add_party(code => ''UA'', name => ''Ukraine'', kind => ''state''). Returns the code.';
+
+create or replace function parley.add_source(
+    code text, title text, publisher text default null, url text default null, published_on date default null,
+    note text default null)
+    returns text
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+begin
+    perform parley_data.check_free_text('note', add_source.note, 'sources_note_length');
+    perform parley_data.check_code('code', add_source.code, 'sources_code_format');
+    perform parley_data.check_label('title', add_source.title, 'sources_title_format');
+    perform parley_data.check_optional_label('publisher', add_source.publisher, 'sources_publisher_format');
+    if nullif(btrim(add_source.url), '') is not null and add_source.url !~ '^https?://[^\s]+$' then
+        perform parley_data.refuse('23514', 'url', 'sources_url_format',
+            format('url "%s" is not a web address', add_source.url),
+            'Give the full address, starting with https:// or http://, without spaces.');
+    end if;
+    if exists (select 1 from parley_data.sources s where s.code = add_source.code) then
+        perform parley_data.refuse('23505', 'code', 'sources_code_key',
+            format('source "%s" already exists', add_source.code), 'Choose another code, or cite the existing source.');
+    end if;
+    insert into parley_data.sources (code, title, publisher, url, published_on, note)
+    values (add_source.code, add_source.title, nullif(btrim(add_source.publisher), ''), nullif(btrim(add_source.url), ''),
+            add_source.published_on, nullif(btrim(add_source.note), ''));
+    return add_source.code;
+end
+$$;
+comment on function parley.add_source is
+    'Adds a source that facts can cite (an article, a statement, a readout): add_source(code => ''pravda-2025-05-16'', title => ..., publisher => ..., url => ..., published_on => ...). Returns the code.';
+
+-- People ------------------------------------------------------------------------------------------------------
+
+create or replace function parley.add_person(
+    email text, name text, timezone text default 'UTC', clearance parley.classification default 'unclassified')
+    returns text
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+begin
+    perform parley_data.check_email('email', add_person.email);
+    perform parley_data.check_label('name', add_person.name, 'people_name_format');
+    perform parley_data.check_timezone('timezone', add_person.timezone);
+    perform parley_data.require('clearance', add_person.clearance is not null);
+    perform parley_data.check_clearance('clearance', add_person.clearance);
+    if exists (select 1 from parley_data.people p where lower(p.email) = lower(add_person.email)) then
+        perform parley_data.refuse('23505', 'email', 'people_email_key',
+            format('a person with e-mail "%s" already exists', add_person.email),
+            'E-mail addresses are unique regardless of case; change that person with parley.update_person.');
+    end if;
+    insert into parley_data.people (email, name, timezone, clearance)
+    values (add_person.email, add_person.name, add_person.timezone, add_person.clearance);
+    return add_person.email;
+end
+$$;
+comment on function parley.add_person is
+    'Adds a member of staff: add_person(email => ..., name => ..., timezone => ''Europe/Kyiv'', clearance => ''restricted''). The clearance decides which alerts they may receive; you cannot give more than your own. Returns the e-mail.';
+
+-- Leave a parameter out to keep the value.
+create or replace function parley.update_person(
+    person text, name text default null, email text default null, timezone text default null,
+    clearance parley.classification default null, active boolean default null)
+    returns text
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+declare
+    this_person constant bigint := parley_data.person_id(update_person.person, 'person');
+    result text;
+begin
+    -- Whoever edits a person's address, clearance or activity decides who receives that person's alerts: only
+    -- someone cleared at least as high as the person may.
+    if (select p.clearance from parley_data.people p where p.id = this_person) > parley_data.session_clearance() then
+        perform parley_data.refuse('42501', 'person', 'within_clearance',
+            format('%s is cleared above you; you cannot change them', update_person.person),
+            'Ask someone cleared at least as high as this person to make the change.');
+    end if;
+    if update_person.email is not null then
+        perform parley_data.check_email('email', update_person.email);
+        if exists (select 1 from parley_data.people p
+                    where lower(p.email) = lower(update_person.email) and p.id <> this_person) then
+            perform parley_data.refuse('23505', 'email', 'people_email_key',
+                format('a person with e-mail "%s" already exists', update_person.email),
+                'E-mail addresses are unique regardless of case.');
+        end if;
+    end if;
+    if update_person.name is not null then
+        perform parley_data.check_label('name', update_person.name, 'people_name_format');
+    end if;
+    if update_person.timezone is not null then
+        perform parley_data.check_timezone('timezone', update_person.timezone);
+    end if;
+    if update_person.clearance is not null then
+        perform parley_data.check_clearance('clearance', update_person.clearance);
+    end if;
+    update parley_data.people p
+       set email = coalesce(update_person.email, p.email),
+           name = coalesce(update_person.name, p.name),
+           timezone = coalesce(update_person.timezone, p.timezone),
+           clearance = coalesce(update_person.clearance, p.clearance),
+           active = coalesce(update_person.active, p.active)
+     where p.id = this_person
+       and (p.email, p.name, p.timezone, p.clearance, p.active) is distinct from
+           (coalesce(update_person.email, p.email), coalesce(update_person.name, p.name),
+            coalesce(update_person.timezone, p.timezone), coalesce(update_person.clearance, p.clearance),
+            coalesce(update_person.active, p.active));
+    select p.email into result from parley_data.people p where p.id = this_person;
+    return result;
+end
+$$;
+comment on function parley.update_person is
+    'Changes a person named by e-mail: update_person(person => ..., name, email, timezone, clearance, active). Parameters left out keep their value. Returns the (new) e-mail.';
+
+create or replace function parley.deactivate_person(person text)
+    returns text
+    language sql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+    return parley.update_person(person => deactivate_person.person, active => false);
+comment on function parley.deactivate_person is
+    'Marks a person as no longer active (they left the desk): they can no longer be made owner, lead or assignee. History is kept. Returns the e-mail.';

@@ -1,0 +1,298 @@
+-- Recording tracks, their members and agenda, agenda items, and meetings.
+set local role parley_owner;
+
+-- Tracks, membership and the agenda ---------------------------------------------------------------------------
+
+create or replace function parley.add_track(
+    code text, name text, format parley.track_format, timezone text default 'UTC', venue text default null,
+    description text default null, classification parley.classification default 'unclassified',
+    lead text default null, status parley.track_status default 'active')
+    returns text
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+declare
+    this_lead bigint;
+begin
+    perform parley_data.check_free_text('description', add_track.description, 'tracks_description_length');
+    perform parley_data.check_code('code', add_track.code, 'tracks_code_format');
+    perform parley_data.check_label('name', add_track.name, 'tracks_name_format');
+    perform parley_data.require('format', add_track.format is not null);
+    perform parley_data.check_timezone('timezone', add_track.timezone);
+    perform parley_data.check_optional_label('venue', add_track.venue, 'tracks_venue_format');
+    perform parley_data.require('classification', add_track.classification is not null);
+    perform parley_data.check_clearance('classification', add_track.classification);
+    perform parley_data.require('status', add_track.status is not null);
+    if add_track.lead is not null then
+        this_lead := parley_data.person_id(add_track.lead, 'lead', active_only => true);
+    end if;
+    if exists (select 1 from parley_data.tracks t where t.code = add_track.code) then
+        perform parley_data.refuse('23505', 'code', 'tracks_code_key',
+            format('track "%s" already exists', add_track.code), 'Choose another code, or change the track with parley.update_track.');
+    end if;
+    insert into parley_data.tracks (code, name, format, status, venue, timezone, description, classification, lead_id)
+    values (add_track.code, add_track.name, add_track.format, add_track.status, nullif(btrim(add_track.venue), ''),
+            add_track.timezone, nullif(btrim(add_track.description), ''), add_track.classification, this_lead);
+    return add_track.code;
+end
+$$;
+comment on function parley.add_track is
+    'Adds a negotiation track: add_track(code => ''istanbul'', name => ..., format => ''bilateral'', timezone => ''Europe/Istanbul'', venue => ..., lead => ''desk@example.org''). Deadlines on the track are read in its time zone. Returns the code.';
+
+-- Leave a parameter out to keep the value; '' clears venue, description or lead.
+create or replace function parley.update_track(
+    track text, name text default null, status parley.track_status default null, venue text default null,
+    timezone text default null, description text default null, classification parley.classification default null,
+    lead text default null, format parley.track_format default null)
+    returns text
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+declare
+    this_track constant bigint := parley_data.track_id(update_track.track);
+    this_lead bigint;
+begin
+    perform parley_data.check_free_text('description', update_track.description, 'tracks_description_length');
+    if update_track.name is not null then
+        perform parley_data.check_label('name', update_track.name, 'tracks_name_format');
+    end if;
+    perform parley_data.check_optional_label('venue', update_track.venue, 'tracks_venue_format');
+    if update_track.timezone is not null then
+        perform parley_data.check_timezone('timezone', update_track.timezone);
+    end if;
+    if update_track.classification is not null then
+        perform parley_data.check_clearance('classification', update_track.classification);
+    end if;
+    if nullif(update_track.lead, '') is not null then
+        this_lead := parley_data.person_id(update_track.lead, 'lead', active_only => true);
+    end if;
+    update parley_data.tracks t
+       set name = coalesce(update_track.name, t.name),
+           status = coalesce(update_track.status, t.status),
+           venue = case when update_track.venue is null then t.venue else nullif(btrim(update_track.venue), '') end,
+           timezone = coalesce(update_track.timezone, t.timezone),
+           description = case when update_track.description is null then t.description
+                              else nullif(btrim(update_track.description), '') end,
+           classification = coalesce(update_track.classification, t.classification),
+           lead_id = case when update_track.lead is null then t.lead_id else this_lead end,
+           format = coalesce(update_track.format, t.format)
+     where t.id = this_track
+       and (t.name, t.status, t.venue, t.timezone, t.description, t.classification, t.lead_id, t.format) is distinct from
+           (coalesce(update_track.name, t.name), coalesce(update_track.status, t.status),
+            case when update_track.venue is null then t.venue else nullif(btrim(update_track.venue), '') end,
+            coalesce(update_track.timezone, t.timezone),
+            case when update_track.description is null then t.description
+                 else nullif(btrim(update_track.description), '') end,
+            coalesce(update_track.classification, t.classification),
+            case when update_track.lead is null then t.lead_id else this_lead end,
+            coalesce(update_track.format, t.format));
+    return update_track.track;
+end
+$$;
+comment on function parley.update_track is
+    'Changes a track: update_track(track => ''istanbul'', status => ''paused'', classification, lead, venue, timezone, name, description, format). Parameters left out keep their value; '''' clears venue, description or lead. Returns the code.';
+
+create or replace function parley.add_member(track text, party text, role parley.member_role, note text default null)
+    returns void
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+declare
+    this_track constant bigint := parley_data.track_id(add_member.track);
+    this_party constant bigint := parley_data.party_id(add_member.party);
+begin
+    perform parley_data.check_free_text('note', add_member.note, 'track_members_note_length');
+    perform parley_data.require('role', add_member.role is not null);
+    if exists (select 1 from parley_data.track_members m
+                where m.track_id = this_track and m.party_id = this_party and m.role = add_member.role) then
+        perform parley_data.refuse('23505', 'role', 'track_members_pkey',
+            format('party "%s" is already %s on track "%s"', add_member.party, add_member.role, add_member.track),
+            'Nothing to do: the membership is already recorded.');
+    end if;
+    insert into parley_data.track_members (track_id, party_id, role, note)
+    values (this_track, this_party, add_member.role, nullif(btrim(add_member.note), ''));
+end
+$$;
+comment on function parley.add_member is
+    'Records that a party takes part in a track, and as what: add_member(track => ''istanbul'', party => ''TR'', role => ''host''). A party may hold several roles.';
+
+create or replace function parley.add_agenda_item(
+    code text, title text, description text default null, track text default null,
+    status parley.agenda_status default 'proposed')
+    returns text
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+declare
+    this_track bigint;
+    this_item bigint;
+begin
+    perform parley_data.check_free_text('description', add_agenda_item.description, 'agenda_items_description_length');
+    perform parley_data.check_code('code', add_agenda_item.code, 'agenda_items_code_format');
+    perform parley_data.check_label('title', add_agenda_item.title, 'agenda_items_title_format');
+    if add_agenda_item.track is not null then
+        this_track := parley_data.track_id(add_agenda_item.track);
+        perform parley_data.require('status', add_agenda_item.status is not null);
+    end if;
+    if exists (select 1 from parley_data.agenda_items i where i.code = add_agenda_item.code) then
+        perform parley_data.refuse('23505', 'code', 'agenda_items_code_key',
+            format('agenda item "%s" already exists', add_agenda_item.code),
+            'Choose another code; to put the existing item on a track use parley.set_agenda_status.');
+    end if;
+    insert into parley_data.agenda_items (code, title, description)
+    values (add_agenda_item.code, add_agenda_item.title, nullif(btrim(add_agenda_item.description), ''))
+    returning id into this_item;
+    if this_track is not null then
+        insert into parley_data.track_agenda (track_id, item_id, status) values (this_track, this_item, add_agenda_item.status);
+    end if;
+    return add_agenda_item.code;
+end
+$$;
+comment on function parley.add_agenda_item is
+    'Adds a subject of negotiation, shared by all tracks: add_agenda_item(code => ''ceasefire'', title => ..., track => ''istanbul'') — with track, it is also put on that track''s agenda (status proposed unless given). Returns the code.';
+
+-- status_since left out: today when the status changes, unchanged otherwise.
+create or replace function parley.set_agenda_status(
+    track text, item text, status parley.agenda_status, status_since date default null, note text default null)
+    returns void
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+declare
+    this_track constant bigint := parley_data.track_id(set_agenda_status.track);
+    this_item constant bigint := parley_data.item_id(set_agenda_status.item);
+    existing parley_data.track_agenda;
+begin
+    perform parley_data.check_free_text('note', set_agenda_status.note, 'track_agenda_note_length');
+    perform parley_data.require('status', set_agenda_status.status is not null);
+    select * into existing from parley_data.track_agenda a
+     where a.track_id = this_track and a.item_id = this_item
+       for no key update;
+    if existing.track_id is null then
+        insert into parley_data.track_agenda (track_id, item_id, status, status_since, note)
+        values (this_track, this_item, set_agenda_status.status, coalesce(set_agenda_status.status_since, current_date),
+                nullif(btrim(set_agenda_status.note), ''));
+        return;
+    end if;
+    update parley_data.track_agenda a
+       set status = set_agenda_status.status,
+           status_since = coalesce(set_agenda_status.status_since,
+                                   case when a.status = set_agenda_status.status then a.status_since else current_date end),
+           note = coalesce(nullif(btrim(set_agenda_status.note), ''), a.note)
+     where a.track_id = this_track and a.item_id = this_item
+       and (a.status, a.status_since, a.note) is distinct from
+           (set_agenda_status.status,
+            coalesce(set_agenda_status.status_since,
+                     case when a.status = set_agenda_status.status then a.status_since else current_date end),
+            coalesce(nullif(btrim(set_agenda_status.note), ''), a.note));
+end
+$$;
+comment on function parley.set_agenda_status is
+    'Says where an item stands on a track: set_agenda_status(track => ''istanbul'', item => ''ceasefire'', status => ''under_discussion'', status_since => ''2025-05-16''). Puts the item on the track''s agenda when it is not there yet. status_since defaults to today when the status changes.';
+
+create or replace function parley.add_meeting(
+    code text, track text, title text, starts_at timestamptz, ends_at timestamptz default null,
+    location text default null, classification parley.classification default 'unclassified', source text default null)
+    returns text
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+declare
+    this_track bigint;
+    this_source bigint;
+begin
+    perform parley_data.check_code('code', add_meeting.code, 'meetings_code_format');
+    this_track := parley_data.track_id(add_meeting.track);
+    perform parley_data.check_label('title', add_meeting.title, 'meetings_title_format');
+    perform parley_data.require('starts_at', add_meeting.starts_at is not null);
+    perform parley_data.check_meeting_times(add_meeting.starts_at, add_meeting.ends_at, 'ends_at');
+    perform parley_data.check_optional_label('location', add_meeting.location, 'meetings_location_format');
+    perform parley_data.require('classification', add_meeting.classification is not null);
+    perform parley_data.check_clearance('classification', add_meeting.classification);
+    if add_meeting.source is not null then
+        this_source := parley_data.source_id(add_meeting.source);
+    end if;
+    if exists (select 1 from parley_data.meetings m where m.code = add_meeting.code) then
+        perform parley_data.refuse('23505', 'code', 'meetings_code_key',
+            format('meeting "%s" already exists', add_meeting.code),
+            'Choose another code; to move the meeting use parley.set_meeting_status.');
+    end if;
+    insert into parley_data.meetings (code, track_id, title, starts_at, ends_at, location, classification, source_id)
+    values (add_meeting.code, this_track, add_meeting.title, add_meeting.starts_at, add_meeting.ends_at,
+            nullif(btrim(add_meeting.location), ''), add_meeting.classification, this_source);
+    return add_meeting.code;
+end
+$$;
+comment on function parley.add_meeting is
+    'Schedules (or records) a meeting of a track: add_meeting(code => ''ist-r1'', track => ''istanbul'', title => ''Round 1'', starts_at => ''2025-05-16 12:30+03'', ends_at => ..., location => ...). Returns the code.';
+
+create or replace function parley.record_meeting_outcome(
+    meeting text, outcome text, ends_at timestamptz default null, source text default null)
+    returns text
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+declare
+    this_meeting constant bigint := parley_data.meeting_id(record_meeting_outcome.meeting);
+    starts timestamptz;
+    this_source bigint;
+begin
+    perform parley_data.check_free_text('outcome', record_meeting_outcome.outcome, 'meetings_outcome_length');
+    perform parley_data.require('outcome', nullif(btrim(record_meeting_outcome.outcome), '') is not null);
+    select m.starts_at into starts from parley_data.meetings m where m.id = this_meeting for no key update;
+    perform parley_data.check_meeting_times(starts, record_meeting_outcome.ends_at, 'ends_at');
+    if record_meeting_outcome.source is not null then
+        this_source := parley_data.source_id(record_meeting_outcome.source);
+    end if;
+    update parley_data.meetings m
+       set status = 'held',
+           outcome_summary = record_meeting_outcome.outcome,
+           outcome_recorded_at = now(),
+           ends_at = coalesce(record_meeting_outcome.ends_at, m.ends_at),
+           source_id = coalesce(this_source, m.source_id)
+     where m.id = this_meeting;
+    return record_meeting_outcome.meeting;
+end
+$$;
+comment on function parley.record_meeting_outcome is
+    'Records that a meeting was held and what came of it: record_meeting_outcome(meeting => ''ist-r1'', outcome => ''Agreed a 1,000-for-1,000 exchange...'', ends_at => ..., source => ...). Recording it again replaces the summary. Returns the code.';
+
+-- Postpone, cancel or reschedule; times left out keep their value.
+create or replace function parley.set_meeting_status(
+    meeting text, status parley.meeting_status, starts_at timestamptz default null, ends_at timestamptz default null,
+    location text default null)
+    returns text
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+declare
+    this_meeting constant bigint := parley_data.meeting_id(set_meeting_status.meeting);
+    existing parley_data.meetings;
+begin
+    perform parley_data.require('status', set_meeting_status.status is not null);
+    select * into existing from parley_data.meetings m where m.id = this_meeting for no key update;
+    if set_meeting_status.status <> 'held' and existing.outcome_summary is not null then
+        perform parley_data.refuse('23514', 'status', 'meetings_outcome_when_held',
+            format('meeting "%s" has a recorded outcome, so it cannot become %s', set_meeting_status.meeting,
+                   set_meeting_status.status),
+            'A meeting with an outcome was held; correct the outcome with parley.record_meeting_outcome instead.');
+    end if;
+    perform parley_data.check_meeting_times(
+        coalesce(set_meeting_status.starts_at, existing.starts_at), coalesce(set_meeting_status.ends_at, existing.ends_at),
+        case when set_meeting_status.ends_at is null then 'starts_at' else 'ends_at' end);
+    perform parley_data.check_optional_label('location', set_meeting_status.location, 'meetings_location_format');
+    update parley_data.meetings m
+       set status = set_meeting_status.status,
+           starts_at = coalesce(set_meeting_status.starts_at, m.starts_at),
+           ends_at = coalesce(set_meeting_status.ends_at, m.ends_at),
+           location = coalesce(nullif(btrim(set_meeting_status.location), ''), m.location)
+     where m.id = this_meeting
+       and (m.status, m.starts_at, m.ends_at, m.location) is distinct from
+           (set_meeting_status.status, coalesce(set_meeting_status.starts_at, m.starts_at),
+            coalesce(set_meeting_status.ends_at, m.ends_at),
+            coalesce(nullif(btrim(set_meeting_status.location), ''), m.location));
+    return set_meeting_status.meeting;
+end
+$$;
+comment on function parley.set_meeting_status is
+    'Postpones, cancels or reschedules a meeting: set_meeting_status(meeting => ''ist-r2'', status => ''scheduled'', starts_at => ''2025-06-02 13:00+03''). Times and location left out keep their value. Returns the code.';

@@ -1,0 +1,209 @@
+-- Recording figures, follow-ups and subscriptions.
+set local role parley_owner;
+
+-- Figures -----------------------------------------------------------------------------------------------------
+
+create or replace function parley.add_figure(
+    indicator text, value numeric, as_of date, unit text default null, item text default null,
+    claimant text default null, source text default null, confidence parley.confidence default 'reported',
+    note text default null, classification parley.classification default 'unclassified',
+    correction boolean default false)
+    returns bigint
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+declare
+    this_item bigint;
+    this_claimant bigint;
+    this_source bigint;
+    existing bigint;
+    result bigint;
+begin
+    perform parley_data.check_code('indicator', add_figure.indicator, 'figures_indicator_format');
+    perform parley_data.require('value', add_figure.value is not null);
+    perform parley_data.check_finite('value', add_figure.value, 'figures_value_finite');
+    perform parley_data.require('as_of', add_figure.as_of is not null);
+    perform parley_data.check_optional_label('unit', add_figure.unit, 'figures_unit_format');
+    if add_figure.item is not null then
+        this_item := parley_data.item_id(add_figure.item);
+    end if;
+    if add_figure.claimant is not null then
+        this_claimant := parley_data.party_id(add_figure.claimant, 'claimant');
+    end if;
+    if add_figure.source is not null then
+        this_source := parley_data.source_id(add_figure.source);
+    end if;
+    perform parley_data.require('confidence', add_figure.confidence is not null);
+    perform parley_data.require('classification', add_figure.classification is not null);
+    perform parley_data.check_clearance('classification', add_figure.classification);
+    perform parley_data.require('correction', add_figure.correction is not null);
+    select f.id into existing from parley_data.figures f
+     where f.indicator = add_figure.indicator and f.as_of = add_figure.as_of
+       and f.claimant_id is not distinct from this_claimant and f.source_id is not distinct from this_source
+       for no key update;
+    if existing is not null and not add_figure.correction then
+        perform parley_data.refuse('23505', 'indicator', 'figures_natural_key',
+            format('a figure for %s as of %s by this claimant and source already exists', add_figure.indicator, add_figure.as_of),
+            'To replace it, call add_figure again with correction => true.');
+    end if;
+    if existing is not null then
+        update parley_data.figures f
+           set value = add_figure.value, unit = nullif(btrim(add_figure.unit), ''), item_id = this_item,
+               confidence = add_figure.confidence, note = nullif(btrim(add_figure.note), ''),
+               classification = add_figure.classification
+         where f.id = existing;
+        return existing;
+    end if;
+    insert into parley_data.figures
+           (indicator, item_id, value, unit, as_of, claimant_id, source_id, confidence, note, classification)
+    values (add_figure.indicator, this_item, add_figure.value, nullif(btrim(add_figure.unit), ''), add_figure.as_of,
+            this_claimant, this_source, add_figure.confidence, nullif(btrim(add_figure.note), ''), add_figure.classification)
+    returning id into result;
+    return result;
+end
+$$;
+comment on function parley.add_figure is
+    'Records a number a party reports or disputes: add_figure(indicator => ''children-deported'', value => 19546, as_of => ..., unit => ''children'', item => ..., claimant => ''UA'', source => ..., confidence => ''reported''). One figure per indicator, claimant, source and date; correction => true replaces it. Returns the figure''s id.';
+
+-- Follow-ups --------------------------------------------------------------------------------------------------
+
+create or replace function parley.add_follow_up(
+    assignee text, due_at timestamptz, note text, commitment text default null, meeting text default null,
+    track text default null, code text default null)
+    returns text
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+declare
+    this_assignee constant bigint := parley_data.person_id(add_follow_up.assignee, 'assignee', active_only => true);
+    this_commitment bigint;
+    this_meeting bigint;
+    this_track bigint;
+    new_id bigint;
+begin
+    perform parley_data.check_free_text('note', add_follow_up.note, 'follow_ups_note_length');
+    perform parley_data.require('due_at', add_follow_up.due_at is not null);
+    perform parley_data.require('note', nullif(btrim(add_follow_up.note), '') is not null);
+    if num_nonnulls(add_follow_up.commitment, add_follow_up.meeting, add_follow_up.track) <> 1 then
+        perform parley_data.refuse('23514', 'commitment', 'follow_ups_one_subject',
+            format('a follow-up is about exactly one of commitment, meeting or track; %s given',
+                   num_nonnulls(add_follow_up.commitment, add_follow_up.meeting, add_follow_up.track)),
+            'Give one of commitment => ..., meeting => ... or track => ....');
+    end if;
+    if add_follow_up.commitment is not null then
+        this_commitment := parley_data.commitment_id(add_follow_up.commitment);
+    elsif add_follow_up.meeting is not null then
+        this_meeting := parley_data.meeting_id(add_follow_up.meeting);
+    else
+        this_track := parley_data.track_id(add_follow_up.track);
+    end if;
+    if add_follow_up.code is not null then
+        perform parley_data.check_code('code', add_follow_up.code, 'follow_ups_code_format');
+        if add_follow_up.code ~ '^F[0-9]+$' then
+            perform parley_data.refuse('23514', 'code', 'follow_ups_code_reserved',
+                format('code "%s" is reserved: F followed by a number names follow-ups recorded without a code', add_follow_up.code),
+                'Choose a code that says what the follow-up is, or leave code out.');
+        end if;
+        if exists (select 1 from parley_data.follow_ups f where f.code = add_follow_up.code) then
+            perform parley_data.refuse('23505', 'code', 'follow_ups_code_key',
+                format('follow-up "%s" already exists', add_follow_up.code), 'Choose another code.');
+        end if;
+    end if;
+    insert into parley_data.follow_ups (code, commitment_id, meeting_id, track_id, assignee_id, due_at, note)
+    values (add_follow_up.code, this_commitment, this_meeting, this_track, this_assignee, add_follow_up.due_at, add_follow_up.note)
+    returning id into new_id;
+    return coalesce(add_follow_up.code, 'F' || new_id);
+end
+$$;
+comment on function parley.add_follow_up is
+    'Records something a member of staff owes, about one commitment, meeting or track: add_follow_up(assignee => ''desk@example.org'', due_at => ''2025-05-20 17:00+03'', note => ''Chase the written ceasefire conditions'', commitment => ...). Returns its code (F and its number when none is given).';
+
+create or replace function parley.complete_follow_up(follow_up text, done_at timestamptz default now(), note text default null)
+    returns text
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+declare
+    this_follow_up constant bigint := parley_data.follow_up_id(complete_follow_up.follow_up);
+    done timestamptz;
+begin
+    perform parley_data.check_free_text('note', complete_follow_up.note, 'follow_ups_note_length');
+    perform parley_data.require('done_at', complete_follow_up.done_at is not null);
+    select f.done_at into done from parley_data.follow_ups f where f.id = this_follow_up for no key update;
+    if done is not null then
+        perform parley_data.refuse('23514', 'follow_up', 'follow_up_open',
+            format('follow-up "%s" was already completed at %s', complete_follow_up.follow_up, done),
+            'Nothing to do; add a new follow-up if more is needed.');
+    end if;
+    update parley_data.follow_ups f
+       set done_at = complete_follow_up.done_at, done_note = nullif(btrim(complete_follow_up.note), '')
+     where f.id = this_follow_up;
+    return complete_follow_up.follow_up;
+end
+$$;
+comment on function parley.complete_follow_up is
+    'Marks a follow-up done: complete_follow_up(follow_up => ''F12'', done_at => ..., note => ''Conditions received''). Returns its code.';
+
+-- Subscriptions -----------------------------------------------------------------------------------------------
+
+-- Subscribing again to the same track and item changes the minimum severity.
+create or replace function parley.add_subscription(
+    person text, track text default null, item text default null, min_severity parley.severity default 'info')
+    returns bigint
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+declare
+    this_person constant bigint := parley_data.person_id(add_subscription.person, 'person', active_only => true);
+    this_track bigint;
+    this_item bigint;
+    result bigint;
+begin
+    if add_subscription.track is not null then
+        this_track := parley_data.track_id(add_subscription.track);
+    end if;
+    if add_subscription.item is not null then
+        this_item := parley_data.item_id(add_subscription.item);
+    end if;
+    perform parley_data.require('min_severity', add_subscription.min_severity is not null);
+    insert into parley_data.subscriptions as s (person_id, track_id, item_id, min_severity)
+    values (this_person, this_track, this_item, add_subscription.min_severity)
+    on conflict on constraint subscriptions_natural_key do update
+       set min_severity = excluded.min_severity
+     where s.min_severity is distinct from excluded.min_severity
+    returning s.id into result;
+    if result is null then
+        select s.id into result from parley_data.subscriptions s
+         where s.person_id = this_person and s.track_id is not distinct from this_track
+           and s.item_id is not distinct from this_item;
+    end if;
+    return result;
+end
+$$;
+comment on function parley.add_subscription is
+    'Subscribes a person to alerts about a track, an item, both, or (neither given) everything, from a minimum severity: add_subscription(person => ..., track => ''istanbul'', min_severity => ''warning''). Subscribing again changes the severity. Returns the subscription''s id.';
+
+create or replace function parley.remove_subscription(person text, track text default null, item text default null)
+    returns boolean
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+declare
+    this_person constant bigint := parley_data.person_id(remove_subscription.person);
+    this_track bigint;
+    this_item bigint;
+begin
+    if remove_subscription.track is not null then
+        this_track := parley_data.track_id(remove_subscription.track);
+    end if;
+    if remove_subscription.item is not null then
+        this_item := parley_data.item_id(remove_subscription.item);
+    end if;
+    delete from parley_data.subscriptions s
+     where s.person_id = this_person and s.track_id is not distinct from this_track
+       and s.item_id is not distinct from this_item;
+    return found;
+end
+$$;
+comment on function parley.remove_subscription is
+    'Ends a subscription (the same person, track and item as when it was added): remove_subscription(person => ..., track => ''istanbul''). Returns whether there was one.';

@@ -1,0 +1,203 @@
+-- Staff views about tracks: track_overview, agenda, upcoming_meetings, and whoami.
+set local role parley_owner;
+
+-- The staff views: each answers one question desk officers ask every day, in codes and names rather than ids.
+--
+-- Every view is `security_invoker = true`: it runs with the privileges of the person querying, so row-level
+-- security (000006) filters every table a view reads, and every count, sum and list a view shows is made from
+-- rows that person may see. Grants and policies are in 000006_security.sql.
+--
+-- Helper functions referenced by views and policies use SQL-standard bodies (`return …` / `begin atomic`): those are
+-- parsed once, here, as parley_owner. An old-style `as $$…$$` SQL body is parsed again at each call with the
+-- caller's privileges, and staff have no USAGE on schema parley_data, so such a body naming a parley_data table
+-- would fail for them with "permission denied for schema parley_data".
+--
+-- Time: views read the database clock (now()). A deadline (due_on) is the end of that day in the track's time
+-- zone, so "days left" and "overdue" are counted in the track's local calendar. The local date differs from the
+-- UTC date by at most one day either way (UTC-12 … UTC+14); index-friendly pre-filters on due_on rely on that.
+
+-- track_overview ------------------------------------------------------------------------------------------------
+
+create or replace view parley.track_overview with (security_invoker = true) as
+select t.code                                   as track,
+       t.name,
+       t.format,
+       t.status,
+       t.venue,
+       t.timezone,
+       t.classification,
+       lead.name                                as lead,
+       members.parties,
+       agenda.summary                           as agenda,
+       coalesce(cc.open_commitments, 0)         as open_commitments,
+       coalesce(cc.overdue_commitments, 0)      as overdue_commitments,
+       (mt.last_meeting_at at time zone t.timezone)::date as last_meeting_on,
+       mt.next_meeting_at,
+       (mt.next_meeting_at at time zone t.timezone) as next_meeting_local,
+       greatest(cc.last_activity_on, (mt.last_meeting_at at time zone t.timezone)::date,
+                agenda.last_status_on, pos.last_stated_on) as last_activity_on
+  from parley_data.tracks t
+  left join parley_data.people lead on lead.id = t.lead_id
+  left join lateral (
+        select string_agg(m.party || ' (' || m.roles || ')', ', ' order by m.first_role, m.joined, m.party) as parties
+          from (select p.name as party,
+                       string_agg(tm.role::text, ', ' order by tm.role) as roles,
+                       min(tm.role) as first_role,
+                       min(tm.created_at) as joined
+                  from parley_data.track_members tm
+                  join parley_data.parties p on p.id = tm.party_id
+                 where tm.track_id = t.id
+                 group by p.id, p.name) m
+       ) members on true
+  left join lateral (
+        select string_agg(i.code || ' (' || ta.status || ')', ', ' order by i.code) as summary,
+               max(ta.status_since) as last_status_on
+          from parley_data.track_agenda ta
+          join parley_data.agenda_items i on i.id = ta.item_id
+         where ta.track_id = t.id
+       ) agenda on true
+  left join lateral (
+        select count(*) filter (where c.status not in ('fulfilled', 'withdrawn', 'superseded')) as open_commitments,
+               count(*) filter (where c.status not in ('fulfilled', 'withdrawn', 'superseded')
+                                  and c.due_on < (now() at time zone t.timezone)::date) as overdue_commitments,
+               max(greatest(c.made_on, c.last_update_on, case when c.status <> 'pending' then c.status_changed_on end)) as last_activity_on
+          from parley_data.commitments c
+         where c.track_id = t.id
+       ) cc on true
+  left join lateral (
+        select max(m.starts_at) filter (where m.status = 'held'
+                                           or (m.status = 'scheduled' and m.starts_at <= now())) as last_meeting_at,
+               min(m.starts_at) filter (where m.status = 'scheduled' and m.starts_at > now()) as next_meeting_at
+          from parley_data.meetings m
+         where m.track_id = t.id
+       ) mt on true
+  left join lateral (
+        select max(p.stated_on) as last_stated_on
+          from parley_data.positions p
+         where p.track_id = t.id
+       ) pos on true
+ order by t.code;
+
+comment on view parley.track_overview is
+    'One row per negotiation track: who takes part and as what, where each agenda item stands, how many commitments are open or overdue, the last and next meeting, and when anything last happened. Counts include only what you are cleared to see.';
+comment on column parley.track_overview.track is 'The track''s code, e.g. istanbul; use it to filter other views (where track = ''istanbul'').';
+comment on column parley.track_overview.parties is 'Parties and their roles on the track, principals first, e.g. "Ukraine (principal), Russia (principal), Türkiye (host)".';
+comment on column parley.track_overview.agenda is 'Each agenda item with its status on this track, e.g. "ceasefire (under_discussion), exchange (implementing)".';
+comment on column parley.track_overview.open_commitments is 'Commitments on the track that are not fulfilled, withdrawn or superseded (breached ones count: they still need chasing).';
+comment on column parley.track_overview.overdue_commitments is 'Open commitments whose deadline (end of due_on in the track''s time zone) has passed.';
+comment on column parley.track_overview.last_meeting_on is 'Date (in the track''s time zone) of the latest meeting that took place.';
+comment on column parley.track_overview.next_meeting_at is 'When the next scheduled meeting starts.';
+comment on column parley.track_overview.next_meeting_local is 'The next meeting''s start in the track''s own time zone.';
+comment on column parley.track_overview.last_activity_on is 'The latest date anything happened on the track: a meeting, a commitment made or updated, a status change, a position stated.';
+
+-- agenda --------------------------------------------------------------------------------------------------------
+
+create or replace view parley.agenda with (security_invoker = true) as
+select t.code                                   as track,
+       i.code                                   as item,
+       i.title,
+       ta.status,
+       ta.status_since                          as since,
+       (now() at time zone t.timezone)::date - ta.status_since as days_in_status,
+       coalesce(cc.commitments, 0)              as commitments,
+       coalesce(cc.open_commitments, 0)         as open_commitments,
+       coalesce(cc.fulfilled_commitments, 0)    as fulfilled_commitments,
+       st.stances,
+       ta.note
+  from parley_data.track_agenda ta
+  join parley_data.tracks t on t.id = ta.track_id
+  join parley_data.agenda_items i on i.id = ta.item_id
+  left join lateral (
+        select count(*) as commitments,
+               count(*) filter (where c.status not in ('fulfilled', 'withdrawn', 'superseded')) as open_commitments,
+               count(*) filter (where c.status = 'fulfilled') as fulfilled_commitments
+          from parley_data.commitments c
+         where c.track_id = ta.track_id and c.item_id = ta.item_id
+       ) cc on true
+  -- Each party's stance on this track, or its general stance when it is a member of the track and said nothing
+  -- specific here later: for all agenda entries in one pass (a whole-table query at 50,000 entries), joined on the
+  -- track's code as well as the item so that `where track = '…'` reaches into it (a condition on a grouping
+  -- column is pushed down; one on an id the query does not name is not) and a single track reads only its own.
+  left join (
+        select s.track, s.item_id,
+               string_agg(p.name || ': ' || s.stance || ' (' || s.stated_on || ')', '; ' order by p.name) as stances
+          from (select distinct on (x.track, x.item_id, x.party_id) x.track, x.item_id, x.party_id, x.stance, x.stated_on
+                  from (select st.code as track, pos.item_id, pos.party_id, pos.stance, pos.stated_on, pos.track_id
+                          from parley_data.tracks st
+                          join parley_data.positions pos on pos.track_id = st.id
+                        union all
+                        select st.code, pos.item_id, pos.party_id, pos.stance, pos.stated_on, pos.track_id
+                          from parley_data.tracks st
+                          join parley_data.track_agenda a on a.track_id = st.id
+                          join parley_data.track_members tm on tm.track_id = st.id
+                          join parley_data.positions pos
+                            on pos.party_id = tm.party_id and pos.item_id = a.item_id and pos.track_id is null) x
+                 order by x.track, x.item_id, x.party_id, x.stated_on desc, x.track_id nulls last) s
+          join parley_data.parties p on p.id = s.party_id
+         group by s.track, s.item_id
+       ) st on st.track = t.code and st.item_id = ta.item_id
+ order by t.code, i.code;
+
+comment on view parley.agenda is
+    'One row per track and agenda item: where the item stands on that track and since when, its commitments, and each party''s latest stance.';
+comment on column parley.agenda.status is 'proposed → under_discussion → agreed_in_principle → agreed → implementing → implemented, or stalled / rejected / withdrawn.';
+comment on column parley.agenda.since is 'The date the item reached its current status on this track.';
+comment on column parley.agenda.days_in_status is 'Days since the item reached its current status (in the track''s time zone).';
+comment on column parley.agenda.open_commitments is 'Commitments on this item and track not yet fulfilled, withdrawn or superseded.';
+comment on column parley.agenda.fulfilled_commitments is 'Commitments on this item and track that were fulfilled.';
+comment on column parley.agenda.stances is 'Each party''s latest stance on the item, on this track or stated generally by a member of the track, e.g. "Russia: conditional (2025-06-02); Ukraine: supports (2025-05-16)".';
+
+-- upcoming_meetings ---------------------------------------------------------------------------------------------
+
+create or replace view parley.upcoming_meetings with (security_invoker = true) as
+select m.code                                   as meeting,
+       t.code                                   as track,
+       m.title,
+       m.starts_at,
+       (m.starts_at at time zone t.timezone)    as local_start,
+       t.timezone,
+       m.ends_at,
+       m.location,
+       (m.starts_at at time zone t.timezone)::date - (now() at time zone t.timezone)::date as days_until,
+       coalesce(d.open_due_before, 0)           as open_due_before,
+       d.due_before
+  from parley_data.meetings m
+  join parley_data.tracks t on t.id = m.track_id
+  left join lateral (
+        select count(*) as open_due_before,
+               string_agg(c.code || ' (' || c.due_on || ')', ', ' order by c.due_on, c.code) as due_before
+          from parley_data.commitments c
+         where c.track_id = m.track_id
+           and c.status not in ('fulfilled', 'withdrawn', 'superseded')
+           and c.due_on < (m.starts_at at time zone t.timezone)::date
+       ) d on true
+ where m.status = 'scheduled'
+   and coalesce(m.ends_at, m.starts_at) >= now()
+ order by m.starts_at, m.code;
+
+comment on view parley.upcoming_meetings is
+    'Scheduled meetings from now on, soonest first, with the local time at the venue and the open commitments on the track whose deadline falls before the meeting (what to chase before it).';
+comment on column parley.upcoming_meetings.local_start is 'The start in the track''s time zone (see timezone).';
+comment on column parley.upcoming_meetings.days_until is 'Days from today until the meeting, in the track''s time zone.';
+comment on column parley.upcoming_meetings.open_due_before is 'How many open commitments on the track fall due before the meeting day (including ones already overdue).';
+comment on column parley.upcoming_meetings.due_before is 'Those commitments: code (due date), earliest first.';
+
+-- whoami --------------------------------------------------------------------------------------------------------
+
+create or replace view parley.whoami with (security_invoker = true) as
+select current_user                             as role,
+       session_user                             as logged_in_as,
+       parley_data.current_clearance()          as clearance,
+       (select string_agg(c::text, ', ' order by c)
+          from unnest(enum_range(null::parley.classification)) c
+         where c <= parley_data.current_clearance()) as sees,
+       pg_has_role(current_user, 'parley_reader', 'usage') as may_read,
+       pg_has_role(current_user, 'parley_writer', 'usage') as may_record;
+
+comment on view parley.whoami is 'Who you are to Parley: your role, your clearance (which classifications you see) and whether you may record.';
+comment on column parley.whoami.role is 'The role your queries run as (changes with SET ROLE).';
+comment on column parley.whoami.logged_in_as is 'The user you logged in as; the change history records this name.';
+comment on column parley.whoami.clearance is 'The highest classification you may see, from membership in parley_clearance_restricted / _confidential / _secret.';
+comment on column parley.whoami.sees is 'The classifications of the rows you are shown.';
+comment on column parley.whoami.may_read is 'Whether you may read the views (member of parley_reader).';
+comment on column parley.whoami.may_record is 'Whether you may record with the parley functions (member of parley_writer).';

@@ -1,0 +1,374 @@
+-- Staff views about commitments: open_commitments, overdue_commitments, due_soon, compliance, follow_ups and
+-- stale (with its threshold setting).
+set local role parley_owner;
+
+create or replace function parley_data.stale_after_days() returns integer
+    language sql stable
+    return coalesce(
+        nullif(btrim(current_setting('parley.stale_after_days', true)), '')::integer,
+        (select s.value::integer from parley_data.settings s where s.key = 'stale_after_days'),
+        30);
+comment on function parley_data.stale_after_days() is
+    'The stale threshold in days: the session''s parley.stale_after_days if set, else the stored setting, else 30.';
+
+create or replace function parley.set_stale_after_days(days integer) returns integer
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+begin
+    if days is null then
+        raise exception 'days is required'
+            using errcode = 'not_null_violation', column = 'days', constraint = 'stale_after_days_present',
+                  hint = 'Give the number of quiet days after which something counts as stale, e.g. 30.';
+    end if;
+    if days < 1 or days > 3650 then
+        raise exception 'days % is outside 1..3650', days
+            using errcode = 'check_violation', column = 'days', constraint = 'stale_after_days_range',
+                  hint = 'Give a number of days between 1 and 3650.';
+    end if;
+    update parley_data.settings
+       set value = days::text, updated_at = now(), updated_by = session_user
+     where key = 'stale_after_days';
+    return days;
+end
+$$;
+comment on function parley.set_stale_after_days(integer) is
+    'Sets, for everybody, after how many days without activity parley.stale lists an open commitment or a live agenda item (default 30). To look with another threshold in your own session only: set parley.stale_after_days = 14.';
+
+-- open_commitments, overdue_commitments ---------------------------------------------------------------------------
+
+create or replace view parley.open_commitments with (security_invoker = true) as
+select c.id,
+       c.code,
+       t.code                                   as track,
+       i.code                                   as item,
+       ob.name                                  as obligor,
+       (select string_agg(p.name, ', ' order by p.name)
+          from parley_data.commitment_beneficiaries b
+          join parley_data.parties p on p.id = b.party_id
+         where b.commitment_id = c.id)          as beneficiaries,
+       c.text,
+       c.made_on,
+       c.due_on,
+       ((c.due_on + 1)::timestamp at time zone t.timezone) as deadline_at,
+       c.due_on - (now() at time zone t.timezone)::date as days_left,
+       c.status,
+       c.target_quantity                        as target,
+       c.unit,
+       c.delivered_quantity                     as delivered,
+       round(100 * c.delivered_quantity / c.target_quantity, 1) as progress_pct,
+       o.name                                   as owner,
+       c.last_update_on,
+       c.effective_classification               as classification,
+       m.code                                   as meeting,
+       d.code                                   as deal
+  from parley_data.commitments c
+  join parley_data.tracks t on t.id = c.track_id
+  join parley_data.agenda_items i on i.id = c.item_id
+  join parley_data.parties ob on ob.id = c.obligor_id
+  left join parley_data.people o on o.id = c.owner_id
+  left join parley_data.meetings m on m.id = c.meeting_id
+  left join parley_data.deals d on d.id = c.deal_id
+ where c.status not in ('fulfilled', 'withdrawn', 'superseded')
+ order by c.due_on, c.id;
+
+comment on view parley.open_commitments is
+    'Every commitment still owed: not fulfilled, withdrawn or superseded (breached ones stay here until resolved), soonest deadline first.';
+comment on column parley.open_commitments.id is 'The commitment''s number, as the recording functions take it.';
+comment on column parley.open_commitments.code is 'The commitment''s code (C<number> unless one was given).';
+comment on column parley.open_commitments.obligor is 'The party that promised.';
+comment on column parley.open_commitments.beneficiaries is 'The parties it was promised to.';
+comment on column parley.open_commitments.due_on is 'The deadline: the end of this day in the track''s time zone.';
+comment on column parley.open_commitments.deadline_at is 'The exact moment the deadline passes (midnight after due_on, track time).';
+comment on column parley.open_commitments.days_left is 'Days until due_on in the track''s time zone: 0 means due today, negative means overdue by that many days.';
+comment on column parley.open_commitments.target is 'How much was promised (e.g. 1000), in unit.';
+comment on column parley.open_commitments.delivered is 'How much has been reported delivered so far (sum of all updates).';
+comment on column parley.open_commitments.progress_pct is 'delivered as a percentage of target; empty when no target was set.';
+comment on column parley.open_commitments.owner is 'The member of staff who follows this commitment up.';
+comment on column parley.open_commitments.last_update_on is 'Date of the latest recorded update.';
+comment on column parley.open_commitments.classification is 'The higher of the commitment''s own classification and its track''s.';
+
+-- Written out rather than selected from open_commitments: a view with ORDER BY is not merged into a query on
+-- it, and the beneficiaries list would then be built for every overdue commitment before sorting, instead of for
+-- the rows a LIMIT keeps.
+create or replace view parley.overdue_commitments with (security_invoker = true) as
+select c.id,
+       c.code,
+       t.code                                   as track,
+       i.code                                   as item,
+       ob.name                                  as obligor,
+       (select string_agg(p.name, ', ' order by p.name)
+          from parley_data.commitment_beneficiaries b
+          join parley_data.parties p on p.id = b.party_id
+         where b.commitment_id = c.id)          as beneficiaries,
+       c.text,
+       c.made_on,
+       c.due_on,
+       ((c.due_on + 1)::timestamp at time zone t.timezone) as deadline_at,
+       c.due_on - (now() at time zone t.timezone)::date as days_left,
+       c.status,
+       c.target_quantity                        as target,
+       c.unit,
+       c.delivered_quantity                     as delivered,
+       round(100 * c.delivered_quantity / c.target_quantity, 1) as progress_pct,
+       o.name                                   as owner,
+       c.last_update_on,
+       c.effective_classification               as classification,
+       m.code                                   as meeting,
+       d.code                                   as deal,
+       (now() at time zone t.timezone)::date - c.due_on as days_overdue
+  from parley_data.commitments c
+  join parley_data.tracks t on t.id = c.track_id
+  join parley_data.agenda_items i on i.id = c.item_id
+  join parley_data.parties ob on ob.id = c.obligor_id
+  left join parley_data.people o on o.id = c.owner_id
+  left join parley_data.meetings m on m.id = c.meeting_id
+  left join parley_data.deals d on d.id = c.deal_id
+ where c.status not in ('fulfilled', 'withdrawn', 'superseded')
+   -- Overdue means the track-local date is past due_on. That date is at most UTC today + 1, so this cheaper test
+   -- (it can use the index on live commitments by due_on) never drops a row the exact test below keeps.
+   and c.due_on < (now() at time zone 'UTC')::date + 1
+   and c.due_on < (now() at time zone t.timezone)::date
+ -- Earliest deadline first: the most overdue first, in an order the index on live commitments by due_on keeps,
+ -- so that `limit 50` reads 50 rows. (Across time zones two deadlines on neighbouring dates may swap.)
+ order by c.due_on, c.id;
+
+comment on view parley.overdue_commitments is
+    'Open commitments whose deadline has passed (end of due_on in the track''s time zone), most overdue first.';
+comment on column parley.overdue_commitments.days_overdue is 'Days since due_on, in the track''s time zone (1 = the deadline passed at the end of yesterday).';
+
+-- due_soon ------------------------------------------------------------------------------------------------------
+
+create or replace view parley.due_soon with (security_invoker = true) as
+select d.*
+  from (
+        select 'commitment'::text                 as kind,
+               c.code,
+               t.code                             as track,
+               i.code                             as item,
+               c.text                             as what,
+               ob.name                            as party,
+               o.name                             as owner,
+               c.due_on,
+               ((c.due_on + 1)::timestamp at time zone t.timezone) as due_at,
+               c.due_on - (now() at time zone t.timezone)::date as days_left,
+               c.status::text                     as status
+          from parley_data.commitments c
+          join parley_data.tracks t on t.id = c.track_id
+          join parley_data.agenda_items i on i.id = c.item_id
+          join parley_data.parties ob on ob.id = c.obligor_id
+          left join parley_data.people o on o.id = c.owner_id
+         where c.status not in ('fulfilled', 'withdrawn', 'superseded')
+           and c.due_on between (now() at time zone 'UTC')::date - 1 and (now() at time zone 'UTC')::date + 15
+           and c.due_on - (now() at time zone t.timezone)::date between 0 and 14
+        union all
+        select 'follow-up',
+               coalesce(f.code, '#' || f.id),
+               t.code,
+               i.code,
+               f.note,
+               null,
+               a.name,
+               (f.due_at at time zone a.timezone)::date,
+               f.due_at,
+               (f.due_at at time zone a.timezone)::date - (now() at time zone a.timezone)::date,
+               'open'
+          from parley_data.follow_ups f
+          join parley_data.people a on a.id = f.assignee_id
+          left join parley_data.commitments fc on fc.id = f.commitment_id
+          left join parley_data.meetings fm on fm.id = f.meeting_id
+          left join parley_data.tracks t on t.id = coalesce(f.track_id, fc.track_id, fm.track_id)
+          left join parley_data.agenda_items i on i.id = fc.item_id
+         where f.done_at is null
+           and f.due_at >= now() and f.due_at < now() + interval '14 days'
+       ) d
+ order by d.due_at, d.kind, d.code;
+
+comment on view parley.due_soon is
+    'Commitments whose deadline falls in the next 14 days, and open follow-ups due in the next 14 days, soonest first. Overdue ones are in overdue_commitments and follow_ups.';
+comment on column parley.due_soon.kind is 'commitment or follow-up.';
+comment on column parley.due_soon.what is 'The commitment''s text or the follow-up''s note.';
+comment on column parley.due_soon.party is 'For a commitment, the party that owes it.';
+comment on column parley.due_soon.owner is 'The member of staff responsible: the commitment''s owner or the follow-up''s assignee.';
+comment on column parley.due_soon.due_on is 'The due date: in the track''s time zone for a commitment, in the assignee''s for a follow-up.';
+comment on column parley.due_soon.due_at is 'The exact moment it falls due.';
+comment on column parley.due_soon.days_left is 'Days from today until due_on (0 = due today).';
+
+-- compliance ----------------------------------------------------------------------------------------------------
+
+create or replace view parley.compliance with (security_invoker = true) as
+select p.name                                   as party,
+       a.track,
+       a.made,
+       a.fulfilled,
+       a.partially_fulfilled,
+       a.breached,
+       a.open,
+       a.withdrawn,
+       a.superseded,
+       a.fulfilled + a.partially_fulfilled + a.breached as assessed,
+       round((a.fulfilled - a.breached)::numeric
+             / nullif(a.fulfilled + a.partially_fulfilled + a.breached, 0), 2) as score,
+       round(100 * ((a.fulfilled - a.breached)::numeric
+                    / nullif(a.fulfilled + a.partially_fulfilled + a.breached, 0) + 1) / 2, 1) as score_pct,
+       round(100 * a.on_time::numeric / nullif(a.with_deadline, 0), 1) as on_time_pct
+  -- The overall rows and the per-track rows are two aggregates, not one GROUPING SETS: grouped by the track's
+  -- code, the per-track part takes `where track = '…'` inside (a condition on a grouping column is pushed down,
+  -- and the overall part, whose track is null, drops out), so one track's compliance reads that track's
+  -- commitments only (2.8 s → milliseconds at a million commitments). The two lists of counts are the same and
+  -- must stay so (a GROUPING SETS, or one aggregate read twice, would hide the track from the condition again).
+  from (select c.obligor_id,
+               null::text                                                 as track,
+               count(*)                                                   as made,
+               count(*) filter (where c.status = 'fulfilled')             as fulfilled,
+               count(*) filter (where c.status = 'partially_fulfilled')   as partially_fulfilled,
+               count(*) filter (where c.status = 'breached')              as breached,
+               count(*) filter (where c.status in ('pending', 'in_progress')) as open,
+               count(*) filter (where c.status = 'withdrawn')             as withdrawn,
+               count(*) filter (where c.status = 'superseded')            as superseded,
+               count(*) filter (where c.status = 'fulfilled' and c.status_changed_on <= c.due_on) as on_time,
+               count(*) filter (where c.due_on is not null
+                                  and (c.status = 'fulfilled'
+                                       or (c.status not in ('withdrawn', 'superseded')
+                                           and c.due_on < (now() at time zone tz.timezone)::date))) as with_deadline
+          from parley_data.commitments c
+          join parley_data.tracks tz on tz.id = c.track_id
+         group by c.obligor_id
+        union all
+        select c.obligor_id,
+               tz.code,
+               count(*)                                                   as made,
+               count(*) filter (where c.status = 'fulfilled')             as fulfilled,
+               count(*) filter (where c.status = 'partially_fulfilled')   as partially_fulfilled,
+               count(*) filter (where c.status = 'breached')              as breached,
+               count(*) filter (where c.status in ('pending', 'in_progress')) as open,
+               count(*) filter (where c.status = 'withdrawn')             as withdrawn,
+               count(*) filter (where c.status = 'superseded')            as superseded,
+               count(*) filter (where c.status = 'fulfilled' and c.status_changed_on <= c.due_on) as on_time,
+               count(*) filter (where c.due_on is not null
+                                  and (c.status = 'fulfilled'
+                                       or (c.status not in ('withdrawn', 'superseded')
+                                           and c.due_on < (now() at time zone tz.timezone)::date))) as with_deadline
+          from parley_data.commitments c
+          join parley_data.tracks tz on tz.id = c.track_id
+         group by c.obligor_id, tz.code) a
+  join parley_data.parties p on p.id = a.obligor_id
+ order by p.name, a.track nulls first;
+
+comment on view parley.compliance is
+    'How well each party keeps its commitments, over all tracks (track empty) and per track. Score on the G7/G20 Research Group scale: fulfilled +1, partially fulfilled 0, breached −1, averaged over the assessed commitments; score_pct maps −1..+1 to 0..100 %. Only commitments you are cleared to see are counted.';
+comment on column parley.compliance.party is 'The party that made the commitments (the obligor).';
+comment on column parley.compliance.track is 'The track; empty on the party''s overall row.';
+comment on column parley.compliance.made is 'All commitments the party made (= fulfilled + partially_fulfilled + breached + open + withdrawn + superseded).';
+comment on column parley.compliance.open is 'Commitments still pending or in progress.';
+comment on column parley.compliance.assessed is 'Commitments with a verdict: fulfilled, partially fulfilled or breached.';
+comment on column parley.compliance.score is 'Average of +1 (fulfilled), 0 (partially) and −1 (breached) over the assessed commitments; empty when none is assessed.';
+comment on column parley.compliance.score_pct is 'The score as a percentage: (score + 1) / 2 × 100, so −1 is 0 %, 0 is 50 %, +1 is 100 %.';
+comment on column parley.compliance.on_time_pct is 'Of the commitments with a deadline that were fulfilled or whose deadline has passed (withdrawn and superseded ones aside), the percentage fulfilled by their deadline.';
+
+-- follow_ups ----------------------------------------------------------------------------------------------------
+
+create or replace view parley.follow_ups with (security_invoker = true) as
+select f.id,
+       f.code,
+       case when f.commitment_id is not null then 'commitment ' || fc.code
+            when f.meeting_id is not null then 'meeting ' || fm.code
+            else 'track ' || ft.code end       as about,
+       t.code                                   as track,
+       f.note,
+       a.name                                   as assignee,
+       a.email                                  as assignee_email,
+       f.due_at,
+       (f.due_at at time zone a.timezone)       as due_local,
+       f.due_at < now()                         as overdue,
+       (f.due_at at time zone a.timezone)::date - (now() at time zone a.timezone)::date as days_left,
+       f.created_at
+  from parley_data.follow_ups f
+  join parley_data.people a on a.id = f.assignee_id
+  left join parley_data.commitments fc on fc.id = f.commitment_id
+  left join parley_data.meetings fm on fm.id = f.meeting_id
+  left join parley_data.tracks ft on ft.id = f.track_id
+  left join parley_data.tracks t on t.id = coalesce(f.track_id, fc.track_id, fm.track_id)
+ where f.done_at is null
+ order by f.due_at, f.id;
+
+comment on view parley.follow_ups is 'Follow-ups staff still owe (not done), soonest first, overdue ones flagged.';
+comment on column parley.follow_ups.about is 'What the follow-up is about: a commitment, a meeting or a track, by code.';
+comment on column parley.follow_ups.due_local is 'The due time in the assignee''s own time zone.';
+comment on column parley.follow_ups.overdue is 'True when the due time has passed.';
+comment on column parley.follow_ups.days_left is 'Days until the due date in the assignee''s time zone; negative when overdue.';
+
+-- stale ---------------------------------------------------------------------------------------------------------
+--
+-- A commitment's activity: made, updated, or its status changed. A pending commitment's status_changed_on is the
+-- day it was recorded (or reopened) rather than anything the parties did, so it counts only for other statuses
+-- (track_overview and agenda count activity the same way).
+
+create or replace view parley.stale with (security_invoker = true) as
+select s.*
+  from (
+        select 'commitment'::text                 as kind,
+               t.code                             as track,
+               i.code                             as item,
+               c.code                             as ref,
+               c.text                             as what,
+               c.status::text                     as status,
+               o.name                             as owner,
+               greatest(c.made_on, c.last_update_on, case when c.status <> 'pending' then c.status_changed_on end) as last_activity_on,
+               (now() at time zone t.timezone)::date
+                   - greatest(c.made_on, c.last_update_on, case when c.status <> 'pending' then c.status_changed_on end) as days_quiet,
+               th.days                            as threshold_days
+          from parley_data.commitments c
+          join parley_data.tracks t on t.id = c.track_id
+          join parley_data.agenda_items i on i.id = c.item_id
+          left join parley_data.people o on o.id = c.owner_id
+         -- The threshold as a scalar subquery: worked out once per query. (Called bare, the function is run for
+         -- every row it filters: a sub-select on the settings per commitment.)
+         cross join (select (select parley_data.stale_after_days()) as days) th
+         where c.status not in ('fulfilled', 'withdrawn', 'superseded')
+           -- The track-local date is at most UTC today + 1: a cheaper test first, which the index above serves.
+           and greatest(c.made_on, c.last_update_on, case when c.status <> 'pending' then c.status_changed_on end)
+               < (now() at time zone 'UTC')::date + 1 - (select parley_data.stale_after_days())
+           and greatest(c.made_on, c.last_update_on, case when c.status <> 'pending' then c.status_changed_on end)
+               < (now() at time zone t.timezone)::date - th.days
+        union all
+        select 'agenda item', t.code, i.code, i.code, i.title, ta.status::text, lead.name,
+               act.last_activity_on,
+               (now() at time zone t.timezone)::date - act.last_activity_on,
+               th.days
+          from parley_data.track_agenda ta
+          join parley_data.tracks t on t.id = ta.track_id
+          join parley_data.agenda_items i on i.id = ta.item_id
+          left join parley_data.people lead on lead.id = t.lead_id
+         cross join (select (select parley_data.stale_after_days()) as days) th
+         -- Each part on an index of its own: the track's commitments on the item (read from the index on track and
+         -- item alone), positions stated on the track, and general positions of the track's members.
+         cross join lateral (
+                select greatest(ta.status_since,
+                                (select max(greatest(c.made_on, c.last_update_on, case when c.status <> 'pending' then c.status_changed_on end))
+                                   from parley_data.commitments c
+                                  where c.track_id = ta.track_id and c.item_id = ta.item_id),
+                                (select max(p.stated_on)
+                                   from parley_data.positions p
+                                  where p.track_id = ta.track_id and p.item_id = ta.item_id),
+                                (select max(p.stated_on)
+                                   from parley_data.track_members tm
+                                   join parley_data.positions p
+                                     on p.party_id = tm.party_id and p.item_id = ta.item_id and p.track_id is null
+                                  where tm.track_id = ta.track_id)
+                       ) as last_activity_on
+               ) act
+         where t.status = 'active'
+           and ta.status not in ('implemented', 'rejected', 'withdrawn')
+           and act.last_activity_on < (now() at time zone t.timezone)::date - th.days
+       ) s
+ order by s.days_quiet desc, s.track, s.ref;
+
+comment on view parley.stale is
+    'Open commitments and live agenda items (on active tracks) where nothing has happened for longer than the stale threshold (default 30 days; parley.set_stale_after_days changes it for everybody, `set parley.stale_after_days = 14` for your session). Quietest first.';
+comment on column parley.stale.kind is 'commitment or agenda item.';
+comment on column parley.stale.ref is 'The commitment''s code, or the agenda item''s code.';
+comment on column parley.stale.owner is 'Who should act: the commitment''s owner, or the track''s lead for an agenda item.';
+comment on column parley.stale.last_activity_on is 'The last date something happened: made, updated or status changed; for an agenda item also its commitments and the positions stated on it.';
+comment on column parley.stale.days_quiet is 'Days since last_activity_on, in the track''s time zone.';
+comment on column parley.stale.threshold_days is 'The threshold in force for this query.';

@@ -1,0 +1,116 @@
+-- Staff views about what the parties say and claim: positions, figures, contested_figures.
+set local role parley_owner;
+
+-- positions -----------------------------------------------------------------------------------------------------
+
+create or replace view parley.positions with (security_invoker = true) as
+select pa.name                                  as party,
+       cur.track                                as track,
+       i.code                                   as item,
+       cur.stance,
+       cur.stated_on,
+       cur.statement,
+       prev.stance                              as previous_stance,
+       prev.stated_on                           as previous_stated_on,
+       ch.changed_on,
+       s.code                                   as source,
+       cur.effective_classification             as classification
+  -- The track's code is taken inside, as one of the DISTINCT ON keys (it names the same track as track_id), so that
+  -- `where track = '…'` is pushed down to the positions of that track instead of filtering all of them.
+  from (select distinct on (p.party_id, p.item_id, p.track_id, t.code) p.*, t.code as track
+          from parley_data.positions p
+          left join parley_data.tracks t on t.id = p.track_id
+         order by p.party_id, p.item_id, p.track_id, t.code, p.stated_on desc) cur
+  join parley_data.parties pa on pa.id = cur.party_id
+  join parley_data.agenda_items i on i.id = cur.item_id
+  left join parley_data.sources s on s.id = cur.source_id
+  left join lateral (
+        select q.stance, q.stated_on
+          from parley_data.positions q
+         where q.party_id = cur.party_id and q.item_id = cur.item_id
+           and q.track_id is not distinct from cur.track_id
+           and q.stated_on < cur.stated_on and q.stance <> cur.stance
+         order by q.stated_on desc
+         limit 1
+       ) prev on true
+  left join lateral (
+        select min(r.stated_on) as changed_on
+          from parley_data.positions r
+         where r.party_id = cur.party_id and r.item_id = cur.item_id
+           and r.track_id is not distinct from cur.track_id
+           and r.stated_on > prev.stated_on
+       ) ch on true
+ order by i.code, cur.track nulls first, pa.name;
+
+comment on view parley.positions is
+    'Each party''s latest stance on each agenda item, per track (track empty: stated generally), with the different stance it held before and the date it changed.';
+comment on column parley.positions.stance is 'supports, conditional, opposes, refuses or undecided.';
+comment on column parley.positions.stated_on is 'When the party last stated its stance.';
+comment on column parley.positions.previous_stance is 'The last different stance the party held before the current one; empty if it never changed.';
+comment on column parley.positions.previous_stated_on is 'When that previous stance was last stated.';
+comment on column parley.positions.changed_on is 'The first date the party stated its current stance after the previous one: when its position changed.';
+
+-- figures, contested_figures -------------------------------------------------------------------------------------
+
+create or replace view parley.figures with (security_invoker = true) as
+select f.indicator,
+       i.code                                   as item,
+       cl.name                                  as claimant,
+       f.value,
+       f.unit,
+       f.as_of,
+       f.confidence,
+       s.code                                   as source,
+       s.title                                  as source_title,
+       s.url                                    as source_url,
+       f.note,
+       f.classification
+  from (select distinct on (x.indicator, x.claimant_id, x.source_id) x.*
+          from parley_data.figures x
+         order by x.indicator, x.claimant_id, x.source_id, x.as_of desc) f
+  left join parley_data.agenda_items i on i.id = f.item_id
+  left join parley_data.parties cl on cl.id = f.claimant_id
+  left join parley_data.sources s on s.id = f.source_id
+ order by f.indicator, cl.name nulls last, f.as_of desc;
+
+comment on view parley.figures is
+    'The latest value of each indicator as reported by each claimant in each source (e.g. children_deported: Ukraine 19546).';
+comment on column parley.figures.claimant is 'The party that claims the figure; empty when it comes from an independent report.';
+comment on column parley.figures.as_of is 'The date the figure refers to.';
+comment on column parley.figures.confidence is 'confirmed, reported, estimated or disputed.';
+
+create or replace view parley.contested_figures with (security_invoker = true) as
+with latest as (
+    -- Each claim holder's latest figure: the claimant's, or for an unattributed figure the source's, so that a
+    -- party's own series over time (386, then 1,247 children returned) is not mistaken for a dispute.
+    select distinct on (f.indicator, f.unit, f.claimant_id, case when f.claimant_id is null then f.source_id end)
+           f.*
+      from parley_data.figures f
+     order by f.indicator, f.unit, f.claimant_id, case when f.claimant_id is null then f.source_id end,
+              f.as_of desc, f.id desc
+)
+select l.indicator,
+       min(i.code)                              as item,
+       l.unit,
+       count(*)                                 as claims,
+       min(l.value)                             as min_value,
+       max(l.value)                             as max_value,
+       max(l.value) - min(l.value)              as spread,
+       round(100 * (max(l.value) - min(l.value)) / nullif(min(l.value), 0), 2) as spread_pct,
+       string_agg(coalesce(cl.name, s.title, 'unattributed') || ': ' || trim_scale(l.value)
+                  || ' (' || l.as_of || ')', '; ' order by l.value, cl.name) as claims_by,
+       max(l.as_of)                             as latest_as_of
+  from latest l
+  left join parley_data.agenda_items i on i.id = l.item_id
+  left join parley_data.parties cl on cl.id = l.claimant_id
+  left join parley_data.sources s on s.id = l.source_id
+ group by l.indicator, l.unit
+having min(l.value) <> max(l.value)
+ order by spread_pct desc nulls last, l.indicator;
+
+comment on view parley.contested_figures is
+    'Indicators whose claims disagree: the latest figure of each claimant (or, unattributed, of each source) compared; lowest, highest, the spread, and who claims what.';
+comment on column parley.contested_figures.claims is 'How many claimants (or independent sources) give a figure.';
+comment on column parley.contested_figures.spread is 'Highest claim minus lowest claim.';
+comment on column parley.contested_figures.spread_pct is 'How much higher the highest claim is than the lowest, in percent of the lowest.';
+comment on column parley.contested_figures.claims_by is 'Who claims what, lowest first, e.g. "Ukraine: 6057 (2025-06-16); Russia: 6060 (2025-06-16)".';

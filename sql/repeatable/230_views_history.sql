@@ -1,0 +1,279 @@
+-- Staff views about the past: timeline, changes (the change history made readable) and commitments_as_of.
+set local role parley_owner;
+
+-- timeline ------------------------------------------------------------------------------------------------------
+
+create or replace view parley.timeline with (security_invoker = true) as
+select e.*
+  from (
+        select (m.starts_at at time zone t.timezone)::date as occurred_on,
+               'meeting held'::text               as kind,
+               t.code                             as track,
+               null::text                         as item,
+               null::text                         as party,
+               m.code                             as ref,
+               m.title || coalesce(': ' || m.outcome_summary, '') as description,
+               s.title                            as source,
+               s.url                              as source_url
+          from parley_data.meetings m
+          join parley_data.tracks t on t.id = m.track_id
+          left join parley_data.sources s on s.id = m.source_id
+         where m.status = 'held'
+        union all
+        select c.made_on, 'commitment made', t.code, i.code, ob.name, c.code,
+               ob.name || ' commits: ' || c.text
+                   || coalesce(' (' || trim_scale(c.target_quantity) || coalesce(' ' || c.unit, '') || ')', '')
+                   || coalesce(', due ' || c.due_on, ''),
+               s.title, s.url
+          from parley_data.commitments c
+          join parley_data.tracks t on t.id = c.track_id
+          join parley_data.agenda_items i on i.id = c.item_id
+          join parley_data.parties ob on ob.id = c.obligor_id
+          left join parley_data.sources s on s.id = c.source_id
+        union all
+        select u.reported_on, 'update recorded', t.code, i.code, rp.name, c.code,
+               c.code || ': ' || concat_ws('; ',
+                   'delivered ' || trim_scale(u.delivered_quantity) || coalesce(' ' || c.unit, ''),
+                   'status → ' || u.new_status,
+                   case when u.reopen then 'reopened' end,
+                   u.note,
+                   'verification: ' || u.verification),
+               s.title, s.url
+          from parley_data.commitment_updates u
+          join parley_data.commitments c on c.id = u.commitment_id
+          join parley_data.tracks t on t.id = c.track_id
+          join parley_data.agenda_items i on i.id = c.item_id
+          left join parley_data.parties rp on rp.id = u.reported_by_party_id
+          left join parley_data.sources s on s.id = u.source_id
+        union all
+        -- Status changes come from the change history, joined by the row's key (commitment id; track id and item
+        -- id for the agenda) so that a filter on the track reaches the history through its index. The key is
+        -- computed in a fenced subquery (offset 0): row-level security lets a join condition drive an index scan
+        -- only when it cannot leak, and a cast such as id::text inside the condition does not qualify. A commitment's
+        -- status set by a recorded update is already the "update recorded" event of the same moment, so only
+        -- direct changes are shown here.
+        select coalesce((l.new_row ->> 'status_changed_on')::date, l.changed_at::date), 'status changed',
+               t.code, i.code, ob.name, c.code,
+               c.code || ': ' || (l.old_row ->> 'status') || ' → ' || (l.new_row ->> 'status'),
+               null, null
+          from parley_data.commitments c
+          join parley_data.tracks t on t.id = c.track_id
+          join parley_data.agenda_items i on i.id = c.item_id
+          join parley_data.parties ob on ob.id = c.obligor_id
+         cross join lateral (select c.id::text as row_id offset 0) k
+          join parley_data.change_log l on l.table_name = 'commitments' and l.row_id = k.row_id
+         where l.operation = 'update'
+           and (l.old_row ->> 'status') is distinct from (l.new_row ->> 'status')
+           and not exists (select 1 from parley_data.commitment_updates u
+                            where u.commitment_id = c.id and u.created_at = l.changed_at
+                              and u.new_status::text = (l.new_row ->> 'status'))
+        union all
+        select coalesce((l.new_row ->> 'status_since')::date, l.changed_at::date), 'status changed',
+               t.code, i.code, null, i.code,
+               i.code || ' on ' || t.code || ': '
+                   || coalesce((l.old_row ->> 'status') || ' → ' || (l.new_row ->> 'status'),
+                               'put on the agenda as ' || (l.new_row ->> 'status')),
+               null, null
+          from parley_data.track_agenda ta
+          join parley_data.tracks t on t.id = ta.track_id
+          join parley_data.agenda_items i on i.id = ta.item_id
+         cross join lateral (select ta.track_id::text || ',' || ta.item_id::text as row_id offset 0) k
+          join parley_data.change_log l on l.table_name = 'track_agenda' and l.row_id = k.row_id
+         where l.operation in ('insert', 'update')
+           and (l.old_row ->> 'status') is distinct from (l.new_row ->> 'status')
+        union all
+        select (l.changed_at at time zone t.timezone)::date, 'status changed', t.code, null, null, t.code,
+               'track ' || t.code || ': ' || (l.old_row ->> 'status') || ' → ' || (l.new_row ->> 'status'),
+               null, null
+          from parley_data.tracks t
+         cross join lateral (select t.id::text as row_id offset 0) k
+          join parley_data.change_log l on l.table_name = 'tracks' and l.row_id = k.row_id
+         where l.operation = 'update'
+           and (l.old_row ->> 'status') is distinct from (l.new_row ->> 'status')
+        union all
+        select p.stated_on, 'position stated', t.code, i.code, pa.name, null,
+               pa.name || ' on ' || i.code || ': ' || p.stance || coalesce(' — ' || p.statement, ''),
+               s.title, s.url
+          from parley_data.positions p
+          join parley_data.parties pa on pa.id = p.party_id
+          join parley_data.agenda_items i on i.id = p.item_id
+          left join parley_data.tracks t on t.id = p.track_id
+          left join parley_data.sources s on s.id = p.source_id
+        union all
+        select f.as_of, 'figure reported', null, i.code, cl.name, f.indicator,
+               coalesce(cl.name || ': ', '') || f.indicator || ' = ' || trim_scale(f.value)
+                   || coalesce(' ' || f.unit, '') || ' (' || f.confidence || ')',
+               s.title, s.url
+          from parley_data.figures f
+          left join parley_data.agenda_items i on i.id = f.item_id
+          left join parley_data.parties cl on cl.id = f.claimant_id
+          left join parley_data.sources s on s.id = f.source_id
+       ) e
+ order by e.occurred_on, e.track nulls first, e.kind, e.ref;
+
+comment on view parley.timeline is
+    'Everything that happened, one row per event, in date order: meetings held, commitments made, updates recorded, status changes, positions stated, figures reported. Filter by track or item; the newest events are at the end (order by occurred_on desc for the latest first).';
+comment on column parley.timeline.occurred_on is 'The date of the event (a meeting''s date in the track''s time zone).';
+comment on column parley.timeline.kind is 'meeting held, commitment made, update recorded, status changed, position stated or figure reported.';
+comment on column parley.timeline.party is 'The party concerned: the obligor, the party reporting an update, the party stating a position, the claimant of a figure.';
+comment on column parley.timeline.ref is 'The code of the meeting, commitment, item, track or indicator concerned.';
+comment on column parley.timeline.description is 'What happened, in one line.';
+comment on column parley.timeline.source is 'Title of the source the event is recorded from, if any (see source_url).';
+
+-- changes -------------------------------------------------------------------------------------------------------
+
+-- A recorded field as a desk officer reads it: references by code (people by e-mail) instead of ids. The lookups
+-- run as the person querying, so a reference they may not see stays a bare number.
+create or replace function parley_data.readable_field(field text) returns text
+    language sql immutable parallel safe
+    return case
+        when field in ('track_id', 'item_id', 'party_id', 'obligor_id', 'claimant_id', 'reported_by_party_id',
+                       'meeting_id', 'source_id', 'deal_id', 'commitment_id', 'person_id', 'owner_id', 'lead_id',
+                       'assignee_id', 'recorded_by_id')
+            then regexp_replace(field, '_id$', '')
+        else field
+    end;
+
+create or replace function parley_data.readable_value(field text, value jsonb) returns text
+    language sql stable
+    return case
+        when value is null or jsonb_typeof(value) = 'null' then '(none)'
+        when field = 'track_id' then
+            coalesce((select t.code from parley_data.tracks t where t.id = (value #>> '{}')::bigint), '#' || (value #>> '{}'))
+        when field = 'item_id' then
+            coalesce((select i.code from parley_data.agenda_items i where i.id = (value #>> '{}')::bigint), '#' || (value #>> '{}'))
+        when field in ('party_id', 'obligor_id', 'claimant_id', 'reported_by_party_id') then
+            coalesce((select p.code from parley_data.parties p where p.id = (value #>> '{}')::bigint), '#' || (value #>> '{}'))
+        when field = 'meeting_id' then
+            coalesce((select m.code from parley_data.meetings m where m.id = (value #>> '{}')::bigint), '#' || (value #>> '{}'))
+        when field = 'source_id' then
+            coalesce((select s.code from parley_data.sources s where s.id = (value #>> '{}')::bigint), '#' || (value #>> '{}'))
+        when field = 'deal_id' then
+            coalesce((select d.code from parley_data.deals d where d.id = (value #>> '{}')::bigint), '#' || (value #>> '{}'))
+        when field = 'commitment_id' then
+            coalesce((select c.code from parley_data.commitments c where c.id = (value #>> '{}')::bigint), '#' || (value #>> '{}'))
+        when field in ('person_id', 'owner_id', 'lead_id', 'assignee_id', 'recorded_by_id') then
+            coalesce((select p.email from parley_data.people p where p.id = (value #>> '{}')::bigint), '#' || (value #>> '{}'))
+        else value #>> '{}'
+    end;
+
+create or replace view parley.changes with (security_invoker = true) as
+select l.id,
+       l.changed_at,
+       l.changed_by,
+       l.table_name                             as entity,
+       case l.table_name
+           when 'commitment_updates' then
+               (select c.code from parley_data.commitments c where c.id = (r.r ->> 'commitment_id')::bigint)
+           when 'commitment_beneficiaries' then
+               (select c.code from parley_data.commitments c where c.id = (r.r ->> 'commitment_id')::bigint)
+               || ' → ' || (select p.code from parley_data.parties p where p.id = (r.r ->> 'party_id')::bigint)
+           when 'track_members' then
+               (select t.code from parley_data.tracks t where t.id = (r.r ->> 'track_id')::bigint)
+               || '/' || (select p.code from parley_data.parties p where p.id = (r.r ->> 'party_id')::bigint)
+           when 'track_agenda' then
+               (select t.code from parley_data.tracks t where t.id = (r.r ->> 'track_id')::bigint)
+               || '/' || (select i.code from parley_data.agenda_items i where i.id = (r.r ->> 'item_id')::bigint)
+           when 'positions' then
+               (select p.code from parley_data.parties p where p.id = (r.r ->> 'party_id')::bigint)
+               || '/' || (select i.code from parley_data.agenda_items i where i.id = (r.r ->> 'item_id')::bigint)
+               || coalesce('/' || (select t.code from parley_data.tracks t where t.id = (r.r ->> 'track_id')::bigint), '')
+           when 'figures' then r.r ->> 'indicator'
+           when 'people' then r.r ->> 'email'
+           when 'subscriptions' then
+               (select p.email from parley_data.people p where p.id = (r.r ->> 'person_id')::bigint)
+           else coalesce(r.r ->> 'code', l.row_id)
+       end                                      as code,
+       l.operation,
+       case l.operation
+           when 'update' then
+               (select string_agg(parley_data.readable_field(n.key) || ': '
+                                  || parley_data.readable_value(n.key, l.old_row -> n.key) || ' → '
+                                  || parley_data.readable_value(n.key, n.value), '; ' order by parley_data.readable_field(n.key))
+                  from jsonb_each(l.new_row) n
+                 where n.key <> 'updated_at' and n.value is distinct from l.old_row -> n.key)
+           else
+               (select string_agg(parley_data.readable_field(n.key) || ': '
+                                  || parley_data.readable_value(n.key, n.value), '; ' order by parley_data.readable_field(n.key))
+                  from jsonb_each(r.r) n
+                 where n.key not in ('id', 'created_at', 'updated_at') and jsonb_typeof(n.value) <> 'null')
+       end                                      as change,
+       l.row_id,
+       l.transaction_id
+  from parley_data.change_log l
+ -- The record as it is after the change, or as it was before a delete. (CASE rather than COALESCE: row-level
+ -- security lets an index serve the lookups above only for expressions it knows cannot leak, and it does not
+ -- know COALESCE.)
+ cross join lateral (select case when l.operation = 'delete' then l.old_row else l.new_row end as r) r
+ order by l.id desc;
+
+comment on view parley.changes is
+    'The change history made readable, newest first (in the order recorded): when, who, which record, and field by field "old → new". Changes to rows you are not cleared to see are not shown.';
+comment on column parley.changes.changed_at is 'When the change was made (the time of its transaction).';
+comment on column parley.changes.changed_by is 'The database user who made it (the person logged in, even when a recording function did the writing).';
+comment on column parley.changes.entity is 'What kind of record changed: commitments, tracks, meetings, positions, ...';
+comment on column parley.changes.code is 'The record''s code where it has one (commitment, track, meeting, party, ...); for a link, both ends (track/party, commitment → party).';
+comment on column parley.changes.operation is 'insert, update or delete.';
+comment on column parley.changes.change is 'For an update, each changed field as "field: old → new" (references by code, people by e-mail); for an insert or a delete, the record''s fields.';
+
+-- commitments_as_of ---------------------------------------------------------------------------------------------
+
+create or replace function parley.commitments_as_of(at timestamptz)
+    returns table (
+        id              bigint,
+        code            text,
+        track           text,
+        item            text,
+        obligor         text,
+        text            text,
+        made_on         date,
+        due_on          date,
+        status          parley.commitment_status,
+        target          numeric,
+        unit            text,
+        delivered       numeric,
+        owner           text,
+        classification  parley.classification,
+        recorded_at     timestamptz,
+        recorded_by     name)
+    language sql stable
+begin atomic
+    -- The last version of each commitment recorded at or before the moment; a commitment whose last record
+    -- is its deletion did not exist then. The newest record per commitment is found on the narrow index of the
+    -- history (table, row, id) before any recorded row is read. Commitments with no history at all (written before
+    -- the history existed, or whose history was pruned) are taken as they are now if they were created by then.
+    with latest as (
+        select max(l.id) as id
+          from parley_data.change_log l
+         where l.table_name = 'commitments' and l.changed_at <= $1
+         group by l.row_id
+    ), states as (
+        select c.id, c.code, c.track_id, c.item_id, c.obligor_id, c.text, c.made_on, c.due_on, c.status,
+               c.target_quantity, c.unit, c.delivered_quantity, c.owner_id, c.effective_classification,
+               l.changed_at, l.changed_by
+          from latest
+          join parley_data.change_log l on l.id = latest.id
+         cross join lateral jsonb_populate_record(null::parley_data.commitments, l.new_row) c
+         where l.operation <> 'delete'
+        union all
+        select c.id, c.code, c.track_id, c.item_id, c.obligor_id, c.text, c.made_on, c.due_on, c.status,
+               c.target_quantity, c.unit, c.delivered_quantity, c.owner_id, c.effective_classification,
+               c.created_at, null::name
+          from parley_data.commitments c
+         where c.created_at <= $1
+           and not exists (select 1 from parley_data.change_log l
+                            where l.table_name = 'commitments' and l.row_id = c.id::text)
+    )
+    select s.id, s.code, t.code, i.code, ob.name, s.text, s.made_on, s.due_on, s.status,
+           s.target_quantity, s.unit, s.delivered_quantity, o.name, s.effective_classification,
+           s.changed_at, s.changed_by
+      from states s
+      join parley_data.tracks t on t.id = s.track_id
+      join parley_data.agenda_items i on i.id = s.item_id
+      join parley_data.parties ob on ob.id = s.obligor_id
+      left join parley_data.people o on o.id = s.owner_id
+     order by s.due_on, s.id;
+end;
+
+comment on function parley.commitments_as_of(timestamptz) is
+    'The commitments as they stood at a moment, rebuilt from the change history: "what did we know on 1 June?" — select * from parley.commitments_as_of(''2025-06-01 18:00 Europe/Istanbul''). Tracks, items, parties and people are named as they are now.';

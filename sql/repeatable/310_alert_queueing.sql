@@ -1,0 +1,291 @@
+-- Change notification: statement-level triggers that queue the subjects a statement changed for planning and
+-- wake the daemon, and the trigger that applies new silences at once.
+set local role parley_owner;
+
+-- Change notification ---------------------------------------------------------------------------------------------
+--
+-- Statement-level triggers: a statement touching 100,000 rows writes 100,000 queue rows in one INSERT ... SELECT
+-- and sends one notification. (NOTIFY also folds identical notifications within a transaction into one.)
+-- commitment_updates needs no trigger of its own: what an update changes (last_update_on, status) it changes
+-- through an UPDATE of commitments, which the commitments trigger sees.
+
+-- The UPDATE branches pair old and new rows with EXECUTE: a static statement's plan is made once per session, with
+-- the row count of the first statement's transition tables; planned for one row, the pairing becomes a nested loop
+-- that turns quadratic when a later statement updates thousands of rows.
+create or replace function parley_data.queue_commitment_changes() returns trigger
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+declare
+    queued bigint := 0;
+    n bigint;
+begin
+    if tg_op = 'INSERT' then
+        insert into parley_data.plan_queue (subject_type, subject_id) select 'commitment', r.id from new_rows r;
+        get diagnostics queued = row_count;
+    elsif tg_op = 'DELETE' then
+        insert into parley_data.plan_queue (subject_type, subject_id) select 'commitment', r.id from old_rows r;
+        get diagnostics queued = row_count;
+    else
+        execute $q$insert into parley_data.plan_queue (subject_type, subject_id)
+        select 'commitment', n.id
+          from new_rows n
+          join old_rows o on o.id = n.id
+         where (n.due_on, n.status, n.reopened_at, n.made_on, n.last_update_on, n.status_changed_on, n.created_at,
+                n.track_id, n.item_id, n.owner_id, n.effective_classification, n.code)
+               is distinct from
+               (o.due_on, o.status, o.reopened_at, o.made_on, o.last_update_on, o.status_changed_on, o.created_at,
+                o.track_id, o.item_id, o.owner_id, o.effective_classification, o.code)$q$;
+        get diagnostics queued = row_count;
+        -- Follow-ups about a commitment take its track, item and classification.
+        execute $q$insert into parley_data.plan_queue (subject_type, subject_id)
+        select 'follow_up', f.id
+          from new_rows n
+          join old_rows o on o.id = n.id
+          join parley_data.follow_ups f on f.commitment_id = n.id
+         where (n.track_id, n.item_id, n.effective_classification)
+               is distinct from (o.track_id, o.item_id, o.effective_classification)$q$;
+        get diagnostics n = row_count;
+        queued := queued + n;
+        -- A reclassified commitment's alerts (and those of follow-ups about it) follow at once, not at the next
+        -- plan: who may see an alert and who may be mailed its details must not wait for the daemon.
+        execute $q$update parley_data.alerts a
+           set classification = n.effective_classification
+          from new_rows n
+          join old_rows o on o.id = n.id
+          left join parley_data.follow_ups f on f.commitment_id = n.id
+         where n.effective_classification is distinct from o.effective_classification
+           and ((a.subject_type = 'commitment' and a.subject_id = n.id)
+                or (a.subject_type = 'follow_up' and a.subject_id = f.id))$q$;
+    end if;
+    if queued > 0 then
+        perform pg_notify('parley_plan', '');
+    end if;
+    return null;
+end
+$$;
+comment on function parley_data.queue_commitment_changes() is
+    'Trigger: queues the commitments a statement inserted, deleted or changed in a way alerts depend on, and notifies the daemon once.';
+
+create or replace trigger commitments_plan_insert after insert on parley_data.commitments
+    referencing new table as new_rows for each statement execute function parley_data.queue_commitment_changes();
+create or replace trigger commitments_plan_update after update on parley_data.commitments
+    referencing old table as old_rows new table as new_rows
+    for each statement execute function parley_data.queue_commitment_changes();
+create or replace trigger commitments_plan_delete after delete on parley_data.commitments
+    referencing old table as old_rows for each statement execute function parley_data.queue_commitment_changes();
+
+create or replace function parley_data.queue_meeting_changes() returns trigger
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+declare
+    queued bigint := 0;
+    n bigint;
+begin
+    if tg_op = 'INSERT' then
+        insert into parley_data.plan_queue (subject_type, subject_id) select 'meeting', r.id from new_rows r;
+        get diagnostics queued = row_count;
+    elsif tg_op = 'DELETE' then
+        insert into parley_data.plan_queue (subject_type, subject_id) select 'meeting', r.id from old_rows r;
+        get diagnostics queued = row_count;
+    else
+        execute $q$insert into parley_data.plan_queue (subject_type, subject_id)
+        select 'meeting', n.id
+          from new_rows n
+          join old_rows o on o.id = n.id
+         where (n.starts_at, n.ends_at, n.status, n.outcome_summary, n.created_at, n.track_id,
+                n.effective_classification, n.code)
+               is distinct from
+               (o.starts_at, o.ends_at, o.status, o.outcome_summary, o.created_at, o.track_id,
+                o.effective_classification, o.code)$q$;
+        get diagnostics queued = row_count;
+        execute $q$insert into parley_data.plan_queue (subject_type, subject_id)
+        select 'follow_up', f.id
+          from new_rows n
+          join old_rows o on o.id = n.id
+          join parley_data.follow_ups f on f.meeting_id = n.id
+         where (n.track_id, n.effective_classification) is distinct from (o.track_id, o.effective_classification)$q$;
+        get diagnostics n = row_count;
+        queued := queued + n;
+        -- As for commitments: a reclassified meeting's alerts follow at once.
+        execute $q$update parley_data.alerts a
+           set classification = n.effective_classification
+          from new_rows n
+          join old_rows o on o.id = n.id
+          left join parley_data.follow_ups f on f.meeting_id = n.id
+         where n.effective_classification is distinct from o.effective_classification
+           and ((a.subject_type = 'meeting' and a.subject_id = n.id)
+                or (a.subject_type = 'follow_up' and a.subject_id = f.id))$q$;
+    end if;
+    if queued > 0 then
+        perform pg_notify('parley_plan', '');
+    end if;
+    return null;
+end
+$$;
+comment on function parley_data.queue_meeting_changes() is
+    'Trigger: queues the meetings a statement inserted, deleted or changed in a way alerts depend on, and notifies the daemon once.';
+
+create or replace trigger meetings_plan_insert after insert on parley_data.meetings
+    referencing new table as new_rows for each statement execute function parley_data.queue_meeting_changes();
+create or replace trigger meetings_plan_update after update on parley_data.meetings
+    referencing old table as old_rows new table as new_rows
+    for each statement execute function parley_data.queue_meeting_changes();
+create or replace trigger meetings_plan_delete after delete on parley_data.meetings
+    referencing old table as old_rows for each statement execute function parley_data.queue_meeting_changes();
+
+create or replace function parley_data.queue_follow_up_changes() returns trigger
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+declare
+    queued bigint := 0;
+begin
+    if tg_op = 'INSERT' then
+        insert into parley_data.plan_queue (subject_type, subject_id) select 'follow_up', r.id from new_rows r;
+    elsif tg_op = 'DELETE' then
+        insert into parley_data.plan_queue (subject_type, subject_id) select 'follow_up', r.id from old_rows r;
+    else
+        execute $q$insert into parley_data.plan_queue (subject_type, subject_id)
+        select 'follow_up', n.id
+          from new_rows n
+          join old_rows o on o.id = n.id
+         where (n.due_at, n.done_at, n.assignee_id, n.commitment_id, n.meeting_id, n.track_id, n.code)
+               is distinct from
+               (o.due_at, o.done_at, o.assignee_id, o.commitment_id, o.meeting_id, o.track_id, o.code)$q$;
+    end if;
+    get diagnostics queued = row_count;
+    if queued > 0 then
+        perform pg_notify('parley_plan', '');
+    end if;
+    return null;
+end
+$$;
+comment on function parley_data.queue_follow_up_changes() is
+    'Trigger: queues the follow-ups a statement inserted, deleted or changed in a way alerts depend on, and notifies the daemon once.';
+
+create or replace trigger follow_ups_plan_insert after insert on parley_data.follow_ups
+    referencing new table as new_rows for each statement execute function parley_data.queue_follow_up_changes();
+create or replace trigger follow_ups_plan_update after update on parley_data.follow_ups
+    referencing old table as old_rows new table as new_rows
+    for each statement execute function parley_data.queue_follow_up_changes();
+create or replace trigger follow_ups_plan_delete after delete on parley_data.follow_ups
+    referencing old table as old_rows for each statement execute function parley_data.queue_follow_up_changes();
+
+-- A track's time zone moves every deadline and meeting time on it; its lead receives meeting alerts and
+-- escalations; its classification is that of follow-ups about the track itself (commitments and meetings get
+-- theirs from 000002's propagation, which their own triggers see).
+create or replace function parley_data.queue_track_changes() returns trigger
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+declare
+    queued bigint := 0;
+begin
+    with changed as materialized (
+        select n.id,
+               (n.timezone, n.lead_id) is distinct from (o.timezone, o.lead_id) as moved,
+               n.classification is distinct from o.classification as reclassified
+          from new_rows n
+          join old_rows o on o.id = n.id
+         where (n.timezone, n.lead_id, n.classification) is distinct from (o.timezone, o.lead_id, o.classification)
+    )
+    insert into parley_data.plan_queue (subject_type, subject_id)
+    select 'commitment', c.id from changed t join parley_data.commitments c on c.track_id = t.id where t.moved
+    union all
+    select 'meeting', m.id from changed t join parley_data.meetings m on m.track_id = t.id where t.moved
+    union all
+    select 'follow_up', f.id from changed t join parley_data.follow_ups f on f.track_id = t.id
+     where t.moved or t.reclassified;
+    get diagnostics queued = row_count;
+    -- Alerts of follow-ups about a reclassified track follow at once (commitments and meetings on it are
+    -- reclassified by their own trigger, which updates their alerts).
+    update parley_data.alerts a
+       set classification = n.classification
+      from new_rows n
+      join old_rows o on o.id = n.id
+      join parley_data.follow_ups f on f.track_id = n.id
+     where n.classification is distinct from o.classification
+       and a.subject_type = 'follow_up' and a.subject_id = f.id;
+    if queued > 0 then
+        perform pg_notify('parley_plan', '');
+    end if;
+    return null;
+end
+$$;
+comment on function parley_data.queue_track_changes() is
+    'Trigger: when tracks change time zone, lead or classification, queues the commitments, meetings and follow-ups on them and notifies the daemon once.';
+
+create or replace trigger tracks_plan_update after update on parley_data.tracks
+    referencing old table as old_rows new table as new_rows
+    for each statement execute function parley_data.queue_track_changes();
+
+-- Who may receive what changed: reconsider the recipients of alerts still waiting to go out.
+create or replace function parley_data.queue_recipient_changes() returns trigger
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+begin
+    if tg_table_name = 'people' then
+        if not exists (select 1 from new_rows n join old_rows o on o.id = n.id
+                        where (n.active, n.clearance) is distinct from (o.active, o.clearance)) then
+            return null;
+        end if;
+    end if;
+    insert into parley_data.plan_queue (subject_type) values ('recipients');
+    perform pg_notify('parley_plan', '');
+    return null;
+end
+$$;
+comment on function parley_data.queue_recipient_changes() is
+    'Trigger: after people change clearance or active, or subscriptions change, queues a review of the recipients of alerts not yet sent and notifies the daemon once.';
+
+create or replace trigger people_plan_update after update on parley_data.people
+    referencing old table as old_rows new table as new_rows
+    for each statement execute function parley_data.queue_recipient_changes();
+create or replace trigger subscriptions_plan_change after insert or update or delete on parley_data.subscriptions
+    for each statement execute function parley_data.queue_recipient_changes();
+
+create or replace function parley_data.queue_rule_changes() returns trigger
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+begin
+    if exists (select 1 from new_rows n join old_rows o on o.kind = n.kind
+                where (n.enabled, n.severity, n.lead_times, n.delay, n.repeat_every, n.escalate_after)
+                      is distinct from (o.enabled, o.severity, o.lead_times, o.delay, o.repeat_every, o.escalate_after)) then
+        insert into parley_data.plan_queue (subject_type) values ('all');
+        perform pg_notify('parley_plan', '');
+    end if;
+    return null;
+end
+$$;
+comment on function parley_data.queue_rule_changes() is 'Trigger: a changed alert rule replans everything; notifies the daemon once.';
+
+create or replace trigger alert_rules_plan_update after update on parley_data.alert_rules
+    referencing old table as old_rows new table as new_rows
+    for each statement execute function parley_data.queue_rule_changes();
+
+-- A new silence takes effect at once: deliveries it covers that are still waiting are suppressed.
+create or replace function parley_data.apply_new_silences() returns trigger
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+begin
+    update parley_data.deliveries d
+       set state = 'suppressed', silence_id = s.id
+      from parley_data.alerts a, new_rows s
+     where d.state = 'pending' and a.id = d.alert_id and a.state <> 'cancelled'
+       and s.lifted_at is null and s.ends_at > now()
+       and (s.track_id is null or s.track_id = a.track_id)
+       and (s.item_id is null or s.item_id = a.item_id)
+       and (s.commitment_id is null or s.commitment_id = a.commitment_id)
+       and (s.kind is null or s.kind = a.kind);
+    return null;
+end
+$$;
+comment on function parley_data.apply_new_silences() is 'Trigger: suppresses the waiting deliveries of alerts that new silences cover.';
+
+create or replace trigger silences_apply after insert on parley_data.silences
+    referencing new table as new_rows for each statement execute function parley_data.apply_new_silences();

@@ -1,0 +1,148 @@
+-- parleyd's heartbeat and the status views: daemon_status, mailer_runs, alert_status.
+set local role parley_owner;
+
+-- The daemon's heartbeat ------------------------------------------------------------------------------------------
+
+create or replace function parley.daemon_heartbeat(
+    instance_id uuid, host text, pid integer, version text, role text, waiting_for text default null,
+    at timestamptz default now())
+    returns void
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+begin
+    if num_nulls(daemon_heartbeat.instance_id, daemon_heartbeat.host, daemon_heartbeat.pid, daemon_heartbeat.version,
+                 daemon_heartbeat.role, daemon_heartbeat.at) > 0 then
+        perform parley_data.refuse('23502',
+            case when daemon_heartbeat.instance_id is null then 'instance_id'
+                 when daemon_heartbeat.host is null then 'host'
+                 when daemon_heartbeat.pid is null then 'pid'
+                 when daemon_heartbeat.version is null then 'version'
+                 when daemon_heartbeat.role is null then 'role'
+                 else 'at' end,
+            'heartbeat_complete', 'instance_id, host, pid, version, role and at are required', 'Pass them all.');
+    end if;
+    if daemon_heartbeat.role not in ('leader', 'standby') then
+        perform parley_data.refuse('23514', 'role', 'daemon_role_known',
+            format('role "%s" is neither leader nor standby', daemon_heartbeat.role), 'Pass leader or standby.');
+    end if;
+    if daemon_heartbeat.pid <= 0 then
+        perform parley_data.refuse('23514', 'pid', 'daemon_instances_pid_positive',
+            format('pid %s is not a process id', daemon_heartbeat.pid), 'Pass getpid().');
+    end if;
+    if btrim(daemon_heartbeat.host) = '' or btrim(daemon_heartbeat.version) = '' then
+        perform parley_data.refuse('23514', case when btrim(daemon_heartbeat.host) = '' then 'host' else 'version' end,
+            'heartbeat_labels_present', 'host and version cannot be blank', 'Pass the host name and the program version.');
+    end if;
+    insert into parley_data.daemon_instances as i
+           (instance_id, host, pid, version, role, started_at, last_heartbeat_at, waiting_for)
+    values (daemon_heartbeat.instance_id, daemon_heartbeat.host, daemon_heartbeat.pid, daemon_heartbeat.version,
+            daemon_heartbeat.role::parley.daemon_role, daemon_heartbeat.at, daemon_heartbeat.at,
+            left(daemon_heartbeat.waiting_for, 500))
+    on conflict on constraint daemon_instances_pkey do update
+       set host = excluded.host, pid = excluded.pid, version = excluded.version, role = excluded.role,
+           last_heartbeat_at = excluded.last_heartbeat_at, waiting_for = excluded.waiting_for,
+           database_user = session_user, backend_pid = pg_backend_pid();
+end
+$$;
+comment on function parley.daemon_heartbeat(uuid, text, integer, text, text, text, timestamptz) is
+    'For parleyd: records that this instance is alive (first call: started), its role (leader or standby) and what it is waiting for.';
+
+create or replace function parley.daemon_plan_finished(instance_id uuid, duration interval, planned integer,
+                                            at timestamptz default now())
+    returns void
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+begin
+    if num_nulls(daemon_plan_finished.instance_id, daemon_plan_finished.duration, daemon_plan_finished.planned,
+                 daemon_plan_finished.at) > 0 then
+        perform parley_data.refuse('23502',
+            case when daemon_plan_finished.instance_id is null then 'instance_id'
+                 when daemon_plan_finished.duration is null then 'duration'
+                 when daemon_plan_finished.planned is null then 'planned' else 'at' end,
+            'plan_report_complete', 'instance_id, duration, planned and at are required', 'Pass them all.');
+    end if;
+    if daemon_plan_finished.duration < interval '0' or daemon_plan_finished.planned < 0 then
+        perform parley_data.refuse('23514',
+            case when daemon_plan_finished.duration < interval '0' then 'duration' else 'planned' end,
+            'plan_report_not_negative', 'duration and planned cannot be negative', 'Pass what the plan took and created.');
+    end if;
+    update parley_data.daemon_instances i
+       set last_plan_at = daemon_plan_finished.at, last_plan_duration = daemon_plan_finished.duration,
+           last_plan_alerts = daemon_plan_finished.planned, plans = i.plans + 1,
+           alerts_planned = i.alerts_planned + daemon_plan_finished.planned,
+           last_heartbeat_at = greatest(i.last_heartbeat_at, daemon_plan_finished.at)
+     where i.instance_id = daemon_plan_finished.instance_id;
+    if not found then
+        perform parley_data.refuse('23503', 'instance_id', 'daemon_instance_exists',
+            format('daemon instance %s has sent no heartbeat', daemon_plan_finished.instance_id),
+            'Call parley.daemon_heartbeat first.');
+    end if;
+end
+$$;
+comment on function parley.daemon_plan_finished(uuid, interval, integer, timestamptz) is
+    'For parleyd: records a finished plan (when, how long it took, how many alerts it created).';
+
+create or replace function parley.daemon_stopped(instance_id uuid) returns boolean
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+begin
+    delete from parley_data.daemon_instances i where i.instance_id = daemon_stopped.instance_id;
+    return found;
+end
+$$;
+comment on function parley.daemon_stopped(uuid) is
+    'For parleyd (on a clean stop) or an operator (for an instance that died): removes the instance from daemon_status. Returns whether it was there.';
+
+create or replace view parley.daemon_status with (security_invoker = true) as
+select i.instance_id, i.host, i.pid, i.version, i.role, i.started_at, i.last_heartbeat_at,
+       round(extract(epoch from now() - i.last_heartbeat_at))::bigint as seconds_since_heartbeat,
+       i.last_heartbeat_at > now() - st.daemon_alive_within as looks_alive,
+       i.waiting_for, i.last_plan_at, round(extract(epoch from i.last_plan_duration), 3) as last_plan_seconds,
+       -- Counts of alerts include classified ones: shown only to those cleared for everything (nothing leaks
+       -- through a total).
+       case when (select parley_data.current_clearance()) = 'secret' then i.last_plan_alerts end as last_plan_alerts,
+       i.plans,
+       case when (select parley_data.current_clearance()) = 'secret' then i.alerts_planned end as alerts_planned,
+       i.database_user, i.backend_pid
+  from parley_data.daemon_instances i
+ cross join parley_data.alert_settings st
+ order by i.role, i.started_at;
+comment on view parley.daemon_status is
+    'The parleyd instances that reported in: is alerting alive? One leader plans; standbys wait to take over. looks_alive turns false when no heartbeat came for alert_settings.daemon_alive_within.';
+comment on column parley.daemon_status.waiting_for is 'What the instance says it is waiting for, e.g. the next alert time or the leader lock.';
+comment on column parley.daemon_status.last_plan_seconds is 'How long its last plan took.';
+comment on column parley.daemon_status.last_plan_alerts is 'How many alerts its last plan created.';
+comment on column parley.daemon_status.alerts_planned is 'Alerts it has created since it started.';
+comment on column parley.daemon_status.backend_pid is 'Its database connection''s process id (pg_stat_activity.pid).';
+
+create or replace view parley.mailer_runs with (security_invoker = true) as
+select r.id, r.started_at, r.finished_at, round(extract(epoch from r.finished_at - r.started_at), 3) as seconds,
+       -- Counts of deliveries include classified ones: shown only to those cleared for everything.
+       case when (select parley_data.current_clearance()) = 'secret' then r.claimed end as claimed,
+       case when (select parley_data.current_clearance()) = 'secret' then r.sent end as sent,
+       case when (select parley_data.current_clearance()) = 'secret' then r.failed end as failed,
+       r.exit_status, r.run_by
+  from parley_data.mailer_runs r
+ order by r.started_at desc, r.id desc;
+comment on view parley.mailer_runs is 'Runs of the alert mailer, newest first: deliveries claimed, sent and failed, and the exit status (0 fine, 75 temporary failure).';
+
+create or replace view parley.alert_status with (security_invoker = true) as
+select (select count(*) from parley_data.deliveries d where d.state = 'pending' and d.send_after <= now()) as pending_due,
+       (select count(*) from parley_data.deliveries d where d.state = 'pending' and d.send_after > now()) as pending_later,
+       (select count(*) from parley_data.deliveries d where d.state = 'sending') as sending,
+       (select count(*) from parley_data.deliveries d where d.state = 'failed') as failed,
+       (select min(d.send_after) from parley_data.deliveries d where d.state = 'pending') as oldest_pending_since,
+       r.finished_at as last_mailer_run_at, r.exit_status as last_mailer_exit_status,
+       case when (select parley_data.current_clearance()) = 'secret' then r.sent end as last_mailer_sent,
+       case when (select parley_data.current_clearance()) = 'secret' then r.failed end as last_mailer_failed,
+       exists (select 1 from parley_data.daemon_instances i cross join parley_data.alert_settings st
+                where i.role = 'leader' and i.last_heartbeat_at > now() - st.daemon_alive_within) as planner_alive
+  from (select 1) one
+  left join lateral (select * from parley_data.mailer_runs m order by m.started_at desc, m.id desc limit 1) r on true;
+comment on view parley.alert_status is
+    'Alerting at a glance (one row): deliveries waiting (due now, later), being sent, failed; the last mailer run; whether a planning daemon is alive. Counts cover only alerts you are cleared to see.';
+comment on column parley.alert_status.pending_due is 'Deliveries due that the mailer has not sent yet; a number that keeps growing means the mailer is not running.';
+comment on column parley.alert_status.planner_alive is 'True when a leading parleyd sent a heartbeat recently.';

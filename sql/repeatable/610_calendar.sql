@@ -1,0 +1,121 @@
+-- Calendars: what `parley calendar` writes (parley.calendar_entries).
+set local role parley_owner;
+
+-- Calendars ---------------------------------------------------------------------------------------------------------
+
+-- What `parley calendar` writes: meetings, commitment deadlines and follow-ups, for one track, one person, or all.
+-- A person's calendar holds the meetings of the tracks they lead or subscribe to (a subscription to an item alone
+-- brings its deadlines, not every meeting where it might come up), the deadlines they own or subscribe to, and
+-- their follow-ups.
+-- sequence counts the recorded changes of what a calendar shows (times, place, status, text), so that a
+-- calendar application replaces its copy of an entry when it changed.
+create or replace function parley.calendar_entries(track text default null, person text default null)
+    returns table (
+        kind           text,
+        code           text,
+        track          text,
+        timezone       text,
+        summary        text,
+        description    text,
+        location       text,
+        url            text,
+        starts_at      timestamptz,
+        ends_at        timestamptz,
+        due_on         date,
+        due_at         timestamptz,
+        done_at        timestamptz,
+        status         text,
+        sequence       integer,
+        created_at     timestamptz,
+        updated_at     timestamptz,
+        related_to     text)
+    language sql stable
+begin atomic
+    with me as (
+        select p.id from parley_data.people p where lower(p.email) = lower($2)
+    )
+    select 'meeting', m.code, t.code, t.timezone, m.title,
+           concat_ws(E'\n',
+                     t.name,
+                     case when m.outcome_summary is not null then 'Outcome: ' || m.outcome_summary end,
+                     case when s.code is not null then 'Source: ' || s.title end),
+           coalesce(m.location, t.venue), s.url, m.starts_at, m.ends_at, null::date, null::timestamptz,
+           null::timestamptz, m.status::text,
+           (select count(*)::integer from parley_data.change_log l
+             where l.table_name = 'meetings' and l.row_id = m.id::text and l.operation = 'update'
+               and (l.old_row -> 'starts_at', l.old_row -> 'ends_at', l.old_row -> 'location', l.old_row -> 'status',
+                    l.old_row -> 'title')
+                   is distinct from (l.new_row -> 'starts_at', l.new_row -> 'ends_at', l.new_row -> 'location',
+                                     l.new_row -> 'status', l.new_row -> 'title')),
+           m.created_at, m.updated_at, null::text
+      from parley_data.meetings m
+      join parley_data.tracks t on t.id = m.track_id
+      left join parley_data.sources s on s.id = m.source_id
+     where ($1 is null or t.code = $1)
+       and ($2 is null
+            or t.lead_id in (select id from me)
+            or exists (select 1 from parley_data.subscriptions sub
+                        where sub.person_id in (select id from me)
+                          and (sub.track_id = t.id or (sub.track_id is null and sub.item_id is null))))
+    union all
+    select 'deadline', c.code, t.code, t.timezone,
+           'Due: ' || ob.name || ' — ' || c.text,
+           concat_ws(E'\n',
+                     t.name || ' / ' || i.title,
+                     ob.name || ' owes ' || coalesce((select string_agg(p.name, ', ' order by p.name)
+                                                        from parley_data.commitment_beneficiaries b
+                                                        join parley_data.parties p on p.id = b.party_id
+                                                       where b.commitment_id = c.id), '?'),
+                     'Status: ' || c.status
+                         || coalesce(', delivered ' || trim_scale(c.delivered_quantity) || ' of '
+                                     || trim_scale(c.target_quantity) || coalesce(' ' || c.unit, ''), ''),
+                     case when o.name is not null then 'Owner: ' || o.name end),
+           null, null, null, null, c.due_on, null, null,
+           c.status::text,
+           (select count(*)::integer from parley_data.change_log l
+             where l.table_name = 'commitments' and l.row_id = c.id::text and l.operation = 'update'
+               and (l.old_row -> 'due_on', l.old_row -> 'status', l.old_row -> 'text')
+                   is distinct from (l.new_row -> 'due_on', l.new_row -> 'status', l.new_row -> 'text')),
+           c.created_at, c.updated_at, null
+      from parley_data.commitments c
+      join parley_data.tracks t on t.id = c.track_id
+      join parley_data.agenda_items i on i.id = c.item_id
+      join parley_data.parties ob on ob.id = c.obligor_id
+      left join parley_data.people o on o.id = c.owner_id
+     where c.due_on is not null
+       and ($1 is null or t.code = $1)
+       and ($2 is null
+            or c.owner_id in (select id from me)
+            or t.lead_id in (select id from me)
+            or exists (select 1 from parley_data.subscriptions sub
+                        where sub.person_id in (select id from me)
+                          and (sub.track_id is null or sub.track_id = t.id)
+                          and (sub.item_id is null or sub.item_id = c.item_id)))
+    union all
+    select 'follow-up', coalesce(f.code, 'F' || f.id), t.code, a.timezone, f.note,
+           concat_ws(E'\n',
+                     'About ' || case when f.commitment_id is not null then 'commitment ' || fc.code
+                                      when f.meeting_id is not null then 'meeting ' || fm.code
+                                      else 'track ' || t.code end,
+                     'Assigned to ' || a.name,
+                     case when f.done_note is not null then 'Done: ' || f.done_note end),
+           null, null, null, null, null, f.due_at, f.done_at,
+           case when f.done_at is null then 'open' else 'done' end,
+           (select count(*)::integer from parley_data.change_log l
+             where l.table_name = 'follow_ups' and l.row_id = f.id::text and l.operation = 'update'
+               and (l.old_row -> 'due_at', l.old_row -> 'note', l.old_row -> 'done_at')
+                   is distinct from (l.new_row -> 'due_at', l.new_row -> 'note', l.new_row -> 'done_at')),
+           f.created_at, f.updated_at,
+           case when f.commitment_id is not null then 'commitment:' || fc.code
+                when f.meeting_id is not null then 'meeting:' || fm.code end
+      from parley_data.follow_ups f
+      join parley_data.people a on a.id = f.assignee_id
+      left join parley_data.commitments fc on fc.id = f.commitment_id
+      left join parley_data.meetings fm on fm.id = f.meeting_id
+      left join parley_data.tracks t on t.id = coalesce(f.track_id, fc.track_id, fm.track_id)
+     where ($1 is null or t.code = $1)
+       and ($2 is null or f.assignee_id in (select id from me))
+     order by 1, 2;
+end;
+comment on function parley.calendar_entries(text, text) is
+    'What parley calendar writes: meetings, commitment deadlines and follow-ups, for a track, a person (what they lead, own, are assigned or subscribe to) or everything. sequence counts the recorded changes of what a calendar shows.';
