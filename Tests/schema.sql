@@ -6854,7 +6854,7 @@ CREATE VIEW parley.agenda WITH (security_invoker='true') AS
      JOIN parley_data.tracks t ON ((t.id = ta.track_id)))
      JOIN parley_data.agenda_items i ON ((i.id = ta.item_id)))
      LEFT JOIN LATERAL ( SELECT count(*) AS commitments,
-            count(*) FILTER (WHERE (c.status <> ALL (ARRAY['fulfilled'::parley.commitment_status, 'withdrawn'::parley.commitment_status, 'superseded'::parley.commitment_status]))) AS open_commitments,
+            count(*) FILTER (WHERE parley_data.commitment_is_live(c.status)) AS open_commitments,
             count(*) FILTER (WHERE (c.status = 'fulfilled'::parley.commitment_status)) AS fulfilled_commitments
            FROM parley_data.commitments c
           WHERE ((c.track_id = ta.track_id) AND (c.item_id = ta.item_id))) cc ON (true))
@@ -7331,7 +7331,7 @@ CREATE VIEW parley.commitments WITH (security_invoker='true') AS
     c.made_on,
     c.due_on,
     (c.due_on - ((now() AT TIME ZONE t.timezone))::date) AS days_left,
-    ((c.status <> ALL (ARRAY['fulfilled'::parley.commitment_status, 'withdrawn'::parley.commitment_status, 'superseded'::parley.commitment_status])) AND (c.due_on < ((now() AT TIME ZONE t.timezone))::date)) AS overdue,
+    (parley_data.commitment_is_live(c.status) AND (c.due_on < ((now() AT TIME ZONE t.timezone))::date)) AS overdue,
     c.status,
     c.target_quantity AS target,
     c.unit,
@@ -7581,7 +7581,7 @@ CREATE VIEW parley.due_soon WITH (security_invoker='true') AS
              JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
              JOIN parley_data.parties ob ON ((ob.id = c.obligor_id)))
              LEFT JOIN parley_data.people o ON ((o.id = c.owner_id)))
-          WHERE ((c.status <> ALL (ARRAY['fulfilled'::parley.commitment_status, 'withdrawn'::parley.commitment_status, 'superseded'::parley.commitment_status])) AND ((c.due_on >= (((now() AT TIME ZONE 'UTC'::text))::date - 1)) AND (c.due_on <= (((now() AT TIME ZONE 'UTC'::text))::date + 15))) AND (((c.due_on - ((now() AT TIME ZONE t.timezone))::date) >= 0) AND ((c.due_on - ((now() AT TIME ZONE t.timezone))::date) <= 14)))
+          WHERE (parley_data.commitment_is_live(c.status) AND ((c.due_on >= (((now() AT TIME ZONE 'UTC'::text))::date - 1)) AND (c.due_on <= (((now() AT TIME ZONE 'UTC'::text))::date + 15))) AND (((c.due_on - ((now() AT TIME ZONE t.timezone))::date) >= 0) AND ((c.due_on - ((now() AT TIME ZONE t.timezone))::date) <= 14)))
         UNION ALL
          SELECT 'follow-up'::text,
             COALESCE(f.code, ('#'::text || f.id)) AS "coalesce",
@@ -7802,7 +7802,7 @@ CREATE VIEW parley.open_commitments WITH (security_invoker='true') AS
      LEFT JOIN parley_data.people o ON ((o.id = c.owner_id)))
      LEFT JOIN parley_data.meetings m ON ((m.id = c.meeting_id)))
      LEFT JOIN parley_data.deals d ON ((d.id = c.deal_id)))
-  WHERE (c.status <> ALL (ARRAY['fulfilled'::parley.commitment_status, 'withdrawn'::parley.commitment_status, 'superseded'::parley.commitment_status]))
+  WHERE parley_data.commitment_is_live(c.status)
   ORDER BY c.due_on, c.id;
 
 ALTER TABLE parley.open_commitments OWNER TO parley_owner;
@@ -7868,7 +7868,7 @@ CREATE VIEW parley.overdue_commitments WITH (security_invoker='true') AS
      LEFT JOIN parley_data.people o ON ((o.id = c.owner_id)))
      LEFT JOIN parley_data.meetings m ON ((m.id = c.meeting_id)))
      LEFT JOIN parley_data.deals d ON ((d.id = c.deal_id)))
-  WHERE ((c.status <> ALL (ARRAY['fulfilled'::parley.commitment_status, 'withdrawn'::parley.commitment_status, 'superseded'::parley.commitment_status])) AND (c.due_on < (((now() AT TIME ZONE 'UTC'::text))::date + 1)) AND (c.due_on < ((now() AT TIME ZONE t.timezone))::date))
+  WHERE (parley_data.commitment_is_live(c.status) AND (c.due_on < (((now() AT TIME ZONE 'UTC'::text))::date + 1)) AND (c.due_on < ((now() AT TIME ZONE t.timezone))::date))
   ORDER BY c.due_on, c.id;
 
 ALTER TABLE parley.overdue_commitments OWNER TO parley_owner;
@@ -7910,7 +7910,7 @@ CREATE VIEW parley.people WITH (security_invoker='true') AS
           WHERE (t.lead_id = p.id)) AS leads,
     ( SELECT count(*) AS count
            FROM parley_data.commitments c
-          WHERE ((c.owner_id = p.id) AND (c.status <> ALL (ARRAY['fulfilled'::parley.commitment_status, 'withdrawn'::parley.commitment_status, 'superseded'::parley.commitment_status])))) AS open_commitments,
+          WHERE ((c.owner_id = p.id) AND parley_data.commitment_is_live(c.status))) AS open_commitments,
     ( SELECT count(*) AS count
            FROM parley_data.follow_ups f
           WHERE ((f.assignee_id = p.id) AND (f.done_at IS NULL))) AS open_follow_ups
@@ -8065,7 +8065,7 @@ CREATE VIEW parley.stale WITH (security_invoker='true') AS
              JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
              LEFT JOIN parley_data.people o ON ((o.id = c.owner_id)))
              CROSS JOIN ( SELECT ( SELECT parley_data.stale_after_days() AS stale_after_days) AS days) th)
-          WHERE ((c.status <> ALL (ARRAY['fulfilled'::parley.commitment_status, 'withdrawn'::parley.commitment_status, 'superseded'::parley.commitment_status])) AND (GREATEST(c.made_on, c.last_update_on,
+          WHERE (parley_data.commitment_is_live(c.status) AND (GREATEST(c.made_on, c.last_update_on,
                 CASE
                     WHEN (c.status <> 'pending'::parley.commitment_status) THEN c.status_changed_on
                     ELSE NULL::date
@@ -8328,8 +8328,8 @@ CREATE VIEW parley.track_overview WITH (security_invoker='true') AS
            FROM (parley_data.track_agenda ta
              JOIN parley_data.agenda_items i ON ((i.id = ta.item_id)))
           WHERE (ta.track_id = t.id)) agenda ON (true))
-     LEFT JOIN LATERAL ( SELECT count(*) FILTER (WHERE (c.status <> ALL (ARRAY['fulfilled'::parley.commitment_status, 'withdrawn'::parley.commitment_status, 'superseded'::parley.commitment_status]))) AS open_commitments,
-            count(*) FILTER (WHERE ((c.status <> ALL (ARRAY['fulfilled'::parley.commitment_status, 'withdrawn'::parley.commitment_status, 'superseded'::parley.commitment_status])) AND (c.due_on < ((now() AT TIME ZONE t.timezone))::date))) AS overdue_commitments,
+     LEFT JOIN LATERAL ( SELECT count(*) FILTER (WHERE parley_data.commitment_is_live(c.status)) AS open_commitments,
+            count(*) FILTER (WHERE (parley_data.commitment_is_live(c.status) AND (c.due_on < ((now() AT TIME ZONE t.timezone))::date))) AS overdue_commitments,
             max(GREATEST(c.made_on, c.last_update_on,
                 CASE
                     WHEN (c.status <> 'pending'::parley.commitment_status) THEN c.status_changed_on
@@ -8385,7 +8385,7 @@ CREATE VIEW parley.upcoming_meetings WITH (security_invoker='true') AS
      LEFT JOIN LATERAL ( SELECT count(*) AS open_due_before,
             string_agg((((c.code || ' ('::text) || c.due_on) || ')'::text), ', '::text ORDER BY c.due_on, c.code) AS due_before
            FROM parley_data.commitments c
-          WHERE ((c.track_id = m.track_id) AND (c.status <> ALL (ARRAY['fulfilled'::parley.commitment_status, 'withdrawn'::parley.commitment_status, 'superseded'::parley.commitment_status])) AND (c.due_on < ((m.starts_at AT TIME ZONE t.timezone))::date))) d ON (true))
+          WHERE ((c.track_id = m.track_id) AND parley_data.commitment_is_live(c.status) AND (c.due_on < ((m.starts_at AT TIME ZONE t.timezone))::date))) d ON (true))
   WHERE ((m.status = 'scheduled'::parley.meeting_status) AND (COALESCE(m.ends_at, m.starts_at) >= now()))
   ORDER BY m.starts_at, m.code;
 
@@ -8771,11 +8771,11 @@ CREATE INDEX commitments_live_activity_idx ON parley_data.commitments USING btre
 CASE
     WHEN (status <> 'pending'::parley.commitment_status) THEN status_changed_on
     ELSE NULL::date
-END)) WHERE (status <> ALL (ARRAY['fulfilled'::parley.commitment_status, 'withdrawn'::parley.commitment_status, 'superseded'::parley.commitment_status]));
+END)) WHERE parley_data.commitment_is_live(status);
 
 COMMENT ON INDEX parley_data.commitments_live_activity_idx IS 'Live commitments by their last activity: what parley.stale walks.';
 
-CREATE INDEX commitments_live_due_idx ON parley_data.commitments USING btree (due_on) WHERE (status <> ALL (ARRAY['fulfilled'::parley.commitment_status, 'withdrawn'::parley.commitment_status, 'superseded'::parley.commitment_status]));
+CREATE INDEX commitments_live_due_idx ON parley_data.commitments USING btree (due_on) WHERE parley_data.commitment_is_live(status);
 
 CREATE INDEX commitments_meeting_idx ON parley_data.commitments USING btree (meeting_id) WHERE (meeting_id IS NOT NULL);
 
@@ -9511,6 +9511,8 @@ GRANT ALL ON FUNCTION parley_data.classification_now(entity text, old_row jsonb,
 REVOKE ALL ON FUNCTION parley_data.commitment_id(code text, field text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.commitment_is_live(status parley.commitment_status) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley_data.commitment_is_live(status parley.commitment_status) TO parley_reader;
+GRANT ALL ON FUNCTION parley_data.commitment_is_live(status parley.commitment_status) TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley_data.current_clearance() FROM PUBLIC;
 GRANT ALL ON FUNCTION parley_data.current_clearance() TO parley_reader;

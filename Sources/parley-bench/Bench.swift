@@ -135,11 +135,6 @@ final class Bench {
             grant parley_reader to bench_reader;
             grant parley_reader, parley_clearance_secret to bench_cleared;
             grant parley_writer, parley_clearance_secret to bench_writer;
-            -- Workaround: parleyd checks the schema version in parley_data.schema_migrations before anything else,
-            -- and parley_daemon may not read it (000006 revokes parley_data from it), so parleyd cannot start as
-            -- a member of parley_daemon alone. Until that is fixed, the benchmark's daemon login may read just that.
-            grant usage on schema parley_data to bench_daemon;
-            grant select on parley_data.schema_migrations to bench_daemon;
             """, name: "bench roles")
     }
 

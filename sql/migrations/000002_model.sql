@@ -316,7 +316,7 @@ create index commitments_owner_idx on parley_data.commitments (owner_id) include
 create index commitments_meeting_idx on parley_data.commitments (meeting_id) where meeting_id is not null;
 -- Live commitments by deadline: what the overdue and due-soon questions walk.
 create index commitments_live_due_idx on parley_data.commitments (due_on)
-    where status not in ('fulfilled', 'withdrawn', 'superseded');
+    where parley_data.commitment_is_live(status);
 comment on table parley_data.commitments is
     'What a party promised on a track about an agenda item, by when, and how much. Delivery is recorded as commitment updates.';
 comment on column parley_data.commitments.due_on is 'The deadline: the end of this day in the track''s time zone.';
@@ -335,7 +335,7 @@ select f, t
 from unnest(enum_range(null::parley.commitment_status)) f,
      unnest(enum_range(null::parley.commitment_status)) t
 where f <> t
-  and f not in ('fulfilled', 'withdrawn', 'superseded')
+  and parley_data.commitment_is_live(f)
   and t <> 'pending';
 comment on table parley_data.commitment_transitions is
     'Status changes that need no reopen. Any other change (out of fulfilled, withdrawn, superseded, or back to pending) must reopen the commitment.';
@@ -460,7 +460,7 @@ insert into parley_data.settings (key, value, description) values
 
 create index commitments_live_activity_idx on parley_data.commitments
     (greatest(made_on, last_update_on, case when status <> 'pending' then status_changed_on end))
-    where status not in ('fulfilled', 'withdrawn', 'superseded');
+    where parley_data.commitment_is_live(status);
 comment on index parley_data.commitments_live_activity_idx is 'Live commitments by their last activity: what parley.stale walks.';
 
 -- parley.commitments lists every commitment by deadline and code. Without an index in that order, a page

@@ -57,8 +57,8 @@ select t.code                                   as track,
          where ta.track_id = t.id
        ) agenda on true
   left join lateral (
-        select count(*) filter (where c.status not in ('fulfilled', 'withdrawn', 'superseded')) as open_commitments,
-               count(*) filter (where c.status not in ('fulfilled', 'withdrawn', 'superseded')
+        select count(*) filter (where parley_data.commitment_is_live(c.status)) as open_commitments,
+               count(*) filter (where parley_data.commitment_is_live(c.status)
                                   and c.due_on < (now() at time zone t.timezone)::date) as overdue_commitments,
                max(greatest(c.made_on, c.last_update_on, case when c.status <> 'pending' then c.status_changed_on end)) as last_activity_on
           from parley_data.commitments c
@@ -109,7 +109,7 @@ select t.code                                   as track,
   join parley_data.agenda_items i on i.id = ta.item_id
   left join lateral (
         select count(*) as commitments,
-               count(*) filter (where c.status not in ('fulfilled', 'withdrawn', 'superseded')) as open_commitments,
+               count(*) filter (where parley_data.commitment_is_live(c.status)) as open_commitments,
                count(*) filter (where c.status = 'fulfilled') as fulfilled_commitments
           from parley_data.commitments c
          where c.track_id = ta.track_id and c.item_id = ta.item_id
@@ -168,7 +168,7 @@ select m.code                                   as meeting,
                string_agg(c.code || ' (' || c.due_on || ')', ', ' order by c.due_on, c.code) as due_before
           from parley_data.commitments c
          where c.track_id = m.track_id
-           and c.status not in ('fulfilled', 'withdrawn', 'superseded')
+           and parley_data.commitment_is_live(c.status)
            and c.due_on < (m.starts_at at time zone t.timezone)::date
        ) d on true
  where m.status = 'scheduled'

@@ -69,7 +69,7 @@ select c.id,
   left join parley_data.people o on o.id = c.owner_id
   left join parley_data.meetings m on m.id = c.meeting_id
   left join parley_data.deals d on d.id = c.deal_id
- where c.status not in ('fulfilled', 'withdrawn', 'superseded')
+ where parley_data.commitment_is_live(c.status)
  order by c.due_on, c.id;
 
 comment on view parley.open_commitments is
@@ -124,7 +124,7 @@ select c.id,
   left join parley_data.people o on o.id = c.owner_id
   left join parley_data.meetings m on m.id = c.meeting_id
   left join parley_data.deals d on d.id = c.deal_id
- where c.status not in ('fulfilled', 'withdrawn', 'superseded')
+ where parley_data.commitment_is_live(c.status)
    -- Overdue means the track-local date is past due_on. That date is at most UTC today + 1, so this cheaper test
    -- (it can use the index on live commitments by due_on) never drops a row the exact test below keeps.
    and c.due_on < (now() at time zone 'UTC')::date + 1
@@ -158,7 +158,7 @@ select d.*
           join parley_data.agenda_items i on i.id = c.item_id
           join parley_data.parties ob on ob.id = c.obligor_id
           left join parley_data.people o on o.id = c.owner_id
-         where c.status not in ('fulfilled', 'withdrawn', 'superseded')
+         where parley_data.commitment_is_live(c.status)
            and c.due_on between (now() at time zone 'UTC')::date - 1 and (now() at time zone 'UTC')::date + 15
            and c.due_on - (now() at time zone t.timezone)::date between 0 and 14
         union all
@@ -325,7 +325,7 @@ select s.*
          -- The threshold as a scalar subquery: worked out once per query. (Called bare, the function is run for
          -- every row it filters: a sub-select on the settings per commitment.)
          cross join (select (select parley_data.stale_after_days()) as days) th
-         where c.status not in ('fulfilled', 'withdrawn', 'superseded')
+         where parley_data.commitment_is_live(c.status)
            -- The track-local date is at most UTC today + 1: a cheaper test first, which the index above serves.
            and greatest(c.made_on, c.last_update_on, case when c.status <> 'pending' then c.status_changed_on end)
                < (now() at time zone 'UTC')::date + 1 - (select parley_data.stale_after_days())

@@ -29,7 +29,7 @@ select p.email,
        p.active,
        (select string_agg(t.code, ', ' order by t.code) from parley_data.tracks t where t.lead_id = p.id) as leads,
        (select count(*) from parley_data.commitments c
-         where c.owner_id = p.id and c.status not in ('fulfilled', 'withdrawn', 'superseded')) as open_commitments,
+         where c.owner_id = p.id and parley_data.commitment_is_live(c.status)) as open_commitments,
        (select count(*) from parley_data.follow_ups f where f.assignee_id = p.id and f.done_at is null) as open_follow_ups
   from parley_data.people p
  order by lower(p.email);
@@ -89,7 +89,7 @@ select c.code,
        c.made_on,
        c.due_on,
        c.due_on - (now() at time zone t.timezone)::date as days_left,
-       c.status not in ('fulfilled', 'withdrawn', 'superseded')
+       parley_data.commitment_is_live(c.status)
            and c.due_on < (now() at time zone t.timezone)::date as overdue,
        c.status,
        c.target_quantity                        as target,

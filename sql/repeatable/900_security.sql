@@ -242,6 +242,7 @@ to parley_reader, parley_daemon;
 
 grant execute on function
     parley_data.current_clearance(),
+    parley_data.commitment_is_live(parley.commitment_status),
     parley_data.stale_after_days(),
     parley_data.readable_field(text),
     parley_data.readable_value(text, jsonb),
