@@ -314,7 +314,8 @@ begin
     values (add_agenda_item.code, add_agenda_item.title, nullif(btrim(add_agenda_item.description), ''))
     returning id into this_item;
     if this_track is not null then
-        insert into parley_data.track_agenda (track_id, item_id, status) values (this_track, this_item, add_agenda_item.status);
+        insert into parley_data.track_agenda (track_id, item_id, status, effective_classification)
+        values (this_track, this_item, add_agenda_item.status, parley_data.track_level(this_track));
     end if;
     return add_agenda_item.code;
 end
@@ -339,6 +340,9 @@ declare
     this_source bigint;
     this_meeting bigint;
     meeting_track bigint;
+    track_level constant parley.classification := parley_data.track_level(this_track);
+    meeting_level parley.classification;
+    level parley.classification;
     new_id bigint;
     new_code text;
 begin
@@ -394,7 +398,7 @@ begin
                 format('code "%s" is reserved: C followed by a number names commitments recorded without a code', add_commitment.code),
                 'Choose a code that says what the commitment is, such as ist-r1-pow-ru, or leave code out.');
         end if;
-        if exists (select 1 from parley_data.commitments c where c.code = add_commitment.code) then
+        if parley_data.code_taken('parley_data.commitments', 'effective_classification', add_commitment.code) is not null then
             perform parley_data.refuse('23505', 'code', 'commitments_code_key',
                 format('commitment "%s" already exists', add_commitment.code),
                 'Choose another code; to change the existing commitment use parley.update_commitment.');
@@ -410,7 +414,8 @@ begin
     end if;
     if add_commitment.meeting is not null then
         this_meeting := parley_data.meeting_id(add_commitment.meeting);
-        select m.track_id into meeting_track from parley_data.meetings m where m.id = this_meeting;
+        select m.track_id, m.effective_classification into meeting_track, meeting_level
+          from parley_data.meetings m where m.id = this_meeting;
         if meeting_track <> this_track then
             perform parley_data.refuse('23503', 'meeting', 'commitments_meeting_on_track',
                 format('meeting "%s" is not a meeting of track "%s"', add_commitment.meeting, add_commitment.track),
@@ -418,16 +423,24 @@ begin
         end if;
     end if;
 
-    -- The deal last: it is the only thing created besides the commitment, and only once all else is known good.
+    -- The level it is kept at: the highest of its own, its track's and its meeting's.
+    level := greatest(add_commitment.classification, track_level, meeting_level);
+
+    -- The deal last: it is the only thing created besides the commitment, and only once all else is known good. A
+    -- deal the caller may not see does not count: a new one is created, at the commitment's level.
     if add_commitment.deal is not null then
         perform parley_data.check_code('deal', add_commitment.deal, 'deals_code_format');
-        select d.id into this_deal from parley_data.deals d where d.code = add_commitment.deal;
+        if parley_data.code_taken('parley_data.deals', 'classification', add_commitment.deal) is not null then
+            this_deal := parley_data.deal_id(add_commitment.deal);
+        end if;
         if this_deal is null then
             perform parley_data.check_label('deal_title', coalesce(add_commitment.deal_title, add_commitment.deal), 'deals_title_format');
-            insert into parley_data.deals (code, title)
-            values (add_commitment.deal, coalesce(add_commitment.deal_title, add_commitment.deal))
+            insert into parley_data.deals (code, title, classification)
+            values (add_commitment.deal, coalesce(add_commitment.deal_title, add_commitment.deal), level)
             returning id into this_deal;
-        elsif exists (select 1 from parley_data.commitments c where c.deal_id = this_deal and c.obligor_id = this_obligor) then
+        elsif exists (select 1 from parley_data.commitments c
+                       where c.deal_id = this_deal and c.obligor_id = this_obligor
+                         and c.effective_classification <= parley_data.session_clearance()) then
             perform parley_data.refuse('23505', 'deal', 'commitments_one_per_obligor_in_deal',
                 format('deal "%s" already has a commitment by %s', add_commitment.deal, add_commitment.obligor),
                 'A deal has one commitment per obligor; change that one with parley.update_commitment.');
@@ -436,13 +449,15 @@ begin
 
     insert into parley_data.commitments
            (code, track_id, item_id, meeting_id, obligor_id, deal_id, text, made_on, due_on, target_quantity, unit,
-            owner_id, classification, source_id)
+            owner_id, classification, track_classification, meeting_classification, deal_classification,
+            effective_classification, source_id)
     values (add_commitment.code, this_track, this_item, this_meeting, this_obligor, this_deal, add_commitment.text,
             add_commitment.made_on, add_commitment.due_on, add_commitment.target_quantity,
-            nullif(btrim(add_commitment.unit), ''), this_owner, add_commitment.classification, this_source)
+            nullif(btrim(add_commitment.unit), ''), this_owner, add_commitment.classification, track_level,
+            meeting_level, parley_data.deal_level(this_deal), level, this_source)
     returning id, commitments.code into new_id, new_code;
-    insert into parley_data.commitment_beneficiaries (commitment_id, obligor_id, party_id)
-    select new_id, this_obligor, b from unnest(beneficiary_ids) b;
+    insert into parley_data.commitment_beneficiaries (commitment_id, obligor_id, party_id, effective_classification)
+    select new_id, this_obligor, b, level from unnest(beneficiary_ids) b;
     return new_code;
 end
 $_$;
@@ -451,27 +466,30 @@ ALTER FUNCTION parley.add_commitment(track text, item text, obligor text, benefi
 
 COMMENT ON FUNCTION parley.add_commitment(track text, item text, obligor text, beneficiaries text[], text text, made_on date, due_on date, target_quantity numeric, unit text, code text, deal text, deal_title text, owner text, classification parley.classification, source text, meeting text) IS 'Records what a party promised: add_commitment(track => ''istanbul'', item => ''pow-exchange'', obligor => ''RU'', beneficiaries => array[''UA''], text => ..., made_on => ..., due_on => ..., target_quantity => 1000, unit => ''prisoners'', code => ..., deal => ..., owner => ..., classification => ..., source => ..., meeting => ...). The item must be on the track''s agenda; a new deal code creates the deal. Returns the commitment''s code (C and its number when none is given).';
 
-CREATE FUNCTION parley.add_deal(code text, title text) RETURNS text
+CREATE FUNCTION parley.add_deal(code text, title text, classification parley.classification DEFAULT 'unclassified'::parley.classification) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 begin
     perform parley_data.check_code('code', add_deal.code, 'deals_code_format');
     perform parley_data.check_label('title', add_deal.title, 'deals_title_format');
-    if exists (select 1 from parley_data.deals d where d.code = add_deal.code) then
+    perform parley_data.require('classification', add_deal.classification is not null);
+    perform parley_data.check_clearance('classification', add_deal.classification);
+    if parley_data.code_taken('parley_data.deals', 'classification', add_deal.code) is not null then
         perform parley_data.refuse('23505', 'code', 'deals_code_key',
             format('deal "%s" already exists', add_deal.code), 'Choose another code, or name the existing deal in add_commitment.');
     end if;
-    insert into parley_data.deals (code, title) values (add_deal.code, add_deal.title);
+    insert into parley_data.deals (code, title, classification)
+    values (add_deal.code, add_deal.title, add_deal.classification);
     return add_deal.code;
 end
 $$;
 
-ALTER FUNCTION parley.add_deal(code text, title text) OWNER TO parley_owner;
+ALTER FUNCTION parley.add_deal(code text, title text, classification parley.classification) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley.add_deal(code text, title text) IS 'Adds a reciprocal deal (a 1,000-for-1,000 exchange) whose sides are commitments, one per obligor: add_deal(code => ''ist-r1-1000-for-1000'', title => ...). add_commitment(deal => ...) also creates it when new. Returns the code.';
+COMMENT ON FUNCTION parley.add_deal(code text, title text, classification parley.classification) IS 'Adds a reciprocal deal (a 1,000-for-1,000 exchange) whose sides are commitments, one per obligor: add_deal(code => ''ist-r1-1000-for-1000'', title => ...). add_commitment(deal => ...) also creates it when new. Returns the code.';
 
-CREATE FUNCTION parley.add_figure(indicator text, value numeric, as_of date, unit text DEFAULT NULL::text, item text DEFAULT NULL::text, claimant text DEFAULT NULL::text, source text DEFAULT NULL::text, confidence parley.confidence DEFAULT 'reported'::parley.confidence, note text DEFAULT NULL::text, classification parley.classification DEFAULT 'unclassified'::parley.classification, correction boolean DEFAULT false) RETURNS bigint
+CREATE FUNCTION parley.add_figure(indicator text, value numeric, as_of date, unit text DEFAULT NULL::text, item text DEFAULT NULL::text, claimant text DEFAULT NULL::text, source text DEFAULT NULL::text, confidence parley.confidence DEFAULT 'reported'::parley.confidence, note text DEFAULT NULL::text, classification parley.classification DEFAULT NULL::parley.classification, correction boolean DEFAULT false) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
@@ -479,8 +497,10 @@ declare
     this_item bigint;
     this_claimant bigint;
     this_source bigint;
-    existing bigint;
+    existing parley_data.figures;
+    level parley.classification;
     result bigint;
+    clash text;
 begin
     perform parley_data.check_code('indicator', add_figure.indicator, 'figures_indicator_format');
     perform parley_data.require('value', add_figure.value is not null);
@@ -497,38 +517,51 @@ begin
         this_source := parley_data.source_id(add_figure.source);
     end if;
     perform parley_data.require('confidence', add_figure.confidence is not null);
-    perform parley_data.require('classification', add_figure.classification is not null);
-    perform parley_data.check_clearance('classification', add_figure.classification);
+    if add_figure.classification is not null then
+        perform parley_data.check_clearance('classification', add_figure.classification);
+    end if;
     perform parley_data.require('correction', add_figure.correction is not null);
-    select f.id into existing from parley_data.figures f
+    -- Figures the caller may not see do not count (a figure of their own is recorded at their level); of those
+    -- they may see, the one at the level asked for, else the most classified, is the one a correction replaces.
+    select * into existing from parley_data.figures f
      where f.indicator = add_figure.indicator and f.as_of = add_figure.as_of
        and f.claimant_id is not distinct from this_claimant and f.source_id is not distinct from this_source
+       and f.classification <= parley_data.session_clearance()
+     order by f.classification = add_figure.classification desc, f.classification desc
+     limit 1
        for no key update;
-    if existing is not null and not add_figure.correction then
+    if existing.id is not null and not add_figure.correction then
         perform parley_data.refuse('23505', 'indicator', 'figures_natural_key',
             format('a figure for %s as of %s by this claimant and source already exists', add_figure.indicator, add_figure.as_of),
             'To replace it, call add_figure again with correction => true.');
     end if;
-    if existing is not null then
+    if existing.id is not null then
+        level := coalesce(add_figure.classification, existing.classification);
+        perform parley_data.check_not_lowered('classification', existing.classification, level,
+                                              format('figure %s', existing.id));
         update parley_data.figures f
            set value = add_figure.value, unit = nullif(btrim(add_figure.unit), ''), item_id = this_item,
                confidence = add_figure.confidence, note = nullif(btrim(add_figure.note), ''),
-               classification = add_figure.classification
-         where f.id = existing;
-        return existing;
+               classification = level
+         where f.id = existing.id;
+        return existing.id;
     end if;
     insert into parley_data.figures
            (indicator, item_id, value, unit, as_of, claimant_id, source_id, confidence, note, classification)
     values (add_figure.indicator, this_item, add_figure.value, nullif(btrim(add_figure.unit), ''), add_figure.as_of,
-            this_claimant, this_source, add_figure.confidence, nullif(btrim(add_figure.note), ''), add_figure.classification)
+            this_claimant, this_source, add_figure.confidence, nullif(btrim(add_figure.note), ''),
+            coalesce(add_figure.classification, 'unclassified'))
     returning id into result;
     return result;
+exception when unique_violation then
+    get stacked diagnostics clash = pg_exception_detail;
+    perform parley_data.refuse_level_clash('classification', clash);
 end
 $$;
 
 ALTER FUNCTION parley.add_figure(indicator text, value numeric, as_of date, unit text, item text, claimant text, source text, confidence parley.confidence, note text, classification parley.classification, correction boolean) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley.add_figure(indicator text, value numeric, as_of date, unit text, item text, claimant text, source text, confidence parley.confidence, note text, classification parley.classification, correction boolean) IS 'Records a number a party reports or disputes: add_figure(indicator => ''children-deported'', value => 19546, as_of => ..., unit => ''children'', item => ..., claimant => ''UA'', source => ..., confidence => ''reported''). One figure per indicator, claimant, source and date; correction => true replaces it. Returns the figure''s id.';
+COMMENT ON FUNCTION parley.add_figure(indicator text, value numeric, as_of date, unit text, item text, claimant text, source text, confidence parley.confidence, note text, classification parley.classification, correction boolean) IS 'Records a number a party reports or disputes: add_figure(indicator => ''children-deported'', value => 19546, as_of => ..., unit => ''children'', item => ..., claimant => ''UA'', source => ..., confidence => ''reported''). One figure per indicator, claimant, source and date; correction => true replaces it (and raises its classification when a higher one is given; lowering it is parley.declassify_figure). Returns the figure''s id.';
 
 CREATE FUNCTION parley.add_follow_up(assignee text, due_at timestamp with time zone, note text, commitment text DEFAULT NULL::text, meeting text DEFAULT NULL::text, track text DEFAULT NULL::text, code text DEFAULT NULL::text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
@@ -539,6 +572,7 @@ declare
     this_commitment bigint;
     this_meeting bigint;
     this_track bigint;
+    level parley.classification;
     new_id bigint;
 begin
     perform parley_data.check_free_text('note', add_follow_up.note, 'follow_ups_note_length');
@@ -550,12 +584,16 @@ begin
                    num_nonnulls(add_follow_up.commitment, add_follow_up.meeting, add_follow_up.track)),
             'Give one of commitment => ..., meeting => ... or track => ....');
     end if;
+    -- A follow-up is kept at the level of what it is about.
     if add_follow_up.commitment is not null then
         this_commitment := parley_data.commitment_id(add_follow_up.commitment);
+        level := parley_data.commitment_level(this_commitment);
     elsif add_follow_up.meeting is not null then
         this_meeting := parley_data.meeting_id(add_follow_up.meeting);
+        level := parley_data.meeting_level(this_meeting);
     else
         this_track := parley_data.track_id(add_follow_up.track);
+        level := parley_data.track_level(this_track);
     end if;
     if add_follow_up.code is not null then
         perform parley_data.check_code('code', add_follow_up.code, 'follow_ups_code_format');
@@ -564,13 +602,15 @@ begin
                 format('code "%s" is reserved: F followed by a number names follow-ups recorded without a code', add_follow_up.code),
                 'Choose a code that says what the follow-up is, or leave code out.');
         end if;
-        if exists (select 1 from parley_data.follow_ups f where f.code = add_follow_up.code) then
+        if parley_data.code_taken('parley_data.follow_ups', 'effective_classification', add_follow_up.code) is not null then
             perform parley_data.refuse('23505', 'code', 'follow_ups_code_key',
                 format('follow-up "%s" already exists', add_follow_up.code), 'Choose another code.');
         end if;
     end if;
-    insert into parley_data.follow_ups (code, commitment_id, meeting_id, track_id, assignee_id, due_at, note)
-    values (add_follow_up.code, this_commitment, this_meeting, this_track, this_assignee, add_follow_up.due_at, add_follow_up.note)
+    insert into parley_data.follow_ups
+           (code, commitment_id, meeting_id, track_id, assignee_id, due_at, note, effective_classification)
+    values (add_follow_up.code, this_commitment, this_meeting, this_track, this_assignee, add_follow_up.due_at,
+            add_follow_up.note, level)
     returning id into new_id;
     return coalesce(add_follow_up.code, 'F' || new_id);
 end
@@ -599,14 +639,16 @@ begin
     if add_meeting.source is not null then
         this_source := parley_data.source_id(add_meeting.source);
     end if;
-    if exists (select 1 from parley_data.meetings m where m.code = add_meeting.code) then
+    if parley_data.code_taken('parley_data.meetings', 'effective_classification', add_meeting.code) is not null then
         perform parley_data.refuse('23505', 'code', 'meetings_code_key',
             format('meeting "%s" already exists', add_meeting.code),
             'Choose another code; to move the meeting use parley.set_meeting_status.');
     end if;
-    insert into parley_data.meetings (code, track_id, title, starts_at, ends_at, location, classification, source_id)
+    insert into parley_data.meetings (code, track_id, title, starts_at, ends_at, location, classification,
+                                      track_classification, effective_classification, source_id)
     values (add_meeting.code, this_track, add_meeting.title, add_meeting.starts_at, add_meeting.ends_at,
-            nullif(btrim(add_meeting.location), ''), add_meeting.classification, this_source);
+            nullif(btrim(add_meeting.location), ''), add_meeting.classification, parley_data.track_level(this_track),
+            greatest(add_meeting.classification, parley_data.track_level(this_track)), this_source);
     return add_meeting.code;
 end
 $$;
@@ -631,8 +673,9 @@ begin
             format('party "%s" is already %s on track "%s"', add_member.party, add_member.role, add_member.track),
             'Nothing to do: the membership is already recorded.');
     end if;
-    insert into parley_data.track_members (track_id, party_id, role, note)
-    values (this_track, this_party, add_member.role, nullif(btrim(add_member.note), ''));
+    insert into parley_data.track_members (track_id, party_id, role, note, effective_classification)
+    values (this_track, this_party, add_member.role, nullif(btrim(add_member.note), ''),
+            parley_data.track_level(this_track));
 end
 $$;
 
@@ -725,6 +768,7 @@ declare
     this_item bigint;
     result bigint;
 begin
+    perform parley_data.check_person_within_clearance(this_person, add_subscription.person);
     if add_subscription.track is not null then
         this_track := parley_data.track_id(add_subscription.track);
     end if;
@@ -732,8 +776,9 @@ begin
         this_item := parley_data.item_id(add_subscription.item);
     end if;
     perform parley_data.require('min_severity', add_subscription.min_severity is not null);
-    insert into parley_data.subscriptions as s (person_id, track_id, item_id, min_severity)
-    values (this_person, this_track, this_item, add_subscription.min_severity)
+    insert into parley_data.subscriptions as s (person_id, track_id, item_id, min_severity, effective_classification)
+    values (this_person, this_track, this_item, add_subscription.min_severity,
+            coalesce(parley_data.track_level(this_track), 'unclassified'))
     on conflict on constraint subscriptions_natural_key do update
        set min_severity = excluded.min_severity
      where s.min_severity is distinct from excluded.min_severity
@@ -770,7 +815,7 @@ begin
     if add_track.lead is not null then
         this_lead := parley_data.person_id(add_track.lead, 'lead', active_only => true);
     end if;
-    if exists (select 1 from parley_data.tracks t where t.code = add_track.code) then
+    if parley_data.code_taken('parley_data.tracks', 'classification', add_track.code) is not null then
         perform parley_data.refuse('23505', 'code', 'tracks_code_key',
             format('track "%s" already exists', add_track.code), 'Choose another code, or change the track with parley.update_track.');
     end if;
@@ -897,8 +942,11 @@ CREATE TABLE parley_data.change_log (
     operation text NOT NULL,
     old_row jsonb,
     new_row jsonb,
-    CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text])))
-);
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    reason text,
+    CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
+)
+PARTITION BY LIST (classification);
 
 ALTER TABLE parley_data.change_log OWNER TO parley_owner;
 
@@ -914,18 +962,24 @@ COMMENT ON COLUMN parley_data.change_log.table_name IS 'Which kind of record cha
 
 COMMENT ON COLUMN parley_data.change_log.row_id IS 'The record''s key as text (its id; for a link such as a track membership, the key columns joined with commas).';
 
-COMMENT ON COLUMN parley_data.change_log.operation IS 'insert, update or delete. An update that changes a record''s key is recorded as the delete of the old key and the insert of the new one; a TRUNCATE as the delete of every row.';
+COMMENT ON COLUMN parley_data.change_log.operation IS 'insert, update or delete. An update that changes a record''s key is recorded as the delete of the old key and the insert of the new one; a TRUNCATE as the delete of every row. An update that lowers a record''s level is recorded twice: as the update, at the old level, and as ''declassify'' with the record as it became (new_row only), at the new level.';
 
 COMMENT ON COLUMN parley_data.change_log.old_row IS 'The record as it was, for an update or a delete.';
 
 COMMENT ON COLUMN parley_data.change_log.new_row IS 'The record as it became, for an insert or an update.';
 
+COMMENT ON COLUMN parley_data.change_log.classification IS 'The level the change is shown at: the higher of the record''s level before and after it, raised when the record is raised later, never lowered.';
+
+COMMENT ON COLUMN parley_data.change_log.reason IS 'Why, when the change says so: a declassification''s reason.';
+
 CREATE TABLE parley_data.commitment_beneficiaries (
     commitment_id bigint NOT NULL,
     obligor_id bigint NOT NULL,
     party_id bigint NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     CONSTRAINT commitment_beneficiaries_not_obligor CHECK ((party_id <> obligor_id))
-);
+)
+PARTITION BY LIST (effective_classification);
 
 ALTER TABLE parley_data.commitment_beneficiaries OWNER TO parley_owner;
 
@@ -949,6 +1003,9 @@ CREATE TABLE parley_data.commitments (
     reopened_at timestamp with time zone,
     owner_id bigint,
     classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    track_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    meeting_classification parley.classification,
+    deal_classification parley.classification,
     effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     source_id bigint,
     delivered_quantity numeric DEFAULT 0 NOT NULL,
@@ -956,14 +1013,18 @@ CREATE TABLE parley_data.commitments (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT commitments_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT commitments_deal_level CHECK (((deal_id IS NULL) = (deal_classification IS NULL))),
     CONSTRAINT commitments_delivered_not_negative CHECK ((delivered_quantity >= (0)::numeric)),
     CONSTRAINT commitments_due_after_made CHECK ((due_on >= made_on)),
+    CONSTRAINT commitments_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification, meeting_classification))),
+    CONSTRAINT commitments_meeting_level CHECK (((meeting_id IS NULL) = (meeting_classification IS NULL))),
     CONSTRAINT commitments_target_finite CHECK (parley_data.is_finite(target_quantity)),
     CONSTRAINT commitments_target_positive CHECK ((target_quantity > (0)::numeric)),
     CONSTRAINT commitments_text_length CHECK (parley_data.is_free_text(text)),
     CONSTRAINT commitments_text_present CHECK ((btrim(text) <> ''::text)),
     CONSTRAINT commitments_unit_with_target CHECK (((unit IS NULL) OR (target_quantity IS NOT NULL)))
-);
+)
+PARTITION BY LIST (effective_classification);
 
 ALTER TABLE parley_data.commitments OWNER TO parley_owner;
 
@@ -971,7 +1032,7 @@ COMMENT ON TABLE parley_data.commitments IS 'What a party promised on a track ab
 
 COMMENT ON COLUMN parley_data.commitments.due_on IS 'The deadline: the end of this day in the track''s time zone.';
 
-COMMENT ON COLUMN parley_data.commitments.effective_classification IS 'The higher of the commitment''s own classification and its track''s; kept by triggers, used by row-level security.';
+COMMENT ON COLUMN parley_data.commitments.effective_classification IS 'The highest of the commitment''s own classification, its track''s and its meeting''s: the level it is kept and shown at (its partition).';
 
 CREATE TABLE parley_data.follow_ups (
     id bigint NOT NULL,
@@ -984,13 +1045,15 @@ CREATE TABLE parley_data.follow_ups (
     note text NOT NULL,
     done_at timestamp with time zone,
     done_note text,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT follow_ups_code_format CHECK (parley_data.is_code(code)),
     CONSTRAINT follow_ups_note_length CHECK ((parley_data.is_free_text(note) AND parley_data.is_free_text(done_note))),
     CONSTRAINT follow_ups_note_present CHECK ((btrim(note) <> ''::text)),
     CONSTRAINT follow_ups_one_subject CHECK ((num_nonnulls(commitment_id, meeting_id, track_id) = 1))
-);
+)
+PARTITION BY LIST (effective_classification);
 
 ALTER TABLE parley_data.follow_ups OWNER TO parley_owner;
 
@@ -1008,16 +1071,19 @@ CREATE TABLE parley_data.meetings (
     outcome_summary text,
     outcome_recorded_at timestamp with time zone,
     classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    track_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     source_id bigint,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT meetings_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT meetings_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification))),
     CONSTRAINT meetings_ends_after_start CHECK ((ends_at >= starts_at)),
     CONSTRAINT meetings_outcome_length CHECK (parley_data.is_free_text(outcome_summary)),
     CONSTRAINT meetings_outcome_when_held CHECK (((outcome_summary IS NULL) OR (status = 'held'::parley.meeting_status))),
     CONSTRAINT meetings_title_format CHECK (parley_data.is_label(title))
-);
+)
+PARTITION BY LIST (effective_classification);
 
 ALTER TABLE parley_data.meetings OWNER TO parley_owner;
 
@@ -1081,8 +1147,11 @@ CREATE TABLE parley_data.subscriptions (
     track_id bigint,
     item_id bigint,
     min_severity parley.severity DEFAULT 'info'::parley.severity NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL
-);
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT subscriptions_untracked_unclassified CHECK (((track_id IS NOT NULL) OR (effective_classification = 'unclassified'::parley.classification)))
+)
+PARTITION BY LIST (effective_classification);
 
 ALTER TABLE parley_data.subscriptions OWNER TO parley_owner;
 
@@ -1104,7 +1173,8 @@ CREATE TABLE parley_data.tracks (
     CONSTRAINT tracks_code_format CHECK (parley_data.is_code(code)),
     CONSTRAINT tracks_description_length CHECK (parley_data.is_free_text(description)),
     CONSTRAINT tracks_name_format CHECK (parley_data.is_label(name))
-);
+)
+PARTITION BY LIST (classification);
 
 ALTER TABLE parley_data.tracks OWNER TO parley_owner;
 
@@ -1349,6 +1419,19 @@ ALTER FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interv
 
 COMMENT ON FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interval, max_count integer) IS 'For the mailer: claims up to max_count deliveries due by `at` (and claims of dead runs whose lease ran out) with FOR UPDATE SKIP LOCKED, so overlapping runs never get the same one, and leases them until at + lease under one claim token. Returns them ordered by recipient (to make one digest each), with what the mail needs. A retry re-claims the same delivery row.';
 
+CREATE FUNCTION parley_data.has_history(entity text, row_id text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    BEGIN ATOMIC
+ SELECT (EXISTS ( SELECT 1
+            FROM parley_data.change_log l
+           WHERE ((l.table_name = has_history.entity) AND (l.row_id = has_history.row_id)))) AS "exists";
+END;
+
+ALTER FUNCTION parley_data.has_history(entity text, row_id text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.has_history(entity text, row_id text) IS 'Whether the change history holds anything about this record, at any level (for commitments_as_of).';
+
 CREATE FUNCTION parley.commitments_as_of(at timestamp with time zone) RETURNS TABLE(id bigint, code text, track text, item text, obligor text, text text, made_on date, due_on date, status parley.commitment_status, target numeric, unit text, delivered numeric, owner text, classification parley.classification, recorded_at timestamp with time zone, recorded_by name)
     LANGUAGE sql STABLE
     BEGIN ATOMIC
@@ -1376,7 +1459,7 @@ CREATE FUNCTION parley.commitments_as_of(at timestamp with time zone) RETURNS TA
              l.changed_by
             FROM ((latest
               JOIN parley_data.change_log l ON ((l.id = latest.id)))
-              CROSS JOIN LATERAL jsonb_populate_record(NULL::parley_data.commitments, l.new_row) c(id, code, track_id, item_id, meeting_id, obligor_id, deal_id, text, made_on, due_on, target_quantity, unit, status, status_changed_on, reopened_at, owner_id, classification, effective_classification, source_id, delivered_quantity, last_update_on, created_at, updated_at))
+              CROSS JOIN LATERAL jsonb_populate_record(NULL::parley_data.commitments, l.new_row) c(id, code, track_id, item_id, meeting_id, obligor_id, deal_id, text, made_on, due_on, target_quantity, unit, status, status_changed_on, reopened_at, owner_id, classification, track_classification, meeting_classification, deal_classification, effective_classification, source_id, delivered_quantity, last_update_on, created_at, updated_at))
            WHERE (l.operation <> 'delete'::text)
          UNION ALL
           SELECT c.id,
@@ -1396,9 +1479,7 @@ CREATE FUNCTION parley.commitments_as_of(at timestamp with time zone) RETURNS TA
              c.created_at,
              NULL::name AS name
             FROM parley_data.commitments c
-           WHERE ((c.created_at <= commitments_as_of.at) AND (NOT (EXISTS ( SELECT 1
-                    FROM parley_data.change_log l
-                   WHERE ((l.table_name = 'commitments'::text) AND (l.row_id = (c.id)::text))))))
+           WHERE ((c.created_at <= commitments_as_of.at) AND (NOT parley_data.has_history('commitments'::text, (c.id)::text)))
          )
   SELECT s.id,
      s.code,
@@ -1557,13 +1638,7 @@ declare
     this_person constant bigint := parley_data.person_id(update_person.person, 'person');
     result text;
 begin
-    -- Whoever edits a person's address, clearance or activity decides who receives that person's alerts: only
-    -- someone cleared at least as high as the person may.
-    if (select p.clearance from parley_data.people p where p.id = this_person) > parley_data.session_clearance() then
-        perform parley_data.refuse('42501', 'person', 'within_clearance',
-            format('%s is cleared above you; you cannot change them', update_person.person),
-            'Ask someone cleared at least as high as this person to make the change.');
-    end if;
+    perform parley_data.check_person_within_clearance(this_person, update_person.person);
     if update_person.email is not null then
         perform parley_data.check_email('email', update_person.email);
         if exists (select 1 from parley_data.people p
@@ -1610,6 +1685,134 @@ CREATE FUNCTION parley.deactivate_person(person text) RETURNS text
 ALTER FUNCTION parley.deactivate_person(person text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley.deactivate_person(person text) IS 'Marks a person as no longer active (they left the desk): they can no longer be made owner, lead or assignee. History is kept. Returns the e-mail.';
+
+CREATE FUNCTION parley.declassify(what text, reference text, classification parley.classification, reason text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+    this_id bigint;
+    current_level parley.classification;
+    highest_commitment parley.classification;
+begin
+    perform parley_data.require('what', what is not null);
+    case declassify.what
+        when 'track' then
+            this_id := parley_data.track_id(reference, 'reference');
+            select t.classification into current_level from parley_data.tracks t where t.id = this_id;
+            perform parley_data.declassify_record(what, reference, current_level, declassify.classification, reason,
+                'update parley_data.tracks set classification = $1 where id = $2', this_id);
+        when 'meeting' then
+            this_id := parley_data.meeting_id(reference, 'reference');
+            select m.classification into current_level from parley_data.meetings m where m.id = this_id;
+            perform parley_data.declassify_record(what, reference, current_level, declassify.classification, reason,
+                'update parley_data.meetings set classification = $1 where id = $2', this_id);
+        when 'commitment' then
+            this_id := parley_data.commitment_id(reference, 'reference');
+            select c.classification into current_level from parley_data.commitments c where c.id = this_id;
+            perform parley_data.declassify_record(what, reference, current_level, declassify.classification, reason,
+                'update parley_data.commitments set classification = $1 where id = $2', this_id);
+        when 'deal' then
+            this_id := parley_data.deal_id(reference, 'reference');
+            select d.classification into current_level from parley_data.deals d where d.id = this_id;
+            select max(c.effective_classification) into highest_commitment
+              from parley_data.commitments c where c.deal_id = this_id;
+            if declassify.classification < highest_commitment then
+                perform parley_data.refuse('23514', 'classification', 'deals_cover_commitments',
+                    format('deal "%s" has a commitment kept at %s: it cannot be less classified than that',
+                           reference, highest_commitment),
+                    'Declassify its commitments first.');
+            end if;
+            perform parley_data.declassify_record(what, reference, current_level, declassify.classification, reason,
+                'update parley_data.deals set classification = $1 where id = $2', this_id);
+        else
+            perform parley_data.refuse('23514', 'what', 'declassify_what',
+                format('what "%s" is not one of track, meeting, commitment, deal', declassify.what),
+                'For a position or a figure use parley.declassify_position or parley.declassify_figure.');
+    end case;
+    return reference;
+end
+$_$;
+
+ALTER FUNCTION parley.declassify(what text, reference text, classification parley.classification, reason text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.declassify(what text, reference text, classification parley.classification, reason text) IS 'Lowers the classification of a track, meeting, commitment or deal, with a reason the change history keeps: declassify(what => ''commitment'', reference => ''ist-r3-swap'', classification => ''unclassified'', reason => ''Released by the MFA, 3 June''). Its past stays at the level it had. Returns the reference.';
+
+CREATE FUNCTION parley.declassify_figure(indicator text, as_of date, classification parley.classification, reason text, claimant text DEFAULT NULL::text, source text DEFAULT NULL::text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+    this_claimant bigint;
+    this_source bigint;
+    existing parley_data.figures;
+begin
+    if declassify_figure.claimant is not null then
+        this_claimant := parley_data.party_id(declassify_figure.claimant, 'claimant');
+    end if;
+    if declassify_figure.source is not null then
+        this_source := parley_data.source_id(declassify_figure.source);
+    end if;
+    select * into existing from parley_data.figures f
+     where f.indicator = declassify_figure.indicator and f.as_of = declassify_figure.as_of
+       and f.claimant_id is not distinct from this_claimant and f.source_id is not distinct from this_source
+       and f.classification <= parley_data.session_clearance()
+     order by f.classification desc
+     limit 1;
+    if existing.id is null then
+        perform parley_data.refuse('23503', 'indicator', 'figure_exists',
+            format('no figure for %s as of %s by this claimant and source', declassify_figure.indicator,
+                   declassify_figure.as_of),
+            'Check the indicator, date, claimant and source (parley.figures lists them).');
+    end if;
+    perform parley_data.declassify_record('figure', format('%s/%s', declassify_figure.indicator, declassify_figure.as_of),
+        existing.classification, declassify_figure.classification, reason,
+        'update parley_data.figures set classification = $1 where id = $2', existing.id);
+    return existing.id;
+end
+$_$;
+
+ALTER FUNCTION parley.declassify_figure(indicator text, as_of date, classification parley.classification, reason text, claimant text, source text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.declassify_figure(indicator text, as_of date, classification parley.classification, reason text, claimant text, source text) IS 'Lowers the classification of a figure (indicator, date, claimant and source as recorded), with a reason the change history keeps. Returns its id.';
+
+CREATE FUNCTION parley.declassify_position(party text, item text, stated_on date, classification parley.classification, reason text, track text DEFAULT NULL::text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+    this_party constant bigint := parley_data.party_id(declassify_position.party);
+    this_item constant bigint := parley_data.item_id(declassify_position.item);
+    this_track bigint;
+    existing parley_data.positions;
+begin
+    if declassify_position.track is not null then
+        this_track := parley_data.track_id(declassify_position.track);
+    end if;
+    perform parley_data.require('stated_on', declassify_position.stated_on is not null);
+    select * into existing from parley_data.positions p
+     where p.party_id = this_party and p.item_id = this_item and p.track_id is not distinct from this_track
+       and p.stated_on = declassify_position.stated_on
+       and p.effective_classification <= parley_data.session_clearance()
+     order by p.effective_classification desc
+     limit 1;
+    if existing.id is null then
+        perform parley_data.refuse('23503', 'stated_on', 'position_exists',
+            format('no position of %s on %s stated on %s', declassify_position.party, declassify_position.item,
+                   declassify_position.stated_on),
+            'Check the party, item, track and date (parley.positions lists them).');
+    end if;
+    perform parley_data.declassify_record('position', format('%s/%s/%s', declassify_position.party,
+                                                             declassify_position.item, declassify_position.stated_on),
+        existing.classification, declassify_position.classification, reason,
+        'update parley_data.positions set classification = $1 where id = $2', existing.id);
+    return existing.id;
+end
+$_$;
+
+ALTER FUNCTION parley.declassify_position(party text, item text, stated_on date, classification parley.classification, reason text, track text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.declassify_position(party text, item text, stated_on date, classification parley.classification, reason text, track text) IS 'Lowers the classification of the position a party stated on an item on a day (on a track, if given), with a reason the change history keeps. Returns its id.';
 
 CREATE FUNCTION parley.delivery_digest(delivery_ids bigint[], at timestamp with time zone, max_classification parley.classification DEFAULT 'restricted'::parley.classification) RETURNS SETOF parley.digest_entry
     LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -1683,12 +1886,14 @@ CREATE TABLE parley_data.commitment_updates (
     reported_by_party_id bigint,
     recorded_by_id bigint,
     verification parley.verification DEFAULT 'unverified'::parley.verification NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT commitment_updates_delivered_finite CHECK (parley_data.is_finite(delivered_quantity)),
     CONSTRAINT commitment_updates_delivered_not_negative CHECK ((delivered_quantity >= (0)::numeric)),
     CONSTRAINT commitment_updates_note_length CHECK (parley_data.is_free_text(note)),
     CONSTRAINT commitment_updates_says_something CHECK (((delivered_quantity IS NOT NULL) OR (new_status IS NOT NULL) OR (NULLIF(btrim(note), ''::text) IS NOT NULL)))
-);
+)
+PARTITION BY LIST (effective_classification);
 
 ALTER TABLE parley_data.commitment_updates OWNER TO parley_owner;
 
@@ -1700,10 +1905,12 @@ CREATE TABLE parley_data.deals (
     id bigint NOT NULL,
     code text NOT NULL,
     title text NOT NULL,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT deals_code_format CHECK (parley_data.is_code(code)),
     CONSTRAINT deals_title_format CHECK (parley_data.is_label(title))
-);
+)
+PARTITION BY LIST (classification);
 
 ALTER TABLE parley_data.deals OWNER TO parley_owner;
 
@@ -1726,7 +1933,8 @@ CREATE TABLE parley_data.figures (
     CONSTRAINT figures_indicator_format CHECK (parley_data.is_code(indicator)),
     CONSTRAINT figures_note_length CHECK (parley_data.is_free_text(note)),
     CONSTRAINT figures_value_finite CHECK (parley_data.is_finite(value))
-);
+)
+PARTITION BY LIST (classification);
 
 ALTER TABLE parley_data.figures OWNER TO parley_owner;
 
@@ -1742,11 +1950,15 @@ CREATE TABLE parley_data.positions (
     stated_on date NOT NULL,
     source_id bigint,
     classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    track_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT positions_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification))),
+    CONSTRAINT positions_general_unclassified_track CHECK (((track_id IS NOT NULL) OR (track_classification = 'unclassified'::parley.classification))),
     CONSTRAINT positions_statement_length CHECK (parley_data.is_free_text(statement))
-);
+)
+PARTITION BY LIST (effective_classification);
 
 ALTER TABLE parley_data.positions OWNER TO parley_owner;
 
@@ -1758,10 +1970,12 @@ CREATE TABLE parley_data.track_agenda (
     status parley.agenda_status DEFAULT 'proposed'::parley.agenda_status NOT NULL,
     status_since date DEFAULT CURRENT_DATE NOT NULL,
     note text,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT track_agenda_note_length CHECK (parley_data.is_free_text(note))
-);
+)
+PARTITION BY LIST (effective_classification);
 
 ALTER TABLE parley_data.track_agenda OWNER TO parley_owner;
 
@@ -1772,9 +1986,11 @@ CREATE TABLE parley_data.track_members (
     party_id bigint NOT NULL,
     role parley.member_role NOT NULL,
     note text,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT track_members_note_length CHECK (parley_data.is_free_text(note))
-);
+)
+PARTITION BY LIST (effective_classification);
 
 ALTER TABLE parley_data.track_members OWNER TO parley_owner;
 
@@ -1917,6 +2133,7 @@ CREATE TABLE parley_data.alert_settings (
     retry_backoff interval[] DEFAULT '{00:01:00,00:05:00,00:30:00,02:00:00,06:00:00}'::interval[] NOT NULL,
     daemon_alive_within interval DEFAULT '00:02:00'::interval NOT NULL,
     mailer_runs_kept interval DEFAULT '90 days'::interval NOT NULL,
+    mail_ceiling parley.classification DEFAULT 'restricted'::parley.classification NOT NULL,
     installation_id uuid DEFAULT gen_random_uuid() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_by name DEFAULT SESSION_USER NOT NULL,
@@ -1939,6 +2156,8 @@ COMMENT ON COLUMN parley_data.alert_settings.daemon_alive_within IS 'A daemon wh
 
 COMMENT ON COLUMN parley_data.alert_settings.mailer_runs_kept IS 'Mailer runs older than this are pruned when a new run is recorded.';
 
+COMMENT ON COLUMN parley_data.alert_settings.mail_ceiling IS 'The highest classification whose details a digest may carry, set by an administrator (parley.set_mail_ceiling); a mailer''s PARLEY_MAIL_MAX_CLASSIFICATION can only be lower.';
+
 CREATE FUNCTION parley.installation_id() RETURNS uuid
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
@@ -1959,14 +2178,18 @@ begin
         perform parley_data.refuse('23502', 'silence_id', 'silence_id_present', 'silence_id is required',
             'Give the silence''s number, as parley.silences shows it.');
     end if;
-    select * into target from parley_data.silences s where s.id = lift_silence.silence_id for update;
-    if not found
-       or coalesce((select t.classification from parley_data.tracks t where t.id = target.track_id), 'unclassified')
-          > parley_data.session_clearance()
-       or coalesce((select c.effective_classification from parley_data.commitments c where c.id = target.commitment_id),
-                   'unclassified') > parley_data.session_clearance() then
+    select * into target from parley_data.silences s
+     where s.id = lift_silence.silence_id and s.effective_classification <= parley_data.session_clearance()
+       for update;
+    if not found then
         perform parley_data.refuse('23503', 'silence_id', 'silence_exists',
             format('silence %s does not exist', lift_silence.silence_id), 'See parley.silences.');
+    end if;
+    if target.ceiling > parley_data.session_clearance() then
+        perform parley_data.refuse('42501', 'silence_id', 'silence_within_clearance',
+            format('silence %s holds back alerts up to %s, above your clearance: only someone cleared that high may lift it',
+                   target.id, target.ceiling),
+            format('Ask %s, who set it, or a colleague cleared for %s.', target.created_by, target.ceiling));
     end if;
     if target.lifted_at is not null then
         perform parley_data.refuse('23514', 'silence_id', 'silence_not_lifted',
@@ -2278,7 +2501,7 @@ begin
                d.escalated, d.escalated_to_id, d.related_alert_id, plan_alerts.at
           from pg_temp.plan_due d
           join parley_data.alert_rules r on r.kind = d.kind
-        on conflict (subject_type, subject_id, kind, occurrence) where state <> 'cancelled' do nothing
+        on conflict (subject_type, subject_id, kind, occurrence, classification) where state <> 'cancelled' do nothing
         returning id
     )
     insert into pg_temp.plan_targets (alert_id, is_new)
@@ -2406,7 +2629,7 @@ ALTER FUNCTION parley.record_meeting_outcome(meeting text, outcome text, ends_at
 
 COMMENT ON FUNCTION parley.record_meeting_outcome(meeting text, outcome text, ends_at timestamp with time zone, source text) IS 'Records that a meeting was held and what came of it: record_meeting_outcome(meeting => ''ist-r1'', outcome => ''Agreed a 1,000-for-1,000 exchange...'', ends_at => ..., source => ...). Recording it again replaces the summary. Returns the code.';
 
-CREATE FUNCTION parley.record_position(party text, item text, stance parley.stance, stated_on date DEFAULT CURRENT_DATE, track text DEFAULT NULL::text, statement text DEFAULT NULL::text, source text DEFAULT NULL::text, classification parley.classification DEFAULT 'unclassified'::parley.classification) RETURNS bigint
+CREATE FUNCTION parley.record_position(party text, item text, stance parley.stance, stated_on date DEFAULT CURRENT_DATE, track text DEFAULT NULL::text, statement text DEFAULT NULL::text, source text DEFAULT NULL::text, classification parley.classification DEFAULT NULL::parley.classification) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
@@ -2414,37 +2637,65 @@ declare
     this_party constant bigint := parley_data.party_id(record_position.party);
     this_item constant bigint := parley_data.item_id(record_position.item);
     this_track bigint;
+    track_level parley.classification := 'unclassified';
     this_source bigint;
+    existing parley_data.positions;
+    level parley.classification;
     result bigint;
+    clash text;
 begin
     perform parley_data.check_free_text('statement', record_position.statement, 'positions_statement_length');
     perform parley_data.require('stance', record_position.stance is not null);
     perform parley_data.require('stated_on', record_position.stated_on is not null);
     if record_position.track is not null then
         this_track := parley_data.track_id(record_position.track);
+        track_level := parley_data.track_level(this_track);
     end if;
     if record_position.source is not null then
         this_source := parley_data.source_id(record_position.source);
     end if;
-    perform parley_data.require('classification', record_position.classification is not null);
-    perform parley_data.check_clearance('classification', record_position.classification);
-    insert into parley_data.positions as p
-           (party_id, item_id, track_id, stance, statement, stated_on, source_id, classification)
-    values (this_party, this_item, this_track, record_position.stance, nullif(btrim(record_position.statement), ''),
-            record_position.stated_on, this_source, record_position.classification)
-    on conflict on constraint positions_natural_key do update
-       set stance = excluded.stance,
-           statement = excluded.statement,
-           source_id = excluded.source_id,
-           classification = excluded.classification
+    if record_position.classification is not null then
+        perform parley_data.check_clearance('classification', record_position.classification);
+    end if;
+    -- The position of that day the caller may see: the one at the level asked for, else the most classified.
+    select * into existing from parley_data.positions p
+     where p.party_id = this_party and p.item_id = this_item and p.track_id is not distinct from this_track
+       and p.stated_on = record_position.stated_on
+       and p.effective_classification <= parley_data.session_clearance()
+     order by p.effective_classification = greatest(record_position.classification, track_level) desc,
+              p.effective_classification desc
+     limit 1
+       for no key update;
+    if existing.id is null then
+        level := coalesce(record_position.classification, 'unclassified');
+        insert into parley_data.positions
+               (party_id, item_id, track_id, stance, statement, stated_on, source_id, classification,
+                track_classification, effective_classification)
+        values (this_party, this_item, this_track, record_position.stance, nullif(btrim(record_position.statement), ''),
+                record_position.stated_on, this_source, level, track_level, greatest(level, track_level))
+        returning id into result;
+        return result;
+    end if;
+    level := coalesce(record_position.classification, existing.classification);
+    perform parley_data.check_not_lowered('classification', existing.classification, level,
+                                          format('position %s', existing.id));
+    update parley_data.positions p
+       set stance = record_position.stance,
+           statement = nullif(btrim(record_position.statement), ''),
+           source_id = this_source,
+           classification = level
+     where p.id = existing.id
     returning p.id into result;
     return result;
+exception when unique_violation then
+    get stacked diagnostics clash = pg_exception_detail;
+    perform parley_data.refuse_level_clash('classification', clash);
 end
 $$;
 
 ALTER FUNCTION parley.record_position(party text, item text, stance parley.stance, stated_on date, track text, statement text, source text, classification parley.classification) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley.record_position(party text, item text, stance parley.stance, stated_on date, track text, statement text, source text, classification parley.classification) IS 'Records what a party says about an agenda item: record_position(party => ''RU'', item => ''ceasefire'', stance => ''conditional'', stated_on => ..., track => ..., statement => ..., source => ...). Recording the same party, item, track and day again corrects it. Returns the position''s id.';
+COMMENT ON FUNCTION parley.record_position(party text, item text, stance parley.stance, stated_on date, track text, statement text, source text, classification parley.classification) IS 'Records what a party says about an agenda item: record_position(party => ''RU'', item => ''ceasefire'', stance => ''conditional'', stated_on => ..., track => ..., statement => ..., source => ..., classification => ...). Recording the same party, item, track and day again corrects it (and raises its classification when a higher one is given; lowering it is parley.declassify_position). Returns the position''s id.';
 
 CREATE FUNCTION parley.record_update(commitment text, reported_on date DEFAULT CURRENT_DATE, delivered numeric DEFAULT NULL::numeric, new_status parley.commitment_status DEFAULT NULL::parley.commitment_status, reopen boolean DEFAULT false, note text DEFAULT NULL::text, source text DEFAULT NULL::text, reported_by text DEFAULT NULL::text, verification parley.verification DEFAULT 'unverified'::parley.verification, recorded_by text DEFAULT NULL::text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2512,10 +2763,10 @@ begin
 
     insert into parley_data.commitment_updates
            (commitment_id, reported_on, delivered_quantity, new_status, reopen, note, source_id,
-            reported_by_party_id, recorded_by_id, verification)
+            reported_by_party_id, recorded_by_id, verification, effective_classification)
     values (this_commitment, record_update.reported_on, record_update.delivered, record_update.new_status,
             record_update.reopen, nullif(btrim(record_update.note), ''), this_source, this_party, this_person,
-            record_update.verification)
+            record_update.verification, parley_data.commitment_level(this_commitment))
     returning id into result;
     return result;
 end
@@ -2561,6 +2812,7 @@ declare
     this_track bigint;
     this_item bigint;
 begin
+    perform parley_data.check_person_within_clearance(this_person, remove_subscription.person);
     if remove_subscription.track is not null then
         this_track := parley_data.track_id(remove_subscription.track);
     end if;
@@ -2593,9 +2845,9 @@ begin
      where a.track_id = this_track and a.item_id = this_item
        for no key update;
     if existing.track_id is null then
-        insert into parley_data.track_agenda (track_id, item_id, status, status_since, note)
+        insert into parley_data.track_agenda (track_id, item_id, status, status_since, note, effective_classification)
         values (this_track, this_item, set_agenda_status.status, coalesce(set_agenda_status.status_since, current_date),
-                nullif(btrim(set_agenda_status.note), ''));
+                nullif(btrim(set_agenda_status.note), ''), parley_data.track_level(this_track));
         return;
     end if;
     update parley_data.track_agenda a
@@ -2685,7 +2937,24 @@ $$;
 
 ALTER FUNCTION parley.set_alert_rule(kind parley.alert_kind, enabled boolean, severity parley.severity, lead_times interval[], delay interval, repeat_every interval, escalate_after interval) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley.set_alert_rule(kind parley.alert_kind, enabled boolean, severity parley.severity, lead_times interval[], delay interval, repeat_every interval, escalate_after interval) IS 'Changes an alert rule for everybody: set_alert_rule(kind => ''overdue'', enabled, severity, lead_times => ''{7 days, 1 day}'', delay => ''30 days'', repeat_every => ''3 days'', escalate_after => ''14 days''). Parameters left out keep their value; repeat_every or escalate_after ''0'' turns repeats or escalation off. Disabling a rule cancels its alerts not yet sent. Everything is replanned. Returns the kind.';
+COMMENT ON FUNCTION parley.set_alert_rule(kind parley.alert_kind, enabled boolean, severity parley.severity, lead_times interval[], delay interval, repeat_every interval, escalate_after interval) IS 'Changes an alert rule for everybody (administrators only, parley_admin): set_alert_rule(kind => ''overdue'', enabled, severity, lead_times => ''{7 days, 1 day}'', delay => ''30 days'', repeat_every => ''3 days'', escalate_after => ''14 days''). Parameters left out keep their value; repeat_every or escalate_after ''0'' turns repeats or escalation off. Disabling a rule cancels its alerts not yet sent. Everything is replanned. Returns the kind.';
+
+CREATE FUNCTION parley.set_mail_ceiling(classification parley.classification) RETURNS parley.classification
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    perform parley_data.require('classification', set_mail_ceiling.classification is not null);
+    perform parley_data.check_clearance('classification', set_mail_ceiling.classification);
+    update parley_data.alert_settings
+       set mail_ceiling = set_mail_ceiling.classification, updated_at = now(), updated_by = session_user;
+    return set_mail_ceiling.classification;
+end
+$$;
+
+ALTER FUNCTION parley.set_mail_ceiling(classification parley.classification) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.set_mail_ceiling(classification parley.classification) IS 'Sets the highest classification whose details alert e-mails may carry (administrators only, parley_admin; default restricted): set_mail_ceiling(''confidential''). Above it a mail says only that an alert exists and how to look it up. A mailer''s PARLEY_MAIL_MAX_CLASSIFICATION can lower it, never raise it.';
 
 CREATE FUNCTION parley.set_meeting_status(meeting text, status parley.meeting_status, starts_at timestamp with time zone DEFAULT NULL::timestamp with time zone, ends_at timestamp with time zone DEFAULT NULL::timestamp with time zone, location text DEFAULT NULL::text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2760,7 +3029,6 @@ declare
     this_track bigint;
     this_item bigint;
     this_commitment bigint;
-    level parley.classification;
     new_id bigint;
 begin
     perform parley_data.check_free_text('reason', silence.reason, 'silences_reason_length');
@@ -2782,30 +3050,20 @@ begin
             'Say why, for the colleagues who will wonder where their alerts went.');
     end if;
     if silence.track is not null then
-        select t.id, t.classification into this_track, level from parley_data.tracks t where t.code = silence.track;
-        if this_track is null or level > mine then
-            perform parley_data.refuse('23503', 'track', 'track_exists',
-                format('track "%s" does not exist', silence.track), 'See parley.track_overview for track codes.');
-        end if;
+        this_track := parley_data.track_id(silence.track);
     end if;
     if silence.item is not null then
-        select i.id into this_item from parley_data.agenda_items i where i.code = silence.item;
-        if this_item is null then
-            perform parley_data.refuse('23503', 'item', 'item_exists',
-                format('item "%s" does not exist', silence.item), 'See parley.agenda for item codes.');
-        end if;
+        this_item := parley_data.item_id(silence.item);
     end if;
     if silence.commitment is not null then
-        select c.id, c.effective_classification into this_commitment, level
-          from parley_data.commitments c where c.code = silence.commitment;
-        if this_commitment is null or level > mine then
-            perform parley_data.refuse('23503', 'commitment', 'commitment_exists',
-                format('commitment "%s" does not exist', silence.commitment),
-                'See parley.open_commitments for commitment codes.');
-        end if;
+        this_commitment := parley_data.commitment_id(silence.commitment);
     end if;
-    insert into parley_data.silences (track_id, item_id, commitment_id, kind, reason, ends_at)
-    values (this_track, this_item, this_commitment, silence.kind, btrim(silence.reason), silence.until)
+    -- It holds back alerts up to the clearance of whoever sets it, and is shown at the level of what it names.
+    insert into parley_data.silences (track_id, item_id, commitment_id, kind, reason, ends_at, ceiling,
+                                      track_classification, commitment_classification, effective_classification)
+    values (this_track, this_item, this_commitment, silence.kind, btrim(silence.reason), silence.until, mine,
+            parley_data.track_level(this_track), parley_data.commitment_level(this_commitment),
+            greatest('unclassified', parley_data.track_level(this_track), parley_data.commitment_level(this_commitment)))
     returning id into new_id;
     return new_id;
 end
@@ -2813,7 +3071,7 @@ $$;
 
 ALTER FUNCTION parley.silence(track text, item text, commitment text, kind parley.alert_kind, until timestamp with time zone, reason text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley.silence(track text, item text, commitment text, kind parley.alert_kind, until timestamp with time zone, reason text) IS 'Silences alerts until a moment, for a reason: silence(track => ''istanbul'', item => ..., commitment => ..., kind => ''stale'', until => now() + interval ''3 days'', reason => ''round in progress''). What is given must all match. Matching alerts are still recorded, but their deliveries (also those already waiting) are suppressed; parley.silences and parley.alert_log show why. Returns the silence''s number.';
+COMMENT ON FUNCTION parley.silence(track text, item text, commitment text, kind parley.alert_kind, until timestamp with time zone, reason text) IS 'Silences alerts until a moment, for a reason: silence(track => ''istanbul'', item => ..., commitment => ..., kind => ''stale'', until => now() + interval ''3 days'', reason => ''round in progress''). What is given must all match. Matching alerts classified no higher than your clearance are still recorded, but their deliveries (also those already waiting) are suppressed; parley.silences and parley.alert_log show why. Only someone cleared as high as you may lift it. Returns the silence''s number.';
 
 CREATE FUNCTION parley.snooze_alert(alert_id bigint, until timestamp with time zone) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2863,6 +3121,7 @@ declare
     this_owner bigint;
     this_source bigint;
     new_unit text;
+    clash text;
 begin
     perform parley_data.check_finite('target_quantity', update_commitment.target_quantity, 'commitments_target_finite');
     select * into existing from parley_data.commitments c where c.id = this_commitment for no key update;
@@ -2876,6 +3135,8 @@ begin
     end if;
     if update_commitment.classification is not null then
         perform parley_data.check_clearance('classification', update_commitment.classification);
+        perform parley_data.check_not_lowered('classification', existing.classification,
+            update_commitment.classification, format('commitment "%s"', update_commitment.commitment));
     end if;
     if update_commitment.target_quantity <= 0 then
         perform parley_data.refuse('23514', 'target_quantity', 'commitments_target_positive',
@@ -2907,6 +3168,9 @@ begin
             coalesce(update_commitment.target_quantity, c.target_quantity), new_unit,
             case when update_commitment.source is null then c.source_id else this_source end);
     return update_commitment.commitment;
+exception when unique_violation then
+    get stacked diagnostics clash = pg_exception_detail;
+    perform parley_data.refuse_level_clash('classification', clash);
 end
 $$;
 
@@ -2921,6 +3185,7 @@ CREATE FUNCTION parley.update_track(track text, name text DEFAULT NULL::text, st
 declare
     this_track constant bigint := parley_data.track_id(update_track.track);
     this_lead bigint;
+    clash text;
 begin
     perform parley_data.check_free_text('description', update_track.description, 'tracks_description_length');
     if update_track.name is not null then
@@ -2932,10 +3197,13 @@ begin
     end if;
     if update_track.classification is not null then
         perform parley_data.check_clearance('classification', update_track.classification);
+        perform parley_data.check_not_lowered('classification', parley_data.track_level(this_track),
+                                              update_track.classification, format('track "%s"', update_track.track));
     end if;
     if nullif(update_track.lead, '') is not null then
         this_lead := parley_data.person_id(update_track.lead, 'lead', active_only => true);
     end if;
+    -- Raising the track moves it, and everything on it, to the new level.
     update parley_data.tracks t
        set name = coalesce(update_track.name, t.name),
            status = coalesce(update_track.status, t.status),
@@ -2957,6 +3225,9 @@ begin
             case when update_track.lead is null then t.lead_id else this_lead end,
             coalesce(update_track.format, t.format));
     return update_track.track;
+exception when unique_violation then
+    get stacked diagnostics clash = pg_exception_detail;
+    perform parley_data.refuse_level_clash('classification', clash);
 end
 $$;
 
@@ -2998,9 +3269,10 @@ CREATE FUNCTION parley_data.apply_new_silences() RETURNS trigger
     AS $$
 begin
     update parley_data.deliveries d
-       set state = 'suppressed', silence_id = s.id
+       set state = 'suppressed', silence_id = s.id, silence_classification = s.effective_classification
       from parley_data.alerts a, new_rows s
      where d.state = 'pending' and a.id = d.alert_id and a.state <> 'cancelled'
+       and a.classification <= s.ceiling
        and s.lifted_at is null and s.ends_at > now()
        and (s.track_id is null or s.track_id = a.track_id)
        and (s.item_id is null or s.item_id = a.item_id)
@@ -3198,6 +3470,23 @@ ALTER FUNCTION parley_data.check_meeting_times(starts_at timestamp with time zon
 
 COMMENT ON FUNCTION parley_data.check_meeting_times(starts_at timestamp with time zone, ends_at timestamp with time zone, field text) IS 'Refuses (23514) a meeting that would end before it starts.';
 
+CREATE FUNCTION parley_data.check_not_lowered(field text, current_level parley.classification, wanted parley.classification, what text) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if wanted < current_level then
+        perform parley_data.refuse('42501', field, 'declassify_explicitly',
+            format('%s is %s; lowering it to %s is declassifying it', what, current_level, wanted),
+            format('Declassify it on purpose, with a reason: select parley.declassify(%L, ..., classification => %L, reason => ...);',
+                   split_part(what, ' ', 1), wanted));
+    end if;
+end
+$$;
+
+ALTER FUNCTION parley_data.check_not_lowered(field text, current_level parley.classification, wanted parley.classification, what text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.check_not_lowered(field text, current_level parley.classification, wanted parley.classification, what text) IS 'Refuses (42501) a change that would lower a classification: that is parley.declassify''s.';
+
 CREATE FUNCTION parley_data.check_optional_label(field text, value text, rule text) RETURNS void
     LANGUAGE plpgsql
     AS $$
@@ -3214,6 +3503,23 @@ $$;
 ALTER FUNCTION parley_data.check_optional_label(field text, value text, rule text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.check_optional_label(field text, value text, rule text) IS 'Refuses (23514) an optional one-line text that is too long or contains control characters.';
+
+CREATE FUNCTION parley_data.check_person_within_clearance(person_id bigint, person text) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if (select p.clearance from parley_data.people p where p.id = check_person_within_clearance.person_id)
+       > parley_data.session_clearance() then
+        perform parley_data.refuse('42501', 'person', 'within_clearance',
+            format('%s is cleared above you; you cannot change them', person),
+            'Ask someone cleared at least as high as this person to make the change.');
+    end if;
+end
+$$;
+
+ALTER FUNCTION parley_data.check_person_within_clearance(person_id bigint, person text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.check_person_within_clearance(person_id bigint, person text) IS 'Refuses (42501) a change to a person (their details, clearance, subscriptions) by someone cleared lower than they are.';
 
 CREATE FUNCTION parley_data.check_timezone(field text, value text) RETURNS void
     LANGUAGE plpgsql
@@ -3232,97 +3538,59 @@ ALTER FUNCTION parley_data.check_timezone(field text, value text) OWNER TO parle
 
 COMMENT ON FUNCTION parley_data.check_timezone(field text, value text) IS 'Refuses (23503) a time zone name that is not a known IANA name.';
 
-CREATE FUNCTION parley_data.classification_now(entity text, old_row jsonb, new_row jsonb) RETURNS parley.classification
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
-    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $$
+CREATE FUNCTION parley_data.classified_id(kind text, tbl regclass, level_column text, reference text, field text, hint text) RETURNS bigint
+    LANGUAGE plpgsql STABLE
+    AS $_$
 declare
-    changed jsonb;
-    parent text;
-    parent_id bigint;
-    level parley.classification;
-    highest parley.classification := 'unclassified';
-    seen_parent text;
-    seen_id bigint;
+    wanted record;
+    found_rows record;
 begin
-    if entity in ('people', 'parties', 'sources', 'agenda_items', 'deals') then
-        return 'unclassified';
+    perform parley_data.require(field, reference is not null);
+    wanted := parley_data.split_reference(reference, field);
+    execute format('select array_agg(id order by %1$I) as ids, array_agg(%1$I order by %1$I) as levels from %2$s '
+                   'where code = $1 and %1$I <= $2 and ($3 is null or %1$I = $3)', level_column, tbl)
+       into found_rows
+      using wanted.code, parley_data.session_clearance(), wanted.level;
+    if found_rows.ids is null then
+        perform parley_data.unknown(kind, reference, field, hint);
+    elsif cardinality(found_rows.ids) > 1 then
+        perform parley_data.refuse('23503', field, translate(kind, ' -', '__') || '_unambiguous',
+            format('%s "%s" names %s %ss, one at each of %s', field, reference, cardinality(found_rows.ids), kind,
+                   array_to_string(found_rows.levels, ', ')),
+            format('Say which: "%s@%s" or "%s@%s".', wanted.code, found_rows.levels[1], wanted.code,
+                   found_rows.levels[cardinality(found_rows.levels)]));
     end if;
-    -- Both versions of an updated row: an update moved to another commitment, a follow-up given another subject,
-    -- is as classified as the more classified of the two.
-    foreach changed in array array[new_row, old_row] loop
-        continue when changed is null;
-        case entity
-            when 'tracks', 'commitments', 'meetings', 'positions', 'figures' then
-                parent := entity;
-                parent_id := (changed ->> 'id')::bigint;
-            when 'commitment_updates', 'commitment_beneficiaries' then
-                parent := 'commitments';
-                parent_id := (changed ->> 'commitment_id')::bigint;
-            when 'track_members', 'track_agenda', 'subscriptions' then
-                parent := 'tracks';
-                parent_id := (changed ->> 'track_id')::bigint;
-            when 'follow_ups' then
-                parent := case when changed ->> 'commitment_id' is not null then 'commitments'
-                               when changed ->> 'meeting_id' is not null then 'meetings'
-                               else 'tracks' end;
-                parent_id := coalesce(changed ->> 'commitment_id', changed ->> 'meeting_id', changed ->> 'track_id')::bigint;
-            else
-                return 'secret';  -- a table this function does not know yet: shown only to those cleared for all
-        end case;
-        continue when parent_id is null;  -- a subscription to an item, or to everything
-        continue when parent = seen_parent and parent_id = seen_id;  -- the same parent as the newer version
-        seen_parent := parent;
-        seen_id := parent_id;
-
-        case parent
-            when 'tracks' then select t.classification into level from parley_data.tracks t where t.id = parent_id;
-            when 'commitments' then select c.effective_classification into level from parley_data.commitments c where c.id = parent_id;
-            when 'meetings' then select m.effective_classification into level from parley_data.meetings m where m.id = parent_id;
-            when 'positions' then select p.effective_classification into level from parley_data.positions p where p.id = parent_id;
-            when 'figures' then select f.classification into level from parley_data.figures f where f.id = parent_id;
-        end case;
-        if not found then
-            select max(greatest((l.old_row ->> 'classification')::parley.classification,
-                                (l.old_row ->> 'effective_classification')::parley.classification,
-                                (l.new_row ->> 'classification')::parley.classification,
-                                (l.new_row ->> 'effective_classification')::parley.classification))
-              into level
-              from parley_data.change_log l
-             where l.table_name = parent and l.row_id = parent_id::text;
-            level := coalesce(level, 'secret');
-        end if;
-        highest := greatest(highest, level);
-    end loop;
-    return highest;
+    return found_rows.ids[1];
 end
-$$;
+$_$;
 
-ALTER FUNCTION parley_data.classification_now(entity text, old_row jsonb, new_row jsonb) OWNER TO parley_owner;
+ALTER FUNCTION parley_data.classified_id(kind text, tbl regclass, level_column text, reference text, field text, hint text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.classification_now(entity text, old_row jsonb, new_row jsonb) IS 'For the change history: the classification now of the changed row, or of its parent (commitment, meeting, track), the higher of both versions of an update; for a row deleted since, the highest its history recorded; secret when nothing is known or the table is not one it knows.';
+COMMENT ON FUNCTION parley_data.classified_id(kind text, tbl regclass, level_column text, reference text, field text, hint text) IS 'The id of the classified row a reference ("code" or "code@level") names among those the caller may see; refuses (23503) a reference that names none, or several.';
+
+CREATE FUNCTION parley_data.code_taken(tbl regclass, level_column text, code text) RETURNS parley.classification
+    LANGUAGE plpgsql STABLE
+    AS $_$
+declare
+    level parley.classification;
+begin
+    execute format('select min(%1$I) from %2$s where code = $1 and %1$I <= $2', level_column, tbl)
+       into level using code, parley_data.session_clearance();
+    return level;
+end
+$_$;
+
+ALTER FUNCTION parley_data.code_taken(tbl regclass, level_column text, code text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.code_taken(tbl regclass, level_column text, code text) IS 'The lowest level at which a row of the table with this code exists among those the caller may see; null when the code is free for the caller.';
 
 CREATE FUNCTION parley_data.commitment_id(code text, field text DEFAULT 'commitment'::text) RETURNS bigint
-    LANGUAGE plpgsql STABLE
-    AS $$
-declare
-    result bigint;
-    level parley.classification;
-begin
-    perform parley_data.require(field, code is not null);
-    select c.id, c.effective_classification into result, level
-      from parley_data.commitments c where c.code = commitment_id.code;
-    if result is null or level > parley_data.session_clearance() then
-        perform parley_data.unknown('commitment', code, field,
-            'Check the code (codes are case-sensitive; commitments recorded without one are named C followed by their number).');
-    end if;
-    return result;
-end
-$$;
+    LANGUAGE sql STABLE
+    RETURN parley_data.classified_id('commitment'::text, 'parley_data.commitments'::regclass, 'effective_classification'::text, code, field, 'Check the code (codes are case-sensitive; commitments recorded without one are named C followed by their number).'::text);
 
 ALTER FUNCTION parley_data.commitment_id(code text, field text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.commitment_id(code text, field text) IS 'The id of the commitment with this code; refuses (23503) an unknown code or one above the caller''s clearance.';
+COMMENT ON FUNCTION parley_data.commitment_id(code text, field text) IS 'The id of the commitment a reference ("code" or "code@level") names among those the caller may see; refuses (23503) otherwise.';
 
 CREATE FUNCTION parley_data.commitment_is_live(status parley.commitment_status) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -3332,6 +3600,14 @@ ALTER FUNCTION parley_data.commitment_is_live(status parley.commitment_status) O
 
 COMMENT ON FUNCTION parley_data.commitment_is_live(status parley.commitment_status) IS 'True for the statuses that still need chasing: pending, in_progress, partially_fulfilled, breached.';
 
+CREATE FUNCTION parley_data.commitment_level(commitment_id bigint) RETURNS parley.classification
+    LANGUAGE sql STABLE
+    RETURN (SELECT c.effective_classification FROM parley_data.commitments c WHERE (c.id = commitment_level.commitment_id));
+
+ALTER FUNCTION parley_data.commitment_level(commitment_id bigint) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.commitment_level(commitment_id bigint) IS 'The level the commitment with this id is kept at.';
+
 CREATE FUNCTION parley_data.current_clearance() RETURNS parley.classification
     LANGUAGE sql STABLE PARALLEL SAFE
     RETURN (CASE WHEN pg_has_role(CURRENT_USER, 'parley_clearance_secret'::name, 'member'::text) THEN 'secret'::text WHEN pg_has_role(CURRENT_USER, 'parley_clearance_confidential'::name, 'member'::text) THEN 'confidential'::text WHEN pg_has_role(CURRENT_USER, 'parley_clearance_restricted'::name, 'member'::text) THEN 'restricted'::text ELSE 'unclassified'::text END)::parley.classification;
@@ -3339,6 +3615,60 @@ CREATE FUNCTION parley_data.current_clearance() RETURNS parley.classification
 ALTER FUNCTION parley_data.current_clearance() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.current_clearance() IS 'The highest classification the current role may see: from membership in parley_clearance_secret, _confidential or _restricted (each implying the lower ones); no membership means unclassified only. Superusers count as secret.';
+
+CREATE FUNCTION parley_data.deal_id(code text, field text DEFAULT 'deal'::text) RETURNS bigint
+    LANGUAGE sql STABLE
+    RETURN parley_data.classified_id('deal'::text, 'parley_data.deals'::regclass, 'classification'::text, code, field, 'Check the code, or add the deal first with parley.add_deal(code => ..., title => ...).'::text);
+
+ALTER FUNCTION parley_data.deal_id(code text, field text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.deal_id(code text, field text) IS 'The id of the deal a reference ("code" or "code@level") names among those the caller may see; refuses (23503) otherwise.';
+
+CREATE FUNCTION parley_data.deal_level(deal_id bigint) RETURNS parley.classification
+    LANGUAGE sql STABLE
+    RETURN (SELECT d.classification FROM parley_data.deals d WHERE (d.id = deal_level.deal_id));
+
+ALTER FUNCTION parley_data.deal_level(deal_id bigint) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.deal_level(deal_id bigint) IS 'The level the deal with this id is kept at.';
+
+CREATE FUNCTION parley_data.declassify_record(what text, reference text, current_level parley.classification, wanted parley.classification, reason text, statement text, id bigint) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+declare
+    clash text;
+begin
+    perform parley_data.require('classification', wanted is not null);
+    perform parley_data.require('reason', nullif(btrim(reason), '') is not null);
+    perform parley_data.check_free_text('reason', reason, 'declassification_reason_length');
+    if wanted >= current_level then
+        perform parley_data.refuse('23514', 'classification', 'declassify_lowers',
+            format('%s "%s" is %s: declassifying it to %s would not lower it', what, reference, current_level, wanted),
+            'Give a lower classification; to raise one, change the record (raising needs no reason).');
+    end if;
+    perform set_config('parley.change_reason', btrim(reason), true);
+    begin
+        execute statement using wanted, id;
+    exception when unique_violation then
+        get stacked diagnostics clash = pg_exception_detail;
+        perform set_config('parley.change_reason', '', true);
+        perform parley_data.refuse_level_clash('classification', clash);
+    end;
+    perform set_config('parley.change_reason', '', true);
+end
+$$;
+
+ALTER FUNCTION parley_data.declassify_record(what text, reference text, current_level parley.classification, wanted parley.classification, reason text, statement text, id bigint) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.declassify_record(what text, reference text, current_level parley.classification, wanted parley.classification, reason text, statement text, id bigint) IS 'Declassification: checks the new level is lower and a reason is given, then runs the update with the reason kept in the change history.';
+
+CREATE FUNCTION parley_data.derived_field(field text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (field = ANY (ARRAY['created_at'::text, 'updated_at'::text, 'track_classification'::text, 'meeting_classification'::text, 'deal_classification'::text, 'commitment_classification'::text, 'silence_classification'::text]));
+
+ALTER FUNCTION parley_data.derived_field(field text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.derived_field(field text) IS 'For parley.changes: whether a recorded field is kept by the database itself (stamps, levels copied from what a row refers to).';
 
 CREATE TABLE parley_data.alerts (
     id bigint NOT NULL,
@@ -3371,7 +3701,8 @@ CREATE TABLE parley_data.alerts (
     CONSTRAINT alerts_acknowledged_state CHECK ((((state = 'acknowledged'::parley.alert_state) = (acknowledged_at IS NOT NULL)) OR (state = 'cancelled'::parley.alert_state))),
     CONSTRAINT alerts_acknowledgement_note_length CHECK (parley_data.is_free_text(acknowledgement_note)),
     CONSTRAINT alerts_cancelled_state CHECK (((state = 'cancelled'::parley.alert_state) = (cancelled_at IS NOT NULL)))
-);
+)
+PARTITION BY LIST (classification);
 
 ALTER TABLE parley_data.alerts OWNER TO parley_owner;
 
@@ -3415,13 +3746,17 @@ CREATE TABLE parley_data.deliveries (
     last_error text,
     last_failed_at timestamp with time zone,
     silence_id bigint,
+    silence_classification parley.classification,
     cancelled_at timestamp with time zone,
     cancel_reason text,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT deliveries_attempts_not_negative CHECK ((attempts >= 0)),
     CONSTRAINT deliveries_claim_complete CHECK (((state = 'sending'::parley.delivery_state) = ((claim_token IS NOT NULL) AND (lease_until IS NOT NULL)))),
-    CONSTRAINT deliveries_sent_complete CHECK (((state = 'sent'::parley.delivery_state) = ((sent_at IS NOT NULL) AND (message_id IS NOT NULL))))
-);
+    CONSTRAINT deliveries_sent_complete CHECK (((state = 'sent'::parley.delivery_state) = ((sent_at IS NOT NULL) AND (message_id IS NOT NULL)))),
+    CONSTRAINT deliveries_silence_level CHECK (((silence_id IS NULL) = (silence_classification IS NULL)))
+)
+PARTITION BY LIST (classification);
 
 ALTER TABLE parley_data.deliveries OWNER TO parley_owner;
 
@@ -3567,6 +3902,7 @@ CREATE FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp w
                      x.reported_by_party_id,
                      x.recorded_by_id,
                      x.verification,
+                     x.effective_classification,
                      x.created_at
                     FROM parley_data.commitment_updates x
                    WHERE (x.commitment_id = c.id)
@@ -3584,7 +3920,8 @@ CREATE FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp w
                      WHEN (a.subject_type = 'meeting'::parley.alert_subject) THEN a.subject_id
                      ELSE f.meeting_id
                  END)))
-           WHERE (a.classification <= digest_details.ceiling)) v ON (true))
+           WHERE (a.classification <= LEAST(digest_details.ceiling, ( SELECT s.mail_ceiling
+                    FROM parley_data.alert_settings s)))) v ON (true))
    WHERE (d.id = ANY (digest_details.delivery_ids))
    ORDER BY p.id, a.severity DESC, a.due_at, d.id;
 END;
@@ -3598,32 +3935,24 @@ CREATE FUNCTION parley_data.follow_up_id(code text, field text DEFAULT 'follow_u
     AS $_$
 declare
     result bigint;
-    level parley.classification;
 begin
     perform parley_data.require(field, code is not null);
-    select f.id into result from parley_data.follow_ups f where f.code = follow_up_id.code;
-    if result is null and code ~ '^F[0-9]{1,18}$' then
-        select f.id into result from parley_data.follow_ups f where f.id = substr(follow_up_id.code, 2)::bigint and f.code is null;
+    if code ~ '^F[0-9]{1,18}$' then
+        select f.id into result from parley_data.follow_ups f
+         where f.id = substr(follow_up_id.code, 2)::bigint and f.code is null
+           and f.effective_classification <= parley_data.session_clearance();
+        if result is not null then
+            return result;
+        end if;
     end if;
-    if result is not null then
-        select coalesce(c.effective_classification, m.effective_classification, t.classification) into level
-          from parley_data.follow_ups f
-          left join parley_data.commitments c on c.id = f.commitment_id
-          left join parley_data.meetings m on m.id = f.meeting_id
-          left join parley_data.tracks t on t.id = f.track_id
-         where f.id = result;
-    end if;
-    if result is null or level > parley_data.session_clearance() then
-        perform parley_data.unknown('follow-up', code, field,
-            'Check the code (follow-ups recorded without one are named F followed by their number).');
-    end if;
-    return result;
+    return parley_data.classified_id('follow-up', 'parley_data.follow_ups', 'effective_classification', code, field,
+        'Check the code (follow-ups recorded without one are named F followed by their number).');
 end
 $_$;
 
 ALTER FUNCTION parley_data.follow_up_id(code text, field text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.follow_up_id(code text, field text) IS 'The id of the follow-up with this code (or F and its number); refuses (23503) an unknown one or one above the caller''s clearance.';
+COMMENT ON FUNCTION parley_data.follow_up_id(code text, field text) IS 'The id of the follow-up a reference names (its code, code@level, or F and its number) among those the caller may see; refuses (23503) otherwise.';
 
 CREATE FUNCTION parley_data.import_bool(r jsonb, field text) RETURNS boolean
     LANGUAGE plpgsql IMMUTABLE
@@ -3706,6 +4035,9 @@ declare
     v_code text;
     v_track text;
     v_track_id bigint;
+    v_track_level parley.classification;
+    v_meeting_level parley.classification;
+    v_level parley.classification;
     v_item text;
     v_item_id bigint;
     v_obligor text;
@@ -3749,7 +4081,10 @@ declare
     sorted boolean;
     j integer;
     codes text[] := '{}';
-    exists_already boolean[] := '{}';
+    existing_ids bigint[] := '{}';
+    commitment_levels parley.classification[] := '{}';
+    track_levels parley.classification[] := '{}';
+    meeting_levels parley.classification[] := '{}';
     tracks bigint[] := '{}';
     agenda_items bigint[] := '{}';
     meetings bigint[] := '{}';
@@ -3764,9 +4099,11 @@ declare
     classifications parley.classification[] := '{}';
     sources bigint[] := '{}';
     b_codes text[] := '{}';
+    b_levels parley.classification[] := '{}';
     b_obligors bigint[] := '{}';
     b_parties bigint[] := '{}';
     u_codes text[] := '{}';
+    u_levels parley.classification[] := '{}';
     u_order integer[] := '{}';
     u_dates date[] := '{}';
     u_delivered_all numeric[] := '{}';
@@ -3795,8 +4132,13 @@ begin
             format('a commitment of deal %s', dup.key));
     end if;
 
-    select jsonb_object_agg(t.code, t.id) into track_ids from parley_data.tracks t
-     where t.code = any (parley_data.import_codes(items, 'track')) and t.classification <= mine;
+    -- Rows the caller may not see are left out, as if they did not exist; a code that names rows at two levels
+    -- the caller may see is left to the recording functions' lookups, which ask which one.
+    select jsonb_object_agg(x.code, x.id_level) into track_ids
+      from (select t.code, min(jsonb_build_array(t.id, t.classification)::text)::jsonb as id_level
+              from parley_data.tracks t
+             where t.code = any (parley_data.import_codes(items, 'track')) and t.classification <= mine
+             group by t.code having count(*) = 1) x;
     select jsonb_object_agg(i.code, i.id) into item_ids from parley_data.agenda_items i
      where i.code = any (parley_data.import_codes(items, 'item'));
     select jsonb_object_agg(p.code, p.id) into party_ids from parley_data.parties p
@@ -3815,16 +4157,19 @@ begin
                          || array(select distinct u.r ->> 'source' from jsonb_array_elements(items) e(r),
                                          jsonb_array_elements(case jsonb_typeof(e.r -> 'updates')
                                                                   when 'array' then e.r -> 'updates' else '[]' end) u(r)));
-    select jsonb_object_agg(m.code, jsonb_build_array(m.id, m.track_id)) into meeting_ids from parley_data.meetings m
-     where m.code = any (parley_data.import_codes(items, 'meeting')) and m.effective_classification <= mine;
-    select jsonb_object_agg(t.code || '/' || i.code, true) into on_agenda
+    select jsonb_object_agg(x.code, x.id_track_level) into meeting_ids
+      from (select m.code, min(jsonb_build_array(m.id, m.track_id, m.effective_classification)::text)::jsonb as id_track_level
+              from parley_data.meetings m
+             where m.code = any (parley_data.import_codes(items, 'meeting')) and m.effective_classification <= mine
+             group by m.code having count(*) = 1) x;
+    select jsonb_object_agg(a.track_id || '/' || a.item_id, true) into on_agenda
       from parley_data.track_agenda a
       join parley_data.tracks t on t.id = a.track_id
-      join parley_data.agenda_items i on i.id = a.item_id
-     where t.code = any (parley_data.import_codes(items, 'track'));
+     where t.code = any (parley_data.import_codes(items, 'track')) and t.classification <= mine;
     select jsonb_object_agg(d.code || '/' || c.obligor_id, c.code) into deal_sides
       from parley_data.deals d join parley_data.commitments c on c.deal_id = d.id
-     where d.code = any (parley_data.import_codes(items, 'deal'));
+     where d.code = any (parley_data.import_codes(items, 'deal')) and d.classification <= mine
+       and c.effective_classification <= mine;
     -- The updates recorded already for the commitments of this list, by commitment and content, with how many
     -- times each: an update in the document that matches one of them is not added again.
     select jsonb_object_agg(r.commitment_id::text, r.fingerprints) into recorded_updates
@@ -3836,7 +4181,7 @@ begin
                            count(*) as n
                       from parley_data.commitment_updates u
                       join parley_data.commitments c on c.id = u.commitment_id
-                     where c.code = any (parley_data.import_codes(items, 'code'))
+                     where c.code = any (parley_data.import_codes(items, 'code')) and c.effective_classification <= mine
                      group by 1, 2) f
              group by f.commitment_id) r;
     track_ids := coalesce(track_ids, '{}'); item_ids := coalesce(item_ids, '{}');
@@ -3875,13 +4220,21 @@ begin
                        or coalesce(jsonb_typeof(x.u -> 'reopen'), 'null') not in ('boolean', 'null'));
     first_suspect := coalesce(first_suspect, 9223372036854775807);
 
+    -- The commitment a record names: among those the caller may see with its code, the one of the classification
+    -- it gives, else the most classified (a commitment the caller may not see does not count: the record is a new
+    -- one, at the caller's level).
     for rec in
         select e.ord, e.r, c.id as existing_id, c.track_id as existing_track, c.item_id as existing_item,
                c.obligor_id as existing_obligor, d.code as existing_deal, c.made_on as existing_made,
                c.due_on as existing_due, c.status::text as existing_status,
-               c.effective_classification as existing_level
+               c.classification as existing_classification
           from jsonb_array_elements(items) with ordinality e(r, ord)
-          left join parley_data.commitments c on c.code = e.r ->> 'code'
+          left join lateral (
+                select x.* from parley_data.commitments x
+                 where x.code = e.r ->> 'code' and x.effective_classification <= mine
+                 order by x.classification::text = coalesce(e.r ->> 'classification', 'unclassified') desc,
+                          x.effective_classification desc
+                 limit 1) c on true
           left join parley_data.deals d on d.id = c.deal_id
          order by e.ord
     loop
@@ -3895,17 +4248,13 @@ begin
         if v_code is null or not parley_data.is_code(v_code) then
             perform parley_data.check_code('code', v_code, 'commitments_code_format');
         end if;
-        if rec.existing_level > mine then
-            perform parley_data.refuse('42501', 'code', 'within_clearance',
-                format('commitment "%s" exists above your clearance; an import by you cannot change it', v_code),
-                'Leave the commitment out of the document, or ask someone cleared for it to import it.');
-        end if;
 
         v_track := case when fast then rec.r ->> 'track' else parley_data.import_text(rec.r, 'track') end;
-        v_track_id := coalesce((track_ids ->> v_track)::bigint, parley_data.track_id(v_track));
+        v_track_id := coalesce((track_ids -> v_track ->> 0)::bigint, parley_data.track_id(v_track));
+        v_track_level := coalesce((track_ids -> v_track ->> 1)::parley.classification, parley_data.track_level(v_track_id));
         v_item := case when fast then rec.r ->> 'item' else parley_data.import_text(rec.r, 'item') end;
         v_item_id := coalesce((item_ids ->> v_item)::bigint, parley_data.item_id(v_item));
-        if not on_agenda ? (v_track || '/' || v_item) then
+        if not on_agenda ? (v_track_id || '/' || v_item_id) then
             perform parley_data.refuse('23503', 'item', 'commitments_on_track_agenda',
                 format('agenda item "%s" is not on the agenda of track "%s"', v_item, v_track),
                 'Put it on the track''s agenda first: list it under the track''s agenda in the document.');
@@ -4020,6 +4369,10 @@ begin
         if v_classification::parley.classification > mine then
             perform parley_data.check_clearance('classification', v_classification::parley.classification);
         end if;
+        if rec.existing_id is not null then
+            perform parley_data.check_not_lowered('classification', rec.existing_classification,
+                v_classification::parley.classification, format('commitment "%s"', v_code));
+        end if;
         v_source := case when fast then rec.r ->> 'source' else parley_data.import_text(rec.r, 'source') end;
         v_source_id := null;
         if v_source is not null then
@@ -4027,12 +4380,15 @@ begin
         end if;
         v_meeting := case when fast then rec.r ->> 'meeting' else parley_data.import_text(rec.r, 'meeting') end;
         v_meeting_id := null;
+        v_meeting_level := null;
         if v_meeting is not null then
             v_meeting_id := (meeting_ids -> v_meeting ->> 0)::bigint;
             v_meeting_track := (meeting_ids -> v_meeting ->> 1)::bigint;
+            v_meeting_level := (meeting_ids -> v_meeting ->> 2)::parley.classification;
             if v_meeting_id is null then
                 v_meeting_id := parley_data.meeting_id(v_meeting);
-                select m.track_id into v_meeting_track from parley_data.meetings m where m.id = v_meeting_id;
+                select m.track_id, m.effective_classification into v_meeting_track, v_meeting_level
+                  from parley_data.meetings m where m.id = v_meeting_id;
             end if;
             if v_meeting_track <> v_track_id then
                 perform parley_data.refuse('23503', 'meeting', 'commitments_meeting_on_track',
@@ -4071,8 +4427,13 @@ begin
             end if;
         end if;
 
+        -- The level it is kept at: the highest of its own, its track's and its meeting's.
+        v_level := greatest(v_classification::parley.classification, v_track_level, v_meeting_level);
         codes := codes || v_code;
-        exists_already := exists_already || (rec.existing_id is not null);
+        existing_ids := existing_ids || rec.existing_id;
+        commitment_levels := commitment_levels || v_level;
+        track_levels := track_levels || v_track_level;
+        meeting_levels := meeting_levels || v_meeting_level;
         tracks := tracks || v_track_id;
         agenda_items := agenda_items || v_item_id;
         meetings := meetings || v_meeting_id;
@@ -4161,6 +4522,7 @@ begin
             new_reopens := new_reopens || u_reopen;
             new_paths := new_paths || (at_prefix || 'new_status');
             u_codes := u_codes || v_code;
+            u_levels := u_levels || v_level;
             u_order := u_order || k;
             u_dates := u_dates || u_reported;
             u_delivered_all := u_delivered_all || u_delivered;
@@ -4194,64 +4556,74 @@ begin
     end loop;
     at_prefix := null;
 
-    insert into parley_data.deals (code, title)
-    select distinct d.code, d.code from unnest(deals) d(code)
-     where d.code is not null and not exists (select 1 from parley_data.deals x where x.code = d.code);
+    -- Deals named and not there (for the caller): created at the level of their most classified commitment here.
+    insert into parley_data.deals (code, title, classification)
+    select d.code, d.code, max(d.level) from unnest(deals, commitment_levels) d(code, level)
+     where d.code is not null
+       and not exists (select 1 from parley_data.deals x where x.code = d.code and x.classification <= mine)
+     group by d.code;
 
     with input as (
-        select * from unnest(codes, exists_already, tracks, agenda_items, meetings, obligors, deals, texts, made_dates,
-                             due_dates, targets, units, owners, classifications, sources)
-                      with ordinality u(code, exists_already, track_id, item_id, meeting_id, obligor_id, deal, text,
+        select * from unnest(codes, existing_ids, tracks, agenda_items, meetings, obligors, deals, texts, made_dates,
+                             due_dates, targets, units, owners, classifications, sources, commitment_levels,
+                             track_levels, meeting_levels)
+                      with ordinality u(code, existing_id, track_id, item_id, meeting_id, obligor_id, deal, text,
                                         made_on, due_on, target_quantity, unit, owner_id, classification,
-                                        source_id, ord)
+                                        source_id, level, track_level, meeting_level, ord)
     )
     insert into parley_data.commitments
            (code, track_id, item_id, meeting_id, obligor_id, deal_id, text, made_on, due_on, target_quantity, unit,
-            owner_id, classification, source_id)
+            owner_id, classification, track_classification, meeting_classification, deal_classification,
+            effective_classification, source_id)
     select i.code, i.track_id, i.item_id, i.meeting_id, i.obligor_id, d.id, i.text, i.made_on, i.due_on,
-           i.target_quantity, i.unit, i.owner_id, i.classification, i.source_id
-      from input i left join parley_data.deals d on d.code = i.deal
-     where not i.exists_already
+           i.target_quantity, i.unit, i.owner_id, i.classification, i.track_level, i.meeting_level, d.classification,
+           i.level, i.source_id
+      from input i
+      left join lateral (select x.id, x.classification from parley_data.deals x
+                          where x.code = i.deal and x.classification <= mine
+                          order by x.classification desc limit 1) d on true
+     where i.existing_id is null
      order by i.ord;
     get diagnostics added = row_count;
     changed := 0;
     if cardinality(codes) > added then
         with input as (
-            select * from unnest(codes, exists_already, tracks, agenda_items, meetings, obligors, deals, texts, made_dates,
-                                 due_dates, targets, units, owners, classifications, sources)
-                          with ordinality u(code, exists_already, track_id, item_id, meeting_id, obligor_id, deal, text,
-                                            made_on, due_on, target_quantity, unit, owner_id, classification,
-                                            source_id, ord)
+            select * from unnest(codes, existing_ids, texts, due_dates, targets, units, owners, classifications,
+                                 sources, meetings, meeting_levels)
+                          u(code, existing_id, text, due_on, target_quantity, unit, owner_id, classification,
+                            source_id, meeting_id, meeting_level)
         )
         update parley_data.commitments c
            set text = i.text, due_on = i.due_on, target_quantity = i.target_quantity, unit = i.unit,
                owner_id = i.owner_id, classification = i.classification, source_id = i.source_id,
-               meeting_id = i.meeting_id
+               meeting_id = i.meeting_id, meeting_classification = i.meeting_level
           from input i
-         where i.exists_already and c.code = i.code
+         where c.id = i.existing_id
            and (c.text, c.due_on, c.target_quantity, c.unit, c.owner_id, c.classification, c.source_id, c.meeting_id)
                is distinct from (i.text, i.due_on, i.target_quantity, i.unit, i.owner_id, i.classification, i.source_id,
                                  i.meeting_id);
         get diagnostics changed = row_count;
     end if;
 
-    insert into parley_data.commitment_beneficiaries (commitment_id, obligor_id, party_id)
-    select c.id, b.obligor_id, b.party_id
+    -- Children find their commitment by its code at the level it is now kept at (unique there).
+    insert into parley_data.commitment_beneficiaries (commitment_id, obligor_id, party_id, effective_classification)
+    select c.id, b.obligor_id, b.party_id, c.effective_classification
       from unnest(b_codes, b_obligors, b_parties) b(code, obligor_id, party_id)
-      join parley_data.commitments c on c.code = b.code
+      join unnest(codes, commitment_levels) l(code, level) on l.code = b.code
+      join parley_data.commitments c on c.code = b.code and c.effective_classification = l.level
     on conflict do nothing;
     get diagnostics beneficiaries_added = row_count;
 
     insert into parley_data.commitment_updates
            (commitment_id, reported_on, delivered_quantity, new_status, reopen, note, source_id, reported_by_party_id,
-            recorded_by_id, verification)
+            recorded_by_id, verification, effective_classification)
     select c.id, u.reported_on, u.delivered, u.new_status, u.reopen, u.note, u.source_id, u.party_id, u.person_id,
-           u.verification
+           u.verification, c.effective_classification
       from unnest(u_codes, u_order, u_dates, u_delivered_all, u_statuses, u_reopens, u_notes, u_sources, u_parties,
-                  u_people, u_verifications)
+                  u_people, u_verifications, u_levels)
            with ordinality u(code, update_ord, reported_on, delivered, new_status, reopen, note, source_id, party_id,
-                             person_id, verification, ord)
-      join parley_data.commitments c on c.code = u.code
+                             person_id, verification, level, ord)
+      join parley_data.commitments c on c.code = u.code and c.effective_classification = u.level
      order by u.code, u.reported_on, u.update_ord;
     get diagnostics updates_added = row_count;
 
@@ -4372,18 +4744,23 @@ begin
     end loop;
     at_prefix := null;
 
+    -- A deal the caller may not see does not count: the record is a new deal, raised to its commitments' level
+    -- as they join it.
     with input as (
         select * from unnest(codes, titles) u(code, title)
     )
     insert into parley_data.deals (code, title)
-    select i.code, i.title from input i where not exists (select 1 from parley_data.deals d where d.code = i.code);
+    select i.code, i.title from input i
+     where not exists (select 1 from parley_data.deals d
+                        where d.code = i.code and d.classification <= parley_data.session_clearance());
     get diagnostics added = row_count;
     changed := 0;
     if cardinality(codes) > added then
         with input as (
             select * from unnest(codes, titles) u(code, title)
         )
-        update parley_data.deals d set title = i.title from input i where d.code = i.code and d.title <> i.title;
+        update parley_data.deals d set title = i.title from input i
+         where d.code = i.code and d.classification <= parley_data.session_clearance() and d.title <> i.title;
         get diagnostics changed = row_count;
     end if;
     return parley_data.import_counts(cardinality(codes), added, changed);
@@ -4460,6 +4837,10 @@ declare
     v_as_of date;
     v_unit text;
     v_classification text;
+    v_claimant bigint;
+    v_source bigint;
+    existing parley_data.figures;
+    existing_ids bigint[] := '{}';
     indicators text[] := '{}';
     agenda_items bigint[] := '{}';
     figure_values numeric[] := '{}';
@@ -4507,39 +4888,60 @@ begin
         agenda_items := agenda_items || case when v_value is not null
                                              then coalesce((item_ids ->> v_value)::bigint, parley_data.item_id(v_value)) end;
         v_value := parley_data.import_text(rec.r, 'claimant');
-        claimants := claimants || case when v_value is not null
-                                       then coalesce((party_ids ->> v_value)::bigint, parley_data.party_id(v_value, 'claimant')) end;
+        v_claimant := case when v_value is not null
+                           then coalesce((party_ids ->> v_value)::bigint, parley_data.party_id(v_value, 'claimant')) end;
+        claimants := claimants || v_claimant;
         v_value := parley_data.import_text(rec.r, 'source');
-        sources := sources || case when v_value is not null
-                                   then coalesce((source_ids ->> v_value)::bigint, parley_data.source_id(v_value)) end;
+        v_source := case when v_value is not null
+                         then coalesce((source_ids ->> v_value)::bigint, parley_data.source_id(v_value)) end;
+        sources := sources || v_source;
         figure_confidences := figure_confidences
             || coalesce(parley_data.import_choice(rec.r, 'confidence', confidences), 'reported')::parley.confidence;
         notes := notes || nullif(btrim(parley_data.import_text(rec.r, 'note')), '');
         v_classification := coalesce(parley_data.import_choice(rec.r, 'classification', levels), 'unclassified');
         perform parley_data.check_clearance('classification', v_classification::parley.classification);
+        -- The figure the caller may see with this key, as parley.add_figure finds it; one they may not see does
+        -- not count (the record is a new one).
+        select * into existing from parley_data.figures f
+         where f.indicator = indicators[cardinality(indicators)] and f.as_of = v_as_of
+           and f.claimant_id is not distinct from v_claimant and f.source_id is not distinct from v_source
+           and f.classification <= parley_data.session_clearance()
+         order by f.classification = v_classification::parley.classification desc, f.classification desc
+         limit 1;
+        if existing.id is not null then
+            perform parley_data.check_not_lowered('classification', existing.classification,
+                v_classification::parley.classification, format('figure %s', existing.id));
+        end if;
+        existing_ids := existing_ids || existing.id;
         classifications := classifications || v_classification::parley.classification;
     end loop;
     at_prefix := null;
 
     with input as (
-        select * from unnest(indicators, agenda_items, figure_values, units, as_of_dates, claimants, sources,
-                             figure_confidences, notes, classifications)
-                      u(indicator, item_id, value, unit, as_of, claimant_id, source_id, confidence, note, classification)
-    ), upserted as (
-        insert into parley_data.figures as f
-               (indicator, item_id, value, unit, as_of, claimant_id, source_id, confidence, note, classification)
-        select i.indicator, i.item_id, i.value, i.unit, i.as_of, i.claimant_id, i.source_id, i.confidence, i.note,
-               i.classification
-          from input i
-        on conflict on constraint figures_natural_key do update
-           set item_id = excluded.item_id, value = excluded.value, unit = excluded.unit,
-               confidence = excluded.confidence, note = excluded.note, classification = excluded.classification
-         where (f.item_id, f.value, f.unit, f.confidence, f.note, f.classification)
-               is distinct from (excluded.item_id, excluded.value, excluded.unit, excluded.confidence, excluded.note,
-                                 excluded.classification)
-        returning (f.xmax = 0) as inserted
+        select * from unnest(existing_ids, indicators, agenda_items, figure_values, units, as_of_dates, claimants,
+                             sources, figure_confidences, notes, classifications)
+                      u(existing_id, indicator, item_id, value, unit, as_of, claimant_id, source_id, confidence, note,
+                        classification)
     )
-    select count(*) filter (where inserted), count(*) filter (where not inserted) into added, changed from upserted;
+    insert into parley_data.figures
+           (indicator, item_id, value, unit, as_of, claimant_id, source_id, confidence, note, classification)
+    select i.indicator, i.item_id, i.value, i.unit, i.as_of, i.claimant_id, i.source_id, i.confidence, i.note,
+           i.classification
+      from input i
+     where i.existing_id is null;
+    get diagnostics added = row_count;
+    with input as (
+        select * from unnest(existing_ids, agenda_items, figure_values, units, figure_confidences, notes, classifications)
+                      u(existing_id, item_id, value, unit, confidence, note, classification)
+    )
+    update parley_data.figures f
+       set item_id = i.item_id, value = i.value, unit = i.unit, confidence = i.confidence, note = i.note,
+           classification = i.classification
+      from input i
+     where f.id = i.existing_id
+       and (f.item_id, f.value, f.unit, f.confidence, f.note, f.classification)
+           is distinct from (i.item_id, i.value, i.unit, i.confidence, i.note, i.classification);
+    get diagnostics changed = row_count;
     return parley_data.import_counts(cardinality(indicators), added, changed);
 exception when others then
     get stacked diagnostics e_state = returned_sqlstate, e_message = message_text, e_detail = pg_exception_detail,
@@ -4571,8 +4973,11 @@ declare
     v_commitment text;
     v_meeting text;
     v_track text;
+    v_subject bigint;
+    mine constant parley.classification := parley_data.session_clearance();
     codes text[] := '{}';
     existing_ids bigint[] := '{}';
+    follow_up_levels parley.classification[] := '{}';
     assignees bigint[] := '{}';
     due timestamptz[] := '{}';
     notes text[] := '{}';
@@ -4589,13 +4994,17 @@ begin
     if found then
         perform parley_data.refuse_duplicate('follow_ups', base, dup, 'code', format('follow-up "%s"', dup.key));
     end if;
+    -- The follow-up a record names, among those the caller may see (one they may not see does not count).
     for rec in
         select e.ord, e.r,
                coalesce(f.id, g.id) as existing_id, coalesce(f.due_at, g.due_at) as existing_due
           from jsonb_array_elements(items) with ordinality e(r, ord)
-          left join parley_data.follow_ups f on f.code = e.r ->> 'code'
+          left join lateral (
+                select x.id, x.due_at from parley_data.follow_ups x
+                 where x.code = e.r ->> 'code' and x.effective_classification <= mine
+                 order by x.effective_classification desc limit 1) f on true
           left join parley_data.follow_ups g
-                 on f.id is null and g.code is null
+                 on f.id is null and g.code is null and g.effective_classification <= mine
                 and g.id = case when (e.r ->> 'code') ~ '^F[0-9]{1,18}$' then substr(e.r ->> 'code', 2)::bigint end
          order by e.ord
     loop
@@ -4603,10 +5012,6 @@ begin
         perform parley_data.import_fields(rec.r, fields);
         v_code := parley_data.import_text(rec.r, 'code');
         perform parley_data.check_code('code', v_code, 'follow_ups_code_format');
-        if rec.existing_id is not null then
-            -- Refuses one about something above the caller's clearance as if it did not exist.
-            perform parley_data.follow_up_id(v_code, 'code');
-        end if;
         v_assignee := parley_data.person_id(parley_data.import_text(rec.r, 'assignee'), 'assignee', active_only => true);
         v_note := parley_data.import_text(rec.r, 'note');
         perform parley_data.require('note', nullif(btrim(v_note), '') is not null);
@@ -4642,31 +5047,49 @@ begin
         assignees := assignees || v_assignee;
         due := due || v_due;
         notes := notes || v_note;
-        commitments := commitments || case when v_commitment is not null then parley_data.commitment_id(v_commitment) end;
-        meetings := meetings || case when v_meeting is not null then parley_data.meeting_id(v_meeting) end;
-        tracks := tracks || case when v_track is not null then parley_data.track_id(v_track) end;
+        -- Kept at the level of what it is about.
+        if v_commitment is not null then
+            v_subject := parley_data.commitment_id(v_commitment);
+            follow_up_levels := follow_up_levels || parley_data.commitment_level(v_subject);
+        elsif v_meeting is not null then
+            v_subject := parley_data.meeting_id(v_meeting);
+            follow_up_levels := follow_up_levels || parley_data.meeting_level(v_subject);
+        else
+            v_subject := parley_data.track_id(v_track);
+            follow_up_levels := follow_up_levels || parley_data.track_level(v_subject);
+        end if;
+        commitments := commitments || case when v_commitment is not null then v_subject end;
+        meetings := meetings || case when v_meeting is not null then v_subject end;
+        tracks := tracks || case when v_track is not null then v_subject end;
         done := done || parley_data.import_timestamptz(rec.r, 'done_at');
         done_notes := done_notes || nullif(btrim(parley_data.import_text(rec.r, 'done_note')), '');
     end loop;
     at_prefix := null;
 
     with input as (
-        select * from unnest(codes, existing_ids, assignees, due, notes, commitments, meetings, tracks, done, done_notes)
-                      u(code, existing_id, assignee_id, due_at, note, commitment_id, meeting_id, track_id, done_at, done_note)
+        select * from unnest(codes, existing_ids, assignees, due, notes, commitments, meetings, tracks, done, done_notes,
+                             follow_up_levels)
+                      u(code, existing_id, assignee_id, due_at, note, commitment_id, meeting_id, track_id, done_at,
+                        done_note, level)
     )
-    insert into parley_data.follow_ups (code, commitment_id, meeting_id, track_id, assignee_id, due_at, note, done_at, done_note)
-    select i.code, i.commitment_id, i.meeting_id, i.track_id, i.assignee_id, i.due_at, i.note, i.done_at, i.done_note
+    insert into parley_data.follow_ups (code, commitment_id, meeting_id, track_id, assignee_id, due_at, note, done_at,
+                                        done_note, effective_classification)
+    select i.code, i.commitment_id, i.meeting_id, i.track_id, i.assignee_id, i.due_at, i.note, i.done_at, i.done_note,
+           i.level
       from input i where i.existing_id is null;
     get diagnostics added = row_count;
     changed := 0;
     if cardinality(codes) > added then
         with input as (
-            select * from unnest(codes, existing_ids, assignees, due, notes, commitments, meetings, tracks, done, done_notes)
-                          u(code, existing_id, assignee_id, due_at, note, commitment_id, meeting_id, track_id, done_at, done_note)
+            select * from unnest(codes, existing_ids, assignees, due, notes, commitments, meetings, tracks, done,
+                                 done_notes, follow_up_levels)
+                          u(code, existing_id, assignee_id, due_at, note, commitment_id, meeting_id, track_id, done_at,
+                            done_note, level)
         )
         update parley_data.follow_ups f
            set commitment_id = i.commitment_id, meeting_id = i.meeting_id, track_id = i.track_id,
-               assignee_id = i.assignee_id, due_at = i.due_at, note = i.note, done_at = i.done_at, done_note = i.done_note
+               assignee_id = i.assignee_id, due_at = i.due_at, note = i.note, done_at = i.done_at, done_note = i.done_note,
+               effective_classification = i.level
           from input i
          where f.id = i.existing_id
            and (f.commitment_id, f.meeting_id, f.track_id, f.assignee_id, f.due_at, f.note, f.done_at, f.done_note)
@@ -4804,6 +5227,8 @@ declare
     v_classification text;
     v_source text;
     codes text[] := '{}';
+    existing_ids bigint[] := '{}';
+    track_levels parley.classification[] := '{}';
     tracks bigint[] := '{}';
     titles text[] := '{}';
     starts timestamptz[] := '{}';
@@ -4821,22 +5246,23 @@ begin
     if found then
         perform parley_data.refuse_duplicate('meetings', base, dup, 'code', format('meeting "%s"', dup.key));
     end if;
+    -- The meeting a record names: as for tracks, among those the caller may see.
     for rec in
-        select e.ord, e.r, m.track_id as existing_track, m.effective_classification as existing_level,
+        select e.ord, e.r, m.id as existing_id, m.track_id as existing_track, m.classification as existing_level,
                m.starts_at as existing_starts, m.ends_at as existing_ends
           from jsonb_array_elements(items) with ordinality e(r, ord)
-          left join parley_data.meetings m on m.code = e.r ->> 'code'
+          left join lateral (
+                select x.* from parley_data.meetings x
+                 where x.code = e.r ->> 'code' and x.effective_classification <= mine
+                 order by x.classification::text = coalesce(e.r ->> 'classification', 'unclassified') desc,
+                          x.effective_classification desc
+                 limit 1) m on true
          order by e.ord
     loop
         at_prefix := format('meetings[%s].', base + rec.ord - 1);
         perform parley_data.import_fields(rec.r, fields);
         v_code := parley_data.import_text(rec.r, 'code');
         perform parley_data.check_code('code', v_code, 'meetings_code_format');
-        if rec.existing_level > mine then
-            perform parley_data.refuse('42501', 'code', 'within_clearance',
-                format('meeting "%s" exists above your clearance; an import by you cannot change it', v_code),
-                'Leave the meeting out of the document, or ask someone cleared for it to import it.');
-        end if;
         v_track := parley_data.track_id(parley_data.import_text(rec.r, 'track'));
         if rec.existing_track is not null and rec.existing_track <> v_track then
             perform parley_data.refuse('23514', 'track', 'import_keeps_meeting_track',
@@ -4896,8 +5322,14 @@ begin
         end if;
         v_classification := coalesce(parley_data.import_choice(rec.r, 'classification', levels), 'unclassified');
         perform parley_data.check_clearance('classification', v_classification::parley.classification);
+        if rec.existing_id is not null then
+            perform parley_data.check_not_lowered('classification', rec.existing_level,
+                v_classification::parley.classification, format('meeting "%s"', v_code));
+        end if;
         v_source := parley_data.import_text(rec.r, 'source');
         codes := codes || v_code;
+        existing_ids := existing_ids || rec.existing_id;
+        track_levels := track_levels || parley_data.track_level(v_track);
         tracks := tracks || v_track;
         titles := titles || v_title;
         starts := starts || v_starts;
@@ -4911,21 +5343,27 @@ begin
     at_prefix := null;
 
     with input as (
-        select * from unnest(codes, tracks, titles, starts, ends, locations, statuses, outcomes, classifications, sources)
-                      u(code, track_id, title, starts_at, ends_at, location, status, outcome, classification, source_id)
+        select * from unnest(codes, existing_ids, tracks, track_levels, titles, starts, ends, locations, statuses,
+                             outcomes, classifications, sources)
+                      u(code, existing_id, track_id, track_level, title, starts_at, ends_at, location, status, outcome,
+                        classification, source_id)
     )
     insert into parley_data.meetings (code, track_id, title, starts_at, ends_at, location, status, outcome_summary,
-                                      outcome_recorded_at, classification, source_id)
+                                      outcome_recorded_at, classification, track_classification,
+                                      effective_classification, source_id)
     select i.code, i.track_id, i.title, i.starts_at, i.ends_at, i.location, i.status, i.outcome,
-           case when i.outcome is not null then now() end, i.classification, i.source_id
+           case when i.outcome is not null then now() end, i.classification, i.track_level,
+           greatest(i.classification, i.track_level), i.source_id
       from input i
-     where not exists (select 1 from parley_data.meetings m where m.code = i.code);
+     where i.existing_id is null;
     get diagnostics added = row_count;
     changed := 0;
     if cardinality(codes) > added then
         with input as (
-            select * from unnest(codes, tracks, titles, starts, ends, locations, statuses, outcomes, classifications, sources)
-                          u(code, track_id, title, starts_at, ends_at, location, status, outcome, classification, source_id)
+            select * from unnest(codes, existing_ids, titles, starts, ends, locations, statuses, outcomes,
+                                 classifications, sources)
+                          u(code, existing_id, title, starts_at, ends_at, location, status, outcome, classification,
+                            source_id)
         )
         update parley_data.meetings m
            set title = i.title, starts_at = i.starts_at, ends_at = i.ends_at, location = i.location, status = i.status,
@@ -4935,7 +5373,7 @@ begin
                                           else m.outcome_recorded_at end,
                classification = i.classification, source_id = i.source_id
           from input i
-         where m.code = i.code
+         where m.id = i.existing_id
            and (m.title, m.starts_at, m.ends_at, m.location, m.status, m.outcome_summary, m.classification, m.source_id)
                is distinct from (i.title, i.starts_at, i.ends_at, i.location, i.status, i.outcome, i.classification, i.source_id);
         get diagnostics changed = row_count;
@@ -5152,6 +5590,13 @@ declare
     v_stance text;
     v_stated date;
     v_classification text;
+    v_party bigint;
+    v_item bigint;
+    v_track bigint;
+    v_track_level parley.classification;
+    existing parley_data.positions;
+    existing_ids bigint[] := '{}';
+    track_levels parley.classification[] := '{}';
     parties bigint[] := '{}';
     agenda_items bigint[] := '{}';
     tracks bigint[] := '{}';
@@ -5170,8 +5615,10 @@ begin
         perform parley_data.refuse_duplicate('positions', base, dup, 'stated_on',
             format('the position %s (party/item/track/stated_on)', dup.key));
     end if;
-    select jsonb_object_agg(t.code, t.id) into track_ids from parley_data.tracks t
-     where t.code = any (parley_data.import_codes(items, 'track')) and t.classification <= mine;
+    select jsonb_object_agg(x.code, x.id) into track_ids
+      from (select t.code, min(t.id) as id from parley_data.tracks t
+             where t.code = any (parley_data.import_codes(items, 'track')) and t.classification <= mine
+             group by t.code having count(*) = 1) x;
     select jsonb_object_agg(i.code, i.id) into item_ids from parley_data.agenda_items i
      where i.code = any (parley_data.import_codes(items, 'item'));
     select jsonb_object_agg(p.code, p.id) into party_ids from parley_data.parties p
@@ -5185,12 +5632,17 @@ begin
         at_prefix := format('positions[%s].', base + rec.ord - 1);
         perform parley_data.import_fields(rec.r, fields);
         v_value := parley_data.import_text(rec.r, 'party');
-        parties := parties || coalesce((party_ids ->> v_value)::bigint, parley_data.party_id(v_value));
+        v_party := coalesce((party_ids ->> v_value)::bigint, parley_data.party_id(v_value));
+        parties := parties || v_party;
         v_value := parley_data.import_text(rec.r, 'item');
-        agenda_items := agenda_items || coalesce((item_ids ->> v_value)::bigint, parley_data.item_id(v_value));
+        v_item := coalesce((item_ids ->> v_value)::bigint, parley_data.item_id(v_value));
+        agenda_items := agenda_items || v_item;
         v_value := parley_data.import_text(rec.r, 'track');
-        tracks := tracks || case when v_value is not null
-                                 then coalesce((track_ids ->> v_value)::bigint, parley_data.track_id(v_value)) end;
+        v_track := case when v_value is not null
+                        then coalesce((track_ids ->> v_value)::bigint, parley_data.track_id(v_value)) end;
+        v_track_level := coalesce(parley_data.track_level(v_track), 'unclassified');
+        tracks := tracks || v_track;
+        track_levels := track_levels || v_track_level;
         v_stance := parley_data.import_choice(rec.r, 'stance', stances);
         perform parley_data.require('stance', v_stance is not null);
         v_stated := parley_data.import_date(rec.r, 'stated_on');
@@ -5200,6 +5652,18 @@ begin
                                    then coalesce((source_ids ->> v_value)::bigint, parley_data.source_id(v_value)) end;
         v_classification := coalesce(parley_data.import_choice(rec.r, 'classification', levels), 'unclassified');
         perform parley_data.check_clearance('classification', v_classification::parley.classification);
+        -- The position of that day the caller may see, as parley.record_position finds it; one they may not see
+        -- does not count (the record is a new one).
+        select * into existing from parley_data.positions p
+         where p.party_id = v_party and p.item_id = v_item and p.track_id is not distinct from v_track
+           and p.stated_on = v_stated and p.effective_classification <= mine
+         order by p.classification = v_classification::parley.classification desc, p.effective_classification desc
+         limit 1;
+        if existing.id is not null then
+            perform parley_data.check_not_lowered('classification', existing.classification,
+                v_classification::parley.classification, format('position %s', existing.id));
+        end if;
+        existing_ids := existing_ids || existing.id;
         position_stances := position_stances || v_stance::parley.stance;
         stated := stated || v_stated;
         statements := statements || nullif(btrim(parley_data.import_text(rec.r, 'statement')), '');
@@ -5208,21 +5672,30 @@ begin
     at_prefix := null;
 
     with input as (
-        select * from unnest(parties, agenda_items, tracks, position_stances, stated, statements, sources, classifications)
-                      u(party_id, item_id, track_id, stance, stated_on, statement, source_id, classification)
-    ), upserted as (
-        insert into parley_data.positions as p
-               (party_id, item_id, track_id, stance, statement, stated_on, source_id, classification)
-        select i.party_id, i.item_id, i.track_id, i.stance, i.statement, i.stated_on, i.source_id, i.classification
-          from input i
-        on conflict on constraint positions_natural_key do update
-           set stance = excluded.stance, statement = excluded.statement, source_id = excluded.source_id,
-               classification = excluded.classification
-         where (p.stance, p.statement, p.source_id, p.classification)
-               is distinct from (excluded.stance, excluded.statement, excluded.source_id, excluded.classification)
-        returning (p.xmax = 0) as inserted
+        select * from unnest(existing_ids, parties, agenda_items, tracks, track_levels, position_stances, stated,
+                             statements, sources, classifications)
+                      u(existing_id, party_id, item_id, track_id, track_level, stance, stated_on, statement, source_id,
+                        classification)
     )
-    select count(*) filter (where inserted), count(*) filter (where not inserted) into added, changed from upserted;
+    insert into parley_data.positions
+           (party_id, item_id, track_id, stance, statement, stated_on, source_id, classification,
+            track_classification, effective_classification)
+    select i.party_id, i.item_id, i.track_id, i.stance, i.statement, i.stated_on, i.source_id, i.classification,
+           i.track_level, greatest(i.classification, i.track_level)
+      from input i
+     where i.existing_id is null;
+    get diagnostics added = row_count;
+    with input as (
+        select * from unnest(existing_ids, position_stances, statements, sources, classifications)
+                      u(existing_id, stance, statement, source_id, classification)
+    )
+    update parley_data.positions p
+       set stance = i.stance, statement = i.statement, source_id = i.source_id, classification = i.classification
+      from input i
+     where p.id = i.existing_id
+       and (p.stance, p.statement, p.source_id, p.classification)
+           is distinct from (i.stance, i.statement, i.source_id, i.classification);
+    get diagnostics changed = row_count;
     return parley_data.import_counts(cardinality(parties), added, changed);
 exception when others then
     get stacked diagnostics e_state = returned_sqlstate, e_message = message_text, e_detail = pg_exception_detail,
@@ -5392,6 +5865,7 @@ begin
         at_prefix := format('subscriptions[%s].', base + rec.ord - 1);
         perform parley_data.import_fields(rec.r, fields);
         people := people || parley_data.person_id(parley_data.import_text(rec.r, 'person'), 'person', active_only => true);
+        perform parley_data.check_person_within_clearance(people[cardinality(people)], parley_data.import_text(rec.r, 'person'));
         v_value := parley_data.import_text(rec.r, 'track');
         tracks := tracks || case when v_value is not null then parley_data.track_id(v_value) end;
         v_value := parley_data.import_text(rec.r, 'item');
@@ -5402,15 +5876,23 @@ begin
 
     with input as (
         select * from unnest(people, tracks, agenda_items, minimums) u(person_id, track_id, item_id, min_severity)
-    ), upserted as (
-        insert into parley_data.subscriptions as s (person_id, track_id, item_id, min_severity)
-        select i.person_id, i.track_id, i.item_id, i.min_severity from input i
-        on conflict on constraint subscriptions_natural_key do update
-           set min_severity = excluded.min_severity
-         where s.min_severity is distinct from excluded.min_severity
-        returning (s.xmax = 0) as inserted
     )
-    select count(*) filter (where inserted), count(*) filter (where not inserted) into added, changed from upserted;
+    update parley_data.subscriptions s
+       set min_severity = i.min_severity
+      from input i
+     where s.person_id = i.person_id and s.track_id is not distinct from i.track_id
+       and s.item_id is not distinct from i.item_id and s.min_severity is distinct from i.min_severity;
+    get diagnostics changed = row_count;
+    with input as (
+        select * from unnest(people, tracks, agenda_items, minimums) u(person_id, track_id, item_id, min_severity)
+    )
+    insert into parley_data.subscriptions (person_id, track_id, item_id, min_severity, effective_classification)
+    select i.person_id, i.track_id, i.item_id, i.min_severity, coalesce(parley_data.track_level(i.track_id), 'unclassified')
+      from input i
+     where not exists (select 1 from parley_data.subscriptions s
+                        where s.person_id = i.person_id and s.track_id is not distinct from i.track_id
+                          and s.item_id is not distinct from i.item_id);
+    get diagnostics added = row_count;
     return parley_data.import_counts(cardinality(people), added, changed);
 exception when others then
     get stacked diagnostics e_state = returned_sqlstate, e_message = message_text, e_detail = pg_exception_detail,
@@ -5524,6 +6006,7 @@ declare
     v_role text;
     v_item text;
     codes text[] := '{}';
+    existing_ids bigint[] := '{}';
     names text[] := '{}';
     track_formats parley.track_format[] := '{}';
     statuses parley.track_status[] := '{}';
@@ -5533,10 +6016,12 @@ declare
     classifications parley.classification[] := '{}';
     leads bigint[] := '{}';
     m_tracks text[] := '{}';
+    m_levels parley.classification[] := '{}';
     m_parties bigint[] := '{}';
     m_roles parley.member_role[] := '{}';
     m_notes text[] := '{}';
     a_tracks text[] := '{}';
+    a_levels parley.classification[] := '{}';
     a_items bigint[] := '{}';
     a_statuses parley.agenda_status[] := '{}';
     a_since date[] := '{}';
@@ -5553,21 +6038,23 @@ begin
     if found then
         perform parley_data.refuse_duplicate('tracks', base, dup, 'code', format('track "%s"', dup.key));
     end if;
+    -- The track a record names: among those the caller may see with its code, the one of the classification it
+    -- gives, else the most classified. A track the caller may not see does not count (the record is a new one).
     for rec in
-        select e.ord, e.r, t.classification as existing_level
+        select e.ord, e.r, t.id as existing_id, t.classification as existing_level
           from jsonb_array_elements(items) with ordinality e(r, ord)
-          left join parley_data.tracks t on t.code = e.r ->> 'code'
+          left join lateral (
+                select x.id, x.classification from parley_data.tracks x
+                 where x.code = e.r ->> 'code' and x.classification <= mine
+                 order by x.classification::text = coalesce(e.r ->> 'classification', 'unclassified') desc,
+                          x.classification desc
+                 limit 1) t on true
          order by e.ord
     loop
         at_prefix := format('tracks[%s].', base + rec.ord - 1);
         perform parley_data.import_fields(rec.r, fields);
         v_code := parley_data.import_text(rec.r, 'code');
         perform parley_data.check_code('code', v_code, 'tracks_code_format');
-        if rec.existing_level > mine then
-            perform parley_data.refuse('42501', 'code', 'within_clearance',
-                format('track "%s" exists above your clearance; an import by you cannot change it', v_code),
-                'Leave the track out of the document, or ask someone cleared for it to import it.');
-        end if;
         v_name := parley_data.import_text(rec.r, 'name');
         perform parley_data.check_label('name', v_name, 'tracks_name_format');
         v_format := parley_data.import_choice(rec.r, 'format', formats);
@@ -5578,12 +6065,17 @@ begin
         perform parley_data.check_optional_label('venue', v_venue, 'tracks_venue_format');
         v_classification := coalesce(parley_data.import_choice(rec.r, 'classification', levels), 'unclassified');
         perform parley_data.check_clearance('classification', v_classification::parley.classification);
+        if rec.existing_id is not null then
+            perform parley_data.check_not_lowered('classification', rec.existing_level,
+                v_classification::parley.classification, format('track "%s"', v_code));
+        end if;
         v_lead := parley_data.import_text(rec.r, 'lead');
         v_lead_id := null;
         if v_lead is not null then
             v_lead_id := parley_data.person_id(v_lead, 'lead', active_only => true);
         end if;
         codes := codes || v_code;
+        existing_ids := existing_ids || rec.existing_id;
         names := names || v_name;
         track_formats := track_formats || v_format::parley.track_format;
         statuses := statuses
@@ -5607,6 +6099,7 @@ begin
                     format('party "%s" is given twice as %s', v_party, v_role), 'Give each role of a party once.');
             end if;
             m_tracks := m_tracks || v_code;
+            m_levels := m_levels || v_classification::parley.classification;
             m_parties := m_parties || parley_data.party_id(v_party);
             m_roles := m_roles || v_role::parley.member_role;
             m_notes := m_notes || nullif(btrim(parley_data.import_text(sub.r, 'note')), '');
@@ -5623,6 +6116,7 @@ begin
                     format('item "%s" is on this agenda twice', v_item), 'Give each item of a track''s agenda once.');
             end if;
             a_tracks := a_tracks || v_code;
+            a_levels := a_levels || v_classification::parley.classification;
             a_items := a_items || parley_data.item_id(v_item);
             a_statuses := a_statuses
                 || coalesce(parley_data.import_choice(sub.r, 'status', agenda_statuses), 'proposed')::parley.agenda_status;
@@ -5633,37 +6127,40 @@ begin
     at_prefix := null;
 
     with input as (
-        select * from unnest(codes, names, track_formats, statuses, venues, timezones, descriptions, classifications, leads)
-                      u(code, name, format, status, venue, timezone, description, classification, lead_id)
+        select * from unnest(codes, existing_ids, names, track_formats, statuses, venues, timezones, descriptions,
+                             classifications, leads)
+                      u(code, existing_id, name, format, status, venue, timezone, description, classification, lead_id)
     )
     insert into parley_data.tracks (code, name, format, status, venue, timezone, description, classification, lead_id)
     select i.code, i.name, i.format, i.status, i.venue, i.timezone, i.description, i.classification, i.lead_id
       from input i
-     where not exists (select 1 from parley_data.tracks t where t.code = i.code);
+     where i.existing_id is null;
     get diagnostics added = row_count;
     changed := 0;
     if cardinality(codes) > added then
         with input as (
-            select * from unnest(codes, names, track_formats, statuses, venues, timezones, descriptions, classifications, leads)
-                          u(code, name, format, status, venue, timezone, description, classification, lead_id)
+            select * from unnest(codes, existing_ids, names, track_formats, statuses, venues, timezones, descriptions,
+                                 classifications, leads)
+                          u(code, existing_id, name, format, status, venue, timezone, description, classification, lead_id)
         )
         update parley_data.tracks t
            set name = i.name, format = i.format, status = i.status, venue = i.venue, timezone = i.timezone,
                description = i.description, classification = i.classification, lead_id = i.lead_id
           from input i
-         where t.code = i.code
+         where t.id = i.existing_id
            and (t.name, t.format, t.status, t.venue, t.timezone, t.description, t.classification, t.lead_id)
                is distinct from (i.name, i.format, i.status, i.venue, i.timezone, i.description, i.classification, i.lead_id);
         get diagnostics changed = row_count;
     end if;
 
+    -- Members and agenda entries find their track by its code at the level it is now kept at (unique there).
     with input as (
-        select t.id as track_id, u.party_id, u.role, u.note
-          from unnest(m_tracks, m_parties, m_roles, m_notes) u(track, party_id, role, note)
-          join parley_data.tracks t on t.code = u.track
+        select t.id as track_id, t.classification as level, u.party_id, u.role, u.note
+          from unnest(m_tracks, m_levels, m_parties, m_roles, m_notes) u(track, level, party_id, role, note)
+          join parley_data.tracks t on t.code = u.track and t.classification = u.level
     )
-    insert into parley_data.track_members (track_id, party_id, role, note)
-    select i.track_id, i.party_id, i.role, i.note from input i
+    insert into parley_data.track_members (track_id, party_id, role, note, effective_classification)
+    select i.track_id, i.party_id, i.role, i.note, i.level from input i
      where not exists (select 1 from parley_data.track_members m
                         where (m.track_id, m.party_id, m.role) = (i.track_id, i.party_id, i.role));
     get diagnostics members_added = row_count;
@@ -5671,8 +6168,8 @@ begin
     if cardinality(m_tracks) > members_added then
         with input as (
             select t.id as track_id, u.party_id, u.role, u.note
-              from unnest(m_tracks, m_parties, m_roles, m_notes) u(track, party_id, role, note)
-              join parley_data.tracks t on t.code = u.track
+              from unnest(m_tracks, m_levels, m_parties, m_roles, m_notes) u(track, level, party_id, role, note)
+              join parley_data.tracks t on t.code = u.track and t.classification = u.level
         )
         update parley_data.track_members m set note = i.note
           from input i
@@ -5681,20 +6178,20 @@ begin
     end if;
 
     with input as (
-        select t.id as track_id, u.item_id, u.status, u.status_since, u.note
-          from unnest(a_tracks, a_items, a_statuses, a_since, a_notes) u(track, item_id, status, status_since, note)
-          join parley_data.tracks t on t.code = u.track
+        select t.id as track_id, t.classification as level, u.item_id, u.status, u.status_since, u.note
+          from unnest(a_tracks, a_levels, a_items, a_statuses, a_since, a_notes) u(track, level, item_id, status, status_since, note)
+          join parley_data.tracks t on t.code = u.track and t.classification = u.level
     )
-    insert into parley_data.track_agenda (track_id, item_id, status, status_since, note)
-    select i.track_id, i.item_id, i.status, coalesce(i.status_since, current_date), i.note from input i
+    insert into parley_data.track_agenda (track_id, item_id, status, status_since, note, effective_classification)
+    select i.track_id, i.item_id, i.status, coalesce(i.status_since, current_date), i.note, i.level from input i
      where not exists (select 1 from parley_data.track_agenda a where (a.track_id, a.item_id) = (i.track_id, i.item_id));
     get diagnostics agenda_added = row_count;
     agenda_changed := 0;
     if cardinality(a_tracks) > agenda_added then
         with input as (
             select t.id as track_id, u.item_id, u.status, u.status_since, u.note
-              from unnest(a_tracks, a_items, a_statuses, a_since, a_notes) u(track, item_id, status, status_since, note)
-              join parley_data.tracks t on t.code = u.track
+              from unnest(a_tracks, a_levels, a_items, a_statuses, a_since, a_notes) u(track, level, item_id, status, status_since, note)
+              join parley_data.tracks t on t.code = u.track and t.classification = u.level
         )
         update parley_data.track_agenda a
            set status = i.status,
@@ -5748,8 +6245,9 @@ begin
     if coalesce(current_setting('parley.change_log_maintenance', true), '') = 'on' then
         return null;
     end if;
-    -- The recording trigger inserts from inside another table's trigger; a direct insert comes from nowhere.
-    if tg_op = 'INSERT' and pg_trigger_depth() > 1 then
+    -- The recording trigger inserts (and raises what a raised row recorded before) from inside another table's
+    -- trigger; a direct statement comes from nowhere.
+    if tg_op in ('INSERT', 'UPDATE') and pg_trigger_depth() > 1 then
         return null;
     end if;
     raise exception 'the change history is append-only: % on change_log is refused', lower(tg_op)
@@ -5763,25 +6261,54 @@ ALTER FUNCTION parley_data.keep_change_log_append_only() OWNER TO parley_owner;
 COMMENT ON FUNCTION parley_data.keep_change_log_append_only() IS 'Trigger: refuses any change to the history other than the recording trigger''s inserts, unless parley.change_log_maintenance is on.';
 
 CREATE FUNCTION parley_data.meeting_id(code text, field text DEFAULT 'meeting'::text) RETURNS bigint
-    LANGUAGE plpgsql STABLE
-    AS $$
-declare
-    result bigint;
-    level parley.classification;
-begin
-    perform parley_data.require(field, code is not null);
-    select m.id, m.effective_classification into result, level from parley_data.meetings m where m.code = meeting_id.code;
-    if result is null or level > parley_data.session_clearance() then
-        perform parley_data.unknown('meeting', code, field,
-            'Check the code (codes are case-sensitive) or add the meeting first with parley.add_meeting(code => ..., track => ..., title => ..., starts_at => ...).');
-    end if;
-    return result;
-end
-$$;
+    LANGUAGE sql STABLE
+    RETURN parley_data.classified_id('meeting'::text, 'parley_data.meetings'::regclass, 'effective_classification'::text, code, field, 'Check the code (codes are case-sensitive) or add the meeting first with parley.add_meeting(code => ..., track => ..., title => ..., starts_at => ...).'::text);
 
 ALTER FUNCTION parley_data.meeting_id(code text, field text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.meeting_id(code text, field text) IS 'The id of the meeting with this code; refuses (23503) an unknown code or one above the caller''s clearance.';
+COMMENT ON FUNCTION parley_data.meeting_id(code text, field text) IS 'The id of the meeting a reference ("code" or "code@level") names among those the caller may see; refuses (23503) otherwise.';
+
+CREATE FUNCTION parley_data.meeting_level(meeting_id bigint) RETURNS parley.classification
+    LANGUAGE sql STABLE
+    RETURN (SELECT m.effective_classification FROM parley_data.meetings m WHERE (m.id = meeting_level.meeting_id));
+
+ALTER FUNCTION parley_data.meeting_level(meeting_id bigint) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.meeting_level(meeting_id bigint) IS 'The level the meeting with this id is kept at.';
+
+CREATE PROCEDURE parley_data.partition_by_level(IN parent regclass)
+    LANGUAGE plpgsql
+    AS $$
+declare
+    level parley.classification;
+begin
+    foreach level in array enum_range(null::parley.classification) loop
+        execute format('create table %s partition of %s for values in (%L)',
+                       parent::text || '_' || level::text, parent, level);
+    end loop;
+end
+$$;
+
+ALTER PROCEDURE parley_data.partition_by_level(IN parent regclass) OWNER TO parley_owner;
+
+COMMENT ON PROCEDURE parley_data.partition_by_level(IN parent regclass) IS 'Creates one partition per classification level of a table partitioned by its level (list partitioning).';
+
+CREATE FUNCTION parley_data.partition_pruning_on() RETURNS boolean
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    if current_setting('enable_partition_pruning') <> 'on' then
+        raise exception 'Parley keeps classified rows in partitions that PostgreSQL leaves unread for those not cleared for them; with enable_partition_pruning off it would read them, so Parley''s views refuse to run'
+            using errcode = 'insufficient_privilege', hint = 'Turn it back on: set enable_partition_pruning = on;';
+    end if;
+    return true;
+end
+$$;
+
+ALTER FUNCTION parley_data.partition_pruning_on() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.partition_pruning_on() IS 'For row-level security: true, or refuses the query when partition pruning, which keeps classified partitions unread, is turned off in the session.';
 
 CREATE FUNCTION parley_data.party_id(code text, field text DEFAULT 'party'::text) RETURNS bigint
     LANGUAGE plpgsql STABLE
@@ -6181,16 +6708,18 @@ begin
           from pg_temp.plan_targets t
           join parley_data.alerts a on a.id = t.alert_id
     ),
+    -- A silence holds back alerts at or below its ceiling (the clearance of whoever set it); the first that
+    -- applies is the one recorded.
     silenced as (
-        select t.alert_id, min(s.id) as silence_id
+        select distinct on (t.alert_id) t.alert_id, s.id as silence_id, s.effective_classification as silence_classification
           from targets t
           join parley_data.silences s
-            on s.lifted_at is null and s.ends_at > plan_recipients.at
+            on s.lifted_at is null and s.ends_at > plan_recipients.at and t.classification <= s.ceiling
            and (s.track_id is null or s.track_id = t.track_id)
            and (s.item_id is null or s.item_id = t.item_id)
            and (s.commitment_id is null or s.commitment_id = t.commitment_id)
            and (s.kind is null or s.kind = t.kind)
-         group by t.alert_id
+         order by t.alert_id, s.id
     ),
     candidates as (
         select t.alert_id, t.responsible_id as person_id, 1 as rank, t.classification, t.send_after, t.is_new
@@ -6239,27 +6768,29 @@ begin
          where t.kind = 'resolved'
     ),
     wanted as materialized (
-        select c.alert_id, c.person_id, min(c.rank) as rank, min(c.send_after) as send_after, bool_or(c.is_new) as is_new
+        select c.alert_id, c.person_id, min(c.rank) as rank, min(c.send_after) as send_after, bool_or(c.is_new) as is_new,
+               max(c.classification) as classification
           from candidates c
           join parley_data.people p on p.id = c.person_id
          where p.active and p.clearance >= c.classification
          group by c.alert_id, c.person_id
     ),
     created as (
-        insert into parley_data.deliveries (alert_id, person_id, reason, state, send_after, silence_id)
+        insert into parley_data.deliveries
+               (alert_id, person_id, reason, state, send_after, silence_id, silence_classification, classification)
         select w.alert_id, w.person_id,
                (array['responsible', 'escalation', 'subscription', 'alerted about overdue'])[w.rank],
                case when si.silence_id is null then 'pending' else 'suppressed' end::parley.delivery_state,
-               w.send_after, si.silence_id
+               w.send_after, si.silence_id, si.silence_classification, w.classification
           from wanted w
           left join silenced si on si.alert_id = w.alert_id
         -- A delivery cancelled while its alert did not apply (deadline moved away and back, a lapsed claim on an
         -- alert that no longer applied) is waiting again now that the alert applies: the same delivery, so the
         -- Message-ID of a retry stays stable. (One cancelled because its person stopped being a recipient stays
         -- cancelled: a restored person gets what is planned from then on.)
-        on conflict (alert_id, person_id) do update
+        on conflict (alert_id, person_id, classification) do update
            set state = excluded.state, send_after = excluded.send_after, silence_id = excluded.silence_id,
-               cancelled_at = null, cancel_reason = null
+               silence_classification = excluded.silence_classification, cancelled_at = null, cancel_reason = null
          where deliveries.state = 'cancelled' and deliveries.cancel_reason is distinct from 'no longer a recipient'
         returning 1
     ),
@@ -6275,7 +6806,7 @@ begin
     ),
     hushed as (
         update parley_data.deliveries d
-           set state = 'suppressed', silence_id = si.silence_id
+           set state = 'suppressed', silence_id = si.silence_id, silence_classification = si.silence_classification
           from silenced si
           join targets t on t.alert_id = si.alert_id
          where not t.is_new and d.alert_id = si.alert_id and d.state = 'pending'
@@ -6290,22 +6821,6 @@ $$;
 ALTER FUNCTION parley_data.plan_recipients(at timestamp with time zone) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.plan_recipients(at timestamp with time zone) IS 'Planning: creates the deliveries of new alerts and reconsiders the recipients of alerts still waiting to go out; returns how many deliveries it created.';
-
-CREATE FUNCTION parley_data.propagate_track_classification() RETURNS trigger
-    LANGUAGE plpgsql
-    AS $$
-begin
-    update parley_data.commitments set effective_classification = greatest(classification, new.classification)
-     where track_id = new.id and effective_classification <> greatest(classification, new.classification);
-    update parley_data.meetings set effective_classification = greatest(classification, new.classification)
-     where track_id = new.id and effective_classification <> greatest(classification, new.classification);
-    update parley_data.positions set effective_classification = greatest(classification, new.classification)
-     where track_id = new.id and effective_classification <> greatest(classification, new.classification);
-    return null;
-end
-$$;
-
-ALTER FUNCTION parley_data.propagate_track_classification() OWNER TO parley_owner;
 
 CREATE FUNCTION parley_data.queue_commitment_changes() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -6342,16 +6857,15 @@ begin
                is distinct from (o.track_id, o.item_id, o.effective_classification)$q$;
         get diagnostics n = row_count;
         queued := queued + n;
-        -- A reclassified commitment's alerts (and those of follow-ups about it) follow at once, not at the next
-        -- plan: who may see an alert and who may be mailed its details must not wait for the daemon.
+        -- A reclassified commitment's alerts follow it in the same statement, not at the next plan: who may see
+        -- an alert and who may be mailed its details must not wait for the daemon. (Follow-ups about it move
+        -- with it, by their foreign key, and their own trigger moves their alerts.)
         execute $q$update parley_data.alerts a
            set classification = n.effective_classification
           from new_rows n
           join old_rows o on o.id = n.id
-          left join parley_data.follow_ups f on f.commitment_id = n.id
          where n.effective_classification is distinct from o.effective_classification
-           and ((a.subject_type = 'commitment' and a.subject_id = n.id)
-                or (a.subject_type = 'follow_up' and a.subject_id = f.id))$q$;
+           and a.subject_type = 'commitment' and a.subject_id = n.id$q$;
     end if;
     if queued > 0 then
         perform pg_notify('parley_plan', '');
@@ -6385,6 +6899,16 @@ begin
                (o.due_at, o.done_at, o.assignee_id, o.commitment_id, o.meeting_id, o.track_id, o.code)$q$;
     end if;
     get diagnostics queued = row_count;
+    if tg_op = 'UPDATE' then
+        -- A follow-up moved to another level (its subject's was changed, or it was given another subject) takes
+        -- its alerts along in the same statement.
+        execute $q$update parley_data.alerts a
+           set classification = n.effective_classification
+          from new_rows n
+          join old_rows o on o.id = n.id
+         where n.effective_classification is distinct from o.effective_classification
+           and a.subject_type = 'follow_up' and a.subject_id = n.id$q$;
+    end if;
     if queued > 0 then
         perform pg_notify('parley_plan', '');
     end if;
@@ -6429,15 +6953,13 @@ begin
          where (n.track_id, n.effective_classification) is distinct from (o.track_id, o.effective_classification)$q$;
         get diagnostics n = row_count;
         queued := queued + n;
-        -- As for commitments: a reclassified meeting's alerts follow at once.
+        -- As for commitments: a reclassified meeting's alerts follow it at once.
         execute $q$update parley_data.alerts a
            set classification = n.effective_classification
           from new_rows n
           join old_rows o on o.id = n.id
-          left join parley_data.follow_ups f on f.meeting_id = n.id
          where n.effective_classification is distinct from o.effective_classification
-           and ((a.subject_type = 'meeting' and a.subject_id = n.id)
-                or (a.subject_type = 'follow_up' and a.subject_id = f.id))$q$;
+           and a.subject_type = 'meeting' and a.subject_id = n.id$q$;
     end if;
     if queued > 0 then
         perform pg_notify('parley_plan', '');
@@ -6513,15 +7035,8 @@ begin
     select 'follow_up', f.id from changed t join parley_data.follow_ups f on f.track_id = t.id
      where t.moved or t.reclassified;
     get diagnostics queued = row_count;
-    -- Alerts of follow-ups about a reclassified track follow at once (commitments and meetings on it are
-    -- reclassified by their own trigger, which updates their alerts).
-    update parley_data.alerts a
-       set classification = n.classification
-      from new_rows n
-      join old_rows o on o.id = n.id
-      join parley_data.follow_ups f on f.track_id = n.id
-     where n.classification is distinct from o.classification
-       and a.subject_type = 'follow_up' and a.subject_id = f.id;
+    -- (What is on a reclassified track moves with it, by the foreign keys; the triggers of commitments, meetings
+    -- and follow-ups take their alerts along.)
     if queued > 0 then
         perform pg_notify('parley_plan', '');
     end if;
@@ -6532,6 +7047,25 @@ $$;
 ALTER FUNCTION parley_data.queue_track_changes() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.queue_track_changes() IS 'Trigger: when tracks change time zone, lead or classification, queues the commitments, meetings and follow-ups on them and notifies the daemon once.';
+
+CREATE FUNCTION parley_data.raise_deals() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    update parley_data.deals d
+       set classification = x.level
+      from (select n.deal_id, max(n.effective_classification) as level
+              from new_commitments n
+             where n.deal_id is not null
+             group by n.deal_id) x
+     where d.id = x.deal_id and d.classification < x.level;
+    return null;
+end
+$$;
+
+ALTER FUNCTION parley_data.raise_deals() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.raise_deals() IS 'Trigger: raises a deal to the level of its most classified commitment.';
 
 CREATE FUNCTION parley_data.readable_field(field text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -6549,6 +7083,13 @@ CREATE FUNCTION parley_data.recompute_commitment_progress() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 begin
+    -- Updates moved to another level with their commitment change no total.
+    if tg_op = 'UPDATE' and not exists (
+            select 1 from old_updates o join new_updates n on n.id = o.id
+             where (o.commitment_id, o.delivered_quantity, o.reported_on)
+                   is distinct from (n.commitment_id, n.delivered_quantity, n.reported_on)) then
+        return null;
+    end if;
     update parley_data.commitments c
        set delivered_quantity = coalesce(t.delivered, 0),
            last_update_on = t.last_reported_on
@@ -6580,39 +7121,62 @@ CREATE FUNCTION parley_data.record_changes() RETURNS trigger
     SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
     AS $_$
 declare
+    level_column constant text := tg_argv[0];
     key_of_old text;
     key_of_new text;
     join_on text;
+    old_level text := quote_literal('unclassified') || '::parley.classification';
+    new_level text := quote_literal('unclassified') || '::parley.classification';
     header constant text :=
         'insert into parley_data.change_log '
-        || '(changed_at, transaction_id, changed_by, table_name, row_id, operation, old_row, new_row) '
+        || '(changed_at, transaction_id, changed_by, table_name, row_id, operation, old_row, new_row, '
+        || 'classification, reason) '
         || 'select now(), pg_current_xact_id(), session_user, $1, ';
+    reason constant text := nullif(current_setting('parley.change_reason', true), '');
 begin
     select string_agg(format('o.%I::text', k), ' || '','' || ' order by position),
            string_agg(format('n.%I::text', k), ' || '','' || ' order by position),
            string_agg(format('o.%I = n.%I', k, k), ' and ' order by position)
       into key_of_old, key_of_new, join_on
-      from unnest(tg_argv) with ordinality as key_column(k, position);
+      from unnest(tg_argv[1:]) with ordinality as key_column(k, position);
+    if level_column <> '-' then
+        old_level := format('o.%I', level_column);
+        new_level := format('n.%I', level_column);
+    end if;
 
     if tg_op = 'INSERT' then
-        execute header || key_of_new || ', ''insert'', null, to_jsonb(n) from new_rows n'
-            using tg_table_name;
+        execute header || key_of_new || ', ''insert'', null, to_jsonb(n), ' || new_level || ', $2 from new_rows n'
+            using tg_table_name, reason;
     elsif tg_op = 'DELETE' then
-        execute header || key_of_old || ', ''delete'', to_jsonb(o), null from old_rows o'
-            using tg_table_name;
+        execute header || key_of_old || ', ''delete'', to_jsonb(o), null, ' || old_level || ', $2 from old_rows o'
+            using tg_table_name, reason;
     elsif tg_op = 'UPDATE' then
         execute header
             || format('coalesce(%s, %s), ', key_of_new, key_of_old)
             || 'case when o is null then ''insert'' when n is null then ''delete'' else ''update'' end, '
-            || 'to_jsonb(o), to_jsonb(n) '
+            || format('to_jsonb(o), to_jsonb(n), greatest(%s, %s), $2 ', old_level, new_level)
             || 'from old_rows o full join new_rows n on ' || join_on || ' '
             || 'where o is null or n is null or row(o.*) is distinct from row(n.*)'
-            using tg_table_name;
+            using tg_table_name, reason;
+        if level_column <> '-' then
+            -- Declassified rows: the row as it became, at its new level, for those who may see it from now on.
+            execute header || key_of_new || ', ''declassify'', null, to_jsonb(n), ' || new_level || ', $2 '
+                || 'from old_rows o join new_rows n on ' || join_on || ' '
+                || format('where %s < %s', new_level, old_level)
+                using tg_table_name, reason;
+            execute 'update parley_data.change_log l set classification = x.level '
+                || format('from (select %s as row_id, %s as level ', key_of_new, new_level)
+                || 'from old_rows o join new_rows n on ' || join_on || ' '
+                || format('where %s > %s) x ', new_level, old_level)
+                || 'where l.table_name = $1 and l.row_id = x.row_id and l.classification < x.level'
+                using tg_table_name;
+        end if;
     elsif tg_op = 'TRUNCATE' then
         -- The table still holds its rows here: keep each one, as if deleted.
-        execute header || replace(key_of_old, 'o.', 't.') || ', ''delete'', to_jsonb(t), null from '
+        execute header || replace(key_of_old, 'o.', 't.') || ', ''delete'', to_jsonb(t), null, '
+            || replace(old_level, 'o.', 't.') || ', $2 from '
             || format('%I.%I t', tg_table_schema, tg_table_name)
-            using tg_table_name;
+            using tg_table_name, reason;
     end if;
     return null;
 end
@@ -6620,7 +7184,7 @@ $_$;
 
 ALTER FUNCTION parley_data.record_changes() OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.record_changes() IS 'Trigger: writes the rows a statement inserted, updated, deleted or truncated to the change history, once per statement.';
+COMMENT ON FUNCTION parley_data.record_changes() IS 'Trigger: writes the rows a statement inserted, updated, deleted or truncated to the change history, once per statement, at the rows'' level; raises the history of rows an update raised.';
 
 CREATE FUNCTION parley_data.refresh_time_zones() RETURNS integer
     LANGUAGE sql
@@ -6661,6 +7225,21 @@ end
 $$;
 
 ALTER FUNCTION parley_data.refuse_duplicate(section text, base integer, dup record, field text, what text) OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.refuse_level_clash(field text, detail text) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+begin
+    perform parley_data.refuse('23505', field, 'code_unique_per_level',
+        format('the new classification would give two records the same key at one level (%s)',
+               regexp_replace(coalesce(detail, ''), '^Key ', '')),
+        'Rename one of them first (codes are unique at each classification level).');
+end
+$$;
+
+ALTER FUNCTION parley_data.refuse_level_clash(field text, detail text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.refuse_level_clash(field text, detail text) IS 'Refuses (23505) a change of classification that would put two records with one code at the same level.';
 
 CREATE FUNCTION parley_data.require(field text, present boolean) RETURNS void
     LANGUAGE plpgsql
@@ -6708,14 +7287,22 @@ CREATE FUNCTION parley_data.set_effective_classification() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 begin
-    new.effective_classification := greatest(
-        new.classification,
-        coalesce((select classification from parley_data.tracks where id = new.track_id), 'unclassified'));
+    if tg_table_name = 'commitments' then
+        new.effective_classification := greatest(new.classification, new.track_classification,
+                                                 new.meeting_classification);
+    elsif tg_table_name = 'silences' then
+        new.effective_classification := greatest('unclassified', new.track_classification,
+                                                 new.commitment_classification);
+    else
+        new.effective_classification := greatest(new.classification, new.track_classification);
+    end if;
     return new;
 end
 $$;
 
 ALTER FUNCTION parley_data.set_effective_classification() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.set_effective_classification() IS 'Trigger: works out the level a row is kept and shown at from its own classification and the levels of what it refers to.';
 
 CREATE FUNCTION parley_data.source_id(code text, field text DEFAULT 'source'::text) RETURNS bigint
     LANGUAGE plpgsql STABLE
@@ -6736,6 +7323,31 @@ $$;
 ALTER FUNCTION parley_data.source_id(code text, field text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.source_id(code text, field text) IS 'The id of the source with this code; refuses (23503) an unknown code.';
+
+CREATE FUNCTION parley_data.split_reference(reference text, field text, OUT code text, OUT level parley.classification) RETURNS record
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+declare
+    suffix text;
+begin
+    code := reference;
+    if reference like '%@%' then
+        code := split_part(reference, '@', 1);
+        suffix := substr(reference, length(code) + 2);
+        if not suffix = any (enum_range(null::parley.classification)::text[]) then
+            perform parley_data.refuse('23514', field, 'reference_level',
+                format('%s "%s" names the classification "%s", which is none of %s', field, reference, suffix,
+                       array_to_string(enum_range(null::parley.classification), ', ')),
+                'Write the code alone, or the code, @ and a classification: ist-r3@secret.');
+        end if;
+        level := suffix::parley.classification;
+    end if;
+end
+$$;
+
+ALTER FUNCTION parley_data.split_reference(reference text, field text, OUT code text, OUT level parley.classification) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.split_reference(reference text, field text, OUT code text, OUT level parley.classification) IS 'Splits a reference to a classified row, "code" or "code@level", into the code and the level (null when not given).';
 
 CREATE TABLE parley_data.settings (
     key text NOT NULL,
@@ -6769,25 +7381,20 @@ $$;
 ALTER FUNCTION parley_data.touch_updated_at() OWNER TO parley_owner;
 
 CREATE FUNCTION parley_data.track_id(code text, field text DEFAULT 'track'::text) RETURNS bigint
-    LANGUAGE plpgsql STABLE
-    AS $$
-declare
-    result bigint;
-    level parley.classification;
-begin
-    perform parley_data.require(field, code is not null);
-    select t.id, t.classification into result, level from parley_data.tracks t where t.code = track_id.code;
-    if result is null or level > parley_data.session_clearance() then
-        perform parley_data.unknown('track', code, field,
-            'Check the code (codes are case-sensitive) or add the track first with parley.add_track(code => ..., name => ..., format => ...).');
-    end if;
-    return result;
-end
-$$;
+    LANGUAGE sql STABLE
+    RETURN parley_data.classified_id('track'::text, 'parley_data.tracks'::regclass, 'classification'::text, code, field, 'Check the code (codes are case-sensitive) or add the track first with parley.add_track(code => ..., name => ..., format => ...).'::text);
 
 ALTER FUNCTION parley_data.track_id(code text, field text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.track_id(code text, field text) IS 'The id of the track with this code; refuses (23503) a code that names no track, or one above the caller''s clearance.';
+COMMENT ON FUNCTION parley_data.track_id(code text, field text) IS 'The id of the track a reference ("code" or "code@level") names among those the caller may see; refuses (23503) otherwise.';
+
+CREATE FUNCTION parley_data.track_level(track_id bigint) RETURNS parley.classification
+    LANGUAGE sql STABLE
+    RETURN (SELECT t.classification FROM parley_data.tracks t WHERE (t.id = track_level.track_id));
+
+ALTER FUNCTION parley_data.track_level(track_id bigint) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.track_level(track_id bigint) IS 'The classification of the track with this id.';
 
 CREATE FUNCTION parley_data.unknown(kind text, value text, field text, hint text) RETURNS void
     LANGUAGE plpgsql
@@ -6914,19 +7521,27 @@ CREATE TABLE parley_data.silences (
     kind parley.alert_kind,
     reason text NOT NULL,
     ends_at timestamp with time zone NOT NULL,
+    ceiling parley.classification NOT NULL,
+    track_classification parley.classification,
+    commitment_classification parley.classification,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by name DEFAULT SESSION_USER NOT NULL,
     lifted_at timestamp with time zone,
     lifted_by name,
+    CONSTRAINT silences_effective_classification CHECK ((effective_classification = GREATEST('unclassified'::parley.classification, track_classification, commitment_classification))),
     CONSTRAINT silences_lifted_with_whom CHECK (((lifted_at IS NULL) = (lifted_by IS NULL))),
     CONSTRAINT silences_reason_length CHECK (parley_data.is_free_text(reason)),
     CONSTRAINT silences_reason_present CHECK ((btrim(reason) <> ''::text)),
     CONSTRAINT silences_scope_given CHECK ((num_nonnulls(track_id, item_id, commitment_id, kind) > 0))
-);
+)
+PARTITION BY LIST (effective_classification);
 
 ALTER TABLE parley_data.silences OWNER TO parley_owner;
 
-COMMENT ON TABLE parley_data.silences IS 'Quiet periods asked for by staff: alerts about a track, an item, a commitment and/or of a kind (all that are given must match) are still recorded until ends_at, but their deliveries are suppressed.';
+COMMENT ON TABLE parley_data.silences IS 'Quiet periods asked for by staff: alerts about a track, an item, a commitment and/or of a kind (all that are given must match), at or below the ceiling, are still recorded until ends_at, but their deliveries are suppressed.';
+
+COMMENT ON COLUMN parley_data.silences.ceiling IS 'The clearance of the person who set it: it holds back only alerts classified at or below this, and only someone cleared this high may lift it.';
 
 CREATE VIEW parley.alert_log WITH (security_invoker='true') AS
  SELECT d.id AS delivery_id,
@@ -7260,13 +7875,15 @@ CREATE VIEW parley.changes WITH (security_invoker='true') AS
         CASE l.operation
             WHEN 'update'::text THEN ( SELECT string_agg(((((parley_data.readable_field(n.key) || ': '::text) || parley_data.readable_value(n.key, (l.old_row -> n.key))) || ' → '::text) || parley_data.readable_value(n.key, n.value)), '; '::text ORDER BY (parley_data.readable_field(n.key))) AS string_agg
                FROM jsonb_each(l.new_row) n(key, value)
-              WHERE ((n.key <> 'updated_at'::text) AND (n.value IS DISTINCT FROM (l.old_row -> n.key))))
+              WHERE ((NOT parley_data.derived_field(n.key)) AND (n.value IS DISTINCT FROM (l.old_row -> n.key))))
             ELSE ( SELECT string_agg(((parley_data.readable_field(n.key) || ': '::text) || parley_data.readable_value(n.key, n.value)), '; '::text ORDER BY (parley_data.readable_field(n.key))) AS string_agg
                FROM jsonb_each(r.r) n(key, value)
-              WHERE ((n.key <> ALL (ARRAY['id'::text, 'created_at'::text, 'updated_at'::text])) AND (jsonb_typeof(n.value) <> 'null'::text)))
+              WHERE ((n.key <> 'id'::text) AND (NOT parley_data.derived_field(n.key)) AND (jsonb_typeof(n.value) <> 'null'::text)))
         END AS change,
     l.row_id,
-    l.transaction_id
+    l.transaction_id,
+    l.reason,
+    l.classification
    FROM (parley_data.change_log l
      CROSS JOIN LATERAL ( SELECT
                 CASE
@@ -7290,6 +7907,10 @@ COMMENT ON COLUMN parley.changes.code IS 'The record''s code where it has one (c
 COMMENT ON COLUMN parley.changes.operation IS 'insert, update or delete.';
 
 COMMENT ON COLUMN parley.changes.change IS 'For an update, each changed field as "field: old → new" (references by code, people by e-mail); for an insert or a delete, the record''s fields.';
+
+COMMENT ON COLUMN parley.changes.reason IS 'Why, when the change says so: the reason given for a declassification.';
+
+COMMENT ON COLUMN parley.changes.classification IS 'The level the change is kept at: the higher of the record''s levels before and after it (raised with the record later, never lowered).';
 
 CREATE VIEW parley.commitment_updates WITH (security_invoker='true') AS
  SELECT c.code AS commitment,
@@ -7952,6 +8573,7 @@ CREATE VIEW parley.positions WITH (security_invoker='true') AS
             p.stated_on,
             p.source_id,
             p.classification,
+            p.track_classification,
             p.effective_classification,
             p.created_at,
             p.updated_at,
@@ -8436,6 +9058,41 @@ ALTER TABLE parley_data.agenda_items ALTER COLUMN id ADD GENERATED ALWAYS AS IDE
     CACHE 1
 );
 
+CREATE TABLE parley_data.alerts_confidential (
+    id bigint NOT NULL,
+    kind parley.alert_kind NOT NULL,
+    subject_type parley.alert_subject NOT NULL,
+    subject_id bigint NOT NULL,
+    subject_code text NOT NULL,
+    basis text NOT NULL,
+    occurrence text NOT NULL,
+    due_at timestamp with time zone NOT NULL,
+    severity parley.severity NOT NULL,
+    classification parley.classification NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    commitment_id bigint,
+    responsible_id bigint,
+    escalated boolean DEFAULT false NOT NULL,
+    escalated_to_id bigint,
+    related_alert_id bigint,
+    state parley.alert_state DEFAULT 'planned'::parley.alert_state NOT NULL,
+    planned_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    acknowledged_at timestamp with time zone,
+    acknowledged_by name,
+    acknowledgement_note text,
+    snoozed_until timestamp with time zone,
+    snoozed_by name,
+    cancelled_at timestamp with time zone,
+    cancel_reason text,
+    CONSTRAINT alerts_acknowledged_state CHECK ((((state = 'acknowledged'::parley.alert_state) = (acknowledged_at IS NOT NULL)) OR (state = 'cancelled'::parley.alert_state))),
+    CONSTRAINT alerts_acknowledgement_note_length CHECK (parley_data.is_free_text(acknowledgement_note)),
+    CONSTRAINT alerts_cancelled_state CHECK (((state = 'cancelled'::parley.alert_state) = (cancelled_at IS NOT NULL)))
+);
+
+ALTER TABLE parley_data.alerts_confidential OWNER TO parley_owner;
+
 ALTER TABLE parley_data.alerts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.alerts_id_seq
     START WITH 1
@@ -8444,6 +9101,128 @@ ALTER TABLE parley_data.alerts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY 
     NO MAXVALUE
     CACHE 1
 );
+
+CREATE TABLE parley_data.alerts_restricted (
+    id bigint NOT NULL,
+    kind parley.alert_kind NOT NULL,
+    subject_type parley.alert_subject NOT NULL,
+    subject_id bigint NOT NULL,
+    subject_code text NOT NULL,
+    basis text NOT NULL,
+    occurrence text NOT NULL,
+    due_at timestamp with time zone NOT NULL,
+    severity parley.severity NOT NULL,
+    classification parley.classification NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    commitment_id bigint,
+    responsible_id bigint,
+    escalated boolean DEFAULT false NOT NULL,
+    escalated_to_id bigint,
+    related_alert_id bigint,
+    state parley.alert_state DEFAULT 'planned'::parley.alert_state NOT NULL,
+    planned_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    acknowledged_at timestamp with time zone,
+    acknowledged_by name,
+    acknowledgement_note text,
+    snoozed_until timestamp with time zone,
+    snoozed_by name,
+    cancelled_at timestamp with time zone,
+    cancel_reason text,
+    CONSTRAINT alerts_acknowledged_state CHECK ((((state = 'acknowledged'::parley.alert_state) = (acknowledged_at IS NOT NULL)) OR (state = 'cancelled'::parley.alert_state))),
+    CONSTRAINT alerts_acknowledgement_note_length CHECK (parley_data.is_free_text(acknowledgement_note)),
+    CONSTRAINT alerts_cancelled_state CHECK (((state = 'cancelled'::parley.alert_state) = (cancelled_at IS NOT NULL)))
+);
+
+ALTER TABLE parley_data.alerts_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.alerts_secret (
+    id bigint NOT NULL,
+    kind parley.alert_kind NOT NULL,
+    subject_type parley.alert_subject NOT NULL,
+    subject_id bigint NOT NULL,
+    subject_code text NOT NULL,
+    basis text NOT NULL,
+    occurrence text NOT NULL,
+    due_at timestamp with time zone NOT NULL,
+    severity parley.severity NOT NULL,
+    classification parley.classification NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    commitment_id bigint,
+    responsible_id bigint,
+    escalated boolean DEFAULT false NOT NULL,
+    escalated_to_id bigint,
+    related_alert_id bigint,
+    state parley.alert_state DEFAULT 'planned'::parley.alert_state NOT NULL,
+    planned_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    acknowledged_at timestamp with time zone,
+    acknowledged_by name,
+    acknowledgement_note text,
+    snoozed_until timestamp with time zone,
+    snoozed_by name,
+    cancelled_at timestamp with time zone,
+    cancel_reason text,
+    CONSTRAINT alerts_acknowledged_state CHECK ((((state = 'acknowledged'::parley.alert_state) = (acknowledged_at IS NOT NULL)) OR (state = 'cancelled'::parley.alert_state))),
+    CONSTRAINT alerts_acknowledgement_note_length CHECK (parley_data.is_free_text(acknowledgement_note)),
+    CONSTRAINT alerts_cancelled_state CHECK (((state = 'cancelled'::parley.alert_state) = (cancelled_at IS NOT NULL)))
+);
+
+ALTER TABLE parley_data.alerts_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.alerts_unclassified (
+    id bigint NOT NULL,
+    kind parley.alert_kind NOT NULL,
+    subject_type parley.alert_subject NOT NULL,
+    subject_id bigint NOT NULL,
+    subject_code text NOT NULL,
+    basis text NOT NULL,
+    occurrence text NOT NULL,
+    due_at timestamp with time zone NOT NULL,
+    severity parley.severity NOT NULL,
+    classification parley.classification NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    commitment_id bigint,
+    responsible_id bigint,
+    escalated boolean DEFAULT false NOT NULL,
+    escalated_to_id bigint,
+    related_alert_id bigint,
+    state parley.alert_state DEFAULT 'planned'::parley.alert_state NOT NULL,
+    planned_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    acknowledged_at timestamp with time zone,
+    acknowledged_by name,
+    acknowledgement_note text,
+    snoozed_until timestamp with time zone,
+    snoozed_by name,
+    cancelled_at timestamp with time zone,
+    cancel_reason text,
+    CONSTRAINT alerts_acknowledged_state CHECK ((((state = 'acknowledged'::parley.alert_state) = (acknowledged_at IS NOT NULL)) OR (state = 'cancelled'::parley.alert_state))),
+    CONSTRAINT alerts_acknowledgement_note_length CHECK (parley_data.is_free_text(acknowledgement_note)),
+    CONSTRAINT alerts_cancelled_state CHECK (((state = 'cancelled'::parley.alert_state) = (cancelled_at IS NOT NULL)))
+);
+
+ALTER TABLE parley_data.alerts_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.change_log_confidential (
+    id bigint NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    transaction_id xid8 NOT NULL,
+    changed_by name NOT NULL,
+    table_name text NOT NULL,
+    row_id text NOT NULL,
+    operation text NOT NULL,
+    old_row jsonb,
+    new_row jsonb,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    reason text,
+    CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
+);
+
+ALTER TABLE parley_data.change_log_confidential OWNER TO parley_owner;
 
 ALTER TABLE parley_data.change_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.change_log_id_seq
@@ -8454,6 +9233,97 @@ ALTER TABLE parley_data.change_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENT
     CACHE 1
 );
 
+CREATE TABLE parley_data.change_log_restricted (
+    id bigint NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    transaction_id xid8 NOT NULL,
+    changed_by name NOT NULL,
+    table_name text NOT NULL,
+    row_id text NOT NULL,
+    operation text NOT NULL,
+    old_row jsonb,
+    new_row jsonb,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    reason text,
+    CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
+);
+
+ALTER TABLE parley_data.change_log_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.change_log_secret (
+    id bigint NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    transaction_id xid8 NOT NULL,
+    changed_by name NOT NULL,
+    table_name text NOT NULL,
+    row_id text NOT NULL,
+    operation text NOT NULL,
+    old_row jsonb,
+    new_row jsonb,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    reason text,
+    CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
+);
+
+ALTER TABLE parley_data.change_log_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.change_log_unclassified (
+    id bigint NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    transaction_id xid8 NOT NULL,
+    changed_by name NOT NULL,
+    table_name text NOT NULL,
+    row_id text NOT NULL,
+    operation text NOT NULL,
+    old_row jsonb,
+    new_row jsonb,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    reason text,
+    CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
+);
+
+ALTER TABLE parley_data.change_log_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.commitment_beneficiaries_confidential (
+    commitment_id bigint NOT NULL,
+    obligor_id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    CONSTRAINT commitment_beneficiaries_not_obligor CHECK ((party_id <> obligor_id))
+);
+
+ALTER TABLE parley_data.commitment_beneficiaries_confidential OWNER TO parley_owner;
+
+CREATE TABLE parley_data.commitment_beneficiaries_restricted (
+    commitment_id bigint NOT NULL,
+    obligor_id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    CONSTRAINT commitment_beneficiaries_not_obligor CHECK ((party_id <> obligor_id))
+);
+
+ALTER TABLE parley_data.commitment_beneficiaries_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.commitment_beneficiaries_secret (
+    commitment_id bigint NOT NULL,
+    obligor_id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    CONSTRAINT commitment_beneficiaries_not_obligor CHECK ((party_id <> obligor_id))
+);
+
+ALTER TABLE parley_data.commitment_beneficiaries_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.commitment_beneficiaries_unclassified (
+    commitment_id bigint NOT NULL,
+    obligor_id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    CONSTRAINT commitment_beneficiaries_not_obligor CHECK ((party_id <> obligor_id))
+);
+
+ALTER TABLE parley_data.commitment_beneficiaries_unclassified OWNER TO parley_owner;
+
 CREATE TABLE parley_data.commitment_transitions (
     from_status parley.commitment_status NOT NULL,
     to_status parley.commitment_status NOT NULL
@@ -8462,6 +9332,28 @@ CREATE TABLE parley_data.commitment_transitions (
 ALTER TABLE parley_data.commitment_transitions OWNER TO parley_owner;
 
 COMMENT ON TABLE parley_data.commitment_transitions IS 'Status changes that need no reopen. Any other change (out of fulfilled, withdrawn, superseded, or back to pending) must reopen the commitment.';
+
+CREATE TABLE parley_data.commitment_updates_confidential (
+    id bigint NOT NULL,
+    commitment_id bigint NOT NULL,
+    reported_on date NOT NULL,
+    delivered_quantity numeric,
+    new_status parley.commitment_status,
+    reopen boolean DEFAULT false NOT NULL,
+    note text,
+    source_id bigint,
+    reported_by_party_id bigint,
+    recorded_by_id bigint,
+    verification parley.verification DEFAULT 'unverified'::parley.verification NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT commitment_updates_delivered_finite CHECK (parley_data.is_finite(delivered_quantity)),
+    CONSTRAINT commitment_updates_delivered_not_negative CHECK ((delivered_quantity >= (0)::numeric)),
+    CONSTRAINT commitment_updates_note_length CHECK (parley_data.is_free_text(note)),
+    CONSTRAINT commitment_updates_says_something CHECK (((delivered_quantity IS NOT NULL) OR (new_status IS NOT NULL) OR (NULLIF(btrim(note), ''::text) IS NOT NULL)))
+);
+
+ALTER TABLE parley_data.commitment_updates_confidential OWNER TO parley_owner;
 
 ALTER TABLE parley_data.commitment_updates ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.commitment_updates_id_seq
@@ -8472,6 +9364,114 @@ ALTER TABLE parley_data.commitment_updates ALTER COLUMN id ADD GENERATED ALWAYS 
     CACHE 1
 );
 
+CREATE TABLE parley_data.commitment_updates_restricted (
+    id bigint NOT NULL,
+    commitment_id bigint NOT NULL,
+    reported_on date NOT NULL,
+    delivered_quantity numeric,
+    new_status parley.commitment_status,
+    reopen boolean DEFAULT false NOT NULL,
+    note text,
+    source_id bigint,
+    reported_by_party_id bigint,
+    recorded_by_id bigint,
+    verification parley.verification DEFAULT 'unverified'::parley.verification NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT commitment_updates_delivered_finite CHECK (parley_data.is_finite(delivered_quantity)),
+    CONSTRAINT commitment_updates_delivered_not_negative CHECK ((delivered_quantity >= (0)::numeric)),
+    CONSTRAINT commitment_updates_note_length CHECK (parley_data.is_free_text(note)),
+    CONSTRAINT commitment_updates_says_something CHECK (((delivered_quantity IS NOT NULL) OR (new_status IS NOT NULL) OR (NULLIF(btrim(note), ''::text) IS NOT NULL)))
+);
+
+ALTER TABLE parley_data.commitment_updates_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.commitment_updates_secret (
+    id bigint NOT NULL,
+    commitment_id bigint NOT NULL,
+    reported_on date NOT NULL,
+    delivered_quantity numeric,
+    new_status parley.commitment_status,
+    reopen boolean DEFAULT false NOT NULL,
+    note text,
+    source_id bigint,
+    reported_by_party_id bigint,
+    recorded_by_id bigint,
+    verification parley.verification DEFAULT 'unverified'::parley.verification NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT commitment_updates_delivered_finite CHECK (parley_data.is_finite(delivered_quantity)),
+    CONSTRAINT commitment_updates_delivered_not_negative CHECK ((delivered_quantity >= (0)::numeric)),
+    CONSTRAINT commitment_updates_note_length CHECK (parley_data.is_free_text(note)),
+    CONSTRAINT commitment_updates_says_something CHECK (((delivered_quantity IS NOT NULL) OR (new_status IS NOT NULL) OR (NULLIF(btrim(note), ''::text) IS NOT NULL)))
+);
+
+ALTER TABLE parley_data.commitment_updates_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.commitment_updates_unclassified (
+    id bigint NOT NULL,
+    commitment_id bigint NOT NULL,
+    reported_on date NOT NULL,
+    delivered_quantity numeric,
+    new_status parley.commitment_status,
+    reopen boolean DEFAULT false NOT NULL,
+    note text,
+    source_id bigint,
+    reported_by_party_id bigint,
+    recorded_by_id bigint,
+    verification parley.verification DEFAULT 'unverified'::parley.verification NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT commitment_updates_delivered_finite CHECK (parley_data.is_finite(delivered_quantity)),
+    CONSTRAINT commitment_updates_delivered_not_negative CHECK ((delivered_quantity >= (0)::numeric)),
+    CONSTRAINT commitment_updates_note_length CHECK (parley_data.is_free_text(note)),
+    CONSTRAINT commitment_updates_says_something CHECK (((delivered_quantity IS NOT NULL) OR (new_status IS NOT NULL) OR (NULLIF(btrim(note), ''::text) IS NOT NULL)))
+);
+
+ALTER TABLE parley_data.commitment_updates_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.commitments_confidential (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    meeting_id bigint,
+    obligor_id bigint NOT NULL,
+    deal_id bigint,
+    text text NOT NULL,
+    made_on date NOT NULL,
+    due_on date,
+    target_quantity numeric,
+    unit text,
+    status parley.commitment_status DEFAULT 'pending'::parley.commitment_status NOT NULL,
+    status_changed_on date NOT NULL,
+    reopened_at timestamp with time zone,
+    owner_id bigint,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    track_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    meeting_classification parley.classification,
+    deal_classification parley.classification,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    source_id bigint,
+    delivered_quantity numeric DEFAULT 0 NOT NULL,
+    last_update_on date,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT commitments_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT commitments_deal_level CHECK (((deal_id IS NULL) = (deal_classification IS NULL))),
+    CONSTRAINT commitments_delivered_not_negative CHECK ((delivered_quantity >= (0)::numeric)),
+    CONSTRAINT commitments_due_after_made CHECK ((due_on >= made_on)),
+    CONSTRAINT commitments_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification, meeting_classification))),
+    CONSTRAINT commitments_meeting_level CHECK (((meeting_id IS NULL) = (meeting_classification IS NULL))),
+    CONSTRAINT commitments_target_finite CHECK (parley_data.is_finite(target_quantity)),
+    CONSTRAINT commitments_target_positive CHECK ((target_quantity > (0)::numeric)),
+    CONSTRAINT commitments_text_length CHECK (parley_data.is_free_text(text)),
+    CONSTRAINT commitments_text_present CHECK ((btrim(text) <> ''::text)),
+    CONSTRAINT commitments_unit_with_target CHECK (((unit IS NULL) OR (target_quantity IS NOT NULL)))
+);
+
+ALTER TABLE parley_data.commitments_confidential OWNER TO parley_owner;
+
 ALTER TABLE parley_data.commitments ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.commitments_id_seq
     START WITH 1
@@ -8480,6 +9480,144 @@ ALTER TABLE parley_data.commitments ALTER COLUMN id ADD GENERATED ALWAYS AS IDEN
     NO MAXVALUE
     CACHE 1
 );
+
+CREATE TABLE parley_data.commitments_restricted (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    meeting_id bigint,
+    obligor_id bigint NOT NULL,
+    deal_id bigint,
+    text text NOT NULL,
+    made_on date NOT NULL,
+    due_on date,
+    target_quantity numeric,
+    unit text,
+    status parley.commitment_status DEFAULT 'pending'::parley.commitment_status NOT NULL,
+    status_changed_on date NOT NULL,
+    reopened_at timestamp with time zone,
+    owner_id bigint,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    track_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    meeting_classification parley.classification,
+    deal_classification parley.classification,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    source_id bigint,
+    delivered_quantity numeric DEFAULT 0 NOT NULL,
+    last_update_on date,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT commitments_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT commitments_deal_level CHECK (((deal_id IS NULL) = (deal_classification IS NULL))),
+    CONSTRAINT commitments_delivered_not_negative CHECK ((delivered_quantity >= (0)::numeric)),
+    CONSTRAINT commitments_due_after_made CHECK ((due_on >= made_on)),
+    CONSTRAINT commitments_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification, meeting_classification))),
+    CONSTRAINT commitments_meeting_level CHECK (((meeting_id IS NULL) = (meeting_classification IS NULL))),
+    CONSTRAINT commitments_target_finite CHECK (parley_data.is_finite(target_quantity)),
+    CONSTRAINT commitments_target_positive CHECK ((target_quantity > (0)::numeric)),
+    CONSTRAINT commitments_text_length CHECK (parley_data.is_free_text(text)),
+    CONSTRAINT commitments_text_present CHECK ((btrim(text) <> ''::text)),
+    CONSTRAINT commitments_unit_with_target CHECK (((unit IS NULL) OR (target_quantity IS NOT NULL)))
+);
+
+ALTER TABLE parley_data.commitments_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.commitments_secret (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    meeting_id bigint,
+    obligor_id bigint NOT NULL,
+    deal_id bigint,
+    text text NOT NULL,
+    made_on date NOT NULL,
+    due_on date,
+    target_quantity numeric,
+    unit text,
+    status parley.commitment_status DEFAULT 'pending'::parley.commitment_status NOT NULL,
+    status_changed_on date NOT NULL,
+    reopened_at timestamp with time zone,
+    owner_id bigint,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    track_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    meeting_classification parley.classification,
+    deal_classification parley.classification,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    source_id bigint,
+    delivered_quantity numeric DEFAULT 0 NOT NULL,
+    last_update_on date,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT commitments_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT commitments_deal_level CHECK (((deal_id IS NULL) = (deal_classification IS NULL))),
+    CONSTRAINT commitments_delivered_not_negative CHECK ((delivered_quantity >= (0)::numeric)),
+    CONSTRAINT commitments_due_after_made CHECK ((due_on >= made_on)),
+    CONSTRAINT commitments_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification, meeting_classification))),
+    CONSTRAINT commitments_meeting_level CHECK (((meeting_id IS NULL) = (meeting_classification IS NULL))),
+    CONSTRAINT commitments_target_finite CHECK (parley_data.is_finite(target_quantity)),
+    CONSTRAINT commitments_target_positive CHECK ((target_quantity > (0)::numeric)),
+    CONSTRAINT commitments_text_length CHECK (parley_data.is_free_text(text)),
+    CONSTRAINT commitments_text_present CHECK ((btrim(text) <> ''::text)),
+    CONSTRAINT commitments_unit_with_target CHECK (((unit IS NULL) OR (target_quantity IS NOT NULL)))
+);
+
+ALTER TABLE parley_data.commitments_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.commitments_unclassified (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    meeting_id bigint,
+    obligor_id bigint NOT NULL,
+    deal_id bigint,
+    text text NOT NULL,
+    made_on date NOT NULL,
+    due_on date,
+    target_quantity numeric,
+    unit text,
+    status parley.commitment_status DEFAULT 'pending'::parley.commitment_status NOT NULL,
+    status_changed_on date NOT NULL,
+    reopened_at timestamp with time zone,
+    owner_id bigint,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    track_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    meeting_classification parley.classification,
+    deal_classification parley.classification,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    source_id bigint,
+    delivered_quantity numeric DEFAULT 0 NOT NULL,
+    last_update_on date,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT commitments_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT commitments_deal_level CHECK (((deal_id IS NULL) = (deal_classification IS NULL))),
+    CONSTRAINT commitments_delivered_not_negative CHECK ((delivered_quantity >= (0)::numeric)),
+    CONSTRAINT commitments_due_after_made CHECK ((due_on >= made_on)),
+    CONSTRAINT commitments_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification, meeting_classification))),
+    CONSTRAINT commitments_meeting_level CHECK (((meeting_id IS NULL) = (meeting_classification IS NULL))),
+    CONSTRAINT commitments_target_finite CHECK (parley_data.is_finite(target_quantity)),
+    CONSTRAINT commitments_target_positive CHECK ((target_quantity > (0)::numeric)),
+    CONSTRAINT commitments_text_length CHECK (parley_data.is_free_text(text)),
+    CONSTRAINT commitments_text_present CHECK ((btrim(text) <> ''::text)),
+    CONSTRAINT commitments_unit_with_target CHECK (((unit IS NULL) OR (target_quantity IS NOT NULL)))
+);
+
+ALTER TABLE parley_data.commitments_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.deals_confidential (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    title text NOT NULL,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT deals_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT deals_title_format CHECK (parley_data.is_label(title))
+);
+
+ALTER TABLE parley_data.deals_confidential OWNER TO parley_owner;
 
 ALTER TABLE parley_data.deals ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.deals_id_seq
@@ -8490,6 +9628,71 @@ ALTER TABLE parley_data.deals ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     CACHE 1
 );
 
+CREATE TABLE parley_data.deals_restricted (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    title text NOT NULL,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT deals_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT deals_title_format CHECK (parley_data.is_label(title))
+);
+
+ALTER TABLE parley_data.deals_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.deals_secret (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    title text NOT NULL,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT deals_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT deals_title_format CHECK (parley_data.is_label(title))
+);
+
+ALTER TABLE parley_data.deals_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.deals_unclassified (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    title text NOT NULL,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT deals_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT deals_title_format CHECK (parley_data.is_label(title))
+);
+
+ALTER TABLE parley_data.deals_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.deliveries_confidential (
+    id bigint NOT NULL,
+    alert_id bigint NOT NULL,
+    person_id bigint NOT NULL,
+    reason text NOT NULL,
+    state parley.delivery_state DEFAULT 'pending'::parley.delivery_state NOT NULL,
+    send_after timestamp with time zone NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    claim_token uuid,
+    claimed_at timestamp with time zone,
+    lease_until timestamp with time zone,
+    sent_at timestamp with time zone,
+    message_id text,
+    last_error text,
+    last_failed_at timestamp with time zone,
+    silence_id bigint,
+    silence_classification parley.classification,
+    cancelled_at timestamp with time zone,
+    cancel_reason text,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT deliveries_attempts_not_negative CHECK ((attempts >= 0)),
+    CONSTRAINT deliveries_claim_complete CHECK (((state = 'sending'::parley.delivery_state) = ((claim_token IS NOT NULL) AND (lease_until IS NOT NULL)))),
+    CONSTRAINT deliveries_sent_complete CHECK (((state = 'sent'::parley.delivery_state) = ((sent_at IS NOT NULL) AND (message_id IS NOT NULL)))),
+    CONSTRAINT deliveries_silence_level CHECK (((silence_id IS NULL) = (silence_classification IS NULL)))
+);
+
+ALTER TABLE parley_data.deliveries_confidential OWNER TO parley_owner;
+
 ALTER TABLE parley_data.deliveries ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.deliveries_id_seq
     START WITH 1
@@ -8498,6 +9701,114 @@ ALTER TABLE parley_data.deliveries ALTER COLUMN id ADD GENERATED ALWAYS AS IDENT
     NO MAXVALUE
     CACHE 1
 );
+
+CREATE TABLE parley_data.deliveries_restricted (
+    id bigint NOT NULL,
+    alert_id bigint NOT NULL,
+    person_id bigint NOT NULL,
+    reason text NOT NULL,
+    state parley.delivery_state DEFAULT 'pending'::parley.delivery_state NOT NULL,
+    send_after timestamp with time zone NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    claim_token uuid,
+    claimed_at timestamp with time zone,
+    lease_until timestamp with time zone,
+    sent_at timestamp with time zone,
+    message_id text,
+    last_error text,
+    last_failed_at timestamp with time zone,
+    silence_id bigint,
+    silence_classification parley.classification,
+    cancelled_at timestamp with time zone,
+    cancel_reason text,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT deliveries_attempts_not_negative CHECK ((attempts >= 0)),
+    CONSTRAINT deliveries_claim_complete CHECK (((state = 'sending'::parley.delivery_state) = ((claim_token IS NOT NULL) AND (lease_until IS NOT NULL)))),
+    CONSTRAINT deliveries_sent_complete CHECK (((state = 'sent'::parley.delivery_state) = ((sent_at IS NOT NULL) AND (message_id IS NOT NULL)))),
+    CONSTRAINT deliveries_silence_level CHECK (((silence_id IS NULL) = (silence_classification IS NULL)))
+);
+
+ALTER TABLE parley_data.deliveries_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.deliveries_secret (
+    id bigint NOT NULL,
+    alert_id bigint NOT NULL,
+    person_id bigint NOT NULL,
+    reason text NOT NULL,
+    state parley.delivery_state DEFAULT 'pending'::parley.delivery_state NOT NULL,
+    send_after timestamp with time zone NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    claim_token uuid,
+    claimed_at timestamp with time zone,
+    lease_until timestamp with time zone,
+    sent_at timestamp with time zone,
+    message_id text,
+    last_error text,
+    last_failed_at timestamp with time zone,
+    silence_id bigint,
+    silence_classification parley.classification,
+    cancelled_at timestamp with time zone,
+    cancel_reason text,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT deliveries_attempts_not_negative CHECK ((attempts >= 0)),
+    CONSTRAINT deliveries_claim_complete CHECK (((state = 'sending'::parley.delivery_state) = ((claim_token IS NOT NULL) AND (lease_until IS NOT NULL)))),
+    CONSTRAINT deliveries_sent_complete CHECK (((state = 'sent'::parley.delivery_state) = ((sent_at IS NOT NULL) AND (message_id IS NOT NULL)))),
+    CONSTRAINT deliveries_silence_level CHECK (((silence_id IS NULL) = (silence_classification IS NULL)))
+);
+
+ALTER TABLE parley_data.deliveries_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.deliveries_unclassified (
+    id bigint NOT NULL,
+    alert_id bigint NOT NULL,
+    person_id bigint NOT NULL,
+    reason text NOT NULL,
+    state parley.delivery_state DEFAULT 'pending'::parley.delivery_state NOT NULL,
+    send_after timestamp with time zone NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    claim_token uuid,
+    claimed_at timestamp with time zone,
+    lease_until timestamp with time zone,
+    sent_at timestamp with time zone,
+    message_id text,
+    last_error text,
+    last_failed_at timestamp with time zone,
+    silence_id bigint,
+    silence_classification parley.classification,
+    cancelled_at timestamp with time zone,
+    cancel_reason text,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT deliveries_attempts_not_negative CHECK ((attempts >= 0)),
+    CONSTRAINT deliveries_claim_complete CHECK (((state = 'sending'::parley.delivery_state) = ((claim_token IS NOT NULL) AND (lease_until IS NOT NULL)))),
+    CONSTRAINT deliveries_sent_complete CHECK (((state = 'sent'::parley.delivery_state) = ((sent_at IS NOT NULL) AND (message_id IS NOT NULL)))),
+    CONSTRAINT deliveries_silence_level CHECK (((silence_id IS NULL) = (silence_classification IS NULL)))
+);
+
+ALTER TABLE parley_data.deliveries_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.figures_confidential (
+    id bigint NOT NULL,
+    indicator text NOT NULL,
+    item_id bigint,
+    value numeric NOT NULL,
+    unit text,
+    as_of date NOT NULL,
+    claimant_id bigint,
+    source_id bigint,
+    confidence parley.confidence DEFAULT 'reported'::parley.confidence NOT NULL,
+    note text,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT figures_indicator_format CHECK (parley_data.is_code(indicator)),
+    CONSTRAINT figures_note_length CHECK (parley_data.is_free_text(note)),
+    CONSTRAINT figures_value_finite CHECK (parley_data.is_finite(value))
+);
+
+ALTER TABLE parley_data.figures_confidential OWNER TO parley_owner;
 
 ALTER TABLE parley_data.figures ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.figures_id_seq
@@ -8508,6 +9819,91 @@ ALTER TABLE parley_data.figures ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY
     CACHE 1
 );
 
+CREATE TABLE parley_data.figures_restricted (
+    id bigint NOT NULL,
+    indicator text NOT NULL,
+    item_id bigint,
+    value numeric NOT NULL,
+    unit text,
+    as_of date NOT NULL,
+    claimant_id bigint,
+    source_id bigint,
+    confidence parley.confidence DEFAULT 'reported'::parley.confidence NOT NULL,
+    note text,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT figures_indicator_format CHECK (parley_data.is_code(indicator)),
+    CONSTRAINT figures_note_length CHECK (parley_data.is_free_text(note)),
+    CONSTRAINT figures_value_finite CHECK (parley_data.is_finite(value))
+);
+
+ALTER TABLE parley_data.figures_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.figures_secret (
+    id bigint NOT NULL,
+    indicator text NOT NULL,
+    item_id bigint,
+    value numeric NOT NULL,
+    unit text,
+    as_of date NOT NULL,
+    claimant_id bigint,
+    source_id bigint,
+    confidence parley.confidence DEFAULT 'reported'::parley.confidence NOT NULL,
+    note text,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT figures_indicator_format CHECK (parley_data.is_code(indicator)),
+    CONSTRAINT figures_note_length CHECK (parley_data.is_free_text(note)),
+    CONSTRAINT figures_value_finite CHECK (parley_data.is_finite(value))
+);
+
+ALTER TABLE parley_data.figures_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.figures_unclassified (
+    id bigint NOT NULL,
+    indicator text NOT NULL,
+    item_id bigint,
+    value numeric NOT NULL,
+    unit text,
+    as_of date NOT NULL,
+    claimant_id bigint,
+    source_id bigint,
+    confidence parley.confidence DEFAULT 'reported'::parley.confidence NOT NULL,
+    note text,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT figures_indicator_format CHECK (parley_data.is_code(indicator)),
+    CONSTRAINT figures_note_length CHECK (parley_data.is_free_text(note)),
+    CONSTRAINT figures_value_finite CHECK (parley_data.is_finite(value))
+);
+
+ALTER TABLE parley_data.figures_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.follow_ups_confidential (
+    id bigint NOT NULL,
+    code text,
+    commitment_id bigint,
+    meeting_id bigint,
+    track_id bigint,
+    assignee_id bigint NOT NULL,
+    due_at timestamp with time zone NOT NULL,
+    note text NOT NULL,
+    done_at timestamp with time zone,
+    done_note text,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT follow_ups_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT follow_ups_note_length CHECK ((parley_data.is_free_text(note) AND parley_data.is_free_text(done_note))),
+    CONSTRAINT follow_ups_note_present CHECK ((btrim(note) <> ''::text)),
+    CONSTRAINT follow_ups_one_subject CHECK ((num_nonnulls(commitment_id, meeting_id, track_id) = 1))
+);
+
+ALTER TABLE parley_data.follow_ups_confidential OWNER TO parley_owner;
+
 ALTER TABLE parley_data.follow_ups ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.follow_ups_id_seq
     START WITH 1
@@ -8516,6 +9912,72 @@ ALTER TABLE parley_data.follow_ups ALTER COLUMN id ADD GENERATED ALWAYS AS IDENT
     NO MAXVALUE
     CACHE 1
 );
+
+CREATE TABLE parley_data.follow_ups_restricted (
+    id bigint NOT NULL,
+    code text,
+    commitment_id bigint,
+    meeting_id bigint,
+    track_id bigint,
+    assignee_id bigint NOT NULL,
+    due_at timestamp with time zone NOT NULL,
+    note text NOT NULL,
+    done_at timestamp with time zone,
+    done_note text,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT follow_ups_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT follow_ups_note_length CHECK ((parley_data.is_free_text(note) AND parley_data.is_free_text(done_note))),
+    CONSTRAINT follow_ups_note_present CHECK ((btrim(note) <> ''::text)),
+    CONSTRAINT follow_ups_one_subject CHECK ((num_nonnulls(commitment_id, meeting_id, track_id) = 1))
+);
+
+ALTER TABLE parley_data.follow_ups_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.follow_ups_secret (
+    id bigint NOT NULL,
+    code text,
+    commitment_id bigint,
+    meeting_id bigint,
+    track_id bigint,
+    assignee_id bigint NOT NULL,
+    due_at timestamp with time zone NOT NULL,
+    note text NOT NULL,
+    done_at timestamp with time zone,
+    done_note text,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT follow_ups_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT follow_ups_note_length CHECK ((parley_data.is_free_text(note) AND parley_data.is_free_text(done_note))),
+    CONSTRAINT follow_ups_note_present CHECK ((btrim(note) <> ''::text)),
+    CONSTRAINT follow_ups_one_subject CHECK ((num_nonnulls(commitment_id, meeting_id, track_id) = 1))
+);
+
+ALTER TABLE parley_data.follow_ups_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.follow_ups_unclassified (
+    id bigint NOT NULL,
+    code text,
+    commitment_id bigint,
+    meeting_id bigint,
+    track_id bigint,
+    assignee_id bigint NOT NULL,
+    due_at timestamp with time zone NOT NULL,
+    note text NOT NULL,
+    done_at timestamp with time zone,
+    done_note text,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT follow_ups_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT follow_ups_note_length CHECK ((parley_data.is_free_text(note) AND parley_data.is_free_text(done_note))),
+    CONSTRAINT follow_ups_note_present CHECK ((btrim(note) <> ''::text)),
+    CONSTRAINT follow_ups_one_subject CHECK ((num_nonnulls(commitment_id, meeting_id, track_id) = 1))
+);
+
+ALTER TABLE parley_data.follow_ups_unclassified OWNER TO parley_owner;
 
 ALTER TABLE parley_data.mailer_runs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.mailer_runs_id_seq
@@ -8526,6 +9988,33 @@ ALTER TABLE parley_data.mailer_runs ALTER COLUMN id ADD GENERATED ALWAYS AS IDEN
     CACHE 1
 );
 
+CREATE TABLE parley_data.meetings_confidential (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    track_id bigint NOT NULL,
+    title text NOT NULL,
+    starts_at timestamp with time zone NOT NULL,
+    ends_at timestamp with time zone,
+    location text,
+    status parley.meeting_status DEFAULT 'scheduled'::parley.meeting_status NOT NULL,
+    outcome_summary text,
+    outcome_recorded_at timestamp with time zone,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    track_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    source_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT meetings_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT meetings_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification))),
+    CONSTRAINT meetings_ends_after_start CHECK ((ends_at >= starts_at)),
+    CONSTRAINT meetings_outcome_length CHECK (parley_data.is_free_text(outcome_summary)),
+    CONSTRAINT meetings_outcome_when_held CHECK (((outcome_summary IS NULL) OR (status = 'held'::parley.meeting_status))),
+    CONSTRAINT meetings_title_format CHECK (parley_data.is_label(title))
+);
+
+ALTER TABLE parley_data.meetings_confidential OWNER TO parley_owner;
+
 ALTER TABLE parley_data.meetings ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.meetings_id_seq
     START WITH 1
@@ -8534,6 +10023,87 @@ ALTER TABLE parley_data.meetings ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTIT
     NO MAXVALUE
     CACHE 1
 );
+
+CREATE TABLE parley_data.meetings_restricted (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    track_id bigint NOT NULL,
+    title text NOT NULL,
+    starts_at timestamp with time zone NOT NULL,
+    ends_at timestamp with time zone,
+    location text,
+    status parley.meeting_status DEFAULT 'scheduled'::parley.meeting_status NOT NULL,
+    outcome_summary text,
+    outcome_recorded_at timestamp with time zone,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    track_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    source_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT meetings_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT meetings_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification))),
+    CONSTRAINT meetings_ends_after_start CHECK ((ends_at >= starts_at)),
+    CONSTRAINT meetings_outcome_length CHECK (parley_data.is_free_text(outcome_summary)),
+    CONSTRAINT meetings_outcome_when_held CHECK (((outcome_summary IS NULL) OR (status = 'held'::parley.meeting_status))),
+    CONSTRAINT meetings_title_format CHECK (parley_data.is_label(title))
+);
+
+ALTER TABLE parley_data.meetings_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.meetings_secret (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    track_id bigint NOT NULL,
+    title text NOT NULL,
+    starts_at timestamp with time zone NOT NULL,
+    ends_at timestamp with time zone,
+    location text,
+    status parley.meeting_status DEFAULT 'scheduled'::parley.meeting_status NOT NULL,
+    outcome_summary text,
+    outcome_recorded_at timestamp with time zone,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    track_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    source_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT meetings_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT meetings_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification))),
+    CONSTRAINT meetings_ends_after_start CHECK ((ends_at >= starts_at)),
+    CONSTRAINT meetings_outcome_length CHECK (parley_data.is_free_text(outcome_summary)),
+    CONSTRAINT meetings_outcome_when_held CHECK (((outcome_summary IS NULL) OR (status = 'held'::parley.meeting_status))),
+    CONSTRAINT meetings_title_format CHECK (parley_data.is_label(title))
+);
+
+ALTER TABLE parley_data.meetings_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.meetings_unclassified (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    track_id bigint NOT NULL,
+    title text NOT NULL,
+    starts_at timestamp with time zone NOT NULL,
+    ends_at timestamp with time zone,
+    location text,
+    status parley.meeting_status DEFAULT 'scheduled'::parley.meeting_status NOT NULL,
+    outcome_summary text,
+    outcome_recorded_at timestamp with time zone,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    track_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    source_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT meetings_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT meetings_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification))),
+    CONSTRAINT meetings_ends_after_start CHECK ((ends_at >= starts_at)),
+    CONSTRAINT meetings_outcome_length CHECK (parley_data.is_free_text(outcome_summary)),
+    CONSTRAINT meetings_outcome_when_held CHECK (((outcome_summary IS NULL) OR (status = 'held'::parley.meeting_status))),
+    CONSTRAINT meetings_title_format CHECK (parley_data.is_label(title))
+);
+
+ALTER TABLE parley_data.meetings_unclassified OWNER TO parley_owner;
 
 ALTER TABLE parley_data.parties ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.parties_id_seq
@@ -8553,6 +10123,27 @@ ALTER TABLE parley_data.people ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY 
     CACHE 1
 );
 
+CREATE TABLE parley_data.positions_confidential (
+    id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    track_id bigint,
+    stance parley.stance NOT NULL,
+    statement text,
+    stated_on date NOT NULL,
+    source_id bigint,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    track_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT positions_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification))),
+    CONSTRAINT positions_general_unclassified_track CHECK (((track_id IS NOT NULL) OR (track_classification = 'unclassified'::parley.classification))),
+    CONSTRAINT positions_statement_length CHECK (parley_data.is_free_text(statement))
+);
+
+ALTER TABLE parley_data.positions_confidential OWNER TO parley_owner;
+
 ALTER TABLE parley_data.positions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.positions_id_seq
     START WITH 1
@@ -8561,6 +10152,94 @@ ALTER TABLE parley_data.positions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTI
     NO MAXVALUE
     CACHE 1
 );
+
+CREATE TABLE parley_data.positions_restricted (
+    id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    track_id bigint,
+    stance parley.stance NOT NULL,
+    statement text,
+    stated_on date NOT NULL,
+    source_id bigint,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    track_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT positions_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification))),
+    CONSTRAINT positions_general_unclassified_track CHECK (((track_id IS NOT NULL) OR (track_classification = 'unclassified'::parley.classification))),
+    CONSTRAINT positions_statement_length CHECK (parley_data.is_free_text(statement))
+);
+
+ALTER TABLE parley_data.positions_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.positions_secret (
+    id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    track_id bigint,
+    stance parley.stance NOT NULL,
+    statement text,
+    stated_on date NOT NULL,
+    source_id bigint,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    track_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT positions_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification))),
+    CONSTRAINT positions_general_unclassified_track CHECK (((track_id IS NOT NULL) OR (track_classification = 'unclassified'::parley.classification))),
+    CONSTRAINT positions_statement_length CHECK (parley_data.is_free_text(statement))
+);
+
+ALTER TABLE parley_data.positions_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.positions_unclassified (
+    id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    track_id bigint,
+    stance parley.stance NOT NULL,
+    statement text,
+    stated_on date NOT NULL,
+    source_id bigint,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    track_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT positions_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification))),
+    CONSTRAINT positions_general_unclassified_track CHECK (((track_id IS NOT NULL) OR (track_classification = 'unclassified'::parley.classification))),
+    CONSTRAINT positions_statement_length CHECK (parley_data.is_free_text(statement))
+);
+
+ALTER TABLE parley_data.positions_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.silences_confidential (
+    id bigint NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    commitment_id bigint,
+    kind parley.alert_kind,
+    reason text NOT NULL,
+    ends_at timestamp with time zone NOT NULL,
+    ceiling parley.classification NOT NULL,
+    track_classification parley.classification,
+    commitment_classification parley.classification,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by name DEFAULT SESSION_USER NOT NULL,
+    lifted_at timestamp with time zone,
+    lifted_by name,
+    CONSTRAINT silences_effective_classification CHECK ((effective_classification = GREATEST('unclassified'::parley.classification, track_classification, commitment_classification))),
+    CONSTRAINT silences_lifted_with_whom CHECK (((lifted_at IS NULL) = (lifted_by IS NULL))),
+    CONSTRAINT silences_reason_length CHECK (parley_data.is_free_text(reason)),
+    CONSTRAINT silences_reason_present CHECK ((btrim(reason) <> ''::text)),
+    CONSTRAINT silences_scope_given CHECK ((num_nonnulls(track_id, item_id, commitment_id, kind) > 0))
+);
+
+ALTER TABLE parley_data.silences_confidential OWNER TO parley_owner;
 
 ALTER TABLE parley_data.silences ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.silences_id_seq
@@ -8571,6 +10250,81 @@ ALTER TABLE parley_data.silences ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTIT
     CACHE 1
 );
 
+CREATE TABLE parley_data.silences_restricted (
+    id bigint NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    commitment_id bigint,
+    kind parley.alert_kind,
+    reason text NOT NULL,
+    ends_at timestamp with time zone NOT NULL,
+    ceiling parley.classification NOT NULL,
+    track_classification parley.classification,
+    commitment_classification parley.classification,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by name DEFAULT SESSION_USER NOT NULL,
+    lifted_at timestamp with time zone,
+    lifted_by name,
+    CONSTRAINT silences_effective_classification CHECK ((effective_classification = GREATEST('unclassified'::parley.classification, track_classification, commitment_classification))),
+    CONSTRAINT silences_lifted_with_whom CHECK (((lifted_at IS NULL) = (lifted_by IS NULL))),
+    CONSTRAINT silences_reason_length CHECK (parley_data.is_free_text(reason)),
+    CONSTRAINT silences_reason_present CHECK ((btrim(reason) <> ''::text)),
+    CONSTRAINT silences_scope_given CHECK ((num_nonnulls(track_id, item_id, commitment_id, kind) > 0))
+);
+
+ALTER TABLE parley_data.silences_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.silences_secret (
+    id bigint NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    commitment_id bigint,
+    kind parley.alert_kind,
+    reason text NOT NULL,
+    ends_at timestamp with time zone NOT NULL,
+    ceiling parley.classification NOT NULL,
+    track_classification parley.classification,
+    commitment_classification parley.classification,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by name DEFAULT SESSION_USER NOT NULL,
+    lifted_at timestamp with time zone,
+    lifted_by name,
+    CONSTRAINT silences_effective_classification CHECK ((effective_classification = GREATEST('unclassified'::parley.classification, track_classification, commitment_classification))),
+    CONSTRAINT silences_lifted_with_whom CHECK (((lifted_at IS NULL) = (lifted_by IS NULL))),
+    CONSTRAINT silences_reason_length CHECK (parley_data.is_free_text(reason)),
+    CONSTRAINT silences_reason_present CHECK ((btrim(reason) <> ''::text)),
+    CONSTRAINT silences_scope_given CHECK ((num_nonnulls(track_id, item_id, commitment_id, kind) > 0))
+);
+
+ALTER TABLE parley_data.silences_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.silences_unclassified (
+    id bigint NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    commitment_id bigint,
+    kind parley.alert_kind,
+    reason text NOT NULL,
+    ends_at timestamp with time zone NOT NULL,
+    ceiling parley.classification NOT NULL,
+    track_classification parley.classification,
+    commitment_classification parley.classification,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by name DEFAULT SESSION_USER NOT NULL,
+    lifted_at timestamp with time zone,
+    lifted_by name,
+    CONSTRAINT silences_effective_classification CHECK ((effective_classification = GREATEST('unclassified'::parley.classification, track_classification, commitment_classification))),
+    CONSTRAINT silences_lifted_with_whom CHECK (((lifted_at IS NULL) = (lifted_by IS NULL))),
+    CONSTRAINT silences_reason_length CHECK (parley_data.is_free_text(reason)),
+    CONSTRAINT silences_reason_present CHECK ((btrim(reason) <> ''::text)),
+    CONSTRAINT silences_scope_given CHECK ((num_nonnulls(track_id, item_id, commitment_id, kind) > 0))
+);
+
+ALTER TABLE parley_data.silences_unclassified OWNER TO parley_owner;
+
 ALTER TABLE parley_data.sources ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.sources_id_seq
     START WITH 1
@@ -8579,6 +10333,19 @@ ALTER TABLE parley_data.sources ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY
     NO MAXVALUE
     CACHE 1
 );
+
+CREATE TABLE parley_data.subscriptions_confidential (
+    id bigint NOT NULL,
+    person_id bigint NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    min_severity parley.severity DEFAULT 'info'::parley.severity NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT subscriptions_untracked_unclassified CHECK (((track_id IS NOT NULL) OR (effective_classification = 'unclassified'::parley.classification)))
+);
+
+ALTER TABLE parley_data.subscriptions_confidential OWNER TO parley_owner;
 
 ALTER TABLE parley_data.subscriptions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.subscriptions_id_seq
@@ -8589,6 +10356,45 @@ ALTER TABLE parley_data.subscriptions ALTER COLUMN id ADD GENERATED ALWAYS AS ID
     CACHE 1
 );
 
+CREATE TABLE parley_data.subscriptions_restricted (
+    id bigint NOT NULL,
+    person_id bigint NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    min_severity parley.severity DEFAULT 'info'::parley.severity NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT subscriptions_untracked_unclassified CHECK (((track_id IS NOT NULL) OR (effective_classification = 'unclassified'::parley.classification)))
+);
+
+ALTER TABLE parley_data.subscriptions_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.subscriptions_secret (
+    id bigint NOT NULL,
+    person_id bigint NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    min_severity parley.severity DEFAULT 'info'::parley.severity NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT subscriptions_untracked_unclassified CHECK (((track_id IS NOT NULL) OR (effective_classification = 'unclassified'::parley.classification)))
+);
+
+ALTER TABLE parley_data.subscriptions_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.subscriptions_unclassified (
+    id bigint NOT NULL,
+    person_id bigint NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    min_severity parley.severity DEFAULT 'info'::parley.severity NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT subscriptions_untracked_unclassified CHECK (((track_id IS NOT NULL) OR (effective_classification = 'unclassified'::parley.classification)))
+);
+
+ALTER TABLE parley_data.subscriptions_unclassified OWNER TO parley_owner;
+
 CREATE TABLE parley_data.time_zones (
     name text NOT NULL
 );
@@ -8596,6 +10402,130 @@ CREATE TABLE parley_data.time_zones (
 ALTER TABLE parley_data.time_zones OWNER TO parley_owner;
 
 COMMENT ON TABLE parley_data.time_zones IS 'IANA time zone names a track or a person may use (a copy of pg_timezone_names).';
+
+CREATE TABLE parley_data.track_agenda_confidential (
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    status parley.agenda_status DEFAULT 'proposed'::parley.agenda_status NOT NULL,
+    status_since date DEFAULT CURRENT_DATE NOT NULL,
+    note text,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT track_agenda_note_length CHECK (parley_data.is_free_text(note))
+);
+
+ALTER TABLE parley_data.track_agenda_confidential OWNER TO parley_owner;
+
+CREATE TABLE parley_data.track_agenda_restricted (
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    status parley.agenda_status DEFAULT 'proposed'::parley.agenda_status NOT NULL,
+    status_since date DEFAULT CURRENT_DATE NOT NULL,
+    note text,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT track_agenda_note_length CHECK (parley_data.is_free_text(note))
+);
+
+ALTER TABLE parley_data.track_agenda_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.track_agenda_secret (
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    status parley.agenda_status DEFAULT 'proposed'::parley.agenda_status NOT NULL,
+    status_since date DEFAULT CURRENT_DATE NOT NULL,
+    note text,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT track_agenda_note_length CHECK (parley_data.is_free_text(note))
+);
+
+ALTER TABLE parley_data.track_agenda_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.track_agenda_unclassified (
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    status parley.agenda_status DEFAULT 'proposed'::parley.agenda_status NOT NULL,
+    status_since date DEFAULT CURRENT_DATE NOT NULL,
+    note text,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT track_agenda_note_length CHECK (parley_data.is_free_text(note))
+);
+
+ALTER TABLE parley_data.track_agenda_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.track_members_confidential (
+    track_id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    role parley.member_role NOT NULL,
+    note text,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT track_members_note_length CHECK (parley_data.is_free_text(note))
+);
+
+ALTER TABLE parley_data.track_members_confidential OWNER TO parley_owner;
+
+CREATE TABLE parley_data.track_members_restricted (
+    track_id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    role parley.member_role NOT NULL,
+    note text,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT track_members_note_length CHECK (parley_data.is_free_text(note))
+);
+
+ALTER TABLE parley_data.track_members_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.track_members_secret (
+    track_id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    role parley.member_role NOT NULL,
+    note text,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT track_members_note_length CHECK (parley_data.is_free_text(note))
+);
+
+ALTER TABLE parley_data.track_members_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.track_members_unclassified (
+    track_id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    role parley.member_role NOT NULL,
+    note text,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT track_members_note_length CHECK (parley_data.is_free_text(note))
+);
+
+ALTER TABLE parley_data.track_members_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.tracks_confidential (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    name text NOT NULL,
+    format parley.track_format NOT NULL,
+    status parley.track_status DEFAULT 'active'::parley.track_status NOT NULL,
+    venue text,
+    timezone text DEFAULT 'UTC'::text NOT NULL,
+    description text,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    lead_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT tracks_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT tracks_description_length CHECK (parley_data.is_free_text(description)),
+    CONSTRAINT tracks_name_format CHECK (parley_data.is_label(name))
+);
+
+ALTER TABLE parley_data.tracks_confidential OWNER TO parley_owner;
 
 ALTER TABLE parley_data.tracks ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.tracks_id_seq
@@ -8605,6 +10535,194 @@ ALTER TABLE parley_data.tracks ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY 
     NO MAXVALUE
     CACHE 1
 );
+
+CREATE TABLE parley_data.tracks_restricted (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    name text NOT NULL,
+    format parley.track_format NOT NULL,
+    status parley.track_status DEFAULT 'active'::parley.track_status NOT NULL,
+    venue text,
+    timezone text DEFAULT 'UTC'::text NOT NULL,
+    description text,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    lead_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT tracks_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT tracks_description_length CHECK (parley_data.is_free_text(description)),
+    CONSTRAINT tracks_name_format CHECK (parley_data.is_label(name))
+);
+
+ALTER TABLE parley_data.tracks_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.tracks_secret (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    name text NOT NULL,
+    format parley.track_format NOT NULL,
+    status parley.track_status DEFAULT 'active'::parley.track_status NOT NULL,
+    venue text,
+    timezone text DEFAULT 'UTC'::text NOT NULL,
+    description text,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    lead_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT tracks_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT tracks_description_length CHECK (parley_data.is_free_text(description)),
+    CONSTRAINT tracks_name_format CHECK (parley_data.is_label(name))
+);
+
+ALTER TABLE parley_data.tracks_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.tracks_unclassified (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    name text NOT NULL,
+    format parley.track_format NOT NULL,
+    status parley.track_status DEFAULT 'active'::parley.track_status NOT NULL,
+    venue text,
+    timezone text DEFAULT 'UTC'::text NOT NULL,
+    description text,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    lead_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT tracks_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT tracks_description_length CHECK (parley_data.is_free_text(description)),
+    CONSTRAINT tracks_name_format CHECK (parley_data.is_label(name))
+);
+
+ALTER TABLE parley_data.tracks_unclassified OWNER TO parley_owner;
+
+ALTER TABLE ONLY parley_data.alerts ATTACH PARTITION parley_data.alerts_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.alerts ATTACH PARTITION parley_data.alerts_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.alerts ATTACH PARTITION parley_data.alerts_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.alerts ATTACH PARTITION parley_data.alerts_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.change_log ATTACH PARTITION parley_data.change_log_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.change_log ATTACH PARTITION parley_data.change_log_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.change_log ATTACH PARTITION parley_data.change_log_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.change_log ATTACH PARTITION parley_data.change_log_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.commitment_beneficiaries ATTACH PARTITION parley_data.commitment_beneficiaries_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.commitment_beneficiaries ATTACH PARTITION parley_data.commitment_beneficiaries_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.commitment_beneficiaries ATTACH PARTITION parley_data.commitment_beneficiaries_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.commitment_beneficiaries ATTACH PARTITION parley_data.commitment_beneficiaries_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.commitment_updates ATTACH PARTITION parley_data.commitment_updates_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.commitment_updates ATTACH PARTITION parley_data.commitment_updates_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.commitment_updates ATTACH PARTITION parley_data.commitment_updates_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.commitment_updates ATTACH PARTITION parley_data.commitment_updates_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.commitments ATTACH PARTITION parley_data.commitments_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.commitments ATTACH PARTITION parley_data.commitments_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.commitments ATTACH PARTITION parley_data.commitments_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.commitments ATTACH PARTITION parley_data.commitments_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.deals ATTACH PARTITION parley_data.deals_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.deals ATTACH PARTITION parley_data.deals_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.deals ATTACH PARTITION parley_data.deals_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.deals ATTACH PARTITION parley_data.deals_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.deliveries ATTACH PARTITION parley_data.deliveries_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.deliveries ATTACH PARTITION parley_data.deliveries_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.deliveries ATTACH PARTITION parley_data.deliveries_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.deliveries ATTACH PARTITION parley_data.deliveries_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.figures ATTACH PARTITION parley_data.figures_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.figures ATTACH PARTITION parley_data.figures_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.figures ATTACH PARTITION parley_data.figures_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.figures ATTACH PARTITION parley_data.figures_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.follow_ups ATTACH PARTITION parley_data.follow_ups_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.follow_ups ATTACH PARTITION parley_data.follow_ups_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.follow_ups ATTACH PARTITION parley_data.follow_ups_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.follow_ups ATTACH PARTITION parley_data.follow_ups_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.meetings ATTACH PARTITION parley_data.meetings_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.meetings ATTACH PARTITION parley_data.meetings_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.meetings ATTACH PARTITION parley_data.meetings_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.meetings ATTACH PARTITION parley_data.meetings_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.positions ATTACH PARTITION parley_data.positions_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.positions ATTACH PARTITION parley_data.positions_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.positions ATTACH PARTITION parley_data.positions_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.positions ATTACH PARTITION parley_data.positions_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.silences ATTACH PARTITION parley_data.silences_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.silences ATTACH PARTITION parley_data.silences_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.silences ATTACH PARTITION parley_data.silences_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.silences ATTACH PARTITION parley_data.silences_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.subscriptions ATTACH PARTITION parley_data.subscriptions_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.subscriptions ATTACH PARTITION parley_data.subscriptions_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.subscriptions ATTACH PARTITION parley_data.subscriptions_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.subscriptions ATTACH PARTITION parley_data.subscriptions_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.track_agenda ATTACH PARTITION parley_data.track_agenda_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.track_agenda ATTACH PARTITION parley_data.track_agenda_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.track_agenda ATTACH PARTITION parley_data.track_agenda_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.track_agenda ATTACH PARTITION parley_data.track_agenda_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.track_members ATTACH PARTITION parley_data.track_members_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.track_members ATTACH PARTITION parley_data.track_members_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.track_members ATTACH PARTITION parley_data.track_members_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.track_members ATTACH PARTITION parley_data.track_members_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.tracks ATTACH PARTITION parley_data.tracks_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.tracks ATTACH PARTITION parley_data.tracks_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.tracks ATTACH PARTITION parley_data.tracks_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.tracks ATTACH PARTITION parley_data.tracks_unclassified FOR VALUES IN ('unclassified');
 
 ALTER TABLE ONLY parley_data.agenda_items
     ADD CONSTRAINT agenda_items_code_key UNIQUE (code);
@@ -8622,70 +10740,298 @@ ALTER TABLE ONLY parley_data.alert_settings
     ADD CONSTRAINT alert_settings_pkey PRIMARY KEY (singleton);
 
 ALTER TABLE ONLY parley_data.alerts
-    ADD CONSTRAINT alerts_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT alerts_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.alerts_confidential
+    ADD CONSTRAINT alerts_confidential_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.alerts_restricted
+    ADD CONSTRAINT alerts_restricted_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.alerts_secret
+    ADD CONSTRAINT alerts_secret_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.alerts_unclassified
+    ADD CONSTRAINT alerts_unclassified_pkey PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.change_log
-    ADD CONSTRAINT change_log_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT change_log_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.change_log_confidential
+    ADD CONSTRAINT change_log_confidential_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.change_log_restricted
+    ADD CONSTRAINT change_log_restricted_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.change_log_secret
+    ADD CONSTRAINT change_log_secret_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.change_log_unclassified
+    ADD CONSTRAINT change_log_unclassified_pkey PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.commitment_beneficiaries
-    ADD CONSTRAINT commitment_beneficiaries_pkey PRIMARY KEY (commitment_id, party_id);
+    ADD CONSTRAINT commitment_beneficiaries_pkey PRIMARY KEY (commitment_id, party_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitment_beneficiaries_confidential
+    ADD CONSTRAINT commitment_beneficiaries_confidential_pkey PRIMARY KEY (commitment_id, party_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitment_beneficiaries_restricted
+    ADD CONSTRAINT commitment_beneficiaries_restricted_pkey PRIMARY KEY (commitment_id, party_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitment_beneficiaries_secret
+    ADD CONSTRAINT commitment_beneficiaries_secret_pkey PRIMARY KEY (commitment_id, party_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitment_beneficiaries_unclassified
+    ADD CONSTRAINT commitment_beneficiaries_unclassified_pkey PRIMARY KEY (commitment_id, party_id, effective_classification);
 
 ALTER TABLE ONLY parley_data.commitment_transitions
     ADD CONSTRAINT commitment_transitions_pkey PRIMARY KEY (from_status, to_status);
 
 ALTER TABLE ONLY parley_data.commitment_updates
-    ADD CONSTRAINT commitment_updates_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT commitment_updates_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitment_updates_confidential
+    ADD CONSTRAINT commitment_updates_confidential_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitment_updates_restricted
+    ADD CONSTRAINT commitment_updates_restricted_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitment_updates_secret
+    ADD CONSTRAINT commitment_updates_secret_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitment_updates_unclassified
+    ADD CONSTRAINT commitment_updates_unclassified_pkey PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.commitments
-    ADD CONSTRAINT commitments_code_key UNIQUE (code);
+    ADD CONSTRAINT commitments_code_key UNIQUE (code, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_confidential
+    ADD CONSTRAINT commitments_confidential_code_effective_classification_key UNIQUE (code, effective_classification);
 
 ALTER TABLE ONLY parley_data.commitments
-    ADD CONSTRAINT commitments_id_obligor_key UNIQUE (id, obligor_id);
+    ADD CONSTRAINT commitments_one_per_obligor_in_deal UNIQUE (deal_id, obligor_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_confidential
+    ADD CONSTRAINT commitments_confidential_deal_id_obligor_id_effective_class_key UNIQUE (deal_id, obligor_id, effective_classification);
 
 ALTER TABLE ONLY parley_data.commitments
-    ADD CONSTRAINT commitments_one_per_obligor_in_deal UNIQUE (deal_id, obligor_id);
+    ADD CONSTRAINT commitments_id_obligor_key UNIQUE (id, obligor_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_confidential
+    ADD CONSTRAINT commitments_confidential_id_obligor_id_effective_classifica_key UNIQUE (id, obligor_id, effective_classification);
 
 ALTER TABLE ONLY parley_data.commitments
-    ADD CONSTRAINT commitments_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT commitments_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_confidential
+    ADD CONSTRAINT commitments_confidential_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_restricted
+    ADD CONSTRAINT commitments_restricted_code_effective_classification_key UNIQUE (code, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_restricted
+    ADD CONSTRAINT commitments_restricted_deal_id_obligor_id_effective_classif_key UNIQUE (deal_id, obligor_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_restricted
+    ADD CONSTRAINT commitments_restricted_id_obligor_id_effective_classificati_key UNIQUE (id, obligor_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_restricted
+    ADD CONSTRAINT commitments_restricted_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_secret
+    ADD CONSTRAINT commitments_secret_code_effective_classification_key UNIQUE (code, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_secret
+    ADD CONSTRAINT commitments_secret_deal_id_obligor_id_effective_classificat_key UNIQUE (deal_id, obligor_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_secret
+    ADD CONSTRAINT commitments_secret_id_obligor_id_effective_classification_key UNIQUE (id, obligor_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_secret
+    ADD CONSTRAINT commitments_secret_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_unclassified
+    ADD CONSTRAINT commitments_unclassified_code_effective_classification_key UNIQUE (code, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_unclassified
+    ADD CONSTRAINT commitments_unclassified_deal_id_obligor_id_effective_class_key UNIQUE (deal_id, obligor_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_unclassified
+    ADD CONSTRAINT commitments_unclassified_id_obligor_id_effective_classifica_key UNIQUE (id, obligor_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_unclassified
+    ADD CONSTRAINT commitments_unclassified_pkey PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.daemon_instances
     ADD CONSTRAINT daemon_instances_pkey PRIMARY KEY (instance_id);
 
 ALTER TABLE ONLY parley_data.deals
-    ADD CONSTRAINT deals_code_key UNIQUE (code);
+    ADD CONSTRAINT deals_code_key UNIQUE (code, classification);
+
+ALTER TABLE ONLY parley_data.deals_confidential
+    ADD CONSTRAINT deals_confidential_code_classification_key UNIQUE (code, classification);
 
 ALTER TABLE ONLY parley_data.deals
-    ADD CONSTRAINT deals_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT deals_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.deals_confidential
+    ADD CONSTRAINT deals_confidential_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.deals_restricted
+    ADD CONSTRAINT deals_restricted_code_classification_key UNIQUE (code, classification);
+
+ALTER TABLE ONLY parley_data.deals_restricted
+    ADD CONSTRAINT deals_restricted_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.deals_secret
+    ADD CONSTRAINT deals_secret_code_classification_key UNIQUE (code, classification);
+
+ALTER TABLE ONLY parley_data.deals_secret
+    ADD CONSTRAINT deals_secret_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.deals_unclassified
+    ADD CONSTRAINT deals_unclassified_code_classification_key UNIQUE (code, classification);
+
+ALTER TABLE ONLY parley_data.deals_unclassified
+    ADD CONSTRAINT deals_unclassified_pkey PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.deliveries
-    ADD CONSTRAINT deliveries_one_per_recipient UNIQUE (alert_id, person_id);
+    ADD CONSTRAINT deliveries_one_per_recipient UNIQUE (alert_id, person_id, classification);
+
+ALTER TABLE ONLY parley_data.deliveries_confidential
+    ADD CONSTRAINT deliveries_confidential_alert_id_person_id_classification_key UNIQUE (alert_id, person_id, classification);
 
 ALTER TABLE ONLY parley_data.deliveries
-    ADD CONSTRAINT deliveries_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT deliveries_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.deliveries_confidential
+    ADD CONSTRAINT deliveries_confidential_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.deliveries_restricted
+    ADD CONSTRAINT deliveries_restricted_alert_id_person_id_classification_key UNIQUE (alert_id, person_id, classification);
+
+ALTER TABLE ONLY parley_data.deliveries_restricted
+    ADD CONSTRAINT deliveries_restricted_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.deliveries_secret
+    ADD CONSTRAINT deliveries_secret_alert_id_person_id_classification_key UNIQUE (alert_id, person_id, classification);
+
+ALTER TABLE ONLY parley_data.deliveries_secret
+    ADD CONSTRAINT deliveries_secret_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.deliveries_unclassified
+    ADD CONSTRAINT deliveries_unclassified_alert_id_person_id_classification_key UNIQUE (alert_id, person_id, classification);
+
+ALTER TABLE ONLY parley_data.deliveries_unclassified
+    ADD CONSTRAINT deliveries_unclassified_pkey PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.figures
-    ADD CONSTRAINT figures_natural_key UNIQUE NULLS NOT DISTINCT (indicator, claimant_id, source_id, as_of);
+    ADD CONSTRAINT figures_natural_key UNIQUE NULLS NOT DISTINCT (indicator, claimant_id, source_id, as_of, classification);
+
+ALTER TABLE ONLY parley_data.figures_confidential
+    ADD CONSTRAINT figures_confidential_indicator_claimant_id_source_id_as_of__key UNIQUE NULLS NOT DISTINCT (indicator, claimant_id, source_id, as_of, classification);
 
 ALTER TABLE ONLY parley_data.figures
-    ADD CONSTRAINT figures_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT figures_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.figures_confidential
+    ADD CONSTRAINT figures_confidential_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.figures_restricted
+    ADD CONSTRAINT figures_restricted_indicator_claimant_id_source_id_as_of_cl_key UNIQUE NULLS NOT DISTINCT (indicator, claimant_id, source_id, as_of, classification);
+
+ALTER TABLE ONLY parley_data.figures_restricted
+    ADD CONSTRAINT figures_restricted_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.figures_secret
+    ADD CONSTRAINT figures_secret_indicator_claimant_id_source_id_as_of_classi_key UNIQUE NULLS NOT DISTINCT (indicator, claimant_id, source_id, as_of, classification);
+
+ALTER TABLE ONLY parley_data.figures_secret
+    ADD CONSTRAINT figures_secret_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.figures_unclassified
+    ADD CONSTRAINT figures_unclassified_indicator_claimant_id_source_id_as_of__key UNIQUE NULLS NOT DISTINCT (indicator, claimant_id, source_id, as_of, classification);
+
+ALTER TABLE ONLY parley_data.figures_unclassified
+    ADD CONSTRAINT figures_unclassified_pkey PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.follow_ups
-    ADD CONSTRAINT follow_ups_code_key UNIQUE (code);
+    ADD CONSTRAINT follow_ups_code_key UNIQUE (code, effective_classification);
+
+ALTER TABLE ONLY parley_data.follow_ups_confidential
+    ADD CONSTRAINT follow_ups_confidential_code_effective_classification_key UNIQUE (code, effective_classification);
 
 ALTER TABLE ONLY parley_data.follow_ups
-    ADD CONSTRAINT follow_ups_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT follow_ups_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.follow_ups_confidential
+    ADD CONSTRAINT follow_ups_confidential_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.follow_ups_restricted
+    ADD CONSTRAINT follow_ups_restricted_code_effective_classification_key UNIQUE (code, effective_classification);
+
+ALTER TABLE ONLY parley_data.follow_ups_restricted
+    ADD CONSTRAINT follow_ups_restricted_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.follow_ups_secret
+    ADD CONSTRAINT follow_ups_secret_code_effective_classification_key UNIQUE (code, effective_classification);
+
+ALTER TABLE ONLY parley_data.follow_ups_secret
+    ADD CONSTRAINT follow_ups_secret_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.follow_ups_unclassified
+    ADD CONSTRAINT follow_ups_unclassified_code_effective_classification_key UNIQUE (code, effective_classification);
+
+ALTER TABLE ONLY parley_data.follow_ups_unclassified
+    ADD CONSTRAINT follow_ups_unclassified_pkey PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.mailer_runs
     ADD CONSTRAINT mailer_runs_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY parley_data.meetings
-    ADD CONSTRAINT meetings_code_key UNIQUE (code);
+    ADD CONSTRAINT meetings_code_key UNIQUE (code, effective_classification);
+
+ALTER TABLE ONLY parley_data.meetings_confidential
+    ADD CONSTRAINT meetings_confidential_code_effective_classification_key UNIQUE (code, effective_classification);
 
 ALTER TABLE ONLY parley_data.meetings
-    ADD CONSTRAINT meetings_id_track_key UNIQUE (id, track_id);
+    ADD CONSTRAINT meetings_id_track_key UNIQUE (id, track_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.meetings_confidential
+    ADD CONSTRAINT meetings_confidential_id_track_id_effective_classification_key UNIQUE (id, track_id, effective_classification);
 
 ALTER TABLE ONLY parley_data.meetings
-    ADD CONSTRAINT meetings_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT meetings_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.meetings_confidential
+    ADD CONSTRAINT meetings_confidential_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.meetings_restricted
+    ADD CONSTRAINT meetings_restricted_code_effective_classification_key UNIQUE (code, effective_classification);
+
+ALTER TABLE ONLY parley_data.meetings_restricted
+    ADD CONSTRAINT meetings_restricted_id_track_id_effective_classification_key UNIQUE (id, track_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.meetings_restricted
+    ADD CONSTRAINT meetings_restricted_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.meetings_secret
+    ADD CONSTRAINT meetings_secret_code_effective_classification_key UNIQUE (code, effective_classification);
+
+ALTER TABLE ONLY parley_data.meetings_secret
+    ADD CONSTRAINT meetings_secret_id_track_id_effective_classification_key UNIQUE (id, track_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.meetings_secret
+    ADD CONSTRAINT meetings_secret_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.meetings_unclassified
+    ADD CONSTRAINT meetings_unclassified_code_effective_classification_key UNIQUE (code, effective_classification);
+
+ALTER TABLE ONLY parley_data.meetings_unclassified
+    ADD CONSTRAINT meetings_unclassified_id_track_id_effective_classification_key UNIQUE (id, track_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.meetings_unclassified
+    ADD CONSTRAINT meetings_unclassified_pkey PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.parties
     ADD CONSTRAINT parties_code_key UNIQUE (code);
@@ -8697,10 +11043,34 @@ ALTER TABLE ONLY parley_data.people
     ADD CONSTRAINT people_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY parley_data.positions
-    ADD CONSTRAINT positions_natural_key UNIQUE NULLS NOT DISTINCT (party_id, item_id, track_id, stated_on);
+    ADD CONSTRAINT positions_natural_key UNIQUE NULLS NOT DISTINCT (party_id, item_id, track_id, stated_on, effective_classification);
+
+ALTER TABLE ONLY parley_data.positions_confidential
+    ADD CONSTRAINT positions_confidential_party_id_item_id_track_id_stated_on__key UNIQUE NULLS NOT DISTINCT (party_id, item_id, track_id, stated_on, effective_classification);
 
 ALTER TABLE ONLY parley_data.positions
-    ADD CONSTRAINT positions_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT positions_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.positions_confidential
+    ADD CONSTRAINT positions_confidential_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.positions_restricted
+    ADD CONSTRAINT positions_restricted_party_id_item_id_track_id_stated_on_ef_key UNIQUE NULLS NOT DISTINCT (party_id, item_id, track_id, stated_on, effective_classification);
+
+ALTER TABLE ONLY parley_data.positions_restricted
+    ADD CONSTRAINT positions_restricted_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.positions_secret
+    ADD CONSTRAINT positions_secret_party_id_item_id_track_id_stated_on_effect_key UNIQUE NULLS NOT DISTINCT (party_id, item_id, track_id, stated_on, effective_classification);
+
+ALTER TABLE ONLY parley_data.positions_secret
+    ADD CONSTRAINT positions_secret_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.positions_unclassified
+    ADD CONSTRAINT positions_unclassified_party_id_item_id_track_id_stated_on__key UNIQUE NULLS NOT DISTINCT (party_id, item_id, track_id, stated_on, effective_classification);
+
+ALTER TABLE ONLY parley_data.positions_unclassified
+    ADD CONSTRAINT positions_unclassified_pkey PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
@@ -8712,7 +11082,19 @@ ALTER TABLE ONLY parley_data.settings
     ADD CONSTRAINT settings_pkey PRIMARY KEY (key);
 
 ALTER TABLE ONLY parley_data.silences
-    ADD CONSTRAINT silences_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT silences_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.silences_confidential
+    ADD CONSTRAINT silences_confidential_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.silences_restricted
+    ADD CONSTRAINT silences_restricted_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.silences_secret
+    ADD CONSTRAINT silences_secret_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.silences_unclassified
+    ADD CONSTRAINT silences_unclassified_pkey PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.sources
     ADD CONSTRAINT sources_code_key UNIQUE (code);
@@ -8721,53 +11103,201 @@ ALTER TABLE ONLY parley_data.sources
     ADD CONSTRAINT sources_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY parley_data.subscriptions
-    ADD CONSTRAINT subscriptions_natural_key UNIQUE NULLS NOT DISTINCT (person_id, track_id, item_id);
+    ADD CONSTRAINT subscriptions_natural_key UNIQUE NULLS NOT DISTINCT (person_id, track_id, item_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.subscriptions_confidential
+    ADD CONSTRAINT subscriptions_confidential_person_id_track_id_item_id_effec_key UNIQUE NULLS NOT DISTINCT (person_id, track_id, item_id, effective_classification);
 
 ALTER TABLE ONLY parley_data.subscriptions
-    ADD CONSTRAINT subscriptions_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT subscriptions_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.subscriptions_confidential
+    ADD CONSTRAINT subscriptions_confidential_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.subscriptions_restricted
+    ADD CONSTRAINT subscriptions_restricted_person_id_track_id_item_id_effecti_key UNIQUE NULLS NOT DISTINCT (person_id, track_id, item_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.subscriptions_restricted
+    ADD CONSTRAINT subscriptions_restricted_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.subscriptions_secret
+    ADD CONSTRAINT subscriptions_secret_person_id_track_id_item_id_effective_c_key UNIQUE NULLS NOT DISTINCT (person_id, track_id, item_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.subscriptions_secret
+    ADD CONSTRAINT subscriptions_secret_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.subscriptions_unclassified
+    ADD CONSTRAINT subscriptions_unclassified_person_id_track_id_item_id_effec_key UNIQUE NULLS NOT DISTINCT (person_id, track_id, item_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.subscriptions_unclassified
+    ADD CONSTRAINT subscriptions_unclassified_pkey PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.time_zones
     ADD CONSTRAINT time_zones_pkey PRIMARY KEY (name);
 
 ALTER TABLE ONLY parley_data.track_agenda
-    ADD CONSTRAINT track_agenda_pkey PRIMARY KEY (track_id, item_id);
+    ADD CONSTRAINT track_agenda_pkey PRIMARY KEY (track_id, item_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.track_agenda_confidential
+    ADD CONSTRAINT track_agenda_confidential_pkey PRIMARY KEY (track_id, item_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.track_agenda_restricted
+    ADD CONSTRAINT track_agenda_restricted_pkey PRIMARY KEY (track_id, item_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.track_agenda_secret
+    ADD CONSTRAINT track_agenda_secret_pkey PRIMARY KEY (track_id, item_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.track_agenda_unclassified
+    ADD CONSTRAINT track_agenda_unclassified_pkey PRIMARY KEY (track_id, item_id, effective_classification);
 
 ALTER TABLE ONLY parley_data.track_members
-    ADD CONSTRAINT track_members_pkey PRIMARY KEY (track_id, party_id, role);
+    ADD CONSTRAINT track_members_pkey PRIMARY KEY (track_id, party_id, role, effective_classification);
+
+ALTER TABLE ONLY parley_data.track_members_confidential
+    ADD CONSTRAINT track_members_confidential_pkey PRIMARY KEY (track_id, party_id, role, effective_classification);
+
+ALTER TABLE ONLY parley_data.track_members_restricted
+    ADD CONSTRAINT track_members_restricted_pkey PRIMARY KEY (track_id, party_id, role, effective_classification);
+
+ALTER TABLE ONLY parley_data.track_members_secret
+    ADD CONSTRAINT track_members_secret_pkey PRIMARY KEY (track_id, party_id, role, effective_classification);
+
+ALTER TABLE ONLY parley_data.track_members_unclassified
+    ADD CONSTRAINT track_members_unclassified_pkey PRIMARY KEY (track_id, party_id, role, effective_classification);
 
 ALTER TABLE ONLY parley_data.tracks
-    ADD CONSTRAINT tracks_code_key UNIQUE (code);
+    ADD CONSTRAINT tracks_code_key UNIQUE (code, classification);
+
+ALTER TABLE ONLY parley_data.tracks_confidential
+    ADD CONSTRAINT tracks_confidential_code_classification_key UNIQUE (code, classification);
 
 ALTER TABLE ONLY parley_data.tracks
-    ADD CONSTRAINT tracks_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT tracks_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.tracks_confidential
+    ADD CONSTRAINT tracks_confidential_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.tracks_restricted
+    ADD CONSTRAINT tracks_restricted_code_classification_key UNIQUE (code, classification);
+
+ALTER TABLE ONLY parley_data.tracks_restricted
+    ADD CONSTRAINT tracks_restricted_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.tracks_secret
+    ADD CONSTRAINT tracks_secret_code_classification_key UNIQUE (code, classification);
+
+ALTER TABLE ONLY parley_data.tracks_secret
+    ADD CONSTRAINT tracks_secret_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.tracks_unclassified
+    ADD CONSTRAINT tracks_unclassified_code_classification_key UNIQUE (code, classification);
+
+ALTER TABLE ONLY parley_data.tracks_unclassified
+    ADD CONSTRAINT tracks_unclassified_pkey PRIMARY KEY (id, classification);
 
 CREATE INDEX alert_schedule_next_idx ON parley_data.alert_schedule USING btree (next_at);
 
-CREATE UNIQUE INDEX alerts_dedup_key ON parley_data.alerts USING btree (subject_type, subject_id, kind, occurrence) WHERE (state <> 'cancelled'::parley.alert_state);
+CREATE INDEX alerts_due_idx ON ONLY parley_data.alerts USING btree (due_at);
 
-CREATE INDEX alerts_due_idx ON parley_data.alerts USING btree (due_at);
+CREATE INDEX alerts_confidential_due_at_idx ON parley_data.alerts_confidential USING btree (due_at);
 
-CREATE INDEX alerts_overdue_holds_idx ON parley_data.alerts USING btree (subject_id, basis) WHERE ((subject_type = 'commitment'::parley.alert_subject) AND (kind = 'overdue'::parley.alert_kind) AND ((acknowledged_at IS NOT NULL) OR (snoozed_until IS NOT NULL)));
+CREATE INDEX alerts_overdue_holds_idx ON ONLY parley_data.alerts USING btree (subject_id, basis) WHERE ((subject_type = 'commitment'::parley.alert_subject) AND (kind = 'overdue'::parley.alert_kind) AND ((acknowledged_at IS NOT NULL) OR (snoozed_until IS NOT NULL)));
 
-CREATE INDEX alerts_subject_idx ON parley_data.alerts USING btree (subject_type, subject_id, kind);
+CREATE INDEX alerts_confidential_subject_id_basis_idx ON parley_data.alerts_confidential USING btree (subject_id, basis) WHERE ((subject_type = 'commitment'::parley.alert_subject) AND (kind = 'overdue'::parley.alert_kind) AND ((acknowledged_at IS NOT NULL) OR (snoozed_until IS NOT NULL)));
 
-CREATE INDEX change_log_changed_at_idx ON parley_data.change_log USING btree (changed_at);
+CREATE INDEX alerts_subject_idx ON ONLY parley_data.alerts USING btree (subject_type, subject_id, kind);
 
-CREATE INDEX change_log_row_idx ON parley_data.change_log USING btree (table_name, row_id, id);
+CREATE INDEX alerts_confidential_subject_type_subject_id_kind_idx ON parley_data.alerts_confidential USING btree (subject_type, subject_id, kind);
 
-CREATE INDEX commitment_beneficiaries_party_idx ON parley_data.commitment_beneficiaries USING btree (party_id);
+CREATE UNIQUE INDEX alerts_dedup_key ON ONLY parley_data.alerts USING btree (subject_type, subject_id, kind, occurrence, classification) WHERE (state <> 'cancelled'::parley.alert_state);
 
-CREATE INDEX commitment_updates_commitment_idx ON parley_data.commitment_updates USING btree (commitment_id, reported_on);
+CREATE UNIQUE INDEX alerts_confidential_subject_type_subject_id_kind_occurrence_idx ON parley_data.alerts_confidential USING btree (subject_type, subject_id, kind, occurrence, classification) WHERE (state <> 'cancelled'::parley.alert_state);
 
-CREATE INDEX commitment_updates_reported_on_idx ON parley_data.commitment_updates USING btree (reported_on);
+CREATE INDEX alerts_restricted_due_at_idx ON parley_data.alerts_restricted USING btree (due_at);
 
-CREATE INDEX commitments_item_idx ON parley_data.commitments USING btree (item_id);
+CREATE INDEX alerts_restricted_subject_id_basis_idx ON parley_data.alerts_restricted USING btree (subject_id, basis) WHERE ((subject_type = 'commitment'::parley.alert_subject) AND (kind = 'overdue'::parley.alert_kind) AND ((acknowledged_at IS NOT NULL) OR (snoozed_until IS NOT NULL)));
 
-CREATE INDEX commitments_listing_idx ON parley_data.commitments USING btree (due_on, code);
+CREATE INDEX alerts_restricted_subject_type_subject_id_kind_idx ON parley_data.alerts_restricted USING btree (subject_type, subject_id, kind);
+
+CREATE UNIQUE INDEX alerts_restricted_subject_type_subject_id_kind_occurrence_c_idx ON parley_data.alerts_restricted USING btree (subject_type, subject_id, kind, occurrence, classification) WHERE (state <> 'cancelled'::parley.alert_state);
+
+CREATE INDEX alerts_secret_due_at_idx ON parley_data.alerts_secret USING btree (due_at);
+
+CREATE INDEX alerts_secret_subject_id_basis_idx ON parley_data.alerts_secret USING btree (subject_id, basis) WHERE ((subject_type = 'commitment'::parley.alert_subject) AND (kind = 'overdue'::parley.alert_kind) AND ((acknowledged_at IS NOT NULL) OR (snoozed_until IS NOT NULL)));
+
+CREATE INDEX alerts_secret_subject_type_subject_id_kind_idx ON parley_data.alerts_secret USING btree (subject_type, subject_id, kind);
+
+CREATE UNIQUE INDEX alerts_secret_subject_type_subject_id_kind_occurrence_class_idx ON parley_data.alerts_secret USING btree (subject_type, subject_id, kind, occurrence, classification) WHERE (state <> 'cancelled'::parley.alert_state);
+
+CREATE INDEX alerts_unclassified_due_at_idx ON parley_data.alerts_unclassified USING btree (due_at);
+
+CREATE INDEX alerts_unclassified_subject_id_basis_idx ON parley_data.alerts_unclassified USING btree (subject_id, basis) WHERE ((subject_type = 'commitment'::parley.alert_subject) AND (kind = 'overdue'::parley.alert_kind) AND ((acknowledged_at IS NOT NULL) OR (snoozed_until IS NOT NULL)));
+
+CREATE INDEX alerts_unclassified_subject_type_subject_id_kind_idx ON parley_data.alerts_unclassified USING btree (subject_type, subject_id, kind);
+
+CREATE UNIQUE INDEX alerts_unclassified_subject_type_subject_id_kind_occurrence_idx ON parley_data.alerts_unclassified USING btree (subject_type, subject_id, kind, occurrence, classification) WHERE (state <> 'cancelled'::parley.alert_state);
+
+CREATE INDEX change_log_changed_at_idx ON ONLY parley_data.change_log USING btree (changed_at);
+
+CREATE INDEX change_log_confidential_changed_at_idx ON parley_data.change_log_confidential USING btree (changed_at);
+
+CREATE INDEX change_log_row_idx ON ONLY parley_data.change_log USING btree (table_name, row_id, id);
+
+CREATE INDEX change_log_confidential_table_name_row_id_id_idx ON parley_data.change_log_confidential USING btree (table_name, row_id, id);
+
+CREATE INDEX change_log_restricted_changed_at_idx ON parley_data.change_log_restricted USING btree (changed_at);
+
+CREATE INDEX change_log_restricted_table_name_row_id_id_idx ON parley_data.change_log_restricted USING btree (table_name, row_id, id);
+
+CREATE INDEX change_log_secret_changed_at_idx ON parley_data.change_log_secret USING btree (changed_at);
+
+CREATE INDEX change_log_secret_table_name_row_id_id_idx ON parley_data.change_log_secret USING btree (table_name, row_id, id);
+
+CREATE INDEX change_log_unclassified_changed_at_idx ON parley_data.change_log_unclassified USING btree (changed_at);
+
+CREATE INDEX change_log_unclassified_table_name_row_id_id_idx ON parley_data.change_log_unclassified USING btree (table_name, row_id, id);
+
+CREATE INDEX commitment_beneficiaries_party_idx ON ONLY parley_data.commitment_beneficiaries USING btree (party_id);
+
+CREATE INDEX commitment_beneficiaries_confidential_party_id_idx ON parley_data.commitment_beneficiaries_confidential USING btree (party_id);
+
+CREATE INDEX commitment_beneficiaries_restricted_party_id_idx ON parley_data.commitment_beneficiaries_restricted USING btree (party_id);
+
+CREATE INDEX commitment_beneficiaries_secret_party_id_idx ON parley_data.commitment_beneficiaries_secret USING btree (party_id);
+
+CREATE INDEX commitment_beneficiaries_unclassified_party_id_idx ON parley_data.commitment_beneficiaries_unclassified USING btree (party_id);
+
+CREATE INDEX commitment_updates_commitment_idx ON ONLY parley_data.commitment_updates USING btree (commitment_id, reported_on);
+
+CREATE INDEX commitment_updates_confidential_commitment_id_reported_on_idx ON parley_data.commitment_updates_confidential USING btree (commitment_id, reported_on);
+
+CREATE INDEX commitment_updates_reported_on_idx ON ONLY parley_data.commitment_updates USING btree (reported_on);
+
+CREATE INDEX commitment_updates_confidential_reported_on_idx ON parley_data.commitment_updates_confidential USING btree (reported_on);
+
+CREATE INDEX commitment_updates_restricted_commitment_id_reported_on_idx ON parley_data.commitment_updates_restricted USING btree (commitment_id, reported_on);
+
+CREATE INDEX commitment_updates_restricted_reported_on_idx ON parley_data.commitment_updates_restricted USING btree (reported_on);
+
+CREATE INDEX commitment_updates_secret_commitment_id_reported_on_idx ON parley_data.commitment_updates_secret USING btree (commitment_id, reported_on);
+
+CREATE INDEX commitment_updates_secret_reported_on_idx ON parley_data.commitment_updates_secret USING btree (reported_on);
+
+CREATE INDEX commitment_updates_unclassified_commitment_id_reported_on_idx ON parley_data.commitment_updates_unclassified USING btree (commitment_id, reported_on);
+
+CREATE INDEX commitment_updates_unclassified_reported_on_idx ON parley_data.commitment_updates_unclassified USING btree (reported_on);
+
+CREATE INDEX commitments_listing_idx ON ONLY parley_data.commitments USING btree (due_on, code);
 
 COMMENT ON INDEX parley_data.commitments_listing_idx IS 'Commitments in the order parley.commitments lists them (deadline, then code).';
 
-CREATE INDEX commitments_live_activity_idx ON parley_data.commitments USING btree (GREATEST(made_on, last_update_on,
+CREATE INDEX commitments_confidential_due_on_code_idx ON parley_data.commitments_confidential USING btree (due_on, code);
+
+CREATE INDEX commitments_live_due_idx ON ONLY parley_data.commitments USING btree (due_on) WHERE parley_data.commitment_is_live(status);
+
+CREATE INDEX commitments_confidential_due_on_idx ON parley_data.commitments_confidential USING btree (due_on) WHERE parley_data.commitment_is_live(status);
+
+CREATE INDEX commitments_live_activity_idx ON ONLY parley_data.commitments USING btree (GREATEST(made_on, last_update_on,
 CASE
     WHEN (status <> 'pending'::parley.commitment_status) THEN status_changed_on
     ELSE NULL::date
@@ -8775,83 +11305,935 @@ END)) WHERE parley_data.commitment_is_live(status);
 
 COMMENT ON INDEX parley_data.commitments_live_activity_idx IS 'Live commitments by their last activity: what parley.stale walks.';
 
-CREATE INDEX commitments_live_due_idx ON parley_data.commitments USING btree (due_on) WHERE parley_data.commitment_is_live(status);
+CREATE INDEX commitments_confidential_greatest_idx ON parley_data.commitments_confidential USING btree (GREATEST(made_on, last_update_on,
+CASE
+    WHEN (status <> 'pending'::parley.commitment_status) THEN status_changed_on
+    ELSE NULL::date
+END)) WHERE parley_data.commitment_is_live(status);
 
-CREATE INDEX commitments_meeting_idx ON parley_data.commitments USING btree (meeting_id) WHERE (meeting_id IS NOT NULL);
+CREATE INDEX commitments_item_idx ON ONLY parley_data.commitments USING btree (item_id);
 
-CREATE INDEX commitments_obligor_idx ON parley_data.commitments USING btree (obligor_id);
+CREATE INDEX commitments_confidential_item_id_idx ON parley_data.commitments_confidential USING btree (item_id);
 
-CREATE INDEX commitments_owner_idx ON parley_data.commitments USING btree (owner_id) INCLUDE (status, effective_classification);
+CREATE INDEX commitments_meeting_idx ON ONLY parley_data.commitments USING btree (meeting_id) WHERE (meeting_id IS NOT NULL);
 
-CREATE INDEX commitments_track_idx ON parley_data.commitments USING btree (track_id, item_id) INCLUDE (status, effective_classification, due_on, made_on, last_update_on, status_changed_on);
+CREATE INDEX commitments_confidential_meeting_id_idx ON parley_data.commitments_confidential USING btree (meeting_id) WHERE (meeting_id IS NOT NULL);
 
-CREATE INDEX deliveries_failed_idx ON parley_data.deliveries USING btree (last_failed_at) WHERE (state = 'failed'::parley.delivery_state);
+CREATE INDEX commitments_obligor_idx ON ONLY parley_data.commitments USING btree (obligor_id);
 
-CREATE INDEX deliveries_leased_idx ON parley_data.deliveries USING btree (lease_until) WHERE (state = 'sending'::parley.delivery_state);
+CREATE INDEX commitments_confidential_obligor_id_idx ON parley_data.commitments_confidential USING btree (obligor_id);
 
-CREATE INDEX deliveries_log_idx ON parley_data.deliveries USING btree (COALESCE(sent_at, last_failed_at, cancelled_at, created_at) DESC, id DESC) WHERE (state = ANY (ARRAY['sent'::parley.delivery_state, 'suppressed'::parley.delivery_state, 'cancelled'::parley.delivery_state, 'failed'::parley.delivery_state]));
+CREATE INDEX commitments_owner_idx ON ONLY parley_data.commitments USING btree (owner_id) INCLUDE (status, effective_classification);
+
+CREATE INDEX commitments_confidential_owner_id_status_effective_classifi_idx ON parley_data.commitments_confidential USING btree (owner_id) INCLUDE (status, effective_classification);
+
+CREATE INDEX commitments_track_idx ON ONLY parley_data.commitments USING btree (track_id, item_id) INCLUDE (status, effective_classification, due_on, made_on, last_update_on, status_changed_on);
+
+CREATE INDEX commitments_confidential_track_id_item_id_status_effective__idx ON parley_data.commitments_confidential USING btree (track_id, item_id) INCLUDE (status, effective_classification, due_on, made_on, last_update_on, status_changed_on);
+
+CREATE INDEX commitments_restricted_due_on_code_idx ON parley_data.commitments_restricted USING btree (due_on, code);
+
+CREATE INDEX commitments_restricted_due_on_idx ON parley_data.commitments_restricted USING btree (due_on) WHERE parley_data.commitment_is_live(status);
+
+CREATE INDEX commitments_restricted_greatest_idx ON parley_data.commitments_restricted USING btree (GREATEST(made_on, last_update_on,
+CASE
+    WHEN (status <> 'pending'::parley.commitment_status) THEN status_changed_on
+    ELSE NULL::date
+END)) WHERE parley_data.commitment_is_live(status);
+
+CREATE INDEX commitments_restricted_item_id_idx ON parley_data.commitments_restricted USING btree (item_id);
+
+CREATE INDEX commitments_restricted_meeting_id_idx ON parley_data.commitments_restricted USING btree (meeting_id) WHERE (meeting_id IS NOT NULL);
+
+CREATE INDEX commitments_restricted_obligor_id_idx ON parley_data.commitments_restricted USING btree (obligor_id);
+
+CREATE INDEX commitments_restricted_owner_id_status_effective_classifica_idx ON parley_data.commitments_restricted USING btree (owner_id) INCLUDE (status, effective_classification);
+
+CREATE INDEX commitments_restricted_track_id_item_id_status_effective_cl_idx ON parley_data.commitments_restricted USING btree (track_id, item_id) INCLUDE (status, effective_classification, due_on, made_on, last_update_on, status_changed_on);
+
+CREATE INDEX commitments_secret_due_on_code_idx ON parley_data.commitments_secret USING btree (due_on, code);
+
+CREATE INDEX commitments_secret_due_on_idx ON parley_data.commitments_secret USING btree (due_on) WHERE parley_data.commitment_is_live(status);
+
+CREATE INDEX commitments_secret_greatest_idx ON parley_data.commitments_secret USING btree (GREATEST(made_on, last_update_on,
+CASE
+    WHEN (status <> 'pending'::parley.commitment_status) THEN status_changed_on
+    ELSE NULL::date
+END)) WHERE parley_data.commitment_is_live(status);
+
+CREATE INDEX commitments_secret_item_id_idx ON parley_data.commitments_secret USING btree (item_id);
+
+CREATE INDEX commitments_secret_meeting_id_idx ON parley_data.commitments_secret USING btree (meeting_id) WHERE (meeting_id IS NOT NULL);
+
+CREATE INDEX commitments_secret_obligor_id_idx ON parley_data.commitments_secret USING btree (obligor_id);
+
+CREATE INDEX commitments_secret_owner_id_status_effective_classification_idx ON parley_data.commitments_secret USING btree (owner_id) INCLUDE (status, effective_classification);
+
+CREATE INDEX commitments_secret_track_id_item_id_status_effective_classi_idx ON parley_data.commitments_secret USING btree (track_id, item_id) INCLUDE (status, effective_classification, due_on, made_on, last_update_on, status_changed_on);
+
+CREATE INDEX commitments_unclassified_due_on_code_idx ON parley_data.commitments_unclassified USING btree (due_on, code);
+
+CREATE INDEX commitments_unclassified_due_on_idx ON parley_data.commitments_unclassified USING btree (due_on) WHERE parley_data.commitment_is_live(status);
+
+CREATE INDEX commitments_unclassified_greatest_idx ON parley_data.commitments_unclassified USING btree (GREATEST(made_on, last_update_on,
+CASE
+    WHEN (status <> 'pending'::parley.commitment_status) THEN status_changed_on
+    ELSE NULL::date
+END)) WHERE parley_data.commitment_is_live(status);
+
+CREATE INDEX commitments_unclassified_item_id_idx ON parley_data.commitments_unclassified USING btree (item_id);
+
+CREATE INDEX commitments_unclassified_meeting_id_idx ON parley_data.commitments_unclassified USING btree (meeting_id) WHERE (meeting_id IS NOT NULL);
+
+CREATE INDEX commitments_unclassified_obligor_id_idx ON parley_data.commitments_unclassified USING btree (obligor_id);
+
+CREATE INDEX commitments_unclassified_owner_id_status_effective_classifi_idx ON parley_data.commitments_unclassified USING btree (owner_id) INCLUDE (status, effective_classification);
+
+CREATE INDEX commitments_unclassified_track_id_item_id_status_effective__idx ON parley_data.commitments_unclassified USING btree (track_id, item_id) INCLUDE (status, effective_classification, due_on, made_on, last_update_on, status_changed_on);
+
+CREATE INDEX deliveries_log_idx ON ONLY parley_data.deliveries USING btree (COALESCE(sent_at, last_failed_at, cancelled_at, created_at) DESC, id DESC) WHERE (state = ANY (ARRAY['sent'::parley.delivery_state, 'suppressed'::parley.delivery_state, 'cancelled'::parley.delivery_state, 'failed'::parley.delivery_state]));
 
 COMMENT ON INDEX parley_data.deliveries_log_idx IS 'Deliveries that are done with (sent, suppressed, cancelled, failed), newest first, as parley.alert_log lists them.';
 
-CREATE INDEX deliveries_pending_idx ON parley_data.deliveries USING btree (send_after) WHERE (state = 'pending'::parley.delivery_state);
+CREATE INDEX deliveries_confidential_coalesce_id_idx ON parley_data.deliveries_confidential USING btree (COALESCE(sent_at, last_failed_at, cancelled_at, created_at) DESC, id DESC) WHERE (state = ANY (ARRAY['sent'::parley.delivery_state, 'suppressed'::parley.delivery_state, 'cancelled'::parley.delivery_state, 'failed'::parley.delivery_state]));
 
-CREATE INDEX deliveries_person_idx ON parley_data.deliveries USING btree (person_id);
+CREATE INDEX deliveries_failed_idx ON ONLY parley_data.deliveries USING btree (last_failed_at) WHERE (state = 'failed'::parley.delivery_state);
 
-CREATE INDEX deliveries_queue_idx ON parley_data.deliveries USING btree (send_after, id) WHERE (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state, 'suppressed'::parley.delivery_state]));
+CREATE INDEX deliveries_confidential_last_failed_at_idx ON parley_data.deliveries_confidential USING btree (last_failed_at) WHERE (state = 'failed'::parley.delivery_state);
+
+CREATE INDEX deliveries_leased_idx ON ONLY parley_data.deliveries USING btree (lease_until) WHERE (state = 'sending'::parley.delivery_state);
+
+CREATE INDEX deliveries_confidential_lease_until_idx ON parley_data.deliveries_confidential USING btree (lease_until) WHERE (state = 'sending'::parley.delivery_state);
+
+CREATE INDEX deliveries_person_idx ON ONLY parley_data.deliveries USING btree (person_id);
+
+CREATE INDEX deliveries_confidential_person_id_idx ON parley_data.deliveries_confidential USING btree (person_id);
+
+CREATE INDEX deliveries_queue_idx ON ONLY parley_data.deliveries USING btree (send_after, id) WHERE (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state, 'suppressed'::parley.delivery_state]));
 
 COMMENT ON INDEX parley_data.deliveries_queue_idx IS 'Deliveries waiting to go out (or held back by a silence), in the order parley.alert_queue lists them.';
 
-CREATE INDEX deliveries_sent_idx ON parley_data.deliveries USING btree (sent_at) WHERE (state = 'sent'::parley.delivery_state);
+CREATE INDEX deliveries_confidential_send_after_id_idx ON parley_data.deliveries_confidential USING btree (send_after, id) WHERE (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state, 'suppressed'::parley.delivery_state]));
 
-CREATE INDEX deliveries_silence_idx ON parley_data.deliveries USING btree (silence_id) WHERE (silence_id IS NOT NULL);
+CREATE INDEX deliveries_pending_idx ON ONLY parley_data.deliveries USING btree (send_after) WHERE (state = 'pending'::parley.delivery_state);
 
-CREATE INDEX figures_indicator_idx ON parley_data.figures USING btree (indicator, as_of DESC);
+CREATE INDEX deliveries_confidential_send_after_idx ON parley_data.deliveries_confidential USING btree (send_after) WHERE (state = 'pending'::parley.delivery_state);
 
-CREATE INDEX figures_item_idx ON parley_data.figures USING btree (item_id);
+CREATE INDEX deliveries_sent_idx ON ONLY parley_data.deliveries USING btree (sent_at) WHERE (state = 'sent'::parley.delivery_state);
 
-CREATE INDEX follow_ups_assignee_idx ON parley_data.follow_ups USING btree (assignee_id);
+CREATE INDEX deliveries_confidential_sent_at_idx ON parley_data.deliveries_confidential USING btree (sent_at) WHERE (state = 'sent'::parley.delivery_state);
 
-CREATE INDEX follow_ups_commitment_idx ON parley_data.follow_ups USING btree (commitment_id);
+CREATE INDEX deliveries_silence_idx ON ONLY parley_data.deliveries USING btree (silence_id) WHERE (silence_id IS NOT NULL);
 
-CREATE INDEX follow_ups_meeting_idx ON parley_data.follow_ups USING btree (meeting_id);
+CREATE INDEX deliveries_confidential_silence_id_idx ON parley_data.deliveries_confidential USING btree (silence_id) WHERE (silence_id IS NOT NULL);
 
-CREATE INDEX follow_ups_open_due_idx ON parley_data.follow_ups USING btree (due_at) WHERE (done_at IS NULL);
+CREATE INDEX deliveries_restricted_coalesce_id_idx ON parley_data.deliveries_restricted USING btree (COALESCE(sent_at, last_failed_at, cancelled_at, created_at) DESC, id DESC) WHERE (state = ANY (ARRAY['sent'::parley.delivery_state, 'suppressed'::parley.delivery_state, 'cancelled'::parley.delivery_state, 'failed'::parley.delivery_state]));
 
-CREATE INDEX follow_ups_track_idx ON parley_data.follow_ups USING btree (track_id);
+CREATE INDEX deliveries_restricted_last_failed_at_idx ON parley_data.deliveries_restricted USING btree (last_failed_at) WHERE (state = 'failed'::parley.delivery_state);
+
+CREATE INDEX deliveries_restricted_lease_until_idx ON parley_data.deliveries_restricted USING btree (lease_until) WHERE (state = 'sending'::parley.delivery_state);
+
+CREATE INDEX deliveries_restricted_person_id_idx ON parley_data.deliveries_restricted USING btree (person_id);
+
+CREATE INDEX deliveries_restricted_send_after_id_idx ON parley_data.deliveries_restricted USING btree (send_after, id) WHERE (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state, 'suppressed'::parley.delivery_state]));
+
+CREATE INDEX deliveries_restricted_send_after_idx ON parley_data.deliveries_restricted USING btree (send_after) WHERE (state = 'pending'::parley.delivery_state);
+
+CREATE INDEX deliveries_restricted_sent_at_idx ON parley_data.deliveries_restricted USING btree (sent_at) WHERE (state = 'sent'::parley.delivery_state);
+
+CREATE INDEX deliveries_restricted_silence_id_idx ON parley_data.deliveries_restricted USING btree (silence_id) WHERE (silence_id IS NOT NULL);
+
+CREATE INDEX deliveries_secret_coalesce_id_idx ON parley_data.deliveries_secret USING btree (COALESCE(sent_at, last_failed_at, cancelled_at, created_at) DESC, id DESC) WHERE (state = ANY (ARRAY['sent'::parley.delivery_state, 'suppressed'::parley.delivery_state, 'cancelled'::parley.delivery_state, 'failed'::parley.delivery_state]));
+
+CREATE INDEX deliveries_secret_last_failed_at_idx ON parley_data.deliveries_secret USING btree (last_failed_at) WHERE (state = 'failed'::parley.delivery_state);
+
+CREATE INDEX deliveries_secret_lease_until_idx ON parley_data.deliveries_secret USING btree (lease_until) WHERE (state = 'sending'::parley.delivery_state);
+
+CREATE INDEX deliveries_secret_person_id_idx ON parley_data.deliveries_secret USING btree (person_id);
+
+CREATE INDEX deliveries_secret_send_after_id_idx ON parley_data.deliveries_secret USING btree (send_after, id) WHERE (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state, 'suppressed'::parley.delivery_state]));
+
+CREATE INDEX deliveries_secret_send_after_idx ON parley_data.deliveries_secret USING btree (send_after) WHERE (state = 'pending'::parley.delivery_state);
+
+CREATE INDEX deliveries_secret_sent_at_idx ON parley_data.deliveries_secret USING btree (sent_at) WHERE (state = 'sent'::parley.delivery_state);
+
+CREATE INDEX deliveries_secret_silence_id_idx ON parley_data.deliveries_secret USING btree (silence_id) WHERE (silence_id IS NOT NULL);
+
+CREATE INDEX deliveries_unclassified_coalesce_id_idx ON parley_data.deliveries_unclassified USING btree (COALESCE(sent_at, last_failed_at, cancelled_at, created_at) DESC, id DESC) WHERE (state = ANY (ARRAY['sent'::parley.delivery_state, 'suppressed'::parley.delivery_state, 'cancelled'::parley.delivery_state, 'failed'::parley.delivery_state]));
+
+CREATE INDEX deliveries_unclassified_last_failed_at_idx ON parley_data.deliveries_unclassified USING btree (last_failed_at) WHERE (state = 'failed'::parley.delivery_state);
+
+CREATE INDEX deliveries_unclassified_lease_until_idx ON parley_data.deliveries_unclassified USING btree (lease_until) WHERE (state = 'sending'::parley.delivery_state);
+
+CREATE INDEX deliveries_unclassified_person_id_idx ON parley_data.deliveries_unclassified USING btree (person_id);
+
+CREATE INDEX deliveries_unclassified_send_after_id_idx ON parley_data.deliveries_unclassified USING btree (send_after, id) WHERE (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state, 'suppressed'::parley.delivery_state]));
+
+CREATE INDEX deliveries_unclassified_send_after_idx ON parley_data.deliveries_unclassified USING btree (send_after) WHERE (state = 'pending'::parley.delivery_state);
+
+CREATE INDEX deliveries_unclassified_sent_at_idx ON parley_data.deliveries_unclassified USING btree (sent_at) WHERE (state = 'sent'::parley.delivery_state);
+
+CREATE INDEX deliveries_unclassified_silence_id_idx ON parley_data.deliveries_unclassified USING btree (silence_id) WHERE (silence_id IS NOT NULL);
+
+CREATE INDEX figures_indicator_idx ON ONLY parley_data.figures USING btree (indicator, as_of DESC);
+
+CREATE INDEX figures_confidential_indicator_as_of_idx ON parley_data.figures_confidential USING btree (indicator, as_of DESC);
+
+CREATE INDEX figures_item_idx ON ONLY parley_data.figures USING btree (item_id);
+
+CREATE INDEX figures_confidential_item_id_idx ON parley_data.figures_confidential USING btree (item_id);
+
+CREATE INDEX figures_restricted_indicator_as_of_idx ON parley_data.figures_restricted USING btree (indicator, as_of DESC);
+
+CREATE INDEX figures_restricted_item_id_idx ON parley_data.figures_restricted USING btree (item_id);
+
+CREATE INDEX figures_secret_indicator_as_of_idx ON parley_data.figures_secret USING btree (indicator, as_of DESC);
+
+CREATE INDEX figures_secret_item_id_idx ON parley_data.figures_secret USING btree (item_id);
+
+CREATE INDEX figures_unclassified_indicator_as_of_idx ON parley_data.figures_unclassified USING btree (indicator, as_of DESC);
+
+CREATE INDEX figures_unclassified_item_id_idx ON parley_data.figures_unclassified USING btree (item_id);
+
+CREATE INDEX follow_ups_assignee_idx ON ONLY parley_data.follow_ups USING btree (assignee_id);
+
+CREATE INDEX follow_ups_commitment_idx ON ONLY parley_data.follow_ups USING btree (commitment_id);
+
+CREATE INDEX follow_ups_confidential_assignee_id_idx ON parley_data.follow_ups_confidential USING btree (assignee_id);
+
+CREATE INDEX follow_ups_confidential_commitment_id_idx ON parley_data.follow_ups_confidential USING btree (commitment_id);
+
+CREATE INDEX follow_ups_open_due_idx ON ONLY parley_data.follow_ups USING btree (due_at) WHERE (done_at IS NULL);
+
+CREATE INDEX follow_ups_confidential_due_at_idx ON parley_data.follow_ups_confidential USING btree (due_at) WHERE (done_at IS NULL);
+
+CREATE INDEX follow_ups_meeting_idx ON ONLY parley_data.follow_ups USING btree (meeting_id);
+
+CREATE INDEX follow_ups_confidential_meeting_id_idx ON parley_data.follow_ups_confidential USING btree (meeting_id);
+
+CREATE INDEX follow_ups_track_idx ON ONLY parley_data.follow_ups USING btree (track_id);
+
+CREATE INDEX follow_ups_confidential_track_id_idx ON parley_data.follow_ups_confidential USING btree (track_id);
+
+CREATE INDEX follow_ups_restricted_assignee_id_idx ON parley_data.follow_ups_restricted USING btree (assignee_id);
+
+CREATE INDEX follow_ups_restricted_commitment_id_idx ON parley_data.follow_ups_restricted USING btree (commitment_id);
+
+CREATE INDEX follow_ups_restricted_due_at_idx ON parley_data.follow_ups_restricted USING btree (due_at) WHERE (done_at IS NULL);
+
+CREATE INDEX follow_ups_restricted_meeting_id_idx ON parley_data.follow_ups_restricted USING btree (meeting_id);
+
+CREATE INDEX follow_ups_restricted_track_id_idx ON parley_data.follow_ups_restricted USING btree (track_id);
+
+CREATE INDEX follow_ups_secret_assignee_id_idx ON parley_data.follow_ups_secret USING btree (assignee_id);
+
+CREATE INDEX follow_ups_secret_commitment_id_idx ON parley_data.follow_ups_secret USING btree (commitment_id);
+
+CREATE INDEX follow_ups_secret_due_at_idx ON parley_data.follow_ups_secret USING btree (due_at) WHERE (done_at IS NULL);
+
+CREATE INDEX follow_ups_secret_meeting_id_idx ON parley_data.follow_ups_secret USING btree (meeting_id);
+
+CREATE INDEX follow_ups_secret_track_id_idx ON parley_data.follow_ups_secret USING btree (track_id);
+
+CREATE INDEX follow_ups_unclassified_assignee_id_idx ON parley_data.follow_ups_unclassified USING btree (assignee_id);
+
+CREATE INDEX follow_ups_unclassified_commitment_id_idx ON parley_data.follow_ups_unclassified USING btree (commitment_id);
+
+CREATE INDEX follow_ups_unclassified_due_at_idx ON parley_data.follow_ups_unclassified USING btree (due_at) WHERE (done_at IS NULL);
+
+CREATE INDEX follow_ups_unclassified_meeting_id_idx ON parley_data.follow_ups_unclassified USING btree (meeting_id);
+
+CREATE INDEX follow_ups_unclassified_track_id_idx ON parley_data.follow_ups_unclassified USING btree (track_id);
 
 CREATE INDEX mailer_runs_started_idx ON parley_data.mailer_runs USING btree (started_at);
 
-CREATE INDEX meetings_starts_idx ON parley_data.meetings USING btree (starts_at);
+CREATE INDEX meetings_starts_idx ON ONLY parley_data.meetings USING btree (starts_at);
 
-CREATE INDEX meetings_track_starts_idx ON parley_data.meetings USING btree (track_id, starts_at);
+CREATE INDEX meetings_confidential_starts_at_idx ON parley_data.meetings_confidential USING btree (starts_at);
+
+CREATE INDEX meetings_track_starts_idx ON ONLY parley_data.meetings USING btree (track_id, starts_at);
+
+CREATE INDEX meetings_confidential_track_id_starts_at_idx ON parley_data.meetings_confidential USING btree (track_id, starts_at);
+
+CREATE INDEX meetings_restricted_starts_at_idx ON parley_data.meetings_restricted USING btree (starts_at);
+
+CREATE INDEX meetings_restricted_track_id_starts_at_idx ON parley_data.meetings_restricted USING btree (track_id, starts_at);
+
+CREATE INDEX meetings_secret_starts_at_idx ON parley_data.meetings_secret USING btree (starts_at);
+
+CREATE INDEX meetings_secret_track_id_starts_at_idx ON parley_data.meetings_secret USING btree (track_id, starts_at);
+
+CREATE INDEX meetings_unclassified_starts_at_idx ON parley_data.meetings_unclassified USING btree (starts_at);
+
+CREATE INDEX meetings_unclassified_track_id_starts_at_idx ON parley_data.meetings_unclassified USING btree (track_id, starts_at);
 
 CREATE UNIQUE INDEX people_email_key ON parley_data.people USING btree (lower(email));
 
-CREATE INDEX positions_item_idx ON parley_data.positions USING btree (item_id, party_id, stated_on DESC);
+CREATE INDEX positions_item_idx ON ONLY parley_data.positions USING btree (item_id, party_id, stated_on DESC);
 
-CREATE INDEX positions_track_idx ON parley_data.positions USING btree (track_id, item_id, party_id, stated_on DESC);
+CREATE INDEX positions_confidential_item_id_party_id_stated_on_idx ON parley_data.positions_confidential USING btree (item_id, party_id, stated_on DESC);
 
-CREATE INDEX silences_commitment_idx ON parley_data.silences USING btree (commitment_id);
+CREATE INDEX positions_track_idx ON ONLY parley_data.positions USING btree (track_id, item_id, party_id, stated_on DESC);
 
-CREATE INDEX silences_in_force_idx ON parley_data.silences USING btree (ends_at) WHERE (lifted_at IS NULL);
+CREATE INDEX positions_confidential_track_id_item_id_party_id_stated_on_idx ON parley_data.positions_confidential USING btree (track_id, item_id, party_id, stated_on DESC);
 
-CREATE INDEX silences_item_idx ON parley_data.silences USING btree (item_id);
+CREATE INDEX positions_restricted_item_id_party_id_stated_on_idx ON parley_data.positions_restricted USING btree (item_id, party_id, stated_on DESC);
 
-CREATE INDEX silences_track_idx ON parley_data.silences USING btree (track_id);
+CREATE INDEX positions_restricted_track_id_item_id_party_id_stated_on_idx ON parley_data.positions_restricted USING btree (track_id, item_id, party_id, stated_on DESC);
 
-CREATE INDEX track_agenda_item_idx ON parley_data.track_agenda USING btree (item_id);
+CREATE INDEX positions_secret_item_id_party_id_stated_on_idx ON parley_data.positions_secret USING btree (item_id, party_id, stated_on DESC);
 
-CREATE INDEX track_members_party_idx ON parley_data.track_members USING btree (party_id);
+CREATE INDEX positions_secret_track_id_item_id_party_id_stated_on_idx ON parley_data.positions_secret USING btree (track_id, item_id, party_id, stated_on DESC);
 
-CREATE INDEX tracks_lead_idx ON parley_data.tracks USING btree (lead_id);
+CREATE INDEX positions_unclassified_item_id_party_id_stated_on_idx ON parley_data.positions_unclassified USING btree (item_id, party_id, stated_on DESC);
 
-CREATE TRIGGER agenda_items_history_delete AFTER DELETE ON parley_data.agenda_items REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE INDEX positions_unclassified_track_id_item_id_party_id_stated_on_idx ON parley_data.positions_unclassified USING btree (track_id, item_id, party_id, stated_on DESC);
 
-CREATE TRIGGER agenda_items_history_insert AFTER INSERT ON parley_data.agenda_items REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE INDEX silences_commitment_idx ON ONLY parley_data.silences USING btree (commitment_id);
 
-CREATE TRIGGER agenda_items_history_truncate BEFORE TRUNCATE ON parley_data.agenda_items FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE INDEX silences_confidential_commitment_id_idx ON parley_data.silences_confidential USING btree (commitment_id);
 
-CREATE TRIGGER agenda_items_history_update AFTER UPDATE ON parley_data.agenda_items REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE INDEX silences_in_force_idx ON ONLY parley_data.silences USING btree (ends_at) WHERE (lifted_at IS NULL);
+
+CREATE INDEX silences_confidential_ends_at_idx ON parley_data.silences_confidential USING btree (ends_at) WHERE (lifted_at IS NULL);
+
+CREATE INDEX silences_item_idx ON ONLY parley_data.silences USING btree (item_id);
+
+CREATE INDEX silences_confidential_item_id_idx ON parley_data.silences_confidential USING btree (item_id);
+
+CREATE INDEX silences_track_idx ON ONLY parley_data.silences USING btree (track_id);
+
+CREATE INDEX silences_confidential_track_id_idx ON parley_data.silences_confidential USING btree (track_id);
+
+CREATE INDEX silences_restricted_commitment_id_idx ON parley_data.silences_restricted USING btree (commitment_id);
+
+CREATE INDEX silences_restricted_ends_at_idx ON parley_data.silences_restricted USING btree (ends_at) WHERE (lifted_at IS NULL);
+
+CREATE INDEX silences_restricted_item_id_idx ON parley_data.silences_restricted USING btree (item_id);
+
+CREATE INDEX silences_restricted_track_id_idx ON parley_data.silences_restricted USING btree (track_id);
+
+CREATE INDEX silences_secret_commitment_id_idx ON parley_data.silences_secret USING btree (commitment_id);
+
+CREATE INDEX silences_secret_ends_at_idx ON parley_data.silences_secret USING btree (ends_at) WHERE (lifted_at IS NULL);
+
+CREATE INDEX silences_secret_item_id_idx ON parley_data.silences_secret USING btree (item_id);
+
+CREATE INDEX silences_secret_track_id_idx ON parley_data.silences_secret USING btree (track_id);
+
+CREATE INDEX silences_unclassified_commitment_id_idx ON parley_data.silences_unclassified USING btree (commitment_id);
+
+CREATE INDEX silences_unclassified_ends_at_idx ON parley_data.silences_unclassified USING btree (ends_at) WHERE (lifted_at IS NULL);
+
+CREATE INDEX silences_unclassified_item_id_idx ON parley_data.silences_unclassified USING btree (item_id);
+
+CREATE INDEX silences_unclassified_track_id_idx ON parley_data.silences_unclassified USING btree (track_id);
+
+CREATE INDEX track_agenda_item_idx ON ONLY parley_data.track_agenda USING btree (item_id);
+
+CREATE INDEX track_agenda_confidential_item_id_idx ON parley_data.track_agenda_confidential USING btree (item_id);
+
+CREATE INDEX track_agenda_restricted_item_id_idx ON parley_data.track_agenda_restricted USING btree (item_id);
+
+CREATE INDEX track_agenda_secret_item_id_idx ON parley_data.track_agenda_secret USING btree (item_id);
+
+CREATE INDEX track_agenda_unclassified_item_id_idx ON parley_data.track_agenda_unclassified USING btree (item_id);
+
+CREATE INDEX track_members_party_idx ON ONLY parley_data.track_members USING btree (party_id);
+
+CREATE INDEX track_members_confidential_party_id_idx ON parley_data.track_members_confidential USING btree (party_id);
+
+CREATE INDEX track_members_restricted_party_id_idx ON parley_data.track_members_restricted USING btree (party_id);
+
+CREATE INDEX track_members_secret_party_id_idx ON parley_data.track_members_secret USING btree (party_id);
+
+CREATE INDEX track_members_unclassified_party_id_idx ON parley_data.track_members_unclassified USING btree (party_id);
+
+CREATE INDEX tracks_lead_idx ON ONLY parley_data.tracks USING btree (lead_id);
+
+CREATE INDEX tracks_confidential_lead_id_idx ON parley_data.tracks_confidential USING btree (lead_id);
+
+CREATE INDEX tracks_restricted_lead_id_idx ON parley_data.tracks_restricted USING btree (lead_id);
+
+CREATE INDEX tracks_secret_lead_id_idx ON parley_data.tracks_secret USING btree (lead_id);
+
+CREATE INDEX tracks_unclassified_lead_id_idx ON parley_data.tracks_unclassified USING btree (lead_id);
+
+ALTER INDEX parley_data.alerts_due_idx ATTACH PARTITION parley_data.alerts_confidential_due_at_idx;
+
+ALTER INDEX parley_data.alerts_pkey ATTACH PARTITION parley_data.alerts_confidential_pkey;
+
+ALTER INDEX parley_data.alerts_overdue_holds_idx ATTACH PARTITION parley_data.alerts_confidential_subject_id_basis_idx;
+
+ALTER INDEX parley_data.alerts_subject_idx ATTACH PARTITION parley_data.alerts_confidential_subject_type_subject_id_kind_idx;
+
+ALTER INDEX parley_data.alerts_dedup_key ATTACH PARTITION parley_data.alerts_confidential_subject_type_subject_id_kind_occurrence_idx;
+
+ALTER INDEX parley_data.alerts_due_idx ATTACH PARTITION parley_data.alerts_restricted_due_at_idx;
+
+ALTER INDEX parley_data.alerts_pkey ATTACH PARTITION parley_data.alerts_restricted_pkey;
+
+ALTER INDEX parley_data.alerts_overdue_holds_idx ATTACH PARTITION parley_data.alerts_restricted_subject_id_basis_idx;
+
+ALTER INDEX parley_data.alerts_subject_idx ATTACH PARTITION parley_data.alerts_restricted_subject_type_subject_id_kind_idx;
+
+ALTER INDEX parley_data.alerts_dedup_key ATTACH PARTITION parley_data.alerts_restricted_subject_type_subject_id_kind_occurrence_c_idx;
+
+ALTER INDEX parley_data.alerts_due_idx ATTACH PARTITION parley_data.alerts_secret_due_at_idx;
+
+ALTER INDEX parley_data.alerts_pkey ATTACH PARTITION parley_data.alerts_secret_pkey;
+
+ALTER INDEX parley_data.alerts_overdue_holds_idx ATTACH PARTITION parley_data.alerts_secret_subject_id_basis_idx;
+
+ALTER INDEX parley_data.alerts_subject_idx ATTACH PARTITION parley_data.alerts_secret_subject_type_subject_id_kind_idx;
+
+ALTER INDEX parley_data.alerts_dedup_key ATTACH PARTITION parley_data.alerts_secret_subject_type_subject_id_kind_occurrence_class_idx;
+
+ALTER INDEX parley_data.alerts_due_idx ATTACH PARTITION parley_data.alerts_unclassified_due_at_idx;
+
+ALTER INDEX parley_data.alerts_pkey ATTACH PARTITION parley_data.alerts_unclassified_pkey;
+
+ALTER INDEX parley_data.alerts_overdue_holds_idx ATTACH PARTITION parley_data.alerts_unclassified_subject_id_basis_idx;
+
+ALTER INDEX parley_data.alerts_subject_idx ATTACH PARTITION parley_data.alerts_unclassified_subject_type_subject_id_kind_idx;
+
+ALTER INDEX parley_data.alerts_dedup_key ATTACH PARTITION parley_data.alerts_unclassified_subject_type_subject_id_kind_occurrence_idx;
+
+ALTER INDEX parley_data.change_log_changed_at_idx ATTACH PARTITION parley_data.change_log_confidential_changed_at_idx;
+
+ALTER INDEX parley_data.change_log_pkey ATTACH PARTITION parley_data.change_log_confidential_pkey;
+
+ALTER INDEX parley_data.change_log_row_idx ATTACH PARTITION parley_data.change_log_confidential_table_name_row_id_id_idx;
+
+ALTER INDEX parley_data.change_log_changed_at_idx ATTACH PARTITION parley_data.change_log_restricted_changed_at_idx;
+
+ALTER INDEX parley_data.change_log_pkey ATTACH PARTITION parley_data.change_log_restricted_pkey;
+
+ALTER INDEX parley_data.change_log_row_idx ATTACH PARTITION parley_data.change_log_restricted_table_name_row_id_id_idx;
+
+ALTER INDEX parley_data.change_log_changed_at_idx ATTACH PARTITION parley_data.change_log_secret_changed_at_idx;
+
+ALTER INDEX parley_data.change_log_pkey ATTACH PARTITION parley_data.change_log_secret_pkey;
+
+ALTER INDEX parley_data.change_log_row_idx ATTACH PARTITION parley_data.change_log_secret_table_name_row_id_id_idx;
+
+ALTER INDEX parley_data.change_log_changed_at_idx ATTACH PARTITION parley_data.change_log_unclassified_changed_at_idx;
+
+ALTER INDEX parley_data.change_log_pkey ATTACH PARTITION parley_data.change_log_unclassified_pkey;
+
+ALTER INDEX parley_data.change_log_row_idx ATTACH PARTITION parley_data.change_log_unclassified_table_name_row_id_id_idx;
+
+ALTER INDEX parley_data.commitment_beneficiaries_party_idx ATTACH PARTITION parley_data.commitment_beneficiaries_confidential_party_id_idx;
+
+ALTER INDEX parley_data.commitment_beneficiaries_pkey ATTACH PARTITION parley_data.commitment_beneficiaries_confidential_pkey;
+
+ALTER INDEX parley_data.commitment_beneficiaries_party_idx ATTACH PARTITION parley_data.commitment_beneficiaries_restricted_party_id_idx;
+
+ALTER INDEX parley_data.commitment_beneficiaries_pkey ATTACH PARTITION parley_data.commitment_beneficiaries_restricted_pkey;
+
+ALTER INDEX parley_data.commitment_beneficiaries_party_idx ATTACH PARTITION parley_data.commitment_beneficiaries_secret_party_id_idx;
+
+ALTER INDEX parley_data.commitment_beneficiaries_pkey ATTACH PARTITION parley_data.commitment_beneficiaries_secret_pkey;
+
+ALTER INDEX parley_data.commitment_beneficiaries_party_idx ATTACH PARTITION parley_data.commitment_beneficiaries_unclassified_party_id_idx;
+
+ALTER INDEX parley_data.commitment_beneficiaries_pkey ATTACH PARTITION parley_data.commitment_beneficiaries_unclassified_pkey;
+
+ALTER INDEX parley_data.commitment_updates_commitment_idx ATTACH PARTITION parley_data.commitment_updates_confidential_commitment_id_reported_on_idx;
+
+ALTER INDEX parley_data.commitment_updates_pkey ATTACH PARTITION parley_data.commitment_updates_confidential_pkey;
+
+ALTER INDEX parley_data.commitment_updates_reported_on_idx ATTACH PARTITION parley_data.commitment_updates_confidential_reported_on_idx;
+
+ALTER INDEX parley_data.commitment_updates_commitment_idx ATTACH PARTITION parley_data.commitment_updates_restricted_commitment_id_reported_on_idx;
+
+ALTER INDEX parley_data.commitment_updates_pkey ATTACH PARTITION parley_data.commitment_updates_restricted_pkey;
+
+ALTER INDEX parley_data.commitment_updates_reported_on_idx ATTACH PARTITION parley_data.commitment_updates_restricted_reported_on_idx;
+
+ALTER INDEX parley_data.commitment_updates_commitment_idx ATTACH PARTITION parley_data.commitment_updates_secret_commitment_id_reported_on_idx;
+
+ALTER INDEX parley_data.commitment_updates_pkey ATTACH PARTITION parley_data.commitment_updates_secret_pkey;
+
+ALTER INDEX parley_data.commitment_updates_reported_on_idx ATTACH PARTITION parley_data.commitment_updates_secret_reported_on_idx;
+
+ALTER INDEX parley_data.commitment_updates_commitment_idx ATTACH PARTITION parley_data.commitment_updates_unclassified_commitment_id_reported_on_idx;
+
+ALTER INDEX parley_data.commitment_updates_pkey ATTACH PARTITION parley_data.commitment_updates_unclassified_pkey;
+
+ALTER INDEX parley_data.commitment_updates_reported_on_idx ATTACH PARTITION parley_data.commitment_updates_unclassified_reported_on_idx;
+
+ALTER INDEX parley_data.commitments_code_key ATTACH PARTITION parley_data.commitments_confidential_code_effective_classification_key;
+
+ALTER INDEX parley_data.commitments_one_per_obligor_in_deal ATTACH PARTITION parley_data.commitments_confidential_deal_id_obligor_id_effective_class_key;
+
+ALTER INDEX parley_data.commitments_listing_idx ATTACH PARTITION parley_data.commitments_confidential_due_on_code_idx;
+
+ALTER INDEX parley_data.commitments_live_due_idx ATTACH PARTITION parley_data.commitments_confidential_due_on_idx;
+
+ALTER INDEX parley_data.commitments_live_activity_idx ATTACH PARTITION parley_data.commitments_confidential_greatest_idx;
+
+ALTER INDEX parley_data.commitments_id_obligor_key ATTACH PARTITION parley_data.commitments_confidential_id_obligor_id_effective_classifica_key;
+
+ALTER INDEX parley_data.commitments_item_idx ATTACH PARTITION parley_data.commitments_confidential_item_id_idx;
+
+ALTER INDEX parley_data.commitments_meeting_idx ATTACH PARTITION parley_data.commitments_confidential_meeting_id_idx;
+
+ALTER INDEX parley_data.commitments_obligor_idx ATTACH PARTITION parley_data.commitments_confidential_obligor_id_idx;
+
+ALTER INDEX parley_data.commitments_owner_idx ATTACH PARTITION parley_data.commitments_confidential_owner_id_status_effective_classifi_idx;
+
+ALTER INDEX parley_data.commitments_pkey ATTACH PARTITION parley_data.commitments_confidential_pkey;
+
+ALTER INDEX parley_data.commitments_track_idx ATTACH PARTITION parley_data.commitments_confidential_track_id_item_id_status_effective__idx;
+
+ALTER INDEX parley_data.commitments_code_key ATTACH PARTITION parley_data.commitments_restricted_code_effective_classification_key;
+
+ALTER INDEX parley_data.commitments_one_per_obligor_in_deal ATTACH PARTITION parley_data.commitments_restricted_deal_id_obligor_id_effective_classif_key;
+
+ALTER INDEX parley_data.commitments_listing_idx ATTACH PARTITION parley_data.commitments_restricted_due_on_code_idx;
+
+ALTER INDEX parley_data.commitments_live_due_idx ATTACH PARTITION parley_data.commitments_restricted_due_on_idx;
+
+ALTER INDEX parley_data.commitments_live_activity_idx ATTACH PARTITION parley_data.commitments_restricted_greatest_idx;
+
+ALTER INDEX parley_data.commitments_id_obligor_key ATTACH PARTITION parley_data.commitments_restricted_id_obligor_id_effective_classificati_key;
+
+ALTER INDEX parley_data.commitments_item_idx ATTACH PARTITION parley_data.commitments_restricted_item_id_idx;
+
+ALTER INDEX parley_data.commitments_meeting_idx ATTACH PARTITION parley_data.commitments_restricted_meeting_id_idx;
+
+ALTER INDEX parley_data.commitments_obligor_idx ATTACH PARTITION parley_data.commitments_restricted_obligor_id_idx;
+
+ALTER INDEX parley_data.commitments_owner_idx ATTACH PARTITION parley_data.commitments_restricted_owner_id_status_effective_classifica_idx;
+
+ALTER INDEX parley_data.commitments_pkey ATTACH PARTITION parley_data.commitments_restricted_pkey;
+
+ALTER INDEX parley_data.commitments_track_idx ATTACH PARTITION parley_data.commitments_restricted_track_id_item_id_status_effective_cl_idx;
+
+ALTER INDEX parley_data.commitments_code_key ATTACH PARTITION parley_data.commitments_secret_code_effective_classification_key;
+
+ALTER INDEX parley_data.commitments_one_per_obligor_in_deal ATTACH PARTITION parley_data.commitments_secret_deal_id_obligor_id_effective_classificat_key;
+
+ALTER INDEX parley_data.commitments_listing_idx ATTACH PARTITION parley_data.commitments_secret_due_on_code_idx;
+
+ALTER INDEX parley_data.commitments_live_due_idx ATTACH PARTITION parley_data.commitments_secret_due_on_idx;
+
+ALTER INDEX parley_data.commitments_live_activity_idx ATTACH PARTITION parley_data.commitments_secret_greatest_idx;
+
+ALTER INDEX parley_data.commitments_id_obligor_key ATTACH PARTITION parley_data.commitments_secret_id_obligor_id_effective_classification_key;
+
+ALTER INDEX parley_data.commitments_item_idx ATTACH PARTITION parley_data.commitments_secret_item_id_idx;
+
+ALTER INDEX parley_data.commitments_meeting_idx ATTACH PARTITION parley_data.commitments_secret_meeting_id_idx;
+
+ALTER INDEX parley_data.commitments_obligor_idx ATTACH PARTITION parley_data.commitments_secret_obligor_id_idx;
+
+ALTER INDEX parley_data.commitments_owner_idx ATTACH PARTITION parley_data.commitments_secret_owner_id_status_effective_classification_idx;
+
+ALTER INDEX parley_data.commitments_pkey ATTACH PARTITION parley_data.commitments_secret_pkey;
+
+ALTER INDEX parley_data.commitments_track_idx ATTACH PARTITION parley_data.commitments_secret_track_id_item_id_status_effective_classi_idx;
+
+ALTER INDEX parley_data.commitments_code_key ATTACH PARTITION parley_data.commitments_unclassified_code_effective_classification_key;
+
+ALTER INDEX parley_data.commitments_one_per_obligor_in_deal ATTACH PARTITION parley_data.commitments_unclassified_deal_id_obligor_id_effective_class_key;
+
+ALTER INDEX parley_data.commitments_listing_idx ATTACH PARTITION parley_data.commitments_unclassified_due_on_code_idx;
+
+ALTER INDEX parley_data.commitments_live_due_idx ATTACH PARTITION parley_data.commitments_unclassified_due_on_idx;
+
+ALTER INDEX parley_data.commitments_live_activity_idx ATTACH PARTITION parley_data.commitments_unclassified_greatest_idx;
+
+ALTER INDEX parley_data.commitments_id_obligor_key ATTACH PARTITION parley_data.commitments_unclassified_id_obligor_id_effective_classifica_key;
+
+ALTER INDEX parley_data.commitments_item_idx ATTACH PARTITION parley_data.commitments_unclassified_item_id_idx;
+
+ALTER INDEX parley_data.commitments_meeting_idx ATTACH PARTITION parley_data.commitments_unclassified_meeting_id_idx;
+
+ALTER INDEX parley_data.commitments_obligor_idx ATTACH PARTITION parley_data.commitments_unclassified_obligor_id_idx;
+
+ALTER INDEX parley_data.commitments_owner_idx ATTACH PARTITION parley_data.commitments_unclassified_owner_id_status_effective_classifi_idx;
+
+ALTER INDEX parley_data.commitments_pkey ATTACH PARTITION parley_data.commitments_unclassified_pkey;
+
+ALTER INDEX parley_data.commitments_track_idx ATTACH PARTITION parley_data.commitments_unclassified_track_id_item_id_status_effective__idx;
+
+ALTER INDEX parley_data.deals_code_key ATTACH PARTITION parley_data.deals_confidential_code_classification_key;
+
+ALTER INDEX parley_data.deals_pkey ATTACH PARTITION parley_data.deals_confidential_pkey;
+
+ALTER INDEX parley_data.deals_code_key ATTACH PARTITION parley_data.deals_restricted_code_classification_key;
+
+ALTER INDEX parley_data.deals_pkey ATTACH PARTITION parley_data.deals_restricted_pkey;
+
+ALTER INDEX parley_data.deals_code_key ATTACH PARTITION parley_data.deals_secret_code_classification_key;
+
+ALTER INDEX parley_data.deals_pkey ATTACH PARTITION parley_data.deals_secret_pkey;
+
+ALTER INDEX parley_data.deals_code_key ATTACH PARTITION parley_data.deals_unclassified_code_classification_key;
+
+ALTER INDEX parley_data.deals_pkey ATTACH PARTITION parley_data.deals_unclassified_pkey;
+
+ALTER INDEX parley_data.deliveries_one_per_recipient ATTACH PARTITION parley_data.deliveries_confidential_alert_id_person_id_classification_key;
+
+ALTER INDEX parley_data.deliveries_log_idx ATTACH PARTITION parley_data.deliveries_confidential_coalesce_id_idx;
+
+ALTER INDEX parley_data.deliveries_failed_idx ATTACH PARTITION parley_data.deliveries_confidential_last_failed_at_idx;
+
+ALTER INDEX parley_data.deliveries_leased_idx ATTACH PARTITION parley_data.deliveries_confidential_lease_until_idx;
+
+ALTER INDEX parley_data.deliveries_person_idx ATTACH PARTITION parley_data.deliveries_confidential_person_id_idx;
+
+ALTER INDEX parley_data.deliveries_pkey ATTACH PARTITION parley_data.deliveries_confidential_pkey;
+
+ALTER INDEX parley_data.deliveries_queue_idx ATTACH PARTITION parley_data.deliveries_confidential_send_after_id_idx;
+
+ALTER INDEX parley_data.deliveries_pending_idx ATTACH PARTITION parley_data.deliveries_confidential_send_after_idx;
+
+ALTER INDEX parley_data.deliveries_sent_idx ATTACH PARTITION parley_data.deliveries_confidential_sent_at_idx;
+
+ALTER INDEX parley_data.deliveries_silence_idx ATTACH PARTITION parley_data.deliveries_confidential_silence_id_idx;
+
+ALTER INDEX parley_data.deliveries_one_per_recipient ATTACH PARTITION parley_data.deliveries_restricted_alert_id_person_id_classification_key;
+
+ALTER INDEX parley_data.deliveries_log_idx ATTACH PARTITION parley_data.deliveries_restricted_coalesce_id_idx;
+
+ALTER INDEX parley_data.deliveries_failed_idx ATTACH PARTITION parley_data.deliveries_restricted_last_failed_at_idx;
+
+ALTER INDEX parley_data.deliveries_leased_idx ATTACH PARTITION parley_data.deliveries_restricted_lease_until_idx;
+
+ALTER INDEX parley_data.deliveries_person_idx ATTACH PARTITION parley_data.deliveries_restricted_person_id_idx;
+
+ALTER INDEX parley_data.deliveries_pkey ATTACH PARTITION parley_data.deliveries_restricted_pkey;
+
+ALTER INDEX parley_data.deliveries_queue_idx ATTACH PARTITION parley_data.deliveries_restricted_send_after_id_idx;
+
+ALTER INDEX parley_data.deliveries_pending_idx ATTACH PARTITION parley_data.deliveries_restricted_send_after_idx;
+
+ALTER INDEX parley_data.deliveries_sent_idx ATTACH PARTITION parley_data.deliveries_restricted_sent_at_idx;
+
+ALTER INDEX parley_data.deliveries_silence_idx ATTACH PARTITION parley_data.deliveries_restricted_silence_id_idx;
+
+ALTER INDEX parley_data.deliveries_one_per_recipient ATTACH PARTITION parley_data.deliveries_secret_alert_id_person_id_classification_key;
+
+ALTER INDEX parley_data.deliveries_log_idx ATTACH PARTITION parley_data.deliveries_secret_coalesce_id_idx;
+
+ALTER INDEX parley_data.deliveries_failed_idx ATTACH PARTITION parley_data.deliveries_secret_last_failed_at_idx;
+
+ALTER INDEX parley_data.deliveries_leased_idx ATTACH PARTITION parley_data.deliveries_secret_lease_until_idx;
+
+ALTER INDEX parley_data.deliveries_person_idx ATTACH PARTITION parley_data.deliveries_secret_person_id_idx;
+
+ALTER INDEX parley_data.deliveries_pkey ATTACH PARTITION parley_data.deliveries_secret_pkey;
+
+ALTER INDEX parley_data.deliveries_queue_idx ATTACH PARTITION parley_data.deliveries_secret_send_after_id_idx;
+
+ALTER INDEX parley_data.deliveries_pending_idx ATTACH PARTITION parley_data.deliveries_secret_send_after_idx;
+
+ALTER INDEX parley_data.deliveries_sent_idx ATTACH PARTITION parley_data.deliveries_secret_sent_at_idx;
+
+ALTER INDEX parley_data.deliveries_silence_idx ATTACH PARTITION parley_data.deliveries_secret_silence_id_idx;
+
+ALTER INDEX parley_data.deliveries_one_per_recipient ATTACH PARTITION parley_data.deliveries_unclassified_alert_id_person_id_classification_key;
+
+ALTER INDEX parley_data.deliveries_log_idx ATTACH PARTITION parley_data.deliveries_unclassified_coalesce_id_idx;
+
+ALTER INDEX parley_data.deliveries_failed_idx ATTACH PARTITION parley_data.deliveries_unclassified_last_failed_at_idx;
+
+ALTER INDEX parley_data.deliveries_leased_idx ATTACH PARTITION parley_data.deliveries_unclassified_lease_until_idx;
+
+ALTER INDEX parley_data.deliveries_person_idx ATTACH PARTITION parley_data.deliveries_unclassified_person_id_idx;
+
+ALTER INDEX parley_data.deliveries_pkey ATTACH PARTITION parley_data.deliveries_unclassified_pkey;
+
+ALTER INDEX parley_data.deliveries_queue_idx ATTACH PARTITION parley_data.deliveries_unclassified_send_after_id_idx;
+
+ALTER INDEX parley_data.deliveries_pending_idx ATTACH PARTITION parley_data.deliveries_unclassified_send_after_idx;
+
+ALTER INDEX parley_data.deliveries_sent_idx ATTACH PARTITION parley_data.deliveries_unclassified_sent_at_idx;
+
+ALTER INDEX parley_data.deliveries_silence_idx ATTACH PARTITION parley_data.deliveries_unclassified_silence_id_idx;
+
+ALTER INDEX parley_data.figures_indicator_idx ATTACH PARTITION parley_data.figures_confidential_indicator_as_of_idx;
+
+ALTER INDEX parley_data.figures_natural_key ATTACH PARTITION parley_data.figures_confidential_indicator_claimant_id_source_id_as_of__key;
+
+ALTER INDEX parley_data.figures_item_idx ATTACH PARTITION parley_data.figures_confidential_item_id_idx;
+
+ALTER INDEX parley_data.figures_pkey ATTACH PARTITION parley_data.figures_confidential_pkey;
+
+ALTER INDEX parley_data.figures_indicator_idx ATTACH PARTITION parley_data.figures_restricted_indicator_as_of_idx;
+
+ALTER INDEX parley_data.figures_natural_key ATTACH PARTITION parley_data.figures_restricted_indicator_claimant_id_source_id_as_of_cl_key;
+
+ALTER INDEX parley_data.figures_item_idx ATTACH PARTITION parley_data.figures_restricted_item_id_idx;
+
+ALTER INDEX parley_data.figures_pkey ATTACH PARTITION parley_data.figures_restricted_pkey;
+
+ALTER INDEX parley_data.figures_indicator_idx ATTACH PARTITION parley_data.figures_secret_indicator_as_of_idx;
+
+ALTER INDEX parley_data.figures_natural_key ATTACH PARTITION parley_data.figures_secret_indicator_claimant_id_source_id_as_of_classi_key;
+
+ALTER INDEX parley_data.figures_item_idx ATTACH PARTITION parley_data.figures_secret_item_id_idx;
+
+ALTER INDEX parley_data.figures_pkey ATTACH PARTITION parley_data.figures_secret_pkey;
+
+ALTER INDEX parley_data.figures_indicator_idx ATTACH PARTITION parley_data.figures_unclassified_indicator_as_of_idx;
+
+ALTER INDEX parley_data.figures_natural_key ATTACH PARTITION parley_data.figures_unclassified_indicator_claimant_id_source_id_as_of__key;
+
+ALTER INDEX parley_data.figures_item_idx ATTACH PARTITION parley_data.figures_unclassified_item_id_idx;
+
+ALTER INDEX parley_data.figures_pkey ATTACH PARTITION parley_data.figures_unclassified_pkey;
+
+ALTER INDEX parley_data.follow_ups_assignee_idx ATTACH PARTITION parley_data.follow_ups_confidential_assignee_id_idx;
+
+ALTER INDEX parley_data.follow_ups_code_key ATTACH PARTITION parley_data.follow_ups_confidential_code_effective_classification_key;
+
+ALTER INDEX parley_data.follow_ups_commitment_idx ATTACH PARTITION parley_data.follow_ups_confidential_commitment_id_idx;
+
+ALTER INDEX parley_data.follow_ups_open_due_idx ATTACH PARTITION parley_data.follow_ups_confidential_due_at_idx;
+
+ALTER INDEX parley_data.follow_ups_meeting_idx ATTACH PARTITION parley_data.follow_ups_confidential_meeting_id_idx;
+
+ALTER INDEX parley_data.follow_ups_pkey ATTACH PARTITION parley_data.follow_ups_confidential_pkey;
+
+ALTER INDEX parley_data.follow_ups_track_idx ATTACH PARTITION parley_data.follow_ups_confidential_track_id_idx;
+
+ALTER INDEX parley_data.follow_ups_assignee_idx ATTACH PARTITION parley_data.follow_ups_restricted_assignee_id_idx;
+
+ALTER INDEX parley_data.follow_ups_code_key ATTACH PARTITION parley_data.follow_ups_restricted_code_effective_classification_key;
+
+ALTER INDEX parley_data.follow_ups_commitment_idx ATTACH PARTITION parley_data.follow_ups_restricted_commitment_id_idx;
+
+ALTER INDEX parley_data.follow_ups_open_due_idx ATTACH PARTITION parley_data.follow_ups_restricted_due_at_idx;
+
+ALTER INDEX parley_data.follow_ups_meeting_idx ATTACH PARTITION parley_data.follow_ups_restricted_meeting_id_idx;
+
+ALTER INDEX parley_data.follow_ups_pkey ATTACH PARTITION parley_data.follow_ups_restricted_pkey;
+
+ALTER INDEX parley_data.follow_ups_track_idx ATTACH PARTITION parley_data.follow_ups_restricted_track_id_idx;
+
+ALTER INDEX parley_data.follow_ups_assignee_idx ATTACH PARTITION parley_data.follow_ups_secret_assignee_id_idx;
+
+ALTER INDEX parley_data.follow_ups_code_key ATTACH PARTITION parley_data.follow_ups_secret_code_effective_classification_key;
+
+ALTER INDEX parley_data.follow_ups_commitment_idx ATTACH PARTITION parley_data.follow_ups_secret_commitment_id_idx;
+
+ALTER INDEX parley_data.follow_ups_open_due_idx ATTACH PARTITION parley_data.follow_ups_secret_due_at_idx;
+
+ALTER INDEX parley_data.follow_ups_meeting_idx ATTACH PARTITION parley_data.follow_ups_secret_meeting_id_idx;
+
+ALTER INDEX parley_data.follow_ups_pkey ATTACH PARTITION parley_data.follow_ups_secret_pkey;
+
+ALTER INDEX parley_data.follow_ups_track_idx ATTACH PARTITION parley_data.follow_ups_secret_track_id_idx;
+
+ALTER INDEX parley_data.follow_ups_assignee_idx ATTACH PARTITION parley_data.follow_ups_unclassified_assignee_id_idx;
+
+ALTER INDEX parley_data.follow_ups_code_key ATTACH PARTITION parley_data.follow_ups_unclassified_code_effective_classification_key;
+
+ALTER INDEX parley_data.follow_ups_commitment_idx ATTACH PARTITION parley_data.follow_ups_unclassified_commitment_id_idx;
+
+ALTER INDEX parley_data.follow_ups_open_due_idx ATTACH PARTITION parley_data.follow_ups_unclassified_due_at_idx;
+
+ALTER INDEX parley_data.follow_ups_meeting_idx ATTACH PARTITION parley_data.follow_ups_unclassified_meeting_id_idx;
+
+ALTER INDEX parley_data.follow_ups_pkey ATTACH PARTITION parley_data.follow_ups_unclassified_pkey;
+
+ALTER INDEX parley_data.follow_ups_track_idx ATTACH PARTITION parley_data.follow_ups_unclassified_track_id_idx;
+
+ALTER INDEX parley_data.meetings_code_key ATTACH PARTITION parley_data.meetings_confidential_code_effective_classification_key;
+
+ALTER INDEX parley_data.meetings_id_track_key ATTACH PARTITION parley_data.meetings_confidential_id_track_id_effective_classification_key;
+
+ALTER INDEX parley_data.meetings_pkey ATTACH PARTITION parley_data.meetings_confidential_pkey;
+
+ALTER INDEX parley_data.meetings_starts_idx ATTACH PARTITION parley_data.meetings_confidential_starts_at_idx;
+
+ALTER INDEX parley_data.meetings_track_starts_idx ATTACH PARTITION parley_data.meetings_confidential_track_id_starts_at_idx;
+
+ALTER INDEX parley_data.meetings_code_key ATTACH PARTITION parley_data.meetings_restricted_code_effective_classification_key;
+
+ALTER INDEX parley_data.meetings_id_track_key ATTACH PARTITION parley_data.meetings_restricted_id_track_id_effective_classification_key;
+
+ALTER INDEX parley_data.meetings_pkey ATTACH PARTITION parley_data.meetings_restricted_pkey;
+
+ALTER INDEX parley_data.meetings_starts_idx ATTACH PARTITION parley_data.meetings_restricted_starts_at_idx;
+
+ALTER INDEX parley_data.meetings_track_starts_idx ATTACH PARTITION parley_data.meetings_restricted_track_id_starts_at_idx;
+
+ALTER INDEX parley_data.meetings_code_key ATTACH PARTITION parley_data.meetings_secret_code_effective_classification_key;
+
+ALTER INDEX parley_data.meetings_id_track_key ATTACH PARTITION parley_data.meetings_secret_id_track_id_effective_classification_key;
+
+ALTER INDEX parley_data.meetings_pkey ATTACH PARTITION parley_data.meetings_secret_pkey;
+
+ALTER INDEX parley_data.meetings_starts_idx ATTACH PARTITION parley_data.meetings_secret_starts_at_idx;
+
+ALTER INDEX parley_data.meetings_track_starts_idx ATTACH PARTITION parley_data.meetings_secret_track_id_starts_at_idx;
+
+ALTER INDEX parley_data.meetings_code_key ATTACH PARTITION parley_data.meetings_unclassified_code_effective_classification_key;
+
+ALTER INDEX parley_data.meetings_id_track_key ATTACH PARTITION parley_data.meetings_unclassified_id_track_id_effective_classification_key;
+
+ALTER INDEX parley_data.meetings_pkey ATTACH PARTITION parley_data.meetings_unclassified_pkey;
+
+ALTER INDEX parley_data.meetings_starts_idx ATTACH PARTITION parley_data.meetings_unclassified_starts_at_idx;
+
+ALTER INDEX parley_data.meetings_track_starts_idx ATTACH PARTITION parley_data.meetings_unclassified_track_id_starts_at_idx;
+
+ALTER INDEX parley_data.positions_item_idx ATTACH PARTITION parley_data.positions_confidential_item_id_party_id_stated_on_idx;
+
+ALTER INDEX parley_data.positions_natural_key ATTACH PARTITION parley_data.positions_confidential_party_id_item_id_track_id_stated_on__key;
+
+ALTER INDEX parley_data.positions_pkey ATTACH PARTITION parley_data.positions_confidential_pkey;
+
+ALTER INDEX parley_data.positions_track_idx ATTACH PARTITION parley_data.positions_confidential_track_id_item_id_party_id_stated_on_idx;
+
+ALTER INDEX parley_data.positions_item_idx ATTACH PARTITION parley_data.positions_restricted_item_id_party_id_stated_on_idx;
+
+ALTER INDEX parley_data.positions_natural_key ATTACH PARTITION parley_data.positions_restricted_party_id_item_id_track_id_stated_on_ef_key;
+
+ALTER INDEX parley_data.positions_pkey ATTACH PARTITION parley_data.positions_restricted_pkey;
+
+ALTER INDEX parley_data.positions_track_idx ATTACH PARTITION parley_data.positions_restricted_track_id_item_id_party_id_stated_on_idx;
+
+ALTER INDEX parley_data.positions_item_idx ATTACH PARTITION parley_data.positions_secret_item_id_party_id_stated_on_idx;
+
+ALTER INDEX parley_data.positions_natural_key ATTACH PARTITION parley_data.positions_secret_party_id_item_id_track_id_stated_on_effect_key;
+
+ALTER INDEX parley_data.positions_pkey ATTACH PARTITION parley_data.positions_secret_pkey;
+
+ALTER INDEX parley_data.positions_track_idx ATTACH PARTITION parley_data.positions_secret_track_id_item_id_party_id_stated_on_idx;
+
+ALTER INDEX parley_data.positions_item_idx ATTACH PARTITION parley_data.positions_unclassified_item_id_party_id_stated_on_idx;
+
+ALTER INDEX parley_data.positions_natural_key ATTACH PARTITION parley_data.positions_unclassified_party_id_item_id_track_id_stated_on__key;
+
+ALTER INDEX parley_data.positions_pkey ATTACH PARTITION parley_data.positions_unclassified_pkey;
+
+ALTER INDEX parley_data.positions_track_idx ATTACH PARTITION parley_data.positions_unclassified_track_id_item_id_party_id_stated_on_idx;
+
+ALTER INDEX parley_data.silences_commitment_idx ATTACH PARTITION parley_data.silences_confidential_commitment_id_idx;
+
+ALTER INDEX parley_data.silences_in_force_idx ATTACH PARTITION parley_data.silences_confidential_ends_at_idx;
+
+ALTER INDEX parley_data.silences_item_idx ATTACH PARTITION parley_data.silences_confidential_item_id_idx;
+
+ALTER INDEX parley_data.silences_pkey ATTACH PARTITION parley_data.silences_confidential_pkey;
+
+ALTER INDEX parley_data.silences_track_idx ATTACH PARTITION parley_data.silences_confidential_track_id_idx;
+
+ALTER INDEX parley_data.silences_commitment_idx ATTACH PARTITION parley_data.silences_restricted_commitment_id_idx;
+
+ALTER INDEX parley_data.silences_in_force_idx ATTACH PARTITION parley_data.silences_restricted_ends_at_idx;
+
+ALTER INDEX parley_data.silences_item_idx ATTACH PARTITION parley_data.silences_restricted_item_id_idx;
+
+ALTER INDEX parley_data.silences_pkey ATTACH PARTITION parley_data.silences_restricted_pkey;
+
+ALTER INDEX parley_data.silences_track_idx ATTACH PARTITION parley_data.silences_restricted_track_id_idx;
+
+ALTER INDEX parley_data.silences_commitment_idx ATTACH PARTITION parley_data.silences_secret_commitment_id_idx;
+
+ALTER INDEX parley_data.silences_in_force_idx ATTACH PARTITION parley_data.silences_secret_ends_at_idx;
+
+ALTER INDEX parley_data.silences_item_idx ATTACH PARTITION parley_data.silences_secret_item_id_idx;
+
+ALTER INDEX parley_data.silences_pkey ATTACH PARTITION parley_data.silences_secret_pkey;
+
+ALTER INDEX parley_data.silences_track_idx ATTACH PARTITION parley_data.silences_secret_track_id_idx;
+
+ALTER INDEX parley_data.silences_commitment_idx ATTACH PARTITION parley_data.silences_unclassified_commitment_id_idx;
+
+ALTER INDEX parley_data.silences_in_force_idx ATTACH PARTITION parley_data.silences_unclassified_ends_at_idx;
+
+ALTER INDEX parley_data.silences_item_idx ATTACH PARTITION parley_data.silences_unclassified_item_id_idx;
+
+ALTER INDEX parley_data.silences_pkey ATTACH PARTITION parley_data.silences_unclassified_pkey;
+
+ALTER INDEX parley_data.silences_track_idx ATTACH PARTITION parley_data.silences_unclassified_track_id_idx;
+
+ALTER INDEX parley_data.subscriptions_natural_key ATTACH PARTITION parley_data.subscriptions_confidential_person_id_track_id_item_id_effec_key;
+
+ALTER INDEX parley_data.subscriptions_pkey ATTACH PARTITION parley_data.subscriptions_confidential_pkey;
+
+ALTER INDEX parley_data.subscriptions_natural_key ATTACH PARTITION parley_data.subscriptions_restricted_person_id_track_id_item_id_effecti_key;
+
+ALTER INDEX parley_data.subscriptions_pkey ATTACH PARTITION parley_data.subscriptions_restricted_pkey;
+
+ALTER INDEX parley_data.subscriptions_natural_key ATTACH PARTITION parley_data.subscriptions_secret_person_id_track_id_item_id_effective_c_key;
+
+ALTER INDEX parley_data.subscriptions_pkey ATTACH PARTITION parley_data.subscriptions_secret_pkey;
+
+ALTER INDEX parley_data.subscriptions_natural_key ATTACH PARTITION parley_data.subscriptions_unclassified_person_id_track_id_item_id_effec_key;
+
+ALTER INDEX parley_data.subscriptions_pkey ATTACH PARTITION parley_data.subscriptions_unclassified_pkey;
+
+ALTER INDEX parley_data.track_agenda_item_idx ATTACH PARTITION parley_data.track_agenda_confidential_item_id_idx;
+
+ALTER INDEX parley_data.track_agenda_pkey ATTACH PARTITION parley_data.track_agenda_confidential_pkey;
+
+ALTER INDEX parley_data.track_agenda_item_idx ATTACH PARTITION parley_data.track_agenda_restricted_item_id_idx;
+
+ALTER INDEX parley_data.track_agenda_pkey ATTACH PARTITION parley_data.track_agenda_restricted_pkey;
+
+ALTER INDEX parley_data.track_agenda_item_idx ATTACH PARTITION parley_data.track_agenda_secret_item_id_idx;
+
+ALTER INDEX parley_data.track_agenda_pkey ATTACH PARTITION parley_data.track_agenda_secret_pkey;
+
+ALTER INDEX parley_data.track_agenda_item_idx ATTACH PARTITION parley_data.track_agenda_unclassified_item_id_idx;
+
+ALTER INDEX parley_data.track_agenda_pkey ATTACH PARTITION parley_data.track_agenda_unclassified_pkey;
+
+ALTER INDEX parley_data.track_members_party_idx ATTACH PARTITION parley_data.track_members_confidential_party_id_idx;
+
+ALTER INDEX parley_data.track_members_pkey ATTACH PARTITION parley_data.track_members_confidential_pkey;
+
+ALTER INDEX parley_data.track_members_party_idx ATTACH PARTITION parley_data.track_members_restricted_party_id_idx;
+
+ALTER INDEX parley_data.track_members_pkey ATTACH PARTITION parley_data.track_members_restricted_pkey;
+
+ALTER INDEX parley_data.track_members_party_idx ATTACH PARTITION parley_data.track_members_secret_party_id_idx;
+
+ALTER INDEX parley_data.track_members_pkey ATTACH PARTITION parley_data.track_members_secret_pkey;
+
+ALTER INDEX parley_data.track_members_party_idx ATTACH PARTITION parley_data.track_members_unclassified_party_id_idx;
+
+ALTER INDEX parley_data.track_members_pkey ATTACH PARTITION parley_data.track_members_unclassified_pkey;
+
+ALTER INDEX parley_data.tracks_code_key ATTACH PARTITION parley_data.tracks_confidential_code_classification_key;
+
+ALTER INDEX parley_data.tracks_lead_idx ATTACH PARTITION parley_data.tracks_confidential_lead_id_idx;
+
+ALTER INDEX parley_data.tracks_pkey ATTACH PARTITION parley_data.tracks_confidential_pkey;
+
+ALTER INDEX parley_data.tracks_code_key ATTACH PARTITION parley_data.tracks_restricted_code_classification_key;
+
+ALTER INDEX parley_data.tracks_lead_idx ATTACH PARTITION parley_data.tracks_restricted_lead_id_idx;
+
+ALTER INDEX parley_data.tracks_pkey ATTACH PARTITION parley_data.tracks_restricted_pkey;
+
+ALTER INDEX parley_data.tracks_code_key ATTACH PARTITION parley_data.tracks_secret_code_classification_key;
+
+ALTER INDEX parley_data.tracks_lead_idx ATTACH PARTITION parley_data.tracks_secret_lead_id_idx;
+
+ALTER INDEX parley_data.tracks_pkey ATTACH PARTITION parley_data.tracks_secret_pkey;
+
+ALTER INDEX parley_data.tracks_code_key ATTACH PARTITION parley_data.tracks_unclassified_code_classification_key;
+
+ALTER INDEX parley_data.tracks_lead_idx ATTACH PARTITION parley_data.tracks_unclassified_lead_id_idx;
+
+ALTER INDEX parley_data.tracks_pkey ATTACH PARTITION parley_data.tracks_unclassified_pkey;
+
+CREATE TRIGGER agenda_items_history_delete AFTER DELETE ON parley_data.agenda_items REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
+
+CREATE TRIGGER agenda_items_history_insert AFTER INSERT ON parley_data.agenda_items REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
+
+CREATE TRIGGER agenda_items_history_truncate BEFORE TRUNCATE ON parley_data.agenda_items FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
+
+CREATE TRIGGER agenda_items_history_update AFTER UPDATE ON parley_data.agenda_items REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
 
 CREATE TRIGGER agenda_items_touch BEFORE UPDATE ON parley_data.agenda_items FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
@@ -8859,23 +12241,23 @@ CREATE TRIGGER alert_rules_plan_update AFTER UPDATE ON parley_data.alert_rules R
 
 CREATE TRIGGER change_log_append_only BEFORE INSERT OR DELETE OR UPDATE OR TRUNCATE ON parley_data.change_log FOR EACH STATEMENT EXECUTE FUNCTION parley_data.keep_change_log_append_only();
 
-CREATE TRIGGER commitment_beneficiaries_history_delete AFTER DELETE ON parley_data.commitment_beneficiaries REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('commitment_id', 'party_id');
+CREATE TRIGGER commitment_beneficiaries_history_delete AFTER DELETE ON parley_data.commitment_beneficiaries REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'commitment_id', 'party_id');
 
-CREATE TRIGGER commitment_beneficiaries_history_insert AFTER INSERT ON parley_data.commitment_beneficiaries REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('commitment_id', 'party_id');
+CREATE TRIGGER commitment_beneficiaries_history_insert AFTER INSERT ON parley_data.commitment_beneficiaries REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'commitment_id', 'party_id');
 
-CREATE TRIGGER commitment_beneficiaries_history_truncate BEFORE TRUNCATE ON parley_data.commitment_beneficiaries FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('commitment_id', 'party_id');
+CREATE TRIGGER commitment_beneficiaries_history_truncate BEFORE TRUNCATE ON parley_data.commitment_beneficiaries FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'commitment_id', 'party_id');
 
-CREATE TRIGGER commitment_beneficiaries_history_update AFTER UPDATE ON parley_data.commitment_beneficiaries REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('commitment_id', 'party_id');
+CREATE TRIGGER commitment_beneficiaries_history_update AFTER UPDATE ON parley_data.commitment_beneficiaries REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'commitment_id', 'party_id');
 
 CREATE TRIGGER commitment_updates_apply AFTER INSERT ON parley_data.commitment_updates REFERENCING NEW TABLE AS new_updates FOR EACH STATEMENT EXECUTE FUNCTION parley_data.apply_new_commitment_updates();
 
-CREATE TRIGGER commitment_updates_history_delete AFTER DELETE ON parley_data.commitment_updates REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER commitment_updates_history_delete AFTER DELETE ON parley_data.commitment_updates REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER commitment_updates_history_insert AFTER INSERT ON parley_data.commitment_updates REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER commitment_updates_history_insert AFTER INSERT ON parley_data.commitment_updates REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER commitment_updates_history_truncate BEFORE TRUNCATE ON parley_data.commitment_updates FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER commitment_updates_history_truncate BEFORE TRUNCATE ON parley_data.commitment_updates FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER commitment_updates_history_update AFTER UPDATE ON parley_data.commitment_updates REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER commitment_updates_history_update AFTER UPDATE ON parley_data.commitment_updates REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
 CREATE TRIGGER commitment_updates_recompute_on_delete AFTER DELETE ON parley_data.commitment_updates REFERENCING OLD TABLE AS old_updates FOR EACH STATEMENT EXECUTE FUNCTION parley_data.recompute_commitment_progress();
 
@@ -8883,17 +12265,17 @@ CREATE TRIGGER commitment_updates_recompute_on_update AFTER UPDATE ON parley_dat
 
 CREATE TRIGGER commitments_defaults BEFORE INSERT ON parley_data.commitments FOR EACH ROW EXECUTE FUNCTION parley_data.set_commitment_defaults();
 
-CREATE TRIGGER commitments_effective_classification BEFORE INSERT OR UPDATE OF classification, track_id ON parley_data.commitments FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification();
+CREATE TRIGGER commitments_effective_classification BEFORE UPDATE OF classification, track_classification, meeting_classification ON parley_data.commitments FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification();
 
 CREATE CONSTRAINT TRIGGER commitments_have_beneficiary AFTER INSERT ON parley_data.commitments DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION parley_data.check_commitment_has_beneficiary();
 
-CREATE TRIGGER commitments_history_delete AFTER DELETE ON parley_data.commitments REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER commitments_history_delete AFTER DELETE ON parley_data.commitments REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER commitments_history_insert AFTER INSERT ON parley_data.commitments REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER commitments_history_insert AFTER INSERT ON parley_data.commitments REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER commitments_history_truncate BEFORE TRUNCATE ON parley_data.commitments FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER commitments_history_truncate BEFORE TRUNCATE ON parley_data.commitments FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER commitments_history_update AFTER UPDATE ON parley_data.commitments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER commitments_history_update AFTER UPDATE ON parley_data.commitments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
 CREATE TRIGGER commitments_plan_delete AFTER DELETE ON parley_data.commitments REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_commitment_changes();
 
@@ -8901,35 +12283,39 @@ CREATE TRIGGER commitments_plan_insert AFTER INSERT ON parley_data.commitments R
 
 CREATE TRIGGER commitments_plan_update AFTER UPDATE ON parley_data.commitments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_commitment_changes();
 
+CREATE TRIGGER commitments_raise_deals_on_insert AFTER INSERT ON parley_data.commitments REFERENCING NEW TABLE AS new_commitments FOR EACH STATEMENT EXECUTE FUNCTION parley_data.raise_deals();
+
+CREATE TRIGGER commitments_raise_deals_on_update AFTER UPDATE ON parley_data.commitments REFERENCING NEW TABLE AS new_commitments FOR EACH STATEMENT EXECUTE FUNCTION parley_data.raise_deals();
+
 CREATE TRIGGER commitments_status_transition BEFORE UPDATE OF status ON parley_data.commitments FOR EACH ROW EXECUTE FUNCTION parley_data.check_commitment_transition();
 
 CREATE TRIGGER commitments_touch BEFORE UPDATE ON parley_data.commitments FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
-CREATE TRIGGER deals_history_delete AFTER DELETE ON parley_data.deals REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER deals_history_delete AFTER DELETE ON parley_data.deals REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
-CREATE TRIGGER deals_history_insert AFTER INSERT ON parley_data.deals REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER deals_history_insert AFTER INSERT ON parley_data.deals REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
-CREATE TRIGGER deals_history_truncate BEFORE TRUNCATE ON parley_data.deals FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER deals_history_truncate BEFORE TRUNCATE ON parley_data.deals FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
-CREATE TRIGGER deals_history_update AFTER UPDATE ON parley_data.deals REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER deals_history_update AFTER UPDATE ON parley_data.deals REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
-CREATE TRIGGER figures_history_delete AFTER DELETE ON parley_data.figures REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER figures_history_delete AFTER DELETE ON parley_data.figures REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
-CREATE TRIGGER figures_history_insert AFTER INSERT ON parley_data.figures REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER figures_history_insert AFTER INSERT ON parley_data.figures REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
-CREATE TRIGGER figures_history_truncate BEFORE TRUNCATE ON parley_data.figures FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER figures_history_truncate BEFORE TRUNCATE ON parley_data.figures FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
-CREATE TRIGGER figures_history_update AFTER UPDATE ON parley_data.figures REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER figures_history_update AFTER UPDATE ON parley_data.figures REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
 CREATE TRIGGER figures_touch BEFORE UPDATE ON parley_data.figures FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
-CREATE TRIGGER follow_ups_history_delete AFTER DELETE ON parley_data.follow_ups REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER follow_ups_history_delete AFTER DELETE ON parley_data.follow_ups REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER follow_ups_history_insert AFTER INSERT ON parley_data.follow_ups REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER follow_ups_history_insert AFTER INSERT ON parley_data.follow_ups REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER follow_ups_history_truncate BEFORE TRUNCATE ON parley_data.follow_ups FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER follow_ups_history_truncate BEFORE TRUNCATE ON parley_data.follow_ups FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER follow_ups_history_update AFTER UPDATE ON parley_data.follow_ups REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER follow_ups_history_update AFTER UPDATE ON parley_data.follow_ups REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
 CREATE TRIGGER follow_ups_plan_delete AFTER DELETE ON parley_data.follow_ups REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_follow_up_changes();
 
@@ -8939,15 +12325,15 @@ CREATE TRIGGER follow_ups_plan_update AFTER UPDATE ON parley_data.follow_ups REF
 
 CREATE TRIGGER follow_ups_touch BEFORE UPDATE ON parley_data.follow_ups FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
-CREATE TRIGGER meetings_effective_classification BEFORE INSERT OR UPDATE OF classification, track_id ON parley_data.meetings FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification();
+CREATE TRIGGER meetings_effective_classification BEFORE UPDATE OF classification, track_classification ON parley_data.meetings FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification();
 
-CREATE TRIGGER meetings_history_delete AFTER DELETE ON parley_data.meetings REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER meetings_history_delete AFTER DELETE ON parley_data.meetings REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER meetings_history_insert AFTER INSERT ON parley_data.meetings REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER meetings_history_insert AFTER INSERT ON parley_data.meetings REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER meetings_history_truncate BEFORE TRUNCATE ON parley_data.meetings FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER meetings_history_truncate BEFORE TRUNCATE ON parley_data.meetings FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER meetings_history_update AFTER UPDATE ON parley_data.meetings REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER meetings_history_update AFTER UPDATE ON parley_data.meetings REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
 CREATE TRIGGER meetings_plan_delete AFTER DELETE ON parley_data.meetings REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_meeting_changes();
 
@@ -8957,303 +12343,280 @@ CREATE TRIGGER meetings_plan_update AFTER UPDATE ON parley_data.meetings REFEREN
 
 CREATE TRIGGER meetings_touch BEFORE UPDATE ON parley_data.meetings FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
-CREATE TRIGGER parties_history_delete AFTER DELETE ON parley_data.parties REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER parties_history_delete AFTER DELETE ON parley_data.parties REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
 
-CREATE TRIGGER parties_history_insert AFTER INSERT ON parley_data.parties REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER parties_history_insert AFTER INSERT ON parley_data.parties REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
 
-CREATE TRIGGER parties_history_truncate BEFORE TRUNCATE ON parley_data.parties FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER parties_history_truncate BEFORE TRUNCATE ON parley_data.parties FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
 
-CREATE TRIGGER parties_history_update AFTER UPDATE ON parley_data.parties REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER parties_history_update AFTER UPDATE ON parley_data.parties REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
 
 CREATE TRIGGER parties_touch BEFORE UPDATE ON parley_data.parties FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
-CREATE TRIGGER people_history_delete AFTER DELETE ON parley_data.people REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER people_history_delete AFTER DELETE ON parley_data.people REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
 
-CREATE TRIGGER people_history_insert AFTER INSERT ON parley_data.people REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER people_history_insert AFTER INSERT ON parley_data.people REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
 
-CREATE TRIGGER people_history_truncate BEFORE TRUNCATE ON parley_data.people FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER people_history_truncate BEFORE TRUNCATE ON parley_data.people FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
 
-CREATE TRIGGER people_history_update AFTER UPDATE ON parley_data.people REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER people_history_update AFTER UPDATE ON parley_data.people REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
 
 CREATE TRIGGER people_plan_update AFTER UPDATE ON parley_data.people REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_recipient_changes();
 
 CREATE TRIGGER people_touch BEFORE UPDATE ON parley_data.people FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
-CREATE TRIGGER positions_effective_classification BEFORE INSERT OR UPDATE OF classification, track_id ON parley_data.positions FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification();
+CREATE TRIGGER positions_effective_classification BEFORE UPDATE OF classification, track_classification ON parley_data.positions FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification();
 
-CREATE TRIGGER positions_history_delete AFTER DELETE ON parley_data.positions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER positions_history_delete AFTER DELETE ON parley_data.positions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER positions_history_insert AFTER INSERT ON parley_data.positions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER positions_history_insert AFTER INSERT ON parley_data.positions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER positions_history_truncate BEFORE TRUNCATE ON parley_data.positions FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER positions_history_truncate BEFORE TRUNCATE ON parley_data.positions FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER positions_history_update AFTER UPDATE ON parley_data.positions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER positions_history_update AFTER UPDATE ON parley_data.positions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
 CREATE TRIGGER positions_touch BEFORE UPDATE ON parley_data.positions FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
 CREATE TRIGGER silences_apply AFTER INSERT ON parley_data.silences REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.apply_new_silences();
 
-CREATE TRIGGER sources_history_delete AFTER DELETE ON parley_data.sources REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER silences_effective_classification BEFORE UPDATE OF track_classification, commitment_classification ON parley_data.silences FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification();
 
-CREATE TRIGGER sources_history_insert AFTER INSERT ON parley_data.sources REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER sources_history_delete AFTER DELETE ON parley_data.sources REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
 
-CREATE TRIGGER sources_history_truncate BEFORE TRUNCATE ON parley_data.sources FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER sources_history_insert AFTER INSERT ON parley_data.sources REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
 
-CREATE TRIGGER sources_history_update AFTER UPDATE ON parley_data.sources REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER sources_history_truncate BEFORE TRUNCATE ON parley_data.sources FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
+
+CREATE TRIGGER sources_history_update AFTER UPDATE ON parley_data.sources REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
 
 CREATE TRIGGER sources_touch BEFORE UPDATE ON parley_data.sources FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
-CREATE TRIGGER subscriptions_history_delete AFTER DELETE ON parley_data.subscriptions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER subscriptions_history_delete AFTER DELETE ON parley_data.subscriptions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER subscriptions_history_insert AFTER INSERT ON parley_data.subscriptions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER subscriptions_history_insert AFTER INSERT ON parley_data.subscriptions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER subscriptions_history_truncate BEFORE TRUNCATE ON parley_data.subscriptions FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER subscriptions_history_truncate BEFORE TRUNCATE ON parley_data.subscriptions FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER subscriptions_history_update AFTER UPDATE ON parley_data.subscriptions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER subscriptions_history_update AFTER UPDATE ON parley_data.subscriptions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
 CREATE TRIGGER subscriptions_plan_change AFTER INSERT OR DELETE OR UPDATE ON parley_data.subscriptions FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_recipient_changes();
 
-CREATE TRIGGER track_agenda_history_delete AFTER DELETE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('track_id', 'item_id');
+CREATE TRIGGER track_agenda_history_delete AFTER DELETE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'track_id', 'item_id');
 
-CREATE TRIGGER track_agenda_history_insert AFTER INSERT ON parley_data.track_agenda REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('track_id', 'item_id');
+CREATE TRIGGER track_agenda_history_insert AFTER INSERT ON parley_data.track_agenda REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'track_id', 'item_id');
 
-CREATE TRIGGER track_agenda_history_truncate BEFORE TRUNCATE ON parley_data.track_agenda FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('track_id', 'item_id');
+CREATE TRIGGER track_agenda_history_truncate BEFORE TRUNCATE ON parley_data.track_agenda FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'track_id', 'item_id');
 
-CREATE TRIGGER track_agenda_history_update AFTER UPDATE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('track_id', 'item_id');
+CREATE TRIGGER track_agenda_history_update AFTER UPDATE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'track_id', 'item_id');
 
 CREATE TRIGGER track_agenda_touch BEFORE UPDATE ON parley_data.track_agenda FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
-CREATE TRIGGER track_members_history_delete AFTER DELETE ON parley_data.track_members REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('track_id', 'party_id', 'role');
+CREATE TRIGGER track_members_history_delete AFTER DELETE ON parley_data.track_members REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'track_id', 'party_id', 'role');
 
-CREATE TRIGGER track_members_history_insert AFTER INSERT ON parley_data.track_members REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('track_id', 'party_id', 'role');
+CREATE TRIGGER track_members_history_insert AFTER INSERT ON parley_data.track_members REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'track_id', 'party_id', 'role');
 
-CREATE TRIGGER track_members_history_truncate BEFORE TRUNCATE ON parley_data.track_members FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('track_id', 'party_id', 'role');
+CREATE TRIGGER track_members_history_truncate BEFORE TRUNCATE ON parley_data.track_members FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'track_id', 'party_id', 'role');
 
-CREATE TRIGGER track_members_history_update AFTER UPDATE ON parley_data.track_members REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('track_id', 'party_id', 'role');
+CREATE TRIGGER track_members_history_update AFTER UPDATE ON parley_data.track_members REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'track_id', 'party_id', 'role');
 
-CREATE TRIGGER tracks_history_delete AFTER DELETE ON parley_data.tracks REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER tracks_history_delete AFTER DELETE ON parley_data.tracks REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
-CREATE TRIGGER tracks_history_insert AFTER INSERT ON parley_data.tracks REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER tracks_history_insert AFTER INSERT ON parley_data.tracks REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
-CREATE TRIGGER tracks_history_truncate BEFORE TRUNCATE ON parley_data.tracks FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER tracks_history_truncate BEFORE TRUNCATE ON parley_data.tracks FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
-CREATE TRIGGER tracks_history_update AFTER UPDATE ON parley_data.tracks REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER tracks_history_update AFTER UPDATE ON parley_data.tracks REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
 CREATE TRIGGER tracks_plan_update AFTER UPDATE ON parley_data.tracks REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_track_changes();
 
-CREATE TRIGGER tracks_propagate_classification AFTER UPDATE OF classification ON parley_data.tracks FOR EACH ROW WHEN ((old.classification IS DISTINCT FROM new.classification)) EXECUTE FUNCTION parley_data.propagate_track_classification();
-
 CREATE TRIGGER tracks_touch BEFORE UPDATE ON parley_data.tracks FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
-ALTER TABLE ONLY parley_data.commitment_beneficiaries
-    ADD CONSTRAINT commitment_beneficiaries_commitment_fkey FOREIGN KEY (commitment_id, obligor_id) REFERENCES parley_data.commitments(id, obligor_id) ON UPDATE CASCADE ON DELETE CASCADE;
+ALTER TABLE parley_data.commitment_beneficiaries
+    ADD CONSTRAINT commitment_beneficiaries_commitment_fkey FOREIGN KEY (commitment_id, obligor_id, effective_classification) REFERENCES parley_data.commitments(id, obligor_id, effective_classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
-ALTER TABLE ONLY parley_data.commitment_beneficiaries
+ALTER TABLE parley_data.commitment_beneficiaries
     ADD CONSTRAINT commitment_beneficiaries_party_id_fkey FOREIGN KEY (party_id) REFERENCES parley_data.parties(id);
 
-ALTER TABLE ONLY parley_data.commitment_updates
-    ADD CONSTRAINT commitment_updates_commitment_id_fkey FOREIGN KEY (commitment_id) REFERENCES parley_data.commitments(id) ON DELETE CASCADE;
+ALTER TABLE parley_data.commitment_updates
+    ADD CONSTRAINT commitment_updates_commitment_fkey FOREIGN KEY (commitment_id, effective_classification) REFERENCES parley_data.commitments(id, effective_classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
-ALTER TABLE ONLY parley_data.commitment_updates
+ALTER TABLE parley_data.commitment_updates
     ADD CONSTRAINT commitment_updates_recorded_by_id_fkey FOREIGN KEY (recorded_by_id) REFERENCES parley_data.people(id);
 
-ALTER TABLE ONLY parley_data.commitment_updates
+ALTER TABLE parley_data.commitment_updates
     ADD CONSTRAINT commitment_updates_reported_by_party_id_fkey FOREIGN KEY (reported_by_party_id) REFERENCES parley_data.parties(id);
 
-ALTER TABLE ONLY parley_data.commitment_updates
+ALTER TABLE parley_data.commitment_updates
     ADD CONSTRAINT commitment_updates_source_id_fkey FOREIGN KEY (source_id) REFERENCES parley_data.sources(id);
 
-ALTER TABLE ONLY parley_data.commitments
-    ADD CONSTRAINT commitments_deal_id_fkey FOREIGN KEY (deal_id) REFERENCES parley_data.deals(id);
+ALTER TABLE parley_data.commitments
+    ADD CONSTRAINT commitments_deal_fkey FOREIGN KEY (deal_id, deal_classification) REFERENCES parley_data.deals(id, classification) ON UPDATE CASCADE;
 
-ALTER TABLE ONLY parley_data.commitments
-    ADD CONSTRAINT commitments_meeting_on_track FOREIGN KEY (meeting_id, track_id) REFERENCES parley_data.meetings(id, track_id);
+ALTER TABLE parley_data.commitments
+    ADD CONSTRAINT commitments_meeting_on_track FOREIGN KEY (meeting_id, track_id, meeting_classification) REFERENCES parley_data.meetings(id, track_id, effective_classification) ON UPDATE CASCADE;
 
-ALTER TABLE ONLY parley_data.commitments
+ALTER TABLE parley_data.commitments
     ADD CONSTRAINT commitments_obligor_id_fkey FOREIGN KEY (obligor_id) REFERENCES parley_data.parties(id);
 
-ALTER TABLE ONLY parley_data.commitments
-    ADD CONSTRAINT commitments_on_track_agenda FOREIGN KEY (track_id, item_id) REFERENCES parley_data.track_agenda(track_id, item_id);
+ALTER TABLE parley_data.commitments
+    ADD CONSTRAINT commitments_on_track_agenda FOREIGN KEY (track_id, item_id, track_classification) REFERENCES parley_data.track_agenda(track_id, item_id, effective_classification) ON UPDATE CASCADE;
 
-ALTER TABLE ONLY parley_data.commitments
+ALTER TABLE parley_data.commitments
     ADD CONSTRAINT commitments_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES parley_data.people(id);
 
-ALTER TABLE ONLY parley_data.commitments
+ALTER TABLE parley_data.commitments
     ADD CONSTRAINT commitments_source_id_fkey FOREIGN KEY (source_id) REFERENCES parley_data.sources(id);
 
-ALTER TABLE ONLY parley_data.deliveries
-    ADD CONSTRAINT deliveries_alert_id_fkey FOREIGN KEY (alert_id) REFERENCES parley_data.alerts(id) ON DELETE CASCADE;
+ALTER TABLE parley_data.deliveries
+    ADD CONSTRAINT deliveries_alert_fkey FOREIGN KEY (alert_id, classification) REFERENCES parley_data.alerts(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
-ALTER TABLE ONLY parley_data.deliveries
+ALTER TABLE parley_data.deliveries
     ADD CONSTRAINT deliveries_person_id_fkey FOREIGN KEY (person_id) REFERENCES parley_data.people(id);
 
-ALTER TABLE ONLY parley_data.deliveries
-    ADD CONSTRAINT deliveries_silence_id_fkey FOREIGN KEY (silence_id) REFERENCES parley_data.silences(id) ON DELETE SET NULL;
+ALTER TABLE parley_data.deliveries
+    ADD CONSTRAINT deliveries_silence_fkey FOREIGN KEY (silence_id, silence_classification) REFERENCES parley_data.silences(id, effective_classification) ON UPDATE CASCADE ON DELETE SET NULL (silence_id, silence_classification);
 
-ALTER TABLE ONLY parley_data.figures
+ALTER TABLE parley_data.figures
     ADD CONSTRAINT figures_claimant_id_fkey FOREIGN KEY (claimant_id) REFERENCES parley_data.parties(id);
 
-ALTER TABLE ONLY parley_data.figures
+ALTER TABLE parley_data.figures
     ADD CONSTRAINT figures_item_id_fkey FOREIGN KEY (item_id) REFERENCES parley_data.agenda_items(id);
 
-ALTER TABLE ONLY parley_data.figures
+ALTER TABLE parley_data.figures
     ADD CONSTRAINT figures_source_id_fkey FOREIGN KEY (source_id) REFERENCES parley_data.sources(id);
 
-ALTER TABLE ONLY parley_data.follow_ups
+ALTER TABLE parley_data.follow_ups
     ADD CONSTRAINT follow_ups_assignee_id_fkey FOREIGN KEY (assignee_id) REFERENCES parley_data.people(id);
 
-ALTER TABLE ONLY parley_data.follow_ups
-    ADD CONSTRAINT follow_ups_commitment_id_fkey FOREIGN KEY (commitment_id) REFERENCES parley_data.commitments(id) ON DELETE CASCADE;
+ALTER TABLE parley_data.follow_ups
+    ADD CONSTRAINT follow_ups_commitment_fkey FOREIGN KEY (commitment_id, effective_classification) REFERENCES parley_data.commitments(id, effective_classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
-ALTER TABLE ONLY parley_data.follow_ups
-    ADD CONSTRAINT follow_ups_meeting_id_fkey FOREIGN KEY (meeting_id) REFERENCES parley_data.meetings(id) ON DELETE CASCADE;
+ALTER TABLE parley_data.follow_ups
+    ADD CONSTRAINT follow_ups_meeting_fkey FOREIGN KEY (meeting_id, effective_classification) REFERENCES parley_data.meetings(id, effective_classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
-ALTER TABLE ONLY parley_data.follow_ups
-    ADD CONSTRAINT follow_ups_track_id_fkey FOREIGN KEY (track_id) REFERENCES parley_data.tracks(id) ON DELETE CASCADE;
+ALTER TABLE parley_data.follow_ups
+    ADD CONSTRAINT follow_ups_track_fkey FOREIGN KEY (track_id, effective_classification) REFERENCES parley_data.tracks(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
-ALTER TABLE ONLY parley_data.meetings
+ALTER TABLE parley_data.meetings
     ADD CONSTRAINT meetings_source_id_fkey FOREIGN KEY (source_id) REFERENCES parley_data.sources(id);
 
-ALTER TABLE ONLY parley_data.meetings
-    ADD CONSTRAINT meetings_track_id_fkey FOREIGN KEY (track_id) REFERENCES parley_data.tracks(id);
+ALTER TABLE parley_data.meetings
+    ADD CONSTRAINT meetings_track_fkey FOREIGN KEY (track_id, track_classification) REFERENCES parley_data.tracks(id, classification) ON UPDATE CASCADE;
 
 ALTER TABLE ONLY parley_data.people
     ADD CONSTRAINT people_timezone_valid FOREIGN KEY (timezone) REFERENCES parley_data.time_zones(name);
 
-ALTER TABLE ONLY parley_data.positions
+ALTER TABLE parley_data.positions
     ADD CONSTRAINT positions_item_id_fkey FOREIGN KEY (item_id) REFERENCES parley_data.agenda_items(id);
 
-ALTER TABLE ONLY parley_data.positions
+ALTER TABLE parley_data.positions
     ADD CONSTRAINT positions_party_id_fkey FOREIGN KEY (party_id) REFERENCES parley_data.parties(id);
 
-ALTER TABLE ONLY parley_data.positions
+ALTER TABLE parley_data.positions
     ADD CONSTRAINT positions_source_id_fkey FOREIGN KEY (source_id) REFERENCES parley_data.sources(id);
 
-ALTER TABLE ONLY parley_data.positions
-    ADD CONSTRAINT positions_track_id_fkey FOREIGN KEY (track_id) REFERENCES parley_data.tracks(id);
+ALTER TABLE parley_data.positions
+    ADD CONSTRAINT positions_track_fkey FOREIGN KEY (track_id, track_classification) REFERENCES parley_data.tracks(id, classification) ON UPDATE CASCADE;
 
-ALTER TABLE ONLY parley_data.silences
-    ADD CONSTRAINT silences_commitment_id_fkey FOREIGN KEY (commitment_id) REFERENCES parley_data.commitments(id) ON DELETE CASCADE;
+ALTER TABLE parley_data.silences
+    ADD CONSTRAINT silences_commitment_fkey FOREIGN KEY (commitment_id, commitment_classification) REFERENCES parley_data.commitments(id, effective_classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
-ALTER TABLE ONLY parley_data.silences
+ALTER TABLE parley_data.silences
     ADD CONSTRAINT silences_item_id_fkey FOREIGN KEY (item_id) REFERENCES parley_data.agenda_items(id) ON DELETE CASCADE;
 
-ALTER TABLE ONLY parley_data.silences
-    ADD CONSTRAINT silences_track_id_fkey FOREIGN KEY (track_id) REFERENCES parley_data.tracks(id) ON DELETE CASCADE;
+ALTER TABLE parley_data.silences
+    ADD CONSTRAINT silences_track_fkey FOREIGN KEY (track_id, track_classification) REFERENCES parley_data.tracks(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
-ALTER TABLE ONLY parley_data.subscriptions
+ALTER TABLE parley_data.subscriptions
     ADD CONSTRAINT subscriptions_item_id_fkey FOREIGN KEY (item_id) REFERENCES parley_data.agenda_items(id) ON DELETE CASCADE;
 
-ALTER TABLE ONLY parley_data.subscriptions
+ALTER TABLE parley_data.subscriptions
     ADD CONSTRAINT subscriptions_person_id_fkey FOREIGN KEY (person_id) REFERENCES parley_data.people(id) ON DELETE CASCADE;
 
-ALTER TABLE ONLY parley_data.subscriptions
-    ADD CONSTRAINT subscriptions_track_id_fkey FOREIGN KEY (track_id) REFERENCES parley_data.tracks(id) ON DELETE CASCADE;
+ALTER TABLE parley_data.subscriptions
+    ADD CONSTRAINT subscriptions_track_fkey FOREIGN KEY (track_id, effective_classification) REFERENCES parley_data.tracks(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
-ALTER TABLE ONLY parley_data.track_agenda
+ALTER TABLE parley_data.track_agenda
     ADD CONSTRAINT track_agenda_item_id_fkey FOREIGN KEY (item_id) REFERENCES parley_data.agenda_items(id);
 
-ALTER TABLE ONLY parley_data.track_agenda
-    ADD CONSTRAINT track_agenda_track_id_fkey FOREIGN KEY (track_id) REFERENCES parley_data.tracks(id) ON DELETE CASCADE;
+ALTER TABLE parley_data.track_agenda
+    ADD CONSTRAINT track_agenda_track_fkey FOREIGN KEY (track_id, effective_classification) REFERENCES parley_data.tracks(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
-ALTER TABLE ONLY parley_data.track_members
+ALTER TABLE parley_data.track_members
     ADD CONSTRAINT track_members_party_id_fkey FOREIGN KEY (party_id) REFERENCES parley_data.parties(id);
 
-ALTER TABLE ONLY parley_data.track_members
-    ADD CONSTRAINT track_members_track_id_fkey FOREIGN KEY (track_id) REFERENCES parley_data.tracks(id) ON DELETE CASCADE;
+ALTER TABLE parley_data.track_members
+    ADD CONSTRAINT track_members_track_fkey FOREIGN KEY (track_id, effective_classification) REFERENCES parley_data.tracks(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
-ALTER TABLE ONLY parley_data.tracks
+ALTER TABLE parley_data.tracks
     ADD CONSTRAINT tracks_lead_id_fkey FOREIGN KEY (lead_id) REFERENCES parley_data.people(id);
 
-ALTER TABLE ONLY parley_data.tracks
+ALTER TABLE parley_data.tracks
     ADD CONSTRAINT tracks_timezone_valid FOREIGN KEY (timezone) REFERENCES parley_data.time_zones(name);
 
 ALTER TABLE parley_data.alerts ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY alerts_cleared ON parley_data.alerts FOR SELECT USING ((classification <= ( SELECT parley_data.current_clearance() AS current_clearance)));
+CREATE POLICY alerts_cleared ON parley_data.alerts FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.change_log ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY change_log_cleared ON parley_data.change_log FOR SELECT USING (((( SELECT parley_data.current_clearance() AS current_clearance) = 'secret'::parley.classification) OR ((COALESCE(GREATEST(((old_row ->> 'classification'::text))::parley.classification, ((old_row ->> 'effective_classification'::text))::parley.classification, ((new_row ->> 'classification'::text))::parley.classification, ((new_row ->> 'effective_classification'::text))::parley.classification), 'unclassified'::parley.classification) <= ( SELECT parley_data.current_clearance() AS current_clearance)) AND ((table_name = ANY (ARRAY['people'::text, 'parties'::text, 'sources'::text, 'agenda_items'::text, 'deals'::text])) OR (parley_data.classification_now(table_name, old_row, new_row) <= ( SELECT parley_data.current_clearance() AS current_clearance))))));
+CREATE POLICY change_log_cleared ON parley_data.change_log FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.commitment_beneficiaries ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY commitment_beneficiaries_with_commitment ON parley_data.commitment_beneficiaries FOR SELECT USING ((EXISTS ( SELECT 1
-   FROM parley_data.commitments c
-  WHERE (c.id = commitment_beneficiaries.commitment_id))));
+CREATE POLICY commitment_beneficiaries_cleared ON parley_data.commitment_beneficiaries FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.commitment_updates ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY commitment_updates_with_commitment ON parley_data.commitment_updates FOR SELECT USING ((EXISTS ( SELECT 1
-   FROM parley_data.commitments c
-  WHERE (c.id = commitment_updates.commitment_id))));
+CREATE POLICY commitment_updates_cleared ON parley_data.commitment_updates FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.commitments ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY commitments_cleared ON parley_data.commitments FOR SELECT USING ((effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance)));
+CREATE POLICY commitments_cleared ON parley_data.commitments FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
+
+ALTER TABLE parley_data.deals ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY deals_cleared ON parley_data.deals FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.deliveries ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY deliveries_with_alert ON parley_data.deliveries FOR SELECT USING ((EXISTS ( SELECT 1
-   FROM parley_data.alerts a
-  WHERE (a.id = deliveries.alert_id))));
+CREATE POLICY deliveries_cleared ON parley_data.deliveries FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.figures ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY figures_cleared ON parley_data.figures FOR SELECT USING ((classification <= ( SELECT parley_data.current_clearance() AS current_clearance)));
+CREATE POLICY figures_cleared ON parley_data.figures FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.follow_ups ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY follow_ups_with_subject ON parley_data.follow_ups FOR SELECT USING (
-CASE
-    WHEN (commitment_id IS NOT NULL) THEN (EXISTS ( SELECT 1
-       FROM parley_data.commitments c
-      WHERE (c.id = follow_ups.commitment_id)))
-    WHEN (meeting_id IS NOT NULL) THEN (EXISTS ( SELECT 1
-       FROM parley_data.meetings m
-      WHERE (m.id = follow_ups.meeting_id)))
-    ELSE (EXISTS ( SELECT 1
-       FROM parley_data.tracks t
-      WHERE (t.id = follow_ups.track_id)))
-END);
+CREATE POLICY follow_ups_cleared ON parley_data.follow_ups FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.meetings ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY meetings_cleared ON parley_data.meetings FOR SELECT USING ((effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance)));
+CREATE POLICY meetings_cleared ON parley_data.meetings FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.positions ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY positions_cleared ON parley_data.positions FOR SELECT USING ((effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance)));
+CREATE POLICY positions_cleared ON parley_data.positions FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.silences ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY silences_with_target ON parley_data.silences FOR SELECT USING ((((track_id IS NULL) OR (EXISTS ( SELECT 1
-   FROM parley_data.tracks t
-  WHERE (t.id = silences.track_id)))) AND ((commitment_id IS NULL) OR (EXISTS ( SELECT 1
-   FROM parley_data.commitments c
-  WHERE (c.id = silences.commitment_id))))));
+CREATE POLICY silences_cleared ON parley_data.silences FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.subscriptions ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY subscriptions_with_track ON parley_data.subscriptions FOR SELECT USING (((track_id IS NULL) OR (EXISTS ( SELECT 1
-   FROM parley_data.tracks t
-  WHERE (t.id = subscriptions.track_id)))));
+CREATE POLICY subscriptions_cleared ON parley_data.subscriptions FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.track_agenda ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY track_agenda_with_track ON parley_data.track_agenda FOR SELECT USING ((EXISTS ( SELECT 1
-   FROM parley_data.tracks t
-  WHERE (t.id = track_agenda.track_id))));
+CREATE POLICY track_agenda_cleared ON parley_data.track_agenda FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.track_members ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY track_members_with_track ON parley_data.track_members FOR SELECT USING ((EXISTS ( SELECT 1
-   FROM parley_data.tracks t
-  WHERE (t.id = track_members.track_id))));
+CREATE POLICY track_members_cleared ON parley_data.track_members FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.tracks ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY tracks_cleared ON parley_data.tracks FOR SELECT USING ((classification <= ( SELECT parley_data.current_clearance() AS current_clearance)));
+CREATE POLICY tracks_cleared ON parley_data.tracks FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 GRANT USAGE ON SCHEMA parley TO parley_reader;
 GRANT USAGE ON SCHEMA parley TO parley_daemon;
@@ -9267,8 +12630,8 @@ GRANT ALL ON FUNCTION parley.add_agenda_item(code text, title text, description 
 REVOKE ALL ON FUNCTION parley.add_commitment(track text, item text, obligor text, beneficiaries text[], text text, made_on date, due_on date, target_quantity numeric, unit text, code text, deal text, deal_title text, owner text, classification parley.classification, source text, meeting text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.add_commitment(track text, item text, obligor text, beneficiaries text[], text text, made_on date, due_on date, target_quantity numeric, unit text, code text, deal text, deal_title text, owner text, classification parley.classification, source text, meeting text) TO parley_writer;
 
-REVOKE ALL ON FUNCTION parley.add_deal(code text, title text) FROM PUBLIC;
-GRANT ALL ON FUNCTION parley.add_deal(code text, title text) TO parley_writer;
+REVOKE ALL ON FUNCTION parley.add_deal(code text, title text, classification parley.classification) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.add_deal(code text, title text, classification parley.classification) TO parley_writer;
 
 REVOKE ALL ON FUNCTION parley.add_figure(indicator text, value numeric, as_of date, unit text, item text, claimant text, source text, confidence parley.confidence, note text, classification parley.classification, correction boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.add_figure(indicator text, value numeric, as_of date, unit text, item text, claimant text, source text, confidence parley.confidence, note text, classification parley.classification, correction boolean) TO parley_writer;
@@ -9356,6 +12719,8 @@ GRANT ALL ON FUNCTION parley.change_due_date(commitment text, due_on date) TO pa
 REVOKE ALL ON FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interval, max_count integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interval, max_count integer) TO parley_daemon;
 
+REVOKE ALL ON FUNCTION parley_data.has_history(entity text, row_id text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley.commitments_as_of(at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.commitments_as_of(at timestamp with time zone) TO parley_reader;
 GRANT ALL ON FUNCTION parley.commitments_as_of(at timestamp with time zone) TO parley_daemon;
@@ -9377,6 +12742,15 @@ GRANT ALL ON FUNCTION parley.update_person(person text, name text, email text, t
 
 REVOKE ALL ON FUNCTION parley.deactivate_person(person text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.deactivate_person(person text) TO parley_writer;
+
+REVOKE ALL ON FUNCTION parley.declassify(what text, reference text, classification parley.classification, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.declassify(what text, reference text, classification parley.classification, reason text) TO parley_writer;
+
+REVOKE ALL ON FUNCTION parley.declassify_figure(indicator text, as_of date, classification parley.classification, reason text, claimant text, source text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.declassify_figure(indicator text, as_of date, classification parley.classification, reason text, claimant text, source text) TO parley_writer;
+
+REVOKE ALL ON FUNCTION parley.declassify_position(party text, item text, stated_on date, classification parley.classification, reason text, track text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.declassify_position(party text, item text, stated_on date, classification parley.classification, reason text, track text) TO parley_writer;
 
 REVOKE ALL ON FUNCTION parley.delivery_digest(delivery_ids bigint[], at timestamp with time zone, max_classification parley.classification) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.delivery_digest(delivery_ids bigint[], at timestamp with time zone, max_classification parley.classification) TO parley_daemon;
@@ -9454,13 +12828,16 @@ REVOKE ALL ON FUNCTION parley.set_agenda_status(track text, item text, status pa
 GRANT ALL ON FUNCTION parley.set_agenda_status(track text, item text, status parley.agenda_status, status_since date, note text) TO parley_writer;
 
 REVOKE ALL ON FUNCTION parley.set_alert_rule(kind parley.alert_kind, enabled boolean, severity parley.severity, lead_times interval[], delay interval, repeat_every interval, escalate_after interval) FROM PUBLIC;
-GRANT ALL ON FUNCTION parley.set_alert_rule(kind parley.alert_kind, enabled boolean, severity parley.severity, lead_times interval[], delay interval, repeat_every interval, escalate_after interval) TO parley_writer;
+GRANT ALL ON FUNCTION parley.set_alert_rule(kind parley.alert_kind, enabled boolean, severity parley.severity, lead_times interval[], delay interval, repeat_every interval, escalate_after interval) TO parley_admin;
+
+REVOKE ALL ON FUNCTION parley.set_mail_ceiling(classification parley.classification) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.set_mail_ceiling(classification parley.classification) TO parley_admin;
 
 REVOKE ALL ON FUNCTION parley.set_meeting_status(meeting text, status parley.meeting_status, starts_at timestamp with time zone, ends_at timestamp with time zone, location text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.set_meeting_status(meeting text, status parley.meeting_status, starts_at timestamp with time zone, ends_at timestamp with time zone, location text) TO parley_writer;
 
 REVOKE ALL ON FUNCTION parley.set_stale_after_days(days integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION parley.set_stale_after_days(days integer) TO parley_writer;
+GRANT ALL ON FUNCTION parley.set_stale_after_days(days integer) TO parley_admin;
 
 REVOKE ALL ON FUNCTION parley.silence(track text, item text, commitment text, kind parley.alert_kind, until timestamp with time zone, reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.silence(track text, item text, commitment text, kind parley.alert_kind, until timestamp with time zone, reason text) TO parley_writer;
@@ -9500,13 +12877,17 @@ REVOKE ALL ON FUNCTION parley_data.check_label(field text, value text, rule text
 
 REVOKE ALL ON FUNCTION parley_data.check_meeting_times(starts_at timestamp with time zone, ends_at timestamp with time zone, field text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.check_not_lowered(field text, current_level parley.classification, wanted parley.classification, what text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.check_optional_label(field text, value text, rule text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.check_person_within_clearance(person_id bigint, person text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.check_timezone(field text, value text) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.classification_now(entity text, old_row jsonb, new_row jsonb) FROM PUBLIC;
-GRANT ALL ON FUNCTION parley_data.classification_now(entity text, old_row jsonb, new_row jsonb) TO parley_reader;
-GRANT ALL ON FUNCTION parley_data.classification_now(entity text, old_row jsonb, new_row jsonb) TO parley_daemon;
+REVOKE ALL ON FUNCTION parley_data.classified_id(kind text, tbl regclass, level_column text, reference text, field text, hint text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.code_taken(tbl regclass, level_column text, code text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.commitment_id(code text, field text) FROM PUBLIC;
 
@@ -9514,9 +12895,19 @@ REVOKE ALL ON FUNCTION parley_data.commitment_is_live(status parley.commitment_s
 GRANT ALL ON FUNCTION parley_data.commitment_is_live(status parley.commitment_status) TO parley_reader;
 GRANT ALL ON FUNCTION parley_data.commitment_is_live(status parley.commitment_status) TO parley_daemon;
 
+REVOKE ALL ON FUNCTION parley_data.commitment_level(commitment_id bigint) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.current_clearance() FROM PUBLIC;
 GRANT ALL ON FUNCTION parley_data.current_clearance() TO parley_reader;
 GRANT ALL ON FUNCTION parley_data.current_clearance() TO parley_daemon;
+
+REVOKE ALL ON FUNCTION parley_data.deal_id(code text, field text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.deal_level(deal_id bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.declassify_record(what text, reference text, current_level parley.classification, wanted parley.classification, reason text, statement text, id bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.derived_field(field text) FROM PUBLIC;
 
 GRANT SELECT ON TABLE parley_data.alerts TO parley_reader;
 GRANT SELECT ON TABLE parley_data.alerts TO parley_daemon;
@@ -9594,6 +12985,14 @@ REVOKE ALL ON FUNCTION parley_data.keep_change_log_append_only() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.meeting_id(code text, field text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.meeting_level(meeting_id bigint) FROM PUBLIC;
+
+REVOKE ALL ON PROCEDURE parley_data.partition_by_level(IN parent regclass) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.partition_pruning_on() FROM PUBLIC;
+GRANT ALL ON FUNCTION parley_data.partition_pruning_on() TO parley_reader;
+GRANT ALL ON FUNCTION parley_data.partition_pruning_on() TO parley_daemon;
+
 REVOKE ALL ON FUNCTION parley_data.party_id(code text, field text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.person_id(email text, field text, active_only boolean) FROM PUBLIC;
@@ -9603,8 +13002,6 @@ REVOKE ALL ON FUNCTION parley_data.plan_collect(at timestamp with time zone) FRO
 REVOKE ALL ON FUNCTION parley_data.plan_prepare() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.plan_recipients(at timestamp with time zone) FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION parley_data.propagate_track_classification() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.queue_commitment_changes() FROM PUBLIC;
 
@@ -9617,6 +13014,8 @@ REVOKE ALL ON FUNCTION parley_data.queue_recipient_changes() FROM PUBLIC;
 REVOKE ALL ON FUNCTION parley_data.queue_rule_changes() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.queue_track_changes() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.raise_deals() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.readable_field(field text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley_data.readable_field(field text) TO parley_reader;
@@ -9636,6 +13035,8 @@ REVOKE ALL ON FUNCTION parley_data.refuse(code text, field text, rule text, mess
 
 REVOKE ALL ON FUNCTION parley_data.refuse_duplicate(section text, base integer, dup record, field text, what text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.refuse_level_clash(field text, detail text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.require(field text, present boolean) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.session_clearance() FROM PUBLIC;
@@ -9645,6 +13046,8 @@ REVOKE ALL ON FUNCTION parley_data.set_commitment_defaults() FROM PUBLIC;
 REVOKE ALL ON FUNCTION parley_data.set_effective_classification() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.source_id(code text, field text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.split_reference(reference text, field text, OUT code text, OUT level parley.classification) FROM PUBLIC;
 
 GRANT SELECT ON TABLE parley_data.settings TO parley_reader;
 GRANT SELECT ON TABLE parley_data.settings TO parley_daemon;
@@ -9656,6 +13059,8 @@ GRANT ALL ON FUNCTION parley_data.stale_after_days() TO parley_daemon;
 REVOKE ALL ON FUNCTION parley_data.touch_updated_at() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.track_id(code text, field text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.track_level(track_id bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.unknown(kind text, value text, field text, hint text) FROM PUBLIC;
 

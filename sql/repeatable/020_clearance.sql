@@ -48,3 +48,20 @@ create or replace function parley_data.current_clearance() returns parley.classi
     end::parley.classification;
 comment on function parley_data.current_clearance() is
     'The highest classification the current role may see: from membership in parley_clearance_secret, _confidential or _restricted (each implying the lower ones); no membership means unclassified only. Superusers count as secret.';
+
+-- Whoever edits a person's address, clearance, activity or subscriptions decides who receives that person's
+-- alerts: only someone cleared at least as high as the person may.
+create or replace function parley_data.check_person_within_clearance(person_id bigint, person text)
+    returns void
+    language plpgsql as $$
+begin
+    if (select p.clearance from parley_data.people p where p.id = check_person_within_clearance.person_id)
+       > parley_data.session_clearance() then
+        perform parley_data.refuse('42501', 'person', 'within_clearance',
+            format('%s is cleared above you; you cannot change them', person),
+            'Ask someone cleared at least as high as this person to make the change.');
+    end if;
+end
+$$;
+comment on function parley_data.check_person_within_clearance(bigint, text) is
+    'Refuses (42501) a change to a person (their details, clearance, subscriptions) by someone cleared lower than they are.';

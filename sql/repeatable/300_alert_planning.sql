@@ -557,7 +557,7 @@ begin
                d.escalated, d.escalated_to_id, d.related_alert_id, plan_alerts.at
           from pg_temp.plan_due d
           join parley_data.alert_rules r on r.kind = d.kind
-        on conflict (subject_type, subject_id, kind, occurrence) where state <> 'cancelled' do nothing
+        on conflict (subject_type, subject_id, kind, occurrence, classification) where state <> 'cancelled' do nothing
         returning id
     )
     insert into pg_temp.plan_targets (alert_id, is_new)
@@ -629,16 +629,18 @@ begin
           from pg_temp.plan_targets t
           join parley_data.alerts a on a.id = t.alert_id
     ),
+    -- A silence holds back alerts at or below its ceiling (the clearance of whoever set it); the first that
+    -- applies is the one recorded.
     silenced as (
-        select t.alert_id, min(s.id) as silence_id
+        select distinct on (t.alert_id) t.alert_id, s.id as silence_id, s.effective_classification as silence_classification
           from targets t
           join parley_data.silences s
-            on s.lifted_at is null and s.ends_at > plan_recipients.at
+            on s.lifted_at is null and s.ends_at > plan_recipients.at and t.classification <= s.ceiling
            and (s.track_id is null or s.track_id = t.track_id)
            and (s.item_id is null or s.item_id = t.item_id)
            and (s.commitment_id is null or s.commitment_id = t.commitment_id)
            and (s.kind is null or s.kind = t.kind)
-         group by t.alert_id
+         order by t.alert_id, s.id
     ),
     candidates as (
         select t.alert_id, t.responsible_id as person_id, 1 as rank, t.classification, t.send_after, t.is_new
@@ -687,27 +689,29 @@ begin
          where t.kind = 'resolved'
     ),
     wanted as materialized (
-        select c.alert_id, c.person_id, min(c.rank) as rank, min(c.send_after) as send_after, bool_or(c.is_new) as is_new
+        select c.alert_id, c.person_id, min(c.rank) as rank, min(c.send_after) as send_after, bool_or(c.is_new) as is_new,
+               max(c.classification) as classification
           from candidates c
           join parley_data.people p on p.id = c.person_id
          where p.active and p.clearance >= c.classification
          group by c.alert_id, c.person_id
     ),
     created as (
-        insert into parley_data.deliveries (alert_id, person_id, reason, state, send_after, silence_id)
+        insert into parley_data.deliveries
+               (alert_id, person_id, reason, state, send_after, silence_id, silence_classification, classification)
         select w.alert_id, w.person_id,
                (array['responsible', 'escalation', 'subscription', 'alerted about overdue'])[w.rank],
                case when si.silence_id is null then 'pending' else 'suppressed' end::parley.delivery_state,
-               w.send_after, si.silence_id
+               w.send_after, si.silence_id, si.silence_classification, w.classification
           from wanted w
           left join silenced si on si.alert_id = w.alert_id
         -- A delivery cancelled while its alert did not apply (deadline moved away and back, a lapsed claim on an
         -- alert that no longer applied) is waiting again now that the alert applies: the same delivery, so the
         -- Message-ID of a retry stays stable. (One cancelled because its person stopped being a recipient stays
         -- cancelled: a restored person gets what is planned from then on.)
-        on conflict (alert_id, person_id) do update
+        on conflict (alert_id, person_id, classification) do update
            set state = excluded.state, send_after = excluded.send_after, silence_id = excluded.silence_id,
-               cancelled_at = null, cancel_reason = null
+               silence_classification = excluded.silence_classification, cancelled_at = null, cancel_reason = null
          where deliveries.state = 'cancelled' and deliveries.cancel_reason is distinct from 'no longer a recipient'
         returning 1
     ),
@@ -723,7 +727,7 @@ begin
     ),
     hushed as (
         update parley_data.deliveries d
-           set state = 'suppressed', silence_id = si.silence_id
+           set state = 'suppressed', silence_id = si.silence_id, silence_classification = si.silence_classification
           from silenced si
           join targets t on t.alert_id = si.alert_id
          where not t.is_new and d.alert_id = si.alert_id and d.state = 'pending'

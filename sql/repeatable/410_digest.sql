@@ -82,7 +82,8 @@ begin atomic
               left join parley_data.tracks ft on ft.id = f.track_id
               left join parley_data.meetings m
                 on m.id = case when a.subject_type = 'meeting' then a.subject_id else f.meeting_id end
-             where a.classification <= digest_details.ceiling
+             -- Never above what the administrator allows to leave by e-mail, whatever the mailer asks for.
+             where a.classification <= least(digest_details.ceiling, (select s.mail_ceiling from parley_data.alert_settings s))
            ) v on true
      where d.id = any (digest_details.delivery_ids)
      order by p.id, a.severity desc, a.due_at, d.id;
