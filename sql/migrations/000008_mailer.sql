@@ -72,7 +72,7 @@ create type parley.digest_entry as (
     follow_up_about            text
 );
 comment on type parley.digest_entry is
-    'One alert of one recipient''s digest e-mail, as the mailer writes it: the delivery and recipient, the alert, and (shown = true) its details; for an alert classified above what may be mailed, the details are empty.';
+    'One alert of one recipient''s digest e-mail, as the mailer writes it: the delivery and recipient, the alert, and (shown = true) its details; for an alert classified above what may be mailed, the details are empty. escalated: the track''s lead was told too, being someone other than the one responsible.';
 
 create function parley_data.digest_details(delivery_ids bigint[], at timestamptz, ceiling parley.classification)
     returns setof parley.digest_entry
@@ -80,7 +80,9 @@ create function parley_data.digest_details(delivery_ids bigint[], at timestamptz
     set search_path = parley_data, parley, pg_catalog, pg_temp
 begin atomic
     select d.id, a.id, d.attempts, p.id, p.email, p.name, p.timezone, d.reason,
-           a.kind, a.severity, a.subject_type, a.subject_id, a.subject_code, a.occurrence, a.due_at, a.escalated,
+           a.kind, a.severity, a.subject_type, a.subject_id, a.subject_code, a.occurrence, a.due_at,
+           -- Escalated to somebody new: when the one responsible is the track's lead, nobody more was told.
+           a.escalated and a.escalated_to_id is distinct from a.responsible_id,
            a.classification,
            a.classification <= digest_details.ceiling,
            v.track_code, v.track_name, v.track_timezone, v.item_code, v.item_title,
