@@ -29,9 +29,11 @@ func report(_ result: String?) {
     if let result { print(result) }
 }
 
-/// Prints a listing in the chosen format.
-func printListing(_ query: ListingQuery, _ options: ListingOptions, on connection: Connection) throws {
-    print(try query.listing(on: connection).rendered(as: options.format), terminator: "")
+/// Prints a listing in the chosen format; a table shown on a terminal fits its width (long text cut with "…"),
+/// unless `whole` (what `show` prints: the full text is what it is for).
+func printListing(_ query: ListingQuery, _ options: ListingOptions, on connection: Connection, whole: Bool = false) throws {
+    let width = whole ? nil : TerminalWidth.ofStandardOutput()
+    print(try query.listing(on: connection).rendered(as: options.format, width: width), terminator: "")
 }
 
 /// Refuses a value that is not a day `YYYY-MM-DD`, naming the option.
