@@ -190,7 +190,7 @@ CREATE TYPE parley.digest_entry AS (
 
 ALTER TYPE parley.digest_entry OWNER TO parley_owner;
 
-COMMENT ON TYPE parley.digest_entry IS 'One alert of one recipient''s digest e-mail, as the mailer writes it: the delivery and recipient, the alert, and (shown = true) its details; for an alert classified above what may be mailed, the details are empty.';
+COMMENT ON TYPE parley.digest_entry IS 'One alert of one recipient''s digest e-mail, as the mailer writes it: the delivery and recipient, the alert, and (shown = true) its details; for an alert classified above what may be mailed, the details are empty. escalated: the track''s lead was told too, being someone other than the one responsible.';
 
 CREATE TYPE parley.meeting_status AS ENUM (
     'scheduled',
@@ -2165,7 +2165,7 @@ CREATE FUNCTION parley.installation_id() RETURNS uuid
 
 ALTER FUNCTION parley.installation_id() OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley.installation_id() IS 'For the mailer: this installation''s identity, part of every Message-ID it writes.';
+COMMENT ON FUNCTION parley.installation_id() IS 'This installation''s identity: part of every Message-ID the mailer writes and of every UID in parley calendar, so that two Parley databases never collide.';
 
 CREATE FUNCTION parley.lift_silence(silence_id bigint) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
@@ -3795,7 +3795,7 @@ CREATE FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp w
      a.subject_code,
      a.occurrence,
      a.due_at,
-     a.escalated,
+     (a.escalated AND (a.escalated_to_id IS DISTINCT FROM a.responsible_id)),
      a.classification,
      (a.classification <= digest_details.ceiling),
      v.track_code,
@@ -5309,6 +5309,13 @@ begin
             end if;
         end if;
         perform parley_data.require('starts_at', v_starts is not null);
+        -- Said with the moments as the document writes them, in their own offsets, not in the session's zone.
+        if v_ends < v_starts and v_start_days is null then
+            perform parley_data.refuse('23514', 'ends_at', 'meetings_ends_after_start',
+                format('ends_at %s is before starts_at %s', parley_data.import_text(rec.r, 'ends_at'),
+                       parley_data.import_text(rec.r, 'starts_at')),
+                'A meeting ends after it starts; check the dates and the time zone offsets.');
+        end if;
         perform parley_data.check_meeting_times(v_starts, v_ends, 'ends_at');
         v_location := parley_data.import_text(rec.r, 'location');
         perform parley_data.check_optional_label('location', v_location, 'meetings_location_format');
@@ -12790,6 +12797,7 @@ GRANT SELECT ON TABLE parley_data.alert_settings TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley.installation_id() FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.installation_id() TO parley_daemon;
+GRANT ALL ON FUNCTION parley.installation_id() TO parley_reader;
 
 REVOKE ALL ON FUNCTION parley.lift_silence(silence_id bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.lift_silence(silence_id bigint) TO parley_writer;

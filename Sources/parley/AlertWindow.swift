@@ -3,10 +3,10 @@ import PQ
 
 /// Until when a snooze or a silence holds: `--until` a moment, or `--for` a while from now.
 struct AlertWindow: ParsableArguments {
-    @Option(help: "Until this moment, e.g. \"2025-06-02 09:00 Europe/Kyiv\" (without a zone: the session's).")
+    @Option(help: "Until this moment, e.g. \"2025-06-02 09:00 Europe/Kyiv\"; without a zone or UTC offset, on the track's clock (the database's when no track is concerned).")
     var until: String?
 
-    @Option(name: .customLong("for"), help: "For this long from now, e.g. \"3 days\" or \"12 hours\".")
+    @Option(name: .customLong("for"), parsing: .unconditional, help: "For this long from now, e.g. \"3 days\" or \"12 hours\".")
     var duration: String?
 
     func validate() throws {
@@ -15,11 +15,12 @@ struct AlertWindow: ParsableArguments {
         }
     }
 
-    /// The end as the database reads it, checked: exit 65 naming the option for text it cannot read.
+    /// The end as the database reads it, checked: exit 65 naming the option for text it cannot read. Choose the
+    /// session's clock first (the track's): `--until` without an offset is read on it, and times are shown in it
+    /// or in the offset `--until` was written with.
     func end(on connection: Connection) throws -> String {
         if let until {
-            try requireMoment(until, option: "--until", on: connection)
-            return until
+            return try readMoments([("--until", until)], on: connection)[0] ?? until
         }
         do {
             return try connection.query("select (now() + $1::text::interval)::text as until", [duration ?? ""])[0]

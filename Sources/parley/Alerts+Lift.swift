@@ -18,6 +18,8 @@ extension ParleyCommand.Alerts {
         func run() throws {
             try runEntry {
                 let connection = try connect("alerts lift")
+                // "Already lifted at …" is said on the clock of the track the silence covers.
+                if let zone = try connection.timeZone(ofSilence: silence) { try connection.useClock(of: zone) }
                 var call = FunctionCall("lift_silence")
                 call.set("silence_id", silence)
                 try call.run(on: connection)

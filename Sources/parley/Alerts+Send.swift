@@ -40,7 +40,7 @@ extension ParleyCommand.Alerts {
         @Flag(help: "Say what was sent, one line per message.")
         var verbose = false
 
-        @Option(help: ArgumentHelp("Handle at most N deliveries in this run.", valueName: "N"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Handle at most N deliveries in this run.", valueName: "N"))
         var limit: Int?
 
         @Option(help: ArgumentHelp(

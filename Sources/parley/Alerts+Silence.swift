@@ -35,6 +35,10 @@ extension ParleyCommand.Alerts {
         func run() throws {
             try runEntry {
                 let connection = try connect("alerts silence")
+                if let zone = try track.flatMap(connection.timeZone(ofTrack:))
+                    ?? commitment.flatMap(connection.timeZone(ofCommitment:)) {
+                    try connection.useClock(of: zone)
+                }
                 var call = FunctionCall("silence")
                 call.set("track", track)
                 call.set("item", item)

@@ -22,6 +22,7 @@ extension ParleyCommand.Alerts {
         func run() throws {
             try runEntry {
                 let connection = try connect("alerts snooze")
+                if let zone = try connection.timeZone(ofAlert: alert) { try connection.useClock(of: zone) }
                 var call = FunctionCall("snooze_alert")
                 call.set("alert_id", alert)
                 call.set("until", try window.end(on: connection))

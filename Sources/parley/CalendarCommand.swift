@@ -9,10 +9,12 @@ extension ParleyCommand {
             abstract: "Write meetings, commitment deadlines and follow-ups as an iCalendar (RFC 5545) file.",
             discussion: """
                 Meetings are events at their track's local time (TZID with a VTIMEZONE); deadlines are all-day \
-                events; follow-ups are to-dos with a due time. UIDs are stable (meeting-CODE@parley, \
-                commitment-CODE@parley, follow-up-CODE@parley) and SEQUENCE counts the changes, so a calendar \
-                that subscribes to the file (served by any web server, or refreshed by cron) updates its entries \
-                instead of adding new ones.
+                events; follow-ups are to-dos with a due time. UIDs are stable (meeting-CODE@INSTALLATION.parley, \
+                commitment-CODE@INSTALLATION.parley, follow-up-CODE@INSTALLATION.parley, where INSTALLATION is \
+                the database's own identity, select parley.installation_id()) and SEQUENCE counts the changes, so \
+                a calendar that subscribes to the file (served by any web server, or refreshed by cron) updates its \
+                entries instead of adding new ones, and the calendars of two Parley databases never mix up \
+                entries with the same code.
 
                 --person gives what that person leads, owns, is assigned or subscribes to.
 
@@ -44,7 +46,9 @@ extension ParleyCommand {
                 }
                 let entries = try CalendarEntry.load(track: track, person: person, on: connection)
                 let name = ["Parley", track, person].compactMap { $0 }.joined(separator: " — ")
-                let text = ICalendarWriter(name: name, version: ParleyVersion.current).write(entries)
+                let writer = ICalendarWriter(
+                    name: name, version: ParleyVersion.current, installation: try Installation.id(on: connection))
+                let text = writer.write(entries)
                 try writeOutput(text, to: output)
             }
         }

@@ -39,7 +39,7 @@ extension ParleyCommand.Commitments {
         @Option(help: "The deadline, YYYY-MM-DD: the end of that day on the track's clock.")
         var dueOn: String?
 
-        @Option(help: "How much was promised, e.g. 1000.")
+        @Option(parsing: .unconditional, help: "How much was promised, e.g. 1000.")
         var target: String?
 
         @Option(help: "What the target counts, e.g. prisoners (needs --target).")

@@ -28,7 +28,7 @@ extension ParleyCommand.Commitments {
         @Option(help: "How sensitive it is.")
         var classification: Classification?
 
-        @Option(help: "How much was promised.")
+        @Option(parsing: .unconditional, help: "How much was promised.")
         var target: String?
 
         @Option(help: "What the target counts (\"\" clears it).")

@@ -23,7 +23,7 @@ extension ParleyCommand.Commitments {
         @Option(help: "The day of the report, YYYY-MM-DD (default today).")
         var reportedOn: String?
 
-        @Option(help: "How much this stage delivered.")
+        @Option(parsing: .unconditional, help: "How much this stage delivered.")
         var delivered: String?
 
         @Option(help: "The commitment's status after this report.")

@@ -28,7 +28,7 @@ extension ParleyCommand.Commitments {
                 var updates = ListingQuery(view: "commitment_updates")
                 updates.equal("commitment", commitment)
                 guard output.format == .table else {
-                    try printListing(updates, output, on: connection)
+                    try printListing(updates, output, on: connection, whole: true)
                     return
                 }
                 let width = listing.columns.map(\.count).max() ?? 0
@@ -36,7 +36,7 @@ extension ParleyCommand.Commitments {
                     print(column.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + (value ?? ""))
                 }
                 print("\nUpdates")
-                try printListing(updates, output, on: connection)
+                try printListing(updates, output, on: connection, whole: true)
             }
         }
     }

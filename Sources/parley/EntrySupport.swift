@@ -29,9 +29,11 @@ func report(_ result: String?) {
     if let result { print(result) }
 }
 
-/// Prints a listing in the chosen format.
-func printListing(_ query: ListingQuery, _ options: ListingOptions, on connection: Connection) throws {
-    print(try query.listing(on: connection).rendered(as: options.format), terminator: "")
+/// Prints a listing in the chosen format; a table shown on a terminal fits its width (long text cut with "…"),
+/// unless `whole` (what `show` prints: the full text is what it is for).
+func printListing(_ query: ListingQuery, _ options: ListingOptions, on connection: Connection, whole: Bool = false) throws {
+    let width = whole ? nil : TerminalWidth.ofStandardOutput()
+    print(try query.listing(on: connection).rendered(as: options.format, width: width), terminator: "")
 }
 
 /// Refuses a value that is not a day `YYYY-MM-DD`, naming the option.
@@ -48,15 +50,33 @@ func requireNumber(_ value: String?, option: String) throws {
     }
 }
 
-/// Refuses a value the database cannot read as a moment, naming the option. Run it after choosing the clock
-/// (`Connection.useClock(of:)`): a time without a UTC offset is read on that clock.
-func requireMoment(_ value: String?, option: String, on connection: Connection) throws {
-    guard let value else { return }
-    do {
-        try connection.query("select $1::text::timestamptz", [value])
-    } catch let error as PQError where error.kind == .server && error.sqlState?.rawValue.hasPrefix("22") == true {
-        throw InputRefusal(
-            message: "\(option): \"\(value)\" is not a date and time",
-            hint: "Write it as 2025-05-16 12:30 (read on the clock of the track or person concerned), or with its UTC offset: 2025-05-16T12:30:00+03:00.")
+/// Reads the moments a user gave (each option with its value, nil when not given) on the session's clock, which the
+/// caller chose first (`Connection.useClock(of:)`: the track's or the person's; a time without a UTC offset is read
+/// on it), refusing a value the database cannot read as a moment with exit status 65 and the option's name.
+///
+/// Returns each moment as text that means the same on any clock. Then, when every moment given was written with
+/// the same UTC offset or zone (`+02:00`, `Z`, `America/New_York`), the session shows times in it: a refusal that
+/// repeats a time says it as the user wrote it, or else on the clock the times were read on, not in the server's.
+func readMoments(_ values: [(option: String, value: String?)], on connection: Connection) throws -> [String?] {
+    var moments: [String?] = []
+    var offsets: [Int?] = []
+    for (option, value) in values {
+        guard let value else {
+            moments.append(nil)
+            continue
+        }
+        do {
+            let read = try connection.readMoment(value)
+            moments.append(read.moment)
+            offsets.append(read.writtenOffset)
+        } catch let error as PQError where error.kind == .server && error.sqlState?.rawValue.hasPrefix("22") == true {
+            throw InputRefusal(
+                message: "\(option): \"\(value)\" is not a date and time",
+                hint: "Write it as 2025-05-16 12:30 (read on the clock of the track or person concerned), or with its UTC offset: 2025-05-16T12:30:00+03:00.")
+        }
     }
+    if let written = offsets.first ?? nil, offsets.allSatisfy({ $0 == written }) {
+        try connection.showTimes(atOffset: written)
+    }
+    return moments
 }

@@ -17,7 +17,7 @@ extension ParleyCommand.Figures {
         @Option(help: "What is counted, as a code (e.g. children-deported).")
         var indicator: String
 
-        @Option(help: "The number.")
+        @Option(parsing: .unconditional, help: "The number.")
         var value: String
 
         @Option(help: "The day the number refers to, YYYY-MM-DD.")

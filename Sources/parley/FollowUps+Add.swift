@@ -44,10 +44,10 @@ extension ParleyCommand.FollowUps {
             try runEntry {
                 let connection = try connect("follow-ups add")
                 if let zone = try connection.timeZone(ofPerson: assignee) { try connection.useClock(of: zone) }
-                try requireMoment(dueAt, option: "--due-at", on: connection)
+                let moments = try readMoments([("--due-at", dueAt)], on: connection)
                 var call = FunctionCall("add_follow_up")
                 call.set("assignee", assignee)
-                call.set("due_at", dueAt)
+                call.set("due_at", moments[0])
                 call.set("note", note)
                 call.set("commitment", commitment)
                 call.set("meeting", meeting)

@@ -24,16 +24,11 @@ extension ParleyCommand.FollowUps {
         func run() throws {
             try runEntry {
                 let connection = try connect("follow-ups done")
-                let assignee = try connection.query(
-                    "select assignee_email from parley.follow_ups where coalesce(code, 'F' || id) = $1", [followUp])
-                if let email = try assignee.first?.decode("assignee_email", as: String.self),
-                   let zone = try connection.timeZone(ofPerson: email) {
-                    try connection.useClock(of: zone)
-                }
-                try requireMoment(doneAt, option: "--done-at", on: connection)
+                if let zone = try connection.timeZone(ofFollowUp: followUp) { try connection.useClock(of: zone) }
+                let moments = try readMoments([("--done-at", doneAt)], on: connection)
                 var call = FunctionCall("complete_follow_up")
                 call.set("follow_up", followUp)
-                call.set("done_at", doneAt)
+                call.set("done_at", moments[0])
                 call.set("note", note)
                 try call.run(on: connection)
             }

@@ -41,14 +41,13 @@ extension ParleyCommand.Meetings {
             try runEntry {
                 let connection = try connect("meetings add")
                 if let zone = try connection.timeZone(ofTrack: track) { try connection.useClock(of: zone) }
-                try requireMoment(startsAt, option: "--starts-at", on: connection)
-                try requireMoment(endsAt, option: "--ends-at", on: connection)
+                let moments = try readMoments([("--starts-at", startsAt), ("--ends-at", endsAt)], on: connection)
                 var call = FunctionCall("add_meeting")
                 call.set("code", code)
                 call.set("track", track)
                 call.set("title", title)
-                call.set("starts_at", startsAt)
-                call.set("ends_at", endsAt)
+                call.set("starts_at", moments[0])
+                call.set("ends_at", moments[1])
                 call.set("location", location)
                 call.set("classification", classification?.rawValue)
                 call.set("source", source)

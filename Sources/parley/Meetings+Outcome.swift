@@ -29,11 +29,11 @@ extension ParleyCommand.Meetings {
             try runEntry {
                 let connection = try connect("meetings outcome")
                 if let zone = try connection.timeZone(ofMeeting: meeting) { try connection.useClock(of: zone) }
-                try requireMoment(endsAt, option: "--ends-at", on: connection)
+                let moments = try readMoments([("--ends-at", endsAt)], on: connection)
                 var call = FunctionCall("record_meeting_outcome")
                 call.set("meeting", meeting)
                 call.set("outcome", outcome)
-                call.set("ends_at", endsAt)
+                call.set("ends_at", moments[0])
                 call.set("source", source)
                 try call.run(on: connection)
             }

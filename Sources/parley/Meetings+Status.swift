@@ -32,13 +32,12 @@ extension ParleyCommand.Meetings {
             try runEntry {
                 let connection = try connect("meetings status")
                 if let zone = try connection.timeZone(ofMeeting: meeting) { try connection.useClock(of: zone) }
-                try requireMoment(startsAt, option: "--starts-at", on: connection)
-                try requireMoment(endsAt, option: "--ends-at", on: connection)
+                let moments = try readMoments([("--starts-at", startsAt), ("--ends-at", endsAt)], on: connection)
                 var call = FunctionCall("set_meeting_status")
                 call.set("meeting", meeting)
                 call.set("status", status.rawValue)
-                call.set("starts_at", startsAt)
-                call.set("ends_at", endsAt)
+                call.set("starts_at", moments[0])
+                call.set("ends_at", moments[1])
                 call.set("location", location)
                 try call.run(on: connection)
             }

@@ -26,7 +26,7 @@ extension ParleyCommand.Tracks {
                                        hint: "parley tracks list shows the tracks you may see.")
                 }
                 if output.format != .table {
-                    try printListing(overview, output, on: connection)
+                    try printListing(overview, output, on: connection, whole: true)
                     return
                 }
                 let width = listing.columns.map(\.count).max() ?? 0
@@ -40,7 +40,7 @@ extension ParleyCommand.Tracks {
                         query.columns = ["code", "item", "obligor", "due_on", "days_left", "status", "target", "delivered", "owner"]
                     }
                     print("\n" + title)
-                    try printListing(query, output, on: connection)
+                    try printListing(query, output, on: connection, whole: true)
                 }
             }
         }

@@ -8,6 +8,7 @@ import Testing
 /// The iCalendar writer on its own: escaping, folding, time zones, and what a real parser makes of the output.
 @Suite struct CalendarWriterTests {
     static let created = Date(timeIntervalSince1970: 1_747_000_000)
+    static let installation = UUID(uuidString: "7D2A4C1E-0000-4000-8000-000000000001")!
 
     static func meeting(
         code: String = "ist-r2", summary: String = "Round 2", description: String? = nil, location: String? = nil,
@@ -20,7 +21,7 @@ import Testing
     }
 
     static func write(_ entries: [CalendarEntry]) -> String {
-        ICalendarWriter(name: "Parley test", version: "test").write(entries)
+        ICalendarWriter(name: "Parley test", version: "test", installation: installation).write(entries)
     }
 
     @Test func textEscapingKeepsEveryPropertyOnOneLine() {
@@ -65,7 +66,7 @@ import Testing
         let components = try ICalendarParser.shared.parse(text)
         #expect(components.map(\.name) == ["VCALENDAR", "VTIMEZONE", "STANDARD", "VEVENT"])
         let event = try #require(components.first { $0.name == "VEVENT" })
-        #expect(event.text("UID") == "meeting-ist-r2@parley")
+        #expect(event.text("UID") == "meeting-ist-r2@7d2a4c1e-0000-4000-8000-000000000001.parley")
         #expect(event.text("LOCATION") == "Çırağan Palace, Istanbul")
         #expect(event.text("SEQUENCE") == "2")
         let start = try #require(event.values("DTSTART").first)
@@ -103,15 +104,15 @@ import Testing
             updatedAt: Self.created, relatedTo: "commitment:ist-bodies-ru")
         let components = try ICalendarParser.shared.parse(Self.write([deadline, followUp]))
         let event = try #require(components.first { $0.name == "VEVENT" })
-        #expect(event.text("UID") == "commitment-ist-bodies-ru@parley")
+        #expect(event.text("UID") == "commitment-ist-bodies-ru@7d2a4c1e-0000-4000-8000-000000000001.parley")
         #expect(event.values("DTSTART").first?.moment == "2025-06-30")
         #expect(event.values("DTEND").first?.moment == "2025-07-01")
         #expect(event.values("DTSTART").first?.parameters["VALUE"] == "DATE")
         let todo = try #require(components.first { $0.name == "VTODO" })
-        #expect(todo.text("UID") == "follow-up-F7@parley")
+        #expect(todo.text("UID") == "follow-up-F7@7d2a4c1e-0000-4000-8000-000000000001.parley")
         #expect(todo.text("STATUS") == "COMPLETED")
         #expect(todo.values("DUE").first?.moment == "2025-05-11T21:46:40Z")
-        #expect(todo.text("RELATED-TO") == "commitment-ist-bodies-ru@parley")
+        #expect(todo.text("RELATED-TO") == "commitment-ist-bodies-ru@7d2a4c1e-0000-4000-8000-000000000001.parley")
     }
 
     @Test func theSameEntriesAlwaysGiveTheSameText() {

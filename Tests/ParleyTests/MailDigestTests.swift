@@ -146,7 +146,8 @@ import Testing
         #expect(body.contains("Where:       Çırağan Palace"))
         #expect(body.contains("FOLLOW-UP DUE — Istanbul talks"))
         #expect(body.contains("To do:       Chase the written ceasefire conditions"))
-        #expect(body.contains("select * from parley.follow_ups where id = 12;"))
+        #expect(body.contains("Follow-up:   F12"))
+        #expect(body.contains("select * from parley.follow_ups where coalesce(code, 'F' || id) = 'F12';"))
     }
 
     @Test func numbersAndDatesAreWrittenTheSameEverywhere() {

@@ -63,8 +63,8 @@ select is(array(select p.oid::regprocedure::text from pg_proc p
                  where p.pronamespace = 'parley'::regnamespace and p.prosecdef
                    and has_function_privilege('parley_reader', p.oid, 'execute')
                  order by 1),
-          array['parley.applied_migrations()', 'parley.applied_repeatables()'],
-          'a reader may call no recording function (of the SECURITY DEFINER functions of parley, only the read-only lists of applied migrations and repeatable files)');
+          array['parley.applied_migrations()', 'parley.applied_repeatables()', 'parley.installation_id()'],
+          'a reader may call no recording function (of the SECURITY DEFINER functions of parley, only the read-only lists of applied migrations and repeatable files, and the installation''s identity, which parley calendar writes into UIDs)');
 select ok(has_function_privilege('parley_writer', 'parley.set_stale_after_days(integer)', 'execute'),
           'a writer may change the stale threshold');
 select is(array(select t from unnest(array[

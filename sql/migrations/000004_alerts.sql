@@ -397,7 +397,7 @@ create type parley.digest_entry as (
     follow_up_about            text
 );
 comment on type parley.digest_entry is
-    'One alert of one recipient''s digest e-mail, as the mailer writes it: the delivery and recipient, the alert, and (shown = true) its details; for an alert classified above what may be mailed, the details are empty.';
+    'One alert of one recipient''s digest e-mail, as the mailer writes it: the delivery and recipient, the alert, and (shown = true) its details; for an alert classified above what may be mailed, the details are empty. escalated: the track''s lead was told too, being someone other than the one responsible.';
 
 -- parley.alert_queue lists what waits to go out, in the order it will go: pending and sending deliveries and the
 -- suppressed ones of silences still in force, by send_after. With only the partial index on pending deliveries,

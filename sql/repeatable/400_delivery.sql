@@ -8,8 +8,8 @@ create or replace function parley.installation_id() returns uuid
     set search_path = parley_data, pg_catalog, pg_temp
     return (select s.installation_id from parley_data.alert_settings s);
 comment on function parley.installation_id() is
-    'For the mailer: this installation''s identity, part of every Message-ID it writes.';
-grant execute on function parley.installation_id() to parley_daemon;
+    'This installation''s identity: part of every Message-ID the mailer writes and of every UID in parley calendar, so that two Parley databases never collide.';
+grant execute on function parley.installation_id() to parley_daemon, parley_reader;
 
 create or replace function parley.claim_deliveries(at timestamptz, lease interval, max_count integer)
     returns table (

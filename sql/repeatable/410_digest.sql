@@ -21,7 +21,9 @@ create or replace function parley_data.digest_details(delivery_ids bigint[], at 
     set search_path = parley_data, parley, pg_catalog, pg_temp
 begin atomic
     select d.id, a.id, d.attempts, p.id, p.email, p.name, p.timezone, d.reason,
-           a.kind, a.severity, a.subject_type, a.subject_id, a.subject_code, a.occurrence, a.due_at, a.escalated,
+           a.kind, a.severity, a.subject_type, a.subject_id, a.subject_code, a.occurrence, a.due_at,
+           -- Escalated to somebody new: when the one responsible is the track's lead, nobody more was told.
+           a.escalated and a.escalated_to_id is distinct from a.responsible_id,
            a.classification,
            a.classification <= digest_details.ceiling,
            v.track_code, v.track_name, v.track_timezone, v.item_code, v.item_title,

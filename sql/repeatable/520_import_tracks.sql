@@ -356,6 +356,13 @@ begin
             end if;
         end if;
         perform parley_data.require('starts_at', v_starts is not null);
+        -- Said with the moments as the document writes them, in their own offsets, not in the session's zone.
+        if v_ends < v_starts and v_start_days is null then
+            perform parley_data.refuse('23514', 'ends_at', 'meetings_ends_after_start',
+                format('ends_at %s is before starts_at %s', parley_data.import_text(rec.r, 'ends_at'),
+                       parley_data.import_text(rec.r, 'starts_at')),
+                'A meeting ends after it starts; check the dates and the time zone offsets.');
+        end if;
         perform parley_data.check_meeting_times(v_starts, v_ends, 'ends_at');
         v_location := parley_data.import_text(rec.r, 'location');
         perform parley_data.check_optional_label('location', v_location, 'meetings_location_format');

@@ -62,12 +62,18 @@ public struct CalendarEntry: Sendable, Equatable {
     }
 
     /// The UID: the same for the same meeting, commitment or follow-up in every export, so that a subscribed
-    /// calendar updates its entry instead of adding another.
-    public var uid: String {
+    /// calendar updates its entry instead of adding another; `meeting-ist-r2@UUID.parley`, where UUID is the
+    /// installation's, so that the calendars of two Parley databases never share a UID for a common code.
+    public func uid(installation: UUID) -> String {
         switch kind {
-        case .meeting: return "meeting-\(code)@parley"
-        case .deadline: return "commitment-\(code)@parley"
-        case .followUp: return "follow-up-\(code)@parley"
+        case .meeting: return Self.uid(of: "meeting", code, installation: installation)
+        case .deadline: return Self.uid(of: "commitment", code, installation: installation)
+        case .followUp: return Self.uid(of: "follow-up", code, installation: installation)
         }
+    }
+
+    /// The UID of the entry of a `meeting`, `commitment` or `follow-up` with this code, in this installation.
+    public static func uid(of kind: String, _ code: String, installation: UUID) -> String {
+        "\(kind)-\(code)@\(installation.uuidString.lowercased()).parley"
     }
 }

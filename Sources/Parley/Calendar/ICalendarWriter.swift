@@ -11,10 +11,17 @@ public struct ICalendarWriter: Sendable {
     public var name: String
     /// The PRODID version part.
     public var version: String
+    /// The database's `parley.installation_id()`, part of every UID.
+    public var installation: UUID
 
-    public init(name: String, version: String) {
+    /// - Parameters:
+    ///   - name: the calendar's name.
+    ///   - version: Parley's version, for PRODID.
+    ///   - installation: the database's `parley.installation_id()`, so that two installations' UIDs differ.
+    public init(name: String, version: String, installation: UUID) {
         self.name = name
         self.version = version
+        self.installation = installation
     }
 
     /// The iCalendar text, CRLF line ends, lines folded at 75 octets.
@@ -53,7 +60,7 @@ public struct ICalendarWriter: Sendable {
     }
 
     private func common(_ entry: CalendarEntry) -> String {
-        var out = ICalendarText.line("UID", ICalendarText.escape(entry.uid))
+        var out = ICalendarText.line("UID", ICalendarText.escape(entry.uid(installation: installation)))
         out += ICalendarText.line("DTSTAMP", ICalendarTime.utc(entry.updatedAt))
         out += ICalendarText.line("CREATED", ICalendarTime.utc(entry.createdAt))
         out += ICalendarText.line("LAST-MODIFIED", ICalendarTime.utc(entry.updatedAt))
@@ -127,7 +134,8 @@ public struct ICalendarWriter: Sendable {
         }
         if let related = entry.relatedTo, let colon = related.firstIndex(of: ":") {
             let kind = related[..<colon] == "commitment" ? "commitment" : "meeting"
-            out += ICalendarText.line("RELATED-TO", ICalendarText.escape("\(kind)-\(related[related.index(after: colon)...])@parley"))
+            let uid = CalendarEntry.uid(of: kind, String(related[related.index(after: colon)...]), installation: installation)
+            out += ICalendarText.line("RELATED-TO", ICalendarText.escape(uid))
         }
         out += ICalendarText.line("END", "VTODO")
         return out

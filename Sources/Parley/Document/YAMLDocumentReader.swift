@@ -13,13 +13,31 @@ enum YAMLDocumentReader {
             // large files.
             node = try Parser(yaml: text, resolver: .basic).singleRoot()
         } catch let error as YamlError {
-            throw documentError(error)
+            throw tabIndentation(error, in: text) ?? documentError(error)
         }
         guard let node else { return DocumentNode(.null, line: 1) }
         // Aliases are expanded: a few lines of anchors can stand for billions of values. A document is allowed ten
         // values per byte of its text, far more than any real one needs.
         var budget = 10 * text.utf8.count + 10_000
         return try convert(node, budget: &budget)
+    }
+
+    /// A document that YAML refuses where a line is indented with a tab (YAML indents with spaces only; editors
+    /// insert tabs unasked): said in those words, with the line, instead of the parser's "found character that
+    /// cannot start any token". Nil when the refused line is not indented with a tab.
+    static func tabIndentation(_ error: YamlError, in text: String) -> DocumentError? {
+        let mark: Mark
+        switch error {
+        case let .scanner(_, _, at, _), let .parser(_, _, at, _), let .composer(_, _, at, _): mark = at
+        default: return nil
+        }
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        guard mark.line >= 1, mark.line <= lines.count else { return nil }
+        let indentation = lines[mark.line - 1].prefix { $0 == " " || $0 == "\t" }
+        guard indentation.contains("\t") else { return nil }
+        return DocumentError(
+            line: mark.line,
+            message: "a tab is used for indentation; YAML indents with spaces only: replace the tab with spaces")
     }
 
     private static func documentError(_ error: YamlError) -> DocumentError {

@@ -23,7 +23,8 @@ public struct DigestEntry: Sendable, Equatable {
     public var occurrence: String
     /// When the alert fell due.
     public var dueAt: Date
-    /// An overdue alert late enough for the track's lead to be told too.
+    /// An overdue alert late enough for the track's lead to be told too, the lead being someone other than the one
+    /// responsible (an owner who leads the track was told already: nobody more is).
     public var escalated: Bool
     public var classification: Classification
     public var details: Details?

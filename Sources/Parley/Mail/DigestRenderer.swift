@@ -193,6 +193,7 @@ public struct DigestRenderer: Sendable {
             lines += field("Status", DigestFormat.words(meeting.status))
         }
         if let followUp = details.followUp {
+            lines += field("Follow-up", entry.subjectCode)
             lines += field("To do", followUp.note)
             lines += field("Due", "\(DigestFormat.dateTime(followUp.dueAt, timezone: digest.recipient.timezone)), "
                 + digest.recipient.timezone)
@@ -203,6 +204,9 @@ public struct DigestRenderer: Sendable {
         lines += field("Alert", "\(entry.alertID), to you as \(role(entry))")
         if entry.kind == .overdue {
             lines += query("Acknowledge", "select parley.acknowledge_alert(\(entry.alertID));")
+        }
+        if entry.kind == .followUpDue {
+            lines += query("Done", "select parley.complete_follow_up(\(DigestFormat.sqlLiteral(entry.subjectCode)));")
         }
         return lines
     }
@@ -301,7 +305,11 @@ public struct DigestRenderer: Sendable {
         case .meetingOutcomeMissing:
             return "select parley.record_meeting_outcome(meeting => \(code), outcome => '...');"
         case .followUpDue:
-            return "select * from parley.follow_ups where id = \(entry.subjectID);"
+            // Staff know a follow-up by its code; one recorded without a code is known as F and its number.
+            if entry.subjectCode == "F\(entry.subjectID)" {
+                return "select * from parley.follow_ups where coalesce(code, 'F' || id) = \(code);"
+            }
+            return "select * from parley.follow_ups where code = \(code);"
         }
     }
 

@@ -29,7 +29,7 @@ public enum MailerQueries {
 
     /// The installation's identity, part of every Message-ID (`parley.installation_id()`).
     public static func installationID(_ connection: Connection) throws -> UUID {
-        try connection.query("select parley.installation_id() as id")[0].decode("id")
+        try Installation.id(on: connection)
     }
 
     /// Claims up to `maxCount` due deliveries until `at + lease`.

@@ -27,7 +27,7 @@ extension Listing {
             return value == "t" || value == "true" ? "true" : "false"
         case .json:
             return value
-        case .text:
+        case .text, .moment:
             return JSONText.quoted(value)
         }
     }

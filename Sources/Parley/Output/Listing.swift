@@ -3,12 +3,15 @@ import PQ
 /// Rows to print: the columns of a query result and each value as PostgreSQL writes it, with what JSON needs to
 /// type the values (numbers, booleans, JSON stay themselves; everything else is text).
 public struct Listing: Sendable {
-    /// The kind of a column's values, for JSON output and for aligning numbers right in a table.
+    /// The kind of a column's values, for JSON output, for aligning numbers right in a table and for what a table
+    /// may cut to fit a terminal (text only).
     public enum Kind: Sendable, Equatable {
         case text
         case number
         case boolean
         case json
+        /// A date, time or interval: text in JSON, never cut in a table.
+        case moment
     }
 
     public var columns: [String]
@@ -30,6 +33,7 @@ public struct Listing: Sendable {
             case .int2, .int4, .int8, .oid, .numeric, .float4, .float8: return .number
             case .bool: return .boolean
             case .json, .jsonb: return .json
+            case .date, .time, .timetz, .timestamp, .timestamptz, .interval: return .moment
             default: return .text
             }
         }
@@ -39,9 +43,12 @@ public struct Listing: Sendable {
     }
 
     /// The listing written in `format`, ending with a newline (an empty table says so).
-    public func rendered(as format: OutputFormat) -> String {
+    ///
+    /// - Parameter width: for a table, the width of the terminal it is shown on (see `TerminalWidth`); nil for
+    ///   none, when every value is written whole. CSV and JSON are always whole.
+    public func rendered(as format: OutputFormat, width: Int? = nil) -> String {
         switch format {
-        case .table: return table()
+        case .table: return table(width: width)
         case .csv: return csv()
         case .json: return json()
         }
