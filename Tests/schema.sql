@@ -539,11 +539,16 @@ begin
         level := coalesce(add_figure.classification, existing.classification);
         perform parley_data.check_not_lowered('classification', existing.classification, level,
                                               format('figure %s', existing.id));
-        update parley_data.figures f
-           set value = add_figure.value, unit = nullif(btrim(add_figure.unit), ''), item_id = this_item,
-               confidence = add_figure.confidence, note = nullif(btrim(add_figure.note), ''),
-               classification = level
-         where f.id = existing.id;
+        begin
+            update parley_data.figures f
+               set value = add_figure.value, unit = nullif(btrim(add_figure.unit), ''), item_id = this_item,
+                   confidence = add_figure.confidence, note = nullif(btrim(add_figure.note), ''),
+                   classification = level
+             where f.id = existing.id;
+        exception when unique_violation then
+            get stacked diagnostics clash = pg_exception_detail;
+            perform parley_data.refuse_level_clash('classification', clash);
+        end;
         return existing.id;
     end if;
     insert into parley_data.figures
@@ -553,9 +558,6 @@ begin
             coalesce(add_figure.classification, 'unclassified'))
     returning id into result;
     return result;
-exception when unique_violation then
-    get stacked diagnostics clash = pg_exception_detail;
-    perform parley_data.refuse_level_clash('classification', clash);
 end
 $$;
 
@@ -2679,17 +2681,19 @@ begin
     level := coalesce(record_position.classification, existing.classification);
     perform parley_data.check_not_lowered('classification', existing.classification, level,
                                           format('position %s', existing.id));
-    update parley_data.positions p
-       set stance = record_position.stance,
-           statement = nullif(btrim(record_position.statement), ''),
-           source_id = this_source,
-           classification = level
-     where p.id = existing.id
-    returning p.id into result;
+    begin
+        update parley_data.positions p
+           set stance = record_position.stance,
+               statement = nullif(btrim(record_position.statement), ''),
+               source_id = this_source,
+               classification = level
+         where p.id = existing.id
+        returning p.id into result;
+    exception when unique_violation then
+        get stacked diagnostics clash = pg_exception_detail;
+        perform parley_data.refuse_level_clash('classification', clash);
+    end;
     return result;
-exception when unique_violation then
-    get stacked diagnostics clash = pg_exception_detail;
-    perform parley_data.refuse_level_clash('classification', clash);
 end
 $$;
 
@@ -3018,7 +3022,7 @@ $$;
 
 ALTER FUNCTION parley.set_stale_after_days(days integer) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley.set_stale_after_days(days integer) IS 'Sets, for everybody, after how many days without activity parley.stale lists an open commitment or a live agenda item (default 30). To look with another threshold in your own session only: set parley.stale_after_days = 14.';
+COMMENT ON FUNCTION parley.set_stale_after_days(days integer) IS 'Sets (administrators only, parley_admin), for everybody, after how many days without activity parley.stale lists an open commitment or a live agenda item (default 30). To look with another threshold in your own session only: set parley.stale_after_days = 14.';
 
 CREATE FUNCTION parley.silence(track text DEFAULT NULL::text, item text DEFAULT NULL::text, commitment text DEFAULT NULL::text, kind parley.alert_kind DEFAULT NULL::parley.alert_kind, until timestamp with time zone DEFAULT NULL::timestamp with time zone, reason text DEFAULT NULL::text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
@@ -3152,6 +3156,7 @@ begin
     if nullif(update_commitment.source, '') is not null then
         this_source := parley_data.source_id(update_commitment.source);
     end if;
+    begin
     update parley_data.commitments c
        set text = coalesce(update_commitment.text, c.text),
            due_on = coalesce(update_commitment.due_on, c.due_on),
@@ -3167,10 +3172,11 @@ begin
             coalesce(update_commitment.classification, c.classification),
             coalesce(update_commitment.target_quantity, c.target_quantity), new_unit,
             case when update_commitment.source is null then c.source_id else this_source end);
+    exception when unique_violation then
+        get stacked diagnostics clash = pg_exception_detail;
+        perform parley_data.refuse_level_clash('classification', clash);
+    end;
     return update_commitment.commitment;
-exception when unique_violation then
-    get stacked diagnostics clash = pg_exception_detail;
-    perform parley_data.refuse_level_clash('classification', clash);
 end
 $$;
 
@@ -3204,6 +3210,7 @@ begin
         this_lead := parley_data.person_id(update_track.lead, 'lead', active_only => true);
     end if;
     -- Raising the track moves it, and everything on it, to the new level.
+    begin
     update parley_data.tracks t
        set name = coalesce(update_track.name, t.name),
            status = coalesce(update_track.status, t.status),
@@ -3224,10 +3231,11 @@ begin
             coalesce(update_track.classification, t.classification),
             case when update_track.lead is null then t.lead_id else this_lead end,
             coalesce(update_track.format, t.format));
+    exception when unique_violation then
+        get stacked diagnostics clash = pg_exception_detail;
+        perform parley_data.refuse_level_clash('classification', clash);
+    end;
     return update_track.track;
-exception when unique_violation then
-    get stacked diagnostics clash = pg_exception_detail;
-    perform parley_data.refuse_level_clash('classification', clash);
 end
 $$;
 
@@ -3797,7 +3805,8 @@ CREATE FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp w
      a.due_at,
      (a.escalated AND (a.escalated_to_id IS DISTINCT FROM a.responsible_id)),
      a.classification,
-     (a.classification <= digest_details.ceiling),
+     (a.classification <= LEAST(digest_details.ceiling, ( SELECT s.mail_ceiling
+            FROM parley_data.alert_settings s))),
      v.track_code,
      v.track_name,
      v.track_timezone,
@@ -6283,6 +6292,31 @@ ALTER FUNCTION parley_data.meeting_level(meeting_id bigint) OWNER TO parley_owne
 
 COMMENT ON FUNCTION parley_data.meeting_level(meeting_id bigint) IS 'The level the meeting with this id is kept at.';
 
+CREATE PROCEDURE parley_data.name_partition_indexes()
+    LANGUAGE plpgsql
+    AS $$
+declare
+    i record;
+begin
+    for i in
+        select child.relname as child_name, parent.relname || '_' || split_part(part.relname, '_', -1) as wanted
+          from pg_catalog.pg_inherits inh
+          join pg_catalog.pg_class child on child.oid = inh.inhrelid and child.relkind = 'i'
+          join pg_catalog.pg_class parent on parent.oid = inh.inhparent
+          join pg_catalog.pg_index ix on ix.indexrelid = child.oid
+          join pg_catalog.pg_class part on part.oid = ix.indrelid
+         where child.relnamespace = 'parley_data'::regnamespace
+           and child.relname <> parent.relname || '_' || split_part(part.relname, '_', -1)
+    loop
+        execute format('alter index parley_data.%I rename to %I', i.child_name, i.wanted);
+    end loop;
+end
+$$;
+
+ALTER PROCEDURE parley_data.name_partition_indexes() OWNER TO parley_owner;
+
+COMMENT ON PROCEDURE parley_data.name_partition_indexes() IS 'Names every partition''s index after its parent''s index and the partition''s level.';
+
 CREATE PROCEDURE parley_data.partition_by_level(IN parent regclass)
     LANGUAGE plpgsql
     AS $$
@@ -6306,7 +6340,7 @@ CREATE FUNCTION parley_data.partition_pruning_on() RETURNS boolean
     AS $$
 begin
     if current_setting('enable_partition_pruning') <> 'on' then
-        raise exception 'Parley keeps classified rows in partitions that PostgreSQL leaves unread for those not cleared for them; with enable_partition_pruning off it would read them, so Parley''s views refuse to run'
+        raise exception 'Parley keeps classified rows in partitions that PostgreSQL leaves unread for those not cleared for them; with enable_partition_pruning off it would read them, so Parley''s views do not run'
             using errcode = 'insufficient_privilege', hint = 'Turn it back on: set enable_partition_pruning = on;';
     end if;
     return true;
@@ -7090,12 +7124,14 @@ CREATE FUNCTION parley_data.recompute_commitment_progress() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 begin
-    -- Updates moved to another level with their commitment change no total.
-    if tg_op = 'UPDATE' and not exists (
-            select 1 from old_updates o join new_updates n on n.id = o.id
-             where (o.commitment_id, o.delivered_quantity, o.reported_on)
-                   is distinct from (n.commitment_id, n.delivered_quantity, n.reported_on)) then
-        return null;
+    -- Updates moved to another level with their commitment change no total. (Nested: the transition table
+    -- new_updates exists only for an UPDATE.)
+    if tg_op = 'UPDATE' then
+        if not exists (select 1 from old_updates o join new_updates n on n.id = o.id
+                        where (o.commitment_id, o.delivered_quantity, o.reported_on)
+                              is distinct from (n.commitment_id, n.delivered_quantity, n.reported_on)) then
+            return null;
+        end if;
     end if;
     update parley_data.commitments c
        set delivered_quantity = coalesce(t.delivered, 0),
@@ -10750,46 +10786,46 @@ ALTER TABLE ONLY parley_data.alerts
     ADD CONSTRAINT alerts_pkey PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.alerts_confidential
-    ADD CONSTRAINT alerts_confidential_pkey PRIMARY KEY (id, classification);
+    ADD CONSTRAINT alerts_pkey_confidential PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.alerts_restricted
-    ADD CONSTRAINT alerts_restricted_pkey PRIMARY KEY (id, classification);
+    ADD CONSTRAINT alerts_pkey_restricted PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.alerts_secret
-    ADD CONSTRAINT alerts_secret_pkey PRIMARY KEY (id, classification);
+    ADD CONSTRAINT alerts_pkey_secret PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.alerts_unclassified
-    ADD CONSTRAINT alerts_unclassified_pkey PRIMARY KEY (id, classification);
+    ADD CONSTRAINT alerts_pkey_unclassified PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.change_log
     ADD CONSTRAINT change_log_pkey PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.change_log_confidential
-    ADD CONSTRAINT change_log_confidential_pkey PRIMARY KEY (id, classification);
+    ADD CONSTRAINT change_log_pkey_confidential PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.change_log_restricted
-    ADD CONSTRAINT change_log_restricted_pkey PRIMARY KEY (id, classification);
+    ADD CONSTRAINT change_log_pkey_restricted PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.change_log_secret
-    ADD CONSTRAINT change_log_secret_pkey PRIMARY KEY (id, classification);
+    ADD CONSTRAINT change_log_pkey_secret PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.change_log_unclassified
-    ADD CONSTRAINT change_log_unclassified_pkey PRIMARY KEY (id, classification);
+    ADD CONSTRAINT change_log_pkey_unclassified PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.commitment_beneficiaries
     ADD CONSTRAINT commitment_beneficiaries_pkey PRIMARY KEY (commitment_id, party_id, effective_classification);
 
 ALTER TABLE ONLY parley_data.commitment_beneficiaries_confidential
-    ADD CONSTRAINT commitment_beneficiaries_confidential_pkey PRIMARY KEY (commitment_id, party_id, effective_classification);
+    ADD CONSTRAINT commitment_beneficiaries_pkey_confidential PRIMARY KEY (commitment_id, party_id, effective_classification);
 
 ALTER TABLE ONLY parley_data.commitment_beneficiaries_restricted
-    ADD CONSTRAINT commitment_beneficiaries_restricted_pkey PRIMARY KEY (commitment_id, party_id, effective_classification);
+    ADD CONSTRAINT commitment_beneficiaries_pkey_restricted PRIMARY KEY (commitment_id, party_id, effective_classification);
 
 ALTER TABLE ONLY parley_data.commitment_beneficiaries_secret
-    ADD CONSTRAINT commitment_beneficiaries_secret_pkey PRIMARY KEY (commitment_id, party_id, effective_classification);
+    ADD CONSTRAINT commitment_beneficiaries_pkey_secret PRIMARY KEY (commitment_id, party_id, effective_classification);
 
 ALTER TABLE ONLY parley_data.commitment_beneficiaries_unclassified
-    ADD CONSTRAINT commitment_beneficiaries_unclassified_pkey PRIMARY KEY (commitment_id, party_id, effective_classification);
+    ADD CONSTRAINT commitment_beneficiaries_pkey_unclassified PRIMARY KEY (commitment_id, party_id, effective_classification);
 
 ALTER TABLE ONLY parley_data.commitment_transitions
     ADD CONSTRAINT commitment_transitions_pkey PRIMARY KEY (from_status, to_status);
@@ -10798,76 +10834,76 @@ ALTER TABLE ONLY parley_data.commitment_updates
     ADD CONSTRAINT commitment_updates_pkey PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.commitment_updates_confidential
-    ADD CONSTRAINT commitment_updates_confidential_pkey PRIMARY KEY (id, effective_classification);
+    ADD CONSTRAINT commitment_updates_pkey_confidential PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.commitment_updates_restricted
-    ADD CONSTRAINT commitment_updates_restricted_pkey PRIMARY KEY (id, effective_classification);
+    ADD CONSTRAINT commitment_updates_pkey_restricted PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.commitment_updates_secret
-    ADD CONSTRAINT commitment_updates_secret_pkey PRIMARY KEY (id, effective_classification);
+    ADD CONSTRAINT commitment_updates_pkey_secret PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.commitment_updates_unclassified
-    ADD CONSTRAINT commitment_updates_unclassified_pkey PRIMARY KEY (id, effective_classification);
+    ADD CONSTRAINT commitment_updates_pkey_unclassified PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.commitments
     ADD CONSTRAINT commitments_code_key UNIQUE (code, effective_classification);
 
 ALTER TABLE ONLY parley_data.commitments_confidential
-    ADD CONSTRAINT commitments_confidential_code_effective_classification_key UNIQUE (code, effective_classification);
+    ADD CONSTRAINT commitments_code_key_confidential UNIQUE (code, effective_classification);
 
-ALTER TABLE ONLY parley_data.commitments
-    ADD CONSTRAINT commitments_one_per_obligor_in_deal UNIQUE (deal_id, obligor_id, effective_classification);
+ALTER TABLE ONLY parley_data.commitments_restricted
+    ADD CONSTRAINT commitments_code_key_restricted UNIQUE (code, effective_classification);
 
-ALTER TABLE ONLY parley_data.commitments_confidential
-    ADD CONSTRAINT commitments_confidential_deal_id_obligor_id_effective_class_key UNIQUE (deal_id, obligor_id, effective_classification);
+ALTER TABLE ONLY parley_data.commitments_secret
+    ADD CONSTRAINT commitments_code_key_secret UNIQUE (code, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_unclassified
+    ADD CONSTRAINT commitments_code_key_unclassified UNIQUE (code, effective_classification);
 
 ALTER TABLE ONLY parley_data.commitments
     ADD CONSTRAINT commitments_id_obligor_key UNIQUE (id, obligor_id, effective_classification);
 
 ALTER TABLE ONLY parley_data.commitments_confidential
-    ADD CONSTRAINT commitments_confidential_id_obligor_id_effective_classifica_key UNIQUE (id, obligor_id, effective_classification);
+    ADD CONSTRAINT commitments_id_obligor_key_confidential UNIQUE (id, obligor_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_restricted
+    ADD CONSTRAINT commitments_id_obligor_key_restricted UNIQUE (id, obligor_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_secret
+    ADD CONSTRAINT commitments_id_obligor_key_secret UNIQUE (id, obligor_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_unclassified
+    ADD CONSTRAINT commitments_id_obligor_key_unclassified UNIQUE (id, obligor_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments
+    ADD CONSTRAINT commitments_one_per_obligor_in_deal UNIQUE (deal_id, obligor_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_confidential
+    ADD CONSTRAINT commitments_one_per_obligor_in_deal_confidential UNIQUE (deal_id, obligor_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_restricted
+    ADD CONSTRAINT commitments_one_per_obligor_in_deal_restricted UNIQUE (deal_id, obligor_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_secret
+    ADD CONSTRAINT commitments_one_per_obligor_in_deal_secret UNIQUE (deal_id, obligor_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_unclassified
+    ADD CONSTRAINT commitments_one_per_obligor_in_deal_unclassified UNIQUE (deal_id, obligor_id, effective_classification);
 
 ALTER TABLE ONLY parley_data.commitments
     ADD CONSTRAINT commitments_pkey PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.commitments_confidential
-    ADD CONSTRAINT commitments_confidential_pkey PRIMARY KEY (id, effective_classification);
+    ADD CONSTRAINT commitments_pkey_confidential PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.commitments_restricted
-    ADD CONSTRAINT commitments_restricted_code_effective_classification_key UNIQUE (code, effective_classification);
-
-ALTER TABLE ONLY parley_data.commitments_restricted
-    ADD CONSTRAINT commitments_restricted_deal_id_obligor_id_effective_classif_key UNIQUE (deal_id, obligor_id, effective_classification);
-
-ALTER TABLE ONLY parley_data.commitments_restricted
-    ADD CONSTRAINT commitments_restricted_id_obligor_id_effective_classificati_key UNIQUE (id, obligor_id, effective_classification);
-
-ALTER TABLE ONLY parley_data.commitments_restricted
-    ADD CONSTRAINT commitments_restricted_pkey PRIMARY KEY (id, effective_classification);
+    ADD CONSTRAINT commitments_pkey_restricted PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.commitments_secret
-    ADD CONSTRAINT commitments_secret_code_effective_classification_key UNIQUE (code, effective_classification);
-
-ALTER TABLE ONLY parley_data.commitments_secret
-    ADD CONSTRAINT commitments_secret_deal_id_obligor_id_effective_classificat_key UNIQUE (deal_id, obligor_id, effective_classification);
-
-ALTER TABLE ONLY parley_data.commitments_secret
-    ADD CONSTRAINT commitments_secret_id_obligor_id_effective_classification_key UNIQUE (id, obligor_id, effective_classification);
-
-ALTER TABLE ONLY parley_data.commitments_secret
-    ADD CONSTRAINT commitments_secret_pkey PRIMARY KEY (id, effective_classification);
+    ADD CONSTRAINT commitments_pkey_secret PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.commitments_unclassified
-    ADD CONSTRAINT commitments_unclassified_code_effective_classification_key UNIQUE (code, effective_classification);
-
-ALTER TABLE ONLY parley_data.commitments_unclassified
-    ADD CONSTRAINT commitments_unclassified_deal_id_obligor_id_effective_class_key UNIQUE (deal_id, obligor_id, effective_classification);
-
-ALTER TABLE ONLY parley_data.commitments_unclassified
-    ADD CONSTRAINT commitments_unclassified_id_obligor_id_effective_classifica_key UNIQUE (id, obligor_id, effective_classification);
-
-ALTER TABLE ONLY parley_data.commitments_unclassified
-    ADD CONSTRAINT commitments_unclassified_pkey PRIMARY KEY (id, effective_classification);
+    ADD CONSTRAINT commitments_pkey_unclassified PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.daemon_instances
     ADD CONSTRAINT daemon_instances_pkey PRIMARY KEY (instance_id);
@@ -10876,121 +10912,121 @@ ALTER TABLE ONLY parley_data.deals
     ADD CONSTRAINT deals_code_key UNIQUE (code, classification);
 
 ALTER TABLE ONLY parley_data.deals_confidential
-    ADD CONSTRAINT deals_confidential_code_classification_key UNIQUE (code, classification);
+    ADD CONSTRAINT deals_code_key_confidential UNIQUE (code, classification);
+
+ALTER TABLE ONLY parley_data.deals_restricted
+    ADD CONSTRAINT deals_code_key_restricted UNIQUE (code, classification);
+
+ALTER TABLE ONLY parley_data.deals_secret
+    ADD CONSTRAINT deals_code_key_secret UNIQUE (code, classification);
+
+ALTER TABLE ONLY parley_data.deals_unclassified
+    ADD CONSTRAINT deals_code_key_unclassified UNIQUE (code, classification);
 
 ALTER TABLE ONLY parley_data.deals
     ADD CONSTRAINT deals_pkey PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.deals_confidential
-    ADD CONSTRAINT deals_confidential_pkey PRIMARY KEY (id, classification);
+    ADD CONSTRAINT deals_pkey_confidential PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.deals_restricted
-    ADD CONSTRAINT deals_restricted_code_classification_key UNIQUE (code, classification);
-
-ALTER TABLE ONLY parley_data.deals_restricted
-    ADD CONSTRAINT deals_restricted_pkey PRIMARY KEY (id, classification);
+    ADD CONSTRAINT deals_pkey_restricted PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.deals_secret
-    ADD CONSTRAINT deals_secret_code_classification_key UNIQUE (code, classification);
-
-ALTER TABLE ONLY parley_data.deals_secret
-    ADD CONSTRAINT deals_secret_pkey PRIMARY KEY (id, classification);
+    ADD CONSTRAINT deals_pkey_secret PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.deals_unclassified
-    ADD CONSTRAINT deals_unclassified_code_classification_key UNIQUE (code, classification);
-
-ALTER TABLE ONLY parley_data.deals_unclassified
-    ADD CONSTRAINT deals_unclassified_pkey PRIMARY KEY (id, classification);
+    ADD CONSTRAINT deals_pkey_unclassified PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.deliveries
     ADD CONSTRAINT deliveries_one_per_recipient UNIQUE (alert_id, person_id, classification);
 
 ALTER TABLE ONLY parley_data.deliveries_confidential
-    ADD CONSTRAINT deliveries_confidential_alert_id_person_id_classification_key UNIQUE (alert_id, person_id, classification);
+    ADD CONSTRAINT deliveries_one_per_recipient_confidential UNIQUE (alert_id, person_id, classification);
+
+ALTER TABLE ONLY parley_data.deliveries_restricted
+    ADD CONSTRAINT deliveries_one_per_recipient_restricted UNIQUE (alert_id, person_id, classification);
+
+ALTER TABLE ONLY parley_data.deliveries_secret
+    ADD CONSTRAINT deliveries_one_per_recipient_secret UNIQUE (alert_id, person_id, classification);
+
+ALTER TABLE ONLY parley_data.deliveries_unclassified
+    ADD CONSTRAINT deliveries_one_per_recipient_unclassified UNIQUE (alert_id, person_id, classification);
 
 ALTER TABLE ONLY parley_data.deliveries
     ADD CONSTRAINT deliveries_pkey PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.deliveries_confidential
-    ADD CONSTRAINT deliveries_confidential_pkey PRIMARY KEY (id, classification);
+    ADD CONSTRAINT deliveries_pkey_confidential PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.deliveries_restricted
-    ADD CONSTRAINT deliveries_restricted_alert_id_person_id_classification_key UNIQUE (alert_id, person_id, classification);
-
-ALTER TABLE ONLY parley_data.deliveries_restricted
-    ADD CONSTRAINT deliveries_restricted_pkey PRIMARY KEY (id, classification);
+    ADD CONSTRAINT deliveries_pkey_restricted PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.deliveries_secret
-    ADD CONSTRAINT deliveries_secret_alert_id_person_id_classification_key UNIQUE (alert_id, person_id, classification);
-
-ALTER TABLE ONLY parley_data.deliveries_secret
-    ADD CONSTRAINT deliveries_secret_pkey PRIMARY KEY (id, classification);
+    ADD CONSTRAINT deliveries_pkey_secret PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.deliveries_unclassified
-    ADD CONSTRAINT deliveries_unclassified_alert_id_person_id_classification_key UNIQUE (alert_id, person_id, classification);
-
-ALTER TABLE ONLY parley_data.deliveries_unclassified
-    ADD CONSTRAINT deliveries_unclassified_pkey PRIMARY KEY (id, classification);
+    ADD CONSTRAINT deliveries_pkey_unclassified PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.figures
     ADD CONSTRAINT figures_natural_key UNIQUE NULLS NOT DISTINCT (indicator, claimant_id, source_id, as_of, classification);
 
 ALTER TABLE ONLY parley_data.figures_confidential
-    ADD CONSTRAINT figures_confidential_indicator_claimant_id_source_id_as_of__key UNIQUE NULLS NOT DISTINCT (indicator, claimant_id, source_id, as_of, classification);
+    ADD CONSTRAINT figures_natural_key_confidential UNIQUE NULLS NOT DISTINCT (indicator, claimant_id, source_id, as_of, classification);
+
+ALTER TABLE ONLY parley_data.figures_restricted
+    ADD CONSTRAINT figures_natural_key_restricted UNIQUE NULLS NOT DISTINCT (indicator, claimant_id, source_id, as_of, classification);
+
+ALTER TABLE ONLY parley_data.figures_secret
+    ADD CONSTRAINT figures_natural_key_secret UNIQUE NULLS NOT DISTINCT (indicator, claimant_id, source_id, as_of, classification);
+
+ALTER TABLE ONLY parley_data.figures_unclassified
+    ADD CONSTRAINT figures_natural_key_unclassified UNIQUE NULLS NOT DISTINCT (indicator, claimant_id, source_id, as_of, classification);
 
 ALTER TABLE ONLY parley_data.figures
     ADD CONSTRAINT figures_pkey PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.figures_confidential
-    ADD CONSTRAINT figures_confidential_pkey PRIMARY KEY (id, classification);
+    ADD CONSTRAINT figures_pkey_confidential PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.figures_restricted
-    ADD CONSTRAINT figures_restricted_indicator_claimant_id_source_id_as_of_cl_key UNIQUE NULLS NOT DISTINCT (indicator, claimant_id, source_id, as_of, classification);
-
-ALTER TABLE ONLY parley_data.figures_restricted
-    ADD CONSTRAINT figures_restricted_pkey PRIMARY KEY (id, classification);
+    ADD CONSTRAINT figures_pkey_restricted PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.figures_secret
-    ADD CONSTRAINT figures_secret_indicator_claimant_id_source_id_as_of_classi_key UNIQUE NULLS NOT DISTINCT (indicator, claimant_id, source_id, as_of, classification);
-
-ALTER TABLE ONLY parley_data.figures_secret
-    ADD CONSTRAINT figures_secret_pkey PRIMARY KEY (id, classification);
+    ADD CONSTRAINT figures_pkey_secret PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.figures_unclassified
-    ADD CONSTRAINT figures_unclassified_indicator_claimant_id_source_id_as_of__key UNIQUE NULLS NOT DISTINCT (indicator, claimant_id, source_id, as_of, classification);
-
-ALTER TABLE ONLY parley_data.figures_unclassified
-    ADD CONSTRAINT figures_unclassified_pkey PRIMARY KEY (id, classification);
+    ADD CONSTRAINT figures_pkey_unclassified PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.follow_ups
     ADD CONSTRAINT follow_ups_code_key UNIQUE (code, effective_classification);
 
 ALTER TABLE ONLY parley_data.follow_ups_confidential
-    ADD CONSTRAINT follow_ups_confidential_code_effective_classification_key UNIQUE (code, effective_classification);
+    ADD CONSTRAINT follow_ups_code_key_confidential UNIQUE (code, effective_classification);
+
+ALTER TABLE ONLY parley_data.follow_ups_restricted
+    ADD CONSTRAINT follow_ups_code_key_restricted UNIQUE (code, effective_classification);
+
+ALTER TABLE ONLY parley_data.follow_ups_secret
+    ADD CONSTRAINT follow_ups_code_key_secret UNIQUE (code, effective_classification);
+
+ALTER TABLE ONLY parley_data.follow_ups_unclassified
+    ADD CONSTRAINT follow_ups_code_key_unclassified UNIQUE (code, effective_classification);
 
 ALTER TABLE ONLY parley_data.follow_ups
     ADD CONSTRAINT follow_ups_pkey PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.follow_ups_confidential
-    ADD CONSTRAINT follow_ups_confidential_pkey PRIMARY KEY (id, effective_classification);
+    ADD CONSTRAINT follow_ups_pkey_confidential PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.follow_ups_restricted
-    ADD CONSTRAINT follow_ups_restricted_code_effective_classification_key UNIQUE (code, effective_classification);
-
-ALTER TABLE ONLY parley_data.follow_ups_restricted
-    ADD CONSTRAINT follow_ups_restricted_pkey PRIMARY KEY (id, effective_classification);
+    ADD CONSTRAINT follow_ups_pkey_restricted PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.follow_ups_secret
-    ADD CONSTRAINT follow_ups_secret_code_effective_classification_key UNIQUE (code, effective_classification);
-
-ALTER TABLE ONLY parley_data.follow_ups_secret
-    ADD CONSTRAINT follow_ups_secret_pkey PRIMARY KEY (id, effective_classification);
+    ADD CONSTRAINT follow_ups_pkey_secret PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.follow_ups_unclassified
-    ADD CONSTRAINT follow_ups_unclassified_code_effective_classification_key UNIQUE (code, effective_classification);
-
-ALTER TABLE ONLY parley_data.follow_ups_unclassified
-    ADD CONSTRAINT follow_ups_unclassified_pkey PRIMARY KEY (id, effective_classification);
+    ADD CONSTRAINT follow_ups_pkey_unclassified PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.mailer_runs
     ADD CONSTRAINT mailer_runs_pkey PRIMARY KEY (id);
@@ -10999,46 +11035,46 @@ ALTER TABLE ONLY parley_data.meetings
     ADD CONSTRAINT meetings_code_key UNIQUE (code, effective_classification);
 
 ALTER TABLE ONLY parley_data.meetings_confidential
-    ADD CONSTRAINT meetings_confidential_code_effective_classification_key UNIQUE (code, effective_classification);
+    ADD CONSTRAINT meetings_code_key_confidential UNIQUE (code, effective_classification);
+
+ALTER TABLE ONLY parley_data.meetings_restricted
+    ADD CONSTRAINT meetings_code_key_restricted UNIQUE (code, effective_classification);
+
+ALTER TABLE ONLY parley_data.meetings_secret
+    ADD CONSTRAINT meetings_code_key_secret UNIQUE (code, effective_classification);
+
+ALTER TABLE ONLY parley_data.meetings_unclassified
+    ADD CONSTRAINT meetings_code_key_unclassified UNIQUE (code, effective_classification);
 
 ALTER TABLE ONLY parley_data.meetings
     ADD CONSTRAINT meetings_id_track_key UNIQUE (id, track_id, effective_classification);
 
 ALTER TABLE ONLY parley_data.meetings_confidential
-    ADD CONSTRAINT meetings_confidential_id_track_id_effective_classification_key UNIQUE (id, track_id, effective_classification);
+    ADD CONSTRAINT meetings_id_track_key_confidential UNIQUE (id, track_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.meetings_restricted
+    ADD CONSTRAINT meetings_id_track_key_restricted UNIQUE (id, track_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.meetings_secret
+    ADD CONSTRAINT meetings_id_track_key_secret UNIQUE (id, track_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.meetings_unclassified
+    ADD CONSTRAINT meetings_id_track_key_unclassified UNIQUE (id, track_id, effective_classification);
 
 ALTER TABLE ONLY parley_data.meetings
     ADD CONSTRAINT meetings_pkey PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.meetings_confidential
-    ADD CONSTRAINT meetings_confidential_pkey PRIMARY KEY (id, effective_classification);
+    ADD CONSTRAINT meetings_pkey_confidential PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.meetings_restricted
-    ADD CONSTRAINT meetings_restricted_code_effective_classification_key UNIQUE (code, effective_classification);
-
-ALTER TABLE ONLY parley_data.meetings_restricted
-    ADD CONSTRAINT meetings_restricted_id_track_id_effective_classification_key UNIQUE (id, track_id, effective_classification);
-
-ALTER TABLE ONLY parley_data.meetings_restricted
-    ADD CONSTRAINT meetings_restricted_pkey PRIMARY KEY (id, effective_classification);
+    ADD CONSTRAINT meetings_pkey_restricted PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.meetings_secret
-    ADD CONSTRAINT meetings_secret_code_effective_classification_key UNIQUE (code, effective_classification);
-
-ALTER TABLE ONLY parley_data.meetings_secret
-    ADD CONSTRAINT meetings_secret_id_track_id_effective_classification_key UNIQUE (id, track_id, effective_classification);
-
-ALTER TABLE ONLY parley_data.meetings_secret
-    ADD CONSTRAINT meetings_secret_pkey PRIMARY KEY (id, effective_classification);
+    ADD CONSTRAINT meetings_pkey_secret PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.meetings_unclassified
-    ADD CONSTRAINT meetings_unclassified_code_effective_classification_key UNIQUE (code, effective_classification);
-
-ALTER TABLE ONLY parley_data.meetings_unclassified
-    ADD CONSTRAINT meetings_unclassified_id_track_id_effective_classification_key UNIQUE (id, track_id, effective_classification);
-
-ALTER TABLE ONLY parley_data.meetings_unclassified
-    ADD CONSTRAINT meetings_unclassified_pkey PRIMARY KEY (id, effective_classification);
+    ADD CONSTRAINT meetings_pkey_unclassified PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.parties
     ADD CONSTRAINT parties_code_key UNIQUE (code);
@@ -11053,31 +11089,31 @@ ALTER TABLE ONLY parley_data.positions
     ADD CONSTRAINT positions_natural_key UNIQUE NULLS NOT DISTINCT (party_id, item_id, track_id, stated_on, effective_classification);
 
 ALTER TABLE ONLY parley_data.positions_confidential
-    ADD CONSTRAINT positions_confidential_party_id_item_id_track_id_stated_on__key UNIQUE NULLS NOT DISTINCT (party_id, item_id, track_id, stated_on, effective_classification);
+    ADD CONSTRAINT positions_natural_key_confidential UNIQUE NULLS NOT DISTINCT (party_id, item_id, track_id, stated_on, effective_classification);
+
+ALTER TABLE ONLY parley_data.positions_restricted
+    ADD CONSTRAINT positions_natural_key_restricted UNIQUE NULLS NOT DISTINCT (party_id, item_id, track_id, stated_on, effective_classification);
+
+ALTER TABLE ONLY parley_data.positions_secret
+    ADD CONSTRAINT positions_natural_key_secret UNIQUE NULLS NOT DISTINCT (party_id, item_id, track_id, stated_on, effective_classification);
+
+ALTER TABLE ONLY parley_data.positions_unclassified
+    ADD CONSTRAINT positions_natural_key_unclassified UNIQUE NULLS NOT DISTINCT (party_id, item_id, track_id, stated_on, effective_classification);
 
 ALTER TABLE ONLY parley_data.positions
     ADD CONSTRAINT positions_pkey PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.positions_confidential
-    ADD CONSTRAINT positions_confidential_pkey PRIMARY KEY (id, effective_classification);
+    ADD CONSTRAINT positions_pkey_confidential PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.positions_restricted
-    ADD CONSTRAINT positions_restricted_party_id_item_id_track_id_stated_on_ef_key UNIQUE NULLS NOT DISTINCT (party_id, item_id, track_id, stated_on, effective_classification);
-
-ALTER TABLE ONLY parley_data.positions_restricted
-    ADD CONSTRAINT positions_restricted_pkey PRIMARY KEY (id, effective_classification);
+    ADD CONSTRAINT positions_pkey_restricted PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.positions_secret
-    ADD CONSTRAINT positions_secret_party_id_item_id_track_id_stated_on_effect_key UNIQUE NULLS NOT DISTINCT (party_id, item_id, track_id, stated_on, effective_classification);
-
-ALTER TABLE ONLY parley_data.positions_secret
-    ADD CONSTRAINT positions_secret_pkey PRIMARY KEY (id, effective_classification);
+    ADD CONSTRAINT positions_pkey_secret PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.positions_unclassified
-    ADD CONSTRAINT positions_unclassified_party_id_item_id_track_id_stated_on__key UNIQUE NULLS NOT DISTINCT (party_id, item_id, track_id, stated_on, effective_classification);
-
-ALTER TABLE ONLY parley_data.positions_unclassified
-    ADD CONSTRAINT positions_unclassified_pkey PRIMARY KEY (id, effective_classification);
+    ADD CONSTRAINT positions_pkey_unclassified PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
@@ -11092,16 +11128,16 @@ ALTER TABLE ONLY parley_data.silences
     ADD CONSTRAINT silences_pkey PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.silences_confidential
-    ADD CONSTRAINT silences_confidential_pkey PRIMARY KEY (id, effective_classification);
+    ADD CONSTRAINT silences_pkey_confidential PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.silences_restricted
-    ADD CONSTRAINT silences_restricted_pkey PRIMARY KEY (id, effective_classification);
+    ADD CONSTRAINT silences_pkey_restricted PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.silences_secret
-    ADD CONSTRAINT silences_secret_pkey PRIMARY KEY (id, effective_classification);
+    ADD CONSTRAINT silences_pkey_secret PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.silences_unclassified
-    ADD CONSTRAINT silences_unclassified_pkey PRIMARY KEY (id, effective_classification);
+    ADD CONSTRAINT silences_pkey_unclassified PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.sources
     ADD CONSTRAINT sources_code_key UNIQUE (code);
@@ -11113,31 +11149,31 @@ ALTER TABLE ONLY parley_data.subscriptions
     ADD CONSTRAINT subscriptions_natural_key UNIQUE NULLS NOT DISTINCT (person_id, track_id, item_id, effective_classification);
 
 ALTER TABLE ONLY parley_data.subscriptions_confidential
-    ADD CONSTRAINT subscriptions_confidential_person_id_track_id_item_id_effec_key UNIQUE NULLS NOT DISTINCT (person_id, track_id, item_id, effective_classification);
+    ADD CONSTRAINT subscriptions_natural_key_confidential UNIQUE NULLS NOT DISTINCT (person_id, track_id, item_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.subscriptions_restricted
+    ADD CONSTRAINT subscriptions_natural_key_restricted UNIQUE NULLS NOT DISTINCT (person_id, track_id, item_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.subscriptions_secret
+    ADD CONSTRAINT subscriptions_natural_key_secret UNIQUE NULLS NOT DISTINCT (person_id, track_id, item_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.subscriptions_unclassified
+    ADD CONSTRAINT subscriptions_natural_key_unclassified UNIQUE NULLS NOT DISTINCT (person_id, track_id, item_id, effective_classification);
 
 ALTER TABLE ONLY parley_data.subscriptions
     ADD CONSTRAINT subscriptions_pkey PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.subscriptions_confidential
-    ADD CONSTRAINT subscriptions_confidential_pkey PRIMARY KEY (id, effective_classification);
+    ADD CONSTRAINT subscriptions_pkey_confidential PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.subscriptions_restricted
-    ADD CONSTRAINT subscriptions_restricted_person_id_track_id_item_id_effecti_key UNIQUE NULLS NOT DISTINCT (person_id, track_id, item_id, effective_classification);
-
-ALTER TABLE ONLY parley_data.subscriptions_restricted
-    ADD CONSTRAINT subscriptions_restricted_pkey PRIMARY KEY (id, effective_classification);
+    ADD CONSTRAINT subscriptions_pkey_restricted PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.subscriptions_secret
-    ADD CONSTRAINT subscriptions_secret_person_id_track_id_item_id_effective_c_key UNIQUE NULLS NOT DISTINCT (person_id, track_id, item_id, effective_classification);
-
-ALTER TABLE ONLY parley_data.subscriptions_secret
-    ADD CONSTRAINT subscriptions_secret_pkey PRIMARY KEY (id, effective_classification);
+    ADD CONSTRAINT subscriptions_pkey_secret PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.subscriptions_unclassified
-    ADD CONSTRAINT subscriptions_unclassified_person_id_track_id_item_id_effec_key UNIQUE NULLS NOT DISTINCT (person_id, track_id, item_id, effective_classification);
-
-ALTER TABLE ONLY parley_data.subscriptions_unclassified
-    ADD CONSTRAINT subscriptions_unclassified_pkey PRIMARY KEY (id, effective_classification);
+    ADD CONSTRAINT subscriptions_pkey_unclassified PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.time_zones
     ADD CONSTRAINT time_zones_pkey PRIMARY KEY (name);
@@ -11146,163 +11182,175 @@ ALTER TABLE ONLY parley_data.track_agenda
     ADD CONSTRAINT track_agenda_pkey PRIMARY KEY (track_id, item_id, effective_classification);
 
 ALTER TABLE ONLY parley_data.track_agenda_confidential
-    ADD CONSTRAINT track_agenda_confidential_pkey PRIMARY KEY (track_id, item_id, effective_classification);
+    ADD CONSTRAINT track_agenda_pkey_confidential PRIMARY KEY (track_id, item_id, effective_classification);
 
 ALTER TABLE ONLY parley_data.track_agenda_restricted
-    ADD CONSTRAINT track_agenda_restricted_pkey PRIMARY KEY (track_id, item_id, effective_classification);
+    ADD CONSTRAINT track_agenda_pkey_restricted PRIMARY KEY (track_id, item_id, effective_classification);
 
 ALTER TABLE ONLY parley_data.track_agenda_secret
-    ADD CONSTRAINT track_agenda_secret_pkey PRIMARY KEY (track_id, item_id, effective_classification);
+    ADD CONSTRAINT track_agenda_pkey_secret PRIMARY KEY (track_id, item_id, effective_classification);
 
 ALTER TABLE ONLY parley_data.track_agenda_unclassified
-    ADD CONSTRAINT track_agenda_unclassified_pkey PRIMARY KEY (track_id, item_id, effective_classification);
+    ADD CONSTRAINT track_agenda_pkey_unclassified PRIMARY KEY (track_id, item_id, effective_classification);
 
 ALTER TABLE ONLY parley_data.track_members
     ADD CONSTRAINT track_members_pkey PRIMARY KEY (track_id, party_id, role, effective_classification);
 
 ALTER TABLE ONLY parley_data.track_members_confidential
-    ADD CONSTRAINT track_members_confidential_pkey PRIMARY KEY (track_id, party_id, role, effective_classification);
+    ADD CONSTRAINT track_members_pkey_confidential PRIMARY KEY (track_id, party_id, role, effective_classification);
 
 ALTER TABLE ONLY parley_data.track_members_restricted
-    ADD CONSTRAINT track_members_restricted_pkey PRIMARY KEY (track_id, party_id, role, effective_classification);
+    ADD CONSTRAINT track_members_pkey_restricted PRIMARY KEY (track_id, party_id, role, effective_classification);
 
 ALTER TABLE ONLY parley_data.track_members_secret
-    ADD CONSTRAINT track_members_secret_pkey PRIMARY KEY (track_id, party_id, role, effective_classification);
+    ADD CONSTRAINT track_members_pkey_secret PRIMARY KEY (track_id, party_id, role, effective_classification);
 
 ALTER TABLE ONLY parley_data.track_members_unclassified
-    ADD CONSTRAINT track_members_unclassified_pkey PRIMARY KEY (track_id, party_id, role, effective_classification);
+    ADD CONSTRAINT track_members_pkey_unclassified PRIMARY KEY (track_id, party_id, role, effective_classification);
 
 ALTER TABLE ONLY parley_data.tracks
     ADD CONSTRAINT tracks_code_key UNIQUE (code, classification);
 
 ALTER TABLE ONLY parley_data.tracks_confidential
-    ADD CONSTRAINT tracks_confidential_code_classification_key UNIQUE (code, classification);
+    ADD CONSTRAINT tracks_code_key_confidential UNIQUE (code, classification);
+
+ALTER TABLE ONLY parley_data.tracks_restricted
+    ADD CONSTRAINT tracks_code_key_restricted UNIQUE (code, classification);
+
+ALTER TABLE ONLY parley_data.tracks_secret
+    ADD CONSTRAINT tracks_code_key_secret UNIQUE (code, classification);
+
+ALTER TABLE ONLY parley_data.tracks_unclassified
+    ADD CONSTRAINT tracks_code_key_unclassified UNIQUE (code, classification);
 
 ALTER TABLE ONLY parley_data.tracks
     ADD CONSTRAINT tracks_pkey PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.tracks_confidential
-    ADD CONSTRAINT tracks_confidential_pkey PRIMARY KEY (id, classification);
+    ADD CONSTRAINT tracks_pkey_confidential PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.tracks_restricted
-    ADD CONSTRAINT tracks_restricted_code_classification_key UNIQUE (code, classification);
-
-ALTER TABLE ONLY parley_data.tracks_restricted
-    ADD CONSTRAINT tracks_restricted_pkey PRIMARY KEY (id, classification);
+    ADD CONSTRAINT tracks_pkey_restricted PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.tracks_secret
-    ADD CONSTRAINT tracks_secret_code_classification_key UNIQUE (code, classification);
-
-ALTER TABLE ONLY parley_data.tracks_secret
-    ADD CONSTRAINT tracks_secret_pkey PRIMARY KEY (id, classification);
+    ADD CONSTRAINT tracks_pkey_secret PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.tracks_unclassified
-    ADD CONSTRAINT tracks_unclassified_code_classification_key UNIQUE (code, classification);
-
-ALTER TABLE ONLY parley_data.tracks_unclassified
-    ADD CONSTRAINT tracks_unclassified_pkey PRIMARY KEY (id, classification);
+    ADD CONSTRAINT tracks_pkey_unclassified PRIMARY KEY (id, classification);
 
 CREATE INDEX alert_schedule_next_idx ON parley_data.alert_schedule USING btree (next_at);
 
+CREATE UNIQUE INDEX alerts_dedup_key ON ONLY parley_data.alerts USING btree (subject_type, subject_id, kind, occurrence, classification) WHERE (state <> 'cancelled'::parley.alert_state);
+
+CREATE UNIQUE INDEX alerts_dedup_key_confidential ON parley_data.alerts_confidential USING btree (subject_type, subject_id, kind, occurrence, classification) WHERE (state <> 'cancelled'::parley.alert_state);
+
+CREATE UNIQUE INDEX alerts_dedup_key_restricted ON parley_data.alerts_restricted USING btree (subject_type, subject_id, kind, occurrence, classification) WHERE (state <> 'cancelled'::parley.alert_state);
+
+CREATE UNIQUE INDEX alerts_dedup_key_secret ON parley_data.alerts_secret USING btree (subject_type, subject_id, kind, occurrence, classification) WHERE (state <> 'cancelled'::parley.alert_state);
+
+CREATE UNIQUE INDEX alerts_dedup_key_unclassified ON parley_data.alerts_unclassified USING btree (subject_type, subject_id, kind, occurrence, classification) WHERE (state <> 'cancelled'::parley.alert_state);
+
 CREATE INDEX alerts_due_idx ON ONLY parley_data.alerts USING btree (due_at);
 
-CREATE INDEX alerts_confidential_due_at_idx ON parley_data.alerts_confidential USING btree (due_at);
+CREATE INDEX alerts_due_idx_confidential ON parley_data.alerts_confidential USING btree (due_at);
+
+CREATE INDEX alerts_due_idx_restricted ON parley_data.alerts_restricted USING btree (due_at);
+
+CREATE INDEX alerts_due_idx_secret ON parley_data.alerts_secret USING btree (due_at);
+
+CREATE INDEX alerts_due_idx_unclassified ON parley_data.alerts_unclassified USING btree (due_at);
 
 CREATE INDEX alerts_overdue_holds_idx ON ONLY parley_data.alerts USING btree (subject_id, basis) WHERE ((subject_type = 'commitment'::parley.alert_subject) AND (kind = 'overdue'::parley.alert_kind) AND ((acknowledged_at IS NOT NULL) OR (snoozed_until IS NOT NULL)));
 
-CREATE INDEX alerts_confidential_subject_id_basis_idx ON parley_data.alerts_confidential USING btree (subject_id, basis) WHERE ((subject_type = 'commitment'::parley.alert_subject) AND (kind = 'overdue'::parley.alert_kind) AND ((acknowledged_at IS NOT NULL) OR (snoozed_until IS NOT NULL)));
+CREATE INDEX alerts_overdue_holds_idx_confidential ON parley_data.alerts_confidential USING btree (subject_id, basis) WHERE ((subject_type = 'commitment'::parley.alert_subject) AND (kind = 'overdue'::parley.alert_kind) AND ((acknowledged_at IS NOT NULL) OR (snoozed_until IS NOT NULL)));
+
+CREATE INDEX alerts_overdue_holds_idx_restricted ON parley_data.alerts_restricted USING btree (subject_id, basis) WHERE ((subject_type = 'commitment'::parley.alert_subject) AND (kind = 'overdue'::parley.alert_kind) AND ((acknowledged_at IS NOT NULL) OR (snoozed_until IS NOT NULL)));
+
+CREATE INDEX alerts_overdue_holds_idx_secret ON parley_data.alerts_secret USING btree (subject_id, basis) WHERE ((subject_type = 'commitment'::parley.alert_subject) AND (kind = 'overdue'::parley.alert_kind) AND ((acknowledged_at IS NOT NULL) OR (snoozed_until IS NOT NULL)));
+
+CREATE INDEX alerts_overdue_holds_idx_unclassified ON parley_data.alerts_unclassified USING btree (subject_id, basis) WHERE ((subject_type = 'commitment'::parley.alert_subject) AND (kind = 'overdue'::parley.alert_kind) AND ((acknowledged_at IS NOT NULL) OR (snoozed_until IS NOT NULL)));
 
 CREATE INDEX alerts_subject_idx ON ONLY parley_data.alerts USING btree (subject_type, subject_id, kind);
 
-CREATE INDEX alerts_confidential_subject_type_subject_id_kind_idx ON parley_data.alerts_confidential USING btree (subject_type, subject_id, kind);
+CREATE INDEX alerts_subject_idx_confidential ON parley_data.alerts_confidential USING btree (subject_type, subject_id, kind);
 
-CREATE UNIQUE INDEX alerts_dedup_key ON ONLY parley_data.alerts USING btree (subject_type, subject_id, kind, occurrence, classification) WHERE (state <> 'cancelled'::parley.alert_state);
+CREATE INDEX alerts_subject_idx_restricted ON parley_data.alerts_restricted USING btree (subject_type, subject_id, kind);
 
-CREATE UNIQUE INDEX alerts_confidential_subject_type_subject_id_kind_occurrence_idx ON parley_data.alerts_confidential USING btree (subject_type, subject_id, kind, occurrence, classification) WHERE (state <> 'cancelled'::parley.alert_state);
+CREATE INDEX alerts_subject_idx_secret ON parley_data.alerts_secret USING btree (subject_type, subject_id, kind);
 
-CREATE INDEX alerts_restricted_due_at_idx ON parley_data.alerts_restricted USING btree (due_at);
-
-CREATE INDEX alerts_restricted_subject_id_basis_idx ON parley_data.alerts_restricted USING btree (subject_id, basis) WHERE ((subject_type = 'commitment'::parley.alert_subject) AND (kind = 'overdue'::parley.alert_kind) AND ((acknowledged_at IS NOT NULL) OR (snoozed_until IS NOT NULL)));
-
-CREATE INDEX alerts_restricted_subject_type_subject_id_kind_idx ON parley_data.alerts_restricted USING btree (subject_type, subject_id, kind);
-
-CREATE UNIQUE INDEX alerts_restricted_subject_type_subject_id_kind_occurrence_c_idx ON parley_data.alerts_restricted USING btree (subject_type, subject_id, kind, occurrence, classification) WHERE (state <> 'cancelled'::parley.alert_state);
-
-CREATE INDEX alerts_secret_due_at_idx ON parley_data.alerts_secret USING btree (due_at);
-
-CREATE INDEX alerts_secret_subject_id_basis_idx ON parley_data.alerts_secret USING btree (subject_id, basis) WHERE ((subject_type = 'commitment'::parley.alert_subject) AND (kind = 'overdue'::parley.alert_kind) AND ((acknowledged_at IS NOT NULL) OR (snoozed_until IS NOT NULL)));
-
-CREATE INDEX alerts_secret_subject_type_subject_id_kind_idx ON parley_data.alerts_secret USING btree (subject_type, subject_id, kind);
-
-CREATE UNIQUE INDEX alerts_secret_subject_type_subject_id_kind_occurrence_class_idx ON parley_data.alerts_secret USING btree (subject_type, subject_id, kind, occurrence, classification) WHERE (state <> 'cancelled'::parley.alert_state);
-
-CREATE INDEX alerts_unclassified_due_at_idx ON parley_data.alerts_unclassified USING btree (due_at);
-
-CREATE INDEX alerts_unclassified_subject_id_basis_idx ON parley_data.alerts_unclassified USING btree (subject_id, basis) WHERE ((subject_type = 'commitment'::parley.alert_subject) AND (kind = 'overdue'::parley.alert_kind) AND ((acknowledged_at IS NOT NULL) OR (snoozed_until IS NOT NULL)));
-
-CREATE INDEX alerts_unclassified_subject_type_subject_id_kind_idx ON parley_data.alerts_unclassified USING btree (subject_type, subject_id, kind);
-
-CREATE UNIQUE INDEX alerts_unclassified_subject_type_subject_id_kind_occurrence_idx ON parley_data.alerts_unclassified USING btree (subject_type, subject_id, kind, occurrence, classification) WHERE (state <> 'cancelled'::parley.alert_state);
+CREATE INDEX alerts_subject_idx_unclassified ON parley_data.alerts_unclassified USING btree (subject_type, subject_id, kind);
 
 CREATE INDEX change_log_changed_at_idx ON ONLY parley_data.change_log USING btree (changed_at);
 
-CREATE INDEX change_log_confidential_changed_at_idx ON parley_data.change_log_confidential USING btree (changed_at);
+CREATE INDEX change_log_changed_at_idx_confidential ON parley_data.change_log_confidential USING btree (changed_at);
+
+CREATE INDEX change_log_changed_at_idx_restricted ON parley_data.change_log_restricted USING btree (changed_at);
+
+CREATE INDEX change_log_changed_at_idx_secret ON parley_data.change_log_secret USING btree (changed_at);
+
+CREATE INDEX change_log_changed_at_idx_unclassified ON parley_data.change_log_unclassified USING btree (changed_at);
 
 CREATE INDEX change_log_row_idx ON ONLY parley_data.change_log USING btree (table_name, row_id, id);
 
-CREATE INDEX change_log_confidential_table_name_row_id_id_idx ON parley_data.change_log_confidential USING btree (table_name, row_id, id);
+CREATE INDEX change_log_row_idx_confidential ON parley_data.change_log_confidential USING btree (table_name, row_id, id);
 
-CREATE INDEX change_log_restricted_changed_at_idx ON parley_data.change_log_restricted USING btree (changed_at);
+CREATE INDEX change_log_row_idx_restricted ON parley_data.change_log_restricted USING btree (table_name, row_id, id);
 
-CREATE INDEX change_log_restricted_table_name_row_id_id_idx ON parley_data.change_log_restricted USING btree (table_name, row_id, id);
+CREATE INDEX change_log_row_idx_secret ON parley_data.change_log_secret USING btree (table_name, row_id, id);
 
-CREATE INDEX change_log_secret_changed_at_idx ON parley_data.change_log_secret USING btree (changed_at);
-
-CREATE INDEX change_log_secret_table_name_row_id_id_idx ON parley_data.change_log_secret USING btree (table_name, row_id, id);
-
-CREATE INDEX change_log_unclassified_changed_at_idx ON parley_data.change_log_unclassified USING btree (changed_at);
-
-CREATE INDEX change_log_unclassified_table_name_row_id_id_idx ON parley_data.change_log_unclassified USING btree (table_name, row_id, id);
+CREATE INDEX change_log_row_idx_unclassified ON parley_data.change_log_unclassified USING btree (table_name, row_id, id);
 
 CREATE INDEX commitment_beneficiaries_party_idx ON ONLY parley_data.commitment_beneficiaries USING btree (party_id);
 
-CREATE INDEX commitment_beneficiaries_confidential_party_id_idx ON parley_data.commitment_beneficiaries_confidential USING btree (party_id);
+CREATE INDEX commitment_beneficiaries_party_idx_confidential ON parley_data.commitment_beneficiaries_confidential USING btree (party_id);
 
-CREATE INDEX commitment_beneficiaries_restricted_party_id_idx ON parley_data.commitment_beneficiaries_restricted USING btree (party_id);
+CREATE INDEX commitment_beneficiaries_party_idx_restricted ON parley_data.commitment_beneficiaries_restricted USING btree (party_id);
 
-CREATE INDEX commitment_beneficiaries_secret_party_id_idx ON parley_data.commitment_beneficiaries_secret USING btree (party_id);
+CREATE INDEX commitment_beneficiaries_party_idx_secret ON parley_data.commitment_beneficiaries_secret USING btree (party_id);
 
-CREATE INDEX commitment_beneficiaries_unclassified_party_id_idx ON parley_data.commitment_beneficiaries_unclassified USING btree (party_id);
+CREATE INDEX commitment_beneficiaries_party_idx_unclassified ON parley_data.commitment_beneficiaries_unclassified USING btree (party_id);
 
 CREATE INDEX commitment_updates_commitment_idx ON ONLY parley_data.commitment_updates USING btree (commitment_id, reported_on);
 
-CREATE INDEX commitment_updates_confidential_commitment_id_reported_on_idx ON parley_data.commitment_updates_confidential USING btree (commitment_id, reported_on);
+CREATE INDEX commitment_updates_commitment_idx_confidential ON parley_data.commitment_updates_confidential USING btree (commitment_id, reported_on);
+
+CREATE INDEX commitment_updates_commitment_idx_restricted ON parley_data.commitment_updates_restricted USING btree (commitment_id, reported_on);
+
+CREATE INDEX commitment_updates_commitment_idx_secret ON parley_data.commitment_updates_secret USING btree (commitment_id, reported_on);
+
+CREATE INDEX commitment_updates_commitment_idx_unclassified ON parley_data.commitment_updates_unclassified USING btree (commitment_id, reported_on);
 
 CREATE INDEX commitment_updates_reported_on_idx ON ONLY parley_data.commitment_updates USING btree (reported_on);
 
-CREATE INDEX commitment_updates_confidential_reported_on_idx ON parley_data.commitment_updates_confidential USING btree (reported_on);
+CREATE INDEX commitment_updates_reported_on_idx_confidential ON parley_data.commitment_updates_confidential USING btree (reported_on);
 
-CREATE INDEX commitment_updates_restricted_commitment_id_reported_on_idx ON parley_data.commitment_updates_restricted USING btree (commitment_id, reported_on);
+CREATE INDEX commitment_updates_reported_on_idx_restricted ON parley_data.commitment_updates_restricted USING btree (reported_on);
 
-CREATE INDEX commitment_updates_restricted_reported_on_idx ON parley_data.commitment_updates_restricted USING btree (reported_on);
+CREATE INDEX commitment_updates_reported_on_idx_secret ON parley_data.commitment_updates_secret USING btree (reported_on);
 
-CREATE INDEX commitment_updates_secret_commitment_id_reported_on_idx ON parley_data.commitment_updates_secret USING btree (commitment_id, reported_on);
+CREATE INDEX commitment_updates_reported_on_idx_unclassified ON parley_data.commitment_updates_unclassified USING btree (reported_on);
 
-CREATE INDEX commitment_updates_secret_reported_on_idx ON parley_data.commitment_updates_secret USING btree (reported_on);
+CREATE INDEX commitments_item_idx ON ONLY parley_data.commitments USING btree (item_id);
 
-CREATE INDEX commitment_updates_unclassified_commitment_id_reported_on_idx ON parley_data.commitment_updates_unclassified USING btree (commitment_id, reported_on);
+CREATE INDEX commitments_item_idx_confidential ON parley_data.commitments_confidential USING btree (item_id);
 
-CREATE INDEX commitment_updates_unclassified_reported_on_idx ON parley_data.commitment_updates_unclassified USING btree (reported_on);
+CREATE INDEX commitments_item_idx_restricted ON parley_data.commitments_restricted USING btree (item_id);
+
+CREATE INDEX commitments_item_idx_secret ON parley_data.commitments_secret USING btree (item_id);
+
+CREATE INDEX commitments_item_idx_unclassified ON parley_data.commitments_unclassified USING btree (item_id);
 
 CREATE INDEX commitments_listing_idx ON ONLY parley_data.commitments USING btree (due_on, code);
 
 COMMENT ON INDEX parley_data.commitments_listing_idx IS 'Commitments in the order parley.commitments lists them (deadline, then code).';
 
-CREATE INDEX commitments_confidential_due_on_code_idx ON parley_data.commitments_confidential USING btree (due_on, code);
+CREATE INDEX commitments_listing_idx_confidential ON parley_data.commitments_confidential USING btree (due_on, code);
 
-CREATE INDEX commitments_live_due_idx ON ONLY parley_data.commitments USING btree (due_on) WHERE parley_data.commitment_is_live(status);
+CREATE INDEX commitments_listing_idx_restricted ON parley_data.commitments_restricted USING btree (due_on, code);
 
-CREATE INDEX commitments_confidential_due_on_idx ON parley_data.commitments_confidential USING btree (due_on) WHERE parley_data.commitment_is_live(status);
+CREATE INDEX commitments_listing_idx_secret ON parley_data.commitments_secret USING btree (due_on, code);
+
+CREATE INDEX commitments_listing_idx_unclassified ON parley_data.commitments_unclassified USING btree (due_on, code);
 
 CREATE INDEX commitments_live_activity_idx ON ONLY parley_data.commitments USING btree (GREATEST(made_on, last_update_on,
 CASE
@@ -11312,927 +11360,915 @@ END)) WHERE parley_data.commitment_is_live(status);
 
 COMMENT ON INDEX parley_data.commitments_live_activity_idx IS 'Live commitments by their last activity: what parley.stale walks.';
 
-CREATE INDEX commitments_confidential_greatest_idx ON parley_data.commitments_confidential USING btree (GREATEST(made_on, last_update_on,
+CREATE INDEX commitments_live_activity_idx_confidential ON parley_data.commitments_confidential USING btree (GREATEST(made_on, last_update_on,
 CASE
     WHEN (status <> 'pending'::parley.commitment_status) THEN status_changed_on
     ELSE NULL::date
 END)) WHERE parley_data.commitment_is_live(status);
 
-CREATE INDEX commitments_item_idx ON ONLY parley_data.commitments USING btree (item_id);
+CREATE INDEX commitments_live_activity_idx_restricted ON parley_data.commitments_restricted USING btree (GREATEST(made_on, last_update_on,
+CASE
+    WHEN (status <> 'pending'::parley.commitment_status) THEN status_changed_on
+    ELSE NULL::date
+END)) WHERE parley_data.commitment_is_live(status);
 
-CREATE INDEX commitments_confidential_item_id_idx ON parley_data.commitments_confidential USING btree (item_id);
+CREATE INDEX commitments_live_activity_idx_secret ON parley_data.commitments_secret USING btree (GREATEST(made_on, last_update_on,
+CASE
+    WHEN (status <> 'pending'::parley.commitment_status) THEN status_changed_on
+    ELSE NULL::date
+END)) WHERE parley_data.commitment_is_live(status);
+
+CREATE INDEX commitments_live_activity_idx_unclassified ON parley_data.commitments_unclassified USING btree (GREATEST(made_on, last_update_on,
+CASE
+    WHEN (status <> 'pending'::parley.commitment_status) THEN status_changed_on
+    ELSE NULL::date
+END)) WHERE parley_data.commitment_is_live(status);
+
+CREATE INDEX commitments_live_due_idx ON ONLY parley_data.commitments USING btree (due_on) WHERE parley_data.commitment_is_live(status);
+
+CREATE INDEX commitments_live_due_idx_confidential ON parley_data.commitments_confidential USING btree (due_on) WHERE parley_data.commitment_is_live(status);
+
+CREATE INDEX commitments_live_due_idx_restricted ON parley_data.commitments_restricted USING btree (due_on) WHERE parley_data.commitment_is_live(status);
+
+CREATE INDEX commitments_live_due_idx_secret ON parley_data.commitments_secret USING btree (due_on) WHERE parley_data.commitment_is_live(status);
+
+CREATE INDEX commitments_live_due_idx_unclassified ON parley_data.commitments_unclassified USING btree (due_on) WHERE parley_data.commitment_is_live(status);
 
 CREATE INDEX commitments_meeting_idx ON ONLY parley_data.commitments USING btree (meeting_id) WHERE (meeting_id IS NOT NULL);
 
-CREATE INDEX commitments_confidential_meeting_id_idx ON parley_data.commitments_confidential USING btree (meeting_id) WHERE (meeting_id IS NOT NULL);
+CREATE INDEX commitments_meeting_idx_confidential ON parley_data.commitments_confidential USING btree (meeting_id) WHERE (meeting_id IS NOT NULL);
+
+CREATE INDEX commitments_meeting_idx_restricted ON parley_data.commitments_restricted USING btree (meeting_id) WHERE (meeting_id IS NOT NULL);
+
+CREATE INDEX commitments_meeting_idx_secret ON parley_data.commitments_secret USING btree (meeting_id) WHERE (meeting_id IS NOT NULL);
+
+CREATE INDEX commitments_meeting_idx_unclassified ON parley_data.commitments_unclassified USING btree (meeting_id) WHERE (meeting_id IS NOT NULL);
 
 CREATE INDEX commitments_obligor_idx ON ONLY parley_data.commitments USING btree (obligor_id);
 
-CREATE INDEX commitments_confidential_obligor_id_idx ON parley_data.commitments_confidential USING btree (obligor_id);
+CREATE INDEX commitments_obligor_idx_confidential ON parley_data.commitments_confidential USING btree (obligor_id);
+
+CREATE INDEX commitments_obligor_idx_restricted ON parley_data.commitments_restricted USING btree (obligor_id);
+
+CREATE INDEX commitments_obligor_idx_secret ON parley_data.commitments_secret USING btree (obligor_id);
+
+CREATE INDEX commitments_obligor_idx_unclassified ON parley_data.commitments_unclassified USING btree (obligor_id);
 
 CREATE INDEX commitments_owner_idx ON ONLY parley_data.commitments USING btree (owner_id) INCLUDE (status, effective_classification);
 
-CREATE INDEX commitments_confidential_owner_id_status_effective_classifi_idx ON parley_data.commitments_confidential USING btree (owner_id) INCLUDE (status, effective_classification);
+CREATE INDEX commitments_owner_idx_confidential ON parley_data.commitments_confidential USING btree (owner_id) INCLUDE (status, effective_classification);
+
+CREATE INDEX commitments_owner_idx_restricted ON parley_data.commitments_restricted USING btree (owner_id) INCLUDE (status, effective_classification);
+
+CREATE INDEX commitments_owner_idx_secret ON parley_data.commitments_secret USING btree (owner_id) INCLUDE (status, effective_classification);
+
+CREATE INDEX commitments_owner_idx_unclassified ON parley_data.commitments_unclassified USING btree (owner_id) INCLUDE (status, effective_classification);
 
 CREATE INDEX commitments_track_idx ON ONLY parley_data.commitments USING btree (track_id, item_id) INCLUDE (status, effective_classification, due_on, made_on, last_update_on, status_changed_on);
 
-CREATE INDEX commitments_confidential_track_id_item_id_status_effective__idx ON parley_data.commitments_confidential USING btree (track_id, item_id) INCLUDE (status, effective_classification, due_on, made_on, last_update_on, status_changed_on);
+CREATE INDEX commitments_track_idx_confidential ON parley_data.commitments_confidential USING btree (track_id, item_id) INCLUDE (status, effective_classification, due_on, made_on, last_update_on, status_changed_on);
 
-CREATE INDEX commitments_restricted_due_on_code_idx ON parley_data.commitments_restricted USING btree (due_on, code);
+CREATE INDEX commitments_track_idx_restricted ON parley_data.commitments_restricted USING btree (track_id, item_id) INCLUDE (status, effective_classification, due_on, made_on, last_update_on, status_changed_on);
 
-CREATE INDEX commitments_restricted_due_on_idx ON parley_data.commitments_restricted USING btree (due_on) WHERE parley_data.commitment_is_live(status);
+CREATE INDEX commitments_track_idx_secret ON parley_data.commitments_secret USING btree (track_id, item_id) INCLUDE (status, effective_classification, due_on, made_on, last_update_on, status_changed_on);
 
-CREATE INDEX commitments_restricted_greatest_idx ON parley_data.commitments_restricted USING btree (GREATEST(made_on, last_update_on,
-CASE
-    WHEN (status <> 'pending'::parley.commitment_status) THEN status_changed_on
-    ELSE NULL::date
-END)) WHERE parley_data.commitment_is_live(status);
+CREATE INDEX commitments_track_idx_unclassified ON parley_data.commitments_unclassified USING btree (track_id, item_id) INCLUDE (status, effective_classification, due_on, made_on, last_update_on, status_changed_on);
 
-CREATE INDEX commitments_restricted_item_id_idx ON parley_data.commitments_restricted USING btree (item_id);
+CREATE INDEX deliveries_failed_idx ON ONLY parley_data.deliveries USING btree (last_failed_at) WHERE (state = 'failed'::parley.delivery_state);
 
-CREATE INDEX commitments_restricted_meeting_id_idx ON parley_data.commitments_restricted USING btree (meeting_id) WHERE (meeting_id IS NOT NULL);
+CREATE INDEX deliveries_failed_idx_confidential ON parley_data.deliveries_confidential USING btree (last_failed_at) WHERE (state = 'failed'::parley.delivery_state);
 
-CREATE INDEX commitments_restricted_obligor_id_idx ON parley_data.commitments_restricted USING btree (obligor_id);
+CREATE INDEX deliveries_failed_idx_restricted ON parley_data.deliveries_restricted USING btree (last_failed_at) WHERE (state = 'failed'::parley.delivery_state);
 
-CREATE INDEX commitments_restricted_owner_id_status_effective_classifica_idx ON parley_data.commitments_restricted USING btree (owner_id) INCLUDE (status, effective_classification);
+CREATE INDEX deliveries_failed_idx_secret ON parley_data.deliveries_secret USING btree (last_failed_at) WHERE (state = 'failed'::parley.delivery_state);
 
-CREATE INDEX commitments_restricted_track_id_item_id_status_effective_cl_idx ON parley_data.commitments_restricted USING btree (track_id, item_id) INCLUDE (status, effective_classification, due_on, made_on, last_update_on, status_changed_on);
+CREATE INDEX deliveries_failed_idx_unclassified ON parley_data.deliveries_unclassified USING btree (last_failed_at) WHERE (state = 'failed'::parley.delivery_state);
 
-CREATE INDEX commitments_secret_due_on_code_idx ON parley_data.commitments_secret USING btree (due_on, code);
+CREATE INDEX deliveries_leased_idx ON ONLY parley_data.deliveries USING btree (lease_until) WHERE (state = 'sending'::parley.delivery_state);
 
-CREATE INDEX commitments_secret_due_on_idx ON parley_data.commitments_secret USING btree (due_on) WHERE parley_data.commitment_is_live(status);
+CREATE INDEX deliveries_leased_idx_confidential ON parley_data.deliveries_confidential USING btree (lease_until) WHERE (state = 'sending'::parley.delivery_state);
 
-CREATE INDEX commitments_secret_greatest_idx ON parley_data.commitments_secret USING btree (GREATEST(made_on, last_update_on,
-CASE
-    WHEN (status <> 'pending'::parley.commitment_status) THEN status_changed_on
-    ELSE NULL::date
-END)) WHERE parley_data.commitment_is_live(status);
+CREATE INDEX deliveries_leased_idx_restricted ON parley_data.deliveries_restricted USING btree (lease_until) WHERE (state = 'sending'::parley.delivery_state);
 
-CREATE INDEX commitments_secret_item_id_idx ON parley_data.commitments_secret USING btree (item_id);
+CREATE INDEX deliveries_leased_idx_secret ON parley_data.deliveries_secret USING btree (lease_until) WHERE (state = 'sending'::parley.delivery_state);
 
-CREATE INDEX commitments_secret_meeting_id_idx ON parley_data.commitments_secret USING btree (meeting_id) WHERE (meeting_id IS NOT NULL);
-
-CREATE INDEX commitments_secret_obligor_id_idx ON parley_data.commitments_secret USING btree (obligor_id);
-
-CREATE INDEX commitments_secret_owner_id_status_effective_classification_idx ON parley_data.commitments_secret USING btree (owner_id) INCLUDE (status, effective_classification);
-
-CREATE INDEX commitments_secret_track_id_item_id_status_effective_classi_idx ON parley_data.commitments_secret USING btree (track_id, item_id) INCLUDE (status, effective_classification, due_on, made_on, last_update_on, status_changed_on);
-
-CREATE INDEX commitments_unclassified_due_on_code_idx ON parley_data.commitments_unclassified USING btree (due_on, code);
-
-CREATE INDEX commitments_unclassified_due_on_idx ON parley_data.commitments_unclassified USING btree (due_on) WHERE parley_data.commitment_is_live(status);
-
-CREATE INDEX commitments_unclassified_greatest_idx ON parley_data.commitments_unclassified USING btree (GREATEST(made_on, last_update_on,
-CASE
-    WHEN (status <> 'pending'::parley.commitment_status) THEN status_changed_on
-    ELSE NULL::date
-END)) WHERE parley_data.commitment_is_live(status);
-
-CREATE INDEX commitments_unclassified_item_id_idx ON parley_data.commitments_unclassified USING btree (item_id);
-
-CREATE INDEX commitments_unclassified_meeting_id_idx ON parley_data.commitments_unclassified USING btree (meeting_id) WHERE (meeting_id IS NOT NULL);
-
-CREATE INDEX commitments_unclassified_obligor_id_idx ON parley_data.commitments_unclassified USING btree (obligor_id);
-
-CREATE INDEX commitments_unclassified_owner_id_status_effective_classifi_idx ON parley_data.commitments_unclassified USING btree (owner_id) INCLUDE (status, effective_classification);
-
-CREATE INDEX commitments_unclassified_track_id_item_id_status_effective__idx ON parley_data.commitments_unclassified USING btree (track_id, item_id) INCLUDE (status, effective_classification, due_on, made_on, last_update_on, status_changed_on);
+CREATE INDEX deliveries_leased_idx_unclassified ON parley_data.deliveries_unclassified USING btree (lease_until) WHERE (state = 'sending'::parley.delivery_state);
 
 CREATE INDEX deliveries_log_idx ON ONLY parley_data.deliveries USING btree (COALESCE(sent_at, last_failed_at, cancelled_at, created_at) DESC, id DESC) WHERE (state = ANY (ARRAY['sent'::parley.delivery_state, 'suppressed'::parley.delivery_state, 'cancelled'::parley.delivery_state, 'failed'::parley.delivery_state]));
 
 COMMENT ON INDEX parley_data.deliveries_log_idx IS 'Deliveries that are done with (sent, suppressed, cancelled, failed), newest first, as parley.alert_log lists them.';
 
-CREATE INDEX deliveries_confidential_coalesce_id_idx ON parley_data.deliveries_confidential USING btree (COALESCE(sent_at, last_failed_at, cancelled_at, created_at) DESC, id DESC) WHERE (state = ANY (ARRAY['sent'::parley.delivery_state, 'suppressed'::parley.delivery_state, 'cancelled'::parley.delivery_state, 'failed'::parley.delivery_state]));
+CREATE INDEX deliveries_log_idx_confidential ON parley_data.deliveries_confidential USING btree (COALESCE(sent_at, last_failed_at, cancelled_at, created_at) DESC, id DESC) WHERE (state = ANY (ARRAY['sent'::parley.delivery_state, 'suppressed'::parley.delivery_state, 'cancelled'::parley.delivery_state, 'failed'::parley.delivery_state]));
 
-CREATE INDEX deliveries_failed_idx ON ONLY parley_data.deliveries USING btree (last_failed_at) WHERE (state = 'failed'::parley.delivery_state);
+CREATE INDEX deliveries_log_idx_restricted ON parley_data.deliveries_restricted USING btree (COALESCE(sent_at, last_failed_at, cancelled_at, created_at) DESC, id DESC) WHERE (state = ANY (ARRAY['sent'::parley.delivery_state, 'suppressed'::parley.delivery_state, 'cancelled'::parley.delivery_state, 'failed'::parley.delivery_state]));
 
-CREATE INDEX deliveries_confidential_last_failed_at_idx ON parley_data.deliveries_confidential USING btree (last_failed_at) WHERE (state = 'failed'::parley.delivery_state);
+CREATE INDEX deliveries_log_idx_secret ON parley_data.deliveries_secret USING btree (COALESCE(sent_at, last_failed_at, cancelled_at, created_at) DESC, id DESC) WHERE (state = ANY (ARRAY['sent'::parley.delivery_state, 'suppressed'::parley.delivery_state, 'cancelled'::parley.delivery_state, 'failed'::parley.delivery_state]));
 
-CREATE INDEX deliveries_leased_idx ON ONLY parley_data.deliveries USING btree (lease_until) WHERE (state = 'sending'::parley.delivery_state);
+CREATE INDEX deliveries_log_idx_unclassified ON parley_data.deliveries_unclassified USING btree (COALESCE(sent_at, last_failed_at, cancelled_at, created_at) DESC, id DESC) WHERE (state = ANY (ARRAY['sent'::parley.delivery_state, 'suppressed'::parley.delivery_state, 'cancelled'::parley.delivery_state, 'failed'::parley.delivery_state]));
 
-CREATE INDEX deliveries_confidential_lease_until_idx ON parley_data.deliveries_confidential USING btree (lease_until) WHERE (state = 'sending'::parley.delivery_state);
+CREATE INDEX deliveries_pending_idx ON ONLY parley_data.deliveries USING btree (send_after) WHERE (state = 'pending'::parley.delivery_state);
+
+CREATE INDEX deliveries_pending_idx_confidential ON parley_data.deliveries_confidential USING btree (send_after) WHERE (state = 'pending'::parley.delivery_state);
+
+CREATE INDEX deliveries_pending_idx_restricted ON parley_data.deliveries_restricted USING btree (send_after) WHERE (state = 'pending'::parley.delivery_state);
+
+CREATE INDEX deliveries_pending_idx_secret ON parley_data.deliveries_secret USING btree (send_after) WHERE (state = 'pending'::parley.delivery_state);
+
+CREATE INDEX deliveries_pending_idx_unclassified ON parley_data.deliveries_unclassified USING btree (send_after) WHERE (state = 'pending'::parley.delivery_state);
 
 CREATE INDEX deliveries_person_idx ON ONLY parley_data.deliveries USING btree (person_id);
 
-CREATE INDEX deliveries_confidential_person_id_idx ON parley_data.deliveries_confidential USING btree (person_id);
+CREATE INDEX deliveries_person_idx_confidential ON parley_data.deliveries_confidential USING btree (person_id);
+
+CREATE INDEX deliveries_person_idx_restricted ON parley_data.deliveries_restricted USING btree (person_id);
+
+CREATE INDEX deliveries_person_idx_secret ON parley_data.deliveries_secret USING btree (person_id);
+
+CREATE INDEX deliveries_person_idx_unclassified ON parley_data.deliveries_unclassified USING btree (person_id);
 
 CREATE INDEX deliveries_queue_idx ON ONLY parley_data.deliveries USING btree (send_after, id) WHERE (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state, 'suppressed'::parley.delivery_state]));
 
 COMMENT ON INDEX parley_data.deliveries_queue_idx IS 'Deliveries waiting to go out (or held back by a silence), in the order parley.alert_queue lists them.';
 
-CREATE INDEX deliveries_confidential_send_after_id_idx ON parley_data.deliveries_confidential USING btree (send_after, id) WHERE (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state, 'suppressed'::parley.delivery_state]));
+CREATE INDEX deliveries_queue_idx_confidential ON parley_data.deliveries_confidential USING btree (send_after, id) WHERE (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state, 'suppressed'::parley.delivery_state]));
 
-CREATE INDEX deliveries_pending_idx ON ONLY parley_data.deliveries USING btree (send_after) WHERE (state = 'pending'::parley.delivery_state);
+CREATE INDEX deliveries_queue_idx_restricted ON parley_data.deliveries_restricted USING btree (send_after, id) WHERE (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state, 'suppressed'::parley.delivery_state]));
 
-CREATE INDEX deliveries_confidential_send_after_idx ON parley_data.deliveries_confidential USING btree (send_after) WHERE (state = 'pending'::parley.delivery_state);
+CREATE INDEX deliveries_queue_idx_secret ON parley_data.deliveries_secret USING btree (send_after, id) WHERE (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state, 'suppressed'::parley.delivery_state]));
+
+CREATE INDEX deliveries_queue_idx_unclassified ON parley_data.deliveries_unclassified USING btree (send_after, id) WHERE (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state, 'suppressed'::parley.delivery_state]));
 
 CREATE INDEX deliveries_sent_idx ON ONLY parley_data.deliveries USING btree (sent_at) WHERE (state = 'sent'::parley.delivery_state);
 
-CREATE INDEX deliveries_confidential_sent_at_idx ON parley_data.deliveries_confidential USING btree (sent_at) WHERE (state = 'sent'::parley.delivery_state);
+CREATE INDEX deliveries_sent_idx_confidential ON parley_data.deliveries_confidential USING btree (sent_at) WHERE (state = 'sent'::parley.delivery_state);
+
+CREATE INDEX deliveries_sent_idx_restricted ON parley_data.deliveries_restricted USING btree (sent_at) WHERE (state = 'sent'::parley.delivery_state);
+
+CREATE INDEX deliveries_sent_idx_secret ON parley_data.deliveries_secret USING btree (sent_at) WHERE (state = 'sent'::parley.delivery_state);
+
+CREATE INDEX deliveries_sent_idx_unclassified ON parley_data.deliveries_unclassified USING btree (sent_at) WHERE (state = 'sent'::parley.delivery_state);
 
 CREATE INDEX deliveries_silence_idx ON ONLY parley_data.deliveries USING btree (silence_id) WHERE (silence_id IS NOT NULL);
 
-CREATE INDEX deliveries_confidential_silence_id_idx ON parley_data.deliveries_confidential USING btree (silence_id) WHERE (silence_id IS NOT NULL);
+CREATE INDEX deliveries_silence_idx_confidential ON parley_data.deliveries_confidential USING btree (silence_id) WHERE (silence_id IS NOT NULL);
 
-CREATE INDEX deliveries_restricted_coalesce_id_idx ON parley_data.deliveries_restricted USING btree (COALESCE(sent_at, last_failed_at, cancelled_at, created_at) DESC, id DESC) WHERE (state = ANY (ARRAY['sent'::parley.delivery_state, 'suppressed'::parley.delivery_state, 'cancelled'::parley.delivery_state, 'failed'::parley.delivery_state]));
+CREATE INDEX deliveries_silence_idx_restricted ON parley_data.deliveries_restricted USING btree (silence_id) WHERE (silence_id IS NOT NULL);
 
-CREATE INDEX deliveries_restricted_last_failed_at_idx ON parley_data.deliveries_restricted USING btree (last_failed_at) WHERE (state = 'failed'::parley.delivery_state);
+CREATE INDEX deliveries_silence_idx_secret ON parley_data.deliveries_secret USING btree (silence_id) WHERE (silence_id IS NOT NULL);
 
-CREATE INDEX deliveries_restricted_lease_until_idx ON parley_data.deliveries_restricted USING btree (lease_until) WHERE (state = 'sending'::parley.delivery_state);
-
-CREATE INDEX deliveries_restricted_person_id_idx ON parley_data.deliveries_restricted USING btree (person_id);
-
-CREATE INDEX deliveries_restricted_send_after_id_idx ON parley_data.deliveries_restricted USING btree (send_after, id) WHERE (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state, 'suppressed'::parley.delivery_state]));
-
-CREATE INDEX deliveries_restricted_send_after_idx ON parley_data.deliveries_restricted USING btree (send_after) WHERE (state = 'pending'::parley.delivery_state);
-
-CREATE INDEX deliveries_restricted_sent_at_idx ON parley_data.deliveries_restricted USING btree (sent_at) WHERE (state = 'sent'::parley.delivery_state);
-
-CREATE INDEX deliveries_restricted_silence_id_idx ON parley_data.deliveries_restricted USING btree (silence_id) WHERE (silence_id IS NOT NULL);
-
-CREATE INDEX deliveries_secret_coalesce_id_idx ON parley_data.deliveries_secret USING btree (COALESCE(sent_at, last_failed_at, cancelled_at, created_at) DESC, id DESC) WHERE (state = ANY (ARRAY['sent'::parley.delivery_state, 'suppressed'::parley.delivery_state, 'cancelled'::parley.delivery_state, 'failed'::parley.delivery_state]));
-
-CREATE INDEX deliveries_secret_last_failed_at_idx ON parley_data.deliveries_secret USING btree (last_failed_at) WHERE (state = 'failed'::parley.delivery_state);
-
-CREATE INDEX deliveries_secret_lease_until_idx ON parley_data.deliveries_secret USING btree (lease_until) WHERE (state = 'sending'::parley.delivery_state);
-
-CREATE INDEX deliveries_secret_person_id_idx ON parley_data.deliveries_secret USING btree (person_id);
-
-CREATE INDEX deliveries_secret_send_after_id_idx ON parley_data.deliveries_secret USING btree (send_after, id) WHERE (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state, 'suppressed'::parley.delivery_state]));
-
-CREATE INDEX deliveries_secret_send_after_idx ON parley_data.deliveries_secret USING btree (send_after) WHERE (state = 'pending'::parley.delivery_state);
-
-CREATE INDEX deliveries_secret_sent_at_idx ON parley_data.deliveries_secret USING btree (sent_at) WHERE (state = 'sent'::parley.delivery_state);
-
-CREATE INDEX deliveries_secret_silence_id_idx ON parley_data.deliveries_secret USING btree (silence_id) WHERE (silence_id IS NOT NULL);
-
-CREATE INDEX deliveries_unclassified_coalesce_id_idx ON parley_data.deliveries_unclassified USING btree (COALESCE(sent_at, last_failed_at, cancelled_at, created_at) DESC, id DESC) WHERE (state = ANY (ARRAY['sent'::parley.delivery_state, 'suppressed'::parley.delivery_state, 'cancelled'::parley.delivery_state, 'failed'::parley.delivery_state]));
-
-CREATE INDEX deliveries_unclassified_last_failed_at_idx ON parley_data.deliveries_unclassified USING btree (last_failed_at) WHERE (state = 'failed'::parley.delivery_state);
-
-CREATE INDEX deliveries_unclassified_lease_until_idx ON parley_data.deliveries_unclassified USING btree (lease_until) WHERE (state = 'sending'::parley.delivery_state);
-
-CREATE INDEX deliveries_unclassified_person_id_idx ON parley_data.deliveries_unclassified USING btree (person_id);
-
-CREATE INDEX deliveries_unclassified_send_after_id_idx ON parley_data.deliveries_unclassified USING btree (send_after, id) WHERE (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state, 'suppressed'::parley.delivery_state]));
-
-CREATE INDEX deliveries_unclassified_send_after_idx ON parley_data.deliveries_unclassified USING btree (send_after) WHERE (state = 'pending'::parley.delivery_state);
-
-CREATE INDEX deliveries_unclassified_sent_at_idx ON parley_data.deliveries_unclassified USING btree (sent_at) WHERE (state = 'sent'::parley.delivery_state);
-
-CREATE INDEX deliveries_unclassified_silence_id_idx ON parley_data.deliveries_unclassified USING btree (silence_id) WHERE (silence_id IS NOT NULL);
+CREATE INDEX deliveries_silence_idx_unclassified ON parley_data.deliveries_unclassified USING btree (silence_id) WHERE (silence_id IS NOT NULL);
 
 CREATE INDEX figures_indicator_idx ON ONLY parley_data.figures USING btree (indicator, as_of DESC);
 
-CREATE INDEX figures_confidential_indicator_as_of_idx ON parley_data.figures_confidential USING btree (indicator, as_of DESC);
+CREATE INDEX figures_indicator_idx_confidential ON parley_data.figures_confidential USING btree (indicator, as_of DESC);
+
+CREATE INDEX figures_indicator_idx_restricted ON parley_data.figures_restricted USING btree (indicator, as_of DESC);
+
+CREATE INDEX figures_indicator_idx_secret ON parley_data.figures_secret USING btree (indicator, as_of DESC);
+
+CREATE INDEX figures_indicator_idx_unclassified ON parley_data.figures_unclassified USING btree (indicator, as_of DESC);
 
 CREATE INDEX figures_item_idx ON ONLY parley_data.figures USING btree (item_id);
 
-CREATE INDEX figures_confidential_item_id_idx ON parley_data.figures_confidential USING btree (item_id);
+CREATE INDEX figures_item_idx_confidential ON parley_data.figures_confidential USING btree (item_id);
 
-CREATE INDEX figures_restricted_indicator_as_of_idx ON parley_data.figures_restricted USING btree (indicator, as_of DESC);
+CREATE INDEX figures_item_idx_restricted ON parley_data.figures_restricted USING btree (item_id);
 
-CREATE INDEX figures_restricted_item_id_idx ON parley_data.figures_restricted USING btree (item_id);
+CREATE INDEX figures_item_idx_secret ON parley_data.figures_secret USING btree (item_id);
 
-CREATE INDEX figures_secret_indicator_as_of_idx ON parley_data.figures_secret USING btree (indicator, as_of DESC);
-
-CREATE INDEX figures_secret_item_id_idx ON parley_data.figures_secret USING btree (item_id);
-
-CREATE INDEX figures_unclassified_indicator_as_of_idx ON parley_data.figures_unclassified USING btree (indicator, as_of DESC);
-
-CREATE INDEX figures_unclassified_item_id_idx ON parley_data.figures_unclassified USING btree (item_id);
+CREATE INDEX figures_item_idx_unclassified ON parley_data.figures_unclassified USING btree (item_id);
 
 CREATE INDEX follow_ups_assignee_idx ON ONLY parley_data.follow_ups USING btree (assignee_id);
 
+CREATE INDEX follow_ups_assignee_idx_confidential ON parley_data.follow_ups_confidential USING btree (assignee_id);
+
+CREATE INDEX follow_ups_assignee_idx_restricted ON parley_data.follow_ups_restricted USING btree (assignee_id);
+
+CREATE INDEX follow_ups_assignee_idx_secret ON parley_data.follow_ups_secret USING btree (assignee_id);
+
+CREATE INDEX follow_ups_assignee_idx_unclassified ON parley_data.follow_ups_unclassified USING btree (assignee_id);
+
 CREATE INDEX follow_ups_commitment_idx ON ONLY parley_data.follow_ups USING btree (commitment_id);
 
-CREATE INDEX follow_ups_confidential_assignee_id_idx ON parley_data.follow_ups_confidential USING btree (assignee_id);
+CREATE INDEX follow_ups_commitment_idx_confidential ON parley_data.follow_ups_confidential USING btree (commitment_id);
 
-CREATE INDEX follow_ups_confidential_commitment_id_idx ON parley_data.follow_ups_confidential USING btree (commitment_id);
+CREATE INDEX follow_ups_commitment_idx_restricted ON parley_data.follow_ups_restricted USING btree (commitment_id);
 
-CREATE INDEX follow_ups_open_due_idx ON ONLY parley_data.follow_ups USING btree (due_at) WHERE (done_at IS NULL);
+CREATE INDEX follow_ups_commitment_idx_secret ON parley_data.follow_ups_secret USING btree (commitment_id);
 
-CREATE INDEX follow_ups_confidential_due_at_idx ON parley_data.follow_ups_confidential USING btree (due_at) WHERE (done_at IS NULL);
+CREATE INDEX follow_ups_commitment_idx_unclassified ON parley_data.follow_ups_unclassified USING btree (commitment_id);
 
 CREATE INDEX follow_ups_meeting_idx ON ONLY parley_data.follow_ups USING btree (meeting_id);
 
-CREATE INDEX follow_ups_confidential_meeting_id_idx ON parley_data.follow_ups_confidential USING btree (meeting_id);
+CREATE INDEX follow_ups_meeting_idx_confidential ON parley_data.follow_ups_confidential USING btree (meeting_id);
+
+CREATE INDEX follow_ups_meeting_idx_restricted ON parley_data.follow_ups_restricted USING btree (meeting_id);
+
+CREATE INDEX follow_ups_meeting_idx_secret ON parley_data.follow_ups_secret USING btree (meeting_id);
+
+CREATE INDEX follow_ups_meeting_idx_unclassified ON parley_data.follow_ups_unclassified USING btree (meeting_id);
+
+CREATE INDEX follow_ups_open_due_idx ON ONLY parley_data.follow_ups USING btree (due_at) WHERE (done_at IS NULL);
+
+CREATE INDEX follow_ups_open_due_idx_confidential ON parley_data.follow_ups_confidential USING btree (due_at) WHERE (done_at IS NULL);
+
+CREATE INDEX follow_ups_open_due_idx_restricted ON parley_data.follow_ups_restricted USING btree (due_at) WHERE (done_at IS NULL);
+
+CREATE INDEX follow_ups_open_due_idx_secret ON parley_data.follow_ups_secret USING btree (due_at) WHERE (done_at IS NULL);
+
+CREATE INDEX follow_ups_open_due_idx_unclassified ON parley_data.follow_ups_unclassified USING btree (due_at) WHERE (done_at IS NULL);
 
 CREATE INDEX follow_ups_track_idx ON ONLY parley_data.follow_ups USING btree (track_id);
 
-CREATE INDEX follow_ups_confidential_track_id_idx ON parley_data.follow_ups_confidential USING btree (track_id);
+CREATE INDEX follow_ups_track_idx_confidential ON parley_data.follow_ups_confidential USING btree (track_id);
 
-CREATE INDEX follow_ups_restricted_assignee_id_idx ON parley_data.follow_ups_restricted USING btree (assignee_id);
+CREATE INDEX follow_ups_track_idx_restricted ON parley_data.follow_ups_restricted USING btree (track_id);
 
-CREATE INDEX follow_ups_restricted_commitment_id_idx ON parley_data.follow_ups_restricted USING btree (commitment_id);
+CREATE INDEX follow_ups_track_idx_secret ON parley_data.follow_ups_secret USING btree (track_id);
 
-CREATE INDEX follow_ups_restricted_due_at_idx ON parley_data.follow_ups_restricted USING btree (due_at) WHERE (done_at IS NULL);
-
-CREATE INDEX follow_ups_restricted_meeting_id_idx ON parley_data.follow_ups_restricted USING btree (meeting_id);
-
-CREATE INDEX follow_ups_restricted_track_id_idx ON parley_data.follow_ups_restricted USING btree (track_id);
-
-CREATE INDEX follow_ups_secret_assignee_id_idx ON parley_data.follow_ups_secret USING btree (assignee_id);
-
-CREATE INDEX follow_ups_secret_commitment_id_idx ON parley_data.follow_ups_secret USING btree (commitment_id);
-
-CREATE INDEX follow_ups_secret_due_at_idx ON parley_data.follow_ups_secret USING btree (due_at) WHERE (done_at IS NULL);
-
-CREATE INDEX follow_ups_secret_meeting_id_idx ON parley_data.follow_ups_secret USING btree (meeting_id);
-
-CREATE INDEX follow_ups_secret_track_id_idx ON parley_data.follow_ups_secret USING btree (track_id);
-
-CREATE INDEX follow_ups_unclassified_assignee_id_idx ON parley_data.follow_ups_unclassified USING btree (assignee_id);
-
-CREATE INDEX follow_ups_unclassified_commitment_id_idx ON parley_data.follow_ups_unclassified USING btree (commitment_id);
-
-CREATE INDEX follow_ups_unclassified_due_at_idx ON parley_data.follow_ups_unclassified USING btree (due_at) WHERE (done_at IS NULL);
-
-CREATE INDEX follow_ups_unclassified_meeting_id_idx ON parley_data.follow_ups_unclassified USING btree (meeting_id);
-
-CREATE INDEX follow_ups_unclassified_track_id_idx ON parley_data.follow_ups_unclassified USING btree (track_id);
+CREATE INDEX follow_ups_track_idx_unclassified ON parley_data.follow_ups_unclassified USING btree (track_id);
 
 CREATE INDEX mailer_runs_started_idx ON parley_data.mailer_runs USING btree (started_at);
 
 CREATE INDEX meetings_starts_idx ON ONLY parley_data.meetings USING btree (starts_at);
 
-CREATE INDEX meetings_confidential_starts_at_idx ON parley_data.meetings_confidential USING btree (starts_at);
+CREATE INDEX meetings_starts_idx_confidential ON parley_data.meetings_confidential USING btree (starts_at);
+
+CREATE INDEX meetings_starts_idx_restricted ON parley_data.meetings_restricted USING btree (starts_at);
+
+CREATE INDEX meetings_starts_idx_secret ON parley_data.meetings_secret USING btree (starts_at);
+
+CREATE INDEX meetings_starts_idx_unclassified ON parley_data.meetings_unclassified USING btree (starts_at);
 
 CREATE INDEX meetings_track_starts_idx ON ONLY parley_data.meetings USING btree (track_id, starts_at);
 
-CREATE INDEX meetings_confidential_track_id_starts_at_idx ON parley_data.meetings_confidential USING btree (track_id, starts_at);
+CREATE INDEX meetings_track_starts_idx_confidential ON parley_data.meetings_confidential USING btree (track_id, starts_at);
 
-CREATE INDEX meetings_restricted_starts_at_idx ON parley_data.meetings_restricted USING btree (starts_at);
+CREATE INDEX meetings_track_starts_idx_restricted ON parley_data.meetings_restricted USING btree (track_id, starts_at);
 
-CREATE INDEX meetings_restricted_track_id_starts_at_idx ON parley_data.meetings_restricted USING btree (track_id, starts_at);
+CREATE INDEX meetings_track_starts_idx_secret ON parley_data.meetings_secret USING btree (track_id, starts_at);
 
-CREATE INDEX meetings_secret_starts_at_idx ON parley_data.meetings_secret USING btree (starts_at);
-
-CREATE INDEX meetings_secret_track_id_starts_at_idx ON parley_data.meetings_secret USING btree (track_id, starts_at);
-
-CREATE INDEX meetings_unclassified_starts_at_idx ON parley_data.meetings_unclassified USING btree (starts_at);
-
-CREATE INDEX meetings_unclassified_track_id_starts_at_idx ON parley_data.meetings_unclassified USING btree (track_id, starts_at);
+CREATE INDEX meetings_track_starts_idx_unclassified ON parley_data.meetings_unclassified USING btree (track_id, starts_at);
 
 CREATE UNIQUE INDEX people_email_key ON parley_data.people USING btree (lower(email));
 
 CREATE INDEX positions_item_idx ON ONLY parley_data.positions USING btree (item_id, party_id, stated_on DESC);
 
-CREATE INDEX positions_confidential_item_id_party_id_stated_on_idx ON parley_data.positions_confidential USING btree (item_id, party_id, stated_on DESC);
+CREATE INDEX positions_item_idx_confidential ON parley_data.positions_confidential USING btree (item_id, party_id, stated_on DESC);
+
+CREATE INDEX positions_item_idx_restricted ON parley_data.positions_restricted USING btree (item_id, party_id, stated_on DESC);
+
+CREATE INDEX positions_item_idx_secret ON parley_data.positions_secret USING btree (item_id, party_id, stated_on DESC);
+
+CREATE INDEX positions_item_idx_unclassified ON parley_data.positions_unclassified USING btree (item_id, party_id, stated_on DESC);
 
 CREATE INDEX positions_track_idx ON ONLY parley_data.positions USING btree (track_id, item_id, party_id, stated_on DESC);
 
-CREATE INDEX positions_confidential_track_id_item_id_party_id_stated_on_idx ON parley_data.positions_confidential USING btree (track_id, item_id, party_id, stated_on DESC);
+CREATE INDEX positions_track_idx_confidential ON parley_data.positions_confidential USING btree (track_id, item_id, party_id, stated_on DESC);
 
-CREATE INDEX positions_restricted_item_id_party_id_stated_on_idx ON parley_data.positions_restricted USING btree (item_id, party_id, stated_on DESC);
+CREATE INDEX positions_track_idx_restricted ON parley_data.positions_restricted USING btree (track_id, item_id, party_id, stated_on DESC);
 
-CREATE INDEX positions_restricted_track_id_item_id_party_id_stated_on_idx ON parley_data.positions_restricted USING btree (track_id, item_id, party_id, stated_on DESC);
+CREATE INDEX positions_track_idx_secret ON parley_data.positions_secret USING btree (track_id, item_id, party_id, stated_on DESC);
 
-CREATE INDEX positions_secret_item_id_party_id_stated_on_idx ON parley_data.positions_secret USING btree (item_id, party_id, stated_on DESC);
-
-CREATE INDEX positions_secret_track_id_item_id_party_id_stated_on_idx ON parley_data.positions_secret USING btree (track_id, item_id, party_id, stated_on DESC);
-
-CREATE INDEX positions_unclassified_item_id_party_id_stated_on_idx ON parley_data.positions_unclassified USING btree (item_id, party_id, stated_on DESC);
-
-CREATE INDEX positions_unclassified_track_id_item_id_party_id_stated_on_idx ON parley_data.positions_unclassified USING btree (track_id, item_id, party_id, stated_on DESC);
+CREATE INDEX positions_track_idx_unclassified ON parley_data.positions_unclassified USING btree (track_id, item_id, party_id, stated_on DESC);
 
 CREATE INDEX silences_commitment_idx ON ONLY parley_data.silences USING btree (commitment_id);
 
-CREATE INDEX silences_confidential_commitment_id_idx ON parley_data.silences_confidential USING btree (commitment_id);
+CREATE INDEX silences_commitment_idx_confidential ON parley_data.silences_confidential USING btree (commitment_id);
+
+CREATE INDEX silences_commitment_idx_restricted ON parley_data.silences_restricted USING btree (commitment_id);
+
+CREATE INDEX silences_commitment_idx_secret ON parley_data.silences_secret USING btree (commitment_id);
+
+CREATE INDEX silences_commitment_idx_unclassified ON parley_data.silences_unclassified USING btree (commitment_id);
 
 CREATE INDEX silences_in_force_idx ON ONLY parley_data.silences USING btree (ends_at) WHERE (lifted_at IS NULL);
 
-CREATE INDEX silences_confidential_ends_at_idx ON parley_data.silences_confidential USING btree (ends_at) WHERE (lifted_at IS NULL);
+CREATE INDEX silences_in_force_idx_confidential ON parley_data.silences_confidential USING btree (ends_at) WHERE (lifted_at IS NULL);
+
+CREATE INDEX silences_in_force_idx_restricted ON parley_data.silences_restricted USING btree (ends_at) WHERE (lifted_at IS NULL);
+
+CREATE INDEX silences_in_force_idx_secret ON parley_data.silences_secret USING btree (ends_at) WHERE (lifted_at IS NULL);
+
+CREATE INDEX silences_in_force_idx_unclassified ON parley_data.silences_unclassified USING btree (ends_at) WHERE (lifted_at IS NULL);
 
 CREATE INDEX silences_item_idx ON ONLY parley_data.silences USING btree (item_id);
 
-CREATE INDEX silences_confidential_item_id_idx ON parley_data.silences_confidential USING btree (item_id);
+CREATE INDEX silences_item_idx_confidential ON parley_data.silences_confidential USING btree (item_id);
+
+CREATE INDEX silences_item_idx_restricted ON parley_data.silences_restricted USING btree (item_id);
+
+CREATE INDEX silences_item_idx_secret ON parley_data.silences_secret USING btree (item_id);
+
+CREATE INDEX silences_item_idx_unclassified ON parley_data.silences_unclassified USING btree (item_id);
 
 CREATE INDEX silences_track_idx ON ONLY parley_data.silences USING btree (track_id);
 
-CREATE INDEX silences_confidential_track_id_idx ON parley_data.silences_confidential USING btree (track_id);
+CREATE INDEX silences_track_idx_confidential ON parley_data.silences_confidential USING btree (track_id);
 
-CREATE INDEX silences_restricted_commitment_id_idx ON parley_data.silences_restricted USING btree (commitment_id);
+CREATE INDEX silences_track_idx_restricted ON parley_data.silences_restricted USING btree (track_id);
 
-CREATE INDEX silences_restricted_ends_at_idx ON parley_data.silences_restricted USING btree (ends_at) WHERE (lifted_at IS NULL);
+CREATE INDEX silences_track_idx_secret ON parley_data.silences_secret USING btree (track_id);
 
-CREATE INDEX silences_restricted_item_id_idx ON parley_data.silences_restricted USING btree (item_id);
-
-CREATE INDEX silences_restricted_track_id_idx ON parley_data.silences_restricted USING btree (track_id);
-
-CREATE INDEX silences_secret_commitment_id_idx ON parley_data.silences_secret USING btree (commitment_id);
-
-CREATE INDEX silences_secret_ends_at_idx ON parley_data.silences_secret USING btree (ends_at) WHERE (lifted_at IS NULL);
-
-CREATE INDEX silences_secret_item_id_idx ON parley_data.silences_secret USING btree (item_id);
-
-CREATE INDEX silences_secret_track_id_idx ON parley_data.silences_secret USING btree (track_id);
-
-CREATE INDEX silences_unclassified_commitment_id_idx ON parley_data.silences_unclassified USING btree (commitment_id);
-
-CREATE INDEX silences_unclassified_ends_at_idx ON parley_data.silences_unclassified USING btree (ends_at) WHERE (lifted_at IS NULL);
-
-CREATE INDEX silences_unclassified_item_id_idx ON parley_data.silences_unclassified USING btree (item_id);
-
-CREATE INDEX silences_unclassified_track_id_idx ON parley_data.silences_unclassified USING btree (track_id);
+CREATE INDEX silences_track_idx_unclassified ON parley_data.silences_unclassified USING btree (track_id);
 
 CREATE INDEX track_agenda_item_idx ON ONLY parley_data.track_agenda USING btree (item_id);
 
-CREATE INDEX track_agenda_confidential_item_id_idx ON parley_data.track_agenda_confidential USING btree (item_id);
+CREATE INDEX track_agenda_item_idx_confidential ON parley_data.track_agenda_confidential USING btree (item_id);
 
-CREATE INDEX track_agenda_restricted_item_id_idx ON parley_data.track_agenda_restricted USING btree (item_id);
+CREATE INDEX track_agenda_item_idx_restricted ON parley_data.track_agenda_restricted USING btree (item_id);
 
-CREATE INDEX track_agenda_secret_item_id_idx ON parley_data.track_agenda_secret USING btree (item_id);
+CREATE INDEX track_agenda_item_idx_secret ON parley_data.track_agenda_secret USING btree (item_id);
 
-CREATE INDEX track_agenda_unclassified_item_id_idx ON parley_data.track_agenda_unclassified USING btree (item_id);
+CREATE INDEX track_agenda_item_idx_unclassified ON parley_data.track_agenda_unclassified USING btree (item_id);
 
 CREATE INDEX track_members_party_idx ON ONLY parley_data.track_members USING btree (party_id);
 
-CREATE INDEX track_members_confidential_party_id_idx ON parley_data.track_members_confidential USING btree (party_id);
+CREATE INDEX track_members_party_idx_confidential ON parley_data.track_members_confidential USING btree (party_id);
 
-CREATE INDEX track_members_restricted_party_id_idx ON parley_data.track_members_restricted USING btree (party_id);
+CREATE INDEX track_members_party_idx_restricted ON parley_data.track_members_restricted USING btree (party_id);
 
-CREATE INDEX track_members_secret_party_id_idx ON parley_data.track_members_secret USING btree (party_id);
+CREATE INDEX track_members_party_idx_secret ON parley_data.track_members_secret USING btree (party_id);
 
-CREATE INDEX track_members_unclassified_party_id_idx ON parley_data.track_members_unclassified USING btree (party_id);
+CREATE INDEX track_members_party_idx_unclassified ON parley_data.track_members_unclassified USING btree (party_id);
 
 CREATE INDEX tracks_lead_idx ON ONLY parley_data.tracks USING btree (lead_id);
 
-CREATE INDEX tracks_confidential_lead_id_idx ON parley_data.tracks_confidential USING btree (lead_id);
+CREATE INDEX tracks_lead_idx_confidential ON parley_data.tracks_confidential USING btree (lead_id);
 
-CREATE INDEX tracks_restricted_lead_id_idx ON parley_data.tracks_restricted USING btree (lead_id);
+CREATE INDEX tracks_lead_idx_restricted ON parley_data.tracks_restricted USING btree (lead_id);
 
-CREATE INDEX tracks_secret_lead_id_idx ON parley_data.tracks_secret USING btree (lead_id);
+CREATE INDEX tracks_lead_idx_secret ON parley_data.tracks_secret USING btree (lead_id);
 
-CREATE INDEX tracks_unclassified_lead_id_idx ON parley_data.tracks_unclassified USING btree (lead_id);
+CREATE INDEX tracks_lead_idx_unclassified ON parley_data.tracks_unclassified USING btree (lead_id);
 
-ALTER INDEX parley_data.alerts_due_idx ATTACH PARTITION parley_data.alerts_confidential_due_at_idx;
+ALTER INDEX parley_data.alerts_dedup_key ATTACH PARTITION parley_data.alerts_dedup_key_confidential;
 
-ALTER INDEX parley_data.alerts_pkey ATTACH PARTITION parley_data.alerts_confidential_pkey;
+ALTER INDEX parley_data.alerts_dedup_key ATTACH PARTITION parley_data.alerts_dedup_key_restricted;
 
-ALTER INDEX parley_data.alerts_overdue_holds_idx ATTACH PARTITION parley_data.alerts_confidential_subject_id_basis_idx;
+ALTER INDEX parley_data.alerts_dedup_key ATTACH PARTITION parley_data.alerts_dedup_key_secret;
 
-ALTER INDEX parley_data.alerts_subject_idx ATTACH PARTITION parley_data.alerts_confidential_subject_type_subject_id_kind_idx;
+ALTER INDEX parley_data.alerts_dedup_key ATTACH PARTITION parley_data.alerts_dedup_key_unclassified;
 
-ALTER INDEX parley_data.alerts_dedup_key ATTACH PARTITION parley_data.alerts_confidential_subject_type_subject_id_kind_occurrence_idx;
+ALTER INDEX parley_data.alerts_due_idx ATTACH PARTITION parley_data.alerts_due_idx_confidential;
 
-ALTER INDEX parley_data.alerts_due_idx ATTACH PARTITION parley_data.alerts_restricted_due_at_idx;
+ALTER INDEX parley_data.alerts_due_idx ATTACH PARTITION parley_data.alerts_due_idx_restricted;
 
-ALTER INDEX parley_data.alerts_pkey ATTACH PARTITION parley_data.alerts_restricted_pkey;
+ALTER INDEX parley_data.alerts_due_idx ATTACH PARTITION parley_data.alerts_due_idx_secret;
 
-ALTER INDEX parley_data.alerts_overdue_holds_idx ATTACH PARTITION parley_data.alerts_restricted_subject_id_basis_idx;
+ALTER INDEX parley_data.alerts_due_idx ATTACH PARTITION parley_data.alerts_due_idx_unclassified;
 
-ALTER INDEX parley_data.alerts_subject_idx ATTACH PARTITION parley_data.alerts_restricted_subject_type_subject_id_kind_idx;
+ALTER INDEX parley_data.alerts_overdue_holds_idx ATTACH PARTITION parley_data.alerts_overdue_holds_idx_confidential;
 
-ALTER INDEX parley_data.alerts_dedup_key ATTACH PARTITION parley_data.alerts_restricted_subject_type_subject_id_kind_occurrence_c_idx;
+ALTER INDEX parley_data.alerts_overdue_holds_idx ATTACH PARTITION parley_data.alerts_overdue_holds_idx_restricted;
 
-ALTER INDEX parley_data.alerts_due_idx ATTACH PARTITION parley_data.alerts_secret_due_at_idx;
+ALTER INDEX parley_data.alerts_overdue_holds_idx ATTACH PARTITION parley_data.alerts_overdue_holds_idx_secret;
 
-ALTER INDEX parley_data.alerts_pkey ATTACH PARTITION parley_data.alerts_secret_pkey;
+ALTER INDEX parley_data.alerts_overdue_holds_idx ATTACH PARTITION parley_data.alerts_overdue_holds_idx_unclassified;
 
-ALTER INDEX parley_data.alerts_overdue_holds_idx ATTACH PARTITION parley_data.alerts_secret_subject_id_basis_idx;
+ALTER INDEX parley_data.alerts_pkey ATTACH PARTITION parley_data.alerts_pkey_confidential;
 
-ALTER INDEX parley_data.alerts_subject_idx ATTACH PARTITION parley_data.alerts_secret_subject_type_subject_id_kind_idx;
+ALTER INDEX parley_data.alerts_pkey ATTACH PARTITION parley_data.alerts_pkey_restricted;
 
-ALTER INDEX parley_data.alerts_dedup_key ATTACH PARTITION parley_data.alerts_secret_subject_type_subject_id_kind_occurrence_class_idx;
+ALTER INDEX parley_data.alerts_pkey ATTACH PARTITION parley_data.alerts_pkey_secret;
 
-ALTER INDEX parley_data.alerts_due_idx ATTACH PARTITION parley_data.alerts_unclassified_due_at_idx;
+ALTER INDEX parley_data.alerts_pkey ATTACH PARTITION parley_data.alerts_pkey_unclassified;
 
-ALTER INDEX parley_data.alerts_pkey ATTACH PARTITION parley_data.alerts_unclassified_pkey;
+ALTER INDEX parley_data.alerts_subject_idx ATTACH PARTITION parley_data.alerts_subject_idx_confidential;
 
-ALTER INDEX parley_data.alerts_overdue_holds_idx ATTACH PARTITION parley_data.alerts_unclassified_subject_id_basis_idx;
+ALTER INDEX parley_data.alerts_subject_idx ATTACH PARTITION parley_data.alerts_subject_idx_restricted;
 
-ALTER INDEX parley_data.alerts_subject_idx ATTACH PARTITION parley_data.alerts_unclassified_subject_type_subject_id_kind_idx;
+ALTER INDEX parley_data.alerts_subject_idx ATTACH PARTITION parley_data.alerts_subject_idx_secret;
 
-ALTER INDEX parley_data.alerts_dedup_key ATTACH PARTITION parley_data.alerts_unclassified_subject_type_subject_id_kind_occurrence_idx;
+ALTER INDEX parley_data.alerts_subject_idx ATTACH PARTITION parley_data.alerts_subject_idx_unclassified;
 
-ALTER INDEX parley_data.change_log_changed_at_idx ATTACH PARTITION parley_data.change_log_confidential_changed_at_idx;
+ALTER INDEX parley_data.change_log_changed_at_idx ATTACH PARTITION parley_data.change_log_changed_at_idx_confidential;
 
-ALTER INDEX parley_data.change_log_pkey ATTACH PARTITION parley_data.change_log_confidential_pkey;
+ALTER INDEX parley_data.change_log_changed_at_idx ATTACH PARTITION parley_data.change_log_changed_at_idx_restricted;
 
-ALTER INDEX parley_data.change_log_row_idx ATTACH PARTITION parley_data.change_log_confidential_table_name_row_id_id_idx;
+ALTER INDEX parley_data.change_log_changed_at_idx ATTACH PARTITION parley_data.change_log_changed_at_idx_secret;
 
-ALTER INDEX parley_data.change_log_changed_at_idx ATTACH PARTITION parley_data.change_log_restricted_changed_at_idx;
+ALTER INDEX parley_data.change_log_changed_at_idx ATTACH PARTITION parley_data.change_log_changed_at_idx_unclassified;
 
-ALTER INDEX parley_data.change_log_pkey ATTACH PARTITION parley_data.change_log_restricted_pkey;
+ALTER INDEX parley_data.change_log_pkey ATTACH PARTITION parley_data.change_log_pkey_confidential;
 
-ALTER INDEX parley_data.change_log_row_idx ATTACH PARTITION parley_data.change_log_restricted_table_name_row_id_id_idx;
+ALTER INDEX parley_data.change_log_pkey ATTACH PARTITION parley_data.change_log_pkey_restricted;
 
-ALTER INDEX parley_data.change_log_changed_at_idx ATTACH PARTITION parley_data.change_log_secret_changed_at_idx;
+ALTER INDEX parley_data.change_log_pkey ATTACH PARTITION parley_data.change_log_pkey_secret;
 
-ALTER INDEX parley_data.change_log_pkey ATTACH PARTITION parley_data.change_log_secret_pkey;
+ALTER INDEX parley_data.change_log_pkey ATTACH PARTITION parley_data.change_log_pkey_unclassified;
 
-ALTER INDEX parley_data.change_log_row_idx ATTACH PARTITION parley_data.change_log_secret_table_name_row_id_id_idx;
+ALTER INDEX parley_data.change_log_row_idx ATTACH PARTITION parley_data.change_log_row_idx_confidential;
 
-ALTER INDEX parley_data.change_log_changed_at_idx ATTACH PARTITION parley_data.change_log_unclassified_changed_at_idx;
+ALTER INDEX parley_data.change_log_row_idx ATTACH PARTITION parley_data.change_log_row_idx_restricted;
 
-ALTER INDEX parley_data.change_log_pkey ATTACH PARTITION parley_data.change_log_unclassified_pkey;
+ALTER INDEX parley_data.change_log_row_idx ATTACH PARTITION parley_data.change_log_row_idx_secret;
 
-ALTER INDEX parley_data.change_log_row_idx ATTACH PARTITION parley_data.change_log_unclassified_table_name_row_id_id_idx;
+ALTER INDEX parley_data.change_log_row_idx ATTACH PARTITION parley_data.change_log_row_idx_unclassified;
 
-ALTER INDEX parley_data.commitment_beneficiaries_party_idx ATTACH PARTITION parley_data.commitment_beneficiaries_confidential_party_id_idx;
+ALTER INDEX parley_data.commitment_beneficiaries_party_idx ATTACH PARTITION parley_data.commitment_beneficiaries_party_idx_confidential;
 
-ALTER INDEX parley_data.commitment_beneficiaries_pkey ATTACH PARTITION parley_data.commitment_beneficiaries_confidential_pkey;
+ALTER INDEX parley_data.commitment_beneficiaries_party_idx ATTACH PARTITION parley_data.commitment_beneficiaries_party_idx_restricted;
 
-ALTER INDEX parley_data.commitment_beneficiaries_party_idx ATTACH PARTITION parley_data.commitment_beneficiaries_restricted_party_id_idx;
+ALTER INDEX parley_data.commitment_beneficiaries_party_idx ATTACH PARTITION parley_data.commitment_beneficiaries_party_idx_secret;
 
-ALTER INDEX parley_data.commitment_beneficiaries_pkey ATTACH PARTITION parley_data.commitment_beneficiaries_restricted_pkey;
+ALTER INDEX parley_data.commitment_beneficiaries_party_idx ATTACH PARTITION parley_data.commitment_beneficiaries_party_idx_unclassified;
 
-ALTER INDEX parley_data.commitment_beneficiaries_party_idx ATTACH PARTITION parley_data.commitment_beneficiaries_secret_party_id_idx;
+ALTER INDEX parley_data.commitment_beneficiaries_pkey ATTACH PARTITION parley_data.commitment_beneficiaries_pkey_confidential;
 
-ALTER INDEX parley_data.commitment_beneficiaries_pkey ATTACH PARTITION parley_data.commitment_beneficiaries_secret_pkey;
+ALTER INDEX parley_data.commitment_beneficiaries_pkey ATTACH PARTITION parley_data.commitment_beneficiaries_pkey_restricted;
 
-ALTER INDEX parley_data.commitment_beneficiaries_party_idx ATTACH PARTITION parley_data.commitment_beneficiaries_unclassified_party_id_idx;
+ALTER INDEX parley_data.commitment_beneficiaries_pkey ATTACH PARTITION parley_data.commitment_beneficiaries_pkey_secret;
 
-ALTER INDEX parley_data.commitment_beneficiaries_pkey ATTACH PARTITION parley_data.commitment_beneficiaries_unclassified_pkey;
+ALTER INDEX parley_data.commitment_beneficiaries_pkey ATTACH PARTITION parley_data.commitment_beneficiaries_pkey_unclassified;
 
-ALTER INDEX parley_data.commitment_updates_commitment_idx ATTACH PARTITION parley_data.commitment_updates_confidential_commitment_id_reported_on_idx;
+ALTER INDEX parley_data.commitment_updates_commitment_idx ATTACH PARTITION parley_data.commitment_updates_commitment_idx_confidential;
 
-ALTER INDEX parley_data.commitment_updates_pkey ATTACH PARTITION parley_data.commitment_updates_confidential_pkey;
+ALTER INDEX parley_data.commitment_updates_commitment_idx ATTACH PARTITION parley_data.commitment_updates_commitment_idx_restricted;
 
-ALTER INDEX parley_data.commitment_updates_reported_on_idx ATTACH PARTITION parley_data.commitment_updates_confidential_reported_on_idx;
+ALTER INDEX parley_data.commitment_updates_commitment_idx ATTACH PARTITION parley_data.commitment_updates_commitment_idx_secret;
 
-ALTER INDEX parley_data.commitment_updates_commitment_idx ATTACH PARTITION parley_data.commitment_updates_restricted_commitment_id_reported_on_idx;
+ALTER INDEX parley_data.commitment_updates_commitment_idx ATTACH PARTITION parley_data.commitment_updates_commitment_idx_unclassified;
 
-ALTER INDEX parley_data.commitment_updates_pkey ATTACH PARTITION parley_data.commitment_updates_restricted_pkey;
+ALTER INDEX parley_data.commitment_updates_pkey ATTACH PARTITION parley_data.commitment_updates_pkey_confidential;
 
-ALTER INDEX parley_data.commitment_updates_reported_on_idx ATTACH PARTITION parley_data.commitment_updates_restricted_reported_on_idx;
+ALTER INDEX parley_data.commitment_updates_pkey ATTACH PARTITION parley_data.commitment_updates_pkey_restricted;
 
-ALTER INDEX parley_data.commitment_updates_commitment_idx ATTACH PARTITION parley_data.commitment_updates_secret_commitment_id_reported_on_idx;
+ALTER INDEX parley_data.commitment_updates_pkey ATTACH PARTITION parley_data.commitment_updates_pkey_secret;
 
-ALTER INDEX parley_data.commitment_updates_pkey ATTACH PARTITION parley_data.commitment_updates_secret_pkey;
+ALTER INDEX parley_data.commitment_updates_pkey ATTACH PARTITION parley_data.commitment_updates_pkey_unclassified;
 
-ALTER INDEX parley_data.commitment_updates_reported_on_idx ATTACH PARTITION parley_data.commitment_updates_secret_reported_on_idx;
+ALTER INDEX parley_data.commitment_updates_reported_on_idx ATTACH PARTITION parley_data.commitment_updates_reported_on_idx_confidential;
 
-ALTER INDEX parley_data.commitment_updates_commitment_idx ATTACH PARTITION parley_data.commitment_updates_unclassified_commitment_id_reported_on_idx;
+ALTER INDEX parley_data.commitment_updates_reported_on_idx ATTACH PARTITION parley_data.commitment_updates_reported_on_idx_restricted;
 
-ALTER INDEX parley_data.commitment_updates_pkey ATTACH PARTITION parley_data.commitment_updates_unclassified_pkey;
+ALTER INDEX parley_data.commitment_updates_reported_on_idx ATTACH PARTITION parley_data.commitment_updates_reported_on_idx_secret;
 
-ALTER INDEX parley_data.commitment_updates_reported_on_idx ATTACH PARTITION parley_data.commitment_updates_unclassified_reported_on_idx;
+ALTER INDEX parley_data.commitment_updates_reported_on_idx ATTACH PARTITION parley_data.commitment_updates_reported_on_idx_unclassified;
 
-ALTER INDEX parley_data.commitments_code_key ATTACH PARTITION parley_data.commitments_confidential_code_effective_classification_key;
+ALTER INDEX parley_data.commitments_code_key ATTACH PARTITION parley_data.commitments_code_key_confidential;
 
-ALTER INDEX parley_data.commitments_one_per_obligor_in_deal ATTACH PARTITION parley_data.commitments_confidential_deal_id_obligor_id_effective_class_key;
+ALTER INDEX parley_data.commitments_code_key ATTACH PARTITION parley_data.commitments_code_key_restricted;
 
-ALTER INDEX parley_data.commitments_listing_idx ATTACH PARTITION parley_data.commitments_confidential_due_on_code_idx;
+ALTER INDEX parley_data.commitments_code_key ATTACH PARTITION parley_data.commitments_code_key_secret;
 
-ALTER INDEX parley_data.commitments_live_due_idx ATTACH PARTITION parley_data.commitments_confidential_due_on_idx;
+ALTER INDEX parley_data.commitments_code_key ATTACH PARTITION parley_data.commitments_code_key_unclassified;
 
-ALTER INDEX parley_data.commitments_live_activity_idx ATTACH PARTITION parley_data.commitments_confidential_greatest_idx;
+ALTER INDEX parley_data.commitments_id_obligor_key ATTACH PARTITION parley_data.commitments_id_obligor_key_confidential;
 
-ALTER INDEX parley_data.commitments_id_obligor_key ATTACH PARTITION parley_data.commitments_confidential_id_obligor_id_effective_classifica_key;
+ALTER INDEX parley_data.commitments_id_obligor_key ATTACH PARTITION parley_data.commitments_id_obligor_key_restricted;
 
-ALTER INDEX parley_data.commitments_item_idx ATTACH PARTITION parley_data.commitments_confidential_item_id_idx;
+ALTER INDEX parley_data.commitments_id_obligor_key ATTACH PARTITION parley_data.commitments_id_obligor_key_secret;
 
-ALTER INDEX parley_data.commitments_meeting_idx ATTACH PARTITION parley_data.commitments_confidential_meeting_id_idx;
+ALTER INDEX parley_data.commitments_id_obligor_key ATTACH PARTITION parley_data.commitments_id_obligor_key_unclassified;
 
-ALTER INDEX parley_data.commitments_obligor_idx ATTACH PARTITION parley_data.commitments_confidential_obligor_id_idx;
+ALTER INDEX parley_data.commitments_item_idx ATTACH PARTITION parley_data.commitments_item_idx_confidential;
 
-ALTER INDEX parley_data.commitments_owner_idx ATTACH PARTITION parley_data.commitments_confidential_owner_id_status_effective_classifi_idx;
+ALTER INDEX parley_data.commitments_item_idx ATTACH PARTITION parley_data.commitments_item_idx_restricted;
 
-ALTER INDEX parley_data.commitments_pkey ATTACH PARTITION parley_data.commitments_confidential_pkey;
+ALTER INDEX parley_data.commitments_item_idx ATTACH PARTITION parley_data.commitments_item_idx_secret;
 
-ALTER INDEX parley_data.commitments_track_idx ATTACH PARTITION parley_data.commitments_confidential_track_id_item_id_status_effective__idx;
+ALTER INDEX parley_data.commitments_item_idx ATTACH PARTITION parley_data.commitments_item_idx_unclassified;
 
-ALTER INDEX parley_data.commitments_code_key ATTACH PARTITION parley_data.commitments_restricted_code_effective_classification_key;
+ALTER INDEX parley_data.commitments_listing_idx ATTACH PARTITION parley_data.commitments_listing_idx_confidential;
 
-ALTER INDEX parley_data.commitments_one_per_obligor_in_deal ATTACH PARTITION parley_data.commitments_restricted_deal_id_obligor_id_effective_classif_key;
+ALTER INDEX parley_data.commitments_listing_idx ATTACH PARTITION parley_data.commitments_listing_idx_restricted;
 
-ALTER INDEX parley_data.commitments_listing_idx ATTACH PARTITION parley_data.commitments_restricted_due_on_code_idx;
+ALTER INDEX parley_data.commitments_listing_idx ATTACH PARTITION parley_data.commitments_listing_idx_secret;
 
-ALTER INDEX parley_data.commitments_live_due_idx ATTACH PARTITION parley_data.commitments_restricted_due_on_idx;
+ALTER INDEX parley_data.commitments_listing_idx ATTACH PARTITION parley_data.commitments_listing_idx_unclassified;
 
-ALTER INDEX parley_data.commitments_live_activity_idx ATTACH PARTITION parley_data.commitments_restricted_greatest_idx;
+ALTER INDEX parley_data.commitments_live_activity_idx ATTACH PARTITION parley_data.commitments_live_activity_idx_confidential;
 
-ALTER INDEX parley_data.commitments_id_obligor_key ATTACH PARTITION parley_data.commitments_restricted_id_obligor_id_effective_classificati_key;
+ALTER INDEX parley_data.commitments_live_activity_idx ATTACH PARTITION parley_data.commitments_live_activity_idx_restricted;
 
-ALTER INDEX parley_data.commitments_item_idx ATTACH PARTITION parley_data.commitments_restricted_item_id_idx;
+ALTER INDEX parley_data.commitments_live_activity_idx ATTACH PARTITION parley_data.commitments_live_activity_idx_secret;
 
-ALTER INDEX parley_data.commitments_meeting_idx ATTACH PARTITION parley_data.commitments_restricted_meeting_id_idx;
+ALTER INDEX parley_data.commitments_live_activity_idx ATTACH PARTITION parley_data.commitments_live_activity_idx_unclassified;
 
-ALTER INDEX parley_data.commitments_obligor_idx ATTACH PARTITION parley_data.commitments_restricted_obligor_id_idx;
+ALTER INDEX parley_data.commitments_live_due_idx ATTACH PARTITION parley_data.commitments_live_due_idx_confidential;
 
-ALTER INDEX parley_data.commitments_owner_idx ATTACH PARTITION parley_data.commitments_restricted_owner_id_status_effective_classifica_idx;
+ALTER INDEX parley_data.commitments_live_due_idx ATTACH PARTITION parley_data.commitments_live_due_idx_restricted;
 
-ALTER INDEX parley_data.commitments_pkey ATTACH PARTITION parley_data.commitments_restricted_pkey;
+ALTER INDEX parley_data.commitments_live_due_idx ATTACH PARTITION parley_data.commitments_live_due_idx_secret;
 
-ALTER INDEX parley_data.commitments_track_idx ATTACH PARTITION parley_data.commitments_restricted_track_id_item_id_status_effective_cl_idx;
+ALTER INDEX parley_data.commitments_live_due_idx ATTACH PARTITION parley_data.commitments_live_due_idx_unclassified;
 
-ALTER INDEX parley_data.commitments_code_key ATTACH PARTITION parley_data.commitments_secret_code_effective_classification_key;
+ALTER INDEX parley_data.commitments_meeting_idx ATTACH PARTITION parley_data.commitments_meeting_idx_confidential;
 
-ALTER INDEX parley_data.commitments_one_per_obligor_in_deal ATTACH PARTITION parley_data.commitments_secret_deal_id_obligor_id_effective_classificat_key;
+ALTER INDEX parley_data.commitments_meeting_idx ATTACH PARTITION parley_data.commitments_meeting_idx_restricted;
 
-ALTER INDEX parley_data.commitments_listing_idx ATTACH PARTITION parley_data.commitments_secret_due_on_code_idx;
+ALTER INDEX parley_data.commitments_meeting_idx ATTACH PARTITION parley_data.commitments_meeting_idx_secret;
 
-ALTER INDEX parley_data.commitments_live_due_idx ATTACH PARTITION parley_data.commitments_secret_due_on_idx;
+ALTER INDEX parley_data.commitments_meeting_idx ATTACH PARTITION parley_data.commitments_meeting_idx_unclassified;
 
-ALTER INDEX parley_data.commitments_live_activity_idx ATTACH PARTITION parley_data.commitments_secret_greatest_idx;
+ALTER INDEX parley_data.commitments_obligor_idx ATTACH PARTITION parley_data.commitments_obligor_idx_confidential;
 
-ALTER INDEX parley_data.commitments_id_obligor_key ATTACH PARTITION parley_data.commitments_secret_id_obligor_id_effective_classification_key;
+ALTER INDEX parley_data.commitments_obligor_idx ATTACH PARTITION parley_data.commitments_obligor_idx_restricted;
 
-ALTER INDEX parley_data.commitments_item_idx ATTACH PARTITION parley_data.commitments_secret_item_id_idx;
+ALTER INDEX parley_data.commitments_obligor_idx ATTACH PARTITION parley_data.commitments_obligor_idx_secret;
 
-ALTER INDEX parley_data.commitments_meeting_idx ATTACH PARTITION parley_data.commitments_secret_meeting_id_idx;
+ALTER INDEX parley_data.commitments_obligor_idx ATTACH PARTITION parley_data.commitments_obligor_idx_unclassified;
 
-ALTER INDEX parley_data.commitments_obligor_idx ATTACH PARTITION parley_data.commitments_secret_obligor_id_idx;
+ALTER INDEX parley_data.commitments_one_per_obligor_in_deal ATTACH PARTITION parley_data.commitments_one_per_obligor_in_deal_confidential;
 
-ALTER INDEX parley_data.commitments_owner_idx ATTACH PARTITION parley_data.commitments_secret_owner_id_status_effective_classification_idx;
+ALTER INDEX parley_data.commitments_one_per_obligor_in_deal ATTACH PARTITION parley_data.commitments_one_per_obligor_in_deal_restricted;
 
-ALTER INDEX parley_data.commitments_pkey ATTACH PARTITION parley_data.commitments_secret_pkey;
+ALTER INDEX parley_data.commitments_one_per_obligor_in_deal ATTACH PARTITION parley_data.commitments_one_per_obligor_in_deal_secret;
 
-ALTER INDEX parley_data.commitments_track_idx ATTACH PARTITION parley_data.commitments_secret_track_id_item_id_status_effective_classi_idx;
+ALTER INDEX parley_data.commitments_one_per_obligor_in_deal ATTACH PARTITION parley_data.commitments_one_per_obligor_in_deal_unclassified;
 
-ALTER INDEX parley_data.commitments_code_key ATTACH PARTITION parley_data.commitments_unclassified_code_effective_classification_key;
+ALTER INDEX parley_data.commitments_owner_idx ATTACH PARTITION parley_data.commitments_owner_idx_confidential;
 
-ALTER INDEX parley_data.commitments_one_per_obligor_in_deal ATTACH PARTITION parley_data.commitments_unclassified_deal_id_obligor_id_effective_class_key;
+ALTER INDEX parley_data.commitments_owner_idx ATTACH PARTITION parley_data.commitments_owner_idx_restricted;
 
-ALTER INDEX parley_data.commitments_listing_idx ATTACH PARTITION parley_data.commitments_unclassified_due_on_code_idx;
+ALTER INDEX parley_data.commitments_owner_idx ATTACH PARTITION parley_data.commitments_owner_idx_secret;
 
-ALTER INDEX parley_data.commitments_live_due_idx ATTACH PARTITION parley_data.commitments_unclassified_due_on_idx;
+ALTER INDEX parley_data.commitments_owner_idx ATTACH PARTITION parley_data.commitments_owner_idx_unclassified;
 
-ALTER INDEX parley_data.commitments_live_activity_idx ATTACH PARTITION parley_data.commitments_unclassified_greatest_idx;
+ALTER INDEX parley_data.commitments_pkey ATTACH PARTITION parley_data.commitments_pkey_confidential;
 
-ALTER INDEX parley_data.commitments_id_obligor_key ATTACH PARTITION parley_data.commitments_unclassified_id_obligor_id_effective_classifica_key;
+ALTER INDEX parley_data.commitments_pkey ATTACH PARTITION parley_data.commitments_pkey_restricted;
 
-ALTER INDEX parley_data.commitments_item_idx ATTACH PARTITION parley_data.commitments_unclassified_item_id_idx;
+ALTER INDEX parley_data.commitments_pkey ATTACH PARTITION parley_data.commitments_pkey_secret;
 
-ALTER INDEX parley_data.commitments_meeting_idx ATTACH PARTITION parley_data.commitments_unclassified_meeting_id_idx;
+ALTER INDEX parley_data.commitments_pkey ATTACH PARTITION parley_data.commitments_pkey_unclassified;
 
-ALTER INDEX parley_data.commitments_obligor_idx ATTACH PARTITION parley_data.commitments_unclassified_obligor_id_idx;
+ALTER INDEX parley_data.commitments_track_idx ATTACH PARTITION parley_data.commitments_track_idx_confidential;
 
-ALTER INDEX parley_data.commitments_owner_idx ATTACH PARTITION parley_data.commitments_unclassified_owner_id_status_effective_classifi_idx;
+ALTER INDEX parley_data.commitments_track_idx ATTACH PARTITION parley_data.commitments_track_idx_restricted;
 
-ALTER INDEX parley_data.commitments_pkey ATTACH PARTITION parley_data.commitments_unclassified_pkey;
+ALTER INDEX parley_data.commitments_track_idx ATTACH PARTITION parley_data.commitments_track_idx_secret;
 
-ALTER INDEX parley_data.commitments_track_idx ATTACH PARTITION parley_data.commitments_unclassified_track_id_item_id_status_effective__idx;
+ALTER INDEX parley_data.commitments_track_idx ATTACH PARTITION parley_data.commitments_track_idx_unclassified;
 
-ALTER INDEX parley_data.deals_code_key ATTACH PARTITION parley_data.deals_confidential_code_classification_key;
+ALTER INDEX parley_data.deals_code_key ATTACH PARTITION parley_data.deals_code_key_confidential;
 
-ALTER INDEX parley_data.deals_pkey ATTACH PARTITION parley_data.deals_confidential_pkey;
+ALTER INDEX parley_data.deals_code_key ATTACH PARTITION parley_data.deals_code_key_restricted;
 
-ALTER INDEX parley_data.deals_code_key ATTACH PARTITION parley_data.deals_restricted_code_classification_key;
+ALTER INDEX parley_data.deals_code_key ATTACH PARTITION parley_data.deals_code_key_secret;
 
-ALTER INDEX parley_data.deals_pkey ATTACH PARTITION parley_data.deals_restricted_pkey;
+ALTER INDEX parley_data.deals_code_key ATTACH PARTITION parley_data.deals_code_key_unclassified;
 
-ALTER INDEX parley_data.deals_code_key ATTACH PARTITION parley_data.deals_secret_code_classification_key;
+ALTER INDEX parley_data.deals_pkey ATTACH PARTITION parley_data.deals_pkey_confidential;
 
-ALTER INDEX parley_data.deals_pkey ATTACH PARTITION parley_data.deals_secret_pkey;
+ALTER INDEX parley_data.deals_pkey ATTACH PARTITION parley_data.deals_pkey_restricted;
 
-ALTER INDEX parley_data.deals_code_key ATTACH PARTITION parley_data.deals_unclassified_code_classification_key;
+ALTER INDEX parley_data.deals_pkey ATTACH PARTITION parley_data.deals_pkey_secret;
 
-ALTER INDEX parley_data.deals_pkey ATTACH PARTITION parley_data.deals_unclassified_pkey;
+ALTER INDEX parley_data.deals_pkey ATTACH PARTITION parley_data.deals_pkey_unclassified;
 
-ALTER INDEX parley_data.deliveries_one_per_recipient ATTACH PARTITION parley_data.deliveries_confidential_alert_id_person_id_classification_key;
+ALTER INDEX parley_data.deliveries_failed_idx ATTACH PARTITION parley_data.deliveries_failed_idx_confidential;
 
-ALTER INDEX parley_data.deliveries_log_idx ATTACH PARTITION parley_data.deliveries_confidential_coalesce_id_idx;
+ALTER INDEX parley_data.deliveries_failed_idx ATTACH PARTITION parley_data.deliveries_failed_idx_restricted;
 
-ALTER INDEX parley_data.deliveries_failed_idx ATTACH PARTITION parley_data.deliveries_confidential_last_failed_at_idx;
+ALTER INDEX parley_data.deliveries_failed_idx ATTACH PARTITION parley_data.deliveries_failed_idx_secret;
 
-ALTER INDEX parley_data.deliveries_leased_idx ATTACH PARTITION parley_data.deliveries_confidential_lease_until_idx;
+ALTER INDEX parley_data.deliveries_failed_idx ATTACH PARTITION parley_data.deliveries_failed_idx_unclassified;
 
-ALTER INDEX parley_data.deliveries_person_idx ATTACH PARTITION parley_data.deliveries_confidential_person_id_idx;
+ALTER INDEX parley_data.deliveries_leased_idx ATTACH PARTITION parley_data.deliveries_leased_idx_confidential;
 
-ALTER INDEX parley_data.deliveries_pkey ATTACH PARTITION parley_data.deliveries_confidential_pkey;
+ALTER INDEX parley_data.deliveries_leased_idx ATTACH PARTITION parley_data.deliveries_leased_idx_restricted;
 
-ALTER INDEX parley_data.deliveries_queue_idx ATTACH PARTITION parley_data.deliveries_confidential_send_after_id_idx;
+ALTER INDEX parley_data.deliveries_leased_idx ATTACH PARTITION parley_data.deliveries_leased_idx_secret;
 
-ALTER INDEX parley_data.deliveries_pending_idx ATTACH PARTITION parley_data.deliveries_confidential_send_after_idx;
+ALTER INDEX parley_data.deliveries_leased_idx ATTACH PARTITION parley_data.deliveries_leased_idx_unclassified;
 
-ALTER INDEX parley_data.deliveries_sent_idx ATTACH PARTITION parley_data.deliveries_confidential_sent_at_idx;
+ALTER INDEX parley_data.deliveries_log_idx ATTACH PARTITION parley_data.deliveries_log_idx_confidential;
 
-ALTER INDEX parley_data.deliveries_silence_idx ATTACH PARTITION parley_data.deliveries_confidential_silence_id_idx;
+ALTER INDEX parley_data.deliveries_log_idx ATTACH PARTITION parley_data.deliveries_log_idx_restricted;
 
-ALTER INDEX parley_data.deliveries_one_per_recipient ATTACH PARTITION parley_data.deliveries_restricted_alert_id_person_id_classification_key;
+ALTER INDEX parley_data.deliveries_log_idx ATTACH PARTITION parley_data.deliveries_log_idx_secret;
 
-ALTER INDEX parley_data.deliveries_log_idx ATTACH PARTITION parley_data.deliveries_restricted_coalesce_id_idx;
+ALTER INDEX parley_data.deliveries_log_idx ATTACH PARTITION parley_data.deliveries_log_idx_unclassified;
 
-ALTER INDEX parley_data.deliveries_failed_idx ATTACH PARTITION parley_data.deliveries_restricted_last_failed_at_idx;
+ALTER INDEX parley_data.deliveries_one_per_recipient ATTACH PARTITION parley_data.deliveries_one_per_recipient_confidential;
 
-ALTER INDEX parley_data.deliveries_leased_idx ATTACH PARTITION parley_data.deliveries_restricted_lease_until_idx;
+ALTER INDEX parley_data.deliveries_one_per_recipient ATTACH PARTITION parley_data.deliveries_one_per_recipient_restricted;
 
-ALTER INDEX parley_data.deliveries_person_idx ATTACH PARTITION parley_data.deliveries_restricted_person_id_idx;
+ALTER INDEX parley_data.deliveries_one_per_recipient ATTACH PARTITION parley_data.deliveries_one_per_recipient_secret;
 
-ALTER INDEX parley_data.deliveries_pkey ATTACH PARTITION parley_data.deliveries_restricted_pkey;
+ALTER INDEX parley_data.deliveries_one_per_recipient ATTACH PARTITION parley_data.deliveries_one_per_recipient_unclassified;
 
-ALTER INDEX parley_data.deliveries_queue_idx ATTACH PARTITION parley_data.deliveries_restricted_send_after_id_idx;
+ALTER INDEX parley_data.deliveries_pending_idx ATTACH PARTITION parley_data.deliveries_pending_idx_confidential;
 
-ALTER INDEX parley_data.deliveries_pending_idx ATTACH PARTITION parley_data.deliveries_restricted_send_after_idx;
+ALTER INDEX parley_data.deliveries_pending_idx ATTACH PARTITION parley_data.deliveries_pending_idx_restricted;
 
-ALTER INDEX parley_data.deliveries_sent_idx ATTACH PARTITION parley_data.deliveries_restricted_sent_at_idx;
+ALTER INDEX parley_data.deliveries_pending_idx ATTACH PARTITION parley_data.deliveries_pending_idx_secret;
 
-ALTER INDEX parley_data.deliveries_silence_idx ATTACH PARTITION parley_data.deliveries_restricted_silence_id_idx;
+ALTER INDEX parley_data.deliveries_pending_idx ATTACH PARTITION parley_data.deliveries_pending_idx_unclassified;
 
-ALTER INDEX parley_data.deliveries_one_per_recipient ATTACH PARTITION parley_data.deliveries_secret_alert_id_person_id_classification_key;
+ALTER INDEX parley_data.deliveries_person_idx ATTACH PARTITION parley_data.deliveries_person_idx_confidential;
 
-ALTER INDEX parley_data.deliveries_log_idx ATTACH PARTITION parley_data.deliveries_secret_coalesce_id_idx;
+ALTER INDEX parley_data.deliveries_person_idx ATTACH PARTITION parley_data.deliveries_person_idx_restricted;
 
-ALTER INDEX parley_data.deliveries_failed_idx ATTACH PARTITION parley_data.deliveries_secret_last_failed_at_idx;
+ALTER INDEX parley_data.deliveries_person_idx ATTACH PARTITION parley_data.deliveries_person_idx_secret;
 
-ALTER INDEX parley_data.deliveries_leased_idx ATTACH PARTITION parley_data.deliveries_secret_lease_until_idx;
+ALTER INDEX parley_data.deliveries_person_idx ATTACH PARTITION parley_data.deliveries_person_idx_unclassified;
 
-ALTER INDEX parley_data.deliveries_person_idx ATTACH PARTITION parley_data.deliveries_secret_person_id_idx;
+ALTER INDEX parley_data.deliveries_pkey ATTACH PARTITION parley_data.deliveries_pkey_confidential;
 
-ALTER INDEX parley_data.deliveries_pkey ATTACH PARTITION parley_data.deliveries_secret_pkey;
+ALTER INDEX parley_data.deliveries_pkey ATTACH PARTITION parley_data.deliveries_pkey_restricted;
 
-ALTER INDEX parley_data.deliveries_queue_idx ATTACH PARTITION parley_data.deliveries_secret_send_after_id_idx;
+ALTER INDEX parley_data.deliveries_pkey ATTACH PARTITION parley_data.deliveries_pkey_secret;
 
-ALTER INDEX parley_data.deliveries_pending_idx ATTACH PARTITION parley_data.deliveries_secret_send_after_idx;
+ALTER INDEX parley_data.deliveries_pkey ATTACH PARTITION parley_data.deliveries_pkey_unclassified;
 
-ALTER INDEX parley_data.deliveries_sent_idx ATTACH PARTITION parley_data.deliveries_secret_sent_at_idx;
+ALTER INDEX parley_data.deliveries_queue_idx ATTACH PARTITION parley_data.deliveries_queue_idx_confidential;
 
-ALTER INDEX parley_data.deliveries_silence_idx ATTACH PARTITION parley_data.deliveries_secret_silence_id_idx;
+ALTER INDEX parley_data.deliveries_queue_idx ATTACH PARTITION parley_data.deliveries_queue_idx_restricted;
 
-ALTER INDEX parley_data.deliveries_one_per_recipient ATTACH PARTITION parley_data.deliveries_unclassified_alert_id_person_id_classification_key;
+ALTER INDEX parley_data.deliveries_queue_idx ATTACH PARTITION parley_data.deliveries_queue_idx_secret;
 
-ALTER INDEX parley_data.deliveries_log_idx ATTACH PARTITION parley_data.deliveries_unclassified_coalesce_id_idx;
+ALTER INDEX parley_data.deliveries_queue_idx ATTACH PARTITION parley_data.deliveries_queue_idx_unclassified;
 
-ALTER INDEX parley_data.deliveries_failed_idx ATTACH PARTITION parley_data.deliveries_unclassified_last_failed_at_idx;
+ALTER INDEX parley_data.deliveries_sent_idx ATTACH PARTITION parley_data.deliveries_sent_idx_confidential;
 
-ALTER INDEX parley_data.deliveries_leased_idx ATTACH PARTITION parley_data.deliveries_unclassified_lease_until_idx;
+ALTER INDEX parley_data.deliveries_sent_idx ATTACH PARTITION parley_data.deliveries_sent_idx_restricted;
 
-ALTER INDEX parley_data.deliveries_person_idx ATTACH PARTITION parley_data.deliveries_unclassified_person_id_idx;
+ALTER INDEX parley_data.deliveries_sent_idx ATTACH PARTITION parley_data.deliveries_sent_idx_secret;
 
-ALTER INDEX parley_data.deliveries_pkey ATTACH PARTITION parley_data.deliveries_unclassified_pkey;
+ALTER INDEX parley_data.deliveries_sent_idx ATTACH PARTITION parley_data.deliveries_sent_idx_unclassified;
 
-ALTER INDEX parley_data.deliveries_queue_idx ATTACH PARTITION parley_data.deliveries_unclassified_send_after_id_idx;
+ALTER INDEX parley_data.deliveries_silence_idx ATTACH PARTITION parley_data.deliveries_silence_idx_confidential;
 
-ALTER INDEX parley_data.deliveries_pending_idx ATTACH PARTITION parley_data.deliveries_unclassified_send_after_idx;
+ALTER INDEX parley_data.deliveries_silence_idx ATTACH PARTITION parley_data.deliveries_silence_idx_restricted;
 
-ALTER INDEX parley_data.deliveries_sent_idx ATTACH PARTITION parley_data.deliveries_unclassified_sent_at_idx;
+ALTER INDEX parley_data.deliveries_silence_idx ATTACH PARTITION parley_data.deliveries_silence_idx_secret;
 
-ALTER INDEX parley_data.deliveries_silence_idx ATTACH PARTITION parley_data.deliveries_unclassified_silence_id_idx;
+ALTER INDEX parley_data.deliveries_silence_idx ATTACH PARTITION parley_data.deliveries_silence_idx_unclassified;
 
-ALTER INDEX parley_data.figures_indicator_idx ATTACH PARTITION parley_data.figures_confidential_indicator_as_of_idx;
+ALTER INDEX parley_data.figures_indicator_idx ATTACH PARTITION parley_data.figures_indicator_idx_confidential;
 
-ALTER INDEX parley_data.figures_natural_key ATTACH PARTITION parley_data.figures_confidential_indicator_claimant_id_source_id_as_of__key;
+ALTER INDEX parley_data.figures_indicator_idx ATTACH PARTITION parley_data.figures_indicator_idx_restricted;
 
-ALTER INDEX parley_data.figures_item_idx ATTACH PARTITION parley_data.figures_confidential_item_id_idx;
+ALTER INDEX parley_data.figures_indicator_idx ATTACH PARTITION parley_data.figures_indicator_idx_secret;
 
-ALTER INDEX parley_data.figures_pkey ATTACH PARTITION parley_data.figures_confidential_pkey;
+ALTER INDEX parley_data.figures_indicator_idx ATTACH PARTITION parley_data.figures_indicator_idx_unclassified;
 
-ALTER INDEX parley_data.figures_indicator_idx ATTACH PARTITION parley_data.figures_restricted_indicator_as_of_idx;
+ALTER INDEX parley_data.figures_item_idx ATTACH PARTITION parley_data.figures_item_idx_confidential;
 
-ALTER INDEX parley_data.figures_natural_key ATTACH PARTITION parley_data.figures_restricted_indicator_claimant_id_source_id_as_of_cl_key;
+ALTER INDEX parley_data.figures_item_idx ATTACH PARTITION parley_data.figures_item_idx_restricted;
 
-ALTER INDEX parley_data.figures_item_idx ATTACH PARTITION parley_data.figures_restricted_item_id_idx;
+ALTER INDEX parley_data.figures_item_idx ATTACH PARTITION parley_data.figures_item_idx_secret;
 
-ALTER INDEX parley_data.figures_pkey ATTACH PARTITION parley_data.figures_restricted_pkey;
+ALTER INDEX parley_data.figures_item_idx ATTACH PARTITION parley_data.figures_item_idx_unclassified;
 
-ALTER INDEX parley_data.figures_indicator_idx ATTACH PARTITION parley_data.figures_secret_indicator_as_of_idx;
+ALTER INDEX parley_data.figures_natural_key ATTACH PARTITION parley_data.figures_natural_key_confidential;
 
-ALTER INDEX parley_data.figures_natural_key ATTACH PARTITION parley_data.figures_secret_indicator_claimant_id_source_id_as_of_classi_key;
+ALTER INDEX parley_data.figures_natural_key ATTACH PARTITION parley_data.figures_natural_key_restricted;
 
-ALTER INDEX parley_data.figures_item_idx ATTACH PARTITION parley_data.figures_secret_item_id_idx;
+ALTER INDEX parley_data.figures_natural_key ATTACH PARTITION parley_data.figures_natural_key_secret;
 
-ALTER INDEX parley_data.figures_pkey ATTACH PARTITION parley_data.figures_secret_pkey;
+ALTER INDEX parley_data.figures_natural_key ATTACH PARTITION parley_data.figures_natural_key_unclassified;
 
-ALTER INDEX parley_data.figures_indicator_idx ATTACH PARTITION parley_data.figures_unclassified_indicator_as_of_idx;
+ALTER INDEX parley_data.figures_pkey ATTACH PARTITION parley_data.figures_pkey_confidential;
 
-ALTER INDEX parley_data.figures_natural_key ATTACH PARTITION parley_data.figures_unclassified_indicator_claimant_id_source_id_as_of__key;
+ALTER INDEX parley_data.figures_pkey ATTACH PARTITION parley_data.figures_pkey_restricted;
 
-ALTER INDEX parley_data.figures_item_idx ATTACH PARTITION parley_data.figures_unclassified_item_id_idx;
+ALTER INDEX parley_data.figures_pkey ATTACH PARTITION parley_data.figures_pkey_secret;
 
-ALTER INDEX parley_data.figures_pkey ATTACH PARTITION parley_data.figures_unclassified_pkey;
+ALTER INDEX parley_data.figures_pkey ATTACH PARTITION parley_data.figures_pkey_unclassified;
 
-ALTER INDEX parley_data.follow_ups_assignee_idx ATTACH PARTITION parley_data.follow_ups_confidential_assignee_id_idx;
+ALTER INDEX parley_data.follow_ups_assignee_idx ATTACH PARTITION parley_data.follow_ups_assignee_idx_confidential;
 
-ALTER INDEX parley_data.follow_ups_code_key ATTACH PARTITION parley_data.follow_ups_confidential_code_effective_classification_key;
+ALTER INDEX parley_data.follow_ups_assignee_idx ATTACH PARTITION parley_data.follow_ups_assignee_idx_restricted;
 
-ALTER INDEX parley_data.follow_ups_commitment_idx ATTACH PARTITION parley_data.follow_ups_confidential_commitment_id_idx;
+ALTER INDEX parley_data.follow_ups_assignee_idx ATTACH PARTITION parley_data.follow_ups_assignee_idx_secret;
 
-ALTER INDEX parley_data.follow_ups_open_due_idx ATTACH PARTITION parley_data.follow_ups_confidential_due_at_idx;
+ALTER INDEX parley_data.follow_ups_assignee_idx ATTACH PARTITION parley_data.follow_ups_assignee_idx_unclassified;
 
-ALTER INDEX parley_data.follow_ups_meeting_idx ATTACH PARTITION parley_data.follow_ups_confidential_meeting_id_idx;
+ALTER INDEX parley_data.follow_ups_code_key ATTACH PARTITION parley_data.follow_ups_code_key_confidential;
 
-ALTER INDEX parley_data.follow_ups_pkey ATTACH PARTITION parley_data.follow_ups_confidential_pkey;
+ALTER INDEX parley_data.follow_ups_code_key ATTACH PARTITION parley_data.follow_ups_code_key_restricted;
 
-ALTER INDEX parley_data.follow_ups_track_idx ATTACH PARTITION parley_data.follow_ups_confidential_track_id_idx;
+ALTER INDEX parley_data.follow_ups_code_key ATTACH PARTITION parley_data.follow_ups_code_key_secret;
 
-ALTER INDEX parley_data.follow_ups_assignee_idx ATTACH PARTITION parley_data.follow_ups_restricted_assignee_id_idx;
+ALTER INDEX parley_data.follow_ups_code_key ATTACH PARTITION parley_data.follow_ups_code_key_unclassified;
 
-ALTER INDEX parley_data.follow_ups_code_key ATTACH PARTITION parley_data.follow_ups_restricted_code_effective_classification_key;
+ALTER INDEX parley_data.follow_ups_commitment_idx ATTACH PARTITION parley_data.follow_ups_commitment_idx_confidential;
 
-ALTER INDEX parley_data.follow_ups_commitment_idx ATTACH PARTITION parley_data.follow_ups_restricted_commitment_id_idx;
+ALTER INDEX parley_data.follow_ups_commitment_idx ATTACH PARTITION parley_data.follow_ups_commitment_idx_restricted;
 
-ALTER INDEX parley_data.follow_ups_open_due_idx ATTACH PARTITION parley_data.follow_ups_restricted_due_at_idx;
+ALTER INDEX parley_data.follow_ups_commitment_idx ATTACH PARTITION parley_data.follow_ups_commitment_idx_secret;
 
-ALTER INDEX parley_data.follow_ups_meeting_idx ATTACH PARTITION parley_data.follow_ups_restricted_meeting_id_idx;
+ALTER INDEX parley_data.follow_ups_commitment_idx ATTACH PARTITION parley_data.follow_ups_commitment_idx_unclassified;
 
-ALTER INDEX parley_data.follow_ups_pkey ATTACH PARTITION parley_data.follow_ups_restricted_pkey;
+ALTER INDEX parley_data.follow_ups_meeting_idx ATTACH PARTITION parley_data.follow_ups_meeting_idx_confidential;
 
-ALTER INDEX parley_data.follow_ups_track_idx ATTACH PARTITION parley_data.follow_ups_restricted_track_id_idx;
+ALTER INDEX parley_data.follow_ups_meeting_idx ATTACH PARTITION parley_data.follow_ups_meeting_idx_restricted;
 
-ALTER INDEX parley_data.follow_ups_assignee_idx ATTACH PARTITION parley_data.follow_ups_secret_assignee_id_idx;
+ALTER INDEX parley_data.follow_ups_meeting_idx ATTACH PARTITION parley_data.follow_ups_meeting_idx_secret;
 
-ALTER INDEX parley_data.follow_ups_code_key ATTACH PARTITION parley_data.follow_ups_secret_code_effective_classification_key;
+ALTER INDEX parley_data.follow_ups_meeting_idx ATTACH PARTITION parley_data.follow_ups_meeting_idx_unclassified;
 
-ALTER INDEX parley_data.follow_ups_commitment_idx ATTACH PARTITION parley_data.follow_ups_secret_commitment_id_idx;
+ALTER INDEX parley_data.follow_ups_open_due_idx ATTACH PARTITION parley_data.follow_ups_open_due_idx_confidential;
 
-ALTER INDEX parley_data.follow_ups_open_due_idx ATTACH PARTITION parley_data.follow_ups_secret_due_at_idx;
+ALTER INDEX parley_data.follow_ups_open_due_idx ATTACH PARTITION parley_data.follow_ups_open_due_idx_restricted;
 
-ALTER INDEX parley_data.follow_ups_meeting_idx ATTACH PARTITION parley_data.follow_ups_secret_meeting_id_idx;
+ALTER INDEX parley_data.follow_ups_open_due_idx ATTACH PARTITION parley_data.follow_ups_open_due_idx_secret;
 
-ALTER INDEX parley_data.follow_ups_pkey ATTACH PARTITION parley_data.follow_ups_secret_pkey;
+ALTER INDEX parley_data.follow_ups_open_due_idx ATTACH PARTITION parley_data.follow_ups_open_due_idx_unclassified;
 
-ALTER INDEX parley_data.follow_ups_track_idx ATTACH PARTITION parley_data.follow_ups_secret_track_id_idx;
+ALTER INDEX parley_data.follow_ups_pkey ATTACH PARTITION parley_data.follow_ups_pkey_confidential;
 
-ALTER INDEX parley_data.follow_ups_assignee_idx ATTACH PARTITION parley_data.follow_ups_unclassified_assignee_id_idx;
+ALTER INDEX parley_data.follow_ups_pkey ATTACH PARTITION parley_data.follow_ups_pkey_restricted;
 
-ALTER INDEX parley_data.follow_ups_code_key ATTACH PARTITION parley_data.follow_ups_unclassified_code_effective_classification_key;
+ALTER INDEX parley_data.follow_ups_pkey ATTACH PARTITION parley_data.follow_ups_pkey_secret;
 
-ALTER INDEX parley_data.follow_ups_commitment_idx ATTACH PARTITION parley_data.follow_ups_unclassified_commitment_id_idx;
+ALTER INDEX parley_data.follow_ups_pkey ATTACH PARTITION parley_data.follow_ups_pkey_unclassified;
 
-ALTER INDEX parley_data.follow_ups_open_due_idx ATTACH PARTITION parley_data.follow_ups_unclassified_due_at_idx;
+ALTER INDEX parley_data.follow_ups_track_idx ATTACH PARTITION parley_data.follow_ups_track_idx_confidential;
 
-ALTER INDEX parley_data.follow_ups_meeting_idx ATTACH PARTITION parley_data.follow_ups_unclassified_meeting_id_idx;
+ALTER INDEX parley_data.follow_ups_track_idx ATTACH PARTITION parley_data.follow_ups_track_idx_restricted;
 
-ALTER INDEX parley_data.follow_ups_pkey ATTACH PARTITION parley_data.follow_ups_unclassified_pkey;
+ALTER INDEX parley_data.follow_ups_track_idx ATTACH PARTITION parley_data.follow_ups_track_idx_secret;
 
-ALTER INDEX parley_data.follow_ups_track_idx ATTACH PARTITION parley_data.follow_ups_unclassified_track_id_idx;
+ALTER INDEX parley_data.follow_ups_track_idx ATTACH PARTITION parley_data.follow_ups_track_idx_unclassified;
 
-ALTER INDEX parley_data.meetings_code_key ATTACH PARTITION parley_data.meetings_confidential_code_effective_classification_key;
+ALTER INDEX parley_data.meetings_code_key ATTACH PARTITION parley_data.meetings_code_key_confidential;
 
-ALTER INDEX parley_data.meetings_id_track_key ATTACH PARTITION parley_data.meetings_confidential_id_track_id_effective_classification_key;
+ALTER INDEX parley_data.meetings_code_key ATTACH PARTITION parley_data.meetings_code_key_restricted;
 
-ALTER INDEX parley_data.meetings_pkey ATTACH PARTITION parley_data.meetings_confidential_pkey;
+ALTER INDEX parley_data.meetings_code_key ATTACH PARTITION parley_data.meetings_code_key_secret;
 
-ALTER INDEX parley_data.meetings_starts_idx ATTACH PARTITION parley_data.meetings_confidential_starts_at_idx;
+ALTER INDEX parley_data.meetings_code_key ATTACH PARTITION parley_data.meetings_code_key_unclassified;
 
-ALTER INDEX parley_data.meetings_track_starts_idx ATTACH PARTITION parley_data.meetings_confidential_track_id_starts_at_idx;
+ALTER INDEX parley_data.meetings_id_track_key ATTACH PARTITION parley_data.meetings_id_track_key_confidential;
 
-ALTER INDEX parley_data.meetings_code_key ATTACH PARTITION parley_data.meetings_restricted_code_effective_classification_key;
+ALTER INDEX parley_data.meetings_id_track_key ATTACH PARTITION parley_data.meetings_id_track_key_restricted;
 
-ALTER INDEX parley_data.meetings_id_track_key ATTACH PARTITION parley_data.meetings_restricted_id_track_id_effective_classification_key;
+ALTER INDEX parley_data.meetings_id_track_key ATTACH PARTITION parley_data.meetings_id_track_key_secret;
 
-ALTER INDEX parley_data.meetings_pkey ATTACH PARTITION parley_data.meetings_restricted_pkey;
+ALTER INDEX parley_data.meetings_id_track_key ATTACH PARTITION parley_data.meetings_id_track_key_unclassified;
 
-ALTER INDEX parley_data.meetings_starts_idx ATTACH PARTITION parley_data.meetings_restricted_starts_at_idx;
+ALTER INDEX parley_data.meetings_pkey ATTACH PARTITION parley_data.meetings_pkey_confidential;
 
-ALTER INDEX parley_data.meetings_track_starts_idx ATTACH PARTITION parley_data.meetings_restricted_track_id_starts_at_idx;
+ALTER INDEX parley_data.meetings_pkey ATTACH PARTITION parley_data.meetings_pkey_restricted;
 
-ALTER INDEX parley_data.meetings_code_key ATTACH PARTITION parley_data.meetings_secret_code_effective_classification_key;
+ALTER INDEX parley_data.meetings_pkey ATTACH PARTITION parley_data.meetings_pkey_secret;
 
-ALTER INDEX parley_data.meetings_id_track_key ATTACH PARTITION parley_data.meetings_secret_id_track_id_effective_classification_key;
+ALTER INDEX parley_data.meetings_pkey ATTACH PARTITION parley_data.meetings_pkey_unclassified;
 
-ALTER INDEX parley_data.meetings_pkey ATTACH PARTITION parley_data.meetings_secret_pkey;
+ALTER INDEX parley_data.meetings_starts_idx ATTACH PARTITION parley_data.meetings_starts_idx_confidential;
 
-ALTER INDEX parley_data.meetings_starts_idx ATTACH PARTITION parley_data.meetings_secret_starts_at_idx;
+ALTER INDEX parley_data.meetings_starts_idx ATTACH PARTITION parley_data.meetings_starts_idx_restricted;
 
-ALTER INDEX parley_data.meetings_track_starts_idx ATTACH PARTITION parley_data.meetings_secret_track_id_starts_at_idx;
+ALTER INDEX parley_data.meetings_starts_idx ATTACH PARTITION parley_data.meetings_starts_idx_secret;
 
-ALTER INDEX parley_data.meetings_code_key ATTACH PARTITION parley_data.meetings_unclassified_code_effective_classification_key;
+ALTER INDEX parley_data.meetings_starts_idx ATTACH PARTITION parley_data.meetings_starts_idx_unclassified;
 
-ALTER INDEX parley_data.meetings_id_track_key ATTACH PARTITION parley_data.meetings_unclassified_id_track_id_effective_classification_key;
+ALTER INDEX parley_data.meetings_track_starts_idx ATTACH PARTITION parley_data.meetings_track_starts_idx_confidential;
 
-ALTER INDEX parley_data.meetings_pkey ATTACH PARTITION parley_data.meetings_unclassified_pkey;
+ALTER INDEX parley_data.meetings_track_starts_idx ATTACH PARTITION parley_data.meetings_track_starts_idx_restricted;
 
-ALTER INDEX parley_data.meetings_starts_idx ATTACH PARTITION parley_data.meetings_unclassified_starts_at_idx;
+ALTER INDEX parley_data.meetings_track_starts_idx ATTACH PARTITION parley_data.meetings_track_starts_idx_secret;
 
-ALTER INDEX parley_data.meetings_track_starts_idx ATTACH PARTITION parley_data.meetings_unclassified_track_id_starts_at_idx;
+ALTER INDEX parley_data.meetings_track_starts_idx ATTACH PARTITION parley_data.meetings_track_starts_idx_unclassified;
 
-ALTER INDEX parley_data.positions_item_idx ATTACH PARTITION parley_data.positions_confidential_item_id_party_id_stated_on_idx;
+ALTER INDEX parley_data.positions_item_idx ATTACH PARTITION parley_data.positions_item_idx_confidential;
 
-ALTER INDEX parley_data.positions_natural_key ATTACH PARTITION parley_data.positions_confidential_party_id_item_id_track_id_stated_on__key;
+ALTER INDEX parley_data.positions_item_idx ATTACH PARTITION parley_data.positions_item_idx_restricted;
 
-ALTER INDEX parley_data.positions_pkey ATTACH PARTITION parley_data.positions_confidential_pkey;
+ALTER INDEX parley_data.positions_item_idx ATTACH PARTITION parley_data.positions_item_idx_secret;
 
-ALTER INDEX parley_data.positions_track_idx ATTACH PARTITION parley_data.positions_confidential_track_id_item_id_party_id_stated_on_idx;
+ALTER INDEX parley_data.positions_item_idx ATTACH PARTITION parley_data.positions_item_idx_unclassified;
 
-ALTER INDEX parley_data.positions_item_idx ATTACH PARTITION parley_data.positions_restricted_item_id_party_id_stated_on_idx;
+ALTER INDEX parley_data.positions_natural_key ATTACH PARTITION parley_data.positions_natural_key_confidential;
 
-ALTER INDEX parley_data.positions_natural_key ATTACH PARTITION parley_data.positions_restricted_party_id_item_id_track_id_stated_on_ef_key;
+ALTER INDEX parley_data.positions_natural_key ATTACH PARTITION parley_data.positions_natural_key_restricted;
 
-ALTER INDEX parley_data.positions_pkey ATTACH PARTITION parley_data.positions_restricted_pkey;
+ALTER INDEX parley_data.positions_natural_key ATTACH PARTITION parley_data.positions_natural_key_secret;
 
-ALTER INDEX parley_data.positions_track_idx ATTACH PARTITION parley_data.positions_restricted_track_id_item_id_party_id_stated_on_idx;
+ALTER INDEX parley_data.positions_natural_key ATTACH PARTITION parley_data.positions_natural_key_unclassified;
 
-ALTER INDEX parley_data.positions_item_idx ATTACH PARTITION parley_data.positions_secret_item_id_party_id_stated_on_idx;
+ALTER INDEX parley_data.positions_pkey ATTACH PARTITION parley_data.positions_pkey_confidential;
 
-ALTER INDEX parley_data.positions_natural_key ATTACH PARTITION parley_data.positions_secret_party_id_item_id_track_id_stated_on_effect_key;
+ALTER INDEX parley_data.positions_pkey ATTACH PARTITION parley_data.positions_pkey_restricted;
 
-ALTER INDEX parley_data.positions_pkey ATTACH PARTITION parley_data.positions_secret_pkey;
+ALTER INDEX parley_data.positions_pkey ATTACH PARTITION parley_data.positions_pkey_secret;
 
-ALTER INDEX parley_data.positions_track_idx ATTACH PARTITION parley_data.positions_secret_track_id_item_id_party_id_stated_on_idx;
+ALTER INDEX parley_data.positions_pkey ATTACH PARTITION parley_data.positions_pkey_unclassified;
 
-ALTER INDEX parley_data.positions_item_idx ATTACH PARTITION parley_data.positions_unclassified_item_id_party_id_stated_on_idx;
+ALTER INDEX parley_data.positions_track_idx ATTACH PARTITION parley_data.positions_track_idx_confidential;
 
-ALTER INDEX parley_data.positions_natural_key ATTACH PARTITION parley_data.positions_unclassified_party_id_item_id_track_id_stated_on__key;
+ALTER INDEX parley_data.positions_track_idx ATTACH PARTITION parley_data.positions_track_idx_restricted;
 
-ALTER INDEX parley_data.positions_pkey ATTACH PARTITION parley_data.positions_unclassified_pkey;
+ALTER INDEX parley_data.positions_track_idx ATTACH PARTITION parley_data.positions_track_idx_secret;
 
-ALTER INDEX parley_data.positions_track_idx ATTACH PARTITION parley_data.positions_unclassified_track_id_item_id_party_id_stated_on_idx;
+ALTER INDEX parley_data.positions_track_idx ATTACH PARTITION parley_data.positions_track_idx_unclassified;
 
-ALTER INDEX parley_data.silences_commitment_idx ATTACH PARTITION parley_data.silences_confidential_commitment_id_idx;
+ALTER INDEX parley_data.silences_commitment_idx ATTACH PARTITION parley_data.silences_commitment_idx_confidential;
 
-ALTER INDEX parley_data.silences_in_force_idx ATTACH PARTITION parley_data.silences_confidential_ends_at_idx;
+ALTER INDEX parley_data.silences_commitment_idx ATTACH PARTITION parley_data.silences_commitment_idx_restricted;
 
-ALTER INDEX parley_data.silences_item_idx ATTACH PARTITION parley_data.silences_confidential_item_id_idx;
+ALTER INDEX parley_data.silences_commitment_idx ATTACH PARTITION parley_data.silences_commitment_idx_secret;
 
-ALTER INDEX parley_data.silences_pkey ATTACH PARTITION parley_data.silences_confidential_pkey;
+ALTER INDEX parley_data.silences_commitment_idx ATTACH PARTITION parley_data.silences_commitment_idx_unclassified;
 
-ALTER INDEX parley_data.silences_track_idx ATTACH PARTITION parley_data.silences_confidential_track_id_idx;
+ALTER INDEX parley_data.silences_in_force_idx ATTACH PARTITION parley_data.silences_in_force_idx_confidential;
 
-ALTER INDEX parley_data.silences_commitment_idx ATTACH PARTITION parley_data.silences_restricted_commitment_id_idx;
+ALTER INDEX parley_data.silences_in_force_idx ATTACH PARTITION parley_data.silences_in_force_idx_restricted;
 
-ALTER INDEX parley_data.silences_in_force_idx ATTACH PARTITION parley_data.silences_restricted_ends_at_idx;
+ALTER INDEX parley_data.silences_in_force_idx ATTACH PARTITION parley_data.silences_in_force_idx_secret;
 
-ALTER INDEX parley_data.silences_item_idx ATTACH PARTITION parley_data.silences_restricted_item_id_idx;
+ALTER INDEX parley_data.silences_in_force_idx ATTACH PARTITION parley_data.silences_in_force_idx_unclassified;
 
-ALTER INDEX parley_data.silences_pkey ATTACH PARTITION parley_data.silences_restricted_pkey;
+ALTER INDEX parley_data.silences_item_idx ATTACH PARTITION parley_data.silences_item_idx_confidential;
 
-ALTER INDEX parley_data.silences_track_idx ATTACH PARTITION parley_data.silences_restricted_track_id_idx;
+ALTER INDEX parley_data.silences_item_idx ATTACH PARTITION parley_data.silences_item_idx_restricted;
 
-ALTER INDEX parley_data.silences_commitment_idx ATTACH PARTITION parley_data.silences_secret_commitment_id_idx;
+ALTER INDEX parley_data.silences_item_idx ATTACH PARTITION parley_data.silences_item_idx_secret;
 
-ALTER INDEX parley_data.silences_in_force_idx ATTACH PARTITION parley_data.silences_secret_ends_at_idx;
+ALTER INDEX parley_data.silences_item_idx ATTACH PARTITION parley_data.silences_item_idx_unclassified;
 
-ALTER INDEX parley_data.silences_item_idx ATTACH PARTITION parley_data.silences_secret_item_id_idx;
+ALTER INDEX parley_data.silences_pkey ATTACH PARTITION parley_data.silences_pkey_confidential;
 
-ALTER INDEX parley_data.silences_pkey ATTACH PARTITION parley_data.silences_secret_pkey;
+ALTER INDEX parley_data.silences_pkey ATTACH PARTITION parley_data.silences_pkey_restricted;
 
-ALTER INDEX parley_data.silences_track_idx ATTACH PARTITION parley_data.silences_secret_track_id_idx;
+ALTER INDEX parley_data.silences_pkey ATTACH PARTITION parley_data.silences_pkey_secret;
 
-ALTER INDEX parley_data.silences_commitment_idx ATTACH PARTITION parley_data.silences_unclassified_commitment_id_idx;
+ALTER INDEX parley_data.silences_pkey ATTACH PARTITION parley_data.silences_pkey_unclassified;
 
-ALTER INDEX parley_data.silences_in_force_idx ATTACH PARTITION parley_data.silences_unclassified_ends_at_idx;
+ALTER INDEX parley_data.silences_track_idx ATTACH PARTITION parley_data.silences_track_idx_confidential;
 
-ALTER INDEX parley_data.silences_item_idx ATTACH PARTITION parley_data.silences_unclassified_item_id_idx;
+ALTER INDEX parley_data.silences_track_idx ATTACH PARTITION parley_data.silences_track_idx_restricted;
 
-ALTER INDEX parley_data.silences_pkey ATTACH PARTITION parley_data.silences_unclassified_pkey;
+ALTER INDEX parley_data.silences_track_idx ATTACH PARTITION parley_data.silences_track_idx_secret;
 
-ALTER INDEX parley_data.silences_track_idx ATTACH PARTITION parley_data.silences_unclassified_track_id_idx;
+ALTER INDEX parley_data.silences_track_idx ATTACH PARTITION parley_data.silences_track_idx_unclassified;
 
-ALTER INDEX parley_data.subscriptions_natural_key ATTACH PARTITION parley_data.subscriptions_confidential_person_id_track_id_item_id_effec_key;
+ALTER INDEX parley_data.subscriptions_natural_key ATTACH PARTITION parley_data.subscriptions_natural_key_confidential;
 
-ALTER INDEX parley_data.subscriptions_pkey ATTACH PARTITION parley_data.subscriptions_confidential_pkey;
+ALTER INDEX parley_data.subscriptions_natural_key ATTACH PARTITION parley_data.subscriptions_natural_key_restricted;
 
-ALTER INDEX parley_data.subscriptions_natural_key ATTACH PARTITION parley_data.subscriptions_restricted_person_id_track_id_item_id_effecti_key;
+ALTER INDEX parley_data.subscriptions_natural_key ATTACH PARTITION parley_data.subscriptions_natural_key_secret;
 
-ALTER INDEX parley_data.subscriptions_pkey ATTACH PARTITION parley_data.subscriptions_restricted_pkey;
+ALTER INDEX parley_data.subscriptions_natural_key ATTACH PARTITION parley_data.subscriptions_natural_key_unclassified;
 
-ALTER INDEX parley_data.subscriptions_natural_key ATTACH PARTITION parley_data.subscriptions_secret_person_id_track_id_item_id_effective_c_key;
+ALTER INDEX parley_data.subscriptions_pkey ATTACH PARTITION parley_data.subscriptions_pkey_confidential;
 
-ALTER INDEX parley_data.subscriptions_pkey ATTACH PARTITION parley_data.subscriptions_secret_pkey;
+ALTER INDEX parley_data.subscriptions_pkey ATTACH PARTITION parley_data.subscriptions_pkey_restricted;
 
-ALTER INDEX parley_data.subscriptions_natural_key ATTACH PARTITION parley_data.subscriptions_unclassified_person_id_track_id_item_id_effec_key;
+ALTER INDEX parley_data.subscriptions_pkey ATTACH PARTITION parley_data.subscriptions_pkey_secret;
 
-ALTER INDEX parley_data.subscriptions_pkey ATTACH PARTITION parley_data.subscriptions_unclassified_pkey;
+ALTER INDEX parley_data.subscriptions_pkey ATTACH PARTITION parley_data.subscriptions_pkey_unclassified;
 
-ALTER INDEX parley_data.track_agenda_item_idx ATTACH PARTITION parley_data.track_agenda_confidential_item_id_idx;
+ALTER INDEX parley_data.track_agenda_item_idx ATTACH PARTITION parley_data.track_agenda_item_idx_confidential;
 
-ALTER INDEX parley_data.track_agenda_pkey ATTACH PARTITION parley_data.track_agenda_confidential_pkey;
+ALTER INDEX parley_data.track_agenda_item_idx ATTACH PARTITION parley_data.track_agenda_item_idx_restricted;
 
-ALTER INDEX parley_data.track_agenda_item_idx ATTACH PARTITION parley_data.track_agenda_restricted_item_id_idx;
+ALTER INDEX parley_data.track_agenda_item_idx ATTACH PARTITION parley_data.track_agenda_item_idx_secret;
 
-ALTER INDEX parley_data.track_agenda_pkey ATTACH PARTITION parley_data.track_agenda_restricted_pkey;
+ALTER INDEX parley_data.track_agenda_item_idx ATTACH PARTITION parley_data.track_agenda_item_idx_unclassified;
 
-ALTER INDEX parley_data.track_agenda_item_idx ATTACH PARTITION parley_data.track_agenda_secret_item_id_idx;
+ALTER INDEX parley_data.track_agenda_pkey ATTACH PARTITION parley_data.track_agenda_pkey_confidential;
 
-ALTER INDEX parley_data.track_agenda_pkey ATTACH PARTITION parley_data.track_agenda_secret_pkey;
+ALTER INDEX parley_data.track_agenda_pkey ATTACH PARTITION parley_data.track_agenda_pkey_restricted;
 
-ALTER INDEX parley_data.track_agenda_item_idx ATTACH PARTITION parley_data.track_agenda_unclassified_item_id_idx;
+ALTER INDEX parley_data.track_agenda_pkey ATTACH PARTITION parley_data.track_agenda_pkey_secret;
 
-ALTER INDEX parley_data.track_agenda_pkey ATTACH PARTITION parley_data.track_agenda_unclassified_pkey;
+ALTER INDEX parley_data.track_agenda_pkey ATTACH PARTITION parley_data.track_agenda_pkey_unclassified;
 
-ALTER INDEX parley_data.track_members_party_idx ATTACH PARTITION parley_data.track_members_confidential_party_id_idx;
+ALTER INDEX parley_data.track_members_party_idx ATTACH PARTITION parley_data.track_members_party_idx_confidential;
 
-ALTER INDEX parley_data.track_members_pkey ATTACH PARTITION parley_data.track_members_confidential_pkey;
+ALTER INDEX parley_data.track_members_party_idx ATTACH PARTITION parley_data.track_members_party_idx_restricted;
 
-ALTER INDEX parley_data.track_members_party_idx ATTACH PARTITION parley_data.track_members_restricted_party_id_idx;
+ALTER INDEX parley_data.track_members_party_idx ATTACH PARTITION parley_data.track_members_party_idx_secret;
 
-ALTER INDEX parley_data.track_members_pkey ATTACH PARTITION parley_data.track_members_restricted_pkey;
+ALTER INDEX parley_data.track_members_party_idx ATTACH PARTITION parley_data.track_members_party_idx_unclassified;
 
-ALTER INDEX parley_data.track_members_party_idx ATTACH PARTITION parley_data.track_members_secret_party_id_idx;
+ALTER INDEX parley_data.track_members_pkey ATTACH PARTITION parley_data.track_members_pkey_confidential;
 
-ALTER INDEX parley_data.track_members_pkey ATTACH PARTITION parley_data.track_members_secret_pkey;
+ALTER INDEX parley_data.track_members_pkey ATTACH PARTITION parley_data.track_members_pkey_restricted;
 
-ALTER INDEX parley_data.track_members_party_idx ATTACH PARTITION parley_data.track_members_unclassified_party_id_idx;
+ALTER INDEX parley_data.track_members_pkey ATTACH PARTITION parley_data.track_members_pkey_secret;
 
-ALTER INDEX parley_data.track_members_pkey ATTACH PARTITION parley_data.track_members_unclassified_pkey;
+ALTER INDEX parley_data.track_members_pkey ATTACH PARTITION parley_data.track_members_pkey_unclassified;
 
-ALTER INDEX parley_data.tracks_code_key ATTACH PARTITION parley_data.tracks_confidential_code_classification_key;
+ALTER INDEX parley_data.tracks_code_key ATTACH PARTITION parley_data.tracks_code_key_confidential;
 
-ALTER INDEX parley_data.tracks_lead_idx ATTACH PARTITION parley_data.tracks_confidential_lead_id_idx;
+ALTER INDEX parley_data.tracks_code_key ATTACH PARTITION parley_data.tracks_code_key_restricted;
 
-ALTER INDEX parley_data.tracks_pkey ATTACH PARTITION parley_data.tracks_confidential_pkey;
+ALTER INDEX parley_data.tracks_code_key ATTACH PARTITION parley_data.tracks_code_key_secret;
 
-ALTER INDEX parley_data.tracks_code_key ATTACH PARTITION parley_data.tracks_restricted_code_classification_key;
+ALTER INDEX parley_data.tracks_code_key ATTACH PARTITION parley_data.tracks_code_key_unclassified;
 
-ALTER INDEX parley_data.tracks_lead_idx ATTACH PARTITION parley_data.tracks_restricted_lead_id_idx;
+ALTER INDEX parley_data.tracks_lead_idx ATTACH PARTITION parley_data.tracks_lead_idx_confidential;
 
-ALTER INDEX parley_data.tracks_pkey ATTACH PARTITION parley_data.tracks_restricted_pkey;
+ALTER INDEX parley_data.tracks_lead_idx ATTACH PARTITION parley_data.tracks_lead_idx_restricted;
 
-ALTER INDEX parley_data.tracks_code_key ATTACH PARTITION parley_data.tracks_secret_code_classification_key;
+ALTER INDEX parley_data.tracks_lead_idx ATTACH PARTITION parley_data.tracks_lead_idx_secret;
 
-ALTER INDEX parley_data.tracks_lead_idx ATTACH PARTITION parley_data.tracks_secret_lead_id_idx;
+ALTER INDEX parley_data.tracks_lead_idx ATTACH PARTITION parley_data.tracks_lead_idx_unclassified;
 
-ALTER INDEX parley_data.tracks_pkey ATTACH PARTITION parley_data.tracks_secret_pkey;
+ALTER INDEX parley_data.tracks_pkey ATTACH PARTITION parley_data.tracks_pkey_confidential;
 
-ALTER INDEX parley_data.tracks_code_key ATTACH PARTITION parley_data.tracks_unclassified_code_classification_key;
+ALTER INDEX parley_data.tracks_pkey ATTACH PARTITION parley_data.tracks_pkey_restricted;
 
-ALTER INDEX parley_data.tracks_lead_idx ATTACH PARTITION parley_data.tracks_unclassified_lead_id_idx;
+ALTER INDEX parley_data.tracks_pkey ATTACH PARTITION parley_data.tracks_pkey_secret;
 
-ALTER INDEX parley_data.tracks_pkey ATTACH PARTITION parley_data.tracks_unclassified_pkey;
+ALTER INDEX parley_data.tracks_pkey ATTACH PARTITION parley_data.tracks_pkey_unclassified;
 
 CREATE TRIGGER agenda_items_history_delete AFTER DELETE ON parley_data.agenda_items REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
 
@@ -12445,7 +12481,7 @@ ALTER TABLE parley_data.commitment_beneficiaries
     ADD CONSTRAINT commitment_beneficiaries_party_id_fkey FOREIGN KEY (party_id) REFERENCES parley_data.parties(id);
 
 ALTER TABLE parley_data.commitment_updates
-    ADD CONSTRAINT commitment_updates_commitment_fkey FOREIGN KEY (commitment_id, effective_classification) REFERENCES parley_data.commitments(id, effective_classification) ON UPDATE CASCADE ON DELETE CASCADE;
+    ADD CONSTRAINT commitment_updates_commitment_id_fkey FOREIGN KEY (commitment_id, effective_classification) REFERENCES parley_data.commitments(id, effective_classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
 ALTER TABLE parley_data.commitment_updates
     ADD CONSTRAINT commitment_updates_recorded_by_id_fkey FOREIGN KEY (recorded_by_id) REFERENCES parley_data.people(id);
@@ -12457,7 +12493,7 @@ ALTER TABLE parley_data.commitment_updates
     ADD CONSTRAINT commitment_updates_source_id_fkey FOREIGN KEY (source_id) REFERENCES parley_data.sources(id);
 
 ALTER TABLE parley_data.commitments
-    ADD CONSTRAINT commitments_deal_fkey FOREIGN KEY (deal_id, deal_classification) REFERENCES parley_data.deals(id, classification) ON UPDATE CASCADE;
+    ADD CONSTRAINT commitments_deal_id_fkey FOREIGN KEY (deal_id, deal_classification) REFERENCES parley_data.deals(id, classification) ON UPDATE CASCADE;
 
 ALTER TABLE parley_data.commitments
     ADD CONSTRAINT commitments_meeting_on_track FOREIGN KEY (meeting_id, track_id, meeting_classification) REFERENCES parley_data.meetings(id, track_id, effective_classification) ON UPDATE CASCADE;
@@ -12475,13 +12511,13 @@ ALTER TABLE parley_data.commitments
     ADD CONSTRAINT commitments_source_id_fkey FOREIGN KEY (source_id) REFERENCES parley_data.sources(id);
 
 ALTER TABLE parley_data.deliveries
-    ADD CONSTRAINT deliveries_alert_fkey FOREIGN KEY (alert_id, classification) REFERENCES parley_data.alerts(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
+    ADD CONSTRAINT deliveries_alert_id_fkey FOREIGN KEY (alert_id, classification) REFERENCES parley_data.alerts(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
 ALTER TABLE parley_data.deliveries
     ADD CONSTRAINT deliveries_person_id_fkey FOREIGN KEY (person_id) REFERENCES parley_data.people(id);
 
 ALTER TABLE parley_data.deliveries
-    ADD CONSTRAINT deliveries_silence_fkey FOREIGN KEY (silence_id, silence_classification) REFERENCES parley_data.silences(id, effective_classification) ON UPDATE CASCADE ON DELETE SET NULL (silence_id, silence_classification);
+    ADD CONSTRAINT deliveries_silence_id_fkey FOREIGN KEY (silence_id, silence_classification) REFERENCES parley_data.silences(id, effective_classification) ON UPDATE CASCADE ON DELETE SET NULL (silence_id, silence_classification);
 
 ALTER TABLE parley_data.figures
     ADD CONSTRAINT figures_claimant_id_fkey FOREIGN KEY (claimant_id) REFERENCES parley_data.parties(id);
@@ -12496,19 +12532,19 @@ ALTER TABLE parley_data.follow_ups
     ADD CONSTRAINT follow_ups_assignee_id_fkey FOREIGN KEY (assignee_id) REFERENCES parley_data.people(id);
 
 ALTER TABLE parley_data.follow_ups
-    ADD CONSTRAINT follow_ups_commitment_fkey FOREIGN KEY (commitment_id, effective_classification) REFERENCES parley_data.commitments(id, effective_classification) ON UPDATE CASCADE ON DELETE CASCADE;
+    ADD CONSTRAINT follow_ups_commitment_id_fkey FOREIGN KEY (commitment_id, effective_classification) REFERENCES parley_data.commitments(id, effective_classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
 ALTER TABLE parley_data.follow_ups
-    ADD CONSTRAINT follow_ups_meeting_fkey FOREIGN KEY (meeting_id, effective_classification) REFERENCES parley_data.meetings(id, effective_classification) ON UPDATE CASCADE ON DELETE CASCADE;
+    ADD CONSTRAINT follow_ups_meeting_id_fkey FOREIGN KEY (meeting_id, effective_classification) REFERENCES parley_data.meetings(id, effective_classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
 ALTER TABLE parley_data.follow_ups
-    ADD CONSTRAINT follow_ups_track_fkey FOREIGN KEY (track_id, effective_classification) REFERENCES parley_data.tracks(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
+    ADD CONSTRAINT follow_ups_track_id_fkey FOREIGN KEY (track_id, effective_classification) REFERENCES parley_data.tracks(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
 ALTER TABLE parley_data.meetings
     ADD CONSTRAINT meetings_source_id_fkey FOREIGN KEY (source_id) REFERENCES parley_data.sources(id);
 
 ALTER TABLE parley_data.meetings
-    ADD CONSTRAINT meetings_track_fkey FOREIGN KEY (track_id, track_classification) REFERENCES parley_data.tracks(id, classification) ON UPDATE CASCADE;
+    ADD CONSTRAINT meetings_track_id_fkey FOREIGN KEY (track_id, track_classification) REFERENCES parley_data.tracks(id, classification) ON UPDATE CASCADE;
 
 ALTER TABLE ONLY parley_data.people
     ADD CONSTRAINT people_timezone_valid FOREIGN KEY (timezone) REFERENCES parley_data.time_zones(name);
@@ -12523,16 +12559,16 @@ ALTER TABLE parley_data.positions
     ADD CONSTRAINT positions_source_id_fkey FOREIGN KEY (source_id) REFERENCES parley_data.sources(id);
 
 ALTER TABLE parley_data.positions
-    ADD CONSTRAINT positions_track_fkey FOREIGN KEY (track_id, track_classification) REFERENCES parley_data.tracks(id, classification) ON UPDATE CASCADE;
+    ADD CONSTRAINT positions_track_id_fkey FOREIGN KEY (track_id, track_classification) REFERENCES parley_data.tracks(id, classification) ON UPDATE CASCADE;
 
 ALTER TABLE parley_data.silences
-    ADD CONSTRAINT silences_commitment_fkey FOREIGN KEY (commitment_id, commitment_classification) REFERENCES parley_data.commitments(id, effective_classification) ON UPDATE CASCADE ON DELETE CASCADE;
+    ADD CONSTRAINT silences_commitment_id_fkey FOREIGN KEY (commitment_id, commitment_classification) REFERENCES parley_data.commitments(id, effective_classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
 ALTER TABLE parley_data.silences
     ADD CONSTRAINT silences_item_id_fkey FOREIGN KEY (item_id) REFERENCES parley_data.agenda_items(id) ON DELETE CASCADE;
 
 ALTER TABLE parley_data.silences
-    ADD CONSTRAINT silences_track_fkey FOREIGN KEY (track_id, track_classification) REFERENCES parley_data.tracks(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
+    ADD CONSTRAINT silences_track_id_fkey FOREIGN KEY (track_id, track_classification) REFERENCES parley_data.tracks(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
 ALTER TABLE parley_data.subscriptions
     ADD CONSTRAINT subscriptions_item_id_fkey FOREIGN KEY (item_id) REFERENCES parley_data.agenda_items(id) ON DELETE CASCADE;
@@ -12541,19 +12577,19 @@ ALTER TABLE parley_data.subscriptions
     ADD CONSTRAINT subscriptions_person_id_fkey FOREIGN KEY (person_id) REFERENCES parley_data.people(id) ON DELETE CASCADE;
 
 ALTER TABLE parley_data.subscriptions
-    ADD CONSTRAINT subscriptions_track_fkey FOREIGN KEY (track_id, effective_classification) REFERENCES parley_data.tracks(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
+    ADD CONSTRAINT subscriptions_track_id_fkey FOREIGN KEY (track_id, effective_classification) REFERENCES parley_data.tracks(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
 ALTER TABLE parley_data.track_agenda
     ADD CONSTRAINT track_agenda_item_id_fkey FOREIGN KEY (item_id) REFERENCES parley_data.agenda_items(id);
 
 ALTER TABLE parley_data.track_agenda
-    ADD CONSTRAINT track_agenda_track_fkey FOREIGN KEY (track_id, effective_classification) REFERENCES parley_data.tracks(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
+    ADD CONSTRAINT track_agenda_track_id_fkey FOREIGN KEY (track_id, effective_classification) REFERENCES parley_data.tracks(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
 ALTER TABLE parley_data.track_members
     ADD CONSTRAINT track_members_party_id_fkey FOREIGN KEY (party_id) REFERENCES parley_data.parties(id);
 
 ALTER TABLE parley_data.track_members
-    ADD CONSTRAINT track_members_track_fkey FOREIGN KEY (track_id, effective_classification) REFERENCES parley_data.tracks(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
+    ADD CONSTRAINT track_members_track_id_fkey FOREIGN KEY (track_id, effective_classification) REFERENCES parley_data.tracks(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
 ALTER TABLE parley_data.tracks
     ADD CONSTRAINT tracks_lead_id_fkey FOREIGN KEY (lead_id) REFERENCES parley_data.people(id);
@@ -12727,6 +12763,8 @@ REVOKE ALL ON FUNCTION parley.claim_deliveries(at timestamp with time zone, leas
 GRANT ALL ON FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interval, max_count integer) TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley_data.has_history(entity text, row_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley_data.has_history(entity text, row_id text) TO parley_reader;
+GRANT ALL ON FUNCTION parley_data.has_history(entity text, row_id text) TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley.commitments_as_of(at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.commitments_as_of(at timestamp with time zone) TO parley_reader;
@@ -12916,6 +12954,8 @@ REVOKE ALL ON FUNCTION parley_data.deal_level(deal_id bigint) FROM PUBLIC;
 REVOKE ALL ON FUNCTION parley_data.declassify_record(what text, reference text, current_level parley.classification, wanted parley.classification, reason text, statement text, id bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.derived_field(field text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley_data.derived_field(field text) TO parley_reader;
+GRANT ALL ON FUNCTION parley_data.derived_field(field text) TO parley_daemon;
 
 GRANT SELECT ON TABLE parley_data.alerts TO parley_reader;
 GRANT SELECT ON TABLE parley_data.alerts TO parley_daemon;
@@ -12994,6 +13034,8 @@ REVOKE ALL ON FUNCTION parley_data.keep_change_log_append_only() FROM PUBLIC;
 REVOKE ALL ON FUNCTION parley_data.meeting_id(code text, field text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.meeting_level(meeting_id bigint) FROM PUBLIC;
+
+REVOKE ALL ON PROCEDURE parley_data.name_partition_indexes() FROM PUBLIC;
 
 REVOKE ALL ON PROCEDURE parley_data.partition_by_level(IN parent regclass) FROM PUBLIC;
 

@@ -78,7 +78,7 @@ import Testing
             let connection = try database.connect()
             try Self.createFixture(on: connection)
             let writer = "corpus_writer_" + UUID().uuidString.prefix(8).lowercased()
-            try connection.execute("create role \(try connection.escapeIdentifier(writer)) login in role parley_writer")
+            try connection.execute("create role \(try connection.escapeIdentifier(writer)) login in role parley_writer, parley_admin")
             defer { _ = try? connection.execute("drop role if exists \(try connection.escapeIdentifier(writer))") }
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("corpus-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)

@@ -1,6 +1,6 @@
 -- Each staff view answers its question correctly on the shared fixture, read by a reader without clearance.
 begin;
-select plan(42);
+select plan(43);
 \ir 200_views_fixture.psql
 
 set local role views_reader;
@@ -129,12 +129,15 @@ select is((select count(*) from parley.stale where kind = 'agenda item' and trac
           'a live agenda item with nothing new for longer than the threshold is stale');
 reset parley.stale_after_days;
 
--- The stored threshold: writers change it, readers may not.
+-- The stored threshold applies to everybody: administrators change it, readers and writers may not.
 select throws_ok('select parley.set_stale_after_days(10)', '42501', null, 'a reader cannot change the stale threshold');
 reset role;
 set local role views_writer;
+select throws_ok('select parley.set_stale_after_days(10)', '42501', null, 'a writer cannot change the stale threshold');
+reset role;
+set local role views_admin;
 select throws_ok('select parley.set_stale_after_days(0)', '23514', 'days 0 is outside 1..3650', 'the threshold must be a sensible number of days');
-select is(parley.set_stale_after_days(45), 45, 'a writer sets the stale threshold');
+select is(parley.set_stale_after_days(45), 45, 'an administrator sets the stale threshold');
 reset role;
 set local role views_reader;
 select is((select distinct threshold_days from parley.stale), 45, 'the stored threshold applies to everybody');

@@ -65,8 +65,9 @@ select is(array(select p.oid::regprocedure::text from pg_proc p
                  order by 1),
           array['parley.applied_migrations()', 'parley.applied_repeatables()', 'parley.installation_id()'],
           'a reader may call no recording function (of the SECURITY DEFINER functions of parley, only the read-only lists of applied migrations and repeatable files, and the installation''s identity, which parley calendar writes into UIDs)');
-select ok(has_function_privilege('parley_writer', 'parley.set_stale_after_days(integer)', 'execute'),
-          'a writer may change the stale threshold');
+select ok(not has_function_privilege('parley_writer', 'parley.set_stale_after_days(integer)', 'execute')
+          and has_function_privilege('parley_admin', 'parley.set_stale_after_days(integer)', 'execute'),
+          'the stale threshold is the administrators'' to change, not a writer''s');
 select is(array(select t from unnest(array[
                     'tracks', 'commitments', 'meetings', 'positions', 'figures', 'track_members', 'track_agenda',
                     'commitment_beneficiaries', 'commitment_updates', 'follow_ups', 'subscriptions', 'change_log']) t

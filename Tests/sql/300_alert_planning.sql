@@ -9,9 +9,9 @@ select plan(47);
 -- CL is recorded on 20 May, after its 7-day reminder would have fallen due. CW (New York) is due 5 November 2030,
 -- two days after clocks go back. M1 is a Tokyo round on 10 June; F1 is about the Tokyo track, F2 about CN.
 insert into parley_data.commitments (code, track_id, item_id, obligor_id, text, made_on, due_on, owner_id,
-                                     status_changed_on, created_at)
+                                     status_changed_on, created_at, track_classification, effective_classification)
 select v.code, t.id, i.id, (select id from parley_data.parties where code = 'UA'), 'promise', v.made_on, v.due_on,
-       pg_temp.person('olga@example.org'), v.made_on, v.created_at
+       pg_temp.person('olga@example.org'), v.made_on, v.created_at, t.classification, t.classification
   from (values ('CL', 'tokyo', 'ceasefire', date '2030-05-20', date '2030-05-25', timestamptz '2030-05-20 00:00Z'),
                ('CW', 'nyc', 'exchange', date '2030-10-01', date '2030-11-05', timestamptz '2030-10-01 00:00Z'))
        v(code, track, item, made_on, due_on, created_at)
@@ -20,11 +20,12 @@ select v.code, t.id, i.id, (select id from parley_data.parties where code = 'UA'
 insert into parley_data.meetings (code, track_id, title, starts_at, ends_at, created_at)
 values ('M1', (select id from parley_data.tracks where code = 'tokyo'), 'Round 3',
         '2030-06-10 01:00Z', '2030-06-10 03:00Z', '2030-04-01 00:00Z');
-insert into parley_data.follow_ups (code, track_id, commitment_id, assignee_id, due_at, note, created_at) values
+insert into parley_data.follow_ups (code, track_id, commitment_id, assignee_id, due_at, note, created_at,
+                                    effective_classification) values
     ('F1', (select id from parley_data.tracks where code = 'tokyo'), null, pg_temp.person('fay@example.org'),
-     '2030-06-01 09:00Z', 'Brief the delegation', '2030-04-01 00:00Z'),
+     '2030-06-01 09:00Z', 'Brief the delegation', '2030-04-01 00:00Z', 'unclassified'),
     ('F2', null, pg_temp.commitment('CN'), pg_temp.person('fay@example.org'),
-     '2030-06-01 09:00Z', 'Chase the exchange lists', '2030-04-01 00:00Z');
+     '2030-06-01 09:00Z', 'Chase the exchange lists', '2030-04-01 00:00Z', 'restricted');
 
 -- Stale: 30 days without an update after 1 April, i.e. the end of 1 May in each track's time zone.
 select is(pg_temp.plan('2030-05-01 14:59:59Z'), '{}'::text[], 'first plan (everything) before any alert is due creates nothing');

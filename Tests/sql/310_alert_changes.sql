@@ -89,8 +89,8 @@ select is(pg_temp.plan('2030-05-30 00:00Z'), '{}'::text[], 'nothing more is due 
 update parley_data.deliveries d set state = 'sent', sent_at = '2030-05-30 00:01Z', message_id = '<m3@example.org>'
   from parley_data.alerts a
  where a.id = d.alert_id and a.subject_code = 'CN' and a.kind = 'overdue' and d.person_id = pg_temp.person('olga@example.org');
-insert into parley_data.commitment_updates (commitment_id, reported_on, new_status, note)
-values (pg_temp.commitment('CN'), '2030-05-30', 'fulfilled', 'lists exchanged');
+insert into parley_data.commitment_updates (commitment_id, reported_on, new_status, note, effective_classification)
+values (pg_temp.commitment('CN'), '2030-05-30', 'fulfilled', 'lists exchanged', 'restricted');
 select is((select status::text from parley_data.commitments where code = 'CN'), 'fulfilled', 'the update fulfilled CN');
 select is(pg_temp.plan('2030-05-30 01:00Z'), array['CN resolved overdue alerts to #' ||
               (select id from parley_data.alerts where subject_code = 'CN' and kind = 'overdue')],

@@ -3,13 +3,14 @@
 -- subscriptions, clearance and who is active; the privileges of each role; the views show only what the reader is
 -- cleared for.
 begin;
-select plan(58);
+select plan(59);
 
 \ir 300_alert_fixture.psql
 
 -- Logins for the tests: session_user is what the staff functions check clearance against.
 create role alerts_t_writer;                       -- unclassified
 grant parley_writer to alerts_t_writer;
+create role alerts_t_admin in role parley_admin;   -- changes rules for everybody
 create role alerts_t_restricted_writer;
 grant parley_writer, parley_clearance_restricted to alerts_t_restricted_writer;
 create role alerts_t_restricted_reader;
@@ -164,12 +165,14 @@ select is(pg_temp.recipients('CN', 'overdue', '2030-05-25 #9'),
           'is suppressed');
 
 -- Rules -----------------------------------------------------------------------------------------------------------
-select is(pg_temp.attempt('select parley.set_alert_rule(''overdue'', lead_times => ''{1 day}'')', 'alerts_t_writer'),
+select is(pg_temp.attempt('select parley.set_alert_rule(''due_soon'', enabled => false)', 'alerts_t_writer'),
+          '42501', 'a writer may not change a rule for everybody: rules are the administrators''');
+select is(pg_temp.attempt('select parley.set_alert_rule(''overdue'', lead_times => ''{1 day}'')', 'alerts_t_admin'),
           '23514 lead_times', 'overdue has no lead times');
-select is(pg_temp.attempt('select parley.set_alert_rule(''overdue'', repeat_every => ''10 minutes'')', 'alerts_t_writer'),
+select is(pg_temp.attempt('select parley.set_alert_rule(''overdue'', repeat_every => ''10 minutes'')', 'alerts_t_admin'),
           '23514 repeat_every', 'repeats at least an hour apart');
-select is(pg_temp.attempt('select parley.set_alert_rule(''due_soon'', lead_times => ''{14 days, 2 days}'', severity => ''warning'')', 'alerts_t_writer'),
-          'due_soon', 'a writer changes the due-soon lead times');
+select is(pg_temp.attempt('select parley.set_alert_rule(''due_soon'', lead_times => ''{14 days, 2 days}'', severity => ''warning'')', 'alerts_t_admin'),
+          'due_soon', 'an administrator changes the due-soon lead times');
 select is((select lead_times::text || ' ' || severity from parley.alert_rules where kind = 'due_soon'), '{"14 days","2 days"} warning',
           'parley.alert_rules shows the change');
 

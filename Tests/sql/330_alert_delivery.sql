@@ -3,7 +3,7 @@
 -- end as failed; mailer runs and daemon heartbeats feed the status views. Also the privileges and documentation of
 -- every alert object.
 begin;
-select plan(56);
+select plan(57);
 
 \ir 300_alert_fixture.psql
 
@@ -160,10 +160,15 @@ select ok(bool_and(has_function_privilege('parley_daemon', f, 'execute') and not
                     'parley.daemon_plan_finished(uuid, interval, integer, timestamptz)', 'parley.daemon_stopped(uuid)']) f;
 select ok(bool_and(has_function_privilege('parley_writer', f, 'execute') and not has_function_privilege('parley_daemon', f, 'execute')
                    and not has_function_privilege('parley_reader', f, 'execute')),
-          'acknowledging, snoozing, silencing and rule changes are for writers')
+          'acknowledging, snoozing and silencing are for writers')
   from unnest(array['parley.acknowledge_alert(bigint, text)', 'parley.snooze_alert(bigint, timestamptz)',
-                    'parley.silence(text, text, text, parley.alert_kind, timestamptz, text)', 'parley.lift_silence(bigint)',
-                    'parley.set_alert_rule(parley.alert_kind, boolean, parley.severity, interval[], interval, interval, interval)']) f;
+                    'parley.silence(text, text, text, parley.alert_kind, timestamptz, text)', 'parley.lift_silence(bigint)']) f;
+select ok(bool_and(has_function_privilege('parley_admin', f, 'execute') and not has_function_privilege('parley_writer', f, 'execute')
+                   and not has_function_privilege('parley_daemon', f, 'execute')
+                   and not has_function_privilege('parley_reader', f, 'execute')),
+          'rules and the mail ceiling, which hold for everybody, are for administrators')
+  from unnest(array['parley.set_alert_rule(parley.alert_kind, boolean, parley.severity, interval[], interval, interval, interval)',
+                    'parley.set_mail_ceiling(parley.classification)']) f;
 select ok(bool_and(has_table_privilege(r, v, 'select')), 'readers and the daemon read the alert views')
   from unnest(array['parley.alert_rules', 'parley.alerts', 'parley.alert_queue', 'parley.alert_log', 'parley.silences',
                     'parley.daemon_status', 'parley.delivery_failures', 'parley.mailer_runs', 'parley.alert_status']) v

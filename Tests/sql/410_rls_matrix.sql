@@ -18,17 +18,20 @@ set local client_min_messages = warning;
 insert into parley_data.people (email, name, timezone, clearance) values
     ('zz.cleared@parley.example', 'Cleared Officer', 'Europe/Kyiv', 'secret');
 
-insert into parley_data.meetings (code, track_id, title, starts_at, ends_at, status, classification)
+insert into parley_data.meetings (code, track_id, title, starts_at, ends_at, status, classification,
+                                  track_classification, effective_classification)
 select m.code, t.id, m.title, now() + m.starts_in, now() + m.starts_in + interval '2 hours', 'scheduled',
-       m.level::parley.classification
+       m.level::parley.classification, t.classification, greatest(m.level::parley.classification, t.classification)
   from (values ('ZRESTR-MTG', 'istanbul', 'Restricted call ZRESTR', interval '1 day', 'restricted'),
                ('ZRESTR-NATO-MTG', 'zrestr-nato', 'NATO briefing ZRESTR', interval '3 days', 'unclassified'),
                ('ZSECRET-MTG-2', 'istanbul', 'Secret side meeting ZSECRET', interval '1 day', 'secret'))
        m(code, track, title, starts_in, level)
   join parley_data.tracks t on t.code = m.track;
 
-insert into parley_data.positions (party_id, item_id, track_id, stance, statement, stated_on, classification)
-select p.id, i.id, t.id, x.stance::parley.stance, x.statement, current_date - 1, x.level::parley.classification
+insert into parley_data.positions (party_id, item_id, track_id, stance, statement, stated_on, classification,
+                                   track_classification, effective_classification)
+select p.id, i.id, t.id, x.stance::parley.stance, x.statement, current_date - 1, x.level::parley.classification,
+       t.classification, greatest(x.level::parley.classification, t.classification)
   from (values ('UA', 'exchange', 'istanbul', 'supports', 'ZRESTR all for all', 'restricted'),
                ('RU', 'exchange', 'zsecret-back', 'conditional', 'ZSECRET terms', 'unclassified'),
                ('TR', 'ceasefire', 'istanbul', 'supports', 'ZSECRET mediation offer', 'secret'))
@@ -47,9 +50,11 @@ select x.indicator, (select id from parley_data.agenda_items where code = 'child
        x(indicator, value, claimant, note, level);
 
 -- Commitments on the restricted and secret tracks, and one of each level that is overdue (alerts at every level).
-insert into parley_data.commitments (code, track_id, item_id, obligor_id, text, made_on, due_on, classification, owner_id)
+insert into parley_data.commitments (code, track_id, item_id, obligor_id, text, made_on, due_on, classification, owner_id,
+                                     track_classification, effective_classification)
 select c.code, t.id, i.id, ob.id, c.text, current_date - 40, current_date + c.due_in, c.level::parley.classification,
-       (select id from parley_data.people where email = 'zz.cleared@parley.example')
+       (select id from parley_data.people where email = 'zz.cleared@parley.example'),
+       t.classification, greatest(c.level::parley.classification, t.classification)
   from (values ('ZRESTR-NATO-1', 'zrestr-nato', 'ceasefire', 'RU', 'ZRESTR monitoring mission', -4, 'unclassified'),
                ('ZRESTR-LATE', 'istanbul', 'exchange', 'UA', 'ZRESTR late list', -6, 'restricted'),
                ('ZCONF-LATE', 'istanbul', 'exchange', 'RU', 'ZCONF late exchange', -6, 'confidential'),
@@ -60,19 +65,24 @@ select c.code, t.id, i.id, ob.id, c.text, current_date - 40, current_date + c.du
   join parley_data.tracks t on t.code = c.track
   join parley_data.agenda_items i on i.code = c.item
   join parley_data.parties ob on ob.code = c.obligor;
-insert into parley_data.commitment_beneficiaries (commitment_id, obligor_id, party_id)
+insert into parley_data.commitment_beneficiaries (commitment_id, obligor_id, party_id, effective_classification)
 select c.id, c.obligor_id, (select id from parley_data.parties where code = case when c.obligor_id =
-           (select id from parley_data.parties where code = 'UA') then 'RU' else 'UA' end)
+           (select id from parley_data.parties where code = 'UA') then 'RU' else 'UA' end), c.effective_classification
   from parley_data.commitments c
  where not exists (select 1 from parley_data.commitment_beneficiaries b where b.commitment_id = c.id);
-insert into parley_data.commitment_updates (commitment_id, reported_on, delivered_quantity, new_status, note, verification)
-select c.id, current_date - 2, null, 'in_progress', 'ZRESTR progress note', 'one_party'
+insert into parley_data.commitment_updates (commitment_id, reported_on, delivered_quantity, new_status, note, verification,
+                                            effective_classification)
+select c.id, current_date - 2, null, 'in_progress', 'ZRESTR progress note', 'one_party', c.effective_classification
   from parley_data.commitments c where c.code = 'ZRESTR-LATE';
 
-insert into parley_data.follow_ups (code, commitment_id, meeting_id, track_id, assignee_id, due_at, note)
+insert into parley_data.follow_ups (code, commitment_id, meeting_id, track_id, assignee_id, due_at, note,
+                                    effective_classification)
 select f.code, (select id from parley_data.commitments where code = f.commitment),
        (select id from parley_data.meetings where code = f.meeting), (select id from parley_data.tracks where code = f.track),
-       (select id from parley_data.people where email = 'zz.cleared@parley.example'), now() - interval '1 hour', f.note
+       (select id from parley_data.people where email = 'zz.cleared@parley.example'), now() - interval '1 hour', f.note,
+       coalesce((select effective_classification from parley_data.commitments where code = f.commitment),
+                (select effective_classification from parley_data.meetings where code = f.meeting),
+                (select classification from parley_data.tracks where code = f.track))
   from (values ('F-ZRESTR', null, 'ZRESTR-MTG', null, 'ZRESTR call notes'),
                ('F-ZRESTR-T', null, null, 'zrestr-nato', 'ZRESTR briefing notes'),
                ('F-ZSECRET-T', null, null, 'zsecret-back', 'ZSECRET channel notes'),
@@ -80,8 +90,8 @@ select f.code, (select id from parley_data.commitments where code = f.commitment
        f(code, commitment, meeting, track, note);
 
 -- Everyone is subscribed to everything; the cleared officer receives the alerts of every level.
-insert into parley_data.subscriptions (person_id, track_id)
-select p.id, t.id from parley_data.people p cross join parley_data.tracks t;
+insert into parley_data.subscriptions (person_id, track_id, effective_classification)
+select p.id, t.id, t.classification from parley_data.people p cross join parley_data.tracks t;
 insert into parley_data.subscriptions (person_id) select id from parley_data.people;
 
 -- Alerts and deliveries at every level, some of them sent, failed or silenced.

@@ -58,6 +58,30 @@ $$;
 comment on procedure parley_data.partition_by_level(regclass) is
     'Creates one partition per classification level of a table partitioned by its level (list partitioning).';
 
+-- Gives each partition's index the name of the parent's index it belongs to and the partition's level
+-- (tracks_code_key_secret), so that a refusal by a partition's key names the rule as the parent does.
+create procedure parley_data.name_partition_indexes()
+    language plpgsql as $$
+declare
+    i record;
+begin
+    for i in
+        select child.relname as child_name, parent.relname || '_' || split_part(part.relname, '_', -1) as wanted
+          from pg_catalog.pg_inherits inh
+          join pg_catalog.pg_class child on child.oid = inh.inhrelid and child.relkind = 'i'
+          join pg_catalog.pg_class parent on parent.oid = inh.inhparent
+          join pg_catalog.pg_index ix on ix.indexrelid = child.oid
+          join pg_catalog.pg_class part on part.oid = ix.indrelid
+         where child.relnamespace = 'parley_data'::regnamespace
+           and child.relname <> parent.relname || '_' || split_part(part.relname, '_', -1)
+    loop
+        execute format('alter index parley_data.%I rename to %I', i.child_name, i.wanted);
+    end loop;
+end
+$$;
+comment on procedure parley_data.name_partition_indexes() is
+    'Names every partition''s index after its parent''s index and the partition''s level.';
+
 -- Validation helpers, shared by the constraints below and the recording functions.
 
 -- The IANA time zone names PostgreSQL knows (Europe/Istanbul), copied once so that tracks and people can refer
@@ -193,7 +217,7 @@ create table parley_data.track_members (
     effective_classification  parley.classification not null default 'unclassified',
     created_at                timestamptz not null default now(),
     primary key (track_id, party_id, role, effective_classification),
-    constraint track_members_track_fkey foreign key (track_id, effective_classification)
+    constraint track_members_track_id_fkey foreign key (track_id, effective_classification)
         references parley_data.tracks (id, classification) on update cascade on delete cascade,
     constraint track_members_note_length check (parley_data.is_free_text(note))
 ) partition by list (effective_classification);
@@ -221,7 +245,7 @@ create table parley_data.meetings (
     primary key (id, effective_classification),
     constraint meetings_code_key unique (code, effective_classification),
     constraint meetings_id_track_key unique (id, track_id, effective_classification),
-    constraint meetings_track_fkey foreign key (track_id, track_classification)
+    constraint meetings_track_id_fkey foreign key (track_id, track_classification)
         references parley_data.tracks (id, classification) on update cascade,
     constraint meetings_effective_classification check (
         effective_classification = greatest(classification, track_classification)),
@@ -261,7 +285,7 @@ create table parley_data.track_agenda (
     created_at                timestamptz not null default now(),
     updated_at                timestamptz not null default now(),
     primary key (track_id, item_id, effective_classification),
-    constraint track_agenda_track_fkey foreign key (track_id, effective_classification)
+    constraint track_agenda_track_id_fkey foreign key (track_id, effective_classification)
         references parley_data.tracks (id, classification) on update cascade on delete cascade,
     constraint track_agenda_note_length check (parley_data.is_free_text(note))
 ) partition by list (effective_classification);
@@ -285,7 +309,7 @@ create table parley_data.positions (
     created_at                timestamptz not null default now(),
     updated_at                timestamptz not null default now(),
     primary key (id, effective_classification),
-    constraint positions_track_fkey foreign key (track_id, track_classification)
+    constraint positions_track_id_fkey foreign key (track_id, track_classification)
         references parley_data.tracks (id, classification) on update cascade,
     constraint positions_general_unclassified_track check (track_id is not null or track_classification = 'unclassified'),
     constraint positions_effective_classification check (
@@ -371,7 +395,7 @@ create table parley_data.commitments (
         references parley_data.track_agenda (track_id, item_id, effective_classification) on update cascade,
     constraint commitments_meeting_on_track foreign key (meeting_id, track_id, meeting_classification)
         references parley_data.meetings (id, track_id, effective_classification) on update cascade,
-    constraint commitments_deal_fkey foreign key (deal_id, deal_classification)
+    constraint commitments_deal_id_fkey foreign key (deal_id, deal_classification)
         references parley_data.deals (id, classification) on update cascade
 ) partition by list (effective_classification);
 call parley_data.partition_by_level('parley_data.commitments');
@@ -443,7 +467,7 @@ create table parley_data.commitment_updates (
     effective_classification  parley.classification not null default 'unclassified',
     created_at            timestamptz not null default now(),
     primary key (id, effective_classification),
-    constraint commitment_updates_commitment_fkey foreign key (commitment_id, effective_classification)
+    constraint commitment_updates_commitment_id_fkey foreign key (commitment_id, effective_classification)
         references parley_data.commitments (id, effective_classification) on update cascade on delete cascade,
     constraint commitment_updates_delivered_not_negative check (delivered_quantity >= 0),
     constraint commitment_updates_delivered_finite check (parley_data.is_finite(delivered_quantity)),
@@ -502,11 +526,11 @@ create table parley_data.follow_ups (
     updated_at      timestamptz not null default now(),
     primary key (id, effective_classification),
     constraint follow_ups_code_key unique (code, effective_classification),
-    constraint follow_ups_commitment_fkey foreign key (commitment_id, effective_classification)
+    constraint follow_ups_commitment_id_fkey foreign key (commitment_id, effective_classification)
         references parley_data.commitments (id, effective_classification) on update cascade on delete cascade,
-    constraint follow_ups_meeting_fkey foreign key (meeting_id, effective_classification)
+    constraint follow_ups_meeting_id_fkey foreign key (meeting_id, effective_classification)
         references parley_data.meetings (id, effective_classification) on update cascade on delete cascade,
-    constraint follow_ups_track_fkey foreign key (track_id, effective_classification)
+    constraint follow_ups_track_id_fkey foreign key (track_id, effective_classification)
         references parley_data.tracks (id, classification) on update cascade on delete cascade,
     constraint follow_ups_code_format check (parley_data.is_code(code)),
     constraint follow_ups_one_subject check (num_nonnulls(commitment_id, meeting_id, track_id) = 1),
@@ -531,7 +555,7 @@ create table parley_data.subscriptions (
     effective_classification  parley.classification not null default 'unclassified',
     created_at    timestamptz not null default now(),
     primary key (id, effective_classification),
-    constraint subscriptions_track_fkey foreign key (track_id, effective_classification)
+    constraint subscriptions_track_id_fkey foreign key (track_id, effective_classification)
         references parley_data.tracks (id, classification) on update cascade on delete cascade,
     constraint subscriptions_untracked_unclassified check (track_id is not null or effective_classification = 'unclassified'),
     constraint subscriptions_natural_key
@@ -571,3 +595,6 @@ comment on index parley_data.commitments_live_activity_idx is 'Live commitments 
 -- of the table (those columns are indexed, so such updates are never HOT), so this adds one to a dozen.
 create index commitments_listing_idx on parley_data.commitments (due_on nulls last, code);
 comment on index parley_data.commitments_listing_idx is 'Commitments in the order parley.commitments lists them (deadline, then code).';
+
+-- The partitions' indexes carry their parent's name and their level.
+call parley_data.name_partition_indexes();

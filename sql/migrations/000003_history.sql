@@ -57,3 +57,6 @@ comment on column parley_data.change_log.classification is
 comment on column parley_data.change_log.reason is 'Why, when the change says so: a declassification''s reason.';
 
 revoke all on parley_data.change_log from public, parley_reader, parley_writer, parley_daemon;
+
+-- The partitions' indexes carry their parent's name and their level.
+call parley_data.name_partition_indexes();

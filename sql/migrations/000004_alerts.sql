@@ -142,9 +142,9 @@ create table parley_data.silences (
     lifted_at      timestamptz,
     lifted_by      name,
     primary key (id, effective_classification),
-    constraint silences_track_fkey foreign key (track_id, track_classification)
+    constraint silences_track_id_fkey foreign key (track_id, track_classification)
         references parley_data.tracks (id, classification) on update cascade on delete cascade,
-    constraint silences_commitment_fkey foreign key (commitment_id, commitment_classification)
+    constraint silences_commitment_id_fkey foreign key (commitment_id, commitment_classification)
         references parley_data.commitments (id, effective_classification) on update cascade on delete cascade,
     constraint silences_effective_classification check (
         effective_classification = greatest('unclassified', track_classification, commitment_classification)),
@@ -245,9 +245,9 @@ create table parley_data.deliveries (
     classification  parley.classification not null default 'unclassified',
     created_at      timestamptz not null default now(),
     primary key (id, classification),
-    constraint deliveries_alert_fkey foreign key (alert_id, classification)
+    constraint deliveries_alert_id_fkey foreign key (alert_id, classification)
         references parley_data.alerts (id, classification) on update cascade on delete cascade,
-    constraint deliveries_silence_fkey foreign key (silence_id, silence_classification)
+    constraint deliveries_silence_id_fkey foreign key (silence_id, silence_classification)
         references parley_data.silences (id, effective_classification)
         on update cascade on delete set null (silence_id, silence_classification),
     constraint deliveries_silence_level check ((silence_id is null) = (silence_classification is null)),
@@ -420,3 +420,6 @@ comment on index parley_data.deliveries_log_idx is 'Deliveries that are done wit
 -- instead of 1 until autovacuum came by. Vacuum it as soon as a thousand rows are dead, whatever its size.
 alter table parley_data.plan_queue set (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000,
                                         autovacuum_analyze_scale_factor = 0, autovacuum_analyze_threshold = 1000);
+
+-- The partitions' indexes carry their parent's name and their level.
+call parley_data.name_partition_indexes();

@@ -152,12 +152,14 @@ create or replace trigger commitment_updates_apply after insert on parley_data.c
 create or replace function parley_data.recompute_commitment_progress() returns trigger
     language plpgsql as $$
 begin
-    -- Updates moved to another level with their commitment change no total.
-    if tg_op = 'UPDATE' and not exists (
-            select 1 from old_updates o join new_updates n on n.id = o.id
-             where (o.commitment_id, o.delivered_quantity, o.reported_on)
-                   is distinct from (n.commitment_id, n.delivered_quantity, n.reported_on)) then
-        return null;
+    -- Updates moved to another level with their commitment change no total. (Nested: the transition table
+    -- new_updates exists only for an UPDATE.)
+    if tg_op = 'UPDATE' then
+        if not exists (select 1 from old_updates o join new_updates n on n.id = o.id
+                        where (o.commitment_id, o.delivered_quantity, o.reported_on)
+                              is distinct from (n.commitment_id, n.delivered_quantity, n.reported_on)) then
+            return null;
+        end if;
     end if;
     update parley_data.commitments c
        set delivered_quantity = coalesce(t.delivered, 0),

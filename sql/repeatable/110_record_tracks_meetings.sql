@@ -70,6 +70,7 @@ begin
         this_lead := parley_data.person_id(update_track.lead, 'lead', active_only => true);
     end if;
     -- Raising the track moves it, and everything on it, to the new level.
+    begin
     update parley_data.tracks t
        set name = coalesce(update_track.name, t.name),
            status = coalesce(update_track.status, t.status),
@@ -90,10 +91,11 @@ begin
             coalesce(update_track.classification, t.classification),
             case when update_track.lead is null then t.lead_id else this_lead end,
             coalesce(update_track.format, t.format));
+    exception when unique_violation then
+        get stacked diagnostics clash = pg_exception_detail;
+        perform parley_data.refuse_level_clash('classification', clash);
+    end;
     return update_track.track;
-exception when unique_violation then
-    get stacked diagnostics clash = pg_exception_detail;
-    perform parley_data.refuse_level_clash('classification', clash);
 end
 $$;
 comment on function parley.update_track is

@@ -59,17 +59,19 @@ begin
     level := coalesce(record_position.classification, existing.classification);
     perform parley_data.check_not_lowered('classification', existing.classification, level,
                                           format('position %s', existing.id));
-    update parley_data.positions p
-       set stance = record_position.stance,
-           statement = nullif(btrim(record_position.statement), ''),
-           source_id = this_source,
-           classification = level
-     where p.id = existing.id
-    returning p.id into result;
+    begin
+        update parley_data.positions p
+           set stance = record_position.stance,
+               statement = nullif(btrim(record_position.statement), ''),
+               source_id = this_source,
+               classification = level
+         where p.id = existing.id
+        returning p.id into result;
+    exception when unique_violation then
+        get stacked diagnostics clash = pg_exception_detail;
+        perform parley_data.refuse_level_clash('classification', clash);
+    end;
     return result;
-exception when unique_violation then
-    get stacked diagnostics clash = pg_exception_detail;
-    perform parley_data.refuse_level_clash('classification', clash);
 end
 $$;
 comment on function parley.record_position is
@@ -395,6 +397,7 @@ begin
     if nullif(update_commitment.source, '') is not null then
         this_source := parley_data.source_id(update_commitment.source);
     end if;
+    begin
     update parley_data.commitments c
        set text = coalesce(update_commitment.text, c.text),
            due_on = coalesce(update_commitment.due_on, c.due_on),
@@ -410,10 +413,11 @@ begin
             coalesce(update_commitment.classification, c.classification),
             coalesce(update_commitment.target_quantity, c.target_quantity), new_unit,
             case when update_commitment.source is null then c.source_id else this_source end);
+    exception when unique_violation then
+        get stacked diagnostics clash = pg_exception_detail;
+        perform parley_data.refuse_level_clash('classification', clash);
+    end;
     return update_commitment.commitment;
-exception when unique_violation then
-    get stacked diagnostics clash = pg_exception_detail;
-    perform parley_data.refuse_level_clash('classification', clash);
 end
 $$;
 comment on function parley.update_commitment is

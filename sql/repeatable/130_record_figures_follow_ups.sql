@@ -58,11 +58,16 @@ begin
         level := coalesce(add_figure.classification, existing.classification);
         perform parley_data.check_not_lowered('classification', existing.classification, level,
                                               format('figure %s', existing.id));
-        update parley_data.figures f
-           set value = add_figure.value, unit = nullif(btrim(add_figure.unit), ''), item_id = this_item,
-               confidence = add_figure.confidence, note = nullif(btrim(add_figure.note), ''),
-               classification = level
-         where f.id = existing.id;
+        begin
+            update parley_data.figures f
+               set value = add_figure.value, unit = nullif(btrim(add_figure.unit), ''), item_id = this_item,
+                   confidence = add_figure.confidence, note = nullif(btrim(add_figure.note), ''),
+                   classification = level
+             where f.id = existing.id;
+        exception when unique_violation then
+            get stacked diagnostics clash = pg_exception_detail;
+            perform parley_data.refuse_level_clash('classification', clash);
+        end;
         return existing.id;
     end if;
     insert into parley_data.figures
@@ -72,9 +77,6 @@ begin
             coalesce(add_figure.classification, 'unclassified'))
     returning id into result;
     return result;
-exception when unique_violation then
-    get stacked diagnostics clash = pg_exception_detail;
-    perform parley_data.refuse_level_clash('classification', clash);
 end
 $$;
 comment on function parley.add_figure is

@@ -33,7 +33,7 @@ begin
 end
 $$;
 comment on function parley.set_stale_after_days(integer) is
-    'Sets, for everybody, after how many days without activity parley.stale lists an open commitment or a live agenda item (default 30). To look with another threshold in your own session only: set parley.stale_after_days = 14.';
+    'Sets (administrators only, parley_admin), for everybody, after how many days without activity parley.stale lists an open commitment or a live agenda item (default 30). To look with another threshold in your own session only: set parley.stale_after_days = 14.';
 
 -- open_commitments, overdue_commitments ---------------------------------------------------------------------------
 

@@ -48,7 +48,7 @@ create or replace function parley_data.partition_pruning_on() returns boolean
 as $$
 begin
     if current_setting('enable_partition_pruning') <> 'on' then
-        raise exception 'Parley keeps classified rows in partitions that PostgreSQL leaves unread for those not cleared for them; with enable_partition_pruning off it would read them, so Parley''s views refuse to run'
+        raise exception 'Parley keeps classified rows in partitions that PostgreSQL leaves unread for those not cleared for them; with enable_partition_pruning off it would read them, so Parley''s views do not run'
             using errcode = 'insufficient_privilege', hint = 'Turn it back on: set enable_partition_pruning = on;';
     end if;
     return true;
@@ -139,6 +139,8 @@ grant execute on function
     parley_data.stale_after_days(),
     parley_data.readable_field(text),
     parley_data.readable_value(text, jsonb),
+    parley_data.derived_field(text),
+    parley_data.has_history(text, text),
     parley_data.partition_pruning_on()
 to parley_reader, parley_daemon;
 
