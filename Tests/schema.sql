@@ -1434,6 +1434,18 @@ ALTER FUNCTION parley_data.has_history(entity text, row_id text) OWNER TO parley
 
 COMMENT ON FUNCTION parley_data.has_history(entity text, row_id text) IS 'Whether the change history holds anything about this record, at any level (for commitments_as_of).';
 
+CREATE FUNCTION parley_data.shown_level(level parley.classification) RETURNS parley.classification
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $$
+begin
+    return level;
+end
+$$;
+
+ALTER FUNCTION parley_data.shown_level(level parley.classification) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.shown_level(level parley.classification) IS 'A row''s level as the staff views show it: the same value, hidden from the planner so that a condition on it never decides which level partitions a query reads.';
+
 CREATE FUNCTION parley.commitments_as_of(at timestamp with time zone) RETURNS TABLE(id bigint, code text, track text, item text, obligor text, text text, made_on date, due_on date, status parley.commitment_status, target numeric, unit text, delivered numeric, owner text, classification parley.classification, recorded_at timestamp with time zone, recorded_by name)
     LANGUAGE sql STABLE
     BEGIN ATOMIC
@@ -1496,7 +1508,7 @@ CREATE FUNCTION parley.commitments_as_of(at timestamp with time zone) RETURNS TA
      s.unit,
      s.delivered_quantity,
      o.name,
-     s.effective_classification,
+     parley_data.shown_level(s.effective_classification) AS shown_level,
      s.changed_at,
      s.changed_by
     FROM ((((states s
@@ -7853,7 +7865,7 @@ CREATE VIEW parley.alerts WITH (security_invoker='true') AS
     a.snoozed_until,
     a.cancelled_at,
     a.cancel_reason,
-    a.classification,
+    parley_data.shown_level(a.classification) AS classification,
     a.created_at
    FROM ((parley_data.alerts a
      LEFT JOIN parley_data.tracks t ON ((t.id = a.track_id)))
@@ -7926,7 +7938,7 @@ CREATE VIEW parley.changes WITH (security_invoker='true') AS
     l.row_id,
     l.transaction_id,
     l.reason,
-    l.classification
+    parley_data.shown_level(l.classification) AS classification
    FROM (parley_data.change_log l
      CROSS JOIN LATERAL ( SELECT
                 CASE
@@ -8006,7 +8018,7 @@ CREATE VIEW parley.commitments WITH (security_invoker='true') AS
     d.code AS deal,
     m.code AS meeting,
     c.last_update_on,
-    c.effective_classification AS classification
+    parley_data.shown_level(c.effective_classification) AS classification
    FROM ((((((parley_data.commitments c
      JOIN parley_data.tracks t ON ((t.id = c.track_id)))
      JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
@@ -8297,7 +8309,7 @@ CREATE VIEW parley.figures WITH (security_invoker='true') AS
     s.title AS source_title,
     s.url AS source_url,
     f.note,
-    f.classification
+    parley_data.shown_level(f.classification) AS classification
    FROM (((( SELECT DISTINCT ON (x.indicator, x.claimant_id, x.source_id) x.id,
             x.indicator,
             x.item_id,
@@ -8405,7 +8417,7 @@ CREATE VIEW parley.meetings WITH (security_invoker='true') AS
     m.outcome_summary AS outcome,
     m.outcome_recorded_at,
     s.code AS source,
-    m.effective_classification AS classification
+    parley_data.shown_level(m.effective_classification) AS classification
    FROM ((parley_data.meetings m
      JOIN parley_data.tracks t ON ((t.id = m.track_id)))
      LEFT JOIN parley_data.sources s ON ((s.id = m.source_id)))
@@ -8456,7 +8468,7 @@ CREATE VIEW parley.open_commitments WITH (security_invoker='true') AS
     round((((100)::numeric * c.delivered_quantity) / c.target_quantity), 1) AS progress_pct,
     o.name AS owner,
     c.last_update_on,
-    c.effective_classification AS classification,
+    parley_data.shown_level(c.effective_classification) AS classification,
     m.code AS meeting,
     d.code AS deal
    FROM ((((((parley_data.commitments c
@@ -8521,7 +8533,7 @@ CREATE VIEW parley.overdue_commitments WITH (security_invoker='true') AS
     round((((100)::numeric * c.delivered_quantity) / c.target_quantity), 1) AS progress_pct,
     o.name AS owner,
     c.last_update_on,
-    c.effective_classification AS classification,
+    parley_data.shown_level(c.effective_classification) AS classification,
     m.code AS meeting,
     d.code AS deal,
     (((now() AT TIME ZONE t.timezone))::date - c.due_on) AS days_overdue
@@ -8606,7 +8618,7 @@ CREATE VIEW parley.positions WITH (security_invoker='true') AS
     prev.stated_on AS previous_stated_on,
     ch.changed_on,
     s.code AS source,
-    cur.effective_classification AS classification
+    parley_data.shown_level(cur.effective_classification) AS classification
    FROM (((((( SELECT DISTINCT ON (p.party_id, p.item_id, p.track_id, t.code) p.id,
             p.party_id,
             p.item_id,
@@ -8967,7 +8979,7 @@ CREATE VIEW parley.track_overview WITH (security_invoker='true') AS
     t.status,
     t.venue,
     t.timezone,
-    t.classification,
+    parley_data.shown_level(t.classification) AS classification,
     lead.name AS lead,
     members.parties,
     agenda.summary AS agenda,
@@ -12765,6 +12777,10 @@ GRANT ALL ON FUNCTION parley.claim_deliveries(at timestamp with time zone, lease
 REVOKE ALL ON FUNCTION parley_data.has_history(entity text, row_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley_data.has_history(entity text, row_id text) TO parley_reader;
 GRANT ALL ON FUNCTION parley_data.has_history(entity text, row_id text) TO parley_daemon;
+
+REVOKE ALL ON FUNCTION parley_data.shown_level(level parley.classification) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley_data.shown_level(level parley.classification) TO parley_reader;
+GRANT ALL ON FUNCTION parley_data.shown_level(level parley.classification) TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley.commitments_as_of(at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.commitments_as_of(at timestamp with time zone) TO parley_reader;

@@ -59,7 +59,7 @@ select c.id,
        round(100 * c.delivered_quantity / c.target_quantity, 1) as progress_pct,
        o.name                                   as owner,
        c.last_update_on,
-       c.effective_classification               as classification,
+       parley_data.shown_level(c.effective_classification) as classification,
        m.code                                   as meeting,
        d.code                                   as deal
   from parley_data.commitments c
@@ -113,7 +113,7 @@ select c.id,
        round(100 * c.delivered_quantity / c.target_quantity, 1) as progress_pct,
        o.name                                   as owner,
        c.last_update_on,
-       c.effective_classification               as classification,
+       parley_data.shown_level(c.effective_classification) as classification,
        m.code                                   as meeting,
        d.code                                   as deal,
        (now() at time zone t.timezone)::date - c.due_on as days_overdue

@@ -222,7 +222,7 @@ select l.id,
        l.row_id,
        l.transaction_id,
        l.reason,
-       l.classification
+       parley_data.shown_level(l.classification) as classification
   from parley_data.change_log l
  -- The record as it is after the change, or as it was before a delete. (CASE rather than COALESCE: row-level
  -- security lets an index serve the lookups above only for expressions it knows cannot leak, and it does not
@@ -292,7 +292,7 @@ begin atomic
            and not parley_data.has_history('commitments', c.id::text)
     )
     select s.id, s.code, t.code, i.code, ob.name, s.text, s.made_on, s.due_on, s.status,
-           s.target_quantity, s.unit, s.delivered_quantity, o.name, s.effective_classification,
+           s.target_quantity, s.unit, s.delivered_quantity, o.name, parley_data.shown_level(s.effective_classification),
            s.changed_at, s.changed_by
       from states s
       join parley_data.tracks t on t.id = s.track_id

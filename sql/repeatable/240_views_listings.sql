@@ -67,7 +67,7 @@ select m.code as meeting,
        m.outcome_summary as outcome,
        m.outcome_recorded_at,
        s.code as source,
-       m.effective_classification as classification
+       parley_data.shown_level(m.effective_classification) as classification
   from parley_data.meetings m
   join parley_data.tracks t on t.id = m.track_id
   left join parley_data.sources s on s.id = m.source_id
@@ -101,7 +101,7 @@ select c.code,
        d.code                                   as deal,
        m.code                                   as meeting,
        c.last_update_on,
-       c.effective_classification               as classification
+       parley_data.shown_level(c.effective_classification) as classification
   from parley_data.commitments c
   join parley_data.tracks t on t.id = c.track_id
   join parley_data.agenda_items i on i.id = c.item_id

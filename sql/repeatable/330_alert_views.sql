@@ -20,7 +20,7 @@ select a.id, a.kind, a.severity, a.subject_type, a.subject_code as subject, t.co
        (select count(*) from parley_data.deliveries d where d.alert_id = a.id) as recipients,
        (select count(*) from parley_data.deliveries d where d.alert_id = a.id and d.state = 'sent') as sent,
        a.acknowledged_at, a.acknowledged_by, a.acknowledgement_note, a.snoozed_until, a.cancelled_at, a.cancel_reason,
-       a.classification, a.created_at
+       parley_data.shown_level(a.classification) as classification, a.created_at
   from parley_data.alerts a
   left join parley_data.tracks t on t.id = a.track_id
   left join parley_data.people resp on resp.id = a.responsible_id

@@ -140,6 +140,7 @@ grant execute on function
     parley_data.readable_field(text),
     parley_data.readable_value(text, jsonb),
     parley_data.derived_field(text),
+    parley_data.shown_level(parley.classification),
     parley_data.has_history(text, text),
     parley_data.partition_pruning_on()
 to parley_reader, parley_daemon;
