@@ -16,7 +16,7 @@ extension ParleyCommand.Alerts {
         var silence: Int64
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("alerts lift")
                 var call = FunctionCall("lift_silence")
                 call.set("silence_id", silence)

@@ -53,7 +53,7 @@ extension ParleyCommand.Alerts {
         }
 
         func run() throws {
-            try runReportingErrors {
+            try runReportingErrors(needs: .daemon) {
                 let environment = try MailerEnvironment.load()
                 let settings = try MailSettings.fromEnvironment(environment)
                 let connection = try Database.connect(applicationName: "parley alerts send", environment: environment)
@@ -74,13 +74,7 @@ extension ParleyCommand.Alerts {
                     connection: connection, settings: settings, transport: transport,
                     options: AlertMailer.Options(limit: limit, verbose: verbose, at: moment),
                     output: { print($0) }, errors: { printError("parley: \($0)") })
-                let report: AlertMailer.Report
-                do {
-                    report = try mailer.run()
-                } catch let error as MailerError {
-                    printError("parley: \(error)")
-                    throw ExitCode(error.exitStatus)
-                }
+                let report = try mailer.run()
                 if report.exitStatus != Sysexits.ok { throw ExitCode(report.exitStatus) }
             }
         }

@@ -33,7 +33,7 @@ extension ParleyCommand.Alerts {
         var reason: String
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("alerts silence")
                 var call = FunctionCall("silence")
                 call.set("track", track)

@@ -20,7 +20,7 @@ extension ParleyCommand.Alerts {
         @OptionGroup var window: AlertWindow
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("alerts snooze")
                 var call = FunctionCall("snooze_alert")
                 call.set("alert_id", alert)

@@ -22,7 +22,7 @@ extension ParleyCommand.FollowUps {
         var doneAt: String?
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("follow-ups done")
                 let assignee = try connection.query(
                     "select assignee_email from parley.follow_ups where coalesce(code, 'F' || id) = $1", [followUp])
