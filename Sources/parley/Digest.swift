@@ -31,7 +31,7 @@ extension ParleyCommand {
         }
 
         func run() throws {
-            try runReportingErrors {
+            try runReportingErrors(needs: .daemon) {
                 let environment = try MailerEnvironment.load()
                 let settings = try MailSettings.fromEnvironment(environment, sending: false)
                 let connection = try Database.connect(applicationName: "parley digest", environment: environment)

@@ -24,7 +24,7 @@ extension ParleyCommand {
 
         func run() throws {
             var healthy = true
-            try runReportingErrors {
+            try runReportingErrors(needs: .reader) {
                 let migrator = try Migrator(sqlDirectory: try SQLDirectory.locate())
                 let connection = try Database.connect(applicationName: "parley status")
                 let status = try SystemStatus.read(on: connection, migrator: migrator)

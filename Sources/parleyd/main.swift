@@ -2,7 +2,7 @@ import Foundation
 import Parley
 
 // parleyd: the alert-planning daemon. Everything it does lives in Parley.Daemon; this reads the settings and
-// turns the outcome into an exit status.
+// ends with the daemon's exit status, or with the one ErrorReport gives an error that stopped it from starting.
 let arguments = CommandLine.arguments.dropFirst()
 if arguments.contains("--help") || arguments.contains("-h") {
     print("""
@@ -34,8 +34,9 @@ do {
     let settings = try DaemonSettings.load(from: environment)
     let migrator = try Migrator(sqlDirectory: try SQLDirectory.locate(environment: environment))
     let daemon = try Daemon(settings: settings, environment: environment, migrator: migrator)
-    exit(daemon.run().rawValue)
+    exit(daemon.run())
 } catch {
-    FileHandle.standardError.write(Data("<3>parleyd: \(error)\n".utf8))
-    exit(Sysexits.config)
+    let report = ErrorReport(error)
+    FileHandle.standardError.write(Data("<3>parleyd: \(report.message)\n".utf8))
+    exit(report.exitStatus)
 }

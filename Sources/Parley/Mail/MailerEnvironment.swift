@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 
 #if canImport(Glibc)
 import Glibc
@@ -32,7 +33,7 @@ public enum MailerEnvironment {
         var merged = environment
         for (name, value) in file where environment[name] == nil {
             merged[name] = value
-            if applyToProcess { setenv(name, value, 0) }
+            if applyToProcess { try systemCall("setenv") { setenv(name, value, 0) } }
         }
         return merged
     }
