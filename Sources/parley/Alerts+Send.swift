@@ -54,7 +54,7 @@ extension ParleyCommand.Alerts {
 
         func run() throws {
             try runReportingErrors {
-                let environment = try MailerEnvironment.load()
+                let environment = try SettingsFile.load()
                 let settings = try MailSettings.fromEnvironment(environment)
                 let connection = try Database.connect(applicationName: "parley alerts send", environment: environment)
                 let moment = try at.map { try AlertsClock.moment($0, on: connection) }
