@@ -78,7 +78,8 @@ status=0; run PARLEY_DATABASE_URL="$url" /usr/bin/parley status >"$tmp/status" |
     || { cat "$tmp/status" >&2; fail "parley status said $status"; }
 # parleyd and status with the database named only in the settings file, edited as an operator would.
 sed -i "s#^PARLEY_DATABASE_URL=.*#PARLEY_DATABASE_URL=\"$url\"#" /etc/parley/parley.env
-run /usr/bin/parleyd 2>"$tmp/parleyd.log" &
+# env execs parleyd: $! is parleyd's own process id.
+env -i PATH=/usr/bin:/bin /usr/bin/parleyd 2>"$tmp/parleyd.log" &
 daemon=$!
 for _ in $(seq 1 100); do grep -q leading "$tmp/parleyd.log" && break; sleep 0.1; done
 grep -q leading "$tmp/parleyd.log" || { cat "$tmp/parleyd.log" >&2; fail "the installed parleyd did not lead"; }
