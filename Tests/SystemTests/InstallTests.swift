@@ -59,7 +59,7 @@ import Testing
         let zsh = try String(contentsOfFile: destdir + "/usr/local/share/zsh/site-functions/_parley", encoding: .utf8)
         #expect(zsh.hasPrefix("#compdef parley") && zsh.contains("--check"))
         let fish = try String(contentsOfFile: destdir + "/usr/local/share/fish/vendor_completions.d/parley.fish", encoding: .utf8)
-        #expect(fish.contains("complete -c parley") && fish.contains("check"))
+        #expect(fish.contains("complete -c 'parley'") && fish.contains("-l 'check'"))
 
         // The cron file does nothing as installed (its job line is commented out), and enabling it gives a job that
         // runs the installed program as the parley user.
@@ -141,10 +141,11 @@ import Testing
         }
         let page = try String(contentsOf: Self.checkout.appendingPathComponent("man/parley.1"), encoding: .utf8)
         let help = try ProgramRun.run("parley", ["--help"], environment: ProcessInfo.processInfo.environment)
-        let subcommands = help.stdout.components(separatedBy: "SUBCOMMANDS:").last?
-            .split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) } ?? []
+        // Each subcommand's line of the help starts with two spaces and its name; wrapped abstracts start further in.
+        let subcommands = (help.stdout.components(separatedBy: "SUBCOMMANDS:").last ?? "")
+            .split(separator: "\n").compactMap { $0.firstMatch(of: /^  ([a-z][a-z-]*) {2}/).map { String($0.output.1) } }
         #expect(subcommands.count > 10, "no subcommands in parley --help: \(help.stdout)")
-        for name in subcommands where name != "See" {
+        for name in subcommands {
             #expect(page.contains(".It Em \(name)"), "man/parley.1 lacks \(name): run make man")
         }
         #expect(page.contains("Fl -check") && page.contains("Fl -mailer-period"), "man/parley.1 is older than parley status: run make man")
