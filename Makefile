@@ -56,8 +56,9 @@ build:
 release:
 	scripts/release-build.sh
 
-## make install: binaries, SQL, units, sysusers snippet, cron file, example settings, man pages.
+## make install: binaries, SQL, units, sysusers snippet, cron file, example settings, man pages, completions.
 install:
+	@scripts/ensure-packages.sh build
 	$(SWIFT_BUILD) --product parley
 	$(SWIFT_BUILD) --product parleyd
 	scripts/install.sh install "$$($(SWIFT_BUILD) --show-bin-path)" \

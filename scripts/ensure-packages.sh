@@ -4,7 +4,8 @@
 #   scripts/ensure-packages.sh run    PostgreSQL server and client library (make run)
 #   scripts/ensure-packages.sh test   the above plus pgTAP, pg_prove, mandoc (the man pages' lint) and Python's
 #                                     icalendar parser (make test)
-#   scripts/ensure-packages.sh deb    the client library and Debian's packaging tools (make deb)
+#   scripts/ensure-packages.sh build  the client library's headers and pkg-config (make install)
+#   scripts/ensure-packages.sh deb    the above and Debian's packaging tools (make deb)
 set -euo pipefail
 purpose=${1:-run}
 
@@ -18,7 +19,7 @@ pg_major() {
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
 missing=()
-[ "$purpose" = deb ] || have_server || missing+=(postgresql)
+case "$purpose" in build|deb) ;; *) have_server || missing+=(postgresql) ;; esac
 [ -f /usr/include/postgresql/libpq-fe.h ] || missing+=(libpq-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 command -v runuser >/dev/null 2>&1 || missing+=(util-linux)
