@@ -55,7 +55,7 @@ extension ParleyCommand.Alerts {
 
         func run() throws {
             try runReportingErrors(needs: .daemon) {
-                let environment = try MailerEnvironment.load()
+                let environment = try SettingsFile.load()
                 let settings = try MailSettings.fromEnvironment(environment)
                 let connection = try Database.connect(applicationName: "parley alerts send", environment: environment)
                 let moment = try at.map { try AlertsClock.moment($0, on: connection) }
