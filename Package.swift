@@ -24,13 +24,16 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        // The one wrapper every POSIX call goes through: retries EINTR, throws an error naming the call and errno.
+        .target(name: "SystemCalls"),
         // A small, correct Swift layer over libpq: connections, parameters, results, errors, LISTEN/NOTIFY.
-        .target(name: "PQ", dependencies: ["CLibPQ"]),
+        .target(name: "PQ", dependencies: ["CLibPQ", "SystemCalls"]),
         // The domain: migrations, alert planning calls, mail, import/export, calendars, configuration, sd_notify.
         .target(
             name: "Parley",
             dependencies: [
                 "PQ",
+                "SystemCalls",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -51,7 +54,7 @@ let package = Package(
         .testTarget(
             name: "ParleyTests",
             dependencies: [
-                "Parley", "PQ", "ParleyTestSupport",
+                "Parley", "PQ", "ParleyTestSupport", "SystemCalls",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

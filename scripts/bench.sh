@@ -23,8 +23,9 @@ scripts/ensure-packages.sh run || exit 1
 scratch=()
 [ -n "${PARLEY_SCRATCH_PATH:-}" ] && scratch=(--scratch-path "$PARLEY_SCRATCH_PATH")
 echo "bench: building (release)" >&2
-swift build -c release "${scratch[@]}" >&2 || exit 1
-bindir=$(swift build -c release "${scratch[@]}" --show-bin-path) || exit 1
+# The release build make install and make deb use too (scripts/release-build.sh): each reuses the others'.
+scripts/release-build.sh "${scratch[@]}" >&2 || exit 1
+bindir=$(scripts/release-build.sh "${scratch[@]}" --show-bin-path) || exit 1
 for program in parley parleyd parley-bench; do
     [ -x "$bindir/$program" ] || { echo "bench: $bindir/$program was not built" >&2; exit 1; }
 done

@@ -44,6 +44,8 @@ chmod 0755 "$work"
 # the database (an applied migration changed) halfway through.
 cp -r sql "$work/sql"
 export PARLEY_SQL_DIR="$work/sql"
+# The programs read /etc/parley/parley.env by default: a Parley installed on this host must not steer the drills.
+export PARLEY_ENV_FILE=
 export DRILL_SHORT=$short DRILL_FIGURES="$work/figures"
 : > "$DRILL_FIGURES"
 # Each drill runs in a process group of its own: whatever it leaves behind (a daemon its supervisor restarted while

@@ -31,6 +31,8 @@ scripts/cluster.sh start "$tmp/pg" --throwaway || exit 1
 eval "$(scripts/cluster.sh env "$tmp/pg")"
 export PGDATABASE=postgres
 unset PARLEY_DATABASE_URL PGSERVICE PGPASSWORD
+# The programs read /etc/parley/parley.env by default: a Parley installed on this host must not steer the tests.
+export PARLEY_ENV_FILE=
 
 createdb parley_template || exit 1
 PGDATABASE=parley_template "$bindir/parley" migrate || exit 1

@@ -1,5 +1,6 @@
 import CLibPQ
 import Foundation
+import SystemCalls
 
 extension Connection {
     /// Starts listening to `channel` (`LISTEN`), the name quoted with `PQescapeIdentifier`, so any name works
@@ -98,33 +99,34 @@ extension Connection {
         return notifications
     }
 
-    /// `poll()`s `descriptors` until one is ready (true) or `deadline` passes (false); retries EINTR with the time
-    /// that is left.
+    /// `poll()`s `descriptors` until one is ready (true) or `deadline` passes (false); an interrupted poll is
+    /// repeated with the time that is left.
     private func sleepInPoll(_ descriptors: inout [pollfd], until deadline: ContinuousClock.Instant?) throws -> Bool {
         while true {
-            var milliseconds: Int32 = -1
-            if let deadline {
-                let left = ContinuousClock.now.duration(to: deadline)
-                let (seconds, attoseconds) = left.components
-                // Rounded up, so that the wait never ends before the deadline; a passed deadline still polls once.
-                let total = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
-                milliseconds = left > .zero ? Int32(clamping: total) : 0
-            }
             for index in descriptors.indices { descriptors[index].revents = 0 }
-            let count = descriptors.withUnsafeMutableBufferPointer { buffer in
-                poll(buffer.baseAddress, nfds_t(buffer.count), milliseconds)
+            let count: Int32
+            do {
+                count = try descriptors.withUnsafeMutableBufferPointer { buffer in
+                    try systemCall("poll") { poll(buffer.baseAddress, nfds_t(buffer.count), Self.pollTimeout(until: deadline)) }
+                }
+            } catch let error as SystemCallError {
+                var failure = PQError(kind: .client, message: error.description)
+                failure.libpqFunction = "poll"
+                failure.underlying = error
+                throw failure
             }
             if count > 0 { return true }
-            if count == 0 {
-                if let deadline, ContinuousClock.now >= deadline { return false }
-                continue
-            }
-            let code = errno
-            // Interrupted by a signal: poll again for the time that is left.
-            if code == EINTR { continue }
-            var error = PQError(kind: .client, message: "poll() failed: \(String(cString: strerror(code))) (errno \(code))")
-            error.libpqFunction = "poll"
-            throw error
+            if let deadline, ContinuousClock.now >= deadline { return false }
         }
+    }
+
+    /// `poll`'s timeout in milliseconds for what is left until `deadline` (-1: none), rounded up so that the wait
+    /// never ends before the deadline; a passed deadline still polls once.
+    private static func pollTimeout(until deadline: ContinuousClock.Instant?) -> Int32 {
+        guard let deadline else { return -1 }
+        let left = ContinuousClock.now.duration(to: deadline)
+        let (seconds, attoseconds) = left.components
+        let total = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
+        return left > .zero ? Int32(clamping: total) : 0
     }
 }

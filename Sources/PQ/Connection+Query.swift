@@ -13,11 +13,12 @@ extension Connection {
     public func query(_ sql: String, _ parameters: [any PQEncodable] = []) throws -> QueryResult {
         try Self.requireNoNUL(sql, what: "the SQL text")
         let texts = try parameters.map { try $0.postgresText() }
-        return try withCStrings(texts) { values in
+        let result = try withCStrings(texts) { values in
             try libpqResult("PQexecParams", query: sql) { connection in
                 PQexecParams(connection, sql, Int32(texts.count), nil, values, nil, nil, 0)
-            }!
+            }
         }
+        return try Self.present(result, from: "PQexecParams")
     }
 
     /// Runs one statement like `query(_:_:)` and returns the number of rows it inserted, updated or deleted.
@@ -31,6 +32,12 @@ extension Connection {
     /// Runs fixed SQL text of PQ's own, possibly several statements, without parameters (`PQexec`).
     @discardableResult
     func executeSimple(_ sql: String) throws -> QueryResult {
-        try libpqResult("PQexec", query: sql) { connection in PQexec(connection, sql) }!
+        try Self.present(libpqResult("PQexec", query: sql) { connection in PQexec(connection, sql) }, from: "PQexec")
+    }
+
+    /// The result of a call that `libpqResult` never lets return NULL without throwing; total all the same.
+    private static func present(_ result: QueryResult?, from function: String) throws -> QueryResult {
+        guard let result else { throw PQError(kind: .client, message: "\(function) returned no result") }
+        return result
     }
 }

@@ -119,7 +119,8 @@ public final class Connection {
             PQescapeIdentifier(connection, identifier, identifier.utf8.count)
         }, failedIf: { $0 == nil })
         defer { PQfreemem(escaped) }
-        return String(cString: escaped!)
+        // libpq above returned non-NULL, or it threw.
+        return escaped.map { String(cString: $0) } ?? ""
     }
 
     /// Throws `.usage` when `text` contains NUL, which C strings cannot carry and PostgreSQL cannot store.
@@ -153,7 +154,9 @@ func withCStrings<Result>(
     }
     copies.append(nil)
     return try copies.withUnsafeBufferPointer { buffer in
-        try buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: buffer.count) {
+        // Never empty: it holds at least the terminating NULL.
+        guard let start = buffer.baseAddress else { throw PQError(kind: .client, message: "out of memory") }
+        return try start.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: buffer.count) {
             try body($0)
         }
     }

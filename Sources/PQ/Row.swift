@@ -35,8 +35,9 @@ public struct Row: Sendable {
         _ column: String, as type: T.Type = T.self, using decoder: JSONDecoder = JSONDecoder()
     ) throws -> T {
         try decodeValue(result.columnIndex(column)) { text, dataType in
-            if text == nil, let optional = T.self as? any ExpressibleByNilLiteral.Type {
-                return optional.init(nilLiteral: ()) as! T
+            if text == nil, let optional = T.self as? any ExpressibleByNilLiteral.Type,
+               let none = optional.init(nilLiteral: ()) as? T {
+                return none
             }
             return try PQJSON<T>.decode(postgresText: text, type: dataType, decoder: decoder).value
         }

@@ -13,17 +13,26 @@ public struct SystemStatus: Sendable, Codable {
         public var waitingFor: String?
         public var lastPlanAt: Date?
         public var lastPlanSeconds: Double?
-        public var alertsPlanned: Int
+        /// Alerts it planned since it started; nil for a login not cleared secret (the total would count alerts it
+        /// may not see, so `daemon_status` hides it).
+        public var alertsPlanned: Int?
     }
 
     public struct MailerRun: Sendable, Codable {
         public var finishedAt: Date
         public var exitStatus: Int
-        public var sent: Int
-        public var failed: Int
+        /// Messages sent and failed in that run; nil for a login not cleared secret, as in `alert_status`.
+        public var sent: Int?
+        public var failed: Int?
     }
 
     public var database: String
+    /// The login the status was read as, and the highest classification it sees (nil before the schema has the
+    /// views): below secret, the counts of deliveries cover only the alerts it may see.
+    public var login: String
+    public var clearance: String?
+    /// The database clock when the status was read: ages are measured against it, not the host's clock.
+    public var readAt: Date
     public var serverVersion: String
     public var schemaVersion: Int
     public var knownVersion: Int
@@ -36,19 +45,19 @@ public struct SystemStatus: Sendable, Codable {
     public var deliveriesFailed: Int
     public var lastMailerRun: MailerRun?
 
-    /// Whether nothing needs the operator's attention: schema current, a live leader, no failed delivery.
-    public var isHealthy: Bool {
-        pendingMigrations.isEmpty && migrationProblems.isEmpty && deliveriesFailed == 0
-            && daemons.contains { $0.role == "leader" && $0.looksAlive }
-    }
 
     /// Reads the status. Works on a database that is not (fully) migrated: then it reports only the schema.
     public static func read(on connection: Connection, migrator: Migrator) throws -> SystemStatus {
         let migration = try migrator.status(on: connection)
         let identity = try connection.query(
-            "select current_database() as database, current_setting('server_version') as version")[0]
+            """
+            select current_database() as database, current_setting('server_version') as version,
+                   session_user::text as login, now() as read_at
+            """)[0]
         var status = SystemStatus(
-            database: try identity.decode("database"), serverVersion: try identity.decode("version"),
+            database: try identity.decode("database"), login: try identity.decode("login"),
+            clearance: nil, readAt: try identity.decode("read_at"),
+            serverVersion: try identity.decode("version"),
             schemaVersion: migration.databaseVersion, knownVersion: migrator.latestVersion,
             pendingMigrations: migration.pending.map(\.fileName),
             migrationProblems: migration.problems.map(\.description),
@@ -58,6 +67,7 @@ public struct SystemStatus: Sendable, Codable {
             "select to_regclass('parley.alert_status') is not null and to_regclass('parley.daemon_status') is not null as present"
         )[0].decode("present")
         guard hasViews else { return status }
+        status.clearance = try connection.query("select clearance::text as clearance from parley.whoami")[0].decode("clearance")
 
         status.daemons = try connection.query(
             """
@@ -86,15 +96,15 @@ public struct SystemStatus: Sendable, Codable {
         if let finished: Date = try alerts.decode("last_mailer_run_at") {
             status.lastMailerRun = MailerRun(
                 finishedAt: finished, exitStatus: try alerts.decode("last_mailer_exit_status") ?? 0,
-                sent: try alerts.decode("last_mailer_sent") ?? 0, failed: try alerts.decode("last_mailer_failed") ?? 0)
+                sent: try alerts.decode("last_mailer_sent"), failed: try alerts.decode("last_mailer_failed"))
         }
         return status
     }
 
-    /// The report as lines of text, for a terminal.
-    public var text: String {
+    /// The report as lines of text, for a terminal, ending with the verdict of `check(mailerPeriod:)`.
+    public func text(mailerPeriod: Duration) -> String {
         var lines: [String] = []
-        lines.append("Parley \(ParleyVersion.current) — database \(database) (PostgreSQL \(serverVersion))")
+        lines.append("Parley \(ParleyVersion.current) — database \(database) (PostgreSQL \(serverVersion)), as \(login)")
         let version = String(format: "%06d", schemaVersion)
         if !migrationProblems.isEmpty {
             lines.append("Schema:  version \(version) — PROBLEM")
@@ -116,7 +126,7 @@ public struct SystemStatus: Sendable, Codable {
                 line += "; last plan \(Timestamps.iso(at))"
                 if let seconds = daemon.lastPlanSeconds { line += " (\(Int((seconds * 1000).rounded())) ms)" }
             }
-            line += "; \(daemon.alertsPlanned) alert(s) planned"
+            if let planned = daemon.alertsPlanned { line += "; \(planned) alert(s) planned" }
             lines.append(line)
             if let waiting = daemon.waitingFor {
                 lines.append("         waiting for \(waiting)")
@@ -124,11 +134,19 @@ public struct SystemStatus: Sendable, Codable {
         }
         lines.append("Alerts:  \(deliveriesDue) delivery(ies) due now, \(deliveriesLater) later, \(deliveriesSending) being sent, "
             + "\(deliveriesFailed) failed" + (deliveriesFailed > 0 ? " (select * from parley.delivery_failures)" : ""))
+        if let clearance, clearance != "secret" {
+            lines.append("         counted over what \(login) may see (clearance \(clearance)); a login cleared secret sees all")
+        }
         if let run = lastMailerRun {
-            lines.append("Mailer:  last run \(Timestamps.iso(run.finishedAt)), exit \(run.exitStatus), sent \(run.sent), failed \(run.failed)")
+            var line = "Mailer:  last run \(Timestamps.iso(run.finishedAt)) (\(Self.age(secondsSinceMailerRun ?? 0)) ago), "
+                + "exit \(run.exitStatus)"
+            if let sent = run.sent, let failed = run.failed { line += ", sent \(sent), failed \(failed)" }
+            lines.append(line)
         } else {
             lines.append("Mailer:  never run (cron/parley or parley-alerts.timer runs `parley alerts send`)")
         }
+        let verdict = check(mailerPeriod: mailerPeriod)
+        lines.append("Check:   \(verdict.state)" + (verdict.problems.isEmpty ? "" : " — " + verdict.problems.joined(separator: "; ")))
         return lines.joined(separator: "\n")
     }
 }

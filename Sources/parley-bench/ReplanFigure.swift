@@ -28,8 +28,8 @@ struct ReplanFigure {
             created += try row.decode("alerts_created", as: Int.self)
             times.append(seconds * 1000)
         }
-        let p95 = Statistics.percentile(95, of: times)!
-        let note = "p50 \(String(format: "%.1f", Statistics.percentile(50, of: times)!)) ms"
+        let p95 = Statistics.percentile(95, of: times)
+        let note = "p50 \(String(format: "%.1f", Statistics.percentile(50, of: times))) ms"
             + (created > 0 ? "; \(created) alerts fell due meanwhile" : "")
         if steady {
             bench.add(Measurement(

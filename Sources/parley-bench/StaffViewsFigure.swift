@@ -110,7 +110,7 @@ struct StaffViewsFigure {
             let (_, seconds) = try Stopwatch.time { try connection.query(query.sql, query.parameters) }
             times.append(seconds * 1000)
         }
-        return Timing(p95: Statistics.percentile(95, of: times)!, rows: warm.count, runs: runs)
+        return Timing(p95: Statistics.percentile(95, of: times), rows: warm.count, runs: runs)
     }
 
     static func format(_ milliseconds: Double) -> String {

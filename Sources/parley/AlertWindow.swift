@@ -1,5 +1,6 @@
 import ArgumentParser
 import PQ
+import Parley
 
 /// Until when a snooze or a silence holds: `--until` a moment, or `--for` a while from now.
 struct AlertWindow: ParsableArguments {

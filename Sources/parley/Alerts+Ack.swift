@@ -21,7 +21,7 @@ extension ParleyCommand.Alerts {
         var note: String?
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("alerts ack")
                 var call = FunctionCall("acknowledge_alert")
                 call.set("alert_id", alert)

@@ -16,7 +16,7 @@ extension ParleyCommand.Alerts {
         var silence: Int64
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("alerts lift")
                 // "Already lifted at …" is said on the clock of the track the silence covers.
                 if let zone = try connection.timeZone(ofSilence: silence) { try connection.useClock(of: zone) }

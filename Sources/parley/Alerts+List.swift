@@ -30,7 +30,7 @@ extension ParleyCommand.Alerts {
         @OptionGroup var output: ListingOptions
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .reader) {
                 let connection = try connect("alerts list")
                 var query = ListingQuery(view: "alerts")
                 query.equal("track", track)

@@ -15,7 +15,8 @@ extension ParleyCommand.Alerts {
                 delivery is listed in parley.delivery_failures and one line goes to stderr.
 
                 Prints nothing when all went well. Exit status: 0 done; 75 some deliveries could not be sent (they \
-                are retried); 78 bad configuration; 69 sendmail missing; 73 --to-dir not writable.
+                are retried, or the database cannot be reached); 78 bad configuration; 69 sendmail missing; 73 --to-dir \
+                not writable; 77 the login lacks the role parley_daemon.
 
                 Settings (environment, or PARLEY_ENV_FILE, default /etc/parley/parley.env, for what the environment \
                 does not set): PARLEY_MAIL_FROM (default Parley <parley@FQDN>), PARLEY_MAIL_MAX_CLASSIFICATION \
@@ -53,8 +54,8 @@ extension ParleyCommand.Alerts {
         }
 
         func run() throws {
-            try runReportingErrors {
-                let environment = try MailerEnvironment.load()
+            try runReportingErrors(needs: .daemon) {
+                let environment = try SettingsFile.load()
                 let settings = try MailSettings.fromEnvironment(environment)
                 let connection = try Database.connect(applicationName: "parley alerts send", environment: environment)
                 let moment = try at.map { try AlertsClock.moment($0, on: connection) }
@@ -74,13 +75,7 @@ extension ParleyCommand.Alerts {
                     connection: connection, settings: settings, transport: transport,
                     options: AlertMailer.Options(limit: limit, verbose: verbose, at: moment),
                     output: { print($0) }, errors: { printError("parley: \($0)") })
-                let report: AlertMailer.Report
-                do {
-                    report = try mailer.run()
-                } catch let error as MailerError {
-                    printError("parley: \(error)")
-                    throw ExitCode(error.exitStatus)
-                }
+                let report = try mailer.run()
                 if report.exitStatus != Sysexits.ok { throw ExitCode(report.exitStatus) }
             }
         }

@@ -33,7 +33,7 @@ extension ParleyCommand.Alerts {
         var reason: String
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("alerts silence")
                 if let zone = try track.flatMap(connection.timeZone(ofTrack:))
                     ?? commitment.flatMap(connection.timeZone(ofCommitment:)) {

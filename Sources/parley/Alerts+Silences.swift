@@ -19,7 +19,7 @@ extension ParleyCommand.Alerts {
         @OptionGroup var output: ListingOptions
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .reader) {
                 let connection = try connect("alerts silences")
                 var query = ListingQuery(view: "silences")
                 query.isTrue("in_force", when: inForce)

@@ -20,7 +20,7 @@ extension ParleyCommand.Alerts {
         @OptionGroup var window: AlertWindow
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("alerts snooze")
                 if let zone = try connection.timeZone(ofAlert: alert) { try connection.useClock(of: zone) }
                 var call = FunctionCall("snooze_alert")

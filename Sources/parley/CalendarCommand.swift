@@ -34,7 +34,7 @@ extension ParleyCommand {
         var output: String?
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .reader) {
                 let connection = try connect("calendar")
                 if let track, try connection.timeZone(ofTrack: track) == nil {
                     throw InputRefusal(message: "track \"\(track)\" does not exist",

@@ -70,7 +70,7 @@ extension ParleyCommand.Commitments {
         }
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("commitments add")
                 var call = FunctionCall("add_commitment")
                 call.set("track", track)

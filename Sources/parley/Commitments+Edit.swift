@@ -43,7 +43,7 @@ extension ParleyCommand.Commitments {
         }
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("commitments edit")
                 var call = FunctionCall("update_commitment")
                 call.set("commitment", commitment)

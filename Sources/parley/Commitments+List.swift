@@ -38,7 +38,7 @@ extension ParleyCommand.Commitments {
         @OptionGroup var output: ListingOptions
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .reader) {
                 let connection = try connect("commitments list")
                 var query = ListingQuery(view: "commitments")
                 query.columns = ["code", "track", "item", "obligor", "beneficiaries", "text", "made_on", "due_on",

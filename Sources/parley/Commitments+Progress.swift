@@ -53,7 +53,7 @@ extension ParleyCommand.Commitments {
         }
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("commitments progress")
                 var call = FunctionCall("record_update")
                 call.set("commitment", commitment)

@@ -31,7 +31,7 @@ extension ParleyCommand.Commitments {
         }
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("commitments set-due")
                 // due_on => NULL removes the deadline, so it is passed even when empty.
                 try connection.query("select parley.change_due_date(commitment => $1, due_on => $2::date)",

@@ -16,7 +16,7 @@ extension ParleyCommand.Commitments {
         @OptionGroup var output: ListingOptions
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .reader) {
                 let connection = try connect("commitments show")
                 var record = ListingQuery(view: "commitments")
                 record.equal("code", commitment)

@@ -31,8 +31,8 @@ extension ParleyCommand {
         }
 
         func run() throws {
-            try runReportingErrors {
-                let environment = try MailerEnvironment.load()
+            try runReportingErrors(needs: .daemon) {
+                let environment = try SettingsFile.load()
                 let settings = try MailSettings.fromEnvironment(environment, sending: false)
                 let connection = try Database.connect(applicationName: "parley digest", environment: environment)
                 let moment = try at.map { try AlertsClock.moment($0, on: connection) }

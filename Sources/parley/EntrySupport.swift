@@ -3,20 +3,11 @@ import Foundation
 import PQ
 import Parley
 
-/// Runs a data-entry or listing command: errors as `runReportingErrors` reports them, and input refused by the
-/// command line itself (`InputRefusal`, `ImportError`) as one message with exit status 65.
-func runEntry(_ body: () throws -> Void) throws {
-    try runReportingErrors {
-        do {
-            try body()
-        } catch let error as ImportError {
-            printError("parley: \(error.description)")
-            throw ExitCode(Sysexits.dataError)
-        } catch let error as InputRefusal {
-            printError("parley: \(error.description)")
-            throw ExitCode(Sysexits.dataError)
-        }
-    }
+/// Runs a data-entry or listing command, its errors reported as `runReportingErrors` reports them.
+///
+/// - Parameter role: the role the command needs: `.writer` to record, `.reader` to list and show.
+func runEntry(needs role: ParleyRole, _ body: () throws -> Void) throws {
+    try runReportingErrors(needs: role, body)
 }
 
 /// A connection named after the command in `pg_stat_activity`.

@@ -25,7 +25,7 @@ extension ParleyCommand {
         var output: String?
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .reader) {
                 let connection = try connect("export")
                 let chosen = format ?? output.flatMap { DocumentFormat(fileName: $0) } ?? .yaml
                 let text = try WorldExport.text(on: connection, format: chosen)
@@ -47,7 +47,6 @@ func writeOutput(_ text: String, to path: String?) throws {
     do {
         try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
     } catch {
-        printError("parley: cannot write \(path): \((error as NSError).localizedDescription)")
-        throw ExitCode(Sysexits.cannotCreate)
+        throw OutputFileError(path: path, reason: (error as NSError).localizedDescription)
     }
 }

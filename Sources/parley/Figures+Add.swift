@@ -53,7 +53,7 @@ extension ParleyCommand.Figures {
         }
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("figures add")
                 var call = FunctionCall("add_figure")
                 call.set("indicator", indicator)

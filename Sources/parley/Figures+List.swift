@@ -25,7 +25,7 @@ extension ParleyCommand.Figures {
         @OptionGroup var output: ListingOptions
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .reader) {
                 let connection = try connect("figures list")
                 var query = ListingQuery(view: contested ? "contested_figures" : "figures")
                 query.equal("indicator", indicator)

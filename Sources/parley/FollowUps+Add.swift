@@ -41,7 +41,7 @@ extension ParleyCommand.FollowUps {
         }
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("follow-ups add")
                 if let zone = try connection.timeZone(ofPerson: assignee) { try connection.useClock(of: zone) }
                 let moments = try readMoments([("--due-at", dueAt)], on: connection)

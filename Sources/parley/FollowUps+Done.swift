@@ -22,7 +22,7 @@ extension ParleyCommand.FollowUps {
         var doneAt: String?
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("follow-ups done")
                 if let zone = try connection.timeZone(ofFollowUp: followUp) { try connection.useClock(of: zone) }
                 let moments = try readMoments([("--done-at", doneAt)], on: connection)

@@ -25,7 +25,7 @@ extension ParleyCommand.FollowUps {
         @OptionGroup var output: ListingOptions
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .reader) {
                 let connection = try connect("follow-ups list")
                 var query = ListingQuery(view: "follow_ups")
                 query.equalIgnoringCase("assignee_email", assignee)

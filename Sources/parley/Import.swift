@@ -35,7 +35,7 @@ extension ParleyCommand {
         var quiet = false
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let document: DocumentNode
                 if file == "-" {
                     let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)

@@ -34,7 +34,7 @@ extension ParleyCommand.Items {
         }
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("items add")
                 var call = FunctionCall("add_agenda_item")
                 call.set("code", code)

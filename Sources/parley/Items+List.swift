@@ -25,7 +25,7 @@ extension ParleyCommand.Items {
         @OptionGroup var output: ListingOptions
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .reader) {
                 let connection = try connect("items list")
                 var query = ListingQuery(view: "agenda")
                 query.equal("track", track)

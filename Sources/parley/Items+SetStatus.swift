@@ -33,7 +33,7 @@ extension ParleyCommand.Items {
         }
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("items set-status")
                 var call = FunctionCall("set_agenda_status")
                 call.set("track", track)

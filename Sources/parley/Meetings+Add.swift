@@ -38,7 +38,7 @@ extension ParleyCommand.Meetings {
         var source: String?
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("meetings add")
                 if let zone = try connection.timeZone(ofTrack: track) { try connection.useClock(of: zone) }
                 let moments = try readMoments([("--starts-at", startsAt), ("--ends-at", endsAt)], on: connection)

@@ -31,7 +31,7 @@ extension ParleyCommand.Meetings {
         }
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .reader) {
                 let connection = try connect("meetings list")
                 var query = ListingQuery(view: upcoming ? "upcoming_meetings" : "meetings")
                 query.equal("track", track)

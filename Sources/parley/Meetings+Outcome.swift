@@ -26,7 +26,7 @@ extension ParleyCommand.Meetings {
         var source: String?
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("meetings outcome")
                 if let zone = try connection.timeZone(ofMeeting: meeting) { try connection.useClock(of: zone) }
                 let moments = try readMoments([("--ends-at", endsAt)], on: connection)

@@ -29,7 +29,7 @@ extension ParleyCommand.Meetings {
         var location: String?
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("meetings status")
                 if let zone = try connection.timeZone(ofMeeting: meeting) { try connection.useClock(of: zone) }
                 let moments = try readMoments([("--starts-at", startsAt), ("--ends-at", endsAt)], on: connection)

@@ -25,7 +25,7 @@ extension ParleyCommand.Members {
         var note: String?
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("members add")
                 var call = FunctionCall("add_member")
                 call.set("track", track)

@@ -22,7 +22,7 @@ extension ParleyCommand.Members {
         @OptionGroup var output: ListingOptions
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .reader) {
                 let connection = try connect("members list")
                 var query = ListingQuery(view: "members")
                 query.equal("track", track)

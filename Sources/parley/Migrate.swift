@@ -23,7 +23,7 @@ extension ParleyCommand {
         var status = false
 
         func run() throws {
-            try runReportingErrors {
+            try runReportingErrors(needs: .owner) {
                 let migrator = try Migrator(sqlDirectory: try SQLDirectory.locate())
                 let connection = try Database.connect(applicationName: "parley migrate")
                 if status {
@@ -37,7 +37,7 @@ extension ParleyCommand {
                     for problem in report.problems {
                         printError("parley: \(problem)")
                     }
-                    if !report.problems.isEmpty { throw ExitCode(Sysexits.dataError) }
+                    if let problem = report.problems.first { throw ExitCode(ErrorReport(problem).exitStatus) }
                     return
                 }
                 let applied = try migrator.migrate(on: connection)

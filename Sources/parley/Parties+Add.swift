@@ -22,7 +22,7 @@ extension ParleyCommand.Parties {
         var kind: PartyKind?
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("parties add")
                 var call = FunctionCall("add_party")
                 call.set("code", code)

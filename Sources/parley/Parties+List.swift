@@ -18,7 +18,7 @@ extension ParleyCommand.Parties {
         @OptionGroup var output: ListingOptions
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .reader) {
                 let connection = try connect("parties list")
                 var query = ListingQuery(view: "parties")
                 query.equal("kind", kind?.rawValue)

@@ -25,7 +25,7 @@ extension ParleyCommand.People {
         var clearance: Classification?
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("people add")
                 var call = FunctionCall("add_person")
                 call.set("email", email)

@@ -16,7 +16,7 @@ extension ParleyCommand.People {
         var person: String
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("people deactivate")
                 var call = FunctionCall("deactivate_person")
                 call.set("person", person)

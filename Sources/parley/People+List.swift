@@ -18,7 +18,7 @@ extension ParleyCommand.People {
         @OptionGroup var output: ListingOptions
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .reader) {
                 let connection = try connect("people list")
                 var query = ListingQuery(view: "people")
                 query.isTrue("active", when: active)

@@ -31,7 +31,7 @@ extension ParleyCommand.People {
         var reactivate = false
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("people update")
                 var call = FunctionCall("update_person")
                 call.set("person", person)

@@ -24,7 +24,7 @@ extension ParleyCommand.Positions {
         @OptionGroup var output: ListingOptions
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .reader) {
                 let connection = try connect("positions list")
                 var query = ListingQuery(view: "positions")
                 query.equal("item", item)

@@ -43,7 +43,7 @@ extension ParleyCommand.Positions {
         }
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("positions record")
                 var call = FunctionCall("record_position")
                 call.set("party", party)

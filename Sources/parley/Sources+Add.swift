@@ -37,7 +37,7 @@ extension ParleyCommand.Sources {
         }
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("sources add")
                 var call = FunctionCall("add_source")
                 call.set("code", code)

@@ -15,7 +15,7 @@ extension ParleyCommand.Sources {
         @OptionGroup var output: ListingOptions
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .reader) {
                 let connection = try connect("sources list")
                 try printListing(ListingQuery(view: "sources"), output, on: connection)
             }

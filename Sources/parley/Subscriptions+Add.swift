@@ -26,7 +26,7 @@ extension ParleyCommand.Subscriptions {
         var minSeverity: Severity?
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("subscriptions add")
                 var call = FunctionCall("add_subscription")
                 call.set("person", person)

@@ -21,7 +21,7 @@ extension ParleyCommand.Subscriptions {
         @OptionGroup var output: ListingOptions
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .reader) {
                 let connection = try connect("subscriptions list")
                 var query = ListingQuery(view: "subscriptions")
                 query.equalIgnoringCase("person", person)

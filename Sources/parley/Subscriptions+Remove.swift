@@ -22,7 +22,7 @@ extension ParleyCommand.Subscriptions {
         var item: String?
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("subscriptions remove")
                 var call = FunctionCall("remove_subscription")
                 call.set("person", person)

@@ -42,7 +42,7 @@ extension ParleyCommand.Tracks {
         var status: TrackStatus?
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("tracks add")
                 var call = FunctionCall("add_track")
                 call.set("code", code)

@@ -19,7 +19,7 @@ extension ParleyCommand.Tracks {
         @OptionGroup var output: ListingOptions
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .reader) {
                 let connection = try connect("tracks list")
                 var query = ListingQuery(view: "track_overview")
                 query.equal("status", status?.rawValue)

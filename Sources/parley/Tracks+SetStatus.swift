@@ -20,7 +20,7 @@ extension ParleyCommand.Tracks {
         var status: TrackStatus
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("tracks set-status")
                 var call = FunctionCall("update_track")
                 call.set("track", code)

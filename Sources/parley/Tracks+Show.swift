@@ -16,7 +16,7 @@ extension ParleyCommand.Tracks {
         @OptionGroup var output: ListingOptions
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .reader) {
                 let connection = try connect("tracks show")
                 var overview = ListingQuery(view: "track_overview")
                 overview.equal("track", code)

@@ -41,7 +41,7 @@ extension ParleyCommand.Tracks {
         var format: TrackFormat?
 
         func run() throws {
-            try runEntry {
+            try runEntry(needs: .writer) {
                 let connection = try connect("tracks update")
                 var call = FunctionCall("update_track")
                 call.set("track", code)

@@ -89,12 +89,12 @@ import Testing
         #expect {
             try SendmailTransport(path: "/nonexistent/sendmail", timeout: .seconds(1)).checkUsable()
         } throws: { error in
-            (error as? MailerError)?.exitStatus == Sysexits.unavailable
+            error is MailerError && ErrorReport(error).exitStatus == Sysexits.unavailable
         }
         #expect {
             try SendmailTransport(path: NSTemporaryDirectory(), timeout: .seconds(1)).checkUsable()
         } throws: { error in
-            (error as? MailerError)?.exitStatus == Sysexits.unavailable
+            error is MailerError && ErrorReport(error).exitStatus == Sysexits.unavailable
         }
     }
 
@@ -130,7 +130,7 @@ import Testing
         #expect {
             try DirectoryTransport(directory: URL(fileURLWithPath: "/nonexistent/parley-mail")).checkUsable()
         } throws: { error in
-            (error as? MailerError)?.exitStatus == Sysexits.cannotCreate
+            error is MailerError && ErrorReport(error).exitStatus == Sysexits.cannotCreate
         }
     }
 }

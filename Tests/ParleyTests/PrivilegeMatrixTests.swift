@@ -93,10 +93,12 @@ import Testing
     /// The objects of schema `parley` that the service's code (parleyd and the mailer) uses in the SQL it sends.
     static func serviceReferences() throws -> Set<String> {
         let root = repositoryRoot.appendingPathComponent("Sources/Parley")
-        var files = [root.appendingPathComponent("Daemon.swift")]
-        let mail = root.appendingPathComponent("Mail")
-        files += try FileManager.default.contentsOfDirectory(at: mail, includingPropertiesForKeys: nil)
-            .filter { $0.pathExtension == "swift" }
+        var files: [URL] = []
+        for folder in ["Daemon", "Mail"] {
+            files += try FileManager.default.contentsOfDirectory(
+                at: root.appendingPathComponent(folder), includingPropertiesForKeys: nil
+            ).filter { $0.pathExtension == "swift" }
+        }
         var names = Set<String>()
         let pattern = try NSRegularExpression(pattern: #"\bparley\.([a-z_][a-z0-9_]*)"#)
         // Only the SQL the code sends: a digest's psql hints for its reader name staff functions too.

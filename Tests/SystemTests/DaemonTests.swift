@@ -29,7 +29,10 @@ import Testing
             let notify = try NotifySocket()
             let daemon = try BackgroundProgram("parleyd", environment: environment(database, notify: notify))
             #expect(notify.waitFor("READY=1"), "no READY=1; stderr: \(daemon.stderr)")
-            #expect(notify.messages.contains { $0.contains("STATUS=leader") })
+            // READY=1 carries the detailed status line: a bare STATUS=leader would replace it in systemctl status.
+            let ready = notify.messages.first { $0.hasPrefix("READY=1") } ?? ""
+            #expect(ready.contains("\nSTATUS=leader: ") && ready.contains(" deliveries pending; "), "READY was: \(ready)")
+            #expect(!notify.messages.contains { $0.hasSuffix("STATUS=leader") }, "\(notify.messages)")
 
             let start = ContinuousClock.now
             try TestWorld.addCommitment(on: connection, code: "late-1", dueInDays: -2)

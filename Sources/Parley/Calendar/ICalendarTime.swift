@@ -5,7 +5,7 @@ import PQ
 enum ICalendarTime {
     private static let gregorian: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        calendar.timeZone = .gmt
         return calendar
     }()
 
@@ -34,7 +34,7 @@ enum ICalendarTime {
 
     /// The day after `day`.
     static func nextDay(_ day: CalendarDate) -> CalendarDate {
-        let utc = TimeZone(identifier: "UTC")!
+        let utc = TimeZone.gmt
         return CalendarDate(day.startOfDay(in: utc).addingTimeInterval(86_400 + 3_600), in: utc)
     }
 

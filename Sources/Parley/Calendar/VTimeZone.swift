@@ -20,12 +20,13 @@ struct VTimeZone {
     /// The component's content lines (folded, CRLF), covering the whole years from `first` to `last`.
     func lines(from first: Date, to last: Date) -> String {
         var utcCalendar = Calendar(identifier: .gregorian)
-        utcCalendar.timeZone = TimeZone(identifier: "UTC")!
+        utcCalendar.timeZone = .gmt
         let firstYear = utcCalendar.component(.year, from: first)
         let lastYear = utcCalendar.component(.year, from: last)
         // Start a day early: the first of January local time is still the previous year in UTC east of Greenwich.
-        let start = utcCalendar.date(from: DateComponents(year: firstYear, month: 1, day: 1))!.addingTimeInterval(-86_400)
-        let end = utcCalendar.date(from: DateComponents(year: lastYear + 1, month: 1, day: 1))!.addingTimeInterval(86_400)
+        // A Gregorian calendar in UTC has every first of January; the fallbacks keep the function total.
+        let start = (utcCalendar.date(from: DateComponents(year: firstYear, month: 1, day: 1)) ?? first).addingTimeInterval(-86_400)
+        let end = (utcCalendar.date(from: DateComponents(year: lastYear + 1, month: 1, day: 1)) ?? last).addingTimeInterval(86_400)
 
         var out = ICalendarText.line("BEGIN", "VTIMEZONE")
         out += ICalendarText.line("TZID", identifier)

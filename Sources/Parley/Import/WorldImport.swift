@@ -113,7 +113,8 @@ public struct WorldImport: Sendable {
             let result = try connection.query("select parley.import_world($1::jsonb, $2)::text as counts",
                                               [part.compactJSON, first])
             counts = try result[0].decodeJSON("counts", as: [String: ImportCounts].self)
-        } catch let error as PQError where error.kind == .server {
+        } catch let error as PQError where error.kind == .server && !error.isMissingPrivilege {
+            // A missing privilege is the login's, not the file's: it goes up as it is, to be told which role to ask for.
             throw refusal(error, document: document, file: file)
         }
         for (kind, count) in counts {

@@ -90,7 +90,7 @@ public final class AlertMailer {
         } catch let error as MailerError {
             try? MailerQueries.recordRun(
                 connection, startedAt: startedAt, finishedAt: startedAt, claimed: 0, sent: 0, failed: 0,
-                exitStatus: error.exitStatus)
+                exitStatus: ErrorReport(error).exitStatus)
             throw error
         }
         var report = Report()

@@ -22,9 +22,9 @@ public struct Digest: Sendable, Equatable {
             if byPerson[entry.recipient.personID] == nil { order.append(entry.recipient.personID) }
             byPerson[entry.recipient.personID, default: []].append(entry)
         }
-        return order.map { person in
-            let mine = byPerson[person]!
-            return Digest(recipient: mine[0].recipient, entries: mine, writtenAt: writtenAt)
+        return order.compactMap { person in
+            guard let mine = byPerson[person], let first = mine.first else { return nil }
+            return Digest(recipient: first.recipient, entries: mine, writtenAt: writtenAt)
         }
     }
 

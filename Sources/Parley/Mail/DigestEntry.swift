@@ -61,8 +61,11 @@ public struct DigestEntry: Sendable, Equatable {
         case info, warning, critical
 
         public static func < (lhs: Severity, rhs: Severity) -> Bool {
-            allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+            lhs.rank < rhs.rank
         }
+
+        /// The place in `allCases` (which holds every case).
+        private var rank: Int { Self.allCases.firstIndex(of: self) ?? 0 }
     }
 
     /// `parley.classification`, in increasing order.
@@ -70,8 +73,11 @@ public struct DigestEntry: Sendable, Equatable {
         case unclassified, restricted, confidential, secret
 
         public static func < (lhs: Classification, rhs: Classification) -> Bool {
-            allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+            lhs.rank < rhs.rank
         }
+
+        /// The place in `allCases` (which holds every case).
+        private var rank: Int { Self.allCases.firstIndex(of: self) ?? 0 }
     }
 
     public init(

@@ -31,28 +31,27 @@ enum DigestFormat {
 
     /// `Sun 25 May 2025`.
     static func date(_ day: CalendarDate) -> String {
-        let weekday = calendar(TimeZone(identifier: "UTC")!)
-            .component(.weekday, from: day.startOfDay(in: TimeZone(identifier: "UTC")!))
+        let weekday = calendar(.gmt).component(.weekday, from: day.startOfDay(in: .gmt))
         return "\(weekdays[weekday - 1]) \(day.day) \(months[day.month - 1]) \(day.year)"
     }
 
     /// `Mon 2 Jun 2025 13:00` in `timezone` (UTC when the name is unknown).
     static func dateTime(_ moment: Date, timezone: String) -> String {
-        let zone = TimeZone(identifier: timezone) ?? TimeZone(identifier: "UTC")!
+        let zone = TimeZone(identifier: timezone) ?? .gmt
         let parts = calendar(zone).dateComponents([.year, .month, .day, .weekday, .hour, .minute], from: moment)
         return String(
-            format: "%@ %d %@ %d %02d:%02d", weekdays[parts.weekday! - 1], parts.day!, months[parts.month! - 1],
-            parts.year!, parts.hour!, parts.minute!)
+            format: "%@ %d %@ %d %02d:%02d", weekdays[(parts.weekday ?? 1) - 1], parts.day ?? 1,
+            months[(parts.month ?? 1) - 1], parts.year ?? 1970, parts.hour ?? 0, parts.minute ?? 0)
     }
 
     /// The calendar day of `moment` in `timezone`.
     static func day(_ moment: Date, timezone: String) -> CalendarDate {
-        CalendarDate(moment, in: TimeZone(identifier: timezone) ?? TimeZone(identifier: "UTC")!)
+        CalendarDate(moment, in: TimeZone(identifier: timezone) ?? .gmt)
     }
 
     /// Whole days from `from` to `to` (negative when `to` is earlier).
     static func daysBetween(_ from: CalendarDate, _ to: CalendarDate) -> Int {
-        let utc = TimeZone(identifier: "UTC")!
+        let utc = TimeZone.gmt
         return calendar(utc).dateComponents([.day], from: from.startOfDay(in: utc), to: to.startOfDay(in: utc)).day ?? 0
     }
 

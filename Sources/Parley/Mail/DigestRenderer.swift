@@ -26,7 +26,7 @@ public struct DigestRenderer: Sendable {
     public func message(for digest: Digest) -> MailMessage {
         let to = MailAddress(displayName: digest.recipient.name, address: digest.recipient.email)
             // The database only stores addresses that pass the same rule; a fallback keeps the type total.
-            ?? MailAddress(address: "invalid-recipient@invalid.invalid")!
+            ?? MailAddress(known: "invalid-recipient@invalid.invalid")
         return MailMessage(
             from: from, to: [to], subject: subject(for: digest), date: digest.writtenAt,
             messageID: MessageID.forDeliveries(digest.deliveryIDs, installation: installation, domain: from.domain),

@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 
 /// Writes each message as a file `<Message-ID local part>.eml` (CRLF line endings) in a directory. A retry of the
 /// same deliveries writes the same file name.
@@ -26,7 +27,7 @@ public final class DirectoryTransport: MailTransport {
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw MailerError.directoryUnusable(path: directory.path, problem: "is not a directory")
         }
-        guard access(directory.path, W_OK | X_OK) == 0 else {
+        guard (try? systemCall("access") { access(directory.path, W_OK | X_OK) }) != nil else {
             throw MailerError.directoryUnusable(path: directory.path, problem: "is not writable")
         }
     }
@@ -43,32 +44,39 @@ public final class DirectoryTransport: MailTransport {
         let target = fileURL(for: message)
         let temporary = directory.appendingPathComponent(".\(target.lastPathComponent).\(getpid()).tmp")
         let data = message.rendered(lineEnding: .crlf)
-        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
-        guard fd >= 0 else {
-            throw MailTransportError("cannot create \(temporary.path): \(String(cString: strerror(errno)))")
+        let fd: Int32
+        do {
+            fd = try systemCall("open") { open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640) }
+        } catch {
+            throw MailTransportError("cannot create \(temporary.path): \(error.reason)")
         }
         var failure: String?
-        data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = "cannot write \(temporary.path): \(String(cString: strerror(errno)))"
-                    return
+        do {
+            try data.withUnsafeBytes { raw in
+                guard let start = raw.baseAddress else { return }
+                var offset = 0
+                while offset < raw.count {
+                    offset += try systemCall("write") { write(fd, start + offset, raw.count - offset) }
                 }
-                offset += written
             }
+        } catch let error as SystemCallError {
+            failure = "cannot write \(temporary.path): \(error.reason)"
         }
         // Flushed through the descriptor that wrote it, so that a write-back error is reported here.
-        if failure == nil && fsync(fd) != 0 {
-            failure = "cannot flush \(temporary.path): \(String(cString: strerror(errno)))"
+        if failure == nil {
+            do {
+                try systemCall("fsync") { fsync(fd) }
+            } catch {
+                failure = "cannot flush \(temporary.path): \(error.reason)"
+            }
         }
-        if close(fd) != 0 && failure == nil {
-            failure = "cannot close \(temporary.path): \(String(cString: strerror(errno)))"
+        do {
+            try systemCall("close", retryingInterrupted: false) { close(fd) }
+        } catch {
+            if failure == nil { failure = "cannot close \(temporary.path): \(error.reason)" }
         }
         if let failure {
-            unlink(temporary.path)
+            _ = try? systemCall("unlink") { unlink(temporary.path) }
             throw MailTransportError(failure)
         }
         unflushed.append((temporary, target))
@@ -83,22 +91,26 @@ public final class DirectoryTransport: MailTransport {
         var renamed: [URL] = []
         var failure: String?
         for file in files {
-            if rename(file.temporary.path, file.target.path) != 0 {
-                failure = "cannot rename to \(file.target.path): \(String(cString: strerror(errno)))"
+            do {
+                try systemCall("rename") { rename(file.temporary.path, file.target.path) }
+            } catch {
+                failure = "cannot rename to \(file.target.path): \(error.reason)"
                 break
             }
             renamed.append(file.target)
         }
         if failure == nil {
-            let directoryFD = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            if directoryFD < 0 || fsync(directoryFD) != 0 {
-                failure = "cannot flush the directory \(directory.path): \(String(cString: strerror(errno)))"
+            do {
+                let directoryFD = try systemCall("open") { open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+                defer { _ = try? systemCall("close", retryingInterrupted: false) { close(directoryFD) } }
+                try systemCall("fsync") { fsync(directoryFD) }
+            } catch {
+                failure = "cannot flush the directory \(directory.path): \(error.reason)"
             }
-            if directoryFD >= 0 { close(directoryFD) }
         }
         if let failure {
-            for target in renamed { unlink(target.path) }
-            for file in files { unlink(file.temporary.path) }
+            for target in renamed { _ = try? systemCall("unlink") { unlink(target.path) } }
+            for file in files { _ = try? systemCall("unlink") { unlink(file.temporary.path) } }
             throw MailTransportError(failure)
         }
     }

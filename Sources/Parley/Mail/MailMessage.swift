@@ -76,12 +76,12 @@ public struct MailMessage: Sendable, Equatable {
     /// `Tue, 27 May 2025 09:30:00 +0000`: RFC 5322 §3.3, always in UTC, English names whatever the locale.
     public static func rfc5322Date(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        calendar.timeZone = .gmt
         let parts = calendar.dateComponents([.year, .month, .day, .weekday, .hour, .minute, .second], from: date)
         let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         return String(
-            format: "%@, %d %@ %04d %02d:%02d:%02d +0000", weekdays[parts.weekday! - 1], parts.day!,
-            months[parts.month! - 1], parts.year!, parts.hour!, parts.minute!, parts.second!)
+            format: "%@, %d %@ %04d %02d:%02d:%02d +0000", weekdays[(parts.weekday ?? 1) - 1], parts.day ?? 1,
+            months[(parts.month ?? 1) - 1], parts.year ?? 1970, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0)
     }
 }

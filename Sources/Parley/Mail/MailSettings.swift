@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 
 #if canImport(Glibc)
 import Glibc
@@ -113,13 +114,14 @@ public struct MailSettings: Sendable {
     /// The host's canonical name (`gethostname` resolved with `AI_CANONNAME`, lower case); nil when it is unknown.
     public static func fullyQualifiedHostName() -> String? {
         var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count - 1) == 0 else { return nil }
+        guard (try? systemCall("gethostname") { gethostname(&buffer, buffer.count - 1) }) != nil else { return nil }
         let short = String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var name = short
         var hints = addrinfo()
         hints.ai_flags = AI_CANONNAME
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var result: UnsafeMutablePointer<addrinfo>?
+        // getaddrinfo answers with its own codes (EAI_*), not errno; any failure leaves the short name.
         if getaddrinfo(short, nil, &hints, &result) == 0, let first = result {
             if let canonical = first.pointee.ai_canonname { name = String(cString: canonical) }
             freeaddrinfo(result)

@@ -18,13 +18,4 @@ public enum MailerError: Error, CustomStringConvertible, Sendable {
             return message
         }
     }
-
-    /// The sysexits status a program exits with on this error.
-    public var exitStatus: Int32 {
-        switch self {
-        case .sendmailUnavailable: return Sysexits.unavailable
-        case .directoryUnusable: return Sysexits.cannotCreate
-        case .unexpectedData: return Sysexits.software
-        }
-    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 
 #if canImport(Glibc)
 import Glibc
@@ -20,10 +21,10 @@ public struct SendmailTransport: MailTransport {
 
     public func checkUsable() throws {
         var status = stat()
-        guard stat(path, &status) == 0 else {
+        guard (try? systemCall("stat") { stat(path, &status) }) != nil else {
             throw MailerError.sendmailUnavailable(path: path, problem: "does not exist")
         }
-        guard (status.st_mode & S_IFMT) != S_IFDIR, access(path, X_OK) == 0 else {
+        guard (status.st_mode & S_IFMT) != S_IFDIR, (try? systemCall("access") { access(path, X_OK) }) != nil else {
             throw MailerError.sendmailUnavailable(path: path, problem: "is not an executable program")
         }
     }
@@ -37,15 +38,20 @@ public struct SendmailTransport: MailTransport {
         sigemptyset(&sigpipe)
         sigaddset(&sigpipe, SIGPIPE)
         var previousMask = sigset_t()
-        pthread_sigmask(SIG_BLOCK, &sigpipe, &previousMask)
+        do {
+            try systemCall("pthread_sigmask", errorNumber: pthread_sigmask(SIG_BLOCK, &sigpipe, &previousMask))
+        } catch {
+            throw MailTransportError("cannot run sendmail \(path): \(error)")
+        }
         defer {
             var pending = sigset_t()
-            sigpending(&pending)
+            _ = try? systemCall("sigpending") { sigpending(&pending) }
             if sigismember(&pending, SIGPIPE) == 1 && sigismember(&previousMask, SIGPIPE) == 0 {
                 var immediately = timespec(tv_sec: 0, tv_nsec: 0)
-                sigtimedwait(&sigpipe, nil, &immediately)
+                // Taken off the pending set; EAGAIN (already gone) is as good.
+                _ = try? systemCall("sigtimedwait") { sigtimedwait(&sigpipe, nil, &immediately) }
             }
-            pthread_sigmask(SIG_SETMASK, &previousMask, nil)
+            _ = try? systemCall("pthread_sigmask", errorNumber: pthread_sigmask(SIG_SETMASK, &previousMask, nil))
         }
         let child = try Child.spawn(path: path, arguments: [path, "-t", "-oi"])
         var output: [UInt8] = []
@@ -68,45 +74,51 @@ public struct SendmailTransport: MailTransport {
             if inputOpen { fds.append(pollfd(fd: child.stdin, events: Int16(POLLOUT), revents: 0)) }
             if outputOpen { fds.append(pollfd(fd: child.output, events: Int16(POLLIN), revents: 0)) }
             let milliseconds = Int32(clamping: max(1, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
-            let ready = poll(&fds, nfds_t(fds.count), min(milliseconds, inputOpen ? 1000 : 50))
-            if ready < 0 && errno != EINTR { break }
+            guard (try? systemCall("poll") { poll(&fds, nfds_t(fds.count), min(milliseconds, inputOpen ? 1000 : 50)) }) != nil
+            else { break }
             for entry in fds where entry.revents != 0 {
                 if entry.fd == child.stdin {
-                    let count = input.withUnsafeBytes { raw in
-                        Glibc.write(child.stdin, raw.baseAddress! + written, min(raw.count - written, 65536))
-                    }
-                    if count > 0 { written += count }
-                    if written == input.count || (count < 0 && errno != EAGAIN && errno != EINTR) {
-                        // Done, or it closed its input (EPIPE): either way it gets no more.
-                        close(child.stdin)
-                        inputOpen = false
+                    do {
+                        let count = try input.withUnsafeBytes { raw throws(SystemCallError) -> Int? in
+                            guard let start = raw.baseAddress else { return 0 }
+                            return try nonBlockingSystemCall("write") {
+                                write(child.stdin, start + written, min(raw.count - written, 65536))
+                            }
+                        }
+                        written += count ?? 0
+                        if written == input.count { closeInput(child, &inputOpen) }
+                    } catch {
+                        // It closed its input (EPIPE): it gets no more.
+                        closeInput(child, &inputOpen)
                     }
                 } else {
                     var buffer = [UInt8](repeating: 0, count: 4096)
-                    let count = read(child.output, &buffer, buffer.count)
-                    if count > 0 {
-                        if output.count < 8192 { output += buffer[0..<count] }
-                    } else if count == 0 || (errno != EAGAIN && errno != EINTR) {
-                        close(child.output)
+                    do {
+                        guard let count = try nonBlockingSystemCall("read", { read(child.output, &buffer, buffer.count) })
+                        else { continue }
+                        if count > 0 {
+                            if output.count < 8192 { output += buffer[0..<count] }
+                        } else {
+                            Self.close(child.output)
+                            outputOpen = false
+                        }
+                    } catch {
+                        Self.close(child.output)
                         outputOpen = false
                     }
                 }
             }
-            if input.isEmpty && inputOpen {
-                close(child.stdin)
-                inputOpen = false
-            }
+            if input.isEmpty && inputOpen { closeInput(child, &inputOpen) }
         }
-        if inputOpen { close(child.stdin) }
+        if inputOpen { closeInput(child, &inputOpen) }
         if outputOpen {
             // What it wrote just before it ended.
             var buffer = [UInt8](repeating: 0, count: 4096)
             while output.count < 8192 {
-                let count = read(child.output, &buffer, buffer.count)
-                guard count > 0 else { break }
+                guard let count = try? systemCall("read", { read(child.output, &buffer, buffer.count) }), count > 0 else { break }
                 output += buffer[0..<count]
             }
-            close(child.output)
+            Self.close(child.output)
         }
 
         let status = ended ?? child.wait(until: deadline)
@@ -125,6 +137,16 @@ public struct SendmailTransport: MailTransport {
                 throw MailTransportError("sendmail \(path) exited before reading the whole message")
             }
         }
+    }
+
+    private func closeInput(_ child: Child, _ inputOpen: inout Bool) {
+        Self.close(child.stdin)
+        inputOpen = false
+    }
+
+    /// Closes a pipe end; nothing is left to do when that fails.
+    static func close(_ descriptor: Int32) {
+        _ = try? systemCall("close", retryingInterrupted: false) { Glibc.close(descriptor) }
     }
 
     /// What sendmail printed, as one line of at most 300 characters.
@@ -147,26 +169,61 @@ public struct SendmailTransport: MailTransport {
         }
 
         static func spawn(path: String, arguments: [String]) throws -> Child {
+            do {
+                return try spawnChild(path: path, arguments: arguments)
+            } catch {
+                throw MailTransportError("cannot run sendmail \(path): \(error)")
+            }
+        }
+
+        private static func spawnChild(path: String, arguments: [String]) throws(SystemCallError) -> Child {
             var inputPipe: [Int32] = [0, 0]
             var outputPipe: [Int32] = [0, 0]
-            guard pipe(&inputPipe) == 0 else {
-                throw MailTransportError("cannot create a pipe: \(String(cString: strerror(errno)))")
+            try systemCall("pipe") { pipe(&inputPipe) }
+            do {
+                try systemCall("pipe") { pipe(&outputPipe) }
+            } catch {
+                inputPipe.forEach(SendmailTransport.close)
+                throw error
             }
-            guard pipe(&outputPipe) == 0 else {
-                close(inputPipe[0]); close(inputPipe[1])
-                throw MailTransportError("cannot create a pipe: \(String(cString: strerror(errno)))")
+            var spawned: pid_t = 0
+            do {
+                // Only the ends dup'ed onto 0, 1 and 2 reach sendmail.
+                for fd in inputPipe + outputPipe { try systemCall("fcntl") { fcntl(fd, F_SETFD, FD_CLOEXEC) } }
+                spawned = try start(path: path, arguments: arguments, stdin: inputPipe[0], output: outputPipe[1])
+            } catch {
+                (inputPipe + outputPipe).forEach(SendmailTransport.close)
+                throw error
             }
-            // Only the ends dup'ed onto 0, 1 and 2 reach sendmail.
-            for fd in inputPipe + outputPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            SendmailTransport.close(inputPipe[0])
+            SendmailTransport.close(outputPipe[1])
+            let child = Child(pid: spawned, stdin: inputPipe[1], output: outputPipe[0])
+            do {
+                for fd in [child.stdin, child.output] {
+                    let flags = try systemCall("fcntl") { fcntl(fd, F_GETFL) }
+                    try systemCall("fcntl") { fcntl(fd, F_SETFL, flags | O_NONBLOCK) }
+                }
+            } catch {
+                // Without non-blocking pipes the deadline could not be kept: end it now.
+                SendmailTransport.close(child.stdin)
+                SendmailTransport.close(child.output)
+                _ = child.kill()
+                throw error
+            }
+            return child
+        }
+
+        /// posix_spawn with `stdin` as its standard input and `output` as its standard output and error.
+        private static func start(path: String, arguments: [String], stdin: Int32, output: Int32) throws(SystemCallError) -> pid_t {
             var actions = posix_spawn_file_actions_t()
-            posix_spawn_file_actions_init(&actions)
+            try systemCall("posix_spawn_file_actions_init", errorNumber: posix_spawn_file_actions_init(&actions))
             defer { posix_spawn_file_actions_destroy(&actions) }
-            posix_spawn_file_actions_adddup2(&actions, inputPipe[0], 0)
-            posix_spawn_file_actions_adddup2(&actions, outputPipe[1], 1)
-            posix_spawn_file_actions_adddup2(&actions, outputPipe[1], 2)
+            try systemCall("posix_spawn_file_actions_adddup2", errorNumber: posix_spawn_file_actions_adddup2(&actions, stdin, 0))
+            try systemCall("posix_spawn_file_actions_adddup2", errorNumber: posix_spawn_file_actions_adddup2(&actions, output, 1))
+            try systemCall("posix_spawn_file_actions_adddup2", errorNumber: posix_spawn_file_actions_adddup2(&actions, output, 2))
 
             var attributes = posix_spawnattr_t()
-            posix_spawnattr_init(&attributes)
+            try systemCall("posix_spawnattr_init", errorNumber: posix_spawnattr_init(&attributes))
             defer { posix_spawnattr_destroy(&attributes) }
             // Its own process group, so that a timeout kills whatever it started too; default signal handling
             // and an empty mask, whatever this process ignores or blocks (SIGPIPE).
@@ -175,11 +232,11 @@ public struct SendmailTransport: MailTransport {
             sigaddset(&defaults, SIGPIPE)
             var mask = sigset_t()
             sigemptyset(&mask)
-            posix_spawnattr_setsigdefault(&attributes, &defaults)
-            posix_spawnattr_setsigmask(&attributes, &mask)
-            posix_spawnattr_setpgroup(&attributes, 0)
-            posix_spawnattr_setflags(
-                &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+            try systemCall("posix_spawnattr_setsigdefault", errorNumber: posix_spawnattr_setsigdefault(&attributes, &defaults))
+            try systemCall("posix_spawnattr_setsigmask", errorNumber: posix_spawnattr_setsigmask(&attributes, &mask))
+            try systemCall("posix_spawnattr_setpgroup", errorNumber: posix_spawnattr_setpgroup(&attributes, 0))
+            try systemCall("posix_spawnattr_setflags", errorNumber: posix_spawnattr_setflags(
+                &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)))
 
             var pid: pid_t = 0
             let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
@@ -190,41 +247,41 @@ public struct SendmailTransport: MailTransport {
                 .filter { !$0.key.hasPrefix("PG") && $0.key != "PARLEY_DATABASE_URL" }
                 .map { strdup("\($0.key)=\($0.value)") } + [nil]
             defer { environment.forEach { free($0) } }
-            let result = posix_spawn(&pid, path, &actions, &attributes, argv, environment)
-            close(inputPipe[0])
-            close(outputPipe[1])
-            guard result == 0 else {
-                close(inputPipe[1])
-                close(outputPipe[0])
-                throw MailTransportError("cannot run sendmail \(path): \(String(cString: strerror(result)))")
-            }
-            _ = fcntl(inputPipe[1], F_SETFL, fcntl(inputPipe[1], F_GETFL) | O_NONBLOCK)
-            _ = fcntl(outputPipe[0], F_SETFL, fcntl(outputPipe[0], F_GETFL) | O_NONBLOCK)
-            return Child(pid: pid, stdin: inputPipe[1], output: outputPipe[0])
+            try systemCall("posix_spawn", errorNumber: posix_spawn(&pid, path, &actions, &attributes, argv, environment))
+            return pid
         }
 
         /// The child's status if it has ended (and is now reaped), nil while it runs.
         func reapIfEnded() -> Status? {
             var status: Int32 = 0
-            let result = waitpid(pid, &status, WNOHANG)
-            if result == pid { return Self.decode(status) }
-            if result < 0 && errno != EINTR { return .exited(127) }
-            return nil
+            do {
+                let result = try systemCall("waitpid") { waitpid(pid, &status, WNOHANG) }
+                return result == pid ? Self.decode(status) : nil
+            } catch {
+                // Not our child any more (ECHILD): nothing to wait for.
+                return .exited(127)
+            }
         }
 
         /// Waits for the child to end until `deadline`; then kills its process group and reaps it.
         func wait(until deadline: ContinuousClock.Instant) -> Status {
-            var status: Int32 = 0
             while true {
                 if let ended = reapIfEnded() { return ended }
                 if ContinuousClock.now >= deadline {
-                    kill(-pid, SIGKILL)
-                    kill(pid, SIGKILL)
-                    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+                    _ = kill()
                     return .timedOut
                 }
                 usleep(10_000)
             }
+        }
+
+        /// Kills the child's process group (what it started too) and reaps it.
+        func kill() -> Int32 {
+            _ = try? systemCall("kill") { Glibc.kill(-pid, SIGKILL) }
+            _ = try? systemCall("kill") { Glibc.kill(pid, SIGKILL) }
+            var status: Int32 = 0
+            _ = try? systemCall("waitpid") { waitpid(pid, &status, 0) }
+            return status
         }
 
         private static func decode(_ status: Int32) -> Status {

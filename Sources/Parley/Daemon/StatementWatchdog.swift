@@ -43,10 +43,19 @@ final class StatementWatchdog: @unchecked Sendable {
             // Sleep until a statement runs, then ping every interval while it does.
             while runningSince == nil { condition.wait() }
             _ = condition.wait(until: Date().addingTimeInterval(seconds))
-            if let since = runningSince, ContinuousClock.now - since < limit,
-               ContinuousClock.now - since >= interval {
+            if Self.pingDue(runningFor: runningSince.map { ContinuousClock.now - $0 }, interval: interval, limit: limit) {
                 notifier.notify("WATCHDOG=1")
             }
         }
+    }
+
+    /// Whether to ping now, for a statement that has run this long (nil: none runs).
+    ///
+    /// Not in the statement's first interval (the loop pinged just before sending it); then at every wake-up of
+    /// the watch, one interval apart, while it runs; never once it has run `limit`: a daemon stuck beyond the
+    /// statement timeout is left to the watchdog, which restarts it.
+    static func pingDue(runningFor: Duration?, interval: Duration, limit: Duration) -> Bool {
+        guard let runningFor else { return false }
+        return runningFor >= interval && runningFor < limit
     }
 }

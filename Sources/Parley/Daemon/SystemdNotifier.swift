@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 
 #if canImport(Glibc)
 import Glibc
@@ -30,11 +31,11 @@ public struct SystemdNotifier: Sendable {
     ///
     /// Failures are ignored on purpose: a service manager that went away must not stop the daemon.
     public func notify(_ state: String) {
-        guard let socketPath else { return }
-        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return }
-        defer { close(fd) }
+        try? send(state)
+    }
 
+    private func send(_ state: String) throws {
+        guard let socketPath else { return }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         var pathBytes = Array(socketPath.utf8)
@@ -46,10 +47,17 @@ public struct SystemdNotifier: Sendable {
         }
         let length = socklen_t(MemoryLayout<sa_family_t>.size + pathBytes.count + (pathBytes.first == 0 ? 0 : 1))
         let message = Array(state.utf8)
-        _ = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                message.withUnsafeBytes { bytes in
-                    sendto(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL), socketAddress, length)
+
+        let fd = try systemCall("socket") {
+            socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        }
+        defer { _ = try? systemCall("close", retryingInterrupted: false) { close(fd) } }
+        _ = try withUnsafePointer(to: &address) { pointer in
+            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+                try message.withUnsafeBytes { bytes in
+                    try systemCall("sendto") {
+                        sendto(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL), socketAddress, length)
+                    }
                 }
             }
         }
@@ -58,7 +66,8 @@ public struct SystemdNotifier: Sendable {
     /// `MONOTONIC_USEC=` with CLOCK_MONOTONIC now, which `RELOADING=1` must carry (systemd 253+).
     public static func monotonicMicroseconds() -> UInt64 {
         var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
+        // CLOCK_MONOTONIC always exists on Linux: a failure would leave 0, which systemd ignores.
+        _ = try? systemCall("clock_gettime") { clock_gettime(CLOCK_MONOTONIC, &now) }
         return UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1_000
     }
 }

@@ -1,17 +1,19 @@
 import Foundation
+import SystemCalls
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The settings file for the mailer's commands run by cron, which, unlike systemd's `EnvironmentFile=`, sets no
-/// variables from `/etc/parley/parley.env`.
+/// The settings file, `/etc/parley/parley.env`, as every program that runs on the server reads it: parleyd at
+/// start, the mailer's commands (`parley alerts send`, `parley digest`) and `parley status`. systemd's
+/// `EnvironmentFile=` loads it only for its units; cron, a shell or a monitoring agent set nothing from it.
 ///
-/// `parley alerts send` and `parley digest` read `$PARLEY_ENV_FILE` (default `/etc/parley/parley.env`) when it exists
-/// and take from it the variables the environment does not already set. They are also set in the process
-/// environment, so that libpq sees `PGHOST`, `PGSERVICE` and the like from the file too. An empty `PARLEY_ENV_FILE`
-/// reads no file (the systemd unit sets that: systemd has loaded the file already).
-public enum MailerEnvironment {
+/// The programs read `$PARLEY_ENV_FILE` (default `/etc/parley/parley.env`) when it exists and take from it the
+/// variables the environment does not already set, so that under systemd (which has loaded the file already) nothing
+/// changes. They are also set in the process environment, so that libpq sees `PGHOST`, `PGSERVICE` and the like
+/// from the file too. An empty `PARLEY_ENV_FILE` reads no file.
+public enum SettingsFile {
     public static let defaultPath = "/etc/parley/parley.env"
 
     /// The environment with the settings file's variables added where unset.
@@ -32,7 +34,7 @@ public enum MailerEnvironment {
         var merged = environment
         for (name, value) in file where environment[name] == nil {
             merged[name] = value
-            if applyToProcess { setenv(name, value, 0) }
+            if applyToProcess { try systemCall("setenv") { setenv(name, value, 0) } }
         }
         return merged
     }
