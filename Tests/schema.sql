@@ -2113,7 +2113,7 @@ CREATE FUNCTION parley.plan_alerts(at timestamp with time zone, only_changed boo
 #variable_conflict use_column
 declare
     everything boolean := coalesce(plan_alerts.rebuild, false);
-    recipients_changed boolean;
+    taken record;
     n_subjects integer;
     n_created integer;
     n_cancelled integer;
@@ -2140,191 +2140,23 @@ begin
     end if;
 
     perform parley_data.plan_prepare();
-
-    -- Which subjects to plan: what the triggers queued, what falls due, or everything.
-    with taken as (delete from parley_data.plan_queue q returning q.subject_type, q.subject_id)
-    insert into pg_temp.plan_taken (subject_type, subject_id)
-    select distinct t.subject_type, t.subject_id from taken t;
-    everything := everything or exists (select 1 from pg_temp.plan_taken t where t.subject_type = 'all');
-    recipients_changed := exists (select 1 from pg_temp.plan_taken t where t.subject_type = 'recipients');
-
-    if everything then
-        insert into pg_temp.plan_subjects (subject_type, subject_id)
-        select 'commitment'::parley.alert_subject, c.id from parley_data.commitments c
-        union all
-        select 'meeting', m.id from parley_data.meetings m
-        union all
-        select 'follow_up', f.id from parley_data.follow_ups f
-        union all
-        -- Subjects deleted since, whose waiting deliveries must be cancelled.
-        select distinct a.subject_type, a.subject_id
-          from parley_data.deliveries d
-          join parley_data.alerts a on a.id = d.alert_id
-         where d.state = 'pending'
-           and not exists (select 1 from parley_data.commitments c where a.subject_type = 'commitment' and c.id = a.subject_id)
-           and not exists (select 1 from parley_data.meetings m where a.subject_type = 'meeting' and m.id = a.subject_id)
-           and not exists (select 1 from parley_data.follow_ups f where a.subject_type = 'follow_up' and f.id = a.subject_id);
-    else
-        insert into pg_temp.plan_subjects (subject_type, subject_id)
-        select t.subject_type::parley.alert_subject, t.subject_id
-          from pg_temp.plan_taken t
-         where t.subject_type in ('commitment', 'meeting', 'follow_up')
-        union
-        -- People or subscriptions changed: reconsider the recipients of every alert still waiting to go out.
-        select a.subject_type, a.subject_id
-          from parley_data.deliveries d
-          join parley_data.alerts a on a.id = d.alert_id
-         where recipients_changed and d.state = 'pending'
-        union
-        select s.subject_type, s.subject_id
-          from parley_data.alert_schedule s
-         where not only_changed and s.next_at <= plan_alerts.at;
-    end if;
-    get diagnostics n_subjects = row_count;
-    -- The scratch tables are analyzed whatever their size (under a millisecond each when small): a temporary
-    -- table never analyzed is taken for ten pages of rows, and against that guess PostgreSQL hash-joins whole
-    -- tables where one subject needs a few index probes (0.1 s instead of a few ms for one changed commitment
-    -- at a million commitments: the delay between a change and its alert, BENCHMARKS.md figure 3).
-    if n_subjects > 0 then
-        analyze pg_temp.plan_subjects;
-    end if;
-
-    perform parley_data.plan_collect(plan_alerts.at);
-    if n_subjects > 0 then
-        analyze pg_temp.plan_state;
-        analyze pg_temp.plan_due;
-    end if;
-
-    -- Alerts carry the subject as it is now: its classification (what readers may see), code, track and item.
-    -- An alert that had stopped applying and applies again (a deadline moved back) loses its cancel reason.
-    update parley_data.alerts a
-       set subject_code = s.subject_code, classification = s.classification, track_id = s.track_id,
-           item_id = s.item_id, commitment_id = s.commitment_id,
-           cancel_reason = case when s.bases ->> a.kind::text = a.basis then null else a.cancel_reason end
-      from pg_temp.plan_state s
-     where a.subject_type = s.subject_type and a.subject_id = s.subject_id and a.state <> 'cancelled'
-       and (a.subject_code, a.classification, a.track_id, a.item_id, a.commitment_id, a.cancel_reason)
-           is distinct from
-           (s.subject_code, s.classification, s.track_id, s.item_id, s.commitment_id,
-            case when s.bases ->> a.kind::text = a.basis then null else a.cancel_reason end);
-    -- Who answers for it (owner, assignee, lead) is kept current only while it still waits to go out: what was
-    -- sent was sent on the facts of its day.
-    update parley_data.alerts a
-       set responsible_id = s.responsible_id, escalated_to_id = case when a.escalated then s.lead_id end
-      from pg_temp.plan_state s
-     where a.subject_type = s.subject_type and a.subject_id = s.subject_id and a.state <> 'cancelled'
-       and (a.responsible_id, a.escalated_to_id)
-           is distinct from (s.responsible_id, case when a.escalated then s.lead_id end)
-       and exists (select 1 from parley_data.deliveries d where d.alert_id = a.id and d.state = 'pending');
-
-    -- Cancel what no longer applies: an alert whose kind no longer applies to its subject, or whose basis moved.
-    -- Deliveries still waiting are cancelled. The alert itself is cancelled only if nothing of it went out; one
-    -- that was (or is being) sent stays history, keeps its dedup key so that it is not sent again, and only
-    -- records why it no longer applies (a delivery of it that fails now is not retried).
-    with doomed as (
-        select a.id,
-               case when st.subject_id is null then 'subject deleted'
-                    when not r.enabled then 'alert rule disabled'
-                    when st.bases ? a.kind::text then
-                         case a.kind
-                             when 'due_soon' then 'deadline changed'
-                             when 'overdue' then 'deadline changed or commitment reopened'
-                             when 'stale' then 'update recorded'
-                             when 'meeting_upcoming' then 'meeting rescheduled'
-                             when 'meeting_outcome_missing' then 'meeting time changed'
-                             when 'follow_up_due' then 'due time changed'
-                         end
-                    else coalesce(st.state_label, 'no longer applies')
-               end as reason
-          from pg_temp.plan_subjects p
-          join parley_data.alerts a on a.subject_type = p.subject_type and a.subject_id = p.subject_id
-          join parley_data.alert_rules r on r.kind = a.kind
-          left join pg_temp.plan_state st on st.subject_type = p.subject_type and st.subject_id = p.subject_id
-         where a.state <> 'cancelled' and a.kind <> 'resolved'
-           and (st.bases ->> a.kind::text) is distinct from a.basis
-           -- Replanning everything looks only at alerts still waiting to go out, not at all of history.
-           and (not everything
-                or exists (select 1 from parley_data.deliveries d where d.alert_id = a.id and d.state = 'pending'))
-    ),
-    waiting as (
-        update parley_data.deliveries d
-           set state = 'cancelled', cancelled_at = plan_alerts.at, cancel_reason = x.reason
-          from doomed x
-         where d.alert_id = x.id and d.state = 'pending'
-        returning d.alert_id
-    ),
-    closed as (
-        update parley_data.alerts a
-           set state = case when w.went_out then a.state else 'cancelled' end,
-               cancelled_at = case when w.went_out then null else plan_alerts.at end,
-               cancel_reason = x.reason
-          from doomed x
-         cross join lateral (
-                select exists (select 1 from parley_data.deliveries d
-                                where d.alert_id = x.id and d.state in ('sending', 'sent')) as went_out
-               ) w
-         where a.id = x.id and (not w.went_out or a.cancel_reason is distinct from x.reason)
-        returning a.state
-    )
-    select count(*) filter (where c.state = 'cancelled') into n_cancelled from closed c;
-
-    -- Create the alerts due (plan_collect left out those created before); the dedup key makes this idempotent.
-    with created as (
-        insert into parley_data.alerts (kind, subject_type, subject_id, subject_code, basis, occurrence, due_at,
-                                        severity, classification, track_id, item_id, commitment_id, responsible_id,
-                                        escalated, escalated_to_id, related_alert_id, planned_at)
-        select d.kind, d.subject_type, d.subject_id, d.subject_code, d.basis, d.occurrence, d.due_at,
-               r.severity, d.classification, d.track_id, d.item_id, d.commitment_id, d.responsible_id,
-               d.escalated, d.escalated_to_id, d.related_alert_id, plan_alerts.at
-          from pg_temp.plan_due d
-          join parley_data.alert_rules r on r.kind = d.kind
-        on conflict (subject_type, subject_id, kind, occurrence) where state <> 'cancelled' do nothing
-        returning id
-    )
-    insert into pg_temp.plan_targets (alert_id, is_new)
-    select c.id, true from created c;
-    get diagnostics n_created = row_count;
-    -- A big first plan changes the alert table's size by orders of magnitude: tell the planner before the
-    -- recipients are joined to it.
-    if n_created > 10000 then
-        analyze parley_data.alerts;
-    end if;
-
-    -- Alerts already there whose recipients may change: those still waiting to go out, and live ones with a
-    -- delivery cancelled while the alert did not apply (it applies again: that delivery is owed again).
-    insert into pg_temp.plan_targets (alert_id, is_new)
-    select distinct a.id, false
-      from pg_temp.plan_subjects p
-      join parley_data.alerts a on a.subject_type = p.subject_type and a.subject_id = p.subject_id
-      join parley_data.deliveries d on d.alert_id = a.id
-     where a.state <> 'cancelled'
-       and (d.state = 'pending'
-            or (d.state = 'cancelled' and a.cancel_reason is null
-                and d.cancel_reason is distinct from 'no longer a recipient'));
-
-    analyze pg_temp.plan_targets;
+    -- 1. Take the queue: what changed since the last plan.
+    select * into taken from parley_data.plan_take_queue();
+    everything := everything or taken.everything;
+    -- 2. Choose the subjects: what changed and what falls due, or everything.
+    n_subjects := parley_data.plan_choose_subjects(plan_alerts.at, everything, only_changed, taken.recipients_changed);
+    -- 3. Collect, per subject type, what each subject deserves now and when it next deserves something.
+    perform parley_data.plan_collect(plan_alerts.at, n_subjects);
+    -- 4. Refresh what existing alerts carry about their subject.
+    perform parley_data.plan_refresh_alerts();
+    -- 5. Cancel what no longer applies.
+    n_cancelled := parley_data.plan_cancel_alerts(plan_alerts.at, everything);
+    -- 6. Create the alerts due.
+    n_created := parley_data.plan_create_alerts(plan_alerts.at);
+    -- 7. Recipients: deliveries for new alerts, a fresh look at those still waiting.
     n_deliveries := parley_data.plan_recipients(plan_alerts.at);
-    if n_deliveries > 10000 then
-        analyze parley_data.deliveries;
-    end if;
-
-    -- When each planned subject next deserves an alert.
-    if everything then
-        delete from parley_data.alert_schedule;
-        insert into parley_data.alert_schedule (subject_type, subject_id, next_at)
-        select s.subject_type, s.subject_id, s.next_at from pg_temp.plan_state s where s.next_at is not null;
-    else
-        delete from parley_data.alert_schedule x
-         using pg_temp.plan_subjects p
-         where x.subject_type = p.subject_type and x.subject_id = p.subject_id
-           and not exists (select 1 from pg_temp.plan_state s
-                            where s.subject_type = p.subject_type and s.subject_id = p.subject_id
-                              and s.next_at is not null);
-        insert into parley_data.alert_schedule (subject_type, subject_id, next_at)
-        select s.subject_type, s.subject_id, s.next_at from pg_temp.plan_state s where s.next_at is not null
-        on conflict (subject_type, subject_id) do update set next_at = excluded.next_at
-         where alert_schedule.next_at is distinct from excluded.next_at;
-    end if;
+    -- 8. Schedule: when each planned subject next deserves an alert.
+    perform parley_data.plan_schedule(everything);
 
     return query select n_created, n_cancelled, n_deliveries, n_subjects, parley.next_alert_at(plan_alerts.at);
 end
@@ -3340,6 +3172,14 @@ ALTER FUNCTION parley_data.current_clearance() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.current_clearance() IS 'The highest classification the current role may see: from membership in parley_clearance_secret, _confidential or _restricted (each implying the lower ones); no membership means unclassified only. Superusers count as secret.';
 
+CREATE FUNCTION parley_data.deadline_at(due_on date, time_zone text) RETURNS timestamp with time zone
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (((due_on + 1))::timestamp without time zone AT TIME ZONE time_zone);
+
+ALTER FUNCTION parley_data.deadline_at(due_on date, time_zone text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.deadline_at(due_on date, time_zone text) IS 'The moment a commitment due on due_on is due: the end of that day in the track''s time zone (2025-05-25, Europe/Istanbul: 2025-05-25 21:00 UTC).';
+
 CREATE TABLE parley_data.alerts (
     id bigint NOT NULL,
     kind parley.alert_kind NOT NULL,
@@ -3592,6 +3432,64 @@ END;
 ALTER FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp with time zone, ceiling parley.classification) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp with time zone, ceiling parley.classification) IS 'The mailer: what a digest says about each of these deliveries at `at`; details only for alerts classified at most `ceiling`.';
+
+CREATE FUNCTION parley_data.lead_time_occurrence(event_at timestamp with time zone, event_local timestamp without time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) RETURNS TABLE(lead interval, due_at timestamp with time zone, next_at timestamp with time zone)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT
+         CASE
+             WHEN (r.reached_at >= lead_time_occurrence.recorded_at) THEN r.lead
+             ELSE NULL::interval
+         END AS "case",
+         CASE
+             WHEN (r.reached_at >= lead_time_occurrence.recorded_at) THEN r.reached_at
+             ELSE NULL::timestamp with time zone
+         END AS "case",
+     r.next_at
+    FROM ( SELECT min(x.lead) FILTER (WHERE (x.moment <= lead_time_occurrence.at)) AS lead,
+             max(x.moment) FILTER (WHERE (x.moment <= lead_time_occurrence.at)) AS reached_at,
+             min(x.moment) FILTER (WHERE ((x.moment > lead_time_occurrence.at) AND (x.moment >= lead_time_occurrence.recorded_at))) AS next_at
+            FROM ( SELECT l.l AS lead,
+                     ((lead_time_occurrence.event_local - l.l) AT TIME ZONE lead_time_occurrence.time_zone) AS moment
+                    FROM unnest(lead_time_occurrence.lead_times) l(l)
+                   WHERE (lead_time_occurrence.at < lead_time_occurrence.event_at)
+                  OFFSET 0) x) r;
+END;
+
+ALTER FUNCTION parley_data.lead_time_occurrence(event_at timestamp with time zone, event_local timestamp without time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.lead_time_occurrence(event_at timestamp with time zone, event_local timestamp without time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) IS 'Reminders before an event at event_at (event_local on the wall clock of time_zone, where lead times are counted), one per lead time: lead is the latest lead time reached at `at` (due at due_at) while the event is still ahead, empty if none; next_at is when the next lead time is reached. A lead time reached before the subject was recorded (recorded_at) is not due.';
+
+CREATE FUNCTION parley_data.due_soon_occurrence(due_on date, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) RETURNS TABLE(lead interval, due_at timestamp with time zone, next_at timestamp with time zone)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT o.lead,
+     o.due_at,
+     o.next_at
+    FROM parley_data.lead_time_occurrence(parley_data.deadline_at(due_soon_occurrence.due_on, due_soon_occurrence.time_zone), ((due_soon_occurrence.due_on + 1))::timestamp without time zone, due_soon_occurrence.time_zone, due_soon_occurrence.lead_times, due_soon_occurrence.recorded_at, due_soon_occurrence.at) o(lead, due_at, next_at);
+END;
+
+ALTER FUNCTION parley_data.due_soon_occurrence(due_on date, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.due_soon_occurrence(due_on date, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) IS 'due_soon: which reminder before the end of due_on (track time) is due at `at` (lead, due_at), and when the next falls (next_at). See lead_time_occurrence.';
+
+CREATE FUNCTION parley_data.follow_up_due_occurrence(due_at timestamp with time zone, at timestamp with time zone) RETURNS TABLE(due_at timestamp with time zone, next_at timestamp with time zone)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT
+         CASE
+             WHEN (due_at <= at) THEN due_at
+             ELSE NULL::timestamp with time zone
+         END AS "case",
+         CASE
+             WHEN (due_at > at) THEN due_at
+             ELSE NULL::timestamp with time zone
+         END AS "case";
+END;
+
+ALTER FUNCTION parley_data.follow_up_due_occurrence(due_at timestamp with time zone, at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.follow_up_due_occurrence(due_at timestamp with time zone, at timestamp with time zone) IS 'follow_up_due: due at the follow-up''s due time: due_at once reached at `at`, else next_at.';
 
 CREATE FUNCTION parley_data.follow_up_id(code text, field text DEFAULT 'follow_up'::text) RETURNS bigint
     LANGUAGE plpgsql STABLE
@@ -5783,6 +5681,60 @@ ALTER FUNCTION parley_data.meeting_id(code text, field text) OWNER TO parley_own
 
 COMMENT ON FUNCTION parley_data.meeting_id(code text, field text) IS 'The id of the meeting with this code; refuses (23503) an unknown code or one above the caller''s clearance.';
 
+CREATE FUNCTION parley_data.meeting_outcome_missing_occurrence(ends_at timestamp with time zone, time_zone text, delay interval, at timestamp with time zone) RETURNS TABLE(due_at timestamp with time zone, next_at timestamp with time zone)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT
+         CASE
+             WHEN (m.moment <= meeting_outcome_missing_occurrence.at) THEN m.moment
+             ELSE NULL::timestamp with time zone
+         END AS "case",
+         CASE
+             WHEN (m.moment > meeting_outcome_missing_occurrence.at) THEN m.moment
+             ELSE NULL::timestamp with time zone
+         END AS "case"
+    FROM ( SELECT (((meeting_outcome_missing_occurrence.ends_at AT TIME ZONE meeting_outcome_missing_occurrence.time_zone) + meeting_outcome_missing_occurrence.delay) AT TIME ZONE meeting_outcome_missing_occurrence.time_zone) AS moment) m;
+END;
+
+ALTER FUNCTION parley_data.meeting_outcome_missing_occurrence(ends_at timestamp with time zone, time_zone text, delay interval, at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.meeting_outcome_missing_occurrence(ends_at timestamp with time zone, time_zone text, delay interval, at timestamp with time zone) IS 'meeting_outcome_missing: delay after the meeting ended (track time): due_at once reached at `at`, else next_at.';
+
+CREATE FUNCTION parley_data.meeting_upcoming_occurrence(starts_at timestamp with time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) RETURNS TABLE(lead interval, due_at timestamp with time zone, next_at timestamp with time zone)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT o.lead,
+     o.due_at,
+     o.next_at
+    FROM parley_data.lead_time_occurrence(meeting_upcoming_occurrence.starts_at, (meeting_upcoming_occurrence.starts_at AT TIME ZONE meeting_upcoming_occurrence.time_zone), meeting_upcoming_occurrence.time_zone, meeting_upcoming_occurrence.lead_times, meeting_upcoming_occurrence.recorded_at, meeting_upcoming_occurrence.at) o(lead, due_at, next_at);
+END;
+
+ALTER FUNCTION parley_data.meeting_upcoming_occurrence(starts_at timestamp with time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.meeting_upcoming_occurrence(starts_at timestamp with time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) IS 'meeting_upcoming: which reminder before the meeting''s start (lead times on the track''s clock) is due at `at` (lead, due_at), and when the next falls (next_at). See lead_time_occurrence.';
+
+CREATE FUNCTION parley_data.overdue_occurrence(deadline_at timestamp with time zone, repeat_every interval, escalate_after interval, at timestamp with time zone) RETURNS TABLE(repeat_number bigint, due_at timestamp with time zone, escalated boolean, next_at timestamp with time zone)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT n.repeat_number,
+     (overdue_occurrence.deadline_at + make_interval(secs => ((n.repeat_number)::double precision * COALESCE(date_part('epoch'::text, overdue_occurrence.repeat_every), (0)::double precision)))),
+     COALESCE((((n.repeat_number)::double precision * COALESCE(date_part('epoch'::text, overdue_occurrence.repeat_every), (0)::double precision)) >= date_part('epoch'::text, overdue_occurrence.escalate_after)), false) AS "coalesce",
+         CASE
+             WHEN (overdue_occurrence.at < overdue_occurrence.deadline_at) THEN overdue_occurrence.deadline_at
+             WHEN (overdue_occurrence.repeat_every IS NOT NULL) THEN (overdue_occurrence.deadline_at + make_interval(secs => (((n.repeat_number + 1))::double precision * date_part('epoch'::text, overdue_occurrence.repeat_every))))
+             ELSE NULL::timestamp with time zone
+         END AS "case"
+    FROM ( SELECT
+                 CASE
+                     WHEN (overdue_occurrence.at >= overdue_occurrence.deadline_at) THEN COALESCE((floor((date_part('epoch'::text, (overdue_occurrence.at - overdue_occurrence.deadline_at)) / date_part('epoch'::text, overdue_occurrence.repeat_every))))::bigint, (0)::bigint)
+                     ELSE NULL::bigint
+                 END AS repeat_number) n;
+END;
+
+ALTER FUNCTION parley_data.overdue_occurrence(deadline_at timestamp with time zone, repeat_every interval, escalate_after interval, at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.overdue_occurrence(deadline_at timestamp with time zone, repeat_every interval, escalate_after interval, at timestamp with time zone) IS 'overdue: the repeat due at `at` (repeat_number 0 at the deadline, n after n × repeat_every, counted in elapsed time; empty before the deadline), when it was due, whether it is escalated (escalate_after or more after the deadline), and when the next falls (the deadline itself before it; empty when repeats are off).';
+
 CREATE FUNCTION parley_data.party_id(code text, field text DEFAULT 'party'::text) RETURNS bigint
     LANGUAGE plpgsql STABLE
     AS $$
@@ -5830,271 +5782,453 @@ ALTER FUNCTION parley_data.person_id(email text, field text, active_only boolean
 
 COMMENT ON FUNCTION parley_data.person_id(email text, field text, active_only boolean) IS 'The id of the person with this e-mail (any case); refuses (23503) an unknown one, and (23514) an inactive one when asked.';
 
-CREATE FUNCTION parley_data.plan_collect(at timestamp with time zone) RETURNS void
+CREATE FUNCTION parley_data.plan_cancel_alerts(at timestamp with time zone, everything boolean) RETURNS integer
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 declare
-    ds parley_data.alert_rules;   -- due_soon
-    od parley_data.alert_rules;   -- overdue
-    st parley_data.alert_rules;   -- stale
-    rs parley_data.alert_rules;   -- resolved
-    mu parley_data.alert_rules;   -- meeting_upcoming
-    mo parley_data.alert_rules;   -- meeting_outcome_missing
-    fu parley_data.alert_rules;   -- follow_up_due
-    repeat_secs double precision;
-    escalate_secs double precision;
+    n_cancelled integer;
 begin
-    select * into ds from parley_data.alert_rules where kind = 'due_soon';
-    select * into od from parley_data.alert_rules where kind = 'overdue';
-    select * into st from parley_data.alert_rules where kind = 'stale';
-    select * into rs from parley_data.alert_rules where kind = 'resolved';
-    select * into mu from parley_data.alert_rules where kind = 'meeting_upcoming';
-    select * into mo from parley_data.alert_rules where kind = 'meeting_outcome_missing';
-    select * into fu from parley_data.alert_rules where kind = 'follow_up_due';
-    -- Repeats are counted in elapsed time from the deadline (n = floor((at - deadline) / repeat)), so that
-    -- the count does not depend on daylight-saving changes in between.
-    repeat_secs := extract(epoch from od.repeat_every);
-    escalate_secs := extract(epoch from od.escalate_after);
+    with doomed as (
+        select a.id,
+               case when state.subject_id is null then 'subject deleted'
+                    when not rule.enabled then 'alert rule disabled'
+                    when state.bases ? a.kind::text then
+                         case a.kind
+                             when 'due_soon' then 'deadline changed'
+                             when 'overdue' then 'deadline changed or commitment reopened'
+                             when 'stale' then 'update recorded'
+                             when 'meeting_upcoming' then 'meeting rescheduled'
+                             when 'meeting_outcome_missing' then 'meeting time changed'
+                             when 'follow_up_due' then 'due time changed'
+                         end
+                    else coalesce(state.state_label, 'no longer applies')
+               end as reason
+          from pg_temp.plan_subjects planned
+          join parley_data.alerts a on a.subject_type = planned.subject_type and a.subject_id = planned.subject_id
+          join parley_data.alert_rules rule on rule.kind = a.kind
+          left join pg_temp.plan_state state
+            on state.subject_type = planned.subject_type and state.subject_id = planned.subject_id
+         where a.state <> 'cancelled' and a.kind <> 'resolved'
+           and (state.bases ->> a.kind::text) is distinct from a.basis
+           and (not plan_cancel_alerts.everything
+                or exists (select 1 from parley_data.deliveries d where d.alert_id = a.id and d.state = 'pending'))
+    ),
+    waiting as (
+        update parley_data.deliveries d
+           set state = 'cancelled', cancelled_at = plan_cancel_alerts.at, cancel_reason = doomed.reason
+          from doomed
+         where d.alert_id = doomed.id and d.state = 'pending'
+        returning d.alert_id
+    ),
+    closed as (
+        update parley_data.alerts a
+           set state = case when sent.went_out then a.state else 'cancelled' end,
+               cancelled_at = case when sent.went_out then null else plan_cancel_alerts.at end,
+               cancel_reason = doomed.reason
+          from doomed
+         cross join lateral (
+                select exists (select 1 from parley_data.deliveries d
+                                where d.alert_id = doomed.id and d.state in ('sending', 'sent')) as went_out
+               ) sent
+         where a.id = doomed.id and (not sent.went_out or a.cancel_reason is distinct from doomed.reason)
+        returning a.state
+    )
+    select count(*) filter (where closed.state = 'cancelled') into n_cancelled from closed;
+    return n_cancelled;
+end
+$$;
 
-    -- Commitments: due_soon, overdue, stale, resolved.
-    with f as materialized (
+ALTER FUNCTION parley_data.plan_cancel_alerts(at timestamp with time zone, everything boolean) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.plan_cancel_alerts(at timestamp with time zone, everything boolean) IS 'Planning: cancels the alerts of the planned subjects that no longer apply (and their deliveries still waiting), with the reason; returns how many alerts were cancelled.';
+
+CREATE FUNCTION parley_data.plan_choose_subjects(at timestamp with time zone, everything boolean, only_changed boolean, recipients_changed boolean) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    n_subjects integer;
+begin
+    if everything then
+        insert into pg_temp.plan_subjects (subject_type, subject_id)
+        select 'commitment'::parley.alert_subject, c.id from parley_data.commitments c
+        union all
+        select 'meeting', m.id from parley_data.meetings m
+        union all
+        select 'follow_up', f.id from parley_data.follow_ups f
+        union all
+        -- Subjects deleted since, whose waiting deliveries must be cancelled.
+        select distinct a.subject_type, a.subject_id
+          from parley_data.deliveries d
+          join parley_data.alerts a on a.id = d.alert_id
+         where d.state = 'pending'
+           and not exists (select 1 from parley_data.commitments c where a.subject_type = 'commitment' and c.id = a.subject_id)
+           and not exists (select 1 from parley_data.meetings m where a.subject_type = 'meeting' and m.id = a.subject_id)
+           and not exists (select 1 from parley_data.follow_ups f where a.subject_type = 'follow_up' and f.id = a.subject_id);
+    else
+        insert into pg_temp.plan_subjects (subject_type, subject_id)
+        select t.subject_type::parley.alert_subject, t.subject_id
+          from pg_temp.plan_taken t
+         where t.subject_type in ('commitment', 'meeting', 'follow_up')
+        union
+        select a.subject_type, a.subject_id
+          from parley_data.deliveries d
+          join parley_data.alerts a on a.id = d.alert_id
+         where plan_choose_subjects.recipients_changed and d.state = 'pending'
+        union
+        select s.subject_type, s.subject_id
+          from parley_data.alert_schedule s
+         where not plan_choose_subjects.only_changed and s.next_at <= plan_choose_subjects.at;
+    end if;
+    get diagnostics n_subjects = row_count;
+    -- The scratch tables are analyzed whatever their size (under a millisecond each when small): a temporary
+    -- table never analyzed is taken for ten pages of rows, and against that guess PostgreSQL hash-joins whole
+    -- tables where one subject needs a few index probes (0.1 s instead of a few ms for one changed commitment
+    -- at a million commitments: the delay between a change and its alert, BENCHMARKS.md figure 3).
+    if n_subjects > 0 then
+        analyze pg_temp.plan_subjects;
+    end if;
+    return n_subjects;
+end
+$$;
+
+ALTER FUNCTION parley_data.plan_choose_subjects(at timestamp with time zone, everything boolean, only_changed boolean, recipients_changed boolean) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.plan_choose_subjects(at timestamp with time zone, everything boolean, only_changed boolean, recipients_changed boolean) IS 'Planning: fills the plan''s subjects (everything, or what changed, what recipients changed for, and what falls due by `at`); returns how many.';
+
+CREATE FUNCTION parley_data.plan_collect(at timestamp with time zone, n_subjects integer) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    perform parley_data.plan_collect_commitments(plan_collect.at);
+    perform parley_data.plan_collect_meetings(plan_collect.at);
+    perform parley_data.plan_collect_follow_ups(plan_collect.at);
+    if plan_collect.n_subjects > 0 then
+        analyze pg_temp.plan_state;
+        analyze pg_temp.plan_due;
+    end if;
+end
+$$;
+
+ALTER FUNCTION parley_data.plan_collect(at timestamp with time zone, n_subjects integer) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.plan_collect(at timestamp with time zone, n_subjects integer) IS 'Planning: collects, for each type of subject being planned, the alerts due at `at` and when each subject next deserves one.';
+
+CREATE FUNCTION parley_data.plan_collect_commitments(at timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    due_soon_rule parley_data.alert_rules;
+    overdue_rule parley_data.alert_rules;
+    stale_rule parley_data.alert_rules;
+    resolved_rule parley_data.alert_rules;
+begin
+    select * into due_soon_rule from parley_data.alert_rules r where r.kind = 'due_soon';
+    select * into overdue_rule from parley_data.alert_rules r where r.kind = 'overdue';
+    select * into stale_rule from parley_data.alert_rules r where r.kind = 'stale';
+    select * into resolved_rule from parley_data.alert_rules r where r.kind = 'resolved';
+
+    with commitment as materialized (
         select c.id, c.code, c.track_id, c.item_id, c.owner_id, t.lead_id, c.effective_classification as classification,
-               c.created_at, t.timezone as tz, c.status, c.due_on,
-               parley_data.commitment_is_live(c.status) as live,
-               (c.due_on + 1)::timestamp as deadline_local,
-               ((c.due_on + 1)::timestamp at time zone t.timezone) as deadline_at,
+               c.created_at, t.timezone as time_zone, c.status, c.due_on,
+               parley_data.deadline_at(c.due_on, t.timezone) as deadline_at,
                -- A reopened commitment starts a new overdue series: acknowledgements and repeat numbers of the
                -- old one do not carry over.
-               c.due_on::text || coalesce(' reopened ' || parley_data.utc_text(c.reopened_at), '') as series,
-               greatest(c.made_on, c.last_update_on, c.status_changed_on) as quiet_since
+               c.due_on::text || coalesce(' reopened ' || parley_data.utc_text(c.reopened_at), '') as overdue_series,
+               greatest(c.made_on, c.last_update_on, c.status_changed_on) as quiet_since,
+               parley_data.commitment_is_live(c.status) and due_soon_rule.enabled and c.due_on is not null
+                   as due_soon_applies,
+               parley_data.commitment_is_live(c.status) and overdue_rule.enabled and c.due_on is not null
+                   as overdue_applies,
+               parley_data.commitment_is_live(c.status) and stale_rule.enabled as stale_applies,
+               c.status = 'fulfilled' and resolved_rule.enabled as resolved_applies
           from pg_temp.plan_subjects s
           join parley_data.commitments c on c.id = s.subject_id
           join parley_data.tracks t on t.id = c.track_id
          where s.subject_type = 'commitment'
     ),
-    g as materialized (
-        select f.*,
-               f.live and ds.enabled and f.due_on is not null as ds_applies,
-               f.live and od.enabled and f.due_on is not null as od_applies,
-               f.live and st.enabled as st_applies,
-               (((f.quiet_since + 1)::timestamp + st.delay) at time zone f.tz) as stale_at,
-               case when f.live and od.enabled and at >= f.deadline_at then
-                    coalesce(floor(extract(epoch from at - f.deadline_at) / repeat_secs)::bigint, 0)
-               end as od_n,
-               dsn.lead as ds_lead,
-               dsx.next_at as ds_next_at,
-               coalesce(h.acknowledged, false) as acknowledged,
-               h.snoozed_until,
-               r.through_id
-          from f
-          -- The latest lead time already reached (before the deadline): the one due_soon alert to have now.
+    timing as materialized (
+        select commitment.*,
+               due_soon.lead as due_soon_lead, due_soon.due_at as due_soon_due_at, due_soon.next_at as due_soon_next_at,
+               overdue.repeat_number as overdue_repeat, overdue.due_at as overdue_due_at,
+               overdue.escalated as overdue_escalated, overdue.next_at as overdue_next_at,
+               stale.due_at as stale_due_at, stale.next_at as stale_next_at,
+               coalesce(hold.acknowledged, false) as overdue_acknowledged, hold.snoozed_until as overdue_snoozed_until,
+               settled.through_alert_id as resolves_through_alert_id
+          from commitment
+          -- Each rule's arithmetic, only where the rule applies (the condition gates the whole subquery).
           left join lateral (
-                select min(l) as lead
-                  from unnest(ds.lead_times) l
-                 where f.live and ds.enabled and at < f.deadline_at
-                   and ((f.deadline_local - l) at time zone f.tz) <= at
-               ) dsn on true
-          -- The next lead time to come, not before the commitment was recorded.
+                select o.* from parley_data.due_soon_occurrence(commitment.due_on, commitment.time_zone,
+                                                                due_soon_rule.lead_times, commitment.created_at, at) o
+                 where commitment.due_soon_applies
+               ) due_soon on true
           left join lateral (
-                select min((f.deadline_local - l) at time zone f.tz) as next_at
-                  from unnest(ds.lead_times) l
-                 where f.live and ds.enabled and f.due_on is not null
-                   and ((f.deadline_local - l) at time zone f.tz) > at
-                   and ((f.deadline_local - l) at time zone f.tz) >= f.created_at
-               ) dsx on true
+                select o.* from parley_data.overdue_occurrence(commitment.deadline_at, overdue_rule.repeat_every,
+                                                               overdue_rule.escalate_after, at) o
+                 where commitment.overdue_applies
+               ) overdue on true
+          left join lateral (
+                select o.* from parley_data.stale_occurrence(commitment.quiet_since, commitment.time_zone,
+                                                             stale_rule.delay, at) o
+                 where commitment.stale_applies
+               ) stale on true
+          -- An acknowledged overdue series stops repeating; a snoozed one waits.
           left join lateral (
                 select bool_or(a.acknowledged_at is not null) as acknowledged, max(a.snoozed_until) as snoozed_until
                   from parley_data.alerts a
-                 where f.live and od.enabled and f.due_on is not null
-                   and a.subject_type = 'commitment' and a.kind = 'overdue' and a.subject_id = f.id
-                   and a.basis = f.series and a.state <> 'cancelled'
+                 where commitment.overdue_applies
+                   and a.subject_type = 'commitment' and a.kind = 'overdue' and a.subject_id = commitment.id
+                   and a.basis = commitment.overdue_series and a.state <> 'cancelled'
                    and (a.acknowledged_at is not null or a.snoozed_until is not null)
-               ) h on true
+               ) hold on true
           -- A fulfilled commitment with overdue alerts not yet settled by a resolved alert.
           left join lateral (
-                select max(a.id) as through_id
+                select max(a.id) as through_alert_id
                   from parley_data.alerts a
-                 where f.status = 'fulfilled' and rs.enabled
-                   and a.subject_type = 'commitment' and a.subject_id = f.id and a.kind = 'overdue'
+                 where commitment.resolved_applies
+                   and a.subject_type = 'commitment' and a.subject_id = commitment.id and a.kind = 'overdue'
                    and a.state <> 'cancelled'
                    and a.id > coalesce((select max(r.related_alert_id)
                                           from parley_data.alerts r
-                                         where r.subject_type = 'commitment' and r.subject_id = f.id
+                                         where r.subject_type = 'commitment' and r.subject_id = commitment.id
                                            and r.kind = 'resolved'), 0)
-               ) r on true
+               ) settled on true
     ),
     due as (
         insert into pg_temp.plan_due (subject_type, subject_id, kind, subject_code, basis, occurrence, due_at,
                                       classification, track_id, item_id, commitment_id, responsible_id,
                                       escalated, escalated_to_id, related_alert_id)
-        select 'commitment', g.id, x.kind, g.code, x.basis, x.occurrence, x.due_at,
-               g.classification, g.track_id, g.item_id, g.id, g.owner_id,
-               x.escalated, case when x.escalated then g.lead_id end, x.related_alert_id
-          from g
+        select 'commitment', timing.id, alert.kind, timing.code, alert.basis, alert.occurrence, alert.due_at,
+               timing.classification, timing.track_id, timing.item_id, timing.id, timing.owner_id,
+               alert.escalated, case when alert.escalated then timing.lead_id end, alert.related_alert_id
+          from timing
          cross join lateral (
-                -- Due soon: only the latest lead time reached, and only if it came after the commitment was recorded.
-                select 'due_soon'::parley.alert_kind as kind, g.due_on::text as basis,
-                       g.due_on::text || ' -' || g.ds_lead::text as occurrence,
-                       ((g.deadline_local - g.ds_lead) at time zone g.tz) as due_at,
-                       false as escalated, null::bigint as related_alert_id
-                 where g.ds_lead is not null
-                   and ((g.deadline_local - g.ds_lead) at time zone g.tz) >= g.created_at
+                select 'due_soon'::parley.alert_kind as kind, timing.due_on::text as basis,
+                       timing.due_on::text || ' -' || timing.due_soon_lead::text as occurrence,
+                       timing.due_soon_due_at as due_at, false as escalated, null::bigint as related_alert_id
+                 where timing.due_soon_lead is not null
                 union all
-                -- Overdue: the latest repeat only (after an outage, one alert, not a burst), unless acknowledged or
-                -- snoozed.
-                select 'overdue', g.series, g.series || ' #' || g.od_n,
-                       g.deadline_at + make_interval(secs => g.od_n * coalesce(repeat_secs, 0)),
-                       escalate_secs is not null and g.od_n * coalesce(repeat_secs, 0) >= escalate_secs,
-                       null
-                 where g.od_n is not null and g.due_on is not null and not g.acknowledged
-                   and (g.snoozed_until is null or g.snoozed_until <= at)
+                -- Overdue: the latest repeat only, unless acknowledged or snoozed.
+                select 'overdue', timing.overdue_series, timing.overdue_series || ' #' || timing.overdue_repeat,
+                       timing.overdue_due_at, timing.overdue_escalated, null
+                 where timing.overdue_repeat is not null and not timing.overdue_acknowledged
+                   and (timing.overdue_snoozed_until is null or timing.overdue_snoozed_until <= at)
                 union all
-                select 'stale', g.quiet_since::text, g.quiet_since::text, g.stale_at, false, null
-                 where g.st_applies and g.stale_at <= at
+                select 'stale', timing.quiet_since::text, timing.quiet_since::text, timing.stale_due_at, false, null
+                 where timing.stale_due_at is not null
                 union all
-                select 'resolved', 'overdue alerts to #' || g.through_id, 'overdue alerts to #' || g.through_id,
-                       at, false, g.through_id
-                 where g.through_id is not null
-               ) x
+                select 'resolved', 'overdue alerts to #' || timing.resolves_through_alert_id,
+                       'overdue alerts to #' || timing.resolves_through_alert_id, at, false,
+                       timing.resolves_through_alert_id
+                 where timing.resolves_through_alert_id is not null
+               ) alert
          -- Most of what is due was created by an earlier plan. (Checked here, not in the INSERT into alerts: an
          -- anti-join there would read the table it fills, row by row, while its statistics still say it is empty.)
          where not exists (select 1 from parley_data.alerts a
-                            where a.subject_type = 'commitment' and a.subject_id = g.id and a.kind = x.kind
-                              and a.occurrence = x.occurrence and a.state <> 'cancelled')
+                            where a.subject_type = 'commitment' and a.subject_id = timing.id and a.kind = alert.kind
+                              and a.occurrence = alert.occurrence and a.state <> 'cancelled')
         returning 1
     )
     insert into pg_temp.plan_state (subject_type, subject_id, subject_code, next_at, bases, state_label, classification,
                                     track_id, item_id, commitment_id, responsible_id, lead_id)
-    select 'commitment', g.id, g.code,
-           least(g.ds_next_at,
-                 case when g.od_applies and not g.acknowledged then
-                      case when g.snoozed_until > at then g.snoozed_until
-                           when at < g.deadline_at then g.deadline_at
-                           when repeat_secs is not null
-                                then g.deadline_at + make_interval(secs => (g.od_n + 1) * repeat_secs)
-                      end
+    select 'commitment', timing.id, timing.code,
+           least(timing.due_soon_next_at,
+                 case when timing.overdue_applies and not timing.overdue_acknowledged then
+                      case when timing.overdue_snoozed_until > at then timing.overdue_snoozed_until
+                           else timing.overdue_next_at end
                  end,
-                 case when g.st_applies and g.stale_at > at then g.stale_at end),
+                 timing.stale_next_at),
            jsonb_strip_nulls(jsonb_build_object(
-               'due_soon', case when g.ds_applies then g.due_on::text end,
-               'overdue', case when g.od_applies then g.series end,
-               'stale', case when g.st_applies then g.quiet_since::text end)),
-           case when not g.live then 'commitment ' || g.status when g.due_on is null then 'deadline removed' end,
-           g.classification, g.track_id, g.item_id, g.id, g.owner_id, g.lead_id
-      from g;
+               'due_soon', case when timing.due_soon_applies then timing.due_on::text end,
+               'overdue', case when timing.overdue_applies then timing.overdue_series end,
+               'stale', case when timing.stale_applies then timing.quiet_since::text end)),
+           case when not parley_data.commitment_is_live(timing.status) then 'commitment ' || timing.status
+                when timing.due_on is null then 'deadline removed' end,
+           timing.classification, timing.track_id, timing.item_id, timing.id, timing.owner_id, timing.lead_id
+      from timing;
+end
+$$;
 
-    -- Meetings: meeting_upcoming (told to the track's lead: a meeting has no owner), meeting_outcome_missing.
-    with f as materialized (
+ALTER FUNCTION parley_data.plan_collect_commitments(at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.plan_collect_commitments(at timestamp with time zone) IS 'Planning: for the commitments being planned, the alerts due at `at` (due_soon, overdue, stale, resolved) and when each next deserves one.';
+
+CREATE FUNCTION parley_data.plan_collect_follow_ups(at timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    follow_up_rule parley_data.alert_rules;
+begin
+    select * into follow_up_rule from parley_data.alert_rules r where r.kind = 'follow_up_due';
+
+    with follow_up as materialized (
+        select f.id, coalesce(f.code, 'F' || f.id) as code,
+               coalesce(f.track_id, c.track_id, m.track_id) as track_id, c.item_id, f.commitment_id,
+               f.assignee_id, t.lead_id,
+               coalesce(c.effective_classification, m.effective_classification, t.classification, 'secret') as classification,
+               f.due_at, f.done_at is null and follow_up_rule.enabled as applies,
+               parley_data.utc_text(f.due_at) as basis
+          from pg_temp.plan_subjects s
+          join parley_data.follow_ups f on f.id = s.subject_id
+          left join parley_data.commitments c on c.id = f.commitment_id
+          left join parley_data.meetings m on m.id = f.meeting_id
+          left join parley_data.tracks t on t.id = coalesce(f.track_id, c.track_id, m.track_id)
+         where s.subject_type = 'follow_up'
+    ),
+    timing as materialized (
+        select follow_up.*, occurrence.due_at as occurrence_due_at, occurrence.next_at
+          from follow_up
+          left join lateral (
+                select o.* from parley_data.follow_up_due_occurrence(follow_up.due_at, at) o where follow_up.applies
+               ) occurrence on true
+    ),
+    due as (
+        insert into pg_temp.plan_due (subject_type, subject_id, kind, subject_code, basis, occurrence, due_at,
+                                      classification, track_id, item_id, commitment_id, responsible_id,
+                                      escalated, escalated_to_id, related_alert_id)
+        select 'follow_up', timing.id, 'follow_up_due', timing.code, timing.basis, timing.basis,
+               timing.occurrence_due_at, timing.classification, timing.track_id, timing.item_id,
+               timing.commitment_id, timing.assignee_id, false, null, null
+          from timing
+         where timing.occurrence_due_at is not null
+           and not exists (select 1 from parley_data.alerts a
+                            where a.subject_type = 'follow_up' and a.subject_id = timing.id
+                              and a.kind = 'follow_up_due' and a.occurrence = timing.basis and a.state <> 'cancelled')
+        returning 1
+    )
+    insert into pg_temp.plan_state (subject_type, subject_id, subject_code, next_at, bases, state_label, classification,
+                                    track_id, item_id, commitment_id, responsible_id, lead_id)
+    select 'follow_up', timing.id, timing.code, timing.next_at,
+           jsonb_strip_nulls(jsonb_build_object('follow_up_due', case when timing.applies then timing.basis end)),
+           case when not timing.applies and follow_up_rule.enabled then 'follow-up done' end,
+           timing.classification, timing.track_id, timing.item_id, timing.commitment_id, timing.assignee_id,
+           timing.lead_id
+      from timing;
+end
+$$;
+
+ALTER FUNCTION parley_data.plan_collect_follow_ups(at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.plan_collect_follow_ups(at timestamp with time zone) IS 'Planning: for the follow-ups being planned, the follow_up_due alerts due at `at` and when each next deserves one.';
+
+CREATE FUNCTION parley_data.plan_collect_meetings(at timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    upcoming_rule parley_data.alert_rules;
+    outcome_missing_rule parley_data.alert_rules;
+begin
+    select * into upcoming_rule from parley_data.alert_rules r where r.kind = 'meeting_upcoming';
+    select * into outcome_missing_rule from parley_data.alert_rules r where r.kind = 'meeting_outcome_missing';
+
+    with meeting as materialized (
         select m.id, m.code, m.track_id, t.lead_id, m.effective_classification as classification, m.created_at,
-               t.timezone as tz, m.status, m.starts_at,
+               t.timezone as time_zone, m.status, m.starts_at, coalesce(m.ends_at, m.starts_at) as ends_at,
                nullif(btrim(m.outcome_summary), '') is not null as has_outcome,
-               (m.starts_at at time zone t.timezone) as start_local,
-               (coalesce(m.ends_at, m.starts_at) at time zone t.timezone) as end_local,
                parley_data.utc_text(m.starts_at) as start_basis,
-               parley_data.utc_text(coalesce(m.ends_at, m.starts_at)) as end_basis
+               parley_data.utc_text(coalesce(m.ends_at, m.starts_at)) as end_basis,
+               m.status = 'scheduled' and upcoming_rule.enabled as upcoming_applies,
+               m.status = 'held' and nullif(btrim(m.outcome_summary), '') is null and outcome_missing_rule.enabled
+                   as outcome_missing_applies
           from pg_temp.plan_subjects s
           join parley_data.meetings m on m.id = s.subject_id
           join parley_data.tracks t on t.id = m.track_id
          where s.subject_type = 'meeting'
     ),
-    g as materialized (
-        select f.*,
-               f.status = 'scheduled' and mu.enabled as mu_applies,
-               f.status = 'held' and not f.has_outcome and mo.enabled as mo_applies,
-               ((f.end_local + mo.delay) at time zone f.tz) as mo_at,
-               un.lead as mu_lead,
-               ux.next_at as mu_next_at
-          from f
+    timing as materialized (
+        select meeting.*,
+               upcoming.lead as upcoming_lead, upcoming.due_at as upcoming_due_at, upcoming.next_at as upcoming_next_at,
+               outcome_missing.due_at as outcome_missing_due_at, outcome_missing.next_at as outcome_missing_next_at
+          from meeting
           left join lateral (
-                select min(l) as lead
-                  from unnest(mu.lead_times) l
-                 where f.status = 'scheduled' and mu.enabled and at < f.starts_at
-                   and ((f.start_local - l) at time zone f.tz) <= at
-               ) un on true
+                select o.* from parley_data.meeting_upcoming_occurrence(meeting.starts_at, meeting.time_zone,
+                                                                        upcoming_rule.lead_times, meeting.created_at, at) o
+                 where meeting.upcoming_applies
+               ) upcoming on true
           left join lateral (
-                select min((f.start_local - l) at time zone f.tz) as next_at
-                  from unnest(mu.lead_times) l
-                 where f.status = 'scheduled' and mu.enabled
-                   and ((f.start_local - l) at time zone f.tz) > at
-                   and ((f.start_local - l) at time zone f.tz) >= f.created_at
-               ) ux on true
+                select o.* from parley_data.meeting_outcome_missing_occurrence(meeting.ends_at, meeting.time_zone,
+                                                                               outcome_missing_rule.delay, at) o
+                 where meeting.outcome_missing_applies
+               ) outcome_missing on true
     ),
     due as (
         insert into pg_temp.plan_due (subject_type, subject_id, kind, subject_code, basis, occurrence, due_at,
                                       classification, track_id, item_id, commitment_id, responsible_id,
                                       escalated, escalated_to_id, related_alert_id)
-        select 'meeting', g.id, x.kind, g.code, x.basis, x.occurrence, x.due_at,
-               g.classification, g.track_id, null, null, g.lead_id, false, null, null
-          from g
+        select 'meeting', timing.id, alert.kind, timing.code, alert.basis, alert.occurrence, alert.due_at,
+               timing.classification, timing.track_id, null, null, timing.lead_id, false, null, null
+          from timing
          cross join lateral (
-                select 'meeting_upcoming'::parley.alert_kind as kind, g.start_basis as basis,
-                       g.start_basis || ' -' || g.mu_lead::text as occurrence,
-                       ((g.start_local - g.mu_lead) at time zone g.tz) as due_at
-                 where g.mu_lead is not null
-                   and ((g.start_local - g.mu_lead) at time zone g.tz) >= g.created_at
+                select 'meeting_upcoming'::parley.alert_kind as kind, timing.start_basis as basis,
+                       timing.start_basis || ' -' || timing.upcoming_lead::text as occurrence,
+                       timing.upcoming_due_at as due_at
+                 where timing.upcoming_lead is not null
                 union all
-                select 'meeting_outcome_missing', g.end_basis, g.end_basis, g.mo_at
-                 where g.mo_applies and g.mo_at <= at
-               ) x
+                select 'meeting_outcome_missing', timing.end_basis, timing.end_basis, timing.outcome_missing_due_at
+                 where timing.outcome_missing_due_at is not null
+               ) alert
          where not exists (select 1 from parley_data.alerts a
-                            where a.subject_type = 'meeting' and a.subject_id = g.id and a.kind = x.kind
-                              and a.occurrence = x.occurrence and a.state <> 'cancelled')
+                            where a.subject_type = 'meeting' and a.subject_id = timing.id and a.kind = alert.kind
+                              and a.occurrence = alert.occurrence and a.state <> 'cancelled')
         returning 1
     )
     insert into pg_temp.plan_state (subject_type, subject_id, subject_code, next_at, bases, state_label, classification,
                                     track_id, item_id, commitment_id, responsible_id, lead_id)
-    select 'meeting', g.id, g.code,
-           least(g.mu_next_at, case when g.mo_applies and g.mo_at > at then g.mo_at end),
+    select 'meeting', timing.id, timing.code,
+           least(timing.upcoming_next_at, timing.outcome_missing_next_at),
            jsonb_strip_nulls(jsonb_build_object(
-               'meeting_upcoming', case when g.mu_applies then g.start_basis end,
-               'meeting_outcome_missing', case when g.mo_applies then g.end_basis end)),
-           case when g.status = 'held' and g.has_outcome then 'outcome recorded' else 'meeting ' || g.status end,
-           g.classification, g.track_id, null, null, g.lead_id, g.lead_id
-      from g;
-
-    -- Follow-ups: follow_up_due, told to the assignee. A follow-up is as classified as what it is about.
-    with f as materialized (
-        select x.id, coalesce(x.code, 'F' || x.id) as code,
-               coalesce(x.track_id, c.track_id, m.track_id) as track_id, c.item_id, x.commitment_id,
-               x.assignee_id, t.lead_id,
-               coalesce(c.effective_classification, m.effective_classification, t.classification, 'secret') as classification,
-               x.due_at, x.done_at is null and fu.enabled as applies,
-               parley_data.utc_text(x.due_at) as basis
-          from pg_temp.plan_subjects s
-          join parley_data.follow_ups x on x.id = s.subject_id
-          left join parley_data.commitments c on c.id = x.commitment_id
-          left join parley_data.meetings m on m.id = x.meeting_id
-          left join parley_data.tracks t on t.id = coalesce(x.track_id, c.track_id, m.track_id)
-         where s.subject_type = 'follow_up'
-    ),
-    due as (
-        insert into pg_temp.plan_due (subject_type, subject_id, kind, subject_code, basis, occurrence, due_at,
-                                      classification, track_id, item_id, commitment_id, responsible_id,
-                                      escalated, escalated_to_id, related_alert_id)
-        select 'follow_up', f.id, 'follow_up_due', f.code, f.basis, f.basis, f.due_at,
-               f.classification, f.track_id, f.item_id, f.commitment_id, f.assignee_id, false, null, null
-          from f
-         where f.applies and f.due_at <= at
-           and not exists (select 1 from parley_data.alerts a
-                            where a.subject_type = 'follow_up' and a.subject_id = f.id and a.kind = 'follow_up_due'
-                              and a.occurrence = f.basis and a.state <> 'cancelled')
-        returning 1
-    )
-    insert into pg_temp.plan_state (subject_type, subject_id, subject_code, next_at, bases, state_label, classification,
-                                    track_id, item_id, commitment_id, responsible_id, lead_id)
-    select 'follow_up', f.id, f.code,
-           case when f.applies and f.due_at > at then f.due_at end,
-           jsonb_strip_nulls(jsonb_build_object('follow_up_due', case when f.applies then f.basis end)),
-           case when not f.applies and fu.enabled then 'follow-up done' end,
-           f.classification, f.track_id, f.item_id, f.commitment_id, f.assignee_id, f.lead_id
-      from f;
+               'meeting_upcoming', case when timing.upcoming_applies then timing.start_basis end,
+               'meeting_outcome_missing', case when timing.outcome_missing_applies then timing.end_basis end)),
+           case when timing.status = 'held' and timing.has_outcome then 'outcome recorded'
+                else 'meeting ' || timing.status end,
+           timing.classification, timing.track_id, null, null, timing.lead_id, timing.lead_id
+      from timing;
 end
 $$;
 
-ALTER FUNCTION parley_data.plan_collect(at timestamp with time zone) OWNER TO parley_owner;
+ALTER FUNCTION parley_data.plan_collect_meetings(at timestamp with time zone) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.plan_collect(at timestamp with time zone) IS 'Planning: for the subjects being planned, the alerts due at the given moment and when each subject next deserves one.';
+COMMENT ON FUNCTION parley_data.plan_collect_meetings(at timestamp with time zone) IS 'Planning: for the meetings being planned, the alerts due at `at` (meeting_upcoming, meeting_outcome_missing) and when each next deserves one.';
+
+CREATE FUNCTION parley_data.plan_create_alerts(at timestamp with time zone) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    n_created integer;
+begin
+    with created as (
+        insert into parley_data.alerts (kind, subject_type, subject_id, subject_code, basis, occurrence, due_at,
+                                        severity, classification, track_id, item_id, commitment_id, responsible_id,
+                                        escalated, escalated_to_id, related_alert_id, planned_at)
+        select due.kind, due.subject_type, due.subject_id, due.subject_code, due.basis, due.occurrence, due.due_at,
+               rule.severity, due.classification, due.track_id, due.item_id, due.commitment_id, due.responsible_id,
+               due.escalated, due.escalated_to_id, due.related_alert_id, plan_create_alerts.at
+          from pg_temp.plan_due due
+          join parley_data.alert_rules rule on rule.kind = due.kind
+        on conflict (subject_type, subject_id, kind, occurrence) where state <> 'cancelled' do nothing
+        returning id
+    )
+    insert into pg_temp.plan_targets (alert_id, is_new)
+    select created.id, true from created;
+    get diagnostics n_created = row_count;
+    -- A big first plan changes the alert table's size by orders of magnitude: tell the planner before the
+    -- recipients are joined to it.
+    if n_created > 10000 then
+        analyze parley_data.alerts;
+    end if;
+    return n_created;
+end
+$$;
+
+ALTER FUNCTION parley_data.plan_create_alerts(at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.plan_create_alerts(at timestamp with time zone) IS 'Planning: creates the alerts due (each once: the dedup key) and lists them for the recipients step; returns how many alerts were created.';
 
 CREATE FUNCTION parley_data.plan_prepare() RETURNS void
     LANGUAGE plpgsql
@@ -6170,6 +6304,19 @@ CREATE FUNCTION parley_data.plan_recipients(at timestamp with time zone) RETURNS
 declare
     n_created integer;
 begin
+    -- Alerts already there whose recipients may change: those still waiting to go out, and live ones with a
+    -- delivery cancelled while the alert did not apply (it applies again: that delivery is owed again).
+    insert into pg_temp.plan_targets (alert_id, is_new)
+    select distinct a.id, false
+      from pg_temp.plan_subjects planned
+      join parley_data.alerts a on a.subject_type = planned.subject_type and a.subject_id = planned.subject_id
+      join parley_data.deliveries d on d.alert_id = a.id
+     where a.state <> 'cancelled'
+       and (d.state = 'pending'
+            or (d.state = 'cancelled' and a.cancel_reason is null
+                and d.cancel_reason is distinct from 'no longer a recipient'));
+    analyze pg_temp.plan_targets;
+
     -- Who should receive each target alert: the person responsible (not for resolved), the track's lead when
     -- escalated, subscribers whose track and item match (empty = any) and whose minimum severity is met (not for
     -- resolved: that goes to those told about the overdue), minus inactive people and people not cleared for the
@@ -6283,6 +6430,9 @@ begin
         returning 1
     )
     select count(*) into n_created from created;
+    if n_created > 10000 then
+        analyze parley_data.deliveries;
+    end if;
     return n_created;
 end
 $$;
@@ -6290,6 +6440,80 @@ $$;
 ALTER FUNCTION parley_data.plan_recipients(at timestamp with time zone) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.plan_recipients(at timestamp with time zone) IS 'Planning: creates the deliveries of new alerts and reconsiders the recipients of alerts still waiting to go out; returns how many deliveries it created.';
+
+CREATE FUNCTION parley_data.plan_refresh_alerts() RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    update parley_data.alerts a
+       set subject_code = s.subject_code, classification = s.classification, track_id = s.track_id,
+           item_id = s.item_id, commitment_id = s.commitment_id,
+           cancel_reason = case when s.bases ->> a.kind::text = a.basis then null else a.cancel_reason end
+      from pg_temp.plan_state s
+     where a.subject_type = s.subject_type and a.subject_id = s.subject_id and a.state <> 'cancelled'
+       and (a.subject_code, a.classification, a.track_id, a.item_id, a.commitment_id, a.cancel_reason)
+           is distinct from
+           (s.subject_code, s.classification, s.track_id, s.item_id, s.commitment_id,
+            case when s.bases ->> a.kind::text = a.basis then null else a.cancel_reason end);
+    update parley_data.alerts a
+       set responsible_id = s.responsible_id, escalated_to_id = case when a.escalated then s.lead_id end
+      from pg_temp.plan_state s
+     where a.subject_type = s.subject_type and a.subject_id = s.subject_id and a.state <> 'cancelled'
+       and (a.responsible_id, a.escalated_to_id)
+           is distinct from (s.responsible_id, case when a.escalated then s.lead_id end)
+       and exists (select 1 from parley_data.deliveries d where d.alert_id = a.id and d.state = 'pending');
+end
+$$;
+
+ALTER FUNCTION parley_data.plan_refresh_alerts() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.plan_refresh_alerts() IS 'Planning: brings the alerts of the planned subjects up to date with their subject (code, classification, track, item; owner and lead while still waiting).';
+
+CREATE FUNCTION parley_data.plan_schedule(everything boolean) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    if plan_schedule.everything then
+        delete from parley_data.alert_schedule;
+        insert into parley_data.alert_schedule (subject_type, subject_id, next_at)
+        select s.subject_type, s.subject_id, s.next_at from pg_temp.plan_state s where s.next_at is not null;
+    else
+        delete from parley_data.alert_schedule x
+         using pg_temp.plan_subjects planned
+         where x.subject_type = planned.subject_type and x.subject_id = planned.subject_id
+           and not exists (select 1 from pg_temp.plan_state s
+                            where s.subject_type = planned.subject_type and s.subject_id = planned.subject_id
+                              and s.next_at is not null);
+        insert into parley_data.alert_schedule (subject_type, subject_id, next_at)
+        select s.subject_type, s.subject_id, s.next_at from pg_temp.plan_state s where s.next_at is not null
+        on conflict (subject_type, subject_id) do update set next_at = excluded.next_at
+         where alert_schedule.next_at is distinct from excluded.next_at;
+    end if;
+end
+$$;
+
+ALTER FUNCTION parley_data.plan_schedule(everything boolean) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.plan_schedule(everything boolean) IS 'Planning: records when each planned subject next deserves an alert (alert_schedule), which is what a plan with nothing due reads.';
+
+CREATE FUNCTION parley_data.plan_take_queue(OUT everything boolean, OUT recipients_changed boolean) RETURNS record
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    with taken as (delete from parley_data.plan_queue q returning q.subject_type, q.subject_id)
+    insert into pg_temp.plan_taken (subject_type, subject_id)
+    select distinct t.subject_type, t.subject_id from taken t;
+    everything := exists (select 1 from pg_temp.plan_taken t where t.subject_type = 'all');
+    recipients_changed := exists (select 1 from pg_temp.plan_taken t where t.subject_type = 'recipients');
+end
+$$;
+
+ALTER FUNCTION parley_data.plan_take_queue(OUT everything boolean, OUT recipients_changed boolean) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.plan_take_queue(OUT everything boolean, OUT recipients_changed boolean) IS 'Planning: moves the change queue into the plan (emptying it) and says whether everything must be replanned (a rule changed) and whether recipients changed (people or subscriptions).';
 
 CREATE FUNCTION parley_data.propagate_track_classification() RETURNS trigger
     LANGUAGE plpgsql
@@ -6756,6 +6980,25 @@ CREATE FUNCTION parley_data.stale_after_days() RETURNS integer
 ALTER FUNCTION parley_data.stale_after_days() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.stale_after_days() IS 'The stale threshold in days: the session''s parley.stale_after_days if set, else the stored setting, else 30.';
+
+CREATE FUNCTION parley_data.stale_occurrence(quiet_since date, time_zone text, delay interval, at timestamp with time zone) RETURNS TABLE(due_at timestamp with time zone, next_at timestamp with time zone)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT
+         CASE
+             WHEN (s.moment <= stale_occurrence.at) THEN s.moment
+             ELSE NULL::timestamp with time zone
+         END AS "case",
+         CASE
+             WHEN (s.moment > stale_occurrence.at) THEN s.moment
+             ELSE NULL::timestamp with time zone
+         END AS "case"
+    FROM ( SELECT ((((stale_occurrence.quiet_since + 1))::timestamp without time zone + stale_occurrence.delay) AT TIME ZONE stale_occurrence.time_zone) AS moment) s;
+END;
+
+ALTER FUNCTION parley_data.stale_occurrence(quiet_since date, time_zone text, delay interval, at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.stale_occurrence(quiet_since date, time_zone text, delay interval, at timestamp with time zone) IS 'stale: a commitment quiet since quiet_since is stale delay after the end of that day (track time): due_at once that moment is reached at `at`, else next_at.';
 
 CREATE FUNCTION parley_data.touch_updated_at() RETURNS trigger
     LANGUAGE plpgsql
@@ -9518,6 +9761,8 @@ REVOKE ALL ON FUNCTION parley_data.current_clearance() FROM PUBLIC;
 GRANT ALL ON FUNCTION parley_data.current_clearance() TO parley_reader;
 GRANT ALL ON FUNCTION parley_data.current_clearance() TO parley_daemon;
 
+REVOKE ALL ON FUNCTION parley_data.deadline_at(due_on date, time_zone text) FROM PUBLIC;
+
 GRANT SELECT ON TABLE parley_data.alerts TO parley_reader;
 GRANT SELECT ON TABLE parley_data.alerts TO parley_daemon;
 
@@ -9525,6 +9770,12 @@ GRANT SELECT ON TABLE parley_data.deliveries TO parley_reader;
 GRANT SELECT ON TABLE parley_data.deliveries TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp with time zone, ceiling parley.classification) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.lead_time_occurrence(event_at timestamp with time zone, event_local timestamp without time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.due_soon_occurrence(due_on date, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.follow_up_due_occurrence(due_at timestamp with time zone, at timestamp with time zone) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.follow_up_id(code text, field text) FROM PUBLIC;
 
@@ -9594,15 +9845,39 @@ REVOKE ALL ON FUNCTION parley_data.keep_change_log_append_only() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.meeting_id(code text, field text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.meeting_outcome_missing_occurrence(ends_at timestamp with time zone, time_zone text, delay interval, at timestamp with time zone) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.meeting_upcoming_occurrence(starts_at timestamp with time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.overdue_occurrence(deadline_at timestamp with time zone, repeat_every interval, escalate_after interval, at timestamp with time zone) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.party_id(code text, field text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.person_id(email text, field text, active_only boolean) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.plan_collect(at timestamp with time zone) FROM PUBLIC;
+REVOKE ALL ON FUNCTION parley_data.plan_cancel_alerts(at timestamp with time zone, everything boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.plan_choose_subjects(at timestamp with time zone, everything boolean, only_changed boolean, recipients_changed boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.plan_collect(at timestamp with time zone, n_subjects integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.plan_collect_commitments(at timestamp with time zone) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.plan_collect_follow_ups(at timestamp with time zone) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.plan_collect_meetings(at timestamp with time zone) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.plan_create_alerts(at timestamp with time zone) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.plan_prepare() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.plan_recipients(at timestamp with time zone) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.plan_refresh_alerts() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.plan_schedule(everything boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.plan_take_queue(OUT everything boolean, OUT recipients_changed boolean) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.propagate_track_classification() FROM PUBLIC;
 
@@ -9652,6 +9927,8 @@ GRANT SELECT ON TABLE parley_data.settings TO parley_daemon;
 REVOKE ALL ON FUNCTION parley_data.stale_after_days() FROM PUBLIC;
 GRANT ALL ON FUNCTION parley_data.stale_after_days() TO parley_reader;
 GRANT ALL ON FUNCTION parley_data.stale_after_days() TO parley_daemon;
+
+REVOKE ALL ON FUNCTION parley_data.stale_occurrence(quiet_since date, time_zone text, delay interval, at timestamp with time zone) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.touch_updated_at() FROM PUBLIC;
 
