@@ -3436,29 +3436,19 @@ COMMENT ON FUNCTION parley_data.digest_details(delivery_ids bigint[], at timesta
 CREATE FUNCTION parley_data.lead_time_occurrence(event_at timestamp with time zone, event_local timestamp without time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) RETURNS TABLE(lead interval, due_at timestamp with time zone, next_at timestamp with time zone)
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     BEGIN ATOMIC
- SELECT
-         CASE
-             WHEN (r.reached_at >= lead_time_occurrence.recorded_at) THEN r.lead
-             ELSE NULL::interval
-         END AS "case",
-         CASE
-             WHEN (r.reached_at >= lead_time_occurrence.recorded_at) THEN r.reached_at
-             ELSE NULL::timestamp with time zone
-         END AS "case",
-     r.next_at
-    FROM ( SELECT min(x.lead) FILTER (WHERE (x.moment <= lead_time_occurrence.at)) AS lead,
-             max(x.moment) FILTER (WHERE (x.moment <= lead_time_occurrence.at)) AS reached_at,
-             min(x.moment) FILTER (WHERE ((x.moment > lead_time_occurrence.at) AND (x.moment >= lead_time_occurrence.recorded_at))) AS next_at
-            FROM ( SELECT l.l AS lead,
-                     ((lead_time_occurrence.event_local - l.l) AT TIME ZONE lead_time_occurrence.time_zone) AS moment
-                    FROM unnest(lead_time_occurrence.lead_times) l(l)
-                   WHERE (lead_time_occurrence.at < lead_time_occurrence.event_at)
-                  OFFSET 0) x) r;
+ SELECT min(x.lead) FILTER (WHERE (x.moment <= lead_time_occurrence.at)) AS min,
+     max(x.moment) FILTER (WHERE (x.moment <= lead_time_occurrence.at)) AS max,
+     min(x.moment) FILTER (WHERE ((x.moment > lead_time_occurrence.at) AND (x.moment < lead_time_occurrence.event_at))) AS min
+    FROM ( SELECT l.l AS lead,
+             GREATEST(((lead_time_occurrence.event_local - l.l) AT TIME ZONE lead_time_occurrence.time_zone), lead_time_occurrence.recorded_at) AS moment
+            FROM unnest(lead_time_occurrence.lead_times) l(l)
+           WHERE (lead_time_occurrence.at < lead_time_occurrence.event_at)
+          OFFSET 0) x;
 END;
 
 ALTER FUNCTION parley_data.lead_time_occurrence(event_at timestamp with time zone, event_local timestamp without time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.lead_time_occurrence(event_at timestamp with time zone, event_local timestamp without time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) IS 'Reminders before an event at event_at (event_local on the wall clock of time_zone, where lead times are counted), one per lead time: lead is the latest lead time reached at `at` (due at due_at) while the event is still ahead, empty if none; next_at is when the next lead time is reached. A lead time reached before the subject was recorded (recorded_at) is not due.';
+COMMENT ON FUNCTION parley_data.lead_time_occurrence(event_at timestamp with time zone, event_local timestamp without time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) IS 'Reminders before an event at event_at (event_local on the wall clock of time_zone, where lead times are counted), one per lead time, each at the event''s wall-clock time minus the lead but never before the subject was recorded (recorded_at): lead is the latest lead time due at `at` while the event is still ahead (empty if none) and due_at its moment; next_at is when the next falls. A subject recorded at short notice thus gets one reminder at once, when it was recorded.';
 
 CREATE FUNCTION parley_data.due_soon_occurrence(due_on date, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) RETURNS TABLE(lead interval, due_at timestamp with time zone, next_at timestamp with time zone)
     LANGUAGE sql IMMUTABLE PARALLEL SAFE

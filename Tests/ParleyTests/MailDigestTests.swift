@@ -149,6 +149,30 @@ import Testing
         #expect(body.contains("select * from parley.follow_ups where id = 12;"))
     }
 
+    /// A meeting recorded at short notice is announced at once: the digest says the real time left, not "tomorrow".
+    @Test func aMeetingWithinADaySaysHowManyHoursAreLeft() {
+        func meeting(startingIn seconds: TimeInterval) -> Digest {
+            let entry = DigestEntry(
+                deliveryID: 30, alertID: 130, attempts: 1, recipient: Self.olena, reason: "responsible", kind: .meetingUpcoming,
+                severity: .info, subjectType: "meeting", subjectID: 6, subjectCode: "ist-r3", occurrence: "x",
+                dueAt: Self.writtenAt, escalated: false, classification: .unclassified,
+                details: DigestEntry.Details(
+                    track: Self.istanbul,
+                    meeting: DigestEntry.Meeting(code: "ist-r3", title: "Round 3", startsAt: Self.writtenAt.addingTimeInterval(seconds),
+                                                 status: "scheduled")))
+            return Digest(recipient: Self.olena, entries: [entry], writtenAt: Self.writtenAt)
+        }
+        // 10:00 UTC on Tuesday; the meeting at 06:00 UTC on Wednesday, tomorrow on the Istanbul calendar.
+        let tomorrowMorning = meeting(startingIn: 20 * 3_600)
+        #expect(Self.renderer.body(for: tomorrowMorning).contains("MEETING IN 20 HOURS — Istanbul talks — Round 3"))
+        #expect(Self.renderer.subject(for: tomorrowMorning) == "[Parley] 1 meeting in 20 hours — Istanbul talks")
+        #expect(Self.renderer.body(for: meeting(startingIn: 40 * 60)).contains("MEETING IN 40 MINUTES — "))
+        #expect(Self.renderer.body(for: meeting(startingIn: 3_600 + 600)).contains("MEETING IN 1 HOUR — "))
+        // A day or more ahead, days on the track's calendar, as before.
+        #expect(Self.renderer.body(for: meeting(startingIn: 30 * 3_600)).contains("MEETING TOMORROW — "))
+        #expect(Self.renderer.body(for: meeting(startingIn: 3 * 86_400)).contains("MEETING IN 3 DAYS — "))
+    }
+
     @Test func numbersAndDatesAreWrittenTheSameEverywhere() {
         #expect(DigestFormat.number(1_000) == "1,000")
         #expect(DigestFormat.number(Decimal(string: "1234567.25")!) == "1,234,567.25")

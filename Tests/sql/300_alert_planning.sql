@@ -2,7 +2,7 @@
 -- in the track's time zone (Asia/Tokyo vs America/New_York, and across a daylight-saving change), replanning creates
 -- nothing, only the latest missed occurrence is created, and escalation adds the track's lead.
 begin;
-select plan(47);
+select plan(48);
 
 \ir 300_alert_fixture.psql
 
@@ -38,7 +38,10 @@ select is(pg_temp.plan('2030-05-18 14:59:59Z'), '{}'::text[], 'no 7-day reminder
 select is(pg_temp.plan('2030-05-18 15:00Z'), array['CT due_soon 2030-05-25 -7 days'], '7-day reminder for Tokyo at the end of 18 May Tokyo time');
 select is(pg_temp.plan('2030-05-19 03:59:59Z'), '{}'::text[], 'New York''s 7-day reminder not a second early');
 select is(pg_temp.plan('2030-05-19 04:00Z'), array['CN due_soon 2030-05-25 -7 days'], '7-day reminder for New York at the end of 18 May New York time');
-select is(pg_temp.plan('2030-05-20 00:00Z'), '{}'::text[], 'a reminder that fell due before the commitment was recorded is not created');
+select is(pg_temp.plan('2030-05-20 00:00Z'), array['CL due_soon 2030-05-25 -7 days'],
+          'a commitment recorded after its 7-day moment gets that reminder at once (short notice, issue 12)');
+select is((select due_at from parley_data.alerts where subject_code = 'CL' and kind = 'due_soon'),
+          timestamptz '2030-05-20 00:00Z', 'due when it was recorded, not at the 7-day moment before that');
 select is(pg_temp.plan('2030-05-24 15:00Z'), array['CL due_soon 2030-05-25 -1 day', 'CT due_soon 2030-05-25 -1 day'],
           '1-day reminders for Tokyo, also for the commitment recorded late');
 select is(pg_temp.plan('2030-05-25 04:00Z'), array['CN due_soon 2030-05-25 -1 day'], '1-day reminder for New York');

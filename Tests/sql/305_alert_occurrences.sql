@@ -2,7 +2,7 @@
 -- clock as a parameter: which occurrence is due at a moment, when it was due, and when the next one falls.
 -- Tokyo has no daylight saving (UTC+9); New York changes clocks on 3 November 2030 (EDT UTC-4 → EST UTC-5).
 begin;
-select plan(38);
+select plan(44);
 
 -- Deadlines: the end of due_on on the track's clock.
 select is(parley_data.deadline_at('2030-05-25', 'Asia/Tokyo'), timestamptz '2030-05-25 15:00Z',
@@ -30,6 +30,28 @@ select is(pg_temp.due_soon('2030-05-24 15:00Z'), '1 day | 2030-05-24 15:00:00+00
 select is(pg_temp.due_soon('2030-05-25 15:00Z'), '- | - | -', 'due_soon: nothing at or after the deadline');
 select is(pg_temp.due_soon('2030-04-01 00:00Z'), '- | - | 2030-05-18 15:00:00+00',
           'due_soon: weeks before, the 7-day reminder is next');
+-- Short notice (issue 12): recorded after a reminder's moment, with the deadline still ahead, the latest reminder
+-- reached is due at once (when it was recorded), once; never for a deadline already past.
+select is(pg_temp.due_soon('2030-05-22 09:00Z', recorded_at => '2030-05-22 09:00Z'),
+          '7 days | 2030-05-22 09:00:00+00 | 2030-05-24 15:00:00+00',
+          'due_soon: recorded 3 days before the deadline, the 7-day reminder is due at once, the 1-day one next');
+select is(pg_temp.due_soon('2030-05-23 00:00Z', recorded_at => '2030-05-22 09:00Z'),
+          '7 days | 2030-05-22 09:00:00+00 | 2030-05-24 15:00:00+00',
+          'due_soon: planned later, it is still that one reminder, due when it was recorded');
+select is(pg_temp.due_soon('2030-05-25 03:00Z', recorded_at => '2030-05-25 03:00Z'),
+          '1 day | 2030-05-25 03:00:00+00 | -',
+          'due_soon: recorded 12 hours before the deadline, only the 1-day reminder is due (one per kind)');
+select is(pg_temp.due_soon('2030-05-26 00:00Z', recorded_at => '2030-05-26 00:00Z'), '- | - | -',
+          'due_soon: recorded after its deadline, no reminder (it is overdue instead)');
+select is((select row(o.lead, o.due_at, o.next_at)::text
+             from parley_data.meeting_upcoming_occurrence('2030-06-10 01:00Z', 'Asia/Tokyo', '{2 days}',
+                                                          '2030-06-09 05:00Z', '2030-06-09 05:00Z') o),
+          '("2 days","2030-06-09 05:00:00+00",)',
+          'meeting_upcoming: a meeting recorded 20 hours before it starts is announced at once');
+select is((select row(o.lead, o.due_at, o.next_at)::text
+             from parley_data.meeting_upcoming_occurrence('2030-06-10 01:00Z', 'Asia/Tokyo', '{2 days}',
+                                                          '2030-06-10 02:00Z', '2030-06-10 02:00Z') o),
+          '(,,)', 'meeting_upcoming: a meeting recorded after it started is not announced');
 select is((select o.due_at from parley_data.due_soon_occurrence('2030-11-05', 'America/New_York', '{7 days}',
                                                                 '2030-10-01 00:00Z', '2030-10-30 04:00Z') o),
           timestamptz '2030-10-30 04:00Z',

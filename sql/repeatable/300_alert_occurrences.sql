@@ -29,27 +29,31 @@ comment on function parley_data.deadline_at(date, text) is
 -- Reminders before an event (due_soon before a deadline, meeting_upcoming before a meeting): one per lead time,
 -- at the event's wall-clock time minus the lead. Only the latest lead already reached is due (after a pause in
 -- planning, one reminder, not a burst), and only while the event is ahead.
+--
+-- Short notice: a lead's moment is never before the subject was recorded. A meeting recorded for tomorrow, a
+-- deadline recorded three days ahead, would otherwise be announced late (the 1-day reminder) or never; instead the
+-- latest lead already passed when it was recorded is due at once, at the moment it was recorded. That is one
+-- catch-up per kind (leads passed before the recording share that moment, and only the latest counts), sent once
+-- (it is that lead's occurrence, with its dedup key), and the mail says the real time left. A deadline or meeting
+-- moved closer needs nothing more: its lead's moment has passed since the subject was recorded, so it is due now.
 create or replace function parley_data.lead_time_occurrence(
     event_at timestamptz, event_local timestamp, time_zone text, lead_times interval[], recorded_at timestamptz,
     at timestamptz)
     returns table (lead interval, due_at timestamptz, next_at timestamptz)
     language sql immutable parallel safe
 begin atomic
-    select case when r.reached_at >= recorded_at then r.lead end,
-           case when r.reached_at >= recorded_at then r.reached_at end,
-           r.next_at
-      from (select min(x.lead) filter (where x.moment <= lead_time_occurrence.at) as lead,
-                   max(x.moment) filter (where x.moment <= lead_time_occurrence.at) as reached_at,
-                   min(x.moment) filter (where x.moment > lead_time_occurrence.at and x.moment >= recorded_at) as next_at
-              -- Each lead time's moment, worked out once (OFFSET 0 keeps PostgreSQL from copying the expression
-              -- into every use), only while the event is ahead.
-              from (select l as lead, (event_local - l) at time zone time_zone as moment
-                      from unnest(lead_times) l
-                     where lead_time_occurrence.at < event_at
-                    offset 0) x) r;
+    select min(x.lead) filter (where x.moment <= lead_time_occurrence.at),
+           max(x.moment) filter (where x.moment <= lead_time_occurrence.at),
+           min(x.moment) filter (where x.moment > lead_time_occurrence.at and x.moment < event_at)
+      -- Each lead time's moment, worked out once (OFFSET 0 keeps PostgreSQL from copying the expression into every
+      -- use), only while the event is ahead.
+      from (select l as lead, greatest((event_local - l) at time zone time_zone, recorded_at) as moment
+              from unnest(lead_times) l
+             where lead_time_occurrence.at < event_at
+            offset 0) x;
 end;
 comment on function parley_data.lead_time_occurrence(timestamptz, timestamp, text, interval[], timestamptz, timestamptz) is
-    'Reminders before an event at event_at (event_local on the wall clock of time_zone, where lead times are counted), one per lead time: lead is the latest lead time reached at `at` (due at due_at) while the event is still ahead, empty if none; next_at is when the next lead time is reached. A lead time reached before the subject was recorded (recorded_at) is not due.';
+    'Reminders before an event at event_at (event_local on the wall clock of time_zone, where lead times are counted), one per lead time, each at the event''s wall-clock time minus the lead but never before the subject was recorded (recorded_at): lead is the latest lead time due at `at` while the event is still ahead (empty if none) and due_at its moment; next_at is when the next falls. A subject recorded at short notice thus gets one reminder at once, when it was recorded.';
 
 create or replace function parley_data.due_soon_occurrence(
     due_on date, time_zone text, lead_times interval[], recorded_at timestamptz, at timestamptz)
