@@ -36,12 +36,13 @@ CREATE TYPE parley.alert_kind AS ENUM (
     'meeting_upcoming',
     'meeting_outcome_missing',
     'follow_up_due',
-    'resolved'
+    'resolved',
+    'breached'
 );
 
 ALTER TYPE parley.alert_kind OWNER TO parley_owner;
 
-COMMENT ON TYPE parley.alert_kind IS 'What an alert says: due_soon (a deadline is near), overdue (it passed; repeats), stale (no update for a while), meeting_upcoming, meeting_outcome_missing (held, no outcome recorded), follow_up_due, resolved (an overdue commitment was fulfilled).';
+COMMENT ON TYPE parley.alert_kind IS 'What an alert says: due_soon (a deadline is near), overdue (it passed; repeats), stale (no update for a while), meeting_upcoming, meeting_outcome_missing (held, no outcome recorded), follow_up_due, resolved (an overdue commitment was fulfilled), breached (an overdue commitment was recorded as breached: the chase ends).';
 
 CREATE TYPE parley.alert_state AS ENUM (
     'planned',
@@ -86,7 +87,7 @@ CREATE TYPE parley.commitment_status AS ENUM (
 
 ALTER TYPE parley.commitment_status OWNER TO parley_owner;
 
-COMMENT ON TYPE parley.commitment_status IS 'pending, in_progress and partially_fulfilled are live; breached is live too (it still needs chasing); fulfilled, withdrawn and superseded are closed.';
+COMMENT ON TYPE parley.commitment_status IS 'pending, in_progress and partially_fulfilled are live (still owed, still chased); fulfilled and breached are verdicts and withdrawn and superseded are closed: none of these is chased any more (leaving one is a reopen). parley.compliance counts every status.';
 
 CREATE TYPE parley.confidence AS ENUM (
     'confirmed',
@@ -2326,7 +2327,7 @@ begin
         perform parley_data.refuse('23514', 'new_status', 'commitment_status_transition',
             format('new_status %s needs a reopen: commitment "%s" is %s', record_update.new_status,
                    record_update.commitment, current_status),
-            'Leaving fulfilled, withdrawn or superseded, or going back to pending, is a reopen: pass reopen => true and say why in note.');
+            'Leaving fulfilled, breached, withdrawn or superseded, or going back to pending, is a reopen: pass reopen => true and say why in note.');
     end if;
     perform parley_data.require('verification', record_update.verification is not null);
     if record_update.source is not null then
@@ -2355,7 +2356,7 @@ $$;
 
 ALTER FUNCTION parley.record_update(commitment text, reported_on date, delivered numeric, new_status parley.commitment_status, reopen boolean, note text, source text, reported_by text, verification parley.verification, recorded_by text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley.record_update(commitment text, reported_on date, delivered numeric, new_status parley.commitment_status, reopen boolean, note text, source text, reported_by text, verification parley.verification, recorded_by text) IS 'Records a report against a commitment: record_update(commitment => ''ist-r1-pow-ru'', reported_on => ''2025-05-23'', delivered => 390, new_status => ''partially_fulfilled'', note => ..., source => ..., reported_by => ''UA'', verification => ''both_parties''). delivered is this stage only; the total and the status follow. Leaving fulfilled, withdrawn or superseded (or going back to pending) needs reopen => true and a note. Returns the update''s id.';
+COMMENT ON FUNCTION parley.record_update(commitment text, reported_on date, delivered numeric, new_status parley.commitment_status, reopen boolean, note text, source text, reported_by text, verification parley.verification, recorded_by text) IS 'Records a report against a commitment: record_update(commitment => ''ist-r1-pow-ru'', reported_on => ''2025-05-23'', delivered => 390, new_status => ''partially_fulfilled'', note => ..., source => ..., reported_by => ''UA'', verification => ''both_parties''). delivered is this stage only; the total and the status follow. Leaving fulfilled, breached, withdrawn or superseded (or going back to pending) needs reopen => true and a note; a reopened commitment is chased again. Returns the update''s id.';
 
 CREATE FUNCTION parley.release_deliveries(ids bigint[], claim_token uuid, at timestamp with time zone, retry_after interval) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
@@ -3158,11 +3159,11 @@ COMMENT ON FUNCTION parley_data.commitment_id(code text, field text) IS 'The id 
 
 CREATE FUNCTION parley_data.commitment_is_live(status parley.commitment_status) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN (status <> ALL (ARRAY['fulfilled'::parley.commitment_status, 'withdrawn'::parley.commitment_status, 'superseded'::parley.commitment_status]));
+    RETURN (status <> ALL (ARRAY['fulfilled'::parley.commitment_status, 'breached'::parley.commitment_status, 'withdrawn'::parley.commitment_status, 'superseded'::parley.commitment_status]));
 
 ALTER FUNCTION parley_data.commitment_is_live(status parley.commitment_status) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.commitment_is_live(status parley.commitment_status) IS 'True for the statuses that still need chasing: pending, in_progress, partially_fulfilled, breached.';
+COMMENT ON FUNCTION parley_data.commitment_is_live(status parley.commitment_status) IS 'True for the statuses still owed and chased: pending, in_progress, partially_fulfilled. Not for the verdicts (fulfilled, breached) nor for withdrawn and superseded.';
 
 CREATE FUNCTION parley_data.current_clearance() RETURNS parley.classification
     LANGUAGE sql STABLE PARALLEL SAFE
@@ -3231,7 +3232,7 @@ COMMENT ON COLUMN parley_data.alerts.responsible_id IS 'Who answers for the subj
 
 COMMENT ON COLUMN parley_data.alerts.escalated IS 'An overdue alert from escalate_after on: the track''s lead is told too.';
 
-COMMENT ON COLUMN parley_data.alerts.related_alert_id IS 'For resolved: the last overdue alert it settles.';
+COMMENT ON COLUMN parley_data.alerts.related_alert_id IS 'For resolved and breached: the last overdue alert it settles.';
 
 COMMENT ON COLUMN parley_data.alerts.planned_at IS 'The moment planning was run for when it created the alert.';
 
@@ -3267,7 +3268,7 @@ ALTER TABLE parley_data.deliveries OWNER TO parley_owner;
 
 COMMENT ON TABLE parley_data.deliveries IS 'One alert for one recipient, with what the mailer needs: its state, when it may be sent, the claim (token and lease) of the run sending it, attempts and the last error, and once sent its Message-ID. A retry re-claims the same row, so its id never changes.';
 
-COMMENT ON COLUMN parley_data.deliveries.reason IS 'Why this person receives it: responsible, escalation, subscription, alerted about overdue.';
+COMMENT ON COLUMN parley_data.deliveries.reason IS 'Why this person receives it: responsible, escalation, subscription, alerted about overdue (resolved, breached).';
 
 COMMENT ON COLUMN parley_data.deliveries.send_after IS 'Not to be sent before: the alert''s due time, a snooze, or the back-off after a failed attempt.';
 
@@ -4075,7 +4076,7 @@ begin
                 at_prefix := left(new_paths[j], length(new_paths[j]) - length('new_status'));
                 perform parley_data.refuse('23514', 'new_status', 'commitment_status_transition',
                     format('new_status %s needs a reopen: commitment "%s" is %s by then', new_statuses[j], v_code, status_now),
-                    'Leaving fulfilled, withdrawn or superseded, or going back to pending, is a reopen: say reopen: true and why in note.');
+                    'Leaving fulfilled, breached, withdrawn or superseded, or going back to pending, is a reopen: say reopen: true and why in note.');
             end if;
             status_now := coalesce(new_statuses[j], status_now);
         end loop;
@@ -5799,7 +5800,8 @@ begin
           join parley_data.alert_rules rule on rule.kind = a.kind
           left join pg_temp.plan_state state
             on state.subject_type = planned.subject_type and state.subject_id = planned.subject_id
-         where a.state <> 'cancelled' and a.kind <> 'resolved'
+         -- What ends a chase (resolved, breached) is owed once created, whatever happens next.
+         where a.state <> 'cancelled' and a.kind not in ('resolved', 'breached')
            and (state.bases ->> a.kind::text) is distinct from a.basis
            and (not plan_cancel_alerts.everything
                 or exists (select 1 from parley_data.deliveries d where d.alert_id = a.id and d.state = 'pending'))
@@ -5915,15 +5917,18 @@ declare
     overdue_rule parley_data.alert_rules;
     stale_rule parley_data.alert_rules;
     resolved_rule parley_data.alert_rules;
+    breached_rule parley_data.alert_rules;
 begin
     select * into due_soon_rule from parley_data.alert_rules r where r.kind = 'due_soon';
     select * into overdue_rule from parley_data.alert_rules r where r.kind = 'overdue';
     select * into stale_rule from parley_data.alert_rules r where r.kind = 'stale';
     select * into resolved_rule from parley_data.alert_rules r where r.kind = 'resolved';
+    select * into breached_rule from parley_data.alert_rules r where r.kind = 'breached';
 
     with commitment as materialized (
         select c.id, c.code, c.track_id, c.item_id, c.owner_id, t.lead_id, c.effective_classification as classification,
                c.created_at, t.timezone as time_zone, c.status, c.due_on,
+               parley_data.commitment_is_live(c.status) as live,
                parley_data.deadline_at(c.due_on, t.timezone) as deadline_at,
                -- A reopened commitment starts a new overdue series: acknowledgements and repeat numbers of the
                -- old one do not carry over.
@@ -5934,7 +5939,10 @@ begin
                parley_data.commitment_is_live(c.status) and overdue_rule.enabled and c.due_on is not null
                    as overdue_applies,
                parley_data.commitment_is_live(c.status) and stale_rule.enabled as stale_applies,
-               c.status = 'fulfilled' and resolved_rule.enabled as resolved_applies
+               -- The alert that ends a chase: it settles the overdue alerts sent so far.
+               case when c.status = 'fulfilled' and resolved_rule.enabled then 'resolved'
+                    when c.status = 'breached' and breached_rule.enabled then 'breached'
+               end::parley.alert_kind as settling_kind
           from pg_temp.plan_subjects s
           join parley_data.commitments c on c.id = s.subject_id
           join parley_data.tracks t on t.id = c.track_id
@@ -5947,7 +5955,7 @@ begin
                overdue.escalated as overdue_escalated, overdue.next_at as overdue_next_at,
                stale.due_at as stale_due_at, stale.next_at as stale_next_at,
                coalesce(hold.acknowledged, false) as overdue_acknowledged, hold.snoozed_until as overdue_snoozed_until,
-               settled.through_alert_id as resolves_through_alert_id
+               settled.through_alert_id as settles_through_alert_id
           from commitment
           -- Each rule's arithmetic, only where the rule applies (the condition gates the whole subquery).
           left join lateral (
@@ -5962,7 +5970,9 @@ begin
                ) overdue on true
           left join lateral (
                 select o.* from parley_data.stale_occurrence(commitment.quiet_since, commitment.time_zone,
-                                                             stale_rule.delay, at) o
+                                                             stale_rule.delay,
+                                                             case when commitment.overdue_applies
+                                                                  then commitment.deadline_at end, at) o
                  where commitment.stale_applies
                ) stale on true
           -- An acknowledged overdue series stops repeating; a snoozed one waits.
@@ -5974,17 +5984,17 @@ begin
                    and a.basis = commitment.overdue_series and a.state <> 'cancelled'
                    and (a.acknowledged_at is not null or a.snoozed_until is not null)
                ) hold on true
-          -- A fulfilled commitment with overdue alerts not yet settled by a resolved alert.
+          -- A fulfilled or breached commitment with overdue alerts that no resolved or breached alert settled yet.
           left join lateral (
                 select max(a.id) as through_alert_id
                   from parley_data.alerts a
-                 where commitment.resolved_applies
+                 where commitment.settling_kind is not null
                    and a.subject_type = 'commitment' and a.subject_id = commitment.id and a.kind = 'overdue'
                    and a.state <> 'cancelled'
                    and a.id > coalesce((select max(r.related_alert_id)
                                           from parley_data.alerts r
                                          where r.subject_type = 'commitment' and r.subject_id = commitment.id
-                                           and r.kind = 'resolved'), 0)
+                                           and r.kind in ('resolved', 'breached')), 0)
                ) settled on true
     ),
     due as (
@@ -6010,10 +6020,10 @@ begin
                 select 'stale', timing.quiet_since::text, timing.quiet_since::text, timing.stale_due_at, false, null
                  where timing.stale_due_at is not null
                 union all
-                select 'resolved', 'overdue alerts to #' || timing.resolves_through_alert_id,
-                       'overdue alerts to #' || timing.resolves_through_alert_id, at, false,
-                       timing.resolves_through_alert_id
-                 where timing.resolves_through_alert_id is not null
+                select timing.settling_kind, 'overdue alerts to #' || timing.settles_through_alert_id,
+                       'overdue alerts to #' || timing.settles_through_alert_id, at, false,
+                       timing.settles_through_alert_id
+                 where timing.settles_through_alert_id is not null
                ) alert
          -- Most of what is due was created by an earlier plan. (Checked here, not in the INSERT into alerts: an
          -- anti-join there would read the table it fills, row by row, while its statistics still say it is empty.)
@@ -6031,12 +6041,17 @@ begin
                            else timing.overdue_next_at end
                  end,
                  timing.stale_next_at),
+           -- The basis each kind hangs on while it applies. Reminders and stale apply until the deadline passes.
            jsonb_strip_nulls(jsonb_build_object(
-               'due_soon', case when timing.due_soon_applies then timing.due_on::text end,
+               'due_soon', case when timing.due_soon_lead is not null or timing.due_soon_next_at is not null
+                                then timing.due_on::text end,
                'overdue', case when timing.overdue_applies then timing.overdue_series end,
-               'stale', case when timing.stale_applies then timing.quiet_since::text end)),
-           case when not parley_data.commitment_is_live(timing.status) then 'commitment ' || timing.status
-                when timing.due_on is null then 'deadline removed' end,
+               'stale', case when timing.stale_due_at is not null or timing.stale_next_at is not null
+                             then timing.quiet_since::text end)),
+           -- Why alerts of the kinds that no longer apply are cancelled.
+           case when not timing.live then 'commitment ' || timing.status
+                when timing.due_on is null then 'deadline removed'
+                when timing.deadline_at <= at then 'commitment overdue' end,
            timing.classification, timing.track_id, timing.item_id, timing.id, timing.owner_id, timing.lead_id
       from timing;
 end
@@ -6044,7 +6059,7 @@ $$;
 
 ALTER FUNCTION parley_data.plan_collect_commitments(at timestamp with time zone) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.plan_collect_commitments(at timestamp with time zone) IS 'Planning: for the commitments being planned, the alerts due at `at` (due_soon, overdue, stale, resolved) and when each next deserves one.';
+COMMENT ON FUNCTION parley_data.plan_collect_commitments(at timestamp with time zone) IS 'Planning: for the commitments being planned, the alerts due at `at` (due_soon, overdue, stale; resolved or breached once the chase ends) and when each next deserves one.';
 
 CREATE FUNCTION parley_data.plan_collect_follow_ups(at timestamp with time zone) RETURNS void
     LANGUAGE plpgsql
@@ -6309,8 +6324,9 @@ begin
 
     -- Who should receive each target alert: the person responsible (not for resolved), the track's lead when
     -- escalated, subscribers whose track and item match (empty = any) and whose minimum severity is met (not for
-    -- resolved: that goes to those told about the overdue), minus inactive people and people not cleared for the
-    -- alert's classification. One delivery per alert and person; the strongest reason is recorded.
+    -- resolved and breached, which end a chase: they go to those told about the overdue, and breached to the
+    -- owner as well), minus inactive people and people not cleared for the alert's classification. One delivery
+    -- per alert and person; the strongest reason is recorded.
     with targets as materialized (
         select t.alert_id, t.is_new, a.kind, a.subject_id, a.track_id, a.item_id, a.commitment_id, a.severity,
                a.classification, a.responsible_id, a.escalated_to_id, a.related_alert_id,
@@ -6342,26 +6358,26 @@ begin
         select t.alert_id, s.person_id, 3, t.classification, t.send_after, t.is_new
           from targets t
           join parley_data.subscriptions s on s.track_id = t.track_id and s.item_id = t.item_id
-         where t.kind <> 'resolved' and s.min_severity <= t.severity
+         where t.kind not in ('resolved', 'breached') and s.min_severity <= t.severity
         union all
         select t.alert_id, s.person_id, 3, t.classification, t.send_after, t.is_new
           from targets t
           join parley_data.subscriptions s on s.track_id = t.track_id and s.item_id is null
-         where t.kind <> 'resolved' and s.min_severity <= t.severity
+         where t.kind not in ('resolved', 'breached') and s.min_severity <= t.severity
         union all
         select t.alert_id, s.person_id, 3, t.classification, t.send_after, t.is_new
           from targets t
           join parley_data.subscriptions s on s.track_id is null and s.item_id = t.item_id
-         where t.kind <> 'resolved' and s.min_severity <= t.severity
+         where t.kind not in ('resolved', 'breached') and s.min_severity <= t.severity
         union all
         select t.alert_id, s.person_id, 3, t.classification, t.send_after, t.is_new
           from targets t
           join parley_data.subscriptions s on s.track_id is null and s.item_id is null
-         where t.kind <> 'resolved' and s.min_severity <= t.severity
+         where t.kind not in ('resolved', 'breached') and s.min_severity <= t.severity
         union all
-        -- Resolved: everyone who received, or was to receive, an overdue alert about the commitment (not those a
-        -- silence held back, nor those cancelled for another reason than the fulfilment itself).
-        -- (Lateral, so that the few resolved alerts drive index lookups whatever the statistics say.)
+        -- Resolved, breached: everyone who received, or was to receive, an overdue alert about the commitment (not
+        -- those a silence held back, nor those cancelled for another reason than the fulfilment or breach itself).
+        -- (Lateral, so that the few resolved and breached alerts drive index lookups whatever the statistics say.)
         select t.alert_id, x.person_id, 4, t.classification, t.send_after, t.is_new
           from targets t
          cross join lateral (
@@ -6371,9 +6387,11 @@ begin
                  where o.subject_type = 'commitment' and o.subject_id = t.subject_id and o.kind = 'overdue'
                    and o.id <= t.related_alert_id
                    and (d.state in ('pending', 'sending', 'sent', 'failed')
-                        or (d.state = 'cancelled' and d.cancel_reason = 'commitment fulfilled'))
+                        or (d.state = 'cancelled'
+                            and d.cancel_reason = case t.kind when 'resolved' then 'commitment fulfilled'
+                                                              else 'commitment breached' end))
                ) x
-         where t.kind = 'resolved'
+         where t.kind in ('resolved', 'breached')
     ),
     wanted as materialized (
         select c.alert_id, c.person_id, min(c.rank) as rank, min(c.send_after) as send_after, bool_or(c.is_new) as is_new
@@ -6971,24 +6989,24 @@ ALTER FUNCTION parley_data.stale_after_days() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.stale_after_days() IS 'The stale threshold in days: the session''s parley.stale_after_days if set, else the stored setting, else 30.';
 
-CREATE FUNCTION parley_data.stale_occurrence(quiet_since date, time_zone text, delay interval, at timestamp with time zone) RETURNS TABLE(due_at timestamp with time zone, next_at timestamp with time zone)
+CREATE FUNCTION parley_data.stale_occurrence(quiet_since date, time_zone text, delay interval, overdue_from timestamp with time zone, at timestamp with time zone) RETURNS TABLE(due_at timestamp with time zone, next_at timestamp with time zone)
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     BEGIN ATOMIC
  SELECT
          CASE
-             WHEN (s.moment <= stale_occurrence.at) THEN s.moment
+             WHEN ((s.moment <= stale_occurrence.at) AND (stale_occurrence.at < COALESCE(stale_occurrence.overdue_from, 'infinity'::timestamp with time zone))) THEN s.moment
              ELSE NULL::timestamp with time zone
          END AS "case",
          CASE
-             WHEN (s.moment > stale_occurrence.at) THEN s.moment
+             WHEN ((s.moment > stale_occurrence.at) AND (s.moment < COALESCE(stale_occurrence.overdue_from, 'infinity'::timestamp with time zone))) THEN s.moment
              ELSE NULL::timestamp with time zone
          END AS "case"
     FROM ( SELECT ((((stale_occurrence.quiet_since + 1))::timestamp without time zone + stale_occurrence.delay) AT TIME ZONE stale_occurrence.time_zone) AS moment) s;
 END;
 
-ALTER FUNCTION parley_data.stale_occurrence(quiet_since date, time_zone text, delay interval, at timestamp with time zone) OWNER TO parley_owner;
+ALTER FUNCTION parley_data.stale_occurrence(quiet_since date, time_zone text, delay interval, overdue_from timestamp with time zone, at timestamp with time zone) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.stale_occurrence(quiet_since date, time_zone text, delay interval, at timestamp with time zone) IS 'stale: a commitment quiet since quiet_since is stale delay after the end of that day (track time): due_at once that moment is reached at `at`, else next_at.';
+COMMENT ON FUNCTION parley_data.stale_occurrence(quiet_since date, time_zone text, delay interval, overdue_from timestamp with time zone, at timestamp with time zone) IS 'stale: a commitment quiet since quiet_since is stale delay after the end of that day (track time): due_at once that moment is reached at `at`, else next_at; neither from overdue_from on (the deadline, when overdue alerts take over).';
 
 CREATE FUNCTION parley_data.touch_updated_at() RETURNS trigger
     LANGUAGE plpgsql
@@ -7133,7 +7151,7 @@ COMMENT ON COLUMN parley.agenda.since IS 'The date the item reached its current 
 
 COMMENT ON COLUMN parley.agenda.days_in_status IS 'Days since the item reached its current status (in the track''s time zone).';
 
-COMMENT ON COLUMN parley.agenda.open_commitments IS 'Commitments on this item and track not yet fulfilled, withdrawn or superseded.';
+COMMENT ON COLUMN parley.agenda.open_commitments IS 'Commitments on this item and track still owed: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded).';
 
 COMMENT ON COLUMN parley.agenda.fulfilled_commitments IS 'Commitments on this item and track that were fulfilled.';
 
@@ -7244,7 +7262,7 @@ COMMENT ON COLUMN parley.alert_queue.send_after IS 'Not mailed before this momen
 
 COMMENT ON COLUMN parley.alert_queue.state IS 'pending (waiting for the mailer), sending (a mailer run has it), suppressed (held back by a silence: it will not be sent).';
 
-COMMENT ON COLUMN parley.alert_queue.recipient_because IS 'responsible, escalation, subscription, or alerted about overdue (for resolved).';
+COMMENT ON COLUMN parley.alert_queue.recipient_because IS 'responsible, escalation, subscription, or alerted about overdue (for resolved and breached).';
 
 COMMENT ON COLUMN parley.alert_queue.attempts IS 'How many times the mailer has tried; last_error says why the last try failed.';
 
@@ -7575,7 +7593,8 @@ CREATE VIEW parley.commitments WITH (security_invoker='true') AS
     d.code AS deal,
     m.code AS meeting,
     c.last_update_on,
-    c.effective_classification AS classification
+    c.effective_classification AS classification,
+    parley_data.commitment_is_live(c.status) AS open
    FROM ((((((parley_data.commitments c
      JOIN parley_data.tracks t ON ((t.id = c.track_id)))
      JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
@@ -7587,7 +7606,7 @@ CREATE VIEW parley.commitments WITH (security_invoker='true') AS
 
 ALTER TABLE parley.commitments OWNER TO parley_owner;
 
-COMMENT ON VIEW parley.commitments IS 'Every commitment, open or closed, soonest deadline first; open_commitments and overdue_commitments show the open ones.';
+COMMENT ON VIEW parley.commitments IS 'Every commitment, open or not (fulfilled, breached, withdrawn, superseded), soonest deadline first; open_commitments and overdue_commitments show the open ones.';
 
 COMMENT ON COLUMN parley.commitments.days_left IS 'Days until due_on on the track''s clock; negative when past.';
 
@@ -7596,6 +7615,8 @@ COMMENT ON COLUMN parley.commitments.overdue IS 'True for an open commitment who
 COMMENT ON COLUMN parley.commitments.delivered IS 'The sum of the quantities reported delivered.';
 
 COMMENT ON COLUMN parley.commitments.owner_email IS 'The e-mail of the member of staff who follows it up (filter with it).';
+
+COMMENT ON COLUMN parley.commitments.open IS 'True while it is still owed and chased: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded).';
 
 CREATE VIEW parley.compliance WITH (security_invoker='true') AS
  SELECT p.name AS party,
@@ -7838,7 +7859,7 @@ CREATE VIEW parley.due_soon WITH (security_invoker='true') AS
 
 ALTER TABLE parley.due_soon OWNER TO parley_owner;
 
-COMMENT ON VIEW parley.due_soon IS 'Commitments whose deadline falls in the next 14 days, and open follow-ups due in the next 14 days, soonest first. Overdue ones are in overdue_commitments and follow_ups.';
+COMMENT ON VIEW parley.due_soon IS 'Open commitments whose deadline falls in the next 14 days, and open follow-ups due in the next 14 days, soonest first. Overdue ones are in overdue_commitments and follow_ups.';
 
 COMMENT ON COLUMN parley.due_soon.kind IS 'commitment or follow-up.';
 
@@ -8040,7 +8061,7 @@ CREATE VIEW parley.open_commitments WITH (security_invoker='true') AS
 
 ALTER TABLE parley.open_commitments OWNER TO parley_owner;
 
-COMMENT ON VIEW parley.open_commitments IS 'Every commitment still owed: not fulfilled, withdrawn or superseded (breached ones stay here until resolved), soonest deadline first.';
+COMMENT ON VIEW parley.open_commitments IS 'Every commitment still owed: pending, in progress or partially fulfilled, soonest deadline first. Fulfilled and breached ones have their verdict (parley.compliance counts them), withdrawn and superseded ones are closed; parley.commitments lists them all.';
 
 COMMENT ON COLUMN parley.open_commitments.id IS 'The commitment''s number, as the recording functions take it.';
 
@@ -8106,7 +8127,7 @@ CREATE VIEW parley.overdue_commitments WITH (security_invoker='true') AS
 
 ALTER TABLE parley.overdue_commitments OWNER TO parley_owner;
 
-COMMENT ON VIEW parley.overdue_commitments IS 'Open commitments whose deadline has passed (end of due_on in the track''s time zone), most overdue first.';
+COMMENT ON VIEW parley.overdue_commitments IS 'Open commitments (still owed: not fulfilled, breached, withdrawn or superseded) whose deadline has passed (end of due_on in the track''s time zone), most overdue first.';
 
 COMMENT ON COLUMN parley.overdue_commitments.days_overdue IS 'Days since due_on, in the track''s time zone (1 = the deadline passed at the end of yesterday).';
 
@@ -8589,7 +8610,7 @@ COMMENT ON COLUMN parley.track_overview.parties IS 'Parties and their roles on t
 
 COMMENT ON COLUMN parley.track_overview.agenda IS 'Each agenda item with its status on this track, e.g. "ceasefire (under_discussion), exchange (implementing)".';
 
-COMMENT ON COLUMN parley.track_overview.open_commitments IS 'Commitments on the track that are not fulfilled, withdrawn or superseded (breached ones count: they still need chasing).';
+COMMENT ON COLUMN parley.track_overview.open_commitments IS 'Commitments on the track still owed: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded).';
 
 COMMENT ON COLUMN parley.track_overview.overdue_commitments IS 'Open commitments whose deadline (end of due_on in the track''s time zone) has passed.';
 
@@ -8694,7 +8715,7 @@ CREATE TABLE parley_data.commitment_transitions (
 
 ALTER TABLE parley_data.commitment_transitions OWNER TO parley_owner;
 
-COMMENT ON TABLE parley_data.commitment_transitions IS 'Status changes that need no reopen. Any other change (out of fulfilled, withdrawn, superseded, or back to pending) must reopen the commitment.';
+COMMENT ON TABLE parley_data.commitment_transitions IS 'Status changes that need no reopen. Any other change (out of fulfilled, breached, withdrawn, superseded, or back to pending) must reopen the commitment.';
 
 ALTER TABLE parley_data.commitment_updates ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.commitment_updates_id_seq
@@ -9918,7 +9939,7 @@ REVOKE ALL ON FUNCTION parley_data.stale_after_days() FROM PUBLIC;
 GRANT ALL ON FUNCTION parley_data.stale_after_days() TO parley_reader;
 GRANT ALL ON FUNCTION parley_data.stale_after_days() TO parley_daemon;
 
-REVOKE ALL ON FUNCTION parley_data.stale_occurrence(quiet_since date, time_zone text, delay interval, at timestamp with time zone) FROM PUBLIC;
+REVOKE ALL ON FUNCTION parley_data.stale_occurrence(quiet_since date, time_zone text, delay interval, overdue_from timestamp with time zone, at timestamp with time zone) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.touch_updated_at() FROM PUBLIC;
 

@@ -173,6 +173,20 @@ import Testing
         #expect(Self.renderer.body(for: meeting(startingIn: 3 * 86_400)).contains("MEETING IN 3 DAYS — "))
     }
 
+    /// A breach ends the chase: the digest says so once, without counting days overdue or offering to acknowledge.
+    @Test func aBreachIsToldAsTheEndOfTheChase() {
+        let entry = Self.commitmentEntry(delivery: 40, kind: .breached, severity: .warning, daysLeft: -12, dueOn: "2025-05-15",
+                                         code: "ist-truce-ru", reason: "alerted about overdue")
+        let digest = Digest(recipient: Self.olena, entries: [entry], writtenAt: Self.writtenAt)
+        #expect(Self.renderer.subject(for: digest) == "[Parley] 1 breached — Istanbul talks")
+        let body = Self.renderer.body(for: digest)
+        #expect(body.contains("[1] BREACHED: no more reminders — Istanbul talks — Exchange of prisoners of\n    war\n"))
+        #expect(body.contains("Deadline:    end of Thu 15 May 2025 (Europe/Istanbul)\n"))
+        #expect(!body.contains("days overdue") && !body.contains("Acknowledge:"))
+        #expect(body.contains("to you as one told it was overdue"))
+        #expect(body.contains("select * from parley.timeline where ref = 'ist-truce-ru';"))
+    }
+
     @Test func numbersAndDatesAreWrittenTheSameEverywhere() {
         #expect(DigestFormat.number(1_000) == "1,000")
         #expect(DigestFormat.number(Decimal(string: "1234567.25")!) == "1,234,567.25")

@@ -2,7 +2,7 @@
 -- clock as a parameter: which occurrence is due at a moment, when it was due, and when the next one falls.
 -- Tokyo has no daylight saving (UTC+9); New York changes clocks on 3 November 2030 (EDT UTC-4 → EST UTC-5).
 begin;
-select plan(44);
+select plan(47);
 
 -- Deadlines: the end of due_on on the track's clock.
 select is(parley_data.deadline_at('2030-05-25', 'Asia/Tokyo'), timestamptz '2030-05-25 15:00Z',
@@ -101,13 +101,23 @@ select is(pg_temp.overdue('2030-06-09 15:00Z', '3 days', null), '#5 | 2030-06-09
 
 -- stale: quiet since 1 April, 30 days: the end of 1 May on the track's clock.
 select is((select row(o.due_at, o.next_at)::text
-             from parley_data.stale_occurrence('2030-04-01', 'Asia/Tokyo', '30 days', '2030-05-01 14:59:59Z') o),
+             from parley_data.stale_occurrence('2030-04-01', 'Asia/Tokyo', '30 days', null, '2030-05-01 14:59:59Z') o),
           '(,"2030-05-01 15:00:00+00")', 'stale: a second early it is next');
 select is((select row(o.due_at, o.next_at)::text
-             from parley_data.stale_occurrence('2030-04-01', 'Asia/Tokyo', '30 days', '2030-05-01 15:00Z') o),
+             from parley_data.stale_occurrence('2030-04-01', 'Asia/Tokyo', '30 days', null, '2030-05-01 15:00Z') o),
           '("2030-05-01 15:00:00+00",)', 'stale: due at the end of 1 May Tokyo time');
-select is((select o.due_at from parley_data.stale_occurrence('2030-04-01', 'America/New_York', '30 days', '2030-06-01') o),
+select is((select o.due_at from parley_data.stale_occurrence('2030-04-01', 'America/New_York', '30 days', null, '2030-06-01') o),
           timestamptz '2030-05-02 04:00Z', 'stale: the end of 1 May New York time');
+-- Overdue wins over stale (one subject once in a digest): from the deadline on, stale is neither due nor next.
+select is((select row(o.due_at, o.next_at)::text
+             from parley_data.stale_occurrence('2030-04-01', 'Asia/Tokyo', '30 days', '2030-05-25 15:00Z', '2030-05-25 15:00Z') o),
+          '(,)', 'stale: not due once the commitment is overdue');
+select is((select row(o.due_at, o.next_at)::text
+             from parley_data.stale_occurrence('2030-04-01', 'Asia/Tokyo', '30 days', '2030-04-25 15:00Z', '2030-04-20 00:00Z') o),
+          '(,)', 'stale: not next when the deadline comes first');
+select is((select row(o.due_at, o.next_at)::text
+             from parley_data.stale_occurrence('2030-04-01', 'Asia/Tokyo', '30 days', '2030-05-25 15:00Z', '2030-05-20 00:00Z') o),
+          '("2030-05-01 15:00:00+00",)', 'stale: due before the deadline');
 
 -- meeting_outcome_missing: 2 days after the meeting ended.
 select is((select row(o.due_at, o.next_at)::text

@@ -102,17 +102,21 @@ end;
 comment on function parley_data.overdue_occurrence(timestamptz, interval, interval, timestamptz) is
     'overdue: the repeat due at `at` (repeat_number 0 at the deadline, n after n × repeat_every, counted in elapsed time; empty before the deadline), when it was due, whether it is escalated (escalate_after or more after the deadline), and when the next falls (the deadline itself before it; empty when repeats are off).';
 
--- Stale: delay after the end of the day of the last activity, on the track's clock.
-create or replace function parley_data.stale_occurrence(quiet_since date, time_zone text, delay interval, at timestamptz)
+-- Stale: delay after the end of the day of the last activity, on the track's clock. Once the commitment is
+-- overdue (overdue_from: its deadline, when the overdue rule chases it), the overdue alerts say all a stale alert
+-- would and more: stale is then neither due nor next, so that one subject appears once in a digest.
+create or replace function parley_data.stale_occurrence(
+    quiet_since date, time_zone text, delay interval, overdue_from timestamptz, at timestamptz)
     returns table (due_at timestamptz, next_at timestamptz)
     language sql immutable parallel safe
 begin atomic
-    select case when s.moment <= stale_occurrence.at then s.moment end,
-           case when s.moment > stale_occurrence.at then s.moment end
+    select case when s.moment <= stale_occurrence.at and stale_occurrence.at < coalesce(overdue_from, 'infinity')
+                then s.moment end,
+           case when s.moment > stale_occurrence.at and s.moment < coalesce(overdue_from, 'infinity') then s.moment end
       from (select ((quiet_since + 1)::timestamp + delay) at time zone time_zone as moment) s;
 end;
-comment on function parley_data.stale_occurrence(date, text, interval, timestamptz) is
-    'stale: a commitment quiet since quiet_since is stale delay after the end of that day (track time): due_at once that moment is reached at `at`, else next_at.';
+comment on function parley_data.stale_occurrence(date, text, interval, timestamptz, timestamptz) is
+    'stale: a commitment quiet since quiet_since is stale delay after the end of that day (track time): due_at once that moment is reached at `at`, else next_at; neither from overdue_from on (the deadline, when overdue alerts take over).';
 
 -- Meeting outcome missing: delay after the meeting ended (or started, without an end), on the track's clock.
 create or replace function parley_data.meeting_outcome_missing_occurrence(

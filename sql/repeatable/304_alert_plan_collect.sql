@@ -6,7 +6,10 @@
 --                       applies hangs on (the cancel step compares alerts with it), and what its alerts carry.
 set local role parley_owner;
 
--- Commitments: due_soon, overdue, stale, resolved.
+-- Commitments: due_soon, overdue, stale while the commitment is live; resolved or breached once, when a commitment
+-- that was alerted as overdue is fulfilled or recorded as breached. At the deadline the overdue alerts take over:
+-- reminders and stale alerts still waiting are cancelled and stale is not raised beside them, so that one
+-- commitment appears once in a digest.
 create or replace function parley_data.plan_collect_commitments(at timestamptz) returns void
     language plpgsql
     set search_path = parley_data, parley, pg_catalog, pg_temp
@@ -16,15 +19,18 @@ declare
     overdue_rule parley_data.alert_rules;
     stale_rule parley_data.alert_rules;
     resolved_rule parley_data.alert_rules;
+    breached_rule parley_data.alert_rules;
 begin
     select * into due_soon_rule from parley_data.alert_rules r where r.kind = 'due_soon';
     select * into overdue_rule from parley_data.alert_rules r where r.kind = 'overdue';
     select * into stale_rule from parley_data.alert_rules r where r.kind = 'stale';
     select * into resolved_rule from parley_data.alert_rules r where r.kind = 'resolved';
+    select * into breached_rule from parley_data.alert_rules r where r.kind = 'breached';
 
     with commitment as materialized (
         select c.id, c.code, c.track_id, c.item_id, c.owner_id, t.lead_id, c.effective_classification as classification,
                c.created_at, t.timezone as time_zone, c.status, c.due_on,
+               parley_data.commitment_is_live(c.status) as live,
                parley_data.deadline_at(c.due_on, t.timezone) as deadline_at,
                -- A reopened commitment starts a new overdue series: acknowledgements and repeat numbers of the
                -- old one do not carry over.
@@ -35,7 +41,10 @@ begin
                parley_data.commitment_is_live(c.status) and overdue_rule.enabled and c.due_on is not null
                    as overdue_applies,
                parley_data.commitment_is_live(c.status) and stale_rule.enabled as stale_applies,
-               c.status = 'fulfilled' and resolved_rule.enabled as resolved_applies
+               -- The alert that ends a chase: it settles the overdue alerts sent so far.
+               case when c.status = 'fulfilled' and resolved_rule.enabled then 'resolved'
+                    when c.status = 'breached' and breached_rule.enabled then 'breached'
+               end::parley.alert_kind as settling_kind
           from pg_temp.plan_subjects s
           join parley_data.commitments c on c.id = s.subject_id
           join parley_data.tracks t on t.id = c.track_id
@@ -48,7 +57,7 @@ begin
                overdue.escalated as overdue_escalated, overdue.next_at as overdue_next_at,
                stale.due_at as stale_due_at, stale.next_at as stale_next_at,
                coalesce(hold.acknowledged, false) as overdue_acknowledged, hold.snoozed_until as overdue_snoozed_until,
-               settled.through_alert_id as resolves_through_alert_id
+               settled.through_alert_id as settles_through_alert_id
           from commitment
           -- Each rule's arithmetic, only where the rule applies (the condition gates the whole subquery).
           left join lateral (
@@ -63,7 +72,9 @@ begin
                ) overdue on true
           left join lateral (
                 select o.* from parley_data.stale_occurrence(commitment.quiet_since, commitment.time_zone,
-                                                             stale_rule.delay, at) o
+                                                             stale_rule.delay,
+                                                             case when commitment.overdue_applies
+                                                                  then commitment.deadline_at end, at) o
                  where commitment.stale_applies
                ) stale on true
           -- An acknowledged overdue series stops repeating; a snoozed one waits.
@@ -75,17 +86,17 @@ begin
                    and a.basis = commitment.overdue_series and a.state <> 'cancelled'
                    and (a.acknowledged_at is not null or a.snoozed_until is not null)
                ) hold on true
-          -- A fulfilled commitment with overdue alerts not yet settled by a resolved alert.
+          -- A fulfilled or breached commitment with overdue alerts that no resolved or breached alert settled yet.
           left join lateral (
                 select max(a.id) as through_alert_id
                   from parley_data.alerts a
-                 where commitment.resolved_applies
+                 where commitment.settling_kind is not null
                    and a.subject_type = 'commitment' and a.subject_id = commitment.id and a.kind = 'overdue'
                    and a.state <> 'cancelled'
                    and a.id > coalesce((select max(r.related_alert_id)
                                           from parley_data.alerts r
                                          where r.subject_type = 'commitment' and r.subject_id = commitment.id
-                                           and r.kind = 'resolved'), 0)
+                                           and r.kind in ('resolved', 'breached')), 0)
                ) settled on true
     ),
     due as (
@@ -111,10 +122,10 @@ begin
                 select 'stale', timing.quiet_since::text, timing.quiet_since::text, timing.stale_due_at, false, null
                  where timing.stale_due_at is not null
                 union all
-                select 'resolved', 'overdue alerts to #' || timing.resolves_through_alert_id,
-                       'overdue alerts to #' || timing.resolves_through_alert_id, at, false,
-                       timing.resolves_through_alert_id
-                 where timing.resolves_through_alert_id is not null
+                select timing.settling_kind, 'overdue alerts to #' || timing.settles_through_alert_id,
+                       'overdue alerts to #' || timing.settles_through_alert_id, at, false,
+                       timing.settles_through_alert_id
+                 where timing.settles_through_alert_id is not null
                ) alert
          -- Most of what is due was created by an earlier plan. (Checked here, not in the INSERT into alerts: an
          -- anti-join there would read the table it fills, row by row, while its statistics still say it is empty.)
@@ -132,18 +143,23 @@ begin
                            else timing.overdue_next_at end
                  end,
                  timing.stale_next_at),
+           -- The basis each kind hangs on while it applies. Reminders and stale apply until the deadline passes.
            jsonb_strip_nulls(jsonb_build_object(
-               'due_soon', case when timing.due_soon_applies then timing.due_on::text end,
+               'due_soon', case when timing.due_soon_lead is not null or timing.due_soon_next_at is not null
+                                then timing.due_on::text end,
                'overdue', case when timing.overdue_applies then timing.overdue_series end,
-               'stale', case when timing.stale_applies then timing.quiet_since::text end)),
-           case when not parley_data.commitment_is_live(timing.status) then 'commitment ' || timing.status
-                when timing.due_on is null then 'deadline removed' end,
+               'stale', case when timing.stale_due_at is not null or timing.stale_next_at is not null
+                             then timing.quiet_since::text end)),
+           -- Why alerts of the kinds that no longer apply are cancelled.
+           case when not timing.live then 'commitment ' || timing.status
+                when timing.due_on is null then 'deadline removed'
+                when timing.deadline_at <= at then 'commitment overdue' end,
            timing.classification, timing.track_id, timing.item_id, timing.id, timing.owner_id, timing.lead_id
       from timing;
 end
 $$;
 comment on function parley_data.plan_collect_commitments(timestamptz) is
-    'Planning: for the commitments being planned, the alerts due at `at` (due_soon, overdue, stale, resolved) and when each next deserves one.';
+    'Planning: for the commitments being planned, the alerts due at `at` (due_soon, overdue, stale; resolved or breached once the chase ends) and when each next deserves one.';
 
 -- Meetings: meeting_upcoming (told to the track's lead: a meeting has no owner), meeting_outcome_missing.
 create or replace function parley_data.plan_collect_meetings(at timestamptz) returns void

@@ -65,7 +65,8 @@ begin
           join parley_data.alert_rules rule on rule.kind = a.kind
           left join pg_temp.plan_state state
             on state.subject_type = planned.subject_type and state.subject_id = planned.subject_id
-         where a.state <> 'cancelled' and a.kind <> 'resolved'
+         -- What ends a chase (resolved, breached) is owed once created, whatever happens next.
+         where a.state <> 'cancelled' and a.kind not in ('resolved', 'breached')
            and (state.bases ->> a.kind::text) is distinct from a.basis
            and (not plan_cancel_alerts.everything
                 or exists (select 1 from parley_data.deliveries d where d.alert_id = a.id and d.state = 'pending'))

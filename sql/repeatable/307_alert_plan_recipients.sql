@@ -25,8 +25,9 @@ begin
 
     -- Who should receive each target alert: the person responsible (not for resolved), the track's lead when
     -- escalated, subscribers whose track and item match (empty = any) and whose minimum severity is met (not for
-    -- resolved: that goes to those told about the overdue), minus inactive people and people not cleared for the
-    -- alert's classification. One delivery per alert and person; the strongest reason is recorded.
+    -- resolved and breached, which end a chase: they go to those told about the overdue, and breached to the
+    -- owner as well), minus inactive people and people not cleared for the alert's classification. One delivery
+    -- per alert and person; the strongest reason is recorded.
     with targets as materialized (
         select t.alert_id, t.is_new, a.kind, a.subject_id, a.track_id, a.item_id, a.commitment_id, a.severity,
                a.classification, a.responsible_id, a.escalated_to_id, a.related_alert_id,
@@ -58,26 +59,26 @@ begin
         select t.alert_id, s.person_id, 3, t.classification, t.send_after, t.is_new
           from targets t
           join parley_data.subscriptions s on s.track_id = t.track_id and s.item_id = t.item_id
-         where t.kind <> 'resolved' and s.min_severity <= t.severity
+         where t.kind not in ('resolved', 'breached') and s.min_severity <= t.severity
         union all
         select t.alert_id, s.person_id, 3, t.classification, t.send_after, t.is_new
           from targets t
           join parley_data.subscriptions s on s.track_id = t.track_id and s.item_id is null
-         where t.kind <> 'resolved' and s.min_severity <= t.severity
+         where t.kind not in ('resolved', 'breached') and s.min_severity <= t.severity
         union all
         select t.alert_id, s.person_id, 3, t.classification, t.send_after, t.is_new
           from targets t
           join parley_data.subscriptions s on s.track_id is null and s.item_id = t.item_id
-         where t.kind <> 'resolved' and s.min_severity <= t.severity
+         where t.kind not in ('resolved', 'breached') and s.min_severity <= t.severity
         union all
         select t.alert_id, s.person_id, 3, t.classification, t.send_after, t.is_new
           from targets t
           join parley_data.subscriptions s on s.track_id is null and s.item_id is null
-         where t.kind <> 'resolved' and s.min_severity <= t.severity
+         where t.kind not in ('resolved', 'breached') and s.min_severity <= t.severity
         union all
-        -- Resolved: everyone who received, or was to receive, an overdue alert about the commitment (not those a
-        -- silence held back, nor those cancelled for another reason than the fulfilment itself).
-        -- (Lateral, so that the few resolved alerts drive index lookups whatever the statistics say.)
+        -- Resolved, breached: everyone who received, or was to receive, an overdue alert about the commitment (not
+        -- those a silence held back, nor those cancelled for another reason than the fulfilment or breach itself).
+        -- (Lateral, so that the few resolved and breached alerts drive index lookups whatever the statistics say.)
         select t.alert_id, x.person_id, 4, t.classification, t.send_after, t.is_new
           from targets t
          cross join lateral (
@@ -87,9 +88,11 @@ begin
                  where o.subject_type = 'commitment' and o.subject_id = t.subject_id and o.kind = 'overdue'
                    and o.id <= t.related_alert_id
                    and (d.state in ('pending', 'sending', 'sent', 'failed')
-                        or (d.state = 'cancelled' and d.cancel_reason = 'commitment fulfilled'))
+                        or (d.state = 'cancelled'
+                            and d.cancel_reason = case t.kind when 'resolved' then 'commitment fulfilled'
+                                                              else 'commitment breached' end))
                ) x
-         where t.kind = 'resolved'
+         where t.kind in ('resolved', 'breached')
     ),
     wanted as materialized (
         select c.alert_id, c.person_id, min(c.rank) as rank, min(c.send_after) as send_after, bool_or(c.is_new) as is_new

@@ -83,6 +83,7 @@ public struct DigestRenderer: Sendable {
                 add(520 + min(max(meetingDaysAway(details, at: at), 0), 50), "meeting " + when, "meetings " + when)
             case .stale: add(700, "stale")
             case .resolved: add(800, "resolved")
+            case .breached: add(1, "breached")
             }
         }
         return counts.sorted { $0.rank < $1.rank }
@@ -161,7 +162,7 @@ public struct DigestRenderer: Sendable {
             lines += field("Commitment", commitment.text)
             if let dueOn = commitment.dueOn {
                 var deadline = "end of \(DigestFormat.date(dueOn)) (\(trackZone))"
-                if let days = commitment.daysLeft, entry.kind != .resolved {
+                if let days = commitment.daysLeft, entry.kind != .resolved && entry.kind != .breached {
                     deadline += days < 0 ? ", \(DigestFormat.days(-days)) overdue"
                         : days == 0 ? ", due today" : ", \(DigestFormat.days(days)) left"
                 }
@@ -229,6 +230,8 @@ public struct DigestRenderer: Sendable {
             }
         case .resolved:
             what = "RESOLVED: now \(DigestFormat.words(commitment?.status ?? "fulfilled"))"
+        case .breached:
+            what = "BREACHED: no more reminders"
         case .meetingUpcoming:
             what = "MEETING " + meetingWhen(details, at: at).uppercased()
         case .meetingOutcomeMissing:
@@ -308,7 +311,7 @@ public struct DigestRenderer: Sendable {
         switch entry.kind {
         case .dueSoon, .overdue, .stale:
             return "select * from parley.open_commitments where code = \(code);"
-        case .resolved:
+        case .resolved, .breached:
             return "select * from parley.timeline where ref = \(code);"
         case .meetingUpcoming:
             return "select * from parley.upcoming_meetings where meeting = \(code);"
