@@ -6327,87 +6327,93 @@ begin
     -- resolved and breached, which end a chase: they go to those told about the overdue, and breached to the
     -- owner as well), minus inactive people and people not cleared for the alert's classification. One delivery
     -- per alert and person; the strongest reason is recorded.
-    with targets as materialized (
-        select t.alert_id, t.is_new, a.kind, a.subject_id, a.track_id, a.item_id, a.commitment_id, a.severity,
-               a.classification, a.responsible_id, a.escalated_to_id, a.related_alert_id,
+    with target as materialized (
+        select planned.alert_id, planned.is_new, a.kind, a.subject_id, a.track_id, a.item_id, a.commitment_id,
+               a.severity, a.classification, a.responsible_id, a.escalated_to_id, a.related_alert_id,
                greatest(a.due_at, a.snoozed_until) as send_after
-          from pg_temp.plan_targets t
-          join parley_data.alerts a on a.id = t.alert_id
+          from pg_temp.plan_targets planned
+          join parley_data.alerts a on a.id = planned.alert_id
     ),
     silenced as (
-        select t.alert_id, min(s.id) as silence_id
-          from targets t
-          join parley_data.silences s
-            on s.lifted_at is null and s.ends_at > plan_recipients.at
-           and (s.track_id is null or s.track_id = t.track_id)
-           and (s.item_id is null or s.item_id = t.item_id)
-           and (s.commitment_id is null or s.commitment_id = t.commitment_id)
-           and (s.kind is null or s.kind = t.kind)
-         group by t.alert_id
+        select target.alert_id, min(silence.id) as silence_id
+          from target
+          join parley_data.silences silence
+            on silence.lifted_at is null and silence.ends_at > plan_recipients.at
+           and (silence.track_id is null or silence.track_id = target.track_id)
+           and (silence.item_id is null or silence.item_id = target.item_id)
+           and (silence.commitment_id is null or silence.commitment_id = target.commitment_id)
+           and (silence.kind is null or silence.kind = target.kind)
+         group by target.alert_id
     ),
-    candidates as (
-        select t.alert_id, t.responsible_id as person_id, 1 as rank, t.classification, t.send_after, t.is_new
-          from targets t
-         where t.kind <> 'resolved' and t.responsible_id is not null
+    candidate as (
+        select target.alert_id, target.responsible_id as person_id, 1 as rank, target.classification,
+               target.send_after, target.is_new
+          from target
+         where target.kind <> 'resolved' and target.responsible_id is not null
         union all
-        select t.alert_id, t.escalated_to_id, 2, t.classification, t.send_after, t.is_new
-          from targets t
-         where t.escalated_to_id is not null
+        select target.alert_id, target.escalated_to_id, 2, target.classification, target.send_after, target.is_new
+          from target
+         where target.escalated_to_id is not null
         union all
         -- Subscriptions, in four equality joins rather than one join with ORs, so that each can hash.
-        select t.alert_id, s.person_id, 3, t.classification, t.send_after, t.is_new
-          from targets t
-          join parley_data.subscriptions s on s.track_id = t.track_id and s.item_id = t.item_id
-         where t.kind not in ('resolved', 'breached') and s.min_severity <= t.severity
+        select target.alert_id, subscription.person_id, 3, target.classification, target.send_after, target.is_new
+          from target
+          join parley_data.subscriptions subscription
+            on subscription.track_id = target.track_id and subscription.item_id = target.item_id
+         where target.kind not in ('resolved', 'breached') and subscription.min_severity <= target.severity
         union all
-        select t.alert_id, s.person_id, 3, t.classification, t.send_after, t.is_new
-          from targets t
-          join parley_data.subscriptions s on s.track_id = t.track_id and s.item_id is null
-         where t.kind not in ('resolved', 'breached') and s.min_severity <= t.severity
+        select target.alert_id, subscription.person_id, 3, target.classification, target.send_after, target.is_new
+          from target
+          join parley_data.subscriptions subscription
+            on subscription.track_id = target.track_id and subscription.item_id is null
+         where target.kind not in ('resolved', 'breached') and subscription.min_severity <= target.severity
         union all
-        select t.alert_id, s.person_id, 3, t.classification, t.send_after, t.is_new
-          from targets t
-          join parley_data.subscriptions s on s.track_id is null and s.item_id = t.item_id
-         where t.kind not in ('resolved', 'breached') and s.min_severity <= t.severity
+        select target.alert_id, subscription.person_id, 3, target.classification, target.send_after, target.is_new
+          from target
+          join parley_data.subscriptions subscription
+            on subscription.track_id is null and subscription.item_id = target.item_id
+         where target.kind not in ('resolved', 'breached') and subscription.min_severity <= target.severity
         union all
-        select t.alert_id, s.person_id, 3, t.classification, t.send_after, t.is_new
-          from targets t
-          join parley_data.subscriptions s on s.track_id is null and s.item_id is null
-         where t.kind not in ('resolved', 'breached') and s.min_severity <= t.severity
+        select target.alert_id, subscription.person_id, 3, target.classification, target.send_after, target.is_new
+          from target
+          join parley_data.subscriptions subscription
+            on subscription.track_id is null and subscription.item_id is null
+         where target.kind not in ('resolved', 'breached') and subscription.min_severity <= target.severity
         union all
         -- Resolved, breached: everyone who received, or was to receive, an overdue alert about the commitment (not
         -- those a silence held back, nor those cancelled for another reason than the fulfilment or breach itself).
         -- (Lateral, so that the few resolved and breached alerts drive index lookups whatever the statistics say.)
-        select t.alert_id, x.person_id, 4, t.classification, t.send_after, t.is_new
-          from targets t
+        select target.alert_id, told.person_id, 4, target.classification, target.send_after, target.is_new
+          from target
          cross join lateral (
-                select d.person_id
-                  from parley_data.alerts o
-                  join parley_data.deliveries d on d.alert_id = o.id
-                 where o.subject_type = 'commitment' and o.subject_id = t.subject_id and o.kind = 'overdue'
-                   and o.id <= t.related_alert_id
-                   and (d.state in ('pending', 'sending', 'sent', 'failed')
-                        or (d.state = 'cancelled'
-                            and d.cancel_reason = case t.kind when 'resolved' then 'commitment fulfilled'
-                                                              else 'commitment breached' end))
-               ) x
-         where t.kind in ('resolved', 'breached')
+                select delivery.person_id
+                  from parley_data.alerts overdue_alert
+                  join parley_data.deliveries delivery on delivery.alert_id = overdue_alert.id
+                 where overdue_alert.subject_type = 'commitment' and overdue_alert.subject_id = target.subject_id
+                   and overdue_alert.kind = 'overdue' and overdue_alert.id <= target.related_alert_id
+                   and (delivery.state in ('pending', 'sending', 'sent', 'failed')
+                        or (delivery.state = 'cancelled'
+                            and delivery.cancel_reason = case target.kind when 'resolved' then 'commitment fulfilled'
+                                                                          else 'commitment breached' end))
+               ) told
+         where target.kind in ('resolved', 'breached')
     ),
     wanted as materialized (
-        select c.alert_id, c.person_id, min(c.rank) as rank, min(c.send_after) as send_after, bool_or(c.is_new) as is_new
-          from candidates c
-          join parley_data.people p on p.id = c.person_id
-         where p.active and p.clearance >= c.classification
-         group by c.alert_id, c.person_id
+        select candidate.alert_id, candidate.person_id, min(candidate.rank) as rank,
+               min(candidate.send_after) as send_after, bool_or(candidate.is_new) as is_new
+          from candidate
+          join parley_data.people person on person.id = candidate.person_id
+         where person.active and person.clearance >= candidate.classification
+         group by candidate.alert_id, candidate.person_id
     ),
     created as (
         insert into parley_data.deliveries (alert_id, person_id, reason, state, send_after, silence_id)
-        select w.alert_id, w.person_id,
-               (array['responsible', 'escalation', 'subscription', 'alerted about overdue'])[w.rank],
-               case when si.silence_id is null then 'pending' else 'suppressed' end::parley.delivery_state,
-               w.send_after, si.silence_id
-          from wanted w
-          left join silenced si on si.alert_id = w.alert_id
+        select wanted.alert_id, wanted.person_id,
+               (array['responsible', 'escalation', 'subscription', 'alerted about overdue'])[wanted.rank],
+               case when silenced.silence_id is null then 'pending' else 'suppressed' end::parley.delivery_state,
+               wanted.send_after, silenced.silence_id
+          from wanted
+          left join silenced on silenced.alert_id = wanted.alert_id
         -- A delivery cancelled while its alert did not apply (deadline moved away and back, a lapsed claim on an
         -- alert that no longer applied) is waiting again now that the alert applies: the same delivery, so the
         -- Message-ID of a retry stays stable. (One cancelled because its person stopped being a recipient stays
@@ -6421,20 +6427,22 @@ begin
     -- Alerts that were already waiting: recipients no longer wanted (deactivated, clearance lowered,
     -- unsubscribed, no longer responsible) are cancelled; those a silence now covers are suppressed.
     dropped as (
-        update parley_data.deliveries d
+        update parley_data.deliveries delivery
            set state = 'cancelled', cancelled_at = plan_recipients.at, cancel_reason = 'no longer a recipient'
-          from targets t
-         where not t.is_new and d.alert_id = t.alert_id and d.state = 'pending'
-           and not exists (select 1 from wanted w where w.alert_id = d.alert_id and w.person_id = d.person_id)
+          from target
+         where not target.is_new and delivery.alert_id = target.alert_id and delivery.state = 'pending'
+           and not exists (select 1 from wanted
+                            where wanted.alert_id = delivery.alert_id and wanted.person_id = delivery.person_id)
         returning 1
     ),
     hushed as (
-        update parley_data.deliveries d
-           set state = 'suppressed', silence_id = si.silence_id
-          from silenced si
-          join targets t on t.alert_id = si.alert_id
-         where not t.is_new and d.alert_id = si.alert_id and d.state = 'pending'
-           and exists (select 1 from wanted w where w.alert_id = d.alert_id and w.person_id = d.person_id)
+        update parley_data.deliveries delivery
+           set state = 'suppressed', silence_id = silenced.silence_id
+          from silenced
+          join target on target.alert_id = silenced.alert_id
+         where not target.is_new and delivery.alert_id = silenced.alert_id and delivery.state = 'pending'
+           and exists (select 1 from wanted
+                        where wanted.alert_id = delivery.alert_id and wanted.person_id = delivery.person_id)
         returning 1
     )
     select count(*) into n_created from created;
