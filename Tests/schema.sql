@@ -36,12 +36,13 @@ CREATE TYPE parley.alert_kind AS ENUM (
     'meeting_upcoming',
     'meeting_outcome_missing',
     'follow_up_due',
-    'resolved'
+    'resolved',
+    'breached'
 );
 
 ALTER TYPE parley.alert_kind OWNER TO parley_owner;
 
-COMMENT ON TYPE parley.alert_kind IS 'What an alert says: due_soon (a deadline is near), overdue (it passed; repeats), stale (no update for a while), meeting_upcoming, meeting_outcome_missing (held, no outcome recorded), follow_up_due, resolved (an overdue commitment was fulfilled).';
+COMMENT ON TYPE parley.alert_kind IS 'What an alert says: due_soon (a deadline is near), overdue (it passed; repeats), stale (no update for a while), meeting_upcoming, meeting_outcome_missing (held, no outcome recorded), follow_up_due, resolved (an overdue commitment was fulfilled), breached (an overdue commitment was recorded as breached: the chase ends).';
 
 CREATE TYPE parley.alert_state AS ENUM (
     'planned',
@@ -86,7 +87,7 @@ CREATE TYPE parley.commitment_status AS ENUM (
 
 ALTER TYPE parley.commitment_status OWNER TO parley_owner;
 
-COMMENT ON TYPE parley.commitment_status IS 'pending, in_progress and partially_fulfilled are live; breached is live too (it still needs chasing); fulfilled, withdrawn and superseded are closed.';
+COMMENT ON TYPE parley.commitment_status IS 'pending, in_progress and partially_fulfilled are live (still owed, still chased); fulfilled and breached are verdicts and withdrawn and superseded are closed: none of these is chased any more (leaving one is a reopen). parley.compliance counts every status.';
 
 CREATE TYPE parley.confidence AS ENUM (
     'confirmed',
@@ -2350,7 +2351,7 @@ CREATE FUNCTION parley.plan_alerts(at timestamp with time zone, only_changed boo
 #variable_conflict use_column
 declare
     everything boolean := coalesce(plan_alerts.rebuild, false);
-    recipients_changed boolean;
+    taken record;
     n_subjects integer;
     n_created integer;
     n_cancelled integer;
@@ -2377,191 +2378,23 @@ begin
     end if;
 
     perform parley_data.plan_prepare();
-
-    -- Which subjects to plan: what the triggers queued, what falls due, or everything.
-    with taken as (delete from parley_data.plan_queue q returning q.subject_type, q.subject_id)
-    insert into pg_temp.plan_taken (subject_type, subject_id)
-    select distinct t.subject_type, t.subject_id from taken t;
-    everything := everything or exists (select 1 from pg_temp.plan_taken t where t.subject_type = 'all');
-    recipients_changed := exists (select 1 from pg_temp.plan_taken t where t.subject_type = 'recipients');
-
-    if everything then
-        insert into pg_temp.plan_subjects (subject_type, subject_id)
-        select 'commitment'::parley.alert_subject, c.id from parley_data.commitments c
-        union all
-        select 'meeting', m.id from parley_data.meetings m
-        union all
-        select 'follow_up', f.id from parley_data.follow_ups f
-        union all
-        -- Subjects deleted since, whose waiting deliveries must be cancelled.
-        select distinct a.subject_type, a.subject_id
-          from parley_data.deliveries d
-          join parley_data.alerts a on a.id = d.alert_id
-         where d.state = 'pending'
-           and not exists (select 1 from parley_data.commitments c where a.subject_type = 'commitment' and c.id = a.subject_id)
-           and not exists (select 1 from parley_data.meetings m where a.subject_type = 'meeting' and m.id = a.subject_id)
-           and not exists (select 1 from parley_data.follow_ups f where a.subject_type = 'follow_up' and f.id = a.subject_id);
-    else
-        insert into pg_temp.plan_subjects (subject_type, subject_id)
-        select t.subject_type::parley.alert_subject, t.subject_id
-          from pg_temp.plan_taken t
-         where t.subject_type in ('commitment', 'meeting', 'follow_up')
-        union
-        -- People or subscriptions changed: reconsider the recipients of every alert still waiting to go out.
-        select a.subject_type, a.subject_id
-          from parley_data.deliveries d
-          join parley_data.alerts a on a.id = d.alert_id
-         where recipients_changed and d.state = 'pending'
-        union
-        select s.subject_type, s.subject_id
-          from parley_data.alert_schedule s
-         where not only_changed and s.next_at <= plan_alerts.at;
-    end if;
-    get diagnostics n_subjects = row_count;
-    -- The scratch tables are analyzed whatever their size (under a millisecond each when small): a temporary
-    -- table never analyzed is taken for ten pages of rows, and against that guess PostgreSQL hash-joins whole
-    -- tables where one subject needs a few index probes (0.1 s instead of a few ms for one changed commitment
-    -- at a million commitments: the delay between a change and its alert, BENCHMARKS.md figure 3).
-    if n_subjects > 0 then
-        analyze pg_temp.plan_subjects;
-    end if;
-
-    perform parley_data.plan_collect(plan_alerts.at);
-    if n_subjects > 0 then
-        analyze pg_temp.plan_state;
-        analyze pg_temp.plan_due;
-    end if;
-
-    -- Alerts carry the subject as it is now: its classification (what readers may see), code, track and item.
-    -- An alert that had stopped applying and applies again (a deadline moved back) loses its cancel reason.
-    update parley_data.alerts a
-       set subject_code = s.subject_code, classification = s.classification, track_id = s.track_id,
-           item_id = s.item_id, commitment_id = s.commitment_id,
-           cancel_reason = case when s.bases ->> a.kind::text = a.basis then null else a.cancel_reason end
-      from pg_temp.plan_state s
-     where a.subject_type = s.subject_type and a.subject_id = s.subject_id and a.state <> 'cancelled'
-       and (a.subject_code, a.classification, a.track_id, a.item_id, a.commitment_id, a.cancel_reason)
-           is distinct from
-           (s.subject_code, s.classification, s.track_id, s.item_id, s.commitment_id,
-            case when s.bases ->> a.kind::text = a.basis then null else a.cancel_reason end);
-    -- Who answers for it (owner, assignee, lead) is kept current only while it still waits to go out: what was
-    -- sent was sent on the facts of its day.
-    update parley_data.alerts a
-       set responsible_id = s.responsible_id, escalated_to_id = case when a.escalated then s.lead_id end
-      from pg_temp.plan_state s
-     where a.subject_type = s.subject_type and a.subject_id = s.subject_id and a.state <> 'cancelled'
-       and (a.responsible_id, a.escalated_to_id)
-           is distinct from (s.responsible_id, case when a.escalated then s.lead_id end)
-       and exists (select 1 from parley_data.deliveries d where d.alert_id = a.id and d.state = 'pending');
-
-    -- Cancel what no longer applies: an alert whose kind no longer applies to its subject, or whose basis moved.
-    -- Deliveries still waiting are cancelled. The alert itself is cancelled only if nothing of it went out; one
-    -- that was (or is being) sent stays history, keeps its dedup key so that it is not sent again, and only
-    -- records why it no longer applies (a delivery of it that fails now is not retried).
-    with doomed as (
-        select a.id,
-               case when st.subject_id is null then 'subject deleted'
-                    when not r.enabled then 'alert rule disabled'
-                    when st.bases ? a.kind::text then
-                         case a.kind
-                             when 'due_soon' then 'deadline changed'
-                             when 'overdue' then 'deadline changed or commitment reopened'
-                             when 'stale' then 'update recorded'
-                             when 'meeting_upcoming' then 'meeting rescheduled'
-                             when 'meeting_outcome_missing' then 'meeting time changed'
-                             when 'follow_up_due' then 'due time changed'
-                         end
-                    else coalesce(st.state_label, 'no longer applies')
-               end as reason
-          from pg_temp.plan_subjects p
-          join parley_data.alerts a on a.subject_type = p.subject_type and a.subject_id = p.subject_id
-          join parley_data.alert_rules r on r.kind = a.kind
-          left join pg_temp.plan_state st on st.subject_type = p.subject_type and st.subject_id = p.subject_id
-         where a.state <> 'cancelled' and a.kind <> 'resolved'
-           and (st.bases ->> a.kind::text) is distinct from a.basis
-           -- Replanning everything looks only at alerts still waiting to go out, not at all of history.
-           and (not everything
-                or exists (select 1 from parley_data.deliveries d where d.alert_id = a.id and d.state = 'pending'))
-    ),
-    waiting as (
-        update parley_data.deliveries d
-           set state = 'cancelled', cancelled_at = plan_alerts.at, cancel_reason = x.reason
-          from doomed x
-         where d.alert_id = x.id and d.state = 'pending'
-        returning d.alert_id
-    ),
-    closed as (
-        update parley_data.alerts a
-           set state = case when w.went_out then a.state else 'cancelled' end,
-               cancelled_at = case when w.went_out then null else plan_alerts.at end,
-               cancel_reason = x.reason
-          from doomed x
-         cross join lateral (
-                select exists (select 1 from parley_data.deliveries d
-                                where d.alert_id = x.id and d.state in ('sending', 'sent')) as went_out
-               ) w
-         where a.id = x.id and (not w.went_out or a.cancel_reason is distinct from x.reason)
-        returning a.state
-    )
-    select count(*) filter (where c.state = 'cancelled') into n_cancelled from closed c;
-
-    -- Create the alerts due (plan_collect left out those created before); the dedup key makes this idempotent.
-    with created as (
-        insert into parley_data.alerts (kind, subject_type, subject_id, subject_code, basis, occurrence, due_at,
-                                        severity, classification, track_id, item_id, commitment_id, responsible_id,
-                                        escalated, escalated_to_id, related_alert_id, planned_at)
-        select d.kind, d.subject_type, d.subject_id, d.subject_code, d.basis, d.occurrence, d.due_at,
-               r.severity, d.classification, d.track_id, d.item_id, d.commitment_id, d.responsible_id,
-               d.escalated, d.escalated_to_id, d.related_alert_id, plan_alerts.at
-          from pg_temp.plan_due d
-          join parley_data.alert_rules r on r.kind = d.kind
-        on conflict (subject_type, subject_id, kind, occurrence, classification) where state <> 'cancelled' do nothing
-        returning id
-    )
-    insert into pg_temp.plan_targets (alert_id, is_new)
-    select c.id, true from created c;
-    get diagnostics n_created = row_count;
-    -- A big first plan changes the alert table's size by orders of magnitude: tell the planner before the
-    -- recipients are joined to it.
-    if n_created > 10000 then
-        analyze parley_data.alerts;
-    end if;
-
-    -- Alerts already there whose recipients may change: those still waiting to go out, and live ones with a
-    -- delivery cancelled while the alert did not apply (it applies again: that delivery is owed again).
-    insert into pg_temp.plan_targets (alert_id, is_new)
-    select distinct a.id, false
-      from pg_temp.plan_subjects p
-      join parley_data.alerts a on a.subject_type = p.subject_type and a.subject_id = p.subject_id
-      join parley_data.deliveries d on d.alert_id = a.id
-     where a.state <> 'cancelled'
-       and (d.state = 'pending'
-            or (d.state = 'cancelled' and a.cancel_reason is null
-                and d.cancel_reason is distinct from 'no longer a recipient'));
-
-    analyze pg_temp.plan_targets;
+    -- 1. Take the queue: what changed since the last plan.
+    select * into taken from parley_data.plan_take_queue();
+    everything := everything or taken.everything;
+    -- 2. Choose the subjects: what changed and what falls due, or everything.
+    n_subjects := parley_data.plan_choose_subjects(plan_alerts.at, everything, only_changed, taken.recipients_changed);
+    -- 3. Collect, per subject type, what each subject deserves now and when it next deserves something.
+    perform parley_data.plan_collect(plan_alerts.at, n_subjects);
+    -- 4. Refresh what existing alerts carry about their subject.
+    perform parley_data.plan_refresh_alerts();
+    -- 5. Cancel what no longer applies.
+    n_cancelled := parley_data.plan_cancel_alerts(plan_alerts.at, everything);
+    -- 6. Create the alerts due.
+    n_created := parley_data.plan_create_alerts(plan_alerts.at);
+    -- 7. Recipients: deliveries for new alerts, a fresh look at those still waiting.
     n_deliveries := parley_data.plan_recipients(plan_alerts.at);
-    if n_deliveries > 10000 then
-        analyze parley_data.deliveries;
-    end if;
-
-    -- When each planned subject next deserves an alert.
-    if everything then
-        delete from parley_data.alert_schedule;
-        insert into parley_data.alert_schedule (subject_type, subject_id, next_at)
-        select s.subject_type, s.subject_id, s.next_at from pg_temp.plan_state s where s.next_at is not null;
-    else
-        delete from parley_data.alert_schedule x
-         using pg_temp.plan_subjects p
-         where x.subject_type = p.subject_type and x.subject_id = p.subject_id
-           and not exists (select 1 from pg_temp.plan_state s
-                            where s.subject_type = p.subject_type and s.subject_id = p.subject_id
-                              and s.next_at is not null);
-        insert into parley_data.alert_schedule (subject_type, subject_id, next_at)
-        select s.subject_type, s.subject_id, s.next_at from pg_temp.plan_state s where s.next_at is not null
-        on conflict (subject_type, subject_id) do update set next_at = excluded.next_at
-         where alert_schedule.next_at is distinct from excluded.next_at;
-    end if;
+    -- 8. Schedule: when each planned subject next deserves an alert.
+    perform parley_data.plan_schedule(everything);
 
     return query select n_created, n_cancelled, n_deliveries, n_subjects, parley.next_alert_at(plan_alerts.at);
 end
@@ -2761,7 +2594,7 @@ begin
         perform parley_data.refuse('23514', 'new_status', 'commitment_status_transition',
             format('new_status %s needs a reopen: commitment "%s" is %s', record_update.new_status,
                    record_update.commitment, current_status),
-            'Leaving fulfilled, withdrawn or superseded, or going back to pending, is a reopen: pass reopen => true and say why in note.');
+            'Leaving fulfilled, breached, withdrawn or superseded, or going back to pending, is a reopen: pass reopen => true and say why in note.');
     end if;
     perform parley_data.require('verification', record_update.verification is not null);
     if record_update.source is not null then
@@ -2790,7 +2623,7 @@ $$;
 
 ALTER FUNCTION parley.record_update(commitment text, reported_on date, delivered numeric, new_status parley.commitment_status, reopen boolean, note text, source text, reported_by text, verification parley.verification, recorded_by text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley.record_update(commitment text, reported_on date, delivered numeric, new_status parley.commitment_status, reopen boolean, note text, source text, reported_by text, verification parley.verification, recorded_by text) IS 'Records a report against a commitment: record_update(commitment => ''ist-r1-pow-ru'', reported_on => ''2025-05-23'', delivered => 390, new_status => ''partially_fulfilled'', note => ..., source => ..., reported_by => ''UA'', verification => ''both_parties''). delivered is this stage only; the total and the status follow. Leaving fulfilled, withdrawn or superseded (or going back to pending) needs reopen => true and a note. Returns the update''s id.';
+COMMENT ON FUNCTION parley.record_update(commitment text, reported_on date, delivered numeric, new_status parley.commitment_status, reopen boolean, note text, source text, reported_by text, verification parley.verification, recorded_by text) IS 'Records a report against a commitment: record_update(commitment => ''ist-r1-pow-ru'', reported_on => ''2025-05-23'', delivered => 390, new_status => ''partially_fulfilled'', note => ..., source => ..., reported_by => ''UA'', verification => ''both_parties''). delivered is this stage only; the total and the status follow. Leaving fulfilled, breached, withdrawn or superseded (or going back to pending) needs reopen => true and a note; a reopened commitment is chased again. Returns the update''s id.';
 
 CREATE FUNCTION parley.release_deliveries(ids bigint[], claim_token uuid, at timestamp with time zone, retry_after interval) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
@@ -3614,11 +3447,11 @@ COMMENT ON FUNCTION parley_data.commitment_id(code text, field text) IS 'The id 
 
 CREATE FUNCTION parley_data.commitment_is_live(status parley.commitment_status) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN (status <> ALL (ARRAY['fulfilled'::parley.commitment_status, 'withdrawn'::parley.commitment_status, 'superseded'::parley.commitment_status]));
+    RETURN (status <> ALL (ARRAY['fulfilled'::parley.commitment_status, 'breached'::parley.commitment_status, 'withdrawn'::parley.commitment_status, 'superseded'::parley.commitment_status]));
 
 ALTER FUNCTION parley_data.commitment_is_live(status parley.commitment_status) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.commitment_is_live(status parley.commitment_status) IS 'True for the statuses that still need chasing: pending, in_progress, partially_fulfilled, breached.';
+COMMENT ON FUNCTION parley_data.commitment_is_live(status parley.commitment_status) IS 'True for the statuses still owed and chased: pending, in_progress, partially_fulfilled. Not for the verdicts (fulfilled, breached) nor for withdrawn and superseded.';
 
 CREATE FUNCTION parley_data.commitment_level(commitment_id bigint) RETURNS parley.classification
     LANGUAGE sql STABLE
@@ -3635,6 +3468,14 @@ CREATE FUNCTION parley_data.current_clearance() RETURNS parley.classification
 ALTER FUNCTION parley_data.current_clearance() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.current_clearance() IS 'The highest classification the current role may see: from membership in parley_clearance_secret, _confidential or _restricted (each implying the lower ones); no membership means unclassified only. Superusers count as secret.';
+
+CREATE FUNCTION parley_data.deadline_at(due_on date, time_zone text) RETURNS timestamp with time zone
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (((due_on + 1))::timestamp without time zone AT TIME ZONE time_zone);
+
+ALTER FUNCTION parley_data.deadline_at(due_on date, time_zone text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.deadline_at(due_on date, time_zone text) IS 'The moment a commitment due on due_on is due: the end of that day in the track''s time zone (2025-05-25, Europe/Istanbul: 2025-05-25 21:00 UTC).';
 
 CREATE FUNCTION parley_data.deal_id(code text, field text DEFAULT 'deal'::text) RETURNS bigint
     LANGUAGE sql STABLE
@@ -3742,7 +3583,7 @@ COMMENT ON COLUMN parley_data.alerts.responsible_id IS 'Who answers for the subj
 
 COMMENT ON COLUMN parley_data.alerts.escalated IS 'An overdue alert from escalate_after on: the track''s lead is told too.';
 
-COMMENT ON COLUMN parley_data.alerts.related_alert_id IS 'For resolved: the last overdue alert it settles.';
+COMMENT ON COLUMN parley_data.alerts.related_alert_id IS 'For resolved and breached: the last overdue alert it settles.';
 
 COMMENT ON COLUMN parley_data.alerts.planned_at IS 'The moment planning was run for when it created the alert.';
 
@@ -3782,7 +3623,7 @@ ALTER TABLE parley_data.deliveries OWNER TO parley_owner;
 
 COMMENT ON TABLE parley_data.deliveries IS 'One alert for one recipient, with what the mailer needs: its state, when it may be sent, the claim (token and lease) of the run sending it, attempts and the last error, and once sent its Message-ID. A retry re-claims the same row, so its id never changes.';
 
-COMMENT ON COLUMN parley_data.deliveries.reason IS 'Why this person receives it: responsible, escalation, subscription, alerted about overdue.';
+COMMENT ON COLUMN parley_data.deliveries.reason IS 'Why this person receives it: responsible, escalation, subscription, alerted about overdue (resolved, breached).';
 
 COMMENT ON COLUMN parley_data.deliveries.send_after IS 'Not to be sent before: the alert''s due time, a snooze, or the back-off after a failed attempt.';
 
@@ -3950,6 +3791,54 @@ END;
 ALTER FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp with time zone, ceiling parley.classification) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp with time zone, ceiling parley.classification) IS 'The mailer: what a digest says about each of these deliveries at `at`; details only for alerts classified at most `ceiling`.';
+
+CREATE FUNCTION parley_data.lead_time_occurrence(event_at timestamp with time zone, event_local timestamp without time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) RETURNS TABLE(lead interval, due_at timestamp with time zone, next_at timestamp with time zone)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT min(x.lead) FILTER (WHERE (x.moment <= lead_time_occurrence.at)) AS min,
+     max(x.moment) FILTER (WHERE (x.moment <= lead_time_occurrence.at)) AS max,
+     min(x.moment) FILTER (WHERE ((x.moment > lead_time_occurrence.at) AND (x.moment < lead_time_occurrence.event_at))) AS min
+    FROM ( SELECT l.l AS lead,
+             GREATEST(((lead_time_occurrence.event_local - l.l) AT TIME ZONE lead_time_occurrence.time_zone), lead_time_occurrence.recorded_at) AS moment
+            FROM unnest(lead_time_occurrence.lead_times) l(l)
+           WHERE (lead_time_occurrence.at < lead_time_occurrence.event_at)
+          OFFSET 0) x;
+END;
+
+ALTER FUNCTION parley_data.lead_time_occurrence(event_at timestamp with time zone, event_local timestamp without time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.lead_time_occurrence(event_at timestamp with time zone, event_local timestamp without time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) IS 'Reminders before an event at event_at (event_local on the wall clock of time_zone, where lead times are counted), one per lead time, each at the event''s wall-clock time minus the lead but never before the subject was recorded (recorded_at): lead is the latest lead time due at `at` while the event is still ahead (empty if none) and due_at its moment; next_at is when the next falls. A subject recorded at short notice thus gets one reminder at once, when it was recorded.';
+
+CREATE FUNCTION parley_data.due_soon_occurrence(due_on date, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) RETURNS TABLE(lead interval, due_at timestamp with time zone, next_at timestamp with time zone)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT o.lead,
+     o.due_at,
+     o.next_at
+    FROM parley_data.lead_time_occurrence(parley_data.deadline_at(due_soon_occurrence.due_on, due_soon_occurrence.time_zone), ((due_soon_occurrence.due_on + 1))::timestamp without time zone, due_soon_occurrence.time_zone, due_soon_occurrence.lead_times, due_soon_occurrence.recorded_at, due_soon_occurrence.at) o(lead, due_at, next_at);
+END;
+
+ALTER FUNCTION parley_data.due_soon_occurrence(due_on date, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.due_soon_occurrence(due_on date, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) IS 'due_soon: which reminder before the end of due_on (track time) is due at `at` (lead, due_at), and when the next falls (next_at). See lead_time_occurrence.';
+
+CREATE FUNCTION parley_data.follow_up_due_occurrence(due_at timestamp with time zone, at timestamp with time zone) RETURNS TABLE(due_at timestamp with time zone, next_at timestamp with time zone)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT
+         CASE
+             WHEN (due_at <= at) THEN due_at
+             ELSE NULL::timestamp with time zone
+         END AS "case",
+         CASE
+             WHEN (due_at > at) THEN due_at
+             ELSE NULL::timestamp with time zone
+         END AS "case";
+END;
+
+ALTER FUNCTION parley_data.follow_up_due_occurrence(due_at timestamp with time zone, at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.follow_up_due_occurrence(due_at timestamp with time zone, at timestamp with time zone) IS 'follow_up_due: due at the follow-up''s due time: due_at once reached at `at`, else next_at.';
 
 CREATE FUNCTION parley_data.follow_up_id(code text, field text DEFAULT 'follow_up'::text) RETURNS bigint
     LANGUAGE plpgsql STABLE
@@ -4570,7 +4459,7 @@ begin
                 at_prefix := left(new_paths[j], length(new_paths[j]) - length('new_status'));
                 perform parley_data.refuse('23514', 'new_status', 'commitment_status_transition',
                     format('new_status %s needs a reopen: commitment "%s" is %s by then', new_statuses[j], v_code, status_now),
-                    'Leaving fulfilled, withdrawn or superseded, or going back to pending, is a reopen: say reopen: true and why in note.');
+                    'Leaving fulfilled, breached, withdrawn or superseded, or going back to pending, is a reopen: say reopen: true and why in note.');
             end if;
             status_now := coalesce(new_statuses[j], status_now);
         end loop;
@@ -6304,6 +6193,38 @@ ALTER FUNCTION parley_data.meeting_level(meeting_id bigint) OWNER TO parley_owne
 
 COMMENT ON FUNCTION parley_data.meeting_level(meeting_id bigint) IS 'The level the meeting with this id is kept at.';
 
+CREATE FUNCTION parley_data.meeting_outcome_missing_occurrence(ends_at timestamp with time zone, time_zone text, delay interval, at timestamp with time zone) RETURNS TABLE(due_at timestamp with time zone, next_at timestamp with time zone)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT
+         CASE
+             WHEN (m.moment <= meeting_outcome_missing_occurrence.at) THEN m.moment
+             ELSE NULL::timestamp with time zone
+         END AS "case",
+         CASE
+             WHEN (m.moment > meeting_outcome_missing_occurrence.at) THEN m.moment
+             ELSE NULL::timestamp with time zone
+         END AS "case"
+    FROM ( SELECT (((meeting_outcome_missing_occurrence.ends_at AT TIME ZONE meeting_outcome_missing_occurrence.time_zone) + meeting_outcome_missing_occurrence.delay) AT TIME ZONE meeting_outcome_missing_occurrence.time_zone) AS moment) m;
+END;
+
+ALTER FUNCTION parley_data.meeting_outcome_missing_occurrence(ends_at timestamp with time zone, time_zone text, delay interval, at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.meeting_outcome_missing_occurrence(ends_at timestamp with time zone, time_zone text, delay interval, at timestamp with time zone) IS 'meeting_outcome_missing: delay after the meeting ended (track time): due_at once reached at `at`, else next_at.';
+
+CREATE FUNCTION parley_data.meeting_upcoming_occurrence(starts_at timestamp with time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) RETURNS TABLE(lead interval, due_at timestamp with time zone, next_at timestamp with time zone)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT o.lead,
+     o.due_at,
+     o.next_at
+    FROM parley_data.lead_time_occurrence(meeting_upcoming_occurrence.starts_at, (meeting_upcoming_occurrence.starts_at AT TIME ZONE meeting_upcoming_occurrence.time_zone), meeting_upcoming_occurrence.time_zone, meeting_upcoming_occurrence.lead_times, meeting_upcoming_occurrence.recorded_at, meeting_upcoming_occurrence.at) o(lead, due_at, next_at);
+END;
+
+ALTER FUNCTION parley_data.meeting_upcoming_occurrence(starts_at timestamp with time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.meeting_upcoming_occurrence(starts_at timestamp with time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) IS 'meeting_upcoming: which reminder before the meeting''s start (lead times on the track''s clock) is due at `at` (lead, due_at), and when the next falls (next_at). See lead_time_occurrence.';
+
 CREATE PROCEDURE parley_data.name_partition_indexes()
     LANGUAGE plpgsql
     AS $$
@@ -6328,6 +6249,28 @@ $$;
 ALTER PROCEDURE parley_data.name_partition_indexes() OWNER TO parley_owner;
 
 COMMENT ON PROCEDURE parley_data.name_partition_indexes() IS 'Names every partition''s index after its parent''s index and the partition''s level.';
+
+CREATE FUNCTION parley_data.overdue_occurrence(deadline_at timestamp with time zone, repeat_every interval, escalate_after interval, at timestamp with time zone) RETURNS TABLE(repeat_number bigint, due_at timestamp with time zone, escalated boolean, next_at timestamp with time zone)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT n.repeat_number,
+     (overdue_occurrence.deadline_at + make_interval(secs => ((n.repeat_number)::double precision * COALESCE(date_part('epoch'::text, overdue_occurrence.repeat_every), (0)::double precision)))),
+     COALESCE((((n.repeat_number)::double precision * COALESCE(date_part('epoch'::text, overdue_occurrence.repeat_every), (0)::double precision)) >= date_part('epoch'::text, overdue_occurrence.escalate_after)), false) AS "coalesce",
+         CASE
+             WHEN (overdue_occurrence.at < overdue_occurrence.deadline_at) THEN overdue_occurrence.deadline_at
+             WHEN (overdue_occurrence.repeat_every IS NOT NULL) THEN (overdue_occurrence.deadline_at + make_interval(secs => (((n.repeat_number + 1))::double precision * date_part('epoch'::text, overdue_occurrence.repeat_every))))
+             ELSE NULL::timestamp with time zone
+         END AS "case"
+    FROM ( SELECT
+                 CASE
+                     WHEN (overdue_occurrence.at >= overdue_occurrence.deadline_at) THEN COALESCE((floor((date_part('epoch'::text, (overdue_occurrence.at - overdue_occurrence.deadline_at)) / date_part('epoch'::text, overdue_occurrence.repeat_every))))::bigint, (0)::bigint)
+                     ELSE NULL::bigint
+                 END AS repeat_number) n;
+END;
+
+ALTER FUNCTION parley_data.overdue_occurrence(deadline_at timestamp with time zone, repeat_every interval, escalate_after interval, at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.overdue_occurrence(deadline_at timestamp with time zone, repeat_every interval, escalate_after interval, at timestamp with time zone) IS 'overdue: the repeat due at `at` (repeat_number 0 at the deadline, n after n × repeat_every, counted in elapsed time; empty before the deadline), when it was due, whether it is escalated (escalate_after or more after the deadline), and when the next falls (the deadline itself before it; empty when repeats are off).';
 
 CREATE PROCEDURE parley_data.partition_by_level(IN parent regclass)
     LANGUAGE plpgsql
@@ -6410,271 +6353,467 @@ ALTER FUNCTION parley_data.person_id(email text, field text, active_only boolean
 
 COMMENT ON FUNCTION parley_data.person_id(email text, field text, active_only boolean) IS 'The id of the person with this e-mail (any case); refuses (23503) an unknown one, and (23514) an inactive one when asked.';
 
-CREATE FUNCTION parley_data.plan_collect(at timestamp with time zone) RETURNS void
+CREATE FUNCTION parley_data.plan_cancel_alerts(at timestamp with time zone, everything boolean) RETURNS integer
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 declare
-    ds parley_data.alert_rules;   -- due_soon
-    od parley_data.alert_rules;   -- overdue
-    st parley_data.alert_rules;   -- stale
-    rs parley_data.alert_rules;   -- resolved
-    mu parley_data.alert_rules;   -- meeting_upcoming
-    mo parley_data.alert_rules;   -- meeting_outcome_missing
-    fu parley_data.alert_rules;   -- follow_up_due
-    repeat_secs double precision;
-    escalate_secs double precision;
+    n_cancelled integer;
 begin
-    select * into ds from parley_data.alert_rules where kind = 'due_soon';
-    select * into od from parley_data.alert_rules where kind = 'overdue';
-    select * into st from parley_data.alert_rules where kind = 'stale';
-    select * into rs from parley_data.alert_rules where kind = 'resolved';
-    select * into mu from parley_data.alert_rules where kind = 'meeting_upcoming';
-    select * into mo from parley_data.alert_rules where kind = 'meeting_outcome_missing';
-    select * into fu from parley_data.alert_rules where kind = 'follow_up_due';
-    -- Repeats are counted in elapsed time from the deadline (n = floor((at - deadline) / repeat)), so that
-    -- the count does not depend on daylight-saving changes in between.
-    repeat_secs := extract(epoch from od.repeat_every);
-    escalate_secs := extract(epoch from od.escalate_after);
+    with doomed as (
+        select a.id,
+               case when state.subject_id is null then 'subject deleted'
+                    when not rule.enabled then 'alert rule disabled'
+                    when state.bases ? a.kind::text then
+                         case a.kind
+                             when 'due_soon' then 'deadline changed'
+                             when 'overdue' then 'deadline changed or commitment reopened'
+                             when 'stale' then 'update recorded'
+                             when 'meeting_upcoming' then 'meeting rescheduled'
+                             when 'meeting_outcome_missing' then 'meeting time changed'
+                             when 'follow_up_due' then 'due time changed'
+                         end
+                    else coalesce(state.state_label, 'no longer applies')
+               end as reason
+          from pg_temp.plan_subjects planned
+          join parley_data.alerts a on a.subject_type = planned.subject_type and a.subject_id = planned.subject_id
+          join parley_data.alert_rules rule on rule.kind = a.kind
+          left join pg_temp.plan_state state
+            on state.subject_type = planned.subject_type and state.subject_id = planned.subject_id
+         -- What ends a chase (resolved, breached) is owed once created, whatever happens next.
+         where a.state <> 'cancelled' and a.kind not in ('resolved', 'breached')
+           and (state.bases ->> a.kind::text) is distinct from a.basis
+           and (not plan_cancel_alerts.everything
+                or exists (select 1 from parley_data.deliveries d where d.alert_id = a.id and d.state = 'pending'))
+    ),
+    waiting as (
+        update parley_data.deliveries d
+           set state = 'cancelled', cancelled_at = plan_cancel_alerts.at, cancel_reason = doomed.reason
+          from doomed
+         where d.alert_id = doomed.id and d.state = 'pending'
+        returning d.alert_id
+    ),
+    closed as (
+        update parley_data.alerts a
+           set state = case when sent.went_out then a.state else 'cancelled' end,
+               cancelled_at = case when sent.went_out then null else plan_cancel_alerts.at end,
+               cancel_reason = doomed.reason
+          from doomed
+         cross join lateral (
+                select exists (select 1 from parley_data.deliveries d
+                                where d.alert_id = doomed.id and d.state in ('sending', 'sent')) as went_out
+               ) sent
+         where a.id = doomed.id and (not sent.went_out or a.cancel_reason is distinct from doomed.reason)
+        returning a.state
+    )
+    select count(*) filter (where closed.state = 'cancelled') into n_cancelled from closed;
+    return n_cancelled;
+end
+$$;
 
-    -- Commitments: due_soon, overdue, stale, resolved.
-    with f as materialized (
+ALTER FUNCTION parley_data.plan_cancel_alerts(at timestamp with time zone, everything boolean) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.plan_cancel_alerts(at timestamp with time zone, everything boolean) IS 'Planning: cancels the alerts of the planned subjects that no longer apply (and their deliveries still waiting), with the reason; returns how many alerts were cancelled.';
+
+CREATE FUNCTION parley_data.plan_choose_subjects(at timestamp with time zone, everything boolean, only_changed boolean, recipients_changed boolean) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    n_subjects integer;
+begin
+    if everything then
+        insert into pg_temp.plan_subjects (subject_type, subject_id)
+        select 'commitment'::parley.alert_subject, c.id from parley_data.commitments c
+        union all
+        select 'meeting', m.id from parley_data.meetings m
+        union all
+        select 'follow_up', f.id from parley_data.follow_ups f
+        union all
+        -- Subjects deleted since, whose waiting deliveries must be cancelled.
+        select distinct a.subject_type, a.subject_id
+          from parley_data.deliveries d
+          join parley_data.alerts a on a.id = d.alert_id
+         where d.state = 'pending'
+           and not exists (select 1 from parley_data.commitments c where a.subject_type = 'commitment' and c.id = a.subject_id)
+           and not exists (select 1 from parley_data.meetings m where a.subject_type = 'meeting' and m.id = a.subject_id)
+           and not exists (select 1 from parley_data.follow_ups f where a.subject_type = 'follow_up' and f.id = a.subject_id);
+    else
+        insert into pg_temp.plan_subjects (subject_type, subject_id)
+        select t.subject_type::parley.alert_subject, t.subject_id
+          from pg_temp.plan_taken t
+         where t.subject_type in ('commitment', 'meeting', 'follow_up')
+        union
+        select a.subject_type, a.subject_id
+          from parley_data.deliveries d
+          join parley_data.alerts a on a.id = d.alert_id
+         where plan_choose_subjects.recipients_changed and d.state = 'pending'
+        union
+        select s.subject_type, s.subject_id
+          from parley_data.alert_schedule s
+         where not plan_choose_subjects.only_changed and s.next_at <= plan_choose_subjects.at;
+    end if;
+    get diagnostics n_subjects = row_count;
+    -- The scratch tables are analyzed whatever their size (under a millisecond each when small): a temporary
+    -- table never analyzed is taken for ten pages of rows, and against that guess PostgreSQL hash-joins whole
+    -- tables where one subject needs a few index probes (0.1 s instead of a few ms for one changed commitment
+    -- at a million commitments: the delay between a change and its alert, BENCHMARKS.md figure 3).
+    if n_subjects > 0 then
+        analyze pg_temp.plan_subjects;
+    end if;
+    return n_subjects;
+end
+$$;
+
+ALTER FUNCTION parley_data.plan_choose_subjects(at timestamp with time zone, everything boolean, only_changed boolean, recipients_changed boolean) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.plan_choose_subjects(at timestamp with time zone, everything boolean, only_changed boolean, recipients_changed boolean) IS 'Planning: fills the plan''s subjects (everything, or what changed, what recipients changed for, and what falls due by `at`); returns how many.';
+
+CREATE FUNCTION parley_data.plan_collect(at timestamp with time zone, n_subjects integer) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    perform parley_data.plan_collect_commitments(plan_collect.at);
+    perform parley_data.plan_collect_meetings(plan_collect.at);
+    perform parley_data.plan_collect_follow_ups(plan_collect.at);
+    if plan_collect.n_subjects > 0 then
+        analyze pg_temp.plan_state;
+        analyze pg_temp.plan_due;
+    end if;
+end
+$$;
+
+ALTER FUNCTION parley_data.plan_collect(at timestamp with time zone, n_subjects integer) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.plan_collect(at timestamp with time zone, n_subjects integer) IS 'Planning: collects, for each type of subject being planned, the alerts due at `at` and when each subject next deserves one.';
+
+CREATE FUNCTION parley_data.plan_collect_commitments(at timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    due_soon_rule parley_data.alert_rules;
+    overdue_rule parley_data.alert_rules;
+    stale_rule parley_data.alert_rules;
+    resolved_rule parley_data.alert_rules;
+    breached_rule parley_data.alert_rules;
+begin
+    select * into due_soon_rule from parley_data.alert_rules r where r.kind = 'due_soon';
+    select * into overdue_rule from parley_data.alert_rules r where r.kind = 'overdue';
+    select * into stale_rule from parley_data.alert_rules r where r.kind = 'stale';
+    select * into resolved_rule from parley_data.alert_rules r where r.kind = 'resolved';
+    select * into breached_rule from parley_data.alert_rules r where r.kind = 'breached';
+
+    with commitment as materialized (
         select c.id, c.code, c.track_id, c.item_id, c.owner_id, t.lead_id, c.effective_classification as classification,
-               c.created_at, t.timezone as tz, c.status, c.due_on,
+               c.created_at, t.timezone as time_zone, c.status, c.due_on,
                parley_data.commitment_is_live(c.status) as live,
-               (c.due_on + 1)::timestamp as deadline_local,
-               ((c.due_on + 1)::timestamp at time zone t.timezone) as deadline_at,
+               parley_data.deadline_at(c.due_on, t.timezone) as deadline_at,
                -- A reopened commitment starts a new overdue series: acknowledgements and repeat numbers of the
                -- old one do not carry over.
-               c.due_on::text || coalesce(' reopened ' || parley_data.utc_text(c.reopened_at), '') as series,
-               greatest(c.made_on, c.last_update_on, c.status_changed_on) as quiet_since
+               c.due_on::text || coalesce(' reopened ' || parley_data.utc_text(c.reopened_at), '') as overdue_series,
+               greatest(c.made_on, c.last_update_on, c.status_changed_on) as quiet_since,
+               parley_data.commitment_is_live(c.status) and due_soon_rule.enabled and c.due_on is not null
+                   as due_soon_applies,
+               parley_data.commitment_is_live(c.status) and overdue_rule.enabled and c.due_on is not null
+                   as overdue_applies,
+               parley_data.commitment_is_live(c.status) and stale_rule.enabled as stale_applies,
+               -- The alert that ends a chase: it settles the overdue alerts sent so far.
+               case when c.status = 'fulfilled' and resolved_rule.enabled then 'resolved'
+                    when c.status = 'breached' and breached_rule.enabled then 'breached'
+               end::parley.alert_kind as settling_kind
           from pg_temp.plan_subjects s
           join parley_data.commitments c on c.id = s.subject_id
           join parley_data.tracks t on t.id = c.track_id
          where s.subject_type = 'commitment'
     ),
-    g as materialized (
-        select f.*,
-               f.live and ds.enabled and f.due_on is not null as ds_applies,
-               f.live and od.enabled and f.due_on is not null as od_applies,
-               f.live and st.enabled as st_applies,
-               (((f.quiet_since + 1)::timestamp + st.delay) at time zone f.tz) as stale_at,
-               case when f.live and od.enabled and at >= f.deadline_at then
-                    coalesce(floor(extract(epoch from at - f.deadline_at) / repeat_secs)::bigint, 0)
-               end as od_n,
-               dsn.lead as ds_lead,
-               dsx.next_at as ds_next_at,
-               coalesce(h.acknowledged, false) as acknowledged,
-               h.snoozed_until,
-               r.through_id
-          from f
-          -- The latest lead time already reached (before the deadline): the one due_soon alert to have now.
+    timing as materialized (
+        select commitment.*,
+               due_soon.lead as due_soon_lead, due_soon.due_at as due_soon_due_at, due_soon.next_at as due_soon_next_at,
+               overdue.repeat_number as overdue_repeat, overdue.due_at as overdue_due_at,
+               overdue.escalated as overdue_escalated, overdue.next_at as overdue_next_at,
+               stale.due_at as stale_due_at, stale.next_at as stale_next_at,
+               coalesce(hold.acknowledged, false) as overdue_acknowledged, hold.snoozed_until as overdue_snoozed_until,
+               settled.through_alert_id as settles_through_alert_id
+          from commitment
+          -- Each rule's arithmetic, only where the rule applies (the condition gates the whole subquery).
           left join lateral (
-                select min(l) as lead
-                  from unnest(ds.lead_times) l
-                 where f.live and ds.enabled and at < f.deadline_at
-                   and ((f.deadline_local - l) at time zone f.tz) <= at
-               ) dsn on true
-          -- The next lead time to come, not before the commitment was recorded.
+                select o.* from parley_data.due_soon_occurrence(commitment.due_on, commitment.time_zone,
+                                                                due_soon_rule.lead_times, commitment.created_at, at) o
+                 where commitment.due_soon_applies
+               ) due_soon on true
           left join lateral (
-                select min((f.deadline_local - l) at time zone f.tz) as next_at
-                  from unnest(ds.lead_times) l
-                 where f.live and ds.enabled and f.due_on is not null
-                   and ((f.deadline_local - l) at time zone f.tz) > at
-                   and ((f.deadline_local - l) at time zone f.tz) >= f.created_at
-               ) dsx on true
+                select o.* from parley_data.overdue_occurrence(commitment.deadline_at, overdue_rule.repeat_every,
+                                                               overdue_rule.escalate_after, at) o
+                 where commitment.overdue_applies
+               ) overdue on true
+          left join lateral (
+                select o.* from parley_data.stale_occurrence(commitment.quiet_since, commitment.time_zone,
+                                                             stale_rule.delay,
+                                                             case when commitment.overdue_applies
+                                                                  then commitment.deadline_at end, at) o
+                 where commitment.stale_applies
+               ) stale on true
+          -- An acknowledged overdue series stops repeating; a snoozed one waits.
           left join lateral (
                 select bool_or(a.acknowledged_at is not null) as acknowledged, max(a.snoozed_until) as snoozed_until
                   from parley_data.alerts a
-                 where f.live and od.enabled and f.due_on is not null
-                   and a.subject_type = 'commitment' and a.kind = 'overdue' and a.subject_id = f.id
-                   and a.basis = f.series and a.state <> 'cancelled'
+                 where commitment.overdue_applies
+                   and a.subject_type = 'commitment' and a.kind = 'overdue' and a.subject_id = commitment.id
+                   and a.basis = commitment.overdue_series and a.state <> 'cancelled'
                    and (a.acknowledged_at is not null or a.snoozed_until is not null)
-               ) h on true
-          -- A fulfilled commitment with overdue alerts not yet settled by a resolved alert.
+               ) hold on true
+          -- A fulfilled or breached commitment with overdue alerts that no resolved or breached alert settled yet.
           left join lateral (
-                select max(a.id) as through_id
+                select max(a.id) as through_alert_id
                   from parley_data.alerts a
-                 where f.status = 'fulfilled' and rs.enabled
-                   and a.subject_type = 'commitment' and a.subject_id = f.id and a.kind = 'overdue'
+                 where commitment.settling_kind is not null
+                   and a.subject_type = 'commitment' and a.subject_id = commitment.id and a.kind = 'overdue'
                    and a.state <> 'cancelled'
                    and a.id > coalesce((select max(r.related_alert_id)
                                           from parley_data.alerts r
-                                         where r.subject_type = 'commitment' and r.subject_id = f.id
-                                           and r.kind = 'resolved'), 0)
-               ) r on true
+                                         where r.subject_type = 'commitment' and r.subject_id = commitment.id
+                                           and r.kind in ('resolved', 'breached')), 0)
+               ) settled on true
     ),
     due as (
         insert into pg_temp.plan_due (subject_type, subject_id, kind, subject_code, basis, occurrence, due_at,
                                       classification, track_id, item_id, commitment_id, responsible_id,
                                       escalated, escalated_to_id, related_alert_id)
-        select 'commitment', g.id, x.kind, g.code, x.basis, x.occurrence, x.due_at,
-               g.classification, g.track_id, g.item_id, g.id, g.owner_id,
-               x.escalated, case when x.escalated then g.lead_id end, x.related_alert_id
-          from g
+        select 'commitment', timing.id, alert.kind, timing.code, alert.basis, alert.occurrence, alert.due_at,
+               timing.classification, timing.track_id, timing.item_id, timing.id, timing.owner_id,
+               alert.escalated, case when alert.escalated then timing.lead_id end, alert.related_alert_id
+          from timing
          cross join lateral (
-                -- Due soon: only the latest lead time reached, and only if it came after the commitment was recorded.
-                select 'due_soon'::parley.alert_kind as kind, g.due_on::text as basis,
-                       g.due_on::text || ' -' || g.ds_lead::text as occurrence,
-                       ((g.deadline_local - g.ds_lead) at time zone g.tz) as due_at,
-                       false as escalated, null::bigint as related_alert_id
-                 where g.ds_lead is not null
-                   and ((g.deadline_local - g.ds_lead) at time zone g.tz) >= g.created_at
+                select 'due_soon'::parley.alert_kind as kind, timing.due_on::text as basis,
+                       timing.due_on::text || ' -' || timing.due_soon_lead::text as occurrence,
+                       timing.due_soon_due_at as due_at, false as escalated, null::bigint as related_alert_id
+                 where timing.due_soon_lead is not null
                 union all
-                -- Overdue: the latest repeat only (after an outage, one alert, not a burst), unless acknowledged or
-                -- snoozed.
-                select 'overdue', g.series, g.series || ' #' || g.od_n,
-                       g.deadline_at + make_interval(secs => g.od_n * coalesce(repeat_secs, 0)),
-                       escalate_secs is not null and g.od_n * coalesce(repeat_secs, 0) >= escalate_secs,
-                       null
-                 where g.od_n is not null and g.due_on is not null and not g.acknowledged
-                   and (g.snoozed_until is null or g.snoozed_until <= at)
+                -- Overdue: the latest repeat only, unless acknowledged or snoozed.
+                select 'overdue', timing.overdue_series, timing.overdue_series || ' #' || timing.overdue_repeat,
+                       timing.overdue_due_at, timing.overdue_escalated, null
+                 where timing.overdue_repeat is not null and not timing.overdue_acknowledged
+                   and (timing.overdue_snoozed_until is null or timing.overdue_snoozed_until <= at)
                 union all
-                select 'stale', g.quiet_since::text, g.quiet_since::text, g.stale_at, false, null
-                 where g.st_applies and g.stale_at <= at
+                select 'stale', timing.quiet_since::text, timing.quiet_since::text, timing.stale_due_at, false, null
+                 where timing.stale_due_at is not null
                 union all
-                select 'resolved', 'overdue alerts to #' || g.through_id, 'overdue alerts to #' || g.through_id,
-                       at, false, g.through_id
-                 where g.through_id is not null
-               ) x
+                select timing.settling_kind, 'overdue alerts to #' || timing.settles_through_alert_id,
+                       'overdue alerts to #' || timing.settles_through_alert_id, at, false,
+                       timing.settles_through_alert_id
+                 where timing.settles_through_alert_id is not null
+               ) alert
          -- Most of what is due was created by an earlier plan. (Checked here, not in the INSERT into alerts: an
          -- anti-join there would read the table it fills, row by row, while its statistics still say it is empty.)
          where not exists (select 1 from parley_data.alerts a
-                            where a.subject_type = 'commitment' and a.subject_id = g.id and a.kind = x.kind
-                              and a.occurrence = x.occurrence and a.state <> 'cancelled')
+                            where a.subject_type = 'commitment' and a.subject_id = timing.id and a.kind = alert.kind
+                              and a.occurrence = alert.occurrence and a.state <> 'cancelled')
         returning 1
     )
     insert into pg_temp.plan_state (subject_type, subject_id, subject_code, next_at, bases, state_label, classification,
                                     track_id, item_id, commitment_id, responsible_id, lead_id)
-    select 'commitment', g.id, g.code,
-           least(g.ds_next_at,
-                 case when g.od_applies and not g.acknowledged then
-                      case when g.snoozed_until > at then g.snoozed_until
-                           when at < g.deadline_at then g.deadline_at
-                           when repeat_secs is not null
-                                then g.deadline_at + make_interval(secs => (g.od_n + 1) * repeat_secs)
-                      end
+    select 'commitment', timing.id, timing.code,
+           least(timing.due_soon_next_at,
+                 case when timing.overdue_applies and not timing.overdue_acknowledged then
+                      case when timing.overdue_snoozed_until > at then timing.overdue_snoozed_until
+                           else timing.overdue_next_at end
                  end,
-                 case when g.st_applies and g.stale_at > at then g.stale_at end),
+                 timing.stale_next_at),
+           -- The basis each kind hangs on while it applies. Reminders and stale apply until the deadline passes.
            jsonb_strip_nulls(jsonb_build_object(
-               'due_soon', case when g.ds_applies then g.due_on::text end,
-               'overdue', case when g.od_applies then g.series end,
-               'stale', case when g.st_applies then g.quiet_since::text end)),
-           case when not g.live then 'commitment ' || g.status when g.due_on is null then 'deadline removed' end,
-           g.classification, g.track_id, g.item_id, g.id, g.owner_id, g.lead_id
-      from g;
+               'due_soon', case when timing.due_soon_lead is not null or timing.due_soon_next_at is not null
+                                then timing.due_on::text end,
+               'overdue', case when timing.overdue_applies then timing.overdue_series end,
+               'stale', case when timing.stale_due_at is not null or timing.stale_next_at is not null
+                             then timing.quiet_since::text end)),
+           -- Why alerts of the kinds that no longer apply are cancelled.
+           case when not timing.live then 'commitment ' || timing.status
+                when timing.due_on is null then 'deadline removed'
+                when timing.deadline_at <= at then 'commitment overdue' end,
+           timing.classification, timing.track_id, timing.item_id, timing.id, timing.owner_id, timing.lead_id
+      from timing;
+end
+$$;
 
-    -- Meetings: meeting_upcoming (told to the track's lead: a meeting has no owner), meeting_outcome_missing.
-    with f as materialized (
+ALTER FUNCTION parley_data.plan_collect_commitments(at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.plan_collect_commitments(at timestamp with time zone) IS 'Planning: for the commitments being planned, the alerts due at `at` (due_soon, overdue, stale; resolved or breached once the chase ends) and when each next deserves one.';
+
+CREATE FUNCTION parley_data.plan_collect_follow_ups(at timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    follow_up_rule parley_data.alert_rules;
+begin
+    select * into follow_up_rule from parley_data.alert_rules r where r.kind = 'follow_up_due';
+
+    with follow_up as materialized (
+        select f.id, coalesce(f.code, 'F' || f.id) as code,
+               coalesce(f.track_id, c.track_id, m.track_id) as track_id, c.item_id, f.commitment_id,
+               f.assignee_id, t.lead_id,
+               coalesce(c.effective_classification, m.effective_classification, t.classification, 'secret') as classification,
+               f.due_at, f.done_at is null and follow_up_rule.enabled as applies,
+               parley_data.utc_text(f.due_at) as basis
+          from pg_temp.plan_subjects s
+          join parley_data.follow_ups f on f.id = s.subject_id
+          left join parley_data.commitments c on c.id = f.commitment_id
+          left join parley_data.meetings m on m.id = f.meeting_id
+          left join parley_data.tracks t on t.id = coalesce(f.track_id, c.track_id, m.track_id)
+         where s.subject_type = 'follow_up'
+    ),
+    timing as materialized (
+        select follow_up.*, occurrence.due_at as occurrence_due_at, occurrence.next_at
+          from follow_up
+          left join lateral (
+                select o.* from parley_data.follow_up_due_occurrence(follow_up.due_at, at) o where follow_up.applies
+               ) occurrence on true
+    ),
+    due as (
+        insert into pg_temp.plan_due (subject_type, subject_id, kind, subject_code, basis, occurrence, due_at,
+                                      classification, track_id, item_id, commitment_id, responsible_id,
+                                      escalated, escalated_to_id, related_alert_id)
+        select 'follow_up', timing.id, 'follow_up_due', timing.code, timing.basis, timing.basis,
+               timing.occurrence_due_at, timing.classification, timing.track_id, timing.item_id,
+               timing.commitment_id, timing.assignee_id, false, null, null
+          from timing
+         where timing.occurrence_due_at is not null
+           and not exists (select 1 from parley_data.alerts a
+                            where a.subject_type = 'follow_up' and a.subject_id = timing.id
+                              and a.kind = 'follow_up_due' and a.occurrence = timing.basis and a.state <> 'cancelled')
+        returning 1
+    )
+    insert into pg_temp.plan_state (subject_type, subject_id, subject_code, next_at, bases, state_label, classification,
+                                    track_id, item_id, commitment_id, responsible_id, lead_id)
+    select 'follow_up', timing.id, timing.code, timing.next_at,
+           jsonb_strip_nulls(jsonb_build_object('follow_up_due', case when timing.applies then timing.basis end)),
+           case when not timing.applies and follow_up_rule.enabled then 'follow-up done' end,
+           timing.classification, timing.track_id, timing.item_id, timing.commitment_id, timing.assignee_id,
+           timing.lead_id
+      from timing;
+end
+$$;
+
+ALTER FUNCTION parley_data.plan_collect_follow_ups(at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.plan_collect_follow_ups(at timestamp with time zone) IS 'Planning: for the follow-ups being planned, the follow_up_due alerts due at `at` and when each next deserves one.';
+
+CREATE FUNCTION parley_data.plan_collect_meetings(at timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    upcoming_rule parley_data.alert_rules;
+    outcome_missing_rule parley_data.alert_rules;
+begin
+    select * into upcoming_rule from parley_data.alert_rules r where r.kind = 'meeting_upcoming';
+    select * into outcome_missing_rule from parley_data.alert_rules r where r.kind = 'meeting_outcome_missing';
+
+    with meeting as materialized (
         select m.id, m.code, m.track_id, t.lead_id, m.effective_classification as classification, m.created_at,
-               t.timezone as tz, m.status, m.starts_at,
+               t.timezone as time_zone, m.status, m.starts_at, coalesce(m.ends_at, m.starts_at) as ends_at,
                nullif(btrim(m.outcome_summary), '') is not null as has_outcome,
-               (m.starts_at at time zone t.timezone) as start_local,
-               (coalesce(m.ends_at, m.starts_at) at time zone t.timezone) as end_local,
                parley_data.utc_text(m.starts_at) as start_basis,
-               parley_data.utc_text(coalesce(m.ends_at, m.starts_at)) as end_basis
+               parley_data.utc_text(coalesce(m.ends_at, m.starts_at)) as end_basis,
+               m.status = 'scheduled' and upcoming_rule.enabled as upcoming_applies,
+               m.status = 'held' and nullif(btrim(m.outcome_summary), '') is null and outcome_missing_rule.enabled
+                   as outcome_missing_applies
           from pg_temp.plan_subjects s
           join parley_data.meetings m on m.id = s.subject_id
           join parley_data.tracks t on t.id = m.track_id
          where s.subject_type = 'meeting'
     ),
-    g as materialized (
-        select f.*,
-               f.status = 'scheduled' and mu.enabled as mu_applies,
-               f.status = 'held' and not f.has_outcome and mo.enabled as mo_applies,
-               ((f.end_local + mo.delay) at time zone f.tz) as mo_at,
-               un.lead as mu_lead,
-               ux.next_at as mu_next_at
-          from f
+    timing as materialized (
+        select meeting.*,
+               upcoming.lead as upcoming_lead, upcoming.due_at as upcoming_due_at, upcoming.next_at as upcoming_next_at,
+               outcome_missing.due_at as outcome_missing_due_at, outcome_missing.next_at as outcome_missing_next_at
+          from meeting
           left join lateral (
-                select min(l) as lead
-                  from unnest(mu.lead_times) l
-                 where f.status = 'scheduled' and mu.enabled and at < f.starts_at
-                   and ((f.start_local - l) at time zone f.tz) <= at
-               ) un on true
+                select o.* from parley_data.meeting_upcoming_occurrence(meeting.starts_at, meeting.time_zone,
+                                                                        upcoming_rule.lead_times, meeting.created_at, at) o
+                 where meeting.upcoming_applies
+               ) upcoming on true
           left join lateral (
-                select min((f.start_local - l) at time zone f.tz) as next_at
-                  from unnest(mu.lead_times) l
-                 where f.status = 'scheduled' and mu.enabled
-                   and ((f.start_local - l) at time zone f.tz) > at
-                   and ((f.start_local - l) at time zone f.tz) >= f.created_at
-               ) ux on true
+                select o.* from parley_data.meeting_outcome_missing_occurrence(meeting.ends_at, meeting.time_zone,
+                                                                               outcome_missing_rule.delay, at) o
+                 where meeting.outcome_missing_applies
+               ) outcome_missing on true
     ),
     due as (
         insert into pg_temp.plan_due (subject_type, subject_id, kind, subject_code, basis, occurrence, due_at,
                                       classification, track_id, item_id, commitment_id, responsible_id,
                                       escalated, escalated_to_id, related_alert_id)
-        select 'meeting', g.id, x.kind, g.code, x.basis, x.occurrence, x.due_at,
-               g.classification, g.track_id, null, null, g.lead_id, false, null, null
-          from g
+        select 'meeting', timing.id, alert.kind, timing.code, alert.basis, alert.occurrence, alert.due_at,
+               timing.classification, timing.track_id, null, null, timing.lead_id, false, null, null
+          from timing
          cross join lateral (
-                select 'meeting_upcoming'::parley.alert_kind as kind, g.start_basis as basis,
-                       g.start_basis || ' -' || g.mu_lead::text as occurrence,
-                       ((g.start_local - g.mu_lead) at time zone g.tz) as due_at
-                 where g.mu_lead is not null
-                   and ((g.start_local - g.mu_lead) at time zone g.tz) >= g.created_at
+                select 'meeting_upcoming'::parley.alert_kind as kind, timing.start_basis as basis,
+                       timing.start_basis || ' -' || timing.upcoming_lead::text as occurrence,
+                       timing.upcoming_due_at as due_at
+                 where timing.upcoming_lead is not null
                 union all
-                select 'meeting_outcome_missing', g.end_basis, g.end_basis, g.mo_at
-                 where g.mo_applies and g.mo_at <= at
-               ) x
+                select 'meeting_outcome_missing', timing.end_basis, timing.end_basis, timing.outcome_missing_due_at
+                 where timing.outcome_missing_due_at is not null
+               ) alert
          where not exists (select 1 from parley_data.alerts a
-                            where a.subject_type = 'meeting' and a.subject_id = g.id and a.kind = x.kind
-                              and a.occurrence = x.occurrence and a.state <> 'cancelled')
+                            where a.subject_type = 'meeting' and a.subject_id = timing.id and a.kind = alert.kind
+                              and a.occurrence = alert.occurrence and a.state <> 'cancelled')
         returning 1
     )
     insert into pg_temp.plan_state (subject_type, subject_id, subject_code, next_at, bases, state_label, classification,
                                     track_id, item_id, commitment_id, responsible_id, lead_id)
-    select 'meeting', g.id, g.code,
-           least(g.mu_next_at, case when g.mo_applies and g.mo_at > at then g.mo_at end),
+    select 'meeting', timing.id, timing.code,
+           least(timing.upcoming_next_at, timing.outcome_missing_next_at),
            jsonb_strip_nulls(jsonb_build_object(
-               'meeting_upcoming', case when g.mu_applies then g.start_basis end,
-               'meeting_outcome_missing', case when g.mo_applies then g.end_basis end)),
-           case when g.status = 'held' and g.has_outcome then 'outcome recorded' else 'meeting ' || g.status end,
-           g.classification, g.track_id, null, null, g.lead_id, g.lead_id
-      from g;
-
-    -- Follow-ups: follow_up_due, told to the assignee. A follow-up is as classified as what it is about.
-    with f as materialized (
-        select x.id, coalesce(x.code, 'F' || x.id) as code,
-               coalesce(x.track_id, c.track_id, m.track_id) as track_id, c.item_id, x.commitment_id,
-               x.assignee_id, t.lead_id,
-               coalesce(c.effective_classification, m.effective_classification, t.classification, 'secret') as classification,
-               x.due_at, x.done_at is null and fu.enabled as applies,
-               parley_data.utc_text(x.due_at) as basis
-          from pg_temp.plan_subjects s
-          join parley_data.follow_ups x on x.id = s.subject_id
-          left join parley_data.commitments c on c.id = x.commitment_id
-          left join parley_data.meetings m on m.id = x.meeting_id
-          left join parley_data.tracks t on t.id = coalesce(x.track_id, c.track_id, m.track_id)
-         where s.subject_type = 'follow_up'
-    ),
-    due as (
-        insert into pg_temp.plan_due (subject_type, subject_id, kind, subject_code, basis, occurrence, due_at,
-                                      classification, track_id, item_id, commitment_id, responsible_id,
-                                      escalated, escalated_to_id, related_alert_id)
-        select 'follow_up', f.id, 'follow_up_due', f.code, f.basis, f.basis, f.due_at,
-               f.classification, f.track_id, f.item_id, f.commitment_id, f.assignee_id, false, null, null
-          from f
-         where f.applies and f.due_at <= at
-           and not exists (select 1 from parley_data.alerts a
-                            where a.subject_type = 'follow_up' and a.subject_id = f.id and a.kind = 'follow_up_due'
-                              and a.occurrence = f.basis and a.state <> 'cancelled')
-        returning 1
-    )
-    insert into pg_temp.plan_state (subject_type, subject_id, subject_code, next_at, bases, state_label, classification,
-                                    track_id, item_id, commitment_id, responsible_id, lead_id)
-    select 'follow_up', f.id, f.code,
-           case when f.applies and f.due_at > at then f.due_at end,
-           jsonb_strip_nulls(jsonb_build_object('follow_up_due', case when f.applies then f.basis end)),
-           case when not f.applies and fu.enabled then 'follow-up done' end,
-           f.classification, f.track_id, f.item_id, f.commitment_id, f.assignee_id, f.lead_id
-      from f;
+               'meeting_upcoming', case when timing.upcoming_applies then timing.start_basis end,
+               'meeting_outcome_missing', case when timing.outcome_missing_applies then timing.end_basis end)),
+           case when timing.status = 'held' and timing.has_outcome then 'outcome recorded'
+                else 'meeting ' || timing.status end,
+           timing.classification, timing.track_id, null, null, timing.lead_id, timing.lead_id
+      from timing;
 end
 $$;
 
-ALTER FUNCTION parley_data.plan_collect(at timestamp with time zone) OWNER TO parley_owner;
+ALTER FUNCTION parley_data.plan_collect_meetings(at timestamp with time zone) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.plan_collect(at timestamp with time zone) IS 'Planning: for the subjects being planned, the alerts due at the given moment and when each subject next deserves one.';
+COMMENT ON FUNCTION parley_data.plan_collect_meetings(at timestamp with time zone) IS 'Planning: for the meetings being planned, the alerts due at `at` (meeting_upcoming, meeting_outcome_missing) and when each next deserves one.';
+
+CREATE FUNCTION parley_data.plan_create_alerts(at timestamp with time zone) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    n_created integer;
+begin
+    with created as (
+        insert into parley_data.alerts (kind, subject_type, subject_id, subject_code, basis, occurrence, due_at,
+                                        severity, classification, track_id, item_id, commitment_id, responsible_id,
+                                        escalated, escalated_to_id, related_alert_id, planned_at)
+        select due.kind, due.subject_type, due.subject_id, due.subject_code, due.basis, due.occurrence, due.due_at,
+               rule.severity, due.classification, due.track_id, due.item_id, due.commitment_id, due.responsible_id,
+               due.escalated, due.escalated_to_id, due.related_alert_id, plan_create_alerts.at
+          from pg_temp.plan_due due
+          join parley_data.alert_rules rule on rule.kind = due.kind
+        on conflict (subject_type, subject_id, kind, occurrence, classification) where state <> 'cancelled' do nothing
+        returning id
+    )
+    insert into pg_temp.plan_targets (alert_id, is_new)
+    select created.id, true from created;
+    get diagnostics n_created = row_count;
+    -- A big first plan changes the alert table's size by orders of magnitude: tell the planner before the
+    -- recipients are joined to it.
+    if n_created > 10000 then
+        analyze parley_data.alerts;
+    end if;
+    return n_created;
+end
+$$;
+
+ALTER FUNCTION parley_data.plan_create_alerts(at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.plan_create_alerts(at timestamp with time zone) IS 'Planning: creates the alerts due (each once: the dedup key) and lists them for the recipients step; returns how many alerts were created.';
 
 CREATE FUNCTION parley_data.plan_prepare() RETURNS void
     LANGUAGE plpgsql
@@ -6750,93 +6889,117 @@ CREATE FUNCTION parley_data.plan_recipients(at timestamp with time zone) RETURNS
 declare
     n_created integer;
 begin
+    -- Alerts already there whose recipients may change: those still waiting to go out, and live ones with a
+    -- delivery cancelled while the alert did not apply (it applies again: that delivery is owed again).
+    insert into pg_temp.plan_targets (alert_id, is_new)
+    select distinct a.id, false
+      from pg_temp.plan_subjects planned
+      join parley_data.alerts a on a.subject_type = planned.subject_type and a.subject_id = planned.subject_id
+      join parley_data.deliveries d on d.alert_id = a.id
+     where a.state <> 'cancelled'
+       and (d.state = 'pending'
+            or (d.state = 'cancelled' and a.cancel_reason is null
+                and d.cancel_reason is distinct from 'no longer a recipient'));
+    analyze pg_temp.plan_targets;
+
     -- Who should receive each target alert: the person responsible (not for resolved), the track's lead when
     -- escalated, subscribers whose track and item match (empty = any) and whose minimum severity is met (not for
-    -- resolved: that goes to those told about the overdue), minus inactive people and people not cleared for the
-    -- alert's classification. One delivery per alert and person; the strongest reason is recorded.
-    with targets as materialized (
-        select t.alert_id, t.is_new, a.kind, a.subject_id, a.track_id, a.item_id, a.commitment_id, a.severity,
-               a.classification, a.responsible_id, a.escalated_to_id, a.related_alert_id,
+    -- resolved and breached, which end a chase: they go to those told about the overdue, and breached to the
+    -- owner as well), minus inactive people and people not cleared for the alert's classification. One delivery
+    -- per alert and person; the strongest reason is recorded.
+    with target as materialized (
+        select planned.alert_id, planned.is_new, a.kind, a.subject_id, a.track_id, a.item_id, a.commitment_id,
+               a.severity, a.classification, a.responsible_id, a.escalated_to_id, a.related_alert_id,
                greatest(a.due_at, a.snoozed_until) as send_after
-          from pg_temp.plan_targets t
-          join parley_data.alerts a on a.id = t.alert_id
+          from pg_temp.plan_targets planned
+          join parley_data.alerts a on a.id = planned.alert_id
     ),
     -- A silence holds back alerts at or below its ceiling (the clearance of whoever set it); the first that
     -- applies is the one recorded.
     silenced as (
-        select distinct on (t.alert_id) t.alert_id, s.id as silence_id, s.effective_classification as silence_classification
-          from targets t
-          join parley_data.silences s
-            on s.lifted_at is null and s.ends_at > plan_recipients.at and t.classification <= s.ceiling
-           and (s.track_id is null or s.track_id = t.track_id)
-           and (s.item_id is null or s.item_id = t.item_id)
-           and (s.commitment_id is null or s.commitment_id = t.commitment_id)
-           and (s.kind is null or s.kind = t.kind)
-         order by t.alert_id, s.id
+        select distinct on (target.alert_id) target.alert_id, silence.id as silence_id,
+               silence.effective_classification as silence_classification
+          from target
+          join parley_data.silences silence
+            on silence.lifted_at is null and silence.ends_at > plan_recipients.at
+           and target.classification <= silence.ceiling
+           and (silence.track_id is null or silence.track_id = target.track_id)
+           and (silence.item_id is null or silence.item_id = target.item_id)
+           and (silence.commitment_id is null or silence.commitment_id = target.commitment_id)
+           and (silence.kind is null or silence.kind = target.kind)
+         order by target.alert_id, silence.id
     ),
-    candidates as (
-        select t.alert_id, t.responsible_id as person_id, 1 as rank, t.classification, t.send_after, t.is_new
-          from targets t
-         where t.kind <> 'resolved' and t.responsible_id is not null
+    candidate as (
+        select target.alert_id, target.responsible_id as person_id, 1 as rank, target.classification,
+               target.send_after, target.is_new
+          from target
+         where target.kind <> 'resolved' and target.responsible_id is not null
         union all
-        select t.alert_id, t.escalated_to_id, 2, t.classification, t.send_after, t.is_new
-          from targets t
-         where t.escalated_to_id is not null
+        select target.alert_id, target.escalated_to_id, 2, target.classification, target.send_after, target.is_new
+          from target
+         where target.escalated_to_id is not null
         union all
         -- Subscriptions, in four equality joins rather than one join with ORs, so that each can hash.
-        select t.alert_id, s.person_id, 3, t.classification, t.send_after, t.is_new
-          from targets t
-          join parley_data.subscriptions s on s.track_id = t.track_id and s.item_id = t.item_id
-         where t.kind <> 'resolved' and s.min_severity <= t.severity
+        select target.alert_id, subscription.person_id, 3, target.classification, target.send_after, target.is_new
+          from target
+          join parley_data.subscriptions subscription
+            on subscription.track_id = target.track_id and subscription.item_id = target.item_id
+         where target.kind not in ('resolved', 'breached') and subscription.min_severity <= target.severity
         union all
-        select t.alert_id, s.person_id, 3, t.classification, t.send_after, t.is_new
-          from targets t
-          join parley_data.subscriptions s on s.track_id = t.track_id and s.item_id is null
-         where t.kind <> 'resolved' and s.min_severity <= t.severity
+        select target.alert_id, subscription.person_id, 3, target.classification, target.send_after, target.is_new
+          from target
+          join parley_data.subscriptions subscription
+            on subscription.track_id = target.track_id and subscription.item_id is null
+         where target.kind not in ('resolved', 'breached') and subscription.min_severity <= target.severity
         union all
-        select t.alert_id, s.person_id, 3, t.classification, t.send_after, t.is_new
-          from targets t
-          join parley_data.subscriptions s on s.track_id is null and s.item_id = t.item_id
-         where t.kind <> 'resolved' and s.min_severity <= t.severity
+        select target.alert_id, subscription.person_id, 3, target.classification, target.send_after, target.is_new
+          from target
+          join parley_data.subscriptions subscription
+            on subscription.track_id is null and subscription.item_id = target.item_id
+         where target.kind not in ('resolved', 'breached') and subscription.min_severity <= target.severity
         union all
-        select t.alert_id, s.person_id, 3, t.classification, t.send_after, t.is_new
-          from targets t
-          join parley_data.subscriptions s on s.track_id is null and s.item_id is null
-         where t.kind <> 'resolved' and s.min_severity <= t.severity
+        select target.alert_id, subscription.person_id, 3, target.classification, target.send_after, target.is_new
+          from target
+          join parley_data.subscriptions subscription
+            on subscription.track_id is null and subscription.item_id is null
+         where target.kind not in ('resolved', 'breached') and subscription.min_severity <= target.severity
         union all
-        -- Resolved: everyone who received, or was to receive, an overdue alert about the commitment (not those a
-        -- silence held back, nor those cancelled for another reason than the fulfilment itself).
-        -- (Lateral, so that the few resolved alerts drive index lookups whatever the statistics say.)
-        select t.alert_id, x.person_id, 4, t.classification, t.send_after, t.is_new
-          from targets t
+        -- Resolved, breached: everyone who received, or was to receive, an overdue alert about the commitment (not
+        -- those a silence held back, nor those cancelled for another reason than the fulfilment or breach itself).
+        -- (Lateral, so that the few resolved and breached alerts drive index lookups whatever the statistics say.)
+        select target.alert_id, told.person_id, 4, target.classification, target.send_after, target.is_new
+          from target
          cross join lateral (
-                select d.person_id
-                  from parley_data.alerts o
-                  join parley_data.deliveries d on d.alert_id = o.id
-                 where o.subject_type = 'commitment' and o.subject_id = t.subject_id and o.kind = 'overdue'
-                   and o.id <= t.related_alert_id
-                   and (d.state in ('pending', 'sending', 'sent', 'failed')
-                        or (d.state = 'cancelled' and d.cancel_reason = 'commitment fulfilled'))
-               ) x
-         where t.kind = 'resolved'
+                select delivery.person_id
+                  from parley_data.alerts overdue_alert
+                  join parley_data.deliveries delivery on delivery.alert_id = overdue_alert.id
+                 where overdue_alert.subject_type = 'commitment' and overdue_alert.subject_id = target.subject_id
+                   and overdue_alert.kind = 'overdue' and overdue_alert.id <= target.related_alert_id
+                   and (delivery.state in ('pending', 'sending', 'sent', 'failed')
+                        or (delivery.state = 'cancelled'
+                            and delivery.cancel_reason = case target.kind when 'resolved' then 'commitment fulfilled'
+                                                                          else 'commitment breached' end))
+               ) told
+         where target.kind in ('resolved', 'breached')
     ),
     wanted as materialized (
-        select c.alert_id, c.person_id, min(c.rank) as rank, min(c.send_after) as send_after, bool_or(c.is_new) as is_new,
-               max(c.classification) as classification
-          from candidates c
-          join parley_data.people p on p.id = c.person_id
-         where p.active and p.clearance >= c.classification
-         group by c.alert_id, c.person_id
+        select candidate.alert_id, candidate.person_id, min(candidate.rank) as rank,
+               min(candidate.send_after) as send_after, bool_or(candidate.is_new) as is_new,
+               max(candidate.classification) as classification
+          from candidate
+          join parley_data.people person on person.id = candidate.person_id
+         where person.active and person.clearance >= candidate.classification
+         group by candidate.alert_id, candidate.person_id
     ),
     created as (
         insert into parley_data.deliveries
                (alert_id, person_id, reason, state, send_after, silence_id, silence_classification, classification)
-        select w.alert_id, w.person_id,
-               (array['responsible', 'escalation', 'subscription', 'alerted about overdue'])[w.rank],
-               case when si.silence_id is null then 'pending' else 'suppressed' end::parley.delivery_state,
-               w.send_after, si.silence_id, si.silence_classification, w.classification
-          from wanted w
-          left join silenced si on si.alert_id = w.alert_id
+        select wanted.alert_id, wanted.person_id,
+               (array['responsible', 'escalation', 'subscription', 'alerted about overdue'])[wanted.rank],
+               case when silenced.silence_id is null then 'pending' else 'suppressed' end::parley.delivery_state,
+               wanted.send_after, silenced.silence_id, silenced.silence_classification, wanted.classification
+          from wanted
+          left join silenced on silenced.alert_id = wanted.alert_id
         -- A delivery cancelled while its alert did not apply (deadline moved away and back, a lapsed claim on an
         -- alert that no longer applied) is waiting again now that the alert applies: the same delivery, so the
         -- Message-ID of a retry stays stable. (One cancelled because its person stopped being a recipient stays
@@ -6850,23 +7013,29 @@ begin
     -- Alerts that were already waiting: recipients no longer wanted (deactivated, clearance lowered,
     -- unsubscribed, no longer responsible) are cancelled; those a silence now covers are suppressed.
     dropped as (
-        update parley_data.deliveries d
+        update parley_data.deliveries delivery
            set state = 'cancelled', cancelled_at = plan_recipients.at, cancel_reason = 'no longer a recipient'
-          from targets t
-         where not t.is_new and d.alert_id = t.alert_id and d.state = 'pending'
-           and not exists (select 1 from wanted w where w.alert_id = d.alert_id and w.person_id = d.person_id)
+          from target
+         where not target.is_new and delivery.alert_id = target.alert_id and delivery.state = 'pending'
+           and not exists (select 1 from wanted
+                            where wanted.alert_id = delivery.alert_id and wanted.person_id = delivery.person_id)
         returning 1
     ),
     hushed as (
-        update parley_data.deliveries d
-           set state = 'suppressed', silence_id = si.silence_id, silence_classification = si.silence_classification
-          from silenced si
-          join targets t on t.alert_id = si.alert_id
-         where not t.is_new and d.alert_id = si.alert_id and d.state = 'pending'
-           and exists (select 1 from wanted w where w.alert_id = d.alert_id and w.person_id = d.person_id)
+        update parley_data.deliveries delivery
+           set state = 'suppressed', silence_id = silenced.silence_id,
+               silence_classification = silenced.silence_classification
+          from silenced
+          join target on target.alert_id = silenced.alert_id
+         where not target.is_new and delivery.alert_id = silenced.alert_id and delivery.state = 'pending'
+           and exists (select 1 from wanted
+                        where wanted.alert_id = delivery.alert_id and wanted.person_id = delivery.person_id)
         returning 1
     )
     select count(*) into n_created from created;
+    if n_created > 10000 then
+        analyze parley_data.deliveries;
+    end if;
     return n_created;
 end
 $$;
@@ -6874,6 +7043,80 @@ $$;
 ALTER FUNCTION parley_data.plan_recipients(at timestamp with time zone) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.plan_recipients(at timestamp with time zone) IS 'Planning: creates the deliveries of new alerts and reconsiders the recipients of alerts still waiting to go out; returns how many deliveries it created.';
+
+CREATE FUNCTION parley_data.plan_refresh_alerts() RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    update parley_data.alerts a
+       set subject_code = s.subject_code, classification = s.classification, track_id = s.track_id,
+           item_id = s.item_id, commitment_id = s.commitment_id,
+           cancel_reason = case when s.bases ->> a.kind::text = a.basis then null else a.cancel_reason end
+      from pg_temp.plan_state s
+     where a.subject_type = s.subject_type and a.subject_id = s.subject_id and a.state <> 'cancelled'
+       and (a.subject_code, a.classification, a.track_id, a.item_id, a.commitment_id, a.cancel_reason)
+           is distinct from
+           (s.subject_code, s.classification, s.track_id, s.item_id, s.commitment_id,
+            case when s.bases ->> a.kind::text = a.basis then null else a.cancel_reason end);
+    update parley_data.alerts a
+       set responsible_id = s.responsible_id, escalated_to_id = case when a.escalated then s.lead_id end
+      from pg_temp.plan_state s
+     where a.subject_type = s.subject_type and a.subject_id = s.subject_id and a.state <> 'cancelled'
+       and (a.responsible_id, a.escalated_to_id)
+           is distinct from (s.responsible_id, case when a.escalated then s.lead_id end)
+       and exists (select 1 from parley_data.deliveries d where d.alert_id = a.id and d.state = 'pending');
+end
+$$;
+
+ALTER FUNCTION parley_data.plan_refresh_alerts() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.plan_refresh_alerts() IS 'Planning: brings the alerts of the planned subjects up to date with their subject (code, classification, track, item; owner and lead while still waiting).';
+
+CREATE FUNCTION parley_data.plan_schedule(everything boolean) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    if plan_schedule.everything then
+        delete from parley_data.alert_schedule;
+        insert into parley_data.alert_schedule (subject_type, subject_id, next_at)
+        select s.subject_type, s.subject_id, s.next_at from pg_temp.plan_state s where s.next_at is not null;
+    else
+        delete from parley_data.alert_schedule x
+         using pg_temp.plan_subjects planned
+         where x.subject_type = planned.subject_type and x.subject_id = planned.subject_id
+           and not exists (select 1 from pg_temp.plan_state s
+                            where s.subject_type = planned.subject_type and s.subject_id = planned.subject_id
+                              and s.next_at is not null);
+        insert into parley_data.alert_schedule (subject_type, subject_id, next_at)
+        select s.subject_type, s.subject_id, s.next_at from pg_temp.plan_state s where s.next_at is not null
+        on conflict (subject_type, subject_id) do update set next_at = excluded.next_at
+         where alert_schedule.next_at is distinct from excluded.next_at;
+    end if;
+end
+$$;
+
+ALTER FUNCTION parley_data.plan_schedule(everything boolean) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.plan_schedule(everything boolean) IS 'Planning: records when each planned subject next deserves an alert (alert_schedule), which is what a plan with nothing due reads.';
+
+CREATE FUNCTION parley_data.plan_take_queue(OUT everything boolean, OUT recipients_changed boolean) RETURNS record
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    with taken as (delete from parley_data.plan_queue q returning q.subject_type, q.subject_id)
+    insert into pg_temp.plan_taken (subject_type, subject_id)
+    select distinct t.subject_type, t.subject_id from taken t;
+    everything := exists (select 1 from pg_temp.plan_taken t where t.subject_type = 'all');
+    recipients_changed := exists (select 1 from pg_temp.plan_taken t where t.subject_type = 'recipients');
+end
+$$;
+
+ALTER FUNCTION parley_data.plan_take_queue(OUT everything boolean, OUT recipients_changed boolean) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.plan_take_queue(OUT everything boolean, OUT recipients_changed boolean) IS 'Planning: moves the change queue into the plan (emptying it) and says whether everything must be replanned (a rule changed) and whether recipients changed (people or subscriptions).';
 
 CREATE FUNCTION parley_data.queue_commitment_changes() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -7424,6 +7667,25 @@ ALTER FUNCTION parley_data.stale_after_days() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.stale_after_days() IS 'The stale threshold in days: the session''s parley.stale_after_days if set, else the stored setting, else 30.';
 
+CREATE FUNCTION parley_data.stale_occurrence(quiet_since date, time_zone text, delay interval, overdue_from timestamp with time zone, at timestamp with time zone) RETURNS TABLE(due_at timestamp with time zone, next_at timestamp with time zone)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT
+         CASE
+             WHEN ((s.moment <= stale_occurrence.at) AND (stale_occurrence.at < COALESCE(stale_occurrence.overdue_from, 'infinity'::timestamp with time zone))) THEN s.moment
+             ELSE NULL::timestamp with time zone
+         END AS "case",
+         CASE
+             WHEN ((s.moment > stale_occurrence.at) AND (s.moment < COALESCE(stale_occurrence.overdue_from, 'infinity'::timestamp with time zone))) THEN s.moment
+             ELSE NULL::timestamp with time zone
+         END AS "case"
+    FROM ( SELECT ((((stale_occurrence.quiet_since + 1))::timestamp without time zone + stale_occurrence.delay) AT TIME ZONE stale_occurrence.time_zone) AS moment) s;
+END;
+
+ALTER FUNCTION parley_data.stale_occurrence(quiet_since date, time_zone text, delay interval, overdue_from timestamp with time zone, at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.stale_occurrence(quiet_since date, time_zone text, delay interval, overdue_from timestamp with time zone, at timestamp with time zone) IS 'stale: a commitment quiet since quiet_since is stale delay after the end of that day (track time): due_at once that moment is reached at `at`, else next_at; neither from overdue_from on (the deadline, when overdue alerts take over).';
+
 CREATE FUNCTION parley_data.touch_updated_at() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -7562,7 +7824,7 @@ COMMENT ON COLUMN parley.agenda.since IS 'The date the item reached its current 
 
 COMMENT ON COLUMN parley.agenda.days_in_status IS 'Days since the item reached its current status (in the track''s time zone).';
 
-COMMENT ON COLUMN parley.agenda.open_commitments IS 'Commitments on this item and track not yet fulfilled, withdrawn or superseded.';
+COMMENT ON COLUMN parley.agenda.open_commitments IS 'Commitments on this item and track still owed: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded).';
 
 COMMENT ON COLUMN parley.agenda.fulfilled_commitments IS 'Commitments on this item and track that were fulfilled.';
 
@@ -7681,7 +7943,7 @@ COMMENT ON COLUMN parley.alert_queue.send_after IS 'Not mailed before this momen
 
 COMMENT ON COLUMN parley.alert_queue.state IS 'pending (waiting for the mailer), sending (a mailer run has it), suppressed (held back by a silence: it will not be sent).';
 
-COMMENT ON COLUMN parley.alert_queue.recipient_because IS 'responsible, escalation, subscription, or alerted about overdue (for resolved).';
+COMMENT ON COLUMN parley.alert_queue.recipient_because IS 'responsible, escalation, subscription, or alerted about overdue (for resolved and breached).';
 
 COMMENT ON COLUMN parley.alert_queue.attempts IS 'How many times the mailer has tried; last_error says why the last try failed.';
 
@@ -8018,7 +8280,8 @@ CREATE VIEW parley.commitments WITH (security_invoker='true') AS
     d.code AS deal,
     m.code AS meeting,
     c.last_update_on,
-    parley_data.shown_level(c.effective_classification) AS classification
+    parley_data.shown_level(c.effective_classification) AS classification,
+    parley_data.commitment_is_live(c.status) AS open
    FROM ((((((parley_data.commitments c
      JOIN parley_data.tracks t ON ((t.id = c.track_id)))
      JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
@@ -8030,7 +8293,7 @@ CREATE VIEW parley.commitments WITH (security_invoker='true') AS
 
 ALTER TABLE parley.commitments OWNER TO parley_owner;
 
-COMMENT ON VIEW parley.commitments IS 'Every commitment, open or closed, soonest deadline first; open_commitments and overdue_commitments show the open ones.';
+COMMENT ON VIEW parley.commitments IS 'Every commitment, open or not (fulfilled, breached, withdrawn, superseded), soonest deadline first; open_commitments and overdue_commitments show the open ones.';
 
 COMMENT ON COLUMN parley.commitments.days_left IS 'Days until due_on on the track''s clock; negative when past.';
 
@@ -8039,6 +8302,8 @@ COMMENT ON COLUMN parley.commitments.overdue IS 'True for an open commitment who
 COMMENT ON COLUMN parley.commitments.delivered IS 'The sum of the quantities reported delivered.';
 
 COMMENT ON COLUMN parley.commitments.owner_email IS 'The e-mail of the member of staff who follows it up (filter with it).';
+
+COMMENT ON COLUMN parley.commitments.open IS 'True while it is still owed and chased: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded).';
 
 CREATE VIEW parley.compliance WITH (security_invoker='true') AS
  SELECT p.name AS party,
@@ -8281,7 +8546,7 @@ CREATE VIEW parley.due_soon WITH (security_invoker='true') AS
 
 ALTER TABLE parley.due_soon OWNER TO parley_owner;
 
-COMMENT ON VIEW parley.due_soon IS 'Commitments whose deadline falls in the next 14 days, and open follow-ups due in the next 14 days, soonest first. Overdue ones are in overdue_commitments and follow_ups.';
+COMMENT ON VIEW parley.due_soon IS 'Open commitments whose deadline falls in the next 14 days, and open follow-ups due in the next 14 days, soonest first. Overdue ones are in overdue_commitments and follow_ups.';
 
 COMMENT ON COLUMN parley.due_soon.kind IS 'commitment or follow-up.';
 
@@ -8483,7 +8748,7 @@ CREATE VIEW parley.open_commitments WITH (security_invoker='true') AS
 
 ALTER TABLE parley.open_commitments OWNER TO parley_owner;
 
-COMMENT ON VIEW parley.open_commitments IS 'Every commitment still owed: not fulfilled, withdrawn or superseded (breached ones stay here until resolved), soonest deadline first.';
+COMMENT ON VIEW parley.open_commitments IS 'Every commitment still owed: pending, in progress or partially fulfilled, soonest deadline first. Fulfilled and breached ones have their verdict (parley.compliance counts them), withdrawn and superseded ones are closed; parley.commitments lists them all.';
 
 COMMENT ON COLUMN parley.open_commitments.id IS 'The commitment''s number, as the recording functions take it.';
 
@@ -8549,7 +8814,7 @@ CREATE VIEW parley.overdue_commitments WITH (security_invoker='true') AS
 
 ALTER TABLE parley.overdue_commitments OWNER TO parley_owner;
 
-COMMENT ON VIEW parley.overdue_commitments IS 'Open commitments whose deadline has passed (end of due_on in the track''s time zone), most overdue first.';
+COMMENT ON VIEW parley.overdue_commitments IS 'Open commitments (still owed: not fulfilled, breached, withdrawn or superseded) whose deadline has passed (end of due_on in the track''s time zone), most overdue first.';
 
 COMMENT ON COLUMN parley.overdue_commitments.days_overdue IS 'Days since due_on, in the track''s time zone (1 = the deadline passed at the end of yesterday).';
 
@@ -9033,7 +9298,7 @@ COMMENT ON COLUMN parley.track_overview.parties IS 'Parties and their roles on t
 
 COMMENT ON COLUMN parley.track_overview.agenda IS 'Each agenda item with its status on this track, e.g. "ceasefire (under_discussion), exchange (implementing)".';
 
-COMMENT ON COLUMN parley.track_overview.open_commitments IS 'Commitments on the track that are not fulfilled, withdrawn or superseded (breached ones count: they still need chasing).';
+COMMENT ON COLUMN parley.track_overview.open_commitments IS 'Commitments on the track still owed: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded).';
 
 COMMENT ON COLUMN parley.track_overview.overdue_commitments IS 'Open commitments whose deadline (end of due_on in the track''s time zone) has passed.';
 
@@ -9386,7 +9651,7 @@ CREATE TABLE parley_data.commitment_transitions (
 
 ALTER TABLE parley_data.commitment_transitions OWNER TO parley_owner;
 
-COMMENT ON TABLE parley_data.commitment_transitions IS 'Status changes that need no reopen. Any other change (out of fulfilled, withdrawn, superseded, or back to pending) must reopen the commitment.';
+COMMENT ON TABLE parley_data.commitment_transitions IS 'Status changes that need no reopen. Any other change (out of fulfilled, breached, withdrawn, superseded, or back to pending) must reopen the commitment.';
 
 CREATE TABLE parley_data.commitment_updates_confidential (
     id bigint NOT NULL,
@@ -12963,6 +13228,8 @@ REVOKE ALL ON FUNCTION parley_data.current_clearance() FROM PUBLIC;
 GRANT ALL ON FUNCTION parley_data.current_clearance() TO parley_reader;
 GRANT ALL ON FUNCTION parley_data.current_clearance() TO parley_daemon;
 
+REVOKE ALL ON FUNCTION parley_data.deadline_at(due_on date, time_zone text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.deal_id(code text, field text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.deal_level(deal_id bigint) FROM PUBLIC;
@@ -12980,6 +13247,12 @@ GRANT SELECT ON TABLE parley_data.deliveries TO parley_reader;
 GRANT SELECT ON TABLE parley_data.deliveries TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp with time zone, ceiling parley.classification) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.lead_time_occurrence(event_at timestamp with time zone, event_local timestamp without time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.due_soon_occurrence(due_on date, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.follow_up_due_occurrence(due_at timestamp with time zone, at timestamp with time zone) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.follow_up_id(code text, field text) FROM PUBLIC;
 
@@ -13051,7 +13324,13 @@ REVOKE ALL ON FUNCTION parley_data.meeting_id(code text, field text) FROM PUBLIC
 
 REVOKE ALL ON FUNCTION parley_data.meeting_level(meeting_id bigint) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.meeting_outcome_missing_occurrence(ends_at timestamp with time zone, time_zone text, delay interval, at timestamp with time zone) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.meeting_upcoming_occurrence(starts_at timestamp with time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) FROM PUBLIC;
+
 REVOKE ALL ON PROCEDURE parley_data.name_partition_indexes() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.overdue_occurrence(deadline_at timestamp with time zone, repeat_every interval, escalate_after interval, at timestamp with time zone) FROM PUBLIC;
 
 REVOKE ALL ON PROCEDURE parley_data.partition_by_level(IN parent regclass) FROM PUBLIC;
 
@@ -13063,11 +13342,29 @@ REVOKE ALL ON FUNCTION parley_data.party_id(code text, field text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.person_id(email text, field text, active_only boolean) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.plan_collect(at timestamp with time zone) FROM PUBLIC;
+REVOKE ALL ON FUNCTION parley_data.plan_cancel_alerts(at timestamp with time zone, everything boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.plan_choose_subjects(at timestamp with time zone, everything boolean, only_changed boolean, recipients_changed boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.plan_collect(at timestamp with time zone, n_subjects integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.plan_collect_commitments(at timestamp with time zone) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.plan_collect_follow_ups(at timestamp with time zone) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.plan_collect_meetings(at timestamp with time zone) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.plan_create_alerts(at timestamp with time zone) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.plan_prepare() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.plan_recipients(at timestamp with time zone) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.plan_refresh_alerts() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.plan_schedule(everything boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.plan_take_queue(OUT everything boolean, OUT recipients_changed boolean) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.queue_commitment_changes() FROM PUBLIC;
 
@@ -13121,6 +13418,8 @@ GRANT SELECT ON TABLE parley_data.settings TO parley_daemon;
 REVOKE ALL ON FUNCTION parley_data.stale_after_days() FROM PUBLIC;
 GRANT ALL ON FUNCTION parley_data.stale_after_days() TO parley_reader;
 GRANT ALL ON FUNCTION parley_data.stale_after_days() TO parley_daemon;
+
+REVOKE ALL ON FUNCTION parley_data.stale_occurrence(quiet_since date, time_zone text, delay interval, overdue_from timestamp with time zone, at timestamp with time zone) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.touch_updated_at() FROM PUBLIC;
 

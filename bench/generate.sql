@@ -164,8 +164,9 @@ select 'indicator' || (n % 100), 1 + n % bench.size('items'), 1000 + (bench.rnd(
 -- step: commitment plan
 set role parley_owner;
 -- The plan of every commitment: where it is, when it is due and where it ends up. Whether it is closed depends on
--- its deadline, as in life: of those whose deadline passed, 65 % were fulfilled, 5 % withdrawn, 3 % superseded, and
--- 27 % are still open (breached, partly fulfilled, in progress or pending): overdue. Of those due later, 10 % were
+-- its deadline, as in life: of those whose deadline passed, 65 % were fulfilled, 5 % withdrawn, 3 % superseded, 7 %
+-- breached (a verdict: no longer chased), and 20 % are still open (partly fulfilled, in progress or pending):
+-- overdue. Of those due later, 10 % were
 -- fulfilled early. 3 % have no deadline. Commitments are dealt to the tracks in turn (a hundred each) and spread
 -- over each track's five items; the obligor is one of the track's principals, the owner one of the desk officers.
 create table bench.track_shape as

@@ -2,7 +2,7 @@
 -- in the track's time zone (Asia/Tokyo vs America/New_York, and across a daylight-saving change), replanning creates
 -- nothing, only the latest missed occurrence is created, and escalation adds the track's lead.
 begin;
-select plan(47);
+select plan(48);
 
 \ir 300_alert_fixture.psql
 
@@ -39,7 +39,10 @@ select is(pg_temp.plan('2030-05-18 14:59:59Z'), '{}'::text[], 'no 7-day reminder
 select is(pg_temp.plan('2030-05-18 15:00Z'), array['CT due_soon 2030-05-25 -7 days'], '7-day reminder for Tokyo at the end of 18 May Tokyo time');
 select is(pg_temp.plan('2030-05-19 03:59:59Z'), '{}'::text[], 'New York''s 7-day reminder not a second early');
 select is(pg_temp.plan('2030-05-19 04:00Z'), array['CN due_soon 2030-05-25 -7 days'], '7-day reminder for New York at the end of 18 May New York time');
-select is(pg_temp.plan('2030-05-20 00:00Z'), '{}'::text[], 'a reminder that fell due before the commitment was recorded is not created');
+select is(pg_temp.plan('2030-05-20 00:00Z'), array['CL due_soon 2030-05-25 -7 days'],
+          'a commitment recorded after its 7-day moment gets that reminder at once (short notice, issue 12)');
+select is((select due_at from parley_data.alerts where subject_code = 'CL' and kind = 'due_soon'),
+          timestamptz '2030-05-20 00:00Z', 'due when it was recorded, not at the 7-day moment before that');
 select is(pg_temp.plan('2030-05-24 15:00Z'), array['CL due_soon 2030-05-25 -1 day', 'CT due_soon 2030-05-25 -1 day'],
           '1-day reminders for Tokyo, also for the commitment recorded late');
 select is(pg_temp.plan('2030-05-25 04:00Z'), array['CN due_soon 2030-05-25 -1 day'], '1-day reminder for New York');
@@ -128,8 +131,8 @@ select ok(pg_temp.plan('2030-10-30 04:00Z') @> array['CW due_soon 2030-11-05 -7 
 select ok(pg_temp.plan('2030-11-06 05:00Z') @> array['CW overdue 2030-11-05 #0'],
           'CW overdue at the end of 5 November: 05:00 UTC, clocks on EST');
 select is((select array_agg(kind::text || ' ' || occurrence order by kind::text) from parley_data.alerts where subject_code = 'CW'),
-          array['due_soon 2030-11-05 -7 days', 'overdue 2030-11-05 #0', 'stale 2030-10-01'],
-          'CW: the 1-day reminder, missed while nobody planned, is not created once the deadline has passed');
+          array['due_soon 2030-11-05 -7 days', 'overdue 2030-11-05 #0'],
+          'CW: the 1-day reminder, missed while nobody planned, is not created once the deadline has passed; nor is the stale alert due meanwhile (overdue wins over stale)');
 select is((select due_at from parley_data.alerts where subject_code = 'CW' and kind = 'due_soon'),
           timestamptz '2030-10-30 04:00Z', 'CW 7-day reminder due 7 wall-clock days (7 days and an hour) before the deadline');
 select is((select due_at from parley_data.alerts where subject_code = 'CW' and kind = 'overdue'),

@@ -35,7 +35,7 @@ create type parley.stance as enum ('supports', 'conditional', 'opposes', 'refuse
 create type parley.commitment_status as enum (
     'pending', 'in_progress', 'partially_fulfilled', 'fulfilled', 'breached', 'withdrawn', 'superseded');
 comment on type parley.commitment_status is
-    'pending, in_progress and partially_fulfilled are live; breached is live too (it still needs chasing); fulfilled, withdrawn and superseded are closed.';
+    'pending, in_progress and partially_fulfilled are live (still owed, still chased); fulfilled and breached are verdicts and withdrawn and superseded are closed: none of these is chased any more (leaving one is a reopen). parley.compliance counts every status.';
 create type parley.verification as enum ('both_parties', 'one_party', 'mediator', 'media', 'unverified');
 comment on type parley.verification is 'Who confirms a reported delivery: both parties, one party, a mediator, the media, or nobody yet.';
 create type parley.confidence as enum ('confirmed', 'reported', 'estimated', 'disputed');
@@ -129,12 +129,15 @@ create function parley_data.is_finite(quantity numeric) returns boolean
     language sql immutable strict parallel safe
     return quantity > '-Infinity' and quantity < 'Infinity';
 
--- Live commitments still need chasing; fulfilled, withdrawn and superseded ones are closed (see commitment_status).
+-- Live commitments are still owed and still chased: what the open and overdue views list, what alerts chase, what
+-- a status may leave without a reopen. The one place that says which statuses those are. A breach is an outcome,
+-- not a chase: recorded as breached, a commitment is no longer live (one alert says so, 3xx planning), and
+-- parley.compliance counts it as breached.
 create function parley_data.commitment_is_live(status parley.commitment_status) returns boolean
     language sql immutable parallel safe
-    return status not in ('fulfilled', 'withdrawn', 'superseded');
+    return status not in ('fulfilled', 'breached', 'withdrawn', 'superseded');
 comment on function parley_data.commitment_is_live(parley.commitment_status) is
-    'True for the statuses that still need chasing: pending, in_progress, partially_fulfilled, breached.';
+    'True for the statuses still owed and chased: pending, in_progress, partially_fulfilled. Not for the verdicts (fulfilled, breached) nor for withdrawn and superseded.';
 
 -- People: the staff who own commitments, lead tracks, receive alerts.
 create table parley_data.people (
@@ -421,8 +424,8 @@ comment on column parley_data.commitments.due_on is 'The deadline: the end of th
 comment on column parley_data.commitments.effective_classification is
     'The highest of the commitment''s own classification, its track''s and its meeting''s: the level it is kept and shown at (its partition).';
 
--- Allowed status changes. Leaving a closed status (fulfilled, withdrawn, superseded) or going back to pending
--- needs an explicit reopen, which stamps commitments.reopened_at.
+-- Allowed status changes. Leaving a status that is not live (fulfilled, breached, withdrawn, superseded) or going
+-- back to pending needs an explicit reopen, which stamps commitments.reopened_at (and restarts the chase).
 create table parley_data.commitment_transitions (
     from_status  parley.commitment_status not null,
     to_status    parley.commitment_status not null,
@@ -436,7 +439,7 @@ where f <> t
   and parley_data.commitment_is_live(f)
   and t <> 'pending';
 comment on table parley_data.commitment_transitions is
-    'Status changes that need no reopen. Any other change (out of fulfilled, withdrawn, superseded, or back to pending) must reopen the commitment.';
+    'Status changes that need no reopen. Any other change (out of fulfilled, breached, withdrawn, superseded, or back to pending) must reopen the commitment.';
 create table parley_data.commitment_beneficiaries (
     commitment_id             bigint not null,
     obligor_id                bigint not null,

@@ -24,9 +24,10 @@ set local role parley_owner;
 -- Vocabulary ------------------------------------------------------------------------------------------------------
 
 create type parley.alert_kind as enum (
-    'due_soon', 'overdue', 'stale', 'meeting_upcoming', 'meeting_outcome_missing', 'follow_up_due', 'resolved');
+    'due_soon', 'overdue', 'stale', 'meeting_upcoming', 'meeting_outcome_missing', 'follow_up_due', 'resolved',
+    'breached');
 comment on type parley.alert_kind is
-    'What an alert says: due_soon (a deadline is near), overdue (it passed; repeats), stale (no update for a while), meeting_upcoming, meeting_outcome_missing (held, no outcome recorded), follow_up_due, resolved (an overdue commitment was fulfilled).';
+    'What an alert says: due_soon (a deadline is near), overdue (it passed; repeats), stale (no update for a while), meeting_upcoming, meeting_outcome_missing (held, no outcome recorded), follow_up_due, resolved (an overdue commitment was fulfilled), breached (an overdue commitment was recorded as breached: the chase ends).';
 
 create type parley.alert_subject as enum ('commitment', 'meeting', 'follow_up');
 comment on type parley.alert_subject is 'What an alert is about.';
@@ -89,7 +90,9 @@ insert into parley_data.alert_rules (kind, subject_type, severity, lead_times, d
     ('follow_up_due', 'follow_up', 'warning', null, null, null, null,
      'A follow-up that is not done reached its due time; told to its assignee.'),
     ('resolved', 'commitment', 'info', null, null, null, null,
-     'An overdue commitment was fulfilled: everyone who was alerted that it was overdue hears that it is settled.');
+     'An overdue commitment was fulfilled: everyone who was alerted that it was overdue hears that it is settled.'),
+    ('breached', 'commitment', 'warning', null, null, null, null,
+     'An overdue commitment was recorded as breached: the chase ends (no more overdue, reminders or stale alerts until it is reopened); its owner and everyone who was alerted that it was overdue hear it once.');
 
 create table parley_data.alert_settings (
     singleton            boolean primary key default true,
@@ -217,7 +220,7 @@ comment on column parley_data.alerts.due_at is 'When the alert was due to go out
 comment on column parley_data.alerts.classification is 'The subject''s effective classification (kept current): readers see only alerts they are cleared for.';
 comment on column parley_data.alerts.responsible_id is 'Who answers for the subject: the commitment''s owner, the follow-up''s assignee, the track''s lead for a meeting.';
 comment on column parley_data.alerts.escalated is 'An overdue alert from escalate_after on: the track''s lead is told too.';
-comment on column parley_data.alerts.related_alert_id is 'For resolved: the last overdue alert it settles.';
+comment on column parley_data.alerts.related_alert_id is 'For resolved and breached: the last overdue alert it settles.';
 comment on column parley_data.alerts.planned_at is 'The moment planning was run for when it created the alert.';
 comment on column parley_data.alerts.snoozed_until is 'Deliveries (and, for overdue, further repeats) held back until then.';
 comment on column parley_data.alerts.cancel_reason is 'Why it no longer applies: deadline changed, commitment fulfilled, meeting cancelled, ... For an alert already (partly) sent the state stays as it was: what went out is history.';
@@ -265,7 +268,7 @@ create index deliveries_silence_idx on parley_data.deliveries (silence_id) where
 create index deliveries_sent_idx on parley_data.deliveries (sent_at) where state = 'sent';
 comment on table parley_data.deliveries is
     'One alert for one recipient, with what the mailer needs: its state, when it may be sent, the claim (token and lease) of the run sending it, attempts and the last error, and once sent its Message-ID. A retry re-claims the same row, so its id never changes.';
-comment on column parley_data.deliveries.reason is 'Why this person receives it: responsible, escalation, subscription, alerted about overdue.';
+comment on column parley_data.deliveries.reason is 'Why this person receives it: responsible, escalation, subscription, alerted about overdue (resolved, breached).';
 comment on column parley_data.deliveries.send_after is 'Not to be sent before: the alert''s due time, a snooze, or the back-off after a failed attempt.';
 comment on column parley_data.deliveries.attempts is 'How many times a mailer run has claimed it.';
 comment on column parley_data.deliveries.claim_token is 'The mailer run holding it (while sending): only that run may mark it sent or failed.';

@@ -301,7 +301,7 @@ begin
         perform parley_data.refuse('23514', 'new_status', 'commitment_status_transition',
             format('new_status %s needs a reopen: commitment "%s" is %s', record_update.new_status,
                    record_update.commitment, current_status),
-            'Leaving fulfilled, withdrawn or superseded, or going back to pending, is a reopen: pass reopen => true and say why in note.');
+            'Leaving fulfilled, breached, withdrawn or superseded, or going back to pending, is a reopen: pass reopen => true and say why in note.');
     end if;
     perform parley_data.require('verification', record_update.verification is not null);
     if record_update.source is not null then
@@ -328,7 +328,7 @@ begin
 end
 $$;
 comment on function parley.record_update is
-    'Records a report against a commitment: record_update(commitment => ''ist-r1-pow-ru'', reported_on => ''2025-05-23'', delivered => 390, new_status => ''partially_fulfilled'', note => ..., source => ..., reported_by => ''UA'', verification => ''both_parties''). delivered is this stage only; the total and the status follow. Leaving fulfilled, withdrawn or superseded (or going back to pending) needs reopen => true and a note. Returns the update''s id.';
+    'Records a report against a commitment: record_update(commitment => ''ist-r1-pow-ru'', reported_on => ''2025-05-23'', delivered => 390, new_status => ''partially_fulfilled'', note => ..., source => ..., reported_by => ''UA'', verification => ''both_parties''). delivered is this stage only; the total and the status follow. Leaving fulfilled, breached, withdrawn or superseded (or going back to pending) needs reopen => true and a note; a reopened commitment is chased again. Returns the update''s id.';
 
 -- Moving a deadline is common and must be traceable: the change history keeps who moved it, when, from what.
 create or replace function parley.change_due_date(commitment text, due_on date)

@@ -55,7 +55,7 @@ comment on view parley.alert_queue is
     'Alerts planned and not yet sent: to whom, when (send_after), and whether they are being sent now; also those a silence in force is holding back, and why.';
 comment on column parley.alert_queue.send_after is 'Not mailed before this moment: the alert''s due time, a snooze, or a retry after a failed attempt.';
 comment on column parley.alert_queue.state is 'pending (waiting for the mailer), sending (a mailer run has it), suppressed (held back by a silence: it will not be sent).';
-comment on column parley.alert_queue.recipient_because is 'responsible, escalation, subscription, or alerted about overdue (for resolved).';
+comment on column parley.alert_queue.recipient_because is 'responsible, escalation, subscription, or alerted about overdue (for resolved and breached).';
 comment on column parley.alert_queue.attempts is 'How many times the mailer has tried; last_error says why the last try failed.';
 comment on column parley.alert_queue.held_back_because is 'For a suppressed delivery: the silence, until when, and its reason.';
 comment on column parley.alert_queue.lease_until is 'While sending: when the mailer run''s claim lapses.';

@@ -559,7 +559,7 @@ begin
                 at_prefix := left(new_paths[j], length(new_paths[j]) - length('new_status'));
                 perform parley_data.refuse('23514', 'new_status', 'commitment_status_transition',
                     format('new_status %s needs a reopen: commitment "%s" is %s by then', new_statuses[j], v_code, status_now),
-                    'Leaving fulfilled, withdrawn or superseded, or going back to pending, is a reopen: say reopen: true and why in note.');
+                    'Leaving fulfilled, breached, withdrawn or superseded, or going back to pending, is a reopen: say reopen: true and why in note.');
             end if;
             status_now := coalesce(new_statuses[j], status_now);
         end loop;
