@@ -14,7 +14,8 @@ public struct MailAttachment: Sendable, Equatable {
             scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || ".-_".unicodeScalars.contains(scalar))
                 ? scalar : "_"
         }))
-        self.filename = safe.isEmpty || safe.hasPrefix(".") ? "attachment" + safe : safe
+        // Never empty or hidden, and at most 60 characters, so that its header lines stay within 78.
+        self.filename = String((safe.isEmpty || safe.hasPrefix(".") ? "attachment" + safe : safe).prefix(60))
         self.contentType = contentType
         self.content = content
     }
