@@ -54,6 +54,17 @@ public struct RenderedPage: Sendable {
         try printer.printPDF(html: html, to: pdf)
         try printer.screenshot(html: html, to: png, width: width, height: height)
 
+        let pages = try pdfPages(pdf)
+        let read = try ToolRun.run("/usr/bin/env", ["python3", "-c", pngReader, png.path])
+        guard read.status == 0 else { throw ToolRun.Failure(description: "could not read the PNG: \(read.stderr)") }
+        struct Pixels: Decodable { var width: Int; var height: Int; var ink: Double; var colours: Int }
+        let pixels = try JSONDecoder().decode(Pixels.self, from: Data(read.stdout.utf8))
+        return RenderedPage(pages: pages, inkShare: pixels.ink, colours: pixels.colours, pngWidth: pixels.width,
+                            pngHeight: pixels.height, pdf: pdf, png: png)
+    }
+
+    /// The text of each page of a PDF (`pdfinfo` for the count, `pdftotext -layout` page by page).
+    public static func pdfPages(_ pdf: URL) throws -> [String] {
         let info = try ToolRun.run("/usr/bin/env", ["pdfinfo", pdf.path])
         guard info.status == 0, let line = info.stdout.split(separator: "\n").first(where: { $0.hasPrefix("Pages:") }),
               let count = Int(line.dropFirst("Pages:".count).trimmingCharacters(in: .whitespaces))
@@ -64,12 +75,7 @@ public struct RenderedPage: Sendable {
             guard text.status == 0 else { throw ToolRun.Failure(description: "pdftotext failed: \(text.stderr)") }
             pages.append(text.stdout)
         }
-        let read = try ToolRun.run("/usr/bin/env", ["python3", "-c", pngReader, png.path])
-        guard read.status == 0 else { throw ToolRun.Failure(description: "could not read the PNG: \(read.stderr)") }
-        struct Pixels: Decodable { var width: Int; var height: Int; var ink: Double; var colours: Int }
-        let pixels = try JSONDecoder().decode(Pixels.self, from: Data(read.stdout.utf8))
-        return RenderedPage(pages: pages, inkShare: pixels.ink, colours: pixels.colours, pngWidth: pixels.width,
-                            pngHeight: pixels.height, pdf: pdf, png: png)
+        return pages
     }
 
     /// All the PDF's text, with runs of spaces made one (layout spacing aside).
