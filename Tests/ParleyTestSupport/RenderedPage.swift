@@ -6,6 +6,9 @@ import Parley
 public struct RenderedPage: Sendable {
     /// The text of each PDF page, laid out (`pdftotext -layout`).
     public var pages: [String]
+    /// All the PDF's text in reading order (`pdftotext` without layout: a table cell's lines stay together),
+    /// every run of white space made one space.
+    public var readingOrder: String
     /// Of the screenshot: the share of pixels that are not (near) white, and how many different colours it has.
     public var inkShare: Double
     public var colours: Int
@@ -55,11 +58,14 @@ public struct RenderedPage: Sendable {
         try printer.screenshot(html: html, to: png, width: width, height: height)
 
         let pages = try pdfPages(pdf)
+        let raw = try ToolRun.run("/usr/bin/env", ["pdftotext", pdf.path, "-"])
+        guard raw.status == 0 else { throw ToolRun.Failure(description: "pdftotext failed: \(raw.stderr)") }
         let read = try ToolRun.run("/usr/bin/env", ["python3", "-c", pngReader, png.path])
         guard read.status == 0 else { throw ToolRun.Failure(description: "could not read the PNG: \(read.stderr)") }
         struct Pixels: Decodable { var width: Int; var height: Int; var ink: Double; var colours: Int }
         let pixels = try JSONDecoder().decode(Pixels.self, from: Data(read.stdout.utf8))
-        return RenderedPage(pages: pages, inkShare: pixels.ink, colours: pixels.colours, pngWidth: pixels.width,
+        return RenderedPage(
+            pages: pages, readingOrder: raw.stdout.split(whereSeparator: { $0.isWhitespace }).joined(separator: " "), inkShare: pixels.ink, colours: pixels.colours, pngWidth: pixels.width,
                             pngHeight: pixels.height, pdf: pdf, png: png)
     }
 

@@ -25,11 +25,14 @@ extension DigestRenderer {
                 number += 1
                 rows.append(row(entry, number: number, digest: digest))
             }
+            // Fixed columns, so that a long word wraps in its cell instead of widening the mail; what to do
+            // about an alert is a row of its own under it, as wide as the table, for queries to stay readable.
             body.append(.element("table", [.class("alerts")], [
+                .element("colgroup", [], [4, 24, 30, 18, 24].map { .void("col", [Attribute("style", "width:\($0)%")]) }),
                 .element("thead", [], [.element("tr", [], [
-                    .element("th", text: "#"), .element("th", text: "Alert"), .element("th", text: "Commitment or subject"),
-                    .element("th", text: "Who owes whom"), .element("th", text: "Deadline (your time, \(zone))"),
-                    .element("th", text: "Progress"), .element("th", text: "To act"),
+                    .element("th", text: "#"), .element("th", text: "Alert"),
+                    .element("th", text: "Commitment or subject, who owes whom"),
+                    .element("th", text: "Deadline (your time, \(zone))"), .element("th", text: "Progress"),
                 ])]),
                 .element("tbody", [], rows),
             ]))
@@ -51,13 +54,15 @@ extension DigestRenderer {
     private func row(_ entry: DigestEntry, number: Int, digest: Digest) -> HTML {
         let zone = digest.recipient.timezone
         guard let details = entry.details else {
-            return .element("tr", [.class("classified")], [
-                cell([.text("\(number)")]),
-                .element("td", [Attribute("colspan", "5")], [
-                    .text("A \(entry.classification.rawValue.uppercased()) alert (\(DigestFormat.words(entry.kind.rawValue))): "
-                          + "its details are not sent by e-mail."),
+            return .sequence([
+                .element("tr", [.class("classified")], [
+                    cell([.text("\(number)")]),
+                    .element("td", [Attribute("colspan", "4")], [
+                        .text("A \(entry.classification.rawValue.uppercased()) alert (\(DigestFormat.words(entry.kind.rawValue))): "
+                              + "its details are not sent by e-mail."),
+                    ]),
                 ]),
-                cell([.code("select * from parley.alerts where id = \(entry.alertID);")]),
+                actRow([line(.code("select * from parley.alerts where id = \(entry.alertID);"))]),
             ])
         }
         let trackZone = details.track?.timezone ?? "UTC"
@@ -145,9 +150,21 @@ extension DigestRenderer {
             .element("strong", [], [.data(headline(entry, details, at: digest.writtenAt))]),
             .element("div", [.class("meta")], text: "Alert \(entry.alertID), to you as \(role(entry))"),
         ]
-        return .element("tr", [], [
-            cell([.text("\(number)")]), cell(headlineCell), cell(subject), cell(owes), cell(deadline), cell(progressCell),
-            cell(act),
+        return .sequence([
+            .element("tr", [], [
+                cell([.text("\(number)")]), cell(headlineCell),
+                cell(subject + [.element("div", [.class("owes")], [.element("span", [.class("label")], text: "Who owes whom: ")] + owes)]),
+                cell(deadline), cell(progressCell),
+            ]),
+            actRow(act),
+        ])
+    }
+
+    /// What to do about the alert above: the query to paste into psql and the parley command.
+    private func actRow(_ lines: [HTML]) -> HTML {
+        .element("tr", [.class("act")], [
+            .element("td", [], []),
+            .element("td", [Attribute("colspan", "4")], [.element("span", [.class("label")], text: "To act: ")] + lines),
         ])
     }
 
@@ -157,7 +174,9 @@ extension DigestRenderer {
         h2 { font-size: 16px; margin: 20px 0 6px; border-bottom: 2px solid #1d1d1f; }
         h2.severity-critical { color: #9b1c1c; border-color: #9b1c1c; }
         h2.severity-warning { color: #8a4b00; border-color: #8a4b00; }
-        table.alerts { border-collapse: collapse; width: 100%; table-layout: auto; }
+        table.alerts { border-collapse: collapse; width: 100%; table-layout: fixed; }
+        tr.act td { border-top: none; background: #f8f9fb; padding-top: 2px; }
+        .owes { margin-top: 4px; }
         table.alerts th, table.alerts td { border: 1px solid #c9ced6; padding: 6px 8px; text-align: left; vertical-align: top; }
         table.alerts th { background: #eef1f5; font-size: 12px; }
         td, th, div, p, pre, code { overflow-wrap: anywhere; word-break: break-word; }
