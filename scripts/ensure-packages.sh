@@ -2,7 +2,9 @@
 # Makes sure the Debian packages Parley needs are installed: as root it installs what is missing with apt-get;
 # otherwise it prints the exact command to run and fails.
 #   scripts/ensure-packages.sh run    PostgreSQL server and client library (make run)
-#   scripts/ensure-packages.sh test   the above plus pgTAP, pg_prove and Python's icalendar parser (make test)
+#   scripts/ensure-packages.sh test   the above plus pgTAP, pg_prove, Chromium and poppler (the brief and digest
+#                                     tests render in a real browser and read the PDF back), and Python's icalendar
+#                                     and html5lib parsers (make test)
 set -euo pipefail
 purpose=${1:-run}
 
@@ -23,6 +25,8 @@ if [ "$purpose" = test ]; then
     [ -f "/usr/share/postgresql/$major/extension/pgtap.control" ] || missing+=("postgresql-$major-pgtap")
     command -v pg_prove >/dev/null 2>&1 || missing+=(libtap-parser-sourcehandler-pgtap-perl)
     command -v python3 >/dev/null 2>&1 || missing+=(python3)
+    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+    command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
@@ -33,18 +37,22 @@ if [ ${#missing[@]} -gt 0 ]; then
     fi
     export DEBIAN_FRONTEND=noninteractive
     # Install first; refresh the package lists only when the install fails on stale lists.
-    if ! apt-get install -y -q "${missing[@]}" >/tmp/parley-apt.log 2>&1; then
+    # --no-upgrade: an upgrade of a running PostgreSQL restarts its clusters under whoever is using them.
+    if ! apt-get install -y -q --no-upgrade "${missing[@]}" >/tmp/parley-apt.log 2>&1; then
         apt-get update -q >>/tmp/parley-apt.log 2>&1
-        apt-get install -y -q "${missing[@]}" >>/tmp/parley-apt.log 2>&1 \
+        apt-get install -y -q --no-upgrade "${missing[@]}" >>/tmp/parley-apt.log 2>&1 \
             || { tail -n 20 /tmp/parley-apt.log >&2; echo "apt-get install ${missing[*]} failed" >&2; exit 1; }
     fi
 fi
 
-# The calendar tests parse iCalendar output with a real parser: Python's icalendar.
-if [ "$purpose" = test ] && ! python3 -c 'import icalendar' 2>/dev/null; then
-    if ! pip3 install -q icalendar >/tmp/parley-pip.log 2>&1 && ! pip install -q icalendar >>/tmp/parley-pip.log 2>&1; then
-        tail -n 5 /tmp/parley-pip.log >&2
-        echo "Python's icalendar package is missing; install it with: pip3 install icalendar" >&2
-        exit 1
-    fi
+# Real parsers for what Parley writes: Python's icalendar (calendars) and html5lib (briefs and digests, strictly).
+if [ "$purpose" = test ]; then
+    for module in icalendar html5lib; do
+        python3 -c "import $module" 2>/dev/null && continue
+        if ! pip3 install -q "$module" >/tmp/parley-pip.log 2>&1 && ! pip install -q "$module" >>/tmp/parley-pip.log 2>&1; then
+            tail -n 5 /tmp/parley-pip.log >&2
+            echo "Python's $module package is missing; install it with: pip3 install $module" >&2
+            exit 1
+        fi
+    done
 fi
