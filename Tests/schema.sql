@@ -13466,8 +13466,10 @@ GRANT SELECT ON TABLE parley.alerts TO parley_daemon;
 GRANT SELECT ON TABLE parley.changes TO parley_reader;
 GRANT SELECT ON TABLE parley.changes TO parley_daemon;
 
+GRANT SELECT ON TABLE parley.commitment_updates TO parley_daemon;
 GRANT SELECT ON TABLE parley.commitment_updates TO parley_reader;
 
+GRANT SELECT ON TABLE parley.commitments TO parley_daemon;
 GRANT SELECT ON TABLE parley.commitments TO parley_reader;
 
 GRANT SELECT ON TABLE parley.compliance TO parley_reader;
@@ -13494,8 +13496,10 @@ GRANT SELECT ON TABLE parley.follow_ups TO parley_daemon;
 GRANT SELECT ON TABLE parley.mailer_runs TO parley_reader;
 GRANT SELECT ON TABLE parley.mailer_runs TO parley_daemon;
 
+GRANT SELECT ON TABLE parley.meetings TO parley_daemon;
 GRANT SELECT ON TABLE parley.meetings TO parley_reader;
 
+GRANT SELECT ON TABLE parley.members TO parley_daemon;
 GRANT SELECT ON TABLE parley.members TO parley_reader;
 
 GRANT SELECT ON TABLE parley.open_commitments TO parley_reader;
@@ -13504,8 +13508,10 @@ GRANT SELECT ON TABLE parley.open_commitments TO parley_daemon;
 GRANT SELECT ON TABLE parley.overdue_commitments TO parley_reader;
 GRANT SELECT ON TABLE parley.overdue_commitments TO parley_daemon;
 
+GRANT SELECT ON TABLE parley.parties TO parley_daemon;
 GRANT SELECT ON TABLE parley.parties TO parley_reader;
 
+GRANT SELECT ON TABLE parley.people TO parley_daemon;
 GRANT SELECT ON TABLE parley.people TO parley_reader;
 
 GRANT SELECT ON TABLE parley.positions TO parley_reader;
@@ -13514,6 +13520,7 @@ GRANT SELECT ON TABLE parley.positions TO parley_daemon;
 GRANT SELECT ON TABLE parley.silences TO parley_reader;
 GRANT SELECT ON TABLE parley.silences TO parley_daemon;
 
+GRANT SELECT ON TABLE parley.sources TO parley_daemon;
 GRANT SELECT ON TABLE parley.sources TO parley_reader;
 
 GRANT SELECT ON TABLE parley.stale TO parley_reader;

@@ -2,8 +2,9 @@
 # Makes sure the Debian packages Parley needs are installed: as root it installs what is missing with apt-get;
 # otherwise it prints the exact command to run and fails.
 #   scripts/ensure-packages.sh run    PostgreSQL server and client library (make run)
-#   scripts/ensure-packages.sh test   the above plus pgTAP, pg_prove, mandoc (the man pages' lint) and Python's
-#                                     icalendar parser (make test)
+#   scripts/ensure-packages.sh test   the above plus pgTAP, pg_prove, mandoc (the man pages' lint), Chromium and
+#                                     poppler (the brief and digest tests render in a real browser and read the PDF
+#                                     back), and Python's icalendar and html5lib parsers (make test)
 #   scripts/ensure-packages.sh build  the client library's headers and pkg-config (make install)
 #   scripts/ensure-packages.sh deb    the above and Debian's packaging tools (make deb)
 set -euo pipefail
@@ -29,6 +30,8 @@ if [ "$purpose" = test ]; then
     command -v pg_prove >/dev/null 2>&1 || missing+=(libtap-parser-sourcehandler-pgtap-perl)
     command -v python3 >/dev/null 2>&1 || missing+=(python3)
     command -v mandoc >/dev/null 2>&1 || missing+=(mandoc)
+    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+    command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 fi
 if [ "$purpose" = deb ]; then
     for package in build-essential dpkg-dev debhelper lintian; do installed "$package" || missing+=("$package"); done
@@ -50,11 +53,14 @@ if [ ${#missing[@]} -gt 0 ]; then
     fi
 fi
 
-# The calendar tests parse iCalendar output with a real parser: Python's icalendar.
-if [ "$purpose" = test ] && ! python3 -c 'import icalendar' 2>/dev/null; then
-    if ! pip3 install -q icalendar >/tmp/parley-pip.log 2>&1 && ! pip install -q icalendar >>/tmp/parley-pip.log 2>&1; then
-        tail -n 5 /tmp/parley-pip.log >&2
-        echo "Python's icalendar package is missing; install it with: pip3 install icalendar" >&2
-        exit 1
-    fi
+# Real parsers for what Parley writes: Python's icalendar (calendars) and html5lib (briefs and digests, strictly).
+if [ "$purpose" = test ]; then
+    for module in icalendar html5lib; do
+        python3 -c "import $module" 2>/dev/null && continue
+        if ! pip3 install -q "$module" >/tmp/parley-pip.log 2>&1 && ! pip install -q "$module" >>/tmp/parley-pip.log 2>&1; then
+            tail -n 5 /tmp/parley-pip.log >&2
+            echo "Python's $module package is missing; install it with: pip3 install $module" >&2
+            exit 1
+        fi
+    done
 fi

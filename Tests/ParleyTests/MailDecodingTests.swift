@@ -99,6 +99,43 @@ enum MailTestDecoding {
         return (parts[0].components(separatedBy: "\r\n"), parts.dropFirst().joined(separator: "\r\n\r\n"))
     }
 
+    /// The parts of a multipart body (RFC 2046 §5.1.1), each as its header lines and its (still encoded) content;
+    /// nested multiparts are opened too. `boundary` comes from the Content-Type field of the message.
+    static func parts(_ body: String, boundary: String) -> [(headerLines: [String], content: String)] {
+        var parts: [(headerLines: [String], content: String)] = []
+        let delimiter = "\r\n--" + boundary
+        // The body starts with a preamble; CRLF before a delimiter belongs to the delimiter.
+        let pieces = ("\r\n" + body).components(separatedBy: delimiter).dropFirst()
+        for piece in pieces {
+            if piece.hasPrefix("--") { break }
+            // The rest of the delimiter's line (CRLF; Swift counts it as one character) goes.
+            guard let lineEnd = piece.range(of: "\r\n") else { continue }
+            let text = String(piece[lineEnd.upperBound...])
+            let split = text.components(separatedBy: "\r\n\r\n")
+            let headerLines = split[0].components(separatedBy: "\r\n")
+            let content = split.dropFirst().joined(separator: "\r\n\r\n")
+            if let nested = headerLines.first(where: { $0.hasPrefix("Content-Type: multipart/") }),
+               let range = nested.range(of: "boundary=\"") {
+                let inner = String(nested[range.upperBound...].prefix { $0 != "\"" })
+                parts += Self.parts(content, boundary: inner)
+            } else {
+                parts.append((headerLines, content))
+            }
+        }
+        return parts
+    }
+
+    /// The decoded text of the first part of type `type` (e.g. `text/plain`) in a rendered message.
+    static func decodedPart(_ message: Data, type: String) -> String? {
+        let (headerLines, body) = split(message)
+        let unfolded = headerLines.joined(separator: "\n").replacingOccurrences(of: "\n ", with: " ")
+        guard let range = unfolded.range(of: "boundary=\"") else { return nil }
+        let boundary = String(unfolded[range.upperBound...].prefix { $0 != "\"" })
+        guard let part = parts(body, boundary: boundary).first(where: { $0.headerLines.contains { $0.hasPrefix("Content-Type: " + type) } })
+        else { return nil }
+        return String(decoding: decodeQuotedPrintable(part.content), as: UTF8.self)
+    }
+
     /// The names of the header fields, in order (continuation lines belong to the field above).
     static func fieldNames(_ headerLines: [String]) -> [String] {
         headerLines.filter { !$0.hasPrefix(" ") && !$0.hasPrefix("\t") }.map { line in

@@ -96,10 +96,11 @@ import Testing
             text: "Release\r\nBcc: victim@evil.example\r\nSubject: pwned\0 \(word) end")
         let digest = Digest(recipient: Self.olena, entries: [hostile], writtenAt: Self.writtenAt)
         let message = Self.renderer.message(for: digest)
-        let (headerLines, encodedBody) = MailTestDecoding.split(message.rendered())
+        let (headerLines, _) = MailTestDecoding.split(message.rendered())
         #expect(!MailTestDecoding.fieldNames(headerLines).contains("Bcc"))
         #expect(MailTestDecoding.fieldNames(headerLines).filter { $0 == "Subject" }.count == 1)
-        let body = String(decoding: MailTestDecoding.decodeQuotedPrintable(encodedBody), as: UTF8.self)
+        let body = try #require(MailTestDecoding.decodedPart(message.rendered(), type: "text/plain"))
+        #expect(body == Self.renderer.body(for: digest))
         #expect(!body.contains("\0") && !body.contains("\r"))
         #expect(body.contains("Commitment:  Release\n                 Bcc: victim@evil.example\n"))
         // The long word is cut into lines of the wrapping width, and nothing of it is lost.

@@ -61,7 +61,7 @@ enum MailerFixture {
         for path in sys.argv[1:]:
             raw = open(path, 'rb').read()
             entry = {"path": path, "headers": {}, "defects": [], "body": "", "toAddresses": [], "toNames": [],
-                     "maxLine": 0, "headerLines": []}
+                     "maxLine": 0, "headerLines": [], "html": None, "parts": [], "attachments": []}
             try:
                 msg = BytesParser(policy=strict).parsebytes(raw)
                 defects = [str(d) for d in msg.defects]
@@ -70,8 +70,19 @@ enum MailerFixture {
                     defects += [str(d) for d in getattr(value, 'defects', ())]
                     headers.setdefault(name, []).append(str(value))
                 to = msg['To'].addresses
-                entry.update(headers=headers, defects=defects, body=msg.get_content(),
-                             contentType=msg.get_content_type(), charset=msg.get_content_charset(),
+                # A digest is multipart/alternative (text, then HTML), inside multipart/mixed when it carries a
+                # brief; every part is checked for defects too.
+                for part in msg.walk():
+                    defects += [str(d) for d in part.defects]
+                text = msg.get_body(preferencelist=('plain',))
+                html = msg.get_body(preferencelist=('html',)) if msg.is_multipart() else None
+                entry.update(headers=headers, defects=defects, body=text.get_content() if text else "",
+                             html=html.get_content() if html else None,
+                             parts=[p.get_content_type() for p in msg.walk()],
+                             attachments=[{"filename": a.get_filename(), "contentType": a.get_content_type(),
+                                           "content": a.get_content() if a.get_content_maintype() == 'text' else ""}
+                                          for a in msg.iter_attachments()] if msg.is_multipart() else [],
+                             contentType=msg.get_content_type(), charset=(text or msg).get_content_charset(),
                              toAddresses=[a.addr_spec for a in to], toNames=[a.display_name for a in to],
                              maxLine=max(len(line.rstrip(b'\r')) for line in raw.split(b'\n')),
                              headerLines=raw.split(b'\n\n')[0].split(b'\r\n\r\n')[0].decode('ascii').replace('\r', '').split('\n'))
@@ -88,12 +99,23 @@ enum MailerFixture {
         var headers: [String: [String]] = [:]
         var defects: [String] = []
         var body: String = ""
+        /// The HTML part, when the message has one.
+        var html: String?
+        /// The content types of the message and each of its parts, in order.
+        var parts: [String] = []
+        var attachments: [Attachment] = []
         var contentType: String?
         var charset: String?
         var toAddresses: [String] = []
         var toNames: [String] = []
         var maxLine: Int = 0
         var headerLines: [String] = []
+
+        struct Attachment: Decodable {
+            var filename: String?
+            var contentType: String
+            var content: String
+        }
 
         func header(_ name: String) -> String? { headers[name]?.first }
         var deliveryIDs: [Int64] { (header("X-Parley-Deliveries") ?? "").split(separator: " ").compactMap { Int64($0) } }

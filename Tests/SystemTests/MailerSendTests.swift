@@ -79,10 +79,13 @@ import Testing
             for mail in mails {
                 #expect(mail.error == nil, "\(mail.error ?? "")")
                 #expect(mail.defects.isEmpty, "\(mail.defects)")
-                #expect(mail.contentType == "text/plain")
+                // Text and HTML as alternatives, the text first; the text part is UTF-8.
+                #expect(mail.contentType == "multipart/alternative")
+                #expect(mail.parts == ["multipart/alternative", "text/plain", "text/html"])
                 #expect(mail.charset == "utf-8")
+                #expect(mail.html != nil)
                 #expect(mail.header("MIME-Version") == "1.0")
-                #expect(mail.header("Content-Transfer-Encoding") == "quoted-printable")
+                #expect(mail.header("Content-Transfer-Encoding") == "7bit")
                 #expect(mail.header("Auto-Submitted") == "auto-generated")
                 #expect(mail.header("From") == "Parley Alerts <parley@mfa.example>")
                 #expect(mail.header("Date")?.hasSuffix("+0000") == true)
@@ -95,6 +98,7 @@ import Testing
             #expect(toAyse.header("Subject") == "[Parley] 2 overdue, 1 due tomorrow — Çırağan talks (Türkiye)")
             #expect(toAyse.body.contains("Parley alerts for Ayşe Yılmaz — Київ desk"))
             #expect(toAyse.body.contains("Obligor:     Russia, owed to Ukraine"))
+            #expect(toAyse.html?.contains("Ayşe Yılmaz — Київ desk") == true)
         }
     }
 
@@ -103,6 +107,7 @@ import Testing
             let connection = try database.connect()
             let word = String(repeating: "W", count: 2_000)
             let hostile = "Release them\r\nBcc: victim@evil.example\r\nSubject: pwned\r\n\r\nand \(word) too"
+                + " <script>alert('x')</script> \"quoted\" & \u{202E}reversed\u{200F}"
             let moments = try MailerFixture.istanbul(on: connection) { connection, day in
                 try MailerFixture.addCommitment(
                     connection, code: "ist-hostile", obligor: "RU", beneficiary: "UA", dueOn: day, offset: -2, text: hostile)
@@ -126,6 +131,15 @@ import Testing
                 #expect(mail.body.contains("Commitment:  Release them\n                 Bcc: victim@evil.example\n                 Subject: pwned\n"))
                 #expect(mail.body.replacingOccurrences(of: "\n                 ", with: "").contains(word + " too"))
                 #expect(!mail.body.contains("\r"))
+            }
+            // The HTML part holds the same text as text: it parses strictly, has no script, and says it back.
+            let htmlParts = mails.compactMap(\.html)
+            #expect(htmlParts.count == 2)
+            for check in try HTMLCheck.run(htmlParts) {
+                #expect(check.error == nil, "\(check.error ?? "")")
+                #expect(check.scripts == 0 && check.eventAttributes == 0 && check.loaded.isEmpty)
+                #expect(check.text.contains("<script>alert('x')</script> \"quoted\" & \u{202E}reversed\u{200F}"))
+                #expect(check.text.contains(word + " too"))
             }
             #expect(mails.first { $0.recipient == MailerFixture.olena }?.header("Subject")
                 == "[Parley] 3 overdue, 1 due tomorrow — Istanbul talks")

@@ -97,6 +97,7 @@ public final class AlertMailer {
         var consecutiveFailures = 0
         var stopReason: String?
         let renderer = DigestRenderer(from: settings.from, installation: try MailerQueries.installationID(connection))
+        let briefWriter = DigestBriefWriter(connection: connection, ceiling: settings.maxClassification)
 
         while stopReason == nil {
             let wanted = min(options.batchSize, (options.limit ?? Int.max) - report.claimed)
@@ -111,7 +112,7 @@ public final class AlertMailer {
                 connection, deliveryIDs: claims.map(\.deliveryID), at: at, ceiling: settings.maxClassification)
             // Handed to a transport that accepts a round at a time, to be marked after its flush.
             var handed: [(digest: Digest, message: MailMessage)] = []
-            for digest in Digest.grouped(entries, writtenAt: at) {
+            for var digest in Digest.grouped(entries, writtenAt: at) {
                 // Never send what another run may take over: the lease must outlast this attempt.
                 if stopReason == nil, ContinuousClock.now - claimedAt + settings.sendmailTimeout + .seconds(10) > settings.lease {
                     stopReason = "not attempted: this run's lease of \(settings.lease.components.seconds) s ran out first"
@@ -123,6 +124,7 @@ public final class AlertMailer {
                         connection, deliveryIDs: digest.deliveryIDs, claimToken: token, at: at, retryAfter: .seconds(60))
                     continue
                 }
+                digest.briefs = briefWriter.briefs(for: digest)
                 let message = renderer.message(for: digest)
                 do {
                     try transport.send(message)

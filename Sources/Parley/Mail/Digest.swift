@@ -7,11 +7,31 @@ public struct Digest: Sendable, Equatable {
     public var entries: [DigestEntry]
     /// When the digest is written: the database clock (or the moment a test chose).
     public var writtenAt: Date
+    /// The briefs of the meetings it announces, by meeting code: attached, or withheld. A meeting without one is
+    /// announced with the command that writes its brief.
+    public var briefs: [String: DigestBrief]
 
-    public init(recipient: DigestEntry.Recipient, entries: [DigestEntry], writtenAt: Date) {
+    public init(
+        recipient: DigestEntry.Recipient, entries: [DigestEntry], writtenAt: Date, briefs: [String: DigestBrief] = [:]
+    ) {
         self.recipient = recipient
         self.entries = entries.sorted(by: DigestEntry.digestOrder)
         self.writtenAt = writtenAt
+        self.briefs = briefs
+    }
+
+    /// The codes of the meetings whose upcoming-meeting alerts it shows in detail, in order.
+    public var upcomingMeetingCodes: [String] {
+        var codes: [String] = []
+        for entry in entries where entry.kind == .meetingUpcoming {
+            if let code = entry.details?.meeting?.code, !codes.contains(code) { codes.append(code) }
+        }
+        return codes
+    }
+
+    /// What the digest says about a meeting's brief.
+    func briefSentence(for code: String) -> String {
+        briefs[code]?.sentence(for: code) ?? DigestBrief.unwritten(code)
     }
 
     /// One digest per recipient, in the order recipients first appear in `entries`.

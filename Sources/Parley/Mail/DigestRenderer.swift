@@ -31,6 +31,11 @@ public struct DigestRenderer: Sendable {
             from: from, to: [to], subject: subject(for: digest), date: digest.writtenAt,
             messageID: MessageID.forDeliveries(digest.deliveryIDs, installation: installation, domain: from.domain),
             body: body(for: digest),
+            htmlBody: html(for: digest),
+            attachments: digest.upcomingMeetingCodes.compactMap { code in
+                if case let .attached(attachment, _)? = digest.briefs[code]?.delivery { return attachment }
+                return nil
+            },
             extraFields: [
                 ("X-Parley-Deliveries", digest.deliveryIDs.map(String.init).joined(separator: " ")),
                 ("X-Mailer", "Parley \(ParleyVersion.current)"),
@@ -190,6 +195,7 @@ public struct DigestRenderer: Sendable {
             lines += field("When", "\(when), \(trackZone)")
             if let location = meeting.location { lines += field("Where", location) }
             lines += field("Status", DigestFormat.words(meeting.status))
+            if entry.kind == .meetingUpcoming { lines += field("Brief", digest.briefSentence(for: meeting.code)) }
         }
         if let followUp = details.followUp {
             lines += field("Follow-up", entry.subjectCode)
@@ -210,7 +216,7 @@ public struct DigestRenderer: Sendable {
         return lines
     }
 
-    private func headline(_ entry: DigestEntry, _ details: DigestEntry.Details, at: Date) -> String {
+    func headline(_ entry: DigestEntry, _ details: DigestEntry.Details, at: Date) -> String {
         let commitment = details.commitment
         let what: String
         switch entry.kind {
@@ -253,7 +259,7 @@ public struct DigestRenderer: Sendable {
         return ([what] + context.map(BodyText.singleLine)).joined(separator: " — ")
     }
 
-    private func quietSince(_ commitment: DigestEntry.Commitment) -> CalendarDate? {
+    func quietSince(_ commitment: DigestEntry.Commitment) -> CalendarDate? {
         [commitment.madeOn, commitment.lastUpdate?.reportedOn, commitment.statusChangedOn].compactMap { $0 }.max()
     }
 
@@ -275,14 +281,14 @@ public struct DigestRenderer: Sendable {
     }
 
     /// Days from `at` to the meeting's start, counted on the track's calendar.
-    private func meetingDaysAway(_ details: DigestEntry.Details, at: Date) -> Int {
+    func meetingDaysAway(_ details: DigestEntry.Details, at: Date) -> Int {
         guard let meeting = details.meeting else { return 0 }
         let zone = details.track?.timezone ?? "UTC"
         return DigestFormat.daysBetween(
             DigestFormat.day(at, timezone: zone), DigestFormat.day(meeting.startsAt, timezone: zone))
     }
 
-    private func progress(_ commitment: DigestEntry.Commitment) -> String {
+    func progress(_ commitment: DigestEntry.Commitment) -> String {
         let unit = commitment.unit.map { " " + BodyText.singleLine($0) } ?? ""
         var text: String
         if let target = commitment.target {
@@ -296,7 +302,7 @@ public struct DigestRenderer: Sendable {
         return text + "; status " + DigestFormat.words(commitment.status)
     }
 
-    private func lastUpdate(_ commitment: DigestEntry.Commitment) -> String {
+    func lastUpdate(_ commitment: DigestEntry.Commitment) -> String {
         guard let update = commitment.lastUpdate else {
             return "none recorded" + (commitment.madeOn.map { " since it was made on \(DigestFormat.date($0))" } ?? "")
         }
@@ -310,7 +316,7 @@ public struct DigestRenderer: Sendable {
         return parts.joined(separator: ", ")
     }
 
-    private func moreQuery(_ entry: DigestEntry, _ details: DigestEntry.Details) -> String {
+    func moreQuery(_ entry: DigestEntry, _ details: DigestEntry.Details) -> String {
         let code = DigestFormat.sqlLiteral(entry.subjectCode)
         switch entry.kind {
         case .dueSoon, .overdue, .stale:
@@ -330,7 +336,7 @@ public struct DigestRenderer: Sendable {
         }
     }
 
-    private func role(_ entry: DigestEntry) -> String {
+    func role(_ entry: DigestEntry) -> String {
         switch entry.reason {
         case "responsible":
             switch entry.subjectType {
@@ -345,7 +351,7 @@ public struct DigestRenderer: Sendable {
         }
     }
 
-    private func footer(_ digest: Digest) -> [String] {
+    func footer(_ digest: Digest) -> [String] {
         let email = DigestFormat.sqlLiteral(digest.recipient.email)
         let example = digest.entries.first { $0.details != nil && $0.kind == .overdue } ?? digest.entries.first
         let alert = example.map { String($0.alertID) } ?? "42"
