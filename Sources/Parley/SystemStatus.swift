@@ -127,7 +127,7 @@ public struct SystemStatus: Sendable, Codable {
             lines.append("Daemon:  no instance holds a valid leadership lease: alerts are not being planned")
         }
         for (index, daemon) in daemons.enumerated() {
-            var line = (index == 0 ? "Daemon:  " : "         ")
+            var line = (index == 0 && liveLeader != nil ? "Daemon:  " : "         ")
                 + "\(daemon.role) on \(daemon.host), pid \(daemon.pid), version \(daemon.version), "
                 + "heartbeat \(daemon.secondsSinceHeartbeat) s ago" + (daemon.looksAlive ? "" : " — NOT RESPONDING")
             if let at = daemon.lastPlanAt {

@@ -169,7 +169,7 @@ import Testing
         #expect(daemon.command == .wait(until: .milliseconds(20_001)))
         // SIGSTOP right after: the wait ends 100 s later, with an alert due and a change notified meanwhile.
         daemon.feed(.woke(notified: true, signals: []), at: .seconds(100))
-        #expect(daemon.logged == ["no longer leading: the lease of epoch 7 lapsed by this instance's clock (last renewed 100.0 s ago, the lease is 90.0 seconds; the process was stopped or its statements were held up); rejoining as a standby"])
+        #expect(daemon.logged == ["lost the leadership: the lease of epoch 7 lapsed by this instance's clock (last renewed 100.0 s ago, the lease is 90.0 seconds; the process was stopped or its statements were held up); rejoining as a standby"])
         #expect(daemon.step.effects.first == .log(.warning, daemon.logged[0]))
         #expect(daemon.step.effects.contains(.closeConnection), "LISTEN and the old session go")
         #expect(daemon.command == .connect(databaseURL: "dbname=parley"), "not a plan: it no longer knows that it leads")
@@ -191,7 +191,7 @@ import Testing
         renewing.feed(.woke(notified: false, signals: []), at: .seconds(30))
         #expect(renewing.command == Self.leaderHeartbeat())
         renewing.feed(.leadershipLost("its lease renewal was refused: \(refusal)"))
-        #expect(renewing.logged == ["no longer leading: its lease renewal was refused: \(refusal); rejoining as a standby"])
+        #expect(renewing.logged == ["lost the leadership: its lease renewal was refused: \(refusal); rejoining as a standby"])
         #expect(renewing.step.effects.contains(.closeConnection))
         #expect(renewing.command == .connect(databaseURL: "dbname=parley"))
 
@@ -202,7 +202,7 @@ import Testing
         planning.feed(.woke(notified: true, signals: []), at: .seconds(5))
         #expect(planning.command == .plan(token: 7))
         planning.feed(.leadershipLost("its plan was refused: \(refusal)"))
-        #expect(planning.logged == ["no longer leading: its plan was refused: \(refusal); rejoining as a standby"])
+        #expect(planning.logged == ["lost the leadership: its plan was refused: \(refusal); rejoining as a standby"])
         #expect(planning.command == .connect(databaseURL: "dbname=parley"), "no recordPlan: nothing was planned")
         planning.connect()
         planning.feed(.leadershipAcquired(token: 9))

@@ -106,7 +106,7 @@ struct DaemonStateMachine: Sendable {
             let leaseEndsAt = commandSentAt + settings.leaseDuration
             updateSession { $0.standing = .leader(Leadership(token: token, leaseEndsAt: leaseEndsAt, at: now)) }
         case .leadershipLost(let message):
-            rejoinAsStandby("no longer leading: \(message)", at: now, &effects)
+            rejoinAsStandby("lost the leadership: \(message)", at: now, &effects)
         case .leadershipHeldElsewhere:
             let next = now + settings.standbyCheckInterval
             updateSession { $0.standing = .standby(nextAttempt: next) }
@@ -202,7 +202,7 @@ struct DaemonStateMachine: Sendable {
                 // it cannot vouch for (the database would refuse the plan anyway), it starts over as a standby.
                 let silent = Self.seconds(now - leadership.leaseEndsAt + settings.leaseDuration)
                 rejoinAsStandby(
-                    "no longer leading: the lease of epoch \(leadership.token) lapsed by this instance's clock "
+                    "lost the leadership: the lease of epoch \(leadership.token) lapsed by this instance's clock "
                         + "(last renewed \(Self.rounded(silent)) s ago, the lease is \(settings.leaseDuration); "
                         + "the process was stopped or its statements were held up)",
                     at: now, &effects)
