@@ -221,7 +221,7 @@ struct DaemonStateMachine: Sendable {
         }
     }
 
-    /// A standby tries for the lock every `standbyCheckInterval` and heartbeats; in between it sleeps.
+    /// A standby tries for the lease every `standbyCheckInterval` and heartbeats; in between it sleeps.
     private mutating func standbyCommand(
         _ session: inout Session, nextAttempt: Moment, at now: Moment, _ effects: inout [Effect]
     ) -> Command {
