@@ -154,12 +154,27 @@ import Testing
         daemon.lead()
         daemon.feed(.woke(notified: true, signals: []), at: .seconds(10))
         #expect(daemon.command == .plan(token: 7))
-        // A full plan of a large database: 200 s, while the lease is 90 s.
-        daemon.feed(.planned(.init(alertsCreated: 1, deliveriesCreated: 1, secondsToNextAlert: 600, leaseSecondsLeft: 90)),
+        // A full plan of a large database: 200 s, while the lease is 90 s. It renewed the lease at its end: 290 s
+        // from when the server received it.
+        daemon.feed(.planned(.init(alertsCreated: 1, deliveriesCreated: 1, secondsToNextAlert: 600, leaseSeconds: 290)),
                     at: .seconds(210))
         #expect(daemon.command == .recordPlan(took: .seconds(200), alertsCreated: 1))
         #expect(!daemon.step.effects.contains(.closeConnection))
         #expect(daemon.machine.phase.isLeader)
+    }
+
+    @Test func aPlanResultReadLateAfterAFreezeIsNoRenewal() {
+        var daemon = Daemon()
+        daemon.connect()
+        daemon.lead()
+        daemon.feed(.woke(notified: true, signals: []), at: .seconds(10))
+        // The server planned at once and renewed the lease for 90 s; the process was stopped before it read the
+        // result, and reads it 140 s later.
+        daemon.feed(.planned(.init(alertsCreated: 1, deliveriesCreated: 1, secondsToNextAlert: 600, leaseSeconds: 90)),
+                    at: .seconds(150))
+        #expect(daemon.logged.last?.hasPrefix("lost the leadership: the lease of epoch 7 lapsed by this instance's clock (last renewed 140.0 s ago") == true,
+                "\(daemon.logged)")
+        #expect(daemon.command == .connect(databaseURL: "dbname=parley"))
     }
 
     @Test func aLeaderFrozenPastItsLeaseRejoinsAsAStandbyWithoutPlanning() {

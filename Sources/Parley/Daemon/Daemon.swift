@@ -245,7 +245,7 @@ public final class Daemon {
                     """
                     select p.alerts_created, p.alerts_cancelled, p.deliveries_created, p.subjects_planned,
                            extract(epoch from p.next_alert_at - clock_timestamp())::float8 as seconds_to_next,
-                           extract(epoch from p.lease_expires_at - clock_timestamp())::float8 as lease_seconds_left
+                           extract(epoch from p.lease_expires_at - statement_timestamp())::float8 as lease_seconds
                       from parley.plan_alerts_as_leader($1, now()) p
                     """, [token])[0]
             }
@@ -260,7 +260,7 @@ public final class Daemon {
         return .planned(DaemonStateMachine.PlanOutcome(
             alertsCreated: try row.decode("alerts_created"), alertsCancelled: try row.decode("alerts_cancelled"),
             deliveriesCreated: try row.decode("deliveries_created"), secondsToNextAlert: try row.decode("seconds_to_next"),
-            leaseSecondsLeft: try row.decode("lease_seconds_left")))
+            leaseSeconds: try row.decode("lease_seconds")))
     }
 
     /// The database's refusal of a lease that is no longer this session's (`parley_data.require_leadership`).

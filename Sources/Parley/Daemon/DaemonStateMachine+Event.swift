@@ -40,9 +40,9 @@ extension DaemonStateMachine {
         var deliveriesCreated = 0
         /// From the end of the plan to the next moment an alert falls due; nil when none is scheduled.
         var secondsToNextAlert: Double?
-        /// From the end of the plan, which renewed the lease, to the lease's end, by the database's clock; nil when
-        /// it did not say (the lease is then counted from when the plan was sent).
-        var leaseSecondsLeft: Double?
+        /// How long the lease lasts counted from when the server received the plan (which renewed it at its end),
+        /// by the database's clock; nil when it did not say (then the lease is counted from when the plan was sent).
+        var leaseSeconds: Double?
     }
 
     /// Why a command on the session failed.

@@ -10,9 +10,9 @@ extension DaemonStateMachine {
     struct Leadership: Equatable, Sendable {
         /// The epoch this instance was elected in: the token every renewal and plan presents.
         var token: Int64
-        /// When the lease lapses by this instance's clock: from the moment the last claim or heartbeat was sent
-        /// (never later than the database's own expiry), or by what the last plan, which renews the lease at its
-        /// end, reported.
+        /// When the lease lapses by this instance's clock, counted from the moment the last renewal was sent — the
+        /// claim, a heartbeat, or a plan (which says how long the lease it renewed at its end lasts from its start)
+        /// — so never later than the database's own expiry.
         var leaseEndsAt: Moment
         /// `LISTEN` has been sent on this session.
         var listening = false

@@ -327,10 +327,11 @@ struct DaemonStateMachine: Sendable {
 
     private mutating func planned(_ outcome: PlanOutcome, at now: Moment, _ effects: inout [Effect]) {
         lastFailure = nil
-        // The plan renewed the lease at its end, which only the database can tell: a plan longer than the lease
-        // (a full plan of a large database) must not look like a lapse.
-        let leaseEndsAt = outcome.leaseSecondsLeft.map { now + .milliseconds(Int64($0 * 1000)) }
-            ?? commandSentAt + settings.leaseDuration
+        // The plan renewed the lease at its end, which only the database can tell: counted from when the plan was
+        // sent (the server cannot have received it earlier), a plan longer than the lease (a full plan of a large
+        // database) is no lapse, and a result read late (the process was stopped meanwhile) is no renewal.
+        let leaseEndsAt = commandSentAt
+            + (outcome.leaseSeconds.map { .milliseconds(Int64($0 * 1000)) } ?? settings.leaseDuration)
         updateSession { $0.healthy = true }
         updateLeadership { leadership in
             leadership.leaseEndsAt = leaseEndsAt
