@@ -234,7 +234,8 @@ for part in a b; do
     figure "$part. $what: standby leads after the leader went away (s; lease $lease)" "${TAKEOVER[$part]:-none}"
     figure "$part. follow-up due in the gap: planned after its due time (s)" "${GAP[$part]:-none}"
     figure "$part. old leader back: rejoined as a standby after (s)" "${BACK[$part]:-none}"
-    figure "$part. why it rejoined, as it logged it" "${WHY[$part]%; }"
+    why=${WHY[$part]:-}
+    figure "$part. why it rejoined, as it logged it" "${why%; }"
     figure "$part. plans of its session the server completed after the election" "${WRITTEN[$part]:-none}"
     figure "$part. plan results it read after it was back (completed before)" "${READ[$part]:-none}"
     figure "$part. its statements the database refused" "${REFUSED[$part]:-none}"
