@@ -152,20 +152,24 @@ public final class Daemon {
             }
         case let .heartbeat(role, waitingFor, renewing):
             return onSession { connection in
+                let record: [any PQEncodable] = [instanceID, host, Int(pid), ParleyVersion.current, role.rawValue, waitingFor]
                 if let lease = renewing {
+                    // One statement, one transaction: a refused renewal records nothing either.
                     do {
-                        try connection.query("select parley.daemon_renew_leadership($1, make_interval(secs => $2))",
-                                             [lease.token, DaemonStateMachine.seconds(lease.duration)])
+                        try connection.query(
+                            """
+                            select parley.daemon_renew_leadership($7, make_interval(secs => $8)),
+                                   parley.daemon_heartbeat($1, $2, $3, $4, $5, $6)
+                            """, record + [lease.token, DaemonStateMachine.seconds(lease.duration)])
                         queriesSent += 1
                     } catch let error as PQError where Self.isLeadershipRefusal(error) {
                         queriesSent += 1
                         return .leadershipLost("its lease renewal was refused: \(error.message)")
                     }
+                } else {
+                    try connection.query("select parley.daemon_heartbeat($1, $2, $3, $4, $5, $6)", record)
+                    queriesSent += 1
                 }
-                try connection.query(
-                    "select parley.daemon_heartbeat($1, $2, $3, $4, $5, $6)",
-                    [instanceID, host, Int(pid), ParleyVersion.current, role.rawValue, waitingFor])
-                queriesSent += 1
                 logger.debug("heartbeat as \(role.rawValue); \(queriesSent) statements sent so far")
                 return .heartbeatRecorded
             }
