@@ -18,8 +18,8 @@ extension SystemStatus {
 
     /// Judges the status as monitoring should.
     ///
-    /// - CRITICAL: no parleyd leads (none holds a valid lease); deliveries are due and the mailer has not run for two of its periods (or never
-    ///   ran); the schema is behind this build (or does not match it).
+    /// - CRITICAL: no parleyd leads (none holds a valid lease); deliveries are due and the mailer has not run for two
+    ///   of its periods (or never ran); the schema is behind this build (or does not match it).
     /// - WARNING: deliveries failed after their last attempt.
     ///
     /// - Parameter mailerPeriod: how often the timer or cron runs `parley alerts send` (5 minutes as shipped).

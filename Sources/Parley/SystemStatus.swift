@@ -73,14 +73,30 @@ public struct SystemStatus: Sendable, Codable {
         guard hasViews else { return status }
         status.clearance = try connection.query("select clearance::text as clearance from parley.whoami")[0].decode("clearance")
 
-        status.daemons = try connection.query(
+        // Before the leadership lease (a schema this build is ahead of, before parley migrate), the leader was the
+        // instance that said so and looked alive.
+        let hasLease: Bool = try connection.query(
             """
-            select host, pid, version, role::text as role, seconds_since_heartbeat, looks_alive, waiting_for,
-                   last_plan_at, last_plan_seconds::float8 as last_plan_seconds, alerts_planned,
-                   lease_expires_at, holds_lease
-              from parley.daemon_status
-            """
-        ).map { row in
+            select exists (select 1 from pg_catalog.pg_attribute
+                            where attrelid = 'parley.daemon_status'::regclass and attname = 'holds_lease'
+                              and not attisdropped) as present
+            """)[0].decode("present")
+        let daemons = hasLease
+            ? try connection.query(
+                """
+                select host, pid, version, role::text as role, seconds_since_heartbeat, looks_alive, waiting_for,
+                       last_plan_at, last_plan_seconds::float8 as last_plan_seconds, alerts_planned,
+                       lease_expires_at, holds_lease
+                  from parley.daemon_status
+                """)
+            : try connection.query(
+                """
+                select host, pid, version, role::text as role, seconds_since_heartbeat, looks_alive, waiting_for,
+                       last_plan_at, last_plan_seconds::float8 as last_plan_seconds, alerts_planned,
+                       null::timestamptz as lease_expires_at, role = 'leader' and looks_alive as holds_lease
+                  from parley.daemon_status
+                """)
+        status.daemons = try daemons.map { row in
             DaemonInstance(
                 host: try row.decode("host"), pid: try row.decode("pid"), version: try row.decode("version"),
                 role: try row.decode("role"), secondsSinceHeartbeat: try row.decode("seconds_since_heartbeat"),
