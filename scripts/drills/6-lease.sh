@@ -12,8 +12,8 @@
 # follow-up that fell due while nobody led is planned; the old leader, back, writes no plan: the server completed no
 # plan of its session after the new leader's election (the server log, which has every statement of the daemons'
 # login, log_min_duration_statement = 0: an "execute" entry is a statement completed); it rejoins as a standby and
-# says so; what it sent late was refused (b); no two live alerts share a dedup key; the new leader alone holds the
-# lease.
+# says so; in b the database refused the statement held up; no two live alerts share a dedup key; the new leader
+# alone holds the lease.
 DRILL_NAME=lease
 source "$(dirname "$0")/lib.sh"
 
@@ -42,6 +42,16 @@ track $!
 for i in $(seq 50); do [ -s "$DRILL_WORK/proxy.port" ] && break; sleep 0.1; done
 [ -s "$DRILL_WORK/proxy.port" ] || { broken "the proxy did not start"; finish; }
 proxy_url="postgresql://drill_daemon@127.0.0.1:$(cat "$DRILL_WORK/proxy.port")/parley?sslmode=disable&gssencmode=disable"
+
+# proxy MODE: flow, hold-up or hold; returns once the proxy acts on it.
+proxy() {
+    echo "$1" > "$control"
+    for i in $(seq 100); do
+        [ "$(cat "$control.in-effect" 2>/dev/null)" = "$1" ] && return 0
+        sleep 0.02
+    done
+    broken "the proxy did not switch to $1"
+}
 
 # The workload, paused while the file "pause" exists (around the cut, so that the leader is idle when it is cut off
 # and the statement held up is the plan of the change recorded then).
@@ -163,11 +173,11 @@ came_back() {
     # A plan the server completed before the election may be read after the leader is back: stopped between sending
     # it and reading its result, the leader reads it late. Counted, not a fault: the server log decides.
     READ[$part]+="$(tail -n +"$((old_lines + 1))" "$DRILL_WORK/$OLD.log" | grep -c "planned") "
-    # Cut off, the leader's statement held up is usually the plan of the change recorded at the cut (or a
-    # renewal): the database refuses it. Had it been something else (recording a plan), the leader, back, finds
-    # its lease lapsed by its own clock first. Either way it writes nothing.
+    # Cut off while idle, the leader's statement held up is the plan of the change recorded at the cut (or, should
+    # its heartbeat come due in those milliseconds, its renewal): the database must refuse it.
     refused=$(backend_entries "$old_backend" | grep -c "ERROR: .*is no longer this session's")
     REFUSED[$part]+="$refused "
+    [ "$part" = a ] || [ "$refused" -ge 1 ] || broken "$part$round: the database refused nothing the cut-off leader sent"
     [ "$(standing_of "$(pid_of "$NEW")")" = "leader t" ] || broken "$part$round: the new leader does not hold the lease"
     [ "$(standing_of "$(pid_of "$OLD")")" = "standby f" ] || broken "$part$round: the old leader is not a standby"
     kill -TERM "$(pid_of "$OLD")" "$(pid_of "$NEW")"
@@ -203,22 +213,22 @@ cut_off() {
     new_lines=$(lines_of "$DRILL_WORK/$NEW.log")
     old_backend=$(backend_of "$(pid_of "$OLD")")
     t_away=$EPOCHREALTIME
-    echo hold-up > "$control"
+    proxy hold-up
     # A change now: its notification still reaches the leader, whose plan for it is held up in the proxy.
     q -c "select parley.add_commitment(track => 'tokyo', item => 'exchange', obligor => 'RU', beneficiaries => array['UA'],
               text => 'Recorded as the leader is cut off', made_on => current_date - 3, due_on => current_date - 1,
               code => 'at-the-cut-$round', owner => 'officer2@drills.example')" >/dev/null
     sleep 1
-    echo hold > "$control"
+    proxy hold
     rm -f "$DRILL_WORK/pause"
-    went_away b "$round" "$t_away" "$new_lines" "gap-b$round" || { echo flow > "$control"; return; }
+    went_away b "$round" "$t_away" "$new_lines" "gap-b$round" || { proxy flow; return; }
     elected=$(elected_at)
     at_cut=$(q -c "select count(*) from parley_data.alerts where subject_code = 'at-the-cut-$round' and state <> 'cancelled'")
     [ "$at_cut" -gt 0 ] || broken "b$round: the change recorded at the cut was not planned by the new leader"
     sleep "$away"
     old_lines=$(lines_of "$DRILL_WORK/$OLD.log")
     t_back=$EPOCHREALTIME
-    echo flow > "$control"
+    proxy flow
     came_back b "$round" "$t_back" "$old_lines" "$old_backend" "$elected"
 }
 

@@ -9,8 +9,9 @@ SOCKET_PATH (e.g. /…/run/.s.PGSQL.5432). CONTROL_FILE holds one word, read eve
     flow     forward both ways (also when the file is missing)
     hold-up  forward nothing from the clients to the server; what they send is kept, in order
     hold     forward nothing either way
-Nothing is closed and nothing is lost while held: both ends see a connection that has gone quiet. Back to flow,
-what was kept is forwarded. A connection closed by either end is closed on the other.
+The mode in effect is written to CONTROL_FILE.in-effect once the proxy acts on it. Nothing is closed and nothing is
+lost while held: both ends see a connection that has gone quiet. Back to flow, what was kept is forwarded. A
+connection closed by either end is closed on the other.
 """
 import os
 import selectors
@@ -73,6 +74,9 @@ def main():
                 current = wanted
                 for sock in list(pending):
                     interest(sock)
+                with open(control + ".in-effect.tmp", "w") as f:
+                    f.write(current)
+                os.rename(control + ".in-effect.tmp", control + ".in-effect")
         for key, events in selector.select(timeout=0.05):
             sock = key.fileobj
             if sock is listener:
