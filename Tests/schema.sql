@@ -36,12 +36,13 @@ CREATE TYPE parley.alert_kind AS ENUM (
     'meeting_upcoming',
     'meeting_outcome_missing',
     'follow_up_due',
-    'resolved'
+    'resolved',
+    'breached'
 );
 
 ALTER TYPE parley.alert_kind OWNER TO parley_owner;
 
-COMMENT ON TYPE parley.alert_kind IS 'What an alert says: due_soon (a deadline is near), overdue (it passed; repeats), stale (no update for a while), meeting_upcoming, meeting_outcome_missing (held, no outcome recorded), follow_up_due, resolved (an overdue commitment was fulfilled).';
+COMMENT ON TYPE parley.alert_kind IS 'What an alert says: due_soon (a deadline is near), overdue (it passed; repeats), stale (no update for a while), meeting_upcoming, meeting_outcome_missing (held, no outcome recorded), follow_up_due, resolved (an overdue commitment was fulfilled), breached (an overdue commitment was recorded as breached: the chase ends).';
 
 CREATE TYPE parley.alert_state AS ENUM (
     'planned',
@@ -86,7 +87,7 @@ CREATE TYPE parley.commitment_status AS ENUM (
 
 ALTER TYPE parley.commitment_status OWNER TO parley_owner;
 
-COMMENT ON TYPE parley.commitment_status IS 'pending, in_progress and partially_fulfilled are live; breached is live too (it still needs chasing); fulfilled, withdrawn and superseded are closed.';
+COMMENT ON TYPE parley.commitment_status IS 'pending, in_progress and partially_fulfilled are live (still owed, still chased); fulfilled and breached are verdicts and withdrawn and superseded are closed: none of these is chased any more (leaving one is a reopen). parley.compliance counts every status.';
 
 CREATE TYPE parley.confidence AS ENUM (
     'confirmed',
@@ -314,7 +315,8 @@ begin
     values (add_agenda_item.code, add_agenda_item.title, nullif(btrim(add_agenda_item.description), ''))
     returning id into this_item;
     if this_track is not null then
-        insert into parley_data.track_agenda (track_id, item_id, status) values (this_track, this_item, add_agenda_item.status);
+        insert into parley_data.track_agenda (track_id, item_id, status, effective_classification)
+        values (this_track, this_item, add_agenda_item.status, parley_data.track_level(this_track));
     end if;
     return add_agenda_item.code;
 end
@@ -339,6 +341,9 @@ declare
     this_source bigint;
     this_meeting bigint;
     meeting_track bigint;
+    track_level constant parley.classification := parley_data.track_level(this_track);
+    meeting_level parley.classification;
+    level parley.classification;
     new_id bigint;
     new_code text;
 begin
@@ -394,7 +399,7 @@ begin
                 format('code "%s" is reserved: C followed by a number names commitments recorded without a code', add_commitment.code),
                 'Choose a code that says what the commitment is, such as ist-r1-pow-ru, or leave code out.');
         end if;
-        if exists (select 1 from parley_data.commitments c where c.code = add_commitment.code) then
+        if parley_data.code_taken('parley_data.commitments', 'effective_classification', add_commitment.code) is not null then
             perform parley_data.refuse('23505', 'code', 'commitments_code_key',
                 format('commitment "%s" already exists', add_commitment.code),
                 'Choose another code; to change the existing commitment use parley.update_commitment.');
@@ -410,7 +415,8 @@ begin
     end if;
     if add_commitment.meeting is not null then
         this_meeting := parley_data.meeting_id(add_commitment.meeting);
-        select m.track_id into meeting_track from parley_data.meetings m where m.id = this_meeting;
+        select m.track_id, m.effective_classification into meeting_track, meeting_level
+          from parley_data.meetings m where m.id = this_meeting;
         if meeting_track <> this_track then
             perform parley_data.refuse('23503', 'meeting', 'commitments_meeting_on_track',
                 format('meeting "%s" is not a meeting of track "%s"', add_commitment.meeting, add_commitment.track),
@@ -418,16 +424,24 @@ begin
         end if;
     end if;
 
-    -- The deal last: it is the only thing created besides the commitment, and only once all else is known good.
+    -- The level it is kept at: the highest of its own, its track's and its meeting's.
+    level := greatest(add_commitment.classification, track_level, meeting_level);
+
+    -- The deal last: it is the only thing created besides the commitment, and only once all else is known good. A
+    -- deal the caller may not see does not count: a new one is created, at the commitment's level.
     if add_commitment.deal is not null then
         perform parley_data.check_code('deal', add_commitment.deal, 'deals_code_format');
-        select d.id into this_deal from parley_data.deals d where d.code = add_commitment.deal;
+        if parley_data.code_taken('parley_data.deals', 'classification', add_commitment.deal) is not null then
+            this_deal := parley_data.deal_id(add_commitment.deal);
+        end if;
         if this_deal is null then
             perform parley_data.check_label('deal_title', coalesce(add_commitment.deal_title, add_commitment.deal), 'deals_title_format');
-            insert into parley_data.deals (code, title)
-            values (add_commitment.deal, coalesce(add_commitment.deal_title, add_commitment.deal))
+            insert into parley_data.deals (code, title, classification)
+            values (add_commitment.deal, coalesce(add_commitment.deal_title, add_commitment.deal), level)
             returning id into this_deal;
-        elsif exists (select 1 from parley_data.commitments c where c.deal_id = this_deal and c.obligor_id = this_obligor) then
+        elsif exists (select 1 from parley_data.commitments c
+                       where c.deal_id = this_deal and c.obligor_id = this_obligor
+                         and c.effective_classification <= parley_data.session_clearance()) then
             perform parley_data.refuse('23505', 'deal', 'commitments_one_per_obligor_in_deal',
                 format('deal "%s" already has a commitment by %s', add_commitment.deal, add_commitment.obligor),
                 'A deal has one commitment per obligor; change that one with parley.update_commitment.');
@@ -436,13 +450,15 @@ begin
 
     insert into parley_data.commitments
            (code, track_id, item_id, meeting_id, obligor_id, deal_id, text, made_on, due_on, target_quantity, unit,
-            owner_id, classification, source_id)
+            owner_id, classification, track_classification, meeting_classification, deal_classification,
+            effective_classification, source_id)
     values (add_commitment.code, this_track, this_item, this_meeting, this_obligor, this_deal, add_commitment.text,
             add_commitment.made_on, add_commitment.due_on, add_commitment.target_quantity,
-            nullif(btrim(add_commitment.unit), ''), this_owner, add_commitment.classification, this_source)
+            nullif(btrim(add_commitment.unit), ''), this_owner, add_commitment.classification, track_level,
+            meeting_level, parley_data.deal_level(this_deal), level, this_source)
     returning id, commitments.code into new_id, new_code;
-    insert into parley_data.commitment_beneficiaries (commitment_id, obligor_id, party_id)
-    select new_id, this_obligor, b from unnest(beneficiary_ids) b;
+    insert into parley_data.commitment_beneficiaries (commitment_id, obligor_id, party_id, effective_classification)
+    select new_id, this_obligor, b, level from unnest(beneficiary_ids) b;
     return new_code;
 end
 $_$;
@@ -451,27 +467,30 @@ ALTER FUNCTION parley.add_commitment(track text, item text, obligor text, benefi
 
 COMMENT ON FUNCTION parley.add_commitment(track text, item text, obligor text, beneficiaries text[], text text, made_on date, due_on date, target_quantity numeric, unit text, code text, deal text, deal_title text, owner text, classification parley.classification, source text, meeting text) IS 'Records what a party promised: add_commitment(track => ''istanbul'', item => ''pow-exchange'', obligor => ''RU'', beneficiaries => array[''UA''], text => ..., made_on => ..., due_on => ..., target_quantity => 1000, unit => ''prisoners'', code => ..., deal => ..., owner => ..., classification => ..., source => ..., meeting => ...). The item must be on the track''s agenda; a new deal code creates the deal. Returns the commitment''s code (C and its number when none is given).';
 
-CREATE FUNCTION parley.add_deal(code text, title text) RETURNS text
+CREATE FUNCTION parley.add_deal(code text, title text, classification parley.classification DEFAULT 'unclassified'::parley.classification) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 begin
     perform parley_data.check_code('code', add_deal.code, 'deals_code_format');
     perform parley_data.check_label('title', add_deal.title, 'deals_title_format');
-    if exists (select 1 from parley_data.deals d where d.code = add_deal.code) then
+    perform parley_data.require('classification', add_deal.classification is not null);
+    perform parley_data.check_clearance('classification', add_deal.classification);
+    if parley_data.code_taken('parley_data.deals', 'classification', add_deal.code) is not null then
         perform parley_data.refuse('23505', 'code', 'deals_code_key',
             format('deal "%s" already exists', add_deal.code), 'Choose another code, or name the existing deal in add_commitment.');
     end if;
-    insert into parley_data.deals (code, title) values (add_deal.code, add_deal.title);
+    insert into parley_data.deals (code, title, classification)
+    values (add_deal.code, add_deal.title, add_deal.classification);
     return add_deal.code;
 end
 $$;
 
-ALTER FUNCTION parley.add_deal(code text, title text) OWNER TO parley_owner;
+ALTER FUNCTION parley.add_deal(code text, title text, classification parley.classification) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley.add_deal(code text, title text) IS 'Adds a reciprocal deal (a 1,000-for-1,000 exchange) whose sides are commitments, one per obligor: add_deal(code => ''ist-r1-1000-for-1000'', title => ...). add_commitment(deal => ...) also creates it when new. Returns the code.';
+COMMENT ON FUNCTION parley.add_deal(code text, title text, classification parley.classification) IS 'Adds a reciprocal deal (a 1,000-for-1,000 exchange) whose sides are commitments, one per obligor: add_deal(code => ''ist-r1-1000-for-1000'', title => ...). add_commitment(deal => ...) also creates it when new. Returns the code.';
 
-CREATE FUNCTION parley.add_figure(indicator text, value numeric, as_of date, unit text DEFAULT NULL::text, item text DEFAULT NULL::text, claimant text DEFAULT NULL::text, source text DEFAULT NULL::text, confidence parley.confidence DEFAULT 'reported'::parley.confidence, note text DEFAULT NULL::text, classification parley.classification DEFAULT 'unclassified'::parley.classification, correction boolean DEFAULT false) RETURNS bigint
+CREATE FUNCTION parley.add_figure(indicator text, value numeric, as_of date, unit text DEFAULT NULL::text, item text DEFAULT NULL::text, claimant text DEFAULT NULL::text, source text DEFAULT NULL::text, confidence parley.confidence DEFAULT 'reported'::parley.confidence, note text DEFAULT NULL::text, classification parley.classification DEFAULT NULL::parley.classification, correction boolean DEFAULT false) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
@@ -479,8 +498,10 @@ declare
     this_item bigint;
     this_claimant bigint;
     this_source bigint;
-    existing bigint;
+    existing parley_data.figures;
+    level parley.classification;
     result bigint;
+    clash text;
 begin
     perform parley_data.check_code('indicator', add_figure.indicator, 'figures_indicator_format');
     perform parley_data.require('value', add_figure.value is not null);
@@ -497,30 +518,45 @@ begin
         this_source := parley_data.source_id(add_figure.source);
     end if;
     perform parley_data.require('confidence', add_figure.confidence is not null);
-    perform parley_data.require('classification', add_figure.classification is not null);
-    perform parley_data.check_clearance('classification', add_figure.classification);
+    if add_figure.classification is not null then
+        perform parley_data.check_clearance('classification', add_figure.classification);
+    end if;
     perform parley_data.require('correction', add_figure.correction is not null);
-    select f.id into existing from parley_data.figures f
+    -- Figures the caller may not see do not count (a figure of their own is recorded at their level); of those
+    -- they may see, the one at the level asked for, else the most classified, is the one a correction replaces.
+    select * into existing from parley_data.figures f
      where f.indicator = add_figure.indicator and f.as_of = add_figure.as_of
        and f.claimant_id is not distinct from this_claimant and f.source_id is not distinct from this_source
+       and f.classification <= parley_data.session_clearance()
+     order by f.classification = add_figure.classification desc, f.classification desc
+     limit 1
        for no key update;
-    if existing is not null and not add_figure.correction then
+    if existing.id is not null and not add_figure.correction then
         perform parley_data.refuse('23505', 'indicator', 'figures_natural_key',
             format('a figure for %s as of %s by this claimant and source already exists', add_figure.indicator, add_figure.as_of),
             'To replace it, call add_figure again with correction => true.');
     end if;
-    if existing is not null then
-        update parley_data.figures f
-           set value = add_figure.value, unit = nullif(btrim(add_figure.unit), ''), item_id = this_item,
-               confidence = add_figure.confidence, note = nullif(btrim(add_figure.note), ''),
-               classification = add_figure.classification
-         where f.id = existing;
-        return existing;
+    if existing.id is not null then
+        level := coalesce(add_figure.classification, existing.classification);
+        perform parley_data.check_not_lowered('classification', existing.classification, level,
+                                              format('figure %s', existing.id));
+        begin
+            update parley_data.figures f
+               set value = add_figure.value, unit = nullif(btrim(add_figure.unit), ''), item_id = this_item,
+                   confidence = add_figure.confidence, note = nullif(btrim(add_figure.note), ''),
+                   classification = level
+             where f.id = existing.id;
+        exception when unique_violation then
+            get stacked diagnostics clash = pg_exception_detail;
+            perform parley_data.refuse_level_clash('classification', clash);
+        end;
+        return existing.id;
     end if;
     insert into parley_data.figures
            (indicator, item_id, value, unit, as_of, claimant_id, source_id, confidence, note, classification)
     values (add_figure.indicator, this_item, add_figure.value, nullif(btrim(add_figure.unit), ''), add_figure.as_of,
-            this_claimant, this_source, add_figure.confidence, nullif(btrim(add_figure.note), ''), add_figure.classification)
+            this_claimant, this_source, add_figure.confidence, nullif(btrim(add_figure.note), ''),
+            coalesce(add_figure.classification, 'unclassified'))
     returning id into result;
     return result;
 end
@@ -528,7 +564,7 @@ $$;
 
 ALTER FUNCTION parley.add_figure(indicator text, value numeric, as_of date, unit text, item text, claimant text, source text, confidence parley.confidence, note text, classification parley.classification, correction boolean) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley.add_figure(indicator text, value numeric, as_of date, unit text, item text, claimant text, source text, confidence parley.confidence, note text, classification parley.classification, correction boolean) IS 'Records a number a party reports or disputes: add_figure(indicator => ''children-deported'', value => 19546, as_of => ..., unit => ''children'', item => ..., claimant => ''UA'', source => ..., confidence => ''reported''). One figure per indicator, claimant, source and date; correction => true replaces it. Returns the figure''s id.';
+COMMENT ON FUNCTION parley.add_figure(indicator text, value numeric, as_of date, unit text, item text, claimant text, source text, confidence parley.confidence, note text, classification parley.classification, correction boolean) IS 'Records a number a party reports or disputes: add_figure(indicator => ''children-deported'', value => 19546, as_of => ..., unit => ''children'', item => ..., claimant => ''UA'', source => ..., confidence => ''reported''). One figure per indicator, claimant, source and date; correction => true replaces it (and raises its classification when a higher one is given; lowering it is parley.declassify_figure). Returns the figure''s id.';
 
 CREATE FUNCTION parley.add_follow_up(assignee text, due_at timestamp with time zone, note text, commitment text DEFAULT NULL::text, meeting text DEFAULT NULL::text, track text DEFAULT NULL::text, code text DEFAULT NULL::text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
@@ -539,6 +575,7 @@ declare
     this_commitment bigint;
     this_meeting bigint;
     this_track bigint;
+    level parley.classification;
     new_id bigint;
 begin
     perform parley_data.check_free_text('note', add_follow_up.note, 'follow_ups_note_length');
@@ -550,12 +587,16 @@ begin
                    num_nonnulls(add_follow_up.commitment, add_follow_up.meeting, add_follow_up.track)),
             'Give one of commitment => ..., meeting => ... or track => ....');
     end if;
+    -- A follow-up is kept at the level of what it is about.
     if add_follow_up.commitment is not null then
         this_commitment := parley_data.commitment_id(add_follow_up.commitment);
+        level := parley_data.commitment_level(this_commitment);
     elsif add_follow_up.meeting is not null then
         this_meeting := parley_data.meeting_id(add_follow_up.meeting);
+        level := parley_data.meeting_level(this_meeting);
     else
         this_track := parley_data.track_id(add_follow_up.track);
+        level := parley_data.track_level(this_track);
     end if;
     if add_follow_up.code is not null then
         perform parley_data.check_code('code', add_follow_up.code, 'follow_ups_code_format');
@@ -564,13 +605,15 @@ begin
                 format('code "%s" is reserved: F followed by a number names follow-ups recorded without a code', add_follow_up.code),
                 'Choose a code that says what the follow-up is, or leave code out.');
         end if;
-        if exists (select 1 from parley_data.follow_ups f where f.code = add_follow_up.code) then
+        if parley_data.code_taken('parley_data.follow_ups', 'effective_classification', add_follow_up.code) is not null then
             perform parley_data.refuse('23505', 'code', 'follow_ups_code_key',
                 format('follow-up "%s" already exists', add_follow_up.code), 'Choose another code.');
         end if;
     end if;
-    insert into parley_data.follow_ups (code, commitment_id, meeting_id, track_id, assignee_id, due_at, note)
-    values (add_follow_up.code, this_commitment, this_meeting, this_track, this_assignee, add_follow_up.due_at, add_follow_up.note)
+    insert into parley_data.follow_ups
+           (code, commitment_id, meeting_id, track_id, assignee_id, due_at, note, effective_classification)
+    values (add_follow_up.code, this_commitment, this_meeting, this_track, this_assignee, add_follow_up.due_at,
+            add_follow_up.note, level)
     returning id into new_id;
     return coalesce(add_follow_up.code, 'F' || new_id);
 end
@@ -599,14 +642,16 @@ begin
     if add_meeting.source is not null then
         this_source := parley_data.source_id(add_meeting.source);
     end if;
-    if exists (select 1 from parley_data.meetings m where m.code = add_meeting.code) then
+    if parley_data.code_taken('parley_data.meetings', 'effective_classification', add_meeting.code) is not null then
         perform parley_data.refuse('23505', 'code', 'meetings_code_key',
             format('meeting "%s" already exists', add_meeting.code),
             'Choose another code; to move the meeting use parley.set_meeting_status.');
     end if;
-    insert into parley_data.meetings (code, track_id, title, starts_at, ends_at, location, classification, source_id)
+    insert into parley_data.meetings (code, track_id, title, starts_at, ends_at, location, classification,
+                                      track_classification, effective_classification, source_id)
     values (add_meeting.code, this_track, add_meeting.title, add_meeting.starts_at, add_meeting.ends_at,
-            nullif(btrim(add_meeting.location), ''), add_meeting.classification, this_source);
+            nullif(btrim(add_meeting.location), ''), add_meeting.classification, parley_data.track_level(this_track),
+            greatest(add_meeting.classification, parley_data.track_level(this_track)), this_source);
     return add_meeting.code;
 end
 $$;
@@ -631,8 +676,9 @@ begin
             format('party "%s" is already %s on track "%s"', add_member.party, add_member.role, add_member.track),
             'Nothing to do: the membership is already recorded.');
     end if;
-    insert into parley_data.track_members (track_id, party_id, role, note)
-    values (this_track, this_party, add_member.role, nullif(btrim(add_member.note), ''));
+    insert into parley_data.track_members (track_id, party_id, role, note, effective_classification)
+    values (this_track, this_party, add_member.role, nullif(btrim(add_member.note), ''),
+            parley_data.track_level(this_track));
 end
 $$;
 
@@ -725,6 +771,7 @@ declare
     this_item bigint;
     result bigint;
 begin
+    perform parley_data.check_person_within_clearance(this_person, add_subscription.person);
     if add_subscription.track is not null then
         this_track := parley_data.track_id(add_subscription.track);
     end if;
@@ -732,8 +779,9 @@ begin
         this_item := parley_data.item_id(add_subscription.item);
     end if;
     perform parley_data.require('min_severity', add_subscription.min_severity is not null);
-    insert into parley_data.subscriptions as s (person_id, track_id, item_id, min_severity)
-    values (this_person, this_track, this_item, add_subscription.min_severity)
+    insert into parley_data.subscriptions as s (person_id, track_id, item_id, min_severity, effective_classification)
+    values (this_person, this_track, this_item, add_subscription.min_severity,
+            coalesce(parley_data.track_level(this_track), 'unclassified'))
     on conflict on constraint subscriptions_natural_key do update
        set min_severity = excluded.min_severity
      where s.min_severity is distinct from excluded.min_severity
@@ -770,7 +818,7 @@ begin
     if add_track.lead is not null then
         this_lead := parley_data.person_id(add_track.lead, 'lead', active_only => true);
     end if;
-    if exists (select 1 from parley_data.tracks t where t.code = add_track.code) then
+    if parley_data.code_taken('parley_data.tracks', 'classification', add_track.code) is not null then
         perform parley_data.refuse('23505', 'code', 'tracks_code_key',
             format('track "%s" already exists', add_track.code), 'Choose another code, or change the track with parley.update_track.');
     end if;
@@ -897,8 +945,11 @@ CREATE TABLE parley_data.change_log (
     operation text NOT NULL,
     old_row jsonb,
     new_row jsonb,
-    CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text])))
-);
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    reason text,
+    CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
+)
+PARTITION BY LIST (classification);
 
 ALTER TABLE parley_data.change_log OWNER TO parley_owner;
 
@@ -914,18 +965,24 @@ COMMENT ON COLUMN parley_data.change_log.table_name IS 'Which kind of record cha
 
 COMMENT ON COLUMN parley_data.change_log.row_id IS 'The record''s key as text (its id; for a link such as a track membership, the key columns joined with commas).';
 
-COMMENT ON COLUMN parley_data.change_log.operation IS 'insert, update or delete. An update that changes a record''s key is recorded as the delete of the old key and the insert of the new one; a TRUNCATE as the delete of every row.';
+COMMENT ON COLUMN parley_data.change_log.operation IS 'insert, update or delete. An update that changes a record''s key is recorded as the delete of the old key and the insert of the new one; a TRUNCATE as the delete of every row. An update that lowers a record''s level is recorded twice: as the update, at the old level, and as ''declassify'' with the record as it became (new_row only), at the new level.';
 
 COMMENT ON COLUMN parley_data.change_log.old_row IS 'The record as it was, for an update or a delete.';
 
 COMMENT ON COLUMN parley_data.change_log.new_row IS 'The record as it became, for an insert or an update.';
 
+COMMENT ON COLUMN parley_data.change_log.classification IS 'The level the change is shown at: the higher of the record''s level before and after it, raised when the record is raised later, never lowered.';
+
+COMMENT ON COLUMN parley_data.change_log.reason IS 'Why, when the change says so: a declassification''s reason.';
+
 CREATE TABLE parley_data.commitment_beneficiaries (
     commitment_id bigint NOT NULL,
     obligor_id bigint NOT NULL,
     party_id bigint NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     CONSTRAINT commitment_beneficiaries_not_obligor CHECK ((party_id <> obligor_id))
-);
+)
+PARTITION BY LIST (effective_classification);
 
 ALTER TABLE parley_data.commitment_beneficiaries OWNER TO parley_owner;
 
@@ -949,6 +1006,9 @@ CREATE TABLE parley_data.commitments (
     reopened_at timestamp with time zone,
     owner_id bigint,
     classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    track_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    meeting_classification parley.classification,
+    deal_classification parley.classification,
     effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     source_id bigint,
     delivered_quantity numeric DEFAULT 0 NOT NULL,
@@ -956,14 +1016,18 @@ CREATE TABLE parley_data.commitments (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT commitments_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT commitments_deal_level CHECK (((deal_id IS NULL) = (deal_classification IS NULL))),
     CONSTRAINT commitments_delivered_not_negative CHECK ((delivered_quantity >= (0)::numeric)),
     CONSTRAINT commitments_due_after_made CHECK ((due_on >= made_on)),
+    CONSTRAINT commitments_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification, meeting_classification))),
+    CONSTRAINT commitments_meeting_level CHECK (((meeting_id IS NULL) = (meeting_classification IS NULL))),
     CONSTRAINT commitments_target_finite CHECK (parley_data.is_finite(target_quantity)),
     CONSTRAINT commitments_target_positive CHECK ((target_quantity > (0)::numeric)),
     CONSTRAINT commitments_text_length CHECK (parley_data.is_free_text(text)),
     CONSTRAINT commitments_text_present CHECK ((btrim(text) <> ''::text)),
     CONSTRAINT commitments_unit_with_target CHECK (((unit IS NULL) OR (target_quantity IS NOT NULL)))
-);
+)
+PARTITION BY LIST (effective_classification);
 
 ALTER TABLE parley_data.commitments OWNER TO parley_owner;
 
@@ -971,7 +1035,7 @@ COMMENT ON TABLE parley_data.commitments IS 'What a party promised on a track ab
 
 COMMENT ON COLUMN parley_data.commitments.due_on IS 'The deadline: the end of this day in the track''s time zone.';
 
-COMMENT ON COLUMN parley_data.commitments.effective_classification IS 'The higher of the commitment''s own classification and its track''s; kept by triggers, used by row-level security.';
+COMMENT ON COLUMN parley_data.commitments.effective_classification IS 'The highest of the commitment''s own classification, its track''s and its meeting''s: the level it is kept and shown at (its partition).';
 
 CREATE TABLE parley_data.follow_ups (
     id bigint NOT NULL,
@@ -984,13 +1048,15 @@ CREATE TABLE parley_data.follow_ups (
     note text NOT NULL,
     done_at timestamp with time zone,
     done_note text,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT follow_ups_code_format CHECK (parley_data.is_code(code)),
     CONSTRAINT follow_ups_note_length CHECK ((parley_data.is_free_text(note) AND parley_data.is_free_text(done_note))),
     CONSTRAINT follow_ups_note_present CHECK ((btrim(note) <> ''::text)),
     CONSTRAINT follow_ups_one_subject CHECK ((num_nonnulls(commitment_id, meeting_id, track_id) = 1))
-);
+)
+PARTITION BY LIST (effective_classification);
 
 ALTER TABLE parley_data.follow_ups OWNER TO parley_owner;
 
@@ -1008,16 +1074,19 @@ CREATE TABLE parley_data.meetings (
     outcome_summary text,
     outcome_recorded_at timestamp with time zone,
     classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    track_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     source_id bigint,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT meetings_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT meetings_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification))),
     CONSTRAINT meetings_ends_after_start CHECK ((ends_at >= starts_at)),
     CONSTRAINT meetings_outcome_length CHECK (parley_data.is_free_text(outcome_summary)),
     CONSTRAINT meetings_outcome_when_held CHECK (((outcome_summary IS NULL) OR (status = 'held'::parley.meeting_status))),
     CONSTRAINT meetings_title_format CHECK (parley_data.is_label(title))
-);
+)
+PARTITION BY LIST (effective_classification);
 
 ALTER TABLE parley_data.meetings OWNER TO parley_owner;
 
@@ -1081,8 +1150,11 @@ CREATE TABLE parley_data.subscriptions (
     track_id bigint,
     item_id bigint,
     min_severity parley.severity DEFAULT 'info'::parley.severity NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL
-);
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT subscriptions_untracked_unclassified CHECK (((track_id IS NOT NULL) OR (effective_classification = 'unclassified'::parley.classification)))
+)
+PARTITION BY LIST (effective_classification);
 
 ALTER TABLE parley_data.subscriptions OWNER TO parley_owner;
 
@@ -1104,7 +1176,8 @@ CREATE TABLE parley_data.tracks (
     CONSTRAINT tracks_code_format CHECK (parley_data.is_code(code)),
     CONSTRAINT tracks_description_length CHECK (parley_data.is_free_text(description)),
     CONSTRAINT tracks_name_format CHECK (parley_data.is_label(name))
-);
+)
+PARTITION BY LIST (classification);
 
 ALTER TABLE parley_data.tracks OWNER TO parley_owner;
 
@@ -1349,6 +1422,31 @@ ALTER FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interv
 
 COMMENT ON FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interval, max_count integer) IS 'For the mailer: claims up to max_count deliveries due by `at` (and claims of dead runs whose lease ran out) with FOR UPDATE SKIP LOCKED, so overlapping runs never get the same one, and leases them until at + lease under one claim token. Returns them ordered by recipient (to make one digest each), with what the mail needs. A retry re-claims the same delivery row.';
 
+CREATE FUNCTION parley_data.has_history(entity text, row_id text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    BEGIN ATOMIC
+ SELECT (EXISTS ( SELECT 1
+            FROM parley_data.change_log l
+           WHERE ((l.table_name = has_history.entity) AND (l.row_id = has_history.row_id)))) AS "exists";
+END;
+
+ALTER FUNCTION parley_data.has_history(entity text, row_id text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.has_history(entity text, row_id text) IS 'Whether the change history holds anything about this record, at any level (for commitments_as_of).';
+
+CREATE FUNCTION parley_data.shown_level(level parley.classification) RETURNS parley.classification
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $$
+begin
+    return level;
+end
+$$;
+
+ALTER FUNCTION parley_data.shown_level(level parley.classification) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.shown_level(level parley.classification) IS 'A row''s level as the staff views show it: the same value, hidden from the planner so that a condition on it never decides which level partitions a query reads.';
+
 CREATE FUNCTION parley.commitments_as_of(at timestamp with time zone) RETURNS TABLE(id bigint, code text, track text, item text, obligor text, text text, made_on date, due_on date, status parley.commitment_status, target numeric, unit text, delivered numeric, owner text, classification parley.classification, recorded_at timestamp with time zone, recorded_by name)
     LANGUAGE sql STABLE
     BEGIN ATOMIC
@@ -1376,7 +1474,7 @@ CREATE FUNCTION parley.commitments_as_of(at timestamp with time zone) RETURNS TA
              l.changed_by
             FROM ((latest
               JOIN parley_data.change_log l ON ((l.id = latest.id)))
-              CROSS JOIN LATERAL jsonb_populate_record(NULL::parley_data.commitments, l.new_row) c(id, code, track_id, item_id, meeting_id, obligor_id, deal_id, text, made_on, due_on, target_quantity, unit, status, status_changed_on, reopened_at, owner_id, classification, effective_classification, source_id, delivered_quantity, last_update_on, created_at, updated_at))
+              CROSS JOIN LATERAL jsonb_populate_record(NULL::parley_data.commitments, l.new_row) c(id, code, track_id, item_id, meeting_id, obligor_id, deal_id, text, made_on, due_on, target_quantity, unit, status, status_changed_on, reopened_at, owner_id, classification, track_classification, meeting_classification, deal_classification, effective_classification, source_id, delivered_quantity, last_update_on, created_at, updated_at))
            WHERE (l.operation <> 'delete'::text)
          UNION ALL
           SELECT c.id,
@@ -1396,9 +1494,7 @@ CREATE FUNCTION parley.commitments_as_of(at timestamp with time zone) RETURNS TA
              c.created_at,
              NULL::name AS name
             FROM parley_data.commitments c
-           WHERE ((c.created_at <= commitments_as_of.at) AND (NOT (EXISTS ( SELECT 1
-                    FROM parley_data.change_log l
-                   WHERE ((l.table_name = 'commitments'::text) AND (l.row_id = (c.id)::text))))))
+           WHERE ((c.created_at <= commitments_as_of.at) AND (NOT parley_data.has_history('commitments'::text, (c.id)::text)))
          )
   SELECT s.id,
      s.code,
@@ -1413,7 +1509,7 @@ CREATE FUNCTION parley.commitments_as_of(at timestamp with time zone) RETURNS TA
      s.unit,
      s.delivered_quantity,
      o.name,
-     s.effective_classification,
+     parley_data.shown_level(s.effective_classification) AS shown_level,
      s.changed_at,
      s.changed_by
     FROM ((((states s
@@ -1646,13 +1742,7 @@ declare
     this_person constant bigint := parley_data.person_id(update_person.person, 'person');
     result text;
 begin
-    -- Whoever edits a person's address, clearance or activity decides who receives that person's alerts: only
-    -- someone cleared at least as high as the person may.
-    if (select p.clearance from parley_data.people p where p.id = this_person) > parley_data.session_clearance() then
-        perform parley_data.refuse('42501', 'person', 'within_clearance',
-            format('%s is cleared above you; you cannot change them', update_person.person),
-            'Ask someone cleared at least as high as this person to make the change.');
-    end if;
+    perform parley_data.check_person_within_clearance(this_person, update_person.person);
     if update_person.email is not null then
         perform parley_data.check_email('email', update_person.email);
         if exists (select 1 from parley_data.people p
@@ -1699,6 +1789,134 @@ CREATE FUNCTION parley.deactivate_person(person text) RETURNS text
 ALTER FUNCTION parley.deactivate_person(person text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley.deactivate_person(person text) IS 'Marks a person as no longer active (they left the desk): they can no longer be made owner, lead or assignee. History is kept. Returns the e-mail.';
+
+CREATE FUNCTION parley.declassify(what text, reference text, classification parley.classification, reason text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+    this_id bigint;
+    current_level parley.classification;
+    highest_commitment parley.classification;
+begin
+    perform parley_data.require('what', what is not null);
+    case declassify.what
+        when 'track' then
+            this_id := parley_data.track_id(reference, 'reference');
+            select t.classification into current_level from parley_data.tracks t where t.id = this_id;
+            perform parley_data.declassify_record(what, reference, current_level, declassify.classification, reason,
+                'update parley_data.tracks set classification = $1 where id = $2', this_id);
+        when 'meeting' then
+            this_id := parley_data.meeting_id(reference, 'reference');
+            select m.classification into current_level from parley_data.meetings m where m.id = this_id;
+            perform parley_data.declassify_record(what, reference, current_level, declassify.classification, reason,
+                'update parley_data.meetings set classification = $1 where id = $2', this_id);
+        when 'commitment' then
+            this_id := parley_data.commitment_id(reference, 'reference');
+            select c.classification into current_level from parley_data.commitments c where c.id = this_id;
+            perform parley_data.declassify_record(what, reference, current_level, declassify.classification, reason,
+                'update parley_data.commitments set classification = $1 where id = $2', this_id);
+        when 'deal' then
+            this_id := parley_data.deal_id(reference, 'reference');
+            select d.classification into current_level from parley_data.deals d where d.id = this_id;
+            select max(c.effective_classification) into highest_commitment
+              from parley_data.commitments c where c.deal_id = this_id;
+            if declassify.classification < highest_commitment then
+                perform parley_data.refuse('23514', 'classification', 'deals_cover_commitments',
+                    format('deal "%s" has a commitment kept at %s: it cannot be less classified than that',
+                           reference, highest_commitment),
+                    'Declassify its commitments first.');
+            end if;
+            perform parley_data.declassify_record(what, reference, current_level, declassify.classification, reason,
+                'update parley_data.deals set classification = $1 where id = $2', this_id);
+        else
+            perform parley_data.refuse('23514', 'what', 'declassify_what',
+                format('what "%s" is not one of track, meeting, commitment, deal', declassify.what),
+                'For a position or a figure use parley.declassify_position or parley.declassify_figure.');
+    end case;
+    return reference;
+end
+$_$;
+
+ALTER FUNCTION parley.declassify(what text, reference text, classification parley.classification, reason text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.declassify(what text, reference text, classification parley.classification, reason text) IS 'Lowers the classification of a track, meeting, commitment or deal, with a reason the change history keeps: declassify(what => ''commitment'', reference => ''ist-r3-swap'', classification => ''unclassified'', reason => ''Released by the MFA, 3 June''). Its past stays at the level it had. Returns the reference.';
+
+CREATE FUNCTION parley.declassify_figure(indicator text, as_of date, classification parley.classification, reason text, claimant text DEFAULT NULL::text, source text DEFAULT NULL::text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+    this_claimant bigint;
+    this_source bigint;
+    existing parley_data.figures;
+begin
+    if declassify_figure.claimant is not null then
+        this_claimant := parley_data.party_id(declassify_figure.claimant, 'claimant');
+    end if;
+    if declassify_figure.source is not null then
+        this_source := parley_data.source_id(declassify_figure.source);
+    end if;
+    select * into existing from parley_data.figures f
+     where f.indicator = declassify_figure.indicator and f.as_of = declassify_figure.as_of
+       and f.claimant_id is not distinct from this_claimant and f.source_id is not distinct from this_source
+       and f.classification <= parley_data.session_clearance()
+     order by f.classification desc
+     limit 1;
+    if existing.id is null then
+        perform parley_data.refuse('23503', 'indicator', 'figure_exists',
+            format('no figure for %s as of %s by this claimant and source', declassify_figure.indicator,
+                   declassify_figure.as_of),
+            'Check the indicator, date, claimant and source (parley.figures lists them).');
+    end if;
+    perform parley_data.declassify_record('figure', format('%s/%s', declassify_figure.indicator, declassify_figure.as_of),
+        existing.classification, declassify_figure.classification, reason,
+        'update parley_data.figures set classification = $1 where id = $2', existing.id);
+    return existing.id;
+end
+$_$;
+
+ALTER FUNCTION parley.declassify_figure(indicator text, as_of date, classification parley.classification, reason text, claimant text, source text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.declassify_figure(indicator text, as_of date, classification parley.classification, reason text, claimant text, source text) IS 'Lowers the classification of a figure (indicator, date, claimant and source as recorded), with a reason the change history keeps. Returns its id.';
+
+CREATE FUNCTION parley.declassify_position(party text, item text, stated_on date, classification parley.classification, reason text, track text DEFAULT NULL::text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+    this_party constant bigint := parley_data.party_id(declassify_position.party);
+    this_item constant bigint := parley_data.item_id(declassify_position.item);
+    this_track bigint;
+    existing parley_data.positions;
+begin
+    if declassify_position.track is not null then
+        this_track := parley_data.track_id(declassify_position.track);
+    end if;
+    perform parley_data.require('stated_on', declassify_position.stated_on is not null);
+    select * into existing from parley_data.positions p
+     where p.party_id = this_party and p.item_id = this_item and p.track_id is not distinct from this_track
+       and p.stated_on = declassify_position.stated_on
+       and p.effective_classification <= parley_data.session_clearance()
+     order by p.effective_classification desc
+     limit 1;
+    if existing.id is null then
+        perform parley_data.refuse('23503', 'stated_on', 'position_exists',
+            format('no position of %s on %s stated on %s', declassify_position.party, declassify_position.item,
+                   declassify_position.stated_on),
+            'Check the party, item, track and date (parley.positions lists them).');
+    end if;
+    perform parley_data.declassify_record('position', format('%s/%s/%s', declassify_position.party,
+                                                             declassify_position.item, declassify_position.stated_on),
+        existing.classification, declassify_position.classification, reason,
+        'update parley_data.positions set classification = $1 where id = $2', existing.id);
+    return existing.id;
+end
+$_$;
+
+ALTER FUNCTION parley.declassify_position(party text, item text, stated_on date, classification parley.classification, reason text, track text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.declassify_position(party text, item text, stated_on date, classification parley.classification, reason text, track text) IS 'Lowers the classification of the position a party stated on an item on a day (on a track, if given), with a reason the change history keeps. Returns its id.';
 
 CREATE FUNCTION parley.delivery_digest(delivery_ids bigint[], at timestamp with time zone, max_classification parley.classification DEFAULT 'restricted'::parley.classification) RETURNS SETOF parley.digest_entry
     LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -1772,12 +1990,14 @@ CREATE TABLE parley_data.commitment_updates (
     reported_by_party_id bigint,
     recorded_by_id bigint,
     verification parley.verification DEFAULT 'unverified'::parley.verification NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT commitment_updates_delivered_finite CHECK (parley_data.is_finite(delivered_quantity)),
     CONSTRAINT commitment_updates_delivered_not_negative CHECK ((delivered_quantity >= (0)::numeric)),
     CONSTRAINT commitment_updates_note_length CHECK (parley_data.is_free_text(note)),
     CONSTRAINT commitment_updates_says_something CHECK (((delivered_quantity IS NOT NULL) OR (new_status IS NOT NULL) OR (NULLIF(btrim(note), ''::text) IS NOT NULL)))
-);
+)
+PARTITION BY LIST (effective_classification);
 
 ALTER TABLE parley_data.commitment_updates OWNER TO parley_owner;
 
@@ -1789,10 +2009,12 @@ CREATE TABLE parley_data.deals (
     id bigint NOT NULL,
     code text NOT NULL,
     title text NOT NULL,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT deals_code_format CHECK (parley_data.is_code(code)),
     CONSTRAINT deals_title_format CHECK (parley_data.is_label(title))
-);
+)
+PARTITION BY LIST (classification);
 
 ALTER TABLE parley_data.deals OWNER TO parley_owner;
 
@@ -1815,7 +2037,8 @@ CREATE TABLE parley_data.figures (
     CONSTRAINT figures_indicator_format CHECK (parley_data.is_code(indicator)),
     CONSTRAINT figures_note_length CHECK (parley_data.is_free_text(note)),
     CONSTRAINT figures_value_finite CHECK (parley_data.is_finite(value))
-);
+)
+PARTITION BY LIST (classification);
 
 ALTER TABLE parley_data.figures OWNER TO parley_owner;
 
@@ -1831,11 +2054,15 @@ CREATE TABLE parley_data.positions (
     stated_on date NOT NULL,
     source_id bigint,
     classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    track_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT positions_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification))),
+    CONSTRAINT positions_general_unclassified_track CHECK (((track_id IS NOT NULL) OR (track_classification = 'unclassified'::parley.classification))),
     CONSTRAINT positions_statement_length CHECK (parley_data.is_free_text(statement))
-);
+)
+PARTITION BY LIST (effective_classification);
 
 ALTER TABLE parley_data.positions OWNER TO parley_owner;
 
@@ -1847,10 +2074,12 @@ CREATE TABLE parley_data.track_agenda (
     status parley.agenda_status DEFAULT 'proposed'::parley.agenda_status NOT NULL,
     status_since date DEFAULT CURRENT_DATE NOT NULL,
     note text,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT track_agenda_note_length CHECK (parley_data.is_free_text(note))
-);
+)
+PARTITION BY LIST (effective_classification);
 
 ALTER TABLE parley_data.track_agenda OWNER TO parley_owner;
 
@@ -1861,9 +2090,11 @@ CREATE TABLE parley_data.track_members (
     party_id bigint NOT NULL,
     role parley.member_role NOT NULL,
     note text,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT track_members_note_length CHECK (parley_data.is_free_text(note))
-);
+)
+PARTITION BY LIST (effective_classification);
 
 ALTER TABLE parley_data.track_members OWNER TO parley_owner;
 
@@ -2006,6 +2237,7 @@ CREATE TABLE parley_data.alert_settings (
     retry_backoff interval[] DEFAULT '{00:01:00,00:05:00,00:30:00,02:00:00,06:00:00}'::interval[] NOT NULL,
     daemon_alive_within interval DEFAULT '00:02:00'::interval NOT NULL,
     mailer_runs_kept interval DEFAULT '90 days'::interval NOT NULL,
+    mail_ceiling parley.classification DEFAULT 'restricted'::parley.classification NOT NULL,
     installation_id uuid DEFAULT gen_random_uuid() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_by name DEFAULT SESSION_USER NOT NULL,
@@ -2028,6 +2260,8 @@ COMMENT ON COLUMN parley_data.alert_settings.daemon_alive_within IS 'A daemon wh
 
 COMMENT ON COLUMN parley_data.alert_settings.mailer_runs_kept IS 'Mailer runs older than this are pruned when a new run is recorded.';
 
+COMMENT ON COLUMN parley_data.alert_settings.mail_ceiling IS 'The highest classification whose details a digest may carry, set by an administrator (parley.set_mail_ceiling); a mailer''s PARLEY_MAIL_MAX_CLASSIFICATION can only be lower.';
+
 CREATE FUNCTION parley.installation_id() RETURNS uuid
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
@@ -2048,14 +2282,18 @@ begin
         perform parley_data.refuse('23502', 'silence_id', 'silence_id_present', 'silence_id is required',
             'Give the silence''s number, as parley.silences shows it.');
     end if;
-    select * into target from parley_data.silences s where s.id = lift_silence.silence_id for update;
-    if not found
-       or coalesce((select t.classification from parley_data.tracks t where t.id = target.track_id), 'unclassified')
-          > parley_data.session_clearance()
-       or coalesce((select c.effective_classification from parley_data.commitments c where c.id = target.commitment_id),
-                   'unclassified') > parley_data.session_clearance() then
+    select * into target from parley_data.silences s
+     where s.id = lift_silence.silence_id and s.effective_classification <= parley_data.session_clearance()
+       for update;
+    if not found then
         perform parley_data.refuse('23503', 'silence_id', 'silence_exists',
             format('silence %s does not exist', lift_silence.silence_id), 'See parley.silences.');
+    end if;
+    if target.ceiling > parley_data.session_clearance() then
+        perform parley_data.refuse('42501', 'silence_id', 'silence_within_clearance',
+            format('silence %s holds back alerts up to %s, above your clearance: only someone cleared that high may lift it',
+                   target.id, target.ceiling),
+            format('Ask %s, who set it, or a colleague cleared for %s.', target.created_by, target.ceiling));
     end if;
     if target.lifted_at is not null then
         perform parley_data.refuse('23514', 'silence_id', 'silence_not_lifted',
@@ -2202,7 +2440,7 @@ CREATE FUNCTION parley.plan_alerts(at timestamp with time zone, only_changed boo
 #variable_conflict use_column
 declare
     everything boolean := coalesce(plan_alerts.rebuild, false);
-    recipients_changed boolean;
+    taken record;
     n_subjects integer;
     n_created integer;
     n_cancelled integer;
@@ -2212,8 +2450,8 @@ begin
         perform parley_data.refuse('23502', 'at', 'at_present', 'at is required',
             'Pass the moment to plan for, normally now().');
     end if;
-    -- One planner at a time (a transaction lock: released at commit). The daemon's leader lock is a separate,
-    -- session-level advisory lock of its own.
+    -- One planner at a time (a transaction lock: released at commit): a hand-run plan and the daemon's never
+    -- interleave. Which daemon plans is decided apart from this, by the leadership lease (425_leadership).
     perform pg_advisory_xact_lock(hashtext('parley.plan_alerts'));
 
     -- Nothing changed and nothing due: the common case, answered by two index probes. "Nothing due" is asked as
@@ -2229,191 +2467,23 @@ begin
     end if;
 
     perform parley_data.plan_prepare();
-
-    -- Which subjects to plan: what the triggers queued, what falls due, or everything.
-    with taken as (delete from parley_data.plan_queue q returning q.subject_type, q.subject_id)
-    insert into pg_temp.plan_taken (subject_type, subject_id)
-    select distinct t.subject_type, t.subject_id from taken t;
-    everything := everything or exists (select 1 from pg_temp.plan_taken t where t.subject_type = 'all');
-    recipients_changed := exists (select 1 from pg_temp.plan_taken t where t.subject_type = 'recipients');
-
-    if everything then
-        insert into pg_temp.plan_subjects (subject_type, subject_id)
-        select 'commitment'::parley.alert_subject, c.id from parley_data.commitments c
-        union all
-        select 'meeting', m.id from parley_data.meetings m
-        union all
-        select 'follow_up', f.id from parley_data.follow_ups f
-        union all
-        -- Subjects deleted since, whose waiting deliveries must be cancelled.
-        select distinct a.subject_type, a.subject_id
-          from parley_data.deliveries d
-          join parley_data.alerts a on a.id = d.alert_id
-         where d.state = 'pending'
-           and not exists (select 1 from parley_data.commitments c where a.subject_type = 'commitment' and c.id = a.subject_id)
-           and not exists (select 1 from parley_data.meetings m where a.subject_type = 'meeting' and m.id = a.subject_id)
-           and not exists (select 1 from parley_data.follow_ups f where a.subject_type = 'follow_up' and f.id = a.subject_id);
-    else
-        insert into pg_temp.plan_subjects (subject_type, subject_id)
-        select t.subject_type::parley.alert_subject, t.subject_id
-          from pg_temp.plan_taken t
-         where t.subject_type in ('commitment', 'meeting', 'follow_up')
-        union
-        -- People or subscriptions changed: reconsider the recipients of every alert still waiting to go out.
-        select a.subject_type, a.subject_id
-          from parley_data.deliveries d
-          join parley_data.alerts a on a.id = d.alert_id
-         where recipients_changed and d.state = 'pending'
-        union
-        select s.subject_type, s.subject_id
-          from parley_data.alert_schedule s
-         where not only_changed and s.next_at <= plan_alerts.at;
-    end if;
-    get diagnostics n_subjects = row_count;
-    -- The scratch tables are analyzed whatever their size (under a millisecond each when small): a temporary
-    -- table never analyzed is taken for ten pages of rows, and against that guess PostgreSQL hash-joins whole
-    -- tables where one subject needs a few index probes (0.1 s instead of a few ms for one changed commitment
-    -- at a million commitments: the delay between a change and its alert, BENCHMARKS.md figure 3).
-    if n_subjects > 0 then
-        analyze pg_temp.plan_subjects;
-    end if;
-
-    perform parley_data.plan_collect(plan_alerts.at);
-    if n_subjects > 0 then
-        analyze pg_temp.plan_state;
-        analyze pg_temp.plan_due;
-    end if;
-
-    -- Alerts carry the subject as it is now: its classification (what readers may see), code, track and item.
-    -- An alert that had stopped applying and applies again (a deadline moved back) loses its cancel reason.
-    update parley_data.alerts a
-       set subject_code = s.subject_code, classification = s.classification, track_id = s.track_id,
-           item_id = s.item_id, commitment_id = s.commitment_id,
-           cancel_reason = case when s.bases ->> a.kind::text = a.basis then null else a.cancel_reason end
-      from pg_temp.plan_state s
-     where a.subject_type = s.subject_type and a.subject_id = s.subject_id and a.state <> 'cancelled'
-       and (a.subject_code, a.classification, a.track_id, a.item_id, a.commitment_id, a.cancel_reason)
-           is distinct from
-           (s.subject_code, s.classification, s.track_id, s.item_id, s.commitment_id,
-            case when s.bases ->> a.kind::text = a.basis then null else a.cancel_reason end);
-    -- Who answers for it (owner, assignee, lead) is kept current only while it still waits to go out: what was
-    -- sent was sent on the facts of its day.
-    update parley_data.alerts a
-       set responsible_id = s.responsible_id, escalated_to_id = case when a.escalated then s.lead_id end
-      from pg_temp.plan_state s
-     where a.subject_type = s.subject_type and a.subject_id = s.subject_id and a.state <> 'cancelled'
-       and (a.responsible_id, a.escalated_to_id)
-           is distinct from (s.responsible_id, case when a.escalated then s.lead_id end)
-       and exists (select 1 from parley_data.deliveries d where d.alert_id = a.id and d.state = 'pending');
-
-    -- Cancel what no longer applies: an alert whose kind no longer applies to its subject, or whose basis moved.
-    -- Deliveries still waiting are cancelled. The alert itself is cancelled only if nothing of it went out; one
-    -- that was (or is being) sent stays history, keeps its dedup key so that it is not sent again, and only
-    -- records why it no longer applies (a delivery of it that fails now is not retried).
-    with doomed as (
-        select a.id,
-               case when st.subject_id is null then 'subject deleted'
-                    when not r.enabled then 'alert rule disabled'
-                    when st.bases ? a.kind::text then
-                         case a.kind
-                             when 'due_soon' then 'deadline changed'
-                             when 'overdue' then 'deadline changed or commitment reopened'
-                             when 'stale' then 'update recorded'
-                             when 'meeting_upcoming' then 'meeting rescheduled'
-                             when 'meeting_outcome_missing' then 'meeting time changed'
-                             when 'follow_up_due' then 'due time changed'
-                         end
-                    else coalesce(st.state_label, 'no longer applies')
-               end as reason
-          from pg_temp.plan_subjects p
-          join parley_data.alerts a on a.subject_type = p.subject_type and a.subject_id = p.subject_id
-          join parley_data.alert_rules r on r.kind = a.kind
-          left join pg_temp.plan_state st on st.subject_type = p.subject_type and st.subject_id = p.subject_id
-         where a.state <> 'cancelled' and a.kind <> 'resolved'
-           and (st.bases ->> a.kind::text) is distinct from a.basis
-           -- Replanning everything looks only at alerts still waiting to go out, not at all of history.
-           and (not everything
-                or exists (select 1 from parley_data.deliveries d where d.alert_id = a.id and d.state = 'pending'))
-    ),
-    waiting as (
-        update parley_data.deliveries d
-           set state = 'cancelled', cancelled_at = plan_alerts.at, cancel_reason = x.reason
-          from doomed x
-         where d.alert_id = x.id and d.state = 'pending'
-        returning d.alert_id
-    ),
-    closed as (
-        update parley_data.alerts a
-           set state = case when w.went_out then a.state else 'cancelled' end,
-               cancelled_at = case when w.went_out then null else plan_alerts.at end,
-               cancel_reason = x.reason
-          from doomed x
-         cross join lateral (
-                select exists (select 1 from parley_data.deliveries d
-                                where d.alert_id = x.id and d.state in ('sending', 'sent')) as went_out
-               ) w
-         where a.id = x.id and (not w.went_out or a.cancel_reason is distinct from x.reason)
-        returning a.state
-    )
-    select count(*) filter (where c.state = 'cancelled') into n_cancelled from closed c;
-
-    -- Create the alerts due (plan_collect left out those created before); the dedup key makes this idempotent.
-    with created as (
-        insert into parley_data.alerts (kind, subject_type, subject_id, subject_code, basis, occurrence, due_at,
-                                        severity, classification, track_id, item_id, commitment_id, responsible_id,
-                                        escalated, escalated_to_id, related_alert_id, planned_at)
-        select d.kind, d.subject_type, d.subject_id, d.subject_code, d.basis, d.occurrence, d.due_at,
-               r.severity, d.classification, d.track_id, d.item_id, d.commitment_id, d.responsible_id,
-               d.escalated, d.escalated_to_id, d.related_alert_id, plan_alerts.at
-          from pg_temp.plan_due d
-          join parley_data.alert_rules r on r.kind = d.kind
-        on conflict (subject_type, subject_id, kind, occurrence) where state <> 'cancelled' do nothing
-        returning id
-    )
-    insert into pg_temp.plan_targets (alert_id, is_new)
-    select c.id, true from created c;
-    get diagnostics n_created = row_count;
-    -- A big first plan changes the alert table's size by orders of magnitude: tell the planner before the
-    -- recipients are joined to it.
-    if n_created > 10000 then
-        analyze parley_data.alerts;
-    end if;
-
-    -- Alerts already there whose recipients may change: those still waiting to go out, and live ones with a
-    -- delivery cancelled while the alert did not apply (it applies again: that delivery is owed again).
-    insert into pg_temp.plan_targets (alert_id, is_new)
-    select distinct a.id, false
-      from pg_temp.plan_subjects p
-      join parley_data.alerts a on a.subject_type = p.subject_type and a.subject_id = p.subject_id
-      join parley_data.deliveries d on d.alert_id = a.id
-     where a.state <> 'cancelled'
-       and (d.state = 'pending'
-            or (d.state = 'cancelled' and a.cancel_reason is null
-                and d.cancel_reason is distinct from 'no longer a recipient'));
-
-    analyze pg_temp.plan_targets;
+    -- 1. Take the queue: what changed since the last plan.
+    select * into taken from parley_data.plan_take_queue();
+    everything := everything or taken.everything;
+    -- 2. Choose the subjects: what changed and what falls due, or everything.
+    n_subjects := parley_data.plan_choose_subjects(plan_alerts.at, everything, only_changed, taken.recipients_changed);
+    -- 3. Collect, per subject type, what each subject deserves now and when it next deserves something.
+    perform parley_data.plan_collect(plan_alerts.at, n_subjects);
+    -- 4. Refresh what existing alerts carry about their subject.
+    perform parley_data.plan_refresh_alerts();
+    -- 5. Cancel what no longer applies.
+    n_cancelled := parley_data.plan_cancel_alerts(plan_alerts.at, everything);
+    -- 6. Create the alerts due.
+    n_created := parley_data.plan_create_alerts(plan_alerts.at);
+    -- 7. Recipients: deliveries for new alerts, a fresh look at those still waiting.
     n_deliveries := parley_data.plan_recipients(plan_alerts.at);
-    if n_deliveries > 10000 then
-        analyze parley_data.deliveries;
-    end if;
-
-    -- When each planned subject next deserves an alert.
-    if everything then
-        delete from parley_data.alert_schedule;
-        insert into parley_data.alert_schedule (subject_type, subject_id, next_at)
-        select s.subject_type, s.subject_id, s.next_at from pg_temp.plan_state s where s.next_at is not null;
-    else
-        delete from parley_data.alert_schedule x
-         using pg_temp.plan_subjects p
-         where x.subject_type = p.subject_type and x.subject_id = p.subject_id
-           and not exists (select 1 from pg_temp.plan_state s
-                            where s.subject_type = p.subject_type and s.subject_id = p.subject_id
-                              and s.next_at is not null);
-        insert into parley_data.alert_schedule (subject_type, subject_id, next_at)
-        select s.subject_type, s.subject_id, s.next_at from pg_temp.plan_state s where s.next_at is not null
-        on conflict (subject_type, subject_id) do update set next_at = excluded.next_at
-         where alert_schedule.next_at is distinct from excluded.next_at;
-    end if;
+    -- 8. Schedule: when each planned subject next deserves an alert.
+    perform parley_data.plan_schedule(everything);
 
     return query select n_created, n_cancelled, n_deliveries, n_subjects, parley.next_alert_at(plan_alerts.at);
 end
@@ -2524,7 +2594,7 @@ ALTER FUNCTION parley.record_meeting_outcome(meeting text, outcome text, ends_at
 
 COMMENT ON FUNCTION parley.record_meeting_outcome(meeting text, outcome text, ends_at timestamp with time zone, source text) IS 'Records that a meeting was held and what came of it: record_meeting_outcome(meeting => ''ist-r1'', outcome => ''Agreed a 1,000-for-1,000 exchange...'', ends_at => ..., source => ...). Recording it again replaces the summary. Returns the code.';
 
-CREATE FUNCTION parley.record_position(party text, item text, stance parley.stance, stated_on date DEFAULT CURRENT_DATE, track text DEFAULT NULL::text, statement text DEFAULT NULL::text, source text DEFAULT NULL::text, classification parley.classification DEFAULT 'unclassified'::parley.classification) RETURNS bigint
+CREATE FUNCTION parley.record_position(party text, item text, stance parley.stance, stated_on date DEFAULT CURRENT_DATE, track text DEFAULT NULL::text, statement text DEFAULT NULL::text, source text DEFAULT NULL::text, classification parley.classification DEFAULT NULL::parley.classification) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
@@ -2532,37 +2602,67 @@ declare
     this_party constant bigint := parley_data.party_id(record_position.party);
     this_item constant bigint := parley_data.item_id(record_position.item);
     this_track bigint;
+    track_level parley.classification := 'unclassified';
     this_source bigint;
+    existing parley_data.positions;
+    level parley.classification;
     result bigint;
+    clash text;
 begin
     perform parley_data.check_free_text('statement', record_position.statement, 'positions_statement_length');
     perform parley_data.require('stance', record_position.stance is not null);
     perform parley_data.require('stated_on', record_position.stated_on is not null);
     if record_position.track is not null then
         this_track := parley_data.track_id(record_position.track);
+        track_level := parley_data.track_level(this_track);
     end if;
     if record_position.source is not null then
         this_source := parley_data.source_id(record_position.source);
     end if;
-    perform parley_data.require('classification', record_position.classification is not null);
-    perform parley_data.check_clearance('classification', record_position.classification);
-    insert into parley_data.positions as p
-           (party_id, item_id, track_id, stance, statement, stated_on, source_id, classification)
-    values (this_party, this_item, this_track, record_position.stance, nullif(btrim(record_position.statement), ''),
-            record_position.stated_on, this_source, record_position.classification)
-    on conflict on constraint positions_natural_key do update
-       set stance = excluded.stance,
-           statement = excluded.statement,
-           source_id = excluded.source_id,
-           classification = excluded.classification
-    returning p.id into result;
+    if record_position.classification is not null then
+        perform parley_data.check_clearance('classification', record_position.classification);
+    end if;
+    -- The position of that day the caller may see: the one at the level asked for, else the most classified.
+    select * into existing from parley_data.positions p
+     where p.party_id = this_party and p.item_id = this_item and p.track_id is not distinct from this_track
+       and p.stated_on = record_position.stated_on
+       and p.effective_classification <= parley_data.session_clearance()
+     order by p.effective_classification = greatest(record_position.classification, track_level) desc,
+              p.effective_classification desc
+     limit 1
+       for no key update;
+    if existing.id is null then
+        level := coalesce(record_position.classification, 'unclassified');
+        insert into parley_data.positions
+               (party_id, item_id, track_id, stance, statement, stated_on, source_id, classification,
+                track_classification, effective_classification)
+        values (this_party, this_item, this_track, record_position.stance, nullif(btrim(record_position.statement), ''),
+                record_position.stated_on, this_source, level, track_level, greatest(level, track_level))
+        returning id into result;
+        return result;
+    end if;
+    level := coalesce(record_position.classification, existing.classification);
+    perform parley_data.check_not_lowered('classification', existing.classification, level,
+                                          format('position %s', existing.id));
+    begin
+        update parley_data.positions p
+           set stance = record_position.stance,
+               statement = nullif(btrim(record_position.statement), ''),
+               source_id = this_source,
+               classification = level
+         where p.id = existing.id
+        returning p.id into result;
+    exception when unique_violation then
+        get stacked diagnostics clash = pg_exception_detail;
+        perform parley_data.refuse_level_clash('classification', clash);
+    end;
     return result;
 end
 $$;
 
 ALTER FUNCTION parley.record_position(party text, item text, stance parley.stance, stated_on date, track text, statement text, source text, classification parley.classification) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley.record_position(party text, item text, stance parley.stance, stated_on date, track text, statement text, source text, classification parley.classification) IS 'Records what a party says about an agenda item: record_position(party => ''RU'', item => ''ceasefire'', stance => ''conditional'', stated_on => ..., track => ..., statement => ..., source => ...). Recording the same party, item, track and day again corrects it. Returns the position''s id.';
+COMMENT ON FUNCTION parley.record_position(party text, item text, stance parley.stance, stated_on date, track text, statement text, source text, classification parley.classification) IS 'Records what a party says about an agenda item: record_position(party => ''RU'', item => ''ceasefire'', stance => ''conditional'', stated_on => ..., track => ..., statement => ..., source => ..., classification => ...). Recording the same party, item, track and day again corrects it (and raises its classification when a higher one is given; lowering it is parley.declassify_position). Returns the position''s id.';
 
 CREATE FUNCTION parley.record_update(commitment text, reported_on date DEFAULT CURRENT_DATE, delivered numeric DEFAULT NULL::numeric, new_status parley.commitment_status DEFAULT NULL::parley.commitment_status, reopen boolean DEFAULT false, note text DEFAULT NULL::text, source text DEFAULT NULL::text, reported_by text DEFAULT NULL::text, verification parley.verification DEFAULT 'unverified'::parley.verification, recorded_by text DEFAULT NULL::text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2612,7 +2712,7 @@ begin
         perform parley_data.refuse('23514', 'new_status', 'commitment_status_transition',
             format('new_status %s needs a reopen: commitment "%s" is %s', record_update.new_status,
                    record_update.commitment, current_status),
-            'Leaving fulfilled, withdrawn or superseded, or going back to pending, is a reopen: pass reopen => true and say why in note.');
+            'Leaving fulfilled, breached, withdrawn or superseded, or going back to pending, is a reopen: pass reopen => true and say why in note.');
     end if;
     perform parley_data.require('verification', record_update.verification is not null);
     if record_update.source is not null then
@@ -2630,10 +2730,10 @@ begin
 
     insert into parley_data.commitment_updates
            (commitment_id, reported_on, delivered_quantity, new_status, reopen, note, source_id,
-            reported_by_party_id, recorded_by_id, verification)
+            reported_by_party_id, recorded_by_id, verification, effective_classification)
     values (this_commitment, record_update.reported_on, record_update.delivered, record_update.new_status,
             record_update.reopen, nullif(btrim(record_update.note), ''), this_source, this_party, this_person,
-            record_update.verification)
+            record_update.verification, parley_data.commitment_level(this_commitment))
     returning id into result;
     return result;
 end
@@ -2641,7 +2741,7 @@ $$;
 
 ALTER FUNCTION parley.record_update(commitment text, reported_on date, delivered numeric, new_status parley.commitment_status, reopen boolean, note text, source text, reported_by text, verification parley.verification, recorded_by text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley.record_update(commitment text, reported_on date, delivered numeric, new_status parley.commitment_status, reopen boolean, note text, source text, reported_by text, verification parley.verification, recorded_by text) IS 'Records a report against a commitment: record_update(commitment => ''ist-r1-pow-ru'', reported_on => ''2025-05-23'', delivered => 390, new_status => ''partially_fulfilled'', note => ..., source => ..., reported_by => ''UA'', verification => ''both_parties''). delivered is this stage only; the total and the status follow. Leaving fulfilled, withdrawn or superseded (or going back to pending) needs reopen => true and a note. Returns the update''s id.';
+COMMENT ON FUNCTION parley.record_update(commitment text, reported_on date, delivered numeric, new_status parley.commitment_status, reopen boolean, note text, source text, reported_by text, verification parley.verification, recorded_by text) IS 'Records a report against a commitment: record_update(commitment => ''ist-r1-pow-ru'', reported_on => ''2025-05-23'', delivered => 390, new_status => ''partially_fulfilled'', note => ..., source => ..., reported_by => ''UA'', verification => ''both_parties''). delivered is this stage only; the total and the status follow. Leaving fulfilled, breached, withdrawn or superseded (or going back to pending) needs reopen => true and a note; a reopened commitment is chased again. Returns the update''s id.';
 
 CREATE FUNCTION parley.release_deliveries(ids bigint[], claim_token uuid, at timestamp with time zone, retry_after interval) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2679,6 +2779,7 @@ declare
     this_track bigint;
     this_item bigint;
 begin
+    perform parley_data.check_person_within_clearance(this_person, remove_subscription.person);
     if remove_subscription.track is not null then
         this_track := parley_data.track_id(remove_subscription.track);
     end if;
@@ -2711,9 +2812,9 @@ begin
      where a.track_id = this_track and a.item_id = this_item
        for no key update;
     if existing.track_id is null then
-        insert into parley_data.track_agenda (track_id, item_id, status, status_since, note)
+        insert into parley_data.track_agenda (track_id, item_id, status, status_since, note, effective_classification)
         values (this_track, this_item, set_agenda_status.status, coalesce(set_agenda_status.status_since, current_date),
-                nullif(btrim(set_agenda_status.note), ''));
+                nullif(btrim(set_agenda_status.note), ''), parley_data.track_level(this_track));
         return;
     end if;
     update parley_data.track_agenda a
@@ -2803,7 +2904,24 @@ $$;
 
 ALTER FUNCTION parley.set_alert_rule(kind parley.alert_kind, enabled boolean, severity parley.severity, lead_times interval[], delay interval, repeat_every interval, escalate_after interval) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley.set_alert_rule(kind parley.alert_kind, enabled boolean, severity parley.severity, lead_times interval[], delay interval, repeat_every interval, escalate_after interval) IS 'Changes an alert rule for everybody: set_alert_rule(kind => ''overdue'', enabled, severity, lead_times => ''{7 days, 1 day}'', delay => ''30 days'', repeat_every => ''3 days'', escalate_after => ''14 days''). Parameters left out keep their value; repeat_every or escalate_after ''0'' turns repeats or escalation off. Disabling a rule cancels its alerts not yet sent. Everything is replanned. Returns the kind.';
+COMMENT ON FUNCTION parley.set_alert_rule(kind parley.alert_kind, enabled boolean, severity parley.severity, lead_times interval[], delay interval, repeat_every interval, escalate_after interval) IS 'Changes an alert rule for everybody (administrators only, parley_admin): set_alert_rule(kind => ''overdue'', enabled, severity, lead_times => ''{7 days, 1 day}'', delay => ''30 days'', repeat_every => ''3 days'', escalate_after => ''14 days''). Parameters left out keep their value; repeat_every or escalate_after ''0'' turns repeats or escalation off. Disabling a rule cancels its alerts not yet sent. Everything is replanned. Returns the kind.';
+
+CREATE FUNCTION parley.set_mail_ceiling(classification parley.classification) RETURNS parley.classification
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    perform parley_data.require('classification', set_mail_ceiling.classification is not null);
+    perform parley_data.check_clearance('classification', set_mail_ceiling.classification);
+    update parley_data.alert_settings
+       set mail_ceiling = set_mail_ceiling.classification, updated_at = now(), updated_by = session_user;
+    return set_mail_ceiling.classification;
+end
+$$;
+
+ALTER FUNCTION parley.set_mail_ceiling(classification parley.classification) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.set_mail_ceiling(classification parley.classification) IS 'Sets the highest classification whose details alert e-mails may carry (administrators only, parley_admin; default restricted): set_mail_ceiling(''confidential''). Above it a mail says only that an alert exists and how to look it up. A mailer''s PARLEY_MAIL_MAX_CLASSIFICATION can lower it, never raise it.';
 
 CREATE FUNCTION parley.set_meeting_status(meeting text, status parley.meeting_status, starts_at timestamp with time zone DEFAULT NULL::timestamp with time zone, ends_at timestamp with time zone DEFAULT NULL::timestamp with time zone, location text DEFAULT NULL::text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2867,7 +2985,7 @@ $$;
 
 ALTER FUNCTION parley.set_stale_after_days(days integer) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley.set_stale_after_days(days integer) IS 'Sets, for everybody, after how many days without activity parley.stale lists an open commitment or a live agenda item (default 30). To look with another threshold in your own session only: set parley.stale_after_days = 14.';
+COMMENT ON FUNCTION parley.set_stale_after_days(days integer) IS 'Sets (administrators only, parley_admin), for everybody, after how many days without activity parley.stale lists an open commitment or a live agenda item (default 30). To look with another threshold in your own session only: set parley.stale_after_days = 14.';
 
 CREATE FUNCTION parley.silence(track text DEFAULT NULL::text, item text DEFAULT NULL::text, commitment text DEFAULT NULL::text, kind parley.alert_kind DEFAULT NULL::parley.alert_kind, until timestamp with time zone DEFAULT NULL::timestamp with time zone, reason text DEFAULT NULL::text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2878,7 +2996,6 @@ declare
     this_track bigint;
     this_item bigint;
     this_commitment bigint;
-    level parley.classification;
     new_id bigint;
 begin
     perform parley_data.check_free_text('reason', silence.reason, 'silences_reason_length');
@@ -2900,30 +3017,20 @@ begin
             'Say why, for the colleagues who will wonder where their alerts went.');
     end if;
     if silence.track is not null then
-        select t.id, t.classification into this_track, level from parley_data.tracks t where t.code = silence.track;
-        if this_track is null or level > mine then
-            perform parley_data.refuse('23503', 'track', 'track_exists',
-                format('track "%s" does not exist', silence.track), 'See parley.track_overview for track codes.');
-        end if;
+        this_track := parley_data.track_id(silence.track);
     end if;
     if silence.item is not null then
-        select i.id into this_item from parley_data.agenda_items i where i.code = silence.item;
-        if this_item is null then
-            perform parley_data.refuse('23503', 'item', 'item_exists',
-                format('item "%s" does not exist', silence.item), 'See parley.agenda for item codes.');
-        end if;
+        this_item := parley_data.item_id(silence.item);
     end if;
     if silence.commitment is not null then
-        select c.id, c.effective_classification into this_commitment, level
-          from parley_data.commitments c where c.code = silence.commitment;
-        if this_commitment is null or level > mine then
-            perform parley_data.refuse('23503', 'commitment', 'commitment_exists',
-                format('commitment "%s" does not exist', silence.commitment),
-                'See parley.open_commitments for commitment codes.');
-        end if;
+        this_commitment := parley_data.commitment_id(silence.commitment);
     end if;
-    insert into parley_data.silences (track_id, item_id, commitment_id, kind, reason, ends_at)
-    values (this_track, this_item, this_commitment, silence.kind, btrim(silence.reason), silence.until)
+    -- It holds back alerts up to the clearance of whoever sets it, and is shown at the level of what it names.
+    insert into parley_data.silences (track_id, item_id, commitment_id, kind, reason, ends_at, ceiling,
+                                      track_classification, commitment_classification, effective_classification)
+    values (this_track, this_item, this_commitment, silence.kind, btrim(silence.reason), silence.until, mine,
+            parley_data.track_level(this_track), parley_data.commitment_level(this_commitment),
+            greatest('unclassified', parley_data.track_level(this_track), parley_data.commitment_level(this_commitment)))
     returning id into new_id;
     return new_id;
 end
@@ -2931,7 +3038,7 @@ $$;
 
 ALTER FUNCTION parley.silence(track text, item text, commitment text, kind parley.alert_kind, until timestamp with time zone, reason text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley.silence(track text, item text, commitment text, kind parley.alert_kind, until timestamp with time zone, reason text) IS 'Silences alerts until a moment, for a reason: silence(track => ''istanbul'', item => ..., commitment => ..., kind => ''stale'', until => now() + interval ''3 days'', reason => ''round in progress''). What is given must all match. Matching alerts are still recorded, but their deliveries (also those already waiting) are suppressed; parley.silences and parley.alert_log show why. Returns the silence''s number.';
+COMMENT ON FUNCTION parley.silence(track text, item text, commitment text, kind parley.alert_kind, until timestamp with time zone, reason text) IS 'Silences alerts until a moment, for a reason: silence(track => ''istanbul'', item => ..., commitment => ..., kind => ''stale'', until => now() + interval ''3 days'', reason => ''round in progress''). What is given must all match. Matching alerts classified no higher than your clearance are still recorded, but their deliveries (also those already waiting) are suppressed; parley.silences and parley.alert_log show why. Only someone cleared as high as you may lift it. Returns the silence''s number.';
 
 CREATE FUNCTION parley.snooze_alert(alert_id bigint, until timestamp with time zone) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2981,6 +3088,7 @@ declare
     this_owner bigint;
     this_source bigint;
     new_unit text;
+    clash text;
 begin
     perform parley_data.check_finite('target_quantity', update_commitment.target_quantity, 'commitments_target_finite');
     select * into existing from parley_data.commitments c where c.id = this_commitment for no key update;
@@ -2994,6 +3102,8 @@ begin
     end if;
     if update_commitment.classification is not null then
         perform parley_data.check_clearance('classification', update_commitment.classification);
+        perform parley_data.check_not_lowered('classification', existing.classification,
+            update_commitment.classification, format('commitment "%s"', update_commitment.commitment));
     end if;
     if update_commitment.target_quantity <= 0 then
         perform parley_data.refuse('23514', 'target_quantity', 'commitments_target_positive',
@@ -3009,6 +3119,7 @@ begin
     if nullif(update_commitment.source, '') is not null then
         this_source := parley_data.source_id(update_commitment.source);
     end if;
+    begin
     update parley_data.commitments c
        set text = coalesce(update_commitment.text, c.text),
            due_on = coalesce(update_commitment.due_on, c.due_on),
@@ -3024,6 +3135,10 @@ begin
             coalesce(update_commitment.classification, c.classification),
             coalesce(update_commitment.target_quantity, c.target_quantity), new_unit,
             case when update_commitment.source is null then c.source_id else this_source end);
+    exception when unique_violation then
+        get stacked diagnostics clash = pg_exception_detail;
+        perform parley_data.refuse_level_clash('classification', clash);
+    end;
     return update_commitment.commitment;
 end
 $$;
@@ -3039,6 +3154,7 @@ CREATE FUNCTION parley.update_track(track text, name text DEFAULT NULL::text, st
 declare
     this_track constant bigint := parley_data.track_id(update_track.track);
     this_lead bigint;
+    clash text;
 begin
     perform parley_data.check_free_text('description', update_track.description, 'tracks_description_length');
     if update_track.name is not null then
@@ -3050,10 +3166,14 @@ begin
     end if;
     if update_track.classification is not null then
         perform parley_data.check_clearance('classification', update_track.classification);
+        perform parley_data.check_not_lowered('classification', parley_data.track_level(this_track),
+                                              update_track.classification, format('track "%s"', update_track.track));
     end if;
     if nullif(update_track.lead, '') is not null then
         this_lead := parley_data.person_id(update_track.lead, 'lead', active_only => true);
     end if;
+    -- Raising the track moves it, and everything on it, to the new level.
+    begin
     update parley_data.tracks t
        set name = coalesce(update_track.name, t.name),
            status = coalesce(update_track.status, t.status),
@@ -3074,6 +3194,10 @@ begin
             coalesce(update_track.classification, t.classification),
             case when update_track.lead is null then t.lead_id else this_lead end,
             coalesce(update_track.format, t.format));
+    exception when unique_violation then
+        get stacked diagnostics clash = pg_exception_detail;
+        perform parley_data.refuse_level_clash('classification', clash);
+    end;
     return update_track.track;
 end
 $$;
@@ -3116,9 +3240,10 @@ CREATE FUNCTION parley_data.apply_new_silences() RETURNS trigger
     AS $$
 begin
     update parley_data.deliveries d
-       set state = 'suppressed', silence_id = s.id
+       set state = 'suppressed', silence_id = s.id, silence_classification = s.effective_classification
       from parley_data.alerts a, new_rows s
      where d.state = 'pending' and a.id = d.alert_id and a.state <> 'cancelled'
+       and a.classification <= s.ceiling
        and s.lifted_at is null and s.ends_at > now()
        and (s.track_id is null or s.track_id = a.track_id)
        and (s.item_id is null or s.item_id = a.item_id)
@@ -3316,6 +3441,23 @@ ALTER FUNCTION parley_data.check_meeting_times(starts_at timestamp with time zon
 
 COMMENT ON FUNCTION parley_data.check_meeting_times(starts_at timestamp with time zone, ends_at timestamp with time zone, field text) IS 'Refuses (23514) a meeting that would end before it starts.';
 
+CREATE FUNCTION parley_data.check_not_lowered(field text, current_level parley.classification, wanted parley.classification, what text) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if wanted < current_level then
+        perform parley_data.refuse('42501', field, 'declassify_explicitly',
+            format('%s is %s; lowering it to %s is declassifying it', what, current_level, wanted),
+            format('Declassify it on purpose, with a reason: select parley.declassify(%L, ..., classification => %L, reason => ...);',
+                   split_part(what, ' ', 1), wanted));
+    end if;
+end
+$$;
+
+ALTER FUNCTION parley_data.check_not_lowered(field text, current_level parley.classification, wanted parley.classification, what text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.check_not_lowered(field text, current_level parley.classification, wanted parley.classification, what text) IS 'Refuses (42501) a change that would lower a classification: that is parley.declassify''s.';
+
 CREATE FUNCTION parley_data.check_optional_label(field text, value text, rule text) RETURNS void
     LANGUAGE plpgsql
     AS $$
@@ -3332,6 +3474,23 @@ $$;
 ALTER FUNCTION parley_data.check_optional_label(field text, value text, rule text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.check_optional_label(field text, value text, rule text) IS 'Refuses (23514) an optional one-line text that is too long or contains control characters.';
+
+CREATE FUNCTION parley_data.check_person_within_clearance(person_id bigint, person text) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if (select p.clearance from parley_data.people p where p.id = check_person_within_clearance.person_id)
+       > parley_data.session_clearance() then
+        perform parley_data.refuse('42501', 'person', 'within_clearance',
+            format('%s is cleared above you; you cannot change them', person),
+            'Ask someone cleared at least as high as this person to make the change.');
+    end if;
+end
+$$;
+
+ALTER FUNCTION parley_data.check_person_within_clearance(person_id bigint, person text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.check_person_within_clearance(person_id bigint, person text) IS 'Refuses (42501) a change to a person (their details, clearance, subscriptions) by someone cleared lower than they are.';
 
 CREATE FUNCTION parley_data.check_timezone(field text, value text) RETURNS void
     LANGUAGE plpgsql
@@ -3350,105 +3509,75 @@ ALTER FUNCTION parley_data.check_timezone(field text, value text) OWNER TO parle
 
 COMMENT ON FUNCTION parley_data.check_timezone(field text, value text) IS 'Refuses (23503) a time zone name that is not a known IANA name.';
 
-CREATE FUNCTION parley_data.classification_now(entity text, old_row jsonb, new_row jsonb) RETURNS parley.classification
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
-    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $$
+CREATE FUNCTION parley_data.classified_id(kind text, tbl regclass, level_column text, reference text, field text, hint text) RETURNS bigint
+    LANGUAGE plpgsql STABLE
+    AS $_$
 declare
-    changed jsonb;
-    parent text;
-    parent_id bigint;
-    level parley.classification;
-    highest parley.classification := 'unclassified';
-    seen_parent text;
-    seen_id bigint;
+    wanted record;
+    found_rows record;
 begin
-    if entity in ('people', 'parties', 'sources', 'agenda_items', 'deals') then
-        return 'unclassified';
+    perform parley_data.require(field, reference is not null);
+    wanted := parley_data.split_reference(reference, field);
+    execute format('select array_agg(id order by %1$I) as ids, array_agg(%1$I order by %1$I) as levels from %2$s '
+                   'where code = $1 and %1$I <= $2 and ($3 is null or %1$I = $3)', level_column, tbl)
+       into found_rows
+      using wanted.code, parley_data.session_clearance(), wanted.level;
+    if found_rows.ids is null then
+        perform parley_data.unknown(kind, reference, field, hint);
+    elsif cardinality(found_rows.ids) > 1 then
+        perform parley_data.refuse('23503', field, translate(kind, ' -', '__') || '_unambiguous',
+            format('%s "%s" names %s %ss, one at each of %s', field, reference, cardinality(found_rows.ids), kind,
+                   array_to_string(found_rows.levels, ', ')),
+            format('Say which: "%s@%s" or "%s@%s".', wanted.code, found_rows.levels[1], wanted.code,
+                   found_rows.levels[cardinality(found_rows.levels)]));
     end if;
-    -- Both versions of an updated row: an update moved to another commitment, a follow-up given another subject,
-    -- is as classified as the more classified of the two.
-    foreach changed in array array[new_row, old_row] loop
-        continue when changed is null;
-        case entity
-            when 'tracks', 'commitments', 'meetings', 'positions', 'figures' then
-                parent := entity;
-                parent_id := (changed ->> 'id')::bigint;
-            when 'commitment_updates', 'commitment_beneficiaries' then
-                parent := 'commitments';
-                parent_id := (changed ->> 'commitment_id')::bigint;
-            when 'track_members', 'track_agenda', 'subscriptions' then
-                parent := 'tracks';
-                parent_id := (changed ->> 'track_id')::bigint;
-            when 'follow_ups' then
-                parent := case when changed ->> 'commitment_id' is not null then 'commitments'
-                               when changed ->> 'meeting_id' is not null then 'meetings'
-                               else 'tracks' end;
-                parent_id := coalesce(changed ->> 'commitment_id', changed ->> 'meeting_id', changed ->> 'track_id')::bigint;
-            else
-                return 'secret';  -- a table this function does not know yet: shown only to those cleared for all
-        end case;
-        continue when parent_id is null;  -- a subscription to an item, or to everything
-        continue when parent = seen_parent and parent_id = seen_id;  -- the same parent as the newer version
-        seen_parent := parent;
-        seen_id := parent_id;
-
-        case parent
-            when 'tracks' then select t.classification into level from parley_data.tracks t where t.id = parent_id;
-            when 'commitments' then select c.effective_classification into level from parley_data.commitments c where c.id = parent_id;
-            when 'meetings' then select m.effective_classification into level from parley_data.meetings m where m.id = parent_id;
-            when 'positions' then select p.effective_classification into level from parley_data.positions p where p.id = parent_id;
-            when 'figures' then select f.classification into level from parley_data.figures f where f.id = parent_id;
-        end case;
-        if not found then
-            select max(greatest((l.old_row ->> 'classification')::parley.classification,
-                                (l.old_row ->> 'effective_classification')::parley.classification,
-                                (l.new_row ->> 'classification')::parley.classification,
-                                (l.new_row ->> 'effective_classification')::parley.classification))
-              into level
-              from parley_data.change_log l
-             where l.table_name = parent and l.row_id = parent_id::text;
-            level := coalesce(level, 'secret');
-        end if;
-        highest := greatest(highest, level);
-    end loop;
-    return highest;
+    return found_rows.ids[1];
 end
-$$;
+$_$;
 
-ALTER FUNCTION parley_data.classification_now(entity text, old_row jsonb, new_row jsonb) OWNER TO parley_owner;
+ALTER FUNCTION parley_data.classified_id(kind text, tbl regclass, level_column text, reference text, field text, hint text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.classification_now(entity text, old_row jsonb, new_row jsonb) IS 'For the change history: the classification now of the changed row, or of its parent (commitment, meeting, track), the higher of both versions of an update; for a row deleted since, the highest its history recorded; secret when nothing is known or the table is not one it knows.';
+COMMENT ON FUNCTION parley_data.classified_id(kind text, tbl regclass, level_column text, reference text, field text, hint text) IS 'The id of the classified row a reference ("code" or "code@level") names among those the caller may see; refuses (23503) a reference that names none, or several.';
+
+CREATE FUNCTION parley_data.code_taken(tbl regclass, level_column text, code text) RETURNS parley.classification
+    LANGUAGE plpgsql STABLE
+    AS $_$
+declare
+    level parley.classification;
+begin
+    execute format('select min(%1$I) from %2$s where code = $1 and %1$I <= $2', level_column, tbl)
+       into level using code, parley_data.session_clearance();
+    return level;
+end
+$_$;
+
+ALTER FUNCTION parley_data.code_taken(tbl regclass, level_column text, code text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.code_taken(tbl regclass, level_column text, code text) IS 'The lowest level at which a row of the table with this code exists among those the caller may see; null when the code is free for the caller.';
 
 CREATE FUNCTION parley_data.commitment_id(code text, field text DEFAULT 'commitment'::text) RETURNS bigint
-    LANGUAGE plpgsql STABLE
-    AS $$
-declare
-    result bigint;
-    level parley.classification;
-begin
-    perform parley_data.require(field, code is not null);
-    select c.id, c.effective_classification into result, level
-      from parley_data.commitments c where c.code = commitment_id.code;
-    if result is null or level > parley_data.session_clearance() then
-        perform parley_data.unknown('commitment', code, field,
-            'Check the code (codes are case-sensitive; commitments recorded without one are named C followed by their number).');
-    end if;
-    return result;
-end
-$$;
+    LANGUAGE sql STABLE
+    RETURN parley_data.classified_id('commitment'::text, 'parley_data.commitments'::regclass, 'effective_classification'::text, code, field, 'Check the code (codes are case-sensitive; commitments recorded without one are named C followed by their number).'::text);
 
 ALTER FUNCTION parley_data.commitment_id(code text, field text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.commitment_id(code text, field text) IS 'The id of the commitment with this code; refuses (23503) an unknown code or one above the caller''s clearance.';
+COMMENT ON FUNCTION parley_data.commitment_id(code text, field text) IS 'The id of the commitment a reference ("code" or "code@level") names among those the caller may see; refuses (23503) otherwise.';
 
 CREATE FUNCTION parley_data.commitment_is_live(status parley.commitment_status) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN (status <> ALL (ARRAY['fulfilled'::parley.commitment_status, 'withdrawn'::parley.commitment_status, 'superseded'::parley.commitment_status]));
+    RETURN (status <> ALL (ARRAY['fulfilled'::parley.commitment_status, 'breached'::parley.commitment_status, 'withdrawn'::parley.commitment_status, 'superseded'::parley.commitment_status]));
 
 ALTER FUNCTION parley_data.commitment_is_live(status parley.commitment_status) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.commitment_is_live(status parley.commitment_status) IS 'True for the statuses that still need chasing: pending, in_progress, partially_fulfilled, breached.';
+COMMENT ON FUNCTION parley_data.commitment_is_live(status parley.commitment_status) IS 'True for the statuses still owed and chased: pending, in_progress, partially_fulfilled. Not for the verdicts (fulfilled, breached) nor for withdrawn and superseded.';
+
+CREATE FUNCTION parley_data.commitment_level(commitment_id bigint) RETURNS parley.classification
+    LANGUAGE sql STABLE
+    RETURN (SELECT c.effective_classification FROM parley_data.commitments c WHERE (c.id = commitment_level.commitment_id));
+
+ALTER FUNCTION parley_data.commitment_level(commitment_id bigint) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.commitment_level(commitment_id bigint) IS 'The level the commitment with this id is kept at.';
 
 CREATE FUNCTION parley_data.current_clearance() RETURNS parley.classification
     LANGUAGE sql STABLE PARALLEL SAFE
@@ -3457,6 +3586,68 @@ CREATE FUNCTION parley_data.current_clearance() RETURNS parley.classification
 ALTER FUNCTION parley_data.current_clearance() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.current_clearance() IS 'The highest classification the current role may see: from membership in parley_clearance_secret, _confidential or _restricted (each implying the lower ones); no membership means unclassified only. Superusers count as secret.';
+
+CREATE FUNCTION parley_data.deadline_at(due_on date, time_zone text) RETURNS timestamp with time zone
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (((due_on + 1))::timestamp without time zone AT TIME ZONE time_zone);
+
+ALTER FUNCTION parley_data.deadline_at(due_on date, time_zone text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.deadline_at(due_on date, time_zone text) IS 'The moment a commitment due on due_on is due: the end of that day in the track''s time zone (2025-05-25, Europe/Istanbul: 2025-05-25 21:00 UTC).';
+
+CREATE FUNCTION parley_data.deal_id(code text, field text DEFAULT 'deal'::text) RETURNS bigint
+    LANGUAGE sql STABLE
+    RETURN parley_data.classified_id('deal'::text, 'parley_data.deals'::regclass, 'classification'::text, code, field, 'Check the code, or add the deal first with parley.add_deal(code => ..., title => ...).'::text);
+
+ALTER FUNCTION parley_data.deal_id(code text, field text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.deal_id(code text, field text) IS 'The id of the deal a reference ("code" or "code@level") names among those the caller may see; refuses (23503) otherwise.';
+
+CREATE FUNCTION parley_data.deal_level(deal_id bigint) RETURNS parley.classification
+    LANGUAGE sql STABLE
+    RETURN (SELECT d.classification FROM parley_data.deals d WHERE (d.id = deal_level.deal_id));
+
+ALTER FUNCTION parley_data.deal_level(deal_id bigint) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.deal_level(deal_id bigint) IS 'The level the deal with this id is kept at.';
+
+CREATE FUNCTION parley_data.declassify_record(what text, reference text, current_level parley.classification, wanted parley.classification, reason text, statement text, id bigint) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+declare
+    clash text;
+begin
+    perform parley_data.require('classification', wanted is not null);
+    perform parley_data.require('reason', nullif(btrim(reason), '') is not null);
+    perform parley_data.check_free_text('reason', reason, 'declassification_reason_length');
+    if wanted >= current_level then
+        perform parley_data.refuse('23514', 'classification', 'declassify_lowers',
+            format('%s "%s" is %s: declassifying it to %s would not lower it', what, reference, current_level, wanted),
+            'Give a lower classification; to raise one, change the record (raising needs no reason).');
+    end if;
+    perform set_config('parley.change_reason', btrim(reason), true);
+    begin
+        execute statement using wanted, id;
+    exception when unique_violation then
+        get stacked diagnostics clash = pg_exception_detail;
+        perform set_config('parley.change_reason', '', true);
+        perform parley_data.refuse_level_clash('classification', clash);
+    end;
+    perform set_config('parley.change_reason', '', true);
+end
+$$;
+
+ALTER FUNCTION parley_data.declassify_record(what text, reference text, current_level parley.classification, wanted parley.classification, reason text, statement text, id bigint) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.declassify_record(what text, reference text, current_level parley.classification, wanted parley.classification, reason text, statement text, id bigint) IS 'Declassification: checks the new level is lower and a reason is given, then runs the update with the reason kept in the change history.';
+
+CREATE FUNCTION parley_data.derived_field(field text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (field = ANY (ARRAY['created_at'::text, 'updated_at'::text, 'track_classification'::text, 'meeting_classification'::text, 'deal_classification'::text, 'commitment_classification'::text, 'silence_classification'::text]));
+
+ALTER FUNCTION parley_data.derived_field(field text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.derived_field(field text) IS 'For parley.changes: whether a recorded field is kept by the database itself (stamps, levels copied from what a row refers to).';
 
 CREATE TABLE parley_data.alerts (
     id bigint NOT NULL,
@@ -3489,7 +3680,8 @@ CREATE TABLE parley_data.alerts (
     CONSTRAINT alerts_acknowledged_state CHECK ((((state = 'acknowledged'::parley.alert_state) = (acknowledged_at IS NOT NULL)) OR (state = 'cancelled'::parley.alert_state))),
     CONSTRAINT alerts_acknowledgement_note_length CHECK (parley_data.is_free_text(acknowledgement_note)),
     CONSTRAINT alerts_cancelled_state CHECK (((state = 'cancelled'::parley.alert_state) = (cancelled_at IS NOT NULL)))
-);
+)
+PARTITION BY LIST (classification);
 
 ALTER TABLE parley_data.alerts OWNER TO parley_owner;
 
@@ -3509,7 +3701,7 @@ COMMENT ON COLUMN parley_data.alerts.responsible_id IS 'Who answers for the subj
 
 COMMENT ON COLUMN parley_data.alerts.escalated IS 'An overdue alert from escalate_after on: the track''s lead is told too.';
 
-COMMENT ON COLUMN parley_data.alerts.related_alert_id IS 'For resolved: the last overdue alert it settles.';
+COMMENT ON COLUMN parley_data.alerts.related_alert_id IS 'For resolved and breached: the last overdue alert it settles.';
 
 COMMENT ON COLUMN parley_data.alerts.planned_at IS 'The moment planning was run for when it created the alert.';
 
@@ -3533,19 +3725,23 @@ CREATE TABLE parley_data.deliveries (
     last_error text,
     last_failed_at timestamp with time zone,
     silence_id bigint,
+    silence_classification parley.classification,
     cancelled_at timestamp with time zone,
     cancel_reason text,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT deliveries_attempts_not_negative CHECK ((attempts >= 0)),
     CONSTRAINT deliveries_claim_complete CHECK (((state = 'sending'::parley.delivery_state) = ((claim_token IS NOT NULL) AND (lease_until IS NOT NULL)))),
-    CONSTRAINT deliveries_sent_complete CHECK (((state = 'sent'::parley.delivery_state) = ((sent_at IS NOT NULL) AND (message_id IS NOT NULL))))
-);
+    CONSTRAINT deliveries_sent_complete CHECK (((state = 'sent'::parley.delivery_state) = ((sent_at IS NOT NULL) AND (message_id IS NOT NULL)))),
+    CONSTRAINT deliveries_silence_level CHECK (((silence_id IS NULL) = (silence_classification IS NULL)))
+)
+PARTITION BY LIST (classification);
 
 ALTER TABLE parley_data.deliveries OWNER TO parley_owner;
 
 COMMENT ON TABLE parley_data.deliveries IS 'One alert for one recipient, with what the mailer needs: its state, when it may be sent, the claim (token and lease) of the run sending it, attempts and the last error, and once sent its Message-ID. A retry re-claims the same row, so its id never changes.';
 
-COMMENT ON COLUMN parley_data.deliveries.reason IS 'Why this person receives it: responsible, escalation, subscription, alerted about overdue.';
+COMMENT ON COLUMN parley_data.deliveries.reason IS 'Why this person receives it: responsible, escalation, subscription, alerted about overdue (resolved, breached).';
 
 COMMENT ON COLUMN parley_data.deliveries.send_after IS 'Not to be sent before: the alert''s due time, a snooze, or the back-off after a failed attempt.';
 
@@ -3580,7 +3776,8 @@ CREATE FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp w
      a.due_at,
      (a.escalated AND (a.escalated_to_id IS DISTINCT FROM a.responsible_id)),
      a.classification,
-     (a.classification <= digest_details.ceiling),
+     (a.classification <= LEAST(digest_details.ceiling, ( SELECT s.mail_ceiling
+            FROM parley_data.alert_settings s))),
      v.track_code,
      v.track_name,
      v.track_timezone,
@@ -3685,6 +3882,7 @@ CREATE FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp w
                      x.reported_by_party_id,
                      x.recorded_by_id,
                      x.verification,
+                     x.effective_classification,
                      x.created_at
                     FROM parley_data.commitment_updates x
                    WHERE (x.commitment_id = c.id)
@@ -3702,7 +3900,8 @@ CREATE FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp w
                      WHEN (a.subject_type = 'meeting'::parley.alert_subject) THEN a.subject_id
                      ELSE f.meeting_id
                  END)))
-           WHERE (a.classification <= digest_details.ceiling)) v ON (true))
+           WHERE (a.classification <= LEAST(digest_details.ceiling, ( SELECT s.mail_ceiling
+                    FROM parley_data.alert_settings s)))) v ON (true))
    WHERE (d.id = ANY (digest_details.delivery_ids))
    ORDER BY p.id, a.severity DESC, a.due_at, d.id;
 END;
@@ -3711,37 +3910,77 @@ ALTER FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp wi
 
 COMMENT ON FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp with time zone, ceiling parley.classification) IS 'The mailer: what a digest says about each of these deliveries at `at`; details only for alerts classified at most `ceiling`.';
 
+CREATE FUNCTION parley_data.lead_time_occurrence(event_at timestamp with time zone, event_local timestamp without time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) RETURNS TABLE(lead interval, due_at timestamp with time zone, next_at timestamp with time zone)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT min(x.lead) FILTER (WHERE (x.moment <= lead_time_occurrence.at)) AS min,
+     max(x.moment) FILTER (WHERE (x.moment <= lead_time_occurrence.at)) AS max,
+     min(x.moment) FILTER (WHERE ((x.moment > lead_time_occurrence.at) AND (x.moment < lead_time_occurrence.event_at))) AS min
+    FROM ( SELECT l.l AS lead,
+             GREATEST(((lead_time_occurrence.event_local - l.l) AT TIME ZONE lead_time_occurrence.time_zone), lead_time_occurrence.recorded_at) AS moment
+            FROM unnest(lead_time_occurrence.lead_times) l(l)
+           WHERE (lead_time_occurrence.at < lead_time_occurrence.event_at)
+          OFFSET 0) x;
+END;
+
+ALTER FUNCTION parley_data.lead_time_occurrence(event_at timestamp with time zone, event_local timestamp without time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.lead_time_occurrence(event_at timestamp with time zone, event_local timestamp without time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) IS 'Reminders before an event at event_at (event_local on the wall clock of time_zone, where lead times are counted), one per lead time, each at the event''s wall-clock time minus the lead but never before the subject was recorded (recorded_at): lead is the latest lead time due at `at` while the event is still ahead (empty if none) and due_at its moment; next_at is when the next falls. A subject recorded at short notice thus gets one reminder at once, when it was recorded.';
+
+CREATE FUNCTION parley_data.due_soon_occurrence(due_on date, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) RETURNS TABLE(lead interval, due_at timestamp with time zone, next_at timestamp with time zone)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT o.lead,
+     o.due_at,
+     o.next_at
+    FROM parley_data.lead_time_occurrence(parley_data.deadline_at(due_soon_occurrence.due_on, due_soon_occurrence.time_zone), ((due_soon_occurrence.due_on + 1))::timestamp without time zone, due_soon_occurrence.time_zone, due_soon_occurrence.lead_times, due_soon_occurrence.recorded_at, due_soon_occurrence.at) o(lead, due_at, next_at);
+END;
+
+ALTER FUNCTION parley_data.due_soon_occurrence(due_on date, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.due_soon_occurrence(due_on date, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) IS 'due_soon: which reminder before the end of due_on (track time) is due at `at` (lead, due_at), and when the next falls (next_at). See lead_time_occurrence.';
+
+CREATE FUNCTION parley_data.follow_up_due_occurrence(due_at timestamp with time zone, at timestamp with time zone) RETURNS TABLE(due_at timestamp with time zone, next_at timestamp with time zone)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT
+         CASE
+             WHEN (due_at <= at) THEN due_at
+             ELSE NULL::timestamp with time zone
+         END AS "case",
+         CASE
+             WHEN (due_at > at) THEN due_at
+             ELSE NULL::timestamp with time zone
+         END AS "case";
+END;
+
+ALTER FUNCTION parley_data.follow_up_due_occurrence(due_at timestamp with time zone, at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.follow_up_due_occurrence(due_at timestamp with time zone, at timestamp with time zone) IS 'follow_up_due: due at the follow-up''s due time: due_at once reached at `at`, else next_at.';
+
 CREATE FUNCTION parley_data.follow_up_id(code text, field text DEFAULT 'follow_up'::text) RETURNS bigint
     LANGUAGE plpgsql STABLE
     AS $_$
 declare
     result bigint;
-    level parley.classification;
 begin
     perform parley_data.require(field, code is not null);
-    select f.id into result from parley_data.follow_ups f where f.code = follow_up_id.code;
-    if result is null and code ~ '^F[0-9]{1,18}$' then
-        select f.id into result from parley_data.follow_ups f where f.id = substr(follow_up_id.code, 2)::bigint and f.code is null;
+    if code ~ '^F[0-9]{1,18}$' then
+        select f.id into result from parley_data.follow_ups f
+         where f.id = substr(follow_up_id.code, 2)::bigint and f.code is null
+           and f.effective_classification <= parley_data.session_clearance();
+        if result is not null then
+            return result;
+        end if;
     end if;
-    if result is not null then
-        select coalesce(c.effective_classification, m.effective_classification, t.classification) into level
-          from parley_data.follow_ups f
-          left join parley_data.commitments c on c.id = f.commitment_id
-          left join parley_data.meetings m on m.id = f.meeting_id
-          left join parley_data.tracks t on t.id = f.track_id
-         where f.id = result;
-    end if;
-    if result is null or level > parley_data.session_clearance() then
-        perform parley_data.unknown('follow-up', code, field,
-            'Check the code (follow-ups recorded without one are named F followed by their number).');
-    end if;
-    return result;
+    return parley_data.classified_id('follow-up', 'parley_data.follow_ups', 'effective_classification', code, field,
+        'Check the code (follow-ups recorded without one are named F followed by their number).');
 end
 $_$;
 
 ALTER FUNCTION parley_data.follow_up_id(code text, field text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.follow_up_id(code text, field text) IS 'The id of the follow-up with this code (or F and its number); refuses (23503) an unknown one or one above the caller''s clearance.';
+COMMENT ON FUNCTION parley_data.follow_up_id(code text, field text) IS 'The id of the follow-up a reference names (its code, code@level, or F and its number) among those the caller may see; refuses (23503) otherwise.';
 
 CREATE FUNCTION parley_data.import_bool(r jsonb, field text) RETURNS boolean
     LANGUAGE plpgsql IMMUTABLE
@@ -3824,6 +4063,9 @@ declare
     v_code text;
     v_track text;
     v_track_id bigint;
+    v_track_level parley.classification;
+    v_meeting_level parley.classification;
+    v_level parley.classification;
     v_item text;
     v_item_id bigint;
     v_obligor text;
@@ -3867,7 +4109,10 @@ declare
     sorted boolean;
     j integer;
     codes text[] := '{}';
-    exists_already boolean[] := '{}';
+    existing_ids bigint[] := '{}';
+    commitment_levels parley.classification[] := '{}';
+    track_levels parley.classification[] := '{}';
+    meeting_levels parley.classification[] := '{}';
     tracks bigint[] := '{}';
     agenda_items bigint[] := '{}';
     meetings bigint[] := '{}';
@@ -3882,9 +4127,11 @@ declare
     classifications parley.classification[] := '{}';
     sources bigint[] := '{}';
     b_codes text[] := '{}';
+    b_levels parley.classification[] := '{}';
     b_obligors bigint[] := '{}';
     b_parties bigint[] := '{}';
     u_codes text[] := '{}';
+    u_levels parley.classification[] := '{}';
     u_order integer[] := '{}';
     u_dates date[] := '{}';
     u_delivered_all numeric[] := '{}';
@@ -3913,8 +4160,13 @@ begin
             format('a commitment of deal %s', dup.key));
     end if;
 
-    select jsonb_object_agg(t.code, t.id) into track_ids from parley_data.tracks t
-     where t.code = any (parley_data.import_codes(items, 'track')) and t.classification <= mine;
+    -- Rows the caller may not see are left out, as if they did not exist; a code that names rows at two levels
+    -- the caller may see is left to the recording functions' lookups, which ask which one.
+    select jsonb_object_agg(x.code, x.id_level) into track_ids
+      from (select t.code, min(jsonb_build_array(t.id, t.classification)::text)::jsonb as id_level
+              from parley_data.tracks t
+             where t.code = any (parley_data.import_codes(items, 'track')) and t.classification <= mine
+             group by t.code having count(*) = 1) x;
     select jsonb_object_agg(i.code, i.id) into item_ids from parley_data.agenda_items i
      where i.code = any (parley_data.import_codes(items, 'item'));
     select jsonb_object_agg(p.code, p.id) into party_ids from parley_data.parties p
@@ -3933,16 +4185,19 @@ begin
                          || array(select distinct u.r ->> 'source' from jsonb_array_elements(items) e(r),
                                          jsonb_array_elements(case jsonb_typeof(e.r -> 'updates')
                                                                   when 'array' then e.r -> 'updates' else '[]' end) u(r)));
-    select jsonb_object_agg(m.code, jsonb_build_array(m.id, m.track_id)) into meeting_ids from parley_data.meetings m
-     where m.code = any (parley_data.import_codes(items, 'meeting')) and m.effective_classification <= mine;
-    select jsonb_object_agg(t.code || '/' || i.code, true) into on_agenda
+    select jsonb_object_agg(x.code, x.id_track_level) into meeting_ids
+      from (select m.code, min(jsonb_build_array(m.id, m.track_id, m.effective_classification)::text)::jsonb as id_track_level
+              from parley_data.meetings m
+             where m.code = any (parley_data.import_codes(items, 'meeting')) and m.effective_classification <= mine
+             group by m.code having count(*) = 1) x;
+    select jsonb_object_agg(a.track_id || '/' || a.item_id, true) into on_agenda
       from parley_data.track_agenda a
       join parley_data.tracks t on t.id = a.track_id
-      join parley_data.agenda_items i on i.id = a.item_id
-     where t.code = any (parley_data.import_codes(items, 'track'));
+     where t.code = any (parley_data.import_codes(items, 'track')) and t.classification <= mine;
     select jsonb_object_agg(d.code || '/' || c.obligor_id, c.code) into deal_sides
       from parley_data.deals d join parley_data.commitments c on c.deal_id = d.id
-     where d.code = any (parley_data.import_codes(items, 'deal'));
+     where d.code = any (parley_data.import_codes(items, 'deal')) and d.classification <= mine
+       and c.effective_classification <= mine;
     -- The updates recorded already for the commitments of this list, by commitment and content, with how many
     -- times each: an update in the document that matches one of them is not added again.
     select jsonb_object_agg(r.commitment_id::text, r.fingerprints) into recorded_updates
@@ -3954,7 +4209,7 @@ begin
                            count(*) as n
                       from parley_data.commitment_updates u
                       join parley_data.commitments c on c.id = u.commitment_id
-                     where c.code = any (parley_data.import_codes(items, 'code'))
+                     where c.code = any (parley_data.import_codes(items, 'code')) and c.effective_classification <= mine
                      group by 1, 2) f
              group by f.commitment_id) r;
     track_ids := coalesce(track_ids, '{}'); item_ids := coalesce(item_ids, '{}');
@@ -3993,13 +4248,21 @@ begin
                        or coalesce(jsonb_typeof(x.u -> 'reopen'), 'null') not in ('boolean', 'null'));
     first_suspect := coalesce(first_suspect, 9223372036854775807);
 
+    -- The commitment a record names: among those the caller may see with its code, the one of the classification
+    -- it gives, else the most classified (a commitment the caller may not see does not count: the record is a new
+    -- one, at the caller's level).
     for rec in
         select e.ord, e.r, c.id as existing_id, c.track_id as existing_track, c.item_id as existing_item,
                c.obligor_id as existing_obligor, d.code as existing_deal, c.made_on as existing_made,
                c.due_on as existing_due, c.status::text as existing_status,
-               c.effective_classification as existing_level
+               c.classification as existing_classification
           from jsonb_array_elements(items) with ordinality e(r, ord)
-          left join parley_data.commitments c on c.code = e.r ->> 'code'
+          left join lateral (
+                select x.* from parley_data.commitments x
+                 where x.code = e.r ->> 'code' and x.effective_classification <= mine
+                 order by x.classification::text = coalesce(e.r ->> 'classification', 'unclassified') desc,
+                          x.effective_classification desc
+                 limit 1) c on true
           left join parley_data.deals d on d.id = c.deal_id
          order by e.ord
     loop
@@ -4013,17 +4276,13 @@ begin
         if v_code is null or not parley_data.is_code(v_code) then
             perform parley_data.check_code('code', v_code, 'commitments_code_format');
         end if;
-        if rec.existing_level > mine then
-            perform parley_data.refuse('42501', 'code', 'within_clearance',
-                format('commitment "%s" exists above your clearance; an import by you cannot change it', v_code),
-                'Leave the commitment out of the document, or ask someone cleared for it to import it.');
-        end if;
 
         v_track := case when fast then rec.r ->> 'track' else parley_data.import_text(rec.r, 'track') end;
-        v_track_id := coalesce((track_ids ->> v_track)::bigint, parley_data.track_id(v_track));
+        v_track_id := coalesce((track_ids -> v_track ->> 0)::bigint, parley_data.track_id(v_track));
+        v_track_level := coalesce((track_ids -> v_track ->> 1)::parley.classification, parley_data.track_level(v_track_id));
         v_item := case when fast then rec.r ->> 'item' else parley_data.import_text(rec.r, 'item') end;
         v_item_id := coalesce((item_ids ->> v_item)::bigint, parley_data.item_id(v_item));
-        if not on_agenda ? (v_track || '/' || v_item) then
+        if not on_agenda ? (v_track_id || '/' || v_item_id) then
             perform parley_data.refuse('23503', 'item', 'commitments_on_track_agenda',
                 format('agenda item "%s" is not on the agenda of track "%s"', v_item, v_track),
                 'Put it on the track''s agenda first: list it under the track''s agenda in the document.');
@@ -4138,6 +4397,10 @@ begin
         if v_classification::parley.classification > mine then
             perform parley_data.check_clearance('classification', v_classification::parley.classification);
         end if;
+        if rec.existing_id is not null then
+            perform parley_data.check_not_lowered('classification', rec.existing_classification,
+                v_classification::parley.classification, format('commitment "%s"', v_code));
+        end if;
         v_source := case when fast then rec.r ->> 'source' else parley_data.import_text(rec.r, 'source') end;
         v_source_id := null;
         if v_source is not null then
@@ -4145,12 +4408,15 @@ begin
         end if;
         v_meeting := case when fast then rec.r ->> 'meeting' else parley_data.import_text(rec.r, 'meeting') end;
         v_meeting_id := null;
+        v_meeting_level := null;
         if v_meeting is not null then
             v_meeting_id := (meeting_ids -> v_meeting ->> 0)::bigint;
             v_meeting_track := (meeting_ids -> v_meeting ->> 1)::bigint;
+            v_meeting_level := (meeting_ids -> v_meeting ->> 2)::parley.classification;
             if v_meeting_id is null then
                 v_meeting_id := parley_data.meeting_id(v_meeting);
-                select m.track_id into v_meeting_track from parley_data.meetings m where m.id = v_meeting_id;
+                select m.track_id, m.effective_classification into v_meeting_track, v_meeting_level
+                  from parley_data.meetings m where m.id = v_meeting_id;
             end if;
             if v_meeting_track <> v_track_id then
                 perform parley_data.refuse('23503', 'meeting', 'commitments_meeting_on_track',
@@ -4189,8 +4455,13 @@ begin
             end if;
         end if;
 
+        -- The level it is kept at: the highest of its own, its track's and its meeting's.
+        v_level := greatest(v_classification::parley.classification, v_track_level, v_meeting_level);
         codes := codes || v_code;
-        exists_already := exists_already || (rec.existing_id is not null);
+        existing_ids := existing_ids || rec.existing_id;
+        commitment_levels := commitment_levels || v_level;
+        track_levels := track_levels || v_track_level;
+        meeting_levels := meeting_levels || v_meeting_level;
         tracks := tracks || v_track_id;
         agenda_items := agenda_items || v_item_id;
         meetings := meetings || v_meeting_id;
@@ -4279,6 +4550,7 @@ begin
             new_reopens := new_reopens || u_reopen;
             new_paths := new_paths || (at_prefix || 'new_status');
             u_codes := u_codes || v_code;
+            u_levels := u_levels || v_level;
             u_order := u_order || k;
             u_dates := u_dates || u_reported;
             u_delivered_all := u_delivered_all || u_delivered;
@@ -4305,71 +4577,81 @@ begin
                 at_prefix := left(new_paths[j], length(new_paths[j]) - length('new_status'));
                 perform parley_data.refuse('23514', 'new_status', 'commitment_status_transition',
                     format('new_status %s needs a reopen: commitment "%s" is %s by then', new_statuses[j], v_code, status_now),
-                    'Leaving fulfilled, withdrawn or superseded, or going back to pending, is a reopen: say reopen: true and why in note.');
+                    'Leaving fulfilled, breached, withdrawn or superseded, or going back to pending, is a reopen: say reopen: true and why in note.');
             end if;
             status_now := coalesce(new_statuses[j], status_now);
         end loop;
     end loop;
     at_prefix := null;
 
-    insert into parley_data.deals (code, title)
-    select distinct d.code, d.code from unnest(deals) d(code)
-     where d.code is not null and not exists (select 1 from parley_data.deals x where x.code = d.code);
+    -- Deals named and not there (for the caller): created at the level of their most classified commitment here.
+    insert into parley_data.deals (code, title, classification)
+    select d.code, d.code, max(d.level) from unnest(deals, commitment_levels) d(code, level)
+     where d.code is not null
+       and not exists (select 1 from parley_data.deals x where x.code = d.code and x.classification <= mine)
+     group by d.code;
 
     with input as (
-        select * from unnest(codes, exists_already, tracks, agenda_items, meetings, obligors, deals, texts, made_dates,
-                             due_dates, targets, units, owners, classifications, sources)
-                      with ordinality u(code, exists_already, track_id, item_id, meeting_id, obligor_id, deal, text,
+        select * from unnest(codes, existing_ids, tracks, agenda_items, meetings, obligors, deals, texts, made_dates,
+                             due_dates, targets, units, owners, classifications, sources, commitment_levels,
+                             track_levels, meeting_levels)
+                      with ordinality u(code, existing_id, track_id, item_id, meeting_id, obligor_id, deal, text,
                                         made_on, due_on, target_quantity, unit, owner_id, classification,
-                                        source_id, ord)
+                                        source_id, level, track_level, meeting_level, ord)
     )
     insert into parley_data.commitments
            (code, track_id, item_id, meeting_id, obligor_id, deal_id, text, made_on, due_on, target_quantity, unit,
-            owner_id, classification, source_id)
+            owner_id, classification, track_classification, meeting_classification, deal_classification,
+            effective_classification, source_id)
     select i.code, i.track_id, i.item_id, i.meeting_id, i.obligor_id, d.id, i.text, i.made_on, i.due_on,
-           i.target_quantity, i.unit, i.owner_id, i.classification, i.source_id
-      from input i left join parley_data.deals d on d.code = i.deal
-     where not i.exists_already
+           i.target_quantity, i.unit, i.owner_id, i.classification, i.track_level, i.meeting_level, d.classification,
+           i.level, i.source_id
+      from input i
+      left join lateral (select x.id, x.classification from parley_data.deals x
+                          where x.code = i.deal and x.classification <= mine
+                          order by x.classification desc limit 1) d on true
+     where i.existing_id is null
      order by i.ord;
     get diagnostics added = row_count;
     changed := 0;
     if cardinality(codes) > added then
         with input as (
-            select * from unnest(codes, exists_already, tracks, agenda_items, meetings, obligors, deals, texts, made_dates,
-                                 due_dates, targets, units, owners, classifications, sources)
-                          with ordinality u(code, exists_already, track_id, item_id, meeting_id, obligor_id, deal, text,
-                                            made_on, due_on, target_quantity, unit, owner_id, classification,
-                                            source_id, ord)
+            select * from unnest(codes, existing_ids, texts, due_dates, targets, units, owners, classifications,
+                                 sources, meetings, meeting_levels)
+                          u(code, existing_id, text, due_on, target_quantity, unit, owner_id, classification,
+                            source_id, meeting_id, meeting_level)
         )
         update parley_data.commitments c
            set text = i.text, due_on = i.due_on, target_quantity = i.target_quantity, unit = i.unit,
                owner_id = i.owner_id, classification = i.classification, source_id = i.source_id,
-               meeting_id = i.meeting_id
+               meeting_id = i.meeting_id, meeting_classification = i.meeting_level
           from input i
-         where i.exists_already and c.code = i.code
+         where c.id = i.existing_id
            and (c.text, c.due_on, c.target_quantity, c.unit, c.owner_id, c.classification, c.source_id, c.meeting_id)
                is distinct from (i.text, i.due_on, i.target_quantity, i.unit, i.owner_id, i.classification, i.source_id,
                                  i.meeting_id);
         get diagnostics changed = row_count;
     end if;
 
-    insert into parley_data.commitment_beneficiaries (commitment_id, obligor_id, party_id)
-    select c.id, b.obligor_id, b.party_id
+    -- Children find their commitment by its code at the level it is now kept at (unique there).
+    insert into parley_data.commitment_beneficiaries (commitment_id, obligor_id, party_id, effective_classification)
+    select c.id, b.obligor_id, b.party_id, c.effective_classification
       from unnest(b_codes, b_obligors, b_parties) b(code, obligor_id, party_id)
-      join parley_data.commitments c on c.code = b.code
+      join unnest(codes, commitment_levels) l(code, level) on l.code = b.code
+      join parley_data.commitments c on c.code = b.code and c.effective_classification = l.level
     on conflict do nothing;
     get diagnostics beneficiaries_added = row_count;
 
     insert into parley_data.commitment_updates
            (commitment_id, reported_on, delivered_quantity, new_status, reopen, note, source_id, reported_by_party_id,
-            recorded_by_id, verification)
+            recorded_by_id, verification, effective_classification)
     select c.id, u.reported_on, u.delivered, u.new_status, u.reopen, u.note, u.source_id, u.party_id, u.person_id,
-           u.verification
+           u.verification, c.effective_classification
       from unnest(u_codes, u_order, u_dates, u_delivered_all, u_statuses, u_reopens, u_notes, u_sources, u_parties,
-                  u_people, u_verifications)
+                  u_people, u_verifications, u_levels)
            with ordinality u(code, update_ord, reported_on, delivered, new_status, reopen, note, source_id, party_id,
-                             person_id, verification, ord)
-      join parley_data.commitments c on c.code = u.code
+                             person_id, verification, level, ord)
+      join parley_data.commitments c on c.code = u.code and c.effective_classification = u.level
      order by u.code, u.reported_on, u.update_ord;
     get diagnostics updates_added = row_count;
 
@@ -4490,18 +4772,23 @@ begin
     end loop;
     at_prefix := null;
 
+    -- A deal the caller may not see does not count: the record is a new deal, raised to its commitments' level
+    -- as they join it.
     with input as (
         select * from unnest(codes, titles) u(code, title)
     )
     insert into parley_data.deals (code, title)
-    select i.code, i.title from input i where not exists (select 1 from parley_data.deals d where d.code = i.code);
+    select i.code, i.title from input i
+     where not exists (select 1 from parley_data.deals d
+                        where d.code = i.code and d.classification <= parley_data.session_clearance());
     get diagnostics added = row_count;
     changed := 0;
     if cardinality(codes) > added then
         with input as (
             select * from unnest(codes, titles) u(code, title)
         )
-        update parley_data.deals d set title = i.title from input i where d.code = i.code and d.title <> i.title;
+        update parley_data.deals d set title = i.title from input i
+         where d.code = i.code and d.classification <= parley_data.session_clearance() and d.title <> i.title;
         get diagnostics changed = row_count;
     end if;
     return parley_data.import_counts(cardinality(codes), added, changed);
@@ -4578,6 +4865,10 @@ declare
     v_as_of date;
     v_unit text;
     v_classification text;
+    v_claimant bigint;
+    v_source bigint;
+    existing parley_data.figures;
+    existing_ids bigint[] := '{}';
     indicators text[] := '{}';
     agenda_items bigint[] := '{}';
     figure_values numeric[] := '{}';
@@ -4625,39 +4916,60 @@ begin
         agenda_items := agenda_items || case when v_value is not null
                                              then coalesce((item_ids ->> v_value)::bigint, parley_data.item_id(v_value)) end;
         v_value := parley_data.import_text(rec.r, 'claimant');
-        claimants := claimants || case when v_value is not null
-                                       then coalesce((party_ids ->> v_value)::bigint, parley_data.party_id(v_value, 'claimant')) end;
+        v_claimant := case when v_value is not null
+                           then coalesce((party_ids ->> v_value)::bigint, parley_data.party_id(v_value, 'claimant')) end;
+        claimants := claimants || v_claimant;
         v_value := parley_data.import_text(rec.r, 'source');
-        sources := sources || case when v_value is not null
-                                   then coalesce((source_ids ->> v_value)::bigint, parley_data.source_id(v_value)) end;
+        v_source := case when v_value is not null
+                         then coalesce((source_ids ->> v_value)::bigint, parley_data.source_id(v_value)) end;
+        sources := sources || v_source;
         figure_confidences := figure_confidences
             || coalesce(parley_data.import_choice(rec.r, 'confidence', confidences), 'reported')::parley.confidence;
         notes := notes || nullif(btrim(parley_data.import_text(rec.r, 'note')), '');
         v_classification := coalesce(parley_data.import_choice(rec.r, 'classification', levels), 'unclassified');
         perform parley_data.check_clearance('classification', v_classification::parley.classification);
+        -- The figure the caller may see with this key, as parley.add_figure finds it; one they may not see does
+        -- not count (the record is a new one).
+        select * into existing from parley_data.figures f
+         where f.indicator = indicators[cardinality(indicators)] and f.as_of = v_as_of
+           and f.claimant_id is not distinct from v_claimant and f.source_id is not distinct from v_source
+           and f.classification <= parley_data.session_clearance()
+         order by f.classification = v_classification::parley.classification desc, f.classification desc
+         limit 1;
+        if existing.id is not null then
+            perform parley_data.check_not_lowered('classification', existing.classification,
+                v_classification::parley.classification, format('figure %s', existing.id));
+        end if;
+        existing_ids := existing_ids || existing.id;
         classifications := classifications || v_classification::parley.classification;
     end loop;
     at_prefix := null;
 
     with input as (
-        select * from unnest(indicators, agenda_items, figure_values, units, as_of_dates, claimants, sources,
-                             figure_confidences, notes, classifications)
-                      u(indicator, item_id, value, unit, as_of, claimant_id, source_id, confidence, note, classification)
-    ), upserted as (
-        insert into parley_data.figures as f
-               (indicator, item_id, value, unit, as_of, claimant_id, source_id, confidence, note, classification)
-        select i.indicator, i.item_id, i.value, i.unit, i.as_of, i.claimant_id, i.source_id, i.confidence, i.note,
-               i.classification
-          from input i
-        on conflict on constraint figures_natural_key do update
-           set item_id = excluded.item_id, value = excluded.value, unit = excluded.unit,
-               confidence = excluded.confidence, note = excluded.note, classification = excluded.classification
-         where (f.item_id, f.value, f.unit, f.confidence, f.note, f.classification)
-               is distinct from (excluded.item_id, excluded.value, excluded.unit, excluded.confidence, excluded.note,
-                                 excluded.classification)
-        returning (f.xmax = 0) as inserted
+        select * from unnest(existing_ids, indicators, agenda_items, figure_values, units, as_of_dates, claimants,
+                             sources, figure_confidences, notes, classifications)
+                      u(existing_id, indicator, item_id, value, unit, as_of, claimant_id, source_id, confidence, note,
+                        classification)
     )
-    select count(*) filter (where inserted), count(*) filter (where not inserted) into added, changed from upserted;
+    insert into parley_data.figures
+           (indicator, item_id, value, unit, as_of, claimant_id, source_id, confidence, note, classification)
+    select i.indicator, i.item_id, i.value, i.unit, i.as_of, i.claimant_id, i.source_id, i.confidence, i.note,
+           i.classification
+      from input i
+     where i.existing_id is null;
+    get diagnostics added = row_count;
+    with input as (
+        select * from unnest(existing_ids, agenda_items, figure_values, units, figure_confidences, notes, classifications)
+                      u(existing_id, item_id, value, unit, confidence, note, classification)
+    )
+    update parley_data.figures f
+       set item_id = i.item_id, value = i.value, unit = i.unit, confidence = i.confidence, note = i.note,
+           classification = i.classification
+      from input i
+     where f.id = i.existing_id
+       and (f.item_id, f.value, f.unit, f.confidence, f.note, f.classification)
+           is distinct from (i.item_id, i.value, i.unit, i.confidence, i.note, i.classification);
+    get diagnostics changed = row_count;
     return parley_data.import_counts(cardinality(indicators), added, changed);
 exception when others then
     get stacked diagnostics e_state = returned_sqlstate, e_message = message_text, e_detail = pg_exception_detail,
@@ -4689,8 +5001,11 @@ declare
     v_commitment text;
     v_meeting text;
     v_track text;
+    v_subject bigint;
+    mine constant parley.classification := parley_data.session_clearance();
     codes text[] := '{}';
     existing_ids bigint[] := '{}';
+    follow_up_levels parley.classification[] := '{}';
     assignees bigint[] := '{}';
     due timestamptz[] := '{}';
     notes text[] := '{}';
@@ -4707,13 +5022,17 @@ begin
     if found then
         perform parley_data.refuse_duplicate('follow_ups', base, dup, 'code', format('follow-up "%s"', dup.key));
     end if;
+    -- The follow-up a record names, among those the caller may see (one they may not see does not count).
     for rec in
         select e.ord, e.r,
                coalesce(f.id, g.id) as existing_id, coalesce(f.due_at, g.due_at) as existing_due
           from jsonb_array_elements(items) with ordinality e(r, ord)
-          left join parley_data.follow_ups f on f.code = e.r ->> 'code'
+          left join lateral (
+                select x.id, x.due_at from parley_data.follow_ups x
+                 where x.code = e.r ->> 'code' and x.effective_classification <= mine
+                 order by x.effective_classification desc limit 1) f on true
           left join parley_data.follow_ups g
-                 on f.id is null and g.code is null
+                 on f.id is null and g.code is null and g.effective_classification <= mine
                 and g.id = case when (e.r ->> 'code') ~ '^F[0-9]{1,18}$' then substr(e.r ->> 'code', 2)::bigint end
          order by e.ord
     loop
@@ -4721,10 +5040,6 @@ begin
         perform parley_data.import_fields(rec.r, fields);
         v_code := parley_data.import_text(rec.r, 'code');
         perform parley_data.check_code('code', v_code, 'follow_ups_code_format');
-        if rec.existing_id is not null then
-            -- Refuses one about something above the caller's clearance as if it did not exist.
-            perform parley_data.follow_up_id(v_code, 'code');
-        end if;
         v_assignee := parley_data.person_id(parley_data.import_text(rec.r, 'assignee'), 'assignee', active_only => true);
         v_note := parley_data.import_text(rec.r, 'note');
         perform parley_data.require('note', nullif(btrim(v_note), '') is not null);
@@ -4760,31 +5075,49 @@ begin
         assignees := assignees || v_assignee;
         due := due || v_due;
         notes := notes || v_note;
-        commitments := commitments || case when v_commitment is not null then parley_data.commitment_id(v_commitment) end;
-        meetings := meetings || case when v_meeting is not null then parley_data.meeting_id(v_meeting) end;
-        tracks := tracks || case when v_track is not null then parley_data.track_id(v_track) end;
+        -- Kept at the level of what it is about.
+        if v_commitment is not null then
+            v_subject := parley_data.commitment_id(v_commitment);
+            follow_up_levels := follow_up_levels || parley_data.commitment_level(v_subject);
+        elsif v_meeting is not null then
+            v_subject := parley_data.meeting_id(v_meeting);
+            follow_up_levels := follow_up_levels || parley_data.meeting_level(v_subject);
+        else
+            v_subject := parley_data.track_id(v_track);
+            follow_up_levels := follow_up_levels || parley_data.track_level(v_subject);
+        end if;
+        commitments := commitments || case when v_commitment is not null then v_subject end;
+        meetings := meetings || case when v_meeting is not null then v_subject end;
+        tracks := tracks || case when v_track is not null then v_subject end;
         done := done || parley_data.import_timestamptz(rec.r, 'done_at');
         done_notes := done_notes || nullif(btrim(parley_data.import_text(rec.r, 'done_note')), '');
     end loop;
     at_prefix := null;
 
     with input as (
-        select * from unnest(codes, existing_ids, assignees, due, notes, commitments, meetings, tracks, done, done_notes)
-                      u(code, existing_id, assignee_id, due_at, note, commitment_id, meeting_id, track_id, done_at, done_note)
+        select * from unnest(codes, existing_ids, assignees, due, notes, commitments, meetings, tracks, done, done_notes,
+                             follow_up_levels)
+                      u(code, existing_id, assignee_id, due_at, note, commitment_id, meeting_id, track_id, done_at,
+                        done_note, level)
     )
-    insert into parley_data.follow_ups (code, commitment_id, meeting_id, track_id, assignee_id, due_at, note, done_at, done_note)
-    select i.code, i.commitment_id, i.meeting_id, i.track_id, i.assignee_id, i.due_at, i.note, i.done_at, i.done_note
+    insert into parley_data.follow_ups (code, commitment_id, meeting_id, track_id, assignee_id, due_at, note, done_at,
+                                        done_note, effective_classification)
+    select i.code, i.commitment_id, i.meeting_id, i.track_id, i.assignee_id, i.due_at, i.note, i.done_at, i.done_note,
+           i.level
       from input i where i.existing_id is null;
     get diagnostics added = row_count;
     changed := 0;
     if cardinality(codes) > added then
         with input as (
-            select * from unnest(codes, existing_ids, assignees, due, notes, commitments, meetings, tracks, done, done_notes)
-                          u(code, existing_id, assignee_id, due_at, note, commitment_id, meeting_id, track_id, done_at, done_note)
+            select * from unnest(codes, existing_ids, assignees, due, notes, commitments, meetings, tracks, done,
+                                 done_notes, follow_up_levels)
+                          u(code, existing_id, assignee_id, due_at, note, commitment_id, meeting_id, track_id, done_at,
+                            done_note, level)
         )
         update parley_data.follow_ups f
            set commitment_id = i.commitment_id, meeting_id = i.meeting_id, track_id = i.track_id,
-               assignee_id = i.assignee_id, due_at = i.due_at, note = i.note, done_at = i.done_at, done_note = i.done_note
+               assignee_id = i.assignee_id, due_at = i.due_at, note = i.note, done_at = i.done_at, done_note = i.done_note,
+               effective_classification = i.level
           from input i
          where f.id = i.existing_id
            and (f.commitment_id, f.meeting_id, f.track_id, f.assignee_id, f.due_at, f.note, f.done_at, f.done_note)
@@ -4922,6 +5255,8 @@ declare
     v_classification text;
     v_source text;
     codes text[] := '{}';
+    existing_ids bigint[] := '{}';
+    track_levels parley.classification[] := '{}';
     tracks bigint[] := '{}';
     titles text[] := '{}';
     starts timestamptz[] := '{}';
@@ -4939,22 +5274,23 @@ begin
     if found then
         perform parley_data.refuse_duplicate('meetings', base, dup, 'code', format('meeting "%s"', dup.key));
     end if;
+    -- The meeting a record names: as for tracks, among those the caller may see.
     for rec in
-        select e.ord, e.r, m.track_id as existing_track, m.effective_classification as existing_level,
+        select e.ord, e.r, m.id as existing_id, m.track_id as existing_track, m.classification as existing_level,
                m.starts_at as existing_starts, m.ends_at as existing_ends
           from jsonb_array_elements(items) with ordinality e(r, ord)
-          left join parley_data.meetings m on m.code = e.r ->> 'code'
+          left join lateral (
+                select x.* from parley_data.meetings x
+                 where x.code = e.r ->> 'code' and x.effective_classification <= mine
+                 order by x.classification::text = coalesce(e.r ->> 'classification', 'unclassified') desc,
+                          x.effective_classification desc
+                 limit 1) m on true
          order by e.ord
     loop
         at_prefix := format('meetings[%s].', base + rec.ord - 1);
         perform parley_data.import_fields(rec.r, fields);
         v_code := parley_data.import_text(rec.r, 'code');
         perform parley_data.check_code('code', v_code, 'meetings_code_format');
-        if rec.existing_level > mine then
-            perform parley_data.refuse('42501', 'code', 'within_clearance',
-                format('meeting "%s" exists above your clearance; an import by you cannot change it', v_code),
-                'Leave the meeting out of the document, or ask someone cleared for it to import it.');
-        end if;
         v_track := parley_data.track_id(parley_data.import_text(rec.r, 'track'));
         if rec.existing_track is not null and rec.existing_track <> v_track then
             perform parley_data.refuse('23514', 'track', 'import_keeps_meeting_track',
@@ -5021,8 +5357,14 @@ begin
         end if;
         v_classification := coalesce(parley_data.import_choice(rec.r, 'classification', levels), 'unclassified');
         perform parley_data.check_clearance('classification', v_classification::parley.classification);
+        if rec.existing_id is not null then
+            perform parley_data.check_not_lowered('classification', rec.existing_level,
+                v_classification::parley.classification, format('meeting "%s"', v_code));
+        end if;
         v_source := parley_data.import_text(rec.r, 'source');
         codes := codes || v_code;
+        existing_ids := existing_ids || rec.existing_id;
+        track_levels := track_levels || parley_data.track_level(v_track);
         tracks := tracks || v_track;
         titles := titles || v_title;
         starts := starts || v_starts;
@@ -5036,21 +5378,27 @@ begin
     at_prefix := null;
 
     with input as (
-        select * from unnest(codes, tracks, titles, starts, ends, locations, statuses, outcomes, classifications, sources)
-                      u(code, track_id, title, starts_at, ends_at, location, status, outcome, classification, source_id)
+        select * from unnest(codes, existing_ids, tracks, track_levels, titles, starts, ends, locations, statuses,
+                             outcomes, classifications, sources)
+                      u(code, existing_id, track_id, track_level, title, starts_at, ends_at, location, status, outcome,
+                        classification, source_id)
     )
     insert into parley_data.meetings (code, track_id, title, starts_at, ends_at, location, status, outcome_summary,
-                                      outcome_recorded_at, classification, source_id)
+                                      outcome_recorded_at, classification, track_classification,
+                                      effective_classification, source_id)
     select i.code, i.track_id, i.title, i.starts_at, i.ends_at, i.location, i.status, i.outcome,
-           case when i.outcome is not null then now() end, i.classification, i.source_id
+           case when i.outcome is not null then now() end, i.classification, i.track_level,
+           greatest(i.classification, i.track_level), i.source_id
       from input i
-     where not exists (select 1 from parley_data.meetings m where m.code = i.code);
+     where i.existing_id is null;
     get diagnostics added = row_count;
     changed := 0;
     if cardinality(codes) > added then
         with input as (
-            select * from unnest(codes, tracks, titles, starts, ends, locations, statuses, outcomes, classifications, sources)
-                          u(code, track_id, title, starts_at, ends_at, location, status, outcome, classification, source_id)
+            select * from unnest(codes, existing_ids, titles, starts, ends, locations, statuses, outcomes,
+                                 classifications, sources)
+                          u(code, existing_id, title, starts_at, ends_at, location, status, outcome, classification,
+                            source_id)
         )
         update parley_data.meetings m
            set title = i.title, starts_at = i.starts_at, ends_at = i.ends_at, location = i.location, status = i.status,
@@ -5060,7 +5408,7 @@ begin
                                           else m.outcome_recorded_at end,
                classification = i.classification, source_id = i.source_id
           from input i
-         where m.code = i.code
+         where m.id = i.existing_id
            and (m.title, m.starts_at, m.ends_at, m.location, m.status, m.outcome_summary, m.classification, m.source_id)
                is distinct from (i.title, i.starts_at, i.ends_at, i.location, i.status, i.outcome, i.classification, i.source_id);
         get diagnostics changed = row_count;
@@ -5277,6 +5625,13 @@ declare
     v_stance text;
     v_stated date;
     v_classification text;
+    v_party bigint;
+    v_item bigint;
+    v_track bigint;
+    v_track_level parley.classification;
+    existing parley_data.positions;
+    existing_ids bigint[] := '{}';
+    track_levels parley.classification[] := '{}';
     parties bigint[] := '{}';
     agenda_items bigint[] := '{}';
     tracks bigint[] := '{}';
@@ -5295,8 +5650,10 @@ begin
         perform parley_data.refuse_duplicate('positions', base, dup, 'stated_on',
             format('the position %s (party/item/track/stated_on)', dup.key));
     end if;
-    select jsonb_object_agg(t.code, t.id) into track_ids from parley_data.tracks t
-     where t.code = any (parley_data.import_codes(items, 'track')) and t.classification <= mine;
+    select jsonb_object_agg(x.code, x.id) into track_ids
+      from (select t.code, min(t.id) as id from parley_data.tracks t
+             where t.code = any (parley_data.import_codes(items, 'track')) and t.classification <= mine
+             group by t.code having count(*) = 1) x;
     select jsonb_object_agg(i.code, i.id) into item_ids from parley_data.agenda_items i
      where i.code = any (parley_data.import_codes(items, 'item'));
     select jsonb_object_agg(p.code, p.id) into party_ids from parley_data.parties p
@@ -5310,12 +5667,17 @@ begin
         at_prefix := format('positions[%s].', base + rec.ord - 1);
         perform parley_data.import_fields(rec.r, fields);
         v_value := parley_data.import_text(rec.r, 'party');
-        parties := parties || coalesce((party_ids ->> v_value)::bigint, parley_data.party_id(v_value));
+        v_party := coalesce((party_ids ->> v_value)::bigint, parley_data.party_id(v_value));
+        parties := parties || v_party;
         v_value := parley_data.import_text(rec.r, 'item');
-        agenda_items := agenda_items || coalesce((item_ids ->> v_value)::bigint, parley_data.item_id(v_value));
+        v_item := coalesce((item_ids ->> v_value)::bigint, parley_data.item_id(v_value));
+        agenda_items := agenda_items || v_item;
         v_value := parley_data.import_text(rec.r, 'track');
-        tracks := tracks || case when v_value is not null
-                                 then coalesce((track_ids ->> v_value)::bigint, parley_data.track_id(v_value)) end;
+        v_track := case when v_value is not null
+                        then coalesce((track_ids ->> v_value)::bigint, parley_data.track_id(v_value)) end;
+        v_track_level := coalesce(parley_data.track_level(v_track), 'unclassified');
+        tracks := tracks || v_track;
+        track_levels := track_levels || v_track_level;
         v_stance := parley_data.import_choice(rec.r, 'stance', stances);
         perform parley_data.require('stance', v_stance is not null);
         v_stated := parley_data.import_date(rec.r, 'stated_on');
@@ -5325,6 +5687,18 @@ begin
                                    then coalesce((source_ids ->> v_value)::bigint, parley_data.source_id(v_value)) end;
         v_classification := coalesce(parley_data.import_choice(rec.r, 'classification', levels), 'unclassified');
         perform parley_data.check_clearance('classification', v_classification::parley.classification);
+        -- The position of that day the caller may see, as parley.record_position finds it; one they may not see
+        -- does not count (the record is a new one).
+        select * into existing from parley_data.positions p
+         where p.party_id = v_party and p.item_id = v_item and p.track_id is not distinct from v_track
+           and p.stated_on = v_stated and p.effective_classification <= mine
+         order by p.classification = v_classification::parley.classification desc, p.effective_classification desc
+         limit 1;
+        if existing.id is not null then
+            perform parley_data.check_not_lowered('classification', existing.classification,
+                v_classification::parley.classification, format('position %s', existing.id));
+        end if;
+        existing_ids := existing_ids || existing.id;
         position_stances := position_stances || v_stance::parley.stance;
         stated := stated || v_stated;
         statements := statements || nullif(btrim(parley_data.import_text(rec.r, 'statement')), '');
@@ -5333,21 +5707,30 @@ begin
     at_prefix := null;
 
     with input as (
-        select * from unnest(parties, agenda_items, tracks, position_stances, stated, statements, sources, classifications)
-                      u(party_id, item_id, track_id, stance, stated_on, statement, source_id, classification)
-    ), upserted as (
-        insert into parley_data.positions as p
-               (party_id, item_id, track_id, stance, statement, stated_on, source_id, classification)
-        select i.party_id, i.item_id, i.track_id, i.stance, i.statement, i.stated_on, i.source_id, i.classification
-          from input i
-        on conflict on constraint positions_natural_key do update
-           set stance = excluded.stance, statement = excluded.statement, source_id = excluded.source_id,
-               classification = excluded.classification
-         where (p.stance, p.statement, p.source_id, p.classification)
-               is distinct from (excluded.stance, excluded.statement, excluded.source_id, excluded.classification)
-        returning (p.xmax = 0) as inserted
+        select * from unnest(existing_ids, parties, agenda_items, tracks, track_levels, position_stances, stated,
+                             statements, sources, classifications)
+                      u(existing_id, party_id, item_id, track_id, track_level, stance, stated_on, statement, source_id,
+                        classification)
     )
-    select count(*) filter (where inserted), count(*) filter (where not inserted) into added, changed from upserted;
+    insert into parley_data.positions
+           (party_id, item_id, track_id, stance, statement, stated_on, source_id, classification,
+            track_classification, effective_classification)
+    select i.party_id, i.item_id, i.track_id, i.stance, i.statement, i.stated_on, i.source_id, i.classification,
+           i.track_level, greatest(i.classification, i.track_level)
+      from input i
+     where i.existing_id is null;
+    get diagnostics added = row_count;
+    with input as (
+        select * from unnest(existing_ids, position_stances, statements, sources, classifications)
+                      u(existing_id, stance, statement, source_id, classification)
+    )
+    update parley_data.positions p
+       set stance = i.stance, statement = i.statement, source_id = i.source_id, classification = i.classification
+      from input i
+     where p.id = i.existing_id
+       and (p.stance, p.statement, p.source_id, p.classification)
+           is distinct from (i.stance, i.statement, i.source_id, i.classification);
+    get diagnostics changed = row_count;
     return parley_data.import_counts(cardinality(parties), added, changed);
 exception when others then
     get stacked diagnostics e_state = returned_sqlstate, e_message = message_text, e_detail = pg_exception_detail,
@@ -5517,6 +5900,7 @@ begin
         at_prefix := format('subscriptions[%s].', base + rec.ord - 1);
         perform parley_data.import_fields(rec.r, fields);
         people := people || parley_data.person_id(parley_data.import_text(rec.r, 'person'), 'person', active_only => true);
+        perform parley_data.check_person_within_clearance(people[cardinality(people)], parley_data.import_text(rec.r, 'person'));
         v_value := parley_data.import_text(rec.r, 'track');
         tracks := tracks || case when v_value is not null then parley_data.track_id(v_value) end;
         v_value := parley_data.import_text(rec.r, 'item');
@@ -5527,15 +5911,23 @@ begin
 
     with input as (
         select * from unnest(people, tracks, agenda_items, minimums) u(person_id, track_id, item_id, min_severity)
-    ), upserted as (
-        insert into parley_data.subscriptions as s (person_id, track_id, item_id, min_severity)
-        select i.person_id, i.track_id, i.item_id, i.min_severity from input i
-        on conflict on constraint subscriptions_natural_key do update
-           set min_severity = excluded.min_severity
-         where s.min_severity is distinct from excluded.min_severity
-        returning (s.xmax = 0) as inserted
     )
-    select count(*) filter (where inserted), count(*) filter (where not inserted) into added, changed from upserted;
+    update parley_data.subscriptions s
+       set min_severity = i.min_severity
+      from input i
+     where s.person_id = i.person_id and s.track_id is not distinct from i.track_id
+       and s.item_id is not distinct from i.item_id and s.min_severity is distinct from i.min_severity;
+    get diagnostics changed = row_count;
+    with input as (
+        select * from unnest(people, tracks, agenda_items, minimums) u(person_id, track_id, item_id, min_severity)
+    )
+    insert into parley_data.subscriptions (person_id, track_id, item_id, min_severity, effective_classification)
+    select i.person_id, i.track_id, i.item_id, i.min_severity, coalesce(parley_data.track_level(i.track_id), 'unclassified')
+      from input i
+     where not exists (select 1 from parley_data.subscriptions s
+                        where s.person_id = i.person_id and s.track_id is not distinct from i.track_id
+                          and s.item_id is not distinct from i.item_id);
+    get diagnostics added = row_count;
     return parley_data.import_counts(cardinality(people), added, changed);
 exception when others then
     get stacked diagnostics e_state = returned_sqlstate, e_message = message_text, e_detail = pg_exception_detail,
@@ -5649,6 +6041,7 @@ declare
     v_role text;
     v_item text;
     codes text[] := '{}';
+    existing_ids bigint[] := '{}';
     names text[] := '{}';
     track_formats parley.track_format[] := '{}';
     statuses parley.track_status[] := '{}';
@@ -5658,10 +6051,12 @@ declare
     classifications parley.classification[] := '{}';
     leads bigint[] := '{}';
     m_tracks text[] := '{}';
+    m_levels parley.classification[] := '{}';
     m_parties bigint[] := '{}';
     m_roles parley.member_role[] := '{}';
     m_notes text[] := '{}';
     a_tracks text[] := '{}';
+    a_levels parley.classification[] := '{}';
     a_items bigint[] := '{}';
     a_statuses parley.agenda_status[] := '{}';
     a_since date[] := '{}';
@@ -5678,21 +6073,23 @@ begin
     if found then
         perform parley_data.refuse_duplicate('tracks', base, dup, 'code', format('track "%s"', dup.key));
     end if;
+    -- The track a record names: among those the caller may see with its code, the one of the classification it
+    -- gives, else the most classified. A track the caller may not see does not count (the record is a new one).
     for rec in
-        select e.ord, e.r, t.classification as existing_level
+        select e.ord, e.r, t.id as existing_id, t.classification as existing_level
           from jsonb_array_elements(items) with ordinality e(r, ord)
-          left join parley_data.tracks t on t.code = e.r ->> 'code'
+          left join lateral (
+                select x.id, x.classification from parley_data.tracks x
+                 where x.code = e.r ->> 'code' and x.classification <= mine
+                 order by x.classification::text = coalesce(e.r ->> 'classification', 'unclassified') desc,
+                          x.classification desc
+                 limit 1) t on true
          order by e.ord
     loop
         at_prefix := format('tracks[%s].', base + rec.ord - 1);
         perform parley_data.import_fields(rec.r, fields);
         v_code := parley_data.import_text(rec.r, 'code');
         perform parley_data.check_code('code', v_code, 'tracks_code_format');
-        if rec.existing_level > mine then
-            perform parley_data.refuse('42501', 'code', 'within_clearance',
-                format('track "%s" exists above your clearance; an import by you cannot change it', v_code),
-                'Leave the track out of the document, or ask someone cleared for it to import it.');
-        end if;
         v_name := parley_data.import_text(rec.r, 'name');
         perform parley_data.check_label('name', v_name, 'tracks_name_format');
         v_format := parley_data.import_choice(rec.r, 'format', formats);
@@ -5703,12 +6100,17 @@ begin
         perform parley_data.check_optional_label('venue', v_venue, 'tracks_venue_format');
         v_classification := coalesce(parley_data.import_choice(rec.r, 'classification', levels), 'unclassified');
         perform parley_data.check_clearance('classification', v_classification::parley.classification);
+        if rec.existing_id is not null then
+            perform parley_data.check_not_lowered('classification', rec.existing_level,
+                v_classification::parley.classification, format('track "%s"', v_code));
+        end if;
         v_lead := parley_data.import_text(rec.r, 'lead');
         v_lead_id := null;
         if v_lead is not null then
             v_lead_id := parley_data.person_id(v_lead, 'lead', active_only => true);
         end if;
         codes := codes || v_code;
+        existing_ids := existing_ids || rec.existing_id;
         names := names || v_name;
         track_formats := track_formats || v_format::parley.track_format;
         statuses := statuses
@@ -5732,6 +6134,7 @@ begin
                     format('party "%s" is given twice as %s', v_party, v_role), 'Give each role of a party once.');
             end if;
             m_tracks := m_tracks || v_code;
+            m_levels := m_levels || v_classification::parley.classification;
             m_parties := m_parties || parley_data.party_id(v_party);
             m_roles := m_roles || v_role::parley.member_role;
             m_notes := m_notes || nullif(btrim(parley_data.import_text(sub.r, 'note')), '');
@@ -5748,6 +6151,7 @@ begin
                     format('item "%s" is on this agenda twice', v_item), 'Give each item of a track''s agenda once.');
             end if;
             a_tracks := a_tracks || v_code;
+            a_levels := a_levels || v_classification::parley.classification;
             a_items := a_items || parley_data.item_id(v_item);
             a_statuses := a_statuses
                 || coalesce(parley_data.import_choice(sub.r, 'status', agenda_statuses), 'proposed')::parley.agenda_status;
@@ -5758,37 +6162,40 @@ begin
     at_prefix := null;
 
     with input as (
-        select * from unnest(codes, names, track_formats, statuses, venues, timezones, descriptions, classifications, leads)
-                      u(code, name, format, status, venue, timezone, description, classification, lead_id)
+        select * from unnest(codes, existing_ids, names, track_formats, statuses, venues, timezones, descriptions,
+                             classifications, leads)
+                      u(code, existing_id, name, format, status, venue, timezone, description, classification, lead_id)
     )
     insert into parley_data.tracks (code, name, format, status, venue, timezone, description, classification, lead_id)
     select i.code, i.name, i.format, i.status, i.venue, i.timezone, i.description, i.classification, i.lead_id
       from input i
-     where not exists (select 1 from parley_data.tracks t where t.code = i.code);
+     where i.existing_id is null;
     get diagnostics added = row_count;
     changed := 0;
     if cardinality(codes) > added then
         with input as (
-            select * from unnest(codes, names, track_formats, statuses, venues, timezones, descriptions, classifications, leads)
-                          u(code, name, format, status, venue, timezone, description, classification, lead_id)
+            select * from unnest(codes, existing_ids, names, track_formats, statuses, venues, timezones, descriptions,
+                                 classifications, leads)
+                          u(code, existing_id, name, format, status, venue, timezone, description, classification, lead_id)
         )
         update parley_data.tracks t
            set name = i.name, format = i.format, status = i.status, venue = i.venue, timezone = i.timezone,
                description = i.description, classification = i.classification, lead_id = i.lead_id
           from input i
-         where t.code = i.code
+         where t.id = i.existing_id
            and (t.name, t.format, t.status, t.venue, t.timezone, t.description, t.classification, t.lead_id)
                is distinct from (i.name, i.format, i.status, i.venue, i.timezone, i.description, i.classification, i.lead_id);
         get diagnostics changed = row_count;
     end if;
 
+    -- Members and agenda entries find their track by its code at the level it is now kept at (unique there).
     with input as (
-        select t.id as track_id, u.party_id, u.role, u.note
-          from unnest(m_tracks, m_parties, m_roles, m_notes) u(track, party_id, role, note)
-          join parley_data.tracks t on t.code = u.track
+        select t.id as track_id, t.classification as level, u.party_id, u.role, u.note
+          from unnest(m_tracks, m_levels, m_parties, m_roles, m_notes) u(track, level, party_id, role, note)
+          join parley_data.tracks t on t.code = u.track and t.classification = u.level
     )
-    insert into parley_data.track_members (track_id, party_id, role, note)
-    select i.track_id, i.party_id, i.role, i.note from input i
+    insert into parley_data.track_members (track_id, party_id, role, note, effective_classification)
+    select i.track_id, i.party_id, i.role, i.note, i.level from input i
      where not exists (select 1 from parley_data.track_members m
                         where (m.track_id, m.party_id, m.role) = (i.track_id, i.party_id, i.role));
     get diagnostics members_added = row_count;
@@ -5796,8 +6203,8 @@ begin
     if cardinality(m_tracks) > members_added then
         with input as (
             select t.id as track_id, u.party_id, u.role, u.note
-              from unnest(m_tracks, m_parties, m_roles, m_notes) u(track, party_id, role, note)
-              join parley_data.tracks t on t.code = u.track
+              from unnest(m_tracks, m_levels, m_parties, m_roles, m_notes) u(track, level, party_id, role, note)
+              join parley_data.tracks t on t.code = u.track and t.classification = u.level
         )
         update parley_data.track_members m set note = i.note
           from input i
@@ -5806,20 +6213,20 @@ begin
     end if;
 
     with input as (
-        select t.id as track_id, u.item_id, u.status, u.status_since, u.note
-          from unnest(a_tracks, a_items, a_statuses, a_since, a_notes) u(track, item_id, status, status_since, note)
-          join parley_data.tracks t on t.code = u.track
+        select t.id as track_id, t.classification as level, u.item_id, u.status, u.status_since, u.note
+          from unnest(a_tracks, a_levels, a_items, a_statuses, a_since, a_notes) u(track, level, item_id, status, status_since, note)
+          join parley_data.tracks t on t.code = u.track and t.classification = u.level
     )
-    insert into parley_data.track_agenda (track_id, item_id, status, status_since, note)
-    select i.track_id, i.item_id, i.status, coalesce(i.status_since, current_date), i.note from input i
+    insert into parley_data.track_agenda (track_id, item_id, status, status_since, note, effective_classification)
+    select i.track_id, i.item_id, i.status, coalesce(i.status_since, current_date), i.note, i.level from input i
      where not exists (select 1 from parley_data.track_agenda a where (a.track_id, a.item_id) = (i.track_id, i.item_id));
     get diagnostics agenda_added = row_count;
     agenda_changed := 0;
     if cardinality(a_tracks) > agenda_added then
         with input as (
             select t.id as track_id, u.item_id, u.status, u.status_since, u.note
-              from unnest(a_tracks, a_items, a_statuses, a_since, a_notes) u(track, item_id, status, status_since, note)
-              join parley_data.tracks t on t.code = u.track
+              from unnest(a_tracks, a_levels, a_items, a_statuses, a_since, a_notes) u(track, level, item_id, status, status_since, note)
+              join parley_data.tracks t on t.code = u.track and t.classification = u.level
         )
         update parley_data.track_agenda a
            set status = i.status,
@@ -5873,8 +6280,9 @@ begin
     if coalesce(current_setting('parley.change_log_maintenance', true), '') = 'on' then
         return null;
     end if;
-    -- The recording trigger inserts from inside another table's trigger; a direct insert comes from nowhere.
-    if tg_op = 'INSERT' and pg_trigger_depth() > 1 then
+    -- The recording trigger inserts (and raises what a raised row recorded before) from inside another table's
+    -- trigger; a direct statement comes from nowhere.
+    if tg_op in ('INSERT', 'UPDATE') and pg_trigger_depth() > 1 then
         return null;
     end if;
     raise exception 'the change history is append-only: % on change_log is refused', lower(tg_op)
@@ -5888,25 +6296,133 @@ ALTER FUNCTION parley_data.keep_change_log_append_only() OWNER TO parley_owner;
 COMMENT ON FUNCTION parley_data.keep_change_log_append_only() IS 'Trigger: refuses any change to the history other than the recording trigger''s inserts, unless parley.change_log_maintenance is on.';
 
 CREATE FUNCTION parley_data.meeting_id(code text, field text DEFAULT 'meeting'::text) RETURNS bigint
-    LANGUAGE plpgsql STABLE
-    AS $$
-declare
-    result bigint;
-    level parley.classification;
-begin
-    perform parley_data.require(field, code is not null);
-    select m.id, m.effective_classification into result, level from parley_data.meetings m where m.code = meeting_id.code;
-    if result is null or level > parley_data.session_clearance() then
-        perform parley_data.unknown('meeting', code, field,
-            'Check the code (codes are case-sensitive) or add the meeting first with parley.add_meeting(code => ..., track => ..., title => ..., starts_at => ...).');
-    end if;
-    return result;
-end
-$$;
+    LANGUAGE sql STABLE
+    RETURN parley_data.classified_id('meeting'::text, 'parley_data.meetings'::regclass, 'effective_classification'::text, code, field, 'Check the code (codes are case-sensitive) or add the meeting first with parley.add_meeting(code => ..., track => ..., title => ..., starts_at => ...).'::text);
 
 ALTER FUNCTION parley_data.meeting_id(code text, field text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.meeting_id(code text, field text) IS 'The id of the meeting with this code; refuses (23503) an unknown code or one above the caller''s clearance.';
+COMMENT ON FUNCTION parley_data.meeting_id(code text, field text) IS 'The id of the meeting a reference ("code" or "code@level") names among those the caller may see; refuses (23503) otherwise.';
+
+CREATE FUNCTION parley_data.meeting_level(meeting_id bigint) RETURNS parley.classification
+    LANGUAGE sql STABLE
+    RETURN (SELECT m.effective_classification FROM parley_data.meetings m WHERE (m.id = meeting_level.meeting_id));
+
+ALTER FUNCTION parley_data.meeting_level(meeting_id bigint) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.meeting_level(meeting_id bigint) IS 'The level the meeting with this id is kept at.';
+
+CREATE FUNCTION parley_data.meeting_outcome_missing_occurrence(ends_at timestamp with time zone, time_zone text, delay interval, at timestamp with time zone) RETURNS TABLE(due_at timestamp with time zone, next_at timestamp with time zone)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT
+         CASE
+             WHEN (m.moment <= meeting_outcome_missing_occurrence.at) THEN m.moment
+             ELSE NULL::timestamp with time zone
+         END AS "case",
+         CASE
+             WHEN (m.moment > meeting_outcome_missing_occurrence.at) THEN m.moment
+             ELSE NULL::timestamp with time zone
+         END AS "case"
+    FROM ( SELECT (((meeting_outcome_missing_occurrence.ends_at AT TIME ZONE meeting_outcome_missing_occurrence.time_zone) + meeting_outcome_missing_occurrence.delay) AT TIME ZONE meeting_outcome_missing_occurrence.time_zone) AS moment) m;
+END;
+
+ALTER FUNCTION parley_data.meeting_outcome_missing_occurrence(ends_at timestamp with time zone, time_zone text, delay interval, at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.meeting_outcome_missing_occurrence(ends_at timestamp with time zone, time_zone text, delay interval, at timestamp with time zone) IS 'meeting_outcome_missing: delay after the meeting ended (track time): due_at once reached at `at`, else next_at.';
+
+CREATE FUNCTION parley_data.meeting_upcoming_occurrence(starts_at timestamp with time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) RETURNS TABLE(lead interval, due_at timestamp with time zone, next_at timestamp with time zone)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT o.lead,
+     o.due_at,
+     o.next_at
+    FROM parley_data.lead_time_occurrence(meeting_upcoming_occurrence.starts_at, (meeting_upcoming_occurrence.starts_at AT TIME ZONE meeting_upcoming_occurrence.time_zone), meeting_upcoming_occurrence.time_zone, meeting_upcoming_occurrence.lead_times, meeting_upcoming_occurrence.recorded_at, meeting_upcoming_occurrence.at) o(lead, due_at, next_at);
+END;
+
+ALTER FUNCTION parley_data.meeting_upcoming_occurrence(starts_at timestamp with time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.meeting_upcoming_occurrence(starts_at timestamp with time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) IS 'meeting_upcoming: which reminder before the meeting''s start (lead times on the track''s clock) is due at `at` (lead, due_at), and when the next falls (next_at). See lead_time_occurrence.';
+
+CREATE PROCEDURE parley_data.name_partition_indexes()
+    LANGUAGE plpgsql
+    AS $$
+declare
+    i record;
+begin
+    for i in
+        select child.relname as child_name, parent.relname || '_' || split_part(part.relname, '_', -1) as wanted
+          from pg_catalog.pg_inherits inh
+          join pg_catalog.pg_class child on child.oid = inh.inhrelid and child.relkind = 'i'
+          join pg_catalog.pg_class parent on parent.oid = inh.inhparent
+          join pg_catalog.pg_index ix on ix.indexrelid = child.oid
+          join pg_catalog.pg_class part on part.oid = ix.indrelid
+         where child.relnamespace = 'parley_data'::regnamespace
+           and child.relname <> parent.relname || '_' || split_part(part.relname, '_', -1)
+    loop
+        execute format('alter index parley_data.%I rename to %I', i.child_name, i.wanted);
+    end loop;
+end
+$$;
+
+ALTER PROCEDURE parley_data.name_partition_indexes() OWNER TO parley_owner;
+
+COMMENT ON PROCEDURE parley_data.name_partition_indexes() IS 'Names every partition''s index after its parent''s index and the partition''s level.';
+
+CREATE FUNCTION parley_data.overdue_occurrence(deadline_at timestamp with time zone, repeat_every interval, escalate_after interval, at timestamp with time zone) RETURNS TABLE(repeat_number bigint, due_at timestamp with time zone, escalated boolean, next_at timestamp with time zone)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT n.repeat_number,
+     (overdue_occurrence.deadline_at + make_interval(secs => ((n.repeat_number)::double precision * COALESCE(date_part('epoch'::text, overdue_occurrence.repeat_every), (0)::double precision)))),
+     COALESCE((((n.repeat_number)::double precision * COALESCE(date_part('epoch'::text, overdue_occurrence.repeat_every), (0)::double precision)) >= date_part('epoch'::text, overdue_occurrence.escalate_after)), false) AS "coalesce",
+         CASE
+             WHEN (overdue_occurrence.at < overdue_occurrence.deadline_at) THEN overdue_occurrence.deadline_at
+             WHEN (overdue_occurrence.repeat_every IS NOT NULL) THEN (overdue_occurrence.deadline_at + make_interval(secs => (((n.repeat_number + 1))::double precision * date_part('epoch'::text, overdue_occurrence.repeat_every))))
+             ELSE NULL::timestamp with time zone
+         END AS "case"
+    FROM ( SELECT
+                 CASE
+                     WHEN (overdue_occurrence.at >= overdue_occurrence.deadline_at) THEN COALESCE((floor((date_part('epoch'::text, (overdue_occurrence.at - overdue_occurrence.deadline_at)) / date_part('epoch'::text, overdue_occurrence.repeat_every))))::bigint, (0)::bigint)
+                     ELSE NULL::bigint
+                 END AS repeat_number) n;
+END;
+
+ALTER FUNCTION parley_data.overdue_occurrence(deadline_at timestamp with time zone, repeat_every interval, escalate_after interval, at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.overdue_occurrence(deadline_at timestamp with time zone, repeat_every interval, escalate_after interval, at timestamp with time zone) IS 'overdue: the repeat due at `at` (repeat_number 0 at the deadline, n after n × repeat_every, counted in elapsed time; empty before the deadline), when it was due, whether it is escalated (escalate_after or more after the deadline), and when the next falls (the deadline itself before it; empty when repeats are off).';
+
+CREATE PROCEDURE parley_data.partition_by_level(IN parent regclass)
+    LANGUAGE plpgsql
+    AS $$
+declare
+    level parley.classification;
+begin
+    foreach level in array enum_range(null::parley.classification) loop
+        execute format('create table %s partition of %s for values in (%L)',
+                       parent::text || '_' || level::text, parent, level);
+    end loop;
+end
+$$;
+
+ALTER PROCEDURE parley_data.partition_by_level(IN parent regclass) OWNER TO parley_owner;
+
+COMMENT ON PROCEDURE parley_data.partition_by_level(IN parent regclass) IS 'Creates one partition per classification level of a table partitioned by its level (list partitioning).';
+
+CREATE FUNCTION parley_data.partition_pruning_on() RETURNS boolean
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    if current_setting('enable_partition_pruning') <> 'on' then
+        raise exception 'Parley keeps classified rows in partitions that PostgreSQL leaves unread for those not cleared for them; with enable_partition_pruning off it would read them, so Parley''s views do not run'
+            using errcode = 'insufficient_privilege', hint = 'Turn it back on: set enable_partition_pruning = on;';
+    end if;
+    return true;
+end
+$$;
+
+ALTER FUNCTION parley_data.partition_pruning_on() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.partition_pruning_on() IS 'For row-level security: true, or refuses the query when partition pruning, which keeps classified partitions unread, is turned off in the session.';
 
 CREATE FUNCTION parley_data.party_id(code text, field text DEFAULT 'party'::text) RETURNS bigint
     LANGUAGE plpgsql STABLE
@@ -5955,271 +6471,467 @@ ALTER FUNCTION parley_data.person_id(email text, field text, active_only boolean
 
 COMMENT ON FUNCTION parley_data.person_id(email text, field text, active_only boolean) IS 'The id of the person with this e-mail (any case); refuses (23503) an unknown one, and (23514) an inactive one when asked.';
 
-CREATE FUNCTION parley_data.plan_collect(at timestamp with time zone) RETURNS void
+CREATE FUNCTION parley_data.plan_cancel_alerts(at timestamp with time zone, everything boolean) RETURNS integer
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 declare
-    ds parley_data.alert_rules;   -- due_soon
-    od parley_data.alert_rules;   -- overdue
-    st parley_data.alert_rules;   -- stale
-    rs parley_data.alert_rules;   -- resolved
-    mu parley_data.alert_rules;   -- meeting_upcoming
-    mo parley_data.alert_rules;   -- meeting_outcome_missing
-    fu parley_data.alert_rules;   -- follow_up_due
-    repeat_secs double precision;
-    escalate_secs double precision;
+    n_cancelled integer;
 begin
-    select * into ds from parley_data.alert_rules where kind = 'due_soon';
-    select * into od from parley_data.alert_rules where kind = 'overdue';
-    select * into st from parley_data.alert_rules where kind = 'stale';
-    select * into rs from parley_data.alert_rules where kind = 'resolved';
-    select * into mu from parley_data.alert_rules where kind = 'meeting_upcoming';
-    select * into mo from parley_data.alert_rules where kind = 'meeting_outcome_missing';
-    select * into fu from parley_data.alert_rules where kind = 'follow_up_due';
-    -- Repeats are counted in elapsed time from the deadline (n = floor((at - deadline) / repeat)), so that
-    -- the count does not depend on daylight-saving changes in between.
-    repeat_secs := extract(epoch from od.repeat_every);
-    escalate_secs := extract(epoch from od.escalate_after);
+    with doomed as (
+        select a.id,
+               case when state.subject_id is null then 'subject deleted'
+                    when not rule.enabled then 'alert rule disabled'
+                    when state.bases ? a.kind::text then
+                         case a.kind
+                             when 'due_soon' then 'deadline changed'
+                             when 'overdue' then 'deadline changed or commitment reopened'
+                             when 'stale' then 'update recorded'
+                             when 'meeting_upcoming' then 'meeting rescheduled'
+                             when 'meeting_outcome_missing' then 'meeting time changed'
+                             when 'follow_up_due' then 'due time changed'
+                         end
+                    else coalesce(state.state_label, 'no longer applies')
+               end as reason
+          from pg_temp.plan_subjects planned
+          join parley_data.alerts a on a.subject_type = planned.subject_type and a.subject_id = planned.subject_id
+          join parley_data.alert_rules rule on rule.kind = a.kind
+          left join pg_temp.plan_state state
+            on state.subject_type = planned.subject_type and state.subject_id = planned.subject_id
+         -- What ends a chase (resolved, breached) is owed once created, whatever happens next.
+         where a.state <> 'cancelled' and a.kind not in ('resolved', 'breached')
+           and (state.bases ->> a.kind::text) is distinct from a.basis
+           and (not plan_cancel_alerts.everything
+                or exists (select 1 from parley_data.deliveries d where d.alert_id = a.id and d.state = 'pending'))
+    ),
+    waiting as (
+        update parley_data.deliveries d
+           set state = 'cancelled', cancelled_at = plan_cancel_alerts.at, cancel_reason = doomed.reason
+          from doomed
+         where d.alert_id = doomed.id and d.state = 'pending'
+        returning d.alert_id
+    ),
+    closed as (
+        update parley_data.alerts a
+           set state = case when sent.went_out then a.state else 'cancelled' end,
+               cancelled_at = case when sent.went_out then null else plan_cancel_alerts.at end,
+               cancel_reason = doomed.reason
+          from doomed
+         cross join lateral (
+                select exists (select 1 from parley_data.deliveries d
+                                where d.alert_id = doomed.id and d.state in ('sending', 'sent')) as went_out
+               ) sent
+         where a.id = doomed.id and (not sent.went_out or a.cancel_reason is distinct from doomed.reason)
+        returning a.state
+    )
+    select count(*) filter (where closed.state = 'cancelled') into n_cancelled from closed;
+    return n_cancelled;
+end
+$$;
 
-    -- Commitments: due_soon, overdue, stale, resolved.
-    with f as materialized (
+ALTER FUNCTION parley_data.plan_cancel_alerts(at timestamp with time zone, everything boolean) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.plan_cancel_alerts(at timestamp with time zone, everything boolean) IS 'Planning: cancels the alerts of the planned subjects that no longer apply (and their deliveries still waiting), with the reason; returns how many alerts were cancelled.';
+
+CREATE FUNCTION parley_data.plan_choose_subjects(at timestamp with time zone, everything boolean, only_changed boolean, recipients_changed boolean) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    n_subjects integer;
+begin
+    if everything then
+        insert into pg_temp.plan_subjects (subject_type, subject_id)
+        select 'commitment'::parley.alert_subject, c.id from parley_data.commitments c
+        union all
+        select 'meeting', m.id from parley_data.meetings m
+        union all
+        select 'follow_up', f.id from parley_data.follow_ups f
+        union all
+        -- Subjects deleted since, whose waiting deliveries must be cancelled.
+        select distinct a.subject_type, a.subject_id
+          from parley_data.deliveries d
+          join parley_data.alerts a on a.id = d.alert_id
+         where d.state = 'pending'
+           and not exists (select 1 from parley_data.commitments c where a.subject_type = 'commitment' and c.id = a.subject_id)
+           and not exists (select 1 from parley_data.meetings m where a.subject_type = 'meeting' and m.id = a.subject_id)
+           and not exists (select 1 from parley_data.follow_ups f where a.subject_type = 'follow_up' and f.id = a.subject_id);
+    else
+        insert into pg_temp.plan_subjects (subject_type, subject_id)
+        select t.subject_type::parley.alert_subject, t.subject_id
+          from pg_temp.plan_taken t
+         where t.subject_type in ('commitment', 'meeting', 'follow_up')
+        union
+        select a.subject_type, a.subject_id
+          from parley_data.deliveries d
+          join parley_data.alerts a on a.id = d.alert_id
+         where plan_choose_subjects.recipients_changed and d.state = 'pending'
+        union
+        select s.subject_type, s.subject_id
+          from parley_data.alert_schedule s
+         where not plan_choose_subjects.only_changed and s.next_at <= plan_choose_subjects.at;
+    end if;
+    get diagnostics n_subjects = row_count;
+    -- The scratch tables are analyzed whatever their size (under a millisecond each when small): a temporary
+    -- table never analyzed is taken for ten pages of rows, and against that guess PostgreSQL hash-joins whole
+    -- tables where one subject needs a few index probes (0.1 s instead of a few ms for one changed commitment
+    -- at a million commitments: the delay between a change and its alert, BENCHMARKS.md figure 3).
+    if n_subjects > 0 then
+        analyze pg_temp.plan_subjects;
+    end if;
+    return n_subjects;
+end
+$$;
+
+ALTER FUNCTION parley_data.plan_choose_subjects(at timestamp with time zone, everything boolean, only_changed boolean, recipients_changed boolean) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.plan_choose_subjects(at timestamp with time zone, everything boolean, only_changed boolean, recipients_changed boolean) IS 'Planning: fills the plan''s subjects (everything, or what changed, what recipients changed for, and what falls due by `at`); returns how many.';
+
+CREATE FUNCTION parley_data.plan_collect(at timestamp with time zone, n_subjects integer) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    perform parley_data.plan_collect_commitments(plan_collect.at);
+    perform parley_data.plan_collect_meetings(plan_collect.at);
+    perform parley_data.plan_collect_follow_ups(plan_collect.at);
+    if plan_collect.n_subjects > 0 then
+        analyze pg_temp.plan_state;
+        analyze pg_temp.plan_due;
+    end if;
+end
+$$;
+
+ALTER FUNCTION parley_data.plan_collect(at timestamp with time zone, n_subjects integer) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.plan_collect(at timestamp with time zone, n_subjects integer) IS 'Planning: collects, for each type of subject being planned, the alerts due at `at` and when each subject next deserves one.';
+
+CREATE FUNCTION parley_data.plan_collect_commitments(at timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    due_soon_rule parley_data.alert_rules;
+    overdue_rule parley_data.alert_rules;
+    stale_rule parley_data.alert_rules;
+    resolved_rule parley_data.alert_rules;
+    breached_rule parley_data.alert_rules;
+begin
+    select * into due_soon_rule from parley_data.alert_rules r where r.kind = 'due_soon';
+    select * into overdue_rule from parley_data.alert_rules r where r.kind = 'overdue';
+    select * into stale_rule from parley_data.alert_rules r where r.kind = 'stale';
+    select * into resolved_rule from parley_data.alert_rules r where r.kind = 'resolved';
+    select * into breached_rule from parley_data.alert_rules r where r.kind = 'breached';
+
+    with commitment as materialized (
         select c.id, c.code, c.track_id, c.item_id, c.owner_id, t.lead_id, c.effective_classification as classification,
-               c.created_at, t.timezone as tz, c.status, c.due_on,
+               c.created_at, t.timezone as time_zone, c.status, c.due_on,
                parley_data.commitment_is_live(c.status) as live,
-               (c.due_on + 1)::timestamp as deadline_local,
-               ((c.due_on + 1)::timestamp at time zone t.timezone) as deadline_at,
+               parley_data.deadline_at(c.due_on, t.timezone) as deadline_at,
                -- A reopened commitment starts a new overdue series: acknowledgements and repeat numbers of the
                -- old one do not carry over.
-               c.due_on::text || coalesce(' reopened ' || parley_data.utc_text(c.reopened_at), '') as series,
-               greatest(c.made_on, c.last_update_on, c.status_changed_on) as quiet_since
+               c.due_on::text || coalesce(' reopened ' || parley_data.utc_text(c.reopened_at), '') as overdue_series,
+               greatest(c.made_on, c.last_update_on, c.status_changed_on) as quiet_since,
+               parley_data.commitment_is_live(c.status) and due_soon_rule.enabled and c.due_on is not null
+                   as due_soon_applies,
+               parley_data.commitment_is_live(c.status) and overdue_rule.enabled and c.due_on is not null
+                   as overdue_applies,
+               parley_data.commitment_is_live(c.status) and stale_rule.enabled as stale_applies,
+               -- The alert that ends a chase: it settles the overdue alerts sent so far.
+               case when c.status = 'fulfilled' and resolved_rule.enabled then 'resolved'
+                    when c.status = 'breached' and breached_rule.enabled then 'breached'
+               end::parley.alert_kind as settling_kind
           from pg_temp.plan_subjects s
           join parley_data.commitments c on c.id = s.subject_id
           join parley_data.tracks t on t.id = c.track_id
          where s.subject_type = 'commitment'
     ),
-    g as materialized (
-        select f.*,
-               f.live and ds.enabled and f.due_on is not null as ds_applies,
-               f.live and od.enabled and f.due_on is not null as od_applies,
-               f.live and st.enabled as st_applies,
-               (((f.quiet_since + 1)::timestamp + st.delay) at time zone f.tz) as stale_at,
-               case when f.live and od.enabled and at >= f.deadline_at then
-                    coalesce(floor(extract(epoch from at - f.deadline_at) / repeat_secs)::bigint, 0)
-               end as od_n,
-               dsn.lead as ds_lead,
-               dsx.next_at as ds_next_at,
-               coalesce(h.acknowledged, false) as acknowledged,
-               h.snoozed_until,
-               r.through_id
-          from f
-          -- The latest lead time already reached (before the deadline): the one due_soon alert to have now.
+    timing as materialized (
+        select commitment.*,
+               due_soon.lead as due_soon_lead, due_soon.due_at as due_soon_due_at, due_soon.next_at as due_soon_next_at,
+               overdue.repeat_number as overdue_repeat, overdue.due_at as overdue_due_at,
+               overdue.escalated as overdue_escalated, overdue.next_at as overdue_next_at,
+               stale.due_at as stale_due_at, stale.next_at as stale_next_at,
+               coalesce(hold.acknowledged, false) as overdue_acknowledged, hold.snoozed_until as overdue_snoozed_until,
+               settled.through_alert_id as settles_through_alert_id
+          from commitment
+          -- Each rule's arithmetic, only where the rule applies (the condition gates the whole subquery).
           left join lateral (
-                select min(l) as lead
-                  from unnest(ds.lead_times) l
-                 where f.live and ds.enabled and at < f.deadline_at
-                   and ((f.deadline_local - l) at time zone f.tz) <= at
-               ) dsn on true
-          -- The next lead time to come, not before the commitment was recorded.
+                select o.* from parley_data.due_soon_occurrence(commitment.due_on, commitment.time_zone,
+                                                                due_soon_rule.lead_times, commitment.created_at, at) o
+                 where commitment.due_soon_applies
+               ) due_soon on true
           left join lateral (
-                select min((f.deadline_local - l) at time zone f.tz) as next_at
-                  from unnest(ds.lead_times) l
-                 where f.live and ds.enabled and f.due_on is not null
-                   and ((f.deadline_local - l) at time zone f.tz) > at
-                   and ((f.deadline_local - l) at time zone f.tz) >= f.created_at
-               ) dsx on true
+                select o.* from parley_data.overdue_occurrence(commitment.deadline_at, overdue_rule.repeat_every,
+                                                               overdue_rule.escalate_after, at) o
+                 where commitment.overdue_applies
+               ) overdue on true
+          left join lateral (
+                select o.* from parley_data.stale_occurrence(commitment.quiet_since, commitment.time_zone,
+                                                             stale_rule.delay,
+                                                             case when commitment.overdue_applies
+                                                                  then commitment.deadline_at end, at) o
+                 where commitment.stale_applies
+               ) stale on true
+          -- An acknowledged overdue series stops repeating; a snoozed one waits.
           left join lateral (
                 select bool_or(a.acknowledged_at is not null) as acknowledged, max(a.snoozed_until) as snoozed_until
                   from parley_data.alerts a
-                 where f.live and od.enabled and f.due_on is not null
-                   and a.subject_type = 'commitment' and a.kind = 'overdue' and a.subject_id = f.id
-                   and a.basis = f.series and a.state <> 'cancelled'
+                 where commitment.overdue_applies
+                   and a.subject_type = 'commitment' and a.kind = 'overdue' and a.subject_id = commitment.id
+                   and a.basis = commitment.overdue_series and a.state <> 'cancelled'
                    and (a.acknowledged_at is not null or a.snoozed_until is not null)
-               ) h on true
-          -- A fulfilled commitment with overdue alerts not yet settled by a resolved alert.
+               ) hold on true
+          -- A fulfilled or breached commitment with overdue alerts that no resolved or breached alert settled yet.
           left join lateral (
-                select max(a.id) as through_id
+                select max(a.id) as through_alert_id
                   from parley_data.alerts a
-                 where f.status = 'fulfilled' and rs.enabled
-                   and a.subject_type = 'commitment' and a.subject_id = f.id and a.kind = 'overdue'
+                 where commitment.settling_kind is not null
+                   and a.subject_type = 'commitment' and a.subject_id = commitment.id and a.kind = 'overdue'
                    and a.state <> 'cancelled'
                    and a.id > coalesce((select max(r.related_alert_id)
                                           from parley_data.alerts r
-                                         where r.subject_type = 'commitment' and r.subject_id = f.id
-                                           and r.kind = 'resolved'), 0)
-               ) r on true
+                                         where r.subject_type = 'commitment' and r.subject_id = commitment.id
+                                           and r.kind in ('resolved', 'breached')), 0)
+               ) settled on true
     ),
     due as (
         insert into pg_temp.plan_due (subject_type, subject_id, kind, subject_code, basis, occurrence, due_at,
                                       classification, track_id, item_id, commitment_id, responsible_id,
                                       escalated, escalated_to_id, related_alert_id)
-        select 'commitment', g.id, x.kind, g.code, x.basis, x.occurrence, x.due_at,
-               g.classification, g.track_id, g.item_id, g.id, g.owner_id,
-               x.escalated, case when x.escalated then g.lead_id end, x.related_alert_id
-          from g
+        select 'commitment', timing.id, alert.kind, timing.code, alert.basis, alert.occurrence, alert.due_at,
+               timing.classification, timing.track_id, timing.item_id, timing.id, timing.owner_id,
+               alert.escalated, case when alert.escalated then timing.lead_id end, alert.related_alert_id
+          from timing
          cross join lateral (
-                -- Due soon: only the latest lead time reached, and only if it came after the commitment was recorded.
-                select 'due_soon'::parley.alert_kind as kind, g.due_on::text as basis,
-                       g.due_on::text || ' -' || g.ds_lead::text as occurrence,
-                       ((g.deadline_local - g.ds_lead) at time zone g.tz) as due_at,
-                       false as escalated, null::bigint as related_alert_id
-                 where g.ds_lead is not null
-                   and ((g.deadline_local - g.ds_lead) at time zone g.tz) >= g.created_at
+                select 'due_soon'::parley.alert_kind as kind, timing.due_on::text as basis,
+                       timing.due_on::text || ' -' || timing.due_soon_lead::text as occurrence,
+                       timing.due_soon_due_at as due_at, false as escalated, null::bigint as related_alert_id
+                 where timing.due_soon_lead is not null
                 union all
-                -- Overdue: the latest repeat only (after an outage, one alert, not a burst), unless acknowledged or
-                -- snoozed.
-                select 'overdue', g.series, g.series || ' #' || g.od_n,
-                       g.deadline_at + make_interval(secs => g.od_n * coalesce(repeat_secs, 0)),
-                       escalate_secs is not null and g.od_n * coalesce(repeat_secs, 0) >= escalate_secs,
-                       null
-                 where g.od_n is not null and g.due_on is not null and not g.acknowledged
-                   and (g.snoozed_until is null or g.snoozed_until <= at)
+                -- Overdue: the latest repeat only, unless acknowledged or snoozed.
+                select 'overdue', timing.overdue_series, timing.overdue_series || ' #' || timing.overdue_repeat,
+                       timing.overdue_due_at, timing.overdue_escalated, null
+                 where timing.overdue_repeat is not null and not timing.overdue_acknowledged
+                   and (timing.overdue_snoozed_until is null or timing.overdue_snoozed_until <= at)
                 union all
-                select 'stale', g.quiet_since::text, g.quiet_since::text, g.stale_at, false, null
-                 where g.st_applies and g.stale_at <= at
+                select 'stale', timing.quiet_since::text, timing.quiet_since::text, timing.stale_due_at, false, null
+                 where timing.stale_due_at is not null
                 union all
-                select 'resolved', 'overdue alerts to #' || g.through_id, 'overdue alerts to #' || g.through_id,
-                       at, false, g.through_id
-                 where g.through_id is not null
-               ) x
+                select timing.settling_kind, 'overdue alerts to #' || timing.settles_through_alert_id,
+                       'overdue alerts to #' || timing.settles_through_alert_id, at, false,
+                       timing.settles_through_alert_id
+                 where timing.settles_through_alert_id is not null
+               ) alert
          -- Most of what is due was created by an earlier plan. (Checked here, not in the INSERT into alerts: an
          -- anti-join there would read the table it fills, row by row, while its statistics still say it is empty.)
          where not exists (select 1 from parley_data.alerts a
-                            where a.subject_type = 'commitment' and a.subject_id = g.id and a.kind = x.kind
-                              and a.occurrence = x.occurrence and a.state <> 'cancelled')
+                            where a.subject_type = 'commitment' and a.subject_id = timing.id and a.kind = alert.kind
+                              and a.occurrence = alert.occurrence and a.state <> 'cancelled')
         returning 1
     )
     insert into pg_temp.plan_state (subject_type, subject_id, subject_code, next_at, bases, state_label, classification,
                                     track_id, item_id, commitment_id, responsible_id, lead_id)
-    select 'commitment', g.id, g.code,
-           least(g.ds_next_at,
-                 case when g.od_applies and not g.acknowledged then
-                      case when g.snoozed_until > at then g.snoozed_until
-                           when at < g.deadline_at then g.deadline_at
-                           when repeat_secs is not null
-                                then g.deadline_at + make_interval(secs => (g.od_n + 1) * repeat_secs)
-                      end
+    select 'commitment', timing.id, timing.code,
+           least(timing.due_soon_next_at,
+                 case when timing.overdue_applies and not timing.overdue_acknowledged then
+                      case when timing.overdue_snoozed_until > at then timing.overdue_snoozed_until
+                           else timing.overdue_next_at end
                  end,
-                 case when g.st_applies and g.stale_at > at then g.stale_at end),
+                 timing.stale_next_at),
+           -- The basis each kind hangs on while it applies. Reminders and stale apply until the deadline passes.
            jsonb_strip_nulls(jsonb_build_object(
-               'due_soon', case when g.ds_applies then g.due_on::text end,
-               'overdue', case when g.od_applies then g.series end,
-               'stale', case when g.st_applies then g.quiet_since::text end)),
-           case when not g.live then 'commitment ' || g.status when g.due_on is null then 'deadline removed' end,
-           g.classification, g.track_id, g.item_id, g.id, g.owner_id, g.lead_id
-      from g;
+               'due_soon', case when timing.due_soon_lead is not null or timing.due_soon_next_at is not null
+                                then timing.due_on::text end,
+               'overdue', case when timing.overdue_applies then timing.overdue_series end,
+               'stale', case when timing.stale_due_at is not null or timing.stale_next_at is not null
+                             then timing.quiet_since::text end)),
+           -- Why alerts of the kinds that no longer apply are cancelled.
+           case when not timing.live then 'commitment ' || timing.status
+                when timing.due_on is null then 'deadline removed'
+                when timing.deadline_at <= at then 'commitment overdue' end,
+           timing.classification, timing.track_id, timing.item_id, timing.id, timing.owner_id, timing.lead_id
+      from timing;
+end
+$$;
 
-    -- Meetings: meeting_upcoming (told to the track's lead: a meeting has no owner), meeting_outcome_missing.
-    with f as materialized (
+ALTER FUNCTION parley_data.plan_collect_commitments(at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.plan_collect_commitments(at timestamp with time zone) IS 'Planning: for the commitments being planned, the alerts due at `at` (due_soon, overdue, stale; resolved or breached once the chase ends) and when each next deserves one.';
+
+CREATE FUNCTION parley_data.plan_collect_follow_ups(at timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    follow_up_rule parley_data.alert_rules;
+begin
+    select * into follow_up_rule from parley_data.alert_rules r where r.kind = 'follow_up_due';
+
+    with follow_up as materialized (
+        select f.id, coalesce(f.code, 'F' || f.id) as code,
+               coalesce(f.track_id, c.track_id, m.track_id) as track_id, c.item_id, f.commitment_id,
+               f.assignee_id, t.lead_id,
+               coalesce(c.effective_classification, m.effective_classification, t.classification, 'secret') as classification,
+               f.due_at, f.done_at is null and follow_up_rule.enabled as applies,
+               parley_data.utc_text(f.due_at) as basis
+          from pg_temp.plan_subjects s
+          join parley_data.follow_ups f on f.id = s.subject_id
+          left join parley_data.commitments c on c.id = f.commitment_id
+          left join parley_data.meetings m on m.id = f.meeting_id
+          left join parley_data.tracks t on t.id = coalesce(f.track_id, c.track_id, m.track_id)
+         where s.subject_type = 'follow_up'
+    ),
+    timing as materialized (
+        select follow_up.*, occurrence.due_at as occurrence_due_at, occurrence.next_at
+          from follow_up
+          left join lateral (
+                select o.* from parley_data.follow_up_due_occurrence(follow_up.due_at, at) o where follow_up.applies
+               ) occurrence on true
+    ),
+    due as (
+        insert into pg_temp.plan_due (subject_type, subject_id, kind, subject_code, basis, occurrence, due_at,
+                                      classification, track_id, item_id, commitment_id, responsible_id,
+                                      escalated, escalated_to_id, related_alert_id)
+        select 'follow_up', timing.id, 'follow_up_due', timing.code, timing.basis, timing.basis,
+               timing.occurrence_due_at, timing.classification, timing.track_id, timing.item_id,
+               timing.commitment_id, timing.assignee_id, false, null, null
+          from timing
+         where timing.occurrence_due_at is not null
+           and not exists (select 1 from parley_data.alerts a
+                            where a.subject_type = 'follow_up' and a.subject_id = timing.id
+                              and a.kind = 'follow_up_due' and a.occurrence = timing.basis and a.state <> 'cancelled')
+        returning 1
+    )
+    insert into pg_temp.plan_state (subject_type, subject_id, subject_code, next_at, bases, state_label, classification,
+                                    track_id, item_id, commitment_id, responsible_id, lead_id)
+    select 'follow_up', timing.id, timing.code, timing.next_at,
+           jsonb_strip_nulls(jsonb_build_object('follow_up_due', case when timing.applies then timing.basis end)),
+           case when not timing.applies and follow_up_rule.enabled then 'follow-up done' end,
+           timing.classification, timing.track_id, timing.item_id, timing.commitment_id, timing.assignee_id,
+           timing.lead_id
+      from timing;
+end
+$$;
+
+ALTER FUNCTION parley_data.plan_collect_follow_ups(at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.plan_collect_follow_ups(at timestamp with time zone) IS 'Planning: for the follow-ups being planned, the follow_up_due alerts due at `at` and when each next deserves one.';
+
+CREATE FUNCTION parley_data.plan_collect_meetings(at timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    upcoming_rule parley_data.alert_rules;
+    outcome_missing_rule parley_data.alert_rules;
+begin
+    select * into upcoming_rule from parley_data.alert_rules r where r.kind = 'meeting_upcoming';
+    select * into outcome_missing_rule from parley_data.alert_rules r where r.kind = 'meeting_outcome_missing';
+
+    with meeting as materialized (
         select m.id, m.code, m.track_id, t.lead_id, m.effective_classification as classification, m.created_at,
-               t.timezone as tz, m.status, m.starts_at,
+               t.timezone as time_zone, m.status, m.starts_at, coalesce(m.ends_at, m.starts_at) as ends_at,
                nullif(btrim(m.outcome_summary), '') is not null as has_outcome,
-               (m.starts_at at time zone t.timezone) as start_local,
-               (coalesce(m.ends_at, m.starts_at) at time zone t.timezone) as end_local,
                parley_data.utc_text(m.starts_at) as start_basis,
-               parley_data.utc_text(coalesce(m.ends_at, m.starts_at)) as end_basis
+               parley_data.utc_text(coalesce(m.ends_at, m.starts_at)) as end_basis,
+               m.status = 'scheduled' and upcoming_rule.enabled as upcoming_applies,
+               m.status = 'held' and nullif(btrim(m.outcome_summary), '') is null and outcome_missing_rule.enabled
+                   as outcome_missing_applies
           from pg_temp.plan_subjects s
           join parley_data.meetings m on m.id = s.subject_id
           join parley_data.tracks t on t.id = m.track_id
          where s.subject_type = 'meeting'
     ),
-    g as materialized (
-        select f.*,
-               f.status = 'scheduled' and mu.enabled as mu_applies,
-               f.status = 'held' and not f.has_outcome and mo.enabled as mo_applies,
-               ((f.end_local + mo.delay) at time zone f.tz) as mo_at,
-               un.lead as mu_lead,
-               ux.next_at as mu_next_at
-          from f
+    timing as materialized (
+        select meeting.*,
+               upcoming.lead as upcoming_lead, upcoming.due_at as upcoming_due_at, upcoming.next_at as upcoming_next_at,
+               outcome_missing.due_at as outcome_missing_due_at, outcome_missing.next_at as outcome_missing_next_at
+          from meeting
           left join lateral (
-                select min(l) as lead
-                  from unnest(mu.lead_times) l
-                 where f.status = 'scheduled' and mu.enabled and at < f.starts_at
-                   and ((f.start_local - l) at time zone f.tz) <= at
-               ) un on true
+                select o.* from parley_data.meeting_upcoming_occurrence(meeting.starts_at, meeting.time_zone,
+                                                                        upcoming_rule.lead_times, meeting.created_at, at) o
+                 where meeting.upcoming_applies
+               ) upcoming on true
           left join lateral (
-                select min((f.start_local - l) at time zone f.tz) as next_at
-                  from unnest(mu.lead_times) l
-                 where f.status = 'scheduled' and mu.enabled
-                   and ((f.start_local - l) at time zone f.tz) > at
-                   and ((f.start_local - l) at time zone f.tz) >= f.created_at
-               ) ux on true
+                select o.* from parley_data.meeting_outcome_missing_occurrence(meeting.ends_at, meeting.time_zone,
+                                                                               outcome_missing_rule.delay, at) o
+                 where meeting.outcome_missing_applies
+               ) outcome_missing on true
     ),
     due as (
         insert into pg_temp.plan_due (subject_type, subject_id, kind, subject_code, basis, occurrence, due_at,
                                       classification, track_id, item_id, commitment_id, responsible_id,
                                       escalated, escalated_to_id, related_alert_id)
-        select 'meeting', g.id, x.kind, g.code, x.basis, x.occurrence, x.due_at,
-               g.classification, g.track_id, null, null, g.lead_id, false, null, null
-          from g
+        select 'meeting', timing.id, alert.kind, timing.code, alert.basis, alert.occurrence, alert.due_at,
+               timing.classification, timing.track_id, null, null, timing.lead_id, false, null, null
+          from timing
          cross join lateral (
-                select 'meeting_upcoming'::parley.alert_kind as kind, g.start_basis as basis,
-                       g.start_basis || ' -' || g.mu_lead::text as occurrence,
-                       ((g.start_local - g.mu_lead) at time zone g.tz) as due_at
-                 where g.mu_lead is not null
-                   and ((g.start_local - g.mu_lead) at time zone g.tz) >= g.created_at
+                select 'meeting_upcoming'::parley.alert_kind as kind, timing.start_basis as basis,
+                       timing.start_basis || ' -' || timing.upcoming_lead::text as occurrence,
+                       timing.upcoming_due_at as due_at
+                 where timing.upcoming_lead is not null
                 union all
-                select 'meeting_outcome_missing', g.end_basis, g.end_basis, g.mo_at
-                 where g.mo_applies and g.mo_at <= at
-               ) x
+                select 'meeting_outcome_missing', timing.end_basis, timing.end_basis, timing.outcome_missing_due_at
+                 where timing.outcome_missing_due_at is not null
+               ) alert
          where not exists (select 1 from parley_data.alerts a
-                            where a.subject_type = 'meeting' and a.subject_id = g.id and a.kind = x.kind
-                              and a.occurrence = x.occurrence and a.state <> 'cancelled')
+                            where a.subject_type = 'meeting' and a.subject_id = timing.id and a.kind = alert.kind
+                              and a.occurrence = alert.occurrence and a.state <> 'cancelled')
         returning 1
     )
     insert into pg_temp.plan_state (subject_type, subject_id, subject_code, next_at, bases, state_label, classification,
                                     track_id, item_id, commitment_id, responsible_id, lead_id)
-    select 'meeting', g.id, g.code,
-           least(g.mu_next_at, case when g.mo_applies and g.mo_at > at then g.mo_at end),
+    select 'meeting', timing.id, timing.code,
+           least(timing.upcoming_next_at, timing.outcome_missing_next_at),
            jsonb_strip_nulls(jsonb_build_object(
-               'meeting_upcoming', case when g.mu_applies then g.start_basis end,
-               'meeting_outcome_missing', case when g.mo_applies then g.end_basis end)),
-           case when g.status = 'held' and g.has_outcome then 'outcome recorded' else 'meeting ' || g.status end,
-           g.classification, g.track_id, null, null, g.lead_id, g.lead_id
-      from g;
-
-    -- Follow-ups: follow_up_due, told to the assignee. A follow-up is as classified as what it is about.
-    with f as materialized (
-        select x.id, coalesce(x.code, 'F' || x.id) as code,
-               coalesce(x.track_id, c.track_id, m.track_id) as track_id, c.item_id, x.commitment_id,
-               x.assignee_id, t.lead_id,
-               coalesce(c.effective_classification, m.effective_classification, t.classification, 'secret') as classification,
-               x.due_at, x.done_at is null and fu.enabled as applies,
-               parley_data.utc_text(x.due_at) as basis
-          from pg_temp.plan_subjects s
-          join parley_data.follow_ups x on x.id = s.subject_id
-          left join parley_data.commitments c on c.id = x.commitment_id
-          left join parley_data.meetings m on m.id = x.meeting_id
-          left join parley_data.tracks t on t.id = coalesce(x.track_id, c.track_id, m.track_id)
-         where s.subject_type = 'follow_up'
-    ),
-    due as (
-        insert into pg_temp.plan_due (subject_type, subject_id, kind, subject_code, basis, occurrence, due_at,
-                                      classification, track_id, item_id, commitment_id, responsible_id,
-                                      escalated, escalated_to_id, related_alert_id)
-        select 'follow_up', f.id, 'follow_up_due', f.code, f.basis, f.basis, f.due_at,
-               f.classification, f.track_id, f.item_id, f.commitment_id, f.assignee_id, false, null, null
-          from f
-         where f.applies and f.due_at <= at
-           and not exists (select 1 from parley_data.alerts a
-                            where a.subject_type = 'follow_up' and a.subject_id = f.id and a.kind = 'follow_up_due'
-                              and a.occurrence = f.basis and a.state <> 'cancelled')
-        returning 1
-    )
-    insert into pg_temp.plan_state (subject_type, subject_id, subject_code, next_at, bases, state_label, classification,
-                                    track_id, item_id, commitment_id, responsible_id, lead_id)
-    select 'follow_up', f.id, f.code,
-           case when f.applies and f.due_at > at then f.due_at end,
-           jsonb_strip_nulls(jsonb_build_object('follow_up_due', case when f.applies then f.basis end)),
-           case when not f.applies and fu.enabled then 'follow-up done' end,
-           f.classification, f.track_id, f.item_id, f.commitment_id, f.assignee_id, f.lead_id
-      from f;
+               'meeting_upcoming', case when timing.upcoming_applies then timing.start_basis end,
+               'meeting_outcome_missing', case when timing.outcome_missing_applies then timing.end_basis end)),
+           case when timing.status = 'held' and timing.has_outcome then 'outcome recorded'
+                else 'meeting ' || timing.status end,
+           timing.classification, timing.track_id, null, null, timing.lead_id, timing.lead_id
+      from timing;
 end
 $$;
 
-ALTER FUNCTION parley_data.plan_collect(at timestamp with time zone) OWNER TO parley_owner;
+ALTER FUNCTION parley_data.plan_collect_meetings(at timestamp with time zone) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.plan_collect(at timestamp with time zone) IS 'Planning: for the subjects being planned, the alerts due at the given moment and when each subject next deserves one.';
+COMMENT ON FUNCTION parley_data.plan_collect_meetings(at timestamp with time zone) IS 'Planning: for the meetings being planned, the alerts due at `at` (meeting_upcoming, meeting_outcome_missing) and when each next deserves one.';
+
+CREATE FUNCTION parley_data.plan_create_alerts(at timestamp with time zone) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    n_created integer;
+begin
+    with created as (
+        insert into parley_data.alerts (kind, subject_type, subject_id, subject_code, basis, occurrence, due_at,
+                                        severity, classification, track_id, item_id, commitment_id, responsible_id,
+                                        escalated, escalated_to_id, related_alert_id, planned_at)
+        select due.kind, due.subject_type, due.subject_id, due.subject_code, due.basis, due.occurrence, due.due_at,
+               rule.severity, due.classification, due.track_id, due.item_id, due.commitment_id, due.responsible_id,
+               due.escalated, due.escalated_to_id, due.related_alert_id, plan_create_alerts.at
+          from pg_temp.plan_due due
+          join parley_data.alert_rules rule on rule.kind = due.kind
+        on conflict (subject_type, subject_id, kind, occurrence, classification) where state <> 'cancelled' do nothing
+        returning id
+    )
+    insert into pg_temp.plan_targets (alert_id, is_new)
+    select created.id, true from created;
+    get diagnostics n_created = row_count;
+    -- A big first plan changes the alert table's size by orders of magnitude: tell the planner before the
+    -- recipients are joined to it.
+    if n_created > 10000 then
+        analyze parley_data.alerts;
+    end if;
+    return n_created;
+end
+$$;
+
+ALTER FUNCTION parley_data.plan_create_alerts(at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.plan_create_alerts(at timestamp with time zone) IS 'Planning: creates the alerts due (each once: the dedup key) and lists them for the recipients step; returns how many alerts were created.';
 
 CREATE FUNCTION parley_data.plan_prepare() RETURNS void
     LANGUAGE plpgsql
@@ -6295,119 +7007,153 @@ CREATE FUNCTION parley_data.plan_recipients(at timestamp with time zone) RETURNS
 declare
     n_created integer;
 begin
+    -- Alerts already there whose recipients may change: those still waiting to go out, and live ones with a
+    -- delivery cancelled while the alert did not apply (it applies again: that delivery is owed again).
+    insert into pg_temp.plan_targets (alert_id, is_new)
+    select distinct a.id, false
+      from pg_temp.plan_subjects planned
+      join parley_data.alerts a on a.subject_type = planned.subject_type and a.subject_id = planned.subject_id
+      join parley_data.deliveries d on d.alert_id = a.id
+     where a.state <> 'cancelled'
+       and (d.state = 'pending'
+            or (d.state = 'cancelled' and a.cancel_reason is null
+                and d.cancel_reason is distinct from 'no longer a recipient'));
+    analyze pg_temp.plan_targets;
+
     -- Who should receive each target alert: the person responsible (not for resolved), the track's lead when
     -- escalated, subscribers whose track and item match (empty = any) and whose minimum severity is met (not for
-    -- resolved: that goes to those told about the overdue), minus inactive people and people not cleared for the
-    -- alert's classification. One delivery per alert and person; the strongest reason is recorded.
-    with targets as materialized (
-        select t.alert_id, t.is_new, a.kind, a.subject_id, a.track_id, a.item_id, a.commitment_id, a.severity,
-               a.classification, a.responsible_id, a.escalated_to_id, a.related_alert_id,
+    -- resolved and breached, which end a chase: they go to those told about the overdue, and breached to the
+    -- owner as well), minus inactive people and people not cleared for the alert's classification. One delivery
+    -- per alert and person; the strongest reason is recorded.
+    with target as materialized (
+        select planned.alert_id, planned.is_new, a.kind, a.subject_id, a.track_id, a.item_id, a.commitment_id,
+               a.severity, a.classification, a.responsible_id, a.escalated_to_id, a.related_alert_id,
                greatest(a.due_at, a.snoozed_until) as send_after
-          from pg_temp.plan_targets t
-          join parley_data.alerts a on a.id = t.alert_id
+          from pg_temp.plan_targets planned
+          join parley_data.alerts a on a.id = planned.alert_id
     ),
+    -- A silence holds back alerts at or below its ceiling (the clearance of whoever set it); the first that
+    -- applies is the one recorded.
     silenced as (
-        select t.alert_id, min(s.id) as silence_id
-          from targets t
-          join parley_data.silences s
-            on s.lifted_at is null and s.ends_at > plan_recipients.at
-           and (s.track_id is null or s.track_id = t.track_id)
-           and (s.item_id is null or s.item_id = t.item_id)
-           and (s.commitment_id is null or s.commitment_id = t.commitment_id)
-           and (s.kind is null or s.kind = t.kind)
-         group by t.alert_id
+        select distinct on (target.alert_id) target.alert_id, silence.id as silence_id,
+               silence.effective_classification as silence_classification
+          from target
+          join parley_data.silences silence
+            on silence.lifted_at is null and silence.ends_at > plan_recipients.at
+           and target.classification <= silence.ceiling
+           and (silence.track_id is null or silence.track_id = target.track_id)
+           and (silence.item_id is null or silence.item_id = target.item_id)
+           and (silence.commitment_id is null or silence.commitment_id = target.commitment_id)
+           and (silence.kind is null or silence.kind = target.kind)
+         order by target.alert_id, silence.id
     ),
-    candidates as (
-        select t.alert_id, t.responsible_id as person_id, 1 as rank, t.classification, t.send_after, t.is_new
-          from targets t
-         where t.kind <> 'resolved' and t.responsible_id is not null
+    candidate as (
+        select target.alert_id, target.responsible_id as person_id, 1 as rank, target.classification,
+               target.send_after, target.is_new
+          from target
+         where target.kind <> 'resolved' and target.responsible_id is not null
         union all
-        select t.alert_id, t.escalated_to_id, 2, t.classification, t.send_after, t.is_new
-          from targets t
-         where t.escalated_to_id is not null
+        select target.alert_id, target.escalated_to_id, 2, target.classification, target.send_after, target.is_new
+          from target
+         where target.escalated_to_id is not null
         union all
         -- Subscriptions, in four equality joins rather than one join with ORs, so that each can hash.
-        select t.alert_id, s.person_id, 3, t.classification, t.send_after, t.is_new
-          from targets t
-          join parley_data.subscriptions s on s.track_id = t.track_id and s.item_id = t.item_id
-         where t.kind <> 'resolved' and s.min_severity <= t.severity
+        select target.alert_id, subscription.person_id, 3, target.classification, target.send_after, target.is_new
+          from target
+          join parley_data.subscriptions subscription
+            on subscription.track_id = target.track_id and subscription.item_id = target.item_id
+         where target.kind not in ('resolved', 'breached') and subscription.min_severity <= target.severity
         union all
-        select t.alert_id, s.person_id, 3, t.classification, t.send_after, t.is_new
-          from targets t
-          join parley_data.subscriptions s on s.track_id = t.track_id and s.item_id is null
-         where t.kind <> 'resolved' and s.min_severity <= t.severity
+        select target.alert_id, subscription.person_id, 3, target.classification, target.send_after, target.is_new
+          from target
+          join parley_data.subscriptions subscription
+            on subscription.track_id = target.track_id and subscription.item_id is null
+         where target.kind not in ('resolved', 'breached') and subscription.min_severity <= target.severity
         union all
-        select t.alert_id, s.person_id, 3, t.classification, t.send_after, t.is_new
-          from targets t
-          join parley_data.subscriptions s on s.track_id is null and s.item_id = t.item_id
-         where t.kind <> 'resolved' and s.min_severity <= t.severity
+        select target.alert_id, subscription.person_id, 3, target.classification, target.send_after, target.is_new
+          from target
+          join parley_data.subscriptions subscription
+            on subscription.track_id is null and subscription.item_id = target.item_id
+         where target.kind not in ('resolved', 'breached') and subscription.min_severity <= target.severity
         union all
-        select t.alert_id, s.person_id, 3, t.classification, t.send_after, t.is_new
-          from targets t
-          join parley_data.subscriptions s on s.track_id is null and s.item_id is null
-         where t.kind <> 'resolved' and s.min_severity <= t.severity
+        select target.alert_id, subscription.person_id, 3, target.classification, target.send_after, target.is_new
+          from target
+          join parley_data.subscriptions subscription
+            on subscription.track_id is null and subscription.item_id is null
+         where target.kind not in ('resolved', 'breached') and subscription.min_severity <= target.severity
         union all
-        -- Resolved: everyone who received, or was to receive, an overdue alert about the commitment (not those a
-        -- silence held back, nor those cancelled for another reason than the fulfilment itself).
-        -- (Lateral, so that the few resolved alerts drive index lookups whatever the statistics say.)
-        select t.alert_id, x.person_id, 4, t.classification, t.send_after, t.is_new
-          from targets t
+        -- Resolved, breached: everyone who received, or was to receive, an overdue alert about the commitment (not
+        -- those a silence held back, nor those cancelled for another reason than the fulfilment or breach itself).
+        -- (Lateral, so that the few resolved and breached alerts drive index lookups whatever the statistics say.)
+        select target.alert_id, told.person_id, 4, target.classification, target.send_after, target.is_new
+          from target
          cross join lateral (
-                select d.person_id
-                  from parley_data.alerts o
-                  join parley_data.deliveries d on d.alert_id = o.id
-                 where o.subject_type = 'commitment' and o.subject_id = t.subject_id and o.kind = 'overdue'
-                   and o.id <= t.related_alert_id
-                   and (d.state in ('pending', 'sending', 'sent', 'failed')
-                        or (d.state = 'cancelled' and d.cancel_reason = 'commitment fulfilled'))
-               ) x
-         where t.kind = 'resolved'
+                select delivery.person_id
+                  from parley_data.alerts overdue_alert
+                  join parley_data.deliveries delivery on delivery.alert_id = overdue_alert.id
+                 where overdue_alert.subject_type = 'commitment' and overdue_alert.subject_id = target.subject_id
+                   and overdue_alert.kind = 'overdue' and overdue_alert.id <= target.related_alert_id
+                   and (delivery.state in ('pending', 'sending', 'sent', 'failed')
+                        or (delivery.state = 'cancelled'
+                            and delivery.cancel_reason = case target.kind when 'resolved' then 'commitment fulfilled'
+                                                                          else 'commitment breached' end))
+               ) told
+         where target.kind in ('resolved', 'breached')
     ),
     wanted as materialized (
-        select c.alert_id, c.person_id, min(c.rank) as rank, min(c.send_after) as send_after, bool_or(c.is_new) as is_new
-          from candidates c
-          join parley_data.people p on p.id = c.person_id
-         where p.active and p.clearance >= c.classification
-         group by c.alert_id, c.person_id
+        select candidate.alert_id, candidate.person_id, min(candidate.rank) as rank,
+               min(candidate.send_after) as send_after, bool_or(candidate.is_new) as is_new,
+               max(candidate.classification) as classification
+          from candidate
+          join parley_data.people person on person.id = candidate.person_id
+         where person.active and person.clearance >= candidate.classification
+         group by candidate.alert_id, candidate.person_id
     ),
     created as (
-        insert into parley_data.deliveries (alert_id, person_id, reason, state, send_after, silence_id)
-        select w.alert_id, w.person_id,
-               (array['responsible', 'escalation', 'subscription', 'alerted about overdue'])[w.rank],
-               case when si.silence_id is null then 'pending' else 'suppressed' end::parley.delivery_state,
-               w.send_after, si.silence_id
-          from wanted w
-          left join silenced si on si.alert_id = w.alert_id
+        insert into parley_data.deliveries
+               (alert_id, person_id, reason, state, send_after, silence_id, silence_classification, classification)
+        select wanted.alert_id, wanted.person_id,
+               (array['responsible', 'escalation', 'subscription', 'alerted about overdue'])[wanted.rank],
+               case when silenced.silence_id is null then 'pending' else 'suppressed' end::parley.delivery_state,
+               wanted.send_after, silenced.silence_id, silenced.silence_classification, wanted.classification
+          from wanted
+          left join silenced on silenced.alert_id = wanted.alert_id
         -- A delivery cancelled while its alert did not apply (deadline moved away and back, a lapsed claim on an
         -- alert that no longer applied) is waiting again now that the alert applies: the same delivery, so the
         -- Message-ID of a retry stays stable. (One cancelled because its person stopped being a recipient stays
         -- cancelled: a restored person gets what is planned from then on.)
-        on conflict (alert_id, person_id) do update
+        on conflict (alert_id, person_id, classification) do update
            set state = excluded.state, send_after = excluded.send_after, silence_id = excluded.silence_id,
-               cancelled_at = null, cancel_reason = null
+               silence_classification = excluded.silence_classification, cancelled_at = null, cancel_reason = null
          where deliveries.state = 'cancelled' and deliveries.cancel_reason is distinct from 'no longer a recipient'
         returning 1
     ),
     -- Alerts that were already waiting: recipients no longer wanted (deactivated, clearance lowered,
     -- unsubscribed, no longer responsible) are cancelled; those a silence now covers are suppressed.
     dropped as (
-        update parley_data.deliveries d
+        update parley_data.deliveries delivery
            set state = 'cancelled', cancelled_at = plan_recipients.at, cancel_reason = 'no longer a recipient'
-          from targets t
-         where not t.is_new and d.alert_id = t.alert_id and d.state = 'pending'
-           and not exists (select 1 from wanted w where w.alert_id = d.alert_id and w.person_id = d.person_id)
+          from target
+         where not target.is_new and delivery.alert_id = target.alert_id and delivery.state = 'pending'
+           and not exists (select 1 from wanted
+                            where wanted.alert_id = delivery.alert_id and wanted.person_id = delivery.person_id)
         returning 1
     ),
     hushed as (
-        update parley_data.deliveries d
-           set state = 'suppressed', silence_id = si.silence_id
-          from silenced si
-          join targets t on t.alert_id = si.alert_id
-         where not t.is_new and d.alert_id = si.alert_id and d.state = 'pending'
-           and exists (select 1 from wanted w where w.alert_id = d.alert_id and w.person_id = d.person_id)
+        update parley_data.deliveries delivery
+           set state = 'suppressed', silence_id = silenced.silence_id,
+               silence_classification = silenced.silence_classification
+          from silenced
+          join target on target.alert_id = silenced.alert_id
+         where not target.is_new and delivery.alert_id = silenced.alert_id and delivery.state = 'pending'
+           and exists (select 1 from wanted
+                        where wanted.alert_id = delivery.alert_id and wanted.person_id = delivery.person_id)
         returning 1
     )
     select count(*) into n_created from created;
+    if n_created > 10000 then
+        analyze parley_data.deliveries;
+    end if;
     return n_created;
 end
 $$;
@@ -6416,21 +7162,79 @@ ALTER FUNCTION parley_data.plan_recipients(at timestamp with time zone) OWNER TO
 
 COMMENT ON FUNCTION parley_data.plan_recipients(at timestamp with time zone) IS 'Planning: creates the deliveries of new alerts and reconsiders the recipients of alerts still waiting to go out; returns how many deliveries it created.';
 
-CREATE FUNCTION parley_data.propagate_track_classification() RETURNS trigger
+CREATE FUNCTION parley_data.plan_refresh_alerts() RETURNS void
     LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 begin
-    update parley_data.commitments set effective_classification = greatest(classification, new.classification)
-     where track_id = new.id and effective_classification <> greatest(classification, new.classification);
-    update parley_data.meetings set effective_classification = greatest(classification, new.classification)
-     where track_id = new.id and effective_classification <> greatest(classification, new.classification);
-    update parley_data.positions set effective_classification = greatest(classification, new.classification)
-     where track_id = new.id and effective_classification <> greatest(classification, new.classification);
-    return null;
+    update parley_data.alerts a
+       set subject_code = s.subject_code, classification = s.classification, track_id = s.track_id,
+           item_id = s.item_id, commitment_id = s.commitment_id,
+           cancel_reason = case when s.bases ->> a.kind::text = a.basis then null else a.cancel_reason end
+      from pg_temp.plan_state s
+     where a.subject_type = s.subject_type and a.subject_id = s.subject_id and a.state <> 'cancelled'
+       and (a.subject_code, a.classification, a.track_id, a.item_id, a.commitment_id, a.cancel_reason)
+           is distinct from
+           (s.subject_code, s.classification, s.track_id, s.item_id, s.commitment_id,
+            case when s.bases ->> a.kind::text = a.basis then null else a.cancel_reason end);
+    update parley_data.alerts a
+       set responsible_id = s.responsible_id, escalated_to_id = case when a.escalated then s.lead_id end
+      from pg_temp.plan_state s
+     where a.subject_type = s.subject_type and a.subject_id = s.subject_id and a.state <> 'cancelled'
+       and (a.responsible_id, a.escalated_to_id)
+           is distinct from (s.responsible_id, case when a.escalated then s.lead_id end)
+       and exists (select 1 from parley_data.deliveries d where d.alert_id = a.id and d.state = 'pending');
 end
 $$;
 
-ALTER FUNCTION parley_data.propagate_track_classification() OWNER TO parley_owner;
+ALTER FUNCTION parley_data.plan_refresh_alerts() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.plan_refresh_alerts() IS 'Planning: brings the alerts of the planned subjects up to date with their subject (code, classification, track, item; owner and lead while still waiting).';
+
+CREATE FUNCTION parley_data.plan_schedule(everything boolean) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    if plan_schedule.everything then
+        delete from parley_data.alert_schedule;
+        insert into parley_data.alert_schedule (subject_type, subject_id, next_at)
+        select s.subject_type, s.subject_id, s.next_at from pg_temp.plan_state s where s.next_at is not null;
+    else
+        delete from parley_data.alert_schedule x
+         using pg_temp.plan_subjects planned
+         where x.subject_type = planned.subject_type and x.subject_id = planned.subject_id
+           and not exists (select 1 from pg_temp.plan_state s
+                            where s.subject_type = planned.subject_type and s.subject_id = planned.subject_id
+                              and s.next_at is not null);
+        insert into parley_data.alert_schedule (subject_type, subject_id, next_at)
+        select s.subject_type, s.subject_id, s.next_at from pg_temp.plan_state s where s.next_at is not null
+        on conflict (subject_type, subject_id) do update set next_at = excluded.next_at
+         where alert_schedule.next_at is distinct from excluded.next_at;
+    end if;
+end
+$$;
+
+ALTER FUNCTION parley_data.plan_schedule(everything boolean) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.plan_schedule(everything boolean) IS 'Planning: records when each planned subject next deserves an alert (alert_schedule), which is what a plan with nothing due reads.';
+
+CREATE FUNCTION parley_data.plan_take_queue(OUT everything boolean, OUT recipients_changed boolean) RETURNS record
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    with taken as (delete from parley_data.plan_queue q returning q.subject_type, q.subject_id)
+    insert into pg_temp.plan_taken (subject_type, subject_id)
+    select distinct t.subject_type, t.subject_id from taken t;
+    everything := exists (select 1 from pg_temp.plan_taken t where t.subject_type = 'all');
+    recipients_changed := exists (select 1 from pg_temp.plan_taken t where t.subject_type = 'recipients');
+end
+$$;
+
+ALTER FUNCTION parley_data.plan_take_queue(OUT everything boolean, OUT recipients_changed boolean) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.plan_take_queue(OUT everything boolean, OUT recipients_changed boolean) IS 'Planning: moves the change queue into the plan (emptying it) and says whether everything must be replanned (a rule changed) and whether recipients changed (people or subscriptions).';
 
 CREATE FUNCTION parley_data.queue_commitment_changes() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -6467,16 +7271,15 @@ begin
                is distinct from (o.track_id, o.item_id, o.effective_classification)$q$;
         get diagnostics n = row_count;
         queued := queued + n;
-        -- A reclassified commitment's alerts (and those of follow-ups about it) follow at once, not at the next
-        -- plan: who may see an alert and who may be mailed its details must not wait for the daemon.
+        -- A reclassified commitment's alerts follow it in the same statement, not at the next plan: who may see
+        -- an alert and who may be mailed its details must not wait for the daemon. (Follow-ups about it move
+        -- with it, by their foreign key, and their own trigger moves their alerts.)
         execute $q$update parley_data.alerts a
            set classification = n.effective_classification
           from new_rows n
           join old_rows o on o.id = n.id
-          left join parley_data.follow_ups f on f.commitment_id = n.id
          where n.effective_classification is distinct from o.effective_classification
-           and ((a.subject_type = 'commitment' and a.subject_id = n.id)
-                or (a.subject_type = 'follow_up' and a.subject_id = f.id))$q$;
+           and a.subject_type = 'commitment' and a.subject_id = n.id$q$;
     end if;
     if queued > 0 then
         perform pg_notify('parley_plan', '');
@@ -6510,6 +7313,16 @@ begin
                (o.due_at, o.done_at, o.assignee_id, o.commitment_id, o.meeting_id, o.track_id, o.code)$q$;
     end if;
     get diagnostics queued = row_count;
+    if tg_op = 'UPDATE' then
+        -- A follow-up moved to another level (its subject's was changed, or it was given another subject) takes
+        -- its alerts along in the same statement.
+        execute $q$update parley_data.alerts a
+           set classification = n.effective_classification
+          from new_rows n
+          join old_rows o on o.id = n.id
+         where n.effective_classification is distinct from o.effective_classification
+           and a.subject_type = 'follow_up' and a.subject_id = n.id$q$;
+    end if;
     if queued > 0 then
         perform pg_notify('parley_plan', '');
     end if;
@@ -6554,15 +7367,13 @@ begin
          where (n.track_id, n.effective_classification) is distinct from (o.track_id, o.effective_classification)$q$;
         get diagnostics n = row_count;
         queued := queued + n;
-        -- As for commitments: a reclassified meeting's alerts follow at once.
+        -- As for commitments: a reclassified meeting's alerts follow it at once.
         execute $q$update parley_data.alerts a
            set classification = n.effective_classification
           from new_rows n
           join old_rows o on o.id = n.id
-          left join parley_data.follow_ups f on f.meeting_id = n.id
          where n.effective_classification is distinct from o.effective_classification
-           and ((a.subject_type = 'meeting' and a.subject_id = n.id)
-                or (a.subject_type = 'follow_up' and a.subject_id = f.id))$q$;
+           and a.subject_type = 'meeting' and a.subject_id = n.id$q$;
     end if;
     if queued > 0 then
         perform pg_notify('parley_plan', '');
@@ -6638,15 +7449,8 @@ begin
     select 'follow_up', f.id from changed t join parley_data.follow_ups f on f.track_id = t.id
      where t.moved or t.reclassified;
     get diagnostics queued = row_count;
-    -- Alerts of follow-ups about a reclassified track follow at once (commitments and meetings on it are
-    -- reclassified by their own trigger, which updates their alerts).
-    update parley_data.alerts a
-       set classification = n.classification
-      from new_rows n
-      join old_rows o on o.id = n.id
-      join parley_data.follow_ups f on f.track_id = n.id
-     where n.classification is distinct from o.classification
-       and a.subject_type = 'follow_up' and a.subject_id = f.id;
+    -- (What is on a reclassified track moves with it, by the foreign keys; the triggers of commitments, meetings
+    -- and follow-ups take their alerts along.)
     if queued > 0 then
         perform pg_notify('parley_plan', '');
     end if;
@@ -6657,6 +7461,25 @@ $$;
 ALTER FUNCTION parley_data.queue_track_changes() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.queue_track_changes() IS 'Trigger: when tracks change time zone, lead or classification, queues the commitments, meetings and follow-ups on them and notifies the daemon once.';
+
+CREATE FUNCTION parley_data.raise_deals() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    update parley_data.deals d
+       set classification = x.level
+      from (select n.deal_id, max(n.effective_classification) as level
+              from new_commitments n
+             where n.deal_id is not null
+             group by n.deal_id) x
+     where d.id = x.deal_id and d.classification < x.level;
+    return null;
+end
+$$;
+
+ALTER FUNCTION parley_data.raise_deals() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.raise_deals() IS 'Trigger: raises a deal to the level of its most classified commitment.';
 
 CREATE FUNCTION parley_data.readable_field(field text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -6674,6 +7497,15 @@ CREATE FUNCTION parley_data.recompute_commitment_progress() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 begin
+    -- Updates moved to another level with their commitment change no total. (Nested: the transition table
+    -- new_updates exists only for an UPDATE.)
+    if tg_op = 'UPDATE' then
+        if not exists (select 1 from old_updates o join new_updates n on n.id = o.id
+                        where (o.commitment_id, o.delivered_quantity, o.reported_on)
+                              is distinct from (n.commitment_id, n.delivered_quantity, n.reported_on)) then
+            return null;
+        end if;
+    end if;
     update parley_data.commitments c
        set delivered_quantity = coalesce(t.delivered, 0),
            last_update_on = t.last_reported_on
@@ -6705,39 +7537,62 @@ CREATE FUNCTION parley_data.record_changes() RETURNS trigger
     SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
     AS $_$
 declare
+    level_column constant text := tg_argv[0];
     key_of_old text;
     key_of_new text;
     join_on text;
+    old_level text := quote_literal('unclassified') || '::parley.classification';
+    new_level text := quote_literal('unclassified') || '::parley.classification';
     header constant text :=
         'insert into parley_data.change_log '
-        || '(changed_at, transaction_id, changed_by, table_name, row_id, operation, old_row, new_row) '
+        || '(changed_at, transaction_id, changed_by, table_name, row_id, operation, old_row, new_row, '
+        || 'classification, reason) '
         || 'select now(), pg_current_xact_id(), session_user, $1, ';
+    reason constant text := nullif(current_setting('parley.change_reason', true), '');
 begin
     select string_agg(format('o.%I::text', k), ' || '','' || ' order by position),
            string_agg(format('n.%I::text', k), ' || '','' || ' order by position),
            string_agg(format('o.%I = n.%I', k, k), ' and ' order by position)
       into key_of_old, key_of_new, join_on
-      from unnest(tg_argv) with ordinality as key_column(k, position);
+      from unnest(tg_argv[1:]) with ordinality as key_column(k, position);
+    if level_column <> '-' then
+        old_level := format('o.%I', level_column);
+        new_level := format('n.%I', level_column);
+    end if;
 
     if tg_op = 'INSERT' then
-        execute header || key_of_new || ', ''insert'', null, to_jsonb(n) from new_rows n'
-            using tg_table_name;
+        execute header || key_of_new || ', ''insert'', null, to_jsonb(n), ' || new_level || ', $2 from new_rows n'
+            using tg_table_name, reason;
     elsif tg_op = 'DELETE' then
-        execute header || key_of_old || ', ''delete'', to_jsonb(o), null from old_rows o'
-            using tg_table_name;
+        execute header || key_of_old || ', ''delete'', to_jsonb(o), null, ' || old_level || ', $2 from old_rows o'
+            using tg_table_name, reason;
     elsif tg_op = 'UPDATE' then
         execute header
             || format('coalesce(%s, %s), ', key_of_new, key_of_old)
             || 'case when o is null then ''insert'' when n is null then ''delete'' else ''update'' end, '
-            || 'to_jsonb(o), to_jsonb(n) '
+            || format('to_jsonb(o), to_jsonb(n), greatest(%s, %s), $2 ', old_level, new_level)
             || 'from old_rows o full join new_rows n on ' || join_on || ' '
             || 'where o is null or n is null or row(o.*) is distinct from row(n.*)'
-            using tg_table_name;
+            using tg_table_name, reason;
+        if level_column <> '-' then
+            -- Declassified rows: the row as it became, at its new level, for those who may see it from now on.
+            execute header || key_of_new || ', ''declassify'', null, to_jsonb(n), ' || new_level || ', $2 '
+                || 'from old_rows o join new_rows n on ' || join_on || ' '
+                || format('where %s < %s', new_level, old_level)
+                using tg_table_name, reason;
+            execute 'update parley_data.change_log l set classification = x.level '
+                || format('from (select %s as row_id, %s as level ', key_of_new, new_level)
+                || 'from old_rows o join new_rows n on ' || join_on || ' '
+                || format('where %s > %s) x ', new_level, old_level)
+                || 'where l.table_name = $1 and l.row_id = x.row_id and l.classification < x.level'
+                using tg_table_name;
+        end if;
     elsif tg_op = 'TRUNCATE' then
         -- The table still holds its rows here: keep each one, as if deleted.
-        execute header || replace(key_of_old, 'o.', 't.') || ', ''delete'', to_jsonb(t), null from '
+        execute header || replace(key_of_old, 'o.', 't.') || ', ''delete'', to_jsonb(t), null, '
+            || replace(old_level, 'o.', 't.') || ', $2 from '
             || format('%I.%I t', tg_table_schema, tg_table_name)
-            using tg_table_name;
+            using tg_table_name, reason;
     end if;
     return null;
 end
@@ -6745,7 +7600,7 @@ $_$;
 
 ALTER FUNCTION parley_data.record_changes() OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.record_changes() IS 'Trigger: writes the rows a statement inserted, updated, deleted or truncated to the change history, once per statement.';
+COMMENT ON FUNCTION parley_data.record_changes() IS 'Trigger: writes the rows a statement inserted, updated, deleted or truncated to the change history, once per statement, at the rows'' level; raises the history of rows an update raised.';
 
 CREATE FUNCTION parley_data.refresh_time_zones() RETURNS integer
     LANGUAGE sql
@@ -6786,6 +7641,21 @@ end
 $$;
 
 ALTER FUNCTION parley_data.refuse_duplicate(section text, base integer, dup record, field text, what text) OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.refuse_level_clash(field text, detail text) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+begin
+    perform parley_data.refuse('23505', field, 'code_unique_per_level',
+        format('the new classification would give two records the same key at one level (%s)',
+               regexp_replace(coalesce(detail, ''), '^Key ', '')),
+        'Rename one of them first (codes are unique at each classification level).');
+end
+$$;
+
+ALTER FUNCTION parley_data.refuse_level_clash(field text, detail text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.refuse_level_clash(field text, detail text) IS 'Refuses (23505) a change of classification that would put two records with one code at the same level.';
 
 CREATE FUNCTION parley_data.require(field text, present boolean) RETURNS void
     LANGUAGE plpgsql
@@ -6894,14 +7764,22 @@ CREATE FUNCTION parley_data.set_effective_classification() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 begin
-    new.effective_classification := greatest(
-        new.classification,
-        coalesce((select classification from parley_data.tracks where id = new.track_id), 'unclassified'));
+    if tg_table_name = 'commitments' then
+        new.effective_classification := greatest(new.classification, new.track_classification,
+                                                 new.meeting_classification);
+    elsif tg_table_name = 'silences' then
+        new.effective_classification := greatest('unclassified', new.track_classification,
+                                                 new.commitment_classification);
+    else
+        new.effective_classification := greatest(new.classification, new.track_classification);
+    end if;
     return new;
 end
 $$;
 
 ALTER FUNCTION parley_data.set_effective_classification() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.set_effective_classification() IS 'Trigger: works out the level a row is kept and shown at from its own classification and the levels of what it refers to.';
 
 CREATE FUNCTION parley_data.source_id(code text, field text DEFAULT 'source'::text) RETURNS bigint
     LANGUAGE plpgsql STABLE
@@ -6923,6 +7801,31 @@ ALTER FUNCTION parley_data.source_id(code text, field text) OWNER TO parley_owne
 
 COMMENT ON FUNCTION parley_data.source_id(code text, field text) IS 'The id of the source with this code; refuses (23503) an unknown code.';
 
+CREATE FUNCTION parley_data.split_reference(reference text, field text, OUT code text, OUT level parley.classification) RETURNS record
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+declare
+    suffix text;
+begin
+    code := reference;
+    if reference like '%@%' then
+        code := split_part(reference, '@', 1);
+        suffix := substr(reference, length(code) + 2);
+        if not suffix = any (enum_range(null::parley.classification)::text[]) then
+            perform parley_data.refuse('23514', field, 'reference_level',
+                format('%s "%s" names the classification "%s", which is none of %s', field, reference, suffix,
+                       array_to_string(enum_range(null::parley.classification), ', ')),
+                'Write the code alone, or the code, @ and a classification: ist-r3@secret.');
+        end if;
+        level := suffix::parley.classification;
+    end if;
+end
+$$;
+
+ALTER FUNCTION parley_data.split_reference(reference text, field text, OUT code text, OUT level parley.classification) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.split_reference(reference text, field text, OUT code text, OUT level parley.classification) IS 'Splits a reference to a classified row, "code" or "code@level", into the code and the level (null when not given).';
+
 CREATE TABLE parley_data.settings (
     key text NOT NULL,
     value text NOT NULL,
@@ -6943,6 +7846,25 @@ ALTER FUNCTION parley_data.stale_after_days() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.stale_after_days() IS 'The stale threshold in days: the session''s parley.stale_after_days if set, else the stored setting, else 30.';
 
+CREATE FUNCTION parley_data.stale_occurrence(quiet_since date, time_zone text, delay interval, overdue_from timestamp with time zone, at timestamp with time zone) RETURNS TABLE(due_at timestamp with time zone, next_at timestamp with time zone)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT
+         CASE
+             WHEN ((s.moment <= stale_occurrence.at) AND (stale_occurrence.at < COALESCE(stale_occurrence.overdue_from, 'infinity'::timestamp with time zone))) THEN s.moment
+             ELSE NULL::timestamp with time zone
+         END AS "case",
+         CASE
+             WHEN ((s.moment > stale_occurrence.at) AND (s.moment < COALESCE(stale_occurrence.overdue_from, 'infinity'::timestamp with time zone))) THEN s.moment
+             ELSE NULL::timestamp with time zone
+         END AS "case"
+    FROM ( SELECT ((((stale_occurrence.quiet_since + 1))::timestamp without time zone + stale_occurrence.delay) AT TIME ZONE stale_occurrence.time_zone) AS moment) s;
+END;
+
+ALTER FUNCTION parley_data.stale_occurrence(quiet_since date, time_zone text, delay interval, overdue_from timestamp with time zone, at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.stale_occurrence(quiet_since date, time_zone text, delay interval, overdue_from timestamp with time zone, at timestamp with time zone) IS 'stale: a commitment quiet since quiet_since is stale delay after the end of that day (track time): due_at once that moment is reached at `at`, else next_at; neither from overdue_from on (the deadline, when overdue alerts take over).';
+
 CREATE FUNCTION parley_data.touch_updated_at() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -6955,25 +7877,20 @@ $$;
 ALTER FUNCTION parley_data.touch_updated_at() OWNER TO parley_owner;
 
 CREATE FUNCTION parley_data.track_id(code text, field text DEFAULT 'track'::text) RETURNS bigint
-    LANGUAGE plpgsql STABLE
-    AS $$
-declare
-    result bigint;
-    level parley.classification;
-begin
-    perform parley_data.require(field, code is not null);
-    select t.id, t.classification into result, level from parley_data.tracks t where t.code = track_id.code;
-    if result is null or level > parley_data.session_clearance() then
-        perform parley_data.unknown('track', code, field,
-            'Check the code (codes are case-sensitive) or add the track first with parley.add_track(code => ..., name => ..., format => ...).');
-    end if;
-    return result;
-end
-$$;
+    LANGUAGE sql STABLE
+    RETURN parley_data.classified_id('track'::text, 'parley_data.tracks'::regclass, 'classification'::text, code, field, 'Check the code (codes are case-sensitive) or add the track first with parley.add_track(code => ..., name => ..., format => ...).'::text);
 
 ALTER FUNCTION parley_data.track_id(code text, field text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.track_id(code text, field text) IS 'The id of the track with this code; refuses (23503) a code that names no track, or one above the caller''s clearance.';
+COMMENT ON FUNCTION parley_data.track_id(code text, field text) IS 'The id of the track a reference ("code" or "code@level") names among those the caller may see; refuses (23503) otherwise.';
+
+CREATE FUNCTION parley_data.track_level(track_id bigint) RETURNS parley.classification
+    LANGUAGE sql STABLE
+    RETURN (SELECT t.classification FROM parley_data.tracks t WHERE (t.id = track_level.track_id));
+
+ALTER FUNCTION parley_data.track_level(track_id bigint) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.track_level(track_id bigint) IS 'The classification of the track with this id.';
 
 CREATE FUNCTION parley_data.unknown(kind text, value text, field text, hint text) RETURNS void
     LANGUAGE plpgsql
@@ -7086,7 +8003,7 @@ COMMENT ON COLUMN parley.agenda.since IS 'The date the item reached its current 
 
 COMMENT ON COLUMN parley.agenda.days_in_status IS 'Days since the item reached its current status (in the track''s time zone).';
 
-COMMENT ON COLUMN parley.agenda.open_commitments IS 'Commitments on this item and track not yet fulfilled, withdrawn or superseded.';
+COMMENT ON COLUMN parley.agenda.open_commitments IS 'Commitments on this item and track still owed: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded).';
 
 COMMENT ON COLUMN parley.agenda.fulfilled_commitments IS 'Commitments on this item and track that were fulfilled.';
 
@@ -7100,19 +8017,27 @@ CREATE TABLE parley_data.silences (
     kind parley.alert_kind,
     reason text NOT NULL,
     ends_at timestamp with time zone NOT NULL,
+    ceiling parley.classification NOT NULL,
+    track_classification parley.classification,
+    commitment_classification parley.classification,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by name DEFAULT SESSION_USER NOT NULL,
     lifted_at timestamp with time zone,
     lifted_by name,
+    CONSTRAINT silences_effective_classification CHECK ((effective_classification = GREATEST('unclassified'::parley.classification, track_classification, commitment_classification))),
     CONSTRAINT silences_lifted_with_whom CHECK (((lifted_at IS NULL) = (lifted_by IS NULL))),
     CONSTRAINT silences_reason_length CHECK (parley_data.is_free_text(reason)),
     CONSTRAINT silences_reason_present CHECK ((btrim(reason) <> ''::text)),
     CONSTRAINT silences_scope_given CHECK ((num_nonnulls(track_id, item_id, commitment_id, kind) > 0))
-);
+)
+PARTITION BY LIST (effective_classification);
 
 ALTER TABLE parley_data.silences OWNER TO parley_owner;
 
-COMMENT ON TABLE parley_data.silences IS 'Quiet periods asked for by staff: alerts about a track, an item, a commitment and/or of a kind (all that are given must match) are still recorded until ends_at, but their deliveries are suppressed.';
+COMMENT ON TABLE parley_data.silences IS 'Quiet periods asked for by staff: alerts about a track, an item, a commitment and/or of a kind (all that are given must match), at or below the ceiling, are still recorded until ends_at, but their deliveries are suppressed.';
+
+COMMENT ON COLUMN parley_data.silences.ceiling IS 'The clearance of the person who set it: it holds back only alerts classified at or below this, and only someone cleared this high may lift it.';
 
 CREATE VIEW parley.alert_log WITH (security_invoker='true') AS
  SELECT d.id AS delivery_id,
@@ -7197,7 +8122,7 @@ COMMENT ON COLUMN parley.alert_queue.send_after IS 'Not mailed before this momen
 
 COMMENT ON COLUMN parley.alert_queue.state IS 'pending (waiting for the mailer), sending (a mailer run has it), suppressed (held back by a silence: it will not be sent).';
 
-COMMENT ON COLUMN parley.alert_queue.recipient_because IS 'responsible, escalation, subscription, or alerted about overdue (for resolved).';
+COMMENT ON COLUMN parley.alert_queue.recipient_because IS 'responsible, escalation, subscription, or alerted about overdue (for resolved and breached).';
 
 COMMENT ON COLUMN parley.alert_queue.attempts IS 'How many times the mailer has tried; last_error says why the last try failed.';
 
@@ -7359,7 +8284,7 @@ CREATE VIEW parley.alerts WITH (security_invoker='true') AS
     a.snoozed_until,
     a.cancelled_at,
     a.cancel_reason,
-    a.classification,
+    parley_data.shown_level(a.classification) AS classification,
     a.created_at
    FROM ((parley_data.alerts a
      LEFT JOIN parley_data.tracks t ON ((t.id = a.track_id)))
@@ -7424,13 +8349,15 @@ CREATE VIEW parley.changes WITH (security_invoker='true') AS
         CASE l.operation
             WHEN 'update'::text THEN ( SELECT string_agg(((((parley_data.readable_field(n.key) || ': '::text) || parley_data.readable_value(n.key, (l.old_row -> n.key))) || ' → '::text) || parley_data.readable_value(n.key, n.value)), '; '::text ORDER BY (parley_data.readable_field(n.key))) AS string_agg
                FROM jsonb_each(l.new_row) n(key, value)
-              WHERE ((n.key <> 'updated_at'::text) AND (n.value IS DISTINCT FROM (l.old_row -> n.key))))
+              WHERE ((NOT parley_data.derived_field(n.key)) AND (n.value IS DISTINCT FROM (l.old_row -> n.key))))
             ELSE ( SELECT string_agg(((parley_data.readable_field(n.key) || ': '::text) || parley_data.readable_value(n.key, n.value)), '; '::text ORDER BY (parley_data.readable_field(n.key))) AS string_agg
                FROM jsonb_each(r.r) n(key, value)
-              WHERE ((n.key <> ALL (ARRAY['id'::text, 'created_at'::text, 'updated_at'::text])) AND (jsonb_typeof(n.value) <> 'null'::text)))
+              WHERE ((n.key <> 'id'::text) AND (NOT parley_data.derived_field(n.key)) AND (jsonb_typeof(n.value) <> 'null'::text)))
         END AS change,
     l.row_id,
-    l.transaction_id
+    l.transaction_id,
+    l.reason,
+    parley_data.shown_level(l.classification) AS classification
    FROM (parley_data.change_log l
      CROSS JOIN LATERAL ( SELECT
                 CASE
@@ -7454,6 +8381,10 @@ COMMENT ON COLUMN parley.changes.code IS 'The record''s code where it has one (c
 COMMENT ON COLUMN parley.changes.operation IS 'insert, update or delete.';
 
 COMMENT ON COLUMN parley.changes.change IS 'For an update, each changed field as "field: old → new" (references by code, people by e-mail); for an insert or a delete, the record''s fields.';
+
+COMMENT ON COLUMN parley.changes.reason IS 'Why, when the change says so: the reason given for a declassification.';
+
+COMMENT ON COLUMN parley.changes.classification IS 'The level the change is kept at: the higher of the record''s levels before and after it (raised with the record later, never lowered).';
 
 CREATE VIEW parley.commitment_updates WITH (security_invoker='true') AS
  SELECT c.code AS commitment,
@@ -7506,7 +8437,8 @@ CREATE VIEW parley.commitments WITH (security_invoker='true') AS
     d.code AS deal,
     m.code AS meeting,
     c.last_update_on,
-    c.effective_classification AS classification
+    parley_data.shown_level(c.effective_classification) AS classification,
+    parley_data.commitment_is_live(c.status) AS open
    FROM ((((((parley_data.commitments c
      JOIN parley_data.tracks t ON ((t.id = c.track_id)))
      JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
@@ -7518,7 +8450,7 @@ CREATE VIEW parley.commitments WITH (security_invoker='true') AS
 
 ALTER TABLE parley.commitments OWNER TO parley_owner;
 
-COMMENT ON VIEW parley.commitments IS 'Every commitment, open or closed, soonest deadline first; open_commitments and overdue_commitments show the open ones.';
+COMMENT ON VIEW parley.commitments IS 'Every commitment, open or not (fulfilled, breached, withdrawn, superseded), soonest deadline first; open_commitments and overdue_commitments show the open ones.';
 
 COMMENT ON COLUMN parley.commitments.days_left IS 'Days until due_on on the track''s clock; negative when past.';
 
@@ -7527,6 +8459,8 @@ COMMENT ON COLUMN parley.commitments.overdue IS 'True for an open commitment who
 COMMENT ON COLUMN parley.commitments.delivered IS 'The sum of the quantities reported delivered.';
 
 COMMENT ON COLUMN parley.commitments.owner_email IS 'The e-mail of the member of staff who follows it up (filter with it).';
+
+COMMENT ON COLUMN parley.commitments.open IS 'True while it is still owed and chased: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded).';
 
 CREATE VIEW parley.compliance WITH (security_invoker='true') AS
  SELECT p.name AS party,
@@ -7801,7 +8735,7 @@ CREATE VIEW parley.due_soon WITH (security_invoker='true') AS
 
 ALTER TABLE parley.due_soon OWNER TO parley_owner;
 
-COMMENT ON VIEW parley.due_soon IS 'Commitments whose deadline falls in the next 14 days, and open follow-ups due in the next 14 days, soonest first. Overdue ones are in overdue_commitments and follow_ups.';
+COMMENT ON VIEW parley.due_soon IS 'Open commitments whose deadline falls in the next 14 days, and open follow-ups due in the next 14 days, soonest first. Overdue ones are in overdue_commitments and follow_ups.';
 
 COMMENT ON COLUMN parley.due_soon.kind IS 'commitment or follow-up.';
 
@@ -7829,7 +8763,7 @@ CREATE VIEW parley.figures WITH (security_invoker='true') AS
     s.title AS source_title,
     s.url AS source_url,
     f.note,
-    f.classification
+    parley_data.shown_level(f.classification) AS classification
    FROM (((( SELECT DISTINCT ON (x.indicator, x.claimant_id, x.source_id) x.id,
             x.indicator,
             x.item_id,
@@ -7937,7 +8871,7 @@ CREATE VIEW parley.meetings WITH (security_invoker='true') AS
     m.outcome_summary AS outcome,
     m.outcome_recorded_at,
     s.code AS source,
-    m.effective_classification AS classification
+    parley_data.shown_level(m.effective_classification) AS classification
    FROM ((parley_data.meetings m
      JOIN parley_data.tracks t ON ((t.id = m.track_id)))
      LEFT JOIN parley_data.sources s ON ((s.id = m.source_id)))
@@ -7988,7 +8922,7 @@ CREATE VIEW parley.open_commitments WITH (security_invoker='true') AS
     round((((100)::numeric * c.delivered_quantity) / c.target_quantity), 1) AS progress_pct,
     o.name AS owner,
     c.last_update_on,
-    c.effective_classification AS classification,
+    parley_data.shown_level(c.effective_classification) AS classification,
     m.code AS meeting,
     d.code AS deal
    FROM ((((((parley_data.commitments c
@@ -8003,7 +8937,7 @@ CREATE VIEW parley.open_commitments WITH (security_invoker='true') AS
 
 ALTER TABLE parley.open_commitments OWNER TO parley_owner;
 
-COMMENT ON VIEW parley.open_commitments IS 'Every commitment still owed: not fulfilled, withdrawn or superseded (breached ones stay here until resolved), soonest deadline first.';
+COMMENT ON VIEW parley.open_commitments IS 'Every commitment still owed: pending, in progress or partially fulfilled, soonest deadline first. Fulfilled and breached ones have their verdict (parley.compliance counts them), withdrawn and superseded ones are closed; parley.commitments lists them all.';
 
 COMMENT ON COLUMN parley.open_commitments.id IS 'The commitment''s number, as the recording functions take it.';
 
@@ -8053,7 +8987,7 @@ CREATE VIEW parley.overdue_commitments WITH (security_invoker='true') AS
     round((((100)::numeric * c.delivered_quantity) / c.target_quantity), 1) AS progress_pct,
     o.name AS owner,
     c.last_update_on,
-    c.effective_classification AS classification,
+    parley_data.shown_level(c.effective_classification) AS classification,
     m.code AS meeting,
     d.code AS deal,
     (((now() AT TIME ZONE t.timezone))::date - c.due_on) AS days_overdue
@@ -8069,7 +9003,7 @@ CREATE VIEW parley.overdue_commitments WITH (security_invoker='true') AS
 
 ALTER TABLE parley.overdue_commitments OWNER TO parley_owner;
 
-COMMENT ON VIEW parley.overdue_commitments IS 'Open commitments whose deadline has passed (end of due_on in the track''s time zone), most overdue first.';
+COMMENT ON VIEW parley.overdue_commitments IS 'Open commitments (still owed: not fulfilled, breached, withdrawn or superseded) whose deadline has passed (end of due_on in the track''s time zone), most overdue first.';
 
 COMMENT ON COLUMN parley.overdue_commitments.days_overdue IS 'Days since due_on, in the track''s time zone (1 = the deadline passed at the end of yesterday).';
 
@@ -8138,7 +9072,7 @@ CREATE VIEW parley.positions WITH (security_invoker='true') AS
     prev.stated_on AS previous_stated_on,
     ch.changed_on,
     s.code AS source,
-    cur.effective_classification AS classification
+    parley_data.shown_level(cur.effective_classification) AS classification
    FROM (((((( SELECT DISTINCT ON (p.party_id, p.item_id, p.track_id, t.code) p.id,
             p.party_id,
             p.item_id,
@@ -8148,6 +9082,7 @@ CREATE VIEW parley.positions WITH (security_invoker='true') AS
             p.stated_on,
             p.source_id,
             p.classification,
+            p.track_classification,
             p.effective_classification,
             p.created_at,
             p.updated_at,
@@ -8498,7 +9433,7 @@ CREATE VIEW parley.track_overview WITH (security_invoker='true') AS
     t.status,
     t.venue,
     t.timezone,
-    t.classification,
+    parley_data.shown_level(t.classification) AS classification,
     lead.name AS lead,
     members.parties,
     agenda.summary AS agenda,
@@ -8552,7 +9487,7 @@ COMMENT ON COLUMN parley.track_overview.parties IS 'Parties and their roles on t
 
 COMMENT ON COLUMN parley.track_overview.agenda IS 'Each agenda item with its status on this track, e.g. "ceasefire (under_discussion), exchange (implementing)".';
 
-COMMENT ON COLUMN parley.track_overview.open_commitments IS 'Commitments on the track that are not fulfilled, withdrawn or superseded (breached ones count: they still need chasing).';
+COMMENT ON COLUMN parley.track_overview.open_commitments IS 'Commitments on the track still owed: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded).';
 
 COMMENT ON COLUMN parley.track_overview.overdue_commitments IS 'Open commitments whose deadline (end of due_on in the track''s time zone) has passed.';
 
@@ -8632,6 +9567,41 @@ ALTER TABLE parley_data.agenda_items ALTER COLUMN id ADD GENERATED ALWAYS AS IDE
     CACHE 1
 );
 
+CREATE TABLE parley_data.alerts_confidential (
+    id bigint NOT NULL,
+    kind parley.alert_kind NOT NULL,
+    subject_type parley.alert_subject NOT NULL,
+    subject_id bigint NOT NULL,
+    subject_code text NOT NULL,
+    basis text NOT NULL,
+    occurrence text NOT NULL,
+    due_at timestamp with time zone NOT NULL,
+    severity parley.severity NOT NULL,
+    classification parley.classification NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    commitment_id bigint,
+    responsible_id bigint,
+    escalated boolean DEFAULT false NOT NULL,
+    escalated_to_id bigint,
+    related_alert_id bigint,
+    state parley.alert_state DEFAULT 'planned'::parley.alert_state NOT NULL,
+    planned_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    acknowledged_at timestamp with time zone,
+    acknowledged_by name,
+    acknowledgement_note text,
+    snoozed_until timestamp with time zone,
+    snoozed_by name,
+    cancelled_at timestamp with time zone,
+    cancel_reason text,
+    CONSTRAINT alerts_acknowledged_state CHECK ((((state = 'acknowledged'::parley.alert_state) = (acknowledged_at IS NOT NULL)) OR (state = 'cancelled'::parley.alert_state))),
+    CONSTRAINT alerts_acknowledgement_note_length CHECK (parley_data.is_free_text(acknowledgement_note)),
+    CONSTRAINT alerts_cancelled_state CHECK (((state = 'cancelled'::parley.alert_state) = (cancelled_at IS NOT NULL)))
+);
+
+ALTER TABLE parley_data.alerts_confidential OWNER TO parley_owner;
+
 ALTER TABLE parley_data.alerts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.alerts_id_seq
     START WITH 1
@@ -8640,6 +9610,128 @@ ALTER TABLE parley_data.alerts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY 
     NO MAXVALUE
     CACHE 1
 );
+
+CREATE TABLE parley_data.alerts_restricted (
+    id bigint NOT NULL,
+    kind parley.alert_kind NOT NULL,
+    subject_type parley.alert_subject NOT NULL,
+    subject_id bigint NOT NULL,
+    subject_code text NOT NULL,
+    basis text NOT NULL,
+    occurrence text NOT NULL,
+    due_at timestamp with time zone NOT NULL,
+    severity parley.severity NOT NULL,
+    classification parley.classification NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    commitment_id bigint,
+    responsible_id bigint,
+    escalated boolean DEFAULT false NOT NULL,
+    escalated_to_id bigint,
+    related_alert_id bigint,
+    state parley.alert_state DEFAULT 'planned'::parley.alert_state NOT NULL,
+    planned_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    acknowledged_at timestamp with time zone,
+    acknowledged_by name,
+    acknowledgement_note text,
+    snoozed_until timestamp with time zone,
+    snoozed_by name,
+    cancelled_at timestamp with time zone,
+    cancel_reason text,
+    CONSTRAINT alerts_acknowledged_state CHECK ((((state = 'acknowledged'::parley.alert_state) = (acknowledged_at IS NOT NULL)) OR (state = 'cancelled'::parley.alert_state))),
+    CONSTRAINT alerts_acknowledgement_note_length CHECK (parley_data.is_free_text(acknowledgement_note)),
+    CONSTRAINT alerts_cancelled_state CHECK (((state = 'cancelled'::parley.alert_state) = (cancelled_at IS NOT NULL)))
+);
+
+ALTER TABLE parley_data.alerts_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.alerts_secret (
+    id bigint NOT NULL,
+    kind parley.alert_kind NOT NULL,
+    subject_type parley.alert_subject NOT NULL,
+    subject_id bigint NOT NULL,
+    subject_code text NOT NULL,
+    basis text NOT NULL,
+    occurrence text NOT NULL,
+    due_at timestamp with time zone NOT NULL,
+    severity parley.severity NOT NULL,
+    classification parley.classification NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    commitment_id bigint,
+    responsible_id bigint,
+    escalated boolean DEFAULT false NOT NULL,
+    escalated_to_id bigint,
+    related_alert_id bigint,
+    state parley.alert_state DEFAULT 'planned'::parley.alert_state NOT NULL,
+    planned_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    acknowledged_at timestamp with time zone,
+    acknowledged_by name,
+    acknowledgement_note text,
+    snoozed_until timestamp with time zone,
+    snoozed_by name,
+    cancelled_at timestamp with time zone,
+    cancel_reason text,
+    CONSTRAINT alerts_acknowledged_state CHECK ((((state = 'acknowledged'::parley.alert_state) = (acknowledged_at IS NOT NULL)) OR (state = 'cancelled'::parley.alert_state))),
+    CONSTRAINT alerts_acknowledgement_note_length CHECK (parley_data.is_free_text(acknowledgement_note)),
+    CONSTRAINT alerts_cancelled_state CHECK (((state = 'cancelled'::parley.alert_state) = (cancelled_at IS NOT NULL)))
+);
+
+ALTER TABLE parley_data.alerts_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.alerts_unclassified (
+    id bigint NOT NULL,
+    kind parley.alert_kind NOT NULL,
+    subject_type parley.alert_subject NOT NULL,
+    subject_id bigint NOT NULL,
+    subject_code text NOT NULL,
+    basis text NOT NULL,
+    occurrence text NOT NULL,
+    due_at timestamp with time zone NOT NULL,
+    severity parley.severity NOT NULL,
+    classification parley.classification NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    commitment_id bigint,
+    responsible_id bigint,
+    escalated boolean DEFAULT false NOT NULL,
+    escalated_to_id bigint,
+    related_alert_id bigint,
+    state parley.alert_state DEFAULT 'planned'::parley.alert_state NOT NULL,
+    planned_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    acknowledged_at timestamp with time zone,
+    acknowledged_by name,
+    acknowledgement_note text,
+    snoozed_until timestamp with time zone,
+    snoozed_by name,
+    cancelled_at timestamp with time zone,
+    cancel_reason text,
+    CONSTRAINT alerts_acknowledged_state CHECK ((((state = 'acknowledged'::parley.alert_state) = (acknowledged_at IS NOT NULL)) OR (state = 'cancelled'::parley.alert_state))),
+    CONSTRAINT alerts_acknowledgement_note_length CHECK (parley_data.is_free_text(acknowledgement_note)),
+    CONSTRAINT alerts_cancelled_state CHECK (((state = 'cancelled'::parley.alert_state) = (cancelled_at IS NOT NULL)))
+);
+
+ALTER TABLE parley_data.alerts_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.change_log_confidential (
+    id bigint NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    transaction_id xid8 NOT NULL,
+    changed_by name NOT NULL,
+    table_name text NOT NULL,
+    row_id text NOT NULL,
+    operation text NOT NULL,
+    old_row jsonb,
+    new_row jsonb,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    reason text,
+    CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
+);
+
+ALTER TABLE parley_data.change_log_confidential OWNER TO parley_owner;
 
 ALTER TABLE parley_data.change_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.change_log_id_seq
@@ -8650,6 +9742,97 @@ ALTER TABLE parley_data.change_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENT
     CACHE 1
 );
 
+CREATE TABLE parley_data.change_log_restricted (
+    id bigint NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    transaction_id xid8 NOT NULL,
+    changed_by name NOT NULL,
+    table_name text NOT NULL,
+    row_id text NOT NULL,
+    operation text NOT NULL,
+    old_row jsonb,
+    new_row jsonb,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    reason text,
+    CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
+);
+
+ALTER TABLE parley_data.change_log_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.change_log_secret (
+    id bigint NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    transaction_id xid8 NOT NULL,
+    changed_by name NOT NULL,
+    table_name text NOT NULL,
+    row_id text NOT NULL,
+    operation text NOT NULL,
+    old_row jsonb,
+    new_row jsonb,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    reason text,
+    CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
+);
+
+ALTER TABLE parley_data.change_log_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.change_log_unclassified (
+    id bigint NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    transaction_id xid8 NOT NULL,
+    changed_by name NOT NULL,
+    table_name text NOT NULL,
+    row_id text NOT NULL,
+    operation text NOT NULL,
+    old_row jsonb,
+    new_row jsonb,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    reason text,
+    CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
+);
+
+ALTER TABLE parley_data.change_log_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.commitment_beneficiaries_confidential (
+    commitment_id bigint NOT NULL,
+    obligor_id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    CONSTRAINT commitment_beneficiaries_not_obligor CHECK ((party_id <> obligor_id))
+);
+
+ALTER TABLE parley_data.commitment_beneficiaries_confidential OWNER TO parley_owner;
+
+CREATE TABLE parley_data.commitment_beneficiaries_restricted (
+    commitment_id bigint NOT NULL,
+    obligor_id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    CONSTRAINT commitment_beneficiaries_not_obligor CHECK ((party_id <> obligor_id))
+);
+
+ALTER TABLE parley_data.commitment_beneficiaries_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.commitment_beneficiaries_secret (
+    commitment_id bigint NOT NULL,
+    obligor_id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    CONSTRAINT commitment_beneficiaries_not_obligor CHECK ((party_id <> obligor_id))
+);
+
+ALTER TABLE parley_data.commitment_beneficiaries_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.commitment_beneficiaries_unclassified (
+    commitment_id bigint NOT NULL,
+    obligor_id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    CONSTRAINT commitment_beneficiaries_not_obligor CHECK ((party_id <> obligor_id))
+);
+
+ALTER TABLE parley_data.commitment_beneficiaries_unclassified OWNER TO parley_owner;
+
 CREATE TABLE parley_data.commitment_transitions (
     from_status parley.commitment_status NOT NULL,
     to_status parley.commitment_status NOT NULL
@@ -8657,7 +9840,29 @@ CREATE TABLE parley_data.commitment_transitions (
 
 ALTER TABLE parley_data.commitment_transitions OWNER TO parley_owner;
 
-COMMENT ON TABLE parley_data.commitment_transitions IS 'Status changes that need no reopen. Any other change (out of fulfilled, withdrawn, superseded, or back to pending) must reopen the commitment.';
+COMMENT ON TABLE parley_data.commitment_transitions IS 'Status changes that need no reopen. Any other change (out of fulfilled, breached, withdrawn, superseded, or back to pending) must reopen the commitment.';
+
+CREATE TABLE parley_data.commitment_updates_confidential (
+    id bigint NOT NULL,
+    commitment_id bigint NOT NULL,
+    reported_on date NOT NULL,
+    delivered_quantity numeric,
+    new_status parley.commitment_status,
+    reopen boolean DEFAULT false NOT NULL,
+    note text,
+    source_id bigint,
+    reported_by_party_id bigint,
+    recorded_by_id bigint,
+    verification parley.verification DEFAULT 'unverified'::parley.verification NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT commitment_updates_delivered_finite CHECK (parley_data.is_finite(delivered_quantity)),
+    CONSTRAINT commitment_updates_delivered_not_negative CHECK ((delivered_quantity >= (0)::numeric)),
+    CONSTRAINT commitment_updates_note_length CHECK (parley_data.is_free_text(note)),
+    CONSTRAINT commitment_updates_says_something CHECK (((delivered_quantity IS NOT NULL) OR (new_status IS NOT NULL) OR (NULLIF(btrim(note), ''::text) IS NOT NULL)))
+);
+
+ALTER TABLE parley_data.commitment_updates_confidential OWNER TO parley_owner;
 
 ALTER TABLE parley_data.commitment_updates ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.commitment_updates_id_seq
@@ -8668,6 +9873,114 @@ ALTER TABLE parley_data.commitment_updates ALTER COLUMN id ADD GENERATED ALWAYS 
     CACHE 1
 );
 
+CREATE TABLE parley_data.commitment_updates_restricted (
+    id bigint NOT NULL,
+    commitment_id bigint NOT NULL,
+    reported_on date NOT NULL,
+    delivered_quantity numeric,
+    new_status parley.commitment_status,
+    reopen boolean DEFAULT false NOT NULL,
+    note text,
+    source_id bigint,
+    reported_by_party_id bigint,
+    recorded_by_id bigint,
+    verification parley.verification DEFAULT 'unverified'::parley.verification NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT commitment_updates_delivered_finite CHECK (parley_data.is_finite(delivered_quantity)),
+    CONSTRAINT commitment_updates_delivered_not_negative CHECK ((delivered_quantity >= (0)::numeric)),
+    CONSTRAINT commitment_updates_note_length CHECK (parley_data.is_free_text(note)),
+    CONSTRAINT commitment_updates_says_something CHECK (((delivered_quantity IS NOT NULL) OR (new_status IS NOT NULL) OR (NULLIF(btrim(note), ''::text) IS NOT NULL)))
+);
+
+ALTER TABLE parley_data.commitment_updates_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.commitment_updates_secret (
+    id bigint NOT NULL,
+    commitment_id bigint NOT NULL,
+    reported_on date NOT NULL,
+    delivered_quantity numeric,
+    new_status parley.commitment_status,
+    reopen boolean DEFAULT false NOT NULL,
+    note text,
+    source_id bigint,
+    reported_by_party_id bigint,
+    recorded_by_id bigint,
+    verification parley.verification DEFAULT 'unverified'::parley.verification NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT commitment_updates_delivered_finite CHECK (parley_data.is_finite(delivered_quantity)),
+    CONSTRAINT commitment_updates_delivered_not_negative CHECK ((delivered_quantity >= (0)::numeric)),
+    CONSTRAINT commitment_updates_note_length CHECK (parley_data.is_free_text(note)),
+    CONSTRAINT commitment_updates_says_something CHECK (((delivered_quantity IS NOT NULL) OR (new_status IS NOT NULL) OR (NULLIF(btrim(note), ''::text) IS NOT NULL)))
+);
+
+ALTER TABLE parley_data.commitment_updates_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.commitment_updates_unclassified (
+    id bigint NOT NULL,
+    commitment_id bigint NOT NULL,
+    reported_on date NOT NULL,
+    delivered_quantity numeric,
+    new_status parley.commitment_status,
+    reopen boolean DEFAULT false NOT NULL,
+    note text,
+    source_id bigint,
+    reported_by_party_id bigint,
+    recorded_by_id bigint,
+    verification parley.verification DEFAULT 'unverified'::parley.verification NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT commitment_updates_delivered_finite CHECK (parley_data.is_finite(delivered_quantity)),
+    CONSTRAINT commitment_updates_delivered_not_negative CHECK ((delivered_quantity >= (0)::numeric)),
+    CONSTRAINT commitment_updates_note_length CHECK (parley_data.is_free_text(note)),
+    CONSTRAINT commitment_updates_says_something CHECK (((delivered_quantity IS NOT NULL) OR (new_status IS NOT NULL) OR (NULLIF(btrim(note), ''::text) IS NOT NULL)))
+);
+
+ALTER TABLE parley_data.commitment_updates_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.commitments_confidential (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    meeting_id bigint,
+    obligor_id bigint NOT NULL,
+    deal_id bigint,
+    text text NOT NULL,
+    made_on date NOT NULL,
+    due_on date,
+    target_quantity numeric,
+    unit text,
+    status parley.commitment_status DEFAULT 'pending'::parley.commitment_status NOT NULL,
+    status_changed_on date NOT NULL,
+    reopened_at timestamp with time zone,
+    owner_id bigint,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    track_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    meeting_classification parley.classification,
+    deal_classification parley.classification,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    source_id bigint,
+    delivered_quantity numeric DEFAULT 0 NOT NULL,
+    last_update_on date,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT commitments_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT commitments_deal_level CHECK (((deal_id IS NULL) = (deal_classification IS NULL))),
+    CONSTRAINT commitments_delivered_not_negative CHECK ((delivered_quantity >= (0)::numeric)),
+    CONSTRAINT commitments_due_after_made CHECK ((due_on >= made_on)),
+    CONSTRAINT commitments_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification, meeting_classification))),
+    CONSTRAINT commitments_meeting_level CHECK (((meeting_id IS NULL) = (meeting_classification IS NULL))),
+    CONSTRAINT commitments_target_finite CHECK (parley_data.is_finite(target_quantity)),
+    CONSTRAINT commitments_target_positive CHECK ((target_quantity > (0)::numeric)),
+    CONSTRAINT commitments_text_length CHECK (parley_data.is_free_text(text)),
+    CONSTRAINT commitments_text_present CHECK ((btrim(text) <> ''::text)),
+    CONSTRAINT commitments_unit_with_target CHECK (((unit IS NULL) OR (target_quantity IS NOT NULL)))
+);
+
+ALTER TABLE parley_data.commitments_confidential OWNER TO parley_owner;
+
 ALTER TABLE parley_data.commitments ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.commitments_id_seq
     START WITH 1
@@ -8676,6 +9989,144 @@ ALTER TABLE parley_data.commitments ALTER COLUMN id ADD GENERATED ALWAYS AS IDEN
     NO MAXVALUE
     CACHE 1
 );
+
+CREATE TABLE parley_data.commitments_restricted (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    meeting_id bigint,
+    obligor_id bigint NOT NULL,
+    deal_id bigint,
+    text text NOT NULL,
+    made_on date NOT NULL,
+    due_on date,
+    target_quantity numeric,
+    unit text,
+    status parley.commitment_status DEFAULT 'pending'::parley.commitment_status NOT NULL,
+    status_changed_on date NOT NULL,
+    reopened_at timestamp with time zone,
+    owner_id bigint,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    track_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    meeting_classification parley.classification,
+    deal_classification parley.classification,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    source_id bigint,
+    delivered_quantity numeric DEFAULT 0 NOT NULL,
+    last_update_on date,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT commitments_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT commitments_deal_level CHECK (((deal_id IS NULL) = (deal_classification IS NULL))),
+    CONSTRAINT commitments_delivered_not_negative CHECK ((delivered_quantity >= (0)::numeric)),
+    CONSTRAINT commitments_due_after_made CHECK ((due_on >= made_on)),
+    CONSTRAINT commitments_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification, meeting_classification))),
+    CONSTRAINT commitments_meeting_level CHECK (((meeting_id IS NULL) = (meeting_classification IS NULL))),
+    CONSTRAINT commitments_target_finite CHECK (parley_data.is_finite(target_quantity)),
+    CONSTRAINT commitments_target_positive CHECK ((target_quantity > (0)::numeric)),
+    CONSTRAINT commitments_text_length CHECK (parley_data.is_free_text(text)),
+    CONSTRAINT commitments_text_present CHECK ((btrim(text) <> ''::text)),
+    CONSTRAINT commitments_unit_with_target CHECK (((unit IS NULL) OR (target_quantity IS NOT NULL)))
+);
+
+ALTER TABLE parley_data.commitments_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.commitments_secret (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    meeting_id bigint,
+    obligor_id bigint NOT NULL,
+    deal_id bigint,
+    text text NOT NULL,
+    made_on date NOT NULL,
+    due_on date,
+    target_quantity numeric,
+    unit text,
+    status parley.commitment_status DEFAULT 'pending'::parley.commitment_status NOT NULL,
+    status_changed_on date NOT NULL,
+    reopened_at timestamp with time zone,
+    owner_id bigint,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    track_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    meeting_classification parley.classification,
+    deal_classification parley.classification,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    source_id bigint,
+    delivered_quantity numeric DEFAULT 0 NOT NULL,
+    last_update_on date,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT commitments_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT commitments_deal_level CHECK (((deal_id IS NULL) = (deal_classification IS NULL))),
+    CONSTRAINT commitments_delivered_not_negative CHECK ((delivered_quantity >= (0)::numeric)),
+    CONSTRAINT commitments_due_after_made CHECK ((due_on >= made_on)),
+    CONSTRAINT commitments_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification, meeting_classification))),
+    CONSTRAINT commitments_meeting_level CHECK (((meeting_id IS NULL) = (meeting_classification IS NULL))),
+    CONSTRAINT commitments_target_finite CHECK (parley_data.is_finite(target_quantity)),
+    CONSTRAINT commitments_target_positive CHECK ((target_quantity > (0)::numeric)),
+    CONSTRAINT commitments_text_length CHECK (parley_data.is_free_text(text)),
+    CONSTRAINT commitments_text_present CHECK ((btrim(text) <> ''::text)),
+    CONSTRAINT commitments_unit_with_target CHECK (((unit IS NULL) OR (target_quantity IS NOT NULL)))
+);
+
+ALTER TABLE parley_data.commitments_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.commitments_unclassified (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    meeting_id bigint,
+    obligor_id bigint NOT NULL,
+    deal_id bigint,
+    text text NOT NULL,
+    made_on date NOT NULL,
+    due_on date,
+    target_quantity numeric,
+    unit text,
+    status parley.commitment_status DEFAULT 'pending'::parley.commitment_status NOT NULL,
+    status_changed_on date NOT NULL,
+    reopened_at timestamp with time zone,
+    owner_id bigint,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    track_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    meeting_classification parley.classification,
+    deal_classification parley.classification,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    source_id bigint,
+    delivered_quantity numeric DEFAULT 0 NOT NULL,
+    last_update_on date,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT commitments_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT commitments_deal_level CHECK (((deal_id IS NULL) = (deal_classification IS NULL))),
+    CONSTRAINT commitments_delivered_not_negative CHECK ((delivered_quantity >= (0)::numeric)),
+    CONSTRAINT commitments_due_after_made CHECK ((due_on >= made_on)),
+    CONSTRAINT commitments_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification, meeting_classification))),
+    CONSTRAINT commitments_meeting_level CHECK (((meeting_id IS NULL) = (meeting_classification IS NULL))),
+    CONSTRAINT commitments_target_finite CHECK (parley_data.is_finite(target_quantity)),
+    CONSTRAINT commitments_target_positive CHECK ((target_quantity > (0)::numeric)),
+    CONSTRAINT commitments_text_length CHECK (parley_data.is_free_text(text)),
+    CONSTRAINT commitments_text_present CHECK ((btrim(text) <> ''::text)),
+    CONSTRAINT commitments_unit_with_target CHECK (((unit IS NULL) OR (target_quantity IS NOT NULL)))
+);
+
+ALTER TABLE parley_data.commitments_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.deals_confidential (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    title text NOT NULL,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT deals_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT deals_title_format CHECK (parley_data.is_label(title))
+);
+
+ALTER TABLE parley_data.deals_confidential OWNER TO parley_owner;
 
 ALTER TABLE parley_data.deals ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.deals_id_seq
@@ -8686,6 +10137,71 @@ ALTER TABLE parley_data.deals ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     CACHE 1
 );
 
+CREATE TABLE parley_data.deals_restricted (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    title text NOT NULL,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT deals_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT deals_title_format CHECK (parley_data.is_label(title))
+);
+
+ALTER TABLE parley_data.deals_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.deals_secret (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    title text NOT NULL,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT deals_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT deals_title_format CHECK (parley_data.is_label(title))
+);
+
+ALTER TABLE parley_data.deals_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.deals_unclassified (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    title text NOT NULL,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT deals_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT deals_title_format CHECK (parley_data.is_label(title))
+);
+
+ALTER TABLE parley_data.deals_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.deliveries_confidential (
+    id bigint NOT NULL,
+    alert_id bigint NOT NULL,
+    person_id bigint NOT NULL,
+    reason text NOT NULL,
+    state parley.delivery_state DEFAULT 'pending'::parley.delivery_state NOT NULL,
+    send_after timestamp with time zone NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    claim_token uuid,
+    claimed_at timestamp with time zone,
+    lease_until timestamp with time zone,
+    sent_at timestamp with time zone,
+    message_id text,
+    last_error text,
+    last_failed_at timestamp with time zone,
+    silence_id bigint,
+    silence_classification parley.classification,
+    cancelled_at timestamp with time zone,
+    cancel_reason text,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT deliveries_attempts_not_negative CHECK ((attempts >= 0)),
+    CONSTRAINT deliveries_claim_complete CHECK (((state = 'sending'::parley.delivery_state) = ((claim_token IS NOT NULL) AND (lease_until IS NOT NULL)))),
+    CONSTRAINT deliveries_sent_complete CHECK (((state = 'sent'::parley.delivery_state) = ((sent_at IS NOT NULL) AND (message_id IS NOT NULL)))),
+    CONSTRAINT deliveries_silence_level CHECK (((silence_id IS NULL) = (silence_classification IS NULL)))
+);
+
+ALTER TABLE parley_data.deliveries_confidential OWNER TO parley_owner;
+
 ALTER TABLE parley_data.deliveries ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.deliveries_id_seq
     START WITH 1
@@ -8694,6 +10210,114 @@ ALTER TABLE parley_data.deliveries ALTER COLUMN id ADD GENERATED ALWAYS AS IDENT
     NO MAXVALUE
     CACHE 1
 );
+
+CREATE TABLE parley_data.deliveries_restricted (
+    id bigint NOT NULL,
+    alert_id bigint NOT NULL,
+    person_id bigint NOT NULL,
+    reason text NOT NULL,
+    state parley.delivery_state DEFAULT 'pending'::parley.delivery_state NOT NULL,
+    send_after timestamp with time zone NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    claim_token uuid,
+    claimed_at timestamp with time zone,
+    lease_until timestamp with time zone,
+    sent_at timestamp with time zone,
+    message_id text,
+    last_error text,
+    last_failed_at timestamp with time zone,
+    silence_id bigint,
+    silence_classification parley.classification,
+    cancelled_at timestamp with time zone,
+    cancel_reason text,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT deliveries_attempts_not_negative CHECK ((attempts >= 0)),
+    CONSTRAINT deliveries_claim_complete CHECK (((state = 'sending'::parley.delivery_state) = ((claim_token IS NOT NULL) AND (lease_until IS NOT NULL)))),
+    CONSTRAINT deliveries_sent_complete CHECK (((state = 'sent'::parley.delivery_state) = ((sent_at IS NOT NULL) AND (message_id IS NOT NULL)))),
+    CONSTRAINT deliveries_silence_level CHECK (((silence_id IS NULL) = (silence_classification IS NULL)))
+);
+
+ALTER TABLE parley_data.deliveries_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.deliveries_secret (
+    id bigint NOT NULL,
+    alert_id bigint NOT NULL,
+    person_id bigint NOT NULL,
+    reason text NOT NULL,
+    state parley.delivery_state DEFAULT 'pending'::parley.delivery_state NOT NULL,
+    send_after timestamp with time zone NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    claim_token uuid,
+    claimed_at timestamp with time zone,
+    lease_until timestamp with time zone,
+    sent_at timestamp with time zone,
+    message_id text,
+    last_error text,
+    last_failed_at timestamp with time zone,
+    silence_id bigint,
+    silence_classification parley.classification,
+    cancelled_at timestamp with time zone,
+    cancel_reason text,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT deliveries_attempts_not_negative CHECK ((attempts >= 0)),
+    CONSTRAINT deliveries_claim_complete CHECK (((state = 'sending'::parley.delivery_state) = ((claim_token IS NOT NULL) AND (lease_until IS NOT NULL)))),
+    CONSTRAINT deliveries_sent_complete CHECK (((state = 'sent'::parley.delivery_state) = ((sent_at IS NOT NULL) AND (message_id IS NOT NULL)))),
+    CONSTRAINT deliveries_silence_level CHECK (((silence_id IS NULL) = (silence_classification IS NULL)))
+);
+
+ALTER TABLE parley_data.deliveries_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.deliveries_unclassified (
+    id bigint NOT NULL,
+    alert_id bigint NOT NULL,
+    person_id bigint NOT NULL,
+    reason text NOT NULL,
+    state parley.delivery_state DEFAULT 'pending'::parley.delivery_state NOT NULL,
+    send_after timestamp with time zone NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    claim_token uuid,
+    claimed_at timestamp with time zone,
+    lease_until timestamp with time zone,
+    sent_at timestamp with time zone,
+    message_id text,
+    last_error text,
+    last_failed_at timestamp with time zone,
+    silence_id bigint,
+    silence_classification parley.classification,
+    cancelled_at timestamp with time zone,
+    cancel_reason text,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT deliveries_attempts_not_negative CHECK ((attempts >= 0)),
+    CONSTRAINT deliveries_claim_complete CHECK (((state = 'sending'::parley.delivery_state) = ((claim_token IS NOT NULL) AND (lease_until IS NOT NULL)))),
+    CONSTRAINT deliveries_sent_complete CHECK (((state = 'sent'::parley.delivery_state) = ((sent_at IS NOT NULL) AND (message_id IS NOT NULL)))),
+    CONSTRAINT deliveries_silence_level CHECK (((silence_id IS NULL) = (silence_classification IS NULL)))
+);
+
+ALTER TABLE parley_data.deliveries_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.figures_confidential (
+    id bigint NOT NULL,
+    indicator text NOT NULL,
+    item_id bigint,
+    value numeric NOT NULL,
+    unit text,
+    as_of date NOT NULL,
+    claimant_id bigint,
+    source_id bigint,
+    confidence parley.confidence DEFAULT 'reported'::parley.confidence NOT NULL,
+    note text,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT figures_indicator_format CHECK (parley_data.is_code(indicator)),
+    CONSTRAINT figures_note_length CHECK (parley_data.is_free_text(note)),
+    CONSTRAINT figures_value_finite CHECK (parley_data.is_finite(value))
+);
+
+ALTER TABLE parley_data.figures_confidential OWNER TO parley_owner;
 
 ALTER TABLE parley_data.figures ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.figures_id_seq
@@ -8704,6 +10328,91 @@ ALTER TABLE parley_data.figures ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY
     CACHE 1
 );
 
+CREATE TABLE parley_data.figures_restricted (
+    id bigint NOT NULL,
+    indicator text NOT NULL,
+    item_id bigint,
+    value numeric NOT NULL,
+    unit text,
+    as_of date NOT NULL,
+    claimant_id bigint,
+    source_id bigint,
+    confidence parley.confidence DEFAULT 'reported'::parley.confidence NOT NULL,
+    note text,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT figures_indicator_format CHECK (parley_data.is_code(indicator)),
+    CONSTRAINT figures_note_length CHECK (parley_data.is_free_text(note)),
+    CONSTRAINT figures_value_finite CHECK (parley_data.is_finite(value))
+);
+
+ALTER TABLE parley_data.figures_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.figures_secret (
+    id bigint NOT NULL,
+    indicator text NOT NULL,
+    item_id bigint,
+    value numeric NOT NULL,
+    unit text,
+    as_of date NOT NULL,
+    claimant_id bigint,
+    source_id bigint,
+    confidence parley.confidence DEFAULT 'reported'::parley.confidence NOT NULL,
+    note text,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT figures_indicator_format CHECK (parley_data.is_code(indicator)),
+    CONSTRAINT figures_note_length CHECK (parley_data.is_free_text(note)),
+    CONSTRAINT figures_value_finite CHECK (parley_data.is_finite(value))
+);
+
+ALTER TABLE parley_data.figures_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.figures_unclassified (
+    id bigint NOT NULL,
+    indicator text NOT NULL,
+    item_id bigint,
+    value numeric NOT NULL,
+    unit text,
+    as_of date NOT NULL,
+    claimant_id bigint,
+    source_id bigint,
+    confidence parley.confidence DEFAULT 'reported'::parley.confidence NOT NULL,
+    note text,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT figures_indicator_format CHECK (parley_data.is_code(indicator)),
+    CONSTRAINT figures_note_length CHECK (parley_data.is_free_text(note)),
+    CONSTRAINT figures_value_finite CHECK (parley_data.is_finite(value))
+);
+
+ALTER TABLE parley_data.figures_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.follow_ups_confidential (
+    id bigint NOT NULL,
+    code text,
+    commitment_id bigint,
+    meeting_id bigint,
+    track_id bigint,
+    assignee_id bigint NOT NULL,
+    due_at timestamp with time zone NOT NULL,
+    note text NOT NULL,
+    done_at timestamp with time zone,
+    done_note text,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT follow_ups_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT follow_ups_note_length CHECK ((parley_data.is_free_text(note) AND parley_data.is_free_text(done_note))),
+    CONSTRAINT follow_ups_note_present CHECK ((btrim(note) <> ''::text)),
+    CONSTRAINT follow_ups_one_subject CHECK ((num_nonnulls(commitment_id, meeting_id, track_id) = 1))
+);
+
+ALTER TABLE parley_data.follow_ups_confidential OWNER TO parley_owner;
+
 ALTER TABLE parley_data.follow_ups ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.follow_ups_id_seq
     START WITH 1
@@ -8712,6 +10421,72 @@ ALTER TABLE parley_data.follow_ups ALTER COLUMN id ADD GENERATED ALWAYS AS IDENT
     NO MAXVALUE
     CACHE 1
 );
+
+CREATE TABLE parley_data.follow_ups_restricted (
+    id bigint NOT NULL,
+    code text,
+    commitment_id bigint,
+    meeting_id bigint,
+    track_id bigint,
+    assignee_id bigint NOT NULL,
+    due_at timestamp with time zone NOT NULL,
+    note text NOT NULL,
+    done_at timestamp with time zone,
+    done_note text,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT follow_ups_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT follow_ups_note_length CHECK ((parley_data.is_free_text(note) AND parley_data.is_free_text(done_note))),
+    CONSTRAINT follow_ups_note_present CHECK ((btrim(note) <> ''::text)),
+    CONSTRAINT follow_ups_one_subject CHECK ((num_nonnulls(commitment_id, meeting_id, track_id) = 1))
+);
+
+ALTER TABLE parley_data.follow_ups_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.follow_ups_secret (
+    id bigint NOT NULL,
+    code text,
+    commitment_id bigint,
+    meeting_id bigint,
+    track_id bigint,
+    assignee_id bigint NOT NULL,
+    due_at timestamp with time zone NOT NULL,
+    note text NOT NULL,
+    done_at timestamp with time zone,
+    done_note text,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT follow_ups_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT follow_ups_note_length CHECK ((parley_data.is_free_text(note) AND parley_data.is_free_text(done_note))),
+    CONSTRAINT follow_ups_note_present CHECK ((btrim(note) <> ''::text)),
+    CONSTRAINT follow_ups_one_subject CHECK ((num_nonnulls(commitment_id, meeting_id, track_id) = 1))
+);
+
+ALTER TABLE parley_data.follow_ups_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.follow_ups_unclassified (
+    id bigint NOT NULL,
+    code text,
+    commitment_id bigint,
+    meeting_id bigint,
+    track_id bigint,
+    assignee_id bigint NOT NULL,
+    due_at timestamp with time zone NOT NULL,
+    note text NOT NULL,
+    done_at timestamp with time zone,
+    done_note text,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT follow_ups_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT follow_ups_note_length CHECK ((parley_data.is_free_text(note) AND parley_data.is_free_text(done_note))),
+    CONSTRAINT follow_ups_note_present CHECK ((btrim(note) <> ''::text)),
+    CONSTRAINT follow_ups_one_subject CHECK ((num_nonnulls(commitment_id, meeting_id, track_id) = 1))
+);
+
+ALTER TABLE parley_data.follow_ups_unclassified OWNER TO parley_owner;
 
 ALTER TABLE parley_data.mailer_runs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.mailer_runs_id_seq
@@ -8722,6 +10497,33 @@ ALTER TABLE parley_data.mailer_runs ALTER COLUMN id ADD GENERATED ALWAYS AS IDEN
     CACHE 1
 );
 
+CREATE TABLE parley_data.meetings_confidential (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    track_id bigint NOT NULL,
+    title text NOT NULL,
+    starts_at timestamp with time zone NOT NULL,
+    ends_at timestamp with time zone,
+    location text,
+    status parley.meeting_status DEFAULT 'scheduled'::parley.meeting_status NOT NULL,
+    outcome_summary text,
+    outcome_recorded_at timestamp with time zone,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    track_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    source_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT meetings_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT meetings_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification))),
+    CONSTRAINT meetings_ends_after_start CHECK ((ends_at >= starts_at)),
+    CONSTRAINT meetings_outcome_length CHECK (parley_data.is_free_text(outcome_summary)),
+    CONSTRAINT meetings_outcome_when_held CHECK (((outcome_summary IS NULL) OR (status = 'held'::parley.meeting_status))),
+    CONSTRAINT meetings_title_format CHECK (parley_data.is_label(title))
+);
+
+ALTER TABLE parley_data.meetings_confidential OWNER TO parley_owner;
+
 ALTER TABLE parley_data.meetings ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.meetings_id_seq
     START WITH 1
@@ -8730,6 +10532,87 @@ ALTER TABLE parley_data.meetings ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTIT
     NO MAXVALUE
     CACHE 1
 );
+
+CREATE TABLE parley_data.meetings_restricted (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    track_id bigint NOT NULL,
+    title text NOT NULL,
+    starts_at timestamp with time zone NOT NULL,
+    ends_at timestamp with time zone,
+    location text,
+    status parley.meeting_status DEFAULT 'scheduled'::parley.meeting_status NOT NULL,
+    outcome_summary text,
+    outcome_recorded_at timestamp with time zone,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    track_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    source_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT meetings_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT meetings_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification))),
+    CONSTRAINT meetings_ends_after_start CHECK ((ends_at >= starts_at)),
+    CONSTRAINT meetings_outcome_length CHECK (parley_data.is_free_text(outcome_summary)),
+    CONSTRAINT meetings_outcome_when_held CHECK (((outcome_summary IS NULL) OR (status = 'held'::parley.meeting_status))),
+    CONSTRAINT meetings_title_format CHECK (parley_data.is_label(title))
+);
+
+ALTER TABLE parley_data.meetings_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.meetings_secret (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    track_id bigint NOT NULL,
+    title text NOT NULL,
+    starts_at timestamp with time zone NOT NULL,
+    ends_at timestamp with time zone,
+    location text,
+    status parley.meeting_status DEFAULT 'scheduled'::parley.meeting_status NOT NULL,
+    outcome_summary text,
+    outcome_recorded_at timestamp with time zone,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    track_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    source_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT meetings_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT meetings_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification))),
+    CONSTRAINT meetings_ends_after_start CHECK ((ends_at >= starts_at)),
+    CONSTRAINT meetings_outcome_length CHECK (parley_data.is_free_text(outcome_summary)),
+    CONSTRAINT meetings_outcome_when_held CHECK (((outcome_summary IS NULL) OR (status = 'held'::parley.meeting_status))),
+    CONSTRAINT meetings_title_format CHECK (parley_data.is_label(title))
+);
+
+ALTER TABLE parley_data.meetings_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.meetings_unclassified (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    track_id bigint NOT NULL,
+    title text NOT NULL,
+    starts_at timestamp with time zone NOT NULL,
+    ends_at timestamp with time zone,
+    location text,
+    status parley.meeting_status DEFAULT 'scheduled'::parley.meeting_status NOT NULL,
+    outcome_summary text,
+    outcome_recorded_at timestamp with time zone,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    track_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    source_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT meetings_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT meetings_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification))),
+    CONSTRAINT meetings_ends_after_start CHECK ((ends_at >= starts_at)),
+    CONSTRAINT meetings_outcome_length CHECK (parley_data.is_free_text(outcome_summary)),
+    CONSTRAINT meetings_outcome_when_held CHECK (((outcome_summary IS NULL) OR (status = 'held'::parley.meeting_status))),
+    CONSTRAINT meetings_title_format CHECK (parley_data.is_label(title))
+);
+
+ALTER TABLE parley_data.meetings_unclassified OWNER TO parley_owner;
 
 ALTER TABLE parley_data.parties ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.parties_id_seq
@@ -8749,6 +10632,27 @@ ALTER TABLE parley_data.people ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY 
     CACHE 1
 );
 
+CREATE TABLE parley_data.positions_confidential (
+    id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    track_id bigint,
+    stance parley.stance NOT NULL,
+    statement text,
+    stated_on date NOT NULL,
+    source_id bigint,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    track_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT positions_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification))),
+    CONSTRAINT positions_general_unclassified_track CHECK (((track_id IS NOT NULL) OR (track_classification = 'unclassified'::parley.classification))),
+    CONSTRAINT positions_statement_length CHECK (parley_data.is_free_text(statement))
+);
+
+ALTER TABLE parley_data.positions_confidential OWNER TO parley_owner;
+
 ALTER TABLE parley_data.positions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.positions_id_seq
     START WITH 1
@@ -8757,6 +10661,94 @@ ALTER TABLE parley_data.positions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTI
     NO MAXVALUE
     CACHE 1
 );
+
+CREATE TABLE parley_data.positions_restricted (
+    id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    track_id bigint,
+    stance parley.stance NOT NULL,
+    statement text,
+    stated_on date NOT NULL,
+    source_id bigint,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    track_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT positions_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification))),
+    CONSTRAINT positions_general_unclassified_track CHECK (((track_id IS NOT NULL) OR (track_classification = 'unclassified'::parley.classification))),
+    CONSTRAINT positions_statement_length CHECK (parley_data.is_free_text(statement))
+);
+
+ALTER TABLE parley_data.positions_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.positions_secret (
+    id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    track_id bigint,
+    stance parley.stance NOT NULL,
+    statement text,
+    stated_on date NOT NULL,
+    source_id bigint,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    track_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT positions_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification))),
+    CONSTRAINT positions_general_unclassified_track CHECK (((track_id IS NOT NULL) OR (track_classification = 'unclassified'::parley.classification))),
+    CONSTRAINT positions_statement_length CHECK (parley_data.is_free_text(statement))
+);
+
+ALTER TABLE parley_data.positions_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.positions_unclassified (
+    id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    track_id bigint,
+    stance parley.stance NOT NULL,
+    statement text,
+    stated_on date NOT NULL,
+    source_id bigint,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    track_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT positions_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification))),
+    CONSTRAINT positions_general_unclassified_track CHECK (((track_id IS NOT NULL) OR (track_classification = 'unclassified'::parley.classification))),
+    CONSTRAINT positions_statement_length CHECK (parley_data.is_free_text(statement))
+);
+
+ALTER TABLE parley_data.positions_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.silences_confidential (
+    id bigint NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    commitment_id bigint,
+    kind parley.alert_kind,
+    reason text NOT NULL,
+    ends_at timestamp with time zone NOT NULL,
+    ceiling parley.classification NOT NULL,
+    track_classification parley.classification,
+    commitment_classification parley.classification,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by name DEFAULT SESSION_USER NOT NULL,
+    lifted_at timestamp with time zone,
+    lifted_by name,
+    CONSTRAINT silences_effective_classification CHECK ((effective_classification = GREATEST('unclassified'::parley.classification, track_classification, commitment_classification))),
+    CONSTRAINT silences_lifted_with_whom CHECK (((lifted_at IS NULL) = (lifted_by IS NULL))),
+    CONSTRAINT silences_reason_length CHECK (parley_data.is_free_text(reason)),
+    CONSTRAINT silences_reason_present CHECK ((btrim(reason) <> ''::text)),
+    CONSTRAINT silences_scope_given CHECK ((num_nonnulls(track_id, item_id, commitment_id, kind) > 0))
+);
+
+ALTER TABLE parley_data.silences_confidential OWNER TO parley_owner;
 
 ALTER TABLE parley_data.silences ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.silences_id_seq
@@ -8767,6 +10759,81 @@ ALTER TABLE parley_data.silences ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTIT
     CACHE 1
 );
 
+CREATE TABLE parley_data.silences_restricted (
+    id bigint NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    commitment_id bigint,
+    kind parley.alert_kind,
+    reason text NOT NULL,
+    ends_at timestamp with time zone NOT NULL,
+    ceiling parley.classification NOT NULL,
+    track_classification parley.classification,
+    commitment_classification parley.classification,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by name DEFAULT SESSION_USER NOT NULL,
+    lifted_at timestamp with time zone,
+    lifted_by name,
+    CONSTRAINT silences_effective_classification CHECK ((effective_classification = GREATEST('unclassified'::parley.classification, track_classification, commitment_classification))),
+    CONSTRAINT silences_lifted_with_whom CHECK (((lifted_at IS NULL) = (lifted_by IS NULL))),
+    CONSTRAINT silences_reason_length CHECK (parley_data.is_free_text(reason)),
+    CONSTRAINT silences_reason_present CHECK ((btrim(reason) <> ''::text)),
+    CONSTRAINT silences_scope_given CHECK ((num_nonnulls(track_id, item_id, commitment_id, kind) > 0))
+);
+
+ALTER TABLE parley_data.silences_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.silences_secret (
+    id bigint NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    commitment_id bigint,
+    kind parley.alert_kind,
+    reason text NOT NULL,
+    ends_at timestamp with time zone NOT NULL,
+    ceiling parley.classification NOT NULL,
+    track_classification parley.classification,
+    commitment_classification parley.classification,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by name DEFAULT SESSION_USER NOT NULL,
+    lifted_at timestamp with time zone,
+    lifted_by name,
+    CONSTRAINT silences_effective_classification CHECK ((effective_classification = GREATEST('unclassified'::parley.classification, track_classification, commitment_classification))),
+    CONSTRAINT silences_lifted_with_whom CHECK (((lifted_at IS NULL) = (lifted_by IS NULL))),
+    CONSTRAINT silences_reason_length CHECK (parley_data.is_free_text(reason)),
+    CONSTRAINT silences_reason_present CHECK ((btrim(reason) <> ''::text)),
+    CONSTRAINT silences_scope_given CHECK ((num_nonnulls(track_id, item_id, commitment_id, kind) > 0))
+);
+
+ALTER TABLE parley_data.silences_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.silences_unclassified (
+    id bigint NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    commitment_id bigint,
+    kind parley.alert_kind,
+    reason text NOT NULL,
+    ends_at timestamp with time zone NOT NULL,
+    ceiling parley.classification NOT NULL,
+    track_classification parley.classification,
+    commitment_classification parley.classification,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by name DEFAULT SESSION_USER NOT NULL,
+    lifted_at timestamp with time zone,
+    lifted_by name,
+    CONSTRAINT silences_effective_classification CHECK ((effective_classification = GREATEST('unclassified'::parley.classification, track_classification, commitment_classification))),
+    CONSTRAINT silences_lifted_with_whom CHECK (((lifted_at IS NULL) = (lifted_by IS NULL))),
+    CONSTRAINT silences_reason_length CHECK (parley_data.is_free_text(reason)),
+    CONSTRAINT silences_reason_present CHECK ((btrim(reason) <> ''::text)),
+    CONSTRAINT silences_scope_given CHECK ((num_nonnulls(track_id, item_id, commitment_id, kind) > 0))
+);
+
+ALTER TABLE parley_data.silences_unclassified OWNER TO parley_owner;
+
 ALTER TABLE parley_data.sources ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.sources_id_seq
     START WITH 1
@@ -8775,6 +10842,19 @@ ALTER TABLE parley_data.sources ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY
     NO MAXVALUE
     CACHE 1
 );
+
+CREATE TABLE parley_data.subscriptions_confidential (
+    id bigint NOT NULL,
+    person_id bigint NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    min_severity parley.severity DEFAULT 'info'::parley.severity NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT subscriptions_untracked_unclassified CHECK (((track_id IS NOT NULL) OR (effective_classification = 'unclassified'::parley.classification)))
+);
+
+ALTER TABLE parley_data.subscriptions_confidential OWNER TO parley_owner;
 
 ALTER TABLE parley_data.subscriptions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.subscriptions_id_seq
@@ -8785,6 +10865,45 @@ ALTER TABLE parley_data.subscriptions ALTER COLUMN id ADD GENERATED ALWAYS AS ID
     CACHE 1
 );
 
+CREATE TABLE parley_data.subscriptions_restricted (
+    id bigint NOT NULL,
+    person_id bigint NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    min_severity parley.severity DEFAULT 'info'::parley.severity NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT subscriptions_untracked_unclassified CHECK (((track_id IS NOT NULL) OR (effective_classification = 'unclassified'::parley.classification)))
+);
+
+ALTER TABLE parley_data.subscriptions_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.subscriptions_secret (
+    id bigint NOT NULL,
+    person_id bigint NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    min_severity parley.severity DEFAULT 'info'::parley.severity NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT subscriptions_untracked_unclassified CHECK (((track_id IS NOT NULL) OR (effective_classification = 'unclassified'::parley.classification)))
+);
+
+ALTER TABLE parley_data.subscriptions_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.subscriptions_unclassified (
+    id bigint NOT NULL,
+    person_id bigint NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    min_severity parley.severity DEFAULT 'info'::parley.severity NOT NULL,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT subscriptions_untracked_unclassified CHECK (((track_id IS NOT NULL) OR (effective_classification = 'unclassified'::parley.classification)))
+);
+
+ALTER TABLE parley_data.subscriptions_unclassified OWNER TO parley_owner;
+
 CREATE TABLE parley_data.time_zones (
     name text NOT NULL
 );
@@ -8792,6 +10911,130 @@ CREATE TABLE parley_data.time_zones (
 ALTER TABLE parley_data.time_zones OWNER TO parley_owner;
 
 COMMENT ON TABLE parley_data.time_zones IS 'IANA time zone names a track or a person may use (a copy of pg_timezone_names).';
+
+CREATE TABLE parley_data.track_agenda_confidential (
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    status parley.agenda_status DEFAULT 'proposed'::parley.agenda_status NOT NULL,
+    status_since date DEFAULT CURRENT_DATE NOT NULL,
+    note text,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT track_agenda_note_length CHECK (parley_data.is_free_text(note))
+);
+
+ALTER TABLE parley_data.track_agenda_confidential OWNER TO parley_owner;
+
+CREATE TABLE parley_data.track_agenda_restricted (
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    status parley.agenda_status DEFAULT 'proposed'::parley.agenda_status NOT NULL,
+    status_since date DEFAULT CURRENT_DATE NOT NULL,
+    note text,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT track_agenda_note_length CHECK (parley_data.is_free_text(note))
+);
+
+ALTER TABLE parley_data.track_agenda_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.track_agenda_secret (
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    status parley.agenda_status DEFAULT 'proposed'::parley.agenda_status NOT NULL,
+    status_since date DEFAULT CURRENT_DATE NOT NULL,
+    note text,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT track_agenda_note_length CHECK (parley_data.is_free_text(note))
+);
+
+ALTER TABLE parley_data.track_agenda_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.track_agenda_unclassified (
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    status parley.agenda_status DEFAULT 'proposed'::parley.agenda_status NOT NULL,
+    status_since date DEFAULT CURRENT_DATE NOT NULL,
+    note text,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT track_agenda_note_length CHECK (parley_data.is_free_text(note))
+);
+
+ALTER TABLE parley_data.track_agenda_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.track_members_confidential (
+    track_id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    role parley.member_role NOT NULL,
+    note text,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT track_members_note_length CHECK (parley_data.is_free_text(note))
+);
+
+ALTER TABLE parley_data.track_members_confidential OWNER TO parley_owner;
+
+CREATE TABLE parley_data.track_members_restricted (
+    track_id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    role parley.member_role NOT NULL,
+    note text,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT track_members_note_length CHECK (parley_data.is_free_text(note))
+);
+
+ALTER TABLE parley_data.track_members_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.track_members_secret (
+    track_id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    role parley.member_role NOT NULL,
+    note text,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT track_members_note_length CHECK (parley_data.is_free_text(note))
+);
+
+ALTER TABLE parley_data.track_members_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.track_members_unclassified (
+    track_id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    role parley.member_role NOT NULL,
+    note text,
+    effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT track_members_note_length CHECK (parley_data.is_free_text(note))
+);
+
+ALTER TABLE parley_data.track_members_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.tracks_confidential (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    name text NOT NULL,
+    format parley.track_format NOT NULL,
+    status parley.track_status DEFAULT 'active'::parley.track_status NOT NULL,
+    venue text,
+    timezone text DEFAULT 'UTC'::text NOT NULL,
+    description text,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    lead_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT tracks_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT tracks_description_length CHECK (parley_data.is_free_text(description)),
+    CONSTRAINT tracks_name_format CHECK (parley_data.is_label(name))
+);
+
+ALTER TABLE parley_data.tracks_confidential OWNER TO parley_owner;
 
 ALTER TABLE parley_data.tracks ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.tracks_id_seq
@@ -8801,6 +11044,194 @@ ALTER TABLE parley_data.tracks ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY 
     NO MAXVALUE
     CACHE 1
 );
+
+CREATE TABLE parley_data.tracks_restricted (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    name text NOT NULL,
+    format parley.track_format NOT NULL,
+    status parley.track_status DEFAULT 'active'::parley.track_status NOT NULL,
+    venue text,
+    timezone text DEFAULT 'UTC'::text NOT NULL,
+    description text,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    lead_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT tracks_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT tracks_description_length CHECK (parley_data.is_free_text(description)),
+    CONSTRAINT tracks_name_format CHECK (parley_data.is_label(name))
+);
+
+ALTER TABLE parley_data.tracks_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.tracks_secret (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    name text NOT NULL,
+    format parley.track_format NOT NULL,
+    status parley.track_status DEFAULT 'active'::parley.track_status NOT NULL,
+    venue text,
+    timezone text DEFAULT 'UTC'::text NOT NULL,
+    description text,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    lead_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT tracks_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT tracks_description_length CHECK (parley_data.is_free_text(description)),
+    CONSTRAINT tracks_name_format CHECK (parley_data.is_label(name))
+);
+
+ALTER TABLE parley_data.tracks_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.tracks_unclassified (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    name text NOT NULL,
+    format parley.track_format NOT NULL,
+    status parley.track_status DEFAULT 'active'::parley.track_status NOT NULL,
+    venue text,
+    timezone text DEFAULT 'UTC'::text NOT NULL,
+    description text,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    lead_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT tracks_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT tracks_description_length CHECK (parley_data.is_free_text(description)),
+    CONSTRAINT tracks_name_format CHECK (parley_data.is_label(name))
+);
+
+ALTER TABLE parley_data.tracks_unclassified OWNER TO parley_owner;
+
+ALTER TABLE ONLY parley_data.alerts ATTACH PARTITION parley_data.alerts_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.alerts ATTACH PARTITION parley_data.alerts_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.alerts ATTACH PARTITION parley_data.alerts_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.alerts ATTACH PARTITION parley_data.alerts_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.change_log ATTACH PARTITION parley_data.change_log_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.change_log ATTACH PARTITION parley_data.change_log_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.change_log ATTACH PARTITION parley_data.change_log_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.change_log ATTACH PARTITION parley_data.change_log_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.commitment_beneficiaries ATTACH PARTITION parley_data.commitment_beneficiaries_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.commitment_beneficiaries ATTACH PARTITION parley_data.commitment_beneficiaries_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.commitment_beneficiaries ATTACH PARTITION parley_data.commitment_beneficiaries_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.commitment_beneficiaries ATTACH PARTITION parley_data.commitment_beneficiaries_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.commitment_updates ATTACH PARTITION parley_data.commitment_updates_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.commitment_updates ATTACH PARTITION parley_data.commitment_updates_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.commitment_updates ATTACH PARTITION parley_data.commitment_updates_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.commitment_updates ATTACH PARTITION parley_data.commitment_updates_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.commitments ATTACH PARTITION parley_data.commitments_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.commitments ATTACH PARTITION parley_data.commitments_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.commitments ATTACH PARTITION parley_data.commitments_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.commitments ATTACH PARTITION parley_data.commitments_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.deals ATTACH PARTITION parley_data.deals_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.deals ATTACH PARTITION parley_data.deals_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.deals ATTACH PARTITION parley_data.deals_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.deals ATTACH PARTITION parley_data.deals_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.deliveries ATTACH PARTITION parley_data.deliveries_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.deliveries ATTACH PARTITION parley_data.deliveries_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.deliveries ATTACH PARTITION parley_data.deliveries_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.deliveries ATTACH PARTITION parley_data.deliveries_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.figures ATTACH PARTITION parley_data.figures_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.figures ATTACH PARTITION parley_data.figures_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.figures ATTACH PARTITION parley_data.figures_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.figures ATTACH PARTITION parley_data.figures_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.follow_ups ATTACH PARTITION parley_data.follow_ups_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.follow_ups ATTACH PARTITION parley_data.follow_ups_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.follow_ups ATTACH PARTITION parley_data.follow_ups_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.follow_ups ATTACH PARTITION parley_data.follow_ups_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.meetings ATTACH PARTITION parley_data.meetings_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.meetings ATTACH PARTITION parley_data.meetings_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.meetings ATTACH PARTITION parley_data.meetings_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.meetings ATTACH PARTITION parley_data.meetings_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.positions ATTACH PARTITION parley_data.positions_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.positions ATTACH PARTITION parley_data.positions_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.positions ATTACH PARTITION parley_data.positions_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.positions ATTACH PARTITION parley_data.positions_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.silences ATTACH PARTITION parley_data.silences_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.silences ATTACH PARTITION parley_data.silences_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.silences ATTACH PARTITION parley_data.silences_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.silences ATTACH PARTITION parley_data.silences_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.subscriptions ATTACH PARTITION parley_data.subscriptions_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.subscriptions ATTACH PARTITION parley_data.subscriptions_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.subscriptions ATTACH PARTITION parley_data.subscriptions_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.subscriptions ATTACH PARTITION parley_data.subscriptions_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.track_agenda ATTACH PARTITION parley_data.track_agenda_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.track_agenda ATTACH PARTITION parley_data.track_agenda_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.track_agenda ATTACH PARTITION parley_data.track_agenda_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.track_agenda ATTACH PARTITION parley_data.track_agenda_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.track_members ATTACH PARTITION parley_data.track_members_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.track_members ATTACH PARTITION parley_data.track_members_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.track_members ATTACH PARTITION parley_data.track_members_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.track_members ATTACH PARTITION parley_data.track_members_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.tracks ATTACH PARTITION parley_data.tracks_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.tracks ATTACH PARTITION parley_data.tracks_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.tracks ATTACH PARTITION parley_data.tracks_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.tracks ATTACH PARTITION parley_data.tracks_unclassified FOR VALUES IN ('unclassified');
 
 ALTER TABLE ONLY parley_data.agenda_items
     ADD CONSTRAINT agenda_items_code_key UNIQUE (code);
@@ -8818,31 +11249,127 @@ ALTER TABLE ONLY parley_data.alert_settings
     ADD CONSTRAINT alert_settings_pkey PRIMARY KEY (singleton);
 
 ALTER TABLE ONLY parley_data.alerts
-    ADD CONSTRAINT alerts_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT alerts_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.alerts_confidential
+    ADD CONSTRAINT alerts_pkey_confidential PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.alerts_restricted
+    ADD CONSTRAINT alerts_pkey_restricted PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.alerts_secret
+    ADD CONSTRAINT alerts_pkey_secret PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.alerts_unclassified
+    ADD CONSTRAINT alerts_pkey_unclassified PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.change_log
-    ADD CONSTRAINT change_log_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT change_log_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.change_log_confidential
+    ADD CONSTRAINT change_log_pkey_confidential PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.change_log_restricted
+    ADD CONSTRAINT change_log_pkey_restricted PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.change_log_secret
+    ADD CONSTRAINT change_log_pkey_secret PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.change_log_unclassified
+    ADD CONSTRAINT change_log_pkey_unclassified PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.commitment_beneficiaries
-    ADD CONSTRAINT commitment_beneficiaries_pkey PRIMARY KEY (commitment_id, party_id);
+    ADD CONSTRAINT commitment_beneficiaries_pkey PRIMARY KEY (commitment_id, party_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitment_beneficiaries_confidential
+    ADD CONSTRAINT commitment_beneficiaries_pkey_confidential PRIMARY KEY (commitment_id, party_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitment_beneficiaries_restricted
+    ADD CONSTRAINT commitment_beneficiaries_pkey_restricted PRIMARY KEY (commitment_id, party_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitment_beneficiaries_secret
+    ADD CONSTRAINT commitment_beneficiaries_pkey_secret PRIMARY KEY (commitment_id, party_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitment_beneficiaries_unclassified
+    ADD CONSTRAINT commitment_beneficiaries_pkey_unclassified PRIMARY KEY (commitment_id, party_id, effective_classification);
 
 ALTER TABLE ONLY parley_data.commitment_transitions
     ADD CONSTRAINT commitment_transitions_pkey PRIMARY KEY (from_status, to_status);
 
 ALTER TABLE ONLY parley_data.commitment_updates
-    ADD CONSTRAINT commitment_updates_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT commitment_updates_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitment_updates_confidential
+    ADD CONSTRAINT commitment_updates_pkey_confidential PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitment_updates_restricted
+    ADD CONSTRAINT commitment_updates_pkey_restricted PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitment_updates_secret
+    ADD CONSTRAINT commitment_updates_pkey_secret PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitment_updates_unclassified
+    ADD CONSTRAINT commitment_updates_pkey_unclassified PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.commitments
-    ADD CONSTRAINT commitments_code_key UNIQUE (code);
+    ADD CONSTRAINT commitments_code_key UNIQUE (code, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_confidential
+    ADD CONSTRAINT commitments_code_key_confidential UNIQUE (code, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_restricted
+    ADD CONSTRAINT commitments_code_key_restricted UNIQUE (code, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_secret
+    ADD CONSTRAINT commitments_code_key_secret UNIQUE (code, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_unclassified
+    ADD CONSTRAINT commitments_code_key_unclassified UNIQUE (code, effective_classification);
 
 ALTER TABLE ONLY parley_data.commitments
-    ADD CONSTRAINT commitments_id_obligor_key UNIQUE (id, obligor_id);
+    ADD CONSTRAINT commitments_id_obligor_key UNIQUE (id, obligor_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_confidential
+    ADD CONSTRAINT commitments_id_obligor_key_confidential UNIQUE (id, obligor_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_restricted
+    ADD CONSTRAINT commitments_id_obligor_key_restricted UNIQUE (id, obligor_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_secret
+    ADD CONSTRAINT commitments_id_obligor_key_secret UNIQUE (id, obligor_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_unclassified
+    ADD CONSTRAINT commitments_id_obligor_key_unclassified UNIQUE (id, obligor_id, effective_classification);
 
 ALTER TABLE ONLY parley_data.commitments
-    ADD CONSTRAINT commitments_one_per_obligor_in_deal UNIQUE (deal_id, obligor_id);
+    ADD CONSTRAINT commitments_one_per_obligor_in_deal UNIQUE (deal_id, obligor_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_confidential
+    ADD CONSTRAINT commitments_one_per_obligor_in_deal_confidential UNIQUE (deal_id, obligor_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_restricted
+    ADD CONSTRAINT commitments_one_per_obligor_in_deal_restricted UNIQUE (deal_id, obligor_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_secret
+    ADD CONSTRAINT commitments_one_per_obligor_in_deal_secret UNIQUE (deal_id, obligor_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_unclassified
+    ADD CONSTRAINT commitments_one_per_obligor_in_deal_unclassified UNIQUE (deal_id, obligor_id, effective_classification);
 
 ALTER TABLE ONLY parley_data.commitments
-    ADD CONSTRAINT commitments_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT commitments_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_confidential
+    ADD CONSTRAINT commitments_pkey_confidential PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_restricted
+    ADD CONSTRAINT commitments_pkey_restricted PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_secret
+    ADD CONSTRAINT commitments_pkey_secret PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_unclassified
+    ADD CONSTRAINT commitments_pkey_unclassified PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.daemon_instances
     ADD CONSTRAINT daemon_instances_pkey PRIMARY KEY (instance_id);
@@ -8851,40 +11378,172 @@ ALTER TABLE ONLY parley_data.daemon_leadership
     ADD CONSTRAINT daemon_leadership_pkey PRIMARY KEY (singleton);
 
 ALTER TABLE ONLY parley_data.deals
-    ADD CONSTRAINT deals_code_key UNIQUE (code);
+    ADD CONSTRAINT deals_code_key UNIQUE (code, classification);
+
+ALTER TABLE ONLY parley_data.deals_confidential
+    ADD CONSTRAINT deals_code_key_confidential UNIQUE (code, classification);
+
+ALTER TABLE ONLY parley_data.deals_restricted
+    ADD CONSTRAINT deals_code_key_restricted UNIQUE (code, classification);
+
+ALTER TABLE ONLY parley_data.deals_secret
+    ADD CONSTRAINT deals_code_key_secret UNIQUE (code, classification);
+
+ALTER TABLE ONLY parley_data.deals_unclassified
+    ADD CONSTRAINT deals_code_key_unclassified UNIQUE (code, classification);
 
 ALTER TABLE ONLY parley_data.deals
-    ADD CONSTRAINT deals_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT deals_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.deals_confidential
+    ADD CONSTRAINT deals_pkey_confidential PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.deals_restricted
+    ADD CONSTRAINT deals_pkey_restricted PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.deals_secret
+    ADD CONSTRAINT deals_pkey_secret PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.deals_unclassified
+    ADD CONSTRAINT deals_pkey_unclassified PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.deliveries
-    ADD CONSTRAINT deliveries_one_per_recipient UNIQUE (alert_id, person_id);
+    ADD CONSTRAINT deliveries_one_per_recipient UNIQUE (alert_id, person_id, classification);
+
+ALTER TABLE ONLY parley_data.deliveries_confidential
+    ADD CONSTRAINT deliveries_one_per_recipient_confidential UNIQUE (alert_id, person_id, classification);
+
+ALTER TABLE ONLY parley_data.deliveries_restricted
+    ADD CONSTRAINT deliveries_one_per_recipient_restricted UNIQUE (alert_id, person_id, classification);
+
+ALTER TABLE ONLY parley_data.deliveries_secret
+    ADD CONSTRAINT deliveries_one_per_recipient_secret UNIQUE (alert_id, person_id, classification);
+
+ALTER TABLE ONLY parley_data.deliveries_unclassified
+    ADD CONSTRAINT deliveries_one_per_recipient_unclassified UNIQUE (alert_id, person_id, classification);
 
 ALTER TABLE ONLY parley_data.deliveries
-    ADD CONSTRAINT deliveries_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT deliveries_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.deliveries_confidential
+    ADD CONSTRAINT deliveries_pkey_confidential PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.deliveries_restricted
+    ADD CONSTRAINT deliveries_pkey_restricted PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.deliveries_secret
+    ADD CONSTRAINT deliveries_pkey_secret PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.deliveries_unclassified
+    ADD CONSTRAINT deliveries_pkey_unclassified PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.figures
-    ADD CONSTRAINT figures_natural_key UNIQUE NULLS NOT DISTINCT (indicator, claimant_id, source_id, as_of);
+    ADD CONSTRAINT figures_natural_key UNIQUE NULLS NOT DISTINCT (indicator, claimant_id, source_id, as_of, classification);
+
+ALTER TABLE ONLY parley_data.figures_confidential
+    ADD CONSTRAINT figures_natural_key_confidential UNIQUE NULLS NOT DISTINCT (indicator, claimant_id, source_id, as_of, classification);
+
+ALTER TABLE ONLY parley_data.figures_restricted
+    ADD CONSTRAINT figures_natural_key_restricted UNIQUE NULLS NOT DISTINCT (indicator, claimant_id, source_id, as_of, classification);
+
+ALTER TABLE ONLY parley_data.figures_secret
+    ADD CONSTRAINT figures_natural_key_secret UNIQUE NULLS NOT DISTINCT (indicator, claimant_id, source_id, as_of, classification);
+
+ALTER TABLE ONLY parley_data.figures_unclassified
+    ADD CONSTRAINT figures_natural_key_unclassified UNIQUE NULLS NOT DISTINCT (indicator, claimant_id, source_id, as_of, classification);
 
 ALTER TABLE ONLY parley_data.figures
-    ADD CONSTRAINT figures_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT figures_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.figures_confidential
+    ADD CONSTRAINT figures_pkey_confidential PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.figures_restricted
+    ADD CONSTRAINT figures_pkey_restricted PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.figures_secret
+    ADD CONSTRAINT figures_pkey_secret PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.figures_unclassified
+    ADD CONSTRAINT figures_pkey_unclassified PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.follow_ups
-    ADD CONSTRAINT follow_ups_code_key UNIQUE (code);
+    ADD CONSTRAINT follow_ups_code_key UNIQUE (code, effective_classification);
+
+ALTER TABLE ONLY parley_data.follow_ups_confidential
+    ADD CONSTRAINT follow_ups_code_key_confidential UNIQUE (code, effective_classification);
+
+ALTER TABLE ONLY parley_data.follow_ups_restricted
+    ADD CONSTRAINT follow_ups_code_key_restricted UNIQUE (code, effective_classification);
+
+ALTER TABLE ONLY parley_data.follow_ups_secret
+    ADD CONSTRAINT follow_ups_code_key_secret UNIQUE (code, effective_classification);
+
+ALTER TABLE ONLY parley_data.follow_ups_unclassified
+    ADD CONSTRAINT follow_ups_code_key_unclassified UNIQUE (code, effective_classification);
 
 ALTER TABLE ONLY parley_data.follow_ups
-    ADD CONSTRAINT follow_ups_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT follow_ups_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.follow_ups_confidential
+    ADD CONSTRAINT follow_ups_pkey_confidential PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.follow_ups_restricted
+    ADD CONSTRAINT follow_ups_pkey_restricted PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.follow_ups_secret
+    ADD CONSTRAINT follow_ups_pkey_secret PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.follow_ups_unclassified
+    ADD CONSTRAINT follow_ups_pkey_unclassified PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.mailer_runs
     ADD CONSTRAINT mailer_runs_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY parley_data.meetings
-    ADD CONSTRAINT meetings_code_key UNIQUE (code);
+    ADD CONSTRAINT meetings_code_key UNIQUE (code, effective_classification);
+
+ALTER TABLE ONLY parley_data.meetings_confidential
+    ADD CONSTRAINT meetings_code_key_confidential UNIQUE (code, effective_classification);
+
+ALTER TABLE ONLY parley_data.meetings_restricted
+    ADD CONSTRAINT meetings_code_key_restricted UNIQUE (code, effective_classification);
+
+ALTER TABLE ONLY parley_data.meetings_secret
+    ADD CONSTRAINT meetings_code_key_secret UNIQUE (code, effective_classification);
+
+ALTER TABLE ONLY parley_data.meetings_unclassified
+    ADD CONSTRAINT meetings_code_key_unclassified UNIQUE (code, effective_classification);
 
 ALTER TABLE ONLY parley_data.meetings
-    ADD CONSTRAINT meetings_id_track_key UNIQUE (id, track_id);
+    ADD CONSTRAINT meetings_id_track_key UNIQUE (id, track_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.meetings_confidential
+    ADD CONSTRAINT meetings_id_track_key_confidential UNIQUE (id, track_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.meetings_restricted
+    ADD CONSTRAINT meetings_id_track_key_restricted UNIQUE (id, track_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.meetings_secret
+    ADD CONSTRAINT meetings_id_track_key_secret UNIQUE (id, track_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.meetings_unclassified
+    ADD CONSTRAINT meetings_id_track_key_unclassified UNIQUE (id, track_id, effective_classification);
 
 ALTER TABLE ONLY parley_data.meetings
-    ADD CONSTRAINT meetings_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT meetings_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.meetings_confidential
+    ADD CONSTRAINT meetings_pkey_confidential PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.meetings_restricted
+    ADD CONSTRAINT meetings_pkey_restricted PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.meetings_secret
+    ADD CONSTRAINT meetings_pkey_secret PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.meetings_unclassified
+    ADD CONSTRAINT meetings_pkey_unclassified PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.parties
     ADD CONSTRAINT parties_code_key UNIQUE (code);
@@ -8896,10 +11555,34 @@ ALTER TABLE ONLY parley_data.people
     ADD CONSTRAINT people_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY parley_data.positions
-    ADD CONSTRAINT positions_natural_key UNIQUE NULLS NOT DISTINCT (party_id, item_id, track_id, stated_on);
+    ADD CONSTRAINT positions_natural_key UNIQUE NULLS NOT DISTINCT (party_id, item_id, track_id, stated_on, effective_classification);
+
+ALTER TABLE ONLY parley_data.positions_confidential
+    ADD CONSTRAINT positions_natural_key_confidential UNIQUE NULLS NOT DISTINCT (party_id, item_id, track_id, stated_on, effective_classification);
+
+ALTER TABLE ONLY parley_data.positions_restricted
+    ADD CONSTRAINT positions_natural_key_restricted UNIQUE NULLS NOT DISTINCT (party_id, item_id, track_id, stated_on, effective_classification);
+
+ALTER TABLE ONLY parley_data.positions_secret
+    ADD CONSTRAINT positions_natural_key_secret UNIQUE NULLS NOT DISTINCT (party_id, item_id, track_id, stated_on, effective_classification);
+
+ALTER TABLE ONLY parley_data.positions_unclassified
+    ADD CONSTRAINT positions_natural_key_unclassified UNIQUE NULLS NOT DISTINCT (party_id, item_id, track_id, stated_on, effective_classification);
 
 ALTER TABLE ONLY parley_data.positions
-    ADD CONSTRAINT positions_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT positions_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.positions_confidential
+    ADD CONSTRAINT positions_pkey_confidential PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.positions_restricted
+    ADD CONSTRAINT positions_pkey_restricted PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.positions_secret
+    ADD CONSTRAINT positions_pkey_secret PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.positions_unclassified
+    ADD CONSTRAINT positions_pkey_unclassified PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
@@ -8911,7 +11594,19 @@ ALTER TABLE ONLY parley_data.settings
     ADD CONSTRAINT settings_pkey PRIMARY KEY (key);
 
 ALTER TABLE ONLY parley_data.silences
-    ADD CONSTRAINT silences_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT silences_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.silences_confidential
+    ADD CONSTRAINT silences_pkey_confidential PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.silences_restricted
+    ADD CONSTRAINT silences_pkey_restricted PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.silences_secret
+    ADD CONSTRAINT silences_pkey_secret PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.silences_unclassified
+    ADD CONSTRAINT silences_pkey_unclassified PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.sources
     ADD CONSTRAINT sources_code_key UNIQUE (code);
@@ -8920,53 +11615,213 @@ ALTER TABLE ONLY parley_data.sources
     ADD CONSTRAINT sources_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY parley_data.subscriptions
-    ADD CONSTRAINT subscriptions_natural_key UNIQUE NULLS NOT DISTINCT (person_id, track_id, item_id);
+    ADD CONSTRAINT subscriptions_natural_key UNIQUE NULLS NOT DISTINCT (person_id, track_id, item_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.subscriptions_confidential
+    ADD CONSTRAINT subscriptions_natural_key_confidential UNIQUE NULLS NOT DISTINCT (person_id, track_id, item_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.subscriptions_restricted
+    ADD CONSTRAINT subscriptions_natural_key_restricted UNIQUE NULLS NOT DISTINCT (person_id, track_id, item_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.subscriptions_secret
+    ADD CONSTRAINT subscriptions_natural_key_secret UNIQUE NULLS NOT DISTINCT (person_id, track_id, item_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.subscriptions_unclassified
+    ADD CONSTRAINT subscriptions_natural_key_unclassified UNIQUE NULLS NOT DISTINCT (person_id, track_id, item_id, effective_classification);
 
 ALTER TABLE ONLY parley_data.subscriptions
-    ADD CONSTRAINT subscriptions_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT subscriptions_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.subscriptions_confidential
+    ADD CONSTRAINT subscriptions_pkey_confidential PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.subscriptions_restricted
+    ADD CONSTRAINT subscriptions_pkey_restricted PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.subscriptions_secret
+    ADD CONSTRAINT subscriptions_pkey_secret PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.subscriptions_unclassified
+    ADD CONSTRAINT subscriptions_pkey_unclassified PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.time_zones
     ADD CONSTRAINT time_zones_pkey PRIMARY KEY (name);
 
 ALTER TABLE ONLY parley_data.track_agenda
-    ADD CONSTRAINT track_agenda_pkey PRIMARY KEY (track_id, item_id);
+    ADD CONSTRAINT track_agenda_pkey PRIMARY KEY (track_id, item_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.track_agenda_confidential
+    ADD CONSTRAINT track_agenda_pkey_confidential PRIMARY KEY (track_id, item_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.track_agenda_restricted
+    ADD CONSTRAINT track_agenda_pkey_restricted PRIMARY KEY (track_id, item_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.track_agenda_secret
+    ADD CONSTRAINT track_agenda_pkey_secret PRIMARY KEY (track_id, item_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.track_agenda_unclassified
+    ADD CONSTRAINT track_agenda_pkey_unclassified PRIMARY KEY (track_id, item_id, effective_classification);
 
 ALTER TABLE ONLY parley_data.track_members
-    ADD CONSTRAINT track_members_pkey PRIMARY KEY (track_id, party_id, role);
+    ADD CONSTRAINT track_members_pkey PRIMARY KEY (track_id, party_id, role, effective_classification);
+
+ALTER TABLE ONLY parley_data.track_members_confidential
+    ADD CONSTRAINT track_members_pkey_confidential PRIMARY KEY (track_id, party_id, role, effective_classification);
+
+ALTER TABLE ONLY parley_data.track_members_restricted
+    ADD CONSTRAINT track_members_pkey_restricted PRIMARY KEY (track_id, party_id, role, effective_classification);
+
+ALTER TABLE ONLY parley_data.track_members_secret
+    ADD CONSTRAINT track_members_pkey_secret PRIMARY KEY (track_id, party_id, role, effective_classification);
+
+ALTER TABLE ONLY parley_data.track_members_unclassified
+    ADD CONSTRAINT track_members_pkey_unclassified PRIMARY KEY (track_id, party_id, role, effective_classification);
 
 ALTER TABLE ONLY parley_data.tracks
-    ADD CONSTRAINT tracks_code_key UNIQUE (code);
+    ADD CONSTRAINT tracks_code_key UNIQUE (code, classification);
+
+ALTER TABLE ONLY parley_data.tracks_confidential
+    ADD CONSTRAINT tracks_code_key_confidential UNIQUE (code, classification);
+
+ALTER TABLE ONLY parley_data.tracks_restricted
+    ADD CONSTRAINT tracks_code_key_restricted UNIQUE (code, classification);
+
+ALTER TABLE ONLY parley_data.tracks_secret
+    ADD CONSTRAINT tracks_code_key_secret UNIQUE (code, classification);
+
+ALTER TABLE ONLY parley_data.tracks_unclassified
+    ADD CONSTRAINT tracks_code_key_unclassified UNIQUE (code, classification);
 
 ALTER TABLE ONLY parley_data.tracks
-    ADD CONSTRAINT tracks_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT tracks_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.tracks_confidential
+    ADD CONSTRAINT tracks_pkey_confidential PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.tracks_restricted
+    ADD CONSTRAINT tracks_pkey_restricted PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.tracks_secret
+    ADD CONSTRAINT tracks_pkey_secret PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.tracks_unclassified
+    ADD CONSTRAINT tracks_pkey_unclassified PRIMARY KEY (id, classification);
 
 CREATE INDEX alert_schedule_next_idx ON parley_data.alert_schedule USING btree (next_at);
 
-CREATE UNIQUE INDEX alerts_dedup_key ON parley_data.alerts USING btree (subject_type, subject_id, kind, occurrence) WHERE (state <> 'cancelled'::parley.alert_state);
+CREATE UNIQUE INDEX alerts_dedup_key ON ONLY parley_data.alerts USING btree (subject_type, subject_id, kind, occurrence, classification) WHERE (state <> 'cancelled'::parley.alert_state);
 
-CREATE INDEX alerts_due_idx ON parley_data.alerts USING btree (due_at);
+CREATE UNIQUE INDEX alerts_dedup_key_confidential ON parley_data.alerts_confidential USING btree (subject_type, subject_id, kind, occurrence, classification) WHERE (state <> 'cancelled'::parley.alert_state);
 
-CREATE INDEX alerts_overdue_holds_idx ON parley_data.alerts USING btree (subject_id, basis) WHERE ((subject_type = 'commitment'::parley.alert_subject) AND (kind = 'overdue'::parley.alert_kind) AND ((acknowledged_at IS NOT NULL) OR (snoozed_until IS NOT NULL)));
+CREATE UNIQUE INDEX alerts_dedup_key_restricted ON parley_data.alerts_restricted USING btree (subject_type, subject_id, kind, occurrence, classification) WHERE (state <> 'cancelled'::parley.alert_state);
 
-CREATE INDEX alerts_subject_idx ON parley_data.alerts USING btree (subject_type, subject_id, kind);
+CREATE UNIQUE INDEX alerts_dedup_key_secret ON parley_data.alerts_secret USING btree (subject_type, subject_id, kind, occurrence, classification) WHERE (state <> 'cancelled'::parley.alert_state);
 
-CREATE INDEX change_log_changed_at_idx ON parley_data.change_log USING btree (changed_at);
+CREATE UNIQUE INDEX alerts_dedup_key_unclassified ON parley_data.alerts_unclassified USING btree (subject_type, subject_id, kind, occurrence, classification) WHERE (state <> 'cancelled'::parley.alert_state);
 
-CREATE INDEX change_log_row_idx ON parley_data.change_log USING btree (table_name, row_id, id);
+CREATE INDEX alerts_due_idx ON ONLY parley_data.alerts USING btree (due_at);
 
-CREATE INDEX commitment_beneficiaries_party_idx ON parley_data.commitment_beneficiaries USING btree (party_id);
+CREATE INDEX alerts_due_idx_confidential ON parley_data.alerts_confidential USING btree (due_at);
 
-CREATE INDEX commitment_updates_commitment_idx ON parley_data.commitment_updates USING btree (commitment_id, reported_on);
+CREATE INDEX alerts_due_idx_restricted ON parley_data.alerts_restricted USING btree (due_at);
 
-CREATE INDEX commitment_updates_reported_on_idx ON parley_data.commitment_updates USING btree (reported_on);
+CREATE INDEX alerts_due_idx_secret ON parley_data.alerts_secret USING btree (due_at);
 
-CREATE INDEX commitments_item_idx ON parley_data.commitments USING btree (item_id);
+CREATE INDEX alerts_due_idx_unclassified ON parley_data.alerts_unclassified USING btree (due_at);
 
-CREATE INDEX commitments_listing_idx ON parley_data.commitments USING btree (due_on, code);
+CREATE INDEX alerts_overdue_holds_idx ON ONLY parley_data.alerts USING btree (subject_id, basis) WHERE ((subject_type = 'commitment'::parley.alert_subject) AND (kind = 'overdue'::parley.alert_kind) AND ((acknowledged_at IS NOT NULL) OR (snoozed_until IS NOT NULL)));
+
+CREATE INDEX alerts_overdue_holds_idx_confidential ON parley_data.alerts_confidential USING btree (subject_id, basis) WHERE ((subject_type = 'commitment'::parley.alert_subject) AND (kind = 'overdue'::parley.alert_kind) AND ((acknowledged_at IS NOT NULL) OR (snoozed_until IS NOT NULL)));
+
+CREATE INDEX alerts_overdue_holds_idx_restricted ON parley_data.alerts_restricted USING btree (subject_id, basis) WHERE ((subject_type = 'commitment'::parley.alert_subject) AND (kind = 'overdue'::parley.alert_kind) AND ((acknowledged_at IS NOT NULL) OR (snoozed_until IS NOT NULL)));
+
+CREATE INDEX alerts_overdue_holds_idx_secret ON parley_data.alerts_secret USING btree (subject_id, basis) WHERE ((subject_type = 'commitment'::parley.alert_subject) AND (kind = 'overdue'::parley.alert_kind) AND ((acknowledged_at IS NOT NULL) OR (snoozed_until IS NOT NULL)));
+
+CREATE INDEX alerts_overdue_holds_idx_unclassified ON parley_data.alerts_unclassified USING btree (subject_id, basis) WHERE ((subject_type = 'commitment'::parley.alert_subject) AND (kind = 'overdue'::parley.alert_kind) AND ((acknowledged_at IS NOT NULL) OR (snoozed_until IS NOT NULL)));
+
+CREATE INDEX alerts_subject_idx ON ONLY parley_data.alerts USING btree (subject_type, subject_id, kind);
+
+CREATE INDEX alerts_subject_idx_confidential ON parley_data.alerts_confidential USING btree (subject_type, subject_id, kind);
+
+CREATE INDEX alerts_subject_idx_restricted ON parley_data.alerts_restricted USING btree (subject_type, subject_id, kind);
+
+CREATE INDEX alerts_subject_idx_secret ON parley_data.alerts_secret USING btree (subject_type, subject_id, kind);
+
+CREATE INDEX alerts_subject_idx_unclassified ON parley_data.alerts_unclassified USING btree (subject_type, subject_id, kind);
+
+CREATE INDEX change_log_changed_at_idx ON ONLY parley_data.change_log USING btree (changed_at);
+
+CREATE INDEX change_log_changed_at_idx_confidential ON parley_data.change_log_confidential USING btree (changed_at);
+
+CREATE INDEX change_log_changed_at_idx_restricted ON parley_data.change_log_restricted USING btree (changed_at);
+
+CREATE INDEX change_log_changed_at_idx_secret ON parley_data.change_log_secret USING btree (changed_at);
+
+CREATE INDEX change_log_changed_at_idx_unclassified ON parley_data.change_log_unclassified USING btree (changed_at);
+
+CREATE INDEX change_log_row_idx ON ONLY parley_data.change_log USING btree (table_name, row_id, id);
+
+CREATE INDEX change_log_row_idx_confidential ON parley_data.change_log_confidential USING btree (table_name, row_id, id);
+
+CREATE INDEX change_log_row_idx_restricted ON parley_data.change_log_restricted USING btree (table_name, row_id, id);
+
+CREATE INDEX change_log_row_idx_secret ON parley_data.change_log_secret USING btree (table_name, row_id, id);
+
+CREATE INDEX change_log_row_idx_unclassified ON parley_data.change_log_unclassified USING btree (table_name, row_id, id);
+
+CREATE INDEX commitment_beneficiaries_party_idx ON ONLY parley_data.commitment_beneficiaries USING btree (party_id);
+
+CREATE INDEX commitment_beneficiaries_party_idx_confidential ON parley_data.commitment_beneficiaries_confidential USING btree (party_id);
+
+CREATE INDEX commitment_beneficiaries_party_idx_restricted ON parley_data.commitment_beneficiaries_restricted USING btree (party_id);
+
+CREATE INDEX commitment_beneficiaries_party_idx_secret ON parley_data.commitment_beneficiaries_secret USING btree (party_id);
+
+CREATE INDEX commitment_beneficiaries_party_idx_unclassified ON parley_data.commitment_beneficiaries_unclassified USING btree (party_id);
+
+CREATE INDEX commitment_updates_commitment_idx ON ONLY parley_data.commitment_updates USING btree (commitment_id, reported_on);
+
+CREATE INDEX commitment_updates_commitment_idx_confidential ON parley_data.commitment_updates_confidential USING btree (commitment_id, reported_on);
+
+CREATE INDEX commitment_updates_commitment_idx_restricted ON parley_data.commitment_updates_restricted USING btree (commitment_id, reported_on);
+
+CREATE INDEX commitment_updates_commitment_idx_secret ON parley_data.commitment_updates_secret USING btree (commitment_id, reported_on);
+
+CREATE INDEX commitment_updates_commitment_idx_unclassified ON parley_data.commitment_updates_unclassified USING btree (commitment_id, reported_on);
+
+CREATE INDEX commitment_updates_reported_on_idx ON ONLY parley_data.commitment_updates USING btree (reported_on);
+
+CREATE INDEX commitment_updates_reported_on_idx_confidential ON parley_data.commitment_updates_confidential USING btree (reported_on);
+
+CREATE INDEX commitment_updates_reported_on_idx_restricted ON parley_data.commitment_updates_restricted USING btree (reported_on);
+
+CREATE INDEX commitment_updates_reported_on_idx_secret ON parley_data.commitment_updates_secret USING btree (reported_on);
+
+CREATE INDEX commitment_updates_reported_on_idx_unclassified ON parley_data.commitment_updates_unclassified USING btree (reported_on);
+
+CREATE INDEX commitments_item_idx ON ONLY parley_data.commitments USING btree (item_id);
+
+CREATE INDEX commitments_item_idx_confidential ON parley_data.commitments_confidential USING btree (item_id);
+
+CREATE INDEX commitments_item_idx_restricted ON parley_data.commitments_restricted USING btree (item_id);
+
+CREATE INDEX commitments_item_idx_secret ON parley_data.commitments_secret USING btree (item_id);
+
+CREATE INDEX commitments_item_idx_unclassified ON parley_data.commitments_unclassified USING btree (item_id);
+
+CREATE INDEX commitments_listing_idx ON ONLY parley_data.commitments USING btree (due_on, code);
 
 COMMENT ON INDEX parley_data.commitments_listing_idx IS 'Commitments in the order parley.commitments lists them (deadline, then code).';
 
-CREATE INDEX commitments_live_activity_idx ON parley_data.commitments USING btree (GREATEST(made_on, last_update_on,
+CREATE INDEX commitments_listing_idx_confidential ON parley_data.commitments_confidential USING btree (due_on, code);
+
+CREATE INDEX commitments_listing_idx_restricted ON parley_data.commitments_restricted USING btree (due_on, code);
+
+CREATE INDEX commitments_listing_idx_secret ON parley_data.commitments_secret USING btree (due_on, code);
+
+CREATE INDEX commitments_listing_idx_unclassified ON parley_data.commitments_unclassified USING btree (due_on, code);
+
+CREATE INDEX commitments_live_activity_idx ON ONLY parley_data.commitments USING btree (GREATEST(made_on, last_update_on,
 CASE
     WHEN (status <> 'pending'::parley.commitment_status) THEN status_changed_on
     ELSE NULL::date
@@ -8974,83 +11829,923 @@ END)) WHERE parley_data.commitment_is_live(status);
 
 COMMENT ON INDEX parley_data.commitments_live_activity_idx IS 'Live commitments by their last activity: what parley.stale walks.';
 
-CREATE INDEX commitments_live_due_idx ON parley_data.commitments USING btree (due_on) WHERE parley_data.commitment_is_live(status);
+CREATE INDEX commitments_live_activity_idx_confidential ON parley_data.commitments_confidential USING btree (GREATEST(made_on, last_update_on,
+CASE
+    WHEN (status <> 'pending'::parley.commitment_status) THEN status_changed_on
+    ELSE NULL::date
+END)) WHERE parley_data.commitment_is_live(status);
 
-CREATE INDEX commitments_meeting_idx ON parley_data.commitments USING btree (meeting_id) WHERE (meeting_id IS NOT NULL);
+CREATE INDEX commitments_live_activity_idx_restricted ON parley_data.commitments_restricted USING btree (GREATEST(made_on, last_update_on,
+CASE
+    WHEN (status <> 'pending'::parley.commitment_status) THEN status_changed_on
+    ELSE NULL::date
+END)) WHERE parley_data.commitment_is_live(status);
 
-CREATE INDEX commitments_obligor_idx ON parley_data.commitments USING btree (obligor_id);
+CREATE INDEX commitments_live_activity_idx_secret ON parley_data.commitments_secret USING btree (GREATEST(made_on, last_update_on,
+CASE
+    WHEN (status <> 'pending'::parley.commitment_status) THEN status_changed_on
+    ELSE NULL::date
+END)) WHERE parley_data.commitment_is_live(status);
 
-CREATE INDEX commitments_owner_idx ON parley_data.commitments USING btree (owner_id) INCLUDE (status, effective_classification);
+CREATE INDEX commitments_live_activity_idx_unclassified ON parley_data.commitments_unclassified USING btree (GREATEST(made_on, last_update_on,
+CASE
+    WHEN (status <> 'pending'::parley.commitment_status) THEN status_changed_on
+    ELSE NULL::date
+END)) WHERE parley_data.commitment_is_live(status);
 
-CREATE INDEX commitments_track_idx ON parley_data.commitments USING btree (track_id, item_id) INCLUDE (status, effective_classification, due_on, made_on, last_update_on, status_changed_on);
+CREATE INDEX commitments_live_due_idx ON ONLY parley_data.commitments USING btree (due_on) WHERE parley_data.commitment_is_live(status);
 
-CREATE INDEX deliveries_failed_idx ON parley_data.deliveries USING btree (last_failed_at) WHERE (state = 'failed'::parley.delivery_state);
+CREATE INDEX commitments_live_due_idx_confidential ON parley_data.commitments_confidential USING btree (due_on) WHERE parley_data.commitment_is_live(status);
 
-CREATE INDEX deliveries_leased_idx ON parley_data.deliveries USING btree (lease_until) WHERE (state = 'sending'::parley.delivery_state);
+CREATE INDEX commitments_live_due_idx_restricted ON parley_data.commitments_restricted USING btree (due_on) WHERE parley_data.commitment_is_live(status);
 
-CREATE INDEX deliveries_log_idx ON parley_data.deliveries USING btree (COALESCE(sent_at, last_failed_at, cancelled_at, created_at) DESC, id DESC) WHERE (state = ANY (ARRAY['sent'::parley.delivery_state, 'suppressed'::parley.delivery_state, 'cancelled'::parley.delivery_state, 'failed'::parley.delivery_state]));
+CREATE INDEX commitments_live_due_idx_secret ON parley_data.commitments_secret USING btree (due_on) WHERE parley_data.commitment_is_live(status);
+
+CREATE INDEX commitments_live_due_idx_unclassified ON parley_data.commitments_unclassified USING btree (due_on) WHERE parley_data.commitment_is_live(status);
+
+CREATE INDEX commitments_meeting_idx ON ONLY parley_data.commitments USING btree (meeting_id) WHERE (meeting_id IS NOT NULL);
+
+CREATE INDEX commitments_meeting_idx_confidential ON parley_data.commitments_confidential USING btree (meeting_id) WHERE (meeting_id IS NOT NULL);
+
+CREATE INDEX commitments_meeting_idx_restricted ON parley_data.commitments_restricted USING btree (meeting_id) WHERE (meeting_id IS NOT NULL);
+
+CREATE INDEX commitments_meeting_idx_secret ON parley_data.commitments_secret USING btree (meeting_id) WHERE (meeting_id IS NOT NULL);
+
+CREATE INDEX commitments_meeting_idx_unclassified ON parley_data.commitments_unclassified USING btree (meeting_id) WHERE (meeting_id IS NOT NULL);
+
+CREATE INDEX commitments_obligor_idx ON ONLY parley_data.commitments USING btree (obligor_id);
+
+CREATE INDEX commitments_obligor_idx_confidential ON parley_data.commitments_confidential USING btree (obligor_id);
+
+CREATE INDEX commitments_obligor_idx_restricted ON parley_data.commitments_restricted USING btree (obligor_id);
+
+CREATE INDEX commitments_obligor_idx_secret ON parley_data.commitments_secret USING btree (obligor_id);
+
+CREATE INDEX commitments_obligor_idx_unclassified ON parley_data.commitments_unclassified USING btree (obligor_id);
+
+CREATE INDEX commitments_owner_idx ON ONLY parley_data.commitments USING btree (owner_id) INCLUDE (status, effective_classification);
+
+CREATE INDEX commitments_owner_idx_confidential ON parley_data.commitments_confidential USING btree (owner_id) INCLUDE (status, effective_classification);
+
+CREATE INDEX commitments_owner_idx_restricted ON parley_data.commitments_restricted USING btree (owner_id) INCLUDE (status, effective_classification);
+
+CREATE INDEX commitments_owner_idx_secret ON parley_data.commitments_secret USING btree (owner_id) INCLUDE (status, effective_classification);
+
+CREATE INDEX commitments_owner_idx_unclassified ON parley_data.commitments_unclassified USING btree (owner_id) INCLUDE (status, effective_classification);
+
+CREATE INDEX commitments_track_idx ON ONLY parley_data.commitments USING btree (track_id, item_id) INCLUDE (status, effective_classification, due_on, made_on, last_update_on, status_changed_on);
+
+CREATE INDEX commitments_track_idx_confidential ON parley_data.commitments_confidential USING btree (track_id, item_id) INCLUDE (status, effective_classification, due_on, made_on, last_update_on, status_changed_on);
+
+CREATE INDEX commitments_track_idx_restricted ON parley_data.commitments_restricted USING btree (track_id, item_id) INCLUDE (status, effective_classification, due_on, made_on, last_update_on, status_changed_on);
+
+CREATE INDEX commitments_track_idx_secret ON parley_data.commitments_secret USING btree (track_id, item_id) INCLUDE (status, effective_classification, due_on, made_on, last_update_on, status_changed_on);
+
+CREATE INDEX commitments_track_idx_unclassified ON parley_data.commitments_unclassified USING btree (track_id, item_id) INCLUDE (status, effective_classification, due_on, made_on, last_update_on, status_changed_on);
+
+CREATE INDEX deliveries_failed_idx ON ONLY parley_data.deliveries USING btree (last_failed_at) WHERE (state = 'failed'::parley.delivery_state);
+
+CREATE INDEX deliveries_failed_idx_confidential ON parley_data.deliveries_confidential USING btree (last_failed_at) WHERE (state = 'failed'::parley.delivery_state);
+
+CREATE INDEX deliveries_failed_idx_restricted ON parley_data.deliveries_restricted USING btree (last_failed_at) WHERE (state = 'failed'::parley.delivery_state);
+
+CREATE INDEX deliveries_failed_idx_secret ON parley_data.deliveries_secret USING btree (last_failed_at) WHERE (state = 'failed'::parley.delivery_state);
+
+CREATE INDEX deliveries_failed_idx_unclassified ON parley_data.deliveries_unclassified USING btree (last_failed_at) WHERE (state = 'failed'::parley.delivery_state);
+
+CREATE INDEX deliveries_leased_idx ON ONLY parley_data.deliveries USING btree (lease_until) WHERE (state = 'sending'::parley.delivery_state);
+
+CREATE INDEX deliveries_leased_idx_confidential ON parley_data.deliveries_confidential USING btree (lease_until) WHERE (state = 'sending'::parley.delivery_state);
+
+CREATE INDEX deliveries_leased_idx_restricted ON parley_data.deliveries_restricted USING btree (lease_until) WHERE (state = 'sending'::parley.delivery_state);
+
+CREATE INDEX deliveries_leased_idx_secret ON parley_data.deliveries_secret USING btree (lease_until) WHERE (state = 'sending'::parley.delivery_state);
+
+CREATE INDEX deliveries_leased_idx_unclassified ON parley_data.deliveries_unclassified USING btree (lease_until) WHERE (state = 'sending'::parley.delivery_state);
+
+CREATE INDEX deliveries_log_idx ON ONLY parley_data.deliveries USING btree (COALESCE(sent_at, last_failed_at, cancelled_at, created_at) DESC, id DESC) WHERE (state = ANY (ARRAY['sent'::parley.delivery_state, 'suppressed'::parley.delivery_state, 'cancelled'::parley.delivery_state, 'failed'::parley.delivery_state]));
 
 COMMENT ON INDEX parley_data.deliveries_log_idx IS 'Deliveries that are done with (sent, suppressed, cancelled, failed), newest first, as parley.alert_log lists them.';
 
-CREATE INDEX deliveries_pending_idx ON parley_data.deliveries USING btree (send_after) WHERE (state = 'pending'::parley.delivery_state);
+CREATE INDEX deliveries_log_idx_confidential ON parley_data.deliveries_confidential USING btree (COALESCE(sent_at, last_failed_at, cancelled_at, created_at) DESC, id DESC) WHERE (state = ANY (ARRAY['sent'::parley.delivery_state, 'suppressed'::parley.delivery_state, 'cancelled'::parley.delivery_state, 'failed'::parley.delivery_state]));
 
-CREATE INDEX deliveries_person_idx ON parley_data.deliveries USING btree (person_id);
+CREATE INDEX deliveries_log_idx_restricted ON parley_data.deliveries_restricted USING btree (COALESCE(sent_at, last_failed_at, cancelled_at, created_at) DESC, id DESC) WHERE (state = ANY (ARRAY['sent'::parley.delivery_state, 'suppressed'::parley.delivery_state, 'cancelled'::parley.delivery_state, 'failed'::parley.delivery_state]));
 
-CREATE INDEX deliveries_queue_idx ON parley_data.deliveries USING btree (send_after, id) WHERE (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state, 'suppressed'::parley.delivery_state]));
+CREATE INDEX deliveries_log_idx_secret ON parley_data.deliveries_secret USING btree (COALESCE(sent_at, last_failed_at, cancelled_at, created_at) DESC, id DESC) WHERE (state = ANY (ARRAY['sent'::parley.delivery_state, 'suppressed'::parley.delivery_state, 'cancelled'::parley.delivery_state, 'failed'::parley.delivery_state]));
+
+CREATE INDEX deliveries_log_idx_unclassified ON parley_data.deliveries_unclassified USING btree (COALESCE(sent_at, last_failed_at, cancelled_at, created_at) DESC, id DESC) WHERE (state = ANY (ARRAY['sent'::parley.delivery_state, 'suppressed'::parley.delivery_state, 'cancelled'::parley.delivery_state, 'failed'::parley.delivery_state]));
+
+CREATE INDEX deliveries_pending_idx ON ONLY parley_data.deliveries USING btree (send_after) WHERE (state = 'pending'::parley.delivery_state);
+
+CREATE INDEX deliveries_pending_idx_confidential ON parley_data.deliveries_confidential USING btree (send_after) WHERE (state = 'pending'::parley.delivery_state);
+
+CREATE INDEX deliveries_pending_idx_restricted ON parley_data.deliveries_restricted USING btree (send_after) WHERE (state = 'pending'::parley.delivery_state);
+
+CREATE INDEX deliveries_pending_idx_secret ON parley_data.deliveries_secret USING btree (send_after) WHERE (state = 'pending'::parley.delivery_state);
+
+CREATE INDEX deliveries_pending_idx_unclassified ON parley_data.deliveries_unclassified USING btree (send_after) WHERE (state = 'pending'::parley.delivery_state);
+
+CREATE INDEX deliveries_person_idx ON ONLY parley_data.deliveries USING btree (person_id);
+
+CREATE INDEX deliveries_person_idx_confidential ON parley_data.deliveries_confidential USING btree (person_id);
+
+CREATE INDEX deliveries_person_idx_restricted ON parley_data.deliveries_restricted USING btree (person_id);
+
+CREATE INDEX deliveries_person_idx_secret ON parley_data.deliveries_secret USING btree (person_id);
+
+CREATE INDEX deliveries_person_idx_unclassified ON parley_data.deliveries_unclassified USING btree (person_id);
+
+CREATE INDEX deliveries_queue_idx ON ONLY parley_data.deliveries USING btree (send_after, id) WHERE (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state, 'suppressed'::parley.delivery_state]));
 
 COMMENT ON INDEX parley_data.deliveries_queue_idx IS 'Deliveries waiting to go out (or held back by a silence), in the order parley.alert_queue lists them.';
 
-CREATE INDEX deliveries_sent_idx ON parley_data.deliveries USING btree (sent_at) WHERE (state = 'sent'::parley.delivery_state);
+CREATE INDEX deliveries_queue_idx_confidential ON parley_data.deliveries_confidential USING btree (send_after, id) WHERE (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state, 'suppressed'::parley.delivery_state]));
 
-CREATE INDEX deliveries_silence_idx ON parley_data.deliveries USING btree (silence_id) WHERE (silence_id IS NOT NULL);
+CREATE INDEX deliveries_queue_idx_restricted ON parley_data.deliveries_restricted USING btree (send_after, id) WHERE (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state, 'suppressed'::parley.delivery_state]));
 
-CREATE INDEX figures_indicator_idx ON parley_data.figures USING btree (indicator, as_of DESC);
+CREATE INDEX deliveries_queue_idx_secret ON parley_data.deliveries_secret USING btree (send_after, id) WHERE (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state, 'suppressed'::parley.delivery_state]));
 
-CREATE INDEX figures_item_idx ON parley_data.figures USING btree (item_id);
+CREATE INDEX deliveries_queue_idx_unclassified ON parley_data.deliveries_unclassified USING btree (send_after, id) WHERE (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state, 'suppressed'::parley.delivery_state]));
 
-CREATE INDEX follow_ups_assignee_idx ON parley_data.follow_ups USING btree (assignee_id);
+CREATE INDEX deliveries_sent_idx ON ONLY parley_data.deliveries USING btree (sent_at) WHERE (state = 'sent'::parley.delivery_state);
 
-CREATE INDEX follow_ups_commitment_idx ON parley_data.follow_ups USING btree (commitment_id);
+CREATE INDEX deliveries_sent_idx_confidential ON parley_data.deliveries_confidential USING btree (sent_at) WHERE (state = 'sent'::parley.delivery_state);
 
-CREATE INDEX follow_ups_meeting_idx ON parley_data.follow_ups USING btree (meeting_id);
+CREATE INDEX deliveries_sent_idx_restricted ON parley_data.deliveries_restricted USING btree (sent_at) WHERE (state = 'sent'::parley.delivery_state);
 
-CREATE INDEX follow_ups_open_due_idx ON parley_data.follow_ups USING btree (due_at) WHERE (done_at IS NULL);
+CREATE INDEX deliveries_sent_idx_secret ON parley_data.deliveries_secret USING btree (sent_at) WHERE (state = 'sent'::parley.delivery_state);
 
-CREATE INDEX follow_ups_track_idx ON parley_data.follow_ups USING btree (track_id);
+CREATE INDEX deliveries_sent_idx_unclassified ON parley_data.deliveries_unclassified USING btree (sent_at) WHERE (state = 'sent'::parley.delivery_state);
+
+CREATE INDEX deliveries_silence_idx ON ONLY parley_data.deliveries USING btree (silence_id) WHERE (silence_id IS NOT NULL);
+
+CREATE INDEX deliveries_silence_idx_confidential ON parley_data.deliveries_confidential USING btree (silence_id) WHERE (silence_id IS NOT NULL);
+
+CREATE INDEX deliveries_silence_idx_restricted ON parley_data.deliveries_restricted USING btree (silence_id) WHERE (silence_id IS NOT NULL);
+
+CREATE INDEX deliveries_silence_idx_secret ON parley_data.deliveries_secret USING btree (silence_id) WHERE (silence_id IS NOT NULL);
+
+CREATE INDEX deliveries_silence_idx_unclassified ON parley_data.deliveries_unclassified USING btree (silence_id) WHERE (silence_id IS NOT NULL);
+
+CREATE INDEX figures_indicator_idx ON ONLY parley_data.figures USING btree (indicator, as_of DESC);
+
+CREATE INDEX figures_indicator_idx_confidential ON parley_data.figures_confidential USING btree (indicator, as_of DESC);
+
+CREATE INDEX figures_indicator_idx_restricted ON parley_data.figures_restricted USING btree (indicator, as_of DESC);
+
+CREATE INDEX figures_indicator_idx_secret ON parley_data.figures_secret USING btree (indicator, as_of DESC);
+
+CREATE INDEX figures_indicator_idx_unclassified ON parley_data.figures_unclassified USING btree (indicator, as_of DESC);
+
+CREATE INDEX figures_item_idx ON ONLY parley_data.figures USING btree (item_id);
+
+CREATE INDEX figures_item_idx_confidential ON parley_data.figures_confidential USING btree (item_id);
+
+CREATE INDEX figures_item_idx_restricted ON parley_data.figures_restricted USING btree (item_id);
+
+CREATE INDEX figures_item_idx_secret ON parley_data.figures_secret USING btree (item_id);
+
+CREATE INDEX figures_item_idx_unclassified ON parley_data.figures_unclassified USING btree (item_id);
+
+CREATE INDEX follow_ups_assignee_idx ON ONLY parley_data.follow_ups USING btree (assignee_id);
+
+CREATE INDEX follow_ups_assignee_idx_confidential ON parley_data.follow_ups_confidential USING btree (assignee_id);
+
+CREATE INDEX follow_ups_assignee_idx_restricted ON parley_data.follow_ups_restricted USING btree (assignee_id);
+
+CREATE INDEX follow_ups_assignee_idx_secret ON parley_data.follow_ups_secret USING btree (assignee_id);
+
+CREATE INDEX follow_ups_assignee_idx_unclassified ON parley_data.follow_ups_unclassified USING btree (assignee_id);
+
+CREATE INDEX follow_ups_commitment_idx ON ONLY parley_data.follow_ups USING btree (commitment_id);
+
+CREATE INDEX follow_ups_commitment_idx_confidential ON parley_data.follow_ups_confidential USING btree (commitment_id);
+
+CREATE INDEX follow_ups_commitment_idx_restricted ON parley_data.follow_ups_restricted USING btree (commitment_id);
+
+CREATE INDEX follow_ups_commitment_idx_secret ON parley_data.follow_ups_secret USING btree (commitment_id);
+
+CREATE INDEX follow_ups_commitment_idx_unclassified ON parley_data.follow_ups_unclassified USING btree (commitment_id);
+
+CREATE INDEX follow_ups_meeting_idx ON ONLY parley_data.follow_ups USING btree (meeting_id);
+
+CREATE INDEX follow_ups_meeting_idx_confidential ON parley_data.follow_ups_confidential USING btree (meeting_id);
+
+CREATE INDEX follow_ups_meeting_idx_restricted ON parley_data.follow_ups_restricted USING btree (meeting_id);
+
+CREATE INDEX follow_ups_meeting_idx_secret ON parley_data.follow_ups_secret USING btree (meeting_id);
+
+CREATE INDEX follow_ups_meeting_idx_unclassified ON parley_data.follow_ups_unclassified USING btree (meeting_id);
+
+CREATE INDEX follow_ups_open_due_idx ON ONLY parley_data.follow_ups USING btree (due_at) WHERE (done_at IS NULL);
+
+CREATE INDEX follow_ups_open_due_idx_confidential ON parley_data.follow_ups_confidential USING btree (due_at) WHERE (done_at IS NULL);
+
+CREATE INDEX follow_ups_open_due_idx_restricted ON parley_data.follow_ups_restricted USING btree (due_at) WHERE (done_at IS NULL);
+
+CREATE INDEX follow_ups_open_due_idx_secret ON parley_data.follow_ups_secret USING btree (due_at) WHERE (done_at IS NULL);
+
+CREATE INDEX follow_ups_open_due_idx_unclassified ON parley_data.follow_ups_unclassified USING btree (due_at) WHERE (done_at IS NULL);
+
+CREATE INDEX follow_ups_track_idx ON ONLY parley_data.follow_ups USING btree (track_id);
+
+CREATE INDEX follow_ups_track_idx_confidential ON parley_data.follow_ups_confidential USING btree (track_id);
+
+CREATE INDEX follow_ups_track_idx_restricted ON parley_data.follow_ups_restricted USING btree (track_id);
+
+CREATE INDEX follow_ups_track_idx_secret ON parley_data.follow_ups_secret USING btree (track_id);
+
+CREATE INDEX follow_ups_track_idx_unclassified ON parley_data.follow_ups_unclassified USING btree (track_id);
 
 CREATE INDEX mailer_runs_started_idx ON parley_data.mailer_runs USING btree (started_at);
 
-CREATE INDEX meetings_starts_idx ON parley_data.meetings USING btree (starts_at);
+CREATE INDEX meetings_starts_idx ON ONLY parley_data.meetings USING btree (starts_at);
 
-CREATE INDEX meetings_track_starts_idx ON parley_data.meetings USING btree (track_id, starts_at);
+CREATE INDEX meetings_starts_idx_confidential ON parley_data.meetings_confidential USING btree (starts_at);
+
+CREATE INDEX meetings_starts_idx_restricted ON parley_data.meetings_restricted USING btree (starts_at);
+
+CREATE INDEX meetings_starts_idx_secret ON parley_data.meetings_secret USING btree (starts_at);
+
+CREATE INDEX meetings_starts_idx_unclassified ON parley_data.meetings_unclassified USING btree (starts_at);
+
+CREATE INDEX meetings_track_starts_idx ON ONLY parley_data.meetings USING btree (track_id, starts_at);
+
+CREATE INDEX meetings_track_starts_idx_confidential ON parley_data.meetings_confidential USING btree (track_id, starts_at);
+
+CREATE INDEX meetings_track_starts_idx_restricted ON parley_data.meetings_restricted USING btree (track_id, starts_at);
+
+CREATE INDEX meetings_track_starts_idx_secret ON parley_data.meetings_secret USING btree (track_id, starts_at);
+
+CREATE INDEX meetings_track_starts_idx_unclassified ON parley_data.meetings_unclassified USING btree (track_id, starts_at);
 
 CREATE UNIQUE INDEX people_email_key ON parley_data.people USING btree (lower(email));
 
-CREATE INDEX positions_item_idx ON parley_data.positions USING btree (item_id, party_id, stated_on DESC);
+CREATE INDEX positions_item_idx ON ONLY parley_data.positions USING btree (item_id, party_id, stated_on DESC);
 
-CREATE INDEX positions_track_idx ON parley_data.positions USING btree (track_id, item_id, party_id, stated_on DESC);
+CREATE INDEX positions_item_idx_confidential ON parley_data.positions_confidential USING btree (item_id, party_id, stated_on DESC);
 
-CREATE INDEX silences_commitment_idx ON parley_data.silences USING btree (commitment_id);
+CREATE INDEX positions_item_idx_restricted ON parley_data.positions_restricted USING btree (item_id, party_id, stated_on DESC);
 
-CREATE INDEX silences_in_force_idx ON parley_data.silences USING btree (ends_at) WHERE (lifted_at IS NULL);
+CREATE INDEX positions_item_idx_secret ON parley_data.positions_secret USING btree (item_id, party_id, stated_on DESC);
 
-CREATE INDEX silences_item_idx ON parley_data.silences USING btree (item_id);
+CREATE INDEX positions_item_idx_unclassified ON parley_data.positions_unclassified USING btree (item_id, party_id, stated_on DESC);
 
-CREATE INDEX silences_track_idx ON parley_data.silences USING btree (track_id);
+CREATE INDEX positions_track_idx ON ONLY parley_data.positions USING btree (track_id, item_id, party_id, stated_on DESC);
 
-CREATE INDEX track_agenda_item_idx ON parley_data.track_agenda USING btree (item_id);
+CREATE INDEX positions_track_idx_confidential ON parley_data.positions_confidential USING btree (track_id, item_id, party_id, stated_on DESC);
 
-CREATE INDEX track_members_party_idx ON parley_data.track_members USING btree (party_id);
+CREATE INDEX positions_track_idx_restricted ON parley_data.positions_restricted USING btree (track_id, item_id, party_id, stated_on DESC);
 
-CREATE INDEX tracks_lead_idx ON parley_data.tracks USING btree (lead_id);
+CREATE INDEX positions_track_idx_secret ON parley_data.positions_secret USING btree (track_id, item_id, party_id, stated_on DESC);
 
-CREATE TRIGGER agenda_items_history_delete AFTER DELETE ON parley_data.agenda_items REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE INDEX positions_track_idx_unclassified ON parley_data.positions_unclassified USING btree (track_id, item_id, party_id, stated_on DESC);
 
-CREATE TRIGGER agenda_items_history_insert AFTER INSERT ON parley_data.agenda_items REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE INDEX silences_commitment_idx ON ONLY parley_data.silences USING btree (commitment_id);
 
-CREATE TRIGGER agenda_items_history_truncate BEFORE TRUNCATE ON parley_data.agenda_items FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE INDEX silences_commitment_idx_confidential ON parley_data.silences_confidential USING btree (commitment_id);
 
-CREATE TRIGGER agenda_items_history_update AFTER UPDATE ON parley_data.agenda_items REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE INDEX silences_commitment_idx_restricted ON parley_data.silences_restricted USING btree (commitment_id);
+
+CREATE INDEX silences_commitment_idx_secret ON parley_data.silences_secret USING btree (commitment_id);
+
+CREATE INDEX silences_commitment_idx_unclassified ON parley_data.silences_unclassified USING btree (commitment_id);
+
+CREATE INDEX silences_in_force_idx ON ONLY parley_data.silences USING btree (ends_at) WHERE (lifted_at IS NULL);
+
+CREATE INDEX silences_in_force_idx_confidential ON parley_data.silences_confidential USING btree (ends_at) WHERE (lifted_at IS NULL);
+
+CREATE INDEX silences_in_force_idx_restricted ON parley_data.silences_restricted USING btree (ends_at) WHERE (lifted_at IS NULL);
+
+CREATE INDEX silences_in_force_idx_secret ON parley_data.silences_secret USING btree (ends_at) WHERE (lifted_at IS NULL);
+
+CREATE INDEX silences_in_force_idx_unclassified ON parley_data.silences_unclassified USING btree (ends_at) WHERE (lifted_at IS NULL);
+
+CREATE INDEX silences_item_idx ON ONLY parley_data.silences USING btree (item_id);
+
+CREATE INDEX silences_item_idx_confidential ON parley_data.silences_confidential USING btree (item_id);
+
+CREATE INDEX silences_item_idx_restricted ON parley_data.silences_restricted USING btree (item_id);
+
+CREATE INDEX silences_item_idx_secret ON parley_data.silences_secret USING btree (item_id);
+
+CREATE INDEX silences_item_idx_unclassified ON parley_data.silences_unclassified USING btree (item_id);
+
+CREATE INDEX silences_track_idx ON ONLY parley_data.silences USING btree (track_id);
+
+CREATE INDEX silences_track_idx_confidential ON parley_data.silences_confidential USING btree (track_id);
+
+CREATE INDEX silences_track_idx_restricted ON parley_data.silences_restricted USING btree (track_id);
+
+CREATE INDEX silences_track_idx_secret ON parley_data.silences_secret USING btree (track_id);
+
+CREATE INDEX silences_track_idx_unclassified ON parley_data.silences_unclassified USING btree (track_id);
+
+CREATE INDEX track_agenda_item_idx ON ONLY parley_data.track_agenda USING btree (item_id);
+
+CREATE INDEX track_agenda_item_idx_confidential ON parley_data.track_agenda_confidential USING btree (item_id);
+
+CREATE INDEX track_agenda_item_idx_restricted ON parley_data.track_agenda_restricted USING btree (item_id);
+
+CREATE INDEX track_agenda_item_idx_secret ON parley_data.track_agenda_secret USING btree (item_id);
+
+CREATE INDEX track_agenda_item_idx_unclassified ON parley_data.track_agenda_unclassified USING btree (item_id);
+
+CREATE INDEX track_members_party_idx ON ONLY parley_data.track_members USING btree (party_id);
+
+CREATE INDEX track_members_party_idx_confidential ON parley_data.track_members_confidential USING btree (party_id);
+
+CREATE INDEX track_members_party_idx_restricted ON parley_data.track_members_restricted USING btree (party_id);
+
+CREATE INDEX track_members_party_idx_secret ON parley_data.track_members_secret USING btree (party_id);
+
+CREATE INDEX track_members_party_idx_unclassified ON parley_data.track_members_unclassified USING btree (party_id);
+
+CREATE INDEX tracks_lead_idx ON ONLY parley_data.tracks USING btree (lead_id);
+
+CREATE INDEX tracks_lead_idx_confidential ON parley_data.tracks_confidential USING btree (lead_id);
+
+CREATE INDEX tracks_lead_idx_restricted ON parley_data.tracks_restricted USING btree (lead_id);
+
+CREATE INDEX tracks_lead_idx_secret ON parley_data.tracks_secret USING btree (lead_id);
+
+CREATE INDEX tracks_lead_idx_unclassified ON parley_data.tracks_unclassified USING btree (lead_id);
+
+ALTER INDEX parley_data.alerts_dedup_key ATTACH PARTITION parley_data.alerts_dedup_key_confidential;
+
+ALTER INDEX parley_data.alerts_dedup_key ATTACH PARTITION parley_data.alerts_dedup_key_restricted;
+
+ALTER INDEX parley_data.alerts_dedup_key ATTACH PARTITION parley_data.alerts_dedup_key_secret;
+
+ALTER INDEX parley_data.alerts_dedup_key ATTACH PARTITION parley_data.alerts_dedup_key_unclassified;
+
+ALTER INDEX parley_data.alerts_due_idx ATTACH PARTITION parley_data.alerts_due_idx_confidential;
+
+ALTER INDEX parley_data.alerts_due_idx ATTACH PARTITION parley_data.alerts_due_idx_restricted;
+
+ALTER INDEX parley_data.alerts_due_idx ATTACH PARTITION parley_data.alerts_due_idx_secret;
+
+ALTER INDEX parley_data.alerts_due_idx ATTACH PARTITION parley_data.alerts_due_idx_unclassified;
+
+ALTER INDEX parley_data.alerts_overdue_holds_idx ATTACH PARTITION parley_data.alerts_overdue_holds_idx_confidential;
+
+ALTER INDEX parley_data.alerts_overdue_holds_idx ATTACH PARTITION parley_data.alerts_overdue_holds_idx_restricted;
+
+ALTER INDEX parley_data.alerts_overdue_holds_idx ATTACH PARTITION parley_data.alerts_overdue_holds_idx_secret;
+
+ALTER INDEX parley_data.alerts_overdue_holds_idx ATTACH PARTITION parley_data.alerts_overdue_holds_idx_unclassified;
+
+ALTER INDEX parley_data.alerts_pkey ATTACH PARTITION parley_data.alerts_pkey_confidential;
+
+ALTER INDEX parley_data.alerts_pkey ATTACH PARTITION parley_data.alerts_pkey_restricted;
+
+ALTER INDEX parley_data.alerts_pkey ATTACH PARTITION parley_data.alerts_pkey_secret;
+
+ALTER INDEX parley_data.alerts_pkey ATTACH PARTITION parley_data.alerts_pkey_unclassified;
+
+ALTER INDEX parley_data.alerts_subject_idx ATTACH PARTITION parley_data.alerts_subject_idx_confidential;
+
+ALTER INDEX parley_data.alerts_subject_idx ATTACH PARTITION parley_data.alerts_subject_idx_restricted;
+
+ALTER INDEX parley_data.alerts_subject_idx ATTACH PARTITION parley_data.alerts_subject_idx_secret;
+
+ALTER INDEX parley_data.alerts_subject_idx ATTACH PARTITION parley_data.alerts_subject_idx_unclassified;
+
+ALTER INDEX parley_data.change_log_changed_at_idx ATTACH PARTITION parley_data.change_log_changed_at_idx_confidential;
+
+ALTER INDEX parley_data.change_log_changed_at_idx ATTACH PARTITION parley_data.change_log_changed_at_idx_restricted;
+
+ALTER INDEX parley_data.change_log_changed_at_idx ATTACH PARTITION parley_data.change_log_changed_at_idx_secret;
+
+ALTER INDEX parley_data.change_log_changed_at_idx ATTACH PARTITION parley_data.change_log_changed_at_idx_unclassified;
+
+ALTER INDEX parley_data.change_log_pkey ATTACH PARTITION parley_data.change_log_pkey_confidential;
+
+ALTER INDEX parley_data.change_log_pkey ATTACH PARTITION parley_data.change_log_pkey_restricted;
+
+ALTER INDEX parley_data.change_log_pkey ATTACH PARTITION parley_data.change_log_pkey_secret;
+
+ALTER INDEX parley_data.change_log_pkey ATTACH PARTITION parley_data.change_log_pkey_unclassified;
+
+ALTER INDEX parley_data.change_log_row_idx ATTACH PARTITION parley_data.change_log_row_idx_confidential;
+
+ALTER INDEX parley_data.change_log_row_idx ATTACH PARTITION parley_data.change_log_row_idx_restricted;
+
+ALTER INDEX parley_data.change_log_row_idx ATTACH PARTITION parley_data.change_log_row_idx_secret;
+
+ALTER INDEX parley_data.change_log_row_idx ATTACH PARTITION parley_data.change_log_row_idx_unclassified;
+
+ALTER INDEX parley_data.commitment_beneficiaries_party_idx ATTACH PARTITION parley_data.commitment_beneficiaries_party_idx_confidential;
+
+ALTER INDEX parley_data.commitment_beneficiaries_party_idx ATTACH PARTITION parley_data.commitment_beneficiaries_party_idx_restricted;
+
+ALTER INDEX parley_data.commitment_beneficiaries_party_idx ATTACH PARTITION parley_data.commitment_beneficiaries_party_idx_secret;
+
+ALTER INDEX parley_data.commitment_beneficiaries_party_idx ATTACH PARTITION parley_data.commitment_beneficiaries_party_idx_unclassified;
+
+ALTER INDEX parley_data.commitment_beneficiaries_pkey ATTACH PARTITION parley_data.commitment_beneficiaries_pkey_confidential;
+
+ALTER INDEX parley_data.commitment_beneficiaries_pkey ATTACH PARTITION parley_data.commitment_beneficiaries_pkey_restricted;
+
+ALTER INDEX parley_data.commitment_beneficiaries_pkey ATTACH PARTITION parley_data.commitment_beneficiaries_pkey_secret;
+
+ALTER INDEX parley_data.commitment_beneficiaries_pkey ATTACH PARTITION parley_data.commitment_beneficiaries_pkey_unclassified;
+
+ALTER INDEX parley_data.commitment_updates_commitment_idx ATTACH PARTITION parley_data.commitment_updates_commitment_idx_confidential;
+
+ALTER INDEX parley_data.commitment_updates_commitment_idx ATTACH PARTITION parley_data.commitment_updates_commitment_idx_restricted;
+
+ALTER INDEX parley_data.commitment_updates_commitment_idx ATTACH PARTITION parley_data.commitment_updates_commitment_idx_secret;
+
+ALTER INDEX parley_data.commitment_updates_commitment_idx ATTACH PARTITION parley_data.commitment_updates_commitment_idx_unclassified;
+
+ALTER INDEX parley_data.commitment_updates_pkey ATTACH PARTITION parley_data.commitment_updates_pkey_confidential;
+
+ALTER INDEX parley_data.commitment_updates_pkey ATTACH PARTITION parley_data.commitment_updates_pkey_restricted;
+
+ALTER INDEX parley_data.commitment_updates_pkey ATTACH PARTITION parley_data.commitment_updates_pkey_secret;
+
+ALTER INDEX parley_data.commitment_updates_pkey ATTACH PARTITION parley_data.commitment_updates_pkey_unclassified;
+
+ALTER INDEX parley_data.commitment_updates_reported_on_idx ATTACH PARTITION parley_data.commitment_updates_reported_on_idx_confidential;
+
+ALTER INDEX parley_data.commitment_updates_reported_on_idx ATTACH PARTITION parley_data.commitment_updates_reported_on_idx_restricted;
+
+ALTER INDEX parley_data.commitment_updates_reported_on_idx ATTACH PARTITION parley_data.commitment_updates_reported_on_idx_secret;
+
+ALTER INDEX parley_data.commitment_updates_reported_on_idx ATTACH PARTITION parley_data.commitment_updates_reported_on_idx_unclassified;
+
+ALTER INDEX parley_data.commitments_code_key ATTACH PARTITION parley_data.commitments_code_key_confidential;
+
+ALTER INDEX parley_data.commitments_code_key ATTACH PARTITION parley_data.commitments_code_key_restricted;
+
+ALTER INDEX parley_data.commitments_code_key ATTACH PARTITION parley_data.commitments_code_key_secret;
+
+ALTER INDEX parley_data.commitments_code_key ATTACH PARTITION parley_data.commitments_code_key_unclassified;
+
+ALTER INDEX parley_data.commitments_id_obligor_key ATTACH PARTITION parley_data.commitments_id_obligor_key_confidential;
+
+ALTER INDEX parley_data.commitments_id_obligor_key ATTACH PARTITION parley_data.commitments_id_obligor_key_restricted;
+
+ALTER INDEX parley_data.commitments_id_obligor_key ATTACH PARTITION parley_data.commitments_id_obligor_key_secret;
+
+ALTER INDEX parley_data.commitments_id_obligor_key ATTACH PARTITION parley_data.commitments_id_obligor_key_unclassified;
+
+ALTER INDEX parley_data.commitments_item_idx ATTACH PARTITION parley_data.commitments_item_idx_confidential;
+
+ALTER INDEX parley_data.commitments_item_idx ATTACH PARTITION parley_data.commitments_item_idx_restricted;
+
+ALTER INDEX parley_data.commitments_item_idx ATTACH PARTITION parley_data.commitments_item_idx_secret;
+
+ALTER INDEX parley_data.commitments_item_idx ATTACH PARTITION parley_data.commitments_item_idx_unclassified;
+
+ALTER INDEX parley_data.commitments_listing_idx ATTACH PARTITION parley_data.commitments_listing_idx_confidential;
+
+ALTER INDEX parley_data.commitments_listing_idx ATTACH PARTITION parley_data.commitments_listing_idx_restricted;
+
+ALTER INDEX parley_data.commitments_listing_idx ATTACH PARTITION parley_data.commitments_listing_idx_secret;
+
+ALTER INDEX parley_data.commitments_listing_idx ATTACH PARTITION parley_data.commitments_listing_idx_unclassified;
+
+ALTER INDEX parley_data.commitments_live_activity_idx ATTACH PARTITION parley_data.commitments_live_activity_idx_confidential;
+
+ALTER INDEX parley_data.commitments_live_activity_idx ATTACH PARTITION parley_data.commitments_live_activity_idx_restricted;
+
+ALTER INDEX parley_data.commitments_live_activity_idx ATTACH PARTITION parley_data.commitments_live_activity_idx_secret;
+
+ALTER INDEX parley_data.commitments_live_activity_idx ATTACH PARTITION parley_data.commitments_live_activity_idx_unclassified;
+
+ALTER INDEX parley_data.commitments_live_due_idx ATTACH PARTITION parley_data.commitments_live_due_idx_confidential;
+
+ALTER INDEX parley_data.commitments_live_due_idx ATTACH PARTITION parley_data.commitments_live_due_idx_restricted;
+
+ALTER INDEX parley_data.commitments_live_due_idx ATTACH PARTITION parley_data.commitments_live_due_idx_secret;
+
+ALTER INDEX parley_data.commitments_live_due_idx ATTACH PARTITION parley_data.commitments_live_due_idx_unclassified;
+
+ALTER INDEX parley_data.commitments_meeting_idx ATTACH PARTITION parley_data.commitments_meeting_idx_confidential;
+
+ALTER INDEX parley_data.commitments_meeting_idx ATTACH PARTITION parley_data.commitments_meeting_idx_restricted;
+
+ALTER INDEX parley_data.commitments_meeting_idx ATTACH PARTITION parley_data.commitments_meeting_idx_secret;
+
+ALTER INDEX parley_data.commitments_meeting_idx ATTACH PARTITION parley_data.commitments_meeting_idx_unclassified;
+
+ALTER INDEX parley_data.commitments_obligor_idx ATTACH PARTITION parley_data.commitments_obligor_idx_confidential;
+
+ALTER INDEX parley_data.commitments_obligor_idx ATTACH PARTITION parley_data.commitments_obligor_idx_restricted;
+
+ALTER INDEX parley_data.commitments_obligor_idx ATTACH PARTITION parley_data.commitments_obligor_idx_secret;
+
+ALTER INDEX parley_data.commitments_obligor_idx ATTACH PARTITION parley_data.commitments_obligor_idx_unclassified;
+
+ALTER INDEX parley_data.commitments_one_per_obligor_in_deal ATTACH PARTITION parley_data.commitments_one_per_obligor_in_deal_confidential;
+
+ALTER INDEX parley_data.commitments_one_per_obligor_in_deal ATTACH PARTITION parley_data.commitments_one_per_obligor_in_deal_restricted;
+
+ALTER INDEX parley_data.commitments_one_per_obligor_in_deal ATTACH PARTITION parley_data.commitments_one_per_obligor_in_deal_secret;
+
+ALTER INDEX parley_data.commitments_one_per_obligor_in_deal ATTACH PARTITION parley_data.commitments_one_per_obligor_in_deal_unclassified;
+
+ALTER INDEX parley_data.commitments_owner_idx ATTACH PARTITION parley_data.commitments_owner_idx_confidential;
+
+ALTER INDEX parley_data.commitments_owner_idx ATTACH PARTITION parley_data.commitments_owner_idx_restricted;
+
+ALTER INDEX parley_data.commitments_owner_idx ATTACH PARTITION parley_data.commitments_owner_idx_secret;
+
+ALTER INDEX parley_data.commitments_owner_idx ATTACH PARTITION parley_data.commitments_owner_idx_unclassified;
+
+ALTER INDEX parley_data.commitments_pkey ATTACH PARTITION parley_data.commitments_pkey_confidential;
+
+ALTER INDEX parley_data.commitments_pkey ATTACH PARTITION parley_data.commitments_pkey_restricted;
+
+ALTER INDEX parley_data.commitments_pkey ATTACH PARTITION parley_data.commitments_pkey_secret;
+
+ALTER INDEX parley_data.commitments_pkey ATTACH PARTITION parley_data.commitments_pkey_unclassified;
+
+ALTER INDEX parley_data.commitments_track_idx ATTACH PARTITION parley_data.commitments_track_idx_confidential;
+
+ALTER INDEX parley_data.commitments_track_idx ATTACH PARTITION parley_data.commitments_track_idx_restricted;
+
+ALTER INDEX parley_data.commitments_track_idx ATTACH PARTITION parley_data.commitments_track_idx_secret;
+
+ALTER INDEX parley_data.commitments_track_idx ATTACH PARTITION parley_data.commitments_track_idx_unclassified;
+
+ALTER INDEX parley_data.deals_code_key ATTACH PARTITION parley_data.deals_code_key_confidential;
+
+ALTER INDEX parley_data.deals_code_key ATTACH PARTITION parley_data.deals_code_key_restricted;
+
+ALTER INDEX parley_data.deals_code_key ATTACH PARTITION parley_data.deals_code_key_secret;
+
+ALTER INDEX parley_data.deals_code_key ATTACH PARTITION parley_data.deals_code_key_unclassified;
+
+ALTER INDEX parley_data.deals_pkey ATTACH PARTITION parley_data.deals_pkey_confidential;
+
+ALTER INDEX parley_data.deals_pkey ATTACH PARTITION parley_data.deals_pkey_restricted;
+
+ALTER INDEX parley_data.deals_pkey ATTACH PARTITION parley_data.deals_pkey_secret;
+
+ALTER INDEX parley_data.deals_pkey ATTACH PARTITION parley_data.deals_pkey_unclassified;
+
+ALTER INDEX parley_data.deliveries_failed_idx ATTACH PARTITION parley_data.deliveries_failed_idx_confidential;
+
+ALTER INDEX parley_data.deliveries_failed_idx ATTACH PARTITION parley_data.deliveries_failed_idx_restricted;
+
+ALTER INDEX parley_data.deliveries_failed_idx ATTACH PARTITION parley_data.deliveries_failed_idx_secret;
+
+ALTER INDEX parley_data.deliveries_failed_idx ATTACH PARTITION parley_data.deliveries_failed_idx_unclassified;
+
+ALTER INDEX parley_data.deliveries_leased_idx ATTACH PARTITION parley_data.deliveries_leased_idx_confidential;
+
+ALTER INDEX parley_data.deliveries_leased_idx ATTACH PARTITION parley_data.deliveries_leased_idx_restricted;
+
+ALTER INDEX parley_data.deliveries_leased_idx ATTACH PARTITION parley_data.deliveries_leased_idx_secret;
+
+ALTER INDEX parley_data.deliveries_leased_idx ATTACH PARTITION parley_data.deliveries_leased_idx_unclassified;
+
+ALTER INDEX parley_data.deliveries_log_idx ATTACH PARTITION parley_data.deliveries_log_idx_confidential;
+
+ALTER INDEX parley_data.deliveries_log_idx ATTACH PARTITION parley_data.deliveries_log_idx_restricted;
+
+ALTER INDEX parley_data.deliveries_log_idx ATTACH PARTITION parley_data.deliveries_log_idx_secret;
+
+ALTER INDEX parley_data.deliveries_log_idx ATTACH PARTITION parley_data.deliveries_log_idx_unclassified;
+
+ALTER INDEX parley_data.deliveries_one_per_recipient ATTACH PARTITION parley_data.deliveries_one_per_recipient_confidential;
+
+ALTER INDEX parley_data.deliveries_one_per_recipient ATTACH PARTITION parley_data.deliveries_one_per_recipient_restricted;
+
+ALTER INDEX parley_data.deliveries_one_per_recipient ATTACH PARTITION parley_data.deliveries_one_per_recipient_secret;
+
+ALTER INDEX parley_data.deliveries_one_per_recipient ATTACH PARTITION parley_data.deliveries_one_per_recipient_unclassified;
+
+ALTER INDEX parley_data.deliveries_pending_idx ATTACH PARTITION parley_data.deliveries_pending_idx_confidential;
+
+ALTER INDEX parley_data.deliveries_pending_idx ATTACH PARTITION parley_data.deliveries_pending_idx_restricted;
+
+ALTER INDEX parley_data.deliveries_pending_idx ATTACH PARTITION parley_data.deliveries_pending_idx_secret;
+
+ALTER INDEX parley_data.deliveries_pending_idx ATTACH PARTITION parley_data.deliveries_pending_idx_unclassified;
+
+ALTER INDEX parley_data.deliveries_person_idx ATTACH PARTITION parley_data.deliveries_person_idx_confidential;
+
+ALTER INDEX parley_data.deliveries_person_idx ATTACH PARTITION parley_data.deliveries_person_idx_restricted;
+
+ALTER INDEX parley_data.deliveries_person_idx ATTACH PARTITION parley_data.deliveries_person_idx_secret;
+
+ALTER INDEX parley_data.deliveries_person_idx ATTACH PARTITION parley_data.deliveries_person_idx_unclassified;
+
+ALTER INDEX parley_data.deliveries_pkey ATTACH PARTITION parley_data.deliveries_pkey_confidential;
+
+ALTER INDEX parley_data.deliveries_pkey ATTACH PARTITION parley_data.deliveries_pkey_restricted;
+
+ALTER INDEX parley_data.deliveries_pkey ATTACH PARTITION parley_data.deliveries_pkey_secret;
+
+ALTER INDEX parley_data.deliveries_pkey ATTACH PARTITION parley_data.deliveries_pkey_unclassified;
+
+ALTER INDEX parley_data.deliveries_queue_idx ATTACH PARTITION parley_data.deliveries_queue_idx_confidential;
+
+ALTER INDEX parley_data.deliveries_queue_idx ATTACH PARTITION parley_data.deliveries_queue_idx_restricted;
+
+ALTER INDEX parley_data.deliveries_queue_idx ATTACH PARTITION parley_data.deliveries_queue_idx_secret;
+
+ALTER INDEX parley_data.deliveries_queue_idx ATTACH PARTITION parley_data.deliveries_queue_idx_unclassified;
+
+ALTER INDEX parley_data.deliveries_sent_idx ATTACH PARTITION parley_data.deliveries_sent_idx_confidential;
+
+ALTER INDEX parley_data.deliveries_sent_idx ATTACH PARTITION parley_data.deliveries_sent_idx_restricted;
+
+ALTER INDEX parley_data.deliveries_sent_idx ATTACH PARTITION parley_data.deliveries_sent_idx_secret;
+
+ALTER INDEX parley_data.deliveries_sent_idx ATTACH PARTITION parley_data.deliveries_sent_idx_unclassified;
+
+ALTER INDEX parley_data.deliveries_silence_idx ATTACH PARTITION parley_data.deliveries_silence_idx_confidential;
+
+ALTER INDEX parley_data.deliveries_silence_idx ATTACH PARTITION parley_data.deliveries_silence_idx_restricted;
+
+ALTER INDEX parley_data.deliveries_silence_idx ATTACH PARTITION parley_data.deliveries_silence_idx_secret;
+
+ALTER INDEX parley_data.deliveries_silence_idx ATTACH PARTITION parley_data.deliveries_silence_idx_unclassified;
+
+ALTER INDEX parley_data.figures_indicator_idx ATTACH PARTITION parley_data.figures_indicator_idx_confidential;
+
+ALTER INDEX parley_data.figures_indicator_idx ATTACH PARTITION parley_data.figures_indicator_idx_restricted;
+
+ALTER INDEX parley_data.figures_indicator_idx ATTACH PARTITION parley_data.figures_indicator_idx_secret;
+
+ALTER INDEX parley_data.figures_indicator_idx ATTACH PARTITION parley_data.figures_indicator_idx_unclassified;
+
+ALTER INDEX parley_data.figures_item_idx ATTACH PARTITION parley_data.figures_item_idx_confidential;
+
+ALTER INDEX parley_data.figures_item_idx ATTACH PARTITION parley_data.figures_item_idx_restricted;
+
+ALTER INDEX parley_data.figures_item_idx ATTACH PARTITION parley_data.figures_item_idx_secret;
+
+ALTER INDEX parley_data.figures_item_idx ATTACH PARTITION parley_data.figures_item_idx_unclassified;
+
+ALTER INDEX parley_data.figures_natural_key ATTACH PARTITION parley_data.figures_natural_key_confidential;
+
+ALTER INDEX parley_data.figures_natural_key ATTACH PARTITION parley_data.figures_natural_key_restricted;
+
+ALTER INDEX parley_data.figures_natural_key ATTACH PARTITION parley_data.figures_natural_key_secret;
+
+ALTER INDEX parley_data.figures_natural_key ATTACH PARTITION parley_data.figures_natural_key_unclassified;
+
+ALTER INDEX parley_data.figures_pkey ATTACH PARTITION parley_data.figures_pkey_confidential;
+
+ALTER INDEX parley_data.figures_pkey ATTACH PARTITION parley_data.figures_pkey_restricted;
+
+ALTER INDEX parley_data.figures_pkey ATTACH PARTITION parley_data.figures_pkey_secret;
+
+ALTER INDEX parley_data.figures_pkey ATTACH PARTITION parley_data.figures_pkey_unclassified;
+
+ALTER INDEX parley_data.follow_ups_assignee_idx ATTACH PARTITION parley_data.follow_ups_assignee_idx_confidential;
+
+ALTER INDEX parley_data.follow_ups_assignee_idx ATTACH PARTITION parley_data.follow_ups_assignee_idx_restricted;
+
+ALTER INDEX parley_data.follow_ups_assignee_idx ATTACH PARTITION parley_data.follow_ups_assignee_idx_secret;
+
+ALTER INDEX parley_data.follow_ups_assignee_idx ATTACH PARTITION parley_data.follow_ups_assignee_idx_unclassified;
+
+ALTER INDEX parley_data.follow_ups_code_key ATTACH PARTITION parley_data.follow_ups_code_key_confidential;
+
+ALTER INDEX parley_data.follow_ups_code_key ATTACH PARTITION parley_data.follow_ups_code_key_restricted;
+
+ALTER INDEX parley_data.follow_ups_code_key ATTACH PARTITION parley_data.follow_ups_code_key_secret;
+
+ALTER INDEX parley_data.follow_ups_code_key ATTACH PARTITION parley_data.follow_ups_code_key_unclassified;
+
+ALTER INDEX parley_data.follow_ups_commitment_idx ATTACH PARTITION parley_data.follow_ups_commitment_idx_confidential;
+
+ALTER INDEX parley_data.follow_ups_commitment_idx ATTACH PARTITION parley_data.follow_ups_commitment_idx_restricted;
+
+ALTER INDEX parley_data.follow_ups_commitment_idx ATTACH PARTITION parley_data.follow_ups_commitment_idx_secret;
+
+ALTER INDEX parley_data.follow_ups_commitment_idx ATTACH PARTITION parley_data.follow_ups_commitment_idx_unclassified;
+
+ALTER INDEX parley_data.follow_ups_meeting_idx ATTACH PARTITION parley_data.follow_ups_meeting_idx_confidential;
+
+ALTER INDEX parley_data.follow_ups_meeting_idx ATTACH PARTITION parley_data.follow_ups_meeting_idx_restricted;
+
+ALTER INDEX parley_data.follow_ups_meeting_idx ATTACH PARTITION parley_data.follow_ups_meeting_idx_secret;
+
+ALTER INDEX parley_data.follow_ups_meeting_idx ATTACH PARTITION parley_data.follow_ups_meeting_idx_unclassified;
+
+ALTER INDEX parley_data.follow_ups_open_due_idx ATTACH PARTITION parley_data.follow_ups_open_due_idx_confidential;
+
+ALTER INDEX parley_data.follow_ups_open_due_idx ATTACH PARTITION parley_data.follow_ups_open_due_idx_restricted;
+
+ALTER INDEX parley_data.follow_ups_open_due_idx ATTACH PARTITION parley_data.follow_ups_open_due_idx_secret;
+
+ALTER INDEX parley_data.follow_ups_open_due_idx ATTACH PARTITION parley_data.follow_ups_open_due_idx_unclassified;
+
+ALTER INDEX parley_data.follow_ups_pkey ATTACH PARTITION parley_data.follow_ups_pkey_confidential;
+
+ALTER INDEX parley_data.follow_ups_pkey ATTACH PARTITION parley_data.follow_ups_pkey_restricted;
+
+ALTER INDEX parley_data.follow_ups_pkey ATTACH PARTITION parley_data.follow_ups_pkey_secret;
+
+ALTER INDEX parley_data.follow_ups_pkey ATTACH PARTITION parley_data.follow_ups_pkey_unclassified;
+
+ALTER INDEX parley_data.follow_ups_track_idx ATTACH PARTITION parley_data.follow_ups_track_idx_confidential;
+
+ALTER INDEX parley_data.follow_ups_track_idx ATTACH PARTITION parley_data.follow_ups_track_idx_restricted;
+
+ALTER INDEX parley_data.follow_ups_track_idx ATTACH PARTITION parley_data.follow_ups_track_idx_secret;
+
+ALTER INDEX parley_data.follow_ups_track_idx ATTACH PARTITION parley_data.follow_ups_track_idx_unclassified;
+
+ALTER INDEX parley_data.meetings_code_key ATTACH PARTITION parley_data.meetings_code_key_confidential;
+
+ALTER INDEX parley_data.meetings_code_key ATTACH PARTITION parley_data.meetings_code_key_restricted;
+
+ALTER INDEX parley_data.meetings_code_key ATTACH PARTITION parley_data.meetings_code_key_secret;
+
+ALTER INDEX parley_data.meetings_code_key ATTACH PARTITION parley_data.meetings_code_key_unclassified;
+
+ALTER INDEX parley_data.meetings_id_track_key ATTACH PARTITION parley_data.meetings_id_track_key_confidential;
+
+ALTER INDEX parley_data.meetings_id_track_key ATTACH PARTITION parley_data.meetings_id_track_key_restricted;
+
+ALTER INDEX parley_data.meetings_id_track_key ATTACH PARTITION parley_data.meetings_id_track_key_secret;
+
+ALTER INDEX parley_data.meetings_id_track_key ATTACH PARTITION parley_data.meetings_id_track_key_unclassified;
+
+ALTER INDEX parley_data.meetings_pkey ATTACH PARTITION parley_data.meetings_pkey_confidential;
+
+ALTER INDEX parley_data.meetings_pkey ATTACH PARTITION parley_data.meetings_pkey_restricted;
+
+ALTER INDEX parley_data.meetings_pkey ATTACH PARTITION parley_data.meetings_pkey_secret;
+
+ALTER INDEX parley_data.meetings_pkey ATTACH PARTITION parley_data.meetings_pkey_unclassified;
+
+ALTER INDEX parley_data.meetings_starts_idx ATTACH PARTITION parley_data.meetings_starts_idx_confidential;
+
+ALTER INDEX parley_data.meetings_starts_idx ATTACH PARTITION parley_data.meetings_starts_idx_restricted;
+
+ALTER INDEX parley_data.meetings_starts_idx ATTACH PARTITION parley_data.meetings_starts_idx_secret;
+
+ALTER INDEX parley_data.meetings_starts_idx ATTACH PARTITION parley_data.meetings_starts_idx_unclassified;
+
+ALTER INDEX parley_data.meetings_track_starts_idx ATTACH PARTITION parley_data.meetings_track_starts_idx_confidential;
+
+ALTER INDEX parley_data.meetings_track_starts_idx ATTACH PARTITION parley_data.meetings_track_starts_idx_restricted;
+
+ALTER INDEX parley_data.meetings_track_starts_idx ATTACH PARTITION parley_data.meetings_track_starts_idx_secret;
+
+ALTER INDEX parley_data.meetings_track_starts_idx ATTACH PARTITION parley_data.meetings_track_starts_idx_unclassified;
+
+ALTER INDEX parley_data.positions_item_idx ATTACH PARTITION parley_data.positions_item_idx_confidential;
+
+ALTER INDEX parley_data.positions_item_idx ATTACH PARTITION parley_data.positions_item_idx_restricted;
+
+ALTER INDEX parley_data.positions_item_idx ATTACH PARTITION parley_data.positions_item_idx_secret;
+
+ALTER INDEX parley_data.positions_item_idx ATTACH PARTITION parley_data.positions_item_idx_unclassified;
+
+ALTER INDEX parley_data.positions_natural_key ATTACH PARTITION parley_data.positions_natural_key_confidential;
+
+ALTER INDEX parley_data.positions_natural_key ATTACH PARTITION parley_data.positions_natural_key_restricted;
+
+ALTER INDEX parley_data.positions_natural_key ATTACH PARTITION parley_data.positions_natural_key_secret;
+
+ALTER INDEX parley_data.positions_natural_key ATTACH PARTITION parley_data.positions_natural_key_unclassified;
+
+ALTER INDEX parley_data.positions_pkey ATTACH PARTITION parley_data.positions_pkey_confidential;
+
+ALTER INDEX parley_data.positions_pkey ATTACH PARTITION parley_data.positions_pkey_restricted;
+
+ALTER INDEX parley_data.positions_pkey ATTACH PARTITION parley_data.positions_pkey_secret;
+
+ALTER INDEX parley_data.positions_pkey ATTACH PARTITION parley_data.positions_pkey_unclassified;
+
+ALTER INDEX parley_data.positions_track_idx ATTACH PARTITION parley_data.positions_track_idx_confidential;
+
+ALTER INDEX parley_data.positions_track_idx ATTACH PARTITION parley_data.positions_track_idx_restricted;
+
+ALTER INDEX parley_data.positions_track_idx ATTACH PARTITION parley_data.positions_track_idx_secret;
+
+ALTER INDEX parley_data.positions_track_idx ATTACH PARTITION parley_data.positions_track_idx_unclassified;
+
+ALTER INDEX parley_data.silences_commitment_idx ATTACH PARTITION parley_data.silences_commitment_idx_confidential;
+
+ALTER INDEX parley_data.silences_commitment_idx ATTACH PARTITION parley_data.silences_commitment_idx_restricted;
+
+ALTER INDEX parley_data.silences_commitment_idx ATTACH PARTITION parley_data.silences_commitment_idx_secret;
+
+ALTER INDEX parley_data.silences_commitment_idx ATTACH PARTITION parley_data.silences_commitment_idx_unclassified;
+
+ALTER INDEX parley_data.silences_in_force_idx ATTACH PARTITION parley_data.silences_in_force_idx_confidential;
+
+ALTER INDEX parley_data.silences_in_force_idx ATTACH PARTITION parley_data.silences_in_force_idx_restricted;
+
+ALTER INDEX parley_data.silences_in_force_idx ATTACH PARTITION parley_data.silences_in_force_idx_secret;
+
+ALTER INDEX parley_data.silences_in_force_idx ATTACH PARTITION parley_data.silences_in_force_idx_unclassified;
+
+ALTER INDEX parley_data.silences_item_idx ATTACH PARTITION parley_data.silences_item_idx_confidential;
+
+ALTER INDEX parley_data.silences_item_idx ATTACH PARTITION parley_data.silences_item_idx_restricted;
+
+ALTER INDEX parley_data.silences_item_idx ATTACH PARTITION parley_data.silences_item_idx_secret;
+
+ALTER INDEX parley_data.silences_item_idx ATTACH PARTITION parley_data.silences_item_idx_unclassified;
+
+ALTER INDEX parley_data.silences_pkey ATTACH PARTITION parley_data.silences_pkey_confidential;
+
+ALTER INDEX parley_data.silences_pkey ATTACH PARTITION parley_data.silences_pkey_restricted;
+
+ALTER INDEX parley_data.silences_pkey ATTACH PARTITION parley_data.silences_pkey_secret;
+
+ALTER INDEX parley_data.silences_pkey ATTACH PARTITION parley_data.silences_pkey_unclassified;
+
+ALTER INDEX parley_data.silences_track_idx ATTACH PARTITION parley_data.silences_track_idx_confidential;
+
+ALTER INDEX parley_data.silences_track_idx ATTACH PARTITION parley_data.silences_track_idx_restricted;
+
+ALTER INDEX parley_data.silences_track_idx ATTACH PARTITION parley_data.silences_track_idx_secret;
+
+ALTER INDEX parley_data.silences_track_idx ATTACH PARTITION parley_data.silences_track_idx_unclassified;
+
+ALTER INDEX parley_data.subscriptions_natural_key ATTACH PARTITION parley_data.subscriptions_natural_key_confidential;
+
+ALTER INDEX parley_data.subscriptions_natural_key ATTACH PARTITION parley_data.subscriptions_natural_key_restricted;
+
+ALTER INDEX parley_data.subscriptions_natural_key ATTACH PARTITION parley_data.subscriptions_natural_key_secret;
+
+ALTER INDEX parley_data.subscriptions_natural_key ATTACH PARTITION parley_data.subscriptions_natural_key_unclassified;
+
+ALTER INDEX parley_data.subscriptions_pkey ATTACH PARTITION parley_data.subscriptions_pkey_confidential;
+
+ALTER INDEX parley_data.subscriptions_pkey ATTACH PARTITION parley_data.subscriptions_pkey_restricted;
+
+ALTER INDEX parley_data.subscriptions_pkey ATTACH PARTITION parley_data.subscriptions_pkey_secret;
+
+ALTER INDEX parley_data.subscriptions_pkey ATTACH PARTITION parley_data.subscriptions_pkey_unclassified;
+
+ALTER INDEX parley_data.track_agenda_item_idx ATTACH PARTITION parley_data.track_agenda_item_idx_confidential;
+
+ALTER INDEX parley_data.track_agenda_item_idx ATTACH PARTITION parley_data.track_agenda_item_idx_restricted;
+
+ALTER INDEX parley_data.track_agenda_item_idx ATTACH PARTITION parley_data.track_agenda_item_idx_secret;
+
+ALTER INDEX parley_data.track_agenda_item_idx ATTACH PARTITION parley_data.track_agenda_item_idx_unclassified;
+
+ALTER INDEX parley_data.track_agenda_pkey ATTACH PARTITION parley_data.track_agenda_pkey_confidential;
+
+ALTER INDEX parley_data.track_agenda_pkey ATTACH PARTITION parley_data.track_agenda_pkey_restricted;
+
+ALTER INDEX parley_data.track_agenda_pkey ATTACH PARTITION parley_data.track_agenda_pkey_secret;
+
+ALTER INDEX parley_data.track_agenda_pkey ATTACH PARTITION parley_data.track_agenda_pkey_unclassified;
+
+ALTER INDEX parley_data.track_members_party_idx ATTACH PARTITION parley_data.track_members_party_idx_confidential;
+
+ALTER INDEX parley_data.track_members_party_idx ATTACH PARTITION parley_data.track_members_party_idx_restricted;
+
+ALTER INDEX parley_data.track_members_party_idx ATTACH PARTITION parley_data.track_members_party_idx_secret;
+
+ALTER INDEX parley_data.track_members_party_idx ATTACH PARTITION parley_data.track_members_party_idx_unclassified;
+
+ALTER INDEX parley_data.track_members_pkey ATTACH PARTITION parley_data.track_members_pkey_confidential;
+
+ALTER INDEX parley_data.track_members_pkey ATTACH PARTITION parley_data.track_members_pkey_restricted;
+
+ALTER INDEX parley_data.track_members_pkey ATTACH PARTITION parley_data.track_members_pkey_secret;
+
+ALTER INDEX parley_data.track_members_pkey ATTACH PARTITION parley_data.track_members_pkey_unclassified;
+
+ALTER INDEX parley_data.tracks_code_key ATTACH PARTITION parley_data.tracks_code_key_confidential;
+
+ALTER INDEX parley_data.tracks_code_key ATTACH PARTITION parley_data.tracks_code_key_restricted;
+
+ALTER INDEX parley_data.tracks_code_key ATTACH PARTITION parley_data.tracks_code_key_secret;
+
+ALTER INDEX parley_data.tracks_code_key ATTACH PARTITION parley_data.tracks_code_key_unclassified;
+
+ALTER INDEX parley_data.tracks_lead_idx ATTACH PARTITION parley_data.tracks_lead_idx_confidential;
+
+ALTER INDEX parley_data.tracks_lead_idx ATTACH PARTITION parley_data.tracks_lead_idx_restricted;
+
+ALTER INDEX parley_data.tracks_lead_idx ATTACH PARTITION parley_data.tracks_lead_idx_secret;
+
+ALTER INDEX parley_data.tracks_lead_idx ATTACH PARTITION parley_data.tracks_lead_idx_unclassified;
+
+ALTER INDEX parley_data.tracks_pkey ATTACH PARTITION parley_data.tracks_pkey_confidential;
+
+ALTER INDEX parley_data.tracks_pkey ATTACH PARTITION parley_data.tracks_pkey_restricted;
+
+ALTER INDEX parley_data.tracks_pkey ATTACH PARTITION parley_data.tracks_pkey_secret;
+
+ALTER INDEX parley_data.tracks_pkey ATTACH PARTITION parley_data.tracks_pkey_unclassified;
+
+CREATE TRIGGER agenda_items_history_delete AFTER DELETE ON parley_data.agenda_items REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
+
+CREATE TRIGGER agenda_items_history_insert AFTER INSERT ON parley_data.agenda_items REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
+
+CREATE TRIGGER agenda_items_history_truncate BEFORE TRUNCATE ON parley_data.agenda_items FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
+
+CREATE TRIGGER agenda_items_history_update AFTER UPDATE ON parley_data.agenda_items REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
 
 CREATE TRIGGER agenda_items_touch BEFORE UPDATE ON parley_data.agenda_items FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
@@ -9058,23 +12753,23 @@ CREATE TRIGGER alert_rules_plan_update AFTER UPDATE ON parley_data.alert_rules R
 
 CREATE TRIGGER change_log_append_only BEFORE INSERT OR DELETE OR UPDATE OR TRUNCATE ON parley_data.change_log FOR EACH STATEMENT EXECUTE FUNCTION parley_data.keep_change_log_append_only();
 
-CREATE TRIGGER commitment_beneficiaries_history_delete AFTER DELETE ON parley_data.commitment_beneficiaries REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('commitment_id', 'party_id');
+CREATE TRIGGER commitment_beneficiaries_history_delete AFTER DELETE ON parley_data.commitment_beneficiaries REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'commitment_id', 'party_id');
 
-CREATE TRIGGER commitment_beneficiaries_history_insert AFTER INSERT ON parley_data.commitment_beneficiaries REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('commitment_id', 'party_id');
+CREATE TRIGGER commitment_beneficiaries_history_insert AFTER INSERT ON parley_data.commitment_beneficiaries REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'commitment_id', 'party_id');
 
-CREATE TRIGGER commitment_beneficiaries_history_truncate BEFORE TRUNCATE ON parley_data.commitment_beneficiaries FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('commitment_id', 'party_id');
+CREATE TRIGGER commitment_beneficiaries_history_truncate BEFORE TRUNCATE ON parley_data.commitment_beneficiaries FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'commitment_id', 'party_id');
 
-CREATE TRIGGER commitment_beneficiaries_history_update AFTER UPDATE ON parley_data.commitment_beneficiaries REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('commitment_id', 'party_id');
+CREATE TRIGGER commitment_beneficiaries_history_update AFTER UPDATE ON parley_data.commitment_beneficiaries REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'commitment_id', 'party_id');
 
 CREATE TRIGGER commitment_updates_apply AFTER INSERT ON parley_data.commitment_updates REFERENCING NEW TABLE AS new_updates FOR EACH STATEMENT EXECUTE FUNCTION parley_data.apply_new_commitment_updates();
 
-CREATE TRIGGER commitment_updates_history_delete AFTER DELETE ON parley_data.commitment_updates REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER commitment_updates_history_delete AFTER DELETE ON parley_data.commitment_updates REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER commitment_updates_history_insert AFTER INSERT ON parley_data.commitment_updates REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER commitment_updates_history_insert AFTER INSERT ON parley_data.commitment_updates REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER commitment_updates_history_truncate BEFORE TRUNCATE ON parley_data.commitment_updates FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER commitment_updates_history_truncate BEFORE TRUNCATE ON parley_data.commitment_updates FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER commitment_updates_history_update AFTER UPDATE ON parley_data.commitment_updates REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER commitment_updates_history_update AFTER UPDATE ON parley_data.commitment_updates REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
 CREATE TRIGGER commitment_updates_recompute_on_delete AFTER DELETE ON parley_data.commitment_updates REFERENCING OLD TABLE AS old_updates FOR EACH STATEMENT EXECUTE FUNCTION parley_data.recompute_commitment_progress();
 
@@ -9082,17 +12777,17 @@ CREATE TRIGGER commitment_updates_recompute_on_update AFTER UPDATE ON parley_dat
 
 CREATE TRIGGER commitments_defaults BEFORE INSERT ON parley_data.commitments FOR EACH ROW EXECUTE FUNCTION parley_data.set_commitment_defaults();
 
-CREATE TRIGGER commitments_effective_classification BEFORE INSERT OR UPDATE OF classification, track_id ON parley_data.commitments FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification();
+CREATE TRIGGER commitments_effective_classification BEFORE UPDATE OF classification, track_classification, meeting_classification ON parley_data.commitments FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification();
 
 CREATE CONSTRAINT TRIGGER commitments_have_beneficiary AFTER INSERT ON parley_data.commitments DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION parley_data.check_commitment_has_beneficiary();
 
-CREATE TRIGGER commitments_history_delete AFTER DELETE ON parley_data.commitments REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER commitments_history_delete AFTER DELETE ON parley_data.commitments REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER commitments_history_insert AFTER INSERT ON parley_data.commitments REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER commitments_history_insert AFTER INSERT ON parley_data.commitments REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER commitments_history_truncate BEFORE TRUNCATE ON parley_data.commitments FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER commitments_history_truncate BEFORE TRUNCATE ON parley_data.commitments FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER commitments_history_update AFTER UPDATE ON parley_data.commitments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER commitments_history_update AFTER UPDATE ON parley_data.commitments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
 CREATE TRIGGER commitments_plan_delete AFTER DELETE ON parley_data.commitments REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_commitment_changes();
 
@@ -9100,35 +12795,39 @@ CREATE TRIGGER commitments_plan_insert AFTER INSERT ON parley_data.commitments R
 
 CREATE TRIGGER commitments_plan_update AFTER UPDATE ON parley_data.commitments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_commitment_changes();
 
+CREATE TRIGGER commitments_raise_deals_on_insert AFTER INSERT ON parley_data.commitments REFERENCING NEW TABLE AS new_commitments FOR EACH STATEMENT EXECUTE FUNCTION parley_data.raise_deals();
+
+CREATE TRIGGER commitments_raise_deals_on_update AFTER UPDATE ON parley_data.commitments REFERENCING NEW TABLE AS new_commitments FOR EACH STATEMENT EXECUTE FUNCTION parley_data.raise_deals();
+
 CREATE TRIGGER commitments_status_transition BEFORE UPDATE OF status ON parley_data.commitments FOR EACH ROW EXECUTE FUNCTION parley_data.check_commitment_transition();
 
 CREATE TRIGGER commitments_touch BEFORE UPDATE ON parley_data.commitments FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
-CREATE TRIGGER deals_history_delete AFTER DELETE ON parley_data.deals REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER deals_history_delete AFTER DELETE ON parley_data.deals REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
-CREATE TRIGGER deals_history_insert AFTER INSERT ON parley_data.deals REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER deals_history_insert AFTER INSERT ON parley_data.deals REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
-CREATE TRIGGER deals_history_truncate BEFORE TRUNCATE ON parley_data.deals FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER deals_history_truncate BEFORE TRUNCATE ON parley_data.deals FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
-CREATE TRIGGER deals_history_update AFTER UPDATE ON parley_data.deals REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER deals_history_update AFTER UPDATE ON parley_data.deals REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
-CREATE TRIGGER figures_history_delete AFTER DELETE ON parley_data.figures REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER figures_history_delete AFTER DELETE ON parley_data.figures REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
-CREATE TRIGGER figures_history_insert AFTER INSERT ON parley_data.figures REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER figures_history_insert AFTER INSERT ON parley_data.figures REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
-CREATE TRIGGER figures_history_truncate BEFORE TRUNCATE ON parley_data.figures FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER figures_history_truncate BEFORE TRUNCATE ON parley_data.figures FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
-CREATE TRIGGER figures_history_update AFTER UPDATE ON parley_data.figures REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER figures_history_update AFTER UPDATE ON parley_data.figures REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
 CREATE TRIGGER figures_touch BEFORE UPDATE ON parley_data.figures FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
-CREATE TRIGGER follow_ups_history_delete AFTER DELETE ON parley_data.follow_ups REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER follow_ups_history_delete AFTER DELETE ON parley_data.follow_ups REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER follow_ups_history_insert AFTER INSERT ON parley_data.follow_ups REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER follow_ups_history_insert AFTER INSERT ON parley_data.follow_ups REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER follow_ups_history_truncate BEFORE TRUNCATE ON parley_data.follow_ups FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER follow_ups_history_truncate BEFORE TRUNCATE ON parley_data.follow_ups FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER follow_ups_history_update AFTER UPDATE ON parley_data.follow_ups REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER follow_ups_history_update AFTER UPDATE ON parley_data.follow_ups REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
 CREATE TRIGGER follow_ups_plan_delete AFTER DELETE ON parley_data.follow_ups REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_follow_up_changes();
 
@@ -9138,15 +12837,15 @@ CREATE TRIGGER follow_ups_plan_update AFTER UPDATE ON parley_data.follow_ups REF
 
 CREATE TRIGGER follow_ups_touch BEFORE UPDATE ON parley_data.follow_ups FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
-CREATE TRIGGER meetings_effective_classification BEFORE INSERT OR UPDATE OF classification, track_id ON parley_data.meetings FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification();
+CREATE TRIGGER meetings_effective_classification BEFORE UPDATE OF classification, track_classification ON parley_data.meetings FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification();
 
-CREATE TRIGGER meetings_history_delete AFTER DELETE ON parley_data.meetings REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER meetings_history_delete AFTER DELETE ON parley_data.meetings REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER meetings_history_insert AFTER INSERT ON parley_data.meetings REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER meetings_history_insert AFTER INSERT ON parley_data.meetings REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER meetings_history_truncate BEFORE TRUNCATE ON parley_data.meetings FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER meetings_history_truncate BEFORE TRUNCATE ON parley_data.meetings FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER meetings_history_update AFTER UPDATE ON parley_data.meetings REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER meetings_history_update AFTER UPDATE ON parley_data.meetings REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
 CREATE TRIGGER meetings_plan_delete AFTER DELETE ON parley_data.meetings REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_meeting_changes();
 
@@ -9156,303 +12855,280 @@ CREATE TRIGGER meetings_plan_update AFTER UPDATE ON parley_data.meetings REFEREN
 
 CREATE TRIGGER meetings_touch BEFORE UPDATE ON parley_data.meetings FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
-CREATE TRIGGER parties_history_delete AFTER DELETE ON parley_data.parties REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER parties_history_delete AFTER DELETE ON parley_data.parties REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
 
-CREATE TRIGGER parties_history_insert AFTER INSERT ON parley_data.parties REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER parties_history_insert AFTER INSERT ON parley_data.parties REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
 
-CREATE TRIGGER parties_history_truncate BEFORE TRUNCATE ON parley_data.parties FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER parties_history_truncate BEFORE TRUNCATE ON parley_data.parties FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
 
-CREATE TRIGGER parties_history_update AFTER UPDATE ON parley_data.parties REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER parties_history_update AFTER UPDATE ON parley_data.parties REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
 
 CREATE TRIGGER parties_touch BEFORE UPDATE ON parley_data.parties FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
-CREATE TRIGGER people_history_delete AFTER DELETE ON parley_data.people REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER people_history_delete AFTER DELETE ON parley_data.people REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
 
-CREATE TRIGGER people_history_insert AFTER INSERT ON parley_data.people REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER people_history_insert AFTER INSERT ON parley_data.people REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
 
-CREATE TRIGGER people_history_truncate BEFORE TRUNCATE ON parley_data.people FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER people_history_truncate BEFORE TRUNCATE ON parley_data.people FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
 
-CREATE TRIGGER people_history_update AFTER UPDATE ON parley_data.people REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER people_history_update AFTER UPDATE ON parley_data.people REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
 
 CREATE TRIGGER people_plan_update AFTER UPDATE ON parley_data.people REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_recipient_changes();
 
 CREATE TRIGGER people_touch BEFORE UPDATE ON parley_data.people FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
-CREATE TRIGGER positions_effective_classification BEFORE INSERT OR UPDATE OF classification, track_id ON parley_data.positions FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification();
+CREATE TRIGGER positions_effective_classification BEFORE UPDATE OF classification, track_classification ON parley_data.positions FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification();
 
-CREATE TRIGGER positions_history_delete AFTER DELETE ON parley_data.positions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER positions_history_delete AFTER DELETE ON parley_data.positions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER positions_history_insert AFTER INSERT ON parley_data.positions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER positions_history_insert AFTER INSERT ON parley_data.positions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER positions_history_truncate BEFORE TRUNCATE ON parley_data.positions FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER positions_history_truncate BEFORE TRUNCATE ON parley_data.positions FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER positions_history_update AFTER UPDATE ON parley_data.positions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER positions_history_update AFTER UPDATE ON parley_data.positions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
 CREATE TRIGGER positions_touch BEFORE UPDATE ON parley_data.positions FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
 CREATE TRIGGER silences_apply AFTER INSERT ON parley_data.silences REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.apply_new_silences();
 
-CREATE TRIGGER sources_history_delete AFTER DELETE ON parley_data.sources REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER silences_effective_classification BEFORE UPDATE OF track_classification, commitment_classification ON parley_data.silences FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification();
 
-CREATE TRIGGER sources_history_insert AFTER INSERT ON parley_data.sources REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER sources_history_delete AFTER DELETE ON parley_data.sources REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
 
-CREATE TRIGGER sources_history_truncate BEFORE TRUNCATE ON parley_data.sources FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER sources_history_insert AFTER INSERT ON parley_data.sources REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
 
-CREATE TRIGGER sources_history_update AFTER UPDATE ON parley_data.sources REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER sources_history_truncate BEFORE TRUNCATE ON parley_data.sources FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
+
+CREATE TRIGGER sources_history_update AFTER UPDATE ON parley_data.sources REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
 
 CREATE TRIGGER sources_touch BEFORE UPDATE ON parley_data.sources FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
-CREATE TRIGGER subscriptions_history_delete AFTER DELETE ON parley_data.subscriptions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER subscriptions_history_delete AFTER DELETE ON parley_data.subscriptions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER subscriptions_history_insert AFTER INSERT ON parley_data.subscriptions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER subscriptions_history_insert AFTER INSERT ON parley_data.subscriptions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER subscriptions_history_truncate BEFORE TRUNCATE ON parley_data.subscriptions FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER subscriptions_history_truncate BEFORE TRUNCATE ON parley_data.subscriptions FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER subscriptions_history_update AFTER UPDATE ON parley_data.subscriptions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER subscriptions_history_update AFTER UPDATE ON parley_data.subscriptions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
 CREATE TRIGGER subscriptions_plan_change AFTER INSERT OR DELETE OR UPDATE ON parley_data.subscriptions FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_recipient_changes();
 
-CREATE TRIGGER track_agenda_history_delete AFTER DELETE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('track_id', 'item_id');
+CREATE TRIGGER track_agenda_history_delete AFTER DELETE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'track_id', 'item_id');
 
-CREATE TRIGGER track_agenda_history_insert AFTER INSERT ON parley_data.track_agenda REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('track_id', 'item_id');
+CREATE TRIGGER track_agenda_history_insert AFTER INSERT ON parley_data.track_agenda REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'track_id', 'item_id');
 
-CREATE TRIGGER track_agenda_history_truncate BEFORE TRUNCATE ON parley_data.track_agenda FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('track_id', 'item_id');
+CREATE TRIGGER track_agenda_history_truncate BEFORE TRUNCATE ON parley_data.track_agenda FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'track_id', 'item_id');
 
-CREATE TRIGGER track_agenda_history_update AFTER UPDATE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('track_id', 'item_id');
+CREATE TRIGGER track_agenda_history_update AFTER UPDATE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'track_id', 'item_id');
 
 CREATE TRIGGER track_agenda_touch BEFORE UPDATE ON parley_data.track_agenda FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
-CREATE TRIGGER track_members_history_delete AFTER DELETE ON parley_data.track_members REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('track_id', 'party_id', 'role');
+CREATE TRIGGER track_members_history_delete AFTER DELETE ON parley_data.track_members REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'track_id', 'party_id', 'role');
 
-CREATE TRIGGER track_members_history_insert AFTER INSERT ON parley_data.track_members REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('track_id', 'party_id', 'role');
+CREATE TRIGGER track_members_history_insert AFTER INSERT ON parley_data.track_members REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'track_id', 'party_id', 'role');
 
-CREATE TRIGGER track_members_history_truncate BEFORE TRUNCATE ON parley_data.track_members FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('track_id', 'party_id', 'role');
+CREATE TRIGGER track_members_history_truncate BEFORE TRUNCATE ON parley_data.track_members FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'track_id', 'party_id', 'role');
 
-CREATE TRIGGER track_members_history_update AFTER UPDATE ON parley_data.track_members REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('track_id', 'party_id', 'role');
+CREATE TRIGGER track_members_history_update AFTER UPDATE ON parley_data.track_members REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'track_id', 'party_id', 'role');
 
-CREATE TRIGGER tracks_history_delete AFTER DELETE ON parley_data.tracks REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER tracks_history_delete AFTER DELETE ON parley_data.tracks REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
-CREATE TRIGGER tracks_history_insert AFTER INSERT ON parley_data.tracks REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER tracks_history_insert AFTER INSERT ON parley_data.tracks REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
-CREATE TRIGGER tracks_history_truncate BEFORE TRUNCATE ON parley_data.tracks FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER tracks_history_truncate BEFORE TRUNCATE ON parley_data.tracks FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
-CREATE TRIGGER tracks_history_update AFTER UPDATE ON parley_data.tracks REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('id');
+CREATE TRIGGER tracks_history_update AFTER UPDATE ON parley_data.tracks REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
 CREATE TRIGGER tracks_plan_update AFTER UPDATE ON parley_data.tracks REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_track_changes();
 
-CREATE TRIGGER tracks_propagate_classification AFTER UPDATE OF classification ON parley_data.tracks FOR EACH ROW WHEN ((old.classification IS DISTINCT FROM new.classification)) EXECUTE FUNCTION parley_data.propagate_track_classification();
-
 CREATE TRIGGER tracks_touch BEFORE UPDATE ON parley_data.tracks FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
-ALTER TABLE ONLY parley_data.commitment_beneficiaries
-    ADD CONSTRAINT commitment_beneficiaries_commitment_fkey FOREIGN KEY (commitment_id, obligor_id) REFERENCES parley_data.commitments(id, obligor_id) ON UPDATE CASCADE ON DELETE CASCADE;
+ALTER TABLE parley_data.commitment_beneficiaries
+    ADD CONSTRAINT commitment_beneficiaries_commitment_fkey FOREIGN KEY (commitment_id, obligor_id, effective_classification) REFERENCES parley_data.commitments(id, obligor_id, effective_classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
-ALTER TABLE ONLY parley_data.commitment_beneficiaries
+ALTER TABLE parley_data.commitment_beneficiaries
     ADD CONSTRAINT commitment_beneficiaries_party_id_fkey FOREIGN KEY (party_id) REFERENCES parley_data.parties(id);
 
-ALTER TABLE ONLY parley_data.commitment_updates
-    ADD CONSTRAINT commitment_updates_commitment_id_fkey FOREIGN KEY (commitment_id) REFERENCES parley_data.commitments(id) ON DELETE CASCADE;
+ALTER TABLE parley_data.commitment_updates
+    ADD CONSTRAINT commitment_updates_commitment_id_fkey FOREIGN KEY (commitment_id, effective_classification) REFERENCES parley_data.commitments(id, effective_classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
-ALTER TABLE ONLY parley_data.commitment_updates
+ALTER TABLE parley_data.commitment_updates
     ADD CONSTRAINT commitment_updates_recorded_by_id_fkey FOREIGN KEY (recorded_by_id) REFERENCES parley_data.people(id);
 
-ALTER TABLE ONLY parley_data.commitment_updates
+ALTER TABLE parley_data.commitment_updates
     ADD CONSTRAINT commitment_updates_reported_by_party_id_fkey FOREIGN KEY (reported_by_party_id) REFERENCES parley_data.parties(id);
 
-ALTER TABLE ONLY parley_data.commitment_updates
+ALTER TABLE parley_data.commitment_updates
     ADD CONSTRAINT commitment_updates_source_id_fkey FOREIGN KEY (source_id) REFERENCES parley_data.sources(id);
 
-ALTER TABLE ONLY parley_data.commitments
-    ADD CONSTRAINT commitments_deal_id_fkey FOREIGN KEY (deal_id) REFERENCES parley_data.deals(id);
+ALTER TABLE parley_data.commitments
+    ADD CONSTRAINT commitments_deal_id_fkey FOREIGN KEY (deal_id, deal_classification) REFERENCES parley_data.deals(id, classification) ON UPDATE CASCADE;
 
-ALTER TABLE ONLY parley_data.commitments
-    ADD CONSTRAINT commitments_meeting_on_track FOREIGN KEY (meeting_id, track_id) REFERENCES parley_data.meetings(id, track_id);
+ALTER TABLE parley_data.commitments
+    ADD CONSTRAINT commitments_meeting_on_track FOREIGN KEY (meeting_id, track_id, meeting_classification) REFERENCES parley_data.meetings(id, track_id, effective_classification) ON UPDATE CASCADE;
 
-ALTER TABLE ONLY parley_data.commitments
+ALTER TABLE parley_data.commitments
     ADD CONSTRAINT commitments_obligor_id_fkey FOREIGN KEY (obligor_id) REFERENCES parley_data.parties(id);
 
-ALTER TABLE ONLY parley_data.commitments
-    ADD CONSTRAINT commitments_on_track_agenda FOREIGN KEY (track_id, item_id) REFERENCES parley_data.track_agenda(track_id, item_id);
+ALTER TABLE parley_data.commitments
+    ADD CONSTRAINT commitments_on_track_agenda FOREIGN KEY (track_id, item_id, track_classification) REFERENCES parley_data.track_agenda(track_id, item_id, effective_classification) ON UPDATE CASCADE;
 
-ALTER TABLE ONLY parley_data.commitments
+ALTER TABLE parley_data.commitments
     ADD CONSTRAINT commitments_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES parley_data.people(id);
 
-ALTER TABLE ONLY parley_data.commitments
+ALTER TABLE parley_data.commitments
     ADD CONSTRAINT commitments_source_id_fkey FOREIGN KEY (source_id) REFERENCES parley_data.sources(id);
 
-ALTER TABLE ONLY parley_data.deliveries
-    ADD CONSTRAINT deliveries_alert_id_fkey FOREIGN KEY (alert_id) REFERENCES parley_data.alerts(id) ON DELETE CASCADE;
+ALTER TABLE parley_data.deliveries
+    ADD CONSTRAINT deliveries_alert_id_fkey FOREIGN KEY (alert_id, classification) REFERENCES parley_data.alerts(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
-ALTER TABLE ONLY parley_data.deliveries
+ALTER TABLE parley_data.deliveries
     ADD CONSTRAINT deliveries_person_id_fkey FOREIGN KEY (person_id) REFERENCES parley_data.people(id);
 
-ALTER TABLE ONLY parley_data.deliveries
-    ADD CONSTRAINT deliveries_silence_id_fkey FOREIGN KEY (silence_id) REFERENCES parley_data.silences(id) ON DELETE SET NULL;
+ALTER TABLE parley_data.deliveries
+    ADD CONSTRAINT deliveries_silence_id_fkey FOREIGN KEY (silence_id, silence_classification) REFERENCES parley_data.silences(id, effective_classification) ON UPDATE CASCADE ON DELETE SET NULL (silence_id, silence_classification);
 
-ALTER TABLE ONLY parley_data.figures
+ALTER TABLE parley_data.figures
     ADD CONSTRAINT figures_claimant_id_fkey FOREIGN KEY (claimant_id) REFERENCES parley_data.parties(id);
 
-ALTER TABLE ONLY parley_data.figures
+ALTER TABLE parley_data.figures
     ADD CONSTRAINT figures_item_id_fkey FOREIGN KEY (item_id) REFERENCES parley_data.agenda_items(id);
 
-ALTER TABLE ONLY parley_data.figures
+ALTER TABLE parley_data.figures
     ADD CONSTRAINT figures_source_id_fkey FOREIGN KEY (source_id) REFERENCES parley_data.sources(id);
 
-ALTER TABLE ONLY parley_data.follow_ups
+ALTER TABLE parley_data.follow_ups
     ADD CONSTRAINT follow_ups_assignee_id_fkey FOREIGN KEY (assignee_id) REFERENCES parley_data.people(id);
 
-ALTER TABLE ONLY parley_data.follow_ups
-    ADD CONSTRAINT follow_ups_commitment_id_fkey FOREIGN KEY (commitment_id) REFERENCES parley_data.commitments(id) ON DELETE CASCADE;
+ALTER TABLE parley_data.follow_ups
+    ADD CONSTRAINT follow_ups_commitment_id_fkey FOREIGN KEY (commitment_id, effective_classification) REFERENCES parley_data.commitments(id, effective_classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
-ALTER TABLE ONLY parley_data.follow_ups
-    ADD CONSTRAINT follow_ups_meeting_id_fkey FOREIGN KEY (meeting_id) REFERENCES parley_data.meetings(id) ON DELETE CASCADE;
+ALTER TABLE parley_data.follow_ups
+    ADD CONSTRAINT follow_ups_meeting_id_fkey FOREIGN KEY (meeting_id, effective_classification) REFERENCES parley_data.meetings(id, effective_classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
-ALTER TABLE ONLY parley_data.follow_ups
-    ADD CONSTRAINT follow_ups_track_id_fkey FOREIGN KEY (track_id) REFERENCES parley_data.tracks(id) ON DELETE CASCADE;
+ALTER TABLE parley_data.follow_ups
+    ADD CONSTRAINT follow_ups_track_id_fkey FOREIGN KEY (track_id, effective_classification) REFERENCES parley_data.tracks(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
-ALTER TABLE ONLY parley_data.meetings
+ALTER TABLE parley_data.meetings
     ADD CONSTRAINT meetings_source_id_fkey FOREIGN KEY (source_id) REFERENCES parley_data.sources(id);
 
-ALTER TABLE ONLY parley_data.meetings
-    ADD CONSTRAINT meetings_track_id_fkey FOREIGN KEY (track_id) REFERENCES parley_data.tracks(id);
+ALTER TABLE parley_data.meetings
+    ADD CONSTRAINT meetings_track_id_fkey FOREIGN KEY (track_id, track_classification) REFERENCES parley_data.tracks(id, classification) ON UPDATE CASCADE;
 
 ALTER TABLE ONLY parley_data.people
     ADD CONSTRAINT people_timezone_valid FOREIGN KEY (timezone) REFERENCES parley_data.time_zones(name);
 
-ALTER TABLE ONLY parley_data.positions
+ALTER TABLE parley_data.positions
     ADD CONSTRAINT positions_item_id_fkey FOREIGN KEY (item_id) REFERENCES parley_data.agenda_items(id);
 
-ALTER TABLE ONLY parley_data.positions
+ALTER TABLE parley_data.positions
     ADD CONSTRAINT positions_party_id_fkey FOREIGN KEY (party_id) REFERENCES parley_data.parties(id);
 
-ALTER TABLE ONLY parley_data.positions
+ALTER TABLE parley_data.positions
     ADD CONSTRAINT positions_source_id_fkey FOREIGN KEY (source_id) REFERENCES parley_data.sources(id);
 
-ALTER TABLE ONLY parley_data.positions
-    ADD CONSTRAINT positions_track_id_fkey FOREIGN KEY (track_id) REFERENCES parley_data.tracks(id);
+ALTER TABLE parley_data.positions
+    ADD CONSTRAINT positions_track_id_fkey FOREIGN KEY (track_id, track_classification) REFERENCES parley_data.tracks(id, classification) ON UPDATE CASCADE;
 
-ALTER TABLE ONLY parley_data.silences
-    ADD CONSTRAINT silences_commitment_id_fkey FOREIGN KEY (commitment_id) REFERENCES parley_data.commitments(id) ON DELETE CASCADE;
+ALTER TABLE parley_data.silences
+    ADD CONSTRAINT silences_commitment_id_fkey FOREIGN KEY (commitment_id, commitment_classification) REFERENCES parley_data.commitments(id, effective_classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
-ALTER TABLE ONLY parley_data.silences
+ALTER TABLE parley_data.silences
     ADD CONSTRAINT silences_item_id_fkey FOREIGN KEY (item_id) REFERENCES parley_data.agenda_items(id) ON DELETE CASCADE;
 
-ALTER TABLE ONLY parley_data.silences
-    ADD CONSTRAINT silences_track_id_fkey FOREIGN KEY (track_id) REFERENCES parley_data.tracks(id) ON DELETE CASCADE;
+ALTER TABLE parley_data.silences
+    ADD CONSTRAINT silences_track_id_fkey FOREIGN KEY (track_id, track_classification) REFERENCES parley_data.tracks(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
-ALTER TABLE ONLY parley_data.subscriptions
+ALTER TABLE parley_data.subscriptions
     ADD CONSTRAINT subscriptions_item_id_fkey FOREIGN KEY (item_id) REFERENCES parley_data.agenda_items(id) ON DELETE CASCADE;
 
-ALTER TABLE ONLY parley_data.subscriptions
+ALTER TABLE parley_data.subscriptions
     ADD CONSTRAINT subscriptions_person_id_fkey FOREIGN KEY (person_id) REFERENCES parley_data.people(id) ON DELETE CASCADE;
 
-ALTER TABLE ONLY parley_data.subscriptions
-    ADD CONSTRAINT subscriptions_track_id_fkey FOREIGN KEY (track_id) REFERENCES parley_data.tracks(id) ON DELETE CASCADE;
+ALTER TABLE parley_data.subscriptions
+    ADD CONSTRAINT subscriptions_track_id_fkey FOREIGN KEY (track_id, effective_classification) REFERENCES parley_data.tracks(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
-ALTER TABLE ONLY parley_data.track_agenda
+ALTER TABLE parley_data.track_agenda
     ADD CONSTRAINT track_agenda_item_id_fkey FOREIGN KEY (item_id) REFERENCES parley_data.agenda_items(id);
 
-ALTER TABLE ONLY parley_data.track_agenda
-    ADD CONSTRAINT track_agenda_track_id_fkey FOREIGN KEY (track_id) REFERENCES parley_data.tracks(id) ON DELETE CASCADE;
+ALTER TABLE parley_data.track_agenda
+    ADD CONSTRAINT track_agenda_track_id_fkey FOREIGN KEY (track_id, effective_classification) REFERENCES parley_data.tracks(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
-ALTER TABLE ONLY parley_data.track_members
+ALTER TABLE parley_data.track_members
     ADD CONSTRAINT track_members_party_id_fkey FOREIGN KEY (party_id) REFERENCES parley_data.parties(id);
 
-ALTER TABLE ONLY parley_data.track_members
-    ADD CONSTRAINT track_members_track_id_fkey FOREIGN KEY (track_id) REFERENCES parley_data.tracks(id) ON DELETE CASCADE;
+ALTER TABLE parley_data.track_members
+    ADD CONSTRAINT track_members_track_id_fkey FOREIGN KEY (track_id, effective_classification) REFERENCES parley_data.tracks(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
-ALTER TABLE ONLY parley_data.tracks
+ALTER TABLE parley_data.tracks
     ADD CONSTRAINT tracks_lead_id_fkey FOREIGN KEY (lead_id) REFERENCES parley_data.people(id);
 
-ALTER TABLE ONLY parley_data.tracks
+ALTER TABLE parley_data.tracks
     ADD CONSTRAINT tracks_timezone_valid FOREIGN KEY (timezone) REFERENCES parley_data.time_zones(name);
 
 ALTER TABLE parley_data.alerts ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY alerts_cleared ON parley_data.alerts FOR SELECT USING ((classification <= ( SELECT parley_data.current_clearance() AS current_clearance)));
+CREATE POLICY alerts_cleared ON parley_data.alerts FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.change_log ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY change_log_cleared ON parley_data.change_log FOR SELECT USING (((( SELECT parley_data.current_clearance() AS current_clearance) = 'secret'::parley.classification) OR ((COALESCE(GREATEST(((old_row ->> 'classification'::text))::parley.classification, ((old_row ->> 'effective_classification'::text))::parley.classification, ((new_row ->> 'classification'::text))::parley.classification, ((new_row ->> 'effective_classification'::text))::parley.classification), 'unclassified'::parley.classification) <= ( SELECT parley_data.current_clearance() AS current_clearance)) AND ((table_name = ANY (ARRAY['people'::text, 'parties'::text, 'sources'::text, 'agenda_items'::text, 'deals'::text])) OR (parley_data.classification_now(table_name, old_row, new_row) <= ( SELECT parley_data.current_clearance() AS current_clearance))))));
+CREATE POLICY change_log_cleared ON parley_data.change_log FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.commitment_beneficiaries ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY commitment_beneficiaries_with_commitment ON parley_data.commitment_beneficiaries FOR SELECT USING ((EXISTS ( SELECT 1
-   FROM parley_data.commitments c
-  WHERE (c.id = commitment_beneficiaries.commitment_id))));
+CREATE POLICY commitment_beneficiaries_cleared ON parley_data.commitment_beneficiaries FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.commitment_updates ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY commitment_updates_with_commitment ON parley_data.commitment_updates FOR SELECT USING ((EXISTS ( SELECT 1
-   FROM parley_data.commitments c
-  WHERE (c.id = commitment_updates.commitment_id))));
+CREATE POLICY commitment_updates_cleared ON parley_data.commitment_updates FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.commitments ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY commitments_cleared ON parley_data.commitments FOR SELECT USING ((effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance)));
+CREATE POLICY commitments_cleared ON parley_data.commitments FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
+
+ALTER TABLE parley_data.deals ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY deals_cleared ON parley_data.deals FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.deliveries ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY deliveries_with_alert ON parley_data.deliveries FOR SELECT USING ((EXISTS ( SELECT 1
-   FROM parley_data.alerts a
-  WHERE (a.id = deliveries.alert_id))));
+CREATE POLICY deliveries_cleared ON parley_data.deliveries FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.figures ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY figures_cleared ON parley_data.figures FOR SELECT USING ((classification <= ( SELECT parley_data.current_clearance() AS current_clearance)));
+CREATE POLICY figures_cleared ON parley_data.figures FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.follow_ups ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY follow_ups_with_subject ON parley_data.follow_ups FOR SELECT USING (
-CASE
-    WHEN (commitment_id IS NOT NULL) THEN (EXISTS ( SELECT 1
-       FROM parley_data.commitments c
-      WHERE (c.id = follow_ups.commitment_id)))
-    WHEN (meeting_id IS NOT NULL) THEN (EXISTS ( SELECT 1
-       FROM parley_data.meetings m
-      WHERE (m.id = follow_ups.meeting_id)))
-    ELSE (EXISTS ( SELECT 1
-       FROM parley_data.tracks t
-      WHERE (t.id = follow_ups.track_id)))
-END);
+CREATE POLICY follow_ups_cleared ON parley_data.follow_ups FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.meetings ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY meetings_cleared ON parley_data.meetings FOR SELECT USING ((effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance)));
+CREATE POLICY meetings_cleared ON parley_data.meetings FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.positions ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY positions_cleared ON parley_data.positions FOR SELECT USING ((effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance)));
+CREATE POLICY positions_cleared ON parley_data.positions FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.silences ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY silences_with_target ON parley_data.silences FOR SELECT USING ((((track_id IS NULL) OR (EXISTS ( SELECT 1
-   FROM parley_data.tracks t
-  WHERE (t.id = silences.track_id)))) AND ((commitment_id IS NULL) OR (EXISTS ( SELECT 1
-   FROM parley_data.commitments c
-  WHERE (c.id = silences.commitment_id))))));
+CREATE POLICY silences_cleared ON parley_data.silences FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.subscriptions ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY subscriptions_with_track ON parley_data.subscriptions FOR SELECT USING (((track_id IS NULL) OR (EXISTS ( SELECT 1
-   FROM parley_data.tracks t
-  WHERE (t.id = subscriptions.track_id)))));
+CREATE POLICY subscriptions_cleared ON parley_data.subscriptions FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.track_agenda ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY track_agenda_with_track ON parley_data.track_agenda FOR SELECT USING ((EXISTS ( SELECT 1
-   FROM parley_data.tracks t
-  WHERE (t.id = track_agenda.track_id))));
+CREATE POLICY track_agenda_cleared ON parley_data.track_agenda FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.track_members ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY track_members_with_track ON parley_data.track_members FOR SELECT USING ((EXISTS ( SELECT 1
-   FROM parley_data.tracks t
-  WHERE (t.id = track_members.track_id))));
+CREATE POLICY track_members_cleared ON parley_data.track_members FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.tracks ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY tracks_cleared ON parley_data.tracks FOR SELECT USING ((classification <= ( SELECT parley_data.current_clearance() AS current_clearance)));
+CREATE POLICY tracks_cleared ON parley_data.tracks FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 GRANT USAGE ON SCHEMA parley TO parley_reader;
 GRANT USAGE ON SCHEMA parley TO parley_daemon;
@@ -9466,8 +13142,8 @@ GRANT ALL ON FUNCTION parley.add_agenda_item(code text, title text, description 
 REVOKE ALL ON FUNCTION parley.add_commitment(track text, item text, obligor text, beneficiaries text[], text text, made_on date, due_on date, target_quantity numeric, unit text, code text, deal text, deal_title text, owner text, classification parley.classification, source text, meeting text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.add_commitment(track text, item text, obligor text, beneficiaries text[], text text, made_on date, due_on date, target_quantity numeric, unit text, code text, deal text, deal_title text, owner text, classification parley.classification, source text, meeting text) TO parley_writer;
 
-REVOKE ALL ON FUNCTION parley.add_deal(code text, title text) FROM PUBLIC;
-GRANT ALL ON FUNCTION parley.add_deal(code text, title text) TO parley_writer;
+REVOKE ALL ON FUNCTION parley.add_deal(code text, title text, classification parley.classification) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.add_deal(code text, title text, classification parley.classification) TO parley_writer;
 
 REVOKE ALL ON FUNCTION parley.add_figure(indicator text, value numeric, as_of date, unit text, item text, claimant text, source text, confidence parley.confidence, note text, classification parley.classification, correction boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.add_figure(indicator text, value numeric, as_of date, unit text, item text, claimant text, source text, confidence parley.confidence, note text, classification parley.classification, correction boolean) TO parley_writer;
@@ -9555,6 +13231,14 @@ GRANT ALL ON FUNCTION parley.change_due_date(commitment text, due_on date) TO pa
 REVOKE ALL ON FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interval, max_count integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interval, max_count integer) TO parley_daemon;
 
+REVOKE ALL ON FUNCTION parley_data.has_history(entity text, row_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley_data.has_history(entity text, row_id text) TO parley_reader;
+GRANT ALL ON FUNCTION parley_data.has_history(entity text, row_id text) TO parley_daemon;
+
+REVOKE ALL ON FUNCTION parley_data.shown_level(level parley.classification) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley_data.shown_level(level parley.classification) TO parley_reader;
+GRANT ALL ON FUNCTION parley_data.shown_level(level parley.classification) TO parley_daemon;
+
 REVOKE ALL ON FUNCTION parley.commitments_as_of(at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.commitments_as_of(at timestamp with time zone) TO parley_reader;
 GRANT ALL ON FUNCTION parley.commitments_as_of(at timestamp with time zone) TO parley_daemon;
@@ -9585,6 +13269,15 @@ GRANT ALL ON FUNCTION parley.update_person(person text, name text, email text, t
 
 REVOKE ALL ON FUNCTION parley.deactivate_person(person text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.deactivate_person(person text) TO parley_writer;
+
+REVOKE ALL ON FUNCTION parley.declassify(what text, reference text, classification parley.classification, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.declassify(what text, reference text, classification parley.classification, reason text) TO parley_writer;
+
+REVOKE ALL ON FUNCTION parley.declassify_figure(indicator text, as_of date, classification parley.classification, reason text, claimant text, source text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.declassify_figure(indicator text, as_of date, classification parley.classification, reason text, claimant text, source text) TO parley_writer;
+
+REVOKE ALL ON FUNCTION parley.declassify_position(party text, item text, stated_on date, classification parley.classification, reason text, track text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.declassify_position(party text, item text, stated_on date, classification parley.classification, reason text, track text) TO parley_writer;
 
 REVOKE ALL ON FUNCTION parley.delivery_digest(delivery_ids bigint[], at timestamp with time zone, max_classification parley.classification) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.delivery_digest(delivery_ids bigint[], at timestamp with time zone, max_classification parley.classification) TO parley_daemon;
@@ -9666,13 +13359,16 @@ REVOKE ALL ON FUNCTION parley.set_agenda_status(track text, item text, status pa
 GRANT ALL ON FUNCTION parley.set_agenda_status(track text, item text, status parley.agenda_status, status_since date, note text) TO parley_writer;
 
 REVOKE ALL ON FUNCTION parley.set_alert_rule(kind parley.alert_kind, enabled boolean, severity parley.severity, lead_times interval[], delay interval, repeat_every interval, escalate_after interval) FROM PUBLIC;
-GRANT ALL ON FUNCTION parley.set_alert_rule(kind parley.alert_kind, enabled boolean, severity parley.severity, lead_times interval[], delay interval, repeat_every interval, escalate_after interval) TO parley_writer;
+GRANT ALL ON FUNCTION parley.set_alert_rule(kind parley.alert_kind, enabled boolean, severity parley.severity, lead_times interval[], delay interval, repeat_every interval, escalate_after interval) TO parley_admin;
+
+REVOKE ALL ON FUNCTION parley.set_mail_ceiling(classification parley.classification) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.set_mail_ceiling(classification parley.classification) TO parley_admin;
 
 REVOKE ALL ON FUNCTION parley.set_meeting_status(meeting text, status parley.meeting_status, starts_at timestamp with time zone, ends_at timestamp with time zone, location text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.set_meeting_status(meeting text, status parley.meeting_status, starts_at timestamp with time zone, ends_at timestamp with time zone, location text) TO parley_writer;
 
 REVOKE ALL ON FUNCTION parley.set_stale_after_days(days integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION parley.set_stale_after_days(days integer) TO parley_writer;
+GRANT ALL ON FUNCTION parley.set_stale_after_days(days integer) TO parley_admin;
 
 REVOKE ALL ON FUNCTION parley.silence(track text, item text, commitment text, kind parley.alert_kind, until timestamp with time zone, reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.silence(track text, item text, commitment text, kind parley.alert_kind, until timestamp with time zone, reason text) TO parley_writer;
@@ -9712,13 +13408,17 @@ REVOKE ALL ON FUNCTION parley_data.check_label(field text, value text, rule text
 
 REVOKE ALL ON FUNCTION parley_data.check_meeting_times(starts_at timestamp with time zone, ends_at timestamp with time zone, field text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.check_not_lowered(field text, current_level parley.classification, wanted parley.classification, what text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.check_optional_label(field text, value text, rule text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.check_person_within_clearance(person_id bigint, person text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.check_timezone(field text, value text) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.classification_now(entity text, old_row jsonb, new_row jsonb) FROM PUBLIC;
-GRANT ALL ON FUNCTION parley_data.classification_now(entity text, old_row jsonb, new_row jsonb) TO parley_reader;
-GRANT ALL ON FUNCTION parley_data.classification_now(entity text, old_row jsonb, new_row jsonb) TO parley_daemon;
+REVOKE ALL ON FUNCTION parley_data.classified_id(kind text, tbl regclass, level_column text, reference text, field text, hint text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.code_taken(tbl regclass, level_column text, code text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.commitment_id(code text, field text) FROM PUBLIC;
 
@@ -9726,9 +13426,23 @@ REVOKE ALL ON FUNCTION parley_data.commitment_is_live(status parley.commitment_s
 GRANT ALL ON FUNCTION parley_data.commitment_is_live(status parley.commitment_status) TO parley_reader;
 GRANT ALL ON FUNCTION parley_data.commitment_is_live(status parley.commitment_status) TO parley_daemon;
 
+REVOKE ALL ON FUNCTION parley_data.commitment_level(commitment_id bigint) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.current_clearance() FROM PUBLIC;
 GRANT ALL ON FUNCTION parley_data.current_clearance() TO parley_reader;
 GRANT ALL ON FUNCTION parley_data.current_clearance() TO parley_daemon;
+
+REVOKE ALL ON FUNCTION parley_data.deadline_at(due_on date, time_zone text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.deal_id(code text, field text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.deal_level(deal_id bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.declassify_record(what text, reference text, current_level parley.classification, wanted parley.classification, reason text, statement text, id bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.derived_field(field text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley_data.derived_field(field text) TO parley_reader;
+GRANT ALL ON FUNCTION parley_data.derived_field(field text) TO parley_daemon;
 
 GRANT SELECT ON TABLE parley_data.alerts TO parley_reader;
 GRANT SELECT ON TABLE parley_data.alerts TO parley_daemon;
@@ -9737,6 +13451,12 @@ GRANT SELECT ON TABLE parley_data.deliveries TO parley_reader;
 GRANT SELECT ON TABLE parley_data.deliveries TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp with time zone, ceiling parley.classification) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.lead_time_occurrence(event_at timestamp with time zone, event_local timestamp without time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.due_soon_occurrence(due_on date, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.follow_up_due_occurrence(due_at timestamp with time zone, at timestamp with time zone) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.follow_up_id(code text, field text) FROM PUBLIC;
 
@@ -9806,17 +13526,49 @@ REVOKE ALL ON FUNCTION parley_data.keep_change_log_append_only() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.meeting_id(code text, field text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.meeting_level(meeting_id bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.meeting_outcome_missing_occurrence(ends_at timestamp with time zone, time_zone text, delay interval, at timestamp with time zone) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.meeting_upcoming_occurrence(starts_at timestamp with time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) FROM PUBLIC;
+
+REVOKE ALL ON PROCEDURE parley_data.name_partition_indexes() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.overdue_occurrence(deadline_at timestamp with time zone, repeat_every interval, escalate_after interval, at timestamp with time zone) FROM PUBLIC;
+
+REVOKE ALL ON PROCEDURE parley_data.partition_by_level(IN parent regclass) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.partition_pruning_on() FROM PUBLIC;
+GRANT ALL ON FUNCTION parley_data.partition_pruning_on() TO parley_reader;
+GRANT ALL ON FUNCTION parley_data.partition_pruning_on() TO parley_daemon;
+
 REVOKE ALL ON FUNCTION parley_data.party_id(code text, field text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.person_id(email text, field text, active_only boolean) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.plan_collect(at timestamp with time zone) FROM PUBLIC;
+REVOKE ALL ON FUNCTION parley_data.plan_cancel_alerts(at timestamp with time zone, everything boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.plan_choose_subjects(at timestamp with time zone, everything boolean, only_changed boolean, recipients_changed boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.plan_collect(at timestamp with time zone, n_subjects integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.plan_collect_commitments(at timestamp with time zone) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.plan_collect_follow_ups(at timestamp with time zone) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.plan_collect_meetings(at timestamp with time zone) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.plan_create_alerts(at timestamp with time zone) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.plan_prepare() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.plan_recipients(at timestamp with time zone) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.propagate_track_classification() FROM PUBLIC;
+REVOKE ALL ON FUNCTION parley_data.plan_refresh_alerts() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.plan_schedule(everything boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.plan_take_queue(OUT everything boolean, OUT recipients_changed boolean) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.queue_commitment_changes() FROM PUBLIC;
 
@@ -9829,6 +13581,8 @@ REVOKE ALL ON FUNCTION parley_data.queue_recipient_changes() FROM PUBLIC;
 REVOKE ALL ON FUNCTION parley_data.queue_rule_changes() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.queue_track_changes() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.raise_deals() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.readable_field(field text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley_data.readable_field(field text) TO parley_reader;
@@ -9848,6 +13602,8 @@ REVOKE ALL ON FUNCTION parley_data.refuse(code text, field text, rule text, mess
 
 REVOKE ALL ON FUNCTION parley_data.refuse_duplicate(section text, base integer, dup record, field text, what text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.refuse_level_clash(field text, detail text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.require(field text, present boolean) FROM PUBLIC;
 
 GRANT SELECT ON TABLE parley_data.daemon_leadership TO parley_reader;
@@ -9863,6 +13619,8 @@ REVOKE ALL ON FUNCTION parley_data.set_effective_classification() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.source_id(code text, field text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.split_reference(reference text, field text, OUT code text, OUT level parley.classification) FROM PUBLIC;
+
 GRANT SELECT ON TABLE parley_data.settings TO parley_reader;
 GRANT SELECT ON TABLE parley_data.settings TO parley_daemon;
 
@@ -9870,9 +13628,13 @@ REVOKE ALL ON FUNCTION parley_data.stale_after_days() FROM PUBLIC;
 GRANT ALL ON FUNCTION parley_data.stale_after_days() TO parley_reader;
 GRANT ALL ON FUNCTION parley_data.stale_after_days() TO parley_daemon;
 
+REVOKE ALL ON FUNCTION parley_data.stale_occurrence(quiet_since date, time_zone text, delay interval, overdue_from timestamp with time zone, at timestamp with time zone) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.touch_updated_at() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.track_id(code text, field text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.track_level(track_id bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.unknown(kind text, value text, field text, hint text) FROM PUBLIC;
 

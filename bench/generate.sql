@@ -91,18 +91,19 @@ select 'track' || n, 'Negotiation track ' || n,
   from generate_series(1, bench.size('tracks')) n;
 
 -- Three parties per track: two principals and a mediator, host or observer.
-insert into parley_data.track_members (track_id, party_id, role)
+insert into parley_data.track_members (track_id, party_id, role, effective_classification)
 select t.id, 1 + (t.id * 13 + k * 61) % bench.size('parties'),
        case when k < 2 then 'principal'
-            else (array['mediator', 'host', 'observer'])[1 + t.id % 3] end::parley.member_role
+            else (array['mediator', 'host', 'observer'])[1 + t.id % 3] end::parley.member_role,
+       t.classification
   from parley_data.tracks t cross join generate_series(0, 2) k;
 
 -- Five agenda items per track.
-insert into parley_data.track_agenda (track_id, item_id, status, status_since)
+insert into parley_data.track_agenda (track_id, item_id, status, status_since, effective_classification)
 select t.id, 1 + (t.id * 7 + k * 41) % bench.size('items'),
        (array['proposed', 'under_discussion', 'agreed_in_principle', 'agreed', 'implementing', 'implemented',
               'stalled', 'under_discussion', 'implementing', 'agreed'])[1 + (t.id + k) % 10]::parley.agenda_status,
-       current_date - (bench.rnd(t.id * 5 + k, 5) * 400)::int
+       current_date - (bench.rnd(t.id * 5 + k, 5) * 400)::int, t.classification
   from parley_data.tracks t cross join generate_series(0, 4) k;
 
 -- step: meetings
@@ -110,7 +111,8 @@ set role parley_owner;
 -- Ten meetings per track over the two years, on the hour; past ones held (most with an outcome), later ones
 -- scheduled, a few postponed or cancelled.
 insert into parley_data.meetings (code, track_id, title, starts_at, ends_at, location, status, outcome_summary,
-                                  outcome_recorded_at, classification, created_at)
+                                  outcome_recorded_at, classification, track_classification, effective_classification,
+                                  created_at)
 select 'track' || t.id || '-m' || k, t.id, 'Round ' || k || ' of track ' || t.id, s.starts_at, s.starts_at + interval '3 hours',
        'Venue ' || (t.id % 40),
        case when s.starts_at > now() then case when bench.rnd(t.id * 10 + k, 6) < 0.05 then 'postponed' else 'scheduled' end
@@ -121,7 +123,8 @@ select 'track' || t.id || '-m' || k, t.id, 'Round ' || k || ' of track ' || t.id
        case when s.starts_at < now() - interval '3 days' and bench.rnd(t.id * 10 + k, 7) < 0.9
                  and bench.rnd(t.id * 10 + k, 6) >= 0.05
             then s.starts_at + interval '1 day' end,
-       bench.classification(bench.rnd(t.id * 10 + k, 8), 0.05, 0.03, 0.01),
+       bench.classification(bench.rnd(t.id * 10 + k, 8), 0.05, 0.03, 0.01), t.classification,
+       greatest(bench.classification(bench.rnd(t.id * 10 + k, 8), 0.05, 0.03, 0.01), t.classification),
        least(s.starts_at - interval '20 days', now() - interval '1 hour')
   from parley_data.tracks t
  cross join generate_series(0, 9) k
@@ -131,13 +134,17 @@ select 'track' || t.id || '-m' || k, t.id, 'Round ' || k || ' of track ' || t.id
 -- step: positions
 set role parley_owner;
 -- Each principal states a stance on each item of its track twice; some general stances (no track).
-insert into parley_data.positions (party_id, item_id, track_id, stance, statement, stated_on, source_id, classification)
+insert into parley_data.positions (party_id, item_id, track_id, stance, statement, stated_on, source_id, classification,
+                                   track_classification, effective_classification)
 select m.party_id, ta.item_id, ta.track_id,
        (array['supports', 'conditional', 'opposes', 'refuses', 'undecided'])[1 + (hashint8(ta.track_id * 31 + ta.item_id * 7 + m.party_id + k) & 2147483647) % 5]::parley.stance,
        'Statement ' || k || ' of party ' || m.party_id,
        current_date - 30 - (k * 200) - (bench.rnd(ta.track_id * 1000 + ta.item_id, k) * 150)::int,
        1 + (ta.track_id * 3 + k) % bench.size('sources'),
-       bench.classification(bench.rnd(ta.track_id * 1000 + ta.item_id, 10 + k), 0.05, 0.02, 0.01)
+       bench.classification(bench.rnd(ta.track_id * 1000 + ta.item_id, 10 + k), 0.05, 0.02, 0.01),
+       ta.effective_classification,
+       greatest(bench.classification(bench.rnd(ta.track_id * 1000 + ta.item_id, 10 + k), 0.05, 0.02, 0.01),
+                ta.effective_classification)
   from parley_data.track_agenda ta
   join parley_data.track_members m on m.track_id = ta.track_id and m.role = 'principal'
  cross join generate_series(0, 1) k
@@ -157,8 +164,9 @@ select 'indicator' || (n % 100), 1 + n % bench.size('items'), 1000 + (bench.rnd(
 -- step: commitment plan
 set role parley_owner;
 -- The plan of every commitment: where it is, when it is due and where it ends up. Whether it is closed depends on
--- its deadline, as in life: of those whose deadline passed, 65 % were fulfilled, 5 % withdrawn, 3 % superseded, and
--- 27 % are still open (breached, partly fulfilled, in progress or pending): overdue. Of those due later, 10 % were
+-- its deadline, as in life: of those whose deadline passed, 65 % were fulfilled, 5 % withdrawn, 3 % superseded, 7 %
+-- breached (a verdict: no longer chased), and 20 % are still open (partly fulfilled, in progress or pending):
+-- overdue. Of those due later, 10 % were
 -- fulfilled early. 3 % have no deadline. Commitments are dealt to the tracks in turn (a hundred each) and spread
 -- over each track's five items; the obligor is one of the track's principals, the owner one of the desk officers.
 create table bench.track_shape as
@@ -226,7 +234,7 @@ select p.id as commitment_id, k,
  cross join generate_series(1, p.updates) k;
 
 insert into parley_data.commitments (id, code, track_id, item_id, obligor_id, text, made_on, due_on, target_quantity,
-                                     unit, status, status_changed_on, owner_id, classification,
+                                     unit, status, status_changed_on, owner_id, classification, track_classification,
                                      effective_classification, source_id, delivered_quantity, last_update_on,
                                      created_at, updated_at)
 overriding system value
@@ -237,7 +245,7 @@ select p.id, 'C' || p.id, p.track_id, p.item_id, p.obligor_id,
            || ' (commitment ' || p.id || ')',
        p.made_on, p.due_on, p.target_quantity, case when p.target_quantity is not null then 'people' end,
        coalesce(u.last_status, 'pending'), coalesce(u.last_status_on, p.made_on), 1 + (p.id * 7) % bench.size('people'),
-       p.classification, greatest(p.classification, t.classification),
+       p.classification, t.classification, greatest(p.classification, t.classification),
        case when p.id % 4 = 0 then 1 + p.id % bench.size('sources') end,
        coalesce(u.delivered, 0), u.last_reported_on,
        p.made_on + interval '10 hours', coalesce(u.last_reported_on + interval '12 hours', p.made_on + interval '10 hours')
@@ -255,8 +263,8 @@ select p.id, 'C' || p.id, p.track_id, p.item_id, p.obligor_id,
 do $$ begin perform setval(pg_get_serial_sequence('parley_data.commitments', 'id'), (select max(id) from parley_data.commitments)); end $$;
 
 -- Owed to the other principal, and a third of the time also to the track's third member.
-insert into parley_data.commitment_beneficiaries (commitment_id, obligor_id, party_id)
-select c.id, c.obligor_id, m.party_id
+insert into parley_data.commitment_beneficiaries (commitment_id, obligor_id, party_id, effective_classification)
+select c.id, c.obligor_id, m.party_id, c.effective_classification
   from parley_data.commitments c
   join parley_data.track_members m on m.track_id = c.track_id and m.party_id <> c.obligor_id
  where m.role = 'principal' or c.id % 3 = 0
@@ -265,39 +273,45 @@ select c.id, c.obligor_id, m.party_id
 -- 0 to 10 reports per commitment between the day it was made and today (or shortly after its deadline); the last
 -- one carries the final status, an earlier one may say in progress.
 insert into parley_data.commitment_updates (commitment_id, reported_on, delivered_quantity, new_status, note,
-                                            source_id, reported_by_party_id, recorded_by_id, verification, created_at)
+                                            source_id, reported_by_party_id, recorded_by_id, verification, created_at,
+                                            effective_classification)
 select x.commitment_id, x.reported_on, x.delivered_quantity, x.new_status,
        'Report ' || x.k || ' on commitment ' || x.commitment_id,
        case when x.k % 2 = 0 then 1 + (x.commitment_id + x.k) % bench.size('sources') end,
        c.obligor_id, c.owner_id,
        (array['both_parties', 'one_party', 'mediator', 'media', 'unverified'])[1 + (x.commitment_id + x.k) % 5]::parley.verification,
-       x.reported_on + interval '12 hours'
+       x.reported_on + interval '12 hours', c.effective_classification
   from bench.update_plan x
   join parley_data.commitments c on c.id = x.commitment_id
  order by x.commitment_id, x.k;
 
 -- The history, as the recording trigger (parley_data.record_changes) would have written it.
-insert into parley_data.change_log (changed_at, transaction_id, changed_by, table_name, row_id, operation, old_row, new_row)
+insert into parley_data.change_log (changed_at, transaction_id, changed_by, table_name, row_id, operation, old_row, new_row,
+                                   classification)
 select c.created_at, pg_current_xact_id(), session_user, 'commitments', c.id::text, 'insert', null,
        to_jsonb(c) || jsonb_build_object('status', 'pending', 'status_changed_on', c.made_on, 'delivered_quantity', 0,
-                                         'last_update_on', null, 'updated_at', c.created_at)
+                                         'last_update_on', null, 'updated_at', c.created_at), c.effective_classification
   from parley_data.commitments c
  order by c.created_at, c.id;
-insert into parley_data.change_log (changed_at, transaction_id, changed_by, table_name, row_id, operation, old_row, new_row)
+insert into parley_data.change_log (changed_at, transaction_id, changed_by, table_name, row_id, operation, old_row, new_row,
+                                   classification)
 select b.created_at, pg_current_xact_id(), session_user, 'commitment_beneficiaries', b.commitment_id || ',' || b.party_id,
-       'insert', null, to_jsonb(b) - 'created_at'
+       'insert', null, to_jsonb(b) - 'created_at', b.effective_classification
   from (select x.*, c.created_at from parley_data.commitment_beneficiaries x
           join parley_data.commitments c on c.id = x.commitment_id) b
  order by b.created_at, b.commitment_id;
-insert into parley_data.change_log (changed_at, transaction_id, changed_by, table_name, row_id, operation, old_row, new_row)
-select u.created_at, pg_current_xact_id(), session_user, 'commitment_updates', u.id::text, 'insert', null, to_jsonb(u)
+insert into parley_data.change_log (changed_at, transaction_id, changed_by, table_name, row_id, operation, old_row, new_row,
+                                   classification)
+select u.created_at, pg_current_xact_id(), session_user, 'commitment_updates', u.id::text, 'insert', null, to_jsonb(u),
+       u.effective_classification
   from parley_data.commitment_updates u
  order by u.created_at, u.id;
-insert into parley_data.change_log (changed_at, transaction_id, changed_by, table_name, row_id, operation, old_row, new_row)
+insert into parley_data.change_log (changed_at, transaction_id, changed_by, table_name, row_id, operation, old_row, new_row,
+                                   classification)
 select c.updated_at, pg_current_xact_id(), session_user, 'commitments', c.id::text, 'update',
        to_jsonb(c) || jsonb_build_object('status', 'pending', 'status_changed_on', c.made_on, 'delivered_quantity', 0,
                                          'last_update_on', null, 'updated_at', c.created_at),
-       to_jsonb(c)
+       to_jsonb(c), c.effective_classification
   from parley_data.commitments c
  where c.last_update_on is not null
  order by c.updated_at, c.id;
@@ -313,22 +327,29 @@ insert into parley_data.plan_queue (subject_type) values ('all');
 set role parley_owner;
 -- One follow-up per 20 commitments: mostly about a commitment, some about a meeting or a track; due on the hour
 -- within two months either side of now; most past ones done.
-insert into parley_data.follow_ups (code, commitment_id, meeting_id, track_id, assignee_id, due_at, note, done_at, created_at)
-select 'FU' || n,
-       case when n % 10 < 7 then n * 20 end,
-       case when n % 10 in (7, 8) then (select m.id from parley_data.meetings m where m.track_id = 1 + n % bench.size('tracks') order by m.id limit 1) end,
-       case when n % 10 = 9 then 1 + n % bench.size('tracks') end,
+-- Each kept at the level of what it is about.
+insert into parley_data.follow_ups (code, commitment_id, meeting_id, track_id, assignee_id, due_at, note, done_at, created_at,
+                                    effective_classification)
+select 'FU' || n, s.commitment_id, s.meeting_id, s.track_id,
        1 + (n * 11) % bench.size('people'), f.due_at, 'Chase the parties about item ' || n,
        case when f.due_at < now() and bench.rnd(n, 30) < 0.8 then f.due_at - interval '2 hours' end,
-       f.due_at - interval '30 days'
+       f.due_at - interval '30 days',
+       coalesce((select c.effective_classification from parley_data.commitments c where c.id = s.commitment_id),
+                (select m.effective_classification from parley_data.meetings m where m.id = s.meeting_id),
+                (select t.classification from parley_data.tracks t where t.id = s.track_id))
   from generate_series(1, bench.size('commitments') / 20) n
+ cross join lateral (
+        select case when n % 10 < 7 then n * 20 end as commitment_id,
+               case when n % 10 in (7, 8) then (select m.id from parley_data.meetings m where m.track_id = 1 + n % bench.size('tracks') order by m.id limit 1) end as meeting_id,
+               case when n % 10 = 9 then 1 + n % bench.size('tracks') end as track_id) s
  cross join lateral (select date_trunc('hour', now()) + ((floor(bench.rnd(n, 31) * 120 * 24) - 60 * 24) || ' hours')::interval as due_at) f;
 
 -- Every desk officer follows three tracks (warnings and worse); one in ten follows an agenda item across tracks;
 -- a few follow everything, but only what is critical.
-insert into parley_data.subscriptions (person_id, track_id, item_id, min_severity)
-select p.id, 1 + (p.id * 101 + k * 997) % bench.size('tracks'), null, 'warning'
+insert into parley_data.subscriptions (person_id, track_id, item_id, min_severity, effective_classification)
+select p.id, t.id, null, 'warning', t.classification
   from parley_data.people p cross join generate_series(0, 2) k
+  join parley_data.tracks t on t.id = 1 + (p.id * 101 + k * 997) % bench.size('tracks')
 on conflict do nothing;
 insert into parley_data.subscriptions (person_id, track_id, item_id, min_severity)
 select p.id, null, 1 + p.id % bench.size('items'), 'info'

@@ -32,7 +32,7 @@ extension ParleyCommand.Commitments {
         @Flag(help: "Only open commitments whose deadline has passed.")
         var overdue = false
 
-        @Flag(help: "Closed commitments too (fulfilled, withdrawn, superseded).")
+        @Flag(help: "Commitments no longer open too (fulfilled, breached, withdrawn, superseded).")
         var all = false
 
         @OptionGroup var output: ListingOptions
@@ -49,9 +49,8 @@ extension ParleyCommand.Commitments {
                 query.equalIgnoringCase("owner_email", owner)
                 query.equal("status", status?.rawValue)
                 query.isTrue("overdue", when: overdue)
-                if !all && status == nil && !overdue {
-                    query.notIn("status", ["fulfilled", "withdrawn", "superseded"])
-                }
+                // Which statuses are open is the database's to say (parley_data.commitment_is_live).
+                query.isTrue("open", when: !all && status == nil && !overdue)
                 try printListing(query, output, on: connection)
             }
         }

@@ -7,8 +7,8 @@ extension ParleyCommand.Commitments {
             abstract: "Record progress against a commitment: a delivered quantity, a new status, evidence.",
             discussion: """
                 Calls parley.record_update. --delivered is what this stage delivered (not a running total); the \
-                total and the status follow. Leaving fulfilled, withdrawn or superseded, or going back to pending, \
-                is a reopen: give --reopen and say why in --note. Prints the update's number.
+                total and the status follow. Leaving fulfilled, breached, withdrawn or superseded, or going back to \
+                pending, is a reopen: give --reopen and say why in --note. Prints the update's number.
 
                 Examples:
                   parley commitments progress ist-bodies-ru --reported-on 2025-06-11 --delivered 1212 \\
@@ -29,7 +29,7 @@ extension ParleyCommand.Commitments {
         @Option(help: "The commitment's status after this report.")
         var status: CommitmentStatus?
 
-        @Flag(help: "Reopen a closed commitment (needs --status and --note).")
+        @Flag(help: "Reopen a commitment that is no longer open (needs --status and --note).")
         var reopen = false
 
         @Option(help: "What happened, or why.")

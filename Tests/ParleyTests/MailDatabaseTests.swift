@@ -34,6 +34,11 @@ import Testing
             #expect(secret.classification == .confidential)
             #expect(secret.kind == .overdue)
 
+            // The mailer's ceiling is capped by the administrator's (restricted unless raised): asking for more
+            // gets no more until an administrator allows it.
+            let capped = try MailerQueries.preview(connection, at: at, ceiling: .confidential, recipient: TestWorld.owner)
+            #expect(capped.first { $0.subjectCode == "secret-one" }?.details == nil)
+            try connection.execute("select parley.set_mail_ceiling('confidential')")
             let wider = try MailerQueries.preview(connection, at: at, ceiling: .confidential, recipient: TestWorld.owner.uppercased())
             #expect(wider.first { $0.subjectCode == "secret-one" }?.details?.commitment?.text == "Classified side letter")
 

@@ -150,6 +150,44 @@ import Testing
         #expect(body.contains("select * from parley.follow_ups where coalesce(code, 'F' || id) = 'F12';"))
     }
 
+    /// A meeting recorded at short notice is announced at once: the digest says the real time left, not "tomorrow".
+    @Test func aMeetingWithinADaySaysHowManyHoursAreLeft() {
+        func meeting(startingIn seconds: TimeInterval) -> Digest {
+            let entry = DigestEntry(
+                deliveryID: 30, alertID: 130, attempts: 1, recipient: Self.olena, reason: "responsible", kind: .meetingUpcoming,
+                severity: .info, subjectType: "meeting", subjectID: 6, subjectCode: "ist-r3", occurrence: "x",
+                dueAt: Self.writtenAt, escalated: false, classification: .unclassified,
+                details: DigestEntry.Details(
+                    track: Self.istanbul,
+                    meeting: DigestEntry.Meeting(code: "ist-r3", title: "Round 3", startsAt: Self.writtenAt.addingTimeInterval(seconds),
+                                                 status: "scheduled")))
+            return Digest(recipient: Self.olena, entries: [entry], writtenAt: Self.writtenAt)
+        }
+        // 10:00 UTC on Tuesday; the meeting at 06:00 UTC on Wednesday, tomorrow on the Istanbul calendar.
+        let tomorrowMorning = meeting(startingIn: 20 * 3_600)
+        #expect(Self.renderer.body(for: tomorrowMorning).contains("MEETING IN 20 HOURS — Istanbul talks — Round 3"))
+        #expect(Self.renderer.subject(for: tomorrowMorning) == "[Parley] 1 meeting in 20 hours — Istanbul talks")
+        #expect(Self.renderer.body(for: meeting(startingIn: 40 * 60)).contains("MEETING IN 40 MINUTES — "))
+        #expect(Self.renderer.body(for: meeting(startingIn: 3_600 + 600)).contains("MEETING IN 1 HOUR — "))
+        // A day or more ahead, days on the track's calendar, as before.
+        #expect(Self.renderer.body(for: meeting(startingIn: 30 * 3_600)).contains("MEETING TOMORROW — "))
+        #expect(Self.renderer.body(for: meeting(startingIn: 3 * 86_400)).contains("MEETING IN 3 DAYS — "))
+    }
+
+    /// A breach ends the chase: the digest says so once, without counting days overdue or offering to acknowledge.
+    @Test func aBreachIsToldAsTheEndOfTheChase() {
+        let entry = Self.commitmentEntry(delivery: 40, kind: .breached, severity: .warning, daysLeft: -12, dueOn: "2025-05-15",
+                                         code: "ist-truce-ru", reason: "alerted about overdue")
+        let digest = Digest(recipient: Self.olena, entries: [entry], writtenAt: Self.writtenAt)
+        #expect(Self.renderer.subject(for: digest) == "[Parley] 1 breached — Istanbul talks")
+        let body = Self.renderer.body(for: digest)
+        #expect(body.contains("[1] BREACHED: no more reminders — Istanbul talks — Exchange of prisoners of\n    war\n"))
+        #expect(body.contains("Deadline:    end of Thu 15 May 2025 (Europe/Istanbul)\n"))
+        #expect(!body.contains("days overdue") && !body.contains("Acknowledge:"))
+        #expect(body.contains("to you as one told it was overdue"))
+        #expect(body.contains("select * from parley.timeline where ref = 'ist-truce-ru';"))
+    }
+
     @Test func numbersAndDatesAreWrittenTheSameEverywhere() {
         #expect(DigestFormat.number(1_000) == "1,000")
         #expect(DigestFormat.number(Decimal(string: "1234567.25")!) == "1,234,567.25")

@@ -5,7 +5,7 @@ import ParleyTestSupport
 import Testing
 
 /// The privilege matrix: every role staff and the service log in with (`parley_reader`, `parley_writer`,
-/// `parley_daemon`, and a login with no Parley role) × every schema, table, sequence, view and function of `parley`
+/// `parley_admin`, `parley_daemon`, and a login with no Parley role) × every schema, table, sequence, view and function of `parley`
 /// and `parley_data`, enumerated from the catalogue, so that an object added by a later migration is covered without
 /// editing this test.
 ///
@@ -24,7 +24,10 @@ import Testing
 /// 4. **Functions of `parley`.**
 ///    - VOLATILE SECURITY DEFINER (it records something): the daemon's when the service's code (parleyd, the mailer)
 ///      calls it, directly or through the functions of `parley` it calls (a plan goes through
-///      `plan_alerts_as_leader`, which calls `plan_alerts`), otherwise the writer's; never the reader's, never both.
+///      `plan_alerts_as_leader`, which calls `plan_alerts`); the administrator's (and nobody else's) when it changes
+///      what Parley does for everybody (its comment says "administrators only": alert rules, the stale threshold,
+///      the mail ceiling); otherwise the writer's; never the reader's, never two of them.
+///    An administrator is a reader too: the rules for readers hold for it.
 ///    - non-volatile SECURITY DEFINER: when it reads a table under row-level security (it reads past it), the
 ///      service's only; when it reads none (the applied migrations), anyone's with a Parley role.
 ///    - SECURITY INVOKER (reads as the caller, under row-level security): reader and writer; the daemon may.
@@ -37,12 +40,13 @@ import Testing
 /// inside a transaction that is rolled back: refused with 42501 exactly when not allowed).
 @Suite struct PrivilegeMatrixTests {
     enum Who: String, CaseIterable, Sendable {
-        case reader, writer, daemon, nobody
+        case reader, writer, admin, daemon, nobody
 
         var parleyRole: String? {
             switch self {
             case .reader: "parley_reader"
             case .writer: "parley_writer"
+            case .admin: "parley_admin"
             case .daemon: "parley_daemon"
             case .nobody: nil
             }
@@ -67,6 +71,8 @@ import Testing
         let definer: Bool
         let body: String
         let nullCall: String
+        /// Its comment says it changes what Parley does for everybody ("administrators only").
+        let administration: Bool
     }
 
     /// Every failed expectation, collected so that one run shows the whole picture.
@@ -133,6 +139,7 @@ import Testing
                 select p.oid::int8 as oid, n.nspname::text as schema, p.proname::text as name,
                        p.oid::regprocedure::text as signature, p.provolatile = 'v' as volatile, p.prosecdef as definer,
                        p.prosrc as body,
+                       coalesce(obj_description(p.oid, 'pg_proc'), '') like '%(administrators only%' as administration,
                        format('select %I.%I(%s)', n.nspname, p.proname,
                               coalesce((select string_agg('null::' || format_type(t, null), ', ' order by i)
                                           from unnest(p.proargtypes::oid[]) with ordinality a(t, i)), '')) as null_call
@@ -143,7 +150,7 @@ import Testing
             ).map { Function(oid: try $0.decode("oid"), schema: try $0.decode("schema"), name: try $0.decode("name"),
                              signature: try $0.decode("signature"), volatile: try $0.decode("volatile"),
                              definer: try $0.decode("definer"), body: try $0.decode("body"),
-                             nullCall: try $0.decode("null_call")) }
+                             nullCall: try $0.decode("null_call"), administration: try $0.decode("administration")) }
             #expect(relations.count > 40 && functions.count > 40, "the catalogue looks empty")
 
             // What the service's functions call in schema parley is the service's too: parleyd plans through
@@ -222,7 +229,7 @@ import Testing
             func mayUseInParley(_ who: Who, relation: Relation) -> Bool? {
                 switch who {
                 case .nobody: return false
-                case .reader, .writer: return true
+                case .reader, .writer, .admin: return true
                 case .daemon: return service.contains(relation.name) ? true : nil  // nil: allowed, not required
                 }
             }
@@ -231,6 +238,7 @@ import Testing
                 if who == .nobody { return false }
                 switch (function.definer, function.volatile) {
                 case (true, true):
+                    if function.administration { return who == .admin }
                     let daemons = service.contains(function.name)
                     return who == .daemon ? daemons : (who == .writer ? !daemons : false)
                 case (true, false):

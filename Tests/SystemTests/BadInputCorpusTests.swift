@@ -78,7 +78,7 @@ import Testing
             let connection = try database.connect()
             try Self.createFixture(on: connection)
             let writer = "corpus_writer_" + UUID().uuidString.prefix(8).lowercased()
-            try connection.execute("create role \(try connection.escapeIdentifier(writer)) login in role parley_writer")
+            try connection.execute("create role \(try connection.escapeIdentifier(writer)) login in role parley_writer, parley_admin")
             defer { _ = try? connection.execute("drop role if exists \(try connection.escapeIdentifier(writer))") }
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("corpus-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
@@ -261,6 +261,22 @@ import Testing
         try connection.query(
             "select parley.add_follow_up(assignee => $1, due_at => now() + interval '2 days', note => 'Chase', track => 'istanbul', code => 'fu-1')",
             [TestWorld.owner])
+        // Records above the corpus writer's clearance (it has none), which every write must treat as nonexistent,
+        // and a silence set by someone cleared for secret (the fixture runs as the superuser, cleared for all).
+        try connection.query(
+            "select parley.add_track(code => 'back-channel', name => 'Back channel', format => 'bilateral', classification => 'secret')")
+        try connection.query("select parley.set_agenda_status(track => 'back-channel', item => 'pow-exchange', status => 'proposed')")
+        try connection.query(
+            "select parley.add_commitment(track => 'istanbul', item => 'pow-exchange', obligor => 'RU', beneficiaries => array['UA'], text => 'Quiet', code => 'secret-c', classification => 'secret')")
+        try connection.query(
+            "select parley.add_meeting(code => 'secret-m', track => 'back-channel', title => 'Quiet meeting', starts_at => now() + interval '3 days')")
+        try connection.query(
+            "select parley.add_follow_up(assignee => $1, due_at => now() + interval '2 days', note => 'Quiet', commitment => 'secret-c', code => 'secret-fu')",
+            [TestWorld.owner])
+        try connection.query(
+            "select parley.silence(track => 'istanbul', until => now() + interval '3 days', reason => 'set by a cleared colleague')")
+        try connection.query(
+            "select parley.add_person(email => 'cleared@example.org', name => 'Cleared Colleague', clearance => 'secret')")
     }
 
     /// Every table of parley_data, row by row, but the logs of program runs (a refused `parley alerts send` records

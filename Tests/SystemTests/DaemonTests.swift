@@ -50,6 +50,53 @@ import Testing
         }
     }
 
+    /// Short notice (issue 12): a meeting recorded for tomorrow and a deadline recorded three days ahead are past
+    /// the moments of their reminders (2 days, 7 days) when recorded; parleyd announces both at once, once.
+    @Test func aMeetingRecordedForTomorrowAndADeadlineInThreeDaysAreAnnouncedAtOnce() throws {
+        try TestDatabase.with { database in
+            let connection = try database.connect()
+            try TestWorld.create(on: connection)
+            let daemon = try BackgroundProgram("parleyd", environment: environment(database))
+            #expect(daemon.waitForOutput(containing: "leading"), "stderr: \(daemon.stderr)")
+
+            try connection.query(
+                "select parley.add_meeting(code => 'ist-short', track => $1, title => 'Short-notice round', starts_at => now() + interval '20 hours')",
+                [TestWorld.track])
+            try TestWorld.addCommitment(on: connection, code: "soon-3", dueInDays: 3)
+            // Waiting to be mailed now: one delivery each, to the track's lead and the commitment's owner.
+            func waiting() throws -> [String] {
+                try connection.query(
+                    """
+                    select a.kind::text || ' ' || a.subject_code as alert from parley_data.deliveries d
+                      join parley_data.alerts a on a.id = d.alert_id
+                     where d.state = 'pending' and d.send_after <= now() order by 1
+                    """).map { try $0.decode("alert") }
+            }
+            let announced = try poll(timeout: .seconds(5)) { try waiting().count == 2 }
+            #expect(announced, "stderr: \(daemon.stderr)")
+            #expect(try waiting() == ["due_soon soon-3", "meeting_upcoming ist-short"])
+
+            // The digest says the real time left.
+            let daysLeft: Int = try connection.value(
+                "select due_on - (now() at time zone 'Europe/Istanbul')::date from parley_data.commitments where code = 'soon-3'")
+            let digest = try ProgramRun.run("parley", ["digest", "--for", TestWorld.owner], environment: environment(database))
+            #expect(digest.status == 0, "\(digest.stderr)")
+            #expect(digest.stdout.contains("MEETING IN 20 HOURS — Istanbul direct talks — Short-notice round"), "\(digest.stdout)")
+            #expect(digest.stdout.contains("DUE IN \(daysLeft) DAYS — Istanbul direct talks"), "\(digest.stdout)")
+
+            // Never twice: a later change of the commitment is planned, and nothing new is announced.
+            try connection.query("select parley.record_update(commitment => 'soon-3', note => 'lists being drawn up')")
+            let replanned = try poll(timeout: .seconds(5)) {
+                try connection.value("select count(*)::int from parley_data.plan_queue") == 0
+            }
+            #expect(replanned)
+            let alerts: Int = try connection.value("select count(*)::int from parley_data.alerts")
+            #expect(alerts == 2)
+            daemon.send(SIGTERM)
+            #expect(daemon.waitForExit() == 0)
+        }
+    }
+
     @Test func aFollowUpFallingDueWhileTheLeaderSleepsIsAlertedOnTimeWithoutSpinning() throws {
         try TestDatabase.with { database in
             let connection = try database.connect()

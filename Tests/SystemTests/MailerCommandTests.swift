@@ -18,6 +18,14 @@ import Testing
             let secretAlert: Int64 = try connection.value(
                 "select id from parley_data.alerts where subject_code = 'ist-side-letter'")
 
+            // The mailer's own setting cannot go above the administrator's ceiling (restricted unless raised).
+            let capped = try ProgramRun.run(
+                "parley", ["digest", "--for", MailerFixture.olena, "--at", moments.at()],
+                environment: sandbox.environment(database, ["PARLEY_MAIL_MAX_CLASSIFICATION": "confidential"]))
+            #expect(capped.status == 0)
+            #expect(!capped.stdout.contains("Zaporizhzhia"))
+            try connection.execute("select parley.set_mail_ceiling('confidential')")
+
             // With a ceiling of confidential the digest shows it in full; with the default (restricted) it does not.
             let open = try ProgramRun.run(
                 "parley", ["digest", "--for", MailerFixture.olena, "--at", moments.at()],

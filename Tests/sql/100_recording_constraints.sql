@@ -5,7 +5,9 @@ select plan(73);
 
 \ir 100_recording_fixture.psql
 
--- Each row: what is refused, the statement (direct SQL, bypassing the recording functions), "SQLSTATE rule".
+-- Each row: what is refused, the statement (direct SQL, bypassing the recording functions), "SQLSTATE rule". A key
+-- of a table kept apart by classification is each level partition's own, named after the parent's key and the
+-- level (tracks_code_key_unclassified): codes are unique at each level.
 select is(pg_temp.violation(t.statement), t.expected, t.description)
   from (values
     -- people
@@ -35,7 +37,7 @@ select is(pg_temp.violation(t.statement), t.expected, t.description)
      '23514 parties_name_format'),
     -- tracks
     ('tracks: a duplicate code', $$insert into parley_data.tracks (code, name, format) values ('istanbul', 'X', 'bilateral')$$,
-     '23505 tracks_code_key'),
+     '23505 tracks_code_key_unclassified'),
     ('tracks: an invalid code', $$insert into parley_data.tracks (code, name, format) values ('a/b', 'X', 'bilateral')$$,
      '23514 tracks_code_format'),
     ('tracks: a blank name', $$insert into parley_data.tracks (code, name, format) values ('t2', ' ', 'bilateral')$$,
@@ -50,10 +52,10 @@ select is(pg_temp.violation(t.statement), t.expected, t.description)
     ('track_members: an unknown party', $$insert into parley_data.track_members (track_id, party_id, role) values ((select id from parley_data.tracks where code = 'istanbul'), -1, 'observer')$$,
      '23503 track_members_party_id_fkey'),
     ('track_members: the same role twice', $$insert into parley_data.track_members (track_id, party_id, role) select t.id, p.id, 'host' from parley_data.tracks t, parley_data.parties p where t.code = 'istanbul' and p.code = 'TR'$$,
-     '23505 track_members_pkey'),
+     '23505 track_members_pkey_unclassified'),
     -- meetings
     ('meetings: a duplicate code', $$insert into parley_data.meetings (code, track_id, title, starts_at) select 'ist-r1', id, 'X', now() from parley_data.tracks where code = 'istanbul'$$,
-     '23505 meetings_code_key'),
+     '23505 meetings_code_key_unclassified'),
     ('meetings: an invalid code', $$insert into parley_data.meetings (code, track_id, title, starts_at) select 'r 3', id, 'X', now() from parley_data.tracks where code = 'istanbul'$$,
      '23514 meetings_code_format'),
     ('meetings: a blank title', $$insert into parley_data.meetings (code, track_id, title, starts_at) select 'r3', id, '', now() from parley_data.tracks where code = 'istanbul'$$,
@@ -76,24 +78,24 @@ select is(pg_temp.violation(t.statement), t.expected, t.description)
     ('track_agenda: an unknown track', $$insert into parley_data.track_agenda (track_id, item_id) select -1, id from parley_data.agenda_items where code = 'children'$$,
      '23503 track_agenda_track_id_fkey'),
     ('track_agenda: the same item twice', $$insert into parley_data.track_agenda (track_id, item_id) select t.id, i.id from parley_data.tracks t, parley_data.agenda_items i where t.code = 'istanbul' and i.code = 'ceasefire'$$,
-     '23505 track_agenda_pkey'),
+     '23505 track_agenda_pkey_unclassified'),
     -- positions
     ('positions: an unknown party', $$insert into parley_data.positions (party_id, item_id, stance, stated_on) select -1, id, 'supports', '2025-05-16' from parley_data.agenda_items where code = 'ceasefire'$$,
      '23503 positions_party_id_fkey'),
     ('positions: an unknown item', $$insert into parley_data.positions (party_id, item_id, stance, stated_on) select id, -1, 'supports', '2025-05-16' from parley_data.parties where code = 'UA'$$,
      '23503 positions_item_id_fkey'),
     ('positions: two stances the same day', $$insert into parley_data.positions (party_id, item_id, stance, stated_on) select p.id, i.id, s, '2025-05-16' from parley_data.parties p, parley_data.agenda_items i, unnest(array['supports', 'opposes']::parley.stance[]) s where p.code = 'UA' and i.code = 'ceasefire'$$,
-     '23505 positions_natural_key'),
+     '23505 positions_natural_key_unclassified'),
     -- deals
     ('deals: a duplicate code', $$insert into parley_data.deals (code, title) values ('ist-1000', 'X')$$,
-     '23505 deals_code_key'),
+     '23505 deals_code_key_unclassified'),
     ('deals: an invalid code', $$insert into parley_data.deals (code, title) values ('ist 1000', 'X')$$,
      '23514 deals_code_format'),
     ('deals: a blank title', $$insert into parley_data.deals (code, title) values ('d2', '')$$,
      '23514 deals_title_format'),
     -- commitments
     ('commitments: a duplicate code', $$update parley_data.commitments set code = 'pow-ru' where code = 'pow-ua'$$,
-     '23505 commitments_code_key'),
+     '23505 commitments_code_key_unclassified'),
     ('commitments: an invalid code', $$update parley_data.commitments set code = 'pow ru' where code = 'pow-ru'$$,
      '23514 commitments_code_format'),
     ('commitments: a blank text', $$update parley_data.commitments set text = ' ' where code = 'pow-ru'$$,
@@ -117,7 +119,7 @@ select is(pg_temp.violation(t.statement), t.expected, t.description)
     ('commitments: an unknown deal', $$update parley_data.commitments set deal_id = -1 where code = 'pow-ru'$$,
      '23503 commitments_deal_id_fkey'),
     ('commitments: two commitments of one obligor in a deal', $$update parley_data.commitments set obligor_id = (select id from parley_data.parties where code = 'UA') where code = 'pow-ru'$$,
-     '23505 commitments_one_per_obligor_in_deal'),
+     '23505 commitments_one_per_obligor_in_deal_unclassified'),
     ('commitments: fulfilled back to pending without a reopen', $$update parley_data.commitments set status = 'pending' where code = 'pow-ua'$$,
      '23514 commitment_status_transition'),
     ('commitments: fulfilled to in_progress without a reopen', $$update parley_data.commitments set status = 'in_progress' where code = 'pow-ua'$$,
@@ -137,7 +139,7 @@ select is(pg_temp.violation(t.statement), t.expected, t.description)
     ('commitment_beneficiaries: a wrong obligor', $$insert into parley_data.commitment_beneficiaries (commitment_id, obligor_id, party_id) select c.id, p.id, b.id from parley_data.commitments c, parley_data.parties p, parley_data.parties b where c.code = 'pow-ru' and p.code = 'TR' and b.code = 'US'$$,
      '23503 commitment_beneficiaries_commitment_fkey'),
     ('commitment_beneficiaries: the same party twice', $$insert into parley_data.commitment_beneficiaries (commitment_id, obligor_id, party_id) select c.id, c.obligor_id, p.id from parley_data.commitments c, parley_data.parties p where c.code = 'pow-ru' and p.code = 'UA'$$,
-     '23505 commitment_beneficiaries_pkey'),
+     '23505 commitment_beneficiaries_pkey_unclassified'),
     -- updates
     ('commitment_updates: a negative delivery', $$insert into parley_data.commitment_updates (commitment_id, reported_on, delivered_quantity) select id, '2025-05-23', -390 from parley_data.commitments where code = 'pow-ru'$$,
      '23514 commitment_updates_delivered_not_negative'),
@@ -151,12 +153,12 @@ select is(pg_temp.violation(t.statement), t.expected, t.description)
     ('figures: an invalid indicator', $$insert into parley_data.figures (indicator, value, as_of) values ('children deported', 1, '2025-08-01')$$,
      '23514 figures_indicator_format'),
     ('figures: the same figure twice', $$insert into parley_data.figures (indicator, value, as_of) values ('bodies', 1, '2025-06-16'), ('bodies', 2, '2025-06-16')$$,
-     '23505 figures_natural_key'),
+     '23505 figures_natural_key_unclassified'),
     ('figures: an unknown claimant', $$insert into parley_data.figures (indicator, value, as_of, claimant_id) values ('bodies', 1, '2025-06-16', -1)$$,
      '23503 figures_claimant_id_fkey'),
     -- follow-ups
     ('follow_ups: a duplicate code', $$insert into parley_data.follow_ups (code, track_id, assignee_id, due_at, note) select 'fu-1', t.id, p.id, now(), 'x' from parley_data.tracks t, parley_data.people p where t.code = 'istanbul' and p.email = 'desk@example.org'$$,
-     '23505 follow_ups_code_key'),
+     '23505 follow_ups_code_key_unclassified'),
     ('follow_ups: an invalid code', $$insert into parley_data.follow_ups (code, track_id, assignee_id, due_at, note) select 'fu 2', t.id, p.id, now(), 'x' from parley_data.tracks t, parley_data.people p where t.code = 'istanbul' and p.email = 'desk@example.org'$$,
      '23514 follow_ups_code_format'),
     ('follow_ups: about two things', $$insert into parley_data.follow_ups (track_id, meeting_id, assignee_id, due_at, note) select t.id, m.id, p.id, now(), 'x' from parley_data.tracks t, parley_data.meetings m, parley_data.people p where t.code = 'istanbul' and m.code = 'ist-r1' and p.email = 'desk@example.org'$$,
@@ -169,7 +171,7 @@ select is(pg_temp.violation(t.statement), t.expected, t.description)
      '23503 follow_ups_assignee_id_fkey'),
     -- subscriptions
     ('subscriptions: the same subscription twice', $$insert into parley_data.subscriptions (person_id) select id from parley_data.people p, generate_series(1, 2) where p.email = 'desk@example.org'$$,
-     '23505 subscriptions_natural_key'),
+     '23505 subscriptions_natural_key_unclassified'),
     ('subscriptions: an unknown person', $$insert into parley_data.subscriptions (person_id) values (-1)$$,
      '23503 subscriptions_person_id_fkey')
   ) as t(description, statement, expected);

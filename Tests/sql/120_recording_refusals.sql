@@ -136,7 +136,7 @@ select is((pg_temp.attempt($$select parley.add_commitment(track => 'istanbul', i
 select is((pg_temp.attempt($$select parley.record_update(commitment => 'pow-ua', reported_on => '2025-05-26', new_status => 'pending')$$)).message,
           'new_status pending needs a reopen: commitment "pow-ua" is fulfilled', 'the message explains the refused status change');
 select is((pg_temp.attempt($$select parley.record_update(commitment => 'pow-ua', reported_on => '2025-05-26', new_status => 'pending')$$)).hint,
-          'Leaving fulfilled, withdrawn or superseded, or going back to pending, is a reopen: pass reopen => true and say why in note.',
+          'Leaving fulfilled, breached, withdrawn or superseded, or going back to pending, is a reopen: pass reopen => true and say why in note.',
           'the hint says how to reopen');
 select is((pg_temp.attempt($$select parley.add_person(email => 'x@example.org', name => 'X', timezone => 'Mars/Olympus')$$)).message,
           'timezone "Mars/Olympus" is not a known IANA time zone', 'the message names the invalid time zone');

@@ -16,7 +16,7 @@ select is(
     null, 'schema parley has every staff view');
 
 select columns_are('parley', 'agenda', array['track', 'item', 'title', 'status', 'since', 'days_in_status', 'commitments', 'open_commitments', 'fulfilled_commitments', 'stances', 'note']::name[], 'agenda has its documented columns');
-select columns_are('parley', 'changes', array['id', 'changed_at', 'changed_by', 'entity', 'code', 'operation', 'change', 'row_id', 'transaction_id']::name[], 'changes has its documented columns');
+select columns_are('parley', 'changes', array['id', 'changed_at', 'changed_by', 'entity', 'code', 'operation', 'change', 'row_id', 'transaction_id', 'reason', 'classification']::name[], 'changes has its documented columns');
 select columns_are('parley', 'compliance', array['party', 'track', 'made', 'fulfilled', 'partially_fulfilled', 'breached', 'open', 'withdrawn', 'superseded', 'assessed', 'score', 'score_pct', 'on_time_pct']::name[], 'compliance has its documented columns');
 select columns_are('parley', 'contested_figures', array['indicator', 'item', 'unit', 'claims', 'min_value', 'max_value', 'spread', 'spread_pct', 'claims_by', 'latest_as_of']::name[], 'contested_figures has its documented columns');
 select columns_are('parley', 'due_soon', array['kind', 'code', 'track', 'item', 'what', 'party', 'owner', 'due_on', 'due_at', 'days_left', 'status']::name[], 'due_soon has its documented columns');

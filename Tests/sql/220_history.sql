@@ -35,8 +35,8 @@ select is((due_on, recorded_by), ((select ist from fx_today) + 12, session_user)
   from parley.commitments_as_of(now()) where code = 'LIST-UA';
 select is(count(*), 0::bigint, 'a commitment recorded later did not exist yet')
   from parley.commitments_as_of(now() - interval '11 days');
-select is(count(*), (select count(*) from parley.open_commitments) + 3,
-          'as of now, commitments_as_of shows every commitment the reader may see (open ones and three closed)')
+select is(count(*), (select count(*) from parley.open_commitments) + 4,
+          'as of now, commitments_as_of shows every commitment the reader may see (open ones, three closed and one breached)')
   from parley.commitments_as_of(now());
 select is((status, delivered), ('fulfilled'::parley.commitment_status, 1000::numeric),
           'commitments_as_of gives status and delivery as they stood')

@@ -2,16 +2,16 @@
 -- in the track's time zone (Asia/Tokyo vs America/New_York, and across a daylight-saving change), replanning creates
 -- nothing, only the latest missed occurrence is created, and escalation adds the track's lead.
 begin;
-select plan(47);
+select plan(48);
 
 \ir 300_alert_fixture.psql
 
 -- CL is recorded on 20 May, after its 7-day reminder would have fallen due. CW (New York) is due 5 November 2030,
 -- two days after clocks go back. M1 is a Tokyo round on 10 June; F1 is about the Tokyo track, F2 about CN.
 insert into parley_data.commitments (code, track_id, item_id, obligor_id, text, made_on, due_on, owner_id,
-                                     status_changed_on, created_at)
+                                     status_changed_on, created_at, track_classification, effective_classification)
 select v.code, t.id, i.id, (select id from parley_data.parties where code = 'UA'), 'promise', v.made_on, v.due_on,
-       pg_temp.person('olga@example.org'), v.made_on, v.created_at
+       pg_temp.person('olga@example.org'), v.made_on, v.created_at, t.classification, t.classification
   from (values ('CL', 'tokyo', 'ceasefire', date '2030-05-20', date '2030-05-25', timestamptz '2030-05-20 00:00Z'),
                ('CW', 'nyc', 'exchange', date '2030-10-01', date '2030-11-05', timestamptz '2030-10-01 00:00Z'))
        v(code, track, item, made_on, due_on, created_at)
@@ -20,11 +20,12 @@ select v.code, t.id, i.id, (select id from parley_data.parties where code = 'UA'
 insert into parley_data.meetings (code, track_id, title, starts_at, ends_at, created_at)
 values ('M1', (select id from parley_data.tracks where code = 'tokyo'), 'Round 3',
         '2030-06-10 01:00Z', '2030-06-10 03:00Z', '2030-04-01 00:00Z');
-insert into parley_data.follow_ups (code, track_id, commitment_id, assignee_id, due_at, note, created_at) values
+insert into parley_data.follow_ups (code, track_id, commitment_id, assignee_id, due_at, note, created_at,
+                                    effective_classification) values
     ('F1', (select id from parley_data.tracks where code = 'tokyo'), null, pg_temp.person('fay@example.org'),
-     '2030-06-01 09:00Z', 'Brief the delegation', '2030-04-01 00:00Z'),
+     '2030-06-01 09:00Z', 'Brief the delegation', '2030-04-01 00:00Z', 'unclassified'),
     ('F2', null, pg_temp.commitment('CN'), pg_temp.person('fay@example.org'),
-     '2030-06-01 09:00Z', 'Chase the exchange lists', '2030-04-01 00:00Z');
+     '2030-06-01 09:00Z', 'Chase the exchange lists', '2030-04-01 00:00Z', 'restricted');
 
 -- Stale: 30 days without an update after 1 April, i.e. the end of 1 May in each track's time zone.
 select is(pg_temp.plan('2030-05-01 14:59:59Z'), '{}'::text[], 'first plan (everything) before any alert is due creates nothing');
@@ -38,7 +39,10 @@ select is(pg_temp.plan('2030-05-18 14:59:59Z'), '{}'::text[], 'no 7-day reminder
 select is(pg_temp.plan('2030-05-18 15:00Z'), array['CT due_soon 2030-05-25 -7 days'], '7-day reminder for Tokyo at the end of 18 May Tokyo time');
 select is(pg_temp.plan('2030-05-19 03:59:59Z'), '{}'::text[], 'New York''s 7-day reminder not a second early');
 select is(pg_temp.plan('2030-05-19 04:00Z'), array['CN due_soon 2030-05-25 -7 days'], '7-day reminder for New York at the end of 18 May New York time');
-select is(pg_temp.plan('2030-05-20 00:00Z'), '{}'::text[], 'a reminder that fell due before the commitment was recorded is not created');
+select is(pg_temp.plan('2030-05-20 00:00Z'), array['CL due_soon 2030-05-25 -7 days'],
+          'a commitment recorded after its 7-day moment gets that reminder at once (short notice, issue 12)');
+select is((select due_at from parley_data.alerts where subject_code = 'CL' and kind = 'due_soon'),
+          timestamptz '2030-05-20 00:00Z', 'due when it was recorded, not at the 7-day moment before that');
 select is(pg_temp.plan('2030-05-24 15:00Z'), array['CL due_soon 2030-05-25 -1 day', 'CT due_soon 2030-05-25 -1 day'],
           '1-day reminders for Tokyo, also for the commitment recorded late');
 select is(pg_temp.plan('2030-05-25 04:00Z'), array['CN due_soon 2030-05-25 -1 day'], '1-day reminder for New York');
@@ -127,8 +131,8 @@ select ok(pg_temp.plan('2030-10-30 04:00Z') @> array['CW due_soon 2030-11-05 -7 
 select ok(pg_temp.plan('2030-11-06 05:00Z') @> array['CW overdue 2030-11-05 #0'],
           'CW overdue at the end of 5 November: 05:00 UTC, clocks on EST');
 select is((select array_agg(kind::text || ' ' || occurrence order by kind::text) from parley_data.alerts where subject_code = 'CW'),
-          array['due_soon 2030-11-05 -7 days', 'overdue 2030-11-05 #0', 'stale 2030-10-01'],
-          'CW: the 1-day reminder, missed while nobody planned, is not created once the deadline has passed');
+          array['due_soon 2030-11-05 -7 days', 'overdue 2030-11-05 #0'],
+          'CW: the 1-day reminder, missed while nobody planned, is not created once the deadline has passed; nor is the stale alert due meanwhile (overdue wins over stale)');
 select is((select due_at from parley_data.alerts where subject_code = 'CW' and kind = 'due_soon'),
           timestamptz '2030-10-30 04:00Z', 'CW 7-day reminder due 7 wall-clock days (7 days and an hour) before the deadline');
 select is((select due_at from parley_data.alerts where subject_code = 'CW' and kind = 'overdue'),

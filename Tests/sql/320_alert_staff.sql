@@ -3,13 +3,14 @@
 -- subscriptions, clearance and who is active; the privileges of each role; the views show only what the reader is
 -- cleared for.
 begin;
-select plan(58);
+select plan(61);
 
 \ir 300_alert_fixture.psql
 
 -- Logins for the tests: session_user is what the staff functions check clearance against.
 create role alerts_t_writer;                       -- unclassified
 grant parley_writer to alerts_t_writer;
+create role alerts_t_admin in role parley_admin;   -- changes rules for everybody
 create role alerts_t_restricted_writer;
 grant parley_writer, parley_clearance_restricted to alerts_t_restricted_writer;
 create role alerts_t_restricted_reader;
@@ -39,6 +40,11 @@ create function pg_temp.alert(subject text, wanted_kind parley.alert_kind, wante
     select id from parley_data.alerts where subject_code = subject and kind = wanted_kind and occurrence = wanted_occurrence
 $$;
 
+-- A day before the deadline: CT's 1-day reminder, an info alert.
+select ok(pg_temp.plan('2030-05-24 15:00Z') @> array['CT due_soon 2030-05-25 -1 day'], 'CT is due tomorrow');
+select is(pg_temp.recipients('CT', 'due_soon', '2030-05-25 -1 day'),
+          array['olga:responsible:pending', 'una:subscription:pending'],
+          'an info alert does not reach a subscriber who wants warnings and above');
 select ok(pg_temp.plan('2030-05-25 15:00Z') @> array['CT overdue 2030-05-25 #0'], 'CT is overdue');
 
 -- Recipients ------------------------------------------------------------------------------------------------------
@@ -49,8 +55,8 @@ select is(pg_temp.recipients('CN', 'due_soon', '2030-05-25 -1 day'),
           array['ivan:subscription:pending', 'olga:responsible:pending'],
           'restricted track: the item subscriber and the cleared owner; not the unclassified subscriber');
 select is(pg_temp.recipients('CT', 'stale', '2030-04-01'),
-          array['olga:responsible:pending', 'una:subscription:pending'],
-          'an info alert does not reach a subscriber who wants warnings and above');
+          array['olga:responsible:cancelled', 'una:subscription:cancelled'],
+          'CT''s stale alert, waiting when the deadline passed, is not sent beside the overdue one');
 
 -- People and subscriptions change: the recipients of alerts not yet sent are reconsidered.
 update parley_data.people set clearance = 'unclassified' where email = 'olga@example.org';
@@ -59,15 +65,16 @@ insert into parley_data.subscriptions (person_id, track_id, min_severity)
 values (pg_temp.person('fay@example.org'), (select id from parley_data.tracks where code = 'tokyo'), 'info');
 select is((select array_agg(distinct subject_type) from parley_data.plan_queue), array['recipients'],
           'changes to clearance, activity and subscriptions queue a review of recipients');
-select is((select deliveries_created from parley.plan_alerts('2030-05-25 15:00Z', only_changed => true)), 2,
-          'the new subscriber gets the two Tokyo alerts still waiting');
+select is((select deliveries_created from parley.plan_alerts('2030-05-25 15:00Z', only_changed => true)), 1,
+          'the new subscriber gets the Tokyo alert still waiting (the overdue one)');
 select is(pg_temp.recipients('CT', 'overdue', '2030-05-25 #0'),
           array['fay:subscription:pending', 'olga:responsible:pending', 'sam:subscription:pending', 'una:subscription:cancelled'],
           'the deactivated subscriber''s delivery is cancelled');
 select is(pg_temp.recipients('CN', 'due_soon', '2030-05-25 -1 day'),
           array['ivan:subscription:pending', 'olga:responsible:cancelled'],
           'the owner, no longer cleared for the restricted track, loses its waiting delivery');
-select is((select cancel_reason from parley_data.deliveries where person_id = pg_temp.person('una@example.org') and state = 'cancelled' limit 1),
+select is((select cancel_reason from parley_data.deliveries where person_id = pg_temp.person('una@example.org') and state = 'cancelled'
+              and alert_id = pg_temp.alert('CT', 'overdue', '2030-05-25 #0')),
           'no longer a recipient', 'with the reason');
 update parley_data.people set clearance = 'confidential' where email = 'olga@example.org';
 update parley_data.people set active = true where email = 'una@example.org';
@@ -164,12 +171,14 @@ select is(pg_temp.recipients('CN', 'overdue', '2030-05-25 #9'),
           'is suppressed');
 
 -- Rules -----------------------------------------------------------------------------------------------------------
-select is(pg_temp.attempt('select parley.set_alert_rule(''overdue'', lead_times => ''{1 day}'')', 'alerts_t_writer'),
+select is(pg_temp.attempt('select parley.set_alert_rule(''due_soon'', enabled => false)', 'alerts_t_writer'),
+          '42501', 'a writer may not change a rule for everybody: rules are the administrators''');
+select is(pg_temp.attempt('select parley.set_alert_rule(''overdue'', lead_times => ''{1 day}'')', 'alerts_t_admin'),
           '23514 lead_times', 'overdue has no lead times');
-select is(pg_temp.attempt('select parley.set_alert_rule(''overdue'', repeat_every => ''10 minutes'')', 'alerts_t_writer'),
+select is(pg_temp.attempt('select parley.set_alert_rule(''overdue'', repeat_every => ''10 minutes'')', 'alerts_t_admin'),
           '23514 repeat_every', 'repeats at least an hour apart');
-select is(pg_temp.attempt('select parley.set_alert_rule(''due_soon'', lead_times => ''{14 days, 2 days}'', severity => ''warning'')', 'alerts_t_writer'),
-          'due_soon', 'a writer changes the due-soon lead times');
+select is(pg_temp.attempt('select parley.set_alert_rule(''due_soon'', lead_times => ''{14 days, 2 days}'', severity => ''warning'')', 'alerts_t_admin'),
+          'due_soon', 'an administrator changes the due-soon lead times');
 select is((select lead_times::text || ' ' || severity from parley.alert_rules where kind = 'due_soon'), '{"14 days","2 days"} warning',
           'parley.alert_rules shows the change');
 

@@ -14,6 +14,7 @@ begin
             ('parley_reader',                 'Staff who read: the views of schema parley.'),
             ('parley_writer',                 'Staff who record: parley_reader plus the recording functions.'),
             ('parley_daemon',                 'The parleyd service and the alert mailer.'),
+            ('parley_admin',                  'Administers what Parley does for everybody: alert rules, the stale threshold, the mail ceiling.'),
             ('parley_clearance_restricted',   'May see rows classified up to restricted.'),
             ('parley_clearance_confidential', 'May see rows classified up to confidential (implies restricted).'),
             ('parley_clearance_secret',       'May see rows classified up to secret (implies confidential).')
@@ -33,8 +34,9 @@ begin
 end
 $$;
 
--- A writer is a reader who may also record; higher clearances imply the lower ones.
+-- A writer is a reader who may also record; an administrator reads too; higher clearances imply the lower ones.
 grant parley_reader to parley_writer;
+grant parley_reader to parley_admin;
 grant parley_clearance_restricted to parley_clearance_confidential;
 grant parley_clearance_confidential to parley_clearance_secret;
 

@@ -24,9 +24,10 @@ set local role parley_owner;
 -- Vocabulary ------------------------------------------------------------------------------------------------------
 
 create type parley.alert_kind as enum (
-    'due_soon', 'overdue', 'stale', 'meeting_upcoming', 'meeting_outcome_missing', 'follow_up_due', 'resolved');
+    'due_soon', 'overdue', 'stale', 'meeting_upcoming', 'meeting_outcome_missing', 'follow_up_due', 'resolved',
+    'breached');
 comment on type parley.alert_kind is
-    'What an alert says: due_soon (a deadline is near), overdue (it passed; repeats), stale (no update for a while), meeting_upcoming, meeting_outcome_missing (held, no outcome recorded), follow_up_due, resolved (an overdue commitment was fulfilled).';
+    'What an alert says: due_soon (a deadline is near), overdue (it passed; repeats), stale (no update for a while), meeting_upcoming, meeting_outcome_missing (held, no outcome recorded), follow_up_due, resolved (an overdue commitment was fulfilled), breached (an overdue commitment was recorded as breached: the chase ends).';
 
 create type parley.alert_subject as enum ('commitment', 'meeting', 'follow_up');
 comment on type parley.alert_subject is 'What an alert is about.';
@@ -89,7 +90,9 @@ insert into parley_data.alert_rules (kind, subject_type, severity, lead_times, d
     ('follow_up_due', 'follow_up', 'warning', null, null, null, null,
      'A follow-up that is not done reached its due time; told to its assignee.'),
     ('resolved', 'commitment', 'info', null, null, null, null,
-     'An overdue commitment was fulfilled: everyone who was alerted that it was overdue hears that it is settled.');
+     'An overdue commitment was fulfilled: everyone who was alerted that it was overdue hears that it is settled.'),
+    ('breached', 'commitment', 'warning', null, null, null, null,
+     'An overdue commitment was recorded as breached: the chase ends (no more overdue, reminders or stale alerts until it is reopened); its owner and everyone who was alerted that it was overdue hear it once.');
 
 create table parley_data.alert_settings (
     singleton            boolean primary key default true,
@@ -97,6 +100,8 @@ create table parley_data.alert_settings (
     retry_backoff        interval[] not null default '{1 minute, 5 minutes, 30 minutes, 2 hours, 6 hours}',
     daemon_alive_within  interval not null default '2 minutes',
     mailer_runs_kept     interval not null default '90 days',
+    -- The highest classification whose details may leave by e-mail, whatever a mailer's own setting says.
+    mail_ceiling         parley.classification not null default 'restricted',
     -- Names this installation in the Message-IDs of its mails, so that another database (staging, a restored
     -- copy) that hands out the same delivery ids never mails under the same Message-ID.
     installation_id      uuid not null default gen_random_uuid(),
@@ -116,34 +121,54 @@ comment on column parley_data.alert_settings.max_attempts is 'Attempts per deliv
 comment on column parley_data.alert_settings.retry_backoff is 'Wait after the 1st, 2nd, ... failed attempt; the last entry repeats.';
 comment on column parley_data.alert_settings.daemon_alive_within is 'A daemon whose last heartbeat is older than this does not look alive in daemon_status.';
 comment on column parley_data.alert_settings.mailer_runs_kept is 'Mailer runs older than this are pruned when a new run is recorded.';
+comment on column parley_data.alert_settings.mail_ceiling is
+    'The highest classification whose details a digest may carry, set by an administrator (parley.set_mail_ceiling); a mailer''s PARLEY_MAIL_MAX_CLASSIFICATION can only be lower.';
 
 -- Silences, alerts, deliveries ------------------------------------------------------------------------------------
 
+-- A silence holds back only alerts at or below the clearance of whoever set it (its ceiling), and only someone
+-- cleared that high may lift it. It is shown at the level of what it names (a track, a commitment).
 create table parley_data.silences (
-    id             bigint generated always as identity primary key,
-    track_id       bigint references parley_data.tracks (id) on delete cascade,
+    id             bigint generated always as identity,
+    track_id       bigint,
     item_id        bigint references parley_data.agenda_items (id) on delete cascade,
-    commitment_id  bigint references parley_data.commitments (id) on delete cascade,
+    commitment_id  bigint,
     kind           parley.alert_kind,
     reason         text not null constraint silences_reason_length check (parley_data.is_free_text(reason)),
     ends_at        timestamptz not null,
+    ceiling        parley.classification not null,
+    track_classification       parley.classification,
+    commitment_classification  parley.classification,
+    effective_classification   parley.classification not null default 'unclassified',
     created_at     timestamptz not null default now(),
     created_by     name not null default session_user,
     lifted_at      timestamptz,
     lifted_by      name,
+    primary key (id, effective_classification),
+    constraint silences_track_id_fkey foreign key (track_id, track_classification)
+        references parley_data.tracks (id, classification) on update cascade on delete cascade,
+    constraint silences_commitment_id_fkey foreign key (commitment_id, commitment_classification)
+        references parley_data.commitments (id, effective_classification) on update cascade on delete cascade,
+    constraint silences_effective_classification check (
+        effective_classification = greatest('unclassified', track_classification, commitment_classification)),
     constraint silences_scope_given check (num_nonnulls(track_id, item_id, commitment_id, kind) > 0),
     constraint silences_reason_present check (btrim(reason) <> ''),
     constraint silences_lifted_with_whom check ((lifted_at is null) = (lifted_by is null))
-);
+) partition by list (effective_classification);
+call parley_data.partition_by_level('parley_data.silences');
 create index silences_in_force_idx on parley_data.silences (ends_at) where lifted_at is null;
 create index silences_track_idx on parley_data.silences (track_id);
 create index silences_commitment_idx on parley_data.silences (commitment_id);
 create index silences_item_idx on parley_data.silences (item_id);
 comment on table parley_data.silences is
-    'Quiet periods asked for by staff: alerts about a track, an item, a commitment and/or of a kind (all that are given must match) are still recorded until ends_at, but their deliveries are suppressed.';
+    'Quiet periods asked for by staff: alerts about a track, an item, a commitment and/or of a kind (all that are given must match), at or below the ceiling, are still recorded until ends_at, but their deliveries are suppressed.';
+comment on column parley_data.silences.ceiling is
+    'The clearance of the person who set it: it holds back only alerts classified at or below this, and only someone cleared this high may lift it.';
 
+-- Alerts are kept at their subject's level, which follows the subject in the same transaction (a trigger of
+-- sql/repeatable/310_alert_queueing.sql), so that the mailer never holds an alert at a level its subject left.
 create table parley_data.alerts (
-    id                    bigint generated always as identity primary key,
+    id                    bigint generated always as identity,
     kind                  parley.alert_kind not null,
     subject_type          parley.alert_subject not null,
     subject_id            bigint not null,
@@ -170,12 +195,16 @@ create table parley_data.alerts (
     snoozed_by            name,
     cancelled_at          timestamptz,
     cancel_reason         text,
+    primary key (id, classification),
     constraint alerts_acknowledged_state check ((state = 'acknowledged') = (acknowledged_at is not null) or state = 'cancelled'),
     constraint alerts_cancelled_state check ((state = 'cancelled') = (cancelled_at is not null))
-);
+) partition by list (classification);
+call parley_data.partition_by_level('parley_data.alerts');
 -- The dedup key. Cancelled alerts step aside, so that an occurrence that applies again (a deadline moved back)
 -- is planned again.
-create unique index alerts_dedup_key on parley_data.alerts (subject_type, subject_id, kind, occurrence)
+-- Its level is part of it, as every key of a table kept apart by level; an alert's level is its subject's, so
+-- this is still one alert per subject, kind and occurrence.
+create unique index alerts_dedup_key on parley_data.alerts (subject_type, subject_id, kind, occurrence, classification)
     where state <> 'cancelled';
 create index alerts_subject_idx on parley_data.alerts (subject_type, subject_id, kind);
 -- Acknowledged or snoozed overdue series hold back repeats; few, looked up for every overdue commitment planned.
@@ -191,14 +220,14 @@ comment on column parley_data.alerts.due_at is 'When the alert was due to go out
 comment on column parley_data.alerts.classification is 'The subject''s effective classification (kept current): readers see only alerts they are cleared for.';
 comment on column parley_data.alerts.responsible_id is 'Who answers for the subject: the commitment''s owner, the follow-up''s assignee, the track''s lead for a meeting.';
 comment on column parley_data.alerts.escalated is 'An overdue alert from escalate_after on: the track''s lead is told too.';
-comment on column parley_data.alerts.related_alert_id is 'For resolved: the last overdue alert it settles.';
+comment on column parley_data.alerts.related_alert_id is 'For resolved and breached: the last overdue alert it settles.';
 comment on column parley_data.alerts.planned_at is 'The moment planning was run for when it created the alert.';
 comment on column parley_data.alerts.snoozed_until is 'Deliveries (and, for overdue, further repeats) held back until then.';
 comment on column parley_data.alerts.cancel_reason is 'Why it no longer applies: deadline changed, commitment fulfilled, meeting cancelled, ... For an alert already (partly) sent the state stays as it was: what went out is history.';
 
 create table parley_data.deliveries (
-    id              bigint generated always as identity primary key,
-    alert_id        bigint not null references parley_data.alerts (id) on delete cascade,
+    id              bigint generated always as identity,
+    alert_id        bigint not null,
     person_id       bigint not null references parley_data.people (id),
     reason          text not null,
     state           parley.delivery_state not null default 'pending',
@@ -211,15 +240,26 @@ create table parley_data.deliveries (
     message_id      text,
     last_error      text,
     last_failed_at  timestamptz,
-    silence_id      bigint references parley_data.silences (id) on delete set null,
+    silence_id      bigint,
+    silence_classification  parley.classification,
     cancelled_at    timestamptz,
     cancel_reason   text,
+    -- The alert's level: a delivery is kept and shown with its alert.
+    classification  parley.classification not null default 'unclassified',
     created_at      timestamptz not null default now(),
-    constraint deliveries_one_per_recipient unique (alert_id, person_id),
+    primary key (id, classification),
+    constraint deliveries_alert_id_fkey foreign key (alert_id, classification)
+        references parley_data.alerts (id, classification) on update cascade on delete cascade,
+    constraint deliveries_silence_id_fkey foreign key (silence_id, silence_classification)
+        references parley_data.silences (id, effective_classification)
+        on update cascade on delete set null (silence_id, silence_classification),
+    constraint deliveries_silence_level check ((silence_id is null) = (silence_classification is null)),
+    constraint deliveries_one_per_recipient unique (alert_id, person_id, classification),
     constraint deliveries_claim_complete check ((state = 'sending') = (claim_token is not null and lease_until is not null)),
     constraint deliveries_sent_complete check ((state = 'sent') = (sent_at is not null and message_id is not null)),
     constraint deliveries_attempts_not_negative check (attempts >= 0)
-);
+) partition by list (classification);
+call parley_data.partition_by_level('parley_data.deliveries');
 create index deliveries_pending_idx on parley_data.deliveries (send_after) where state = 'pending';
 create index deliveries_leased_idx on parley_data.deliveries (lease_until) where state = 'sending';
 create index deliveries_failed_idx on parley_data.deliveries (last_failed_at) where state = 'failed';
@@ -228,7 +268,7 @@ create index deliveries_silence_idx on parley_data.deliveries (silence_id) where
 create index deliveries_sent_idx on parley_data.deliveries (sent_at) where state = 'sent';
 comment on table parley_data.deliveries is
     'One alert for one recipient, with what the mailer needs: its state, when it may be sent, the claim (token and lease) of the run sending it, attempts and the last error, and once sent its Message-ID. A retry re-claims the same row, so its id never changes.';
-comment on column parley_data.deliveries.reason is 'Why this person receives it: responsible, escalation, subscription, alerted about overdue.';
+comment on column parley_data.deliveries.reason is 'Why this person receives it: responsible, escalation, subscription, alerted about overdue (resolved, breached).';
 comment on column parley_data.deliveries.send_after is 'Not to be sent before: the alert''s due time, a snooze, or the back-off after a failed attempt.';
 comment on column parley_data.deliveries.attempts is 'How many times a mailer run has claimed it.';
 comment on column parley_data.deliveries.claim_token is 'The mailer run holding it (while sending): only that run may mark it sent or failed.';
@@ -405,3 +445,6 @@ comment on index parley_data.deliveries_log_idx is 'Deliveries that are done wit
 -- instead of 1 until autovacuum came by. Vacuum it as soon as a thousand rows are dead, whatever its size.
 alter table parley_data.plan_queue set (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000,
                                         autovacuum_analyze_scale_factor = 0, autovacuum_analyze_threshold = 1000);
+
+-- The partitions' indexes carry their parent's name and their level.
+call parley_data.name_partition_indexes();

@@ -48,3 +48,34 @@ create or replace function parley_data.current_clearance() returns parley.classi
     end::parley.classification;
 comment on function parley_data.current_clearance() is
     'The highest classification the current role may see: from membership in parley_clearance_secret, _confidential or _restricted (each implying the lower ones); no membership means unclassified only. Superusers count as secret.';
+
+-- A level as a view shows it. Classified rows are kept in a partition per level (000002), and a condition on the
+-- level column itself would let PostgreSQL choose the partitions to read when it plans the query: with a single
+-- partition left it reads that one directly, without the step that skips partitions above the reader's clearance,
+-- and counts the hidden rows it then filters out. Through this function (not inlined, hence opaque to planning) a
+-- reader's `where classification = 'secret'` is a plain condition on the rows they may see, as it should be.
+create or replace function parley_data.shown_level(level parley.classification) returns parley.classification
+    language plpgsql immutable parallel safe as $$
+begin
+    return level;
+end
+$$;
+comment on function parley_data.shown_level(parley.classification) is
+    'A row''s level as the staff views show it: the same value, hidden from the planner so that a condition on it never decides which level partitions a query reads.';
+
+-- Whoever edits a person's address, clearance, activity or subscriptions decides who receives that person's
+-- alerts: only someone cleared at least as high as the person may.
+create or replace function parley_data.check_person_within_clearance(person_id bigint, person text)
+    returns void
+    language plpgsql as $$
+begin
+    if (select p.clearance from parley_data.people p where p.id = check_person_within_clearance.person_id)
+       > parley_data.session_clearance() then
+        perform parley_data.refuse('42501', 'person', 'within_clearance',
+            format('%s is cleared above you; you cannot change them', person),
+            'Ask someone cleared at least as high as this person to make the change.');
+    end if;
+end
+$$;
+comment on function parley_data.check_person_within_clearance(bigint, text) is
+    'Refuses (42501) a change to a person (their details, clearance, subscriptions) by someone cleared lower than they are.';

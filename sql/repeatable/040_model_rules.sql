@@ -1,6 +1,6 @@
 -- The rules the model keeps by itself, as triggers: updated_at stamps, a commitment's default code, its
--- beneficiaries (checked at commit), effective classification and its propagation from a track, delivery totals
--- kept from updates, and the allowed status changes.
+-- beneficiaries (checked at commit), the level each classified row is kept at, deals raised to their commitments'
+-- level, delivery totals kept from updates, and the allowed status changes.
 set local role parley_owner;
 
 create or replace function parley_data.touch_updated_at() returns trigger
@@ -57,42 +57,65 @@ create constraint trigger commitments_have_beneficiary after insert on parley_da
     deferrable initially deferred
     for each row execute function parley_data.check_commitment_has_beneficiary();
 
--- Effective classification: the higher of a row's own and its track's. Kept on the row so that row-level
--- security compares one column instead of looking up the track for every row.
+-- Levels. Each classified row is kept in the partition of the level it is shown at (see 000002): the higher of its
+-- own classification and the levels of what it belongs to, which the cascading foreign keys keep on the row
+-- (track_classification, meeting_classification). Whoever inserts a row gives its level; the table's CHECK says
+-- whether it is right. When a row's own classification or a level it refers to changes, this trigger works the
+-- level out again, and PostgreSQL moves the row to its new partition (and the foreign keys move its children).
 create or replace function parley_data.set_effective_classification() returns trigger
     language plpgsql as $$
 begin
-    new.effective_classification := greatest(
-        new.classification,
-        coalesce((select classification from parley_data.tracks where id = new.track_id), 'unclassified'));
+    if tg_table_name = 'commitments' then
+        new.effective_classification := greatest(new.classification, new.track_classification,
+                                                 new.meeting_classification);
+    elsif tg_table_name = 'silences' then
+        new.effective_classification := greatest('unclassified', new.track_classification,
+                                                 new.commitment_classification);
+    else
+        new.effective_classification := greatest(new.classification, new.track_classification);
+    end if;
     return new;
 end
 $$;
+comment on function parley_data.set_effective_classification() is
+    'Trigger: works out the level a row is kept and shown at from its own classification and the levels of what it refers to.';
 create or replace trigger commitments_effective_classification
-    before insert or update of classification, track_id on parley_data.commitments
+    before update of classification, track_classification, meeting_classification on parley_data.commitments
     for each row execute function parley_data.set_effective_classification();
 create or replace trigger meetings_effective_classification
-    before insert or update of classification, track_id on parley_data.meetings
+    before update of classification, track_classification on parley_data.meetings
     for each row execute function parley_data.set_effective_classification();
 create or replace trigger positions_effective_classification
-    before insert or update of classification, track_id on parley_data.positions
+    before update of classification, track_classification on parley_data.positions
+    for each row execute function parley_data.set_effective_classification();
+create or replace trigger silences_effective_classification
+    before update of track_classification, commitment_classification on parley_data.silences
     for each row execute function parley_data.set_effective_classification();
 
-create or replace function parley_data.propagate_track_classification() returns trigger
+-- A deal is as classified as the most classified of its commitments: its title names the exchange. Raised when a
+-- commitment joins it or is raised (moving the deal, whose level the commitments then carry by their foreign
+-- key); never lowered by a commitment leaving or being declassified: lowering is parley.declassify's.
+create or replace function parley_data.raise_deals() returns trigger
     language plpgsql as $$
 begin
-    update parley_data.commitments set effective_classification = greatest(classification, new.classification)
-     where track_id = new.id and effective_classification <> greatest(classification, new.classification);
-    update parley_data.meetings set effective_classification = greatest(classification, new.classification)
-     where track_id = new.id and effective_classification <> greatest(classification, new.classification);
-    update parley_data.positions set effective_classification = greatest(classification, new.classification)
-     where track_id = new.id and effective_classification <> greatest(classification, new.classification);
+    update parley_data.deals d
+       set classification = x.level
+      from (select n.deal_id, max(n.effective_classification) as level
+              from new_commitments n
+             where n.deal_id is not null
+             group by n.deal_id) x
+     where d.id = x.deal_id and d.classification < x.level;
     return null;
 end
 $$;
-create or replace trigger tracks_propagate_classification after update of classification on parley_data.tracks
-    for each row when (old.classification is distinct from new.classification)
-    execute function parley_data.propagate_track_classification();
+comment on function parley_data.raise_deals() is
+    'Trigger: raises a deal to the level of its most classified commitment.';
+create or replace trigger commitments_raise_deals_on_insert after insert on parley_data.commitments
+    referencing new table as new_commitments
+    for each statement execute function parley_data.raise_deals();
+create or replace trigger commitments_raise_deals_on_update after update on parley_data.commitments
+    referencing new table as new_commitments
+    for each statement execute function parley_data.raise_deals();
 
 -- Recorded updates move their commitment: delivered quantities add up, the last report's date is kept, and a
 -- new status is applied (through the transition rule above). Statement-level, so a bulk import of many updates
@@ -129,6 +152,15 @@ create or replace trigger commitment_updates_apply after insert on parley_data.c
 create or replace function parley_data.recompute_commitment_progress() returns trigger
     language plpgsql as $$
 begin
+    -- Updates moved to another level with their commitment change no total. (Nested: the transition table
+    -- new_updates exists only for an UPDATE.)
+    if tg_op = 'UPDATE' then
+        if not exists (select 1 from old_updates o join new_updates n on n.id = o.id
+                        where (o.commitment_id, o.delivered_quantity, o.reported_on)
+                              is distinct from (n.commitment_id, n.delivered_quantity, n.reported_on)) then
+            return null;
+        end if;
+    end if;
     update parley_data.commitments c
        set delivered_quantity = coalesce(t.delivered, 0),
            last_update_on = t.last_reported_on

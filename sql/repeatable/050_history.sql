@@ -5,87 +5,124 @@ set local role parley_owner;
 
 -- The recording trigger. It runs as parley_owner so that every write path is recorded, whatever the writer may
 -- do itself; session_user (not current_user, which is parley_owner here) names who made the change.
--- TG_ARGV holds the table's key columns, so that each statement runs one set-based insert. Updates pair old and
--- new rows on the key; rows that an update left exactly as they were are not recorded.
+-- TG_ARGV holds the table's level column ('-' for a table that is never classified) and then its key columns, so
+-- that each statement runs one set-based insert. Updates pair old and new rows on the key; rows that an update
+-- left exactly as they were are not recorded.
+--
+-- A change is recorded at the higher of the row's levels before and after it. When an update raises a row (its
+-- own classification, or its track's: the foreign keys cascade the move to every child row, each recorded by its
+-- own table's trigger), the row's earlier history is raised with it: what a reader may no longer see now, they may
+-- not see the past of either. Nothing lowers the history: a declassified row's past stays at the level it had;
+-- the row as it became is recorded once more, as 'declassify', at its new level.
+-- A reason given for the statement (parley.change_reason, set by parley.declassify) is kept with its changes.
 create or replace function parley_data.record_changes() returns trigger
     language plpgsql security definer
     set search_path = parley_data, pg_catalog, pg_temp
 as $$
 declare
+    level_column constant text := tg_argv[0];
     key_of_old text;
     key_of_new text;
     join_on text;
+    old_level text := quote_literal('unclassified') || '::parley.classification';
+    new_level text := quote_literal('unclassified') || '::parley.classification';
     header constant text :=
         'insert into parley_data.change_log '
-        || '(changed_at, transaction_id, changed_by, table_name, row_id, operation, old_row, new_row) '
+        || '(changed_at, transaction_id, changed_by, table_name, row_id, operation, old_row, new_row, '
+        || 'classification, reason) '
         || 'select now(), pg_current_xact_id(), session_user, $1, ';
+    reason constant text := nullif(current_setting('parley.change_reason', true), '');
 begin
     select string_agg(format('o.%I::text', k), ' || '','' || ' order by position),
            string_agg(format('n.%I::text', k), ' || '','' || ' order by position),
            string_agg(format('o.%I = n.%I', k, k), ' and ' order by position)
       into key_of_old, key_of_new, join_on
-      from unnest(tg_argv) with ordinality as key_column(k, position);
+      from unnest(tg_argv[1:]) with ordinality as key_column(k, position);
+    if level_column <> '-' then
+        old_level := format('o.%I', level_column);
+        new_level := format('n.%I', level_column);
+    end if;
 
     if tg_op = 'INSERT' then
-        execute header || key_of_new || ', ''insert'', null, to_jsonb(n) from new_rows n'
-            using tg_table_name;
+        execute header || key_of_new || ', ''insert'', null, to_jsonb(n), ' || new_level || ', $2 from new_rows n'
+            using tg_table_name, reason;
     elsif tg_op = 'DELETE' then
-        execute header || key_of_old || ', ''delete'', to_jsonb(o), null from old_rows o'
-            using tg_table_name;
+        execute header || key_of_old || ', ''delete'', to_jsonb(o), null, ' || old_level || ', $2 from old_rows o'
+            using tg_table_name, reason;
     elsif tg_op = 'UPDATE' then
         execute header
             || format('coalesce(%s, %s), ', key_of_new, key_of_old)
             || 'case when o is null then ''insert'' when n is null then ''delete'' else ''update'' end, '
-            || 'to_jsonb(o), to_jsonb(n) '
+            || format('to_jsonb(o), to_jsonb(n), greatest(%s, %s), $2 ', old_level, new_level)
             || 'from old_rows o full join new_rows n on ' || join_on || ' '
             || 'where o is null or n is null or row(o.*) is distinct from row(n.*)'
-            using tg_table_name;
+            using tg_table_name, reason;
+        if level_column <> '-' then
+            -- Declassified rows: the row as it became, at its new level, for those who may see it from now on.
+            execute header || key_of_new || ', ''declassify'', null, to_jsonb(n), ' || new_level || ', $2 '
+                || 'from old_rows o join new_rows n on ' || join_on || ' '
+                || format('where %s < %s', new_level, old_level)
+                using tg_table_name, reason;
+            execute 'update parley_data.change_log l set classification = x.level '
+                || format('from (select %s as row_id, %s as level ', key_of_new, new_level)
+                || 'from old_rows o join new_rows n on ' || join_on || ' '
+                || format('where %s > %s) x ', new_level, old_level)
+                || 'where l.table_name = $1 and l.row_id = x.row_id and l.classification < x.level'
+                using tg_table_name;
+        end if;
     elsif tg_op = 'TRUNCATE' then
         -- The table still holds its rows here: keep each one, as if deleted.
-        execute header || replace(key_of_old, 'o.', 't.') || ', ''delete'', to_jsonb(t), null from '
+        execute header || replace(key_of_old, 'o.', 't.') || ', ''delete'', to_jsonb(t), null, '
+            || replace(old_level, 'o.', 't.') || ', $2 from '
             || format('%I.%I t', tg_table_schema, tg_table_name)
-            using tg_table_name;
+            using tg_table_name, reason;
     end if;
     return null;
 end
 $$;
 comment on function parley_data.record_changes is
-    'Trigger: writes the rows a statement inserted, updated, deleted or truncated to the change history, once per statement.';
+    'Trigger: writes the rows a statement inserted, updated, deleted or truncated to the change history, once per statement, at the rows'' level; raises the history of rows an update raised.';
 
--- Every data table of the model, with its key. Not time_zones and commitment_transitions: they are vocabulary
+-- Every data table of the model, with its level column and its key (the primary key without the level, which
+-- says where a row is kept, not which row it is). Not time_zones and commitment_transitions: they are vocabulary
 -- that migrations maintain.
 do $$
 declare
     t text;
-    key_columns text;
+    arguments text;
 begin
     foreach t in array array[
         'people', 'sources', 'parties', 'tracks', 'track_members', 'meetings', 'agenda_items', 'track_agenda',
         'positions', 'deals', 'commitments', 'commitment_beneficiaries', 'commitment_updates', 'figures',
         'follow_ups', 'subscriptions']
     loop
-        select string_agg(quote_literal(a.attname), ', ' order by k.ordinality)
-          into key_columns
+        select quote_literal(coalesce(
+                   (select pa.attname::text from pg_catalog.pg_partitioned_table pt
+                      join pg_catalog.pg_attribute pa on pa.attrelid = pt.partrelid and pa.attnum = pt.partattrs[0]
+                     where pt.partrelid = format('parley_data.%I', t)::regclass), '-'))
+               || coalesce(', ' || string_agg(quote_literal(a.attname), ', ' order by k.ordinality)
+                                   filter (where a.attname not in ('classification', 'effective_classification')), '')
+          into arguments
           from pg_catalog.pg_index i
          cross join lateral unnest(i.indkey) with ordinality k(attnum, ordinality)
           join pg_catalog.pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum
          where i.indrelid = format('parley_data.%I', t)::regclass and i.indisprimary;
-        if key_columns is null then
+        if arguments is null or arguments !~ ',' then
             raise exception 'table parley_data.% has no primary key to record its changes by', t;
         end if;
         execute format('create or replace trigger %I after insert on parley_data.%I referencing new table as new_rows '
                        'for each statement execute function parley_data.record_changes(%s)',
-                       t || '_history_insert', t, key_columns);
+                       t || '_history_insert', t, arguments);
         execute format('create or replace trigger %I after update on parley_data.%I '
                        'referencing old table as old_rows new table as new_rows '
                        'for each statement execute function parley_data.record_changes(%s)',
-                       t || '_history_update', t, key_columns);
+                       t || '_history_update', t, arguments);
         execute format('create or replace trigger %I after delete on parley_data.%I referencing old table as old_rows '
                        'for each statement execute function parley_data.record_changes(%s)',
-                       t || '_history_delete', t, key_columns);
+                       t || '_history_delete', t, arguments);
         execute format('create or replace trigger %I before truncate on parley_data.%I '
                        'for each statement execute function parley_data.record_changes(%s)',
-                       t || '_history_truncate', t, key_columns);
+                       t || '_history_truncate', t, arguments);
     end loop;
 end
 $$;
@@ -97,8 +134,9 @@ begin
     if coalesce(current_setting('parley.change_log_maintenance', true), '') = 'on' then
         return null;
     end if;
-    -- The recording trigger inserts from inside another table's trigger; a direct insert comes from nowhere.
-    if tg_op = 'INSERT' and pg_trigger_depth() > 1 then
+    -- The recording trigger inserts (and raises what a raised row recorded before) from inside another table's
+    -- trigger; a direct statement comes from nowhere.
+    if tg_op in ('INSERT', 'UPDATE') and pg_trigger_depth() > 1 then
         return null;
     end if;
     raise exception 'the change history is append-only: % on change_log is refused', lower(tg_op)

@@ -114,13 +114,7 @@ declare
     this_person constant bigint := parley_data.person_id(update_person.person, 'person');
     result text;
 begin
-    -- Whoever edits a person's address, clearance or activity decides who receives that person's alerts: only
-    -- someone cleared at least as high as the person may.
-    if (select p.clearance from parley_data.people p where p.id = this_person) > parley_data.session_clearance() then
-        perform parley_data.refuse('42501', 'person', 'within_clearance',
-            format('%s is cleared above you; you cannot change them', update_person.person),
-            'Ask someone cleared at least as high as this person to make the change.');
-    end if;
+    perform parley_data.check_person_within_clearance(this_person, update_person.person);
     if update_person.email is not null then
         perform parley_data.check_email('email', update_person.email);
         if exists (select 1 from parley_data.people p

@@ -26,7 +26,7 @@ begin
     if add_track.lead is not null then
         this_lead := parley_data.person_id(add_track.lead, 'lead', active_only => true);
     end if;
-    if exists (select 1 from parley_data.tracks t where t.code = add_track.code) then
+    if parley_data.code_taken('parley_data.tracks', 'classification', add_track.code) is not null then
         perform parley_data.refuse('23505', 'code', 'tracks_code_key',
             format('track "%s" already exists', add_track.code), 'Choose another code, or change the track with parley.update_track.');
     end if;
@@ -51,6 +51,7 @@ as $$
 declare
     this_track constant bigint := parley_data.track_id(update_track.track);
     this_lead bigint;
+    clash text;
 begin
     perform parley_data.check_free_text('description', update_track.description, 'tracks_description_length');
     if update_track.name is not null then
@@ -62,10 +63,14 @@ begin
     end if;
     if update_track.classification is not null then
         perform parley_data.check_clearance('classification', update_track.classification);
+        perform parley_data.check_not_lowered('classification', parley_data.track_level(this_track),
+                                              update_track.classification, format('track "%s"', update_track.track));
     end if;
     if nullif(update_track.lead, '') is not null then
         this_lead := parley_data.person_id(update_track.lead, 'lead', active_only => true);
     end if;
+    -- Raising the track moves it, and everything on it, to the new level.
+    begin
     update parley_data.tracks t
        set name = coalesce(update_track.name, t.name),
            status = coalesce(update_track.status, t.status),
@@ -86,6 +91,10 @@ begin
             coalesce(update_track.classification, t.classification),
             case when update_track.lead is null then t.lead_id else this_lead end,
             coalesce(update_track.format, t.format));
+    exception when unique_violation then
+        get stacked diagnostics clash = pg_exception_detail;
+        perform parley_data.refuse_level_clash('classification', clash);
+    end;
     return update_track.track;
 end
 $$;
@@ -109,8 +118,9 @@ begin
             format('party "%s" is already %s on track "%s"', add_member.party, add_member.role, add_member.track),
             'Nothing to do: the membership is already recorded.');
     end if;
-    insert into parley_data.track_members (track_id, party_id, role, note)
-    values (this_track, this_party, add_member.role, nullif(btrim(add_member.note), ''));
+    insert into parley_data.track_members (track_id, party_id, role, note, effective_classification)
+    values (this_track, this_party, add_member.role, nullif(btrim(add_member.note), ''),
+            parley_data.track_level(this_track));
 end
 $$;
 comment on function parley.add_member is
@@ -143,7 +153,8 @@ begin
     values (add_agenda_item.code, add_agenda_item.title, nullif(btrim(add_agenda_item.description), ''))
     returning id into this_item;
     if this_track is not null then
-        insert into parley_data.track_agenda (track_id, item_id, status) values (this_track, this_item, add_agenda_item.status);
+        insert into parley_data.track_agenda (track_id, item_id, status, effective_classification)
+        values (this_track, this_item, add_agenda_item.status, parley_data.track_level(this_track));
     end if;
     return add_agenda_item.code;
 end
@@ -169,9 +180,9 @@ begin
      where a.track_id = this_track and a.item_id = this_item
        for no key update;
     if existing.track_id is null then
-        insert into parley_data.track_agenda (track_id, item_id, status, status_since, note)
+        insert into parley_data.track_agenda (track_id, item_id, status, status_since, note, effective_classification)
         values (this_track, this_item, set_agenda_status.status, coalesce(set_agenda_status.status_since, current_date),
-                nullif(btrim(set_agenda_status.note), ''));
+                nullif(btrim(set_agenda_status.note), ''), parley_data.track_level(this_track));
         return;
     end if;
     update parley_data.track_agenda a
@@ -212,14 +223,16 @@ begin
     if add_meeting.source is not null then
         this_source := parley_data.source_id(add_meeting.source);
     end if;
-    if exists (select 1 from parley_data.meetings m where m.code = add_meeting.code) then
+    if parley_data.code_taken('parley_data.meetings', 'effective_classification', add_meeting.code) is not null then
         perform parley_data.refuse('23505', 'code', 'meetings_code_key',
             format('meeting "%s" already exists', add_meeting.code),
             'Choose another code; to move the meeting use parley.set_meeting_status.');
     end if;
-    insert into parley_data.meetings (code, track_id, title, starts_at, ends_at, location, classification, source_id)
+    insert into parley_data.meetings (code, track_id, title, starts_at, ends_at, location, classification,
+                                      track_classification, effective_classification, source_id)
     values (add_meeting.code, this_track, add_meeting.title, add_meeting.starts_at, add_meeting.ends_at,
-            nullif(btrim(add_meeting.location), ''), add_meeting.classification, this_source);
+            nullif(btrim(add_meeting.location), ''), add_meeting.classification, parley_data.track_level(this_track),
+            greatest(add_meeting.classification, parley_data.track_level(this_track)), this_source);
     return add_meeting.code;
 end
 $$;

@@ -3,11 +3,12 @@ set local role parley_owner;
 
 -- Positions ---------------------------------------------------------------------------------------------------
 
--- One stance per party, item, track and day: recording the same day again corrects it.
+-- One stance per party, item, track and day: recording the same day again corrects it. Positions the caller may
+-- not see do not count (the caller records a position of their own, at their level); one they may see is
+-- corrected, and raised if the classification given is higher — never lowered: that is parley.declassify's.
 create or replace function parley.record_position(
     party text, item text, stance parley.stance, stated_on date default current_date, track text default null,
-    statement text default null, source text default null,
-    classification parley.classification default 'unclassified')
+    statement text default null, source text default null, classification parley.classification default null)
     returns bigint
     language plpgsql security definer
     set search_path = parley_data, parley, pg_catalog, pg_temp
@@ -16,39 +17,70 @@ declare
     this_party constant bigint := parley_data.party_id(record_position.party);
     this_item constant bigint := parley_data.item_id(record_position.item);
     this_track bigint;
+    track_level parley.classification := 'unclassified';
     this_source bigint;
+    existing parley_data.positions;
+    level parley.classification;
     result bigint;
+    clash text;
 begin
     perform parley_data.check_free_text('statement', record_position.statement, 'positions_statement_length');
     perform parley_data.require('stance', record_position.stance is not null);
     perform parley_data.require('stated_on', record_position.stated_on is not null);
     if record_position.track is not null then
         this_track := parley_data.track_id(record_position.track);
+        track_level := parley_data.track_level(this_track);
     end if;
     if record_position.source is not null then
         this_source := parley_data.source_id(record_position.source);
     end if;
-    perform parley_data.require('classification', record_position.classification is not null);
-    perform parley_data.check_clearance('classification', record_position.classification);
-    insert into parley_data.positions as p
-           (party_id, item_id, track_id, stance, statement, stated_on, source_id, classification)
-    values (this_party, this_item, this_track, record_position.stance, nullif(btrim(record_position.statement), ''),
-            record_position.stated_on, this_source, record_position.classification)
-    on conflict on constraint positions_natural_key do update
-       set stance = excluded.stance,
-           statement = excluded.statement,
-           source_id = excluded.source_id,
-           classification = excluded.classification
-    returning p.id into result;
+    if record_position.classification is not null then
+        perform parley_data.check_clearance('classification', record_position.classification);
+    end if;
+    -- The position of that day the caller may see: the one at the level asked for, else the most classified.
+    select * into existing from parley_data.positions p
+     where p.party_id = this_party and p.item_id = this_item and p.track_id is not distinct from this_track
+       and p.stated_on = record_position.stated_on
+       and p.effective_classification <= parley_data.session_clearance()
+     order by p.effective_classification = greatest(record_position.classification, track_level) desc,
+              p.effective_classification desc
+     limit 1
+       for no key update;
+    if existing.id is null then
+        level := coalesce(record_position.classification, 'unclassified');
+        insert into parley_data.positions
+               (party_id, item_id, track_id, stance, statement, stated_on, source_id, classification,
+                track_classification, effective_classification)
+        values (this_party, this_item, this_track, record_position.stance, nullif(btrim(record_position.statement), ''),
+                record_position.stated_on, this_source, level, track_level, greatest(level, track_level))
+        returning id into result;
+        return result;
+    end if;
+    level := coalesce(record_position.classification, existing.classification);
+    perform parley_data.check_not_lowered('classification', existing.classification, level,
+                                          format('position %s', existing.id));
+    begin
+        update parley_data.positions p
+           set stance = record_position.stance,
+               statement = nullif(btrim(record_position.statement), ''),
+               source_id = this_source,
+               classification = level
+         where p.id = existing.id
+        returning p.id into result;
+    exception when unique_violation then
+        get stacked diagnostics clash = pg_exception_detail;
+        perform parley_data.refuse_level_clash('classification', clash);
+    end;
     return result;
 end
 $$;
 comment on function parley.record_position is
-    'Records what a party says about an agenda item: record_position(party => ''RU'', item => ''ceasefire'', stance => ''conditional'', stated_on => ..., track => ..., statement => ..., source => ...). Recording the same party, item, track and day again corrects it. Returns the position''s id.';
+    'Records what a party says about an agenda item: record_position(party => ''RU'', item => ''ceasefire'', stance => ''conditional'', stated_on => ..., track => ..., statement => ..., source => ..., classification => ...). Recording the same party, item, track and day again corrects it (and raises its classification when a higher one is given; lowering it is parley.declassify_position). Returns the position''s id.';
 
 -- Deals and commitments ---------------------------------------------------------------------------------------
 
-create or replace function parley.add_deal(code text, title text)
+create or replace function parley.add_deal(code text, title text,
+                                           classification parley.classification default 'unclassified')
     returns text
     language plpgsql security definer
     set search_path = parley_data, parley, pg_catalog, pg_temp
@@ -56,11 +88,14 @@ as $$
 begin
     perform parley_data.check_code('code', add_deal.code, 'deals_code_format');
     perform parley_data.check_label('title', add_deal.title, 'deals_title_format');
-    if exists (select 1 from parley_data.deals d where d.code = add_deal.code) then
+    perform parley_data.require('classification', add_deal.classification is not null);
+    perform parley_data.check_clearance('classification', add_deal.classification);
+    if parley_data.code_taken('parley_data.deals', 'classification', add_deal.code) is not null then
         perform parley_data.refuse('23505', 'code', 'deals_code_key',
             format('deal "%s" already exists', add_deal.code), 'Choose another code, or name the existing deal in add_commitment.');
     end if;
-    insert into parley_data.deals (code, title) values (add_deal.code, add_deal.title);
+    insert into parley_data.deals (code, title, classification)
+    values (add_deal.code, add_deal.title, add_deal.classification);
     return add_deal.code;
 end
 $$;
@@ -87,6 +122,9 @@ declare
     this_source bigint;
     this_meeting bigint;
     meeting_track bigint;
+    track_level constant parley.classification := parley_data.track_level(this_track);
+    meeting_level parley.classification;
+    level parley.classification;
     new_id bigint;
     new_code text;
 begin
@@ -142,7 +180,7 @@ begin
                 format('code "%s" is reserved: C followed by a number names commitments recorded without a code', add_commitment.code),
                 'Choose a code that says what the commitment is, such as ist-r1-pow-ru, or leave code out.');
         end if;
-        if exists (select 1 from parley_data.commitments c where c.code = add_commitment.code) then
+        if parley_data.code_taken('parley_data.commitments', 'effective_classification', add_commitment.code) is not null then
             perform parley_data.refuse('23505', 'code', 'commitments_code_key',
                 format('commitment "%s" already exists', add_commitment.code),
                 'Choose another code; to change the existing commitment use parley.update_commitment.');
@@ -158,7 +196,8 @@ begin
     end if;
     if add_commitment.meeting is not null then
         this_meeting := parley_data.meeting_id(add_commitment.meeting);
-        select m.track_id into meeting_track from parley_data.meetings m where m.id = this_meeting;
+        select m.track_id, m.effective_classification into meeting_track, meeting_level
+          from parley_data.meetings m where m.id = this_meeting;
         if meeting_track <> this_track then
             perform parley_data.refuse('23503', 'meeting', 'commitments_meeting_on_track',
                 format('meeting "%s" is not a meeting of track "%s"', add_commitment.meeting, add_commitment.track),
@@ -166,16 +205,24 @@ begin
         end if;
     end if;
 
-    -- The deal last: it is the only thing created besides the commitment, and only once all else is known good.
+    -- The level it is kept at: the highest of its own, its track's and its meeting's.
+    level := greatest(add_commitment.classification, track_level, meeting_level);
+
+    -- The deal last: it is the only thing created besides the commitment, and only once all else is known good. A
+    -- deal the caller may not see does not count: a new one is created, at the commitment's level.
     if add_commitment.deal is not null then
         perform parley_data.check_code('deal', add_commitment.deal, 'deals_code_format');
-        select d.id into this_deal from parley_data.deals d where d.code = add_commitment.deal;
+        if parley_data.code_taken('parley_data.deals', 'classification', add_commitment.deal) is not null then
+            this_deal := parley_data.deal_id(add_commitment.deal);
+        end if;
         if this_deal is null then
             perform parley_data.check_label('deal_title', coalesce(add_commitment.deal_title, add_commitment.deal), 'deals_title_format');
-            insert into parley_data.deals (code, title)
-            values (add_commitment.deal, coalesce(add_commitment.deal_title, add_commitment.deal))
+            insert into parley_data.deals (code, title, classification)
+            values (add_commitment.deal, coalesce(add_commitment.deal_title, add_commitment.deal), level)
             returning id into this_deal;
-        elsif exists (select 1 from parley_data.commitments c where c.deal_id = this_deal and c.obligor_id = this_obligor) then
+        elsif exists (select 1 from parley_data.commitments c
+                       where c.deal_id = this_deal and c.obligor_id = this_obligor
+                         and c.effective_classification <= parley_data.session_clearance()) then
             perform parley_data.refuse('23505', 'deal', 'commitments_one_per_obligor_in_deal',
                 format('deal "%s" already has a commitment by %s', add_commitment.deal, add_commitment.obligor),
                 'A deal has one commitment per obligor; change that one with parley.update_commitment.');
@@ -184,13 +231,15 @@ begin
 
     insert into parley_data.commitments
            (code, track_id, item_id, meeting_id, obligor_id, deal_id, text, made_on, due_on, target_quantity, unit,
-            owner_id, classification, source_id)
+            owner_id, classification, track_classification, meeting_classification, deal_classification,
+            effective_classification, source_id)
     values (add_commitment.code, this_track, this_item, this_meeting, this_obligor, this_deal, add_commitment.text,
             add_commitment.made_on, add_commitment.due_on, add_commitment.target_quantity,
-            nullif(btrim(add_commitment.unit), ''), this_owner, add_commitment.classification, this_source)
+            nullif(btrim(add_commitment.unit), ''), this_owner, add_commitment.classification, track_level,
+            meeting_level, parley_data.deal_level(this_deal), level, this_source)
     returning id, commitments.code into new_id, new_code;
-    insert into parley_data.commitment_beneficiaries (commitment_id, obligor_id, party_id)
-    select new_id, this_obligor, b from unnest(beneficiary_ids) b;
+    insert into parley_data.commitment_beneficiaries (commitment_id, obligor_id, party_id, effective_classification)
+    select new_id, this_obligor, b, level from unnest(beneficiary_ids) b;
     return new_code;
 end
 $$;
@@ -252,7 +301,7 @@ begin
         perform parley_data.refuse('23514', 'new_status', 'commitment_status_transition',
             format('new_status %s needs a reopen: commitment "%s" is %s', record_update.new_status,
                    record_update.commitment, current_status),
-            'Leaving fulfilled, withdrawn or superseded, or going back to pending, is a reopen: pass reopen => true and say why in note.');
+            'Leaving fulfilled, breached, withdrawn or superseded, or going back to pending, is a reopen: pass reopen => true and say why in note.');
     end if;
     perform parley_data.require('verification', record_update.verification is not null);
     if record_update.source is not null then
@@ -270,16 +319,16 @@ begin
 
     insert into parley_data.commitment_updates
            (commitment_id, reported_on, delivered_quantity, new_status, reopen, note, source_id,
-            reported_by_party_id, recorded_by_id, verification)
+            reported_by_party_id, recorded_by_id, verification, effective_classification)
     values (this_commitment, record_update.reported_on, record_update.delivered, record_update.new_status,
             record_update.reopen, nullif(btrim(record_update.note), ''), this_source, this_party, this_person,
-            record_update.verification)
+            record_update.verification, parley_data.commitment_level(this_commitment))
     returning id into result;
     return result;
 end
 $$;
 comment on function parley.record_update is
-    'Records a report against a commitment: record_update(commitment => ''ist-r1-pow-ru'', reported_on => ''2025-05-23'', delivered => 390, new_status => ''partially_fulfilled'', note => ..., source => ..., reported_by => ''UA'', verification => ''both_parties''). delivered is this stage only; the total and the status follow. Leaving fulfilled, withdrawn or superseded (or going back to pending) needs reopen => true and a note. Returns the update''s id.';
+    'Records a report against a commitment: record_update(commitment => ''ist-r1-pow-ru'', reported_on => ''2025-05-23'', delivered => 390, new_status => ''partially_fulfilled'', note => ..., source => ..., reported_by => ''UA'', verification => ''both_parties''). delivered is this stage only; the total and the status follow. Leaving fulfilled, breached, withdrawn or superseded (or going back to pending) needs reopen => true and a note; a reopened commitment is chased again. Returns the update''s id.';
 
 -- Moving a deadline is common and must be traceable: the change history keeps who moved it, when, from what.
 create or replace function parley.change_due_date(commitment text, due_on date)
@@ -317,6 +366,7 @@ declare
     this_owner bigint;
     this_source bigint;
     new_unit text;
+    clash text;
 begin
     perform parley_data.check_finite('target_quantity', update_commitment.target_quantity, 'commitments_target_finite');
     select * into existing from parley_data.commitments c where c.id = this_commitment for no key update;
@@ -330,6 +380,8 @@ begin
     end if;
     if update_commitment.classification is not null then
         perform parley_data.check_clearance('classification', update_commitment.classification);
+        perform parley_data.check_not_lowered('classification', existing.classification,
+            update_commitment.classification, format('commitment "%s"', update_commitment.commitment));
     end if;
     if update_commitment.target_quantity <= 0 then
         perform parley_data.refuse('23514', 'target_quantity', 'commitments_target_positive',
@@ -345,6 +397,7 @@ begin
     if nullif(update_commitment.source, '') is not null then
         this_source := parley_data.source_id(update_commitment.source);
     end if;
+    begin
     update parley_data.commitments c
        set text = coalesce(update_commitment.text, c.text),
            due_on = coalesce(update_commitment.due_on, c.due_on),
@@ -360,6 +413,10 @@ begin
             coalesce(update_commitment.classification, c.classification),
             coalesce(update_commitment.target_quantity, c.target_quantity), new_unit,
             case when update_commitment.source is null then c.source_id else this_source end);
+    exception when unique_violation then
+        get stacked diagnostics clash = pg_exception_detail;
+        perform parley_data.refuse_level_clash('classification', clash);
+    end;
     return update_commitment.commitment;
 end
 $$;

@@ -6,7 +6,7 @@ set local role parley_owner;
 create or replace function parley.add_figure(
     indicator text, value numeric, as_of date, unit text default null, item text default null,
     claimant text default null, source text default null, confidence parley.confidence default 'reported',
-    note text default null, classification parley.classification default 'unclassified',
+    note text default null, classification parley.classification default null,
     correction boolean default false)
     returns bigint
     language plpgsql security definer
@@ -16,8 +16,10 @@ declare
     this_item bigint;
     this_claimant bigint;
     this_source bigint;
-    existing bigint;
+    existing parley_data.figures;
+    level parley.classification;
     result bigint;
+    clash text;
 begin
     perform parley_data.check_code('indicator', add_figure.indicator, 'figures_indicator_format');
     perform parley_data.require('value', add_figure.value is not null);
@@ -34,36 +36,51 @@ begin
         this_source := parley_data.source_id(add_figure.source);
     end if;
     perform parley_data.require('confidence', add_figure.confidence is not null);
-    perform parley_data.require('classification', add_figure.classification is not null);
-    perform parley_data.check_clearance('classification', add_figure.classification);
+    if add_figure.classification is not null then
+        perform parley_data.check_clearance('classification', add_figure.classification);
+    end if;
     perform parley_data.require('correction', add_figure.correction is not null);
-    select f.id into existing from parley_data.figures f
+    -- Figures the caller may not see do not count (a figure of their own is recorded at their level); of those
+    -- they may see, the one at the level asked for, else the most classified, is the one a correction replaces.
+    select * into existing from parley_data.figures f
      where f.indicator = add_figure.indicator and f.as_of = add_figure.as_of
        and f.claimant_id is not distinct from this_claimant and f.source_id is not distinct from this_source
+       and f.classification <= parley_data.session_clearance()
+     order by f.classification = add_figure.classification desc, f.classification desc
+     limit 1
        for no key update;
-    if existing is not null and not add_figure.correction then
+    if existing.id is not null and not add_figure.correction then
         perform parley_data.refuse('23505', 'indicator', 'figures_natural_key',
             format('a figure for %s as of %s by this claimant and source already exists', add_figure.indicator, add_figure.as_of),
             'To replace it, call add_figure again with correction => true.');
     end if;
-    if existing is not null then
-        update parley_data.figures f
-           set value = add_figure.value, unit = nullif(btrim(add_figure.unit), ''), item_id = this_item,
-               confidence = add_figure.confidence, note = nullif(btrim(add_figure.note), ''),
-               classification = add_figure.classification
-         where f.id = existing;
-        return existing;
+    if existing.id is not null then
+        level := coalesce(add_figure.classification, existing.classification);
+        perform parley_data.check_not_lowered('classification', existing.classification, level,
+                                              format('figure %s', existing.id));
+        begin
+            update parley_data.figures f
+               set value = add_figure.value, unit = nullif(btrim(add_figure.unit), ''), item_id = this_item,
+                   confidence = add_figure.confidence, note = nullif(btrim(add_figure.note), ''),
+                   classification = level
+             where f.id = existing.id;
+        exception when unique_violation then
+            get stacked diagnostics clash = pg_exception_detail;
+            perform parley_data.refuse_level_clash('classification', clash);
+        end;
+        return existing.id;
     end if;
     insert into parley_data.figures
            (indicator, item_id, value, unit, as_of, claimant_id, source_id, confidence, note, classification)
     values (add_figure.indicator, this_item, add_figure.value, nullif(btrim(add_figure.unit), ''), add_figure.as_of,
-            this_claimant, this_source, add_figure.confidence, nullif(btrim(add_figure.note), ''), add_figure.classification)
+            this_claimant, this_source, add_figure.confidence, nullif(btrim(add_figure.note), ''),
+            coalesce(add_figure.classification, 'unclassified'))
     returning id into result;
     return result;
 end
 $$;
 comment on function parley.add_figure is
-    'Records a number a party reports or disputes: add_figure(indicator => ''children-deported'', value => 19546, as_of => ..., unit => ''children'', item => ..., claimant => ''UA'', source => ..., confidence => ''reported''). One figure per indicator, claimant, source and date; correction => true replaces it. Returns the figure''s id.';
+    'Records a number a party reports or disputes: add_figure(indicator => ''children-deported'', value => 19546, as_of => ..., unit => ''children'', item => ..., claimant => ''UA'', source => ..., confidence => ''reported''). One figure per indicator, claimant, source and date; correction => true replaces it (and raises its classification when a higher one is given; lowering it is parley.declassify_figure). Returns the figure''s id.';
 
 -- Follow-ups --------------------------------------------------------------------------------------------------
 
@@ -79,6 +96,7 @@ declare
     this_commitment bigint;
     this_meeting bigint;
     this_track bigint;
+    level parley.classification;
     new_id bigint;
 begin
     perform parley_data.check_free_text('note', add_follow_up.note, 'follow_ups_note_length');
@@ -90,12 +108,16 @@ begin
                    num_nonnulls(add_follow_up.commitment, add_follow_up.meeting, add_follow_up.track)),
             'Give one of commitment => ..., meeting => ... or track => ....');
     end if;
+    -- A follow-up is kept at the level of what it is about.
     if add_follow_up.commitment is not null then
         this_commitment := parley_data.commitment_id(add_follow_up.commitment);
+        level := parley_data.commitment_level(this_commitment);
     elsif add_follow_up.meeting is not null then
         this_meeting := parley_data.meeting_id(add_follow_up.meeting);
+        level := parley_data.meeting_level(this_meeting);
     else
         this_track := parley_data.track_id(add_follow_up.track);
+        level := parley_data.track_level(this_track);
     end if;
     if add_follow_up.code is not null then
         perform parley_data.check_code('code', add_follow_up.code, 'follow_ups_code_format');
@@ -104,13 +126,15 @@ begin
                 format('code "%s" is reserved: F followed by a number names follow-ups recorded without a code', add_follow_up.code),
                 'Choose a code that says what the follow-up is, or leave code out.');
         end if;
-        if exists (select 1 from parley_data.follow_ups f where f.code = add_follow_up.code) then
+        if parley_data.code_taken('parley_data.follow_ups', 'effective_classification', add_follow_up.code) is not null then
             perform parley_data.refuse('23505', 'code', 'follow_ups_code_key',
                 format('follow-up "%s" already exists', add_follow_up.code), 'Choose another code.');
         end if;
     end if;
-    insert into parley_data.follow_ups (code, commitment_id, meeting_id, track_id, assignee_id, due_at, note)
-    values (add_follow_up.code, this_commitment, this_meeting, this_track, this_assignee, add_follow_up.due_at, add_follow_up.note)
+    insert into parley_data.follow_ups
+           (code, commitment_id, meeting_id, track_id, assignee_id, due_at, note, effective_classification)
+    values (add_follow_up.code, this_commitment, this_meeting, this_track, this_assignee, add_follow_up.due_at,
+            add_follow_up.note, level)
     returning id into new_id;
     return coalesce(add_follow_up.code, 'F' || new_id);
 end
@@ -159,6 +183,7 @@ declare
     this_item bigint;
     result bigint;
 begin
+    perform parley_data.check_person_within_clearance(this_person, add_subscription.person);
     if add_subscription.track is not null then
         this_track := parley_data.track_id(add_subscription.track);
     end if;
@@ -166,8 +191,9 @@ begin
         this_item := parley_data.item_id(add_subscription.item);
     end if;
     perform parley_data.require('min_severity', add_subscription.min_severity is not null);
-    insert into parley_data.subscriptions as s (person_id, track_id, item_id, min_severity)
-    values (this_person, this_track, this_item, add_subscription.min_severity)
+    insert into parley_data.subscriptions as s (person_id, track_id, item_id, min_severity, effective_classification)
+    values (this_person, this_track, this_item, add_subscription.min_severity,
+            coalesce(parley_data.track_level(this_track), 'unclassified'))
     on conflict on constraint subscriptions_natural_key do update
        set min_severity = excluded.min_severity
      where s.min_severity is distinct from excluded.min_severity
@@ -193,6 +219,7 @@ declare
     this_track bigint;
     this_item bigint;
 begin
+    perform parley_data.check_person_within_clearance(this_person, remove_subscription.person);
     if remove_subscription.track is not null then
         this_track := parley_data.track_id(remove_subscription.track);
     end if;

@@ -25,7 +25,7 @@ select t.code                                   as track,
        t.status,
        t.venue,
        t.timezone,
-       t.classification,
+       parley_data.shown_level(t.classification) as classification,
        lead.name                                as lead,
        members.parties,
        agenda.summary                           as agenda,
@@ -83,7 +83,7 @@ comment on view parley.track_overview is
 comment on column parley.track_overview.track is 'The track''s code, e.g. istanbul; use it to filter other views (where track = ''istanbul'').';
 comment on column parley.track_overview.parties is 'Parties and their roles on the track, principals first, e.g. "Ukraine (principal), Russia (principal), Türkiye (host)".';
 comment on column parley.track_overview.agenda is 'Each agenda item with its status on this track, e.g. "ceasefire (under_discussion), exchange (implementing)".';
-comment on column parley.track_overview.open_commitments is 'Commitments on the track that are not fulfilled, withdrawn or superseded (breached ones count: they still need chasing).';
+comment on column parley.track_overview.open_commitments is 'Commitments on the track still owed: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded).';
 comment on column parley.track_overview.overdue_commitments is 'Open commitments whose deadline (end of due_on in the track''s time zone) has passed.';
 comment on column parley.track_overview.last_meeting_on is 'Date (in the track''s time zone) of the latest meeting that took place.';
 comment on column parley.track_overview.next_meeting_at is 'When the next scheduled meeting starts.';
@@ -143,7 +143,7 @@ comment on view parley.agenda is
 comment on column parley.agenda.status is 'proposed → under_discussion → agreed_in_principle → agreed → implementing → implemented, or stalled / rejected / withdrawn.';
 comment on column parley.agenda.since is 'The date the item reached its current status on this track.';
 comment on column parley.agenda.days_in_status is 'Days since the item reached its current status (in the track''s time zone).';
-comment on column parley.agenda.open_commitments is 'Commitments on this item and track not yet fulfilled, withdrawn or superseded.';
+comment on column parley.agenda.open_commitments is 'Commitments on this item and track still owed: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded).';
 comment on column parley.agenda.fulfilled_commitments is 'Commitments on this item and track that were fulfilled.';
 comment on column parley.agenda.stances is 'Each party''s latest stance on the item, on this track or stated generally by a member of the track, e.g. "Russia: conditional (2025-06-02); Ukraine: supports (2025-05-16)".';
 

@@ -33,7 +33,7 @@ begin
 end
 $$;
 comment on function parley.set_stale_after_days(integer) is
-    'Sets, for everybody, after how many days without activity parley.stale lists an open commitment or a live agenda item (default 30). To look with another threshold in your own session only: set parley.stale_after_days = 14.';
+    'Sets (administrators only, parley_admin), for everybody, after how many days without activity parley.stale lists an open commitment or a live agenda item (default 30). To look with another threshold in your own session only: set parley.stale_after_days = 14.';
 
 -- open_commitments, overdue_commitments ---------------------------------------------------------------------------
 
@@ -59,7 +59,7 @@ select c.id,
        round(100 * c.delivered_quantity / c.target_quantity, 1) as progress_pct,
        o.name                                   as owner,
        c.last_update_on,
-       c.effective_classification               as classification,
+       parley_data.shown_level(c.effective_classification) as classification,
        m.code                                   as meeting,
        d.code                                   as deal
   from parley_data.commitments c
@@ -73,7 +73,7 @@ select c.id,
  order by c.due_on, c.id;
 
 comment on view parley.open_commitments is
-    'Every commitment still owed: not fulfilled, withdrawn or superseded (breached ones stay here until resolved), soonest deadline first.';
+    'Every commitment still owed: pending, in progress or partially fulfilled, soonest deadline first. Fulfilled and breached ones have their verdict (parley.compliance counts them), withdrawn and superseded ones are closed; parley.commitments lists them all.';
 comment on column parley.open_commitments.id is 'The commitment''s number, as the recording functions take it.';
 comment on column parley.open_commitments.code is 'The commitment''s code (C<number> unless one was given).';
 comment on column parley.open_commitments.obligor is 'The party that promised.';
@@ -113,7 +113,7 @@ select c.id,
        round(100 * c.delivered_quantity / c.target_quantity, 1) as progress_pct,
        o.name                                   as owner,
        c.last_update_on,
-       c.effective_classification               as classification,
+       parley_data.shown_level(c.effective_classification) as classification,
        m.code                                   as meeting,
        d.code                                   as deal,
        (now() at time zone t.timezone)::date - c.due_on as days_overdue
@@ -134,7 +134,7 @@ select c.id,
  order by c.due_on, c.id;
 
 comment on view parley.overdue_commitments is
-    'Open commitments whose deadline has passed (end of due_on in the track''s time zone), most overdue first.';
+    'Open commitments (still owed: not fulfilled, breached, withdrawn or superseded) whose deadline has passed (end of due_on in the track''s time zone), most overdue first.';
 comment on column parley.overdue_commitments.days_overdue is 'Days since due_on, in the track''s time zone (1 = the deadline passed at the end of yesterday).';
 
 -- due_soon ------------------------------------------------------------------------------------------------------
@@ -185,7 +185,7 @@ select d.*
  order by d.due_at, d.kind, d.code;
 
 comment on view parley.due_soon is
-    'Commitments whose deadline falls in the next 14 days, and open follow-ups due in the next 14 days, soonest first. Overdue ones are in overdue_commitments and follow_ups.';
+    'Open commitments whose deadline falls in the next 14 days, and open follow-ups due in the next 14 days, soonest first. Overdue ones are in overdue_commitments and follow_ups.';
 comment on column parley.due_soon.kind is 'commitment or follow-up.';
 comment on column parley.due_soon.what is 'The commitment''s text or the follow-up''s note.';
 comment on column parley.due_soon.party is 'For a commitment, the party that owes it.';

@@ -14,7 +14,7 @@ select pa.name                                  as party,
        prev.stated_on                           as previous_stated_on,
        ch.changed_on,
        s.code                                   as source,
-       cur.effective_classification             as classification
+       parley_data.shown_level(cur.effective_classification) as classification
   -- The track's code is taken inside, as one of the DISTINCT ON keys (it names the same track as track_id), so that
   -- `where track = '…'` is pushed down to the positions of that track instead of filtering all of them.
   from (select distinct on (p.party_id, p.item_id, p.track_id, t.code) p.*, t.code as track
@@ -64,7 +64,7 @@ select f.indicator,
        s.title                                  as source_title,
        s.url                                    as source_url,
        f.note,
-       f.classification
+       parley_data.shown_level(f.classification) as classification
   from (select distinct on (x.indicator, x.claimant_id, x.source_id) x.*
           from parley_data.figures x
          order by x.indicator, x.claimant_id, x.source_id, x.as_of desc) f

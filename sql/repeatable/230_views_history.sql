@@ -157,6 +157,27 @@ create or replace function parley_data.readable_value(field text, value jsonb) r
         else value #>> '{}'
     end;
 
+-- Fields a change shows no line for: stamps the database keeps by itself, and the levels a row carries of what
+-- it refers to (its own level, effective_classification, is shown).
+create or replace function parley_data.derived_field(field text) returns boolean
+    language sql immutable parallel safe
+    return field in ('created_at', 'updated_at', 'track_classification', 'meeting_classification',
+                     'deal_classification', 'commitment_classification', 'silence_classification');
+comment on function parley_data.derived_field(text) is
+    'For parley.changes: whether a recorded field is kept by the database itself (stamps, levels copied from what a row refers to).';
+
+-- Whether a record has any history at all, at any level. For commitments_as_of, which must not take a record
+-- whose past the reader may not see (it was more classified then) for one that has no past: it says only
+-- "yes" about a record the reader may see now.
+create or replace function parley_data.has_history(entity text, row_id text) returns boolean
+    language sql stable security definer
+    set search_path = pg_catalog, pg_temp
+begin atomic
+    select exists (select 1 from parley_data.change_log l where l.table_name = entity and l.row_id = has_history.row_id);
+end;
+comment on function parley_data.has_history(text, text) is
+    'Whether the change history holds anything about this record, at any level (for commitments_as_of).';
+
 create or replace view parley.changes with (security_invoker = true) as
 select l.id,
        l.changed_at,
@@ -191,15 +212,17 @@ select l.id,
                                   || parley_data.readable_value(n.key, l.old_row -> n.key) || ' → '
                                   || parley_data.readable_value(n.key, n.value), '; ' order by parley_data.readable_field(n.key))
                   from jsonb_each(l.new_row) n
-                 where n.key <> 'updated_at' and n.value is distinct from l.old_row -> n.key)
+                 where not parley_data.derived_field(n.key) and n.value is distinct from l.old_row -> n.key)
            else
                (select string_agg(parley_data.readable_field(n.key) || ': '
                                   || parley_data.readable_value(n.key, n.value), '; ' order by parley_data.readable_field(n.key))
                   from jsonb_each(r.r) n
-                 where n.key not in ('id', 'created_at', 'updated_at') and jsonb_typeof(n.value) <> 'null')
+                 where n.key <> 'id' and not parley_data.derived_field(n.key) and jsonb_typeof(n.value) <> 'null')
        end                                      as change,
        l.row_id,
-       l.transaction_id
+       l.transaction_id,
+       l.reason,
+       parley_data.shown_level(l.classification) as classification
   from parley_data.change_log l
  -- The record as it is after the change, or as it was before a delete. (CASE rather than COALESCE: row-level
  -- security lets an index serve the lookups above only for expressions it knows cannot leak, and it does not
@@ -214,6 +237,8 @@ comment on column parley.changes.changed_by is 'The database user who made it (t
 comment on column parley.changes.entity is 'What kind of record changed: commitments, tracks, meetings, positions, ...';
 comment on column parley.changes.code is 'The record''s code where it has one (commitment, track, meeting, party, ...); for a link, both ends (track/party, commitment → party).';
 comment on column parley.changes.operation is 'insert, update or delete.';
+comment on column parley.changes.reason is 'Why, when the change says so: the reason given for a declassification.';
+comment on column parley.changes.classification is 'The level the change is kept at: the higher of the record''s levels before and after it (raised with the record later, never lowered).';
 comment on column parley.changes.change is 'For an update, each changed field as "field: old → new" (references by code, people by e-mail); for an insert or a delete, the record''s fields.';
 
 -- commitments_as_of ---------------------------------------------------------------------------------------------
@@ -242,6 +267,9 @@ begin atomic
     -- is its deletion did not exist then. The newest record per commitment is found on the narrow index of the
     -- history (table, row, id) before any recorded row is read. Commitments with no history at all (written before
     -- the history existed, or whose history was pruned) are taken as they are now if they were created by then.
+    -- The reader sees the past as they may see it now, as it was then: a commitment more classified then than
+    -- their clearance is not shown for that time (its history is hidden, and has_history keeps it from being taken
+    -- as it is now); from its declassification on, it is (the declassification is recorded at its new level).
     with latest as (
         select max(l.id) as id
           from parley_data.change_log l
@@ -261,11 +289,10 @@ begin atomic
                c.created_at, null::name
           from parley_data.commitments c
          where c.created_at <= $1
-           and not exists (select 1 from parley_data.change_log l
-                            where l.table_name = 'commitments' and l.row_id = c.id::text)
+           and not parley_data.has_history('commitments', c.id::text)
     )
     select s.id, s.code, t.code, i.code, ob.name, s.text, s.made_on, s.due_on, s.status,
-           s.target_quantity, s.unit, s.delivered_quantity, o.name, s.effective_classification,
+           s.target_quantity, s.unit, s.delivered_quantity, o.name, parley_data.shown_level(s.effective_classification),
            s.changed_at, s.changed_by
       from states s
       join parley_data.tracks t on t.id = s.track_id

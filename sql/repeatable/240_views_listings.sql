@@ -67,7 +67,7 @@ select m.code as meeting,
        m.outcome_summary as outcome,
        m.outcome_recorded_at,
        s.code as source,
-       m.effective_classification as classification
+       parley_data.shown_level(m.effective_classification) as classification
   from parley_data.meetings m
   join parley_data.tracks t on t.id = m.track_id
   left join parley_data.sources s on s.id = m.source_id
@@ -101,7 +101,8 @@ select c.code,
        d.code                                   as deal,
        m.code                                   as meeting,
        c.last_update_on,
-       c.effective_classification               as classification
+       parley_data.shown_level(c.effective_classification) as classification,
+       parley_data.commitment_is_live(c.status) as open
   from parley_data.commitments c
   join parley_data.tracks t on t.id = c.track_id
   join parley_data.agenda_items i on i.id = c.item_id
@@ -110,11 +111,12 @@ select c.code,
   left join parley_data.deals d on d.id = c.deal_id
   left join parley_data.meetings m on m.id = c.meeting_id
  order by c.due_on nulls last, c.code;
-comment on view parley.commitments is 'Every commitment, open or closed, soonest deadline first; open_commitments and overdue_commitments show the open ones.';
+comment on view parley.commitments is 'Every commitment, open or not (fulfilled, breached, withdrawn, superseded), soonest deadline first; open_commitments and overdue_commitments show the open ones.';
 comment on column parley.commitments.days_left is 'Days until due_on on the track''s clock; negative when past.';
 comment on column parley.commitments.overdue is 'True for an open commitment whose deadline (end of due_on, track''s clock) has passed.';
 comment on column parley.commitments.delivered is 'The sum of the quantities reported delivered.';
 comment on column parley.commitments.owner_email is 'The e-mail of the member of staff who follows it up (filter with it).';
+comment on column parley.commitments.open is 'True while it is still owed and chased: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded).';
 
 create or replace view parley.commitment_updates with (security_invoker = true) as
 select c.code as commitment,

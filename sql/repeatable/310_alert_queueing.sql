@@ -47,16 +47,15 @@ begin
                is distinct from (o.track_id, o.item_id, o.effective_classification)$q$;
         get diagnostics n = row_count;
         queued := queued + n;
-        -- A reclassified commitment's alerts (and those of follow-ups about it) follow at once, not at the next
-        -- plan: who may see an alert and who may be mailed its details must not wait for the daemon.
+        -- A reclassified commitment's alerts follow it in the same statement, not at the next plan: who may see
+        -- an alert and who may be mailed its details must not wait for the daemon. (Follow-ups about it move
+        -- with it, by their foreign key, and their own trigger moves their alerts.)
         execute $q$update parley_data.alerts a
            set classification = n.effective_classification
           from new_rows n
           join old_rows o on o.id = n.id
-          left join parley_data.follow_ups f on f.commitment_id = n.id
          where n.effective_classification is distinct from o.effective_classification
-           and ((a.subject_type = 'commitment' and a.subject_id = n.id)
-                or (a.subject_type = 'follow_up' and a.subject_id = f.id))$q$;
+           and a.subject_type = 'commitment' and a.subject_id = n.id$q$;
     end if;
     if queued > 0 then
         perform pg_notify('parley_plan', '');
@@ -108,15 +107,13 @@ begin
          where (n.track_id, n.effective_classification) is distinct from (o.track_id, o.effective_classification)$q$;
         get diagnostics n = row_count;
         queued := queued + n;
-        -- As for commitments: a reclassified meeting's alerts follow at once.
+        -- As for commitments: a reclassified meeting's alerts follow it at once.
         execute $q$update parley_data.alerts a
            set classification = n.effective_classification
           from new_rows n
           join old_rows o on o.id = n.id
-          left join parley_data.follow_ups f on f.meeting_id = n.id
          where n.effective_classification is distinct from o.effective_classification
-           and ((a.subject_type = 'meeting' and a.subject_id = n.id)
-                or (a.subject_type = 'follow_up' and a.subject_id = f.id))$q$;
+           and a.subject_type = 'meeting' and a.subject_id = n.id$q$;
     end if;
     if queued > 0 then
         perform pg_notify('parley_plan', '');
@@ -156,6 +153,16 @@ begin
                (o.due_at, o.done_at, o.assignee_id, o.commitment_id, o.meeting_id, o.track_id, o.code)$q$;
     end if;
     get diagnostics queued = row_count;
+    if tg_op = 'UPDATE' then
+        -- A follow-up moved to another level (its subject's was changed, or it was given another subject) takes
+        -- its alerts along in the same statement.
+        execute $q$update parley_data.alerts a
+           set classification = n.effective_classification
+          from new_rows n
+          join old_rows o on o.id = n.id
+         where n.effective_classification is distinct from o.effective_classification
+           and a.subject_type = 'follow_up' and a.subject_id = n.id$q$;
+    end if;
     if queued > 0 then
         perform pg_notify('parley_plan', '');
     end if;
@@ -174,8 +181,7 @@ create or replace trigger follow_ups_plan_delete after delete on parley_data.fol
     referencing old table as old_rows for each statement execute function parley_data.queue_follow_up_changes();
 
 -- A track's time zone moves every deadline and meeting time on it; its lead receives meeting alerts and
--- escalations; its classification is that of follow-ups about the track itself (commitments and meetings get
--- theirs from 000002's propagation, which their own triggers see).
+-- escalations.
 create or replace function parley_data.queue_track_changes() returns trigger
     language plpgsql security definer
     set search_path = parley_data, parley, pg_catalog, pg_temp
@@ -199,15 +205,8 @@ begin
     select 'follow_up', f.id from changed t join parley_data.follow_ups f on f.track_id = t.id
      where t.moved or t.reclassified;
     get diagnostics queued = row_count;
-    -- Alerts of follow-ups about a reclassified track follow at once (commitments and meetings on it are
-    -- reclassified by their own trigger, which updates their alerts).
-    update parley_data.alerts a
-       set classification = n.classification
-      from new_rows n
-      join old_rows o on o.id = n.id
-      join parley_data.follow_ups f on f.track_id = n.id
-     where n.classification is distinct from o.classification
-       and a.subject_type = 'follow_up' and a.subject_id = f.id;
+    -- (What is on a reclassified track moves with it, by the foreign keys; the triggers of commitments, meetings
+    -- and follow-ups take their alerts along.)
     if queued > 0 then
         perform pg_notify('parley_plan', '');
     end if;
@@ -274,9 +273,10 @@ create or replace function parley_data.apply_new_silences() returns trigger
 as $$
 begin
     update parley_data.deliveries d
-       set state = 'suppressed', silence_id = s.id
+       set state = 'suppressed', silence_id = s.id, silence_classification = s.effective_classification
       from parley_data.alerts a, new_rows s
      where d.state = 'pending' and a.id = d.alert_id and a.state <> 'cancelled'
+       and a.classification <= s.ceiling
        and s.lifted_at is null and s.ends_at > now()
        and (s.track_id is null or s.track_id = a.track_id)
        and (s.item_id is null or s.item_id = a.item_id)

@@ -103,7 +103,6 @@ declare
     this_track bigint;
     this_item bigint;
     this_commitment bigint;
-    level parley.classification;
     new_id bigint;
 begin
     perform parley_data.check_free_text('reason', silence.reason, 'silences_reason_length');
@@ -125,36 +124,26 @@ begin
             'Say why, for the colleagues who will wonder where their alerts went.');
     end if;
     if silence.track is not null then
-        select t.id, t.classification into this_track, level from parley_data.tracks t where t.code = silence.track;
-        if this_track is null or level > mine then
-            perform parley_data.refuse('23503', 'track', 'track_exists',
-                format('track "%s" does not exist', silence.track), 'See parley.track_overview for track codes.');
-        end if;
+        this_track := parley_data.track_id(silence.track);
     end if;
     if silence.item is not null then
-        select i.id into this_item from parley_data.agenda_items i where i.code = silence.item;
-        if this_item is null then
-            perform parley_data.refuse('23503', 'item', 'item_exists',
-                format('item "%s" does not exist', silence.item), 'See parley.agenda for item codes.');
-        end if;
+        this_item := parley_data.item_id(silence.item);
     end if;
     if silence.commitment is not null then
-        select c.id, c.effective_classification into this_commitment, level
-          from parley_data.commitments c where c.code = silence.commitment;
-        if this_commitment is null or level > mine then
-            perform parley_data.refuse('23503', 'commitment', 'commitment_exists',
-                format('commitment "%s" does not exist', silence.commitment),
-                'See parley.open_commitments for commitment codes.');
-        end if;
+        this_commitment := parley_data.commitment_id(silence.commitment);
     end if;
-    insert into parley_data.silences (track_id, item_id, commitment_id, kind, reason, ends_at)
-    values (this_track, this_item, this_commitment, silence.kind, btrim(silence.reason), silence.until)
+    -- It holds back alerts up to the clearance of whoever sets it, and is shown at the level of what it names.
+    insert into parley_data.silences (track_id, item_id, commitment_id, kind, reason, ends_at, ceiling,
+                                      track_classification, commitment_classification, effective_classification)
+    values (this_track, this_item, this_commitment, silence.kind, btrim(silence.reason), silence.until, mine,
+            parley_data.track_level(this_track), parley_data.commitment_level(this_commitment),
+            greatest('unclassified', parley_data.track_level(this_track), parley_data.commitment_level(this_commitment)))
     returning id into new_id;
     return new_id;
 end
 $$;
 comment on function parley.silence(text, text, text, parley.alert_kind, timestamptz, text) is
-    'Silences alerts until a moment, for a reason: silence(track => ''istanbul'', item => ..., commitment => ..., kind => ''stale'', until => now() + interval ''3 days'', reason => ''round in progress''). What is given must all match. Matching alerts are still recorded, but their deliveries (also those already waiting) are suppressed; parley.silences and parley.alert_log show why. Returns the silence''s number.';
+    'Silences alerts until a moment, for a reason: silence(track => ''istanbul'', item => ..., commitment => ..., kind => ''stale'', until => now() + interval ''3 days'', reason => ''round in progress''). What is given must all match. Matching alerts classified no higher than your clearance are still recorded, but their deliveries (also those already waiting) are suppressed; parley.silences and parley.alert_log show why. Only someone cleared as high as you may lift it. Returns the silence''s number.';
 
 create or replace function parley.lift_silence(silence_id bigint) returns bigint
     language plpgsql security definer
@@ -167,14 +156,18 @@ begin
         perform parley_data.refuse('23502', 'silence_id', 'silence_id_present', 'silence_id is required',
             'Give the silence''s number, as parley.silences shows it.');
     end if;
-    select * into target from parley_data.silences s where s.id = lift_silence.silence_id for update;
-    if not found
-       or coalesce((select t.classification from parley_data.tracks t where t.id = target.track_id), 'unclassified')
-          > parley_data.session_clearance()
-       or coalesce((select c.effective_classification from parley_data.commitments c where c.id = target.commitment_id),
-                   'unclassified') > parley_data.session_clearance() then
+    select * into target from parley_data.silences s
+     where s.id = lift_silence.silence_id and s.effective_classification <= parley_data.session_clearance()
+       for update;
+    if not found then
         perform parley_data.refuse('23503', 'silence_id', 'silence_exists',
             format('silence %s does not exist', lift_silence.silence_id), 'See parley.silences.');
+    end if;
+    if target.ceiling > parley_data.session_clearance() then
+        perform parley_data.refuse('42501', 'silence_id', 'silence_within_clearance',
+            format('silence %s holds back alerts up to %s, above your clearance: only someone cleared that high may lift it',
+                   target.id, target.ceiling),
+            format('Ask %s, who set it, or a colleague cleared for %s.', target.created_by, target.ceiling));
     end if;
     if target.lifted_at is not null then
         perform parley_data.refuse('23514', 'silence_id', 'silence_not_lifted',
@@ -259,4 +252,21 @@ begin
 end
 $$;
 comment on function parley.set_alert_rule(parley.alert_kind, boolean, parley.severity, interval[], interval, interval, interval) is
-    'Changes an alert rule for everybody: set_alert_rule(kind => ''overdue'', enabled, severity, lead_times => ''{7 days, 1 day}'', delay => ''30 days'', repeat_every => ''3 days'', escalate_after => ''14 days''). Parameters left out keep their value; repeat_every or escalate_after ''0'' turns repeats or escalation off. Disabling a rule cancels its alerts not yet sent. Everything is replanned. Returns the kind.';
+    'Changes an alert rule for everybody (administrators only, parley_admin): set_alert_rule(kind => ''overdue'', enabled, severity, lead_times => ''{7 days, 1 day}'', delay => ''30 days'', repeat_every => ''3 days'', escalate_after => ''14 days''). Parameters left out keep their value; repeat_every or escalate_after ''0'' turns repeats or escalation off. Disabling a rule cancels its alerts not yet sent. Everything is replanned. Returns the kind.';
+
+-- The mail ceiling: what may leave by e-mail is the administrator's to decide, not the mailer's environment's.
+create or replace function parley.set_mail_ceiling(classification parley.classification)
+    returns parley.classification
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+begin
+    perform parley_data.require('classification', set_mail_ceiling.classification is not null);
+    perform parley_data.check_clearance('classification', set_mail_ceiling.classification);
+    update parley_data.alert_settings
+       set mail_ceiling = set_mail_ceiling.classification, updated_at = now(), updated_by = session_user;
+    return set_mail_ceiling.classification;
+end
+$$;
+comment on function parley.set_mail_ceiling(parley.classification) is
+    'Sets the highest classification whose details alert e-mails may carry (administrators only, parley_admin; default restricted): set_mail_ceiling(''confidential''). Above it a mail says only that an alert exists and how to look it up. A mailer''s PARLEY_MAIL_MAX_CLASSIFICATION can lower it, never raise it.';

@@ -20,7 +20,7 @@ select a.id, a.kind, a.severity, a.subject_type, a.subject_code as subject, t.co
        (select count(*) from parley_data.deliveries d where d.alert_id = a.id) as recipients,
        (select count(*) from parley_data.deliveries d where d.alert_id = a.id and d.state = 'sent') as sent,
        a.acknowledged_at, a.acknowledged_by, a.acknowledgement_note, a.snoozed_until, a.cancelled_at, a.cancel_reason,
-       a.classification, a.created_at
+       parley_data.shown_level(a.classification) as classification, a.created_at
   from parley_data.alerts a
   left join parley_data.tracks t on t.id = a.track_id
   left join parley_data.people resp on resp.id = a.responsible_id
@@ -55,7 +55,7 @@ comment on view parley.alert_queue is
     'Alerts planned and not yet sent: to whom, when (send_after), and whether they are being sent now; also those a silence in force is holding back, and why.';
 comment on column parley.alert_queue.send_after is 'Not mailed before this moment: the alert''s due time, a snooze, or a retry after a failed attempt.';
 comment on column parley.alert_queue.state is 'pending (waiting for the mailer), sending (a mailer run has it), suppressed (held back by a silence: it will not be sent).';
-comment on column parley.alert_queue.recipient_because is 'responsible, escalation, subscription, or alerted about overdue (for resolved).';
+comment on column parley.alert_queue.recipient_because is 'responsible, escalation, subscription, or alerted about overdue (for resolved and breached).';
 comment on column parley.alert_queue.attempts is 'How many times the mailer has tried; last_error says why the last try failed.';
 comment on column parley.alert_queue.held_back_because is 'For a suppressed delivery: the silence, until when, and its reason.';
 comment on column parley.alert_queue.lease_until is 'While sending: when the mailer run''s claim lapses.';

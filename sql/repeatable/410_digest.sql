@@ -25,7 +25,8 @@ begin atomic
            -- Escalated to somebody new: when the one responsible is the track's lead, nobody more was told.
            a.escalated and a.escalated_to_id is distinct from a.responsible_id,
            a.classification,
-           a.classification <= digest_details.ceiling,
+           -- Never above what the administrator allows to leave by e-mail, whatever the mailer asks for.
+           a.classification <= least(digest_details.ceiling, (select s.mail_ceiling from parley_data.alert_settings s)),
            v.track_code, v.track_name, v.track_timezone, v.item_code, v.item_title,
            v.commitment_code, v.commitment_text, v.obligor, v.beneficiaries, v.made_on, v.due_on, v.deadline_at,
            v.days_left, v.commitment_status, v.target_quantity, v.unit, v.delivered_quantity, v.progress_pct,
@@ -84,7 +85,7 @@ begin atomic
               left join parley_data.tracks ft on ft.id = f.track_id
               left join parley_data.meetings m
                 on m.id = case when a.subject_type = 'meeting' then a.subject_id else f.meeting_id end
-             where a.classification <= digest_details.ceiling
+             where a.classification <= least(digest_details.ceiling, (select s.mail_ceiling from parley_data.alert_settings s))
            ) v on true
      where d.id = any (digest_details.delivery_ids)
      order by p.id, a.severity desc, a.due_at, d.id;

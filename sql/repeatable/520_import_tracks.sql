@@ -35,6 +35,7 @@ declare
     v_role text;
     v_item text;
     codes text[] := '{}';
+    existing_ids bigint[] := '{}';
     names text[] := '{}';
     track_formats parley.track_format[] := '{}';
     statuses parley.track_status[] := '{}';
@@ -44,10 +45,12 @@ declare
     classifications parley.classification[] := '{}';
     leads bigint[] := '{}';
     m_tracks text[] := '{}';
+    m_levels parley.classification[] := '{}';
     m_parties bigint[] := '{}';
     m_roles parley.member_role[] := '{}';
     m_notes text[] := '{}';
     a_tracks text[] := '{}';
+    a_levels parley.classification[] := '{}';
     a_items bigint[] := '{}';
     a_statuses parley.agenda_status[] := '{}';
     a_since date[] := '{}';
@@ -64,21 +67,23 @@ begin
     if found then
         perform parley_data.refuse_duplicate('tracks', base, dup, 'code', format('track "%s"', dup.key));
     end if;
+    -- The track a record names: among those the caller may see with its code, the one of the classification it
+    -- gives, else the most classified. A track the caller may not see does not count (the record is a new one).
     for rec in
-        select e.ord, e.r, t.classification as existing_level
+        select e.ord, e.r, t.id as existing_id, t.classification as existing_level
           from jsonb_array_elements(items) with ordinality e(r, ord)
-          left join parley_data.tracks t on t.code = e.r ->> 'code'
+          left join lateral (
+                select x.id, x.classification from parley_data.tracks x
+                 where x.code = e.r ->> 'code' and x.classification <= mine
+                 order by x.classification::text = coalesce(e.r ->> 'classification', 'unclassified') desc,
+                          x.classification desc
+                 limit 1) t on true
          order by e.ord
     loop
         at_prefix := format('tracks[%s].', base + rec.ord - 1);
         perform parley_data.import_fields(rec.r, fields);
         v_code := parley_data.import_text(rec.r, 'code');
         perform parley_data.check_code('code', v_code, 'tracks_code_format');
-        if rec.existing_level > mine then
-            perform parley_data.refuse('42501', 'code', 'within_clearance',
-                format('track "%s" exists above your clearance; an import by you cannot change it', v_code),
-                'Leave the track out of the document, or ask someone cleared for it to import it.');
-        end if;
         v_name := parley_data.import_text(rec.r, 'name');
         perform parley_data.check_label('name', v_name, 'tracks_name_format');
         v_format := parley_data.import_choice(rec.r, 'format', formats);
@@ -89,12 +94,17 @@ begin
         perform parley_data.check_optional_label('venue', v_venue, 'tracks_venue_format');
         v_classification := coalesce(parley_data.import_choice(rec.r, 'classification', levels), 'unclassified');
         perform parley_data.check_clearance('classification', v_classification::parley.classification);
+        if rec.existing_id is not null then
+            perform parley_data.check_not_lowered('classification', rec.existing_level,
+                v_classification::parley.classification, format('track "%s"', v_code));
+        end if;
         v_lead := parley_data.import_text(rec.r, 'lead');
         v_lead_id := null;
         if v_lead is not null then
             v_lead_id := parley_data.person_id(v_lead, 'lead', active_only => true);
         end if;
         codes := codes || v_code;
+        existing_ids := existing_ids || rec.existing_id;
         names := names || v_name;
         track_formats := track_formats || v_format::parley.track_format;
         statuses := statuses
@@ -118,6 +128,7 @@ begin
                     format('party "%s" is given twice as %s', v_party, v_role), 'Give each role of a party once.');
             end if;
             m_tracks := m_tracks || v_code;
+            m_levels := m_levels || v_classification::parley.classification;
             m_parties := m_parties || parley_data.party_id(v_party);
             m_roles := m_roles || v_role::parley.member_role;
             m_notes := m_notes || nullif(btrim(parley_data.import_text(sub.r, 'note')), '');
@@ -134,6 +145,7 @@ begin
                     format('item "%s" is on this agenda twice', v_item), 'Give each item of a track''s agenda once.');
             end if;
             a_tracks := a_tracks || v_code;
+            a_levels := a_levels || v_classification::parley.classification;
             a_items := a_items || parley_data.item_id(v_item);
             a_statuses := a_statuses
                 || coalesce(parley_data.import_choice(sub.r, 'status', agenda_statuses), 'proposed')::parley.agenda_status;
@@ -144,37 +156,40 @@ begin
     at_prefix := null;
 
     with input as (
-        select * from unnest(codes, names, track_formats, statuses, venues, timezones, descriptions, classifications, leads)
-                      u(code, name, format, status, venue, timezone, description, classification, lead_id)
+        select * from unnest(codes, existing_ids, names, track_formats, statuses, venues, timezones, descriptions,
+                             classifications, leads)
+                      u(code, existing_id, name, format, status, venue, timezone, description, classification, lead_id)
     )
     insert into parley_data.tracks (code, name, format, status, venue, timezone, description, classification, lead_id)
     select i.code, i.name, i.format, i.status, i.venue, i.timezone, i.description, i.classification, i.lead_id
       from input i
-     where not exists (select 1 from parley_data.tracks t where t.code = i.code);
+     where i.existing_id is null;
     get diagnostics added = row_count;
     changed := 0;
     if cardinality(codes) > added then
         with input as (
-            select * from unnest(codes, names, track_formats, statuses, venues, timezones, descriptions, classifications, leads)
-                          u(code, name, format, status, venue, timezone, description, classification, lead_id)
+            select * from unnest(codes, existing_ids, names, track_formats, statuses, venues, timezones, descriptions,
+                                 classifications, leads)
+                          u(code, existing_id, name, format, status, venue, timezone, description, classification, lead_id)
         )
         update parley_data.tracks t
            set name = i.name, format = i.format, status = i.status, venue = i.venue, timezone = i.timezone,
                description = i.description, classification = i.classification, lead_id = i.lead_id
           from input i
-         where t.code = i.code
+         where t.id = i.existing_id
            and (t.name, t.format, t.status, t.venue, t.timezone, t.description, t.classification, t.lead_id)
                is distinct from (i.name, i.format, i.status, i.venue, i.timezone, i.description, i.classification, i.lead_id);
         get diagnostics changed = row_count;
     end if;
 
+    -- Members and agenda entries find their track by its code at the level it is now kept at (unique there).
     with input as (
-        select t.id as track_id, u.party_id, u.role, u.note
-          from unnest(m_tracks, m_parties, m_roles, m_notes) u(track, party_id, role, note)
-          join parley_data.tracks t on t.code = u.track
+        select t.id as track_id, t.classification as level, u.party_id, u.role, u.note
+          from unnest(m_tracks, m_levels, m_parties, m_roles, m_notes) u(track, level, party_id, role, note)
+          join parley_data.tracks t on t.code = u.track and t.classification = u.level
     )
-    insert into parley_data.track_members (track_id, party_id, role, note)
-    select i.track_id, i.party_id, i.role, i.note from input i
+    insert into parley_data.track_members (track_id, party_id, role, note, effective_classification)
+    select i.track_id, i.party_id, i.role, i.note, i.level from input i
      where not exists (select 1 from parley_data.track_members m
                         where (m.track_id, m.party_id, m.role) = (i.track_id, i.party_id, i.role));
     get diagnostics members_added = row_count;
@@ -182,8 +197,8 @@ begin
     if cardinality(m_tracks) > members_added then
         with input as (
             select t.id as track_id, u.party_id, u.role, u.note
-              from unnest(m_tracks, m_parties, m_roles, m_notes) u(track, party_id, role, note)
-              join parley_data.tracks t on t.code = u.track
+              from unnest(m_tracks, m_levels, m_parties, m_roles, m_notes) u(track, level, party_id, role, note)
+              join parley_data.tracks t on t.code = u.track and t.classification = u.level
         )
         update parley_data.track_members m set note = i.note
           from input i
@@ -192,20 +207,20 @@ begin
     end if;
 
     with input as (
-        select t.id as track_id, u.item_id, u.status, u.status_since, u.note
-          from unnest(a_tracks, a_items, a_statuses, a_since, a_notes) u(track, item_id, status, status_since, note)
-          join parley_data.tracks t on t.code = u.track
+        select t.id as track_id, t.classification as level, u.item_id, u.status, u.status_since, u.note
+          from unnest(a_tracks, a_levels, a_items, a_statuses, a_since, a_notes) u(track, level, item_id, status, status_since, note)
+          join parley_data.tracks t on t.code = u.track and t.classification = u.level
     )
-    insert into parley_data.track_agenda (track_id, item_id, status, status_since, note)
-    select i.track_id, i.item_id, i.status, coalesce(i.status_since, current_date), i.note from input i
+    insert into parley_data.track_agenda (track_id, item_id, status, status_since, note, effective_classification)
+    select i.track_id, i.item_id, i.status, coalesce(i.status_since, current_date), i.note, i.level from input i
      where not exists (select 1 from parley_data.track_agenda a where (a.track_id, a.item_id) = (i.track_id, i.item_id));
     get diagnostics agenda_added = row_count;
     agenda_changed := 0;
     if cardinality(a_tracks) > agenda_added then
         with input as (
             select t.id as track_id, u.item_id, u.status, u.status_since, u.note
-              from unnest(a_tracks, a_items, a_statuses, a_since, a_notes) u(track, item_id, status, status_since, note)
-              join parley_data.tracks t on t.code = u.track
+              from unnest(a_tracks, a_levels, a_items, a_statuses, a_since, a_notes) u(track, level, item_id, status, status_since, note)
+              join parley_data.tracks t on t.code = u.track and t.classification = u.level
         )
         update parley_data.track_agenda a
            set status = i.status,
@@ -259,6 +274,8 @@ declare
     v_classification text;
     v_source text;
     codes text[] := '{}';
+    existing_ids bigint[] := '{}';
+    track_levels parley.classification[] := '{}';
     tracks bigint[] := '{}';
     titles text[] := '{}';
     starts timestamptz[] := '{}';
@@ -276,22 +293,23 @@ begin
     if found then
         perform parley_data.refuse_duplicate('meetings', base, dup, 'code', format('meeting "%s"', dup.key));
     end if;
+    -- The meeting a record names: as for tracks, among those the caller may see.
     for rec in
-        select e.ord, e.r, m.track_id as existing_track, m.effective_classification as existing_level,
+        select e.ord, e.r, m.id as existing_id, m.track_id as existing_track, m.classification as existing_level,
                m.starts_at as existing_starts, m.ends_at as existing_ends
           from jsonb_array_elements(items) with ordinality e(r, ord)
-          left join parley_data.meetings m on m.code = e.r ->> 'code'
+          left join lateral (
+                select x.* from parley_data.meetings x
+                 where x.code = e.r ->> 'code' and x.effective_classification <= mine
+                 order by x.classification::text = coalesce(e.r ->> 'classification', 'unclassified') desc,
+                          x.effective_classification desc
+                 limit 1) m on true
          order by e.ord
     loop
         at_prefix := format('meetings[%s].', base + rec.ord - 1);
         perform parley_data.import_fields(rec.r, fields);
         v_code := parley_data.import_text(rec.r, 'code');
         perform parley_data.check_code('code', v_code, 'meetings_code_format');
-        if rec.existing_level > mine then
-            perform parley_data.refuse('42501', 'code', 'within_clearance',
-                format('meeting "%s" exists above your clearance; an import by you cannot change it', v_code),
-                'Leave the meeting out of the document, or ask someone cleared for it to import it.');
-        end if;
         v_track := parley_data.track_id(parley_data.import_text(rec.r, 'track'));
         if rec.existing_track is not null and rec.existing_track <> v_track then
             perform parley_data.refuse('23514', 'track', 'import_keeps_meeting_track',
@@ -358,8 +376,14 @@ begin
         end if;
         v_classification := coalesce(parley_data.import_choice(rec.r, 'classification', levels), 'unclassified');
         perform parley_data.check_clearance('classification', v_classification::parley.classification);
+        if rec.existing_id is not null then
+            perform parley_data.check_not_lowered('classification', rec.existing_level,
+                v_classification::parley.classification, format('meeting "%s"', v_code));
+        end if;
         v_source := parley_data.import_text(rec.r, 'source');
         codes := codes || v_code;
+        existing_ids := existing_ids || rec.existing_id;
+        track_levels := track_levels || parley_data.track_level(v_track);
         tracks := tracks || v_track;
         titles := titles || v_title;
         starts := starts || v_starts;
@@ -373,21 +397,27 @@ begin
     at_prefix := null;
 
     with input as (
-        select * from unnest(codes, tracks, titles, starts, ends, locations, statuses, outcomes, classifications, sources)
-                      u(code, track_id, title, starts_at, ends_at, location, status, outcome, classification, source_id)
+        select * from unnest(codes, existing_ids, tracks, track_levels, titles, starts, ends, locations, statuses,
+                             outcomes, classifications, sources)
+                      u(code, existing_id, track_id, track_level, title, starts_at, ends_at, location, status, outcome,
+                        classification, source_id)
     )
     insert into parley_data.meetings (code, track_id, title, starts_at, ends_at, location, status, outcome_summary,
-                                      outcome_recorded_at, classification, source_id)
+                                      outcome_recorded_at, classification, track_classification,
+                                      effective_classification, source_id)
     select i.code, i.track_id, i.title, i.starts_at, i.ends_at, i.location, i.status, i.outcome,
-           case when i.outcome is not null then now() end, i.classification, i.source_id
+           case when i.outcome is not null then now() end, i.classification, i.track_level,
+           greatest(i.classification, i.track_level), i.source_id
       from input i
-     where not exists (select 1 from parley_data.meetings m where m.code = i.code);
+     where i.existing_id is null;
     get diagnostics added = row_count;
     changed := 0;
     if cardinality(codes) > added then
         with input as (
-            select * from unnest(codes, tracks, titles, starts, ends, locations, statuses, outcomes, classifications, sources)
-                          u(code, track_id, title, starts_at, ends_at, location, status, outcome, classification, source_id)
+            select * from unnest(codes, existing_ids, titles, starts, ends, locations, statuses, outcomes,
+                                 classifications, sources)
+                          u(code, existing_id, title, starts_at, ends_at, location, status, outcome, classification,
+                            source_id)
         )
         update parley_data.meetings m
            set title = i.title, starts_at = i.starts_at, ends_at = i.ends_at, location = i.location, status = i.status,
@@ -397,7 +427,7 @@ begin
                                           else m.outcome_recorded_at end,
                classification = i.classification, source_id = i.source_id
           from input i
-         where m.code = i.code
+         where m.id = i.existing_id
            and (m.title, m.starts_at, m.ends_at, m.location, m.status, m.outcome_summary, m.classification, m.source_id)
                is distinct from (i.title, i.starts_at, i.ends_at, i.location, i.status, i.outcome, i.classification, i.source_id);
         get diagnostics changed = row_count;
@@ -445,18 +475,23 @@ begin
     end loop;
     at_prefix := null;
 
+    -- A deal the caller may not see does not count: the record is a new deal, raised to its commitments' level
+    -- as they join it.
     with input as (
         select * from unnest(codes, titles) u(code, title)
     )
     insert into parley_data.deals (code, title)
-    select i.code, i.title from input i where not exists (select 1 from parley_data.deals d where d.code = i.code);
+    select i.code, i.title from input i
+     where not exists (select 1 from parley_data.deals d
+                        where d.code = i.code and d.classification <= parley_data.session_clearance());
     get diagnostics added = row_count;
     changed := 0;
     if cardinality(codes) > added then
         with input as (
             select * from unnest(codes, titles) u(code, title)
         )
-        update parley_data.deals d set title = i.title from input i where d.code = i.code and d.title <> i.title;
+        update parley_data.deals d set title = i.title from input i
+         where d.code = i.code and d.classification <= parley_data.session_clearance() and d.title <> i.title;
         get diagnostics changed = row_count;
     end if;
     return parley_data.import_counts(cardinality(codes), added, changed);

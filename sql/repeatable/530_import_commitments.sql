@@ -45,6 +45,9 @@ declare
     v_code text;
     v_track text;
     v_track_id bigint;
+    v_track_level parley.classification;
+    v_meeting_level parley.classification;
+    v_level parley.classification;
     v_item text;
     v_item_id bigint;
     v_obligor text;
@@ -88,7 +91,10 @@ declare
     sorted boolean;
     j integer;
     codes text[] := '{}';
-    exists_already boolean[] := '{}';
+    existing_ids bigint[] := '{}';
+    commitment_levels parley.classification[] := '{}';
+    track_levels parley.classification[] := '{}';
+    meeting_levels parley.classification[] := '{}';
     tracks bigint[] := '{}';
     agenda_items bigint[] := '{}';
     meetings bigint[] := '{}';
@@ -103,9 +109,11 @@ declare
     classifications parley.classification[] := '{}';
     sources bigint[] := '{}';
     b_codes text[] := '{}';
+    b_levels parley.classification[] := '{}';
     b_obligors bigint[] := '{}';
     b_parties bigint[] := '{}';
     u_codes text[] := '{}';
+    u_levels parley.classification[] := '{}';
     u_order integer[] := '{}';
     u_dates date[] := '{}';
     u_delivered_all numeric[] := '{}';
@@ -134,8 +142,13 @@ begin
             format('a commitment of deal %s', dup.key));
     end if;
 
-    select jsonb_object_agg(t.code, t.id) into track_ids from parley_data.tracks t
-     where t.code = any (parley_data.import_codes(items, 'track')) and t.classification <= mine;
+    -- Rows the caller may not see are left out, as if they did not exist; a code that names rows at two levels
+    -- the caller may see is left to the recording functions' lookups, which ask which one.
+    select jsonb_object_agg(x.code, x.id_level) into track_ids
+      from (select t.code, min(jsonb_build_array(t.id, t.classification)::text)::jsonb as id_level
+              from parley_data.tracks t
+             where t.code = any (parley_data.import_codes(items, 'track')) and t.classification <= mine
+             group by t.code having count(*) = 1) x;
     select jsonb_object_agg(i.code, i.id) into item_ids from parley_data.agenda_items i
      where i.code = any (parley_data.import_codes(items, 'item'));
     select jsonb_object_agg(p.code, p.id) into party_ids from parley_data.parties p
@@ -154,16 +167,19 @@ begin
                          || array(select distinct u.r ->> 'source' from jsonb_array_elements(items) e(r),
                                          jsonb_array_elements(case jsonb_typeof(e.r -> 'updates')
                                                                   when 'array' then e.r -> 'updates' else '[]' end) u(r)));
-    select jsonb_object_agg(m.code, jsonb_build_array(m.id, m.track_id)) into meeting_ids from parley_data.meetings m
-     where m.code = any (parley_data.import_codes(items, 'meeting')) and m.effective_classification <= mine;
-    select jsonb_object_agg(t.code || '/' || i.code, true) into on_agenda
+    select jsonb_object_agg(x.code, x.id_track_level) into meeting_ids
+      from (select m.code, min(jsonb_build_array(m.id, m.track_id, m.effective_classification)::text)::jsonb as id_track_level
+              from parley_data.meetings m
+             where m.code = any (parley_data.import_codes(items, 'meeting')) and m.effective_classification <= mine
+             group by m.code having count(*) = 1) x;
+    select jsonb_object_agg(a.track_id || '/' || a.item_id, true) into on_agenda
       from parley_data.track_agenda a
       join parley_data.tracks t on t.id = a.track_id
-      join parley_data.agenda_items i on i.id = a.item_id
-     where t.code = any (parley_data.import_codes(items, 'track'));
+     where t.code = any (parley_data.import_codes(items, 'track')) and t.classification <= mine;
     select jsonb_object_agg(d.code || '/' || c.obligor_id, c.code) into deal_sides
       from parley_data.deals d join parley_data.commitments c on c.deal_id = d.id
-     where d.code = any (parley_data.import_codes(items, 'deal'));
+     where d.code = any (parley_data.import_codes(items, 'deal')) and d.classification <= mine
+       and c.effective_classification <= mine;
     -- The updates recorded already for the commitments of this list, by commitment and content, with how many
     -- times each: an update in the document that matches one of them is not added again.
     select jsonb_object_agg(r.commitment_id::text, r.fingerprints) into recorded_updates
@@ -175,7 +191,7 @@ begin
                            count(*) as n
                       from parley_data.commitment_updates u
                       join parley_data.commitments c on c.id = u.commitment_id
-                     where c.code = any (parley_data.import_codes(items, 'code'))
+                     where c.code = any (parley_data.import_codes(items, 'code')) and c.effective_classification <= mine
                      group by 1, 2) f
              group by f.commitment_id) r;
     track_ids := coalesce(track_ids, '{}'); item_ids := coalesce(item_ids, '{}');
@@ -214,13 +230,21 @@ begin
                        or coalesce(jsonb_typeof(x.u -> 'reopen'), 'null') not in ('boolean', 'null'));
     first_suspect := coalesce(first_suspect, 9223372036854775807);
 
+    -- The commitment a record names: among those the caller may see with its code, the one of the classification
+    -- it gives, else the most classified (a commitment the caller may not see does not count: the record is a new
+    -- one, at the caller's level).
     for rec in
         select e.ord, e.r, c.id as existing_id, c.track_id as existing_track, c.item_id as existing_item,
                c.obligor_id as existing_obligor, d.code as existing_deal, c.made_on as existing_made,
                c.due_on as existing_due, c.status::text as existing_status,
-               c.effective_classification as existing_level
+               c.classification as existing_classification
           from jsonb_array_elements(items) with ordinality e(r, ord)
-          left join parley_data.commitments c on c.code = e.r ->> 'code'
+          left join lateral (
+                select x.* from parley_data.commitments x
+                 where x.code = e.r ->> 'code' and x.effective_classification <= mine
+                 order by x.classification::text = coalesce(e.r ->> 'classification', 'unclassified') desc,
+                          x.effective_classification desc
+                 limit 1) c on true
           left join parley_data.deals d on d.id = c.deal_id
          order by e.ord
     loop
@@ -234,17 +258,13 @@ begin
         if v_code is null or not parley_data.is_code(v_code) then
             perform parley_data.check_code('code', v_code, 'commitments_code_format');
         end if;
-        if rec.existing_level > mine then
-            perform parley_data.refuse('42501', 'code', 'within_clearance',
-                format('commitment "%s" exists above your clearance; an import by you cannot change it', v_code),
-                'Leave the commitment out of the document, or ask someone cleared for it to import it.');
-        end if;
 
         v_track := case when fast then rec.r ->> 'track' else parley_data.import_text(rec.r, 'track') end;
-        v_track_id := coalesce((track_ids ->> v_track)::bigint, parley_data.track_id(v_track));
+        v_track_id := coalesce((track_ids -> v_track ->> 0)::bigint, parley_data.track_id(v_track));
+        v_track_level := coalesce((track_ids -> v_track ->> 1)::parley.classification, parley_data.track_level(v_track_id));
         v_item := case when fast then rec.r ->> 'item' else parley_data.import_text(rec.r, 'item') end;
         v_item_id := coalesce((item_ids ->> v_item)::bigint, parley_data.item_id(v_item));
-        if not on_agenda ? (v_track || '/' || v_item) then
+        if not on_agenda ? (v_track_id || '/' || v_item_id) then
             perform parley_data.refuse('23503', 'item', 'commitments_on_track_agenda',
                 format('agenda item "%s" is not on the agenda of track "%s"', v_item, v_track),
                 'Put it on the track''s agenda first: list it under the track''s agenda in the document.');
@@ -359,6 +379,10 @@ begin
         if v_classification::parley.classification > mine then
             perform parley_data.check_clearance('classification', v_classification::parley.classification);
         end if;
+        if rec.existing_id is not null then
+            perform parley_data.check_not_lowered('classification', rec.existing_classification,
+                v_classification::parley.classification, format('commitment "%s"', v_code));
+        end if;
         v_source := case when fast then rec.r ->> 'source' else parley_data.import_text(rec.r, 'source') end;
         v_source_id := null;
         if v_source is not null then
@@ -366,12 +390,15 @@ begin
         end if;
         v_meeting := case when fast then rec.r ->> 'meeting' else parley_data.import_text(rec.r, 'meeting') end;
         v_meeting_id := null;
+        v_meeting_level := null;
         if v_meeting is not null then
             v_meeting_id := (meeting_ids -> v_meeting ->> 0)::bigint;
             v_meeting_track := (meeting_ids -> v_meeting ->> 1)::bigint;
+            v_meeting_level := (meeting_ids -> v_meeting ->> 2)::parley.classification;
             if v_meeting_id is null then
                 v_meeting_id := parley_data.meeting_id(v_meeting);
-                select m.track_id into v_meeting_track from parley_data.meetings m where m.id = v_meeting_id;
+                select m.track_id, m.effective_classification into v_meeting_track, v_meeting_level
+                  from parley_data.meetings m where m.id = v_meeting_id;
             end if;
             if v_meeting_track <> v_track_id then
                 perform parley_data.refuse('23503', 'meeting', 'commitments_meeting_on_track',
@@ -410,8 +437,13 @@ begin
             end if;
         end if;
 
+        -- The level it is kept at: the highest of its own, its track's and its meeting's.
+        v_level := greatest(v_classification::parley.classification, v_track_level, v_meeting_level);
         codes := codes || v_code;
-        exists_already := exists_already || (rec.existing_id is not null);
+        existing_ids := existing_ids || rec.existing_id;
+        commitment_levels := commitment_levels || v_level;
+        track_levels := track_levels || v_track_level;
+        meeting_levels := meeting_levels || v_meeting_level;
         tracks := tracks || v_track_id;
         agenda_items := agenda_items || v_item_id;
         meetings := meetings || v_meeting_id;
@@ -500,6 +532,7 @@ begin
             new_reopens := new_reopens || u_reopen;
             new_paths := new_paths || (at_prefix || 'new_status');
             u_codes := u_codes || v_code;
+            u_levels := u_levels || v_level;
             u_order := u_order || k;
             u_dates := u_dates || u_reported;
             u_delivered_all := u_delivered_all || u_delivered;
@@ -526,71 +559,81 @@ begin
                 at_prefix := left(new_paths[j], length(new_paths[j]) - length('new_status'));
                 perform parley_data.refuse('23514', 'new_status', 'commitment_status_transition',
                     format('new_status %s needs a reopen: commitment "%s" is %s by then', new_statuses[j], v_code, status_now),
-                    'Leaving fulfilled, withdrawn or superseded, or going back to pending, is a reopen: say reopen: true and why in note.');
+                    'Leaving fulfilled, breached, withdrawn or superseded, or going back to pending, is a reopen: say reopen: true and why in note.');
             end if;
             status_now := coalesce(new_statuses[j], status_now);
         end loop;
     end loop;
     at_prefix := null;
 
-    insert into parley_data.deals (code, title)
-    select distinct d.code, d.code from unnest(deals) d(code)
-     where d.code is not null and not exists (select 1 from parley_data.deals x where x.code = d.code);
+    -- Deals named and not there (for the caller): created at the level of their most classified commitment here.
+    insert into parley_data.deals (code, title, classification)
+    select d.code, d.code, max(d.level) from unnest(deals, commitment_levels) d(code, level)
+     where d.code is not null
+       and not exists (select 1 from parley_data.deals x where x.code = d.code and x.classification <= mine)
+     group by d.code;
 
     with input as (
-        select * from unnest(codes, exists_already, tracks, agenda_items, meetings, obligors, deals, texts, made_dates,
-                             due_dates, targets, units, owners, classifications, sources)
-                      with ordinality u(code, exists_already, track_id, item_id, meeting_id, obligor_id, deal, text,
+        select * from unnest(codes, existing_ids, tracks, agenda_items, meetings, obligors, deals, texts, made_dates,
+                             due_dates, targets, units, owners, classifications, sources, commitment_levels,
+                             track_levels, meeting_levels)
+                      with ordinality u(code, existing_id, track_id, item_id, meeting_id, obligor_id, deal, text,
                                         made_on, due_on, target_quantity, unit, owner_id, classification,
-                                        source_id, ord)
+                                        source_id, level, track_level, meeting_level, ord)
     )
     insert into parley_data.commitments
            (code, track_id, item_id, meeting_id, obligor_id, deal_id, text, made_on, due_on, target_quantity, unit,
-            owner_id, classification, source_id)
+            owner_id, classification, track_classification, meeting_classification, deal_classification,
+            effective_classification, source_id)
     select i.code, i.track_id, i.item_id, i.meeting_id, i.obligor_id, d.id, i.text, i.made_on, i.due_on,
-           i.target_quantity, i.unit, i.owner_id, i.classification, i.source_id
-      from input i left join parley_data.deals d on d.code = i.deal
-     where not i.exists_already
+           i.target_quantity, i.unit, i.owner_id, i.classification, i.track_level, i.meeting_level, d.classification,
+           i.level, i.source_id
+      from input i
+      left join lateral (select x.id, x.classification from parley_data.deals x
+                          where x.code = i.deal and x.classification <= mine
+                          order by x.classification desc limit 1) d on true
+     where i.existing_id is null
      order by i.ord;
     get diagnostics added = row_count;
     changed := 0;
     if cardinality(codes) > added then
         with input as (
-            select * from unnest(codes, exists_already, tracks, agenda_items, meetings, obligors, deals, texts, made_dates,
-                                 due_dates, targets, units, owners, classifications, sources)
-                          with ordinality u(code, exists_already, track_id, item_id, meeting_id, obligor_id, deal, text,
-                                            made_on, due_on, target_quantity, unit, owner_id, classification,
-                                            source_id, ord)
+            select * from unnest(codes, existing_ids, texts, due_dates, targets, units, owners, classifications,
+                                 sources, meetings, meeting_levels)
+                          u(code, existing_id, text, due_on, target_quantity, unit, owner_id, classification,
+                            source_id, meeting_id, meeting_level)
         )
         update parley_data.commitments c
            set text = i.text, due_on = i.due_on, target_quantity = i.target_quantity, unit = i.unit,
                owner_id = i.owner_id, classification = i.classification, source_id = i.source_id,
-               meeting_id = i.meeting_id
+               meeting_id = i.meeting_id, meeting_classification = i.meeting_level
           from input i
-         where i.exists_already and c.code = i.code
+         where c.id = i.existing_id
            and (c.text, c.due_on, c.target_quantity, c.unit, c.owner_id, c.classification, c.source_id, c.meeting_id)
                is distinct from (i.text, i.due_on, i.target_quantity, i.unit, i.owner_id, i.classification, i.source_id,
                                  i.meeting_id);
         get diagnostics changed = row_count;
     end if;
 
-    insert into parley_data.commitment_beneficiaries (commitment_id, obligor_id, party_id)
-    select c.id, b.obligor_id, b.party_id
+    -- Children find their commitment by its code at the level it is now kept at (unique there).
+    insert into parley_data.commitment_beneficiaries (commitment_id, obligor_id, party_id, effective_classification)
+    select c.id, b.obligor_id, b.party_id, c.effective_classification
       from unnest(b_codes, b_obligors, b_parties) b(code, obligor_id, party_id)
-      join parley_data.commitments c on c.code = b.code
+      join unnest(codes, commitment_levels) l(code, level) on l.code = b.code
+      join parley_data.commitments c on c.code = b.code and c.effective_classification = l.level
     on conflict do nothing;
     get diagnostics beneficiaries_added = row_count;
 
     insert into parley_data.commitment_updates
            (commitment_id, reported_on, delivered_quantity, new_status, reopen, note, source_id, reported_by_party_id,
-            recorded_by_id, verification)
+            recorded_by_id, verification, effective_classification)
     select c.id, u.reported_on, u.delivered, u.new_status, u.reopen, u.note, u.source_id, u.party_id, u.person_id,
-           u.verification
+           u.verification, c.effective_classification
       from unnest(u_codes, u_order, u_dates, u_delivered_all, u_statuses, u_reopens, u_notes, u_sources, u_parties,
-                  u_people, u_verifications)
+                  u_people, u_verifications, u_levels)
            with ordinality u(code, update_ord, reported_on, delivered, new_status, reopen, note, source_id, party_id,
-                             person_id, verification, ord)
-      join parley_data.commitments c on c.code = u.code
+                             person_id, verification, level, ord)
+      join parley_data.commitments c on c.code = u.code and c.effective_classification = u.level
      order by u.code, u.reported_on, u.update_ord;
     get diagnostics updates_added = row_count;
 

@@ -22,6 +22,13 @@ declare
     v_stance text;
     v_stated date;
     v_classification text;
+    v_party bigint;
+    v_item bigint;
+    v_track bigint;
+    v_track_level parley.classification;
+    existing parley_data.positions;
+    existing_ids bigint[] := '{}';
+    track_levels parley.classification[] := '{}';
     parties bigint[] := '{}';
     agenda_items bigint[] := '{}';
     tracks bigint[] := '{}';
@@ -40,8 +47,10 @@ begin
         perform parley_data.refuse_duplicate('positions', base, dup, 'stated_on',
             format('the position %s (party/item/track/stated_on)', dup.key));
     end if;
-    select jsonb_object_agg(t.code, t.id) into track_ids from parley_data.tracks t
-     where t.code = any (parley_data.import_codes(items, 'track')) and t.classification <= mine;
+    select jsonb_object_agg(x.code, x.id) into track_ids
+      from (select t.code, min(t.id) as id from parley_data.tracks t
+             where t.code = any (parley_data.import_codes(items, 'track')) and t.classification <= mine
+             group by t.code having count(*) = 1) x;
     select jsonb_object_agg(i.code, i.id) into item_ids from parley_data.agenda_items i
      where i.code = any (parley_data.import_codes(items, 'item'));
     select jsonb_object_agg(p.code, p.id) into party_ids from parley_data.parties p
@@ -55,12 +64,17 @@ begin
         at_prefix := format('positions[%s].', base + rec.ord - 1);
         perform parley_data.import_fields(rec.r, fields);
         v_value := parley_data.import_text(rec.r, 'party');
-        parties := parties || coalesce((party_ids ->> v_value)::bigint, parley_data.party_id(v_value));
+        v_party := coalesce((party_ids ->> v_value)::bigint, parley_data.party_id(v_value));
+        parties := parties || v_party;
         v_value := parley_data.import_text(rec.r, 'item');
-        agenda_items := agenda_items || coalesce((item_ids ->> v_value)::bigint, parley_data.item_id(v_value));
+        v_item := coalesce((item_ids ->> v_value)::bigint, parley_data.item_id(v_value));
+        agenda_items := agenda_items || v_item;
         v_value := parley_data.import_text(rec.r, 'track');
-        tracks := tracks || case when v_value is not null
-                                 then coalesce((track_ids ->> v_value)::bigint, parley_data.track_id(v_value)) end;
+        v_track := case when v_value is not null
+                        then coalesce((track_ids ->> v_value)::bigint, parley_data.track_id(v_value)) end;
+        v_track_level := coalesce(parley_data.track_level(v_track), 'unclassified');
+        tracks := tracks || v_track;
+        track_levels := track_levels || v_track_level;
         v_stance := parley_data.import_choice(rec.r, 'stance', stances);
         perform parley_data.require('stance', v_stance is not null);
         v_stated := parley_data.import_date(rec.r, 'stated_on');
@@ -70,6 +84,18 @@ begin
                                    then coalesce((source_ids ->> v_value)::bigint, parley_data.source_id(v_value)) end;
         v_classification := coalesce(parley_data.import_choice(rec.r, 'classification', levels), 'unclassified');
         perform parley_data.check_clearance('classification', v_classification::parley.classification);
+        -- The position of that day the caller may see, as parley.record_position finds it; one they may not see
+        -- does not count (the record is a new one).
+        select * into existing from parley_data.positions p
+         where p.party_id = v_party and p.item_id = v_item and p.track_id is not distinct from v_track
+           and p.stated_on = v_stated and p.effective_classification <= mine
+         order by p.classification = v_classification::parley.classification desc, p.effective_classification desc
+         limit 1;
+        if existing.id is not null then
+            perform parley_data.check_not_lowered('classification', existing.classification,
+                v_classification::parley.classification, format('position %s', existing.id));
+        end if;
+        existing_ids := existing_ids || existing.id;
         position_stances := position_stances || v_stance::parley.stance;
         stated := stated || v_stated;
         statements := statements || nullif(btrim(parley_data.import_text(rec.r, 'statement')), '');
@@ -78,21 +104,30 @@ begin
     at_prefix := null;
 
     with input as (
-        select * from unnest(parties, agenda_items, tracks, position_stances, stated, statements, sources, classifications)
-                      u(party_id, item_id, track_id, stance, stated_on, statement, source_id, classification)
-    ), upserted as (
-        insert into parley_data.positions as p
-               (party_id, item_id, track_id, stance, statement, stated_on, source_id, classification)
-        select i.party_id, i.item_id, i.track_id, i.stance, i.statement, i.stated_on, i.source_id, i.classification
-          from input i
-        on conflict on constraint positions_natural_key do update
-           set stance = excluded.stance, statement = excluded.statement, source_id = excluded.source_id,
-               classification = excluded.classification
-         where (p.stance, p.statement, p.source_id, p.classification)
-               is distinct from (excluded.stance, excluded.statement, excluded.source_id, excluded.classification)
-        returning (p.xmax = 0) as inserted
+        select * from unnest(existing_ids, parties, agenda_items, tracks, track_levels, position_stances, stated,
+                             statements, sources, classifications)
+                      u(existing_id, party_id, item_id, track_id, track_level, stance, stated_on, statement, source_id,
+                        classification)
     )
-    select count(*) filter (where inserted), count(*) filter (where not inserted) into added, changed from upserted;
+    insert into parley_data.positions
+           (party_id, item_id, track_id, stance, statement, stated_on, source_id, classification,
+            track_classification, effective_classification)
+    select i.party_id, i.item_id, i.track_id, i.stance, i.statement, i.stated_on, i.source_id, i.classification,
+           i.track_level, greatest(i.classification, i.track_level)
+      from input i
+     where i.existing_id is null;
+    get diagnostics added = row_count;
+    with input as (
+        select * from unnest(existing_ids, position_stances, statements, sources, classifications)
+                      u(existing_id, stance, statement, source_id, classification)
+    )
+    update parley_data.positions p
+       set stance = i.stance, statement = i.statement, source_id = i.source_id, classification = i.classification
+      from input i
+     where p.id = i.existing_id
+       and (p.stance, p.statement, p.source_id, p.classification)
+           is distinct from (i.stance, i.statement, i.source_id, i.classification);
+    get diagnostics changed = row_count;
     return parley_data.import_counts(cardinality(parties), added, changed);
 exception when others then
     get stacked diagnostics e_state = returned_sqlstate, e_message = message_text, e_detail = pg_exception_detail,
@@ -123,6 +158,10 @@ declare
     v_as_of date;
     v_unit text;
     v_classification text;
+    v_claimant bigint;
+    v_source bigint;
+    existing parley_data.figures;
+    existing_ids bigint[] := '{}';
     indicators text[] := '{}';
     agenda_items bigint[] := '{}';
     figure_values numeric[] := '{}';
@@ -170,39 +209,60 @@ begin
         agenda_items := agenda_items || case when v_value is not null
                                              then coalesce((item_ids ->> v_value)::bigint, parley_data.item_id(v_value)) end;
         v_value := parley_data.import_text(rec.r, 'claimant');
-        claimants := claimants || case when v_value is not null
-                                       then coalesce((party_ids ->> v_value)::bigint, parley_data.party_id(v_value, 'claimant')) end;
+        v_claimant := case when v_value is not null
+                           then coalesce((party_ids ->> v_value)::bigint, parley_data.party_id(v_value, 'claimant')) end;
+        claimants := claimants || v_claimant;
         v_value := parley_data.import_text(rec.r, 'source');
-        sources := sources || case when v_value is not null
-                                   then coalesce((source_ids ->> v_value)::bigint, parley_data.source_id(v_value)) end;
+        v_source := case when v_value is not null
+                         then coalesce((source_ids ->> v_value)::bigint, parley_data.source_id(v_value)) end;
+        sources := sources || v_source;
         figure_confidences := figure_confidences
             || coalesce(parley_data.import_choice(rec.r, 'confidence', confidences), 'reported')::parley.confidence;
         notes := notes || nullif(btrim(parley_data.import_text(rec.r, 'note')), '');
         v_classification := coalesce(parley_data.import_choice(rec.r, 'classification', levels), 'unclassified');
         perform parley_data.check_clearance('classification', v_classification::parley.classification);
+        -- The figure the caller may see with this key, as parley.add_figure finds it; one they may not see does
+        -- not count (the record is a new one).
+        select * into existing from parley_data.figures f
+         where f.indicator = indicators[cardinality(indicators)] and f.as_of = v_as_of
+           and f.claimant_id is not distinct from v_claimant and f.source_id is not distinct from v_source
+           and f.classification <= parley_data.session_clearance()
+         order by f.classification = v_classification::parley.classification desc, f.classification desc
+         limit 1;
+        if existing.id is not null then
+            perform parley_data.check_not_lowered('classification', existing.classification,
+                v_classification::parley.classification, format('figure %s', existing.id));
+        end if;
+        existing_ids := existing_ids || existing.id;
         classifications := classifications || v_classification::parley.classification;
     end loop;
     at_prefix := null;
 
     with input as (
-        select * from unnest(indicators, agenda_items, figure_values, units, as_of_dates, claimants, sources,
-                             figure_confidences, notes, classifications)
-                      u(indicator, item_id, value, unit, as_of, claimant_id, source_id, confidence, note, classification)
-    ), upserted as (
-        insert into parley_data.figures as f
-               (indicator, item_id, value, unit, as_of, claimant_id, source_id, confidence, note, classification)
-        select i.indicator, i.item_id, i.value, i.unit, i.as_of, i.claimant_id, i.source_id, i.confidence, i.note,
-               i.classification
-          from input i
-        on conflict on constraint figures_natural_key do update
-           set item_id = excluded.item_id, value = excluded.value, unit = excluded.unit,
-               confidence = excluded.confidence, note = excluded.note, classification = excluded.classification
-         where (f.item_id, f.value, f.unit, f.confidence, f.note, f.classification)
-               is distinct from (excluded.item_id, excluded.value, excluded.unit, excluded.confidence, excluded.note,
-                                 excluded.classification)
-        returning (f.xmax = 0) as inserted
+        select * from unnest(existing_ids, indicators, agenda_items, figure_values, units, as_of_dates, claimants,
+                             sources, figure_confidences, notes, classifications)
+                      u(existing_id, indicator, item_id, value, unit, as_of, claimant_id, source_id, confidence, note,
+                        classification)
     )
-    select count(*) filter (where inserted), count(*) filter (where not inserted) into added, changed from upserted;
+    insert into parley_data.figures
+           (indicator, item_id, value, unit, as_of, claimant_id, source_id, confidence, note, classification)
+    select i.indicator, i.item_id, i.value, i.unit, i.as_of, i.claimant_id, i.source_id, i.confidence, i.note,
+           i.classification
+      from input i
+     where i.existing_id is null;
+    get diagnostics added = row_count;
+    with input as (
+        select * from unnest(existing_ids, agenda_items, figure_values, units, figure_confidences, notes, classifications)
+                      u(existing_id, item_id, value, unit, confidence, note, classification)
+    )
+    update parley_data.figures f
+       set item_id = i.item_id, value = i.value, unit = i.unit, confidence = i.confidence, note = i.note,
+           classification = i.classification
+      from input i
+     where f.id = i.existing_id
+       and (f.item_id, f.value, f.unit, f.confidence, f.note, f.classification)
+           is distinct from (i.item_id, i.value, i.unit, i.confidence, i.note, i.classification);
+    get diagnostics changed = row_count;
     return parley_data.import_counts(cardinality(indicators), added, changed);
 exception when others then
     get stacked diagnostics e_state = returned_sqlstate, e_message = message_text, e_detail = pg_exception_detail,
@@ -236,8 +296,11 @@ declare
     v_commitment text;
     v_meeting text;
     v_track text;
+    v_subject bigint;
+    mine constant parley.classification := parley_data.session_clearance();
     codes text[] := '{}';
     existing_ids bigint[] := '{}';
+    follow_up_levels parley.classification[] := '{}';
     assignees bigint[] := '{}';
     due timestamptz[] := '{}';
     notes text[] := '{}';
@@ -254,13 +317,17 @@ begin
     if found then
         perform parley_data.refuse_duplicate('follow_ups', base, dup, 'code', format('follow-up "%s"', dup.key));
     end if;
+    -- The follow-up a record names, among those the caller may see (one they may not see does not count).
     for rec in
         select e.ord, e.r,
                coalesce(f.id, g.id) as existing_id, coalesce(f.due_at, g.due_at) as existing_due
           from jsonb_array_elements(items) with ordinality e(r, ord)
-          left join parley_data.follow_ups f on f.code = e.r ->> 'code'
+          left join lateral (
+                select x.id, x.due_at from parley_data.follow_ups x
+                 where x.code = e.r ->> 'code' and x.effective_classification <= mine
+                 order by x.effective_classification desc limit 1) f on true
           left join parley_data.follow_ups g
-                 on f.id is null and g.code is null
+                 on f.id is null and g.code is null and g.effective_classification <= mine
                 and g.id = case when (e.r ->> 'code') ~ '^F[0-9]{1,18}$' then substr(e.r ->> 'code', 2)::bigint end
          order by e.ord
     loop
@@ -268,10 +335,6 @@ begin
         perform parley_data.import_fields(rec.r, fields);
         v_code := parley_data.import_text(rec.r, 'code');
         perform parley_data.check_code('code', v_code, 'follow_ups_code_format');
-        if rec.existing_id is not null then
-            -- Refuses one about something above the caller's clearance as if it did not exist.
-            perform parley_data.follow_up_id(v_code, 'code');
-        end if;
         v_assignee := parley_data.person_id(parley_data.import_text(rec.r, 'assignee'), 'assignee', active_only => true);
         v_note := parley_data.import_text(rec.r, 'note');
         perform parley_data.require('note', nullif(btrim(v_note), '') is not null);
@@ -307,31 +370,49 @@ begin
         assignees := assignees || v_assignee;
         due := due || v_due;
         notes := notes || v_note;
-        commitments := commitments || case when v_commitment is not null then parley_data.commitment_id(v_commitment) end;
-        meetings := meetings || case when v_meeting is not null then parley_data.meeting_id(v_meeting) end;
-        tracks := tracks || case when v_track is not null then parley_data.track_id(v_track) end;
+        -- Kept at the level of what it is about.
+        if v_commitment is not null then
+            v_subject := parley_data.commitment_id(v_commitment);
+            follow_up_levels := follow_up_levels || parley_data.commitment_level(v_subject);
+        elsif v_meeting is not null then
+            v_subject := parley_data.meeting_id(v_meeting);
+            follow_up_levels := follow_up_levels || parley_data.meeting_level(v_subject);
+        else
+            v_subject := parley_data.track_id(v_track);
+            follow_up_levels := follow_up_levels || parley_data.track_level(v_subject);
+        end if;
+        commitments := commitments || case when v_commitment is not null then v_subject end;
+        meetings := meetings || case when v_meeting is not null then v_subject end;
+        tracks := tracks || case when v_track is not null then v_subject end;
         done := done || parley_data.import_timestamptz(rec.r, 'done_at');
         done_notes := done_notes || nullif(btrim(parley_data.import_text(rec.r, 'done_note')), '');
     end loop;
     at_prefix := null;
 
     with input as (
-        select * from unnest(codes, existing_ids, assignees, due, notes, commitments, meetings, tracks, done, done_notes)
-                      u(code, existing_id, assignee_id, due_at, note, commitment_id, meeting_id, track_id, done_at, done_note)
+        select * from unnest(codes, existing_ids, assignees, due, notes, commitments, meetings, tracks, done, done_notes,
+                             follow_up_levels)
+                      u(code, existing_id, assignee_id, due_at, note, commitment_id, meeting_id, track_id, done_at,
+                        done_note, level)
     )
-    insert into parley_data.follow_ups (code, commitment_id, meeting_id, track_id, assignee_id, due_at, note, done_at, done_note)
-    select i.code, i.commitment_id, i.meeting_id, i.track_id, i.assignee_id, i.due_at, i.note, i.done_at, i.done_note
+    insert into parley_data.follow_ups (code, commitment_id, meeting_id, track_id, assignee_id, due_at, note, done_at,
+                                        done_note, effective_classification)
+    select i.code, i.commitment_id, i.meeting_id, i.track_id, i.assignee_id, i.due_at, i.note, i.done_at, i.done_note,
+           i.level
       from input i where i.existing_id is null;
     get diagnostics added = row_count;
     changed := 0;
     if cardinality(codes) > added then
         with input as (
-            select * from unnest(codes, existing_ids, assignees, due, notes, commitments, meetings, tracks, done, done_notes)
-                          u(code, existing_id, assignee_id, due_at, note, commitment_id, meeting_id, track_id, done_at, done_note)
+            select * from unnest(codes, existing_ids, assignees, due, notes, commitments, meetings, tracks, done,
+                                 done_notes, follow_up_levels)
+                          u(code, existing_id, assignee_id, due_at, note, commitment_id, meeting_id, track_id, done_at,
+                            done_note, level)
         )
         update parley_data.follow_ups f
            set commitment_id = i.commitment_id, meeting_id = i.meeting_id, track_id = i.track_id,
-               assignee_id = i.assignee_id, due_at = i.due_at, note = i.note, done_at = i.done_at, done_note = i.done_note
+               assignee_id = i.assignee_id, due_at = i.due_at, note = i.note, done_at = i.done_at, done_note = i.done_note,
+               effective_classification = i.level
           from input i
          where f.id = i.existing_id
            and (f.commitment_id, f.meeting_id, f.track_id, f.assignee_id, f.due_at, f.note, f.done_at, f.done_note)
@@ -382,6 +463,7 @@ begin
         at_prefix := format('subscriptions[%s].', base + rec.ord - 1);
         perform parley_data.import_fields(rec.r, fields);
         people := people || parley_data.person_id(parley_data.import_text(rec.r, 'person'), 'person', active_only => true);
+        perform parley_data.check_person_within_clearance(people[cardinality(people)], parley_data.import_text(rec.r, 'person'));
         v_value := parley_data.import_text(rec.r, 'track');
         tracks := tracks || case when v_value is not null then parley_data.track_id(v_value) end;
         v_value := parley_data.import_text(rec.r, 'item');
@@ -392,15 +474,23 @@ begin
 
     with input as (
         select * from unnest(people, tracks, agenda_items, minimums) u(person_id, track_id, item_id, min_severity)
-    ), upserted as (
-        insert into parley_data.subscriptions as s (person_id, track_id, item_id, min_severity)
-        select i.person_id, i.track_id, i.item_id, i.min_severity from input i
-        on conflict on constraint subscriptions_natural_key do update
-           set min_severity = excluded.min_severity
-         where s.min_severity is distinct from excluded.min_severity
-        returning (s.xmax = 0) as inserted
     )
-    select count(*) filter (where inserted), count(*) filter (where not inserted) into added, changed from upserted;
+    update parley_data.subscriptions s
+       set min_severity = i.min_severity
+      from input i
+     where s.person_id = i.person_id and s.track_id is not distinct from i.track_id
+       and s.item_id is not distinct from i.item_id and s.min_severity is distinct from i.min_severity;
+    get diagnostics changed = row_count;
+    with input as (
+        select * from unnest(people, tracks, agenda_items, minimums) u(person_id, track_id, item_id, min_severity)
+    )
+    insert into parley_data.subscriptions (person_id, track_id, item_id, min_severity, effective_classification)
+    select i.person_id, i.track_id, i.item_id, i.min_severity, coalesce(parley_data.track_level(i.track_id), 'unclassified')
+      from input i
+     where not exists (select 1 from parley_data.subscriptions s
+                        where s.person_id = i.person_id and s.track_id is not distinct from i.track_id
+                          and s.item_id is not distinct from i.item_id);
+    get diagnostics added = row_count;
     return parley_data.import_counts(cardinality(people), added, changed);
 exception when others then
     get stacked diagnostics e_state = returned_sqlstate, e_message = message_text, e_detail = pg_exception_detail,

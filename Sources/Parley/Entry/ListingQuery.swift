@@ -10,7 +10,6 @@ public struct ListingQuery: Sendable {
         case equal(String)
         case equalIgnoringCase(String)
         case isTrue(String)
-        case notIn(String)
     }
 
     /// The view, e.g. `commitments` (schema `parley`).
@@ -44,12 +43,6 @@ public struct ListingQuery: Sendable {
         conditions.append(.isTrue(column))
     }
 
-    /// Keeps the rows whose `column` is none of `values`.
-    public mutating func notIn(_ column: String, _ values: [String]) {
-        conditions.append(.notIn(column))
-        parameters.append(values)
-    }
-
     /// The statement for `connection`, names quoted, values as placeholders.
     public func statement(for connection: Connection) throws -> String {
         var statement = "select "
@@ -71,9 +64,6 @@ public struct ListingQuery: Sendable {
                 statement += "lower(" + (try connection.escapeIdentifier(column)) + ") = lower($" + String(placeholder) + ")"
             case .isTrue(let column):
                 statement += try connection.escapeIdentifier(column)
-            case .notIn(let column):
-                placeholder += 1
-                statement += try connection.escapeIdentifier(column) + "::text <> all ($" + String(placeholder) + "::text[])"
             }
         }
         return statement

@@ -55,6 +55,7 @@ extension DigestEntry {
         case .meetingUpcoming: return 4
         case .stale: return 5
         case .resolved: return 6
+        case .breached: return 7
         }
     }
 }

@@ -11,7 +11,8 @@ public struct DigestEntry: Sendable, Equatable {
     /// How many times a mailer run has claimed the delivery (this one included when claimed).
     public var attempts: Int
     public var recipient: Recipient
-    /// Why the recipient gets it: `responsible`, `escalation`, `subscription`, `alerted about overdue`.
+    /// Why the recipient gets it: `responsible`, `escalation`, `subscription`, `alerted about overdue` (resolved,
+    /// breached).
     public var reason: String
     public var kind: AlertKind
     public var severity: Severity
@@ -54,6 +55,7 @@ public struct DigestEntry: Sendable, Equatable {
         case meetingOutcomeMissing = "meeting_outcome_missing"
         case followUpDue = "follow_up_due"
         case resolved
+        case breached
     }
 
     /// `parley.severity`, in increasing order.

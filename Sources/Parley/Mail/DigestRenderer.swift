@@ -79,12 +79,11 @@ public struct DigestRenderer: Sendable {
             case .followUpDue: add(12, "follow-up due", "follow-ups due")
             case .meetingOutcomeMissing: add(13, "meeting outcome missing", "meeting outcomes missing")
             case .meetingUpcoming:
-                let days = meetingDaysAway(details, at: at)
-                add(520 + min(max(days, 0), 50), days == 0 ? "meeting today" : days == 1 ? "meeting tomorrow"
-                    : "meeting in \(DigestFormat.days(days))",
-                    days == 0 ? "meetings today" : days == 1 ? "meetings tomorrow" : "meetings in \(DigestFormat.days(days))")
+                let when = meetingWhen(details, at: at)
+                add(520 + min(max(meetingDaysAway(details, at: at), 0), 50), "meeting " + when, "meetings " + when)
             case .stale: add(700, "stale")
             case .resolved: add(800, "resolved")
+            case .breached: add(1, "breached")
             }
         }
         return counts.sorted { $0.rank < $1.rank }
@@ -163,7 +162,7 @@ public struct DigestRenderer: Sendable {
             lines += field("Commitment", commitment.text)
             if let dueOn = commitment.dueOn {
                 var deadline = "end of \(DigestFormat.date(dueOn)) (\(trackZone))"
-                if let days = commitment.daysLeft, entry.kind != .resolved {
+                if let days = commitment.daysLeft, entry.kind != .resolved && entry.kind != .breached {
                     deadline += days < 0 ? ", \(DigestFormat.days(-days)) overdue"
                         : days == 0 ? ", due today" : ", \(DigestFormat.days(days)) left"
                 }
@@ -235,9 +234,10 @@ public struct DigestRenderer: Sendable {
             }
         case .resolved:
             what = "RESOLVED: now \(DigestFormat.words(commitment?.status ?? "fulfilled"))"
+        case .breached:
+            what = "BREACHED: no more reminders"
         case .meetingUpcoming:
-            let days = meetingDaysAway(details, at: at)
-            what = days <= 0 ? "MEETING TODAY" : days == 1 ? "MEETING TOMORROW" : "MEETING IN \(DigestFormat.days(days).uppercased())"
+            what = "MEETING " + meetingWhen(details, at: at).uppercased()
         case .meetingOutcomeMissing:
             what = "NO OUTCOME RECORDED"
         case .followUpDue:
@@ -255,6 +255,23 @@ public struct DigestRenderer: Sendable {
 
     private func quietSince(_ commitment: DigestEntry.Commitment) -> CalendarDate? {
         [commitment.madeOn, commitment.lastUpdate?.reportedOn, commitment.statusChangedOn].compactMap { $0 }.max()
+    }
+
+    /// When the meeting starts, seen from `at`: within a day in hours (`in 20 hours`, `in 40 minutes`), since a
+    /// meeting recorded at short notice is announced at once and "tomorrow" could then mean 20 hours or 40;
+    /// further off in days on the track's calendar (`tomorrow`, `in 3 days`).
+    private func meetingWhen(_ details: DigestEntry.Details, at: Date) -> String {
+        if let startsAt = details.meeting?.startsAt {
+            let seconds = startsAt.timeIntervalSince(at)
+            if seconds > 0 && seconds < 86_400 {
+                let minutes = max(Int((seconds / 60).rounded()), 1)
+                if minutes < 60 { return minutes == 1 ? "in 1 minute" : "in \(minutes) minutes" }
+                let hours = Int((seconds / 3_600).rounded())
+                return hours == 1 ? "in 1 hour" : "in \(hours) hours"
+            }
+        }
+        let days = meetingDaysAway(details, at: at)
+        return days <= 0 ? "today" : days == 1 ? "tomorrow" : "in \(DigestFormat.days(days))"
     }
 
     /// Days from `at` to the meeting's start, counted on the track's calendar.
@@ -298,7 +315,7 @@ public struct DigestRenderer: Sendable {
         switch entry.kind {
         case .dueSoon, .overdue, .stale:
             return "select * from parley.open_commitments where code = \(code);"
-        case .resolved:
+        case .resolved, .breached:
             return "select * from parley.timeline where ref = \(code);"
         case .meetingUpcoming:
             return "select * from parley.upcoming_meetings where meeting = \(code);"

@@ -9,4 +9,5 @@ enum AlertKind: String, CaseIterable, ExpressibleByArgument {
     case meetingOutcomeMissing = "meeting_outcome_missing"
     case followUpDue = "follow_up_due"
     case resolved
+    case breached
 }

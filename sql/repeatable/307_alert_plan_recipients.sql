@@ -1,0 +1,164 @@
+-- Alert planning, part 5: who receives the alerts of a plan. The targets are the alerts just created and the
+-- alerts of the planned subjects still waiting to go out (whose recipients may have changed); each target gets
+-- one delivery per recipient, and recipients no longer wanted lose theirs.
+set local role parley_owner;
+
+create or replace function parley_data.plan_recipients(at timestamptz) returns integer
+    language plpgsql
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+declare
+    n_created integer;
+begin
+    -- Alerts already there whose recipients may change: those still waiting to go out, and live ones with a
+    -- delivery cancelled while the alert did not apply (it applies again: that delivery is owed again).
+    insert into pg_temp.plan_targets (alert_id, is_new)
+    select distinct a.id, false
+      from pg_temp.plan_subjects planned
+      join parley_data.alerts a on a.subject_type = planned.subject_type and a.subject_id = planned.subject_id
+      join parley_data.deliveries d on d.alert_id = a.id
+     where a.state <> 'cancelled'
+       and (d.state = 'pending'
+            or (d.state = 'cancelled' and a.cancel_reason is null
+                and d.cancel_reason is distinct from 'no longer a recipient'));
+    analyze pg_temp.plan_targets;
+
+    -- Who should receive each target alert: the person responsible (not for resolved), the track's lead when
+    -- escalated, subscribers whose track and item match (empty = any) and whose minimum severity is met (not for
+    -- resolved and breached, which end a chase: they go to those told about the overdue, and breached to the
+    -- owner as well), minus inactive people and people not cleared for the alert's classification. One delivery
+    -- per alert and person; the strongest reason is recorded.
+    with target as materialized (
+        select planned.alert_id, planned.is_new, a.kind, a.subject_id, a.track_id, a.item_id, a.commitment_id,
+               a.severity, a.classification, a.responsible_id, a.escalated_to_id, a.related_alert_id,
+               greatest(a.due_at, a.snoozed_until) as send_after
+          from pg_temp.plan_targets planned
+          join parley_data.alerts a on a.id = planned.alert_id
+    ),
+    -- A silence holds back alerts at or below its ceiling (the clearance of whoever set it); the first that
+    -- applies is the one recorded.
+    silenced as (
+        select distinct on (target.alert_id) target.alert_id, silence.id as silence_id,
+               silence.effective_classification as silence_classification
+          from target
+          join parley_data.silences silence
+            on silence.lifted_at is null and silence.ends_at > plan_recipients.at
+           and target.classification <= silence.ceiling
+           and (silence.track_id is null or silence.track_id = target.track_id)
+           and (silence.item_id is null or silence.item_id = target.item_id)
+           and (silence.commitment_id is null or silence.commitment_id = target.commitment_id)
+           and (silence.kind is null or silence.kind = target.kind)
+         order by target.alert_id, silence.id
+    ),
+    candidate as (
+        select target.alert_id, target.responsible_id as person_id, 1 as rank, target.classification,
+               target.send_after, target.is_new
+          from target
+         where target.kind <> 'resolved' and target.responsible_id is not null
+        union all
+        select target.alert_id, target.escalated_to_id, 2, target.classification, target.send_after, target.is_new
+          from target
+         where target.escalated_to_id is not null
+        union all
+        -- Subscriptions, in four equality joins rather than one join with ORs, so that each can hash.
+        select target.alert_id, subscription.person_id, 3, target.classification, target.send_after, target.is_new
+          from target
+          join parley_data.subscriptions subscription
+            on subscription.track_id = target.track_id and subscription.item_id = target.item_id
+         where target.kind not in ('resolved', 'breached') and subscription.min_severity <= target.severity
+        union all
+        select target.alert_id, subscription.person_id, 3, target.classification, target.send_after, target.is_new
+          from target
+          join parley_data.subscriptions subscription
+            on subscription.track_id = target.track_id and subscription.item_id is null
+         where target.kind not in ('resolved', 'breached') and subscription.min_severity <= target.severity
+        union all
+        select target.alert_id, subscription.person_id, 3, target.classification, target.send_after, target.is_new
+          from target
+          join parley_data.subscriptions subscription
+            on subscription.track_id is null and subscription.item_id = target.item_id
+         where target.kind not in ('resolved', 'breached') and subscription.min_severity <= target.severity
+        union all
+        select target.alert_id, subscription.person_id, 3, target.classification, target.send_after, target.is_new
+          from target
+          join parley_data.subscriptions subscription
+            on subscription.track_id is null and subscription.item_id is null
+         where target.kind not in ('resolved', 'breached') and subscription.min_severity <= target.severity
+        union all
+        -- Resolved, breached: everyone who received, or was to receive, an overdue alert about the commitment (not
+        -- those a silence held back, nor those cancelled for another reason than the fulfilment or breach itself).
+        -- (Lateral, so that the few resolved and breached alerts drive index lookups whatever the statistics say.)
+        select target.alert_id, told.person_id, 4, target.classification, target.send_after, target.is_new
+          from target
+         cross join lateral (
+                select delivery.person_id
+                  from parley_data.alerts overdue_alert
+                  join parley_data.deliveries delivery on delivery.alert_id = overdue_alert.id
+                 where overdue_alert.subject_type = 'commitment' and overdue_alert.subject_id = target.subject_id
+                   and overdue_alert.kind = 'overdue' and overdue_alert.id <= target.related_alert_id
+                   and (delivery.state in ('pending', 'sending', 'sent', 'failed')
+                        or (delivery.state = 'cancelled'
+                            and delivery.cancel_reason = case target.kind when 'resolved' then 'commitment fulfilled'
+                                                                          else 'commitment breached' end))
+               ) told
+         where target.kind in ('resolved', 'breached')
+    ),
+    wanted as materialized (
+        select candidate.alert_id, candidate.person_id, min(candidate.rank) as rank,
+               min(candidate.send_after) as send_after, bool_or(candidate.is_new) as is_new,
+               max(candidate.classification) as classification
+          from candidate
+          join parley_data.people person on person.id = candidate.person_id
+         where person.active and person.clearance >= candidate.classification
+         group by candidate.alert_id, candidate.person_id
+    ),
+    created as (
+        insert into parley_data.deliveries
+               (alert_id, person_id, reason, state, send_after, silence_id, silence_classification, classification)
+        select wanted.alert_id, wanted.person_id,
+               (array['responsible', 'escalation', 'subscription', 'alerted about overdue'])[wanted.rank],
+               case when silenced.silence_id is null then 'pending' else 'suppressed' end::parley.delivery_state,
+               wanted.send_after, silenced.silence_id, silenced.silence_classification, wanted.classification
+          from wanted
+          left join silenced on silenced.alert_id = wanted.alert_id
+        -- A delivery cancelled while its alert did not apply (deadline moved away and back, a lapsed claim on an
+        -- alert that no longer applied) is waiting again now that the alert applies: the same delivery, so the
+        -- Message-ID of a retry stays stable. (One cancelled because its person stopped being a recipient stays
+        -- cancelled: a restored person gets what is planned from then on.)
+        on conflict (alert_id, person_id, classification) do update
+           set state = excluded.state, send_after = excluded.send_after, silence_id = excluded.silence_id,
+               silence_classification = excluded.silence_classification, cancelled_at = null, cancel_reason = null
+         where deliveries.state = 'cancelled' and deliveries.cancel_reason is distinct from 'no longer a recipient'
+        returning 1
+    ),
+    -- Alerts that were already waiting: recipients no longer wanted (deactivated, clearance lowered,
+    -- unsubscribed, no longer responsible) are cancelled; those a silence now covers are suppressed.
+    dropped as (
+        update parley_data.deliveries delivery
+           set state = 'cancelled', cancelled_at = plan_recipients.at, cancel_reason = 'no longer a recipient'
+          from target
+         where not target.is_new and delivery.alert_id = target.alert_id and delivery.state = 'pending'
+           and not exists (select 1 from wanted
+                            where wanted.alert_id = delivery.alert_id and wanted.person_id = delivery.person_id)
+        returning 1
+    ),
+    hushed as (
+        update parley_data.deliveries delivery
+           set state = 'suppressed', silence_id = silenced.silence_id,
+               silence_classification = silenced.silence_classification
+          from silenced
+          join target on target.alert_id = silenced.alert_id
+         where not target.is_new and delivery.alert_id = silenced.alert_id and delivery.state = 'pending'
+           and exists (select 1 from wanted
+                        where wanted.alert_id = delivery.alert_id and wanted.person_id = delivery.person_id)
+        returning 1
+    )
+    select count(*) into n_created from created;
+    if n_created > 10000 then
+        analyze parley_data.deliveries;
+    end if;
+    return n_created;
+end
+$$;
+comment on function parley_data.plan_recipients(timestamptz) is
+    'Planning: creates the deliveries of new alerts and reconsiders the recipients of alerts still waiting to go out; returns how many deliveries it created.';
