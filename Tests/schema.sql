@@ -1551,6 +1551,51 @@ ALTER FUNCTION parley.complete_follow_up(follow_up text, done_at timestamp with 
 
 COMMENT ON FUNCTION parley.complete_follow_up(follow_up text, done_at timestamp with time zone, note text) IS 'Marks a follow-up done: complete_follow_up(follow_up => ''F12'', done_at => ..., note => ''Conditions received''). Returns its code.';
 
+CREATE FUNCTION parley.daemon_claim_leadership(instance_id uuid, lease interval) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    held parley_data.daemon_leadership;
+    moment timestamptz;
+    elected bigint;
+begin
+    if num_nulls(daemon_claim_leadership.instance_id, daemon_claim_leadership.lease) > 0 then
+        perform parley_data.refuse('23502',
+            case when daemon_claim_leadership.instance_id is null then 'instance_id' else 'lease' end,
+            'leadership_claim_complete', 'instance_id and lease are required', 'Pass them both.');
+    end if;
+    if daemon_claim_leadership.lease < interval '1 second' or daemon_claim_leadership.lease > interval '1 day' then
+        perform parley_data.refuse('23514', 'lease', 'leadership_lease_bounded',
+            format('lease %s is not from 1 second to 1 day', daemon_claim_leadership.lease),
+            'Pass PARLEY_LEASE_SECONDS (three heartbeats unless set).');
+    end if;
+    -- Locked: a plan is running (or another standby is claiming): somebody leads; ask again later.
+    select * into held from parley_data.daemon_leadership for update skip locked;
+    if not found then
+        return null;
+    end if;
+    moment := clock_timestamp();
+    if held.instance_id is not null
+       and held.instance_id <> daemon_claim_leadership.instance_id
+       and held.expires_at > moment
+       and exists (select 1 from pg_catalog.pg_stat_activity a where a.pid = held.backend_pid) then
+        return null;
+    end if;
+    update parley_data.daemon_leadership l
+       set epoch = l.epoch + 1, instance_id = daemon_claim_leadership.instance_id, backend_pid = pg_backend_pid(),
+           elected_at = moment, renewed_at = moment, expires_at = moment + daemon_claim_leadership.lease,
+           lease = daemon_claim_leadership.lease
+     where l.singleton
+    returning l.epoch into elected;
+    return elected;
+end
+$$;
+
+ALTER FUNCTION parley.daemon_claim_leadership(instance_id uuid, lease interval) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.daemon_claim_leadership(instance_id uuid, lease interval) IS 'For parleyd: takes the leadership lease for this session, for `lease`, when nobody holds it, it lapsed, or its holder''s session has ended; returns the new epoch (the token every plan presents), or null when another instance leads.';
+
 CREATE FUNCTION parley.daemon_heartbeat(instance_id uuid, host text, pid integer, version text, role text, waiting_for text DEFAULT NULL::text, at timestamp with time zone DEFAULT now()) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
@@ -1630,6 +1675,50 @@ $$;
 ALTER FUNCTION parley.daemon_plan_finished(instance_id uuid, duration interval, planned integer, at timestamp with time zone) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley.daemon_plan_finished(instance_id uuid, duration interval, planned integer, at timestamp with time zone) IS 'For parleyd: records a finished plan (when, how long it took, how many alerts it created).';
+
+CREATE FUNCTION parley.daemon_renew_leadership(token bigint, lease interval) RETURNS timestamp with time zone
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    renewed timestamptz;
+begin
+    if daemon_renew_leadership.lease is null
+       or daemon_renew_leadership.lease < interval '1 second' or daemon_renew_leadership.lease > interval '1 day' then
+        perform parley_data.refuse(case when daemon_renew_leadership.lease is null then '23502' else '23514' end,
+            'lease', 'leadership_lease_bounded', 'lease is required, from 1 second to 1 day',
+            'Pass PARLEY_LEASE_SECONDS (three heartbeats unless set).');
+    end if;
+    perform parley_data.require_leadership(daemon_renew_leadership.token);
+    update parley_data.daemon_leadership l
+       set renewed_at = clock_timestamp(), expires_at = clock_timestamp() + daemon_renew_leadership.lease,
+           lease = daemon_renew_leadership.lease
+     where l.singleton
+    returning l.expires_at into renewed;
+    return renewed;
+end
+$$;
+
+ALTER FUNCTION parley.daemon_renew_leadership(token bigint, lease interval) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.daemon_renew_leadership(token bigint, lease interval) IS 'For parleyd''s heartbeat: extends the lease of the current leader by `lease` and returns when it now lapses; refused (55000) when token is not the current epoch, the lease lapsed, or another session holds it.';
+
+CREATE FUNCTION parley.daemon_resign_leadership(token bigint) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    update parley_data.daemon_leadership l
+       set renewed_at = clock_timestamp(), expires_at = clock_timestamp()
+     where l.epoch = daemon_resign_leadership.token and l.backend_pid = pg_backend_pid()
+       and l.expires_at > clock_timestamp();
+    return found;
+end
+$$;
+
+ALTER FUNCTION parley.daemon_resign_leadership(token bigint) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.daemon_resign_leadership(token bigint) IS 'For parleyd on a clean stop: ends its lease now, so that a standby takes over at its next check. Returns whether it still held it.';
 
 CREATE FUNCTION parley.daemon_stopped(instance_id uuid) RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2361,8 +2450,8 @@ begin
         perform parley_data.refuse('23502', 'at', 'at_present', 'at is required',
             'Pass the moment to plan for, normally now().');
     end if;
-    -- One planner at a time (a transaction lock: released at commit). The daemon's leader lock is a separate,
-    -- session-level advisory lock of its own.
+    -- One planner at a time (a transaction lock: released at commit): a hand-run plan and the daemon's never
+    -- interleave. Which daemon plans is decided apart from this, by the leadership lease (425_leadership).
     perform pg_advisory_xact_lock(hashtext('parley.plan_alerts'));
 
     -- Nothing changed and nothing due: the common case, answered by two index probes. "Nothing due" is asked as
@@ -2403,6 +2492,35 @@ $$;
 ALTER FUNCTION parley.plan_alerts(at timestamp with time zone, only_changed boolean, rebuild boolean) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley.plan_alerts(at timestamp with time zone, only_changed boolean, rebuild boolean) IS 'Plans alerts for the moment `at` (the daemon passes now()): creates every alert due by then and not yet created (at most the latest occurrence of each kind per subject), with deliveries to its recipients, and cancels alerts that no longer apply before they go out. Plans the subjects that changed since the last plan (queued by triggers) and, unless only_changed, those falling due; rebuild => true (or a changed alert rule) replans everything. Calling it again at the same moment creates nothing. Returns counts and the moment the next alert falls due.';
+
+CREATE FUNCTION parley.plan_alerts_as_leader(token bigint, at timestamp with time zone, only_changed boolean DEFAULT false, rebuild boolean DEFAULT false) RETURNS TABLE(alerts_created integer, alerts_cancelled integer, deliveries_created integer, subjects_planned integer, next_alert_at timestamp with time zone, lease_expires_at timestamp with time zone)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    held parley_data.daemon_leadership;
+    outcome record;
+    renewed timestamptz;
+begin
+    -- The lease row stays locked until this transaction ends: no election can happen while the plan runs.
+    held := parley_data.require_leadership(plan_alerts_as_leader.token);
+    select * into strict outcome
+      from parley.plan_alerts(plan_alerts_as_leader.at, coalesce(plan_alerts_as_leader.only_changed, false),
+                              coalesce(plan_alerts_as_leader.rebuild, false));
+    -- A plan is the leader at work: the lease runs from its end, so that a plan longer than the lease (a full plan
+    -- of a large database) is not followed by a needless election.
+    update parley_data.daemon_leadership l
+       set renewed_at = clock_timestamp(), expires_at = clock_timestamp() + held.lease
+     where l.singleton
+    returning l.expires_at into renewed;
+    return query select outcome.alerts_created, outcome.alerts_cancelled, outcome.deliveries_created,
+                        outcome.subjects_planned, outcome.next_alert_at, renewed;
+end
+$$;
+
+ALTER FUNCTION parley.plan_alerts_as_leader(token bigint, at timestamp with time zone, only_changed boolean, rebuild boolean) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.plan_alerts_as_leader(token bigint, at timestamp with time zone, only_changed boolean, rebuild boolean) IS 'For parleyd: parley.plan_alerts, in the same transaction as the proof that the caller still leads (token is the current epoch, the lease has not lapsed, this session holds it); refused with 55000 otherwise, having planned nothing. Renews the lease at the end of the plan and returns when it lapses.';
 
 CREATE FUNCTION parley.record_mailer_run(started_at timestamp with time zone, finished_at timestamp with time zone, claimed integer, sent integer, failed integer, exit_status integer) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
@@ -7554,6 +7672,67 @@ ALTER FUNCTION parley_data.require(field text, present boolean) OWNER TO parley_
 
 COMMENT ON FUNCTION parley_data.require(field text, present boolean) IS 'Refuses (23502) a missing required value, naming the field.';
 
+CREATE TABLE parley_data.daemon_leadership (
+    singleton boolean DEFAULT true NOT NULL,
+    epoch bigint DEFAULT 0 NOT NULL,
+    instance_id uuid,
+    backend_pid integer,
+    elected_at timestamp with time zone,
+    renewed_at timestamp with time zone,
+    expires_at timestamp with time zone,
+    lease interval,
+    CONSTRAINT daemon_leadership_epoch_not_negative CHECK ((epoch >= 0)),
+    CONSTRAINT daemon_leadership_held_completely CHECK ((num_nulls(instance_id, backend_pid, elected_at, renewed_at, expires_at, lease) = ANY (ARRAY[0, 6]))),
+    CONSTRAINT daemon_leadership_one_row CHECK (singleton)
+);
+
+ALTER TABLE parley_data.daemon_leadership OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.daemon_leadership IS 'The leadership lease, one row: which parleyd instance may plan alerts, until when, and the epoch that every plan must present. epoch grows by one at every election, so a leader that was frozen or cut off and comes back holds an old epoch and is refused.';
+
+COMMENT ON COLUMN parley_data.daemon_leadership.epoch IS 'The fencing token: the number of the current election.';
+
+COMMENT ON COLUMN parley_data.daemon_leadership.backend_pid IS 'The database session of the leader (pg_stat_activity.pid): when it has ended, the lease is free at once.';
+
+COMMENT ON COLUMN parley_data.daemon_leadership.expires_at IS 'When the lease lapses unless the leader renews it (each heartbeat and each plan does).';
+
+CREATE FUNCTION parley_data.require_leadership(token bigint) RETURNS parley_data.daemon_leadership
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    held parley_data.daemon_leadership;
+    moment timestamptz;
+    what text;
+begin
+    if require_leadership.token is null then
+        perform parley_data.refuse('23502', 'token', 'leadership_token_present', 'token is required',
+            'Pass the epoch that parley.daemon_claim_leadership returned.');
+    end if;
+    select * into strict held from parley_data.daemon_leadership for update;
+    moment := clock_timestamp();
+    what := case
+        when held.epoch <> require_leadership.token then
+            format('epoch %s went to instance %s at %s', held.epoch, held.instance_id,
+                   to_char(held.elected_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC')
+        when held.backend_pid is distinct from pg_backend_pid() then
+            format('it belongs to another session (pid %s)', coalesce(held.backend_pid::text, 'none'))
+        when held.expires_at <= moment then
+            format('it lapsed %s s ago', round(extract(epoch from moment - held.expires_at), 1))
+        end;
+    if what is not null then
+        perform parley_data.refuse('55000', 'token', 'daemon_leadership_current',
+            format('the leadership of epoch %s is no longer this session''s: %s', require_leadership.token, what),
+            'This instance no longer leads: it stands by and tries for the leadership again.');
+    end if;
+    return held;
+end
+$$;
+
+ALTER FUNCTION parley_data.require_leadership(token bigint) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.require_leadership(token bigint) IS 'Locks the leadership lease for the transaction and refuses (55000, daemon_leadership_current) unless token is the current epoch, the lease has not lapsed and this session holds it.';
+
 CREATE FUNCTION parley_data.session_clearance() RETURNS parley.classification
     LANGUAGE sql STABLE
     AS $$
@@ -8012,29 +8191,6 @@ COMMENT ON COLUMN parley.alert_rules.repeat_every IS 'How often an overdue alert
 
 COMMENT ON COLUMN parley.alert_rules.escalate_after IS 'From how long after the deadline the track''s lead also gets the overdue alerts; empty: never.';
 
-CREATE TABLE parley_data.daemon_instances (
-    instance_id uuid NOT NULL,
-    host text NOT NULL,
-    pid integer NOT NULL,
-    version text NOT NULL,
-    role parley.daemon_role NOT NULL,
-    database_user name DEFAULT SESSION_USER NOT NULL,
-    backend_pid integer DEFAULT pg_backend_pid() NOT NULL,
-    started_at timestamp with time zone NOT NULL,
-    last_heartbeat_at timestamp with time zone NOT NULL,
-    waiting_for text,
-    last_plan_at timestamp with time zone,
-    last_plan_duration interval,
-    last_plan_alerts integer,
-    plans bigint DEFAULT 0 NOT NULL,
-    alerts_planned bigint DEFAULT 0 NOT NULL,
-    CONSTRAINT daemon_instances_pid_positive CHECK ((pid > 0))
-);
-
-ALTER TABLE parley_data.daemon_instances OWNER TO parley_owner;
-
-COMMENT ON TABLE parley_data.daemon_instances IS 'One row per running parleyd instance, kept by its heartbeat: where it runs, which version, leader or standby, and its last plan.';
-
 CREATE TABLE parley_data.mailer_runs (
     id bigint NOT NULL,
     started_at timestamp with time zone NOT NULL,
@@ -8079,9 +8235,10 @@ CREATE VIEW parley.alert_status WITH (security_invoker='true') AS
             ELSE NULL::integer
         END AS last_mailer_failed,
     (EXISTS ( SELECT 1
-           FROM (parley_data.daemon_instances i
-             CROSS JOIN parley_data.alert_settings st)
-          WHERE ((i.role = 'leader'::parley.daemon_role) AND (i.last_heartbeat_at > (now() - st.daemon_alive_within))))) AS planner_alive
+           FROM parley_data.daemon_leadership l
+          WHERE ((l.expires_at > now()) AND (EXISTS ( SELECT 1
+                   FROM pg_stat_activity a
+                  WHERE (a.pid = l.backend_pid)))))) AS planner_alive
    FROM (( SELECT 1 AS "?column?") one
      LEFT JOIN LATERAL ( SELECT m.id,
             m.started_at,
@@ -8101,7 +8258,7 @@ COMMENT ON VIEW parley.alert_status IS 'Alerting at a glance (one row): deliveri
 
 COMMENT ON COLUMN parley.alert_status.pending_due IS 'Deliveries due that the mailer has not sent yet; a number that keeps growing means the mailer is not running.';
 
-COMMENT ON COLUMN parley.alert_status.planner_alive IS 'True when a leading parleyd sent a heartbeat recently.';
+COMMENT ON COLUMN parley.alert_status.planner_alive IS 'True when a parleyd holds the leadership lease: it has not lapsed and the leader''s session is open.';
 
 CREATE VIEW parley.alerts WITH (security_invoker='true') AS
  SELECT a.id,
@@ -8427,6 +8584,29 @@ COMMENT ON COLUMN parley.contested_figures.spread_pct IS 'How much higher the hi
 
 COMMENT ON COLUMN parley.contested_figures.claims_by IS 'Who claims what, lowest first, e.g. "Ukraine: 6057 (2025-06-16); Russia: 6060 (2025-06-16)".';
 
+CREATE TABLE parley_data.daemon_instances (
+    instance_id uuid NOT NULL,
+    host text NOT NULL,
+    pid integer NOT NULL,
+    version text NOT NULL,
+    role parley.daemon_role NOT NULL,
+    database_user name DEFAULT SESSION_USER NOT NULL,
+    backend_pid integer DEFAULT pg_backend_pid() NOT NULL,
+    started_at timestamp with time zone NOT NULL,
+    last_heartbeat_at timestamp with time zone NOT NULL,
+    waiting_for text,
+    last_plan_at timestamp with time zone,
+    last_plan_duration interval,
+    last_plan_alerts integer,
+    plans bigint DEFAULT 0 NOT NULL,
+    alerts_planned bigint DEFAULT 0 NOT NULL,
+    CONSTRAINT daemon_instances_pid_positive CHECK ((pid > 0))
+);
+
+ALTER TABLE parley_data.daemon_instances OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.daemon_instances IS 'One row per running parleyd instance, kept by its heartbeat: where it runs, which version, leader or standby, and its last plan.';
+
 CREATE VIEW parley.daemon_status WITH (security_invoker='true') AS
  SELECT i.instance_id,
     i.host,
@@ -8450,14 +8630,19 @@ CREATE VIEW parley.daemon_status WITH (security_invoker='true') AS
             ELSE NULL::bigint
         END AS alerts_planned,
     i.database_user,
-    i.backend_pid
-   FROM (parley_data.daemon_instances i
+    i.backend_pid,
+    l.expires_at AS lease_expires_at,
+    COALESCE(((l.expires_at > now()) AND (EXISTS ( SELECT 1
+           FROM pg_stat_activity a
+          WHERE (a.pid = l.backend_pid)))), false) AS holds_lease
+   FROM ((parley_data.daemon_instances i
      CROSS JOIN parley_data.alert_settings st)
+     LEFT JOIN parley_data.daemon_leadership l ON ((l.instance_id = i.instance_id)))
   ORDER BY i.role, i.started_at;
 
 ALTER TABLE parley.daemon_status OWNER TO parley_owner;
 
-COMMENT ON VIEW parley.daemon_status IS 'The parleyd instances that reported in: is alerting alive? One leader plans; standbys wait to take over. looks_alive turns false when no heartbeat came for alert_settings.daemon_alive_within.';
+COMMENT ON VIEW parley.daemon_status IS 'The parleyd instances that reported in: is alerting alive? One leader plans, the one that holds_lease; standbys wait to take over when its lease lapses (lease_expires_at) or its session ends. looks_alive turns false when no heartbeat came for alert_settings.daemon_alive_within.';
 
 COMMENT ON COLUMN parley.daemon_status.waiting_for IS 'What the instance says it is waiting for, e.g. the next alert time or the leader lock.';
 
@@ -8468,6 +8653,10 @@ COMMENT ON COLUMN parley.daemon_status.last_plan_alerts IS 'How many alerts its 
 COMMENT ON COLUMN parley.daemon_status.alerts_planned IS 'Alerts it has created since it started.';
 
 COMMENT ON COLUMN parley.daemon_status.backend_pid IS 'Its database connection''s process id (pg_stat_activity.pid).';
+
+COMMENT ON COLUMN parley.daemon_status.lease_expires_at IS 'When its leadership lease lapses unless renewed (425_leadership.sql); null when it holds none. A standby takes over at most PARLEY_STANDBY_CHECK_SECONDS after it.';
+
+COMMENT ON COLUMN parley.daemon_status.holds_lease IS 'True for the one instance that may plan now: its lease has not lapsed and its session is open.';
 
 CREATE VIEW parley.delivery_failures WITH (security_invoker='true') AS
  SELECT d.id AS delivery_id,
@@ -11185,6 +11374,9 @@ ALTER TABLE ONLY parley_data.commitments_unclassified
 ALTER TABLE ONLY parley_data.daemon_instances
     ADD CONSTRAINT daemon_instances_pkey PRIMARY KEY (instance_id);
 
+ALTER TABLE ONLY parley_data.daemon_leadership
+    ADD CONSTRAINT daemon_leadership_pkey PRIMARY KEY (singleton);
+
 ALTER TABLE ONLY parley_data.deals
     ADD CONSTRAINT deals_code_key UNIQUE (code, classification);
 
@@ -13054,11 +13246,20 @@ GRANT ALL ON FUNCTION parley.commitments_as_of(at timestamp with time zone) TO p
 REVOKE ALL ON FUNCTION parley.complete_follow_up(follow_up text, done_at timestamp with time zone, note text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.complete_follow_up(follow_up text, done_at timestamp with time zone, note text) TO parley_writer;
 
+REVOKE ALL ON FUNCTION parley.daemon_claim_leadership(instance_id uuid, lease interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.daemon_claim_leadership(instance_id uuid, lease interval) TO parley_daemon;
+
 REVOKE ALL ON FUNCTION parley.daemon_heartbeat(instance_id uuid, host text, pid integer, version text, role text, waiting_for text, at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.daemon_heartbeat(instance_id uuid, host text, pid integer, version text, role text, waiting_for text, at timestamp with time zone) TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley.daemon_plan_finished(instance_id uuid, duration interval, planned integer, at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.daemon_plan_finished(instance_id uuid, duration interval, planned integer, at timestamp with time zone) TO parley_daemon;
+
+REVOKE ALL ON FUNCTION parley.daemon_renew_leadership(token bigint, lease interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.daemon_renew_leadership(token bigint, lease interval) TO parley_daemon;
+
+REVOKE ALL ON FUNCTION parley.daemon_resign_leadership(token bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.daemon_resign_leadership(token bigint) TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley.daemon_stopped(instance_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.daemon_stopped(instance_id uuid) TO parley_daemon;
@@ -13132,6 +13333,9 @@ GRANT ALL ON FUNCTION parley.next_alert_at(at timestamp with time zone) TO parle
 
 REVOKE ALL ON FUNCTION parley.plan_alerts(at timestamp with time zone, only_changed boolean, rebuild boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.plan_alerts(at timestamp with time zone, only_changed boolean, rebuild boolean) TO parley_daemon;
+
+REVOKE ALL ON FUNCTION parley.plan_alerts_as_leader(token bigint, at timestamp with time zone, only_changed boolean, rebuild boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.plan_alerts_as_leader(token bigint, at timestamp with time zone, only_changed boolean, rebuild boolean) TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley.record_mailer_run(started_at timestamp with time zone, finished_at timestamp with time zone, claimed integer, sent integer, failed integer, exit_status integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.record_mailer_run(started_at timestamp with time zone, finished_at timestamp with time zone, claimed integer, sent integer, failed integer, exit_status integer) TO parley_daemon;
@@ -13402,6 +13606,11 @@ REVOKE ALL ON FUNCTION parley_data.refuse_level_clash(field text, detail text) F
 
 REVOKE ALL ON FUNCTION parley_data.require(field text, present boolean) FROM PUBLIC;
 
+GRANT SELECT ON TABLE parley_data.daemon_leadership TO parley_reader;
+GRANT SELECT ON TABLE parley_data.daemon_leadership TO parley_daemon;
+
+REVOKE ALL ON FUNCTION parley_data.require_leadership(token bigint) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.session_clearance() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.set_commitment_defaults() FROM PUBLIC;
@@ -13451,9 +13660,6 @@ GRANT SELECT ON TABLE parley_data.alert_rules TO parley_daemon;
 GRANT SELECT ON TABLE parley.alert_rules TO parley_reader;
 GRANT SELECT ON TABLE parley.alert_rules TO parley_daemon;
 
-GRANT SELECT ON TABLE parley_data.daemon_instances TO parley_reader;
-GRANT SELECT ON TABLE parley_data.daemon_instances TO parley_daemon;
-
 GRANT SELECT ON TABLE parley_data.mailer_runs TO parley_reader;
 GRANT SELECT ON TABLE parley_data.mailer_runs TO parley_daemon;
 
@@ -13477,6 +13683,9 @@ GRANT SELECT ON TABLE parley.compliance TO parley_daemon;
 
 GRANT SELECT ON TABLE parley.contested_figures TO parley_reader;
 GRANT SELECT ON TABLE parley.contested_figures TO parley_daemon;
+
+GRANT SELECT ON TABLE parley_data.daemon_instances TO parley_reader;
+GRANT SELECT ON TABLE parley_data.daemon_instances TO parley_daemon;
 
 GRANT SELECT ON TABLE parley.daemon_status TO parley_reader;
 GRANT SELECT ON TABLE parley.daemon_status TO parley_daemon;

@@ -1,13 +1,14 @@
 import Foundation
 
 extension SystemStatus {
-    /// The instance that plans alerts now: the leader whose heartbeat is recent.
+    /// The instance that plans alerts now: the one that holds a valid leadership lease.
     ///
-    /// Leadership is the PostgreSQL advisory lock held by the leader's session, and `daemon_status` shows it with a
-    /// heartbeat; this is the one place that judges whether someone leads, so that a leadership lease with an
-    /// expiry can take its place here alone.
+    /// Leadership is a lease (sql/repeatable/425_leadership.sql) that `daemon_status.holds_lease` judges by the
+    /// database's clock: not lapsed, and the holder's session still open. An instance that says it leads but whose
+    /// lease lapsed (frozen, cut off) does not lead: it would be refused if it tried to plan. This is the one place
+    /// that judges whether someone leads.
     public var liveLeader: DaemonInstance? {
-        daemons.first { $0.role == "leader" && $0.looksAlive }
+        daemons.first { $0.holdsLease }
     }
 
     /// Seconds since the last mailer run finished, by the database clock; nil when it never ran.
@@ -17,8 +18,8 @@ extension SystemStatus {
 
     /// Judges the status as monitoring should.
     ///
-    /// - CRITICAL: no parleyd leads; deliveries are due and the mailer has not run for two of its periods (or never
-    ///   ran); the schema is behind this build (or does not match it).
+    /// - CRITICAL: no parleyd leads (none holds a valid lease); deliveries are due and the mailer has not run for two
+    ///   of its periods (or never ran); the schema is behind this build (or does not match it).
     /// - WARNING: deliveries failed after their last attempt.
     ///
     /// - Parameter mailerPeriod: how often the timer or cron runs `parley alerts send` (5 minutes as shipped).
@@ -34,7 +35,7 @@ extension SystemStatus {
         if liveLeader == nil {
             critical.append(daemons.isEmpty
                 ? "no parleyd leads: alerts are not being planned"
-                : "no parleyd leads: \(daemons.count) instance(s) registered, none leading with a recent heartbeat")
+                : "no parleyd leads: \(daemons.count) instance(s) registered, none holding a valid leadership lease")
         }
         if deliveriesDue > 0 {
             if let age = secondsSinceMailerRun {

@@ -16,6 +16,10 @@ public struct SystemStatus: Sendable, Codable {
         /// Alerts it planned since it started; nil for a login not cleared secret (the total would count alerts it
         /// may not see, so `daemon_status` hides it).
         public var alertsPlanned: Int?
+        /// When its leadership lease lapses unless renewed (past: it lapsed); nil when it holds none.
+        public var leaseExpiresAt: Date?
+        /// It holds the lease now (not lapsed, its session open): the one instance that may plan.
+        public var holdsLease: Bool
     }
 
     public struct MailerRun: Sendable, Codable {
@@ -69,19 +73,37 @@ public struct SystemStatus: Sendable, Codable {
         guard hasViews else { return status }
         status.clearance = try connection.query("select clearance::text as clearance from parley.whoami")[0].decode("clearance")
 
-        status.daemons = try connection.query(
+        // Before the leadership lease (a schema this build is ahead of, before parley migrate), the leader was the
+        // instance that said so and looked alive.
+        let hasLease: Bool = try connection.query(
             """
-            select host, pid, version, role::text as role, seconds_since_heartbeat, looks_alive, waiting_for,
-                   last_plan_at, last_plan_seconds::float8 as last_plan_seconds, alerts_planned
-              from parley.daemon_status
-            """
-        ).map { row in
+            select exists (select 1 from pg_catalog.pg_attribute
+                            where attrelid = 'parley.daemon_status'::regclass and attname = 'holds_lease'
+                              and not attisdropped) as present
+            """)[0].decode("present")
+        let daemons = hasLease
+            ? try connection.query(
+                """
+                select host, pid, version, role::text as role, seconds_since_heartbeat, looks_alive, waiting_for,
+                       last_plan_at, last_plan_seconds::float8 as last_plan_seconds, alerts_planned,
+                       lease_expires_at, holds_lease
+                  from parley.daemon_status
+                """)
+            : try connection.query(
+                """
+                select host, pid, version, role::text as role, seconds_since_heartbeat, looks_alive, waiting_for,
+                       last_plan_at, last_plan_seconds::float8 as last_plan_seconds, alerts_planned,
+                       null::timestamptz as lease_expires_at, role = 'leader' and looks_alive as holds_lease
+                  from parley.daemon_status
+                """)
+        status.daemons = try daemons.map { row in
             DaemonInstance(
                 host: try row.decode("host"), pid: try row.decode("pid"), version: try row.decode("version"),
                 role: try row.decode("role"), secondsSinceHeartbeat: try row.decode("seconds_since_heartbeat"),
                 looksAlive: try row.decode("looks_alive"), waitingFor: try row.decode("waiting_for"),
                 lastPlanAt: try row.decode("last_plan_at"), lastPlanSeconds: try row.decode("last_plan_seconds"),
-                alertsPlanned: try row.decode("alerts_planned"))
+                alertsPlanned: try row.decode("alerts_planned"), leaseExpiresAt: try row.decode("lease_expires_at"),
+                holdsLease: try row.decode("holds_lease"))
         }
         let alerts = try connection.query(
             """
@@ -117,9 +139,11 @@ public struct SystemStatus: Sendable, Codable {
         }
         if daemons.isEmpty {
             lines.append("Daemon:  no parleyd instance is running: alerts are not being planned (systemctl start parleyd)")
+        } else if liveLeader == nil {
+            lines.append("Daemon:  no instance holds a valid leadership lease: alerts are not being planned")
         }
         for (index, daemon) in daemons.enumerated() {
-            var line = (index == 0 ? "Daemon:  " : "         ")
+            var line = (index == 0 && liveLeader != nil ? "Daemon:  " : "         ")
                 + "\(daemon.role) on \(daemon.host), pid \(daemon.pid), version \(daemon.version), "
                 + "heartbeat \(daemon.secondsSinceHeartbeat) s ago" + (daemon.looksAlive ? "" : " — NOT RESPONDING")
             if let at = daemon.lastPlanAt {
@@ -128,6 +152,13 @@ public struct SystemStatus: Sendable, Codable {
             }
             if let planned = daemon.alertsPlanned { line += "; \(planned) alert(s) planned" }
             lines.append(line)
+            if let expires = daemon.leaseExpiresAt {
+                let seconds = Int(expires.timeIntervalSince(readAt).rounded())
+                lines.append("         " + (daemon.holdsLease
+                    ? "holds the leadership lease until \(Timestamps.iso(expires)) (\(max(0, seconds)) s left)"
+                    : seconds > 0 ? "holds a leadership lease whose session has ended: a standby takes over at its next check"
+                    : "its leadership lease lapsed \(Self.age(-seconds)) ago: a standby takes over at its next check"))
+            }
             if let waiting = daemon.waitingFor {
                 lines.append("         waiting for \(waiting)")
             }

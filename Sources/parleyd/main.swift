@@ -16,8 +16,8 @@ if arguments.contains("--help") || arguments.contains("-h") {
         (/etc/parley/parley.env; empty: no file), read at start.
 
         Settings: PARLEY_DATABASE_URL (else libpq's PG* defaults), PARLEY_LOG_LEVEL (info),
-        PARLEY_HEARTBEAT_SECONDS (30), PARLEY_STANDBY_CHECK_SECONDS (2), PARLEY_RECONNECT_MAX_SECONDS (30),
-        PARLEY_LOCK_TIMEOUT_SECONDS (5),
+        PARLEY_HEARTBEAT_SECONDS (30), PARLEY_LEASE_SECONDS (3 heartbeats), PARLEY_STANDBY_CHECK_SECONDS (2),
+        PARLEY_RECONNECT_MAX_SECONDS (30), PARLEY_LOCK_TIMEOUT_SECONDS (5),
         PARLEY_STATEMENT_TIMEOUT_SECONDS (600), PARLEY_ENV_FILE (/etc/parley/parley.env), PARLEY_SQL_DIR.
         See parleyd(8).
         """)

@@ -11,9 +11,19 @@ import Testing
     typealias Step = DaemonStateMachine.Step
 
     static let settings = DaemonSettings(
-        databaseURL: "dbname=parley", logLevel: .info, heartbeatInterval: .seconds(30),
+        databaseURL: "dbname=parley", logLevel: .info, heartbeatInterval: .seconds(30), leaseDuration: .seconds(90),
         standbyCheckInterval: .seconds(2), reconnectCap: .seconds(8), lockTimeout: .seconds(5),
         statementTimeout: .seconds(600), environmentFile: "/etc/parley/parley.env")
+
+    /// The lease of the leader in these tests: elected in epoch 7, renewed for 90 s.
+    static let lease = Machine.Lease(token: 7, duration: .seconds(90))
+
+    /// The leader's heartbeat, which renews its lease.
+    static func leaderHeartbeat(waitingFor: String? = nil) -> Machine.Command {
+        .heartbeat(.leader, waitingFor: waitingFor, renewing: lease)
+    }
+
+    static let standbyHeartbeat = Machine.Command.heartbeat(.standby, waitingFor: nil, renewing: nil)
 
     /// A machine and the time, driven as the daemon's loop drives it.
     struct Daemon {
@@ -52,17 +62,17 @@ import Testing
             feed(.connected)
             #expect(command == .prepareSession(lockTimeout: .seconds(5), statementTimeout: .seconds(600)))
             feed(.sessionPrepared)
-            #expect(command == .tryLeadership)
+            #expect(command == .tryLeadership(lease: .seconds(90)))
         }
 
         /// From a prepared session, takes the lead and plans once: 3 alerts, the next due in `nextAlert` seconds.
         mutating func lead(nextAlert: Double? = 120) {
-            feed(.leadershipAcquired)
+            feed(.leadershipAcquired(token: 7))
             #expect(command == .listen)
             feed(.listening)
-            #expect(command == .heartbeat(.leader, waitingFor: nil))
+            #expect(command == DaemonStateMachineTests.leaderHeartbeat())
             feed(.heartbeatRecorded)
-            #expect(command == .plan)
+            #expect(command == .plan(token: 7))
             feed(.planned(.init(alertsCreated: 3, alertsCancelled: 0, deliveriesCreated: 4, secondsToNextAlert: nextAlert)))
             #expect(command == .recordPlan(took: .zero, alertsCreated: 3))
             feed(.planRecorded)
@@ -77,7 +87,7 @@ import Testing
         var daemon = Daemon()
         daemon.connect()
         daemon.feed(.leadershipHeldElsewhere)
-        #expect(daemon.command == .heartbeat(.standby, waitingFor: nil))
+        #expect(daemon.command == Self.standbyHeartbeat)
         daemon.feed(.heartbeatRecorded)
         #expect(daemon.command == .wait(until: .seconds(2)))
         #expect(daemon.notified == [.ready(status: "standby: another instance leads; checking every 2.0 seconds")])
@@ -85,15 +95,15 @@ import Testing
         // Every 2 s a try, without a heartbeat until 30 s have passed.
         for second in stride(from: 2, to: 30, by: 2) {
             daemon.feed(.woke(notified: false, signals: []), at: .seconds(second))
-            #expect(daemon.command == .tryLeadership)
+            #expect(daemon.command == .tryLeadership(lease: .seconds(90)))
             daemon.feed(.leadershipHeldElsewhere)
             #expect(daemon.command == .wait(until: .seconds(min(second + 2, 30))))
             #expect(daemon.notified.isEmpty, "nothing new to tell systemd")
         }
         daemon.feed(.woke(notified: false, signals: []), at: .seconds(30))
-        #expect(daemon.command == .tryLeadership)
+        #expect(daemon.command == .tryLeadership(lease: .seconds(90)))
         daemon.feed(.leadershipHeldElsewhere)
-        #expect(daemon.command == .heartbeat(.standby, waitingFor: nil))
+        #expect(daemon.command == Self.standbyHeartbeat)
     }
 
     @Test func aStandbyThatGetsTheLockLeadsListensAndPlansEverything() {
@@ -102,14 +112,14 @@ import Testing
         daemon.feed(.leadershipHeldElsewhere)
         daemon.feed(.heartbeatRecorded)
         daemon.feed(.woke(notified: false, signals: []), at: .seconds(2))
-        #expect(daemon.command == .tryLeadership)
-        daemon.feed(.leadershipAcquired)
-        #expect(daemon.logged == ["leading: this instance plans the alerts"])
+        #expect(daemon.command == .tryLeadership(lease: .seconds(90)))
+        daemon.feed(.leadershipAcquired(token: 7))
+        #expect(daemon.logged == ["leading: this instance plans the alerts (lease epoch 7 for 90.0 seconds, renewed with each heartbeat)"])
         #expect(daemon.command == .listen)
         daemon.feed(.listening)
-        #expect(daemon.command == .heartbeat(.leader, waitingFor: nil), "daemon_status shows the new leader first")
+        #expect(daemon.command == Self.leaderHeartbeat(), "daemon_status shows the new leader first")
         daemon.feed(.heartbeatRecorded)
-        #expect(daemon.command == .plan, "a full plan at once")
+        #expect(daemon.command == .plan(token: 7), "a full plan at once")
     }
 
     @Test func readyGoesWithTheLeadersDetailedStatusLine() {
@@ -121,6 +131,136 @@ import Testing
                 == "READY=1\nSTATUS=leader: 4 deliveries pending; next alert in 120 s")
     }
 
+    // MARK: - The leadership lease
+
+    @Test func theLeaderRenewsItsLeaseWithEveryHeartbeatAndProvesItWithEveryPlan() {
+        var daemon = Daemon()
+        daemon.connect()
+        daemon.lead(nextAlert: 3_600)
+        // Four heartbeats span 120 s of a 90 s lease: each renews it (epoch 7, 90 s), so it never lapses.
+        for beat in 1...4 {
+            daemon.feed(.woke(notified: false, signals: []), at: .seconds(30 * beat))
+            #expect(daemon.command == Self.leaderHeartbeat())
+            daemon.feed(.heartbeatRecorded)
+        }
+        #expect(daemon.machine.phase.isLeader)
+        daemon.feed(.woke(notified: true, signals: []), at: .seconds(125))
+        #expect(daemon.command == .plan(token: 7), "the plan presents the epoch it was elected in")
+    }
+
+    @Test func aPlanLongerThanTheLeaseIsNoLapseForTheDatabaseRenewedTheLeaseAtItsEnd() {
+        var daemon = Daemon()
+        daemon.connect()
+        daemon.lead()
+        daemon.feed(.woke(notified: true, signals: []), at: .seconds(10))
+        #expect(daemon.command == .plan(token: 7))
+        // A full plan of a large database: 200 s, while the lease is 90 s. It renewed the lease at its end: 290 s
+        // from when the server received it.
+        daemon.feed(.planned(.init(alertsCreated: 1, deliveriesCreated: 1, secondsToNextAlert: 600, leaseSeconds: 290)),
+                    at: .seconds(210))
+        #expect(daemon.command == .recordPlan(took: .seconds(200), alertsCreated: 1))
+        #expect(!daemon.step.effects.contains(.closeConnection))
+        #expect(daemon.machine.phase.isLeader)
+    }
+
+    @Test func aPlanResultReadLateAfterAFreezeIsNoRenewal() {
+        var daemon = Daemon()
+        daemon.connect()
+        daemon.lead()
+        daemon.feed(.woke(notified: true, signals: []), at: .seconds(10))
+        // The server planned at once and renewed the lease for 90 s; the process was stopped before it read the
+        // result, and reads it 140 s later.
+        daemon.feed(.planned(.init(alertsCreated: 1, deliveriesCreated: 1, secondsToNextAlert: 600, leaseSeconds: 90)),
+                    at: .seconds(150))
+        #expect(daemon.logged.last?.hasPrefix("lost the leadership: the lease of epoch 7 lapsed by this instance's clock (last renewed 140.0 s ago") == true,
+                "\(daemon.logged)")
+        #expect(daemon.command == .connect(databaseURL: "dbname=parley"))
+    }
+
+    @Test func aLeaderFrozenPastItsLeaseRejoinsAsAStandbyWithoutPlanning() {
+        var daemon = Daemon()
+        daemon.connect()
+        daemon.lead(nextAlert: 20)
+        #expect(daemon.command == .wait(until: .milliseconds(20_001)))
+        // SIGSTOP right after: the wait ends 100 s later, with an alert due and a change notified meanwhile.
+        daemon.feed(.woke(notified: true, signals: []), at: .seconds(100))
+        #expect(daemon.logged == ["lost the leadership: the lease of epoch 7 lapsed by this instance's clock (last renewed 100.0 s ago, the lease is 90.0 seconds; the process was stopped or its statements were held up); rejoining as a standby"])
+        #expect(daemon.step.effects.first == .log(.warning, daemon.logged[0]))
+        #expect(daemon.step.effects.contains(.closeConnection), "LISTEN and the old session go")
+        #expect(daemon.command == .connect(databaseURL: "dbname=parley"), "not a plan: it no longer knows that it leads")
+
+        // The new session finds the lease taken: it stands by and says so.
+        daemon.connect()
+        daemon.feed(.leadershipHeldElsewhere)
+        #expect(daemon.command == Self.standbyHeartbeat, "daemon_status shows it as a standby at once")
+        daemon.feed(.heartbeatRecorded)
+        #expect(daemon.notified == [.status("standby: another instance leads; checking every 2.0 seconds")])
+    }
+
+    @Test func aRenewalOrAPlanTheDatabaseRefusesEndsTheLeadership() {
+        let refusal = "the leadership of epoch 7 is no longer this session's: epoch 8 went to instance 3f2a… at 2026-11-27 10:00:00 UTC"
+        // The heartbeat's renewal.
+        var renewing = Daemon()
+        renewing.connect()
+        renewing.lead(nextAlert: 3_600)
+        renewing.feed(.woke(notified: false, signals: []), at: .seconds(30))
+        #expect(renewing.command == Self.leaderHeartbeat())
+        renewing.feed(.leadershipLost("its lease renewal was refused: \(refusal)"))
+        #expect(renewing.logged == ["lost the leadership: its lease renewal was refused: \(refusal); rejoining as a standby"])
+        #expect(renewing.step.effects.contains(.closeConnection))
+        #expect(renewing.command == .connect(databaseURL: "dbname=parley"))
+
+        // A plan (sent by a leader that resumed before noticing): nothing was planned, nothing is recorded.
+        var planning = Daemon()
+        planning.connect()
+        planning.lead(nextAlert: 3_600)
+        planning.feed(.woke(notified: true, signals: []), at: .seconds(5))
+        #expect(planning.command == .plan(token: 7))
+        planning.feed(.leadershipLost("its plan was refused: \(refusal)"))
+        #expect(planning.logged == ["lost the leadership: its plan was refused: \(refusal); rejoining as a standby"])
+        #expect(planning.command == .connect(databaseURL: "dbname=parley"), "no recordPlan: nothing was planned")
+        planning.connect()
+        planning.feed(.leadershipAcquired(token: 9))
+        planning.feed(.listening)
+        #expect(planning.command == .heartbeat(.leader, waitingFor: nil, renewing: .init(token: 9, duration: .seconds(90))),
+                "elected again: the new epoch from then on")
+    }
+
+    @Test func aCleanStopResignsTheLease() {
+        var daemon = Daemon()
+        daemon.connect()
+        daemon.feed(.leadershipHeldElsewhere)
+        daemon.feed(.heartbeatRecorded)
+        daemon.feed(.woke(notified: false, signals: [.stop(signal: 15)]), at: .seconds(1))
+        #expect(daemon.command == .deregister(resigning: nil), "a standby has no lease to give up")
+    }
+
+    @Test func aReloadThatChangesTheLeaseRenewsAtOnceForTheNewLength() {
+        var daemon = Daemon()
+        daemon.connect()
+        daemon.lead(nextAlert: 3_600)
+        daemon.feed(.woke(notified: false, signals: [.reload]), at: .seconds(5))
+        var reloaded = Self.settings
+        reloaded.leaseDuration = .seconds(120)
+        daemon.feed(.settingsRead(reloaded, libpqEnvironment: [:]))
+        #expect(daemon.command == .heartbeat(.leader, waitingFor: nil, renewing: .init(token: 7, duration: .seconds(120))))
+    }
+
+    @Test func theLeaseIsThreeHeartbeatsUnlessSetAndNeverShorterThanTwo() throws {
+        #expect(try DaemonSettings.load(from: [:]).leaseDuration == .seconds(90))
+        #expect(try DaemonSettings.load(from: ["PARLEY_HEARTBEAT_SECONDS": "2"]).leaseDuration == .seconds(6))
+        #expect(try DaemonSettings.load(from: ["PARLEY_HEARTBEAT_SECONDS": "2", "PARLEY_LEASE_SECONDS": "4"]).leaseDuration == .seconds(4))
+        for (value, problem) in [("3", "3 s is shorter than two heartbeats (PARLEY_HEARTBEAT_SECONDS is 2): the lease would lapse whenever one heartbeat is late; make it at least 4"),
+                                 ("1", "'1' is not a whole number of seconds from 2 to 86400"),
+                                 ("ten", "'ten' is not a whole number of seconds from 2 to 86400")] {
+            #expect {
+                try DaemonSettings.load(from: ["PARLEY_HEARTBEAT_SECONDS": "2", "PARLEY_LEASE_SECONDS": value])
+            } throws: { error in
+                (error as? ConfigurationError).map { $0.setting == "PARLEY_LEASE_SECONDS" && $0.problem == problem } ?? false
+            }
+        }
+    }
+
     // MARK: - Planning
 
     @Test func theLeaderPlansWhenNotifiedOfAChange() {
@@ -129,7 +269,7 @@ import Testing
         daemon.lead()
         #expect(daemon.command == .wait(until: .seconds(30)))
         daemon.feed(.woke(notified: true, signals: []), at: .seconds(7))
-        #expect(daemon.command == .plan)
+        #expect(daemon.command == .plan(token: 7))
         daemon.feed(.planned(.init(secondsToNextAlert: 113)), at: .milliseconds(7_020))
         #expect(daemon.logged == ["planned nothing new in 20 ms"])
         #expect(daemon.command == .wait(until: .seconds(30)), "nothing new: nothing to record or count")
@@ -141,13 +281,13 @@ import Testing
         daemon.lead(nextAlert: 12.5)
         #expect(daemon.command == .wait(until: .milliseconds(12_501)))
         daemon.feed(.woke(notified: false, signals: []), at: .milliseconds(12_501))
-        #expect(daemon.command == .plan)
+        #expect(daemon.command == .plan(token: 7))
 
         daemon.feed(.planned(.init(alertsCreated: 1, deliveriesCreated: 1, secondsToNextAlert: nil)))
         daemon.feed(.planRecorded)
         #expect(daemon.command == .wait(until: .seconds(30)), "the heartbeat comes first")
         daemon.feed(.woke(notified: false, signals: []), at: .seconds(30))
-        #expect(daemon.command == .heartbeat(.leader, waitingFor: nil))
+        #expect(daemon.command == Self.leaderHeartbeat())
         daemon.feed(.heartbeatRecorded)
         #expect(daemon.command == .countPendingDeliveries, "plans changed the count: taken with the heartbeat")
         daemon.feed(.pendingDeliveriesCounted(5))
@@ -163,9 +303,9 @@ import Testing
             }
             daemon.feed(.woke(notified: false, signals: []), at: until)
             switch daemon.command {
-            case .plan:
+            case .plan(token: 7):
                 plannedAt = daemon.now
-            case .heartbeat(.leader, nil):
+            case .heartbeat(.leader, nil, Self.lease):
                 daemon.feed(.heartbeatRecorded)
                 if daemon.command == .countPendingDeliveries { daemon.feed(.pendingDeliveriesCounted(5)) }
             default:
@@ -183,7 +323,7 @@ import Testing
         for beat in 1...5 {
             #expect(daemon.command == .wait(until: .seconds(30 * beat)))
             daemon.feed(.woke(notified: false, signals: []), at: .seconds(30 * beat))
-            #expect(daemon.command == .heartbeat(.leader, waitingFor: nil))
+            #expect(daemon.command == Self.leaderHeartbeat())
             daemon.feed(.heartbeatRecorded)
         }
     }
@@ -204,14 +344,14 @@ import Testing
         #expect(daemon.command == .describeLockHolders)
         daemon.feed(.lockHoldersDescribed("pid 4242 (psql), transaction open 75 s"))
         #expect(daemon.logged == ["planning waits for a lock held by pid 4242 (psql), transaction open 75 s; trying again shortly"])
-        #expect(daemon.command == .heartbeat(.leader, waitingFor: "a lock held by pid 4242 (psql), transaction open 75 s"))
+        #expect(daemon.command == Self.leaderHeartbeat(waitingFor: "a lock held by pid 4242 (psql), transaction open 75 s"))
         daemon.feed(.heartbeatRecorded)
         #expect(daemon.notified == [.status("leader: waiting for a lock held by pid 4242 (psql), transaction open 75 s")])
         #expect(daemon.command == .wait(until: .seconds(20)))
 
         // Still blocked: no second warning.
         daemon.feed(.woke(notified: false, signals: []), at: .seconds(20))
-        #expect(daemon.command == .plan)
+        #expect(daemon.command == .plan(token: 7))
         daemon.feed(.planBlockedByLock, at: .seconds(25))
         daemon.feed(.lockHoldersDescribed("pid 4242 (psql), transaction open 85 s"))
         #expect(daemon.logged.isEmpty)
@@ -220,7 +360,7 @@ import Testing
         daemon.feed(.woke(notified: false, signals: []), at: .seconds(30))
         daemon.feed(.planned(.init(alertsCreated: 1, deliveriesCreated: 1, secondsToNextAlert: 60)), at: .seconds(31))
         #expect(daemon.logged.first == "the lock was released; planning again")
-        #expect(daemon.command == .heartbeat(.leader, waitingFor: nil))
+        #expect(daemon.command == Self.leaderHeartbeat())
     }
 
     // MARK: - Watchdog
@@ -235,7 +375,7 @@ import Testing
         #expect(daemon.command == .wait(until: .seconds(20)))
         daemon.feed(.woke(notified: true, signals: []), at: .seconds(14))
         #expect(daemon.notified.isEmpty, "not before the interval")
-        #expect(daemon.command == .plan)
+        #expect(daemon.command == .plan(token: 7))
         // A plan that took 9 s: pinged as soon as the loop has it back.
         daemon.feed(.planned(.init(secondsToNextAlert: 600)), at: .seconds(23))
         #expect(daemon.notified.first == .watchdog)
@@ -334,7 +474,7 @@ import Testing
         var logged: [[String]] = []
         for _ in 0..<5 {
             failing.connect()
-            failing.feed(.leadershipAcquired)
+            failing.feed(.leadershipAcquired(token: 7))
             failing.feed(.listening)
             failing.feed(.failed(.statementFailed("function parley.daemon_heartbeat does not exist")))
             logged.append(failing.logged)
@@ -375,7 +515,7 @@ import Testing
         daemon.feed(.woke(notified: true, signals: [.stop(signal: 15)]), at: .seconds(3))
         #expect(daemon.logged == ["stopping on signal 15"])
         #expect(daemon.notified == [.stopping])
-        #expect(daemon.command == .deregister, "leaves daemon_status rather than plan what was notified")
+        #expect(daemon.command == .deregister(resigning: 7), "leaves daemon_status rather than plan what was notified")
         daemon.feed(.deregistered)
         #expect(daemon.step.effects == [.closeConnection, .log(.info, "stopped")])
         #expect(daemon.command == .exit(0))
@@ -406,7 +546,7 @@ import Testing
         #expect(daemon.machine.settings == reloaded)
         // The next heartbeat keeps its time; the one after comes at the new cadence.
         daemon.feed(.woke(notified: false, signals: []), at: .seconds(30))
-        #expect(daemon.command == .heartbeat(.leader, waitingFor: nil))
+        #expect(daemon.command == Self.leaderHeartbeat())
         daemon.feed(.heartbeatRecorded)
         #expect(daemon.command == .wait(until: .seconds(40)))
     }
@@ -455,5 +595,13 @@ import Testing
         let reload = try DaemonSettings.reload(over: ["PGPORT": "5432"], file: file.path, processEnvironment: ["PGPORT": "5432"])
         #expect(reload.settings.heartbeatInterval == .seconds(10))
         #expect(reload.libpqEnvironment == ["PGHOST": "db2"])
+    }
+}
+
+extension DaemonStateMachine.Phase {
+    /// In a session, leading.
+    var isLeader: Bool {
+        if case .session(let session) = self, case .leader = session.standing { return true }
+        return false
     }
 }

@@ -23,9 +23,10 @@ import Testing
 ///    `parley_reader`); for the daemon, at least the views the service's code reads. Never a write privilege.
 /// 4. **Functions of `parley`.**
 ///    - VOLATILE SECURITY DEFINER (it records something): the daemon's when the service's code (parleyd, the mailer)
-///      calls it; the administrator's (and nobody else's) when it changes what Parley does for everybody (its
-///      comment says "administrators only": alert rules, the stale threshold, the mail ceiling); otherwise the
-///      writer's; never the reader's, never two of them.
+///      calls it, directly or through the functions of `parley` it calls (a plan goes through
+///      `plan_alerts_as_leader`, which calls `plan_alerts`); the administrator's (and nobody else's) when it changes
+///      what Parley does for everybody (its comment says "administrators only": alert rules, the stale threshold,
+///      the mail ceiling); otherwise the writer's; never the reader's, never two of them.
 ///    An administrator is a reader too: the rules for readers hold for it.
 ///    - non-volatile SECURITY DEFINER: when it reads a table under row-level security (it reads past it), the
 ///      service's only; when it reads none (the applied migrations), anyone's with a Parley role.
@@ -119,8 +120,8 @@ import Testing
             let logins = try TestLogins.create(on: connection)
             defer { logins.drop(on: connection) }
             let findings = Findings()
-            let service = try Self.serviceReferences()
-            #expect(service.contains("plan_alerts") && service.contains("claim_deliveries"),
+            var service = try Self.serviceReferences()
+            #expect(service.contains("plan_alerts_as_leader") && service.contains("claim_deliveries"),
                     "the service's calls were not found in Sources/Parley: \(service.sorted())")
 
             let relations = try connection.query(
@@ -151,6 +152,22 @@ import Testing
                              definer: try $0.decode("definer"), body: try $0.decode("body"),
                              nullCall: try $0.decode("null_call"), administration: try $0.decode("administration")) }
             #expect(relations.count > 40 && functions.count > 40, "the catalogue looks empty")
+
+            // What the service's functions call in schema parley is the service's too: parleyd plans through
+            // plan_alerts_as_leader, which proves the leadership and then calls plan_alerts.
+            let call = try NSRegularExpression(pattern: #"\bparley\.([a-z_][a-z0-9_]*)\s*\("#)
+            let parleyFunctions = Set(functions.filter { $0.schema == "parley" }.map(\.name))
+            var unexplored = Array(service)
+            while let name = unexplored.popLast() {
+                for function in functions where function.schema == "parley" && function.name == name {
+                    let body = function.body.lowercased()
+                    for match in call.matches(in: body, range: NSRange(body.startIndex..., in: body)) {
+                        let called = String(body[Range(match.range(at: 1), in: body)!])
+                        if parleyFunctions.contains(called) && service.insert(called).inserted { unexplored.append(called) }
+                    }
+                }
+            }
+            #expect(service.contains("plan_alerts"), "plan_alerts_as_leader no longer calls parley.plan_alerts")
 
             // What views, policies and functions read, from pg_depend: dependent object → relations and functions.
             var reads: [Int64: Set<Int64>] = [:]

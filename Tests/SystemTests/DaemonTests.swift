@@ -172,6 +172,58 @@ import Testing
         }
     }
 
+    /// Issue 19: a leader frozen with SIGSTOP kept its session (and, before leases, the leadership) for as long as
+    /// it stayed frozen. Now the standby leads once the lease lapses, and the old leader, resumed, plans nothing and
+    /// rejoins as a standby.
+    @Test func aFrozenLeaderHandsOverWhenItsLeaseLapsesAndPlansNothingWhenItResumes() throws {
+        try TestDatabase.with { database in
+            let connection = try database.connect()
+            try TestWorld.create(on: connection)
+            var environment = environment(database)
+            environment["PARLEY_HEARTBEAT_SECONDS"] = "1"
+            environment["PARLEY_LEASE_SECONDS"] = "2"
+            environment["PARLEY_STANDBY_CHECK_SECONDS"] = "1"
+            let first = try BackgroundProgram("parleyd", environment: environment)
+            #expect(first.waitForOutput(containing: "leading"), "stderr: \(first.stderr)")
+            let second = try BackgroundProgram("parleyd", environment: environment)
+            #expect(try poll(timeout: .seconds(5)) {
+                try connection.value("select count(*)::int from parley.daemon_status where role = 'standby'") == 1
+            })
+
+            first.send(SIGSTOP)
+            #expect(second.waitForOutput(containing: "leading", timeout: .seconds(10)), "stderr: \(second.stderr)")
+            try TestWorld.addCommitment(on: connection, code: "late-4", dueInDays: -1)
+            #expect(try poll(timeout: .seconds(5)) { try alertCount(connection, kind: "overdue", commitment: "late-4") == 1 },
+                    "the new leader plans")
+
+            let frozen = first.stderr.count
+            first.send(SIGCONT)
+            #expect(first.waitForOutput(containing: "rejoining as a standby", timeout: .seconds(5)), "stderr: \(first.stderr)")
+            try TestWorld.addCommitment(on: connection, code: "late-5", dueInDays: -1)
+            #expect(try poll(timeout: .seconds(5)) { try alertCount(connection, kind: "overdue", commitment: "late-5") == 1 })
+            #expect(try poll(timeout: .seconds(5)) {
+                try connection.value(
+                    "select count(*)::int from parley.daemon_status where role = 'standby' and not holds_lease and pid = $1",
+                    [Int(first.pid)]) == 1
+            }, "the old leader reports as a standby")
+            let resumed = String(first.stderr.dropFirst(frozen))
+            #expect(!resumed.contains("planned") && !resumed.contains("leading"), "after resuming: \(resumed)")
+            let holders: [Int] = try connection.query("select pid from parley.daemon_status where holds_lease")
+                .map { try $0.decode("pid") }
+            #expect(holders == [Int(second.pid)])
+            let duplicates: Int = try connection.value(
+                """
+                select count(*)::int from (select 1 from parley_data.alerts where state <> 'cancelled'
+                 group by subject_type, subject_id, kind, occurrence having count(*) > 1) d
+                """)
+            #expect(duplicates == 0)
+            for daemon in [first, second] {
+                daemon.send(SIGTERM)
+                #expect(daemon.waitForExit() == 0)
+            }
+        }
+    }
+
     @Test func sigtermStopsWithinASecondWithStatusZero() throws {
         try TestDatabase.with { database in
             let daemon = try BackgroundProgram("parleyd", environment: environment(database))
@@ -180,7 +232,7 @@ import Testing
             daemon.send(SIGTERM)
             #expect(daemon.waitForExit(timeout: .seconds(1)) == 0)
             #expect(ContinuousClock.now - start < .seconds(1))
-            // The leader lock went with the session: another daemon leads at once.
+            // The stopping leader ended its lease: another daemon leads at once.
             let next = try BackgroundProgram("parleyd", environment: environment(database))
             #expect(next.waitForOutput(containing: "leading", timeout: .seconds(5)))
             next.send(SIGINT)
@@ -224,6 +276,13 @@ import Testing
             let run = try ProgramRun.run("parleyd", [], environment: environment)
             #expect(run.status == Sysexits.config)
             #expect(run.stderr.contains("PARLEY_LOG_LEVEL"))
+
+            environment["PARLEY_LOG_LEVEL"] = nil
+            environment["PARLEY_HEARTBEAT_SECONDS"] = "30"
+            environment["PARLEY_LEASE_SECONDS"] = "45"
+            let short = try ProgramRun.run("parleyd", [], environment: environment)
+            #expect(short.status == Sysexits.config)
+            #expect(short.stderr.contains("PARLEY_LEASE_SECONDS: 45 s is shorter than two heartbeats"), "\(short.stderr)")
         }
     }
 }

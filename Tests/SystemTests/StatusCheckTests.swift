@@ -54,6 +54,34 @@ import Testing
         }
     }
 
+    /// A leader that is frozen keeps its row and its role in daemon_status, but not its lease: nobody plans, and the
+    /// check says so as soon as the lease lapses (issue 19).
+    @Test func aLeaderWhoseLeaseLapsedDoesNotCountAsLeading() throws {
+        try TestDatabase.with { database in
+            var environment = environment(database)
+            environment["PARLEY_HEARTBEAT_SECONDS"] = "1"
+            environment["PARLEY_LEASE_SECONDS"] = "2"
+            let daemon = try startDaemon(environment)
+            defer { stop(daemon) }
+            let report = try ProgramRun.run("parley", ["status"], environment: environment)
+            #expect(report.stdout.contains("holds the leadership lease until "), "\(report.stdout)")
+
+            daemon.send(SIGSTOP)
+            defer { daemon.send(SIGCONT) }
+            let connection = try database.connect()
+            #expect(try poll(timeout: .seconds(5)) {
+                try connection.value("select count(*)::int from parley.daemon_status where holds_lease") == 0
+            })
+            let lapsed = try check(environment)
+            #expect(lapsed.status == 2, "\(lapsed.stdout)")
+            #expect(lapsed.stdout.hasPrefix("PARLEY CRITICAL - no parleyd leads: 1 instance(s) registered, none holding a valid leadership lease"),
+                    "\(lapsed.stdout)")
+            let text = try ProgramRun.run("parley", ["status"], environment: environment)
+            #expect(text.stdout.contains("Daemon:  no instance holds a valid leadership lease: alerts are not being planned"), "\(text.stdout)")
+            #expect(text.stdout.contains("its leadership lease lapsed "), "\(text.stdout)")
+        }
+    }
+
     @Test func dueDeliveriesAreCriticalOnlyWhenTheMailerMissedTwoPeriods() throws {
         try TestDatabase.with { database in
             let connection = try database.connect()

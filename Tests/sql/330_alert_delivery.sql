@@ -3,7 +3,7 @@
 -- end as failed; mailer runs and daemon heartbeats feed the status views. Also the privileges and documentation of
 -- every alert object.
 begin;
-select plan(57);
+select plan(59);
 
 \ir 300_alert_fixture.psql
 
@@ -145,6 +145,8 @@ select is((select array_agg((host, role, looks_alive, waiting_for, last_plan_sec
              from parley.daemon_status),
           array['(host-a,leader,t,"next alert at 2030-05-28 15:00 UTC",1.500,7,1)', '(host-b,standby,f,"the leader lock",,,0)'],
           'daemon_status: who is alive, what it waits for, its last plan');
+select is((select planner_alive from parley.alert_status), false, 'alert_status: a heartbeat alone plans nothing');
+select ok(parley.daemon_claim_leadership('00000000-0000-4000-8000-000000000001', '1 minute') > 0, 'the leader holds the lease');
 select is((select planner_alive from parley.alert_status), true, 'alert_status: a planning daemon is alive');
 select is(parley.daemon_stopped('00000000-0000-4000-8000-000000000002'), true, 'a stopped instance is removed');
 select is(parley.daemon_stopped('00000000-0000-4000-8000-000000000002'), false, 'once');

@@ -107,7 +107,7 @@ sleep 1
 overlaps=$(for name in A B; do
     awk -v n="$name" '
         /leading/ { if (start == "") start = $1 }
-        /stopping on signal|lost the database connection|=== exit/ { if (start != "") { print start, $1, n; start = "" } }
+        /stopping on signal|lost the database connection|rejoining as a standby|=== exit/ { if (start != "") { print start, $1, n; start = "" } }
         END { if (start != "") print start, 9999999999, n }' "$DRILL_WORK/$name.log"
 done | sort -n | awk '{ if (NR > 1 && $1 < end) bad++; if ($2 > end) end = $2 } END { print bad + 0 }')
 leaderships=$(cat "$DRILL_WORK/A.log" "$DRILL_WORK/B.log" | grep -c leading)

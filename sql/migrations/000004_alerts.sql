@@ -326,6 +326,28 @@ create table parley_data.daemon_instances (
 comment on table parley_data.daemon_instances is
     'One row per running parleyd instance, kept by its heartbeat: where it runs, which version, leader or standby, and its last plan.';
 
+-- Who may plan: one row, the leadership lease (sql/repeatable/425_leadership.sql elects, renews and checks it).
+create table parley_data.daemon_leadership (
+    singleton      boolean primary key default true,
+    epoch          bigint not null default 0,
+    instance_id    uuid,
+    backend_pid    integer,
+    elected_at     timestamptz,
+    renewed_at     timestamptz,
+    expires_at     timestamptz,
+    lease          interval,
+    constraint daemon_leadership_one_row check (singleton),
+    constraint daemon_leadership_epoch_not_negative check (epoch >= 0),
+    constraint daemon_leadership_held_completely
+        check (num_nulls(instance_id, backend_pid, elected_at, renewed_at, expires_at, lease) in (0, 6))
+);
+insert into parley_data.daemon_leadership default values;
+comment on table parley_data.daemon_leadership is
+    'The leadership lease, one row: which parleyd instance may plan alerts, until when, and the epoch that every plan must present. epoch grows by one at every election, so a leader that was frozen or cut off and comes back holds an old epoch and is refused.';
+comment on column parley_data.daemon_leadership.epoch is 'The fencing token: the number of the current election.';
+comment on column parley_data.daemon_leadership.backend_pid is 'The database session of the leader (pg_stat_activity.pid): when it has ended, the lease is free at once.';
+comment on column parley_data.daemon_leadership.expires_at is 'When the lease lapses unless the leader renews it (each heartbeat and each plan does).';
+
 create table parley_data.mailer_runs (
     id           bigint generated always as identity primary key,
     started_at   timestamptz not null,

@@ -44,8 +44,8 @@ begin
         perform parley_data.refuse('23502', 'at', 'at_present', 'at is required',
             'Pass the moment to plan for, normally now().');
     end if;
-    -- One planner at a time (a transaction lock: released at commit). The daemon's leader lock is a separate,
-    -- session-level advisory lock of its own.
+    -- One planner at a time (a transaction lock: released at commit): a hand-run plan and the daemon's never
+    -- interleave. Which daemon plans is decided apart from this, by the leadership lease (425_leadership).
     perform pg_advisory_xact_lock(hashtext('parley.plan_alerts'));
 
     -- Nothing changed and nothing due: the common case, answered by two index probes. "Nothing due" is asked as

@@ -106,17 +106,23 @@ select i.instance_id, i.host, i.pid, i.version, i.role, i.started_at, i.last_hea
        case when (select parley_data.current_clearance()) = 'secret' then i.last_plan_alerts end as last_plan_alerts,
        i.plans,
        case when (select parley_data.current_clearance()) = 'secret' then i.alerts_planned end as alerts_planned,
-       i.database_user, i.backend_pid
+       i.database_user, i.backend_pid,
+       l.expires_at as lease_expires_at,
+       coalesce(l.expires_at > now() and exists (select 1 from pg_catalog.pg_stat_activity a where a.pid = l.backend_pid),
+                false) as holds_lease
   from parley_data.daemon_instances i
  cross join parley_data.alert_settings st
+  left join parley_data.daemon_leadership l on l.instance_id = i.instance_id
  order by i.role, i.started_at;
 comment on view parley.daemon_status is
-    'The parleyd instances that reported in: is alerting alive? One leader plans; standbys wait to take over. looks_alive turns false when no heartbeat came for alert_settings.daemon_alive_within.';
+    'The parleyd instances that reported in: is alerting alive? One leader plans, the one that holds_lease; standbys wait to take over when its lease lapses (lease_expires_at) or its session ends. looks_alive turns false when no heartbeat came for alert_settings.daemon_alive_within.';
 comment on column parley.daemon_status.waiting_for is 'What the instance says it is waiting for, e.g. the next alert time or the leader lock.';
 comment on column parley.daemon_status.last_plan_seconds is 'How long its last plan took.';
 comment on column parley.daemon_status.last_plan_alerts is 'How many alerts its last plan created.';
 comment on column parley.daemon_status.alerts_planned is 'Alerts it has created since it started.';
 comment on column parley.daemon_status.backend_pid is 'Its database connection''s process id (pg_stat_activity.pid).';
+comment on column parley.daemon_status.lease_expires_at is 'When its leadership lease lapses unless renewed (425_leadership.sql); null when it holds none. A standby takes over at most PARLEY_STANDBY_CHECK_SECONDS after it.';
+comment on column parley.daemon_status.holds_lease is 'True for the one instance that may plan now: its lease has not lapsed and its session is open.';
 
 create or replace view parley.mailer_runs with (security_invoker = true) as
 select r.id, r.started_at, r.finished_at, round(extract(epoch from r.finished_at - r.started_at), 3) as seconds,
@@ -138,11 +144,12 @@ select (select count(*) from parley_data.deliveries d where d.state = 'pending' 
        r.finished_at as last_mailer_run_at, r.exit_status as last_mailer_exit_status,
        case when (select parley_data.current_clearance()) = 'secret' then r.sent end as last_mailer_sent,
        case when (select parley_data.current_clearance()) = 'secret' then r.failed end as last_mailer_failed,
-       exists (select 1 from parley_data.daemon_instances i cross join parley_data.alert_settings st
-                where i.role = 'leader' and i.last_heartbeat_at > now() - st.daemon_alive_within) as planner_alive
+       exists (select 1 from parley_data.daemon_leadership l
+                where l.expires_at > now()
+                  and exists (select 1 from pg_catalog.pg_stat_activity a where a.pid = l.backend_pid)) as planner_alive
   from (select 1) one
   left join lateral (select * from parley_data.mailer_runs m order by m.started_at desc, m.id desc limit 1) r on true;
 comment on view parley.alert_status is
     'Alerting at a glance (one row): deliveries waiting (due now, later), being sent, failed; the last mailer run; whether a planning daemon is alive. Counts cover only alerts you are cleared to see.';
 comment on column parley.alert_status.pending_due is 'Deliveries due that the mailer has not sent yet; a number that keeps growing means the mailer is not running.';
-comment on column parley.alert_status.planner_alive is 'True when a leading parleyd sent a heartbeat recently.';
+comment on column parley.alert_status.planner_alive is 'True when a parleyd holds the leadership lease: it has not lapsed and the leader''s session is open.';

@@ -162,7 +162,7 @@ to parley_reader, parley_daemon;
 -- tables and current_clearance() are granted by 000006 already; repeated here because these views need them.
 grant select on
     parley_data.alert_rules, parley_data.alert_settings, parley_data.alerts, parley_data.deliveries,
-    parley_data.silences, parley_data.daemon_instances, parley_data.mailer_runs,
+    parley_data.silences, parley_data.daemon_instances, parley_data.daemon_leadership, parley_data.mailer_runs,
     parley_data.tracks, parley_data.people, parley_data.agenda_items, parley_data.commitments
 to parley_reader, parley_daemon;
 grant execute on function parley_data.current_clearance() to parley_reader, parley_daemon;
@@ -176,7 +176,11 @@ grant execute on function
     parley.record_mailer_run(timestamptz, timestamptz, integer, integer, integer, integer),
     parley.daemon_heartbeat(uuid, text, integer, text, text, text, timestamptz),
     parley.daemon_plan_finished(uuid, interval, integer, timestamptz),
-    parley.daemon_stopped(uuid)
+    parley.daemon_stopped(uuid),
+    parley.daemon_claim_leadership(uuid, interval),
+    parley.daemon_renew_leadership(bigint, interval),
+    parley.daemon_resign_leadership(bigint),
+    parley.plan_alerts_as_leader(bigint, timestamptz, boolean, boolean)
 to parley_daemon;
 
 grant execute on function

@@ -11,8 +11,8 @@ import Glibc
 ///
 /// One synchronous loop around `poll()`: it sleeps on the database socket and the signal pipe until a change
 /// notification, the moment the next alert falls due, a heartbeat, a watchdog ping or a signal — never polling.
-/// One instance leads (PostgreSQL advisory lock) and plans; others stand by and try for the lock every few
-/// seconds. A lost connection is retried with capped, jittered backoff, followed by a full plan.
+/// One instance leads (it holds the leadership lease, 425_leadership.sql) and plans; others stand by and try for
+/// the lease every few seconds. A lost connection is retried with capped, jittered backoff, followed by a full plan.
 ///
 /// What to do when is decided by `DaemonStateMachine`; this class only performs its steps — the statements, the
 /// waits, the log lines and sd_notify messages — and reports back what came of each.
@@ -136,12 +136,13 @@ public final class Daemon {
                 queriesSent += 1
                 return .sessionPrepared
             }
-        case .tryLeadership:
+        case .tryLeadership(let lease):
             return onSession { connection in
-                let acquired: Bool = try connection.query("select pg_try_advisory_lock($1) as acquired",
-                                                          [AdvisoryLock.daemonLeader])[0].decode("acquired")
+                let token: Int64? = try connection.query(
+                    "select parley.daemon_claim_leadership($1, make_interval(secs => $2)) as token",
+                    [instanceID, DaemonStateMachine.seconds(lease)])[0].decode("token")
                 queriesSent += 1
-                return acquired ? .leadershipAcquired : .leadershipHeldElsewhere
+                return token.map { .leadershipAcquired(token: $0) } ?? .leadershipHeldElsewhere
             }
         case .listen:
             return onSession { connection in
@@ -149,17 +150,31 @@ public final class Daemon {
                 queriesSent += 1
                 return .listening
             }
-        case let .heartbeat(role, waitingFor):
+        case let .heartbeat(role, waitingFor, renewing):
             return onSession { connection in
-                try connection.query(
-                    "select parley.daemon_heartbeat($1, $2, $3, $4, $5, $6)",
-                    [instanceID, host, Int(pid), ParleyVersion.current, role.rawValue, waitingFor])
-                queriesSent += 1
+                let record: [any PQEncodable] = [instanceID, host, Int(pid), ParleyVersion.current, role.rawValue, waitingFor]
+                if let lease = renewing {
+                    // One statement, one transaction: a refused renewal records nothing either.
+                    do {
+                        try connection.query(
+                            """
+                            select parley.daemon_renew_leadership($7, make_interval(secs => $8)),
+                                   parley.daemon_heartbeat($1, $2, $3, $4, $5, $6)
+                            """, record + [lease.token, DaemonStateMachine.seconds(lease.duration)])
+                        queriesSent += 1
+                    } catch let error as PQError where Self.isLeadershipRefusal(error) {
+                        queriesSent += 1
+                        return .leadershipLost("its lease renewal was refused: \(error.message)")
+                    }
+                } else {
+                    try connection.query("select parley.daemon_heartbeat($1, $2, $3, $4, $5, $6)", record)
+                    queriesSent += 1
+                }
                 logger.debug("heartbeat as \(role.rawValue); \(queriesSent) statements sent so far")
                 return .heartbeatRecorded
             }
-        case .plan:
-            return onSession(plan)
+        case .plan(let token):
+            return onSession { try plan(token: token, on: $0) }
         case let .recordPlan(took, alertsCreated):
             return onSession { connection in
                 try connection.query("select parley.daemon_plan_finished($1, make_interval(secs => $2), $3)",
@@ -186,8 +201,9 @@ public final class Daemon {
             } catch {
                 return .settingsRefused("\(error)")
             }
-        case .deregister:
+        case .deregister(let token):
             if let connection {
+                if let token { _ = try? connection.query("select parley.daemon_resign_leadership($1)", [token]) }
                 _ = try? connection.query("select parley.daemon_stopped($1)", [instanceID])
             }
             return .deregistered
@@ -217,11 +233,13 @@ public final class Daemon {
         }
     }
 
-    /// Plans, and says what the plan did.
+    /// Plans as the leader of epoch `token`, and says what the plan did.
     ///
-    /// A lock held by another transaction makes the plan wait at most `lockTimeout`; the machine then says in the
-    /// status what it waits for and tries again a little later.
-    private func plan(on connection: Connection) throws -> DaemonStateMachine.Event {
+    /// The plan proves the leadership in its own transaction (`plan_alerts_as_leader`): when another instance was
+    /// elected meanwhile, or the lease lapsed, the database refuses it and nothing is planned. A lock held by
+    /// another transaction makes the plan wait at most `lockTimeout`; the machine then says in the status what it
+    /// waits for and tries again a little later.
+    private func plan(token: Int64, on connection: Connection) throws -> DaemonStateMachine.Event {
         let row: Row
         do {
             // The time to the next alert is measured at the end of the plan (clock_timestamp), not from the start
@@ -230,18 +248,28 @@ public final class Daemon {
                 try connection.query(
                     """
                     select p.alerts_created, p.alerts_cancelled, p.deliveries_created, p.subjects_planned,
-                           extract(epoch from p.next_alert_at - clock_timestamp())::float8 as seconds_to_next
-                      from parley.plan_alerts(now()) p
-                    """)[0]
+                           extract(epoch from p.next_alert_at - clock_timestamp())::float8 as seconds_to_next,
+                           extract(epoch from p.lease_expires_at - statement_timestamp())::float8 as lease_seconds
+                      from parley.plan_alerts_as_leader($1, now()) p
+                    """, [token])[0]
             }
             queriesSent += 1
         } catch let error as PQError where error.sqlState == .lockNotAvailable {
             queriesSent += 1
             return .planBlockedByLock
+        } catch let error as PQError where Self.isLeadershipRefusal(error) {
+            queriesSent += 1
+            return .leadershipLost("its plan was refused: \(error.message)")
         }
         return .planned(DaemonStateMachine.PlanOutcome(
             alertsCreated: try row.decode("alerts_created"), alertsCancelled: try row.decode("alerts_cancelled"),
-            deliveriesCreated: try row.decode("deliveries_created"), secondsToNextAlert: try row.decode("seconds_to_next")))
+            deliveriesCreated: try row.decode("deliveries_created"), secondsToNextAlert: try row.decode("seconds_to_next"),
+            leaseSeconds: try row.decode("lease_seconds")))
+    }
+
+    /// The database's refusal of a lease that is no longer this session's (`parley_data.require_leadership`).
+    static func isLeadershipRefusal(_ error: PQError) -> Bool {
+        error.sqlState == .objectNotInPrerequisiteState && error.constraint == "daemon_leadership_current"
     }
 
     /// The sessions holding locks on Parley's tables: what a blocked plan waits for.
@@ -320,9 +348,9 @@ public final class Daemon {
         }
     }
 
-    /// TCP keepalives and a user timeout, so that a leader whose network vanished is noticed within about a
-    /// minute (by this client; the server's side is set per session), instead of the operating system's two hours
-    /// during which its advisory lock would keep every standby waiting. A connection string may override them.
+    /// TCP keepalives and a user timeout, so that a connection whose network vanished is noticed within about a
+    /// minute (by this client; the server's side is set per session), instead of the operating system's two hours.
+    /// Leadership does not wait for them: the lease lapses on its own. A connection string may override them.
     static let connectionDefaults = [
         "keepalives": "1", "keepalives_idle": "30", "keepalives_interval": "10", "keepalives_count": "3",
         "tcp_user_timeout": "60000",

@@ -7,8 +7,12 @@ extension DaemonStateMachine {
         /// Cannot go on at all (a malformed connection string, a system call that failed): ends the process.
         case fatal(String, exitStatus: Int32)
         case sessionPrepared
-        case leadershipAcquired
+        /// This session was elected: `token` is the epoch every renewal and plan presents.
+        case leadershipAcquired(token: Int64)
         case leadershipHeldElsewhere
+        /// The database refused a renewal or a plan: the lease lapsed or another instance was elected since (the
+        /// message says which). Nothing was planned.
+        case leadershipLost(String)
         case listening
         case heartbeatRecorded
         case planned(PlanOutcome)
@@ -36,6 +40,9 @@ extension DaemonStateMachine {
         var deliveriesCreated = 0
         /// From the end of the plan to the next moment an alert falls due; nil when none is scheduled.
         var secondsToNextAlert: Double?
+        /// How long the lease lasts counted from when the server received the plan (which renewed it at its end),
+        /// by the database's clock; nil when it did not say (then the lease is counted from when the plan was sent).
+        var leaseSeconds: Double?
     }
 
     /// Why a command on the session failed.

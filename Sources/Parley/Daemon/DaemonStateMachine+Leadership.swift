@@ -1,13 +1,19 @@
 extension DaemonStateMachine {
-    /// What the machine knows while this instance leads: where planning stands, the lock it may wait for, the
-    /// pending deliveries the STATUS line shows.
+    /// What the machine knows while this instance leads: its lease, where planning stands, the lock it may wait
+    /// for, the pending deliveries the STATUS line shows.
     ///
-    /// Leadership is held today for as long as the session keeps PostgreSQL's advisory lock, and ends with the
-    /// session. A lease (leadership for a bounded time, renewed by the heartbeat, proved by a token every plan
-    /// carries) would be kept here: the token and the lease's end as fields, `Command.plan` and `Command.heartbeat`
-    /// carrying the token, the heartbeat's answer extending the end, and a lapsed or refused lease ending
-    /// leadership the way a lost session does.
+    /// Leadership is a lease (sql/repeatable/425_leadership.sql): elected for `leaseDuration`, renewed by each
+    /// heartbeat and each plan, proved by `token` (the epoch of the election) in the transaction of every renewal
+    /// and plan. It ends when the database refuses the token (another instance was elected after the lease lapsed),
+    /// when the lease lapses by this instance's own clock (it was frozen: it does not plan on a lease it cannot
+    /// vouch for), or with the session.
     struct Leadership: Equatable, Sendable {
+        /// The epoch this instance was elected in: the token every renewal and plan presents.
+        var token: Int64
+        /// When the lease lapses by this instance's clock, counted from the moment the last renewal was sent — the
+        /// claim, a heartbeat, or a plan (which says how long the lease it renewed at its end lasts from its start)
+        /// — so never later than the database's own expiry.
+        var leaseEndsAt: Moment
         /// `LISTEN` has been sent on this session.
         var listening = false
         /// A heartbeat must go out before anything else: the role changed, or what the plan waits for did.
@@ -30,7 +36,9 @@ extension DaemonStateMachine {
         /// The STATUS line changed and is sent before the next wait.
         var statusChanged = false
 
-        init(at now: Moment) {
+        init(token: Int64, leaseEndsAt: Moment, at now: Moment) {
+            self.token = token
+            self.leaseEndsAt = leaseEndsAt
             planDueAt = now
             pendingDeliveries = PendingDeliveries(countedAt: now)
         }

@@ -20,7 +20,7 @@ extension DaemonStateMachine {
         case log(Logger.Level, String)
         /// One sd_notify message.
         case notify(ServiceState)
-        /// Ends the database session (and with it the leader lock and LISTEN).
+        /// Ends the database session (and with it LISTEN; a lease it held is free for a standby at once).
         case closeConnection
         /// A reload changed the log level.
         case setLogLevel(Logger.Level)
@@ -44,20 +44,29 @@ extension DaemonStateMachine {
         case watchdog
     }
 
+    /// A lease to renew: the epoch this instance was elected in, and how long the renewal lasts.
+    struct Lease: Equatable, Sendable {
+        var token: Int64
+        var duration: Duration
+    }
+
     /// What the loop performs and reports back on, as the next event.
     enum Command: Equatable, Sendable {
         /// Open a session (`PARLEY_DATABASE_URL`, else libpq's defaults): `connected`, `connectFailed` or `fatal`.
         case connect(databaseURL: String?)
         /// Check the schema and set the session's timeouts: `sessionPrepared` or `failed`.
         case prepareSession(lockTimeout: Duration, statementTimeout: Duration)
-        /// `pg_try_advisory_lock` on the leader lock: `leadershipAcquired` or `leadershipHeldElsewhere`.
-        case tryLeadership
+        /// Claim the leadership lease for `lease` (`daemon_claim_leadership`): `leadershipAcquired` or
+        /// `leadershipHeldElsewhere`.
+        case tryLeadership(lease: Duration)
         /// `LISTEN` for change notifications: `listening`.
         case listen
-        /// Record this instance in `daemon_status`: `heartbeatRecorded`.
-        case heartbeat(Role, waitingFor: String?)
-        /// `plan_alerts(now())`: `planned` or `planBlockedByLock`.
-        case plan
+        /// A leader first renews its lease (`daemon_renew_leadership`); then the instance is recorded in
+        /// `daemon_status`: `heartbeatRecorded`, or `leadershipLost` when the renewal was refused.
+        case heartbeat(Role, waitingFor: String?, renewing: Lease?)
+        /// `plan_alerts_as_leader(token, now())`, which proves the leadership in the plan's own transaction:
+        /// `planned`, `planBlockedByLock` or `leadershipLost`.
+        case plan(token: Int64)
         /// `daemon_plan_finished`, which `alert_status` shows: `planRecorded`.
         case recordPlan(took: Duration, alertsCreated: Int)
         /// Count the deliveries pending for the STATUS line: `pendingDeliveriesCounted`.
@@ -66,8 +75,9 @@ extension DaemonStateMachine {
         case describeLockHolders
         /// Re-read the environment file over the starting environment: `settingsRead` or `settingsRefused`.
         case readSettings(environmentFile: String?)
-        /// Remove this instance from `daemon_status`: `deregistered`.
-        case deregister
+        /// End the lease this instance holds, if any (so that a standby takes over at its next check), and remove
+        /// the instance from `daemon_status`: `deregistered`.
+        case deregister(resigning: Int64?)
         /// Sleep in poll() on the session (when there is one) and the signal pipe until `until`: `woke`.
         case wait(until: Moment)
         /// End the process with this status.

@@ -11,9 +11,10 @@ import Logging
 /// The machine is in one of four phases: waiting to connect (at once, or after a backoff), connecting, in a
 /// session (standing by or leading), or stopped. After each event it picks the next command from what it knows,
 /// first things first: a stop, a reload, a reconnect the settings asked for; then, in a session, setting it up;
-/// a standby tries for leadership every `standbyCheckInterval` and heartbeats; a leader listens, plans when
-/// notified or when the next alert falls due, records and counts, heartbeats — and otherwise sleeps until the
-/// earliest of those moments and the watchdog's.
+/// a standby tries for the leadership lease every `standbyCheckInterval` and heartbeats; a leader listens, plans
+/// when notified or when the next alert falls due, records and counts, heartbeats (renewing its lease) — and
+/// otherwise sleeps until the earliest of those moments and the watchdog's. A leader whose lease the database
+/// refuses, or whose lease lapsed by its own clock, closes its session and rejoins as a standby.
 struct DaemonStateMachine: Sendable {
     /// Monotonic time since the daemon started.
     typealias Moment = Duration
@@ -34,7 +35,7 @@ struct DaemonStateMachine: Sendable {
     /// One database session.
     struct Session: Equatable, Sendable {
         enum Standing: Equatable, Sendable {
-            /// Another instance leads; try for the lock at `nextAttempt`.
+            /// Another instance leads; try for the lease at `nextAttempt`.
             case standby(nextAttempt: Moment)
             case leader(Leadership)
         }
@@ -63,6 +64,8 @@ struct DaemonStateMachine: Sendable {
     private var lastFailure: String?
     /// The last STATUS line sent.
     private var lastStatus: String?
+    /// When the command whose outcome comes next was decided: a lease renewed by it runs from then.
+    private var commandSentAt: Moment = .zero
 
     /// - Parameters:
     ///   - settings: the settings read at start.
@@ -80,6 +83,7 @@ struct DaemonStateMachine: Sendable {
         phase = .disconnected(retryAt: now)
         var effects: [Effect] = []
         let command = nextCommand(at: now, &effects)
+        commandSentAt = now
         return Step(effects: effects, command: command)
     }
 
@@ -97,9 +101,12 @@ struct DaemonStateMachine: Sendable {
             finish(exitStatus, &effects)
         case .sessionPrepared:
             updateSession { $0.prepared = true }
-        case .leadershipAcquired:
-            effects.append(.log(.info, "leading: this instance plans the alerts"))
-            updateSession { $0.standing = .leader(Leadership(at: now)) }
+        case .leadershipAcquired(let token):
+            effects.append(.log(.info, "leading: this instance plans the alerts (lease epoch \(token) for \(settings.leaseDuration), renewed with each heartbeat)"))
+            let leaseEndsAt = commandSentAt + settings.leaseDuration
+            updateSession { $0.standing = .leader(Leadership(token: token, leaseEndsAt: leaseEndsAt, at: now)) }
+        case .leadershipLost(let message):
+            rejoinAsStandby("lost the leadership: \(message)", at: now, &effects)
         case .leadershipHeldElsewhere:
             let next = now + settings.standbyCheckInterval
             updateSession { $0.standing = .standby(nextAttempt: next) }
@@ -147,6 +154,7 @@ struct DaemonStateMachine: Sendable {
             failed(failure, at: now, &effects)
         }
         let command = nextCommand(at: now, &effects)
+        commandSentAt = now
         return Step(effects: effects, command: command)
     }
 
@@ -176,7 +184,8 @@ struct DaemonStateMachine: Sendable {
                     finish(Sysexits.ok, &effects)
                     return nextCommand(at: now, &effects)
                 }
-                return .deregister
+                if case .leader(let leadership) = session.standing { return .deregister(resigning: leadership.token) }
+                return .deregister(resigning: nil)
             }
             if reloadRequested { return .readSettings(environmentFile: settings.environmentFile) }
             if let reason = session.reconnectReason {
@@ -187,6 +196,17 @@ struct DaemonStateMachine: Sendable {
             }
             if !session.prepared {
                 return .prepareSession(lockTimeout: settings.lockTimeout, statementTimeout: settings.statementTimeout)
+            }
+            if case .leader(let leadership) = session.standing, now >= leadership.leaseEndsAt {
+                // Frozen (or held up) past its lease: another instance may lead by now. Rather than plan on a lease
+                // it cannot vouch for (the database would refuse the plan anyway), it starts over as a standby.
+                let silent = Self.seconds(now - leadership.leaseEndsAt + settings.leaseDuration)
+                rejoinAsStandby(
+                    "lost the leadership: the lease of epoch \(leadership.token) lapsed by this instance's clock "
+                        + "(last renewed \(Self.rounded(silent)) s ago, the lease is \(settings.leaseDuration); "
+                        + "the process was stopped or its statements were held up)",
+                    at: now, &effects)
+                return nextCommand(at: now, &effects)
             }
             let command: Command
             switch session.standing {
@@ -201,12 +221,12 @@ struct DaemonStateMachine: Sendable {
         }
     }
 
-    /// A standby tries for the lock every `standbyCheckInterval` and heartbeats; in between it sleeps.
+    /// A standby tries for the lease every `standbyCheckInterval` and heartbeats; in between it sleeps.
     private mutating func standbyCommand(
         _ session: inout Session, nextAttempt: Moment, at now: Moment, _ effects: inout [Effect]
     ) -> Command {
-        if now >= nextAttempt { return .tryLeadership }
-        if now >= session.nextHeartbeat { return .heartbeat(.standby, waitingFor: nil) }
+        if now >= nextAttempt { return .tryLeadership(lease: settings.leaseDuration) }
+        if now >= session.nextHeartbeat { return .heartbeat(.standby, waitingFor: nil, renewing: nil) }
         session.healthy = true
         announce("standby: another instance leads; checking every \(settings.standbyCheckInterval)", &effects)
         return .wait(until: wakeUp(at: min(nextAttempt, session.nextHeartbeat)))
@@ -217,20 +237,22 @@ struct DaemonStateMachine: Sendable {
     private mutating func leaderCommand(
         _ session: inout Session, _ leadership: inout Leadership, at now: Moment, _ effects: inout [Effect]
     ) -> Command {
+        let heartbeat = Command.heartbeat(.leader, waitingFor: leadership.waitingFor,
+                                          renewing: Lease(token: leadership.token, duration: settings.leaseDuration))
         if !leadership.listening { return .listen }
         if leadership.lockHoldersWanted { return .describeLockHolders }
-        if leadership.heartbeatNow { return .heartbeat(.leader, waitingFor: leadership.waitingFor) }
+        if leadership.heartbeatNow { return heartbeat }
         // One plan handles what changed (notifications that arrived in a burst, together) and what fell due.
         if leadership.notified || now >= leadership.planDueAt {
             leadership.notified = false
             leadership.planSentAt = now
-            return .plan
+            return .plan(token: leadership.token)
         }
         if let record = leadership.planToRecord {
             return .recordPlan(took: record.took, alertsCreated: record.alertsCreated)
         }
         if leadership.pendingDeliveries.countWanted { return .countPendingDeliveries }
-        if now >= session.nextHeartbeat { return .heartbeat(.leader, waitingFor: leadership.waitingFor) }
+        if now >= session.nextHeartbeat { return heartbeat }
         if !readySent || leadership.statusChanged {
             announce(leadership.statusLine(at: now), &effects)
             leadership.statusChanged = false
@@ -286,9 +308,11 @@ struct DaemonStateMachine: Sendable {
 
     private mutating func heartbeatRecorded(at now: Moment) {
         let interval = settings.heartbeatInterval
+        let leaseEndsAt = commandSentAt + settings.leaseDuration
         updateSession { session in
             session.nextHeartbeat = now + interval
             guard case .leader(var leadership) = session.standing else { return }
+            leadership.leaseEndsAt = leaseEndsAt
             if leadership.heartbeatNow {
                 leadership.heartbeatNow = false
             } else if leadership.waitingFor == nil
@@ -303,8 +327,14 @@ struct DaemonStateMachine: Sendable {
 
     private mutating func planned(_ outcome: PlanOutcome, at now: Moment, _ effects: inout [Effect]) {
         lastFailure = nil
+        // The plan renewed the lease at its end, which only the database can tell: counted from when the plan was
+        // sent (the server cannot have received it earlier), a plan longer than the lease (a full plan of a large
+        // database) is no lapse, and a result read late (the process was stopped meanwhile) is no renewal.
+        let leaseEndsAt = commandSentAt
+            + (outcome.leaseSeconds.map { .milliseconds(Int64($0 * 1000)) } ?? settings.leaseDuration)
         updateSession { $0.healthy = true }
         updateLeadership { leadership in
+            leadership.leaseEndsAt = leaseEndsAt
             if leadership.waitingFor != nil {
                 effects.append(.log(.info, "the lock was released; planning again"))
                 leadership.waitingFor = nil
@@ -356,6 +386,8 @@ struct DaemonStateMachine: Sendable {
         reloadRequested = false
         let sessionChanged = !libpqEnvironment.isEmpty || reloaded.databaseURL != settings.databaseURL
             || reloaded.lockTimeout != settings.lockTimeout || reloaded.statementTimeout != settings.statementTimeout
+        // A new lease length applies from the next renewal, which comes at once.
+        if reloaded.leaseDuration != settings.leaseDuration { updateLeadership { $0.heartbeatNow = true } }
         if !libpqEnvironment.isEmpty { effects.append(.setLibpqEnvironment(libpqEnvironment)) }
         settings = reloaded
         backoff.cap = reloaded.reconnectCap
@@ -389,6 +421,13 @@ struct DaemonStateMachine: Sendable {
             endSession(&effects)
             phase = .disconnected(retryAt: now + backoff.nextDelay())
         }
+    }
+
+    /// Closes the session and connects again at once, as a standby: LISTEN and the lease go with the old session.
+    private mutating func rejoinAsStandby(_ reason: String, at now: Moment, _ effects: inout [Effect]) {
+        effects.append(.log(.warning, "\(reason); rejoining as a standby"))
+        endSession(&effects)
+        phase = .disconnected(retryAt: now)
     }
 
     // MARK: - Helpers
@@ -431,6 +470,11 @@ struct DaemonStateMachine: Sendable {
 
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    /// Seconds with one decimal, for log lines.
+    static func rounded(_ seconds: Double) -> String {
+        String(format: "%.1f", seconds)
     }
 
     static func milliseconds(_ duration: Duration) -> Int {
