@@ -950,6 +950,17 @@ CREATE TABLE parley_data.change_log (
     CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
 )
 PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.change_log ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log ALTER COLUMN changed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log ALTER COLUMN transaction_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log ALTER COLUMN changed_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log ALTER COLUMN table_name SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log ALTER COLUMN row_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log ALTER COLUMN operation SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log ALTER COLUMN old_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log ALTER COLUMN new_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log ALTER COLUMN reason SET STATISTICS 0;
 
 ALTER TABLE parley_data.change_log OWNER TO parley_owner;
 
@@ -983,6 +994,10 @@ CREATE TABLE parley_data.commitment_beneficiaries (
     CONSTRAINT commitment_beneficiaries_not_obligor CHECK ((party_id <> obligor_id))
 )
 PARTITION BY LIST (effective_classification);
+ALTER TABLE ONLY parley_data.commitment_beneficiaries ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_beneficiaries ALTER COLUMN obligor_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_beneficiaries ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_beneficiaries ALTER COLUMN effective_classification SET STATISTICS 0;
 
 ALTER TABLE parley_data.commitment_beneficiaries OWNER TO parley_owner;
 
@@ -1028,6 +1043,32 @@ CREATE TABLE parley_data.commitments (
     CONSTRAINT commitments_unit_with_target CHECK (((unit IS NULL) OR (target_quantity IS NOT NULL)))
 )
 PARTITION BY LIST (effective_classification);
+ALTER TABLE ONLY parley_data.commitments ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments ALTER COLUMN meeting_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments ALTER COLUMN obligor_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments ALTER COLUMN deal_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments ALTER COLUMN text SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments ALTER COLUMN made_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments ALTER COLUMN due_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments ALTER COLUMN target_quantity SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments ALTER COLUMN unit SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments ALTER COLUMN status_changed_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments ALTER COLUMN reopened_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments ALTER COLUMN owner_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments ALTER COLUMN track_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments ALTER COLUMN meeting_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments ALTER COLUMN deal_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments ALTER COLUMN delivered_quantity SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments ALTER COLUMN last_update_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments ALTER COLUMN updated_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.commitments OWNER TO parley_owner;
 
@@ -1057,6 +1098,19 @@ CREATE TABLE parley_data.follow_ups (
     CONSTRAINT follow_ups_one_subject CHECK ((num_nonnulls(commitment_id, meeting_id, track_id) = 1))
 )
 PARTITION BY LIST (effective_classification);
+ALTER TABLE ONLY parley_data.follow_ups ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups ALTER COLUMN meeting_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups ALTER COLUMN assignee_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups ALTER COLUMN due_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups ALTER COLUMN done_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups ALTER COLUMN done_note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups ALTER COLUMN updated_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.follow_ups OWNER TO parley_owner;
 
@@ -1087,6 +1141,22 @@ CREATE TABLE parley_data.meetings (
     CONSTRAINT meetings_title_format CHECK (parley_data.is_label(title))
 )
 PARTITION BY LIST (effective_classification);
+ALTER TABLE ONLY parley_data.meetings ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings ALTER COLUMN title SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings ALTER COLUMN starts_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings ALTER COLUMN ends_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings ALTER COLUMN location SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings ALTER COLUMN outcome_summary SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings ALTER COLUMN outcome_recorded_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings ALTER COLUMN track_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings ALTER COLUMN updated_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.meetings OWNER TO parley_owner;
 
@@ -1155,6 +1225,13 @@ CREATE TABLE parley_data.subscriptions (
     CONSTRAINT subscriptions_untracked_unclassified CHECK (((track_id IS NOT NULL) OR (effective_classification = 'unclassified'::parley.classification)))
 )
 PARTITION BY LIST (effective_classification);
+ALTER TABLE ONLY parley_data.subscriptions ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.subscriptions ALTER COLUMN person_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.subscriptions ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.subscriptions ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.subscriptions ALTER COLUMN min_severity SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.subscriptions ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.subscriptions ALTER COLUMN created_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.subscriptions OWNER TO parley_owner;
 
@@ -1178,6 +1255,18 @@ CREATE TABLE parley_data.tracks (
     CONSTRAINT tracks_name_format CHECK (parley_data.is_label(name))
 )
 PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.tracks ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks ALTER COLUMN name SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks ALTER COLUMN format SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks ALTER COLUMN venue SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks ALTER COLUMN timezone SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks ALTER COLUMN description SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks ALTER COLUMN lead_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks ALTER COLUMN updated_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.tracks OWNER TO parley_owner;
 
@@ -1998,6 +2087,19 @@ CREATE TABLE parley_data.commitment_updates (
     CONSTRAINT commitment_updates_says_something CHECK (((delivered_quantity IS NOT NULL) OR (new_status IS NOT NULL) OR (NULLIF(btrim(note), ''::text) IS NOT NULL)))
 )
 PARTITION BY LIST (effective_classification);
+ALTER TABLE ONLY parley_data.commitment_updates ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates ALTER COLUMN reported_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates ALTER COLUMN delivered_quantity SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates ALTER COLUMN new_status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates ALTER COLUMN reopen SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates ALTER COLUMN reported_by_party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates ALTER COLUMN recorded_by_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates ALTER COLUMN verification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates ALTER COLUMN created_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.commitment_updates OWNER TO parley_owner;
 
@@ -2015,6 +2117,11 @@ CREATE TABLE parley_data.deals (
     CONSTRAINT deals_title_format CHECK (parley_data.is_label(title))
 )
 PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.deals ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deals ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deals ALTER COLUMN title SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deals ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deals ALTER COLUMN created_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.deals OWNER TO parley_owner;
 
@@ -2039,6 +2146,19 @@ CREATE TABLE parley_data.figures (
     CONSTRAINT figures_value_finite CHECK (parley_data.is_finite(value))
 )
 PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.figures ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures ALTER COLUMN indicator SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures ALTER COLUMN value SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures ALTER COLUMN unit SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures ALTER COLUMN as_of SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures ALTER COLUMN claimant_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures ALTER COLUMN confidence SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures ALTER COLUMN updated_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.figures OWNER TO parley_owner;
 
@@ -2063,6 +2183,19 @@ CREATE TABLE parley_data.positions (
     CONSTRAINT positions_statement_length CHECK (parley_data.is_free_text(statement))
 )
 PARTITION BY LIST (effective_classification);
+ALTER TABLE ONLY parley_data.positions ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions ALTER COLUMN stance SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions ALTER COLUMN statement SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions ALTER COLUMN stated_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions ALTER COLUMN track_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions ALTER COLUMN updated_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.positions OWNER TO parley_owner;
 
@@ -2080,6 +2213,14 @@ CREATE TABLE parley_data.track_agenda (
     CONSTRAINT track_agenda_note_length CHECK (parley_data.is_free_text(note))
 )
 PARTITION BY LIST (effective_classification);
+ALTER TABLE ONLY parley_data.track_agenda ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_agenda ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_agenda ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_agenda ALTER COLUMN status_since SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_agenda ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_agenda ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_agenda ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_agenda ALTER COLUMN updated_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.track_agenda OWNER TO parley_owner;
 
@@ -2095,6 +2236,12 @@ CREATE TABLE parley_data.track_members (
     CONSTRAINT track_members_note_length CHECK (parley_data.is_free_text(note))
 )
 PARTITION BY LIST (effective_classification);
+ALTER TABLE ONLY parley_data.track_members ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_members ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_members ALTER COLUMN role SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_members ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_members ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_members ALTER COLUMN created_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.track_members OWNER TO parley_owner;
 
@@ -2796,6 +2943,61 @@ $$;
 ALTER FUNCTION parley.remove_subscription(person text, track text, item text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley.remove_subscription(person text, track text, item text) IS 'Ends a subscription (the same person, track and item as when it was added): remove_subscription(person => ..., track => ''istanbul''). Returns whether there was one.';
+
+CREATE FUNCTION parley.rename(what text, reference text, new_code text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+    tbl regclass;
+    level_column text;
+    this_id bigint;
+begin
+    perform parley_data.require('what', what is not null);
+    case rename.what
+        when 'track' then
+            this_id := parley_data.track_id(reference, 'reference');
+            tbl := 'parley_data.tracks'; level_column := 'classification';
+        when 'meeting' then
+            this_id := parley_data.meeting_id(reference, 'reference');
+            tbl := 'parley_data.meetings'; level_column := 'effective_classification';
+        when 'commitment' then
+            this_id := parley_data.commitment_id(reference, 'reference');
+            tbl := 'parley_data.commitments'; level_column := 'effective_classification';
+        when 'deal' then
+            this_id := parley_data.deal_id(reference, 'reference');
+            tbl := 'parley_data.deals'; level_column := 'classification';
+        when 'follow_up' then
+            this_id := parley_data.follow_up_id(reference, 'reference');
+            tbl := 'parley_data.follow_ups'; level_column := 'effective_classification';
+        else
+            perform parley_data.refuse('23514', 'what', 'rename_what',
+                format('what "%s" is not one of track, meeting, commitment, deal, follow_up', rename.what),
+                'Parties, sources and agenda items are not classified: their codes are unique already.');
+    end case;
+
+    perform parley_data.check_code('new_code', new_code, translate(rename.what, ' ', '_') || 's_code_format');
+    if (rename.what = 'commitment' and new_code ~ '^C[0-9]+$') or (rename.what = 'follow_up' and new_code ~ '^F[0-9]+$') then
+        perform parley_data.refuse('23514', 'new_code', rename.what || 's_code_reserved',
+            format('code "%s" is reserved: %s followed by a number names %ss recorded without a code', new_code,
+                   left(new_code, 1), replace(rename.what, '_', '-')),
+            'Choose a code that says what it is.');
+    end if;
+    -- Taken at a level the caller sees (its own record's included): refused as taken, exactly as when adding. A
+    -- level above the caller's is another code space, and is neither checked nor revealed.
+    if parley_data.code_taken(tbl, level_column, new_code) is not null then
+        perform parley_data.refuse('23505', 'new_code', translate(rename.what, ' ', '_') || 's_code_key',
+            format('%s "%s" already exists', replace(rename.what, '_', '-'), new_code),
+            'Choose another code.');
+    end if;
+    execute format('update %s set code = $1 where id = $2', tbl) using new_code, this_id;
+    return new_code;
+end
+$_$;
+
+ALTER FUNCTION parley.rename(what text, reference text, new_code text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.rename(what text, reference text, new_code text) IS 'Gives a track, meeting, commitment, deal or follow-up a new code: rename(what => ''commitment'', reference => ''ist-r4-swap@secret'', new_code => ''ist-r4-swap-b''). The change history keeps the old one. Returns the new code.';
 
 CREATE FUNCTION parley.set_agenda_status(track text, item text, status parley.agenda_status, status_since date DEFAULT NULL::date, note text DEFAULT NULL::text) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
@@ -3682,6 +3884,33 @@ CREATE TABLE parley_data.alerts (
     CONSTRAINT alerts_cancelled_state CHECK (((state = 'cancelled'::parley.alert_state) = (cancelled_at IS NOT NULL)))
 )
 PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN kind SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN subject_type SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN subject_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN subject_code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN basis SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN occurrence SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN due_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN severity SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN responsible_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN escalated SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN escalated_to_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN related_alert_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN state SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN planned_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN acknowledged_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN acknowledged_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN acknowledgement_note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN snoozed_until SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN snoozed_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN cancelled_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN cancel_reason SET STATISTICS 0;
 
 ALTER TABLE parley_data.alerts OWNER TO parley_owner;
 
@@ -3736,6 +3965,26 @@ CREATE TABLE parley_data.deliveries (
     CONSTRAINT deliveries_silence_level CHECK (((silence_id IS NULL) = (silence_classification IS NULL)))
 )
 PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN alert_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN person_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN reason SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN state SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN send_after SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN attempts SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN claim_token SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN claimed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN lease_until SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN sent_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN message_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN last_error SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN last_failed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN silence_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN silence_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN cancelled_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN cancel_reason SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN created_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.deliveries OWNER TO parley_owner;
 
@@ -7649,7 +7898,7 @@ begin
     perform parley_data.refuse('23505', field, 'code_unique_per_level',
         format('the new classification would give two records the same key at one level (%s)',
                regexp_replace(coalesce(detail, ''), '^Key ', '')),
-        'Rename one of them first (codes are unique at each classification level).');
+        'Give one of them another code first: parley.rename (codes are unique at each classification level).');
 end
 $$;
 
@@ -8032,6 +8281,21 @@ CREATE TABLE parley_data.silences (
     CONSTRAINT silences_scope_given CHECK ((num_nonnulls(track_id, item_id, commitment_id, kind) > 0))
 )
 PARTITION BY LIST (effective_classification);
+ALTER TABLE ONLY parley_data.silences ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences ALTER COLUMN kind SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences ALTER COLUMN reason SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences ALTER COLUMN ends_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences ALTER COLUMN ceiling SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences ALTER COLUMN track_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences ALTER COLUMN commitment_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences ALTER COLUMN created_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences ALTER COLUMN lifted_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences ALTER COLUMN lifted_by SET STATISTICS 0;
 
 ALTER TABLE parley_data.silences OWNER TO parley_owner;
 
@@ -8397,7 +8661,8 @@ CREATE VIEW parley.commitment_updates WITH (security_invoker='true') AS
     rp.code AS reported_by,
     u.verification,
     rb.email AS recorded_by,
-    u.created_at AS recorded_at
+    u.created_at AS recorded_at,
+    parley_data.shown_level(u.effective_classification) AS classification
    FROM ((((parley_data.commitment_updates u
      JOIN parley_data.commitments c ON ((c.id = u.commitment_id)))
      LEFT JOIN parley_data.sources s ON ((s.id = u.source_id)))
@@ -8412,6 +8677,8 @@ COMMENT ON VIEW parley.commitment_updates IS 'The reports of delivery against ea
 COMMENT ON COLUMN parley.commitment_updates.delivered IS 'Delivered in this stage (not a running total).';
 
 COMMENT ON COLUMN parley.commitment_updates.verification IS 'Who confirms it: both_parties, one_party, mediator, media or unverified.';
+
+COMMENT ON COLUMN parley.commitment_updates.classification IS 'The level the update is kept at: its commitment''s (parley.commitments.classification). Tells apart the updates of two commitments with one code at different levels.';
 
 CREATE VIEW parley.commitments WITH (security_invoker='true') AS
  SELECT c.code,
@@ -9599,6 +9866,33 @@ CREATE TABLE parley_data.alerts_confidential (
     CONSTRAINT alerts_acknowledgement_note_length CHECK (parley_data.is_free_text(acknowledgement_note)),
     CONSTRAINT alerts_cancelled_state CHECK (((state = 'cancelled'::parley.alert_state) = (cancelled_at IS NOT NULL)))
 );
+ALTER TABLE ONLY parley_data.alerts_confidential ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_confidential ALTER COLUMN kind SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_confidential ALTER COLUMN subject_type SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_confidential ALTER COLUMN subject_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_confidential ALTER COLUMN subject_code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_confidential ALTER COLUMN basis SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_confidential ALTER COLUMN occurrence SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_confidential ALTER COLUMN due_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_confidential ALTER COLUMN severity SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_confidential ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_confidential ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_confidential ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_confidential ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_confidential ALTER COLUMN responsible_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_confidential ALTER COLUMN escalated SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_confidential ALTER COLUMN escalated_to_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_confidential ALTER COLUMN related_alert_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_confidential ALTER COLUMN state SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_confidential ALTER COLUMN planned_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_confidential ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_confidential ALTER COLUMN acknowledged_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_confidential ALTER COLUMN acknowledged_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_confidential ALTER COLUMN acknowledgement_note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_confidential ALTER COLUMN snoozed_until SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_confidential ALTER COLUMN snoozed_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_confidential ALTER COLUMN cancelled_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_confidential ALTER COLUMN cancel_reason SET STATISTICS 0;
 
 ALTER TABLE parley_data.alerts_confidential OWNER TO parley_owner;
 
@@ -9643,6 +9937,33 @@ CREATE TABLE parley_data.alerts_restricted (
     CONSTRAINT alerts_acknowledgement_note_length CHECK (parley_data.is_free_text(acknowledgement_note)),
     CONSTRAINT alerts_cancelled_state CHECK (((state = 'cancelled'::parley.alert_state) = (cancelled_at IS NOT NULL)))
 );
+ALTER TABLE ONLY parley_data.alerts_restricted ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_restricted ALTER COLUMN kind SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_restricted ALTER COLUMN subject_type SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_restricted ALTER COLUMN subject_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_restricted ALTER COLUMN subject_code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_restricted ALTER COLUMN basis SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_restricted ALTER COLUMN occurrence SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_restricted ALTER COLUMN due_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_restricted ALTER COLUMN severity SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_restricted ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_restricted ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_restricted ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_restricted ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_restricted ALTER COLUMN responsible_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_restricted ALTER COLUMN escalated SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_restricted ALTER COLUMN escalated_to_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_restricted ALTER COLUMN related_alert_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_restricted ALTER COLUMN state SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_restricted ALTER COLUMN planned_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_restricted ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_restricted ALTER COLUMN acknowledged_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_restricted ALTER COLUMN acknowledged_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_restricted ALTER COLUMN acknowledgement_note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_restricted ALTER COLUMN snoozed_until SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_restricted ALTER COLUMN snoozed_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_restricted ALTER COLUMN cancelled_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_restricted ALTER COLUMN cancel_reason SET STATISTICS 0;
 
 ALTER TABLE parley_data.alerts_restricted OWNER TO parley_owner;
 
@@ -9678,6 +9999,33 @@ CREATE TABLE parley_data.alerts_secret (
     CONSTRAINT alerts_acknowledgement_note_length CHECK (parley_data.is_free_text(acknowledgement_note)),
     CONSTRAINT alerts_cancelled_state CHECK (((state = 'cancelled'::parley.alert_state) = (cancelled_at IS NOT NULL)))
 );
+ALTER TABLE ONLY parley_data.alerts_secret ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_secret ALTER COLUMN kind SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_secret ALTER COLUMN subject_type SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_secret ALTER COLUMN subject_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_secret ALTER COLUMN subject_code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_secret ALTER COLUMN basis SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_secret ALTER COLUMN occurrence SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_secret ALTER COLUMN due_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_secret ALTER COLUMN severity SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_secret ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_secret ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_secret ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_secret ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_secret ALTER COLUMN responsible_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_secret ALTER COLUMN escalated SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_secret ALTER COLUMN escalated_to_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_secret ALTER COLUMN related_alert_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_secret ALTER COLUMN state SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_secret ALTER COLUMN planned_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_secret ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_secret ALTER COLUMN acknowledged_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_secret ALTER COLUMN acknowledged_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_secret ALTER COLUMN acknowledgement_note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_secret ALTER COLUMN snoozed_until SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_secret ALTER COLUMN snoozed_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_secret ALTER COLUMN cancelled_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts_secret ALTER COLUMN cancel_reason SET STATISTICS 0;
 
 ALTER TABLE parley_data.alerts_secret OWNER TO parley_owner;
 
@@ -9730,6 +10078,17 @@ CREATE TABLE parley_data.change_log_confidential (
     reason text,
     CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
 );
+ALTER TABLE ONLY parley_data.change_log_confidential ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential ALTER COLUMN changed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential ALTER COLUMN transaction_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential ALTER COLUMN changed_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential ALTER COLUMN table_name SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential ALTER COLUMN row_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential ALTER COLUMN operation SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential ALTER COLUMN old_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential ALTER COLUMN new_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential ALTER COLUMN reason SET STATISTICS 0;
 
 ALTER TABLE parley_data.change_log_confidential OWNER TO parley_owner;
 
@@ -9756,6 +10115,17 @@ CREATE TABLE parley_data.change_log_restricted (
     reason text,
     CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
 );
+ALTER TABLE ONLY parley_data.change_log_restricted ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted ALTER COLUMN changed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted ALTER COLUMN transaction_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted ALTER COLUMN changed_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted ALTER COLUMN table_name SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted ALTER COLUMN row_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted ALTER COLUMN operation SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted ALTER COLUMN old_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted ALTER COLUMN new_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted ALTER COLUMN reason SET STATISTICS 0;
 
 ALTER TABLE parley_data.change_log_restricted OWNER TO parley_owner;
 
@@ -9773,6 +10143,17 @@ CREATE TABLE parley_data.change_log_secret (
     reason text,
     CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
 );
+ALTER TABLE ONLY parley_data.change_log_secret ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret ALTER COLUMN changed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret ALTER COLUMN transaction_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret ALTER COLUMN changed_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret ALTER COLUMN table_name SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret ALTER COLUMN row_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret ALTER COLUMN operation SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret ALTER COLUMN old_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret ALTER COLUMN new_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret ALTER COLUMN reason SET STATISTICS 0;
 
 ALTER TABLE parley_data.change_log_secret OWNER TO parley_owner;
 
@@ -9800,6 +10181,10 @@ CREATE TABLE parley_data.commitment_beneficiaries_confidential (
     effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     CONSTRAINT commitment_beneficiaries_not_obligor CHECK ((party_id <> obligor_id))
 );
+ALTER TABLE ONLY parley_data.commitment_beneficiaries_confidential ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_beneficiaries_confidential ALTER COLUMN obligor_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_beneficiaries_confidential ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_beneficiaries_confidential ALTER COLUMN effective_classification SET STATISTICS 0;
 
 ALTER TABLE parley_data.commitment_beneficiaries_confidential OWNER TO parley_owner;
 
@@ -9810,6 +10195,10 @@ CREATE TABLE parley_data.commitment_beneficiaries_restricted (
     effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     CONSTRAINT commitment_beneficiaries_not_obligor CHECK ((party_id <> obligor_id))
 );
+ALTER TABLE ONLY parley_data.commitment_beneficiaries_restricted ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_beneficiaries_restricted ALTER COLUMN obligor_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_beneficiaries_restricted ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_beneficiaries_restricted ALTER COLUMN effective_classification SET STATISTICS 0;
 
 ALTER TABLE parley_data.commitment_beneficiaries_restricted OWNER TO parley_owner;
 
@@ -9820,6 +10209,10 @@ CREATE TABLE parley_data.commitment_beneficiaries_secret (
     effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     CONSTRAINT commitment_beneficiaries_not_obligor CHECK ((party_id <> obligor_id))
 );
+ALTER TABLE ONLY parley_data.commitment_beneficiaries_secret ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_beneficiaries_secret ALTER COLUMN obligor_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_beneficiaries_secret ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_beneficiaries_secret ALTER COLUMN effective_classification SET STATISTICS 0;
 
 ALTER TABLE parley_data.commitment_beneficiaries_secret OWNER TO parley_owner;
 
@@ -9861,6 +10254,19 @@ CREATE TABLE parley_data.commitment_updates_confidential (
     CONSTRAINT commitment_updates_note_length CHECK (parley_data.is_free_text(note)),
     CONSTRAINT commitment_updates_says_something CHECK (((delivered_quantity IS NOT NULL) OR (new_status IS NOT NULL) OR (NULLIF(btrim(note), ''::text) IS NOT NULL)))
 );
+ALTER TABLE ONLY parley_data.commitment_updates_confidential ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_confidential ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_confidential ALTER COLUMN reported_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_confidential ALTER COLUMN delivered_quantity SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_confidential ALTER COLUMN new_status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_confidential ALTER COLUMN reopen SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_confidential ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_confidential ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_confidential ALTER COLUMN reported_by_party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_confidential ALTER COLUMN recorded_by_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_confidential ALTER COLUMN verification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_confidential ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_confidential ALTER COLUMN created_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.commitment_updates_confidential OWNER TO parley_owner;
 
@@ -9892,6 +10298,19 @@ CREATE TABLE parley_data.commitment_updates_restricted (
     CONSTRAINT commitment_updates_note_length CHECK (parley_data.is_free_text(note)),
     CONSTRAINT commitment_updates_says_something CHECK (((delivered_quantity IS NOT NULL) OR (new_status IS NOT NULL) OR (NULLIF(btrim(note), ''::text) IS NOT NULL)))
 );
+ALTER TABLE ONLY parley_data.commitment_updates_restricted ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_restricted ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_restricted ALTER COLUMN reported_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_restricted ALTER COLUMN delivered_quantity SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_restricted ALTER COLUMN new_status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_restricted ALTER COLUMN reopen SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_restricted ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_restricted ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_restricted ALTER COLUMN reported_by_party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_restricted ALTER COLUMN recorded_by_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_restricted ALTER COLUMN verification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_restricted ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_restricted ALTER COLUMN created_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.commitment_updates_restricted OWNER TO parley_owner;
 
@@ -9914,6 +10333,19 @@ CREATE TABLE parley_data.commitment_updates_secret (
     CONSTRAINT commitment_updates_note_length CHECK (parley_data.is_free_text(note)),
     CONSTRAINT commitment_updates_says_something CHECK (((delivered_quantity IS NOT NULL) OR (new_status IS NOT NULL) OR (NULLIF(btrim(note), ''::text) IS NOT NULL)))
 );
+ALTER TABLE ONLY parley_data.commitment_updates_secret ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_secret ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_secret ALTER COLUMN reported_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_secret ALTER COLUMN delivered_quantity SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_secret ALTER COLUMN new_status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_secret ALTER COLUMN reopen SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_secret ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_secret ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_secret ALTER COLUMN reported_by_party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_secret ALTER COLUMN recorded_by_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_secret ALTER COLUMN verification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_secret ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_updates_secret ALTER COLUMN created_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.commitment_updates_secret OWNER TO parley_owner;
 
@@ -9978,6 +10410,32 @@ CREATE TABLE parley_data.commitments_confidential (
     CONSTRAINT commitments_text_present CHECK ((btrim(text) <> ''::text)),
     CONSTRAINT commitments_unit_with_target CHECK (((unit IS NULL) OR (target_quantity IS NOT NULL)))
 );
+ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN meeting_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN obligor_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN deal_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN text SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN made_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN due_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN target_quantity SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN unit SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN status_changed_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN reopened_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN owner_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN track_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN meeting_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN deal_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN delivered_quantity SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN last_update_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN updated_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.commitments_confidential OWNER TO parley_owner;
 
@@ -10029,6 +10487,32 @@ CREATE TABLE parley_data.commitments_restricted (
     CONSTRAINT commitments_text_present CHECK ((btrim(text) <> ''::text)),
     CONSTRAINT commitments_unit_with_target CHECK (((unit IS NULL) OR (target_quantity IS NOT NULL)))
 );
+ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN meeting_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN obligor_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN deal_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN text SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN made_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN due_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN target_quantity SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN unit SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN status_changed_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN reopened_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN owner_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN track_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN meeting_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN deal_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN delivered_quantity SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN last_update_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN updated_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.commitments_restricted OWNER TO parley_owner;
 
@@ -10071,6 +10555,32 @@ CREATE TABLE parley_data.commitments_secret (
     CONSTRAINT commitments_text_present CHECK ((btrim(text) <> ''::text)),
     CONSTRAINT commitments_unit_with_target CHECK (((unit IS NULL) OR (target_quantity IS NOT NULL)))
 );
+ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN meeting_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN obligor_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN deal_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN text SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN made_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN due_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN target_quantity SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN unit SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN status_changed_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN reopened_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN owner_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN track_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN meeting_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN deal_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN delivered_quantity SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN last_update_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN updated_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.commitments_secret OWNER TO parley_owner;
 
@@ -10125,6 +10635,11 @@ CREATE TABLE parley_data.deals_confidential (
     CONSTRAINT deals_code_format CHECK (parley_data.is_code(code)),
     CONSTRAINT deals_title_format CHECK (parley_data.is_label(title))
 );
+ALTER TABLE ONLY parley_data.deals_confidential ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deals_confidential ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deals_confidential ALTER COLUMN title SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deals_confidential ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deals_confidential ALTER COLUMN created_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.deals_confidential OWNER TO parley_owner;
 
@@ -10146,6 +10661,11 @@ CREATE TABLE parley_data.deals_restricted (
     CONSTRAINT deals_code_format CHECK (parley_data.is_code(code)),
     CONSTRAINT deals_title_format CHECK (parley_data.is_label(title))
 );
+ALTER TABLE ONLY parley_data.deals_restricted ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deals_restricted ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deals_restricted ALTER COLUMN title SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deals_restricted ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deals_restricted ALTER COLUMN created_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.deals_restricted OWNER TO parley_owner;
 
@@ -10158,6 +10678,11 @@ CREATE TABLE parley_data.deals_secret (
     CONSTRAINT deals_code_format CHECK (parley_data.is_code(code)),
     CONSTRAINT deals_title_format CHECK (parley_data.is_label(title))
 );
+ALTER TABLE ONLY parley_data.deals_secret ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deals_secret ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deals_secret ALTER COLUMN title SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deals_secret ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deals_secret ALTER COLUMN created_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.deals_secret OWNER TO parley_owner;
 
@@ -10199,6 +10724,26 @@ CREATE TABLE parley_data.deliveries_confidential (
     CONSTRAINT deliveries_sent_complete CHECK (((state = 'sent'::parley.delivery_state) = ((sent_at IS NOT NULL) AND (message_id IS NOT NULL)))),
     CONSTRAINT deliveries_silence_level CHECK (((silence_id IS NULL) = (silence_classification IS NULL)))
 );
+ALTER TABLE ONLY parley_data.deliveries_confidential ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_confidential ALTER COLUMN alert_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_confidential ALTER COLUMN person_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_confidential ALTER COLUMN reason SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_confidential ALTER COLUMN state SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_confidential ALTER COLUMN send_after SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_confidential ALTER COLUMN attempts SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_confidential ALTER COLUMN claim_token SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_confidential ALTER COLUMN claimed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_confidential ALTER COLUMN lease_until SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_confidential ALTER COLUMN sent_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_confidential ALTER COLUMN message_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_confidential ALTER COLUMN last_error SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_confidential ALTER COLUMN last_failed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_confidential ALTER COLUMN silence_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_confidential ALTER COLUMN silence_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_confidential ALTER COLUMN cancelled_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_confidential ALTER COLUMN cancel_reason SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_confidential ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_confidential ALTER COLUMN created_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.deliveries_confidential OWNER TO parley_owner;
 
@@ -10237,6 +10782,26 @@ CREATE TABLE parley_data.deliveries_restricted (
     CONSTRAINT deliveries_sent_complete CHECK (((state = 'sent'::parley.delivery_state) = ((sent_at IS NOT NULL) AND (message_id IS NOT NULL)))),
     CONSTRAINT deliveries_silence_level CHECK (((silence_id IS NULL) = (silence_classification IS NULL)))
 );
+ALTER TABLE ONLY parley_data.deliveries_restricted ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_restricted ALTER COLUMN alert_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_restricted ALTER COLUMN person_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_restricted ALTER COLUMN reason SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_restricted ALTER COLUMN state SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_restricted ALTER COLUMN send_after SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_restricted ALTER COLUMN attempts SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_restricted ALTER COLUMN claim_token SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_restricted ALTER COLUMN claimed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_restricted ALTER COLUMN lease_until SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_restricted ALTER COLUMN sent_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_restricted ALTER COLUMN message_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_restricted ALTER COLUMN last_error SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_restricted ALTER COLUMN last_failed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_restricted ALTER COLUMN silence_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_restricted ALTER COLUMN silence_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_restricted ALTER COLUMN cancelled_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_restricted ALTER COLUMN cancel_reason SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_restricted ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_restricted ALTER COLUMN created_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.deliveries_restricted OWNER TO parley_owner;
 
@@ -10266,6 +10831,26 @@ CREATE TABLE parley_data.deliveries_secret (
     CONSTRAINT deliveries_sent_complete CHECK (((state = 'sent'::parley.delivery_state) = ((sent_at IS NOT NULL) AND (message_id IS NOT NULL)))),
     CONSTRAINT deliveries_silence_level CHECK (((silence_id IS NULL) = (silence_classification IS NULL)))
 );
+ALTER TABLE ONLY parley_data.deliveries_secret ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_secret ALTER COLUMN alert_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_secret ALTER COLUMN person_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_secret ALTER COLUMN reason SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_secret ALTER COLUMN state SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_secret ALTER COLUMN send_after SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_secret ALTER COLUMN attempts SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_secret ALTER COLUMN claim_token SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_secret ALTER COLUMN claimed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_secret ALTER COLUMN lease_until SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_secret ALTER COLUMN sent_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_secret ALTER COLUMN message_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_secret ALTER COLUMN last_error SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_secret ALTER COLUMN last_failed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_secret ALTER COLUMN silence_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_secret ALTER COLUMN silence_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_secret ALTER COLUMN cancelled_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_secret ALTER COLUMN cancel_reason SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_secret ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_secret ALTER COLUMN created_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.deliveries_secret OWNER TO parley_owner;
 
@@ -10316,6 +10901,19 @@ CREATE TABLE parley_data.figures_confidential (
     CONSTRAINT figures_note_length CHECK (parley_data.is_free_text(note)),
     CONSTRAINT figures_value_finite CHECK (parley_data.is_finite(value))
 );
+ALTER TABLE ONLY parley_data.figures_confidential ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_confidential ALTER COLUMN indicator SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_confidential ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_confidential ALTER COLUMN value SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_confidential ALTER COLUMN unit SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_confidential ALTER COLUMN as_of SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_confidential ALTER COLUMN claimant_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_confidential ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_confidential ALTER COLUMN confidence SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_confidential ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_confidential ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_confidential ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_confidential ALTER COLUMN updated_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.figures_confidential OWNER TO parley_owner;
 
@@ -10346,6 +10944,19 @@ CREATE TABLE parley_data.figures_restricted (
     CONSTRAINT figures_note_length CHECK (parley_data.is_free_text(note)),
     CONSTRAINT figures_value_finite CHECK (parley_data.is_finite(value))
 );
+ALTER TABLE ONLY parley_data.figures_restricted ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_restricted ALTER COLUMN indicator SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_restricted ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_restricted ALTER COLUMN value SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_restricted ALTER COLUMN unit SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_restricted ALTER COLUMN as_of SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_restricted ALTER COLUMN claimant_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_restricted ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_restricted ALTER COLUMN confidence SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_restricted ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_restricted ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_restricted ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_restricted ALTER COLUMN updated_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.figures_restricted OWNER TO parley_owner;
 
@@ -10367,6 +10978,19 @@ CREATE TABLE parley_data.figures_secret (
     CONSTRAINT figures_note_length CHECK (parley_data.is_free_text(note)),
     CONSTRAINT figures_value_finite CHECK (parley_data.is_finite(value))
 );
+ALTER TABLE ONLY parley_data.figures_secret ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_secret ALTER COLUMN indicator SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_secret ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_secret ALTER COLUMN value SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_secret ALTER COLUMN unit SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_secret ALTER COLUMN as_of SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_secret ALTER COLUMN claimant_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_secret ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_secret ALTER COLUMN confidence SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_secret ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_secret ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_secret ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.figures_secret ALTER COLUMN updated_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.figures_secret OWNER TO parley_owner;
 
@@ -10410,6 +11034,19 @@ CREATE TABLE parley_data.follow_ups_confidential (
     CONSTRAINT follow_ups_note_present CHECK ((btrim(note) <> ''::text)),
     CONSTRAINT follow_ups_one_subject CHECK ((num_nonnulls(commitment_id, meeting_id, track_id) = 1))
 );
+ALTER TABLE ONLY parley_data.follow_ups_confidential ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_confidential ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_confidential ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_confidential ALTER COLUMN meeting_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_confidential ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_confidential ALTER COLUMN assignee_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_confidential ALTER COLUMN due_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_confidential ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_confidential ALTER COLUMN done_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_confidential ALTER COLUMN done_note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_confidential ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_confidential ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_confidential ALTER COLUMN updated_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.follow_ups_confidential OWNER TO parley_owner;
 
@@ -10441,6 +11078,19 @@ CREATE TABLE parley_data.follow_ups_restricted (
     CONSTRAINT follow_ups_note_present CHECK ((btrim(note) <> ''::text)),
     CONSTRAINT follow_ups_one_subject CHECK ((num_nonnulls(commitment_id, meeting_id, track_id) = 1))
 );
+ALTER TABLE ONLY parley_data.follow_ups_restricted ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_restricted ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_restricted ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_restricted ALTER COLUMN meeting_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_restricted ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_restricted ALTER COLUMN assignee_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_restricted ALTER COLUMN due_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_restricted ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_restricted ALTER COLUMN done_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_restricted ALTER COLUMN done_note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_restricted ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_restricted ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_restricted ALTER COLUMN updated_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.follow_ups_restricted OWNER TO parley_owner;
 
@@ -10463,6 +11113,19 @@ CREATE TABLE parley_data.follow_ups_secret (
     CONSTRAINT follow_ups_note_present CHECK ((btrim(note) <> ''::text)),
     CONSTRAINT follow_ups_one_subject CHECK ((num_nonnulls(commitment_id, meeting_id, track_id) = 1))
 );
+ALTER TABLE ONLY parley_data.follow_ups_secret ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_secret ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_secret ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_secret ALTER COLUMN meeting_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_secret ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_secret ALTER COLUMN assignee_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_secret ALTER COLUMN due_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_secret ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_secret ALTER COLUMN done_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_secret ALTER COLUMN done_note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_secret ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_secret ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_secret ALTER COLUMN updated_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.follow_ups_secret OWNER TO parley_owner;
 
@@ -10521,6 +11184,22 @@ CREATE TABLE parley_data.meetings_confidential (
     CONSTRAINT meetings_outcome_when_held CHECK (((outcome_summary IS NULL) OR (status = 'held'::parley.meeting_status))),
     CONSTRAINT meetings_title_format CHECK (parley_data.is_label(title))
 );
+ALTER TABLE ONLY parley_data.meetings_confidential ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_confidential ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_confidential ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_confidential ALTER COLUMN title SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_confidential ALTER COLUMN starts_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_confidential ALTER COLUMN ends_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_confidential ALTER COLUMN location SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_confidential ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_confidential ALTER COLUMN outcome_summary SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_confidential ALTER COLUMN outcome_recorded_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_confidential ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_confidential ALTER COLUMN track_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_confidential ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_confidential ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_confidential ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_confidential ALTER COLUMN updated_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.meetings_confidential OWNER TO parley_owner;
 
@@ -10557,6 +11236,22 @@ CREATE TABLE parley_data.meetings_restricted (
     CONSTRAINT meetings_outcome_when_held CHECK (((outcome_summary IS NULL) OR (status = 'held'::parley.meeting_status))),
     CONSTRAINT meetings_title_format CHECK (parley_data.is_label(title))
 );
+ALTER TABLE ONLY parley_data.meetings_restricted ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_restricted ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_restricted ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_restricted ALTER COLUMN title SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_restricted ALTER COLUMN starts_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_restricted ALTER COLUMN ends_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_restricted ALTER COLUMN location SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_restricted ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_restricted ALTER COLUMN outcome_summary SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_restricted ALTER COLUMN outcome_recorded_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_restricted ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_restricted ALTER COLUMN track_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_restricted ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_restricted ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_restricted ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_restricted ALTER COLUMN updated_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.meetings_restricted OWNER TO parley_owner;
 
@@ -10584,6 +11279,22 @@ CREATE TABLE parley_data.meetings_secret (
     CONSTRAINT meetings_outcome_when_held CHECK (((outcome_summary IS NULL) OR (status = 'held'::parley.meeting_status))),
     CONSTRAINT meetings_title_format CHECK (parley_data.is_label(title))
 );
+ALTER TABLE ONLY parley_data.meetings_secret ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_secret ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_secret ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_secret ALTER COLUMN title SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_secret ALTER COLUMN starts_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_secret ALTER COLUMN ends_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_secret ALTER COLUMN location SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_secret ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_secret ALTER COLUMN outcome_summary SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_secret ALTER COLUMN outcome_recorded_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_secret ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_secret ALTER COLUMN track_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_secret ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_secret ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_secret ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.meetings_secret ALTER COLUMN updated_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.meetings_secret OWNER TO parley_owner;
 
@@ -10650,6 +11361,19 @@ CREATE TABLE parley_data.positions_confidential (
     CONSTRAINT positions_general_unclassified_track CHECK (((track_id IS NOT NULL) OR (track_classification = 'unclassified'::parley.classification))),
     CONSTRAINT positions_statement_length CHECK (parley_data.is_free_text(statement))
 );
+ALTER TABLE ONLY parley_data.positions_confidential ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_confidential ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_confidential ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_confidential ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_confidential ALTER COLUMN stance SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_confidential ALTER COLUMN statement SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_confidential ALTER COLUMN stated_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_confidential ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_confidential ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_confidential ALTER COLUMN track_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_confidential ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_confidential ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_confidential ALTER COLUMN updated_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.positions_confidential OWNER TO parley_owner;
 
@@ -10680,6 +11404,19 @@ CREATE TABLE parley_data.positions_restricted (
     CONSTRAINT positions_general_unclassified_track CHECK (((track_id IS NOT NULL) OR (track_classification = 'unclassified'::parley.classification))),
     CONSTRAINT positions_statement_length CHECK (parley_data.is_free_text(statement))
 );
+ALTER TABLE ONLY parley_data.positions_restricted ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_restricted ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_restricted ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_restricted ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_restricted ALTER COLUMN stance SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_restricted ALTER COLUMN statement SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_restricted ALTER COLUMN stated_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_restricted ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_restricted ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_restricted ALTER COLUMN track_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_restricted ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_restricted ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_restricted ALTER COLUMN updated_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.positions_restricted OWNER TO parley_owner;
 
@@ -10701,6 +11438,19 @@ CREATE TABLE parley_data.positions_secret (
     CONSTRAINT positions_general_unclassified_track CHECK (((track_id IS NOT NULL) OR (track_classification = 'unclassified'::parley.classification))),
     CONSTRAINT positions_statement_length CHECK (parley_data.is_free_text(statement))
 );
+ALTER TABLE ONLY parley_data.positions_secret ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_secret ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_secret ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_secret ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_secret ALTER COLUMN stance SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_secret ALTER COLUMN statement SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_secret ALTER COLUMN stated_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_secret ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_secret ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_secret ALTER COLUMN track_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_secret ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_secret ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.positions_secret ALTER COLUMN updated_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.positions_secret OWNER TO parley_owner;
 
@@ -10747,6 +11497,21 @@ CREATE TABLE parley_data.silences_confidential (
     CONSTRAINT silences_reason_present CHECK ((btrim(reason) <> ''::text)),
     CONSTRAINT silences_scope_given CHECK ((num_nonnulls(track_id, item_id, commitment_id, kind) > 0))
 );
+ALTER TABLE ONLY parley_data.silences_confidential ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_confidential ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_confidential ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_confidential ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_confidential ALTER COLUMN kind SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_confidential ALTER COLUMN reason SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_confidential ALTER COLUMN ends_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_confidential ALTER COLUMN ceiling SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_confidential ALTER COLUMN track_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_confidential ALTER COLUMN commitment_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_confidential ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_confidential ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_confidential ALTER COLUMN created_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_confidential ALTER COLUMN lifted_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_confidential ALTER COLUMN lifted_by SET STATISTICS 0;
 
 ALTER TABLE parley_data.silences_confidential OWNER TO parley_owner;
 
@@ -10781,6 +11546,21 @@ CREATE TABLE parley_data.silences_restricted (
     CONSTRAINT silences_reason_present CHECK ((btrim(reason) <> ''::text)),
     CONSTRAINT silences_scope_given CHECK ((num_nonnulls(track_id, item_id, commitment_id, kind) > 0))
 );
+ALTER TABLE ONLY parley_data.silences_restricted ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_restricted ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_restricted ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_restricted ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_restricted ALTER COLUMN kind SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_restricted ALTER COLUMN reason SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_restricted ALTER COLUMN ends_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_restricted ALTER COLUMN ceiling SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_restricted ALTER COLUMN track_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_restricted ALTER COLUMN commitment_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_restricted ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_restricted ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_restricted ALTER COLUMN created_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_restricted ALTER COLUMN lifted_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_restricted ALTER COLUMN lifted_by SET STATISTICS 0;
 
 ALTER TABLE parley_data.silences_restricted OWNER TO parley_owner;
 
@@ -10806,6 +11586,21 @@ CREATE TABLE parley_data.silences_secret (
     CONSTRAINT silences_reason_present CHECK ((btrim(reason) <> ''::text)),
     CONSTRAINT silences_scope_given CHECK ((num_nonnulls(track_id, item_id, commitment_id, kind) > 0))
 );
+ALTER TABLE ONLY parley_data.silences_secret ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_secret ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_secret ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_secret ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_secret ALTER COLUMN kind SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_secret ALTER COLUMN reason SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_secret ALTER COLUMN ends_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_secret ALTER COLUMN ceiling SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_secret ALTER COLUMN track_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_secret ALTER COLUMN commitment_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_secret ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_secret ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_secret ALTER COLUMN created_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_secret ALTER COLUMN lifted_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.silences_secret ALTER COLUMN lifted_by SET STATISTICS 0;
 
 ALTER TABLE parley_data.silences_secret OWNER TO parley_owner;
 
@@ -10853,6 +11648,13 @@ CREATE TABLE parley_data.subscriptions_confidential (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT subscriptions_untracked_unclassified CHECK (((track_id IS NOT NULL) OR (effective_classification = 'unclassified'::parley.classification)))
 );
+ALTER TABLE ONLY parley_data.subscriptions_confidential ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.subscriptions_confidential ALTER COLUMN person_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.subscriptions_confidential ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.subscriptions_confidential ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.subscriptions_confidential ALTER COLUMN min_severity SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.subscriptions_confidential ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.subscriptions_confidential ALTER COLUMN created_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.subscriptions_confidential OWNER TO parley_owner;
 
@@ -10875,6 +11677,13 @@ CREATE TABLE parley_data.subscriptions_restricted (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT subscriptions_untracked_unclassified CHECK (((track_id IS NOT NULL) OR (effective_classification = 'unclassified'::parley.classification)))
 );
+ALTER TABLE ONLY parley_data.subscriptions_restricted ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.subscriptions_restricted ALTER COLUMN person_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.subscriptions_restricted ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.subscriptions_restricted ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.subscriptions_restricted ALTER COLUMN min_severity SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.subscriptions_restricted ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.subscriptions_restricted ALTER COLUMN created_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.subscriptions_restricted OWNER TO parley_owner;
 
@@ -10888,6 +11697,13 @@ CREATE TABLE parley_data.subscriptions_secret (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT subscriptions_untracked_unclassified CHECK (((track_id IS NOT NULL) OR (effective_classification = 'unclassified'::parley.classification)))
 );
+ALTER TABLE ONLY parley_data.subscriptions_secret ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.subscriptions_secret ALTER COLUMN person_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.subscriptions_secret ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.subscriptions_secret ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.subscriptions_secret ALTER COLUMN min_severity SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.subscriptions_secret ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.subscriptions_secret ALTER COLUMN created_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.subscriptions_secret OWNER TO parley_owner;
 
@@ -10923,6 +11739,14 @@ CREATE TABLE parley_data.track_agenda_confidential (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT track_agenda_note_length CHECK (parley_data.is_free_text(note))
 );
+ALTER TABLE ONLY parley_data.track_agenda_confidential ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_agenda_confidential ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_agenda_confidential ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_agenda_confidential ALTER COLUMN status_since SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_agenda_confidential ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_agenda_confidential ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_agenda_confidential ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_agenda_confidential ALTER COLUMN updated_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.track_agenda_confidential OWNER TO parley_owner;
 
@@ -10937,6 +11761,14 @@ CREATE TABLE parley_data.track_agenda_restricted (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT track_agenda_note_length CHECK (parley_data.is_free_text(note))
 );
+ALTER TABLE ONLY parley_data.track_agenda_restricted ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_agenda_restricted ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_agenda_restricted ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_agenda_restricted ALTER COLUMN status_since SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_agenda_restricted ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_agenda_restricted ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_agenda_restricted ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_agenda_restricted ALTER COLUMN updated_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.track_agenda_restricted OWNER TO parley_owner;
 
@@ -10951,6 +11783,14 @@ CREATE TABLE parley_data.track_agenda_secret (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT track_agenda_note_length CHECK (parley_data.is_free_text(note))
 );
+ALTER TABLE ONLY parley_data.track_agenda_secret ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_agenda_secret ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_agenda_secret ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_agenda_secret ALTER COLUMN status_since SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_agenda_secret ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_agenda_secret ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_agenda_secret ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_agenda_secret ALTER COLUMN updated_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.track_agenda_secret OWNER TO parley_owner;
 
@@ -10977,6 +11817,12 @@ CREATE TABLE parley_data.track_members_confidential (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT track_members_note_length CHECK (parley_data.is_free_text(note))
 );
+ALTER TABLE ONLY parley_data.track_members_confidential ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_members_confidential ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_members_confidential ALTER COLUMN role SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_members_confidential ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_members_confidential ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_members_confidential ALTER COLUMN created_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.track_members_confidential OWNER TO parley_owner;
 
@@ -10989,6 +11835,12 @@ CREATE TABLE parley_data.track_members_restricted (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT track_members_note_length CHECK (parley_data.is_free_text(note))
 );
+ALTER TABLE ONLY parley_data.track_members_restricted ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_members_restricted ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_members_restricted ALTER COLUMN role SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_members_restricted ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_members_restricted ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_members_restricted ALTER COLUMN created_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.track_members_restricted OWNER TO parley_owner;
 
@@ -11001,6 +11853,12 @@ CREATE TABLE parley_data.track_members_secret (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT track_members_note_length CHECK (parley_data.is_free_text(note))
 );
+ALTER TABLE ONLY parley_data.track_members_secret ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_members_secret ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_members_secret ALTER COLUMN role SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_members_secret ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_members_secret ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.track_members_secret ALTER COLUMN created_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.track_members_secret OWNER TO parley_owner;
 
@@ -11033,6 +11891,18 @@ CREATE TABLE parley_data.tracks_confidential (
     CONSTRAINT tracks_description_length CHECK (parley_data.is_free_text(description)),
     CONSTRAINT tracks_name_format CHECK (parley_data.is_label(name))
 );
+ALTER TABLE ONLY parley_data.tracks_confidential ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_confidential ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_confidential ALTER COLUMN name SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_confidential ALTER COLUMN format SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_confidential ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_confidential ALTER COLUMN venue SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_confidential ALTER COLUMN timezone SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_confidential ALTER COLUMN description SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_confidential ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_confidential ALTER COLUMN lead_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_confidential ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_confidential ALTER COLUMN updated_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.tracks_confidential OWNER TO parley_owner;
 
@@ -11062,6 +11932,18 @@ CREATE TABLE parley_data.tracks_restricted (
     CONSTRAINT tracks_description_length CHECK (parley_data.is_free_text(description)),
     CONSTRAINT tracks_name_format CHECK (parley_data.is_label(name))
 );
+ALTER TABLE ONLY parley_data.tracks_restricted ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_restricted ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_restricted ALTER COLUMN name SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_restricted ALTER COLUMN format SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_restricted ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_restricted ALTER COLUMN venue SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_restricted ALTER COLUMN timezone SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_restricted ALTER COLUMN description SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_restricted ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_restricted ALTER COLUMN lead_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_restricted ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_restricted ALTER COLUMN updated_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.tracks_restricted OWNER TO parley_owner;
 
@@ -11082,6 +11964,18 @@ CREATE TABLE parley_data.tracks_secret (
     CONSTRAINT tracks_description_length CHECK (parley_data.is_free_text(description)),
     CONSTRAINT tracks_name_format CHECK (parley_data.is_label(name))
 );
+ALTER TABLE ONLY parley_data.tracks_secret ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_secret ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_secret ALTER COLUMN name SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_secret ALTER COLUMN format SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_secret ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_secret ALTER COLUMN venue SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_secret ALTER COLUMN timezone SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_secret ALTER COLUMN description SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_secret ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_secret ALTER COLUMN lead_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_secret ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks_secret ALTER COLUMN updated_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.tracks_secret OWNER TO parley_owner;
 
@@ -11826,6 +12720,7 @@ CASE
     WHEN (status <> 'pending'::parley.commitment_status) THEN status_changed_on
     ELSE NULL::date
 END)) WHERE parley_data.commitment_is_live(status);
+ALTER INDEX parley_data.commitments_live_activity_idx ALTER COLUMN 1 SET STATISTICS 0;
 
 COMMENT ON INDEX parley_data.commitments_live_activity_idx IS 'Live commitments by their last activity: what parley.stale walks.';
 
@@ -11834,24 +12729,28 @@ CASE
     WHEN (status <> 'pending'::parley.commitment_status) THEN status_changed_on
     ELSE NULL::date
 END)) WHERE parley_data.commitment_is_live(status);
+ALTER INDEX parley_data.commitments_live_activity_idx_confidential ALTER COLUMN 1 SET STATISTICS 0;
 
 CREATE INDEX commitments_live_activity_idx_restricted ON parley_data.commitments_restricted USING btree (GREATEST(made_on, last_update_on,
 CASE
     WHEN (status <> 'pending'::parley.commitment_status) THEN status_changed_on
     ELSE NULL::date
 END)) WHERE parley_data.commitment_is_live(status);
+ALTER INDEX parley_data.commitments_live_activity_idx_restricted ALTER COLUMN 1 SET STATISTICS 0;
 
 CREATE INDEX commitments_live_activity_idx_secret ON parley_data.commitments_secret USING btree (GREATEST(made_on, last_update_on,
 CASE
     WHEN (status <> 'pending'::parley.commitment_status) THEN status_changed_on
     ELSE NULL::date
 END)) WHERE parley_data.commitment_is_live(status);
+ALTER INDEX parley_data.commitments_live_activity_idx_secret ALTER COLUMN 1 SET STATISTICS 0;
 
 CREATE INDEX commitments_live_activity_idx_unclassified ON parley_data.commitments_unclassified USING btree (GREATEST(made_on, last_update_on,
 CASE
     WHEN (status <> 'pending'::parley.commitment_status) THEN status_changed_on
     ELSE NULL::date
 END)) WHERE parley_data.commitment_is_live(status);
+ALTER INDEX parley_data.commitments_live_activity_idx_unclassified ALTER COLUMN 1 SET STATISTICS 0;
 
 CREATE INDEX commitments_live_due_idx ON ONLY parley_data.commitments USING btree (due_on) WHERE parley_data.commitment_is_live(status);
 
@@ -11924,16 +12823,21 @@ CREATE INDEX deliveries_leased_idx_secret ON parley_data.deliveries_secret USING
 CREATE INDEX deliveries_leased_idx_unclassified ON parley_data.deliveries_unclassified USING btree (lease_until) WHERE (state = 'sending'::parley.delivery_state);
 
 CREATE INDEX deliveries_log_idx ON ONLY parley_data.deliveries USING btree (COALESCE(sent_at, last_failed_at, cancelled_at, created_at) DESC, id DESC) WHERE (state = ANY (ARRAY['sent'::parley.delivery_state, 'suppressed'::parley.delivery_state, 'cancelled'::parley.delivery_state, 'failed'::parley.delivery_state]));
+ALTER INDEX parley_data.deliveries_log_idx ALTER COLUMN 1 SET STATISTICS 0;
 
 COMMENT ON INDEX parley_data.deliveries_log_idx IS 'Deliveries that are done with (sent, suppressed, cancelled, failed), newest first, as parley.alert_log lists them.';
 
 CREATE INDEX deliveries_log_idx_confidential ON parley_data.deliveries_confidential USING btree (COALESCE(sent_at, last_failed_at, cancelled_at, created_at) DESC, id DESC) WHERE (state = ANY (ARRAY['sent'::parley.delivery_state, 'suppressed'::parley.delivery_state, 'cancelled'::parley.delivery_state, 'failed'::parley.delivery_state]));
+ALTER INDEX parley_data.deliveries_log_idx_confidential ALTER COLUMN 1 SET STATISTICS 0;
 
 CREATE INDEX deliveries_log_idx_restricted ON parley_data.deliveries_restricted USING btree (COALESCE(sent_at, last_failed_at, cancelled_at, created_at) DESC, id DESC) WHERE (state = ANY (ARRAY['sent'::parley.delivery_state, 'suppressed'::parley.delivery_state, 'cancelled'::parley.delivery_state, 'failed'::parley.delivery_state]));
+ALTER INDEX parley_data.deliveries_log_idx_restricted ALTER COLUMN 1 SET STATISTICS 0;
 
 CREATE INDEX deliveries_log_idx_secret ON parley_data.deliveries_secret USING btree (COALESCE(sent_at, last_failed_at, cancelled_at, created_at) DESC, id DESC) WHERE (state = ANY (ARRAY['sent'::parley.delivery_state, 'suppressed'::parley.delivery_state, 'cancelled'::parley.delivery_state, 'failed'::parley.delivery_state]));
+ALTER INDEX parley_data.deliveries_log_idx_secret ALTER COLUMN 1 SET STATISTICS 0;
 
 CREATE INDEX deliveries_log_idx_unclassified ON parley_data.deliveries_unclassified USING btree (COALESCE(sent_at, last_failed_at, cancelled_at, created_at) DESC, id DESC) WHERE (state = ANY (ARRAY['sent'::parley.delivery_state, 'suppressed'::parley.delivery_state, 'cancelled'::parley.delivery_state, 'failed'::parley.delivery_state]));
+ALTER INDEX parley_data.deliveries_log_idx_unclassified ALTER COLUMN 1 SET STATISTICS 0;
 
 CREATE INDEX deliveries_pending_idx ON ONLY parley_data.deliveries USING btree (send_after) WHERE (state = 'pending'::parley.delivery_state);
 
@@ -13354,6 +14258,9 @@ GRANT ALL ON FUNCTION parley.release_deliveries(ids bigint[], claim_token uuid, 
 
 REVOKE ALL ON FUNCTION parley.remove_subscription(person text, track text, item text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.remove_subscription(person text, track text, item text) TO parley_writer;
+
+REVOKE ALL ON FUNCTION parley.rename(what text, reference text, new_code text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.rename(what text, reference text, new_code text) TO parley_writer;
 
 REVOKE ALL ON FUNCTION parley.set_agenda_status(track text, item text, status parley.agenda_status, status_since date, note text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.set_agenda_status(track text, item text, status parley.agenda_status, status_since date, note text) TO parley_writer;

@@ -8,25 +8,29 @@ extension ParleyCommand.Commitments {
             discussion: """
                 Example:
                   parley commitments show ist-bodies-ru
+                  parley commitments show ist-r4-swap@secret
                 """)
 
-        @Argument(help: "The commitment's code.")
+        @Argument(help: "The commitment's code; code@level (ist-r4-swap@secret) when the code names commitments at several levels you may see.")
         var commitment: String
 
         @OptionGroup var output: ListingOptions
 
         func run() throws {
             try runEntry(needs: .reader) {
+                let reference = try ClassifiedReference(commitment, field: "commitment")
                 let connection = try connect("commitments show")
                 var record = ListingQuery(view: "commitments")
-                record.equal("code", commitment)
+                record.naming(reference, codeColumn: "code")
                 let listing = try record.listing(on: connection)
-                guard let row = listing.rows.first else {
-                    throw InputRefusal(message: "commitment \"\(commitment)\" does not exist",
-                                       hint: "parley commitments list --all shows the commitments you may see.")
-                }
+                let row = try reference.single(in: listing, kind: "commitment",
+                                               hint: "parley commitments list --all shows the commitments you may see.")
+                // Updates are kept at their commitment's level: that level tells them from those of another
+                // commitment with the same code.
+                let level = listing.columns.firstIndex(of: "classification").flatMap { row[$0] }
                 var updates = ListingQuery(view: "commitment_updates")
-                updates.equal("commitment", commitment)
+                updates.equal("commitment", reference.code)
+                updates.equal("classification", level)
                 guard output.format == .table else {
                     try printListing(updates, output, on: connection, whole: true)
                     return

@@ -10,7 +10,7 @@
 --     that the history keeps; what was recorded before stays at the level it had;
 --   * a code that names records at two levels a cleared user may see is named with its level: code@level.
 begin;
-select plan(130);
+select plan(153);
 
 \ir 100_recording_fixture.psql
 
@@ -73,7 +73,12 @@ insert into writes values
     ('commit', $$select parley.silence(commitment => <ref>, until => '2030-01-01', reason => 'quiet')$$),
     ('commit', $$select parley.declassify('commitment', <ref>, 'unclassified', 'released')$$),
     ('deal', $$select parley.declassify('deal', <ref>, 'unclassified', 'released')$$),
-    ('fu', $$select parley.complete_follow_up(follow_up => <ref>)$$);
+    ('fu', $$select parley.complete_follow_up(follow_up => <ref>)$$),
+    ('track', $$select parley.rename('track', <ref>, 'renamed-x')$$),
+    ('meeting', $$select parley.rename('meeting', <ref>, 'renamed-x')$$),
+    ('commit', $$select parley.rename('commitment', <ref>, 'renamed-x')$$),
+    ('deal', $$select parley.rename('deal', <ref>, 'renamed-x')$$),
+    ('fu', $$select parley.rename('follow_up', <ref>, 'renamed-x')$$);
 
 -- What a write did, as the caller at `lvl`, with `ref` in place: everything a caller can observe of a refusal, the
 -- reference replaced by <ref>, and whether anything was written.
@@ -85,7 +90,7 @@ create function pg_temp.observed(template text, ref text, login name) returns te
       from pg_temp.attempt(replace(template, '<ref>', quote_literal(ref)), null, login) a
 $$;
 
--- 1. A record one level above the caller is a record that does not exist (26 writes × 3 levels).
+-- 1. A record one level above the caller is a record that does not exist (31 writes × 3 levels).
 select is(pg_temp.observed(w.template, format('hid-%s-%s', w.kind, c.hidden), c.login),
           pg_temp.observed(w.template, format('nox-%s-%s', w.kind, c.hidden), c.login),
           format('%s as %s: a %s one level above is refused exactly as one that does not exist',
@@ -267,6 +272,26 @@ select ok(pg_temp.run($$select parley.add_subscription(person => 'cleared@exampl
           'one cleared as high can');
 select is(pg_temp.refusal($$select parley.remove_subscription(person => 'cleared@example.org', track => 'istanbul')$$, null, 'cw_unclassified'),
           '42501 person within_clearance', 'nor unsubscribe them');
+
+-- 8. Renaming ends a clash: the code@level of one of the twins gets a code of its own, the history keeps the old one,
+-- and the plain code names one track again. A code taken above the renamer's clearance is as free as when adding.
+select is(pg_temp.run($$select parley.rename('track', 'twin@unclassified', 'twin-open')$$, null, 'cw_secret'),
+          'twin-open', 'a writer cleared for both renames the open twin');
+select is(pg_temp.run($$select parley.update_track(track => 'twin', name => 'Twin, secret, renamed')$$, null, 'cw_secret'),
+          'twin', 'after which the plain code names one track');
+select ok(exists (select from parley.changes where entity = 'tracks' and code = 'twin-open' and change like '%twin → twin-open%'),
+          'the history keeps the old code');
+select is(pg_temp.refusal($$select parley.rename('track', 'twin-open', 'istanbul')$$, null, 'cw_unclassified'),
+          '23505 new_code tracks_code_key', 'a code the renamer may see is taken');
+select ok(pg_temp.run($$select parley.add_track(code => 'plain', name => 'Plain', format => 'bilateral')$$, null, 'cw_unclassified') = 'plain'
+          and pg_temp.run($$select parley.rename('track', 'plain', 'hid-track-restricted')$$, null, 'cw_unclassified') = 'hid-track-restricted',
+          'a code taken only above the renamer''s clearance is free for them');
+select is(pg_temp.refusal($$select parley.rename('commitment', 'deal-open', 'C77')$$, null, 'cw_secret'),
+          '23514 new_code commitments_code_reserved', 'C<number> stays reserved for commitments recorded without a code');
+select is(pg_temp.refusal($$select parley.rename('party', 'RU', 'RUS')$$, null, 'cw_secret'),
+          '23514 what rename_what', 'only classified records are renamed');
+select matches(pg_temp.refusal($$select parley.rename('track', 'twin-open', 'twin-2')$$, null, 'cr_unclassified'),
+               '^42501', 'a reader may not rename');
 
 select * from finish();
 rollback;

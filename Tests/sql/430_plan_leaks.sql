@@ -130,7 +130,7 @@ begin
 end
 $$;
 
-select plan((select count(*)::int from probes) + 7);
+select plan((select count(*)::int from probes) + 10);
 
 -- The probes are many and reach every level, so that the comparison below means something.
 select ok((select count(*) from probes where level = 'unclassified') > 100,
@@ -159,6 +159,52 @@ select is(a.counts, b.counts, format('%s where %s, as %s: the plan counts what i
 -- read. (A control: the comparison above would miss a leak if no plan ever counted anything.)
 select ok((select count(*) from explained where counts like '%Scan%' and counts ~ '\[\"[A-Za-z ]*Scan\", [0-9]')
           > 0, 'the plans do read the visible partitions');
+
+-- Estimates: the planner estimates every partition, hidden or not, before it knows who reads, and plain EXPLAIN
+-- shows the estimates. They must not depend on what hidden rows say. 300 secret figures whose indicators share a
+-- prefix, analyzed: a reader without clearance who asks for plans of that prefix's range and of a range nobody uses
+-- gets the same estimates at every node (with statistics of the secret partition the first would say ~300 rows).
+insert into parley_data.figures (indicator, item_id, value, unit, as_of, claimant_id, confidence, classification)
+select format('zsecret_probe_%s', lpad(n::text, 3, '0')), (select id from parley_data.agenda_items where code = 'children'),
+       n, 'children', date '2025-01-01' + n, (select id from parley_data.parties where code = 'RU'), 'reported', 'secret'
+  from generate_series(1, 300) n;
+analyze parley_data.figures;
+create function pg_temp.estimates(predicate text) returns text
+    language plpgsql as $$
+declare
+    plan jsonb;
+begin
+    execute 'set local role rls_unclassified';
+    execute format('explain (format json) select * from parley.figures where %s', predicate) into plan;
+    reset role;
+    return (select jsonb_agg(jsonb_build_array(n ->> 'Node Type', n -> 'Plan Rows'))::text
+              from jsonb_path_query(plan, 'strict $.**') n
+             where jsonb_typeof(n) = 'object' and n ? 'Node Type');
+end
+$$;
+select is(pg_temp.estimates($$indicator >= 'zsecret_probe' and indicator < 'zsecret_probf'$$),
+          pg_temp.estimates($$indicator >= 'zsecret_probf' and indicator < 'zsecret_probg'$$),
+          'an uncleared reader''s estimates are the same for a range full of secret values and an empty one');
+
+-- What makes that so: no statistics of a partitioned table as a whole or of a partition above unclassified, for
+-- any table, after ANALYZE; the unclassified partitions keep theirs (the planner still knows the public data).
+analyze parley_data.commitments, parley_data.tracks, parley_data.meetings, parley_data.positions,
+        parley_data.change_log, parley_data.alerts;
+select is_empty($$
+    select s.starelid::regclass::text || case when s.stainherit then ' (as a whole)' else '' end
+      from pg_statistic s
+      join pg_class c on c.oid = s.starelid
+     where c.relnamespace = 'parley_data'::regnamespace
+       and (s.stainherit or c.oid in (select pt.partrelid from pg_partitioned_table pt)
+            or (c.relispartition and exists (
+                  select from pg_partition_ancestors(c.oid) a
+                    join pg_class ac on ac.oid = a.relid
+                   where ac.relispartition and pg_get_expr(ac.relpartbound, ac.oid) <> 'FOR VALUES IN (''unclassified'')'
+                     and not exists (select from pg_inherits i join pg_class g on g.oid = i.inhparent
+                                      where i.inhrelid = ac.oid and g.relispartition))))
+    $$, 'ANALYZE keeps no statistics of hidden partitions, nor of partitioned tables as a whole');
+select isnt_empty($$select from pg_statistic where starelid = 'parley_data.commitments_unclassified'::regclass$$,
+                  'the unclassified partitions keep their statistics');
 
 -- Partition pruning is what keeps hidden partitions unread: a session that turns it off is refused.
 set local role rls_unclassified;

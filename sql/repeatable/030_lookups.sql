@@ -259,7 +259,7 @@ begin
     perform parley_data.refuse('23505', field, 'code_unique_per_level',
         format('the new classification would give two records the same key at one level (%s)',
                regexp_replace(coalesce(detail, ''), '^Key ', '')),
-        'Rename one of them first (codes are unique at each classification level).');
+        'Give one of them another code first: parley.rename (codes are unique at each classification level).');
 end
 $$;
 comment on function parley_data.refuse_level_clash(text, text) is

@@ -129,7 +129,8 @@ select c.code as commitment,
        rp.code as reported_by,
        u.verification,
        rb.email as recorded_by,
-       u.created_at as recorded_at
+       u.created_at as recorded_at,
+       parley_data.shown_level(u.effective_classification) as classification
   from parley_data.commitment_updates u
   join parley_data.commitments c on c.id = u.commitment_id
   left join parley_data.sources s on s.id = u.source_id
@@ -139,6 +140,7 @@ select c.code as commitment,
 comment on view parley.commitment_updates is 'The reports of delivery against each commitment, in date order: how much, which status, the evidence and who confirms it.';
 comment on column parley.commitment_updates.delivered is 'Delivered in this stage (not a running total).';
 comment on column parley.commitment_updates.verification is 'Who confirms it: both_parties, one_party, mediator, media or unverified.';
+comment on column parley.commitment_updates.classification is 'The level the update is kept at: its commitment''s (parley.commitments.classification). Tells apart the updates of two commitments with one code at different levels.';
 
 create or replace view parley.subscriptions with (security_invoker = true) as
 select p.email as person, p.name, t.code as track, i.code as item, s.min_severity, s.created_at

@@ -15,9 +15,10 @@ set local role parley_owner;
 -- So staff roles get SELECT on the tables the views read, row-level security on every classified table, and no
 -- USAGE on parley_data: the views are the only way in, and they show only what the role is cleared for.
 -- What PostgreSQL shows every login anyway, and Parley cannot hide: the size of each partition and its activity
--- (pg_class.reltuples, pg_stat_user_tables: how many secret commitments there are, and when they were written),
--- and the planner's estimates for a query, which come from statistics of all partitions. README, Access, lists
--- these residual channels.
+-- (pg_class.reltuples, pg_stat_user_tables: about how many secret commitments there are, and when they were
+-- written), which the planner's estimates repeat. What the rows say stays hidden: no statistics are kept on the
+-- columns of partitions above unclassified (below), so no estimate depends on a hidden value. README, Access,
+-- lists these residual channels.
 --
 -- Who bypasses row-level security: parley_owner, the owner of every table (no FORCE ROW LEVEL SECURITY), and so
 -- every SECURITY DEFINER function it owns — the recording functions and alert planning see and write everything,
@@ -79,6 +80,50 @@ begin
             'create policy %I on parley_data.%I for select to public using ('
             '(select parley_data.partition_pruning_on()) and %I <= (select parley_data.current_clearance()))',
             t.name || '_cleared', t.name, t.level_column);
+    end loop;
+end
+$$;
+
+-- No statistics of what a reader may not see. The planner estimates a query before it knows the reader's
+-- clearance, from the statistics of every partition, pruned or not, and of the partitioned table as a whole (which
+-- a manual ANALYZE gathers across all levels); plain EXPLAIN shows those estimates. With a histogram of a secret
+-- partition's codes, `explain … where code >= 'a' and code < 'b'` would tell an uncleared reader how many secret
+-- codes fall in a range, and bisection would recover the histogram's bounds, which are codes. So ANALYZE collects
+-- nothing on the columns of a partitioned table as a whole or of any partition above unclassified (statistics
+-- target 0, its indexes' expressions included): the planner estimates those from their size alone, with
+-- PostgreSQL's default selectivities. The price is rougher estimates in cleared readers' plans; the unclassified
+-- partitions, which everybody sees, keep their statistics. Run after every migration, so a partition added later
+-- is covered too, before it holds a row. (Statistics gathered before a column's target became 0 would stay until
+-- a superuser deletes them; on a database migrated from empty there are none, and Tests/sql/430 checks it.)
+do $$
+declare
+    rel record;
+    col record;
+begin
+    for rel in
+        select pt.partrelid as relid                                    -- each partitioned table as a whole
+          from pg_catalog.pg_partitioned_table pt
+          join pg_catalog.pg_class c on c.oid = pt.partrelid
+         where c.relnamespace = 'parley_data'::regnamespace
+        union
+        select d.relid                                                  -- each partition above unclassified
+          from pg_catalog.pg_partitioned_table pt
+          join pg_catalog.pg_class top on top.oid = pt.partrelid
+         cross join lateral pg_catalog.pg_partition_tree(pt.partrelid) l
+          join pg_catalog.pg_class lc on lc.oid = l.relid
+         cross join lateral pg_catalog.pg_partition_tree(l.relid) d
+         where top.relnamespace = 'parley_data'::regnamespace and not top.relispartition and l.level = 1
+           and pg_catalog.pg_get_expr(lc.relpartbound, lc.oid) <> 'FOR VALUES IN (''unclassified'')'
+    loop
+        for col in select a.attname::text as name from pg_catalog.pg_attribute a
+                    where a.attrelid = rel.relid and a.attnum > 0 and not a.attisdropped and a.attstattarget <> 0 loop
+            execute format('alter table only %s alter column %I set statistics 0', rel.relid::regclass, col.name);
+        end loop;
+        for col in select i.indexrelid, a.attnum from pg_catalog.pg_index i
+                     join pg_catalog.pg_attribute a on a.attrelid = i.indexrelid and a.attnum > 0
+                    where i.indrelid = rel.relid and i.indkey[a.attnum - 1] = 0 and a.attstattarget <> 0 loop
+            execute format('alter index %s alter column %s set statistics 0', col.indexrelid::regclass, col.attnum);
+        end loop;
     end loop;
 end
 $$;
@@ -226,7 +271,7 @@ begin
                              'add_meeting', 'record_meeting_outcome', 'set_meeting_status', 'record_position',
                              'add_deal', 'add_commitment', 'record_update', 'change_due_date', 'update_commitment',
                              'add_figure', 'add_follow_up', 'complete_follow_up', 'add_subscription',
-                             'remove_subscription', 'declassify', 'declassify_position', 'declassify_figure')
+                             'remove_subscription', 'declassify', 'declassify_position', 'declassify_figure', 'rename')
     loop
         execute format('revoke all on function %s from public', f);
         execute format('grant execute on function %s to parley_writer', f);
