@@ -7640,11 +7640,26 @@ CREATE FUNCTION parley_data.queue_recipient_changes() RETURNS trigger
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 begin
+    -- A statement trigger runs even when its statement touched nothing (an import's upsert of subscriptions that
+    -- are all there already): only a row that changed what recipients get queues a review.
     if tg_table_name = 'people' then
         if not exists (select 1 from new_rows n join old_rows o on o.id = n.id
                         where (n.active, n.clearance) is distinct from (o.active, o.clearance)) then
             return null;
         end if;
+    elsif tg_op = 'INSERT' then
+        if not exists (select 1 from new_rows) then
+            return null;
+        end if;
+    elsif tg_op = 'DELETE' then
+        if not exists (select 1 from old_rows) then
+            return null;
+        end if;
+    elsif not exists (select 1 from new_rows n join old_rows o on o.id = n.id
+                       where (n.person_id, n.track_id, n.item_id, n.min_severity, n.effective_classification)
+                             is distinct from
+                             (o.person_id, o.track_id, o.item_id, o.min_severity, o.effective_classification)) then
+        return null;
     end if;
     insert into parley_data.plan_queue (subject_type) values ('recipients');
     perform pg_notify('parley_plan', '');
@@ -13815,7 +13830,11 @@ CREATE TRIGGER subscriptions_history_truncate BEFORE TRUNCATE ON parley_data.sub
 
 CREATE TRIGGER subscriptions_history_update AFTER UPDATE ON parley_data.subscriptions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER subscriptions_plan_change AFTER INSERT OR DELETE OR UPDATE ON parley_data.subscriptions FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_recipient_changes();
+CREATE TRIGGER subscriptions_plan_delete AFTER DELETE ON parley_data.subscriptions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_recipient_changes();
+
+CREATE TRIGGER subscriptions_plan_insert AFTER INSERT ON parley_data.subscriptions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_recipient_changes();
+
+CREATE TRIGGER subscriptions_plan_update AFTER UPDATE ON parley_data.subscriptions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_recipient_changes();
 
 CREATE TRIGGER track_agenda_history_delete AFTER DELETE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'track_id', 'item_id');
 

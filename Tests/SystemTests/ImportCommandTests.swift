@@ -115,9 +115,15 @@ import Testing
             _ = try Self.importDemo(database)
             let connection = try database.connect()
             let before = try connection.dataChecksum()
+            // What the first import gave parleyd to plan is planned (here: dropped); a second import that changes
+            // nothing must give it nothing more, nor wake it (issue 12, item 13).
+            try connection.execute("delete from parley_data.plan_queue")
             let again = try Self.importDemo(database)
             #expect(again.stdout.contains(": 0 new, 0 changed, "))
             #expect(try connection.dataChecksum() == before)
+            let queued = try connection.query("select subject_type || ' ' || coalesce(subject_id::text, '') from parley_data.plan_queue")
+                .map { try $0.decode(0, as: String.self) }
+            #expect(queued.isEmpty, "a re-import that changes nothing queued \(queued)")
         }
     }
 

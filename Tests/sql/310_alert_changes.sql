@@ -24,10 +24,11 @@ select is((select count(*)::integer from pg_trigger
             where tgname in ('commitments_plan_insert', 'commitments_plan_update', 'commitments_plan_delete',
                              'meetings_plan_insert', 'meetings_plan_update', 'meetings_plan_delete',
                              'follow_ups_plan_insert', 'follow_ups_plan_update', 'follow_ups_plan_delete',
-                             'tracks_plan_update', 'people_plan_update', 'subscriptions_plan_change',
+                             'tracks_plan_update', 'people_plan_update', 'subscriptions_plan_insert',
+                             'subscriptions_plan_update', 'subscriptions_plan_delete',
                              'alert_rules_plan_update', 'silences_apply')
-              and tgtype & 1 = 0), 14,
-          'the 14 triggers that queue changes are statement-level (tgtype has no ROW bit)');
+              and tgtype & 1 = 0), 16,
+          'the 16 triggers that queue changes are statement-level (tgtype has no ROW bit)');
 select ok((select bool_and(tgoldtable is not null or tgnewtable is not null) from pg_trigger
             where tgname like '%\_plan\_%' and tgname <> 'subscriptions_plan_change'),
           'and read transition tables');

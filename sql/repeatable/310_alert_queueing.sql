@@ -226,11 +226,26 @@ create or replace function parley_data.queue_recipient_changes() returns trigger
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 begin
+    -- A statement trigger runs even when its statement touched nothing (an import's upsert of subscriptions that
+    -- are all there already): only a row that changed what recipients get queues a review.
     if tg_table_name = 'people' then
         if not exists (select 1 from new_rows n join old_rows o on o.id = n.id
                         where (n.active, n.clearance) is distinct from (o.active, o.clearance)) then
             return null;
         end if;
+    elsif tg_op = 'INSERT' then
+        if not exists (select 1 from new_rows) then
+            return null;
+        end if;
+    elsif tg_op = 'DELETE' then
+        if not exists (select 1 from old_rows) then
+            return null;
+        end if;
+    elsif not exists (select 1 from new_rows n join old_rows o on o.id = n.id
+                       where (n.person_id, n.track_id, n.item_id, n.min_severity, n.effective_classification)
+                             is distinct from
+                             (o.person_id, o.track_id, o.item_id, o.min_severity, o.effective_classification)) then
+        return null;
     end if;
     insert into parley_data.plan_queue (subject_type) values ('recipients');
     perform pg_notify('parley_plan', '');
@@ -243,8 +258,14 @@ comment on function parley_data.queue_recipient_changes() is
 create or replace trigger people_plan_update after update on parley_data.people
     referencing old table as old_rows new table as new_rows
     for each statement execute function parley_data.queue_recipient_changes();
-create or replace trigger subscriptions_plan_change after insert or update or delete on parley_data.subscriptions
+drop trigger if exists subscriptions_plan_change on parley_data.subscriptions;
+create or replace trigger subscriptions_plan_insert after insert on parley_data.subscriptions
+    referencing new table as new_rows for each statement execute function parley_data.queue_recipient_changes();
+create or replace trigger subscriptions_plan_update after update on parley_data.subscriptions
+    referencing old table as old_rows new table as new_rows
     for each statement execute function parley_data.queue_recipient_changes();
+create or replace trigger subscriptions_plan_delete after delete on parley_data.subscriptions
+    referencing old table as old_rows for each statement execute function parley_data.queue_recipient_changes();
 
 create or replace function parley_data.queue_rule_changes() returns trigger
     language plpgsql security definer
