@@ -860,7 +860,7 @@ END;
 
 ALTER FUNCTION parley.applied_migrations() OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley.applied_migrations() IS 'The migrations applied to this database (what parley migrate --status lists), for roles that cannot read parley_data.';
+COMMENT ON FUNCTION parley.applied_migrations() IS 'The migrations applied to this database (what parley migrate --status lists), for roles that cannot read parley_data: parleyd, the mailer and parley status compare them with their build. Result columns: version (the file''s number, e.g. 4 for 000004_alerts.sql), name (the rest of its name, e.g. alerts), checksum (the SHA-256 of the file as applied, in hex), applied_at (when it was applied), applied_by (the login that ran parley migrate). In version order.';
 
 CREATE TABLE parley_data.schema_repeatables (
     name text NOT NULL,
@@ -887,7 +887,7 @@ END;
 
 ALTER FUNCTION parley.applied_repeatables() OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley.applied_repeatables() IS 'The repeatable SQL files (sql/repeatable: views, functions, triggers, grants) as last applied to this database, with their checksums, for roles that cannot read parley_data.';
+COMMENT ON FUNCTION parley.applied_repeatables() IS 'The repeatable SQL files (sql/repeatable: views, functions, triggers, grants) as last applied to this database, for roles that cannot read parley_data. Result columns: name (the file''s name without .sql, e.g. 200_views_tracks), checksum (the SHA-256 of the file as last applied, in hex), applied_at (when it was last applied), applied_by (the login that ran parley migrate then). In name order.';
 
 CREATE FUNCTION parley_data.is_code(code text) RETURNS boolean
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
@@ -1407,7 +1407,7 @@ END;
 
 ALTER FUNCTION parley.calendar_entries(track text, person text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley.calendar_entries(track text, person text) IS 'What parley calendar writes: meetings, commitment deadlines and follow-ups, for a track, a person (what they lead, own, are assigned or subscribe to) or everything. sequence counts the recorded changes of what a calendar shows.';
+COMMENT ON FUNCTION parley.calendar_entries(track text, person text) IS 'What parley calendar writes: meetings, commitment deadlines and follow-ups, for a track (its code), a person (their e-mail: what they lead, own, are assigned or subscribe to) or everything; only what you may see. Result columns: kind (meeting, deadline or follow-up), code (the meeting''s or commitment''s code, the follow-up''s code or F<number>), track (the track''s code), timezone (the track''s time zone; the assignee''s for a follow-up), summary (the meeting''s title, "Due: <obligor> — <text>", or the follow-up''s note), description (further lines: for a meeting the track''s name, the outcome and the source; for a deadline the track and item, who owes whom, the status and delivery, the owner; for a follow-up what it is about, the assignee and the done note), location (the meeting''s location or else the track''s venue), url (the web address of a meeting''s source), starts_at and ends_at (a meeting''s), due_on (a deadline''s date, the end of that day in the track''s time zone), due_at (a follow-up''s due time), done_at (when a follow-up was done), status (the meeting''s or commitment''s status; open or done for a follow-up), sequence (how many recorded changes of what a calendar shows: times, place, status, text), created_at and updated_at (when the record was created and last changed), related_to (commitment:<code> or meeting:<code> for a follow-up about one).';
 
 CREATE FUNCTION parley.change_due_date(commitment text, due_on date) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1611,7 +1611,7 @@ END;
 
 ALTER FUNCTION parley.commitments_as_of(at timestamp with time zone) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley.commitments_as_of(at timestamp with time zone) IS 'The commitments as they stood at a moment, rebuilt from the change history: "what did we know on 1 June?" — select * from parley.commitments_as_of(''2025-06-01 18:00 Europe/Istanbul''). Tracks, items, parties and people are named as they are now.';
+COMMENT ON FUNCTION parley.commitments_as_of(at timestamp with time zone) IS 'The commitments as they stood at a moment, rebuilt from the change history: "what did we know on 1 June?" — select * from parley.commitments_as_of(''2025-06-01 18:00 Europe/Istanbul''). One row per commitment that existed then (deleted ones not), soonest deadline first, showing only what you may see now as it was then (one more classified then than your clearance is left out). Tracks, items, parties and people are named as they are now. Result columns: id (the commitment''s number), code, track (the track''s code), item (the agenda item''s code), obligor (the party''s name), text, made_on, due_on (the deadline then: the end of that day in the track''s time zone), status (then), target, unit, delivered (the total delivered then), owner (the name of who followed it up then; empty when nobody), classification (the level it was kept at then), recorded_at (when the version shown was recorded; for a commitment with no history, when it was created), recorded_by (the login that recorded that version; empty for a commitment with no history).';
 
 CREATE FUNCTION parley.complete_follow_up(follow_up text, done_at timestamp with time zone DEFAULT now(), note text DEFAULT NULL::text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
@@ -8261,17 +8261,27 @@ ALTER TABLE parley.agenda OWNER TO parley_owner;
 
 COMMENT ON VIEW parley.agenda IS 'One row per track and agenda item: where the item stands on that track and since when, its commitments, and each party''s latest stance.';
 
-COMMENT ON COLUMN parley.agenda.status IS 'proposed → under_discussion → agreed_in_principle → agreed → implementing → implemented, or stalled / rejected / withdrawn.';
+COMMENT ON COLUMN parley.agenda.track IS 'The track''s code (see track_overview).';
 
-COMMENT ON COLUMN parley.agenda.since IS 'The date the item reached its current status on this track.';
+COMMENT ON COLUMN parley.agenda.item IS 'The agenda item''s code, e.g. ceasefire; the same item can be on several tracks, one row each.';
 
-COMMENT ON COLUMN parley.agenda.days_in_status IS 'Days since the item reached its current status (in the track''s time zone).';
+COMMENT ON COLUMN parley.agenda.title IS 'The agenda item''s title, the same on every track.';
 
-COMMENT ON COLUMN parley.agenda.open_commitments IS 'Commitments on this item and track still owed: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded).';
+COMMENT ON COLUMN parley.agenda.status IS 'Where the item stands on this track: proposed → under_discussion → agreed_in_principle → agreed → implementing → implemented, or stalled / rejected / withdrawn.';
 
-COMMENT ON COLUMN parley.agenda.fulfilled_commitments IS 'Commitments on this item and track that were fulfilled.';
+COMMENT ON COLUMN parley.agenda.since IS 'The date the item reached its current status on this track: as recorded (status_since), or the day the change was recorded when none was given.';
 
-COMMENT ON COLUMN parley.agenda.stances IS 'Each party''s latest stance on the item, on this track or stated generally by a member of the track, e.g. "Russia: conditional (2025-06-02); Ukraine: supports (2025-05-16)".';
+COMMENT ON COLUMN parley.agenda.days_in_status IS 'Days from since to today, today being the date in the track''s time zone.';
+
+COMMENT ON COLUMN parley.agenda.commitments IS 'How many commitments on this track concern the item, whatever their status. Counts only those you are cleared to see.';
+
+COMMENT ON COLUMN parley.agenda.open_commitments IS 'How many of them are still owed: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded).';
+
+COMMENT ON COLUMN parley.agenda.fulfilled_commitments IS 'How many of them were fulfilled.';
+
+COMMENT ON COLUMN parley.agenda.stances IS 'Each party''s latest stance on the item, on this track or stated generally by a member of the track, by party name, e.g. "Russia: conditional (2025-06-02); Ukraine: supports (2025-05-16)"; empty when no party has stated one.';
+
+COMMENT ON COLUMN parley.agenda.note IS 'The note recorded with the item''s place on this track''s agenda; empty when none.';
 
 CREATE TABLE parley_data.silences (
     id bigint NOT NULL,
@@ -8354,13 +8364,41 @@ ALTER TABLE parley.alert_log OWNER TO parley_owner;
 
 COMMENT ON VIEW parley.alert_log IS 'What became of each alert for each recipient, newest first: sent (when, with which Message-ID), suppressed by a silence, cancelled before it went out, or failed; why, for all but sent.';
 
-COMMENT ON COLUMN parley.alert_log.outcome IS 'sent, suppressed (a silence held it back), cancelled (it no longer applied before it went out), failed (the mailer gave up).';
+COMMENT ON COLUMN parley.alert_log.delivery_id IS 'The delivery''s number: one alert for one recipient (the mailer sends each recipient''s deliveries together, in one digest).';
 
-COMMENT ON COLUMN parley.alert_log.at IS 'When it was sent, failed, cancelled, or (suppressed) recorded.';
+COMMENT ON COLUMN parley.alert_log.alert_id IS 'The alert''s number (parley.alerts.id).';
 
-COMMENT ON COLUMN parley.alert_log.message_id IS 'The Message-ID of the mail that carried it: search your mailbox or the mail log for it.';
+COMMENT ON COLUMN parley.alert_log.kind IS 'due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved or breached.';
 
-COMMENT ON COLUMN parley.alert_log.why IS 'For an alert not sent: the silence and its reason, why it was cancelled, or the last error.';
+COMMENT ON COLUMN parley.alert_log.severity IS 'info, warning or critical.';
+
+COMMENT ON COLUMN parley.alert_log.subject_type IS 'What the alert is about: commitment, meeting or follow_up.';
+
+COMMENT ON COLUMN parley.alert_log.subject IS 'The code of the commitment, meeting or follow-up (F<number> for a follow-up without a code).';
+
+COMMENT ON COLUMN parley.alert_log.track IS 'The code of the subject''s track.';
+
+COMMENT ON COLUMN parley.alert_log.due_at IS 'When the alert was due to go out, shown in your session''s time zone.';
+
+COMMENT ON COLUMN parley.alert_log.outcome IS 'sent, suppressed (a silence held it back), cancelled (it or its recipient no longer applied before it went out), failed (the mailer gave up).';
+
+COMMENT ON COLUMN parley.alert_log.at IS 'When it happened, shown in your session''s time zone: when it was sent; otherwise when its last attempt failed, if one did; otherwise when it was cancelled, or (suppressed) when the delivery was planned.';
+
+COMMENT ON COLUMN parley.alert_log.sent_at IS 'When the mailer marked it sent, shown in your session''s time zone; empty unless sent.';
+
+COMMENT ON COLUMN parley.alert_log.message_id IS 'The Message-ID of the mail that carried it: search your mailbox or the mail log for it; empty unless sent.';
+
+COMMENT ON COLUMN parley.alert_log.recipient IS 'The name of the person it was for.';
+
+COMMENT ON COLUMN parley.alert_log.recipient_email IS 'Their e-mail address.';
+
+COMMENT ON COLUMN parley.alert_log.recipient_because IS 'Why they were to receive it: responsible, escalation, subscription, or alerted about overdue (for resolved and breached).';
+
+COMMENT ON COLUMN parley.alert_log.why IS 'For an alert not sent: the silence (its number) and its reason, why it was cancelled, or how many attempts failed and the last error; empty when sent.';
+
+COMMENT ON COLUMN parley.alert_log.acknowledged_at IS 'When the alert was first acknowledged, shown in your session''s time zone; empty when it was not.';
+
+COMMENT ON COLUMN parley.alert_log.acknowledged_by IS 'The login that acknowledged it; empty when nobody did.';
 
 CREATE VIEW parley.alert_queue WITH (security_invoker='true') AS
  SELECT d.id AS delivery_id,
@@ -8397,17 +8435,43 @@ ALTER TABLE parley.alert_queue OWNER TO parley_owner;
 
 COMMENT ON VIEW parley.alert_queue IS 'Alerts planned and not yet sent: to whom, when (send_after), and whether they are being sent now; also those a silence in force is holding back, and why.';
 
-COMMENT ON COLUMN parley.alert_queue.send_after IS 'Not mailed before this moment: the alert''s due time, a snooze, or a retry after a failed attempt.';
+COMMENT ON COLUMN parley.alert_queue.delivery_id IS 'The delivery''s number: one alert for one recipient (the mailer sends each recipient''s deliveries together, in one digest).';
 
-COMMENT ON COLUMN parley.alert_queue.state IS 'pending (waiting for the mailer), sending (a mailer run has it), suppressed (held back by a silence: it will not be sent).';
+COMMENT ON COLUMN parley.alert_queue.alert_id IS 'The alert''s number (parley.alerts.id), for acknowledge_alert and snooze_alert.';
 
-COMMENT ON COLUMN parley.alert_queue.recipient_because IS 'responsible, escalation, subscription, or alerted about overdue (for resolved and breached).';
+COMMENT ON COLUMN parley.alert_queue.kind IS 'due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved or breached.';
 
-COMMENT ON COLUMN parley.alert_queue.attempts IS 'How many times the mailer has tried; last_error says why the last try failed.';
+COMMENT ON COLUMN parley.alert_queue.severity IS 'info, warning or critical.';
 
-COMMENT ON COLUMN parley.alert_queue.held_back_because IS 'For a suppressed delivery: the silence, until when, and its reason.';
+COMMENT ON COLUMN parley.alert_queue.subject_type IS 'What the alert is about: commitment, meeting or follow_up.';
 
-COMMENT ON COLUMN parley.alert_queue.lease_until IS 'While sending: when the mailer run''s claim lapses.';
+COMMENT ON COLUMN parley.alert_queue.subject IS 'The code of the commitment, meeting or follow-up (F<number> for a follow-up without a code).';
+
+COMMENT ON COLUMN parley.alert_queue.track IS 'The code of the subject''s track.';
+
+COMMENT ON COLUMN parley.alert_queue.due_at IS 'When the alert was due to go out, shown in your session''s time zone.';
+
+COMMENT ON COLUMN parley.alert_queue.send_after IS 'Not mailed before this moment (your session''s time zone): the alert''s due time, a snooze, or a retry after a failed attempt.';
+
+COMMENT ON COLUMN parley.alert_queue.state IS 'pending (waiting for the mailer), sending (a mailer run has it), suppressed (held back by a silence still in force: it will not be sent).';
+
+COMMENT ON COLUMN parley.alert_queue.recipient IS 'The name of the person it goes to.';
+
+COMMENT ON COLUMN parley.alert_queue.recipient_email IS 'Their e-mail address.';
+
+COMMENT ON COLUMN parley.alert_queue.recipient_because IS 'Why they receive it: responsible, escalation, subscription, or alerted about overdue (for resolved and breached).';
+
+COMMENT ON COLUMN parley.alert_queue.attempts IS 'How many times a mailer run has claimed it to send it; last_error says why the last try failed.';
+
+COMMENT ON COLUMN parley.alert_queue.last_error IS 'Why the last attempt failed (e.g. sendmail''s exit status and output); empty when none has.';
+
+COMMENT ON COLUMN parley.alert_queue.escalated IS 'True for an overdue alert late enough for the track''s lead to be told too.';
+
+COMMENT ON COLUMN parley.alert_queue.snoozed_until IS 'Until when the alert was snoozed, shown in your session''s time zone; empty when never.';
+
+COMMENT ON COLUMN parley.alert_queue.held_back_because IS 'For a suppressed delivery: the silence (its number), until when, and its reason; empty otherwise.';
+
+COMMENT ON COLUMN parley.alert_queue.lease_until IS 'While sending: when the mailer run''s claim lapses and another run may take it over, shown in your session''s time zone; empty otherwise.';
 
 CREATE TABLE parley_data.alert_rules (
     kind parley.alert_kind NOT NULL,
@@ -8462,13 +8526,27 @@ ALTER TABLE parley.alert_rules OWNER TO parley_owner;
 
 COMMENT ON VIEW parley.alert_rules IS 'The alert rules in force: what each kind of alert is about, whether it is on, its severity and timing. Change them with parley.set_alert_rule.';
 
-COMMENT ON COLUMN parley.alert_rules.lead_times IS 'How long before the deadline (due_soon) or the meeting (meeting_upcoming) to alert, on the track''s clock.';
+COMMENT ON COLUMN parley.alert_rules.kind IS 'The kind of alert the rule makes: due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved or breached (the name set_alert_rule takes).';
 
-COMMENT ON COLUMN parley.alert_rules.delay IS 'How long without an update (stale), or after a meeting ended (meeting_outcome_missing).';
+COMMENT ON COLUMN parley.alert_rules.about IS 'What its alerts are about: commitment, meeting or follow_up.';
 
-COMMENT ON COLUMN parley.alert_rules.repeat_every IS 'How often an overdue alert repeats; empty: it does not.';
+COMMENT ON COLUMN parley.alert_rules.enabled IS 'Whether alerts of this kind are planned; turning a rule off cancels its alerts not yet sent.';
 
-COMMENT ON COLUMN parley.alert_rules.escalate_after IS 'From how long after the deadline the track''s lead also gets the overdue alerts; empty: never.';
+COMMENT ON COLUMN parley.alert_rules.severity IS 'The severity its alerts get when created: info, warning or critical (subscribers receive those at or above their min_severity).';
+
+COMMENT ON COLUMN parley.alert_rules.lead_times IS 'How long before the deadline (due_soon) or the meeting''s start (meeting_upcoming) to alert, one alert per lead, e.g. {7 days, 1 day}, counted on the track''s clock; empty for the other kinds.';
+
+COMMENT ON COLUMN parley.alert_rules.delay IS 'How long without activity before a stale alert (after the end of the last active day, track time), or after a meeting ended before meeting_outcome_missing; empty for the other kinds.';
+
+COMMENT ON COLUMN parley.alert_rules.repeat_every IS 'How often an overdue alert repeats while the commitment stays open and unacknowledged, counted from the deadline; empty: it does not repeat (and for kinds other than overdue).';
+
+COMMENT ON COLUMN parley.alert_rules.escalate_after IS 'From how long after the deadline the track''s lead also gets the overdue alerts; empty: never (and for kinds other than overdue).';
+
+COMMENT ON COLUMN parley.alert_rules.description IS 'What the rule does, in words.';
+
+COMMENT ON COLUMN parley.alert_rules.updated_at IS 'When the rule was last changed (with parley.set_alert_rule) or installed, shown in your session''s time zone.';
+
+COMMENT ON COLUMN parley.alert_rules.updated_by IS 'The login that last changed it.';
 
 CREATE TABLE parley_data.mailer_runs (
     id bigint NOT NULL,
@@ -8535,7 +8613,23 @@ ALTER TABLE parley.alert_status OWNER TO parley_owner;
 
 COMMENT ON VIEW parley.alert_status IS 'Alerting at a glance (one row): deliveries waiting (due now, later), being sent, failed; the last mailer run; whether a planning daemon is alive. Counts cover only alerts you are cleared to see.';
 
-COMMENT ON COLUMN parley.alert_status.pending_due IS 'Deliveries due that the mailer has not sent yet; a number that keeps growing means the mailer is not running.';
+COMMENT ON COLUMN parley.alert_status.pending_due IS 'Deliveries due (send_after reached) that the mailer has not sent yet; a number that keeps growing means the mailer is not running. Counts only alerts you are cleared to see, as do the other counts.';
+
+COMMENT ON COLUMN parley.alert_status.pending_later IS 'Deliveries waiting for a later moment: an alert due later, a snooze, or a retry after a failed attempt.';
+
+COMMENT ON COLUMN parley.alert_status.sending IS 'Deliveries a mailer run has claimed and not yet marked (a run that died keeps them until its lease lapses).';
+
+COMMENT ON COLUMN parley.alert_status.failed IS 'Deliveries the mailer gave up on, ever (parley.delivery_failures lists them).';
+
+COMMENT ON COLUMN parley.alert_status.oldest_pending_since IS 'The earliest send_after of the deliveries waiting, shown in your session''s time zone: in the past, since when the oldest has been due; in the future, when the next falls due; empty when none waits.';
+
+COMMENT ON COLUMN parley.alert_status.last_mailer_run_at IS 'When the latest mailer run (by start) finished, shown in your session''s time zone; empty when none is recorded.';
+
+COMMENT ON COLUMN parley.alert_status.last_mailer_exit_status IS 'That run''s exit status: 0 fine, 75 temporary failure (retried), others as in README, Exit status; empty when no run is recorded.';
+
+COMMENT ON COLUMN parley.alert_status.last_mailer_sent IS 'How many deliveries that run sent, of every classification: shown only to those cleared secret, empty for everyone else.';
+
+COMMENT ON COLUMN parley.alert_status.last_mailer_failed IS 'How many it did not send (failed attempts and deliveries handed back): shown only to those cleared secret, empty for everyone else.';
 
 COMMENT ON COLUMN parley.alert_status.planner_alive IS 'True when a parleyd holds the leadership lease: it has not lapsed and the leader''s session is open.';
 
@@ -8574,17 +8668,47 @@ ALTER TABLE parley.alerts OWNER TO parley_owner;
 
 COMMENT ON VIEW parley.alerts IS 'Every alert you are cleared to see, newest first: what, about what, when due, and what became of it (acknowledged, snoozed, cancelled and why). Use its id with acknowledge_alert and snooze_alert.';
 
-COMMENT ON COLUMN parley.alerts.subject IS 'The code of the commitment, meeting or follow-up.';
+COMMENT ON COLUMN parley.alerts.id IS 'The alert''s number: give it to acknowledge_alert and snooze_alert (alert_queue and alert_log show it as alert_id).';
 
-COMMENT ON COLUMN parley.alerts.occurrence IS 'Which firing this is, e.g. "2025-05-25 -7 days" (a week before the 25 May deadline) or "2025-05-25 #3" (fourth overdue reminder).';
+COMMENT ON COLUMN parley.alerts.kind IS 'due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved or breached (see parley.alert_rules).';
 
-COMMENT ON COLUMN parley.alerts.escalated IS 'An overdue alert late enough for the track''s lead to be told too.';
+COMMENT ON COLUMN parley.alerts.severity IS 'info, warning or critical: the rule''s severity when the alert was created.';
 
-COMMENT ON COLUMN parley.alerts.responsible IS 'Who answers for the subject: commitment owner, follow-up assignee, or the track''s lead for a meeting.';
+COMMENT ON COLUMN parley.alerts.subject_type IS 'What it is about: commitment, meeting or follow_up.';
 
-COMMENT ON COLUMN parley.alerts.recipients IS 'How many people it is addressed to (including suppressed and cancelled deliveries).';
+COMMENT ON COLUMN parley.alerts.subject IS 'The code of the commitment, meeting or follow-up (F<number> for a follow-up without a code), kept current while the alert applies.';
+
+COMMENT ON COLUMN parley.alerts.track IS 'The code of the subject''s track.';
+
+COMMENT ON COLUMN parley.alerts.occurrence IS 'Which firing this is: for due_soon "2025-05-25 -7 days" (a week before the 25 May deadline); for overdue "2025-05-25 #3" (the fourth: #0 is at the deadline; " reopened <time>" follows the date after a reopen); for stale the last active day; for meetings and follow-ups the start, end or due time in UTC (followed by the lead, e.g. " -2 days", for meeting_upcoming); for resolved and breached "overdue alerts to #<alert id>".';
+
+COMMENT ON COLUMN parley.alerts.due_at IS 'When the alert was due to go out, shown in your session''s time zone: a lead time before the event (or, at short notice, when the subject was recorded), the deadline or a repeat after it, delay after the last activity or the meeting''s end, the follow-up''s due time; for resolved and breached the moment planning found it.';
+
+COMMENT ON COLUMN parley.alerts.state IS 'planned (created; delivered or being delivered), acknowledged (someone has it in hand: an overdue series stops repeating), cancelled (it no longer applied before anything of it went out; see cancel_reason).';
+
+COMMENT ON COLUMN parley.alerts.escalated IS 'True for an overdue alert due escalate_after or longer after the deadline: the track''s lead is told too.';
+
+COMMENT ON COLUMN parley.alerts.responsible IS 'The name of who answers for the subject: the commitment''s owner, the follow-up''s assignee, or the track''s lead for a meeting (kept current until it has gone out); empty when there is nobody.';
+
+COMMENT ON COLUMN parley.alerts.recipients IS 'How many people it is addressed to (one delivery each, including suppressed and cancelled deliveries).';
 
 COMMENT ON COLUMN parley.alerts.sent IS 'How many of them it has been mailed to.';
+
+COMMENT ON COLUMN parley.alerts.acknowledged_at IS 'When it was first acknowledged, shown in your session''s time zone; empty when it was not.';
+
+COMMENT ON COLUMN parley.alerts.acknowledged_by IS 'The login that acknowledged it; empty when nobody did.';
+
+COMMENT ON COLUMN parley.alerts.acknowledgement_note IS 'The note given with the acknowledgement; empty when none.';
+
+COMMENT ON COLUMN parley.alerts.snoozed_until IS 'Until when it was snoozed: its deliveries not yet sent wait until then, and an overdue commitment gets no repeat before then; empty when never snoozed.';
+
+COMMENT ON COLUMN parley.alerts.cancelled_at IS 'When it was cancelled (state cancelled), shown in your session''s time zone; empty otherwise.';
+
+COMMENT ON COLUMN parley.alerts.cancel_reason IS 'Why it no longer applies, e.g. deadline changed, commitment fulfilled, update recorded, meeting rescheduled, follow-up done, alert rule disabled, no longer a recipient. Also set, with the state left as it was, on an alert that had already gone out: what went out is history. Empty while it applies.';
+
+COMMENT ON COLUMN parley.alerts.classification IS 'The level it is kept and shown at: its subject''s (kept current). You see only alerts at or below your clearance, and people receive only alerts at or below theirs.';
+
+COMMENT ON COLUMN parley.alerts.created_at IS 'When planning created it, shown in your session''s time zone.';
 
 CREATE VIEW parley.changes WITH (security_invoker='true') AS
  SELECT l.id,
@@ -8649,21 +8773,27 @@ ALTER TABLE parley.changes OWNER TO parley_owner;
 
 COMMENT ON VIEW parley.changes IS 'The change history made readable, newest first (in the order recorded): when, who, which record, and field by field "old → new". Changes to rows you are not cleared to see are not shown.';
 
-COMMENT ON COLUMN parley.changes.changed_at IS 'When the change was made (the time of its transaction).';
+COMMENT ON COLUMN parley.changes.id IS 'The change''s number in the history, in the order it was recorded.';
 
-COMMENT ON COLUMN parley.changes.changed_by IS 'The database user who made it (the person logged in, even when a recording function did the writing).';
+COMMENT ON COLUMN parley.changes.changed_at IS 'When the change was made: the start of its transaction (all changes made together share it), shown in your session''s time zone.';
 
-COMMENT ON COLUMN parley.changes.entity IS 'What kind of record changed: commitments, tracks, meetings, positions, ...';
+COMMENT ON COLUMN parley.changes.changed_by IS 'The database login that made it (session_user: the person logged in, even when a recording function or an import did the writing).';
 
-COMMENT ON COLUMN parley.changes.code IS 'The record''s code where it has one (commitment, track, meeting, party, ...); for a link, both ends (track/party, commitment → party).';
+COMMENT ON COLUMN parley.changes.entity IS 'What kind of record changed, by table name: commitments, commitment_updates, commitment_beneficiaries, deals, tracks, track_members, track_agenda, agenda_items, meetings, positions, figures, follow_ups, parties, sources, people or subscriptions.';
 
-COMMENT ON COLUMN parley.changes.operation IS 'insert, update or delete.';
+COMMENT ON COLUMN parley.changes.code IS 'The record''s code where it has one (commitment, track, meeting, party, ...); for a link, both ends (track/party, track/item, commitment → party); for an update, its commitment; for a position, party/item[/track]; for a figure its indicator, for a person or subscription an e-mail; else row_id.';
 
-COMMENT ON COLUMN parley.changes.change IS 'For an update, each changed field as "field: old → new" (references by code, people by e-mail); for an insert or a delete, the record''s fields.';
+COMMENT ON COLUMN parley.changes.operation IS 'insert, update or delete; declassify for a record''s level being lowered (recorded at the new level, with the record as it became and the reason).';
 
-COMMENT ON COLUMN parley.changes.reason IS 'Why, when the change says so: the reason given for a declassification.';
+COMMENT ON COLUMN parley.changes.change IS 'For an update, each changed field as "field: old → new"; for an insert, a delete or a declassification, the record''s fields as "field: value". References are by code (people by e-mail); one to a record you may not see stays #<id>. Stamps and copied levels are left out.';
 
-COMMENT ON COLUMN parley.changes.classification IS 'The level the change is kept at: the higher of the record''s levels before and after it (raised with the record later, never lowered).';
+COMMENT ON COLUMN parley.changes.row_id IS 'The record''s key as text: its id (as in open_commitments.id), or for a link the key columns joined with commas.';
+
+COMMENT ON COLUMN parley.changes.transaction_id IS 'The transaction that made the change: changes made together share it.';
+
+COMMENT ON COLUMN parley.changes.reason IS 'Why, when the change says so: the reason given for a declassification; empty otherwise.';
+
+COMMENT ON COLUMN parley.changes.classification IS 'The level the change is kept and shown at: the higher of the record''s levels before and after it (raised with the record later, never lowered; a declassification is also recorded at the new level). You see only changes at or below your clearance.';
 
 CREATE VIEW parley.commitment_updates WITH (security_invoker='true') AS
  SELECT c.code AS commitment,
@@ -8689,9 +8819,27 @@ ALTER TABLE parley.commitment_updates OWNER TO parley_owner;
 
 COMMENT ON VIEW parley.commitment_updates IS 'The reports of delivery against each commitment, in date order: how much, which status, the evidence and who confirms it.';
 
-COMMENT ON COLUMN parley.commitment_updates.delivered IS 'Delivered in this stage (not a running total).';
+COMMENT ON COLUMN parley.commitment_updates.commitment IS 'The code of the commitment it reports on.';
+
+COMMENT ON COLUMN parley.commitment_updates.reported_on IS 'The date of the report (what the commitment''s last_update_on, and the date of a status it sets, come from).';
+
+COMMENT ON COLUMN parley.commitment_updates.delivered IS 'Delivered in this stage, in the commitment''s unit (not a running total: the commitment''s delivered is the sum); empty when the report gives no quantity.';
+
+COMMENT ON COLUMN parley.commitment_updates.new_status IS 'The status the report set (pending, in_progress, partially_fulfilled, fulfilled, breached, withdrawn, superseded); empty when it left the status as it was.';
+
+COMMENT ON COLUMN parley.commitment_updates.reopen IS 'True when this report reopened the commitment (left fulfilled, breached, withdrawn or superseded, or went back to pending): it is chased again.';
+
+COMMENT ON COLUMN parley.commitment_updates.note IS 'What the report says, as recorded; empty when nothing beyond the quantity or status.';
+
+COMMENT ON COLUMN parley.commitment_updates.source IS 'The code of the source of the report (see parley.sources); empty when none was cited.';
+
+COMMENT ON COLUMN parley.commitment_updates.reported_by IS 'The code of the party that reported it; empty when not recorded.';
 
 COMMENT ON COLUMN parley.commitment_updates.verification IS 'Who confirms it: both_parties, one_party, mediator, media or unverified.';
+
+COMMENT ON COLUMN parley.commitment_updates.recorded_by IS 'The e-mail of the member of staff who recorded it: as given, or the person whose e-mail is the login''s name; empty otherwise (parley.changes names the login).';
+
+COMMENT ON COLUMN parley.commitment_updates.recorded_at IS 'When it was entered into Parley, shown in your session''s time zone.';
 
 COMMENT ON COLUMN parley.commitment_updates.classification IS 'The level the update is kept at: its commitment''s (parley.commitments.classification). Tells apart the updates of two commitments with one code at different levels.';
 
@@ -8734,13 +8882,47 @@ ALTER TABLE parley.commitments OWNER TO parley_owner;
 
 COMMENT ON VIEW parley.commitments IS 'Every commitment, open or not (fulfilled, breached, withdrawn, superseded), soonest deadline first; open_commitments and overdue_commitments show the open ones.';
 
-COMMENT ON COLUMN parley.commitments.days_left IS 'Days until due_on on the track''s clock; negative when past.';
+COMMENT ON COLUMN parley.commitments.code IS 'The commitment''s code (C followed by its id unless one was given), as the recording functions take it; unique per classification level (when two rows show one code, classification tells them apart: code@level).';
 
-COMMENT ON COLUMN parley.commitments.overdue IS 'True for an open commitment whose deadline (end of due_on, track''s clock) has passed.';
+COMMENT ON COLUMN parley.commitments.track IS 'The code of the track it was made on.';
 
-COMMENT ON COLUMN parley.commitments.delivered IS 'The sum of the quantities reported delivered.';
+COMMENT ON COLUMN parley.commitments.item IS 'The code of the agenda item it concerns.';
 
-COMMENT ON COLUMN parley.commitments.owner_email IS 'The e-mail of the member of staff who follows it up (filter with it).';
+COMMENT ON COLUMN parley.commitments.obligor IS 'The code of the party that promised (open_commitments shows names).';
+
+COMMENT ON COLUMN parley.commitments.beneficiaries IS 'The codes of the parties it was promised to, in code order, comma-separated.';
+
+COMMENT ON COLUMN parley.commitments.text IS 'What was promised, in the words recorded.';
+
+COMMENT ON COLUMN parley.commitments.made_on IS 'The date it was made.';
+
+COMMENT ON COLUMN parley.commitments.due_on IS 'The deadline: the end of this day in the track''s time zone; empty when it has none (listed last).';
+
+COMMENT ON COLUMN parley.commitments.days_left IS 'Days from today to due_on, today being the date in the track''s time zone: 0 = due today, negative when past (whatever the status); empty without a deadline.';
+
+COMMENT ON COLUMN parley.commitments.overdue IS 'True for an open commitment whose deadline (end of due_on, track''s clock) has passed; false when it has not or the commitment is not open; empty for an open one without a deadline.';
+
+COMMENT ON COLUMN parley.commitments.status IS 'pending, in_progress, partially_fulfilled (open: still owed and chased), fulfilled, breached (verdicts), withdrawn or superseded (closed).';
+
+COMMENT ON COLUMN parley.commitments.target IS 'How much was promised (e.g. 1000), in unit; empty when no quantity was promised.';
+
+COMMENT ON COLUMN parley.commitments.unit IS 'The unit of target and delivered (e.g. prisoners); empty when none was given.';
+
+COMMENT ON COLUMN parley.commitments.delivered IS 'The sum of the quantities reported delivered by its updates (0 before any), in unit.';
+
+COMMENT ON COLUMN parley.commitments.progress_pct IS 'delivered as a percentage of target, to one decimal (more than 100 when more was delivered than promised); empty when no target was set.';
+
+COMMENT ON COLUMN parley.commitments.owner IS 'The name of the member of staff who follows it up (and receives its alerts); empty when nobody does.';
+
+COMMENT ON COLUMN parley.commitments.owner_email IS 'The e-mail of that member of staff (filter with it); empty when nobody follows it up.';
+
+COMMENT ON COLUMN parley.commitments.deal IS 'The code of the reciprocal deal it belongs to (one commitment per side of an exchange); empty when it is part of none.';
+
+COMMENT ON COLUMN parley.commitments.meeting IS 'The code of the meeting at which it was made; empty when it came from no particular meeting.';
+
+COMMENT ON COLUMN parley.commitments.last_update_on IS 'The latest reported_on of its updates (parley.commitment_updates); empty when none was recorded.';
+
+COMMENT ON COLUMN parley.commitments.classification IS 'The level it is kept and shown at: the highest of its own classification, its track''s and its meeting''s. You see only commitments at or below your clearance (whoami).';
 
 COMMENT ON COLUMN parley.commitments.open IS 'True while it is still owed and chased: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded).';
 
@@ -8794,21 +8976,31 @@ ALTER TABLE parley.compliance OWNER TO parley_owner;
 
 COMMENT ON VIEW parley.compliance IS 'How well each party keeps its commitments, over all tracks (track empty) and per track. Score on the G7/G20 Research Group scale: fulfilled +1, partially fulfilled 0, breached −1, averaged over the assessed commitments; score_pct maps −1..+1 to 0..100 %. Only commitments you are cleared to see are counted.';
 
-COMMENT ON COLUMN parley.compliance.party IS 'The party that made the commitments (the obligor).';
+COMMENT ON COLUMN parley.compliance.party IS 'The name of the party that made the commitments (the obligor).';
 
-COMMENT ON COLUMN parley.compliance.track IS 'The track; empty on the party''s overall row.';
+COMMENT ON COLUMN parley.compliance.track IS 'The track''s code; empty on the party''s overall row, which counts every track.';
 
-COMMENT ON COLUMN parley.compliance.made IS 'All commitments the party made (= fulfilled + partially_fulfilled + breached + open + withdrawn + superseded).';
+COMMENT ON COLUMN parley.compliance.made IS 'All commitments the party made (= fulfilled + partially_fulfilled + breached + open + withdrawn + superseded). Counts only those you are cleared to see.';
 
-COMMENT ON COLUMN parley.compliance.open IS 'Commitments still pending or in progress.';
+COMMENT ON COLUMN parley.compliance.fulfilled IS 'Commitments fulfilled.';
 
-COMMENT ON COLUMN parley.compliance.assessed IS 'Commitments with a verdict: fulfilled, partially fulfilled or breached.';
+COMMENT ON COLUMN parley.compliance.partially_fulfilled IS 'Commitments partially fulfilled (still chased, and assessed as 0 in score).';
 
-COMMENT ON COLUMN parley.compliance.score IS 'Average of +1 (fulfilled), 0 (partially) and −1 (breached) over the assessed commitments; empty when none is assessed.';
+COMMENT ON COLUMN parley.compliance.breached IS 'Commitments recorded as breached.';
 
-COMMENT ON COLUMN parley.compliance.score_pct IS 'The score as a percentage: (score + 1) / 2 × 100, so −1 is 0 %, 0 is 50 %, +1 is 100 %.';
+COMMENT ON COLUMN parley.compliance.open IS 'Commitments still pending or in progress (partially fulfilled ones, though still owed, count under partially_fulfilled).';
 
-COMMENT ON COLUMN parley.compliance.on_time_pct IS 'Of the commitments with a deadline that were fulfilled or whose deadline has passed (withdrawn and superseded ones aside), the percentage fulfilled by their deadline.';
+COMMENT ON COLUMN parley.compliance.withdrawn IS 'Commitments withdrawn: not assessed.';
+
+COMMENT ON COLUMN parley.compliance.superseded IS 'Commitments superseded by another: not assessed.';
+
+COMMENT ON COLUMN parley.compliance.assessed IS 'Commitments with a verdict: fulfilled + partially_fulfilled + breached.';
+
+COMMENT ON COLUMN parley.compliance.score IS 'Average of +1 (fulfilled), 0 (partially) and −1 (breached) over the assessed commitments, to two decimals, from −1 to +1; empty when none is assessed.';
+
+COMMENT ON COLUMN parley.compliance.score_pct IS 'The score as a percentage, to one decimal: (score + 1) / 2 × 100, so −1 is 0 %, 0 is 50 %, +1 is 100 %; empty when none is assessed.';
+
+COMMENT ON COLUMN parley.compliance.on_time_pct IS 'Of the commitments with a deadline that were fulfilled or whose deadline has passed (end of due_on, track time; withdrawn and superseded ones aside), the percentage fulfilled by their deadline (the date their fulfilment was recorded for is on or before due_on), to one decimal; empty when there are none.';
 
 CREATE VIEW parley.contested_figures WITH (security_invoker='true') AS
  WITH latest AS (
@@ -8858,13 +9050,25 @@ ALTER TABLE parley.contested_figures OWNER TO parley_owner;
 
 COMMENT ON VIEW parley.contested_figures IS 'Indicators whose claims disagree: the latest figure of each claimant (or, unattributed, of each source) compared; lowest, highest, the spread, and who claims what.';
 
-COMMENT ON COLUMN parley.contested_figures.claims IS 'How many claimants (or independent sources) give a figure.';
+COMMENT ON COLUMN parley.contested_figures.indicator IS 'What is counted, by code, e.g. children_deported.';
 
-COMMENT ON COLUMN parley.contested_figures.spread IS 'Highest claim minus lowest claim.';
+COMMENT ON COLUMN parley.contested_figures.item IS 'The code of the agenda item the claims concern (the first in code order if they name several); empty when none does.';
 
-COMMENT ON COLUMN parley.contested_figures.spread_pct IS 'How much higher the highest claim is than the lowest, in percent of the lowest.';
+COMMENT ON COLUMN parley.contested_figures.unit IS 'The unit the claims are given in: claims in different units are not compared, each unit has its own row; empty for claims without a unit.';
 
-COMMENT ON COLUMN parley.contested_figures.claims_by IS 'Who claims what, lowest first, e.g. "Ukraine: 6057 (2025-06-16); Russia: 6060 (2025-06-16)".';
+COMMENT ON COLUMN parley.contested_figures.claims IS 'How many claims are compared: the latest figure of each claimant, and of each source for figures no party claims.';
+
+COMMENT ON COLUMN parley.contested_figures.min_value IS 'The lowest of those claims, in unit.';
+
+COMMENT ON COLUMN parley.contested_figures.max_value IS 'The highest of those claims, in unit.';
+
+COMMENT ON COLUMN parley.contested_figures.spread IS 'Highest claim minus lowest claim, in unit.';
+
+COMMENT ON COLUMN parley.contested_figures.spread_pct IS 'How much higher the highest claim is than the lowest, in percent of the lowest, to two decimals; empty when the lowest is 0.';
+
+COMMENT ON COLUMN parley.contested_figures.claims_by IS 'Who claims what, lowest first: the claimant''s name (or, unattributed, the source''s title), the value and its date, e.g. "Ukraine: 6057 (2025-06-16); Russia: 6060 (2025-06-16)".';
+
+COMMENT ON COLUMN parley.contested_figures.latest_as_of IS 'The most recent date any of the compared claims refers to.';
 
 CREATE TABLE parley_data.daemon_instances (
     instance_id uuid NOT NULL,
@@ -8926,17 +9130,41 @@ ALTER TABLE parley.daemon_status OWNER TO parley_owner;
 
 COMMENT ON VIEW parley.daemon_status IS 'The parleyd instances that reported in: is alerting alive? One leader plans, the one that holds_lease; standbys wait to take over when its lease lapses (lease_expires_at) or its session ends. looks_alive turns false when no heartbeat came for alert_settings.daemon_alive_within.';
 
-COMMENT ON COLUMN parley.daemon_status.waiting_for IS 'What the instance says it is waiting for, e.g. the next alert time or the leader lock.';
+COMMENT ON COLUMN parley.daemon_status.instance_id IS 'The instance''s identity: a random UUID each parleyd process takes when it starts (for parley.daemon_stopped).';
 
-COMMENT ON COLUMN parley.daemon_status.last_plan_seconds IS 'How long its last plan took.';
+COMMENT ON COLUMN parley.daemon_status.host IS 'The name of the host it runs on.';
 
-COMMENT ON COLUMN parley.daemon_status.last_plan_alerts IS 'How many alerts its last plan created.';
+COMMENT ON COLUMN parley.daemon_status.pid IS 'Its process id on that host.';
 
-COMMENT ON COLUMN parley.daemon_status.alerts_planned IS 'Alerts it has created since it started.';
+COMMENT ON COLUMN parley.daemon_status.version IS 'The parleyd version it runs.';
+
+COMMENT ON COLUMN parley.daemon_status.role IS 'leader (it plans alerts) or standby (it waits to take over), as it last reported.';
+
+COMMENT ON COLUMN parley.daemon_status.started_at IS 'When it first reported in (its first heartbeat), shown in your session''s time zone.';
+
+COMMENT ON COLUMN parley.daemon_status.last_heartbeat_at IS 'When it last reported in (a heartbeat or a finished plan), shown in your session''s time zone.';
+
+COMMENT ON COLUMN parley.daemon_status.seconds_since_heartbeat IS 'Whole seconds from last_heartbeat_at to now, by the database''s clock.';
+
+COMMENT ON COLUMN parley.daemon_status.looks_alive IS 'True when its last heartbeat is more recent than alert_settings.daemon_alive_within (2 minutes unless changed).';
+
+COMMENT ON COLUMN parley.daemon_status.waiting_for IS 'For a leader whose planning waits for a lock: "a lock held by" and the sessions holding it. Empty when it waits for nothing in particular, and for a standby.';
+
+COMMENT ON COLUMN parley.daemon_status.last_plan_at IS 'When it last reported a finished plan, shown in your session''s time zone; empty when it has not planned (a standby).';
+
+COMMENT ON COLUMN parley.daemon_status.last_plan_seconds IS 'How long its last plan took, in seconds (to the millisecond); empty when it has not planned.';
+
+COMMENT ON COLUMN parley.daemon_status.last_plan_alerts IS 'How many alerts its last plan created, of every classification: shown only to those cleared secret, empty for everyone else (and before its first plan).';
+
+COMMENT ON COLUMN parley.daemon_status.plans IS 'How many plans it has finished since it started.';
+
+COMMENT ON COLUMN parley.daemon_status.alerts_planned IS 'How many alerts it has created since it started, of every classification: shown only to those cleared secret, empty for everyone else.';
+
+COMMENT ON COLUMN parley.daemon_status.database_user IS 'The database login it connects as.';
 
 COMMENT ON COLUMN parley.daemon_status.backend_pid IS 'Its database connection''s process id (pg_stat_activity.pid).';
 
-COMMENT ON COLUMN parley.daemon_status.lease_expires_at IS 'When its leadership lease lapses unless renewed (425_leadership.sql); null when it holds none. A standby takes over at most PARLEY_STANDBY_CHECK_SECONDS after it.';
+COMMENT ON COLUMN parley.daemon_status.lease_expires_at IS 'When the leadership lease it holds, or last held, lapses unless renewed (425_leadership.sql), shown in your session''s time zone: in the past when it lapsed; empty when the lease names another instance or nobody. A standby takes over at most PARLEY_STANDBY_CHECK_SECONDS after it.';
 
 COMMENT ON COLUMN parley.daemon_status.holds_lease IS 'True for the one instance that may plan now: its lease has not lapsed and its session is open.';
 
@@ -8964,6 +9192,32 @@ CREATE VIEW parley.delivery_failures WITH (security_invoker='true') AS
 ALTER TABLE parley.delivery_failures OWNER TO parley_owner;
 
 COMMENT ON VIEW parley.delivery_failures IS 'Alert deliveries the mailer gave up on after its last attempt, newest first, with the last error. The recipient was not told: tell them another way.';
+
+COMMENT ON COLUMN parley.delivery_failures.delivery_id IS 'The delivery''s number: one alert for one recipient.';
+
+COMMENT ON COLUMN parley.delivery_failures.alert_id IS 'The alert''s number (parley.alerts.id).';
+
+COMMENT ON COLUMN parley.delivery_failures.kind IS 'due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved or breached.';
+
+COMMENT ON COLUMN parley.delivery_failures.severity IS 'info, warning or critical.';
+
+COMMENT ON COLUMN parley.delivery_failures.subject_type IS 'What the alert is about: commitment, meeting or follow_up.';
+
+COMMENT ON COLUMN parley.delivery_failures.subject IS 'The code of the commitment, meeting or follow-up (F<number> for a follow-up without a code).';
+
+COMMENT ON COLUMN parley.delivery_failures.track IS 'The code of the subject''s track.';
+
+COMMENT ON COLUMN parley.delivery_failures.due_at IS 'When the alert was due to go out, shown in your session''s time zone.';
+
+COMMENT ON COLUMN parley.delivery_failures.recipient IS 'The name of the person who was not told.';
+
+COMMENT ON COLUMN parley.delivery_failures.recipient_email IS 'Their e-mail address.';
+
+COMMENT ON COLUMN parley.delivery_failures.attempts IS 'How many attempts were made: alert_settings.max_attempts (6 unless changed), counting a mailer run that died while holding it.';
+
+COMMENT ON COLUMN parley.delivery_failures.failed_at IS 'When the last attempt failed and the mailer gave up, shown in your session''s time zone.';
+
+COMMENT ON COLUMN parley.delivery_failures.last_error IS 'Why the last attempt failed (e.g. sendmail''s exit status and output, or that a run''s claim lapsed).';
 
 CREATE VIEW parley.due_soon WITH (security_invoker='true') AS
  SELECT d.kind,
@@ -8996,7 +9250,7 @@ CREATE VIEW parley.due_soon WITH (security_invoker='true') AS
           WHERE (parley_data.commitment_is_live(c.status) AND ((c.due_on >= (((now() AT TIME ZONE 'UTC'::text))::date - 1)) AND (c.due_on <= (((now() AT TIME ZONE 'UTC'::text))::date + 15))) AND (((c.due_on - ((now() AT TIME ZONE t.timezone))::date) >= 0) AND ((c.due_on - ((now() AT TIME ZONE t.timezone))::date) <= 14)))
         UNION ALL
          SELECT 'follow-up'::text,
-            COALESCE(f.code, ('#'::text || f.id)) AS "coalesce",
+            COALESCE(f.code, ('F'::text || f.id)) AS "coalesce",
             t.code,
             i.code,
             f.note,
@@ -9021,17 +9275,25 @@ COMMENT ON VIEW parley.due_soon IS 'Open commitments whose deadline falls in the
 
 COMMENT ON COLUMN parley.due_soon.kind IS 'commitment or follow-up.';
 
+COMMENT ON COLUMN parley.due_soon.code IS 'The commitment''s code, or the follow-up''s code (F<number> for a follow-up recorded without one, as the recording functions name it).';
+
+COMMENT ON COLUMN parley.due_soon.track IS 'The code of the commitment''s track; for a follow-up, of its track or of the track of the commitment or meeting it is about.';
+
+COMMENT ON COLUMN parley.due_soon.item IS 'The code of the commitment''s agenda item (for a follow-up about a commitment, that commitment''s item); empty for other follow-ups.';
+
 COMMENT ON COLUMN parley.due_soon.what IS 'The commitment''s text or the follow-up''s note.';
 
-COMMENT ON COLUMN parley.due_soon.party IS 'For a commitment, the party that owes it.';
+COMMENT ON COLUMN parley.due_soon.party IS 'For a commitment, the name of the party that owes it; empty for a follow-up.';
 
-COMMENT ON COLUMN parley.due_soon.owner IS 'The member of staff responsible: the commitment''s owner or the follow-up''s assignee.';
+COMMENT ON COLUMN parley.due_soon.owner IS 'The name of the member of staff responsible: the commitment''s owner (empty when it has none) or the follow-up''s assignee.';
 
-COMMENT ON COLUMN parley.due_soon.due_on IS 'The due date: in the track''s time zone for a commitment, in the assignee''s for a follow-up.';
+COMMENT ON COLUMN parley.due_soon.due_on IS 'The due date: for a commitment its deadline (the end of this day in the track''s time zone), for a follow-up the date of its due time in the assignee''s time zone.';
 
-COMMENT ON COLUMN parley.due_soon.due_at IS 'The exact moment it falls due.';
+COMMENT ON COLUMN parley.due_soon.due_at IS 'The exact moment it falls due (a commitment: midnight after due_on, track time), shown in your session''s time zone.';
 
-COMMENT ON COLUMN parley.due_soon.days_left IS 'Days from today until due_on (0 = due today).';
+COMMENT ON COLUMN parley.due_soon.days_left IS 'Days from today to due_on, both dates in the track''s time zone for a commitment and in the assignee''s for a follow-up: 0 = due today, at most 14.';
+
+COMMENT ON COLUMN parley.due_soon.status IS 'For a commitment its status (pending, in_progress or partially_fulfilled); for a follow-up, open.';
 
 CREATE VIEW parley.figures WITH (security_invoker='true') AS
  SELECT f.indicator,
@@ -9070,11 +9332,29 @@ ALTER TABLE parley.figures OWNER TO parley_owner;
 
 COMMENT ON VIEW parley.figures IS 'The latest value of each indicator as reported by each claimant in each source (e.g. children_deported: Ukraine 19546).';
 
-COMMENT ON COLUMN parley.figures.claimant IS 'The party that claims the figure; empty when it comes from an independent report.';
+COMMENT ON COLUMN parley.figures.indicator IS 'What is counted, by code, e.g. children_deported.';
 
-COMMENT ON COLUMN parley.figures.as_of IS 'The date the figure refers to.';
+COMMENT ON COLUMN parley.figures.item IS 'The code of the agenda item the figure concerns; empty when it concerns none.';
 
-COMMENT ON COLUMN parley.figures.confidence IS 'confirmed, reported, estimated or disputed.';
+COMMENT ON COLUMN parley.figures.claimant IS 'The name of the party that claims the figure; empty when it comes from an independent report.';
+
+COMMENT ON COLUMN parley.figures.value IS 'The figure: the latest value this claimant gives in this source, in unit.';
+
+COMMENT ON COLUMN parley.figures.unit IS 'The unit of value (e.g. children); empty when none was given.';
+
+COMMENT ON COLUMN parley.figures.as_of IS 'The date the figure refers to (the latest for this indicator, claimant and source).';
+
+COMMENT ON COLUMN parley.figures.confidence IS 'How far the figure can be trusted: confirmed, reported, estimated or disputed.';
+
+COMMENT ON COLUMN parley.figures.source IS 'The code of the source that gives it (see parley.sources); empty when none was cited.';
+
+COMMENT ON COLUMN parley.figures.source_title IS 'That source''s title.';
+
+COMMENT ON COLUMN parley.figures.source_url IS 'That source''s web address; empty when none was recorded.';
+
+COMMENT ON COLUMN parley.figures.note IS 'A note recorded with the figure; empty when none.';
+
+COMMENT ON COLUMN parley.figures.classification IS 'The figure''s own classification, the level it is kept and shown at (figures belong to no track). You see only figures at or below your clearance.';
 
 CREATE VIEW parley.follow_ups WITH (security_invoker='true') AS
  SELECT f.id,
@@ -9106,13 +9386,29 @@ ALTER TABLE parley.follow_ups OWNER TO parley_owner;
 
 COMMENT ON VIEW parley.follow_ups IS 'Follow-ups staff still owe (not done), soonest first, overdue ones flagged.';
 
-COMMENT ON COLUMN parley.follow_ups.about IS 'What the follow-up is about: a commitment, a meeting or a track, by code.';
+COMMENT ON COLUMN parley.follow_ups.id IS 'The follow-up''s number; one recorded without a code is named F<number> by the recording functions.';
 
-COMMENT ON COLUMN parley.follow_ups.due_local IS 'The due time in the assignee''s own time zone.';
+COMMENT ON COLUMN parley.follow_ups.code IS 'The follow-up''s code, unique per classification level; empty when it was recorded without one (then F<number>, from id).';
+
+COMMENT ON COLUMN parley.follow_ups.about IS 'What the follow-up is about: "commitment <code>", "meeting <code>" or "track <code>". It is as classified as that record.';
+
+COMMENT ON COLUMN parley.follow_ups.track IS 'The code of its track, or of the track of the commitment or meeting it is about.';
+
+COMMENT ON COLUMN parley.follow_ups.note IS 'What is to be done, as recorded.';
+
+COMMENT ON COLUMN parley.follow_ups.assignee IS 'The name of the member of staff who owes it (and receives its follow_up_due alert).';
+
+COMMENT ON COLUMN parley.follow_ups.assignee_email IS 'The assignee''s e-mail (filter with it).';
+
+COMMENT ON COLUMN parley.follow_ups.due_at IS 'When it is due, shown in your session''s time zone.';
+
+COMMENT ON COLUMN parley.follow_ups.due_local IS 'The due time on the assignee''s own clock (a wall-clock time in their time zone, without offset).';
 
 COMMENT ON COLUMN parley.follow_ups.overdue IS 'True when the due time has passed.';
 
-COMMENT ON COLUMN parley.follow_ups.days_left IS 'Days until the due date in the assignee''s time zone; negative when overdue.';
+COMMENT ON COLUMN parley.follow_ups.days_left IS 'Days from today to the due date, both dates in the assignee''s time zone: 0 = due today, negative when overdue by that many days.';
+
+COMMENT ON COLUMN parley.follow_ups.created_at IS 'When it was recorded, shown in your session''s time zone.';
 
 CREATE VIEW parley.mailer_runs WITH (security_invoker='true') AS
  SELECT r.id,
@@ -9140,6 +9436,24 @@ ALTER TABLE parley.mailer_runs OWNER TO parley_owner;
 
 COMMENT ON VIEW parley.mailer_runs IS 'Runs of the alert mailer, newest first: deliveries claimed, sent and failed, and the exit status (0 fine, 75 temporary failure).';
 
+COMMENT ON COLUMN parley.mailer_runs.id IS 'The run''s number.';
+
+COMMENT ON COLUMN parley.mailer_runs.started_at IS 'When the run started, shown in your session''s time zone. Runs older than alert_settings.mailer_runs_kept (90 days unless changed) are pruned.';
+
+COMMENT ON COLUMN parley.mailer_runs.finished_at IS 'When it finished, shown in your session''s time zone.';
+
+COMMENT ON COLUMN parley.mailer_runs.seconds IS 'How long it took, in seconds (to the millisecond).';
+
+COMMENT ON COLUMN parley.mailer_runs.claimed IS 'How many deliveries it claimed to send, of every classification: shown only to those cleared secret, empty for everyone else.';
+
+COMMENT ON COLUMN parley.mailer_runs.sent IS 'How many of them it sent: shown only to those cleared secret.';
+
+COMMENT ON COLUMN parley.mailer_runs.failed IS 'How many it did not send: attempts that failed (retried later, or given up: parley.delivery_failures) and deliveries handed back untried; shown only to those cleared secret.';
+
+COMMENT ON COLUMN parley.mailer_runs.exit_status IS 'The run''s exit status: 0 everything claimed was sent, 75 some deliveries were not (they are retried), another status (README, Exit status) when the run could not work, e.g. 69 no sendmail.';
+
+COMMENT ON COLUMN parley.mailer_runs.run_by IS 'The database login the mailer ran as.';
+
 CREATE VIEW parley.meetings WITH (security_invoker='true') AS
  SELECT m.code AS meeting,
     t.code AS track,
@@ -9163,9 +9477,31 @@ ALTER TABLE parley.meetings OWNER TO parley_owner;
 
 COMMENT ON VIEW parley.meetings IS 'Every meeting, past and future, in date order: when (also on the track''s clock), where, its status and outcome.';
 
-COMMENT ON COLUMN parley.meetings.local_start IS 'The start on the track''s clock (see timezone).';
+COMMENT ON COLUMN parley.meetings.meeting IS 'The meeting''s code, e.g. ist-r3; unique per classification level (a reference to one at two levels you may see is code@level).';
 
-COMMENT ON COLUMN parley.meetings.outcome IS 'What came of it, once held.';
+COMMENT ON COLUMN parley.meetings.track IS 'The track''s code.';
+
+COMMENT ON COLUMN parley.meetings.title IS 'The meeting''s title, e.g. "Round 3".';
+
+COMMENT ON COLUMN parley.meetings.starts_at IS 'When it starts (or started), shown in your session''s time zone.';
+
+COMMENT ON COLUMN parley.meetings.local_start IS 'The start on the track''s clock (a wall-clock time in timezone, without offset).';
+
+COMMENT ON COLUMN parley.meetings.ends_at IS 'When it ends (or ended), shown in your session''s time zone; empty when no end was recorded.';
+
+COMMENT ON COLUMN parley.meetings.timezone IS 'The track''s IANA time zone, in which local_start is given.';
+
+COMMENT ON COLUMN parley.meetings.location IS 'Where it takes place, as recorded; empty when not recorded.';
+
+COMMENT ON COLUMN parley.meetings.status IS 'scheduled, held, postponed or cancelled.';
+
+COMMENT ON COLUMN parley.meetings.outcome IS 'The summary of what came of it, recorded once it was held; empty until then (a held meeting without one raises a meeting_outcome_missing alert).';
+
+COMMENT ON COLUMN parley.meetings.outcome_recorded_at IS 'When the outcome summary was last recorded, shown in your session''s time zone; empty without one.';
+
+COMMENT ON COLUMN parley.meetings.source IS 'The code of the source it is recorded from (see parley.sources); empty when none was cited.';
+
+COMMENT ON COLUMN parley.meetings.classification IS 'The level it is kept and shown at: the higher of its own classification and its track''s. You see only meetings at or below your clearance (whoami).';
 
 CREATE VIEW parley.members WITH (security_invoker='true') AS
  SELECT t.code AS track,
@@ -9181,6 +9517,16 @@ CREATE VIEW parley.members WITH (security_invoker='true') AS
 ALTER TABLE parley.members OWNER TO parley_owner;
 
 COMMENT ON VIEW parley.members IS 'Who takes part in each track, and as what (principal, mediator, host, guarantor, observer, briefer).';
+
+COMMENT ON COLUMN parley.members.track IS 'The track''s code.';
+
+COMMENT ON COLUMN parley.members.party IS 'The party''s code.';
+
+COMMENT ON COLUMN parley.members.party_name IS 'The party''s name.';
+
+COMMENT ON COLUMN parley.members.role IS 'What the party is on the track: principal, mediator, host, guarantor, observer or briefer; a party with several roles has a row for each.';
+
+COMMENT ON COLUMN parley.members.note IS 'A note recorded with the membership; empty when none.';
 
 CREATE VIEW parley.open_commitments WITH (security_invoker='true') AS
  SELECT c.id,
@@ -9221,31 +9567,47 @@ ALTER TABLE parley.open_commitments OWNER TO parley_owner;
 
 COMMENT ON VIEW parley.open_commitments IS 'Every commitment still owed: pending, in progress or partially fulfilled, soonest deadline first. Fulfilled and breached ones have their verdict (parley.compliance counts them), withdrawn and superseded ones are closed; parley.commitments lists them all.';
 
-COMMENT ON COLUMN parley.open_commitments.id IS 'The commitment''s number, as the recording functions take it.';
+COMMENT ON COLUMN parley.open_commitments.id IS 'The commitment''s number (unique across levels), as the change history''s row_id and commitments_as_of give it.';
 
-COMMENT ON COLUMN parley.open_commitments.code IS 'The commitment''s code (C<number> unless one was given).';
+COMMENT ON COLUMN parley.open_commitments.code IS 'The commitment''s code (C followed by its id unless one was given), as the recording functions take it. Codes are unique per classification level: when two rows show one code, classification tells them apart, and a reference names one as code@level.';
 
-COMMENT ON COLUMN parley.open_commitments.obligor IS 'The party that promised.';
+COMMENT ON COLUMN parley.open_commitments.track IS 'The code of the track it was made on.';
 
-COMMENT ON COLUMN parley.open_commitments.beneficiaries IS 'The parties it was promised to.';
+COMMENT ON COLUMN parley.open_commitments.item IS 'The code of the agenda item it concerns.';
 
-COMMENT ON COLUMN parley.open_commitments.due_on IS 'The deadline: the end of this day in the track''s time zone.';
+COMMENT ON COLUMN parley.open_commitments.obligor IS 'The name of the party that promised.';
 
-COMMENT ON COLUMN parley.open_commitments.deadline_at IS 'The exact moment the deadline passes (midnight after due_on, track time).';
+COMMENT ON COLUMN parley.open_commitments.beneficiaries IS 'The names of the parties it was promised to, alphabetically, comma-separated.';
 
-COMMENT ON COLUMN parley.open_commitments.days_left IS 'Days until due_on in the track''s time zone: 0 means due today, negative means overdue by that many days.';
+COMMENT ON COLUMN parley.open_commitments.text IS 'What was promised, in the words recorded.';
 
-COMMENT ON COLUMN parley.open_commitments.target IS 'How much was promised (e.g. 1000), in unit.';
+COMMENT ON COLUMN parley.open_commitments.made_on IS 'The date it was made.';
 
-COMMENT ON COLUMN parley.open_commitments.delivered IS 'How much has been reported delivered so far (sum of all updates).';
+COMMENT ON COLUMN parley.open_commitments.due_on IS 'The deadline: the end of this day in the track''s time zone; empty when it has none (listed last).';
 
-COMMENT ON COLUMN parley.open_commitments.progress_pct IS 'delivered as a percentage of target; empty when no target was set.';
+COMMENT ON COLUMN parley.open_commitments.deadline_at IS 'The exact moment the deadline passes: midnight after due_on in the track''s time zone, shown in your session''s time zone; empty without a deadline.';
 
-COMMENT ON COLUMN parley.open_commitments.owner IS 'The member of staff who follows this commitment up.';
+COMMENT ON COLUMN parley.open_commitments.days_left IS 'Days from today to due_on, today being the date in the track''s time zone: 0 means due today, negative means overdue by that many days; empty without a deadline.';
 
-COMMENT ON COLUMN parley.open_commitments.last_update_on IS 'Date of the latest recorded update.';
+COMMENT ON COLUMN parley.open_commitments.status IS 'pending, in_progress or partially_fulfilled: the statuses still owed and chased.';
 
-COMMENT ON COLUMN parley.open_commitments.classification IS 'The higher of the commitment''s own classification and its track''s.';
+COMMENT ON COLUMN parley.open_commitments.target IS 'How much was promised (e.g. 1000), in unit; empty when no quantity was promised.';
+
+COMMENT ON COLUMN parley.open_commitments.unit IS 'The unit of target and delivered (e.g. prisoners); empty when none was given.';
+
+COMMENT ON COLUMN parley.open_commitments.delivered IS 'How much has been reported delivered so far: the sum of the quantities of all its updates (0 before any), in unit.';
+
+COMMENT ON COLUMN parley.open_commitments.progress_pct IS 'delivered as a percentage of target, to one decimal (more than 100 when more was delivered than promised); empty when no target was set.';
+
+COMMENT ON COLUMN parley.open_commitments.owner IS 'The name of the member of staff who follows this commitment up (and receives its alerts); empty when nobody does.';
+
+COMMENT ON COLUMN parley.open_commitments.last_update_on IS 'The latest reported_on of its updates (parley.commitment_updates); empty when none was recorded.';
+
+COMMENT ON COLUMN parley.open_commitments.classification IS 'The level it is kept and shown at: the highest of its own classification, its track''s and its meeting''s (unclassified, restricted, confidential, secret). You see only commitments at or below your clearance (whoami).';
+
+COMMENT ON COLUMN parley.open_commitments.meeting IS 'The code of the meeting at which it was made; empty when it came from no particular meeting.';
+
+COMMENT ON COLUMN parley.open_commitments.deal IS 'The code of the reciprocal deal it belongs to (one commitment per side of an exchange); empty when it is part of none.';
 
 CREATE VIEW parley.overdue_commitments WITH (security_invoker='true') AS
  SELECT c.id,
@@ -9287,7 +9649,49 @@ ALTER TABLE parley.overdue_commitments OWNER TO parley_owner;
 
 COMMENT ON VIEW parley.overdue_commitments IS 'Open commitments (still owed: not fulfilled, breached, withdrawn or superseded) whose deadline has passed (end of due_on in the track''s time zone), most overdue first.';
 
-COMMENT ON COLUMN parley.overdue_commitments.days_overdue IS 'Days since due_on, in the track''s time zone (1 = the deadline passed at the end of yesterday).';
+COMMENT ON COLUMN parley.overdue_commitments.id IS 'The commitment''s number (unique across levels), as the change history''s row_id and commitments_as_of give it.';
+
+COMMENT ON COLUMN parley.overdue_commitments.code IS 'The commitment''s code (C followed by its id unless one was given), as the recording functions take it. Codes are unique per classification level: when two rows show one code, classification tells them apart, and a reference names one as code@level.';
+
+COMMENT ON COLUMN parley.overdue_commitments.track IS 'The code of the track it was made on.';
+
+COMMENT ON COLUMN parley.overdue_commitments.item IS 'The code of the agenda item it concerns.';
+
+COMMENT ON COLUMN parley.overdue_commitments.obligor IS 'The name of the party that promised.';
+
+COMMENT ON COLUMN parley.overdue_commitments.beneficiaries IS 'The names of the parties it was promised to, alphabetically, comma-separated.';
+
+COMMENT ON COLUMN parley.overdue_commitments.text IS 'What was promised, in the words recorded.';
+
+COMMENT ON COLUMN parley.overdue_commitments.made_on IS 'The date it was made.';
+
+COMMENT ON COLUMN parley.overdue_commitments.due_on IS 'The deadline that passed: the end of this day in the track''s time zone.';
+
+COMMENT ON COLUMN parley.overdue_commitments.deadline_at IS 'The exact moment the deadline passed: midnight after due_on in the track''s time zone, shown in your session''s time zone.';
+
+COMMENT ON COLUMN parley.overdue_commitments.days_left IS 'Days from today to due_on in the track''s time zone: always negative here (minus days_overdue).';
+
+COMMENT ON COLUMN parley.overdue_commitments.status IS 'pending, in_progress or partially_fulfilled: the statuses still owed and chased.';
+
+COMMENT ON COLUMN parley.overdue_commitments.target IS 'How much was promised (e.g. 1000), in unit; empty when no quantity was promised.';
+
+COMMENT ON COLUMN parley.overdue_commitments.unit IS 'The unit of target and delivered (e.g. prisoners); empty when none was given.';
+
+COMMENT ON COLUMN parley.overdue_commitments.delivered IS 'How much has been reported delivered so far: the sum of the quantities of all its updates (0 before any), in unit.';
+
+COMMENT ON COLUMN parley.overdue_commitments.progress_pct IS 'delivered as a percentage of target, to one decimal (more than 100 when more was delivered than promised); empty when no target was set.';
+
+COMMENT ON COLUMN parley.overdue_commitments.owner IS 'The name of the member of staff who follows this commitment up (and receives its alerts); empty when nobody does.';
+
+COMMENT ON COLUMN parley.overdue_commitments.last_update_on IS 'The latest reported_on of its updates (parley.commitment_updates); empty when none was recorded.';
+
+COMMENT ON COLUMN parley.overdue_commitments.classification IS 'The level it is kept and shown at: the highest of its own classification, its track''s and its meeting''s (unclassified, restricted, confidential, secret). You see only commitments at or below your clearance (whoami).';
+
+COMMENT ON COLUMN parley.overdue_commitments.meeting IS 'The code of the meeting at which it was made; empty when it came from no particular meeting.';
+
+COMMENT ON COLUMN parley.overdue_commitments.deal IS 'The code of the reciprocal deal it belongs to (one commitment per side of an exchange); empty when it is part of none.';
+
+COMMENT ON COLUMN parley.overdue_commitments.days_overdue IS 'Days from due_on to today, today being the date in the track''s time zone (1 = the deadline passed at the end of yesterday).';
 
 CREATE VIEW parley.parties WITH (security_invoker='true') AS
  SELECT p.code,
@@ -9309,7 +9713,11 @@ COMMENT ON VIEW parley.parties IS 'The parties (states and organisations), with 
 
 COMMENT ON COLUMN parley.parties.code IS 'The party''s code, as the recording functions take it (e.g. UA).';
 
-COMMENT ON COLUMN parley.parties.tracks IS 'Each track the party takes part in, with its roles there, e.g. "istanbul (principal)".';
+COMMENT ON COLUMN parley.parties.name IS 'The party''s name, as the other views show it (e.g. Ukraine).';
+
+COMMENT ON COLUMN parley.parties.kind IS 'state, organisation or other.';
+
+COMMENT ON COLUMN parley.parties.tracks IS 'Each track (by code, in code order) the party takes part in, with its roles there, e.g. "istanbul (principal)"; only tracks you are cleared to see; empty when none.';
 
 CREATE VIEW parley.people WITH (security_invoker='true') AS
  SELECT p.email,
@@ -9333,15 +9741,21 @@ ALTER TABLE parley.people OWNER TO parley_owner;
 
 COMMENT ON VIEW parley.people IS 'Staff: who they are, their clock and clearance, the tracks they lead and what they have open.';
 
-COMMENT ON COLUMN parley.people.clearance IS 'The highest classification of the alerts they may receive.';
+COMMENT ON COLUMN parley.people.email IS 'Their e-mail address: where their alerts go, and how the recording functions name them (owner, assignee, lead); unique regardless of case.';
 
-COMMENT ON COLUMN parley.people.active IS 'False for someone who left the desk: they can no longer be made owner, lead or assignee.';
+COMMENT ON COLUMN parley.people.name IS 'Their name, as the other views show it.';
 
-COMMENT ON COLUMN parley.people.leads IS 'The tracks they lead.';
+COMMENT ON COLUMN parley.people.timezone IS 'Their IANA time zone (e.g. Europe/Kyiv): their follow-ups'' due dates and the times in their digests are on this clock.';
 
-COMMENT ON COLUMN parley.people.open_commitments IS 'Open commitments they own (that you may see).';
+COMMENT ON COLUMN parley.people.clearance IS 'The clearance recorded for them in Parley (unclassified, restricted, confidential or secret): they receive alerts classified up to this level only. What their own login may see comes from the parley_clearance_* roles (whoami), not from this.';
 
-COMMENT ON COLUMN parley.people.open_follow_ups IS 'Follow-ups assigned to them and not done (that you may see).';
+COMMENT ON COLUMN parley.people.active IS 'False for someone who left the desk: they receive no alerts and can no longer be made owner, lead or assignee.';
+
+COMMENT ON COLUMN parley.people.leads IS 'The codes of the tracks they lead (that you may see), comma-separated; empty when none.';
+
+COMMENT ON COLUMN parley.people.open_commitments IS 'How many open commitments (pending, in progress, partially fulfilled) they own; counts only those you may see.';
+
+COMMENT ON COLUMN parley.people.open_follow_ups IS 'How many follow-ups assigned to them are not done; counts only those you may see.';
 
 CREATE VIEW parley.positions WITH (security_invoker='true') AS
  SELECT pa.name AS party,
@@ -9390,15 +9804,27 @@ ALTER TABLE parley.positions OWNER TO parley_owner;
 
 COMMENT ON VIEW parley.positions IS 'Each party''s latest stance on each agenda item, per track (track empty: stated generally), with the different stance it held before and the date it changed.';
 
-COMMENT ON COLUMN parley.positions.stance IS 'supports, conditional, opposes, refuses or undecided.';
+COMMENT ON COLUMN parley.positions.party IS 'The name of the party whose stance this is.';
 
-COMMENT ON COLUMN parley.positions.stated_on IS 'When the party last stated its stance.';
+COMMENT ON COLUMN parley.positions.track IS 'The code of the track it was stated on; empty for a stance stated generally (on no particular track).';
 
-COMMENT ON COLUMN parley.positions.previous_stance IS 'The last different stance the party held before the current one; empty if it never changed.';
+COMMENT ON COLUMN parley.positions.item IS 'The code of the agenda item it is about.';
 
-COMMENT ON COLUMN parley.positions.previous_stated_on IS 'When that previous stance was last stated.';
+COMMENT ON COLUMN parley.positions.stance IS 'The latest stance: supports, conditional, opposes, refuses or undecided.';
 
-COMMENT ON COLUMN parley.positions.changed_on IS 'The first date the party stated its current stance after the previous one: when its position changed.';
+COMMENT ON COLUMN parley.positions.stated_on IS 'The date the party last stated its stance (the latest position recorded for this party, item and track).';
+
+COMMENT ON COLUMN parley.positions.statement IS 'What the party said then, as recorded; empty when nothing was recorded beyond the stance.';
+
+COMMENT ON COLUMN parley.positions.previous_stance IS 'The last different stance the party held before the current one (same item and track); empty if it never changed.';
+
+COMMENT ON COLUMN parley.positions.previous_stated_on IS 'The last date that previous stance was stated; empty if the stance never changed.';
+
+COMMENT ON COLUMN parley.positions.changed_on IS 'The first date the party stated a stance after previous_stated_on: when its position changed to the current one; empty if it never changed.';
+
+COMMENT ON COLUMN parley.positions.source IS 'The code of the source of the latest statement (see parley.sources); empty when none was cited.';
+
+COMMENT ON COLUMN parley.positions.classification IS 'The level the latest statement is kept and shown at: the higher of its own classification and its track''s. You see only positions at or below your clearance, and previous stances from those alone.';
 
 CREATE VIEW parley.silences WITH (security_invoker='true') AS
  SELECT s.id,
@@ -9426,9 +9852,31 @@ ALTER TABLE parley.silences OWNER TO parley_owner;
 
 COMMENT ON VIEW parley.silences IS 'Silences, those in force first: what they cover (track, item, commitment, kind: all given must match), until when, why, who asked, and how many deliveries they held back. parley.silence adds one, parley.lift_silence ends one.';
 
+COMMENT ON COLUMN parley.silences.id IS 'The silence''s number: give it to lift_silence.';
+
+COMMENT ON COLUMN parley.silences.track IS 'The code of the track whose alerts it holds back; empty: any track.';
+
+COMMENT ON COLUMN parley.silences.item IS 'The code of the agenda item whose alerts it holds back; empty: any item.';
+
+COMMENT ON COLUMN parley.silences.commitment IS 'The code of the commitment whose alerts it holds back; empty: any commitment.';
+
+COMMENT ON COLUMN parley.silences.kind IS 'The kind of alert it holds back; empty: every kind. An alert is held back only when everything given matches.';
+
+COMMENT ON COLUMN parley.silences.reason IS 'Why, as its author gave it.';
+
+COMMENT ON COLUMN parley.silences.until IS 'When it ends by itself, shown in your session''s time zone.';
+
 COMMENT ON COLUMN parley.silences.in_force IS 'True while it holds alerts back: not lifted and not yet ended.';
 
-COMMENT ON COLUMN parley.silences.deliveries_suppressed IS 'How many alert deliveries it has held back.';
+COMMENT ON COLUMN parley.silences.created_at IS 'When it was set, shown in your session''s time zone.';
+
+COMMENT ON COLUMN parley.silences.created_by IS 'The login that set it: it holds back alerts classified up to the clearance that person had then, and only someone cleared as high may lift it.';
+
+COMMENT ON COLUMN parley.silences.lifted_at IS 'When it was lifted before its end, shown in your session''s time zone; empty when it was not.';
+
+COMMENT ON COLUMN parley.silences.lifted_by IS 'The login that lifted it; empty when nobody did.';
+
+COMMENT ON COLUMN parley.silences.deliveries_suppressed IS 'How many alert deliveries it has held back (they stay suppressed after it ends or is lifted).';
 
 CREATE VIEW parley.sources WITH (security_invoker='true') AS
  SELECT s.code,
@@ -9443,6 +9891,18 @@ CREATE VIEW parley.sources WITH (security_invoker='true') AS
 ALTER TABLE parley.sources OWNER TO parley_owner;
 
 COMMENT ON VIEW parley.sources IS 'Where facts come from: articles, statements, readouts. Positions, updates, figures and meetings cite them by code.';
+
+COMMENT ON COLUMN parley.sources.code IS 'The source''s code, as positions, updates, figures and meetings cite it (source => ...).';
+
+COMMENT ON COLUMN parley.sources.title IS 'The title of the article, statement or readout.';
+
+COMMENT ON COLUMN parley.sources.publisher IS 'Who published it (e.g. Interfax); empty when not recorded.';
+
+COMMENT ON COLUMN parley.sources.url IS 'Its web address (http or https); empty when not recorded.';
+
+COMMENT ON COLUMN parley.sources.published_on IS 'The date it was published; empty when not recorded.';
+
+COMMENT ON COLUMN parley.sources.note IS 'A note on the source; empty when none.';
 
 CREATE VIEW parley.stale WITH (security_invoker='true') AS
  SELECT s.kind,
@@ -9524,15 +9984,23 @@ COMMENT ON VIEW parley.stale IS 'Open commitments and live agenda items (on acti
 
 COMMENT ON COLUMN parley.stale.kind IS 'commitment or agenda item.';
 
+COMMENT ON COLUMN parley.stale.track IS 'The track''s code.';
+
+COMMENT ON COLUMN parley.stale.item IS 'The agenda item''s code (for a commitment, the item it concerns).';
+
 COMMENT ON COLUMN parley.stale.ref IS 'The commitment''s code, or the agenda item''s code.';
 
-COMMENT ON COLUMN parley.stale.owner IS 'Who should act: the commitment''s owner, or the track''s lead for an agenda item.';
+COMMENT ON COLUMN parley.stale.what IS 'The commitment''s text, or the agenda item''s title.';
 
-COMMENT ON COLUMN parley.stale.last_activity_on IS 'The last date something happened: made, updated or status changed; for an agenda item also its commitments and the positions stated on it.';
+COMMENT ON COLUMN parley.stale.status IS 'The commitment''s status (pending, in_progress, partially_fulfilled), or the item''s status on the track (any but implemented, rejected and withdrawn).';
 
-COMMENT ON COLUMN parley.stale.days_quiet IS 'Days since last_activity_on, in the track''s time zone.';
+COMMENT ON COLUMN parley.stale.owner IS 'The name of who should act: the commitment''s owner, or the track''s lead for an agenda item; empty when there is nobody.';
 
-COMMENT ON COLUMN parley.stale.threshold_days IS 'The threshold in force for this query.';
+COMMENT ON COLUMN parley.stale.last_activity_on IS 'The last date something happened: for a commitment the latest of made_on, its last update and its last status change (the day it became pending aside); for an agenda item also its status date on the track, the activity of its commitments there and the positions stated on it there or generally by the track''s members.';
+
+COMMENT ON COLUMN parley.stale.days_quiet IS 'Days from last_activity_on to today, today being the date in the track''s time zone; always more than threshold_days.';
+
+COMMENT ON COLUMN parley.stale.threshold_days IS 'The threshold in force for this query, in days: your session''s parley.stale_after_days if set, else the stored setting (parley.set_stale_after_days), else 30.';
 
 CREATE VIEW parley.subscriptions WITH (security_invoker='true') AS
  SELECT p.email AS person,
@@ -9550,6 +10018,18 @@ CREATE VIEW parley.subscriptions WITH (security_invoker='true') AS
 ALTER TABLE parley.subscriptions OWNER TO parley_owner;
 
 COMMENT ON VIEW parley.subscriptions IS 'Who receives alerts beyond their own commitments: about a track, an item, or (both empty) everything, from a minimum severity.';
+
+COMMENT ON COLUMN parley.subscriptions.person IS 'The subscriber''s e-mail.';
+
+COMMENT ON COLUMN parley.subscriptions.name IS 'The subscriber''s name.';
+
+COMMENT ON COLUMN parley.subscriptions.track IS 'The code of the track whose alerts they receive; empty for any track.';
+
+COMMENT ON COLUMN parley.subscriptions.item IS 'The code of the agenda item whose alerts they receive; empty for any item. Both empty: every alert.';
+
+COMMENT ON COLUMN parley.subscriptions.min_severity IS 'The lowest severity they receive: info (everything), warning or critical. Resolved and breached alerts go to those told of the overdue ones, not to subscribers.';
+
+COMMENT ON COLUMN parley.subscriptions.created_at IS 'When the subscription was recorded, shown in your session''s time zone.';
 
 CREATE VIEW parley.timeline WITH (security_invoker='true') AS
  SELECT e.occurred_on,
@@ -9696,17 +10176,23 @@ ALTER TABLE parley.timeline OWNER TO parley_owner;
 
 COMMENT ON VIEW parley.timeline IS 'Everything that happened, one row per event, in date order: meetings held, commitments made, updates recorded, status changes, positions stated, figures reported. Filter by track or item; the newest events are at the end (order by occurred_on desc for the latest first).';
 
-COMMENT ON COLUMN parley.timeline.occurred_on IS 'The date of the event (a meeting''s date in the track''s time zone).';
+COMMENT ON COLUMN parley.timeline.occurred_on IS 'The date of the event: a meeting''s start date in the track''s time zone; made_on of a commitment; reported_on of an update; stated_on of a position; as_of of a figure; for a status change the date recorded with it (a commitment''s status date, an agenda item''s status_since), else the day it was recorded (in your session''s time zone; a track''s in the track''s time zone).';
 
-COMMENT ON COLUMN parley.timeline.kind IS 'meeting held, commitment made, update recorded, status changed, position stated or figure reported.';
+COMMENT ON COLUMN parley.timeline.kind IS 'meeting held, commitment made, update recorded, status changed (of a commitment, an agenda item on a track, or a track), position stated or figure reported.';
 
-COMMENT ON COLUMN parley.timeline.party IS 'The party concerned: the obligor, the party reporting an update, the party stating a position, the claimant of a figure.';
+COMMENT ON COLUMN parley.timeline.track IS 'The code of the track concerned; empty for figures and for positions stated generally.';
 
-COMMENT ON COLUMN parley.timeline.ref IS 'The code of the meeting, commitment, item, track or indicator concerned.';
+COMMENT ON COLUMN parley.timeline.item IS 'The code of the agenda item concerned; empty for meetings and track status changes.';
 
-COMMENT ON COLUMN parley.timeline.description IS 'What happened, in one line.';
+COMMENT ON COLUMN parley.timeline.party IS 'The name of the party concerned: the obligor (commitment made, its status changed), the party reporting an update, the party stating a position, the claimant of a figure; empty otherwise.';
 
-COMMENT ON COLUMN parley.timeline.source IS 'Title of the source the event is recorded from, if any (see source_url).';
+COMMENT ON COLUMN parley.timeline.ref IS 'The code of the meeting, commitment, agenda item (its status changed), track (its status changed) or indicator (a figure) concerned; empty for a position.';
+
+COMMENT ON COLUMN parley.timeline.description IS 'What happened, in one line, e.g. "Russia commits: … (1000 prisoners), due 2025-06-20" or "ist-r3-swap-ru: pending → in_progress".';
+
+COMMENT ON COLUMN parley.timeline.source IS 'The title of the source the event is recorded from (see source_url); empty for status changes and when none was cited.';
+
+COMMENT ON COLUMN parley.timeline.source_url IS 'That source''s web address; empty when there is none.';
 
 CREATE VIEW parley.track_overview WITH (security_invoker='true') AS
  SELECT t.code AS track,
@@ -9763,23 +10249,37 @@ ALTER TABLE parley.track_overview OWNER TO parley_owner;
 
 COMMENT ON VIEW parley.track_overview IS 'One row per negotiation track: who takes part and as what, where each agenda item stands, how many commitments are open or overdue, the last and next meeting, and when anything last happened. Counts include only what you are cleared to see.';
 
-COMMENT ON COLUMN parley.track_overview.track IS 'The track''s code, e.g. istanbul; use it to filter other views (where track = ''istanbul'').';
+COMMENT ON COLUMN parley.track_overview.track IS 'The track''s code, e.g. istanbul; use it to filter other views (where track = ''istanbul''). Codes are unique per classification level: when two rows show one code, classification tells them apart, and the recording functions take code@level (istanbul@secret).';
 
-COMMENT ON COLUMN parley.track_overview.parties IS 'Parties and their roles on the track, principals first, e.g. "Ukraine (principal), Russia (principal), Türkiye (host)".';
+COMMENT ON COLUMN parley.track_overview.name IS 'The track''s full name, e.g. "Istanbul direct talks".';
 
-COMMENT ON COLUMN parley.track_overview.agenda IS 'Each agenda item with its status on this track, e.g. "ceasefire (under_discussion), exchange (implementing)".';
+COMMENT ON COLUMN parley.track_overview.format IS 'bilateral, trilateral, multilateral or briefing.';
 
-COMMENT ON COLUMN parley.track_overview.open_commitments IS 'Commitments on the track still owed: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded).';
+COMMENT ON COLUMN parley.track_overview.status IS 'active, paused or concluded. Only the agenda items of active tracks can be listed in parley.stale.';
 
-COMMENT ON COLUMN parley.track_overview.overdue_commitments IS 'Open commitments whose deadline (end of due_on in the track''s time zone) has passed.';
+COMMENT ON COLUMN parley.track_overview.venue IS 'Where the track usually meets, as recorded; empty when not recorded.';
 
-COMMENT ON COLUMN parley.track_overview.last_meeting_on IS 'Date (in the track''s time zone) of the latest meeting that took place.';
+COMMENT ON COLUMN parley.track_overview.timezone IS 'The track''s IANA time zone (e.g. Europe/Istanbul): its deadlines end at midnight after due_on there, and days and local times on this track are counted on its clock.';
 
-COMMENT ON COLUMN parley.track_overview.next_meeting_at IS 'When the next scheduled meeting starts.';
+COMMENT ON COLUMN parley.track_overview.classification IS 'The track''s own classification (unclassified, restricted, confidential, secret): the level it is kept and shown at, and the lowest level of everything on it. You see only tracks at or below your clearance (whoami).';
 
-COMMENT ON COLUMN parley.track_overview.next_meeting_local IS 'The next meeting''s start in the track''s own time zone.';
+COMMENT ON COLUMN parley.track_overview.lead IS 'The name of the member of staff who leads the track (told of its meetings and of escalated overdue alerts); empty when nobody leads it.';
 
-COMMENT ON COLUMN parley.track_overview.last_activity_on IS 'The latest date anything happened on the track: a meeting, a commitment made or updated, a status change, a position stated.';
+COMMENT ON COLUMN parley.track_overview.parties IS 'Parties (by name) and their roles on the track, principals first, e.g. "Ukraine (principal), Russia (principal), Türkiye (host)"; empty when it has no members.';
+
+COMMENT ON COLUMN parley.track_overview.agenda IS 'Each agenda item''s code with its status on this track, in code order, e.g. "ceasefire (under_discussion), exchange (implementing)"; empty when the agenda is empty.';
+
+COMMENT ON COLUMN parley.track_overview.open_commitments IS 'How many commitments on the track are still owed: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded). Counts only those you are cleared to see.';
+
+COMMENT ON COLUMN parley.track_overview.overdue_commitments IS 'How many of those open commitments are past their deadline (the end of due_on in the track''s time zone). Counts only those you are cleared to see.';
+
+COMMENT ON COLUMN parley.track_overview.last_meeting_on IS 'The date, in the track''s time zone, of the latest meeting held, or scheduled and already started (postponed and cancelled ones aside); empty when there is none.';
+
+COMMENT ON COLUMN parley.track_overview.next_meeting_at IS 'When the next scheduled meeting starts (the earliest scheduled start after now), shown in your session''s time zone; empty when none is scheduled.';
+
+COMMENT ON COLUMN parley.track_overview.next_meeting_local IS 'The next meeting''s start on the track''s own clock (a wall-clock time in timezone, without offset); empty when none is scheduled.';
+
+COMMENT ON COLUMN parley.track_overview.last_activity_on IS 'The latest date anything happened on the track: a meeting (as in last_meeting_on), a commitment made, updated or changing status, an agenda status change, a position stated on the track; empty when nothing has.';
 
 CREATE VIEW parley.upcoming_meetings WITH (security_invoker='true') AS
  SELECT m.code AS meeting,
@@ -9806,13 +10306,27 @@ ALTER TABLE parley.upcoming_meetings OWNER TO parley_owner;
 
 COMMENT ON VIEW parley.upcoming_meetings IS 'Scheduled meetings from now on, soonest first, with the local time at the venue and the open commitments on the track whose deadline falls before the meeting (what to chase before it).';
 
-COMMENT ON COLUMN parley.upcoming_meetings.local_start IS 'The start in the track''s time zone (see timezone).';
+COMMENT ON COLUMN parley.upcoming_meetings.meeting IS 'The meeting''s code, e.g. ist-r3; unique per classification level (a reference to one at two levels you may see is code@level).';
 
-COMMENT ON COLUMN parley.upcoming_meetings.days_until IS 'Days from today until the meeting, in the track''s time zone.';
+COMMENT ON COLUMN parley.upcoming_meetings.track IS 'The track''s code.';
 
-COMMENT ON COLUMN parley.upcoming_meetings.open_due_before IS 'How many open commitments on the track fall due before the meeting day (including ones already overdue).';
+COMMENT ON COLUMN parley.upcoming_meetings.title IS 'The meeting''s title, e.g. "Round 3".';
 
-COMMENT ON COLUMN parley.upcoming_meetings.due_before IS 'Those commitments: code (due date), earliest first.';
+COMMENT ON COLUMN parley.upcoming_meetings.starts_at IS 'When it starts, shown in your session''s time zone.';
+
+COMMENT ON COLUMN parley.upcoming_meetings.local_start IS 'The start on the track''s clock (a wall-clock time in timezone, without offset).';
+
+COMMENT ON COLUMN parley.upcoming_meetings.timezone IS 'The track''s IANA time zone, in which local_start and days_until are counted.';
+
+COMMENT ON COLUMN parley.upcoming_meetings.ends_at IS 'When it is to end, shown in your session''s time zone; empty when no end was recorded. A meeting stays listed until it has ended (or, without an end, started).';
+
+COMMENT ON COLUMN parley.upcoming_meetings.location IS 'Where it takes place, as recorded; empty when not recorded (the track''s venue is in track_overview).';
+
+COMMENT ON COLUMN parley.upcoming_meetings.days_until IS 'Days from today to the meeting''s start date, both dates in the track''s time zone: 0 = today, negative for a meeting under way that started on an earlier day.';
+
+COMMENT ON COLUMN parley.upcoming_meetings.open_due_before IS 'How many open commitments (pending, in progress, partially fulfilled) on the track fall due before the meeting''s day in the track''s time zone, including ones already overdue; 0 when none. Counts only those you are cleared to see.';
+
+COMMENT ON COLUMN parley.upcoming_meetings.due_before IS 'Those commitments as code (due date), earliest first, e.g. "ist-r3-swap-ru (2025-06-20)"; empty when none.';
 
 CREATE VIEW parley.whoami WITH (security_invoker='true') AS
  SELECT CURRENT_USER AS role,
@@ -9832,9 +10346,9 @@ COMMENT ON COLUMN parley.whoami.role IS 'The role your queries run as (changes w
 
 COMMENT ON COLUMN parley.whoami.logged_in_as IS 'The user you logged in as; the change history records this name.';
 
-COMMENT ON COLUMN parley.whoami.clearance IS 'The highest classification you may see, from membership in parley_clearance_restricted / _confidential / _secret.';
+COMMENT ON COLUMN parley.whoami.clearance IS 'The highest classification you may see (unclassified, restricted, confidential or secret), from your role''s membership in parley_clearance_restricted / _confidential / _secret; none of them means unclassified.';
 
-COMMENT ON COLUMN parley.whoami.sees IS 'The classifications of the rows you are shown.';
+COMMENT ON COLUMN parley.whoami.sees IS 'The classifications of the rows you are shown, lowest first, e.g. "unclassified, restricted".';
 
 COMMENT ON COLUMN parley.whoami.may_read IS 'Whether you may read the views (member of parley_reader).';
 

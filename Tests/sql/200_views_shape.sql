@@ -1,7 +1,9 @@
 -- The staff views exist with their documented columns, run as the person querying (security_invoker), belong to
--- parley_owner and carry the COMMENT ON text that \dv+ and \d+ show.
+-- parley_owner and carry the COMMENT ON text that \dv+ and \d+ show: every view of schema parley, and every column
+-- of every such view, has one. A set-returning function staff may call has a comment that names each of its result
+-- columns, which cannot carry comments of their own (\df+ shows it).
 begin;
-select plan(23);
+select plan(24);
 
 create temporary table staff_views (name) as
 select unnest(array[
@@ -45,16 +47,18 @@ select is(
 
 select is(
     (select array_agg(c.relname::text order by c.relname) from pg_class c
-      where c.relnamespace = 'parley'::regnamespace and c.relname in (select name from staff_views)
-        and coalesce(obj_description(c.oid, 'pg_class'), '') = ''),
-    null, 'every staff view has a comment for \dv+');
+      where c.relnamespace = 'parley'::regnamespace and c.relkind in ('v', 'm')
+        and coalesce(btrim(obj_description(c.oid, 'pg_class')), '') = ''),
+    null, 'every view of schema parley has a comment for \dv+ (listed: the views without one)');
 
+-- Listed as view.column, so that a failure says which comments to write (next to the view, in its file).
 select is(
-    (select array_agg(c.relname::text order by c.relname) from pg_class c
-      where c.relnamespace = 'parley'::regnamespace and c.relname in (select name from staff_views)
-        and (select count(*) from pg_attribute a
-              where a.attrelid = c.oid and a.attnum > 0 and col_description(c.oid, a.attnum) is not null) < 1),
-    null, 'every staff view explains its columns for \d+');
+    (select array_agg(c.relname || '.' || a.attname order by c.relname, a.attnum)
+       from pg_class c
+       join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+      where c.relnamespace = 'parley'::regnamespace and c.relkind in ('v', 'm')
+        and coalesce(btrim(col_description(c.oid, a.attnum)), '') = ''),
+    null, 'every column of every view of schema parley has a comment for \d+ (listed: the columns without one)');
 
 select function_returns('parley', 'commitments_as_of', array['timestamp with time zone'], 'setof record',
     'commitments_as_of(at timestamptz) returns a set of commitments');
@@ -69,6 +73,40 @@ select is(
     array['id', 'code', 'track', 'item', 'obligor', 'text', 'made_on', 'due_on', 'status', 'target', 'unit',
           'delivered', 'owner', 'classification', 'recorded_at', 'recorded_by'],
     'commitments_as_of returns the commitment columns of open_commitments, as they stood');
+
+-- Staff call the set-returning functions they may execute (as readers, writers or administrators) like views, but a
+-- function's result columns cannot carry comments: its own comment must say what each one holds. Listed as
+-- "function: column" for each result column the comment does not name, "function: (no comment)" for one without.
+select is(
+    (with staff_function as (
+          select p.oid, p.oid::regprocedure::text as name, coalesce(btrim(obj_description(p.oid, 'pg_proc')), '') as comment
+            from pg_proc p
+           where p.pronamespace = 'parley'::regnamespace and p.proretset
+             and (has_function_privilege('parley_reader', p.oid, 'execute')
+                  or has_function_privilege('parley_writer', p.oid, 'execute')
+                  or has_function_privilege('parley_admin', p.oid, 'execute'))
+     ), result_column as (
+          -- RETURNS TABLE (…) and OUT parameters
+          select f.name, f.comment, r.column_name::text
+            from staff_function f
+            join pg_proc p on p.oid = f.oid
+           cross join lateral unnest(p.proargnames, p.proargmodes) r(column_name, mode)
+           where r.mode in ('o', 'b', 't')
+          union all
+          -- RETURNS SETOF a composite type
+          select f.name, f.comment, a.attname::text
+            from staff_function f
+            join pg_proc p on p.oid = f.oid
+            join pg_type t on t.oid = p.prorettype
+            join pg_attribute a on a.attrelid = t.typrelid and a.attnum > 0 and not a.attisdropped
+           where p.proargmodes is null or not p.proargmodes && array['o', 'b', 't']::"char"[]
+     )
+     select array_agg(x.problem order by x.problem)
+       from (select f.name || ': (no comment)' as problem from staff_function f where f.comment = ''
+             union all
+             select r.name || ': ' || r.column_name from result_column r
+              where r.comment <> '' and r.comment !~ ('\m' || r.column_name || '\M')) x),
+    null, 'every set-returning function staff may call has a comment naming each of its result columns (listed: what is missing)');
 
 select * from finish();
 rollback;

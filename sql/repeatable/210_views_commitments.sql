@@ -74,19 +74,27 @@ select c.id,
 
 comment on view parley.open_commitments is
     'Every commitment still owed: pending, in progress or partially fulfilled, soonest deadline first. Fulfilled and breached ones have their verdict (parley.compliance counts them), withdrawn and superseded ones are closed; parley.commitments lists them all.';
-comment on column parley.open_commitments.id is 'The commitment''s number, as the recording functions take it.';
-comment on column parley.open_commitments.code is 'The commitment''s code (C<number> unless one was given).';
-comment on column parley.open_commitments.obligor is 'The party that promised.';
-comment on column parley.open_commitments.beneficiaries is 'The parties it was promised to.';
-comment on column parley.open_commitments.due_on is 'The deadline: the end of this day in the track''s time zone.';
-comment on column parley.open_commitments.deadline_at is 'The exact moment the deadline passes (midnight after due_on, track time).';
-comment on column parley.open_commitments.days_left is 'Days until due_on in the track''s time zone: 0 means due today, negative means overdue by that many days.';
-comment on column parley.open_commitments.target is 'How much was promised (e.g. 1000), in unit.';
-comment on column parley.open_commitments.delivered is 'How much has been reported delivered so far (sum of all updates).';
-comment on column parley.open_commitments.progress_pct is 'delivered as a percentage of target; empty when no target was set.';
-comment on column parley.open_commitments.owner is 'The member of staff who follows this commitment up.';
-comment on column parley.open_commitments.last_update_on is 'Date of the latest recorded update.';
-comment on column parley.open_commitments.classification is 'The higher of the commitment''s own classification and its track''s.';
+comment on column parley.open_commitments.id is 'The commitment''s number (unique across levels), as the change history''s row_id and commitments_as_of give it.';
+comment on column parley.open_commitments.code is 'The commitment''s code (C followed by its id unless one was given), as the recording functions take it. Codes are unique per classification level: when two rows show one code, classification tells them apart, and a reference names one as code@level.';
+comment on column parley.open_commitments.track is 'The code of the track it was made on.';
+comment on column parley.open_commitments.item is 'The code of the agenda item it concerns.';
+comment on column parley.open_commitments.obligor is 'The name of the party that promised.';
+comment on column parley.open_commitments.beneficiaries is 'The names of the parties it was promised to, alphabetically, comma-separated.';
+comment on column parley.open_commitments.text is 'What was promised, in the words recorded.';
+comment on column parley.open_commitments.made_on is 'The date it was made.';
+comment on column parley.open_commitments.due_on is 'The deadline: the end of this day in the track''s time zone; empty when it has none (listed last).';
+comment on column parley.open_commitments.deadline_at is 'The exact moment the deadline passes: midnight after due_on in the track''s time zone, shown in your session''s time zone; empty without a deadline.';
+comment on column parley.open_commitments.days_left is 'Days from today to due_on, today being the date in the track''s time zone: 0 means due today, negative means overdue by that many days; empty without a deadline.';
+comment on column parley.open_commitments.status is 'pending, in_progress or partially_fulfilled: the statuses still owed and chased.';
+comment on column parley.open_commitments.target is 'How much was promised (e.g. 1000), in unit; empty when no quantity was promised.';
+comment on column parley.open_commitments.unit is 'The unit of target and delivered (e.g. prisoners); empty when none was given.';
+comment on column parley.open_commitments.delivered is 'How much has been reported delivered so far: the sum of the quantities of all its updates (0 before any), in unit.';
+comment on column parley.open_commitments.progress_pct is 'delivered as a percentage of target, to one decimal (more than 100 when more was delivered than promised); empty when no target was set.';
+comment on column parley.open_commitments.owner is 'The name of the member of staff who follows this commitment up (and receives its alerts); empty when nobody does.';
+comment on column parley.open_commitments.last_update_on is 'The latest reported_on of its updates (parley.commitment_updates); empty when none was recorded.';
+comment on column parley.open_commitments.classification is 'The level it is kept and shown at: the highest of its own classification, its track''s and its meeting''s (unclassified, restricted, confidential, secret). You see only commitments at or below your clearance (whoami).';
+comment on column parley.open_commitments.meeting is 'The code of the meeting at which it was made; empty when it came from no particular meeting.';
+comment on column parley.open_commitments.deal is 'The code of the reciprocal deal it belongs to (one commitment per side of an exchange); empty when it is part of none.';
 
 -- Written out rather than selected from open_commitments: a view with ORDER BY is not merged into a query on
 -- it, and the beneficiaries list would then be built for every overdue commitment before sorting, instead of for
@@ -135,7 +143,28 @@ select c.id,
 
 comment on view parley.overdue_commitments is
     'Open commitments (still owed: not fulfilled, breached, withdrawn or superseded) whose deadline has passed (end of due_on in the track''s time zone), most overdue first.';
-comment on column parley.overdue_commitments.days_overdue is 'Days since due_on, in the track''s time zone (1 = the deadline passed at the end of yesterday).';
+comment on column parley.overdue_commitments.id is 'The commitment''s number (unique across levels), as the change history''s row_id and commitments_as_of give it.';
+comment on column parley.overdue_commitments.code is 'The commitment''s code (C followed by its id unless one was given), as the recording functions take it. Codes are unique per classification level: when two rows show one code, classification tells them apart, and a reference names one as code@level.';
+comment on column parley.overdue_commitments.track is 'The code of the track it was made on.';
+comment on column parley.overdue_commitments.item is 'The code of the agenda item it concerns.';
+comment on column parley.overdue_commitments.obligor is 'The name of the party that promised.';
+comment on column parley.overdue_commitments.beneficiaries is 'The names of the parties it was promised to, alphabetically, comma-separated.';
+comment on column parley.overdue_commitments.text is 'What was promised, in the words recorded.';
+comment on column parley.overdue_commitments.made_on is 'The date it was made.';
+comment on column parley.overdue_commitments.due_on is 'The deadline that passed: the end of this day in the track''s time zone.';
+comment on column parley.overdue_commitments.deadline_at is 'The exact moment the deadline passed: midnight after due_on in the track''s time zone, shown in your session''s time zone.';
+comment on column parley.overdue_commitments.days_left is 'Days from today to due_on in the track''s time zone: always negative here (minus days_overdue).';
+comment on column parley.overdue_commitments.status is 'pending, in_progress or partially_fulfilled: the statuses still owed and chased.';
+comment on column parley.overdue_commitments.target is 'How much was promised (e.g. 1000), in unit; empty when no quantity was promised.';
+comment on column parley.overdue_commitments.unit is 'The unit of target and delivered (e.g. prisoners); empty when none was given.';
+comment on column parley.overdue_commitments.delivered is 'How much has been reported delivered so far: the sum of the quantities of all its updates (0 before any), in unit.';
+comment on column parley.overdue_commitments.progress_pct is 'delivered as a percentage of target, to one decimal (more than 100 when more was delivered than promised); empty when no target was set.';
+comment on column parley.overdue_commitments.owner is 'The name of the member of staff who follows this commitment up (and receives its alerts); empty when nobody does.';
+comment on column parley.overdue_commitments.last_update_on is 'The latest reported_on of its updates (parley.commitment_updates); empty when none was recorded.';
+comment on column parley.overdue_commitments.classification is 'The level it is kept and shown at: the highest of its own classification, its track''s and its meeting''s (unclassified, restricted, confidential, secret). You see only commitments at or below your clearance (whoami).';
+comment on column parley.overdue_commitments.meeting is 'The code of the meeting at which it was made; empty when it came from no particular meeting.';
+comment on column parley.overdue_commitments.deal is 'The code of the reciprocal deal it belongs to (one commitment per side of an exchange); empty when it is part of none.';
+comment on column parley.overdue_commitments.days_overdue is 'Days from due_on to today, today being the date in the track''s time zone (1 = the deadline passed at the end of yesterday).';
 
 -- due_soon ------------------------------------------------------------------------------------------------------
 
@@ -163,7 +192,7 @@ select d.*
            and c.due_on - (now() at time zone t.timezone)::date between 0 and 14
         union all
         select 'follow-up',
-               coalesce(f.code, '#' || f.id),
+               coalesce(f.code, 'F' || f.id),
                t.code,
                i.code,
                f.note,
@@ -187,12 +216,16 @@ select d.*
 comment on view parley.due_soon is
     'Open commitments whose deadline falls in the next 14 days, and open follow-ups due in the next 14 days, soonest first. Overdue ones are in overdue_commitments and follow_ups.';
 comment on column parley.due_soon.kind is 'commitment or follow-up.';
+comment on column parley.due_soon.code is 'The commitment''s code, or the follow-up''s code (F<number> for a follow-up recorded without one, as the recording functions name it).';
+comment on column parley.due_soon.track is 'The code of the commitment''s track; for a follow-up, of its track or of the track of the commitment or meeting it is about.';
+comment on column parley.due_soon.item is 'The code of the commitment''s agenda item (for a follow-up about a commitment, that commitment''s item); empty for other follow-ups.';
 comment on column parley.due_soon.what is 'The commitment''s text or the follow-up''s note.';
-comment on column parley.due_soon.party is 'For a commitment, the party that owes it.';
-comment on column parley.due_soon.owner is 'The member of staff responsible: the commitment''s owner or the follow-up''s assignee.';
-comment on column parley.due_soon.due_on is 'The due date: in the track''s time zone for a commitment, in the assignee''s for a follow-up.';
-comment on column parley.due_soon.due_at is 'The exact moment it falls due.';
-comment on column parley.due_soon.days_left is 'Days from today until due_on (0 = due today).';
+comment on column parley.due_soon.party is 'For a commitment, the name of the party that owes it; empty for a follow-up.';
+comment on column parley.due_soon.owner is 'The name of the member of staff responsible: the commitment''s owner (empty when it has none) or the follow-up''s assignee.';
+comment on column parley.due_soon.due_on is 'The due date: for a commitment its deadline (the end of this day in the track''s time zone), for a follow-up the date of its due time in the assignee''s time zone.';
+comment on column parley.due_soon.due_at is 'The exact moment it falls due (a commitment: midnight after due_on, track time), shown in your session''s time zone.';
+comment on column parley.due_soon.days_left is 'Days from today to due_on, both dates in the track''s time zone for a commitment and in the assignee''s for a follow-up: 0 = due today, at most 14.';
+comment on column parley.due_soon.status is 'For a commitment its status (pending, in_progress or partially_fulfilled); for a follow-up, open.';
 
 -- compliance ----------------------------------------------------------------------------------------------------
 
@@ -257,14 +290,19 @@ select p.name                                   as party,
 
 comment on view parley.compliance is
     'How well each party keeps its commitments, over all tracks (track empty) and per track. Score on the G7/G20 Research Group scale: fulfilled +1, partially fulfilled 0, breached −1, averaged over the assessed commitments; score_pct maps −1..+1 to 0..100 %. Only commitments you are cleared to see are counted.';
-comment on column parley.compliance.party is 'The party that made the commitments (the obligor).';
-comment on column parley.compliance.track is 'The track; empty on the party''s overall row.';
-comment on column parley.compliance.made is 'All commitments the party made (= fulfilled + partially_fulfilled + breached + open + withdrawn + superseded).';
-comment on column parley.compliance.open is 'Commitments still pending or in progress.';
-comment on column parley.compliance.assessed is 'Commitments with a verdict: fulfilled, partially fulfilled or breached.';
-comment on column parley.compliance.score is 'Average of +1 (fulfilled), 0 (partially) and −1 (breached) over the assessed commitments; empty when none is assessed.';
-comment on column parley.compliance.score_pct is 'The score as a percentage: (score + 1) / 2 × 100, so −1 is 0 %, 0 is 50 %, +1 is 100 %.';
-comment on column parley.compliance.on_time_pct is 'Of the commitments with a deadline that were fulfilled or whose deadline has passed (withdrawn and superseded ones aside), the percentage fulfilled by their deadline.';
+comment on column parley.compliance.party is 'The name of the party that made the commitments (the obligor).';
+comment on column parley.compliance.track is 'The track''s code; empty on the party''s overall row, which counts every track.';
+comment on column parley.compliance.made is 'All commitments the party made (= fulfilled + partially_fulfilled + breached + open + withdrawn + superseded). Counts only those you are cleared to see.';
+comment on column parley.compliance.fulfilled is 'Commitments fulfilled.';
+comment on column parley.compliance.partially_fulfilled is 'Commitments partially fulfilled (still chased, and assessed as 0 in score).';
+comment on column parley.compliance.breached is 'Commitments recorded as breached.';
+comment on column parley.compliance.open is 'Commitments still pending or in progress (partially fulfilled ones, though still owed, count under partially_fulfilled).';
+comment on column parley.compliance.withdrawn is 'Commitments withdrawn: not assessed.';
+comment on column parley.compliance.superseded is 'Commitments superseded by another: not assessed.';
+comment on column parley.compliance.assessed is 'Commitments with a verdict: fulfilled + partially_fulfilled + breached.';
+comment on column parley.compliance.score is 'Average of +1 (fulfilled), 0 (partially) and −1 (breached) over the assessed commitments, to two decimals, from −1 to +1; empty when none is assessed.';
+comment on column parley.compliance.score_pct is 'The score as a percentage, to one decimal: (score + 1) / 2 × 100, so −1 is 0 %, 0 is 50 %, +1 is 100 %; empty when none is assessed.';
+comment on column parley.compliance.on_time_pct is 'Of the commitments with a deadline that were fulfilled or whose deadline has passed (end of due_on, track time; withdrawn and superseded ones aside), the percentage fulfilled by their deadline (the date their fulfilment was recorded for is on or before due_on), to one decimal; empty when there are none.';
 
 -- follow_ups ----------------------------------------------------------------------------------------------------
 
@@ -293,10 +331,18 @@ select f.id,
  order by f.due_at, f.id;
 
 comment on view parley.follow_ups is 'Follow-ups staff still owe (not done), soonest first, overdue ones flagged.';
-comment on column parley.follow_ups.about is 'What the follow-up is about: a commitment, a meeting or a track, by code.';
-comment on column parley.follow_ups.due_local is 'The due time in the assignee''s own time zone.';
+comment on column parley.follow_ups.id is 'The follow-up''s number; one recorded without a code is named F<number> by the recording functions.';
+comment on column parley.follow_ups.code is 'The follow-up''s code, unique per classification level; empty when it was recorded without one (then F<number>, from id).';
+comment on column parley.follow_ups.about is 'What the follow-up is about: "commitment <code>", "meeting <code>" or "track <code>". It is as classified as that record.';
+comment on column parley.follow_ups.track is 'The code of its track, or of the track of the commitment or meeting it is about.';
+comment on column parley.follow_ups.note is 'What is to be done, as recorded.';
+comment on column parley.follow_ups.assignee is 'The name of the member of staff who owes it (and receives its follow_up_due alert).';
+comment on column parley.follow_ups.assignee_email is 'The assignee''s e-mail (filter with it).';
+comment on column parley.follow_ups.due_at is 'When it is due, shown in your session''s time zone.';
+comment on column parley.follow_ups.due_local is 'The due time on the assignee''s own clock (a wall-clock time in their time zone, without offset).';
 comment on column parley.follow_ups.overdue is 'True when the due time has passed.';
-comment on column parley.follow_ups.days_left is 'Days until the due date in the assignee''s time zone; negative when overdue.';
+comment on column parley.follow_ups.days_left is 'Days from today to the due date, both dates in the assignee''s time zone: 0 = due today, negative when overdue by that many days.';
+comment on column parley.follow_ups.created_at is 'When it was recorded, shown in your session''s time zone.';
 
 -- stale ---------------------------------------------------------------------------------------------------------
 --
@@ -367,8 +413,12 @@ select s.*
 comment on view parley.stale is
     'Open commitments and live agenda items (on active tracks) where nothing has happened for longer than the stale threshold (default 30 days; parley.set_stale_after_days changes it for everybody, `set parley.stale_after_days = 14` for your session). Quietest first.';
 comment on column parley.stale.kind is 'commitment or agenda item.';
+comment on column parley.stale.track is 'The track''s code.';
+comment on column parley.stale.item is 'The agenda item''s code (for a commitment, the item it concerns).';
 comment on column parley.stale.ref is 'The commitment''s code, or the agenda item''s code.';
-comment on column parley.stale.owner is 'Who should act: the commitment''s owner, or the track''s lead for an agenda item.';
-comment on column parley.stale.last_activity_on is 'The last date something happened: made, updated or status changed; for an agenda item also its commitments and the positions stated on it.';
-comment on column parley.stale.days_quiet is 'Days since last_activity_on, in the track''s time zone.';
-comment on column parley.stale.threshold_days is 'The threshold in force for this query.';
+comment on column parley.stale.what is 'The commitment''s text, or the agenda item''s title.';
+comment on column parley.stale.status is 'The commitment''s status (pending, in_progress, partially_fulfilled), or the item''s status on the track (any but implemented, rejected and withdrawn).';
+comment on column parley.stale.owner is 'The name of who should act: the commitment''s owner, or the track''s lead for an agenda item; empty when there is nobody.';
+comment on column parley.stale.last_activity_on is 'The last date something happened: for a commitment the latest of made_on, its last update and its last status change (the day it became pending aside); for an agenda item also its status date on the track, the activity of its commitments there and the positions stated on it there or generally by the track''s members.';
+comment on column parley.stale.days_quiet is 'Days from last_activity_on to today, today being the date in the track''s time zone; always more than threshold_days.';
+comment on column parley.stale.threshold_days is 'The threshold in force for this query, in days: your session''s parley.stale_after_days if set, else the stored setting (parley.set_stale_after_days), else 30.';

@@ -113,12 +113,15 @@ select e.*
 
 comment on view parley.timeline is
     'Everything that happened, one row per event, in date order: meetings held, commitments made, updates recorded, status changes, positions stated, figures reported. Filter by track or item; the newest events are at the end (order by occurred_on desc for the latest first).';
-comment on column parley.timeline.occurred_on is 'The date of the event (a meeting''s date in the track''s time zone).';
-comment on column parley.timeline.kind is 'meeting held, commitment made, update recorded, status changed, position stated or figure reported.';
-comment on column parley.timeline.party is 'The party concerned: the obligor, the party reporting an update, the party stating a position, the claimant of a figure.';
-comment on column parley.timeline.ref is 'The code of the meeting, commitment, item, track or indicator concerned.';
-comment on column parley.timeline.description is 'What happened, in one line.';
-comment on column parley.timeline.source is 'Title of the source the event is recorded from, if any (see source_url).';
+comment on column parley.timeline.occurred_on is 'The date of the event: a meeting''s start date in the track''s time zone; made_on of a commitment; reported_on of an update; stated_on of a position; as_of of a figure; for a status change the date recorded with it (a commitment''s status date, an agenda item''s status_since), else the day it was recorded (in your session''s time zone; a track''s in the track''s time zone).';
+comment on column parley.timeline.kind is 'meeting held, commitment made, update recorded, status changed (of a commitment, an agenda item on a track, or a track), position stated or figure reported.';
+comment on column parley.timeline.track is 'The code of the track concerned; empty for figures and for positions stated generally.';
+comment on column parley.timeline.item is 'The code of the agenda item concerned; empty for meetings and track status changes.';
+comment on column parley.timeline.party is 'The name of the party concerned: the obligor (commitment made, its status changed), the party reporting an update, the party stating a position, the claimant of a figure; empty otherwise.';
+comment on column parley.timeline.ref is 'The code of the meeting, commitment, agenda item (its status changed), track (its status changed) or indicator (a figure) concerned; empty for a position.';
+comment on column parley.timeline.description is 'What happened, in one line, e.g. "Russia commits: … (1000 prisoners), due 2025-06-20" or "ist-r3-swap-ru: pending → in_progress".';
+comment on column parley.timeline.source is 'The title of the source the event is recorded from (see source_url); empty for status changes and when none was cited.';
+comment on column parley.timeline.source_url is 'That source''s web address; empty when there is none.';
 
 -- changes -------------------------------------------------------------------------------------------------------
 
@@ -232,14 +235,17 @@ select l.id,
 
 comment on view parley.changes is
     'The change history made readable, newest first (in the order recorded): when, who, which record, and field by field "old → new". Changes to rows you are not cleared to see are not shown.';
-comment on column parley.changes.changed_at is 'When the change was made (the time of its transaction).';
-comment on column parley.changes.changed_by is 'The database user who made it (the person logged in, even when a recording function did the writing).';
-comment on column parley.changes.entity is 'What kind of record changed: commitments, tracks, meetings, positions, ...';
-comment on column parley.changes.code is 'The record''s code where it has one (commitment, track, meeting, party, ...); for a link, both ends (track/party, commitment → party).';
-comment on column parley.changes.operation is 'insert, update or delete.';
-comment on column parley.changes.reason is 'Why, when the change says so: the reason given for a declassification.';
-comment on column parley.changes.classification is 'The level the change is kept at: the higher of the record''s levels before and after it (raised with the record later, never lowered).';
-comment on column parley.changes.change is 'For an update, each changed field as "field: old → new" (references by code, people by e-mail); for an insert or a delete, the record''s fields.';
+comment on column parley.changes.id is 'The change''s number in the history, in the order it was recorded.';
+comment on column parley.changes.changed_at is 'When the change was made: the start of its transaction (all changes made together share it), shown in your session''s time zone.';
+comment on column parley.changes.changed_by is 'The database login that made it (session_user: the person logged in, even when a recording function or an import did the writing).';
+comment on column parley.changes.entity is 'What kind of record changed, by table name: commitments, commitment_updates, commitment_beneficiaries, deals, tracks, track_members, track_agenda, agenda_items, meetings, positions, figures, follow_ups, parties, sources, people or subscriptions.';
+comment on column parley.changes.code is 'The record''s code where it has one (commitment, track, meeting, party, ...); for a link, both ends (track/party, track/item, commitment → party); for an update, its commitment; for a position, party/item[/track]; for a figure its indicator, for a person or subscription an e-mail; else row_id.';
+comment on column parley.changes.operation is 'insert, update or delete; declassify for a record''s level being lowered (recorded at the new level, with the record as it became and the reason).';
+comment on column parley.changes.change is 'For an update, each changed field as "field: old → new"; for an insert, a delete or a declassification, the record''s fields as "field: value". References are by code (people by e-mail); one to a record you may not see stays #<id>. Stamps and copied levels are left out.';
+comment on column parley.changes.row_id is 'The record''s key as text: its id (as in open_commitments.id), or for a link the key columns joined with commas.';
+comment on column parley.changes.transaction_id is 'The transaction that made the change: changes made together share it.';
+comment on column parley.changes.reason is 'Why, when the change says so: the reason given for a declassification; empty otherwise.';
+comment on column parley.changes.classification is 'The level the change is kept and shown at: the higher of the record''s levels before and after it (raised with the record later, never lowered; a declassification is also recorded at the new level). You see only changes at or below your clearance.';
 
 -- commitments_as_of ---------------------------------------------------------------------------------------------
 
@@ -303,4 +309,4 @@ begin atomic
 end;
 
 comment on function parley.commitments_as_of(timestamptz) is
-    'The commitments as they stood at a moment, rebuilt from the change history: "what did we know on 1 June?" — select * from parley.commitments_as_of(''2025-06-01 18:00 Europe/Istanbul''). Tracks, items, parties and people are named as they are now.';
+    'The commitments as they stood at a moment, rebuilt from the change history: "what did we know on 1 June?" — select * from parley.commitments_as_of(''2025-06-01 18:00 Europe/Istanbul''). One row per commitment that existed then (deleted ones not), soonest deadline first, showing only what you may see now as it was then (one more classified then than your clearance is left out). Tracks, items, parties and people are named as they are now. Result columns: id (the commitment''s number), code, track (the track''s code), item (the agenda item''s code), obligor (the party''s name), text, made_on, due_on (the deadline then: the end of that day in the track''s time zone), status (then), target, unit, delivered (the total delivered then), owner (the name of who followed it up then; empty when nobody), classification (the level it was kept at then), recorded_at (when the version shown was recorded; for a commitment with no history, when it was created), recorded_by (the login that recorded that version; empty for a commitment with no history).';

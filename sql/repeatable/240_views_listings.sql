@@ -19,7 +19,9 @@ select p.code,
  order by p.code;
 comment on view parley.parties is 'The parties (states and organisations), with the tracks they take part in and as what.';
 comment on column parley.parties.code is 'The party''s code, as the recording functions take it (e.g. UA).';
-comment on column parley.parties.tracks is 'Each track the party takes part in, with its roles there, e.g. "istanbul (principal)".';
+comment on column parley.parties.name is 'The party''s name, as the other views show it (e.g. Ukraine).';
+comment on column parley.parties.kind is 'state, organisation or other.';
+comment on column parley.parties.tracks is 'Each track (by code, in code order) the party takes part in, with its roles there, e.g. "istanbul (principal)"; only tracks you are cleared to see; empty when none.';
 
 create or replace view parley.people with (security_invoker = true) as
 select p.email,
@@ -34,11 +36,14 @@ select p.email,
   from parley_data.people p
  order by lower(p.email);
 comment on view parley.people is 'Staff: who they are, their clock and clearance, the tracks they lead and what they have open.';
-comment on column parley.people.clearance is 'The highest classification of the alerts they may receive.';
-comment on column parley.people.active is 'False for someone who left the desk: they can no longer be made owner, lead or assignee.';
-comment on column parley.people.leads is 'The tracks they lead.';
-comment on column parley.people.open_commitments is 'Open commitments they own (that you may see).';
-comment on column parley.people.open_follow_ups is 'Follow-ups assigned to them and not done (that you may see).';
+comment on column parley.people.email is 'Their e-mail address: where their alerts go, and how the recording functions name them (owner, assignee, lead); unique regardless of case.';
+comment on column parley.people.name is 'Their name, as the other views show it.';
+comment on column parley.people.timezone is 'Their IANA time zone (e.g. Europe/Kyiv): their follow-ups'' due dates and the times in their digests are on this clock.';
+comment on column parley.people.clearance is 'The clearance recorded for them in Parley (unclassified, restricted, confidential or secret): they receive alerts classified up to this level only. What their own login may see comes from the parley_clearance_* roles (whoami), not from this.';
+comment on column parley.people.active is 'False for someone who left the desk: they receive no alerts and can no longer be made owner, lead or assignee.';
+comment on column parley.people.leads is 'The codes of the tracks they lead (that you may see), comma-separated; empty when none.';
+comment on column parley.people.open_commitments is 'How many open commitments (pending, in progress, partially fulfilled) they own; counts only those you may see.';
+comment on column parley.people.open_follow_ups is 'How many follow-ups assigned to them are not done; counts only those you may see.';
 
 create or replace view parley.members with (security_invoker = true) as
 select t.code as track, p.code as party, p.name as party_name, m.role, m.note
@@ -47,12 +52,23 @@ select t.code as track, p.code as party, p.name as party_name, m.role, m.note
   join parley_data.parties p on p.id = m.party_id
  order by t.code, m.role, p.code;
 comment on view parley.members is 'Who takes part in each track, and as what (principal, mediator, host, guarantor, observer, briefer).';
+comment on column parley.members.track is 'The track''s code.';
+comment on column parley.members.party is 'The party''s code.';
+comment on column parley.members.party_name is 'The party''s name.';
+comment on column parley.members.role is 'What the party is on the track: principal, mediator, host, guarantor, observer or briefer; a party with several roles has a row for each.';
+comment on column parley.members.note is 'A note recorded with the membership; empty when none.';
 
 create or replace view parley.sources with (security_invoker = true) as
 select s.code, s.title, s.publisher, s.url, s.published_on, s.note
   from parley_data.sources s
  order by s.code;
 comment on view parley.sources is 'Where facts come from: articles, statements, readouts. Positions, updates, figures and meetings cite them by code.';
+comment on column parley.sources.code is 'The source''s code, as positions, updates, figures and meetings cite it (source => ...).';
+comment on column parley.sources.title is 'The title of the article, statement or readout.';
+comment on column parley.sources.publisher is 'Who published it (e.g. Interfax); empty when not recorded.';
+comment on column parley.sources.url is 'Its web address (http or https); empty when not recorded.';
+comment on column parley.sources.published_on is 'The date it was published; empty when not recorded.';
+comment on column parley.sources.note is 'A note on the source; empty when none.';
 
 create or replace view parley.meetings with (security_invoker = true) as
 select m.code as meeting,
@@ -73,8 +89,19 @@ select m.code as meeting,
   left join parley_data.sources s on s.id = m.source_id
  order by m.starts_at, m.code;
 comment on view parley.meetings is 'Every meeting, past and future, in date order: when (also on the track''s clock), where, its status and outcome.';
-comment on column parley.meetings.local_start is 'The start on the track''s clock (see timezone).';
-comment on column parley.meetings.outcome is 'What came of it, once held.';
+comment on column parley.meetings.meeting is 'The meeting''s code, e.g. ist-r3; unique per classification level (a reference to one at two levels you may see is code@level).';
+comment on column parley.meetings.track is 'The track''s code.';
+comment on column parley.meetings.title is 'The meeting''s title, e.g. "Round 3".';
+comment on column parley.meetings.starts_at is 'When it starts (or started), shown in your session''s time zone.';
+comment on column parley.meetings.local_start is 'The start on the track''s clock (a wall-clock time in timezone, without offset).';
+comment on column parley.meetings.ends_at is 'When it ends (or ended), shown in your session''s time zone; empty when no end was recorded.';
+comment on column parley.meetings.timezone is 'The track''s IANA time zone, in which local_start is given.';
+comment on column parley.meetings.location is 'Where it takes place, as recorded; empty when not recorded.';
+comment on column parley.meetings.status is 'scheduled, held, postponed or cancelled.';
+comment on column parley.meetings.outcome is 'The summary of what came of it, recorded once it was held; empty until then (a held meeting without one raises a meeting_outcome_missing alert).';
+comment on column parley.meetings.outcome_recorded_at is 'When the outcome summary was last recorded, shown in your session''s time zone; empty without one.';
+comment on column parley.meetings.source is 'The code of the source it is recorded from (see parley.sources); empty when none was cited.';
+comment on column parley.meetings.classification is 'The level it is kept and shown at: the higher of its own classification and its track''s. You see only meetings at or below your clearance (whoami).';
 
 create or replace view parley.commitments with (security_invoker = true) as
 select c.code,
@@ -112,10 +139,27 @@ select c.code,
   left join parley_data.meetings m on m.id = c.meeting_id
  order by c.due_on nulls last, c.code;
 comment on view parley.commitments is 'Every commitment, open or not (fulfilled, breached, withdrawn, superseded), soonest deadline first; open_commitments and overdue_commitments show the open ones.';
-comment on column parley.commitments.days_left is 'Days until due_on on the track''s clock; negative when past.';
-comment on column parley.commitments.overdue is 'True for an open commitment whose deadline (end of due_on, track''s clock) has passed.';
-comment on column parley.commitments.delivered is 'The sum of the quantities reported delivered.';
-comment on column parley.commitments.owner_email is 'The e-mail of the member of staff who follows it up (filter with it).';
+comment on column parley.commitments.code is 'The commitment''s code (C followed by its id unless one was given), as the recording functions take it; unique per classification level (when two rows show one code, classification tells them apart: code@level).';
+comment on column parley.commitments.track is 'The code of the track it was made on.';
+comment on column parley.commitments.item is 'The code of the agenda item it concerns.';
+comment on column parley.commitments.obligor is 'The code of the party that promised (open_commitments shows names).';
+comment on column parley.commitments.beneficiaries is 'The codes of the parties it was promised to, in code order, comma-separated.';
+comment on column parley.commitments.text is 'What was promised, in the words recorded.';
+comment on column parley.commitments.made_on is 'The date it was made.';
+comment on column parley.commitments.due_on is 'The deadline: the end of this day in the track''s time zone; empty when it has none (listed last).';
+comment on column parley.commitments.days_left is 'Days from today to due_on, today being the date in the track''s time zone: 0 = due today, negative when past (whatever the status); empty without a deadline.';
+comment on column parley.commitments.overdue is 'True for an open commitment whose deadline (end of due_on, track''s clock) has passed; false when it has not or the commitment is not open; empty for an open one without a deadline.';
+comment on column parley.commitments.status is 'pending, in_progress, partially_fulfilled (open: still owed and chased), fulfilled, breached (verdicts), withdrawn or superseded (closed).';
+comment on column parley.commitments.target is 'How much was promised (e.g. 1000), in unit; empty when no quantity was promised.';
+comment on column parley.commitments.unit is 'The unit of target and delivered (e.g. prisoners); empty when none was given.';
+comment on column parley.commitments.delivered is 'The sum of the quantities reported delivered by its updates (0 before any), in unit.';
+comment on column parley.commitments.progress_pct is 'delivered as a percentage of target, to one decimal (more than 100 when more was delivered than promised); empty when no target was set.';
+comment on column parley.commitments.owner is 'The name of the member of staff who follows it up (and receives its alerts); empty when nobody does.';
+comment on column parley.commitments.owner_email is 'The e-mail of that member of staff (filter with it); empty when nobody follows it up.';
+comment on column parley.commitments.deal is 'The code of the reciprocal deal it belongs to (one commitment per side of an exchange); empty when it is part of none.';
+comment on column parley.commitments.meeting is 'The code of the meeting at which it was made; empty when it came from no particular meeting.';
+comment on column parley.commitments.last_update_on is 'The latest reported_on of its updates (parley.commitment_updates); empty when none was recorded.';
+comment on column parley.commitments.classification is 'The level it is kept and shown at: the highest of its own classification, its track''s and its meeting''s. You see only commitments at or below your clearance (whoami).';
 comment on column parley.commitments.open is 'True while it is still owed and chased: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded).';
 
 create or replace view parley.commitment_updates with (security_invoker = true) as
@@ -138,8 +182,17 @@ select c.code as commitment,
   left join parley_data.people rb on rb.id = u.recorded_by_id
  order by c.code, u.reported_on, u.id;
 comment on view parley.commitment_updates is 'The reports of delivery against each commitment, in date order: how much, which status, the evidence and who confirms it.';
-comment on column parley.commitment_updates.delivered is 'Delivered in this stage (not a running total).';
+comment on column parley.commitment_updates.commitment is 'The code of the commitment it reports on.';
+comment on column parley.commitment_updates.reported_on is 'The date of the report (what the commitment''s last_update_on, and the date of a status it sets, come from).';
+comment on column parley.commitment_updates.delivered is 'Delivered in this stage, in the commitment''s unit (not a running total: the commitment''s delivered is the sum); empty when the report gives no quantity.';
+comment on column parley.commitment_updates.new_status is 'The status the report set (pending, in_progress, partially_fulfilled, fulfilled, breached, withdrawn, superseded); empty when it left the status as it was.';
+comment on column parley.commitment_updates.reopen is 'True when this report reopened the commitment (left fulfilled, breached, withdrawn or superseded, or went back to pending): it is chased again.';
+comment on column parley.commitment_updates.note is 'What the report says, as recorded; empty when nothing beyond the quantity or status.';
+comment on column parley.commitment_updates.source is 'The code of the source of the report (see parley.sources); empty when none was cited.';
+comment on column parley.commitment_updates.reported_by is 'The code of the party that reported it; empty when not recorded.';
 comment on column parley.commitment_updates.verification is 'Who confirms it: both_parties, one_party, mediator, media or unverified.';
+comment on column parley.commitment_updates.recorded_by is 'The e-mail of the member of staff who recorded it: as given, or the person whose e-mail is the login''s name; empty otherwise (parley.changes names the login).';
+comment on column parley.commitment_updates.recorded_at is 'When it was entered into Parley, shown in your session''s time zone.';
 comment on column parley.commitment_updates.classification is 'The level the update is kept at: its commitment''s (parley.commitments.classification). Tells apart the updates of two commitments with one code at different levels.';
 
 create or replace view parley.subscriptions with (security_invoker = true) as
@@ -150,3 +203,9 @@ select p.email as person, p.name, t.code as track, i.code as item, s.min_severit
   left join parley_data.agenda_items i on i.id = s.item_id
  order by lower(p.email), t.code nulls first, i.code nulls first;
 comment on view parley.subscriptions is 'Who receives alerts beyond their own commitments: about a track, an item, or (both empty) everything, from a minimum severity.';
+comment on column parley.subscriptions.person is 'The subscriber''s e-mail.';
+comment on column parley.subscriptions.name is 'The subscriber''s name.';
+comment on column parley.subscriptions.track is 'The code of the track whose alerts they receive; empty for any track.';
+comment on column parley.subscriptions.item is 'The code of the agenda item whose alerts they receive; empty for any item. Both empty: every alert.';
+comment on column parley.subscriptions.min_severity is 'The lowest severity they receive: info (everything), warning or critical. Resolved and breached alerts go to those told of the overdue ones, not to subscribers.';
+comment on column parley.subscriptions.created_at is 'When the subscription was recorded, shown in your session''s time zone.';

@@ -9,10 +9,17 @@ select r.kind, r.subject_type as about, r.enabled, r.severity, r.lead_times, r.d
   from parley_data.alert_rules r
  order by r.kind;
 comment on view parley.alert_rules is 'The alert rules in force: what each kind of alert is about, whether it is on, its severity and timing. Change them with parley.set_alert_rule.';
-comment on column parley.alert_rules.lead_times is 'How long before the deadline (due_soon) or the meeting (meeting_upcoming) to alert, on the track''s clock.';
-comment on column parley.alert_rules.delay is 'How long without an update (stale), or after a meeting ended (meeting_outcome_missing).';
-comment on column parley.alert_rules.repeat_every is 'How often an overdue alert repeats; empty: it does not.';
-comment on column parley.alert_rules.escalate_after is 'From how long after the deadline the track''s lead also gets the overdue alerts; empty: never.';
+comment on column parley.alert_rules.kind is 'The kind of alert the rule makes: due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved or breached (the name set_alert_rule takes).';
+comment on column parley.alert_rules.about is 'What its alerts are about: commitment, meeting or follow_up.';
+comment on column parley.alert_rules.enabled is 'Whether alerts of this kind are planned; turning a rule off cancels its alerts not yet sent.';
+comment on column parley.alert_rules.severity is 'The severity its alerts get when created: info, warning or critical (subscribers receive those at or above their min_severity).';
+comment on column parley.alert_rules.lead_times is 'How long before the deadline (due_soon) or the meeting''s start (meeting_upcoming) to alert, one alert per lead, e.g. {7 days, 1 day}, counted on the track''s clock; empty for the other kinds.';
+comment on column parley.alert_rules.delay is 'How long without activity before a stale alert (after the end of the last active day, track time), or after a meeting ended before meeting_outcome_missing; empty for the other kinds.';
+comment on column parley.alert_rules.repeat_every is 'How often an overdue alert repeats while the commitment stays open and unacknowledged, counted from the deadline; empty: it does not repeat (and for kinds other than overdue).';
+comment on column parley.alert_rules.escalate_after is 'From how long after the deadline the track''s lead also gets the overdue alerts; empty: never (and for kinds other than overdue).';
+comment on column parley.alert_rules.description is 'What the rule does, in words.';
+comment on column parley.alert_rules.updated_at is 'When the rule was last changed (with parley.set_alert_rule) or installed, shown in your session''s time zone.';
+comment on column parley.alert_rules.updated_by is 'The login that last changed it.';
 
 create or replace view parley.alerts with (security_invoker = true) as
 select a.id, a.kind, a.severity, a.subject_type, a.subject_code as subject, t.code as track, a.occurrence, a.due_at,
@@ -26,12 +33,27 @@ select a.id, a.kind, a.severity, a.subject_type, a.subject_code as subject, t.co
   left join parley_data.people resp on resp.id = a.responsible_id
  order by a.due_at desc, a.id desc;
 comment on view parley.alerts is 'Every alert you are cleared to see, newest first: what, about what, when due, and what became of it (acknowledged, snoozed, cancelled and why). Use its id with acknowledge_alert and snooze_alert.';
-comment on column parley.alerts.subject is 'The code of the commitment, meeting or follow-up.';
-comment on column parley.alerts.occurrence is 'Which firing this is, e.g. "2025-05-25 -7 days" (a week before the 25 May deadline) or "2025-05-25 #3" (fourth overdue reminder).';
-comment on column parley.alerts.escalated is 'An overdue alert late enough for the track''s lead to be told too.';
-comment on column parley.alerts.responsible is 'Who answers for the subject: commitment owner, follow-up assignee, or the track''s lead for a meeting.';
-comment on column parley.alerts.recipients is 'How many people it is addressed to (including suppressed and cancelled deliveries).';
+comment on column parley.alerts.id is 'The alert''s number: give it to acknowledge_alert and snooze_alert (alert_queue and alert_log show it as alert_id).';
+comment on column parley.alerts.kind is 'due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved or breached (see parley.alert_rules).';
+comment on column parley.alerts.severity is 'info, warning or critical: the rule''s severity when the alert was created.';
+comment on column parley.alerts.subject_type is 'What it is about: commitment, meeting or follow_up.';
+comment on column parley.alerts.subject is 'The code of the commitment, meeting or follow-up (F<number> for a follow-up without a code), kept current while the alert applies.';
+comment on column parley.alerts.track is 'The code of the subject''s track.';
+comment on column parley.alerts.occurrence is 'Which firing this is: for due_soon "2025-05-25 -7 days" (a week before the 25 May deadline); for overdue "2025-05-25 #3" (the fourth: #0 is at the deadline; " reopened <time>" follows the date after a reopen); for stale the last active day; for meetings and follow-ups the start, end or due time in UTC (followed by the lead, e.g. " -2 days", for meeting_upcoming); for resolved and breached "overdue alerts to #<alert id>".';
+comment on column parley.alerts.due_at is 'When the alert was due to go out, shown in your session''s time zone: a lead time before the event (or, at short notice, when the subject was recorded), the deadline or a repeat after it, delay after the last activity or the meeting''s end, the follow-up''s due time; for resolved and breached the moment planning found it.';
+comment on column parley.alerts.state is 'planned (created; delivered or being delivered), acknowledged (someone has it in hand: an overdue series stops repeating), cancelled (it no longer applied before anything of it went out; see cancel_reason).';
+comment on column parley.alerts.escalated is 'True for an overdue alert due escalate_after or longer after the deadline: the track''s lead is told too.';
+comment on column parley.alerts.responsible is 'The name of who answers for the subject: the commitment''s owner, the follow-up''s assignee, or the track''s lead for a meeting (kept current until it has gone out); empty when there is nobody.';
+comment on column parley.alerts.recipients is 'How many people it is addressed to (one delivery each, including suppressed and cancelled deliveries).';
 comment on column parley.alerts.sent is 'How many of them it has been mailed to.';
+comment on column parley.alerts.acknowledged_at is 'When it was first acknowledged, shown in your session''s time zone; empty when it was not.';
+comment on column parley.alerts.acknowledged_by is 'The login that acknowledged it; empty when nobody did.';
+comment on column parley.alerts.acknowledgement_note is 'The note given with the acknowledgement; empty when none.';
+comment on column parley.alerts.snoozed_until is 'Until when it was snoozed: its deliveries not yet sent wait until then, and an overdue commitment gets no repeat before then; empty when never snoozed.';
+comment on column parley.alerts.cancelled_at is 'When it was cancelled (state cancelled), shown in your session''s time zone; empty otherwise.';
+comment on column parley.alerts.cancel_reason is 'Why it no longer applies, e.g. deadline changed, commitment fulfilled, update recorded, meeting rescheduled, follow-up done, alert rule disabled, no longer a recipient. Also set, with the state left as it was, on an alert that had already gone out: what went out is history. Empty while it applies.';
+comment on column parley.alerts.classification is 'The level it is kept and shown at: its subject''s (kept current). You see only alerts at or below your clearance, and people receive only alerts at or below theirs.';
+comment on column parley.alerts.created_at is 'When planning created it, shown in your session''s time zone.';
 
 create or replace view parley.alert_queue with (security_invoker = true) as
 select d.id as delivery_id, a.id as alert_id, a.kind, a.severity, a.subject_type, a.subject_code as subject,
@@ -53,12 +75,25 @@ select d.id as delivery_id, a.id as alert_id, a.kind, a.severity, a.subject_type
  order by d.send_after, d.id;
 comment on view parley.alert_queue is
     'Alerts planned and not yet sent: to whom, when (send_after), and whether they are being sent now; also those a silence in force is holding back, and why.';
-comment on column parley.alert_queue.send_after is 'Not mailed before this moment: the alert''s due time, a snooze, or a retry after a failed attempt.';
-comment on column parley.alert_queue.state is 'pending (waiting for the mailer), sending (a mailer run has it), suppressed (held back by a silence: it will not be sent).';
-comment on column parley.alert_queue.recipient_because is 'responsible, escalation, subscription, or alerted about overdue (for resolved and breached).';
-comment on column parley.alert_queue.attempts is 'How many times the mailer has tried; last_error says why the last try failed.';
-comment on column parley.alert_queue.held_back_because is 'For a suppressed delivery: the silence, until when, and its reason.';
-comment on column parley.alert_queue.lease_until is 'While sending: when the mailer run''s claim lapses.';
+comment on column parley.alert_queue.delivery_id is 'The delivery''s number: one alert for one recipient (the mailer sends each recipient''s deliveries together, in one digest).';
+comment on column parley.alert_queue.alert_id is 'The alert''s number (parley.alerts.id), for acknowledge_alert and snooze_alert.';
+comment on column parley.alert_queue.kind is 'due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved or breached.';
+comment on column parley.alert_queue.severity is 'info, warning or critical.';
+comment on column parley.alert_queue.subject_type is 'What the alert is about: commitment, meeting or follow_up.';
+comment on column parley.alert_queue.subject is 'The code of the commitment, meeting or follow-up (F<number> for a follow-up without a code).';
+comment on column parley.alert_queue.track is 'The code of the subject''s track.';
+comment on column parley.alert_queue.due_at is 'When the alert was due to go out, shown in your session''s time zone.';
+comment on column parley.alert_queue.send_after is 'Not mailed before this moment (your session''s time zone): the alert''s due time, a snooze, or a retry after a failed attempt.';
+comment on column parley.alert_queue.state is 'pending (waiting for the mailer), sending (a mailer run has it), suppressed (held back by a silence still in force: it will not be sent).';
+comment on column parley.alert_queue.recipient is 'The name of the person it goes to.';
+comment on column parley.alert_queue.recipient_email is 'Their e-mail address.';
+comment on column parley.alert_queue.recipient_because is 'Why they receive it: responsible, escalation, subscription, or alerted about overdue (for resolved and breached).';
+comment on column parley.alert_queue.attempts is 'How many times a mailer run has claimed it to send it; last_error says why the last try failed.';
+comment on column parley.alert_queue.last_error is 'Why the last attempt failed (e.g. sendmail''s exit status and output); empty when none has.';
+comment on column parley.alert_queue.escalated is 'True for an overdue alert late enough for the track''s lead to be told too.';
+comment on column parley.alert_queue.snoozed_until is 'Until when the alert was snoozed, shown in your session''s time zone; empty when never.';
+comment on column parley.alert_queue.held_back_because is 'For a suppressed delivery: the silence (its number), until when, and its reason; empty otherwise.';
+comment on column parley.alert_queue.lease_until is 'While sending: when the mailer run''s claim lapses and another run may take it over, shown in your session''s time zone; empty otherwise.';
 
 create or replace view parley.alert_log with (security_invoker = true) as
 select d.id as delivery_id, a.id as alert_id, a.kind, a.severity, a.subject_type, a.subject_code as subject,
@@ -80,10 +115,24 @@ select d.id as delivery_id, a.id as alert_id, a.kind, a.severity, a.subject_type
  order by coalesce(d.sent_at, d.last_failed_at, d.cancelled_at, d.created_at) desc, d.id desc;
 comment on view parley.alert_log is
     'What became of each alert for each recipient, newest first: sent (when, with which Message-ID), suppressed by a silence, cancelled before it went out, or failed; why, for all but sent.';
-comment on column parley.alert_log.outcome is 'sent, suppressed (a silence held it back), cancelled (it no longer applied before it went out), failed (the mailer gave up).';
-comment on column parley.alert_log.at is 'When it was sent, failed, cancelled, or (suppressed) recorded.';
-comment on column parley.alert_log.message_id is 'The Message-ID of the mail that carried it: search your mailbox or the mail log for it.';
-comment on column parley.alert_log.why is 'For an alert not sent: the silence and its reason, why it was cancelled, or the last error.';
+comment on column parley.alert_log.delivery_id is 'The delivery''s number: one alert for one recipient (the mailer sends each recipient''s deliveries together, in one digest).';
+comment on column parley.alert_log.alert_id is 'The alert''s number (parley.alerts.id).';
+comment on column parley.alert_log.kind is 'due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved or breached.';
+comment on column parley.alert_log.severity is 'info, warning or critical.';
+comment on column parley.alert_log.subject_type is 'What the alert is about: commitment, meeting or follow_up.';
+comment on column parley.alert_log.subject is 'The code of the commitment, meeting or follow-up (F<number> for a follow-up without a code).';
+comment on column parley.alert_log.track is 'The code of the subject''s track.';
+comment on column parley.alert_log.due_at is 'When the alert was due to go out, shown in your session''s time zone.';
+comment on column parley.alert_log.outcome is 'sent, suppressed (a silence held it back), cancelled (it or its recipient no longer applied before it went out), failed (the mailer gave up).';
+comment on column parley.alert_log.at is 'When it happened, shown in your session''s time zone: when it was sent; otherwise when its last attempt failed, if one did; otherwise when it was cancelled, or (suppressed) when the delivery was planned.';
+comment on column parley.alert_log.sent_at is 'When the mailer marked it sent, shown in your session''s time zone; empty unless sent.';
+comment on column parley.alert_log.message_id is 'The Message-ID of the mail that carried it: search your mailbox or the mail log for it; empty unless sent.';
+comment on column parley.alert_log.recipient is 'The name of the person it was for.';
+comment on column parley.alert_log.recipient_email is 'Their e-mail address.';
+comment on column parley.alert_log.recipient_because is 'Why they were to receive it: responsible, escalation, subscription, or alerted about overdue (for resolved and breached).';
+comment on column parley.alert_log.why is 'For an alert not sent: the silence (its number) and its reason, why it was cancelled, or how many attempts failed and the last error; empty when sent.';
+comment on column parley.alert_log.acknowledged_at is 'When the alert was first acknowledged, shown in your session''s time zone; empty when it was not.';
+comment on column parley.alert_log.acknowledged_by is 'The login that acknowledged it; empty when nobody did.';
 
 create or replace view parley.silences with (security_invoker = true) as
 select s.id, t.code as track, i.code as item, c.code as commitment, s.kind, s.reason, s.ends_at as until,
@@ -97,8 +146,19 @@ select s.id, t.code as track, i.code as item, c.code as commitment, s.kind, s.re
  order by s.lifted_at is null and s.ends_at > now() desc, s.ends_at desc, s.id desc;
 comment on view parley.silences is
     'Silences, those in force first: what they cover (track, item, commitment, kind: all given must match), until when, why, who asked, and how many deliveries they held back. parley.silence adds one, parley.lift_silence ends one.';
+comment on column parley.silences.id is 'The silence''s number: give it to lift_silence.';
+comment on column parley.silences.track is 'The code of the track whose alerts it holds back; empty: any track.';
+comment on column parley.silences.item is 'The code of the agenda item whose alerts it holds back; empty: any item.';
+comment on column parley.silences.commitment is 'The code of the commitment whose alerts it holds back; empty: any commitment.';
+comment on column parley.silences.kind is 'The kind of alert it holds back; empty: every kind. An alert is held back only when everything given matches.';
+comment on column parley.silences.reason is 'Why, as its author gave it.';
+comment on column parley.silences.until is 'When it ends by itself, shown in your session''s time zone.';
 comment on column parley.silences.in_force is 'True while it holds alerts back: not lifted and not yet ended.';
-comment on column parley.silences.deliveries_suppressed is 'How many alert deliveries it has held back.';
+comment on column parley.silences.created_at is 'When it was set, shown in your session''s time zone.';
+comment on column parley.silences.created_by is 'The login that set it: it holds back alerts classified up to the clearance that person had then, and only someone cleared as high may lift it.';
+comment on column parley.silences.lifted_at is 'When it was lifted before its end, shown in your session''s time zone; empty when it was not.';
+comment on column parley.silences.lifted_by is 'The login that lifted it; empty when nobody did.';
+comment on column parley.silences.deliveries_suppressed is 'How many alert deliveries it has held back (they stay suppressed after it ends or is lifted).';
 
 create or replace view parley.delivery_failures with (security_invoker = true) as
 select d.id as delivery_id, a.id as alert_id, a.kind, a.severity, a.subject_type, a.subject_code as subject,
@@ -112,3 +172,16 @@ select d.id as delivery_id, a.id as alert_id, a.kind, a.severity, a.subject_type
  order by d.last_failed_at desc, d.id desc;
 comment on view parley.delivery_failures is
     'Alert deliveries the mailer gave up on after its last attempt, newest first, with the last error. The recipient was not told: tell them another way.';
+comment on column parley.delivery_failures.delivery_id is 'The delivery''s number: one alert for one recipient.';
+comment on column parley.delivery_failures.alert_id is 'The alert''s number (parley.alerts.id).';
+comment on column parley.delivery_failures.kind is 'due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved or breached.';
+comment on column parley.delivery_failures.severity is 'info, warning or critical.';
+comment on column parley.delivery_failures.subject_type is 'What the alert is about: commitment, meeting or follow_up.';
+comment on column parley.delivery_failures.subject is 'The code of the commitment, meeting or follow-up (F<number> for a follow-up without a code).';
+comment on column parley.delivery_failures.track is 'The code of the subject''s track.';
+comment on column parley.delivery_failures.due_at is 'When the alert was due to go out, shown in your session''s time zone.';
+comment on column parley.delivery_failures.recipient is 'The name of the person who was not told.';
+comment on column parley.delivery_failures.recipient_email is 'Their e-mail address.';
+comment on column parley.delivery_failures.attempts is 'How many attempts were made: alert_settings.max_attempts (6 unless changed), counting a mailer run that died while holding it.';
+comment on column parley.delivery_failures.failed_at is 'When the last attempt failed and the mailer gave up, shown in your session''s time zone.';
+comment on column parley.delivery_failures.last_error is 'Why the last attempt failed (e.g. sendmail''s exit status and output, or that a run''s claim lapsed).';
