@@ -1430,6 +1430,169 @@ ALTER FUNCTION parley.change_due_date(commitment text, due_on date) OWNER TO par
 
 COMMENT ON FUNCTION parley.change_due_date(commitment text, due_on date) IS 'Moves a commitment''s deadline: change_due_date(commitment => ''ist-r1-pow-ru'', due_on => ''2025-06-01''); due_on => null removes it. The change history records who moved it and from what date. Returns the code.';
 
+CREATE FUNCTION parley_data.derived_field(field text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (field = ANY (ARRAY['created_at'::text, 'updated_at'::text, 'track_classification'::text, 'meeting_classification'::text, 'deal_classification'::text, 'commitment_classification'::text, 'silence_classification'::text]));
+
+ALTER FUNCTION parley_data.derived_field(field text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.derived_field(field text) IS 'For parley.changes: whether a recorded field is kept by the database itself (stamps, levels copied from what a row refers to).';
+
+CREATE FUNCTION parley_data.readable_field(field text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN (field = ANY (ARRAY['track_id'::text, 'item_id'::text, 'party_id'::text, 'obligor_id'::text, 'claimant_id'::text, 'reported_by_party_id'::text, 'meeting_id'::text, 'source_id'::text, 'deal_id'::text, 'commitment_id'::text, 'person_id'::text, 'owner_id'::text, 'lead_id'::text, 'assignee_id'::text, 'recorded_by_id'::text])) THEN regexp_replace(field, '_id$'::text, ''::text) ELSE field END;
+
+ALTER FUNCTION parley_data.readable_field(field text) OWNER TO parley_owner;
+
+CREATE TABLE parley_data.deals (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    title text NOT NULL,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT deals_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT deals_title_format CHECK (parley_data.is_label(title))
+)
+PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.deals ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deals ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deals ALTER COLUMN title SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deals ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deals ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.deals OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.deals IS 'Reciprocal deals: the commitments of each side of an exchange belong to one deal, one per obligor.';
+
+CREATE FUNCTION parley_data.readable_value(field text, value jsonb) RETURNS text
+    LANGUAGE sql STABLE
+    RETURN CASE WHEN ((value IS NULL) OR (jsonb_typeof(value) = 'null'::text)) THEN '(none)'::text WHEN (field = 'track_id'::text) THEN COALESCE((SELECT t.code FROM parley_data.tracks t WHERE (t.id = ((readable_value.value #>> '{}'::text[]))::bigint)), ('#'::text || (value #>> '{}'::text[]))) WHEN (field = 'item_id'::text) THEN COALESCE((SELECT i.code FROM parley_data.agenda_items i WHERE (i.id = ((readable_value.value #>> '{}'::text[]))::bigint)), ('#'::text || (value #>> '{}'::text[]))) WHEN (field = ANY (ARRAY['party_id'::text, 'obligor_id'::text, 'claimant_id'::text, 'reported_by_party_id'::text])) THEN COALESCE((SELECT p.code FROM parley_data.parties p WHERE (p.id = ((readable_value.value #>> '{}'::text[]))::bigint)), ('#'::text || (value #>> '{}'::text[]))) WHEN (field = 'meeting_id'::text) THEN COALESCE((SELECT m.code FROM parley_data.meetings m WHERE (m.id = ((readable_value.value #>> '{}'::text[]))::bigint)), ('#'::text || (value #>> '{}'::text[]))) WHEN (field = 'source_id'::text) THEN COALESCE((SELECT s.code FROM parley_data.sources s WHERE (s.id = ((readable_value.value #>> '{}'::text[]))::bigint)), ('#'::text || (value #>> '{}'::text[]))) WHEN (field = 'deal_id'::text) THEN COALESCE((SELECT d.code FROM parley_data.deals d WHERE (d.id = ((readable_value.value #>> '{}'::text[]))::bigint)), ('#'::text || (value #>> '{}'::text[]))) WHEN (field = 'commitment_id'::text) THEN COALESCE((SELECT c.code FROM parley_data.commitments c WHERE (c.id = ((readable_value.value #>> '{}'::text[]))::bigint)), ('#'::text || (value #>> '{}'::text[]))) WHEN (field = ANY (ARRAY['person_id'::text, 'owner_id'::text, 'lead_id'::text, 'assignee_id'::text, 'recorded_by_id'::text])) THEN COALESCE((SELECT p.email FROM parley_data.people p WHERE (p.id = ((readable_value.value #>> '{}'::text[]))::bigint)), ('#'::text || (value #>> '{}'::text[]))) ELSE (value #>> '{}'::text[]) END;
+
+ALTER FUNCTION parley_data.readable_value(field text, value jsonb) OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.shown_level(level parley.classification) RETURNS parley.classification
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $$
+begin
+    return level;
+end
+$$;
+
+ALTER FUNCTION parley_data.shown_level(level parley.classification) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.shown_level(level parley.classification) IS 'A row''s level as the staff views show it: the same value, hidden from the planner so that a condition on it never decides which level partitions a query reads.';
+
+CREATE VIEW parley.changes WITH (security_invoker='true') AS
+ SELECT l.id,
+    l.changed_at,
+    l.changed_by,
+    l.table_name AS entity,
+        CASE l.table_name
+            WHEN 'commitment_updates'::text THEN ( SELECT c.code
+               FROM parley_data.commitments c
+              WHERE (c.id = ((r.r ->> 'commitment_id'::text))::bigint))
+            WHEN 'commitment_beneficiaries'::text THEN ((( SELECT c.code
+               FROM parley_data.commitments c
+              WHERE (c.id = ((r.r ->> 'commitment_id'::text))::bigint)) || ' → '::text) || ( SELECT p.code
+               FROM parley_data.parties p
+              WHERE (p.id = ((r.r ->> 'party_id'::text))::bigint)))
+            WHEN 'track_members'::text THEN ((( SELECT t.code
+               FROM parley_data.tracks t
+              WHERE (t.id = ((r.r ->> 'track_id'::text))::bigint)) || '/'::text) || ( SELECT p.code
+               FROM parley_data.parties p
+              WHERE (p.id = ((r.r ->> 'party_id'::text))::bigint)))
+            WHEN 'track_agenda'::text THEN ((( SELECT t.code
+               FROM parley_data.tracks t
+              WHERE (t.id = ((r.r ->> 'track_id'::text))::bigint)) || '/'::text) || ( SELECT i.code
+               FROM parley_data.agenda_items i
+              WHERE (i.id = ((r.r ->> 'item_id'::text))::bigint)))
+            WHEN 'positions'::text THEN (((( SELECT p.code
+               FROM parley_data.parties p
+              WHERE (p.id = ((r.r ->> 'party_id'::text))::bigint)) || '/'::text) || ( SELECT i.code
+               FROM parley_data.agenda_items i
+              WHERE (i.id = ((r.r ->> 'item_id'::text))::bigint))) || COALESCE(('/'::text || ( SELECT t.code
+               FROM parley_data.tracks t
+              WHERE (t.id = ((r.r ->> 'track_id'::text))::bigint))), ''::text))
+            WHEN 'figures'::text THEN (r.r ->> 'indicator'::text)
+            WHEN 'people'::text THEN (r.r ->> 'email'::text)
+            WHEN 'subscriptions'::text THEN ( SELECT p.email
+               FROM parley_data.people p
+              WHERE (p.id = ((r.r ->> 'person_id'::text))::bigint))
+            ELSE COALESCE((r.r ->> 'code'::text), l.row_id)
+        END AS code,
+    l.operation,
+        CASE l.operation
+            WHEN 'update'::text THEN ( SELECT string_agg(((((parley_data.readable_field(n.key) || ': '::text) || parley_data.readable_value(n.key, (l.old_row -> n.key))) || ' → '::text) || parley_data.readable_value(n.key, n.value)), '; '::text ORDER BY (parley_data.readable_field(n.key))) AS string_agg
+               FROM jsonb_each(l.new_row) n(key, value)
+              WHERE ((NOT parley_data.derived_field(n.key)) AND (n.value IS DISTINCT FROM (l.old_row -> n.key))))
+            ELSE ( SELECT string_agg(((parley_data.readable_field(n.key) || ': '::text) || parley_data.readable_value(n.key, n.value)), '; '::text ORDER BY (parley_data.readable_field(n.key))) AS string_agg
+               FROM jsonb_each(r.r) n(key, value)
+              WHERE ((n.key <> 'id'::text) AND (NOT parley_data.derived_field(n.key)) AND (jsonb_typeof(n.value) <> 'null'::text)))
+        END AS change,
+    l.row_id,
+    l.transaction_id,
+    l.reason,
+    parley_data.shown_level(l.classification) AS classification
+   FROM (parley_data.change_log l
+     CROSS JOIN LATERAL ( SELECT
+                CASE
+                    WHEN (l.operation = 'delete'::text) THEN l.old_row
+                    ELSE l.new_row
+                END AS r) r)
+  ORDER BY l.id DESC;
+
+ALTER TABLE parley.changes OWNER TO parley_owner;
+
+COMMENT ON VIEW parley.changes IS 'The change history made readable, newest first (in the order recorded): when, who, which record, and field by field "old → new". Changes to rows you are not cleared to see are not shown.';
+
+COMMENT ON COLUMN parley.changes.id IS 'The change''s number in the history, in the order it was recorded.';
+
+COMMENT ON COLUMN parley.changes.changed_at IS 'When the change was made: the start of its transaction (all changes made together share it), shown in your session''s time zone.';
+
+COMMENT ON COLUMN parley.changes.changed_by IS 'The database login that made it (session_user: the person logged in, even when a recording function or an import did the writing).';
+
+COMMENT ON COLUMN parley.changes.entity IS 'What kind of record changed, by table name: commitments, commitment_updates, commitment_beneficiaries, deals, tracks, track_members, track_agenda, agenda_items, meetings, positions, figures, follow_ups, parties, sources, people or subscriptions.';
+
+COMMENT ON COLUMN parley.changes.code IS 'The record''s code where it has one (commitment, track, meeting, party, ...); for a link, both ends (track/party, track/item, commitment → party); for an update, its commitment; for a position, party/item[/track]; for a figure its indicator, for a person or subscription an e-mail; else row_id.';
+
+COMMENT ON COLUMN parley.changes.operation IS 'insert, update or delete; declassify for a record''s level being lowered (recorded at the new level, with the record as it became and the reason).';
+
+COMMENT ON COLUMN parley.changes.change IS 'For an update, each changed field as "field: old → new"; for an insert, a delete or a declassification, the record''s fields as "field: value". References are by code (people by e-mail); one to a record you may not see stays #<id>. Stamps and copied levels are left out.';
+
+COMMENT ON COLUMN parley.changes.row_id IS 'The record''s key as text: its id (as in open_commitments.id), or for a link the key columns joined with commas.';
+
+COMMENT ON COLUMN parley.changes.transaction_id IS 'The transaction that made the change: changes made together share it.';
+
+COMMENT ON COLUMN parley.changes.reason IS 'Why, when the change says so: the reason given for a declassification; empty otherwise.';
+
+COMMENT ON COLUMN parley.changes.classification IS 'The level the change is kept and shown at: the higher of the record''s levels before and after it (raised with the record later, never lowered; a declassification is also recorded at the new level). You see only changes at or below your clearance.';
+
+CREATE FUNCTION parley.changes_in_this_transaction(after_change bigint) RETURNS TABLE(id bigint, entity text, code text, row_id text, operation text, field text, old_value text, new_value text)
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ SELECT c.id,
+     c.entity,
+     c.code,
+     c.row_id,
+     c.operation,
+     f.field,
+     f.old_value,
+     f.new_value
+    FROM ((parley.changes c
+      JOIN parley_data.change_log l ON (((l.id = c.id) AND (l.transaction_id = c.transaction_id))))
+      LEFT JOIN LATERAL ( SELECT parley_data.readable_field(n.key) AS field,
+             parley_data.readable_value(n.key, (l.old_row -> n.key)) AS old_value,
+             parley_data.readable_value(n.key, n.value) AS new_value
+            FROM jsonb_each(l.new_row) n(key, value)
+           WHERE ((l.operation = 'update'::text) AND (NOT parley_data.derived_field(n.key)) AND (n.value IS DISTINCT FROM (l.old_row -> n.key)))) f ON (true))
+   WHERE ((c.id > changes_in_this_transaction.after_change) AND (l.id > changes_in_this_transaction.after_change) AND (c.transaction_id = pg_current_xact_id()) AND ((c.operation <> 'update'::text) OR (f.field IS NOT NULL)))
+   ORDER BY c.id, f.field;
+END;
+
+ALTER FUNCTION parley.changes_in_this_transaction(after_change bigint) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.changes_in_this_transaction(after_change bigint) IS 'What the running transaction has changed so far, one row per changed field: for an update each field with its value before and after (references by code, as in parley.changes), for an insert or a delete one row with no field. Only changes numbered above after_change (read select coalesce(max(id), 0) from parley.changes first) and that you may see. Used by parley import --dry-run and --verbose. Result columns: id (the change''s number), entity (the table: commitments, tracks, ...), code (the record''s code, as in parley.changes), row_id, operation (insert, update, delete), field, old_value, new_value.';
+
 CREATE FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interval, max_count integer) RETURNS TABLE(delivery_id bigint, alert_id bigint, claim_token uuid, attempt integer, person_id bigint, recipient_email text, recipient_name text, recipient_timezone text, reason text, kind parley.alert_kind, severity parley.severity, subject_type parley.alert_subject, subject_id bigint, subject_code text, track_id bigint, item_id bigint, commitment_id bigint, due_at timestamp with time zone, escalated boolean)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
@@ -1523,18 +1686,6 @@ END;
 ALTER FUNCTION parley_data.has_history(entity text, row_id text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.has_history(entity text, row_id text) IS 'Whether the change history holds anything about this record, at any level (for commitments_as_of).';
-
-CREATE FUNCTION parley_data.shown_level(level parley.classification) RETURNS parley.classification
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-    AS $$
-begin
-    return level;
-end
-$$;
-
-ALTER FUNCTION parley_data.shown_level(level parley.classification) OWNER TO parley_owner;
-
-COMMENT ON FUNCTION parley_data.shown_level(level parley.classification) IS 'A row''s level as the staff views show it: the same value, hidden from the planner so that a condition on it never decides which level partitions a query reads.';
 
 CREATE FUNCTION parley.commitments_as_of(at timestamp with time zone) RETURNS TABLE(id bigint, code text, track text, item text, obligor text, text text, made_on date, due_on date, status parley.commitment_status, target numeric, unit text, delivered numeric, owner text, classification parley.classification, recorded_at timestamp with time zone, recorded_by name)
     LANGUAGE sql STABLE
@@ -2106,26 +2257,6 @@ ALTER TABLE parley_data.commitment_updates OWNER TO parley_owner;
 COMMENT ON TABLE parley_data.commitment_updates IS 'Reports of delivery against a commitment: how much was delivered (an increment), a new status, evidence and how it is verified.';
 
 COMMENT ON COLUMN parley_data.commitment_updates.delivered_quantity IS 'Delivered in this stage (not a running total); progress is the sum over all updates against the target.';
-
-CREATE TABLE parley_data.deals (
-    id bigint NOT NULL,
-    code text NOT NULL,
-    title text NOT NULL,
-    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT deals_code_format CHECK (parley_data.is_code(code)),
-    CONSTRAINT deals_title_format CHECK (parley_data.is_label(title))
-)
-PARTITION BY LIST (classification);
-ALTER TABLE ONLY parley_data.deals ALTER COLUMN id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.deals ALTER COLUMN code SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.deals ALTER COLUMN title SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.deals ALTER COLUMN classification SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.deals ALTER COLUMN created_at SET STATISTICS 0;
-
-ALTER TABLE parley_data.deals OWNER TO parley_owner;
-
-COMMENT ON TABLE parley_data.deals IS 'Reciprocal deals: the commitments of each side of an exchange belong to one deal, one per obligor.';
 
 CREATE TABLE parley_data.figures (
     id bigint NOT NULL,
@@ -3842,14 +3973,6 @@ $$;
 ALTER FUNCTION parley_data.declassify_record(what text, reference text, current_level parley.classification, wanted parley.classification, reason text, statement text, id bigint) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.declassify_record(what text, reference text, current_level parley.classification, wanted parley.classification, reason text, statement text, id bigint) IS 'Declassification: checks the new level is lower and a reason is given, then runs the update with the reason kept in the change history.';
-
-CREATE FUNCTION parley_data.derived_field(field text) RETURNS boolean
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN (field = ANY (ARRAY['created_at'::text, 'updated_at'::text, 'track_classification'::text, 'meeting_classification'::text, 'deal_classification'::text, 'commitment_classification'::text, 'silence_classification'::text]));
-
-ALTER FUNCTION parley_data.derived_field(field text) OWNER TO parley_owner;
-
-COMMENT ON FUNCTION parley_data.derived_field(field text) IS 'For parley.changes: whether a recorded field is kept by the database itself (stamps, levels copied from what a row refers to).';
 
 CREATE TABLE parley_data.alerts (
     id bigint NOT NULL,
@@ -7745,18 +7868,6 @@ ALTER FUNCTION parley_data.raise_deals() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.raise_deals() IS 'Trigger: raises a deal to the level of its most classified commitment.';
 
-CREATE FUNCTION parley_data.readable_field(field text) RETURNS text
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN CASE WHEN (field = ANY (ARRAY['track_id'::text, 'item_id'::text, 'party_id'::text, 'obligor_id'::text, 'claimant_id'::text, 'reported_by_party_id'::text, 'meeting_id'::text, 'source_id'::text, 'deal_id'::text, 'commitment_id'::text, 'person_id'::text, 'owner_id'::text, 'lead_id'::text, 'assignee_id'::text, 'recorded_by_id'::text])) THEN regexp_replace(field, '_id$'::text, ''::text) ELSE field END;
-
-ALTER FUNCTION parley_data.readable_field(field text) OWNER TO parley_owner;
-
-CREATE FUNCTION parley_data.readable_value(field text, value jsonb) RETURNS text
-    LANGUAGE sql STABLE
-    RETURN CASE WHEN ((value IS NULL) OR (jsonb_typeof(value) = 'null'::text)) THEN '(none)'::text WHEN (field = 'track_id'::text) THEN COALESCE((SELECT t.code FROM parley_data.tracks t WHERE (t.id = ((readable_value.value #>> '{}'::text[]))::bigint)), ('#'::text || (value #>> '{}'::text[]))) WHEN (field = 'item_id'::text) THEN COALESCE((SELECT i.code FROM parley_data.agenda_items i WHERE (i.id = ((readable_value.value #>> '{}'::text[]))::bigint)), ('#'::text || (value #>> '{}'::text[]))) WHEN (field = ANY (ARRAY['party_id'::text, 'obligor_id'::text, 'claimant_id'::text, 'reported_by_party_id'::text])) THEN COALESCE((SELECT p.code FROM parley_data.parties p WHERE (p.id = ((readable_value.value #>> '{}'::text[]))::bigint)), ('#'::text || (value #>> '{}'::text[]))) WHEN (field = 'meeting_id'::text) THEN COALESCE((SELECT m.code FROM parley_data.meetings m WHERE (m.id = ((readable_value.value #>> '{}'::text[]))::bigint)), ('#'::text || (value #>> '{}'::text[]))) WHEN (field = 'source_id'::text) THEN COALESCE((SELECT s.code FROM parley_data.sources s WHERE (s.id = ((readable_value.value #>> '{}'::text[]))::bigint)), ('#'::text || (value #>> '{}'::text[]))) WHEN (field = 'deal_id'::text) THEN COALESCE((SELECT d.code FROM parley_data.deals d WHERE (d.id = ((readable_value.value #>> '{}'::text[]))::bigint)), ('#'::text || (value #>> '{}'::text[]))) WHEN (field = 'commitment_id'::text) THEN COALESCE((SELECT c.code FROM parley_data.commitments c WHERE (c.id = ((readable_value.value #>> '{}'::text[]))::bigint)), ('#'::text || (value #>> '{}'::text[]))) WHEN (field = ANY (ARRAY['person_id'::text, 'owner_id'::text, 'lead_id'::text, 'assignee_id'::text, 'recorded_by_id'::text])) THEN COALESCE((SELECT p.email FROM parley_data.people p WHERE (p.id = ((readable_value.value #>> '{}'::text[]))::bigint)), ('#'::text || (value #>> '{}'::text[]))) ELSE (value #>> '{}'::text[]) END;
-
-ALTER FUNCTION parley_data.readable_value(field text, value jsonb) OWNER TO parley_owner;
-
 CREATE FUNCTION parley_data.recompute_commitment_progress() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -8709,91 +8820,6 @@ COMMENT ON COLUMN parley.alerts.cancel_reason IS 'Why it no longer applies, e.g.
 COMMENT ON COLUMN parley.alerts.classification IS 'The level it is kept and shown at: its subject''s (kept current). You see only alerts at or below your clearance, and people receive only alerts at or below theirs.';
 
 COMMENT ON COLUMN parley.alerts.created_at IS 'When planning created it, shown in your session''s time zone.';
-
-CREATE VIEW parley.changes WITH (security_invoker='true') AS
- SELECT l.id,
-    l.changed_at,
-    l.changed_by,
-    l.table_name AS entity,
-        CASE l.table_name
-            WHEN 'commitment_updates'::text THEN ( SELECT c.code
-               FROM parley_data.commitments c
-              WHERE (c.id = ((r.r ->> 'commitment_id'::text))::bigint))
-            WHEN 'commitment_beneficiaries'::text THEN ((( SELECT c.code
-               FROM parley_data.commitments c
-              WHERE (c.id = ((r.r ->> 'commitment_id'::text))::bigint)) || ' → '::text) || ( SELECT p.code
-               FROM parley_data.parties p
-              WHERE (p.id = ((r.r ->> 'party_id'::text))::bigint)))
-            WHEN 'track_members'::text THEN ((( SELECT t.code
-               FROM parley_data.tracks t
-              WHERE (t.id = ((r.r ->> 'track_id'::text))::bigint)) || '/'::text) || ( SELECT p.code
-               FROM parley_data.parties p
-              WHERE (p.id = ((r.r ->> 'party_id'::text))::bigint)))
-            WHEN 'track_agenda'::text THEN ((( SELECT t.code
-               FROM parley_data.tracks t
-              WHERE (t.id = ((r.r ->> 'track_id'::text))::bigint)) || '/'::text) || ( SELECT i.code
-               FROM parley_data.agenda_items i
-              WHERE (i.id = ((r.r ->> 'item_id'::text))::bigint)))
-            WHEN 'positions'::text THEN (((( SELECT p.code
-               FROM parley_data.parties p
-              WHERE (p.id = ((r.r ->> 'party_id'::text))::bigint)) || '/'::text) || ( SELECT i.code
-               FROM parley_data.agenda_items i
-              WHERE (i.id = ((r.r ->> 'item_id'::text))::bigint))) || COALESCE(('/'::text || ( SELECT t.code
-               FROM parley_data.tracks t
-              WHERE (t.id = ((r.r ->> 'track_id'::text))::bigint))), ''::text))
-            WHEN 'figures'::text THEN (r.r ->> 'indicator'::text)
-            WHEN 'people'::text THEN (r.r ->> 'email'::text)
-            WHEN 'subscriptions'::text THEN ( SELECT p.email
-               FROM parley_data.people p
-              WHERE (p.id = ((r.r ->> 'person_id'::text))::bigint))
-            ELSE COALESCE((r.r ->> 'code'::text), l.row_id)
-        END AS code,
-    l.operation,
-        CASE l.operation
-            WHEN 'update'::text THEN ( SELECT string_agg(((((parley_data.readable_field(n.key) || ': '::text) || parley_data.readable_value(n.key, (l.old_row -> n.key))) || ' → '::text) || parley_data.readable_value(n.key, n.value)), '; '::text ORDER BY (parley_data.readable_field(n.key))) AS string_agg
-               FROM jsonb_each(l.new_row) n(key, value)
-              WHERE ((NOT parley_data.derived_field(n.key)) AND (n.value IS DISTINCT FROM (l.old_row -> n.key))))
-            ELSE ( SELECT string_agg(((parley_data.readable_field(n.key) || ': '::text) || parley_data.readable_value(n.key, n.value)), '; '::text ORDER BY (parley_data.readable_field(n.key))) AS string_agg
-               FROM jsonb_each(r.r) n(key, value)
-              WHERE ((n.key <> 'id'::text) AND (NOT parley_data.derived_field(n.key)) AND (jsonb_typeof(n.value) <> 'null'::text)))
-        END AS change,
-    l.row_id,
-    l.transaction_id,
-    l.reason,
-    parley_data.shown_level(l.classification) AS classification
-   FROM (parley_data.change_log l
-     CROSS JOIN LATERAL ( SELECT
-                CASE
-                    WHEN (l.operation = 'delete'::text) THEN l.old_row
-                    ELSE l.new_row
-                END AS r) r)
-  ORDER BY l.id DESC;
-
-ALTER TABLE parley.changes OWNER TO parley_owner;
-
-COMMENT ON VIEW parley.changes IS 'The change history made readable, newest first (in the order recorded): when, who, which record, and field by field "old → new". Changes to rows you are not cleared to see are not shown.';
-
-COMMENT ON COLUMN parley.changes.id IS 'The change''s number in the history, in the order it was recorded.';
-
-COMMENT ON COLUMN parley.changes.changed_at IS 'When the change was made: the start of its transaction (all changes made together share it), shown in your session''s time zone.';
-
-COMMENT ON COLUMN parley.changes.changed_by IS 'The database login that made it (session_user: the person logged in, even when a recording function or an import did the writing).';
-
-COMMENT ON COLUMN parley.changes.entity IS 'What kind of record changed, by table name: commitments, commitment_updates, commitment_beneficiaries, deals, tracks, track_members, track_agenda, agenda_items, meetings, positions, figures, follow_ups, parties, sources, people or subscriptions.';
-
-COMMENT ON COLUMN parley.changes.code IS 'The record''s code where it has one (commitment, track, meeting, party, ...); for a link, both ends (track/party, track/item, commitment → party); for an update, its commitment; for a position, party/item[/track]; for a figure its indicator, for a person or subscription an e-mail; else row_id.';
-
-COMMENT ON COLUMN parley.changes.operation IS 'insert, update or delete; declassify for a record''s level being lowered (recorded at the new level, with the record as it became and the reason).';
-
-COMMENT ON COLUMN parley.changes.change IS 'For an update, each changed field as "field: old → new"; for an insert, a delete or a declassification, the record''s fields as "field: value". References are by code (people by e-mail); one to a record you may not see stays #<id>. Stamps and copied levels are left out.';
-
-COMMENT ON COLUMN parley.changes.row_id IS 'The record''s key as text: its id (as in open_commitments.id), or for a link the key columns joined with commas.';
-
-COMMENT ON COLUMN parley.changes.transaction_id IS 'The transaction that made the change: changes made together share it.';
-
-COMMENT ON COLUMN parley.changes.reason IS 'Why, when the change says so: the reason given for a declassification; empty otherwise.';
-
-COMMENT ON COLUMN parley.changes.classification IS 'The level the change is kept and shown at: the higher of the record''s levels before and after it (raised with the record later, never lowered; a declassification is also recorded at the new level). You see only changes at or below your clearance.';
 
 CREATE VIEW parley.commitment_updates WITH (security_invoker='true') AS
  SELECT c.code AS commitment,
@@ -14665,16 +14691,37 @@ GRANT ALL ON FUNCTION parley.calendar_entries(track text, person text) TO parley
 REVOKE ALL ON FUNCTION parley.change_due_date(commitment text, due_on date) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.change_due_date(commitment text, due_on date) TO parley_writer;
 
+REVOKE ALL ON FUNCTION parley_data.derived_field(field text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley_data.derived_field(field text) TO parley_reader;
+GRANT ALL ON FUNCTION parley_data.derived_field(field text) TO parley_daemon;
+
+REVOKE ALL ON FUNCTION parley_data.readable_field(field text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley_data.readable_field(field text) TO parley_reader;
+GRANT ALL ON FUNCTION parley_data.readable_field(field text) TO parley_daemon;
+
+GRANT SELECT ON TABLE parley_data.deals TO parley_reader;
+GRANT SELECT ON TABLE parley_data.deals TO parley_daemon;
+
+REVOKE ALL ON FUNCTION parley_data.readable_value(field text, value jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley_data.readable_value(field text, value jsonb) TO parley_reader;
+GRANT ALL ON FUNCTION parley_data.readable_value(field text, value jsonb) TO parley_daemon;
+
+REVOKE ALL ON FUNCTION parley_data.shown_level(level parley.classification) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley_data.shown_level(level parley.classification) TO parley_reader;
+GRANT ALL ON FUNCTION parley_data.shown_level(level parley.classification) TO parley_daemon;
+
+GRANT SELECT ON TABLE parley.changes TO parley_reader;
+GRANT SELECT ON TABLE parley.changes TO parley_daemon;
+
+REVOKE ALL ON FUNCTION parley.changes_in_this_transaction(after_change bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.changes_in_this_transaction(after_change bigint) TO parley_reader;
+
 REVOKE ALL ON FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interval, max_count integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interval, max_count integer) TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley_data.has_history(entity text, row_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley_data.has_history(entity text, row_id text) TO parley_reader;
 GRANT ALL ON FUNCTION parley_data.has_history(entity text, row_id text) TO parley_daemon;
-
-REVOKE ALL ON FUNCTION parley_data.shown_level(level parley.classification) FROM PUBLIC;
-GRANT ALL ON FUNCTION parley_data.shown_level(level parley.classification) TO parley_reader;
-GRANT ALL ON FUNCTION parley_data.shown_level(level parley.classification) TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley.commitments_as_of(at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.commitments_as_of(at timestamp with time zone) TO parley_reader;
@@ -14727,9 +14774,6 @@ GRANT ALL ON FUNCTION parley_data.local_iso(at timestamp with time zone, zone te
 
 GRANT SELECT ON TABLE parley_data.commitment_updates TO parley_reader;
 GRANT SELECT ON TABLE parley_data.commitment_updates TO parley_daemon;
-
-GRANT SELECT ON TABLE parley_data.deals TO parley_reader;
-GRANT SELECT ON TABLE parley_data.deals TO parley_daemon;
 
 GRANT SELECT ON TABLE parley_data.figures TO parley_reader;
 GRANT SELECT ON TABLE parley_data.figures TO parley_daemon;
@@ -14880,10 +14924,6 @@ REVOKE ALL ON FUNCTION parley_data.deal_level(deal_id bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.declassify_record(what text, reference text, current_level parley.classification, wanted parley.classification, reason text, statement text, id bigint) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.derived_field(field text) FROM PUBLIC;
-GRANT ALL ON FUNCTION parley_data.derived_field(field text) TO parley_reader;
-GRANT ALL ON FUNCTION parley_data.derived_field(field text) TO parley_daemon;
-
 GRANT SELECT ON TABLE parley_data.alerts TO parley_reader;
 GRANT SELECT ON TABLE parley_data.alerts TO parley_daemon;
 
@@ -15024,14 +15064,6 @@ REVOKE ALL ON FUNCTION parley_data.queue_track_changes() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.raise_deals() FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.readable_field(field text) FROM PUBLIC;
-GRANT ALL ON FUNCTION parley_data.readable_field(field text) TO parley_reader;
-GRANT ALL ON FUNCTION parley_data.readable_field(field text) TO parley_daemon;
-
-REVOKE ALL ON FUNCTION parley_data.readable_value(field text, value jsonb) FROM PUBLIC;
-GRANT ALL ON FUNCTION parley_data.readable_value(field text, value jsonb) TO parley_reader;
-GRANT ALL ON FUNCTION parley_data.readable_value(field text, value jsonb) TO parley_daemon;
-
 REVOKE ALL ON FUNCTION parley_data.recompute_commitment_progress() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.record_changes() FROM PUBLIC;
@@ -15108,9 +15140,6 @@ GRANT SELECT ON TABLE parley.alert_status TO parley_daemon;
 
 GRANT SELECT ON TABLE parley.alerts TO parley_reader;
 GRANT SELECT ON TABLE parley.alerts TO parley_daemon;
-
-GRANT SELECT ON TABLE parley.changes TO parley_reader;
-GRANT SELECT ON TABLE parley.changes TO parley_daemon;
 
 GRANT SELECT ON TABLE parley.commitment_updates TO parley_daemon;
 GRANT SELECT ON TABLE parley.commitment_updates TO parley_reader;

@@ -42,9 +42,11 @@ struct FirstPlanFigure {
             create table bench.floor_alerts (like parley_data.alerts including all);
             create table bench.floor_deliveries (like parley_data.deliveries including all);
             alter table bench.floor_deliveries
-                add foreign key (alert_id) references bench.floor_alerts (id) on delete cascade,
+                add foreign key (alert_id, classification) references bench.floor_alerts (id, classification)
+                    on update cascade on delete cascade,
                 add foreign key (person_id) references parley_data.people (id),
-                add foreign key (silence_id) references parley_data.silences (id) on delete set null;
+                add foreign key (silence_id, silence_classification)
+                    references parley_data.silences (id, effective_classification);
             """, name: "floor tables")
         let (_, seconds) = try Stopwatch.time {
             try db.executeScript(

@@ -20,9 +20,16 @@ extension ParleyCommand {
                 YAML or JSON is told by the extension (.yaml, .yml, .json), else by the content; - reads standard \
                 input. Prints one line saying what changed; a progress bar shows on a terminal for large files.
 
+                Before you import an old file over newer work, look: --dry-run lists every change the file would \
+                make to records already recorded, one line per field, e.g.
+                  commitment C-12: due_on 2023-05-18 → 2022-11-19
+                then rolls back. --verbose lists the same for a real import, and the records added too \
+                ("new commitment C-13"). Only what you may see is listed.
+
                 Examples:
                   parley import examples/demo.yaml
                   parley import --dry-run world.json
+                  parley import --verbose world.json
                 """)
 
         @Argument(help: "The document to import (.yaml, .yml or .json; - for standard input).")
@@ -31,8 +38,15 @@ extension ParleyCommand {
         @Flag(help: "Check the whole document against the database, then roll back: nothing is written.")
         var dryRun = false
 
+        @Flag(help: "List every change field by field, and every record added, before the summary line.")
+        var verbose = false
+
         @Flag(help: "Print nothing when all went well.")
         var quiet = false
+
+        func validate() throws {
+            if quiet && verbose { throw ValidationError("--quiet and --verbose: choose one") }
+        }
 
         func run() throws {
             try runEntry(needs: .writer) {
@@ -54,9 +68,14 @@ extension ParleyCommand {
                 defer { bar.finish() }
                 let summary = try WorldImport().run(
                     document, file: file == "-" ? "<stdin>" : file, on: connection, dryRun: dryRun,
-                    progress: { done, total in bar.update(done: done, total: total) })
+                    listChanges: (dryRun || verbose) && !quiet, progress: { done, total in bar.update(done: done, total: total) })
                 bar.finish()
-                if !quiet { print(summary.line(file: file == "-" ? "<stdin>" : file)) }
+                if quiet { return }
+                // A dry run shows what would be overwritten; --verbose also what would be added.
+                for change in summary.changes where verbose || change.touchesExistingRecord {
+                    print(change.line)
+                }
+                print(summary.line(file: file == "-" ? "<stdin>" : file))
             }
         }
     }

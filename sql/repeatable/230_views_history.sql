@@ -310,3 +310,41 @@ end;
 
 comment on function parley.commitments_as_of(timestamptz) is
     'The commitments as they stood at a moment, rebuilt from the change history: "what did we know on 1 June?" — select * from parley.commitments_as_of(''2025-06-01 18:00 Europe/Istanbul''). One row per commitment that existed then (deleted ones not), soonest deadline first, showing only what you may see now as it was then (one more classified then than your clearance is left out). Tracks, items, parties and people are named as they are now. Result columns: id (the commitment''s number), code, track (the track''s code), item (the agenda item''s code), obligor (the party''s name), text, made_on, due_on (the deadline then: the end of that day in the track''s time zone), status (then), target, unit, delivered (the total delivered then), owner (the name of who followed it up then; empty when nobody), classification (the level it was kept at then), recorded_at (when the version shown was recorded; for a commitment with no history, when it was created), recorded_by (the login that recorded that version; empty for a commitment with no history).';
+
+-- changes_in_this_transaction -----------------------------------------------------------------------------------
+
+-- What the running transaction has changed, field by field: for `parley import --dry-run` and `--verbose`, which
+-- list each change before they roll back or commit, so that nobody undoes recorded work by importing an old file
+-- without being told. Only changes the caller may see (the change log's policies), and only those recorded after
+-- a change number the caller read before starting (so that the primary key, not the whole log, is searched).
+create or replace function parley.changes_in_this_transaction(after_change bigint)
+    returns table (
+        id          bigint,
+        entity      text,
+        code        text,
+        row_id      text,
+        operation   text,
+        field       text,
+        old_value   text,
+        new_value   text)
+    language sql stable
+begin atomic
+    select c.id, c.entity, c.code, c.row_id, c.operation, f.field, f.old_value, f.new_value
+      from parley.changes c
+      join parley_data.change_log l on l.id = c.id and l.transaction_id = c.transaction_id
+      left join lateral (
+          select parley_data.readable_field(n.key) as field,
+                 parley_data.readable_value(n.key, l.old_row -> n.key) as old_value,
+                 parley_data.readable_value(n.key, n.value) as new_value
+            from jsonb_each(l.new_row) n
+           where l.operation = 'update'
+             and not parley_data.derived_field(n.key)
+             and n.value is distinct from l.old_row -> n.key) f on true
+     where c.id > $1
+       and l.id > $1
+       and c.transaction_id = pg_current_xact_id()
+       and (c.operation <> 'update' or f.field is not null)
+     order by c.id, f.field;
+end;
+comment on function parley.changes_in_this_transaction(bigint) is
+    'What the running transaction has changed so far, one row per changed field: for an update each field with its value before and after (references by code, as in parley.changes), for an insert or a delete one row with no field. Only changes numbered above after_change (read select coalesce(max(id), 0) from parley.changes first) and that you may see. Used by parley import --dry-run and --verbose. Result columns: id (the change''s number), entity (the table: commitments, tracks, ...), code (the record''s code, as in parley.changes), row_id, operation (insert, update, delete), field, old_value, new_value.';

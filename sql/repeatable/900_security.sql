@@ -156,6 +156,7 @@ grant select on
 to parley_reader, parley_daemon;
 
 grant execute on function parley.commitments_as_of(timestamptz) to parley_reader, parley_daemon;
+grant execute on function parley.changes_in_this_transaction(bigint) to parley_reader;
 
 -- Underneath the views: reachable only through them (no schema USAGE), filtered by the policies above.
 grant select on

@@ -4,6 +4,8 @@ public struct ImportSummary: Sendable, Equatable {
     public var counts: [String: ImportCounts] = [:]
     /// True when the import was checked and rolled back (`--dry-run`).
     public var dryRun = false
+    /// Every change, field by field, oldest first, when the import was asked to list them; empty otherwise.
+    public var changes: [ImportChange] = []
 
     public init() {}
 

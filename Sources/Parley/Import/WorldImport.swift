@@ -61,12 +61,14 @@ public struct WorldImport: Sendable {
     /// - Parameters:
     ///   - file: the file's name as the user gave it, for errors.
     ///   - dryRun: check everything, then roll back.
+    ///   - listChanges: also return, in `ImportSummary.changes`, every change made, field by field (read from the
+    ///     change history before the transaction commits or rolls back).
     ///   - progress: called after each part with the records done so far and the total.
     /// - Returns: what was added and changed, per kind of record.
     /// - Throws: `ImportError` for a refused document (nothing written); `PQError` for a database failure.
     public func run(
         _ document: DocumentNode, file: String, on connection: Connection, dryRun: Bool = false,
-        progress: ((Int, Int) -> Void)? = nil
+        listChanges: Bool = false, progress: ((Int, Int) -> Void)? = nil
     ) throws -> ImportSummary {
         try check(document, file: file)
         let total = Self.recordCount(document)
@@ -74,6 +76,7 @@ public struct WorldImport: Sendable {
         summary.dryRun = dryRun
         do {
             try connection.transaction { connection in
+                let before = listChanges ? try ImportChange.newestChange(on: connection) : 0
                 var done = 0
                 for section in Self.sections {
                     guard let list = document[section] else { continue }
@@ -93,6 +96,7 @@ public struct WorldImport: Sendable {
                         start = end
                     }
                 }
+                if listChanges { summary.changes = try ImportChange.recorded(after: before, on: connection) }
                 if dryRun { throw DryRunFinished() }
             }
         } catch is DryRunFinished {
