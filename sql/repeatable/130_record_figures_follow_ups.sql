@@ -21,11 +21,10 @@ declare
     result bigint;
     clash text;
 begin
-    perform parley_data.check_code('indicator', add_figure.indicator, 'figures_indicator_format');
-    perform parley_data.require('value', add_figure.value is not null);
-    perform parley_data.check_finite('value', add_figure.value, 'figures_value_finite');
-    perform parley_data.require('as_of', add_figure.as_of is not null);
-    perform parley_data.check_optional_label('unit', add_figure.unit, 'figures_unit_format');
+    perform parley_data.refuse_if(parley_data.bad_figure(add_figure.indicator, add_figure.value, add_figure.as_of,
+        add_figure.unit, add_figure.confidence, add_figure.note, add_figure.classification,
+        parley_data.session_clearance()));
+    perform parley_data.require('correction', add_figure.correction is not null);
     if add_figure.item is not null then
         this_item := parley_data.item_id(add_figure.item);
     end if;
@@ -35,11 +34,6 @@ begin
     if add_figure.source is not null then
         this_source := parley_data.source_id(add_figure.source);
     end if;
-    perform parley_data.require('confidence', add_figure.confidence is not null);
-    if add_figure.classification is not null then
-        perform parley_data.check_clearance('classification', add_figure.classification);
-    end if;
-    perform parley_data.require('correction', add_figure.correction is not null);
     -- Figures the caller may not see do not count (a figure of their own is recorded at their level); of those
     -- they may see, the one at the level asked for, else the most classified, is the one a correction replaces.
     select * into existing from parley_data.figures f
@@ -92,22 +86,21 @@ create or replace function parley.add_follow_up(
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 declare
-    this_assignee constant bigint := parley_data.person_id(add_follow_up.assignee, 'assignee', active_only => true);
+    this_assignee bigint;
     this_commitment bigint;
     this_meeting bigint;
     this_track bigint;
     level parley.classification;
     new_id bigint;
 begin
-    perform parley_data.check_free_text('note', add_follow_up.note, 'follow_ups_note_length');
-    perform parley_data.require('due_at', add_follow_up.due_at is not null);
-    perform parley_data.require('note', nullif(btrim(add_follow_up.note), '') is not null);
-    if num_nonnulls(add_follow_up.commitment, add_follow_up.meeting, add_follow_up.track) <> 1 then
-        perform parley_data.refuse('23514', 'commitment', 'follow_ups_one_subject',
-            format('a follow-up is about exactly one of commitment, meeting or track; %s given',
-                   num_nonnulls(add_follow_up.commitment, add_follow_up.meeting, add_follow_up.track)),
-            'Give one of commitment => ..., meeting => ... or track => ....');
+    perform parley_data.refuse_if(parley_data.bad_follow_up(add_follow_up.code, add_follow_up.note,
+        add_follow_up.due_at, num_nonnulls(add_follow_up.commitment, add_follow_up.meeting, add_follow_up.track)));
+    if add_follow_up.code ~ '^F[0-9]+$' then
+        perform parley_data.refuse('23514', 'code', 'follow_ups_code_reserved',
+            format('code "%s" is reserved: F followed by a number names follow-ups recorded without a code', add_follow_up.code),
+            'Choose a code that says what the follow-up is, or leave code out.');
     end if;
+    this_assignee := parley_data.person_id(add_follow_up.assignee, 'assignee', active_only => true);
     -- A follow-up is kept at the level of what it is about.
     if add_follow_up.commitment is not null then
         this_commitment := parley_data.commitment_id(add_follow_up.commitment);
@@ -119,18 +112,9 @@ begin
         this_track := parley_data.track_id(add_follow_up.track);
         level := parley_data.track_level(this_track);
     end if;
-    if add_follow_up.code is not null then
-        perform parley_data.check_code('code', add_follow_up.code, 'follow_ups_code_format');
-        if add_follow_up.code ~ '^F[0-9]+$' then
-            perform parley_data.refuse('23514', 'code', 'follow_ups_code_reserved',
-                format('code "%s" is reserved: F followed by a number names follow-ups recorded without a code', add_follow_up.code),
-                'Choose a code that says what the follow-up is, or leave code out.');
-        end if;
-        if parley_data.code_taken('parley_data.follow_ups', 'effective_classification', add_follow_up.code) is not null then
-            perform parley_data.refuse('23505', 'code', 'follow_ups_code_key',
-                format('follow-up "%s" already exists', add_follow_up.code), 'Choose another code.');
-        end if;
-    end if;
+    perform parley_data.refuse_if(parley_data.taken('follow-up', 'code', add_follow_up.code, 'follow_ups_code_key',
+        parley_data.code_taken('parley_data.follow_ups', 'effective_classification', add_follow_up.code) is not null,
+        'Choose another code.'));
     insert into parley_data.follow_ups
            (code, commitment_id, meeting_id, track_id, assignee_id, due_at, note, effective_classification)
     values (add_follow_up.code, this_commitment, this_meeting, this_track, this_assignee, add_follow_up.due_at,
@@ -178,19 +162,20 @@ create or replace function parley.add_subscription(
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 declare
-    this_person constant bigint := parley_data.person_id(add_subscription.person, 'person', active_only => true);
+    this_person bigint;
     this_track bigint;
     this_item bigint;
     result bigint;
 begin
-    perform parley_data.check_person_within_clearance(this_person, add_subscription.person);
+    perform parley_data.require('min_severity', add_subscription.min_severity is not null);
+    this_person := parley_data.person_id(add_subscription.person, 'person', active_only => true);
     if add_subscription.track is not null then
         this_track := parley_data.track_id(add_subscription.track);
     end if;
     if add_subscription.item is not null then
         this_item := parley_data.item_id(add_subscription.item);
     end if;
-    perform parley_data.require('min_severity', add_subscription.min_severity is not null);
+    perform parley_data.check_person_within_clearance(this_person, add_subscription.person);
     insert into parley_data.subscriptions as s (person_id, track_id, item_id, min_severity, effective_classification)
     values (this_person, this_track, this_item, add_subscription.min_severity,
             coalesce(parley_data.track_level(this_track), 'unclassified'))
