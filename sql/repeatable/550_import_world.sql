@@ -23,7 +23,7 @@ begin
             format('the document must be a mapping of lists (people, parties, tracks, ...), not %s', parley_data.import_kind(doc)),
             format('Its lists are: %s.', array_to_string(sections, ', ')));
     end if;
-    perform parley_data.import_fields(doc, sections || 'parley'::text);
+    perform parley_data.refuse_if(parley_data.unshaped(doc, sections || 'parley'::text));
     if doc ? 'parley' and doc -> 'parley' is distinct from '1'::jsonb then
         perform parley_data.refuse('22023', 'parley', 'import_format_version',
             format('parley: %s is not a format this version reads (it reads parley: 1)', doc -> 'parley'),
@@ -31,6 +31,7 @@ begin
     end if;
     -- One import at a time: two imports naming the same new codes would otherwise collide at the end.
     perform pg_advisory_xact_lock(hashtext('parley.import_world'));
+    perform parley_data.import_start();
     foreach section in array sections loop
         list := doc -> section;
         continue when list is null or jsonb_typeof(list) = 'null';
