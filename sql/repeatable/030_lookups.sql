@@ -141,15 +141,32 @@ $$;
 comment on function parley_data.classified_id(text, regclass, text, text, text) is
     'The id of the classified row a reference ("code" or "code@level") names among those the caller may see; refuses (23503) a reference that names none, or several.';
 
+-- What a code or an e-mail names, or null: for the rules of a record, which take what its references found.
+create or replace function parley_data.party_named(code text) returns bigint
+    language sql stable
+    return (select p.id from parley_data.parties p where p.code = party_named.code);
+create or replace function parley_data.item_named(code text) returns bigint
+    language sql stable
+    return (select i.id from parley_data.agenda_items i where i.code = item_named.code);
+create or replace function parley_data.source_named(code text) returns bigint
+    language sql stable
+    return (select s.id from parley_data.sources s where s.code = source_named.code);
+create or replace function parley_data.person_named(email text) returns parley_data.people
+    language sql stable
+    return (select p from parley_data.people p where lower(p.email) = lower(person_named.email));
+comment on function parley_data.party_named(text) is 'The id of the party with this code, or null.';
+comment on function parley_data.item_named(text) is 'The id of the agenda item with this code, or null.';
+comment on function parley_data.source_named(text) is 'The id of the source with this code, or null.';
+comment on function parley_data.person_named(text) is 'The person with this e-mail (any case), or null.';
+
 -- Lookups, one value at a time --------------------------------------------------------------------------------
 
 create or replace function parley_data.party_id(code text, field text default 'party')
     returns bigint
     language plpgsql stable as $$
 declare
-    result bigint;
+    result constant bigint := parley_data.party_named(code);
 begin
-    select p.id into result from parley_data.parties p where p.code = party_id.code;
     perform parley_data.refuse_if(parley_data.bad_reference('party', field, code, result is not null));
     return result;
 end
@@ -159,9 +176,8 @@ create or replace function parley_data.item_id(code text, field text default 'it
     returns bigint
     language plpgsql stable as $$
 declare
-    result bigint;
+    result constant bigint := parley_data.item_named(code);
 begin
-    select i.id into result from parley_data.agenda_items i where i.code = item_id.code;
     perform parley_data.refuse_if(parley_data.bad_reference('agenda item', field, code, result is not null));
     return result;
 end
@@ -171,9 +187,8 @@ create or replace function parley_data.source_id(code text, field text default '
     returns bigint
     language plpgsql stable as $$
 declare
-    result bigint;
+    result constant bigint := parley_data.source_named(code);
 begin
-    select s.id into result from parley_data.sources s where s.code = source_id.code;
     perform parley_data.refuse_if(parley_data.bad_reference('source', field, code, result is not null));
     return result;
 end
@@ -183,9 +198,8 @@ create or replace function parley_data.person_id(email text, field text default 
     returns bigint
     language plpgsql stable as $$
 declare
-    found_person record;
+    found_person constant parley_data.people := parley_data.person_named(email);
 begin
-    select p.id, p.active into found_person from parley_data.people p where lower(p.email) = lower(person_id.email);
     perform parley_data.refuse_if(parley_data.bad_person_reference(field, email, found_person.id is not null,
                                                                    found_person.active, active_only));
     return found_person.id;

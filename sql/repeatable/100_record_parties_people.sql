@@ -74,9 +74,9 @@ create or replace function parley.add_person(
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 begin
-    perform parley_data.refuse_if(parley_data.bad_person(add_person.email, add_person.name, add_person.clearance,
-                                                         parley_data.session_clearance()));
-    perform parley_data.check_timezone('timezone', add_person.timezone);
+    perform parley_data.refuse_if(parley_data.bad_person(add_person.email, add_person.name, add_person.timezone,
+        exists (select 1 from parley_data.time_zones z where z.name = add_person.timezone), add_person.clearance,
+        parley_data.session_clearance()));
     perform parley_data.refuse_if(parley_data.taken('a person with e-mail', 'email', add_person.email, 'people_email_key',
         exists (select 1 from parley_data.people p where lower(p.email) = lower(add_person.email)),
         'E-mail addresses are unique regardless of case; change that person with parley.update_person.'));

@@ -12,21 +12,19 @@ create or replace function parley.add_track(
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 declare
-    this_lead bigint;
+    lead_person constant parley_data.people := parley_data.person_named(add_track.lead);
 begin
-    perform parley_data.refuse_if(parley_data.bad_track(add_track.code, add_track.name, add_track.format,
-        add_track.status, add_track.venue, add_track.description, add_track.classification,
-        parley_data.session_clearance()));
-    perform parley_data.check_timezone('timezone', add_track.timezone);
-    if add_track.lead is not null then
-        this_lead := parley_data.person_id(add_track.lead, 'lead', active_only => true);
-    end if;
-    perform parley_data.refuse_if(parley_data.taken('track', 'code', add_track.code, 'tracks_code_key',
-        parley_data.code_taken('parley_data.tracks', 'classification', add_track.code) is not null,
-        'Choose another code, or change the track with parley.update_track.'));
+    perform parley_data.refuse_if(coalesce(
+        parley_data.bad_track(add_track.code, add_track.name, add_track.format, add_track.timezone,
+            exists (select 1 from parley_data.time_zones z where z.name = add_track.timezone), add_track.venue,
+            add_track.description, add_track.classification, parley_data.session_clearance(), add_track.status,
+            add_track.lead, lead_person.id is not null, lead_person.active),
+        parley_data.taken('track', 'code', add_track.code, 'tracks_code_key',
+            parley_data.code_taken('parley_data.tracks', 'classification', add_track.code) is not null,
+            'Choose another code, or change the track with parley.update_track.')));
     insert into parley_data.tracks (code, name, format, status, venue, timezone, description, classification, lead_id)
     values (add_track.code, add_track.name, add_track.format, add_track.status, nullif(btrim(add_track.venue), ''),
-            add_track.timezone, nullif(btrim(add_track.description), ''), add_track.classification, this_lead);
+            add_track.timezone, nullif(btrim(add_track.description), ''), add_track.classification, lead_person.id);
     return add_track.code;
 end
 $$;
@@ -101,12 +99,11 @@ create or replace function parley.add_member(track text, party text, role parley
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 declare
-    this_track bigint;
-    this_party bigint;
+    this_track constant bigint := parley_data.track_id(add_member.track);
+    this_party constant bigint := parley_data.party_named(add_member.party);
 begin
-    perform parley_data.refuse_if(parley_data.bad_member(add_member.role, add_member.note));
-    this_track := parley_data.track_id(add_member.track);
-    this_party := parley_data.party_id(add_member.party);
+    perform parley_data.refuse_if(parley_data.bad_member(add_member.party, this_party is not null, add_member.role,
+                                                         add_member.note));
     if exists (select 1 from parley_data.track_members m
                 where m.track_id = this_track and m.party_id = this_party and m.role = add_member.role) then
         perform parley_data.refuse('23505', 'role', 'track_members_pkey',
@@ -162,13 +159,12 @@ create or replace function parley.set_agenda_status(
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 declare
-    this_track bigint;
-    this_item bigint;
+    this_track constant bigint := parley_data.track_id(set_agenda_status.track);
+    this_item constant bigint := parley_data.item_named(set_agenda_status.item);
     existing parley_data.track_agenda;
 begin
-    perform parley_data.refuse_if(parley_data.bad_agenda_entry(set_agenda_status.status, set_agenda_status.note));
-    this_track := parley_data.track_id(set_agenda_status.track);
-    this_item := parley_data.item_id(set_agenda_status.item);
+    perform parley_data.refuse_if(parley_data.bad_agenda_entry(set_agenda_status.item, this_item is not null,
+                                                               set_agenda_status.status, set_agenda_status.note));
     select * into existing from parley_data.track_agenda a
      where a.track_id = this_track and a.item_id = this_item
        for no key update;
@@ -202,18 +198,21 @@ create or replace function parley.add_meeting(
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 declare
+    track_found record;
     this_track bigint;
-    this_source bigint;
+    this_source constant bigint := parley_data.source_named(add_meeting.source);
 begin
-    perform parley_data.refuse_if(parley_data.bad_meeting(add_meeting.code, add_meeting.title, add_meeting.starts_at,
-        add_meeting.ends_at, add_meeting.location, add_meeting.classification, parley_data.session_clearance()));
-    this_track := parley_data.track_id(add_meeting.track);
-    if add_meeting.source is not null then
-        this_source := parley_data.source_id(add_meeting.source);
-    end if;
-    perform parley_data.refuse_if(parley_data.taken('meeting', 'code', add_meeting.code, 'meetings_code_key',
+    select m.id, m.matches, m.levels into track_found
+      from parley_data.classified_matches('parley_data.tracks', 'classification', array[add_meeting.track],
+                                          parley_data.session_clearance()) m;
+    this_track := track_found.id;
+    perform parley_data.refuse_if(coalesce(
+        parley_data.bad_meeting(add_meeting.code, add_meeting.track, track_found.matches, track_found.levels,
+            add_meeting.title, add_meeting.starts_at, add_meeting.ends_at, add_meeting.location,
+            add_meeting.classification, parley_data.session_clearance(), add_meeting.source, this_source is not null),
+        parley_data.taken('meeting', 'code', add_meeting.code, 'meetings_code_key',
         parley_data.code_taken('parley_data.meetings', 'effective_classification', add_meeting.code) is not null,
-        'Choose another code; to move the meeting use parley.set_meeting_status.'));
+        'Choose another code; to move the meeting use parley.set_meeting_status.')));
     insert into parley_data.meetings (code, track_id, title, starts_at, ends_at, location, classification,
                                       track_classification, effective_classification, source_id)
     values (add_meeting.code, this_track, add_meeting.title, add_meeting.starts_at, add_meeting.ends_at,

@@ -14,27 +14,27 @@ create or replace function parley.record_position(
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 declare
-    this_party bigint;
-    this_item bigint;
+    this_party constant bigint := parley_data.party_named(record_position.party);
+    this_item constant bigint := parley_data.item_named(record_position.item);
+    this_source constant bigint := parley_data.source_named(record_position.source);
+    track_found record;
     this_track bigint;
-    track_level parley.classification := 'unclassified';
-    this_source bigint;
+    track_level parley.classification;
     existing parley_data.positions;
     level parley.classification;
     result bigint;
     clash text;
 begin
-    perform parley_data.refuse_if(parley_data.bad_position(record_position.stance, record_position.stated_on,
-        record_position.statement, record_position.classification, parley_data.session_clearance()));
-    this_party := parley_data.party_id(record_position.party);
-    this_item := parley_data.item_id(record_position.item);
-    if record_position.track is not null then
-        this_track := parley_data.track_id(record_position.track);
-        track_level := parley_data.track_level(this_track);
-    end if;
-    if record_position.source is not null then
-        this_source := parley_data.source_id(record_position.source);
-    end if;
+    select m.id, m.matches, m.levels into track_found
+      from parley_data.classified_matches('parley_data.tracks', 'classification', array[record_position.track],
+                                          parley_data.session_clearance()) m;
+    perform parley_data.refuse_if(parley_data.bad_position(record_position.party, this_party is not null,
+        record_position.item, this_item is not null, record_position.statement, record_position.stance,
+        record_position.stated_on, record_position.track, track_found.matches, track_found.levels,
+        record_position.source, this_source is not null, record_position.classification,
+        parley_data.session_clearance()));
+    this_track := track_found.id;
+    track_level := coalesce(parley_data.track_level(this_track), 'unclassified');
     -- The position of that day the caller may see: the one at the level asked for, else the most classified.
     select * into existing from parley_data.positions p
      where p.party_id = this_party and p.item_id = this_item and p.track_id is not distinct from this_track
@@ -107,16 +107,18 @@ create or replace function parley.add_commitment(
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 declare
+    mine constant parley.classification := parley_data.session_clearance();
+    track_found record;
     this_track bigint;
-    this_item bigint;
-    this_obligor bigint;
+    this_item constant bigint := parley_data.item_named(add_commitment.item);
+    this_obligor constant bigint := parley_data.party_named(add_commitment.obligor);
     beneficiary_ids bigint[];
-    bad text;
+    unknown_beneficiary text;
     this_deal bigint;
     deal_side text;
-    this_owner bigint;
-    this_source bigint;
-    this_meeting bigint;
+    owner_person constant parley_data.people := parley_data.person_named(add_commitment.owner);
+    this_source constant bigint := parley_data.source_named(add_commitment.source);
+    meeting_found record;
     meeting_track bigint;
     track_level parley.classification;
     meeting_level parley.classification;
@@ -124,59 +126,45 @@ declare
     new_id bigint;
     new_code text;
 begin
-    -- Its own values, then what it refers to, then the rules between them (035_input_rules), as an import checks.
-    perform parley_data.refuse_if(parley_data.bad_commitment(add_commitment.code, add_commitment.beneficiaries,
-        add_commitment.text, add_commitment.made_on, add_commitment.due_on, add_commitment.target_quantity,
-        add_commitment.unit, add_commitment.deal, add_commitment.classification, parley_data.session_clearance()));
-    if add_commitment.code ~ '^C[0-9]+$' then
-        perform parley_data.refuse('23514', 'code', 'commitments_code_reserved',
-            format('code "%s" is reserved: C followed by a number names commitments recorded without a code', add_commitment.code),
-            'Choose a code that says what the commitment is, such as ist-r1-pow-ru, or leave code out.');
-    end if;
-
-    this_track := parley_data.track_id(add_commitment.track);
+    -- What its references name (035_input_rules takes them as found, as an import finds them for a whole document).
+    select m.id, m.matches, m.levels into track_found
+      from parley_data.classified_matches('parley_data.tracks', 'classification', array[add_commitment.track], mine) m;
+    this_track := track_found.id;
     track_level := parley_data.track_level(this_track);
-    this_item := parley_data.item_id(add_commitment.item);
-    this_obligor := parley_data.party_id(add_commitment.obligor, 'obligor');
-    -- Beneficiaries: each a known party; repeats count once.
-    select b into bad from unnest(add_commitment.beneficiaries) b
-     where not exists (select 1 from parley_data.parties p where p.code = b) limit 1;
-    if bad is not null then
-        perform parley_data.refuse_if(parley_data.bad_reference('party', 'beneficiaries', bad, false));
-    end if;
+    select b into unknown_beneficiary from unnest(add_commitment.beneficiaries) b
+     where parley_data.party_named(b) is null limit 1;
     select array_agg(distinct p.id) into beneficiary_ids
       from parley_data.parties p where p.code = any (add_commitment.beneficiaries);
-    if add_commitment.owner is not null then
-        this_owner := parley_data.person_id(add_commitment.owner, 'owner', active_only => true);
-    end if;
-    if add_commitment.source is not null then
-        this_source := parley_data.source_id(add_commitment.source);
-    end if;
-    if add_commitment.meeting is not null then
-        this_meeting := parley_data.meeting_id(add_commitment.meeting);
-        select m.track_id, m.effective_classification into meeting_track, meeting_level
-          from parley_data.meetings m where m.id = this_meeting;
-    end if;
+    select m.id, m.matches, m.levels into meeting_found
+      from parley_data.classified_matches('parley_data.meetings', 'effective_classification', array[add_commitment.meeting],
+                                          mine) m;
+    select x.track_id, x.effective_classification into meeting_track, meeting_level
+      from parley_data.meetings x where x.id = meeting_found.id and meeting_found.matches = 1;
     -- A deal the caller may not see does not count: a new one is created, at the commitment's level.
-    if add_commitment.deal is not null
-       and parley_data.code_taken('parley_data.deals', 'classification', add_commitment.deal) is not null then
+    if parley_data.code_taken('parley_data.deals', 'classification', add_commitment.deal) is not null then
         this_deal := parley_data.deal_id(add_commitment.deal);
         select c.code into deal_side from parley_data.commitments c
-         where c.deal_id = this_deal and c.obligor_id = this_obligor
-           and c.effective_classification <= parley_data.session_clearance()
+         where c.deal_id = this_deal and c.obligor_id = this_obligor and c.effective_classification <= mine
          limit 1;
     end if;
 
     perform parley_data.refuse_if(coalesce(
-        parley_data.off_agenda(add_commitment.item, add_commitment.track,
-            exists (select 1 from parley_data.track_agenda a where a.track_id = this_track and a.item_id = this_item)),
-        parley_data.owed_to_itself('beneficiaries', add_commitment.obligor,
-                                   add_commitment.obligor = any (add_commitment.beneficiaries)),
-        parley_data.off_track(add_commitment.meeting, add_commitment.track, meeting_track = this_track),
+        parley_data.bad_commitment(add_commitment.code, add_commitment.track, track_found.matches, track_found.levels,
+            add_commitment.item, this_item is not null,
+            exists (select 1 from parley_data.track_agenda a where a.track_id = this_track and a.item_id = this_item),
+            add_commitment.obligor, this_obligor is not null, add_commitment.beneficiaries, unknown_beneficiary,
+            'beneficiaries', add_commitment.text, add_commitment.made_on, add_commitment.due_on,
+            add_commitment.target_quantity, add_commitment.unit, add_commitment.deal, deal_side, add_commitment.owner,
+            owner_person.id is not null, owner_person.active, add_commitment.classification, mine,
+            add_commitment.source, this_source is not null, add_commitment.meeting, meeting_found.matches,
+            meeting_found.levels, meeting_track = this_track),
+        case when add_commitment.code ~ '^C[0-9]+$'
+             then parley_data.refused('23514', 'code', 'commitments_code_reserved',
+                 format('code "%s" is reserved: C followed by a number names commitments recorded without a code', add_commitment.code),
+                 'Choose a code that says what the commitment is, such as ist-r1-pow-ru, or leave code out.') end,
         parley_data.taken('commitment', 'code', add_commitment.code, 'commitments_code_key',
             parley_data.code_taken('parley_data.commitments', 'effective_classification', add_commitment.code) is not null,
             'Choose another code; to change the existing commitment use parley.update_commitment.'),
-        parley_data.deal_side_taken(add_commitment.deal, add_commitment.obligor, deal_side),
         case when add_commitment.deal is not null and this_deal is null
              then parley_data.bad_label('deal_title', coalesce(add_commitment.deal_title, add_commitment.deal),
                                         'deals_title_format') end));
@@ -194,9 +182,9 @@ begin
            (code, track_id, item_id, meeting_id, obligor_id, deal_id, text, made_on, due_on, target_quantity, unit,
             owner_id, classification, track_classification, meeting_classification, deal_classification,
             effective_classification, source_id)
-    values (add_commitment.code, this_track, this_item, this_meeting, this_obligor, this_deal, add_commitment.text,
+    values (add_commitment.code, this_track, this_item, meeting_found.id, this_obligor, this_deal, add_commitment.text,
             add_commitment.made_on, add_commitment.due_on, add_commitment.target_quantity,
-            nullif(btrim(add_commitment.unit), ''), this_owner, add_commitment.classification, track_level,
+            nullif(btrim(add_commitment.unit), ''), owner_person.id, add_commitment.classification, track_level,
             meeting_level, parley_data.deal_level(this_deal), level, this_source)
     returning id, commitments.code into new_id, new_code;
     insert into parley_data.commitment_beneficiaries (commitment_id, obligor_id, party_id, effective_classification)
@@ -219,36 +207,26 @@ create or replace function parley.record_update(
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 declare
-    this_commitment bigint;
+    this_commitment constant bigint := parley_data.commitment_id(record_update.commitment);
     current_status parley.commitment_status;
     made date;
-    this_source bigint;
-    this_party bigint;
+    this_source constant bigint := parley_data.source_named(record_update.source);
+    this_party constant bigint := parley_data.party_named(record_update.reported_by);
     this_person bigint;
     result bigint;
 begin
-    perform parley_data.refuse_if(parley_data.bad_update(record_update.reported_on, record_update.delivered,
-        record_update.new_status, record_update.reopen, record_update.note, record_update.verification));
-    this_commitment := parley_data.commitment_id(record_update.commitment);
     -- Locked now so that the status checked is the status the trigger will change.
     select c.status, c.made_on into current_status, made
       from parley_data.commitments c where c.id = this_commitment for no key update;
-    if record_update.source is not null then
-        this_source := parley_data.source_id(record_update.source);
-    end if;
-    if record_update.reported_by is not null then
-        this_party := parley_data.party_id(record_update.reported_by, 'reported_by');
-    end if;
-    if record_update.recorded_by is not null then
-        this_person := parley_data.person_id(record_update.recorded_by, 'recorded_by');
-    else
+    this_person := (parley_data.person_named(record_update.recorded_by)).id;
+    perform parley_data.refuse_if(parley_data.bad_update(record_update.commitment, made, current_status,
+        record_update.reported_on, record_update.delivered, record_update.new_status, record_update.reopen,
+        record_update.note, record_update.verification, record_update.source, this_source is not null,
+        record_update.reported_by, this_party is not null, record_update.recorded_by, this_person is not null));
+    if record_update.recorded_by is null then
         -- Logins named after their e-mail are recognised; others leave it to the change history.
-        select p.id into this_person from parley_data.people p where lower(p.email) = lower(session_user::text);
+        this_person := (parley_data.person_named(session_user::text)).id;
     end if;
-    perform parley_data.refuse_if(coalesce(
-        parley_data.reported_before_made(record_update.reported_on, made),
-        parley_data.needs_reopen(record_update.commitment, current_status, record_update.new_status,
-                                 record_update.reopen)));
 
     insert into parley_data.commitment_updates
            (commitment_id, reported_on, delivered_quantity, new_status, reopen, note, source_id,

@@ -23,8 +23,7 @@ begin
           left join parley_data.time_zones z on z.name = x.timezone$q$);
     perform parley_data.import_check('people', base, 2, format($q$
         select x.ord, x.sub_ord,
-               coalesce(parley_data.bad_person(x.email, x.name, x.clearance, %1$L),
-                        parley_data.bad_timezone('timezone', x.timezone, x.known_zone),
+               coalesce(parley_data.bad_person(x.email, x.name, x.timezone, x.known_zone, x.clearance, %1$L),
                         case when x.changes then parley_data.cleared_above('email', x.email, x.existing_clearance, %1$L) end)
           from pg_temp.import_people x$q$, parley_data.session_clearance()));
     perform parley_data.import_refuse_first();

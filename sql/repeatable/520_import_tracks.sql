@@ -38,23 +38,19 @@ begin
           from pg_temp.import_tracks_agenda x left join parley_data.agenda_items i on i.code = x.item$q$);
     perform parley_data.import_check('tracks', base, 2, format($q$
         select x.ord, x.sub_ord,
-               coalesce(parley_data.bad_track(x.code, x.name, x.format, x.status, x.venue, x.description,
-                                              x.classification, %1$L),
-                        parley_data.bad_timezone('timezone', x.timezone, x.known_zone),
-                        case when x.lead is not null
-                             then parley_data.bad_person_reference('lead', x.lead, x.lead_id is not null, x.lead_active, true) end,
+               coalesce(parley_data.bad_track(x.code, x.name, x.format, x.timezone, x.known_zone, x.venue,
+                                              x.description, x.classification, %1$L, x.status, x.lead,
+                                              x.lead_id is not null, x.lead_active),
                         parley_data.bad_lowering('classification', x.existing_level, x.classification,
                                                  format('track "%%s"', x.code)))
           from pg_temp.import_tracks x$q$, mine));
     perform parley_data.import_check('tracks.members', base, 2, $q$
         select x.ord, x.sub_ord,
-               coalesce(parley_data.bad_member(x.role, x.note),
-                        parley_data.bad_reference('party', 'party', x.party, x.party_id is not null))
+               parley_data.bad_member(x.party, x.party_id is not null, x.role, x.note)
           from pg_temp.import_tracks_members x$q$);
     perform parley_data.import_check('tracks.agenda', base, 2, $q$
         select x.ord, x.sub_ord,
-               coalesce(parley_data.bad_agenda_entry(x.status, x.note),
-                        parley_data.bad_reference('agenda item', 'item', x.item, x.item_id is not null))
+               parley_data.bad_agenda_entry(x.item, x.item_id is not null, x.status, x.note)
           from pg_temp.import_tracks_agenda x$q$);
     perform parley_data.import_refuse_first();
 
@@ -146,11 +142,9 @@ begin
                  then parley_data.refused('23514', 'duration_hours', 'import_duration_hours',
                      format('duration_hours %%s is not between 0 and 240', x.duration_hours),
                      'Give the meeting''s length in hours, e.g. 2.5.') end,
-            case when not x.relative or x.track_id is not null
-                 then parley_data.bad_meeting(x.code, x.title, x.starts_at, x.ends_at, x.location, x.classification, %1$L,
-                                              x.starts_at_as_written, x.ends_at_as_written) end,
-            parley_data.bad_classified_reference('track', 'track', x.track, x.track_matches, x.track_levels),
-            case when x.source is not null then parley_data.bad_reference('source', 'source', x.source, x.source_id is not null) end,
+            parley_data.bad_meeting(x.code, x.track, x.track_matches, x.track_levels, x.title, x.starts_at, x.ends_at,
+                                    x.location, x.classification, %1$L, x.source, x.source_id is not null,
+                                    x.starts_at_as_written, x.ends_at_as_written),
             case when x.existing_track <> x.track_id
                  then parley_data.import_keeps('meeting', x.code, 'track',
                           (select format('"%%s"', t.code) from parley_data.tracks t where t.id = x.existing_track)) end,

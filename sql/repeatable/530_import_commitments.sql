@@ -78,39 +78,26 @@ begin
                         array(select distinct meeting from pg_temp.import_commitments), %1$L) m on m.reference = x.meeting
           left join parley_data.meetings ml on ml.id = m.id and m.matches = 1$q$, mine));
     perform parley_data.import_resolve('commitments.updates',
-        'source_id bigint, reported_by_id bigint, recorded_by_id bigint, recorded_by_active boolean', $q$
-        select x.ord, x.sub_ord, s.id, p.id, r.id, r.active
+        'source_id bigint, reported_by_id bigint, recorded_by_id bigint', $q$
+        select x.ord, x.sub_ord, s.id, p.id, r.id
           from pg_temp.import_commitments_updates x
           left join parley_data.sources s on s.code = x.source
           left join parley_data.parties p on p.code = x.reported_by
           left join parley_data.people r on lower(r.email) = lower(x.recorded_by)$q$);
 
     -- A commitment's own values, then what it names, then the rules between them (as parley.add_commitment).
+    -- The rules of parley.add_commitment, then what a document may not change.
     perform parley_data.import_check('commitments', base, 3, format($q$
-        select x.ord, x.sub_ord, parley_data.bad_commitment(x.code, x.beneficiaries, x.text, x.made_on, x.due_on,
-                                                            x.target_quantity, x.unit, x.deal, x.classification, %L)
+        select x.ord, x.sub_ord, parley_data.bad_commitment(x.code, x.track, x.track_matches, x.track_levels, x.item,
+            x.item_id is not null, x.on_agenda, x.obligor, x.obligor_id is not null, x.beneficiaries,
+            x.beneficiaries[x.unknown_beneficiary + 1],
+            format('beneficiaries[%%s]', coalesce(x.unknown_beneficiary, x.obligor_beneficiary)), x.text, x.made_on,
+            x.due_on, x.target_quantity, x.unit, x.deal, x.deal_side, x.owner, x.owner_id is not null, x.owner_active,
+            x.classification, %L, x.source, x.source_id is not null, x.meeting, x.meeting_matches, x.meeting_levels,
+            x.meeting_track = x.track_id)
           from pg_temp.import_commitments x$q$, mine));
     perform parley_data.import_check('commitments', base, 4, $q$
         select x.ord, x.sub_ord, coalesce(
-            parley_data.bad_classified_reference('track', 'track', x.track, x.track_matches, x.track_levels),
-            parley_data.bad_reference('agenda item', 'item', x.item, x.item_id is not null),
-            parley_data.bad_reference('party', 'obligor', x.obligor, x.obligor_id is not null),
-            case when x.unknown_beneficiary is not null
-                 then parley_data.bad_reference('party', format('beneficiaries[%s]', x.unknown_beneficiary),
-                                                x.beneficiaries[x.unknown_beneficiary + 1], false) end,
-            case when x.owner is not null
-                 then parley_data.bad_person_reference('owner', x.owner, x.owner_id is not null, x.owner_active, true) end,
-            case when x.source is not null then parley_data.bad_reference('source', 'source', x.source, x.source_id is not null) end,
-            case when x.meeting is not null
-                 then parley_data.bad_classified_reference('meeting', 'meeting', x.meeting, x.meeting_matches, x.meeting_levels) end)
-          from pg_temp.import_commitments x$q$);
-    perform parley_data.import_check('commitments', base, 5, $q$
-        select x.ord, x.sub_ord, coalesce(
-            parley_data.off_agenda(x.item, x.track, x.on_agenda),
-            case when x.obligor_beneficiary is not null
-                 then parley_data.owed_to_itself(format('beneficiaries[%s]', x.obligor_beneficiary), x.obligor, true) end,
-            parley_data.off_track(x.meeting, x.track, x.meeting_track = x.track_id),
-            parley_data.deal_side_taken(x.deal, x.obligor, x.deal_side),
             -- What an import does not change about a recorded commitment.
             case when x.existing_track <> x.track_id
                  then parley_data.import_keeps('commitment', x.code, 'track',
@@ -127,18 +114,7 @@ begin
                  then parley_data.import_keeps('commitment', x.code, 'made_on', x.existing_made::text) end,
             parley_data.bad_lowering('classification', x.existing_level, x.classification, format('commitment "%s"', x.code)))
           from pg_temp.import_commitments x$q$);
-    -- An update's own values, then what it names, then the rules between it and its commitment (as
-    -- parley.record_update): the new ones take effect in date order, each status change allowed from the one before.
-    perform parley_data.import_check('commitments.updates', base, 2, $q$
-        select x.ord, x.sub_ord, coalesce(
-            parley_data.bad_update(x.reported_on, x.delivered, x.new_status, x.reopen, x.note, x.verification),
-            case when x.source is not null then parley_data.bad_reference('source', 'source', x.source, x.source_id is not null) end,
-            case when x.reported_by is not null
-                 then parley_data.bad_reference('party', 'reported_by', x.reported_by, x.reported_by_id is not null) end,
-            case when x.recorded_by is not null
-                 then parley_data.bad_person_reference('recorded_by', x.recorded_by, x.recorded_by_id is not null,
-                                                       x.recorded_by_active, false) end)
-          from pg_temp.import_commitments_updates x$q$);
+    -- Updates already recorded (same commitment, same content, as many times) are recognised and not added again.
     perform parley_data.import_resolve('commitments.updates', 'existing boolean', $q$
         select x.ord, x.sub_ord, case when x.seen <= coalesce(r.n, 0) then true end
           from (select u.*, row_number() over (partition by u.ord, u.fingerprint order by u.sub_ord) as seen
@@ -152,16 +128,20 @@ begin
                                 and jsonb_build_array(z.reported_on, trim_scale(z.delivered_quantity), z.new_status, z.reopen,
                                                       z.note, z.source_id, z.reported_by_party_id, z.recorded_by_id,
                                                       z.verification)::text = x.fingerprint) r on c.existing is not null$q$);
-    perform parley_data.import_check('commitments.updates', base, 5, $q$
-        select x.ord, x.sub_ord, coalesce(
-            parley_data.reported_before_made(x.reported_on, c.made_on),
-            parley_data.needs_reopen(c.code, coalesce(x.earlier[cardinality(x.earlier)], c.existing_status, 'pending'),
-                                     x.new_status, x.reopen))
+    -- The new ones take effect in date order: each finds its commitment in the status the ones before it left.
+    perform parley_data.import_resolve('commitments.updates', 'status_now parley.commitment_status', $q$
+        select x.ord, x.sub_ord, coalesce(x.earlier[cardinality(x.earlier)], c.existing_status, 'pending')
           from (select u.*, array_agg(u.new_status) filter (where u.new_status is not null)
                                 over (partition by u.ord order by u.reported_on, u.sub_ord
                                       rows between unbounded preceding and 1 preceding) as earlier
                   from pg_temp.import_commitments_updates u where u.existing is null) x
           join pg_temp.import_commitments c on c.ord = x.ord$q$);
+    -- The rules of parley.record_update.
+    perform parley_data.import_check('commitments.updates', base, 3, $q$
+        select x.ord, x.sub_ord, parley_data.bad_update(c.code, c.made_on, x.status_now, x.reported_on, x.delivered,
+            x.new_status, x.reopen, x.note, x.verification, x.source, x.source_id is not null, x.reported_by,
+            x.reported_by_id is not null, x.recorded_by, x.recorded_by_id is not null)
+          from pg_temp.import_commitments_updates x join pg_temp.import_commitments c on c.ord = x.ord$q$);
     perform parley_data.import_refuse_first();
 
     -- Deals named and not there (for the caller): created at the level of their most classified commitment here.

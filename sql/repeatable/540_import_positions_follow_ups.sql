@@ -36,12 +36,9 @@ begin
                               limit 1) e on true$q$, mine));
     perform parley_data.import_check('positions', base, 2, format($q$
         select x.ord, x.sub_ord, coalesce(
-            parley_data.bad_position(x.stance, x.stated_on, x.statement, x.classification, %L),
-            parley_data.bad_reference('party', 'party', x.party, x.party_id is not null),
-            parley_data.bad_reference('agenda item', 'item', x.item, x.item_id is not null),
-            case when x.track is not null
-                 then parley_data.bad_classified_reference('track', 'track', x.track, x.track_matches, x.track_levels) end,
-            case when x.source is not null then parley_data.bad_reference('source', 'source', x.source, x.source_id is not null) end,
+            parley_data.bad_position(x.party, x.party_id is not null, x.item, x.item_id is not null, x.statement,
+                x.stance, x.stated_on, x.track, x.track_matches, x.track_levels, x.source, x.source_id is not null,
+                x.classification, %L),
             parley_data.bad_lowering('classification', x.existing_level, x.classification, format('position %%s', x.existing)))
           from pg_temp.import_positions x$q$, mine));
     perform parley_data.import_refuse_first();
@@ -86,11 +83,8 @@ begin
                               limit 1) e on true$q$, mine));
     perform parley_data.import_check('figures', base, 2, format($q$
         select x.ord, x.sub_ord, coalesce(
-            parley_data.bad_figure(x.indicator, x.value, x.as_of, x.unit, x.confidence, x.note, x.classification, %L),
-            case when x.item is not null then parley_data.bad_reference('agenda item', 'item', x.item, x.item_id is not null) end,
-            case when x.claimant is not null
-                 then parley_data.bad_reference('party', 'claimant', x.claimant, x.claimant_id is not null) end,
-            case when x.source is not null then parley_data.bad_reference('source', 'source', x.source, x.source_id is not null) end,
+            parley_data.bad_figure(x.indicator, x.value, x.as_of, x.unit, x.item, x.item_id is not null, x.claimant,
+                x.claimant_id is not null, x.source, x.source_id is not null, x.confidence, x.note, x.classification, %L),
             parley_data.bad_lowering('classification', x.existing_level, x.classification, format('figure %%s', x.existing)))
           from pg_temp.import_figures x$q$, mine));
     perform parley_data.import_refuse_first();
@@ -165,17 +159,16 @@ begin
           from pg_temp.import_follow_ups x
           left join parley_data.people p on p.id = x.assignee_id
           left join parley_data.follow_ups f on f.id = x.existing$q$);
-    -- The rules of add_follow_up: its own values, then who owes it and what it is about.
+    -- The rules of add_follow_up.
     perform parley_data.import_check('follow_ups', base, 3, $q$
         select x.ord, x.sub_ord, coalesce(
-            parley_data.bad_follow_up(x.code, x.note, x.due_at, num_nonnulls(x.commitment, x.meeting, x.track)),
-            parley_data.bad_free_text('done_note', x.done_note, 'follow_ups_note_length'),
-            parley_data.bad_person_reference('assignee', x.assignee, x.assignee_id is not null, x.assignee_active, true),
-            case when x.commitment is not null
-                 then parley_data.bad_classified_reference('commitment', 'commitment', x.commitment, x.subject_matches, x.subject_levels)
-                 when x.meeting is not null
-                 then parley_data.bad_classified_reference('meeting', 'meeting', x.meeting, x.subject_matches, x.subject_levels)
-                 else parley_data.bad_classified_reference('track', 'track', x.track, x.subject_matches, x.subject_levels) end)
+            parley_data.bad_follow_up(x.code, x.assignee, x.assignee_id is not null, x.assignee_active, x.note, x.due_at,
+                num_nonnulls(x.commitment, x.meeting, x.track),
+                case when num_nonnulls(x.commitment, x.meeting, x.track) = 1
+                     then case when x.commitment is not null then 'commitment' when x.meeting is not null then 'meeting'
+                               else 'track' end end,
+                coalesce(x.commitment, x.meeting, x.track), x.subject_matches, x.subject_levels),
+            parley_data.bad_free_text('done_note', x.done_note, 'follow_ups_note_length'))
           from pg_temp.import_follow_ups x$q$);
     perform parley_data.import_refuse_first();
 
@@ -222,13 +215,9 @@ begin
                  on s.person_id = p.id and s.track_id is not distinct from tl.id and s.item_id is not distinct from i.id$q$,
         mine));
     perform parley_data.import_check('subscriptions', base, 2, format($q$
-        select x.ord, x.sub_ord, coalesce(
-            parley_data.missing('min_severity', x.min_severity is not null),
-            parley_data.bad_person_reference('person', x.person, x.person_id is not null, x.person_active, true),
-            case when x.track is not null
-                 then parley_data.bad_classified_reference('track', 'track', x.track, x.track_matches, x.track_levels) end,
-            case when x.item is not null then parley_data.bad_reference('agenda item', 'item', x.item, x.item_id is not null) end,
-            parley_data.cleared_above('person', x.person, x.person_clearance, %L))
+        select x.ord, x.sub_ord, parley_data.bad_subscription(x.person, x.person_id is not null, x.person_active,
+            x.person_clearance, %L, x.track, x.track_matches, x.track_levels, x.item, x.item_id is not null,
+            x.min_severity)
           from pg_temp.import_subscriptions x$q$, mine));
     perform parley_data.import_refuse_first();
 
