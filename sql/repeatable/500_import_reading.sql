@@ -124,13 +124,16 @@ create or replace function parley_data.import_kind(v jsonb) returns text
     return case jsonb_typeof(v) when 'object' then 'a mapping' when 'array' then 'a list' when 'string' then 'text'
                                 when 'number' then 'a number' when 'boolean' then 'true or false' else 'nothing' end;
 
--- A real day written YYYY-MM-DD, from the year 1.
+-- A real day written YYYY-MM-DD, from the year 1. (Days up to the 28th need no calendar.)
 create or replace function parley_data.reads_as_date(v text) returns boolean
     language sql immutable parallel safe
-    return v ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$' and substr(v, 1, 4) <> '0000'
-       and substr(v, 9, 2)::integer
-           <= extract(day from make_date(substr(v, 1, 4)::integer, substr(v, 6, 2)::integer, 1)
-                               + interval '1 month' - interval '1 day');
+    return case when v ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$' then substr(v, 1, 4) <> '0000'
+                when v ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(29|30|31)$'
+                then substr(v, 1, 4) <> '0000'
+                     and substr(v, 9, 2)::integer
+                         <= extract(day from make_date(substr(v, 1, 4)::integer, substr(v, 6, 2)::integer, 1)
+                                             + interval '1 month' - interval '1 day')
+                else false end;
 
 -- A number as the database's numeric reads it, without thousands separators: NaN and Infinity read as numbers,
 -- which the rules then refuse as they refuse them from a recording function.
@@ -152,7 +155,13 @@ exception when datetime_field_overflow or invalid_datetime_format or invalid_par
 end
 $$;
 
--- Rule of the document: a record is a mapping of known fields (22023).
+-- The first (in text order) of the fields of a record that are not in `fields`.
+create or replace function parley_data.unknown_field(r jsonb, fields text[]) returns text
+    language sql immutable parallel safe
+    return (select min(k) from jsonb_object_keys(r - fields) k);
+
+-- Rule of the document: a record is a mapping of known fields (22023). (Kept free of subqueries, so that it is
+-- inlined into the statement that reads a list.)
 create or replace function parley_data.unshaped(r jsonb, fields text[])
     returns parley_data.refusal
     language sql stable parallel safe
@@ -163,8 +172,8 @@ create or replace function parley_data.unshaped(r jsonb, fields text[])
                    case jsonb_typeof(r) when 'array' then 'a list' when 'null' then 'nothing' else 'a single value' end),
             format('Give the record as field: value pairs; its fields are %s.', array_to_string(fields, ', ')))
         when r - fields <> '{}'::jsonb
-        then parley_data.refused('22023', (select min(k) from jsonb_object_keys(r - fields) k), 'import_known_field',
-            format('unknown field "%s"', (select min(k) from jsonb_object_keys(r - fields) k)),
+        then parley_data.refused('22023', parley_data.unknown_field(r, fields), 'import_known_field',
+            format('unknown field "%s"', parley_data.unknown_field(r, fields)),
             format('The fields here are %s.', array_to_string(fields, ', ')))
     end;
 
@@ -370,7 +379,9 @@ begin
     perform parley_data.import_check(list, base, 0, format(
         'select e.ord, e.sub_ord, coalesce(parley_data.unshaped(e.r, %L), %s) from (%s) e',
         fields, problems, records), items);
-    execute format('drop table if exists pg_temp.%I', target);
+    if to_regclass('pg_temp.' || quote_ident(target)) is not null then
+        execute format('drop table pg_temp.%I', target);
+    end if;
     execute format(
         'create temp table %I on commit drop as
          select e.ord, e.sub_ord, %s from (%s) e

@@ -50,7 +50,7 @@ begin
                case when x.due_in_days is null then x.due_on when c.id is not null then c.due_on
                     else current_date + x.due_in_days end,
                case when t.matches = 1 then t.id end, t.matches, t.levels, tl.classification,
-               i.id, exists (select 1 from parley_data.track_agenda a where a.track_id = tl.id and a.item_id = i.id),
+               i.id, ag.track_id is not null,
                o.id, b.ids, b.unknown, b.obligor, p.id, p.active, s.id,
                case when m.matches = 1 then m.id end, m.matches, m.levels, ml.track_id, ml.effective_classification,
                (select y.code from parley_data.deals d join parley_data.commitments y on y.deal_id = d.id
@@ -66,6 +66,7 @@ begin
                         array(select distinct track from pg_temp.import_commitments), %1$L) t on t.reference = x.track
           left join parley_data.tracks tl on tl.id = t.id and t.matches = 1
           left join parley_data.agenda_items i on i.code = x.item
+          left join parley_data.track_agenda ag on ag.track_id = tl.id and ag.item_id = i.id
           left join parley_data.parties o on o.code = x.obligor
           left join lateral (select array_agg(distinct q.id) filter (where q.id is not null) as ids,
                                     min(e.ord - 1) filter (where q.id is null) as unknown,
@@ -169,20 +170,17 @@ begin
 
     -- Children name their commitment by the id it keeps, at the level it is now kept at.
     insert into parley_data.commitment_beneficiaries (commitment_id, obligor_id, party_id, effective_classification)
-    select x.id, x.obligor_id, b.party_id, c.effective_classification
-      from pg_temp.import_commitments x
-      join parley_data.commitments c on c.id = x.id
-     cross join unnest(x.beneficiary_ids) b(party_id)
+    select x.id, x.obligor_id, b.party_id, x.effective_classification
+      from pg_temp.import_commitments x cross join unnest(x.beneficiary_ids) b(party_id)
     on conflict do nothing;
     select count(*)::integer into updates_total from pg_temp.import_commitments_updates;
     insert into parley_data.commitment_updates
            (commitment_id, reported_on, delivered_quantity, new_status, reopen, note, source_id, reported_by_party_id,
             recorded_by_id, verification, effective_classification)
     select x.id, u.reported_on, u.delivered, u.new_status, u.reopen, u.note, u.source_id, u.reported_by_id,
-           u.recorded_by_id, u.verification, c.effective_classification
+           u.recorded_by_id, u.verification, x.effective_classification
       from pg_temp.import_commitments_updates u
       join pg_temp.import_commitments x on x.ord = u.ord
-      join parley_data.commitments c on c.id = x.id
      where u.existing is null
      order by x.code, u.reported_on, u.sub_ord;
     get diagnostics updates_added = row_count;

@@ -7,6 +7,8 @@ create or replace function parley.import_world(doc jsonb, first_index integer de
     returns jsonb
     language plpgsql security definer
     set search_path = parley_data, parley, pg_catalog, pg_temp
+    -- Its statements are built for each list; compiling them to machine code costs more than it saves.
+    set jit = off
 as $$
 declare
     sections constant text[] := array['people', 'parties', 'sources', 'items', 'tracks', 'meetings', 'deals',
