@@ -2088,6 +2088,7 @@ CREATE FUNCTION parley.import_world(doc jsonb, first_index integer DEFAULT 0) RE
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     SET jit TO 'off'
+    SET client_min_messages TO 'warning'
     AS $$
 declare
     sections constant text[] := array['people', 'parties', 'sources', 'items', 'tracks', 'meetings', 'deals',

@@ -9,6 +9,9 @@ create or replace function parley.import_world(doc jsonb, first_index integer de
     set search_path = parley_data, parley, pg_catalog, pg_temp
     -- Its statements are built for each list; compiling them to machine code costs more than it saves.
     set jit = off
+    -- A list's working table gains columns as its references are resolved; PostgreSQL's notes about columns it
+    -- already has are not for the person importing.
+    set client_min_messages = warning
 as $$
 declare
     sections constant text[] := array['people', 'parties', 'sources', 'items', 'tracks', 'meetings', 'deals',
