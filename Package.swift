@@ -60,6 +60,8 @@ let package = Package(
         ),
         // Runs the built `parley` and `parleyd` binaries against the test database.
         .testTarget(name: "SystemTests", dependencies: ["Parley", "PQ", "ParleyTestSupport"]),
+        // The Swift enums of the command line and the library against the database's enum types.
+        .testTarget(name: "VocabularyTests", dependencies: ["parley", "Parley", "PQ", "ParleyTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

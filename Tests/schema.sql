@@ -260,6 +260,18 @@ ALTER TYPE parley.verification OWNER TO parley_owner;
 
 COMMENT ON TYPE parley.verification IS 'Who confirms a reported delivery: both parties, one party, a mediator, the media, or nobody yet.';
 
+CREATE TYPE parley_data.refusal AS (
+	state text,
+	field text,
+	rule text,
+	message text,
+	hint text
+);
+
+ALTER TYPE parley_data.refusal OWNER TO parley_owner;
+
+COMMENT ON TYPE parley_data.refusal IS 'A refusal of input, not yet raised: SQLSTATE, field, rule, message and hint. The input rules return one (or null when the value is fine); parley_data.refuse_if raises it.';
+
 CREATE FUNCTION parley.acknowledge_alert(alert_id bigint, note text DEFAULT NULL::text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
@@ -299,18 +311,15 @@ declare
     this_track bigint;
     this_item bigint;
 begin
-    perform parley_data.check_free_text('description', add_agenda_item.description, 'agenda_items_description_length');
-    perform parley_data.check_code('code', add_agenda_item.code, 'agenda_items_code_format');
-    perform parley_data.check_label('title', add_agenda_item.title, 'agenda_items_title_format');
+    perform parley_data.refuse_if(parley_data.bad_item(add_agenda_item.code, add_agenda_item.title,
+                                                       add_agenda_item.description));
     if add_agenda_item.track is not null then
         this_track := parley_data.track_id(add_agenda_item.track);
         perform parley_data.require('status', add_agenda_item.status is not null);
     end if;
-    if exists (select 1 from parley_data.agenda_items i where i.code = add_agenda_item.code) then
-        perform parley_data.refuse('23505', 'code', 'agenda_items_code_key',
-            format('agenda item "%s" already exists', add_agenda_item.code),
-            'Choose another code; to put the existing item on a track use parley.set_agenda_status.');
-    end if;
+    perform parley_data.refuse_if(parley_data.taken('agenda item', 'code', add_agenda_item.code, 'agenda_items_code_key',
+        exists (select 1 from parley_data.agenda_items i where i.code = add_agenda_item.code),
+        'Choose another code; to put the existing item on a track use parley.set_agenda_status.'));
     insert into parley_data.agenda_items (code, title, description)
     values (add_agenda_item.code, add_agenda_item.title, nullif(btrim(add_agenda_item.description), ''))
     returning id into this_item;
@@ -331,130 +340,84 @@ CREATE FUNCTION parley.add_commitment(track text, item text, obligor text, benef
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $_$
 declare
-    this_track constant bigint := parley_data.track_id(add_commitment.track);
-    this_item constant bigint := parley_data.item_id(add_commitment.item);
-    this_obligor constant bigint := parley_data.party_id(add_commitment.obligor, 'obligor');
+    mine constant parley.classification := parley_data.session_clearance();
+    track_found record;
+    this_track bigint;
+    this_item constant bigint := parley_data.item_named(add_commitment.item);
+    this_obligor constant bigint := parley_data.party_named(add_commitment.obligor);
     beneficiary_ids bigint[];
-    bad text;
+    unknown_beneficiary text;
     this_deal bigint;
-    this_owner bigint;
-    this_source bigint;
-    this_meeting bigint;
+    deal_side text;
+    owner_person constant parley_data.people := parley_data.person_named(add_commitment.owner);
+    this_source constant bigint := parley_data.source_named(add_commitment.source);
+    meeting_found record;
     meeting_track bigint;
-    track_level constant parley.classification := parley_data.track_level(this_track);
+    track_level parley.classification;
     meeting_level parley.classification;
     level parley.classification;
     new_id bigint;
     new_code text;
 begin
-    if not exists (select 1 from parley_data.track_agenda a
-                    where a.track_id = this_track and a.item_id = this_item) then
-        perform parley_data.refuse('23503', 'item', 'commitments_on_track_agenda',
-            format('agenda item "%s" is not on the agenda of track "%s"', add_commitment.item, add_commitment.track),
-            format('Put it on the agenda first: select parley.set_agenda_status(track => %L, item => %L, status => ''agreed'');',
-                   add_commitment.track, add_commitment.item));
-    end if;
-
-    -- Beneficiaries: at least one, each a known party, never the obligor; repeats count once.
-    perform parley_data.require('beneficiaries', coalesce(cardinality(add_commitment.beneficiaries), 0) > 0);
-    perform parley_data.require('beneficiaries', array_position(add_commitment.beneficiaries, null) is null);
-    select b into bad from unnest(add_commitment.beneficiaries) b
-     where not exists (select 1 from parley_data.parties p where p.code = b) limit 1;
-    if bad is not null then
-        perform parley_data.unknown('party', bad, 'beneficiaries',
-            'Check the codes (codes are case-sensitive) or add the party first with parley.add_party.');
-    end if;
-    if add_commitment.obligor = any (add_commitment.beneficiaries) then
-        perform parley_data.refuse('23514', 'beneficiaries', 'commitment_beneficiaries_not_obligor',
-            format('beneficiary "%s" is the obligor: a party cannot owe a commitment to itself', add_commitment.obligor),
-            'Name the parties the commitment is owed to, other than the obligor.');
-    end if;
+    -- What its references name (035_input_rules takes them as found, as an import finds them for a whole document).
+    select m.id, m.matches, m.levels into track_found
+      from parley_data.classified_matches('parley_data.tracks', 'classification', array[add_commitment.track], mine) m;
+    this_track := track_found.id;
+    track_level := parley_data.track_level(this_track);
+    select b into unknown_beneficiary from unnest(add_commitment.beneficiaries) b
+     where parley_data.party_named(b) is null limit 1;
     select array_agg(distinct p.id) into beneficiary_ids
       from parley_data.parties p where p.code = any (add_commitment.beneficiaries);
+    select m.id, m.matches, m.levels into meeting_found
+      from parley_data.classified_matches('parley_data.meetings', 'effective_classification', array[add_commitment.meeting],
+                                          mine) m;
+    select x.track_id, x.effective_classification into meeting_track, meeting_level
+      from parley_data.meetings x where x.id = meeting_found.id and meeting_found.matches = 1;
+    -- A deal the caller may not see does not count: a new one is created, at the commitment's level.
+    if parley_data.code_taken('parley_data.deals', 'classification', add_commitment.deal) is not null then
+        this_deal := parley_data.deal_id(add_commitment.deal);
+        select c.code into deal_side from parley_data.commitments c
+         where c.deal_id = this_deal and c.obligor_id = this_obligor and c.effective_classification <= mine
+         limit 1;
+    end if;
 
-    perform parley_data.require('text', nullif(btrim(add_commitment.text), '') is not null);
-    perform parley_data.check_free_text('text', add_commitment.text, 'commitments_text_length');
-    perform parley_data.check_finite('target_quantity', add_commitment.target_quantity, 'commitments_target_finite');
-    perform parley_data.require('made_on', add_commitment.made_on is not null);
-    if add_commitment.due_on < add_commitment.made_on then
-        perform parley_data.refuse('23514', 'due_on', 'commitments_due_after_made',
-            format('due_on %s is before made_on %s', add_commitment.due_on, add_commitment.made_on),
-            'A deadline falls on or after the day the commitment was made.');
-    end if;
-    if add_commitment.target_quantity <= 0 then
-        perform parley_data.refuse('23514', 'target_quantity', 'commitments_target_positive',
-            format('target_quantity %s is not positive', add_commitment.target_quantity),
-            'Give the quantity promised (more than zero), or leave it out when nothing is counted.');
-    end if;
-    perform parley_data.check_optional_label('unit', add_commitment.unit, 'commitments_unit_format');
-    if nullif(btrim(add_commitment.unit), '') is not null and add_commitment.target_quantity is null then
-        perform parley_data.refuse('23514', 'unit', 'commitments_unit_with_target',
-            format('unit "%s" is given without a target_quantity', add_commitment.unit),
-            'Give target_quantity too, or leave unit out.');
-    end if;
-    if add_commitment.code is not null then
-        perform parley_data.check_code('code', add_commitment.code, 'commitments_code_format');
-        if add_commitment.code ~ '^C[0-9]+$' then
-            perform parley_data.refuse('23514', 'code', 'commitments_code_reserved',
-                format('code "%s" is reserved: C followed by a number names commitments recorded without a code', add_commitment.code),
-                'Choose a code that says what the commitment is, such as ist-r1-pow-ru, or leave code out.');
-        end if;
-        if parley_data.code_taken('parley_data.commitments', 'effective_classification', add_commitment.code) is not null then
-            perform parley_data.refuse('23505', 'code', 'commitments_code_key',
-                format('commitment "%s" already exists', add_commitment.code),
-                'Choose another code; to change the existing commitment use parley.update_commitment.');
-        end if;
-    end if;
-    if add_commitment.owner is not null then
-        this_owner := parley_data.person_id(add_commitment.owner, 'owner', active_only => true);
-    end if;
-    perform parley_data.require('classification', add_commitment.classification is not null);
-    perform parley_data.check_clearance('classification', add_commitment.classification);
-    if add_commitment.source is not null then
-        this_source := parley_data.source_id(add_commitment.source);
-    end if;
-    if add_commitment.meeting is not null then
-        this_meeting := parley_data.meeting_id(add_commitment.meeting);
-        select m.track_id, m.effective_classification into meeting_track, meeting_level
-          from parley_data.meetings m where m.id = this_meeting;
-        if meeting_track <> this_track then
-            perform parley_data.refuse('23503', 'meeting', 'commitments_meeting_on_track',
-                format('meeting "%s" is not a meeting of track "%s"', add_commitment.meeting, add_commitment.track),
-                'Name a meeting of the same track, or leave meeting out.');
-        end if;
-    end if;
+    perform parley_data.refuse_if(coalesce(
+        parley_data.bad_commitment(add_commitment.code, add_commitment.track, track_found.matches, track_found.levels,
+            add_commitment.item, this_item is not null,
+            exists (select 1 from parley_data.track_agenda a where a.track_id = this_track and a.item_id = this_item),
+            add_commitment.obligor, this_obligor is not null, add_commitment.beneficiaries, unknown_beneficiary,
+            'beneficiaries', add_commitment.text, add_commitment.made_on, add_commitment.due_on,
+            add_commitment.target_quantity, add_commitment.unit, add_commitment.deal, deal_side, add_commitment.owner,
+            owner_person.id is not null, owner_person.active, add_commitment.classification, mine,
+            add_commitment.source, this_source is not null, add_commitment.meeting, meeting_found.matches,
+            meeting_found.levels, meeting_track = this_track),
+        case when add_commitment.code ~ '^C[0-9]+$'
+             then parley_data.refused('23514', 'code', 'commitments_code_reserved',
+                 format('code "%s" is reserved: C followed by a number names commitments recorded without a code', add_commitment.code),
+                 'Choose a code that says what the commitment is, such as ist-r1-pow-ru, or leave code out.') end,
+        parley_data.taken('commitment', 'code', add_commitment.code, 'commitments_code_key',
+            parley_data.code_taken('parley_data.commitments', 'effective_classification', add_commitment.code) is not null,
+            'Choose another code; to change the existing commitment use parley.update_commitment.'),
+        case when add_commitment.deal is not null and this_deal is null
+             then parley_data.bad_label('deal_title', coalesce(add_commitment.deal_title, add_commitment.deal),
+                                        'deals_title_format') end));
 
     -- The level it is kept at: the highest of its own, its track's and its meeting's.
     level := greatest(add_commitment.classification, track_level, meeting_level);
-
-    -- The deal last: it is the only thing created besides the commitment, and only once all else is known good. A
-    -- deal the caller may not see does not count: a new one is created, at the commitment's level.
-    if add_commitment.deal is not null then
-        perform parley_data.check_code('deal', add_commitment.deal, 'deals_code_format');
-        if parley_data.code_taken('parley_data.deals', 'classification', add_commitment.deal) is not null then
-            this_deal := parley_data.deal_id(add_commitment.deal);
-        end if;
-        if this_deal is null then
-            perform parley_data.check_label('deal_title', coalesce(add_commitment.deal_title, add_commitment.deal), 'deals_title_format');
-            insert into parley_data.deals (code, title, classification)
-            values (add_commitment.deal, coalesce(add_commitment.deal_title, add_commitment.deal), level)
-            returning id into this_deal;
-        elsif exists (select 1 from parley_data.commitments c
-                       where c.deal_id = this_deal and c.obligor_id = this_obligor
-                         and c.effective_classification <= parley_data.session_clearance()) then
-            perform parley_data.refuse('23505', 'deal', 'commitments_one_per_obligor_in_deal',
-                format('deal "%s" already has a commitment by %s', add_commitment.deal, add_commitment.obligor),
-                'A deal has one commitment per obligor; change that one with parley.update_commitment.');
-        end if;
+    -- The deal last: it is the only thing created besides the commitment, and only once all else is known good.
+    if add_commitment.deal is not null and this_deal is null then
+        insert into parley_data.deals (code, title, classification)
+        values (add_commitment.deal, coalesce(add_commitment.deal_title, add_commitment.deal), level)
+        returning id into this_deal;
     end if;
 
     insert into parley_data.commitments
            (code, track_id, item_id, meeting_id, obligor_id, deal_id, text, made_on, due_on, target_quantity, unit,
             owner_id, classification, track_classification, meeting_classification, deal_classification,
             effective_classification, source_id)
-    values (add_commitment.code, this_track, this_item, this_meeting, this_obligor, this_deal, add_commitment.text,
+    values (add_commitment.code, this_track, this_item, meeting_found.id, this_obligor, this_deal, add_commitment.text,
             add_commitment.made_on, add_commitment.due_on, add_commitment.target_quantity,
-            nullif(btrim(add_commitment.unit), ''), this_owner, add_commitment.classification, track_level,
+            nullif(btrim(add_commitment.unit), ''), owner_person.id, add_commitment.classification, track_level,
             meeting_level, parley_data.deal_level(this_deal), level, this_source)
     returning id, commitments.code into new_id, new_code;
     insert into parley_data.commitment_beneficiaries (commitment_id, obligor_id, party_id, effective_classification)
@@ -472,14 +435,11 @@ CREATE FUNCTION parley.add_deal(code text, title text, classification parley.cla
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 begin
-    perform parley_data.check_code('code', add_deal.code, 'deals_code_format');
-    perform parley_data.check_label('title', add_deal.title, 'deals_title_format');
-    perform parley_data.require('classification', add_deal.classification is not null);
-    perform parley_data.check_clearance('classification', add_deal.classification);
-    if parley_data.code_taken('parley_data.deals', 'classification', add_deal.code) is not null then
-        perform parley_data.refuse('23505', 'code', 'deals_code_key',
-            format('deal "%s" already exists', add_deal.code), 'Choose another code, or name the existing deal in add_commitment.');
-    end if;
+    perform parley_data.refuse_if(coalesce(
+        parley_data.bad_deal(add_deal.code, add_deal.title, add_deal.classification, parley_data.session_clearance()),
+        parley_data.taken('deal', 'code', add_deal.code, 'deals_code_key',
+            parley_data.code_taken('parley_data.deals', 'classification', add_deal.code) is not null,
+            'Choose another code, or name the existing deal in add_commitment.')));
     insert into parley_data.deals (code, title, classification)
     values (add_deal.code, add_deal.title, add_deal.classification);
     return add_deal.code;
@@ -495,33 +455,20 @@ CREATE FUNCTION parley.add_figure(indicator text, value numeric, as_of date, uni
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 declare
-    this_item bigint;
-    this_claimant bigint;
-    this_source bigint;
+    this_item constant bigint := parley_data.item_named(add_figure.item);
+    this_claimant constant bigint := parley_data.party_named(add_figure.claimant);
+    this_source constant bigint := parley_data.source_named(add_figure.source);
     existing parley_data.figures;
     level parley.classification;
     result bigint;
     clash text;
 begin
-    perform parley_data.check_code('indicator', add_figure.indicator, 'figures_indicator_format');
-    perform parley_data.require('value', add_figure.value is not null);
-    perform parley_data.check_finite('value', add_figure.value, 'figures_value_finite');
-    perform parley_data.require('as_of', add_figure.as_of is not null);
-    perform parley_data.check_optional_label('unit', add_figure.unit, 'figures_unit_format');
-    if add_figure.item is not null then
-        this_item := parley_data.item_id(add_figure.item);
-    end if;
-    if add_figure.claimant is not null then
-        this_claimant := parley_data.party_id(add_figure.claimant, 'claimant');
-    end if;
-    if add_figure.source is not null then
-        this_source := parley_data.source_id(add_figure.source);
-    end if;
-    perform parley_data.require('confidence', add_figure.confidence is not null);
-    if add_figure.classification is not null then
-        perform parley_data.check_clearance('classification', add_figure.classification);
-    end if;
-    perform parley_data.require('correction', add_figure.correction is not null);
+    perform parley_data.refuse_if(coalesce(
+        parley_data.bad_figure(add_figure.indicator, add_figure.value, add_figure.as_of, add_figure.unit,
+            add_figure.item, this_item is not null, add_figure.claimant, this_claimant is not null, add_figure.source,
+            this_source is not null, add_figure.confidence, add_figure.note, add_figure.classification,
+            parley_data.session_clearance()),
+        parley_data.missing('correction', add_figure.correction is not null)));
     -- Figures the caller may not see do not count (a figure of their own is recorded at their level); of those
     -- they may see, the one at the level asked for, else the most classified, is the one a correction replaces.
     select * into existing from parley_data.figures f
@@ -571,49 +518,42 @@ CREATE FUNCTION parley.add_follow_up(assignee text, due_at timestamp with time z
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $_$
 declare
-    this_assignee constant bigint := parley_data.person_id(add_follow_up.assignee, 'assignee', active_only => true);
-    this_commitment bigint;
-    this_meeting bigint;
-    this_track bigint;
-    level parley.classification;
+    assignee_person constant parley_data.people := parley_data.person_named(add_follow_up.assignee);
+    -- What it is about: the one of commitment, meeting and track given.
+    subject_field constant text := case when num_nonnulls(add_follow_up.commitment, add_follow_up.meeting, add_follow_up.track) = 1
+                                        then case when add_follow_up.commitment is not null then 'commitment'
+                                                  when add_follow_up.meeting is not null then 'meeting' else 'track' end end;
+    subject_found record;
     new_id bigint;
 begin
-    perform parley_data.check_free_text('note', add_follow_up.note, 'follow_ups_note_length');
-    perform parley_data.require('due_at', add_follow_up.due_at is not null);
-    perform parley_data.require('note', nullif(btrim(add_follow_up.note), '') is not null);
-    if num_nonnulls(add_follow_up.commitment, add_follow_up.meeting, add_follow_up.track) <> 1 then
-        perform parley_data.refuse('23514', 'commitment', 'follow_ups_one_subject',
-            format('a follow-up is about exactly one of commitment, meeting or track; %s given',
-                   num_nonnulls(add_follow_up.commitment, add_follow_up.meeting, add_follow_up.track)),
-            'Give one of commitment => ..., meeting => ... or track => ....');
-    end if;
-    -- A follow-up is kept at the level of what it is about.
-    if add_follow_up.commitment is not null then
-        this_commitment := parley_data.commitment_id(add_follow_up.commitment);
-        level := parley_data.commitment_level(this_commitment);
-    elsif add_follow_up.meeting is not null then
-        this_meeting := parley_data.meeting_id(add_follow_up.meeting);
-        level := parley_data.meeting_level(this_meeting);
-    else
-        this_track := parley_data.track_id(add_follow_up.track);
-        level := parley_data.track_level(this_track);
-    end if;
-    if add_follow_up.code is not null then
-        perform parley_data.check_code('code', add_follow_up.code, 'follow_ups_code_format');
-        if add_follow_up.code ~ '^F[0-9]+$' then
-            perform parley_data.refuse('23514', 'code', 'follow_ups_code_reserved',
-                format('code "%s" is reserved: F followed by a number names follow-ups recorded without a code', add_follow_up.code),
-                'Choose a code that says what the follow-up is, or leave code out.');
-        end if;
-        if parley_data.code_taken('parley_data.follow_ups', 'effective_classification', add_follow_up.code) is not null then
-            perform parley_data.refuse('23505', 'code', 'follow_ups_code_key',
-                format('follow-up "%s" already exists', add_follow_up.code), 'Choose another code.');
-        end if;
-    end if;
+    select m.id, m.matches, m.levels into subject_found
+      from parley_data.classified_matches(
+               case subject_field when 'commitment' then 'parley_data.commitments'::regclass
+                                  when 'meeting' then 'parley_data.meetings' else 'parley_data.tracks' end,
+               case subject_field when 'track' then 'classification' else 'effective_classification' end,
+               array[coalesce(add_follow_up.commitment, add_follow_up.meeting, add_follow_up.track)],
+               parley_data.session_clearance()) m
+     where subject_field is not null;
+    perform parley_data.refuse_if(coalesce(
+        parley_data.bad_follow_up(add_follow_up.code, add_follow_up.assignee, assignee_person.id is not null,
+            assignee_person.active, add_follow_up.note, add_follow_up.due_at,
+            num_nonnulls(add_follow_up.commitment, add_follow_up.meeting, add_follow_up.track), subject_field,
+            coalesce(add_follow_up.commitment, add_follow_up.meeting, add_follow_up.track), subject_found.matches,
+            subject_found.levels),
+        case when add_follow_up.code ~ '^F[0-9]+$'
+             then parley_data.refused('23514', 'code', 'follow_ups_code_reserved',
+                 format('code "%s" is reserved: F followed by a number names follow-ups recorded without a code', add_follow_up.code),
+                 'Choose a code that says what the follow-up is, or leave code out.') end,
+        parley_data.taken('follow-up', 'code', add_follow_up.code, 'follow_ups_code_key',
+            parley_data.code_taken('parley_data.follow_ups', 'effective_classification', add_follow_up.code) is not null,
+            'Choose another code.')));
     insert into parley_data.follow_ups
            (code, commitment_id, meeting_id, track_id, assignee_id, due_at, note, effective_classification)
-    values (add_follow_up.code, this_commitment, this_meeting, this_track, this_assignee, add_follow_up.due_at,
-            add_follow_up.note, level)
+    -- Kept at the level of what it is about.
+    values (add_follow_up.code, case subject_field when 'commitment' then subject_found.id end,
+            case subject_field when 'meeting' then subject_found.id end,
+            case subject_field when 'track' then subject_found.id end, assignee_person.id, add_follow_up.due_at,
+            add_follow_up.note, subject_found.levels[1])
     returning id into new_id;
     return coalesce(add_follow_up.code, 'F' || new_id);
 end
@@ -628,25 +568,21 @@ CREATE FUNCTION parley.add_meeting(code text, track text, title text, starts_at 
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 declare
+    track_found record;
     this_track bigint;
-    this_source bigint;
+    this_source constant bigint := parley_data.source_named(add_meeting.source);
 begin
-    perform parley_data.check_code('code', add_meeting.code, 'meetings_code_format');
-    this_track := parley_data.track_id(add_meeting.track);
-    perform parley_data.check_label('title', add_meeting.title, 'meetings_title_format');
-    perform parley_data.require('starts_at', add_meeting.starts_at is not null);
-    perform parley_data.check_meeting_times(add_meeting.starts_at, add_meeting.ends_at, 'ends_at');
-    perform parley_data.check_optional_label('location', add_meeting.location, 'meetings_location_format');
-    perform parley_data.require('classification', add_meeting.classification is not null);
-    perform parley_data.check_clearance('classification', add_meeting.classification);
-    if add_meeting.source is not null then
-        this_source := parley_data.source_id(add_meeting.source);
-    end if;
-    if parley_data.code_taken('parley_data.meetings', 'effective_classification', add_meeting.code) is not null then
-        perform parley_data.refuse('23505', 'code', 'meetings_code_key',
-            format('meeting "%s" already exists', add_meeting.code),
-            'Choose another code; to move the meeting use parley.set_meeting_status.');
-    end if;
+    select m.id, m.matches, m.levels into track_found
+      from parley_data.classified_matches('parley_data.tracks', 'classification', array[add_meeting.track],
+                                          parley_data.session_clearance()) m;
+    this_track := track_found.id;
+    perform parley_data.refuse_if(coalesce(
+        parley_data.bad_meeting(add_meeting.code, add_meeting.track, track_found.matches, track_found.levels,
+            add_meeting.title, add_meeting.starts_at, add_meeting.ends_at, add_meeting.location,
+            add_meeting.classification, parley_data.session_clearance(), add_meeting.source, this_source is not null),
+        parley_data.taken('meeting', 'code', add_meeting.code, 'meetings_code_key',
+        parley_data.code_taken('parley_data.meetings', 'effective_classification', add_meeting.code) is not null,
+        'Choose another code; to move the meeting use parley.set_meeting_status.')));
     insert into parley_data.meetings (code, track_id, title, starts_at, ends_at, location, classification,
                                       track_classification, effective_classification, source_id)
     values (add_meeting.code, this_track, add_meeting.title, add_meeting.starts_at, add_meeting.ends_at,
@@ -666,10 +602,10 @@ CREATE FUNCTION parley.add_member(track text, party text, role parley.member_rol
     AS $$
 declare
     this_track constant bigint := parley_data.track_id(add_member.track);
-    this_party constant bigint := parley_data.party_id(add_member.party);
+    this_party constant bigint := parley_data.party_named(add_member.party);
 begin
-    perform parley_data.check_free_text('note', add_member.note, 'track_members_note_length');
-    perform parley_data.require('role', add_member.role is not null);
+    perform parley_data.refuse_if(parley_data.bad_member(add_member.party, this_party is not null, add_member.role,
+                                                         add_member.note));
     if exists (select 1 from parley_data.track_members m
                 where m.track_id = this_track and m.party_id = this_party and m.role = add_member.role) then
         perform parley_data.refuse('23505', 'role', 'track_members_pkey',
@@ -691,13 +627,11 @@ CREATE FUNCTION parley.add_party(code text, name text, kind parley.party_kind DE
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 begin
-    perform parley_data.check_code('code', add_party.code, 'parties_code_format');
-    perform parley_data.check_label('name', add_party.name, 'parties_name_format');
-    perform parley_data.require('kind', add_party.kind is not null);
-    if exists (select 1 from parley_data.parties p where p.code = add_party.code) then
-        perform parley_data.refuse('23505', 'code', 'parties_code_key',
-            format('party "%s" already exists', add_party.code), 'Choose another code, or use the existing party.');
-    end if;
+    perform parley_data.refuse_if(coalesce(
+        parley_data.bad_party(add_party.code, add_party.name, add_party.kind),
+        parley_data.taken('party', 'code', add_party.code, 'parties_code_key',
+                          exists (select 1 from parley_data.parties p where p.code = add_party.code),
+                          'Choose another code, or use the existing party.')));
     insert into parley_data.parties (code, name, kind) values (add_party.code, add_party.name, add_party.kind);
     return add_party.code;
 end
@@ -712,16 +646,12 @@ CREATE FUNCTION parley.add_person(email text, name text, timezone text DEFAULT '
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 begin
-    perform parley_data.check_email('email', add_person.email);
-    perform parley_data.check_label('name', add_person.name, 'people_name_format');
-    perform parley_data.check_timezone('timezone', add_person.timezone);
-    perform parley_data.require('clearance', add_person.clearance is not null);
-    perform parley_data.check_clearance('clearance', add_person.clearance);
-    if exists (select 1 from parley_data.people p where lower(p.email) = lower(add_person.email)) then
-        perform parley_data.refuse('23505', 'email', 'people_email_key',
-            format('a person with e-mail "%s" already exists', add_person.email),
-            'E-mail addresses are unique regardless of case; change that person with parley.update_person.');
-    end if;
+    perform parley_data.refuse_if(parley_data.bad_person(add_person.email, add_person.name, add_person.timezone,
+        exists (select 1 from parley_data.time_zones z where z.name = add_person.timezone), add_person.clearance,
+        parley_data.session_clearance()));
+    perform parley_data.refuse_if(parley_data.taken('a person with e-mail', 'email', add_person.email, 'people_email_key',
+        exists (select 1 from parley_data.people p where lower(p.email) = lower(add_person.email)),
+        'E-mail addresses are unique regardless of case; change that person with parley.update_person.'));
     insert into parley_data.people (email, name, timezone, clearance)
     values (add_person.email, add_person.name, add_person.timezone, add_person.clearance);
     return add_person.email;
@@ -735,27 +665,19 @@ COMMENT ON FUNCTION parley.add_person(email text, name text, timezone text, clea
 CREATE FUNCTION parley.add_source(code text, title text, publisher text DEFAULT NULL::text, url text DEFAULT NULL::text, published_on date DEFAULT NULL::date, note text DEFAULT NULL::text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $_$
+    AS $$
 begin
-    perform parley_data.check_free_text('note', add_source.note, 'sources_note_length');
-    perform parley_data.check_code('code', add_source.code, 'sources_code_format');
-    perform parley_data.check_label('title', add_source.title, 'sources_title_format');
-    perform parley_data.check_optional_label('publisher', add_source.publisher, 'sources_publisher_format');
-    if nullif(btrim(add_source.url), '') is not null and add_source.url !~ '^https?://[^\s]+$' then
-        perform parley_data.refuse('23514', 'url', 'sources_url_format',
-            format('url "%s" is not a web address', add_source.url),
-            'Give the full address, starting with https:// or http://, without spaces.');
-    end if;
-    if exists (select 1 from parley_data.sources s where s.code = add_source.code) then
-        perform parley_data.refuse('23505', 'code', 'sources_code_key',
-            format('source "%s" already exists', add_source.code), 'Choose another code, or cite the existing source.');
-    end if;
+    perform parley_data.refuse_if(coalesce(
+        parley_data.bad_source(add_source.code, add_source.title, add_source.publisher, add_source.url, add_source.note),
+        parley_data.taken('source', 'code', add_source.code, 'sources_code_key',
+                          exists (select 1 from parley_data.sources s where s.code = add_source.code),
+                          'Choose another code, or cite the existing source.')));
     insert into parley_data.sources (code, title, publisher, url, published_on, note)
     values (add_source.code, add_source.title, nullif(btrim(add_source.publisher), ''), nullif(btrim(add_source.url), ''),
             add_source.published_on, nullif(btrim(add_source.note), ''));
     return add_source.code;
 end
-$_$;
+$$;
 
 ALTER FUNCTION parley.add_source(code text, title text, publisher text, url text, published_on date, note text) OWNER TO parley_owner;
 
@@ -766,21 +688,22 @@ CREATE FUNCTION parley.add_subscription(person text, track text DEFAULT NULL::te
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 declare
-    this_person constant bigint := parley_data.person_id(add_subscription.person, 'person', active_only => true);
+    subscriber constant parley_data.people := parley_data.person_named(add_subscription.person);
+    this_item constant bigint := parley_data.item_named(add_subscription.item);
+    track_found record;
     this_track bigint;
-    this_item bigint;
     result bigint;
 begin
-    perform parley_data.check_person_within_clearance(this_person, add_subscription.person);
-    if add_subscription.track is not null then
-        this_track := parley_data.track_id(add_subscription.track);
-    end if;
-    if add_subscription.item is not null then
-        this_item := parley_data.item_id(add_subscription.item);
-    end if;
-    perform parley_data.require('min_severity', add_subscription.min_severity is not null);
+    select m.id, m.matches, m.levels into track_found
+      from parley_data.classified_matches('parley_data.tracks', 'classification', array[add_subscription.track],
+                                          parley_data.session_clearance()) m;
+    perform parley_data.refuse_if(parley_data.bad_subscription(add_subscription.person, subscriber.id is not null,
+        subscriber.active, subscriber.clearance, parley_data.session_clearance(), add_subscription.track,
+        track_found.matches, track_found.levels, add_subscription.item, this_item is not null,
+        add_subscription.min_severity));
+    this_track := track_found.id;
     insert into parley_data.subscriptions as s (person_id, track_id, item_id, min_severity, effective_classification)
-    values (this_person, this_track, this_item, add_subscription.min_severity,
+    values (subscriber.id, this_track, this_item, add_subscription.min_severity,
             coalesce(parley_data.track_level(this_track), 'unclassified'))
     on conflict on constraint subscriptions_natural_key do update
        set min_severity = excluded.min_severity
@@ -788,7 +711,7 @@ begin
     returning s.id into result;
     if result is null then
         select s.id into result from parley_data.subscriptions s
-         where s.person_id = this_person and s.track_id is not distinct from this_track
+         where s.person_id = subscriber.id and s.track_id is not distinct from this_track
            and s.item_id is not distinct from this_item;
     end if;
     return result;
@@ -804,27 +727,19 @@ CREATE FUNCTION parley.add_track(code text, name text, format parley.track_forma
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 declare
-    this_lead bigint;
+    lead_person constant parley_data.people := parley_data.person_named(add_track.lead);
 begin
-    perform parley_data.check_free_text('description', add_track.description, 'tracks_description_length');
-    perform parley_data.check_code('code', add_track.code, 'tracks_code_format');
-    perform parley_data.check_label('name', add_track.name, 'tracks_name_format');
-    perform parley_data.require('format', add_track.format is not null);
-    perform parley_data.check_timezone('timezone', add_track.timezone);
-    perform parley_data.check_optional_label('venue', add_track.venue, 'tracks_venue_format');
-    perform parley_data.require('classification', add_track.classification is not null);
-    perform parley_data.check_clearance('classification', add_track.classification);
-    perform parley_data.require('status', add_track.status is not null);
-    if add_track.lead is not null then
-        this_lead := parley_data.person_id(add_track.lead, 'lead', active_only => true);
-    end if;
-    if parley_data.code_taken('parley_data.tracks', 'classification', add_track.code) is not null then
-        perform parley_data.refuse('23505', 'code', 'tracks_code_key',
-            format('track "%s" already exists', add_track.code), 'Choose another code, or change the track with parley.update_track.');
-    end if;
+    perform parley_data.refuse_if(coalesce(
+        parley_data.bad_track(add_track.code, add_track.name, add_track.format, add_track.timezone,
+            exists (select 1 from parley_data.time_zones z where z.name = add_track.timezone), add_track.venue,
+            add_track.description, add_track.classification, parley_data.session_clearance(), add_track.status,
+            add_track.lead, lead_person.id is not null, lead_person.active),
+        parley_data.taken('track', 'code', add_track.code, 'tracks_code_key',
+            parley_data.code_taken('parley_data.tracks', 'classification', add_track.code) is not null,
+            'Choose another code, or change the track with parley.update_track.')));
     insert into parley_data.tracks (code, name, format, status, venue, timezone, description, classification, lead_id)
     values (add_track.code, add_track.name, add_track.format, add_track.status, nullif(btrim(add_track.venue), ''),
-            add_track.timezone, nullif(btrim(add_track.description), ''), add_track.classification, this_lead);
+            add_track.timezone, nullif(btrim(add_track.description), ''), add_track.classification, lead_person.id);
     return add_track.code;
 end
 $$;
@@ -1985,12 +1900,10 @@ begin
     perform parley_data.check_person_within_clearance(this_person, update_person.person);
     if update_person.email is not null then
         perform parley_data.check_email('email', update_person.email);
-        if exists (select 1 from parley_data.people p
-                    where lower(p.email) = lower(update_person.email) and p.id <> this_person) then
-            perform parley_data.refuse('23505', 'email', 'people_email_key',
-                format('a person with e-mail "%s" already exists', update_person.email),
-                'E-mail addresses are unique regardless of case.');
-        end if;
+        perform parley_data.refuse_if(parley_data.taken('a person with e-mail', 'email', update_person.email,
+            'people_email_key', exists (select 1 from parley_data.people p
+                                         where lower(p.email) = lower(update_person.email) and p.id <> this_person),
+            'E-mail addresses are unique regardless of case.'));
     end if;
     if update_person.name is not null then
         perform parley_data.check_label('name', update_person.name, 'people_name_format');
@@ -2452,6 +2365,8 @@ COMMENT ON FUNCTION parley.export_world() IS 'The whole world as one document in
 CREATE FUNCTION parley.import_world(doc jsonb, first_index integer DEFAULT 0) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
+    SET client_min_messages TO 'warning'
     AS $$
 declare
     sections constant text[] := array['people', 'parties', 'sources', 'items', 'tracks', 'meetings', 'deals',
@@ -2468,7 +2383,7 @@ begin
             format('the document must be a mapping of lists (people, parties, tracks, ...), not %s', parley_data.import_kind(doc)),
             format('Its lists are: %s.', array_to_string(sections, ', ')));
     end if;
-    perform parley_data.import_fields(doc, sections || 'parley'::text);
+    perform parley_data.refuse_if(parley_data.unshaped(doc, sections || 'parley'::text));
     if doc ? 'parley' and doc -> 'parley' is distinct from '1'::jsonb then
         perform parley_data.refuse('22023', 'parley', 'import_format_version',
             format('parley: %s is not a format this version reads (it reads parley: 1)', doc -> 'parley'),
@@ -2476,6 +2391,7 @@ begin
     end if;
     -- One import at a time: two imports naming the same new codes would otherwise collide at the end.
     perform pg_advisory_xact_lock(hashtext('parley.import_world'));
+    perform parley_data.import_start();
     foreach section in array sections loop
         list := doc -> section;
         continue when list is null or jsonb_typeof(list) = 'null';
@@ -2877,29 +2793,27 @@ CREATE FUNCTION parley.record_position(party text, item text, stance parley.stan
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 declare
-    this_party constant bigint := parley_data.party_id(record_position.party);
-    this_item constant bigint := parley_data.item_id(record_position.item);
+    this_party constant bigint := parley_data.party_named(record_position.party);
+    this_item constant bigint := parley_data.item_named(record_position.item);
+    this_source constant bigint := parley_data.source_named(record_position.source);
+    track_found record;
     this_track bigint;
-    track_level parley.classification := 'unclassified';
-    this_source bigint;
+    track_level parley.classification;
     existing parley_data.positions;
     level parley.classification;
     result bigint;
     clash text;
 begin
-    perform parley_data.check_free_text('statement', record_position.statement, 'positions_statement_length');
-    perform parley_data.require('stance', record_position.stance is not null);
-    perform parley_data.require('stated_on', record_position.stated_on is not null);
-    if record_position.track is not null then
-        this_track := parley_data.track_id(record_position.track);
-        track_level := parley_data.track_level(this_track);
-    end if;
-    if record_position.source is not null then
-        this_source := parley_data.source_id(record_position.source);
-    end if;
-    if record_position.classification is not null then
-        perform parley_data.check_clearance('classification', record_position.classification);
-    end if;
+    select m.id, m.matches, m.levels into track_found
+      from parley_data.classified_matches('parley_data.tracks', 'classification', array[record_position.track],
+                                          parley_data.session_clearance()) m;
+    perform parley_data.refuse_if(parley_data.bad_position(record_position.party, this_party is not null,
+        record_position.item, this_item is not null, record_position.statement, record_position.stance,
+        record_position.stated_on, record_position.track, track_found.matches, track_found.levels,
+        record_position.source, this_source is not null, record_position.classification,
+        parley_data.session_clearance()));
+    this_track := track_found.id;
+    track_level := coalesce(parley_data.track_level(this_track), 'unclassified');
     -- The position of that day the caller may see: the one at the level asked for, else the most classified.
     select * into existing from parley_data.positions p
      where p.party_id = this_party and p.item_id = this_item and p.track_id is not distinct from this_track
@@ -2950,60 +2864,22 @@ declare
     this_commitment constant bigint := parley_data.commitment_id(record_update.commitment);
     current_status parley.commitment_status;
     made date;
-    this_source bigint;
-    this_party bigint;
+    this_source constant bigint := parley_data.source_named(record_update.source);
+    this_party constant bigint := parley_data.party_named(record_update.reported_by);
     this_person bigint;
     result bigint;
 begin
     -- Locked now so that the status checked is the status the trigger will change.
     select c.status, c.made_on into current_status, made
       from parley_data.commitments c where c.id = this_commitment for no key update;
-
-    perform parley_data.require('reported_on', record_update.reported_on is not null);
-    if record_update.reported_on < made then
-        perform parley_data.refuse('23514', 'reported_on', 'reported_after_made',
-            format('reported_on %s is before the commitment was made (%s)', record_update.reported_on, made),
-            'Check the date of the report.');
-    end if;
-    if record_update.delivered < 0 then
-        perform parley_data.refuse('23514', 'delivered', 'commitment_updates_delivered_not_negative',
-            format('delivered %s is negative', record_update.delivered),
-            'Give what was delivered in this stage (zero or more); to correct an earlier report, ask for it to be corrected.');
-    end if;
-    perform parley_data.require('reopen', record_update.reopen is not null);
-    if record_update.reopen then
-        perform parley_data.require('new_status', record_update.new_status is not null);
-        perform parley_data.require('note', nullif(btrim(record_update.note), '') is not null);
-    end if;
-    perform parley_data.check_finite('delivered', record_update.delivered, 'commitment_updates_delivered_finite');
-    perform parley_data.check_free_text('note', record_update.note, 'commitment_updates_note_length');
-    if record_update.delivered is null and record_update.new_status is null
-       and nullif(btrim(record_update.note), '') is null then
-        perform parley_data.refuse('23514', 'delivered', 'commitment_updates_says_something',
-            'an update must say something: delivered, new_status or note',
-            'Give a delivered quantity, a new status, or a note.');
-    end if;
-    if record_update.new_status is distinct from current_status and record_update.new_status is not null
-       and not record_update.reopen
-       and not exists (select 1 from parley_data.commitment_transitions t
-                        where t.from_status = current_status and t.to_status = record_update.new_status) then
-        perform parley_data.refuse('23514', 'new_status', 'commitment_status_transition',
-            format('new_status %s needs a reopen: commitment "%s" is %s', record_update.new_status,
-                   record_update.commitment, current_status),
-            'Leaving fulfilled, breached, withdrawn or superseded, or going back to pending, is a reopen: pass reopen => true and say why in note.');
-    end if;
-    perform parley_data.require('verification', record_update.verification is not null);
-    if record_update.source is not null then
-        this_source := parley_data.source_id(record_update.source);
-    end if;
-    if record_update.reported_by is not null then
-        this_party := parley_data.party_id(record_update.reported_by, 'reported_by');
-    end if;
-    if record_update.recorded_by is not null then
-        this_person := parley_data.person_id(record_update.recorded_by, 'recorded_by');
-    else
+    this_person := (parley_data.person_named(record_update.recorded_by)).id;
+    perform parley_data.refuse_if(parley_data.bad_update(record_update.commitment, made, current_status,
+        record_update.reported_on, record_update.delivered, record_update.new_status, record_update.reopen,
+        record_update.note, record_update.verification, record_update.source, this_source is not null,
+        record_update.reported_by, this_party is not null, record_update.recorded_by, this_person is not null));
+    if record_update.recorded_by is null then
         -- Logins named after their e-mail are recognised; others leave it to the change history.
-        select p.id into this_person from parley_data.people p where lower(p.email) = lower(session_user::text);
+        this_person := (parley_data.person_named(session_user::text)).id;
     end if;
 
     insert into parley_data.commitment_updates
@@ -3136,11 +3012,11 @@ CREATE FUNCTION parley.set_agenda_status(track text, item text, status parley.ag
     AS $$
 declare
     this_track constant bigint := parley_data.track_id(set_agenda_status.track);
-    this_item constant bigint := parley_data.item_id(set_agenda_status.item);
+    this_item constant bigint := parley_data.item_named(set_agenda_status.item);
     existing parley_data.track_agenda;
 begin
-    perform parley_data.check_free_text('note', set_agenda_status.note, 'track_agenda_note_length');
-    perform parley_data.require('status', set_agenda_status.status is not null);
+    perform parley_data.refuse_if(parley_data.bad_agenda_entry(set_agenda_status.item, this_item is not null,
+                                                               set_agenda_status.status, set_agenda_status.note));
     select * into existing from parley_data.track_agenda a
      where a.track_id = this_track and a.item_id = this_item
        for no key update;
@@ -3423,7 +3299,6 @@ declare
     new_unit text;
     clash text;
 begin
-    perform parley_data.check_finite('target_quantity', update_commitment.target_quantity, 'commitments_target_finite');
     select * into existing from parley_data.commitments c where c.id = this_commitment for no key update;
     if update_commitment.text is not null then
         perform parley_data.require('text', nullif(btrim(update_commitment.text), '') is not null);
@@ -3438,17 +3313,10 @@ begin
         perform parley_data.check_not_lowered('classification', existing.classification,
             update_commitment.classification, format('commitment "%s"', update_commitment.commitment));
     end if;
-    if update_commitment.target_quantity <= 0 then
-        perform parley_data.refuse('23514', 'target_quantity', 'commitments_target_positive',
-            format('target_quantity %s is not positive', update_commitment.target_quantity),
-            'Give the quantity promised (more than zero).');
-    end if;
     perform parley_data.check_optional_label('unit', update_commitment.unit, 'commitments_unit_format');
     new_unit := case when update_commitment.unit is null then existing.unit else nullif(btrim(update_commitment.unit), '') end;
-    if new_unit is not null and coalesce(update_commitment.target_quantity, existing.target_quantity) is null then
-        perform parley_data.refuse('23514', 'unit', 'commitments_unit_with_target',
-            format('unit "%s" is given without a target_quantity', new_unit), 'Give target_quantity too.');
-    end if;
+    perform parley_data.refuse_if(
+        parley_data.bad_target(coalesce(update_commitment.target_quantity, existing.target_quantity), new_unit));
     if nullif(update_commitment.source, '') is not null then
         this_source := parley_data.source_id(update_commitment.source);
     end if;
@@ -3539,6 +3407,23 @@ ALTER FUNCTION parley.update_track(track text, name text, status parley.track_st
 
 COMMENT ON FUNCTION parley.update_track(track text, name text, status parley.track_status, venue text, timezone text, description text, classification parley.classification, lead text, format parley.track_format) IS 'Changes a track: update_track(track => ''istanbul'', status => ''paused'', classification, lead, venue, timezone, name, description, format). Parameters left out keep their value; '''' clears venue, description or lead. Returns the code.';
 
+CREATE TABLE parley_data.commitment_transitions (
+    from_status parley.commitment_status NOT NULL,
+    to_status parley.commitment_status NOT NULL
+);
+
+ALTER TABLE parley_data.commitment_transitions OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.commitment_transitions IS 'Status changes that need no reopen. Any other change (out of fulfilled, breached, withdrawn, superseded, or back to pending) must reopen the commitment.';
+
+CREATE FUNCTION parley_data.allowed_transition(from_status parley.commitment_status, to_status parley.commitment_status) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN (EXISTS (SELECT 1 FROM parley_data.commitment_transitions t WHERE ((t.from_status = allowed_transition.from_status) AND (t.to_status = allowed_transition.to_status))));
+
+ALTER FUNCTION parley_data.allowed_transition(from_status parley.commitment_status, to_status parley.commitment_status) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.allowed_transition(from_status parley.commitment_status, to_status parley.commitment_status) IS 'Whether commitment_transitions allows a status change without a reopen.';
+
 CREATE FUNCTION parley_data.apply_new_commitment_updates() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -3590,39 +3475,394 @@ ALTER FUNCTION parley_data.apply_new_silences() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.apply_new_silences() IS 'Trigger: suppresses the waiting deliveries of alerts that new silences cover.';
 
-CREATE FUNCTION parley_data.check_clearance(field text, level parley.classification) RETURNS void
+CREATE FUNCTION parley_data.refused(state text, field text, rule text, message text, hint text) RETURNS parley_data.refusal
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ROW(state, field, rule, message, hint)::parley_data.refusal;
+
+ALTER FUNCTION parley_data.refused(state text, field text, rule text, message text, hint text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.refused(state text, field text, rule text, message text, hint text) IS 'A refusal with its SQLSTATE, field, rule, message and hint, not raised.';
+
+CREATE FUNCTION parley_data.bad_free_text(field text, value text, rule text) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE WHEN (NOT parley_data.is_free_text(value)) THEN parley_data.refused('23514'::text, field, rule, format('%s is %s characters long; at most 10,000 are allowed'::text, field, length(value)), 'Shorten it, and put the full document in a source (parley.add_source) with its URL.'::text) ELSE NULL::parley_data.refusal END;
+
+ALTER FUNCTION parley_data.bad_free_text(field text, value text, rule text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_free_text(field text, value text, rule text) IS 'Rule: free text is at most 10,000 characters (23514).';
+
+CREATE FUNCTION parley_data.missing(field text, present boolean) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE WHEN (present IS NOT TRUE) THEN parley_data.refused('23502'::text, field, (field || '_required'::text), format('%s is required'::text, field), format('Give a value for %s.'::text, field)) ELSE NULL::parley_data.refusal END;
+
+ALTER FUNCTION parley_data.missing(field text, present boolean) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.missing(field text, present boolean) IS 'Rule: a required value (23502), naming the field.';
+
+CREATE FUNCTION parley_data.reference_hint(kind text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE kind WHEN 'party'::text THEN 'Check the code (codes are case-sensitive) or add the party first with parley.add_party(code => ..., name => ...).'::text WHEN 'agenda item'::text THEN 'Check the code (codes are case-sensitive) or add the item first with parley.add_agenda_item(code => ..., title => ...).'::text WHEN 'source'::text THEN 'Check the code (codes are case-sensitive) or add the source first with parley.add_source(code => ..., title => ...).'::text WHEN 'track'::text THEN 'Check the code (codes are case-sensitive) or add the track first with parley.add_track(code => ..., name => ..., format => ...).'::text WHEN 'meeting'::text THEN 'Check the code (codes are case-sensitive) or add the meeting first with parley.add_meeting(code => ..., track => ..., title => ..., starts_at => ...).'::text WHEN 'commitment'::text THEN 'Check the code (codes are case-sensitive; commitments recorded without one are named C followed by their number).'::text WHEN 'deal'::text THEN 'Check the code, or add the deal first with parley.add_deal(code => ..., title => ...).'::text WHEN 'follow-up'::text THEN 'Check the code (follow-ups recorded without one are named F followed by their number).'::text ELSE NULL::text END;
+
+ALTER FUNCTION parley_data.reference_hint(kind text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.reference_hint(kind text) IS 'What to do about a reference that names nothing, by the kind of thing meant.';
+
+CREATE FUNCTION parley_data.bad_reference(kind text, field text, reference text, found boolean) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN COALESCE(parley_data.missing(field, (reference IS NOT NULL)), CASE WHEN (found IS NOT TRUE) THEN parley_data.refused('23503'::text, field, (translate(kind, ' -'::text, '__'::text) || '_exists'::text), CASE WHEN (field = translate(kind, ' -'::text, '__'::text)) THEN format('%s "%s" does not exist'::text, kind, reference) ELSE format('%s "%s" given as %s does not exist'::text, kind, reference, field) END, parley_data.reference_hint(kind)) ELSE NULL::parley_data.refusal END);
+
+ALTER FUNCTION parley_data.bad_reference(kind text, field text, reference text, found boolean) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_reference(kind text, field text, reference text, found boolean) IS 'Rule: a reference is given (23502) and names something (23503).';
+
+CREATE FUNCTION parley_data.bad_agenda_entry(item text, item_found boolean, status parley.agenda_status, note text) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN COALESCE(parley_data.bad_reference('agenda item'::text, 'item'::text, item, item_found), parley_data.missing('status'::text, (status IS NOT NULL)), parley_data.bad_free_text('note'::text, note, 'track_agenda_note_length'::text));
+
+ALTER FUNCTION parley_data.bad_agenda_entry(item text, item_found boolean, status parley.agenda_status, note text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_agenda_entry(item text, item_found boolean, status parley.agenda_status, note text) IS 'The rules of an item on a track''s agenda, in order.';
+
+CREATE FUNCTION parley_data.reference_level(reference text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN (POSITION(('@'::text) IN (reference)) > 0) THEN substr(reference, (POSITION(('@'::text) IN (reference)) + 1)) ELSE NULL::text END;
+
+ALTER FUNCTION parley_data.reference_level(reference text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.reference_level(reference text) IS 'The level written after the @ of a reference (code@level), or null.';
+
+CREATE FUNCTION parley_data.bad_reference_level(field text, reference text) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE WHEN (parley_data.reference_level(reference) <> ALL ((enum_range(NULL::parley.classification))::text[])) THEN parley_data.refused('23514'::text, field, 'reference_level'::text, format('%s "%s" names the classification "%s", which is none of %s'::text, field, reference, parley_data.reference_level(reference), array_to_string(enum_range(NULL::parley.classification), ', '::text)), 'Write the code alone, or the code, @ and a classification: ist-r3@secret.'::text) ELSE NULL::parley_data.refusal END;
+
+ALTER FUNCTION parley_data.bad_reference_level(field text, reference text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_reference_level(field text, reference text) IS 'Rule: the level after the @ of a reference is a classification (23514).';
+
+CREATE FUNCTION parley_data.bad_classified_reference(kind text, field text, reference text, matches integer, levels parley.classification[]) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN COALESCE(parley_data.missing(field, (reference IS NOT NULL)), parley_data.bad_reference_level(field, reference), parley_data.bad_reference(kind, field, reference, (matches > 0)), CASE WHEN (matches > 1) THEN parley_data.refused('23503'::text, field, (translate(kind, ' -'::text, '__'::text) || '_unambiguous'::text), format('%s "%s" names %s %ss, one at each of %s'::text, field, reference, matches, kind, array_to_string(levels, ', '::text)), format('Say which: "%s@%s" or "%s@%s".'::text, split_part(reference, '@'::text, 1), (levels)[1], split_part(reference, '@'::text, 1), (levels)[cardinality(levels)])) ELSE NULL::parley_data.refusal END);
+
+ALTER FUNCTION parley_data.bad_classified_reference(kind text, field text, reference text, matches integer, levels parley.classification[]) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_classified_reference(kind text, field text, reference text, matches integer, levels parley.classification[]) IS 'Rule: a reference to a classified row names exactly one row the caller may see (23502, 23514, 23503).';
+
+CREATE FUNCTION parley_data.bad_code(field text, value text, rule text) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN COALESCE(parley_data.missing(field, (NULLIF(btrim(value), ''::text) IS NOT NULL)), CASE WHEN (NOT parley_data.is_code(value)) THEN parley_data.refused('23514'::text, field, rule, format('%s "%s" is not a valid code'::text, field, value), 'A code is 1 to 40 letters, digits, dots, dashes or underscores, starting with a letter or digit, without spaces.'::text) ELSE NULL::parley_data.refusal END);
+
+ALTER FUNCTION parley_data.bad_code(field text, value text, rule text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_code(field text, value text, rule text) IS 'Rule: a code is given (23502) and is 1 to 40 letters, digits, dots, dashes or underscores (23514).';
+
+CREATE FUNCTION parley_data.bad_due_on(due_on date, made_on date) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE WHEN (due_on < made_on) THEN parley_data.refused('23514'::text, 'due_on'::text, 'commitments_due_after_made'::text, format('due_on %s is before made_on %s'::text, due_on, made_on), 'A deadline falls on or after the day the commitment was made.'::text) ELSE NULL::parley_data.refusal END;
+
+ALTER FUNCTION parley_data.bad_due_on(due_on date, made_on date) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_due_on(due_on date, made_on date) IS 'Rule: a deadline is not before the day the commitment was made (23514).';
+
+CREATE FUNCTION parley_data.bad_level(field text, level parley.classification, mine parley.classification) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE WHEN (level > mine) THEN parley_data.refused('42501'::text, field, 'within_clearance'::text, format('%s %s is above your clearance (%s)'::text, field, level, mine), 'Choose a classification you are cleared for, or ask someone cleared for it to record this.'::text) ELSE NULL::parley_data.refusal END;
+
+ALTER FUNCTION parley_data.bad_level(field text, level parley.classification, mine parley.classification) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_level(field text, level parley.classification, mine parley.classification) IS 'Rule: a classification or clearance is not above the caller''s own (42501).';
+
+CREATE FUNCTION parley_data.bad_number(field text, value numeric, rule text) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE WHEN (NOT parley_data.is_finite(value)) THEN parley_data.refused('23514'::text, field, rule, format('%s %s is not a number'::text, field, value), 'Give a finite number, e.g. 6057.'::text) ELSE NULL::parley_data.refusal END;
+
+ALTER FUNCTION parley_data.bad_number(field text, value numeric, rule text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_number(field text, value numeric, rule text) IS 'Rule: a quantity is a finite number (23514).';
+
+CREATE FUNCTION parley_data.bad_optional_label(field text, value text, rule text) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE WHEN ((NULLIF(btrim(value), ''::text) IS NOT NULL) AND (NOT parley_data.is_label(value))) THEN parley_data.refused('23514'::text, field, rule, format('%s "%s" is too long (%s characters) or contains control characters such as line breaks'::text, field, "left"(value, 60), length(value)), format('Give %s as one line of at most 300 characters.'::text, field)) ELSE NULL::parley_data.refusal END;
+
+ALTER FUNCTION parley_data.bad_optional_label(field text, value text, rule text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_optional_label(field text, value text, rule text) IS 'Rule: an optional one-line text is at most 300 characters, without control characters (23514).';
+
+CREATE FUNCTION parley_data.bad_person_reference(field text, email text, found boolean, active boolean, active_only boolean) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN COALESCE(parley_data.missing(field, (email IS NOT NULL)), CASE WHEN (found IS NOT TRUE) THEN parley_data.refused('23503'::text, field, 'person_exists'::text, format('person "%s" given as %s does not exist'::text, email, field), 'Check the e-mail address or add the person first with parley.add_person(email => ..., name => ...).'::text) WHEN (active_only AND (NOT active)) THEN parley_data.refused('23514'::text, field, 'person_active'::text, format('person "%s" given as %s is no longer active'::text, email, field), 'Name an active person, or reactivate this one with parley.update_person(person => ..., active => true).'::text) ELSE NULL::parley_data.refusal END);
+
+ALTER FUNCTION parley_data.bad_person_reference(field text, email text, found boolean, active boolean, active_only boolean) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_person_reference(field text, email text, found boolean, active boolean, active_only boolean) IS 'Rule: an e-mail is given (23502), names a person (23503) and, when asked, an active one (23514).';
+
+CREATE FUNCTION parley_data.bad_target(target_quantity numeric, unit text) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN COALESCE(parley_data.bad_number('target_quantity'::text, target_quantity, 'commitments_target_finite'::text), CASE WHEN (target_quantity <= (0)::numeric) THEN parley_data.refused('23514'::text, 'target_quantity'::text, 'commitments_target_positive'::text, format('target_quantity %s is not positive'::text, target_quantity), 'Give the quantity promised (more than zero), or leave it out when nothing is counted.'::text) ELSE NULL::parley_data.refusal END, parley_data.bad_optional_label('unit'::text, unit, 'commitments_unit_format'::text), CASE WHEN ((NULLIF(btrim(unit), ''::text) IS NOT NULL) AND (target_quantity IS NULL)) THEN parley_data.refused('23514'::text, 'unit'::text, 'commitments_unit_with_target'::text, format('unit "%s" is given without a target_quantity'::text, unit), 'Give target_quantity too, or leave unit out.'::text) ELSE NULL::parley_data.refusal END);
+
+ALTER FUNCTION parley_data.bad_target(target_quantity numeric, unit text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_target(target_quantity numeric, unit text) IS 'The rules of what a commitment promises to deliver, in order.';
+
+CREATE FUNCTION parley_data.deal_side_taken(deal text, obligor text, side text) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE WHEN (side IS NOT NULL) THEN parley_data.refused('23505'::text, 'deal'::text, 'commitments_one_per_obligor_in_deal'::text, format('deal "%s" already has a commitment by %s (%s)'::text, deal, obligor, side), 'A deal has one commitment per obligor; change that one (parley.update_commitment, or its record in a document).'::text) ELSE NULL::parley_data.refusal END;
+
+ALTER FUNCTION parley_data.deal_side_taken(deal text, obligor text, side text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.deal_side_taken(deal text, obligor text, side text) IS 'Rule: a deal has one commitment per obligor (23505).';
+
+CREATE FUNCTION parley_data.off_agenda(item text, track text, on_agenda boolean) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE WHEN (NOT on_agenda) THEN parley_data.refused('23503'::text, 'item'::text, 'commitments_on_track_agenda'::text, format('agenda item "%s" is not on the agenda of track "%s"'::text, item, track), format('Put it on the track''s agenda first: select parley.set_agenda_status(track => %L, item => %L, status => ''agreed''); or, in a document, list it under the track''s agenda.'::text, track, item)) ELSE NULL::parley_data.refusal END;
+
+ALTER FUNCTION parley_data.off_agenda(item text, track text, on_agenda boolean) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.off_agenda(item text, track text, on_agenda boolean) IS 'Rule: a commitment''s item is on its track''s agenda (23503).';
+
+CREATE FUNCTION parley_data.off_track(meeting text, track text, on_track boolean) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE WHEN (NOT on_track) THEN parley_data.refused('23503'::text, 'meeting'::text, 'commitments_meeting_on_track'::text, format('meeting "%s" is not a meeting of track "%s"'::text, meeting, track), 'Name a meeting of the same track, or leave meeting out.'::text) ELSE NULL::parley_data.refusal END;
+
+ALTER FUNCTION parley_data.off_track(meeting text, track text, on_track boolean) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.off_track(meeting text, track text, on_track boolean) IS 'Rule: a commitment''s meeting is a meeting of its track (23503).';
+
+CREATE FUNCTION parley_data.owed_to_itself(field text, obligor text, is_obligor boolean) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE WHEN is_obligor THEN parley_data.refused('23514'::text, field, 'commitment_beneficiaries_not_obligor'::text, format('beneficiary "%s" is the obligor: a party cannot owe a commitment to itself'::text, obligor), 'Name the parties the commitment is owed to, other than the obligor.'::text) ELSE NULL::parley_data.refusal END;
+
+ALTER FUNCTION parley_data.owed_to_itself(field text, obligor text, is_obligor boolean) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.owed_to_itself(field text, obligor text, is_obligor boolean) IS 'Rule: no beneficiary is the obligor (23514).';
+
+CREATE FUNCTION parley_data.bad_commitment(code text, track text, track_matches integer, track_levels parley.classification[], item text, item_found boolean, on_agenda boolean, obligor text, obligor_found boolean, beneficiaries text[], unknown_beneficiary text, beneficiary_field text, text text, made_on date, due_on date, target_quantity numeric, unit text, deal text, deal_side text, owner text, owner_found boolean, owner_active boolean, classification parley.classification, mine parley.classification, source text, source_found boolean, meeting text, meeting_matches integer, meeting_levels parley.classification[], meeting_on_track boolean) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN COALESCE(CASE WHEN (code IS NOT NULL) THEN parley_data.bad_code('code'::text, code, 'commitments_code_format'::text) ELSE NULL::parley_data.refusal END, parley_data.bad_classified_reference('track'::text, 'track'::text, track, track_matches, track_levels), parley_data.bad_reference('agenda item'::text, 'item'::text, item, item_found), parley_data.off_agenda(item, track, on_agenda), parley_data.bad_reference('party'::text, 'obligor'::text, obligor, obligor_found), parley_data.missing('beneficiaries'::text, ((COALESCE(cardinality(beneficiaries), 0) > 0) AND (array_position(beneficiaries, NULL::text) IS NULL))), CASE WHEN (unknown_beneficiary IS NOT NULL) THEN parley_data.bad_reference('party'::text, beneficiary_field, unknown_beneficiary, false) ELSE NULL::parley_data.refusal END, parley_data.owed_to_itself(beneficiary_field, obligor, (obligor = ANY (beneficiaries))), parley_data.missing('text'::text, (NULLIF(btrim(text), ''::text) IS NOT NULL)), parley_data.bad_free_text('text'::text, text, 'commitments_text_length'::text), parley_data.missing('made_on'::text, (made_on IS NOT NULL)), parley_data.bad_due_on(due_on, made_on), parley_data.bad_target(target_quantity, unit), CASE WHEN (deal IS NOT NULL) THEN parley_data.bad_code('deal'::text, deal, 'deals_code_format'::text) ELSE NULL::parley_data.refusal END, parley_data.deal_side_taken(deal, obligor, deal_side), CASE WHEN (owner IS NOT NULL) THEN parley_data.bad_person_reference('owner'::text, owner, owner_found, owner_active, true) ELSE NULL::parley_data.refusal END, parley_data.missing('classification'::text, (classification IS NOT NULL)), parley_data.bad_level('classification'::text, classification, mine), CASE WHEN (source IS NOT NULL) THEN parley_data.bad_reference('source'::text, 'source'::text, source, source_found) ELSE NULL::parley_data.refusal END, CASE WHEN (meeting IS NOT NULL) THEN parley_data.bad_classified_reference('meeting'::text, 'meeting'::text, meeting, meeting_matches, meeting_levels) ELSE NULL::parley_data.refusal END, parley_data.off_track(meeting, track, meeting_on_track));
+
+ALTER FUNCTION parley_data.bad_commitment(code text, track text, track_matches integer, track_levels parley.classification[], item text, item_found boolean, on_agenda boolean, obligor text, obligor_found boolean, beneficiaries text[], unknown_beneficiary text, beneficiary_field text, text text, made_on date, due_on date, target_quantity numeric, unit text, deal text, deal_side text, owner text, owner_found boolean, owner_active boolean, classification parley.classification, mine parley.classification, source text, source_found boolean, meeting text, meeting_matches integer, meeting_levels parley.classification[], meeting_on_track boolean) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_commitment(code text, track text, track_matches integer, track_levels parley.classification[], item text, item_found boolean, on_agenda boolean, obligor text, obligor_found boolean, beneficiaries text[], unknown_beneficiary text, beneficiary_field text, text text, made_on date, due_on date, target_quantity numeric, unit text, deal text, deal_side text, owner text, owner_found boolean, owner_active boolean, classification parley.classification, mine parley.classification, source text, source_found boolean, meeting text, meeting_matches integer, meeting_levels parley.classification[], meeting_on_track boolean) IS 'The rules of a commitment, in order.';
+
+CREATE FUNCTION parley_data.bad_label(field text, value text, rule text) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN COALESCE(parley_data.missing(field, (NULLIF(btrim(value), ''::text) IS NOT NULL)), parley_data.bad_optional_label(field, value, rule));
+
+ALTER FUNCTION parley_data.bad_label(field text, value text, rule text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_label(field text, value text, rule text) IS 'Rule: a name or title is given (23502) and is one line (23514).';
+
+CREATE FUNCTION parley_data.bad_deal(code text, title text, classification parley.classification, mine parley.classification) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN COALESCE(parley_data.bad_code('code'::text, code, 'deals_code_format'::text), parley_data.bad_label('title'::text, title, 'deals_title_format'::text), parley_data.missing('classification'::text, (classification IS NOT NULL)), parley_data.bad_level('classification'::text, classification, mine));
+
+ALTER FUNCTION parley_data.bad_deal(code text, title text, classification parley.classification, mine parley.classification) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_deal(code text, title text, classification parley.classification, mine parley.classification) IS 'The rules of a deal, in order.';
+
+CREATE FUNCTION parley_data.bad_email(field text, value text) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN COALESCE(parley_data.missing(field, (NULLIF(btrim(value), ''::text) IS NOT NULL)), CASE WHEN (NOT parley_data.is_email(value)) THEN parley_data.refused('23514'::text, field, 'people_email_format'::text, format('%s "%s" is not a valid e-mail address'::text, field, value), 'Give a plain address such as desk@example.org (ASCII, no display name, a dotted domain).'::text) ELSE NULL::parley_data.refusal END);
+
+ALTER FUNCTION parley_data.bad_email(field text, value text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_email(field text, value text) IS 'Rule: an e-mail address is given (23502) and plain (23514).';
+
+CREATE FUNCTION parley_data.bad_figure(indicator text, value numeric, as_of date, unit text, item text, item_found boolean, claimant text, claimant_found boolean, source text, source_found boolean, confidence parley.confidence, note text, classification parley.classification, mine parley.classification) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN COALESCE(parley_data.bad_code('indicator'::text, indicator, 'figures_indicator_format'::text), parley_data.missing('value'::text, (value IS NOT NULL)), parley_data.bad_number('value'::text, value, 'figures_value_finite'::text), parley_data.missing('as_of'::text, (as_of IS NOT NULL)), parley_data.bad_optional_label('unit'::text, unit, 'figures_unit_format'::text), CASE WHEN (item IS NOT NULL) THEN parley_data.bad_reference('agenda item'::text, 'item'::text, item, item_found) ELSE NULL::parley_data.refusal END, CASE WHEN (claimant IS NOT NULL) THEN parley_data.bad_reference('party'::text, 'claimant'::text, claimant, claimant_found) ELSE NULL::parley_data.refusal END, CASE WHEN (source IS NOT NULL) THEN parley_data.bad_reference('source'::text, 'source'::text, source, source_found) ELSE NULL::parley_data.refusal END, parley_data.missing('confidence'::text, (confidence IS NOT NULL)), parley_data.bad_free_text('note'::text, note, 'figures_note_length'::text), parley_data.bad_level('classification'::text, classification, mine));
+
+ALTER FUNCTION parley_data.bad_figure(indicator text, value numeric, as_of date, unit text, item text, item_found boolean, claimant text, claimant_found boolean, source text, source_found boolean, confidence parley.confidence, note text, classification parley.classification, mine parley.classification) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_figure(indicator text, value numeric, as_of date, unit text, item text, item_found boolean, claimant text, claimant_found boolean, source text, source_found boolean, confidence parley.confidence, note text, classification parley.classification, mine parley.classification) IS 'The rules of a figure, in order.';
+
+CREATE FUNCTION parley_data.bad_follow_up(code text, assignee text, assignee_found boolean, assignee_active boolean, note text, due_at timestamp with time zone, subjects integer, subject_field text, subject text, subject_matches integer, subject_levels parley.classification[]) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN COALESCE(CASE WHEN (code IS NOT NULL) THEN parley_data.bad_code('code'::text, code, 'follow_ups_code_format'::text) ELSE NULL::parley_data.refusal END, parley_data.bad_person_reference('assignee'::text, assignee, assignee_found, assignee_active, true), parley_data.bad_free_text('note'::text, note, 'follow_ups_note_length'::text), parley_data.missing('due_at'::text, (due_at IS NOT NULL)), parley_data.missing('note'::text, (NULLIF(btrim(note), ''::text) IS NOT NULL)), CASE WHEN (subjects <> 1) THEN parley_data.refused('23514'::text, 'commitment'::text, 'follow_ups_one_subject'::text, format('a follow-up is about exactly one of commitment, meeting or track; %s given'::text, subjects), 'Give one of commitment, meeting or track.'::text) ELSE NULL::parley_data.refusal END, parley_data.bad_classified_reference(subject_field, subject_field, subject, subject_matches, subject_levels));
+
+ALTER FUNCTION parley_data.bad_follow_up(code text, assignee text, assignee_found boolean, assignee_active boolean, note text, due_at timestamp with time zone, subjects integer, subject_field text, subject text, subject_matches integer, subject_levels parley.classification[]) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_follow_up(code text, assignee text, assignee_found boolean, assignee_active boolean, note text, due_at timestamp with time zone, subjects integer, subject_field text, subject text, subject_matches integer, subject_levels parley.classification[]) IS 'The rules of a follow-up, in order.';
+
+CREATE FUNCTION parley_data.bad_item(code text, title text, description text) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN COALESCE(parley_data.bad_code('code'::text, code, 'agenda_items_code_format'::text), parley_data.bad_label('title'::text, title, 'agenda_items_title_format'::text), parley_data.bad_free_text('description'::text, description, 'agenda_items_description_length'::text));
+
+ALTER FUNCTION parley_data.bad_item(code text, title text, description text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_item(code text, title text, description text) IS 'The rules of an agenda item, in order.';
+
+CREATE FUNCTION parley_data.bad_lowering(field text, current_level parley.classification, wanted parley.classification, what text) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE WHEN (wanted < current_level) THEN parley_data.refused('42501'::text, field, 'declassify_explicitly'::text, format('%s is %s; lowering it to %s is declassifying it'::text, what, current_level, wanted), format('Declassify it on purpose, with a reason: select parley.declassify(%L, ..., classification => %L, reason => ...);'::text, split_part(what, ' '::text, 1), wanted)) ELSE NULL::parley_data.refusal END;
+
+ALTER FUNCTION parley_data.bad_lowering(field text, current_level parley.classification, wanted parley.classification, what text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_lowering(field text, current_level parley.classification, wanted parley.classification, what text) IS 'Rule: a change does not lower a classification (42501): that is parley.declassify''s.';
+
+CREATE FUNCTION parley_data.bad_meeting_times(starts_at timestamp with time zone, ends_at timestamp with time zone, field text, starts_as_written text DEFAULT NULL::text, ends_as_written text DEFAULT NULL::text) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE WHEN (ends_at < starts_at) THEN parley_data.refused('23514'::text, field, 'meetings_ends_after_start'::text, format('ends_at %s is before starts_at %s'::text, COALESCE(ends_as_written, (ends_at)::text), COALESCE(starts_as_written, (starts_at)::text)), 'A meeting ends after it starts; check the dates and the time zone offsets.'::text) ELSE NULL::parley_data.refusal END;
+
+ALTER FUNCTION parley_data.bad_meeting_times(starts_at timestamp with time zone, ends_at timestamp with time zone, field text, starts_as_written text, ends_as_written text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_meeting_times(starts_at timestamp with time zone, ends_at timestamp with time zone, field text, starts_as_written text, ends_as_written text) IS 'Rule: a meeting ends after it starts (23514); said with the moments as written when they are given.';
+
+CREATE FUNCTION parley_data.bad_meeting(code text, track text, track_matches integer, track_levels parley.classification[], title text, starts_at timestamp with time zone, ends_at timestamp with time zone, location text, classification parley.classification, mine parley.classification, source text, source_found boolean, starts_as_written text DEFAULT NULL::text, ends_as_written text DEFAULT NULL::text) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN COALESCE(parley_data.bad_code('code'::text, code, 'meetings_code_format'::text), parley_data.bad_classified_reference('track'::text, 'track'::text, track, track_matches, track_levels), parley_data.bad_label('title'::text, title, 'meetings_title_format'::text), parley_data.missing('starts_at'::text, (starts_at IS NOT NULL)), parley_data.bad_meeting_times(starts_at, ends_at, 'ends_at'::text, starts_as_written, ends_as_written), parley_data.bad_optional_label('location'::text, location, 'meetings_location_format'::text), parley_data.missing('classification'::text, (classification IS NOT NULL)), parley_data.bad_level('classification'::text, classification, mine), CASE WHEN (source IS NOT NULL) THEN parley_data.bad_reference('source'::text, 'source'::text, source, source_found) ELSE NULL::parley_data.refusal END);
+
+ALTER FUNCTION parley_data.bad_meeting(code text, track text, track_matches integer, track_levels parley.classification[], title text, starts_at timestamp with time zone, ends_at timestamp with time zone, location text, classification parley.classification, mine parley.classification, source text, source_found boolean, starts_as_written text, ends_as_written text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_meeting(code text, track text, track_matches integer, track_levels parley.classification[], title text, starts_at timestamp with time zone, ends_at timestamp with time zone, location text, classification parley.classification, mine parley.classification, source text, source_found boolean, starts_as_written text, ends_as_written text) IS 'The rules of a meeting, in order.';
+
+CREATE FUNCTION parley_data.bad_member(party text, party_found boolean, role parley.member_role, note text) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN COALESCE(parley_data.bad_reference('party'::text, 'party'::text, party, party_found), parley_data.missing('role'::text, (role IS NOT NULL)), parley_data.bad_free_text('note'::text, note, 'track_members_note_length'::text));
+
+ALTER FUNCTION parley_data.bad_member(party text, party_found boolean, role parley.member_role, note text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_member(party text, party_found boolean, role parley.member_role, note text) IS 'The rules of a party''s membership of a track, in order.';
+
+CREATE FUNCTION parley_data.bad_party(code text, name text, kind parley.party_kind) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN COALESCE(parley_data.bad_code('code'::text, code, 'parties_code_format'::text), parley_data.bad_label('name'::text, name, 'parties_name_format'::text), parley_data.missing('kind'::text, (kind IS NOT NULL)));
+
+ALTER FUNCTION parley_data.bad_party(code text, name text, kind parley.party_kind) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_party(code text, name text, kind parley.party_kind) IS 'The rules of a party, in order.';
+
+CREATE FUNCTION parley_data.bad_timezone(field text, value text, known boolean) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN COALESCE(parley_data.missing(field, (value IS NOT NULL)), CASE WHEN (known IS NOT TRUE) THEN parley_data.refused('23503'::text, field, 'time_zone_exists'::text, format('%s "%s" is not a known IANA time zone'::text, field, value), 'Use a name such as Europe/Istanbul, Asia/Dubai or UTC (select name from pg_timezone_names lists them); names are case-sensitive.'::text) ELSE NULL::parley_data.refusal END);
+
+ALTER FUNCTION parley_data.bad_timezone(field text, value text, known boolean) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_timezone(field text, value text, known boolean) IS 'Rule: a time zone is given (23502) and a known IANA name (23503).';
+
+CREATE FUNCTION parley_data.bad_person(email text, name text, timezone text, timezone_found boolean, clearance parley.classification, mine parley.classification) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN COALESCE(parley_data.bad_email('email'::text, email), parley_data.bad_label('name'::text, name, 'people_name_format'::text), parley_data.bad_timezone('timezone'::text, timezone, timezone_found), parley_data.missing('clearance'::text, (clearance IS NOT NULL)), parley_data.bad_level('clearance'::text, clearance, mine));
+
+ALTER FUNCTION parley_data.bad_person(email text, name text, timezone text, timezone_found boolean, clearance parley.classification, mine parley.classification) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_person(email text, name text, timezone text, timezone_found boolean, clearance parley.classification, mine parley.classification) IS 'The rules of a person, in order.';
+
+CREATE FUNCTION parley_data.bad_position(party text, party_found boolean, item text, item_found boolean, statement text, stance parley.stance, stated_on date, track text, track_matches integer, track_levels parley.classification[], source text, source_found boolean, classification parley.classification, mine parley.classification) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN COALESCE(parley_data.bad_reference('party'::text, 'party'::text, party, party_found), parley_data.bad_reference('agenda item'::text, 'item'::text, item, item_found), parley_data.bad_free_text('statement'::text, statement, 'positions_statement_length'::text), parley_data.missing('stance'::text, (stance IS NOT NULL)), parley_data.missing('stated_on'::text, (stated_on IS NOT NULL)), CASE WHEN (track IS NOT NULL) THEN parley_data.bad_classified_reference('track'::text, 'track'::text, track, track_matches, track_levels) ELSE NULL::parley_data.refusal END, CASE WHEN (source IS NOT NULL) THEN parley_data.bad_reference('source'::text, 'source'::text, source, source_found) ELSE NULL::parley_data.refusal END, parley_data.bad_level('classification'::text, classification, mine));
+
+ALTER FUNCTION parley_data.bad_position(party text, party_found boolean, item text, item_found boolean, statement text, stance parley.stance, stated_on date, track text, track_matches integer, track_levels parley.classification[], source text, source_found boolean, classification parley.classification, mine parley.classification) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_position(party text, party_found boolean, item text, item_found boolean, statement text, stance parley.stance, stated_on date, track text, track_matches integer, track_levels parley.classification[], source text, source_found boolean, classification parley.classification, mine parley.classification) IS 'The rules of a position, in order.';
+
+CREATE FUNCTION parley_data.bad_url(field text, value text) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE WHEN ((NULLIF(btrim(value), ''::text) IS NOT NULL) AND (value !~ '^https?://[^\s]+$'::text)) THEN parley_data.refused('23514'::text, field, 'sources_url_format'::text, format('%s "%s" is not a web address'::text, field, value), 'Give the full address, starting with https:// or http://, without spaces.'::text) ELSE NULL::parley_data.refusal END;
+
+ALTER FUNCTION parley_data.bad_url(field text, value text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_url(field text, value text) IS 'Rule: a web address starts with http:// or https:// and has no spaces (23514).';
+
+CREATE FUNCTION parley_data.bad_source(code text, title text, publisher text, url text, note text) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN COALESCE(parley_data.bad_code('code'::text, code, 'sources_code_format'::text), parley_data.bad_label('title'::text, title, 'sources_title_format'::text), parley_data.bad_optional_label('publisher'::text, publisher, 'sources_publisher_format'::text), parley_data.bad_url('url'::text, url), parley_data.bad_free_text('note'::text, note, 'sources_note_length'::text));
+
+ALTER FUNCTION parley_data.bad_source(code text, title text, publisher text, url text, note text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_source(code text, title text, publisher text, url text, note text) IS 'The rules of a source, in order.';
+
+CREATE FUNCTION parley_data.cleared_above(field text, person text, clearance parley.classification, mine parley.classification) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE WHEN (clearance > mine) THEN parley_data.refused('42501'::text, field, 'within_clearance'::text, format('%s is cleared above you; you cannot change them'::text, person), 'Ask someone cleared at least as high as this person to make the change.'::text) ELSE NULL::parley_data.refusal END;
+
+ALTER FUNCTION parley_data.cleared_above(field text, person text, clearance parley.classification, mine parley.classification) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.cleared_above(field text, person text, clearance parley.classification, mine parley.classification) IS 'Rule: a person (their details, clearance, subscriptions) is changed only by someone cleared at least as high (42501).';
+
+CREATE FUNCTION parley_data.bad_subscription(person text, person_found boolean, person_active boolean, person_clearance parley.classification, mine parley.classification, track text, track_matches integer, track_levels parley.classification[], item text, item_found boolean, min_severity parley.severity) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN COALESCE(parley_data.bad_person_reference('person'::text, person, person_found, person_active, true), parley_data.cleared_above('person'::text, person, person_clearance, mine), CASE WHEN (track IS NOT NULL) THEN parley_data.bad_classified_reference('track'::text, 'track'::text, track, track_matches, track_levels) ELSE NULL::parley_data.refusal END, CASE WHEN (item IS NOT NULL) THEN parley_data.bad_reference('agenda item'::text, 'item'::text, item, item_found) ELSE NULL::parley_data.refusal END, parley_data.missing('min_severity'::text, (min_severity IS NOT NULL)));
+
+ALTER FUNCTION parley_data.bad_subscription(person text, person_found boolean, person_active boolean, person_clearance parley.classification, mine parley.classification, track text, track_matches integer, track_levels parley.classification[], item text, item_found boolean, min_severity parley.severity) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_subscription(person text, person_found boolean, person_active boolean, person_clearance parley.classification, mine parley.classification, track text, track_matches integer, track_levels parley.classification[], item text, item_found boolean, min_severity parley.severity) IS 'The rules of a subscription, in order.';
+
+CREATE FUNCTION parley_data.bad_track(code text, name text, format parley.track_format, timezone text, timezone_found boolean, venue text, description text, classification parley.classification, mine parley.classification, status parley.track_status, lead text, lead_found boolean, lead_active boolean) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN COALESCE(parley_data.bad_code('code'::text, code, 'tracks_code_format'::text), parley_data.bad_label('name'::text, name, 'tracks_name_format'::text), parley_data.missing('format'::text, (format IS NOT NULL)), parley_data.bad_timezone('timezone'::text, timezone, timezone_found), parley_data.bad_optional_label('venue'::text, venue, 'tracks_venue_format'::text), parley_data.bad_free_text('description'::text, description, 'tracks_description_length'::text), parley_data.missing('classification'::text, (classification IS NOT NULL)), parley_data.bad_level('classification'::text, classification, mine), parley_data.missing('status'::text, (status IS NOT NULL)), CASE WHEN (lead IS NOT NULL) THEN parley_data.bad_person_reference('lead'::text, lead, lead_found, lead_active, true) ELSE NULL::parley_data.refusal END);
+
+ALTER FUNCTION parley_data.bad_track(code text, name text, format parley.track_format, timezone text, timezone_found boolean, venue text, description text, classification parley.classification, mine parley.classification, status parley.track_status, lead text, lead_found boolean, lead_active boolean) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_track(code text, name text, format parley.track_format, timezone text, timezone_found boolean, venue text, description text, classification parley.classification, mine parley.classification, status parley.track_status, lead text, lead_found boolean, lead_active boolean) IS 'The rules of a track, in order.';
+
+CREATE FUNCTION parley_data.needs_reopen(commitment text, status_now parley.commitment_status, new_status parley.commitment_status, reopen boolean) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE WHEN ((new_status <> status_now) AND (NOT reopen) AND (NOT parley_data.allowed_transition(status_now, new_status))) THEN parley_data.refused('23514'::text, 'new_status'::text, 'commitment_status_transition'::text, format('new_status %s needs a reopen: commitment "%s" is %s'::text, new_status, commitment, status_now), 'Leaving fulfilled, breached, withdrawn or superseded, or going back to pending, is a reopen: pass reopen => true and say why in note.'::text) ELSE NULL::parley_data.refusal END;
+
+ALTER FUNCTION parley_data.needs_reopen(commitment text, status_now parley.commitment_status, new_status parley.commitment_status, reopen boolean) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.needs_reopen(commitment text, status_now parley.commitment_status, new_status parley.commitment_status, reopen boolean) IS 'Rule: a status change that commitment_transitions does not allow is a reopen (23514).';
+
+CREATE FUNCTION parley_data.reported_before_made(reported_on date, made_on date) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE WHEN (reported_on < made_on) THEN parley_data.refused('23514'::text, 'reported_on'::text, 'reported_after_made'::text, format('reported_on %s is before the commitment was made (%s)'::text, reported_on, made_on), 'Check the date of the report.'::text) ELSE NULL::parley_data.refusal END;
+
+ALTER FUNCTION parley_data.reported_before_made(reported_on date, made_on date) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.reported_before_made(reported_on date, made_on date) IS 'Rule: an update is not reported before its commitment was made (23514).';
+
+CREATE FUNCTION parley_data.bad_update(commitment text, made_on date, status_now parley.commitment_status, reported_on date, delivered numeric, new_status parley.commitment_status, reopen boolean, note text, verification parley.verification, source text, source_found boolean, reported_by text, reported_by_found boolean, recorded_by text, recorded_by_found boolean) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN COALESCE(parley_data.missing('reported_on'::text, (reported_on IS NOT NULL)), parley_data.reported_before_made(reported_on, made_on), CASE WHEN (delivered < (0)::numeric) THEN parley_data.refused('23514'::text, 'delivered'::text, 'commitment_updates_delivered_not_negative'::text, format('delivered %s is negative'::text, delivered), 'Give what was delivered in this stage (zero or more); to correct an earlier report, ask for it to be corrected.'::text) ELSE NULL::parley_data.refusal END, parley_data.missing('reopen'::text, (reopen IS NOT NULL)), CASE WHEN reopen THEN parley_data.missing('new_status'::text, (new_status IS NOT NULL)) ELSE NULL::parley_data.refusal END, CASE WHEN reopen THEN parley_data.missing('note'::text, (NULLIF(btrim(note), ''::text) IS NOT NULL)) ELSE NULL::parley_data.refusal END, parley_data.bad_number('delivered'::text, delivered, 'commitment_updates_delivered_finite'::text), parley_data.bad_free_text('note'::text, note, 'commitment_updates_note_length'::text), CASE WHEN ((delivered IS NULL) AND (new_status IS NULL) AND (NULLIF(btrim(note), ''::text) IS NULL)) THEN parley_data.refused('23514'::text, 'delivered'::text, 'commitment_updates_says_something'::text, 'an update must say something: delivered, new_status or note'::text, 'Give a delivered quantity, a new status, or a note.'::text) ELSE NULL::parley_data.refusal END, parley_data.needs_reopen(commitment, status_now, new_status, reopen), parley_data.missing('verification'::text, (verification IS NOT NULL)), CASE WHEN (source IS NOT NULL) THEN parley_data.bad_reference('source'::text, 'source'::text, source, source_found) ELSE NULL::parley_data.refusal END, CASE WHEN (reported_by IS NOT NULL) THEN parley_data.bad_reference('party'::text, 'reported_by'::text, reported_by, reported_by_found) ELSE NULL::parley_data.refusal END, CASE WHEN (recorded_by IS NOT NULL) THEN parley_data.bad_person_reference('recorded_by'::text, recorded_by, recorded_by_found, true, false) ELSE NULL::parley_data.refusal END);
+
+ALTER FUNCTION parley_data.bad_update(commitment text, made_on date, status_now parley.commitment_status, reported_on date, delivered numeric, new_status parley.commitment_status, reopen boolean, note text, verification parley.verification, source text, source_found boolean, reported_by text, reported_by_found boolean, recorded_by text, recorded_by_found boolean) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.bad_update(commitment text, made_on date, status_now parley.commitment_status, reported_on date, delivered numeric, new_status parley.commitment_status, reopen boolean, note text, verification parley.verification, source text, source_found boolean, reported_by text, reported_by_found boolean, recorded_by text, recorded_by_found boolean) IS 'The rules of an update of a commitment, in order.';
+
+CREATE FUNCTION parley_data.refuse_if(problem parley_data.refusal) RETURNS void
     LANGUAGE plpgsql
     AS $$
-declare
-    mine constant parley.classification := parley_data.session_clearance();
 begin
-    if level > mine then
-        perform parley_data.refuse('42501', field, 'within_clearance',
-            format('%s %s is above your clearance (%s)', field, level, mine),
-            'Choose a classification you are cleared for, or ask someone cleared for it to record this.');
+    if problem.state is not null then
+        perform parley_data.refuse(problem.state, problem.field, problem.rule, problem.message, problem.hint);
     end if;
 end
 $$;
+
+ALTER FUNCTION parley_data.refuse_if(problem parley_data.refusal) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.refuse_if(problem parley_data.refusal) IS 'Raises the refusal given, if there is one.';
+
+CREATE FUNCTION parley_data.session_clearance() RETURNS parley.classification
+    LANGUAGE sql STABLE
+    AS $$
+    select case
+        when pg_has_role(session_user, 'parley_clearance_secret', 'member') then 'secret'
+        when pg_has_role(session_user, 'parley_clearance_confidential', 'member') then 'confidential'
+        when pg_has_role(session_user, 'parley_clearance_restricted', 'member') then 'restricted'
+        else 'unclassified'
+    end::parley.classification
+$$;
+
+ALTER FUNCTION parley_data.session_clearance() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.session_clearance() IS 'The clearance of the login (session_user), from its membership of the parley_clearance_* roles.';
+
+CREATE FUNCTION parley_data.check_clearance(field text, level parley.classification) RETURNS void
+    LANGUAGE sql
+    RETURN parley_data.refuse_if(parley_data.bad_level(field, level, parley_data.session_clearance()));
 
 ALTER FUNCTION parley_data.check_clearance(field text, level parley.classification) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.check_clearance(field text, level parley.classification) IS 'Refuses (42501) a classification or clearance above the clearance of the person logged in.';
 
 CREATE FUNCTION parley_data.check_code(field text, value text, rule text) RETURNS void
-    LANGUAGE plpgsql
-    AS $$
-begin
-    perform parley_data.require(field, nullif(btrim(value), '') is not null);
-    if not parley_data.is_code(value) then
-        perform parley_data.refuse('23514', field, rule, format('%s "%s" is not a valid code', field, value),
-            'A code is 1 to 40 letters, digits, dots, dashes or underscores, starting with a letter or digit, without spaces.');
-    end if;
-end
-$$;
+    LANGUAGE sql
+    RETURN parley_data.refuse_if(parley_data.bad_code(field, value, rule));
 
 ALTER FUNCTION parley_data.check_code(field text, value text, rule text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.check_code(field text, value text, rule text) IS 'Refuses a missing (23502) or malformed (23514) code: 1 to 40 letters, digits, dots, dashes or underscores.';
+COMMENT ON FUNCTION parley_data.check_code(field text, value text, rule text) IS 'Raises parley_data.bad_code''s refusal, if any.';
 
 CREATE FUNCTION parley_data.check_commitment_has_beneficiary() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -3686,191 +3926,131 @@ $$;
 ALTER FUNCTION parley_data.check_digest_arguments(at timestamp with time zone, max_classification parley.classification) OWNER TO parley_owner;
 
 CREATE FUNCTION parley_data.check_due_on(due_on date, made_on date) RETURNS void
-    LANGUAGE plpgsql
-    AS $$
-begin
-    if due_on < made_on then
-        perform parley_data.refuse('23514', 'due_on', 'commitments_due_after_made',
-            format('due_on %s is before made_on %s', due_on, made_on),
-            'A deadline falls on or after the day the commitment was made.');
-    end if;
-end
-$$;
+    LANGUAGE sql
+    RETURN parley_data.refuse_if(parley_data.bad_due_on(due_on, made_on));
 
 ALTER FUNCTION parley_data.check_due_on(due_on date, made_on date) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.check_due_on(due_on date, made_on date) IS 'Refuses (23514) a deadline before the day the commitment was made.';
+COMMENT ON FUNCTION parley_data.check_due_on(due_on date, made_on date) IS 'Raises parley_data.bad_due_on''s refusal, if any.';
 
 CREATE FUNCTION parley_data.check_email(field text, value text) RETURNS void
-    LANGUAGE plpgsql
-    AS $$
-begin
-    perform parley_data.require(field, nullif(btrim(value), '') is not null);
-    if not parley_data.is_email(value) then
-        perform parley_data.refuse('23514', field, 'people_email_format',
-            format('%s "%s" is not a valid e-mail address', field, value),
-            'Give a plain address such as desk@example.org (ASCII, no display name, a dotted domain).');
-    end if;
-end
-$$;
+    LANGUAGE sql
+    RETURN parley_data.refuse_if(parley_data.bad_email(field, value));
 
 ALTER FUNCTION parley_data.check_email(field text, value text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.check_email(field text, value text) IS 'Refuses a missing (23502) or malformed (23514) e-mail address.';
+COMMENT ON FUNCTION parley_data.check_email(field text, value text) IS 'Raises parley_data.bad_email''s refusal, if any.';
 
 CREATE FUNCTION parley_data.check_finite(field text, value numeric, rule text) RETURNS void
-    LANGUAGE plpgsql
-    AS $$
-begin
-    if not parley_data.is_finite(value) then
-        perform parley_data.refuse('23514', field, rule, format('%s %s is not a number', field, value),
-            'Give a finite number, e.g. 6057.');
-    end if;
-end
-$$;
+    LANGUAGE sql
+    RETURN parley_data.refuse_if(parley_data.bad_number(field, value, rule));
 
 ALTER FUNCTION parley_data.check_finite(field text, value numeric, rule text) OWNER TO parley_owner;
 
+COMMENT ON FUNCTION parley_data.check_finite(field text, value numeric, rule text) IS 'Raises parley_data.bad_number''s refusal, if any.';
+
 CREATE FUNCTION parley_data.check_free_text(field text, value text, rule text) RETURNS void
-    LANGUAGE plpgsql
-    AS $$
-begin
-    if not parley_data.is_free_text(value) then
-        perform parley_data.refuse('23514', field, rule,
-            format('%s is %s characters long; at most 10,000 are allowed', field, length(value)),
-            'Shorten it, and put the full document in a source (parley.add_source) with its URL.');
-    end if;
-end
-$$;
+    LANGUAGE sql
+    RETURN parley_data.refuse_if(parley_data.bad_free_text(field, value, rule));
 
 ALTER FUNCTION parley_data.check_free_text(field text, value text, rule text) OWNER TO parley_owner;
 
+COMMENT ON FUNCTION parley_data.check_free_text(field text, value text, rule text) IS 'Raises parley_data.bad_free_text''s refusal, if any.';
+
 CREATE FUNCTION parley_data.check_label(field text, value text, rule text) RETURNS void
-    LANGUAGE plpgsql
-    AS $$
-begin
-    perform parley_data.require(field, nullif(btrim(value), '') is not null);
-    perform parley_data.check_optional_label(field, value, rule);
-end
-$$;
+    LANGUAGE sql
+    RETURN parley_data.refuse_if(parley_data.bad_label(field, value, rule));
 
 ALTER FUNCTION parley_data.check_label(field text, value text, rule text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.check_label(field text, value text, rule text) IS 'Refuses a missing (23502) or malformed (23514) name or title.';
+COMMENT ON FUNCTION parley_data.check_label(field text, value text, rule text) IS 'Raises parley_data.bad_label''s refusal, if any.';
 
 CREATE FUNCTION parley_data.check_meeting_times(starts_at timestamp with time zone, ends_at timestamp with time zone, field text) RETURNS void
-    LANGUAGE plpgsql
-    AS $$
-begin
-    if ends_at < starts_at then
-        perform parley_data.refuse('23514', field, 'meetings_ends_after_start',
-            format('ends_at %s is before starts_at %s', ends_at, starts_at),
-            'A meeting ends after it starts; check the dates and the time zone offsets.');
-    end if;
-end
-$$;
+    LANGUAGE sql
+    RETURN parley_data.refuse_if(parley_data.bad_meeting_times(starts_at, ends_at, field));
 
 ALTER FUNCTION parley_data.check_meeting_times(starts_at timestamp with time zone, ends_at timestamp with time zone, field text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.check_meeting_times(starts_at timestamp with time zone, ends_at timestamp with time zone, field text) IS 'Refuses (23514) a meeting that would end before it starts.';
+COMMENT ON FUNCTION parley_data.check_meeting_times(starts_at timestamp with time zone, ends_at timestamp with time zone, field text) IS 'Raises parley_data.bad_meeting_times''s refusal, if any.';
 
 CREATE FUNCTION parley_data.check_not_lowered(field text, current_level parley.classification, wanted parley.classification, what text) RETURNS void
-    LANGUAGE plpgsql
-    AS $$
-begin
-    if wanted < current_level then
-        perform parley_data.refuse('42501', field, 'declassify_explicitly',
-            format('%s is %s; lowering it to %s is declassifying it', what, current_level, wanted),
-            format('Declassify it on purpose, with a reason: select parley.declassify(%L, ..., classification => %L, reason => ...);',
-                   split_part(what, ' ', 1), wanted));
-    end if;
-end
-$$;
+    LANGUAGE sql
+    RETURN parley_data.refuse_if(parley_data.bad_lowering(field, current_level, wanted, what));
 
 ALTER FUNCTION parley_data.check_not_lowered(field text, current_level parley.classification, wanted parley.classification, what text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.check_not_lowered(field text, current_level parley.classification, wanted parley.classification, what text) IS 'Refuses (42501) a change that would lower a classification: that is parley.declassify''s.';
 
 CREATE FUNCTION parley_data.check_optional_label(field text, value text, rule text) RETURNS void
-    LANGUAGE plpgsql
-    AS $$
-begin
-    if nullif(btrim(value), '') is not null and not parley_data.is_label(value) then
-        perform parley_data.refuse('23514', field, rule,
-            format('%s "%s" is too long (%s characters) or contains control characters such as line breaks',
-                   field, left(value, 60), length(value)),
-            format('Give %s as one line of at most 300 characters.', field));
-    end if;
-end
-$$;
+    LANGUAGE sql
+    RETURN parley_data.refuse_if(parley_data.bad_optional_label(field, value, rule));
 
 ALTER FUNCTION parley_data.check_optional_label(field text, value text, rule text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.check_optional_label(field text, value text, rule text) IS 'Refuses (23514) an optional one-line text that is too long or contains control characters.';
+COMMENT ON FUNCTION parley_data.check_optional_label(field text, value text, rule text) IS 'Raises parley_data.bad_optional_label''s refusal, if any.';
 
 CREATE FUNCTION parley_data.check_person_within_clearance(person_id bigint, person text) RETURNS void
-    LANGUAGE plpgsql
-    AS $$
-begin
-    if (select p.clearance from parley_data.people p where p.id = check_person_within_clearance.person_id)
-       > parley_data.session_clearance() then
-        perform parley_data.refuse('42501', 'person', 'within_clearance',
-            format('%s is cleared above you; you cannot change them', person),
-            'Ask someone cleared at least as high as this person to make the change.');
-    end if;
-end
-$$;
+    LANGUAGE sql
+    RETURN parley_data.refuse_if(parley_data.cleared_above('person'::text, person, (SELECT p.clearance FROM parley_data.people p WHERE (p.id = check_person_within_clearance.person_id)), parley_data.session_clearance()));
 
 ALTER FUNCTION parley_data.check_person_within_clearance(person_id bigint, person text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.check_person_within_clearance(person_id bigint, person text) IS 'Refuses (42501) a change to a person (their details, clearance, subscriptions) by someone cleared lower than they are.';
 
+CREATE TABLE parley_data.time_zones (
+    name text NOT NULL
+);
+
+ALTER TABLE parley_data.time_zones OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.time_zones IS 'IANA time zone names a track or a person may use (a copy of pg_timezone_names).';
+
 CREATE FUNCTION parley_data.check_timezone(field text, value text) RETURNS void
-    LANGUAGE plpgsql
-    AS $$
-begin
-    perform parley_data.require(field, value is not null);
-    if not exists (select 1 from parley_data.time_zones z where z.name = value) then
-        perform parley_data.refuse('23503', field, 'time_zone_exists',
-            format('%s "%s" is not a known IANA time zone', field, value),
-            'Use a name such as Europe/Istanbul, Asia/Dubai or UTC (select name from pg_timezone_names lists them); names are case-sensitive.');
-    end if;
-end
-$$;
+    LANGUAGE sql
+    RETURN parley_data.refuse_if(parley_data.bad_timezone(field, value, (EXISTS (SELECT 1 FROM parley_data.time_zones z WHERE (z.name = check_timezone.value)))));
 
 ALTER FUNCTION parley_data.check_timezone(field text, value text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.check_timezone(field text, value text) IS 'Refuses (23503) a time zone name that is not a known IANA name.';
+COMMENT ON FUNCTION parley_data.check_timezone(field text, value text) IS 'Raises parley_data.bad_timezone''s refusal, if any.';
 
-CREATE FUNCTION parley_data.classified_id(kind text, tbl regclass, level_column text, reference text, field text, hint text) RETURNS bigint
+CREATE FUNCTION parley_data.classified_id(kind text, tbl regclass, level_column text, reference text, field text) RETURNS bigint
     LANGUAGE plpgsql STABLE
-    AS $_$
+    AS $$
 declare
-    wanted record;
     found_rows record;
 begin
-    perform parley_data.require(field, reference is not null);
-    wanted := parley_data.split_reference(reference, field);
-    execute format('select array_agg(id order by %1$I) as ids, array_agg(%1$I order by %1$I) as levels from %2$s '
-                   'where code = $1 and %1$I <= $2 and ($3 is null or %1$I = $3)', level_column, tbl)
-       into found_rows
-      using wanted.code, parley_data.session_clearance(), wanted.level;
-    if found_rows.ids is null then
-        perform parley_data.unknown(kind, reference, field, hint);
-    elsif cardinality(found_rows.ids) > 1 then
-        perform parley_data.refuse('23503', field, translate(kind, ' -', '__') || '_unambiguous',
-            format('%s "%s" names %s %ss, one at each of %s', field, reference, cardinality(found_rows.ids), kind,
-                   array_to_string(found_rows.levels, ', ')),
-            format('Say which: "%s@%s" or "%s@%s".', wanted.code, found_rows.levels[1], wanted.code,
-                   found_rows.levels[cardinality(found_rows.levels)]));
-    end if;
-    return found_rows.ids[1];
+    select m.id, m.matches, m.levels into found_rows
+      from parley_data.classified_matches(tbl, level_column, array[reference], parley_data.session_clearance()) m;
+    perform parley_data.refuse_if(
+        parley_data.bad_classified_reference(kind, field, reference, found_rows.matches, found_rows.levels));
+    return found_rows.id;
+end
+$$;
+
+ALTER FUNCTION parley_data.classified_id(kind text, tbl regclass, level_column text, reference text, field text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.classified_id(kind text, tbl regclass, level_column text, reference text, field text) IS 'The id of the classified row a reference ("code" or "code@level") names among those the caller may see; refuses (23503) a reference that names none, or several.';
+
+CREATE FUNCTION parley_data.classified_matches(tbl regclass, level_column text, refs text[], mine parley.classification) RETURNS TABLE(reference text, id bigint, matches integer, levels parley.classification[])
+    LANGUAGE plpgsql STABLE
+    AS $_$
+begin
+    return query execute format(
+        'select r.reference, (array_agg(t.id order by t.%1$I))[1], count(t.id)::integer,
+                array_agg(t.%1$I order by t.%1$I) filter (where t.id is not null)
+           from (select distinct x as reference from unnest($1) x where x is not null) r
+           left join %2$s t
+                  on t.code = split_part(r.reference, ''@'', 1) and t.%1$I <= $2
+                 and (parley_data.reference_level(r.reference) is null
+                      or t.%1$I::text = parley_data.reference_level(r.reference))
+          group by r.reference', level_column, tbl)
+      using refs, mine;
 end
 $_$;
 
-ALTER FUNCTION parley_data.classified_id(kind text, tbl regclass, level_column text, reference text, field text, hint text) OWNER TO parley_owner;
+ALTER FUNCTION parley_data.classified_matches(tbl regclass, level_column text, refs text[], mine parley.classification) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.classified_id(kind text, tbl regclass, level_column text, reference text, field text, hint text) IS 'The id of the classified row a reference ("code" or "code@level") names among those the caller may see; refuses (23503) a reference that names none, or several.';
+COMMENT ON FUNCTION parley_data.classified_matches(tbl regclass, level_column text, refs text[], mine parley.classification) IS 'For each reference ("code" or "code@level"), the rows of the table it names among those at levels up to mine: the first id, how many, their levels.';
 
 CREATE FUNCTION parley_data.code_taken(tbl regclass, level_column text, code text) RETURNS parley.classification
     LANGUAGE plpgsql STABLE
@@ -3890,7 +4070,7 @@ COMMENT ON FUNCTION parley_data.code_taken(tbl regclass, level_column text, code
 
 CREATE FUNCTION parley_data.commitment_id(code text, field text DEFAULT 'commitment'::text) RETURNS bigint
     LANGUAGE sql STABLE
-    RETURN parley_data.classified_id('commitment'::text, 'parley_data.commitments'::regclass, 'effective_classification'::text, code, field, 'Check the code (codes are case-sensitive; commitments recorded without one are named C followed by their number).'::text);
+    RETURN parley_data.classified_id('commitment'::text, 'parley_data.commitments'::regclass, 'effective_classification'::text, code, field);
 
 ALTER FUNCTION parley_data.commitment_id(code text, field text) OWNER TO parley_owner;
 
@@ -3930,7 +4110,7 @@ COMMENT ON FUNCTION parley_data.deadline_at(due_on date, time_zone text) IS 'The
 
 CREATE FUNCTION parley_data.deal_id(code text, field text DEFAULT 'deal'::text) RETURNS bigint
     LANGUAGE sql STABLE
-    RETURN parley_data.classified_id('deal'::text, 'parley_data.deals'::regclass, 'classification'::text, code, field, 'Check the code, or add the deal first with parley.add_deal(code => ..., title => ...).'::text);
+    RETURN parley_data.classified_id('deal'::text, 'parley_data.deals'::regclass, 'classification'::text, code, field);
 
 ALTER FUNCTION parley_data.deal_id(code text, field text) OWNER TO parley_owner;
 
@@ -4336,7 +4516,6 @@ CREATE FUNCTION parley_data.follow_up_id(code text, field text DEFAULT 'follow_u
 declare
     result bigint;
 begin
-    perform parley_data.require(field, code is not null);
     if code ~ '^F[0-9]{1,18}$' then
         select f.id into result from parley_data.follow_ups f
          where f.id = substr(follow_up_id.code, 2)::bigint and f.code is null
@@ -4345,8 +4524,7 @@ begin
             return result;
         end if;
     end if;
-    return parley_data.classified_id('follow-up', 'parley_data.follow_ups', 'effective_classification', code, field,
-        'Check the code (follow-ups recorded without one are named F followed by their number).');
+    return parley_data.classified_id('follow-up', 'parley_data.follow_ups', 'effective_classification', code, field);
 end
 $_$;
 
@@ -4354,694 +4532,220 @@ ALTER FUNCTION parley_data.follow_up_id(code text, field text) OWNER TO parley_o
 
 COMMENT ON FUNCTION parley_data.follow_up_id(code text, field text) IS 'The id of the follow-up a reference names (its code, code@level, or F and its number) among those the caller may see; refuses (23503) otherwise.';
 
-CREATE FUNCTION parley_data.import_bool(r jsonb, field text) RETURNS boolean
-    LANGUAGE plpgsql IMMUTABLE
-    AS $$
+CREATE FUNCTION parley_data.import_check(list text, base integer, step integer, checks text, items jsonb DEFAULT NULL::jsonb) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $_$
 declare
-    v constant jsonb := r -> field;
+    part constant integer := coalesce((select l.position from parley_data.import_layout l
+                                        where l.list = split_part(import_check.list, '.', 1)
+                                          and l.field = split_part(import_check.list, '.', 2)), 0);
 begin
-    if v is null or jsonb_typeof(v) = 'null' then
-        return null;
-    elsif jsonb_typeof(v) = 'boolean' then
-        return (v #>> '{}')::boolean;
-    end if;
-    perform parley_data.refuse('22023', field, 'import_boolean',
-        format('%s must be true or false, not %s', field, parley_data.import_kind(v)),
-        format('Write %s: true or %s: false.', field, field));
-    return null;
+    execute format(
+        'insert into pg_temp.import_problems (ord, part, sub_ord, step, path, problem)
+         select c.ord, $1, c.sub_ord, $2, parley_data.import_path($3, $4, c.ord, c.sub_ord), c.problem
+           from (%s) c(ord, sub_ord, problem)
+          where (c.problem).state is not null', checks)
+      using part, step, list, base, items;
 end
-$$;
+$_$;
 
-ALTER FUNCTION parley_data.import_bool(r jsonb, field text) OWNER TO parley_owner;
+ALTER FUNCTION parley_data.import_check(list text, base integer, step integer, checks text, items jsonb) OWNER TO parley_owner;
 
-CREATE FUNCTION parley_data.import_choice(r jsonb, field text, allowed text[]) RETURNS text
-    LANGUAGE plpgsql IMMUTABLE
-    AS $$
-declare
-    v constant text := parley_data.import_text(r, field);
-begin
-    if v is not null and v <> all (allowed) then
-        perform parley_data.refuse('22023', field, 'import_choice',
-            format('%s "%s" is not one of %s', field, v, array_to_string(allowed, ', ')),
-            format('Give one of: %s.', array_to_string(allowed, ', ')));
-    end if;
-    return v;
-end
-$$;
+COMMENT ON FUNCTION parley_data.import_check(list text, base integer, step integer, checks text, items jsonb) IS 'Import: files the refusals a query of (ord, sub_ord, problem) finds, with where each record is in the document.';
 
-ALTER FUNCTION parley_data.import_choice(r jsonb, field text, allowed text[]) OWNER TO parley_owner;
+CREATE FUNCTION parley_data.import_code_list(v jsonb) RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE jsonb_typeof(v) WHEN 'string'::text THEN ARRAY[(v #>> '{}'::text[])] WHEN 'array'::text THEN ARRAY(SELECT (e.value #>> '{}'::text[]) FROM jsonb_array_elements(import_code_list.v) e(value)) ELSE NULL::text[] END;
 
-CREATE FUNCTION parley_data.import_codes(items jsonb, field text) RETURNS text[]
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    RETURN ARRAY(SELECT DISTINCT (e.r ->> import_codes.field) FROM jsonb_array_elements(import_codes.items) e(r) WHERE ((jsonb_typeof(e.r) = 'object'::text) AND ((e.r ->> import_codes.field) IS NOT NULL)));
-
-ALTER FUNCTION parley_data.import_codes(items jsonb, field text) OWNER TO parley_owner;
+ALTER FUNCTION parley_data.import_code_list(v jsonb) OWNER TO parley_owner;
 
 CREATE FUNCTION parley_data.import_commitments(items jsonb, base integer) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $_$
 declare
-    fields constant text[] := array['code', 'track', 'item', 'meeting', 'obligor', 'beneficiaries', 'text', 'made_on',
-                                    'made_in_days', 'due_on', 'due_in_days', 'target_quantity', 'unit', 'deal',
-                                    'owner', 'classification', 'source', 'updates'];
-    update_fields constant text[] := array['reported_on', 'delivered', 'new_status', 'reopen', 'note', 'source',
-                                           'reported_by', 'verification', 'recorded_by'];
-    levels constant text[] := enum_range(null::parley.classification)::text[];
-    commitment_statuses constant text[] := enum_range(null::parley.commitment_status)::text[];
-    verifications constant text[] := enum_range(null::parley.verification)::text[];
-    transitions constant text[] := array(select t.from_status || '>' || t.to_status from parley_data.commitment_transitions t);
     mine constant parley.classification := parley_data.session_clearance();
-    track_ids jsonb;
-    item_ids jsonb;
-    party_ids jsonb;
-    person_ids jsonb;
-    source_ids jsonb;
-    meeting_ids jsonb;
-    on_agenda jsonb;
-    deal_sides jsonb;
-    at_prefix text;
-    rec record;
-    dup record;
-    prefix text;
-    update_list jsonb;
-    list jsonb;
-    fast boolean;
-    first_suspect bigint;
-    u jsonb;
-    k integer;
-    nth integer;
-    date_order integer[];
-    v_code text;
-    v_track text;
-    v_track_id bigint;
-    v_track_level parley.classification;
-    v_meeting_level parley.classification;
-    v_level parley.classification;
-    v_item text;
-    v_item_id bigint;
-    v_obligor text;
-    v_obligor_id bigint;
-    v_beneficiaries text[];
-    v_beneficiary_ids bigint[];
-    v_party_id bigint;
-    v_text text;
-    v_made date;
-    v_made_days integer;
-    v_due date;
-    v_due_days integer;
-    v_target numeric;
-    v_unit text;
-    v_deal text;
-    v_owner text;
-    v_owner_id bigint;
-    v_classification text;
-    v_source text;
-    v_source_id bigint;
-    v_meeting text;
-    v_meeting_id bigint;
-    v_meeting_track bigint;
-    u_reported date;
-    u_delivered numeric;
-    u_status text;
-    u_reopen boolean;
-    u_note text;
-    u_verification text;
-    u_source_id bigint;
-    u_party_id bigint;
-    u_person_id bigint;
-    u_fingerprint text;
-    recorded jsonb;
-    recorded_updates jsonb;
-    status_now text;
-    new_dates date[];
-    new_statuses text[];
-    new_reopens boolean[];
-    new_paths text[];
-    sorted boolean;
-    j integer;
-    codes text[] := '{}';
-    existing_ids bigint[] := '{}';
-    commitment_levels parley.classification[] := '{}';
-    track_levels parley.classification[] := '{}';
-    meeting_levels parley.classification[] := '{}';
-    tracks bigint[] := '{}';
-    agenda_items bigint[] := '{}';
-    meetings bigint[] := '{}';
-    obligors bigint[] := '{}';
-    deals text[] := '{}';
-    texts text[] := '{}';
-    made_dates date[] := '{}';
-    due_dates date[] := '{}';
-    targets numeric[] := '{}';
-    units text[] := '{}';
-    owners bigint[] := '{}';
-    classifications parley.classification[] := '{}';
-    sources bigint[] := '{}';
-    b_codes text[] := '{}';
-    b_levels parley.classification[] := '{}';
-    b_obligors bigint[] := '{}';
-    b_parties bigint[] := '{}';
-    u_codes text[] := '{}';
-    u_levels parley.classification[] := '{}';
-    u_order integer[] := '{}';
-    u_dates date[] := '{}';
-    u_delivered_all numeric[] := '{}';
-    u_statuses parley.commitment_status[] := '{}';
-    u_reopens boolean[] := '{}';
-    u_notes text[] := '{}';
-    u_sources bigint[] := '{}';
-    u_parties bigint[] := '{}';
-    u_people bigint[] := '{}';
-    u_verifications parley.verification[] := '{}';
-    added integer;
-    changed integer;
+    commitments jsonb;
+    updates_total integer;
     updates_added integer;
-    beneficiaries_added integer;
-    updates_total integer := 0;
-    e_state text; e_message text; e_detail text; e_hint text; e_column text; e_rule text;
 begin
-    select * into dup from parley_data.import_duplicate(items, 'e.r ->> ''code''');
-    if found then
-        perform parley_data.refuse_duplicate('commitments', base, dup, 'code', format('commitment "%s"', dup.key));
-    end if;
-    select * into dup from parley_data.import_duplicate(items,
-        'case when e.r ->> ''deal'' is not null then (e.r ->> ''deal'') || '' by '' || (e.r ->> ''obligor'') end');
-    if found then
-        perform parley_data.refuse_duplicate('commitments', base, dup, 'deal',
-            format('a commitment of deal %s', dup.key));
-    end if;
+    perform parley_data.import_read('commitments', items, base);
+    perform parley_data.import_read('commitments.updates', items, base);
+    perform parley_data.import_duplicates('commitments', base, 'x.code', 'code', 'commitment "%s"');
+    perform parley_data.import_duplicates('commitments', base, 'x.deal || '' by '' || x.obligor', 'deal', 'a commitment of deal %s');
 
-    -- Rows the caller may not see are left out, as if they did not exist; a code that names rows at two levels
-    -- the caller may see is left to the recording functions' lookups, which ask which one.
-    select jsonb_object_agg(x.code, x.id_level) into track_ids
-      from (select t.code, min(jsonb_build_array(t.id, t.classification)::text)::jsonb as id_level
-              from parley_data.tracks t
-             where t.code = any (parley_data.import_codes(items, 'track')) and t.classification <= mine
-             group by t.code having count(*) = 1) x;
-    select jsonb_object_agg(i.code, i.id) into item_ids from parley_data.agenda_items i
-     where i.code = any (parley_data.import_codes(items, 'item'));
-    select jsonb_object_agg(p.code, p.id) into party_ids from parley_data.parties p
-     where p.code = any (parley_data.import_codes(items, 'obligor')
-                         || array(select distinct b.code from jsonb_array_elements(items) e(r),
-                                         jsonb_array_elements_text(case jsonb_typeof(e.r -> 'beneficiaries')
-                                                                       when 'array' then e.r -> 'beneficiaries'
-                                                                       else '[]' end) b(code))
-                         || array(select distinct u.r ->> 'reported_by' from jsonb_array_elements(items) e(r),
-                                         jsonb_array_elements(case jsonb_typeof(e.r -> 'updates')
-                                                                  when 'array' then e.r -> 'updates' else '[]' end) u(r)));
-    select jsonb_object_agg(lower(p.email), p.id) into person_ids from parley_data.people p
-     where p.active and lower(p.email) = any (array(select lower(c) from unnest(parley_data.import_codes(items, 'owner')) c));
-    select jsonb_object_agg(s.code, s.id) into source_ids from parley_data.sources s
-     where s.code = any (parley_data.import_codes(items, 'source')
-                         || array(select distinct u.r ->> 'source' from jsonb_array_elements(items) e(r),
-                                         jsonb_array_elements(case jsonb_typeof(e.r -> 'updates')
-                                                                  when 'array' then e.r -> 'updates' else '[]' end) u(r)));
-    select jsonb_object_agg(x.code, x.id_track_level) into meeting_ids
-      from (select m.code, min(jsonb_build_array(m.id, m.track_id, m.effective_classification)::text)::jsonb as id_track_level
-              from parley_data.meetings m
-             where m.code = any (parley_data.import_codes(items, 'meeting')) and m.effective_classification <= mine
-             group by m.code having count(*) = 1) x;
-    select jsonb_object_agg(a.track_id || '/' || a.item_id, true) into on_agenda
-      from parley_data.track_agenda a
-      join parley_data.tracks t on t.id = a.track_id
-     where t.code = any (parley_data.import_codes(items, 'track')) and t.classification <= mine;
-    select jsonb_object_agg(d.code || '/' || c.obligor_id, c.code) into deal_sides
-      from parley_data.deals d join parley_data.commitments c on c.deal_id = d.id
-     where d.code = any (parley_data.import_codes(items, 'deal')) and d.classification <= mine
-       and c.effective_classification <= mine;
-    -- The updates recorded already for the commitments of this list, by commitment and content, with how many
-    -- times each: an update in the document that matches one of them is not added again.
-    select jsonb_object_agg(r.commitment_id::text, r.fingerprints) into recorded_updates
-      from (select f.commitment_id, jsonb_object_agg(f.fingerprint, f.n) as fingerprints
-              from (select u.commitment_id,
-                           jsonb_build_array(u.reported_on, trim_scale(u.delivered_quantity), u.new_status, u.reopen,
-                                             u.note, u.source_id, u.reported_by_party_id, u.recorded_by_id,
-                                             u.verification)::text as fingerprint,
-                           count(*) as n
-                      from parley_data.commitment_updates u
-                      join parley_data.commitments c on c.id = u.commitment_id
-                     where c.code = any (parley_data.import_codes(items, 'code')) and c.effective_classification <= mine
-                     group by 1, 2) f
-             group by f.commitment_id) r;
-    track_ids := coalesce(track_ids, '{}'); item_ids := coalesce(item_ids, '{}');
-    party_ids := coalesce(party_ids, '{}'); person_ids := coalesce(person_ids, '{}');
-    source_ids := coalesce(source_ids, '{}'); meeting_ids := coalesce(meeting_ids, '{}');
-    on_agenda := coalesce(on_agenda, '{}'); deal_sides := coalesce(deal_sides, '{}');
-    recorded_updates := coalesce(recorded_updates, '{}');
+    -- The rules of a document's own (checked before the relative dates are resolved below).
+    perform parley_data.import_check('commitments', base, 2, $q$
+        select x.ord, x.sub_ord, coalesce(
+            parley_data.missing('code', x.code is not null),
+            case when x.made_on is not null and x.made_in_days is not null
+                 then parley_data.refused('22023', 'made_in_days', 'import_one_date', 'give made_on or made_in_days, not both',
+                                          'made_in_days counts from the day of the import; made_on is a date.') end,
+            case when x.due_on is not null and x.due_in_days is not null
+                 then parley_data.refused('22023', 'due_in_days', 'import_one_date', 'give due_on or due_in_days, not both',
+                                          'due_in_days counts from the day of the import; due_on is a date.') end)
+          from pg_temp.import_commitments x$q$);
+    -- What each record names, and the commitment it is already.
+    perform parley_data.import_resolve('commitments',
+        'id bigint, existing bigint, existing_track bigint, existing_item bigint, existing_obligor bigint, '
+        || 'existing_deal text, existing_made date, existing_status parley.commitment_status, '
+        || 'existing_level parley.classification, made_on date, due_on date, '
+        || 'track_id bigint, track_matches integer, track_levels parley.classification[], track_classification parley.classification, '
+        || 'item_id bigint, on_agenda boolean, obligor_id bigint, beneficiary_ids bigint[], unknown_beneficiary integer, '
+        || 'obligor_beneficiary integer, owner_id bigint, owner_active boolean, source_id bigint, meeting_id bigint, '
+        || 'meeting_matches integer, meeting_levels parley.classification[], meeting_track bigint, '
+        || 'meeting_classification parley.classification, deal_side text', format($q$
+        select x.ord, x.sub_ord, c.id, c.id, c.track_id, c.item_id, c.obligor_id, c.deal, c.made_on, c.status,
+               c.classification,
+               case when x.made_in_days is null then x.made_on else coalesce(c.made_on, current_date + x.made_in_days) end,
+               case when x.due_in_days is null then x.due_on when c.id is not null then c.due_on
+                    else current_date + x.due_in_days end,
+               case when t.matches = 1 then t.id end, t.matches, t.levels, tl.classification,
+               i.id, ag.track_id is not null,
+               o.id, b.ids, b.unknown, b.obligor, p.id, p.active, s.id,
+               case when m.matches = 1 then m.id end, m.matches, m.levels, ml.track_id, ml.effective_classification,
+               (select y.code from parley_data.deals d join parley_data.commitments y on y.deal_id = d.id
+                 where d.code = x.deal and d.classification <= %1$L and y.effective_classification <= %1$L
+                   and y.obligor_id = o.id and y.code <> x.code limit 1)
+          from pg_temp.import_commitments x
+          left join lateral (select y.*, d.code as deal from parley_data.commitments y
+                               left join parley_data.deals d on d.id = y.deal_id
+                              where y.code = x.code and y.effective_classification <= %1$L
+                              order by y.classification = x.classification desc, y.effective_classification desc
+                              limit 1) c on true
+          left join parley_data.classified_matches('parley_data.tracks', 'classification',
+                        array(select distinct track from pg_temp.import_commitments), %1$L) t on t.reference = x.track
+          left join parley_data.tracks tl on tl.id = t.id and t.matches = 1
+          left join parley_data.agenda_items i on i.code = x.item
+          left join parley_data.track_agenda ag on ag.track_id = tl.id and ag.item_id = i.id
+          left join parley_data.parties o on o.code = x.obligor
+          left join lateral (select array_agg(distinct q.id) filter (where q.id is not null) as ids,
+                                    min(e.ord - 1) filter (where q.id is null) as unknown,
+                                    min(e.ord - 1) filter (where e.code = x.obligor) as obligor
+                               from unnest(x.beneficiaries) with ordinality e(code, ord)
+                               left join parley_data.parties q on q.code = e.code) b on true
+          left join parley_data.people p on lower(p.email) = lower(x.owner)
+          left join parley_data.sources s on s.code = x.source
+          left join parley_data.classified_matches('parley_data.meetings', 'effective_classification',
+                        array(select distinct meeting from pg_temp.import_commitments), %1$L) m on m.reference = x.meeting
+          left join parley_data.meetings ml on ml.id = m.id and m.matches = 1$q$, mine));
+    perform parley_data.import_resolve('commitments.updates',
+        'source_id bigint, reported_by_id bigint, recorded_by_id bigint', $q$
+        select x.ord, x.sub_ord, s.id, p.id, r.id
+          from pg_temp.import_commitments_updates x
+          left join parley_data.sources s on s.code = x.source
+          left join parley_data.parties p on p.code = x.reported_by
+          left join parley_data.people r on lower(r.email) = lower(x.recorded_by)$q$);
 
-    -- The fast path: a set-based look over the whole list first. Records before the first one that might be of
-    -- the wrong shape (a field unknown, a date or number unreadable, a word not in its list) are read with plain
-    -- casts; from that record on, the field readers above are used, which refuse with the field's name.
-    select min(e.ord) into first_suspect
-      from jsonb_array_elements(items) with ordinality e(r, ord)
-     where jsonb_typeof(e.r) is distinct from 'object'
-        or (e.r - fields) <> '{}'
-        or jsonb_path_exists(e.r - array['beneficiaries', 'updates'], '$.* ? (@.type() == "object" || @.type() == "array")')
-        or not parley_data.import_date_ok(e.r -> 'made_on')
-        or not parley_data.import_date_ok(e.r -> 'due_on')
-        or not parley_data.import_days_ok(e.r -> 'made_in_days')
-        or not parley_data.import_days_ok(e.r -> 'due_in_days')
-        or not parley_data.import_number_ok(e.r -> 'target_quantity')
-        or coalesce(e.r ->> 'classification', 'unclassified') <> all (levels)
-        or coalesce(jsonb_typeof(e.r -> 'beneficiaries'), 'null') not in ('array', 'string', 'null')
-        or jsonb_path_exists(e.r, '$.beneficiaries[*] ? (@.type() != "string" && @.type() != "number")')
-        or coalesce(jsonb_typeof(e.r -> 'updates'), 'null') not in ('array', 'null')
-        or exists (select 1
-                     from jsonb_array_elements(case jsonb_typeof(e.r -> 'updates') when 'array' then e.r -> 'updates'
-                                                                                     else '[]' end) x(u)
-                    where jsonb_typeof(x.u) <> 'object'
-                       or (x.u - update_fields) <> '{}'
-                       or jsonb_path_exists(x.u, '$.* ? (@.type() == "object" || @.type() == "array")')
-                       or not parley_data.import_date_ok(x.u -> 'reported_on')
-                       or not parley_data.import_number_ok(x.u -> 'delivered')
-                       or coalesce(x.u ->> 'new_status', 'pending') <> all (commitment_statuses)
-                       or coalesce(x.u ->> 'verification', 'unverified') <> all (verifications)
-                       or coalesce(jsonb_typeof(x.u -> 'reopen'), 'null') not in ('boolean', 'null'));
-    first_suspect := coalesce(first_suspect, 9223372036854775807);
-
-    -- The commitment a record names: among those the caller may see with its code, the one of the classification
-    -- it gives, else the most classified (a commitment the caller may not see does not count: the record is a new
-    -- one, at the caller's level).
-    for rec in
-        select e.ord, e.r, c.id as existing_id, c.track_id as existing_track, c.item_id as existing_item,
-               c.obligor_id as existing_obligor, d.code as existing_deal, c.made_on as existing_made,
-               c.due_on as existing_due, c.status::text as existing_status,
-               c.classification as existing_classification
-          from jsonb_array_elements(items) with ordinality e(r, ord)
-          left join lateral (
-                select x.* from parley_data.commitments x
-                 where x.code = e.r ->> 'code' and x.effective_classification <= mine
-                 order by x.classification::text = coalesce(e.r ->> 'classification', 'unclassified') desc,
-                          x.effective_classification desc
-                 limit 1) c on true
-          left join parley_data.deals d on d.id = c.deal_id
-         order by e.ord
-    loop
-        prefix := 'commitments[' || (base + rec.ord - 1) || '].';
-        at_prefix := prefix;
-        fast := rec.ord < first_suspect;
-        if not fast then
-            perform parley_data.import_fields(rec.r, fields);
-        end if;
-        v_code := case when fast then rec.r ->> 'code' else parley_data.import_text(rec.r, 'code') end;
-        if v_code is null or not parley_data.is_code(v_code) then
-            perform parley_data.check_code('code', v_code, 'commitments_code_format');
-        end if;
-
-        v_track := case when fast then rec.r ->> 'track' else parley_data.import_text(rec.r, 'track') end;
-        v_track_id := coalesce((track_ids -> v_track ->> 0)::bigint, parley_data.track_id(v_track));
-        v_track_level := coalesce((track_ids -> v_track ->> 1)::parley.classification, parley_data.track_level(v_track_id));
-        v_item := case when fast then rec.r ->> 'item' else parley_data.import_text(rec.r, 'item') end;
-        v_item_id := coalesce((item_ids ->> v_item)::bigint, parley_data.item_id(v_item));
-        if not on_agenda ? (v_track_id || '/' || v_item_id) then
-            perform parley_data.refuse('23503', 'item', 'commitments_on_track_agenda',
-                format('agenda item "%s" is not on the agenda of track "%s"', v_item, v_track),
-                'Put it on the track''s agenda first: list it under the track''s agenda in the document.');
-        end if;
-        v_obligor := case when fast then rec.r ->> 'obligor' else parley_data.import_text(rec.r, 'obligor') end;
-        v_obligor_id := coalesce((party_ids ->> v_obligor)::bigint, parley_data.party_id(v_obligor, 'obligor'));
-
-        if fast then
-            list := rec.r -> 'beneficiaries';
-            if jsonb_typeof(list) = 'string' then
-                v_beneficiaries := array[list #>> '{}'];
-            else
-                v_beneficiaries := '{}';
-                for k in 0 .. coalesce(jsonb_array_length(list), 0) - 1 loop
-                    v_beneficiaries := v_beneficiaries || (list ->> k);
-                end loop;
-            end if;
-        else
-            v_beneficiaries := parley_data.import_text_list(rec.r, 'beneficiaries');
-        end if;
-        if coalesce(cardinality(v_beneficiaries), 0) = 0 then
-            perform parley_data.require('beneficiaries', false);
-        end if;
-        v_beneficiary_ids := '{}';
-        for j in 1 .. cardinality(v_beneficiaries) loop
-            v_party_id := coalesce((party_ids ->> v_beneficiaries[j])::bigint,
-                                   parley_data.party_id(v_beneficiaries[j], format('beneficiaries[%s]', j - 1)));
-            if v_party_id = v_obligor_id then
-                perform parley_data.refuse('23514', format('beneficiaries[%s]', j - 1), 'commitment_beneficiaries_not_obligor',
-                    format('beneficiary "%s" is the obligor: a party cannot owe a commitment to itself', v_obligor),
-                    'Name the parties the commitment is owed to, other than the obligor.');
-            end if;
-            if v_party_id <> all (v_beneficiary_ids) then
-                v_beneficiary_ids := v_beneficiary_ids || v_party_id;
-                b_codes := b_codes || v_code;
-                b_obligors := b_obligors || v_obligor_id;
-                b_parties := b_parties || v_party_id;
-            end if;
-        end loop;
-
-        v_text := case when fast then rec.r ->> 'text' else parley_data.import_text(rec.r, 'text') end;
-        if nullif(btrim(v_text), '') is null then
-            perform parley_data.require('text', false);
-        end if;
-
-        v_made := case when fast then (rec.r ->> 'made_on')::date else parley_data.import_date(rec.r, 'made_on') end;
-        v_made_days := case when fast then (rec.r ->> 'made_in_days')::integer
-                            else parley_data.import_days(rec.r, 'made_in_days') end;
-        if v_made is not null and v_made_days is not null then
-            perform parley_data.refuse('22023', 'made_in_days', 'import_one_date',
-                'give made_on or made_in_days, not both', 'made_in_days counts from the day of the import; made_on is a date.');
-        end if;
-        if v_made_days is not null then
-            v_made := coalesce(rec.existing_made, current_date + v_made_days);
-        end if;
-        if v_made is null then
-            perform parley_data.require('made_on', false);
-        end if;
-        v_due := case when fast then (rec.r ->> 'due_on')::date else parley_data.import_date(rec.r, 'due_on') end;
-        v_due_days := case when fast then (rec.r ->> 'due_in_days')::integer
-                           else parley_data.import_days(rec.r, 'due_in_days') end;
-        if v_due is not null and v_due_days is not null then
-            perform parley_data.refuse('22023', 'due_in_days', 'import_one_date',
-                'give due_on or due_in_days, not both', 'due_in_days counts from the day of the import; due_on is a date.');
-        end if;
-        if v_due_days is not null then
-            v_due := case when rec.existing_id is not null then rec.existing_due else current_date + v_due_days end;
-        end if;
-        if v_due < v_made then
-            perform parley_data.check_due_on(v_due, v_made);
-        end if;
-
-        v_target := case when fast then (rec.r ->> 'target_quantity')::numeric
-                         else parley_data.import_numeric(rec.r, 'target_quantity') end;
-        if v_target <= 0 then
-            perform parley_data.refuse('23514', 'target_quantity', 'commitments_target_positive',
-                format('target_quantity %s is not positive', v_target),
-                'Give the quantity promised (more than zero), or leave it out when nothing is counted.');
-        end if;
-        v_unit := nullif(btrim(case when fast then rec.r ->> 'unit' else parley_data.import_text(rec.r, 'unit') end), '');
-        if v_unit is not null and not parley_data.is_label(v_unit) then
-            perform parley_data.check_optional_label('unit', v_unit, 'commitments_unit_format');
-        end if;
-        if v_unit is not null and v_target is null then
-            perform parley_data.refuse('23514', 'unit', 'commitments_unit_with_target',
-                format('unit "%s" is given without a target_quantity', v_unit), 'Give target_quantity too, or leave unit out.');
-        end if;
-
-        v_deal := case when fast then rec.r ->> 'deal' else parley_data.import_text(rec.r, 'deal') end;
-        if v_deal is not null then
-            if not parley_data.is_code(v_deal) then
-                perform parley_data.check_code('deal', v_deal, 'deals_code_format');
-            end if;
-            if deal_sides ->> (v_deal || '/' || v_obligor_id) is distinct from v_code
-               and deal_sides ? (v_deal || '/' || v_obligor_id) then
-                perform parley_data.refuse('23505', 'deal', 'commitments_one_per_obligor_in_deal',
-                    format('deal "%s" already has a commitment by %s (%s)', v_deal, v_obligor,
-                           deal_sides ->> (v_deal || '/' || v_obligor_id)),
-                    'A deal has one commitment per obligor.');
-            end if;
-        end if;
-
-        v_owner := case when fast then rec.r ->> 'owner' else parley_data.import_text(rec.r, 'owner') end;
-        v_owner_id := null;
-        if v_owner is not null then
-            v_owner_id := coalesce((person_ids ->> lower(v_owner))::bigint,
-                                   parley_data.person_id(v_owner, 'owner', active_only => true));
-        end if;
-        v_classification := coalesce(case when fast then rec.r ->> 'classification'
-                                          else parley_data.import_choice(rec.r, 'classification', levels) end,
-                                     'unclassified');
-        if v_classification::parley.classification > mine then
-            perform parley_data.check_clearance('classification', v_classification::parley.classification);
-        end if;
-        if rec.existing_id is not null then
-            perform parley_data.check_not_lowered('classification', rec.existing_classification,
-                v_classification::parley.classification, format('commitment "%s"', v_code));
-        end if;
-        v_source := case when fast then rec.r ->> 'source' else parley_data.import_text(rec.r, 'source') end;
-        v_source_id := null;
-        if v_source is not null then
-            v_source_id := coalesce((source_ids ->> v_source)::bigint, parley_data.source_id(v_source));
-        end if;
-        v_meeting := case when fast then rec.r ->> 'meeting' else parley_data.import_text(rec.r, 'meeting') end;
-        v_meeting_id := null;
-        v_meeting_level := null;
-        if v_meeting is not null then
-            v_meeting_id := (meeting_ids -> v_meeting ->> 0)::bigint;
-            v_meeting_track := (meeting_ids -> v_meeting ->> 1)::bigint;
-            v_meeting_level := (meeting_ids -> v_meeting ->> 2)::parley.classification;
-            if v_meeting_id is null then
-                v_meeting_id := parley_data.meeting_id(v_meeting);
-                select m.track_id, m.effective_classification into v_meeting_track, v_meeting_level
-                  from parley_data.meetings m where m.id = v_meeting_id;
-            end if;
-            if v_meeting_track <> v_track_id then
-                perform parley_data.refuse('23503', 'meeting', 'commitments_meeting_on_track',
-                    format('meeting "%s" is not a meeting of track "%s"', v_meeting, v_track),
-                    'Name a meeting of the same track, or leave meeting out.');
-            end if;
-        end if;
-
-        -- What an import does not change about a recorded commitment.
-        if rec.existing_id is not null then
-            if rec.existing_track <> v_track_id then
-                perform parley_data.refuse('23514', 'track', 'import_keeps_commitment',
-                    format('commitment "%s" is recorded on track "%s"; an import does not move it', v_code,
-                           (select t.code from parley_data.tracks t where t.id = rec.existing_track)),
-                    'Give the recorded value, or record a new commitment under another code.');
-            elsif rec.existing_item <> v_item_id then
-                perform parley_data.refuse('23514', 'item', 'import_keeps_commitment',
-                    format('commitment "%s" is recorded about item "%s"; an import does not change that', v_code,
-                           (select i.code from parley_data.agenda_items i where i.id = rec.existing_item)),
-                    'Give the recorded value, or record a new commitment under another code.');
-            elsif rec.existing_obligor <> v_obligor_id then
-                perform parley_data.refuse('23514', 'obligor', 'import_keeps_commitment',
-                    format('commitment "%s" is recorded as owed by "%s"; an import does not change its obligor', v_code,
-                           (select p.code from parley_data.parties p where p.id = rec.existing_obligor)),
-                    'Give the recorded value, or record a new commitment under another code.');
-            elsif rec.existing_deal is distinct from v_deal then
-                perform parley_data.refuse('23514', 'deal', 'import_keeps_commitment',
-                    format('commitment "%s" is recorded in deal %s; an import does not change its deal', v_code,
-                           coalesce('"' || rec.existing_deal || '"', '(none)')),
-                    'Give the recorded value, or record a new commitment under another code.');
-            elsif rec.existing_made <> v_made then
-                perform parley_data.refuse('23514', 'made_on', 'import_keeps_commitment',
-                    format('commitment "%s" is recorded as made on %s; an import does not change that', v_code,
-                           rec.existing_made),
-                    'Give the recorded value, or record a new commitment under another code.');
-            end if;
-        end if;
-
-        -- The level it is kept at: the highest of its own, its track's and its meeting's.
-        v_level := greatest(v_classification::parley.classification, v_track_level, v_meeting_level);
-        codes := codes || v_code;
-        existing_ids := existing_ids || rec.existing_id;
-        commitment_levels := commitment_levels || v_level;
-        track_levels := track_levels || v_track_level;
-        meeting_levels := meeting_levels || v_meeting_level;
-        tracks := tracks || v_track_id;
-        agenda_items := agenda_items || v_item_id;
-        meetings := meetings || v_meeting_id;
-        obligors := obligors || v_obligor_id;
-        deals := deals || v_deal;
-        texts := texts || v_text;
-        made_dates := made_dates || v_made;
-        due_dates := due_dates || v_due;
-        targets := targets || v_target;
-        units := units || v_unit;
-        owners := owners || v_owner_id;
-        classifications := classifications || v_classification::parley.classification;
-        sources := sources || v_source_id;
-
-        -- Updates: checked as parley.record_update checks them; those recorded already are recognised by content.
-        at_prefix := prefix;
-        update_list := case when fast then coalesce(rec.r -> 'updates', '[]') else parley_data.import_list(rec.r, 'updates') end;
-        update_list := case when jsonb_typeof(update_list) = 'null' then '[]' else update_list end;
-        continue when jsonb_array_length(update_list) = 0;
-        recorded := coalesce(recorded_updates -> rec.existing_id::text, '{}');
-        new_dates := '{}'; new_statuses := '{}'; new_reopens := '{}'; new_paths := '{}';
-        sorted := true;
-        for k in 0 .. jsonb_array_length(update_list) - 1 loop
-            u := update_list -> k;
-            at_prefix := prefix || 'updates[' || k || '].';
-            updates_total := updates_total + 1;
-            if not fast then
-                perform parley_data.import_fields(u, update_fields);
-            end if;
-            u_reported := case when fast then (u ->> 'reported_on')::date else parley_data.import_date(u, 'reported_on') end;
-            if u_reported is null then
-                perform parley_data.require('reported_on', false);
-            end if;
-            if u_reported < v_made then
-                perform parley_data.refuse('23514', 'reported_on', 'reported_after_made',
-                    format('reported_on %s is before the commitment was made (%s)', u_reported, v_made),
-                    'Check the date of the report.');
-            end if;
-            u_delivered := case when fast then (u ->> 'delivered')::numeric else parley_data.import_numeric(u, 'delivered') end;
-            if u_delivered < 0 then
-                perform parley_data.refuse('23514', 'delivered', 'commitment_updates_delivered_not_negative',
-                    format('delivered %s is negative', u_delivered),
-                    'Give what was delivered in this stage (zero or more).');
-            end if;
-            u_status := case when fast then u ->> 'new_status' else parley_data.import_choice(u, 'new_status', commitment_statuses) end;
-            u_reopen := coalesce(case when fast then (u ->> 'reopen')::boolean else parley_data.import_bool(u, 'reopen') end, false);
-            u_note := nullif(btrim(case when fast then u ->> 'note' else parley_data.import_text(u, 'note') end), '');
-            if u_reopen then
-                perform parley_data.require('new_status', u_status is not null);
-                perform parley_data.require('note', u_note is not null);
-            end if;
-            if u_delivered is null and u_status is null and u_note is null then
-                perform parley_data.refuse('23514', 'delivered', 'commitment_updates_says_something',
-                    'an update must say something: delivered, new_status or note',
-                    'Give a delivered quantity, a new status, or a note.');
-            end if;
-            u_verification := coalesce(case when fast then u ->> 'verification'
-                                            else parley_data.import_choice(u, 'verification', verifications) end,
-                                       'unverified');
-            v_source := case when fast then u ->> 'source' else parley_data.import_text(u, 'source') end;
-            u_source_id := null;
-            if v_source is not null then
-                u_source_id := coalesce((source_ids ->> v_source)::bigint, parley_data.source_id(v_source));
-            end if;
-            v_obligor := case when fast then u ->> 'reported_by' else parley_data.import_text(u, 'reported_by') end;
-            u_party_id := null;
-            if v_obligor is not null then
-                u_party_id := coalesce((party_ids ->> v_obligor)::bigint, parley_data.party_id(v_obligor, 'reported_by'));
-            end if;
-            v_owner := case when fast then u ->> 'recorded_by' else parley_data.import_text(u, 'recorded_by') end;
-            u_person_id := null;
-            if v_owner is not null then
-                u_person_id := parley_data.person_id(v_owner, 'recorded_by');
-            end if;
-            u_fingerprint := jsonb_build_array(u_reported, trim_scale(u_delivered), u_status, u_reopen, u_note,
-                                               u_source_id, u_party_id, u_person_id, u_verification)::text;
-            if coalesce((recorded ->> u_fingerprint)::integer, 0) > 0 then
-                recorded := jsonb_set(recorded, array[u_fingerprint], to_jsonb((recorded ->> u_fingerprint)::integer - 1));
-                continue;
-            end if;
-            if cardinality(new_dates) > 0 and u_reported < new_dates[cardinality(new_dates)] then
-                sorted := false;
-            end if;
-            new_dates := new_dates || u_reported;
-            new_statuses := new_statuses || u_status;
-            new_reopens := new_reopens || u_reopen;
-            new_paths := new_paths || (at_prefix || 'new_status');
-            u_codes := u_codes || v_code;
-            u_levels := u_levels || v_level;
-            u_order := u_order || k;
-            u_dates := u_dates || u_reported;
-            u_delivered_all := u_delivered_all || u_delivered;
-            u_statuses := u_statuses || u_status::parley.commitment_status;
-            u_reopens := u_reopens || u_reopen;
-            u_notes := u_notes || u_note;
-            u_sources := u_sources || u_source_id;
-            u_parties := u_parties || u_party_id;
-            u_people := u_people || u_person_id;
-            u_verifications := u_verifications || u_verification::parley.verification;
-        end loop;
-
-        -- The new updates take effect in date order (the order parley.record_update would have seen them in):
-        -- each status change must be allowed from the one before, unless it reopens.
-        status_now := coalesce(rec.existing_status, 'pending');
-        if not sorted then
-            date_order := array(select s.ord from unnest(new_dates) with ordinality s(reported_on, ord)
-                                 order by s.reported_on, s.ord);
-        end if;
-        for nth in 1 .. cardinality(new_dates) loop
-            j := case when sorted then nth else date_order[nth] end;
-            if new_statuses[j] is not null and new_statuses[j] <> status_now and not new_reopens[j]
-               and (status_now || '>' || new_statuses[j]) <> all (transitions) then
-                at_prefix := left(new_paths[j], length(new_paths[j]) - length('new_status'));
-                perform parley_data.refuse('23514', 'new_status', 'commitment_status_transition',
-                    format('new_status %s needs a reopen: commitment "%s" is %s by then', new_statuses[j], v_code, status_now),
-                    'Leaving fulfilled, breached, withdrawn or superseded, or going back to pending, is a reopen: say reopen: true and why in note.');
-            end if;
-            status_now := coalesce(new_statuses[j], status_now);
-        end loop;
-    end loop;
-    at_prefix := null;
+    -- A commitment's own values, then what it names, then the rules between them (as parley.add_commitment).
+    -- The rules of parley.add_commitment, then what a document may not change.
+    perform parley_data.import_check('commitments', base, 3, format($q$
+        select x.ord, x.sub_ord, parley_data.bad_commitment(x.code, x.track, x.track_matches, x.track_levels, x.item,
+            x.item_id is not null, x.on_agenda, x.obligor, x.obligor_id is not null, x.beneficiaries,
+            x.beneficiaries[x.unknown_beneficiary + 1],
+            format('beneficiaries[%%s]', coalesce(x.unknown_beneficiary, x.obligor_beneficiary)), x.text, x.made_on,
+            x.due_on, x.target_quantity, x.unit, x.deal, x.deal_side, x.owner, x.owner_id is not null, x.owner_active,
+            x.classification, %L, x.source, x.source_id is not null, x.meeting, x.meeting_matches, x.meeting_levels,
+            x.meeting_track = x.track_id)
+          from pg_temp.import_commitments x$q$, mine));
+    perform parley_data.import_check('commitments', base, 4, $q$
+        select x.ord, x.sub_ord, coalesce(
+            -- What an import does not change about a recorded commitment.
+            case when x.existing_track <> x.track_id
+                 then parley_data.import_keeps('commitment', x.code, 'track',
+                          (select format('"%s"', t.code) from parley_data.tracks t where t.id = x.existing_track))
+                 when x.existing_item <> x.item_id
+                 then parley_data.import_keeps('commitment', x.code, 'item',
+                          (select format('"%s"', i.code) from parley_data.agenda_items i where i.id = x.existing_item))
+                 when x.existing_obligor <> x.obligor_id
+                 then parley_data.import_keeps('commitment', x.code, 'obligor',
+                          (select format('"%s"', p.code) from parley_data.parties p where p.id = x.existing_obligor))
+                 when x.existing is not null and x.existing_deal is distinct from x.deal
+                 then parley_data.import_keeps('commitment', x.code, 'deal', coalesce(format('"%s"', x.existing_deal), '(none)'))
+                 when x.existing_made <> x.made_on
+                 then parley_data.import_keeps('commitment', x.code, 'made_on', x.existing_made::text) end,
+            parley_data.bad_lowering('classification', x.existing_level, x.classification, format('commitment "%s"', x.code)))
+          from pg_temp.import_commitments x$q$);
+    -- Updates already recorded (same commitment, same content, as many times) are recognised and not added again.
+    perform parley_data.import_resolve('commitments.updates', 'existing boolean', $q$
+        select x.ord, x.sub_ord, case when x.seen <= coalesce(r.n, 0) then true end
+          from (select u.*, row_number() over (partition by u.ord, u.fingerprint order by u.sub_ord) as seen
+                  from (select y.*, jsonb_build_array(y.reported_on, trim_scale(y.delivered), y.new_status, y.reopen,
+                                                     nullif(btrim(y.note), ''), y.source_id, y.reported_by_id,
+                                                     y.recorded_by_id, y.verification)::text as fingerprint
+                          from pg_temp.import_commitments_updates y) u) x
+          join pg_temp.import_commitments c on c.ord = x.ord
+          left join lateral (select count(*) as n from parley_data.commitment_updates z
+                              where z.commitment_id = c.existing
+                                and jsonb_build_array(z.reported_on, trim_scale(z.delivered_quantity), z.new_status, z.reopen,
+                                                      z.note, z.source_id, z.reported_by_party_id, z.recorded_by_id,
+                                                      z.verification)::text = x.fingerprint) r on c.existing is not null$q$);
+    -- The new ones take effect in date order: each finds its commitment in the status the ones before it left.
+    perform parley_data.import_resolve('commitments.updates', 'status_now parley.commitment_status', $q$
+        select x.ord, x.sub_ord, coalesce(x.earlier[cardinality(x.earlier)], c.existing_status, 'pending')
+          from (select u.*, array_agg(u.new_status) filter (where u.new_status is not null)
+                                over (partition by u.ord order by u.reported_on, u.sub_ord
+                                      rows between unbounded preceding and 1 preceding) as earlier
+                  from pg_temp.import_commitments_updates u where u.existing is null) x
+          join pg_temp.import_commitments c on c.ord = x.ord$q$);
+    -- The rules of parley.record_update.
+    perform parley_data.import_check('commitments.updates', base, 3, $q$
+        select x.ord, x.sub_ord, parley_data.bad_update(c.code, c.made_on, x.status_now, x.reported_on, x.delivered,
+            x.new_status, x.reopen, x.note, x.verification, x.source, x.source_id is not null, x.reported_by,
+            x.reported_by_id is not null, x.recorded_by, x.recorded_by_id is not null)
+          from pg_temp.import_commitments_updates x join pg_temp.import_commitments c on c.ord = x.ord$q$);
+    perform parley_data.import_refuse_first();
 
     -- Deals named and not there (for the caller): created at the level of their most classified commitment here.
     insert into parley_data.deals (code, title, classification)
-    select d.code, d.code, max(d.level) from unnest(deals, commitment_levels) d(code, level)
-     where d.code is not null
-       and not exists (select 1 from parley_data.deals x where x.code = d.code and x.classification <= mine)
-     group by d.code;
+    select x.deal, x.deal, max(greatest(x.classification, x.track_classification, x.meeting_classification))
+      from pg_temp.import_commitments x
+     where x.deal is not null
+       and not exists (select 1 from parley_data.deals d where d.code = x.deal and d.classification <= mine)
+     group by x.deal;
+    perform parley_data.import_tidy('commitments', array['unit']);
+    perform parley_data.import_tidy('commitments.updates', array['note']);
+    perform parley_data.import_resolve('commitments',
+        'deal_id bigint, deal_classification parley.classification, effective_classification parley.classification', format($q$
+        select x.ord, x.sub_ord, d.id, d.classification, greatest(x.classification, x.track_classification, x.meeting_classification)
+          from pg_temp.import_commitments x
+          left join lateral (select y.id, y.classification from parley_data.deals y
+                              where y.code = x.deal and y.classification <= %L
+                              order by y.classification desc limit 1) d on true$q$, mine));
+    perform parley_data.import_new_ids('commitments', 'parley_data.commitments');
+    commitments := parley_data.import_write('commitments', 'parley_data.commitments', array['id'],
+        array['text', 'due_on', 'target_quantity', 'unit', 'owner_id', 'classification', 'source_id', 'meeting_id',
+              'meeting_classification'],
+        array['code', 'track_id', 'item_id', 'obligor_id', 'deal_id', 'made_on', 'track_classification',
+              'deal_classification', 'effective_classification']);
 
-    with input as (
-        select * from unnest(codes, existing_ids, tracks, agenda_items, meetings, obligors, deals, texts, made_dates,
-                             due_dates, targets, units, owners, classifications, sources, commitment_levels,
-                             track_levels, meeting_levels)
-                      with ordinality u(code, existing_id, track_id, item_id, meeting_id, obligor_id, deal, text,
-                                        made_on, due_on, target_quantity, unit, owner_id, classification,
-                                        source_id, level, track_level, meeting_level, ord)
-    )
-    insert into parley_data.commitments
-           (code, track_id, item_id, meeting_id, obligor_id, deal_id, text, made_on, due_on, target_quantity, unit,
-            owner_id, classification, track_classification, meeting_classification, deal_classification,
-            effective_classification, source_id)
-    select i.code, i.track_id, i.item_id, i.meeting_id, i.obligor_id, d.id, i.text, i.made_on, i.due_on,
-           i.target_quantity, i.unit, i.owner_id, i.classification, i.track_level, i.meeting_level, d.classification,
-           i.level, i.source_id
-      from input i
-      left join lateral (select x.id, x.classification from parley_data.deals x
-                          where x.code = i.deal and x.classification <= mine
-                          order by x.classification desc limit 1) d on true
-     where i.existing_id is null
-     order by i.ord;
-    get diagnostics added = row_count;
-    changed := 0;
-    if cardinality(codes) > added then
-        with input as (
-            select * from unnest(codes, existing_ids, texts, due_dates, targets, units, owners, classifications,
-                                 sources, meetings, meeting_levels)
-                          u(code, existing_id, text, due_on, target_quantity, unit, owner_id, classification,
-                            source_id, meeting_id, meeting_level)
-        )
-        update parley_data.commitments c
-           set text = i.text, due_on = i.due_on, target_quantity = i.target_quantity, unit = i.unit,
-               owner_id = i.owner_id, classification = i.classification, source_id = i.source_id,
-               meeting_id = i.meeting_id, meeting_classification = i.meeting_level
-          from input i
-         where c.id = i.existing_id
-           and (c.text, c.due_on, c.target_quantity, c.unit, c.owner_id, c.classification, c.source_id, c.meeting_id)
-               is distinct from (i.text, i.due_on, i.target_quantity, i.unit, i.owner_id, i.classification, i.source_id,
-                                 i.meeting_id);
-        get diagnostics changed = row_count;
-    end if;
-
-    -- Children find their commitment by its code at the level it is now kept at (unique there).
+    -- Children name their commitment by the id it keeps, at the level it is now kept at.
     insert into parley_data.commitment_beneficiaries (commitment_id, obligor_id, party_id, effective_classification)
-    select c.id, b.obligor_id, b.party_id, c.effective_classification
-      from unnest(b_codes, b_obligors, b_parties) b(code, obligor_id, party_id)
-      join unnest(codes, commitment_levels) l(code, level) on l.code = b.code
-      join parley_data.commitments c on c.code = b.code and c.effective_classification = l.level
+    select x.id, x.obligor_id, b.party_id, x.effective_classification
+      from pg_temp.import_commitments x cross join unnest(x.beneficiary_ids) b(party_id)
     on conflict do nothing;
-    get diagnostics beneficiaries_added = row_count;
-
+    select count(*)::integer into updates_total from pg_temp.import_commitments_updates;
     insert into parley_data.commitment_updates
            (commitment_id, reported_on, delivered_quantity, new_status, reopen, note, source_id, reported_by_party_id,
             recorded_by_id, verification, effective_classification)
-    select c.id, u.reported_on, u.delivered, u.new_status, u.reopen, u.note, u.source_id, u.party_id, u.person_id,
-           u.verification, c.effective_classification
-      from unnest(u_codes, u_order, u_dates, u_delivered_all, u_statuses, u_reopens, u_notes, u_sources, u_parties,
-                  u_people, u_verifications, u_levels)
-           with ordinality u(code, update_ord, reported_on, delivered, new_status, reopen, note, source_id, party_id,
-                             person_id, verification, level, ord)
-      join parley_data.commitments c on c.code = u.code and c.effective_classification = u.level
-     order by u.code, u.reported_on, u.update_ord;
+    select x.id, u.reported_on, u.delivered, u.new_status, u.reopen, u.note, u.source_id, u.reported_by_id,
+           u.recorded_by_id, u.verification, x.effective_classification
+      from pg_temp.import_commitments_updates u
+      join pg_temp.import_commitments x on x.ord = u.ord
+     where u.existing is null
+     order by x.code, u.reported_on, u.sub_ord;
     get diagnostics updates_added = row_count;
 
     -- Codes such as C17 name commitments recorded without a code by their number; keep future numbers clear of
     -- the ones this document brought in.
     perform setval(pg_get_serial_sequence('parley_data.commitments', 'id'),
                    greatest(n, coalesce(pg_sequence_last_value(pg_get_serial_sequence('parley_data.commitments', 'id')::regclass), 1)))
-       from (select max(substr(c, 2)::bigint) as n from unnest(codes) c where c ~ '^C[0-9]{1,18}$') m
+       from (select max(substr(x.code, 2)::bigint) as n from pg_temp.import_commitments x where x.code ~ '^C[0-9]{1,18}$') m
       where m.n is not null;
 
-    return jsonb_build_object(
-        'commitments', parley_data.import_counts(cardinality(codes), added, changed),
-        'updates', parley_data.import_counts(updates_total, updates_added, 0));
-exception when others then
-    get stacked diagnostics e_state = returned_sqlstate, e_message = message_text, e_detail = pg_exception_detail,
-                            e_hint = pg_exception_hint, e_column = column_name, e_rule = constraint_name;
-    perform parley_data.import_refusal(e_state, e_message, e_detail, e_hint, e_rule, at_prefix, nullif(e_column, ''));
-    return null;
+    return jsonb_build_object('commitments', commitments,
+                              'updates', parley_data.import_counts(updates_total, updates_added, 0));
 end
 $_$;
 
@@ -5053,303 +4757,95 @@ CREATE FUNCTION parley_data.import_counts(total integer, added integer, changed 
 
 ALTER FUNCTION parley_data.import_counts(total integer, added integer, changed integer) OWNER TO parley_owner;
 
-CREATE FUNCTION parley_data.import_date(r jsonb, field text) RETURNS date
-    LANGUAGE plpgsql IMMUTABLE
-    AS $_$
-declare
-    v constant text := parley_data.import_text(r, field);
-    y integer;
-    m integer;
-    d integer;
-begin
-    if v is null then
-        return null;
-    end if;
-    if v ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' then
-        y := substr(v, 1, 4)::integer;
-        m := substr(v, 6, 2)::integer;
-        d := substr(v, 9, 2)::integer;
-        if y >= 1 and m between 1 and 12
-           and d between 1 and extract(day from make_date(y, m, 1) + interval '1 month' - interval '1 day') then
-            return make_date(y, m, d);
-        end if;
-    end if;
-    perform parley_data.refuse('22007', field, 'import_date',
-        format('%s "%s" is not a date', field, v), format('Write %s as YYYY-MM-DD, e.g. 2025-05-16.', field));
-    return null;
-end
-$_$;
-
-ALTER FUNCTION parley_data.import_date(r jsonb, field text) OWNER TO parley_owner;
-
-CREATE FUNCTION parley_data.import_date_ok(v jsonb) RETURNS boolean
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN ((v IS NULL) OR (jsonb_typeof(v) = 'null'::text) OR CASE WHEN ((jsonb_typeof(v) = 'string'::text) AND ((v #>> '{}'::text[]) ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'::text) AND (substr((v #>> '{}'::text[]), 1, 4) <> '0000'::text)) THEN (((substr((v #>> '{}'::text[]), 9, 2))::integer)::numeric <= EXTRACT(day FROM ((make_date((substr((v #>> '{}'::text[]), 1, 4))::integer, (substr((v #>> '{}'::text[]), 6, 2))::integer, 1) + '1 mon'::interval) - '1 day'::interval))) ELSE false END);
-
-ALTER FUNCTION parley_data.import_date_ok(v jsonb) OWNER TO parley_owner;
-
-CREATE FUNCTION parley_data.import_days(r jsonb, field text) RETURNS integer
-    LANGUAGE plpgsql IMMUTABLE
-    AS $$
-declare
-    n constant numeric := parley_data.import_numeric(r, field);
-begin
-    if n is not null and (n <> trunc(n) or abs(n) > 36500) then
-        perform parley_data.refuse('22P02', field, 'import_days',
-            format('%s must be a whole number of days, not %s', field, n),
-            format('Give %s as a whole number of days from the day of the import, e.g. 5 or -3.', field));
-    end if;
-    return n::integer;
-end
-$$;
-
-ALTER FUNCTION parley_data.import_days(r jsonb, field text) OWNER TO parley_owner;
-
-CREATE FUNCTION parley_data.import_days_ok(v jsonb) RETURNS boolean
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN ((v IS NULL) OR (jsonb_typeof(v) = 'null'::text) OR ((jsonb_typeof(v) = 'number'::text) AND ((v #>> '{}'::text[]) ~ '^-?[0-9]{1,5}$'::text) AND (abs(((v #>> '{}'::text[]))::integer) <= 36500)));
-
-ALTER FUNCTION parley_data.import_days_ok(v jsonb) OWNER TO parley_owner;
-
 CREATE FUNCTION parley_data.import_deals(items jsonb, base integer) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $$
-declare
-    fields constant text[] := array['code', 'title'];
-    at_prefix text;
-    rec record;
-    dup record;
-    v_code text;
-    v_title text;
-    codes text[] := '{}';
-    titles text[] := '{}';
-    added integer;
-    changed integer;
-    e_state text; e_message text; e_detail text; e_hint text; e_column text; e_rule text;
-begin
-    select * into dup from parley_data.import_duplicate(items, 'e.r ->> ''code''');
-    if found then
-        perform parley_data.refuse_duplicate('deals', base, dup, 'code', format('deal "%s"', dup.key));
-    end if;
-    for rec in select e.ord, e.r from jsonb_array_elements(items) with ordinality e(r, ord) order by e.ord loop
-        at_prefix := format('deals[%s].', base + rec.ord - 1);
-        perform parley_data.import_fields(rec.r, fields);
-        v_code := parley_data.import_text(rec.r, 'code');
-        perform parley_data.check_code('code', v_code, 'deals_code_format');
-        v_title := parley_data.import_text(rec.r, 'title');
-        perform parley_data.check_label('title', v_title, 'deals_title_format');
-        codes := codes || v_code;
-        titles := titles || v_title;
-    end loop;
-    at_prefix := null;
-
-    -- A deal the caller may not see does not count: the record is a new deal, raised to its commitments' level
-    -- as they join it.
-    with input as (
-        select * from unnest(codes, titles) u(code, title)
-    )
-    insert into parley_data.deals (code, title)
-    select i.code, i.title from input i
-     where not exists (select 1 from parley_data.deals d
-                        where d.code = i.code and d.classification <= parley_data.session_clearance());
-    get diagnostics added = row_count;
-    changed := 0;
-    if cardinality(codes) > added then
-        with input as (
-            select * from unnest(codes, titles) u(code, title)
-        )
-        update parley_data.deals d set title = i.title from input i
-         where d.code = i.code and d.classification <= parley_data.session_clearance() and d.title <> i.title;
-        get diagnostics changed = row_count;
-    end if;
-    return parley_data.import_counts(cardinality(codes), added, changed);
-exception when others then
-    get stacked diagnostics e_state = returned_sqlstate, e_message = message_text, e_detail = pg_exception_detail,
-                            e_hint = pg_exception_hint, e_column = column_name, e_rule = constraint_name;
-    perform parley_data.import_refusal(e_state, e_message, e_detail, e_hint, e_rule, at_prefix, nullif(e_column, ''));
-    return null;
-end
-$$;
-
-ALTER FUNCTION parley_data.import_deals(items jsonb, base integer) OWNER TO parley_owner;
-
-CREATE FUNCTION parley_data.import_duplicate(items jsonb, key_of text) RETURNS TABLE(ord bigint, first_ord bigint, key text)
-    LANGUAGE plpgsql STABLE
     AS $_$
 begin
-    return query execute format(
-        'select k.ord, k.first_ord, k.key
-           from (select e.ord, (%s) as key, min(e.ord) over (partition by (%s)) as first_ord
-                   from jsonb_array_elements($1) with ordinality e(r, ord)
-                  where jsonb_typeof(e.r) = ''object'') k
-          where k.key is not null and k.ord <> k.first_ord
-          order by k.ord
-          limit 1', key_of, key_of)
-    using items;
+    perform parley_data.import_read('deals', items, base);
+    perform parley_data.import_duplicates('deals', base, 'x.code', 'code', 'deal "%s"');
+    perform parley_data.import_resolve('deals', 'id bigint, existing bigint, classification parley.classification', $q$
+        select x.ord, x.sub_ord, d.id, d.id, coalesce(d.classification, 'unclassified')
+          from pg_temp.import_deals x
+          left join lateral (select y.id, y.classification from parley_data.deals y
+                              where y.code = x.code and y.classification <= parley_data.session_clearance()
+                              order by y.classification desc limit 1) d on true$q$);
+    perform parley_data.import_check('deals', base, 2, format($q$
+        select x.ord, x.sub_ord, parley_data.bad_deal(x.code, x.title, x.classification, %L) from pg_temp.import_deals x$q$,
+        parley_data.session_clearance()));
+    perform parley_data.import_refuse_first();
+    perform parley_data.import_new_ids('deals', 'parley_data.deals');
+    return parley_data.import_write('deals', 'parley_data.deals', array['id', 'classification'], array['code', 'title']);
 end
 $_$;
 
-ALTER FUNCTION parley_data.import_duplicate(items jsonb, key_of text) OWNER TO parley_owner;
+ALTER FUNCTION parley_data.import_deals(items jsonb, base integer) OWNER TO parley_owner;
 
-CREATE FUNCTION parley_data.import_fields(r jsonb, allowed text[]) RETURNS void
-    LANGUAGE plpgsql IMMUTABLE
+CREATE FUNCTION parley_data.import_duplicates(list text, base integer, key text, field text, what text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
-declare
-    unknown_field text;
 begin
-    if jsonb_typeof(r) is distinct from 'object' then
-        perform parley_data.refuse('22023', '', 'import_record_is_mapping',
-            format('expected a mapping of fields, found %s',
-                   case jsonb_typeof(r) when 'array' then 'a list' when 'null' then 'nothing' else 'a single value' end),
-            format('Give the record as field: value pairs; its fields are %s.', array_to_string(allowed, ', ')));
-    end if;
-    if r - allowed <> '{}'::jsonb then
-        select k into unknown_field from jsonb_object_keys(r - allowed) k order by k limit 1;
-        perform parley_data.refuse('22023', unknown_field, 'import_known_field',
-            format('unknown field "%s"', unknown_field),
-            format('The fields here are %s.', array_to_string(allowed, ', ')));
-    end if;
+    perform parley_data.import_check(list, base, 1, format(
+        'select d.ord, d.sub_ord,
+                parley_data.refused(''23505'', %L, %L, format(''%s is given twice; it was given first at %%s'',
+                                    d.key, parley_data.import_path(%L, %s, d.first_ord, d.first_sub_ord)),
+                                    ''Each record appears once in a document; merge the two.'')
+           from (select r.ord, r.sub_ord, r.key,
+                        first_value(r.ord) over w as first_ord, first_value(r.sub_ord) over w as first_sub_ord
+                   from (select x.ord, x.sub_ord, (%s) as key from pg_temp.%I x) r
+                  where r.key is not null
+                 window w as (partition by case when r.sub_ord > 0 then r.ord end, r.key order by r.ord, r.sub_ord)) d
+          where (d.ord, d.sub_ord) <> (d.first_ord, d.first_sub_ord)',
+        field, replace(list, '.', '_') || '_unique_in_document', what, list, base, key,
+        'import_' || replace(list, '.', '_')));
 end
 $$;
 
-ALTER FUNCTION parley_data.import_fields(r jsonb, allowed text[]) OWNER TO parley_owner;
+ALTER FUNCTION parley_data.import_duplicates(list text, base integer, key text, field text, what text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.import_fields(r jsonb, allowed text[]) IS 'Import: refuses a record that is not a mapping, or that has a field not in the list (a typo such as due_onn).';
+COMMENT ON FUNCTION parley_data.import_duplicates(list text, base integer, key text, field text, what text) IS 'Import: files as refused (23505) each record that names the natural key of a record before it in the same list.';
 
 CREATE FUNCTION parley_data.import_figures(items jsonb, base integer) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $$
+    AS $_$
 declare
-    fields constant text[] := array['indicator', 'item', 'value', 'unit', 'as_of', 'claimant', 'source', 'confidence',
-                                    'note', 'classification'];
-    confidences constant text[] := enum_range(null::parley.confidence)::text[];
-    levels constant text[] := enum_range(null::parley.classification)::text[];
-    item_ids jsonb;
-    party_ids jsonb;
-    source_ids jsonb;
-    at_prefix text;
-    rec record;
-    dup record;
-    v_value text;
-    v_number numeric;
-    v_as_of date;
-    v_unit text;
-    v_classification text;
-    v_claimant bigint;
-    v_source bigint;
-    existing parley_data.figures;
-    existing_ids bigint[] := '{}';
-    indicators text[] := '{}';
-    agenda_items bigint[] := '{}';
-    figure_values numeric[] := '{}';
-    units text[] := '{}';
-    as_of_dates date[] := '{}';
-    claimants bigint[] := '{}';
-    sources bigint[] := '{}';
-    figure_confidences parley.confidence[] := '{}';
-    notes text[] := '{}';
-    classifications parley.classification[] := '{}';
-    added integer;
-    changed integer;
-    e_state text; e_message text; e_detail text; e_hint text; e_column text; e_rule text;
+    mine constant parley.classification := parley_data.session_clearance();
 begin
-    select * into dup from parley_data.import_duplicate(items,
-        'concat_ws(''/'', e.r ->> ''indicator'', coalesce(e.r ->> ''claimant'', ''-''), coalesce(e.r ->> ''source'', ''-''), e.r ->> ''as_of'')');
-    if found then
-        perform parley_data.refuse_duplicate('figures', base, dup, 'as_of',
-            format('the figure %s (indicator/claimant/source/as_of)', dup.key));
-    end if;
-    select jsonb_object_agg(i.code, i.id) into item_ids from parley_data.agenda_items i
-     where i.code = any (parley_data.import_codes(items, 'item'));
-    select jsonb_object_agg(p.code, p.id) into party_ids from parley_data.parties p
-     where p.code = any (parley_data.import_codes(items, 'claimant'));
-    select jsonb_object_agg(s.code, s.id) into source_ids from parley_data.sources s
-     where s.code = any (parley_data.import_codes(items, 'source'));
-    item_ids := coalesce(item_ids, '{}'); party_ids := coalesce(party_ids, '{}'); source_ids := coalesce(source_ids, '{}');
+    perform parley_data.import_read('figures', items, base);
+    perform parley_data.import_duplicates('figures', base,
+        'concat_ws(''/'', x.indicator, coalesce(x.claimant, ''-''), coalesce(x.source, ''-''), x.as_of)', 'as_of',
+        'the figure %s (indicator/claimant/source/as_of)');
+    perform parley_data.import_resolve('figures',
+        'item_id bigint, claimant_id bigint, source_id bigint, id bigint, existing bigint, existing_level parley.classification',
+        format($q$
+        select x.ord, x.sub_ord, i.id, p.id, s.id, e.id, e.id, e.classification
+          from pg_temp.import_figures x
+          left join parley_data.agenda_items i on i.code = x.item
+          left join parley_data.parties p on p.code = x.claimant
+          left join parley_data.sources s on s.code = x.source
+          left join lateral (select y.id, y.classification from parley_data.figures y
+                              where y.indicator = x.indicator and y.as_of = x.as_of
+                                and y.claimant_id is not distinct from p.id and y.source_id is not distinct from s.id
+                                and y.classification <= %L
+                              order by y.classification = x.classification desc, y.classification desc
+                              limit 1) e on true$q$, mine));
+    perform parley_data.import_check('figures', base, 2, format($q$
+        select x.ord, x.sub_ord, coalesce(
+            parley_data.bad_figure(x.indicator, x.value, x.as_of, x.unit, x.item, x.item_id is not null, x.claimant,
+                x.claimant_id is not null, x.source, x.source_id is not null, x.confidence, x.note, x.classification, %L),
+            parley_data.bad_lowering('classification', x.existing_level, x.classification, format('figure %%s', x.existing)))
+          from pg_temp.import_figures x$q$, mine));
+    perform parley_data.import_refuse_first();
 
-    for rec in select e.ord, e.r from jsonb_array_elements(items) with ordinality e(r, ord) order by e.ord loop
-        at_prefix := format('figures[%s].', base + rec.ord - 1);
-        perform parley_data.import_fields(rec.r, fields);
-        v_value := parley_data.import_text(rec.r, 'indicator');
-        perform parley_data.check_code('indicator', v_value, 'figures_indicator_format');
-        indicators := indicators || v_value;
-        v_number := parley_data.import_numeric(rec.r, 'value');
-        perform parley_data.require('value', v_number is not null);
-        figure_values := figure_values || v_number;
-        v_as_of := parley_data.import_date(rec.r, 'as_of');
-        perform parley_data.require('as_of', v_as_of is not null);
-        as_of_dates := as_of_dates || v_as_of;
-        v_unit := parley_data.import_text(rec.r, 'unit');
-        perform parley_data.check_optional_label('unit', v_unit, 'figures_unit_format');
-        units := units || nullif(btrim(v_unit), '');
-        v_value := parley_data.import_text(rec.r, 'item');
-        agenda_items := agenda_items || case when v_value is not null
-                                             then coalesce((item_ids ->> v_value)::bigint, parley_data.item_id(v_value)) end;
-        v_value := parley_data.import_text(rec.r, 'claimant');
-        v_claimant := case when v_value is not null
-                           then coalesce((party_ids ->> v_value)::bigint, parley_data.party_id(v_value, 'claimant')) end;
-        claimants := claimants || v_claimant;
-        v_value := parley_data.import_text(rec.r, 'source');
-        v_source := case when v_value is not null
-                         then coalesce((source_ids ->> v_value)::bigint, parley_data.source_id(v_value)) end;
-        sources := sources || v_source;
-        figure_confidences := figure_confidences
-            || coalesce(parley_data.import_choice(rec.r, 'confidence', confidences), 'reported')::parley.confidence;
-        notes := notes || nullif(btrim(parley_data.import_text(rec.r, 'note')), '');
-        v_classification := coalesce(parley_data.import_choice(rec.r, 'classification', levels), 'unclassified');
-        perform parley_data.check_clearance('classification', v_classification::parley.classification);
-        -- The figure the caller may see with this key, as parley.add_figure finds it; one they may not see does
-        -- not count (the record is a new one).
-        select * into existing from parley_data.figures f
-         where f.indicator = indicators[cardinality(indicators)] and f.as_of = v_as_of
-           and f.claimant_id is not distinct from v_claimant and f.source_id is not distinct from v_source
-           and f.classification <= parley_data.session_clearance()
-         order by f.classification = v_classification::parley.classification desc, f.classification desc
-         limit 1;
-        if existing.id is not null then
-            perform parley_data.check_not_lowered('classification', existing.classification,
-                v_classification::parley.classification, format('figure %s', existing.id));
-        end if;
-        existing_ids := existing_ids || existing.id;
-        classifications := classifications || v_classification::parley.classification;
-    end loop;
-    at_prefix := null;
-
-    with input as (
-        select * from unnest(existing_ids, indicators, agenda_items, figure_values, units, as_of_dates, claimants,
-                             sources, figure_confidences, notes, classifications)
-                      u(existing_id, indicator, item_id, value, unit, as_of, claimant_id, source_id, confidence, note,
-                        classification)
-    )
-    insert into parley_data.figures
-           (indicator, item_id, value, unit, as_of, claimant_id, source_id, confidence, note, classification)
-    select i.indicator, i.item_id, i.value, i.unit, i.as_of, i.claimant_id, i.source_id, i.confidence, i.note,
-           i.classification
-      from input i
-     where i.existing_id is null;
-    get diagnostics added = row_count;
-    with input as (
-        select * from unnest(existing_ids, agenda_items, figure_values, units, figure_confidences, notes, classifications)
-                      u(existing_id, item_id, value, unit, confidence, note, classification)
-    )
-    update parley_data.figures f
-       set item_id = i.item_id, value = i.value, unit = i.unit, confidence = i.confidence, note = i.note,
-           classification = i.classification
-      from input i
-     where f.id = i.existing_id
-       and (f.item_id, f.value, f.unit, f.confidence, f.note, f.classification)
-           is distinct from (i.item_id, i.value, i.unit, i.confidence, i.note, i.classification);
-    get diagnostics changed = row_count;
-    return parley_data.import_counts(cardinality(indicators), added, changed);
-exception when others then
-    get stacked diagnostics e_state = returned_sqlstate, e_message = message_text, e_detail = pg_exception_detail,
-                            e_hint = pg_exception_hint, e_column = column_name, e_rule = constraint_name;
-    perform parley_data.import_refusal(e_state, e_message, e_detail, e_hint, e_rule, at_prefix, nullif(e_column, ''));
-    return null;
+    perform parley_data.import_tidy('figures', array['unit', 'note']);
+    perform parley_data.import_new_ids('figures', 'parley_data.figures');
+    return parley_data.import_write('figures', 'parley_data.figures', array['id'],
+        array['item_id', 'value', 'unit', 'confidence', 'note', 'classification'],
+        array['indicator', 'as_of', 'claimant_id', 'source_id']);
 end
-$$;
+$_$;
 
 ALTER FUNCTION parley_data.import_figures(items jsonb, base integer) OWNER TO parley_owner;
 
@@ -5358,155 +4854,83 @@ CREATE FUNCTION parley_data.import_follow_ups(items jsonb, base integer) RETURNS
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $_$
 declare
-    fields constant text[] := array['code', 'assignee', 'due_at', 'due_in_days', 'due_time', 'note', 'commitment',
-                                    'meeting', 'track', 'done_at', 'done_note'];
-    at_prefix text;
-    rec record;
-    dup record;
-    v_code text;
-    v_assignee bigint;
-    v_assignee_zone text;
-    v_due timestamptz;
-    v_due_days integer;
-    v_due_time text;
-    v_note text;
-    v_commitment text;
-    v_meeting text;
-    v_track text;
-    v_subject bigint;
     mine constant parley.classification := parley_data.session_clearance();
-    codes text[] := '{}';
-    existing_ids bigint[] := '{}';
-    follow_up_levels parley.classification[] := '{}';
-    assignees bigint[] := '{}';
-    due timestamptz[] := '{}';
-    notes text[] := '{}';
-    commitments bigint[] := '{}';
-    meetings bigint[] := '{}';
-    tracks bigint[] := '{}';
-    done timestamptz[] := '{}';
-    done_notes text[] := '{}';
-    added integer;
-    changed integer;
-    e_state text; e_message text; e_detail text; e_hint text; e_column text; e_rule text;
+    follow_ups jsonb;
 begin
-    select * into dup from parley_data.import_duplicate(items, 'e.r ->> ''code''');
-    if found then
-        perform parley_data.refuse_duplicate('follow_ups', base, dup, 'code', format('follow-up "%s"', dup.key));
-    end if;
-    -- The follow-up a record names, among those the caller may see (one they may not see does not count).
-    for rec in
-        select e.ord, e.r,
-               coalesce(f.id, g.id) as existing_id, coalesce(f.due_at, g.due_at) as existing_due
-          from jsonb_array_elements(items) with ordinality e(r, ord)
-          left join lateral (
-                select x.id, x.due_at from parley_data.follow_ups x
-                 where x.code = e.r ->> 'code' and x.effective_classification <= mine
-                 order by x.effective_classification desc limit 1) f on true
+    perform parley_data.import_read('follow_ups', items, base);
+    perform parley_data.import_duplicates('follow_ups', base, 'x.code', 'code', 'follow-up "%s"');
+    perform parley_data.import_check('follow_ups', base, 2, $q$
+        select x.ord, x.sub_ord, coalesce(
+            parley_data.missing('code', x.code is not null),
+            case when x.due_at is not null and x.due_in_days is not null
+                 then parley_data.refused('22023', 'due_in_days', 'import_one_date', 'give due_at or due_in_days, not both',
+                                          'due_in_days counts from the day of the import; due_at is a moment.') end,
+            case when x.due_time is not null and (x.due_in_days is null or x.due_time !~ '^([01][0-9]|2[0-3]):[0-5][0-9]$')
+                 then parley_data.refused('22007', 'due_time', 'import_due_time',
+                     format('due_time "%s" needs due_in_days and the form HH:MM', x.due_time),
+                     'Write due_time as HH:MM on the assignee''s clock, with due_in_days, e.g. due_in_days: 2 and due_time: "09:30".') end)
+          from pg_temp.import_follow_ups x$q$);
+    perform parley_data.import_resolve('follow_ups',
+        'id bigint, existing bigint, assignee_id bigint, assignee_active boolean, '
+        || 'commitment_id bigint, meeting_id bigint, track_id bigint, subject_matches integer, '
+        || 'subject_levels parley.classification[], effective_classification parley.classification', format($q$
+        select x.ord, x.sub_ord, coalesce(f.id, g.id), coalesce(f.id, g.id), p.id, p.active,
+               case when x.commitment is not null and s.matches = 1 then s.id end,
+               case when x.meeting is not null and s.matches = 1 then s.id end,
+               case when x.track is not null and s.matches = 1 then s.id end,
+               s.matches, s.levels, s.levels[1]
+          from pg_temp.import_follow_ups x
+          left join lateral (select y.id from parley_data.follow_ups y
+                              where y.code = x.code and y.effective_classification <= %1$L
+                              order by y.effective_classification desc limit 1) f on true
           left join parley_data.follow_ups g
-                 on f.id is null and g.code is null and g.effective_classification <= mine
-                and g.id = case when (e.r ->> 'code') ~ '^F[0-9]{1,18}$' then substr(e.r ->> 'code', 2)::bigint end
-         order by e.ord
-    loop
-        at_prefix := format('follow_ups[%s].', base + rec.ord - 1);
-        perform parley_data.import_fields(rec.r, fields);
-        v_code := parley_data.import_text(rec.r, 'code');
-        perform parley_data.check_code('code', v_code, 'follow_ups_code_format');
-        v_assignee := parley_data.person_id(parley_data.import_text(rec.r, 'assignee'), 'assignee', active_only => true);
-        v_note := parley_data.import_text(rec.r, 'note');
-        perform parley_data.require('note', nullif(btrim(v_note), '') is not null);
-        v_commitment := parley_data.import_text(rec.r, 'commitment');
-        v_meeting := parley_data.import_text(rec.r, 'meeting');
-        v_track := parley_data.import_text(rec.r, 'track');
-        if num_nonnulls(v_commitment, v_meeting, v_track) <> 1 then
-            perform parley_data.refuse('23514', 'commitment', 'follow_ups_one_subject',
-                format('a follow-up is about exactly one of commitment, meeting or track; %s given',
-                       num_nonnulls(v_commitment, v_meeting, v_track)),
-                'Give one of commitment, meeting or track.');
-        end if;
-        v_due := parley_data.import_timestamptz(rec.r, 'due_at');
-        v_due_days := parley_data.import_days(rec.r, 'due_in_days');
-        v_due_time := parley_data.import_text(rec.r, 'due_time');
-        if v_due is not null and v_due_days is not null then
-            perform parley_data.refuse('22023', 'due_in_days', 'import_one_date',
-                'give due_at or due_in_days, not both', 'due_in_days counts from the day of the import; due_at is a moment.');
-        end if;
-        if v_due_time is not null and (v_due_days is null or v_due_time !~ '^([01][0-9]|2[0-3]):[0-5][0-9]$') then
-            perform parley_data.refuse('22007', 'due_time', 'import_due_time',
-                format('due_time "%s" needs due_in_days and the form HH:MM', v_due_time),
-                'Write due_time as HH:MM on the assignee''s clock, with due_in_days, e.g. due_in_days: 2 and due_time: "09:30".');
-        end if;
-        if v_due_days is not null then
-            select p.timezone into v_assignee_zone from parley_data.people p where p.id = v_assignee;
-            v_due := coalesce(rec.existing_due,
-                              ((current_date + v_due_days) + coalesce(v_due_time, '17:00')::time) at time zone v_assignee_zone);
-        end if;
-        perform parley_data.require('due_at', v_due is not null);
-        codes := codes || v_code;
-        existing_ids := existing_ids || rec.existing_id;
-        assignees := assignees || v_assignee;
-        due := due || v_due;
-        notes := notes || v_note;
-        -- Kept at the level of what it is about.
-        if v_commitment is not null then
-            v_subject := parley_data.commitment_id(v_commitment);
-            follow_up_levels := follow_up_levels || parley_data.commitment_level(v_subject);
-        elsif v_meeting is not null then
-            v_subject := parley_data.meeting_id(v_meeting);
-            follow_up_levels := follow_up_levels || parley_data.meeting_level(v_subject);
-        else
-            v_subject := parley_data.track_id(v_track);
-            follow_up_levels := follow_up_levels || parley_data.track_level(v_subject);
-        end if;
-        commitments := commitments || case when v_commitment is not null then v_subject end;
-        meetings := meetings || case when v_meeting is not null then v_subject end;
-        tracks := tracks || case when v_track is not null then v_subject end;
-        done := done || parley_data.import_timestamptz(rec.r, 'done_at');
-        done_notes := done_notes || nullif(btrim(parley_data.import_text(rec.r, 'done_note')), '');
-    end loop;
-    at_prefix := null;
+                 on f.id is null and g.code is null and g.effective_classification <= %1$L
+                and g.id = case when x.code ~ '^F[0-9]{1,18}$' then substr(x.code, 2)::bigint end
+          left join parley_data.people p on lower(p.email) = lower(x.assignee)
+          left join (select 'commitment' as kind, m.* from parley_data.classified_matches('parley_data.commitments',
+                         'effective_classification', array(select commitment from pg_temp.import_follow_ups), %1$L) m
+                     union all
+                     select 'meeting', m.* from parley_data.classified_matches('parley_data.meetings',
+                         'effective_classification', array(select meeting from pg_temp.import_follow_ups), %1$L) m
+                     union all
+                     select 'track', m.* from parley_data.classified_matches('parley_data.tracks', 'classification',
+                         array(select track from pg_temp.import_follow_ups), %1$L) m) s
+                 on (s.kind, s.reference) = (case when x.commitment is not null then 'commitment'
+                                                  when x.meeting is not null then 'meeting' else 'track' end,
+                                             coalesce(x.commitment, x.meeting, x.track))$q$, mine));
+    perform parley_data.import_resolve('follow_ups', 'due_at timestamptz', $q$
+        select x.ord, x.sub_ord,
+               case when x.due_in_days is null then x.due_at
+                    else coalesce(f.due_at, ((current_date + x.due_in_days)
+                                             + coalesce(substring(x.due_time from '^(?:[01][0-9]|2[0-3]):[0-5][0-9]$'), '17:00')::time)
+                                            at time zone coalesce(p.timezone, 'UTC')) end
+          from pg_temp.import_follow_ups x
+          left join parley_data.people p on p.id = x.assignee_id
+          left join parley_data.follow_ups f on f.id = x.existing$q$);
+    -- The rules of add_follow_up.
+    perform parley_data.import_check('follow_ups', base, 3, $q$
+        select x.ord, x.sub_ord, coalesce(
+            parley_data.bad_follow_up(x.code, x.assignee, x.assignee_id is not null, x.assignee_active, x.note, x.due_at,
+                num_nonnulls(x.commitment, x.meeting, x.track),
+                case when num_nonnulls(x.commitment, x.meeting, x.track) = 1
+                     then case when x.commitment is not null then 'commitment' when x.meeting is not null then 'meeting'
+                               else 'track' end end,
+                coalesce(x.commitment, x.meeting, x.track), x.subject_matches, x.subject_levels),
+            parley_data.bad_free_text('done_note', x.done_note, 'follow_ups_note_length'))
+          from pg_temp.import_follow_ups x$q$);
+    perform parley_data.import_refuse_first();
 
-    with input as (
-        select * from unnest(codes, existing_ids, assignees, due, notes, commitments, meetings, tracks, done, done_notes,
-                             follow_up_levels)
-                      u(code, existing_id, assignee_id, due_at, note, commitment_id, meeting_id, track_id, done_at,
-                        done_note, level)
-    )
-    insert into parley_data.follow_ups (code, commitment_id, meeting_id, track_id, assignee_id, due_at, note, done_at,
-                                        done_note, effective_classification)
-    select i.code, i.commitment_id, i.meeting_id, i.track_id, i.assignee_id, i.due_at, i.note, i.done_at, i.done_note,
-           i.level
-      from input i where i.existing_id is null;
-    get diagnostics added = row_count;
-    changed := 0;
-    if cardinality(codes) > added then
-        with input as (
-            select * from unnest(codes, existing_ids, assignees, due, notes, commitments, meetings, tracks, done,
-                                 done_notes, follow_up_levels)
-                          u(code, existing_id, assignee_id, due_at, note, commitment_id, meeting_id, track_id, done_at,
-                            done_note, level)
-        )
-        update parley_data.follow_ups f
-           set commitment_id = i.commitment_id, meeting_id = i.meeting_id, track_id = i.track_id,
-               assignee_id = i.assignee_id, due_at = i.due_at, note = i.note, done_at = i.done_at, done_note = i.done_note,
-               effective_classification = i.level
-          from input i
-         where f.id = i.existing_id
-           and (f.commitment_id, f.meeting_id, f.track_id, f.assignee_id, f.due_at, f.note, f.done_at, f.done_note)
-               is distinct from (i.commitment_id, i.meeting_id, i.track_id, i.assignee_id, i.due_at, i.note, i.done_at, i.done_note);
-        get diagnostics changed = row_count;
-    end if;
-
+    perform parley_data.import_tidy('follow_ups', array['done_note']);
+    perform parley_data.import_new_ids('follow_ups', 'parley_data.follow_ups');
+    follow_ups := parley_data.import_write('follow_ups', 'parley_data.follow_ups', array['id'],
+        array['commitment_id', 'meeting_id', 'track_id', 'assignee_id', 'due_at', 'note', 'done_at', 'done_note',
+              'effective_classification'],
+        array['code']);
     perform setval(pg_get_serial_sequence('parley_data.follow_ups', 'id'),
                    greatest(n, coalesce(pg_sequence_last_value(pg_get_serial_sequence('parley_data.follow_ups', 'id')::regclass), 1)))
-       from (select max(substr(c, 2)::bigint) as n from unnest(codes) c where c ~ '^F[0-9]{1,18}$') m
+       from (select max(substr(x.code, 2)::bigint) as n from pg_temp.import_follow_ups x where x.code ~ '^F[0-9]{1,18}$') m
       where m.n is not null;
-    return parley_data.import_counts(cardinality(codes), added, changed);
-exception when others then
-    get stacked diagnostics e_state = returned_sqlstate, e_message = message_text, e_detail = pg_exception_detail,
-                            e_hint = pg_exception_hint, e_column = column_name, e_rule = constraint_name;
-    perform parley_data.import_refusal(e_state, e_message, e_detail, e_hint, e_rule, at_prefix, nullif(e_column, ''));
-    return null;
+    return follow_ups;
 end
 $_$;
 
@@ -5515,65 +4939,31 @@ ALTER FUNCTION parley_data.import_follow_ups(items jsonb, base integer) OWNER TO
 CREATE FUNCTION parley_data.import_items(items jsonb, base integer) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $$
-declare
-    fields constant text[] := array['code', 'title', 'description'];
-    at_prefix text;
-    rec record;
-    dup record;
-    v_code text;
-    v_title text;
-    codes text[] := '{}';
-    titles text[] := '{}';
-    descriptions text[] := '{}';
-    added integer;
-    changed integer;
-    e_state text; e_message text; e_detail text; e_hint text; e_column text; e_rule text;
+    AS $_$
 begin
-    select * into dup from parley_data.import_duplicate(items, 'e.r ->> ''code''');
-    if found then
-        perform parley_data.refuse_duplicate('items', base, dup, 'code', format('agenda item "%s"', dup.key));
-    end if;
-    for rec in select e.ord, e.r from jsonb_array_elements(items) with ordinality e(r, ord) order by e.ord loop
-        at_prefix := format('items[%s].', base + rec.ord - 1);
-        perform parley_data.import_fields(rec.r, fields);
-        v_code := parley_data.import_text(rec.r, 'code');
-        perform parley_data.check_code('code', v_code, 'agenda_items_code_format');
-        v_title := parley_data.import_text(rec.r, 'title');
-        perform parley_data.check_label('title', v_title, 'agenda_items_title_format');
-        codes := codes || v_code;
-        titles := titles || v_title;
-        descriptions := descriptions || nullif(btrim(parley_data.import_text(rec.r, 'description')), '');
-    end loop;
-    at_prefix := null;
-
-    with input as (
-        select * from unnest(codes, titles, descriptions) u(code, title, description)
-    )
-    insert into parley_data.agenda_items (code, title, description)
-    select i.code, i.title, i.description from input i
-     where not exists (select 1 from parley_data.agenda_items a where a.code = i.code);
-    get diagnostics added = row_count;
-    changed := 0;
-    if cardinality(codes) > added then
-        with input as (
-            select * from unnest(codes, titles, descriptions) u(code, title, description)
-        )
-        update parley_data.agenda_items a set title = i.title, description = i.description
-          from input i
-         where a.code = i.code and (a.title, a.description) is distinct from (i.title, i.description);
-        get diagnostics changed = row_count;
-    end if;
-    return parley_data.import_counts(cardinality(codes), added, changed);
-exception when others then
-    get stacked diagnostics e_state = returned_sqlstate, e_message = message_text, e_detail = pg_exception_detail,
-                            e_hint = pg_exception_hint, e_column = column_name, e_rule = constraint_name;
-    perform parley_data.import_refusal(e_state, e_message, e_detail, e_hint, e_rule, at_prefix, nullif(e_column, ''));
-    return null;
+    perform parley_data.import_read('items', items, base);
+    perform parley_data.import_duplicates('items', base, 'x.code', 'code', 'agenda item "%s"');
+    perform parley_data.import_resolve('items', 'id bigint, existing bigint', $q$
+        select x.ord, x.sub_ord, i.id, i.id
+          from pg_temp.import_items x left join parley_data.agenda_items i on i.code = x.code$q$);
+    perform parley_data.import_check('items', base, 2, $q$
+        select x.ord, x.sub_ord, parley_data.bad_item(x.code, x.title, x.description) from pg_temp.import_items x$q$);
+    perform parley_data.import_refuse_first();
+    perform parley_data.import_tidy('items', array['description']);
+    perform parley_data.import_new_ids('items', 'parley_data.agenda_items');
+    return parley_data.import_write('items', 'parley_data.agenda_items', array['id'], array['code', 'title', 'description']);
 end
-$$;
+$_$;
 
 ALTER FUNCTION parley_data.import_items(items jsonb, base integer) OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.import_keeps(kind text, code text, field text, recorded text) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN parley_data.refused('23514'::text, field, ('import_keeps_'::text || kind), format('%s "%s" is recorded with %s %s; an import does not change that'::text, kind, code, field, recorded), format('Give the recorded value, or record a new %s under another code.'::text, kind));
+
+ALTER FUNCTION parley_data.import_keeps(kind text, code text, field text, recorded text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.import_keeps(kind text, code text, field text, recorded text) IS 'Import rule: a document does not change what identifies a recorded commitment or meeting (23514).';
 
 CREATE FUNCTION parley_data.import_kind(v jsonb) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
@@ -5581,1062 +4971,541 @@ CREATE FUNCTION parley_data.import_kind(v jsonb) RETURNS text
 
 ALTER FUNCTION parley_data.import_kind(v jsonb) OWNER TO parley_owner;
 
-CREATE FUNCTION parley_data.import_list(r jsonb, field text) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE
-    AS $$
-declare
-    v constant jsonb := r -> field;
-begin
-    if v is null or jsonb_typeof(v) = 'null' then
-        return '[]'::jsonb;
-    elsif jsonb_typeof(v) <> 'array' then
-        perform parley_data.refuse('22023', field, 'import_list',
-            format('%s must be a list, not %s', field, parley_data.import_kind(v)),
-            format('Give %s as a list of records (in YAML, each starting with "- ").', field));
-    end if;
-    return v;
-end
-$$;
-
-ALTER FUNCTION parley_data.import_list(r jsonb, field text) OWNER TO parley_owner;
-
 CREATE FUNCTION parley_data.import_meetings(items jsonb, base integer) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $_$
 declare
-    fields constant text[] := array['code', 'track', 'title', 'starts_at', 'ends_at', 'starts_in_days', 'start_time',
-                                    'duration_hours', 'location', 'status', 'outcome', 'classification', 'source'];
-    meeting_statuses constant text[] := enum_range(null::parley.meeting_status)::text[];
-    levels constant text[] := enum_range(null::parley.classification)::text[];
     mine constant parley.classification := parley_data.session_clearance();
-    at_prefix text;
-    rec record;
-    dup record;
-    v_code text;
-    v_track bigint;
-    v_title text;
-    v_starts timestamptz;
-    v_ends timestamptz;
-    v_start_days integer;
-    v_start_time text;
-    v_hours numeric;
-    v_location text;
-    v_status text;
-    v_outcome text;
-    v_classification text;
-    v_source text;
-    codes text[] := '{}';
-    existing_ids bigint[] := '{}';
-    track_levels parley.classification[] := '{}';
-    tracks bigint[] := '{}';
-    titles text[] := '{}';
-    starts timestamptz[] := '{}';
-    ends timestamptz[] := '{}';
-    locations text[] := '{}';
-    statuses parley.meeting_status[] := '{}';
-    outcomes text[] := '{}';
-    classifications parley.classification[] := '{}';
-    sources bigint[] := '{}';
-    added integer;
-    changed integer;
-    e_state text; e_message text; e_detail text; e_hint text; e_column text; e_rule text;
 begin
-    select * into dup from parley_data.import_duplicate(items, 'e.r ->> ''code''');
-    if found then
-        perform parley_data.refuse_duplicate('meetings', base, dup, 'code', format('meeting "%s"', dup.key));
-    end if;
-    -- The meeting a record names: as for tracks, among those the caller may see.
-    for rec in
-        select e.ord, e.r, m.id as existing_id, m.track_id as existing_track, m.classification as existing_level,
-               m.starts_at as existing_starts, m.ends_at as existing_ends
-          from jsonb_array_elements(items) with ordinality e(r, ord)
-          left join lateral (
-                select x.* from parley_data.meetings x
-                 where x.code = e.r ->> 'code' and x.effective_classification <= mine
-                 order by x.classification::text = coalesce(e.r ->> 'classification', 'unclassified') desc,
-                          x.effective_classification desc
-                 limit 1) m on true
-         order by e.ord
-    loop
-        at_prefix := format('meetings[%s].', base + rec.ord - 1);
-        perform parley_data.import_fields(rec.r, fields);
-        v_code := parley_data.import_text(rec.r, 'code');
-        perform parley_data.check_code('code', v_code, 'meetings_code_format');
-        v_track := parley_data.track_id(parley_data.import_text(rec.r, 'track'));
-        if rec.existing_track is not null and rec.existing_track <> v_track then
-            perform parley_data.refuse('23514', 'track', 'import_keeps_meeting_track',
-                format('meeting "%s" is recorded on track "%s"; an import does not move a meeting to another track',
-                       v_code, (select t.code from parley_data.tracks t where t.id = rec.existing_track)),
-                'Give the meeting''s recorded track, or record a new meeting under another code.');
-        end if;
-        v_title := parley_data.import_text(rec.r, 'title');
-        perform parley_data.check_label('title', v_title, 'meetings_title_format');
-        v_starts := parley_data.import_timestamptz(rec.r, 'starts_at');
-        v_ends := parley_data.import_timestamptz(rec.r, 'ends_at');
-        -- starts_in_days (with start_time, 10:00 unless given, on the track's clock, and duration_hours) dates a
-        -- meeting relative to the day it is first imported, like a commitment's due_in_days; a meeting already
-        -- recorded keeps the moment it was given then.
-        v_start_days := parley_data.import_days(rec.r, 'starts_in_days');
-        v_start_time := parley_data.import_text(rec.r, 'start_time');
-        v_hours := parley_data.import_numeric(rec.r, 'duration_hours');
-        if v_start_days is not null and v_starts is not null then
-            perform parley_data.refuse('22023', 'starts_in_days', 'import_one_date',
-                'give starts_at or starts_in_days, not both', 'starts_in_days counts from the day of the import; starts_at is a moment.');
-        end if;
-        if (v_start_time is not null or v_hours is not null) and v_start_days is null then
-            perform parley_data.refuse('22023', case when v_start_time is not null then 'start_time' else 'duration_hours' end,
-                'import_relative_meeting', 'start_time and duration_hours go with starts_in_days',
-                'Give starts_in_days too, or write starts_at and ends_at as moments.');
-        end if;
-        if v_start_time is not null and v_start_time !~ '^([01][0-9]|2[0-3]):[0-5][0-9]$' then
-            perform parley_data.refuse('22007', 'start_time', 'import_start_time',
-                format('start_time "%s" is not of the form HH:MM', v_start_time),
-                'Write start_time as HH:MM on the track''s clock, e.g. start_time: "10:30".');
-        end if;
-        if v_hours is not null and (v_hours <= 0 or v_hours > 240) then
-            perform parley_data.refuse('23514', 'duration_hours', 'import_duration_hours',
-                format('duration_hours %s is not between 0 and 240', v_hours), 'Give the meeting''s length in hours, e.g. 2.5.');
-        end if;
-        if v_start_days is not null then
-            if rec.existing_starts is not null then
-                v_starts := rec.existing_starts;
-                v_ends := rec.existing_ends;
-            else
-                v_starts := ((current_date + v_start_days) + coalesce(v_start_time, '10:00')::time)
-                            at time zone (select t.timezone from parley_data.tracks t where t.id = v_track);
-                v_ends := v_starts + make_interval(secs => v_hours * 3600);
-            end if;
-        end if;
-        perform parley_data.require('starts_at', v_starts is not null);
-        -- Said with the moments as the document writes them, in their own offsets, not in the session's zone.
-        if v_ends < v_starts and v_start_days is null then
-            perform parley_data.refuse('23514', 'ends_at', 'meetings_ends_after_start',
-                format('ends_at %s is before starts_at %s', parley_data.import_text(rec.r, 'ends_at'),
-                       parley_data.import_text(rec.r, 'starts_at')),
-                'A meeting ends after it starts; check the dates and the time zone offsets.');
-        end if;
-        perform parley_data.check_meeting_times(v_starts, v_ends, 'ends_at');
-        v_location := parley_data.import_text(rec.r, 'location');
-        perform parley_data.check_optional_label('location', v_location, 'meetings_location_format');
-        v_outcome := nullif(btrim(parley_data.import_text(rec.r, 'outcome')), '');
-        v_status := coalesce(parley_data.import_choice(rec.r, 'status', meeting_statuses),
-                             case when v_outcome is not null then 'held' else 'scheduled' end);
-        if v_outcome is not null and v_status <> 'held' then
-            perform parley_data.refuse('23514', 'status', 'meetings_outcome_when_held',
-                format('status %s does not fit a recorded outcome: a meeting with an outcome was held', v_status),
-                'Say status: held, or leave the outcome out.');
-        end if;
-        v_classification := coalesce(parley_data.import_choice(rec.r, 'classification', levels), 'unclassified');
-        perform parley_data.check_clearance('classification', v_classification::parley.classification);
-        if rec.existing_id is not null then
-            perform parley_data.check_not_lowered('classification', rec.existing_level,
-                v_classification::parley.classification, format('meeting "%s"', v_code));
-        end if;
-        v_source := parley_data.import_text(rec.r, 'source');
-        codes := codes || v_code;
-        existing_ids := existing_ids || rec.existing_id;
-        track_levels := track_levels || parley_data.track_level(v_track);
-        tracks := tracks || v_track;
-        titles := titles || v_title;
-        starts := starts || v_starts;
-        ends := ends || v_ends;
-        locations := locations || nullif(btrim(v_location), '');
-        statuses := statuses || v_status::parley.meeting_status;
-        outcomes := outcomes || v_outcome;
-        classifications := classifications || v_classification::parley.classification;
-        sources := sources || case when v_source is not null then parley_data.source_id(v_source) end;
-    end loop;
-    at_prefix := null;
+    perform parley_data.import_read('meetings', items, base);
+    perform parley_data.import_duplicates('meetings', base, 'x.code', 'code', 'meeting "%s"');
+    perform parley_data.import_resolve('meetings',
+        'id bigint, existing bigint, existing_track bigint, existing_level parley.classification, '
+        || 'track_id bigint, track_matches integer, track_levels parley.classification[], track_level parley.classification, '
+        || 'source_id bigint, relative boolean, starts_at timestamptz, ends_at timestamptz, status parley.meeting_status, '
+        || 'outcome_recorded_at timestamptz', format($q$
+        select x.ord, x.sub_ord, m.id, m.id, m.track_id, m.classification,
+               case when t.matches = 1 then t.id end, t.matches, t.levels, y.classification, s.id,
+               x.starts_in_days is not null,
+               case when x.starts_in_days is null then x.starts_at
+                    when m.id is not null then m.starts_at
+                    else ((current_date + x.starts_in_days) + coalesce(substring(x.start_time from '^(?:[01][0-9]|2[0-3]):[0-5][0-9]$'), '10:00')::time) at time zone y.timezone end,
+               case when x.starts_in_days is null then x.ends_at
+                    when m.id is not null then m.ends_at
+                    else ((current_date + x.starts_in_days) + coalesce(substring(x.start_time from '^(?:[01][0-9]|2[0-3]):[0-5][0-9]$'), '10:00')::time) at time zone y.timezone
+                         + make_interval(secs => x.duration_hours * 3600) end,
+               coalesce(x.status, case when nullif(btrim(x.outcome), '') is not null then 'held' else 'scheduled' end::parley.meeting_status),
+               case when nullif(btrim(x.outcome), '') is null then null
+                    when nullif(btrim(x.outcome), '') is distinct from m.outcome_summary then now()
+                    else m.outcome_recorded_at end
+          from pg_temp.import_meetings x
+          left join lateral (select z.* from parley_data.meetings z
+                              where z.code = x.code and z.effective_classification <= %1$L
+                              order by z.classification = x.classification desc, z.effective_classification desc
+                              limit 1) m on true
+          left join parley_data.classified_matches('parley_data.tracks', 'classification',
+                        array(select distinct track from pg_temp.import_meetings), %1$L) t on t.reference = x.track
+          left join parley_data.tracks y on y.id = t.id and t.matches = 1
+          left join parley_data.sources s on s.code = x.source$q$, mine));
+    -- The rules of add_meeting, with those of relative dates and outcomes first and last.
+    perform parley_data.import_check('meetings', base, 2, format($q$
+        select x.ord, x.sub_ord, coalesce(
+            case when x.relative and x.starts_at_as_written is not null
+                 then parley_data.refused('22023', 'starts_in_days', 'import_one_date', 'give starts_at or starts_in_days, not both',
+                                          'starts_in_days counts from the day of the import; starts_at is a moment.')
+                 when not x.relative and (x.start_time is not null or x.duration_hours is not null)
+                 then parley_data.refused('22023', case when x.start_time is not null then 'start_time' else 'duration_hours' end,
+                     'import_relative_meeting', 'start_time and duration_hours go with starts_in_days',
+                     'Give starts_in_days too, or write starts_at and ends_at as moments.')
+                 when x.start_time !~ '^([01][0-9]|2[0-3]):[0-5][0-9]$'
+                 then parley_data.refused('22007', 'start_time', 'import_start_time',
+                     format('start_time "%%s" is not of the form HH:MM', x.start_time),
+                     'Write start_time as HH:MM on the track''s clock, e.g. start_time: "10:30".')
+                 when x.duration_hours <= 0 or x.duration_hours > 240
+                 then parley_data.refused('23514', 'duration_hours', 'import_duration_hours',
+                     format('duration_hours %%s is not between 0 and 240', x.duration_hours),
+                     'Give the meeting''s length in hours, e.g. 2.5.') end,
+            parley_data.bad_meeting(x.code, x.track, x.track_matches, x.track_levels, x.title, x.starts_at, x.ends_at,
+                                    x.location, x.classification, %1$L, x.source, x.source_id is not null,
+                                    x.starts_at_as_written, x.ends_at_as_written),
+            case when x.existing_track <> x.track_id
+                 then parley_data.import_keeps('meeting', x.code, 'track',
+                          (select format('"%%s"', t.code) from parley_data.tracks t where t.id = x.existing_track)) end,
+            parley_data.bad_free_text('outcome', x.outcome, 'meetings_outcome_length'),
+            case when nullif(btrim(x.outcome), '') is not null and x.status <> 'held'
+                 then parley_data.refused('23514', 'status', 'meetings_outcome_when_held',
+                     format('status %%s does not fit a recorded outcome: a meeting with an outcome was held', x.status),
+                     'Say status: held, or leave the outcome out.') end,
+            parley_data.bad_lowering('classification', x.existing_level, x.classification, format('meeting "%%s"', x.code)))
+          from pg_temp.import_meetings x$q$, mine));
+    perform parley_data.import_refuse_first();
 
-    with input as (
-        select * from unnest(codes, existing_ids, tracks, track_levels, titles, starts, ends, locations, statuses,
-                             outcomes, classifications, sources)
-                      u(code, existing_id, track_id, track_level, title, starts_at, ends_at, location, status, outcome,
-                        classification, source_id)
-    )
-    insert into parley_data.meetings (code, track_id, title, starts_at, ends_at, location, status, outcome_summary,
-                                      outcome_recorded_at, classification, track_classification,
-                                      effective_classification, source_id)
-    select i.code, i.track_id, i.title, i.starts_at, i.ends_at, i.location, i.status, i.outcome,
-           case when i.outcome is not null then now() end, i.classification, i.track_level,
-           greatest(i.classification, i.track_level), i.source_id
-      from input i
-     where i.existing_id is null;
-    get diagnostics added = row_count;
-    changed := 0;
-    if cardinality(codes) > added then
-        with input as (
-            select * from unnest(codes, existing_ids, titles, starts, ends, locations, statuses, outcomes,
-                                 classifications, sources)
-                          u(code, existing_id, title, starts_at, ends_at, location, status, outcome, classification,
-                            source_id)
-        )
-        update parley_data.meetings m
-           set title = i.title, starts_at = i.starts_at, ends_at = i.ends_at, location = i.location, status = i.status,
-               outcome_summary = i.outcome,
-               outcome_recorded_at = case when i.outcome is null then null
-                                          when i.outcome is distinct from m.outcome_summary then now()
-                                          else m.outcome_recorded_at end,
-               classification = i.classification, source_id = i.source_id
-          from input i
-         where m.id = i.existing_id
-           and (m.title, m.starts_at, m.ends_at, m.location, m.status, m.outcome_summary, m.classification, m.source_id)
-               is distinct from (i.title, i.starts_at, i.ends_at, i.location, i.status, i.outcome, i.classification, i.source_id);
-        get diagnostics changed = row_count;
-    end if;
-    return parley_data.import_counts(cardinality(codes), added, changed);
-exception when others then
-    get stacked diagnostics e_state = returned_sqlstate, e_message = message_text, e_detail = pg_exception_detail,
-                            e_hint = pg_exception_hint, e_column = column_name, e_rule = constraint_name;
-    perform parley_data.import_refusal(e_state, e_message, e_detail, e_hint, e_rule, at_prefix, nullif(e_column, ''));
-    return null;
+    perform parley_data.import_tidy('meetings', array['location', 'outcome']);
+    perform parley_data.import_resolve('meetings', 'outcome_summary text, track_classification parley.classification, '
+                                       || 'effective_classification parley.classification', $q$
+        select x.ord, x.sub_ord, x.outcome, x.track_level, greatest(x.classification, x.track_level)
+          from pg_temp.import_meetings x$q$);
+    perform parley_data.import_new_ids('meetings', 'parley_data.meetings');
+    return parley_data.import_write('meetings', 'parley_data.meetings', array['id'],
+        array['title', 'starts_at', 'ends_at', 'location', 'status', 'outcome_summary', 'outcome_recorded_at',
+              'classification', 'source_id'],
+        array['code', 'track_id', 'track_classification', 'effective_classification']);
 end
 $_$;
 
 ALTER FUNCTION parley_data.import_meetings(items jsonb, base integer) OWNER TO parley_owner;
 
-CREATE FUNCTION parley_data.import_number_ok(v jsonb) RETURNS boolean
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN ((v IS NULL) OR (jsonb_typeof(v) = ANY (ARRAY['null'::text, 'number'::text])) OR ((jsonb_typeof(v) = 'string'::text) AND ((v #>> '{}'::text[]) ~ '^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$'::text)));
-
-ALTER FUNCTION parley_data.import_number_ok(v jsonb) OWNER TO parley_owner;
-
-CREATE FUNCTION parley_data.import_numeric(r jsonb, field text) RETURNS numeric
-    LANGUAGE plpgsql IMMUTABLE
+CREATE FUNCTION parley_data.import_new_ids(list text, target regclass) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $_$
-declare
-    v constant jsonb := r -> field;
 begin
-    if v is null or jsonb_typeof(v) = 'null' then
-        return null;
-    elsif jsonb_typeof(v) = 'number' then
-        return (v #>> '{}')::numeric;
-    elsif jsonb_typeof(v) = 'string' and (v #>> '{}') ~ '^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$' then
-        return (v #>> '{}')::numeric;
-    end if;
-    perform parley_data.refuse('22P02', field, 'import_number',
-        format('%s must be a number, not %s', field,
-               case jsonb_typeof(v) when 'string' then format('"%s"', v #>> '{}') else parley_data.import_kind(v) end),
-        format('Give %s as a number such as 1000 or 12.5, without thousands separators.', field));
-    return null;
+    execute format('update pg_temp.%1$I x set id = n.id
+                      from (select s.ord, s.sub_ord, nextval(%2$L) as id
+                              from (select y.ord, y.sub_ord from pg_temp.%1$I y where y.existing is null
+                                     order by y.ord, y.sub_ord offset 0) s) n
+                     where (x.ord, x.sub_ord) = (n.ord, n.sub_ord)',
+                   'import_' || replace(list, '.', '_'), pg_get_serial_sequence(target::text, 'id'));
 end
 $_$;
 
-ALTER FUNCTION parley_data.import_numeric(r jsonb, field text) OWNER TO parley_owner;
+ALTER FUNCTION parley_data.import_new_ids(list text, target regclass) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.import_new_ids(list text, target regclass) IS 'Import: gives the new rows of a list the ids their table will keep.';
 
 CREATE FUNCTION parley_data.import_parties(items jsonb, base integer) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $$
-declare
-    fields constant text[] := array['code', 'name', 'kind'];
-    kinds constant text[] := enum_range(null::parley.party_kind)::text[];
-    at_prefix text;
-    rec record;
-    dup record;
-    v_code text;
-    v_name text;
-    codes text[] := '{}';
-    names text[] := '{}';
-    party_kinds parley.party_kind[] := '{}';
-    added integer;
-    changed integer;
-    e_state text; e_message text; e_detail text; e_hint text; e_column text; e_rule text;
+    AS $_$
 begin
-    select * into dup from parley_data.import_duplicate(items, 'e.r ->> ''code''');
-    if found then
-        perform parley_data.refuse_duplicate('parties', base, dup, 'code', format('party "%s"', dup.key));
-    end if;
-    for rec in select e.ord, e.r from jsonb_array_elements(items) with ordinality e(r, ord) order by e.ord loop
-        at_prefix := format('parties[%s].', base + rec.ord - 1);
-        perform parley_data.import_fields(rec.r, fields);
-        v_code := parley_data.import_text(rec.r, 'code');
-        perform parley_data.check_code('code', v_code, 'parties_code_format');
-        v_name := parley_data.import_text(rec.r, 'name');
-        perform parley_data.check_label('name', v_name, 'parties_name_format');
-        codes := codes || v_code;
-        names := names || v_name;
-        party_kinds := party_kinds || coalesce(parley_data.import_choice(rec.r, 'kind', kinds), 'state')::parley.party_kind;
-    end loop;
-    at_prefix := null;
-
-    with input as (
-        select * from unnest(codes, names, party_kinds) u(code, name, kind)
-    )
-    insert into parley_data.parties (code, name, kind)
-    select i.code, i.name, i.kind from input i
-     where not exists (select 1 from parley_data.parties p where p.code = i.code);
-    get diagnostics added = row_count;
-    changed := 0;
-    if cardinality(codes) > added then
-        with input as (
-            select * from unnest(codes, names, party_kinds) u(code, name, kind)
-        )
-        update parley_data.parties p set name = i.name, kind = i.kind
-          from input i
-         where p.code = i.code and (p.name, p.kind) is distinct from (i.name, i.kind);
-        get diagnostics changed = row_count;
-    end if;
-    return parley_data.import_counts(cardinality(codes), added, changed);
-exception when others then
-    get stacked diagnostics e_state = returned_sqlstate, e_message = message_text, e_detail = pg_exception_detail,
-                            e_hint = pg_exception_hint, e_column = column_name, e_rule = constraint_name;
-    perform parley_data.import_refusal(e_state, e_message, e_detail, e_hint, e_rule, at_prefix, nullif(e_column, ''));
-    return null;
+    perform parley_data.import_read('parties', items, base);
+    perform parley_data.import_duplicates('parties', base, 'x.code', 'code', 'party "%s"');
+    perform parley_data.import_resolve('parties', 'id bigint, existing bigint', $q$
+        select x.ord, x.sub_ord, p.id, p.id
+          from pg_temp.import_parties x left join parley_data.parties p on p.code = x.code$q$);
+    perform parley_data.import_check('parties', base, 2, $q$
+        select x.ord, x.sub_ord, parley_data.bad_party(x.code, x.name, x.kind) from pg_temp.import_parties x$q$);
+    perform parley_data.import_refuse_first();
+    perform parley_data.import_new_ids('parties', 'parley_data.parties');
+    return parley_data.import_write('parties', 'parley_data.parties', array['id'], array['code', 'name', 'kind']);
 end
-$$;
+$_$;
 
 ALTER FUNCTION parley_data.import_parties(items jsonb, base integer) OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.import_path(list text, base integer, ord bigint, sub_ord bigint) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN (sub_ord > 0) THEN format('%s[%s].%s[%s].'::text, split_part(list, '.'::text, 1), ((base + ord) - 1), split_part(list, '.'::text, 2), (sub_ord - 1)) ELSE format('%s[%s].'::text, list, ((base + ord) - 1)) END;
+
+ALTER FUNCTION parley_data.import_path(list text, base integer, ord bigint, sub_ord bigint) OWNER TO parley_owner;
 
 CREATE FUNCTION parley_data.import_people(items jsonb, base integer) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $$
-declare
-    fields constant text[] := array['email', 'name', 'timezone', 'clearance', 'active'];
-    levels constant text[] := enum_range(null::parley.classification)::text[];
-    at_prefix text;
-    rec record;
-    dup record;
-    v_email text;
-    v_name text;
-    v_timezone text;
-    v_clearance text;
-    emails text[] := '{}';
-    names text[] := '{}';
-    timezones text[] := '{}';
-    clearances parley.classification[] := '{}';
-    actives boolean[] := '{}';
-    added integer;
-    changed integer;
-    e_state text; e_message text; e_detail text; e_hint text; e_column text; e_rule text;
+    AS $_$
 begin
-    select * into dup from parley_data.import_duplicate(items, 'lower(e.r ->> ''email'')');
-    if found then
-        perform parley_data.refuse_duplicate('people', base, dup, 'email', format('e-mail "%s"', dup.key));
-    end if;
-    for rec in select e.ord, e.r from jsonb_array_elements(items) with ordinality e(r, ord) order by e.ord loop
-        at_prefix := format('people[%s].', base + rec.ord - 1);
-        perform parley_data.import_fields(rec.r, fields);
-        v_email := parley_data.import_text(rec.r, 'email');
-        perform parley_data.check_email('email', v_email);
-        v_name := parley_data.import_text(rec.r, 'name');
-        perform parley_data.check_label('name', v_name, 'people_name_format');
-        v_timezone := coalesce(parley_data.import_text(rec.r, 'timezone'), 'UTC');
-        perform parley_data.check_timezone('timezone', v_timezone);
-        v_clearance := coalesce(parley_data.import_choice(rec.r, 'clearance', levels), 'unclassified');
-        perform parley_data.check_clearance('clearance', v_clearance::parley.classification);
-        -- As in parley.update_person: only someone cleared at least as high as a person may change them.
-        if exists (select 1 from parley_data.people p
-                    where lower(p.email) = lower(v_email) and p.clearance > parley_data.session_clearance()
-                      and (p.name, p.timezone, p.clearance, p.active)
-                          is distinct from (v_name, v_timezone, v_clearance::parley.classification,
-                                            coalesce(parley_data.import_bool(rec.r, 'active'), true))) then
-            perform parley_data.refuse('42501', 'email', 'within_clearance',
-                format('%s is cleared above you; an import by you cannot change them', v_email),
-                'Leave the person as recorded, or ask someone cleared at least as high to import the change.');
-        end if;
-        emails := emails || v_email;
-        names := names || v_name;
-        timezones := timezones || v_timezone;
-        clearances := clearances || v_clearance::parley.classification;
-        actives := actives || coalesce(parley_data.import_bool(rec.r, 'active'), true);
-    end loop;
-    at_prefix := null;
-
-    with input as (
-        select * from unnest(emails, names, timezones, clearances, actives) u(email, name, timezone, clearance, active)
-    )
-    insert into parley_data.people (email, name, timezone, clearance, active)
-    select i.email, i.name, i.timezone, i.clearance, i.active from input i
-     where not exists (select 1 from parley_data.people p where lower(p.email) = lower(i.email));
-    get diagnostics added = row_count;
-    changed := 0;
-    -- Only when some records were there already: an UPDATE of no rows still fires the statement triggers.
-    if cardinality(emails) > added then
-        with input as (
-            select * from unnest(emails, names, timezones, clearances, actives) u(email, name, timezone, clearance, active)
-        )
-        update parley_data.people p
-           set email = i.email, name = i.name, timezone = i.timezone, clearance = i.clearance, active = i.active
-          from input i
-         where lower(p.email) = lower(i.email)
-           and (p.email, p.name, p.timezone, p.clearance, p.active)
-               is distinct from (i.email, i.name, i.timezone, i.clearance, i.active);
-        get diagnostics changed = row_count;
-    end if;
-    return parley_data.import_counts(cardinality(emails), added, changed);
-exception when others then
-    get stacked diagnostics e_state = returned_sqlstate, e_message = message_text, e_detail = pg_exception_detail,
-                            e_hint = pg_exception_hint, e_column = column_name, e_rule = constraint_name;
-    perform parley_data.import_refusal(e_state, e_message, e_detail, e_hint, e_rule, at_prefix, nullif(e_column, ''));
-    return null;
+    perform parley_data.import_read('people', items, base);
+    perform parley_data.import_duplicates('people', base, 'lower(x.email)', 'email', 'e-mail "%s"');
+    perform parley_data.import_resolve('people',
+        'id bigint, existing bigint, known_zone boolean, existing_clearance parley.classification, changes boolean', $q$
+        select x.ord, x.sub_ord, p.id, p.id, z.name is not null, p.clearance,
+               (p.name, p.timezone, p.clearance, p.active) is distinct from (x.name, x.timezone, x.clearance, x.active)
+          from pg_temp.import_people x
+          left join parley_data.people p on lower(p.email) = lower(x.email)
+          left join parley_data.time_zones z on z.name = x.timezone$q$);
+    perform parley_data.import_check('people', base, 2, format($q$
+        select x.ord, x.sub_ord,
+               coalesce(parley_data.bad_person(x.email, x.name, x.timezone, x.known_zone, x.clearance, %1$L),
+                        case when x.changes then parley_data.cleared_above('email', x.email, x.existing_clearance, %1$L) end)
+          from pg_temp.import_people x$q$, parley_data.session_clearance()));
+    perform parley_data.import_refuse_first();
+    perform parley_data.import_new_ids('people', 'parley_data.people');
+    return parley_data.import_write('people', 'parley_data.people', array['id'],
+                                    array['email', 'name', 'timezone', 'clearance', 'active']);
 end
-$$;
+$_$;
 
 ALTER FUNCTION parley_data.import_people(items jsonb, base integer) OWNER TO parley_owner;
 
 CREATE FUNCTION parley_data.import_positions(items jsonb, base integer) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $$
+    AS $_$
 declare
-    fields constant text[] := array['party', 'item', 'track', 'stance', 'stated_on', 'statement', 'source', 'classification'];
-    stances constant text[] := enum_range(null::parley.stance)::text[];
-    levels constant text[] := enum_range(null::parley.classification)::text[];
     mine constant parley.classification := parley_data.session_clearance();
-    track_ids jsonb;
-    item_ids jsonb;
-    party_ids jsonb;
-    source_ids jsonb;
-    at_prefix text;
-    rec record;
-    dup record;
-    v_value text;
-    v_stance text;
-    v_stated date;
-    v_classification text;
-    v_party bigint;
-    v_item bigint;
-    v_track bigint;
-    v_track_level parley.classification;
-    existing parley_data.positions;
-    existing_ids bigint[] := '{}';
-    track_levels parley.classification[] := '{}';
-    parties bigint[] := '{}';
-    agenda_items bigint[] := '{}';
-    tracks bigint[] := '{}';
-    position_stances parley.stance[] := '{}';
-    stated date[] := '{}';
-    statements text[] := '{}';
-    sources bigint[] := '{}';
-    classifications parley.classification[] := '{}';
-    added integer;
-    changed integer;
-    e_state text; e_message text; e_detail text; e_hint text; e_column text; e_rule text;
 begin
-    select * into dup from parley_data.import_duplicate(items,
-        'concat_ws(''/'', e.r ->> ''party'', e.r ->> ''item'', coalesce(e.r ->> ''track'', ''-''), e.r ->> ''stated_on'')');
-    if found then
-        perform parley_data.refuse_duplicate('positions', base, dup, 'stated_on',
-            format('the position %s (party/item/track/stated_on)', dup.key));
-    end if;
-    select jsonb_object_agg(x.code, x.id) into track_ids
-      from (select t.code, min(t.id) as id from parley_data.tracks t
-             where t.code = any (parley_data.import_codes(items, 'track')) and t.classification <= mine
-             group by t.code having count(*) = 1) x;
-    select jsonb_object_agg(i.code, i.id) into item_ids from parley_data.agenda_items i
-     where i.code = any (parley_data.import_codes(items, 'item'));
-    select jsonb_object_agg(p.code, p.id) into party_ids from parley_data.parties p
-     where p.code = any (parley_data.import_codes(items, 'party'));
-    select jsonb_object_agg(s.code, s.id) into source_ids from parley_data.sources s
-     where s.code = any (parley_data.import_codes(items, 'source'));
-    track_ids := coalesce(track_ids, '{}'); item_ids := coalesce(item_ids, '{}');
-    party_ids := coalesce(party_ids, '{}'); source_ids := coalesce(source_ids, '{}');
+    perform parley_data.import_read('positions', items, base);
+    perform parley_data.import_duplicates('positions', base,
+        'concat_ws(''/'', x.party, x.item, coalesce(x.track, ''-''), x.stated_on)', 'stated_on',
+        'the position %s (party/item/track/stated_on)');
+    perform parley_data.import_resolve('positions',
+        'party_id bigint, item_id bigint, track_id bigint, track_matches integer, track_levels parley.classification[], '
+        || 'track_classification parley.classification, source_id bigint, id bigint, existing bigint, '
+        || 'existing_level parley.classification', format($q$
+        select x.ord, x.sub_ord, p.id, i.id, case when t.matches = 1 then t.id end, t.matches, t.levels,
+               coalesce(tl.classification, 'unclassified'), s.id, e.id, e.id, e.classification
+          from pg_temp.import_positions x
+          left join parley_data.parties p on p.code = x.party
+          left join parley_data.agenda_items i on i.code = x.item
+          left join parley_data.classified_matches('parley_data.tracks', 'classification',
+                        array(select distinct track from pg_temp.import_positions), %1$L) t on t.reference = x.track
+          left join parley_data.tracks tl on tl.id = t.id and t.matches = 1
+          left join parley_data.sources s on s.code = x.source
+          left join lateral (select y.id, y.classification from parley_data.positions y
+                              where y.party_id = p.id and y.item_id = i.id and y.track_id is not distinct from tl.id
+                                and y.stated_on = x.stated_on and y.effective_classification <= %1$L
+                              order by y.classification = x.classification desc, y.effective_classification desc
+                              limit 1) e on true$q$, mine));
+    perform parley_data.import_check('positions', base, 2, format($q$
+        select x.ord, x.sub_ord, coalesce(
+            parley_data.bad_position(x.party, x.party_id is not null, x.item, x.item_id is not null, x.statement,
+                x.stance, x.stated_on, x.track, x.track_matches, x.track_levels, x.source, x.source_id is not null,
+                x.classification, %L),
+            parley_data.bad_lowering('classification', x.existing_level, x.classification, format('position %%s', x.existing)))
+          from pg_temp.import_positions x$q$, mine));
+    perform parley_data.import_refuse_first();
 
-    for rec in select e.ord, e.r from jsonb_array_elements(items) with ordinality e(r, ord) order by e.ord loop
-        at_prefix := format('positions[%s].', base + rec.ord - 1);
-        perform parley_data.import_fields(rec.r, fields);
-        v_value := parley_data.import_text(rec.r, 'party');
-        v_party := coalesce((party_ids ->> v_value)::bigint, parley_data.party_id(v_value));
-        parties := parties || v_party;
-        v_value := parley_data.import_text(rec.r, 'item');
-        v_item := coalesce((item_ids ->> v_value)::bigint, parley_data.item_id(v_value));
-        agenda_items := agenda_items || v_item;
-        v_value := parley_data.import_text(rec.r, 'track');
-        v_track := case when v_value is not null
-                        then coalesce((track_ids ->> v_value)::bigint, parley_data.track_id(v_value)) end;
-        v_track_level := coalesce(parley_data.track_level(v_track), 'unclassified');
-        tracks := tracks || v_track;
-        track_levels := track_levels || v_track_level;
-        v_stance := parley_data.import_choice(rec.r, 'stance', stances);
-        perform parley_data.require('stance', v_stance is not null);
-        v_stated := parley_data.import_date(rec.r, 'stated_on');
-        perform parley_data.require('stated_on', v_stated is not null);
-        v_value := parley_data.import_text(rec.r, 'source');
-        sources := sources || case when v_value is not null
-                                   then coalesce((source_ids ->> v_value)::bigint, parley_data.source_id(v_value)) end;
-        v_classification := coalesce(parley_data.import_choice(rec.r, 'classification', levels), 'unclassified');
-        perform parley_data.check_clearance('classification', v_classification::parley.classification);
-        -- The position of that day the caller may see, as parley.record_position finds it; one they may not see
-        -- does not count (the record is a new one).
-        select * into existing from parley_data.positions p
-         where p.party_id = v_party and p.item_id = v_item and p.track_id is not distinct from v_track
-           and p.stated_on = v_stated and p.effective_classification <= mine
-         order by p.classification = v_classification::parley.classification desc, p.effective_classification desc
-         limit 1;
-        if existing.id is not null then
-            perform parley_data.check_not_lowered('classification', existing.classification,
-                v_classification::parley.classification, format('position %s', existing.id));
-        end if;
-        existing_ids := existing_ids || existing.id;
-        position_stances := position_stances || v_stance::parley.stance;
-        stated := stated || v_stated;
-        statements := statements || nullif(btrim(parley_data.import_text(rec.r, 'statement')), '');
-        classifications := classifications || v_classification::parley.classification;
-    end loop;
-    at_prefix := null;
-
-    with input as (
-        select * from unnest(existing_ids, parties, agenda_items, tracks, track_levels, position_stances, stated,
-                             statements, sources, classifications)
-                      u(existing_id, party_id, item_id, track_id, track_level, stance, stated_on, statement, source_id,
-                        classification)
-    )
-    insert into parley_data.positions
-           (party_id, item_id, track_id, stance, statement, stated_on, source_id, classification,
-            track_classification, effective_classification)
-    select i.party_id, i.item_id, i.track_id, i.stance, i.statement, i.stated_on, i.source_id, i.classification,
-           i.track_level, greatest(i.classification, i.track_level)
-      from input i
-     where i.existing_id is null;
-    get diagnostics added = row_count;
-    with input as (
-        select * from unnest(existing_ids, position_stances, statements, sources, classifications)
-                      u(existing_id, stance, statement, source_id, classification)
-    )
-    update parley_data.positions p
-       set stance = i.stance, statement = i.statement, source_id = i.source_id, classification = i.classification
-      from input i
-     where p.id = i.existing_id
-       and (p.stance, p.statement, p.source_id, p.classification)
-           is distinct from (i.stance, i.statement, i.source_id, i.classification);
-    get diagnostics changed = row_count;
-    return parley_data.import_counts(cardinality(parties), added, changed);
-exception when others then
-    get stacked diagnostics e_state = returned_sqlstate, e_message = message_text, e_detail = pg_exception_detail,
-                            e_hint = pg_exception_hint, e_column = column_name, e_rule = constraint_name;
-    perform parley_data.import_refusal(e_state, e_message, e_detail, e_hint, e_rule, at_prefix, nullif(e_column, ''));
-    return null;
+    perform parley_data.import_tidy('positions', array['statement']);
+    perform parley_data.import_resolve('positions', 'effective_classification parley.classification', $q$
+        select x.ord, x.sub_ord, greatest(x.classification, x.track_classification) from pg_temp.import_positions x$q$);
+    perform parley_data.import_new_ids('positions', 'parley_data.positions');
+    return parley_data.import_write('positions', 'parley_data.positions', array['id'],
+        array['stance', 'statement', 'source_id', 'classification'],
+        array['party_id', 'item_id', 'track_id', 'stated_on', 'track_classification', 'effective_classification']);
 end
-$$;
+$_$;
 
 ALTER FUNCTION parley_data.import_positions(items jsonb, base integer) OWNER TO parley_owner;
 
-CREATE FUNCTION parley_data.import_refusal(state text, message text, detail text, hint text, rule text, path text, field text) RETURNS void
+CREATE FUNCTION parley_data.import_read(list text, items jsonb, base integer) RETURNS void
     LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+    target constant text := 'import_' || replace(list, '.', '_');
+    fields text[];
+    problems text;
+    columns text;
+    records text;
+begin
+    select array_agg(l.field order by l.position),
+           string_agg(format('parley_data.unreadable(e.r -> %L, %L, %L, %L)', l.field, l.field, l.kind,
+                             l.enum_range_of), ', ' order by l.position),
+           string_agg(format(case l.kind when 'text' then 'coalesce(e.r ->> %1$L, %4$L)'
+                                         when 'codes' then 'parley_data.import_code_list(e.r -> %1$L)'
+                                         when 'records' then 'e.r -> %1$L'
+                                         when 'days' then '(e.r ->> %1$L)::numeric::integer'
+                                         when 'moment' then '(e.r ->> %1$L)::timestamptz as %3$I, e.r ->> %1$L'
+                                         else 'coalesce(e.r ->> %1$L, %4$L)::%2$s' end
+                             || ' as ' || case l.kind when 'moment' then quote_ident(l.field || '_as_written') else '%3$I' end,
+                             l.field, case l.kind when 'date' then 'date' when 'moment' then 'timestamptz'
+                                                   when 'number' then 'numeric' when 'boolean' then 'boolean'
+                                                   else l.choices::text end, l.field, l.fallback),
+                      ', ' order by l.position)
+      into fields, problems, columns
+      from (select x.*, (select array_agg(e.enumlabel::text order by e.enumsortorder) from pg_enum e
+                          where e.enumtypid = x.choices) as enum_range_of
+              from parley_data.import_layout x where x.list = import_read.list) l;
+    -- The records: a list's own, or the sub-records of each record of its parent list; the list is the parameter $5.
+    records := case when position('.' in list) = 0
+        then 'select p.ord, 0::bigint as sub_ord, p.r from jsonb_array_elements($5) with ordinality p(r, ord)'
+        else format('select p.ord, s.ord as sub_ord, s.r from jsonb_array_elements($5) with ordinality p(r, ord),
+                       jsonb_array_elements(case jsonb_typeof(p.r -> %L) when ''array'' then p.r -> %L else ''[]'' end)
+                            with ordinality s(r, ord)', split_part(list, '.', 2), split_part(list, '.', 2)) end;
+    perform parley_data.import_check(list, base, 0, format(
+        'select e.ord, e.sub_ord, coalesce(parley_data.unshaped(e.r, %L), %s) from (%s) e',
+        fields, problems, records), items);
+    if to_regclass('pg_temp.' || quote_ident(target)) is not null then
+        execute format('drop table pg_temp.%I', target);
+    end if;
+    execute format(
+        'create temp table %I on commit drop as
+         select e.ord, e.sub_ord, %s from (%s) e
+          where not exists (select 1 from pg_temp.import_problems x
+                             where x.ord = e.ord and x.sub_ord = e.sub_ord and x.step = 0 and x.part = $1)',
+        target, columns, replace(records, '$5', '$2'))
+      using coalesce((select l.position from parley_data.import_layout l
+                              where l.list = split_part(import_read.list, '.', 1)
+                                and l.field = split_part(import_read.list, '.', 2)), 0), items;
+    execute format('analyze pg_temp.%I', target);
+end
+$_$;
+
+ALTER FUNCTION parley_data.import_read(list text, items jsonb, base integer) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.import_read(list text, items jsonb, base integer) IS 'Import: reads a list of a document into pg_temp.import_<list>, a typed column per field of parley_data.import_layout, filing what does not read as refused.';
+
+CREATE FUNCTION parley_data.import_refuse_first() RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 declare
-    full_path constant text := rtrim(coalesce(path, '') || coalesce(field, ''), '.');
-    last_part constant text := regexp_replace(coalesce(field, ''), '^.*\.', '');
-    text_out text := message;
+    first record;
+    full_path text;
+    field_name text;
 begin
-    if path is not null and last_part <> '' and starts_with(message, last_part || ' ') then
-        text_out := full_path || ': ' || substr(message, length(last_part) + 2);
-    elsif path is not null then
-        text_out := full_path || ': ' || message;
+    select p.path, (p.problem).* into first
+      from pg_temp.import_problems p order by p.ord, p.part, p.sub_ord, p.step limit 1;
+    if not found then
+        return;
     end if;
-    if path is null then
-        -- Not about one record (an error while writing): passed on as it is.
-        if nullif(detail, '') is not null and nullif(hint, '') is not null then
-            raise exception using errcode = state, message = message, detail = detail, hint = hint,
-                column = coalesce(field, ''), constraint = coalesce(rule, '');
-        elsif nullif(hint, '') is not null then
-            raise exception using errcode = state, message = message, hint = hint,
-                column = coalesce(field, ''), constraint = coalesce(rule, '');
-        else
-            raise exception using errcode = state, message = message, column = coalesce(field, ''),
-                constraint = coalesce(rule, '');
-        end if;
-    end if;
-    if nullif(detail, '') is not null and nullif(hint, '') is not null then
-        raise exception using errcode = state, message = text_out, detail = detail, hint = hint,
-            column = full_path, constraint = coalesce(rule, '');
-    elsif nullif(hint, '') is not null then
-        raise exception using errcode = state, message = text_out, hint = hint, column = full_path,
-            constraint = coalesce(rule, '');
-    elsif nullif(detail, '') is not null then
-        raise exception using errcode = state, message = text_out, detail = detail, column = full_path,
-            constraint = coalesce(rule, '');
-    else
-        raise exception using errcode = state, message = text_out, column = full_path, constraint = coalesce(rule, '');
-    end if;
+    full_path := rtrim(first.path || first.field, '.');
+    field_name := regexp_replace(first.field, '^.*\.', '');
+    perform parley_data.refuse(first.state, full_path, first.rule,
+        full_path || ': ' || case when field_name <> '' and starts_with(first.message, field_name || ' ')
+                                  then substr(first.message, length(field_name) + 2) else first.message end,
+        first.hint);
 end
 $$;
 
-ALTER FUNCTION parley_data.import_refusal(state text, message text, detail text, hint text, rule text, path text, field text) OWNER TO parley_owner;
+ALTER FUNCTION parley_data.import_refuse_first() OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.import_refusal(state text, message text, detail text, hint text, rule text, path text, field text) IS 'Import: raises a refusal again with the document path of the record in front (people[2].email: ...) and as its COLUMN.';
+COMMENT ON FUNCTION parley_data.import_refuse_first() IS 'Import: raises the first refusal filed, in document order, with the record''s path (commitments[3].due_on: ...) as its COLUMN.';
+
+CREATE FUNCTION parley_data.import_resolve(list text, columns text, query text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    target constant text := 'import_' || replace(list, '.', '_');
+    names constant text[] := array(select split_part(btrim(c), ' ', 1) from regexp_split_to_table(columns, ',') c);
+begin
+    execute format('alter table pg_temp.%I %s', target,
+                   (select string_agg('add column if not exists ' || btrim(c), ', ') from regexp_split_to_table(columns, ',') c));
+    execute format('update pg_temp.%I s set (%s) = row(%s) from (%s) r(ord, sub_ord, %s)
+                     where s.ord = r.ord and s.sub_ord = r.sub_ord',
+                   target, array_to_string(names, ', '),
+                   (select string_agg('r.' || n, ', ') from unnest(names) n), query, array_to_string(names, ', '));
+end
+$$;
+
+ALTER FUNCTION parley_data.import_resolve(list text, columns text, query text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.import_resolve(list text, columns text, query text) IS 'Import: adds columns to a list''s table and fills them from a query of (ord, sub_ord, values...).';
 
 CREATE FUNCTION parley_data.import_sources(items jsonb, base integer) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $_$
-declare
-    fields constant text[] := array['code', 'title', 'publisher', 'url', 'published_on', 'note'];
-    at_prefix text;
-    rec record;
-    dup record;
-    v_code text;
-    v_title text;
-    v_publisher text;
-    v_url text;
-    codes text[] := '{}';
-    titles text[] := '{}';
-    publishers text[] := '{}';
-    urls text[] := '{}';
-    published date[] := '{}';
-    notes text[] := '{}';
-    added integer;
-    changed integer;
-    e_state text; e_message text; e_detail text; e_hint text; e_column text; e_rule text;
 begin
-    select * into dup from parley_data.import_duplicate(items, 'e.r ->> ''code''');
-    if found then
-        perform parley_data.refuse_duplicate('sources', base, dup, 'code', format('source "%s"', dup.key));
-    end if;
-    for rec in select e.ord, e.r from jsonb_array_elements(items) with ordinality e(r, ord) order by e.ord loop
-        at_prefix := format('sources[%s].', base + rec.ord - 1);
-        perform parley_data.import_fields(rec.r, fields);
-        v_code := parley_data.import_text(rec.r, 'code');
-        perform parley_data.check_code('code', v_code, 'sources_code_format');
-        v_title := parley_data.import_text(rec.r, 'title');
-        perform parley_data.check_label('title', v_title, 'sources_title_format');
-        v_publisher := parley_data.import_text(rec.r, 'publisher');
-        perform parley_data.check_optional_label('publisher', v_publisher, 'sources_publisher_format');
-        v_url := parley_data.import_text(rec.r, 'url');
-        if nullif(btrim(v_url), '') is not null and v_url !~ '^https?://[^\s]+$' then
-            perform parley_data.refuse('23514', 'url', 'sources_url_format',
-                format('url "%s" is not a web address', v_url),
-                'Give the full address, starting with https:// or http://, without spaces.');
-        end if;
-        codes := codes || v_code;
-        titles := titles || v_title;
-        publishers := publishers || nullif(btrim(v_publisher), '');
-        urls := urls || nullif(btrim(v_url), '');
-        published := published || parley_data.import_date(rec.r, 'published_on');
-        notes := notes || nullif(btrim(parley_data.import_text(rec.r, 'note')), '');
-    end loop;
-    at_prefix := null;
-
-    with input as (
-        select * from unnest(codes, titles, publishers, urls, published, notes)
-                      u(code, title, publisher, url, published_on, note)
-    )
-    insert into parley_data.sources (code, title, publisher, url, published_on, note)
-    select i.code, i.title, i.publisher, i.url, i.published_on, i.note from input i
-     where not exists (select 1 from parley_data.sources s where s.code = i.code);
-    get diagnostics added = row_count;
-    changed := 0;
-    if cardinality(codes) > added then
-        with input as (
-            select * from unnest(codes, titles, publishers, urls, published, notes)
-                          u(code, title, publisher, url, published_on, note)
-        )
-        update parley_data.sources s
-           set title = i.title, publisher = i.publisher, url = i.url, published_on = i.published_on, note = i.note
-          from input i
-         where s.code = i.code
-           and (s.title, s.publisher, s.url, s.published_on, s.note)
-               is distinct from (i.title, i.publisher, i.url, i.published_on, i.note);
-        get diagnostics changed = row_count;
-    end if;
-    return parley_data.import_counts(cardinality(codes), added, changed);
-exception when others then
-    get stacked diagnostics e_state = returned_sqlstate, e_message = message_text, e_detail = pg_exception_detail,
-                            e_hint = pg_exception_hint, e_column = column_name, e_rule = constraint_name;
-    perform parley_data.import_refusal(e_state, e_message, e_detail, e_hint, e_rule, at_prefix, nullif(e_column, ''));
-    return null;
+    perform parley_data.import_read('sources', items, base);
+    perform parley_data.import_duplicates('sources', base, 'x.code', 'code', 'source "%s"');
+    perform parley_data.import_resolve('sources', 'id bigint, existing bigint', $q$
+        select x.ord, x.sub_ord, s.id, s.id
+          from pg_temp.import_sources x left join parley_data.sources s on s.code = x.code$q$);
+    perform parley_data.import_check('sources', base, 2, $q$
+        select x.ord, x.sub_ord, parley_data.bad_source(x.code, x.title, x.publisher, x.url, x.note)
+          from pg_temp.import_sources x$q$);
+    perform parley_data.import_refuse_first();
+    perform parley_data.import_tidy('sources', array['publisher', 'url', 'note']);
+    perform parley_data.import_new_ids('sources', 'parley_data.sources');
+    return parley_data.import_write('sources', 'parley_data.sources', array['id'],
+                                    array['code', 'title', 'publisher', 'url', 'published_on', 'note']);
 end
 $_$;
 
 ALTER FUNCTION parley_data.import_sources(items jsonb, base integer) OWNER TO parley_owner;
 
-CREATE FUNCTION parley_data.import_subscriptions(items jsonb, base integer) RETURNS jsonb
+CREATE FUNCTION parley_data.import_start() RETURNS void
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
-declare
-    fields constant text[] := array['person', 'track', 'item', 'min_severity'];
-    severities constant text[] := enum_range(null::parley.severity)::text[];
-    at_prefix text;
-    rec record;
-    dup record;
-    v_value text;
-    people bigint[] := '{}';
-    tracks bigint[] := '{}';
-    agenda_items bigint[] := '{}';
-    minimums parley.severity[] := '{}';
-    added integer;
-    changed integer;
-    e_state text; e_message text; e_detail text; e_hint text; e_column text; e_rule text;
 begin
-    select * into dup from parley_data.import_duplicate(items,
-        'concat_ws(''/'', lower(e.r ->> ''person''), coalesce(e.r ->> ''track'', ''-''), coalesce(e.r ->> ''item'', ''-''))');
-    if found then
-        perform parley_data.refuse_duplicate('subscriptions', base, dup, 'person',
-            format('the subscription %s (person/track/item)', dup.key));
+    if to_regclass('pg_temp.import_problems') is null then
+        create temp table import_problems (
+            ord      bigint not null,
+            part     integer not null,
+            sub_ord  bigint not null,
+            step     integer not null,
+            path     text not null,
+            problem  parley_data.refusal not null
+        ) on commit drop;
+    else
+        truncate pg_temp.import_problems;
     end if;
-    for rec in select e.ord, e.r from jsonb_array_elements(items) with ordinality e(r, ord) order by e.ord loop
-        at_prefix := format('subscriptions[%s].', base + rec.ord - 1);
-        perform parley_data.import_fields(rec.r, fields);
-        people := people || parley_data.person_id(parley_data.import_text(rec.r, 'person'), 'person', active_only => true);
-        perform parley_data.check_person_within_clearance(people[cardinality(people)], parley_data.import_text(rec.r, 'person'));
-        v_value := parley_data.import_text(rec.r, 'track');
-        tracks := tracks || case when v_value is not null then parley_data.track_id(v_value) end;
-        v_value := parley_data.import_text(rec.r, 'item');
-        agenda_items := agenda_items || case when v_value is not null then parley_data.item_id(v_value) end;
-        minimums := minimums || coalesce(parley_data.import_choice(rec.r, 'min_severity', severities), 'info')::parley.severity;
-    end loop;
-    at_prefix := null;
-
-    with input as (
-        select * from unnest(people, tracks, agenda_items, minimums) u(person_id, track_id, item_id, min_severity)
-    )
-    update parley_data.subscriptions s
-       set min_severity = i.min_severity
-      from input i
-     where s.person_id = i.person_id and s.track_id is not distinct from i.track_id
-       and s.item_id is not distinct from i.item_id and s.min_severity is distinct from i.min_severity;
-    get diagnostics changed = row_count;
-    with input as (
-        select * from unnest(people, tracks, agenda_items, minimums) u(person_id, track_id, item_id, min_severity)
-    )
-    insert into parley_data.subscriptions (person_id, track_id, item_id, min_severity, effective_classification)
-    select i.person_id, i.track_id, i.item_id, i.min_severity, coalesce(parley_data.track_level(i.track_id), 'unclassified')
-      from input i
-     where not exists (select 1 from parley_data.subscriptions s
-                        where s.person_id = i.person_id and s.track_id is not distinct from i.track_id
-                          and s.item_id is not distinct from i.item_id);
-    get diagnostics added = row_count;
-    return parley_data.import_counts(cardinality(people), added, changed);
-exception when others then
-    get stacked diagnostics e_state = returned_sqlstate, e_message = message_text, e_detail = pg_exception_detail,
-                            e_hint = pg_exception_hint, e_column = column_name, e_rule = constraint_name;
-    perform parley_data.import_refusal(e_state, e_message, e_detail, e_hint, e_rule, at_prefix, nullif(e_column, ''));
-    return null;
 end
 $$;
+
+ALTER FUNCTION parley_data.import_start() OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.import_subscriptions(items jsonb, base integer) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+    mine constant parley.classification := parley_data.session_clearance();
+begin
+    perform parley_data.import_read('subscriptions', items, base);
+    perform parley_data.import_duplicates('subscriptions', base,
+        'concat_ws(''/'', lower(x.person), coalesce(x.track, ''-''), coalesce(x.item, ''-''))', 'person',
+        'the subscription %s (person/track/item)');
+    perform parley_data.import_resolve('subscriptions',
+        'person_id bigint, person_active boolean, person_clearance parley.classification, track_id bigint, '
+        || 'track_matches integer, track_levels parley.classification[], effective_classification parley.classification, '
+        || 'item_id bigint, id bigint, existing bigint', format($q$
+        select x.ord, x.sub_ord, p.id, p.active, p.clearance, case when t.matches = 1 then t.id end, t.matches, t.levels,
+               coalesce(tl.classification, 'unclassified'), i.id, s.id, s.id
+          from pg_temp.import_subscriptions x
+          left join parley_data.people p on lower(p.email) = lower(x.person)
+          left join parley_data.classified_matches('parley_data.tracks', 'classification',
+                        array(select distinct track from pg_temp.import_subscriptions), %L) t on t.reference = x.track
+          left join parley_data.tracks tl on tl.id = t.id and t.matches = 1
+          left join parley_data.agenda_items i on i.code = x.item
+          left join parley_data.subscriptions s
+                 on s.person_id = p.id and s.track_id is not distinct from tl.id and s.item_id is not distinct from i.id$q$,
+        mine));
+    perform parley_data.import_check('subscriptions', base, 2, format($q$
+        select x.ord, x.sub_ord, parley_data.bad_subscription(x.person, x.person_id is not null, x.person_active,
+            x.person_clearance, %L, x.track, x.track_matches, x.track_levels, x.item, x.item_id is not null,
+            x.min_severity)
+          from pg_temp.import_subscriptions x$q$, mine));
+    perform parley_data.import_refuse_first();
+
+    perform parley_data.import_new_ids('subscriptions', 'parley_data.subscriptions');
+    return parley_data.import_write('subscriptions', 'parley_data.subscriptions', array['id'], array['min_severity'],
+                                    array['person_id', 'track_id', 'item_id', 'effective_classification']);
+end
+$_$;
 
 ALTER FUNCTION parley_data.import_subscriptions(items jsonb, base integer) OWNER TO parley_owner;
 
-CREATE FUNCTION parley_data.import_text(r jsonb, field text) RETURNS text
-    LANGUAGE plpgsql IMMUTABLE
+CREATE FUNCTION parley_data.import_tidy(list text, columns text[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
-declare
-    v constant jsonb := r -> field;
 begin
-    if v is null or jsonb_typeof(v) = 'null' then
-        return null;
-    elsif jsonb_typeof(v) in ('string', 'number', 'boolean') then
-        return v #>> '{}';
-    end if;
-    perform parley_data.refuse('22023', field, 'import_single_value',
-        format('%s must be a single value, not %s', field, parley_data.import_kind(v)),
-        format('Give %s as one line of text.', field));
-    return null;
+    execute format('update pg_temp.%I set (%s) = row(%s)', 'import_' || replace(list, '.', '_'),
+                   (select string_agg(quote_ident(c), ', ') from unnest(columns) c),
+                   (select string_agg(format('nullif(btrim(%I), '''')', c), ', ') from unnest(columns) c));
 end
 $$;
 
-ALTER FUNCTION parley_data.import_text(r jsonb, field text) OWNER TO parley_owner;
+ALTER FUNCTION parley_data.import_tidy(list text, columns text[]) OWNER TO parley_owner;
 
-CREATE FUNCTION parley_data.import_text_list(r jsonb, field text) RETURNS text[]
-    LANGUAGE plpgsql IMMUTABLE
-    AS $$
-declare
-    v constant jsonb := r -> field;
-    bad jsonb;
-begin
-    if v is null or jsonb_typeof(v) = 'null' then
-        return null;
-    elsif jsonb_typeof(v) = 'string' then
-        return array[v #>> '{}'];
-    elsif jsonb_typeof(v) <> 'array' then
-        perform parley_data.refuse('22023', field, 'import_list',
-            format('%s must be a list, not %s', field, parley_data.import_kind(v)),
-            format('Give %s as a list, e.g. [UA, RU].', field));
-    end if;
-    select e into bad from jsonb_array_elements(v) e where jsonb_typeof(e) not in ('string', 'number') limit 1;
-    if bad is not null then
-        perform parley_data.refuse('22023', field, 'import_list',
-            format('%s must be a list of codes; it holds %s', field, parley_data.import_kind(bad)),
-            format('Give %s as a list of codes, e.g. [UA, RU].', field));
-    end if;
-    return array(select e #>> '{}' from jsonb_array_elements(v) e);
-end
-$$;
-
-ALTER FUNCTION parley_data.import_text_list(r jsonb, field text) OWNER TO parley_owner;
-
-CREATE FUNCTION parley_data.import_timestamptz(r jsonb, field text) RETURNS timestamp with time zone
-    LANGUAGE plpgsql STABLE
-    AS $$
-declare
-    v constant text := parley_data.import_text(r, field);
-begin
-    if v is null then
-        return null;
-    end if;
-    begin
-        return v::timestamptz;
-    exception when datetime_field_overflow or invalid_datetime_format or invalid_parameter_value then
-        null;
-    end;
-    perform parley_data.refuse('22007', field, 'import_timestamp',
-        format('%s "%s" is not a date and time', field, v),
-        format('Write %s as YYYY-MM-DDTHH:MM:SS with the UTC offset, e.g. 2025-05-16T12:30:00+03:00.', field));
-    return null;
-end
-$$;
-
-ALTER FUNCTION parley_data.import_timestamptz(r jsonb, field text) OWNER TO parley_owner;
+COMMENT ON FUNCTION parley_data.import_tidy(list text, columns text[]) IS 'Import: trims optional text of a list, blank becoming none, as recording does.';
 
 CREATE FUNCTION parley_data.import_tracks(items jsonb, base integer) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $$
+    AS $_$
 declare
-    fields constant text[] := array['code', 'name', 'format', 'status', 'venue', 'timezone', 'description',
-                                    'classification', 'lead', 'members', 'agenda'];
-    member_fields constant text[] := array['party', 'role', 'note'];
-    agenda_fields constant text[] := array['item', 'status', 'status_since', 'note'];
-    formats constant text[] := enum_range(null::parley.track_format)::text[];
-    track_statuses constant text[] := enum_range(null::parley.track_status)::text[];
-    levels constant text[] := enum_range(null::parley.classification)::text[];
-    roles constant text[] := enum_range(null::parley.member_role)::text[];
-    agenda_statuses constant text[] := enum_range(null::parley.agenda_status)::text[];
     mine constant parley.classification := parley_data.session_clearance();
-    at_prefix text;
-    rec record;
-    sub record;
-    dup record;
-    v_code text;
-    v_name text;
-    v_format text;
-    v_timezone text;
-    v_venue text;
-    v_classification text;
-    v_lead text;
-    v_lead_id bigint;
-    v_party text;
-    v_role text;
-    v_item text;
-    codes text[] := '{}';
-    existing_ids bigint[] := '{}';
-    names text[] := '{}';
-    track_formats parley.track_format[] := '{}';
-    statuses parley.track_status[] := '{}';
-    venues text[] := '{}';
-    timezones text[] := '{}';
-    descriptions text[] := '{}';
-    classifications parley.classification[] := '{}';
-    leads bigint[] := '{}';
-    m_tracks text[] := '{}';
-    m_levels parley.classification[] := '{}';
-    m_parties bigint[] := '{}';
-    m_roles parley.member_role[] := '{}';
-    m_notes text[] := '{}';
-    a_tracks text[] := '{}';
-    a_levels parley.classification[] := '{}';
-    a_items bigint[] := '{}';
-    a_statuses parley.agenda_status[] := '{}';
-    a_since date[] := '{}';
-    a_notes text[] := '{}';
-    added integer;
-    changed integer;
-    members_added integer;
-    members_changed integer;
-    agenda_added integer;
-    agenda_changed integer;
-    e_state text; e_message text; e_detail text; e_hint text; e_column text; e_rule text;
+    tracks jsonb;
 begin
-    select * into dup from parley_data.import_duplicate(items, 'e.r ->> ''code''');
-    if found then
-        perform parley_data.refuse_duplicate('tracks', base, dup, 'code', format('track "%s"', dup.key));
-    end if;
-    -- The track a record names: among those the caller may see with its code, the one of the classification it
-    -- gives, else the most classified. A track the caller may not see does not count (the record is a new one).
-    for rec in
-        select e.ord, e.r, t.id as existing_id, t.classification as existing_level
-          from jsonb_array_elements(items) with ordinality e(r, ord)
-          left join lateral (
-                select x.id, x.classification from parley_data.tracks x
-                 where x.code = e.r ->> 'code' and x.classification <= mine
-                 order by x.classification::text = coalesce(e.r ->> 'classification', 'unclassified') desc,
-                          x.classification desc
-                 limit 1) t on true
-         order by e.ord
-    loop
-        at_prefix := format('tracks[%s].', base + rec.ord - 1);
-        perform parley_data.import_fields(rec.r, fields);
-        v_code := parley_data.import_text(rec.r, 'code');
-        perform parley_data.check_code('code', v_code, 'tracks_code_format');
-        v_name := parley_data.import_text(rec.r, 'name');
-        perform parley_data.check_label('name', v_name, 'tracks_name_format');
-        v_format := parley_data.import_choice(rec.r, 'format', formats);
-        perform parley_data.require('format', v_format is not null);
-        v_timezone := coalesce(parley_data.import_text(rec.r, 'timezone'), 'UTC');
-        perform parley_data.check_timezone('timezone', v_timezone);
-        v_venue := parley_data.import_text(rec.r, 'venue');
-        perform parley_data.check_optional_label('venue', v_venue, 'tracks_venue_format');
-        v_classification := coalesce(parley_data.import_choice(rec.r, 'classification', levels), 'unclassified');
-        perform parley_data.check_clearance('classification', v_classification::parley.classification);
-        if rec.existing_id is not null then
-            perform parley_data.check_not_lowered('classification', rec.existing_level,
-                v_classification::parley.classification, format('track "%s"', v_code));
-        end if;
-        v_lead := parley_data.import_text(rec.r, 'lead');
-        v_lead_id := null;
-        if v_lead is not null then
-            v_lead_id := parley_data.person_id(v_lead, 'lead', active_only => true);
-        end if;
-        codes := codes || v_code;
-        existing_ids := existing_ids || rec.existing_id;
-        names := names || v_name;
-        track_formats := track_formats || v_format::parley.track_format;
-        statuses := statuses
-            || coalesce(parley_data.import_choice(rec.r, 'status', track_statuses), 'active')::parley.track_status;
-        venues := venues || nullif(btrim(v_venue), '');
-        timezones := timezones || v_timezone;
-        descriptions := descriptions || nullif(btrim(parley_data.import_text(rec.r, 'description')), '');
-        classifications := classifications || v_classification::parley.classification;
-        leads := leads || v_lead_id;
+    perform parley_data.import_read('tracks', items, base);
+    perform parley_data.import_read('tracks.members', items, base);
+    perform parley_data.import_read('tracks.agenda', items, base);
+    perform parley_data.import_duplicates('tracks', base, 'x.code', 'code', 'track "%s"');
+    perform parley_data.import_duplicates('tracks.members', base, 'x.party || '' as '' || x.role', 'role', 'party %s');
+    perform parley_data.import_duplicates('tracks.agenda', base, 'x.item', 'item', 'item "%s"');
+    perform parley_data.import_resolve('tracks', 'id bigint, existing bigint, existing_level parley.classification, '
+                                       || 'known_zone boolean, lead_id bigint, lead_active boolean', format($q$
+        select x.ord, x.sub_ord, t.id, t.id, t.classification, z.name is not null, p.id, p.active
+          from pg_temp.import_tracks x
+          left join lateral (select y.id, y.classification from parley_data.tracks y
+                              where y.code = x.code and y.classification <= %L
+                              order by y.classification = x.classification desc, y.classification desc
+                              limit 1) t on true
+          left join parley_data.time_zones z on z.name = x.timezone
+          left join parley_data.people p on lower(p.email) = lower(x.lead)$q$, mine));
+    perform parley_data.import_resolve('tracks.members', 'party_id bigint', $q$
+        select x.ord, x.sub_ord, p.id
+          from pg_temp.import_tracks_members x left join parley_data.parties p on p.code = x.party$q$);
+    perform parley_data.import_resolve('tracks.agenda', 'item_id bigint', $q$
+        select x.ord, x.sub_ord, i.id
+          from pg_temp.import_tracks_agenda x left join parley_data.agenda_items i on i.code = x.item$q$);
+    perform parley_data.import_check('tracks', base, 2, format($q$
+        select x.ord, x.sub_ord,
+               coalesce(parley_data.bad_track(x.code, x.name, x.format, x.timezone, x.known_zone, x.venue,
+                                              x.description, x.classification, %1$L, x.status, x.lead,
+                                              x.lead_id is not null, x.lead_active),
+                        parley_data.bad_lowering('classification', x.existing_level, x.classification,
+                                                 format('track "%%s"', x.code)))
+          from pg_temp.import_tracks x$q$, mine));
+    perform parley_data.import_check('tracks.members', base, 2, $q$
+        select x.ord, x.sub_ord,
+               parley_data.bad_member(x.party, x.party_id is not null, x.role, x.note)
+          from pg_temp.import_tracks_members x$q$);
+    perform parley_data.import_check('tracks.agenda', base, 2, $q$
+        select x.ord, x.sub_ord,
+               parley_data.bad_agenda_entry(x.item, x.item_id is not null, x.status, x.note)
+          from pg_temp.import_tracks_agenda x$q$);
+    perform parley_data.import_refuse_first();
 
-        perform parley_data.import_list(rec.r, 'members');
-        for sub in select e.ord, e.r from jsonb_array_elements(rec.r -> 'members') with ordinality e(r, ord) loop
-            at_prefix := format('tracks[%s].members[%s].', base + rec.ord - 1, sub.ord - 1);
-            perform parley_data.import_fields(sub.r, member_fields);
-            v_party := parley_data.import_text(sub.r, 'party');
-            v_role := parley_data.import_choice(sub.r, 'role', roles);
-            perform parley_data.require('role', v_role is not null);
-            if exists (select 1 from jsonb_array_elements(rec.r -> 'members') with ordinality x(r, ord)
-                        where x.ord < sub.ord and x.r ->> 'party' = v_party and x.r ->> 'role' = v_role) then
-                perform parley_data.refuse('23505', 'role', 'track_members_pkey',
-                    format('party "%s" is given twice as %s', v_party, v_role), 'Give each role of a party once.');
-            end if;
-            m_tracks := m_tracks || v_code;
-            m_levels := m_levels || v_classification::parley.classification;
-            m_parties := m_parties || parley_data.party_id(v_party);
-            m_roles := m_roles || v_role::parley.member_role;
-            m_notes := m_notes || nullif(btrim(parley_data.import_text(sub.r, 'note')), '');
-        end loop;
-
-        perform parley_data.import_list(rec.r, 'agenda');
-        for sub in select e.ord, e.r from jsonb_array_elements(rec.r -> 'agenda') with ordinality e(r, ord) loop
-            at_prefix := format('tracks[%s].agenda[%s].', base + rec.ord - 1, sub.ord - 1);
-            perform parley_data.import_fields(sub.r, agenda_fields);
-            v_item := parley_data.import_text(sub.r, 'item');
-            if exists (select 1 from jsonb_array_elements(rec.r -> 'agenda') with ordinality x(r, ord)
-                        where x.ord < sub.ord and x.r ->> 'item' = v_item) then
-                perform parley_data.refuse('23505', 'item', 'track_agenda_pkey',
-                    format('item "%s" is on this agenda twice', v_item), 'Give each item of a track''s agenda once.');
-            end if;
-            a_tracks := a_tracks || v_code;
-            a_levels := a_levels || v_classification::parley.classification;
-            a_items := a_items || parley_data.item_id(v_item);
-            a_statuses := a_statuses
-                || coalesce(parley_data.import_choice(sub.r, 'status', agenda_statuses), 'proposed')::parley.agenda_status;
-            a_since := a_since || parley_data.import_date(sub.r, 'status_since');
-            a_notes := a_notes || nullif(btrim(parley_data.import_text(sub.r, 'note')), '');
-        end loop;
-    end loop;
-    at_prefix := null;
-
-    with input as (
-        select * from unnest(codes, existing_ids, names, track_formats, statuses, venues, timezones, descriptions,
-                             classifications, leads)
-                      u(code, existing_id, name, format, status, venue, timezone, description, classification, lead_id)
-    )
-    insert into parley_data.tracks (code, name, format, status, venue, timezone, description, classification, lead_id)
-    select i.code, i.name, i.format, i.status, i.venue, i.timezone, i.description, i.classification, i.lead_id
-      from input i
-     where i.existing_id is null;
-    get diagnostics added = row_count;
-    changed := 0;
-    if cardinality(codes) > added then
-        with input as (
-            select * from unnest(codes, existing_ids, names, track_formats, statuses, venues, timezones, descriptions,
-                                 classifications, leads)
-                          u(code, existing_id, name, format, status, venue, timezone, description, classification, lead_id)
-        )
-        update parley_data.tracks t
-           set name = i.name, format = i.format, status = i.status, venue = i.venue, timezone = i.timezone,
-               description = i.description, classification = i.classification, lead_id = i.lead_id
-          from input i
-         where t.id = i.existing_id
-           and (t.name, t.format, t.status, t.venue, t.timezone, t.description, t.classification, t.lead_id)
-               is distinct from (i.name, i.format, i.status, i.venue, i.timezone, i.description, i.classification, i.lead_id);
-        get diagnostics changed = row_count;
-    end if;
-
-    -- Members and agenda entries find their track by its code at the level it is now kept at (unique there).
-    with input as (
-        select t.id as track_id, t.classification as level, u.party_id, u.role, u.note
-          from unnest(m_tracks, m_levels, m_parties, m_roles, m_notes) u(track, level, party_id, role, note)
-          join parley_data.tracks t on t.code = u.track and t.classification = u.level
-    )
-    insert into parley_data.track_members (track_id, party_id, role, note, effective_classification)
-    select i.track_id, i.party_id, i.role, i.note, i.level from input i
-     where not exists (select 1 from parley_data.track_members m
-                        where (m.track_id, m.party_id, m.role) = (i.track_id, i.party_id, i.role));
-    get diagnostics members_added = row_count;
-    members_changed := 0;
-    if cardinality(m_tracks) > members_added then
-        with input as (
-            select t.id as track_id, u.party_id, u.role, u.note
-              from unnest(m_tracks, m_levels, m_parties, m_roles, m_notes) u(track, level, party_id, role, note)
-              join parley_data.tracks t on t.code = u.track and t.classification = u.level
-        )
-        update parley_data.track_members m set note = i.note
-          from input i
-         where (m.track_id, m.party_id, m.role) = (i.track_id, i.party_id, i.role) and m.note is distinct from i.note;
-        get diagnostics members_changed = row_count;
-    end if;
-
-    with input as (
-        select t.id as track_id, t.classification as level, u.item_id, u.status, u.status_since, u.note
-          from unnest(a_tracks, a_levels, a_items, a_statuses, a_since, a_notes) u(track, level, item_id, status, status_since, note)
-          join parley_data.tracks t on t.code = u.track and t.classification = u.level
-    )
-    insert into parley_data.track_agenda (track_id, item_id, status, status_since, note, effective_classification)
-    select i.track_id, i.item_id, i.status, coalesce(i.status_since, current_date), i.note, i.level from input i
-     where not exists (select 1 from parley_data.track_agenda a where (a.track_id, a.item_id) = (i.track_id, i.item_id));
-    get diagnostics agenda_added = row_count;
-    agenda_changed := 0;
-    if cardinality(a_tracks) > agenda_added then
-        with input as (
-            select t.id as track_id, u.item_id, u.status, u.status_since, u.note
-              from unnest(a_tracks, a_levels, a_items, a_statuses, a_since, a_notes) u(track, level, item_id, status, status_since, note)
-              join parley_data.tracks t on t.code = u.track and t.classification = u.level
-        )
-        update parley_data.track_agenda a
-           set status = i.status,
-               status_since = coalesce(i.status_since, case when a.status = i.status then a.status_since else current_date end),
-               note = i.note
-          from input i
-         where (a.track_id, a.item_id) = (i.track_id, i.item_id)
-           and (a.status, a.status_since, a.note) is distinct from
-               (i.status, coalesce(i.status_since, case when a.status = i.status then a.status_since else current_date end), i.note);
-        get diagnostics agenda_changed = row_count;
-    end if;
-
+    perform parley_data.import_tidy('tracks', array['venue', 'description']);
+    perform parley_data.import_tidy('tracks.members', array['note']);
+    perform parley_data.import_tidy('tracks.agenda', array['note']);
+    perform parley_data.import_new_ids('tracks', 'parley_data.tracks');
+    tracks := parley_data.import_write('tracks', 'parley_data.tracks', array['id'],
+        array['code', 'name', 'format', 'status', 'venue', 'timezone', 'description', 'classification', 'lead_id']);
+    -- Members and agenda entries are kept at their track's level (where the track is now).
+    perform parley_data.import_resolve('tracks.members', 'track_id bigint, effective_classification parley.classification, existing boolean', $q$
+        select x.ord, x.sub_ord, t.id, t.classification,
+               nullif(exists (select 1 from parley_data.track_members m
+                               where (m.track_id, m.party_id, m.role) = (t.id, x.party_id, x.role)), false)
+          from pg_temp.import_tracks_members x join pg_temp.import_tracks t on t.ord = x.ord$q$);
+    perform parley_data.import_resolve('tracks.agenda',
+        'track_id bigint, effective_classification parley.classification, existing boolean, status_since date', $q$
+        select x.ord, x.sub_ord, t.id, t.classification, case when a.track_id is not null then true end,
+               coalesce(x.status_since, case when a.status = x.status then a.status_since else current_date end)
+          from pg_temp.import_tracks_agenda x
+          join pg_temp.import_tracks t on t.ord = x.ord
+          left join parley_data.track_agenda a on (a.track_id, a.item_id) = (t.id, x.item_id)$q$);
     return jsonb_build_object(
-        'tracks', parley_data.import_counts(cardinality(codes), added, changed),
-        'members', parley_data.import_counts(cardinality(m_tracks), members_added, members_changed),
-        'agenda', parley_data.import_counts(cardinality(a_tracks), agenda_added, agenda_changed));
-exception when others then
-    get stacked diagnostics e_state = returned_sqlstate, e_message = message_text, e_detail = pg_exception_detail,
-                            e_hint = pg_exception_hint, e_column = column_name, e_rule = constraint_name;
-    perform parley_data.import_refusal(e_state, e_message, e_detail, e_hint, e_rule, at_prefix, nullif(e_column, ''));
-    return null;
+            'tracks', tracks,
+            'members', parley_data.import_write('tracks.members', 'parley_data.track_members',
+                                                array['track_id', 'party_id', 'role', 'effective_classification'], array['note']),
+            'agenda', parley_data.import_write('tracks.agenda', 'parley_data.track_agenda',
+                                               array['track_id', 'item_id', 'effective_classification'],
+                                               array['status', 'status_since', 'note']));
 end
-$$;
+$_$;
 
 ALTER FUNCTION parley_data.import_tracks(items jsonb, base integer) OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.import_write(list text, target regclass, key text[], columns text[], insert_only text[] DEFAULT '{}'::text[]) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+    source constant text := 'pg_temp.import_' || replace(list, '.', '_');
+    total integer;
+    existing integer;
+    added integer;
+    changed integer := 0;
+    all_columns constant text[] := array(select distinct c from unnest(key || columns || insert_only) c);
+begin
+    execute format('select count(*)::integer, count(existing)::integer from %s', source) into total, existing;
+    execute format('insert into %s (%s) overriding system value select %s from %s s where s.existing is null',
+                   target, (select string_agg(quote_ident(c), ', ') from unnest(all_columns) c),
+                   (select string_agg('s.' || quote_ident(c), ', ') from unnest(all_columns) c), source);
+    get diagnostics added = row_count;
+    if existing > 0 then
+        execute format('update %s t set (%s) = (select %s) from %s s
+                         where s.existing is not null and (%s) and (%s) is distinct from (%s)',
+                       target, (select string_agg(quote_ident(c), ', ') from unnest(columns) c),
+                       (select string_agg('s.' || quote_ident(c), ', ') from unnest(columns) c), source,
+                       (select string_agg(format('t.%1$I = s.%1$I', c), ' and ') from unnest(key) c),
+                       (select string_agg('t.' || quote_ident(c), ', ') from unnest(columns) c),
+                       (select string_agg('s.' || quote_ident(c), ', ') from unnest(columns) c));
+        get diagnostics changed = row_count;
+    end if;
+    return parley_data.import_counts(total, added, changed);
+end
+$_$;
+
+ALTER FUNCTION parley_data.import_write(list text, target regclass, key text[], columns text[], insert_only text[]) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.import_write(list text, target regclass, key text[], columns text[], insert_only text[]) IS 'Import: inserts the new rows of a list and updates the existing ones that differ, in one statement each; returns {new, changed, unchanged}.';
 
 CREATE FUNCTION parley_data.item_id(code text, field text DEFAULT 'item'::text) RETURNS bigint
     LANGUAGE plpgsql STABLE
     AS $$
 declare
-    result bigint;
+    result constant bigint := parley_data.item_named(code);
 begin
-    perform parley_data.require(field, code is not null);
-    select i.id into result from parley_data.agenda_items i where i.code = item_id.code;
-    if result is null then
-        perform parley_data.unknown('agenda item', code, field,
-            'Check the code (codes are case-sensitive) or add the item first with parley.add_agenda_item(code => ..., title => ...).');
-    end if;
+    perform parley_data.refuse_if(parley_data.bad_reference('agenda item', field, code, result is not null));
     return result;
 end
 $$;
@@ -6644,6 +5513,14 @@ $$;
 ALTER FUNCTION parley_data.item_id(code text, field text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.item_id(code text, field text) IS 'The id of the agenda item with this code; refuses (23503) an unknown code.';
+
+CREATE FUNCTION parley_data.item_named(code text) RETURNS bigint
+    LANGUAGE sql STABLE
+    RETURN (SELECT i.id FROM parley_data.agenda_items i WHERE (i.code = item_named.code));
+
+ALTER FUNCTION parley_data.item_named(code text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.item_named(code text) IS 'The id of the agenda item with this code, or null.';
 
 CREATE FUNCTION parley_data.keep_change_log_append_only() RETURNS trigger
     LANGUAGE plpgsql
@@ -6669,7 +5546,7 @@ COMMENT ON FUNCTION parley_data.keep_change_log_append_only() IS 'Trigger: refus
 
 CREATE FUNCTION parley_data.meeting_id(code text, field text DEFAULT 'meeting'::text) RETURNS bigint
     LANGUAGE sql STABLE
-    RETURN parley_data.classified_id('meeting'::text, 'parley_data.meetings'::regclass, 'effective_classification'::text, code, field, 'Check the code (codes are case-sensitive) or add the meeting first with parley.add_meeting(code => ..., track => ..., title => ..., starts_at => ...).'::text);
+    RETURN parley_data.classified_id('meeting'::text, 'parley_data.meetings'::regclass, 'effective_classification'::text, code, field);
 
 ALTER FUNCTION parley_data.meeting_id(code text, field text) OWNER TO parley_owner;
 
@@ -6800,14 +5677,9 @@ CREATE FUNCTION parley_data.party_id(code text, field text DEFAULT 'party'::text
     LANGUAGE plpgsql STABLE
     AS $$
 declare
-    result bigint;
+    result constant bigint := parley_data.party_named(code);
 begin
-    perform parley_data.require(field, code is not null);
-    select p.id into result from parley_data.parties p where p.code = party_id.code;
-    if result is null then
-        perform parley_data.unknown('party', code, field,
-            'Check the code (codes are case-sensitive) or add the party first with parley.add_party(code => ..., name => ...).');
-    end if;
+    perform parley_data.refuse_if(parley_data.bad_reference('party', field, code, result is not null));
     return result;
 end
 $$;
@@ -6816,32 +5688,37 @@ ALTER FUNCTION parley_data.party_id(code text, field text) OWNER TO parley_owner
 
 COMMENT ON FUNCTION parley_data.party_id(code text, field text) IS 'The id of the party with this code; refuses (23503) an unknown code.';
 
+CREATE FUNCTION parley_data.party_named(code text) RETURNS bigint
+    LANGUAGE sql STABLE
+    RETURN (SELECT p.id FROM parley_data.parties p WHERE (p.code = party_named.code));
+
+ALTER FUNCTION parley_data.party_named(code text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.party_named(code text) IS 'The id of the party with this code, or null.';
+
 CREATE FUNCTION parley_data.person_id(email text, field text DEFAULT 'person'::text, active_only boolean DEFAULT false) RETURNS bigint
     LANGUAGE plpgsql STABLE
     AS $$
 declare
-    result bigint;
-    is_active boolean;
+    found_person constant parley_data.people := parley_data.person_named(email);
 begin
-    perform parley_data.require(field, email is not null);
-    select p.id, p.active into result, is_active from parley_data.people p where lower(p.email) = lower(person_id.email);
-    if result is null then
-        perform parley_data.refuse('23503', field, 'person_exists',
-            format('person "%s" given as %s does not exist', email, field),
-            'Check the e-mail address or add the person first with parley.add_person(email => ..., name => ...).');
-    end if;
-    if active_only and not is_active then
-        perform parley_data.refuse('23514', field, 'person_active',
-            format('person "%s" given as %s is no longer active', email, field),
-            'Name an active person, or reactivate this one with parley.update_person(person => ..., active => true).');
-    end if;
-    return result;
+    perform parley_data.refuse_if(parley_data.bad_person_reference(field, email, found_person.id is not null,
+                                                                   found_person.active, active_only));
+    return found_person.id;
 end
 $$;
 
 ALTER FUNCTION parley_data.person_id(email text, field text, active_only boolean) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.person_id(email text, field text, active_only boolean) IS 'The id of the person with this e-mail (any case); refuses (23503) an unknown one, and (23514) an inactive one when asked.';
+
+CREATE FUNCTION parley_data.person_named(email text) RETURNS parley_data.people
+    LANGUAGE sql STABLE
+    RETURN (SELECT p.*::parley_data.people AS p FROM parley_data.people p WHERE (lower(p.email) = lower(person_named.email)));
+
+ALTER FUNCTION parley_data.person_named(email text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.person_named(email text) IS 'The person with this e-mail (any case), or null.';
 
 CREATE FUNCTION parley_data.plan_cancel_alerts(at timestamp with time zone, everything boolean) RETURNS integer
     LANGUAGE plpgsql
@@ -7868,6 +6745,31 @@ ALTER FUNCTION parley_data.raise_deals() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.raise_deals() IS 'Trigger: raises a deal to the level of its most classified commitment.';
 
+CREATE FUNCTION parley_data.reads_as_date(v text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN (v ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$'::text) THEN (substr(v, 1, 4) <> '0000'::text) WHEN (v ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(29|30|31)$'::text) THEN ((substr(v, 1, 4) <> '0000'::text) AND (((substr(v, 9, 2))::integer)::numeric <= EXTRACT(day FROM ((make_date((substr(v, 1, 4))::integer, (substr(v, 6, 2))::integer, 1) + '1 mon'::interval) - '1 day'::interval)))) ELSE false END;
+
+ALTER FUNCTION parley_data.reads_as_date(v text) OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.reads_as_moment(v text) RETURNS boolean
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    AS $$
+begin
+    perform v::timestamptz;
+    return true;
+exception when datetime_field_overflow or invalid_datetime_format or invalid_parameter_value then
+    return false;
+end
+$$;
+
+ALTER FUNCTION parley_data.reads_as_moment(v text) OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.reads_as_number(v jsonb) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ((jsonb_typeof(v) = 'number'::text) OR ((jsonb_typeof(v) = 'string'::text) AND (((v #>> '{}'::text[]) ~ '^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$'::text) OR ((v #>> '{}'::text[]) ~* '^\s*[-+]?(nan|inf|infinity)\s*$'::text))));
+
+ALTER FUNCTION parley_data.reads_as_number(v jsonb) OWNER TO parley_owner;
+
 CREATE FUNCTION parley_data.recompute_commitment_progress() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -8003,20 +6905,6 @@ ALTER FUNCTION parley_data.refuse(code text, field text, rule text, message text
 
 COMMENT ON FUNCTION parley_data.refuse(code text, field text, rule text, message text, hint text) IS 'Raises a refusal with its SQLSTATE, the field (COLUMN), the rule (CONSTRAINT) and what to do (HINT).';
 
-CREATE FUNCTION parley_data.refuse_duplicate(section text, base integer, dup record, field text, what text) RETURNS void
-    LANGUAGE plpgsql
-    AS $$
-begin
-    perform parley_data.refuse('23505', format('%s[%s].%s', section, base + dup.ord - 1, field),
-        section || '_unique_in_document',
-        format('%s[%s].%s: %s is given twice; it was given first at %s[%s]', section, base + dup.ord - 1, field, what,
-               section, base + dup.first_ord - 1),
-        'Each record appears once in a document; merge the two.');
-end
-$$;
-
-ALTER FUNCTION parley_data.refuse_duplicate(section text, base integer, dup record, field text, what text) OWNER TO parley_owner;
-
 CREATE FUNCTION parley_data.refuse_level_clash(field text, detail text) RETURNS void
     LANGUAGE plpgsql
     AS $$
@@ -8033,15 +6921,8 @@ ALTER FUNCTION parley_data.refuse_level_clash(field text, detail text) OWNER TO 
 COMMENT ON FUNCTION parley_data.refuse_level_clash(field text, detail text) IS 'Refuses (23505) a change of classification that would put two records with one code at the same level.';
 
 CREATE FUNCTION parley_data.require(field text, present boolean) RETURNS void
-    LANGUAGE plpgsql
-    AS $$
-begin
-    if present is not true then
-        perform parley_data.refuse('23502', field, field || '_required', format('%s is required', field),
-                                   format('Give a value for %s.', field));
-    end if;
-end
-$$;
+    LANGUAGE sql
+    RETURN parley_data.refuse_if(parley_data.missing(field, present));
 
 ALTER FUNCTION parley_data.require(field text, present boolean) OWNER TO parley_owner;
 
@@ -8108,21 +6989,6 @@ ALTER FUNCTION parley_data.require_leadership(token bigint) OWNER TO parley_owne
 
 COMMENT ON FUNCTION parley_data.require_leadership(token bigint) IS 'Locks the leadership lease for the transaction and refuses (55000, daemon_leadership_current) unless token is the current epoch, the lease has not lapsed and this session holds it.';
 
-CREATE FUNCTION parley_data.session_clearance() RETURNS parley.classification
-    LANGUAGE sql STABLE
-    AS $$
-    select case
-        when pg_has_role(session_user, 'parley_clearance_secret', 'member') then 'secret'
-        when pg_has_role(session_user, 'parley_clearance_confidential', 'member') then 'confidential'
-        when pg_has_role(session_user, 'parley_clearance_restricted', 'member') then 'restricted'
-        else 'unclassified'
-    end::parley.classification
-$$;
-
-ALTER FUNCTION parley_data.session_clearance() OWNER TO parley_owner;
-
-COMMENT ON FUNCTION parley_data.session_clearance() IS 'The clearance of the login (session_user), from its membership of the parley_clearance_* roles.';
-
 CREATE FUNCTION parley_data.set_commitment_defaults() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -8160,14 +7026,9 @@ CREATE FUNCTION parley_data.source_id(code text, field text DEFAULT 'source'::te
     LANGUAGE plpgsql STABLE
     AS $$
 declare
-    result bigint;
+    result constant bigint := parley_data.source_named(code);
 begin
-    perform parley_data.require(field, code is not null);
-    select s.id into result from parley_data.sources s where s.code = source_id.code;
-    if result is null then
-        perform parley_data.unknown('source', code, field,
-            'Check the code (codes are case-sensitive) or add the source first with parley.add_source(code => ..., title => ...).');
-    end if;
+    perform parley_data.refuse_if(parley_data.bad_reference('source', field, code, result is not null));
     return result;
 end
 $$;
@@ -8176,30 +7037,13 @@ ALTER FUNCTION parley_data.source_id(code text, field text) OWNER TO parley_owne
 
 COMMENT ON FUNCTION parley_data.source_id(code text, field text) IS 'The id of the source with this code; refuses (23503) an unknown code.';
 
-CREATE FUNCTION parley_data.split_reference(reference text, field text, OUT code text, OUT level parley.classification) RETURNS record
-    LANGUAGE plpgsql IMMUTABLE
-    AS $$
-declare
-    suffix text;
-begin
-    code := reference;
-    if reference like '%@%' then
-        code := split_part(reference, '@', 1);
-        suffix := substr(reference, length(code) + 2);
-        if not suffix = any (enum_range(null::parley.classification)::text[]) then
-            perform parley_data.refuse('23514', field, 'reference_level',
-                format('%s "%s" names the classification "%s", which is none of %s', field, reference, suffix,
-                       array_to_string(enum_range(null::parley.classification), ', ')),
-                'Write the code alone, or the code, @ and a classification: ist-r3@secret.');
-        end if;
-        level := suffix::parley.classification;
-    end if;
-end
-$$;
+CREATE FUNCTION parley_data.source_named(code text) RETURNS bigint
+    LANGUAGE sql STABLE
+    RETURN (SELECT s.id FROM parley_data.sources s WHERE (s.code = source_named.code));
 
-ALTER FUNCTION parley_data.split_reference(reference text, field text, OUT code text, OUT level parley.classification) OWNER TO parley_owner;
+ALTER FUNCTION parley_data.source_named(code text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.split_reference(reference text, field text, OUT code text, OUT level parley.classification) IS 'Splits a reference to a classified row, "code" or "code@level", into the code and the level (null when not given).';
+COMMENT ON FUNCTION parley_data.source_named(code text) IS 'The id of the source with this code, or null.';
 
 CREATE TABLE parley_data.settings (
     key text NOT NULL,
@@ -8240,6 +7084,14 @@ ALTER FUNCTION parley_data.stale_occurrence(quiet_since date, time_zone text, de
 
 COMMENT ON FUNCTION parley_data.stale_occurrence(quiet_since date, time_zone text, delay interval, overdue_from timestamp with time zone, at timestamp with time zone) IS 'stale: a commitment quiet since quiet_since is stale delay after the end of that day (track time): due_at once that moment is reached at `at`, else next_at; neither from overdue_from on (the deadline, when overdue alerts take over).';
 
+CREATE FUNCTION parley_data.taken(kind text, field text, value text, rule text, taken boolean, hint text) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE WHEN taken THEN parley_data.refused('23505'::text, field, rule, format('%s "%s" already exists'::text, kind, value), hint) ELSE NULL::parley_data.refusal END;
+
+ALTER FUNCTION parley_data.taken(kind text, field text, value text, rule text, taken boolean, hint text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.taken(kind text, field text, value text, rule text, taken boolean, hint text) IS 'Rule: the code of a new record is not taken already (23505).';
+
 CREATE FUNCTION parley_data.touch_updated_at() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -8253,7 +7105,7 @@ ALTER FUNCTION parley_data.touch_updated_at() OWNER TO parley_owner;
 
 CREATE FUNCTION parley_data.track_id(code text, field text DEFAULT 'track'::text) RETURNS bigint
     LANGUAGE sql STABLE
-    RETURN parley_data.classified_id('track'::text, 'parley_data.tracks'::regclass, 'classification'::text, code, field, 'Check the code (codes are case-sensitive) or add the track first with parley.add_track(code => ..., name => ..., format => ...).'::text);
+    RETURN parley_data.classified_id('track'::text, 'parley_data.tracks'::regclass, 'classification'::text, code, field);
 
 ALTER FUNCTION parley_data.track_id(code text, field text) OWNER TO parley_owner;
 
@@ -8267,21 +7119,27 @@ ALTER FUNCTION parley_data.track_level(track_id bigint) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.track_level(track_id bigint) IS 'The classification of the track with this id.';
 
-CREATE FUNCTION parley_data.unknown(kind text, value text, field text, hint text) RETURNS void
-    LANGUAGE plpgsql
-    AS $$
-begin
-    perform parley_data.refuse('23503', field, translate(kind, ' -', '__') || '_exists',
-        case when field = translate(kind, ' -', '__')
-             then format('%s "%s" does not exist', kind, value)
-             else format('%s "%s" given as %s does not exist', kind, value, field) end,
-        hint);
-end
-$$;
+CREATE FUNCTION parley_data.unknown_field(r jsonb, fields text[]) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (SELECT min(k.k) AS min FROM jsonb_object_keys((unknown_field.r - unknown_field.fields)) k(k));
 
-ALTER FUNCTION parley_data.unknown(kind text, value text, field text, hint text) OWNER TO parley_owner;
+ALTER FUNCTION parley_data.unknown_field(r jsonb, fields text[]) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.unknown(kind text, value text, field text, hint text) IS 'Refuses (23503) a code that names nothing, saying what kind of thing was meant.';
+CREATE FUNCTION parley_data.unreadable(v jsonb, field text, kind text, choices text[]) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE WHEN ((v IS NULL) OR (jsonb_typeof(v) = 'null'::text)) THEN NULL::parley_data.refusal WHEN (kind = 'records'::text) THEN CASE WHEN (jsonb_typeof(v) <> 'array'::text) THEN parley_data.refused('22023'::text, field, 'import_list'::text, format('%s must be a list, not %s'::text, field, parley_data.import_kind(v)), format('Give %s as a list of records (in YAML, each starting with "- ").'::text, field)) ELSE NULL::parley_data.refusal END WHEN (kind = 'codes'::text) THEN CASE WHEN (jsonb_typeof(v) <> ALL (ARRAY['array'::text, 'string'::text])) THEN parley_data.refused('22023'::text, field, 'import_list'::text, format('%s must be a list, not %s'::text, field, parley_data.import_kind(v)), format('Give %s as a list, e.g. [UA, RU].'::text, field)) WHEN jsonb_path_exists(v, '$[*]?((@.type() == "object" || @.type() == "array") || @.type() == "boolean")'::jsonpath) THEN parley_data.refused('22023'::text, field, 'import_list'::text, format('%s must be a list of codes; it holds %s'::text, field, parley_data.import_kind(jsonb_path_query_first(v, '$[*]?((@.type() == "object" || @.type() == "array") || @.type() == "boolean")'::jsonpath))), format('Give %s as a list of codes, e.g. [UA, RU].'::text, field)) ELSE NULL::parley_data.refusal END WHEN (jsonb_typeof(v) = ANY (ARRAY['object'::text, 'array'::text])) THEN parley_data.refused('22023'::text, field, 'import_single_value'::text, format('%s must be a single value, not %s'::text, field, parley_data.import_kind(v)), format('Give %s as one line of text.'::text, field)) WHEN ((kind = 'date'::text) AND (NOT parley_data.reads_as_date((v #>> '{}'::text[])))) THEN parley_data.refused('22007'::text, field, 'import_date'::text, format('%s "%s" is not a date'::text, field, (v #>> '{}'::text[])), format('Write %s as YYYY-MM-DD, e.g. 2025-05-16.'::text, field)) WHEN ((kind = ANY (ARRAY['number'::text, 'days'::text])) AND (NOT parley_data.reads_as_number(v))) THEN parley_data.refused('22P02'::text, field, 'import_number'::text, format('%s must be a number, not %s'::text, field, CASE jsonb_typeof(v) WHEN 'string'::text THEN format('"%s"'::text, (v #>> '{}'::text[])) ELSE parley_data.import_kind(v) END), format('Give %s as a number such as 1000 or 12.5, without thousands separators.'::text, field)) WHEN ((kind = 'days'::text) AND ((((v #>> '{}'::text[]))::numeric <> trunc(((v #>> '{}'::text[]))::numeric)) OR (abs(((v #>> '{}'::text[]))::numeric) > (36500)::numeric))) THEN parley_data.refused('22P02'::text, field, 'import_days'::text, format('%s must be a whole number of days, not %s'::text, field, ((v #>> '{}'::text[]))::numeric), format('Give %s as a whole number of days from the day of the import, e.g. 5 or -3.'::text, field)) WHEN ((kind = 'boolean'::text) AND (jsonb_typeof(v) <> 'boolean'::text)) THEN parley_data.refused('22023'::text, field, 'import_boolean'::text, format('%s must be true or false, not %s'::text, field, parley_data.import_kind(v)), format('Write %s: true or %s: false.'::text, field, field)) WHEN ((kind = 'moment'::text) AND (NOT parley_data.reads_as_moment((v #>> '{}'::text[])))) THEN parley_data.refused('22007'::text, field, 'import_timestamp'::text, format('%s "%s" is not a date and time'::text, field, (v #>> '{}'::text[])), format('Write %s as YYYY-MM-DDTHH:MM:SS with the UTC offset, e.g. 2025-05-16T12:30:00+03:00.'::text, field)) WHEN ((kind = 'choice'::text) AND ((v #>> '{}'::text[]) <> ALL (choices))) THEN parley_data.refused('22023'::text, field, 'import_choice'::text, format('%s "%s" is not one of %s'::text, field, (v #>> '{}'::text[]), array_to_string(choices, ', '::text)), format('Give one of: %s.'::text, array_to_string(choices, ', '::text))) ELSE NULL::parley_data.refusal END;
+
+ALTER FUNCTION parley_data.unreadable(v jsonb, field text, kind text, choices text[]) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.unreadable(v jsonb, field text, kind text, choices text[]) IS 'Import rule: a field''s value is of its kind in parley_data.import_layout (22023, 22007, 22P02).';
+
+CREATE FUNCTION parley_data.unshaped(r jsonb, fields text[]) RETURNS parley_data.refusal
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE WHEN (jsonb_typeof(r) IS DISTINCT FROM 'object'::text) THEN parley_data.refused('22023'::text, ''::text, 'import_record_is_mapping'::text, format('expected a mapping of fields, found %s'::text, CASE jsonb_typeof(r) WHEN 'array'::text THEN 'a list'::text WHEN 'null'::text THEN 'nothing'::text ELSE 'a single value'::text END), format('Give the record as field: value pairs; its fields are %s.'::text, array_to_string(fields, ', '::text))) WHEN ((r - fields) <> '{}'::jsonb) THEN parley_data.refused('22023'::text, parley_data.unknown_field(r, fields), 'import_known_field'::text, format('unknown field "%s"'::text, parley_data.unknown_field(r, fields)), format('The fields here are %s.'::text, array_to_string(fields, ', '::text))) ELSE NULL::parley_data.refusal END;
+
+ALTER FUNCTION parley_data.unshaped(r jsonb, fields text[]) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.unshaped(r jsonb, fields text[]) IS 'Import rule: a record is a mapping of known fields (22023).';
 
 CREATE FUNCTION parley_data.utc_text(moment timestamp with time zone) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
@@ -10781,15 +9639,6 @@ CREATE TABLE parley_data.commitment_beneficiaries_unclassified (
 
 ALTER TABLE parley_data.commitment_beneficiaries_unclassified OWNER TO parley_owner;
 
-CREATE TABLE parley_data.commitment_transitions (
-    from_status parley.commitment_status NOT NULL,
-    to_status parley.commitment_status NOT NULL
-);
-
-ALTER TABLE parley_data.commitment_transitions OWNER TO parley_owner;
-
-COMMENT ON TABLE parley_data.commitment_transitions IS 'Status changes that need no reopen. Any other change (out of fulfilled, breached, withdrawn, superseded, or back to pending) must reopen the commitment.';
-
 CREATE TABLE parley_data.commitment_updates_confidential (
     id bigint NOT NULL,
     commitment_id bigint NOT NULL,
@@ -11706,6 +10555,20 @@ CREATE TABLE parley_data.follow_ups_unclassified (
 
 ALTER TABLE parley_data.follow_ups_unclassified OWNER TO parley_owner;
 
+CREATE VIEW parley_data.import_layout AS
+ SELECT v.list,
+    v."position",
+    v.field,
+    v.kind,
+    (v.choices)::regtype AS choices,
+    d.fallback
+   FROM (( VALUES ('people'::text,1,'email'::text,'text'::text,NULL::text), ('people'::text,2,'name'::text,'text'::text,NULL::text), ('people'::text,3,'timezone'::text,'text'::text,NULL::text), ('people'::text,4,'clearance'::text,'choice'::text,'parley.classification'::text), ('people'::text,5,'active'::text,'boolean'::text,NULL::text), ('parties'::text,1,'code'::text,'text'::text,NULL::text), ('parties'::text,2,'name'::text,'text'::text,NULL::text), ('parties'::text,3,'kind'::text,'choice'::text,'parley.party_kind'::text), ('sources'::text,1,'code'::text,'text'::text,NULL::text), ('sources'::text,2,'title'::text,'text'::text,NULL::text), ('sources'::text,3,'publisher'::text,'text'::text,NULL::text), ('sources'::text,4,'url'::text,'text'::text,NULL::text), ('sources'::text,5,'published_on'::text,'date'::text,NULL::text), ('sources'::text,6,'note'::text,'text'::text,NULL::text), ('items'::text,1,'code'::text,'text'::text,NULL::text), ('items'::text,2,'title'::text,'text'::text,NULL::text), ('items'::text,3,'description'::text,'text'::text,NULL::text), ('tracks'::text,1,'code'::text,'text'::text,NULL::text), ('tracks'::text,2,'name'::text,'text'::text,NULL::text), ('tracks'::text,3,'format'::text,'choice'::text,'parley.track_format'::text), ('tracks'::text,4,'status'::text,'choice'::text,'parley.track_status'::text), ('tracks'::text,5,'venue'::text,'text'::text,NULL::text), ('tracks'::text,6,'timezone'::text,'text'::text,NULL::text), ('tracks'::text,7,'description'::text,'text'::text,NULL::text), ('tracks'::text,8,'classification'::text,'choice'::text,'parley.classification'::text), ('tracks'::text,9,'lead'::text,'text'::text,NULL::text), ('tracks'::text,10,'members'::text,'records'::text,NULL::text), ('tracks'::text,11,'agenda'::text,'records'::text,NULL::text), ('tracks.members'::text,1,'party'::text,'text'::text,NULL::text), ('tracks.members'::text,2,'role'::text,'choice'::text,'parley.member_role'::text), ('tracks.members'::text,3,'note'::text,'text'::text,NULL::text), ('tracks.agenda'::text,1,'item'::text,'text'::text,NULL::text), ('tracks.agenda'::text,2,'status'::text,'choice'::text,'parley.agenda_status'::text), ('tracks.agenda'::text,3,'status_since'::text,'date'::text,NULL::text), ('tracks.agenda'::text,4,'note'::text,'text'::text,NULL::text), ('meetings'::text,1,'code'::text,'text'::text,NULL::text), ('meetings'::text,2,'track'::text,'text'::text,NULL::text), ('meetings'::text,3,'title'::text,'text'::text,NULL::text), ('meetings'::text,4,'starts_at'::text,'moment'::text,NULL::text), ('meetings'::text,5,'ends_at'::text,'moment'::text,NULL::text), ('meetings'::text,6,'starts_in_days'::text,'days'::text,NULL::text), ('meetings'::text,7,'start_time'::text,'text'::text,NULL::text), ('meetings'::text,8,'duration_hours'::text,'number'::text,NULL::text), ('meetings'::text,9,'location'::text,'text'::text,NULL::text), ('meetings'::text,10,'status'::text,'choice'::text,'parley.meeting_status'::text), ('meetings'::text,11,'outcome'::text,'text'::text,NULL::text), ('meetings'::text,12,'classification'::text,'choice'::text,'parley.classification'::text), ('meetings'::text,13,'source'::text,'text'::text,NULL::text), ('deals'::text,1,'code'::text,'text'::text,NULL::text), ('deals'::text,2,'title'::text,'text'::text,NULL::text), ('commitments'::text,1,'code'::text,'text'::text,NULL::text), ('commitments'::text,2,'track'::text,'text'::text,NULL::text), ('commitments'::text,3,'item'::text,'text'::text,NULL::text), ('commitments'::text,4,'meeting'::text,'text'::text,NULL::text), ('commitments'::text,5,'obligor'::text,'text'::text,NULL::text), ('commitments'::text,6,'beneficiaries'::text,'codes'::text,NULL::text), ('commitments'::text,7,'text'::text,'text'::text,NULL::text), ('commitments'::text,8,'made_on'::text,'date'::text,NULL::text), ('commitments'::text,9,'made_in_days'::text,'days'::text,NULL::text), ('commitments'::text,10,'due_on'::text,'date'::text,NULL::text), ('commitments'::text,11,'due_in_days'::text,'days'::text,NULL::text), ('commitments'::text,12,'target_quantity'::text,'number'::text,NULL::text), ('commitments'::text,13,'unit'::text,'text'::text,NULL::text), ('commitments'::text,14,'deal'::text,'text'::text,NULL::text), ('commitments'::text,15,'owner'::text,'text'::text,NULL::text), ('commitments'::text,16,'classification'::text,'choice'::text,'parley.classification'::text), ('commitments'::text,17,'source'::text,'text'::text,NULL::text), ('commitments'::text,18,'updates'::text,'records'::text,NULL::text), ('commitments.updates'::text,1,'reported_on'::text,'date'::text,NULL::text), ('commitments.updates'::text,2,'delivered'::text,'number'::text,NULL::text), ('commitments.updates'::text,3,'new_status'::text,'choice'::text,'parley.commitment_status'::text), ('commitments.updates'::text,4,'reopen'::text,'boolean'::text,NULL::text), ('commitments.updates'::text,5,'note'::text,'text'::text,NULL::text), ('commitments.updates'::text,6,'source'::text,'text'::text,NULL::text), ('commitments.updates'::text,7,'reported_by'::text,'text'::text,NULL::text), ('commitments.updates'::text,8,'verification'::text,'choice'::text,'parley.verification'::text), ('commitments.updates'::text,9,'recorded_by'::text,'text'::text,NULL::text), ('positions'::text,1,'party'::text,'text'::text,NULL::text), ('positions'::text,2,'item'::text,'text'::text,NULL::text), ('positions'::text,3,'track'::text,'text'::text,NULL::text), ('positions'::text,4,'stance'::text,'choice'::text,'parley.stance'::text), ('positions'::text,5,'stated_on'::text,'date'::text,NULL::text), ('positions'::text,6,'statement'::text,'text'::text,NULL::text), ('positions'::text,7,'source'::text,'text'::text,NULL::text), ('positions'::text,8,'classification'::text,'choice'::text,'parley.classification'::text), ('figures'::text,1,'indicator'::text,'text'::text,NULL::text), ('figures'::text,2,'item'::text,'text'::text,NULL::text), ('figures'::text,3,'value'::text,'number'::text,NULL::text), ('figures'::text,4,'unit'::text,'text'::text,NULL::text), ('figures'::text,5,'as_of'::text,'date'::text,NULL::text), ('figures'::text,6,'claimant'::text,'text'::text,NULL::text), ('figures'::text,7,'source'::text,'text'::text,NULL::text), ('figures'::text,8,'confidence'::text,'choice'::text,'parley.confidence'::text), ('figures'::text,9,'note'::text,'text'::text,NULL::text), ('figures'::text,10,'classification'::text,'choice'::text,'parley.classification'::text), ('follow_ups'::text,1,'code'::text,'text'::text,NULL::text), ('follow_ups'::text,2,'assignee'::text,'text'::text,NULL::text), ('follow_ups'::text,3,'due_at'::text,'moment'::text,NULL::text), ('follow_ups'::text,4,'due_in_days'::text,'days'::text,NULL::text), ('follow_ups'::text,5,'due_time'::text,'text'::text,NULL::text), ('follow_ups'::text,6,'note'::text,'text'::text,NULL::text), ('follow_ups'::text,7,'commitment'::text,'text'::text,NULL::text), ('follow_ups'::text,8,'meeting'::text,'text'::text,NULL::text), ('follow_ups'::text,9,'track'::text,'text'::text,NULL::text), ('follow_ups'::text,10,'done_at'::text,'moment'::text,NULL::text), ('follow_ups'::text,11,'done_note'::text,'text'::text,NULL::text), ('subscriptions'::text,1,'person'::text,'text'::text,NULL::text), ('subscriptions'::text,2,'track'::text,'text'::text,NULL::text), ('subscriptions'::text,3,'item'::text,'text'::text,NULL::text), ('subscriptions'::text,4,'min_severity'::text,'choice'::text,'parley.severity'::text)) v(list, "position", field, kind, choices)
+     LEFT JOIN ( VALUES ('people'::text,'timezone'::text,'UTC'::text), ('people'::text,'clearance'::text,'unclassified'::text), ('people'::text,'active'::text,'true'::text), ('parties'::text,'kind'::text,'state'::text), ('tracks'::text,'status'::text,'active'::text), ('tracks'::text,'timezone'::text,'UTC'::text), ('tracks'::text,'classification'::text,'unclassified'::text), ('tracks.agenda'::text,'status'::text,'proposed'::text), ('meetings'::text,'classification'::text,'unclassified'::text), ('commitments'::text,'classification'::text,'unclassified'::text), ('commitments.updates'::text,'reopen'::text,'false'::text), ('commitments.updates'::text,'verification'::text,'unverified'::text), ('positions'::text,'classification'::text,'unclassified'::text), ('figures'::text,'confidence'::text,'reported'::text), ('figures'::text,'classification'::text,'unclassified'::text), ('subscriptions'::text,'min_severity'::text,'info'::text)) d(list, field, fallback) ON (((d.list = v.list) AND (d.field = v.field))));
+
+ALTER TABLE parley_data.import_layout OWNER TO parley_owner;
+
+COMMENT ON VIEW parley_data.import_layout IS 'Import: the fields of each list of a document, in order, with what each holds (text, date, moment, number, days, boolean, codes, records, or a word of the enum type in choices) and what it is when left out (fallback).';
+
 ALTER TABLE parley_data.mailer_runs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.mailer_runs_id_seq
     START WITH 1
@@ -12274,14 +11137,6 @@ CREATE TABLE parley_data.subscriptions_unclassified (
 );
 
 ALTER TABLE parley_data.subscriptions_unclassified OWNER TO parley_owner;
-
-CREATE TABLE parley_data.time_zones (
-    name text NOT NULL
-);
-
-ALTER TABLE parley_data.time_zones OWNER TO parley_owner;
-
-COMMENT ON TABLE parley_data.time_zones IS 'IANA time zone names a track or a person may use (a copy of pg_timezone_names).';
 
 CREATE TABLE parley_data.track_agenda_confidential (
     track_id bigint NOT NULL,
@@ -14866,9 +13721,101 @@ GRANT ALL ON FUNCTION parley.update_commitment(commitment text, text text, due_o
 REVOKE ALL ON FUNCTION parley.update_track(track text, name text, status parley.track_status, venue text, timezone text, description text, classification parley.classification, lead text, format parley.track_format) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.update_track(track text, name text, status parley.track_status, venue text, timezone text, description text, classification parley.classification, lead text, format parley.track_format) TO parley_writer;
 
+REVOKE ALL ON FUNCTION parley_data.allowed_transition(from_status parley.commitment_status, to_status parley.commitment_status) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.apply_new_commitment_updates() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.apply_new_silences() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.refused(state text, field text, rule text, message text, hint text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_free_text(field text, value text, rule text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.missing(field text, present boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.reference_hint(kind text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_reference(kind text, field text, reference text, found boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_agenda_entry(item text, item_found boolean, status parley.agenda_status, note text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.reference_level(reference text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_reference_level(field text, reference text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_classified_reference(kind text, field text, reference text, matches integer, levels parley.classification[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_code(field text, value text, rule text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_due_on(due_on date, made_on date) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_level(field text, level parley.classification, mine parley.classification) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_number(field text, value numeric, rule text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_optional_label(field text, value text, rule text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_person_reference(field text, email text, found boolean, active boolean, active_only boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_target(target_quantity numeric, unit text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.deal_side_taken(deal text, obligor text, side text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.off_agenda(item text, track text, on_agenda boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.off_track(meeting text, track text, on_track boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.owed_to_itself(field text, obligor text, is_obligor boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_commitment(code text, track text, track_matches integer, track_levels parley.classification[], item text, item_found boolean, on_agenda boolean, obligor text, obligor_found boolean, beneficiaries text[], unknown_beneficiary text, beneficiary_field text, text text, made_on date, due_on date, target_quantity numeric, unit text, deal text, deal_side text, owner text, owner_found boolean, owner_active boolean, classification parley.classification, mine parley.classification, source text, source_found boolean, meeting text, meeting_matches integer, meeting_levels parley.classification[], meeting_on_track boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_label(field text, value text, rule text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_deal(code text, title text, classification parley.classification, mine parley.classification) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_email(field text, value text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_figure(indicator text, value numeric, as_of date, unit text, item text, item_found boolean, claimant text, claimant_found boolean, source text, source_found boolean, confidence parley.confidence, note text, classification parley.classification, mine parley.classification) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_follow_up(code text, assignee text, assignee_found boolean, assignee_active boolean, note text, due_at timestamp with time zone, subjects integer, subject_field text, subject text, subject_matches integer, subject_levels parley.classification[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_item(code text, title text, description text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_lowering(field text, current_level parley.classification, wanted parley.classification, what text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_meeting_times(starts_at timestamp with time zone, ends_at timestamp with time zone, field text, starts_as_written text, ends_as_written text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_meeting(code text, track text, track_matches integer, track_levels parley.classification[], title text, starts_at timestamp with time zone, ends_at timestamp with time zone, location text, classification parley.classification, mine parley.classification, source text, source_found boolean, starts_as_written text, ends_as_written text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_member(party text, party_found boolean, role parley.member_role, note text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_party(code text, name text, kind parley.party_kind) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_timezone(field text, value text, known boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_person(email text, name text, timezone text, timezone_found boolean, clearance parley.classification, mine parley.classification) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_position(party text, party_found boolean, item text, item_found boolean, statement text, stance parley.stance, stated_on date, track text, track_matches integer, track_levels parley.classification[], source text, source_found boolean, classification parley.classification, mine parley.classification) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_url(field text, value text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_source(code text, title text, publisher text, url text, note text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.cleared_above(field text, person text, clearance parley.classification, mine parley.classification) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_subscription(person text, person_found boolean, person_active boolean, person_clearance parley.classification, mine parley.classification, track text, track_matches integer, track_levels parley.classification[], item text, item_found boolean, min_severity parley.severity) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_track(code text, name text, format parley.track_format, timezone text, timezone_found boolean, venue text, description text, classification parley.classification, mine parley.classification, status parley.track_status, lead text, lead_found boolean, lead_active boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.needs_reopen(commitment text, status_now parley.commitment_status, new_status parley.commitment_status, reopen boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.reported_before_made(reported_on date, made_on date) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.bad_update(commitment text, made_on date, status_now parley.commitment_status, reported_on date, delivered numeric, new_status parley.commitment_status, reopen boolean, note text, verification parley.verification, source text, source_found boolean, reported_by text, reported_by_found boolean, recorded_by text, recorded_by_found boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.refuse_if(problem parley_data.refusal) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.session_clearance() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.check_clearance(field text, level parley.classification) FROM PUBLIC;
 
@@ -14900,7 +13847,9 @@ REVOKE ALL ON FUNCTION parley_data.check_person_within_clearance(person_id bigin
 
 REVOKE ALL ON FUNCTION parley_data.check_timezone(field text, value text) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.classified_id(kind text, tbl regclass, level_column text, reference text, field text, hint text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION parley_data.classified_id(kind text, tbl regclass, level_column text, reference text, field text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.classified_matches(tbl regclass, level_column text, refs text[], mine parley.classification) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.code_taken(tbl regclass, level_column text, code text) FROM PUBLIC;
 
@@ -14940,29 +13889,17 @@ REVOKE ALL ON FUNCTION parley_data.follow_up_due_occurrence(due_at timestamp wit
 
 REVOKE ALL ON FUNCTION parley_data.follow_up_id(code text, field text) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.import_bool(r jsonb, field text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION parley_data.import_check(list text, base integer, step integer, checks text, items jsonb) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.import_choice(r jsonb, field text, allowed text[]) FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION parley_data.import_codes(items jsonb, field text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION parley_data.import_code_list(v jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.import_commitments(items jsonb, base integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.import_counts(total integer, added integer, changed integer) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.import_date(r jsonb, field text) FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION parley_data.import_date_ok(v jsonb) FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION parley_data.import_days(r jsonb, field text) FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION parley_data.import_days_ok(v jsonb) FROM PUBLIC;
-
 REVOKE ALL ON FUNCTION parley_data.import_deals(items jsonb, base integer) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.import_duplicate(items jsonb, key_of text) FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION parley_data.import_fields(r jsonb, allowed text[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION parley_data.import_duplicates(list text, base integer, key text, field text, what text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.import_figures(items jsonb, base integer) FROM PUBLIC;
 
@@ -14970,37 +13907,43 @@ REVOKE ALL ON FUNCTION parley_data.import_follow_ups(items jsonb, base integer) 
 
 REVOKE ALL ON FUNCTION parley_data.import_items(items jsonb, base integer) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.import_kind(v jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION parley_data.import_keeps(kind text, code text, field text, recorded text) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.import_list(r jsonb, field text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION parley_data.import_kind(v jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.import_meetings(items jsonb, base integer) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.import_number_ok(v jsonb) FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION parley_data.import_numeric(r jsonb, field text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION parley_data.import_new_ids(list text, target regclass) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.import_parties(items jsonb, base integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.import_path(list text, base integer, ord bigint, sub_ord bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.import_people(items jsonb, base integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.import_positions(items jsonb, base integer) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.import_refusal(state text, message text, detail text, hint text, rule text, path text, field text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION parley_data.import_read(list text, items jsonb, base integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.import_refuse_first() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.import_resolve(list text, columns text, query text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.import_sources(items jsonb, base integer) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.import_start() FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.import_subscriptions(items jsonb, base integer) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.import_text(r jsonb, field text) FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION parley_data.import_text_list(r jsonb, field text) FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION parley_data.import_timestamptz(r jsonb, field text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION parley_data.import_tidy(list text, columns text[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.import_tracks(items jsonb, base integer) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.import_write(list text, target regclass, key text[], columns text[], insert_only text[]) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.item_id(code text, field text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.item_named(code text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.keep_change_log_append_only() FROM PUBLIC;
 
@@ -15024,7 +13967,11 @@ GRANT ALL ON FUNCTION parley_data.partition_pruning_on() TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley_data.party_id(code text, field text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.party_named(code text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.person_id(email text, field text, active_only boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.person_named(email text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.plan_cancel_alerts(at timestamp with time zone, everything boolean) FROM PUBLIC;
 
@@ -15064,6 +14011,12 @@ REVOKE ALL ON FUNCTION parley_data.queue_track_changes() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.raise_deals() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.reads_as_date(v text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.reads_as_moment(v text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.reads_as_number(v jsonb) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.recompute_commitment_progress() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.record_changes() FROM PUBLIC;
@@ -15071,8 +14024,6 @@ REVOKE ALL ON FUNCTION parley_data.record_changes() FROM PUBLIC;
 REVOKE ALL ON FUNCTION parley_data.refresh_time_zones() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.refuse(code text, field text, rule text, message text, hint text) FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION parley_data.refuse_duplicate(section text, base integer, dup record, field text, what text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.refuse_level_clash(field text, detail text) FROM PUBLIC;
 
@@ -15083,15 +14034,13 @@ GRANT SELECT ON TABLE parley_data.daemon_leadership TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley_data.require_leadership(token bigint) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.session_clearance() FROM PUBLIC;
-
 REVOKE ALL ON FUNCTION parley_data.set_commitment_defaults() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.set_effective_classification() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.source_id(code text, field text) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.split_reference(reference text, field text, OUT code text, OUT level parley.classification) FROM PUBLIC;
+REVOKE ALL ON FUNCTION parley_data.source_named(code text) FROM PUBLIC;
 
 GRANT SELECT ON TABLE parley_data.settings TO parley_reader;
 GRANT SELECT ON TABLE parley_data.settings TO parley_daemon;
@@ -15102,13 +14051,19 @@ GRANT ALL ON FUNCTION parley_data.stale_after_days() TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley_data.stale_occurrence(quiet_since date, time_zone text, delay interval, overdue_from timestamp with time zone, at timestamp with time zone) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.taken(kind text, field text, value text, rule text, taken boolean, hint text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.touch_updated_at() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.track_id(code text, field text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.track_level(track_id bigint) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.unknown(kind text, value text, field text, hint text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION parley_data.unknown_field(r jsonb, fields text[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.unreadable(v jsonb, field text, kind text, choices text[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.unshaped(r jsonb, fields text[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.utc_text(moment timestamp with time zone) FROM PUBLIC;
 

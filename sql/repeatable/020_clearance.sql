@@ -20,19 +20,22 @@ $$;
 comment on function parley_data.session_clearance is
     'The clearance of the login (session_user), from its membership of the parley_clearance_* roles.';
 
+-- Rule: nobody classifies a record, or clears a person, above their own clearance. `mine` is the caller's
+-- clearance (session_clearance()), given so that an import works it out once for a whole document.
+create or replace function parley_data.bad_level(field text, level parley.classification, mine parley.classification)
+    returns parley_data.refusal
+    language sql stable parallel safe
+    return case when level > mine
+                then parley_data.refused('42501', field, 'within_clearance',
+                    format('%s %s is above your clearance (%s)', field, level, mine),
+                    'Choose a classification you are cleared for, or ask someone cleared for it to record this.') end;
+comment on function parley_data.bad_level(text, parley.classification, parley.classification) is
+    'Rule: a classification or clearance is not above the caller''s own (42501).';
+
 create or replace function parley_data.check_clearance(field text, level parley.classification)
     returns void
-    language plpgsql as $$
-declare
-    mine constant parley.classification := parley_data.session_clearance();
-begin
-    if level > mine then
-        perform parley_data.refuse('42501', field, 'within_clearance',
-            format('%s %s is above your clearance (%s)', field, level, mine),
-            'Choose a classification you are cleared for, or ask someone cleared for it to record this.');
-    end if;
-end
-$$;
+    language sql
+    return parley_data.refuse_if(parley_data.bad_level(field, level, parley_data.session_clearance()));
 comment on function parley_data.check_clearance is
     'Refuses (42501) a classification or clearance above the clearance of the person logged in.';
 
@@ -65,17 +68,41 @@ comment on function parley_data.shown_level(parley.classification) is
 
 -- Whoever edits a person's address, clearance, activity or subscriptions decides who receives that person's
 -- alerts: only someone cleared at least as high as the person may.
+create or replace function parley_data.cleared_above(field text, person text, clearance parley.classification,
+                                                     mine parley.classification)
+    returns parley_data.refusal
+    language sql stable parallel safe
+    return case when clearance > mine
+                then parley_data.refused('42501', field, 'within_clearance',
+                    format('%s is cleared above you; you cannot change them', person),
+                    'Ask someone cleared at least as high as this person to make the change.') end;
+comment on function parley_data.cleared_above(text, text, parley.classification, parley.classification) is
+    'Rule: a person (their details, clearance, subscriptions) is changed only by someone cleared at least as high (42501).';
+
 create or replace function parley_data.check_person_within_clearance(person_id bigint, person text)
     returns void
-    language plpgsql as $$
-begin
-    if (select p.clearance from parley_data.people p where p.id = check_person_within_clearance.person_id)
-       > parley_data.session_clearance() then
-        perform parley_data.refuse('42501', 'person', 'within_clearance',
-            format('%s is cleared above you; you cannot change them', person),
-            'Ask someone cleared at least as high as this person to make the change.');
-    end if;
-end
-$$;
+    language sql
+    return parley_data.refuse_if(parley_data.cleared_above('person', person,
+        (select p.clearance from parley_data.people p where p.id = person_id), parley_data.session_clearance()));
 comment on function parley_data.check_person_within_clearance(bigint, text) is
     'Refuses (42501) a change to a person (their details, clearance, subscriptions) by someone cleared lower than they are.';
+
+-- Lowering a classification is an act of its own (parley.declassify), never a side effect of correcting a record.
+create or replace function parley_data.bad_lowering(field text, current_level parley.classification,
+                                                    wanted parley.classification, what text)
+    returns parley_data.refusal
+    language sql stable parallel safe
+    return case when wanted < current_level
+                then parley_data.refused('42501', field, 'declassify_explicitly',
+                    format('%s is %s; lowering it to %s is declassifying it', what, current_level, wanted),
+                    format('Declassify it on purpose, with a reason: select parley.declassify(%L, ..., classification => %L, reason => ...);',
+                           split_part(what, ' ', 1), wanted)) end;
+comment on function parley_data.bad_lowering(text, parley.classification, parley.classification, text) is
+    'Rule: a change does not lower a classification (42501): that is parley.declassify''s.';
+
+create or replace function parley_data.check_not_lowered(field text, current_level parley.classification,
+                                                          wanted parley.classification, what text)
+    returns void
+    language sql return parley_data.refuse_if(parley_data.bad_lowering(field, current_level, wanted, what));
+comment on function parley_data.check_not_lowered(text, parley.classification, parley.classification, text) is
+    'Refuses (42501) a change that would lower a classification: that is parley.declassify''s.';

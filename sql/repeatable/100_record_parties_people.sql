@@ -31,13 +31,11 @@ create or replace function parley.add_party(code text, name text, kind parley.pa
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 begin
-    perform parley_data.check_code('code', add_party.code, 'parties_code_format');
-    perform parley_data.check_label('name', add_party.name, 'parties_name_format');
-    perform parley_data.require('kind', add_party.kind is not null);
-    if exists (select 1 from parley_data.parties p where p.code = add_party.code) then
-        perform parley_data.refuse('23505', 'code', 'parties_code_key',
-            format('party "%s" already exists', add_party.code), 'Choose another code, or use the existing party.');
-    end if;
+    perform parley_data.refuse_if(coalesce(
+        parley_data.bad_party(add_party.code, add_party.name, add_party.kind),
+        parley_data.taken('party', 'code', add_party.code, 'parties_code_key',
+                          exists (select 1 from parley_data.parties p where p.code = add_party.code),
+                          'Choose another code, or use the existing party.')));
     insert into parley_data.parties (code, name, kind) values (add_party.code, add_party.name, add_party.kind);
     return add_party.code;
 end
@@ -53,19 +51,11 @@ create or replace function parley.add_source(
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 begin
-    perform parley_data.check_free_text('note', add_source.note, 'sources_note_length');
-    perform parley_data.check_code('code', add_source.code, 'sources_code_format');
-    perform parley_data.check_label('title', add_source.title, 'sources_title_format');
-    perform parley_data.check_optional_label('publisher', add_source.publisher, 'sources_publisher_format');
-    if nullif(btrim(add_source.url), '') is not null and add_source.url !~ '^https?://[^\s]+$' then
-        perform parley_data.refuse('23514', 'url', 'sources_url_format',
-            format('url "%s" is not a web address', add_source.url),
-            'Give the full address, starting with https:// or http://, without spaces.');
-    end if;
-    if exists (select 1 from parley_data.sources s where s.code = add_source.code) then
-        perform parley_data.refuse('23505', 'code', 'sources_code_key',
-            format('source "%s" already exists', add_source.code), 'Choose another code, or cite the existing source.');
-    end if;
+    perform parley_data.refuse_if(coalesce(
+        parley_data.bad_source(add_source.code, add_source.title, add_source.publisher, add_source.url, add_source.note),
+        parley_data.taken('source', 'code', add_source.code, 'sources_code_key',
+                          exists (select 1 from parley_data.sources s where s.code = add_source.code),
+                          'Choose another code, or cite the existing source.')));
     insert into parley_data.sources (code, title, publisher, url, published_on, note)
     values (add_source.code, add_source.title, nullif(btrim(add_source.publisher), ''), nullif(btrim(add_source.url), ''),
             add_source.published_on, nullif(btrim(add_source.note), ''));
@@ -84,16 +74,12 @@ create or replace function parley.add_person(
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 begin
-    perform parley_data.check_email('email', add_person.email);
-    perform parley_data.check_label('name', add_person.name, 'people_name_format');
-    perform parley_data.check_timezone('timezone', add_person.timezone);
-    perform parley_data.require('clearance', add_person.clearance is not null);
-    perform parley_data.check_clearance('clearance', add_person.clearance);
-    if exists (select 1 from parley_data.people p where lower(p.email) = lower(add_person.email)) then
-        perform parley_data.refuse('23505', 'email', 'people_email_key',
-            format('a person with e-mail "%s" already exists', add_person.email),
-            'E-mail addresses are unique regardless of case; change that person with parley.update_person.');
-    end if;
+    perform parley_data.refuse_if(parley_data.bad_person(add_person.email, add_person.name, add_person.timezone,
+        exists (select 1 from parley_data.time_zones z where z.name = add_person.timezone), add_person.clearance,
+        parley_data.session_clearance()));
+    perform parley_data.refuse_if(parley_data.taken('a person with e-mail', 'email', add_person.email, 'people_email_key',
+        exists (select 1 from parley_data.people p where lower(p.email) = lower(add_person.email)),
+        'E-mail addresses are unique regardless of case; change that person with parley.update_person.'));
     insert into parley_data.people (email, name, timezone, clearance)
     values (add_person.email, add_person.name, add_person.timezone, add_person.clearance);
     return add_person.email;
@@ -117,12 +103,10 @@ begin
     perform parley_data.check_person_within_clearance(this_person, update_person.person);
     if update_person.email is not null then
         perform parley_data.check_email('email', update_person.email);
-        if exists (select 1 from parley_data.people p
-                    where lower(p.email) = lower(update_person.email) and p.id <> this_person) then
-            perform parley_data.refuse('23505', 'email', 'people_email_key',
-                format('a person with e-mail "%s" already exists', update_person.email),
-                'E-mail addresses are unique regardless of case.');
-        end if;
+        perform parley_data.refuse_if(parley_data.taken('a person with e-mail', 'email', update_person.email,
+            'people_email_key', exists (select 1 from parley_data.people p
+                                         where lower(p.email) = lower(update_person.email) and p.id <> this_person),
+            'E-mail addresses are unique regardless of case.'));
     end if;
     if update_person.name is not null then
         perform parley_data.check_label('name', update_person.name, 'people_name_format');

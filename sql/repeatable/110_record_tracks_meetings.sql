@@ -12,27 +12,19 @@ create or replace function parley.add_track(
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 declare
-    this_lead bigint;
+    lead_person constant parley_data.people := parley_data.person_named(add_track.lead);
 begin
-    perform parley_data.check_free_text('description', add_track.description, 'tracks_description_length');
-    perform parley_data.check_code('code', add_track.code, 'tracks_code_format');
-    perform parley_data.check_label('name', add_track.name, 'tracks_name_format');
-    perform parley_data.require('format', add_track.format is not null);
-    perform parley_data.check_timezone('timezone', add_track.timezone);
-    perform parley_data.check_optional_label('venue', add_track.venue, 'tracks_venue_format');
-    perform parley_data.require('classification', add_track.classification is not null);
-    perform parley_data.check_clearance('classification', add_track.classification);
-    perform parley_data.require('status', add_track.status is not null);
-    if add_track.lead is not null then
-        this_lead := parley_data.person_id(add_track.lead, 'lead', active_only => true);
-    end if;
-    if parley_data.code_taken('parley_data.tracks', 'classification', add_track.code) is not null then
-        perform parley_data.refuse('23505', 'code', 'tracks_code_key',
-            format('track "%s" already exists', add_track.code), 'Choose another code, or change the track with parley.update_track.');
-    end if;
+    perform parley_data.refuse_if(coalesce(
+        parley_data.bad_track(add_track.code, add_track.name, add_track.format, add_track.timezone,
+            exists (select 1 from parley_data.time_zones z where z.name = add_track.timezone), add_track.venue,
+            add_track.description, add_track.classification, parley_data.session_clearance(), add_track.status,
+            add_track.lead, lead_person.id is not null, lead_person.active),
+        parley_data.taken('track', 'code', add_track.code, 'tracks_code_key',
+            parley_data.code_taken('parley_data.tracks', 'classification', add_track.code) is not null,
+            'Choose another code, or change the track with parley.update_track.')));
     insert into parley_data.tracks (code, name, format, status, venue, timezone, description, classification, lead_id)
     values (add_track.code, add_track.name, add_track.format, add_track.status, nullif(btrim(add_track.venue), ''),
-            add_track.timezone, nullif(btrim(add_track.description), ''), add_track.classification, this_lead);
+            add_track.timezone, nullif(btrim(add_track.description), ''), add_track.classification, lead_person.id);
     return add_track.code;
 end
 $$;
@@ -108,10 +100,10 @@ create or replace function parley.add_member(track text, party text, role parley
 as $$
 declare
     this_track constant bigint := parley_data.track_id(add_member.track);
-    this_party constant bigint := parley_data.party_id(add_member.party);
+    this_party constant bigint := parley_data.party_named(add_member.party);
 begin
-    perform parley_data.check_free_text('note', add_member.note, 'track_members_note_length');
-    perform parley_data.require('role', add_member.role is not null);
+    perform parley_data.refuse_if(parley_data.bad_member(add_member.party, this_party is not null, add_member.role,
+                                                         add_member.note));
     if exists (select 1 from parley_data.track_members m
                 where m.track_id = this_track and m.party_id = this_party and m.role = add_member.role) then
         perform parley_data.refuse('23505', 'role', 'track_members_pkey',
@@ -137,18 +129,15 @@ declare
     this_track bigint;
     this_item bigint;
 begin
-    perform parley_data.check_free_text('description', add_agenda_item.description, 'agenda_items_description_length');
-    perform parley_data.check_code('code', add_agenda_item.code, 'agenda_items_code_format');
-    perform parley_data.check_label('title', add_agenda_item.title, 'agenda_items_title_format');
+    perform parley_data.refuse_if(parley_data.bad_item(add_agenda_item.code, add_agenda_item.title,
+                                                       add_agenda_item.description));
     if add_agenda_item.track is not null then
         this_track := parley_data.track_id(add_agenda_item.track);
         perform parley_data.require('status', add_agenda_item.status is not null);
     end if;
-    if exists (select 1 from parley_data.agenda_items i where i.code = add_agenda_item.code) then
-        perform parley_data.refuse('23505', 'code', 'agenda_items_code_key',
-            format('agenda item "%s" already exists', add_agenda_item.code),
-            'Choose another code; to put the existing item on a track use parley.set_agenda_status.');
-    end if;
+    perform parley_data.refuse_if(parley_data.taken('agenda item', 'code', add_agenda_item.code, 'agenda_items_code_key',
+        exists (select 1 from parley_data.agenda_items i where i.code = add_agenda_item.code),
+        'Choose another code; to put the existing item on a track use parley.set_agenda_status.'));
     insert into parley_data.agenda_items (code, title, description)
     values (add_agenda_item.code, add_agenda_item.title, nullif(btrim(add_agenda_item.description), ''))
     returning id into this_item;
@@ -171,11 +160,11 @@ create or replace function parley.set_agenda_status(
 as $$
 declare
     this_track constant bigint := parley_data.track_id(set_agenda_status.track);
-    this_item constant bigint := parley_data.item_id(set_agenda_status.item);
+    this_item constant bigint := parley_data.item_named(set_agenda_status.item);
     existing parley_data.track_agenda;
 begin
-    perform parley_data.check_free_text('note', set_agenda_status.note, 'track_agenda_note_length');
-    perform parley_data.require('status', set_agenda_status.status is not null);
+    perform parley_data.refuse_if(parley_data.bad_agenda_entry(set_agenda_status.item, this_item is not null,
+                                                               set_agenda_status.status, set_agenda_status.note));
     select * into existing from parley_data.track_agenda a
      where a.track_id = this_track and a.item_id = this_item
        for no key update;
@@ -209,25 +198,21 @@ create or replace function parley.add_meeting(
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 declare
+    track_found record;
     this_track bigint;
-    this_source bigint;
+    this_source constant bigint := parley_data.source_named(add_meeting.source);
 begin
-    perform parley_data.check_code('code', add_meeting.code, 'meetings_code_format');
-    this_track := parley_data.track_id(add_meeting.track);
-    perform parley_data.check_label('title', add_meeting.title, 'meetings_title_format');
-    perform parley_data.require('starts_at', add_meeting.starts_at is not null);
-    perform parley_data.check_meeting_times(add_meeting.starts_at, add_meeting.ends_at, 'ends_at');
-    perform parley_data.check_optional_label('location', add_meeting.location, 'meetings_location_format');
-    perform parley_data.require('classification', add_meeting.classification is not null);
-    perform parley_data.check_clearance('classification', add_meeting.classification);
-    if add_meeting.source is not null then
-        this_source := parley_data.source_id(add_meeting.source);
-    end if;
-    if parley_data.code_taken('parley_data.meetings', 'effective_classification', add_meeting.code) is not null then
-        perform parley_data.refuse('23505', 'code', 'meetings_code_key',
-            format('meeting "%s" already exists', add_meeting.code),
-            'Choose another code; to move the meeting use parley.set_meeting_status.');
-    end if;
+    select m.id, m.matches, m.levels into track_found
+      from parley_data.classified_matches('parley_data.tracks', 'classification', array[add_meeting.track],
+                                          parley_data.session_clearance()) m;
+    this_track := track_found.id;
+    perform parley_data.refuse_if(coalesce(
+        parley_data.bad_meeting(add_meeting.code, add_meeting.track, track_found.matches, track_found.levels,
+            add_meeting.title, add_meeting.starts_at, add_meeting.ends_at, add_meeting.location,
+            add_meeting.classification, parley_data.session_clearance(), add_meeting.source, this_source is not null),
+        parley_data.taken('meeting', 'code', add_meeting.code, 'meetings_code_key',
+        parley_data.code_taken('parley_data.meetings', 'effective_classification', add_meeting.code) is not null,
+        'Choose another code; to move the meeting use parley.set_meeting_status.')));
     insert into parley_data.meetings (code, track_id, title, starts_at, ends_at, location, classification,
                                       track_classification, effective_classification, source_id)
     values (add_meeting.code, this_track, add_meeting.title, add_meeting.starts_at, add_meeting.ends_at,

@@ -14,29 +14,27 @@ create or replace function parley.record_position(
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 declare
-    this_party constant bigint := parley_data.party_id(record_position.party);
-    this_item constant bigint := parley_data.item_id(record_position.item);
+    this_party constant bigint := parley_data.party_named(record_position.party);
+    this_item constant bigint := parley_data.item_named(record_position.item);
+    this_source constant bigint := parley_data.source_named(record_position.source);
+    track_found record;
     this_track bigint;
-    track_level parley.classification := 'unclassified';
-    this_source bigint;
+    track_level parley.classification;
     existing parley_data.positions;
     level parley.classification;
     result bigint;
     clash text;
 begin
-    perform parley_data.check_free_text('statement', record_position.statement, 'positions_statement_length');
-    perform parley_data.require('stance', record_position.stance is not null);
-    perform parley_data.require('stated_on', record_position.stated_on is not null);
-    if record_position.track is not null then
-        this_track := parley_data.track_id(record_position.track);
-        track_level := parley_data.track_level(this_track);
-    end if;
-    if record_position.source is not null then
-        this_source := parley_data.source_id(record_position.source);
-    end if;
-    if record_position.classification is not null then
-        perform parley_data.check_clearance('classification', record_position.classification);
-    end if;
+    select m.id, m.matches, m.levels into track_found
+      from parley_data.classified_matches('parley_data.tracks', 'classification', array[record_position.track],
+                                          parley_data.session_clearance()) m;
+    perform parley_data.refuse_if(parley_data.bad_position(record_position.party, this_party is not null,
+        record_position.item, this_item is not null, record_position.statement, record_position.stance,
+        record_position.stated_on, record_position.track, track_found.matches, track_found.levels,
+        record_position.source, this_source is not null, record_position.classification,
+        parley_data.session_clearance()));
+    this_track := track_found.id;
+    track_level := coalesce(parley_data.track_level(this_track), 'unclassified');
     -- The position of that day the caller may see: the one at the level asked for, else the most classified.
     select * into existing from parley_data.positions p
      where p.party_id = this_party and p.item_id = this_item and p.track_id is not distinct from this_track
@@ -86,14 +84,11 @@ create or replace function parley.add_deal(code text, title text,
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 begin
-    perform parley_data.check_code('code', add_deal.code, 'deals_code_format');
-    perform parley_data.check_label('title', add_deal.title, 'deals_title_format');
-    perform parley_data.require('classification', add_deal.classification is not null);
-    perform parley_data.check_clearance('classification', add_deal.classification);
-    if parley_data.code_taken('parley_data.deals', 'classification', add_deal.code) is not null then
-        perform parley_data.refuse('23505', 'code', 'deals_code_key',
-            format('deal "%s" already exists', add_deal.code), 'Choose another code, or name the existing deal in add_commitment.');
-    end if;
+    perform parley_data.refuse_if(coalesce(
+        parley_data.bad_deal(add_deal.code, add_deal.title, add_deal.classification, parley_data.session_clearance()),
+        parley_data.taken('deal', 'code', add_deal.code, 'deals_code_key',
+            parley_data.code_taken('parley_data.deals', 'classification', add_deal.code) is not null,
+            'Choose another code, or name the existing deal in add_commitment.')));
     insert into parley_data.deals (code, title, classification)
     values (add_deal.code, add_deal.title, add_deal.classification);
     return add_deal.code;
@@ -112,130 +107,84 @@ create or replace function parley.add_commitment(
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 declare
-    this_track constant bigint := parley_data.track_id(add_commitment.track);
-    this_item constant bigint := parley_data.item_id(add_commitment.item);
-    this_obligor constant bigint := parley_data.party_id(add_commitment.obligor, 'obligor');
+    mine constant parley.classification := parley_data.session_clearance();
+    track_found record;
+    this_track bigint;
+    this_item constant bigint := parley_data.item_named(add_commitment.item);
+    this_obligor constant bigint := parley_data.party_named(add_commitment.obligor);
     beneficiary_ids bigint[];
-    bad text;
+    unknown_beneficiary text;
     this_deal bigint;
-    this_owner bigint;
-    this_source bigint;
-    this_meeting bigint;
+    deal_side text;
+    owner_person constant parley_data.people := parley_data.person_named(add_commitment.owner);
+    this_source constant bigint := parley_data.source_named(add_commitment.source);
+    meeting_found record;
     meeting_track bigint;
-    track_level constant parley.classification := parley_data.track_level(this_track);
+    track_level parley.classification;
     meeting_level parley.classification;
     level parley.classification;
     new_id bigint;
     new_code text;
 begin
-    if not exists (select 1 from parley_data.track_agenda a
-                    where a.track_id = this_track and a.item_id = this_item) then
-        perform parley_data.refuse('23503', 'item', 'commitments_on_track_agenda',
-            format('agenda item "%s" is not on the agenda of track "%s"', add_commitment.item, add_commitment.track),
-            format('Put it on the agenda first: select parley.set_agenda_status(track => %L, item => %L, status => ''agreed'');',
-                   add_commitment.track, add_commitment.item));
-    end if;
-
-    -- Beneficiaries: at least one, each a known party, never the obligor; repeats count once.
-    perform parley_data.require('beneficiaries', coalesce(cardinality(add_commitment.beneficiaries), 0) > 0);
-    perform parley_data.require('beneficiaries', array_position(add_commitment.beneficiaries, null) is null);
-    select b into bad from unnest(add_commitment.beneficiaries) b
-     where not exists (select 1 from parley_data.parties p where p.code = b) limit 1;
-    if bad is not null then
-        perform parley_data.unknown('party', bad, 'beneficiaries',
-            'Check the codes (codes are case-sensitive) or add the party first with parley.add_party.');
-    end if;
-    if add_commitment.obligor = any (add_commitment.beneficiaries) then
-        perform parley_data.refuse('23514', 'beneficiaries', 'commitment_beneficiaries_not_obligor',
-            format('beneficiary "%s" is the obligor: a party cannot owe a commitment to itself', add_commitment.obligor),
-            'Name the parties the commitment is owed to, other than the obligor.');
-    end if;
+    -- What its references name (035_input_rules takes them as found, as an import finds them for a whole document).
+    select m.id, m.matches, m.levels into track_found
+      from parley_data.classified_matches('parley_data.tracks', 'classification', array[add_commitment.track], mine) m;
+    this_track := track_found.id;
+    track_level := parley_data.track_level(this_track);
+    select b into unknown_beneficiary from unnest(add_commitment.beneficiaries) b
+     where parley_data.party_named(b) is null limit 1;
     select array_agg(distinct p.id) into beneficiary_ids
       from parley_data.parties p where p.code = any (add_commitment.beneficiaries);
+    select m.id, m.matches, m.levels into meeting_found
+      from parley_data.classified_matches('parley_data.meetings', 'effective_classification', array[add_commitment.meeting],
+                                          mine) m;
+    select x.track_id, x.effective_classification into meeting_track, meeting_level
+      from parley_data.meetings x where x.id = meeting_found.id and meeting_found.matches = 1;
+    -- A deal the caller may not see does not count: a new one is created, at the commitment's level.
+    if parley_data.code_taken('parley_data.deals', 'classification', add_commitment.deal) is not null then
+        this_deal := parley_data.deal_id(add_commitment.deal);
+        select c.code into deal_side from parley_data.commitments c
+         where c.deal_id = this_deal and c.obligor_id = this_obligor and c.effective_classification <= mine
+         limit 1;
+    end if;
 
-    perform parley_data.require('text', nullif(btrim(add_commitment.text), '') is not null);
-    perform parley_data.check_free_text('text', add_commitment.text, 'commitments_text_length');
-    perform parley_data.check_finite('target_quantity', add_commitment.target_quantity, 'commitments_target_finite');
-    perform parley_data.require('made_on', add_commitment.made_on is not null);
-    if add_commitment.due_on < add_commitment.made_on then
-        perform parley_data.refuse('23514', 'due_on', 'commitments_due_after_made',
-            format('due_on %s is before made_on %s', add_commitment.due_on, add_commitment.made_on),
-            'A deadline falls on or after the day the commitment was made.');
-    end if;
-    if add_commitment.target_quantity <= 0 then
-        perform parley_data.refuse('23514', 'target_quantity', 'commitments_target_positive',
-            format('target_quantity %s is not positive', add_commitment.target_quantity),
-            'Give the quantity promised (more than zero), or leave it out when nothing is counted.');
-    end if;
-    perform parley_data.check_optional_label('unit', add_commitment.unit, 'commitments_unit_format');
-    if nullif(btrim(add_commitment.unit), '') is not null and add_commitment.target_quantity is null then
-        perform parley_data.refuse('23514', 'unit', 'commitments_unit_with_target',
-            format('unit "%s" is given without a target_quantity', add_commitment.unit),
-            'Give target_quantity too, or leave unit out.');
-    end if;
-    if add_commitment.code is not null then
-        perform parley_data.check_code('code', add_commitment.code, 'commitments_code_format');
-        if add_commitment.code ~ '^C[0-9]+$' then
-            perform parley_data.refuse('23514', 'code', 'commitments_code_reserved',
-                format('code "%s" is reserved: C followed by a number names commitments recorded without a code', add_commitment.code),
-                'Choose a code that says what the commitment is, such as ist-r1-pow-ru, or leave code out.');
-        end if;
-        if parley_data.code_taken('parley_data.commitments', 'effective_classification', add_commitment.code) is not null then
-            perform parley_data.refuse('23505', 'code', 'commitments_code_key',
-                format('commitment "%s" already exists', add_commitment.code),
-                'Choose another code; to change the existing commitment use parley.update_commitment.');
-        end if;
-    end if;
-    if add_commitment.owner is not null then
-        this_owner := parley_data.person_id(add_commitment.owner, 'owner', active_only => true);
-    end if;
-    perform parley_data.require('classification', add_commitment.classification is not null);
-    perform parley_data.check_clearance('classification', add_commitment.classification);
-    if add_commitment.source is not null then
-        this_source := parley_data.source_id(add_commitment.source);
-    end if;
-    if add_commitment.meeting is not null then
-        this_meeting := parley_data.meeting_id(add_commitment.meeting);
-        select m.track_id, m.effective_classification into meeting_track, meeting_level
-          from parley_data.meetings m where m.id = this_meeting;
-        if meeting_track <> this_track then
-            perform parley_data.refuse('23503', 'meeting', 'commitments_meeting_on_track',
-                format('meeting "%s" is not a meeting of track "%s"', add_commitment.meeting, add_commitment.track),
-                'Name a meeting of the same track, or leave meeting out.');
-        end if;
-    end if;
+    perform parley_data.refuse_if(coalesce(
+        parley_data.bad_commitment(add_commitment.code, add_commitment.track, track_found.matches, track_found.levels,
+            add_commitment.item, this_item is not null,
+            exists (select 1 from parley_data.track_agenda a where a.track_id = this_track and a.item_id = this_item),
+            add_commitment.obligor, this_obligor is not null, add_commitment.beneficiaries, unknown_beneficiary,
+            'beneficiaries', add_commitment.text, add_commitment.made_on, add_commitment.due_on,
+            add_commitment.target_quantity, add_commitment.unit, add_commitment.deal, deal_side, add_commitment.owner,
+            owner_person.id is not null, owner_person.active, add_commitment.classification, mine,
+            add_commitment.source, this_source is not null, add_commitment.meeting, meeting_found.matches,
+            meeting_found.levels, meeting_track = this_track),
+        case when add_commitment.code ~ '^C[0-9]+$'
+             then parley_data.refused('23514', 'code', 'commitments_code_reserved',
+                 format('code "%s" is reserved: C followed by a number names commitments recorded without a code', add_commitment.code),
+                 'Choose a code that says what the commitment is, such as ist-r1-pow-ru, or leave code out.') end,
+        parley_data.taken('commitment', 'code', add_commitment.code, 'commitments_code_key',
+            parley_data.code_taken('parley_data.commitments', 'effective_classification', add_commitment.code) is not null,
+            'Choose another code; to change the existing commitment use parley.update_commitment.'),
+        case when add_commitment.deal is not null and this_deal is null
+             then parley_data.bad_label('deal_title', coalesce(add_commitment.deal_title, add_commitment.deal),
+                                        'deals_title_format') end));
 
     -- The level it is kept at: the highest of its own, its track's and its meeting's.
     level := greatest(add_commitment.classification, track_level, meeting_level);
-
-    -- The deal last: it is the only thing created besides the commitment, and only once all else is known good. A
-    -- deal the caller may not see does not count: a new one is created, at the commitment's level.
-    if add_commitment.deal is not null then
-        perform parley_data.check_code('deal', add_commitment.deal, 'deals_code_format');
-        if parley_data.code_taken('parley_data.deals', 'classification', add_commitment.deal) is not null then
-            this_deal := parley_data.deal_id(add_commitment.deal);
-        end if;
-        if this_deal is null then
-            perform parley_data.check_label('deal_title', coalesce(add_commitment.deal_title, add_commitment.deal), 'deals_title_format');
-            insert into parley_data.deals (code, title, classification)
-            values (add_commitment.deal, coalesce(add_commitment.deal_title, add_commitment.deal), level)
-            returning id into this_deal;
-        elsif exists (select 1 from parley_data.commitments c
-                       where c.deal_id = this_deal and c.obligor_id = this_obligor
-                         and c.effective_classification <= parley_data.session_clearance()) then
-            perform parley_data.refuse('23505', 'deal', 'commitments_one_per_obligor_in_deal',
-                format('deal "%s" already has a commitment by %s', add_commitment.deal, add_commitment.obligor),
-                'A deal has one commitment per obligor; change that one with parley.update_commitment.');
-        end if;
+    -- The deal last: it is the only thing created besides the commitment, and only once all else is known good.
+    if add_commitment.deal is not null and this_deal is null then
+        insert into parley_data.deals (code, title, classification)
+        values (add_commitment.deal, coalesce(add_commitment.deal_title, add_commitment.deal), level)
+        returning id into this_deal;
     end if;
 
     insert into parley_data.commitments
            (code, track_id, item_id, meeting_id, obligor_id, deal_id, text, made_on, due_on, target_quantity, unit,
             owner_id, classification, track_classification, meeting_classification, deal_classification,
             effective_classification, source_id)
-    values (add_commitment.code, this_track, this_item, this_meeting, this_obligor, this_deal, add_commitment.text,
+    values (add_commitment.code, this_track, this_item, meeting_found.id, this_obligor, this_deal, add_commitment.text,
             add_commitment.made_on, add_commitment.due_on, add_commitment.target_quantity,
-            nullif(btrim(add_commitment.unit), ''), this_owner, add_commitment.classification, track_level,
+            nullif(btrim(add_commitment.unit), ''), owner_person.id, add_commitment.classification, track_level,
             meeting_level, parley_data.deal_level(this_deal), level, this_source)
     returning id, commitments.code into new_id, new_code;
     insert into parley_data.commitment_beneficiaries (commitment_id, obligor_id, party_id, effective_classification)
@@ -261,60 +210,22 @@ declare
     this_commitment constant bigint := parley_data.commitment_id(record_update.commitment);
     current_status parley.commitment_status;
     made date;
-    this_source bigint;
-    this_party bigint;
+    this_source constant bigint := parley_data.source_named(record_update.source);
+    this_party constant bigint := parley_data.party_named(record_update.reported_by);
     this_person bigint;
     result bigint;
 begin
     -- Locked now so that the status checked is the status the trigger will change.
     select c.status, c.made_on into current_status, made
       from parley_data.commitments c where c.id = this_commitment for no key update;
-
-    perform parley_data.require('reported_on', record_update.reported_on is not null);
-    if record_update.reported_on < made then
-        perform parley_data.refuse('23514', 'reported_on', 'reported_after_made',
-            format('reported_on %s is before the commitment was made (%s)', record_update.reported_on, made),
-            'Check the date of the report.');
-    end if;
-    if record_update.delivered < 0 then
-        perform parley_data.refuse('23514', 'delivered', 'commitment_updates_delivered_not_negative',
-            format('delivered %s is negative', record_update.delivered),
-            'Give what was delivered in this stage (zero or more); to correct an earlier report, ask for it to be corrected.');
-    end if;
-    perform parley_data.require('reopen', record_update.reopen is not null);
-    if record_update.reopen then
-        perform parley_data.require('new_status', record_update.new_status is not null);
-        perform parley_data.require('note', nullif(btrim(record_update.note), '') is not null);
-    end if;
-    perform parley_data.check_finite('delivered', record_update.delivered, 'commitment_updates_delivered_finite');
-    perform parley_data.check_free_text('note', record_update.note, 'commitment_updates_note_length');
-    if record_update.delivered is null and record_update.new_status is null
-       and nullif(btrim(record_update.note), '') is null then
-        perform parley_data.refuse('23514', 'delivered', 'commitment_updates_says_something',
-            'an update must say something: delivered, new_status or note',
-            'Give a delivered quantity, a new status, or a note.');
-    end if;
-    if record_update.new_status is distinct from current_status and record_update.new_status is not null
-       and not record_update.reopen
-       and not exists (select 1 from parley_data.commitment_transitions t
-                        where t.from_status = current_status and t.to_status = record_update.new_status) then
-        perform parley_data.refuse('23514', 'new_status', 'commitment_status_transition',
-            format('new_status %s needs a reopen: commitment "%s" is %s', record_update.new_status,
-                   record_update.commitment, current_status),
-            'Leaving fulfilled, breached, withdrawn or superseded, or going back to pending, is a reopen: pass reopen => true and say why in note.');
-    end if;
-    perform parley_data.require('verification', record_update.verification is not null);
-    if record_update.source is not null then
-        this_source := parley_data.source_id(record_update.source);
-    end if;
-    if record_update.reported_by is not null then
-        this_party := parley_data.party_id(record_update.reported_by, 'reported_by');
-    end if;
-    if record_update.recorded_by is not null then
-        this_person := parley_data.person_id(record_update.recorded_by, 'recorded_by');
-    else
+    this_person := (parley_data.person_named(record_update.recorded_by)).id;
+    perform parley_data.refuse_if(parley_data.bad_update(record_update.commitment, made, current_status,
+        record_update.reported_on, record_update.delivered, record_update.new_status, record_update.reopen,
+        record_update.note, record_update.verification, record_update.source, this_source is not null,
+        record_update.reported_by, this_party is not null, record_update.recorded_by, this_person is not null));
+    if record_update.recorded_by is null then
         -- Logins named after their e-mail are recognised; others leave it to the change history.
-        select p.id into this_person from parley_data.people p where lower(p.email) = lower(session_user::text);
+        this_person := (parley_data.person_named(session_user::text)).id;
     end if;
 
     insert into parley_data.commitment_updates
@@ -368,7 +279,6 @@ declare
     new_unit text;
     clash text;
 begin
-    perform parley_data.check_finite('target_quantity', update_commitment.target_quantity, 'commitments_target_finite');
     select * into existing from parley_data.commitments c where c.id = this_commitment for no key update;
     if update_commitment.text is not null then
         perform parley_data.require('text', nullif(btrim(update_commitment.text), '') is not null);
@@ -383,17 +293,10 @@ begin
         perform parley_data.check_not_lowered('classification', existing.classification,
             update_commitment.classification, format('commitment "%s"', update_commitment.commitment));
     end if;
-    if update_commitment.target_quantity <= 0 then
-        perform parley_data.refuse('23514', 'target_quantity', 'commitments_target_positive',
-            format('target_quantity %s is not positive', update_commitment.target_quantity),
-            'Give the quantity promised (more than zero).');
-    end if;
     perform parley_data.check_optional_label('unit', update_commitment.unit, 'commitments_unit_format');
     new_unit := case when update_commitment.unit is null then existing.unit else nullif(btrim(update_commitment.unit), '') end;
-    if new_unit is not null and coalesce(update_commitment.target_quantity, existing.target_quantity) is null then
-        perform parley_data.refuse('23514', 'unit', 'commitments_unit_with_target',
-            format('unit "%s" is given without a target_quantity', new_unit), 'Give target_quantity too.');
-    end if;
+    perform parley_data.refuse_if(
+        parley_data.bad_target(coalesce(update_commitment.target_quantity, existing.target_quantity), new_unit));
     if nullif(update_commitment.source, '') is not null then
         this_source := parley_data.source_id(update_commitment.source);
     end if;

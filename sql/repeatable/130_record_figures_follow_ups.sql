@@ -13,33 +13,20 @@ create or replace function parley.add_figure(
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 declare
-    this_item bigint;
-    this_claimant bigint;
-    this_source bigint;
+    this_item constant bigint := parley_data.item_named(add_figure.item);
+    this_claimant constant bigint := parley_data.party_named(add_figure.claimant);
+    this_source constant bigint := parley_data.source_named(add_figure.source);
     existing parley_data.figures;
     level parley.classification;
     result bigint;
     clash text;
 begin
-    perform parley_data.check_code('indicator', add_figure.indicator, 'figures_indicator_format');
-    perform parley_data.require('value', add_figure.value is not null);
-    perform parley_data.check_finite('value', add_figure.value, 'figures_value_finite');
-    perform parley_data.require('as_of', add_figure.as_of is not null);
-    perform parley_data.check_optional_label('unit', add_figure.unit, 'figures_unit_format');
-    if add_figure.item is not null then
-        this_item := parley_data.item_id(add_figure.item);
-    end if;
-    if add_figure.claimant is not null then
-        this_claimant := parley_data.party_id(add_figure.claimant, 'claimant');
-    end if;
-    if add_figure.source is not null then
-        this_source := parley_data.source_id(add_figure.source);
-    end if;
-    perform parley_data.require('confidence', add_figure.confidence is not null);
-    if add_figure.classification is not null then
-        perform parley_data.check_clearance('classification', add_figure.classification);
-    end if;
-    perform parley_data.require('correction', add_figure.correction is not null);
+    perform parley_data.refuse_if(coalesce(
+        parley_data.bad_figure(add_figure.indicator, add_figure.value, add_figure.as_of, add_figure.unit,
+            add_figure.item, this_item is not null, add_figure.claimant, this_claimant is not null, add_figure.source,
+            this_source is not null, add_figure.confidence, add_figure.note, add_figure.classification,
+            parley_data.session_clearance()),
+        parley_data.missing('correction', add_figure.correction is not null)));
     -- Figures the caller may not see do not count (a figure of their own is recorded at their level); of those
     -- they may see, the one at the level asked for, else the most classified, is the one a correction replaces.
     select * into existing from parley_data.figures f
@@ -92,49 +79,42 @@ create or replace function parley.add_follow_up(
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 declare
-    this_assignee constant bigint := parley_data.person_id(add_follow_up.assignee, 'assignee', active_only => true);
-    this_commitment bigint;
-    this_meeting bigint;
-    this_track bigint;
-    level parley.classification;
+    assignee_person constant parley_data.people := parley_data.person_named(add_follow_up.assignee);
+    -- What it is about: the one of commitment, meeting and track given.
+    subject_field constant text := case when num_nonnulls(add_follow_up.commitment, add_follow_up.meeting, add_follow_up.track) = 1
+                                        then case when add_follow_up.commitment is not null then 'commitment'
+                                                  when add_follow_up.meeting is not null then 'meeting' else 'track' end end;
+    subject_found record;
     new_id bigint;
 begin
-    perform parley_data.check_free_text('note', add_follow_up.note, 'follow_ups_note_length');
-    perform parley_data.require('due_at', add_follow_up.due_at is not null);
-    perform parley_data.require('note', nullif(btrim(add_follow_up.note), '') is not null);
-    if num_nonnulls(add_follow_up.commitment, add_follow_up.meeting, add_follow_up.track) <> 1 then
-        perform parley_data.refuse('23514', 'commitment', 'follow_ups_one_subject',
-            format('a follow-up is about exactly one of commitment, meeting or track; %s given',
-                   num_nonnulls(add_follow_up.commitment, add_follow_up.meeting, add_follow_up.track)),
-            'Give one of commitment => ..., meeting => ... or track => ....');
-    end if;
-    -- A follow-up is kept at the level of what it is about.
-    if add_follow_up.commitment is not null then
-        this_commitment := parley_data.commitment_id(add_follow_up.commitment);
-        level := parley_data.commitment_level(this_commitment);
-    elsif add_follow_up.meeting is not null then
-        this_meeting := parley_data.meeting_id(add_follow_up.meeting);
-        level := parley_data.meeting_level(this_meeting);
-    else
-        this_track := parley_data.track_id(add_follow_up.track);
-        level := parley_data.track_level(this_track);
-    end if;
-    if add_follow_up.code is not null then
-        perform parley_data.check_code('code', add_follow_up.code, 'follow_ups_code_format');
-        if add_follow_up.code ~ '^F[0-9]+$' then
-            perform parley_data.refuse('23514', 'code', 'follow_ups_code_reserved',
-                format('code "%s" is reserved: F followed by a number names follow-ups recorded without a code', add_follow_up.code),
-                'Choose a code that says what the follow-up is, or leave code out.');
-        end if;
-        if parley_data.code_taken('parley_data.follow_ups', 'effective_classification', add_follow_up.code) is not null then
-            perform parley_data.refuse('23505', 'code', 'follow_ups_code_key',
-                format('follow-up "%s" already exists', add_follow_up.code), 'Choose another code.');
-        end if;
-    end if;
+    select m.id, m.matches, m.levels into subject_found
+      from parley_data.classified_matches(
+               case subject_field when 'commitment' then 'parley_data.commitments'::regclass
+                                  when 'meeting' then 'parley_data.meetings' else 'parley_data.tracks' end,
+               case subject_field when 'track' then 'classification' else 'effective_classification' end,
+               array[coalesce(add_follow_up.commitment, add_follow_up.meeting, add_follow_up.track)],
+               parley_data.session_clearance()) m
+     where subject_field is not null;
+    perform parley_data.refuse_if(coalesce(
+        parley_data.bad_follow_up(add_follow_up.code, add_follow_up.assignee, assignee_person.id is not null,
+            assignee_person.active, add_follow_up.note, add_follow_up.due_at,
+            num_nonnulls(add_follow_up.commitment, add_follow_up.meeting, add_follow_up.track), subject_field,
+            coalesce(add_follow_up.commitment, add_follow_up.meeting, add_follow_up.track), subject_found.matches,
+            subject_found.levels),
+        case when add_follow_up.code ~ '^F[0-9]+$'
+             then parley_data.refused('23514', 'code', 'follow_ups_code_reserved',
+                 format('code "%s" is reserved: F followed by a number names follow-ups recorded without a code', add_follow_up.code),
+                 'Choose a code that says what the follow-up is, or leave code out.') end,
+        parley_data.taken('follow-up', 'code', add_follow_up.code, 'follow_ups_code_key',
+            parley_data.code_taken('parley_data.follow_ups', 'effective_classification', add_follow_up.code) is not null,
+            'Choose another code.')));
     insert into parley_data.follow_ups
            (code, commitment_id, meeting_id, track_id, assignee_id, due_at, note, effective_classification)
-    values (add_follow_up.code, this_commitment, this_meeting, this_track, this_assignee, add_follow_up.due_at,
-            add_follow_up.note, level)
+    -- Kept at the level of what it is about.
+    values (add_follow_up.code, case subject_field when 'commitment' then subject_found.id end,
+            case subject_field when 'meeting' then subject_found.id end,
+            case subject_field when 'track' then subject_found.id end, assignee_person.id, add_follow_up.due_at,
+            add_follow_up.note, subject_found.levels[1])
     returning id into new_id;
     return coalesce(add_follow_up.code, 'F' || new_id);
 end
@@ -178,21 +158,22 @@ create or replace function parley.add_subscription(
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 declare
-    this_person constant bigint := parley_data.person_id(add_subscription.person, 'person', active_only => true);
+    subscriber constant parley_data.people := parley_data.person_named(add_subscription.person);
+    this_item constant bigint := parley_data.item_named(add_subscription.item);
+    track_found record;
     this_track bigint;
-    this_item bigint;
     result bigint;
 begin
-    perform parley_data.check_person_within_clearance(this_person, add_subscription.person);
-    if add_subscription.track is not null then
-        this_track := parley_data.track_id(add_subscription.track);
-    end if;
-    if add_subscription.item is not null then
-        this_item := parley_data.item_id(add_subscription.item);
-    end if;
-    perform parley_data.require('min_severity', add_subscription.min_severity is not null);
+    select m.id, m.matches, m.levels into track_found
+      from parley_data.classified_matches('parley_data.tracks', 'classification', array[add_subscription.track],
+                                          parley_data.session_clearance()) m;
+    perform parley_data.refuse_if(parley_data.bad_subscription(add_subscription.person, subscriber.id is not null,
+        subscriber.active, subscriber.clearance, parley_data.session_clearance(), add_subscription.track,
+        track_found.matches, track_found.levels, add_subscription.item, this_item is not null,
+        add_subscription.min_severity));
+    this_track := track_found.id;
     insert into parley_data.subscriptions as s (person_id, track_id, item_id, min_severity, effective_classification)
-    values (this_person, this_track, this_item, add_subscription.min_severity,
+    values (subscriber.id, this_track, this_item, add_subscription.min_severity,
             coalesce(parley_data.track_level(this_track), 'unclassified'))
     on conflict on constraint subscriptions_natural_key do update
        set min_severity = excluded.min_severity
@@ -200,7 +181,7 @@ begin
     returning s.id into result;
     if result is null then
         select s.id into result from parley_data.subscriptions s
-         where s.person_id = this_person and s.track_id is not distinct from this_track
+         where s.person_id = subscriber.id and s.track_id is not distinct from this_track
            and s.item_id is not distinct from this_item;
     end if;
     return result;

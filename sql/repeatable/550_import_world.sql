@@ -7,6 +7,11 @@ create or replace function parley.import_world(doc jsonb, first_index integer de
     returns jsonb
     language plpgsql security definer
     set search_path = parley_data, parley, pg_catalog, pg_temp
+    -- Its statements are built for each list; compiling them to machine code costs more than it saves.
+    set jit = off
+    -- A list's working table gains columns as its references are resolved; PostgreSQL's notes about columns it
+    -- already has are not for the person importing.
+    set client_min_messages = warning
 as $$
 declare
     sections constant text[] := array['people', 'parties', 'sources', 'items', 'tracks', 'meetings', 'deals',
@@ -23,7 +28,7 @@ begin
             format('the document must be a mapping of lists (people, parties, tracks, ...), not %s', parley_data.import_kind(doc)),
             format('Its lists are: %s.', array_to_string(sections, ', ')));
     end if;
-    perform parley_data.import_fields(doc, sections || 'parley'::text);
+    perform parley_data.refuse_if(parley_data.unshaped(doc, sections || 'parley'::text));
     if doc ? 'parley' and doc -> 'parley' is distinct from '1'::jsonb then
         perform parley_data.refuse('22023', 'parley', 'import_format_version',
             format('parley: %s is not a format this version reads (it reads parley: 1)', doc -> 'parley'),
@@ -31,6 +36,7 @@ begin
     end if;
     -- One import at a time: two imports naming the same new codes would otherwise collide at the end.
     perform pg_advisory_xact_lock(hashtext('parley.import_world'));
+    perform parley_data.import_start();
     foreach section in array sections loop
         list := doc -> section;
         continue when list is null or jsonb_typeof(list) = 'null';

@@ -20,7 +20,7 @@ struct DaemonStateMachine: Sendable {
     typealias Moment = Duration
 
     /// The role an instance records in `daemon_status`.
-    enum Role: String, Equatable, Sendable {
+    enum Role: String, Equatable, Sendable, CaseIterable {
         case leader, standby
     }
 

@@ -16,7 +16,7 @@ public struct WorldImport: Sendable {
     /// How many records go to the database in one call.
     public var chunkSize: Int
 
-    public init(chunkSize: Int = 2000) {
+    public init(chunkSize: Int = 50_000) {
         self.chunkSize = max(1, chunkSize)
     }
 
