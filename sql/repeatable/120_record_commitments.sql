@@ -261,13 +261,14 @@ declare
     this_commitment constant bigint := parley_data.commitment_id(record_update.commitment);
     current_status parley.commitment_status;
     made date;
+    frozen date;
     this_source bigint;
     this_party bigint;
     this_person bigint;
     result bigint;
 begin
     -- Locked now so that the status checked is the status the trigger will change.
-    select c.status, c.made_on into current_status, made
+    select c.status, c.made_on, c.frozen_on into current_status, made, frozen
       from parley_data.commitments c where c.id = this_commitment for no key update;
 
     perform parley_data.require('reported_on', record_update.reported_on is not null);
@@ -275,6 +276,13 @@ begin
         perform parley_data.refuse('23514', 'reported_on', 'reported_after_made',
             format('reported_on %s is before the commitment was made (%s)', record_update.reported_on, made),
             'Check the date of the report.');
+    end if;
+    -- A provision of an agreement that ended stands as it was then: only what happened before may be reported.
+    if record_update.reported_on > frozen then
+        perform parley_data.refuse('23514', 'reported_on', 'provision_frozen',
+            format('reported_on %s is after %s, when the agreement that commitment "%s" is a provision of ended: its outcome stands as it was',
+                   record_update.reported_on, frozen, record_update.commitment),
+            'Report only what happened while the agreement was in force; what came after belongs to another commitment.');
     end if;
     if record_update.delivered < 0 then
         perform parley_data.refuse('23514', 'delivered', 'commitment_updates_delivered_not_negative',

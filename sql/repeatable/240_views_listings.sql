@@ -29,7 +29,7 @@ select p.email,
        p.active,
        (select string_agg(t.code, ', ' order by t.code) from parley_data.tracks t where t.lead_id = p.id) as leads,
        (select count(*) from parley_data.commitments c
-         where c.owner_id = p.id and parley_data.commitment_is_live(c.status)) as open_commitments,
+         where c.owner_id = p.id and parley_data.commitment_is_live(c.status) and c.frozen_on is null) as open_commitments,
        (select count(*) from parley_data.follow_ups f where f.assignee_id = p.id and f.done_at is null) as open_follow_ups
   from parley_data.people p
  order by lower(p.email);
@@ -89,7 +89,7 @@ select c.code,
        c.made_on,
        c.due_on,
        c.due_on - (now() at time zone t.timezone)::date as days_left,
-       parley_data.commitment_is_live(c.status)
+       parley_data.commitment_is_live(c.status) and c.frozen_on is null
            and c.due_on < (now() at time zone t.timezone)::date as overdue,
        c.status,
        c.target_quantity                        as target,
@@ -102,7 +102,9 @@ select c.code,
        m.code                                   as meeting,
        c.last_update_on,
        parley_data.shown_level(c.effective_classification) as classification,
-       parley_data.commitment_is_live(c.status) as open
+       parley_data.commitment_is_live(c.status) and c.frozen_on is null as open,
+       ag.code                                  as agreement,
+       c.article
   from parley_data.commitments c
   join parley_data.tracks t on t.id = c.track_id
   join parley_data.agenda_items i on i.id = c.item_id
@@ -110,13 +112,16 @@ select c.code,
   left join parley_data.people o on o.id = c.owner_id
   left join parley_data.deals d on d.id = c.deal_id
   left join parley_data.meetings m on m.id = c.meeting_id
+  left join parley_data.agreements ag on ag.id = c.agreement_id
  order by c.due_on nulls last, c.code;
 comment on view parley.commitments is 'Every commitment, open or not (fulfilled, breached, withdrawn, superseded), soonest deadline first; open_commitments and overdue_commitments show the open ones.';
 comment on column parley.commitments.days_left is 'Days until due_on on the track''s clock; negative when past.';
 comment on column parley.commitments.overdue is 'True for an open commitment whose deadline (end of due_on, track''s clock) has passed.';
 comment on column parley.commitments.delivered is 'The sum of the quantities reported delivered.';
 comment on column parley.commitments.owner_email is 'The e-mail of the member of staff who follows it up (filter with it).';
-comment on column parley.commitments.open is 'True while it is still owed and chased: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded).';
+comment on column parley.commitments.open is 'True while it is still owed and chased: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded), and not a provision of an agreement that has ended.';
+comment on column parley.commitments.agreement is 'The agreement it is a provision of.';
+comment on column parley.commitments.article is 'The article or paragraph of that agreement it comes from.';
 
 create or replace view parley.commitment_updates with (security_invoker = true) as
 select c.code as commitment,

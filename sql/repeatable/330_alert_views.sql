@@ -9,8 +9,8 @@ select r.kind, r.subject_type as about, r.enabled, r.severity, r.lead_times, r.d
   from parley_data.alert_rules r
  order by r.kind;
 comment on view parley.alert_rules is 'The alert rules in force: what each kind of alert is about, whether it is on, its severity and timing. Change them with parley.set_alert_rule.';
-comment on column parley.alert_rules.lead_times is 'How long before the deadline (due_soon) or the meeting (meeting_upcoming) to alert, on the track''s clock.';
-comment on column parley.alert_rules.delay is 'How long without an update (stale), or after a meeting ended (meeting_outcome_missing).';
+comment on column parley.alert_rules.lead_times is 'How long before the deadline (due_soon), the meeting (meeting_upcoming), the end of an agreement''s term (term_ending) or the last day to object to its automatic renewal (objection_deadline) to alert, on the track''s (the agreement''s) clock.';
+comment on column parley.alert_rules.delay is 'How long without an update (stale), or after a meeting ended (meeting_outcome_missing); for agreement_suspended and agreement_withdrawal, how long after the day it was announced a suspension or withdrawal may be recorded and still be told (later, it is history, not news).';
 comment on column parley.alert_rules.repeat_every is 'How often an overdue alert repeats; empty: it does not.';
 comment on column parley.alert_rules.escalate_after is 'From how long after the deadline the track''s lead also gets the overdue alerts; empty: never.';
 
@@ -26,10 +26,10 @@ select a.id, a.kind, a.severity, a.subject_type, a.subject_code as subject, t.co
   left join parley_data.people resp on resp.id = a.responsible_id
  order by a.due_at desc, a.id desc;
 comment on view parley.alerts is 'Every alert you are cleared to see, newest first: what, about what, when due, and what became of it (acknowledged, snoozed, cancelled and why). Use its id with acknowledge_alert and snooze_alert.';
-comment on column parley.alerts.subject is 'The code of the commitment, meeting or follow-up.';
+comment on column parley.alerts.subject is 'The code of the commitment, meeting, follow-up or agreement.';
 comment on column parley.alerts.occurrence is 'Which firing this is, e.g. "2025-05-25 -7 days" (a week before the 25 May deadline) or "2025-05-25 #3" (fourth overdue reminder).';
 comment on column parley.alerts.escalated is 'An overdue alert late enough for the track''s lead to be told too.';
-comment on column parley.alerts.responsible is 'Who answers for the subject: commitment owner, follow-up assignee, or the track''s lead for a meeting.';
+comment on column parley.alerts.responsible is 'Who answers for the subject: commitment owner, follow-up assignee, the track''s lead for a meeting, the agreement''s owner (else its first track''s lead) for an agreement.';
 comment on column parley.alerts.recipients is 'How many people it is addressed to (including suppressed and cancelled deliveries).';
 comment on column parley.alerts.sent is 'How many of them it has been mailed to.';
 

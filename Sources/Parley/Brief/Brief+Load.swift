@@ -101,6 +101,8 @@ struct BriefLoader {
         stances.forEach { mark($0.stance.classification) }
         let disputes = Self.disputes(figures)
         disputes.forEach { $0.claims.forEach { mark($0.classification) } }
+        let agreements = try agreements(trackCode)
+        agreements.forEach { mark($0.classification) }
 
         var followUps: [Brief.FollowUp] = []
         var unplacedFollowUps: [Brief.FollowUp] = []
@@ -197,14 +199,39 @@ struct BriefLoader {
         return Brief(
             writtenAt: writtenAt, reader: reader, track: track, meeting: meeting, isTrackBrief: subject == .track(trackCode),
             lastMeeting: lastMeeting, since: since, members: members, agenda: agenda,
-            agreements: try agreements(trackCode), commitments: commitments, disputes: disputes,
+            agreements: agreements, commitments: commitments, disputes: disputes,
             compliance: compliance, followUps: followUps, timeline: timeline, timelineCut: timelineCut,
             sources: sources, marking: marking)
     }
 
-    /// Agreements in force on the track. Parley does not record agreements yet; this is where they will be read.
+    /// Agreements in force (or suspended) on the track, from `parley.agreements`, each with its current term and
+    /// how far its provisions are implemented.
     func agreements(_ track: String) throws -> [Brief.Agreement] {
-        []
+        try connection.query(
+            """
+            select title || ' (' || code || ')' as title, parties, in_force_since,
+                   concat_ws('; ',
+                             case when status = 'suspended' then 'suspended' end,
+                             case when term_ends_on is null then 'open-ended'
+                                  else 'term ' || current_term || ' to ' || term_ends_on || ' (' || timezone || ')' end,
+                             case renewal when 'automatic' then 'renews automatically unless a party objects'
+                                              || coalesce(' by ' || objection_deadline_on, '')
+                                          else 'renewal by decision' end,
+                             case when term_contested then 'term contested' end,
+                             'suspended by ' || suspended_parties, 'withdrawn: ' || withdrawn_parties,
+                             case when provisions > 0 then provisions || ' provisions, '
+                                  || coalesce(implementation_pct || ' % implemented', 'none scored') end) as terms,
+                   classification::text as classification
+              from parley.agreements
+             where status in ('in_force', 'suspended') and $1 = any (string_to_array(tracks, ', '))
+             order by in_force_since, code
+            """, [track]).map { row in
+            Brief.Agreement(
+                title: try row.decode("title"), terms: try row.decode("terms"),
+                inForceSince: try row.decode("in_force_since"),
+                parties: (try row.decode("parties", as: String?.self)).map { [$0] } ?? [],
+                classification: try classification(row, "classification"))
+        }
     }
 
     // MARK: - Sections
