@@ -10,6 +10,13 @@ import Testing
     static let writtenAt = MailDigestTests.writtenAt  // Tue 27 May 2025 10:00 UTC
     static let renderer = MailDigestTests.renderer
 
+    /// The text body with its wrapped lines joined (a heading continues after 4 spaces, a detail after 17), so that
+    /// a sentence can be looked for whatever the width cut it at.
+    static func unwrappedBody(_ digest: Digest) -> String {
+        renderer.body(for: digest).replacingOccurrences(of: "\n                 ", with: " ")
+            .replacingOccurrences(of: "\n    ", with: " ")
+    }
+
     static func agreementEntry(
         delivery: Int64, kind: DigestEntry.AlertKind, severity: DigestEntry.Severity, daysLeft: Int?,
         renewal: String = "by decision", objectBy: String? = nil, event: String? = nil
@@ -35,7 +42,7 @@ import Testing
             Self.agreementEntry(delivery: 1, kind: .termEnding, severity: .info, daysLeft: 3),
         ], writtenAt: Self.writtenAt)
         #expect(Self.renderer.subject(for: digest) == "[Parley] 1 agreement term ending in 3 days — Istanbul talks")
-        let body = Self.renderer.body(for: digest)
+        let body = Self.unwrappedBody(digest)
         for expected in [
             "[1] AGREEMENT TERM ENDS IN 3 DAYS — Istanbul talks — Humanitarian arrangements of round 2",
             "Agreement:   Humanitarian arrangements of round 2 (ist-humanitarian),",
@@ -54,7 +61,7 @@ import Testing
             Self.agreementEntry(delivery: 2, kind: .objectionDeadline, severity: .warning, daysLeft: 3,
                                 renewal: "automatic", objectBy: "2025-05-28"),
         ], writtenAt: Self.writtenAt)
-        let body = Self.renderer.body(for: digest)
+        let body = Self.unwrappedBody(digest)
         #expect(body.contains("[1] LAST DAY TO OBJECT TO RENEWAL TOMORROW — Istanbul talks"))
         #expect(body.contains("Object by:   end of Wed 28 May 2025 (Europe/Istanbul), or it renews"))
         #expect(body.contains("renews automatically"))
@@ -71,7 +78,7 @@ import Testing
         ], writtenAt: Self.writtenAt)
         #expect(Self.renderer.subject(for: digest)
                 == "[Parley] 1 withdrawal from an agreement, 1 agreement term ending in 3 days — Istanbul talks")
-        let body = Self.renderer.body(for: digest)
+        let body = Self.unwrappedBody(digest)
         let critical = try! #require(body.range(of: "CRITICAL (1)"))
         let info = try! #require(body.range(of: "INFO (1)"))
         #expect(critical.lowerBound < info.lowerBound)
@@ -88,7 +95,7 @@ import Testing
         let digest = Digest(recipient: MailDigestTests.olena, entries: [
             Self.agreementEntry(delivery: 5, kind: .termExpired, severity: .warning, daysLeft: -1),
         ], writtenAt: Self.writtenAt)
-        let body = Self.renderer.body(for: digest)
+        let body = Self.unwrappedBody(digest)
         #expect(body.contains("[1] AGREEMENT TERM ENDED, NO RENEWAL RECORDED"))
         #expect(body.contains("ended 1 day ago"))
         #expect(Self.renderer.subject(for: digest).hasPrefix("[Parley] 1 agreement term ended, no renewal"))
