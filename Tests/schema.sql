@@ -11977,6 +11977,24 @@ CREATE VIEW parley.timeline WITH (security_invoker='true') AS
           WHERE ((l.operation = ANY (ARRAY['insert'::text, 'update'::text])) AND ((l.old_row ->> 'status'::text) IS DISTINCT FROM (l.new_row ->> 'status'::text)))
         UNION ALL
          SELECT ((l.changed_at AT TIME ZONE t.timezone))::date AS timezone,
+            'deadline moved'::text,
+            t.code,
+            i.code,
+            ob.name,
+            c.code,
+            ((((c.code || ': due '::text) || COALESCE((l.old_row ->> 'due_on'::text), '(none)'::text)) || ' → '::text) || COALESCE((l.new_row ->> 'due_on'::text), '(none)'::text)),
+            NULL::text,
+            NULL::text
+           FROM (((((parley_data.commitments c
+             JOIN parley_data.tracks t ON ((t.id = c.track_id)))
+             JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
+             JOIN parley_data.parties ob ON ((ob.id = c.obligor_id)))
+             CROSS JOIN LATERAL ( SELECT (c.id)::text AS row_id
+                 OFFSET 0) k)
+             JOIN parley_data.change_log l ON (((l.table_name = 'commitments'::text) AND (l.row_id = k.row_id))))
+          WHERE ((l.operation = 'update'::text) AND ((l.old_row ->> 'due_on'::text) IS DISTINCT FROM (l.new_row ->> 'due_on'::text)))
+        UNION ALL
+         SELECT ((l.changed_at AT TIME ZONE t.timezone))::date AS timezone,
             'status changed'::text,
             t.code,
             NULL::text,
@@ -12018,20 +12036,31 @@ CREATE VIEW parley.timeline WITH (security_invoker='true') AS
            FROM (((parley_data.figures f
              LEFT JOIN parley_data.agenda_items i ON ((i.id = f.item_id)))
              LEFT JOIN parley_data.parties cl ON ((cl.id = f.claimant_id)))
-             LEFT JOIN parley_data.sources s ON ((s.id = f.source_id)))) e
+             LEFT JOIN parley_data.sources s ON ((s.id = f.source_id)))
+        UNION ALL
+         SELECT x.occurred_on,
+            x.kind,
+            x.track,
+            x.item,
+            x.party,
+            x.ref,
+            x.description,
+            x.source,
+            x.source_url
+           FROM parley.agreement_events x) e
   ORDER BY e.occurred_on, e.track NULLS FIRST, e.kind, e.ref;
 
 ALTER TABLE parley.timeline OWNER TO parley_owner;
 
-COMMENT ON VIEW parley.timeline IS 'Everything that happened, one row per event, in date order: meetings held, commitments made, updates recorded, status changes, positions stated, figures reported. Filter by track or item; the newest events are at the end (order by occurred_on desc for the latest first).';
+COMMENT ON VIEW parley.timeline IS 'Everything that happened, one row per event, in date order: meetings held, commitments made, updates recorded, status changes, deadlines moved, positions stated, figures reported, and the agreements'' events (parley.agreement_events: signed, in force, renewed, suspended, resumed, withdrawn from, expired, terminated, superseded). Filter by track or item; the newest events are at the end (order by occurred_on desc for the latest first).';
 
 COMMENT ON COLUMN parley.timeline.occurred_on IS 'The date of the event (a meeting''s date in the track''s time zone).';
 
-COMMENT ON COLUMN parley.timeline.kind IS 'meeting held, commitment made, update recorded, status changed, position stated or figure reported.';
+COMMENT ON COLUMN parley.timeline.kind IS 'meeting held, commitment made, update recorded, status changed, deadline moved, position stated, figure reported, or an agreement''s event (the kinds of parley.agreement_events).';
 
 COMMENT ON COLUMN parley.timeline.party IS 'The party concerned: the obligor, the party reporting an update, the party stating a position, the claimant of a figure.';
 
-COMMENT ON COLUMN parley.timeline.ref IS 'The code of the meeting, commitment, item, track or indicator concerned.';
+COMMENT ON COLUMN parley.timeline.ref IS 'The code of the meeting, commitment, item, track, indicator or agreement concerned.';
 
 COMMENT ON COLUMN parley.timeline.description IS 'What happened, in one line.';
 

@@ -5,7 +5,7 @@
 -- show those in force; a provision of an agreement that ended is no longer owed and counts as lapsed in compliance;
 -- the calendar holds term ends and last days to object).
 begin;
-select plan(53);
+select plan(55);
 
 \ir 100_recording_fixture.psql
 
@@ -175,6 +175,11 @@ select matches((select description from parley.agreement_events where ref = 'ag-
 select is((select array_agg(kind order by occurred_on, kind) from parley.agreement_events where ref = 'ag-old'),
           array['agreement signed', 'entered into force', 'agreement expired'], 'an expiry');
 select is((select count(*)::int from parley.agreement_events where ref = 'ag-draft'), 0, 'a draft of no known day has no event yet');
+select is((select array_agg(kind order by occurred_on, kind) from parley.timeline where ref = 'ag-bodies'),
+          (select array_agg(kind order by occurred_on, kind) from parley.agreement_events where ref = 'ag-bodies'),
+          'the timeline tells the agreements'' events among the rest');
+select is((select count(*)::int from parley.timeline where ref = 'ag-old' and kind = 'agreement expired' and track = 'istanbul'), 1,
+          'an expiry is on the timeline of its track');
 
 -- The calendar -------------------------------------------------------------------------------------------------------
 

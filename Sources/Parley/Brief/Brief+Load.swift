@@ -90,6 +90,7 @@ struct BriefLoader {
         }
         let commitmentLevels = Dictionary(commitments.map { ($0.code, $0.classification) }, uniquingKeysWith: max)
         let meetingLevels = Dictionary(meetings.map { ($0.code, $0.classification) }, uniquingKeysWith: max)
+        let agreementLevels = try agreementLevels(trackCode)
 
         // Facts whose classification is known, and the marking they make.
         var marking = track.classification
@@ -144,7 +145,7 @@ struct BriefLoader {
                 sourceTitle: try row.decode("source"), sourceURL: try row.decode("source_url"),
                 classification: .unclassified)
             if let level = level(of: event, track: track, commitments: commitmentLevels, meetings: meetingLevels,
-                                 stances: stances, figures: figures) {
+                                 agreements: agreementLevels, stances: stances, figures: figures) {
                 event.classification = level
                 mark(level)
                 placed.append(event)
@@ -232,6 +233,20 @@ struct BriefLoader {
                 parties: (try row.decode("parties", as: String?.self)).map { [$0] } ?? [],
                 classification: try classification(row, "classification"))
         }
+    }
+
+    /// The level of every agreement on the track the reader may see, in force or not: the timeline tells the
+    /// events of all of them.
+    func agreementLevels(_ track: String) throws -> [String: Classification] {
+        var levels: [String: Classification] = [:]
+        for row in try connection.query(
+            """
+            select code, classification::text as classification
+              from parley.agreements where $1 = any (string_to_array(tracks, ', '))
+            """, [track]) {
+            levels[try row.decode("code")] = try classification(row, "classification")
+        }
+        return levels
     }
 
     // MARK: - Sections
@@ -405,13 +420,16 @@ struct BriefLoader {
     /// not in any view (a statement or figure since superseded).
     func level(
         of event: Brief.Event, track: Brief.Track, commitments: [String: Classification],
-        meetings: [String: Classification], stances: [(itemCode: String, stance: Brief.Stance)], figures: [Brief.Figure]
+        meetings: [String: Classification], agreements: [String: Classification],
+        stances: [(itemCode: String, stance: Brief.Stance)], figures: [Brief.Figure]
     ) -> Classification? {
         switch event.kind {
         case "meeting held":
             return event.ref.flatMap { meetings[$0] }
-        case "commitment made", "update recorded":
+        case "commitment made", "update recorded", "deadline moved":
             return event.ref.flatMap { commitments[$0] }
+        case _ where Self.agreementEventKinds.contains(event.kind):
+            return event.ref.flatMap { agreements[$0] }
         case "status changed":
             if let ref = event.ref, let level = commitments[ref] { return level }
             if event.ref != nil, event.ref == event.item { return track.classification }
@@ -435,6 +453,13 @@ struct BriefLoader {
             return nil
         }
     }
+
+    /// The kinds of `parley.agreement_events`, whose ref is the agreement's code.
+    static let agreementEventKinds: Set<String> = [
+        "agreement drafted", "agreement signed", "entered into force", "agreement suspended", "agreement resumed",
+        "agreement renewed", "participation suspended", "participation resumed", "party withdrew", "term claimed",
+        "agreement expired", "agreement terminated", "agreement superseded",
+    ]
 
     func classification(_ row: Row, _ column: String) throws -> Classification {
         let text: String = try row.decode(column)
