@@ -29,6 +29,57 @@ ALTER TYPE parley.agenda_status OWNER TO parley_owner;
 
 COMMENT ON TYPE parley.agenda_status IS 'Where an item stands on a track: proposed → under_discussion → agreed_in_principle → agreed → implementing → implemented, or stalled / rejected / withdrawn.';
 
+CREATE TYPE parley.agreement_kind AS ENUM (
+    'agreement',
+    'memorandum',
+    'joint_statement',
+    'exchange_of_letters',
+    'ceasefire_arrangement',
+    'announced_understanding',
+    'other'
+);
+
+ALTER TYPE parley.agreement_kind OWNER TO parley_owner;
+
+COMMENT ON TYPE parley.agreement_kind IS 'What kind of text an agreement is: agreement, memorandum, joint_statement, exchange_of_letters, ceasefire_arrangement, announced_understanding (an understanding announced by a third party, such as a mediator), other.';
+
+CREATE TYPE parley.agreement_relation AS ENUM (
+    'mirrors',
+    'amends',
+    'supersedes',
+    'implements'
+);
+
+ALTER TYPE parley.agreement_relation OWNER TO parley_owner;
+
+COMMENT ON TYPE parley.agreement_relation IS 'How one agreement relates to another: mirrors (two texts, each signed by one side with the same mediators, that only work together), amends, supersedes, implements.';
+
+CREATE TYPE parley.agreement_role AS ENUM (
+    'signatory',
+    'guarantor',
+    'witness',
+    'mediator',
+    'observer'
+);
+
+ALTER TYPE parley.agreement_role OWNER TO parley_owner;
+
+COMMENT ON TYPE parley.agreement_role IS 'A party''s role in an agreement: signatory (bound by it), guarantor, witness, mediator, observer.';
+
+CREATE TYPE parley.agreement_status AS ENUM (
+    'drafted',
+    'signed',
+    'in_force',
+    'suspended',
+    'expired',
+    'terminated',
+    'superseded'
+);
+
+ALTER TYPE parley.agreement_status OWNER TO parley_owner;
+
+COMMENT ON TYPE parley.agreement_status IS 'drafted → signed → in_force → suspended ⇄ in_force → expired / terminated / superseded. expired, terminated and superseded are final: the agreement has ended.';
+
 CREATE TYPE parley.alert_kind AS ENUM (
     'due_soon',
     'overdue',
@@ -37,12 +88,17 @@ CREATE TYPE parley.alert_kind AS ENUM (
     'meeting_outcome_missing',
     'follow_up_due',
     'resolved',
-    'breached'
+    'breached',
+    'term_ending',
+    'objection_deadline',
+    'term_expired',
+    'agreement_suspended',
+    'agreement_withdrawal'
 );
 
 ALTER TYPE parley.alert_kind OWNER TO parley_owner;
 
-COMMENT ON TYPE parley.alert_kind IS 'What an alert says: due_soon (a deadline is near), overdue (it passed; repeats), stale (no update for a while), meeting_upcoming, meeting_outcome_missing (held, no outcome recorded), follow_up_due, resolved (an overdue commitment was fulfilled), breached (an overdue commitment was recorded as breached: the chase ends).';
+COMMENT ON TYPE parley.alert_kind IS 'What an alert says: due_soon (a deadline is near), overdue (it passed; repeats), stale (no update for a while), meeting_upcoming, meeting_outcome_missing (held, no outcome recorded), follow_up_due, resolved (an overdue commitment was fulfilled), breached (an overdue commitment was recorded as breached: the chase ends); about agreements: term_ending (the current term ends soon), objection_deadline (the last day to object to an automatic renewal is near), term_expired (the term ended with no renewal recorded), agreement_suspended (a party suspended its participation, or the agreement was suspended), agreement_withdrawal (a party withdrew).';
 
 CREATE TYPE parley.alert_state AS ENUM (
     'planned',
@@ -57,12 +113,13 @@ COMMENT ON TYPE parley.alert_state IS 'planned: created, delivered or being deli
 CREATE TYPE parley.alert_subject AS ENUM (
     'commitment',
     'meeting',
-    'follow_up'
+    'follow_up',
+    'agreement'
 );
 
 ALTER TYPE parley.alert_subject OWNER TO parley_owner;
 
-COMMENT ON TYPE parley.alert_subject IS 'What an alert is about.';
+COMMENT ON TYPE parley.alert_subject IS 'What an alert is about: a commitment, a meeting, a follow-up or an agreement.';
 
 CREATE TYPE parley.classification AS ENUM (
     'unclassified',
@@ -186,7 +243,22 @@ CREATE TYPE parley.digest_entry AS (
 	follow_up_note text,
 	follow_up_due_at timestamp with time zone,
 	follow_up_assignee text,
-	follow_up_about text
+	follow_up_about text,
+	agreement_code text,
+	agreement_title text,
+	agreement_kind text,
+	agreement_status text,
+	agreement_timezone text,
+	agreement_parties text,
+	term_number integer,
+	term_ends_on date,
+	term_end_at timestamp with time zone,
+	term_days_left integer,
+	term_renewal text,
+	objection_deadline_on date,
+	agreement_event text,
+	agreement_event_source text,
+	agreement_event_source_url text
 );
 
 ALTER TYPE parley.digest_entry OWNER TO parley_owner;
@@ -213,6 +285,16 @@ CREATE TYPE parley.member_role AS ENUM (
 
 ALTER TYPE parley.member_role OWNER TO parley_owner;
 
+CREATE TYPE parley.participation_change AS ENUM (
+    'suspended',
+    'resumed',
+    'withdrawn'
+);
+
+ALTER TYPE parley.participation_change OWNER TO parley_owner;
+
+COMMENT ON TYPE parley.participation_change IS 'A change in one party''s participation in an agreement.';
+
 CREATE TYPE parley.party_kind AS ENUM (
     'state',
     'organisation',
@@ -220,6 +302,15 @@ CREATE TYPE parley.party_kind AS ENUM (
 );
 
 ALTER TYPE parley.party_kind OWNER TO parley_owner;
+
+CREATE TYPE parley.renewal_kind AS ENUM (
+    'by_decision',
+    'automatic'
+);
+
+ALTER TYPE parley.renewal_kind OWNER TO parley_owner;
+
+COMMENT ON TYPE parley.renewal_kind IS 'How a term is renewed: by_decision (the parties must agree to renew it) or automatic (it renews unless a party objects by the notice deadline).';
 
 CREATE TYPE parley.stance AS ENUM (
     'supports',
@@ -334,6 +425,158 @@ $$;
 ALTER FUNCTION parley.add_agenda_item(code text, title text, description text, track text, status parley.agenda_status) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley.add_agenda_item(code text, title text, description text, track text, status parley.agenda_status) IS 'Adds a subject of negotiation, shared by all tracks: add_agenda_item(code => ''ceasefire'', title => ..., track => ''istanbul'') — with track, it is also put on that track''s agenda (status proposed unless given). Returns the code.';
+
+CREATE FUNCTION parley.add_agreement(code text, title text, tracks text[], kind parley.agreement_kind DEFAULT 'agreement'::parley.agreement_kind, classification parley.classification DEFAULT 'unclassified'::parley.classification, summary text DEFAULT NULL::text, timezone text DEFAULT NULL::text, owner text DEFAULT NULL::text, source text DEFAULT NULL::text, drafted_on date DEFAULT NULL::date, ends_on date DEFAULT NULL::date, term_length interval DEFAULT NULL::interval, renewal parley.renewal_kind DEFAULT 'by_decision'::parley.renewal_kind, objection_notice interval DEFAULT NULL::interval) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    track_ids bigint[] := '{}';
+    reference text;
+    this_track bigint;
+    this_owner bigint;
+    this_source bigint;
+    level parley.classification;
+    zone text := add_agreement.timezone;
+    new_id bigint;
+begin
+    perform parley_data.check_code('code', add_agreement.code, 'agreements_code_format');
+    perform parley_data.check_label('title', add_agreement.title, 'agreements_title_format');
+    perform parley_data.require('kind', add_agreement.kind is not null);
+    perform parley_data.check_free_text('summary', add_agreement.summary, 'agreements_summary_length');
+    -- Its tracks, the first one first; a track named twice counts once.
+    perform parley_data.require('tracks', coalesce(cardinality(add_agreement.tracks), 0) > 0);
+    foreach reference in array add_agreement.tracks loop
+        perform parley_data.require('tracks', reference is not null);
+        this_track := parley_data.track_id(reference, 'tracks');
+        if not this_track = any (track_ids) then
+            track_ids := track_ids || this_track;
+        end if;
+    end loop;
+    if zone is null then
+        select t.timezone into zone from parley_data.tracks t where t.id = track_ids[1];
+    end if;
+    perform parley_data.check_timezone('timezone', zone);
+    if add_agreement.owner is not null then
+        this_owner := parley_data.person_id(add_agreement.owner, 'owner', active_only => true);
+    end if;
+    if add_agreement.source is not null then
+        this_source := parley_data.source_id(add_agreement.source);
+    end if;
+    perform parley_data.require('classification', add_agreement.classification is not null);
+    perform parley_data.check_clearance('classification', add_agreement.classification);
+    -- The first term: its end, or its length from the day the agreement enters into force.
+    if add_agreement.term_length <= interval '0' then
+        perform parley_data.refuse('23514', 'term_length', 'agreement_terms_length_positive',
+            format('term_length %s is not a length of time', add_agreement.term_length),
+            'Give the term''s length, e.g. ''30 days'' or ''1 year'', or leave it out for an open-ended agreement.');
+    end if;
+    perform parley_data.require('renewal', add_agreement.renewal is not null);
+    if add_agreement.objection_notice is not null and add_agreement.renewal <> 'automatic' then
+        perform parley_data.refuse('23514', 'objection_notice', 'agreement_terms_notice_when_automatic',
+            'objection_notice is given for a term that is not renewed automatically',
+            'A notice period to object belongs to a term that renews automatically: pass renewal => ''automatic'' too.');
+    end if;
+    if add_agreement.objection_notice <= interval '0' then
+        perform parley_data.refuse('23514', 'objection_notice', 'agreement_terms_notice_positive',
+            format('objection_notice %s is not a length of time', add_agreement.objection_notice),
+            'Give how long before the end a party must object, e.g. ''30 days''.');
+    end if;
+    if add_agreement.ends_on < add_agreement.drafted_on then
+        perform parley_data.refuse('23514', 'ends_on', 'agreement_terms_ends_after_start',
+            format('ends_on %s is before the agreement was drafted (%s)', add_agreement.ends_on, add_agreement.drafted_on),
+            'Check the dates: a term ends after the agreement is made.');
+    end if;
+    if parley_data.code_taken('parley_data.agreements', 'classification', add_agreement.code) is not null then
+        perform parley_data.refuse('23505', 'code', 'agreements_code_key',
+            format('agreement "%s" already exists', add_agreement.code),
+            'Choose another code; to change the existing agreement use parley.update_agreement.');
+    end if;
+
+    -- Kept at the level given, or at its most classified track's.
+    select greatest(add_agreement.classification, max(t.classification)) into level
+      from parley_data.tracks t where t.id = any (track_ids);
+    insert into parley_data.agreements (code, title, kind, status, status_since, timezone, summary, owner_id,
+                                        source_id, classification)
+    values (add_agreement.code, add_agreement.title, add_agreement.kind, 'drafted', add_agreement.drafted_on, zone,
+            nullif(btrim(add_agreement.summary), ''), this_owner, this_source, level)
+    returning id into new_id;
+    insert into parley_data.agreement_tracks (agreement_id, track_id, position, agreement_classification,
+                                              track_classification, effective_classification)
+    select new_id, t.id, x.position, level, t.classification, greatest(level, t.classification)
+      from unnest(track_ids) with ordinality x(track_id, position)
+      join parley_data.tracks t on t.id = x.track_id;
+    insert into parley_data.agreement_status_events (agreement_id, status, happened_on, source_id, classification)
+    values (new_id, 'drafted', add_agreement.drafted_on, this_source, level);
+    insert into parley_data.agreement_terms (agreement_id, number, ends_on, length, renewal, objection_notice,
+                                             source_id, classification)
+    values (new_id, 1, add_agreement.ends_on, add_agreement.term_length, add_agreement.renewal,
+            add_agreement.objection_notice, this_source, level);
+    return add_agreement.code;
+end
+$$;
+
+ALTER FUNCTION parley.add_agreement(code text, title text, tracks text[], kind parley.agreement_kind, classification parley.classification, summary text, timezone text, owner text, source text, drafted_on date, ends_on date, term_length interval, renewal parley.renewal_kind, objection_notice interval) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.add_agreement(code text, title text, tracks text[], kind parley.agreement_kind, classification parley.classification, summary text, timezone text, owner text, source text, drafted_on date, ends_on date, term_length interval, renewal parley.renewal_kind, objection_notice interval) IS 'Records an agreement as drafted: add_agreement(code => ''moratorium-2025'', title => ..., tracks => array[''trilateral''], kind => ''announced_understanding'', classification, summary, timezone (default: its first track''s), owner, source, drafted_on, ends_on or term_length => ''30 days'' (its first term, from entry into force), renewal => ''by_decision'' or ''automatic'', objection_notice => ''30 days''). Its parties are added with parley.sign_agreement and parley.add_agreement_party, its status moved with parley.enter_into_force, parley.suspend_agreement, parley.end_agreement. Returns the code.';
+
+CREATE FUNCTION parley.add_agreement_party(agreement text, party text, role parley.agreement_role, note text DEFAULT NULL::text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    existing constant parley_data.agreements := parley_data.agreement_for_change(add_agreement_party.agreement);
+    this_party constant bigint := parley_data.party_id(add_agreement_party.party);
+begin
+    perform parley_data.require('role', add_agreement_party.role is not null);
+    perform parley_data.check_free_text('note', add_agreement_party.note, 'agreement_parties_note_length');
+    if exists (select 1 from parley_data.agreement_parties p
+                where p.agreement_id = existing.id and p.party_id = this_party and p.role = add_agreement_party.role) then
+        perform parley_data.refuse('23505', 'role', 'agreement_parties_pkey',
+            format('party "%s" is already %s of agreement "%s"', add_agreement_party.party, add_agreement_party.role,
+                   add_agreement_party.agreement),
+            'Nothing to do; to record its signature use parley.sign_agreement.');
+    end if;
+    perform parley_data.check_agreement_role(existing.id, this_party, add_agreement_party.party, add_agreement_party.role);
+    insert into parley_data.agreement_parties (agreement_id, party_id, role, note, classification)
+    values (existing.id, this_party, add_agreement_party.role, nullif(btrim(add_agreement_party.note), ''),
+            existing.classification);
+    return add_agreement_party.agreement;
+end
+$$;
+
+ALTER FUNCTION parley.add_agreement_party(agreement text, party text, role parley.agreement_role, note text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.add_agreement_party(agreement text, party text, role parley.agreement_role, note text) IS 'Records a party to an agreement and its role, without a signature: add_agreement_party(agreement => ..., party => ''US'', role => ''mediator''). Roles that conflict (a signatory as its own mediator, witness or observer; an observer as guarantor or mediator) are refused. Returns the agreement''s code.';
+
+CREATE FUNCTION parley.add_agreement_track(agreement text, track text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    existing constant parley_data.agreements := parley_data.agreement_for_change(add_agreement_track.agreement);
+    this_track constant bigint := parley_data.track_id(add_agreement_track.track);
+    track_level constant parley.classification := parley_data.track_level(this_track);
+begin
+    if exists (select 1 from parley_data.agreement_tracks l
+                where l.agreement_id = existing.id and l.track_id = this_track) then
+        perform parley_data.refuse('23505', 'track', 'agreement_tracks_pkey',
+            format('agreement "%s" is already on track "%s"', add_agreement_track.agreement, add_agreement_track.track),
+            'Nothing to do: the track is recorded.');
+    end if;
+    -- A more classified track raises the agreement (a trigger), and with it everything that belongs to it.
+    insert into parley_data.agreement_tracks (agreement_id, track_id, position, agreement_classification,
+                                              track_classification, effective_classification)
+    select existing.id, this_track, coalesce(max(l.position), 0) + 1, existing.classification, track_level,
+           greatest(existing.classification, track_level)
+      from parley_data.agreement_tracks l where l.agreement_id = existing.id;
+    return add_agreement_track.agreement;
+end
+$$;
+
+ALTER FUNCTION parley.add_agreement_track(agreement text, track text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.add_agreement_track(agreement text, track text) IS 'Records that an agreement belongs to one more track: add_agreement_track(agreement => ..., track => ...). A track more classified than the agreement raises it. Returns the agreement''s code.';
 
 CREATE FUNCTION parley.add_commitment(track text, item text, obligor text, beneficiaries text[], text text, made_on date DEFAULT CURRENT_DATE, due_on date DEFAULT NULL::date, target_quantity numeric DEFAULT NULL::numeric, unit text DEFAULT NULL::text, code text DEFAULT NULL::text, deal text DEFAULT NULL::text, deal_title text DEFAULT NULL::text, owner text DEFAULT NULL::text, classification parley.classification DEFAULT 'unclassified'::parley.classification, source text DEFAULT NULL::text, meeting text DEFAULT NULL::text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
@@ -662,6 +905,62 @@ ALTER FUNCTION parley.add_person(email text, name text, timezone text, clearance
 
 COMMENT ON FUNCTION parley.add_person(email text, name text, timezone text, clearance parley.classification) IS 'Adds a member of staff: add_person(email => ..., name => ..., timezone => ''Europe/Kyiv'', clearance => ''restricted''). The clearance decides which alerts they may receive; you cannot give more than your own. Returns the e-mail.';
 
+CREATE FUNCTION parley.add_provision(agreement text, commitment text, article text DEFAULT NULL::text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    existing constant parley_data.agreements := parley_data.agreement_for_change(add_provision.agreement);
+    this_commitment constant bigint := parley_data.commitment_id(add_provision.commitment);
+    provision parley_data.commitments;
+    link parley_data.agreement_tracks;
+    clash text;
+begin
+    perform parley_data.check_optional_label('article', add_provision.article, 'commitments_article_format');
+    select * into provision from parley_data.commitments c where c.id = this_commitment for no key update;
+    if provision.agreement_id is not null then
+        perform parley_data.refuse('23505', 'commitment', 'commitments_one_agreement',
+            format('commitment "%s" is already a provision of agreement "%s"', add_provision.commitment,
+                   (select a.code from parley_data.agreements a where a.id = provision.agreement_id)),
+            'Take it out of that agreement first (parley.remove_provision).');
+    end if;
+    select * into link from parley_data.agreement_tracks l
+     where l.agreement_id = existing.id and l.track_id = provision.track_id;
+    if link.agreement_id is null then
+        perform parley_data.refuse('23503', 'agreement', 'commitments_provision_on_agreement_track',
+            format('agreement "%s" is not on track "%s" of commitment "%s"', add_provision.agreement,
+                   (select t.code from parley_data.tracks t where t.id = provision.track_id), add_provision.commitment),
+            'A provision is a commitment on one of the agreement''s tracks; add the track to the agreement first (parley.add_agreement_track) if it belongs there.');
+    end if;
+    if nullif(btrim(add_provision.article), '') is not null
+       and exists (select 1 from parley_data.commitments c
+                    where c.agreement_id = existing.id and c.article = btrim(add_provision.article)
+                      and c.obligor_id = provision.obligor_id
+                      and c.effective_classification <= parley_data.session_clearance()) then
+        perform parley_data.refuse('23505', 'article', 'commitments_one_per_obligor_in_provision',
+            format('article "%s" of agreement "%s" already holds a commitment of %s', btrim(add_provision.article),
+                   add_provision.agreement, (select p.name from parley_data.parties p where p.id = provision.obligor_id)),
+            'An article holds one commitment per obligor; change that one, or cite another article.');
+    end if;
+    begin
+        update parley_data.commitments c
+           set agreement_id = existing.id,
+               agreement_classification = link.effective_classification,
+               article = nullif(btrim(add_provision.article), ''),
+               frozen_on = existing.ended_on
+         where c.id = this_commitment;
+    exception when unique_violation then
+        get stacked diagnostics clash = pg_exception_detail;
+        perform parley_data.refuse_level_clash('agreement', clash);
+    end;
+    return add_provision.commitment;
+end
+$$;
+
+ALTER FUNCTION parley.add_provision(agreement text, commitment text, article text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.add_provision(agreement text, commitment text, article text) IS 'Makes a commitment a provision of an agreement, citing its article: add_provision(agreement => ''ist-humanitarian'', commitment => ''ist-r2-bodies-ru'', article => ''2''). The commitment must be on one of the agreement''s tracks; an article holds one commitment per obligor. The commitment is raised to the agreement''s level; a provision of an agreement that has ended is not chased. Returns the commitment''s code.';
+
 CREATE FUNCTION parley.add_source(code text, title text, publisher text DEFAULT NULL::text, url text DEFAULT NULL::text, published_on date DEFAULT NULL::date, note text DEFAULT NULL::text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
@@ -804,6 +1103,14 @@ ALTER FUNCTION parley.applied_repeatables() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley.applied_repeatables() IS 'The repeatable SQL files (sql/repeatable: views, functions, triggers, grants) as last applied to this database, for roles that cannot read parley_data. Result columns: name (the file''s name without .sql, e.g. 200_views_tracks), checksum (the SHA-256 of the file as last applied, in hex), applied_at (when it was last applied), applied_by (the login that ran parley migrate then). In name order.';
 
+CREATE FUNCTION parley_data.agreement_has_ended(status parley.agreement_status) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (status = ANY (ARRAY['expired'::parley.agreement_status, 'terminated'::parley.agreement_status, 'superseded'::parley.agreement_status]));
+
+ALTER FUNCTION parley_data.agreement_has_ended(status parley.agreement_status) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.agreement_has_ended(status parley.agreement_status) IS 'Whether an agreement in this status has ended (expired, terminated, superseded).';
+
 CREATE FUNCTION parley_data.is_code(code text) RETURNS boolean
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     RETURN (code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$'::text);
@@ -834,6 +1141,14 @@ CREATE FUNCTION parley_data.is_label(label text) RETURNS boolean
 
 ALTER FUNCTION parley_data.is_label(label text) OWNER TO parley_owner;
 
+CREATE FUNCTION parley_data.objection_deadline(ends_on date, notice interval) RETURNS date
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ((((ends_on + 1) - notice))::date - 1);
+
+ALTER FUNCTION parley_data.objection_deadline(ends_on date, notice interval) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.objection_deadline(ends_on date, notice interval) IS 'The last day to object to the automatic renewal of a term ending on ends_on with this notice period: objections are due by the end of it.';
+
 CREATE TABLE parley_data.agenda_items (
     id bigint NOT NULL,
     code text NOT NULL,
@@ -849,6 +1164,149 @@ CREATE TABLE parley_data.agenda_items (
 ALTER TABLE parley_data.agenda_items OWNER TO parley_owner;
 
 COMMENT ON TABLE parley_data.agenda_items IS 'Subjects under negotiation (ceasefire, prisoner exchange, return of children), shared across tracks.';
+
+CREATE TABLE parley_data.agreement_parties (
+    agreement_id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    role parley.agreement_role NOT NULL,
+    signed_on date,
+    note text,
+    classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_parties_note_length CHECK (parley_data.is_free_text(note))
+)
+PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.agreement_parties ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_parties ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_parties ALTER COLUMN role SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_parties ALTER COLUMN signed_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_parties ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_parties ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_parties ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_parties OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.agreement_parties IS 'Who is party to an agreement and as what (signatory, guarantor, witness, mediator, observer), with the day each signed.';
+
+CREATE TABLE parley_data.agreement_terms (
+    agreement_id bigint NOT NULL,
+    number integer NOT NULL,
+    starts_on date,
+    ends_on date,
+    length interval,
+    renewal parley.renewal_kind DEFAULT 'by_decision'::parley.renewal_kind NOT NULL,
+    objection_notice interval,
+    agreed_on date,
+    note text,
+    source_id bigint,
+    recorded_by name DEFAULT SESSION_USER NOT NULL,
+    classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_terms_ends_after_start CHECK ((ends_on >= starts_on)),
+    CONSTRAINT agreement_terms_length_positive CHECK ((length > '00:00:00'::interval)),
+    CONSTRAINT agreement_terms_note_length CHECK (parley_data.is_free_text(note)),
+    CONSTRAINT agreement_terms_notice_positive CHECK ((objection_notice > '00:00:00'::interval)),
+    CONSTRAINT agreement_terms_notice_when_automatic CHECK (((objection_notice IS NULL) OR (renewal = 'automatic'::parley.renewal_kind))),
+    CONSTRAINT agreement_terms_number_positive CHECK ((number >= 1)),
+    CONSTRAINT agreement_terms_renewal_agreed CHECK (((number = 1) OR (agreed_on IS NOT NULL)))
+)
+PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.agreement_terms ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms ALTER COLUMN number SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms ALTER COLUMN starts_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms ALTER COLUMN ends_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms ALTER COLUMN length SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms ALTER COLUMN renewal SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms ALTER COLUMN objection_notice SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms ALTER COLUMN agreed_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms ALTER COLUMN recorded_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_terms OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.agreement_terms IS 'Each term of an agreement: the first it was made for, then each renewal, with its first and last day, length, how it renews (by decision, or automatically unless a party objects by the notice deadline), when it was agreed, and the source.';
+
+COMMENT ON COLUMN parley_data.agreement_terms.ends_on IS 'The last day of the term: it ends at the end of this day on the agreement''s clock.';
+
+CREATE TABLE parley_data.agreement_tracks (
+    agreement_id bigint NOT NULL,
+    track_id bigint NOT NULL,
+    "position" smallint NOT NULL,
+    agreement_classification parley.classification NOT NULL,
+    track_classification parley.classification NOT NULL,
+    effective_classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_tracks_effective_classification CHECK ((effective_classification = GREATEST(agreement_classification, track_classification))),
+    CONSTRAINT agreement_tracks_position_positive CHECK (("position" >= 1))
+)
+PARTITION BY LIST (effective_classification);
+ALTER TABLE ONLY parley_data.agreement_tracks ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_tracks ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_tracks ALTER COLUMN "position" SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_tracks ALTER COLUMN agreement_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_tracks ALTER COLUMN track_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_tracks ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_tracks ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_tracks OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.agreement_tracks IS 'The tracks an agreement belongs to; position 1 is its first track, where its alerts are told. A provision of the agreement must be a commitment on one of them.';
+
+CREATE TABLE parley_data.agreements (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    title text NOT NULL,
+    kind parley.agreement_kind DEFAULT 'agreement'::parley.agreement_kind NOT NULL,
+    status parley.agreement_status DEFAULT 'drafted'::parley.agreement_status NOT NULL,
+    status_since date,
+    signed_on date,
+    in_force_on date,
+    ended_on date,
+    signed_at text,
+    timezone text NOT NULL,
+    summary text,
+    owner_id bigint,
+    source_id bigint,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreements_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT agreements_ended_after_in_force CHECK ((ended_on >= in_force_on)),
+    CONSTRAINT agreements_ended_when_final CHECK (((ended_on IS NOT NULL) = parley_data.agreement_has_ended(status))),
+    CONSTRAINT agreements_in_force_after_signature CHECK ((in_force_on >= signed_on)),
+    CONSTRAINT agreements_signed_at_format CHECK (parley_data.is_label(signed_at)),
+    CONSTRAINT agreements_summary_length CHECK (parley_data.is_free_text(summary)),
+    CONSTRAINT agreements_title_format CHECK (parley_data.is_label(title))
+)
+PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.agreements ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements ALTER COLUMN title SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements ALTER COLUMN kind SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements ALTER COLUMN status_since SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements ALTER COLUMN signed_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements ALTER COLUMN in_force_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements ALTER COLUMN ended_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements ALTER COLUMN signed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements ALTER COLUMN timezone SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements ALTER COLUMN summary SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements ALTER COLUMN owner_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements ALTER COLUMN updated_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreements OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.agreements IS 'Texts the parties sign or announce: agreements, memoranda, joint statements, exchanges of letters, ceasefire arrangements, understandings announced by a mediator. Their provisions are commitments (commitments.agreement_id).';
+
+COMMENT ON COLUMN parley_data.agreements.timezone IS 'The clock its terms are read on: a term ends at the end of its last day here.';
+
+COMMENT ON COLUMN parley_data.agreements.classification IS 'The level the agreement is kept and shown at: never below any of its tracks'' (raised with them).';
 
 CREATE TABLE parley_data.change_log (
     id bigint NOT NULL,
@@ -945,11 +1403,19 @@ CREATE TABLE parley_data.commitments (
     last_update_on date,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    agreement_id bigint,
+    agreement_classification parley.classification,
+    article text,
+    frozen_on date,
+    CONSTRAINT commitments_agreement_level CHECK (((agreement_id IS NULL) = (agreement_classification IS NULL))),
+    CONSTRAINT commitments_article_format CHECK (parley_data.is_label(article)),
+    CONSTRAINT commitments_article_with_agreement CHECK (((article IS NULL) OR (agreement_id IS NOT NULL))),
     CONSTRAINT commitments_code_format CHECK (parley_data.is_code(code)),
     CONSTRAINT commitments_deal_level CHECK (((deal_id IS NULL) = (deal_classification IS NULL))),
     CONSTRAINT commitments_delivered_not_negative CHECK ((delivered_quantity >= (0)::numeric)),
     CONSTRAINT commitments_due_after_made CHECK ((due_on >= made_on)),
-    CONSTRAINT commitments_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification, meeting_classification))),
+    CONSTRAINT commitments_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification, meeting_classification, agreement_classification))),
+    CONSTRAINT commitments_frozen_with_agreement CHECK (((frozen_on IS NULL) OR (agreement_id IS NOT NULL))),
     CONSTRAINT commitments_meeting_level CHECK (((meeting_id IS NULL) = (meeting_classification IS NULL))),
     CONSTRAINT commitments_target_finite CHECK (parley_data.is_finite(target_quantity)),
     CONSTRAINT commitments_target_positive CHECK ((target_quantity > (0)::numeric)),
@@ -984,6 +1450,10 @@ ALTER TABLE ONLY parley_data.commitments ALTER COLUMN delivered_quantity SET STA
 ALTER TABLE ONLY parley_data.commitments ALTER COLUMN last_update_on SET STATISTICS 0;
 ALTER TABLE ONLY parley_data.commitments ALTER COLUMN created_at SET STATISTICS 0;
 ALTER TABLE ONLY parley_data.commitments ALTER COLUMN updated_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments ALTER COLUMN agreement_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments ALTER COLUMN article SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments ALTER COLUMN frozen_on SET STATISTICS 0;
 
 ALTER TABLE parley_data.commitments OWNER TO parley_owner;
 
@@ -991,7 +1461,13 @@ COMMENT ON TABLE parley_data.commitments IS 'What a party promised on a track ab
 
 COMMENT ON COLUMN parley_data.commitments.due_on IS 'The deadline: the end of this day in the track''s time zone.';
 
-COMMENT ON COLUMN parley_data.commitments.effective_classification IS 'The highest of the commitment''s own classification, its track''s and its meeting''s: the level it is kept and shown at (its partition).';
+COMMENT ON COLUMN parley_data.commitments.effective_classification IS 'The highest of the commitment''s own classification, its track''s, its meeting''s and its agreement''s: the level it is kept and shown at (its partition).';
+
+COMMENT ON COLUMN parley_data.commitments.agreement_id IS 'The agreement this commitment is a provision of.';
+
+COMMENT ON COLUMN parley_data.commitments.article IS 'The article or paragraph of the agreement it comes from, e.g. "Art. 2" or "§ 3".';
+
+COMMENT ON COLUMN parley_data.commitments.frozen_on IS 'The day the agreement it is a provision of ended: from then on it is no longer chased and its status stands as it was for compliance (reports dated later are refused).';
 
 CREATE TABLE parley_data.follow_ups (
     id bigint NOT NULL,
@@ -1317,12 +1793,77 @@ CREATE FUNCTION parley.calendar_entries(track text DEFAULT NULL::text, person te
       LEFT JOIN parley_data.tracks t ON ((t.id = COALESCE(f.track_id, fc.track_id, fm.track_id))))
    WHERE (((calendar_entries.track IS NULL) OR (t.code = calendar_entries.track)) AND ((calendar_entries.person IS NULL) OR (f.assignee_id IN ( SELECT me.id
             FROM me))))
+ UNION ALL
+  SELECT x.kind,
+     ((a.code || '/'::text) || tm.number),
+     ft.code,
+     a.timezone,
+     (
+         CASE x.kind
+             WHEN 'term-end'::text THEN 'Term ends: '::text
+             ELSE 'Last day to object to renewal: '::text
+         END || a.title),
+     concat_ws('
+'::text, ((((((a.title || ' ('::text) || a.code) || '), term '::text) || tm.number) || ', '::text) || replace((a.status)::text, '_'::text, ' '::text)), ( SELECT ('Parties: '::text || string_agg((((p.name || ' ('::text) || ap.role) || ')'::text), ', '::text ORDER BY ap.role, p.name))
+            FROM (parley_data.agreement_parties ap
+              JOIN parley_data.parties p ON ((p.id = ap.party_id)))
+           WHERE (ap.agreement_id = a.id)), ('Renews '::text ||
+         CASE tm.renewal
+             WHEN 'automatic'::parley.renewal_kind THEN 'automatically unless a party objects'::text
+             ELSE 'by decision of the parties'::text
+         END),
+         CASE
+             WHEN (o.name IS NOT NULL) THEN ('Owner: '::text || o.name)
+             ELSE NULL::text
+         END) AS concat_ws,
+     NULL::text,
+     s.url,
+     NULL::timestamp with time zone,
+     NULL::timestamp with time zone,
+         CASE x.kind
+             WHEN 'term-end'::text THEN tm.ends_on
+             ELSE parley_data.objection_deadline(tm.ends_on, tm.objection_notice)
+         END AS objection_deadline,
+     NULL::timestamp with time zone,
+     NULL::timestamp with time zone,
+         CASE
+             WHEN ((tm.starts_on IS NULL) AND parley_data.agreement_has_ended(a.status)) THEN 'cancelled'::text
+             ELSE (a.status)::text
+         END AS status,
+     ( SELECT (count(*))::integer AS count
+            FROM parley_data.change_log l
+           WHERE ((l.table_name = 'agreement_terms'::text) AND (l.row_id = ((tm.agreement_id || ','::text) || tm.number)) AND (l.operation = 'update'::text) AND (((l.old_row -> 'ends_on'::text) IS DISTINCT FROM (l.new_row -> 'ends_on'::text)) OR ((l.old_row -> 'objection_notice'::text) IS DISTINCT FROM (l.new_row -> 'objection_notice'::text))))) AS count,
+     tm.created_at,
+     GREATEST(tm.created_at, a.updated_at) AS "greatest",
+     NULL::text
+    FROM ((((((parley_data.agreement_terms tm
+      JOIN parley_data.agreements a ON ((a.id = tm.agreement_id)))
+      JOIN parley_data.agreement_tracks fl ON (((fl.agreement_id = a.id) AND (fl."position" = 1))))
+      JOIN parley_data.tracks ft ON ((ft.id = fl.track_id)))
+      LEFT JOIN parley_data.people o ON ((o.id = a.owner_id)))
+      LEFT JOIN parley_data.sources s ON ((s.id = COALESCE(tm.source_id, a.source_id))))
+      CROSS JOIN LATERAL ( SELECT 'term-end'::text AS kind
+         UNION ALL
+          SELECT 'objection-deadline'::text
+           WHERE ((tm.renewal = 'automatic'::parley.renewal_kind) AND (tm.objection_notice IS NOT NULL))) x)
+   WHERE ((tm.ends_on IS NOT NULL) AND ((calendar_entries.track IS NULL) OR (EXISTS ( SELECT 1
+            FROM (parley_data.agreement_tracks l
+              JOIN parley_data.tracks lt ON ((lt.id = l.track_id)))
+           WHERE ((l.agreement_id = a.id) AND (lt.code = calendar_entries.track))))) AND ((calendar_entries.person IS NULL) OR (a.owner_id IN ( SELECT me.id
+            FROM me)) OR (EXISTS ( SELECT 1
+            FROM (parley_data.agreement_tracks l
+              JOIN parley_data.tracks lt ON ((lt.id = l.track_id)))
+           WHERE ((l.agreement_id = a.id) AND ((lt.lead_id IN ( SELECT me.id
+                    FROM me)) OR (EXISTS ( SELECT 1
+                    FROM parley_data.subscriptions sub
+                   WHERE ((sub.person_id IN ( SELECT me.id
+                            FROM me)) AND ((sub.track_id = lt.id) OR ((sub.track_id IS NULL) AND (sub.item_id IS NULL))))))))))))
   ORDER BY 1, 2;
 END;
 
 ALTER FUNCTION parley.calendar_entries(track text, person text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley.calendar_entries(track text, person text) IS 'What parley calendar writes: meetings, commitment deadlines and follow-ups, for a track (its code), a person (their e-mail: what they lead, own, are assigned or subscribe to) or everything; only what you may see. Result columns: kind (meeting, deadline or follow-up), code (the meeting''s or commitment''s code, the follow-up''s code or F<number>), track (the track''s code), timezone (the track''s time zone; the assignee''s for a follow-up), summary (the meeting''s title, "Due: <obligor> — <text>", or the follow-up''s note), description (further lines: for a meeting the track''s name, the outcome and the source; for a deadline the track and item, who owes whom, the status and delivery, the owner; for a follow-up what it is about, the assignee and the done note), location (the meeting''s location or else the track''s venue), url (the web address of a meeting''s source), starts_at and ends_at (a meeting''s), due_on (a deadline''s date, the end of that day in the track''s time zone), due_at (a follow-up''s due time), done_at (when a follow-up was done), status (the meeting''s or commitment''s status; open or done for a follow-up), sequence (how many recorded changes of what a calendar shows: times, place, status, text), created_at and updated_at (when the record was created and last changed), related_to (commitment:<code> or meeting:<code> for a follow-up about one).';
+COMMENT ON FUNCTION parley.calendar_entries(track text, person text) IS 'What parley calendar writes: meetings, commitment deadlines, follow-ups, agreements'' term ends and last days to object to an automatic renewal, for a track (its code), a person (their e-mail: what they lead, own, are assigned or subscribe to) or everything; only what you may see. Result columns: kind (meeting, deadline, follow-up, term-end or objection-deadline), code (the meeting''s or commitment''s code, the follow-up''s code or F<number>, AGREEMENT/TERM for an agreement''s term), track (the track''s code), timezone (the track''s time zone; the assignee''s for a follow-up), summary (the meeting''s title, "Due: <obligor> — <text>", or the follow-up''s note), description (further lines: for a meeting the track''s name, the outcome and the source; for a deadline the track and item, who owes whom, the status and delivery, the owner; for a follow-up what it is about, the assignee and the done note), location (the meeting''s location or else the track''s venue), url (the web address of a meeting''s source), starts_at and ends_at (a meeting''s), due_on (a deadline''s date, the end of that day in the track''s time zone), due_at (a follow-up''s due time), done_at (when a follow-up was done), status (the meeting''s or commitment''s status; open or done for a follow-up), sequence (how many recorded changes of what a calendar shows: times, place, status, text), created_at and updated_at (when the record was created and last changed), related_to (commitment:<code> or meeting:<code> for a follow-up about one).';
 
 CREATE FUNCTION parley.change_due_date(commitment text, due_on date) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1589,6 +2130,65 @@ ALTER FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interv
 
 COMMENT ON FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interval, max_count integer) IS 'For the mailer: claims up to max_count deliveries due by `at` (and claims of dead runs whose lease ran out) with FOR UPDATE SKIP LOCKED, so overlapping runs never get the same one, and leases them until at + lease under one claim token. Returns them ordered by recipient (to make one digest each), with what the mail needs. A retry re-claims the same delivery row.';
 
+CREATE FUNCTION parley.claim_term(agreement text, claimant text, stated_on date DEFAULT CURRENT_DATE, term integer DEFAULT NULL::integer, starts_on date DEFAULT NULL::date, ends_on date DEFAULT NULL::date, term_length interval DEFAULT NULL::interval, statement text DEFAULT NULL::text, source text DEFAULT NULL::text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    existing constant parley_data.agreements := parley_data.agreement_for_change(claim_term.agreement);
+    claimant_ids bigint[];
+    this_term integer;
+    this_source bigint;
+    last_day date := claim_term.ends_on;
+    result bigint;
+begin
+    perform parley_data.require('claimant', claim_term.claimant is not null);
+    claimant_ids := parley_data.agreement_party_ids(existing.id, claim_term.agreement, array[claim_term.claimant],
+                                                    'claimant');
+    perform parley_data.require('stated_on', claim_term.stated_on is not null);
+    if claim_term.term is null then
+        select max(t.number) into this_term from parley_data.agreement_terms t where t.agreement_id = existing.id;
+    elsif exists (select 1 from parley_data.agreement_terms t
+                   where t.agreement_id = existing.id and t.number = claim_term.term) then
+        this_term := claim_term.term;
+    else
+        perform parley_data.refuse('23503', 'term', 'agreement_term_exists',
+            format('agreement "%s" has no term %s', claim_term.agreement, claim_term.term),
+            'parley.agreement_terms lists its terms; leave term out for the current one.');
+    end if;
+    if num_nonnulls(claim_term.starts_on, claim_term.ends_on, claim_term.term_length) = 0 then
+        perform parley_data.refuse('23502', 'ends_on', 'agreement_term_claims_says_something',
+            'a claim must say something about the term: starts_on, ends_on or term_length',
+            'E.g. ends_on => ''2025-04-16'' with the statement and its source.');
+    end if;
+    if claim_term.term_length <= interval '0' then
+        perform parley_data.refuse('23514', 'term_length', 'agreement_term_claims_length_positive',
+            format('term_length %s is not a length of time', claim_term.term_length), 'E.g. ''30 days''.');
+    end if;
+    if last_day is null and claim_term.starts_on is not null and claim_term.term_length is not null then
+        last_day := parley_data.term_last_day(claim_term.starts_on, claim_term.term_length);
+    end if;
+    if last_day < claim_term.starts_on then
+        perform parley_data.refuse('23514', 'ends_on', 'agreement_term_claims_ends_after_start',
+            format('ends_on %s is before starts_on %s', last_day, claim_term.starts_on), 'Check the dates.');
+    end if;
+    perform parley_data.check_free_text('statement', claim_term.statement, 'agreement_term_claims_statement_length');
+    if claim_term.source is not null then
+        this_source := parley_data.source_id(claim_term.source);
+    end if;
+    insert into parley_data.agreement_term_claims (agreement_id, term_number, claimant_id, starts_on, ends_on, length,
+                                                   statement, stated_on, source_id, classification)
+    values (existing.id, this_term, claimant_ids[1], claim_term.starts_on, last_day, claim_term.term_length,
+            nullif(btrim(claim_term.statement), ''), claim_term.stated_on, this_source, existing.classification)
+    returning id into result;
+    return result;
+end
+$$;
+
+ALTER FUNCTION parley.claim_term(agreement text, claimant text, stated_on date, term integer, starts_on date, ends_on date, term_length interval, statement text, source text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.claim_term(agreement text, claimant text, stated_on date, term integer, starts_on date, ends_on date, term_length interval, statement text, source text) IS 'Records what a party says a term is, when the parties disagree: claim_term(agreement => ..., claimant => ''UA'', stated_on => ..., term => (default the current one), starts_on, ends_on, term_length, statement => ..., source => ...). Claims that differ from each other or from the record make the term contested (parley.agreement_terms). Returns the claim''s number.';
+
 CREATE FUNCTION parley_data.has_history(entity text, row_id text) RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
@@ -1629,7 +2229,7 @@ CREATE FUNCTION parley.commitments_as_of(at timestamp with time zone) RETURNS TA
              l.changed_by
             FROM ((latest
               JOIN parley_data.change_log l ON ((l.id = latest.id)))
-              CROSS JOIN LATERAL jsonb_populate_record(NULL::parley_data.commitments, l.new_row) c(id, code, track_id, item_id, meeting_id, obligor_id, deal_id, text, made_on, due_on, target_quantity, unit, status, status_changed_on, reopened_at, owner_id, classification, track_classification, meeting_classification, deal_classification, effective_classification, source_id, delivered_quantity, last_update_on, created_at, updated_at))
+              CROSS JOIN LATERAL jsonb_populate_record(NULL::parley_data.commitments, l.new_row) c(id, code, track_id, item_id, meeting_id, obligor_id, deal_id, text, made_on, due_on, target_quantity, unit, status, status_changed_on, reopened_at, owner_id, classification, track_classification, meeting_classification, deal_classification, effective_classification, source_id, delivered_quantity, last_update_on, created_at, updated_at, agreement_id, agreement_classification, article, frozen_on))
            WHERE (l.operation <> 'delete'::text)
          UNION ALL
           SELECT c.id,
@@ -1951,6 +2551,7 @@ declare
     this_id bigint;
     current_level parley.classification;
     highest_commitment parley.classification;
+    highest_track parley.classification;
 begin
     perform parley_data.require('what', what is not null);
     case declassify.what
@@ -1982,9 +2583,23 @@ begin
             end if;
             perform parley_data.declassify_record(what, reference, current_level, declassify.classification, reason,
                 'update parley_data.deals set classification = $1 where id = $2', this_id);
+        when 'agreement' then
+            this_id := parley_data.agreement_id(reference, 'reference');
+            select a.classification into current_level from parley_data.agreements a where a.id = this_id;
+            -- It names its tracks: never below the most classified of them.
+            select max(l.track_classification) into highest_track
+              from parley_data.agreement_tracks l where l.agreement_id = this_id;
+            if declassify.classification < highest_track then
+                perform parley_data.refuse('23514', 'classification', 'agreements_cover_tracks',
+                    format('agreement "%s" belongs to a track kept at %s: it cannot be less classified than that',
+                           reference, highest_track),
+                    'Declassify the track first.');
+            end if;
+            perform parley_data.declassify_record(what, reference, current_level, declassify.classification, reason,
+                'update parley_data.agreements set classification = $1 where id = $2', this_id);
         else
             perform parley_data.refuse('23514', 'what', 'declassify_what',
-                format('what "%s" is not one of track, meeting, commitment, deal', declassify.what),
+                format('what "%s" is not one of track, meeting, commitment, deal, agreement', declassify.what),
                 'For a position or a figure use parley.declassify_position or parley.declassify_figure.');
     end case;
     return reference;
@@ -1993,7 +2608,7 @@ $_$;
 
 ALTER FUNCTION parley.declassify(what text, reference text, classification parley.classification, reason text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley.declassify(what text, reference text, classification parley.classification, reason text) IS 'Lowers the classification of a track, meeting, commitment or deal, with a reason the change history keeps: declassify(what => ''commitment'', reference => ''ist-r3-swap'', classification => ''unclassified'', reason => ''Released by the MFA, 3 June''). Its past stays at the level it had. Returns the reference.';
+COMMENT ON FUNCTION parley.declassify(what text, reference text, classification parley.classification, reason text) IS 'Lowers the classification of a track, meeting, commitment, deal or agreement (not below its tracks; its provisions come down with it unless classified higher themselves), with a reason the change history keeps: declassify(what => ''commitment'', reference => ''ist-r3-swap'', classification => ''unclassified'', reason => ''Released by the MFA, 3 June''). Its past stays at the level it had. Returns the reference.';
 
 CREATE FUNCTION parley.declassify_figure(indicator text, as_of date, classification parley.classification, reason text, claimant text DEFAULT NULL::text, source text DEFAULT NULL::text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2122,6 +2737,111 @@ $$;
 ALTER FUNCTION parley.digest_preview(at timestamp with time zone, max_classification parley.classification, recipient text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley.digest_preview(at timestamp with time zone, max_classification parley.classification, recipient text) IS 'The digests the next mailer run would send at `at`, without claiming or marking anything: one row per delivery due (optionally only for the person with e-mail `recipient`), as parley.delivery_digest returns them. What parley digest and parley alerts send --dry-run print.';
+
+CREATE FUNCTION parley.end_agreement(agreement text, status parley.agreement_status, ended_on date DEFAULT CURRENT_DATE, superseded_by text DEFAULT NULL::text, party text DEFAULT NULL::text, source text DEFAULT NULL::text, note text DEFAULT NULL::text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    existing constant parley_data.agreements := parley_data.agreement_for_change(end_agreement.agreement);
+    successor parley_data.agreements;
+    this_party bigint;
+    this_source bigint;
+begin
+    perform parley_data.require('status', end_agreement.status is not null);
+    if not parley_data.agreement_has_ended(end_agreement.status) then
+        perform parley_data.refuse('23514', 'status', 'agreement_end_status',
+            format('status %s does not end an agreement', end_agreement.status),
+            'An agreement ends as expired, terminated or superseded.');
+    end if;
+    if end_agreement.superseded_by is not null then
+        if end_agreement.status <> 'superseded' then
+            perform parley_data.refuse('23514', 'superseded_by', 'agreement_superseded_by_when_superseded',
+                format('superseded_by is given for an agreement that %s', end_agreement.status),
+                'Give superseded_by with status => ''superseded'' only.');
+        end if;
+        successor := parley_data.agreement_for_change(end_agreement.superseded_by, 'superseded_by');
+        if successor.id = existing.id then
+            perform parley_data.refuse('23514', 'superseded_by', 'agreement_relations_not_itself',
+                format('agreement "%s" cannot supersede itself', end_agreement.agreement), 'Name the agreement that replaced it.');
+        end if;
+    end if;
+    if end_agreement.party is not null then
+        this_party := parley_data.party_id(end_agreement.party);
+    end if;
+    if end_agreement.source is not null then
+        this_source := parley_data.source_id(end_agreement.source);
+    end if;
+    if end_agreement.ended_on < existing.in_force_on then
+        perform parley_data.refuse('23514', 'ended_on', 'agreements_ended_after_in_force',
+            format('ended_on %s is before agreement "%s" entered into force (%s)', end_agreement.ended_on,
+                   end_agreement.agreement, existing.in_force_on),
+            'An agreement ends on or after the day it entered into force.');
+    end if;
+    perform parley_data.record_agreement_status(existing, end_agreement.agreement, end_agreement.status,
+                                                end_agreement.ended_on, 'status', 'ended_on', this_party, this_source,
+                                                end_agreement.note);
+    if successor.id is not null
+       and not exists (select 1 from parley_data.agreement_relations r
+                        where r.agreement_id = successor.id and r.related_id = existing.id and r.relation = 'supersedes') then
+        insert into parley_data.agreement_relations (agreement_id, relation, related_id, source_id,
+                                                     agreement_classification, related_classification,
+                                                     effective_classification)
+        values (successor.id, 'supersedes', existing.id, this_source, successor.classification,
+                existing.classification, greatest(successor.classification, existing.classification));
+    end if;
+    -- Its provisions are no longer chased, and their outcome stands as it was.
+    update parley_data.commitments c
+       set frozen_on = end_agreement.ended_on
+     where c.agreement_id = existing.id and c.frozen_on is null;
+    return end_agreement.agreement;
+end
+$$;
+
+ALTER FUNCTION parley.end_agreement(agreement text, status parley.agreement_status, ended_on date, superseded_by text, party text, source text, note text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.end_agreement(agreement text, status parley.agreement_status, ended_on date, superseded_by text, party text, source text, note text) IS 'Records that an agreement ended: end_agreement(agreement => ..., status => ''expired'' | ''terminated'' | ''superseded'', ended_on => ..., superseded_by => ..., party => (who ended it), source => ..., note => ...). Not before it entered into force; only one that was in force expires. Its provisions are no longer chased from then on, and their status stands as it was for parley.compliance. Returns the code.';
+
+CREATE FUNCTION parley.enter_into_force(agreement text, in_force_on date DEFAULT CURRENT_DATE, source text DEFAULT NULL::text, note text DEFAULT NULL::text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    existing constant parley_data.agreements := parley_data.agreement_for_change(enter_into_force.agreement);
+    this_source bigint;
+    first_term parley_data.agreement_terms;
+begin
+    if enter_into_force.source is not null then
+        this_source := parley_data.source_id(enter_into_force.source);
+    end if;
+    if existing.status = 'suspended' then
+        perform parley_data.refuse('23514', 'agreement', 'agreement_status_transition',
+            format('agreement "%s" is suspended: it entered into force on %s already', enter_into_force.agreement,
+                   existing.in_force_on),
+            'A suspended agreement comes back into force with parley.resume_agreement.');
+    end if;
+    perform parley_data.record_agreement_status(existing, enter_into_force.agreement, 'in_force',
+                                                enter_into_force.in_force_on, 'agreement', 'in_force_on', null,
+                                                this_source, enter_into_force.note);
+    -- The first term starts now; its end follows from its length when none was given.
+    select * into first_term from parley_data.agreement_terms t where t.agreement_id = existing.id and t.number = 1;
+    if first_term.ends_on < enter_into_force.in_force_on then
+        perform parley_data.refuse('23514', 'in_force_on', 'agreement_terms_ends_after_start',
+            format('in_force_on %s is after the end of its term (%s)', enter_into_force.in_force_on, first_term.ends_on),
+            'Check the date, or correct the term''s end.');
+    end if;
+    update parley_data.agreement_terms t
+       set starts_on = enter_into_force.in_force_on,
+           ends_on = coalesce(t.ends_on, parley_data.term_last_day(enter_into_force.in_force_on, t.length)),
+           source_id = coalesce(t.source_id, this_source)
+     where t.agreement_id = existing.id and t.number = 1;
+    return enter_into_force.agreement;
+end
+$$;
+
+ALTER FUNCTION parley.enter_into_force(agreement text, in_force_on date, source text, note text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.enter_into_force(agreement text, in_force_on date, source text, note text) IS 'Records that a drafted or signed agreement entered into force on a day (not before it was signed): enter_into_force(agreement => ..., in_force_on => ''2025-03-18'', source => ...). Its first term starts that day (and ends after its length, when only a length was given). Returns the code.';
 
 CREATE FUNCTION parley_data.local_iso(at timestamp with time zone, zone text) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
@@ -2361,6 +3081,217 @@ END;
 ALTER FUNCTION parley.export_world() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley.export_world() IS 'The whole world as one document in the format of parley.import_world (docs/import-format.md), sorted by natural keys: exporting, importing into an empty database and exporting again gives the same document. Only what you are cleared to see is exported. Meeting times are given on the track''s clock, follow-up times on the assignee''s.';
+
+CREATE FUNCTION parley_data.implementation_score(status parley.commitment_status, delivered numeric, target numeric) RETURNS smallint
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (CASE WHEN (status = ANY (ARRAY['withdrawn'::parley.commitment_status, 'superseded'::parley.commitment_status])) THEN NULL::integer WHEN (status = 'fulfilled'::parley.commitment_status) THEN 3 WHEN ((target > (0)::numeric) AND (delivered > (0)::numeric)) THEN CASE WHEN (delivered >= target) THEN 3 WHEN (((2)::numeric * delivered) >= target) THEN 2 ELSE 1 END WHEN (status = 'partially_fulfilled'::parley.commitment_status) THEN 2 WHEN (status = 'in_progress'::parley.commitment_status) THEN 1 ELSE 0 END)::smallint;
+
+ALTER FUNCTION parley_data.implementation_score(status parley.commitment_status, delivered numeric, target numeric) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.implementation_score(status parley.commitment_status, delivered numeric, target numeric) IS 'The implementation score of a provision (0 not initiated, 1 minimal, 2 intermediate, 3 full) from its status and delivery: fulfilled 3; with a target and something delivered, 3 for all of it, 2 for half or more, 1 for less; otherwise partially fulfilled 2, in progress 1, pending or breached 0; withdrawn or superseded none.';
+
+CREATE TABLE parley_data.implementation_overrides (
+    id bigint NOT NULL,
+    commitment_id bigint NOT NULL,
+    score smallint NOT NULL,
+    as_of date NOT NULL,
+    note text,
+    source_id bigint NOT NULL,
+    recorded_by name DEFAULT SESSION_USER NOT NULL,
+    effective_classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT implementation_overrides_note_length CHECK (parley_data.is_free_text(note)),
+    CONSTRAINT implementation_overrides_score_range CHECK (((score >= 0) AND (score <= 3)))
+)
+PARTITION BY LIST (effective_classification);
+ALTER TABLE ONLY parley_data.implementation_overrides ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides ALTER COLUMN score SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides ALTER COLUMN as_of SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides ALTER COLUMN recorded_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.implementation_overrides OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.implementation_overrides IS 'Implementation scores (0–3) staff set for a provision from a day on, with the source that justifies them; they take the place of the score worked out from status and progress.';
+
+CREATE FUNCTION parley_data.provision_score(commitment_id bigint, status parley.commitment_status, delivered numeric, target numeric, day date) RETURNS smallint
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ SELECT COALESCE(( SELECT o.score
+            FROM parley_data.implementation_overrides o
+           WHERE ((o.commitment_id = provision_score.commitment_id) AND (o.as_of <= provision_score.day))
+           ORDER BY o.as_of DESC, o.id DESC
+          LIMIT 1), parley_data.implementation_score(status, delivered, target)) AS "coalesce";
+END;
+
+ALTER FUNCTION parley_data.provision_score(commitment_id bigint, status parley.commitment_status, delivered numeric, target numeric, day date) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.provision_score(commitment_id bigint, status parley.commitment_status, delivered numeric, target numeric, day date) IS 'The implementation score of a provision on a day: the latest score staff set by that day, else parley_data.implementation_score of its status and delivery.';
+
+CREATE FUNCTION parley.implementation_as_of(day date) RETURNS TABLE(agreement text, article text, commitment text, obligor text, track text, item text, text text, status parley.commitment_status, delivered numeric, target numeric, unit text, score smallint, score_pct numeric, scored_by text, evidence_on date, evidence text, evidence_source text, evidence_url text, classification parley.classification)
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ WITH provision AS (
+          SELECT c.id,
+             c.code,
+             c.agreement_id,
+             c.article,
+             c.obligor_id,
+             c.track_id,
+             c.item_id,
+             c.text,
+             c.target_quantity,
+             c.unit,
+             c.effective_classification,
+             COALESCE(( SELECT u_1.new_status
+                    FROM parley_data.commitment_updates u_1
+                   WHERE ((u_1.commitment_id = c.id) AND (u_1.reported_on <= implementation_as_of.day) AND (u_1.new_status IS NOT NULL))
+                   ORDER BY u_1.reported_on DESC, u_1.id DESC
+                  LIMIT 1), 'pending'::parley.commitment_status) AS status_then,
+             COALESCE(( SELECT sum(u_1.delivered_quantity) AS sum
+                    FROM parley_data.commitment_updates u_1
+                   WHERE ((u_1.commitment_id = c.id) AND (u_1.reported_on <= implementation_as_of.day))), (0)::numeric) AS delivered_then
+            FROM parley_data.commitments c
+           WHERE ((c.agreement_id IS NOT NULL) AND (c.made_on <= implementation_as_of.day))
+         )
+  SELECT a.code,
+     p.article,
+     p.code,
+     ob.name,
+     t.code,
+     i.code,
+     p.text,
+     p.status_then,
+     p.delivered_then,
+     p.target_quantity,
+     p.unit,
+     s.score,
+     round((((100 * s.score))::numeric / 3.0), 1) AS round,
+         CASE
+             WHEN (s.score IS NULL) THEN NULL::text
+             WHEN (o.score IS NOT NULL) THEN 'staff'::text
+             ELSE 'rule'::text
+         END AS "case",
+     COALESCE(o.as_of, u.reported_on) AS "coalesce",
+         CASE
+             WHEN (o.score IS NOT NULL) THEN COALESCE(o.note, 'score set by staff'::text)
+             ELSE concat_ws('; '::text, u.note, ('status '::text || replace((u.new_status)::text, '_'::text, ' '::text)), ('delivered '::text || trim_scale(u.delivered_quantity)), ('reported by '::text || rp.name),
+             CASE
+                 WHEN (u.id IS NOT NULL) THEN ('verification: '::text || replace((u.verification)::text, '_'::text, ' '::text))
+                 ELSE NULL::text
+             END)
+         END AS concat_ws,
+     COALESCE(os.title, us.title) AS "coalesce",
+     COALESCE(os.url, us.url) AS "coalesce",
+     parley_data.shown_level(p.effective_classification) AS shown_level
+    FROM ((((((((((provision p
+      JOIN parley_data.agreements a ON ((a.id = p.agreement_id)))
+      JOIN parley_data.parties ob ON ((ob.id = p.obligor_id)))
+      JOIN parley_data.tracks t ON ((t.id = p.track_id)))
+      JOIN parley_data.agenda_items i ON ((i.id = p.item_id)))
+      LEFT JOIN LATERAL ( SELECT x.score,
+             x.as_of,
+             x.note,
+             x.source_id
+            FROM parley_data.implementation_overrides x
+           WHERE ((x.commitment_id = p.id) AND (x.as_of <= implementation_as_of.day))
+           ORDER BY x.as_of DESC, x.id DESC
+          LIMIT 1) o ON (true))
+      LEFT JOIN LATERAL ( SELECT x.id,
+             x.commitment_id,
+             x.reported_on,
+             x.delivered_quantity,
+             x.new_status,
+             x.reopen,
+             x.note,
+             x.source_id,
+             x.reported_by_party_id,
+             x.recorded_by_id,
+             x.verification,
+             x.effective_classification,
+             x.created_at
+            FROM parley_data.commitment_updates x
+           WHERE ((x.commitment_id = p.id) AND (x.reported_on <= implementation_as_of.day))
+           ORDER BY x.reported_on DESC, x.id DESC
+          LIMIT 1) u ON (true))
+      LEFT JOIN parley_data.parties rp ON ((rp.id = u.reported_by_party_id)))
+      LEFT JOIN parley_data.sources us ON ((us.id = u.source_id)))
+      LEFT JOIN parley_data.sources os ON ((os.id = o.source_id)))
+      CROSS JOIN LATERAL ( SELECT parley_data.provision_score(p.id, p.status_then, p.delivered_then, p.target_quantity, implementation_as_of.day) AS score) s)
+   ORDER BY a.code, p.article, ob.name, p.code;
+END;
+
+ALTER FUNCTION parley.implementation_as_of(day date) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.implementation_as_of(day date) IS 'Every provision of every agreement as it stood on a day: its status and delivery from the updates reported by then, its implementation score (0 not initiated … 3 full; parley_data.implementation_score gives the rule, staff may set it by hand with a source), and the evidence for it: select * from parley.implementation_as_of(''2025-06-30''). Result columns, as parley.implementation describes them: agreement (its code), article, commitment (the provision for one obligor), obligor, track, item, text, status and delivered (as the updates reported by that day leave them), target and unit, score (0–3; empty for a withdrawn or superseded commitment), score_pct (of full implementation), scored_by (rule or staff), evidence_on, evidence, evidence_source and evidence_url (what the score rests on), classification (the level the provision is kept at).';
+
+CREATE FUNCTION parley.implementation_summary(day date DEFAULT CURRENT_DATE) RETURNS TABLE(scope text, agreement text, party text, item text, provisions bigint, scored bigint, mean_score numeric, implementation_pct numeric)
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ WITH p AS (
+          SELECT implementation_as_of.agreement,
+             implementation_as_of.article,
+             implementation_as_of.commitment,
+             implementation_as_of.obligor,
+             implementation_as_of.track,
+             implementation_as_of.item,
+             implementation_as_of.text,
+             implementation_as_of.status,
+             implementation_as_of.delivered,
+             implementation_as_of.target,
+             implementation_as_of.unit,
+             implementation_as_of.score,
+             implementation_as_of.score_pct,
+             implementation_as_of.scored_by,
+             implementation_as_of.evidence_on,
+             implementation_as_of.evidence,
+             implementation_as_of.evidence_source,
+             implementation_as_of.evidence_url,
+             implementation_as_of.classification
+            FROM parley.implementation_as_of(implementation_summary.day) implementation_as_of(agreement, article, commitment, obligor, track, item, text, status, delivered, target, unit, score, score_pct, scored_by, evidence_on, evidence, evidence_source, evidence_url, classification)
+         )
+  SELECT 'agreement'::text,
+     p.agreement,
+     NULL::text AS text,
+     NULL::text AS text,
+     count(*) AS count,
+     count(p.score) AS count,
+     round(avg(p.score), 2) AS round,
+     round((((100 * sum(p.score)))::numeric / NULLIF((3.0 * (count(p.score))::numeric), (0)::numeric)), 1) AS round
+    FROM p
+   GROUP BY p.agreement
+ UNION ALL
+  SELECT 'party'::text,
+     NULL::text,
+     p.obligor,
+     NULL::text,
+     count(*) AS count,
+     count(p.score) AS count,
+     round(avg(p.score), 2) AS round,
+     round((((100 * sum(p.score)))::numeric / NULLIF((3.0 * (count(p.score))::numeric), (0)::numeric)), 1) AS round
+    FROM p
+   GROUP BY p.obligor
+ UNION ALL
+  SELECT 'item'::text,
+     NULL::text,
+     NULL::text,
+     p.item,
+     count(*) AS count,
+     count(p.score) AS count,
+     round(avg(p.score), 2) AS round,
+     round((((100 * sum(p.score)))::numeric / NULLIF((3.0 * (count(p.score))::numeric), (0)::numeric)), 1) AS round
+    FROM p
+   GROUP BY p.item
+  ORDER BY 1, 2, 3, 4;
+END;
+
+ALTER FUNCTION parley.implementation_summary(day date) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.implementation_summary(day date) IS 'Implementation rolled up on a day (default today), per agreement, per party (as obligor) and per agenda item: how many provisions, how many have a score, the mean score (0–3) and the implementation percentage (the scores as a share of full implementation of all of them): select * from parley.implementation_summary() where scope = ''party''. Result columns: scope (agreement, party or item), agreement, party or item (the one the row is about; the others empty), provisions, scored (how many have a score), mean_score (0–3), implementation_pct.';
 
 CREATE FUNCTION parley.import_world(doc jsonb, first_index integer DEFAULT 0) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2607,7 +3538,7 @@ CREATE TABLE parley_data.plan_queue (
     subject_id bigint,
     queued_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT plan_queue_subject_given CHECK (((subject_type = ANY (ARRAY['all'::text, 'recipients'::text])) = (subject_id IS NULL))),
-    CONSTRAINT plan_queue_subject_type CHECK ((subject_type = ANY (ARRAY['commitment'::text, 'meeting'::text, 'follow_up'::text, 'all'::text, 'recipients'::text])))
+    CONSTRAINT plan_queue_subject_type CHECK ((subject_type = ANY (ARRAY['commitment'::text, 'meeting'::text, 'follow_up'::text, 'agreement'::text, 'all'::text, 'recipients'::text])))
 )
 WITH (autovacuum_vacuum_scale_factor='0', autovacuum_vacuum_threshold='1000', autovacuum_analyze_scale_factor='0', autovacuum_analyze_threshold='1000');
 
@@ -2623,6 +3554,52 @@ CREATE FUNCTION parley.next_alert_at(at timestamp with time zone) RETURNS timest
 ALTER FUNCTION parley.next_alert_at(at timestamp with time zone) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley.next_alert_at(at timestamp with time zone) IS 'When planning next has something to do: `at` itself if changes are waiting to be planned, else the moment the next alert falls due (which may be in the past if nobody planned since); empty when nothing is scheduled. The daemon sleeps until then unless notified.';
+
+CREATE FUNCTION parley.override_implementation(commitment text, score integer, source text, as_of date DEFAULT CURRENT_DATE, note text DEFAULT NULL::text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    this_commitment constant bigint := parley_data.commitment_id(override_implementation.commitment);
+    provision parley_data.commitments;
+    this_source bigint;
+    result bigint;
+begin
+    select * into provision from parley_data.commitments c where c.id = this_commitment;
+    if provision.agreement_id is null then
+        perform parley_data.refuse('23514', 'commitment', 'provision_of_agreement',
+            format('commitment "%s" is not a provision of an agreement: it has no implementation score',
+                   override_implementation.commitment),
+            'Make it one first (parley.add_provision).');
+    end if;
+    perform parley_data.require('score', override_implementation.score is not null);
+    if override_implementation.score not between 0 and 3 then
+        perform parley_data.refuse('23514', 'score', 'implementation_overrides_score_range',
+            format('score %s is not one of 0, 1, 2, 3', override_implementation.score),
+            '0 not initiated, 1 minimal, 2 intermediate, 3 full (the Peace Accords Matrix scale).');
+    end if;
+    perform parley_data.require('source', override_implementation.source is not null);
+    this_source := parley_data.source_id(override_implementation.source);
+    perform parley_data.require('as_of', override_implementation.as_of is not null);
+    if override_implementation.as_of < provision.made_on then
+        perform parley_data.refuse('23514', 'as_of', 'implementation_after_made',
+            format('as_of %s is before commitment "%s" was made (%s)', override_implementation.as_of,
+                   override_implementation.commitment, provision.made_on),
+            'A score holds from a day on or after the provision was made.');
+    end if;
+    perform parley_data.check_free_text('note', override_implementation.note, 'implementation_overrides_note_length');
+    insert into parley_data.implementation_overrides (commitment_id, score, as_of, note, source_id,
+                                                      effective_classification)
+    values (this_commitment, override_implementation.score, override_implementation.as_of,
+            nullif(btrim(override_implementation.note), ''), this_source, provision.effective_classification)
+    returning id into result;
+    return result;
+end
+$$;
+
+ALTER FUNCTION parley.override_implementation(commitment text, score integer, source text, as_of date, note text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.override_implementation(commitment text, score integer, source text, as_of date, note text) IS 'Sets the implementation score of a provision by hand from a day on, with the source that justifies it: override_implementation(commitment => ..., score => 0..3, source => ..., as_of => ..., note => ...). It takes the place of the score worked out from status and progress (parley.implementation) from that day until a later one. Returns its number.';
 
 CREATE FUNCTION parley.plan_alerts(at timestamp with time zone, only_changed boolean DEFAULT false, rebuild boolean DEFAULT false) RETURNS TABLE(alerts_created integer, alerts_cancelled integer, deliveries_created integer, subjects_planned integer, next_alert_at timestamp with time zone)
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2864,14 +3841,23 @@ declare
     this_commitment constant bigint := parley_data.commitment_id(record_update.commitment);
     current_status parley.commitment_status;
     made date;
+    frozen date;
     this_source constant bigint := parley_data.source_named(record_update.source);
     this_party constant bigint := parley_data.party_named(record_update.reported_by);
     this_person bigint;
     result bigint;
 begin
     -- Locked now so that the status checked is the status the trigger will change.
-    select c.status, c.made_on into current_status, made
+    select c.status, c.made_on, c.frozen_on into current_status, made, frozen
       from parley_data.commitments c where c.id = this_commitment for no key update;
+    -- A provision of an agreement that ended stands as it was then: only what happened before may be reported.
+    -- (Import carries no agreements, so this rule is the recording function's alone.)
+    if record_update.reported_on > frozen then
+        perform parley_data.refuse('23514', 'reported_on', 'provision_frozen',
+            format('reported_on %s is after %s, when the agreement that commitment "%s" is a provision of ended: its outcome stands as it was',
+                   record_update.reported_on, frozen, record_update.commitment),
+            'Report only what happened while the agreement was in force; what came after belongs to another commitment.');
+    end if;
     this_person := (parley_data.person_named(record_update.recorded_by)).id;
     perform parley_data.refuse_if(parley_data.bad_update(record_update.commitment, made, current_status,
         record_update.reported_on, record_update.delivered, record_update.new_status, record_update.reopen,
@@ -2896,6 +3882,47 @@ $$;
 ALTER FUNCTION parley.record_update(commitment text, reported_on date, delivered numeric, new_status parley.commitment_status, reopen boolean, note text, source text, reported_by text, verification parley.verification, recorded_by text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley.record_update(commitment text, reported_on date, delivered numeric, new_status parley.commitment_status, reopen boolean, note text, source text, reported_by text, verification parley.verification, recorded_by text) IS 'Records a report against a commitment: record_update(commitment => ''ist-r1-pow-ru'', reported_on => ''2025-05-23'', delivered => 390, new_status => ''partially_fulfilled'', note => ..., source => ..., reported_by => ''UA'', verification => ''both_parties''). delivered is this stage only; the total and the status follow. Leaving fulfilled, breached, withdrawn or superseded (or going back to pending) needs reopen => true and a note; a reopened commitment is chased again. Returns the update''s id.';
+
+CREATE FUNCTION parley.relate_agreements(agreement text, relation parley.agreement_relation, related text, note text DEFAULT NULL::text, source text DEFAULT NULL::text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    existing constant parley_data.agreements := parley_data.agreement_for_change(relate_agreements.agreement);
+    other constant parley_data.agreements := parley_data.agreement_for_change(relate_agreements.related, 'related');
+    this_source bigint;
+begin
+    perform parley_data.require('relation', relate_agreements.relation is not null);
+    perform parley_data.check_free_text('note', relate_agreements.note, 'agreement_relations_note_length');
+    if relate_agreements.source is not null then
+        this_source := parley_data.source_id(relate_agreements.source);
+    end if;
+    if existing.id = other.id then
+        perform parley_data.refuse('23514', 'related', 'agreement_relations_not_itself',
+            format('agreement "%s" cannot %s itself', relate_agreements.agreement, relate_agreements.relation),
+            'Name another agreement.');
+    end if;
+    if exists (select 1 from parley_data.agreement_relations r
+                where r.relation = relate_agreements.relation
+                  and ((r.agreement_id = existing.id and r.related_id = other.id)
+                       or (relate_agreements.relation = 'mirrors' and r.agreement_id = other.id and r.related_id = existing.id))) then
+        perform parley_data.refuse('23505', 'related', 'agreement_relations_pkey',
+            format('agreement "%s" already %s "%s"', relate_agreements.agreement, relate_agreements.relation,
+                   relate_agreements.related),
+            'Nothing to do: the relation is recorded.');
+    end if;
+    insert into parley_data.agreement_relations (agreement_id, relation, related_id, note, source_id,
+                                                 agreement_classification, related_classification,
+                                                 effective_classification)
+    values (existing.id, relate_agreements.relation, other.id, nullif(btrim(relate_agreements.note), ''), this_source,
+            existing.classification, other.classification, greatest(existing.classification, other.classification));
+    return relate_agreements.agreement;
+end
+$$;
+
+ALTER FUNCTION parley.relate_agreements(agreement text, relation parley.agreement_relation, related text, note text, source text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.relate_agreements(agreement text, relation parley.agreement_relation, related text, note text, source text) IS 'Records how one agreement relates to another: relate_agreements(agreement => ''riyadh-us-ua'', relation => ''mirrors'', related => ''riyadh-us-ru''); relations: mirrors (both ways), amends, supersedes, implements. Kept at the higher level of the two. Returns the agreement''s code.';
 
 CREATE FUNCTION parley.release_deliveries(ids bigint[], claim_token uuid, at timestamp with time zone, retry_after interval) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2923,6 +3950,33 @@ $$;
 ALTER FUNCTION parley.release_deliveries(ids bigint[], claim_token uuid, at timestamp with time zone, retry_after interval) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley.release_deliveries(ids bigint[], claim_token uuid, at timestamp with time zone, retry_after interval) IS 'For the mailer: gives back claimed deliveries it did not try to send (waiting again after retry_after, the claim''s attempt undone). Only the run holding the claim can. Returns how many.';
+
+CREATE FUNCTION parley.remove_provision(commitment text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    this_commitment constant bigint := parley_data.commitment_id(remove_provision.commitment);
+    provision parley_data.commitments;
+begin
+    select * into provision from parley_data.commitments c where c.id = this_commitment for no key update;
+    if provision.agreement_id is null then
+        perform parley_data.refuse('23503', 'commitment', 'provision_of_agreement',
+            format('commitment "%s" is not a provision of any agreement', remove_provision.commitment),
+            'Nothing to do.');
+    end if;
+    -- It stays at the level it is kept at: taking it out of a classified agreement does not declassify it.
+    update parley_data.commitments c
+       set classification = c.effective_classification, agreement_id = null, agreement_classification = null,
+           article = null, frozen_on = null
+     where c.id = this_commitment;
+    return remove_provision.commitment;
+end
+$$;
+
+ALTER FUNCTION parley.remove_provision(commitment text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.remove_provision(commitment text) IS 'Takes a commitment out of the agreement it is a provision of; it keeps the classification it was kept at. Returns its code.';
 
 CREATE FUNCTION parley.remove_subscription(person text, track text DEFAULT NULL::text, item text DEFAULT NULL::text) RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER
@@ -3006,6 +4060,139 @@ ALTER FUNCTION parley.rename(what text, reference text, new_code text) OWNER TO 
 
 COMMENT ON FUNCTION parley.rename(what text, reference text, new_code text) IS 'Gives a track, meeting, commitment, deal or follow-up a new code: rename(what => ''commitment'', reference => ''ist-r4-swap@secret'', new_code => ''ist-r4-swap-b''). The change history keeps the old one. Returns the new code.';
 
+CREATE FUNCTION parley.renew_agreement(agreement text, ends_on date DEFAULT NULL::date, term_length interval DEFAULT NULL::interval, agreed_by text[] DEFAULT NULL::text[], agreed_on date DEFAULT CURRENT_DATE, starts_on date DEFAULT NULL::date, renewal parley.renewal_kind DEFAULT NULL::parley.renewal_kind, objection_notice interval DEFAULT NULL::interval, source text DEFAULT NULL::text, note text DEFAULT NULL::text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    existing constant parley_data.agreements := parley_data.agreement_for_change(renew_agreement.agreement);
+    current_term parley_data.agreement_terms;
+    party_ids bigint[];
+    this_source bigint;
+    first_day date;
+    last_day date;
+    how parley.renewal_kind;
+    notice interval;
+begin
+    perform parley_data.check_agreement_not_ended(existing, renew_agreement.agreement, 'renewed');
+    if existing.status not in ('in_force', 'suspended') then
+        perform parley_data.refuse('23514', 'agreement', 'agreement_renewed_in_force',
+            format('agreement "%s" is %s: only an agreement that entered into force has a term to renew',
+                   renew_agreement.agreement, existing.status),
+            'Record its entry into force first (parley.enter_into_force); change the first term''s end with that, not with a renewal.');
+    end if;
+    select * into current_term from parley_data.agreement_terms t
+     where t.agreement_id = existing.id order by t.number desc limit 1;
+    if current_term.ends_on is null then
+        perform parley_data.refuse('23514', 'agreement', 'agreement_term_has_end',
+            format('term %s of agreement "%s" has no end: there is nothing to renew', current_term.number,
+                   renew_agreement.agreement),
+            'An open-ended agreement runs until it is ended (parley.end_agreement).');
+    end if;
+    if num_nonnulls(renew_agreement.ends_on, renew_agreement.term_length) = 0 then
+        perform parley_data.refuse('23502', 'ends_on', 'renewal_end_given', 'ends_on or term_length is required',
+            'Say how far the renewal runs: ends_on => ''2025-05-16'' or term_length => ''30 days''.');
+    end if;
+    if renew_agreement.term_length <= interval '0' then
+        perform parley_data.refuse('23514', 'term_length', 'agreement_terms_length_positive',
+            format('term_length %s is not a length of time', renew_agreement.term_length),
+            'Give the renewal''s length, e.g. ''30 days''.');
+    end if;
+    perform parley_data.require('agreed_on', renew_agreement.agreed_on is not null);
+    if renew_agreement.agreed_on < existing.in_force_on then
+        perform parley_data.refuse('23514', 'agreed_on', 'renewal_agreed_in_force',
+            format('agreed_on %s is before agreement "%s" entered into force (%s)', renew_agreement.agreed_on,
+                   renew_agreement.agreement, existing.in_force_on),
+            'Check the date the renewal was agreed.');
+    end if;
+    first_day := coalesce(renew_agreement.starts_on, current_term.ends_on + 1);
+    if first_day <= current_term.starts_on then
+        perform parley_data.refuse('23514', 'starts_on', 'renewal_after_term',
+            format('starts_on %s is not after the start of term %s (%s)', first_day, current_term.number,
+                   current_term.starts_on),
+            'A renewal starts after the term it renews began, normally the day after it ends.');
+    end if;
+    last_day := coalesce(renew_agreement.ends_on, parley_data.term_last_day(first_day, renew_agreement.term_length));
+    if last_day <= current_term.ends_on then
+        perform parley_data.refuse('23514', 'ends_on', 'renewal_extends_term',
+            format('the renewal would end on %s, not after the current term (term %s ends on %s)', last_day,
+                   current_term.number, current_term.ends_on),
+            'A renewal runs beyond the term it renews; to record that a party says otherwise use parley.claim_term.');
+    end if;
+    if last_day < first_day then
+        perform parley_data.refuse('23514', 'ends_on', 'agreement_terms_ends_after_start',
+            format('ends_on %s is before starts_on %s', last_day, first_day), 'Check the dates.');
+    end if;
+    how := coalesce(renew_agreement.renewal, current_term.renewal);
+    notice := case when renew_agreement.objection_notice is not null then renew_agreement.objection_notice
+                   when how = 'automatic' then current_term.objection_notice end;
+    if renew_agreement.objection_notice is not null and how <> 'automatic' then
+        perform parley_data.refuse('23514', 'objection_notice', 'agreement_terms_notice_when_automatic',
+            'objection_notice is given for a term that is not renewed automatically',
+            'Pass renewal => ''automatic'' too, or leave objection_notice out.');
+    end if;
+    if notice <= interval '0' then
+        perform parley_data.refuse('23514', 'objection_notice', 'agreement_terms_notice_positive',
+            format('objection_notice %s is not a length of time', notice), 'E.g. ''30 days''.');
+    end if;
+    party_ids := parley_data.agreement_party_ids(existing.id, renew_agreement.agreement, renew_agreement.agreed_by,
+                                                 'agreed_by');
+    if renew_agreement.source is not null then
+        this_source := parley_data.source_id(renew_agreement.source);
+    end if;
+    perform parley_data.check_free_text('note', renew_agreement.note, 'agreement_terms_note_length');
+
+    insert into parley_data.agreement_terms (agreement_id, number, starts_on, ends_on, length, renewal,
+                                             objection_notice, agreed_on, note, source_id, classification)
+    values (existing.id, current_term.number + 1, first_day, last_day, renew_agreement.term_length, how, notice,
+            renew_agreement.agreed_on, nullif(btrim(renew_agreement.note), ''), this_source, existing.classification);
+    insert into parley_data.agreement_term_parties (agreement_id, term_number, party_id, classification)
+    select existing.id, current_term.number + 1, p, existing.classification from unnest(party_ids) p;
+    return current_term.number + 1;
+end
+$$;
+
+ALTER FUNCTION parley.renew_agreement(agreement text, ends_on date, term_length interval, agreed_by text[], agreed_on date, starts_on date, renewal parley.renewal_kind, objection_notice interval, source text, note text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.renew_agreement(agreement text, ends_on date, term_length interval, agreed_by text[], agreed_on date, starts_on date, renewal parley.renewal_kind, objection_notice interval, source text, note text) IS 'Records a renewal of an agreement in force (or suspended) as its next term: renew_agreement(agreement => ..., ends_on => ''2025-05-16'' or term_length => ''30 days'', agreed_by => array[''UA'', ''RU''], agreed_on => ..., starts_on (default the day after the current term ends), renewal, objection_notice (default as before), source => ..., note => ...). Refused for an agreement that has ended, or one not yet in force. Returns the new term''s number.';
+
+CREATE FUNCTION parley.resume_agreement(agreement text, party text DEFAULT NULL::text, announced_on date DEFAULT CURRENT_DATE, effective_on date DEFAULT NULL::date, source text DEFAULT NULL::text, note text DEFAULT NULL::text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    existing constant parley_data.agreements := parley_data.agreement_for_change(resume_agreement.agreement);
+    this_source bigint;
+begin
+    if resume_agreement.party is not null then
+        perform parley_data.record_participation(existing, resume_agreement.agreement, resume_agreement.party,
+            'resumed', resume_agreement.announced_on,
+            coalesce(resume_agreement.effective_on, resume_agreement.announced_on), resume_agreement.source,
+            resume_agreement.note, null);
+    else
+        if resume_agreement.source is not null then
+            this_source := parley_data.source_id(resume_agreement.source);
+        end if;
+        perform parley_data.require('announced_on', resume_agreement.announced_on is not null);
+        if existing.status <> 'suspended' then
+            perform parley_data.check_agreement_not_ended(existing, resume_agreement.agreement, 'resumed');
+            perform parley_data.refuse('23514', 'agreement', 'agreement_status_transition',
+                format('agreement "%s" is %s, not suspended: there is nothing to resume', resume_agreement.agreement,
+                       replace(existing.status::text, '_', ' ')),
+                'To resume one party''s participation, name the party.');
+        end if;
+        perform parley_data.record_agreement_status(existing, resume_agreement.agreement, 'in_force',
+            coalesce(resume_agreement.effective_on, resume_agreement.announced_on), 'agreement', 'effective_on',
+            null, this_source, resume_agreement.note);
+    end if;
+    return resume_agreement.agreement;
+end
+$$;
+
+ALTER FUNCTION parley.resume_agreement(agreement text, party text, announced_on date, effective_on date, source text, note text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.resume_agreement(agreement text, party text, announced_on date, effective_on date, source text, note text) IS 'Records a resumption: of one party''s suspended participation (party => ''RU''), or with no party of a suspended agreement (back in force): resume_agreement(agreement => ..., party => ..., announced_on => ..., effective_on => ..., source => ..., note => ...). Returns the agreement''s code.';
+
 CREATE FUNCTION parley.set_agenda_status(track text, item text, status parley.agenda_status, status_since date DEFAULT NULL::date, note text DEFAULT NULL::text) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
@@ -3054,10 +4241,10 @@ begin
             'Name the rule, e.g. kind => ''overdue''; parley.alert_rules lists them.');
     end if;
     if set_alert_rule.lead_times is not null then
-        if set_alert_rule.kind not in ('due_soon', 'meeting_upcoming') then
+        if set_alert_rule.kind not in ('due_soon', 'meeting_upcoming', 'term_ending', 'objection_deadline') then
             perform parley_data.refuse('23514', 'lead_times', 'alert_rules_lead_times_where_used',
                 format('lead_times do not apply to %s', set_alert_rule.kind),
-                'Only due_soon and meeting_upcoming have lead times.');
+                'Only due_soon, meeting_upcoming, term_ending and objection_deadline have lead times.');
         end if;
         if cardinality(set_alert_rule.lead_times) not between 1 and 10
            or exists (select 1 from unnest(set_alert_rule.lead_times) l
@@ -3068,10 +4255,10 @@ begin
         end if;
     end if;
     if set_alert_rule.delay is not null then
-        if set_alert_rule.kind not in ('stale', 'meeting_outcome_missing') then
+        if set_alert_rule.kind not in ('stale', 'meeting_outcome_missing', 'agreement_suspended', 'agreement_withdrawal') then
             perform parley_data.refuse('23514', 'delay', 'alert_rules_delay_where_used',
                 format('delay does not apply to %s', set_alert_rule.kind),
-                'Only stale and meeting_outcome_missing have a delay.');
+                'Only stale, meeting_outcome_missing, agreement_suspended and agreement_withdrawal have a delay.');
         end if;
         if set_alert_rule.delay < interval '0' or set_alert_rule.delay > interval '3660 days' then
             perform parley_data.refuse('23514', 'delay', 'alert_rules_delay_not_negative',
@@ -3196,6 +4383,63 @@ ALTER FUNCTION parley.set_stale_after_days(days integer) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley.set_stale_after_days(days integer) IS 'Sets (administrators only, parley_admin), for everybody, after how many days without activity parley.stale lists an open commitment or a live agenda item (default 30). To look with another threshold in your own session only: set parley.stale_after_days = 14.';
 
+CREATE FUNCTION parley.sign_agreement(agreement text, party text, signed_on date DEFAULT CURRENT_DATE, role parley.agreement_role DEFAULT 'signatory'::parley.agreement_role, signed_at text DEFAULT NULL::text, source text DEFAULT NULL::text, note text DEFAULT NULL::text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    existing constant parley_data.agreements := parley_data.agreement_for_change(sign_agreement.agreement);
+    this_party constant bigint := parley_data.party_id(sign_agreement.party);
+    this_source bigint;
+    already date;
+    held boolean;
+begin
+    perform parley_data.require('role', sign_agreement.role is not null);
+    perform parley_data.require('signed_on', sign_agreement.signed_on is not null);
+    perform parley_data.check_optional_label('signed_at', sign_agreement.signed_at, 'agreements_signed_at_format');
+    perform parley_data.check_free_text('note', sign_agreement.note, 'agreement_parties_note_length');
+    if sign_agreement.source is not null then
+        this_source := parley_data.source_id(sign_agreement.source);
+    end if;
+    perform parley_data.check_agreement_not_ended(existing, sign_agreement.agreement, 'signed');
+    select true, p.signed_on into held, already
+      from parley_data.agreement_parties p
+     where p.agreement_id = existing.id and p.party_id = this_party and p.role = sign_agreement.role;
+    if already is not null then
+        perform parley_data.refuse('23505', 'party', 'agreement_parties_signed_once',
+            format('party "%s" signed agreement "%s" as %s on %s already', sign_agreement.party,
+                   sign_agreement.agreement, sign_agreement.role, already),
+            'Nothing to do.');
+    end if;
+    if held is null then
+        perform parley_data.check_agreement_role(existing.id, this_party, sign_agreement.party, sign_agreement.role);
+    end if;
+    -- The first signature of a draft signs it.
+    if sign_agreement.role = 'signatory' and existing.status = 'drafted' then
+        perform parley_data.record_agreement_status(existing, sign_agreement.agreement, 'signed', sign_agreement.signed_on,
+                                                    'agreement', 'signed_on', this_party, this_source);
+    end if;
+    if held then
+        update parley_data.agreement_parties p
+           set signed_on = sign_agreement.signed_on, note = coalesce(nullif(btrim(sign_agreement.note), ''), p.note)
+         where p.agreement_id = existing.id and p.party_id = this_party and p.role = sign_agreement.role;
+    else
+        insert into parley_data.agreement_parties (agreement_id, party_id, role, signed_on, note, classification)
+        values (existing.id, this_party, sign_agreement.role, sign_agreement.signed_on,
+                nullif(btrim(sign_agreement.note), ''), existing.classification);
+    end if;
+    if nullif(btrim(sign_agreement.signed_at), '') is not null then
+        update parley_data.agreements a set signed_at = coalesce(a.signed_at, btrim(sign_agreement.signed_at))
+         where a.id = existing.id;
+    end if;
+    return sign_agreement.agreement;
+end
+$$;
+
+ALTER FUNCTION parley.sign_agreement(agreement text, party text, signed_on date, role parley.agreement_role, signed_at text, source text, note text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.sign_agreement(agreement text, party text, signed_on date, role parley.agreement_role, signed_at text, source text, note text) IS 'Records a party''s signature: sign_agreement(agreement => ..., party => ''UA'', signed_on => ''2025-06-02'', role => ''signatory'' (or guarantor, witness, mediator), signed_at => ''Istanbul'', source => ...). The first signatory''s signature moves a draft to signed. Returns the agreement''s code.';
+
 CREATE FUNCTION parley.silence(track text DEFAULT NULL::text, item text DEFAULT NULL::text, commitment text DEFAULT NULL::text, kind parley.alert_kind DEFAULT NULL::parley.alert_kind, until timestamp with time zone DEFAULT NULL::timestamp with time zone, reason text DEFAULT NULL::text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
@@ -3286,6 +4530,95 @@ $$;
 ALTER FUNCTION parley.snooze_alert(alert_id bigint, until timestamp with time zone) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley.snooze_alert(alert_id bigint, until timestamp with time zone) IS 'Holds an alert back: snooze_alert(alert_id => 42, until => ''2025-06-02 09:00 Europe/Kyiv''). Its deliveries not yet sent wait until then, and an overdue commitment gets no repeat before then. Returns the alert''s number.';
+
+CREATE FUNCTION parley.suspend_agreement(agreement text, party text DEFAULT NULL::text, announced_on date DEFAULT CURRENT_DATE, effective_on date DEFAULT NULL::date, source text DEFAULT NULL::text, note text DEFAULT NULL::text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    existing constant parley_data.agreements := parley_data.agreement_for_change(suspend_agreement.agreement);
+    this_source bigint;
+begin
+    if suspend_agreement.party is not null then
+        if existing.status not in ('in_force', 'suspended') then
+            perform parley_data.check_agreement_not_ended(existing, suspend_agreement.agreement, 'suspended by a party');
+            perform parley_data.refuse('23514', 'agreement', 'participation_after_signature',
+                format('agreement "%s" is %s: a party suspends its participation in an agreement in force',
+                       suspend_agreement.agreement, existing.status),
+                'Record its entry into force first (parley.enter_into_force).');
+        end if;
+        perform parley_data.record_participation(existing, suspend_agreement.agreement, suspend_agreement.party,
+            'suspended', suspend_agreement.announced_on,
+            coalesce(suspend_agreement.effective_on, suspend_agreement.announced_on), suspend_agreement.source,
+            suspend_agreement.note, null);
+    else
+        if suspend_agreement.source is not null then
+            this_source := parley_data.source_id(suspend_agreement.source);
+        end if;
+        perform parley_data.require('announced_on', suspend_agreement.announced_on is not null);
+        perform parley_data.record_agreement_status(existing, suspend_agreement.agreement, 'suspended',
+            coalesce(suspend_agreement.effective_on, suspend_agreement.announced_on), 'agreement', 'effective_on',
+            null, this_source, suspend_agreement.note);
+    end if;
+    return suspend_agreement.agreement;
+end
+$$;
+
+ALTER FUNCTION parley.suspend_agreement(agreement text, party text, announced_on date, effective_on date, source text, note text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.suspend_agreement(agreement text, party text, announced_on date, effective_on date, source text, note text) IS 'Records a suspension: of one party''s participation (party => ''RU'') or, with no party, of the whole agreement (in force → suspended): suspend_agreement(agreement => ..., party => ..., announced_on => ..., effective_on => (default the day announced), source => ..., note => ...). The track''s subscribers are told at once. Returns the agreement''s code.';
+
+CREATE FUNCTION parley.update_agreement(agreement text, title text DEFAULT NULL::text, kind parley.agreement_kind DEFAULT NULL::parley.agreement_kind, summary text DEFAULT NULL::text, timezone text DEFAULT NULL::text, owner text DEFAULT NULL::text, source text DEFAULT NULL::text, classification parley.classification DEFAULT NULL::parley.classification) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    existing constant parley_data.agreements := parley_data.agreement_for_change(update_agreement.agreement);
+    this_owner bigint;
+    this_source bigint;
+    clash text;
+begin
+    if update_agreement.title is not null then
+        perform parley_data.check_label('title', update_agreement.title, 'agreements_title_format');
+    end if;
+    perform parley_data.check_free_text('summary', update_agreement.summary, 'agreements_summary_length');
+    if update_agreement.timezone is not null then
+        perform parley_data.check_timezone('timezone', update_agreement.timezone);
+    end if;
+    if nullif(update_agreement.owner, '') is not null then
+        this_owner := parley_data.person_id(update_agreement.owner, 'owner', active_only => true);
+    end if;
+    if nullif(update_agreement.source, '') is not null then
+        this_source := parley_data.source_id(update_agreement.source);
+    end if;
+    if update_agreement.classification is not null then
+        perform parley_data.check_clearance('classification', update_agreement.classification);
+        perform parley_data.check_not_lowered('classification', existing.classification,
+            update_agreement.classification, format('agreement "%s"', update_agreement.agreement));
+    end if;
+    -- Raising it moves it, everything that belongs to it and its provisions to the new level.
+    begin
+        update parley_data.agreements a
+           set title = coalesce(update_agreement.title, a.title),
+               kind = coalesce(update_agreement.kind, a.kind),
+               summary = case when update_agreement.summary is null then a.summary
+                              else nullif(btrim(update_agreement.summary), '') end,
+               timezone = coalesce(update_agreement.timezone, a.timezone),
+               owner_id = case when update_agreement.owner is null then a.owner_id else this_owner end,
+               source_id = case when update_agreement.source is null then a.source_id else this_source end,
+               classification = coalesce(update_agreement.classification, a.classification)
+         where a.id = existing.id;
+    exception when unique_violation then
+        get stacked diagnostics clash = pg_exception_detail;
+        perform parley_data.refuse_level_clash('classification', clash);
+    end;
+    return update_agreement.agreement;
+end
+$$;
+
+ALTER FUNCTION parley.update_agreement(agreement text, title text, kind parley.agreement_kind, summary text, timezone text, owner text, source text, classification parley.classification) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.update_agreement(agreement text, title text, kind parley.agreement_kind, summary text, timezone text, owner text, source text, classification parley.classification) IS 'Changes an agreement: update_agreement(agreement => ..., title, kind, summary, timezone, owner, source, classification). Parameters left out keep their value; '''' clears summary, owner or source. Raising the classification raises its provisions with it; lowering it is parley.declassify''s. Returns the code.';
 
 CREATE FUNCTION parley.update_commitment(commitment text, text text DEFAULT NULL::text, due_on date DEFAULT NULL::date, owner text DEFAULT NULL::text, classification parley.classification DEFAULT NULL::parley.classification, target_quantity numeric DEFAULT NULL::numeric, unit text DEFAULT NULL::text, source text DEFAULT NULL::text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
@@ -3407,6 +4740,124 @@ ALTER FUNCTION parley.update_track(track text, name text, status parley.track_st
 
 COMMENT ON FUNCTION parley.update_track(track text, name text, status parley.track_status, venue text, timezone text, description text, classification parley.classification, lead text, format parley.track_format) IS 'Changes a track: update_track(track => ''istanbul'', status => ''paused'', classification, lead, venue, timezone, name, description, format). Parameters left out keep their value; '''' clears venue, description or lead. Returns the code.';
 
+CREATE FUNCTION parley.withdraw_from_agreement(agreement text, party text, announced_on date DEFAULT CURRENT_DATE, effective_on date DEFAULT NULL::date, provisions parley.commitment_status DEFAULT 'breached'::parley.commitment_status, source text DEFAULT NULL::text, note text DEFAULT NULL::text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    existing constant parley_data.agreements := parley_data.agreement_for_change(withdraw_from_agreement.agreement);
+    withdrawal_id bigint;
+    withdrawal parley_data.agreement_participation;
+begin
+    if parley_data.commitment_is_live(withdraw_from_agreement.provisions) then
+        perform parley_data.refuse('23514', 'provisions', 'agreement_participation_closed_status',
+            format('provisions %s is not a status that closes a commitment', withdraw_from_agreement.provisions),
+            'Give breached (the default), withdrawn or superseded, or null to leave the party''s provisions open.');
+    end if;
+    withdrawal_id := parley_data.record_participation(existing, withdraw_from_agreement.agreement,
+        withdraw_from_agreement.party, 'withdrawn', withdraw_from_agreement.announced_on,
+        coalesce(withdraw_from_agreement.effective_on, withdraw_from_agreement.announced_on),
+        withdraw_from_agreement.source, withdraw_from_agreement.note, withdraw_from_agreement.provisions);
+    select * into withdrawal from parley_data.agreement_participation p where p.id = withdrawal_id;
+    -- The withdrawing party's open provisions of this agreement are closed, the withdrawal their evidence.
+    insert into parley_data.commitment_updates (commitment_id, reported_on, new_status, note, source_id,
+                                                reported_by_party_id, verification, effective_classification)
+    select c.id, greatest(withdrawal.effective_on, c.made_on), withdrawal.provisions_closed_as,
+           format('%s withdrew from agreement %s (announced %s, effective %s)%s', pa.name, existing.code,
+                  withdrawal.announced_on, withdrawal.effective_on, coalesce(': ' || withdrawal.note, '')),
+           withdrawal.source_id, withdrawal.party_id, 'one_party', c.effective_classification
+      from parley_data.commitments c
+      join parley_data.parties pa on pa.id = c.obligor_id
+     where withdrawal.provisions_closed_as is not null
+       and c.agreement_id = existing.id and c.obligor_id = withdrawal.party_id
+       and parley_data.commitment_is_live(c.status) and c.frozen_on is null;
+    return withdraw_from_agreement.agreement;
+end
+$$;
+
+ALTER FUNCTION parley.withdraw_from_agreement(agreement text, party text, announced_on date, effective_on date, provisions parley.commitment_status, source text, note text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.withdraw_from_agreement(agreement text, party text, announced_on date, effective_on date, provisions parley.commitment_status, source text, note text) IS 'Records that a party withdrew from an agreement: withdraw_from_agreement(agreement => ..., party => ''RU'', announced_on => ..., effective_on => (default the day announced), provisions => ''breached'', source => ..., note => ...). The party''s open provisions of the agreement are closed as `provisions` (breached unless you say withdrawn or superseded; null leaves them open), each with an update that cites the withdrawal. Refused before the party took part (its signature, or the agreement''s). Returns the agreement''s code.';
+
+CREATE FUNCTION parley_data.agreement_for_change(reference text, field text DEFAULT 'agreement'::text) RETURNS parley_data.agreements
+    LANGUAGE plpgsql
+    AS $$
+declare
+    this_id constant bigint := parley_data.agreement_id(reference, field);
+    found_agreement parley_data.agreements;
+begin
+    select * into found_agreement from parley_data.agreements a where a.id = this_id for no key update;
+    return found_agreement;
+end
+$$;
+
+ALTER FUNCTION parley_data.agreement_for_change(reference text, field text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.agreement_for_change(reference text, field text) IS 'The agreement a reference names among those the caller may see, locked for a change; refuses (23503) otherwise.';
+
+CREATE FUNCTION parley_data.classified_id(kind text, tbl regclass, level_column text, reference text, field text) RETURNS bigint
+    LANGUAGE plpgsql STABLE
+    AS $$
+declare
+    found_rows record;
+begin
+    select m.id, m.matches, m.levels into found_rows
+      from parley_data.classified_matches(tbl, level_column, array[reference], parley_data.session_clearance()) m;
+    perform parley_data.refuse_if(
+        parley_data.bad_classified_reference(kind, field, reference, found_rows.matches, found_rows.levels));
+    return found_rows.id;
+end
+$$;
+
+ALTER FUNCTION parley_data.classified_id(kind text, tbl regclass, level_column text, reference text, field text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.classified_id(kind text, tbl regclass, level_column text, reference text, field text) IS 'The id of the classified row a reference ("code" or "code@level") names among those the caller may see; refuses (23503) a reference that names none, or several.';
+
+CREATE FUNCTION parley_data.agreement_id(code text, field text DEFAULT 'agreement'::text) RETURNS bigint
+    LANGUAGE sql STABLE
+    RETURN parley_data.classified_id('agreement'::text, 'parley_data.agreements'::regclass, 'classification'::text, code, field);
+
+ALTER FUNCTION parley_data.agreement_id(code text, field text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.agreement_id(code text, field text) IS 'The id of the agreement a reference ("code" or "code@level") names among those the caller may see; refuses (23503) otherwise.';
+
+CREATE FUNCTION parley_data.agreement_level(agreement_id bigint) RETURNS parley.classification
+    LANGUAGE sql STABLE
+    RETURN (SELECT a.classification FROM parley_data.agreements a WHERE (a.id = agreement_level.agreement_id));
+
+ALTER FUNCTION parley_data.agreement_level(agreement_id bigint) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.agreement_level(agreement_id bigint) IS 'The level the agreement with this id is kept at.';
+
+CREATE FUNCTION parley_data.agreement_party_ids(agreement_id bigint, reference text, codes text[], field text) RETURNS bigint[]
+    LANGUAGE plpgsql
+    AS $$
+declare
+    code text;
+    this_party bigint;
+    result bigint[] := '{}';
+begin
+    foreach code in array coalesce(codes, '{}') loop
+        perform parley_data.require(field, code is not null);
+        this_party := parley_data.party_id(code, field);
+        if not exists (select 1 from parley_data.agreement_parties p
+                        where p.agreement_id = agreement_party_ids.agreement_id and p.party_id = this_party) then
+            perform parley_data.refuse('23503', field, 'agreement_party_exists',
+                format('party "%s" given as %s is not a party to agreement "%s"', code, field, reference),
+                'Record it first with parley.sign_agreement or parley.add_agreement_party.');
+        end if;
+        if not this_party = any (result) then
+            result := result || this_party;
+        end if;
+    end loop;
+    return result;
+end
+$$;
+
+ALTER FUNCTION parley_data.agreement_party_ids(agreement_id bigint, reference text, codes text[], field text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.agreement_party_ids(agreement_id bigint, reference text, codes text[], field text) IS 'The ids of parties named by code, each of which must be a party to the agreement; refuses (23503) otherwise.';
+
 CREATE TABLE parley_data.commitment_transitions (
     from_status parley.commitment_status NOT NULL,
     to_status parley.commitment_status NOT NULL
@@ -3423,6 +4874,33 @@ CREATE FUNCTION parley_data.allowed_transition(from_status parley.commitment_sta
 ALTER FUNCTION parley_data.allowed_transition(from_status parley.commitment_status, to_status parley.commitment_status) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.allowed_transition(from_status parley.commitment_status, to_status parley.commitment_status) IS 'Whether commitment_transitions allows a status change without a reopen.';
+
+CREATE FUNCTION parley_data.apply_agreement_status_events() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    update parley_data.agreements a
+       set status = h.status,
+           status_since = h.happened_on,
+           signed_on = coalesce(a.signed_on, h.first_signed_on),
+           in_force_on = coalesce(a.in_force_on, h.first_in_force_on),
+           ended_on = case when parley_data.agreement_has_ended(h.status) then h.happened_on end
+      from (select e.agreement_id,
+                   (array_agg(e.status order by e.happened_on desc nulls last, e.id desc))[1] as status,
+                   (array_agg(e.happened_on order by e.happened_on desc nulls last, e.id desc))[1] as happened_on,
+                   min(e.happened_on) filter (where e.status = 'signed') as first_signed_on,
+                   min(e.happened_on) filter (where e.status = 'in_force') as first_in_force_on
+              from parley_data.agreement_status_events e
+             where e.agreement_id in (select n.agreement_id from new_events n)
+             group by e.agreement_id) h
+     where a.id = h.agreement_id;
+    return null;
+end
+$$;
+
+ALTER FUNCTION parley_data.apply_agreement_status_events() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.apply_agreement_status_events() IS 'Trigger: applies recorded status events to their agreements (status, since when, the days signed, in force, ended).';
 
 CREATE FUNCTION parley_data.apply_new_commitment_updates() RETURNS trigger
     LANGUAGE plpgsql
@@ -3501,7 +4979,7 @@ COMMENT ON FUNCTION parley_data.missing(field text, present boolean) IS 'Rule: a
 
 CREATE FUNCTION parley_data.reference_hint(kind text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN CASE kind WHEN 'party'::text THEN 'Check the code (codes are case-sensitive) or add the party first with parley.add_party(code => ..., name => ...).'::text WHEN 'agenda item'::text THEN 'Check the code (codes are case-sensitive) or add the item first with parley.add_agenda_item(code => ..., title => ...).'::text WHEN 'source'::text THEN 'Check the code (codes are case-sensitive) or add the source first with parley.add_source(code => ..., title => ...).'::text WHEN 'track'::text THEN 'Check the code (codes are case-sensitive) or add the track first with parley.add_track(code => ..., name => ..., format => ...).'::text WHEN 'meeting'::text THEN 'Check the code (codes are case-sensitive) or add the meeting first with parley.add_meeting(code => ..., track => ..., title => ..., starts_at => ...).'::text WHEN 'commitment'::text THEN 'Check the code (codes are case-sensitive; commitments recorded without one are named C followed by their number).'::text WHEN 'deal'::text THEN 'Check the code, or add the deal first with parley.add_deal(code => ..., title => ...).'::text WHEN 'follow-up'::text THEN 'Check the code (follow-ups recorded without one are named F followed by their number).'::text ELSE NULL::text END;
+    RETURN CASE kind WHEN 'party'::text THEN 'Check the code (codes are case-sensitive) or add the party first with parley.add_party(code => ..., name => ...).'::text WHEN 'agenda item'::text THEN 'Check the code (codes are case-sensitive) or add the item first with parley.add_agenda_item(code => ..., title => ...).'::text WHEN 'source'::text THEN 'Check the code (codes are case-sensitive) or add the source first with parley.add_source(code => ..., title => ...).'::text WHEN 'track'::text THEN 'Check the code (codes are case-sensitive) or add the track first with parley.add_track(code => ..., name => ..., format => ...).'::text WHEN 'meeting'::text THEN 'Check the code (codes are case-sensitive) or add the meeting first with parley.add_meeting(code => ..., track => ..., title => ..., starts_at => ...).'::text WHEN 'commitment'::text THEN 'Check the code (codes are case-sensitive; commitments recorded without one are named C followed by their number).'::text WHEN 'deal'::text THEN 'Check the code, or add the deal first with parley.add_deal(code => ..., title => ...).'::text WHEN 'follow-up'::text THEN 'Check the code (follow-ups recorded without one are named F followed by their number).'::text WHEN 'agreement'::text THEN 'Check the code (codes are case-sensitive) or add the agreement first with parley.add_agreement(code => ..., title => ..., tracks => ...).'::text ELSE NULL::text END;
 
 ALTER FUNCTION parley_data.reference_hint(kind text) OWNER TO parley_owner;
 
@@ -3819,6 +5297,84 @@ ALTER FUNCTION parley_data.bad_update(commitment text, made_on date, status_now 
 
 COMMENT ON FUNCTION parley_data.bad_update(commitment text, made_on date, status_now parley.commitment_status, reported_on date, delivered numeric, new_status parley.commitment_status, reopen boolean, note text, verification parley.verification, source text, source_found boolean, reported_by text, reported_by_found boolean, recorded_by text, recorded_by_found boolean) IS 'The rules of an update of a commitment, in order.';
 
+CREATE FUNCTION parley_data.check_agreement_not_ended(agreement parley_data.agreements, reference text, doing text) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if parley_data.agreement_has_ended(agreement.status) then
+        perform parley_data.refuse('23514', 'agreement', 'agreement_has_ended',
+            format('agreement "%s" %s on %s: it cannot be %s', reference,
+                   case agreement.status when 'expired' then 'expired' when 'terminated' then 'was terminated'
+                                         else 'was superseded' end,
+                   agreement.ended_on, doing),
+            'An agreement that has ended is final. Record a new agreement (parley.add_agreement) and relate it to this one (parley.relate_agreements).');
+    end if;
+end
+$$;
+
+ALTER FUNCTION parley_data.check_agreement_not_ended(agreement parley_data.agreements, reference text, doing text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.check_agreement_not_ended(agreement parley_data.agreements, reference text, doing text) IS 'Refuses (23514) a change to an agreement that has ended (expired, terminated, superseded).';
+
+CREATE FUNCTION parley_data.check_agreement_role(agreement_id bigint, party_id bigint, party text, role parley.agreement_role) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+declare
+    held parley.agreement_role;
+begin
+    select p.role into held
+      from parley_data.agreement_parties p
+      join parley_data.agreement_role_conflicts c on c.role = check_agreement_role.role and c.conflicting_role = p.role
+     where p.agreement_id = check_agreement_role.agreement_id and p.party_id = check_agreement_role.party_id
+     limit 1;
+    if held is not null then
+        perform parley_data.refuse('23514', 'role', 'agreement_parties_compatible_roles',
+            format('party "%s" is %s of this agreement and cannot also be its %s', party, held, role),
+            'A signatory is not also the mediator, witness or observer of what it signs; an observer is not a guarantor or mediator.');
+    end if;
+end
+$$;
+
+ALTER FUNCTION parley_data.check_agreement_role(agreement_id bigint, party_id bigint, party text, role parley.agreement_role) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.check_agreement_role(agreement_id bigint, party_id bigint, party text, role parley.agreement_role) IS 'Refuses (23514) a role that conflicts with one the party already holds in the agreement.';
+
+CREATE FUNCTION parley_data.check_agreement_roles() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if exists (select 1 from parley_data.agreement_parties p
+                join parley_data.agreement_role_conflicts c on c.role = new.role and c.conflicting_role = p.role
+               where p.agreement_id = new.agreement_id and p.party_id = new.party_id) then
+        raise exception 'a party cannot be % and hold a role that conflicts with it in one agreement', new.role
+            using errcode = 'check_violation', constraint = 'agreement_parties_compatible_roles',
+                  table = 'agreement_parties', column = 'role',
+                  hint = 'A signatory is not also its mediator, witness or observer; an observer is not a guarantor or mediator.';
+    end if;
+    return new;
+end
+$$;
+
+ALTER FUNCTION parley_data.check_agreement_roles() OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.check_agreement_transition() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if new.status is distinct from old.status and pg_trigger_depth() = 1
+       and not exists (select 1 from parley_data.agreement_transitions t
+                        where t.from_status = old.status and t.to_status = new.status) then
+        raise exception 'agreement % cannot go from % to %', old.code, old.status, new.status
+            using errcode = 'check_violation', constraint = 'agreement_status_transition',
+                  table = 'agreements', column = 'status',
+                  hint = 'Record the change with the function for it (parley.enter_into_force, parley.suspend_agreement, parley.end_agreement, ...).';
+    end if;
+    return new;
+end
+$$;
+
+ALTER FUNCTION parley_data.check_agreement_transition() OWNER TO parley_owner;
+
 CREATE FUNCTION parley_data.refuse_if(problem parley_data.refusal) RETURNS void
     LANGUAGE plpgsql
     AS $$
@@ -4013,24 +5569,6 @@ ALTER FUNCTION parley_data.check_timezone(field text, value text) OWNER TO parle
 
 COMMENT ON FUNCTION parley_data.check_timezone(field text, value text) IS 'Raises parley_data.bad_timezone''s refusal, if any.';
 
-CREATE FUNCTION parley_data.classified_id(kind text, tbl regclass, level_column text, reference text, field text) RETURNS bigint
-    LANGUAGE plpgsql STABLE
-    AS $$
-declare
-    found_rows record;
-begin
-    select m.id, m.matches, m.levels into found_rows
-      from parley_data.classified_matches(tbl, level_column, array[reference], parley_data.session_clearance()) m;
-    perform parley_data.refuse_if(
-        parley_data.bad_classified_reference(kind, field, reference, found_rows.matches, found_rows.levels));
-    return found_rows.id;
-end
-$$;
-
-ALTER FUNCTION parley_data.classified_id(kind text, tbl regclass, level_column text, reference text, field text) OWNER TO parley_owner;
-
-COMMENT ON FUNCTION parley_data.classified_id(kind text, tbl regclass, level_column text, reference text, field text) IS 'The id of the classified row a reference ("code" or "code@level") names among those the caller may see; refuses (23503) a reference that names none, or several.';
-
 CREATE FUNCTION parley_data.classified_matches(tbl regclass, level_column text, refs text[], mine parley.classification) RETURNS TABLE(reference text, id bigint, matches integer, levels parley.classification[])
     LANGUAGE plpgsql STABLE
     AS $_$
@@ -4153,6 +5691,71 @@ $$;
 ALTER FUNCTION parley_data.declassify_record(what text, reference text, current_level parley.classification, wanted parley.classification, reason text, statement text, id bigint) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.declassify_record(what text, reference text, current_level parley.classification, wanted parley.classification, reason text, statement text, id bigint) IS 'Declassification: checks the new level is lower and a reason is given, then runs the update with the reason kept in the change history.';
+
+CREATE TABLE parley_data.agreement_participation (
+    id bigint NOT NULL,
+    agreement_id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    change parley.participation_change NOT NULL,
+    announced_on date NOT NULL,
+    effective_on date NOT NULL,
+    provisions_closed_as parley.commitment_status,
+    note text,
+    source_id bigint,
+    recorded_by name DEFAULT SESSION_USER NOT NULL,
+    classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_participation_closed_status CHECK ((NOT parley_data.commitment_is_live(provisions_closed_as))),
+    CONSTRAINT agreement_participation_closing_on_withdrawal CHECK (((provisions_closed_as IS NULL) OR (change = 'withdrawn'::parley.participation_change))),
+    CONSTRAINT agreement_participation_note_length CHECK (parley_data.is_free_text(note))
+)
+PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN change SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN announced_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN effective_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN provisions_closed_as SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN recorded_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_participation OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.agreement_participation IS 'A party suspending, resuming or withdrawing from an agreement: when it was announced and when it took effect, with the source.';
+
+CREATE TABLE parley_data.agreement_status_events (
+    id bigint NOT NULL,
+    agreement_id bigint NOT NULL,
+    status parley.agreement_status NOT NULL,
+    happened_on date,
+    party_id bigint,
+    note text,
+    source_id bigint,
+    recorded_by name DEFAULT SESSION_USER NOT NULL,
+    classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_status_events_dated CHECK (((happened_on IS NOT NULL) OR (status = 'drafted'::parley.agreement_status))),
+    CONSTRAINT agreement_status_events_note_length CHECK (parley_data.is_free_text(note))
+)
+PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.agreement_status_events ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events ALTER COLUMN happened_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events ALTER COLUMN recorded_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_status_events OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.agreement_status_events IS 'The dated, sourced history of an agreement''s status: drafted, signed, in force, suspended, in force again, expired, terminated or superseded.';
 
 CREATE TABLE parley_data.alerts (
     id bigint NOT NULL,
@@ -4367,7 +5970,22 @@ CREATE FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp w
      v.follow_up_note,
      v.follow_up_due_at,
      v.follow_up_assignee,
-     v.follow_up_about
+     v.follow_up_about,
+     v.agreement_code,
+     v.agreement_title,
+     v.agreement_kind,
+     v.agreement_status,
+     v.agreement_timezone,
+     v.agreement_parties,
+     v.term_number,
+     v.term_ends_on,
+     v.term_end_at,
+     v.term_days_left,
+     v.term_renewal,
+     v.objection_deadline_on,
+     v.agreement_event,
+     v.agreement_event_source,
+     v.agreement_event_source_url
     FROM (((parley_data.deliveries d
       JOIN parley_data.alerts a ON ((a.id = d.alert_id)))
       JOIN parley_data.people p ON ((p.id = d.person_id)))
@@ -4416,8 +6034,31 @@ CREATE FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp w
                      WHEN (f.meeting_id IS NOT NULL) THEN ('meeting '::text || fm.code)
                      WHEN (f.track_id IS NOT NULL) THEN ('track '::text || ft.code)
                      ELSE NULL::text
-                 END AS follow_up_about
-            FROM ((((((((((((((( SELECT 1 AS "?column?") one
+                 END AS follow_up_about,
+             ag.code AS agreement_code,
+             ag.title AS agreement_title,
+             (ag.kind)::text AS agreement_kind,
+             (ag.status)::text AS agreement_status,
+             ag.timezone AS agreement_timezone,
+             ( SELECT string_agg((((pp.name || ' ('::text) || replace((ap.role)::text, '_'::text, ' '::text)) || ')'::text), ', '::text ORDER BY ap.role, pp.name) AS string_agg
+                    FROM (parley_data.agreement_parties ap
+                      JOIN parley_data.parties pp ON ((pp.id = ap.party_id)))
+                   WHERE (ap.agreement_id = ag.id)) AS agreement_parties,
+             term.number AS term_number,
+             term.ends_on AS term_ends_on,
+             parley_data.deadline_at(term.ends_on, ag.timezone) AS term_end_at,
+             (term.ends_on - ((digest_details.at AT TIME ZONE ag.timezone))::date) AS term_days_left,
+             replace((term.renewal)::text, '_'::text, ' '::text) AS term_renewal,
+             parley_data.objection_deadline(term.ends_on, term.objection_notice) AS objection_deadline_on,
+             COALESCE((((((((pp_event.name ||
+                 CASE part.change
+                     WHEN 'withdrawn'::parley.participation_change THEN ' withdrew from'::text
+                     WHEN 'suspended'::parley.participation_change THEN ' suspended its participation in'::text
+                     ELSE ' resumed its participation in'::text
+                 END) || ' the agreement (announced '::text) || part.announced_on) || ', effective '::text) || part.effective_on) || ')'::text) || COALESCE((': '::text || part.note), ''::text)), (((('The agreement was '::text || replace((st.status)::text, '_'::text, ' '::text)) || ' on '::text) || st.happened_on) || COALESCE((': '::text || st.note), ''::text))) AS agreement_event,
+             concat_ws(', '::text, es.title, es.publisher, (es.published_on)::text) AS agreement_event_source,
+             es.url AS agreement_event_source_url
+            FROM ((((((((((((((((((((( SELECT 1 AS "?column?") one
               LEFT JOIN parley_data.tracks t ON ((t.id = a.track_id)))
               LEFT JOIN parley_data.agenda_items i ON ((i.id = a.item_id)))
               LEFT JOIN parley_data.commitments c ON ((c.id = a.commitment_id)))
@@ -4452,6 +6093,28 @@ CREATE FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp w
                      WHEN (a.subject_type = 'meeting'::parley.alert_subject) THEN a.subject_id
                      ELSE f.meeting_id
                  END)))
+              LEFT JOIN parley_data.agreements ag ON (((a.subject_type = 'agreement'::parley.alert_subject) AND (ag.id = a.subject_id))))
+              LEFT JOIN LATERAL ( SELECT t_1.agreement_id,
+                     t_1.number,
+                     t_1.starts_on,
+                     t_1.ends_on,
+                     t_1.length,
+                     t_1.renewal,
+                     t_1.objection_notice,
+                     t_1.agreed_on,
+                     t_1.note,
+                     t_1.source_id,
+                     t_1.recorded_by,
+                     t_1.classification,
+                     t_1.created_at
+                    FROM parley_data.agreement_terms t_1
+                   WHERE (t_1.agreement_id = ag.id)
+                   ORDER BY t_1.number DESC
+                  LIMIT 1) term ON (true))
+              LEFT JOIN parley_data.agreement_participation part ON (((a.occurrence ~~ 'participation #%'::text) AND (part.agreement_id = ag.id) AND (part.id = ("substring"(a.occurrence, '#([0-9]+)$'::text))::bigint))))
+              LEFT JOIN parley_data.parties pp_event ON ((pp_event.id = part.party_id)))
+              LEFT JOIN parley_data.agreement_status_events st ON (((a.occurrence ~~ 'status #%'::text) AND (st.agreement_id = ag.id) AND (st.id = ("substring"(a.occurrence, '#([0-9]+)$'::text))::bigint))))
+              LEFT JOIN parley_data.sources es ON ((es.id = COALESCE(part.source_id, st.source_id))))
            WHERE (a.classification <= LEAST(digest_details.ceiling, ( SELECT s.mail_ceiling
                     FROM parley_data.alert_settings s)))) v ON (true))
    WHERE (d.id = ANY (digest_details.delivery_ids))
@@ -4491,6 +6154,14 @@ END;
 ALTER FUNCTION parley_data.due_soon_occurrence(due_on date, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.due_soon_occurrence(due_on date, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) IS 'due_soon: which reminder before the end of due_on (track time) is due at `at` (lead, due_at), and when the next falls (next_at). See lead_time_occurrence.';
+
+CREATE FUNCTION parley_data.expiring_within_days() RETURNS integer
+    LANGUAGE sql STABLE
+    RETURN COALESCE((NULLIF(btrim(current_setting('parley.expiring_within_days'::text, true)), ''::text))::integer, 60);
+
+ALTER FUNCTION parley_data.expiring_within_days() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.expiring_within_days() IS 'How far ahead parley.expiring_agreements looks, in days: the session''s parley.expiring_within_days if set, else 60.';
 
 CREATE FUNCTION parley_data.follow_up_due_occurrence(due_at timestamp with time zone, at timestamp with time zone) RETURNS TABLE(due_at timestamp with time zone, next_at timestamp with time zone)
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -5696,6 +7367,25 @@ ALTER FUNCTION parley_data.party_named(code text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.party_named(code text) IS 'The id of the party with this code, or null.';
 
+CREATE FUNCTION parley_data.party_participation(agreement parley_data.agreements, party_id bigint, OUT change parley.participation_change, OUT effective_on date, OUT takes_part_from date) RETURNS record
+    LANGUAGE plpgsql STABLE
+    AS $$
+begin
+    select p.change, p.effective_on into change, effective_on
+      from parley_data.agreement_participation p
+     where p.agreement_id = agreement.id and p.party_id = party_participation.party_id
+     order by p.effective_on desc, p.id desc
+     limit 1;
+    takes_part_from := coalesce((select min(s.signed_on) from parley_data.agreement_parties s
+                                  where s.agreement_id = agreement.id and s.party_id = party_participation.party_id),
+                                agreement.signed_on, agreement.in_force_on);
+end
+$$;
+
+ALTER FUNCTION parley_data.party_participation(agreement parley_data.agreements, party_id bigint, OUT change parley.participation_change, OUT effective_on date, OUT takes_part_from date) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.party_participation(agreement parley_data.agreements, party_id bigint, OUT change parley.participation_change, OUT effective_on date, OUT takes_part_from date) IS 'A party''s latest change of participation in an agreement and its day, and the day from which it takes part (its signature, else the agreement''s, else entry into force).';
+
 CREATE FUNCTION parley_data.person_id(email text, field text DEFAULT 'person'::text, active_only boolean DEFAULT false) RETURNS bigint
     LANGUAGE plpgsql STABLE
     AS $$
@@ -5739,6 +7429,9 @@ begin
                              when 'meeting_upcoming' then 'meeting rescheduled'
                              when 'meeting_outcome_missing' then 'meeting time changed'
                              when 'follow_up_due' then 'due time changed'
+                             when 'term_ending' then 'renewal recorded or term changed'
+                             when 'term_expired' then 'renewal recorded or term changed'
+                             when 'objection_deadline' then 'renewal recorded or term changed'
                          end
                     else coalesce(state.state_label, 'no longer applies')
                end as reason
@@ -5797,6 +7490,8 @@ begin
         union all
         select 'follow_up', f.id from parley_data.follow_ups f
         union all
+        select 'agreement', g.id from parley_data.agreements g
+        union all
         -- Subjects deleted since, whose waiting deliveries must be cancelled.
         select distinct a.subject_type, a.subject_id
           from parley_data.deliveries d
@@ -5804,12 +7499,13 @@ begin
          where d.state = 'pending'
            and not exists (select 1 from parley_data.commitments c where a.subject_type = 'commitment' and c.id = a.subject_id)
            and not exists (select 1 from parley_data.meetings m where a.subject_type = 'meeting' and m.id = a.subject_id)
-           and not exists (select 1 from parley_data.follow_ups f where a.subject_type = 'follow_up' and f.id = a.subject_id);
+           and not exists (select 1 from parley_data.follow_ups f where a.subject_type = 'follow_up' and f.id = a.subject_id)
+           and not exists (select 1 from parley_data.agreements g where a.subject_type = 'agreement' and g.id = a.subject_id);
     else
         insert into pg_temp.plan_subjects (subject_type, subject_id)
         select t.subject_type::parley.alert_subject, t.subject_id
           from pg_temp.plan_taken t
-         where t.subject_type in ('commitment', 'meeting', 'follow_up')
+         where t.subject_type in ('commitment', 'meeting', 'follow_up', 'agreement')
         union
         select a.subject_type, a.subject_id
           from parley_data.deliveries d
@@ -5844,6 +7540,7 @@ begin
     perform parley_data.plan_collect_commitments(plan_collect.at);
     perform parley_data.plan_collect_meetings(plan_collect.at);
     perform parley_data.plan_collect_follow_ups(plan_collect.at);
+    perform parley_data.plan_collect_agreements(plan_collect.at);
     if plan_collect.n_subjects > 0 then
         analyze pg_temp.plan_state;
         analyze pg_temp.plan_due;
@@ -5854,6 +7551,134 @@ $$;
 ALTER FUNCTION parley_data.plan_collect(at timestamp with time zone, n_subjects integer) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.plan_collect(at timestamp with time zone, n_subjects integer) IS 'Planning: collects, for each type of subject being planned, the alerts due at `at` and when each subject next deserves one.';
+
+CREATE FUNCTION parley_data.plan_collect_agreements(at timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    ending_rule parley_data.alert_rules;
+    objection_rule parley_data.alert_rules;
+    expired_rule parley_data.alert_rules;
+    suspended_rule parley_data.alert_rules;
+    withdrawal_rule parley_data.alert_rules;
+begin
+    select * into ending_rule from parley_data.alert_rules r where r.kind = 'term_ending';
+    select * into objection_rule from parley_data.alert_rules r where r.kind = 'objection_deadline';
+    select * into expired_rule from parley_data.alert_rules r where r.kind = 'term_expired';
+    select * into suspended_rule from parley_data.alert_rules r where r.kind = 'agreement_suspended';
+    select * into withdrawal_rule from parley_data.alert_rules r where r.kind = 'agreement_withdrawal';
+
+    with agreement as materialized (
+        select a.id, a.code, a.classification, a.timezone as time_zone, a.status, l.track_id,
+               coalesce(a.owner_id, t.lead_id) as responsible_id, t.lead_id,
+               term.ends_on, term.created_at as term_recorded_at,
+               parley_data.objection_deadline(term.ends_on, term.objection_notice) as objection_on,
+               parley_data.deadline_at(term.ends_on, a.timezone) as term_end_at,
+               a.status in ('in_force', 'suspended') and term.ends_on is not null as running,
+               'term ' || term.number || ' ends ' || term.ends_on as term_basis,
+               'term ' || term.number || ' objections by '
+                   || parley_data.objection_deadline(term.ends_on, term.objection_notice) as objection_basis
+          from pg_temp.plan_subjects s
+          join parley_data.agreements a on a.id = s.subject_id
+          join parley_data.agreement_tracks l on l.agreement_id = a.id and l.position = 1
+          join parley_data.tracks t on t.id = l.track_id
+          left join lateral (select x.* from parley_data.agreement_terms x
+                              where x.agreement_id = a.id order by x.number desc limit 1) term on true
+         where s.subject_type = 'agreement'
+    ),
+    timing as materialized (
+        select agreement.*,
+               ending.lead as ending_lead, ending.due_at as ending_due_at, ending.next_at as ending_next_at,
+               objection.lead as objection_lead, objection.due_at as objection_due_at,
+               objection.next_at as objection_next_at,
+               expired.due_at as expired_due_at, expired.next_at as expired_next_at
+          from agreement
+          left join lateral (
+                select o.* from parley_data.due_soon_occurrence(agreement.ends_on, agreement.time_zone,
+                                                                ending_rule.lead_times, agreement.term_recorded_at, at) o
+                 where agreement.running and ending_rule.enabled
+               ) ending on true
+          left join lateral (
+                select o.* from parley_data.due_soon_occurrence(agreement.objection_on, agreement.time_zone,
+                                                                objection_rule.lead_times, agreement.term_recorded_at, at) o
+                 where agreement.running and agreement.objection_on is not null and objection_rule.enabled
+               ) objection on true
+          left join lateral (
+                select o.* from parley_data.follow_up_due_occurrence(agreement.term_end_at, at) o
+                 where agreement.running and expired_rule.enabled
+               ) expired on true
+    ),
+    news as (
+        select p.agreement_id,
+               case p.change when 'withdrawn' then 'agreement_withdrawal' else 'agreement_suspended' end::parley.alert_kind
+                   as kind,
+               'participation #' || p.id as occurrence, p.created_at as due_at
+          from parley_data.agreement_participation p
+          join agreement on agreement.id = p.agreement_id
+         where p.change in ('suspended', 'withdrawn') and p.created_at <= at
+           and case p.change when 'withdrawn' then withdrawal_rule.enabled else suspended_rule.enabled end
+           and p.created_at <= parley_data.deadline_at(p.announced_on, agreement.time_zone)
+                               + case p.change when 'withdrawn' then withdrawal_rule.delay else suspended_rule.delay end
+        union all
+        select e.agreement_id, 'agreement_suspended', 'status #' || e.id, e.created_at
+          from parley_data.agreement_status_events e
+          join agreement on agreement.id = e.agreement_id
+         where e.status = 'suspended' and e.created_at <= at and suspended_rule.enabled
+           and e.created_at <= parley_data.deadline_at(e.happened_on, agreement.time_zone) + suspended_rule.delay
+    ),
+    due as (
+        insert into pg_temp.plan_due (subject_type, subject_id, kind, subject_code, basis, occurrence, due_at,
+                                      classification, track_id, item_id, commitment_id, responsible_id,
+                                      escalated, escalated_to_id, related_alert_id)
+        select 'agreement', timing.id, alert.kind, timing.code, alert.basis, alert.occurrence, alert.due_at,
+               timing.classification, timing.track_id, null, null, timing.responsible_id, false, null, null
+          from timing
+         cross join lateral (
+                select 'term_ending'::parley.alert_kind as kind, timing.term_basis as basis,
+                       timing.term_basis || ' -' || timing.ending_lead::text as occurrence,
+                       timing.ending_due_at as due_at
+                 where timing.ending_lead is not null
+                union all
+                select 'objection_deadline', timing.objection_basis,
+                       timing.objection_basis || ' -' || timing.objection_lead::text, timing.objection_due_at
+                 where timing.objection_lead is not null
+                union all
+                select 'term_expired', timing.term_basis, timing.term_basis, timing.expired_due_at
+                 where timing.expired_due_at is not null
+                union all
+                -- One basis for all news: it never moves, so only a disabled rule or a deletion cancels it.
+                select news.kind, 'announced', news.occurrence, news.due_at from news where news.agreement_id = timing.id
+               ) alert
+         where not exists (select 1 from parley_data.alerts a
+                            where a.subject_type = 'agreement' and a.subject_id = timing.id and a.kind = alert.kind
+                              and a.occurrence = alert.occurrence and a.state <> 'cancelled')
+        returning 1
+    )
+    insert into pg_temp.plan_state (subject_type, subject_id, subject_code, next_at, bases, state_label, classification,
+                                    track_id, item_id, commitment_id, responsible_id, lead_id)
+    select 'agreement', timing.id, timing.code,
+           least(timing.ending_next_at, timing.objection_next_at, timing.expired_next_at),
+           jsonb_strip_nulls(jsonb_build_object(
+               'term_ending', case when timing.ending_lead is not null or timing.ending_next_at is not null
+                                   then timing.term_basis end,
+               'objection_deadline', case when timing.objection_lead is not null or timing.objection_next_at is not null
+                                          then timing.objection_basis end,
+               'term_expired', case when timing.running and expired_rule.enabled then timing.term_basis end,
+               'agreement_suspended', case when suspended_rule.enabled then 'announced' end,
+               'agreement_withdrawal', case when withdrawal_rule.enabled then 'announced' end)),
+           case when timing.status not in ('in_force', 'suspended') then 'agreement ' || replace(timing.status::text, '_', ' ')
+                when timing.ends_on is null then 'term without end'
+                when timing.term_end_at <= at then 'term ended'
+                when parley_data.deadline_at(timing.objection_on, timing.time_zone) <= at then 'last day to object passed' end,
+           timing.classification, timing.track_id, null, null, timing.responsible_id, timing.lead_id
+      from timing;
+end
+$$;
+
+ALTER FUNCTION parley_data.plan_collect_agreements(at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.plan_collect_agreements(at timestamp with time zone) IS 'Planning: for the agreements being planned, the alerts due at `at` (term_ending, objection_deadline, term_expired about the current term; agreement_suspended and agreement_withdrawal at once, for news) and when each next deserves one.';
 
 CREATE FUNCTION parley_data.plan_collect_commitments(at timestamp with time zone) RETURNS void
     LANGUAGE plpgsql
@@ -5875,17 +7700,20 @@ begin
     with commitment as materialized (
         select c.id, c.code, c.track_id, c.item_id, c.owner_id, t.lead_id, c.effective_classification as classification,
                c.created_at, t.timezone as time_zone, c.status, c.due_on,
-               parley_data.commitment_is_live(c.status) as live,
+               -- A provision of an agreement that ended (frozen) is no longer chased, whatever its status.
+               parley_data.commitment_is_live(c.status) and c.frozen_on is null as live, c.frozen_on is not null as frozen,
                parley_data.deadline_at(c.due_on, t.timezone) as deadline_at,
                -- A reopened commitment starts a new overdue series: acknowledgements and repeat numbers of the
                -- old one do not carry over.
                c.due_on::text || coalesce(' reopened ' || parley_data.utc_text(c.reopened_at), '') as overdue_series,
                greatest(c.made_on, c.last_update_on, c.status_changed_on) as quiet_since,
-               parley_data.commitment_is_live(c.status) and due_soon_rule.enabled and c.due_on is not null
+               parley_data.commitment_is_live(c.status) and c.frozen_on is null and due_soon_rule.enabled
+                   and c.due_on is not null
                    as due_soon_applies,
-               parley_data.commitment_is_live(c.status) and overdue_rule.enabled and c.due_on is not null
+               parley_data.commitment_is_live(c.status) and c.frozen_on is null and overdue_rule.enabled
+                   and c.due_on is not null
                    as overdue_applies,
-               parley_data.commitment_is_live(c.status) and stale_rule.enabled as stale_applies,
+               parley_data.commitment_is_live(c.status) and c.frozen_on is null and stale_rule.enabled as stale_applies,
                -- The alert that ends a chase: it settles the overdue alerts sent so far.
                case when c.status = 'fulfilled' and resolved_rule.enabled then 'resolved'
                     when c.status = 'breached' and breached_rule.enabled then 'breached'
@@ -5996,7 +7824,8 @@ begin
                'stale', case when timing.stale_due_at is not null or timing.stale_next_at is not null
                              then timing.quiet_since::text end)),
            -- Why alerts of the kinds that no longer apply are cancelled.
-           case when not timing.live then 'commitment ' || timing.status
+           case when timing.frozen then 'agreement ended'
+                when not timing.live then 'commitment ' || timing.status
                 when timing.due_on is null then 'deadline removed'
                 when timing.deadline_at <= at then 'commitment overdue' end,
            timing.classification, timing.track_id, timing.item_id, timing.id, timing.owner_id, timing.lead_id
@@ -6275,7 +8104,7 @@ begin
     -- owner as well), minus inactive people and people not cleared for the alert's classification. One delivery
     -- per alert and person; the strongest reason is recorded.
     with target as materialized (
-        select planned.alert_id, planned.is_new, a.kind, a.subject_id, a.track_id, a.item_id, a.commitment_id,
+        select planned.alert_id, planned.is_new, a.kind, a.subject_type, a.subject_id, a.track_id, a.item_id, a.commitment_id,
                a.severity, a.classification, a.responsible_id, a.escalated_to_id, a.related_alert_id,
                greatest(a.due_at, a.snoozed_until) as send_after
           from pg_temp.plan_targets planned
@@ -6330,6 +8159,14 @@ begin
           join parley_data.subscriptions subscription
             on subscription.track_id is null and subscription.item_id is null
          where target.kind not in ('resolved', 'breached') and subscription.min_severity <= target.severity
+        union all
+        -- An agreement on several tracks: the subscribers of its other tracks as well (to the track as a whole).
+        select target.alert_id, subscription.person_id, 3, target.classification, target.send_after, target.is_new
+          from target
+          join parley_data.agreement_tracks link
+            on target.subject_type = 'agreement' and link.agreement_id = target.subject_id and link.track_id <> target.track_id
+          join parley_data.subscriptions subscription on subscription.track_id = link.track_id and subscription.item_id is null
+         where subscription.min_severity <= target.severity
         union all
         -- Resolved, breached: everyone who received, or was to receive, an overdue alert about the commitment (not
         -- those a silence held back, nor those cancelled for another reason than the fulfilment or breach itself).
@@ -6485,6 +8322,51 @@ ALTER FUNCTION parley_data.plan_take_queue(OUT everything boolean, OUT recipient
 
 COMMENT ON FUNCTION parley_data.plan_take_queue(OUT everything boolean, OUT recipients_changed boolean) IS 'Planning: moves the change queue into the plan (emptying it) and says whether everything must be replanned (a rule changed) and whether recipients changed (people or subscriptions).';
 
+CREATE FUNCTION parley_data.queue_agreement_changes() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+    queued bigint := 0;
+begin
+    if tg_table_name = 'agreements' and tg_op = 'UPDATE' then
+        execute $q$insert into parley_data.plan_queue (subject_type, subject_id)
+        select 'agreement', n.id
+          from new_rows n
+          join old_rows o on o.id = n.id
+         where (n.status, n.timezone, n.owner_id, n.classification, n.code)
+               is distinct from (o.status, o.timezone, o.owner_id, o.classification, o.code)$q$;
+        get diagnostics queued = row_count;
+        -- A reclassified agreement's alerts follow it in the same statement, as a commitment's do.
+        execute $q$update parley_data.alerts a
+           set classification = n.classification
+          from new_rows n
+          join old_rows o on o.id = n.id
+         where n.classification is distinct from o.classification
+           and a.subject_type = 'agreement' and a.subject_id = n.id$q$;
+    elsif tg_op in ('INSERT', 'UPDATE') then
+        -- Terms, status events, participation: whatever is new or changed about an agreement.
+        insert into parley_data.plan_queue (subject_type, subject_id)
+        select distinct 'agreement', coalesce((to_jsonb(r) ->> 'agreement_id')::bigint, (to_jsonb(r) ->> 'id')::bigint)
+          from new_rows r;
+        get diagnostics queued = row_count;
+    else
+        insert into parley_data.plan_queue (subject_type, subject_id)
+        select distinct 'agreement', coalesce((to_jsonb(r) ->> 'agreement_id')::bigint, (to_jsonb(r) ->> 'id')::bigint)
+          from old_rows r;
+        get diagnostics queued = row_count;
+    end if;
+    if queued > 0 then
+        perform pg_notify('parley_plan', '');
+    end if;
+    return null;
+end
+$_$;
+
+ALTER FUNCTION parley_data.queue_agreement_changes() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.queue_agreement_changes() IS 'Trigger: queues the agreements a statement added, deleted or changed in a way alerts depend on (an agreement, its terms, its status history, a party''s participation), and notifies the daemon once.';
+
 CREATE FUNCTION parley_data.queue_commitment_changes() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
@@ -6505,10 +8387,10 @@ begin
           from new_rows n
           join old_rows o on o.id = n.id
          where (n.due_on, n.status, n.reopened_at, n.made_on, n.last_update_on, n.status_changed_on, n.created_at,
-                n.track_id, n.item_id, n.owner_id, n.effective_classification, n.code)
+                n.track_id, n.item_id, n.owner_id, n.effective_classification, n.code, n.frozen_on)
                is distinct from
                (o.due_on, o.status, o.reopened_at, o.made_on, o.last_update_on, o.status_changed_on, o.created_at,
-                o.track_id, o.item_id, o.owner_id, o.effective_classification, o.code)$q$;
+                o.track_id, o.item_id, o.owner_id, o.effective_classification, o.code, o.frozen_on)$q$;
         get diagnostics queued = row_count;
         -- Follow-ups about a commitment take its track, item and classification.
         execute $q$insert into parley_data.plan_queue (subject_type, subject_id)
@@ -6711,7 +8593,10 @@ begin
     select 'meeting', m.id from changed t join parley_data.meetings m on m.track_id = t.id where t.moved
     union all
     select 'follow_up', f.id from changed t join parley_data.follow_ups f on f.track_id = t.id
-     where t.moved or t.reclassified;
+     where t.moved or t.reclassified
+    union all
+    select 'agreement', l.agreement_id from changed t join parley_data.agreement_tracks l on l.track_id = t.id
+     where t.moved and l.position = 1;
     get diagnostics queued = row_count;
     -- (What is on a reclassified track moves with it, by the foreign keys; the triggers of commitments, meetings
     -- and follow-ups take their alerts along.)
@@ -6724,7 +8609,25 @@ $$;
 
 ALTER FUNCTION parley_data.queue_track_changes() OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.queue_track_changes() IS 'Trigger: when tracks change time zone, lead or classification, queues the commitments, meetings and follow-ups on them and notifies the daemon once.';
+COMMENT ON FUNCTION parley_data.queue_track_changes() IS 'Trigger: when tracks change time zone, lead or classification, queues the commitments, meetings and follow-ups on them (and the agreements whose first track it is) and notifies the daemon once.';
+
+CREATE FUNCTION parley_data.raise_agreements() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    update parley_data.agreements a
+       set classification = x.level
+      from (select n.agreement_id, max(n.effective_classification) as level
+              from new_links n
+             group by n.agreement_id) x
+     where a.id = x.agreement_id and a.classification < x.level;
+    return null;
+end
+$$;
+
+ALTER FUNCTION parley_data.raise_agreements() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.raise_agreements() IS 'Trigger: raises an agreement to the level of its most classified track.';
 
 CREATE FUNCTION parley_data.raise_deals() RETURNS trigger
     LANGUAGE plpgsql
@@ -6809,6 +8712,47 @@ $$;
 
 ALTER FUNCTION parley_data.recompute_commitment_progress() OWNER TO parley_owner;
 
+CREATE FUNCTION parley_data.record_agreement_status(agreement parley_data.agreements, reference text, new_status parley.agreement_status, happened_on date, status_field text, date_field text, party_id bigint DEFAULT NULL::bigint, source_id bigint DEFAULT NULL::bigint, note text DEFAULT NULL::text) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if not exists (select 1 from parley_data.agreement_transitions t
+                    where t.from_status = agreement.status and t.to_status = new_status) then
+        perform parley_data.check_agreement_not_ended(agreement, reference, 'made ' || replace(new_status::text, '_', ' '));
+        perform parley_data.refuse('23514', status_field, 'agreement_status_transition',
+            format('agreement "%s" is %s: it cannot become %s', reference, replace(agreement.status::text, '_', ' '),
+                   replace(new_status::text, '_', ' ')),
+            case
+                when new_status = 'expired' then 'Only an agreement that entered into force can expire; a draft or a signed text that never did is terminated or superseded.'
+                when new_status = 'in_force' and agreement.status = 'suspended' then 'A suspended agreement comes back into force with parley.resume_agreement.'
+                when new_status = 'in_force' then 'It is in force already.'
+                when new_status = 'suspended' then 'Only an agreement in force can be suspended.'
+                else 'drafted → signed → in force → suspended ⇄ in force → expired, terminated or superseded.'
+            end);
+    end if;
+    perform parley_data.require(date_field, happened_on is not null);
+    if happened_on < agreement.status_since then
+        perform parley_data.refuse('23514', date_field,
+            case when new_status in ('expired', 'terminated', 'superseded') and agreement.in_force_on is not null
+                 then 'agreements_ended_after_in_force'
+                 when new_status = 'in_force' and agreement.status = 'signed' then 'agreements_in_force_after_signature'
+                 else 'agreement_status_in_order' end,
+            format('%s %s is before agreement "%s" became %s (%s)', date_field, happened_on, reference,
+                   replace(agreement.status::text, '_', ' '), agreement.status_since),
+            'An agreement''s history runs forward: each change is dated on or after the one before it (parley.agreement_events lists them).');
+    end if;
+    perform parley_data.check_free_text('note', note, 'agreement_status_events_note_length');
+    insert into parley_data.agreement_status_events (agreement_id, status, happened_on, party_id, note, source_id,
+                                                     classification)
+    values (agreement.id, new_status, happened_on, party_id, nullif(btrim(note), ''), source_id,
+            agreement.classification);
+end
+$$;
+
+ALTER FUNCTION parley_data.record_agreement_status(agreement parley_data.agreements, reference text, new_status parley.agreement_status, happened_on date, status_field text, date_field text, party_id bigint, source_id bigint, note text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.record_agreement_status(agreement parley_data.agreements, reference text, new_status parley.agreement_status, happened_on date, status_field text, date_field text, party_id bigint, source_id bigint, note text) IS 'Records a change of an agreement''s status, dated and sourced, after checking that the change is allowed and that it does not predate the status it leaves.';
+
 CREATE FUNCTION parley_data.record_changes() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
@@ -6878,6 +8822,73 @@ $_$;
 ALTER FUNCTION parley_data.record_changes() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.record_changes() IS 'Trigger: writes the rows a statement inserted, updated, deleted or truncated to the change history, once per statement, at the rows'' level; raises the history of rows an update raised.';
+
+CREATE FUNCTION parley_data.record_participation(agreement parley_data.agreements, reference text, party text, change parley.participation_change, announced_on date, effective_on date, source text, note text, provisions_closed_as parley.commitment_status) RETURNS bigint
+    LANGUAGE plpgsql
+    AS $$
+declare
+    this_party bigint;
+    this_source bigint;
+    standing record;
+    result bigint;
+begin
+    perform parley_data.require('party', party is not null);
+    this_party := (parley_data.agreement_party_ids(agreement.id, reference, array[party], 'party'))[1];
+    perform parley_data.require('announced_on', announced_on is not null);
+    perform parley_data.require('effective_on', effective_on is not null);
+    perform parley_data.check_free_text('note', note, 'agreement_participation_note_length');
+    if source is not null then
+        this_source := parley_data.source_id(source);
+    end if;
+    perform parley_data.check_agreement_not_ended(agreement, reference,
+        case change when 'suspended' then 'suspended by a party' when 'resumed' then 'resumed by a party'
+                    else 'withdrawn from' end);
+    if agreement.status in ('drafted') and agreement.signed_on is null then
+        perform parley_data.refuse('23514', 'agreement', 'participation_after_signature',
+            format('agreement "%s" has not been signed or entered into force: nobody takes part in it yet, so nobody can be %s',
+                   reference, case change when 'withdrawn' then 'withdrawn from it' else change::text end),
+            'Record its signature (parley.sign_agreement) or entry into force first; a party that walks away from a draft is a position (parley.record_position), not a withdrawal.');
+    end if;
+    standing := parley_data.party_participation(agreement, this_party);
+    if effective_on < standing.takes_part_from then
+        perform parley_data.refuse('23514', 'effective_on', 'participation_after_signature',
+            format('effective_on %s is before party "%s" took part in agreement "%s" (from %s)', effective_on, party,
+                   reference, standing.takes_part_from),
+            'A party suspends, resumes or withdraws only after it signed (or the agreement entered into force).');
+    end if;
+    if effective_on < standing.effective_on then
+        perform parley_data.refuse('23514', 'effective_on', 'participation_in_order',
+            format('effective_on %s is before party "%s"''s last change in agreement "%s" (%s on %s)', effective_on,
+                   party, reference, standing.change, standing.effective_on),
+            'A party''s participation runs forward: each change is dated on or after the one before it.');
+    end if;
+    if standing.change = 'withdrawn' then
+        perform parley_data.refuse('23514', 'party', 'participation_withdrawn',
+            format('party "%s" withdrew from agreement "%s" on %s', party, reference, standing.effective_on),
+            'A withdrawal is final for that party.');
+    elsif change = 'suspended' and standing.change = 'suspended' then
+        perform parley_data.refuse('23514', 'party', 'participation_not_suspended',
+            format('party "%s" suspended its participation in agreement "%s" on %s already', party, reference,
+                   standing.effective_on),
+            'Record its resumption first (parley.resume_agreement).');
+    elsif change = 'resumed' and standing.change is distinct from 'suspended' then
+        perform parley_data.refuse('23514', 'party', 'participation_suspended',
+            format('party "%s" has not suspended its participation in agreement "%s": there is nothing to resume',
+                   party, reference),
+            'Only a party that suspended its participation resumes it.');
+    end if;
+    insert into parley_data.agreement_participation (agreement_id, party_id, change, announced_on, effective_on,
+                                                     provisions_closed_as, note, source_id, classification)
+    values (agreement.id, this_party, change, announced_on, effective_on, provisions_closed_as, nullif(btrim(note), ''),
+            this_source, agreement.classification)
+    returning id into result;
+    return result;
+end
+$$;
+
+ALTER FUNCTION parley_data.record_participation(agreement parley_data.agreements, reference text, party text, change parley.participation_change, announced_on date, effective_on date, source text, note text, provisions_closed_as parley.commitment_status) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.record_participation(agreement parley_data.agreements, reference text, party text, change parley.participation_change, announced_on date, effective_on date, source text, note text, provisions_closed_as parley.commitment_status) IS 'Checks and records a change of one party''s participation in an agreement (suspended, resumed, withdrawn); returns its id.';
 
 CREATE FUNCTION parley_data.refresh_time_zones() RETURNS integer
     LANGUAGE sql
@@ -6989,6 +9000,24 @@ ALTER FUNCTION parley_data.require_leadership(token bigint) OWNER TO parley_owne
 
 COMMENT ON FUNCTION parley_data.require_leadership(token bigint) IS 'Locks the leadership lease for the transaction and refuses (55000, daemon_leadership_current) unless token is the current epoch, the lease has not lapsed and this session holds it.';
 
+CREATE FUNCTION parley_data.set_agreement_link_level() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    -- (The trigger names its table: a row trigger of a partitioned table runs on the partition.)
+    if tg_argv[0] = 'agreement_tracks' then
+        new.effective_classification := greatest(new.agreement_classification, new.track_classification);
+    else
+        new.effective_classification := greatest(new.agreement_classification, new.related_classification);
+    end if;
+    return new;
+end
+$$;
+
+ALTER FUNCTION parley_data.set_agreement_link_level() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.set_agreement_link_level() IS 'Trigger: keeps an agreement''s track link, or a relation between two agreements, at the higher of the levels of what it names.';
+
 CREATE FUNCTION parley_data.set_commitment_defaults() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -7005,10 +9034,10 @@ CREATE FUNCTION parley_data.set_effective_classification() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 begin
-    if tg_table_name = 'commitments' then
+    if tg_argv[0] = 'commitments' then
         new.effective_classification := greatest(new.classification, new.track_classification,
-                                                 new.meeting_classification);
-    elsif tg_table_name = 'silences' then
+                                                 new.meeting_classification, new.agreement_classification);
+    elsif tg_argv[0] = 'silences' then
         new.effective_classification := greatest('unclassified', new.track_classification,
                                                  new.commitment_classification);
     else
@@ -7091,6 +9120,14 @@ CREATE FUNCTION parley_data.taken(kind text, field text, value text, rule text, 
 ALTER FUNCTION parley_data.taken(kind text, field text, value text, rule text, taken boolean, hint text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.taken(kind text, field text, value text, rule text, taken boolean, hint text) IS 'Rule: the code of a new record is not taken already (23505).';
+
+CREATE FUNCTION parley_data.term_last_day(starts_on date, length interval) RETURNS date
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (((starts_on + length))::date - 1);
+
+ALTER FUNCTION parley_data.term_last_day(starts_on date, length interval) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.term_last_day(starts_on date, length interval) IS 'The last day of a term of this length starting on starts_on (its first day): starts_on + length - 1 day.';
 
 CREATE FUNCTION parley_data.touch_updated_at() RETURNS trigger
     LANGUAGE plpgsql
@@ -7185,12 +9222,13 @@ CREATE VIEW parley.agenda WITH (security_invoker='true') AS
     COALESCE(cc.open_commitments, (0)::bigint) AS open_commitments,
     COALESCE(cc.fulfilled_commitments, (0)::bigint) AS fulfilled_commitments,
     st.stances,
-    ta.note
-   FROM ((((parley_data.track_agenda ta
+    ta.note,
+    ag.agreements_in_force
+   FROM (((((parley_data.track_agenda ta
      JOIN parley_data.tracks t ON ((t.id = ta.track_id)))
      JOIN parley_data.agenda_items i ON ((i.id = ta.item_id)))
      LEFT JOIN LATERAL ( SELECT count(*) AS commitments,
-            count(*) FILTER (WHERE parley_data.commitment_is_live(c.status)) AS open_commitments,
+            count(*) FILTER (WHERE (parley_data.commitment_is_live(c.status) AND (c.frozen_on IS NULL))) AS open_commitments,
             count(*) FILTER (WHERE (c.status = 'fulfilled'::parley.commitment_status)) AS fulfilled_commitments
            FROM parley_data.commitments c
           WHERE ((c.track_id = ta.track_id) AND (c.item_id = ta.item_id))) cc ON (true))
@@ -7224,6 +9262,11 @@ CREATE VIEW parley.agenda WITH (security_invoker='true') AS
                   ORDER BY x.track, x.item_id, x.party_id, x.stated_on DESC, x.track_id) s
              JOIN parley_data.parties p ON ((p.id = s.party_id)))
           GROUP BY s.track, s.item_id) st ON (((st.track = t.code) AND (st.item_id = ta.item_id))))
+     LEFT JOIN LATERAL ( SELECT string_agg(a.code, ', '::text ORDER BY a.code) AS agreements_in_force
+           FROM parley_data.agreements a
+          WHERE ((a.status = 'in_force'::parley.agreement_status) AND (EXISTS ( SELECT 1
+                   FROM parley_data.commitments c
+                  WHERE ((c.agreement_id = a.id) AND (c.track_id = ta.track_id) AND (c.item_id = ta.item_id)))))) ag ON (true))
   ORDER BY t.code, i.code;
 
 ALTER TABLE parley.agenda OWNER TO parley_owner;
@@ -7244,13 +9287,491 @@ COMMENT ON COLUMN parley.agenda.days_in_status IS 'Days from since to today, tod
 
 COMMENT ON COLUMN parley.agenda.commitments IS 'How many commitments on this track concern the item, whatever their status. Counts only those you are cleared to see.';
 
-COMMENT ON COLUMN parley.agenda.open_commitments IS 'How many of them are still owed: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded).';
+COMMENT ON COLUMN parley.agenda.open_commitments IS 'How many of them are still owed: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded), and not a provision of an agreement that has ended.';
 
 COMMENT ON COLUMN parley.agenda.fulfilled_commitments IS 'How many of them were fulfilled.';
 
 COMMENT ON COLUMN parley.agenda.stances IS 'Each party''s latest stance on the item, on this track or stated generally by a member of the track, by party name, e.g. "Russia: conditional (2025-06-02); Ukraine: supports (2025-05-16)"; empty when no party has stated one.';
 
 COMMENT ON COLUMN parley.agenda.note IS 'The note recorded with the item''s place on this track''s agenda; empty when none.';
+
+COMMENT ON COLUMN parley.agenda.agreements_in_force IS 'The codes of the agreements in force with a provision about this item on this track.';
+
+CREATE TABLE parley_data.agreement_term_claims (
+    id bigint NOT NULL,
+    agreement_id bigint NOT NULL,
+    term_number integer NOT NULL,
+    claimant_id bigint NOT NULL,
+    starts_on date,
+    ends_on date,
+    length interval,
+    statement text,
+    stated_on date NOT NULL,
+    source_id bigint,
+    classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_term_claims_ends_after_start CHECK ((ends_on >= starts_on)),
+    CONSTRAINT agreement_term_claims_length_positive CHECK ((length > '00:00:00'::interval)),
+    CONSTRAINT agreement_term_claims_says_something CHECK ((num_nonnulls(starts_on, ends_on, length) > 0)),
+    CONSTRAINT agreement_term_claims_statement_length CHECK (parley_data.is_free_text(statement))
+)
+PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN term_number SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN claimant_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN starts_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN ends_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN length SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN statement SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN stated_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_term_claims OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.agreement_term_claims IS 'Claims by a party about what a term is (its first day, last day or length), each with its source: where the claims differ, the term is contested.';
+
+CREATE TABLE parley_data.agreement_term_parties (
+    agreement_id bigint NOT NULL,
+    term_number integer NOT NULL,
+    party_id bigint NOT NULL,
+    classification parley.classification NOT NULL
+)
+PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.agreement_term_parties ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_parties ALTER COLUMN term_number SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_parties ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_parties ALTER COLUMN classification SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_term_parties OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.agreement_term_parties IS 'The parties that agreed a term (a renewal).';
+
+CREATE VIEW parley.agreement_events WITH (security_invoker='true') AS
+ SELECT e.occurred_on,
+    e.kind,
+    t.code AS track,
+    NULL::text AS item,
+    e.party,
+    a.code AS ref,
+    e.description,
+    s.title AS source,
+    s.url AS source_url
+   FROM ((((( SELECT x.agreement_id,
+            x.happened_on AS occurred_on,
+                CASE x.status
+                    WHEN 'drafted'::parley.agreement_status THEN 'agreement drafted'::text
+                    WHEN 'in_force'::parley.agreement_status THEN
+                    CASE
+                        WHEN (EXISTS ( SELECT 1
+                           FROM parley_data.agreement_status_events y
+                          WHERE ((y.agreement_id = x.agreement_id) AND (y.status = 'suspended'::parley.agreement_status) AND (ROW(y.happened_on, y.id) < ROW(x.happened_on, x.id))))) THEN 'agreement resumed'::text
+                        ELSE 'entered into force'::text
+                    END
+                    ELSE ('agreement '::text || replace((x.status)::text, '_'::text, ' '::text))
+                END AS kind,
+            p.name AS party,
+            (((( SELECT g.code
+                   FROM parley_data.agreements g
+                  WHERE (g.id = x.agreement_id)) || ': '::text) ||
+                CASE x.status
+                    WHEN 'drafted'::parley.agreement_status THEN 'drafted'::text
+                    WHEN 'in_force'::parley.agreement_status THEN 'in force'::text
+                    ELSE replace((x.status)::text, '_'::text, ' '::text)
+                END) || COALESCE((' — '::text || x.note), ''::text)) AS description,
+            x.source_id
+           FROM (parley_data.agreement_status_events x
+             LEFT JOIN parley_data.parties p ON ((p.id = x.party_id)))
+          WHERE ((x.status <> 'signed'::parley.agreement_status) AND (x.happened_on IS NOT NULL))
+        UNION ALL
+         SELECT ap.agreement_id,
+            ap.signed_on,
+            'agreement signed'::text,
+            p.name,
+            ((p.name || ' signed as '::text) || replace((ap.role)::text, '_'::text, ' '::text)),
+            NULL::bigint
+           FROM (parley_data.agreement_parties ap
+             JOIN parley_data.parties p ON ((p.id = ap.party_id)))
+          WHERE (ap.signed_on IS NOT NULL)
+        UNION ALL
+         SELECT t_1.agreement_id,
+            t_1.agreed_on,
+            'agreement renewed'::text,
+            NULL::text,
+            ((((((('renewed: term '::text || t_1.number) || ' to '::text) || t_1.ends_on) || ' (was to end '::text) || prev.ends_on) || ')'::text) || COALESCE((', agreed by '::text || ( SELECT string_agg(p.name, ', '::text ORDER BY p.name) AS string_agg
+                   FROM (parley_data.agreement_term_parties tp
+                     JOIN parley_data.parties p ON ((p.id = tp.party_id)))
+                  WHERE ((tp.agreement_id = t_1.agreement_id) AND (tp.term_number = t_1.number)))), ''::text)),
+            t_1.source_id
+           FROM (parley_data.agreement_terms t_1
+             JOIN parley_data.agreement_terms prev ON (((prev.agreement_id = t_1.agreement_id) AND (prev.number = (t_1.number - 1)))))
+          WHERE (t_1.number > 1)
+        UNION ALL
+         SELECT x.agreement_id,
+            x.effective_on,
+                CASE x.change
+                    WHEN 'suspended'::parley.participation_change THEN 'participation suspended'::text
+                    WHEN 'resumed'::parley.participation_change THEN 'participation resumed'::text
+                    ELSE 'party withdrew'::text
+                END AS "case",
+            p.name,
+            ((((((p.name ||
+                CASE x.change
+                    WHEN 'suspended'::parley.participation_change THEN ' suspended its participation'::text
+                    WHEN 'resumed'::parley.participation_change THEN ' resumed its participation'::text
+                    ELSE ' withdrew'::text
+                END) || ' (announced '::text) || x.announced_on) || ')'::text) ||
+                CASE
+                    WHEN (x.provisions_closed_as IS NOT NULL) THEN ('; its open provisions closed as '::text || x.provisions_closed_as)
+                    ELSE ''::text
+                END) || COALESCE((' — '::text || x.note), ''::text)),
+            x.source_id
+           FROM (parley_data.agreement_participation x
+             JOIN parley_data.parties p ON ((p.id = x.party_id)))
+        UNION ALL
+         SELECT c.agreement_id,
+            c.stated_on,
+            'term claimed'::text,
+            p.name,
+            (((((p.name || ' says term '::text) || c.term_number) || ' runs '::text) || concat_ws(' '::text, ('from '::text || c.starts_on), ('to '::text || c.ends_on), ('for '::text || c.length))) || COALESCE((' — '::text || c.statement), ''::text)),
+            c.source_id
+           FROM (parley_data.agreement_term_claims c
+             JOIN parley_data.parties p ON ((p.id = c.claimant_id)))) e
+     JOIN parley_data.agreements a ON ((a.id = e.agreement_id)))
+     JOIN parley_data.agreement_tracks l ON ((l.agreement_id = e.agreement_id)))
+     JOIN parley_data.tracks t ON ((t.id = l.track_id)))
+     LEFT JOIN parley_data.sources s ON ((s.id = e.source_id)))
+  ORDER BY e.occurred_on, a.code, e.kind, t.code;
+
+ALTER TABLE parley.agreement_events OWNER TO parley_owner;
+
+COMMENT ON VIEW parley.agreement_events IS 'What happened to agreements, one row per event and track, with the columns of parley.timeline: drafted, signed (party by party), entered into force, suspended and resumed, renewed (old end → new end), a party suspending, resuming or withdrawing, a term claimed, expired, terminated, superseded.';
+
+COMMENT ON COLUMN parley.agreement_events.occurred_on IS 'The day it happened (a party''s change: the day it took effect).';
+
+COMMENT ON COLUMN parley.agreement_events.kind IS 'agreement drafted, agreement signed, entered into force, agreement suspended, agreement resumed, agreement renewed, participation suspended, participation resumed, party withdrew, term claimed, agreement expired, agreement terminated, agreement superseded.';
+
+COMMENT ON COLUMN parley.agreement_events.track IS 'A track the agreement belongs to (an agreement on two tracks has a row on each).';
+
+COMMENT ON COLUMN parley.agreement_events.item IS 'Empty: an agreement is about its provisions'' items (parley.implementation).';
+
+COMMENT ON COLUMN parley.agreement_events.party IS 'The party concerned: the signatory, the party suspending or withdrawing, the claimant, the party that ended it.';
+
+COMMENT ON COLUMN parley.agreement_events.ref IS 'The agreement''s code.';
+
+COMMENT ON COLUMN parley.agreement_events.description IS 'What happened, in one line.';
+
+COMMENT ON COLUMN parley.agreement_events.source IS 'The title of the source it is recorded from.';
+
+COMMENT ON COLUMN parley.agreement_events.source_url IS 'Its address.';
+
+CREATE VIEW parley.agreement_parties WITH (security_invoker='true') AS
+ SELECT a.code AS agreement,
+    p.code AS party,
+    p.name AS party_name,
+    ap.role,
+    ap.signed_on,
+    COALESCE((last.change)::text, 'takes part'::text) AS participation,
+    last.effective_on AS participation_since,
+    ap.note,
+    parley_data.shown_level(ap.classification) AS classification
+   FROM (((parley_data.agreement_parties ap
+     JOIN parley_data.agreements a ON ((a.id = ap.agreement_id)))
+     JOIN parley_data.parties p ON ((p.id = ap.party_id)))
+     LEFT JOIN LATERAL ( SELECT x.change,
+            x.effective_on
+           FROM parley_data.agreement_participation x
+          WHERE ((x.agreement_id = ap.agreement_id) AND (x.party_id = ap.party_id))
+          ORDER BY x.effective_on DESC, x.id DESC
+         LIMIT 1) last ON (true))
+  ORDER BY a.code, ap.role, p.name;
+
+ALTER TABLE parley.agreement_parties OWNER TO parley_owner;
+
+COMMENT ON VIEW parley.agreement_parties IS 'Who is party to each agreement, in what role, when each signed, and whether it takes part, suspended its participation or withdrew.';
+
+COMMENT ON COLUMN parley.agreement_parties.agreement IS 'The agreement''s code.';
+
+COMMENT ON COLUMN parley.agreement_parties.party IS 'The party''s code.';
+
+COMMENT ON COLUMN parley.agreement_parties.party_name IS 'The party''s name.';
+
+COMMENT ON COLUMN parley.agreement_parties.role IS 'signatory, guarantor, witness, mediator or observer.';
+
+COMMENT ON COLUMN parley.agreement_parties.signed_on IS 'The day it signed in this role (empty: not signed).';
+
+COMMENT ON COLUMN parley.agreement_parties.participation IS 'takes part, suspended, resumed or withdrawn: its latest change of participation.';
+
+COMMENT ON COLUMN parley.agreement_parties.participation_since IS 'The day that change took effect.';
+
+COMMENT ON COLUMN parley.agreement_parties.note IS 'A note on its part in the agreement.';
+
+COMMENT ON COLUMN parley.agreement_parties.classification IS 'The agreement''s level.';
+
+CREATE VIEW parley.agreement_terms WITH (security_invoker='true') AS
+ SELECT a.code AS agreement,
+    t.number AS term,
+    (t.number = ( SELECT max(x.number) AS max
+           FROM parley_data.agreement_terms x
+          WHERE (x.agreement_id = t.agreement_id))) AS current,
+    t.starts_on,
+    t.ends_on,
+    t.length,
+    t.renewal,
+    parley_data.objection_deadline(t.ends_on, t.objection_notice) AS objection_deadline_on,
+    t.agreed_on,
+    ( SELECT string_agg(p.name, ', '::text ORDER BY p.name) AS string_agg
+           FROM (parley_data.agreement_term_parties tp
+             JOIN parley_data.parties p ON ((p.id = tp.party_id)))
+          WHERE ((tp.agreement_id = t.agreement_id) AND (tp.term_number = t.number))) AS agreed_by,
+    s.code AS source,
+    s.url AS source_url,
+    t.note,
+    cl.claims,
+    COALESCE(cl.contested, false) AS contested,
+    t.recorded_by,
+    t.created_at AS recorded_at,
+    parley_data.shown_level(t.classification) AS classification
+   FROM (((parley_data.agreement_terms t
+     JOIN parley_data.agreements a ON ((a.id = t.agreement_id)))
+     LEFT JOIN parley_data.sources s ON ((s.id = t.source_id)))
+     LEFT JOIN LATERAL ( SELECT string_agg((((((((p.name || ': '::text) || concat_ws(', '::text, ('from '::text || c.starts_on), ('to '::text || c.ends_on), ('for '::text || c.length))) || ' (stated '::text) || c.stated_on) || COALESCE((', '::text || cs.title), ''::text)) || ')'::text) || COALESCE((' — '::text || c.statement), ''::text)), '; '::text ORDER BY c.stated_on, p.name) AS claims,
+            bool_or((((c.starts_on IS NOT NULL) AND (c.starts_on IS DISTINCT FROM t.starts_on)) OR ((c.ends_on IS NOT NULL) AND (c.ends_on IS DISTINCT FROM t.ends_on)) OR ((c.length IS NOT NULL) AND (c.length IS DISTINCT FROM t.length)))) AS contested
+           FROM ((parley_data.agreement_term_claims c
+             JOIN parley_data.parties p ON ((p.id = c.claimant_id)))
+             LEFT JOIN parley_data.sources cs ON ((cs.id = c.source_id)))
+          WHERE ((c.agreement_id = t.agreement_id) AND (c.term_number = t.number))) cl ON (true))
+  ORDER BY a.code, t.number;
+
+ALTER TABLE parley.agreement_terms OWNER TO parley_owner;
+
+COMMENT ON VIEW parley.agreement_terms IS 'Each term of each agreement in order: the term it was made for, then each renewal, with its first and last day, length, how it renews, who agreed it and when, its source, and what parties claim about it (contested when a claim differs from the record).';
+
+COMMENT ON COLUMN parley.agreement_terms.agreement IS 'The agreement''s code.';
+
+COMMENT ON COLUMN parley.agreement_terms.term IS '1 for the term it was made for, then 2, 3, ... for each renewal.';
+
+COMMENT ON COLUMN parley.agreement_terms.current IS 'True for its latest term.';
+
+COMMENT ON COLUMN parley.agreement_terms.starts_on IS 'The first day of the term (for the first term: the day of entry into force; empty before it).';
+
+COMMENT ON COLUMN parley.agreement_terms.ends_on IS 'The last day of the term: it ends at the end of that day on the agreement''s clock (empty: open-ended).';
+
+COMMENT ON COLUMN parley.agreement_terms.length IS 'Its length, when it was given as one (e.g. 30 days).';
+
+COMMENT ON COLUMN parley.agreement_terms.renewal IS 'by_decision or automatic (unless a party objects by objection_deadline_on).';
+
+COMMENT ON COLUMN parley.agreement_terms.objection_deadline_on IS 'For an automatic renewal: the last day a party may object.';
+
+COMMENT ON COLUMN parley.agreement_terms.agreed_on IS 'For a renewal: the day it was agreed.';
+
+COMMENT ON COLUMN parley.agreement_terms.agreed_by IS 'For a renewal: the parties that agreed it.';
+
+COMMENT ON COLUMN parley.agreement_terms.source IS 'The code of the source of the term.';
+
+COMMENT ON COLUMN parley.agreement_terms.source_url IS 'Its address.';
+
+COMMENT ON COLUMN parley.agreement_terms.note IS 'A note on the term.';
+
+COMMENT ON COLUMN parley.agreement_terms.claims IS 'What parties say the term is, e.g. "Russia: to 2025-10-31 (stated 2025-07-21, TASS) — three months only".';
+
+COMMENT ON COLUMN parley.agreement_terms.contested IS 'True when a claim differs from the recorded term (its first day, last day or length), as contested figures differ.';
+
+COMMENT ON COLUMN parley.agreement_terms.recorded_by IS 'The login that recorded it.';
+
+COMMENT ON COLUMN parley.agreement_terms.recorded_at IS 'When it was recorded.';
+
+COMMENT ON COLUMN parley.agreement_terms.classification IS 'The agreement''s level.';
+
+CREATE TABLE parley_data.agreement_relations (
+    agreement_id bigint NOT NULL,
+    relation parley.agreement_relation NOT NULL,
+    related_id bigint NOT NULL,
+    note text,
+    source_id bigint,
+    agreement_classification parley.classification NOT NULL,
+    related_classification parley.classification NOT NULL,
+    effective_classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_relations_effective_classification CHECK ((effective_classification = GREATEST(agreement_classification, related_classification))),
+    CONSTRAINT agreement_relations_not_itself CHECK ((agreement_id <> related_id)),
+    CONSTRAINT agreement_relations_note_length CHECK (parley_data.is_free_text(note))
+)
+PARTITION BY LIST (effective_classification);
+ALTER TABLE ONLY parley_data.agreement_relations ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations ALTER COLUMN relation SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations ALTER COLUMN related_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations ALTER COLUMN agreement_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations ALTER COLUMN related_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_relations OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.agreement_relations IS 'How agreements relate: this agreement mirrors, amends, supersedes or implements the related one. Kept at the higher of the two levels.';
+
+CREATE VIEW parley.agreements WITH (security_invoker='true') AS
+ SELECT a.code,
+    a.title,
+    a.kind,
+    a.status,
+    a.status_since,
+    tr.tracks,
+    pa.parties,
+    a.signed_on,
+    a.signed_at,
+    a.in_force_on AS in_force_since,
+    a.ended_on,
+    term.number AS current_term,
+    term.ends_on AS term_ends_on,
+        CASE
+            WHEN (a.status = ANY (ARRAY['in_force'::parley.agreement_status, 'suspended'::parley.agreement_status])) THEN (term.ends_on - ((now() AT TIME ZONE a.timezone))::date)
+            ELSE NULL::integer
+        END AS days_left,
+    term.renewal,
+    parley_data.objection_deadline(term.ends_on, term.objection_notice) AS objection_deadline_on,
+    (term.number - 1) AS renewals,
+    COALESCE(cl.contested, false) AS term_contested,
+    part.suspended_parties,
+    part.withdrawn_parties,
+    rel.related,
+    COALESCE(impl.provisions, (0)::bigint) AS provisions,
+    impl.implementation_pct,
+    o.name AS owner,
+    s.code AS source,
+    a.timezone,
+    parley_data.shown_level(a.classification) AS classification,
+    (NOT parley_data.agreement_has_ended(a.status)) AS open
+   FROM (((((((((parley_data.agreements a
+     LEFT JOIN parley_data.people o ON ((o.id = a.owner_id)))
+     LEFT JOIN parley_data.sources s ON ((s.id = a.source_id)))
+     LEFT JOIN LATERAL ( SELECT string_agg(t.code, ', '::text ORDER BY l."position") AS tracks
+           FROM (parley_data.agreement_tracks l
+             JOIN parley_data.tracks t ON ((t.id = l.track_id)))
+          WHERE (l.agreement_id = a.id)) tr ON (true))
+     LEFT JOIN LATERAL ( SELECT string_agg((((x.party || ' ('::text) || x.roles) || ')'::text), ', '::text ORDER BY x.first_role, x.party) AS parties
+           FROM ( SELECT p.name AS party,
+                    min(ap.role) AS first_role,
+                    string_agg((replace((ap.role)::text, '_'::text, ' '::text) || COALESCE((', signed '::text || ap.signed_on), ''::text)), '; '::text ORDER BY ap.role) AS roles
+                   FROM (parley_data.agreement_parties ap
+                     JOIN parley_data.parties p ON ((p.id = ap.party_id)))
+                  WHERE (ap.agreement_id = a.id)
+                  GROUP BY p.name) x) pa ON (true))
+     LEFT JOIN LATERAL ( SELECT t.agreement_id,
+            t.number,
+            t.starts_on,
+            t.ends_on,
+            t.length,
+            t.renewal,
+            t.objection_notice,
+            t.agreed_on,
+            t.note,
+            t.source_id,
+            t.recorded_by,
+            t.classification,
+            t.created_at
+           FROM parley_data.agreement_terms t
+          WHERE (t.agreement_id = a.id)
+          ORDER BY t.number DESC
+         LIMIT 1) term ON (true))
+     LEFT JOIN LATERAL ( SELECT true AS contested
+           FROM parley_data.agreement_term_claims c
+          WHERE ((c.agreement_id = a.id) AND (c.term_number = term.number) AND (((c.starts_on IS NOT NULL) AND (c.starts_on IS DISTINCT FROM term.starts_on)) OR ((c.ends_on IS NOT NULL) AND (c.ends_on IS DISTINCT FROM term.ends_on)) OR ((c.length IS NOT NULL) AND (c.length IS DISTINCT FROM term.length))))
+         LIMIT 1) cl ON (true))
+     LEFT JOIN LATERAL ( SELECT string_agg(x.name, ', '::text ORDER BY x.name) FILTER (WHERE (x.change = 'suspended'::parley.participation_change)) AS suspended_parties,
+            string_agg(x.name, ', '::text ORDER BY x.name) FILTER (WHERE (x.change = 'withdrawn'::parley.participation_change)) AS withdrawn_parties
+           FROM ( SELECT DISTINCT ON (ap.party_id) p.name,
+                    ap.change
+                   FROM (parley_data.agreement_participation ap
+                     JOIN parley_data.parties p ON ((p.id = ap.party_id)))
+                  WHERE (ap.agreement_id = a.id)
+                  ORDER BY ap.party_id, ap.effective_on DESC, ap.id DESC) x) part ON (true))
+     LEFT JOIN LATERAL ( SELECT string_agg(x.what, '; '::text ORDER BY x.what) AS related
+           FROM ( SELECT ((replace((r.relation)::text, '_'::text, ' '::text) || ' '::text) || b.code) AS what
+                   FROM (parley_data.agreement_relations r
+                     JOIN parley_data.agreements b ON ((b.id = r.related_id)))
+                  WHERE (r.agreement_id = a.id)
+                UNION ALL
+                 SELECT ((
+                        CASE r.relation
+                            WHEN 'mirrors'::parley.agreement_relation THEN 'mirrors'::text
+                            WHEN 'amends'::parley.agreement_relation THEN 'amended by'::text
+                            WHEN 'supersedes'::parley.agreement_relation THEN 'superseded by'::text
+                            ELSE 'implemented by'::text
+                        END || ' '::text) || b.code)
+                   FROM (parley_data.agreement_relations r
+                     JOIN parley_data.agreements b ON ((b.id = r.agreement_id)))
+                  WHERE (r.related_id = a.id)) x) rel ON (true))
+     LEFT JOIN LATERAL ( SELECT count(*) AS provisions,
+            round((((100 * sum(x.score)))::numeric / NULLIF((3.0 * (count(x.score))::numeric), (0)::numeric)), 1) AS implementation_pct
+           FROM (parley_data.commitments c
+             CROSS JOIN LATERAL ( SELECT parley_data.provision_score(c.id, c.status, c.delivered_quantity, c.target_quantity, ((now() AT TIME ZONE a.timezone))::date) AS score) x)
+          WHERE (c.agreement_id = a.id)) impl ON (true))
+  ORDER BY a.code;
+
+ALTER TABLE parley.agreements OWNER TO parley_owner;
+
+COMMENT ON VIEW parley.agreements IS 'One row per agreement: what it is, where it stands (status and since when), its tracks, its parties and their roles, when it was signed and entered into force, its current term and how many days are left, how it renews, who suspended or withdrew, how it relates to other agreements, and how far its provisions are implemented. Only what you are cleared to see.';
+
+COMMENT ON COLUMN parley.agreements.code IS 'The agreement''s code; use it with the recording functions and the other agreement views.';
+
+COMMENT ON COLUMN parley.agreements.title IS 'Its title.';
+
+COMMENT ON COLUMN parley.agreements.kind IS 'agreement, memorandum, joint statement, exchange of letters, ceasefire arrangement, announced understanding (announced by a third party), other.';
+
+COMMENT ON COLUMN parley.agreements.status IS 'drafted, signed, in force, suspended, expired, terminated or superseded.';
+
+COMMENT ON COLUMN parley.agreements.status_since IS 'The day it reached its status (empty for a draft of no known day).';
+
+COMMENT ON COLUMN parley.agreements.tracks IS 'The tracks it belongs to, its first track first (where its alerts are told).';
+
+COMMENT ON COLUMN parley.agreements.parties IS 'Each party and its role, with the day it signed, e.g. "Ukraine (signatory, signed 2025-06-02), Türkiye (mediator)".';
+
+COMMENT ON COLUMN parley.agreements.signed_on IS 'The day of the first signature.';
+
+COMMENT ON COLUMN parley.agreements.signed_at IS 'Where it was signed.';
+
+COMMENT ON COLUMN parley.agreements.in_force_since IS 'The day it entered into force.';
+
+COMMENT ON COLUMN parley.agreements.ended_on IS 'The day it expired, was terminated or was superseded.';
+
+COMMENT ON COLUMN parley.agreements.current_term IS 'The number of its current term: 1 for the term it was made for, one more for each renewal.';
+
+COMMENT ON COLUMN parley.agreements.term_ends_on IS 'The last day of the current term (it ends at the end of that day on the agreement''s clock); empty: open-ended, or not yet in force.';
+
+COMMENT ON COLUMN parley.agreements.days_left IS 'For an agreement in force or suspended: days until term_ends_on on its clock (0: it ends today; negative: the term ended with no renewal recorded).';
+
+COMMENT ON COLUMN parley.agreements.renewal IS 'How the current term renews: by_decision (the parties must agree) or automatic (unless a party objects by objection_deadline_on).';
+
+COMMENT ON COLUMN parley.agreements.objection_deadline_on IS 'For an automatic renewal: the last day a party may object.';
+
+COMMENT ON COLUMN parley.agreements.renewals IS 'How many times it was renewed.';
+
+COMMENT ON COLUMN parley.agreements.term_contested IS 'True when a party claims the current term is other than recorded (parley.agreement_terms shows the claims).';
+
+COMMENT ON COLUMN parley.agreements.suspended_parties IS 'Parties whose participation is suspended now.';
+
+COMMENT ON COLUMN parley.agreements.withdrawn_parties IS 'Parties that withdrew.';
+
+COMMENT ON COLUMN parley.agreements.related IS 'How it relates to other agreements, e.g. "mirrors riyadh-us-ru; implements energy-moratorium".';
+
+COMMENT ON COLUMN parley.agreements.provisions IS 'How many commitments are its provisions (that you may see).';
+
+COMMENT ON COLUMN parley.agreements.implementation_pct IS 'How far its provisions are implemented today: their scores (0–3) as a share of full implementation (parley.implementation).';
+
+COMMENT ON COLUMN parley.agreements.owner IS 'The member of staff who follows it (told of its alerts; else its first track''s lead).';
+
+COMMENT ON COLUMN parley.agreements.source IS 'The code of the source of its text.';
+
+COMMENT ON COLUMN parley.agreements.timezone IS 'The clock its terms are read on.';
+
+COMMENT ON COLUMN parley.agreements.classification IS 'The level it is kept at: never below any of its tracks''.';
+
+COMMENT ON COLUMN parley.agreements.open IS 'True until it has ended (expired, terminated or superseded): drafted, signed, in force or suspended.';
 
 CREATE TABLE parley_data.silences (
     id bigint NOT NULL,
@@ -7455,11 +9976,11 @@ CREATE TABLE parley_data.alert_rules (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_by name DEFAULT SESSION_USER NOT NULL,
     CONSTRAINT alert_rules_delay_not_negative CHECK (((delay >= '00:00:00'::interval) AND (delay <= '3660 days'::interval))),
-    CONSTRAINT alert_rules_delay_where_used CHECK (((kind = ANY (ARRAY['stale'::parley.alert_kind, 'meeting_outcome_missing'::parley.alert_kind])) = (delay IS NOT NULL))),
+    CONSTRAINT alert_rules_delay_where_used CHECK (((kind = ANY (ARRAY['stale'::parley.alert_kind, 'meeting_outcome_missing'::parley.alert_kind, 'agreement_suspended'::parley.alert_kind, 'agreement_withdrawal'::parley.alert_kind])) = (delay IS NOT NULL))),
     CONSTRAINT alert_rules_escalation_for_overdue CHECK (((escalate_after IS NULL) OR (kind = 'overdue'::parley.alert_kind))),
     CONSTRAINT alert_rules_escalation_positive CHECK ((escalate_after > '00:00:00'::interval)),
     CONSTRAINT alert_rules_lead_times_positive CHECK (((lead_times IS NULL) OR (((cardinality(lead_times) >= 1) AND (cardinality(lead_times) <= 10)) AND ('00:00:00'::interval < ALL (lead_times)) AND ('366 days'::interval >= ALL (lead_times))))),
-    CONSTRAINT alert_rules_lead_times_where_used CHECK (((kind = ANY (ARRAY['due_soon'::parley.alert_kind, 'meeting_upcoming'::parley.alert_kind])) = (lead_times IS NOT NULL))),
+    CONSTRAINT alert_rules_lead_times_where_used CHECK (((kind = ANY (ARRAY['due_soon'::parley.alert_kind, 'meeting_upcoming'::parley.alert_kind, 'term_ending'::parley.alert_kind, 'objection_deadline'::parley.alert_kind])) = (lead_times IS NOT NULL))),
     CONSTRAINT alert_rules_repeat_at_least_an_hour CHECK ((repeat_every >= '01:00:00'::interval)),
     CONSTRAINT alert_rules_repeat_for_overdue CHECK (((repeat_every IS NULL) OR (kind = 'overdue'::parley.alert_kind)))
 );
@@ -7495,17 +10016,17 @@ ALTER TABLE parley.alert_rules OWNER TO parley_owner;
 
 COMMENT ON VIEW parley.alert_rules IS 'The alert rules in force: what each kind of alert is about, whether it is on, its severity and timing. Change them with parley.set_alert_rule.';
 
-COMMENT ON COLUMN parley.alert_rules.kind IS 'The kind of alert the rule makes: due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved or breached (the name set_alert_rule takes).';
+COMMENT ON COLUMN parley.alert_rules.kind IS 'The kind of alert the rule makes: due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved, breached, term_ending, objection_deadline, term_expired, agreement_suspended or agreement_withdrawal (the name set_alert_rule takes).';
 
-COMMENT ON COLUMN parley.alert_rules.about IS 'What its alerts are about: commitment, meeting or follow_up.';
+COMMENT ON COLUMN parley.alert_rules.about IS 'What its alerts are about: commitment, meeting, follow_up or agreement.';
 
 COMMENT ON COLUMN parley.alert_rules.enabled IS 'Whether alerts of this kind are planned; turning a rule off cancels its alerts not yet sent.';
 
 COMMENT ON COLUMN parley.alert_rules.severity IS 'The severity its alerts get when created: info, warning or critical (subscribers receive those at or above their min_severity).';
 
-COMMENT ON COLUMN parley.alert_rules.lead_times IS 'How long before the deadline (due_soon) or the meeting''s start (meeting_upcoming) to alert, one alert per lead, e.g. {7 days, 1 day}, counted on the track''s clock; empty for the other kinds.';
+COMMENT ON COLUMN parley.alert_rules.lead_times IS 'How long before the deadline (due_soon), the meeting''s start (meeting_upcoming), the end of an agreement''s term (term_ending) or the last day to object to its automatic renewal (objection_deadline) to alert, one alert per lead, e.g. {7 days, 1 day}, counted on the track''s (the agreement''s) clock; empty for the other kinds.';
 
-COMMENT ON COLUMN parley.alert_rules.delay IS 'How long without activity before a stale alert (after the end of the last active day, track time), or after a meeting ended before meeting_outcome_missing; empty for the other kinds.';
+COMMENT ON COLUMN parley.alert_rules.delay IS 'How long without activity before a stale alert (after the end of the last active day, track time), or after a meeting ended before meeting_outcome_missing; for agreement_suspended and agreement_withdrawal, how long after the day it was announced a suspension or withdrawal may be recorded and still be told (later, it is history, not news); empty for the other kinds.';
 
 COMMENT ON COLUMN parley.alert_rules.repeat_every IS 'How often an overdue alert repeats while the commitment stays open and unacknowledged, counted from the deadline; empty: it does not repeat (and for kinds other than overdue).';
 
@@ -7639,13 +10160,13 @@ COMMENT ON VIEW parley.alerts IS 'Every alert you are cleared to see, newest fir
 
 COMMENT ON COLUMN parley.alerts.id IS 'The alert''s number: give it to acknowledge_alert and snooze_alert (alert_queue and alert_log show it as alert_id).';
 
-COMMENT ON COLUMN parley.alerts.kind IS 'due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved or breached (see parley.alert_rules).';
+COMMENT ON COLUMN parley.alerts.kind IS 'due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved, breached, term_ending, objection_deadline, term_expired, agreement_suspended or agreement_withdrawal (see parley.alert_rules).';
 
 COMMENT ON COLUMN parley.alerts.severity IS 'info, warning or critical: the rule''s severity when the alert was created.';
 
-COMMENT ON COLUMN parley.alerts.subject_type IS 'What it is about: commitment, meeting or follow_up.';
+COMMENT ON COLUMN parley.alerts.subject_type IS 'What it is about: commitment, meeting, follow_up or agreement.';
 
-COMMENT ON COLUMN parley.alerts.subject IS 'The code of the commitment, meeting or follow-up (F<number> for a follow-up without a code), kept current while the alert applies.';
+COMMENT ON COLUMN parley.alerts.subject IS 'The code of the commitment, meeting, follow-up (F<number> for a follow-up without a code) or agreement, kept current while the alert applies.';
 
 COMMENT ON COLUMN parley.alerts.track IS 'The code of the subject''s track.';
 
@@ -7657,7 +10178,7 @@ COMMENT ON COLUMN parley.alerts.state IS 'planned (created; delivered or being d
 
 COMMENT ON COLUMN parley.alerts.escalated IS 'True for an overdue alert due escalate_after or longer after the deadline: the track''s lead is told too.';
 
-COMMENT ON COLUMN parley.alerts.responsible IS 'The name of who answers for the subject: the commitment''s owner, the follow-up''s assignee, or the track''s lead for a meeting (kept current until it has gone out); empty when there is nobody.';
+COMMENT ON COLUMN parley.alerts.responsible IS 'The name of who answers for the subject: the commitment''s owner, the follow-up''s assignee, the track''s lead for a meeting, or the agreement''s owner (else its first track''s lead) for an agreement (kept current until it has gone out); empty when there is nobody.';
 
 COMMENT ON COLUMN parley.alerts.recipients IS 'How many people it is addressed to (one delivery each, including suppressed and cancelled deliveries).';
 
@@ -7740,7 +10261,7 @@ CREATE VIEW parley.commitments WITH (security_invoker='true') AS
     c.made_on,
     c.due_on,
     (c.due_on - ((now() AT TIME ZONE t.timezone))::date) AS days_left,
-    (parley_data.commitment_is_live(c.status) AND (c.due_on < ((now() AT TIME ZONE t.timezone))::date)) AS overdue,
+    (parley_data.commitment_is_live(c.status) AND (c.frozen_on IS NULL) AND (c.due_on < ((now() AT TIME ZONE t.timezone))::date)) AS overdue,
     c.status,
     c.target_quantity AS target,
     c.unit,
@@ -7752,14 +10273,17 @@ CREATE VIEW parley.commitments WITH (security_invoker='true') AS
     m.code AS meeting,
     c.last_update_on,
     parley_data.shown_level(c.effective_classification) AS classification,
-    parley_data.commitment_is_live(c.status) AS open
-   FROM ((((((parley_data.commitments c
+    (parley_data.commitment_is_live(c.status) AND (c.frozen_on IS NULL)) AS open,
+    ag.code AS agreement,
+    c.article
+   FROM (((((((parley_data.commitments c
      JOIN parley_data.tracks t ON ((t.id = c.track_id)))
      JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
      JOIN parley_data.parties ob ON ((ob.id = c.obligor_id)))
      LEFT JOIN parley_data.people o ON ((o.id = c.owner_id)))
      LEFT JOIN parley_data.deals d ON ((d.id = c.deal_id)))
      LEFT JOIN parley_data.meetings m ON ((m.id = c.meeting_id)))
+     LEFT JOIN parley_data.agreements ag ON ((ag.id = c.agreement_id)))
   ORDER BY c.due_on, c.code;
 
 ALTER TABLE parley.commitments OWNER TO parley_owner;
@@ -7810,6 +10334,10 @@ COMMENT ON COLUMN parley.commitments.classification IS 'The level it is kept and
 
 COMMENT ON COLUMN parley.commitments.open IS 'True while it is still owed and chased: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded).';
 
+COMMENT ON COLUMN parley.commitments.agreement IS 'The agreement it is a provision of.';
+
+COMMENT ON COLUMN parley.commitments.article IS 'The article or paragraph of that agreement it comes from.';
+
 CREATE VIEW parley.compliance WITH (security_invoker='true') AS
  SELECT p.name AS party,
     a.track,
@@ -7823,14 +10351,16 @@ CREATE VIEW parley.compliance WITH (security_invoker='true') AS
     ((a.fulfilled + a.partially_fulfilled) + a.breached) AS assessed,
     round((((a.fulfilled - a.breached))::numeric / (NULLIF(((a.fulfilled + a.partially_fulfilled) + a.breached), 0))::numeric), 2) AS score,
     round((((100)::numeric * ((((a.fulfilled - a.breached))::numeric / (NULLIF(((a.fulfilled + a.partially_fulfilled) + a.breached), 0))::numeric) + (1)::numeric)) / (2)::numeric), 1) AS score_pct,
-    round((((100)::numeric * (a.on_time)::numeric) / (NULLIF(a.with_deadline, 0))::numeric), 1) AS on_time_pct
+    round((((100)::numeric * (a.on_time)::numeric) / (NULLIF(a.with_deadline, 0))::numeric), 1) AS on_time_pct,
+    a.lapsed
    FROM (( SELECT c.obligor_id,
             NULL::text AS track,
             count(*) AS made,
             count(*) FILTER (WHERE (c.status = 'fulfilled'::parley.commitment_status)) AS fulfilled,
             count(*) FILTER (WHERE (c.status = 'partially_fulfilled'::parley.commitment_status)) AS partially_fulfilled,
             count(*) FILTER (WHERE (c.status = 'breached'::parley.commitment_status)) AS breached,
-            count(*) FILTER (WHERE (c.status = ANY (ARRAY['pending'::parley.commitment_status, 'in_progress'::parley.commitment_status]))) AS open,
+            count(*) FILTER (WHERE ((c.status = ANY (ARRAY['pending'::parley.commitment_status, 'in_progress'::parley.commitment_status])) AND (c.frozen_on IS NULL))) AS open,
+            count(*) FILTER (WHERE ((c.status = ANY (ARRAY['pending'::parley.commitment_status, 'in_progress'::parley.commitment_status])) AND (c.frozen_on IS NOT NULL))) AS lapsed,
             count(*) FILTER (WHERE (c.status = 'withdrawn'::parley.commitment_status)) AS withdrawn,
             count(*) FILTER (WHERE (c.status = 'superseded'::parley.commitment_status)) AS superseded,
             count(*) FILTER (WHERE ((c.status = 'fulfilled'::parley.commitment_status) AND (c.status_changed_on <= c.due_on))) AS on_time,
@@ -7845,7 +10375,8 @@ CREATE VIEW parley.compliance WITH (security_invoker='true') AS
             count(*) FILTER (WHERE (c.status = 'fulfilled'::parley.commitment_status)) AS fulfilled,
             count(*) FILTER (WHERE (c.status = 'partially_fulfilled'::parley.commitment_status)) AS partially_fulfilled,
             count(*) FILTER (WHERE (c.status = 'breached'::parley.commitment_status)) AS breached,
-            count(*) FILTER (WHERE (c.status = ANY (ARRAY['pending'::parley.commitment_status, 'in_progress'::parley.commitment_status]))) AS open,
+            count(*) FILTER (WHERE ((c.status = ANY (ARRAY['pending'::parley.commitment_status, 'in_progress'::parley.commitment_status])) AND (c.frozen_on IS NULL))) AS open,
+            count(*) FILTER (WHERE ((c.status = ANY (ARRAY['pending'::parley.commitment_status, 'in_progress'::parley.commitment_status])) AND (c.frozen_on IS NOT NULL))) AS lapsed,
             count(*) FILTER (WHERE (c.status = 'withdrawn'::parley.commitment_status)) AS withdrawn,
             count(*) FILTER (WHERE (c.status = 'superseded'::parley.commitment_status)) AS superseded,
             count(*) FILTER (WHERE ((c.status = 'fulfilled'::parley.commitment_status) AND (c.status_changed_on <= c.due_on))) AS on_time,
@@ -7864,7 +10395,7 @@ COMMENT ON COLUMN parley.compliance.party IS 'The name of the party that made th
 
 COMMENT ON COLUMN parley.compliance.track IS 'The track''s code; empty on the party''s overall row, which counts every track.';
 
-COMMENT ON COLUMN parley.compliance.made IS 'All commitments the party made (= fulfilled + partially_fulfilled + breached + open + withdrawn + superseded). Counts only those you are cleared to see.';
+COMMENT ON COLUMN parley.compliance.made IS 'All commitments the party made (= fulfilled + partially_fulfilled + breached + open + withdrawn + superseded + lapsed). Counts only those you are cleared to see.';
 
 COMMENT ON COLUMN parley.compliance.fulfilled IS 'Commitments fulfilled.';
 
@@ -7872,7 +10403,7 @@ COMMENT ON COLUMN parley.compliance.partially_fulfilled IS 'Commitments partiall
 
 COMMENT ON COLUMN parley.compliance.breached IS 'Commitments recorded as breached.';
 
-COMMENT ON COLUMN parley.compliance.open IS 'Commitments still pending or in progress (partially fulfilled ones, though still owed, count under partially_fulfilled).';
+COMMENT ON COLUMN parley.compliance.open IS 'Commitments still pending or in progress and still owed (not a provision of an agreement that has ended); partially fulfilled ones, though still owed, count under partially_fulfilled.';
 
 COMMENT ON COLUMN parley.compliance.withdrawn IS 'Commitments withdrawn: not assessed.';
 
@@ -7885,6 +10416,8 @@ COMMENT ON COLUMN parley.compliance.score IS 'Average of +1 (fulfilled), 0 (part
 COMMENT ON COLUMN parley.compliance.score_pct IS 'The score as a percentage, to one decimal: (score + 1) / 2 × 100, so −1 is 0 %, 0 is 50 %, +1 is 100 %; empty when none is assessed.';
 
 COMMENT ON COLUMN parley.compliance.on_time_pct IS 'Of the commitments with a deadline that were fulfilled or whose deadline has passed (end of due_on, track time; withdrawn and superseded ones aside), the percentage fulfilled by their deadline (the date their fulfilment was recorded for is on or before due_on), to one decimal; empty when there are none.';
+
+COMMENT ON COLUMN parley.compliance.lapsed IS 'Commitments that were pending or in progress when the agreement they are provisions of ended: no longer owed, kept as they stood (neither kept nor breached). A provision partly fulfilled or breached by then counts as such.';
 
 CREATE VIEW parley.contested_figures WITH (security_invoker='true') AS
  WITH latest AS (
@@ -8131,7 +10664,7 @@ CREATE VIEW parley.due_soon WITH (security_invoker='true') AS
              JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
              JOIN parley_data.parties ob ON ((ob.id = c.obligor_id)))
              LEFT JOIN parley_data.people o ON ((o.id = c.owner_id)))
-          WHERE (parley_data.commitment_is_live(c.status) AND ((c.due_on >= (((now() AT TIME ZONE 'UTC'::text))::date - 1)) AND (c.due_on <= (((now() AT TIME ZONE 'UTC'::text))::date + 15))) AND (((c.due_on - ((now() AT TIME ZONE t.timezone))::date) >= 0) AND ((c.due_on - ((now() AT TIME ZONE t.timezone))::date) <= 14)))
+          WHERE (parley_data.commitment_is_live(c.status) AND (c.frozen_on IS NULL) AND ((c.due_on >= (((now() AT TIME ZONE 'UTC'::text))::date - 1)) AND (c.due_on <= (((now() AT TIME ZONE 'UTC'::text))::date + 15))) AND (((c.due_on - ((now() AT TIME ZONE t.timezone))::date) >= 0) AND ((c.due_on - ((now() AT TIME ZONE t.timezone))::date) <= 14)))
         UNION ALL
          SELECT 'follow-up'::text,
             COALESCE(f.code, ('F'::text || f.id)) AS "coalesce",
@@ -8178,6 +10711,125 @@ COMMENT ON COLUMN parley.due_soon.due_at IS 'The exact moment it falls due (a co
 COMMENT ON COLUMN parley.due_soon.days_left IS 'Days from today to due_on, both dates in the track''s time zone for a commitment and in the assignee''s for a follow-up: 0 = due today, at most 14.';
 
 COMMENT ON COLUMN parley.due_soon.status IS 'For a commitment its status (pending, in_progress or partially_fulfilled); for a follow-up, open.';
+
+CREATE VIEW parley.expiring_agreements WITH (security_invoker='true') AS
+ SELECT e.agreement,
+    e.title,
+    e.status,
+    e.tracks,
+    e.what,
+    e.term,
+    e.on_day,
+    e.deadline_at,
+    e.days_left,
+    e.renewal,
+    e.owner,
+    e.classification
+   FROM ( SELECT a.code AS agreement,
+            a.title,
+            a.status,
+            tr.tracks,
+                CASE
+                    WHEN (t.ends_on < ((now() AT TIME ZONE a.timezone))::date) THEN 'term ended, no renewal recorded'::text
+                    ELSE 'term ends'::text
+                END AS what,
+            t.number AS term,
+            t.ends_on AS on_day,
+            (((t.ends_on + 1))::timestamp without time zone AT TIME ZONE a.timezone) AS deadline_at,
+            (t.ends_on - ((now() AT TIME ZONE a.timezone))::date) AS days_left,
+            t.renewal,
+            o.name AS owner,
+            parley_data.shown_level(a.classification) AS classification
+           FROM (((parley_data.agreements a
+             JOIN LATERAL ( SELECT x.agreement_id,
+                    x.number,
+                    x.starts_on,
+                    x.ends_on,
+                    x.length,
+                    x.renewal,
+                    x.objection_notice,
+                    x.agreed_on,
+                    x.note,
+                    x.source_id,
+                    x.recorded_by,
+                    x.classification,
+                    x.created_at
+                   FROM parley_data.agreement_terms x
+                  WHERE (x.agreement_id = a.id)
+                  ORDER BY x.number DESC
+                 LIMIT 1) t ON (true))
+             LEFT JOIN parley_data.people o ON ((o.id = a.owner_id)))
+             LEFT JOIN LATERAL ( SELECT string_agg(k.code, ', '::text ORDER BY l."position") AS tracks
+                   FROM (parley_data.agreement_tracks l
+                     JOIN parley_data.tracks k ON ((k.id = l.track_id)))
+                  WHERE (l.agreement_id = a.id)) tr ON (true))
+          WHERE ((a.status = ANY (ARRAY['in_force'::parley.agreement_status, 'suspended'::parley.agreement_status])) AND (t.ends_on IS NOT NULL) AND ((t.ends_on - ((now() AT TIME ZONE a.timezone))::date) <= parley_data.expiring_within_days()))
+        UNION ALL
+         SELECT a.code,
+            a.title,
+            a.status,
+            tr.tracks,
+            'last day to object to automatic renewal'::text,
+            t.number,
+            parley_data.objection_deadline(t.ends_on, t.objection_notice) AS objection_deadline,
+            (((parley_data.objection_deadline(t.ends_on, t.objection_notice) + 1))::timestamp without time zone AT TIME ZONE a.timezone) AS timezone,
+            (parley_data.objection_deadline(t.ends_on, t.objection_notice) - ((now() AT TIME ZONE a.timezone))::date),
+            t.renewal,
+            o.name,
+            parley_data.shown_level(a.classification) AS shown_level
+           FROM (((parley_data.agreements a
+             JOIN LATERAL ( SELECT x.agreement_id,
+                    x.number,
+                    x.starts_on,
+                    x.ends_on,
+                    x.length,
+                    x.renewal,
+                    x.objection_notice,
+                    x.agreed_on,
+                    x.note,
+                    x.source_id,
+                    x.recorded_by,
+                    x.classification,
+                    x.created_at
+                   FROM parley_data.agreement_terms x
+                  WHERE (x.agreement_id = a.id)
+                  ORDER BY x.number DESC
+                 LIMIT 1) t ON (true))
+             LEFT JOIN parley_data.people o ON ((o.id = a.owner_id)))
+             LEFT JOIN LATERAL ( SELECT string_agg(k.code, ', '::text ORDER BY l."position") AS tracks
+                   FROM (parley_data.agreement_tracks l
+                     JOIN parley_data.tracks k ON ((k.id = l.track_id)))
+                  WHERE (l.agreement_id = a.id)) tr ON (true))
+          WHERE ((a.status = ANY (ARRAY['in_force'::parley.agreement_status, 'suspended'::parley.agreement_status])) AND (t.renewal = 'automatic'::parley.renewal_kind) AND (t.objection_notice IS NOT NULL) AND (t.ends_on IS NOT NULL) AND (((parley_data.objection_deadline(t.ends_on, t.objection_notice) - ((now() AT TIME ZONE a.timezone))::date) >= 0) AND ((parley_data.objection_deadline(t.ends_on, t.objection_notice) - ((now() AT TIME ZONE a.timezone))::date) <= parley_data.expiring_within_days())))) e
+  ORDER BY e.days_left, e.agreement, e.what;
+
+ALTER TABLE parley.expiring_agreements OWNER TO parley_owner;
+
+COMMENT ON VIEW parley.expiring_agreements IS 'Agreements in force (or suspended) whose current term ends within the window (60 days; `set parley.expiring_within_days = 30` for your session) or has ended with no renewal recorded, and the last days to object to automatic renewals, soonest first.';
+
+COMMENT ON COLUMN parley.expiring_agreements.agreement IS 'The agreement''s code.';
+
+COMMENT ON COLUMN parley.expiring_agreements.title IS 'Its title.';
+
+COMMENT ON COLUMN parley.expiring_agreements.status IS 'in force or suspended.';
+
+COMMENT ON COLUMN parley.expiring_agreements.tracks IS 'Its tracks, its first track first.';
+
+COMMENT ON COLUMN parley.expiring_agreements.what IS 'term ends; term ended, no renewal recorded; or last day to object to automatic renewal.';
+
+COMMENT ON COLUMN parley.expiring_agreements.term IS 'The number of the term concerned (the current one).';
+
+COMMENT ON COLUMN parley.expiring_agreements.on_day IS 'The term''s last day, or the last day to object.';
+
+COMMENT ON COLUMN parley.expiring_agreements.deadline_at IS 'The moment it passes: the end of on_day on the agreement''s clock.';
+
+COMMENT ON COLUMN parley.expiring_agreements.days_left IS 'Days until on_day on the agreement''s clock (0: today; negative: passed).';
+
+COMMENT ON COLUMN parley.expiring_agreements.renewal IS 'by_decision or automatic.';
+
+COMMENT ON COLUMN parley.expiring_agreements.owner IS 'The member of staff who follows the agreement.';
+
+COMMENT ON COLUMN parley.expiring_agreements.classification IS 'The agreement''s level.';
 
 CREATE VIEW parley.figures WITH (security_invoker='true') AS
  SELECT f.indicator,
@@ -8293,6 +10945,70 @@ COMMENT ON COLUMN parley.follow_ups.overdue IS 'True when the due time has passe
 COMMENT ON COLUMN parley.follow_ups.days_left IS 'Days from today to the due date, both dates in the assignee''s time zone: 0 = due today, negative when overdue by that many days.';
 
 COMMENT ON COLUMN parley.follow_ups.created_at IS 'When it was recorded, shown in your session''s time zone.';
+
+CREATE VIEW parley.implementation WITH (security_invoker='true') AS
+ SELECT implementation_as_of.agreement,
+    implementation_as_of.article,
+    implementation_as_of.commitment,
+    implementation_as_of.obligor,
+    implementation_as_of.track,
+    implementation_as_of.item,
+    implementation_as_of.text,
+    implementation_as_of.status,
+    implementation_as_of.delivered,
+    implementation_as_of.target,
+    implementation_as_of.unit,
+    implementation_as_of.score,
+    implementation_as_of.score_pct,
+    implementation_as_of.scored_by,
+    implementation_as_of.evidence_on,
+    implementation_as_of.evidence,
+    implementation_as_of.evidence_source,
+    implementation_as_of.evidence_url,
+    implementation_as_of.classification
+   FROM parley.implementation_as_of(CURRENT_DATE) implementation_as_of(agreement, article, commitment, obligor, track, item, text, status, delivered, target, unit, score, score_pct, scored_by, evidence_on, evidence, evidence_source, evidence_url, classification);
+
+ALTER TABLE parley.implementation OWNER TO parley_owner;
+
+COMMENT ON VIEW parley.implementation IS 'How far each provision of each agreement is implemented today (agreement × provision): 0 not initiated, 1 minimal, 2 intermediate, 3 full, as a percentage, and the evidence. parley.implementation_as_of(day) gives any other day; parley.implementation_summary rolls it up.';
+
+COMMENT ON COLUMN parley.implementation.agreement IS 'The agreement''s code.';
+
+COMMENT ON COLUMN parley.implementation.article IS 'The article or paragraph the provision comes from.';
+
+COMMENT ON COLUMN parley.implementation.commitment IS 'The commitment that is this provision for this obligor (one per obligor and article).';
+
+COMMENT ON COLUMN parley.implementation.obligor IS 'The party that owes it.';
+
+COMMENT ON COLUMN parley.implementation.track IS 'The track the commitment is on.';
+
+COMMENT ON COLUMN parley.implementation.item IS 'The agenda item it is about.';
+
+COMMENT ON COLUMN parley.implementation.text IS 'What was promised.';
+
+COMMENT ON COLUMN parley.implementation.status IS 'Its status as the updates reported by that day leave it (pending if none).';
+
+COMMENT ON COLUMN parley.implementation.delivered IS 'How much was delivered by that day (the sum of the updates).';
+
+COMMENT ON COLUMN parley.implementation.target IS 'How much was promised, in unit; empty when nothing is counted.';
+
+COMMENT ON COLUMN parley.implementation.unit IS 'What the target counts.';
+
+COMMENT ON COLUMN parley.implementation.score IS '0 not initiated, 1 minimal, 2 intermediate, 3 full (empty for a withdrawn or superseded commitment).';
+
+COMMENT ON COLUMN parley.implementation.score_pct IS 'The score as a percentage of full implementation (3 = 100 %).';
+
+COMMENT ON COLUMN parley.implementation.scored_by IS 'rule: worked out from status and delivery; staff: set by hand (parley.override_implementation).';
+
+COMMENT ON COLUMN parley.implementation.evidence_on IS 'The day of the evidence: the last update reported by then, or the day staff''s score holds from.';
+
+COMMENT ON COLUMN parley.implementation.evidence IS 'What the score rests on: the last update (note, status, delivery, who reported it, who confirms it), or staff''s note.';
+
+COMMENT ON COLUMN parley.implementation.evidence_source IS 'The title of the source of that evidence.';
+
+COMMENT ON COLUMN parley.implementation.evidence_url IS 'Its address.';
+
+COMMENT ON COLUMN parley.implementation.classification IS 'The level the provision is kept at (at least its agreement''s).';
 
 CREATE VIEW parley.mailer_runs WITH (security_invoker='true') AS
  SELECT r.id,
@@ -8444,12 +11160,12 @@ CREATE VIEW parley.open_commitments WITH (security_invoker='true') AS
      LEFT JOIN parley_data.people o ON ((o.id = c.owner_id)))
      LEFT JOIN parley_data.meetings m ON ((m.id = c.meeting_id)))
      LEFT JOIN parley_data.deals d ON ((d.id = c.deal_id)))
-  WHERE parley_data.commitment_is_live(c.status)
+  WHERE (parley_data.commitment_is_live(c.status) AND (c.frozen_on IS NULL))
   ORDER BY c.due_on, c.id;
 
 ALTER TABLE parley.open_commitments OWNER TO parley_owner;
 
-COMMENT ON VIEW parley.open_commitments IS 'Every commitment still owed: pending, in progress or partially fulfilled, soonest deadline first. Fulfilled and breached ones have their verdict (parley.compliance counts them), withdrawn and superseded ones are closed; parley.commitments lists them all.';
+COMMENT ON VIEW parley.open_commitments IS 'Every commitment still owed: pending, in progress or partially fulfilled, soonest deadline first. Fulfilled and breached ones have their verdict (parley.compliance counts them), withdrawn and superseded ones are closed, and the provisions of an agreement that has ended are no longer owed; parley.commitments lists them all.';
 
 COMMENT ON COLUMN parley.open_commitments.id IS 'The commitment''s number (unique across levels), as the change history''s row_id and commitments_as_of give it.';
 
@@ -8526,7 +11242,7 @@ CREATE VIEW parley.overdue_commitments WITH (security_invoker='true') AS
      LEFT JOIN parley_data.people o ON ((o.id = c.owner_id)))
      LEFT JOIN parley_data.meetings m ON ((m.id = c.meeting_id)))
      LEFT JOIN parley_data.deals d ON ((d.id = c.deal_id)))
-  WHERE (parley_data.commitment_is_live(c.status) AND (c.due_on < (((now() AT TIME ZONE 'UTC'::text))::date + 1)) AND (c.due_on < ((now() AT TIME ZONE t.timezone))::date))
+  WHERE (parley_data.commitment_is_live(c.status) AND (c.frozen_on IS NULL) AND (c.due_on < (((now() AT TIME ZONE 'UTC'::text))::date + 1)) AND (c.due_on < ((now() AT TIME ZONE t.timezone))::date))
   ORDER BY c.due_on, c.id;
 
 ALTER TABLE parley.overdue_commitments OWNER TO parley_owner;
@@ -8614,7 +11330,7 @@ CREATE VIEW parley.people WITH (security_invoker='true') AS
           WHERE (t.lead_id = p.id)) AS leads,
     ( SELECT count(*) AS count
            FROM parley_data.commitments c
-          WHERE ((c.owner_id = p.id) AND parley_data.commitment_is_live(c.status))) AS open_commitments,
+          WHERE ((c.owner_id = p.id) AND parley_data.commitment_is_live(c.status) AND (c.frozen_on IS NULL))) AS open_commitments,
     ( SELECT count(*) AS count
            FROM parley_data.follow_ups f
           WHERE ((f.assignee_id = p.id) AND (f.done_at IS NULL))) AS open_follow_ups
@@ -8822,7 +11538,7 @@ CREATE VIEW parley.stale WITH (security_invoker='true') AS
              JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
              LEFT JOIN parley_data.people o ON ((o.id = c.owner_id)))
              CROSS JOIN ( SELECT ( SELECT parley_data.stale_after_days() AS stale_after_days) AS days) th)
-          WHERE (parley_data.commitment_is_live(c.status) AND (GREATEST(c.made_on, c.last_update_on,
+          WHERE (parley_data.commitment_is_live(c.status) AND (c.frozen_on IS NULL) AND (GREATEST(c.made_on, c.last_update_on,
                 CASE
                     WHEN (c.status <> 'pending'::parley.commitment_status) THEN c.status_changed_on
                     ELSE NULL::date
@@ -9012,6 +11728,24 @@ CREATE VIEW parley.timeline WITH (security_invoker='true') AS
           WHERE ((l.operation = ANY (ARRAY['insert'::text, 'update'::text])) AND ((l.old_row ->> 'status'::text) IS DISTINCT FROM (l.new_row ->> 'status'::text)))
         UNION ALL
          SELECT ((l.changed_at AT TIME ZONE t.timezone))::date AS timezone,
+            'deadline moved'::text,
+            t.code,
+            i.code,
+            ob.name,
+            c.code,
+            ((((c.code || ': due '::text) || COALESCE((l.old_row ->> 'due_on'::text), '(none)'::text)) || ' → '::text) || COALESCE((l.new_row ->> 'due_on'::text), '(none)'::text)),
+            NULL::text,
+            NULL::text
+           FROM (((((parley_data.commitments c
+             JOIN parley_data.tracks t ON ((t.id = c.track_id)))
+             JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
+             JOIN parley_data.parties ob ON ((ob.id = c.obligor_id)))
+             CROSS JOIN LATERAL ( SELECT (c.id)::text AS row_id
+                 OFFSET 0) k)
+             JOIN parley_data.change_log l ON (((l.table_name = 'commitments'::text) AND (l.row_id = k.row_id))))
+          WHERE ((l.operation = 'update'::text) AND ((l.old_row ->> 'due_on'::text) IS DISTINCT FROM (l.new_row ->> 'due_on'::text)))
+        UNION ALL
+         SELECT ((l.changed_at AT TIME ZONE t.timezone))::date AS timezone,
             'status changed'::text,
             t.code,
             NULL::text,
@@ -9053,16 +11787,27 @@ CREATE VIEW parley.timeline WITH (security_invoker='true') AS
            FROM (((parley_data.figures f
              LEFT JOIN parley_data.agenda_items i ON ((i.id = f.item_id)))
              LEFT JOIN parley_data.parties cl ON ((cl.id = f.claimant_id)))
-             LEFT JOIN parley_data.sources s ON ((s.id = f.source_id)))) e
+             LEFT JOIN parley_data.sources s ON ((s.id = f.source_id)))
+        UNION ALL
+         SELECT x.occurred_on,
+            x.kind,
+            x.track,
+            x.item,
+            x.party,
+            x.ref,
+            x.description,
+            x.source,
+            x.source_url
+           FROM parley.agreement_events x) e
   ORDER BY e.occurred_on, e.track NULLS FIRST, e.kind, e.ref;
 
 ALTER TABLE parley.timeline OWNER TO parley_owner;
 
-COMMENT ON VIEW parley.timeline IS 'Everything that happened, one row per event, in date order: meetings held, commitments made, updates recorded, status changes, positions stated, figures reported. Filter by track or item; the newest events are at the end (order by occurred_on desc for the latest first).';
+COMMENT ON VIEW parley.timeline IS 'Everything that happened, one row per event, in date order: meetings held, commitments made, updates recorded, status changes, deadlines moved, positions stated, figures reported, and the agreements'' events (parley.agreement_events: signed, in force, renewed, suspended, resumed, withdrawn from, expired, terminated, superseded). Filter by track or item; the newest events are at the end (order by occurred_on desc for the latest first).';
 
 COMMENT ON COLUMN parley.timeline.occurred_on IS 'The date of the event: a meeting''s start date in the track''s time zone; made_on of a commitment; reported_on of an update; stated_on of a position; as_of of a figure; for a status change the date recorded with it (a commitment''s status date, an agenda item''s status_since), else the day it was recorded (in your session''s time zone; a track''s in the track''s time zone).';
 
-COMMENT ON COLUMN parley.timeline.kind IS 'meeting held, commitment made, update recorded, status changed (of a commitment, an agenda item on a track, or a track), position stated or figure reported.';
+COMMENT ON COLUMN parley.timeline.kind IS 'meeting held, commitment made, update recorded, status changed (of a commitment, an agenda item on a track, or a track), deadline moved, position stated, figure reported, or an agreement''s event (the kinds of parley.agreement_events).';
 
 COMMENT ON COLUMN parley.timeline.track IS 'The code of the track concerned; empty for figures and for positions stated generally.';
 
@@ -9070,7 +11815,7 @@ COMMENT ON COLUMN parley.timeline.item IS 'The code of the agenda item concerned
 
 COMMENT ON COLUMN parley.timeline.party IS 'The name of the party concerned: the obligor (commitment made, its status changed), the party reporting an update, the party stating a position, the claimant of a figure; empty otherwise.';
 
-COMMENT ON COLUMN parley.timeline.ref IS 'The code of the meeting, commitment, agenda item (its status changed), track (its status changed) or indicator (a figure) concerned; empty for a position.';
+COMMENT ON COLUMN parley.timeline.ref IS 'The code of the meeting, commitment, agenda item (its status changed), track (its status changed), indicator (a figure) or agreement concerned; empty for a position.';
 
 COMMENT ON COLUMN parley.timeline.description IS 'What happened, in one line, e.g. "Russia commits: … (1000 prisoners), due 2025-06-20" or "ist-r3-swap-ru: pending → in_progress".';
 
@@ -9094,8 +11839,9 @@ CREATE VIEW parley.track_overview WITH (security_invoker='true') AS
     ((mt.last_meeting_at AT TIME ZONE t.timezone))::date AS last_meeting_on,
     mt.next_meeting_at,
     (mt.next_meeting_at AT TIME ZONE t.timezone) AS next_meeting_local,
-    GREATEST(cc.last_activity_on, ((mt.last_meeting_at AT TIME ZONE t.timezone))::date, agenda.last_status_on, pos.last_stated_on) AS last_activity_on
-   FROM ((((((parley_data.tracks t
+    GREATEST(cc.last_activity_on, ((mt.last_meeting_at AT TIME ZONE t.timezone))::date, agenda.last_status_on, pos.last_stated_on) AS last_activity_on,
+    ag.agreements_in_force
+   FROM (((((((parley_data.tracks t
      LEFT JOIN parley_data.people lead ON ((lead.id = t.lead_id)))
      LEFT JOIN LATERAL ( SELECT string_agg((((m.party || ' ('::text) || m.roles) || ')'::text), ', '::text ORDER BY m.first_role, m.joined, m.party) AS parties
            FROM ( SELECT p.name AS party,
@@ -9111,8 +11857,8 @@ CREATE VIEW parley.track_overview WITH (security_invoker='true') AS
            FROM (parley_data.track_agenda ta
              JOIN parley_data.agenda_items i ON ((i.id = ta.item_id)))
           WHERE (ta.track_id = t.id)) agenda ON (true))
-     LEFT JOIN LATERAL ( SELECT count(*) FILTER (WHERE parley_data.commitment_is_live(c.status)) AS open_commitments,
-            count(*) FILTER (WHERE (parley_data.commitment_is_live(c.status) AND (c.due_on < ((now() AT TIME ZONE t.timezone))::date))) AS overdue_commitments,
+     LEFT JOIN LATERAL ( SELECT count(*) FILTER (WHERE (parley_data.commitment_is_live(c.status) AND (c.frozen_on IS NULL))) AS open_commitments,
+            count(*) FILTER (WHERE (parley_data.commitment_is_live(c.status) AND (c.frozen_on IS NULL) AND (c.due_on < ((now() AT TIME ZONE t.timezone))::date))) AS overdue_commitments,
             max(GREATEST(c.made_on, c.last_update_on,
                 CASE
                     WHEN (c.status <> 'pending'::parley.commitment_status) THEN c.status_changed_on
@@ -9127,6 +11873,10 @@ CREATE VIEW parley.track_overview WITH (security_invoker='true') AS
      LEFT JOIN LATERAL ( SELECT max(p.stated_on) AS last_stated_on
            FROM parley_data.positions p
           WHERE (p.track_id = t.id)) pos ON (true))
+     LEFT JOIN LATERAL ( SELECT string_agg(a.code, ', '::text ORDER BY a.code) AS agreements_in_force
+           FROM (parley_data.agreement_tracks l
+             JOIN parley_data.agreements a ON ((a.id = l.agreement_id)))
+          WHERE ((l.track_id = t.id) AND (a.status = 'in_force'::parley.agreement_status))) ag ON (true))
   ORDER BY t.code;
 
 ALTER TABLE parley.track_overview OWNER TO parley_owner;
@@ -9153,7 +11903,7 @@ COMMENT ON COLUMN parley.track_overview.parties IS 'Parties (by name) and their 
 
 COMMENT ON COLUMN parley.track_overview.agenda IS 'Each agenda item''s code with its status on this track, in code order, e.g. "ceasefire (under_discussion), exchange (implementing)"; empty when the agenda is empty.';
 
-COMMENT ON COLUMN parley.track_overview.open_commitments IS 'How many commitments on the track are still owed: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded). Counts only those you are cleared to see.';
+COMMENT ON COLUMN parley.track_overview.open_commitments IS 'How many commitments on the track are still owed: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded), and not a provision of an agreement that has ended. Counts only those you are cleared to see.';
 
 COMMENT ON COLUMN parley.track_overview.overdue_commitments IS 'How many of those open commitments are past their deadline (the end of due_on in the track''s time zone). Counts only those you are cleared to see.';
 
@@ -9164,6 +11914,8 @@ COMMENT ON COLUMN parley.track_overview.next_meeting_at IS 'When the next schedu
 COMMENT ON COLUMN parley.track_overview.next_meeting_local IS 'The next meeting''s start on the track''s own clock (a wall-clock time in timezone, without offset); empty when none is scheduled.';
 
 COMMENT ON COLUMN parley.track_overview.last_activity_on IS 'The latest date anything happened on the track: a meeting (as in last_meeting_on), a commitment made, updated or changing status, an agenda status change, a position stated on the track; empty when nothing has.';
+
+COMMENT ON COLUMN parley.track_overview.agreements_in_force IS 'The codes of the agreements on the track that are in force (parley.agreements has the rest).';
 
 CREATE VIEW parley.upcoming_meetings WITH (security_invoker='true') AS
  SELECT m.code AS meeting,
@@ -9246,6 +11998,993 @@ ALTER TABLE parley_data.agenda_items ALTER COLUMN id ADD GENERATED ALWAYS AS IDE
     NO MAXVALUE
     CACHE 1
 );
+
+CREATE TABLE parley_data.agreement_participation_confidential (
+    id bigint NOT NULL,
+    agreement_id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    change parley.participation_change NOT NULL,
+    announced_on date NOT NULL,
+    effective_on date NOT NULL,
+    provisions_closed_as parley.commitment_status,
+    note text,
+    source_id bigint,
+    recorded_by name DEFAULT SESSION_USER NOT NULL,
+    classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_participation_closed_status CHECK ((NOT parley_data.commitment_is_live(provisions_closed_as))),
+    CONSTRAINT agreement_participation_closing_on_withdrawal CHECK (((provisions_closed_as IS NULL) OR (change = 'withdrawn'::parley.participation_change))),
+    CONSTRAINT agreement_participation_note_length CHECK (parley_data.is_free_text(note))
+);
+ALTER TABLE ONLY parley_data.agreement_participation_confidential ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_confidential ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_confidential ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_confidential ALTER COLUMN change SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_confidential ALTER COLUMN announced_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_confidential ALTER COLUMN effective_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_confidential ALTER COLUMN provisions_closed_as SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_confidential ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_confidential ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_confidential ALTER COLUMN recorded_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_confidential ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_confidential ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_participation_confidential OWNER TO parley_owner;
+
+ALTER TABLE parley_data.agreement_participation ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME parley_data.agreement_participation_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE parley_data.agreement_participation_restricted (
+    id bigint NOT NULL,
+    agreement_id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    change parley.participation_change NOT NULL,
+    announced_on date NOT NULL,
+    effective_on date NOT NULL,
+    provisions_closed_as parley.commitment_status,
+    note text,
+    source_id bigint,
+    recorded_by name DEFAULT SESSION_USER NOT NULL,
+    classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_participation_closed_status CHECK ((NOT parley_data.commitment_is_live(provisions_closed_as))),
+    CONSTRAINT agreement_participation_closing_on_withdrawal CHECK (((provisions_closed_as IS NULL) OR (change = 'withdrawn'::parley.participation_change))),
+    CONSTRAINT agreement_participation_note_length CHECK (parley_data.is_free_text(note))
+);
+ALTER TABLE ONLY parley_data.agreement_participation_restricted ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_restricted ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_restricted ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_restricted ALTER COLUMN change SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_restricted ALTER COLUMN announced_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_restricted ALTER COLUMN effective_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_restricted ALTER COLUMN provisions_closed_as SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_restricted ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_restricted ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_restricted ALTER COLUMN recorded_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_restricted ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_restricted ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_participation_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_participation_secret (
+    id bigint NOT NULL,
+    agreement_id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    change parley.participation_change NOT NULL,
+    announced_on date NOT NULL,
+    effective_on date NOT NULL,
+    provisions_closed_as parley.commitment_status,
+    note text,
+    source_id bigint,
+    recorded_by name DEFAULT SESSION_USER NOT NULL,
+    classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_participation_closed_status CHECK ((NOT parley_data.commitment_is_live(provisions_closed_as))),
+    CONSTRAINT agreement_participation_closing_on_withdrawal CHECK (((provisions_closed_as IS NULL) OR (change = 'withdrawn'::parley.participation_change))),
+    CONSTRAINT agreement_participation_note_length CHECK (parley_data.is_free_text(note))
+);
+ALTER TABLE ONLY parley_data.agreement_participation_secret ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_secret ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_secret ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_secret ALTER COLUMN change SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_secret ALTER COLUMN announced_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_secret ALTER COLUMN effective_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_secret ALTER COLUMN provisions_closed_as SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_secret ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_secret ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_secret ALTER COLUMN recorded_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_secret ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation_secret ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_participation_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_participation_unclassified (
+    id bigint NOT NULL,
+    agreement_id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    change parley.participation_change NOT NULL,
+    announced_on date NOT NULL,
+    effective_on date NOT NULL,
+    provisions_closed_as parley.commitment_status,
+    note text,
+    source_id bigint,
+    recorded_by name DEFAULT SESSION_USER NOT NULL,
+    classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_participation_closed_status CHECK ((NOT parley_data.commitment_is_live(provisions_closed_as))),
+    CONSTRAINT agreement_participation_closing_on_withdrawal CHECK (((provisions_closed_as IS NULL) OR (change = 'withdrawn'::parley.participation_change))),
+    CONSTRAINT agreement_participation_note_length CHECK (parley_data.is_free_text(note))
+);
+
+ALTER TABLE parley_data.agreement_participation_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_parties_confidential (
+    agreement_id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    role parley.agreement_role NOT NULL,
+    signed_on date,
+    note text,
+    classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_parties_note_length CHECK (parley_data.is_free_text(note))
+);
+ALTER TABLE ONLY parley_data.agreement_parties_confidential ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_parties_confidential ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_parties_confidential ALTER COLUMN role SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_parties_confidential ALTER COLUMN signed_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_parties_confidential ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_parties_confidential ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_parties_confidential ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_parties_confidential OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_parties_restricted (
+    agreement_id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    role parley.agreement_role NOT NULL,
+    signed_on date,
+    note text,
+    classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_parties_note_length CHECK (parley_data.is_free_text(note))
+);
+ALTER TABLE ONLY parley_data.agreement_parties_restricted ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_parties_restricted ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_parties_restricted ALTER COLUMN role SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_parties_restricted ALTER COLUMN signed_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_parties_restricted ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_parties_restricted ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_parties_restricted ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_parties_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_parties_secret (
+    agreement_id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    role parley.agreement_role NOT NULL,
+    signed_on date,
+    note text,
+    classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_parties_note_length CHECK (parley_data.is_free_text(note))
+);
+ALTER TABLE ONLY parley_data.agreement_parties_secret ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_parties_secret ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_parties_secret ALTER COLUMN role SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_parties_secret ALTER COLUMN signed_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_parties_secret ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_parties_secret ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_parties_secret ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_parties_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_parties_unclassified (
+    agreement_id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    role parley.agreement_role NOT NULL,
+    signed_on date,
+    note text,
+    classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_parties_note_length CHECK (parley_data.is_free_text(note))
+);
+
+ALTER TABLE parley_data.agreement_parties_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_relations_confidential (
+    agreement_id bigint NOT NULL,
+    relation parley.agreement_relation NOT NULL,
+    related_id bigint NOT NULL,
+    note text,
+    source_id bigint,
+    agreement_classification parley.classification NOT NULL,
+    related_classification parley.classification NOT NULL,
+    effective_classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_relations_effective_classification CHECK ((effective_classification = GREATEST(agreement_classification, related_classification))),
+    CONSTRAINT agreement_relations_not_itself CHECK ((agreement_id <> related_id)),
+    CONSTRAINT agreement_relations_note_length CHECK (parley_data.is_free_text(note))
+);
+ALTER TABLE ONLY parley_data.agreement_relations_confidential ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations_confidential ALTER COLUMN relation SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations_confidential ALTER COLUMN related_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations_confidential ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations_confidential ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations_confidential ALTER COLUMN agreement_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations_confidential ALTER COLUMN related_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations_confidential ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations_confidential ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_relations_confidential OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_relations_restricted (
+    agreement_id bigint NOT NULL,
+    relation parley.agreement_relation NOT NULL,
+    related_id bigint NOT NULL,
+    note text,
+    source_id bigint,
+    agreement_classification parley.classification NOT NULL,
+    related_classification parley.classification NOT NULL,
+    effective_classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_relations_effective_classification CHECK ((effective_classification = GREATEST(agreement_classification, related_classification))),
+    CONSTRAINT agreement_relations_not_itself CHECK ((agreement_id <> related_id)),
+    CONSTRAINT agreement_relations_note_length CHECK (parley_data.is_free_text(note))
+);
+ALTER TABLE ONLY parley_data.agreement_relations_restricted ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations_restricted ALTER COLUMN relation SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations_restricted ALTER COLUMN related_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations_restricted ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations_restricted ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations_restricted ALTER COLUMN agreement_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations_restricted ALTER COLUMN related_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations_restricted ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations_restricted ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_relations_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_relations_secret (
+    agreement_id bigint NOT NULL,
+    relation parley.agreement_relation NOT NULL,
+    related_id bigint NOT NULL,
+    note text,
+    source_id bigint,
+    agreement_classification parley.classification NOT NULL,
+    related_classification parley.classification NOT NULL,
+    effective_classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_relations_effective_classification CHECK ((effective_classification = GREATEST(agreement_classification, related_classification))),
+    CONSTRAINT agreement_relations_not_itself CHECK ((agreement_id <> related_id)),
+    CONSTRAINT agreement_relations_note_length CHECK (parley_data.is_free_text(note))
+);
+ALTER TABLE ONLY parley_data.agreement_relations_secret ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations_secret ALTER COLUMN relation SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations_secret ALTER COLUMN related_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations_secret ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations_secret ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations_secret ALTER COLUMN agreement_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations_secret ALTER COLUMN related_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations_secret ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations_secret ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_relations_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_relations_unclassified (
+    agreement_id bigint NOT NULL,
+    relation parley.agreement_relation NOT NULL,
+    related_id bigint NOT NULL,
+    note text,
+    source_id bigint,
+    agreement_classification parley.classification NOT NULL,
+    related_classification parley.classification NOT NULL,
+    effective_classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_relations_effective_classification CHECK ((effective_classification = GREATEST(agreement_classification, related_classification))),
+    CONSTRAINT agreement_relations_not_itself CHECK ((agreement_id <> related_id)),
+    CONSTRAINT agreement_relations_note_length CHECK (parley_data.is_free_text(note))
+);
+
+ALTER TABLE parley_data.agreement_relations_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_role_conflicts (
+    role parley.agreement_role NOT NULL,
+    conflicting_role parley.agreement_role NOT NULL
+);
+
+ALTER TABLE parley_data.agreement_role_conflicts OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.agreement_role_conflicts IS 'Pairs of roles one party may not hold in the same agreement (both ways): signatory with mediator, witness or observer; observer with guarantor or mediator.';
+
+CREATE TABLE parley_data.agreement_status_events_confidential (
+    id bigint NOT NULL,
+    agreement_id bigint NOT NULL,
+    status parley.agreement_status NOT NULL,
+    happened_on date,
+    party_id bigint,
+    note text,
+    source_id bigint,
+    recorded_by name DEFAULT SESSION_USER NOT NULL,
+    classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_status_events_dated CHECK (((happened_on IS NOT NULL) OR (status = 'drafted'::parley.agreement_status))),
+    CONSTRAINT agreement_status_events_note_length CHECK (parley_data.is_free_text(note))
+);
+ALTER TABLE ONLY parley_data.agreement_status_events_confidential ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events_confidential ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events_confidential ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events_confidential ALTER COLUMN happened_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events_confidential ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events_confidential ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events_confidential ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events_confidential ALTER COLUMN recorded_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events_confidential ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events_confidential ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_status_events_confidential OWNER TO parley_owner;
+
+ALTER TABLE parley_data.agreement_status_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME parley_data.agreement_status_events_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE parley_data.agreement_status_events_restricted (
+    id bigint NOT NULL,
+    agreement_id bigint NOT NULL,
+    status parley.agreement_status NOT NULL,
+    happened_on date,
+    party_id bigint,
+    note text,
+    source_id bigint,
+    recorded_by name DEFAULT SESSION_USER NOT NULL,
+    classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_status_events_dated CHECK (((happened_on IS NOT NULL) OR (status = 'drafted'::parley.agreement_status))),
+    CONSTRAINT agreement_status_events_note_length CHECK (parley_data.is_free_text(note))
+);
+ALTER TABLE ONLY parley_data.agreement_status_events_restricted ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events_restricted ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events_restricted ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events_restricted ALTER COLUMN happened_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events_restricted ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events_restricted ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events_restricted ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events_restricted ALTER COLUMN recorded_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events_restricted ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events_restricted ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_status_events_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_status_events_secret (
+    id bigint NOT NULL,
+    agreement_id bigint NOT NULL,
+    status parley.agreement_status NOT NULL,
+    happened_on date,
+    party_id bigint,
+    note text,
+    source_id bigint,
+    recorded_by name DEFAULT SESSION_USER NOT NULL,
+    classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_status_events_dated CHECK (((happened_on IS NOT NULL) OR (status = 'drafted'::parley.agreement_status))),
+    CONSTRAINT agreement_status_events_note_length CHECK (parley_data.is_free_text(note))
+);
+ALTER TABLE ONLY parley_data.agreement_status_events_secret ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events_secret ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events_secret ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events_secret ALTER COLUMN happened_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events_secret ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events_secret ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events_secret ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events_secret ALTER COLUMN recorded_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events_secret ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events_secret ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_status_events_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_status_events_unclassified (
+    id bigint NOT NULL,
+    agreement_id bigint NOT NULL,
+    status parley.agreement_status NOT NULL,
+    happened_on date,
+    party_id bigint,
+    note text,
+    source_id bigint,
+    recorded_by name DEFAULT SESSION_USER NOT NULL,
+    classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_status_events_dated CHECK (((happened_on IS NOT NULL) OR (status = 'drafted'::parley.agreement_status))),
+    CONSTRAINT agreement_status_events_note_length CHECK (parley_data.is_free_text(note))
+);
+
+ALTER TABLE parley_data.agreement_status_events_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_term_claims_confidential (
+    id bigint NOT NULL,
+    agreement_id bigint NOT NULL,
+    term_number integer NOT NULL,
+    claimant_id bigint NOT NULL,
+    starts_on date,
+    ends_on date,
+    length interval,
+    statement text,
+    stated_on date NOT NULL,
+    source_id bigint,
+    classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_term_claims_ends_after_start CHECK ((ends_on >= starts_on)),
+    CONSTRAINT agreement_term_claims_length_positive CHECK ((length > '00:00:00'::interval)),
+    CONSTRAINT agreement_term_claims_says_something CHECK ((num_nonnulls(starts_on, ends_on, length) > 0)),
+    CONSTRAINT agreement_term_claims_statement_length CHECK (parley_data.is_free_text(statement))
+);
+ALTER TABLE ONLY parley_data.agreement_term_claims_confidential ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_confidential ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_confidential ALTER COLUMN term_number SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_confidential ALTER COLUMN claimant_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_confidential ALTER COLUMN starts_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_confidential ALTER COLUMN ends_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_confidential ALTER COLUMN length SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_confidential ALTER COLUMN statement SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_confidential ALTER COLUMN stated_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_confidential ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_confidential ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_confidential ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_term_claims_confidential OWNER TO parley_owner;
+
+ALTER TABLE parley_data.agreement_term_claims ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME parley_data.agreement_term_claims_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE parley_data.agreement_term_claims_restricted (
+    id bigint NOT NULL,
+    agreement_id bigint NOT NULL,
+    term_number integer NOT NULL,
+    claimant_id bigint NOT NULL,
+    starts_on date,
+    ends_on date,
+    length interval,
+    statement text,
+    stated_on date NOT NULL,
+    source_id bigint,
+    classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_term_claims_ends_after_start CHECK ((ends_on >= starts_on)),
+    CONSTRAINT agreement_term_claims_length_positive CHECK ((length > '00:00:00'::interval)),
+    CONSTRAINT agreement_term_claims_says_something CHECK ((num_nonnulls(starts_on, ends_on, length) > 0)),
+    CONSTRAINT agreement_term_claims_statement_length CHECK (parley_data.is_free_text(statement))
+);
+ALTER TABLE ONLY parley_data.agreement_term_claims_restricted ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_restricted ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_restricted ALTER COLUMN term_number SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_restricted ALTER COLUMN claimant_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_restricted ALTER COLUMN starts_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_restricted ALTER COLUMN ends_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_restricted ALTER COLUMN length SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_restricted ALTER COLUMN statement SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_restricted ALTER COLUMN stated_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_restricted ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_restricted ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_restricted ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_term_claims_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_term_claims_secret (
+    id bigint NOT NULL,
+    agreement_id bigint NOT NULL,
+    term_number integer NOT NULL,
+    claimant_id bigint NOT NULL,
+    starts_on date,
+    ends_on date,
+    length interval,
+    statement text,
+    stated_on date NOT NULL,
+    source_id bigint,
+    classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_term_claims_ends_after_start CHECK ((ends_on >= starts_on)),
+    CONSTRAINT agreement_term_claims_length_positive CHECK ((length > '00:00:00'::interval)),
+    CONSTRAINT agreement_term_claims_says_something CHECK ((num_nonnulls(starts_on, ends_on, length) > 0)),
+    CONSTRAINT agreement_term_claims_statement_length CHECK (parley_data.is_free_text(statement))
+);
+ALTER TABLE ONLY parley_data.agreement_term_claims_secret ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_secret ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_secret ALTER COLUMN term_number SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_secret ALTER COLUMN claimant_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_secret ALTER COLUMN starts_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_secret ALTER COLUMN ends_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_secret ALTER COLUMN length SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_secret ALTER COLUMN statement SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_secret ALTER COLUMN stated_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_secret ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_secret ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims_secret ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_term_claims_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_term_claims_unclassified (
+    id bigint NOT NULL,
+    agreement_id bigint NOT NULL,
+    term_number integer NOT NULL,
+    claimant_id bigint NOT NULL,
+    starts_on date,
+    ends_on date,
+    length interval,
+    statement text,
+    stated_on date NOT NULL,
+    source_id bigint,
+    classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_term_claims_ends_after_start CHECK ((ends_on >= starts_on)),
+    CONSTRAINT agreement_term_claims_length_positive CHECK ((length > '00:00:00'::interval)),
+    CONSTRAINT agreement_term_claims_says_something CHECK ((num_nonnulls(starts_on, ends_on, length) > 0)),
+    CONSTRAINT agreement_term_claims_statement_length CHECK (parley_data.is_free_text(statement))
+);
+
+ALTER TABLE parley_data.agreement_term_claims_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_term_parties_confidential (
+    agreement_id bigint NOT NULL,
+    term_number integer NOT NULL,
+    party_id bigint NOT NULL,
+    classification parley.classification NOT NULL
+);
+ALTER TABLE ONLY parley_data.agreement_term_parties_confidential ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_parties_confidential ALTER COLUMN term_number SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_parties_confidential ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_parties_confidential ALTER COLUMN classification SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_term_parties_confidential OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_term_parties_restricted (
+    agreement_id bigint NOT NULL,
+    term_number integer NOT NULL,
+    party_id bigint NOT NULL,
+    classification parley.classification NOT NULL
+);
+ALTER TABLE ONLY parley_data.agreement_term_parties_restricted ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_parties_restricted ALTER COLUMN term_number SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_parties_restricted ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_parties_restricted ALTER COLUMN classification SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_term_parties_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_term_parties_secret (
+    agreement_id bigint NOT NULL,
+    term_number integer NOT NULL,
+    party_id bigint NOT NULL,
+    classification parley.classification NOT NULL
+);
+ALTER TABLE ONLY parley_data.agreement_term_parties_secret ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_parties_secret ALTER COLUMN term_number SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_parties_secret ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_parties_secret ALTER COLUMN classification SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_term_parties_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_term_parties_unclassified (
+    agreement_id bigint NOT NULL,
+    term_number integer NOT NULL,
+    party_id bigint NOT NULL,
+    classification parley.classification NOT NULL
+);
+
+ALTER TABLE parley_data.agreement_term_parties_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_terms_confidential (
+    agreement_id bigint NOT NULL,
+    number integer NOT NULL,
+    starts_on date,
+    ends_on date,
+    length interval,
+    renewal parley.renewal_kind DEFAULT 'by_decision'::parley.renewal_kind NOT NULL,
+    objection_notice interval,
+    agreed_on date,
+    note text,
+    source_id bigint,
+    recorded_by name DEFAULT SESSION_USER NOT NULL,
+    classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_terms_ends_after_start CHECK ((ends_on >= starts_on)),
+    CONSTRAINT agreement_terms_length_positive CHECK ((length > '00:00:00'::interval)),
+    CONSTRAINT agreement_terms_note_length CHECK (parley_data.is_free_text(note)),
+    CONSTRAINT agreement_terms_notice_positive CHECK ((objection_notice > '00:00:00'::interval)),
+    CONSTRAINT agreement_terms_notice_when_automatic CHECK (((objection_notice IS NULL) OR (renewal = 'automatic'::parley.renewal_kind))),
+    CONSTRAINT agreement_terms_number_positive CHECK ((number >= 1)),
+    CONSTRAINT agreement_terms_renewal_agreed CHECK (((number = 1) OR (agreed_on IS NOT NULL)))
+);
+ALTER TABLE ONLY parley_data.agreement_terms_confidential ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_confidential ALTER COLUMN number SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_confidential ALTER COLUMN starts_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_confidential ALTER COLUMN ends_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_confidential ALTER COLUMN length SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_confidential ALTER COLUMN renewal SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_confidential ALTER COLUMN objection_notice SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_confidential ALTER COLUMN agreed_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_confidential ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_confidential ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_confidential ALTER COLUMN recorded_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_confidential ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_confidential ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_terms_confidential OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_terms_restricted (
+    agreement_id bigint NOT NULL,
+    number integer NOT NULL,
+    starts_on date,
+    ends_on date,
+    length interval,
+    renewal parley.renewal_kind DEFAULT 'by_decision'::parley.renewal_kind NOT NULL,
+    objection_notice interval,
+    agreed_on date,
+    note text,
+    source_id bigint,
+    recorded_by name DEFAULT SESSION_USER NOT NULL,
+    classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_terms_ends_after_start CHECK ((ends_on >= starts_on)),
+    CONSTRAINT agreement_terms_length_positive CHECK ((length > '00:00:00'::interval)),
+    CONSTRAINT agreement_terms_note_length CHECK (parley_data.is_free_text(note)),
+    CONSTRAINT agreement_terms_notice_positive CHECK ((objection_notice > '00:00:00'::interval)),
+    CONSTRAINT agreement_terms_notice_when_automatic CHECK (((objection_notice IS NULL) OR (renewal = 'automatic'::parley.renewal_kind))),
+    CONSTRAINT agreement_terms_number_positive CHECK ((number >= 1)),
+    CONSTRAINT agreement_terms_renewal_agreed CHECK (((number = 1) OR (agreed_on IS NOT NULL)))
+);
+ALTER TABLE ONLY parley_data.agreement_terms_restricted ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_restricted ALTER COLUMN number SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_restricted ALTER COLUMN starts_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_restricted ALTER COLUMN ends_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_restricted ALTER COLUMN length SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_restricted ALTER COLUMN renewal SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_restricted ALTER COLUMN objection_notice SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_restricted ALTER COLUMN agreed_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_restricted ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_restricted ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_restricted ALTER COLUMN recorded_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_restricted ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_restricted ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_terms_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_terms_secret (
+    agreement_id bigint NOT NULL,
+    number integer NOT NULL,
+    starts_on date,
+    ends_on date,
+    length interval,
+    renewal parley.renewal_kind DEFAULT 'by_decision'::parley.renewal_kind NOT NULL,
+    objection_notice interval,
+    agreed_on date,
+    note text,
+    source_id bigint,
+    recorded_by name DEFAULT SESSION_USER NOT NULL,
+    classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_terms_ends_after_start CHECK ((ends_on >= starts_on)),
+    CONSTRAINT agreement_terms_length_positive CHECK ((length > '00:00:00'::interval)),
+    CONSTRAINT agreement_terms_note_length CHECK (parley_data.is_free_text(note)),
+    CONSTRAINT agreement_terms_notice_positive CHECK ((objection_notice > '00:00:00'::interval)),
+    CONSTRAINT agreement_terms_notice_when_automatic CHECK (((objection_notice IS NULL) OR (renewal = 'automatic'::parley.renewal_kind))),
+    CONSTRAINT agreement_terms_number_positive CHECK ((number >= 1)),
+    CONSTRAINT agreement_terms_renewal_agreed CHECK (((number = 1) OR (agreed_on IS NOT NULL)))
+);
+ALTER TABLE ONLY parley_data.agreement_terms_secret ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_secret ALTER COLUMN number SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_secret ALTER COLUMN starts_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_secret ALTER COLUMN ends_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_secret ALTER COLUMN length SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_secret ALTER COLUMN renewal SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_secret ALTER COLUMN objection_notice SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_secret ALTER COLUMN agreed_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_secret ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_secret ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_secret ALTER COLUMN recorded_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_secret ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_terms_secret ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_terms_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_terms_unclassified (
+    agreement_id bigint NOT NULL,
+    number integer NOT NULL,
+    starts_on date,
+    ends_on date,
+    length interval,
+    renewal parley.renewal_kind DEFAULT 'by_decision'::parley.renewal_kind NOT NULL,
+    objection_notice interval,
+    agreed_on date,
+    note text,
+    source_id bigint,
+    recorded_by name DEFAULT SESSION_USER NOT NULL,
+    classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_terms_ends_after_start CHECK ((ends_on >= starts_on)),
+    CONSTRAINT agreement_terms_length_positive CHECK ((length > '00:00:00'::interval)),
+    CONSTRAINT agreement_terms_note_length CHECK (parley_data.is_free_text(note)),
+    CONSTRAINT agreement_terms_notice_positive CHECK ((objection_notice > '00:00:00'::interval)),
+    CONSTRAINT agreement_terms_notice_when_automatic CHECK (((objection_notice IS NULL) OR (renewal = 'automatic'::parley.renewal_kind))),
+    CONSTRAINT agreement_terms_number_positive CHECK ((number >= 1)),
+    CONSTRAINT agreement_terms_renewal_agreed CHECK (((number = 1) OR (agreed_on IS NOT NULL)))
+);
+
+ALTER TABLE parley_data.agreement_terms_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_tracks_confidential (
+    agreement_id bigint NOT NULL,
+    track_id bigint NOT NULL,
+    "position" smallint NOT NULL,
+    agreement_classification parley.classification NOT NULL,
+    track_classification parley.classification NOT NULL,
+    effective_classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_tracks_effective_classification CHECK ((effective_classification = GREATEST(agreement_classification, track_classification))),
+    CONSTRAINT agreement_tracks_position_positive CHECK (("position" >= 1))
+);
+ALTER TABLE ONLY parley_data.agreement_tracks_confidential ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_tracks_confidential ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_tracks_confidential ALTER COLUMN "position" SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_tracks_confidential ALTER COLUMN agreement_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_tracks_confidential ALTER COLUMN track_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_tracks_confidential ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_tracks_confidential ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_tracks_confidential OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_tracks_restricted (
+    agreement_id bigint NOT NULL,
+    track_id bigint NOT NULL,
+    "position" smallint NOT NULL,
+    agreement_classification parley.classification NOT NULL,
+    track_classification parley.classification NOT NULL,
+    effective_classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_tracks_effective_classification CHECK ((effective_classification = GREATEST(agreement_classification, track_classification))),
+    CONSTRAINT agreement_tracks_position_positive CHECK (("position" >= 1))
+);
+ALTER TABLE ONLY parley_data.agreement_tracks_restricted ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_tracks_restricted ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_tracks_restricted ALTER COLUMN "position" SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_tracks_restricted ALTER COLUMN agreement_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_tracks_restricted ALTER COLUMN track_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_tracks_restricted ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_tracks_restricted ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_tracks_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_tracks_secret (
+    agreement_id bigint NOT NULL,
+    track_id bigint NOT NULL,
+    "position" smallint NOT NULL,
+    agreement_classification parley.classification NOT NULL,
+    track_classification parley.classification NOT NULL,
+    effective_classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_tracks_effective_classification CHECK ((effective_classification = GREATEST(agreement_classification, track_classification))),
+    CONSTRAINT agreement_tracks_position_positive CHECK (("position" >= 1))
+);
+ALTER TABLE ONLY parley_data.agreement_tracks_secret ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_tracks_secret ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_tracks_secret ALTER COLUMN "position" SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_tracks_secret ALTER COLUMN agreement_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_tracks_secret ALTER COLUMN track_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_tracks_secret ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_tracks_secret ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_tracks_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_tracks_unclassified (
+    agreement_id bigint NOT NULL,
+    track_id bigint NOT NULL,
+    "position" smallint NOT NULL,
+    agreement_classification parley.classification NOT NULL,
+    track_classification parley.classification NOT NULL,
+    effective_classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_tracks_effective_classification CHECK ((effective_classification = GREATEST(agreement_classification, track_classification))),
+    CONSTRAINT agreement_tracks_position_positive CHECK (("position" >= 1))
+);
+
+ALTER TABLE parley_data.agreement_tracks_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_transitions (
+    from_status parley.agreement_status NOT NULL,
+    to_status parley.agreement_status NOT NULL
+);
+
+ALTER TABLE parley_data.agreement_transitions OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.agreement_transitions IS 'The status changes an agreement may make. An agreement that has ended (expired, terminated, superseded) changes no more.';
+
+CREATE TABLE parley_data.agreements_confidential (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    title text NOT NULL,
+    kind parley.agreement_kind DEFAULT 'agreement'::parley.agreement_kind NOT NULL,
+    status parley.agreement_status DEFAULT 'drafted'::parley.agreement_status NOT NULL,
+    status_since date,
+    signed_on date,
+    in_force_on date,
+    ended_on date,
+    signed_at text,
+    timezone text NOT NULL,
+    summary text,
+    owner_id bigint,
+    source_id bigint,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreements_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT agreements_ended_after_in_force CHECK ((ended_on >= in_force_on)),
+    CONSTRAINT agreements_ended_when_final CHECK (((ended_on IS NOT NULL) = parley_data.agreement_has_ended(status))),
+    CONSTRAINT agreements_in_force_after_signature CHECK ((in_force_on >= signed_on)),
+    CONSTRAINT agreements_signed_at_format CHECK (parley_data.is_label(signed_at)),
+    CONSTRAINT agreements_summary_length CHECK (parley_data.is_free_text(summary)),
+    CONSTRAINT agreements_title_format CHECK (parley_data.is_label(title))
+);
+ALTER TABLE ONLY parley_data.agreements_confidential ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_confidential ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_confidential ALTER COLUMN title SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_confidential ALTER COLUMN kind SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_confidential ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_confidential ALTER COLUMN status_since SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_confidential ALTER COLUMN signed_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_confidential ALTER COLUMN in_force_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_confidential ALTER COLUMN ended_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_confidential ALTER COLUMN signed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_confidential ALTER COLUMN timezone SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_confidential ALTER COLUMN summary SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_confidential ALTER COLUMN owner_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_confidential ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_confidential ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_confidential ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_confidential ALTER COLUMN updated_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreements_confidential OWNER TO parley_owner;
+
+ALTER TABLE parley_data.agreements ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME parley_data.agreements_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE parley_data.agreements_restricted (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    title text NOT NULL,
+    kind parley.agreement_kind DEFAULT 'agreement'::parley.agreement_kind NOT NULL,
+    status parley.agreement_status DEFAULT 'drafted'::parley.agreement_status NOT NULL,
+    status_since date,
+    signed_on date,
+    in_force_on date,
+    ended_on date,
+    signed_at text,
+    timezone text NOT NULL,
+    summary text,
+    owner_id bigint,
+    source_id bigint,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreements_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT agreements_ended_after_in_force CHECK ((ended_on >= in_force_on)),
+    CONSTRAINT agreements_ended_when_final CHECK (((ended_on IS NOT NULL) = parley_data.agreement_has_ended(status))),
+    CONSTRAINT agreements_in_force_after_signature CHECK ((in_force_on >= signed_on)),
+    CONSTRAINT agreements_signed_at_format CHECK (parley_data.is_label(signed_at)),
+    CONSTRAINT agreements_summary_length CHECK (parley_data.is_free_text(summary)),
+    CONSTRAINT agreements_title_format CHECK (parley_data.is_label(title))
+);
+ALTER TABLE ONLY parley_data.agreements_restricted ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_restricted ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_restricted ALTER COLUMN title SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_restricted ALTER COLUMN kind SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_restricted ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_restricted ALTER COLUMN status_since SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_restricted ALTER COLUMN signed_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_restricted ALTER COLUMN in_force_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_restricted ALTER COLUMN ended_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_restricted ALTER COLUMN signed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_restricted ALTER COLUMN timezone SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_restricted ALTER COLUMN summary SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_restricted ALTER COLUMN owner_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_restricted ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_restricted ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_restricted ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_restricted ALTER COLUMN updated_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreements_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreements_secret (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    title text NOT NULL,
+    kind parley.agreement_kind DEFAULT 'agreement'::parley.agreement_kind NOT NULL,
+    status parley.agreement_status DEFAULT 'drafted'::parley.agreement_status NOT NULL,
+    status_since date,
+    signed_on date,
+    in_force_on date,
+    ended_on date,
+    signed_at text,
+    timezone text NOT NULL,
+    summary text,
+    owner_id bigint,
+    source_id bigint,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreements_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT agreements_ended_after_in_force CHECK ((ended_on >= in_force_on)),
+    CONSTRAINT agreements_ended_when_final CHECK (((ended_on IS NOT NULL) = parley_data.agreement_has_ended(status))),
+    CONSTRAINT agreements_in_force_after_signature CHECK ((in_force_on >= signed_on)),
+    CONSTRAINT agreements_signed_at_format CHECK (parley_data.is_label(signed_at)),
+    CONSTRAINT agreements_summary_length CHECK (parley_data.is_free_text(summary)),
+    CONSTRAINT agreements_title_format CHECK (parley_data.is_label(title))
+);
+ALTER TABLE ONLY parley_data.agreements_secret ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_secret ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_secret ALTER COLUMN title SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_secret ALTER COLUMN kind SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_secret ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_secret ALTER COLUMN status_since SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_secret ALTER COLUMN signed_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_secret ALTER COLUMN in_force_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_secret ALTER COLUMN ended_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_secret ALTER COLUMN signed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_secret ALTER COLUMN timezone SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_secret ALTER COLUMN summary SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_secret ALTER COLUMN owner_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_secret ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_secret ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_secret ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreements_secret ALTER COLUMN updated_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreements_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreements_unclassified (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    title text NOT NULL,
+    kind parley.agreement_kind DEFAULT 'agreement'::parley.agreement_kind NOT NULL,
+    status parley.agreement_status DEFAULT 'drafted'::parley.agreement_status NOT NULL,
+    status_since date,
+    signed_on date,
+    in_force_on date,
+    ended_on date,
+    signed_at text,
+    timezone text NOT NULL,
+    summary text,
+    owner_id bigint,
+    source_id bigint,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreements_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT agreements_ended_after_in_force CHECK ((ended_on >= in_force_on)),
+    CONSTRAINT agreements_ended_when_final CHECK (((ended_on IS NOT NULL) = parley_data.agreement_has_ended(status))),
+    CONSTRAINT agreements_in_force_after_signature CHECK ((in_force_on >= signed_on)),
+    CONSTRAINT agreements_signed_at_format CHECK (parley_data.is_label(signed_at)),
+    CONSTRAINT agreements_summary_length CHECK (parley_data.is_free_text(summary)),
+    CONSTRAINT agreements_title_format CHECK (parley_data.is_label(title))
+);
+
+ALTER TABLE parley_data.agreements_unclassified OWNER TO parley_owner;
 
 CREATE TABLE parley_data.alerts_confidential (
     id bigint NOT NULL,
@@ -9802,11 +13541,19 @@ CREATE TABLE parley_data.commitments_confidential (
     last_update_on date,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    agreement_id bigint,
+    agreement_classification parley.classification,
+    article text,
+    frozen_on date,
+    CONSTRAINT commitments_agreement_level CHECK (((agreement_id IS NULL) = (agreement_classification IS NULL))),
+    CONSTRAINT commitments_article_format CHECK (parley_data.is_label(article)),
+    CONSTRAINT commitments_article_with_agreement CHECK (((article IS NULL) OR (agreement_id IS NOT NULL))),
     CONSTRAINT commitments_code_format CHECK (parley_data.is_code(code)),
     CONSTRAINT commitments_deal_level CHECK (((deal_id IS NULL) = (deal_classification IS NULL))),
     CONSTRAINT commitments_delivered_not_negative CHECK ((delivered_quantity >= (0)::numeric)),
     CONSTRAINT commitments_due_after_made CHECK ((due_on >= made_on)),
-    CONSTRAINT commitments_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification, meeting_classification))),
+    CONSTRAINT commitments_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification, meeting_classification, agreement_classification))),
+    CONSTRAINT commitments_frozen_with_agreement CHECK (((frozen_on IS NULL) OR (agreement_id IS NOT NULL))),
     CONSTRAINT commitments_meeting_level CHECK (((meeting_id IS NULL) = (meeting_classification IS NULL))),
     CONSTRAINT commitments_target_finite CHECK (parley_data.is_finite(target_quantity)),
     CONSTRAINT commitments_target_positive CHECK ((target_quantity > (0)::numeric)),
@@ -9840,6 +13587,10 @@ ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN delivered_qua
 ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN last_update_on SET STATISTICS 0;
 ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN created_at SET STATISTICS 0;
 ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN updated_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN agreement_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN article SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_confidential ALTER COLUMN frozen_on SET STATISTICS 0;
 
 ALTER TABLE parley_data.commitments_confidential OWNER TO parley_owner;
 
@@ -9879,11 +13630,19 @@ CREATE TABLE parley_data.commitments_restricted (
     last_update_on date,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    agreement_id bigint,
+    agreement_classification parley.classification,
+    article text,
+    frozen_on date,
+    CONSTRAINT commitments_agreement_level CHECK (((agreement_id IS NULL) = (agreement_classification IS NULL))),
+    CONSTRAINT commitments_article_format CHECK (parley_data.is_label(article)),
+    CONSTRAINT commitments_article_with_agreement CHECK (((article IS NULL) OR (agreement_id IS NOT NULL))),
     CONSTRAINT commitments_code_format CHECK (parley_data.is_code(code)),
     CONSTRAINT commitments_deal_level CHECK (((deal_id IS NULL) = (deal_classification IS NULL))),
     CONSTRAINT commitments_delivered_not_negative CHECK ((delivered_quantity >= (0)::numeric)),
     CONSTRAINT commitments_due_after_made CHECK ((due_on >= made_on)),
-    CONSTRAINT commitments_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification, meeting_classification))),
+    CONSTRAINT commitments_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification, meeting_classification, agreement_classification))),
+    CONSTRAINT commitments_frozen_with_agreement CHECK (((frozen_on IS NULL) OR (agreement_id IS NOT NULL))),
     CONSTRAINT commitments_meeting_level CHECK (((meeting_id IS NULL) = (meeting_classification IS NULL))),
     CONSTRAINT commitments_target_finite CHECK (parley_data.is_finite(target_quantity)),
     CONSTRAINT commitments_target_positive CHECK ((target_quantity > (0)::numeric)),
@@ -9917,6 +13676,10 @@ ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN delivered_quant
 ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN last_update_on SET STATISTICS 0;
 ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN created_at SET STATISTICS 0;
 ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN updated_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN agreement_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN article SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_restricted ALTER COLUMN frozen_on SET STATISTICS 0;
 
 ALTER TABLE parley_data.commitments_restricted OWNER TO parley_owner;
 
@@ -9947,11 +13710,19 @@ CREATE TABLE parley_data.commitments_secret (
     last_update_on date,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    agreement_id bigint,
+    agreement_classification parley.classification,
+    article text,
+    frozen_on date,
+    CONSTRAINT commitments_agreement_level CHECK (((agreement_id IS NULL) = (agreement_classification IS NULL))),
+    CONSTRAINT commitments_article_format CHECK (parley_data.is_label(article)),
+    CONSTRAINT commitments_article_with_agreement CHECK (((article IS NULL) OR (agreement_id IS NOT NULL))),
     CONSTRAINT commitments_code_format CHECK (parley_data.is_code(code)),
     CONSTRAINT commitments_deal_level CHECK (((deal_id IS NULL) = (deal_classification IS NULL))),
     CONSTRAINT commitments_delivered_not_negative CHECK ((delivered_quantity >= (0)::numeric)),
     CONSTRAINT commitments_due_after_made CHECK ((due_on >= made_on)),
-    CONSTRAINT commitments_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification, meeting_classification))),
+    CONSTRAINT commitments_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification, meeting_classification, agreement_classification))),
+    CONSTRAINT commitments_frozen_with_agreement CHECK (((frozen_on IS NULL) OR (agreement_id IS NOT NULL))),
     CONSTRAINT commitments_meeting_level CHECK (((meeting_id IS NULL) = (meeting_classification IS NULL))),
     CONSTRAINT commitments_target_finite CHECK (parley_data.is_finite(target_quantity)),
     CONSTRAINT commitments_target_positive CHECK ((target_quantity > (0)::numeric)),
@@ -9985,6 +13756,10 @@ ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN delivered_quantity 
 ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN last_update_on SET STATISTICS 0;
 ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN created_at SET STATISTICS 0;
 ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN updated_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN agreement_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN article SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN frozen_on SET STATISTICS 0;
 
 ALTER TABLE parley_data.commitments_secret OWNER TO parley_owner;
 
@@ -10015,11 +13790,19 @@ CREATE TABLE parley_data.commitments_unclassified (
     last_update_on date,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    agreement_id bigint,
+    agreement_classification parley.classification,
+    article text,
+    frozen_on date,
+    CONSTRAINT commitments_agreement_level CHECK (((agreement_id IS NULL) = (agreement_classification IS NULL))),
+    CONSTRAINT commitments_article_format CHECK (parley_data.is_label(article)),
+    CONSTRAINT commitments_article_with_agreement CHECK (((article IS NULL) OR (agreement_id IS NOT NULL))),
     CONSTRAINT commitments_code_format CHECK (parley_data.is_code(code)),
     CONSTRAINT commitments_deal_level CHECK (((deal_id IS NULL) = (deal_classification IS NULL))),
     CONSTRAINT commitments_delivered_not_negative CHECK ((delivered_quantity >= (0)::numeric)),
     CONSTRAINT commitments_due_after_made CHECK ((due_on >= made_on)),
-    CONSTRAINT commitments_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification, meeting_classification))),
+    CONSTRAINT commitments_effective_classification CHECK ((effective_classification = GREATEST(classification, track_classification, meeting_classification, agreement_classification))),
+    CONSTRAINT commitments_frozen_with_agreement CHECK (((frozen_on IS NULL) OR (agreement_id IS NOT NULL))),
     CONSTRAINT commitments_meeting_level CHECK (((meeting_id IS NULL) = (meeting_classification IS NULL))),
     CONSTRAINT commitments_target_finite CHECK (parley_data.is_finite(target_quantity)),
     CONSTRAINT commitments_target_positive CHECK ((target_quantity > (0)::numeric)),
@@ -10554,6 +14337,106 @@ CREATE TABLE parley_data.follow_ups_unclassified (
 );
 
 ALTER TABLE parley_data.follow_ups_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.implementation_overrides_confidential (
+    id bigint NOT NULL,
+    commitment_id bigint NOT NULL,
+    score smallint NOT NULL,
+    as_of date NOT NULL,
+    note text,
+    source_id bigint NOT NULL,
+    recorded_by name DEFAULT SESSION_USER NOT NULL,
+    effective_classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT implementation_overrides_note_length CHECK (parley_data.is_free_text(note)),
+    CONSTRAINT implementation_overrides_score_range CHECK (((score >= 0) AND (score <= 3)))
+);
+ALTER TABLE ONLY parley_data.implementation_overrides_confidential ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides_confidential ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides_confidential ALTER COLUMN score SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides_confidential ALTER COLUMN as_of SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides_confidential ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides_confidential ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides_confidential ALTER COLUMN recorded_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides_confidential ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides_confidential ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.implementation_overrides_confidential OWNER TO parley_owner;
+
+ALTER TABLE parley_data.implementation_overrides ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME parley_data.implementation_overrides_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE parley_data.implementation_overrides_restricted (
+    id bigint NOT NULL,
+    commitment_id bigint NOT NULL,
+    score smallint NOT NULL,
+    as_of date NOT NULL,
+    note text,
+    source_id bigint NOT NULL,
+    recorded_by name DEFAULT SESSION_USER NOT NULL,
+    effective_classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT implementation_overrides_note_length CHECK (parley_data.is_free_text(note)),
+    CONSTRAINT implementation_overrides_score_range CHECK (((score >= 0) AND (score <= 3)))
+);
+ALTER TABLE ONLY parley_data.implementation_overrides_restricted ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides_restricted ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides_restricted ALTER COLUMN score SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides_restricted ALTER COLUMN as_of SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides_restricted ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides_restricted ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides_restricted ALTER COLUMN recorded_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides_restricted ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides_restricted ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.implementation_overrides_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.implementation_overrides_secret (
+    id bigint NOT NULL,
+    commitment_id bigint NOT NULL,
+    score smallint NOT NULL,
+    as_of date NOT NULL,
+    note text,
+    source_id bigint NOT NULL,
+    recorded_by name DEFAULT SESSION_USER NOT NULL,
+    effective_classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT implementation_overrides_note_length CHECK (parley_data.is_free_text(note)),
+    CONSTRAINT implementation_overrides_score_range CHECK (((score >= 0) AND (score <= 3)))
+);
+ALTER TABLE ONLY parley_data.implementation_overrides_secret ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides_secret ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides_secret ALTER COLUMN score SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides_secret ALTER COLUMN as_of SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides_secret ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides_secret ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides_secret ALTER COLUMN recorded_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides_secret ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides_secret ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.implementation_overrides_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.implementation_overrides_unclassified (
+    id bigint NOT NULL,
+    commitment_id bigint NOT NULL,
+    score smallint NOT NULL,
+    as_of date NOT NULL,
+    note text,
+    source_id bigint NOT NULL,
+    recorded_by name DEFAULT SESSION_USER NOT NULL,
+    effective_classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT implementation_overrides_note_length CHECK (parley_data.is_free_text(note)),
+    CONSTRAINT implementation_overrides_score_range CHECK (((score >= 0) AND (score <= 3)))
+);
+
+ALTER TABLE parley_data.implementation_overrides_unclassified OWNER TO parley_owner;
 
 CREATE VIEW parley_data.import_layout AS
  SELECT v.list,
@@ -11409,6 +15292,78 @@ CREATE TABLE parley_data.tracks_unclassified (
 
 ALTER TABLE parley_data.tracks_unclassified OWNER TO parley_owner;
 
+ALTER TABLE ONLY parley_data.agreement_participation ATTACH PARTITION parley_data.agreement_participation_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.agreement_participation ATTACH PARTITION parley_data.agreement_participation_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.agreement_participation ATTACH PARTITION parley_data.agreement_participation_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.agreement_participation ATTACH PARTITION parley_data.agreement_participation_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.agreement_parties ATTACH PARTITION parley_data.agreement_parties_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.agreement_parties ATTACH PARTITION parley_data.agreement_parties_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.agreement_parties ATTACH PARTITION parley_data.agreement_parties_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.agreement_parties ATTACH PARTITION parley_data.agreement_parties_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.agreement_relations ATTACH PARTITION parley_data.agreement_relations_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.agreement_relations ATTACH PARTITION parley_data.agreement_relations_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.agreement_relations ATTACH PARTITION parley_data.agreement_relations_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.agreement_relations ATTACH PARTITION parley_data.agreement_relations_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.agreement_status_events ATTACH PARTITION parley_data.agreement_status_events_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.agreement_status_events ATTACH PARTITION parley_data.agreement_status_events_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.agreement_status_events ATTACH PARTITION parley_data.agreement_status_events_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.agreement_status_events ATTACH PARTITION parley_data.agreement_status_events_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.agreement_term_claims ATTACH PARTITION parley_data.agreement_term_claims_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.agreement_term_claims ATTACH PARTITION parley_data.agreement_term_claims_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.agreement_term_claims ATTACH PARTITION parley_data.agreement_term_claims_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.agreement_term_claims ATTACH PARTITION parley_data.agreement_term_claims_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.agreement_term_parties ATTACH PARTITION parley_data.agreement_term_parties_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.agreement_term_parties ATTACH PARTITION parley_data.agreement_term_parties_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.agreement_term_parties ATTACH PARTITION parley_data.agreement_term_parties_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.agreement_term_parties ATTACH PARTITION parley_data.agreement_term_parties_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.agreement_terms ATTACH PARTITION parley_data.agreement_terms_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.agreement_terms ATTACH PARTITION parley_data.agreement_terms_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.agreement_terms ATTACH PARTITION parley_data.agreement_terms_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.agreement_terms ATTACH PARTITION parley_data.agreement_terms_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.agreement_tracks ATTACH PARTITION parley_data.agreement_tracks_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.agreement_tracks ATTACH PARTITION parley_data.agreement_tracks_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.agreement_tracks ATTACH PARTITION parley_data.agreement_tracks_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.agreement_tracks ATTACH PARTITION parley_data.agreement_tracks_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.agreements ATTACH PARTITION parley_data.agreements_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.agreements ATTACH PARTITION parley_data.agreements_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.agreements ATTACH PARTITION parley_data.agreements_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.agreements ATTACH PARTITION parley_data.agreements_unclassified FOR VALUES IN ('unclassified');
+
 ALTER TABLE ONLY parley_data.alerts ATTACH PARTITION parley_data.alerts_confidential FOR VALUES IN ('confidential');
 
 ALTER TABLE ONLY parley_data.alerts ATTACH PARTITION parley_data.alerts_restricted FOR VALUES IN ('restricted');
@@ -11481,6 +15436,14 @@ ALTER TABLE ONLY parley_data.follow_ups ATTACH PARTITION parley_data.follow_ups_
 
 ALTER TABLE ONLY parley_data.follow_ups ATTACH PARTITION parley_data.follow_ups_unclassified FOR VALUES IN ('unclassified');
 
+ALTER TABLE ONLY parley_data.implementation_overrides ATTACH PARTITION parley_data.implementation_overrides_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.implementation_overrides ATTACH PARTITION parley_data.implementation_overrides_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.implementation_overrides ATTACH PARTITION parley_data.implementation_overrides_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.implementation_overrides ATTACH PARTITION parley_data.implementation_overrides_unclassified FOR VALUES IN ('unclassified');
+
 ALTER TABLE ONLY parley_data.meetings ATTACH PARTITION parley_data.meetings_confidential FOR VALUES IN ('confidential');
 
 ALTER TABLE ONLY parley_data.meetings ATTACH PARTITION parley_data.meetings_restricted FOR VALUES IN ('restricted');
@@ -11542,6 +15505,177 @@ ALTER TABLE ONLY parley_data.agenda_items
 
 ALTER TABLE ONLY parley_data.agenda_items
     ADD CONSTRAINT agenda_items_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY parley_data.agreement_participation
+    ADD CONSTRAINT agreement_participation_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.agreement_participation_confidential
+    ADD CONSTRAINT agreement_participation_pkey_confidential PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.agreement_participation_restricted
+    ADD CONSTRAINT agreement_participation_pkey_restricted PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.agreement_participation_secret
+    ADD CONSTRAINT agreement_participation_pkey_secret PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.agreement_participation_unclassified
+    ADD CONSTRAINT agreement_participation_pkey_unclassified PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.agreement_parties
+    ADD CONSTRAINT agreement_parties_pkey PRIMARY KEY (agreement_id, party_id, role, classification);
+
+ALTER TABLE ONLY parley_data.agreement_parties_confidential
+    ADD CONSTRAINT agreement_parties_pkey_confidential PRIMARY KEY (agreement_id, party_id, role, classification);
+
+ALTER TABLE ONLY parley_data.agreement_parties_restricted
+    ADD CONSTRAINT agreement_parties_pkey_restricted PRIMARY KEY (agreement_id, party_id, role, classification);
+
+ALTER TABLE ONLY parley_data.agreement_parties_secret
+    ADD CONSTRAINT agreement_parties_pkey_secret PRIMARY KEY (agreement_id, party_id, role, classification);
+
+ALTER TABLE ONLY parley_data.agreement_parties_unclassified
+    ADD CONSTRAINT agreement_parties_pkey_unclassified PRIMARY KEY (agreement_id, party_id, role, classification);
+
+ALTER TABLE ONLY parley_data.agreement_relations
+    ADD CONSTRAINT agreement_relations_pkey PRIMARY KEY (agreement_id, related_id, relation, effective_classification);
+
+ALTER TABLE ONLY parley_data.agreement_relations_confidential
+    ADD CONSTRAINT agreement_relations_pkey_confidential PRIMARY KEY (agreement_id, related_id, relation, effective_classification);
+
+ALTER TABLE ONLY parley_data.agreement_relations_restricted
+    ADD CONSTRAINT agreement_relations_pkey_restricted PRIMARY KEY (agreement_id, related_id, relation, effective_classification);
+
+ALTER TABLE ONLY parley_data.agreement_relations_secret
+    ADD CONSTRAINT agreement_relations_pkey_secret PRIMARY KEY (agreement_id, related_id, relation, effective_classification);
+
+ALTER TABLE ONLY parley_data.agreement_relations_unclassified
+    ADD CONSTRAINT agreement_relations_pkey_unclassified PRIMARY KEY (agreement_id, related_id, relation, effective_classification);
+
+ALTER TABLE ONLY parley_data.agreement_role_conflicts
+    ADD CONSTRAINT agreement_role_conflicts_pkey PRIMARY KEY (role, conflicting_role);
+
+ALTER TABLE ONLY parley_data.agreement_status_events
+    ADD CONSTRAINT agreement_status_events_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.agreement_status_events_confidential
+    ADD CONSTRAINT agreement_status_events_pkey_confidential PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.agreement_status_events_restricted
+    ADD CONSTRAINT agreement_status_events_pkey_restricted PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.agreement_status_events_secret
+    ADD CONSTRAINT agreement_status_events_pkey_secret PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.agreement_status_events_unclassified
+    ADD CONSTRAINT agreement_status_events_pkey_unclassified PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.agreement_term_claims
+    ADD CONSTRAINT agreement_term_claims_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.agreement_term_claims_confidential
+    ADD CONSTRAINT agreement_term_claims_pkey_confidential PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.agreement_term_claims_restricted
+    ADD CONSTRAINT agreement_term_claims_pkey_restricted PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.agreement_term_claims_secret
+    ADD CONSTRAINT agreement_term_claims_pkey_secret PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.agreement_term_claims_unclassified
+    ADD CONSTRAINT agreement_term_claims_pkey_unclassified PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.agreement_term_parties
+    ADD CONSTRAINT agreement_term_parties_pkey PRIMARY KEY (agreement_id, term_number, party_id, classification);
+
+ALTER TABLE ONLY parley_data.agreement_term_parties_confidential
+    ADD CONSTRAINT agreement_term_parties_pkey_confidential PRIMARY KEY (agreement_id, term_number, party_id, classification);
+
+ALTER TABLE ONLY parley_data.agreement_term_parties_restricted
+    ADD CONSTRAINT agreement_term_parties_pkey_restricted PRIMARY KEY (agreement_id, term_number, party_id, classification);
+
+ALTER TABLE ONLY parley_data.agreement_term_parties_secret
+    ADD CONSTRAINT agreement_term_parties_pkey_secret PRIMARY KEY (agreement_id, term_number, party_id, classification);
+
+ALTER TABLE ONLY parley_data.agreement_term_parties_unclassified
+    ADD CONSTRAINT agreement_term_parties_pkey_unclassified PRIMARY KEY (agreement_id, term_number, party_id, classification);
+
+ALTER TABLE ONLY parley_data.agreement_terms
+    ADD CONSTRAINT agreement_terms_pkey PRIMARY KEY (agreement_id, number, classification);
+
+ALTER TABLE ONLY parley_data.agreement_terms_confidential
+    ADD CONSTRAINT agreement_terms_pkey_confidential PRIMARY KEY (agreement_id, number, classification);
+
+ALTER TABLE ONLY parley_data.agreement_terms_restricted
+    ADD CONSTRAINT agreement_terms_pkey_restricted PRIMARY KEY (agreement_id, number, classification);
+
+ALTER TABLE ONLY parley_data.agreement_terms_secret
+    ADD CONSTRAINT agreement_terms_pkey_secret PRIMARY KEY (agreement_id, number, classification);
+
+ALTER TABLE ONLY parley_data.agreement_terms_unclassified
+    ADD CONSTRAINT agreement_terms_pkey_unclassified PRIMARY KEY (agreement_id, number, classification);
+
+ALTER TABLE ONLY parley_data.agreement_tracks
+    ADD CONSTRAINT agreement_tracks_pkey PRIMARY KEY (agreement_id, track_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.agreement_tracks_confidential
+    ADD CONSTRAINT agreement_tracks_pkey_confidential PRIMARY KEY (agreement_id, track_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.agreement_tracks_restricted
+    ADD CONSTRAINT agreement_tracks_pkey_restricted PRIMARY KEY (agreement_id, track_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.agreement_tracks_secret
+    ADD CONSTRAINT agreement_tracks_pkey_secret PRIMARY KEY (agreement_id, track_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.agreement_tracks_unclassified
+    ADD CONSTRAINT agreement_tracks_pkey_unclassified PRIMARY KEY (agreement_id, track_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.agreement_tracks
+    ADD CONSTRAINT agreement_tracks_position_key UNIQUE (agreement_id, "position", effective_classification);
+
+ALTER TABLE ONLY parley_data.agreement_tracks_confidential
+    ADD CONSTRAINT agreement_tracks_position_key_confidential UNIQUE (agreement_id, "position", effective_classification);
+
+ALTER TABLE ONLY parley_data.agreement_tracks_restricted
+    ADD CONSTRAINT agreement_tracks_position_key_restricted UNIQUE (agreement_id, "position", effective_classification);
+
+ALTER TABLE ONLY parley_data.agreement_tracks_secret
+    ADD CONSTRAINT agreement_tracks_position_key_secret UNIQUE (agreement_id, "position", effective_classification);
+
+ALTER TABLE ONLY parley_data.agreement_tracks_unclassified
+    ADD CONSTRAINT agreement_tracks_position_key_unclassified UNIQUE (agreement_id, "position", effective_classification);
+
+ALTER TABLE ONLY parley_data.agreement_transitions
+    ADD CONSTRAINT agreement_transitions_pkey PRIMARY KEY (from_status, to_status);
+
+ALTER TABLE ONLY parley_data.agreements
+    ADD CONSTRAINT agreements_code_key UNIQUE (code, classification);
+
+ALTER TABLE ONLY parley_data.agreements_confidential
+    ADD CONSTRAINT agreements_code_key_confidential UNIQUE (code, classification);
+
+ALTER TABLE ONLY parley_data.agreements_restricted
+    ADD CONSTRAINT agreements_code_key_restricted UNIQUE (code, classification);
+
+ALTER TABLE ONLY parley_data.agreements_secret
+    ADD CONSTRAINT agreements_code_key_secret UNIQUE (code, classification);
+
+ALTER TABLE ONLY parley_data.agreements_unclassified
+    ADD CONSTRAINT agreements_code_key_unclassified UNIQUE (code, classification);
+
+ALTER TABLE ONLY parley_data.agreements
+    ADD CONSTRAINT agreements_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.agreements_confidential
+    ADD CONSTRAINT agreements_pkey_confidential PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.agreements_restricted
+    ADD CONSTRAINT agreements_pkey_restricted PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.agreements_secret
+    ADD CONSTRAINT agreements_pkey_secret PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.agreements_unclassified
+    ADD CONSTRAINT agreements_pkey_unclassified PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.alert_rules
     ADD CONSTRAINT alert_rules_pkey PRIMARY KEY (kind);
@@ -11659,6 +15793,21 @@ ALTER TABLE ONLY parley_data.commitments_secret
 
 ALTER TABLE ONLY parley_data.commitments_unclassified
     ADD CONSTRAINT commitments_one_per_obligor_in_deal_unclassified UNIQUE (deal_id, obligor_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments
+    ADD CONSTRAINT commitments_one_per_obligor_in_provision UNIQUE (agreement_id, article, obligor_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_confidential
+    ADD CONSTRAINT commitments_one_per_obligor_in_provision_confidential UNIQUE (agreement_id, article, obligor_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_restricted
+    ADD CONSTRAINT commitments_one_per_obligor_in_provision_restricted UNIQUE (agreement_id, article, obligor_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_secret
+    ADD CONSTRAINT commitments_one_per_obligor_in_provision_secret UNIQUE (agreement_id, article, obligor_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitments_unclassified
+    ADD CONSTRAINT commitments_one_per_obligor_in_provision_unclassified UNIQUE (agreement_id, article, obligor_id, effective_classification);
 
 ALTER TABLE ONLY parley_data.commitments
     ADD CONSTRAINT commitments_pkey PRIMARY KEY (id, effective_classification);
@@ -11800,6 +15949,21 @@ ALTER TABLE ONLY parley_data.follow_ups_secret
 
 ALTER TABLE ONLY parley_data.follow_ups_unclassified
     ADD CONSTRAINT follow_ups_pkey_unclassified PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.implementation_overrides
+    ADD CONSTRAINT implementation_overrides_pkey PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.implementation_overrides_confidential
+    ADD CONSTRAINT implementation_overrides_pkey_confidential PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.implementation_overrides_restricted
+    ADD CONSTRAINT implementation_overrides_pkey_restricted PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.implementation_overrides_secret
+    ADD CONSTRAINT implementation_overrides_pkey_secret PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.implementation_overrides_unclassified
+    ADD CONSTRAINT implementation_overrides_pkey_unclassified PRIMARY KEY (id, effective_classification);
 
 ALTER TABLE ONLY parley_data.mailer_runs
     ADD CONSTRAINT mailer_runs_pkey PRIMARY KEY (id);
@@ -12010,6 +16174,86 @@ ALTER TABLE ONLY parley_data.tracks_secret
 
 ALTER TABLE ONLY parley_data.tracks_unclassified
     ADD CONSTRAINT tracks_pkey_unclassified PRIMARY KEY (id, classification);
+
+CREATE INDEX agreement_participation_agreement_idx ON ONLY parley_data.agreement_participation USING btree (agreement_id, party_id);
+
+CREATE INDEX agreement_participation_agreement_idx_confidential ON parley_data.agreement_participation_confidential USING btree (agreement_id, party_id);
+
+CREATE INDEX agreement_participation_agreement_idx_restricted ON parley_data.agreement_participation_restricted USING btree (agreement_id, party_id);
+
+CREATE INDEX agreement_participation_agreement_idx_secret ON parley_data.agreement_participation_secret USING btree (agreement_id, party_id);
+
+CREATE INDEX agreement_participation_agreement_idx_unclassified ON parley_data.agreement_participation_unclassified USING btree (agreement_id, party_id);
+
+CREATE INDEX agreement_parties_party_idx ON ONLY parley_data.agreement_parties USING btree (party_id);
+
+CREATE INDEX agreement_parties_party_idx_confidential ON parley_data.agreement_parties_confidential USING btree (party_id);
+
+CREATE INDEX agreement_parties_party_idx_restricted ON parley_data.agreement_parties_restricted USING btree (party_id);
+
+CREATE INDEX agreement_parties_party_idx_secret ON parley_data.agreement_parties_secret USING btree (party_id);
+
+CREATE INDEX agreement_parties_party_idx_unclassified ON parley_data.agreement_parties_unclassified USING btree (party_id);
+
+CREATE INDEX agreement_relations_related_idx ON ONLY parley_data.agreement_relations USING btree (related_id);
+
+CREATE INDEX agreement_relations_related_idx_confidential ON parley_data.agreement_relations_confidential USING btree (related_id);
+
+CREATE INDEX agreement_relations_related_idx_restricted ON parley_data.agreement_relations_restricted USING btree (related_id);
+
+CREATE INDEX agreement_relations_related_idx_secret ON parley_data.agreement_relations_secret USING btree (related_id);
+
+CREATE INDEX agreement_relations_related_idx_unclassified ON parley_data.agreement_relations_unclassified USING btree (related_id);
+
+CREATE INDEX agreement_status_events_agreement_idx ON ONLY parley_data.agreement_status_events USING btree (agreement_id, happened_on);
+
+CREATE INDEX agreement_status_events_agreement_idx_confidential ON parley_data.agreement_status_events_confidential USING btree (agreement_id, happened_on);
+
+CREATE INDEX agreement_status_events_agreement_idx_restricted ON parley_data.agreement_status_events_restricted USING btree (agreement_id, happened_on);
+
+CREATE INDEX agreement_status_events_agreement_idx_secret ON parley_data.agreement_status_events_secret USING btree (agreement_id, happened_on);
+
+CREATE INDEX agreement_status_events_agreement_idx_unclassified ON parley_data.agreement_status_events_unclassified USING btree (agreement_id, happened_on);
+
+CREATE INDEX agreement_term_claims_term_idx ON ONLY parley_data.agreement_term_claims USING btree (agreement_id, term_number);
+
+CREATE INDEX agreement_term_claims_term_idx_confidential ON parley_data.agreement_term_claims_confidential USING btree (agreement_id, term_number);
+
+CREATE INDEX agreement_term_claims_term_idx_restricted ON parley_data.agreement_term_claims_restricted USING btree (agreement_id, term_number);
+
+CREATE INDEX agreement_term_claims_term_idx_secret ON parley_data.agreement_term_claims_secret USING btree (agreement_id, term_number);
+
+CREATE INDEX agreement_term_claims_term_idx_unclassified ON parley_data.agreement_term_claims_unclassified USING btree (agreement_id, term_number);
+
+CREATE INDEX agreement_tracks_track_idx ON ONLY parley_data.agreement_tracks USING btree (track_id);
+
+CREATE INDEX agreement_tracks_track_idx_confidential ON parley_data.agreement_tracks_confidential USING btree (track_id);
+
+CREATE INDEX agreement_tracks_track_idx_restricted ON parley_data.agreement_tracks_restricted USING btree (track_id);
+
+CREATE INDEX agreement_tracks_track_idx_secret ON parley_data.agreement_tracks_secret USING btree (track_id);
+
+CREATE INDEX agreement_tracks_track_idx_unclassified ON parley_data.agreement_tracks_unclassified USING btree (track_id);
+
+CREATE INDEX agreements_owner_idx ON ONLY parley_data.agreements USING btree (owner_id);
+
+CREATE INDEX agreements_owner_idx_confidential ON parley_data.agreements_confidential USING btree (owner_id);
+
+CREATE INDEX agreements_owner_idx_restricted ON parley_data.agreements_restricted USING btree (owner_id);
+
+CREATE INDEX agreements_owner_idx_secret ON parley_data.agreements_secret USING btree (owner_id);
+
+CREATE INDEX agreements_owner_idx_unclassified ON parley_data.agreements_unclassified USING btree (owner_id);
+
+CREATE INDEX agreements_status_idx ON ONLY parley_data.agreements USING btree (status);
+
+CREATE INDEX agreements_status_idx_confidential ON parley_data.agreements_confidential USING btree (status);
+
+CREATE INDEX agreements_status_idx_restricted ON parley_data.agreements_restricted USING btree (status);
+
+CREATE INDEX agreements_status_idx_secret ON parley_data.agreements_secret USING btree (status);
+
+CREATE INDEX agreements_status_idx_unclassified ON parley_data.agreements_unclassified USING btree (status);
 
 CREATE INDEX alert_schedule_next_idx ON parley_data.alert_schedule USING btree (next_at);
 
@@ -12371,6 +16615,16 @@ CREATE INDEX follow_ups_track_idx_secret ON parley_data.follow_ups_secret USING 
 
 CREATE INDEX follow_ups_track_idx_unclassified ON parley_data.follow_ups_unclassified USING btree (track_id);
 
+CREATE INDEX implementation_overrides_commitment_idx ON ONLY parley_data.implementation_overrides USING btree (commitment_id, as_of);
+
+CREATE INDEX implementation_overrides_commitment_idx_confidential ON parley_data.implementation_overrides_confidential USING btree (commitment_id, as_of);
+
+CREATE INDEX implementation_overrides_commitment_idx_restricted ON parley_data.implementation_overrides_restricted USING btree (commitment_id, as_of);
+
+CREATE INDEX implementation_overrides_commitment_idx_secret ON parley_data.implementation_overrides_secret USING btree (commitment_id, as_of);
+
+CREATE INDEX implementation_overrides_commitment_idx_unclassified ON parley_data.implementation_overrides_unclassified USING btree (commitment_id, as_of);
+
 CREATE INDEX mailer_runs_started_idx ON parley_data.mailer_runs USING btree (started_at);
 
 CREATE INDEX meetings_starts_idx ON ONLY parley_data.meetings USING btree (starts_at);
@@ -12484,6 +16738,158 @@ CREATE INDEX tracks_lead_idx_restricted ON parley_data.tracks_restricted USING b
 CREATE INDEX tracks_lead_idx_secret ON parley_data.tracks_secret USING btree (lead_id);
 
 CREATE INDEX tracks_lead_idx_unclassified ON parley_data.tracks_unclassified USING btree (lead_id);
+
+ALTER INDEX parley_data.agreement_participation_agreement_idx ATTACH PARTITION parley_data.agreement_participation_agreement_idx_confidential;
+
+ALTER INDEX parley_data.agreement_participation_agreement_idx ATTACH PARTITION parley_data.agreement_participation_agreement_idx_restricted;
+
+ALTER INDEX parley_data.agreement_participation_agreement_idx ATTACH PARTITION parley_data.agreement_participation_agreement_idx_secret;
+
+ALTER INDEX parley_data.agreement_participation_agreement_idx ATTACH PARTITION parley_data.agreement_participation_agreement_idx_unclassified;
+
+ALTER INDEX parley_data.agreement_participation_pkey ATTACH PARTITION parley_data.agreement_participation_pkey_confidential;
+
+ALTER INDEX parley_data.agreement_participation_pkey ATTACH PARTITION parley_data.agreement_participation_pkey_restricted;
+
+ALTER INDEX parley_data.agreement_participation_pkey ATTACH PARTITION parley_data.agreement_participation_pkey_secret;
+
+ALTER INDEX parley_data.agreement_participation_pkey ATTACH PARTITION parley_data.agreement_participation_pkey_unclassified;
+
+ALTER INDEX parley_data.agreement_parties_party_idx ATTACH PARTITION parley_data.agreement_parties_party_idx_confidential;
+
+ALTER INDEX parley_data.agreement_parties_party_idx ATTACH PARTITION parley_data.agreement_parties_party_idx_restricted;
+
+ALTER INDEX parley_data.agreement_parties_party_idx ATTACH PARTITION parley_data.agreement_parties_party_idx_secret;
+
+ALTER INDEX parley_data.agreement_parties_party_idx ATTACH PARTITION parley_data.agreement_parties_party_idx_unclassified;
+
+ALTER INDEX parley_data.agreement_parties_pkey ATTACH PARTITION parley_data.agreement_parties_pkey_confidential;
+
+ALTER INDEX parley_data.agreement_parties_pkey ATTACH PARTITION parley_data.agreement_parties_pkey_restricted;
+
+ALTER INDEX parley_data.agreement_parties_pkey ATTACH PARTITION parley_data.agreement_parties_pkey_secret;
+
+ALTER INDEX parley_data.agreement_parties_pkey ATTACH PARTITION parley_data.agreement_parties_pkey_unclassified;
+
+ALTER INDEX parley_data.agreement_relations_pkey ATTACH PARTITION parley_data.agreement_relations_pkey_confidential;
+
+ALTER INDEX parley_data.agreement_relations_pkey ATTACH PARTITION parley_data.agreement_relations_pkey_restricted;
+
+ALTER INDEX parley_data.agreement_relations_pkey ATTACH PARTITION parley_data.agreement_relations_pkey_secret;
+
+ALTER INDEX parley_data.agreement_relations_pkey ATTACH PARTITION parley_data.agreement_relations_pkey_unclassified;
+
+ALTER INDEX parley_data.agreement_relations_related_idx ATTACH PARTITION parley_data.agreement_relations_related_idx_confidential;
+
+ALTER INDEX parley_data.agreement_relations_related_idx ATTACH PARTITION parley_data.agreement_relations_related_idx_restricted;
+
+ALTER INDEX parley_data.agreement_relations_related_idx ATTACH PARTITION parley_data.agreement_relations_related_idx_secret;
+
+ALTER INDEX parley_data.agreement_relations_related_idx ATTACH PARTITION parley_data.agreement_relations_related_idx_unclassified;
+
+ALTER INDEX parley_data.agreement_status_events_agreement_idx ATTACH PARTITION parley_data.agreement_status_events_agreement_idx_confidential;
+
+ALTER INDEX parley_data.agreement_status_events_agreement_idx ATTACH PARTITION parley_data.agreement_status_events_agreement_idx_restricted;
+
+ALTER INDEX parley_data.agreement_status_events_agreement_idx ATTACH PARTITION parley_data.agreement_status_events_agreement_idx_secret;
+
+ALTER INDEX parley_data.agreement_status_events_agreement_idx ATTACH PARTITION parley_data.agreement_status_events_agreement_idx_unclassified;
+
+ALTER INDEX parley_data.agreement_status_events_pkey ATTACH PARTITION parley_data.agreement_status_events_pkey_confidential;
+
+ALTER INDEX parley_data.agreement_status_events_pkey ATTACH PARTITION parley_data.agreement_status_events_pkey_restricted;
+
+ALTER INDEX parley_data.agreement_status_events_pkey ATTACH PARTITION parley_data.agreement_status_events_pkey_secret;
+
+ALTER INDEX parley_data.agreement_status_events_pkey ATTACH PARTITION parley_data.agreement_status_events_pkey_unclassified;
+
+ALTER INDEX parley_data.agreement_term_claims_pkey ATTACH PARTITION parley_data.agreement_term_claims_pkey_confidential;
+
+ALTER INDEX parley_data.agreement_term_claims_pkey ATTACH PARTITION parley_data.agreement_term_claims_pkey_restricted;
+
+ALTER INDEX parley_data.agreement_term_claims_pkey ATTACH PARTITION parley_data.agreement_term_claims_pkey_secret;
+
+ALTER INDEX parley_data.agreement_term_claims_pkey ATTACH PARTITION parley_data.agreement_term_claims_pkey_unclassified;
+
+ALTER INDEX parley_data.agreement_term_claims_term_idx ATTACH PARTITION parley_data.agreement_term_claims_term_idx_confidential;
+
+ALTER INDEX parley_data.agreement_term_claims_term_idx ATTACH PARTITION parley_data.agreement_term_claims_term_idx_restricted;
+
+ALTER INDEX parley_data.agreement_term_claims_term_idx ATTACH PARTITION parley_data.agreement_term_claims_term_idx_secret;
+
+ALTER INDEX parley_data.agreement_term_claims_term_idx ATTACH PARTITION parley_data.agreement_term_claims_term_idx_unclassified;
+
+ALTER INDEX parley_data.agreement_term_parties_pkey ATTACH PARTITION parley_data.agreement_term_parties_pkey_confidential;
+
+ALTER INDEX parley_data.agreement_term_parties_pkey ATTACH PARTITION parley_data.agreement_term_parties_pkey_restricted;
+
+ALTER INDEX parley_data.agreement_term_parties_pkey ATTACH PARTITION parley_data.agreement_term_parties_pkey_secret;
+
+ALTER INDEX parley_data.agreement_term_parties_pkey ATTACH PARTITION parley_data.agreement_term_parties_pkey_unclassified;
+
+ALTER INDEX parley_data.agreement_terms_pkey ATTACH PARTITION parley_data.agreement_terms_pkey_confidential;
+
+ALTER INDEX parley_data.agreement_terms_pkey ATTACH PARTITION parley_data.agreement_terms_pkey_restricted;
+
+ALTER INDEX parley_data.agreement_terms_pkey ATTACH PARTITION parley_data.agreement_terms_pkey_secret;
+
+ALTER INDEX parley_data.agreement_terms_pkey ATTACH PARTITION parley_data.agreement_terms_pkey_unclassified;
+
+ALTER INDEX parley_data.agreement_tracks_pkey ATTACH PARTITION parley_data.agreement_tracks_pkey_confidential;
+
+ALTER INDEX parley_data.agreement_tracks_pkey ATTACH PARTITION parley_data.agreement_tracks_pkey_restricted;
+
+ALTER INDEX parley_data.agreement_tracks_pkey ATTACH PARTITION parley_data.agreement_tracks_pkey_secret;
+
+ALTER INDEX parley_data.agreement_tracks_pkey ATTACH PARTITION parley_data.agreement_tracks_pkey_unclassified;
+
+ALTER INDEX parley_data.agreement_tracks_position_key ATTACH PARTITION parley_data.agreement_tracks_position_key_confidential;
+
+ALTER INDEX parley_data.agreement_tracks_position_key ATTACH PARTITION parley_data.agreement_tracks_position_key_restricted;
+
+ALTER INDEX parley_data.agreement_tracks_position_key ATTACH PARTITION parley_data.agreement_tracks_position_key_secret;
+
+ALTER INDEX parley_data.agreement_tracks_position_key ATTACH PARTITION parley_data.agreement_tracks_position_key_unclassified;
+
+ALTER INDEX parley_data.agreement_tracks_track_idx ATTACH PARTITION parley_data.agreement_tracks_track_idx_confidential;
+
+ALTER INDEX parley_data.agreement_tracks_track_idx ATTACH PARTITION parley_data.agreement_tracks_track_idx_restricted;
+
+ALTER INDEX parley_data.agreement_tracks_track_idx ATTACH PARTITION parley_data.agreement_tracks_track_idx_secret;
+
+ALTER INDEX parley_data.agreement_tracks_track_idx ATTACH PARTITION parley_data.agreement_tracks_track_idx_unclassified;
+
+ALTER INDEX parley_data.agreements_code_key ATTACH PARTITION parley_data.agreements_code_key_confidential;
+
+ALTER INDEX parley_data.agreements_code_key ATTACH PARTITION parley_data.agreements_code_key_restricted;
+
+ALTER INDEX parley_data.agreements_code_key ATTACH PARTITION parley_data.agreements_code_key_secret;
+
+ALTER INDEX parley_data.agreements_code_key ATTACH PARTITION parley_data.agreements_code_key_unclassified;
+
+ALTER INDEX parley_data.agreements_owner_idx ATTACH PARTITION parley_data.agreements_owner_idx_confidential;
+
+ALTER INDEX parley_data.agreements_owner_idx ATTACH PARTITION parley_data.agreements_owner_idx_restricted;
+
+ALTER INDEX parley_data.agreements_owner_idx ATTACH PARTITION parley_data.agreements_owner_idx_secret;
+
+ALTER INDEX parley_data.agreements_owner_idx ATTACH PARTITION parley_data.agreements_owner_idx_unclassified;
+
+ALTER INDEX parley_data.agreements_pkey ATTACH PARTITION parley_data.agreements_pkey_confidential;
+
+ALTER INDEX parley_data.agreements_pkey ATTACH PARTITION parley_data.agreements_pkey_restricted;
+
+ALTER INDEX parley_data.agreements_pkey ATTACH PARTITION parley_data.agreements_pkey_secret;
+
+ALTER INDEX parley_data.agreements_pkey ATTACH PARTITION parley_data.agreements_pkey_unclassified;
+
+ALTER INDEX parley_data.agreements_status_idx ATTACH PARTITION parley_data.agreements_status_idx_confidential;
+
+ALTER INDEX parley_data.agreements_status_idx ATTACH PARTITION parley_data.agreements_status_idx_restricted;
+
+ALTER INDEX parley_data.agreements_status_idx ATTACH PARTITION parley_data.agreements_status_idx_secret;
+
+ALTER INDEX parley_data.agreements_status_idx ATTACH PARTITION parley_data.agreements_status_idx_unclassified;
 
 ALTER INDEX parley_data.alerts_dedup_key ATTACH PARTITION parley_data.alerts_dedup_key_confidential;
 
@@ -12660,6 +17066,14 @@ ALTER INDEX parley_data.commitments_one_per_obligor_in_deal ATTACH PARTITION par
 ALTER INDEX parley_data.commitments_one_per_obligor_in_deal ATTACH PARTITION parley_data.commitments_one_per_obligor_in_deal_secret;
 
 ALTER INDEX parley_data.commitments_one_per_obligor_in_deal ATTACH PARTITION parley_data.commitments_one_per_obligor_in_deal_unclassified;
+
+ALTER INDEX parley_data.commitments_one_per_obligor_in_provision ATTACH PARTITION parley_data.commitments_one_per_obligor_in_provision_confidential;
+
+ALTER INDEX parley_data.commitments_one_per_obligor_in_provision ATTACH PARTITION parley_data.commitments_one_per_obligor_in_provision_restricted;
+
+ALTER INDEX parley_data.commitments_one_per_obligor_in_provision ATTACH PARTITION parley_data.commitments_one_per_obligor_in_provision_secret;
+
+ALTER INDEX parley_data.commitments_one_per_obligor_in_provision ATTACH PARTITION parley_data.commitments_one_per_obligor_in_provision_unclassified;
 
 ALTER INDEX parley_data.commitments_owner_idx ATTACH PARTITION parley_data.commitments_owner_idx_confidential;
 
@@ -12869,6 +17283,22 @@ ALTER INDEX parley_data.follow_ups_track_idx ATTACH PARTITION parley_data.follow
 
 ALTER INDEX parley_data.follow_ups_track_idx ATTACH PARTITION parley_data.follow_ups_track_idx_unclassified;
 
+ALTER INDEX parley_data.implementation_overrides_commitment_idx ATTACH PARTITION parley_data.implementation_overrides_commitment_idx_confidential;
+
+ALTER INDEX parley_data.implementation_overrides_commitment_idx ATTACH PARTITION parley_data.implementation_overrides_commitment_idx_restricted;
+
+ALTER INDEX parley_data.implementation_overrides_commitment_idx ATTACH PARTITION parley_data.implementation_overrides_commitment_idx_secret;
+
+ALTER INDEX parley_data.implementation_overrides_commitment_idx ATTACH PARTITION parley_data.implementation_overrides_commitment_idx_unclassified;
+
+ALTER INDEX parley_data.implementation_overrides_pkey ATTACH PARTITION parley_data.implementation_overrides_pkey_confidential;
+
+ALTER INDEX parley_data.implementation_overrides_pkey ATTACH PARTITION parley_data.implementation_overrides_pkey_restricted;
+
+ALTER INDEX parley_data.implementation_overrides_pkey ATTACH PARTITION parley_data.implementation_overrides_pkey_secret;
+
+ALTER INDEX parley_data.implementation_overrides_pkey ATTACH PARTITION parley_data.implementation_overrides_pkey_unclassified;
+
 ALTER INDEX parley_data.meetings_code_key ATTACH PARTITION parley_data.meetings_code_key_confidential;
 
 ALTER INDEX parley_data.meetings_code_key ATTACH PARTITION parley_data.meetings_code_key_restricted;
@@ -13063,6 +17493,108 @@ CREATE TRIGGER agenda_items_history_update AFTER UPDATE ON parley_data.agenda_it
 
 CREATE TRIGGER agenda_items_touch BEFORE UPDATE ON parley_data.agenda_items FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
+CREATE TRIGGER agreement_participation_history_delete AFTER DELETE ON parley_data.agreement_participation REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
+
+CREATE TRIGGER agreement_participation_history_insert AFTER INSERT ON parley_data.agreement_participation REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
+
+CREATE TRIGGER agreement_participation_history_truncate BEFORE TRUNCATE ON parley_data.agreement_participation FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
+
+CREATE TRIGGER agreement_participation_history_update AFTER UPDATE ON parley_data.agreement_participation REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
+
+CREATE TRIGGER agreement_participation_plan_insert AFTER INSERT ON parley_data.agreement_participation REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_agreement_changes();
+
+CREATE TRIGGER agreement_parties_compatible_roles BEFORE INSERT OR UPDATE OF role ON parley_data.agreement_parties FOR EACH ROW EXECUTE FUNCTION parley_data.check_agreement_roles();
+
+CREATE TRIGGER agreement_parties_history_delete AFTER DELETE ON parley_data.agreement_parties REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'agreement_id', 'party_id', 'role');
+
+CREATE TRIGGER agreement_parties_history_insert AFTER INSERT ON parley_data.agreement_parties REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'agreement_id', 'party_id', 'role');
+
+CREATE TRIGGER agreement_parties_history_truncate BEFORE TRUNCATE ON parley_data.agreement_parties FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'agreement_id', 'party_id', 'role');
+
+CREATE TRIGGER agreement_parties_history_update AFTER UPDATE ON parley_data.agreement_parties REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'agreement_id', 'party_id', 'role');
+
+CREATE TRIGGER agreement_relations_history_delete AFTER DELETE ON parley_data.agreement_relations REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'agreement_id', 'related_id', 'relation');
+
+CREATE TRIGGER agreement_relations_history_insert AFTER INSERT ON parley_data.agreement_relations REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'agreement_id', 'related_id', 'relation');
+
+CREATE TRIGGER agreement_relations_history_truncate BEFORE TRUNCATE ON parley_data.agreement_relations FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'agreement_id', 'related_id', 'relation');
+
+CREATE TRIGGER agreement_relations_history_update AFTER UPDATE ON parley_data.agreement_relations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'agreement_id', 'related_id', 'relation');
+
+CREATE TRIGGER agreement_relations_level BEFORE UPDATE OF agreement_classification, related_classification ON parley_data.agreement_relations FOR EACH ROW EXECUTE FUNCTION parley_data.set_agreement_link_level('agreement_relations');
+
+CREATE TRIGGER agreement_status_events_apply AFTER INSERT ON parley_data.agreement_status_events REFERENCING NEW TABLE AS new_events FOR EACH STATEMENT EXECUTE FUNCTION parley_data.apply_agreement_status_events();
+
+CREATE TRIGGER agreement_status_events_history_delete AFTER DELETE ON parley_data.agreement_status_events REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
+
+CREATE TRIGGER agreement_status_events_history_insert AFTER INSERT ON parley_data.agreement_status_events REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
+
+CREATE TRIGGER agreement_status_events_history_truncate BEFORE TRUNCATE ON parley_data.agreement_status_events FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
+
+CREATE TRIGGER agreement_status_events_history_update AFTER UPDATE ON parley_data.agreement_status_events REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
+
+CREATE TRIGGER agreement_term_claims_history_delete AFTER DELETE ON parley_data.agreement_term_claims REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
+
+CREATE TRIGGER agreement_term_claims_history_insert AFTER INSERT ON parley_data.agreement_term_claims REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
+
+CREATE TRIGGER agreement_term_claims_history_truncate BEFORE TRUNCATE ON parley_data.agreement_term_claims FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
+
+CREATE TRIGGER agreement_term_claims_history_update AFTER UPDATE ON parley_data.agreement_term_claims REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
+
+CREATE TRIGGER agreement_term_parties_history_delete AFTER DELETE ON parley_data.agreement_term_parties REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'agreement_id', 'term_number', 'party_id');
+
+CREATE TRIGGER agreement_term_parties_history_insert AFTER INSERT ON parley_data.agreement_term_parties REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'agreement_id', 'term_number', 'party_id');
+
+CREATE TRIGGER agreement_term_parties_history_truncate BEFORE TRUNCATE ON parley_data.agreement_term_parties FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'agreement_id', 'term_number', 'party_id');
+
+CREATE TRIGGER agreement_term_parties_history_update AFTER UPDATE ON parley_data.agreement_term_parties REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'agreement_id', 'term_number', 'party_id');
+
+CREATE TRIGGER agreement_terms_history_delete AFTER DELETE ON parley_data.agreement_terms REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'agreement_id', 'number');
+
+CREATE TRIGGER agreement_terms_history_insert AFTER INSERT ON parley_data.agreement_terms REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'agreement_id', 'number');
+
+CREATE TRIGGER agreement_terms_history_truncate BEFORE TRUNCATE ON parley_data.agreement_terms FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'agreement_id', 'number');
+
+CREATE TRIGGER agreement_terms_history_update AFTER UPDATE ON parley_data.agreement_terms REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'agreement_id', 'number');
+
+CREATE TRIGGER agreement_terms_plan_insert AFTER INSERT ON parley_data.agreement_terms REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_agreement_changes();
+
+CREATE TRIGGER agreement_terms_plan_update AFTER UPDATE ON parley_data.agreement_terms REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_agreement_changes();
+
+CREATE TRIGGER agreement_tracks_history_delete AFTER DELETE ON parley_data.agreement_tracks REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'agreement_id', 'track_id');
+
+CREATE TRIGGER agreement_tracks_history_insert AFTER INSERT ON parley_data.agreement_tracks REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'agreement_id', 'track_id');
+
+CREATE TRIGGER agreement_tracks_history_truncate BEFORE TRUNCATE ON parley_data.agreement_tracks FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'agreement_id', 'track_id');
+
+CREATE TRIGGER agreement_tracks_history_update AFTER UPDATE ON parley_data.agreement_tracks REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'agreement_id', 'track_id');
+
+CREATE TRIGGER agreement_tracks_level BEFORE UPDATE OF agreement_classification, track_classification ON parley_data.agreement_tracks FOR EACH ROW EXECUTE FUNCTION parley_data.set_agreement_link_level('agreement_tracks');
+
+CREATE TRIGGER agreement_tracks_plan_insert AFTER INSERT ON parley_data.agreement_tracks REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_agreement_changes();
+
+CREATE TRIGGER agreement_tracks_raise_on_insert AFTER INSERT ON parley_data.agreement_tracks REFERENCING NEW TABLE AS new_links FOR EACH STATEMENT EXECUTE FUNCTION parley_data.raise_agreements();
+
+CREATE TRIGGER agreement_tracks_raise_on_update AFTER UPDATE ON parley_data.agreement_tracks REFERENCING NEW TABLE AS new_links FOR EACH STATEMENT EXECUTE FUNCTION parley_data.raise_agreements();
+
+CREATE TRIGGER agreements_history_delete AFTER DELETE ON parley_data.agreements REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
+
+CREATE TRIGGER agreements_history_insert AFTER INSERT ON parley_data.agreements REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
+
+CREATE TRIGGER agreements_history_truncate BEFORE TRUNCATE ON parley_data.agreements FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
+
+CREATE TRIGGER agreements_history_update AFTER UPDATE ON parley_data.agreements REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
+
+CREATE TRIGGER agreements_plan_delete AFTER DELETE ON parley_data.agreements REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_agreement_changes();
+
+CREATE TRIGGER agreements_plan_insert AFTER INSERT ON parley_data.agreements REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_agreement_changes();
+
+CREATE TRIGGER agreements_plan_update AFTER UPDATE ON parley_data.agreements REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_agreement_changes();
+
+CREATE TRIGGER agreements_status_transition BEFORE UPDATE OF status ON parley_data.agreements FOR EACH ROW EXECUTE FUNCTION parley_data.check_agreement_transition();
+
+CREATE TRIGGER agreements_touch BEFORE UPDATE ON parley_data.agreements FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
+
 CREATE TRIGGER alert_rules_plan_update AFTER UPDATE ON parley_data.alert_rules REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_rule_changes();
 
 CREATE TRIGGER change_log_append_only BEFORE INSERT OR DELETE OR UPDATE OR TRUNCATE ON parley_data.change_log FOR EACH STATEMENT EXECUTE FUNCTION parley_data.keep_change_log_append_only();
@@ -13091,7 +17623,7 @@ CREATE TRIGGER commitment_updates_recompute_on_update AFTER UPDATE ON parley_dat
 
 CREATE TRIGGER commitments_defaults BEFORE INSERT ON parley_data.commitments FOR EACH ROW EXECUTE FUNCTION parley_data.set_commitment_defaults();
 
-CREATE TRIGGER commitments_effective_classification BEFORE UPDATE OF classification, track_classification, meeting_classification ON parley_data.commitments FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification();
+CREATE TRIGGER commitments_effective_classification BEFORE UPDATE OF classification, track_classification, meeting_classification, agreement_classification ON parley_data.commitments FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification('commitments');
 
 CREATE CONSTRAINT TRIGGER commitments_have_beneficiary AFTER INSERT ON parley_data.commitments DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION parley_data.check_commitment_has_beneficiary();
 
@@ -13151,7 +17683,15 @@ CREATE TRIGGER follow_ups_plan_update AFTER UPDATE ON parley_data.follow_ups REF
 
 CREATE TRIGGER follow_ups_touch BEFORE UPDATE ON parley_data.follow_ups FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
-CREATE TRIGGER meetings_effective_classification BEFORE UPDATE OF classification, track_classification ON parley_data.meetings FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification();
+CREATE TRIGGER implementation_overrides_history_delete AFTER DELETE ON parley_data.implementation_overrides REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
+
+CREATE TRIGGER implementation_overrides_history_insert AFTER INSERT ON parley_data.implementation_overrides REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
+
+CREATE TRIGGER implementation_overrides_history_truncate BEFORE TRUNCATE ON parley_data.implementation_overrides FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
+
+CREATE TRIGGER implementation_overrides_history_update AFTER UPDATE ON parley_data.implementation_overrides REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
+
+CREATE TRIGGER meetings_effective_classification BEFORE UPDATE OF classification, track_classification ON parley_data.meetings FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification('meetings');
 
 CREATE TRIGGER meetings_history_delete AFTER DELETE ON parley_data.meetings REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
@@ -13191,7 +17731,7 @@ CREATE TRIGGER people_plan_update AFTER UPDATE ON parley_data.people REFERENCING
 
 CREATE TRIGGER people_touch BEFORE UPDATE ON parley_data.people FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
-CREATE TRIGGER positions_effective_classification BEFORE UPDATE OF classification, track_classification ON parley_data.positions FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification();
+CREATE TRIGGER positions_effective_classification BEFORE UPDATE OF classification, track_classification ON parley_data.positions FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification('positions');
 
 CREATE TRIGGER positions_history_delete AFTER DELETE ON parley_data.positions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
@@ -13205,7 +17745,7 @@ CREATE TRIGGER positions_touch BEFORE UPDATE ON parley_data.positions FOR EACH R
 
 CREATE TRIGGER silences_apply AFTER INSERT ON parley_data.silences REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.apply_new_silences();
 
-CREATE TRIGGER silences_effective_classification BEFORE UPDATE OF track_classification, commitment_classification ON parley_data.silences FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification();
+CREATE TRIGGER silences_effective_classification BEFORE UPDATE OF track_classification, commitment_classification ON parley_data.silences FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification('silences');
 
 CREATE TRIGGER sources_history_delete AFTER DELETE ON parley_data.sources REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
 
@@ -13261,6 +17801,75 @@ CREATE TRIGGER tracks_plan_update AFTER UPDATE ON parley_data.tracks REFERENCING
 
 CREATE TRIGGER tracks_touch BEFORE UPDATE ON parley_data.tracks FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
+ALTER TABLE parley_data.agreement_participation
+    ADD CONSTRAINT agreement_participation_agreement_fkey FOREIGN KEY (agreement_id, classification) REFERENCES parley_data.agreements(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
+
+ALTER TABLE parley_data.agreement_participation
+    ADD CONSTRAINT agreement_participation_party_id_fkey FOREIGN KEY (party_id) REFERENCES parley_data.parties(id);
+
+ALTER TABLE parley_data.agreement_participation
+    ADD CONSTRAINT agreement_participation_source_id_fkey FOREIGN KEY (source_id) REFERENCES parley_data.sources(id);
+
+ALTER TABLE parley_data.agreement_parties
+    ADD CONSTRAINT agreement_parties_agreement_fkey FOREIGN KEY (agreement_id, classification) REFERENCES parley_data.agreements(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
+
+ALTER TABLE parley_data.agreement_parties
+    ADD CONSTRAINT agreement_parties_party_id_fkey FOREIGN KEY (party_id) REFERENCES parley_data.parties(id);
+
+ALTER TABLE parley_data.agreement_relations
+    ADD CONSTRAINT agreement_relations_agreement_fkey FOREIGN KEY (agreement_id, agreement_classification) REFERENCES parley_data.agreements(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
+
+ALTER TABLE parley_data.agreement_relations
+    ADD CONSTRAINT agreement_relations_related_fkey FOREIGN KEY (related_id, related_classification) REFERENCES parley_data.agreements(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
+
+ALTER TABLE parley_data.agreement_relations
+    ADD CONSTRAINT agreement_relations_source_id_fkey FOREIGN KEY (source_id) REFERENCES parley_data.sources(id);
+
+ALTER TABLE parley_data.agreement_status_events
+    ADD CONSTRAINT agreement_status_events_agreement_fkey FOREIGN KEY (agreement_id, classification) REFERENCES parley_data.agreements(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
+
+ALTER TABLE parley_data.agreement_status_events
+    ADD CONSTRAINT agreement_status_events_party_id_fkey FOREIGN KEY (party_id) REFERENCES parley_data.parties(id);
+
+ALTER TABLE parley_data.agreement_status_events
+    ADD CONSTRAINT agreement_status_events_source_id_fkey FOREIGN KEY (source_id) REFERENCES parley_data.sources(id);
+
+ALTER TABLE parley_data.agreement_term_claims
+    ADD CONSTRAINT agreement_term_claims_claimant_id_fkey FOREIGN KEY (claimant_id) REFERENCES parley_data.parties(id);
+
+ALTER TABLE parley_data.agreement_term_claims
+    ADD CONSTRAINT agreement_term_claims_source_id_fkey FOREIGN KEY (source_id) REFERENCES parley_data.sources(id);
+
+ALTER TABLE parley_data.agreement_term_claims
+    ADD CONSTRAINT agreement_term_claims_term_fkey FOREIGN KEY (agreement_id, term_number, classification) REFERENCES parley_data.agreement_terms(agreement_id, number, classification) ON UPDATE CASCADE ON DELETE CASCADE;
+
+ALTER TABLE parley_data.agreement_term_parties
+    ADD CONSTRAINT agreement_term_parties_party_id_fkey FOREIGN KEY (party_id) REFERENCES parley_data.parties(id);
+
+ALTER TABLE parley_data.agreement_term_parties
+    ADD CONSTRAINT agreement_term_parties_term_fkey FOREIGN KEY (agreement_id, term_number, classification) REFERENCES parley_data.agreement_terms(agreement_id, number, classification) ON UPDATE CASCADE ON DELETE CASCADE;
+
+ALTER TABLE parley_data.agreement_terms
+    ADD CONSTRAINT agreement_terms_agreement_fkey FOREIGN KEY (agreement_id, classification) REFERENCES parley_data.agreements(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
+
+ALTER TABLE parley_data.agreement_terms
+    ADD CONSTRAINT agreement_terms_source_id_fkey FOREIGN KEY (source_id) REFERENCES parley_data.sources(id);
+
+ALTER TABLE parley_data.agreement_tracks
+    ADD CONSTRAINT agreement_tracks_agreement_fkey FOREIGN KEY (agreement_id, agreement_classification) REFERENCES parley_data.agreements(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
+
+ALTER TABLE parley_data.agreement_tracks
+    ADD CONSTRAINT agreement_tracks_track_fkey FOREIGN KEY (track_id, track_classification) REFERENCES parley_data.tracks(id, classification) ON UPDATE CASCADE;
+
+ALTER TABLE parley_data.agreements
+    ADD CONSTRAINT agreements_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES parley_data.people(id);
+
+ALTER TABLE parley_data.agreements
+    ADD CONSTRAINT agreements_source_id_fkey FOREIGN KEY (source_id) REFERENCES parley_data.sources(id);
+
+ALTER TABLE parley_data.agreements
+    ADD CONSTRAINT agreements_timezone_valid FOREIGN KEY (timezone) REFERENCES parley_data.time_zones(name);
+
 ALTER TABLE parley_data.commitment_beneficiaries
     ADD CONSTRAINT commitment_beneficiaries_commitment_fkey FOREIGN KEY (commitment_id, obligor_id, effective_classification) REFERENCES parley_data.commitments(id, obligor_id, effective_classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
@@ -13295,6 +17904,9 @@ ALTER TABLE parley_data.commitments
     ADD CONSTRAINT commitments_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES parley_data.people(id);
 
 ALTER TABLE parley_data.commitments
+    ADD CONSTRAINT commitments_provision_on_agreement_track FOREIGN KEY (agreement_id, track_id, agreement_classification) REFERENCES parley_data.agreement_tracks(agreement_id, track_id, effective_classification) ON UPDATE CASCADE;
+
+ALTER TABLE parley_data.commitments
     ADD CONSTRAINT commitments_source_id_fkey FOREIGN KEY (source_id) REFERENCES parley_data.sources(id);
 
 ALTER TABLE parley_data.deliveries
@@ -13326,6 +17938,12 @@ ALTER TABLE parley_data.follow_ups
 
 ALTER TABLE parley_data.follow_ups
     ADD CONSTRAINT follow_ups_track_id_fkey FOREIGN KEY (track_id, effective_classification) REFERENCES parley_data.tracks(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
+
+ALTER TABLE parley_data.implementation_overrides
+    ADD CONSTRAINT implementation_overrides_commitment_fkey FOREIGN KEY (commitment_id, effective_classification) REFERENCES parley_data.commitments(id, effective_classification) ON UPDATE CASCADE ON DELETE CASCADE;
+
+ALTER TABLE parley_data.implementation_overrides
+    ADD CONSTRAINT implementation_overrides_source_id_fkey FOREIGN KEY (source_id) REFERENCES parley_data.sources(id);
 
 ALTER TABLE parley_data.meetings
     ADD CONSTRAINT meetings_source_id_fkey FOREIGN KEY (source_id) REFERENCES parley_data.sources(id);
@@ -13384,6 +18002,42 @@ ALTER TABLE parley_data.tracks
 ALTER TABLE parley_data.tracks
     ADD CONSTRAINT tracks_timezone_valid FOREIGN KEY (timezone) REFERENCES parley_data.time_zones(name);
 
+ALTER TABLE parley_data.agreement_participation ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY agreement_participation_cleared ON parley_data.agreement_participation FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
+
+ALTER TABLE parley_data.agreement_parties ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY agreement_parties_cleared ON parley_data.agreement_parties FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
+
+ALTER TABLE parley_data.agreement_relations ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY agreement_relations_cleared ON parley_data.agreement_relations FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
+
+ALTER TABLE parley_data.agreement_status_events ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY agreement_status_events_cleared ON parley_data.agreement_status_events FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
+
+ALTER TABLE parley_data.agreement_term_claims ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY agreement_term_claims_cleared ON parley_data.agreement_term_claims FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
+
+ALTER TABLE parley_data.agreement_term_parties ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY agreement_term_parties_cleared ON parley_data.agreement_term_parties FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
+
+ALTER TABLE parley_data.agreement_terms ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY agreement_terms_cleared ON parley_data.agreement_terms FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
+
+ALTER TABLE parley_data.agreement_tracks ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY agreement_tracks_cleared ON parley_data.agreement_tracks FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
+
+ALTER TABLE parley_data.agreements ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY agreements_cleared ON parley_data.agreements FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
+
 ALTER TABLE parley_data.alerts ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY alerts_cleared ON parley_data.alerts FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
@@ -13419,6 +18073,10 @@ CREATE POLICY figures_cleared ON parley_data.figures FOR SELECT USING ((( SELECT
 ALTER TABLE parley_data.follow_ups ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY follow_ups_cleared ON parley_data.follow_ups FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
+
+ALTER TABLE parley_data.implementation_overrides ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY implementation_overrides_cleared ON parley_data.implementation_overrides FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.meetings ENABLE ROW LEVEL SECURITY;
 
@@ -13457,6 +18115,15 @@ GRANT ALL ON FUNCTION parley.acknowledge_alert(alert_id bigint, note text) TO pa
 REVOKE ALL ON FUNCTION parley.add_agenda_item(code text, title text, description text, track text, status parley.agenda_status) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.add_agenda_item(code text, title text, description text, track text, status parley.agenda_status) TO parley_writer;
 
+REVOKE ALL ON FUNCTION parley.add_agreement(code text, title text, tracks text[], kind parley.agreement_kind, classification parley.classification, summary text, timezone text, owner text, source text, drafted_on date, ends_on date, term_length interval, renewal parley.renewal_kind, objection_notice interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.add_agreement(code text, title text, tracks text[], kind parley.agreement_kind, classification parley.classification, summary text, timezone text, owner text, source text, drafted_on date, ends_on date, term_length interval, renewal parley.renewal_kind, objection_notice interval) TO parley_writer;
+
+REVOKE ALL ON FUNCTION parley.add_agreement_party(agreement text, party text, role parley.agreement_role, note text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.add_agreement_party(agreement text, party text, role parley.agreement_role, note text) TO parley_writer;
+
+REVOKE ALL ON FUNCTION parley.add_agreement_track(agreement text, track text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.add_agreement_track(agreement text, track text) TO parley_writer;
+
 REVOKE ALL ON FUNCTION parley.add_commitment(track text, item text, obligor text, beneficiaries text[], text text, made_on date, due_on date, target_quantity numeric, unit text, code text, deal text, deal_title text, owner text, classification parley.classification, source text, meeting text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.add_commitment(track text, item text, obligor text, beneficiaries text[], text text, made_on date, due_on date, target_quantity numeric, unit text, code text, deal text, deal_title text, owner text, classification parley.classification, source text, meeting text) TO parley_writer;
 
@@ -13481,6 +18148,9 @@ GRANT ALL ON FUNCTION parley.add_party(code text, name text, kind parley.party_k
 REVOKE ALL ON FUNCTION parley.add_person(email text, name text, timezone text, clearance parley.classification) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.add_person(email text, name text, timezone text, clearance parley.classification) TO parley_writer;
 
+REVOKE ALL ON FUNCTION parley.add_provision(agreement text, commitment text, article text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.add_provision(agreement text, commitment text, article text) TO parley_writer;
+
 REVOKE ALL ON FUNCTION parley.add_source(code text, title text, publisher text, url text, published_on date, note text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.add_source(code text, title text, publisher text, url text, published_on date, note text) TO parley_writer;
 
@@ -13498,6 +18168,10 @@ REVOKE ALL ON FUNCTION parley.applied_repeatables() FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.applied_repeatables() TO parley_reader;
 GRANT ALL ON FUNCTION parley.applied_repeatables() TO parley_daemon;
 
+REVOKE ALL ON FUNCTION parley_data.agreement_has_ended(status parley.agreement_status) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley_data.agreement_has_ended(status parley.agreement_status) TO parley_reader;
+GRANT ALL ON FUNCTION parley_data.agreement_has_ended(status parley.agreement_status) TO parley_daemon;
+
 REVOKE ALL ON FUNCTION parley_data.is_code(code text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.is_email(address text) FROM PUBLIC;
@@ -13508,8 +18182,24 @@ REVOKE ALL ON FUNCTION parley_data.is_free_text(body text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.is_label(label text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.objection_deadline(ends_on date, notice interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley_data.objection_deadline(ends_on date, notice interval) TO parley_reader;
+GRANT ALL ON FUNCTION parley_data.objection_deadline(ends_on date, notice interval) TO parley_daemon;
+
 GRANT SELECT ON TABLE parley_data.agenda_items TO parley_reader;
 GRANT SELECT ON TABLE parley_data.agenda_items TO parley_daemon;
+
+GRANT SELECT ON TABLE parley_data.agreement_parties TO parley_reader;
+GRANT SELECT ON TABLE parley_data.agreement_parties TO parley_daemon;
+
+GRANT SELECT ON TABLE parley_data.agreement_terms TO parley_reader;
+GRANT SELECT ON TABLE parley_data.agreement_terms TO parley_daemon;
+
+GRANT SELECT ON TABLE parley_data.agreement_tracks TO parley_reader;
+GRANT SELECT ON TABLE parley_data.agreement_tracks TO parley_daemon;
+
+GRANT SELECT ON TABLE parley_data.agreements TO parley_reader;
+GRANT SELECT ON TABLE parley_data.agreements TO parley_daemon;
 
 GRANT SELECT ON TABLE parley_data.change_log TO parley_reader;
 GRANT SELECT ON TABLE parley_data.change_log TO parley_daemon;
@@ -13574,6 +18264,9 @@ GRANT ALL ON FUNCTION parley.changes_in_this_transaction(after_change bigint) TO
 REVOKE ALL ON FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interval, max_count integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interval, max_count integer) TO parley_daemon;
 
+REVOKE ALL ON FUNCTION parley.claim_term(agreement text, claimant text, stated_on date, term integer, starts_on date, ends_on date, term_length interval, statement text, source text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.claim_term(agreement text, claimant text, stated_on date, term integer, starts_on date, ends_on date, term_length interval, statement text, source text) TO parley_writer;
+
 REVOKE ALL ON FUNCTION parley_data.has_history(entity text, row_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley_data.has_history(entity text, row_id text) TO parley_reader;
 GRANT ALL ON FUNCTION parley_data.has_history(entity text, row_id text) TO parley_daemon;
@@ -13624,6 +18317,12 @@ GRANT ALL ON FUNCTION parley.delivery_digest(delivery_ids bigint[], at timestamp
 REVOKE ALL ON FUNCTION parley.digest_preview(at timestamp with time zone, max_classification parley.classification, recipient text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.digest_preview(at timestamp with time zone, max_classification parley.classification, recipient text) TO parley_daemon;
 
+REVOKE ALL ON FUNCTION parley.end_agreement(agreement text, status parley.agreement_status, ended_on date, superseded_by text, party text, source text, note text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.end_agreement(agreement text, status parley.agreement_status, ended_on date, superseded_by text, party text, source text, note text) TO parley_writer;
+
+REVOKE ALL ON FUNCTION parley.enter_into_force(agreement text, in_force_on date, source text, note text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.enter_into_force(agreement text, in_force_on date, source text, note text) TO parley_writer;
+
 REVOKE ALL ON FUNCTION parley_data.local_iso(at timestamp with time zone, zone text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley_data.local_iso(at timestamp with time zone, zone text) TO parley_reader;
 
@@ -13644,6 +18343,25 @@ GRANT SELECT ON TABLE parley_data.track_members TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley.export_world() FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.export_world() TO parley_reader;
+
+REVOKE ALL ON FUNCTION parley_data.implementation_score(status parley.commitment_status, delivered numeric, target numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley_data.implementation_score(status parley.commitment_status, delivered numeric, target numeric) TO parley_reader;
+GRANT ALL ON FUNCTION parley_data.implementation_score(status parley.commitment_status, delivered numeric, target numeric) TO parley_daemon;
+
+GRANT SELECT ON TABLE parley_data.implementation_overrides TO parley_reader;
+GRANT SELECT ON TABLE parley_data.implementation_overrides TO parley_daemon;
+
+REVOKE ALL ON FUNCTION parley_data.provision_score(commitment_id bigint, status parley.commitment_status, delivered numeric, target numeric, day date) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley_data.provision_score(commitment_id bigint, status parley.commitment_status, delivered numeric, target numeric, day date) TO parley_reader;
+GRANT ALL ON FUNCTION parley_data.provision_score(commitment_id bigint, status parley.commitment_status, delivered numeric, target numeric, day date) TO parley_daemon;
+
+REVOKE ALL ON FUNCTION parley.implementation_as_of(day date) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.implementation_as_of(day date) TO parley_reader;
+GRANT ALL ON FUNCTION parley.implementation_as_of(day date) TO parley_daemon;
+
+REVOKE ALL ON FUNCTION parley.implementation_summary(day date) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.implementation_summary(day date) TO parley_reader;
+GRANT ALL ON FUNCTION parley.implementation_summary(day date) TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley.import_world(doc jsonb, first_index integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.import_world(doc jsonb, first_index integer) TO parley_writer;
@@ -13667,6 +18385,9 @@ GRANT ALL ON FUNCTION parley.mark_deliveries_sent(ids bigint[], message_id text,
 REVOKE ALL ON FUNCTION parley.next_alert_at(at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.next_alert_at(at timestamp with time zone) TO parley_daemon;
 
+REVOKE ALL ON FUNCTION parley.override_implementation(commitment text, score integer, source text, as_of date, note text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.override_implementation(commitment text, score integer, source text, as_of date, note text) TO parley_writer;
+
 REVOKE ALL ON FUNCTION parley.plan_alerts(at timestamp with time zone, only_changed boolean, rebuild boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.plan_alerts(at timestamp with time zone, only_changed boolean, rebuild boolean) TO parley_daemon;
 
@@ -13685,14 +18406,26 @@ GRANT ALL ON FUNCTION parley.record_position(party text, item text, stance parle
 REVOKE ALL ON FUNCTION parley.record_update(commitment text, reported_on date, delivered numeric, new_status parley.commitment_status, reopen boolean, note text, source text, reported_by text, verification parley.verification, recorded_by text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.record_update(commitment text, reported_on date, delivered numeric, new_status parley.commitment_status, reopen boolean, note text, source text, reported_by text, verification parley.verification, recorded_by text) TO parley_writer;
 
+REVOKE ALL ON FUNCTION parley.relate_agreements(agreement text, relation parley.agreement_relation, related text, note text, source text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.relate_agreements(agreement text, relation parley.agreement_relation, related text, note text, source text) TO parley_writer;
+
 REVOKE ALL ON FUNCTION parley.release_deliveries(ids bigint[], claim_token uuid, at timestamp with time zone, retry_after interval) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.release_deliveries(ids bigint[], claim_token uuid, at timestamp with time zone, retry_after interval) TO parley_daemon;
+
+REVOKE ALL ON FUNCTION parley.remove_provision(commitment text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.remove_provision(commitment text) TO parley_writer;
 
 REVOKE ALL ON FUNCTION parley.remove_subscription(person text, track text, item text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.remove_subscription(person text, track text, item text) TO parley_writer;
 
 REVOKE ALL ON FUNCTION parley.rename(what text, reference text, new_code text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.rename(what text, reference text, new_code text) TO parley_writer;
+
+REVOKE ALL ON FUNCTION parley.renew_agreement(agreement text, ends_on date, term_length interval, agreed_by text[], agreed_on date, starts_on date, renewal parley.renewal_kind, objection_notice interval, source text, note text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.renew_agreement(agreement text, ends_on date, term_length interval, agreed_by text[], agreed_on date, starts_on date, renewal parley.renewal_kind, objection_notice interval, source text, note text) TO parley_writer;
+
+REVOKE ALL ON FUNCTION parley.resume_agreement(agreement text, party text, announced_on date, effective_on date, source text, note text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.resume_agreement(agreement text, party text, announced_on date, effective_on date, source text, note text) TO parley_writer;
 
 REVOKE ALL ON FUNCTION parley.set_agenda_status(track text, item text, status parley.agenda_status, status_since date, note text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.set_agenda_status(track text, item text, status parley.agenda_status, status_since date, note text) TO parley_writer;
@@ -13709,11 +18442,20 @@ GRANT ALL ON FUNCTION parley.set_meeting_status(meeting text, status parley.meet
 REVOKE ALL ON FUNCTION parley.set_stale_after_days(days integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.set_stale_after_days(days integer) TO parley_admin;
 
+REVOKE ALL ON FUNCTION parley.sign_agreement(agreement text, party text, signed_on date, role parley.agreement_role, signed_at text, source text, note text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.sign_agreement(agreement text, party text, signed_on date, role parley.agreement_role, signed_at text, source text, note text) TO parley_writer;
+
 REVOKE ALL ON FUNCTION parley.silence(track text, item text, commitment text, kind parley.alert_kind, until timestamp with time zone, reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.silence(track text, item text, commitment text, kind parley.alert_kind, until timestamp with time zone, reason text) TO parley_writer;
 
 REVOKE ALL ON FUNCTION parley.snooze_alert(alert_id bigint, until timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.snooze_alert(alert_id bigint, until timestamp with time zone) TO parley_writer;
+
+REVOKE ALL ON FUNCTION parley.suspend_agreement(agreement text, party text, announced_on date, effective_on date, source text, note text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.suspend_agreement(agreement text, party text, announced_on date, effective_on date, source text, note text) TO parley_writer;
+
+REVOKE ALL ON FUNCTION parley.update_agreement(agreement text, title text, kind parley.agreement_kind, summary text, timezone text, owner text, source text, classification parley.classification) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.update_agreement(agreement text, title text, kind parley.agreement_kind, summary text, timezone text, owner text, source text, classification parley.classification) TO parley_writer;
 
 REVOKE ALL ON FUNCTION parley.update_commitment(commitment text, text text, due_on date, owner text, classification parley.classification, target_quantity numeric, unit text, source text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.update_commitment(commitment text, text text, due_on date, owner text, classification parley.classification, target_quantity numeric, unit text, source text) TO parley_writer;
@@ -13721,7 +18463,22 @@ GRANT ALL ON FUNCTION parley.update_commitment(commitment text, text text, due_o
 REVOKE ALL ON FUNCTION parley.update_track(track text, name text, status parley.track_status, venue text, timezone text, description text, classification parley.classification, lead text, format parley.track_format) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.update_track(track text, name text, status parley.track_status, venue text, timezone text, description text, classification parley.classification, lead text, format parley.track_format) TO parley_writer;
 
+REVOKE ALL ON FUNCTION parley.withdraw_from_agreement(agreement text, party text, announced_on date, effective_on date, provisions parley.commitment_status, source text, note text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.withdraw_from_agreement(agreement text, party text, announced_on date, effective_on date, provisions parley.commitment_status, source text, note text) TO parley_writer;
+
+REVOKE ALL ON FUNCTION parley_data.agreement_for_change(reference text, field text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.classified_id(kind text, tbl regclass, level_column text, reference text, field text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.agreement_id(code text, field text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.agreement_level(agreement_id bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.agreement_party_ids(agreement_id bigint, reference text, codes text[], field text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.allowed_transition(from_status parley.commitment_status, to_status parley.commitment_status) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.apply_agreement_status_events() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.apply_new_commitment_updates() FROM PUBLIC;
 
@@ -13813,6 +18570,14 @@ REVOKE ALL ON FUNCTION parley_data.reported_before_made(reported_on date, made_o
 
 REVOKE ALL ON FUNCTION parley_data.bad_update(commitment text, made_on date, status_now parley.commitment_status, reported_on date, delivered numeric, new_status parley.commitment_status, reopen boolean, note text, verification parley.verification, source text, source_found boolean, reported_by text, reported_by_found boolean, recorded_by text, recorded_by_found boolean) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.check_agreement_not_ended(agreement parley_data.agreements, reference text, doing text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.check_agreement_role(agreement_id bigint, party_id bigint, party text, role parley.agreement_role) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.check_agreement_roles() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.check_agreement_transition() FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.refuse_if(problem parley_data.refusal) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.session_clearance() FROM PUBLIC;
@@ -13847,8 +18612,6 @@ REVOKE ALL ON FUNCTION parley_data.check_person_within_clearance(person_id bigin
 
 REVOKE ALL ON FUNCTION parley_data.check_timezone(field text, value text) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.classified_id(kind text, tbl regclass, level_column text, reference text, field text) FROM PUBLIC;
-
 REVOKE ALL ON FUNCTION parley_data.classified_matches(tbl regclass, level_column text, refs text[], mine parley.classification) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.code_taken(tbl regclass, level_column text, code text) FROM PUBLIC;
@@ -13873,6 +18636,12 @@ REVOKE ALL ON FUNCTION parley_data.deal_level(deal_id bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.declassify_record(what text, reference text, current_level parley.classification, wanted parley.classification, reason text, statement text, id bigint) FROM PUBLIC;
 
+GRANT SELECT ON TABLE parley_data.agreement_participation TO parley_reader;
+GRANT SELECT ON TABLE parley_data.agreement_participation TO parley_daemon;
+
+GRANT SELECT ON TABLE parley_data.agreement_status_events TO parley_reader;
+GRANT SELECT ON TABLE parley_data.agreement_status_events TO parley_daemon;
+
 GRANT SELECT ON TABLE parley_data.alerts TO parley_reader;
 GRANT SELECT ON TABLE parley_data.alerts TO parley_daemon;
 
@@ -13884,6 +18653,10 @@ REVOKE ALL ON FUNCTION parley_data.digest_details(delivery_ids bigint[], at time
 REVOKE ALL ON FUNCTION parley_data.lead_time_occurrence(event_at timestamp with time zone, event_local timestamp without time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.due_soon_occurrence(due_on date, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.expiring_within_days() FROM PUBLIC;
+GRANT ALL ON FUNCTION parley_data.expiring_within_days() TO parley_reader;
+GRANT ALL ON FUNCTION parley_data.expiring_within_days() TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley_data.follow_up_due_occurrence(due_at timestamp with time zone, at timestamp with time zone) FROM PUBLIC;
 
@@ -13969,6 +18742,8 @@ REVOKE ALL ON FUNCTION parley_data.party_id(code text, field text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.party_named(code text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.party_participation(agreement parley_data.agreements, party_id bigint, OUT change parley.participation_change, OUT effective_on date, OUT takes_part_from date) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.person_id(email text, field text, active_only boolean) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.person_named(email text) FROM PUBLIC;
@@ -13978,6 +18753,8 @@ REVOKE ALL ON FUNCTION parley_data.plan_cancel_alerts(at timestamp with time zon
 REVOKE ALL ON FUNCTION parley_data.plan_choose_subjects(at timestamp with time zone, everything boolean, only_changed boolean, recipients_changed boolean) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.plan_collect(at timestamp with time zone, n_subjects integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.plan_collect_agreements(at timestamp with time zone) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.plan_collect_commitments(at timestamp with time zone) FROM PUBLIC;
 
@@ -13997,6 +18774,8 @@ REVOKE ALL ON FUNCTION parley_data.plan_schedule(everything boolean) FROM PUBLIC
 
 REVOKE ALL ON FUNCTION parley_data.plan_take_queue(OUT everything boolean, OUT recipients_changed boolean) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.queue_agreement_changes() FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.queue_commitment_changes() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.queue_follow_up_changes() FROM PUBLIC;
@@ -14009,6 +18788,8 @@ REVOKE ALL ON FUNCTION parley_data.queue_rule_changes() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.queue_track_changes() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.raise_agreements() FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.raise_deals() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.reads_as_date(v text) FROM PUBLIC;
@@ -14019,7 +18800,11 @@ REVOKE ALL ON FUNCTION parley_data.reads_as_number(v jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.recompute_commitment_progress() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.record_agreement_status(agreement parley_data.agreements, reference text, new_status parley.agreement_status, happened_on date, status_field text, date_field text, party_id bigint, source_id bigint, note text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.record_changes() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.record_participation(agreement parley_data.agreements, reference text, party text, change parley.participation_change, announced_on date, effective_on date, source text, note text, provisions_closed_as parley.commitment_status) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.refresh_time_zones() FROM PUBLIC;
 
@@ -14033,6 +18818,8 @@ GRANT SELECT ON TABLE parley_data.daemon_leadership TO parley_reader;
 GRANT SELECT ON TABLE parley_data.daemon_leadership TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley_data.require_leadership(token bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.set_agreement_link_level() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.set_commitment_defaults() FROM PUBLIC;
 
@@ -14053,6 +18840,8 @@ REVOKE ALL ON FUNCTION parley_data.stale_occurrence(quiet_since date, time_zone 
 
 REVOKE ALL ON FUNCTION parley_data.taken(kind text, field text, value text, rule text, taken boolean, hint text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.term_last_day(starts_on date, length interval) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.touch_updated_at() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.track_id(code text, field text) FROM PUBLIC;
@@ -14071,6 +18860,27 @@ REVOKE ALL ON FUNCTION parley_data.visible_alert(alert_id bigint) FROM PUBLIC;
 
 GRANT SELECT ON TABLE parley.agenda TO parley_reader;
 GRANT SELECT ON TABLE parley.agenda TO parley_daemon;
+
+GRANT SELECT ON TABLE parley_data.agreement_term_claims TO parley_reader;
+GRANT SELECT ON TABLE parley_data.agreement_term_claims TO parley_daemon;
+
+GRANT SELECT ON TABLE parley_data.agreement_term_parties TO parley_reader;
+GRANT SELECT ON TABLE parley_data.agreement_term_parties TO parley_daemon;
+
+GRANT SELECT ON TABLE parley.agreement_events TO parley_reader;
+GRANT SELECT ON TABLE parley.agreement_events TO parley_daemon;
+
+GRANT SELECT ON TABLE parley.agreement_parties TO parley_reader;
+GRANT SELECT ON TABLE parley.agreement_parties TO parley_daemon;
+
+GRANT SELECT ON TABLE parley.agreement_terms TO parley_reader;
+GRANT SELECT ON TABLE parley.agreement_terms TO parley_daemon;
+
+GRANT SELECT ON TABLE parley_data.agreement_relations TO parley_reader;
+GRANT SELECT ON TABLE parley_data.agreement_relations TO parley_daemon;
+
+GRANT SELECT ON TABLE parley.agreements TO parley_reader;
+GRANT SELECT ON TABLE parley.agreements TO parley_daemon;
 
 GRANT SELECT ON TABLE parley_data.silences TO parley_reader;
 GRANT SELECT ON TABLE parley_data.silences TO parley_daemon;
@@ -14120,11 +18930,17 @@ GRANT SELECT ON TABLE parley.delivery_failures TO parley_daemon;
 GRANT SELECT ON TABLE parley.due_soon TO parley_reader;
 GRANT SELECT ON TABLE parley.due_soon TO parley_daemon;
 
+GRANT SELECT ON TABLE parley.expiring_agreements TO parley_reader;
+GRANT SELECT ON TABLE parley.expiring_agreements TO parley_daemon;
+
 GRANT SELECT ON TABLE parley.figures TO parley_reader;
 GRANT SELECT ON TABLE parley.figures TO parley_daemon;
 
 GRANT SELECT ON TABLE parley.follow_ups TO parley_reader;
 GRANT SELECT ON TABLE parley.follow_ups TO parley_daemon;
+
+GRANT SELECT ON TABLE parley.implementation TO parley_reader;
+GRANT SELECT ON TABLE parley.implementation TO parley_daemon;
 
 GRANT SELECT ON TABLE parley.mailer_runs TO parley_reader;
 GRANT SELECT ON TABLE parley.mailer_runs TO parley_daemon;

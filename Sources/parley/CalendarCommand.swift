@@ -2,15 +2,17 @@ import ArgumentParser
 import Parley
 
 extension ParleyCommand {
-    /// `parley calendar`: meetings, deadlines and follow-ups as an iCalendar file.
+    /// `parley calendar`: meetings, deadlines, follow-ups and agreements' term ends as an iCalendar file.
     struct CalendarCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "calendar",
-            abstract: "Write meetings, commitment deadlines and follow-ups as an iCalendar (RFC 5545) file.",
+            abstract: "Write meetings, deadlines, follow-ups and agreements' term ends as an iCalendar (RFC 5545) file.",
             discussion: """
                 Meetings are events at their track's local time (TZID with a VTIMEZONE); deadlines are all-day \
-                events; follow-ups are to-dos with a due time. UIDs are stable (meeting-CODE@INSTALLATION.parley, \
-                commitment-CODE@INSTALLATION.parley, follow-up-CODE@INSTALLATION.parley, where INSTALLATION is \
+                events; follow-ups are to-dos with a due time; the last day of an agreement's term, and the last \
+                day to object to an automatic renewal, are all-day events on its first track. UIDs are stable \
+                (meeting-CODE@INSTALLATION.parley, commitment-CODE@INSTALLATION.parley, \
+                follow-up-CODE@INSTALLATION.parley, term-end-AGREEMENT/TERM@INSTALLATION.parley, where INSTALLATION is \
                 the database's own identity, select parley.installation_id()) and SEQUENCE counts the changes, so \
                 a calendar that subscribes to the file (served by any web server, or refreshed by cron) updates its \
                 entries instead of adding new ones, and the calendars of two Parley databases never mix up \

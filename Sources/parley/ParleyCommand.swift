@@ -19,7 +19,7 @@ struct ParleyCommand: ParsableCommand {
         version: ParleyVersion.current,
         subcommands: [Migrate.self, Status.self, Alerts.self, Digest.self, Tracks.self, Parties.self, Members.self,
                       Items.self, Meetings.self, Commitments.self, Positions.self, Figures.self, FollowUps.self,
-                      People.self, Subscriptions.self, Sources.self, Import.self, Export.self, CalendarCommand.self,
+                      People.self, Subscriptions.self, Sources.self, Agreements.self, Import.self, Export.self, CalendarCommand.self,
                       BriefCommand.self]
     )
 }

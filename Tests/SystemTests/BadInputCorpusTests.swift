@@ -277,6 +277,44 @@ import Testing
             "select parley.silence(track => 'istanbul', until => now() + interval '3 days', reason => 'set by a cleared colleague')")
         try connection.query(
             "select parley.add_person(email => 'cleared@example.org', name => 'Cleared Colleague', clearance => 'secret')")
+        try createAgreements(on: connection)
+    }
+
+    /// Agreements the cases refer to: ag-1 in force on istanbul (Ukraine and Russia signed on 16 May 2025, Türkiye
+    /// mediates, a 30-day term; commitment c-1 is its article 1), ag-ended (expired), ag-draft (Russia named as a
+    /// signatory that has not signed), ag-open (in force, open-ended), ag-secret (secret); a track trilateral with a
+    /// commitment c-tri, and a second commitment of Russia's on istanbul, c-2.
+    static func createAgreements(on connection: Connection) throws {
+        for statement in [
+            "select parley.add_track(code => 'trilateral', name => 'Trilateral track', format => 'trilateral')",
+            "select parley.set_agenda_status(track => 'trilateral', item => 'pow-exchange', status => 'agreed')",
+            """
+            select parley.add_commitment(track => 'trilateral', item => 'pow-exchange', obligor => 'RU',
+                   beneficiaries => array['UA'], text => 'Elsewhere', code => 'c-tri')
+            """,
+            """
+            select parley.add_commitment(track => 'istanbul', item => 'pow-exchange', obligor => 'RU',
+                   beneficiaries => array['UA'], text => 'Hand over the lists', code => 'c-2')
+            """,
+            "select parley.add_agreement(code => 'ag-1', title => 'Exchange arrangement', tracks => array['istanbul'], term_length => '30 days')",
+            "select parley.add_agreement_party('ag-1', 'TR', 'mediator')",
+            "select parley.sign_agreement('ag-1', 'UA', '2025-05-16')",
+            "select parley.sign_agreement('ag-1', 'RU', '2025-05-16')",
+            "select parley.enter_into_force('ag-1', '2025-05-16')",
+            "select parley.add_provision('ag-1', 'c-1', '1')",
+            "select parley.add_agreement(code => 'ag-ended', title => 'Ended arrangement', tracks => array['istanbul'], term_length => '30 days')",
+            "select parley.sign_agreement('ag-ended', 'UA', '2025-05-16')",
+            "select parley.enter_into_force('ag-ended', '2025-05-16')",
+            "select parley.end_agreement('ag-ended', 'expired', '2025-06-15')",
+            "select parley.add_agreement(code => 'ag-draft', title => 'A draft', tracks => array['istanbul'], drafted_on => '2025-06-01')",
+            "select parley.add_agreement_party('ag-draft', 'RU', 'signatory')",
+            "select parley.add_agreement(code => 'ag-open', title => 'Open-ended arrangement', tracks => array['istanbul'])",
+            "select parley.sign_agreement('ag-open', 'UA', '2025-05-16')",
+            "select parley.enter_into_force('ag-open', '2025-05-16')",
+            "select parley.add_agreement(code => 'ag-secret', title => 'Quiet arrangement', tracks => array['istanbul'], classification => 'secret')",
+        ] {
+            try connection.query(statement)
+        }
     }
 
     /// Every table of parley_data, row by row, but the logs of program runs (a refused `parley alerts send` records

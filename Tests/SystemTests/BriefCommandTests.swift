@@ -57,7 +57,7 @@ import Testing
                 "circulate a draft on ceasefire monitoring",
                 // Stances, the deliveries chart, the disputed figures with their claimants, compliance.
                 "refuses", "Delivered (prisoners)", "target 157 prisoners", "6,057", "6,060", "19,546", "35,000",
-                "Compliance per party", "No agreements recorded.", "Since the last meeting", "Sources",
+                "Compliance per party", "No agreement in force recorded on this track.", "Since the last meeting", "Sources",
             ] {
                 #expect(text.contains(expected), "the PDF does not say: \(expected)")
             }

@@ -27,6 +27,9 @@ import Testing
     static let pairings: [Pairing] = [
         // The command line's choices (Sources/parley/Vocabulary).
         Pairing(AgendaStatus.self, "agenda_status"),
+        Pairing(AgreementKind.self, "agreement_kind"),
+        Pairing(AgreementRole.self, "agreement_role"),
+        Pairing(AgreementStatus.self, "agreement_status"),
         Pairing(parley.AlertKind.self, "alert_kind"),
         Pairing(parley.Classification.self, "classification"),
         Pairing(CommitmentStatus.self, "commitment_status"),
@@ -34,6 +37,7 @@ import Testing
         Pairing(MeetingStatus.self, "meeting_status"),
         Pairing(MemberRole.self, "member_role"),
         Pairing(PartyKind.self, "party_kind"),
+        Pairing(RenewalKind.self, "renewal_kind"),
         Pairing(parley.Severity.self, "severity"),
         Pairing(Stance.self, "stance"),
         Pairing(TrackFormat.self, "track_format"),
@@ -74,9 +78,12 @@ import Testing
     }
 
     /// Every enum type of the database that the command line offers as a choice has a Swift enum; the others are
-    /// the database's own bookkeeping (alert states, subjects, delivery states), never typed by a person.
+    /// the database's own bookkeeping (alert states, subjects, delivery states, the kinds of a participation
+    /// change), never typed by a person, or typed only in SQL (how two agreements relate: the command line has no
+    /// command for it).
     @Test func everySQLEnumIsPairedOrInternal() throws {
-        let internalTypes: Set<String> = ["alert_state", "alert_subject", "delivery_state"]
+        let internalTypes: Set<String> = ["alert_state", "alert_subject", "delivery_state", "participation_change",
+                                          "agreement_relation"]
         try TestDatabase.with { database in
             let connection = try database.connect()
             let sqlTypes: [String] = try connection.query(

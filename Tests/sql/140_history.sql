@@ -11,10 +11,12 @@ create role recording_test_desk login in role parley_writer;
 select is((select array_agg(c.relname::text order by c.relname) from pg_class c
             where c.relnamespace = 'parley_data'::regnamespace
               and (select count(*) from pg_trigger t where t.tgrelid = c.oid and t.tgname like c.relname || '\_history\_%') = 4),
-          array['agenda_items', 'commitment_beneficiaries', 'commitment_updates', 'commitments', 'deals', 'figures',
-                'follow_ups', 'meetings', 'parties', 'people', 'positions', 'sources', 'subscriptions', 'track_agenda',
-                'track_members', 'tracks'],
-          'the sixteen data tables record inserts, updates, deletes and truncates');
+          array['agenda_items', 'agreement_participation', 'agreement_parties', 'agreement_relations',
+                'agreement_status_events', 'agreement_term_claims', 'agreement_term_parties', 'agreement_terms',
+                'agreement_tracks', 'agreements', 'commitment_beneficiaries', 'commitment_updates', 'commitments',
+                'deals', 'figures', 'follow_ups', 'implementation_overrides', 'meetings', 'parties', 'people',
+                'positions', 'sources', 'subscriptions', 'track_agenda', 'track_members', 'tracks'],
+          'the twenty-six data tables record inserts, updates, deletes and truncates');
 select is((select count(*)::integer from parley_data.change_log where table_name = 'parties' and operation = 'insert' and changed_by = 'postgres'),
           4, 'the fixture''s parties are recorded as inserted by the login that ran it');
 select is((select l.new_row ->> 'name' from parley_data.change_log l join parley_data.parties p on l.row_id = p.id::text

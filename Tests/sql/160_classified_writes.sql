@@ -10,7 +10,7 @@
 --     that the history keeps; what was recorded before stays at the level it had;
 --   * a code that names records at two levels a cleared user may see is named with its level: code@level.
 begin;
-select plan(153);
+select plan(199);
 
 \ir 100_recording_fixture.psql
 
@@ -41,7 +41,14 @@ begin
             classification => l);
         perform parley.add_follow_up(assignee => 'desk@example.org', due_at => '2025-07-02 10:00+00',
                                      note => 'Hidden ' || l, commitment => 'hid-commit-' || l, code => 'hid-fu-' || l);
+        -- An agreement in force with two signatories and a term, so that every write about it could succeed.
+        perform parley.add_agreement(code => 'hid-agreement-' || l, title => 'Hidden ' || l, tracks => array['istanbul'],
+                                     classification => l, term_length => '30 days');
+        perform parley.sign_agreement('hid-agreement-' || l, 'UA', '2025-07-01');
+        perform parley.sign_agreement('hid-agreement-' || l, 'RU', '2025-07-01');
+        perform parley.enter_into_force('hid-agreement-' || l, '2025-07-01');
     end loop;
+    perform parley.add_agreement(code => 'open-agreement', title => 'Open', tracks => array['istanbul']);
 end
 $$;
 
@@ -78,7 +85,22 @@ insert into writes values
     ('meeting', $$select parley.rename('meeting', <ref>, 'renamed-x')$$),
     ('commit', $$select parley.rename('commitment', <ref>, 'renamed-x')$$),
     ('deal', $$select parley.rename('deal', <ref>, 'renamed-x')$$),
-    ('fu', $$select parley.rename('follow_up', <ref>, 'renamed-x')$$);
+    ('fu', $$select parley.rename('follow_up', <ref>, 'renamed-x')$$),
+    ('agreement', $$select parley.update_agreement(agreement => <ref>, title => 'Renamed')$$),
+    ('agreement', $$select parley.update_agreement(agreement => <ref>, classification => 'secret')$$),
+    ('agreement', $$select parley.add_agreement_track(agreement => <ref>, track => 'trilateral')$$),
+    ('agreement', $$select parley.add_agreement_party(agreement => <ref>, party => 'TR', role => 'mediator')$$),
+    ('agreement', $$select parley.sign_agreement(agreement => <ref>, party => 'US', signed_on => '2025-07-02', role => 'guarantor')$$),
+    ('agreement', $$select parley.relate_agreements(agreement => 'open-agreement', relation => 'amends', related => <ref>)$$),
+    ('agreement', $$select parley.enter_into_force(agreement => <ref>, in_force_on => '2025-07-02')$$),
+    ('agreement', $$select parley.renew_agreement(agreement => <ref>, term_length => '30 days', agreed_on => '2025-07-20')$$),
+    ('agreement', $$select parley.claim_term(agreement => <ref>, claimant => 'RU', ends_on => '2025-08-20')::text$$),
+    ('agreement', $$select parley.suspend_agreement(agreement => <ref>, party => 'RU', announced_on => '2025-07-10')$$),
+    ('agreement', $$select parley.resume_agreement(agreement => <ref>, party => 'RU', announced_on => '2025-07-10')$$),
+    ('agreement', $$select parley.withdraw_from_agreement(agreement => <ref>, party => 'RU', announced_on => '2025-07-10')$$),
+    ('agreement', $$select parley.end_agreement(agreement => <ref>, status => 'terminated', ended_on => '2025-07-10')$$),
+    ('agreement', $$select parley.add_provision(agreement => <ref>, commitment => 'pow-ru', article => '1')$$),
+    ('agreement', $$select parley.declassify('agreement', <ref>, 'unclassified', 'released')$$);
 
 -- What a write did, as the caller at `lvl`, with `ref` in place: everything a caller can observe of a refusal, the
 -- reference replaced by <ref>, and whether anything was written.
@@ -90,7 +112,7 @@ create function pg_temp.observed(template text, ref text, login name) returns te
       from pg_temp.attempt(replace(template, '<ref>', quote_literal(ref)), null, login) a
 $$;
 
--- 1. A record one level above the caller is a record that does not exist (31 writes × 3 levels).
+-- 1. A record one level above the caller is a record that does not exist (46 writes × 3 levels).
 select is(pg_temp.observed(w.template, format('hid-%s-%s', w.kind, c.hidden), c.login),
           pg_temp.observed(w.template, format('nox-%s-%s', w.kind, c.hidden), c.login),
           format('%s as %s: a %s one level above is refused exactly as one that does not exist',
@@ -122,6 +144,9 @@ select is(pg_temp.run($$select parley.add_deal(code => 'hid-deal-confidential', 
 select is(pg_temp.run($$select parley.add_follow_up(assignee => 'desk@example.org', due_at => '2030-01-01 10:00Z',
                           note => 'Mine', track => 'istanbul', code => 'hid-fu-secret')$$, null, 'cw_unclassified'),
           'hid-fu-secret', 'and a follow-up code');
+select is(pg_temp.run($$select parley.add_agreement(code => 'hid-agreement-restricted', title => 'Mine',
+                          tracks => array['istanbul'])$$, null, 'cw_unclassified'),
+          'hid-agreement-restricted', 'and an agreement code');
 -- A code the caller may see is taken, as ever.
 select is(pg_temp.refusal($$select parley.add_track(code => 'hid-track-restricted', name => 'Again', format => 'bilateral')$$,
                           null, 'cw_restricted'),

@@ -3,13 +3,14 @@
 -- of every such view, has one. A set-returning function staff may call has a comment that names each of its result
 -- columns, which cannot carry comments of their own (\df+ shows it).
 begin;
-select plan(24);
+select plan(30);
 
 create temporary table staff_views (name) as
 select unnest(array[
     'track_overview', 'agenda', 'open_commitments', 'overdue_commitments', 'due_soon', 'compliance',
     'upcoming_meetings', 'positions', 'figures', 'contested_figures', 'timeline', 'follow_ups', 'changes', 'stale',
-    'whoami']::name[]);
+    'whoami', 'agreements', 'agreement_parties', 'agreement_terms', 'expiring_agreements', 'agreement_events',
+    'implementation']::name[]);
 
 select is(
     (select array_agg(v.name::text order by v.name) from staff_views v
@@ -17,9 +18,9 @@ select is(
                          where c.relnamespace = 'parley'::regnamespace and c.relkind = 'v' and c.relname = v.name)),
     null, 'schema parley has every staff view');
 
-select columns_are('parley', 'agenda', array['track', 'item', 'title', 'status', 'since', 'days_in_status', 'commitments', 'open_commitments', 'fulfilled_commitments', 'stances', 'note']::name[], 'agenda has its documented columns');
+select columns_are('parley', 'agenda', array['track', 'item', 'title', 'status', 'since', 'days_in_status', 'commitments', 'open_commitments', 'fulfilled_commitments', 'stances', 'note', 'agreements_in_force']::name[], 'agenda has its documented columns');
 select columns_are('parley', 'changes', array['id', 'changed_at', 'changed_by', 'entity', 'code', 'operation', 'change', 'row_id', 'transaction_id', 'reason', 'classification']::name[], 'changes has its documented columns');
-select columns_are('parley', 'compliance', array['party', 'track', 'made', 'fulfilled', 'partially_fulfilled', 'breached', 'open', 'withdrawn', 'superseded', 'assessed', 'score', 'score_pct', 'on_time_pct']::name[], 'compliance has its documented columns');
+select columns_are('parley', 'compliance', array['party', 'track', 'made', 'fulfilled', 'partially_fulfilled', 'breached', 'open', 'withdrawn', 'superseded', 'assessed', 'score', 'score_pct', 'on_time_pct', 'lapsed']::name[], 'compliance has its documented columns');
 select columns_are('parley', 'contested_figures', array['indicator', 'item', 'unit', 'claims', 'min_value', 'max_value', 'spread', 'spread_pct', 'claims_by', 'latest_as_of']::name[], 'contested_figures has its documented columns');
 select columns_are('parley', 'due_soon', array['kind', 'code', 'track', 'item', 'what', 'party', 'owner', 'due_on', 'due_at', 'days_left', 'status']::name[], 'due_soon has its documented columns');
 select columns_are('parley', 'figures', array['indicator', 'item', 'claimant', 'value', 'unit', 'as_of', 'confidence', 'source', 'source_title', 'source_url', 'note', 'classification']::name[], 'figures has its documented columns');
@@ -29,9 +30,22 @@ select columns_are('parley', 'overdue_commitments', array['id', 'code', 'track',
 select columns_are('parley', 'positions', array['party', 'track', 'item', 'stance', 'stated_on', 'statement', 'previous_stance', 'previous_stated_on', 'changed_on', 'source', 'classification']::name[], 'positions has its documented columns');
 select columns_are('parley', 'stale', array['kind', 'track', 'item', 'ref', 'what', 'status', 'owner', 'last_activity_on', 'days_quiet', 'threshold_days']::name[], 'stale has its documented columns');
 select columns_are('parley', 'timeline', array['occurred_on', 'kind', 'track', 'item', 'party', 'ref', 'description', 'source', 'source_url']::name[], 'timeline has its documented columns');
-select columns_are('parley', 'track_overview', array['track', 'name', 'format', 'status', 'venue', 'timezone', 'classification', 'lead', 'parties', 'agenda', 'open_commitments', 'overdue_commitments', 'last_meeting_on', 'next_meeting_at', 'next_meeting_local', 'last_activity_on']::name[], 'track_overview has its documented columns');
+select columns_are('parley', 'track_overview', array['track', 'name', 'format', 'status', 'venue', 'timezone', 'classification', 'lead', 'parties', 'agenda', 'open_commitments', 'overdue_commitments', 'last_meeting_on', 'next_meeting_at', 'next_meeting_local', 'last_activity_on', 'agreements_in_force']::name[], 'track_overview has its documented columns');
 select columns_are('parley', 'upcoming_meetings', array['meeting', 'track', 'title', 'starts_at', 'local_start', 'timezone', 'ends_at', 'location', 'days_until', 'open_due_before', 'due_before']::name[], 'upcoming_meetings has its documented columns');
 select columns_are('parley', 'whoami', array['role', 'logged_in_as', 'clearance', 'sees', 'may_read', 'may_record']::name[], 'whoami has its documented columns');
+
+select columns_are('parley', 'agreements', array['code', 'title', 'kind', 'status', 'status_since', 'tracks', 'parties', 'signed_on', 'signed_at', 'in_force_since', 'ended_on', 'current_term', 'term_ends_on', 'days_left', 'renewal', 'objection_deadline_on', 'renewals', 'term_contested', 'suspended_parties', 'withdrawn_parties', 'related', 'provisions', 'implementation_pct', 'owner', 'source', 'timezone', 'classification', 'open']::name[], 'agreements has its documented columns');
+select columns_are('parley', 'agreement_terms', array['agreement', 'term', 'current', 'starts_on', 'ends_on', 'length', 'renewal', 'objection_deadline_on', 'agreed_on', 'agreed_by', 'source', 'source_url', 'note', 'claims', 'contested', 'recorded_by', 'recorded_at', 'classification']::name[], 'agreement_terms has its documented columns');
+select columns_are('parley', 'expiring_agreements', array['agreement', 'title', 'status', 'tracks', 'what', 'term', 'on_day', 'deadline_at', 'days_left', 'renewal', 'owner', 'classification']::name[], 'expiring_agreements has its documented columns');
+select columns_are('parley', 'implementation', array['agreement', 'article', 'commitment', 'obligor', 'track', 'item', 'text', 'status', 'delivered', 'target', 'unit', 'score', 'score_pct', 'scored_by', 'evidence_on', 'evidence', 'evidence_source', 'evidence_url', 'classification']::name[], 'implementation has its documented columns');
+select columns_are('parley', 'agreement_events', array['occurred_on', 'kind', 'track', 'item', 'party', 'ref', 'description', 'source', 'source_url']::name[], 'agreement_events has the columns of the timeline, so that it can join it');
+select is(
+    (select array_agg(c.relname || '.' || a.attname order by c.relname, a.attnum) from pg_class c
+       join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+      where c.relnamespace = 'parley'::regnamespace
+        and c.relname in ('agreements', 'agreement_parties', 'agreement_terms', 'expiring_agreements', 'agreement_events', 'implementation')
+        and coalesce(col_description(c.oid, a.attnum), '') = ''),
+    null, 'every column of the agreement views is explained for \d+');
 
 select is(
     (select array_agg(c.relname::text order by c.relname) from pg_class c

@@ -70,7 +70,10 @@ select ok(not has_function_privilege('parley_writer', 'parley.set_stale_after_da
           'the stale threshold is the administrators'' to change, not a writer''s');
 select is(array(select t from unnest(array[
                     'tracks', 'commitments', 'meetings', 'positions', 'figures', 'track_members', 'track_agenda',
-                    'commitment_beneficiaries', 'commitment_updates', 'follow_ups', 'subscriptions', 'change_log']) t
+                    'commitment_beneficiaries', 'commitment_updates', 'follow_ups', 'subscriptions', 'change_log',
+                    'agreements', 'agreement_tracks', 'agreement_parties', 'agreement_status_events',
+                    'agreement_relations', 'agreement_terms', 'agreement_term_parties', 'agreement_term_claims',
+                    'agreement_participation', 'implementation_overrides']) t
                  where not (select c.relrowsecurity from pg_class c where c.oid = ('parley_data.' || t)::regclass)),
           '{}'::text[], 'row-level security is on for every classified table');
 select ok(pg_has_role('parley_daemon', 'parley_clearance_secret', 'member'), 'the daemon is cleared for secret');

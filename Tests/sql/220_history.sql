@@ -1,7 +1,7 @@
 -- The change history made readable (changes), rebuilt at a moment (commitments_as_of), and kept from people
 -- not cleared for the rows it copies.
 begin;
-select plan(14);
+select plan(15);
 \ir 200_views_fixture.psql
 
 -- Everything so far was recorded ten days ago, so that later changes happen at a different moment.
@@ -27,6 +27,11 @@ select is(array_agg(code order by code), array['istanbul/RU', 'istanbul/TR', 'is
   from parley.changes where entity = 'track_members';
 select is(count(*), 2::bigint, 'a commitment update is named by its commitment')
   from parley.changes where entity = 'commitment_updates' and code = 'EX-RU';
+select is((kind, description, party),
+          ('deadline moved'::text, 'LIST-UA: due ' || (select ist from fx_today) + 10 || ' → ' || (select ist from fx_today) + 12,
+           'Ukraine'::text),
+          'the timeline shows a moved deadline, old → new, on the day it was recorded')
+  from parley.timeline where ref = 'LIST-UA' and kind = 'deadline moved';
 
 -- What did we know then?
 select is(due_on, (select ist from fx_today) + 10, 'commitments_as_of returns the old deadline before it was moved')

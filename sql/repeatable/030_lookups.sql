@@ -18,6 +18,7 @@ create or replace function parley_data.reference_hint(kind text) returns text
         when 'commitment' then 'Check the code (codes are case-sensitive; commitments recorded without one are named C followed by their number).'
         when 'deal' then 'Check the code, or add the deal first with parley.add_deal(code => ..., title => ...).'
         when 'follow-up' then 'Check the code (follow-ups recorded without one are named F followed by their number).'
+        when 'agreement' then 'Check the code (codes are case-sensitive) or add the agreement first with parley.add_agreement(code => ..., title => ..., tracks => ...).'
     end;
 
 -- Rule: a reference to a party, item or source is given (23502) and names one (23503). `found`: whether it does.
@@ -226,6 +227,11 @@ create or replace function parley_data.deal_id(code text, field text default 'de
     language sql stable
     return parley_data.classified_id('deal', 'parley_data.deals', 'classification', code, field);
 
+create or replace function parley_data.agreement_id(code text, field text default 'agreement')
+    returns bigint
+    language sql stable
+    return parley_data.classified_id('agreement', 'parley_data.agreements', 'classification', code, field);
+
 -- Follow-ups recorded without a code are named F followed by their number.
 create or replace function parley_data.follow_up_id(code text, field text default 'follow_up')
     returns bigint
@@ -264,6 +270,9 @@ create or replace function parley_data.commitment_level(commitment_id bigint) re
 create or replace function parley_data.deal_level(deal_id bigint) returns parley.classification
     language sql stable
     return (select d.classification from parley_data.deals d where d.id = deal_level.deal_id);
+create or replace function parley_data.agreement_level(agreement_id bigint) returns parley.classification
+    language sql stable
+    return (select a.classification from parley_data.agreements a where a.id = agreement_level.agreement_id);
 comment on function parley_data.track_level(bigint) is 'The classification of the track with this id.';
 comment on function parley_data.meeting_level(bigint) is 'The level the meeting with this id is kept at.';
 comment on function parley_data.commitment_level(bigint) is 'The level the commitment with this id is kept at.';
@@ -282,6 +291,9 @@ comment on function parley_data.commitment_id is
     'The id of the commitment a reference ("code" or "code@level") names among those the caller may see; refuses (23503) otherwise.';
 comment on function parley_data.deal_id is
     'The id of the deal a reference ("code" or "code@level") names among those the caller may see; refuses (23503) otherwise.';
+comment on function parley_data.agreement_level(bigint) is 'The level the agreement with this id is kept at.';
+comment on function parley_data.agreement_id is
+    'The id of the agreement a reference ("code" or "code@level") names among those the caller may see; refuses (23503) otherwise.';
 comment on function parley_data.follow_up_id is
     'The id of the follow-up a reference names (its code, code@level, or F and its number) among those the caller may see; refuses (23503) otherwise.';
 

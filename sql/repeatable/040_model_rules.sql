@@ -62,13 +62,15 @@ create constraint trigger commitments_have_beneficiary after insert on parley_da
 -- (track_classification, meeting_classification). Whoever inserts a row gives its level; the table's CHECK says
 -- whether it is right. When a row's own classification or a level it refers to changes, this trigger works the
 -- level out again, and PostgreSQL moves the row to its new partition (and the foreign keys move its children).
+-- The trigger names its table (tg_argv[0]): a row trigger of a partitioned table runs on the partition, whose name
+-- (commitments_secret) is what tg_table_name says.
 create or replace function parley_data.set_effective_classification() returns trigger
     language plpgsql as $$
 begin
-    if tg_table_name = 'commitments' then
+    if tg_argv[0] = 'commitments' then
         new.effective_classification := greatest(new.classification, new.track_classification,
-                                                 new.meeting_classification);
-    elsif tg_table_name = 'silences' then
+                                                 new.meeting_classification, new.agreement_classification);
+    elsif tg_argv[0] = 'silences' then
         new.effective_classification := greatest('unclassified', new.track_classification,
                                                  new.commitment_classification);
     else
@@ -80,17 +82,18 @@ $$;
 comment on function parley_data.set_effective_classification() is
     'Trigger: works out the level a row is kept and shown at from its own classification and the levels of what it refers to.';
 create or replace trigger commitments_effective_classification
-    before update of classification, track_classification, meeting_classification on parley_data.commitments
-    for each row execute function parley_data.set_effective_classification();
+    before update of classification, track_classification, meeting_classification, agreement_classification
+    on parley_data.commitments
+    for each row execute function parley_data.set_effective_classification('commitments');
 create or replace trigger meetings_effective_classification
     before update of classification, track_classification on parley_data.meetings
-    for each row execute function parley_data.set_effective_classification();
+    for each row execute function parley_data.set_effective_classification('meetings');
 create or replace trigger positions_effective_classification
     before update of classification, track_classification on parley_data.positions
-    for each row execute function parley_data.set_effective_classification();
+    for each row execute function parley_data.set_effective_classification('positions');
 create or replace trigger silences_effective_classification
     before update of track_classification, commitment_classification on parley_data.silences
-    for each row execute function parley_data.set_effective_classification();
+    for each row execute function parley_data.set_effective_classification('silences');
 
 -- A deal is as classified as the most classified of its commitments: its title names the exchange. Raised when a
 -- commitment joins it or is raised (moving the deal, whose level the commitments then carry by their foreign

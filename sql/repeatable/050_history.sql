@@ -94,7 +94,9 @@ begin
     foreach t in array array[
         'people', 'sources', 'parties', 'tracks', 'track_members', 'meetings', 'agenda_items', 'track_agenda',
         'positions', 'deals', 'commitments', 'commitment_beneficiaries', 'commitment_updates', 'figures',
-        'follow_ups', 'subscriptions']
+        'follow_ups', 'subscriptions', 'agreements', 'agreement_tracks', 'agreement_parties',
+        'agreement_status_events', 'agreement_relations', 'agreement_terms', 'agreement_term_parties',
+        'agreement_term_claims', 'agreement_participation', 'implementation_overrides']
     loop
         select quote_literal(coalesce(
                    (select pa.attname::text from pg_catalog.pg_partitioned_table pt

@@ -210,14 +210,23 @@ declare
     this_commitment constant bigint := parley_data.commitment_id(record_update.commitment);
     current_status parley.commitment_status;
     made date;
+    frozen date;
     this_source constant bigint := parley_data.source_named(record_update.source);
     this_party constant bigint := parley_data.party_named(record_update.reported_by);
     this_person bigint;
     result bigint;
 begin
     -- Locked now so that the status checked is the status the trigger will change.
-    select c.status, c.made_on into current_status, made
+    select c.status, c.made_on, c.frozen_on into current_status, made, frozen
       from parley_data.commitments c where c.id = this_commitment for no key update;
+    -- A provision of an agreement that ended stands as it was then: only what happened before may be reported.
+    -- (Import carries no agreements, so this rule is the recording function's alone.)
+    if record_update.reported_on > frozen then
+        perform parley_data.refuse('23514', 'reported_on', 'provision_frozen',
+            format('reported_on %s is after %s, when the agreement that commitment "%s" is a provision of ended: its outcome stands as it was',
+                   record_update.reported_on, frozen, record_update.commitment),
+            'Report only what happened while the agreement was in force; what came after belongs to another commitment.');
+    end if;
     this_person := (parley_data.person_named(record_update.recorded_by)).id;
     perform parley_data.refuse_if(parley_data.bad_update(record_update.commitment, made, current_status,
         record_update.reported_on, record_update.delivered, record_update.new_status, record_update.reopen,

@@ -44,6 +44,7 @@ declare
     this_id bigint;
     current_level parley.classification;
     highest_commitment parley.classification;
+    highest_track parley.classification;
 begin
     perform parley_data.require('what', what is not null);
     case declassify.what
@@ -75,16 +76,30 @@ begin
             end if;
             perform parley_data.declassify_record(what, reference, current_level, declassify.classification, reason,
                 'update parley_data.deals set classification = $1 where id = $2', this_id);
+        when 'agreement' then
+            this_id := parley_data.agreement_id(reference, 'reference');
+            select a.classification into current_level from parley_data.agreements a where a.id = this_id;
+            -- It names its tracks: never below the most classified of them.
+            select max(l.track_classification) into highest_track
+              from parley_data.agreement_tracks l where l.agreement_id = this_id;
+            if declassify.classification < highest_track then
+                perform parley_data.refuse('23514', 'classification', 'agreements_cover_tracks',
+                    format('agreement "%s" belongs to a track kept at %s: it cannot be less classified than that',
+                           reference, highest_track),
+                    'Declassify the track first.');
+            end if;
+            perform parley_data.declassify_record(what, reference, current_level, declassify.classification, reason,
+                'update parley_data.agreements set classification = $1 where id = $2', this_id);
         else
             perform parley_data.refuse('23514', 'what', 'declassify_what',
-                format('what "%s" is not one of track, meeting, commitment, deal', declassify.what),
+                format('what "%s" is not one of track, meeting, commitment, deal, agreement', declassify.what),
                 'For a position or a figure use parley.declassify_position or parley.declassify_figure.');
     end case;
     return reference;
 end
 $$;
 comment on function parley.declassify(text, text, parley.classification, text) is
-    'Lowers the classification of a track, meeting, commitment or deal, with a reason the change history keeps: declassify(what => ''commitment'', reference => ''ist-r3-swap'', classification => ''unclassified'', reason => ''Released by the MFA, 3 June''). Its past stays at the level it had. Returns the reference.';
+    'Lowers the classification of a track, meeting, commitment, deal or agreement (not below its tracks; its provisions come down with it unless classified higher themselves), with a reason the change history keeps: declassify(what => ''commitment'', reference => ''ist-r3-swap'', classification => ''unclassified'', reason => ''Released by the MFA, 3 June''). Its past stays at the level it had. Returns the reference.';
 
 create or replace function parley.declassify_position(
     party text, item text, stated_on date, classification parley.classification, reason text, track text default null)

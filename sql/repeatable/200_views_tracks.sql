@@ -35,7 +35,8 @@ select t.code                                   as track,
        mt.next_meeting_at,
        (mt.next_meeting_at at time zone t.timezone) as next_meeting_local,
        greatest(cc.last_activity_on, (mt.last_meeting_at at time zone t.timezone)::date,
-                agenda.last_status_on, pos.last_stated_on) as last_activity_on
+                agenda.last_status_on, pos.last_stated_on) as last_activity_on,
+       ag.agreements_in_force
   from parley_data.tracks t
   left join parley_data.people lead on lead.id = t.lead_id
   left join lateral (
@@ -57,8 +58,8 @@ select t.code                                   as track,
          where ta.track_id = t.id
        ) agenda on true
   left join lateral (
-        select count(*) filter (where parley_data.commitment_is_live(c.status)) as open_commitments,
-               count(*) filter (where parley_data.commitment_is_live(c.status)
+        select count(*) filter (where parley_data.commitment_is_live(c.status) and c.frozen_on is null) as open_commitments,
+               count(*) filter (where parley_data.commitment_is_live(c.status) and c.frozen_on is null
                                   and c.due_on < (now() at time zone t.timezone)::date) as overdue_commitments,
                max(greatest(c.made_on, c.last_update_on, case when c.status <> 'pending' then c.status_changed_on end)) as last_activity_on
           from parley_data.commitments c
@@ -76,6 +77,12 @@ select t.code                                   as track,
           from parley_data.positions p
          where p.track_id = t.id
        ) pos on true
+  left join lateral (
+        select string_agg(a.code, ', ' order by a.code) as agreements_in_force
+          from parley_data.agreement_tracks l
+          join parley_data.agreements a on a.id = l.agreement_id
+         where l.track_id = t.id and a.status = 'in_force'
+       ) ag on true
  order by t.code;
 
 comment on view parley.track_overview is
@@ -90,12 +97,13 @@ comment on column parley.track_overview.classification is 'The track''s own clas
 comment on column parley.track_overview.lead is 'The name of the member of staff who leads the track (told of its meetings and of escalated overdue alerts); empty when nobody leads it.';
 comment on column parley.track_overview.parties is 'Parties (by name) and their roles on the track, principals first, e.g. "Ukraine (principal), Russia (principal), Türkiye (host)"; empty when it has no members.';
 comment on column parley.track_overview.agenda is 'Each agenda item''s code with its status on this track, in code order, e.g. "ceasefire (under_discussion), exchange (implementing)"; empty when the agenda is empty.';
-comment on column parley.track_overview.open_commitments is 'How many commitments on the track are still owed: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded). Counts only those you are cleared to see.';
+comment on column parley.track_overview.open_commitments is 'How many commitments on the track are still owed: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded), and not a provision of an agreement that has ended. Counts only those you are cleared to see.';
 comment on column parley.track_overview.overdue_commitments is 'How many of those open commitments are past their deadline (the end of due_on in the track''s time zone). Counts only those you are cleared to see.';
 comment on column parley.track_overview.last_meeting_on is 'The date, in the track''s time zone, of the latest meeting held, or scheduled and already started (postponed and cancelled ones aside); empty when there is none.';
 comment on column parley.track_overview.next_meeting_at is 'When the next scheduled meeting starts (the earliest scheduled start after now), shown in your session''s time zone; empty when none is scheduled.';
 comment on column parley.track_overview.next_meeting_local is 'The next meeting''s start on the track''s own clock (a wall-clock time in timezone, without offset); empty when none is scheduled.';
 comment on column parley.track_overview.last_activity_on is 'The latest date anything happened on the track: a meeting (as in last_meeting_on), a commitment made, updated or changing status, an agenda status change, a position stated on the track; empty when nothing has.';
+comment on column parley.track_overview.agreements_in_force is 'The codes of the agreements on the track that are in force (parley.agreements has the rest).';
 
 -- agenda --------------------------------------------------------------------------------------------------------
 
@@ -110,13 +118,14 @@ select t.code                                   as track,
        coalesce(cc.open_commitments, 0)         as open_commitments,
        coalesce(cc.fulfilled_commitments, 0)    as fulfilled_commitments,
        st.stances,
-       ta.note
+       ta.note,
+       ag.agreements_in_force
   from parley_data.track_agenda ta
   join parley_data.tracks t on t.id = ta.track_id
   join parley_data.agenda_items i on i.id = ta.item_id
   left join lateral (
         select count(*) as commitments,
-               count(*) filter (where parley_data.commitment_is_live(c.status)) as open_commitments,
+               count(*) filter (where parley_data.commitment_is_live(c.status) and c.frozen_on is null) as open_commitments,
                count(*) filter (where c.status = 'fulfilled') as fulfilled_commitments
           from parley_data.commitments c
          where c.track_id = ta.track_id and c.item_id = ta.item_id
@@ -143,6 +152,14 @@ select t.code                                   as track,
           join parley_data.parties p on p.id = s.party_id
          group by s.track, s.item_id
        ) st on st.track = t.code and st.item_id = ta.item_id
+  -- The agreements in force on this track with a provision about this item.
+  left join lateral (
+        select string_agg(a.code, ', ' order by a.code) as agreements_in_force
+          from parley_data.agreements a
+         where a.status = 'in_force'
+           and exists (select 1 from parley_data.commitments c
+                        where c.agreement_id = a.id and c.track_id = ta.track_id and c.item_id = ta.item_id)
+       ) ag on true
  order by t.code, i.code;
 
 comment on view parley.agenda is
@@ -154,10 +171,11 @@ comment on column parley.agenda.status is 'Where the item stands on this track: 
 comment on column parley.agenda.since is 'The date the item reached its current status on this track: as recorded (status_since), or the day the change was recorded when none was given.';
 comment on column parley.agenda.days_in_status is 'Days from since to today, today being the date in the track''s time zone.';
 comment on column parley.agenda.commitments is 'How many commitments on this track concern the item, whatever their status. Counts only those you are cleared to see.';
-comment on column parley.agenda.open_commitments is 'How many of them are still owed: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded).';
+comment on column parley.agenda.open_commitments is 'How many of them are still owed: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded), and not a provision of an agreement that has ended.';
 comment on column parley.agenda.fulfilled_commitments is 'How many of them were fulfilled.';
 comment on column parley.agenda.stances is 'Each party''s latest stance on the item, on this track or stated generally by a member of the track, by party name, e.g. "Russia: conditional (2025-06-02); Ukraine: supports (2025-05-16)"; empty when no party has stated one.';
 comment on column parley.agenda.note is 'The note recorded with the item''s place on this track''s agenda; empty when none.';
+comment on column parley.agenda.agreements_in_force is 'The codes of the agreements in force with a provision about this item on this track.';
 
 -- upcoming_meetings ---------------------------------------------------------------------------------------------
 

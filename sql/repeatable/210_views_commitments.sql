@@ -69,11 +69,11 @@ select c.id,
   left join parley_data.people o on o.id = c.owner_id
   left join parley_data.meetings m on m.id = c.meeting_id
   left join parley_data.deals d on d.id = c.deal_id
- where parley_data.commitment_is_live(c.status)
+ where parley_data.commitment_is_live(c.status) and c.frozen_on is null
  order by c.due_on, c.id;
 
 comment on view parley.open_commitments is
-    'Every commitment still owed: pending, in progress or partially fulfilled, soonest deadline first. Fulfilled and breached ones have their verdict (parley.compliance counts them), withdrawn and superseded ones are closed; parley.commitments lists them all.';
+    'Every commitment still owed: pending, in progress or partially fulfilled, soonest deadline first. Fulfilled and breached ones have their verdict (parley.compliance counts them), withdrawn and superseded ones are closed, and the provisions of an agreement that has ended are no longer owed; parley.commitments lists them all.';
 comment on column parley.open_commitments.id is 'The commitment''s number (unique across levels), as the change history''s row_id and commitments_as_of give it.';
 comment on column parley.open_commitments.code is 'The commitment''s code (C followed by its id unless one was given), as the recording functions take it. Codes are unique per classification level: when two rows show one code, classification tells them apart, and a reference names one as code@level.';
 comment on column parley.open_commitments.track is 'The code of the track it was made on.';
@@ -132,7 +132,7 @@ select c.id,
   left join parley_data.people o on o.id = c.owner_id
   left join parley_data.meetings m on m.id = c.meeting_id
   left join parley_data.deals d on d.id = c.deal_id
- where parley_data.commitment_is_live(c.status)
+ where parley_data.commitment_is_live(c.status) and c.frozen_on is null
    -- Overdue means the track-local date is past due_on. That date is at most UTC today + 1, so this cheaper test
    -- (it can use the index on live commitments by due_on) never drops a row the exact test below keeps.
    and c.due_on < (now() at time zone 'UTC')::date + 1
@@ -187,7 +187,7 @@ select d.*
           join parley_data.agenda_items i on i.id = c.item_id
           join parley_data.parties ob on ob.id = c.obligor_id
           left join parley_data.people o on o.id = c.owner_id
-         where parley_data.commitment_is_live(c.status)
+         where parley_data.commitment_is_live(c.status) and c.frozen_on is null
            and c.due_on between (now() at time zone 'UTC')::date - 1 and (now() at time zone 'UTC')::date + 15
            and c.due_on - (now() at time zone t.timezone)::date between 0 and 14
         union all
@@ -244,7 +244,8 @@ select p.name                                   as party,
              / nullif(a.fulfilled + a.partially_fulfilled + a.breached, 0), 2) as score,
        round(100 * ((a.fulfilled - a.breached)::numeric
                     / nullif(a.fulfilled + a.partially_fulfilled + a.breached, 0) + 1) / 2, 1) as score_pct,
-       round(100 * a.on_time::numeric / nullif(a.with_deadline, 0), 1) as on_time_pct
+       round(100 * a.on_time::numeric / nullif(a.with_deadline, 0), 1) as on_time_pct,
+       a.lapsed
   -- The overall rows and the per-track rows are two aggregates, not one GROUPING SETS: grouped by the track's
   -- code, the per-track part takes `where track = '…'` inside (a condition on a grouping column is pushed down,
   -- and the overall part, whose track is null, drops out), so one track's compliance reads that track's
@@ -256,7 +257,8 @@ select p.name                                   as party,
                count(*) filter (where c.status = 'fulfilled')             as fulfilled,
                count(*) filter (where c.status = 'partially_fulfilled')   as partially_fulfilled,
                count(*) filter (where c.status = 'breached')              as breached,
-               count(*) filter (where c.status in ('pending', 'in_progress')) as open,
+               count(*) filter (where c.status in ('pending', 'in_progress') and c.frozen_on is null) as open,
+               count(*) filter (where c.status in ('pending', 'in_progress') and c.frozen_on is not null) as lapsed,
                count(*) filter (where c.status = 'withdrawn')             as withdrawn,
                count(*) filter (where c.status = 'superseded')            as superseded,
                count(*) filter (where c.status = 'fulfilled' and c.status_changed_on <= c.due_on) as on_time,
@@ -274,7 +276,8 @@ select p.name                                   as party,
                count(*) filter (where c.status = 'fulfilled')             as fulfilled,
                count(*) filter (where c.status = 'partially_fulfilled')   as partially_fulfilled,
                count(*) filter (where c.status = 'breached')              as breached,
-               count(*) filter (where c.status in ('pending', 'in_progress')) as open,
+               count(*) filter (where c.status in ('pending', 'in_progress') and c.frozen_on is null) as open,
+               count(*) filter (where c.status in ('pending', 'in_progress') and c.frozen_on is not null) as lapsed,
                count(*) filter (where c.status = 'withdrawn')             as withdrawn,
                count(*) filter (where c.status = 'superseded')            as superseded,
                count(*) filter (where c.status = 'fulfilled' and c.status_changed_on <= c.due_on) as on_time,
@@ -292,17 +295,18 @@ comment on view parley.compliance is
     'How well each party keeps its commitments, over all tracks (track empty) and per track. Score on the G7/G20 Research Group scale: fulfilled +1, partially fulfilled 0, breached −1, averaged over the assessed commitments; score_pct maps −1..+1 to 0..100 %. Only commitments you are cleared to see are counted.';
 comment on column parley.compliance.party is 'The name of the party that made the commitments (the obligor).';
 comment on column parley.compliance.track is 'The track''s code; empty on the party''s overall row, which counts every track.';
-comment on column parley.compliance.made is 'All commitments the party made (= fulfilled + partially_fulfilled + breached + open + withdrawn + superseded). Counts only those you are cleared to see.';
+comment on column parley.compliance.made is 'All commitments the party made (= fulfilled + partially_fulfilled + breached + open + withdrawn + superseded + lapsed). Counts only those you are cleared to see.';
 comment on column parley.compliance.fulfilled is 'Commitments fulfilled.';
 comment on column parley.compliance.partially_fulfilled is 'Commitments partially fulfilled (still chased, and assessed as 0 in score).';
 comment on column parley.compliance.breached is 'Commitments recorded as breached.';
-comment on column parley.compliance.open is 'Commitments still pending or in progress (partially fulfilled ones, though still owed, count under partially_fulfilled).';
+comment on column parley.compliance.open is 'Commitments still pending or in progress and still owed (not a provision of an agreement that has ended); partially fulfilled ones, though still owed, count under partially_fulfilled.';
 comment on column parley.compliance.withdrawn is 'Commitments withdrawn: not assessed.';
 comment on column parley.compliance.superseded is 'Commitments superseded by another: not assessed.';
 comment on column parley.compliance.assessed is 'Commitments with a verdict: fulfilled + partially_fulfilled + breached.';
 comment on column parley.compliance.score is 'Average of +1 (fulfilled), 0 (partially) and −1 (breached) over the assessed commitments, to two decimals, from −1 to +1; empty when none is assessed.';
 comment on column parley.compliance.score_pct is 'The score as a percentage, to one decimal: (score + 1) / 2 × 100, so −1 is 0 %, 0 is 50 %, +1 is 100 %; empty when none is assessed.';
 comment on column parley.compliance.on_time_pct is 'Of the commitments with a deadline that were fulfilled or whose deadline has passed (end of due_on, track time; withdrawn and superseded ones aside), the percentage fulfilled by their deadline (the date their fulfilment was recorded for is on or before due_on), to one decimal; empty when there are none.';
+comment on column parley.compliance.lapsed is 'Commitments that were pending or in progress when the agreement they are provisions of ended: no longer owed, kept as they stood (neither kept nor breached). A provision partly fulfilled or breached by then counts as such.';
 
 -- follow_ups ----------------------------------------------------------------------------------------------------
 
@@ -371,7 +375,7 @@ select s.*
          -- The threshold as a scalar subquery: worked out once per query. (Called bare, the function is run for
          -- every row it filters: a sub-select on the settings per commitment.)
          cross join (select (select parley_data.stale_after_days()) as days) th
-         where parley_data.commitment_is_live(c.status)
+         where parley_data.commitment_is_live(c.status) and c.frozen_on is null
            -- The track-local date is at most UTC today + 1: a cheaper test first, which the index above serves.
            and greatest(c.made_on, c.last_update_on, case when c.status <> 'pending' then c.status_changed_on end)
                < (now() at time zone 'UTC')::date + 1 - (select parley_data.stale_after_days())

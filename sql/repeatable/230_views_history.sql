@@ -1,5 +1,94 @@
--- Staff views about the past: timeline, changes (the change history made readable) and commitments_as_of.
+-- Staff views about the past: agreement_events (the agreements' history), timeline (everything, agreements'
+-- events included), changes (the change history made readable) and commitments_as_of.
 set local role parley_owner;
+
+-- agreement_events ----------------------------------------------------------------------------------------------------
+-- The agreements' history as events, with the columns of parley.timeline (occurred_on, kind, track, item, party,
+-- ref, description, source, source_url), one row per track of the agreement: the timeline shows them among the
+-- rest, and this view shows them alone.
+
+create or replace view parley.agreement_events with (security_invoker = true) as
+select e.occurred_on, e.kind, t.code as track, null::text as item, e.party, a.code as ref, e.description,
+       s.title as source, s.url as source_url
+  from (
+        -- Changes of status (signatures are told party by party below).
+        select x.agreement_id, x.happened_on as occurred_on,
+               case x.status
+                   when 'drafted' then 'agreement drafted'
+                   when 'in_force' then case when exists (select 1 from parley_data.agreement_status_events y
+                                                           where y.agreement_id = x.agreement_id and y.status = 'suspended'
+                                                             and (y.happened_on, y.id) < (x.happened_on, x.id))
+                                             then 'agreement resumed' else 'entered into force' end
+                   else 'agreement ' || replace(x.status::text, '_', ' ')
+               end as kind,
+               p.name as party,
+               (select g.code from parley_data.agreements g where g.id = x.agreement_id) || ': '
+                   || case x.status when 'drafted' then 'drafted'
+                                    when 'in_force' then 'in force'
+                                    else replace(x.status::text, '_', ' ') end
+                   || coalesce(' — ' || x.note, '') as description,
+               x.source_id
+          from parley_data.agreement_status_events x
+          left join parley_data.parties p on p.id = x.party_id
+         where x.status <> 'signed' and x.happened_on is not null
+        union all
+        select ap.agreement_id, ap.signed_on, 'agreement signed', p.name,
+               p.name || ' signed as ' || replace(ap.role::text, '_', ' '), null
+          from parley_data.agreement_parties ap
+          join parley_data.parties p on p.id = ap.party_id
+         where ap.signed_on is not null
+        union all
+        select t.agreement_id, t.agreed_on, 'agreement renewed', null,
+               'renewed: term ' || t.number || ' to ' || t.ends_on || ' (was to end ' || prev.ends_on || ')'
+                   || coalesce(', agreed by ' || (select string_agg(p.name, ', ' order by p.name)
+                                                    from parley_data.agreement_term_parties tp
+                                                    join parley_data.parties p on p.id = tp.party_id
+                                                   where tp.agreement_id = t.agreement_id and tp.term_number = t.number), ''),
+               t.source_id
+          from parley_data.agreement_terms t
+          join parley_data.agreement_terms prev on prev.agreement_id = t.agreement_id and prev.number = t.number - 1
+         where t.number > 1
+        union all
+        select x.agreement_id, x.effective_on,
+               case x.change when 'suspended' then 'participation suspended' when 'resumed' then 'participation resumed'
+                             else 'party withdrew' end,
+               p.name,
+               p.name || case x.change when 'suspended' then ' suspended its participation'
+                                       when 'resumed' then ' resumed its participation'
+                                       else ' withdrew' end
+                   || ' (announced ' || x.announced_on || ')'
+                   || case when x.provisions_closed_as is not null
+                           then '; its open provisions closed as ' || x.provisions_closed_as else '' end
+                   || coalesce(' — ' || x.note, ''),
+               x.source_id
+          from parley_data.agreement_participation x
+          join parley_data.parties p on p.id = x.party_id
+        union all
+        select c.agreement_id, c.stated_on, 'term claimed', p.name,
+               p.name || ' says term ' || c.term_number || ' runs '
+                   || concat_ws(' ', 'from ' || c.starts_on, 'to ' || c.ends_on, 'for ' || c.length)
+                   || coalesce(' — ' || c.statement, ''),
+               c.source_id
+          from parley_data.agreement_term_claims c
+          join parley_data.parties p on p.id = c.claimant_id
+       ) e
+  join parley_data.agreements a on a.id = e.agreement_id
+  join parley_data.agreement_tracks l on l.agreement_id = e.agreement_id
+  join parley_data.tracks t on t.id = l.track_id
+  left join parley_data.sources s on s.id = e.source_id
+ order by e.occurred_on, a.code, e.kind, t.code;
+
+comment on view parley.agreement_events is
+    'What happened to agreements, one row per event and track, with the columns of parley.timeline: drafted, signed (party by party), entered into force, suspended and resumed, renewed (old end → new end), a party suspending, resuming or withdrawing, a term claimed, expired, terminated, superseded.';
+comment on column parley.agreement_events.occurred_on is 'The day it happened (a party''s change: the day it took effect).';
+comment on column parley.agreement_events.kind is 'agreement drafted, agreement signed, entered into force, agreement suspended, agreement resumed, agreement renewed, participation suspended, participation resumed, party withdrew, term claimed, agreement expired, agreement terminated, agreement superseded.';
+comment on column parley.agreement_events.track is 'A track the agreement belongs to (an agreement on two tracks has a row on each).';
+comment on column parley.agreement_events.item is 'Empty: an agreement is about its provisions'' items (parley.implementation).';
+comment on column parley.agreement_events.party is 'The party concerned: the signatory, the party suspending or withdrawing, the claimant, the party that ended it.';
+comment on column parley.agreement_events.ref is 'The agreement''s code.';
+comment on column parley.agreement_events.description is 'What happened, in one line.';
+comment on column parley.agreement_events.source is 'The title of the source it is recorded from.';
+comment on column parley.agreement_events.source_url is 'Its address.';
 
 -- timeline ------------------------------------------------------------------------------------------------------
 
@@ -82,6 +171,21 @@ select e.*
          where l.operation in ('insert', 'update')
            and (l.old_row ->> 'status') is distinct from (l.new_row ->> 'status')
         union all
+        -- A deadline moved (parley.change_due_date, update_commitment), from the change history as above. The day is
+        -- the day it was recorded, on the track's clock: the history does not say when the parties moved it.
+        select (l.changed_at at time zone t.timezone)::date, 'deadline moved', t.code, i.code, ob.name, c.code,
+               c.code || ': due ' || coalesce(l.old_row ->> 'due_on', '(none)') || ' → '
+                   || coalesce(l.new_row ->> 'due_on', '(none)'),
+               null, null
+          from parley_data.commitments c
+          join parley_data.tracks t on t.id = c.track_id
+          join parley_data.agenda_items i on i.id = c.item_id
+          join parley_data.parties ob on ob.id = c.obligor_id
+         cross join lateral (select c.id::text as row_id offset 0) k
+          join parley_data.change_log l on l.table_name = 'commitments' and l.row_id = k.row_id
+         where l.operation = 'update'
+           and (l.old_row ->> 'due_on') is distinct from (l.new_row ->> 'due_on')
+        union all
         select (l.changed_at at time zone t.timezone)::date, 'status changed', t.code, null, null, t.code,
                'track ' || t.code || ': ' || (l.old_row ->> 'status') || ' → ' || (l.new_row ->> 'status'),
                null, null
@@ -108,17 +212,20 @@ select e.*
           left join parley_data.agenda_items i on i.id = f.item_id
           left join parley_data.parties cl on cl.id = f.claimant_id
           left join parley_data.sources s on s.id = f.source_id
+        union all
+        select x.occurred_on, x.kind, x.track, x.item, x.party, x.ref, x.description, x.source, x.source_url
+          from parley.agreement_events x
        ) e
  order by e.occurred_on, e.track nulls first, e.kind, e.ref;
 
 comment on view parley.timeline is
-    'Everything that happened, one row per event, in date order: meetings held, commitments made, updates recorded, status changes, positions stated, figures reported. Filter by track or item; the newest events are at the end (order by occurred_on desc for the latest first).';
+    'Everything that happened, one row per event, in date order: meetings held, commitments made, updates recorded, status changes, deadlines moved, positions stated, figures reported, and the agreements'' events (parley.agreement_events: signed, in force, renewed, suspended, resumed, withdrawn from, expired, terminated, superseded). Filter by track or item; the newest events are at the end (order by occurred_on desc for the latest first).';
 comment on column parley.timeline.occurred_on is 'The date of the event: a meeting''s start date in the track''s time zone; made_on of a commitment; reported_on of an update; stated_on of a position; as_of of a figure; for a status change the date recorded with it (a commitment''s status date, an agenda item''s status_since), else the day it was recorded (in your session''s time zone; a track''s in the track''s time zone).';
-comment on column parley.timeline.kind is 'meeting held, commitment made, update recorded, status changed (of a commitment, an agenda item on a track, or a track), position stated or figure reported.';
+comment on column parley.timeline.kind is 'meeting held, commitment made, update recorded, status changed (of a commitment, an agenda item on a track, or a track), deadline moved, position stated, figure reported, or an agreement''s event (the kinds of parley.agreement_events).';
 comment on column parley.timeline.track is 'The code of the track concerned; empty for figures and for positions stated generally.';
 comment on column parley.timeline.item is 'The code of the agenda item concerned; empty for meetings and track status changes.';
 comment on column parley.timeline.party is 'The name of the party concerned: the obligor (commitment made, its status changed), the party reporting an update, the party stating a position, the claimant of a figure; empty otherwise.';
-comment on column parley.timeline.ref is 'The code of the meeting, commitment, agenda item (its status changed), track (its status changed) or indicator (a figure) concerned; empty for a position.';
+comment on column parley.timeline.ref is 'The code of the meeting, commitment, agenda item (its status changed), track (its status changed), indicator (a figure) or agreement concerned; empty for a position.';
 comment on column parley.timeline.description is 'What happened, in one line, e.g. "Russia commits: … (1000 prisoners), due 2025-06-20" or "ist-r3-swap-ru: pending → in_progress".';
 comment on column parley.timeline.source is 'The title of the source the event is recorded from (see source_url); empty for status changes and when none was cited.';
 comment on column parley.timeline.source_url is 'That source''s web address; empty when there is none.';

@@ -31,7 +31,7 @@ select p.email,
        p.active,
        (select string_agg(t.code, ', ' order by t.code) from parley_data.tracks t where t.lead_id = p.id) as leads,
        (select count(*) from parley_data.commitments c
-         where c.owner_id = p.id and parley_data.commitment_is_live(c.status)) as open_commitments,
+         where c.owner_id = p.id and parley_data.commitment_is_live(c.status) and c.frozen_on is null) as open_commitments,
        (select count(*) from parley_data.follow_ups f where f.assignee_id = p.id and f.done_at is null) as open_follow_ups
   from parley_data.people p
  order by lower(p.email);
@@ -116,7 +116,7 @@ select c.code,
        c.made_on,
        c.due_on,
        c.due_on - (now() at time zone t.timezone)::date as days_left,
-       parley_data.commitment_is_live(c.status)
+       parley_data.commitment_is_live(c.status) and c.frozen_on is null
            and c.due_on < (now() at time zone t.timezone)::date as overdue,
        c.status,
        c.target_quantity                        as target,
@@ -129,7 +129,9 @@ select c.code,
        m.code                                   as meeting,
        c.last_update_on,
        parley_data.shown_level(c.effective_classification) as classification,
-       parley_data.commitment_is_live(c.status) as open
+       parley_data.commitment_is_live(c.status) and c.frozen_on is null as open,
+       ag.code                                  as agreement,
+       c.article
   from parley_data.commitments c
   join parley_data.tracks t on t.id = c.track_id
   join parley_data.agenda_items i on i.id = c.item_id
@@ -137,6 +139,7 @@ select c.code,
   left join parley_data.people o on o.id = c.owner_id
   left join parley_data.deals d on d.id = c.deal_id
   left join parley_data.meetings m on m.id = c.meeting_id
+  left join parley_data.agreements ag on ag.id = c.agreement_id
  order by c.due_on nulls last, c.code;
 comment on view parley.commitments is 'Every commitment, open or not (fulfilled, breached, withdrawn, superseded), soonest deadline first; open_commitments and overdue_commitments show the open ones.';
 comment on column parley.commitments.code is 'The commitment''s code (C followed by its id unless one was given), as the recording functions take it; unique per classification level (when two rows show one code, classification tells them apart: code@level).';
@@ -161,6 +164,8 @@ comment on column parley.commitments.meeting is 'The code of the meeting at whic
 comment on column parley.commitments.last_update_on is 'The latest reported_on of its updates (parley.commitment_updates); empty when none was recorded.';
 comment on column parley.commitments.classification is 'The level it is kept and shown at: the highest of its own classification, its track''s and its meeting''s. You see only commitments at or below your clearance (whoami).';
 comment on column parley.commitments.open is 'True while it is still owed and chased: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded).';
+comment on column parley.commitments.agreement is 'The agreement it is a provision of.';
+comment on column parley.commitments.article is 'The article or paragraph of that agreement it comes from.';
 
 create or replace view parley.commitment_updates with (security_invoker = true) as
 select c.code as commitment,

@@ -104,6 +104,8 @@ begin
         union all
         select 'follow_up', f.id from parley_data.follow_ups f
         union all
+        select 'agreement', g.id from parley_data.agreements g
+        union all
         -- Subjects deleted since, whose waiting deliveries must be cancelled.
         select distinct a.subject_type, a.subject_id
           from parley_data.deliveries d
@@ -111,12 +113,13 @@ begin
          where d.state = 'pending'
            and not exists (select 1 from parley_data.commitments c where a.subject_type = 'commitment' and c.id = a.subject_id)
            and not exists (select 1 from parley_data.meetings m where a.subject_type = 'meeting' and m.id = a.subject_id)
-           and not exists (select 1 from parley_data.follow_ups f where a.subject_type = 'follow_up' and f.id = a.subject_id);
+           and not exists (select 1 from parley_data.follow_ups f where a.subject_type = 'follow_up' and f.id = a.subject_id)
+           and not exists (select 1 from parley_data.agreements g where a.subject_type = 'agreement' and g.id = a.subject_id);
     else
         insert into pg_temp.plan_subjects (subject_type, subject_id)
         select t.subject_type::parley.alert_subject, t.subject_id
           from pg_temp.plan_taken t
-         where t.subject_type in ('commitment', 'meeting', 'follow_up')
+         where t.subject_type in ('commitment', 'meeting', 'follow_up', 'agreement')
         union
         select a.subject_type, a.subject_id
           from parley_data.deliveries d

@@ -30,17 +30,20 @@ begin
     with commitment as materialized (
         select c.id, c.code, c.track_id, c.item_id, c.owner_id, t.lead_id, c.effective_classification as classification,
                c.created_at, t.timezone as time_zone, c.status, c.due_on,
-               parley_data.commitment_is_live(c.status) as live,
+               -- A provision of an agreement that ended (frozen) is no longer chased, whatever its status.
+               parley_data.commitment_is_live(c.status) and c.frozen_on is null as live, c.frozen_on is not null as frozen,
                parley_data.deadline_at(c.due_on, t.timezone) as deadline_at,
                -- A reopened commitment starts a new overdue series: acknowledgements and repeat numbers of the
                -- old one do not carry over.
                c.due_on::text || coalesce(' reopened ' || parley_data.utc_text(c.reopened_at), '') as overdue_series,
                greatest(c.made_on, c.last_update_on, c.status_changed_on) as quiet_since,
-               parley_data.commitment_is_live(c.status) and due_soon_rule.enabled and c.due_on is not null
+               parley_data.commitment_is_live(c.status) and c.frozen_on is null and due_soon_rule.enabled
+                   and c.due_on is not null
                    as due_soon_applies,
-               parley_data.commitment_is_live(c.status) and overdue_rule.enabled and c.due_on is not null
+               parley_data.commitment_is_live(c.status) and c.frozen_on is null and overdue_rule.enabled
+                   and c.due_on is not null
                    as overdue_applies,
-               parley_data.commitment_is_live(c.status) and stale_rule.enabled as stale_applies,
+               parley_data.commitment_is_live(c.status) and c.frozen_on is null and stale_rule.enabled as stale_applies,
                -- The alert that ends a chase: it settles the overdue alerts sent so far.
                case when c.status = 'fulfilled' and resolved_rule.enabled then 'resolved'
                     when c.status = 'breached' and breached_rule.enabled then 'breached'
@@ -151,7 +154,8 @@ begin
                'stale', case when timing.stale_due_at is not null or timing.stale_next_at is not null
                              then timing.quiet_since::text end)),
            -- Why alerts of the kinds that no longer apply are cancelled.
-           case when not timing.live then 'commitment ' || timing.status
+           case when timing.frozen then 'agreement ended'
+                when not timing.live then 'commitment ' || timing.status
                 when timing.due_on is null then 'deadline removed'
                 when timing.deadline_at <= at then 'commitment overdue' end,
            timing.classification, timing.track_id, timing.item_id, timing.id, timing.owner_id, timing.lead_id
@@ -307,6 +311,7 @@ begin
     perform parley_data.plan_collect_commitments(plan_collect.at);
     perform parley_data.plan_collect_meetings(plan_collect.at);
     perform parley_data.plan_collect_follow_ups(plan_collect.at);
+    perform parley_data.plan_collect_agreements(plan_collect.at);
     if plan_collect.n_subjects > 0 then
         analyze pg_temp.plan_state;
         analyze pg_temp.plan_due;

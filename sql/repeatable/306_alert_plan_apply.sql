@@ -57,6 +57,9 @@ begin
                              when 'meeting_upcoming' then 'meeting rescheduled'
                              when 'meeting_outcome_missing' then 'meeting time changed'
                              when 'follow_up_due' then 'due time changed'
+                             when 'term_ending' then 'renewal recorded or term changed'
+                             when 'term_expired' then 'renewal recorded or term changed'
+                             when 'objection_deadline' then 'renewal recorded or term changed'
                          end
                     else coalesce(state.state_label, 'no longer applies')
                end as reason

@@ -29,7 +29,7 @@ begin
     -- owner as well), minus inactive people and people not cleared for the alert's classification. One delivery
     -- per alert and person; the strongest reason is recorded.
     with target as materialized (
-        select planned.alert_id, planned.is_new, a.kind, a.subject_id, a.track_id, a.item_id, a.commitment_id,
+        select planned.alert_id, planned.is_new, a.kind, a.subject_type, a.subject_id, a.track_id, a.item_id, a.commitment_id,
                a.severity, a.classification, a.responsible_id, a.escalated_to_id, a.related_alert_id,
                greatest(a.due_at, a.snoozed_until) as send_after
           from pg_temp.plan_targets planned
@@ -84,6 +84,14 @@ begin
           join parley_data.subscriptions subscription
             on subscription.track_id is null and subscription.item_id is null
          where target.kind not in ('resolved', 'breached') and subscription.min_severity <= target.severity
+        union all
+        -- An agreement on several tracks: the subscribers of its other tracks as well (to the track as a whole).
+        select target.alert_id, subscription.person_id, 3, target.classification, target.send_after, target.is_new
+          from target
+          join parley_data.agreement_tracks link
+            on target.subject_type = 'agreement' and link.agreement_id = target.subject_id and link.track_id <> target.track_id
+          join parley_data.subscriptions subscription on subscription.track_id = link.track_id and subscription.item_id is null
+         where subscription.min_severity <= target.severity
         union all
         -- Resolved, breached: everyone who received, or was to receive, an overdue alert about the commitment (not
         -- those a silence held back, nor those cancelled for another reason than the fulfilment or breach itself).

@@ -32,10 +32,10 @@ begin
           from new_rows n
           join old_rows o on o.id = n.id
          where (n.due_on, n.status, n.reopened_at, n.made_on, n.last_update_on, n.status_changed_on, n.created_at,
-                n.track_id, n.item_id, n.owner_id, n.effective_classification, n.code)
+                n.track_id, n.item_id, n.owner_id, n.effective_classification, n.code, n.frozen_on)
                is distinct from
                (o.due_on, o.status, o.reopened_at, o.made_on, o.last_update_on, o.status_changed_on, o.created_at,
-                o.track_id, o.item_id, o.owner_id, o.effective_classification, o.code)$q$;
+                o.track_id, o.item_id, o.owner_id, o.effective_classification, o.code, o.frozen_on)$q$;
         get diagnostics queued = row_count;
         -- Follow-ups about a commitment take its track, item and classification.
         execute $q$insert into parley_data.plan_queue (subject_type, subject_id)
@@ -203,7 +203,10 @@ begin
     select 'meeting', m.id from changed t join parley_data.meetings m on m.track_id = t.id where t.moved
     union all
     select 'follow_up', f.id from changed t join parley_data.follow_ups f on f.track_id = t.id
-     where t.moved or t.reclassified;
+     where t.moved or t.reclassified
+    union all
+    select 'agreement', l.agreement_id from changed t join parley_data.agreement_tracks l on l.track_id = t.id
+     where t.moved and l.position = 1;
     get diagnostics queued = row_count;
     -- (What is on a reclassified track moves with it, by the foreign keys; the triggers of commitments, meetings
     -- and follow-ups take their alerts along.)
@@ -214,7 +217,7 @@ begin
 end
 $$;
 comment on function parley_data.queue_track_changes() is
-    'Trigger: when tracks change time zone, lead or classification, queues the commitments, meetings and follow-ups on them and notifies the daemon once.';
+    'Trigger: when tracks change time zone, lead or classification, queues the commitments, meetings and follow-ups on them (and the agreements whose first track it is) and notifies the daemon once.';
 
 create or replace trigger tracks_plan_update after update on parley_data.tracks
     referencing old table as old_rows new table as new_rows

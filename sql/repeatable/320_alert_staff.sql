@@ -195,10 +195,10 @@ begin
             'Name the rule, e.g. kind => ''overdue''; parley.alert_rules lists them.');
     end if;
     if set_alert_rule.lead_times is not null then
-        if set_alert_rule.kind not in ('due_soon', 'meeting_upcoming') then
+        if set_alert_rule.kind not in ('due_soon', 'meeting_upcoming', 'term_ending', 'objection_deadline') then
             perform parley_data.refuse('23514', 'lead_times', 'alert_rules_lead_times_where_used',
                 format('lead_times do not apply to %s', set_alert_rule.kind),
-                'Only due_soon and meeting_upcoming have lead times.');
+                'Only due_soon, meeting_upcoming, term_ending and objection_deadline have lead times.');
         end if;
         if cardinality(set_alert_rule.lead_times) not between 1 and 10
            or exists (select 1 from unnest(set_alert_rule.lead_times) l
@@ -209,10 +209,10 @@ begin
         end if;
     end if;
     if set_alert_rule.delay is not null then
-        if set_alert_rule.kind not in ('stale', 'meeting_outcome_missing') then
+        if set_alert_rule.kind not in ('stale', 'meeting_outcome_missing', 'agreement_suspended', 'agreement_withdrawal') then
             perform parley_data.refuse('23514', 'delay', 'alert_rules_delay_where_used',
                 format('delay does not apply to %s', set_alert_rule.kind),
-                'Only stale and meeting_outcome_missing have a delay.');
+                'Only stale, meeting_outcome_missing, agreement_suspended and agreement_withdrawal have a delay.');
         end if;
         if set_alert_rule.delay < interval '0' or set_alert_rule.delay > interval '3660 days' then
             perform parley_data.refuse('23514', 'delay', 'alert_rules_delay_not_negative',

@@ -9,12 +9,12 @@ select r.kind, r.subject_type as about, r.enabled, r.severity, r.lead_times, r.d
   from parley_data.alert_rules r
  order by r.kind;
 comment on view parley.alert_rules is 'The alert rules in force: what each kind of alert is about, whether it is on, its severity and timing. Change them with parley.set_alert_rule.';
-comment on column parley.alert_rules.kind is 'The kind of alert the rule makes: due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved or breached (the name set_alert_rule takes).';
-comment on column parley.alert_rules.about is 'What its alerts are about: commitment, meeting or follow_up.';
+comment on column parley.alert_rules.kind is 'The kind of alert the rule makes: due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved, breached, term_ending, objection_deadline, term_expired, agreement_suspended or agreement_withdrawal (the name set_alert_rule takes).';
+comment on column parley.alert_rules.about is 'What its alerts are about: commitment, meeting, follow_up or agreement.';
 comment on column parley.alert_rules.enabled is 'Whether alerts of this kind are planned; turning a rule off cancels its alerts not yet sent.';
 comment on column parley.alert_rules.severity is 'The severity its alerts get when created: info, warning or critical (subscribers receive those at or above their min_severity).';
-comment on column parley.alert_rules.lead_times is 'How long before the deadline (due_soon) or the meeting''s start (meeting_upcoming) to alert, one alert per lead, e.g. {7 days, 1 day}, counted on the track''s clock; empty for the other kinds.';
-comment on column parley.alert_rules.delay is 'How long without activity before a stale alert (after the end of the last active day, track time), or after a meeting ended before meeting_outcome_missing; empty for the other kinds.';
+comment on column parley.alert_rules.lead_times is 'How long before the deadline (due_soon), the meeting''s start (meeting_upcoming), the end of an agreement''s term (term_ending) or the last day to object to its automatic renewal (objection_deadline) to alert, one alert per lead, e.g. {7 days, 1 day}, counted on the track''s (the agreement''s) clock; empty for the other kinds.';
+comment on column parley.alert_rules.delay is 'How long without activity before a stale alert (after the end of the last active day, track time), or after a meeting ended before meeting_outcome_missing; for agreement_suspended and agreement_withdrawal, how long after the day it was announced a suspension or withdrawal may be recorded and still be told (later, it is history, not news); empty for the other kinds.';
 comment on column parley.alert_rules.repeat_every is 'How often an overdue alert repeats while the commitment stays open and unacknowledged, counted from the deadline; empty: it does not repeat (and for kinds other than overdue).';
 comment on column parley.alert_rules.escalate_after is 'From how long after the deadline the track''s lead also gets the overdue alerts; empty: never (and for kinds other than overdue).';
 comment on column parley.alert_rules.description is 'What the rule does, in words.';
@@ -34,16 +34,16 @@ select a.id, a.kind, a.severity, a.subject_type, a.subject_code as subject, t.co
  order by a.due_at desc, a.id desc;
 comment on view parley.alerts is 'Every alert you are cleared to see, newest first: what, about what, when due, and what became of it (acknowledged, snoozed, cancelled and why). Use its id with acknowledge_alert and snooze_alert.';
 comment on column parley.alerts.id is 'The alert''s number: give it to acknowledge_alert and snooze_alert (alert_queue and alert_log show it as alert_id).';
-comment on column parley.alerts.kind is 'due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved or breached (see parley.alert_rules).';
+comment on column parley.alerts.kind is 'due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved, breached, term_ending, objection_deadline, term_expired, agreement_suspended or agreement_withdrawal (see parley.alert_rules).';
 comment on column parley.alerts.severity is 'info, warning or critical: the rule''s severity when the alert was created.';
-comment on column parley.alerts.subject_type is 'What it is about: commitment, meeting or follow_up.';
-comment on column parley.alerts.subject is 'The code of the commitment, meeting or follow-up (F<number> for a follow-up without a code), kept current while the alert applies.';
+comment on column parley.alerts.subject_type is 'What it is about: commitment, meeting, follow_up or agreement.';
+comment on column parley.alerts.subject is 'The code of the commitment, meeting, follow-up (F<number> for a follow-up without a code) or agreement, kept current while the alert applies.';
 comment on column parley.alerts.track is 'The code of the subject''s track.';
 comment on column parley.alerts.occurrence is 'Which firing this is: for due_soon "2025-05-25 -7 days" (a week before the 25 May deadline); for overdue "2025-05-25 #3" (the fourth: #0 is at the deadline; " reopened <time>" follows the date after a reopen); for stale the last active day; for meetings and follow-ups the start, end or due time in UTC (followed by the lead, e.g. " -2 days", for meeting_upcoming); for resolved and breached "overdue alerts to #<alert id>".';
 comment on column parley.alerts.due_at is 'When the alert was due to go out, shown in your session''s time zone: a lead time before the event (or, at short notice, when the subject was recorded), the deadline or a repeat after it, delay after the last activity or the meeting''s end, the follow-up''s due time; for resolved and breached the moment planning found it.';
 comment on column parley.alerts.state is 'planned (created; delivered or being delivered), acknowledged (someone has it in hand: an overdue series stops repeating), cancelled (it no longer applied before anything of it went out; see cancel_reason).';
 comment on column parley.alerts.escalated is 'True for an overdue alert due escalate_after or longer after the deadline: the track''s lead is told too.';
-comment on column parley.alerts.responsible is 'The name of who answers for the subject: the commitment''s owner, the follow-up''s assignee, or the track''s lead for a meeting (kept current until it has gone out); empty when there is nobody.';
+comment on column parley.alerts.responsible is 'The name of who answers for the subject: the commitment''s owner, the follow-up''s assignee, the track''s lead for a meeting, or the agreement''s owner (else its first track''s lead) for an agreement (kept current until it has gone out); empty when there is nobody.';
 comment on column parley.alerts.recipients is 'How many people it is addressed to (one delivery each, including suppressed and cancelled deliveries).';
 comment on column parley.alerts.sent is 'How many of them it has been mailed to.';
 comment on column parley.alerts.acknowledged_at is 'When it was first acknowledged, shown in your session''s time zone; empty when it was not.';

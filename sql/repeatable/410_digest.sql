@@ -34,7 +34,10 @@ begin atomic
            v.last_update_on, v.last_update_note, v.last_update_status, v.last_update_delivered,
            v.last_update_verification, v.last_update_reported_by, v.last_update_source, v.last_update_source_url,
            v.meeting_code, v.meeting_title, v.meeting_starts_at, v.meeting_ends_at, v.meeting_location,
-           v.meeting_status, v.follow_up_note, v.follow_up_due_at, v.follow_up_assignee, v.follow_up_about
+           v.meeting_status, v.follow_up_note, v.follow_up_due_at, v.follow_up_assignee, v.follow_up_about,
+           v.agreement_code, v.agreement_title, v.agreement_kind, v.agreement_status, v.agreement_timezone,
+           v.agreement_parties, v.term_number, v.term_ends_on, v.term_end_at, v.term_days_left, v.term_renewal,
+           v.objection_deadline_on, v.agreement_event, v.agreement_event_source, v.agreement_event_source_url
       from parley_data.deliveries d
       join parley_data.alerts a on a.id = d.alert_id
       join parley_data.people p on p.id = d.person_id
@@ -64,7 +67,28 @@ begin atomic
                    f.note as follow_up_note, f.due_at as follow_up_due_at, fa.name as follow_up_assignee,
                    case when f.commitment_id is not null then 'commitment ' || fc.code
                         when f.meeting_id is not null then 'meeting ' || fm.code
-                        when f.track_id is not null then 'track ' || ft.code end as follow_up_about
+                        when f.track_id is not null then 'track ' || ft.code end as follow_up_about,
+                   ag.code as agreement_code, ag.title as agreement_title, ag.kind::text as agreement_kind,
+                   ag.status::text as agreement_status, ag.timezone as agreement_timezone,
+                   (select string_agg(pp.name || ' (' || replace(ap.role::text, '_', ' ') || ')', ', '
+                                      order by ap.role, pp.name)
+                      from parley_data.agreement_parties ap
+                      join parley_data.parties pp on pp.id = ap.party_id
+                     where ap.agreement_id = ag.id) as agreement_parties,
+                   term.number as term_number, term.ends_on as term_ends_on,
+                   parley_data.deadline_at(term.ends_on, ag.timezone) as term_end_at,
+                   term.ends_on - (digest_details.at at time zone ag.timezone)::date as term_days_left,
+                   replace(term.renewal::text, '_', ' ') as term_renewal,
+                   parley_data.objection_deadline(term.ends_on, term.objection_notice) as objection_deadline_on,
+                   coalesce(pp_event.name || case part.change when 'withdrawn' then ' withdrew from'
+                                                                   when 'suspended' then ' suspended its participation in'
+                                                                   else ' resumed its participation in' end
+                                || ' the agreement (announced ' || part.announced_on || ', effective '
+                                || part.effective_on || ')' || coalesce(': ' || part.note, ''),
+                            'The agreement was ' || replace(st.status::text, '_', ' ') || ' on ' || st.happened_on
+                                || coalesce(': ' || st.note, '')) as agreement_event,
+                   concat_ws(', ', es.title, es.publisher, es.published_on::text) as agreement_event_source,
+                   es.url as agreement_event_source_url
               from (select 1) one
               left join parley_data.tracks t on t.id = a.track_id
               left join parley_data.agenda_items i on i.id = a.item_id
@@ -85,6 +109,20 @@ begin atomic
               left join parley_data.tracks ft on ft.id = f.track_id
               left join parley_data.meetings m
                 on m.id = case when a.subject_type = 'meeting' then a.subject_id else f.meeting_id end
+              -- An agreement alert: its current term, and for a suspension or withdrawal the event it tells of
+              -- (its occurrence names it: "participation #12", "status #7").
+              left join parley_data.agreements ag on a.subject_type = 'agreement' and ag.id = a.subject_id
+              left join lateral (
+                    select t.* from parley_data.agreement_terms t
+                     where t.agreement_id = ag.id order by t.number desc limit 1) term on true
+              left join parley_data.agreement_participation part
+                on a.occurrence like 'participation #%' and part.agreement_id = ag.id
+               and part.id = substring(a.occurrence from '#([0-9]+)$')::bigint
+              left join parley_data.parties pp_event on pp_event.id = part.party_id
+              left join parley_data.agreement_status_events st
+                on a.occurrence like 'status #%' and st.agreement_id = ag.id
+               and st.id = substring(a.occurrence from '#([0-9]+)$')::bigint
+              left join parley_data.sources es on es.id = coalesce(part.source_id, st.source_id)
              where a.classification <= least(digest_details.ceiling, (select s.mail_ceiling from parley_data.alert_settings s))
            ) v on true
      where d.id = any (digest_details.delivery_ids)

@@ -3,10 +3,11 @@ set local role parley_owner;
 
 -- Calendars ---------------------------------------------------------------------------------------------------------
 
--- What `parley calendar` writes: meetings, commitment deadlines and follow-ups, for one track, one person, or all.
--- A person's calendar holds the meetings of the tracks they lead or subscribe to (a subscription to an item alone
--- brings its deadlines, not every meeting where it might come up), the deadlines they own or subscribe to, and
--- their follow-ups.
+-- What `parley calendar` writes: meetings, commitment deadlines, follow-ups, and agreements' term ends and last days
+-- to object to an automatic renewal, for one track, one person, or all. A person's calendar holds the meetings of
+-- the tracks they lead or subscribe to (a subscription to an item alone brings its deadlines, not every meeting where
+-- it might come up), the deadlines they own or subscribe to, their follow-ups, and the terms of the agreements they
+-- follow or that are on the tracks they lead or subscribe to.
 -- sequence counts the recorded changes of what a calendar shows (times, place, status, text), so that a
 -- calendar application replaces its copy of an entry when it changed.
 create or replace function parley.calendar_entries(track text default null, person text default null)
@@ -115,7 +116,53 @@ begin atomic
       left join parley_data.tracks t on t.id = coalesce(f.track_id, fc.track_id, fm.track_id)
      where ($1 is null or t.code = $1)
        and ($2 is null or f.assignee_id in (select id from me))
+    union all
+    -- Agreements: the last day of each term, and the last day to object to an automatic renewal, as all-day events
+    -- on the agreement's first track (a term renewed before its end still shows where it was to end).
+    select x.kind, a.code || '/' || tm.number, ft.code, a.timezone,
+           case x.kind when 'term-end' then 'Term ends: ' else 'Last day to object to renewal: ' end || a.title,
+           concat_ws(E'\n',
+                     a.title || ' (' || a.code || '), term ' || tm.number || ', ' || replace(a.status::text, '_', ' '),
+                     (select 'Parties: ' || string_agg(p.name || ' (' || ap.role || ')', ', ' order by ap.role, p.name)
+                        from parley_data.agreement_parties ap join parley_data.parties p on p.id = ap.party_id
+                       where ap.agreement_id = a.id),
+                     'Renews ' || case tm.renewal when 'automatic' then 'automatically unless a party objects'
+                                                  else 'by decision of the parties' end,
+                     case when o.name is not null then 'Owner: ' || o.name end),
+           null, s.url, null, null,
+           case x.kind when 'term-end' then tm.ends_on
+                else parley_data.objection_deadline(tm.ends_on, tm.objection_notice) end,
+           null, null,
+           case when tm.starts_on is null and parley_data.agreement_has_ended(a.status) then 'cancelled'
+                else a.status::text end,
+           (select count(*)::integer from parley_data.change_log l
+             where l.table_name = 'agreement_terms' and l.row_id = tm.agreement_id || ',' || tm.number
+               and l.operation = 'update'
+               and (l.old_row -> 'ends_on', l.old_row -> 'objection_notice')
+                   is distinct from (l.new_row -> 'ends_on', l.new_row -> 'objection_notice')),
+           tm.created_at, greatest(tm.created_at, a.updated_at), null
+      from parley_data.agreement_terms tm
+      join parley_data.agreements a on a.id = tm.agreement_id
+      join parley_data.agreement_tracks fl on fl.agreement_id = a.id and fl.position = 1
+      join parley_data.tracks ft on ft.id = fl.track_id
+      left join parley_data.people o on o.id = a.owner_id
+      left join parley_data.sources s on s.id = coalesce(tm.source_id, a.source_id)
+     cross join lateral (select 'term-end'::text as kind
+                         union all
+                         select 'objection-deadline' where tm.renewal = 'automatic' and tm.objection_notice is not null) x
+     where tm.ends_on is not null
+       and ($1 is null or exists (select 1 from parley_data.agreement_tracks l join parley_data.tracks lt on lt.id = l.track_id
+                                   where l.agreement_id = a.id and lt.code = $1))
+       and ($2 is null
+            or a.owner_id in (select id from me)
+            or exists (select 1 from parley_data.agreement_tracks l
+                         join parley_data.tracks lt on lt.id = l.track_id
+                        where l.agreement_id = a.id
+                          and (lt.lead_id in (select id from me)
+                               or exists (select 1 from parley_data.subscriptions sub
+                                           where sub.person_id in (select id from me)
+                                             and (sub.track_id = lt.id or (sub.track_id is null and sub.item_id is null))))))
      order by 1, 2;
 end;
 comment on function parley.calendar_entries(text, text) is
-    'What parley calendar writes: meetings, commitment deadlines and follow-ups, for a track (its code), a person (their e-mail: what they lead, own, are assigned or subscribe to) or everything; only what you may see. Result columns: kind (meeting, deadline or follow-up), code (the meeting''s or commitment''s code, the follow-up''s code or F<number>), track (the track''s code), timezone (the track''s time zone; the assignee''s for a follow-up), summary (the meeting''s title, "Due: <obligor> — <text>", or the follow-up''s note), description (further lines: for a meeting the track''s name, the outcome and the source; for a deadline the track and item, who owes whom, the status and delivery, the owner; for a follow-up what it is about, the assignee and the done note), location (the meeting''s location or else the track''s venue), url (the web address of a meeting''s source), starts_at and ends_at (a meeting''s), due_on (a deadline''s date, the end of that day in the track''s time zone), due_at (a follow-up''s due time), done_at (when a follow-up was done), status (the meeting''s or commitment''s status; open or done for a follow-up), sequence (how many recorded changes of what a calendar shows: times, place, status, text), created_at and updated_at (when the record was created and last changed), related_to (commitment:<code> or meeting:<code> for a follow-up about one).';
+    'What parley calendar writes: meetings, commitment deadlines, follow-ups, agreements'' term ends and last days to object to an automatic renewal, for a track (its code), a person (their e-mail: what they lead, own, are assigned or subscribe to) or everything; only what you may see. Result columns: kind (meeting, deadline, follow-up, term-end or objection-deadline), code (the meeting''s or commitment''s code, the follow-up''s code or F<number>, AGREEMENT/TERM for an agreement''s term), track (the track''s code), timezone (the track''s time zone; the assignee''s for a follow-up), summary (the meeting''s title, "Due: <obligor> — <text>", or the follow-up''s note), description (further lines: for a meeting the track''s name, the outcome and the source; for a deadline the track and item, who owes whom, the status and delivery, the owner; for a follow-up what it is about, the assignee and the done note), location (the meeting''s location or else the track''s venue), url (the web address of a meeting''s source), starts_at and ends_at (a meeting''s), due_on (a deadline''s date, the end of that day in the track''s time zone), due_at (a follow-up''s due time), done_at (when a follow-up was done), status (the meeting''s or commitment''s status; open or done for a follow-up), sequence (how many recorded changes of what a calendar shows: times, place, status, text), created_at and updated_at (when the record was created and last changed), related_to (commitment:<code> or meeting:<code> for a follow-up about one).';

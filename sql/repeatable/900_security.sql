@@ -158,6 +158,39 @@ to parley_reader, parley_daemon;
 grant execute on function parley.commitments_as_of(timestamptz) to parley_reader, parley_daemon;
 grant execute on function parley.changes_in_this_transaction(bigint) to parley_reader;
 
+-- Agreements: their views and the reading functions (250, 255), and what they read underneath.
+grant select on
+    parley.agreements,
+    parley.agreement_parties,
+    parley.agreement_terms,
+    parley.expiring_agreements,
+    parley.agreement_events,
+    parley.implementation
+to parley_reader, parley_daemon;
+grant execute on function
+    parley.implementation_as_of(date),
+    parley.implementation_summary(date)
+to parley_reader, parley_daemon;
+grant select on
+    parley_data.agreements,
+    parley_data.agreement_tracks,
+    parley_data.agreement_parties,
+    parley_data.agreement_status_events,
+    parley_data.agreement_relations,
+    parley_data.agreement_terms,
+    parley_data.agreement_term_parties,
+    parley_data.agreement_term_claims,
+    parley_data.agreement_participation,
+    parley_data.implementation_overrides
+to parley_reader, parley_daemon;
+grant execute on function
+    parley_data.implementation_score(parley.commitment_status, numeric, numeric),
+    parley_data.provision_score(bigint, parley.commitment_status, numeric, numeric, date),
+    parley_data.objection_deadline(date, interval),
+    parley_data.expiring_within_days(),
+    parley_data.agreement_has_ended(parley.agreement_status)
+to parley_reader, parley_daemon;
+
 -- Underneath the views: reachable only through them (no schema USAGE), filtered by the policies above.
 grant select on
     parley_data.tracks,
@@ -272,7 +305,11 @@ begin
                              'add_meeting', 'record_meeting_outcome', 'set_meeting_status', 'record_position',
                              'add_deal', 'add_commitment', 'record_update', 'change_due_date', 'update_commitment',
                              'add_figure', 'add_follow_up', 'complete_follow_up', 'add_subscription',
-                             'remove_subscription', 'declassify', 'declassify_position', 'declassify_figure', 'rename')
+                             'remove_subscription', 'declassify', 'declassify_position', 'declassify_figure', 'rename',
+                             'add_agreement', 'update_agreement', 'add_agreement_track', 'add_agreement_party',
+                             'sign_agreement', 'relate_agreements', 'enter_into_force', 'end_agreement',
+                             'renew_agreement', 'claim_term', 'suspend_agreement', 'resume_agreement',
+                             'withdraw_from_agreement', 'add_provision', 'remove_provision', 'override_implementation')
     loop
         execute format('revoke all on function %s from public', f);
         execute format('grant execute on function %s to parley_writer', f);

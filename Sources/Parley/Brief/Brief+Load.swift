@@ -90,6 +90,7 @@ struct BriefLoader {
         }
         let commitmentLevels = Dictionary(commitments.map { ($0.code, $0.classification) }, uniquingKeysWith: max)
         let meetingLevels = Dictionary(meetings.map { ($0.code, $0.classification) }, uniquingKeysWith: max)
+        let agreementLevels = try agreementLevels(trackCode)
 
         // Facts whose classification is known, and the marking they make.
         var marking = track.classification
@@ -101,6 +102,8 @@ struct BriefLoader {
         stances.forEach { mark($0.stance.classification) }
         let disputes = Self.disputes(figures)
         disputes.forEach { $0.claims.forEach { mark($0.classification) } }
+        let agreements = try agreements(trackCode)
+        agreements.forEach { mark($0.classification) }
 
         var followUps: [Brief.FollowUp] = []
         var unplacedFollowUps: [Brief.FollowUp] = []
@@ -142,7 +145,7 @@ struct BriefLoader {
                 sourceTitle: try row.decode("source"), sourceURL: try row.decode("source_url"),
                 classification: .unclassified)
             if let level = level(of: event, track: track, commitments: commitmentLevels, meetings: meetingLevels,
-                                 stances: stances, figures: figures) {
+                                 agreements: agreementLevels, stances: stances, figures: figures) {
                 event.classification = level
                 mark(level)
                 placed.append(event)
@@ -197,14 +200,53 @@ struct BriefLoader {
         return Brief(
             writtenAt: writtenAt, reader: reader, track: track, meeting: meeting, isTrackBrief: subject == .track(trackCode),
             lastMeeting: lastMeeting, since: since, members: members, agenda: agenda,
-            agreements: try agreements(trackCode), commitments: commitments, disputes: disputes,
+            agreements: agreements, commitments: commitments, disputes: disputes,
             compliance: compliance, followUps: followUps, timeline: timeline, timelineCut: timelineCut,
             sources: sources, marking: marking)
     }
 
-    /// Agreements in force on the track. Parley does not record agreements yet; this is where they will be read.
+    /// Agreements in force (or suspended) on the track, from `parley.agreements`, each with its current term and
+    /// how far its provisions are implemented.
     func agreements(_ track: String) throws -> [Brief.Agreement] {
-        []
+        try connection.query(
+            """
+            select title || ' (' || code || ')' as title, parties, in_force_since,
+                   concat_ws('; ',
+                             case when status = 'suspended' then 'suspended' end,
+                             case when term_ends_on is null then 'open-ended'
+                                  else 'term ' || current_term || ' to ' || term_ends_on || ' (' || timezone || ')' end,
+                             case renewal when 'automatic' then 'renews automatically unless a party objects'
+                                              || coalesce(' by ' || objection_deadline_on, '')
+                                          else 'renewal by decision' end,
+                             case when term_contested then 'term contested' end,
+                             'suspended by ' || suspended_parties, 'withdrawn: ' || withdrawn_parties,
+                             case when provisions > 0 then provisions || ' provisions, '
+                                  || coalesce(implementation_pct || ' % implemented', 'none scored') end) as terms,
+                   classification::text as classification
+              from parley.agreements
+             where status in ('in_force', 'suspended') and $1 = any (string_to_array(tracks, ', '))
+             order by in_force_since, code
+            """, [track]).map { row in
+            Brief.Agreement(
+                title: try row.decode("title"), terms: try row.decode("terms"),
+                inForceSince: try row.decode("in_force_since"),
+                parties: (try row.decode("parties", as: String?.self)).map { [$0] } ?? [],
+                classification: try classification(row, "classification"))
+        }
+    }
+
+    /// The level of every agreement on the track the reader may see, in force or not: the timeline tells the
+    /// events of all of them.
+    func agreementLevels(_ track: String) throws -> [String: Classification] {
+        var levels: [String: Classification] = [:]
+        for row in try connection.query(
+            """
+            select code, classification::text as classification
+              from parley.agreements where $1 = any (string_to_array(tracks, ', '))
+            """, [track]) {
+            levels[try row.decode("code")] = try classification(row, "classification")
+        }
+        return levels
     }
 
     // MARK: - Sections
@@ -378,13 +420,16 @@ struct BriefLoader {
     /// not in any view (a statement or figure since superseded).
     func level(
         of event: Brief.Event, track: Brief.Track, commitments: [String: Classification],
-        meetings: [String: Classification], stances: [(itemCode: String, stance: Brief.Stance)], figures: [Brief.Figure]
+        meetings: [String: Classification], agreements: [String: Classification],
+        stances: [(itemCode: String, stance: Brief.Stance)], figures: [Brief.Figure]
     ) -> Classification? {
         switch event.kind {
         case "meeting held":
             return event.ref.flatMap { meetings[$0] }
-        case "commitment made", "update recorded":
+        case "commitment made", "update recorded", "deadline moved":
             return event.ref.flatMap { commitments[$0] }
+        case _ where Self.agreementEventKinds.contains(event.kind):
+            return event.ref.flatMap { agreements[$0] }
         case "status changed":
             if let ref = event.ref, let level = commitments[ref] { return level }
             if event.ref != nil, event.ref == event.item { return track.classification }
@@ -408,6 +453,13 @@ struct BriefLoader {
             return nil
         }
     }
+
+    /// The kinds of `parley.agreement_events`, whose ref is the agreement's code.
+    static let agreementEventKinds: Set<String> = [
+        "agreement drafted", "agreement signed", "entered into force", "agreement suspended", "agreement resumed",
+        "agreement renewed", "participation suspended", "participation resumed", "party withdrew", "term claimed",
+        "agreement expired", "agreement terminated", "agreement superseded",
+    ]
 
     func classification(_ row: Row, _ column: String) throws -> Classification {
         let text: String = try row.decode(column)

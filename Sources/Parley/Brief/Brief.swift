@@ -171,8 +171,7 @@ public struct Brief: Sendable {
         public var classification: Classification
     }
 
-    /// An agreement in force and its terms. Agreements are not yet part of Parley's model; when they are, the
-    /// loader fills `Brief.agreements` and the renderer lists them (until then it says none are recorded).
+    /// An agreement in force (or suspended) on the track, and its terms, from `parley.agreements`.
     public struct Agreement: Sendable, Equatable {
         public var title: String
         public var terms: String

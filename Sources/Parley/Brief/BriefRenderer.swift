@@ -148,10 +148,10 @@ public struct BriefRenderer: Sendable {
         return section("agenda", "Agenda and positions", parts)
     }
 
-    /// Agreements in force and their terms: a section of its own, empty until Parley records agreements.
+    /// Agreements in force and their terms: a section of its own.
     private func agreementsSection(_ brief: Brief) -> HTML {
         guard !brief.agreements.isEmpty else {
-            return section("agreements", "Agreements in force", [.element("p", [.class("meta")], text: "No agreements recorded.")])
+            return section("agreements", "Agreements in force", [.element("p", [.class("meta")], text: "No agreement in force recorded on this track.")])
         }
         let rows: [HTML] = brief.agreements.map { agreement in
             .element("tr", [], [

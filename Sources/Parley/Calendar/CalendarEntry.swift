@@ -1,17 +1,21 @@
 import Foundation
 import PQ
 
-/// One thing a calendar shows: a meeting (an event at a time), a commitment's deadline (an all-day event) or a
-/// follow-up (a to-do with a due time). Read from `parley.calendar_entries`.
+/// One thing a calendar shows: a meeting (an event at a time), a commitment's deadline (an all-day event), a
+/// follow-up (a to-do with a due time), or an agreement's term end or last day to object to its automatic renewal
+/// (all-day events). Read from `parley.calendar_entries`.
 public struct CalendarEntry: Sendable, Equatable {
     public enum Kind: String, Sendable {
         case meeting
         case deadline
         case followUp = "follow-up"
+        case termEnd = "term-end"
+        case objectionDeadline = "objection-deadline"
     }
 
     public var kind: Kind
-    /// The meeting's, commitment's or follow-up's code: the stable part of the UID.
+    /// The meeting's, commitment's or follow-up's code, or for an agreement's term `AGREEMENT/TERM` (codes never hold
+    /// a slash): the stable part of the UID.
     public var code: String
     public var track: String?
     /// The IANA zone a meeting is written in (its track's).
@@ -26,7 +30,8 @@ public struct CalendarEntry: Sendable, Equatable {
     /// A follow-up's due time.
     public var dueAt: Date?
     public var doneAt: Date?
-    /// The meeting's status (scheduled, held, postponed, cancelled), the commitment's status, or open/done.
+    /// The meeting's status (scheduled, held, postponed, cancelled), the commitment's status, open/done, or the
+    /// agreement's status.
     public var status: String
     /// How many times what the calendar shows was changed: calendars replace their copy when it grows.
     public var sequence: Int
@@ -69,6 +74,8 @@ public struct CalendarEntry: Sendable, Equatable {
         case .meeting: return Self.uid(of: "meeting", code, installation: installation)
         case .deadline: return Self.uid(of: "commitment", code, installation: installation)
         case .followUp: return Self.uid(of: "follow-up", code, installation: installation)
+        case .termEnd: return Self.uid(of: "term-end", code, installation: installation)
+        case .objectionDeadline: return Self.uid(of: "objection-deadline", code, installation: installation)
         }
     }
 

@@ -2,7 +2,8 @@ import Foundation
 import PQ
 
 /// Writes calendar entries as one iCalendar object (RFC 5545): meetings as VEVENTs at their track's local time
-/// (`TZID=` with a VTIMEZONE), commitment deadlines as all-day VEVENTs, follow-ups as VTODOs with a due time.
+/// (`TZID=` with a VTIMEZONE), commitment deadlines, agreements' term ends and last days to object as all-day
+/// VEVENTs, follow-ups as VTODOs with a due time.
 ///
 /// The same entries always give the same text: components sorted, DTSTAMP and LAST-MODIFIED from when the record
 /// last changed (not from when the file was written), so that re-exporting an unchanged calendar changes nothing.
@@ -35,7 +36,7 @@ public struct ICalendarWriter: Sendable {
         for entry in entries.sorted(by: { ($0.kind.rawValue, $0.code) < ($1.kind.rawValue, $1.code) }) {
             switch entry.kind {
             case .meeting: out += meeting(entry)
-            case .deadline: out += deadline(entry)
+            case .deadline, .termEnd, .objectionDeadline: out += deadline(entry)
             case .followUp: out += followUp(entry)
             }
         }
@@ -116,7 +117,9 @@ public struct ICalendarWriter: Sendable {
         out += ICalendarText.line("DTEND", [("VALUE", "DATE")], ICalendarTime.date(ICalendarTime.nextDay(day)))
         out += texts(entry)
         out += ICalendarText.line("TRANSP", "TRANSPARENT")
-        out += ICalendarText.line("STATUS", ["withdrawn", "superseded"].contains(entry.status) ? "CANCELLED" : "CONFIRMED")
+        // A commitment withdrawn or superseded, an agreement's term that never ran (terminated before it entered into
+        // force) no longer happens.
+        out += ICalendarText.line("STATUS", ["withdrawn", "superseded", "cancelled"].contains(entry.status) ? "CANCELLED" : "CONFIRMED")
         out += ICalendarText.line("END", "VEVENT")
         return out
     }

@@ -24,6 +24,13 @@ public struct FunctionCall: Sendable {
         values.append(value)
     }
 
+    /// Adds the argument `argument => NULL`: for a parameter whose default is not what the user asked for (a
+    /// withdrawal that leaves a party's provisions open).
+    public mutating func setNull(_ argument: String) {
+        names.append(argument)
+        values.append(String?.none)
+    }
+
     /// The statement, with one placeholder per argument and every name quoted for `connection`.
     public func statement(for connection: Connection) throws -> String {
         var statement = "select parley." + (try connection.escapeIdentifier(name)) + "("

@@ -10,6 +10,7 @@ public struct ListingQuery: Sendable {
         case equal(String)
         case equalIgnoringCase(String)
         case isTrue(String)
+        case listIncludes(String)
     }
 
     /// The view, e.g. `commitments` (schema `parley`).
@@ -34,6 +35,14 @@ public struct ListingQuery: Sendable {
     public mutating func equalIgnoringCase(_ column: String, _ value: String?) {
         guard let value else { return }
         conditions.append(.equalIgnoringCase(column))
+        parameters.append(value)
+    }
+
+    /// Keeps the rows whose `column`, a list written "a, b, c" (an agreement's tracks), includes `value`; no filter
+    /// when `value` is nil.
+    public mutating func listIncludes(_ column: String, _ value: String?) {
+        guard let value else { return }
+        conditions.append(.listIncludes(column))
         parameters.append(value)
     }
 
@@ -64,6 +73,10 @@ public struct ListingQuery: Sendable {
                 statement += "lower(" + (try connection.escapeIdentifier(column)) + ") = lower($" + String(placeholder) + ")"
             case .isTrue(let column):
                 statement += try connection.escapeIdentifier(column)
+            case .listIncludes(let column):
+                placeholder += 1
+                statement += "$" + String(placeholder) + " = any (string_to_array("
+                    + (try connection.escapeIdentifier(column)) + ", ', '))"
             }
         }
         return statement

@@ -76,6 +76,11 @@ extension DigestEntry {
         case .stale: return 5
         case .resolved: return 6
         case .breached: return 7
+        case .agreementWithdrawal: return 8
+        case .agreementSuspended: return 9
+        case .termExpired: return 10
+        case .objectionDeadline: return 11
+        case .termEnding: return 12
         }
     }
 }

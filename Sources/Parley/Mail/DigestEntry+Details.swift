@@ -9,16 +9,18 @@ extension DigestEntry {
         public var commitment: Commitment?
         public var meeting: Meeting?
         public var followUp: FollowUp?
+        public var agreement: Agreement?
 
         public init(
             track: Track? = nil, item: Item? = nil, commitment: Commitment? = nil, meeting: Meeting? = nil,
-            followUp: FollowUp? = nil
+            followUp: FollowUp? = nil, agreement: Agreement? = nil
         ) {
             self.track = track
             self.item = item
             self.commitment = commitment
             self.meeting = meeting
             self.followUp = followUp
+            self.agreement = agreement
         }
     }
 
@@ -149,6 +151,61 @@ extension DigestEntry {
             self.dueAt = dueAt
             self.assignee = assignee
             self.about = about
+        }
+    }
+}
+
+extension DigestEntry {
+    /// An agreement an alert is about, with its current term and, for a suspension or withdrawal, what happened.
+    public struct Agreement: Sendable, Equatable {
+        public var code: String
+        public var title: String
+        /// `agreement`, `memorandum`, ... as `parley.agreement_kind` spells it.
+        public var kind: String
+        /// `in_force`, `suspended`, ... as `parley.agreement_status` spells it.
+        public var status: String
+        /// IANA name: the clock its terms are read on.
+        public var timezone: String
+        /// Its parties and their roles, e.g. `Ukraine (signatory), Türkiye (mediator)`.
+        public var parties: String?
+        public var termNumber: Int?
+        /// The current term's last day: it ends at the end of that day on the agreement's clock.
+        public var termEndsOn: CalendarDate?
+        /// The moment the current term ends.
+        public var termEndAt: Date?
+        /// Days from the digest's day to `termEndsOn`, on the agreement's clock.
+        public var termDaysLeft: Int?
+        /// `by decision` or `automatic`.
+        public var renewal: String?
+        /// For an automatic renewal: the last day a party may object.
+        public var objectionDeadlineOn: CalendarDate?
+        /// For a suspension or withdrawal: what happened, in one line.
+        public var event: String?
+        /// Title, publisher and date of the event's source, comma-separated.
+        public var eventSource: String?
+        public var eventSourceURL: String?
+
+        public init(
+            code: String, title: String, kind: String, status: String, timezone: String, parties: String? = nil,
+            termNumber: Int? = nil, termEndsOn: CalendarDate? = nil, termEndAt: Date? = nil, termDaysLeft: Int? = nil,
+            renewal: String? = nil, objectionDeadlineOn: CalendarDate? = nil, event: String? = nil,
+            eventSource: String? = nil, eventSourceURL: String? = nil
+        ) {
+            self.code = code
+            self.title = title
+            self.kind = kind
+            self.status = status
+            self.timezone = timezone
+            self.parties = parties
+            self.termNumber = termNumber
+            self.termEndsOn = termEndsOn
+            self.termEndAt = termEndAt
+            self.termDaysLeft = termDaysLeft
+            self.renewal = renewal
+            self.objectionDeadlineOn = objectionDeadlineOn
+            self.event = event
+            self.eventSource = eventSource
+            self.eventSourceURL = eventSourceURL
         }
     }
 }

@@ -69,7 +69,20 @@ extension DigestEntry {
                     note: note, dueAt: try required("follow_up_due_at"), assignee: try optional("follow_up_assignee"),
                     about: try optional("follow_up_about"))
             }
-            details = Details(track: track, item: item, commitment: commitment, meeting: meeting, followUp: followUp)
+            var agreement: Agreement?
+            if let code: String = try optional("agreement_code") {
+                agreement = Agreement(
+                    code: code, title: try required("agreement_title"), kind: try required("agreement_kind"),
+                    status: try required("agreement_status"), timezone: try required("agreement_timezone"),
+                    parties: try optional("agreement_parties"), termNumber: try optional("term_number"),
+                    termEndsOn: try optional("term_ends_on"), termEndAt: try optional("term_end_at"),
+                    termDaysLeft: try optional("term_days_left"), renewal: try optional("term_renewal"),
+                    objectionDeadlineOn: try optional("objection_deadline_on"), event: try optional("agreement_event"),
+                    eventSource: (try optional("agreement_event_source", as: String.self)).flatMap { $0.isEmpty ? nil : $0 },
+                    eventSourceURL: try optional("agreement_event_source_url"))
+            }
+            details = Details(track: track, item: item, commitment: commitment, meeting: meeting, followUp: followUp,
+                              agreement: agreement)
         }
         self.init(
             deliveryID: try required("delivery_id"), alertID: try required("alert_id"), attempts: try required("attempts"),

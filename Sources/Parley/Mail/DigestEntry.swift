@@ -16,10 +16,10 @@ public struct DigestEntry: Sendable, Equatable {
     public var reason: String
     public var kind: AlertKind
     public var severity: Severity
-    /// `commitment`, `meeting` or `follow_up`.
+    /// `commitment`, `meeting`, `follow_up` or `agreement`.
     public var subjectType: String
     public var subjectID: Int64
-    /// The commitment's, meeting's or follow-up's code.
+    /// The commitment's, meeting's, follow-up's or agreement's code.
     public var subjectCode: String
     public var occurrence: String
     /// When the alert fell due.
@@ -56,6 +56,11 @@ public struct DigestEntry: Sendable, Equatable {
         case followUpDue = "follow_up_due"
         case resolved
         case breached
+        case termEnding = "term_ending"
+        case objectionDeadline = "objection_deadline"
+        case termExpired = "term_expired"
+        case agreementSuspended = "agreement_suspended"
+        case agreementWithdrawal = "agreement_withdrawal"
     }
 
     /// `parley.severity`, in increasing order.

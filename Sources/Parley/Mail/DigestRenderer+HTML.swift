@@ -137,6 +137,35 @@ extension DigestRenderer {
             deadline = [line(.text(DigestFormat.dateTime(meeting.startsAt, timezone: zone))),
                         .element("div", [.class("meta")], text: "starts")]
         }
+        if let agreement = details.agreement {
+            subject.append(line(.data(agreement.title)))
+            subject.append(.element("div", [.class("meta")], [
+                .data(agreement.code), .text(" · " + DigestFormat.words(agreement.kind) + " · "
+                                             + DigestFormat.words(agreement.status)),
+            ]))
+            if let parties = agreement.parties { owes = [.data(parties)] }
+            if let term = agreementTerm(agreement) { progressCell = [line(.data(term))] }
+            if let event = agreement.event, entry.kind == .agreementSuspended || entry.kind == .agreementWithdrawal {
+                subject.append(labelled("What", .data(event)))
+                if let source = agreement.eventSource {
+                    subject.append(.element("div", [.class("meta")], [
+                        .text("Source: "), agreement.eventSourceURL.map { HTML.link($0, text: source) } ?? .data(source),
+                    ]))
+                }
+            }
+            let endsOn = entry.kind == .objectionDeadline ? agreement.objectionDeadlineOn : agreement.termEndsOn
+            if let endsOn {
+                var parts: [HTML] = []
+                if let endAt = agreement.termEndAt, entry.kind != .objectionDeadline {
+                    parts.append(line(.text(DigestFormat.dateTime(endAt, timezone: zone))))
+                }
+                parts.append(.element("div", [.class("meta")], text:
+                    (entry.kind == .objectionDeadline ? "objections by the end of " : "end of ")
+                    + "\(DigestFormat.date(endsOn)) in \(agreement.timezone)"))
+                deadline = parts
+            }
+            act.append(line(.code("parley agreements show " + DigestBrief.shellWord(agreement.code))))
+        }
         if let followUp = details.followUp {
             subject.append(line(.data(followUp.note)))
             subject.append(.element("div", [.class("meta")], [.text("Follow-up "), .data(entry.subjectCode)]))

@@ -89,6 +89,16 @@ public struct DigestRenderer: Sendable {
             case .stale: add(700, "stale")
             case .resolved: add(800, "resolved")
             case .breached: add(1, "breached")
+            case .agreementWithdrawal: add(2, "withdrawal from an agreement", "withdrawals from agreements")
+            case .agreementSuspended: add(3, "agreement suspended", "agreements suspended")
+            case .termExpired: add(4, "agreement term ended, no renewal", "agreement terms ended, no renewal")
+            case .objectionDeadline:
+                let when = dayWord(objectionDaysLeft(details, at: at))
+                add(17, "last day to object to a renewal " + when, "last days to object to renewals " + when)
+            case .termEnding:
+                let days = details.agreement?.termDaysLeft
+                add(18 + min(max(days ?? 500, 0), 500), "agreement term ending " + dayWord(days),
+                    "agreement terms ending " + dayWord(days))
             }
         }
         return counts.sorted { $0.rank < $1.rank }
@@ -197,6 +207,21 @@ public struct DigestRenderer: Sendable {
             lines += field("Status", DigestFormat.words(meeting.status))
             if entry.kind == .meetingUpcoming { lines += field("Brief", digest.briefSentence(for: meeting.code)) }
         }
+        if let agreement = details.agreement {
+            lines += field("Agreement", "\(agreement.title) (\(agreement.code)), \(DigestFormat.words(agreement.kind)), "
+                + DigestFormat.words(agreement.status))
+            if let parties = agreement.parties { lines += field("Parties", parties) }
+            if let term = agreementTerm(agreement) { lines += field("Term", term) }
+            if let objectBy = agreement.objectionDeadlineOn {
+                lines += field("Object by", "end of \(DigestFormat.date(objectBy)) (\(agreement.timezone)), "
+                    + "or it renews automatically")
+            }
+            if let event = agreement.event, entry.kind == .agreementSuspended || entry.kind == .agreementWithdrawal {
+                lines += field("What", event)
+                if let source = agreement.eventSource { lines += field("", "Source: \(source)") }
+                if let url = agreement.eventSourceURL { lines += field("", url) }
+            }
+        }
         if let followUp = details.followUp {
             lines += field("Follow-up", entry.subjectCode)
             lines += field("To do", followUp.note)
@@ -248,15 +273,61 @@ public struct DigestRenderer: Sendable {
             what = "NO OUTCOME RECORDED"
         case .followUpDue:
             what = "FOLLOW-UP DUE"
+        case .termEnding:
+            what = "AGREEMENT TERM ENDS " + dayWord(details.agreement?.termDaysLeft).uppercased()
+        case .objectionDeadline:
+            what = "LAST DAY TO OBJECT TO RENEWAL " + dayWord(objectionDaysLeft(details, at: at)).uppercased()
+        case .termExpired:
+            what = "AGREEMENT TERM ENDED, NO RENEWAL RECORDED"
+        case .agreementSuspended:
+            what = "AGREEMENT SUSPENDED"
+        case .agreementWithdrawal:
+            what = "WITHDRAWAL FROM AN AGREEMENT"
         }
         var context: [String] = []
         if let track = details.track { context.append(track.name) }
         if let meeting = details.meeting, entry.kind == .meetingUpcoming || entry.kind == .meetingOutcomeMissing {
             context.append(meeting.title)
+        } else if let agreement = details.agreement {
+            context.append(agreement.title)
         } else if let item = details.item {
             context.append(item.title)
         }
         return ([what] + context.map(BodyText.singleLine)).joined(separator: " — ")
+    }
+
+    /// `today`, `tomorrow`, `in 5 days`, `5 days ago`; `soon` when unknown.
+    func dayWord(_ days: Int?) -> String {
+        guard let days else { return "soon" }
+        switch days {
+        case 0: return "today"
+        case 1: return "tomorrow"
+        case ..<0: return "\(DigestFormat.days(-days)) ago"
+        default: return "in \(DigestFormat.days(days))"
+        }
+    }
+
+    /// Days from `at` to the last day to object to an agreement's renewal, on the agreement's clock.
+    func objectionDaysLeft(_ details: DigestEntry.Details, at: Date) -> Int? {
+        guard let agreement = details.agreement, let deadline = agreement.objectionDeadlineOn else { return nil }
+        return DigestFormat.daysBetween(DigestFormat.day(at, timezone: agreement.timezone), deadline)
+    }
+
+    /// `term 2, last day Tue 30 Jun 2025 (Europe/Istanbul), 6 days left; renews by decision`.
+    func agreementTerm(_ agreement: DigestEntry.Agreement) -> String? {
+        guard let number = agreement.termNumber else { return nil }
+        var text = "term \(number)"
+        if let endsOn = agreement.termEndsOn {
+            text += ", last day \(DigestFormat.date(endsOn)) (\(agreement.timezone))"
+            if let days = agreement.termDaysLeft {
+                text += days < 0 ? ", ended \(DigestFormat.days(-days)) ago"
+                    : days == 0 ? ", ends today" : ", \(DigestFormat.days(days)) left"
+            }
+        } else {
+            text += ", open-ended"
+        }
+        if let renewal = agreement.renewal { text += "; renews " + (renewal == "automatic" ? "automatically" : renewal) }
+        return text
     }
 
     func quietSince(_ commitment: DigestEntry.Commitment) -> CalendarDate? {
@@ -327,6 +398,10 @@ public struct DigestRenderer: Sendable {
             return "select * from parley.upcoming_meetings where meeting = \(code);"
         case .meetingOutcomeMissing:
             return "select parley.record_meeting_outcome(meeting => \(code), outcome => '...');"
+        case .termEnding, .objectionDeadline, .termExpired:
+            return "select * from parley.agreement_terms where agreement = \(code);"
+        case .agreementSuspended, .agreementWithdrawal:
+            return "select * from parley.agreement_parties where agreement = \(code);"
         case .followUpDue:
             // Staff know a follow-up by its code; one recorded without a code is known as F and its number.
             if entry.subjectCode == "F\(entry.subjectID)" {
@@ -342,6 +417,7 @@ public struct DigestRenderer: Sendable {
             switch entry.subjectType {
             case "commitment": return "its owner"
             case "follow_up": return "its assignee"
+            case "agreement": return "the one who follows the agreement"
             default: return "the track's lead"
             }
         case "escalation": return "the track's lead (escalated)"

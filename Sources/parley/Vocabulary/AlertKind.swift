@@ -10,4 +10,9 @@ enum AlertKind: String, CaseIterable, ExpressibleByArgument {
     case followUpDue = "follow_up_due"
     case resolved
     case breached
+    case termEnding = "term_ending"
+    case objectionDeadline = "objection_deadline"
+    case termExpired = "term_expired"
+    case agreementSuspended = "agreement_suspended"
+    case agreementWithdrawal = "agreement_withdrawal"
 }
