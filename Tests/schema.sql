@@ -4706,6 +4706,15 @@ begin
     if nullif(update_track.lead, '') is not null then
         this_lead := parley_data.person_id(update_track.lead, 'lead', active_only => true);
     end if;
+    -- The lead receives the escalations of everything on the track, hidden commitments included: replacing or
+    -- removing a lead is deciding who stops receiving them, so (as for a person's subscriptions) only someone
+    -- cleared at least as high as the lead may do it.
+    if update_track.lead is not null then
+        perform parley_data.refuse_if(parley_data.cleared_above('lead', p.email, p.clearance,
+                                                               parley_data.session_clearance()))
+           from parley_data.tracks t join parley_data.people p on p.id = t.lead_id
+          where t.id = this_track and p.id is distinct from this_lead;
+    end if;
     -- Raising the track moves it, and everything on it, to the new level.
     begin
     update parley_data.tracks t
@@ -4738,7 +4747,7 @@ $$;
 
 ALTER FUNCTION parley.update_track(track text, name text, status parley.track_status, venue text, timezone text, description text, classification parley.classification, lead text, format parley.track_format) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley.update_track(track text, name text, status parley.track_status, venue text, timezone text, description text, classification parley.classification, lead text, format parley.track_format) IS 'Changes a track: update_track(track => ''istanbul'', status => ''paused'', classification, lead, venue, timezone, name, description, format). Parameters left out keep their value; '''' clears venue, description or lead. Returns the code.';
+COMMENT ON FUNCTION parley.update_track(track text, name text, status parley.track_status, venue text, timezone text, description text, classification parley.classification, lead text, format parley.track_format) IS 'Changes a track: update_track(track => ''istanbul'', status => ''paused'', classification, lead, venue, timezone, name, description, format). Parameters left out keep their value; '''' clears venue, description or lead. Replacing or removing a lead cleared above you is refused (42501): the lead receives the escalations of what you may not see. Returns the code.';
 
 CREATE FUNCTION parley.withdraw_from_agreement(agreement text, party text, announced_on date DEFAULT CURRENT_DATE, effective_on date DEFAULT NULL::date, provisions parley.commitment_status DEFAULT 'breached'::parley.commitment_status, source text DEFAULT NULL::text, note text DEFAULT NULL::text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER

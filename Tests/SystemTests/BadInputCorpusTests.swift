@@ -277,6 +277,9 @@ import Testing
             "select parley.silence(track => 'istanbul', until => now() + interval '3 days', reason => 'set by a cleared colleague')")
         try connection.query(
             "select parley.add_person(email => 'cleared@example.org', name => 'Cleared Colleague', clearance => 'secret')")
+        // A track led by that colleague: its lead is theirs to replace, not the corpus writer's.
+        try connection.query(
+            "select parley.add_track(code => 'led', name => 'Led', format => 'bilateral', lead => 'cleared@example.org')")
         try createAgreements(on: connection)
     }
 

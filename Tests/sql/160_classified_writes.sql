@@ -10,7 +10,7 @@
 --     that the history keeps; what was recorded before stays at the level it had;
 --   * a code that names records at two levels a cleared user may see is named with its level: code@level.
 begin;
-select plan(199);
+select plan(204);
 
 \ir 100_recording_fixture.psql
 
@@ -297,6 +297,21 @@ select ok(pg_temp.run($$select parley.add_subscription(person => 'cleared@exampl
           'one cleared as high can');
 select is(pg_temp.refusal($$select parley.remove_subscription(person => 'cleared@example.org', track => 'istanbul')$$, null, 'cw_unclassified'),
           '42501 person within_clearance', 'nor unsubscribe them');
+
+-- ... and so is a track's lead, who receives the escalations of everything on the track, hidden commitments
+-- included: replacing or removing the lead decides who stops receiving them.
+select parley.add_person(email => 'plain@example.org', name => 'Plain Colleague');
+select parley.add_track(code => 'led', name => 'Led', format => 'bilateral', lead => 'cleared@example.org');
+select is(pg_temp.refusal($$select parley.update_track(track => 'led', lead => 'plain@example.org')$$, null, 'cw_confidential'),
+          '42501 lead within_clearance', 'a writer cannot replace a track''s lead cleared above them');
+select is(pg_temp.refusal($$select parley.update_track(track => 'led', lead => '')$$, null, 'cw_unclassified'),
+          '42501 lead within_clearance', 'nor remove them');
+select is(pg_temp.run($$select parley.update_track(track => 'led', venue => 'Geneva')$$, null, 'cw_unclassified'),
+          'led', 'the rest of the track stays theirs to change');
+select is(pg_temp.run($$select parley.update_track(track => 'led', lead => 'plain@example.org')$$, null, 'cw_secret'),
+          'led', 'one cleared as high as the lead replaces them');
+select is(pg_temp.run($$select parley.update_track(track => 'led', lead => 'cleared@example.org')$$, null, 'cw_unclassified'),
+          'led', 'a lead cleared within the writer''s clearance is theirs to replace');
 
 -- 8. Renaming ends a clash: the code@level of one of the twins gets a code of its own, the history keeps the old one,
 -- and the plain code names one track again. A code taken above the renamer's clearance is as free as when adding.

@@ -97,7 +97,7 @@ public enum ChromiumError: Error, CustomStringConvertible, Equatable {
         switch self {
         case let .notInstalled(why):
             return "--pdf prints through headless Chromium, which is not installed (\(why)). Install it with "
-                + "`sudo apt-get install chromium` (Debian; `chromium-browser` on Ubuntu), or set PARLEY_CHROMIUM to a "
+                + "`apt-get install chromium` as root (Debian; `chromium-browser` on Ubuntu), or set PARLEY_CHROMIUM to a "
                 + "Chromium or Chrome binary. Without --pdf, parley brief writes HTML, which any browser prints."
         case let .failed(what):
             return "printing the brief failed: " + what
