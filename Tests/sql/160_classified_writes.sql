@@ -10,7 +10,7 @@
 --     that the history keeps; what was recorded before stays at the level it had;
 --   * a code that names records at two levels a cleared user may see is named with its level: code@level.
 begin;
-select plan(204);
+select plan(207);
 
 \ir 100_recording_fixture.psql
 
@@ -288,6 +288,17 @@ select is((select deal from parley.open_commitments where code = 'deal-open'), n
 select is((select count(*)::int from parley.changes where entity = 'deals' and code = 'mixed-deal'), 0,
           'nor the deal''s title in the history');
 reset role;
+-- An import by a writer without clearance that puts Russia's side into "mixed-deal" meets no hidden side: the secret
+-- deal is absent for it, so the import records a deal of its own, and nothing it says names the secret side.
+select is((select coalesce(a.state, 'accepted') || ': ' || concat_ws(' | ', a.result, a.message, a.hint) !~ 'deal-secret|^[^a]'
+             from pg_temp.attempt($$select parley.import_world('{"commitments": [{"code": "deal-import-ru", "track": "istanbul",
+          "item": "ceasefire", "obligor": "RU", "beneficiaries": ["UA"], "text": "Imported side", "made_on": "2025-06-01",
+          "deal": "mixed-deal"}]}')::text$$, null, 'cw_unclassified') a), true,
+          'importing a side into a deal whose secret side is hidden is accepted, and nothing it says names the secret side');
+select is((select count(*)::int from parley_data.deals where code = 'mixed-deal'), 2,
+          'the import recorded a deal of its own at its level (the secret one is as it was)');
+select is((select d.classification::text from parley_data.commitments c join parley_data.deals d on d.id = c.deal_id
+            where c.code = 'deal-import-ru'), 'unclassified', 'and the imported side joined it, not the secret one');
 
 -- 7. Subscriptions of a person cleared above the caller are the business of those cleared as high.
 select parley.add_person(email => 'cleared@example.org', name => 'Cleared Colleague', clearance => 'secret');

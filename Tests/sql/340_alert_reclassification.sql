@@ -2,7 +2,7 @@
 -- When the subject is reclassified, the alert follows at once (not at the next plan: the daemon may be stopped),
 -- and a claim never hands a delivery to a person no longer cleared for it or no longer active.
 begin;
-select plan(6);
+select plan(8);
 
 select parley.add_person(email => 'low@mfa.example', name => 'Low', clearance => 'unclassified');
 select parley.add_person(email => 'high@mfa.example', name => 'High', clearance => 'secret');
@@ -49,6 +49,21 @@ set local role rc_reader;
 select is((select (claimed, sent, failed)::text from parley.mailer_runs limit 1), '(,,)',
           'an uncleared reader sees when the mailer ran, not how much it sent');
 reset role;
+
+-- A follow-up takes its subject's level: raising the commitment it is about raises the follow-up's alert in the same
+-- transaction, before any plan (the mailer must never send secret details to the assignee cleared lower).
+select parley.add_commitment(track => 'rc-t', item => 'rc-i', obligor => 'RU', beneficiaries => array['UA'],
+    text => 'Later secret', made_on => current_date - 5, code => 'rc-c2');
+select parley.add_follow_up(assignee => 'low@mfa.example', due_at => now() - interval '1 hour',
+    note => 'FOLLOW-UP-MARKER', commitment => 'rc-c2', code => 'rc-fu');
+select * from parley.plan_alerts(now());
+select is((select array_agg(distinct classification::text) from parley_data.alerts
+            where subject_type = 'follow_up' and subject_code = 'rc-fu'),
+          array['unclassified'], 'the follow-up''s alert is planned at its level');
+select parley.update_commitment(commitment => 'rc-c2', classification => 'secret');
+select is((select array_agg(distinct classification::text) from parley_data.alerts
+            where subject_type = 'follow_up' and subject_code = 'rc-fu'),
+          array['secret'], 'raising its commitment raises the follow-up''s alert in the same transaction');
 
 select * from finish();
 rollback;
