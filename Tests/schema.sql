@@ -2843,6 +2843,210 @@ ALTER FUNCTION parley.enter_into_force(agreement text, in_force_on date, source 
 
 COMMENT ON FUNCTION parley.enter_into_force(agreement text, in_force_on date, source text, note text) IS 'Records that a drafted or signed agreement entered into force on a day (not before it was signed): enter_into_force(agreement => ..., in_force_on => ''2025-03-18'', source => ...). Its first term starts that day (and ends after its length, when only a length was given). Returns the code.';
 
+CREATE FUNCTION parley_data.commitment_is_live(status parley.commitment_status) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (status <> ALL (ARRAY['fulfilled'::parley.commitment_status, 'breached'::parley.commitment_status, 'withdrawn'::parley.commitment_status, 'superseded'::parley.commitment_status]));
+
+ALTER FUNCTION parley_data.commitment_is_live(status parley.commitment_status) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.commitment_is_live(status parley.commitment_status) IS 'True for the statuses still owed and chased: pending, in_progress, partially_fulfilled. Not for the verdicts (fulfilled, breached) nor for withdrawn and superseded.';
+
+CREATE FUNCTION parley_data.length_words(length interval) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN NULLIF(concat_ws(' '::text, CASE WHEN (EXTRACT(year FROM length) <> (0)::numeric) THEN ((EXTRACT(year FROM length))::integer || CASE WHEN (abs(EXTRACT(year FROM length)) = (1)::numeric) THEN ' year'::text ELSE ' years'::text END) ELSE NULL::text END, CASE WHEN (EXTRACT(month FROM length) <> (0)::numeric) THEN ((EXTRACT(month FROM length))::integer || CASE WHEN (abs(EXTRACT(month FROM length)) = (1)::numeric) THEN ' month'::text ELSE ' months'::text END) ELSE NULL::text END, CASE WHEN (EXTRACT(day FROM length) <> (0)::numeric) THEN ((EXTRACT(day FROM length))::integer || CASE WHEN (abs(EXTRACT(day FROM length)) = (1)::numeric) THEN ' day'::text ELSE ' days'::text END) ELSE NULL::text END, CASE WHEN ((length - date_trunc('day'::text, length)) <> '00:00:00'::interval) THEN to_char((length - date_trunc('day'::text, length)), 'HH24:MI:SS'::text) ELSE NULL::text END), ''::text);
+
+ALTER FUNCTION parley_data.length_words(length interval) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.length_words(length interval) IS 'A length of time in words, as the document format writes it: 30 days, 3 months, 1 year 6 months.';
+
+CREATE TABLE parley_data.agreement_participation (
+    id bigint NOT NULL,
+    agreement_id bigint NOT NULL,
+    party_id bigint NOT NULL,
+    change parley.participation_change NOT NULL,
+    announced_on date NOT NULL,
+    effective_on date NOT NULL,
+    provisions_closed_as parley.commitment_status,
+    note text,
+    source_id bigint,
+    recorded_by name DEFAULT SESSION_USER NOT NULL,
+    classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_participation_closed_status CHECK ((NOT parley_data.commitment_is_live(provisions_closed_as))),
+    CONSTRAINT agreement_participation_closing_on_withdrawal CHECK (((provisions_closed_as IS NULL) OR (change = 'withdrawn'::parley.participation_change))),
+    CONSTRAINT agreement_participation_note_length CHECK (parley_data.is_free_text(note))
+)
+PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN change SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN announced_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN effective_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN provisions_closed_as SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN recorded_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_participation OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.agreement_participation IS 'A party suspending, resuming or withdrawing from an agreement: when it was announced and when it took effect, with the source.';
+
+CREATE TABLE parley_data.agreement_relations (
+    agreement_id bigint NOT NULL,
+    relation parley.agreement_relation NOT NULL,
+    related_id bigint NOT NULL,
+    note text,
+    source_id bigint,
+    agreement_classification parley.classification NOT NULL,
+    related_classification parley.classification NOT NULL,
+    effective_classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_relations_effective_classification CHECK ((effective_classification = GREATEST(agreement_classification, related_classification))),
+    CONSTRAINT agreement_relations_not_itself CHECK ((agreement_id <> related_id)),
+    CONSTRAINT agreement_relations_note_length CHECK (parley_data.is_free_text(note))
+)
+PARTITION BY LIST (effective_classification);
+ALTER TABLE ONLY parley_data.agreement_relations ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations ALTER COLUMN relation SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations ALTER COLUMN related_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations ALTER COLUMN agreement_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations ALTER COLUMN related_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_relations ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_relations OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.agreement_relations IS 'How agreements relate: this agreement mirrors, amends, supersedes or implements the related one. Kept at the higher of the two levels.';
+
+CREATE TABLE parley_data.agreement_status_events (
+    id bigint NOT NULL,
+    agreement_id bigint NOT NULL,
+    status parley.agreement_status NOT NULL,
+    happened_on date,
+    party_id bigint,
+    note text,
+    source_id bigint,
+    recorded_by name DEFAULT SESSION_USER NOT NULL,
+    classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_status_events_dated CHECK (((happened_on IS NOT NULL) OR (status = 'drafted'::parley.agreement_status))),
+    CONSTRAINT agreement_status_events_note_length CHECK (parley_data.is_free_text(note))
+)
+PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.agreement_status_events ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events ALTER COLUMN happened_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events ALTER COLUMN recorded_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_status_events ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_status_events OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.agreement_status_events IS 'The dated, sourced history of an agreement''s status: drafted, signed, in force, suspended, in force again, expired, terminated or superseded.';
+
+CREATE TABLE parley_data.agreement_term_claims (
+    id bigint NOT NULL,
+    agreement_id bigint NOT NULL,
+    term_number integer NOT NULL,
+    claimant_id bigint NOT NULL,
+    starts_on date,
+    ends_on date,
+    length interval,
+    statement text,
+    stated_on date NOT NULL,
+    source_id bigint,
+    classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_term_claims_ends_after_start CHECK ((ends_on >= starts_on)),
+    CONSTRAINT agreement_term_claims_length_positive CHECK ((length > '00:00:00'::interval)),
+    CONSTRAINT agreement_term_claims_says_something CHECK ((num_nonnulls(starts_on, ends_on, length) > 0)),
+    CONSTRAINT agreement_term_claims_statement_length CHECK (parley_data.is_free_text(statement))
+)
+PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN term_number SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN claimant_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN starts_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN ends_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN length SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN statement SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN stated_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_term_claims OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.agreement_term_claims IS 'Claims by a party about what a term is (its first day, last day or length), each with its source: where the claims differ, the term is contested.';
+
+CREATE TABLE parley_data.agreement_term_parties (
+    agreement_id bigint NOT NULL,
+    term_number integer NOT NULL,
+    party_id bigint NOT NULL,
+    classification parley.classification NOT NULL
+)
+PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.agreement_term_parties ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_parties ALTER COLUMN term_number SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_parties ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_term_parties ALTER COLUMN classification SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_term_parties OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.agreement_term_parties IS 'The parties that agreed a term (a renewal).';
+
+CREATE FUNCTION parley_data.export_agreement(a parley_data.agreements) RETURNS json
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ SELECT json_strip_nulls(json_build_object('code', (a).code, 'title', (a).title, 'kind', (a).kind, 'tracks', ( SELECT json_agg(t.code ORDER BY l."position") AS json_agg
+            FROM (parley_data.agreement_tracks l
+              JOIN parley_data.tracks t ON ((t.id = l.track_id)))
+           WHERE (l.agreement_id = (export_agreement.a).id)), 'timezone', (a).timezone, 'signed_at', (a).signed_at, 'summary', (a).summary, 'owner', ( SELECT p.email
+            FROM parley_data.people p
+           WHERE (p.id = (export_agreement.a).owner_id)), 'source', ( SELECT s.code
+            FROM parley_data.sources s
+           WHERE (s.id = (export_agreement.a).source_id)), 'classification', (a).classification, 'parties', ( SELECT json_agg(json_build_object('party', p.code, 'role', ap.role, 'signed_on', ap.signed_on, 'note', ap.note) ORDER BY (p.code COLLATE "C"), ap.role) AS json_agg
+            FROM (parley_data.agreement_parties ap
+              JOIN parley_data.parties p ON ((p.id = ap.party_id)))
+           WHERE (ap.agreement_id = (export_agreement.a).id)), 'history', ( SELECT json_agg(json_build_object('status', e.status, 'happened_on', e.happened_on, 'party', p.code, 'source', s.code, 'note', e.note) ORDER BY e.happened_on NULLS FIRST, e.id) AS json_agg
+            FROM ((parley_data.agreement_status_events e
+              LEFT JOIN parley_data.parties p ON ((p.id = e.party_id)))
+              LEFT JOIN parley_data.sources s ON ((s.id = e.source_id)))
+           WHERE (e.agreement_id = (export_agreement.a).id)), 'terms', ( SELECT json_agg(json_build_object('starts_on', t.starts_on, 'ends_on', t.ends_on, 'length', parley_data.length_words(t.length), 'renewal', t.renewal, 'objection_notice', parley_data.length_words(t.objection_notice), 'agreed_on', t.agreed_on, 'agreed_by', ( SELECT json_agg(p.code ORDER BY (p.code COLLATE "C")) AS json_agg
+                    FROM (parley_data.agreement_term_parties tp
+                      JOIN parley_data.parties p ON ((p.id = tp.party_id)))
+                   WHERE ((tp.agreement_id = (export_agreement.a).id) AND (tp.term_number = t.number))), 'source', s.code, 'note', t.note, 'claims', ( SELECT json_agg(json_build_object('claimant', p.code, 'stated_on', c.stated_on, 'starts_on', c.starts_on, 'ends_on', c.ends_on, 'length', parley_data.length_words(c.length), 'statement', c.statement, 'source', cs.code) ORDER BY c.stated_on, (p.code COLLATE "C"), c.id) AS json_agg
+                    FROM ((parley_data.agreement_term_claims c
+                      JOIN parley_data.parties p ON ((p.id = c.claimant_id)))
+                      LEFT JOIN parley_data.sources cs ON ((cs.id = c.source_id)))
+                   WHERE ((c.agreement_id = (export_agreement.a).id) AND (c.term_number = t.number)))) ORDER BY t.number) AS json_agg
+            FROM (parley_data.agreement_terms t
+              LEFT JOIN parley_data.sources s ON ((s.id = t.source_id)))
+           WHERE (t.agreement_id = (export_agreement.a).id)), 'participation', ( SELECT json_agg(json_build_object('party', p.code, 'change', x.change, 'announced_on', x.announced_on, 'effective_on', x.effective_on, 'provisions_closed_as', x.provisions_closed_as, 'source', s.code, 'note', x.note) ORDER BY x.effective_on, x.id) AS json_agg
+            FROM ((parley_data.agreement_participation x
+              JOIN parley_data.parties p ON ((p.id = x.party_id)))
+              LEFT JOIN parley_data.sources s ON ((s.id = x.source_id)))
+           WHERE (x.agreement_id = (export_agreement.a).id)), 'related', ( SELECT json_agg(json_build_object('relation', r.relation, 'agreement', o.code, 'note', r.note, 'source', s.code) ORDER BY r.relation, (o.code COLLATE "C")) AS json_agg
+            FROM ((parley_data.agreement_relations r
+              JOIN parley_data.agreements o ON ((o.id = r.related_id)))
+              LEFT JOIN parley_data.sources s ON ((s.id = r.source_id)))
+           WHERE (r.agreement_id = (export_agreement.a).id)))) AS json_strip_nulls;
+END;
+
+ALTER FUNCTION parley_data.export_agreement(a parley_data.agreements) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.export_agreement(a parley_data.agreements) IS 'One agreement as parley.export_world writes it: its fields, tracks, parties, status history, terms (with claims), participation and relations.';
+
 CREATE FUNCTION parley_data.local_iso(at timestamp with time zone, zone text) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
     RETURN ((((to_char((at AT TIME ZONE zone), 'YYYY-MM-DD"T"HH24:MI:SS'::text) || CASE WHEN (((at AT TIME ZONE zone) - (at AT TIME ZONE 'UTC'::text)) < '00:00:00'::interval) THEN '-'::text ELSE '+'::text END) || to_char(((abs(EXTRACT(epoch FROM ((at AT TIME ZONE zone) - (at AT TIME ZONE 'UTC'::text)))))::integer / 3600), 'FM00'::text)) || ':'::text) || to_char((((abs(EXTRACT(epoch FROM ((at AT TIME ZONE zone) - (at AT TIME ZONE 'UTC'::text)))))::integer % 3600) / 60), 'FM00'::text));
@@ -2927,6 +3131,34 @@ ALTER TABLE ONLY parley_data.figures ALTER COLUMN updated_at SET STATISTICS 0;
 ALTER TABLE parley_data.figures OWNER TO parley_owner;
 
 COMMENT ON TABLE parley_data.figures IS 'Numbers the parties report and dispute (children deported, bodies returned), each with its claimant, source and confidence.';
+
+CREATE TABLE parley_data.implementation_overrides (
+    id bigint NOT NULL,
+    commitment_id bigint NOT NULL,
+    score smallint NOT NULL,
+    as_of date NOT NULL,
+    note text,
+    source_id bigint NOT NULL,
+    recorded_by name DEFAULT SESSION_USER NOT NULL,
+    effective_classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT implementation_overrides_note_length CHECK (parley_data.is_free_text(note)),
+    CONSTRAINT implementation_overrides_score_range CHECK (((score >= 0) AND (score <= 3)))
+)
+PARTITION BY LIST (effective_classification);
+ALTER TABLE ONLY parley_data.implementation_overrides ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides ALTER COLUMN score SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides ALTER COLUMN as_of SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides ALTER COLUMN recorded_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.implementation_overrides ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.implementation_overrides OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.implementation_overrides IS 'Implementation scores (0–3) staff set for a provision from a day on, with the source that justifies them; they take the place of the score worked out from status and progress.';
 
 CREATE TABLE parley_data.positions (
     id bigint NOT NULL,
@@ -3030,7 +3262,8 @@ CREATE FUNCTION parley.export_world() RETURNS json
                       JOIN parley_data.agenda_items i ON ((i.id = a.item_id)))
                    WHERE (a.track_id = t.id))) ORDER BY (t.code COLLATE "C")), '[]'::json) AS "coalesce"
             FROM (parley_data.tracks t
-              LEFT JOIN parley_data.people lead ON ((lead.id = t.lead_id)))), 'meetings', ( SELECT COALESCE(json_agg(json_build_object('code', m.code, 'track', t.code, 'title', m.title, 'starts_at', parley_data.local_iso(m.starts_at, t.timezone), 'ends_at', parley_data.local_iso(m.ends_at, t.timezone), 'location', m.location, 'status', m.status, 'outcome', m.outcome_summary, 'classification', m.classification, 'source', s.code) ORDER BY (m.code COLLATE "C")), '[]'::json) AS "coalesce"
+              LEFT JOIN parley_data.people lead ON ((lead.id = t.lead_id)))), 'agreements', ( SELECT COALESCE(json_agg(parley_data.export_agreement(a.*) ORDER BY (a.code COLLATE "C"), a.classification), '[]'::json) AS "coalesce"
+            FROM parley_data.agreements a), 'meetings', ( SELECT COALESCE(json_agg(json_build_object('code', m.code, 'track', t.code, 'title', m.title, 'starts_at', parley_data.local_iso(m.starts_at, t.timezone), 'ends_at', parley_data.local_iso(m.ends_at, t.timezone), 'location', m.location, 'status', m.status, 'outcome', m.outcome_summary, 'classification', m.classification, 'source', s.code) ORDER BY (m.code COLLATE "C")), '[]'::json) AS "coalesce"
             FROM ((parley_data.meetings m
               JOIN parley_data.tracks t ON ((t.id = m.track_id)))
               LEFT JOIN parley_data.sources s ON ((s.id = m.source_id)))), 'deals', ( SELECT COALESCE(json_agg(json_build_object('code', d.code, 'title', d.title) ORDER BY (d.code COLLATE "C")), '[]'::json) AS "coalesce"
@@ -3040,7 +3273,7 @@ CREATE FUNCTION parley.export_world() RETURNS json
                    WHERE (c.deal_id = d.id)))), 'commitments', ( SELECT COALESCE(json_agg(json_build_object('code', c.code, 'track', t.code, 'item', i.code, 'meeting', m.code, 'obligor', ob.code, 'beneficiaries', ( SELECT json_agg(p.code ORDER BY (p.code COLLATE "C")) AS json_agg
                     FROM (parley_data.commitment_beneficiaries b
                       JOIN parley_data.parties p ON ((p.id = b.party_id)))
-                   WHERE (b.commitment_id = c.id)), 'text', c.text, 'made_on', c.made_on, 'due_on', c.due_on, 'target_quantity', c.target_quantity, 'unit', c.unit, 'deal', d.code, 'owner', o.email, 'classification', c.classification, 'source', s.code, 'updates', ( SELECT json_agg(json_build_object('reported_on', u.reported_on, 'delivered', u.delivered_quantity, 'new_status', u.new_status, 'reopen',
+                   WHERE (b.commitment_id = c.id)), 'text', c.text, 'made_on', c.made_on, 'due_on', c.due_on, 'target_quantity', c.target_quantity, 'unit', c.unit, 'deal', d.code, 'owner', o.email, 'classification', c.classification, 'source', s.code, 'agreement', ag.code, 'article', c.article, 'updates', ( SELECT json_agg(json_build_object('reported_on', u.reported_on, 'delivered', u.delivered_quantity, 'new_status', u.new_status, 'reopen',
                          CASE
                              WHEN u.reopen THEN true
                              ELSE NULL::boolean
@@ -3049,15 +3282,19 @@ CREATE FUNCTION parley.export_world() RETURNS json
                       LEFT JOIN parley_data.sources us ON ((us.id = u.source_id)))
                       LEFT JOIN parley_data.parties rp ON ((rp.id = u.reported_by_party_id)))
                       LEFT JOIN parley_data.people rb ON ((rb.id = u.recorded_by_id)))
-                   WHERE (u.commitment_id = c.id))) ORDER BY (c.code COLLATE "C")), '[]'::json) AS "coalesce"
-            FROM (((((((parley_data.commitments c
+                   WHERE (u.commitment_id = c.id)), 'implementation', ( SELECT json_agg(json_build_object('score', o_1.score, 'as_of', o_1.as_of, 'note', o_1.note, 'source', os.code) ORDER BY o_1.as_of, o_1.id) AS json_agg
+                    FROM (parley_data.implementation_overrides o_1
+                      JOIN parley_data.sources os ON ((os.id = o_1.source_id)))
+                   WHERE (o_1.commitment_id = c.id))) ORDER BY (c.code COLLATE "C")), '[]'::json) AS "coalesce"
+            FROM ((((((((parley_data.commitments c
               JOIN parley_data.tracks t ON ((t.id = c.track_id)))
               JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
               JOIN parley_data.parties ob ON ((ob.id = c.obligor_id)))
               LEFT JOIN parley_data.meetings m ON ((m.id = c.meeting_id)))
               LEFT JOIN parley_data.deals d ON ((d.id = c.deal_id)))
               LEFT JOIN parley_data.people o ON ((o.id = c.owner_id)))
-              LEFT JOIN parley_data.sources s ON ((s.id = c.source_id)))), 'positions', ( SELECT COALESCE(json_agg(json_build_object('party', pa.code, 'item', i.code, 'track', t.code, 'stance', p.stance, 'stated_on', p.stated_on, 'statement', p.statement, 'source', s.code, 'classification', p.classification) ORDER BY (pa.code COLLATE "C"), (i.code COLLATE "C"), (t.code COLLATE "C") NULLS FIRST, p.stated_on), '[]'::json) AS "coalesce"
+              LEFT JOIN parley_data.sources s ON ((s.id = c.source_id)))
+              LEFT JOIN parley_data.agreements ag ON ((ag.id = c.agreement_id)))), 'positions', ( SELECT COALESCE(json_agg(json_build_object('party', pa.code, 'item', i.code, 'track', t.code, 'stance', p.stance, 'stated_on', p.stated_on, 'statement', p.statement, 'source', s.code, 'classification', p.classification) ORDER BY (pa.code COLLATE "C"), (i.code COLLATE "C"), (t.code COLLATE "C") NULLS FIRST, p.stated_on), '[]'::json) AS "coalesce"
             FROM ((((parley_data.positions p
               JOIN parley_data.parties pa ON ((pa.id = p.party_id)))
               JOIN parley_data.agenda_items i ON ((i.id = p.item_id)))
@@ -3080,7 +3317,7 @@ END;
 
 ALTER FUNCTION parley.export_world() OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley.export_world() IS 'The whole world as one document in the format of parley.import_world (docs/import-format.md), sorted by natural keys: exporting, importing into an empty database and exporting again gives the same document. Only what you are cleared to see is exported. Meeting times are given on the track''s clock, follow-up times on the assignee''s.';
+COMMENT ON FUNCTION parley.export_world() IS 'The whole world as one document in the format of parley.import_world (docs/import-format.md), agreements included, sorted by natural keys: exporting, importing into an empty database and exporting again gives the same document. Only what you are cleared to see is exported. Meeting times are given on the track''s clock, follow-up times on the assignee''s.';
 
 CREATE FUNCTION parley_data.implementation_score(status parley.commitment_status, delivered numeric, target numeric) RETURNS smallint
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -3089,34 +3326,6 @@ CREATE FUNCTION parley_data.implementation_score(status parley.commitment_status
 ALTER FUNCTION parley_data.implementation_score(status parley.commitment_status, delivered numeric, target numeric) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.implementation_score(status parley.commitment_status, delivered numeric, target numeric) IS 'The implementation score of a provision (0 not initiated, 1 minimal, 2 intermediate, 3 full) from its status and delivery: fulfilled 3; with a target and something delivered, 3 for all of it, 2 for half or more, 1 for less; otherwise partially fulfilled 2, in progress 1, pending or breached 0; withdrawn or superseded none.';
-
-CREATE TABLE parley_data.implementation_overrides (
-    id bigint NOT NULL,
-    commitment_id bigint NOT NULL,
-    score smallint NOT NULL,
-    as_of date NOT NULL,
-    note text,
-    source_id bigint NOT NULL,
-    recorded_by name DEFAULT SESSION_USER NOT NULL,
-    effective_classification parley.classification NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT implementation_overrides_note_length CHECK (parley_data.is_free_text(note)),
-    CONSTRAINT implementation_overrides_score_range CHECK (((score >= 0) AND (score <= 3)))
-)
-PARTITION BY LIST (effective_classification);
-ALTER TABLE ONLY parley_data.implementation_overrides ALTER COLUMN id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.implementation_overrides ALTER COLUMN commitment_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.implementation_overrides ALTER COLUMN score SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.implementation_overrides ALTER COLUMN as_of SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.implementation_overrides ALTER COLUMN note SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.implementation_overrides ALTER COLUMN source_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.implementation_overrides ALTER COLUMN recorded_by SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.implementation_overrides ALTER COLUMN effective_classification SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.implementation_overrides ALTER COLUMN created_at SET STATISTICS 0;
-
-ALTER TABLE parley_data.implementation_overrides OWNER TO parley_owner;
-
-COMMENT ON TABLE parley_data.implementation_overrides IS 'Implementation scores (0–3) staff set for a provision from a day on, with the source that justifies them; they take the place of the score worked out from status and progress.';
 
 CREATE FUNCTION parley_data.provision_score(commitment_id bigint, status parley.commitment_status, delivered numeric, target numeric, day date) RETURNS smallint
     LANGUAGE sql STABLE
@@ -3300,7 +3509,7 @@ CREATE FUNCTION parley.import_world(doc jsonb, first_index integer DEFAULT 0) RE
     SET client_min_messages TO 'warning'
     AS $$
 declare
-    sections constant text[] := array['people', 'parties', 'sources', 'items', 'tracks', 'meetings', 'deals',
+    sections constant text[] := array['people', 'parties', 'sources', 'items', 'tracks', 'agreements', 'meetings', 'deals',
                                       'commitments', 'positions', 'figures', 'follow_ups', 'subscriptions'];
     section text;
     list jsonb;
@@ -3338,6 +3547,7 @@ begin
             when 'sources' then jsonb_build_object(section, parley_data.import_sources(list, first_index))
             when 'items' then jsonb_build_object(section, parley_data.import_items(list, first_index))
             when 'tracks' then parley_data.import_tracks(list, first_index)
+            when 'agreements' then parley_data.import_agreements(list, first_index)
             when 'meetings' then jsonb_build_object(section, parley_data.import_meetings(list, first_index))
             when 'deals' then jsonb_build_object(section, parley_data.import_deals(list, first_index))
             when 'commitments' then parley_data.import_commitments(list, first_index)
@@ -3346,6 +3556,10 @@ begin
             when 'follow_ups' then jsonb_build_object(section, parley_data.import_follow_ups(list, first_index))
             when 'subscriptions' then jsonb_build_object(section, parley_data.import_subscriptions(list, first_index))
         end;
+        -- Provisions name commitments and agreements, written by now.
+        if section = 'commitments' then
+            done := done || parley_data.import_provisions(list, first_index);
+        end if;
         result := result || done;
     end loop;
     return result;
@@ -3354,7 +3568,7 @@ $$;
 
 ALTER FUNCTION parley.import_world(doc jsonb, first_index integer) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley.import_world(doc jsonb, first_index integer) IS 'Records a whole document at once (the format of `parley import`, docs/import-format.md): people, parties, sources, items, tracks (with members and agenda), meetings, deals, commitments (with updates), positions, figures, follow_ups, subscriptions. Idempotent by natural keys: importing the same document again changes nothing. All or nothing. A refusal names where in the document: commitments[3].due_on: .... Returns, per kind of record, how many were new, changed and unchanged. first_index: the index of the first record of each list, when a long list is sent in parts.';
+COMMENT ON FUNCTION parley.import_world(doc jsonb, first_index integer) IS 'Records a whole document at once (the format of `parley import`, docs/import-format.md): people, parties, sources, items, tracks (with members and agenda), agreements (with parties, history, terms, participation and relations), meetings, deals, commitments (with updates, their agreement and article, and implementation scores), positions, figures, follow_ups, subscriptions. Idempotent by natural keys: importing the same document again changes nothing. All or nothing. A refusal names where in the document: commitments[3].due_on: .... Returns, per kind of record, how many were new, changed and unchanged. first_index: the index of the first record of each list, when a long list is sent in parts.';
 
 CREATE TABLE parley_data.alert_settings (
     singleton boolean DEFAULT true NOT NULL,
@@ -5623,14 +5837,6 @@ ALTER FUNCTION parley_data.commitment_id(code text, field text) OWNER TO parley_
 
 COMMENT ON FUNCTION parley_data.commitment_id(code text, field text) IS 'The id of the commitment a reference ("code" or "code@level") names among those the caller may see; refuses (23503) otherwise.';
 
-CREATE FUNCTION parley_data.commitment_is_live(status parley.commitment_status) RETURNS boolean
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN (status <> ALL (ARRAY['fulfilled'::parley.commitment_status, 'breached'::parley.commitment_status, 'withdrawn'::parley.commitment_status, 'superseded'::parley.commitment_status]));
-
-ALTER FUNCTION parley_data.commitment_is_live(status parley.commitment_status) OWNER TO parley_owner;
-
-COMMENT ON FUNCTION parley_data.commitment_is_live(status parley.commitment_status) IS 'True for the statuses still owed and chased: pending, in_progress, partially_fulfilled. Not for the verdicts (fulfilled, breached) nor for withdrawn and superseded.';
-
 CREATE FUNCTION parley_data.commitment_level(commitment_id bigint) RETURNS parley.classification
     LANGUAGE sql STABLE
     RETURN (SELECT c.effective_classification FROM parley_data.commitments c WHERE (c.id = commitment_level.commitment_id));
@@ -5700,71 +5906,6 @@ $$;
 ALTER FUNCTION parley_data.declassify_record(what text, reference text, current_level parley.classification, wanted parley.classification, reason text, statement text, id bigint) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.declassify_record(what text, reference text, current_level parley.classification, wanted parley.classification, reason text, statement text, id bigint) IS 'Declassification: checks the new level is lower and a reason is given, then runs the update with the reason kept in the change history.';
-
-CREATE TABLE parley_data.agreement_participation (
-    id bigint NOT NULL,
-    agreement_id bigint NOT NULL,
-    party_id bigint NOT NULL,
-    change parley.participation_change NOT NULL,
-    announced_on date NOT NULL,
-    effective_on date NOT NULL,
-    provisions_closed_as parley.commitment_status,
-    note text,
-    source_id bigint,
-    recorded_by name DEFAULT SESSION_USER NOT NULL,
-    classification parley.classification NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT agreement_participation_closed_status CHECK ((NOT parley_data.commitment_is_live(provisions_closed_as))),
-    CONSTRAINT agreement_participation_closing_on_withdrawal CHECK (((provisions_closed_as IS NULL) OR (change = 'withdrawn'::parley.participation_change))),
-    CONSTRAINT agreement_participation_note_length CHECK (parley_data.is_free_text(note))
-)
-PARTITION BY LIST (classification);
-ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN agreement_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN party_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN change SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN announced_on SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN effective_on SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN provisions_closed_as SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN note SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN source_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN recorded_by SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN classification SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_participation ALTER COLUMN created_at SET STATISTICS 0;
-
-ALTER TABLE parley_data.agreement_participation OWNER TO parley_owner;
-
-COMMENT ON TABLE parley_data.agreement_participation IS 'A party suspending, resuming or withdrawing from an agreement: when it was announced and when it took effect, with the source.';
-
-CREATE TABLE parley_data.agreement_status_events (
-    id bigint NOT NULL,
-    agreement_id bigint NOT NULL,
-    status parley.agreement_status NOT NULL,
-    happened_on date,
-    party_id bigint,
-    note text,
-    source_id bigint,
-    recorded_by name DEFAULT SESSION_USER NOT NULL,
-    classification parley.classification NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT agreement_status_events_dated CHECK (((happened_on IS NOT NULL) OR (status = 'drafted'::parley.agreement_status))),
-    CONSTRAINT agreement_status_events_note_length CHECK (parley_data.is_free_text(note))
-)
-PARTITION BY LIST (classification);
-ALTER TABLE ONLY parley_data.agreement_status_events ALTER COLUMN id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_status_events ALTER COLUMN agreement_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_status_events ALTER COLUMN status SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_status_events ALTER COLUMN happened_on SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_status_events ALTER COLUMN party_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_status_events ALTER COLUMN note SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_status_events ALTER COLUMN source_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_status_events ALTER COLUMN recorded_by SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_status_events ALTER COLUMN classification SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_status_events ALTER COLUMN created_at SET STATISTICS 0;
-
-ALTER TABLE parley_data.agreement_status_events OWNER TO parley_owner;
-
-COMMENT ON TABLE parley_data.agreement_status_events IS 'The dated, sourced history of an agreement''s status: drafted, signed, in force, suspended, in force again, expired, terminated or superseded.';
 
 CREATE TABLE parley_data.alerts (
     id bigint NOT NULL,
@@ -6212,6 +6353,445 @@ ALTER FUNCTION parley_data.follow_up_id(code text, field text) OWNER TO parley_o
 
 COMMENT ON FUNCTION parley_data.follow_up_id(code text, field text) IS 'The id of the follow-up a reference names (its code, code@level, or F and its number) among those the caller may see; refuses (23503) otherwise.';
 
+CREATE FUNCTION parley_data.import_agreement(r jsonb, base text) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+    mine constant parley.classification := parley_data.session_clearance();
+    this_code constant text := r ->> 'code';
+    level parley.classification := coalesce(r ->> 'classification', 'unclassified')::parley.classification;
+    tracks constant text[] := parley_data.import_code_list(r -> 'tracks');
+    first_term constant jsonb := coalesce(r -> 'terms' -> 0, '{}');
+    drafted jsonb := case when r -> 'history' -> 0 ->> 'status' = 'drafted' then r -> 'history' -> 0 end;
+    signed_event jsonb := (select h.e from parley_data.import_elements(r, 'history') h
+                            where h.e ->> 'status' = 'signed' order by h.k limit 1);
+    existing parley_data.agreements;
+    now_recorded parley_data.agreements;
+    ref text;
+    outcome text;
+    recorded_events integer := 0;
+    recorded_terms integer := 0;
+    recorded_participation integer := 0;
+    act record;
+    track text;
+    e jsonb;
+    p text;
+begin
+    perform parley_data.require('code', this_code is not null);
+    select * into existing from parley_data.agreements a
+     where a.code = this_code and a.classification <= mine
+     order by a.classification = level desc, a.classification desc limit 1;
+    if existing.id is not null then
+        if parley_data.import_agreement_normal(parley_data.export_agreement(existing)::jsonb, existing.timezone)
+           = parley_data.import_agreement_normal(r, existing.timezone) then
+            return 'unchanged';
+        end if;
+        outcome := 'changed';
+    else
+        outcome := 'new';
+    end if;
+    ref := case when (select count(*) from parley_data.agreements a
+                       where a.code = this_code and a.classification <= mine) > 1
+                then this_code || '@' || coalesce(existing.classification, level) else this_code end;
+
+    if existing.id is null then
+        perform parley_data.import_call(
+            'select parley.add_agreement(code => $1, title => $2, tracks => $3::text[], kind => $4::parley.agreement_kind,
+                 classification => $5::parley.classification, summary => $6, timezone => $7, owner => $8, source => $9,
+                 drafted_on => $10::date, ends_on => $11::date, term_length => $12::interval,
+                 renewal => $13::parley.renewal_kind, objection_notice => $14::interval)',
+            array[this_code, r ->> 'title', tracks::text, coalesce(r ->> 'kind', 'agreement'), level::text, r ->> 'summary',
+                  r ->> 'timezone', r ->> 'owner', r ->> 'source', drafted ->> 'happened_on', first_term ->> 'ends_on',
+                  parley_data.import_interval(first_term ->> 'length', base || 'terms[0].', 'length')::text,
+                  coalesce(first_term ->> 'renewal', 'by_decision'),
+                  parley_data.import_interval(first_term ->> 'objection_notice', base || 'terms[0].', 'objection_notice')::text],
+            base, base, '{"drafted_on": "history[0].happened_on", "ends_on": "terms[0].ends_on",
+                          "term_length": "terms[0].length", "renewal": "terms[0].renewal",
+                          "objection_notice": "terms[0].objection_notice"}');
+        select * into existing from parley_data.agreements a
+         where a.code = this_code and a.classification <= mine order by a.id desc limit 1;
+        -- The drafted event as the document gives it (add_agreement dates it and cites the agreement's source).
+        if drafted is not null then
+            perform parley_data.check_free_text('note', drafted ->> 'note', 'agreement_status_events_note_length');
+            update parley_data.agreement_status_events s
+               set source_id = case when drafted ->> 'source' is not null
+                                    then parley_data.source_id(drafted ->> 'source') end,
+                   party_id = case when drafted ->> 'party' is not null then parley_data.party_id(drafted ->> 'party') end,
+                   note = nullif(btrim(drafted ->> 'note'), '')
+             where s.agreement_id = existing.id and s.status = 'drafted'
+               and (s.source_id, s.party_id, s.note) is distinct from
+                   (parley_data.source_named(drafted ->> 'source'), parley_data.party_named(drafted ->> 'party'),
+                    nullif(btrim(drafted ->> 'note'), ''));
+        end if;
+    else
+        -- Its own fields, where the document says otherwise.
+        perform parley_data.import_call(
+            'select parley.update_agreement(agreement => $1, title => $2, kind => $3::parley.agreement_kind, summary => $4,
+                 timezone => $5, owner => $6, source => $7, classification => $8::parley.classification)',
+            array[ref, r ->> 'title', coalesce(r ->> 'kind', 'agreement'), coalesce(r ->> 'summary', ''),
+                  r ->> 'timezone', coalesce(r ->> 'owner', ''), coalesce(r ->> 'source', ''), level::text],
+            base, base, '{}');
+        foreach track in array coalesce(tracks, '{}') loop
+            if not exists (select 1 from parley_data.agreement_tracks l join parley_data.tracks t on t.id = l.track_id
+                            where l.agreement_id = existing.id and t.code = track) then
+                perform parley_data.import_call('select parley.add_agreement_track(agreement => $1, track => $2)',
+                    array[ref, track], base, base, '{"track": "tracks"}');
+            end if;
+        end loop;
+        select count(*) into recorded_events from parley_data.agreement_status_events s where s.agreement_id = existing.id;
+        select count(*) into recorded_terms from parley_data.agreement_terms t where t.agreement_id = existing.id;
+        select count(*) into recorded_participation from parley_data.agreement_participation x
+         where x.agreement_id = existing.id;
+    end if;
+
+    -- Its parties and their roles, as the document lists them; their signatures are dated, below.
+    for act in select * from parley_data.import_elements(r, 'parties') loop
+        continue when exists (
+            select 1 from parley_data.agreement_parties ap join parley_data.parties pa on pa.id = ap.party_id
+             where ap.agreement_id = existing.id and pa.code = act.e ->> 'party' and ap.role::text = act.e ->> 'role');
+        perform parley_data.import_call(
+            'select parley.add_agreement_party(agreement => $1, party => $2, role => $3::parley.agreement_role, note => $4)',
+            array[ref, act.e ->> 'party', act.e ->> 'role', act.e ->> 'note'], format('%sparties[%s].', base, act.k), base,
+            format('{"agreement": "parties[%s]"}', act.k)::jsonb);
+    end loop;
+
+    -- Its history, in date order: signatures, changes of status, renewals, changes of participation; claims last.
+    -- A signed event is the first signatory's signature (parley.sign_agreement records it), so the signature it names
+    -- goes first on its day, citing its source.
+    for act in
+        select x.* from (
+            select 'party' as what, h.k, h.e, (h.e ->> 'signed_on')::date as day, 1 as rank,
+                   case when h.e ->> 'party' = signed_event ->> 'party' and h.e ->> 'signed_on' = signed_event ->> 'happened_on'
+                             and coalesce(h.e ->> 'role', '') = 'signatory' then 0 else 1 end as sub
+              from parley_data.import_elements(r, 'parties') h where h.e ->> 'signed_on' is not null
+            union all
+            select 'event', h.k, h.e, (h.e ->> 'happened_on')::date,
+                   case when parley_data.agreement_has_ended((h.e ->> 'status')::parley.agreement_status) then 6 else 2 end, 0
+              from parley_data.import_elements(r, 'history') h
+             where h.k >= recorded_events and not (h.k = 0 and h.e ->> 'status' = 'drafted')
+               and h.e ->> 'status' is distinct from 'signed'
+            union all
+            select 'term', h.k, h.e, (h.e ->> 'agreed_on')::date, 3, 0
+              from parley_data.import_elements(r, 'terms') h where h.k >= greatest(recorded_terms, 1)
+            union all
+            select 'participation', h.k, h.e, (h.e ->> 'effective_on')::date, 4, 0
+              from parley_data.import_elements(r, 'participation') h where h.k >= recorded_participation
+        ) x
+        order by x.day nulls first, x.rank, x.sub, x.k
+    loop
+        e := act.e;
+        if act.what = 'party' then
+            p := format('%sparties[%s].', base, act.k);
+            -- A signature recorded already (on another day: the check after the history says so) is left as it is.
+            if exists (select 1 from parley_data.agreement_parties ap join parley_data.parties pa on pa.id = ap.party_id
+                        where ap.agreement_id = existing.id and pa.code = e ->> 'party' and ap.role::text = e ->> 'role'
+                          and ap.signed_on is not null) then
+                continue;
+            end if;
+            begin
+                perform parley_data.import_call(
+                    'select parley.sign_agreement(agreement => $1, party => $2, signed_on => $3::date,
+                         role => $4::parley.agreement_role, signed_at => $5, source => $6, note => $7)',
+                    array[ref, e ->> 'party', e ->> 'signed_on', coalesce(e ->> 'role', 'signatory'), r ->> 'signed_at',
+                          case when act.sub = 0 then signed_event ->> 'source' end, e ->> 'note'],
+                    p, base, '{"signed_at": "signed_at"}');
+            end;
+        elsif act.what = 'event' then
+            p := format('%shistory[%s].', base, act.k);
+            select * into now_recorded from parley_data.agreements a where a.id = existing.id;
+            if parley_data.agreement_has_ended((e ->> 'status')::parley.agreement_status) then
+                perform parley_data.import_call(
+                    'select parley.end_agreement(agreement => $1, status => $2::parley.agreement_status, ended_on => $3::date,
+                         party => $4, source => $5, note => $6)',
+                    array[ref, e ->> 'status', e ->> 'happened_on', e ->> 'party', e ->> 'source', e ->> 'note'],
+                    p, base, format('{"ended_on": "history[%1$s].happened_on", "agreement": "history[%1$s].status"}', act.k)::jsonb);
+            elsif e ->> 'status' = 'in_force' and now_recorded.status = 'suspended' then
+                perform parley_data.import_call(
+                    'select parley.resume_agreement(agreement => $1, announced_on => $2::date, source => $3, note => $4)',
+                    array[ref, e ->> 'happened_on', e ->> 'source', e ->> 'note'],
+                    p, base, format('{"announced_on": "history[%1$s].happened_on", "effective_on": "history[%1$s].happened_on", "agreement": "history[%1$s].status"}', act.k)::jsonb);
+            elsif e ->> 'status' = 'in_force' then
+                perform parley_data.import_call(
+                    'select parley.enter_into_force(agreement => $1, in_force_on => $2::date, source => $3, note => $4)',
+                    array[ref, e ->> 'happened_on', e ->> 'source', e ->> 'note'],
+                    p, base, format('{"in_force_on": "history[%1$s].happened_on", "agreement": "history[%1$s].status"}', act.k)::jsonb);
+            elsif e ->> 'status' = 'suspended' then
+                perform parley_data.import_call(
+                    'select parley.suspend_agreement(agreement => $1, announced_on => $2::date, source => $3, note => $4)',
+                    array[ref, e ->> 'happened_on', e ->> 'source', e ->> 'note'],
+                    p, base, format('{"announced_on": "history[%1$s].happened_on", "effective_on": "history[%1$s].happened_on", "agreement": "history[%1$s].status"}', act.k)::jsonb);
+            else
+                -- drafted again: no function records that; the agreement's history runs forward.
+                perform parley_data.import_raise(p, parley_data.refused('23514', 'status', 'agreement_status_transition',
+                    format('agreement "%s" cannot become %s again', this_code, e ->> 'status'),
+                    'An agreement is drafted once, when it is first recorded; its history starts with it.'));
+            end if;
+        elsif act.what = 'term' then
+            p := format('%sterms[%s].', base, act.k);
+            perform parley_data.import_call(
+                'select parley.renew_agreement(agreement => $1, ends_on => $2::date, term_length => $3::interval,
+                     agreed_by => $4::text[], agreed_on => $5::date, starts_on => $6::date,
+                     renewal => $7::parley.renewal_kind, objection_notice => $8::interval, source => $9, note => $10)::text',
+                array[ref, e ->> 'ends_on', parley_data.import_interval(e ->> 'length', p, 'length')::text,
+                      parley_data.import_code_list(e -> 'agreed_by')::text, e ->> 'agreed_on', e ->> 'starts_on',
+                      e ->> 'renewal', parley_data.import_interval(e ->> 'objection_notice', p, 'objection_notice')::text,
+                      e ->> 'source', e ->> 'note'],
+                p, base, format('{"term_length": "terms[%1$s].length", "agreement": "terms[%1$s]"}', act.k)::jsonb);
+        else
+            p := format('%sparticipation[%s].', base, act.k);
+            perform parley_data.import_call(
+                case e ->> 'change'
+                    when 'suspended' then 'select parley.suspend_agreement(agreement => $1, party => $2, announced_on => $3::date,
+                                              effective_on => $4::date, source => $5, note => $6)'
+                    when 'resumed' then 'select parley.resume_agreement(agreement => $1, party => $2, announced_on => $3::date,
+                                            effective_on => $4::date, source => $5, note => $6)'
+                    else 'select parley.withdraw_from_agreement(agreement => $1, party => $2, announced_on => $3::date,
+                              effective_on => $4::date, source => $5, note => $6, provisions => $7::parley.commitment_status)' end,
+                array[ref, e ->> 'party', e ->> 'announced_on', coalesce(e ->> 'effective_on', e ->> 'announced_on'),
+                      e ->> 'source', e ->> 'note', e ->> 'provisions_closed_as'],
+                p, base, format('{"provisions": "participation[%1$s].provisions_closed_as", "agreement": "participation[%1$s]"}', act.k)::jsonb);
+        end if;
+    end loop;
+
+    -- Claims about its terms, each once.
+    for act in
+        select t.k as term, c.k, c.e
+          from parley_data.import_elements(r, 'terms') t cross join parley_data.import_elements(t.e, 'claims') c
+         order by t.k, c.k
+    loop
+        e := act.e;
+        p := format('%sterms[%s].claims[%s].', base, act.term, act.k);
+        continue when exists (
+            select 1 from parley_data.agreement_term_claims c
+              join parley_data.parties pa on pa.id = c.claimant_id
+             where c.agreement_id = existing.id and c.term_number = act.term + 1 and pa.code = e ->> 'claimant'
+               and c.stated_on = (e ->> 'stated_on')::date
+               and (c.starts_on, c.ends_on, c.length, c.statement, c.source_id)
+                   is not distinct from ((e ->> 'starts_on')::date, (e ->> 'ends_on')::date,
+                                         parley_data.import_interval(e ->> 'length', p, 'length'),
+                                         nullif(btrim(e ->> 'statement'), ''), parley_data.source_named(e ->> 'source')));
+        perform parley_data.import_call(
+            'select parley.claim_term(agreement => $1, claimant => $2, stated_on => $3::date, term => $4::integer,
+                 starts_on => $5::date, ends_on => $6::date, term_length => $7::interval, statement => $8, source => $9)::text',
+            array[ref, e ->> 'claimant', e ->> 'stated_on', (act.term + 1)::text, e ->> 'starts_on', e ->> 'ends_on',
+                  parley_data.import_interval(e ->> 'length', p, 'length')::text, e ->> 'statement', e ->> 'source'],
+            p, base, format('{"term_length": "terms[%1$s].claims[%2$s].length"}', act.term, act.k)::jsonb);
+    end loop;
+
+    -- What no recording function sets apart: where it was signed when nobody's signature says so, and the first
+    -- term's source and note.
+    perform parley_data.check_optional_label('signed_at', r ->> 'signed_at', 'agreements_signed_at_format');
+    update parley_data.agreements a set signed_at = nullif(btrim(r ->> 'signed_at'), '')
+     where a.id = existing.id and a.signed_at is distinct from nullif(btrim(r ->> 'signed_at'), '');
+    if r ? 'terms' then
+        perform parley_data.check_free_text('note', first_term ->> 'note', 'agreement_terms_note_length');
+        update parley_data.agreement_terms t
+           set source_id = case when first_term ->> 'source' is not null then parley_data.source_id(first_term ->> 'source') end,
+               note = nullif(btrim(first_term ->> 'note'), '')
+         where t.agreement_id = existing.id and t.number = 1
+           and (t.source_id, t.note) is distinct from (parley_data.source_named(first_term ->> 'source'),
+                                                      nullif(btrim(first_term ->> 'note'), ''));
+    end if;
+    return outcome;
+end
+$_$;
+
+ALTER FUNCTION parley_data.import_agreement(r jsonb, base text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.import_agreement(r jsonb, base text) IS 'Import: records one agreement of a document through the recording functions, replaying its history in date order; returns new, changed or unchanged.';
+
+CREATE FUNCTION parley_data.import_agreement_normal(r jsonb, zone text) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    AS $$
+declare
+    result jsonb := jsonb_strip_nulls(r);
+    terms jsonb;
+    history jsonb;
+begin
+    result := jsonb_build_object('kind', 'agreement', 'classification', 'unclassified', 'timezone', zone) || result;
+    if jsonb_typeof(result -> 'tracks') = 'string' then
+        result := jsonb_set(result, '{tracks}', jsonb_build_array(result -> 'tracks'));
+    end if;
+    history := coalesce(result -> 'history', '[]');
+    if coalesce(history -> 0 ->> 'status', '') <> 'drafted' then
+        history := jsonb_build_array(jsonb_strip_nulls(jsonb_build_object('status', 'drafted', 'source', result -> 'source')))
+                   || history;
+    end if;
+    result := jsonb_set(result, '{history}', history);
+    select jsonb_agg(jsonb_strip_nulls(jsonb_build_object('renewal', 'by_decision') || t.e
+                     || jsonb_build_object(
+                            'length', (nullif(t.e ->> 'length', ''))::interval::text,
+                            'objection_notice', (nullif(t.e ->> 'objection_notice', ''))::interval::text,
+                            'agreed_by', case jsonb_typeof(t.e -> 'agreed_by') when 'string' then jsonb_build_array(t.e -> 'agreed_by')
+                                              when 'array' then (select jsonb_agg(c order by c #>> '{}' collate "C")
+                                                                   from jsonb_array_elements(t.e -> 'agreed_by') c) end,
+                            'claims', (select jsonb_agg(c.e || jsonb_build_object('length', (nullif(c.e ->> 'length', ''))::interval::text))
+                                         from parley_data.import_elements(t.e, 'claims') c)))
+                     order by t.k)
+      into terms
+      from parley_data.import_elements(result, 'terms') t;
+    result := jsonb_set(result, '{terms}', coalesce(terms, jsonb_build_array(jsonb_build_object('renewal', 'by_decision'))));
+    return jsonb_strip_nulls(result - (select coalesce(array_agg(key), '{}') from jsonb_each(result)
+                                        where value = '[]'::jsonb));
+end
+$$;
+
+ALTER FUNCTION parley_data.import_agreement_normal(r jsonb, zone text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.import_agreement_normal(r jsonb, zone text) IS 'Import: an agreement record with its defaults filled in and its values written as the export writes them, to compare a document with what is recorded.';
+
+CREATE FUNCTION parley_data.import_agreement_verify(r jsonb, base text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+    recorded parley_data.agreements;
+    have jsonb;
+    want jsonb;
+    field text;
+    k integer;
+begin
+    select * into recorded from parley_data.agreements a
+     where a.code = r ->> 'code' and a.classification <= parley_data.session_clearance()
+     order by a.classification = coalesce(r ->> 'classification', 'unclassified')::parley.classification desc,
+              a.classification desc limit 1;
+    have := parley_data.import_agreement_normal(parley_data.export_agreement(recorded)::jsonb, recorded.timezone);
+    want := parley_data.import_agreement_normal(r, recorded.timezone);
+    if have = want then
+        return;
+    end if;
+    select l.field into field from parley_data.import_layout l
+     where l.list = 'agreements' and (have -> l.field) is distinct from (want -> l.field)
+     order by l.position limit 1;
+    if jsonb_typeof(want -> field) = 'array' and jsonb_typeof(have -> field) = 'array' then
+        select min(i) into k from generate_series(0, greatest(jsonb_array_length(want -> field), jsonb_array_length(have -> field)) - 1) i
+         where (want -> field -> i) is distinct from (have -> field -> i);
+        field := format('%s[%s]', field, k);
+    end if;
+    perform parley_data.import_raise(base, parley_data.refused('23514', field, 'import_agreement_as_given',
+        format('agreement "%s" would be recorded with %s %s, not as the document gives it (%s)', r ->> 'code', field,
+               coalesce(jsonb_path_query_first(have, ('$.' || field)::jsonpath)::text, 'nothing'),
+               coalesce(jsonb_path_query_first(want, ('$.' || field)::jsonpath)::text, 'nothing')),
+        'An import records an agreement as the document gives it and adds to a recorded agreement''s history, but does not rewrite it: check the dates and their order (a signed event is the first signatory''s signature; the first term starts on entry into force), or record the change with parley agreements.'));
+end
+$_$;
+
+ALTER FUNCTION parley_data.import_agreement_verify(r jsonb, base text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.import_agreement_verify(r jsonb, base text) IS 'Import: refuses (23514) an agreement that, once recorded, is not what the document says, naming the first field that differs.';
+
+CREATE FUNCTION parley_data.import_agreements(items jsonb, base integer) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+    item record;
+    sub record;
+    claim record;
+    path text;
+    outcome text;
+    touched integer[] := '{}';
+    added integer := 0;
+    changed integer := 0;
+    first_seen integer;
+begin
+    -- Every record reads, before anything is written.
+    for item in select (x.ord - 1)::integer as k, x.r from jsonb_array_elements(items) with ordinality x(r, ord) loop
+        path := format('agreements[%s].', base + item.k);
+        perform parley_data.import_read_one(item.r, 'agreements', path);
+        perform parley_data.import_raise(path, parley_data.missing('code', item.r ->> 'code' is not null));
+        select min(y.ord - 1) into first_seen from jsonb_array_elements(items) with ordinality y(r, ord)
+         where y.ord - 1 < item.k and y.r ->> 'code' = item.r ->> 'code';
+        if first_seen is not null then
+            perform parley_data.import_raise(path, parley_data.refused('23505', 'code', 'agreements_unique_in_document',
+                format('agreement "%s" is given twice; it was given first at agreements[%s]', item.r ->> 'code', base + first_seen),
+                'Each record appears once in a document; merge the two.'));
+        end if;
+        for sub in select l.field from parley_data.import_layout l where l.list = 'agreements' and l.kind = 'records' loop
+            for claim in select * from parley_data.import_elements(item.r, sub.field) loop
+                perform parley_data.import_read_one(claim.e, 'agreements.' || sub.field, format('%s%s[%s].', path, sub.field, claim.k));
+            end loop;
+        end loop;
+        for sub in select * from parley_data.import_elements(item.r, 'terms') loop
+            for claim in select * from parley_data.import_elements(sub.e, 'claims') loop
+                perform parley_data.import_read_one(claim.e, 'agreements.terms.claims',
+                                                    format('%sterms[%s].claims[%s].', path, sub.k, claim.k));
+            end loop;
+        end loop;
+    end loop;
+    for item in select (x.ord - 1)::integer as k, x.r from jsonb_array_elements(items) with ordinality x(r, ord) loop
+        outcome := parley_data.import_agreement(item.r, format('agreements[%s].', base + item.k));
+        if outcome <> 'unchanged' then
+            touched := touched || item.k;
+            added := added + (outcome = 'new')::integer;
+            changed := changed + (outcome = 'changed')::integer;
+        end if;
+    end loop;
+    -- How they relate, once all of them are there.
+    for item in select (x.ord - 1)::integer as k, x.r from jsonb_array_elements(items) with ordinality x(r, ord)
+                 where x.ord - 1 = any (touched) loop
+        path := format('agreements[%s].', base + item.k);
+        for sub in select * from parley_data.import_elements(item.r, 'related') loop
+            continue when exists (
+                select 1 from parley_data.agreement_relations ar
+                  join parley_data.agreements a on a.id = ar.agreement_id
+                  join parley_data.agreements o on o.id = ar.related_id
+                 where a.code = item.r ->> 'code' and o.code = sub.e ->> 'agreement'
+                   and ar.relation::text = sub.e ->> 'relation');
+            perform parley_data.import_call(
+                'select parley.relate_agreements(agreement => $1, relation => $2::parley.agreement_relation, related => $3,
+                     note => $4, source => $5)',
+                array[item.r ->> 'code', sub.e ->> 'relation', sub.e ->> 'agreement', sub.e ->> 'note', sub.e ->> 'source'],
+                format('%srelated[%s].', path, sub.k), path, format('{"related": "related[%s].agreement"}', sub.k)::jsonb);
+        end loop;
+    end loop;
+    for item in select (x.ord - 1)::integer as k, x.r from jsonb_array_elements(items) with ordinality x(r, ord)
+                 where x.ord - 1 = any (touched) loop
+        perform parley_data.import_agreement_verify(item.r, format('agreements[%s].', base + item.k));
+    end loop;
+    return jsonb_build_object('agreements', parley_data.import_counts(jsonb_array_length(items), added, changed));
+end
+$_$;
+
+ALTER FUNCTION parley_data.import_agreements(items jsonb, base integer) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.import_agreements(items jsonb, base integer) IS 'Import: the agreements of a document, each recorded through the recording functions (parley.add_agreement, sign_agreement, enter_into_force, renew_agreement, claim_term, suspend_agreement, resume_agreement, withdraw_from_agreement, end_agreement, relate_agreements) in date order; an agreement recorded as the document gives it is left alone. Returns {new, changed, unchanged}.';
+
+CREATE FUNCTION parley_data.import_call(call text, args text[], path text, base text, fields jsonb) RETURNS text
+    LANGUAGE plpgsql
+    AS $$
+declare
+    result text;
+    state text;
+    col text;
+    rule text;
+    message text;
+    hint text;
+    full_path text;
+    field_name text;
+begin
+    execute call into result using args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8],
+                                    args[9], args[10], args[11], args[12], args[13], args[14], args[15];
+    return result;
+exception when others then
+    get stacked diagnostics state = returned_sqlstate, col = column_name, rule = constraint_name,
+                            message = message_text, hint = pg_exception_hint;
+    col := nullif(col, '');
+    full_path := rtrim(case when col is null then path
+                            when fields ? col then base || (fields ->> col)
+                            else path || col end, '.');
+    field_name := case when col is not null then regexp_replace(full_path, '^.*\.', '') else '' end;
+    raise exception using errcode = state, column = full_path, constraint = coalesce(rule, ''), hint = coalesce(hint, ''),
+        message = full_path || ': ' || case when field_name <> '' and starts_with(message, field_name || ' ')
+                                            then substr(message, length(field_name) + 2) else message end;
+end
+$$;
+
+ALTER FUNCTION parley_data.import_call(call text, args text[], path text, base text, fields jsonb) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.import_call(call text, args text[], path text, base text, fields jsonb) IS 'Import: calls a recording function for one record of a document, raising its refusal again with the record''s path (agreements[2].terms[1].ends_on: ...).';
+
 CREATE FUNCTION parley_data.import_check(list text, base integer, step integer, checks text, items jsonb DEFAULT NULL::jsonb) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
@@ -6275,7 +6855,8 @@ begin
         || 'item_id bigint, on_agenda boolean, obligor_id bigint, beneficiary_ids bigint[], unknown_beneficiary integer, '
         || 'obligor_beneficiary integer, owner_id bigint, owner_active boolean, source_id bigint, meeting_id bigint, '
         || 'meeting_matches integer, meeting_levels parley.classification[], meeting_track bigint, '
-        || 'meeting_classification parley.classification, deal_side text', format($q$
+        || 'meeting_classification parley.classification, deal_side text, '
+        || 'existing_agreement_level parley.classification', format($q$
         select x.ord, x.sub_ord, c.id, c.id, c.track_id, c.item_id, c.obligor_id, c.deal, c.made_on, c.status,
                c.classification,
                case when x.made_in_days is null then x.made_on else coalesce(c.made_on, current_date + x.made_in_days) end,
@@ -6287,7 +6868,8 @@ begin
                case when m.matches = 1 then m.id end, m.matches, m.levels, ml.track_id, ml.effective_classification,
                (select y.code from parley_data.deals d join parley_data.commitments y on y.deal_id = d.id
                  where d.code = x.deal and d.classification <= %1$L and y.effective_classification <= %1$L
-                   and y.obligor_id = o.id and y.code <> x.code limit 1)
+                   and y.obligor_id = o.id and y.code <> x.code limit 1),
+               c.agreement_classification
           from pg_temp.import_commitments x
           left join lateral (select y.*, d.code as deal from parley_data.commitments y
                                left join parley_data.deals d on d.id = y.deal_id
@@ -6388,7 +6970,9 @@ begin
     perform parley_data.import_tidy('commitments.updates', array['note']);
     perform parley_data.import_resolve('commitments',
         'deal_id bigint, deal_classification parley.classification, effective_classification parley.classification', format($q$
-        select x.ord, x.sub_ord, d.id, d.classification, greatest(x.classification, x.track_classification, x.meeting_classification)
+        select x.ord, x.sub_ord, d.id, d.classification,
+               -- A provision of an agreement is kept at least at the agreement's level (parley.add_provision).
+               greatest(x.classification, x.track_classification, x.meeting_classification, x.existing_agreement_level)
           from pg_temp.import_commitments x
           left join lateral (select y.id, y.classification from parley_data.deals y
                               where y.code = x.deal and y.classification <= %L
@@ -6485,6 +7069,22 @@ $$;
 ALTER FUNCTION parley_data.import_duplicates(list text, base integer, key text, field text, what text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.import_duplicates(list text, base integer, key text, field text, what text) IS 'Import: files as refused (23505) each record that names the natural key of a record before it in the same list.';
+
+CREATE FUNCTION parley_data.import_elements(r jsonb, field text) RETURNS TABLE(k integer, e jsonb)
+    LANGUAGE sql IMMUTABLE
+    BEGIN ATOMIC
+ SELECT ((x.ord - 1))::integer AS int4,
+     x.e
+    FROM jsonb_array_elements(
+         CASE jsonb_typeof((import_elements.r -> import_elements.field))
+             WHEN 'array'::text THEN (import_elements.r -> import_elements.field)
+             ELSE '[]'::jsonb
+         END) WITH ORDINALITY x(e, ord);
+END;
+
+ALTER FUNCTION parley_data.import_elements(r jsonb, field text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.import_elements(r jsonb, field text) IS 'Import: the records of a list field of a record, with their index from 0.';
 
 CREATE FUNCTION parley_data.import_figures(items jsonb, base integer) RETURNS jsonb
     LANGUAGE plpgsql
@@ -6615,6 +7215,22 @@ end
 $_$;
 
 ALTER FUNCTION parley_data.import_follow_ups(items jsonb, base integer) OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.import_interval(v text, path text, field text) RETURNS interval
+    LANGUAGE plpgsql
+    AS $$
+begin
+    return v::interval;
+exception when invalid_datetime_format or datetime_field_overflow or interval_field_overflow then
+    perform parley_data.import_raise(path, parley_data.refused('22007', field, 'import_interval',
+        format('%s "%s" is not a length of time', field, v), format('Write %s as e.g. 30 days, 6 months or 1 year.', field)));
+    return null;
+end
+$$;
+
+ALTER FUNCTION parley_data.import_interval(v text, path text, field text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.import_interval(v text, path text, field text) IS 'Import: a length of time written as text (30 days), or a refusal (22007) naming the field.';
 
 CREATE FUNCTION parley_data.import_items(items jsonb, base integer) RETURNS jsonb
     LANGUAGE plpgsql
@@ -6858,6 +7474,100 @@ $_$;
 
 ALTER FUNCTION parley_data.import_positions(items jsonb, base integer) OWNER TO parley_owner;
 
+CREATE FUNCTION parley_data.import_provisions(items jsonb, base integer) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+    item record;
+    score record;
+    path text;
+    current_agreement text;
+    current_article text;
+    ref text;
+    total integer := 0;
+    added integer := 0;
+    changed integer := 0;
+begin
+    for item in select (x.ord - 1)::integer as k, x.r from jsonb_array_elements(items) with ordinality x(r, ord)
+                 where x.r ->> 'agreement' is not null or x.r ->> 'article' is not null
+                    or jsonb_typeof(x.r -> 'implementation') = 'array' loop
+        path := format('commitments[%s].', base + item.k);
+        ref := case when position('@' in coalesce(item.r ->> 'classification', '')) = 0
+                         and (select count(*) from parley_data.commitments c
+                               where c.code = item.r ->> 'code'
+                                 and c.effective_classification <= parley_data.session_clearance()) > 1
+                    then (item.r ->> 'code') || '@' || coalesce(item.r ->> 'classification', 'unclassified')
+                    else item.r ->> 'code' end;
+        if item.r ->> 'article' is not null and item.r ->> 'agreement' is null then
+            perform parley_data.import_raise(path, parley_data.refused('23514', 'article', 'commitments_article_with_agreement',
+                'article is given for a commitment that names no agreement', 'Give the agreement it is a provision of too.'));
+        end if;
+        if item.r ->> 'agreement' is not null then
+            total := total + 1;
+            select a.code, c.article into current_agreement, current_article
+              from parley_data.commitments c left join parley_data.agreements a on a.id = c.agreement_id
+             where c.id = parley_data.commitment_id(ref);
+            if current_agreement is distinct from item.r ->> 'agreement'
+               or current_article is distinct from nullif(btrim(item.r ->> 'article'), '') then
+                if current_agreement is not null then
+                    perform parley_data.import_call('select parley.remove_provision(commitment => $1)', array[ref],
+                                                    path, path, '{"commitment": "code"}');
+                    changed := changed + 1;
+                else
+                    added := added + 1;
+                end if;
+                perform parley_data.import_call(
+                    'select parley.add_provision(agreement => $1, commitment => $2, article => $3)',
+                    array[item.r ->> 'agreement', ref, item.r ->> 'article'], path, path, '{"commitment": "code"}');
+            end if;
+        end if;
+        for score in select * from parley_data.import_elements(item.r, 'implementation') loop
+            perform parley_data.import_read_one(score.e, 'commitments.implementation',
+                                                format('%simplementation[%s].', path, score.k));
+            continue when exists (
+                select 1 from parley_data.implementation_overrides o
+                 where o.commitment_id = parley_data.commitment_id(ref)
+                   and o.score::numeric = (score.e ->> 'score')::numeric and o.as_of = (score.e ->> 'as_of')::date
+                   and o.note is not distinct from nullif(btrim(score.e ->> 'note'), '')
+                   and o.source_id is not distinct from parley_data.source_named(score.e ->> 'source'));
+            perform parley_data.import_call(
+                'select parley.override_implementation(commitment => $1, score => $2::numeric::integer, source => $3,
+                     as_of => $4::date, note => $5)::text',
+                array[ref, score.e ->> 'score', score.e ->> 'source', score.e ->> 'as_of', score.e ->> 'note'],
+                format('%simplementation[%s].', path, score.k), path,
+                format('{"commitment": "implementation[%s]"}', score.k)::jsonb);
+        end loop;
+    end loop;
+    return jsonb_build_object('provisions', parley_data.import_counts(total, added, changed));
+end
+$_$;
+
+ALTER FUNCTION parley_data.import_provisions(items jsonb, base integer) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.import_provisions(items jsonb, base integer) IS 'Import: makes the commitments of a document that name an agreement its provisions (parley.add_provision) and records their implementation scores (parley.override_implementation), each once; returns {new, changed, unchanged} of provisions.';
+
+CREATE FUNCTION parley_data.import_raise(path text, problem parley_data.refusal) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+declare
+    full_path constant text := rtrim(path || coalesce(problem.field, ''), '.');
+    field_name constant text := regexp_replace(coalesce(problem.field, ''), '^.*\.', '');
+begin
+    if problem.state is null then
+        return;
+    end if;
+    perform parley_data.refuse(problem.state, full_path, problem.rule,
+        full_path || ': ' || case when field_name <> '' and starts_with(problem.message, field_name || ' ')
+                                  then substr(problem.message, length(field_name) + 2) else problem.message end,
+        problem.hint);
+end
+$$;
+
+ALTER FUNCTION parley_data.import_raise(path text, problem parley_data.refusal) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.import_raise(path text, problem parley_data.refusal) IS 'Import: raises a refusal with the path of its record in the document in front of its field and message.';
+
 CREATE FUNCTION parley_data.import_read(list text, items jsonb, base integer) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
@@ -6915,6 +7625,32 @@ $_$;
 ALTER FUNCTION parley_data.import_read(list text, items jsonb, base integer) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.import_read(list text, items jsonb, base integer) IS 'Import: reads a list of a document into pg_temp.import_<list>, a typed column per field of parley_data.import_layout, filing what does not read as refused.';
+
+CREATE FUNCTION parley_data.import_read_one(r jsonb, list text, path text) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+declare
+    fields constant text[] := array(select l.field from parley_data.import_layout l
+                                     where l.list = import_read_one.list order by l.position);
+    problem parley_data.refusal;
+begin
+    problem := parley_data.unshaped(r, fields);
+    if problem.state is null then
+        select (u).* into problem
+          from parley_data.import_layout l
+         cross join lateral parley_data.unreadable(r -> l.field, l.field, l.kind,
+                                (select array_agg(e.enumlabel::text order by e.enumsortorder) from pg_enum e
+                                  where e.enumtypid = l.choices)) u
+         where l.list = import_read_one.list and u.state is not null
+         order by l.position limit 1;
+    end if;
+    perform parley_data.import_raise(path, problem);
+end
+$$;
+
+ALTER FUNCTION parley_data.import_read_one(r jsonb, list text, path text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.import_read_one(r jsonb, list text, path text) IS 'Import: refuses a record that is not a mapping of the known fields of its list, each readable as its kind.';
 
 CREATE FUNCTION parley_data.import_refuse_first() RETURNS void
     LANGUAGE plpgsql
@@ -9306,58 +10042,6 @@ COMMENT ON COLUMN parley.agenda.note IS 'The note recorded with the item''s plac
 
 COMMENT ON COLUMN parley.agenda.agreements_in_force IS 'The codes of the agreements in force with a provision about this item on this track.';
 
-CREATE TABLE parley_data.agreement_term_claims (
-    id bigint NOT NULL,
-    agreement_id bigint NOT NULL,
-    term_number integer NOT NULL,
-    claimant_id bigint NOT NULL,
-    starts_on date,
-    ends_on date,
-    length interval,
-    statement text,
-    stated_on date NOT NULL,
-    source_id bigint,
-    classification parley.classification NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT agreement_term_claims_ends_after_start CHECK ((ends_on >= starts_on)),
-    CONSTRAINT agreement_term_claims_length_positive CHECK ((length > '00:00:00'::interval)),
-    CONSTRAINT agreement_term_claims_says_something CHECK ((num_nonnulls(starts_on, ends_on, length) > 0)),
-    CONSTRAINT agreement_term_claims_statement_length CHECK (parley_data.is_free_text(statement))
-)
-PARTITION BY LIST (classification);
-ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN agreement_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN term_number SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN claimant_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN starts_on SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN ends_on SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN length SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN statement SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN stated_on SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN source_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN classification SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_term_claims ALTER COLUMN created_at SET STATISTICS 0;
-
-ALTER TABLE parley_data.agreement_term_claims OWNER TO parley_owner;
-
-COMMENT ON TABLE parley_data.agreement_term_claims IS 'Claims by a party about what a term is (its first day, last day or length), each with its source: where the claims differ, the term is contested.';
-
-CREATE TABLE parley_data.agreement_term_parties (
-    agreement_id bigint NOT NULL,
-    term_number integer NOT NULL,
-    party_id bigint NOT NULL,
-    classification parley.classification NOT NULL
-)
-PARTITION BY LIST (classification);
-ALTER TABLE ONLY parley_data.agreement_term_parties ALTER COLUMN agreement_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_term_parties ALTER COLUMN term_number SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_term_parties ALTER COLUMN party_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_term_parties ALTER COLUMN classification SET STATISTICS 0;
-
-ALTER TABLE parley_data.agreement_term_parties OWNER TO parley_owner;
-
-COMMENT ON TABLE parley_data.agreement_term_parties IS 'The parties that agreed a term (a renewal).';
-
 CREATE VIEW parley.agreement_events WITH (security_invoker='true') AS
  SELECT e.occurred_on,
     e.kind,
@@ -9593,35 +10277,6 @@ COMMENT ON COLUMN parley.agreement_terms.recorded_by IS 'The login that recorded
 COMMENT ON COLUMN parley.agreement_terms.recorded_at IS 'When it was recorded.';
 
 COMMENT ON COLUMN parley.agreement_terms.classification IS 'The agreement''s level.';
-
-CREATE TABLE parley_data.agreement_relations (
-    agreement_id bigint NOT NULL,
-    relation parley.agreement_relation NOT NULL,
-    related_id bigint NOT NULL,
-    note text,
-    source_id bigint,
-    agreement_classification parley.classification NOT NULL,
-    related_classification parley.classification NOT NULL,
-    effective_classification parley.classification NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT agreement_relations_effective_classification CHECK ((effective_classification = GREATEST(agreement_classification, related_classification))),
-    CONSTRAINT agreement_relations_not_itself CHECK ((agreement_id <> related_id)),
-    CONSTRAINT agreement_relations_note_length CHECK (parley_data.is_free_text(note))
-)
-PARTITION BY LIST (effective_classification);
-ALTER TABLE ONLY parley_data.agreement_relations ALTER COLUMN agreement_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_relations ALTER COLUMN relation SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_relations ALTER COLUMN related_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_relations ALTER COLUMN note SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_relations ALTER COLUMN source_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_relations ALTER COLUMN agreement_classification SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_relations ALTER COLUMN related_classification SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_relations ALTER COLUMN effective_classification SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_relations ALTER COLUMN created_at SET STATISTICS 0;
-
-ALTER TABLE parley_data.agreement_relations OWNER TO parley_owner;
-
-COMMENT ON TABLE parley_data.agreement_relations IS 'How agreements relate: this agreement mirrors, amends, supersedes or implements the related one. Kept at the higher of the two levels.';
 
 CREATE VIEW parley.agreements WITH (security_invoker='true') AS
  SELECT a.code,
@@ -14454,7 +15109,7 @@ CREATE VIEW parley_data.import_layout AS
     v.kind,
     (v.choices)::regtype AS choices,
     d.fallback
-   FROM (( VALUES ('people'::text,1,'email'::text,'text'::text,NULL::text), ('people'::text,2,'name'::text,'text'::text,NULL::text), ('people'::text,3,'timezone'::text,'text'::text,NULL::text), ('people'::text,4,'clearance'::text,'choice'::text,'parley.classification'::text), ('people'::text,5,'active'::text,'boolean'::text,NULL::text), ('parties'::text,1,'code'::text,'text'::text,NULL::text), ('parties'::text,2,'name'::text,'text'::text,NULL::text), ('parties'::text,3,'kind'::text,'choice'::text,'parley.party_kind'::text), ('sources'::text,1,'code'::text,'text'::text,NULL::text), ('sources'::text,2,'title'::text,'text'::text,NULL::text), ('sources'::text,3,'publisher'::text,'text'::text,NULL::text), ('sources'::text,4,'url'::text,'text'::text,NULL::text), ('sources'::text,5,'published_on'::text,'date'::text,NULL::text), ('sources'::text,6,'note'::text,'text'::text,NULL::text), ('items'::text,1,'code'::text,'text'::text,NULL::text), ('items'::text,2,'title'::text,'text'::text,NULL::text), ('items'::text,3,'description'::text,'text'::text,NULL::text), ('tracks'::text,1,'code'::text,'text'::text,NULL::text), ('tracks'::text,2,'name'::text,'text'::text,NULL::text), ('tracks'::text,3,'format'::text,'choice'::text,'parley.track_format'::text), ('tracks'::text,4,'status'::text,'choice'::text,'parley.track_status'::text), ('tracks'::text,5,'venue'::text,'text'::text,NULL::text), ('tracks'::text,6,'timezone'::text,'text'::text,NULL::text), ('tracks'::text,7,'description'::text,'text'::text,NULL::text), ('tracks'::text,8,'classification'::text,'choice'::text,'parley.classification'::text), ('tracks'::text,9,'lead'::text,'text'::text,NULL::text), ('tracks'::text,10,'members'::text,'records'::text,NULL::text), ('tracks'::text,11,'agenda'::text,'records'::text,NULL::text), ('tracks.members'::text,1,'party'::text,'text'::text,NULL::text), ('tracks.members'::text,2,'role'::text,'choice'::text,'parley.member_role'::text), ('tracks.members'::text,3,'note'::text,'text'::text,NULL::text), ('tracks.agenda'::text,1,'item'::text,'text'::text,NULL::text), ('tracks.agenda'::text,2,'status'::text,'choice'::text,'parley.agenda_status'::text), ('tracks.agenda'::text,3,'status_since'::text,'date'::text,NULL::text), ('tracks.agenda'::text,4,'note'::text,'text'::text,NULL::text), ('meetings'::text,1,'code'::text,'text'::text,NULL::text), ('meetings'::text,2,'track'::text,'text'::text,NULL::text), ('meetings'::text,3,'title'::text,'text'::text,NULL::text), ('meetings'::text,4,'starts_at'::text,'moment'::text,NULL::text), ('meetings'::text,5,'ends_at'::text,'moment'::text,NULL::text), ('meetings'::text,6,'starts_in_days'::text,'days'::text,NULL::text), ('meetings'::text,7,'start_time'::text,'text'::text,NULL::text), ('meetings'::text,8,'duration_hours'::text,'number'::text,NULL::text), ('meetings'::text,9,'location'::text,'text'::text,NULL::text), ('meetings'::text,10,'status'::text,'choice'::text,'parley.meeting_status'::text), ('meetings'::text,11,'outcome'::text,'text'::text,NULL::text), ('meetings'::text,12,'classification'::text,'choice'::text,'parley.classification'::text), ('meetings'::text,13,'source'::text,'text'::text,NULL::text), ('deals'::text,1,'code'::text,'text'::text,NULL::text), ('deals'::text,2,'title'::text,'text'::text,NULL::text), ('commitments'::text,1,'code'::text,'text'::text,NULL::text), ('commitments'::text,2,'track'::text,'text'::text,NULL::text), ('commitments'::text,3,'item'::text,'text'::text,NULL::text), ('commitments'::text,4,'meeting'::text,'text'::text,NULL::text), ('commitments'::text,5,'obligor'::text,'text'::text,NULL::text), ('commitments'::text,6,'beneficiaries'::text,'codes'::text,NULL::text), ('commitments'::text,7,'text'::text,'text'::text,NULL::text), ('commitments'::text,8,'made_on'::text,'date'::text,NULL::text), ('commitments'::text,9,'made_in_days'::text,'days'::text,NULL::text), ('commitments'::text,10,'due_on'::text,'date'::text,NULL::text), ('commitments'::text,11,'due_in_days'::text,'days'::text,NULL::text), ('commitments'::text,12,'target_quantity'::text,'number'::text,NULL::text), ('commitments'::text,13,'unit'::text,'text'::text,NULL::text), ('commitments'::text,14,'deal'::text,'text'::text,NULL::text), ('commitments'::text,15,'owner'::text,'text'::text,NULL::text), ('commitments'::text,16,'classification'::text,'choice'::text,'parley.classification'::text), ('commitments'::text,17,'source'::text,'text'::text,NULL::text), ('commitments'::text,18,'updates'::text,'records'::text,NULL::text), ('commitments.updates'::text,1,'reported_on'::text,'date'::text,NULL::text), ('commitments.updates'::text,2,'delivered'::text,'number'::text,NULL::text), ('commitments.updates'::text,3,'new_status'::text,'choice'::text,'parley.commitment_status'::text), ('commitments.updates'::text,4,'reopen'::text,'boolean'::text,NULL::text), ('commitments.updates'::text,5,'note'::text,'text'::text,NULL::text), ('commitments.updates'::text,6,'source'::text,'text'::text,NULL::text), ('commitments.updates'::text,7,'reported_by'::text,'text'::text,NULL::text), ('commitments.updates'::text,8,'verification'::text,'choice'::text,'parley.verification'::text), ('commitments.updates'::text,9,'recorded_by'::text,'text'::text,NULL::text), ('positions'::text,1,'party'::text,'text'::text,NULL::text), ('positions'::text,2,'item'::text,'text'::text,NULL::text), ('positions'::text,3,'track'::text,'text'::text,NULL::text), ('positions'::text,4,'stance'::text,'choice'::text,'parley.stance'::text), ('positions'::text,5,'stated_on'::text,'date'::text,NULL::text), ('positions'::text,6,'statement'::text,'text'::text,NULL::text), ('positions'::text,7,'source'::text,'text'::text,NULL::text), ('positions'::text,8,'classification'::text,'choice'::text,'parley.classification'::text), ('figures'::text,1,'indicator'::text,'text'::text,NULL::text), ('figures'::text,2,'item'::text,'text'::text,NULL::text), ('figures'::text,3,'value'::text,'number'::text,NULL::text), ('figures'::text,4,'unit'::text,'text'::text,NULL::text), ('figures'::text,5,'as_of'::text,'date'::text,NULL::text), ('figures'::text,6,'claimant'::text,'text'::text,NULL::text), ('figures'::text,7,'source'::text,'text'::text,NULL::text), ('figures'::text,8,'confidence'::text,'choice'::text,'parley.confidence'::text), ('figures'::text,9,'note'::text,'text'::text,NULL::text), ('figures'::text,10,'classification'::text,'choice'::text,'parley.classification'::text), ('follow_ups'::text,1,'code'::text,'text'::text,NULL::text), ('follow_ups'::text,2,'assignee'::text,'text'::text,NULL::text), ('follow_ups'::text,3,'due_at'::text,'moment'::text,NULL::text), ('follow_ups'::text,4,'due_in_days'::text,'days'::text,NULL::text), ('follow_ups'::text,5,'due_time'::text,'text'::text,NULL::text), ('follow_ups'::text,6,'note'::text,'text'::text,NULL::text), ('follow_ups'::text,7,'commitment'::text,'text'::text,NULL::text), ('follow_ups'::text,8,'meeting'::text,'text'::text,NULL::text), ('follow_ups'::text,9,'track'::text,'text'::text,NULL::text), ('follow_ups'::text,10,'done_at'::text,'moment'::text,NULL::text), ('follow_ups'::text,11,'done_note'::text,'text'::text,NULL::text), ('subscriptions'::text,1,'person'::text,'text'::text,NULL::text), ('subscriptions'::text,2,'track'::text,'text'::text,NULL::text), ('subscriptions'::text,3,'item'::text,'text'::text,NULL::text), ('subscriptions'::text,4,'min_severity'::text,'choice'::text,'parley.severity'::text)) v(list, "position", field, kind, choices)
+   FROM (( VALUES ('people'::text,1,'email'::text,'text'::text,NULL::text), ('people'::text,2,'name'::text,'text'::text,NULL::text), ('people'::text,3,'timezone'::text,'text'::text,NULL::text), ('people'::text,4,'clearance'::text,'choice'::text,'parley.classification'::text), ('people'::text,5,'active'::text,'boolean'::text,NULL::text), ('parties'::text,1,'code'::text,'text'::text,NULL::text), ('parties'::text,2,'name'::text,'text'::text,NULL::text), ('parties'::text,3,'kind'::text,'choice'::text,'parley.party_kind'::text), ('sources'::text,1,'code'::text,'text'::text,NULL::text), ('sources'::text,2,'title'::text,'text'::text,NULL::text), ('sources'::text,3,'publisher'::text,'text'::text,NULL::text), ('sources'::text,4,'url'::text,'text'::text,NULL::text), ('sources'::text,5,'published_on'::text,'date'::text,NULL::text), ('sources'::text,6,'note'::text,'text'::text,NULL::text), ('items'::text,1,'code'::text,'text'::text,NULL::text), ('items'::text,2,'title'::text,'text'::text,NULL::text), ('items'::text,3,'description'::text,'text'::text,NULL::text), ('tracks'::text,1,'code'::text,'text'::text,NULL::text), ('tracks'::text,2,'name'::text,'text'::text,NULL::text), ('tracks'::text,3,'format'::text,'choice'::text,'parley.track_format'::text), ('tracks'::text,4,'status'::text,'choice'::text,'parley.track_status'::text), ('tracks'::text,5,'venue'::text,'text'::text,NULL::text), ('tracks'::text,6,'timezone'::text,'text'::text,NULL::text), ('tracks'::text,7,'description'::text,'text'::text,NULL::text), ('tracks'::text,8,'classification'::text,'choice'::text,'parley.classification'::text), ('tracks'::text,9,'lead'::text,'text'::text,NULL::text), ('tracks'::text,10,'members'::text,'records'::text,NULL::text), ('tracks'::text,11,'agenda'::text,'records'::text,NULL::text), ('tracks.members'::text,1,'party'::text,'text'::text,NULL::text), ('tracks.members'::text,2,'role'::text,'choice'::text,'parley.member_role'::text), ('tracks.members'::text,3,'note'::text,'text'::text,NULL::text), ('tracks.agenda'::text,1,'item'::text,'text'::text,NULL::text), ('tracks.agenda'::text,2,'status'::text,'choice'::text,'parley.agenda_status'::text), ('tracks.agenda'::text,3,'status_since'::text,'date'::text,NULL::text), ('tracks.agenda'::text,4,'note'::text,'text'::text,NULL::text), ('meetings'::text,1,'code'::text,'text'::text,NULL::text), ('meetings'::text,2,'track'::text,'text'::text,NULL::text), ('meetings'::text,3,'title'::text,'text'::text,NULL::text), ('meetings'::text,4,'starts_at'::text,'moment'::text,NULL::text), ('meetings'::text,5,'ends_at'::text,'moment'::text,NULL::text), ('meetings'::text,6,'starts_in_days'::text,'days'::text,NULL::text), ('meetings'::text,7,'start_time'::text,'text'::text,NULL::text), ('meetings'::text,8,'duration_hours'::text,'number'::text,NULL::text), ('meetings'::text,9,'location'::text,'text'::text,NULL::text), ('meetings'::text,10,'status'::text,'choice'::text,'parley.meeting_status'::text), ('meetings'::text,11,'outcome'::text,'text'::text,NULL::text), ('meetings'::text,12,'classification'::text,'choice'::text,'parley.classification'::text), ('meetings'::text,13,'source'::text,'text'::text,NULL::text), ('deals'::text,1,'code'::text,'text'::text,NULL::text), ('deals'::text,2,'title'::text,'text'::text,NULL::text), ('commitments'::text,1,'code'::text,'text'::text,NULL::text), ('commitments'::text,2,'track'::text,'text'::text,NULL::text), ('commitments'::text,3,'item'::text,'text'::text,NULL::text), ('commitments'::text,4,'meeting'::text,'text'::text,NULL::text), ('commitments'::text,5,'obligor'::text,'text'::text,NULL::text), ('commitments'::text,6,'beneficiaries'::text,'codes'::text,NULL::text), ('commitments'::text,7,'text'::text,'text'::text,NULL::text), ('commitments'::text,8,'made_on'::text,'date'::text,NULL::text), ('commitments'::text,9,'made_in_days'::text,'days'::text,NULL::text), ('commitments'::text,10,'due_on'::text,'date'::text,NULL::text), ('commitments'::text,11,'due_in_days'::text,'days'::text,NULL::text), ('commitments'::text,12,'target_quantity'::text,'number'::text,NULL::text), ('commitments'::text,13,'unit'::text,'text'::text,NULL::text), ('commitments'::text,14,'deal'::text,'text'::text,NULL::text), ('commitments'::text,15,'owner'::text,'text'::text,NULL::text), ('commitments'::text,16,'classification'::text,'choice'::text,'parley.classification'::text), ('commitments'::text,17,'source'::text,'text'::text,NULL::text), ('commitments'::text,18,'updates'::text,'records'::text,NULL::text), ('commitments'::text,19,'agreement'::text,'text'::text,NULL::text), ('commitments'::text,20,'article'::text,'text'::text,NULL::text), ('commitments'::text,21,'implementation'::text,'records'::text,NULL::text), ('commitments.implementation'::text,1,'score'::text,'number'::text,NULL::text), ('commitments.implementation'::text,2,'as_of'::text,'date'::text,NULL::text), ('commitments.implementation'::text,3,'note'::text,'text'::text,NULL::text), ('commitments.implementation'::text,4,'source'::text,'text'::text,NULL::text), ('agreements'::text,1,'code'::text,'text'::text,NULL::text), ('agreements'::text,2,'title'::text,'text'::text,NULL::text), ('agreements'::text,3,'kind'::text,'choice'::text,'parley.agreement_kind'::text), ('agreements'::text,4,'tracks'::text,'codes'::text,NULL::text), ('agreements'::text,5,'timezone'::text,'text'::text,NULL::text), ('agreements'::text,6,'signed_at'::text,'text'::text,NULL::text), ('agreements'::text,7,'summary'::text,'text'::text,NULL::text), ('agreements'::text,8,'owner'::text,'text'::text,NULL::text), ('agreements'::text,9,'source'::text,'text'::text,NULL::text), ('agreements'::text,10,'classification'::text,'choice'::text,'parley.classification'::text), ('agreements'::text,11,'parties'::text,'records'::text,NULL::text), ('agreements'::text,12,'history'::text,'records'::text,NULL::text), ('agreements'::text,13,'terms'::text,'records'::text,NULL::text), ('agreements'::text,14,'participation'::text,'records'::text,NULL::text), ('agreements'::text,15,'related'::text,'records'::text,NULL::text), ('agreements.parties'::text,1,'party'::text,'text'::text,NULL::text), ('agreements.parties'::text,2,'role'::text,'choice'::text,'parley.agreement_role'::text), ('agreements.parties'::text,3,'signed_on'::text,'date'::text,NULL::text), ('agreements.parties'::text,4,'note'::text,'text'::text,NULL::text), ('agreements.history'::text,1,'status'::text,'choice'::text,'parley.agreement_status'::text), ('agreements.history'::text,2,'happened_on'::text,'date'::text,NULL::text), ('agreements.history'::text,3,'party'::text,'text'::text,NULL::text), ('agreements.history'::text,4,'source'::text,'text'::text,NULL::text), ('agreements.history'::text,5,'note'::text,'text'::text,NULL::text), ('agreements.terms'::text,1,'starts_on'::text,'date'::text,NULL::text), ('agreements.terms'::text,2,'ends_on'::text,'date'::text,NULL::text), ('agreements.terms'::text,3,'length'::text,'text'::text,NULL::text), ('agreements.terms'::text,4,'renewal'::text,'choice'::text,'parley.renewal_kind'::text), ('agreements.terms'::text,5,'objection_notice'::text,'text'::text,NULL::text), ('agreements.terms'::text,6,'agreed_on'::text,'date'::text,NULL::text), ('agreements.terms'::text,7,'agreed_by'::text,'codes'::text,NULL::text), ('agreements.terms'::text,8,'source'::text,'text'::text,NULL::text), ('agreements.terms'::text,9,'note'::text,'text'::text,NULL::text), ('agreements.terms'::text,10,'claims'::text,'records'::text,NULL::text), ('agreements.terms.claims'::text,1,'claimant'::text,'text'::text,NULL::text), ('agreements.terms.claims'::text,2,'stated_on'::text,'date'::text,NULL::text), ('agreements.terms.claims'::text,3,'starts_on'::text,'date'::text,NULL::text), ('agreements.terms.claims'::text,4,'ends_on'::text,'date'::text,NULL::text), ('agreements.terms.claims'::text,5,'length'::text,'text'::text,NULL::text), ('agreements.terms.claims'::text,6,'statement'::text,'text'::text,NULL::text), ('agreements.terms.claims'::text,7,'source'::text,'text'::text,NULL::text), ('agreements.participation'::text,1,'party'::text,'text'::text,NULL::text), ('agreements.participation'::text,2,'change'::text,'choice'::text,'parley.participation_change'::text), ('agreements.participation'::text,3,'announced_on'::text,'date'::text,NULL::text), ('agreements.participation'::text,4,'effective_on'::text,'date'::text,NULL::text), ('agreements.participation'::text,5,'provisions_closed_as'::text,'choice'::text,'parley.commitment_status'::text), ('agreements.participation'::text,6,'source'::text,'text'::text,NULL::text), ('agreements.participation'::text,7,'note'::text,'text'::text,NULL::text), ('agreements.related'::text,1,'relation'::text,'choice'::text,'parley.agreement_relation'::text), ('agreements.related'::text,2,'agreement'::text,'text'::text,NULL::text), ('agreements.related'::text,3,'note'::text,'text'::text,NULL::text), ('agreements.related'::text,4,'source'::text,'text'::text,NULL::text), ('commitments.updates'::text,1,'reported_on'::text,'date'::text,NULL::text), ('commitments.updates'::text,2,'delivered'::text,'number'::text,NULL::text), ('commitments.updates'::text,3,'new_status'::text,'choice'::text,'parley.commitment_status'::text), ('commitments.updates'::text,4,'reopen'::text,'boolean'::text,NULL::text), ('commitments.updates'::text,5,'note'::text,'text'::text,NULL::text), ('commitments.updates'::text,6,'source'::text,'text'::text,NULL::text), ('commitments.updates'::text,7,'reported_by'::text,'text'::text,NULL::text), ('commitments.updates'::text,8,'verification'::text,'choice'::text,'parley.verification'::text), ('commitments.updates'::text,9,'recorded_by'::text,'text'::text,NULL::text), ('positions'::text,1,'party'::text,'text'::text,NULL::text), ('positions'::text,2,'item'::text,'text'::text,NULL::text), ('positions'::text,3,'track'::text,'text'::text,NULL::text), ('positions'::text,4,'stance'::text,'choice'::text,'parley.stance'::text), ('positions'::text,5,'stated_on'::text,'date'::text,NULL::text), ('positions'::text,6,'statement'::text,'text'::text,NULL::text), ('positions'::text,7,'source'::text,'text'::text,NULL::text), ('positions'::text,8,'classification'::text,'choice'::text,'parley.classification'::text), ('figures'::text,1,'indicator'::text,'text'::text,NULL::text), ('figures'::text,2,'item'::text,'text'::text,NULL::text), ('figures'::text,3,'value'::text,'number'::text,NULL::text), ('figures'::text,4,'unit'::text,'text'::text,NULL::text), ('figures'::text,5,'as_of'::text,'date'::text,NULL::text), ('figures'::text,6,'claimant'::text,'text'::text,NULL::text), ('figures'::text,7,'source'::text,'text'::text,NULL::text), ('figures'::text,8,'confidence'::text,'choice'::text,'parley.confidence'::text), ('figures'::text,9,'note'::text,'text'::text,NULL::text), ('figures'::text,10,'classification'::text,'choice'::text,'parley.classification'::text), ('follow_ups'::text,1,'code'::text,'text'::text,NULL::text), ('follow_ups'::text,2,'assignee'::text,'text'::text,NULL::text), ('follow_ups'::text,3,'due_at'::text,'moment'::text,NULL::text), ('follow_ups'::text,4,'due_in_days'::text,'days'::text,NULL::text), ('follow_ups'::text,5,'due_time'::text,'text'::text,NULL::text), ('follow_ups'::text,6,'note'::text,'text'::text,NULL::text), ('follow_ups'::text,7,'commitment'::text,'text'::text,NULL::text), ('follow_ups'::text,8,'meeting'::text,'text'::text,NULL::text), ('follow_ups'::text,9,'track'::text,'text'::text,NULL::text), ('follow_ups'::text,10,'done_at'::text,'moment'::text,NULL::text), ('follow_ups'::text,11,'done_note'::text,'text'::text,NULL::text), ('subscriptions'::text,1,'person'::text,'text'::text,NULL::text), ('subscriptions'::text,2,'track'::text,'text'::text,NULL::text), ('subscriptions'::text,3,'item'::text,'text'::text,NULL::text), ('subscriptions'::text,4,'min_severity'::text,'choice'::text,'parley.severity'::text)) v(list, "position", field, kind, choices)
      LEFT JOIN ( VALUES ('people'::text,'timezone'::text,'UTC'::text), ('people'::text,'clearance'::text,'unclassified'::text), ('people'::text,'active'::text,'true'::text), ('parties'::text,'kind'::text,'state'::text), ('tracks'::text,'status'::text,'active'::text), ('tracks'::text,'timezone'::text,'UTC'::text), ('tracks'::text,'classification'::text,'unclassified'::text), ('tracks.agenda'::text,'status'::text,'proposed'::text), ('meetings'::text,'classification'::text,'unclassified'::text), ('commitments'::text,'classification'::text,'unclassified'::text), ('commitments.updates'::text,'reopen'::text,'false'::text), ('commitments.updates'::text,'verification'::text,'unverified'::text), ('positions'::text,'classification'::text,'unclassified'::text), ('figures'::text,'confidence'::text,'reported'::text), ('figures'::text,'classification'::text,'unclassified'::text), ('subscriptions'::text,'min_severity'::text,'info'::text)) d(list, field, fallback) ON (((d.list = v.list) AND (d.field = v.field))));
 
 ALTER TABLE parley_data.import_layout OWNER TO parley_owner;
@@ -18332,6 +18987,31 @@ GRANT ALL ON FUNCTION parley.end_agreement(agreement text, status parley.agreeme
 REVOKE ALL ON FUNCTION parley.enter_into_force(agreement text, in_force_on date, source text, note text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.enter_into_force(agreement text, in_force_on date, source text, note text) TO parley_writer;
 
+REVOKE ALL ON FUNCTION parley_data.commitment_is_live(status parley.commitment_status) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley_data.commitment_is_live(status parley.commitment_status) TO parley_reader;
+GRANT ALL ON FUNCTION parley_data.commitment_is_live(status parley.commitment_status) TO parley_daemon;
+
+REVOKE ALL ON FUNCTION parley_data.length_words(length interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley_data.length_words(length interval) TO parley_reader;
+
+GRANT SELECT ON TABLE parley_data.agreement_participation TO parley_reader;
+GRANT SELECT ON TABLE parley_data.agreement_participation TO parley_daemon;
+
+GRANT SELECT ON TABLE parley_data.agreement_relations TO parley_reader;
+GRANT SELECT ON TABLE parley_data.agreement_relations TO parley_daemon;
+
+GRANT SELECT ON TABLE parley_data.agreement_status_events TO parley_reader;
+GRANT SELECT ON TABLE parley_data.agreement_status_events TO parley_daemon;
+
+GRANT SELECT ON TABLE parley_data.agreement_term_claims TO parley_reader;
+GRANT SELECT ON TABLE parley_data.agreement_term_claims TO parley_daemon;
+
+GRANT SELECT ON TABLE parley_data.agreement_term_parties TO parley_reader;
+GRANT SELECT ON TABLE parley_data.agreement_term_parties TO parley_daemon;
+
+REVOKE ALL ON FUNCTION parley_data.export_agreement(a parley_data.agreements) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley_data.export_agreement(a parley_data.agreements) TO parley_reader;
+
 REVOKE ALL ON FUNCTION parley_data.local_iso(at timestamp with time zone, zone text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley_data.local_iso(at timestamp with time zone, zone text) TO parley_reader;
 
@@ -18340,6 +19020,9 @@ GRANT SELECT ON TABLE parley_data.commitment_updates TO parley_daemon;
 
 GRANT SELECT ON TABLE parley_data.figures TO parley_reader;
 GRANT SELECT ON TABLE parley_data.figures TO parley_daemon;
+
+GRANT SELECT ON TABLE parley_data.implementation_overrides TO parley_reader;
+GRANT SELECT ON TABLE parley_data.implementation_overrides TO parley_daemon;
 
 GRANT SELECT ON TABLE parley_data.positions TO parley_reader;
 GRANT SELECT ON TABLE parley_data.positions TO parley_daemon;
@@ -18356,9 +19039,6 @@ GRANT ALL ON FUNCTION parley.export_world() TO parley_reader;
 REVOKE ALL ON FUNCTION parley_data.implementation_score(status parley.commitment_status, delivered numeric, target numeric) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley_data.implementation_score(status parley.commitment_status, delivered numeric, target numeric) TO parley_reader;
 GRANT ALL ON FUNCTION parley_data.implementation_score(status parley.commitment_status, delivered numeric, target numeric) TO parley_daemon;
-
-GRANT SELECT ON TABLE parley_data.implementation_overrides TO parley_reader;
-GRANT SELECT ON TABLE parley_data.implementation_overrides TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley_data.provision_score(commitment_id bigint, status parley.commitment_status, delivered numeric, target numeric, day date) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley_data.provision_score(commitment_id bigint, status parley.commitment_status, delivered numeric, target numeric, day date) TO parley_reader;
@@ -18627,10 +19307,6 @@ REVOKE ALL ON FUNCTION parley_data.code_taken(tbl regclass, level_column text, c
 
 REVOKE ALL ON FUNCTION parley_data.commitment_id(code text, field text) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.commitment_is_live(status parley.commitment_status) FROM PUBLIC;
-GRANT ALL ON FUNCTION parley_data.commitment_is_live(status parley.commitment_status) TO parley_reader;
-GRANT ALL ON FUNCTION parley_data.commitment_is_live(status parley.commitment_status) TO parley_daemon;
-
 REVOKE ALL ON FUNCTION parley_data.commitment_level(commitment_id bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.current_clearance() FROM PUBLIC;
@@ -18644,12 +19320,6 @@ REVOKE ALL ON FUNCTION parley_data.deal_id(code text, field text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION parley_data.deal_level(deal_id bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.declassify_record(what text, reference text, current_level parley.classification, wanted parley.classification, reason text, statement text, id bigint) FROM PUBLIC;
-
-GRANT SELECT ON TABLE parley_data.agreement_participation TO parley_reader;
-GRANT SELECT ON TABLE parley_data.agreement_participation TO parley_daemon;
-
-GRANT SELECT ON TABLE parley_data.agreement_status_events TO parley_reader;
-GRANT SELECT ON TABLE parley_data.agreement_status_events TO parley_daemon;
 
 GRANT SELECT ON TABLE parley_data.alerts TO parley_reader;
 GRANT SELECT ON TABLE parley_data.alerts TO parley_daemon;
@@ -18671,6 +19341,16 @@ REVOKE ALL ON FUNCTION parley_data.follow_up_due_occurrence(due_at timestamp wit
 
 REVOKE ALL ON FUNCTION parley_data.follow_up_id(code text, field text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.import_agreement(r jsonb, base text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.import_agreement_normal(r jsonb, zone text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.import_agreement_verify(r jsonb, base text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.import_agreements(items jsonb, base integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.import_call(call text, args text[], path text, base text, fields jsonb) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.import_check(list text, base integer, step integer, checks text, items jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.import_code_list(v jsonb) FROM PUBLIC;
@@ -18683,9 +19363,13 @@ REVOKE ALL ON FUNCTION parley_data.import_deals(items jsonb, base integer) FROM 
 
 REVOKE ALL ON FUNCTION parley_data.import_duplicates(list text, base integer, key text, field text, what text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.import_elements(r jsonb, field text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.import_figures(items jsonb, base integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.import_follow_ups(items jsonb, base integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.import_interval(v text, path text, field text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.import_items(items jsonb, base integer) FROM PUBLIC;
 
@@ -18705,7 +19389,13 @@ REVOKE ALL ON FUNCTION parley_data.import_people(items jsonb, base integer) FROM
 
 REVOKE ALL ON FUNCTION parley_data.import_positions(items jsonb, base integer) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.import_provisions(items jsonb, base integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.import_raise(path text, problem parley_data.refusal) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.import_read(list text, items jsonb, base integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.import_read_one(r jsonb, list text, path text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.import_refuse_first() FROM PUBLIC;
 
@@ -18870,12 +19560,6 @@ REVOKE ALL ON FUNCTION parley_data.visible_alert(alert_id bigint) FROM PUBLIC;
 GRANT SELECT ON TABLE parley.agenda TO parley_reader;
 GRANT SELECT ON TABLE parley.agenda TO parley_daemon;
 
-GRANT SELECT ON TABLE parley_data.agreement_term_claims TO parley_reader;
-GRANT SELECT ON TABLE parley_data.agreement_term_claims TO parley_daemon;
-
-GRANT SELECT ON TABLE parley_data.agreement_term_parties TO parley_reader;
-GRANT SELECT ON TABLE parley_data.agreement_term_parties TO parley_daemon;
-
 GRANT SELECT ON TABLE parley.agreement_events TO parley_reader;
 GRANT SELECT ON TABLE parley.agreement_events TO parley_daemon;
 
@@ -18884,9 +19568,6 @@ GRANT SELECT ON TABLE parley.agreement_parties TO parley_daemon;
 
 GRANT SELECT ON TABLE parley.agreement_terms TO parley_reader;
 GRANT SELECT ON TABLE parley.agreement_terms TO parley_daemon;
-
-GRANT SELECT ON TABLE parley_data.agreement_relations TO parley_reader;
-GRANT SELECT ON TABLE parley_data.agreement_relations TO parley_daemon;
 
 GRANT SELECT ON TABLE parley.agreements TO parley_reader;
 GRANT SELECT ON TABLE parley.agreements TO parley_daemon;

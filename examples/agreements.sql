@@ -1,5 +1,5 @@
 -- Parley demo scenario, part two: the agreements the demo's tracks produced, recorded through the staff's own
--- functions on top of examples/demo.yaml (the import format does not carry agreements yet).
+-- functions on top of examples/demo.yaml (parley export then writes them in the document format, docs/import-format.md).
 --
 --   parley import examples/demo.yaml && psql -X -v ON_ERROR_STOP=1 -f examples/agreements.sql
 --

@@ -43,7 +43,8 @@ begin
         || 'item_id bigint, on_agenda boolean, obligor_id bigint, beneficiary_ids bigint[], unknown_beneficiary integer, '
         || 'obligor_beneficiary integer, owner_id bigint, owner_active boolean, source_id bigint, meeting_id bigint, '
         || 'meeting_matches integer, meeting_levels parley.classification[], meeting_track bigint, '
-        || 'meeting_classification parley.classification, deal_side text', format($q$
+        || 'meeting_classification parley.classification, deal_side text, '
+        || 'existing_agreement_level parley.classification', format($q$
         select x.ord, x.sub_ord, c.id, c.id, c.track_id, c.item_id, c.obligor_id, c.deal, c.made_on, c.status,
                c.classification,
                case when x.made_in_days is null then x.made_on else coalesce(c.made_on, current_date + x.made_in_days) end,
@@ -55,7 +56,8 @@ begin
                case when m.matches = 1 then m.id end, m.matches, m.levels, ml.track_id, ml.effective_classification,
                (select y.code from parley_data.deals d join parley_data.commitments y on y.deal_id = d.id
                  where d.code = x.deal and d.classification <= %1$L and y.effective_classification <= %1$L
-                   and y.obligor_id = o.id and y.code <> x.code limit 1)
+                   and y.obligor_id = o.id and y.code <> x.code limit 1),
+               c.agreement_classification
           from pg_temp.import_commitments x
           left join lateral (select y.*, d.code as deal from parley_data.commitments y
                                left join parley_data.deals d on d.id = y.deal_id
@@ -156,7 +158,9 @@ begin
     perform parley_data.import_tidy('commitments.updates', array['note']);
     perform parley_data.import_resolve('commitments',
         'deal_id bigint, deal_classification parley.classification, effective_classification parley.classification', format($q$
-        select x.ord, x.sub_ord, d.id, d.classification, greatest(x.classification, x.track_classification, x.meeting_classification)
+        select x.ord, x.sub_ord, d.id, d.classification,
+               -- A provision of an agreement is kept at least at the agreement's level (parley.add_provision).
+               greatest(x.classification, x.track_classification, x.meeting_classification, x.existing_agreement_level)
           from pg_temp.import_commitments x
           left join lateral (select y.id, y.classification from parley_data.deals y
                               where y.code = x.deal and y.classification <= %L

@@ -14,7 +14,7 @@ create or replace function parley.import_world(doc jsonb, first_index integer de
     set client_min_messages = warning
 as $$
 declare
-    sections constant text[] := array['people', 'parties', 'sources', 'items', 'tracks', 'meetings', 'deals',
+    sections constant text[] := array['people', 'parties', 'sources', 'items', 'tracks', 'agreements', 'meetings', 'deals',
                                       'commitments', 'positions', 'figures', 'follow_ups', 'subscriptions'];
     section text;
     list jsonb;
@@ -52,6 +52,7 @@ begin
             when 'sources' then jsonb_build_object(section, parley_data.import_sources(list, first_index))
             when 'items' then jsonb_build_object(section, parley_data.import_items(list, first_index))
             when 'tracks' then parley_data.import_tracks(list, first_index)
+            when 'agreements' then parley_data.import_agreements(list, first_index)
             when 'meetings' then jsonb_build_object(section, parley_data.import_meetings(list, first_index))
             when 'deals' then jsonb_build_object(section, parley_data.import_deals(list, first_index))
             when 'commitments' then parley_data.import_commitments(list, first_index)
@@ -60,10 +61,14 @@ begin
             when 'follow_ups' then jsonb_build_object(section, parley_data.import_follow_ups(list, first_index))
             when 'subscriptions' then jsonb_build_object(section, parley_data.import_subscriptions(list, first_index))
         end;
+        -- Provisions name commitments and agreements, written by now.
+        if section = 'commitments' then
+            done := done || parley_data.import_provisions(list, first_index);
+        end if;
         result := result || done;
     end loop;
     return result;
 end
 $$;
 comment on function parley.import_world(jsonb, integer) is
-    'Records a whole document at once (the format of `parley import`, docs/import-format.md): people, parties, sources, items, tracks (with members and agenda), meetings, deals, commitments (with updates), positions, figures, follow_ups, subscriptions. Idempotent by natural keys: importing the same document again changes nothing. All or nothing. A refusal names where in the document: commitments[3].due_on: .... Returns, per kind of record, how many were new, changed and unchanged. first_index: the index of the first record of each list, when a long list is sent in parts.';
+    'Records a whole document at once (the format of `parley import`, docs/import-format.md): people, parties, sources, items, tracks (with members and agenda), agreements (with parties, history, terms, participation and relations), meetings, deals, commitments (with updates, their agreement and article, and implementation scores), positions, figures, follow_ups, subscriptions. Idempotent by natural keys: importing the same document again changes nothing. All or nothing. A refusal names where in the document: commitments[3].due_on: .... Returns, per kind of record, how many were new, changed and unchanged. first_index: the index of the first record of each list, when a long list is sent in parts.';

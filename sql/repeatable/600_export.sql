@@ -14,6 +14,92 @@ create or replace function parley_data.local_iso(at timestamptz, zone text) retu
 comment on function parley_data.local_iso(timestamptz, text) is
     'A moment as local date and time in a time zone with its UTC offset, e.g. 2025-05-16T12:30:00+03:00.';
 
+-- A length of time as people write it and the import reads it: 30 days, 3 months, 1 year 6 months.
+create or replace function parley_data.length_words(length interval) returns text
+    language sql immutable parallel safe
+    return nullif(concat_ws(' ',
+        case when extract(year from length) <> 0
+             then extract(year from length)::integer || case when abs(extract(year from length)) = 1 then ' year' else ' years' end end,
+        case when extract(month from length) <> 0
+             then extract(month from length)::integer || case when abs(extract(month from length)) = 1 then ' month' else ' months' end end,
+        case when extract(day from length) <> 0
+             then extract(day from length)::integer || case when abs(extract(day from length)) = 1 then ' day' else ' days' end end,
+        case when length - date_trunc('day', length) <> interval '0'
+             then to_char(length - date_trunc('day', length), 'HH24:MI:SS') end), '');
+comment on function parley_data.length_words(interval) is
+    'A length of time in words, as the document format writes it: 30 days, 3 months, 1 year 6 months.';
+
+-- One agreement as the document writes it (docs/import-format.md, agreements): its own fields, its tracks in order,
+-- its parties, its status history, its terms with the parties' claims, the parties' changes of participation and
+-- how it relates to other agreements. Everything is at the agreement's level or above what the reader sees of it,
+-- so a reader who sees the agreement sees all of it (relations to an agreement they may not see are left out).
+create or replace function parley_data.export_agreement(a parley_data.agreements)
+    returns json
+    language sql stable
+begin atomic
+    select json_strip_nulls(json_build_object(
+        'code', a.code, 'title', a.title, 'kind', a.kind,
+        'tracks', (select json_agg(t.code order by l.position)
+                     from parley_data.agreement_tracks l join parley_data.tracks t on t.id = l.track_id
+                    where l.agreement_id = a.id),
+        'timezone', a.timezone, 'signed_at', a.signed_at, 'summary', a.summary,
+        'owner', (select p.email from parley_data.people p where p.id = a.owner_id),
+        'source', (select s.code from parley_data.sources s where s.id = a.source_id),
+        'classification', a.classification,
+        'parties', (select json_agg(json_build_object('party', p.code, 'role', ap.role, 'signed_on', ap.signed_on,
+                                                      'note', ap.note)
+                                    order by p.code collate "C", ap.role)
+                      from parley_data.agreement_parties ap join parley_data.parties p on p.id = ap.party_id
+                     where ap.agreement_id = a.id),
+        'history', (select json_agg(json_build_object('status', e.status, 'happened_on', e.happened_on, 'party', p.code,
+                                                      'source', s.code, 'note', e.note)
+                                    order by e.happened_on nulls first, e.id)
+                      from parley_data.agreement_status_events e
+                      left join parley_data.parties p on p.id = e.party_id
+                      left join parley_data.sources s on s.id = e.source_id
+                     where e.agreement_id = a.id),
+        'terms', (select json_agg(json_build_object(
+                             'starts_on', t.starts_on, 'ends_on', t.ends_on, 'length', parley_data.length_words(t.length),
+                             'renewal', t.renewal, 'objection_notice', parley_data.length_words(t.objection_notice),
+                             'agreed_on', t.agreed_on,
+                             'agreed_by', (select json_agg(p.code order by p.code collate "C")
+                                             from parley_data.agreement_term_parties tp
+                                             join parley_data.parties p on p.id = tp.party_id
+                                            where tp.agreement_id = a.id and tp.term_number = t.number),
+                             'source', s.code, 'note', t.note,
+                             'claims', (select json_agg(json_build_object(
+                                                   'claimant', p.code, 'stated_on', c.stated_on, 'starts_on', c.starts_on,
+                                                   'ends_on', c.ends_on, 'length', parley_data.length_words(c.length),
+                                                   'statement', c.statement, 'source', cs.code)
+                                                   order by c.stated_on, p.code collate "C", c.id)
+                                          from parley_data.agreement_term_claims c
+                                          join parley_data.parties p on p.id = c.claimant_id
+                                          left join parley_data.sources cs on cs.id = c.source_id
+                                         where c.agreement_id = a.id and c.term_number = t.number))
+                             order by t.number)
+                    from parley_data.agreement_terms t
+                    left join parley_data.sources s on s.id = t.source_id
+                   where t.agreement_id = a.id),
+        'participation', (select json_agg(json_build_object(
+                                     'party', p.code, 'change', x.change, 'announced_on', x.announced_on,
+                                     'effective_on', x.effective_on, 'provisions_closed_as', x.provisions_closed_as,
+                                     'source', s.code, 'note', x.note)
+                                     order by x.effective_on, x.id)
+                            from parley_data.agreement_participation x
+                            join parley_data.parties p on p.id = x.party_id
+                            left join parley_data.sources s on s.id = x.source_id
+                           where x.agreement_id = a.id),
+        'related', (select json_agg(json_build_object('relation', r.relation, 'agreement', o.code, 'note', r.note,
+                                                      'source', s.code)
+                                    order by r.relation, o.code collate "C")
+                      from parley_data.agreement_relations r
+                      join parley_data.agreements o on o.id = r.related_id
+                      left join parley_data.sources s on s.id = r.source_id
+                     where r.agreement_id = a.id)));
+end;
+comment on function parley_data.export_agreement(parley_data.agreements) is
+    'One agreement as parley.export_world writes it: its fields, tracks, parties, status history, terms (with claims), participation and relations.';
+
 -- The document is built as json (not jsonb) so that fields keep the documented order; json_strip_nulls leaves
 -- out what is not set. It runs as the caller: what they are not cleared to see is not exported.
 create or replace function parley.export_world()
@@ -54,6 +140,8 @@ begin atomic
                        order by t.code collate "C"), '[]')
                      from parley_data.tracks t
                      left join parley_data.people lead on lead.id = t.lead_id),
+        'agreements', (select coalesce(json_agg(parley_data.export_agreement(a) order by a.code collate "C", a.classification), '[]')
+                         from parley_data.agreements a),
         'meetings', (select coalesce(json_agg(json_build_object(
                          'code', m.code, 'track', t.code, 'title', m.title,
                          'starts_at', parley_data.local_iso(m.starts_at, t.timezone),
@@ -78,6 +166,7 @@ begin atomic
                             'text', c.text, 'made_on', c.made_on, 'due_on', c.due_on,
                             'target_quantity', c.target_quantity, 'unit', c.unit, 'deal', d.code, 'owner', o.email,
                             'classification', c.classification, 'source', s.code,
+                            'agreement', ag.code, 'article', c.article,
                             'updates', (select json_agg(json_build_object(
                                             'reported_on', u.reported_on, 'delivered', u.delivered_quantity,
                                             'new_status', u.new_status, 'reopen', case when u.reopen then true end,
@@ -88,7 +177,13 @@ begin atomic
                                           left join parley_data.sources us on us.id = u.source_id
                                           left join parley_data.parties rp on rp.id = u.reported_by_party_id
                                           left join parley_data.people rb on rb.id = u.recorded_by_id
-                                         where u.commitment_id = c.id))
+                                         where u.commitment_id = c.id),
+                            'implementation', (select json_agg(json_build_object(
+                                                   'score', o.score, 'as_of', o.as_of, 'note', o.note, 'source', os.code)
+                                                   order by o.as_of, o.id)
+                                                 from parley_data.implementation_overrides o
+                                                 join parley_data.sources os on os.id = o.source_id
+                                                where o.commitment_id = c.id))
                             order by c.code collate "C"), '[]')
                           from parley_data.commitments c
                           join parley_data.tracks t on t.id = c.track_id
@@ -97,7 +192,8 @@ begin atomic
                           left join parley_data.meetings m on m.id = c.meeting_id
                           left join parley_data.deals d on d.id = c.deal_id
                           left join parley_data.people o on o.id = c.owner_id
-                          left join parley_data.sources s on s.id = c.source_id),
+                          left join parley_data.sources s on s.id = c.source_id
+                          left join parley_data.agreements ag on ag.id = c.agreement_id),
         'positions', (select coalesce(json_agg(json_build_object(
                           'party', pa.code, 'item', i.code, 'track', t.code, 'stance', p.stance, 'stated_on', p.stated_on,
                           'statement', p.statement, 'source', s.code, 'classification', p.classification)
@@ -136,4 +232,4 @@ begin atomic
                             left join parley_data.agenda_items i on i.id = s.item_id)));
 end;
 comment on function parley.export_world() is
-    'The whole world as one document in the format of parley.import_world (docs/import-format.md), sorted by natural keys: exporting, importing into an empty database and exporting again gives the same document. Only what you are cleared to see is exported. Meeting times are given on the track''s clock, follow-up times on the assignee''s.';
+    'The whole world as one document in the format of parley.import_world (docs/import-format.md), agreements included, sorted by natural keys: exporting, importing into an empty database and exporting again gives the same document. Only what you are cleared to see is exported. Meeting times are given on the track''s clock, follow-up times on the assignee''s.';

@@ -283,7 +283,8 @@ to parley_daemon;
 -- Grants ----------------------------------------------------------------------------------------------------------
 
 grant execute on function parley.import_world(jsonb, integer) to parley_writer;
-grant execute on function parley.export_world(), parley.calendar_entries(text, text), parley_data.local_iso(timestamptz, text)
+grant execute on function parley.export_world(), parley.calendar_entries(text, text), parley_data.local_iso(timestamptz, text),
+    parley_data.export_agreement(parley_data.agreements), parley_data.length_words(interval)
     to parley_reader;
 grant select on parley.parties, parley.people, parley.members, parley.sources, parley.meetings, parley.commitments,
     parley.commitment_updates, parley.subscriptions

@@ -15,8 +15,8 @@ public struct ImportSummary: Sendable, Equatable {
     }
 
     /// The order kinds are listed in: the order of the document.
-    static let kindOrder = ["people", "parties", "sources", "items", "tracks", "members", "agenda", "meetings", "deals",
-                            "commitments", "updates", "positions", "figures", "follow_ups", "subscriptions"]
+    static let kindOrder = ["people", "parties", "sources", "items", "tracks", "members", "agenda", "agreements",
+                            "meetings", "deals", "commitments", "updates", "provisions", "positions", "figures", "follow_ups", "subscriptions"]
 
     /// One line for a person: `demo.yaml: 152 new, 0 changed, 0 unchanged (people 4, parties 9, ...)`.
     public func line(file: String) -> String {

@@ -7,7 +7,8 @@ import PQ
 /// still point at the right record), which lets a progress bar move; the rules are applied by the database.
 public struct WorldImport: Sendable {
     /// The lists of a document, in the order they are recorded (later ones refer to earlier ones).
-    public static let sections = ["people", "parties", "sources", "items", "tracks", "meetings", "deals", "commitments",
+    public static let sections = ["people", "parties", "sources", "items", "tracks", "agreements", "meetings", "deals",
+                                  "commitments",
                                   "positions", "figures", "follow_ups", "subscriptions"]
 
     /// The format version `parley: 1` names.
@@ -181,7 +182,7 @@ public struct WorldImport: Sendable {
                               sqlState: "22021")
         }
         for (section, key) in [("people", "email"), ("parties", "code"), ("sources", "code"), ("items", "code"),
-                               ("tracks", "code"), ("meetings", "code"), ("deals", "code"), ("commitments", "code"),
+                               ("tracks", "code"), ("agreements", "code"), ("meetings", "code"), ("deals", "code"), ("commitments", "code"),
                                ("follow_ups", "code")] {
             var seen: [String: Int] = [:]
             for (index, record) in (document[section]?.elements ?? []).enumerated() {
