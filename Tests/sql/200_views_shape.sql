@@ -26,7 +26,7 @@ select columns_are('parley', 'open_commitments', array['id', 'code', 'track', 'i
 select columns_are('parley', 'overdue_commitments', array['id', 'code', 'track', 'item', 'obligor', 'beneficiaries', 'text', 'made_on', 'due_on', 'deadline_at', 'days_left', 'status', 'target', 'unit', 'delivered', 'progress_pct', 'owner', 'last_update_on', 'classification', 'meeting', 'deal', 'days_overdue']::name[], 'overdue_commitments has its documented columns');
 select columns_are('parley', 'positions', array['party', 'track', 'item', 'stance', 'stated_on', 'statement', 'previous_stance', 'previous_stated_on', 'changed_on', 'source', 'classification']::name[], 'positions has its documented columns');
 select columns_are('parley', 'stale', array['kind', 'track', 'item', 'ref', 'what', 'status', 'owner', 'last_activity_on', 'days_quiet', 'threshold_days']::name[], 'stale has its documented columns');
-select columns_are('parley', 'timeline', array['occurred_on', 'kind', 'track', 'item', 'party', 'ref', 'description', 'source', 'source_url']::name[], 'timeline has its documented columns');
+select columns_are('parley', 'timeline', array['occurred_on', 'kind', 'track', 'item', 'party', 'ref', 'description', 'source', 'source_url', 'classification']::name[], 'timeline has its documented columns');
 select columns_are('parley', 'track_overview', array['track', 'name', 'format', 'status', 'venue', 'timezone', 'classification', 'lead', 'parties', 'agenda', 'open_commitments', 'overdue_commitments', 'last_meeting_on', 'next_meeting_at', 'next_meeting_local', 'last_activity_on']::name[], 'track_overview has its documented columns');
 select columns_are('parley', 'upcoming_meetings', array['meeting', 'track', 'title', 'starts_at', 'local_start', 'timezone', 'ends_at', 'location', 'days_until', 'open_due_before', 'due_before']::name[], 'upcoming_meetings has its documented columns');
 select columns_are('parley', 'whoami', array['role', 'logged_in_as', 'clearance', 'sees', 'may_read', 'may_record']::name[], 'whoami has its documented columns');
@@ -56,9 +56,9 @@ select is(
               where a.attrelid = c.oid and a.attnum > 0 and col_description(c.oid, a.attnum) is not null) < 1),
     null, 'every staff view explains its columns for \d+');
 
-select function_returns('parley', 'commitments_as_of', array['timestamp with time zone'], 'setof record',
-    'commitments_as_of(at timestamptz) returns a set of commitments');
-select isnt(obj_description('parley.commitments_as_of(timestamptz)'::regprocedure, 'pg_proc'), null,
+select function_returns('parley', 'commitments_as_of', array['timestamp with time zone', 'text', 'text', 'text'], 'setof record',
+    'commitments_as_of(at timestamptz, track_code, party_code, item_code) returns a set of commitments');
+select isnt(obj_description('parley.commitments_as_of(timestamptz, text, text, text)'::regprocedure, 'pg_proc'), null,
     'commitments_as_of has a comment');
 select is(
     (select array_agg(p.parameter_name::text order by p.ordinal_position) from information_schema.parameters p
