@@ -379,6 +379,43 @@ comment on column parley_data.commitment_tallies.fulfilled_with_deadline is 'Ful
 comment on column parley_data.commitment_tallies.last_activity_on is
     'The latest day one of them was made, updated, or changed status (other than to pending).';
 
+-- Open commitments per owner and level: what parley.people shows for each person (a thousand commitments each at
+-- a million), kept by the same triggers as the tallies above.
+create table parley_data.owner_tallies (
+    owner_id          bigint not null,
+    classification    parley.classification not null,
+    open_commitments  integer not null,
+    primary key (owner_id, classification),
+    constraint owner_tallies_positive check (open_commitments > 0)
+) partition by list (classification);
+call parley_data.partition_by_level('parley_data.owner_tallies');
+comment on table parley_data.owner_tallies is
+    'How many live commitments each person owns, at each level; kept by statement-level triggers on commitments (080_commitment_tallies), summed by parley.people over the levels the reader may see.';
+
+-- Indexes for the staff views at a million commitments (BENCHMARKS.md) ---------------------------------------------
+
+-- What depends on today's date is not something a tally can hold: parley.track_overview counts each track's overdue
+-- commitments, parley.compliance each party's deadlines passed on each track, from the live (and breached)
+-- commitments whose deadline is past. With the track, the obligor and the level (which row-level security compares)
+-- in the index, that is read from the index alone (130,000 entries at a million commitments) instead of every
+-- commitment's entry by track. The live index
+-- is written by every change of a live commitment's deadline anyway; the breached one only for breached rows.
+drop index parley_data.commitments_live_due_idx;
+create index commitments_live_due_idx on parley_data.commitments (due_on) include (track_id, obligor_id, effective_classification)
+    where parley_data.commitment_is_live(status);
+comment on index parley_data.commitments_live_due_idx is 'Live commitments by deadline, with their track and obligor: what overdue questions walk.';
+create index commitments_breached_due_idx on parley_data.commitments (due_on) include (track_id, obligor_id, effective_classification)
+    where status = 'breached';
+comment on index parley_data.commitments_breached_due_idx is 'Breached commitments by deadline: what parley.compliance counts as deadlines passed.';
+
+-- parley.parties lists each party's tracks and roles: with these in the index, memberships are read from it alone
+-- (a party is on a hundred tracks at a million commitments, each membership on a page of its own).
+drop index parley_data.track_members_party_idx;
+create index track_members_party_idx on parley_data.track_members (party_id) include (track_id, role);
+
+-- parley.people counts each person's open follow-ups: from this index alone.
+create index follow_ups_open_assignee_idx on parley_data.follow_ups (assignee_id) where done_at is null;
+
 -- Derived data asked for ------------------------------------------------------------------------------------------
 --
 -- What can be worked out again from the tables at any time (the timeline's wording and its events that tell of a
@@ -392,12 +429,13 @@ comment on table parley_data.rebuilds_asked is
     'Derived data a migration asked to be built again; built and cleared by the repeatable file 990_asked_rebuilds.';
 insert into parley_data.rebuilds_asked (what) values ('timeline'), ('commitment_tallies');
 
+
 -- The partitions' indexes carry their parent's name and their level.
 call parley_data.name_partition_indexes();
 
 -- Nobody but the owner writes these; staff read the versions, the timeline and the tallies through the views (the
 -- grants are in 900_security).
 revoke all on parley_data.commitment_versions, parley_data.agenda_versions, parley_data.timeline_events,
-    parley_data.timeline_kinds, parley_data.commitment_tallies, parley_data.history_archives,
+    parley_data.timeline_kinds, parley_data.commitment_tallies, parley_data.owner_tallies, parley_data.history_archives,
     parley_data.rebuilds_asked
 from public;

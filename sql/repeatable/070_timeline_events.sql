@@ -55,7 +55,8 @@ begin atomic
      where m.id = any (subject_ids) and m.status = 'held';
 end;
 
--- The deadline as it was promised: the commitment's first version (later moves are events of their own).
+-- The deadline as it was promised: the commitment's first version's (later moves are events of their own); while it
+-- is being recorded (this trigger runs before the one that writes versions), its own.
 create or replace function parley_data.timeline_commitment_made(subject_ids bigint[])
     returns setof parley_data.timeline_events
     language sql stable
@@ -64,9 +65,9 @@ begin atomic
            null::text, null::text, 'commitment made', t.code, i.code, ob.name, c.code,
            ob.name || ' commits: ' || c.text
                || coalesce(' (' || trim_scale(c.target_quantity) || coalesce(' ' || c.unit, '') || ')', '')
-               || coalesce(', due ' || coalesce((select v.due_on from parley_data.commitment_versions v
-                                                   where v.commitment_id = c.id order by v.valid_from limit 1),
-                                                c.due_on), ''),
+               || coalesce(', due ' || (coalesce((select array[v.due_on] from parley_data.commitment_versions v
+                                                    where v.commitment_id = c.id order by v.valid_from limit 1),
+                                                 array[c.due_on]))[1], ''),
            s.title, s.url, c.effective_classification, now()
       from parley_data.commitments c
       join parley_data.tracks t on t.id = c.track_id

@@ -1,6 +1,6 @@
--- Tallies of commitments (000006): per track, item, obligor and level, by status, kept by statement-level triggers
--- on commitments; what parley.agenda, parley.track_overview and parley.compliance sum instead of counting a million
--- commitments.
+-- Tallies of commitments (000006): per track, item, obligor and level, by status, and open commitments per owner
+-- and level, kept by statement-level triggers on commitments; what parley.agenda, track_overview, compliance and
+-- people sum instead of counting a million commitments.
 set local role parley_owner;
 
 -- The tallies of the given groups (track, item, obligor, level; the four arrays side by side), counted again from
@@ -46,6 +46,31 @@ $$;
 comment on function parley_data.recount_tallies(bigint[], bigint[], bigint[], parley.classification[]) is
     'Counts the tallies of some groups of commitments again (track, item, obligor and level, as four arrays side by side).';
 
+-- The open commitments of the given owners at the given levels (two arrays side by side), counted again.
+create or replace function parley_data.recount_owner_tallies(owner_ids bigint[], levels parley.classification[])
+    returns void
+    language plpgsql
+    set search_path = parley_data, pg_catalog, pg_temp
+as $$
+begin
+    if cardinality(owner_ids) = 0 then
+        return;
+    end if;
+    execute 'delete from parley_data.owner_tallies t using unnest($1, $2) x(owner_id, level) '
+            'where t.owner_id = x.owner_id and t.classification = x.level'
+        using owner_ids, levels;
+    execute 'insert into parley_data.owner_tallies (owner_id, classification, open_commitments) '
+            'select c.owner_id, c.effective_classification, count(*) '
+            '  from (select distinct x.owner_id, x.level from unnest($1, $2) x(owner_id, level)) x '
+            '  join parley_data.commitments c on c.owner_id = x.owner_id and c.effective_classification = x.level '
+            ' where parley_data.commitment_is_live(c.status) '
+            ' group by c.owner_id, c.effective_classification'
+        using owner_ids, levels;
+end
+$$;
+comment on function parley_data.recount_owner_tallies(bigint[], parley.classification[]) is
+    'Counts again the open commitments of some owners at some levels (two arrays side by side).';
+
 -- What a commitment adds to its group's tally; a statement that leaves it as it was (a deadline moved on a live
 -- commitment, a note) touches no tally. The groups are gathered here, where the statement's transition tables are
 -- visible (a function called from here does not see them).
@@ -63,17 +88,28 @@ declare
         'select coalesce(array_agg(k.track_id), ''{}''), coalesce(array_agg(k.item_id), ''{}''), '
         'coalesce(array_agg(k.obligor_id), ''{}''), coalesce(array_agg(k.level), ''{}'') '
         'from (select distinct track_id, item_id, obligor_id, level from (%s) g) k';
+    owners constant text :=
+        'select coalesce(array_agg(k.owner_id), ''{}''), coalesce(array_agg(k.level), ''{}'') '
+        'from (select distinct owner_id, level from (%s) g where owner_id is not null) k';
     track_ids bigint[];
     item_ids bigint[];
     obligor_ids bigint[];
     levels parley.classification[];
+    owner_ids bigint[];
+    owner_levels parley.classification[];
 begin
     if tg_op = 'INSERT' then
         execute format(gather, 'select n.track_id, n.item_id, n.obligor_id, n.effective_classification as level from new_rows n')
             into track_ids, item_ids, obligor_ids, levels;
+        execute format(owners, 'select n.owner_id, n.effective_classification as level from new_rows n '
+                               'where parley_data.commitment_is_live(n.status)')
+            into owner_ids, owner_levels;
     elsif tg_op = 'DELETE' then
         execute format(gather, 'select o.track_id, o.item_id, o.obligor_id, o.effective_classification as level from old_rows o')
             into track_ids, item_ids, obligor_ids, levels;
+        execute format(owners, 'select o.owner_id, o.effective_classification as level from old_rows o '
+                               'where parley_data.commitment_is_live(o.status)')
+            into owner_ids, owner_levels;
     else
         execute format(gather, format(
             'select k.track_id, k.item_id, k.obligor_id, k.level '
@@ -83,8 +119,17 @@ begin
             '                   k(track_id, item_id, obligor_id, level) '
             'where %s is distinct from %s', format(contribution, 'o'), format(contribution, 'n')))
             into track_ids, item_ids, obligor_ids, levels;
+        execute format(owners,
+            'select k.owner_id, k.level '
+            'from old_rows o join new_rows n on n.id = o.id '
+            'cross join lateral (values (o.owner_id, o.effective_classification), (n.owner_id, n.effective_classification)) '
+            '                   k(owner_id, level) '
+            'where (o.owner_id, o.effective_classification, parley_data.commitment_is_live(o.status)) '
+            '      is distinct from (n.owner_id, n.effective_classification, parley_data.commitment_is_live(n.status))')
+            into owner_ids, owner_levels;
     end if;
     perform parley_data.recount_tallies(track_ids, item_ids, obligor_ids, levels);
+    perform parley_data.recount_owner_tallies(owner_ids, owner_levels);
     return null;
 end
 $$;
@@ -112,9 +157,13 @@ begin
                                         array_agg(g.level))
        from (select distinct c.track_id, c.item_id, c.obligor_id, c.effective_classification as level
                from parley_data.commitments c) g;
+    delete from parley_data.owner_tallies;
+    perform parley_data.recount_owner_tallies(array_agg(g.owner_id), array_agg(g.level))
+       from (select distinct c.owner_id, c.effective_classification as level
+               from parley_data.commitments c where c.owner_id is not null) g;
     select count(*) into n from parley_data.commitment_tallies;
     return n;
 end
 $$;
 comment on function parley_data.rebuild_commitment_tallies() is
-    'Counts every tally of commitments again from the commitments. Returns the number of tally rows.';
+    'Counts every tally of commitments (and of open commitments per owner) again from the commitments. Returns the number of tally rows per track, item and obligor.';

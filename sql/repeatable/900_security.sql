@@ -137,7 +137,9 @@ grant select on
     parley_data.commitment_versions,
     parley_data.agenda_versions,
     parley_data.timeline_events,
-    parley_data.commitment_tallies
+    parley_data.commitment_tallies,
+    parley_data.owner_tallies,
+    parley_data.late_commitments
 to parley_reader, parley_daemon;
 
 grant execute on function
