@@ -56,7 +56,7 @@ create or replace function bench.classification(r double precision, restricted d
                 when r < secret + confidential + restricted then 'restricted'
                 else 'unclassified' end::parley.classification;
 
--- The change history is kept by year (000006): the years the data spans get their partitions before anything is
+-- The change history is kept by year (000008): the years the data spans get their partitions before anything is
 -- written, as an installation that has run for two years would have them.
 call parley_data.add_change_log_years(extract(year from now() at time zone 'UTC')::integer - 3,
                                       extract(year from now() at time zone 'UTC')::integer);

@@ -1,4 +1,4 @@
--- "What did we know then?" from versions (000006): parley.commitments_as_of answers exactly what the change history
+-- "What did we know then?" from versions (000008): parley.commitments_as_of answers exactly what the change history
 -- says, for every reader, at every moment, after a random run of recorded changes — deadlines moved, deliveries and
 -- statuses recorded, texts corrected, commitments made, raised, declassified and deleted, tracks raised — and its
 -- filters by track, party and item give the same rows as filtering the whole answer.

@@ -1,5 +1,5 @@
 -- The change history's recording: a statement-level trigger on every data table writes what each statement
--- inserted, updated, deleted or truncated to parley_data.change_log (000003, kept by year since 000006), once per
+-- inserted, updated, deleted or truncated to parley_data.change_log (000003, kept by year since 000008), once per
 -- statement; and the guard that keeps the history append-only.
 set local role parley_owner;
 

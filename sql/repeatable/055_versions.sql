@@ -1,4 +1,4 @@
--- Versions (000006): each state of a commitment and of an agenda entry, with the period it was valid, written by the
+-- Versions (000008): each state of a commitment and of an agenda entry, with the period it was valid, written by the
 -- statement that changes the record; and the guard that keeps them from being edited.
 set local role parley_owner;
 

@@ -1,4 +1,4 @@
--- The change history by year (000006): preparing the years ahead, and archiving old years — detach, dump, drop
+-- The change history by year (000008): preparing the years ahead, and archiving old years — detach, dump, drop
 -- (README, "Archiving old history") — or bringing one back.
 --
 -- Run by the database's owner (a member of parley_owner), like parley migrate; no staff role may call these.
@@ -7,7 +7,7 @@ set local role parley_owner;
 -- Makes sure every year up to that of `through` has its partitions, under every level. A change made in a year
 -- without one went to its level's default partition (change_log_<level>_default): its rows are moved into their
 -- year here. Returns how many rows were moved. Takes a brief lock on the change log: run it when convenient (each
--- archive run does; once a year is enough, since 000006 prepared two years ahead).
+-- archive run does; once a year is enough, since 000008 prepared two years ahead).
 create or replace function parley_data.prepare_history_years(through timestamptz default now() + interval '2 years')
     returns bigint
     language plpgsql

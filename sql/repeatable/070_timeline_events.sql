@@ -1,4 +1,4 @@
--- The stored timeline (000006): how each kind of event is worded from what it tells of, and the statement-level
+-- The stored timeline (000008): how each kind of event is worded from what it tells of, and the statement-level
 -- triggers that write events when things happen and word them again when what they name changes.
 --
 -- Adding a kind (agreements will: signed, in force, renewed, suspended, withdrawn, expired):
@@ -21,13 +21,6 @@ create or replace function parley_data.commitment_status_description(code text, 
     returns text
     language sql immutable parallel safe
     return code || ': ' || old_status || ' → ' || new_status;
-
-create or replace function parley_data.deadline_description(code text, old_due text, new_due text)
-    returns text
-    language sql immutable parallel safe
-    return code || ': ' || case when old_due is null then 'deadline set to ' || new_due
-                                when new_due is null then 'deadline removed (was ' || old_due || ')'
-                                else 'deadline ' || old_due || ' → ' || new_due end;
 
 create or replace function parley_data.agenda_status_description(item text, track text, old_status text, new_status text)
     returns text
@@ -55,8 +48,7 @@ begin atomic
      where m.id = any (subject_ids) and m.status = 'held';
 end;
 
--- The deadline as it was promised: the commitment's first version's (later moves are events of their own); while it
--- is being recorded (this trigger runs before the one that writes versions), its own.
+-- With the deadline as it is now (as the timeline has always shown it): a deadline moved words the event again.
 create or replace function parley_data.timeline_commitment_made(subject_ids bigint[])
     returns setof parley_data.timeline_events
     language sql stable
@@ -65,9 +57,7 @@ begin atomic
            null::text, null::text, 'commitment made', t.code, i.code, ob.name, c.code,
            ob.name || ' commits: ' || c.text
                || coalesce(' (' || trim_scale(c.target_quantity) || coalesce(' ' || c.unit, '') || ')', '')
-               || coalesce(', due ' || (coalesce((select array[v.due_on] from parley_data.commitment_versions v
-                                                    where v.commitment_id = c.id order by v.valid_from limit 1),
-                                                 array[c.due_on]))[1], ''),
+               || coalesce(', due ' || c.due_on, ''),
            s.title, s.url, c.effective_classification, now()
       from parley_data.commitments c
       join parley_data.tracks t on t.id = c.track_id
@@ -147,22 +137,6 @@ begin atomic
       join parley_data.agenda_items i on i.id = c.item_id
       join parley_data.parties ob on ob.id = c.obligor_id
      where e.kind = 'commitment_status_changed' and e.subject_id = any (subject_ids);
-end;
-
-create or replace function parley_data.timeline_deadline_moved(subject_ids bigint[])
-    returns setof parley_data.timeline_events
-    language sql stable
-begin atomic
-    select e.id, e.kind, e.occurred_on, e.subject_id, c.track_id, c.item_id, c.obligor_id, e.source_id, e.old_value,
-           e.new_value, 'deadline moved', t.code, i.code, ob.name, c.code,
-           parley_data.deadline_description(c.code, e.old_value, e.new_value), null::text, null::text,
-           greatest(e.classification, c.effective_classification), e.recorded_at
-      from parley_data.timeline_events e
-      join parley_data.commitments c on c.id = e.subject_id
-      join parley_data.tracks t on t.id = c.track_id
-      join parley_data.agenda_items i on i.id = c.item_id
-      join parley_data.parties ob on ob.id = c.obligor_id
-     where e.kind = 'deadline_moved' and e.subject_id = any (subject_ids);
 end;
 
 -- An agenda entry's events are about its track (subject_id) and item (item_id).
@@ -269,7 +243,7 @@ comment on function parley_data.refresh_timeline_naming(text, bigint[]) is
     'Writes again the timeline events that name these parties, items, sources or tracks (naming: the column that refers to them).';
 
 -- Everything again: every event that tells of a record, re-derived from the tables; every event that tells of a
--- change, worded again. What 000006 asked for after its backfill, and what repairs the timeline if it is ever in
+-- change, worded again. What 000008 asked for after its backfill, and what repairs the timeline if it is ever in
 -- doubt (it changes nothing when the timeline is right: parley_data.timeline_differences says so).
 create or replace function parley_data.rebuild_timeline() returns bigint
     language plpgsql
@@ -303,7 +277,7 @@ comment on function parley_data.rebuild_timeline() is
 -- The triggers -----------------------------------------------------------------------------------------------------
 --
 -- Each is statement-level over the statement's transition tables, and does nothing when nothing the timeline shows
--- changed (100,000 deadlines moved write 100,000 "deadline moved" events and touch nothing else). Changes are
+-- changed (100,000 deadlines moved word 100,000 "commitment made" events again and touch nothing else). Changes are
 -- compared with EXECUTE, planned for the statement at hand (see 310_alert_queueing for why).
 
 create or replace function parley_data.timeline_on_commitments() returns trigger
@@ -312,6 +286,7 @@ create or replace function parley_data.timeline_on_commitments() returns trigger
 as $$
 declare
     ids bigint[];
+    moved bigint[];
 begin
     if tg_op = 'INSERT' then
         select array_agg(n.id) into ids from new_rows n;
@@ -322,23 +297,26 @@ begin
         perform parley_data.forget_timeline('commitments', ids);
         return null;
     end if;
-    -- What the commitment's own event words, and what all its events name.
-    execute $q$select array_agg(n.id) from old_rows o join new_rows n on n.id = o.id
-                where (n.code, n.text, n.target_quantity, n.unit, n.made_on, n.obligor_id, n.track_id, n.item_id,
-                       n.source_id, n.effective_classification)
-                      is distinct from
-                      (o.code, o.text, o.target_quantity, o.unit, o.made_on, o.obligor_id, o.track_id, o.item_id,
-                       o.source_id, o.effective_classification)$q$ into ids;
+    -- What all its events name; and its deadline, which only its own event words.
+    execute $q$select array_agg(n.id) filter (where (n.code, n.text, n.target_quantity, n.unit, n.made_on, n.obligor_id,
+                                                     n.track_id, n.item_id, n.source_id, n.effective_classification)
+                                                    is distinct from
+                                                    (o.code, o.text, o.target_quantity, o.unit, o.made_on, o.obligor_id,
+                                                     o.track_id, o.item_id, o.source_id, o.effective_classification)),
+                       array_agg(n.id) filter (where n.due_on is distinct from o.due_on)
+                  from old_rows o join new_rows n on n.id = o.id$q$ into ids, moved;
+    if moved is not null then
+        perform parley_data.refresh_timeline('commitment_made', moved);
+    end if;
     if ids is not null then
         perform parley_data.refresh_timeline('commitment_made', ids);
         perform parley_data.refresh_timeline('commitment_status_changed', ids);
-        perform parley_data.refresh_timeline('deadline_moved', ids);
         -- Its updates' events carry its code, unit, track and item (its level reaches them by their own table).
         perform parley_data.refresh_timeline('update_recorded',
             (select array_agg(u.id) from parley_data.commitment_updates u where u.commitment_id = any (ids)));
     end if;
-    -- A status changed directly (a status set by a recorded update is that update's event), and a deadline moved:
-    -- events of the moment, at the higher of the levels before and after.
+    -- A status changed directly (a status set by a recorded update is that update's event): an event of the moment,
+    -- at the higher of the levels before and after.
     execute $q$insert into parley_data.timeline_events (kind, occurred_on, subject_id, track_id, item_id, party_id,
                                                       old_value, new_value, shown_kind, track, item, party, ref,
                                                       description, classification)
@@ -353,18 +331,7 @@ begin
           join parley_data.parties ob on ob.id = n.obligor_id
          where n.status is distinct from o.status
            and not exists (select 1 from parley_data.commitment_updates u
-                            where u.commitment_id = n.id and u.created_at = now() and u.new_status = n.status)
-        union all
-        select 'deadline_moved', (now() at time zone t.timezone)::date, n.id, n.track_id, n.item_id, n.obligor_id,
-               o.due_on::text, n.due_on::text, 'deadline moved', t.code, i.code, ob.name, n.code,
-               parley_data.deadline_description(n.code, o.due_on::text, n.due_on::text),
-               greatest(o.effective_classification, n.effective_classification)
-          from old_rows o
-          join new_rows n on n.id = o.id
-          join parley_data.tracks t on t.id = n.track_id
-          join parley_data.agenda_items i on i.id = n.item_id
-          join parley_data.parties ob on ob.id = n.obligor_id
-         where n.due_on is distinct from o.due_on$q$;
+                            where u.commitment_id = n.id and u.created_at = now() and u.new_status = n.status)$q$;
     return null;
 end
 $$;

@@ -1,4 +1,4 @@
--- Tallies of commitments (000006): per track, item, obligor and level, by status, and open commitments per owner
+-- Tallies of commitments (000008): per track, item, obligor and level, by status, and open commitments per owner
 -- and level, kept by statement-level triggers on commitments; what parley.agenda, track_overview, compliance and
 -- people sum instead of counting a million commitments.
 set local role parley_owner;
@@ -144,7 +144,7 @@ create or replace trigger commitments_tally_update after update on parley_data.c
 create or replace trigger commitments_tally_delete after delete on parley_data.commitments
     referencing old table as old_rows for each statement execute function parley_data.tally_commitments();
 
--- Every tally counted again from scratch: what 000006 asked for, and what the tests compare the triggers' work with.
+-- Every tally counted again from scratch: what 000008 asked for, and what the tests compare the triggers' work with.
 create or replace function parley_data.rebuild_commitment_tallies() returns bigint
     language plpgsql
     set search_path = parley_data, pg_catalog, pg_temp

@@ -40,7 +40,7 @@ select t.code                                   as track,
   -- well as its id and joined on both: `where track = …` reaches into each grouping (a condition on a grouping
   -- column is pushed down) and reads that track's rows only; the whole view reads each table once instead of
   -- probing four partitions of six tables per track (10,000 tracks: 3 s → under 1 s at a million commitments).
-  -- Open commitments and the last activity come from the tallies (000006); overdue ones, which depend on today's
+  -- Open commitments and the last activity come from the tallies (000008); overdue ones, which depend on today's
   -- date, from the index on live commitments by deadline.
   from parley_data.tracks t
   left join parley_data.people lead on lead.id = t.lead_id
@@ -130,7 +130,7 @@ select t.code                                   as track,
   from parley_data.track_agenda ta
   join parley_data.tracks t on t.id = ta.track_id
   join parley_data.agenda_items i on i.id = ta.item_id
-  -- Counted from the tallies (000006): a row per obligor and level instead of every commitment (the levels the
+  -- Counted from the tallies (000008): a row per obligor and level instead of every commitment (the levels the
   -- reader may not see are not read), for all entries at once and joined on the track's code too, as the stances.
   left join (
         select x.track_id, tt.code as track, x.item_id,

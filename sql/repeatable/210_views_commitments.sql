@@ -250,7 +250,7 @@ select p.name                                   as party,
        round(100 * ((a.fulfilled - a.breached)::numeric
                     / nullif(a.fulfilled + a.partially_fulfilled + a.breached, 0) + 1) / 2, 1) as score_pct,
        round(100 * a.on_time::numeric / nullif(a.with_deadline, 0), 1) as on_time_pct
-  -- The counts come from the tallies (000006), per obligor, track, item and level: the levels the reader may not see
+  -- The counts come from the tallies (000008), per obligor, track, item and level: the levels the reader may not see
   -- are never read. What depends on today's date — a deadline passed on a commitment neither fulfilled nor closed
   -- (live or breached) — is counted from the indexes on live and breached commitments by deadline (`late`).
   -- The overall rows and the per-track rows are two aggregates, not one GROUPING SETS: grouped by the track's

@@ -1,10 +1,10 @@
 -- Staff views about the past: timeline, changes (the change history made readable), commitments_as_of and
--- agenda_as_of (the versions of 000006).
+-- agenda_as_of (the versions of 000008).
 set local role parley_owner;
 
 -- timeline ------------------------------------------------------------------------------------------------------
 
--- The events as written when they happened (parley_data.timeline_events, 000006; 070_timeline_events keeps them).
+-- The events as written when they happened (parley_data.timeline_events, 000008; 070_timeline_events keeps them).
 -- No ORDER BY: a view's own order would be kept under the reader's, so `order by occurred_on desc limit 50` would
 -- sort every event first; without one, the newest or the oldest page is read from the index on the date.
 create or replace view parley.timeline with (security_invoker = true) as
@@ -16,20 +16,17 @@ select e.occurred_on,
        e.ref,
        e.description,
        e.source,
-       e.source_url,
-       parley_data.shown_level(e.classification) as classification
+       e.source_url
   from parley_data.timeline_events e;
 
 comment on view parley.timeline is
-    'Everything that happened, one row per event: meetings held, commitments made, updates recorded, status changes, deadlines moved, positions stated, figures reported. Filter by track or item, and say the order: order by occurred_on (desc for the latest first).';
-comment on column parley.timeline.occurred_on is 'The date of the event (a meeting''s date in the track''s time zone; a deadline moved: the day it was moved, on the track''s clock).';
-comment on column parley.timeline.kind is 'meeting held, commitment made, update recorded, status changed, deadline moved, position stated or figure reported.';
+    'Everything that happened, one row per event: meetings held, commitments made, updates recorded, status changes, positions stated, figures reported. Filter by track or item, and say the order: order by occurred_on (desc for the latest first).';
+comment on column parley.timeline.occurred_on is 'The date of the event (a meeting''s date in the track''s time zone).';
+comment on column parley.timeline.kind is 'meeting held, commitment made, update recorded, status changed, position stated or figure reported.';
 comment on column parley.timeline.party is 'The party concerned: the obligor, the party reporting an update, the party stating a position, the claimant of a figure.';
 comment on column parley.timeline.ref is 'The code of the meeting, commitment, item, track or indicator concerned.';
-comment on column parley.timeline.description is 'What happened, in one line. A commitment made shows the deadline promised then; each later move is an event of its own.';
+comment on column parley.timeline.description is 'What happened, in one line.';
 comment on column parley.timeline.source is 'Title of the source the event is recorded from, if any (see source_url).';
-comment on column parley.timeline.classification is
-    'The level the event is shown at: that of what it tells of; for a change (a status, a deadline), the higher of the levels before and after it, raised with the record later, never lowered.';
 
 -- changes -------------------------------------------------------------------------------------------------------
 
@@ -106,7 +103,7 @@ select l.id,
        end                                      as code,
        l.operation,
        case l.operation
-           -- The fields the update changed: those of old_row (since 000006 it holds only those; before, the
+           -- The fields the update changed: those of old_row (since 000008 it holds only those; before, the
            -- whole record, whose unchanged fields the comparison leaves out).
            when 'update' then
                (select string_agg(parley_data.readable_field(o.key) || ': '
@@ -144,7 +141,7 @@ comment on column parley.changes.change is 'For an update, each changed field as
 
 -- commitments_as_of, agenda_as_of ------------------------------------------------------------------------------
 
--- Read from versions (000006), not rebuilt from the change history: each version says when it was valid, so a
+-- Read from versions (000008), not rebuilt from the change history: each version says when it was valid, so a
 -- moment's answer is the versions whose period holds it, through the index of the filter given (track, party, item)
 -- or, for a page, in the order listed (deadline, then id). Row-level security applies to the versions as to any
 -- table: a commitment more classified then than the reader's clearance is not shown for that time, and from its

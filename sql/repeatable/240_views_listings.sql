@@ -28,7 +28,7 @@ select p.email,
        p.clearance,
        p.active,
        (select string_agg(t.code, ', ' order by t.code) from parley_data.tracks t where t.lead_id = p.id) as leads,
-       -- From the tallies of open commitments per owner and level (000006), summed over the levels the reader
+       -- From the tallies of open commitments per owner and level (000008), summed over the levels the reader
        -- may see.
        coalesce((select sum(x.open_commitments) from parley_data.owner_tallies x where x.owner_id = p.id), 0)::bigint
            as open_commitments,

@@ -27,7 +27,7 @@ set local role parley_owner;
 -- Row-level security ------------------------------------------------------------------------------------------
 --
 -- Every table that holds something a classification can hide is partitioned by the level its rows are shown at
--- (000002, 000003, 000004, 000006), and its policy compares that level with the reader's clearance:
+-- (000002, 000003, 000004, 000008), and its policy compares that level with the reader's clearance:
 --
 --     (select parley_data.partition_pruning_on()) and <level> <= (select parley_data.current_clearance())
 --
@@ -68,7 +68,7 @@ begin
           join pg_catalog.pg_class c on c.oid = pt.partrelid
           join pg_catalog.pg_attribute a on a.attrelid = pt.partrelid and a.attnum = pt.partattrs[0]
          where c.relnamespace = 'parley_data'::regnamespace
-           -- A table's own partitions by year (the change log's, 000006) are read through it, never by name.
+           -- A table's own partitions by year (the change log's, 000008) are read through it, never by name.
            and not c.relispartition
          order by 1
     loop

@@ -1,4 +1,4 @@
--- Derived data a migration asked for: what parley_data.rebuilds_asked lists (000006 asked for the timeline and the
+-- Derived data a migration asked for: what parley_data.rebuilds_asked lists (000008 asked for the timeline and the
 -- tallies of commitments after backfilling them) is built here, in the transaction of the migration, once every
 -- function it needs is in place; then the request is cleared. Applied after every migration, this does nothing when
 -- nothing was asked.

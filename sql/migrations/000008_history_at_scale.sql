@@ -237,7 +237,7 @@ select a.track_id, a.item_id, a.created_at, a.status, a.status_since, a.note, a.
 -- One row per event, written by the transaction in which it happens. Two sorts of kind:
 --   * events that tell of a record as it is (a meeting held, a commitment made, an update, a position, a figure):
 --     re-derived whenever the record or what it names changes, and kept at the record's level;
---   * events that tell of a change (a status changed, a deadline moved): written once, when the change is made,
+--   * events that tell of a change (a status changed): written once, when the change is made,
 --     with what it changed from and to, kept at the higher of the levels before and after it, raised with the
 --     record later, never lowered (as the change history).
 -- A kind is a row of timeline_kinds: another part of Parley adds its own (an agreement signed, in force, renewed,
@@ -256,10 +256,9 @@ comment on table parley_data.timeline_kinds is
     'The kinds of event of the timeline: what each is shown as, the table it is written from (subject), and whether it tells of a record as it is (re-derived when the record changes) or of a change (written once, when made).';
 insert into parley_data.timeline_kinds (kind, shown_as, subject, tells_of, description) values
     ('meeting_held', 'meeting held', 'meetings', 'record', 'A meeting that was held, with its outcome.'),
-    ('commitment_made', 'commitment made', 'commitments', 'record', 'A commitment, on the day it was made, with its deadline as promised then.'),
+    ('commitment_made', 'commitment made', 'commitments', 'record', 'A commitment, on the day it was made, with its deadline as it is now.'),
     ('update_recorded', 'update recorded', 'commitment_updates', 'record', 'A report of delivery against a commitment.'),
     ('commitment_status_changed', 'status changed', 'commitments', 'change', 'A commitment''s status changed directly (not by a recorded update, which is an event of its own).'),
-    ('deadline_moved', 'deadline moved', 'commitments', 'change', 'A commitment''s deadline was moved, set or removed.'),
     ('agenda_status_changed', 'status changed', 'track_agenda', 'change', 'An item was put on a track''s agenda, or its status there changed.'),
     ('track_status_changed', 'status changed', 'tracks', 'change', 'A track''s status changed (active, paused, concluded).'),
     ('position_stated', 'position stated', 'positions', 'record', 'A party stated its stance on an item.'),
@@ -318,15 +317,6 @@ select 'commitment_status_changed', coalesce((l.new_row ->> 'status_changed_on')
    and not exists (select 1 from parley_data.commitment_updates u
                     where u.commitment_id = l.row_id::bigint and u.created_at = l.changed_at
                       and u.new_status::text = (l.new_row ->> 'status'));
-insert into parley_data.timeline_events (kind, occurred_on, subject_id, track_id, item_id, party_id, old_value,
-                                         new_value, shown_kind, description, classification, recorded_at)
-select 'deadline_moved', (l.changed_at at time zone t.timezone)::date, l.row_id::bigint,
-       (l.new_row ->> 'track_id')::bigint, (l.new_row ->> 'item_id')::bigint, (l.new_row ->> 'obligor_id')::bigint,
-       l.old_row ->> 'due_on', l.new_row ->> 'due_on', 'deadline moved', '', l.classification, l.changed_at
-  from parley_data.change_log l
-  join parley_data.tracks t on t.id = (l.new_row ->> 'track_id')::bigint
- where l.table_name = 'commitments' and l.operation = 'update'
-   and (l.old_row ->> 'due_on') is distinct from (l.new_row ->> 'due_on');
 insert into parley_data.timeline_events (kind, occurred_on, subject_id, track_id, item_id, old_value, new_value,
                                          shown_kind, description, classification, recorded_at)
 select 'agenda_status_changed', coalesce((l.new_row ->> 'status_since')::date, l.changed_at::date),
