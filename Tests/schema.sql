@@ -7508,7 +7508,8 @@ begin
         foreach year in array coalesce(years, '{}') loop
             -- Built beside the default partition, then attached (which checks the default holds none of its rows).
             partition_name := format('change_log_%s_%s', level, year);
-            execute format('create table parley_data.%I (like parley_data.change_log including defaults)', partition_name);
+            execute format('create table parley_data.%I '
+                           '(like parley_data.change_log including defaults including constraints)', partition_name);
             execute format('with gone as (delete from parley_data.%I where changed_at >= %L and changed_at < %L returning *) '
                            'insert into parley_data.%I select * from gone',
                            'change_log_' || level || '_default', make_timestamptz(year, 1, 1, 0, 0, 0, 'UTC'),
