@@ -17,7 +17,7 @@ extension ParleyCommand.Commitments {
 
         func run() throws {
             try runEntry(needs: .reader) {
-                let connection = try connect("commitments show")
+                let connection = try connectForReading("commitments show")
                 var record = ListingQuery(view: "commitments")
                 record.equal("code", commitment)
                 let listing = try record.listing(on: connection)

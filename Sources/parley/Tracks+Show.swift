@@ -17,7 +17,7 @@ extension ParleyCommand.Tracks {
 
         func run() throws {
             try runEntry(needs: .reader) {
-                let connection = try connect("tracks show")
+                let connection = try connectForReading("tracks show")
                 var overview = ListingQuery(view: "track_overview")
                 overview.equal("track", code)
                 let listing = try overview.listing(on: connection)
