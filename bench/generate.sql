@@ -460,7 +460,7 @@ begin
          where not exists (select 1 from parley_data.commitment_versions v
                             where v.commitment_id = c.id and v.valid_to = 'infinity'
                               and (v.status, v.due_on, v.delivered_quantity, v.effective_classification)
-                                  = (c.status, c.due_on, c.delivered_quantity, c.effective_classification))
+                                  is not distinct from (c.status, c.due_on, c.delivered_quantity, c.effective_classification))
         union all
         select 'commitments without their event in the timeline', count(*)
           from parley_data.commitments c
