@@ -2,7 +2,8 @@
 -- the tables and the change history, after a random run of recorded changes: meetings held and outcomes recorded,
 -- commitments made, updated, corrected, raised, declassified and deleted, statuses changed, positions and figures
 -- stated and corrected, agenda and track statuses, parties, items and sources renamed, deadlines moved. The reference
--- is the view as it was before 000008, but for its order (a page is read from the index; say the order).
+-- is the view as it was before 000008 (with its deadlines moved and agreements' events), but for its order (a page
+-- is read from the index; say the order).
 begin;
 select plan(15);
 \ir 100_recording_fixture.psql
@@ -88,6 +89,21 @@ select (l.changed_at at time zone t.timezone)::date, 'status changed', t.code, n
   join parley_data.change_log l on l.table_name = 'tracks' and l.row_id = t.id::text
  where l.operation = 'update'
    and (l.old_row ->> 'status') is distinct from (l.new_row ->> 'status')
+union all
+select (l.changed_at at time zone t.timezone)::date, 'deadline moved', t.code, i.code, ob.name, c.code,
+       c.code || ': due ' || coalesce(l.old_row ->> 'due_on', '(none)') || ' → '
+           || coalesce(l.new_row ->> 'due_on', '(none)'),
+       null, null
+  from parley_data.commitments c
+  join parley_data.tracks t on t.id = c.track_id
+  join parley_data.agenda_items i on i.id = c.item_id
+  join parley_data.parties ob on ob.id = c.obligor_id
+  join parley_data.change_log l on l.table_name = 'commitments' and l.row_id = c.id::text
+ where l.operation = 'update'
+   and (l.old_row ->> 'due_on') is distinct from (l.new_row ->> 'due_on')
+union all
+select x.occurred_on, x.kind, x.track, x.item, x.party, x.ref, x.description, x.source, x.source_url
+  from parley.agreement_events x
 union all
 select p.stated_on, 'position stated', t.code, i.code, pa.name, null,
        pa.name || ' on ' || i.code || ': ' || p.stance || coalesce(' — ' || p.statement, ''),
@@ -265,16 +281,19 @@ select is((select count(*) from (
           0::bigint, format('as %s, the stored timeline shows the events the computed one did', r.level))
   from readers r order by r.level;
 
--- A moved deadline words the commitment made again, as the timeline always showed it, with no event of its own.
+-- A moved deadline words the commitment made again, as the timeline always showed it, and is an event of its own
+-- (deadline moved, old → new, on the day it was recorded), as the timeline has shown since agreements (220_history).
 select parley.add_commitment(track => 'istanbul', item => 'ceasefire', obligor => 'UA', beneficiaries => array['RU'],
                              text => 'Hand over the lists', made_on => '2025-06-01', due_on => '2025-06-10',
                              code => 'lists');
 select parley.change_due_date('lists', '2025-06-20');
 select parley.change_due_date('lists', null);
 set local role tl_unclassified;
-select is((select array_agg(kind || ': ' || description) from parley.timeline where ref = 'lists'),
-          array['commitment made: Ukraine commits: Hand over the lists'],
-          'a commitment made shows its deadline as it is now (removed), and a move is no event of its own');
+select is((select array_agg(kind || ': ' || description order by kind, description) from parley.timeline where ref = 'lists'),
+          array['commitment made: Ukraine commits: Hand over the lists',
+                'deadline moved: lists: due 2025-06-10 → 2025-06-20',
+                'deadline moved: lists: due 2025-06-20 → (none)'],
+          'a commitment made shows its deadline as it is now (removed), and each move is an event of its own');
 reset role;
 select parley.change_due_date('lists', '2025-06-25');
 set local role tl_unclassified;
@@ -287,13 +306,14 @@ select is((select count(*) from parley.timeline where ref = 'lists'), 0::bigint,
           'a commitment raised takes its events with it');
 reset role;
 set local role tl_confidential;
-select is((select count(*) from parley.timeline where ref = 'lists'), 1::bigint, 'which a reader cleared for it sees');
+select is((select count(*) from parley.timeline where ref = 'lists'), 4::bigint,
+          'which a reader cleared for it sees (made, and its deadline moved three times)');
 reset role;
 select is((select array_agg(distinct classification) from parley_data.timeline_events where ref = 'lists'),
           '{confidential}', 'at its new level');
 
 -- Kinds are rows: another part of Parley adds its own without touching the view.
-select is((select count(*) from parley_data.timeline_kinds), 8::bigint, 'eight kinds of event');
+select is((select count(*) from parley_data.timeline_kinds), 9::bigint, 'nine kinds of event');
 select ok(not exists (select 1 from parley_data.timeline_kinds k
                        where to_regprocedure(format('parley_data.%I(bigint[])', 'timeline_' || k.kind)) is null),
           'each kind has its wording function');

@@ -48,13 +48,16 @@ begin
            string_agg(format('v.%I = x.%I', v, r), ' and ')
       into join_on, version_key_list, new_key_list, match_version
       from unnest(version_keys, record_keys) as k(v, r);
-    -- The records whose held columns changed, with their levels before and after.
-    changed := format('(select %s, o.%I as old_level, n.%I as new_level from old_rows o join new_rows n on %s '
-                      'where (%s) is distinct from (%s)) x',
+    -- The records whose held columns changed, with their levels before and after, one row each: a record changed
+    -- twice by one statement (two foreign keys cascading a track's new level to a provision: its track's, and its
+    -- agreement's) is in the transition tables twice.
+    changed := format('(select %s, min(o.%I) as old_level, max(n.%I) as new_level from old_rows o join new_rows n on %s '
+                      'where (%s) is distinct from (%s) group by %s) x',
                       (select string_agg(format('n.%I', r), ', ') from unnest(record_keys) r),
                       level_column, level_column, join_on,
                       (select string_agg(format('o.%I', h), ', ') from unnest(held) h),
-                      (select string_agg(format('n.%I', h), ', ') from unnest(held) h));
+                      (select string_agg(format('n.%I', h), ', ') from unnest(held) h),
+                      (select string_agg(format('n.%I', r), ', ') from unnest(record_keys) r));
 
     if tg_op = 'UPDATE' then
         execute format('update parley_data.%I v set classification = x.new_level from %s '
@@ -64,12 +67,13 @@ begin
                        versions, changed, match_version);
         execute format('update parley_data.%I v set valid_to = now() from %s where %s and v.valid_to > now()',
                        versions, changed, match_version);
+        -- The state the record is in now (the last of the statement's, when it changed one record twice).
         execute format('insert into parley_data.%I (%s, %s, valid_from, recorded_by, classification) '
-                       'select %s, %s, now(), session_user, n.%I from new_rows n join %s on %s',
+                       'select %s, %s, now(), session_user, n.%I from parley_data.%I n join %s on %s',
                        versions, version_key_list,
                        (select string_agg(format('%I', h), ', ') from unnest(held) h),
                        new_key_list, (select string_agg(format('n.%I', h), ', ') from unnest(held) h),
-                       level_column, changed,
+                       level_column, tg_table_name, changed,
                        (select string_agg(format('x.%1$I = n.%1$I', r), ' and ') from unnest(record_keys) r));
     elsif tg_op = 'INSERT' then
         execute format('insert into parley_data.%I (%s, %s, valid_from, recorded_by, classification) '
