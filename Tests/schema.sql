@@ -13004,27 +13004,39 @@ COMMENT ON COLUMN parley.subscriptions.min_severity IS 'The lowest severity they
 COMMENT ON COLUMN parley.subscriptions.created_at IS 'When the subscription was recorded, shown in your session''s time zone.';
 
 CREATE VIEW parley.timeline WITH (security_invoker='true') AS
- SELECT e.occurred_on,
-    e.shown_kind AS kind,
-    e.track,
-    e.item,
-    e.party,
-    e.ref,
-    e.description,
-    e.source,
-    e.source_url
-   FROM parley_data.timeline_events e
-UNION ALL
- SELECT x.occurred_on,
-    x.kind,
-    x.track,
-    x.item,
-    x.party,
-    x.ref,
-    x.description,
-    x.source,
-    x.source_url
-   FROM parley.agreement_events x;
+ SELECT u.occurred_on,
+    u.kind,
+    u.track,
+    u.item,
+    u.party,
+    u.ref,
+    u.description,
+    u.source,
+    u.source_url
+   FROM ( SELECT e.occurred_on,
+            e.shown_kind AS kind,
+            e.track,
+            e.item,
+            e.party,
+            e.ref,
+            e.description,
+            e.source,
+            e.source_url,
+            e.classification
+           FROM parley_data.timeline_events e
+        UNION ALL
+         SELECT x.occurred_on,
+            x.kind,
+            x.track,
+            x.item,
+            x.party,
+            x.ref,
+            x.description,
+            x.source,
+            x.source_url,
+            'unclassified'::parley.classification AS classification
+           FROM parley.agreement_events x) u
+  WHERE (u.classification <= ( SELECT parley_data.current_clearance() AS current_clearance));
 
 ALTER TABLE parley.timeline OWNER TO parley_owner;
 

@@ -118,8 +118,7 @@ select u.occurred_on, u.kind, u.track, u.item, u.party, u.ref, u.description, u.
  -- The stored events' policy (900_security) said again over the union: under a UNION ALL, PostgreSQL prunes the
  -- partitions of timeline_events by the union's conditions only, not by the table's policy, and would otherwise
  -- open (and count rows in) the partitions above the reader's clearance.
- where (select parley_data.partition_pruning_on())
-   and u.classification <= (select parley_data.current_clearance());
+ where u.classification <= (select parley_data.current_clearance());
 
 comment on view parley.timeline is
     'Everything that happened, one row per event, in date order: meetings held, commitments made, updates recorded, status changes, deadlines moved, positions stated, figures reported, and the agreements'' events (parley.agreement_events: signed, in force, renewed, suspended, resumed, withdrawn from, expired, terminated, superseded). Filter by track or item, and say the order: order by occurred_on (desc for the latest first).';
