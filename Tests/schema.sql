@@ -1047,6 +1047,140 @@ ALTER FUNCTION parley.add_track(code text, name text, format parley.track_format
 
 COMMENT ON FUNCTION parley.add_track(code text, name text, format parley.track_format, timezone text, venue text, description text, classification parley.classification, lead text, status parley.track_status) IS 'Adds a negotiation track: add_track(code => ''istanbul'', name => ..., format => ''bilateral'', timezone => ''Europe/Istanbul'', venue => ..., lead => ''desk@example.org''). Deadlines on the track are read in its time zone. Returns the code.';
 
+CREATE FUNCTION parley_data.is_code(code text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN (code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$'::text);
+
+ALTER FUNCTION parley_data.is_code(code text) OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.is_free_text(body text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN (length(body) <= 10000);
+
+ALTER FUNCTION parley_data.is_free_text(body text) OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.is_label(label text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN ((btrim(label) <> ''::text) AND (label !~ '[\x01-\x1f\x7f]'::text) AND (length(label) <= 300));
+
+ALTER FUNCTION parley_data.is_label(label text) OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.shown_level(level parley.classification) RETURNS parley.classification
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $$
+begin
+    return level;
+end
+$$;
+
+ALTER FUNCTION parley_data.shown_level(level parley.classification) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.shown_level(level parley.classification) IS 'A row''s level as the staff views show it: the same value, hidden from the planner so that a condition on it never decides which level partitions a query reads.';
+
+CREATE TABLE parley_data.agenda_items (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    title text NOT NULL,
+    description text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agenda_items_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT agenda_items_description_length CHECK (parley_data.is_free_text(description)),
+    CONSTRAINT agenda_items_title_format CHECK (parley_data.is_label(title))
+);
+
+ALTER TABLE parley_data.agenda_items OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.agenda_items IS 'Subjects under negotiation (ceasefire, prisoner exchange, return of children), shared across tracks.';
+
+CREATE TABLE parley_data.agenda_versions (
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    valid_from timestamp with time zone NOT NULL,
+    valid_to timestamp with time zone DEFAULT 'infinity'::timestamp with time zone NOT NULL,
+    status parley.agenda_status NOT NULL,
+    status_since date NOT NULL,
+    note text,
+    effective_classification parley.classification NOT NULL,
+    recorded_by name,
+    classification parley.classification NOT NULL,
+    CONSTRAINT agenda_versions_level CHECK ((classification >= effective_classification)),
+    CONSTRAINT agenda_versions_period CHECK ((valid_from < valid_to))
+)
+PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.agenda_versions ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions ALTER COLUMN valid_from SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions ALTER COLUMN valid_to SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions ALTER COLUMN status_since SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions ALTER COLUMN recorded_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions ALTER COLUMN classification SET STATISTICS 0;
+
+ALTER TABLE parley_data.agenda_versions OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.agenda_versions IS 'Every status each item has had on each track''s agenda, with the period it was valid; what parley.agenda_as_of reads.';
+
+CREATE TABLE parley_data.tracks (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    name text NOT NULL,
+    format parley.track_format NOT NULL,
+    status parley.track_status DEFAULT 'active'::parley.track_status NOT NULL,
+    venue text,
+    timezone text DEFAULT 'UTC'::text NOT NULL,
+    description text,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    lead_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT tracks_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT tracks_description_length CHECK (parley_data.is_free_text(description)),
+    CONSTRAINT tracks_name_format CHECK (parley_data.is_label(name))
+)
+PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.tracks ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks ALTER COLUMN name SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks ALTER COLUMN format SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks ALTER COLUMN venue SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks ALTER COLUMN timezone SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks ALTER COLUMN description SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks ALTER COLUMN lead_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.tracks ALTER COLUMN updated_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.tracks OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.tracks IS 'A channel of negotiation (the Istanbul talks, a trilateral track, NATO briefings). Deadlines on a track are dates in its time zone.';
+
+CREATE FUNCTION parley.agenda_as_of(at timestamp with time zone, track_code text DEFAULT NULL::text) RETURNS TABLE(track text, item text, title text, status parley.agenda_status, since date, note text, classification parley.classification, recorded_at timestamp with time zone, recorded_by name)
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ SELECT t.code,
+     i.code,
+     i.title,
+     v.status,
+     v.status_since,
+     v.note,
+     parley_data.shown_level(v.effective_classification) AS shown_level,
+     v.valid_from,
+     v.recorded_by
+    FROM ((parley_data.agenda_versions v
+      JOIN parley_data.tracks t ON ((t.id = v.track_id)))
+      JOIN parley_data.agenda_items i ON ((i.id = v.item_id)))
+   WHERE ((v.valid_from <= agenda_as_of.at) AND (v.valid_to > agenda_as_of.at) AND ((agenda_as_of.track_code IS NULL) OR (t.code = agenda_as_of.track_code)))
+   ORDER BY t.code, i.code;
+END;
+
+ALTER FUNCTION parley.agenda_as_of(at timestamp with time zone, track_code text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.agenda_as_of(at timestamp with time zone, track_code text) IS 'Where each item stood on each track''s agenda at a moment, read from the agenda''s versions: select * from parley.agenda_as_of(''2025-06-01'', track_code => ''istanbul''). Only what you may see now as it was then. Result columns: track (the track''s code), item (the agenda item''s code), title (the item''s title now), status (its status on the track then), since (the date it had reached that status), note (the note on its place on the agenda then; empty when none), classification (the level it was kept at then), recorded_at (when that state was recorded; for an entry with no history, when it was put on the agenda), recorded_by (the login that recorded it; empty for an entry with no history).';
+
 CREATE TABLE parley_data.schema_migrations (
     version integer NOT NULL,
     name text NOT NULL,
@@ -1111,12 +1245,6 @@ ALTER FUNCTION parley_data.agreement_has_ended(status parley.agreement_status) O
 
 COMMENT ON FUNCTION parley_data.agreement_has_ended(status parley.agreement_status) IS 'Whether an agreement in this status has ended (expired, terminated, superseded).';
 
-CREATE FUNCTION parley_data.is_code(code text) RETURNS boolean
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    RETURN (code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$'::text);
-
-ALTER FUNCTION parley_data.is_code(code text) OWNER TO parley_owner;
-
 CREATE FUNCTION parley_data.is_email(address text) RETURNS boolean
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     RETURN ((length(address) <= 254) AND (address ~ '^[A-Za-z0-9.!#$%&''*+/=?^_`{|}~-]+@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$'::text));
@@ -1129,18 +1257,6 @@ CREATE FUNCTION parley_data.is_finite(quantity numeric) RETURNS boolean
 
 ALTER FUNCTION parley_data.is_finite(quantity numeric) OWNER TO parley_owner;
 
-CREATE FUNCTION parley_data.is_free_text(body text) RETURNS boolean
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    RETURN (length(body) <= 10000);
-
-ALTER FUNCTION parley_data.is_free_text(body text) OWNER TO parley_owner;
-
-CREATE FUNCTION parley_data.is_label(label text) RETURNS boolean
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    RETURN ((btrim(label) <> ''::text) AND (label !~ '[\x01-\x1f\x7f]'::text) AND (length(label) <= 300));
-
-ALTER FUNCTION parley_data.is_label(label text) OWNER TO parley_owner;
-
 CREATE FUNCTION parley_data.objection_deadline(ends_on date, notice interval) RETURNS date
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN ((((ends_on + 1) - notice))::date - 1);
@@ -1148,22 +1264,6 @@ CREATE FUNCTION parley_data.objection_deadline(ends_on date, notice interval) RE
 ALTER FUNCTION parley_data.objection_deadline(ends_on date, notice interval) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.objection_deadline(ends_on date, notice interval) IS 'The last day to object to the automatic renewal of a term ending on ends_on with this notice period: objections are due by the end of it.';
-
-CREATE TABLE parley_data.agenda_items (
-    id bigint NOT NULL,
-    code text NOT NULL,
-    title text NOT NULL,
-    description text,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT agenda_items_code_format CHECK (parley_data.is_code(code)),
-    CONSTRAINT agenda_items_description_length CHECK (parley_data.is_free_text(description)),
-    CONSTRAINT agenda_items_title_format CHECK (parley_data.is_label(title))
-);
-
-ALTER TABLE parley_data.agenda_items OWNER TO parley_owner;
-
-COMMENT ON TABLE parley_data.agenda_items IS 'Subjects under negotiation (ceasefire, prisoner exchange, return of children), shared across tracks.';
 
 CREATE TABLE parley_data.agreement_parties (
     agreement_id bigint NOT NULL,
@@ -1337,7 +1437,7 @@ ALTER TABLE ONLY parley_data.change_log ALTER COLUMN reason SET STATISTICS 0;
 
 ALTER TABLE parley_data.change_log OWNER TO parley_owner;
 
-COMMENT ON TABLE parley_data.change_log IS 'The change history: one row per inserted, updated or deleted record of the data tables, with the values before and after, who made the change and when. Append-only.';
+COMMENT ON TABLE parley_data.change_log IS 'The change history: one row per inserted, updated or deleted record of the data tables, with the values before and after (for an update: the fields that changed, and what names the record), who made the change and when. Append-only. Kept by level, then by year (change_log_<level>_<year>), so that old years can be archived.';
 
 COMMENT ON COLUMN parley_data.change_log.changed_at IS 'When the change was made: the start time of its transaction.';
 
@@ -1351,9 +1451,9 @@ COMMENT ON COLUMN parley_data.change_log.row_id IS 'The record''s key as text (i
 
 COMMENT ON COLUMN parley_data.change_log.operation IS 'insert, update or delete. An update that changes a record''s key is recorded as the delete of the old key and the insert of the new one; a TRUNCATE as the delete of every row. An update that lowers a record''s level is recorded twice: as the update, at the old level, and as ''declassify'' with the record as it became (new_row only), at the new level.';
 
-COMMENT ON COLUMN parley_data.change_log.old_row IS 'The record as it was, for an update or a delete.';
+COMMENT ON COLUMN parley_data.change_log.old_row IS 'The record as it was, for a delete; for an update, the fields that changed, as they were.';
 
-COMMENT ON COLUMN parley_data.change_log.new_row IS 'The record as it became, for an insert or an update.';
+COMMENT ON COLUMN parley_data.change_log.new_row IS 'The record as it became, for an insert or a declassification; for an update, the fields that changed and those that name the record (its code, what it belongs to).';
 
 COMMENT ON COLUMN parley_data.change_log.classification IS 'The level the change is shown at: the higher of the record''s level before and after it, raised when the record is raised later, never lowered.';
 
@@ -1628,41 +1728,6 @@ ALTER TABLE parley_data.subscriptions OWNER TO parley_owner;
 
 COMMENT ON TABLE parley_data.subscriptions IS 'Who wants alerts beyond their own commitments: about a track, an item, or (both empty) everything, from a minimum severity.';
 
-CREATE TABLE parley_data.tracks (
-    id bigint NOT NULL,
-    code text NOT NULL,
-    name text NOT NULL,
-    format parley.track_format NOT NULL,
-    status parley.track_status DEFAULT 'active'::parley.track_status NOT NULL,
-    venue text,
-    timezone text DEFAULT 'UTC'::text NOT NULL,
-    description text,
-    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
-    lead_id bigint,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT tracks_code_format CHECK (parley_data.is_code(code)),
-    CONSTRAINT tracks_description_length CHECK (parley_data.is_free_text(description)),
-    CONSTRAINT tracks_name_format CHECK (parley_data.is_label(name))
-)
-PARTITION BY LIST (classification);
-ALTER TABLE ONLY parley_data.tracks ALTER COLUMN id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.tracks ALTER COLUMN code SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.tracks ALTER COLUMN name SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.tracks ALTER COLUMN format SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.tracks ALTER COLUMN status SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.tracks ALTER COLUMN venue SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.tracks ALTER COLUMN timezone SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.tracks ALTER COLUMN description SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.tracks ALTER COLUMN classification SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.tracks ALTER COLUMN lead_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.tracks ALTER COLUMN created_at SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.tracks ALTER COLUMN updated_at SET STATISTICS 0;
-
-ALTER TABLE parley_data.tracks OWNER TO parley_owner;
-
-COMMENT ON TABLE parley_data.tracks IS 'A channel of negotiation (the Istanbul talks, a trilateral track, NATO briefings). Deadlines on a track are dates in its time zone.';
-
 CREATE FUNCTION parley.calendar_entries(track text DEFAULT NULL::text, person text DEFAULT NULL::text) RETURNS TABLE(kind text, code text, track text, timezone text, summary text, description text, location text, url text, starts_at timestamp with time zone, ends_at timestamp with time zone, due_on date, due_at timestamp with time zone, done_at timestamp with time zone, status text, sequence integer, created_at timestamp with time zone, updated_at timestamp with time zone, related_to text)
     LANGUAGE sql STABLE
     BEGIN ATOMIC
@@ -1926,18 +1991,6 @@ CREATE FUNCTION parley_data.readable_value(field text, value jsonb) RETURNS text
 
 ALTER FUNCTION parley_data.readable_value(field text, value jsonb) OWNER TO parley_owner;
 
-CREATE FUNCTION parley_data.shown_level(level parley.classification) RETURNS parley.classification
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-    AS $$
-begin
-    return level;
-end
-$$;
-
-ALTER FUNCTION parley_data.shown_level(level parley.classification) OWNER TO parley_owner;
-
-COMMENT ON FUNCTION parley_data.shown_level(level parley.classification) IS 'A row''s level as the staff views show it: the same value, hidden from the planner so that a condition on it never decides which level partitions a query reads.';
-
 CREATE VIEW parley.changes WITH (security_invoker='true') AS
  SELECT l.id,
     l.changed_at,
@@ -1978,9 +2031,9 @@ CREATE VIEW parley.changes WITH (security_invoker='true') AS
         END AS code,
     l.operation,
         CASE l.operation
-            WHEN 'update'::text THEN ( SELECT string_agg(((((parley_data.readable_field(n.key) || ': '::text) || parley_data.readable_value(n.key, (l.old_row -> n.key))) || ' → '::text) || parley_data.readable_value(n.key, n.value)), '; '::text ORDER BY (parley_data.readable_field(n.key))) AS string_agg
-               FROM jsonb_each(l.new_row) n(key, value)
-              WHERE ((NOT parley_data.derived_field(n.key)) AND (n.value IS DISTINCT FROM (l.old_row -> n.key))))
+            WHEN 'update'::text THEN ( SELECT string_agg(((((parley_data.readable_field(o.key) || ': '::text) || parley_data.readable_value(o.key, o.value)) || ' → '::text) || parley_data.readable_value(o.key, (l.new_row -> o.key))), '; '::text ORDER BY (parley_data.readable_field(o.key))) AS string_agg
+               FROM jsonb_each(l.old_row) o(key, value)
+              WHERE ((NOT parley_data.derived_field(o.key)) AND (o.value IS DISTINCT FROM (l.new_row -> o.key))))
             ELSE ( SELECT string_agg(((parley_data.readable_field(n.key) || ': '::text) || parley_data.readable_value(n.key, n.value)), '; '::text ORDER BY (parley_data.readable_field(n.key))) AS string_agg
                FROM jsonb_each(r.r) n(key, value)
               WHERE ((n.key <> 'id'::text) AND (NOT parley_data.derived_field(n.key)) AND (jsonb_typeof(n.value) <> 'null'::text)))
@@ -2036,11 +2089,11 @@ CREATE FUNCTION parley.changes_in_this_transaction(after_change bigint) RETURNS 
      f.new_value
     FROM ((parley.changes c
       JOIN parley_data.change_log l ON (((l.id = c.id) AND (l.transaction_id = c.transaction_id))))
-      LEFT JOIN LATERAL ( SELECT parley_data.readable_field(n.key) AS field,
-             parley_data.readable_value(n.key, (l.old_row -> n.key)) AS old_value,
-             parley_data.readable_value(n.key, n.value) AS new_value
-            FROM jsonb_each(l.new_row) n(key, value)
-           WHERE ((l.operation = 'update'::text) AND (NOT parley_data.derived_field(n.key)) AND (n.value IS DISTINCT FROM (l.old_row -> n.key)))) f ON (true))
+      LEFT JOIN LATERAL ( SELECT parley_data.readable_field(o.key) AS field,
+             parley_data.readable_value(o.key, o.value) AS old_value,
+             parley_data.readable_value(o.key, (l.new_row -> o.key)) AS new_value
+            FROM jsonb_each(l.old_row) o(key, value)
+           WHERE ((l.operation = 'update'::text) AND (NOT parley_data.derived_field(o.key)) AND (o.value IS DISTINCT FROM (l.new_row -> o.key)))) f ON (true))
    WHERE ((c.id > changes_in_this_transaction.after_change) AND (l.id > changes_in_this_transaction.after_change) AND (c.transaction_id = pg_current_xact_id()) AND ((c.operation <> 'update'::text) OR (f.field IS NOT NULL)))
    ORDER BY c.id, f.field;
 END;
@@ -2189,95 +2242,93 @@ ALTER FUNCTION parley.claim_term(agreement text, claimant text, stated_on date, 
 
 COMMENT ON FUNCTION parley.claim_term(agreement text, claimant text, stated_on date, term integer, starts_on date, ends_on date, term_length interval, statement text, source text) IS 'Records what a party says a term is, when the parties disagree: claim_term(agreement => ..., claimant => ''UA'', stated_on => ..., term => (default the current one), starts_on, ends_on, term_length, statement => ..., source => ...). Claims that differ from each other or from the record make the term contested (parley.agreement_terms). Returns the claim''s number.';
 
-CREATE FUNCTION parley_data.has_history(entity text, row_id text) RETURNS boolean
-    LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    BEGIN ATOMIC
- SELECT (EXISTS ( SELECT 1
-            FROM parley_data.change_log l
-           WHERE ((l.table_name = has_history.entity) AND (l.row_id = has_history.row_id)))) AS "exists";
-END;
+CREATE TABLE parley_data.commitment_versions (
+    commitment_id bigint NOT NULL,
+    valid_from timestamp with time zone NOT NULL,
+    valid_to timestamp with time zone DEFAULT 'infinity'::timestamp with time zone NOT NULL,
+    code text NOT NULL,
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    obligor_id bigint NOT NULL,
+    text text NOT NULL,
+    made_on date NOT NULL,
+    due_on date,
+    status parley.commitment_status NOT NULL,
+    target_quantity numeric,
+    unit text,
+    delivered_quantity numeric NOT NULL,
+    owner_id bigint,
+    effective_classification parley.classification NOT NULL,
+    recorded_by name,
+    classification parley.classification NOT NULL,
+    CONSTRAINT commitment_versions_level CHECK ((classification >= effective_classification)),
+    CONSTRAINT commitment_versions_period CHECK ((valid_from < valid_to))
+)
+PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.commitment_versions ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions ALTER COLUMN valid_from SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions ALTER COLUMN valid_to SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions ALTER COLUMN obligor_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions ALTER COLUMN text SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions ALTER COLUMN made_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions ALTER COLUMN due_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions ALTER COLUMN target_quantity SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions ALTER COLUMN unit SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions ALTER COLUMN delivered_quantity SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions ALTER COLUMN owner_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions ALTER COLUMN recorded_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions ALTER COLUMN classification SET STATISTICS 0;
 
-ALTER FUNCTION parley_data.has_history(entity text, row_id text) OWNER TO parley_owner;
+ALTER TABLE parley_data.commitment_versions OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.has_history(entity text, row_id text) IS 'Whether the change history holds anything about this record, at any level (for commitments_as_of).';
+COMMENT ON TABLE parley_data.commitment_versions IS 'Every state each commitment has had, with the period it was valid (valid_to infinity: its state now); what parley.commitments_as_of reads. Written by the statement that changes the commitment.';
 
-CREATE FUNCTION parley.commitments_as_of(at timestamp with time zone) RETURNS TABLE(id bigint, code text, track text, item text, obligor text, text text, made_on date, due_on date, status parley.commitment_status, target numeric, unit text, delivered numeric, owner text, classification parley.classification, recorded_at timestamp with time zone, recorded_by name)
+COMMENT ON COLUMN parley_data.commitment_versions.valid_from IS 'When this state began: the start of the transaction that made it.';
+
+COMMENT ON COLUMN parley_data.commitment_versions.valid_to IS 'When it ended (the next change, or the deletion); infinity while it is the commitment''s state.';
+
+COMMENT ON COLUMN parley_data.commitment_versions.effective_classification IS 'The commitment''s level in this state.';
+
+COMMENT ON COLUMN parley_data.commitment_versions.recorded_by IS 'Who made this state (the login); empty for a state recorded before the history was kept.';
+
+COMMENT ON COLUMN parley_data.commitment_versions.classification IS 'The level the version is kept and shown at: its own, raised with the commitment later, never lowered.';
+
+CREATE FUNCTION parley.commitments_as_of(at timestamp with time zone, track_code text DEFAULT NULL::text, party_code text DEFAULT NULL::text, item_code text DEFAULT NULL::text) RETURNS TABLE(id bigint, code text, track text, item text, obligor text, text text, made_on date, due_on date, status parley.commitment_status, target numeric, unit text, delivered numeric, owner text, classification parley.classification, recorded_at timestamp with time zone, recorded_by name)
     LANGUAGE sql STABLE
     BEGIN ATOMIC
- WITH latest AS (
-          SELECT max(l.id) AS id
-            FROM parley_data.change_log l
-           WHERE ((l.table_name = 'commitments'::text) AND (l.changed_at <= commitments_as_of.at))
-           GROUP BY l.row_id
-         ), states AS (
-          SELECT c.id,
-             c.code,
-             c.track_id,
-             c.item_id,
-             c.obligor_id,
-             c.text,
-             c.made_on,
-             c.due_on,
-             c.status,
-             c.target_quantity,
-             c.unit,
-             c.delivered_quantity,
-             c.owner_id,
-             c.effective_classification,
-             l.changed_at,
-             l.changed_by
-            FROM ((latest
-              JOIN parley_data.change_log l ON ((l.id = latest.id)))
-              CROSS JOIN LATERAL jsonb_populate_record(NULL::parley_data.commitments, l.new_row) c(id, code, track_id, item_id, meeting_id, obligor_id, deal_id, text, made_on, due_on, target_quantity, unit, status, status_changed_on, reopened_at, owner_id, classification, track_classification, meeting_classification, deal_classification, effective_classification, source_id, delivered_quantity, last_update_on, created_at, updated_at, agreement_id, agreement_classification, article, frozen_on))
-           WHERE (l.operation <> 'delete'::text)
-         UNION ALL
-          SELECT c.id,
-             c.code,
-             c.track_id,
-             c.item_id,
-             c.obligor_id,
-             c.text,
-             c.made_on,
-             c.due_on,
-             c.status,
-             c.target_quantity,
-             c.unit,
-             c.delivered_quantity,
-             c.owner_id,
-             c.effective_classification,
-             c.created_at,
-             NULL::name AS name
-            FROM parley_data.commitments c
-           WHERE ((c.created_at <= commitments_as_of.at) AND (NOT parley_data.has_history('commitments'::text, (c.id)::text)))
-         )
-  SELECT s.id,
-     s.code,
+ SELECT v.commitment_id,
+     v.code,
      t.code,
      i.code,
      ob.name,
-     s.text,
-     s.made_on,
-     s.due_on,
-     s.status,
-     s.target_quantity,
-     s.unit,
-     s.delivered_quantity,
+     v.text,
+     v.made_on,
+     v.due_on,
+     v.status,
+     v.target_quantity,
+     v.unit,
+     v.delivered_quantity,
      o.name,
-     parley_data.shown_level(s.effective_classification) AS shown_level,
-     s.changed_at,
-     s.changed_by
-    FROM ((((states s
-      JOIN parley_data.tracks t ON ((t.id = s.track_id)))
-      JOIN parley_data.agenda_items i ON ((i.id = s.item_id)))
-      JOIN parley_data.parties ob ON ((ob.id = s.obligor_id)))
-      LEFT JOIN parley_data.people o ON ((o.id = s.owner_id)))
-   ORDER BY s.due_on, s.id;
+     parley_data.shown_level(v.effective_classification) AS shown_level,
+     v.valid_from,
+     v.recorded_by
+    FROM ((((parley_data.commitment_versions v
+      JOIN parley_data.tracks t ON ((t.id = v.track_id)))
+      JOIN parley_data.agenda_items i ON ((i.id = v.item_id)))
+      JOIN parley_data.parties ob ON ((ob.id = v.obligor_id)))
+      LEFT JOIN parley_data.people o ON ((o.id = v.owner_id)))
+   WHERE ((v.valid_from <= commitments_as_of.at) AND (v.valid_to > commitments_as_of.at) AND ((commitments_as_of.track_code IS NULL) OR (t.code = commitments_as_of.track_code)) AND ((commitments_as_of.party_code IS NULL) OR (ob.code = commitments_as_of.party_code)) AND ((commitments_as_of.item_code IS NULL) OR (i.code = commitments_as_of.item_code)))
+   ORDER BY v.due_on, v.commitment_id;
 END;
 
-ALTER FUNCTION parley.commitments_as_of(at timestamp with time zone) OWNER TO parley_owner;
+ALTER FUNCTION parley.commitments_as_of(at timestamp with time zone, track_code text, party_code text, item_code text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley.commitments_as_of(at timestamp with time zone) IS 'The commitments as they stood at a moment, rebuilt from the change history: "what did we know on 1 June?" — select * from parley.commitments_as_of(''2025-06-01 18:00 Europe/Istanbul''). One row per commitment that existed then (deleted ones not), soonest deadline first, showing only what you may see now as it was then (one more classified then than your clearance is left out). Tracks, items, parties and people are named as they are now. Result columns: id (the commitment''s number), code, track (the track''s code), item (the agenda item''s code), obligor (the party''s name), text, made_on, due_on (the deadline then: the end of that day in the track''s time zone), status (then), target, unit, delivered (the total delivered then), owner (the name of who followed it up then; empty when nobody), classification (the level it was kept at then), recorded_at (when the version shown was recorded; for a commitment with no history, when it was created), recorded_by (the login that recorded that version; empty for a commitment with no history).';
+COMMENT ON FUNCTION parley.commitments_as_of(at timestamp with time zone, track_code text, party_code text, item_code text) IS 'The commitments as they stood at a moment, read from their versions: "what did we know on 1 June?" — select * from parley.commitments_as_of(''2025-06-01 18:00 Europe/Istanbul''), or for one track, party or item: commitments_as_of(''2025-06-01'', track_code => ''istanbul'') (party_code, item_code). One row per commitment that existed then (deleted ones not), soonest deadline first, showing only what you may see now as it was then (one more classified then than your clearance is left out). Tracks, items, parties and people are named as they are now. Result columns: id (the commitment''s number), code, track (the track''s code), item (the agenda item''s code), obligor (the party''s name), text, made_on, due_on (the deadline then: the end of that day in the track''s time zone), status (then), target, unit, delivered (the total delivered then), owner (the name of who followed it up then; empty when nobody), classification (the level it was kept at then), recorded_at (when the version shown was recorded; for a commitment with no history, when it was created), recorded_by (the login that recorded that version; empty for a commitment with no history).';
 
 CREATE FUNCTION parley.complete_follow_up(follow_up text, done_at timestamp with time zone DEFAULT now(), note text DEFAULT NULL::text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
@@ -5002,6 +5053,39 @@ ALTER FUNCTION parley.withdraw_from_agreement(agreement text, party text, announ
 
 COMMENT ON FUNCTION parley.withdraw_from_agreement(agreement text, party text, announced_on date, effective_on date, provisions parley.commitment_status, source text, note text) IS 'Records that a party withdrew from an agreement: withdraw_from_agreement(agreement => ..., party => ''RU'', announced_on => ..., effective_on => (default the day announced), provisions => ''breached'', source => ..., note => ...). The party''s open provisions of the agreement are closed as `provisions` (breached unless you say withdrawn or superseded; null leaves them open), each with an update that cites the withdrawal. Refused before the party took part (its signature, or the agreement''s). Returns the agreement''s code.';
 
+CREATE PROCEDURE parley_data.add_change_log_years(IN first_year integer, IN last_year integer)
+    LANGUAGE plpgsql
+    AS $$
+declare
+    level parley.classification;
+    year integer;
+begin
+    foreach level in array enum_range(null::parley.classification) loop
+        for year in first_year .. last_year loop
+            if to_regclass(format('parley_data.change_log_%s_%s', level, year)) is null then
+                execute format('create table parley_data.%I partition of parley_data.%I for values from (%L) to (%L)',
+                               format('change_log_%s_%s', level, year), 'change_log_' || level,
+                               make_timestamptz(year, 1, 1, 0, 0, 0, 'UTC'),
+                               make_timestamptz(year + 1, 1, 1, 0, 0, 0, 'UTC'));
+            end if;
+        end loop;
+    end loop;
+    -- Twice: a year's index takes its name from its level's, which the first pass may have just renamed.
+    call parley_data.name_partition_indexes();
+    call parley_data.name_partition_indexes();
+end
+$$;
+
+ALTER PROCEDURE parley_data.add_change_log_years(IN first_year integer, IN last_year integer) OWNER TO parley_owner;
+
+COMMENT ON PROCEDURE parley_data.add_change_log_years(IN first_year integer, IN last_year integer) IS 'Creates the yearly partitions of the change log (every level) for the years given that have none.';
+
+CREATE FUNCTION parley_data.agenda_status_description(item text, track text, old_status text, new_status text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ((((item || ' on '::text) || track) || ': '::text) || COALESCE(((old_status || ' → '::text) || new_status), ('put on the agenda as '::text || new_status)));
+
+ALTER FUNCTION parley_data.agenda_status_description(item text, track text, old_status text, new_status text) OWNER TO parley_owner;
+
 CREATE FUNCTION parley_data.agreement_for_change(reference text, field text DEFAULT 'agreement'::text) RETURNS parley_data.agreements
     LANGUAGE plpgsql
     AS $$
@@ -5175,6 +5259,40 @@ $$;
 ALTER FUNCTION parley_data.apply_new_silences() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.apply_new_silences() IS 'Trigger: suppresses the waiting deliveries of alerts that new silences cover.';
+
+CREATE FUNCTION parley_data.attach_history_year(year integer) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    level parley.classification;
+    n bigint;
+    total bigint := 0;
+begin
+    foreach level in array enum_range(null::parley.classification) loop
+        if to_regclass(format('parley_data.change_log_%s_%s', level, year)) is null then
+            raise exception 'parley_data.change_log_%_% is not there', level, year
+                using errcode = 'undefined_table', column = 'year', constraint = 'history_year_restored',
+                      hint = 'Restore the year''s tables first: pg_restore -d DATABASE the-dump-file.';
+        end if;
+    end loop;
+    foreach level in array enum_range(null::parley.classification) loop
+        execute format('alter table parley_data.%I attach partition parley_data.%I for values from (%L) to (%L)',
+                       'change_log_' || level, format('change_log_%s_%s', level, year),
+                       make_timestamptz(year, 1, 1, 0, 0, 0, 'UTC'), make_timestamptz(year + 1, 1, 1, 0, 0, 0, 'UTC'));
+        execute format('select count(*) from parley_data.%I', format('change_log_%s_%s', level, year)) into n;
+        total := total + n;
+    end loop;
+    call parley_data.name_partition_indexes();
+    call parley_data.name_partition_indexes();
+    delete from parley_data.history_archives a where a.year = attach_history_year.year;
+    return total;
+end
+$$;
+
+ALTER FUNCTION parley_data.attach_history_year(year integer) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.attach_history_year(year integer) IS 'Brings an archived year back into the change log (its tables restored with pg_restore, or still detached). Returns its rows.';
 
 CREATE FUNCTION parley_data.refused(state text, field text, rule text, message text, hint text) RETURNS parley_data.refusal
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -5845,6 +5963,12 @@ ALTER FUNCTION parley_data.commitment_level(commitment_id bigint) OWNER TO parle
 
 COMMENT ON FUNCTION parley_data.commitment_level(commitment_id bigint) IS 'The level the commitment with this id is kept at.';
 
+CREATE FUNCTION parley_data.commitment_status_description(code text, old_status text, new_status text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ((((code || ': '::text) || old_status) || ' → '::text) || new_status);
+
+ALTER FUNCTION parley_data.commitment_status_description(code text, old_status text, new_status text) OWNER TO parley_owner;
+
 CREATE FUNCTION parley_data.current_clearance() RETURNS parley.classification
     LANGUAGE sql STABLE PARALLEL SAFE
     RETURN (CASE WHEN pg_has_role(CURRENT_USER, 'parley_clearance_secret'::name, 'member'::text) THEN 'secret'::text WHEN pg_has_role(CURRENT_USER, 'parley_clearance_confidential'::name, 'member'::text) THEN 'confidential'::text WHEN pg_has_role(CURRENT_USER, 'parley_clearance_restricted'::name, 'member'::text) THEN 'restricted'::text ELSE 'unclassified'::text END)::parley.classification;
@@ -5860,6 +5984,12 @@ CREATE FUNCTION parley_data.deadline_at(due_on date, time_zone text) RETURNS tim
 ALTER FUNCTION parley_data.deadline_at(due_on date, time_zone text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.deadline_at(due_on date, time_zone text) IS 'The moment a commitment due on due_on is due: the end of that day in the track''s time zone (2025-05-25, Europe/Istanbul: 2025-05-25 21:00 UTC).';
+
+CREATE FUNCTION parley_data.deadline_moved_description(code text, old_due text, new_due text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ((((code || ': due '::text) || COALESCE(old_due, '(none)'::text)) || ' → '::text) || COALESCE(new_due, '(none)'::text));
+
+ALTER FUNCTION parley_data.deadline_moved_description(code text, old_due text, new_due text) OWNER TO parley_owner;
 
 CREATE FUNCTION parley_data.deal_id(code text, field text DEFAULT 'deal'::text) RETURNS bigint
     LANGUAGE sql STABLE
@@ -5906,6 +6036,50 @@ $$;
 ALTER FUNCTION parley_data.declassify_record(what text, reference text, current_level parley.classification, wanted parley.classification, reason text, statement text, id bigint) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.declassify_record(what text, reference text, current_level parley.classification, wanted parley.classification, reason text, statement text, id bigint) IS 'Declassification: checks the new level is lower and a reason is given, then runs the update with the reason kept in the change history.';
+
+CREATE FUNCTION parley_data.detach_history_year(year integer) RETURNS text[]
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    level parley.classification;
+    tables text[] := '{}';
+    total bigint := 0;
+    n bigint;
+begin
+    if year is null or year >= extract(year from now() at time zone 'UTC') then
+        raise exception 'year % has not ended: only a past year''s history can be archived', year
+            using errcode = 'check_violation', column = 'year', constraint = 'archive_past_years',
+                  hint = 'Give a year before this one.';
+    end if;
+    if exists (select 1 from parley_data.history_archives a where a.year = detach_history_year.year) then
+        raise exception 'the history of % is archived already', year
+            using errcode = 'unique_violation', column = 'year', constraint = 'history_archives_pkey',
+                  hint = 'See parley_data.history_archives; parley_data.attach_history_year brings a year back.';
+    end if;
+    perform parley_data.prepare_history_years();
+    foreach level in array enum_range(null::parley.classification) loop
+        if to_regclass(format('parley_data.change_log_%s_%s', level, year)) is null then
+            raise exception 'the change log has no partition for % at %', year, level
+                using errcode = 'undefined_table', column = 'year', constraint = 'history_year_exists',
+                      hint = 'Only years with partitions can be archived (see \d+ parley_data.change_log_unclassified).';
+        end if;
+    end loop;
+    foreach level in array enum_range(null::parley.classification) loop
+        execute format('select count(*) from parley_data.%I', format('change_log_%s_%s', level, year)) into n;
+        total := total + n;
+        execute format('alter table parley_data.%I detach partition parley_data.%I',
+                       'change_log_' || level, format('change_log_%s_%s', level, year));
+        tables := tables || format('parley_data.change_log_%s_%s', level, year);
+    end loop;
+    insert into parley_data.history_archives (year, rows) values (detach_history_year.year, total);
+    return tables;
+end
+$$;
+
+ALTER FUNCTION parley_data.detach_history_year(year integer) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.detach_history_year(year integer) IS 'Archiving, step 1: takes a past year''s partitions out of the change log (they stay as tables, to be dumped) and records it in history_archives. Returns the tables to dump.';
 
 CREATE TABLE parley_data.alerts (
     id bigint NOT NULL,
@@ -6275,6 +6449,33 @@ ALTER FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp wi
 
 COMMENT ON FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp with time zone, ceiling parley.classification) IS 'The mailer: what a digest says about each of these deliveries at `at`; details only for alerts classified at most `ceiling`.';
 
+CREATE FUNCTION parley_data.drop_history_year(year integer) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    level parley.classification;
+    archived parley_data.history_archives;
+begin
+    select * into archived from parley_data.history_archives a where a.year = drop_history_year.year for update;
+    if not found or archived.dropped_at is not null then
+        raise exception 'the history of % is not detached (or was dropped already)', year
+            using errcode = 'no_data_found', column = 'year', constraint = 'history_year_detached',
+                  hint = 'Run parley_data.detach_history_year first, and dump its tables.';
+    end if;
+    foreach level in array enum_range(null::parley.classification) loop
+        execute format('drop table if exists parley_data.%I', format('change_log_%s_%s', level, year));
+    end loop;
+    update parley_data.history_archives a set dropped_at = now(), dropped_by = session_user
+     where a.year = drop_history_year.year;
+    return archived.rows;
+end
+$$;
+
+ALTER FUNCTION parley_data.drop_history_year(year integer) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.drop_history_year(year integer) IS 'Archiving, step 3 (after pg_dump): drops a detached year''s tables. Returns how many rows they held.';
+
 CREATE FUNCTION parley_data.lead_time_occurrence(event_at timestamp with time zone, event_local timestamp without time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) RETURNS TABLE(lead interval, due_at timestamp with time zone, next_at timestamp with time zone)
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     BEGIN ATOMIC
@@ -6352,6 +6553,78 @@ $_$;
 ALTER FUNCTION parley_data.follow_up_id(code text, field text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.follow_up_id(code text, field text) IS 'The id of the follow-up a reference names (its code, code@level, or F and its number) among those the caller may see; refuses (23503) otherwise.';
+
+CREATE TABLE parley_data.timeline_events (
+    id bigint NOT NULL,
+    kind text NOT NULL,
+    occurred_on date NOT NULL,
+    subject_id bigint NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    party_id bigint,
+    source_id bigint,
+    old_value text,
+    new_value text,
+    shown_kind text NOT NULL,
+    track text,
+    item text,
+    party text,
+    ref text,
+    description text NOT NULL,
+    source text,
+    source_url text,
+    classification parley.classification NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL
+)
+PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.timeline_events ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events ALTER COLUMN kind SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events ALTER COLUMN occurred_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events ALTER COLUMN subject_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events ALTER COLUMN old_value SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events ALTER COLUMN new_value SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events ALTER COLUMN shown_kind SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events ALTER COLUMN track SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events ALTER COLUMN item SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events ALTER COLUMN party SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events ALTER COLUMN ref SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events ALTER COLUMN description SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events ALTER COLUMN source SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events ALTER COLUMN source_url SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events ALTER COLUMN recorded_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.timeline_events OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.timeline_events IS 'The timeline, one row per event, written when it happens (parley.timeline shows it). See timeline_kinds.';
+
+CREATE TABLE parley_data.timeline_kinds (
+    kind text NOT NULL,
+    shown_as text NOT NULL,
+    subject text NOT NULL,
+    tells_of text NOT NULL,
+    description text NOT NULL,
+    CONSTRAINT timeline_kinds_tells_of CHECK ((tells_of = ANY (ARRAY['record'::text, 'change'::text])))
+);
+
+ALTER TABLE parley_data.timeline_kinds OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.timeline_kinds IS 'The kinds of event of the timeline: what each is shown as, the table it is written from (subject), and whether it tells of a record as it is (re-derived when the record changes) or of a change (written once, when made).';
+
+CREATE FUNCTION parley_data.forget_timeline(subject text, subject_ids bigint[]) RETURNS void
+    LANGUAGE sql
+    BEGIN ATOMIC
+ DELETE FROM parley_data.timeline_events e
+   WHERE ((e.subject_id = ANY (forget_timeline.subject_ids)) AND (e.kind IN ( SELECT k.kind
+            FROM parley_data.timeline_kinds k
+           WHERE (k.subject = forget_timeline.subject))));
+END;
+
+ALTER FUNCTION parley_data.forget_timeline(subject text, subject_ids bigint[]) OWNER TO parley_owner;
 
 CREATE FUNCTION parley_data.import_agreement(r jsonb, base text) RETURNS text
     LANGUAGE plpgsql
@@ -7960,6 +8233,38 @@ ALTER FUNCTION parley_data.keep_change_log_append_only() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.keep_change_log_append_only() IS 'Trigger: refuses any change to the history other than the recording trigger''s inserts, unless parley.change_log_maintenance is on.';
 
+CREATE FUNCTION parley_data.keep_timeline_by_triggers() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if coalesce(current_setting('parley.change_log_maintenance', true), '') = 'on' or pg_trigger_depth() > 1 then
+        return null;
+    end if;
+    raise exception 'the timeline is written by triggers: % on timeline_events is refused', lower(tg_op)
+        using errcode = 'insufficient_privilege', table = 'timeline_events', constraint = 'timeline_by_triggers',
+              hint = 'Record what happened with the parley functions; to rebuild it, the owner runs select parley_data.rebuild_timeline().';
+end
+$$;
+
+ALTER FUNCTION parley_data.keep_timeline_by_triggers() OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.keep_versions_append_only() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if coalesce(current_setting('parley.change_log_maintenance', true), '') = 'on' or pg_trigger_depth() > 1 then
+        return null;
+    end if;
+    raise exception 'versions are history: % on % is refused', lower(tg_op), tg_table_name
+        using errcode = 'insufficient_privilege', table = tg_table_name, constraint = 'versions_append_only',
+              hint = 'Versions are written by triggers only. For maintenance, the owner first runs: set local parley.change_log_maintenance = ''on''.';
+end
+$$;
+
+ALTER FUNCTION parley_data.keep_versions_append_only() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.keep_versions_append_only() IS 'Trigger: refuses any change to the versions other than the recording trigger''s, unless parley.change_log_maintenance is on.';
+
 CREATE FUNCTION parley_data.meeting_id(code text, field text DEFAULT 'meeting'::text) RETURNS bigint
     LANGUAGE sql STABLE
     RETURN parley_data.classified_id('meeting'::text, 'parley_data.meetings'::regclass, 'effective_classification'::text, code, field);
@@ -9067,6 +9372,50 @@ ALTER FUNCTION parley_data.plan_take_queue(OUT everything boolean, OUT recipient
 
 COMMENT ON FUNCTION parley_data.plan_take_queue(OUT everything boolean, OUT recipients_changed boolean) IS 'Planning: moves the change queue into the plan (emptying it) and says whether everything must be replanned (a rule changed) and whether recipients changed (people or subscriptions).';
 
+CREATE FUNCTION parley_data.prepare_history_years(through timestamp with time zone DEFAULT (now() + '2 years'::interval)) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    level parley.classification;
+    year integer;
+    years integer[];
+    moved bigint := 0;
+    n bigint;
+    this_year constant integer := extract(year from now() at time zone 'UTC')::integer;
+    last_year constant integer := extract(year from through at time zone 'UTC')::integer;
+    partition_name text;
+begin
+    perform set_config('parley.change_log_maintenance', 'on', true);
+    foreach level in array enum_range(null::parley.classification) loop
+        execute format('select array_agg(distinct extract(year from changed_at at time zone ''UTC'')::integer) from parley_data.%I',
+                       'change_log_' || level || '_default') into years;
+        foreach year in array coalesce(years, '{}') loop
+            -- Built beside the default partition, then attached (which checks the default holds none of its rows).
+            partition_name := format('change_log_%s_%s', level, year);
+            execute format('create table parley_data.%I '
+                           '(like parley_data.change_log including defaults including constraints)', partition_name);
+            execute format('with gone as (delete from parley_data.%I where changed_at >= %L and changed_at < %L returning *) '
+                           'insert into parley_data.%I select * from gone',
+                           'change_log_' || level || '_default', make_timestamptz(year, 1, 1, 0, 0, 0, 'UTC'),
+                           make_timestamptz(year + 1, 1, 1, 0, 0, 0, 'UTC'), partition_name);
+            get diagnostics n = row_count;
+            moved := moved + n;
+            execute format('alter table parley_data.%I attach partition parley_data.%I for values from (%L) to (%L)',
+                           'change_log_' || level, partition_name, make_timestamptz(year, 1, 1, 0, 0, 0, 'UTC'),
+                           make_timestamptz(year + 1, 1, 1, 0, 0, 0, 'UTC'));
+        end loop;
+    end loop;
+    call parley_data.add_change_log_years(this_year, greatest(last_year, this_year));
+    perform set_config('parley.change_log_maintenance', '', true);
+    return moved;
+end
+$$;
+
+ALTER FUNCTION parley_data.prepare_history_years(through timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.prepare_history_years(through timestamp with time zone) IS 'Creates the change log''s yearly partitions up to the year of `through` (default: two years ahead) and moves into them what their level''s default partition holds. Returns the rows moved.';
+
 CREATE FUNCTION parley_data.queue_agreement_changes() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
@@ -9418,6 +9767,62 @@ CREATE FUNCTION parley_data.reads_as_number(v jsonb) RETURNS boolean
 
 ALTER FUNCTION parley_data.reads_as_number(v jsonb) OWNER TO parley_owner;
 
+CREATE FUNCTION parley_data.rebuild_commitment_tallies() RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    n bigint;
+begin
+    delete from parley_data.commitment_tallies;
+    perform parley_data.recount_tallies(array_agg(g.track_id), array_agg(g.item_id), array_agg(g.obligor_id),
+                                        array_agg(g.level))
+       from (select distinct c.track_id, c.item_id, c.obligor_id, c.effective_classification as level
+               from parley_data.commitments c) g;
+    delete from parley_data.owner_tallies;
+    perform parley_data.recount_owner_tallies(array_agg(g.owner_id), array_agg(g.level))
+       from (select distinct c.owner_id, c.effective_classification as level
+               from parley_data.commitments c where c.owner_id is not null) g;
+    select count(*) into n from parley_data.commitment_tallies;
+    return n;
+end
+$$;
+
+ALTER FUNCTION parley_data.rebuild_commitment_tallies() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.rebuild_commitment_tallies() IS 'Counts every tally of commitments (and of open commitments per owner) again from the commitments. Returns the number of tally rows per track, item and obligor.';
+
+CREATE FUNCTION parley_data.rebuild_timeline() RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    k record;
+    ids bigint[];
+    n bigint;
+    maintenance constant text := coalesce(current_setting('parley.change_log_maintenance', true), '');
+begin
+    perform set_config('parley.change_log_maintenance', 'on', true);
+    for k in select * from parley_data.timeline_kinds order by kind loop
+        if k.tells_of = 'record' then
+            execute format('select coalesce(array_agg(id), ''{}'') from parley_data.%I', k.subject) into ids;
+            delete from parley_data.timeline_events e where e.kind = k.kind;
+        else
+            select coalesce(array_agg(distinct e.subject_id), '{}') into ids
+              from parley_data.timeline_events e where e.kind = k.kind;
+        end if;
+        perform parley_data.refresh_timeline(k.kind, ids);
+    end loop;
+    perform set_config('parley.change_log_maintenance', maintenance, true);
+    select count(*) into n from parley_data.timeline_events;
+    return n;
+end
+$$;
+
+ALTER FUNCTION parley_data.rebuild_timeline() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.rebuild_timeline() IS 'Derives the whole timeline again from the tables (events that tell of a change are kept and worded again). Returns the number of events.';
+
 CREATE FUNCTION parley_data.recompute_commitment_progress() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -9507,6 +9912,8 @@ declare
     key_of_old text;
     key_of_new text;
     join_on text;
+    changed_old text;
+    changed_new text;
     old_level text := quote_literal('unclassified') || '::parley.classification';
     new_level text := quote_literal('unclassified') || '::parley.classification';
     header constant text :=
@@ -9521,6 +9928,19 @@ begin
            string_agg(format('o.%I = n.%I', k, k), ' and ' order by position)
       into key_of_old, key_of_new, join_on
       from unnest(tg_argv[1:]) with ordinality as key_column(k, position);
+    -- What an update changed, field by field, and (in new_row) what names the record.
+    select string_agg(format('case when o.%1$I is distinct from n.%1$I then jsonb_build_object(%1$L, o.%1$I) '
+                             'else ''{}''::jsonb end', a.attname), ' || ' order by a.attnum),
+           'jsonb_build_object(' || string_agg(format('%1$L, n.%1$I', a.attname), ', ' order by a.attnum)
+               filter (where a.attname = any (tg_argv[1:])
+                          or a.attname in ('code', 'commitment_id', 'party_id', 'track_id', 'item_id', 'person_id',
+                                           'indicator', 'email'))
+           || ') || '
+           || string_agg(format('case when o.%1$I is distinct from n.%1$I then jsonb_build_object(%1$L, n.%1$I) '
+                                'else ''{}''::jsonb end', a.attname), ' || ' order by a.attnum)
+      into changed_old, changed_new
+      from pg_catalog.pg_attribute a
+     where a.attrelid = tg_relid and a.attnum > 0 and not a.attisdropped;
     if level_column <> '-' then
         old_level := format('o.%I', level_column);
         new_level := format('n.%I', level_column);
@@ -9536,7 +9956,9 @@ begin
         execute header
             || format('coalesce(%s, %s), ', key_of_new, key_of_old)
             || 'case when o is null then ''insert'' when n is null then ''delete'' else ''update'' end, '
-            || format('to_jsonb(o), to_jsonb(n), greatest(%s, %s), $2 ', old_level, new_level)
+            || format('case when o is null then null when n is null then to_jsonb(o) else %s end, ', changed_old)
+            || format('case when n is null then null when o is null then to_jsonb(n) else %s end, ', changed_new)
+            || format('greatest(%s, %s), $2 ', old_level, new_level)
             || 'from old_rows o full join new_rows n on ' || join_on || ' '
             || 'where o is null or n is null or row(o.*) is distinct from row(n.*)'
             using tg_table_name, reason;
@@ -9635,6 +10057,156 @@ ALTER FUNCTION parley_data.record_participation(agreement parley_data.agreements
 
 COMMENT ON FUNCTION parley_data.record_participation(agreement parley_data.agreements, reference text, party text, change parley.participation_change, announced_on date, effective_on date, source text, note text, provisions_closed_as parley.commitment_status) IS 'Checks and records a change of one party''s participation in an agreement (suspended, resumed, withdrawn); returns its id.';
 
+CREATE FUNCTION parley_data.record_versions() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+    versions constant text := tg_argv[0];
+    level_column constant text := tg_argv[1];
+    version_keys text[];
+    record_keys text[];
+    held text[];
+    join_on text;
+    version_key_list text;
+    new_key_list text;
+    match_version text;
+    changed text;
+begin
+    select array_agg(split_part(k, '=', 1) order by position),
+           array_agg(coalesce(nullif(split_part(k, '=', 2), ''), k) order by position)
+      into version_keys, record_keys
+      from unnest(tg_argv[2:]) with ordinality as key_column(k, position);
+    select array_agg(a.attname::text order by a.attnum)
+      into held
+      from pg_catalog.pg_attribute a
+     where a.attrelid = format('parley_data.%I', versions)::regclass and a.attnum > 0 and not a.attisdropped
+       and a.attname <> all (version_keys || array['valid_from', 'valid_to', 'recorded_by', 'classification']);
+    select string_agg(format('o.%1$I = n.%1$I', r), ' and '),
+           string_agg(format('%I', v), ', '),
+           string_agg(format('n.%I', r), ', '),
+           string_agg(format('v.%I = x.%I', v, r), ' and ')
+      into join_on, version_key_list, new_key_list, match_version
+      from unnest(version_keys, record_keys) as k(v, r);
+    -- The records whose held columns changed, with their levels before and after, one row each: a record changed
+    -- twice by one statement (two foreign keys cascading a track's new level to a provision: its track's, and its
+    -- agreement's) is in the transition tables twice.
+    changed := format('(select %s, min(o.%I) as old_level, max(n.%I) as new_level from old_rows o join new_rows n on %s '
+                      'where (%s) is distinct from (%s) group by %s) x',
+                      (select string_agg(format('n.%I', r), ', ') from unnest(record_keys) r),
+                      level_column, level_column, join_on,
+                      (select string_agg(format('o.%I', h), ', ') from unnest(held) h),
+                      (select string_agg(format('n.%I', h), ', ') from unnest(held) h),
+                      (select string_agg(format('n.%I', r), ', ') from unnest(record_keys) r));
+
+    if tg_op = 'UPDATE' then
+        execute format('update parley_data.%I v set classification = x.new_level from %s '
+                       'where x.new_level > x.old_level and %s and v.classification < x.new_level',
+                       versions, changed, match_version);
+        execute format('delete from parley_data.%I v using %s where %s and v.valid_from >= now()',
+                       versions, changed, match_version);
+        execute format('update parley_data.%I v set valid_to = now() from %s where %s and v.valid_to > now()',
+                       versions, changed, match_version);
+        -- The state the record is in now (the last of the statement's, when it changed one record twice).
+        execute format('insert into parley_data.%I (%s, %s, valid_from, recorded_by, classification) '
+                       'select %s, %s, now(), session_user, n.%I from parley_data.%I n join %s on %s',
+                       versions, version_key_list,
+                       (select string_agg(format('%I', h), ', ') from unnest(held) h),
+                       new_key_list, (select string_agg(format('n.%I', h), ', ') from unnest(held) h),
+                       level_column, tg_table_name, changed,
+                       (select string_agg(format('x.%1$I = n.%1$I', r), ' and ') from unnest(record_keys) r));
+    elsif tg_op = 'INSERT' then
+        execute format('insert into parley_data.%I (%s, %s, valid_from, recorded_by, classification) '
+                       'select %s, %s, now(), session_user, n.%I from new_rows n',
+                       versions, version_key_list,
+                       (select string_agg(format('%I', h), ', ') from unnest(held) h),
+                       new_key_list, (select string_agg(format('n.%I', h), ', ') from unnest(held) h),
+                       level_column);
+    elsif tg_op = 'DELETE' then
+        execute format('delete from parley_data.%I v using old_rows x where %s and v.valid_from >= now()',
+                       versions, match_version);
+        execute format('update parley_data.%I v set valid_to = now() from old_rows x where %s and v.valid_to > now()',
+                       versions, match_version);
+    elsif tg_op = 'TRUNCATE' then
+        execute format('delete from parley_data.%I v where v.valid_from >= now()', versions);
+        execute format('update parley_data.%I v set valid_to = now() where v.valid_to > now()', versions);
+    end if;
+    return null;
+end
+$_$;
+
+ALTER FUNCTION parley_data.record_versions() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.record_versions() IS 'Trigger: keeps the versions of the records a statement inserted, changed or deleted (each state with the period it was valid), set-based, once per statement.';
+
+CREATE FUNCTION parley_data.recount_owner_tallies(owner_ids bigint[], levels parley.classification[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    AS $_$
+begin
+    if cardinality(owner_ids) = 0 then
+        return;
+    end if;
+    execute 'delete from parley_data.owner_tallies t using unnest($1, $2) x(owner_id, level) '
+            'where t.owner_id = x.owner_id and t.classification = x.level'
+        using owner_ids, levels;
+    execute 'insert into parley_data.owner_tallies (owner_id, classification, open_commitments) '
+            'select c.owner_id, c.effective_classification, count(*) '
+            '  from (select distinct x.owner_id, x.level from unnest($1, $2) x(owner_id, level)) x '
+            '  join parley_data.commitments c on c.owner_id = x.owner_id and c.effective_classification = x.level '
+            ' where parley_data.commitment_is_live(c.status) and c.frozen_on is null '
+            ' group by c.owner_id, c.effective_classification'
+        using owner_ids, levels;
+end
+$_$;
+
+ALTER FUNCTION parley_data.recount_owner_tallies(owner_ids bigint[], levels parley.classification[]) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.recount_owner_tallies(owner_ids bigint[], levels parley.classification[]) IS 'Counts again the open commitments of some owners at some levels (two arrays side by side).';
+
+CREATE FUNCTION parley_data.recount_tallies(track_ids bigint[], item_ids bigint[], obligor_ids bigint[], levels parley.classification[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    AS $_$
+begin
+    if cardinality(track_ids) = 0 then
+        return;
+    end if;
+    -- The groups' own statement each time, planned for their number (see 310_alert_queueing on EXECUTE).
+    execute 'delete from parley_data.commitment_tallies t '
+            'using unnest($1, $2, $3, $4) x(track_id, item_id, obligor_id, level) '
+            'where t.track_id = x.track_id and t.item_id = x.item_id and t.obligor_id = x.obligor_id '
+            'and t.classification = x.level'
+        using track_ids, item_ids, obligor_ids, levels;
+    execute $q$insert into parley_data.commitment_tallies
+        (track_id, item_id, obligor_id, classification, made, pending, in_progress, partially_fulfilled, fulfilled,
+         breached, withdrawn, superseded, open, lapsed, fulfilled_on_time, fulfilled_with_deadline, last_activity_on)
+        select c.track_id, c.item_id, c.obligor_id, c.effective_classification, count(*),
+               count(*) filter (where c.status = 'pending'),
+               count(*) filter (where c.status = 'in_progress'),
+               count(*) filter (where c.status = 'partially_fulfilled'),
+               count(*) filter (where c.status = 'fulfilled'),
+               count(*) filter (where c.status = 'breached'),
+               count(*) filter (where c.status = 'withdrawn'),
+               count(*) filter (where c.status = 'superseded'),
+               count(*) filter (where parley_data.commitment_is_live(c.status) and c.frozen_on is null),
+               count(*) filter (where c.status in ('pending', 'in_progress') and c.frozen_on is not null),
+               count(*) filter (where c.status = 'fulfilled' and c.status_changed_on <= c.due_on),
+               count(*) filter (where c.status = 'fulfilled' and c.due_on is not null),
+               max(greatest(c.made_on, c.last_update_on, case when c.status <> 'pending' then c.status_changed_on end))
+          from unnest($1, $2, $3, $4) x(track_id, item_id, obligor_id, level)
+          join parley_data.commitments c
+            on c.track_id = x.track_id and c.item_id = x.item_id and c.obligor_id = x.obligor_id
+           and c.effective_classification = x.level
+         group by c.track_id, c.item_id, c.obligor_id, c.effective_classification$q$
+        using track_ids, item_ids, obligor_ids, levels;
+end
+$_$;
+
+ALTER FUNCTION parley_data.recount_tallies(track_ids bigint[], item_ids bigint[], obligor_ids bigint[], levels parley.classification[]) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.recount_tallies(track_ids bigint[], item_ids bigint[], obligor_ids bigint[], levels parley.classification[]) IS 'Counts the tallies of some groups of commitments again (track, item, obligor and level, as four arrays side by side).';
+
 CREATE FUNCTION parley_data.refresh_time_zones() RETURNS integer
     LANGUAGE sql
     AS $$
@@ -9646,6 +10218,68 @@ CREATE FUNCTION parley_data.refresh_time_zones() RETURNS integer
 $$;
 
 ALTER FUNCTION parley_data.refresh_time_zones() OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.refresh_timeline(kind text, subject_ids bigint[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+    tells_of constant text := (select k.tells_of from parley_data.timeline_kinds k where k.kind = refresh_timeline.kind);
+    wording constant text := format('parley_data.%I', 'timeline_' || kind);
+begin
+    if tells_of is null then
+        raise exception 'unknown kind of timeline event: %', kind using errcode = 'invalid_parameter_value';
+    end if;
+    if cardinality(subject_ids) = 0 then
+        return;
+    end if;
+    if tells_of = 'record' then
+        delete from parley_data.timeline_events e where e.kind = refresh_timeline.kind and e.subject_id = any (subject_ids);
+        execute format('insert into parley_data.timeline_events (kind, occurred_on, subject_id, track_id, item_id, '
+                       'party_id, source_id, old_value, new_value, shown_kind, track, item, party, ref, description, '
+                       'source, source_url, classification) '
+                       'select r.kind, r.occurred_on, r.subject_id, r.track_id, r.item_id, r.party_id, r.source_id, '
+                       'r.old_value, r.new_value, r.shown_kind, r.track, r.item, r.party, r.ref, r.description, '
+                       'r.source, r.source_url, r.classification from %s($1) r', wording)
+            using subject_ids;
+    else
+        execute format('update parley_data.timeline_events e set track_id = r.track_id, item_id = r.item_id, '
+                       'party_id = r.party_id, shown_kind = r.shown_kind, track = r.track, item = r.item, '
+                       'party = r.party, ref = r.ref, description = r.description, source = r.source, '
+                       'source_url = r.source_url, classification = r.classification '
+                       'from %s($1) r where e.id = r.id '
+                       'and (e.track_id, e.item_id, e.party_id, e.shown_kind, e.track, e.item, e.party, e.ref, '
+                       'e.description, e.source, e.source_url, e.classification) is distinct from '
+                       '(r.track_id, r.item_id, r.party_id, r.shown_kind, r.track, r.item, r.party, r.ref, '
+                       'r.description, r.source, r.source_url, r.classification)', wording)
+            using subject_ids;
+    end if;
+end
+$_$;
+
+ALTER FUNCTION parley_data.refresh_timeline(kind text, subject_ids bigint[]) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.refresh_timeline(kind text, subject_ids bigint[]) IS 'Writes again the timeline events of one kind about these records (ids of the kind''s subject table), as they now are.';
+
+CREATE FUNCTION parley_data.refresh_timeline_naming(naming text, ids bigint[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+    k record;
+begin
+    for k in execute format('select e.kind, array_agg(distinct e.subject_id) as subjects '
+                            'from parley_data.timeline_events e where e.%I = any ($1) group by e.kind', naming)
+             using ids
+    loop
+        perform parley_data.refresh_timeline(k.kind, k.subjects);
+    end loop;
+end
+$_$;
+
+ALTER FUNCTION parley_data.refresh_timeline_naming(naming text, ids bigint[]) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.refresh_timeline_naming(naming text, ids bigint[]) IS 'Writes again the timeline events that name these parties, items, sources or tracks (naming: the column that refers to them).';
 
 CREATE FUNCTION parley_data.refuse(code text, field text, rule text, message text, hint text) RETURNS void
     LANGUAGE plpgsql
@@ -9866,6 +10500,71 @@ ALTER FUNCTION parley_data.taken(kind text, field text, value text, rule text, t
 
 COMMENT ON FUNCTION parley_data.taken(kind text, field text, value text, rule text, taken boolean, hint text) IS 'Rule: the code of a new record is not taken already (23505).';
 
+CREATE FUNCTION parley_data.tally_commitments() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+    contribution constant text :=
+        '(%1$s.track_id, %1$s.item_id, %1$s.obligor_id, %1$s.effective_classification, %1$s.status, '
+        '%1$s.frozen_on is null, '
+        '%1$s.status = ''fulfilled'' and %1$s.status_changed_on <= %1$s.due_on, '
+        '%1$s.status = ''fulfilled'' and %1$s.due_on is not null, '
+        'greatest(%1$s.made_on, %1$s.last_update_on, case when %1$s.status <> ''pending'' then %1$s.status_changed_on end))';
+    gather constant text :=
+        'select coalesce(array_agg(k.track_id), ''{}''), coalesce(array_agg(k.item_id), ''{}''), '
+        'coalesce(array_agg(k.obligor_id), ''{}''), coalesce(array_agg(k.level), ''{}'') '
+        'from (select distinct track_id, item_id, obligor_id, level from (%s) g) k';
+    owners constant text :=
+        'select coalesce(array_agg(k.owner_id), ''{}''), coalesce(array_agg(k.level), ''{}'') '
+        'from (select distinct owner_id, level from (%s) g where owner_id is not null) k';
+    track_ids bigint[];
+    item_ids bigint[];
+    obligor_ids bigint[];
+    levels parley.classification[];
+    owner_ids bigint[];
+    owner_levels parley.classification[];
+begin
+    if tg_op = 'INSERT' then
+        execute format(gather, 'select n.track_id, n.item_id, n.obligor_id, n.effective_classification as level from new_rows n')
+            into track_ids, item_ids, obligor_ids, levels;
+        execute format(owners, 'select n.owner_id, n.effective_classification as level from new_rows n '
+                               'where parley_data.commitment_is_live(n.status) and n.frozen_on is null')
+            into owner_ids, owner_levels;
+    elsif tg_op = 'DELETE' then
+        execute format(gather, 'select o.track_id, o.item_id, o.obligor_id, o.effective_classification as level from old_rows o')
+            into track_ids, item_ids, obligor_ids, levels;
+        execute format(owners, 'select o.owner_id, o.effective_classification as level from old_rows o '
+                               'where parley_data.commitment_is_live(o.status) and o.frozen_on is null')
+            into owner_ids, owner_levels;
+    else
+        execute format(gather, format(
+            'select k.track_id, k.item_id, k.obligor_id, k.level '
+            'from old_rows o join new_rows n on n.id = o.id '
+            'cross join lateral (values (o.track_id, o.item_id, o.obligor_id, o.effective_classification), '
+            '                           (n.track_id, n.item_id, n.obligor_id, n.effective_classification)) '
+            '                   k(track_id, item_id, obligor_id, level) '
+            'where %s is distinct from %s', format(contribution, 'o'), format(contribution, 'n')))
+            into track_ids, item_ids, obligor_ids, levels;
+        execute format(owners,
+            'select k.owner_id, k.level '
+            'from old_rows o join new_rows n on n.id = o.id '
+            'cross join lateral (values (o.owner_id, o.effective_classification), (n.owner_id, n.effective_classification)) '
+            '                   k(owner_id, level) '
+            'where (o.owner_id, o.effective_classification, parley_data.commitment_is_live(o.status) and o.frozen_on is null) '
+            '      is distinct from (n.owner_id, n.effective_classification, parley_data.commitment_is_live(n.status) and n.frozen_on is null)')
+            into owner_ids, owner_levels;
+    end if;
+    perform parley_data.recount_tallies(track_ids, item_ids, obligor_ids, levels);
+    perform parley_data.recount_owner_tallies(owner_ids, owner_levels);
+    return null;
+end
+$_$;
+
+ALTER FUNCTION parley_data.tally_commitments() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.tally_commitments() IS 'Trigger: counts again the tallies of the groups of commitments a statement changed, once per statement.';
+
 CREATE FUNCTION parley_data.term_last_day(starts_on date, length interval) RETURNS date
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN (((starts_on + length))::date - 1);
@@ -9873,6 +10572,513 @@ CREATE FUNCTION parley_data.term_last_day(starts_on date, length interval) RETUR
 ALTER FUNCTION parley_data.term_last_day(starts_on date, length interval) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.term_last_day(starts_on date, length interval) IS 'The last day of a term of this length starting on starts_on (its first day): starts_on + length - 1 day.';
+
+CREATE FUNCTION parley_data.timeline_agenda_status_changed(subject_ids bigint[]) RETURNS SETOF parley_data.timeline_events
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ SELECT e.id,
+     e.kind,
+     e.occurred_on,
+     e.subject_id,
+     e.track_id,
+     e.item_id,
+     NULL::bigint AS int8,
+     e.source_id,
+     e.old_value,
+     e.new_value,
+     'status changed'::text,
+     t.code,
+     i.code,
+     NULL::text AS text,
+     i.code,
+     parley_data.agenda_status_description(i.code, t.code, e.old_value, e.new_value) AS agenda_status_description,
+     NULL::text AS text,
+     NULL::text AS text,
+     GREATEST(e.classification, a.effective_classification) AS "greatest",
+     e.recorded_at
+    FROM (((parley_data.timeline_events e
+      JOIN parley_data.track_agenda a ON (((a.track_id = e.track_id) AND (a.item_id = e.item_id))))
+      JOIN parley_data.tracks t ON ((t.id = e.track_id)))
+      JOIN parley_data.agenda_items i ON ((i.id = e.item_id)))
+   WHERE ((e.kind = 'agenda_status_changed'::text) AND (e.subject_id = ANY (timeline_agenda_status_changed.subject_ids)));
+END;
+
+ALTER FUNCTION parley_data.timeline_agenda_status_changed(subject_ids bigint[]) OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.timeline_commitment_deadline_moved(subject_ids bigint[]) RETURNS SETOF parley_data.timeline_events
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ SELECT e.id,
+     e.kind,
+     e.occurred_on,
+     e.subject_id,
+     c.track_id,
+     c.item_id,
+     c.obligor_id,
+     e.source_id,
+     e.old_value,
+     e.new_value,
+     'deadline moved'::text,
+     t.code,
+     i.code,
+     ob.name,
+     c.code,
+     parley_data.deadline_moved_description(c.code, e.old_value, e.new_value) AS deadline_moved_description,
+     NULL::text AS text,
+     NULL::text AS text,
+     GREATEST(e.classification, c.effective_classification) AS "greatest",
+     e.recorded_at
+    FROM ((((parley_data.timeline_events e
+      JOIN parley_data.commitments c ON ((c.id = e.subject_id)))
+      JOIN parley_data.tracks t ON ((t.id = c.track_id)))
+      JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
+      JOIN parley_data.parties ob ON ((ob.id = c.obligor_id)))
+   WHERE ((e.kind = 'commitment_deadline_moved'::text) AND (e.subject_id = ANY (timeline_commitment_deadline_moved.subject_ids)));
+END;
+
+ALTER FUNCTION parley_data.timeline_commitment_deadline_moved(subject_ids bigint[]) OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.timeline_commitment_made(subject_ids bigint[]) RETURNS SETOF parley_data.timeline_events
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ SELECT NULL::bigint AS int8,
+     'commitment_made'::text,
+     c.made_on,
+     c.id,
+     c.track_id,
+     c.item_id,
+     c.obligor_id,
+     c.source_id,
+     NULL::text AS text,
+     NULL::text AS text,
+     'commitment made'::text,
+     t.code,
+     i.code,
+     ob.name,
+     c.code,
+     ((((ob.name || ' commits: '::text) || c.text) || COALESCE((((' ('::text || trim_scale(c.target_quantity)) || COALESCE((' '::text || c.unit), ''::text)) || ')'::text), ''::text)) || COALESCE((', due '::text || c.due_on), ''::text)),
+     s.title,
+     s.url,
+     c.effective_classification,
+     now() AS now
+    FROM ((((parley_data.commitments c
+      JOIN parley_data.tracks t ON ((t.id = c.track_id)))
+      JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
+      JOIN parley_data.parties ob ON ((ob.id = c.obligor_id)))
+      LEFT JOIN parley_data.sources s ON ((s.id = c.source_id)))
+   WHERE (c.id = ANY (timeline_commitment_made.subject_ids));
+END;
+
+ALTER FUNCTION parley_data.timeline_commitment_made(subject_ids bigint[]) OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.timeline_commitment_status_changed(subject_ids bigint[]) RETURNS SETOF parley_data.timeline_events
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ SELECT e.id,
+     e.kind,
+     e.occurred_on,
+     e.subject_id,
+     c.track_id,
+     c.item_id,
+     c.obligor_id,
+     e.source_id,
+     e.old_value,
+     e.new_value,
+     'status changed'::text,
+     t.code,
+     i.code,
+     ob.name,
+     c.code,
+     parley_data.commitment_status_description(c.code, e.old_value, e.new_value) AS commitment_status_description,
+     NULL::text AS text,
+     NULL::text AS text,
+     GREATEST(e.classification, c.effective_classification) AS "greatest",
+     e.recorded_at
+    FROM ((((parley_data.timeline_events e
+      JOIN parley_data.commitments c ON ((c.id = e.subject_id)))
+      JOIN parley_data.tracks t ON ((t.id = c.track_id)))
+      JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
+      JOIN parley_data.parties ob ON ((ob.id = c.obligor_id)))
+   WHERE ((e.kind = 'commitment_status_changed'::text) AND (e.subject_id = ANY (timeline_commitment_status_changed.subject_ids)));
+END;
+
+ALTER FUNCTION parley_data.timeline_commitment_status_changed(subject_ids bigint[]) OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.timeline_figure_reported(subject_ids bigint[]) RETURNS SETOF parley_data.timeline_events
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ SELECT NULL::bigint AS int8,
+     'figure_reported'::text,
+     f.as_of,
+     f.id,
+     NULL::bigint AS int8,
+     f.item_id,
+     f.claimant_id,
+     f.source_id,
+     NULL::text AS text,
+     NULL::text AS text,
+     'figure reported'::text,
+     NULL::text AS text,
+     i.code,
+     cl.name,
+     f.indicator,
+     (((((((COALESCE((cl.name || ': '::text), ''::text) || f.indicator) || ' = '::text) || trim_scale(f.value)) || COALESCE((' '::text || f.unit), ''::text)) || ' ('::text) || f.confidence) || ')'::text),
+     s.title,
+     s.url,
+     f.classification,
+     now() AS now
+    FROM (((parley_data.figures f
+      LEFT JOIN parley_data.agenda_items i ON ((i.id = f.item_id)))
+      LEFT JOIN parley_data.parties cl ON ((cl.id = f.claimant_id)))
+      LEFT JOIN parley_data.sources s ON ((s.id = f.source_id)))
+   WHERE (f.id = ANY (timeline_figure_reported.subject_ids));
+END;
+
+ALTER FUNCTION parley_data.timeline_figure_reported(subject_ids bigint[]) OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.timeline_meeting_held(subject_ids bigint[]) RETURNS SETOF parley_data.timeline_events
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ SELECT NULL::bigint AS int8,
+     'meeting_held'::text,
+     ((m.starts_at AT TIME ZONE t.timezone))::date AS timezone,
+     m.id,
+     m.track_id,
+     NULL::bigint AS int8,
+     NULL::bigint AS int8,
+     m.source_id,
+     NULL::text AS text,
+     NULL::text AS text,
+     'meeting held'::text,
+     t.code,
+     NULL::text AS text,
+     NULL::text AS text,
+     m.code,
+     (m.title || COALESCE((': '::text || m.outcome_summary), ''::text)),
+     s.title,
+     s.url,
+     m.effective_classification,
+     now() AS now
+    FROM ((parley_data.meetings m
+      JOIN parley_data.tracks t ON ((t.id = m.track_id)))
+      LEFT JOIN parley_data.sources s ON ((s.id = m.source_id)))
+   WHERE ((m.id = ANY (timeline_meeting_held.subject_ids)) AND (m.status = 'held'::parley.meeting_status));
+END;
+
+ALTER FUNCTION parley_data.timeline_meeting_held(subject_ids bigint[]) OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.timeline_on_agenda() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+    raised bigint[];
+begin
+    if tg_op = 'DELETE' then
+        delete from parley_data.timeline_events e
+         using old_rows o
+         where e.kind = 'agenda_status_changed' and e.subject_id = o.track_id and e.item_id = o.item_id;
+        return null;
+    end if;
+    if tg_op = 'UPDATE' then
+        execute $q$select array_agg(distinct n.track_id) from old_rows o
+                    join new_rows n on n.track_id = o.track_id and n.item_id = o.item_id
+                   where n.effective_classification > o.effective_classification$q$ into raised;
+        perform parley_data.refresh_timeline('agenda_status_changed', coalesce(raised, '{}'));
+        execute $q$insert into parley_data.timeline_events (kind, occurred_on, subject_id, track_id, item_id, old_value,
+                                                          new_value, shown_kind, track, item, ref, description,
+                                                          classification)
+            select 'agenda_status_changed', n.status_since, n.track_id, n.track_id, n.item_id, o.status::text,
+                   n.status::text, 'status changed', t.code, i.code, i.code,
+                   parley_data.agenda_status_description(i.code, t.code, o.status::text, n.status::text),
+                   greatest(o.effective_classification, n.effective_classification)
+              from old_rows o
+              join new_rows n on n.track_id = o.track_id and n.item_id = o.item_id
+              join parley_data.tracks t on t.id = n.track_id
+              join parley_data.agenda_items i on i.id = n.item_id
+             where n.status is distinct from o.status$q$;
+    else
+        insert into parley_data.timeline_events (kind, occurred_on, subject_id, track_id, item_id, new_value,
+                                                 shown_kind, track, item, ref, description, classification)
+        select 'agenda_status_changed', n.status_since, n.track_id, n.track_id, n.item_id, n.status::text,
+               'status changed', t.code, i.code, i.code,
+               parley_data.agenda_status_description(i.code, t.code, null, n.status::text), n.effective_classification
+          from new_rows n
+          join parley_data.tracks t on t.id = n.track_id
+          join parley_data.agenda_items i on i.id = n.item_id;
+    end if;
+    return null;
+end
+$_$;
+
+ALTER FUNCTION parley_data.timeline_on_agenda() OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.timeline_on_commitments() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+    ids bigint[];
+    moved bigint[];
+begin
+    if tg_op = 'INSERT' then
+        select array_agg(n.id) into ids from new_rows n;
+        perform parley_data.refresh_timeline('commitment_made', ids);
+        return null;
+    elsif tg_op = 'DELETE' then
+        select array_agg(o.id) into ids from old_rows o;
+        perform parley_data.forget_timeline('commitments', ids);
+        return null;
+    end if;
+    -- What all its events name; and its deadline, which only its own event words.
+    execute $q$select array_agg(n.id) filter (where (n.code, n.text, n.target_quantity, n.unit, n.made_on, n.obligor_id,
+                                                     n.track_id, n.item_id, n.source_id, n.effective_classification)
+                                                    is distinct from
+                                                    (o.code, o.text, o.target_quantity, o.unit, o.made_on, o.obligor_id,
+                                                     o.track_id, o.item_id, o.source_id, o.effective_classification)),
+                       array_agg(n.id) filter (where n.due_on is distinct from o.due_on)
+                  from old_rows o join new_rows n on n.id = o.id$q$ into ids, moved;
+    if moved is not null then
+        perform parley_data.refresh_timeline('commitment_made', moved);
+    end if;
+    if ids is not null then
+        perform parley_data.refresh_timeline('commitment_made', ids);
+        perform parley_data.refresh_timeline('commitment_status_changed', ids);
+        perform parley_data.refresh_timeline('commitment_deadline_moved', ids);
+        -- Its updates' events carry its code, unit, track and item (its level reaches them by their own table).
+        perform parley_data.refresh_timeline('update_recorded',
+            (select array_agg(u.id) from parley_data.commitment_updates u where u.commitment_id = any (ids)));
+    end if;
+    -- A status changed directly (a status set by a recorded update is that update's event): an event of the moment,
+    -- at the higher of the levels before and after.
+    execute $q$insert into parley_data.timeline_events (kind, occurred_on, subject_id, track_id, item_id, party_id,
+                                                      old_value, new_value, shown_kind, track, item, party, ref,
+                                                      description, classification)
+        select 'commitment_status_changed', n.status_changed_on, n.id, n.track_id, n.item_id, n.obligor_id,
+               o.status::text, n.status::text, 'status changed', t.code, i.code, ob.name, n.code,
+               parley_data.commitment_status_description(n.code, o.status::text, n.status::text),
+               greatest(o.effective_classification, n.effective_classification)
+          from old_rows o
+          join new_rows n on n.id = o.id
+          join parley_data.tracks t on t.id = n.track_id
+          join parley_data.agenda_items i on i.id = n.item_id
+          join parley_data.parties ob on ob.id = n.obligor_id
+         where n.status is distinct from o.status
+           and not exists (select 1 from parley_data.commitment_updates u
+                            where u.commitment_id = n.id and u.created_at = now() and u.new_status = n.status)$q$;
+    -- A deadline moved (parley.change_due_date, update_commitment): an event of the moment, dated the day it was
+    -- recorded on the track's clock, at the higher of the levels before and after.
+    execute $q$insert into parley_data.timeline_events (kind, occurred_on, subject_id, track_id, item_id, party_id,
+                                                      old_value, new_value, shown_kind, track, item, party, ref,
+                                                      description, classification)
+        select 'commitment_deadline_moved', (now() at time zone t.timezone)::date, n.id, n.track_id, n.item_id,
+               n.obligor_id, to_char(o.due_on, 'YYYY-MM-DD'), to_char(n.due_on, 'YYYY-MM-DD'), 'deadline moved',
+               t.code, i.code, ob.name, n.code,
+               parley_data.deadline_moved_description(n.code, to_char(o.due_on, 'YYYY-MM-DD'),
+                                                      to_char(n.due_on, 'YYYY-MM-DD')),
+               greatest(o.effective_classification, n.effective_classification)
+          from old_rows o
+          join new_rows n on n.id = o.id
+          join parley_data.tracks t on t.id = n.track_id
+          join parley_data.agenda_items i on i.id = n.item_id
+          join parley_data.parties ob on ob.id = n.obligor_id
+         where n.due_on is distinct from o.due_on$q$;
+    return null;
+end
+$_$;
+
+ALTER FUNCTION parley_data.timeline_on_commitments() OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.timeline_on_names() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    naming constant text := tg_argv[0];
+    shown constant text := tg_argv[1];
+    ids bigint[];
+begin
+    execute format('select array_agg(n.id) from old_rows o join new_rows n on n.id = o.id where (%s) is distinct from (%s)',
+                   (select string_agg('o.' || quote_ident(c), ', ') from unnest(string_to_array(shown, ',')) c),
+                   (select string_agg('n.' || quote_ident(c), ', ') from unnest(string_to_array(shown, ',')) c))
+        into ids;
+    if ids is not null then
+        perform parley_data.refresh_timeline_naming(naming, ids);
+    end if;
+    return null;
+end
+$$;
+
+ALTER FUNCTION parley_data.timeline_on_names() OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.timeline_on_records() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    kind constant text := tg_argv[0];
+    ids bigint[];
+begin
+    if tg_op = 'INSERT' then
+        select array_agg(n.id) into ids from new_rows n;
+    elsif tg_op = 'DELETE' then
+        select array_agg(o.id) into ids from old_rows o;
+    else
+        execute 'select array_agg(n.id) from old_rows o join new_rows n on n.id = o.id where row(o.*) is distinct from row(n.*)'
+            into ids;
+    end if;
+    perform parley_data.refresh_timeline(kind, coalesce(ids, '{}'));
+    return null;
+end
+$$;
+
+ALTER FUNCTION parley_data.timeline_on_records() OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.timeline_on_tracks() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+    renamed bigint[];
+    moved bigint[];
+begin
+    if tg_op = 'DELETE' then
+        select array_agg(o.id) into renamed from old_rows o;
+        perform parley_data.forget_timeline('tracks', coalesce(renamed, '{}'));
+        return null;
+    end if;
+    execute $q$insert into parley_data.timeline_events (kind, occurred_on, subject_id, track_id, old_value, new_value,
+                                                      shown_kind, track, ref, description, classification)
+        select 'track_status_changed', (now() at time zone n.timezone)::date, n.id, n.id, o.status::text,
+               n.status::text, 'status changed', n.code, n.code,
+               parley_data.track_status_description(n.code, o.status::text, n.status::text),
+               greatest(o.classification, n.classification)
+          from old_rows o join new_rows n on n.id = o.id
+         where n.status is distinct from o.status$q$;
+    execute 'select array_agg(n.id) from old_rows o join new_rows n on n.id = o.id where n.code is distinct from o.code'
+        into renamed;
+    if renamed is not null then
+        perform parley_data.refresh_timeline_naming('track_id', renamed);
+    end if;
+    execute $q$select array_agg(n.id) from old_rows o join new_rows n on n.id = o.id
+                where n.timezone is distinct from o.timezone or n.classification > o.classification$q$ into moved;
+    if moved is not null then
+        perform parley_data.refresh_timeline('meeting_held',
+            (select array_agg(m.id) from parley_data.meetings m where m.track_id = any (moved)));
+        perform parley_data.refresh_timeline('track_status_changed', moved);
+    end if;
+    return null;
+end
+$_$;
+
+ALTER FUNCTION parley_data.timeline_on_tracks() OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.timeline_position_stated(subject_ids bigint[]) RETURNS SETOF parley_data.timeline_events
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ SELECT NULL::bigint AS int8,
+     'position_stated'::text,
+     p.stated_on,
+     p.id,
+     p.track_id,
+     p.item_id,
+     p.party_id,
+     p.source_id,
+     NULL::text AS text,
+     NULL::text AS text,
+     'position stated'::text,
+     t.code,
+     i.code,
+     pa.name,
+     NULL::text AS text,
+     (((((pa.name || ' on '::text) || i.code) || ': '::text) || p.stance) || COALESCE((' — '::text || p.statement), ''::text)),
+     s.title,
+     s.url,
+     p.effective_classification,
+     now() AS now
+    FROM ((((parley_data.positions p
+      JOIN parley_data.parties pa ON ((pa.id = p.party_id)))
+      JOIN parley_data.agenda_items i ON ((i.id = p.item_id)))
+      LEFT JOIN parley_data.tracks t ON ((t.id = p.track_id)))
+      LEFT JOIN parley_data.sources s ON ((s.id = p.source_id)))
+   WHERE (p.id = ANY (timeline_position_stated.subject_ids));
+END;
+
+ALTER FUNCTION parley_data.timeline_position_stated(subject_ids bigint[]) OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.track_status_description(track text, old_status text, new_status text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ((((('track '::text || track) || ': '::text) || old_status) || ' → '::text) || new_status);
+
+ALTER FUNCTION parley_data.track_status_description(track text, old_status text, new_status text) OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.timeline_track_status_changed(subject_ids bigint[]) RETURNS SETOF parley_data.timeline_events
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ SELECT e.id,
+     e.kind,
+     e.occurred_on,
+     e.subject_id,
+     e.track_id,
+     NULL::bigint AS int8,
+     NULL::bigint AS int8,
+     e.source_id,
+     e.old_value,
+     e.new_value,
+     'status changed'::text,
+     t.code,
+     NULL::text AS text,
+     NULL::text AS text,
+     t.code,
+     parley_data.track_status_description(t.code, e.old_value, e.new_value) AS track_status_description,
+     NULL::text AS text,
+     NULL::text AS text,
+     GREATEST(e.classification, t.classification) AS "greatest",
+     e.recorded_at
+    FROM (parley_data.timeline_events e
+      JOIN parley_data.tracks t ON ((t.id = e.subject_id)))
+   WHERE ((e.kind = 'track_status_changed'::text) AND (e.subject_id = ANY (timeline_track_status_changed.subject_ids)));
+END;
+
+ALTER FUNCTION parley_data.timeline_track_status_changed(subject_ids bigint[]) OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.timeline_update_recorded(subject_ids bigint[]) RETURNS SETOF parley_data.timeline_events
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ SELECT NULL::bigint AS int8,
+     'update_recorded'::text,
+     u.reported_on,
+     u.id,
+     c.track_id,
+     c.item_id,
+     u.reported_by_party_id,
+     u.source_id,
+     NULL::text AS text,
+     NULL::text AS text,
+     'update recorded'::text,
+     t.code,
+     i.code,
+     rp.name,
+     c.code,
+     ((c.code || ': '::text) || concat_ws('; '::text, (('delivered '::text || trim_scale(u.delivered_quantity)) || COALESCE((' '::text || c.unit), ''::text)), ('status → '::text || u.new_status),
+         CASE
+             WHEN u.reopen THEN 'reopened'::text
+             ELSE NULL::text
+         END, u.note, ('verification: '::text || u.verification))),
+     s.title,
+     s.url,
+     u.effective_classification,
+     now() AS now
+    FROM (((((parley_data.commitment_updates u
+      JOIN parley_data.commitments c ON ((c.id = u.commitment_id)))
+      JOIN parley_data.tracks t ON ((t.id = c.track_id)))
+      JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
+      LEFT JOIN parley_data.parties rp ON ((rp.id = u.reported_by_party_id)))
+      LEFT JOIN parley_data.sources s ON ((s.id = u.source_id)))
+   WHERE (u.id = ANY (timeline_update_recorded.subject_ids));
+END;
+
+ALTER FUNCTION parley_data.timeline_update_recorded(subject_ids bigint[]) OWNER TO parley_owner;
 
 CREATE FUNCTION parley_data.touch_updated_at() RETURNS trigger
     LANGUAGE plpgsql
@@ -9956,6 +11162,59 @@ ALTER FUNCTION parley_data.visible_alert(alert_id bigint) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.visible_alert(alert_id bigint) IS 'The alert with this id, locked; refuses one that does not exist or is above the caller''s clearance.';
 
+CREATE TABLE parley_data.commitment_tallies (
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    obligor_id bigint NOT NULL,
+    classification parley.classification NOT NULL,
+    made integer NOT NULL,
+    pending integer NOT NULL,
+    in_progress integer NOT NULL,
+    partially_fulfilled integer NOT NULL,
+    fulfilled integer NOT NULL,
+    breached integer NOT NULL,
+    withdrawn integer NOT NULL,
+    superseded integer NOT NULL,
+    open integer NOT NULL,
+    lapsed integer NOT NULL,
+    fulfilled_on_time integer NOT NULL,
+    fulfilled_with_deadline integer NOT NULL,
+    last_activity_on date,
+    CONSTRAINT commitment_tallies_add_up CHECK (((made = ((((((pending + in_progress) + partially_fulfilled) + fulfilled) + breached) + withdrawn) + superseded)) AND (made > 0)))
+)
+PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.commitment_tallies ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies ALTER COLUMN obligor_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies ALTER COLUMN made SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies ALTER COLUMN pending SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies ALTER COLUMN in_progress SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies ALTER COLUMN partially_fulfilled SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies ALTER COLUMN fulfilled SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies ALTER COLUMN breached SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies ALTER COLUMN withdrawn SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies ALTER COLUMN superseded SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies ALTER COLUMN open SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies ALTER COLUMN lapsed SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies ALTER COLUMN fulfilled_on_time SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies ALTER COLUMN fulfilled_with_deadline SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies ALTER COLUMN last_activity_on SET STATISTICS 0;
+
+ALTER TABLE parley_data.commitment_tallies OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.commitment_tallies IS 'How many commitments each obligor made on each track and item, at each level, by status; kept by statement-level triggers on commitments (080_commitment_tallies) and summed by parley.agenda, track_overview and compliance over the levels the reader may see.';
+
+COMMENT ON COLUMN parley_data.commitment_tallies.open IS 'Still owed: live (parley_data.commitment_is_live) and not a provision of an agreement that has ended (frozen_on empty).';
+
+COMMENT ON COLUMN parley_data.commitment_tallies.lapsed IS 'Pending or in progress when the agreement they are provisions of ended (frozen_on set): no longer owed (parley.compliance.lapsed).';
+
+COMMENT ON COLUMN parley_data.commitment_tallies.fulfilled_on_time IS 'Fulfilled, with the status changed on or before the deadline.';
+
+COMMENT ON COLUMN parley_data.commitment_tallies.fulfilled_with_deadline IS 'Fulfilled, with a deadline.';
+
+COMMENT ON COLUMN parley_data.commitment_tallies.last_activity_on IS 'The latest day one of them was made, updated, or changed status (other than to pending).';
+
 CREATE VIEW parley.agenda WITH (security_invoker='true') AS
  SELECT t.code AS track,
     i.code AS item,
@@ -9972,46 +11231,56 @@ CREATE VIEW parley.agenda WITH (security_invoker='true') AS
    FROM (((((parley_data.track_agenda ta
      JOIN parley_data.tracks t ON ((t.id = ta.track_id)))
      JOIN parley_data.agenda_items i ON ((i.id = ta.item_id)))
-     LEFT JOIN LATERAL ( SELECT count(*) AS commitments,
-            count(*) FILTER (WHERE (parley_data.commitment_is_live(c.status) AND (c.frozen_on IS NULL))) AS open_commitments,
-            count(*) FILTER (WHERE (c.status = 'fulfilled'::parley.commitment_status)) AS fulfilled_commitments
-           FROM parley_data.commitments c
-          WHERE ((c.track_id = ta.track_id) AND (c.item_id = ta.item_id))) cc ON (true))
-     LEFT JOIN ( SELECT s.track,
+     LEFT JOIN ( SELECT x.track_id,
+            tt.code AS track,
+            x.item_id,
+            sum(x.made) AS commitments,
+            sum(x.open) AS open_commitments,
+            sum(x.fulfilled) AS fulfilled_commitments
+           FROM (parley_data.commitment_tallies x
+             JOIN parley_data.tracks tt ON ((tt.id = x.track_id)))
+          GROUP BY x.track_id, tt.code, x.item_id) cc ON (((cc.track_id = ta.track_id) AND (cc.track = t.code) AND (cc.item_id = ta.item_id))))
+     LEFT JOIN ( SELECT s.track_id,
+            s.track,
             s.item_id,
             string_agg((((((p.name || ': '::text) || s.stance) || ' ('::text) || s.stated_on) || ')'::text), '; '::text ORDER BY p.name) AS stances
-           FROM (( SELECT DISTINCT ON (x.track, x.item_id, x.party_id) x.track,
+           FROM (( SELECT DISTINCT ON (x.track_id, x.track, x.item_id, x.party_id) x.track_id,
+                    x.track,
                     x.item_id,
                     x.party_id,
                     x.stance,
                     x.stated_on
-                   FROM ( SELECT st_1.code AS track,
+                   FROM ( SELECT st_1.id AS track_id,
+                            st_1.code AS track,
                             pos.item_id,
                             pos.party_id,
                             pos.stance,
                             pos.stated_on,
-                            pos.track_id
+                            false AS general
                            FROM (parley_data.tracks st_1
                              JOIN parley_data.positions pos ON ((pos.track_id = st_1.id)))
                         UNION ALL
-                         SELECT st_1.code,
+                         SELECT st_1.id,
+                            st_1.code,
                             pos.item_id,
                             pos.party_id,
                             pos.stance,
                             pos.stated_on,
-                            pos.track_id
+                            true
                            FROM (((parley_data.tracks st_1
                              JOIN parley_data.track_agenda a ON ((a.track_id = st_1.id)))
                              JOIN parley_data.track_members tm ON ((tm.track_id = st_1.id)))
                              JOIN parley_data.positions pos ON (((pos.party_id = tm.party_id) AND (pos.item_id = a.item_id) AND (pos.track_id IS NULL))))) x
-                  ORDER BY x.track, x.item_id, x.party_id, x.stated_on DESC, x.track_id) s
+                  ORDER BY x.track_id, x.track, x.item_id, x.party_id, x.stated_on DESC, x.general) s
              JOIN parley_data.parties p ON ((p.id = s.party_id)))
-          GROUP BY s.track, s.item_id) st ON (((st.track = t.code) AND (st.item_id = ta.item_id))))
-     LEFT JOIN LATERAL ( SELECT string_agg(a.code, ', '::text ORDER BY a.code) AS agreements_in_force
-           FROM parley_data.agreements a
-          WHERE ((a.status = 'in_force'::parley.agreement_status) AND (EXISTS ( SELECT 1
-                   FROM parley_data.commitments c
-                  WHERE ((c.agreement_id = a.id) AND (c.track_id = ta.track_id) AND (c.item_id = ta.item_id)))))) ag ON (true))
+          GROUP BY s.track_id, s.track, s.item_id) st ON (((st.track_id = ta.track_id) AND (st.track = t.code) AND (st.item_id = ta.item_id))))
+     LEFT JOIN ( SELECT c.track_id,
+            c.item_id,
+            string_agg(DISTINCT a.code, ', '::text ORDER BY a.code) AS agreements_in_force
+           FROM (parley_data.agreements a
+             JOIN parley_data.commitments c ON ((c.agreement_id = a.id)))
+          WHERE (a.status = 'in_force'::parley.agreement_status)
+          GROUP BY c.track_id, c.item_id) ag ON (((ag.track_id = ta.track_id) AND (ag.item_id = ta.item_id))))
   ORDER BY t.code, i.code;
 
 ALTER TABLE parley.agenda OWNER TO parley_owner;
@@ -11002,6 +12271,29 @@ COMMENT ON COLUMN parley.commitments.agreement IS 'The agreement it is a provisi
 
 COMMENT ON COLUMN parley.commitments.article IS 'The article or paragraph of that agreement it comes from.';
 
+CREATE VIEW parley_data.late_commitments WITH (security_invoker='true') AS
+ SELECT c.obligor_id,
+    c.track_id,
+    tz.code AS track,
+    count(*) AS n
+   FROM (parley_data.commitments c
+     JOIN parley_data.tracks tz ON ((tz.id = c.track_id)))
+  WHERE (parley_data.commitment_is_live(c.status) AND (c.due_on < (((now() AT TIME ZONE 'UTC'::text))::date + 1)) AND (c.due_on < ((now() AT TIME ZONE tz.timezone))::date))
+  GROUP BY c.obligor_id, c.track_id, tz.code
+UNION ALL
+ SELECT c.obligor_id,
+    c.track_id,
+    tz.code AS track,
+    count(*) AS n
+   FROM (parley_data.commitments c
+     JOIN parley_data.tracks tz ON ((tz.id = c.track_id)))
+  WHERE ((c.status = 'breached'::parley.commitment_status) AND (c.due_on < (((now() AT TIME ZONE 'UTC'::text))::date + 1)) AND (c.due_on < ((now() AT TIME ZONE tz.timezone))::date))
+  GROUP BY c.obligor_id, c.track_id, tz.code;
+
+ALTER TABLE parley_data.late_commitments OWNER TO parley_owner;
+
+COMMENT ON VIEW parley_data.late_commitments IS 'Per obligor and track: commitments live or breached whose deadline has passed on the track''s clock (for parley.compliance).';
+
 CREATE VIEW parley.compliance WITH (security_invoker='true') AS
  SELECT p.name AS party,
     a.track,
@@ -11015,39 +12307,48 @@ CREATE VIEW parley.compliance WITH (security_invoker='true') AS
     ((a.fulfilled + a.partially_fulfilled) + a.breached) AS assessed,
     round((((a.fulfilled - a.breached))::numeric / (NULLIF(((a.fulfilled + a.partially_fulfilled) + a.breached), 0))::numeric), 2) AS score,
     round((((100)::numeric * ((((a.fulfilled - a.breached))::numeric / (NULLIF(((a.fulfilled + a.partially_fulfilled) + a.breached), 0))::numeric) + (1)::numeric)) / (2)::numeric), 1) AS score_pct,
-    round((((100)::numeric * (a.on_time)::numeric) / (NULLIF(a.with_deadline, 0))::numeric), 1) AS on_time_pct,
+    round((((100)::numeric * (a.on_time)::numeric) / NULLIF(a.with_deadline, (0)::numeric)), 1) AS on_time_pct,
     a.lapsed
-   FROM (( SELECT c.obligor_id,
+   FROM (( SELECT x.obligor_id,
             NULL::text AS track,
-            count(*) AS made,
-            count(*) FILTER (WHERE (c.status = 'fulfilled'::parley.commitment_status)) AS fulfilled,
-            count(*) FILTER (WHERE (c.status = 'partially_fulfilled'::parley.commitment_status)) AS partially_fulfilled,
-            count(*) FILTER (WHERE (c.status = 'breached'::parley.commitment_status)) AS breached,
-            count(*) FILTER (WHERE ((c.status = ANY (ARRAY['pending'::parley.commitment_status, 'in_progress'::parley.commitment_status])) AND (c.frozen_on IS NULL))) AS open,
-            count(*) FILTER (WHERE ((c.status = ANY (ARRAY['pending'::parley.commitment_status, 'in_progress'::parley.commitment_status])) AND (c.frozen_on IS NOT NULL))) AS lapsed,
-            count(*) FILTER (WHERE (c.status = 'withdrawn'::parley.commitment_status)) AS withdrawn,
-            count(*) FILTER (WHERE (c.status = 'superseded'::parley.commitment_status)) AS superseded,
-            count(*) FILTER (WHERE ((c.status = 'fulfilled'::parley.commitment_status) AND (c.status_changed_on <= c.due_on))) AS on_time,
-            count(*) FILTER (WHERE ((c.due_on IS NOT NULL) AND ((c.status = 'fulfilled'::parley.commitment_status) OR ((c.status <> ALL (ARRAY['withdrawn'::parley.commitment_status, 'superseded'::parley.commitment_status])) AND (c.due_on < ((now() AT TIME ZONE tz.timezone))::date))))) AS with_deadline
-           FROM (parley_data.commitments c
-             JOIN parley_data.tracks tz ON ((tz.id = c.track_id)))
-          GROUP BY c.obligor_id
+            sum(x.made) AS made,
+            sum(x.fulfilled) AS fulfilled,
+            sum(x.partially_fulfilled) AS partially_fulfilled,
+            sum(x.breached) AS breached,
+            sum(((x.pending + x.in_progress) - x.lapsed)) AS open,
+            sum(x.lapsed) AS lapsed,
+            sum(x.withdrawn) AS withdrawn,
+            sum(x.superseded) AS superseded,
+            sum(x.fulfilled_on_time) AS on_time,
+            ((sum(x.fulfilled_with_deadline))::numeric + COALESCE(max(late.n), (0)::numeric)) AS with_deadline
+           FROM (parley_data.commitment_tallies x
+             LEFT JOIN ( SELECT l.obligor_id,
+                    sum(l.n) AS n
+                   FROM parley_data.late_commitments l
+                  GROUP BY l.obligor_id) late ON ((late.obligor_id = x.obligor_id)))
+          GROUP BY x.obligor_id
         UNION ALL
-         SELECT c.obligor_id,
+         SELECT x.obligor_id,
             tz.code,
-            count(*) AS made,
-            count(*) FILTER (WHERE (c.status = 'fulfilled'::parley.commitment_status)) AS fulfilled,
-            count(*) FILTER (WHERE (c.status = 'partially_fulfilled'::parley.commitment_status)) AS partially_fulfilled,
-            count(*) FILTER (WHERE (c.status = 'breached'::parley.commitment_status)) AS breached,
-            count(*) FILTER (WHERE ((c.status = ANY (ARRAY['pending'::parley.commitment_status, 'in_progress'::parley.commitment_status])) AND (c.frozen_on IS NULL))) AS open,
-            count(*) FILTER (WHERE ((c.status = ANY (ARRAY['pending'::parley.commitment_status, 'in_progress'::parley.commitment_status])) AND (c.frozen_on IS NOT NULL))) AS lapsed,
-            count(*) FILTER (WHERE (c.status = 'withdrawn'::parley.commitment_status)) AS withdrawn,
-            count(*) FILTER (WHERE (c.status = 'superseded'::parley.commitment_status)) AS superseded,
-            count(*) FILTER (WHERE ((c.status = 'fulfilled'::parley.commitment_status) AND (c.status_changed_on <= c.due_on))) AS on_time,
-            count(*) FILTER (WHERE ((c.due_on IS NOT NULL) AND ((c.status = 'fulfilled'::parley.commitment_status) OR ((c.status <> ALL (ARRAY['withdrawn'::parley.commitment_status, 'superseded'::parley.commitment_status])) AND (c.due_on < ((now() AT TIME ZONE tz.timezone))::date))))) AS with_deadline
-           FROM (parley_data.commitments c
-             JOIN parley_data.tracks tz ON ((tz.id = c.track_id)))
-          GROUP BY c.obligor_id, tz.code) a
+            sum(x.made) AS sum,
+            sum(x.fulfilled) AS sum,
+            sum(x.partially_fulfilled) AS sum,
+            sum(x.breached) AS sum,
+            sum(((x.pending + x.in_progress) - x.lapsed)) AS sum,
+            sum(x.lapsed) AS sum,
+            sum(x.withdrawn) AS sum,
+            sum(x.superseded) AS sum,
+            sum(x.fulfilled_on_time) AS sum,
+            ((sum(x.fulfilled_with_deadline))::numeric + COALESCE(max(late.n), (0)::numeric))
+           FROM ((parley_data.commitment_tallies x
+             JOIN parley_data.tracks tz ON ((tz.id = x.track_id)))
+             LEFT JOIN ( SELECT l.obligor_id,
+                    l.track_id,
+                    l.track,
+                    sum(l.n) AS n
+                   FROM parley_data.late_commitments l
+                  GROUP BY l.obligor_id, l.track_id, l.track) late ON (((late.obligor_id = x.obligor_id) AND (late.track_id = tz.id) AND (late.track = tz.code))))
+          GROUP BY x.obligor_id, tz.code) a
      JOIN parley_data.parties p ON ((p.id = a.obligor_id)))
   ORDER BY p.name, a.track NULLS FIRST;
 
@@ -11333,6 +12634,22 @@ CREATE VIEW parley.due_soon WITH (security_invoker='true') AS
          SELECT 'follow-up'::text,
             COALESCE(f.code, ('F'::text || f.id)) AS "coalesce",
             t.code,
+            NULL::text AS text,
+            f.note,
+            NULL::text AS text,
+            a.name,
+            ((f.due_at AT TIME ZONE a.timezone))::date AS timezone,
+            f.due_at,
+            (((f.due_at AT TIME ZONE a.timezone))::date - ((now() AT TIME ZONE a.timezone))::date),
+            'open'::text
+           FROM ((parley_data.follow_ups f
+             JOIN parley_data.people a ON ((a.id = f.assignee_id)))
+             JOIN parley_data.tracks t ON ((t.id = f.track_id)))
+          WHERE ((f.done_at IS NULL) AND (f.due_at >= now()) AND (f.due_at < (now() + '14 days'::interval)))
+        UNION ALL
+         SELECT 'follow-up'::text,
+            COALESCE(f.code, ('F'::text || f.id)) AS "coalesce",
+            t.code,
             i.code,
             f.note,
             NULL::text,
@@ -11341,18 +12658,34 @@ CREATE VIEW parley.due_soon WITH (security_invoker='true') AS
             f.due_at,
             (((f.due_at AT TIME ZONE a.timezone))::date - ((now() AT TIME ZONE a.timezone))::date),
             'open'::text
-           FROM (((((parley_data.follow_ups f
+           FROM ((((parley_data.follow_ups f
              JOIN parley_data.people a ON ((a.id = f.assignee_id)))
-             LEFT JOIN parley_data.commitments fc ON ((fc.id = f.commitment_id)))
-             LEFT JOIN parley_data.meetings fm ON ((fm.id = f.meeting_id)))
-             LEFT JOIN parley_data.tracks t ON ((t.id = COALESCE(f.track_id, fc.track_id, fm.track_id))))
-             LEFT JOIN parley_data.agenda_items i ON ((i.id = fc.item_id)))
+             JOIN parley_data.commitments fc ON ((fc.id = f.commitment_id)))
+             JOIN parley_data.tracks t ON ((t.id = fc.track_id)))
+             JOIN parley_data.agenda_items i ON ((i.id = fc.item_id)))
+          WHERE ((f.done_at IS NULL) AND (f.due_at >= now()) AND (f.due_at < (now() + '14 days'::interval)))
+        UNION ALL
+         SELECT 'follow-up'::text,
+            COALESCE(f.code, ('F'::text || f.id)) AS "coalesce",
+            t.code,
+            NULL::text,
+            f.note,
+            NULL::text,
+            a.name,
+            ((f.due_at AT TIME ZONE a.timezone))::date AS timezone,
+            f.due_at,
+            (((f.due_at AT TIME ZONE a.timezone))::date - ((now() AT TIME ZONE a.timezone))::date),
+            'open'::text
+           FROM (((parley_data.follow_ups f
+             JOIN parley_data.people a ON ((a.id = f.assignee_id)))
+             JOIN parley_data.meetings fm ON ((fm.id = f.meeting_id)))
+             JOIN parley_data.tracks t ON ((t.id = fm.track_id)))
           WHERE ((f.done_at IS NULL) AND (f.due_at >= now()) AND (f.due_at < (now() + '14 days'::interval)))) d
-  ORDER BY d.due_at, d.kind, d.code;
+  ORDER BY d.due_on, d.due_at, d.kind, d.code;
 
 ALTER TABLE parley.due_soon OWNER TO parley_owner;
 
-COMMENT ON VIEW parley.due_soon IS 'Open commitments whose deadline falls in the next 14 days, and open follow-ups due in the next 14 days, soonest first. Overdue ones are in overdue_commitments and follow_ups.';
+COMMENT ON VIEW parley.due_soon IS 'Open commitments whose deadline falls in the next 14 days, and open follow-ups due in the next 14 days, soonest first (by day, then by the moment). Overdue ones are in overdue_commitments and follow_ups.';
 
 COMMENT ON COLUMN parley.due_soon.kind IS 'commitment or follow-up.';
 
@@ -11557,30 +12890,57 @@ COMMENT ON COLUMN parley.figures.note IS 'A note recorded with the figure; empty
 COMMENT ON COLUMN parley.figures.classification IS 'The figure''s own classification, the level it is kept and shown at (figures belong to no track). You see only figures at or below your clearance.';
 
 CREATE VIEW parley.follow_ups WITH (security_invoker='true') AS
- SELECT f.id,
-    f.code,
-        CASE
-            WHEN (f.commitment_id IS NOT NULL) THEN ('commitment '::text || fc.code)
-            WHEN (f.meeting_id IS NOT NULL) THEN ('meeting '::text || fm.code)
-            ELSE ('track '::text || ft.code)
-        END AS about,
-    t.code AS track,
-    f.note,
+ SELECT u.id,
+    u.code,
+    u.about,
+    u.track,
+    u.note,
     a.name AS assignee,
     a.email AS assignee_email,
-    f.due_at,
-    (f.due_at AT TIME ZONE a.timezone) AS due_local,
-    (f.due_at < now()) AS overdue,
-    (((f.due_at AT TIME ZONE a.timezone))::date - ((now() AT TIME ZONE a.timezone))::date) AS days_left,
-    f.created_at
-   FROM (((((parley_data.follow_ups f
-     JOIN parley_data.people a ON ((a.id = f.assignee_id)))
-     LEFT JOIN parley_data.commitments fc ON ((fc.id = f.commitment_id)))
-     LEFT JOIN parley_data.meetings fm ON ((fm.id = f.meeting_id)))
-     LEFT JOIN parley_data.tracks ft ON ((ft.id = f.track_id)))
-     LEFT JOIN parley_data.tracks t ON ((t.id = COALESCE(f.track_id, fc.track_id, fm.track_id))))
-  WHERE (f.done_at IS NULL)
-  ORDER BY f.due_at, f.id;
+    u.due_at,
+    (u.due_at AT TIME ZONE a.timezone) AS due_local,
+    (u.due_at < now()) AS overdue,
+    (((u.due_at AT TIME ZONE a.timezone))::date - ((now() AT TIME ZONE a.timezone))::date) AS days_left,
+    u.created_at
+   FROM (( SELECT f.id,
+            f.code,
+            ('track '::text || t.code) AS about,
+            t.code AS track,
+            f.note,
+            f.assignee_id,
+            f.due_at,
+            f.created_at
+           FROM (parley_data.follow_ups f
+             JOIN parley_data.tracks t ON ((t.id = f.track_id)))
+          WHERE (f.done_at IS NULL)
+        UNION ALL
+         SELECT f.id,
+            f.code,
+            ('commitment '::text || fc.code),
+            t.code,
+            f.note,
+            f.assignee_id,
+            f.due_at,
+            f.created_at
+           FROM ((parley_data.follow_ups f
+             JOIN parley_data.commitments fc ON ((fc.id = f.commitment_id)))
+             LEFT JOIN parley_data.tracks t ON ((t.id = fc.track_id)))
+          WHERE (f.done_at IS NULL)
+        UNION ALL
+         SELECT f.id,
+            f.code,
+            ('meeting '::text || fm.code),
+            t.code,
+            f.note,
+            f.assignee_id,
+            f.due_at,
+            f.created_at
+           FROM ((parley_data.follow_ups f
+             JOIN parley_data.meetings fm ON ((fm.id = f.meeting_id)))
+             LEFT JOIN parley_data.tracks t ON ((t.id = fm.track_id)))
+          WHERE (f.done_at IS NULL)) u
+     JOIN parley_data.people a ON ((a.id = u.assignee_id)))
+  ORDER BY u.due_at, u.id;
 
 ALTER TABLE parley.follow_ups OWNER TO parley_owner;
 
@@ -11983,6 +13343,21 @@ COMMENT ON COLUMN parley.parties.kind IS 'state, organisation or other.';
 
 COMMENT ON COLUMN parley.parties.tracks IS 'Each track (by code, in code order) the party takes part in, with its roles there, e.g. "istanbul (principal)"; only tracks you are cleared to see; empty when none.';
 
+CREATE TABLE parley_data.owner_tallies (
+    owner_id bigint NOT NULL,
+    classification parley.classification NOT NULL,
+    open_commitments integer NOT NULL,
+    CONSTRAINT owner_tallies_positive CHECK ((open_commitments > 0))
+)
+PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.owner_tallies ALTER COLUMN owner_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.owner_tallies ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.owner_tallies ALTER COLUMN open_commitments SET STATISTICS 0;
+
+ALTER TABLE parley_data.owner_tallies OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.owner_tallies IS 'How many open commitments (live, and not a provision of an agreement that has ended) each person owns, at each level; kept by statement-level triggers on commitments (080_commitment_tallies), summed by parley.people over the levels the reader may see.';
+
 CREATE VIEW parley.people WITH (security_invoker='true') AS
  SELECT p.email,
     p.name,
@@ -11992,9 +13367,9 @@ CREATE VIEW parley.people WITH (security_invoker='true') AS
     ( SELECT string_agg(t.code, ', '::text ORDER BY t.code) AS string_agg
            FROM parley_data.tracks t
           WHERE (t.lead_id = p.id)) AS leads,
-    ( SELECT count(*) AS count
-           FROM parley_data.commitments c
-          WHERE ((c.owner_id = p.id) AND parley_data.commitment_is_live(c.status) AND (c.frozen_on IS NULL))) AS open_commitments,
+    COALESCE(( SELECT sum(x.open_commitments) AS sum
+           FROM parley_data.owner_tallies x
+          WHERE (x.owner_id = p.id)), (0)::bigint) AS open_commitments,
     ( SELECT count(*) AS count
            FROM parley_data.follow_ups f
           WHERE ((f.assignee_id = p.id) AND (f.done_at IS NULL))) AS open_follow_ups
@@ -12023,7 +13398,7 @@ COMMENT ON COLUMN parley.people.open_follow_ups IS 'How many follow-ups assigned
 
 CREATE VIEW parley.positions WITH (security_invoker='true') AS
  SELECT pa.name AS party,
-    cur.track,
+    t.code AS track,
     i.code AS item,
     cur.stance,
     cur.stated_on,
@@ -12033,25 +13408,10 @@ CREATE VIEW parley.positions WITH (security_invoker='true') AS
     ch.changed_on,
     s.code AS source,
     parley_data.shown_level(cur.effective_classification) AS classification
-   FROM (((((( SELECT DISTINCT ON (p.party_id, p.item_id, p.track_id, t.code) p.id,
-            p.party_id,
-            p.item_id,
-            p.track_id,
-            p.stance,
-            p.statement,
-            p.stated_on,
-            p.source_id,
-            p.classification,
-            p.track_classification,
-            p.effective_classification,
-            p.created_at,
-            p.updated_at,
-            t.code AS track
-           FROM (parley_data.positions p
-             LEFT JOIN parley_data.tracks t ON ((t.id = p.track_id)))
-          ORDER BY p.party_id, p.item_id, p.track_id, t.code, p.stated_on DESC) cur
+   FROM ((((((parley_data.positions cur
      JOIN parley_data.parties pa ON ((pa.id = cur.party_id)))
      JOIN parley_data.agenda_items i ON ((i.id = cur.item_id)))
+     LEFT JOIN parley_data.tracks t ON ((t.id = cur.track_id)))
      LEFT JOIN parley_data.sources s ON ((s.id = cur.source_id)))
      LEFT JOIN LATERAL ( SELECT q.stance,
             q.stated_on
@@ -12062,7 +13422,12 @@ CREATE VIEW parley.positions WITH (security_invoker='true') AS
      LEFT JOIN LATERAL ( SELECT min(r.stated_on) AS changed_on
            FROM parley_data.positions r
           WHERE ((r.party_id = cur.party_id) AND (r.item_id = cur.item_id) AND (NOT (r.track_id IS DISTINCT FROM cur.track_id)) AND (r.stated_on > prev.stated_on))) ch ON (true))
-  ORDER BY i.code, cur.track NULLS FIRST, pa.name;
+  WHERE (cur.id = ( SELECT l.id
+           FROM parley_data.positions l
+          WHERE ((l.party_id = cur.party_id) AND (l.item_id = cur.item_id) AND (NOT (l.track_id IS DISTINCT FROM cur.track_id)))
+          ORDER BY l.stated_on DESC, l.id DESC
+         LIMIT 1))
+  ORDER BY i.code, t.code NULLS FIRST, pa.name;
 
 ALTER TABLE parley.positions OWNER TO parley_owner;
 
@@ -12227,24 +13592,22 @@ CREATE VIEW parley.stale WITH (security_invoker='true') AS
              JOIN parley_data.agenda_items i ON ((i.id = ta.item_id)))
              LEFT JOIN parley_data.people lead ON ((lead.id = t.lead_id)))
              CROSS JOIN ( SELECT ( SELECT parley_data.stale_after_days() AS stale_after_days) AS days) th)
-             CROSS JOIN LATERAL ( SELECT GREATEST(ta.status_since, ( SELECT max(GREATEST(c.made_on, c.last_update_on,
-                                CASE
-                                    WHEN (c.status <> 'pending'::parley.commitment_status) THEN c.status_changed_on
-                                    ELSE NULL::date
-                                END)) AS max
-                           FROM parley_data.commitments c
-                          WHERE ((c.track_id = ta.track_id) AND (c.item_id = ta.item_id))), ( SELECT max(p.stated_on) AS max
+             CROSS JOIN LATERAL ( SELECT GREATEST(ta.status_since, ( SELECT max(x.last_activity_on) AS max
+                           FROM parley_data.commitment_tallies x
+                          WHERE ((x.track_id = ta.track_id) AND (x.item_id = ta.item_id))), ( SELECT max(p.stated_on) AS max
                            FROM parley_data.positions p
                           WHERE ((p.track_id = ta.track_id) AND (p.item_id = ta.item_id))), ( SELECT max(p.stated_on) AS max
                            FROM (parley_data.track_members tm
                              JOIN parley_data.positions p ON (((p.party_id = tm.party_id) AND (p.item_id = ta.item_id) AND (p.track_id IS NULL))))
                           WHERE (tm.track_id = ta.track_id))) AS last_activity_on) act)
-          WHERE ((t.status = 'active'::parley.track_status) AND (ta.status <> ALL (ARRAY['implemented'::parley.agenda_status, 'rejected'::parley.agenda_status, 'withdrawn'::parley.agenda_status])) AND (act.last_activity_on < (((now() AT TIME ZONE t.timezone))::date - th.days)))) s
-  ORDER BY s.days_quiet DESC, s.track, s.ref;
+          WHERE ((t.status = 'active'::parley.track_status) AND (ta.status <> ALL (ARRAY['implemented'::parley.agenda_status, 'rejected'::parley.agenda_status, 'withdrawn'::parley.agenda_status])) AND (ta.status_since < ((((now() AT TIME ZONE 'UTC'::text))::date + 1) - ( SELECT parley_data.stale_after_days() AS stale_after_days))) AND (NOT (EXISTS ( SELECT 1
+                   FROM parley_data.commitment_tallies x
+                  WHERE ((x.track_id = ta.track_id) AND (x.item_id = ta.item_id) AND (x.last_activity_on >= ((((now() AT TIME ZONE 'UTC'::text))::date + 1) - ( SELECT parley_data.stale_after_days() AS stale_after_days))))))) AND (act.last_activity_on < (((now() AT TIME ZONE t.timezone))::date - th.days)))) s
+  ORDER BY s.last_activity_on, s.track, s.ref;
 
 ALTER TABLE parley.stale OWNER TO parley_owner;
 
-COMMENT ON VIEW parley.stale IS 'Open commitments and live agenda items (on active tracks) where nothing has happened for longer than the stale threshold (default 30 days; parley.set_stale_after_days changes it for everybody, `set parley.stale_after_days = 14` for your session). Quietest first.';
+COMMENT ON VIEW parley.stale IS 'Open commitments and live agenda items (on active tracks) where nothing has happened for longer than the stale threshold (default 30 days; parley.set_stale_after_days changes it for everybody, `set parley.stale_after_days = 14` for your session). Quietest first (the earliest last activity).';
 
 COMMENT ON COLUMN parley.stale.kind IS 'commitment or agenda item.';
 
@@ -12296,162 +13659,26 @@ COMMENT ON COLUMN parley.subscriptions.min_severity IS 'The lowest severity they
 COMMENT ON COLUMN parley.subscriptions.created_at IS 'When the subscription was recorded, shown in your session''s time zone.';
 
 CREATE VIEW parley.timeline WITH (security_invoker='true') AS
- SELECT e.occurred_on,
-    e.kind,
-    e.track,
-    e.item,
-    e.party,
-    e.ref,
-    e.description,
-    e.source,
-    e.source_url
-   FROM ( SELECT ((m.starts_at AT TIME ZONE t.timezone))::date AS occurred_on,
-            'meeting held'::text AS kind,
-            t.code AS track,
-            NULL::text AS item,
-            NULL::text AS party,
-            m.code AS ref,
-            (m.title || COALESCE((': '::text || m.outcome_summary), ''::text)) AS description,
-            s.title AS source,
-            s.url AS source_url
-           FROM ((parley_data.meetings m
-             JOIN parley_data.tracks t ON ((t.id = m.track_id)))
-             LEFT JOIN parley_data.sources s ON ((s.id = m.source_id)))
-          WHERE (m.status = 'held'::parley.meeting_status)
-        UNION ALL
-         SELECT c.made_on,
-            'commitment made'::text,
-            t.code,
-            i.code,
-            ob.name,
-            c.code,
-            ((((ob.name || ' commits: '::text) || c.text) || COALESCE((((' ('::text || trim_scale(c.target_quantity)) || COALESCE((' '::text || c.unit), ''::text)) || ')'::text), ''::text)) || COALESCE((', due '::text || c.due_on), ''::text)),
-            s.title,
-            s.url
-           FROM ((((parley_data.commitments c
-             JOIN parley_data.tracks t ON ((t.id = c.track_id)))
-             JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
-             JOIN parley_data.parties ob ON ((ob.id = c.obligor_id)))
-             LEFT JOIN parley_data.sources s ON ((s.id = c.source_id)))
-        UNION ALL
-         SELECT u.reported_on,
-            'update recorded'::text,
-            t.code,
-            i.code,
-            rp.name,
-            c.code,
-            ((c.code || ': '::text) || concat_ws('; '::text, (('delivered '::text || trim_scale(u.delivered_quantity)) || COALESCE((' '::text || c.unit), ''::text)), ('status → '::text || u.new_status),
-                CASE
-                    WHEN u.reopen THEN 'reopened'::text
-                    ELSE NULL::text
-                END, u.note, ('verification: '::text || u.verification))),
-            s.title,
-            s.url
-           FROM (((((parley_data.commitment_updates u
-             JOIN parley_data.commitments c ON ((c.id = u.commitment_id)))
-             JOIN parley_data.tracks t ON ((t.id = c.track_id)))
-             JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
-             LEFT JOIN parley_data.parties rp ON ((rp.id = u.reported_by_party_id)))
-             LEFT JOIN parley_data.sources s ON ((s.id = u.source_id)))
-        UNION ALL
-         SELECT COALESCE(((l.new_row ->> 'status_changed_on'::text))::date, (l.changed_at)::date) AS "coalesce",
-            'status changed'::text,
-            t.code,
-            i.code,
-            ob.name,
-            c.code,
-            ((((c.code || ': '::text) || (l.old_row ->> 'status'::text)) || ' → '::text) || (l.new_row ->> 'status'::text)),
-            NULL::text,
-            NULL::text
-           FROM (((((parley_data.commitments c
-             JOIN parley_data.tracks t ON ((t.id = c.track_id)))
-             JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
-             JOIN parley_data.parties ob ON ((ob.id = c.obligor_id)))
-             CROSS JOIN LATERAL ( SELECT (c.id)::text AS row_id
-                 OFFSET 0) k)
-             JOIN parley_data.change_log l ON (((l.table_name = 'commitments'::text) AND (l.row_id = k.row_id))))
-          WHERE ((l.operation = 'update'::text) AND ((l.old_row ->> 'status'::text) IS DISTINCT FROM (l.new_row ->> 'status'::text)) AND (NOT (EXISTS ( SELECT 1
-                   FROM parley_data.commitment_updates u
-                  WHERE ((u.commitment_id = c.id) AND (u.created_at = l.changed_at) AND ((u.new_status)::text = (l.new_row ->> 'status'::text)))))))
-        UNION ALL
-         SELECT COALESCE(((l.new_row ->> 'status_since'::text))::date, (l.changed_at)::date) AS "coalesce",
-            'status changed'::text,
-            t.code,
-            i.code,
-            NULL::text,
-            i.code,
-            ((((i.code || ' on '::text) || t.code) || ': '::text) || COALESCE((((l.old_row ->> 'status'::text) || ' → '::text) || (l.new_row ->> 'status'::text)), ('put on the agenda as '::text || (l.new_row ->> 'status'::text)))),
-            NULL::text,
-            NULL::text
-           FROM ((((parley_data.track_agenda ta
-             JOIN parley_data.tracks t ON ((t.id = ta.track_id)))
-             JOIN parley_data.agenda_items i ON ((i.id = ta.item_id)))
-             CROSS JOIN LATERAL ( SELECT (((ta.track_id)::text || ','::text) || (ta.item_id)::text) AS row_id
-                 OFFSET 0) k)
-             JOIN parley_data.change_log l ON (((l.table_name = 'track_agenda'::text) AND (l.row_id = k.row_id))))
-          WHERE ((l.operation = ANY (ARRAY['insert'::text, 'update'::text])) AND ((l.old_row ->> 'status'::text) IS DISTINCT FROM (l.new_row ->> 'status'::text)))
-        UNION ALL
-         SELECT ((l.changed_at AT TIME ZONE t.timezone))::date AS timezone,
-            'deadline moved'::text,
-            t.code,
-            i.code,
-            ob.name,
-            c.code,
-            ((((c.code || ': due '::text) || COALESCE((l.old_row ->> 'due_on'::text), '(none)'::text)) || ' → '::text) || COALESCE((l.new_row ->> 'due_on'::text), '(none)'::text)),
-            NULL::text,
-            NULL::text
-           FROM (((((parley_data.commitments c
-             JOIN parley_data.tracks t ON ((t.id = c.track_id)))
-             JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
-             JOIN parley_data.parties ob ON ((ob.id = c.obligor_id)))
-             CROSS JOIN LATERAL ( SELECT (c.id)::text AS row_id
-                 OFFSET 0) k)
-             JOIN parley_data.change_log l ON (((l.table_name = 'commitments'::text) AND (l.row_id = k.row_id))))
-          WHERE ((l.operation = 'update'::text) AND ((l.old_row ->> 'due_on'::text) IS DISTINCT FROM (l.new_row ->> 'due_on'::text)))
-        UNION ALL
-         SELECT ((l.changed_at AT TIME ZONE t.timezone))::date AS timezone,
-            'status changed'::text,
-            t.code,
-            NULL::text,
-            NULL::text,
-            t.code,
-            ((((('track '::text || t.code) || ': '::text) || (l.old_row ->> 'status'::text)) || ' → '::text) || (l.new_row ->> 'status'::text)),
-            NULL::text,
-            NULL::text
-           FROM ((parley_data.tracks t
-             CROSS JOIN LATERAL ( SELECT (t.id)::text AS row_id
-                 OFFSET 0) k)
-             JOIN parley_data.change_log l ON (((l.table_name = 'tracks'::text) AND (l.row_id = k.row_id))))
-          WHERE ((l.operation = 'update'::text) AND ((l.old_row ->> 'status'::text) IS DISTINCT FROM (l.new_row ->> 'status'::text)))
-        UNION ALL
-         SELECT p.stated_on,
-            'position stated'::text,
-            t.code,
-            i.code,
-            pa.name,
-            NULL::text,
-            (((((pa.name || ' on '::text) || i.code) || ': '::text) || p.stance) || COALESCE((' — '::text || p.statement), ''::text)),
-            s.title,
-            s.url
-           FROM ((((parley_data.positions p
-             JOIN parley_data.parties pa ON ((pa.id = p.party_id)))
-             JOIN parley_data.agenda_items i ON ((i.id = p.item_id)))
-             LEFT JOIN parley_data.tracks t ON ((t.id = p.track_id)))
-             LEFT JOIN parley_data.sources s ON ((s.id = p.source_id)))
-        UNION ALL
-         SELECT f.as_of,
-            'figure reported'::text,
-            NULL::text,
-            i.code,
-            cl.name,
-            f.indicator,
-            (((((((COALESCE((cl.name || ': '::text), ''::text) || f.indicator) || ' = '::text) || trim_scale(f.value)) || COALESCE((' '::text || f.unit), ''::text)) || ' ('::text) || f.confidence) || ')'::text),
-            s.title,
-            s.url
-           FROM (((parley_data.figures f
-             LEFT JOIN parley_data.agenda_items i ON ((i.id = f.item_id)))
-             LEFT JOIN parley_data.parties cl ON ((cl.id = f.claimant_id)))
-             LEFT JOIN parley_data.sources s ON ((s.id = f.source_id)))
+ SELECT u.occurred_on,
+    u.kind,
+    u.track,
+    u.item,
+    u.party,
+    u.ref,
+    u.description,
+    u.source,
+    u.source_url
+   FROM ( SELECT e.occurred_on,
+            e.shown_kind AS kind,
+            e.track,
+            e.item,
+            e.party,
+            e.ref,
+            e.description,
+            e.source,
+            e.source_url,
+            e.classification
+           FROM parley_data.timeline_events e
         UNION ALL
          SELECT x.occurred_on,
             x.kind,
@@ -12461,13 +13688,14 @@ CREATE VIEW parley.timeline WITH (security_invoker='true') AS
             x.ref,
             x.description,
             x.source,
-            x.source_url
-           FROM parley.agreement_events x) e
-  ORDER BY e.occurred_on, e.track NULLS FIRST, e.kind, e.ref;
+            x.source_url,
+            'unclassified'::parley.classification AS classification
+           FROM parley.agreement_events x) u
+  WHERE (u.classification <= ( SELECT parley_data.current_clearance() AS current_clearance));
 
 ALTER TABLE parley.timeline OWNER TO parley_owner;
 
-COMMENT ON VIEW parley.timeline IS 'Everything that happened, one row per event, in date order: meetings held, commitments made, updates recorded, status changes, deadlines moved, positions stated, figures reported, and the agreements'' events (parley.agreement_events: signed, in force, renewed, suspended, resumed, withdrawn from, expired, terminated, superseded). Filter by track or item; the newest events are at the end (order by occurred_on desc for the latest first).';
+COMMENT ON VIEW parley.timeline IS 'Everything that happened, one row per event, in date order: meetings held, commitments made, updates recorded, status changes, deadlines moved, positions stated, figures reported, and the agreements'' events (parley.agreement_events: signed, in force, renewed, suspended, resumed, withdrawn from, expired, terminated, superseded). Filter by track or item, and say the order: order by occurred_on (desc for the latest first).';
 
 COMMENT ON COLUMN parley.timeline.occurred_on IS 'The date of the event: a meeting''s start date in the track''s time zone; made_on of a commitment; reported_on of an update; stated_on of a position; as_of of a figure; for a status change the date recorded with it (a commitment''s status date, an agenda item''s status_since), else the day it was recorded (in your session''s time zone; a track''s in the track''s time zone).';
 
@@ -12499,44 +13727,63 @@ CREATE VIEW parley.track_overview WITH (security_invoker='true') AS
     members.parties,
     agenda.summary AS agenda,
     COALESCE(cc.open_commitments, (0)::bigint) AS open_commitments,
-    COALESCE(cc.overdue_commitments, (0)::bigint) AS overdue_commitments,
+    COALESCE(od.overdue_commitments, (0)::bigint) AS overdue_commitments,
     ((mt.last_meeting_at AT TIME ZONE t.timezone))::date AS last_meeting_on,
     mt.next_meeting_at,
     (mt.next_meeting_at AT TIME ZONE t.timezone) AS next_meeting_local,
     GREATEST(cc.last_activity_on, ((mt.last_meeting_at AT TIME ZONE t.timezone))::date, agenda.last_status_on, pos.last_stated_on) AS last_activity_on,
     ag.agreements_in_force
-   FROM (((((((parley_data.tracks t
+   FROM ((((((((parley_data.tracks t
      LEFT JOIN parley_data.people lead ON ((lead.id = t.lead_id)))
-     LEFT JOIN LATERAL ( SELECT string_agg((((m.party || ' ('::text) || m.roles) || ')'::text), ', '::text ORDER BY m.first_role, m.joined, m.party) AS parties
-           FROM ( SELECT p.name AS party,
+     LEFT JOIN ( SELECT m.track_id,
+            m.track,
+            string_agg((((m.party || ' ('::text) || m.roles) || ')'::text), ', '::text ORDER BY m.first_role, m.joined, m.party) AS parties
+           FROM ( SELECT tm.track_id,
+                    tt.code AS track,
+                    p.name AS party,
                     string_agg((tm.role)::text, ', '::text ORDER BY tm.role) AS roles,
                     min(tm.role) AS first_role,
                     min(tm.created_at) AS joined
-                   FROM (parley_data.track_members tm
+                   FROM ((parley_data.track_members tm
+                     JOIN parley_data.tracks tt ON ((tt.id = tm.track_id)))
                      JOIN parley_data.parties p ON ((p.id = tm.party_id)))
-                  WHERE (tm.track_id = t.id)
-                  GROUP BY p.id, p.name) m) members ON (true))
-     LEFT JOIN LATERAL ( SELECT string_agg((((i.code || ' ('::text) || ta.status) || ')'::text), ', '::text ORDER BY i.code) AS summary,
+                  GROUP BY tm.track_id, tt.code, p.id, p.name) m
+          GROUP BY m.track_id, m.track) members ON (((members.track_id = t.id) AND (members.track = t.code))))
+     LEFT JOIN ( SELECT ta.track_id,
+            tt.code AS track,
+            string_agg((((i.code || ' ('::text) || ta.status) || ')'::text), ', '::text ORDER BY i.code) AS summary,
             max(ta.status_since) AS last_status_on
-           FROM (parley_data.track_agenda ta
+           FROM ((parley_data.track_agenda ta
+             JOIN parley_data.tracks tt ON ((tt.id = ta.track_id)))
              JOIN parley_data.agenda_items i ON ((i.id = ta.item_id)))
-          WHERE (ta.track_id = t.id)) agenda ON (true))
-     LEFT JOIN LATERAL ( SELECT count(*) FILTER (WHERE (parley_data.commitment_is_live(c.status) AND (c.frozen_on IS NULL))) AS open_commitments,
-            count(*) FILTER (WHERE (parley_data.commitment_is_live(c.status) AND (c.frozen_on IS NULL) AND (c.due_on < ((now() AT TIME ZONE t.timezone))::date))) AS overdue_commitments,
-            max(GREATEST(c.made_on, c.last_update_on,
-                CASE
-                    WHEN (c.status <> 'pending'::parley.commitment_status) THEN c.status_changed_on
-                    ELSE NULL::date
-                END)) AS last_activity_on
-           FROM parley_data.commitments c
-          WHERE (c.track_id = t.id)) cc ON (true))
-     LEFT JOIN LATERAL ( SELECT max(m.starts_at) FILTER (WHERE ((m.status = 'held'::parley.meeting_status) OR ((m.status = 'scheduled'::parley.meeting_status) AND (m.starts_at <= now())))) AS last_meeting_at,
+          GROUP BY ta.track_id, tt.code) agenda ON (((agenda.track_id = t.id) AND (agenda.track = t.code))))
+     LEFT JOIN ( SELECT x.track_id,
+            tt.code AS track,
+            sum(x.open) AS open_commitments,
+            max(x.last_activity_on) AS last_activity_on
+           FROM (parley_data.commitment_tallies x
+             JOIN parley_data.tracks tt ON ((tt.id = x.track_id)))
+          GROUP BY x.track_id, tt.code) cc ON (((cc.track_id = t.id) AND (cc.track = t.code))))
+     LEFT JOIN ( SELECT c.track_id,
+            tz.code AS track,
+            count(*) AS overdue_commitments
+           FROM (parley_data.commitments c
+             JOIN parley_data.tracks tz ON ((tz.id = c.track_id)))
+          WHERE (parley_data.commitment_is_live(c.status) AND (c.frozen_on IS NULL) AND (c.due_on < (((now() AT TIME ZONE 'UTC'::text))::date + 1)) AND (c.due_on < ((now() AT TIME ZONE tz.timezone))::date))
+          GROUP BY c.track_id, tz.code) od ON (((od.track_id = t.id) AND (od.track = t.code))))
+     LEFT JOIN ( SELECT m.track_id,
+            tt.code AS track,
+            max(m.starts_at) FILTER (WHERE ((m.status = 'held'::parley.meeting_status) OR ((m.status = 'scheduled'::parley.meeting_status) AND (m.starts_at <= now())))) AS last_meeting_at,
             min(m.starts_at) FILTER (WHERE ((m.status = 'scheduled'::parley.meeting_status) AND (m.starts_at > now()))) AS next_meeting_at
-           FROM parley_data.meetings m
-          WHERE (m.track_id = t.id)) mt ON (true))
-     LEFT JOIN LATERAL ( SELECT max(p.stated_on) AS last_stated_on
-           FROM parley_data.positions p
-          WHERE (p.track_id = t.id)) pos ON (true))
+           FROM (parley_data.meetings m
+             JOIN parley_data.tracks tt ON ((tt.id = m.track_id)))
+          GROUP BY m.track_id, tt.code) mt ON (((mt.track_id = t.id) AND (mt.track = t.code))))
+     LEFT JOIN ( SELECT p.track_id,
+            tt.code AS track,
+            max(p.stated_on) AS last_stated_on
+           FROM (parley_data.positions p
+             JOIN parley_data.tracks tt ON ((tt.id = p.track_id)))
+          GROUP BY p.track_id, tt.code) pos ON (((pos.track_id = t.id) AND (pos.track = t.code))))
      LEFT JOIN LATERAL ( SELECT string_agg(a.code, ', '::text ORDER BY a.code) AS agreements_in_force
            FROM (parley_data.agreement_tracks l
              JOIN parley_data.agreements a ON ((a.id = l.agreement_id)))
@@ -12662,6 +13909,104 @@ ALTER TABLE parley_data.agenda_items ALTER COLUMN id ADD GENERATED ALWAYS AS IDE
     NO MAXVALUE
     CACHE 1
 );
+
+CREATE TABLE parley_data.agenda_versions_confidential (
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    valid_from timestamp with time zone NOT NULL,
+    valid_to timestamp with time zone DEFAULT 'infinity'::timestamp with time zone NOT NULL,
+    status parley.agenda_status NOT NULL,
+    status_since date NOT NULL,
+    note text,
+    effective_classification parley.classification NOT NULL,
+    recorded_by name,
+    classification parley.classification NOT NULL,
+    CONSTRAINT agenda_versions_level CHECK ((classification >= effective_classification)),
+    CONSTRAINT agenda_versions_period CHECK ((valid_from < valid_to))
+);
+ALTER TABLE ONLY parley_data.agenda_versions_confidential ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions_confidential ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions_confidential ALTER COLUMN valid_from SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions_confidential ALTER COLUMN valid_to SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions_confidential ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions_confidential ALTER COLUMN status_since SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions_confidential ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions_confidential ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions_confidential ALTER COLUMN recorded_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions_confidential ALTER COLUMN classification SET STATISTICS 0;
+
+ALTER TABLE parley_data.agenda_versions_confidential OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agenda_versions_restricted (
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    valid_from timestamp with time zone NOT NULL,
+    valid_to timestamp with time zone DEFAULT 'infinity'::timestamp with time zone NOT NULL,
+    status parley.agenda_status NOT NULL,
+    status_since date NOT NULL,
+    note text,
+    effective_classification parley.classification NOT NULL,
+    recorded_by name,
+    classification parley.classification NOT NULL,
+    CONSTRAINT agenda_versions_level CHECK ((classification >= effective_classification)),
+    CONSTRAINT agenda_versions_period CHECK ((valid_from < valid_to))
+);
+ALTER TABLE ONLY parley_data.agenda_versions_restricted ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions_restricted ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions_restricted ALTER COLUMN valid_from SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions_restricted ALTER COLUMN valid_to SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions_restricted ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions_restricted ALTER COLUMN status_since SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions_restricted ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions_restricted ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions_restricted ALTER COLUMN recorded_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions_restricted ALTER COLUMN classification SET STATISTICS 0;
+
+ALTER TABLE parley_data.agenda_versions_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agenda_versions_secret (
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    valid_from timestamp with time zone NOT NULL,
+    valid_to timestamp with time zone DEFAULT 'infinity'::timestamp with time zone NOT NULL,
+    status parley.agenda_status NOT NULL,
+    status_since date NOT NULL,
+    note text,
+    effective_classification parley.classification NOT NULL,
+    recorded_by name,
+    classification parley.classification NOT NULL,
+    CONSTRAINT agenda_versions_level CHECK ((classification >= effective_classification)),
+    CONSTRAINT agenda_versions_period CHECK ((valid_from < valid_to))
+);
+ALTER TABLE ONLY parley_data.agenda_versions_secret ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions_secret ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions_secret ALTER COLUMN valid_from SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions_secret ALTER COLUMN valid_to SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions_secret ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions_secret ALTER COLUMN status_since SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions_secret ALTER COLUMN note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions_secret ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions_secret ALTER COLUMN recorded_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_versions_secret ALTER COLUMN classification SET STATISTICS 0;
+
+ALTER TABLE parley_data.agenda_versions_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agenda_versions_unclassified (
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    valid_from timestamp with time zone NOT NULL,
+    valid_to timestamp with time zone DEFAULT 'infinity'::timestamp with time zone NOT NULL,
+    status parley.agenda_status NOT NULL,
+    status_since date NOT NULL,
+    note text,
+    effective_classification parley.classification NOT NULL,
+    recorded_by name,
+    classification parley.classification NOT NULL,
+    CONSTRAINT agenda_versions_level CHECK ((classification >= effective_classification)),
+    CONSTRAINT agenda_versions_period CHECK ((valid_from < valid_to))
+);
+
+ALTER TABLE parley_data.agenda_versions_unclassified OWNER TO parley_owner;
 
 CREATE TABLE parley_data.agreement_participation_confidential (
     id bigint NOT NULL,
@@ -13893,7 +15238,8 @@ CREATE TABLE parley_data.change_log_confidential (
     classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     reason text,
     CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
-);
+)
+PARTITION BY RANGE (changed_at);
 ALTER TABLE ONLY parley_data.change_log_confidential ALTER COLUMN id SET STATISTICS 0;
 ALTER TABLE ONLY parley_data.change_log_confidential ALTER COLUMN changed_at SET STATISTICS 0;
 ALTER TABLE ONLY parley_data.change_log_confidential ALTER COLUMN transaction_id SET STATISTICS 0;
@@ -13907,6 +15253,118 @@ ALTER TABLE ONLY parley_data.change_log_confidential ALTER COLUMN classification
 ALTER TABLE ONLY parley_data.change_log_confidential ALTER COLUMN reason SET STATISTICS 0;
 
 ALTER TABLE parley_data.change_log_confidential OWNER TO parley_owner;
+
+CREATE TABLE parley_data.change_log_confidential_2026 (
+    id bigint NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    transaction_id xid8 NOT NULL,
+    changed_by name NOT NULL,
+    table_name text NOT NULL,
+    row_id text NOT NULL,
+    operation text NOT NULL,
+    old_row jsonb,
+    new_row jsonb,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    reason text,
+    CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
+);
+ALTER TABLE ONLY parley_data.change_log_confidential_2026 ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_2026 ALTER COLUMN changed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_2026 ALTER COLUMN transaction_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_2026 ALTER COLUMN changed_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_2026 ALTER COLUMN table_name SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_2026 ALTER COLUMN row_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_2026 ALTER COLUMN operation SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_2026 ALTER COLUMN old_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_2026 ALTER COLUMN new_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_2026 ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_2026 ALTER COLUMN reason SET STATISTICS 0;
+
+ALTER TABLE parley_data.change_log_confidential_2026 OWNER TO parley_owner;
+
+CREATE TABLE parley_data.change_log_confidential_2027 (
+    id bigint NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    transaction_id xid8 NOT NULL,
+    changed_by name NOT NULL,
+    table_name text NOT NULL,
+    row_id text NOT NULL,
+    operation text NOT NULL,
+    old_row jsonb,
+    new_row jsonb,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    reason text,
+    CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
+);
+ALTER TABLE ONLY parley_data.change_log_confidential_2027 ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_2027 ALTER COLUMN changed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_2027 ALTER COLUMN transaction_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_2027 ALTER COLUMN changed_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_2027 ALTER COLUMN table_name SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_2027 ALTER COLUMN row_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_2027 ALTER COLUMN operation SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_2027 ALTER COLUMN old_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_2027 ALTER COLUMN new_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_2027 ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_2027 ALTER COLUMN reason SET STATISTICS 0;
+
+ALTER TABLE parley_data.change_log_confidential_2027 OWNER TO parley_owner;
+
+CREATE TABLE parley_data.change_log_confidential_2028 (
+    id bigint NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    transaction_id xid8 NOT NULL,
+    changed_by name NOT NULL,
+    table_name text NOT NULL,
+    row_id text NOT NULL,
+    operation text NOT NULL,
+    old_row jsonb,
+    new_row jsonb,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    reason text,
+    CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
+);
+ALTER TABLE ONLY parley_data.change_log_confidential_2028 ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_2028 ALTER COLUMN changed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_2028 ALTER COLUMN transaction_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_2028 ALTER COLUMN changed_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_2028 ALTER COLUMN table_name SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_2028 ALTER COLUMN row_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_2028 ALTER COLUMN operation SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_2028 ALTER COLUMN old_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_2028 ALTER COLUMN new_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_2028 ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_2028 ALTER COLUMN reason SET STATISTICS 0;
+
+ALTER TABLE parley_data.change_log_confidential_2028 OWNER TO parley_owner;
+
+CREATE TABLE parley_data.change_log_confidential_default (
+    id bigint NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    transaction_id xid8 NOT NULL,
+    changed_by name NOT NULL,
+    table_name text NOT NULL,
+    row_id text NOT NULL,
+    operation text NOT NULL,
+    old_row jsonb,
+    new_row jsonb,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    reason text,
+    CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
+);
+ALTER TABLE ONLY parley_data.change_log_confidential_default ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_default ALTER COLUMN changed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_default ALTER COLUMN transaction_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_default ALTER COLUMN changed_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_default ALTER COLUMN table_name SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_default ALTER COLUMN row_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_default ALTER COLUMN operation SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_default ALTER COLUMN old_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_default ALTER COLUMN new_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_default ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_confidential_default ALTER COLUMN reason SET STATISTICS 0;
+
+ALTER TABLE parley_data.change_log_confidential_default OWNER TO parley_owner;
 
 ALTER TABLE parley_data.change_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.change_log_id_seq
@@ -13930,7 +15388,8 @@ CREATE TABLE parley_data.change_log_restricted (
     classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     reason text,
     CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
-);
+)
+PARTITION BY RANGE (changed_at);
 ALTER TABLE ONLY parley_data.change_log_restricted ALTER COLUMN id SET STATISTICS 0;
 ALTER TABLE ONLY parley_data.change_log_restricted ALTER COLUMN changed_at SET STATISTICS 0;
 ALTER TABLE ONLY parley_data.change_log_restricted ALTER COLUMN transaction_id SET STATISTICS 0;
@@ -13945,7 +15404,7 @@ ALTER TABLE ONLY parley_data.change_log_restricted ALTER COLUMN reason SET STATI
 
 ALTER TABLE parley_data.change_log_restricted OWNER TO parley_owner;
 
-CREATE TABLE parley_data.change_log_secret (
+CREATE TABLE parley_data.change_log_restricted_2026 (
     id bigint NOT NULL,
     changed_at timestamp with time zone NOT NULL,
     transaction_id xid8 NOT NULL,
@@ -13959,6 +15418,119 @@ CREATE TABLE parley_data.change_log_secret (
     reason text,
     CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
 );
+ALTER TABLE ONLY parley_data.change_log_restricted_2026 ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_2026 ALTER COLUMN changed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_2026 ALTER COLUMN transaction_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_2026 ALTER COLUMN changed_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_2026 ALTER COLUMN table_name SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_2026 ALTER COLUMN row_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_2026 ALTER COLUMN operation SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_2026 ALTER COLUMN old_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_2026 ALTER COLUMN new_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_2026 ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_2026 ALTER COLUMN reason SET STATISTICS 0;
+
+ALTER TABLE parley_data.change_log_restricted_2026 OWNER TO parley_owner;
+
+CREATE TABLE parley_data.change_log_restricted_2027 (
+    id bigint NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    transaction_id xid8 NOT NULL,
+    changed_by name NOT NULL,
+    table_name text NOT NULL,
+    row_id text NOT NULL,
+    operation text NOT NULL,
+    old_row jsonb,
+    new_row jsonb,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    reason text,
+    CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
+);
+ALTER TABLE ONLY parley_data.change_log_restricted_2027 ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_2027 ALTER COLUMN changed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_2027 ALTER COLUMN transaction_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_2027 ALTER COLUMN changed_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_2027 ALTER COLUMN table_name SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_2027 ALTER COLUMN row_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_2027 ALTER COLUMN operation SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_2027 ALTER COLUMN old_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_2027 ALTER COLUMN new_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_2027 ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_2027 ALTER COLUMN reason SET STATISTICS 0;
+
+ALTER TABLE parley_data.change_log_restricted_2027 OWNER TO parley_owner;
+
+CREATE TABLE parley_data.change_log_restricted_2028 (
+    id bigint NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    transaction_id xid8 NOT NULL,
+    changed_by name NOT NULL,
+    table_name text NOT NULL,
+    row_id text NOT NULL,
+    operation text NOT NULL,
+    old_row jsonb,
+    new_row jsonb,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    reason text,
+    CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
+);
+ALTER TABLE ONLY parley_data.change_log_restricted_2028 ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_2028 ALTER COLUMN changed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_2028 ALTER COLUMN transaction_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_2028 ALTER COLUMN changed_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_2028 ALTER COLUMN table_name SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_2028 ALTER COLUMN row_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_2028 ALTER COLUMN operation SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_2028 ALTER COLUMN old_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_2028 ALTER COLUMN new_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_2028 ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_2028 ALTER COLUMN reason SET STATISTICS 0;
+
+ALTER TABLE parley_data.change_log_restricted_2028 OWNER TO parley_owner;
+
+CREATE TABLE parley_data.change_log_restricted_default (
+    id bigint NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    transaction_id xid8 NOT NULL,
+    changed_by name NOT NULL,
+    table_name text NOT NULL,
+    row_id text NOT NULL,
+    operation text NOT NULL,
+    old_row jsonb,
+    new_row jsonb,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    reason text,
+    CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
+);
+ALTER TABLE ONLY parley_data.change_log_restricted_default ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_default ALTER COLUMN changed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_default ALTER COLUMN transaction_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_default ALTER COLUMN changed_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_default ALTER COLUMN table_name SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_default ALTER COLUMN row_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_default ALTER COLUMN operation SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_default ALTER COLUMN old_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_default ALTER COLUMN new_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_default ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_restricted_default ALTER COLUMN reason SET STATISTICS 0;
+
+ALTER TABLE parley_data.change_log_restricted_default OWNER TO parley_owner;
+
+CREATE TABLE parley_data.change_log_secret (
+    id bigint NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    transaction_id xid8 NOT NULL,
+    changed_by name NOT NULL,
+    table_name text NOT NULL,
+    row_id text NOT NULL,
+    operation text NOT NULL,
+    old_row jsonb,
+    new_row jsonb,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    reason text,
+    CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
+)
+PARTITION BY RANGE (changed_at);
 ALTER TABLE ONLY parley_data.change_log_secret ALTER COLUMN id SET STATISTICS 0;
 ALTER TABLE ONLY parley_data.change_log_secret ALTER COLUMN changed_at SET STATISTICS 0;
 ALTER TABLE ONLY parley_data.change_log_secret ALTER COLUMN transaction_id SET STATISTICS 0;
@@ -13973,7 +15545,148 @@ ALTER TABLE ONLY parley_data.change_log_secret ALTER COLUMN reason SET STATISTIC
 
 ALTER TABLE parley_data.change_log_secret OWNER TO parley_owner;
 
+CREATE TABLE parley_data.change_log_secret_2026 (
+    id bigint NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    transaction_id xid8 NOT NULL,
+    changed_by name NOT NULL,
+    table_name text NOT NULL,
+    row_id text NOT NULL,
+    operation text NOT NULL,
+    old_row jsonb,
+    new_row jsonb,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    reason text,
+    CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
+);
+ALTER TABLE ONLY parley_data.change_log_secret_2026 ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_2026 ALTER COLUMN changed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_2026 ALTER COLUMN transaction_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_2026 ALTER COLUMN changed_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_2026 ALTER COLUMN table_name SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_2026 ALTER COLUMN row_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_2026 ALTER COLUMN operation SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_2026 ALTER COLUMN old_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_2026 ALTER COLUMN new_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_2026 ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_2026 ALTER COLUMN reason SET STATISTICS 0;
+
+ALTER TABLE parley_data.change_log_secret_2026 OWNER TO parley_owner;
+
+CREATE TABLE parley_data.change_log_secret_2027 (
+    id bigint NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    transaction_id xid8 NOT NULL,
+    changed_by name NOT NULL,
+    table_name text NOT NULL,
+    row_id text NOT NULL,
+    operation text NOT NULL,
+    old_row jsonb,
+    new_row jsonb,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    reason text,
+    CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
+);
+ALTER TABLE ONLY parley_data.change_log_secret_2027 ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_2027 ALTER COLUMN changed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_2027 ALTER COLUMN transaction_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_2027 ALTER COLUMN changed_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_2027 ALTER COLUMN table_name SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_2027 ALTER COLUMN row_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_2027 ALTER COLUMN operation SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_2027 ALTER COLUMN old_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_2027 ALTER COLUMN new_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_2027 ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_2027 ALTER COLUMN reason SET STATISTICS 0;
+
+ALTER TABLE parley_data.change_log_secret_2027 OWNER TO parley_owner;
+
+CREATE TABLE parley_data.change_log_secret_2028 (
+    id bigint NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    transaction_id xid8 NOT NULL,
+    changed_by name NOT NULL,
+    table_name text NOT NULL,
+    row_id text NOT NULL,
+    operation text NOT NULL,
+    old_row jsonb,
+    new_row jsonb,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    reason text,
+    CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
+);
+ALTER TABLE ONLY parley_data.change_log_secret_2028 ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_2028 ALTER COLUMN changed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_2028 ALTER COLUMN transaction_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_2028 ALTER COLUMN changed_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_2028 ALTER COLUMN table_name SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_2028 ALTER COLUMN row_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_2028 ALTER COLUMN operation SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_2028 ALTER COLUMN old_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_2028 ALTER COLUMN new_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_2028 ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_2028 ALTER COLUMN reason SET STATISTICS 0;
+
+ALTER TABLE parley_data.change_log_secret_2028 OWNER TO parley_owner;
+
+CREATE TABLE parley_data.change_log_secret_default (
+    id bigint NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    transaction_id xid8 NOT NULL,
+    changed_by name NOT NULL,
+    table_name text NOT NULL,
+    row_id text NOT NULL,
+    operation text NOT NULL,
+    old_row jsonb,
+    new_row jsonb,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    reason text,
+    CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
+);
+ALTER TABLE ONLY parley_data.change_log_secret_default ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_default ALTER COLUMN changed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_default ALTER COLUMN transaction_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_default ALTER COLUMN changed_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_default ALTER COLUMN table_name SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_default ALTER COLUMN row_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_default ALTER COLUMN operation SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_default ALTER COLUMN old_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_default ALTER COLUMN new_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_default ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_secret_default ALTER COLUMN reason SET STATISTICS 0;
+
+ALTER TABLE parley_data.change_log_secret_default OWNER TO parley_owner;
+
 CREATE TABLE parley_data.change_log_unclassified (
+    id bigint NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    transaction_id xid8 NOT NULL,
+    changed_by name NOT NULL,
+    table_name text NOT NULL,
+    row_id text NOT NULL,
+    operation text NOT NULL,
+    old_row jsonb,
+    new_row jsonb,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    reason text,
+    CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
+)
+PARTITION BY RANGE (changed_at);
+ALTER TABLE ONLY parley_data.change_log_unclassified ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_unclassified ALTER COLUMN changed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_unclassified ALTER COLUMN transaction_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_unclassified ALTER COLUMN changed_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_unclassified ALTER COLUMN table_name SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_unclassified ALTER COLUMN row_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_unclassified ALTER COLUMN operation SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_unclassified ALTER COLUMN old_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_unclassified ALTER COLUMN new_row SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_unclassified ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.change_log_unclassified ALTER COLUMN reason SET STATISTICS 0;
+
+ALTER TABLE parley_data.change_log_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.change_log_unclassified_2026 (
     id bigint NOT NULL,
     changed_at timestamp with time zone NOT NULL,
     transaction_id xid8 NOT NULL,
@@ -13988,7 +15701,58 @@ CREATE TABLE parley_data.change_log_unclassified (
     CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
 );
 
-ALTER TABLE parley_data.change_log_unclassified OWNER TO parley_owner;
+ALTER TABLE parley_data.change_log_unclassified_2026 OWNER TO parley_owner;
+
+CREATE TABLE parley_data.change_log_unclassified_2027 (
+    id bigint NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    transaction_id xid8 NOT NULL,
+    changed_by name NOT NULL,
+    table_name text NOT NULL,
+    row_id text NOT NULL,
+    operation text NOT NULL,
+    old_row jsonb,
+    new_row jsonb,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    reason text,
+    CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
+);
+
+ALTER TABLE parley_data.change_log_unclassified_2027 OWNER TO parley_owner;
+
+CREATE TABLE parley_data.change_log_unclassified_2028 (
+    id bigint NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    transaction_id xid8 NOT NULL,
+    changed_by name NOT NULL,
+    table_name text NOT NULL,
+    row_id text NOT NULL,
+    operation text NOT NULL,
+    old_row jsonb,
+    new_row jsonb,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    reason text,
+    CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
+);
+
+ALTER TABLE parley_data.change_log_unclassified_2028 OWNER TO parley_owner;
+
+CREATE TABLE parley_data.change_log_unclassified_default (
+    id bigint NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    transaction_id xid8 NOT NULL,
+    changed_by name NOT NULL,
+    table_name text NOT NULL,
+    row_id text NOT NULL,
+    operation text NOT NULL,
+    old_row jsonb,
+    new_row jsonb,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    reason text,
+    CONSTRAINT change_log_operation_check CHECK ((operation = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'declassify'::text])))
+);
+
+ALTER TABLE parley_data.change_log_unclassified_default OWNER TO parley_owner;
 
 CREATE TABLE parley_data.commitment_beneficiaries_confidential (
     commitment_id bigint NOT NULL,
@@ -14041,6 +15805,149 @@ CREATE TABLE parley_data.commitment_beneficiaries_unclassified (
 );
 
 ALTER TABLE parley_data.commitment_beneficiaries_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.commitment_tallies_confidential (
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    obligor_id bigint NOT NULL,
+    classification parley.classification NOT NULL,
+    made integer NOT NULL,
+    pending integer NOT NULL,
+    in_progress integer NOT NULL,
+    partially_fulfilled integer NOT NULL,
+    fulfilled integer NOT NULL,
+    breached integer NOT NULL,
+    withdrawn integer NOT NULL,
+    superseded integer NOT NULL,
+    open integer NOT NULL,
+    lapsed integer NOT NULL,
+    fulfilled_on_time integer NOT NULL,
+    fulfilled_with_deadline integer NOT NULL,
+    last_activity_on date,
+    CONSTRAINT commitment_tallies_add_up CHECK (((made = ((((((pending + in_progress) + partially_fulfilled) + fulfilled) + breached) + withdrawn) + superseded)) AND (made > 0)))
+);
+ALTER TABLE ONLY parley_data.commitment_tallies_confidential ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_confidential ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_confidential ALTER COLUMN obligor_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_confidential ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_confidential ALTER COLUMN made SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_confidential ALTER COLUMN pending SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_confidential ALTER COLUMN in_progress SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_confidential ALTER COLUMN partially_fulfilled SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_confidential ALTER COLUMN fulfilled SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_confidential ALTER COLUMN breached SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_confidential ALTER COLUMN withdrawn SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_confidential ALTER COLUMN superseded SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_confidential ALTER COLUMN open SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_confidential ALTER COLUMN lapsed SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_confidential ALTER COLUMN fulfilled_on_time SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_confidential ALTER COLUMN fulfilled_with_deadline SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_confidential ALTER COLUMN last_activity_on SET STATISTICS 0;
+
+ALTER TABLE parley_data.commitment_tallies_confidential OWNER TO parley_owner;
+
+CREATE TABLE parley_data.commitment_tallies_restricted (
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    obligor_id bigint NOT NULL,
+    classification parley.classification NOT NULL,
+    made integer NOT NULL,
+    pending integer NOT NULL,
+    in_progress integer NOT NULL,
+    partially_fulfilled integer NOT NULL,
+    fulfilled integer NOT NULL,
+    breached integer NOT NULL,
+    withdrawn integer NOT NULL,
+    superseded integer NOT NULL,
+    open integer NOT NULL,
+    lapsed integer NOT NULL,
+    fulfilled_on_time integer NOT NULL,
+    fulfilled_with_deadline integer NOT NULL,
+    last_activity_on date,
+    CONSTRAINT commitment_tallies_add_up CHECK (((made = ((((((pending + in_progress) + partially_fulfilled) + fulfilled) + breached) + withdrawn) + superseded)) AND (made > 0)))
+);
+ALTER TABLE ONLY parley_data.commitment_tallies_restricted ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_restricted ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_restricted ALTER COLUMN obligor_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_restricted ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_restricted ALTER COLUMN made SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_restricted ALTER COLUMN pending SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_restricted ALTER COLUMN in_progress SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_restricted ALTER COLUMN partially_fulfilled SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_restricted ALTER COLUMN fulfilled SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_restricted ALTER COLUMN breached SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_restricted ALTER COLUMN withdrawn SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_restricted ALTER COLUMN superseded SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_restricted ALTER COLUMN open SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_restricted ALTER COLUMN lapsed SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_restricted ALTER COLUMN fulfilled_on_time SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_restricted ALTER COLUMN fulfilled_with_deadline SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_restricted ALTER COLUMN last_activity_on SET STATISTICS 0;
+
+ALTER TABLE parley_data.commitment_tallies_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.commitment_tallies_secret (
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    obligor_id bigint NOT NULL,
+    classification parley.classification NOT NULL,
+    made integer NOT NULL,
+    pending integer NOT NULL,
+    in_progress integer NOT NULL,
+    partially_fulfilled integer NOT NULL,
+    fulfilled integer NOT NULL,
+    breached integer NOT NULL,
+    withdrawn integer NOT NULL,
+    superseded integer NOT NULL,
+    open integer NOT NULL,
+    lapsed integer NOT NULL,
+    fulfilled_on_time integer NOT NULL,
+    fulfilled_with_deadline integer NOT NULL,
+    last_activity_on date,
+    CONSTRAINT commitment_tallies_add_up CHECK (((made = ((((((pending + in_progress) + partially_fulfilled) + fulfilled) + breached) + withdrawn) + superseded)) AND (made > 0)))
+);
+ALTER TABLE ONLY parley_data.commitment_tallies_secret ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_secret ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_secret ALTER COLUMN obligor_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_secret ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_secret ALTER COLUMN made SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_secret ALTER COLUMN pending SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_secret ALTER COLUMN in_progress SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_secret ALTER COLUMN partially_fulfilled SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_secret ALTER COLUMN fulfilled SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_secret ALTER COLUMN breached SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_secret ALTER COLUMN withdrawn SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_secret ALTER COLUMN superseded SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_secret ALTER COLUMN open SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_secret ALTER COLUMN lapsed SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_secret ALTER COLUMN fulfilled_on_time SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_secret ALTER COLUMN fulfilled_with_deadline SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_tallies_secret ALTER COLUMN last_activity_on SET STATISTICS 0;
+
+ALTER TABLE parley_data.commitment_tallies_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.commitment_tallies_unclassified (
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    obligor_id bigint NOT NULL,
+    classification parley.classification NOT NULL,
+    made integer NOT NULL,
+    pending integer NOT NULL,
+    in_progress integer NOT NULL,
+    partially_fulfilled integer NOT NULL,
+    fulfilled integer NOT NULL,
+    breached integer NOT NULL,
+    withdrawn integer NOT NULL,
+    superseded integer NOT NULL,
+    open integer NOT NULL,
+    lapsed integer NOT NULL,
+    fulfilled_on_time integer NOT NULL,
+    fulfilled_with_deadline integer NOT NULL,
+    last_activity_on date,
+    CONSTRAINT commitment_tallies_add_up CHECK (((made = ((((((pending + in_progress) + partially_fulfilled) + fulfilled) + breached) + withdrawn) + superseded)) AND (made > 0)))
+);
+
+ALTER TABLE parley_data.commitment_tallies_unclassified OWNER TO parley_owner;
 
 CREATE TABLE parley_data.commitment_updates_confidential (
     id bigint NOT NULL,
@@ -14177,6 +16084,164 @@ CREATE TABLE parley_data.commitment_updates_unclassified (
 );
 
 ALTER TABLE parley_data.commitment_updates_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.commitment_versions_confidential (
+    commitment_id bigint NOT NULL,
+    valid_from timestamp with time zone NOT NULL,
+    valid_to timestamp with time zone DEFAULT 'infinity'::timestamp with time zone NOT NULL,
+    code text NOT NULL,
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    obligor_id bigint NOT NULL,
+    text text NOT NULL,
+    made_on date NOT NULL,
+    due_on date,
+    status parley.commitment_status NOT NULL,
+    target_quantity numeric,
+    unit text,
+    delivered_quantity numeric NOT NULL,
+    owner_id bigint,
+    effective_classification parley.classification NOT NULL,
+    recorded_by name,
+    classification parley.classification NOT NULL,
+    CONSTRAINT commitment_versions_level CHECK ((classification >= effective_classification)),
+    CONSTRAINT commitment_versions_period CHECK ((valid_from < valid_to))
+)
+WITH (fillfactor='90');
+ALTER TABLE ONLY parley_data.commitment_versions_confidential ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_confidential ALTER COLUMN valid_from SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_confidential ALTER COLUMN valid_to SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_confidential ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_confidential ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_confidential ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_confidential ALTER COLUMN obligor_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_confidential ALTER COLUMN text SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_confidential ALTER COLUMN made_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_confidential ALTER COLUMN due_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_confidential ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_confidential ALTER COLUMN target_quantity SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_confidential ALTER COLUMN unit SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_confidential ALTER COLUMN delivered_quantity SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_confidential ALTER COLUMN owner_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_confidential ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_confidential ALTER COLUMN recorded_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_confidential ALTER COLUMN classification SET STATISTICS 0;
+
+ALTER TABLE parley_data.commitment_versions_confidential OWNER TO parley_owner;
+
+CREATE TABLE parley_data.commitment_versions_restricted (
+    commitment_id bigint NOT NULL,
+    valid_from timestamp with time zone NOT NULL,
+    valid_to timestamp with time zone DEFAULT 'infinity'::timestamp with time zone NOT NULL,
+    code text NOT NULL,
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    obligor_id bigint NOT NULL,
+    text text NOT NULL,
+    made_on date NOT NULL,
+    due_on date,
+    status parley.commitment_status NOT NULL,
+    target_quantity numeric,
+    unit text,
+    delivered_quantity numeric NOT NULL,
+    owner_id bigint,
+    effective_classification parley.classification NOT NULL,
+    recorded_by name,
+    classification parley.classification NOT NULL,
+    CONSTRAINT commitment_versions_level CHECK ((classification >= effective_classification)),
+    CONSTRAINT commitment_versions_period CHECK ((valid_from < valid_to))
+)
+WITH (fillfactor='90');
+ALTER TABLE ONLY parley_data.commitment_versions_restricted ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_restricted ALTER COLUMN valid_from SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_restricted ALTER COLUMN valid_to SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_restricted ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_restricted ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_restricted ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_restricted ALTER COLUMN obligor_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_restricted ALTER COLUMN text SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_restricted ALTER COLUMN made_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_restricted ALTER COLUMN due_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_restricted ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_restricted ALTER COLUMN target_quantity SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_restricted ALTER COLUMN unit SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_restricted ALTER COLUMN delivered_quantity SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_restricted ALTER COLUMN owner_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_restricted ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_restricted ALTER COLUMN recorded_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_restricted ALTER COLUMN classification SET STATISTICS 0;
+
+ALTER TABLE parley_data.commitment_versions_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.commitment_versions_secret (
+    commitment_id bigint NOT NULL,
+    valid_from timestamp with time zone NOT NULL,
+    valid_to timestamp with time zone DEFAULT 'infinity'::timestamp with time zone NOT NULL,
+    code text NOT NULL,
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    obligor_id bigint NOT NULL,
+    text text NOT NULL,
+    made_on date NOT NULL,
+    due_on date,
+    status parley.commitment_status NOT NULL,
+    target_quantity numeric,
+    unit text,
+    delivered_quantity numeric NOT NULL,
+    owner_id bigint,
+    effective_classification parley.classification NOT NULL,
+    recorded_by name,
+    classification parley.classification NOT NULL,
+    CONSTRAINT commitment_versions_level CHECK ((classification >= effective_classification)),
+    CONSTRAINT commitment_versions_period CHECK ((valid_from < valid_to))
+)
+WITH (fillfactor='90');
+ALTER TABLE ONLY parley_data.commitment_versions_secret ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_secret ALTER COLUMN valid_from SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_secret ALTER COLUMN valid_to SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_secret ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_secret ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_secret ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_secret ALTER COLUMN obligor_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_secret ALTER COLUMN text SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_secret ALTER COLUMN made_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_secret ALTER COLUMN due_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_secret ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_secret ALTER COLUMN target_quantity SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_secret ALTER COLUMN unit SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_secret ALTER COLUMN delivered_quantity SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_secret ALTER COLUMN owner_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_secret ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_secret ALTER COLUMN recorded_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.commitment_versions_secret ALTER COLUMN classification SET STATISTICS 0;
+
+ALTER TABLE parley_data.commitment_versions_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.commitment_versions_unclassified (
+    commitment_id bigint NOT NULL,
+    valid_from timestamp with time zone NOT NULL,
+    valid_to timestamp with time zone DEFAULT 'infinity'::timestamp with time zone NOT NULL,
+    code text NOT NULL,
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    obligor_id bigint NOT NULL,
+    text text NOT NULL,
+    made_on date NOT NULL,
+    due_on date,
+    status parley.commitment_status NOT NULL,
+    target_quantity numeric,
+    unit text,
+    delivered_quantity numeric NOT NULL,
+    owner_id bigint,
+    effective_classification parley.classification NOT NULL,
+    recorded_by name,
+    classification parley.classification NOT NULL,
+    CONSTRAINT commitment_versions_level CHECK ((classification >= effective_classification)),
+    CONSTRAINT commitment_versions_period CHECK ((valid_from < valid_to))
+)
+WITH (fillfactor='90');
+
+ALTER TABLE parley_data.commitment_versions_unclassified OWNER TO parley_owner;
 
 CREATE TABLE parley_data.commitments_confidential (
     id bigint NOT NULL,
@@ -15002,6 +17067,21 @@ CREATE TABLE parley_data.follow_ups_unclassified (
 
 ALTER TABLE parley_data.follow_ups_unclassified OWNER TO parley_owner;
 
+CREATE TABLE parley_data.history_archives (
+    year integer NOT NULL,
+    rows bigint NOT NULL,
+    detached_at timestamp with time zone DEFAULT now() NOT NULL,
+    detached_by name DEFAULT SESSION_USER NOT NULL,
+    dropped_at timestamp with time zone,
+    dropped_by name,
+    note text,
+    CONSTRAINT history_archives_dropped_with_whom CHECK (((dropped_at IS NULL) = (dropped_by IS NULL)))
+);
+
+ALTER TABLE parley_data.history_archives OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.history_archives IS 'Years of the change history taken out of the database: detached (the tables change_log_<level>_<year> stand alone, to be dumped), then dropped once the dump is kept elsewhere. parley.changes no longer shows them; parley.commitments_as_of still answers for them (it reads versions).';
+
 CREATE TABLE parley_data.implementation_overrides_confidential (
     id bigint NOT NULL,
     commitment_id bigint NOT NULL,
@@ -15290,6 +17370,51 @@ CREATE TABLE parley_data.meetings_unclassified (
 
 ALTER TABLE parley_data.meetings_unclassified OWNER TO parley_owner;
 
+CREATE TABLE parley_data.owner_tallies_confidential (
+    owner_id bigint NOT NULL,
+    classification parley.classification NOT NULL,
+    open_commitments integer NOT NULL,
+    CONSTRAINT owner_tallies_positive CHECK ((open_commitments > 0))
+);
+ALTER TABLE ONLY parley_data.owner_tallies_confidential ALTER COLUMN owner_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.owner_tallies_confidential ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.owner_tallies_confidential ALTER COLUMN open_commitments SET STATISTICS 0;
+
+ALTER TABLE parley_data.owner_tallies_confidential OWNER TO parley_owner;
+
+CREATE TABLE parley_data.owner_tallies_restricted (
+    owner_id bigint NOT NULL,
+    classification parley.classification NOT NULL,
+    open_commitments integer NOT NULL,
+    CONSTRAINT owner_tallies_positive CHECK ((open_commitments > 0))
+);
+ALTER TABLE ONLY parley_data.owner_tallies_restricted ALTER COLUMN owner_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.owner_tallies_restricted ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.owner_tallies_restricted ALTER COLUMN open_commitments SET STATISTICS 0;
+
+ALTER TABLE parley_data.owner_tallies_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.owner_tallies_secret (
+    owner_id bigint NOT NULL,
+    classification parley.classification NOT NULL,
+    open_commitments integer NOT NULL,
+    CONSTRAINT owner_tallies_positive CHECK ((open_commitments > 0))
+);
+ALTER TABLE ONLY parley_data.owner_tallies_secret ALTER COLUMN owner_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.owner_tallies_secret ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.owner_tallies_secret ALTER COLUMN open_commitments SET STATISTICS 0;
+
+ALTER TABLE parley_data.owner_tallies_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.owner_tallies_unclassified (
+    owner_id bigint NOT NULL,
+    classification parley.classification NOT NULL,
+    open_commitments integer NOT NULL,
+    CONSTRAINT owner_tallies_positive CHECK ((open_commitments > 0))
+);
+
+ALTER TABLE parley_data.owner_tallies_unclassified OWNER TO parley_owner;
+
 ALTER TABLE parley_data.parties ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.parties_id_seq
     START WITH 1
@@ -15439,6 +17564,15 @@ CREATE TABLE parley_data.positions_unclassified (
 );
 
 ALTER TABLE parley_data.positions_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.rebuilds_asked (
+    what text NOT NULL,
+    asked_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE parley_data.rebuilds_asked OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.rebuilds_asked IS 'Derived data a migration asked to be built again; built and cleared by the repeatable file 990_asked_rebuilds.';
 
 CREATE TABLE parley_data.silences_confidential (
     id bigint NOT NULL,
@@ -15684,6 +17818,175 @@ CREATE TABLE parley_data.subscriptions_unclassified (
 );
 
 ALTER TABLE parley_data.subscriptions_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.timeline_events_confidential (
+    id bigint NOT NULL,
+    kind text NOT NULL,
+    occurred_on date NOT NULL,
+    subject_id bigint NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    party_id bigint,
+    source_id bigint,
+    old_value text,
+    new_value text,
+    shown_kind text NOT NULL,
+    track text,
+    item text,
+    party text,
+    ref text,
+    description text NOT NULL,
+    source text,
+    source_url text,
+    classification parley.classification NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL
+);
+ALTER TABLE ONLY parley_data.timeline_events_confidential ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_confidential ALTER COLUMN kind SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_confidential ALTER COLUMN occurred_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_confidential ALTER COLUMN subject_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_confidential ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_confidential ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_confidential ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_confidential ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_confidential ALTER COLUMN old_value SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_confidential ALTER COLUMN new_value SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_confidential ALTER COLUMN shown_kind SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_confidential ALTER COLUMN track SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_confidential ALTER COLUMN item SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_confidential ALTER COLUMN party SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_confidential ALTER COLUMN ref SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_confidential ALTER COLUMN description SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_confidential ALTER COLUMN source SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_confidential ALTER COLUMN source_url SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_confidential ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_confidential ALTER COLUMN recorded_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.timeline_events_confidential OWNER TO parley_owner;
+
+ALTER TABLE parley_data.timeline_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME parley_data.timeline_events_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE parley_data.timeline_events_restricted (
+    id bigint NOT NULL,
+    kind text NOT NULL,
+    occurred_on date NOT NULL,
+    subject_id bigint NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    party_id bigint,
+    source_id bigint,
+    old_value text,
+    new_value text,
+    shown_kind text NOT NULL,
+    track text,
+    item text,
+    party text,
+    ref text,
+    description text NOT NULL,
+    source text,
+    source_url text,
+    classification parley.classification NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL
+);
+ALTER TABLE ONLY parley_data.timeline_events_restricted ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_restricted ALTER COLUMN kind SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_restricted ALTER COLUMN occurred_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_restricted ALTER COLUMN subject_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_restricted ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_restricted ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_restricted ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_restricted ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_restricted ALTER COLUMN old_value SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_restricted ALTER COLUMN new_value SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_restricted ALTER COLUMN shown_kind SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_restricted ALTER COLUMN track SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_restricted ALTER COLUMN item SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_restricted ALTER COLUMN party SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_restricted ALTER COLUMN ref SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_restricted ALTER COLUMN description SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_restricted ALTER COLUMN source SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_restricted ALTER COLUMN source_url SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_restricted ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_restricted ALTER COLUMN recorded_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.timeline_events_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.timeline_events_secret (
+    id bigint NOT NULL,
+    kind text NOT NULL,
+    occurred_on date NOT NULL,
+    subject_id bigint NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    party_id bigint,
+    source_id bigint,
+    old_value text,
+    new_value text,
+    shown_kind text NOT NULL,
+    track text,
+    item text,
+    party text,
+    ref text,
+    description text NOT NULL,
+    source text,
+    source_url text,
+    classification parley.classification NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL
+);
+ALTER TABLE ONLY parley_data.timeline_events_secret ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_secret ALTER COLUMN kind SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_secret ALTER COLUMN occurred_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_secret ALTER COLUMN subject_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_secret ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_secret ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_secret ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_secret ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_secret ALTER COLUMN old_value SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_secret ALTER COLUMN new_value SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_secret ALTER COLUMN shown_kind SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_secret ALTER COLUMN track SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_secret ALTER COLUMN item SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_secret ALTER COLUMN party SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_secret ALTER COLUMN ref SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_secret ALTER COLUMN description SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_secret ALTER COLUMN source SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_secret ALTER COLUMN source_url SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_secret ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.timeline_events_secret ALTER COLUMN recorded_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.timeline_events_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.timeline_events_unclassified (
+    id bigint NOT NULL,
+    kind text NOT NULL,
+    occurred_on date NOT NULL,
+    subject_id bigint NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    party_id bigint,
+    source_id bigint,
+    old_value text,
+    new_value text,
+    shown_kind text NOT NULL,
+    track text,
+    item text,
+    party text,
+    ref text,
+    description text NOT NULL,
+    source text,
+    source_url text,
+    classification parley.classification NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE parley_data.timeline_events_unclassified OWNER TO parley_owner;
 
 CREATE TABLE parley_data.track_agenda_confidential (
     track_id bigint NOT NULL,
@@ -15956,6 +18259,14 @@ CREATE TABLE parley_data.tracks_unclassified (
 
 ALTER TABLE parley_data.tracks_unclassified OWNER TO parley_owner;
 
+ALTER TABLE ONLY parley_data.agenda_versions ATTACH PARTITION parley_data.agenda_versions_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.agenda_versions ATTACH PARTITION parley_data.agenda_versions_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.agenda_versions ATTACH PARTITION parley_data.agenda_versions_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.agenda_versions ATTACH PARTITION parley_data.agenda_versions_unclassified FOR VALUES IN ('unclassified');
+
 ALTER TABLE ONLY parley_data.agreement_participation ATTACH PARTITION parley_data.agreement_participation_confidential FOR VALUES IN ('confidential');
 
 ALTER TABLE ONLY parley_data.agreement_participation ATTACH PARTITION parley_data.agreement_participation_restricted FOR VALUES IN ('restricted');
@@ -16038,11 +18349,43 @@ ALTER TABLE ONLY parley_data.alerts ATTACH PARTITION parley_data.alerts_unclassi
 
 ALTER TABLE ONLY parley_data.change_log ATTACH PARTITION parley_data.change_log_confidential FOR VALUES IN ('confidential');
 
+ALTER TABLE ONLY parley_data.change_log_confidential ATTACH PARTITION parley_data.change_log_confidential_2026 FOR VALUES FROM ('2026-01-01 00:00:00+00') TO ('2027-01-01 00:00:00+00');
+
+ALTER TABLE ONLY parley_data.change_log_confidential ATTACH PARTITION parley_data.change_log_confidential_2027 FOR VALUES FROM ('2027-01-01 00:00:00+00') TO ('2028-01-01 00:00:00+00');
+
+ALTER TABLE ONLY parley_data.change_log_confidential ATTACH PARTITION parley_data.change_log_confidential_2028 FOR VALUES FROM ('2028-01-01 00:00:00+00') TO ('2029-01-01 00:00:00+00');
+
+ALTER TABLE ONLY parley_data.change_log_confidential ATTACH PARTITION parley_data.change_log_confidential_default DEFAULT;
+
 ALTER TABLE ONLY parley_data.change_log ATTACH PARTITION parley_data.change_log_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.change_log_restricted ATTACH PARTITION parley_data.change_log_restricted_2026 FOR VALUES FROM ('2026-01-01 00:00:00+00') TO ('2027-01-01 00:00:00+00');
+
+ALTER TABLE ONLY parley_data.change_log_restricted ATTACH PARTITION parley_data.change_log_restricted_2027 FOR VALUES FROM ('2027-01-01 00:00:00+00') TO ('2028-01-01 00:00:00+00');
+
+ALTER TABLE ONLY parley_data.change_log_restricted ATTACH PARTITION parley_data.change_log_restricted_2028 FOR VALUES FROM ('2028-01-01 00:00:00+00') TO ('2029-01-01 00:00:00+00');
+
+ALTER TABLE ONLY parley_data.change_log_restricted ATTACH PARTITION parley_data.change_log_restricted_default DEFAULT;
 
 ALTER TABLE ONLY parley_data.change_log ATTACH PARTITION parley_data.change_log_secret FOR VALUES IN ('secret');
 
+ALTER TABLE ONLY parley_data.change_log_secret ATTACH PARTITION parley_data.change_log_secret_2026 FOR VALUES FROM ('2026-01-01 00:00:00+00') TO ('2027-01-01 00:00:00+00');
+
+ALTER TABLE ONLY parley_data.change_log_secret ATTACH PARTITION parley_data.change_log_secret_2027 FOR VALUES FROM ('2027-01-01 00:00:00+00') TO ('2028-01-01 00:00:00+00');
+
+ALTER TABLE ONLY parley_data.change_log_secret ATTACH PARTITION parley_data.change_log_secret_2028 FOR VALUES FROM ('2028-01-01 00:00:00+00') TO ('2029-01-01 00:00:00+00');
+
+ALTER TABLE ONLY parley_data.change_log_secret ATTACH PARTITION parley_data.change_log_secret_default DEFAULT;
+
 ALTER TABLE ONLY parley_data.change_log ATTACH PARTITION parley_data.change_log_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.change_log_unclassified ATTACH PARTITION parley_data.change_log_unclassified_2026 FOR VALUES FROM ('2026-01-01 00:00:00+00') TO ('2027-01-01 00:00:00+00');
+
+ALTER TABLE ONLY parley_data.change_log_unclassified ATTACH PARTITION parley_data.change_log_unclassified_2027 FOR VALUES FROM ('2027-01-01 00:00:00+00') TO ('2028-01-01 00:00:00+00');
+
+ALTER TABLE ONLY parley_data.change_log_unclassified ATTACH PARTITION parley_data.change_log_unclassified_2028 FOR VALUES FROM ('2028-01-01 00:00:00+00') TO ('2029-01-01 00:00:00+00');
+
+ALTER TABLE ONLY parley_data.change_log_unclassified ATTACH PARTITION parley_data.change_log_unclassified_default DEFAULT;
 
 ALTER TABLE ONLY parley_data.commitment_beneficiaries ATTACH PARTITION parley_data.commitment_beneficiaries_confidential FOR VALUES IN ('confidential');
 
@@ -16052,6 +18395,14 @@ ALTER TABLE ONLY parley_data.commitment_beneficiaries ATTACH PARTITION parley_da
 
 ALTER TABLE ONLY parley_data.commitment_beneficiaries ATTACH PARTITION parley_data.commitment_beneficiaries_unclassified FOR VALUES IN ('unclassified');
 
+ALTER TABLE ONLY parley_data.commitment_tallies ATTACH PARTITION parley_data.commitment_tallies_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.commitment_tallies ATTACH PARTITION parley_data.commitment_tallies_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.commitment_tallies ATTACH PARTITION parley_data.commitment_tallies_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.commitment_tallies ATTACH PARTITION parley_data.commitment_tallies_unclassified FOR VALUES IN ('unclassified');
+
 ALTER TABLE ONLY parley_data.commitment_updates ATTACH PARTITION parley_data.commitment_updates_confidential FOR VALUES IN ('confidential');
 
 ALTER TABLE ONLY parley_data.commitment_updates ATTACH PARTITION parley_data.commitment_updates_restricted FOR VALUES IN ('restricted');
@@ -16059,6 +18410,14 @@ ALTER TABLE ONLY parley_data.commitment_updates ATTACH PARTITION parley_data.com
 ALTER TABLE ONLY parley_data.commitment_updates ATTACH PARTITION parley_data.commitment_updates_secret FOR VALUES IN ('secret');
 
 ALTER TABLE ONLY parley_data.commitment_updates ATTACH PARTITION parley_data.commitment_updates_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.commitment_versions ATTACH PARTITION parley_data.commitment_versions_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.commitment_versions ATTACH PARTITION parley_data.commitment_versions_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.commitment_versions ATTACH PARTITION parley_data.commitment_versions_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.commitment_versions ATTACH PARTITION parley_data.commitment_versions_unclassified FOR VALUES IN ('unclassified');
 
 ALTER TABLE ONLY parley_data.commitments ATTACH PARTITION parley_data.commitments_confidential FOR VALUES IN ('confidential');
 
@@ -16116,6 +18475,14 @@ ALTER TABLE ONLY parley_data.meetings ATTACH PARTITION parley_data.meetings_secr
 
 ALTER TABLE ONLY parley_data.meetings ATTACH PARTITION parley_data.meetings_unclassified FOR VALUES IN ('unclassified');
 
+ALTER TABLE ONLY parley_data.owner_tallies ATTACH PARTITION parley_data.owner_tallies_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.owner_tallies ATTACH PARTITION parley_data.owner_tallies_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.owner_tallies ATTACH PARTITION parley_data.owner_tallies_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.owner_tallies ATTACH PARTITION parley_data.owner_tallies_unclassified FOR VALUES IN ('unclassified');
+
 ALTER TABLE ONLY parley_data.positions ATTACH PARTITION parley_data.positions_confidential FOR VALUES IN ('confidential');
 
 ALTER TABLE ONLY parley_data.positions ATTACH PARTITION parley_data.positions_restricted FOR VALUES IN ('restricted');
@@ -16139,6 +18506,14 @@ ALTER TABLE ONLY parley_data.subscriptions ATTACH PARTITION parley_data.subscrip
 ALTER TABLE ONLY parley_data.subscriptions ATTACH PARTITION parley_data.subscriptions_secret FOR VALUES IN ('secret');
 
 ALTER TABLE ONLY parley_data.subscriptions ATTACH PARTITION parley_data.subscriptions_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.timeline_events ATTACH PARTITION parley_data.timeline_events_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.timeline_events ATTACH PARTITION parley_data.timeline_events_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.timeline_events ATTACH PARTITION parley_data.timeline_events_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.timeline_events ATTACH PARTITION parley_data.timeline_events_unclassified FOR VALUES IN ('unclassified');
 
 ALTER TABLE ONLY parley_data.track_agenda ATTACH PARTITION parley_data.track_agenda_confidential FOR VALUES IN ('confidential');
 
@@ -16169,6 +18544,21 @@ ALTER TABLE ONLY parley_data.agenda_items
 
 ALTER TABLE ONLY parley_data.agenda_items
     ADD CONSTRAINT agenda_items_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY parley_data.agenda_versions
+    ADD CONSTRAINT agenda_versions_pkey PRIMARY KEY (track_id, item_id, valid_from, classification);
+
+ALTER TABLE ONLY parley_data.agenda_versions_confidential
+    ADD CONSTRAINT agenda_versions_pkey_confidential PRIMARY KEY (track_id, item_id, valid_from, classification);
+
+ALTER TABLE ONLY parley_data.agenda_versions_restricted
+    ADD CONSTRAINT agenda_versions_pkey_restricted PRIMARY KEY (track_id, item_id, valid_from, classification);
+
+ALTER TABLE ONLY parley_data.agenda_versions_secret
+    ADD CONSTRAINT agenda_versions_pkey_secret PRIMARY KEY (track_id, item_id, valid_from, classification);
+
+ALTER TABLE ONLY parley_data.agenda_versions_unclassified
+    ADD CONSTRAINT agenda_versions_pkey_unclassified PRIMARY KEY (track_id, item_id, valid_from, classification);
 
 ALTER TABLE ONLY parley_data.agreement_participation
     ADD CONSTRAINT agreement_participation_pkey PRIMARY KEY (id, classification);
@@ -16366,19 +18756,67 @@ ALTER TABLE ONLY parley_data.alerts_unclassified
     ADD CONSTRAINT alerts_pkey_unclassified PRIMARY KEY (id, classification);
 
 ALTER TABLE ONLY parley_data.change_log
-    ADD CONSTRAINT change_log_pkey PRIMARY KEY (id, classification);
+    ADD CONSTRAINT change_log_pkey PRIMARY KEY (id, changed_at, classification);
 
 ALTER TABLE ONLY parley_data.change_log_confidential
-    ADD CONSTRAINT change_log_pkey_confidential PRIMARY KEY (id, classification);
+    ADD CONSTRAINT change_log_confidential_pkey PRIMARY KEY (id, changed_at, classification);
+
+ALTER TABLE ONLY parley_data.change_log_confidential_2026
+    ADD CONSTRAINT change_log_confidential_pkey_2026 PRIMARY KEY (id, changed_at, classification);
+
+ALTER TABLE ONLY parley_data.change_log_confidential_2027
+    ADD CONSTRAINT change_log_confidential_pkey_2027 PRIMARY KEY (id, changed_at, classification);
+
+ALTER TABLE ONLY parley_data.change_log_confidential_2028
+    ADD CONSTRAINT change_log_confidential_pkey_2028 PRIMARY KEY (id, changed_at, classification);
+
+ALTER TABLE ONLY parley_data.change_log_confidential_default
+    ADD CONSTRAINT change_log_confidential_pkey_default PRIMARY KEY (id, changed_at, classification);
 
 ALTER TABLE ONLY parley_data.change_log_restricted
-    ADD CONSTRAINT change_log_pkey_restricted PRIMARY KEY (id, classification);
+    ADD CONSTRAINT change_log_restricted_pkey PRIMARY KEY (id, changed_at, classification);
+
+ALTER TABLE ONLY parley_data.change_log_restricted_2026
+    ADD CONSTRAINT change_log_restricted_pkey_2026 PRIMARY KEY (id, changed_at, classification);
+
+ALTER TABLE ONLY parley_data.change_log_restricted_2027
+    ADD CONSTRAINT change_log_restricted_pkey_2027 PRIMARY KEY (id, changed_at, classification);
+
+ALTER TABLE ONLY parley_data.change_log_restricted_2028
+    ADD CONSTRAINT change_log_restricted_pkey_2028 PRIMARY KEY (id, changed_at, classification);
+
+ALTER TABLE ONLY parley_data.change_log_restricted_default
+    ADD CONSTRAINT change_log_restricted_pkey_default PRIMARY KEY (id, changed_at, classification);
 
 ALTER TABLE ONLY parley_data.change_log_secret
-    ADD CONSTRAINT change_log_pkey_secret PRIMARY KEY (id, classification);
+    ADD CONSTRAINT change_log_secret_pkey PRIMARY KEY (id, changed_at, classification);
+
+ALTER TABLE ONLY parley_data.change_log_secret_2026
+    ADD CONSTRAINT change_log_secret_pkey_2026 PRIMARY KEY (id, changed_at, classification);
+
+ALTER TABLE ONLY parley_data.change_log_secret_2027
+    ADD CONSTRAINT change_log_secret_pkey_2027 PRIMARY KEY (id, changed_at, classification);
+
+ALTER TABLE ONLY parley_data.change_log_secret_2028
+    ADD CONSTRAINT change_log_secret_pkey_2028 PRIMARY KEY (id, changed_at, classification);
+
+ALTER TABLE ONLY parley_data.change_log_secret_default
+    ADD CONSTRAINT change_log_secret_pkey_default PRIMARY KEY (id, changed_at, classification);
 
 ALTER TABLE ONLY parley_data.change_log_unclassified
-    ADD CONSTRAINT change_log_pkey_unclassified PRIMARY KEY (id, classification);
+    ADD CONSTRAINT change_log_unclassified_pkey PRIMARY KEY (id, changed_at, classification);
+
+ALTER TABLE ONLY parley_data.change_log_unclassified_2026
+    ADD CONSTRAINT change_log_unclassified_pkey_2026 PRIMARY KEY (id, changed_at, classification);
+
+ALTER TABLE ONLY parley_data.change_log_unclassified_2027
+    ADD CONSTRAINT change_log_unclassified_pkey_2027 PRIMARY KEY (id, changed_at, classification);
+
+ALTER TABLE ONLY parley_data.change_log_unclassified_2028
+    ADD CONSTRAINT change_log_unclassified_pkey_2028 PRIMARY KEY (id, changed_at, classification);
+
+ALTER TABLE ONLY parley_data.change_log_unclassified_default
+    ADD CONSTRAINT change_log_unclassified_pkey_default PRIMARY KEY (id, changed_at, classification);
 
 ALTER TABLE ONLY parley_data.commitment_beneficiaries
     ADD CONSTRAINT commitment_beneficiaries_pkey PRIMARY KEY (commitment_id, party_id, effective_classification);
@@ -16394,6 +18832,21 @@ ALTER TABLE ONLY parley_data.commitment_beneficiaries_secret
 
 ALTER TABLE ONLY parley_data.commitment_beneficiaries_unclassified
     ADD CONSTRAINT commitment_beneficiaries_pkey_unclassified PRIMARY KEY (commitment_id, party_id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitment_tallies
+    ADD CONSTRAINT commitment_tallies_pkey PRIMARY KEY (track_id, item_id, obligor_id, classification);
+
+ALTER TABLE ONLY parley_data.commitment_tallies_confidential
+    ADD CONSTRAINT commitment_tallies_pkey_confidential PRIMARY KEY (track_id, item_id, obligor_id, classification);
+
+ALTER TABLE ONLY parley_data.commitment_tallies_restricted
+    ADD CONSTRAINT commitment_tallies_pkey_restricted PRIMARY KEY (track_id, item_id, obligor_id, classification);
+
+ALTER TABLE ONLY parley_data.commitment_tallies_secret
+    ADD CONSTRAINT commitment_tallies_pkey_secret PRIMARY KEY (track_id, item_id, obligor_id, classification);
+
+ALTER TABLE ONLY parley_data.commitment_tallies_unclassified
+    ADD CONSTRAINT commitment_tallies_pkey_unclassified PRIMARY KEY (track_id, item_id, obligor_id, classification);
 
 ALTER TABLE ONLY parley_data.commitment_transitions
     ADD CONSTRAINT commitment_transitions_pkey PRIMARY KEY (from_status, to_status);
@@ -16412,6 +18865,21 @@ ALTER TABLE ONLY parley_data.commitment_updates_secret
 
 ALTER TABLE ONLY parley_data.commitment_updates_unclassified
     ADD CONSTRAINT commitment_updates_pkey_unclassified PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.commitment_versions
+    ADD CONSTRAINT commitment_versions_pkey PRIMARY KEY (commitment_id, valid_from, classification);
+
+ALTER TABLE ONLY parley_data.commitment_versions_confidential
+    ADD CONSTRAINT commitment_versions_pkey_confidential PRIMARY KEY (commitment_id, valid_from, classification);
+
+ALTER TABLE ONLY parley_data.commitment_versions_restricted
+    ADD CONSTRAINT commitment_versions_pkey_restricted PRIMARY KEY (commitment_id, valid_from, classification);
+
+ALTER TABLE ONLY parley_data.commitment_versions_secret
+    ADD CONSTRAINT commitment_versions_pkey_secret PRIMARY KEY (commitment_id, valid_from, classification);
+
+ALTER TABLE ONLY parley_data.commitment_versions_unclassified
+    ADD CONSTRAINT commitment_versions_pkey_unclassified PRIMARY KEY (commitment_id, valid_from, classification);
 
 ALTER TABLE ONLY parley_data.commitments
     ADD CONSTRAINT commitments_code_key UNIQUE (code, effective_classification);
@@ -16614,6 +19082,9 @@ ALTER TABLE ONLY parley_data.follow_ups_secret
 ALTER TABLE ONLY parley_data.follow_ups_unclassified
     ADD CONSTRAINT follow_ups_pkey_unclassified PRIMARY KEY (id, effective_classification);
 
+ALTER TABLE ONLY parley_data.history_archives
+    ADD CONSTRAINT history_archives_pkey PRIMARY KEY (year);
+
 ALTER TABLE ONLY parley_data.implementation_overrides
     ADD CONSTRAINT implementation_overrides_pkey PRIMARY KEY (id, effective_classification);
 
@@ -16677,6 +19148,21 @@ ALTER TABLE ONLY parley_data.meetings_secret
 ALTER TABLE ONLY parley_data.meetings_unclassified
     ADD CONSTRAINT meetings_pkey_unclassified PRIMARY KEY (id, effective_classification);
 
+ALTER TABLE ONLY parley_data.owner_tallies
+    ADD CONSTRAINT owner_tallies_pkey PRIMARY KEY (owner_id, classification);
+
+ALTER TABLE ONLY parley_data.owner_tallies_confidential
+    ADD CONSTRAINT owner_tallies_pkey_confidential PRIMARY KEY (owner_id, classification);
+
+ALTER TABLE ONLY parley_data.owner_tallies_restricted
+    ADD CONSTRAINT owner_tallies_pkey_restricted PRIMARY KEY (owner_id, classification);
+
+ALTER TABLE ONLY parley_data.owner_tallies_secret
+    ADD CONSTRAINT owner_tallies_pkey_secret PRIMARY KEY (owner_id, classification);
+
+ALTER TABLE ONLY parley_data.owner_tallies_unclassified
+    ADD CONSTRAINT owner_tallies_pkey_unclassified PRIMARY KEY (owner_id, classification);
+
 ALTER TABLE ONLY parley_data.parties
     ADD CONSTRAINT parties_code_key UNIQUE (code);
 
@@ -16715,6 +19201,9 @@ ALTER TABLE ONLY parley_data.positions_secret
 
 ALTER TABLE ONLY parley_data.positions_unclassified
     ADD CONSTRAINT positions_pkey_unclassified PRIMARY KEY (id, effective_classification);
+
+ALTER TABLE ONLY parley_data.rebuilds_asked
+    ADD CONSTRAINT rebuilds_asked_pkey PRIMARY KEY (what);
 
 ALTER TABLE ONLY parley_data.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
@@ -16778,6 +19267,24 @@ ALTER TABLE ONLY parley_data.subscriptions_unclassified
 
 ALTER TABLE ONLY parley_data.time_zones
     ADD CONSTRAINT time_zones_pkey PRIMARY KEY (name);
+
+ALTER TABLE ONLY parley_data.timeline_events
+    ADD CONSTRAINT timeline_events_pkey PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.timeline_events_confidential
+    ADD CONSTRAINT timeline_events_pkey_confidential PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.timeline_events_restricted
+    ADD CONSTRAINT timeline_events_pkey_restricted PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.timeline_events_secret
+    ADD CONSTRAINT timeline_events_pkey_secret PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.timeline_events_unclassified
+    ADD CONSTRAINT timeline_events_pkey_unclassified PRIMARY KEY (id, classification);
+
+ALTER TABLE ONLY parley_data.timeline_kinds
+    ADD CONSTRAINT timeline_kinds_pkey PRIMARY KEY (kind);
 
 ALTER TABLE ONLY parley_data.track_agenda
     ADD CONSTRAINT track_agenda_pkey PRIMARY KEY (track_id, item_id, effective_classification);
@@ -16963,23 +19470,87 @@ CREATE INDEX alerts_subject_idx_unclassified ON parley_data.alerts_unclassified 
 
 CREATE INDEX change_log_changed_at_idx ON ONLY parley_data.change_log USING btree (changed_at);
 
-CREATE INDEX change_log_changed_at_idx_confidential ON parley_data.change_log_confidential USING btree (changed_at);
+CREATE INDEX change_log_confidential_changed_at_idx ON ONLY parley_data.change_log_confidential USING btree (changed_at);
 
-CREATE INDEX change_log_changed_at_idx_restricted ON parley_data.change_log_restricted USING btree (changed_at);
+CREATE INDEX change_log_confidential_changed_at_idx_2026 ON parley_data.change_log_confidential_2026 USING btree (changed_at);
 
-CREATE INDEX change_log_changed_at_idx_secret ON parley_data.change_log_secret USING btree (changed_at);
+CREATE INDEX change_log_confidential_changed_at_idx_2027 ON parley_data.change_log_confidential_2027 USING btree (changed_at);
 
-CREATE INDEX change_log_changed_at_idx_unclassified ON parley_data.change_log_unclassified USING btree (changed_at);
+CREATE INDEX change_log_confidential_changed_at_idx_2028 ON parley_data.change_log_confidential_2028 USING btree (changed_at);
+
+CREATE INDEX change_log_confidential_changed_at_idx_default ON parley_data.change_log_confidential_default USING btree (changed_at);
 
 CREATE INDEX change_log_row_idx ON ONLY parley_data.change_log USING btree (table_name, row_id, id);
 
-CREATE INDEX change_log_row_idx_confidential ON parley_data.change_log_confidential USING btree (table_name, row_id, id);
+CREATE INDEX change_log_confidential_table_name_row_id_id_idx ON ONLY parley_data.change_log_confidential USING btree (table_name, row_id, id);
 
-CREATE INDEX change_log_row_idx_restricted ON parley_data.change_log_restricted USING btree (table_name, row_id, id);
+CREATE INDEX change_log_confidential_table_name_row_id_id_idx_2026 ON parley_data.change_log_confidential_2026 USING btree (table_name, row_id, id);
 
-CREATE INDEX change_log_row_idx_secret ON parley_data.change_log_secret USING btree (table_name, row_id, id);
+CREATE INDEX change_log_confidential_table_name_row_id_id_idx_2027 ON parley_data.change_log_confidential_2027 USING btree (table_name, row_id, id);
 
-CREATE INDEX change_log_row_idx_unclassified ON parley_data.change_log_unclassified USING btree (table_name, row_id, id);
+CREATE INDEX change_log_confidential_table_name_row_id_id_idx_2028 ON parley_data.change_log_confidential_2028 USING btree (table_name, row_id, id);
+
+CREATE INDEX change_log_confidential_table_name_row_id_id_idx_default ON parley_data.change_log_confidential_default USING btree (table_name, row_id, id);
+
+CREATE INDEX change_log_restricted_changed_at_idx ON ONLY parley_data.change_log_restricted USING btree (changed_at);
+
+CREATE INDEX change_log_restricted_changed_at_idx_2026 ON parley_data.change_log_restricted_2026 USING btree (changed_at);
+
+CREATE INDEX change_log_restricted_changed_at_idx_2027 ON parley_data.change_log_restricted_2027 USING btree (changed_at);
+
+CREATE INDEX change_log_restricted_changed_at_idx_2028 ON parley_data.change_log_restricted_2028 USING btree (changed_at);
+
+CREATE INDEX change_log_restricted_changed_at_idx_default ON parley_data.change_log_restricted_default USING btree (changed_at);
+
+CREATE INDEX change_log_restricted_table_name_row_id_id_idx ON ONLY parley_data.change_log_restricted USING btree (table_name, row_id, id);
+
+CREATE INDEX change_log_restricted_table_name_row_id_id_idx_2026 ON parley_data.change_log_restricted_2026 USING btree (table_name, row_id, id);
+
+CREATE INDEX change_log_restricted_table_name_row_id_id_idx_2027 ON parley_data.change_log_restricted_2027 USING btree (table_name, row_id, id);
+
+CREATE INDEX change_log_restricted_table_name_row_id_id_idx_2028 ON parley_data.change_log_restricted_2028 USING btree (table_name, row_id, id);
+
+CREATE INDEX change_log_restricted_table_name_row_id_id_idx_default ON parley_data.change_log_restricted_default USING btree (table_name, row_id, id);
+
+CREATE INDEX change_log_secret_changed_at_idx ON ONLY parley_data.change_log_secret USING btree (changed_at);
+
+CREATE INDEX change_log_secret_changed_at_idx_2026 ON parley_data.change_log_secret_2026 USING btree (changed_at);
+
+CREATE INDEX change_log_secret_changed_at_idx_2027 ON parley_data.change_log_secret_2027 USING btree (changed_at);
+
+CREATE INDEX change_log_secret_changed_at_idx_2028 ON parley_data.change_log_secret_2028 USING btree (changed_at);
+
+CREATE INDEX change_log_secret_changed_at_idx_default ON parley_data.change_log_secret_default USING btree (changed_at);
+
+CREATE INDEX change_log_secret_table_name_row_id_id_idx ON ONLY parley_data.change_log_secret USING btree (table_name, row_id, id);
+
+CREATE INDEX change_log_secret_table_name_row_id_id_idx_2026 ON parley_data.change_log_secret_2026 USING btree (table_name, row_id, id);
+
+CREATE INDEX change_log_secret_table_name_row_id_id_idx_2027 ON parley_data.change_log_secret_2027 USING btree (table_name, row_id, id);
+
+CREATE INDEX change_log_secret_table_name_row_id_id_idx_2028 ON parley_data.change_log_secret_2028 USING btree (table_name, row_id, id);
+
+CREATE INDEX change_log_secret_table_name_row_id_id_idx_default ON parley_data.change_log_secret_default USING btree (table_name, row_id, id);
+
+CREATE INDEX change_log_unclassified_changed_at_idx ON ONLY parley_data.change_log_unclassified USING btree (changed_at);
+
+CREATE INDEX change_log_unclassified_changed_at_idx_2026 ON parley_data.change_log_unclassified_2026 USING btree (changed_at);
+
+CREATE INDEX change_log_unclassified_changed_at_idx_2027 ON parley_data.change_log_unclassified_2027 USING btree (changed_at);
+
+CREATE INDEX change_log_unclassified_changed_at_idx_2028 ON parley_data.change_log_unclassified_2028 USING btree (changed_at);
+
+CREATE INDEX change_log_unclassified_changed_at_idx_default ON parley_data.change_log_unclassified_default USING btree (changed_at);
+
+CREATE INDEX change_log_unclassified_table_name_row_id_id_idx ON ONLY parley_data.change_log_unclassified USING btree (table_name, row_id, id);
+
+CREATE INDEX change_log_unclassified_table_name_row_id_id_idx_2026 ON parley_data.change_log_unclassified_2026 USING btree (table_name, row_id, id);
+
+CREATE INDEX change_log_unclassified_table_name_row_id_id_idx_2027 ON parley_data.change_log_unclassified_2027 USING btree (table_name, row_id, id);
+
+CREATE INDEX change_log_unclassified_table_name_row_id_id_idx_2028 ON parley_data.change_log_unclassified_2028 USING btree (table_name, row_id, id);
+
+CREATE INDEX change_log_unclassified_table_name_row_id_id_idx_default ON parley_data.change_log_unclassified_default USING btree (table_name, row_id, id);
 
 CREATE INDEX commitment_beneficiaries_party_idx ON ONLY parley_data.commitment_beneficiaries USING btree (party_id);
 
@@ -17010,6 +19581,58 @@ CREATE INDEX commitment_updates_reported_on_idx_restricted ON parley_data.commit
 CREATE INDEX commitment_updates_reported_on_idx_secret ON parley_data.commitment_updates_secret USING btree (reported_on);
 
 CREATE INDEX commitment_updates_reported_on_idx_unclassified ON parley_data.commitment_updates_unclassified USING btree (reported_on);
+
+CREATE INDEX commitment_versions_item_idx ON ONLY parley_data.commitment_versions USING btree (item_id);
+
+CREATE INDEX commitment_versions_item_idx_confidential ON parley_data.commitment_versions_confidential USING btree (item_id);
+
+CREATE INDEX commitment_versions_item_idx_restricted ON parley_data.commitment_versions_restricted USING btree (item_id);
+
+CREATE INDEX commitment_versions_item_idx_secret ON parley_data.commitment_versions_secret USING btree (item_id);
+
+CREATE INDEX commitment_versions_item_idx_unclassified ON parley_data.commitment_versions_unclassified USING btree (item_id);
+
+CREATE INDEX commitment_versions_listing_idx ON ONLY parley_data.commitment_versions USING btree (due_on, commitment_id);
+
+CREATE INDEX commitment_versions_listing_idx_confidential ON parley_data.commitment_versions_confidential USING btree (due_on, commitment_id);
+
+CREATE INDEX commitment_versions_listing_idx_restricted ON parley_data.commitment_versions_restricted USING btree (due_on, commitment_id);
+
+CREATE INDEX commitment_versions_listing_idx_secret ON parley_data.commitment_versions_secret USING btree (due_on, commitment_id);
+
+CREATE INDEX commitment_versions_listing_idx_unclassified ON parley_data.commitment_versions_unclassified USING btree (due_on, commitment_id);
+
+CREATE INDEX commitment_versions_obligor_idx ON ONLY parley_data.commitment_versions USING btree (obligor_id);
+
+CREATE INDEX commitment_versions_obligor_idx_confidential ON parley_data.commitment_versions_confidential USING btree (obligor_id);
+
+CREATE INDEX commitment_versions_obligor_idx_restricted ON parley_data.commitment_versions_restricted USING btree (obligor_id);
+
+CREATE INDEX commitment_versions_obligor_idx_secret ON parley_data.commitment_versions_secret USING btree (obligor_id);
+
+CREATE INDEX commitment_versions_obligor_idx_unclassified ON parley_data.commitment_versions_unclassified USING btree (obligor_id);
+
+CREATE INDEX commitment_versions_track_idx ON ONLY parley_data.commitment_versions USING btree (track_id);
+
+CREATE INDEX commitment_versions_track_idx_confidential ON parley_data.commitment_versions_confidential USING btree (track_id);
+
+CREATE INDEX commitment_versions_track_idx_restricted ON parley_data.commitment_versions_restricted USING btree (track_id);
+
+CREATE INDEX commitment_versions_track_idx_secret ON parley_data.commitment_versions_secret USING btree (track_id);
+
+CREATE INDEX commitment_versions_track_idx_unclassified ON parley_data.commitment_versions_unclassified USING btree (track_id);
+
+CREATE INDEX commitments_breached_due_idx ON ONLY parley_data.commitments USING btree (due_on) INCLUDE (track_id, obligor_id, effective_classification) WHERE (status = 'breached'::parley.commitment_status);
+
+COMMENT ON INDEX parley_data.commitments_breached_due_idx IS 'Breached commitments by deadline: what parley.compliance counts as deadlines passed.';
+
+CREATE INDEX commitments_breached_due_idx_confidential ON parley_data.commitments_confidential USING btree (due_on) INCLUDE (track_id, obligor_id, effective_classification) WHERE (status = 'breached'::parley.commitment_status);
+
+CREATE INDEX commitments_breached_due_idx_restricted ON parley_data.commitments_restricted USING btree (due_on) INCLUDE (track_id, obligor_id, effective_classification) WHERE (status = 'breached'::parley.commitment_status);
+
+CREATE INDEX commitments_breached_due_idx_secret ON parley_data.commitments_secret USING btree (due_on) INCLUDE (track_id, obligor_id, effective_classification) WHERE (status = 'breached'::parley.commitment_status);
+
+CREATE INDEX commitments_breached_due_idx_unclassified ON parley_data.commitments_unclassified USING btree (due_on) INCLUDE (track_id, obligor_id, effective_classification) WHERE (status = 'breached'::parley.commitment_status);
 
 CREATE INDEX commitments_item_idx ON ONLY parley_data.commitments USING btree (item_id);
 
@@ -17070,15 +19693,17 @@ CASE
 END)) WHERE parley_data.commitment_is_live(status);
 ALTER INDEX parley_data.commitments_live_activity_idx_unclassified ALTER COLUMN 1 SET STATISTICS 0;
 
-CREATE INDEX commitments_live_due_idx ON ONLY parley_data.commitments USING btree (due_on) WHERE parley_data.commitment_is_live(status);
+CREATE INDEX commitments_live_due_idx ON ONLY parley_data.commitments USING btree (due_on) INCLUDE (track_id, obligor_id, effective_classification) WHERE parley_data.commitment_is_live(status);
 
-CREATE INDEX commitments_live_due_idx_confidential ON parley_data.commitments_confidential USING btree (due_on) WHERE parley_data.commitment_is_live(status);
+COMMENT ON INDEX parley_data.commitments_live_due_idx IS 'Live commitments by deadline, with their track and obligor: what overdue questions walk.';
 
-CREATE INDEX commitments_live_due_idx_restricted ON parley_data.commitments_restricted USING btree (due_on) WHERE parley_data.commitment_is_live(status);
+CREATE INDEX commitments_live_due_idx_confidential ON parley_data.commitments_confidential USING btree (due_on) INCLUDE (track_id, obligor_id, effective_classification) WHERE parley_data.commitment_is_live(status);
 
-CREATE INDEX commitments_live_due_idx_secret ON parley_data.commitments_secret USING btree (due_on) WHERE parley_data.commitment_is_live(status);
+CREATE INDEX commitments_live_due_idx_restricted ON parley_data.commitments_restricted USING btree (due_on) INCLUDE (track_id, obligor_id, effective_classification) WHERE parley_data.commitment_is_live(status);
 
-CREATE INDEX commitments_live_due_idx_unclassified ON parley_data.commitments_unclassified USING btree (due_on) WHERE parley_data.commitment_is_live(status);
+CREATE INDEX commitments_live_due_idx_secret ON parley_data.commitments_secret USING btree (due_on) INCLUDE (track_id, obligor_id, effective_classification) WHERE parley_data.commitment_is_live(status);
+
+CREATE INDEX commitments_live_due_idx_unclassified ON parley_data.commitments_unclassified USING btree (due_on) INCLUDE (track_id, obligor_id, effective_classification) WHERE parley_data.commitment_is_live(status);
 
 CREATE INDEX commitments_meeting_idx ON ONLY parley_data.commitments USING btree (meeting_id) WHERE (meeting_id IS NOT NULL);
 
@@ -17259,6 +19884,16 @@ CREATE INDEX follow_ups_meeting_idx_secret ON parley_data.follow_ups_secret USIN
 
 CREATE INDEX follow_ups_meeting_idx_unclassified ON parley_data.follow_ups_unclassified USING btree (meeting_id);
 
+CREATE INDEX follow_ups_open_assignee_idx ON ONLY parley_data.follow_ups USING btree (assignee_id) WHERE (done_at IS NULL);
+
+CREATE INDEX follow_ups_open_assignee_idx_confidential ON parley_data.follow_ups_confidential USING btree (assignee_id) WHERE (done_at IS NULL);
+
+CREATE INDEX follow_ups_open_assignee_idx_restricted ON parley_data.follow_ups_restricted USING btree (assignee_id) WHERE (done_at IS NULL);
+
+CREATE INDEX follow_ups_open_assignee_idx_secret ON parley_data.follow_ups_secret USING btree (assignee_id) WHERE (done_at IS NULL);
+
+CREATE INDEX follow_ups_open_assignee_idx_unclassified ON parley_data.follow_ups_unclassified USING btree (assignee_id) WHERE (done_at IS NULL);
+
 CREATE INDEX follow_ups_open_due_idx ON ONLY parley_data.follow_ups USING btree (due_at) WHERE (done_at IS NULL);
 
 CREATE INDEX follow_ups_open_due_idx_confidential ON parley_data.follow_ups_confidential USING btree (due_at) WHERE (done_at IS NULL);
@@ -17373,6 +20008,46 @@ CREATE INDEX silences_track_idx_secret ON parley_data.silences_secret USING btre
 
 CREATE INDEX silences_track_idx_unclassified ON parley_data.silences_unclassified USING btree (track_id);
 
+CREATE INDEX timeline_events_item_idx ON ONLY parley_data.timeline_events USING btree (item, occurred_on) WHERE (track IS NULL);
+
+CREATE INDEX timeline_events_item_idx_confidential ON parley_data.timeline_events_confidential USING btree (item, occurred_on) WHERE (track IS NULL);
+
+CREATE INDEX timeline_events_item_idx_restricted ON parley_data.timeline_events_restricted USING btree (item, occurred_on) WHERE (track IS NULL);
+
+CREATE INDEX timeline_events_item_idx_secret ON parley_data.timeline_events_secret USING btree (item, occurred_on) WHERE (track IS NULL);
+
+CREATE INDEX timeline_events_item_idx_unclassified ON parley_data.timeline_events_unclassified USING btree (item, occurred_on) WHERE (track IS NULL);
+
+CREATE INDEX timeline_events_occurred_idx ON ONLY parley_data.timeline_events USING btree (occurred_on);
+
+CREATE INDEX timeline_events_occurred_idx_confidential ON parley_data.timeline_events_confidential USING btree (occurred_on);
+
+CREATE INDEX timeline_events_occurred_idx_restricted ON parley_data.timeline_events_restricted USING btree (occurred_on);
+
+CREATE INDEX timeline_events_occurred_idx_secret ON parley_data.timeline_events_secret USING btree (occurred_on);
+
+CREATE INDEX timeline_events_occurred_idx_unclassified ON parley_data.timeline_events_unclassified USING btree (occurred_on);
+
+CREATE INDEX timeline_events_subject_idx ON ONLY parley_data.timeline_events USING btree (subject_id, kind);
+
+CREATE INDEX timeline_events_subject_idx_confidential ON parley_data.timeline_events_confidential USING btree (subject_id, kind);
+
+CREATE INDEX timeline_events_subject_idx_restricted ON parley_data.timeline_events_restricted USING btree (subject_id, kind);
+
+CREATE INDEX timeline_events_subject_idx_secret ON parley_data.timeline_events_secret USING btree (subject_id, kind);
+
+CREATE INDEX timeline_events_subject_idx_unclassified ON parley_data.timeline_events_unclassified USING btree (subject_id, kind);
+
+CREATE INDEX timeline_events_track_idx ON ONLY parley_data.timeline_events USING btree (track, occurred_on);
+
+CREATE INDEX timeline_events_track_idx_confidential ON parley_data.timeline_events_confidential USING btree (track, occurred_on);
+
+CREATE INDEX timeline_events_track_idx_restricted ON parley_data.timeline_events_restricted USING btree (track, occurred_on);
+
+CREATE INDEX timeline_events_track_idx_secret ON parley_data.timeline_events_secret USING btree (track, occurred_on);
+
+CREATE INDEX timeline_events_track_idx_unclassified ON parley_data.timeline_events_unclassified USING btree (track, occurred_on);
+
 CREATE INDEX track_agenda_item_idx ON ONLY parley_data.track_agenda USING btree (item_id);
 
 CREATE INDEX track_agenda_item_idx_confidential ON parley_data.track_agenda_confidential USING btree (item_id);
@@ -17383,15 +20058,15 @@ CREATE INDEX track_agenda_item_idx_secret ON parley_data.track_agenda_secret USI
 
 CREATE INDEX track_agenda_item_idx_unclassified ON parley_data.track_agenda_unclassified USING btree (item_id);
 
-CREATE INDEX track_members_party_idx ON ONLY parley_data.track_members USING btree (party_id);
+CREATE INDEX track_members_party_idx ON ONLY parley_data.track_members USING btree (party_id) INCLUDE (track_id, role);
 
-CREATE INDEX track_members_party_idx_confidential ON parley_data.track_members_confidential USING btree (party_id);
+CREATE INDEX track_members_party_idx_confidential ON parley_data.track_members_confidential USING btree (party_id) INCLUDE (track_id, role);
 
-CREATE INDEX track_members_party_idx_restricted ON parley_data.track_members_restricted USING btree (party_id);
+CREATE INDEX track_members_party_idx_restricted ON parley_data.track_members_restricted USING btree (party_id) INCLUDE (track_id, role);
 
-CREATE INDEX track_members_party_idx_secret ON parley_data.track_members_secret USING btree (party_id);
+CREATE INDEX track_members_party_idx_secret ON parley_data.track_members_secret USING btree (party_id) INCLUDE (track_id, role);
 
-CREATE INDEX track_members_party_idx_unclassified ON parley_data.track_members_unclassified USING btree (party_id);
+CREATE INDEX track_members_party_idx_unclassified ON parley_data.track_members_unclassified USING btree (party_id) INCLUDE (track_id, role);
 
 CREATE INDEX tracks_lead_idx ON ONLY parley_data.tracks USING btree (lead_id);
 
@@ -17402,6 +20077,14 @@ CREATE INDEX tracks_lead_idx_restricted ON parley_data.tracks_restricted USING b
 CREATE INDEX tracks_lead_idx_secret ON parley_data.tracks_secret USING btree (lead_id);
 
 CREATE INDEX tracks_lead_idx_unclassified ON parley_data.tracks_unclassified USING btree (lead_id);
+
+ALTER INDEX parley_data.agenda_versions_pkey ATTACH PARTITION parley_data.agenda_versions_pkey_confidential;
+
+ALTER INDEX parley_data.agenda_versions_pkey ATTACH PARTITION parley_data.agenda_versions_pkey_restricted;
+
+ALTER INDEX parley_data.agenda_versions_pkey ATTACH PARTITION parley_data.agenda_versions_pkey_secret;
+
+ALTER INDEX parley_data.agenda_versions_pkey ATTACH PARTITION parley_data.agenda_versions_pkey_unclassified;
 
 ALTER INDEX parley_data.agreement_participation_agreement_idx ATTACH PARTITION parley_data.agreement_participation_agreement_idx_confidential;
 
@@ -17595,29 +20278,125 @@ ALTER INDEX parley_data.alerts_subject_idx ATTACH PARTITION parley_data.alerts_s
 
 ALTER INDEX parley_data.alerts_subject_idx ATTACH PARTITION parley_data.alerts_subject_idx_unclassified;
 
-ALTER INDEX parley_data.change_log_changed_at_idx ATTACH PARTITION parley_data.change_log_changed_at_idx_confidential;
+ALTER INDEX parley_data.change_log_changed_at_idx ATTACH PARTITION parley_data.change_log_confidential_changed_at_idx;
 
-ALTER INDEX parley_data.change_log_changed_at_idx ATTACH PARTITION parley_data.change_log_changed_at_idx_restricted;
+ALTER INDEX parley_data.change_log_confidential_changed_at_idx ATTACH PARTITION parley_data.change_log_confidential_changed_at_idx_2026;
 
-ALTER INDEX parley_data.change_log_changed_at_idx ATTACH PARTITION parley_data.change_log_changed_at_idx_secret;
+ALTER INDEX parley_data.change_log_confidential_changed_at_idx ATTACH PARTITION parley_data.change_log_confidential_changed_at_idx_2027;
 
-ALTER INDEX parley_data.change_log_changed_at_idx ATTACH PARTITION parley_data.change_log_changed_at_idx_unclassified;
+ALTER INDEX parley_data.change_log_confidential_changed_at_idx ATTACH PARTITION parley_data.change_log_confidential_changed_at_idx_2028;
 
-ALTER INDEX parley_data.change_log_pkey ATTACH PARTITION parley_data.change_log_pkey_confidential;
+ALTER INDEX parley_data.change_log_confidential_changed_at_idx ATTACH PARTITION parley_data.change_log_confidential_changed_at_idx_default;
 
-ALTER INDEX parley_data.change_log_pkey ATTACH PARTITION parley_data.change_log_pkey_restricted;
+ALTER INDEX parley_data.change_log_pkey ATTACH PARTITION parley_data.change_log_confidential_pkey;
 
-ALTER INDEX parley_data.change_log_pkey ATTACH PARTITION parley_data.change_log_pkey_secret;
+ALTER INDEX parley_data.change_log_confidential_pkey ATTACH PARTITION parley_data.change_log_confidential_pkey_2026;
 
-ALTER INDEX parley_data.change_log_pkey ATTACH PARTITION parley_data.change_log_pkey_unclassified;
+ALTER INDEX parley_data.change_log_confidential_pkey ATTACH PARTITION parley_data.change_log_confidential_pkey_2027;
 
-ALTER INDEX parley_data.change_log_row_idx ATTACH PARTITION parley_data.change_log_row_idx_confidential;
+ALTER INDEX parley_data.change_log_confidential_pkey ATTACH PARTITION parley_data.change_log_confidential_pkey_2028;
 
-ALTER INDEX parley_data.change_log_row_idx ATTACH PARTITION parley_data.change_log_row_idx_restricted;
+ALTER INDEX parley_data.change_log_confidential_pkey ATTACH PARTITION parley_data.change_log_confidential_pkey_default;
 
-ALTER INDEX parley_data.change_log_row_idx ATTACH PARTITION parley_data.change_log_row_idx_secret;
+ALTER INDEX parley_data.change_log_row_idx ATTACH PARTITION parley_data.change_log_confidential_table_name_row_id_id_idx;
 
-ALTER INDEX parley_data.change_log_row_idx ATTACH PARTITION parley_data.change_log_row_idx_unclassified;
+ALTER INDEX parley_data.change_log_confidential_table_name_row_id_id_idx ATTACH PARTITION parley_data.change_log_confidential_table_name_row_id_id_idx_2026;
+
+ALTER INDEX parley_data.change_log_confidential_table_name_row_id_id_idx ATTACH PARTITION parley_data.change_log_confidential_table_name_row_id_id_idx_2027;
+
+ALTER INDEX parley_data.change_log_confidential_table_name_row_id_id_idx ATTACH PARTITION parley_data.change_log_confidential_table_name_row_id_id_idx_2028;
+
+ALTER INDEX parley_data.change_log_confidential_table_name_row_id_id_idx ATTACH PARTITION parley_data.change_log_confidential_table_name_row_id_id_idx_default;
+
+ALTER INDEX parley_data.change_log_changed_at_idx ATTACH PARTITION parley_data.change_log_restricted_changed_at_idx;
+
+ALTER INDEX parley_data.change_log_restricted_changed_at_idx ATTACH PARTITION parley_data.change_log_restricted_changed_at_idx_2026;
+
+ALTER INDEX parley_data.change_log_restricted_changed_at_idx ATTACH PARTITION parley_data.change_log_restricted_changed_at_idx_2027;
+
+ALTER INDEX parley_data.change_log_restricted_changed_at_idx ATTACH PARTITION parley_data.change_log_restricted_changed_at_idx_2028;
+
+ALTER INDEX parley_data.change_log_restricted_changed_at_idx ATTACH PARTITION parley_data.change_log_restricted_changed_at_idx_default;
+
+ALTER INDEX parley_data.change_log_pkey ATTACH PARTITION parley_data.change_log_restricted_pkey;
+
+ALTER INDEX parley_data.change_log_restricted_pkey ATTACH PARTITION parley_data.change_log_restricted_pkey_2026;
+
+ALTER INDEX parley_data.change_log_restricted_pkey ATTACH PARTITION parley_data.change_log_restricted_pkey_2027;
+
+ALTER INDEX parley_data.change_log_restricted_pkey ATTACH PARTITION parley_data.change_log_restricted_pkey_2028;
+
+ALTER INDEX parley_data.change_log_restricted_pkey ATTACH PARTITION parley_data.change_log_restricted_pkey_default;
+
+ALTER INDEX parley_data.change_log_row_idx ATTACH PARTITION parley_data.change_log_restricted_table_name_row_id_id_idx;
+
+ALTER INDEX parley_data.change_log_restricted_table_name_row_id_id_idx ATTACH PARTITION parley_data.change_log_restricted_table_name_row_id_id_idx_2026;
+
+ALTER INDEX parley_data.change_log_restricted_table_name_row_id_id_idx ATTACH PARTITION parley_data.change_log_restricted_table_name_row_id_id_idx_2027;
+
+ALTER INDEX parley_data.change_log_restricted_table_name_row_id_id_idx ATTACH PARTITION parley_data.change_log_restricted_table_name_row_id_id_idx_2028;
+
+ALTER INDEX parley_data.change_log_restricted_table_name_row_id_id_idx ATTACH PARTITION parley_data.change_log_restricted_table_name_row_id_id_idx_default;
+
+ALTER INDEX parley_data.change_log_changed_at_idx ATTACH PARTITION parley_data.change_log_secret_changed_at_idx;
+
+ALTER INDEX parley_data.change_log_secret_changed_at_idx ATTACH PARTITION parley_data.change_log_secret_changed_at_idx_2026;
+
+ALTER INDEX parley_data.change_log_secret_changed_at_idx ATTACH PARTITION parley_data.change_log_secret_changed_at_idx_2027;
+
+ALTER INDEX parley_data.change_log_secret_changed_at_idx ATTACH PARTITION parley_data.change_log_secret_changed_at_idx_2028;
+
+ALTER INDEX parley_data.change_log_secret_changed_at_idx ATTACH PARTITION parley_data.change_log_secret_changed_at_idx_default;
+
+ALTER INDEX parley_data.change_log_pkey ATTACH PARTITION parley_data.change_log_secret_pkey;
+
+ALTER INDEX parley_data.change_log_secret_pkey ATTACH PARTITION parley_data.change_log_secret_pkey_2026;
+
+ALTER INDEX parley_data.change_log_secret_pkey ATTACH PARTITION parley_data.change_log_secret_pkey_2027;
+
+ALTER INDEX parley_data.change_log_secret_pkey ATTACH PARTITION parley_data.change_log_secret_pkey_2028;
+
+ALTER INDEX parley_data.change_log_secret_pkey ATTACH PARTITION parley_data.change_log_secret_pkey_default;
+
+ALTER INDEX parley_data.change_log_row_idx ATTACH PARTITION parley_data.change_log_secret_table_name_row_id_id_idx;
+
+ALTER INDEX parley_data.change_log_secret_table_name_row_id_id_idx ATTACH PARTITION parley_data.change_log_secret_table_name_row_id_id_idx_2026;
+
+ALTER INDEX parley_data.change_log_secret_table_name_row_id_id_idx ATTACH PARTITION parley_data.change_log_secret_table_name_row_id_id_idx_2027;
+
+ALTER INDEX parley_data.change_log_secret_table_name_row_id_id_idx ATTACH PARTITION parley_data.change_log_secret_table_name_row_id_id_idx_2028;
+
+ALTER INDEX parley_data.change_log_secret_table_name_row_id_id_idx ATTACH PARTITION parley_data.change_log_secret_table_name_row_id_id_idx_default;
+
+ALTER INDEX parley_data.change_log_changed_at_idx ATTACH PARTITION parley_data.change_log_unclassified_changed_at_idx;
+
+ALTER INDEX parley_data.change_log_unclassified_changed_at_idx ATTACH PARTITION parley_data.change_log_unclassified_changed_at_idx_2026;
+
+ALTER INDEX parley_data.change_log_unclassified_changed_at_idx ATTACH PARTITION parley_data.change_log_unclassified_changed_at_idx_2027;
+
+ALTER INDEX parley_data.change_log_unclassified_changed_at_idx ATTACH PARTITION parley_data.change_log_unclassified_changed_at_idx_2028;
+
+ALTER INDEX parley_data.change_log_unclassified_changed_at_idx ATTACH PARTITION parley_data.change_log_unclassified_changed_at_idx_default;
+
+ALTER INDEX parley_data.change_log_pkey ATTACH PARTITION parley_data.change_log_unclassified_pkey;
+
+ALTER INDEX parley_data.change_log_unclassified_pkey ATTACH PARTITION parley_data.change_log_unclassified_pkey_2026;
+
+ALTER INDEX parley_data.change_log_unclassified_pkey ATTACH PARTITION parley_data.change_log_unclassified_pkey_2027;
+
+ALTER INDEX parley_data.change_log_unclassified_pkey ATTACH PARTITION parley_data.change_log_unclassified_pkey_2028;
+
+ALTER INDEX parley_data.change_log_unclassified_pkey ATTACH PARTITION parley_data.change_log_unclassified_pkey_default;
+
+ALTER INDEX parley_data.change_log_row_idx ATTACH PARTITION parley_data.change_log_unclassified_table_name_row_id_id_idx;
+
+ALTER INDEX parley_data.change_log_unclassified_table_name_row_id_id_idx ATTACH PARTITION parley_data.change_log_unclassified_table_name_row_id_id_idx_2026;
+
+ALTER INDEX parley_data.change_log_unclassified_table_name_row_id_id_idx ATTACH PARTITION parley_data.change_log_unclassified_table_name_row_id_id_idx_2027;
+
+ALTER INDEX parley_data.change_log_unclassified_table_name_row_id_id_idx ATTACH PARTITION parley_data.change_log_unclassified_table_name_row_id_id_idx_2028;
+
+ALTER INDEX parley_data.change_log_unclassified_table_name_row_id_id_idx ATTACH PARTITION parley_data.change_log_unclassified_table_name_row_id_id_idx_default;
 
 ALTER INDEX parley_data.commitment_beneficiaries_party_idx ATTACH PARTITION parley_data.commitment_beneficiaries_party_idx_confidential;
 
@@ -17634,6 +20413,14 @@ ALTER INDEX parley_data.commitment_beneficiaries_pkey ATTACH PARTITION parley_da
 ALTER INDEX parley_data.commitment_beneficiaries_pkey ATTACH PARTITION parley_data.commitment_beneficiaries_pkey_secret;
 
 ALTER INDEX parley_data.commitment_beneficiaries_pkey ATTACH PARTITION parley_data.commitment_beneficiaries_pkey_unclassified;
+
+ALTER INDEX parley_data.commitment_tallies_pkey ATTACH PARTITION parley_data.commitment_tallies_pkey_confidential;
+
+ALTER INDEX parley_data.commitment_tallies_pkey ATTACH PARTITION parley_data.commitment_tallies_pkey_restricted;
+
+ALTER INDEX parley_data.commitment_tallies_pkey ATTACH PARTITION parley_data.commitment_tallies_pkey_secret;
+
+ALTER INDEX parley_data.commitment_tallies_pkey ATTACH PARTITION parley_data.commitment_tallies_pkey_unclassified;
 
 ALTER INDEX parley_data.commitment_updates_commitment_idx ATTACH PARTITION parley_data.commitment_updates_commitment_idx_confidential;
 
@@ -17658,6 +20445,54 @@ ALTER INDEX parley_data.commitment_updates_reported_on_idx ATTACH PARTITION parl
 ALTER INDEX parley_data.commitment_updates_reported_on_idx ATTACH PARTITION parley_data.commitment_updates_reported_on_idx_secret;
 
 ALTER INDEX parley_data.commitment_updates_reported_on_idx ATTACH PARTITION parley_data.commitment_updates_reported_on_idx_unclassified;
+
+ALTER INDEX parley_data.commitment_versions_item_idx ATTACH PARTITION parley_data.commitment_versions_item_idx_confidential;
+
+ALTER INDEX parley_data.commitment_versions_item_idx ATTACH PARTITION parley_data.commitment_versions_item_idx_restricted;
+
+ALTER INDEX parley_data.commitment_versions_item_idx ATTACH PARTITION parley_data.commitment_versions_item_idx_secret;
+
+ALTER INDEX parley_data.commitment_versions_item_idx ATTACH PARTITION parley_data.commitment_versions_item_idx_unclassified;
+
+ALTER INDEX parley_data.commitment_versions_listing_idx ATTACH PARTITION parley_data.commitment_versions_listing_idx_confidential;
+
+ALTER INDEX parley_data.commitment_versions_listing_idx ATTACH PARTITION parley_data.commitment_versions_listing_idx_restricted;
+
+ALTER INDEX parley_data.commitment_versions_listing_idx ATTACH PARTITION parley_data.commitment_versions_listing_idx_secret;
+
+ALTER INDEX parley_data.commitment_versions_listing_idx ATTACH PARTITION parley_data.commitment_versions_listing_idx_unclassified;
+
+ALTER INDEX parley_data.commitment_versions_obligor_idx ATTACH PARTITION parley_data.commitment_versions_obligor_idx_confidential;
+
+ALTER INDEX parley_data.commitment_versions_obligor_idx ATTACH PARTITION parley_data.commitment_versions_obligor_idx_restricted;
+
+ALTER INDEX parley_data.commitment_versions_obligor_idx ATTACH PARTITION parley_data.commitment_versions_obligor_idx_secret;
+
+ALTER INDEX parley_data.commitment_versions_obligor_idx ATTACH PARTITION parley_data.commitment_versions_obligor_idx_unclassified;
+
+ALTER INDEX parley_data.commitment_versions_pkey ATTACH PARTITION parley_data.commitment_versions_pkey_confidential;
+
+ALTER INDEX parley_data.commitment_versions_pkey ATTACH PARTITION parley_data.commitment_versions_pkey_restricted;
+
+ALTER INDEX parley_data.commitment_versions_pkey ATTACH PARTITION parley_data.commitment_versions_pkey_secret;
+
+ALTER INDEX parley_data.commitment_versions_pkey ATTACH PARTITION parley_data.commitment_versions_pkey_unclassified;
+
+ALTER INDEX parley_data.commitment_versions_track_idx ATTACH PARTITION parley_data.commitment_versions_track_idx_confidential;
+
+ALTER INDEX parley_data.commitment_versions_track_idx ATTACH PARTITION parley_data.commitment_versions_track_idx_restricted;
+
+ALTER INDEX parley_data.commitment_versions_track_idx ATTACH PARTITION parley_data.commitment_versions_track_idx_secret;
+
+ALTER INDEX parley_data.commitment_versions_track_idx ATTACH PARTITION parley_data.commitment_versions_track_idx_unclassified;
+
+ALTER INDEX parley_data.commitments_breached_due_idx ATTACH PARTITION parley_data.commitments_breached_due_idx_confidential;
+
+ALTER INDEX parley_data.commitments_breached_due_idx ATTACH PARTITION parley_data.commitments_breached_due_idx_restricted;
+
+ALTER INDEX parley_data.commitments_breached_due_idx ATTACH PARTITION parley_data.commitments_breached_due_idx_secret;
+
+ALTER INDEX parley_data.commitments_breached_due_idx ATTACH PARTITION parley_data.commitments_breached_due_idx_unclassified;
 
 ALTER INDEX parley_data.commitments_code_key ATTACH PARTITION parley_data.commitments_code_key_confidential;
 
@@ -17923,6 +20758,14 @@ ALTER INDEX parley_data.follow_ups_meeting_idx ATTACH PARTITION parley_data.foll
 
 ALTER INDEX parley_data.follow_ups_meeting_idx ATTACH PARTITION parley_data.follow_ups_meeting_idx_unclassified;
 
+ALTER INDEX parley_data.follow_ups_open_assignee_idx ATTACH PARTITION parley_data.follow_ups_open_assignee_idx_confidential;
+
+ALTER INDEX parley_data.follow_ups_open_assignee_idx ATTACH PARTITION parley_data.follow_ups_open_assignee_idx_restricted;
+
+ALTER INDEX parley_data.follow_ups_open_assignee_idx ATTACH PARTITION parley_data.follow_ups_open_assignee_idx_secret;
+
+ALTER INDEX parley_data.follow_ups_open_assignee_idx ATTACH PARTITION parley_data.follow_ups_open_assignee_idx_unclassified;
+
 ALTER INDEX parley_data.follow_ups_open_due_idx ATTACH PARTITION parley_data.follow_ups_open_due_idx_confidential;
 
 ALTER INDEX parley_data.follow_ups_open_due_idx ATTACH PARTITION parley_data.follow_ups_open_due_idx_restricted;
@@ -18002,6 +20845,14 @@ ALTER INDEX parley_data.meetings_track_starts_idx ATTACH PARTITION parley_data.m
 ALTER INDEX parley_data.meetings_track_starts_idx ATTACH PARTITION parley_data.meetings_track_starts_idx_secret;
 
 ALTER INDEX parley_data.meetings_track_starts_idx ATTACH PARTITION parley_data.meetings_track_starts_idx_unclassified;
+
+ALTER INDEX parley_data.owner_tallies_pkey ATTACH PARTITION parley_data.owner_tallies_pkey_confidential;
+
+ALTER INDEX parley_data.owner_tallies_pkey ATTACH PARTITION parley_data.owner_tallies_pkey_restricted;
+
+ALTER INDEX parley_data.owner_tallies_pkey ATTACH PARTITION parley_data.owner_tallies_pkey_secret;
+
+ALTER INDEX parley_data.owner_tallies_pkey ATTACH PARTITION parley_data.owner_tallies_pkey_unclassified;
 
 ALTER INDEX parley_data.positions_item_idx ATTACH PARTITION parley_data.positions_item_idx_confidential;
 
@@ -18091,6 +20942,46 @@ ALTER INDEX parley_data.subscriptions_pkey ATTACH PARTITION parley_data.subscrip
 
 ALTER INDEX parley_data.subscriptions_pkey ATTACH PARTITION parley_data.subscriptions_pkey_unclassified;
 
+ALTER INDEX parley_data.timeline_events_item_idx ATTACH PARTITION parley_data.timeline_events_item_idx_confidential;
+
+ALTER INDEX parley_data.timeline_events_item_idx ATTACH PARTITION parley_data.timeline_events_item_idx_restricted;
+
+ALTER INDEX parley_data.timeline_events_item_idx ATTACH PARTITION parley_data.timeline_events_item_idx_secret;
+
+ALTER INDEX parley_data.timeline_events_item_idx ATTACH PARTITION parley_data.timeline_events_item_idx_unclassified;
+
+ALTER INDEX parley_data.timeline_events_occurred_idx ATTACH PARTITION parley_data.timeline_events_occurred_idx_confidential;
+
+ALTER INDEX parley_data.timeline_events_occurred_idx ATTACH PARTITION parley_data.timeline_events_occurred_idx_restricted;
+
+ALTER INDEX parley_data.timeline_events_occurred_idx ATTACH PARTITION parley_data.timeline_events_occurred_idx_secret;
+
+ALTER INDEX parley_data.timeline_events_occurred_idx ATTACH PARTITION parley_data.timeline_events_occurred_idx_unclassified;
+
+ALTER INDEX parley_data.timeline_events_pkey ATTACH PARTITION parley_data.timeline_events_pkey_confidential;
+
+ALTER INDEX parley_data.timeline_events_pkey ATTACH PARTITION parley_data.timeline_events_pkey_restricted;
+
+ALTER INDEX parley_data.timeline_events_pkey ATTACH PARTITION parley_data.timeline_events_pkey_secret;
+
+ALTER INDEX parley_data.timeline_events_pkey ATTACH PARTITION parley_data.timeline_events_pkey_unclassified;
+
+ALTER INDEX parley_data.timeline_events_subject_idx ATTACH PARTITION parley_data.timeline_events_subject_idx_confidential;
+
+ALTER INDEX parley_data.timeline_events_subject_idx ATTACH PARTITION parley_data.timeline_events_subject_idx_restricted;
+
+ALTER INDEX parley_data.timeline_events_subject_idx ATTACH PARTITION parley_data.timeline_events_subject_idx_secret;
+
+ALTER INDEX parley_data.timeline_events_subject_idx ATTACH PARTITION parley_data.timeline_events_subject_idx_unclassified;
+
+ALTER INDEX parley_data.timeline_events_track_idx ATTACH PARTITION parley_data.timeline_events_track_idx_confidential;
+
+ALTER INDEX parley_data.timeline_events_track_idx ATTACH PARTITION parley_data.timeline_events_track_idx_restricted;
+
+ALTER INDEX parley_data.timeline_events_track_idx ATTACH PARTITION parley_data.timeline_events_track_idx_secret;
+
+ALTER INDEX parley_data.timeline_events_track_idx ATTACH PARTITION parley_data.timeline_events_track_idx_unclassified;
+
 ALTER INDEX parley_data.track_agenda_item_idx ATTACH PARTITION parley_data.track_agenda_item_idx_confidential;
 
 ALTER INDEX parley_data.track_agenda_item_idx ATTACH PARTITION parley_data.track_agenda_item_idx_restricted;
@@ -18155,7 +21046,11 @@ CREATE TRIGGER agenda_items_history_truncate BEFORE TRUNCATE ON parley_data.agen
 
 CREATE TRIGGER agenda_items_history_update AFTER UPDATE ON parley_data.agenda_items REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
 
+CREATE TRIGGER agenda_items_timeline_update AFTER UPDATE ON parley_data.agenda_items REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.timeline_on_names('item_id', 'code');
+
 CREATE TRIGGER agenda_items_touch BEFORE UPDATE ON parley_data.agenda_items FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
+
+CREATE TRIGGER agenda_versions_append_only BEFORE INSERT OR DELETE OR UPDATE OR TRUNCATE ON parley_data.agenda_versions FOR EACH STATEMENT EXECUTE FUNCTION parley_data.keep_versions_append_only();
 
 CREATE TRIGGER agreement_participation_history_delete AFTER DELETE ON parley_data.agreement_participation REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
@@ -18285,6 +21180,14 @@ CREATE TRIGGER commitment_updates_recompute_on_delete AFTER DELETE ON parley_dat
 
 CREATE TRIGGER commitment_updates_recompute_on_update AFTER UPDATE ON parley_data.commitment_updates REFERENCING OLD TABLE AS old_updates NEW TABLE AS new_updates FOR EACH STATEMENT EXECUTE FUNCTION parley_data.recompute_commitment_progress();
 
+CREATE TRIGGER commitment_updates_timeline_delete AFTER DELETE ON parley_data.commitment_updates REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.timeline_on_records('update_recorded');
+
+CREATE TRIGGER commitment_updates_timeline_insert AFTER INSERT ON parley_data.commitment_updates REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.timeline_on_records('update_recorded');
+
+CREATE TRIGGER commitment_updates_timeline_update AFTER UPDATE ON parley_data.commitment_updates REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.timeline_on_records('update_recorded');
+
+CREATE TRIGGER commitment_versions_append_only BEFORE INSERT OR DELETE OR UPDATE OR TRUNCATE ON parley_data.commitment_versions FOR EACH STATEMENT EXECUTE FUNCTION parley_data.keep_versions_append_only();
+
 CREATE TRIGGER commitments_defaults BEFORE INSERT ON parley_data.commitments FOR EACH ROW EXECUTE FUNCTION parley_data.set_commitment_defaults();
 
 CREATE TRIGGER commitments_effective_classification BEFORE UPDATE OF classification, track_classification, meeting_classification, agreement_classification ON parley_data.commitments FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification('commitments');
@@ -18311,7 +21214,27 @@ CREATE TRIGGER commitments_raise_deals_on_update AFTER UPDATE ON parley_data.com
 
 CREATE TRIGGER commitments_status_transition BEFORE UPDATE OF status ON parley_data.commitments FOR EACH ROW EXECUTE FUNCTION parley_data.check_commitment_transition();
 
+CREATE TRIGGER commitments_tally_delete AFTER DELETE ON parley_data.commitments REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.tally_commitments();
+
+CREATE TRIGGER commitments_tally_insert AFTER INSERT ON parley_data.commitments REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.tally_commitments();
+
+CREATE TRIGGER commitments_tally_update AFTER UPDATE ON parley_data.commitments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.tally_commitments();
+
+CREATE TRIGGER commitments_timeline_delete AFTER DELETE ON parley_data.commitments REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.timeline_on_commitments();
+
+CREATE TRIGGER commitments_timeline_insert AFTER INSERT ON parley_data.commitments REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.timeline_on_commitments();
+
+CREATE TRIGGER commitments_timeline_update AFTER UPDATE ON parley_data.commitments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.timeline_on_commitments();
+
 CREATE TRIGGER commitments_touch BEFORE UPDATE ON parley_data.commitments FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
+
+CREATE TRIGGER commitments_versions_delete AFTER DELETE ON parley_data.commitments REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_versions('commitment_versions', 'effective_classification', 'commitment_id=id');
+
+CREATE TRIGGER commitments_versions_insert AFTER INSERT ON parley_data.commitments REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_versions('commitment_versions', 'effective_classification', 'commitment_id=id');
+
+CREATE TRIGGER commitments_versions_truncate BEFORE TRUNCATE ON parley_data.commitments FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_versions('commitment_versions', 'effective_classification', 'commitment_id=id');
+
+CREATE TRIGGER commitments_versions_update AFTER UPDATE ON parley_data.commitments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_versions('commitment_versions', 'effective_classification', 'commitment_id=id');
 
 CREATE TRIGGER deals_history_delete AFTER DELETE ON parley_data.deals REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
@@ -18328,6 +21251,12 @@ CREATE TRIGGER figures_history_insert AFTER INSERT ON parley_data.figures REFERE
 CREATE TRIGGER figures_history_truncate BEFORE TRUNCATE ON parley_data.figures FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
 CREATE TRIGGER figures_history_update AFTER UPDATE ON parley_data.figures REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
+
+CREATE TRIGGER figures_timeline_delete AFTER DELETE ON parley_data.figures REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.timeline_on_records('figure_reported');
+
+CREATE TRIGGER figures_timeline_insert AFTER INSERT ON parley_data.figures REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.timeline_on_records('figure_reported');
+
+CREATE TRIGGER figures_timeline_update AFTER UPDATE ON parley_data.figures REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.timeline_on_records('figure_reported');
 
 CREATE TRIGGER figures_touch BEFORE UPDATE ON parley_data.figures FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
@@ -18371,6 +21300,12 @@ CREATE TRIGGER meetings_plan_insert AFTER INSERT ON parley_data.meetings REFEREN
 
 CREATE TRIGGER meetings_plan_update AFTER UPDATE ON parley_data.meetings REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_meeting_changes();
 
+CREATE TRIGGER meetings_timeline_delete AFTER DELETE ON parley_data.meetings REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.timeline_on_records('meeting_held');
+
+CREATE TRIGGER meetings_timeline_insert AFTER INSERT ON parley_data.meetings REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.timeline_on_records('meeting_held');
+
+CREATE TRIGGER meetings_timeline_update AFTER UPDATE ON parley_data.meetings REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.timeline_on_records('meeting_held');
+
 CREATE TRIGGER meetings_touch BEFORE UPDATE ON parley_data.meetings FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
 CREATE TRIGGER parties_history_delete AFTER DELETE ON parley_data.parties REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
@@ -18380,6 +21315,8 @@ CREATE TRIGGER parties_history_insert AFTER INSERT ON parley_data.parties REFERE
 CREATE TRIGGER parties_history_truncate BEFORE TRUNCATE ON parley_data.parties FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
 
 CREATE TRIGGER parties_history_update AFTER UPDATE ON parley_data.parties REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
+
+CREATE TRIGGER parties_timeline_update AFTER UPDATE ON parley_data.parties REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.timeline_on_names('party_id', 'name');
 
 CREATE TRIGGER parties_touch BEFORE UPDATE ON parley_data.parties FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
@@ -18405,6 +21342,12 @@ CREATE TRIGGER positions_history_truncate BEFORE TRUNCATE ON parley_data.positio
 
 CREATE TRIGGER positions_history_update AFTER UPDATE ON parley_data.positions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
+CREATE TRIGGER positions_timeline_delete AFTER DELETE ON parley_data.positions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.timeline_on_records('position_stated');
+
+CREATE TRIGGER positions_timeline_insert AFTER INSERT ON parley_data.positions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.timeline_on_records('position_stated');
+
+CREATE TRIGGER positions_timeline_update AFTER UPDATE ON parley_data.positions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.timeline_on_records('position_stated');
+
 CREATE TRIGGER positions_touch BEFORE UPDATE ON parley_data.positions FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
 CREATE TRIGGER silences_apply AFTER INSERT ON parley_data.silences REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.apply_new_silences();
@@ -18418,6 +21361,8 @@ CREATE TRIGGER sources_history_insert AFTER INSERT ON parley_data.sources REFERE
 CREATE TRIGGER sources_history_truncate BEFORE TRUNCATE ON parley_data.sources FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
 
 CREATE TRIGGER sources_history_update AFTER UPDATE ON parley_data.sources REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('-', 'id');
+
+CREATE TRIGGER sources_timeline_update AFTER UPDATE ON parley_data.sources REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.timeline_on_names('source_id', 'title,url');
 
 CREATE TRIGGER sources_touch BEFORE UPDATE ON parley_data.sources FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
@@ -18435,6 +21380,8 @@ CREATE TRIGGER subscriptions_plan_insert AFTER INSERT ON parley_data.subscriptio
 
 CREATE TRIGGER subscriptions_plan_update AFTER UPDATE ON parley_data.subscriptions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_recipient_changes();
 
+CREATE TRIGGER timeline_events_by_triggers BEFORE INSERT OR DELETE OR UPDATE OR TRUNCATE ON parley_data.timeline_events FOR EACH STATEMENT EXECUTE FUNCTION parley_data.keep_timeline_by_triggers();
+
 CREATE TRIGGER track_agenda_history_delete AFTER DELETE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'track_id', 'item_id');
 
 CREATE TRIGGER track_agenda_history_insert AFTER INSERT ON parley_data.track_agenda REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'track_id', 'item_id');
@@ -18443,7 +21390,21 @@ CREATE TRIGGER track_agenda_history_truncate BEFORE TRUNCATE ON parley_data.trac
 
 CREATE TRIGGER track_agenda_history_update AFTER UPDATE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'track_id', 'item_id');
 
+CREATE TRIGGER track_agenda_timeline_delete AFTER DELETE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.timeline_on_agenda();
+
+CREATE TRIGGER track_agenda_timeline_insert AFTER INSERT ON parley_data.track_agenda REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.timeline_on_agenda();
+
+CREATE TRIGGER track_agenda_timeline_update AFTER UPDATE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.timeline_on_agenda();
+
 CREATE TRIGGER track_agenda_touch BEFORE UPDATE ON parley_data.track_agenda FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
+
+CREATE TRIGGER track_agenda_versions_delete AFTER DELETE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_versions('agenda_versions', 'effective_classification', 'track_id', 'item_id');
+
+CREATE TRIGGER track_agenda_versions_insert AFTER INSERT ON parley_data.track_agenda REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_versions('agenda_versions', 'effective_classification', 'track_id', 'item_id');
+
+CREATE TRIGGER track_agenda_versions_truncate BEFORE TRUNCATE ON parley_data.track_agenda FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_versions('agenda_versions', 'effective_classification', 'track_id', 'item_id');
+
+CREATE TRIGGER track_agenda_versions_update AFTER UPDATE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_versions('agenda_versions', 'effective_classification', 'track_id', 'item_id');
 
 CREATE TRIGGER track_members_history_delete AFTER DELETE ON parley_data.track_members REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'track_id', 'party_id', 'role');
 
@@ -18462,6 +21423,10 @@ CREATE TRIGGER tracks_history_truncate BEFORE TRUNCATE ON parley_data.tracks FOR
 CREATE TRIGGER tracks_history_update AFTER UPDATE ON parley_data.tracks REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
 CREATE TRIGGER tracks_plan_update AFTER UPDATE ON parley_data.tracks REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_track_changes();
+
+CREATE TRIGGER tracks_timeline_delete AFTER DELETE ON parley_data.tracks REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.timeline_on_tracks();
+
+CREATE TRIGGER tracks_timeline_update AFTER UPDATE ON parley_data.tracks REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.timeline_on_tracks();
 
 CREATE TRIGGER tracks_touch BEFORE UPDATE ON parley_data.tracks FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
@@ -18648,6 +21613,9 @@ ALTER TABLE parley_data.subscriptions
 ALTER TABLE parley_data.subscriptions
     ADD CONSTRAINT subscriptions_track_id_fkey FOREIGN KEY (track_id, effective_classification) REFERENCES parley_data.tracks(id, classification) ON UPDATE CASCADE ON DELETE CASCADE;
 
+ALTER TABLE parley_data.timeline_events
+    ADD CONSTRAINT timeline_events_kind_fkey FOREIGN KEY (kind) REFERENCES parley_data.timeline_kinds(kind);
+
 ALTER TABLE parley_data.track_agenda
     ADD CONSTRAINT track_agenda_item_id_fkey FOREIGN KEY (item_id) REFERENCES parley_data.agenda_items(id);
 
@@ -18665,6 +21633,10 @@ ALTER TABLE parley_data.tracks
 
 ALTER TABLE parley_data.tracks
     ADD CONSTRAINT tracks_timezone_valid FOREIGN KEY (timezone) REFERENCES parley_data.time_zones(name);
+
+ALTER TABLE parley_data.agenda_versions ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY agenda_versions_cleared ON parley_data.agenda_versions FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.agreement_participation ENABLE ROW LEVEL SECURITY;
 
@@ -18714,9 +21686,17 @@ ALTER TABLE parley_data.commitment_beneficiaries ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY commitment_beneficiaries_cleared ON parley_data.commitment_beneficiaries FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
+ALTER TABLE parley_data.commitment_tallies ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY commitment_tallies_cleared ON parley_data.commitment_tallies FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
+
 ALTER TABLE parley_data.commitment_updates ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY commitment_updates_cleared ON parley_data.commitment_updates FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
+
+ALTER TABLE parley_data.commitment_versions ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY commitment_versions_cleared ON parley_data.commitment_versions FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.commitments ENABLE ROW LEVEL SECURITY;
 
@@ -18746,6 +21726,10 @@ ALTER TABLE parley_data.meetings ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY meetings_cleared ON parley_data.meetings FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
+ALTER TABLE parley_data.owner_tallies ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY owner_tallies_cleared ON parley_data.owner_tallies FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
+
 ALTER TABLE parley_data.positions ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY positions_cleared ON parley_data.positions FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
@@ -18757,6 +21741,10 @@ CREATE POLICY silences_cleared ON parley_data.silences FOR SELECT USING ((( SELE
 ALTER TABLE parley_data.subscriptions ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY subscriptions_cleared ON parley_data.subscriptions FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
+
+ALTER TABLE parley_data.timeline_events ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY timeline_events_cleared ON parley_data.timeline_events FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.track_agenda ENABLE ROW LEVEL SECURITY;
 
@@ -18824,6 +21812,29 @@ GRANT ALL ON FUNCTION parley.add_subscription(person text, track text, item text
 REVOKE ALL ON FUNCTION parley.add_track(code text, name text, format parley.track_format, timezone text, venue text, description text, classification parley.classification, lead text, status parley.track_status) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.add_track(code text, name text, format parley.track_format, timezone text, venue text, description text, classification parley.classification, lead text, status parley.track_status) TO parley_writer;
 
+REVOKE ALL ON FUNCTION parley_data.is_code(code text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.is_free_text(body text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.is_label(label text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.shown_level(level parley.classification) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley_data.shown_level(level parley.classification) TO parley_reader;
+GRANT ALL ON FUNCTION parley_data.shown_level(level parley.classification) TO parley_daemon;
+
+GRANT SELECT ON TABLE parley_data.agenda_items TO parley_reader;
+GRANT SELECT ON TABLE parley_data.agenda_items TO parley_daemon;
+
+GRANT SELECT ON TABLE parley_data.agenda_versions TO parley_reader;
+GRANT SELECT ON TABLE parley_data.agenda_versions TO parley_daemon;
+
+GRANT SELECT ON TABLE parley_data.tracks TO parley_reader;
+GRANT SELECT ON TABLE parley_data.tracks TO parley_daemon;
+
+REVOKE ALL ON FUNCTION parley.agenda_as_of(at timestamp with time zone, track_code text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.agenda_as_of(at timestamp with time zone, track_code text) TO parley_reader;
+GRANT ALL ON FUNCTION parley.agenda_as_of(at timestamp with time zone, track_code text) TO parley_daemon;
+
 REVOKE ALL ON FUNCTION parley.applied_migrations() FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.applied_migrations() TO parley_reader;
 GRANT ALL ON FUNCTION parley.applied_migrations() TO parley_daemon;
@@ -18836,22 +21847,13 @@ REVOKE ALL ON FUNCTION parley_data.agreement_has_ended(status parley.agreement_s
 GRANT ALL ON FUNCTION parley_data.agreement_has_ended(status parley.agreement_status) TO parley_reader;
 GRANT ALL ON FUNCTION parley_data.agreement_has_ended(status parley.agreement_status) TO parley_daemon;
 
-REVOKE ALL ON FUNCTION parley_data.is_code(code text) FROM PUBLIC;
-
 REVOKE ALL ON FUNCTION parley_data.is_email(address text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.is_finite(quantity numeric) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.is_free_text(body text) FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION parley_data.is_label(label text) FROM PUBLIC;
-
 REVOKE ALL ON FUNCTION parley_data.objection_deadline(ends_on date, notice interval) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley_data.objection_deadline(ends_on date, notice interval) TO parley_reader;
 GRANT ALL ON FUNCTION parley_data.objection_deadline(ends_on date, notice interval) TO parley_daemon;
-
-GRANT SELECT ON TABLE parley_data.agenda_items TO parley_reader;
-GRANT SELECT ON TABLE parley_data.agenda_items TO parley_daemon;
 
 GRANT SELECT ON TABLE parley_data.agreement_parties TO parley_reader;
 GRANT SELECT ON TABLE parley_data.agreement_parties TO parley_daemon;
@@ -18891,9 +21893,6 @@ GRANT SELECT ON TABLE parley_data.sources TO parley_daemon;
 
 GRANT SELECT ON TABLE parley_data.subscriptions TO parley_reader;
 
-GRANT SELECT ON TABLE parley_data.tracks TO parley_reader;
-GRANT SELECT ON TABLE parley_data.tracks TO parley_daemon;
-
 REVOKE ALL ON FUNCTION parley.calendar_entries(track text, person text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.calendar_entries(track text, person text) TO parley_reader;
 
@@ -18915,10 +21914,6 @@ REVOKE ALL ON FUNCTION parley_data.readable_value(field text, value jsonb) FROM 
 GRANT ALL ON FUNCTION parley_data.readable_value(field text, value jsonb) TO parley_reader;
 GRANT ALL ON FUNCTION parley_data.readable_value(field text, value jsonb) TO parley_daemon;
 
-REVOKE ALL ON FUNCTION parley_data.shown_level(level parley.classification) FROM PUBLIC;
-GRANT ALL ON FUNCTION parley_data.shown_level(level parley.classification) TO parley_reader;
-GRANT ALL ON FUNCTION parley_data.shown_level(level parley.classification) TO parley_daemon;
-
 GRANT SELECT ON TABLE parley.changes TO parley_reader;
 GRANT SELECT ON TABLE parley.changes TO parley_daemon;
 
@@ -18931,13 +21926,12 @@ GRANT ALL ON FUNCTION parley.claim_deliveries(at timestamp with time zone, lease
 REVOKE ALL ON FUNCTION parley.claim_term(agreement text, claimant text, stated_on date, term integer, starts_on date, ends_on date, term_length interval, statement text, source text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.claim_term(agreement text, claimant text, stated_on date, term integer, starts_on date, ends_on date, term_length interval, statement text, source text) TO parley_writer;
 
-REVOKE ALL ON FUNCTION parley_data.has_history(entity text, row_id text) FROM PUBLIC;
-GRANT ALL ON FUNCTION parley_data.has_history(entity text, row_id text) TO parley_reader;
-GRANT ALL ON FUNCTION parley_data.has_history(entity text, row_id text) TO parley_daemon;
+GRANT SELECT ON TABLE parley_data.commitment_versions TO parley_reader;
+GRANT SELECT ON TABLE parley_data.commitment_versions TO parley_daemon;
 
-REVOKE ALL ON FUNCTION parley.commitments_as_of(at timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION parley.commitments_as_of(at timestamp with time zone) TO parley_reader;
-GRANT ALL ON FUNCTION parley.commitments_as_of(at timestamp with time zone) TO parley_daemon;
+REVOKE ALL ON FUNCTION parley.commitments_as_of(at timestamp with time zone, track_code text, party_code text, item_code text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.commitments_as_of(at timestamp with time zone, track_code text, party_code text, item_code text) TO parley_reader;
+GRANT ALL ON FUNCTION parley.commitments_as_of(at timestamp with time zone, track_code text, party_code text, item_code text) TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley.complete_follow_up(follow_up text, done_at timestamp with time zone, note text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.complete_follow_up(follow_up text, done_at timestamp with time zone, note text) TO parley_writer;
@@ -19155,6 +22149,10 @@ GRANT ALL ON FUNCTION parley.update_track(track text, name text, status parley.t
 REVOKE ALL ON FUNCTION parley.withdraw_from_agreement(agreement text, party text, announced_on date, effective_on date, provisions parley.commitment_status, source text, note text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.withdraw_from_agreement(agreement text, party text, announced_on date, effective_on date, provisions parley.commitment_status, source text, note text) TO parley_writer;
 
+REVOKE ALL ON PROCEDURE parley_data.add_change_log_years(IN first_year integer, IN last_year integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.agenda_status_description(item text, track text, old_status text, new_status text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.agreement_for_change(reference text, field text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.classified_id(kind text, tbl regclass, level_column text, reference text, field text) FROM PUBLIC;
@@ -19172,6 +22170,8 @@ REVOKE ALL ON FUNCTION parley_data.apply_agreement_status_events() FROM PUBLIC;
 REVOKE ALL ON FUNCTION parley_data.apply_new_commitment_updates() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.apply_new_silences() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.attach_history_year(year integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.refused(state text, field text, rule text, message text, hint text) FROM PUBLIC;
 
@@ -19309,17 +22309,23 @@ REVOKE ALL ON FUNCTION parley_data.commitment_id(code text, field text) FROM PUB
 
 REVOKE ALL ON FUNCTION parley_data.commitment_level(commitment_id bigint) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.commitment_status_description(code text, old_status text, new_status text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.current_clearance() FROM PUBLIC;
 GRANT ALL ON FUNCTION parley_data.current_clearance() TO parley_reader;
 GRANT ALL ON FUNCTION parley_data.current_clearance() TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley_data.deadline_at(due_on date, time_zone text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.deadline_moved_description(code text, old_due text, new_due text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.deal_id(code text, field text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.deal_level(deal_id bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.declassify_record(what text, reference text, current_level parley.classification, wanted parley.classification, reason text, statement text, id bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.detach_history_year(year integer) FROM PUBLIC;
 
 GRANT SELECT ON TABLE parley_data.alerts TO parley_reader;
 GRANT SELECT ON TABLE parley_data.alerts TO parley_daemon;
@@ -19328,6 +22334,8 @@ GRANT SELECT ON TABLE parley_data.deliveries TO parley_reader;
 GRANT SELECT ON TABLE parley_data.deliveries TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp with time zone, ceiling parley.classification) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.drop_history_year(year integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.lead_time_occurrence(event_at timestamp with time zone, event_local timestamp without time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) FROM PUBLIC;
 
@@ -19340,6 +22348,11 @@ GRANT ALL ON FUNCTION parley_data.expiring_within_days() TO parley_daemon;
 REVOKE ALL ON FUNCTION parley_data.follow_up_due_occurrence(due_at timestamp with time zone, at timestamp with time zone) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.follow_up_id(code text, field text) FROM PUBLIC;
+
+GRANT SELECT ON TABLE parley_data.timeline_events TO parley_reader;
+GRANT SELECT ON TABLE parley_data.timeline_events TO parley_daemon;
+
+REVOKE ALL ON FUNCTION parley_data.forget_timeline(subject text, subject_ids bigint[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.import_agreement(r jsonb, base text) FROM PUBLIC;
 
@@ -19419,6 +22432,10 @@ REVOKE ALL ON FUNCTION parley_data.item_named(code text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.keep_change_log_append_only() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.keep_timeline_by_triggers() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.keep_versions_append_only() FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.meeting_id(code text, field text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.meeting_level(meeting_id bigint) FROM PUBLIC;
@@ -19473,6 +22490,8 @@ REVOKE ALL ON FUNCTION parley_data.plan_schedule(everything boolean) FROM PUBLIC
 
 REVOKE ALL ON FUNCTION parley_data.plan_take_queue(OUT everything boolean, OUT recipients_changed boolean) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.prepare_history_years(through timestamp with time zone) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.queue_agreement_changes() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.queue_commitment_changes() FROM PUBLIC;
@@ -19497,6 +22516,10 @@ REVOKE ALL ON FUNCTION parley_data.reads_as_moment(v text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.reads_as_number(v jsonb) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.rebuild_commitment_tallies() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.rebuild_timeline() FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.recompute_commitment_progress() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.record_agreement_status(agreement parley_data.agreements, reference text, new_status parley.agreement_status, happened_on date, status_field text, date_field text, party_id bigint, source_id bigint, note text) FROM PUBLIC;
@@ -19505,7 +22528,17 @@ REVOKE ALL ON FUNCTION parley_data.record_changes() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.record_participation(agreement parley_data.agreements, reference text, party text, change parley.participation_change, announced_on date, effective_on date, source text, note text, provisions_closed_as parley.commitment_status) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.record_versions() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.recount_owner_tallies(owner_ids bigint[], levels parley.classification[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.recount_tallies(track_ids bigint[], item_ids bigint[], obligor_ids bigint[], levels parley.classification[]) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.refresh_time_zones() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.refresh_timeline(kind text, subject_ids bigint[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.refresh_timeline_naming(naming text, ids bigint[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.refuse(code text, field text, rule text, message text, hint text) FROM PUBLIC;
 
@@ -19539,7 +22572,39 @@ REVOKE ALL ON FUNCTION parley_data.stale_occurrence(quiet_since date, time_zone 
 
 REVOKE ALL ON FUNCTION parley_data.taken(kind text, field text, value text, rule text, taken boolean, hint text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.tally_commitments() FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.term_last_day(starts_on date, length interval) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.timeline_agenda_status_changed(subject_ids bigint[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.timeline_commitment_deadline_moved(subject_ids bigint[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.timeline_commitment_made(subject_ids bigint[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.timeline_commitment_status_changed(subject_ids bigint[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.timeline_figure_reported(subject_ids bigint[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.timeline_meeting_held(subject_ids bigint[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.timeline_on_agenda() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.timeline_on_commitments() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.timeline_on_names() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.timeline_on_records() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.timeline_on_tracks() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.timeline_position_stated(subject_ids bigint[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.track_status_description(track text, old_status text, new_status text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.timeline_track_status_changed(subject_ids bigint[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.timeline_update_recorded(subject_ids bigint[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.touch_updated_at() FROM PUBLIC;
 
@@ -19556,6 +22621,9 @@ REVOKE ALL ON FUNCTION parley_data.unshaped(r jsonb, fields text[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION parley_data.utc_text(moment timestamp with time zone) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.visible_alert(alert_id bigint) FROM PUBLIC;
+
+GRANT SELECT ON TABLE parley_data.commitment_tallies TO parley_reader;
+GRANT SELECT ON TABLE parley_data.commitment_tallies TO parley_daemon;
 
 GRANT SELECT ON TABLE parley.agenda TO parley_reader;
 GRANT SELECT ON TABLE parley.agenda TO parley_daemon;
@@ -19601,6 +22669,9 @@ GRANT SELECT ON TABLE parley.commitment_updates TO parley_reader;
 
 GRANT SELECT ON TABLE parley.commitments TO parley_daemon;
 GRANT SELECT ON TABLE parley.commitments TO parley_reader;
+
+GRANT SELECT ON TABLE parley_data.late_commitments TO parley_reader;
+GRANT SELECT ON TABLE parley_data.late_commitments TO parley_daemon;
 
 GRANT SELECT ON TABLE parley.compliance TO parley_reader;
 GRANT SELECT ON TABLE parley.compliance TO parley_daemon;
@@ -19649,6 +22720,9 @@ GRANT SELECT ON TABLE parley.overdue_commitments TO parley_daemon;
 
 GRANT SELECT ON TABLE parley.parties TO parley_daemon;
 GRANT SELECT ON TABLE parley.parties TO parley_reader;
+
+GRANT SELECT ON TABLE parley_data.owner_tallies TO parley_reader;
+GRANT SELECT ON TABLE parley_data.owner_tallies TO parley_daemon;
 
 GRANT SELECT ON TABLE parley.people TO parley_daemon;
 GRANT SELECT ON TABLE parley.people TO parley_reader;

@@ -56,6 +56,11 @@ create or replace function bench.classification(r double precision, restricted d
                 when r < secret + confidential + restricted then 'restricted'
                 else 'unclassified' end::parley.classification;
 
+-- The change history is kept by year (000008): the years the data spans get their partitions before anything is
+-- written, as an installation that has run for two years would have them.
+call parley_data.add_change_log_years(extract(year from now() at time zone 'UTC')::integer - 3,
+                                      extract(year from now() at time zone 'UTC')::integer);
+
 -- step: reference data
 set role parley_owner;
 insert into parley_data.people (email, name, timezone, clearance)
@@ -217,7 +222,8 @@ drop table bench.track_shape;
 -- rules: codes (C<id>), effective classifications, delivered totals, last update dates, statuses and the dates they
 -- changed (as the update trigger applies them), a beneficiary for every commitment, every foreign key. The change
 -- history gets what the triggers would have written: an insert per row at the moment it was recorded, and for
--- every commitment that reports changed an update from its first version to its last at the last report.
+-- every commitment that reports changed an update from its first version to its last at the last report; the two
+-- versions of such a commitment (one for the others); then the timeline and the tallies, rebuilt.
 -- Every other table is written with its triggers on, through the same code paths as production.
 reset role;
 set session_replication_role = replica;
@@ -306,15 +312,41 @@ select u.created_at, pg_current_xact_id(), session_user, 'commitment_updates', u
        u.effective_classification
   from parley_data.commitment_updates u
  order by u.created_at, u.id;
+-- An update keeps what changed, and in new_row what names the record (parley_data.record_changes).
 insert into parley_data.change_log (changed_at, transaction_id, changed_by, table_name, row_id, operation, old_row, new_row,
                                    classification)
 select c.updated_at, pg_current_xact_id(), session_user, 'commitments', c.id::text, 'update',
-       to_jsonb(c) || jsonb_build_object('status', 'pending', 'status_changed_on', c.made_on, 'delivered_quantity', 0,
-                                         'last_update_on', null, 'updated_at', c.created_at),
-       to_jsonb(c), c.effective_classification
+       jsonb_build_object('status_changed_on', c.made_on, 'delivered_quantity', 0, 'last_update_on', null,
+                          'updated_at', c.created_at)
+           || case when c.status <> 'pending' then jsonb_build_object('status', 'pending') else '{}' end,
+       jsonb_build_object('id', c.id, 'code', c.code, 'track_id', c.track_id, 'item_id', c.item_id,
+                          'status_changed_on', c.status_changed_on, 'delivered_quantity', c.delivered_quantity,
+                          'last_update_on', c.last_update_on, 'updated_at', c.updated_at)
+           || case when c.status <> 'pending' then jsonb_build_object('status', c.status) else '{}' end,
+       c.effective_classification
   from parley_data.commitments c
  where c.last_update_on is not null
  order by c.updated_at, c.id;
+-- The versions the recording trigger (parley_data.record_versions) would have kept: as made, from when it was
+-- recorded, until its last report; as it is now from then on.
+set local parley.change_log_maintenance = 'on';
+insert into parley_data.commitment_versions
+      (commitment_id, valid_from, valid_to, code, track_id, item_id, obligor_id, text, made_on, due_on, status,
+       target_quantity, unit, delivered_quantity, owner_id, effective_classification, recorded_by, classification)
+select c.id, c.created_at, case when c.last_update_on is not null then c.updated_at else 'infinity' end, c.code,
+       c.track_id, c.item_id, c.obligor_id, c.text, c.made_on, c.due_on, 'pending', c.target_quantity, c.unit, 0,
+       c.owner_id, c.effective_classification, session_user, c.effective_classification
+  from parley_data.commitments c
+ order by c.id;
+insert into parley_data.commitment_versions
+      (commitment_id, valid_from, code, track_id, item_id, obligor_id, text, made_on, due_on, status,
+       target_quantity, unit, delivered_quantity, owner_id, effective_classification, recorded_by, classification)
+select c.id, c.updated_at, c.code, c.track_id, c.item_id, c.obligor_id, c.text, c.made_on, c.due_on, c.status,
+       c.target_quantity, c.unit, c.delivered_quantity, c.owner_id, c.effective_classification, session_user,
+       c.effective_classification
+  from parley_data.commitments c
+ where c.last_update_on is not null
+ order by c.id;
 commit;
 drop table bench.update_plan;
 reset role;
@@ -322,6 +354,11 @@ set session_replication_role = origin;
 set role parley_owner;
 -- Plan everything there is (the first plan of figure 1): what the triggers would have queued, in one entry.
 insert into parley_data.plan_queue (subject_type) values ('all');
+-- What the triggers of the three tables keep besides (070_timeline_events, 080_commitment_tallies), derived from the
+-- tables by the functions that rebuild them: the events of commitments made and updates recorded (those of
+-- meetings, positions and figures were written by their triggers), and the tallies.
+select parley_data.rebuild_timeline();
+select parley_data.rebuild_commitment_tallies();
 
 -- step: follow-ups and subscriptions
 set role parley_owner;
@@ -417,6 +454,21 @@ begin
           from parley_data.commitments c
          where not exists (select 1 from parley_data.change_log l
                             where l.table_name = 'commitments' and l.row_id = c.id::text)
+        union all
+        select 'commitments whose version in force is not what they are', count(*)
+          from parley_data.commitments c
+         where not exists (select 1 from parley_data.commitment_versions v
+                            where v.commitment_id = c.id and v.valid_to = 'infinity'
+                              and (v.status, v.due_on, v.delivered_quantity, v.effective_classification)
+                                  is not distinct from (c.status, c.due_on, c.delivered_quantity, c.effective_classification))
+        union all
+        select 'commitments without their event in the timeline', count(*)
+          from parley_data.commitments c
+         where not exists (select 1 from parley_data.timeline_events e
+                            where e.kind = 'commitment_made' and e.subject_id = c.id)
+        union all
+        select 'commitments not tallied', (select count(*) from parley_data.commitments)
+                                          - (select coalesce(sum(t.made), 0) from parley_data.commitment_tallies t)
        ) x
      where n > 0;
     if problem is not null then

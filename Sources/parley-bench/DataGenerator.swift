@@ -12,7 +12,8 @@ struct DataGenerator {
     static let generatedTables = [
         "people", "parties", "agenda_items", "sources", "tracks", "track_members", "track_agenda", "meetings",
         "positions", "figures", "commitments", "commitment_beneficiaries", "commitment_updates", "change_log",
-        "follow_ups", "subscriptions",
+        "follow_ups", "subscriptions", "commitment_versions", "agenda_versions", "timeline_events",
+        "commitment_tallies", "owner_tallies",
     ]
 
     func generate() throws {

@@ -10,18 +10,23 @@ import PQ
 ///     unclassified, active track);
 ///   * whole-table aggregates (compliance, track_overview, agenda, contested_figures, alert_status): the whole view,
 ///     instead of a page;
-///   * parley.commitments_as_of 30 days ago, a page and one track (it rebuilds every commitment from the history
-///     either way, so it is held to the aggregates' target).
+///   * the timeline as people page it: the newest 50 and the oldest 50 (`order by occurred_on [desc] limit 50`),
+///     and one track held to 30 ms (issue 15);
+///   * parley.commitments_as_of 30 days ago: a page of 50 (≤ 1 s), and one track and one party through its
+///     filters (`track_code => $1`, `party_code => $1`: ≤ 100 ms), read from the versions.
 /// Each query runs once to warm the cache, then 20 times timed from the client (rows fetched included), as two
 /// logins: a reader without clearance and a reader cleared for secret (row-level security filters both). The
 /// figure is the worse of the two 95th percentiles. A query whose warm-up takes over 5 s is timed 3 times instead,
 /// over 30 s once (so that the slowest views do not take the run's hours); the note says so.
-/// Targets: ≤ 100 ms for a page or a track, ≤ 1 s for a whole-table aggregate.
+/// Targets: ≤ 100 ms for a page or a track, ≤ 1 s for a whole-table aggregate, unless said otherwise above.
 struct StaffViewsFigure {
     let bench: Bench
 
     /// Views whose rows each summarise many rows: measured whole, target 1 s.
     static let aggregates: Set<String> = ["compliance", "track_overview", "agenda", "contested_figures", "alert_status"]
+
+    /// Views whose track is held to a tighter target than 100 ms (issue 15: a track's timeline in 30 ms).
+    static let trackTargets: [String: Double] = ["timeline": 30]
 
     private struct Query {
         var name: String
@@ -57,15 +62,33 @@ struct StaffViewsFigure {
             }
             if byTrack {
                 queries.append(Query(name: "\(view): one track", sql: "select * from parley.\(name) where track = $1",
-                                     parameters: [track], targetMilliseconds: 100))
+                                     parameters: [track], targetMilliseconds: Self.trackTargets[view] ?? 100))
             }
         }
-        // The as-of function rebuilds every commitment from the history whatever is asked of it: a whole-table
-        // query by nature, held to the aggregates' second.
-        let asOf = "select * from parley.commitments_as_of(now() - interval '30 days')"
-        queries.append(Query(name: "commitments_as_of(30 days ago): limit 50", sql: asOf + " limit 50", parameters: [], targetMilliseconds: 1000))
-        queries.append(Query(name: "commitments_as_of(30 days ago): one track", sql: asOf + " where track = $1",
-                             parameters: [track], targetMilliseconds: 1000))
+        // The timeline has no order of its own: people ask for the newest or the oldest events.
+        queries.append(Query(name: "timeline: newest 50", sql: "select * from parley.timeline order by occurred_on desc limit 50",
+                             parameters: [], targetMilliseconds: 100))
+        queries.append(Query(name: "timeline: oldest 50", sql: "select * from parley.timeline order by occurred_on limit 50",
+                             parameters: [], targetMilliseconds: 100))
+        // "What did we know then?": a page of everything, and one track or one party through the function's filters.
+        // The middle one of the parties that made commitments (the obligors are a few of the parties).
+        guard let obligor = try db.query(
+            """
+            select p.code from parley_data.parties p
+             where p.id in (select c.obligor_id from parley_data.commitments c)
+             order by p.id offset (select count(distinct c.obligor_id) / 2 from parley_data.commitments c) limit 1
+            """).first
+        else { throw BenchError("figure 5: no party made a commitment") }
+        let party: String = try obligor.decode("code")
+        queries.append(Query(name: "commitments_as_of(30 days ago): limit 50",
+                             sql: "select * from parley.commitments_as_of(now() - interval '30 days') limit 50",
+                             parameters: [], targetMilliseconds: 1000))
+        queries.append(Query(name: "commitments_as_of(30 days ago): one track",
+                             sql: "select * from parley.commitments_as_of(now() - interval '30 days', track_code => $1)",
+                             parameters: [track], targetMilliseconds: 100))
+        queries.append(Query(name: "commitments_as_of(30 days ago): one party",
+                             sql: "select * from parley.commitments_as_of(now() - interval '30 days', party_code => $1)",
+                             parameters: [party], targetMilliseconds: 100))
 
         let reader = try bench.connect(as: Bench.readerRole)
         let cleared = try bench.connect(as: Bench.clearedRole)
@@ -74,7 +97,8 @@ struct StaffViewsFigure {
         }
         Log.say("figure 5: \(queries.count) queries, 2 logins, track \(track)")
         for query in queries {
-            let target = query.targetMilliseconds == 1000 ? "≤ 1 s" : "≤ 100 ms"
+            let target = query.targetMilliseconds >= 1000
+                ? "≤ \(Int(query.targetMilliseconds / 1000)) s" : "≤ \(Int(query.targetMilliseconds)) ms"
             let withoutClearance: Timing, withClearance: Timing
             do {
                 withoutClearance = try time(query, on: reader)

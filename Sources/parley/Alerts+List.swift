@@ -31,7 +31,7 @@ extension ParleyCommand.Alerts {
 
         func run() throws {
             try runEntry(needs: .reader) {
-                let connection = try connect("alerts list")
+                let connection = try connectForReading("alerts list")
                 var query = ListingQuery(view: "alerts")
                 query.equal("track", track)
                 query.equal("kind", kind?.rawValue)

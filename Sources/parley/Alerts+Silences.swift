@@ -20,7 +20,7 @@ extension ParleyCommand.Alerts {
 
         func run() throws {
             try runEntry(needs: .reader) {
-                let connection = try connect("alerts silences")
+                let connection = try connectForReading("alerts silences")
                 var query = ListingQuery(view: "silences")
                 query.isTrue("in_force", when: inForce)
                 try printListing(query, output, on: connection)

@@ -37,7 +37,7 @@ extension ParleyCommand {
 
         func run() throws {
             try runEntry(needs: .reader) {
-                let connection = try connect("calendar")
+                let connection = try connectForReading("calendar")
                 if let track, try connection.timeZone(ofTrack: track) == nil {
                     throw InputRefusal(message: "track \"\(track)\" does not exist",
                                        hint: "parley tracks list shows the tracks you may see.")

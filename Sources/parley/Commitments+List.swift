@@ -39,7 +39,7 @@ extension ParleyCommand.Commitments {
 
         func run() throws {
             try runEntry(needs: .reader) {
-                let connection = try connect("commitments list")
+                let connection = try connectForReading("commitments list")
                 var query = ListingQuery(view: "commitments")
                 query.columns = ["code", "track", "item", "obligor", "beneficiaries", "text", "made_on", "due_on",
                                  "days_left", "status", "target", "unit", "delivered", "progress_pct", "owner", "deal"]

@@ -19,7 +19,7 @@ extension ParleyCommand.Commitments {
         func run() throws {
             try runEntry(needs: .reader) {
                 let reference = try ClassifiedReference(commitment, field: "commitment")
-                let connection = try connect("commitments show")
+                let connection = try connectForReading("commitments show")
                 var record = ListingQuery(view: "commitments")
                 record.naming(reference, codeColumn: "code")
                 let listing = try record.listing(on: connection)

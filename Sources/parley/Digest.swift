@@ -34,7 +34,7 @@ extension ParleyCommand {
             try runReportingErrors(needs: .daemon) {
                 let environment = try SettingsFile.load()
                 let settings = try MailSettings.fromEnvironment(environment, sending: false)
-                let connection = try Database.connect(applicationName: "parley digest", environment: environment)
+                let connection = try Database.connect(applicationName: "parley digest", environment: environment, reading: true)
                 let moment = try at.map { try AlertsClock.moment($0, on: connection) }
                 let renderer = DigestRenderer(from: settings.from, installation: try MailerQueries.installationID(connection))
                 let digests = try AlertMailer.preview(

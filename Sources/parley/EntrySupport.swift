@@ -15,6 +15,12 @@ func connect(_ command: String) throws -> Connection {
     try Database.connect(applicationName: "parley \(command)")
 }
 
+/// A connection for a command that only reads (listings, `show`, `export`, `calendar`): to
+/// `PARLEY_READ_DATABASE_URL` when it is set (a standby), otherwise as `connect`.
+func connectForReading(_ command: String) throws -> Connection {
+    try Database.connect(applicationName: "parley \(command)", reading: true)
+}
+
 /// Prints what a recording function returned (the code or number of what it recorded), if anything.
 func report(_ result: String?) {
     if let result { print(result) }

@@ -26,7 +26,7 @@ extension ParleyCommand {
 
         func run() throws {
             try runEntry(needs: .reader) {
-                let connection = try connect("export")
+                let connection = try connectForReading("export")
                 let chosen = format ?? output.flatMap { DocumentFormat(fileName: $0) } ?? .yaml
                 let text = try WorldExport.text(on: connection, format: chosen)
                 try writeOutput(text, to: output)

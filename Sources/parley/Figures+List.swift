@@ -26,7 +26,7 @@ extension ParleyCommand.Figures {
 
         func run() throws {
             try runEntry(needs: .reader) {
-                let connection = try connect("figures list")
+                let connection = try connectForReading("figures list")
                 var query = ListingQuery(view: contested ? "contested_figures" : "figures")
                 query.equal("indicator", indicator)
                 query.equal("item", item)

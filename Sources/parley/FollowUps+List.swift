@@ -26,7 +26,7 @@ extension ParleyCommand.FollowUps {
 
         func run() throws {
             try runEntry(needs: .reader) {
-                let connection = try connect("follow-ups list")
+                let connection = try connectForReading("follow-ups list")
                 var query = ListingQuery(view: "follow_ups")
                 query.equalIgnoringCase("assignee_email", assignee)
                 query.equal("track", track)

@@ -26,7 +26,7 @@ extension ParleyCommand.Items {
 
         func run() throws {
             try runEntry(needs: .reader) {
-                let connection = try connect("items list")
+                let connection = try connectForReading("items list")
                 var query = ListingQuery(view: "agenda")
                 query.equal("track", track)
                 query.equal("item", item)

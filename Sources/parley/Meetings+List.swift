@@ -32,7 +32,7 @@ extension ParleyCommand.Meetings {
 
         func run() throws {
             try runEntry(needs: .reader) {
-                let connection = try connect("meetings list")
+                let connection = try connectForReading("meetings list")
                 var query = ListingQuery(view: upcoming ? "upcoming_meetings" : "meetings")
                 query.equal("track", track)
                 query.equal("status", status?.rawValue)

@@ -23,7 +23,7 @@ extension ParleyCommand.Members {
 
         func run() throws {
             try runEntry(needs: .reader) {
-                let connection = try connect("members list")
+                let connection = try connectForReading("members list")
                 var query = ListingQuery(view: "members")
                 query.equal("track", track)
                 query.equal("party", party)

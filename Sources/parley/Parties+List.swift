@@ -19,7 +19,7 @@ extension ParleyCommand.Parties {
 
         func run() throws {
             try runEntry(needs: .reader) {
-                let connection = try connect("parties list")
+                let connection = try connectForReading("parties list")
                 var query = ListingQuery(view: "parties")
                 query.equal("kind", kind?.rawValue)
                 try printListing(query, output, on: connection)

@@ -19,7 +19,7 @@ extension ParleyCommand.People {
 
         func run() throws {
             try runEntry(needs: .reader) {
-                let connection = try connect("people list")
+                let connection = try connectForReading("people list")
                 var query = ListingQuery(view: "people")
                 query.isTrue("active", when: active)
                 try printListing(query, output, on: connection)

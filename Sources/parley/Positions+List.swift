@@ -25,7 +25,7 @@ extension ParleyCommand.Positions {
 
         func run() throws {
             try runEntry(needs: .reader) {
-                let connection = try connect("positions list")
+                let connection = try connectForReading("positions list")
                 var query = ListingQuery(view: "positions")
                 query.equal("item", item)
                 query.equal("track", track)

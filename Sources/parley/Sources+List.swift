@@ -16,7 +16,7 @@ extension ParleyCommand.Sources {
 
         func run() throws {
             try runEntry(needs: .reader) {
-                let connection = try connect("sources list")
+                let connection = try connectForReading("sources list")
                 try printListing(ListingQuery(view: "sources"), output, on: connection)
             }
         }

@@ -57,7 +57,7 @@ extension ParleyCommand {
         func readStatus() throws -> SystemStatus {
             let environment = try SettingsFile.load()
             let migrator = try Migrator(sqlDirectory: try SQLDirectory.locate(environment: environment))
-            let connection = try Database.connect(applicationName: "parley status", environment: environment)
+            let connection = try Database.connect(applicationName: "parley status", environment: environment, reading: true)
             return try SystemStatus.read(on: connection, migrator: migrator)
         }
 

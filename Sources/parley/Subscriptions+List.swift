@@ -22,7 +22,7 @@ extension ParleyCommand.Subscriptions {
 
         func run() throws {
             try runEntry(needs: .reader) {
-                let connection = try connect("subscriptions list")
+                let connection = try connectForReading("subscriptions list")
                 var query = ListingQuery(view: "subscriptions")
                 query.equalIgnoringCase("person", person)
                 query.equal("track", track)

@@ -20,7 +20,7 @@ extension ParleyCommand.Tracks {
 
         func run() throws {
             try runEntry(needs: .reader) {
-                let connection = try connect("tracks list")
+                let connection = try connectForReading("tracks list")
                 var query = ListingQuery(view: "track_overview")
                 query.equal("status", status?.rawValue)
                 try printListing(query, output, on: connection)

@@ -19,7 +19,7 @@ extension ParleyCommand.Tracks {
         func run() throws {
             try runEntry(needs: .reader) {
                 let reference = try ClassifiedReference(code, field: "track")
-                let connection = try connect("tracks show")
+                let connection = try connectForReading("tracks show")
                 var overview = ListingQuery(view: "track_overview")
                 overview.naming(reference, codeColumn: "track")
                 let listing = try overview.listing(on: connection)

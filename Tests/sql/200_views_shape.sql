@@ -74,9 +74,9 @@ select is(
         and coalesce(btrim(col_description(c.oid, a.attnum)), '') = ''),
     null, 'every column of every view of schema parley has a comment for \d+ (listed: the columns without one)');
 
-select function_returns('parley', 'commitments_as_of', array['timestamp with time zone'], 'setof record',
-    'commitments_as_of(at timestamptz) returns a set of commitments');
-select isnt(obj_description('parley.commitments_as_of(timestamptz)'::regprocedure, 'pg_proc'), null,
+select function_returns('parley', 'commitments_as_of', array['timestamp with time zone', 'text', 'text', 'text'], 'setof record',
+    'commitments_as_of(at timestamptz, track_code, party_code, item_code) returns a set of commitments');
+select isnt(obj_description('parley.commitments_as_of(timestamptz, text, text, text)'::regprocedure, 'pg_proc'), null,
     'commitments_as_of has a comment');
 select is(
     (select array_agg(p.parameter_name::text order by p.ordinal_position) from information_schema.parameters p

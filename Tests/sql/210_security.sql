@@ -57,7 +57,7 @@ select is(array(select c.relname::text from pg_class c
                    and has_table_privilege(r, c.oid, 'insert, update, delete, truncate, references, trigger')),
           '{}'::text[], r || ' may not write any table of parley_data directly')
   from unnest(array['parley_reader', 'parley_writer', 'parley_daemon']) r;
-select ok(has_function_privilege('parley_reader', 'parley.commitments_as_of(timestamptz)', 'execute'),
+select ok(has_function_privilege('parley_reader', 'parley.commitments_as_of(timestamptz, text, text, text)', 'execute'),
           'a reader may ask what was known at a moment (commitments_as_of)');
 select is(array(select p.oid::regprocedure::text from pg_proc p
                  where p.pronamespace = 'parley'::regnamespace and p.prosecdef

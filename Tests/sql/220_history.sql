@@ -7,6 +7,7 @@ select plan(15);
 -- Everything so far was recorded ten days ago, so that later changes happen at a different moment.
 set local parley.change_log_maintenance = 'on';
 update parley_data.change_log set changed_at = changed_at - interval '10 days';
+update parley_data.commitment_versions set valid_from = valid_from - interval '10 days', valid_to = valid_to - interval '10 days';
 reset parley.change_log_maintenance;
 
 set local role views_writer;

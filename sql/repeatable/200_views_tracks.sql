@@ -30,53 +30,76 @@ select t.code                                   as track,
        members.parties,
        agenda.summary                           as agenda,
        coalesce(cc.open_commitments, 0)         as open_commitments,
-       coalesce(cc.overdue_commitments, 0)      as overdue_commitments,
+       coalesce(od.overdue_commitments, 0)      as overdue_commitments,
        (mt.last_meeting_at at time zone t.timezone)::date as last_meeting_on,
        mt.next_meeting_at,
        (mt.next_meeting_at at time zone t.timezone) as next_meeting_local,
        greatest(cc.last_activity_on, (mt.last_meeting_at at time zone t.timezone)::date,
                 agenda.last_status_on, pos.last_stated_on) as last_activity_on,
        ag.agreements_in_force
+  -- Every part is worked out for all tracks at once (an aggregate over its table), grouped by the track's code as
+  -- well as its id and joined on both: `where track = …` reaches into each grouping (a condition on a grouping
+  -- column is pushed down) and reads that track's rows only; the whole view reads each table once instead of
+  -- probing four partitions of six tables per track (10,000 tracks: 3 s → under 1 s at a million commitments).
+  -- Open commitments and the last activity come from the tallies (000008); overdue ones, which depend on today's
+  -- date, from the index on live commitments by deadline.
   from parley_data.tracks t
   left join parley_data.people lead on lead.id = t.lead_id
-  left join lateral (
-        select string_agg(m.party || ' (' || m.roles || ')', ', ' order by m.first_role, m.joined, m.party) as parties
-          from (select p.name as party,
+  left join (
+        select m.track_id, m.track,
+               string_agg(m.party || ' (' || m.roles || ')', ', ' order by m.first_role, m.joined, m.party) as parties
+          from (select tm.track_id, tt.code as track, p.name as party,
                        string_agg(tm.role::text, ', ' order by tm.role) as roles,
                        min(tm.role) as first_role,
                        min(tm.created_at) as joined
                   from parley_data.track_members tm
+                  join parley_data.tracks tt on tt.id = tm.track_id
                   join parley_data.parties p on p.id = tm.party_id
-                 where tm.track_id = t.id
-                 group by p.id, p.name) m
-       ) members on true
-  left join lateral (
-        select string_agg(i.code || ' (' || ta.status || ')', ', ' order by i.code) as summary,
+                 group by tm.track_id, tt.code, p.id, p.name) m
+         group by m.track_id, m.track
+       ) members on members.track_id = t.id and members.track = t.code
+  left join (
+        select ta.track_id, tt.code as track,
+               string_agg(i.code || ' (' || ta.status || ')', ', ' order by i.code) as summary,
                max(ta.status_since) as last_status_on
           from parley_data.track_agenda ta
+          join parley_data.tracks tt on tt.id = ta.track_id
           join parley_data.agenda_items i on i.id = ta.item_id
-         where ta.track_id = t.id
-       ) agenda on true
-  left join lateral (
-        select count(*) filter (where parley_data.commitment_is_live(c.status) and c.frozen_on is null) as open_commitments,
-               count(*) filter (where parley_data.commitment_is_live(c.status) and c.frozen_on is null
-                                  and c.due_on < (now() at time zone t.timezone)::date) as overdue_commitments,
-               max(greatest(c.made_on, c.last_update_on, case when c.status <> 'pending' then c.status_changed_on end)) as last_activity_on
+         group by ta.track_id, tt.code
+       ) agenda on agenda.track_id = t.id and agenda.track = t.code
+  left join (
+        select x.track_id, tt.code as track,
+               sum(x.open) as open_commitments,
+               max(x.last_activity_on) as last_activity_on
+          from parley_data.commitment_tallies x
+          join parley_data.tracks tt on tt.id = x.track_id
+         group by x.track_id, tt.code
+       ) cc on cc.track_id = t.id and cc.track = t.code
+  left join (
+        select c.track_id, tz.code as track, count(*) as overdue_commitments
           from parley_data.commitments c
-         where c.track_id = t.id
-       ) cc on true
-  left join lateral (
-        select max(m.starts_at) filter (where m.status = 'held'
+          join parley_data.tracks tz on tz.id = c.track_id
+         where parley_data.commitment_is_live(c.status) and c.frozen_on is null
+           -- The track-local date is at most UTC today + 1: the cheaper test lets the index serve.
+           and c.due_on < (now() at time zone 'UTC')::date + 1
+           and c.due_on < (now() at time zone tz.timezone)::date
+         group by c.track_id, tz.code
+       ) od on od.track_id = t.id and od.track = t.code
+  left join (
+        select m.track_id, tt.code as track,
+               max(m.starts_at) filter (where m.status = 'held'
                                            or (m.status = 'scheduled' and m.starts_at <= now())) as last_meeting_at,
                min(m.starts_at) filter (where m.status = 'scheduled' and m.starts_at > now()) as next_meeting_at
           from parley_data.meetings m
-         where m.track_id = t.id
-       ) mt on true
-  left join lateral (
-        select max(p.stated_on) as last_stated_on
+          join parley_data.tracks tt on tt.id = m.track_id
+         group by m.track_id, tt.code
+       ) mt on mt.track_id = t.id and mt.track = t.code
+  left join (
+        select p.track_id, tt.code as track, max(p.stated_on) as last_stated_on
           from parley_data.positions p
-         where p.track_id = t.id
-       ) pos on true
+          join parley_data.tracks tt on tt.id = p.track_id
+         group by p.track_id, tt.code
+       ) pos on pos.track_id = t.id and pos.track = t.code
   left join lateral (
         select string_agg(a.code, ', ' order by a.code) as agreements_in_force
           from parley_data.agreement_tracks l
@@ -123,43 +146,50 @@ select t.code                                   as track,
   from parley_data.track_agenda ta
   join parley_data.tracks t on t.id = ta.track_id
   join parley_data.agenda_items i on i.id = ta.item_id
-  left join lateral (
-        select count(*) as commitments,
-               count(*) filter (where parley_data.commitment_is_live(c.status) and c.frozen_on is null) as open_commitments,
-               count(*) filter (where c.status = 'fulfilled') as fulfilled_commitments
-          from parley_data.commitments c
-         where c.track_id = ta.track_id and c.item_id = ta.item_id
-       ) cc on true
+  -- Counted from the tallies (000008): a row per obligor and level instead of every commitment (the levels the
+  -- reader may not see are not read), for all entries at once and joined on the track's code too, as the stances.
+  left join (
+        select x.track_id, tt.code as track, x.item_id,
+               sum(x.made) as commitments,
+               sum(x.open) as open_commitments,
+               sum(x.fulfilled) as fulfilled_commitments
+          from parley_data.commitment_tallies x
+          join parley_data.tracks tt on tt.id = x.track_id
+         group by x.track_id, tt.code, x.item_id
+       ) cc on cc.track_id = ta.track_id and cc.track = t.code and cc.item_id = ta.item_id
   -- Each party's stance on this track, or its general stance when it is a member of the track and said nothing
   -- specific here later: for all agenda entries in one pass (a whole-table query at 50,000 entries), joined on the
   -- track's code as well as the item so that `where track = '…'` reaches into it (a condition on a grouping
   -- column is pushed down; one on an id the query does not name is not) and a single track reads only its own.
   left join (
-        select s.track, s.item_id,
+        select s.track_id, s.track, s.item_id,
                string_agg(p.name || ': ' || s.stance || ' (' || s.stated_on || ')', '; ' order by p.name) as stances
-          from (select distinct on (x.track, x.item_id, x.party_id) x.track, x.item_id, x.party_id, x.stance, x.stated_on
-                  from (select st.code as track, pos.item_id, pos.party_id, pos.stance, pos.stated_on, pos.track_id
+          from (select distinct on (x.track_id, x.track, x.item_id, x.party_id)
+                       x.track_id, x.track, x.item_id, x.party_id, x.stance, x.stated_on
+                  from (select st.id as track_id, st.code as track, pos.item_id, pos.party_id, pos.stance,
+                               pos.stated_on, false as general
                           from parley_data.tracks st
                           join parley_data.positions pos on pos.track_id = st.id
                         union all
-                        select st.code, pos.item_id, pos.party_id, pos.stance, pos.stated_on, pos.track_id
+                        select st.id, st.code, pos.item_id, pos.party_id, pos.stance, pos.stated_on, true
                           from parley_data.tracks st
                           join parley_data.track_agenda a on a.track_id = st.id
                           join parley_data.track_members tm on tm.track_id = st.id
                           join parley_data.positions pos
                             on pos.party_id = tm.party_id and pos.item_id = a.item_id and pos.track_id is null) x
-                 order by x.track, x.item_id, x.party_id, x.stated_on desc, x.track_id nulls last) s
+                 -- The track's id first: sorting 200,000 positions by a number is quicker than by a code.
+                 order by x.track_id, x.track, x.item_id, x.party_id, x.stated_on desc, x.general) s
           join parley_data.parties p on p.id = s.party_id
-         group by s.track, s.item_id
-       ) st on st.track = t.code and st.item_id = ta.item_id
-  -- The agreements in force on this track with a provision about this item.
-  left join lateral (
-        select string_agg(a.code, ', ' order by a.code) as agreements_in_force
+         group by s.track_id, s.track, s.item_id
+       ) st on st.track_id = ta.track_id and st.track = t.code and st.item_id = ta.item_id
+  -- The agreements in force with a provision about this item on this track, for all entries at once.
+  left join (
+        select c.track_id, c.item_id, string_agg(distinct a.code, ', ' order by a.code) as agreements_in_force
           from parley_data.agreements a
+          join parley_data.commitments c on c.agreement_id = a.id
          where a.status = 'in_force'
-           and exists (select 1 from parley_data.commitments c
-                        where c.agreement_id = a.id and c.track_id = ta.track_id and c.item_id = ta.item_id)
-       ) ag on true
+         group by c.track_id, c.item_id
+       ) ag on ag.track_id = ta.track_id and ag.item_id = ta.item_id
  order by t.code, i.code;
 
 comment on view parley.agenda is

@@ -169,7 +169,7 @@ comment on column parley.overdue_commitments.days_overdue is 'Days from due_on t
 -- due_soon ------------------------------------------------------------------------------------------------------
 
 create or replace view parley.due_soon with (security_invoker = true) as
-select d.*
+select d.kind, d.code, d.track, d.item, d.what, d.party, d.owner, d.due_on, d.due_at, d.days_left, d.status
   from (
         select 'commitment'::text                 as kind,
                c.code,
@@ -191,30 +191,44 @@ select d.*
            and c.due_on between (now() at time zone 'UTC')::date - 1 and (now() at time zone 'UTC')::date + 15
            and c.due_on - (now() at time zone t.timezone)::date between 0 and 14
         union all
-        select 'follow-up',
-               coalesce(f.code, 'F' || f.id),
-               t.code,
-               i.code,
-               f.note,
-               null,
-               a.name,
-               (f.due_at at time zone a.timezone)::date,
-               f.due_at,
-               (f.due_at at time zone a.timezone)::date - (now() at time zone a.timezone)::date,
-               'open'
+        -- Follow-ups, one part per kind of subject, each reaching the subject's track through an index of its own
+        -- (a follow-up about a commitment or a meeting is on the track of what it is about): `where track = …`
+        -- is answered from that track's rows, not from every open follow-up.
+        select 'follow-up', coalesce(f.code, 'F' || f.id), t.code, null::text, f.note, null::text, a.name,
+               (f.due_at at time zone a.timezone)::date, f.due_at,
+               (f.due_at at time zone a.timezone)::date - (now() at time zone a.timezone)::date, 'open'
           from parley_data.follow_ups f
           join parley_data.people a on a.id = f.assignee_id
-          left join parley_data.commitments fc on fc.id = f.commitment_id
-          left join parley_data.meetings fm on fm.id = f.meeting_id
-          left join parley_data.tracks t on t.id = coalesce(f.track_id, fc.track_id, fm.track_id)
-          left join parley_data.agenda_items i on i.id = fc.item_id
-         where f.done_at is null
-           and f.due_at >= now() and f.due_at < now() + interval '14 days'
+          join parley_data.tracks t on t.id = f.track_id
+         where f.done_at is null and f.due_at >= now() and f.due_at < now() + interval '14 days'
+        union all
+        select 'follow-up', coalesce(f.code, 'F' || f.id), t.code, i.code, f.note, null, a.name,
+               (f.due_at at time zone a.timezone)::date, f.due_at,
+               (f.due_at at time zone a.timezone)::date - (now() at time zone a.timezone)::date, 'open'
+          from parley_data.follow_ups f
+          join parley_data.people a on a.id = f.assignee_id
+          join parley_data.commitments fc on fc.id = f.commitment_id
+          join parley_data.tracks t on t.id = fc.track_id
+          join parley_data.agenda_items i on i.id = fc.item_id
+         where f.done_at is null and f.due_at >= now() and f.due_at < now() + interval '14 days'
+        union all
+        select 'follow-up', coalesce(f.code, 'F' || f.id), t.code, null, f.note, null, a.name,
+               (f.due_at at time zone a.timezone)::date, f.due_at,
+               (f.due_at at time zone a.timezone)::date - (now() at time zone a.timezone)::date, 'open'
+          from parley_data.follow_ups f
+          join parley_data.people a on a.id = f.assignee_id
+          join parley_data.meetings fm on fm.id = f.meeting_id
+          join parley_data.tracks t on t.id = fm.track_id
+         where f.done_at is null and f.due_at >= now() and f.due_at < now() + interval '14 days'
        ) d
- order by d.due_at, d.kind, d.code;
+ -- Soonest first: by the day it falls due, then the exact moment. The day first, because it is what the index on
+ -- live commitments by deadline is in: a page (`limit 50`) reads the first days' commitments instead of sorting
+ -- every one due within two weeks. (Across time zones a deadline may thus come before one of the next day that
+ -- passes a few hours sooner.)
+ order by d.due_on, d.due_at, d.kind, d.code;
 
 comment on view parley.due_soon is
-    'Open commitments whose deadline falls in the next 14 days, and open follow-ups due in the next 14 days, soonest first. Overdue ones are in overdue_commitments and follow_ups.';
+    'Open commitments whose deadline falls in the next 14 days, and open follow-ups due in the next 14 days, soonest first (by day, then by the moment). Overdue ones are in overdue_commitments and follow_ups.';
 comment on column parley.due_soon.kind is 'commitment or follow-up.';
 comment on column parley.due_soon.code is 'The commitment''s code, or the follow-up''s code (F<number> for a follow-up recorded without one, as the recording functions name it).';
 comment on column parley.due_soon.track is 'The code of the commitment''s track; for a follow-up, of its track or of the track of the commitment or meeting it is about.';
@@ -228,6 +242,30 @@ comment on column parley.due_soon.days_left is 'Days from today to due_on, both 
 comment on column parley.due_soon.status is 'For a commitment its status (pending, in_progress or partially_fulfilled); for a follow-up, open.';
 
 -- compliance ----------------------------------------------------------------------------------------------------
+
+-- Commitments whose deadline has passed (by the track's clock) without their being fulfilled, withdrawn or
+-- superseded, counted per obligor and track: what today's date adds to parley.compliance's deadlines passed. Read
+-- through the partial indexes on live and on breached commitments by deadline (the local date is at most UTC
+-- today + 1, the cheaper test the indexes serve); run as the reader (security_invoker), so row-level security
+-- leaves out what they may not see.
+create or replace view parley_data.late_commitments with (security_invoker = true) as
+select c.obligor_id, c.track_id, tz.code as track, count(*) as n
+  from parley_data.commitments c
+  join parley_data.tracks tz on tz.id = c.track_id
+ where parley_data.commitment_is_live(c.status)
+   and c.due_on < (now() at time zone 'UTC')::date + 1
+   and c.due_on < (now() at time zone tz.timezone)::date
+ group by c.obligor_id, c.track_id, tz.code
+union all
+select c.obligor_id, c.track_id, tz.code, count(*)
+  from parley_data.commitments c
+  join parley_data.tracks tz on tz.id = c.track_id
+ where c.status = 'breached'
+   and c.due_on < (now() at time zone 'UTC')::date + 1
+   and c.due_on < (now() at time zone tz.timezone)::date
+ group by c.obligor_id, c.track_id, tz.code;
+comment on view parley_data.late_commitments is
+    'Per obligor and track: commitments live or breached whose deadline has passed on the track''s clock (for parley.compliance).';
 
 create or replace view parley.compliance with (security_invoker = true) as
 select p.name                                   as party,
@@ -246,48 +284,50 @@ select p.name                                   as party,
                     / nullif(a.fulfilled + a.partially_fulfilled + a.breached, 0) + 1) / 2, 1) as score_pct,
        round(100 * a.on_time::numeric / nullif(a.with_deadline, 0), 1) as on_time_pct,
        a.lapsed
+  -- The counts come from the tallies (000008), per obligor, track, item and level: the levels the reader may not see
+  -- are never read. What depends on today's date — a deadline passed on a commitment neither fulfilled nor closed
+  -- (live or breached) — is counted from the indexes on live and breached commitments by deadline (`late`).
   -- The overall rows and the per-track rows are two aggregates, not one GROUPING SETS: grouped by the track's
   -- code, the per-track part takes `where track = '…'` inside (a condition on a grouping column is pushed down,
-  -- and the overall part, whose track is null, drops out), so one track's compliance reads that track's
-  -- commitments only (2.8 s → milliseconds at a million commitments). The two lists of counts are the same and
-  -- must stay so (a GROUPING SETS, or one aggregate read twice, would hide the track from the condition again).
-  from (select c.obligor_id,
-               null::text                                                 as track,
-               count(*)                                                   as made,
-               count(*) filter (where c.status = 'fulfilled')             as fulfilled,
-               count(*) filter (where c.status = 'partially_fulfilled')   as partially_fulfilled,
-               count(*) filter (where c.status = 'breached')              as breached,
-               count(*) filter (where c.status in ('pending', 'in_progress') and c.frozen_on is null) as open,
-               count(*) filter (where c.status in ('pending', 'in_progress') and c.frozen_on is not null) as lapsed,
-               count(*) filter (where c.status = 'withdrawn')             as withdrawn,
-               count(*) filter (where c.status = 'superseded')            as superseded,
-               count(*) filter (where c.status = 'fulfilled' and c.status_changed_on <= c.due_on) as on_time,
-               count(*) filter (where c.due_on is not null
-                                  and (c.status = 'fulfilled'
-                                       or (c.status not in ('withdrawn', 'superseded')
-                                           and c.due_on < (now() at time zone tz.timezone)::date))) as with_deadline
-          from parley_data.commitments c
-          join parley_data.tracks tz on tz.id = c.track_id
-         group by c.obligor_id
+  -- and the overall part, whose track is null, drops out), so one track's compliance reads that track's rows
+  -- only. The two lists of counts are the same and must stay so.
+  from (select x.obligor_id,
+               null::text                                                  as track,
+               sum(x.made)                                                 as made,
+               sum(x.fulfilled)                                            as fulfilled,
+               sum(x.partially_fulfilled)                                  as partially_fulfilled,
+               sum(x.breached)                                             as breached,
+               sum(x.pending + x.in_progress - x.lapsed)                   as open,
+               sum(x.lapsed)                                               as lapsed,
+               sum(x.withdrawn)                                            as withdrawn,
+               sum(x.superseded)                                           as superseded,
+               sum(x.fulfilled_on_time)                                    as on_time,
+               sum(x.fulfilled_with_deadline) + coalesce(max(late.n), 0)   as with_deadline
+          from parley_data.commitment_tallies x
+          left join (select l.obligor_id, sum(l.n) as n
+                       from parley_data.late_commitments l
+                      group by l.obligor_id) late on late.obligor_id = x.obligor_id
+         group by x.obligor_id
         union all
-        select c.obligor_id,
+        select x.obligor_id,
                tz.code,
-               count(*)                                                   as made,
-               count(*) filter (where c.status = 'fulfilled')             as fulfilled,
-               count(*) filter (where c.status = 'partially_fulfilled')   as partially_fulfilled,
-               count(*) filter (where c.status = 'breached')              as breached,
-               count(*) filter (where c.status in ('pending', 'in_progress') and c.frozen_on is null) as open,
-               count(*) filter (where c.status in ('pending', 'in_progress') and c.frozen_on is not null) as lapsed,
-               count(*) filter (where c.status = 'withdrawn')             as withdrawn,
-               count(*) filter (where c.status = 'superseded')            as superseded,
-               count(*) filter (where c.status = 'fulfilled' and c.status_changed_on <= c.due_on) as on_time,
-               count(*) filter (where c.due_on is not null
-                                  and (c.status = 'fulfilled'
-                                       or (c.status not in ('withdrawn', 'superseded')
-                                           and c.due_on < (now() at time zone tz.timezone)::date))) as with_deadline
-          from parley_data.commitments c
-          join parley_data.tracks tz on tz.id = c.track_id
-         group by c.obligor_id, tz.code) a
+               sum(x.made),
+               sum(x.fulfilled),
+               sum(x.partially_fulfilled),
+               sum(x.breached),
+               sum(x.pending + x.in_progress - x.lapsed),
+               sum(x.lapsed),
+               sum(x.withdrawn),
+               sum(x.superseded),
+               sum(x.fulfilled_on_time),
+               sum(x.fulfilled_with_deadline) + coalesce(max(late.n), 0)
+          from parley_data.commitment_tallies x
+          join parley_data.tracks tz on tz.id = x.track_id
+          left join (select l.obligor_id, l.track_id, l.track, sum(l.n) as n
+                       from parley_data.late_commitments l
+                      group by l.obligor_id, l.track_id, l.track) late
+            on late.obligor_id = x.obligor_id and late.track_id = tz.id and late.track = tz.code
+         group by x.obligor_id, tz.code) a
   join parley_data.parties p on p.id = a.obligor_id
  order by p.name, a.track nulls first;
 
@@ -311,28 +351,32 @@ comment on column parley.compliance.lapsed is 'Commitments that were pending or 
 -- follow_ups ----------------------------------------------------------------------------------------------------
 
 create or replace view parley.follow_ups with (security_invoker = true) as
-select f.id,
-       f.code,
-       case when f.commitment_id is not null then 'commitment ' || fc.code
-            when f.meeting_id is not null then 'meeting ' || fm.code
-            else 'track ' || ft.code end       as about,
-       t.code                                   as track,
-       f.note,
-       a.name                                   as assignee,
-       a.email                                  as assignee_email,
-       f.due_at,
-       (f.due_at at time zone a.timezone)       as due_local,
-       f.due_at < now()                         as overdue,
-       (f.due_at at time zone a.timezone)::date - (now() at time zone a.timezone)::date as days_left,
-       f.created_at
-  from parley_data.follow_ups f
-  join parley_data.people a on a.id = f.assignee_id
-  left join parley_data.commitments fc on fc.id = f.commitment_id
-  left join parley_data.meetings fm on fm.id = f.meeting_id
-  left join parley_data.tracks ft on ft.id = f.track_id
-  left join parley_data.tracks t on t.id = coalesce(f.track_id, fc.track_id, fm.track_id)
- where f.done_at is null
- order by f.due_at, f.id;
+select u.id, u.code, u.about, u.track, u.note, a.name as assignee, a.email as assignee_email, u.due_at,
+       (u.due_at at time zone a.timezone)       as due_local,
+       u.due_at < now()                         as overdue,
+       (u.due_at at time zone a.timezone)::date - (now() at time zone a.timezone)::date as days_left,
+       u.created_at
+  -- One part per kind of subject, each reaching the track through an index of its own, so that `where track = …`
+  -- reads that track's follow-ups (one probe per subject) rather than working out the track of every open one; each
+  -- part is read in due order from the index on open follow-ups, so a page merges the first rows of each.
+  from (select f.id, f.code, 'track ' || t.code as about, t.code as track, f.note, f.assignee_id, f.due_at, f.created_at
+          from parley_data.follow_ups f
+          join parley_data.tracks t on t.id = f.track_id
+         where f.done_at is null
+        union all
+        select f.id, f.code, 'commitment ' || fc.code, t.code, f.note, f.assignee_id, f.due_at, f.created_at
+          from parley_data.follow_ups f
+          join parley_data.commitments fc on fc.id = f.commitment_id
+          left join parley_data.tracks t on t.id = fc.track_id
+         where f.done_at is null
+        union all
+        select f.id, f.code, 'meeting ' || fm.code, t.code, f.note, f.assignee_id, f.due_at, f.created_at
+          from parley_data.follow_ups f
+          join parley_data.meetings fm on fm.id = f.meeting_id
+          left join parley_data.tracks t on t.id = fm.track_id
+         where f.done_at is null) u
+  join parley_data.people a on a.id = u.assignee_id
+ order by u.due_at, u.id;
 
 comment on view parley.follow_ups is 'Follow-ups staff still owe (not done), soonest first, overdue ones flagged.';
 comment on column parley.follow_ups.id is 'The follow-up''s number; one recorded without a code is named F<number> by the recording functions.';
@@ -391,13 +435,13 @@ select s.*
           join parley_data.agenda_items i on i.id = ta.item_id
           left join parley_data.people lead on lead.id = t.lead_id
          cross join (select (select parley_data.stale_after_days()) as days) th
-         -- Each part on an index of its own: the track's commitments on the item (read from the index on track and
-         -- item alone), positions stated on the track, and general positions of the track's members.
+         -- Each part on an index of its own: the track's commitments on the item (their tallies), positions stated on
+         -- the track, and general positions of the track's members.
          cross join lateral (
                 select greatest(ta.status_since,
-                                (select max(greatest(c.made_on, c.last_update_on, case when c.status <> 'pending' then c.status_changed_on end))
-                                   from parley_data.commitments c
-                                  where c.track_id = ta.track_id and c.item_id = ta.item_id),
+                                (select max(x.last_activity_on)
+                                   from parley_data.commitment_tallies x
+                                  where x.track_id = ta.track_id and x.item_id = ta.item_id),
                                 (select max(p.stated_on)
                                    from parley_data.positions p
                                   where p.track_id = ta.track_id and p.item_id = ta.item_id),
@@ -410,12 +454,21 @@ select s.*
                ) act
          where t.status = 'active'
            and ta.status not in ('implemented', 'rejected', 'withdrawn')
+           -- Cheaper tests first, with the UTC bound (never stricter than the track's): its status is old and none of
+           -- its commitments moved since. Most agenda entries drop out here, before their positions are looked at.
+           and ta.status_since < (now() at time zone 'UTC')::date + 1 - (select parley_data.stale_after_days())
+           and not exists (select 1 from parley_data.commitment_tallies x
+                            where x.track_id = ta.track_id and x.item_id = ta.item_id
+                              and x.last_activity_on >= (now() at time zone 'UTC')::date + 1 - (select parley_data.stale_after_days()))
            and act.last_activity_on < (now() at time zone t.timezone)::date - th.days
        ) s
- order by s.days_quiet desc, s.track, s.ref;
+ -- Quietest first, by the date of the last activity: the order of the index on live commitments' last activity, so
+ -- that a page (`limit 50`) reads the quietest commitments from it instead of sorting every stale one. (Days quiet
+ -- count on each track's clock, so across time zones two rows a day apart may show the same days_quiet.)
+ order by s.last_activity_on, s.track, s.ref;
 
 comment on view parley.stale is
-    'Open commitments and live agenda items (on active tracks) where nothing has happened for longer than the stale threshold (default 30 days; parley.set_stale_after_days changes it for everybody, `set parley.stale_after_days = 14` for your session). Quietest first.';
+    'Open commitments and live agenda items (on active tracks) where nothing has happened for longer than the stale threshold (default 30 days; parley.set_stale_after_days changes it for everybody, `set parley.stale_after_days = 14` for your session). Quietest first (the earliest last activity).';
 comment on column parley.stale.kind is 'commitment or agenda item.';
 comment on column parley.stale.track is 'The track''s code.';
 comment on column parley.stale.item is 'The agenda item''s code (for a commitment, the item it concerns).';

@@ -5,7 +5,7 @@ set local role parley_owner;
 
 create or replace view parley.positions with (security_invoker = true) as
 select pa.name                                  as party,
-       cur.track                                as track,
+       t.code                                   as track,
        i.code                                   as item,
        cur.stance,
        cur.stated_on,
@@ -15,14 +15,13 @@ select pa.name                                  as party,
        ch.changed_on,
        s.code                                   as source,
        parley_data.shown_level(cur.effective_classification) as classification
-  -- The track's code is taken inside, as one of the DISTINCT ON keys (it names the same track as track_id), so that
-  -- `where track = '…'` is pushed down to the positions of that track instead of filtering all of them.
-  from (select distinct on (p.party_id, p.item_id, p.track_id, t.code) p.*, t.code as track
-          from parley_data.positions p
-          left join parley_data.tracks t on t.id = p.track_id
-         order by p.party_id, p.item_id, p.track_id, t.code, p.stated_on desc) cur
+  -- Each position that is its party's latest on the item and track (the newest by date, then by number, of those
+  -- the reader may see), found by an index probe per position rather than by sorting every position: a page walks
+  -- the items in order and reads the positions of the first ones only; `where track = …` reads that track's.
+  from parley_data.positions cur
   join parley_data.parties pa on pa.id = cur.party_id
   join parley_data.agenda_items i on i.id = cur.item_id
+  left join parley_data.tracks t on t.id = cur.track_id
   left join parley_data.sources s on s.id = cur.source_id
   left join lateral (
         select q.stance, q.stated_on
@@ -40,7 +39,13 @@ select pa.name                                  as party,
            and r.track_id is not distinct from cur.track_id
            and r.stated_on > prev.stated_on
        ) ch on true
- order by i.code, cur.track nulls first, pa.name;
+ where cur.id = (select l.id
+                   from parley_data.positions l
+                  where l.party_id = cur.party_id and l.item_id = cur.item_id
+                    and l.track_id is not distinct from cur.track_id
+                  order by l.stated_on desc, l.id desc
+                  limit 1)
+ order by i.code, t.code nulls first, pa.name;
 
 comment on view parley.positions is
     'Each party''s latest stance on each agenda item, per track (track empty: stated generally), with the different stance it held before and the date it changed.';

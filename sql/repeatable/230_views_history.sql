@@ -1,5 +1,6 @@
 -- Staff views about the past: agreement_events (the agreements' history), timeline (everything, agreements'
--- events included), changes (the change history made readable) and commitments_as_of.
+-- events included), changes (the change history made readable), commitments_as_of and agenda_as_of (the versions
+-- of 000008).
 set local role parley_owner;
 
 -- agreement_events ----------------------------------------------------------------------------------------------------
@@ -92,134 +93,35 @@ comment on column parley.agreement_events.source_url is 'Its address.';
 
 -- timeline ------------------------------------------------------------------------------------------------------
 
+-- The events as written when they happened (parley_data.timeline_events, 000008; 070_timeline_events keeps them).
+-- No ORDER BY: a view's own order would be kept under the reader's, so `order by occurred_on desc limit 50` would
+-- sort every event first; without one, the newest or the oldest page is read from the index on the date.
 create or replace view parley.timeline with (security_invoker = true) as
-select e.*
-  from (
-        select (m.starts_at at time zone t.timezone)::date as occurred_on,
-               'meeting held'::text               as kind,
-               t.code                             as track,
-               null::text                         as item,
-               null::text                         as party,
-               m.code                             as ref,
-               m.title || coalesce(': ' || m.outcome_summary, '') as description,
-               s.title                            as source,
-               s.url                              as source_url
-          from parley_data.meetings m
-          join parley_data.tracks t on t.id = m.track_id
-          left join parley_data.sources s on s.id = m.source_id
-         where m.status = 'held'
+select u.occurred_on, u.kind, u.track, u.item, u.party, u.ref, u.description, u.source, u.source_url
+  from (select e.occurred_on,
+               e.shown_kind                     as kind,
+               e.track,
+               e.item,
+               e.party,
+               e.ref,
+               e.description,
+               e.source,
+               e.source_url,
+               e.classification
+          from parley_data.timeline_events e
         union all
-        select c.made_on, 'commitment made', t.code, i.code, ob.name, c.code,
-               ob.name || ' commits: ' || c.text
-                   || coalesce(' (' || trim_scale(c.target_quantity) || coalesce(' ' || c.unit, '') || ')', '')
-                   || coalesce(', due ' || c.due_on, ''),
-               s.title, s.url
-          from parley_data.commitments c
-          join parley_data.tracks t on t.id = c.track_id
-          join parley_data.agenda_items i on i.id = c.item_id
-          join parley_data.parties ob on ob.id = c.obligor_id
-          left join parley_data.sources s on s.id = c.source_id
-        union all
-        select u.reported_on, 'update recorded', t.code, i.code, rp.name, c.code,
-               c.code || ': ' || concat_ws('; ',
-                   'delivered ' || trim_scale(u.delivered_quantity) || coalesce(' ' || c.unit, ''),
-                   'status → ' || u.new_status,
-                   case when u.reopen then 'reopened' end,
-                   u.note,
-                   'verification: ' || u.verification),
-               s.title, s.url
-          from parley_data.commitment_updates u
-          join parley_data.commitments c on c.id = u.commitment_id
-          join parley_data.tracks t on t.id = c.track_id
-          join parley_data.agenda_items i on i.id = c.item_id
-          left join parley_data.parties rp on rp.id = u.reported_by_party_id
-          left join parley_data.sources s on s.id = u.source_id
-        union all
-        -- Status changes come from the change history, joined by the row's key (commitment id; track id and item
-        -- id for the agenda) so that a filter on the track reaches the history through its index. The key is
-        -- computed in a fenced subquery (offset 0): row-level security lets a join condition drive an index scan
-        -- only when it cannot leak, and a cast such as id::text inside the condition does not qualify. A commitment's
-        -- status set by a recorded update is already the "update recorded" event of the same moment, so only
-        -- direct changes are shown here.
-        select coalesce((l.new_row ->> 'status_changed_on')::date, l.changed_at::date), 'status changed',
-               t.code, i.code, ob.name, c.code,
-               c.code || ': ' || (l.old_row ->> 'status') || ' → ' || (l.new_row ->> 'status'),
-               null, null
-          from parley_data.commitments c
-          join parley_data.tracks t on t.id = c.track_id
-          join parley_data.agenda_items i on i.id = c.item_id
-          join parley_data.parties ob on ob.id = c.obligor_id
-         cross join lateral (select c.id::text as row_id offset 0) k
-          join parley_data.change_log l on l.table_name = 'commitments' and l.row_id = k.row_id
-         where l.operation = 'update'
-           and (l.old_row ->> 'status') is distinct from (l.new_row ->> 'status')
-           and not exists (select 1 from parley_data.commitment_updates u
-                            where u.commitment_id = c.id and u.created_at = l.changed_at
-                              and u.new_status::text = (l.new_row ->> 'status'))
-        union all
-        select coalesce((l.new_row ->> 'status_since')::date, l.changed_at::date), 'status changed',
-               t.code, i.code, null, i.code,
-               i.code || ' on ' || t.code || ': '
-                   || coalesce((l.old_row ->> 'status') || ' → ' || (l.new_row ->> 'status'),
-                               'put on the agenda as ' || (l.new_row ->> 'status')),
-               null, null
-          from parley_data.track_agenda ta
-          join parley_data.tracks t on t.id = ta.track_id
-          join parley_data.agenda_items i on i.id = ta.item_id
-         cross join lateral (select ta.track_id::text || ',' || ta.item_id::text as row_id offset 0) k
-          join parley_data.change_log l on l.table_name = 'track_agenda' and l.row_id = k.row_id
-         where l.operation in ('insert', 'update')
-           and (l.old_row ->> 'status') is distinct from (l.new_row ->> 'status')
-        union all
-        -- A deadline moved (parley.change_due_date, update_commitment), from the change history as above. The day is
-        -- the day it was recorded, on the track's clock: the history does not say when the parties moved it.
-        select (l.changed_at at time zone t.timezone)::date, 'deadline moved', t.code, i.code, ob.name, c.code,
-               c.code || ': due ' || coalesce(l.old_row ->> 'due_on', '(none)') || ' → '
-                   || coalesce(l.new_row ->> 'due_on', '(none)'),
-               null, null
-          from parley_data.commitments c
-          join parley_data.tracks t on t.id = c.track_id
-          join parley_data.agenda_items i on i.id = c.item_id
-          join parley_data.parties ob on ob.id = c.obligor_id
-         cross join lateral (select c.id::text as row_id offset 0) k
-          join parley_data.change_log l on l.table_name = 'commitments' and l.row_id = k.row_id
-         where l.operation = 'update'
-           and (l.old_row ->> 'due_on') is distinct from (l.new_row ->> 'due_on')
-        union all
-        select (l.changed_at at time zone t.timezone)::date, 'status changed', t.code, null, null, t.code,
-               'track ' || t.code || ': ' || (l.old_row ->> 'status') || ' → ' || (l.new_row ->> 'status'),
-               null, null
-          from parley_data.tracks t
-         cross join lateral (select t.id::text as row_id offset 0) k
-          join parley_data.change_log l on l.table_name = 'tracks' and l.row_id = k.row_id
-         where l.operation = 'update'
-           and (l.old_row ->> 'status') is distinct from (l.new_row ->> 'status')
-        union all
-        select p.stated_on, 'position stated', t.code, i.code, pa.name, null,
-               pa.name || ' on ' || i.code || ': ' || p.stance || coalesce(' — ' || p.statement, ''),
-               s.title, s.url
-          from parley_data.positions p
-          join parley_data.parties pa on pa.id = p.party_id
-          join parley_data.agenda_items i on i.id = p.item_id
-          left join parley_data.tracks t on t.id = p.track_id
-          left join parley_data.sources s on s.id = p.source_id
-        union all
-        select f.as_of, 'figure reported', null, i.code, cl.name, f.indicator,
-               coalesce(cl.name || ': ', '') || f.indicator || ' = ' || trim_scale(f.value)
-                   || coalesce(' ' || f.unit, '') || ' (' || f.confidence || ')',
-               s.title, s.url
-          from parley_data.figures f
-          left join parley_data.agenda_items i on i.id = f.item_id
-          left join parley_data.parties cl on cl.id = f.claimant_id
-          left join parley_data.sources s on s.id = f.source_id
-        union all
-        select x.occurred_on, x.kind, x.track, x.item, x.party, x.ref, x.description, x.source, x.source_url
-          from parley.agreement_events x
-       ) e
- order by e.occurred_on, e.track nulls first, e.kind, e.ref;
+        -- The agreements' events, worked out from their tables (a few per agreement): parley.agreement_events above,
+        -- whose own tables' row-level security keeps what the reader may not see (the level here is only a stand-in).
+        select x.occurred_on, x.kind, x.track, x.item, x.party, x.ref, x.description, x.source, x.source_url,
+               'unclassified'::parley.classification
+          from parley.agreement_events x) u
+ -- The stored events' policy (900_security) said again over the union: under a UNION ALL, PostgreSQL prunes the
+ -- partitions of timeline_events by the union's conditions only, not by the table's policy, and would otherwise
+ -- open (and count rows in) the partitions above the reader's clearance.
+ where u.classification <= (select parley_data.current_clearance());
 
 comment on view parley.timeline is
-    'Everything that happened, one row per event, in date order: meetings held, commitments made, updates recorded, status changes, deadlines moved, positions stated, figures reported, and the agreements'' events (parley.agreement_events: signed, in force, renewed, suspended, resumed, withdrawn from, expired, terminated, superseded). Filter by track or item; the newest events are at the end (order by occurred_on desc for the latest first).';
+    'Everything that happened, one row per event, in date order: meetings held, commitments made, updates recorded, status changes, deadlines moved, positions stated, figures reported, and the agreements'' events (parley.agreement_events: signed, in force, renewed, suspended, resumed, withdrawn from, expired, terminated, superseded). Filter by track or item, and say the order: order by occurred_on (desc for the latest first).';
 comment on column parley.timeline.occurred_on is 'The date of the event: a meeting''s start date in the track''s time zone; made_on of a commitment; reported_on of an update; stated_on of a position; as_of of a figure; for a status change the date recorded with it (a commitment''s status date, an agenda item''s status_since), else the day it was recorded (in your session''s time zone; a track''s in the track''s time zone).';
 comment on column parley.timeline.kind is 'meeting held, commitment made, update recorded, status changed (of a commitment, an agenda item on a track, or a track), deadline moved, position stated, figure reported, or an agreement''s event (the kinds of parley.agreement_events).';
 comment on column parley.timeline.track is 'The code of the track concerned; empty for figures and for positions stated generally.';
@@ -276,18 +178,6 @@ create or replace function parley_data.derived_field(field text) returns boolean
 comment on function parley_data.derived_field(text) is
     'For parley.changes: whether a recorded field is kept by the database itself (stamps, levels copied from what a row refers to).';
 
--- Whether a record has any history at all, at any level. For commitments_as_of, which must not take a record
--- whose past the reader may not see (it was more classified then) for one that has no past: it says only
--- "yes" about a record the reader may see now.
-create or replace function parley_data.has_history(entity text, row_id text) returns boolean
-    language sql stable security definer
-    set search_path = pg_catalog, pg_temp
-begin atomic
-    select exists (select 1 from parley_data.change_log l where l.table_name = entity and l.row_id = has_history.row_id);
-end;
-comment on function parley_data.has_history(text, text) is
-    'Whether the change history holds anything about this record, at any level (for commitments_as_of).';
-
 create or replace view parley.changes with (security_invoker = true) as
 select l.id,
        l.changed_at,
@@ -317,12 +207,14 @@ select l.id,
        end                                      as code,
        l.operation,
        case l.operation
+           -- The fields the update changed: those of old_row (since 000008 it holds only those; before, the
+           -- whole record, whose unchanged fields the comparison leaves out).
            when 'update' then
-               (select string_agg(parley_data.readable_field(n.key) || ': '
-                                  || parley_data.readable_value(n.key, l.old_row -> n.key) || ' → '
-                                  || parley_data.readable_value(n.key, n.value), '; ' order by parley_data.readable_field(n.key))
-                  from jsonb_each(l.new_row) n
-                 where not parley_data.derived_field(n.key) and n.value is distinct from l.old_row -> n.key)
+               (select string_agg(parley_data.readable_field(o.key) || ': '
+                                  || parley_data.readable_value(o.key, o.value) || ' → '
+                                  || parley_data.readable_value(o.key, l.new_row -> o.key), '; ' order by parley_data.readable_field(o.key))
+                  from jsonb_each(l.old_row) o
+                 where not parley_data.derived_field(o.key) and o.value is distinct from l.new_row -> o.key)
            else
                (select string_agg(parley_data.readable_field(n.key) || ': '
                                   || parley_data.readable_value(n.key, n.value), '; ' order by parley_data.readable_field(n.key))
@@ -354,9 +246,20 @@ comment on column parley.changes.transaction_id is 'The transaction that made th
 comment on column parley.changes.reason is 'Why, when the change says so: the reason given for a declassification; empty otherwise.';
 comment on column parley.changes.classification is 'The level the change is kept and shown at: the higher of the record''s levels before and after it (raised with the record later, never lowered; a declassification is also recorded at the new level). You see only changes at or below your clearance.';
 
--- commitments_as_of ---------------------------------------------------------------------------------------------
+-- commitments_as_of, agenda_as_of ------------------------------------------------------------------------------
 
-create or replace function parley.commitments_as_of(at timestamptz)
+-- Read from versions (000008), not rebuilt from the change history: each version says when it was valid, so a
+-- moment's answer is the versions whose period holds it, through the index of the filter given (track, party, item)
+-- or, for a page, in the order listed (deadline, then id). Row-level security applies to the versions as to any
+-- table: a commitment more classified then than the reader's clearance is not shown for that time, and from its
+-- declassification on it is (its versions from then on are at the new level).
+-- The filters are parameters as well as columns: `where track = …` on the result works too when PostgreSQL inlines
+-- the function (a plain call from psql does), and the parameters work however it is called.
+drop function if exists parley.commitments_as_of(timestamptz);
+-- Which read the change history through this before versions existed.
+drop function if exists parley_data.has_history(text, text);
+create or replace function parley.commitments_as_of(at timestamptz, track_code text default null,
+                                                    party_code text default null, item_code text default null)
     returns table (
         id              bigint,
         code            text,
@@ -376,47 +279,49 @@ create or replace function parley.commitments_as_of(at timestamptz)
         recorded_by     name)
     language sql stable
 begin atomic
-    -- The last version of each commitment recorded at or before the moment; a commitment whose last record
-    -- is its deletion did not exist then. The newest record per commitment is found on the narrow index of the
-    -- history (table, row, id) before any recorded row is read. Commitments with no history at all (written before
-    -- the history existed, or whose history was pruned) are taken as they are now if they were created by then.
-    -- The reader sees the past as they may see it now, as it was then: a commitment more classified then than
-    -- their clearance is not shown for that time (its history is hidden, and has_history keeps it from being taken
-    -- as it is now); from its declassification on, it is (the declassification is recorded at its new level).
-    with latest as (
-        select max(l.id) as id
-          from parley_data.change_log l
-         where l.table_name = 'commitments' and l.changed_at <= $1
-         group by l.row_id
-    ), states as (
-        select c.id, c.code, c.track_id, c.item_id, c.obligor_id, c.text, c.made_on, c.due_on, c.status,
-               c.target_quantity, c.unit, c.delivered_quantity, c.owner_id, c.effective_classification,
-               l.changed_at, l.changed_by
-          from latest
-          join parley_data.change_log l on l.id = latest.id
-         cross join lateral jsonb_populate_record(null::parley_data.commitments, l.new_row) c
-         where l.operation <> 'delete'
-        union all
-        select c.id, c.code, c.track_id, c.item_id, c.obligor_id, c.text, c.made_on, c.due_on, c.status,
-               c.target_quantity, c.unit, c.delivered_quantity, c.owner_id, c.effective_classification,
-               c.created_at, null::name
-          from parley_data.commitments c
-         where c.created_at <= $1
-           and not parley_data.has_history('commitments', c.id::text)
-    )
-    select s.id, s.code, t.code, i.code, ob.name, s.text, s.made_on, s.due_on, s.status,
-           s.target_quantity, s.unit, s.delivered_quantity, o.name, parley_data.shown_level(s.effective_classification),
-           s.changed_at, s.changed_by
-      from states s
-      join parley_data.tracks t on t.id = s.track_id
-      join parley_data.agenda_items i on i.id = s.item_id
-      join parley_data.parties ob on ob.id = s.obligor_id
-      left join parley_data.people o on o.id = s.owner_id
-     order by s.due_on, s.id;
+    select v.commitment_id, v.code, t.code, i.code, ob.name, v.text, v.made_on, v.due_on, v.status,
+           v.target_quantity, v.unit, v.delivered_quantity, o.name, parley_data.shown_level(v.effective_classification),
+           v.valid_from, v.recorded_by
+      from parley_data.commitment_versions v
+      join parley_data.tracks t on t.id = v.track_id
+      join parley_data.agenda_items i on i.id = v.item_id
+      join parley_data.parties ob on ob.id = v.obligor_id
+      left join parley_data.people o on o.id = v.owner_id
+     where v.valid_from <= commitments_as_of.at and v.valid_to > commitments_as_of.at
+       and (commitments_as_of.track_code is null or t.code = commitments_as_of.track_code)
+       and (commitments_as_of.party_code is null or ob.code = commitments_as_of.party_code)
+       and (commitments_as_of.item_code is null or i.code = commitments_as_of.item_code)
+     order by v.due_on, v.commitment_id;
 end;
 
-comment on function parley.commitments_as_of(timestamptz) is
-    'The commitments as they stood at a moment, rebuilt from the change history: "what did we know on 1 June?" — select * from parley.commitments_as_of(''2025-06-01 18:00 Europe/Istanbul''). One row per commitment that existed then (deleted ones not), soonest deadline first, showing only what you may see now as it was then (one more classified then than your clearance is left out). Tracks, items, parties and people are named as they are now. Result columns: id (the commitment''s number), code, track (the track''s code), item (the agenda item''s code), obligor (the party''s name), text, made_on, due_on (the deadline then: the end of that day in the track''s time zone), status (then), target, unit, delivered (the total delivered then), owner (the name of who followed it up then; empty when nobody), classification (the level it was kept at then), recorded_at (when the version shown was recorded; for a commitment with no history, when it was created), recorded_by (the login that recorded that version; empty for a commitment with no history).';
+comment on function parley.commitments_as_of(timestamptz, text, text, text) is
+    'The commitments as they stood at a moment, read from their versions: "what did we know on 1 June?" — select * from parley.commitments_as_of(''2025-06-01 18:00 Europe/Istanbul''), or for one track, party or item: commitments_as_of(''2025-06-01'', track_code => ''istanbul'') (party_code, item_code). One row per commitment that existed then (deleted ones not), soonest deadline first, showing only what you may see now as it was then (one more classified then than your clearance is left out). Tracks, items, parties and people are named as they are now. Result columns: id (the commitment''s number), code, track (the track''s code), item (the agenda item''s code), obligor (the party''s name), text, made_on, due_on (the deadline then: the end of that day in the track''s time zone), status (then), target, unit, delivered (the total delivered then), owner (the name of who followed it up then; empty when nobody), classification (the level it was kept at then), recorded_at (when the version shown was recorded; for a commitment with no history, when it was created), recorded_by (the login that recorded that version; empty for a commitment with no history).';
+
+create or replace function parley.agenda_as_of(at timestamptz, track_code text default null)
+    returns table (
+        track           text,
+        item            text,
+        title           text,
+        status          parley.agenda_status,
+        since           date,
+        note            text,
+        classification  parley.classification,
+        recorded_at     timestamptz,
+        recorded_by     name)
+    language sql stable
+begin atomic
+    select t.code, i.code, i.title, v.status, v.status_since, v.note, parley_data.shown_level(v.effective_classification),
+           v.valid_from, v.recorded_by
+      from parley_data.agenda_versions v
+      join parley_data.tracks t on t.id = v.track_id
+      join parley_data.agenda_items i on i.id = v.item_id
+     where v.valid_from <= agenda_as_of.at and v.valid_to > agenda_as_of.at
+       and (agenda_as_of.track_code is null or t.code = agenda_as_of.track_code)
+     order by t.code, i.code;
+end;
+
+comment on function parley.agenda_as_of(timestamptz, text) is
+    'Where each item stood on each track''s agenda at a moment, read from the agenda''s versions: select * from parley.agenda_as_of(''2025-06-01'', track_code => ''istanbul''). Only what you may see now as it was then. Result columns: track (the track''s code), item (the agenda item''s code), title (the item''s title now), status (its status on the track then), since (the date it had reached that status), note (the note on its place on the agenda then; empty when none), classification (the level it was kept at then), recorded_at (when that state was recorded; for an entry with no history, when it was put on the agenda), recorded_by (the login that recorded it; empty for an entry with no history).';
 
 -- changes_in_this_transaction -----------------------------------------------------------------------------------
 
@@ -440,13 +345,15 @@ begin atomic
       from parley.changes c
       join parley_data.change_log l on l.id = c.id and l.transaction_id = c.transaction_id
       left join lateral (
-          select parley_data.readable_field(n.key) as field,
-                 parley_data.readable_value(n.key, l.old_row -> n.key) as old_value,
-                 parley_data.readable_value(n.key, n.value) as new_value
-            from jsonb_each(l.new_row) n
+          -- The fields the update changed: those of old_row (since 000008 it holds only those, while new_row
+          -- also holds the fields that name the record).
+          select parley_data.readable_field(o.key) as field,
+                 parley_data.readable_value(o.key, o.value) as old_value,
+                 parley_data.readable_value(o.key, l.new_row -> o.key) as new_value
+            from jsonb_each(l.old_row) o
            where l.operation = 'update'
-             and not parley_data.derived_field(n.key)
-             and n.value is distinct from l.old_row -> n.key) f on true
+             and not parley_data.derived_field(o.key)
+             and o.value is distinct from l.new_row -> o.key) f on true
      where c.id > $1
        and l.id > $1
        and c.transaction_id = pg_current_xact_id()

@@ -30,8 +30,10 @@ select p.email,
        p.clearance,
        p.active,
        (select string_agg(t.code, ', ' order by t.code) from parley_data.tracks t where t.lead_id = p.id) as leads,
-       (select count(*) from parley_data.commitments c
-         where c.owner_id = p.id and parley_data.commitment_is_live(c.status) and c.frozen_on is null) as open_commitments,
+       -- From the tallies of open commitments per owner and level (000008), summed over the levels the reader
+       -- may see.
+       coalesce((select sum(x.open_commitments) from parley_data.owner_tallies x where x.owner_id = p.id), 0)::bigint
+           as open_commitments,
        (select count(*) from parley_data.follow_ups f where f.assignee_id = p.id and f.done_at is null) as open_follow_ups
   from parley_data.people p
  order by lower(p.email);

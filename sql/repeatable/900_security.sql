@@ -28,7 +28,7 @@ set local role parley_owner;
 -- Row-level security ------------------------------------------------------------------------------------------
 --
 -- Every table that holds something a classification can hide is partitioned by the level its rows are shown at
--- (000002, 000003, 000004), and its policy compares that level with the reader's clearance:
+-- (000002, 000003, 000004, 000008), and its policy compares that level with the reader's clearance:
 --
 --     (select parley_data.partition_pruning_on()) and <level> <= (select parley_data.current_clearance())
 --
@@ -69,6 +69,8 @@ begin
           join pg_catalog.pg_class c on c.oid = pt.partrelid
           join pg_catalog.pg_attribute a on a.attrelid = pt.partrelid and a.attnum = pt.partattrs[0]
          where c.relnamespace = 'parley_data'::regnamespace
+           -- A table's own partitions by year (the change log's, 000008) are read through it, never by name.
+           and not c.relispartition
          order by 1
     loop
         execute format('alter table parley_data.%I enable row level security', t.name);
@@ -155,7 +157,8 @@ grant select on
     parley.whoami
 to parley_reader, parley_daemon;
 
-grant execute on function parley.commitments_as_of(timestamptz) to parley_reader, parley_daemon;
+grant execute on function parley.commitments_as_of(timestamptz, text, text, text), parley.agenda_as_of(timestamptz, text)
+    to parley_reader, parley_daemon;
 grant execute on function parley.changes_in_this_transaction(bigint) to parley_reader;
 
 -- Agreements: their views and the reading functions (250, 255), and what they read underneath.
@@ -209,7 +212,13 @@ grant select on
     parley_data.figures,
     parley_data.follow_ups,
     parley_data.change_log,
-    parley_data.settings
+    parley_data.settings,
+    parley_data.commitment_versions,
+    parley_data.agenda_versions,
+    parley_data.timeline_events,
+    parley_data.commitment_tallies,
+    parley_data.owner_tallies,
+    parley_data.late_commitments
 to parley_reader, parley_daemon;
 
 grant execute on function
@@ -220,7 +229,6 @@ grant execute on function
     parley_data.readable_value(text, jsonb),
     parley_data.derived_field(text),
     parley_data.shown_level(parley.classification),
-    parley_data.has_history(text, text),
     parley_data.partition_pruning_on()
 to parley_reader, parley_daemon;
 

@@ -1,0 +1,570 @@
+-- The stored timeline (000008): how each kind of event is worded from what it tells of, and the statement-level
+-- triggers that write events when things happen and word them again when what they name changes.
+--
+-- The agreements' events are not stored here: parley.timeline adds the rows of parley.agreement_events
+-- (230_views_history), worked out from the agreements' own tables (a few per agreement).
+--
+-- Adding a kind:
+--   1. a migration inserts it into parley_data.timeline_kinds (kind, shown_as, subject table, tells_of);
+--   2. a function parley_data.timeline_<kind>(subject_ids bigint[]) returns setof parley_data.timeline_events:
+--        tells_of 'record': the events of those records as they are now (one per record at most);
+--        tells_of 'change': the kind's existing events about those records, worded again (the same ids), at the
+--        higher of their level and the record's;
+--   3. statement-level triggers on the subject table: for a record kind, parley_data.refresh_timeline(kind, ids)
+--      after every insert, update and delete; for a change kind, an insert of the events when the change is made,
+--      parley_data.refresh_timeline(kind, ids) when the record is renamed or raised, and
+--      parley_data.forget_timeline(subject table, ids) when it is deleted;
+--   4. a rebuild of everything (parley_data.rebuild_timeline) picks the kind up by itself.
+-- parley.timeline shows the new kind with no change.
+set local role parley_owner;
+
+-- Wording ---------------------------------------------------------------------------------------------------------
+
+create or replace function parley_data.commitment_status_description(code text, old_status text, new_status text)
+    returns text
+    language sql immutable parallel safe
+    return code || ': ' || old_status || ' → ' || new_status;
+
+create or replace function parley_data.deadline_moved_description(code text, old_due text, new_due text)
+    returns text
+    language sql immutable parallel safe
+    return code || ': due ' || coalesce(old_due, '(none)') || ' → ' || coalesce(new_due, '(none)');
+
+create or replace function parley_data.agenda_status_description(item text, track text, old_status text, new_status text)
+    returns text
+    language sql immutable parallel safe
+    return item || ' on ' || track || ': '
+        || coalesce(old_status || ' → ' || new_status, 'put on the agenda as ' || new_status);
+
+create or replace function parley_data.track_status_description(track text, old_status text, new_status text)
+    returns text
+    language sql immutable parallel safe
+    return 'track ' || track || ': ' || old_status || ' → ' || new_status;
+
+-- The kinds that tell of a record: its event as the record is now ------------------------------------------------
+
+create or replace function parley_data.timeline_meeting_held(subject_ids bigint[])
+    returns setof parley_data.timeline_events
+    language sql stable
+begin atomic
+    select null::bigint, 'meeting_held', (m.starts_at at time zone t.timezone)::date, m.id, m.track_id, null::bigint,
+           null::bigint, m.source_id, null::text, null::text, 'meeting held', t.code, null::text, null::text, m.code,
+           m.title || coalesce(': ' || m.outcome_summary, ''), s.title, s.url, m.effective_classification, now()
+      from parley_data.meetings m
+      join parley_data.tracks t on t.id = m.track_id
+      left join parley_data.sources s on s.id = m.source_id
+     where m.id = any (subject_ids) and m.status = 'held';
+end;
+
+-- With the deadline as it is now (as the timeline has always shown it): a deadline moved words the event again.
+create or replace function parley_data.timeline_commitment_made(subject_ids bigint[])
+    returns setof parley_data.timeline_events
+    language sql stable
+begin atomic
+    select null::bigint, 'commitment_made', c.made_on, c.id, c.track_id, c.item_id, c.obligor_id, c.source_id,
+           null::text, null::text, 'commitment made', t.code, i.code, ob.name, c.code,
+           ob.name || ' commits: ' || c.text
+               || coalesce(' (' || trim_scale(c.target_quantity) || coalesce(' ' || c.unit, '') || ')', '')
+               || coalesce(', due ' || c.due_on, ''),
+           s.title, s.url, c.effective_classification, now()
+      from parley_data.commitments c
+      join parley_data.tracks t on t.id = c.track_id
+      join parley_data.agenda_items i on i.id = c.item_id
+      join parley_data.parties ob on ob.id = c.obligor_id
+      left join parley_data.sources s on s.id = c.source_id
+     where c.id = any (subject_ids);
+end;
+
+create or replace function parley_data.timeline_update_recorded(subject_ids bigint[])
+    returns setof parley_data.timeline_events
+    language sql stable
+begin atomic
+    select null::bigint, 'update_recorded', u.reported_on, u.id, c.track_id, c.item_id, u.reported_by_party_id,
+           u.source_id, null::text, null::text, 'update recorded', t.code, i.code, rp.name, c.code,
+           c.code || ': ' || concat_ws('; ',
+               'delivered ' || trim_scale(u.delivered_quantity) || coalesce(' ' || c.unit, ''),
+               'status → ' || u.new_status,
+               case when u.reopen then 'reopened' end,
+               u.note,
+               'verification: ' || u.verification),
+           s.title, s.url, u.effective_classification, now()
+      from parley_data.commitment_updates u
+      join parley_data.commitments c on c.id = u.commitment_id
+      join parley_data.tracks t on t.id = c.track_id
+      join parley_data.agenda_items i on i.id = c.item_id
+      left join parley_data.parties rp on rp.id = u.reported_by_party_id
+      left join parley_data.sources s on s.id = u.source_id
+     where u.id = any (subject_ids);
+end;
+
+create or replace function parley_data.timeline_position_stated(subject_ids bigint[])
+    returns setof parley_data.timeline_events
+    language sql stable
+begin atomic
+    select null::bigint, 'position_stated', p.stated_on, p.id, p.track_id, p.item_id, p.party_id, p.source_id,
+           null::text, null::text, 'position stated', t.code, i.code, pa.name, null::text,
+           pa.name || ' on ' || i.code || ': ' || p.stance || coalesce(' — ' || p.statement, ''),
+           s.title, s.url, p.effective_classification, now()
+      from parley_data.positions p
+      join parley_data.parties pa on pa.id = p.party_id
+      join parley_data.agenda_items i on i.id = p.item_id
+      left join parley_data.tracks t on t.id = p.track_id
+      left join parley_data.sources s on s.id = p.source_id
+     where p.id = any (subject_ids);
+end;
+
+create or replace function parley_data.timeline_figure_reported(subject_ids bigint[])
+    returns setof parley_data.timeline_events
+    language sql stable
+begin atomic
+    select null::bigint, 'figure_reported', f.as_of, f.id, null::bigint, f.item_id, f.claimant_id, f.source_id,
+           null::text, null::text, 'figure reported', null::text, i.code, cl.name, f.indicator,
+           coalesce(cl.name || ': ', '') || f.indicator || ' = ' || trim_scale(f.value)
+               || coalesce(' ' || f.unit, '') || ' (' || f.confidence || ')',
+           s.title, s.url, f.classification, now()
+      from parley_data.figures f
+      left join parley_data.agenda_items i on i.id = f.item_id
+      left join parley_data.parties cl on cl.id = f.claimant_id
+      left join parley_data.sources s on s.id = f.source_id
+     where f.id = any (subject_ids);
+end;
+
+-- The kinds that tell of a change: their events worded again from what they recorded -------------------------------
+
+create or replace function parley_data.timeline_commitment_status_changed(subject_ids bigint[])
+    returns setof parley_data.timeline_events
+    language sql stable
+begin atomic
+    select e.id, e.kind, e.occurred_on, e.subject_id, c.track_id, c.item_id, c.obligor_id, e.source_id, e.old_value,
+           e.new_value, 'status changed', t.code, i.code, ob.name, c.code,
+           parley_data.commitment_status_description(c.code, e.old_value, e.new_value), null::text, null::text,
+           greatest(e.classification, c.effective_classification), e.recorded_at
+      from parley_data.timeline_events e
+      join parley_data.commitments c on c.id = e.subject_id
+      join parley_data.tracks t on t.id = c.track_id
+      join parley_data.agenda_items i on i.id = c.item_id
+      join parley_data.parties ob on ob.id = c.obligor_id
+     where e.kind = 'commitment_status_changed' and e.subject_id = any (subject_ids);
+end;
+
+create or replace function parley_data.timeline_commitment_deadline_moved(subject_ids bigint[])
+    returns setof parley_data.timeline_events
+    language sql stable
+begin atomic
+    select e.id, e.kind, e.occurred_on, e.subject_id, c.track_id, c.item_id, c.obligor_id, e.source_id, e.old_value,
+           e.new_value, 'deadline moved', t.code, i.code, ob.name, c.code,
+           parley_data.deadline_moved_description(c.code, e.old_value, e.new_value), null::text, null::text,
+           greatest(e.classification, c.effective_classification), e.recorded_at
+      from parley_data.timeline_events e
+      join parley_data.commitments c on c.id = e.subject_id
+      join parley_data.tracks t on t.id = c.track_id
+      join parley_data.agenda_items i on i.id = c.item_id
+      join parley_data.parties ob on ob.id = c.obligor_id
+     where e.kind = 'commitment_deadline_moved' and e.subject_id = any (subject_ids);
+end;
+
+-- An agenda entry's events are about its track (subject_id) and item (item_id).
+create or replace function parley_data.timeline_agenda_status_changed(subject_ids bigint[])
+    returns setof parley_data.timeline_events
+    language sql stable
+begin atomic
+    select e.id, e.kind, e.occurred_on, e.subject_id, e.track_id, e.item_id, null::bigint, e.source_id, e.old_value,
+           e.new_value, 'status changed', t.code, i.code, null::text, i.code,
+           parley_data.agenda_status_description(i.code, t.code, e.old_value, e.new_value), null::text, null::text,
+           greatest(e.classification, a.effective_classification), e.recorded_at
+      from parley_data.timeline_events e
+      join parley_data.track_agenda a on a.track_id = e.track_id and a.item_id = e.item_id
+      join parley_data.tracks t on t.id = e.track_id
+      join parley_data.agenda_items i on i.id = e.item_id
+     where e.kind = 'agenda_status_changed' and e.subject_id = any (subject_ids);
+end;
+
+create or replace function parley_data.timeline_track_status_changed(subject_ids bigint[])
+    returns setof parley_data.timeline_events
+    language sql stable
+begin atomic
+    select e.id, e.kind, e.occurred_on, e.subject_id, e.track_id, null::bigint, null::bigint, e.source_id, e.old_value,
+           e.new_value, 'status changed', t.code, null::text, null::text, t.code,
+           parley_data.track_status_description(t.code, e.old_value, e.new_value), null::text, null::text,
+           greatest(e.classification, t.classification), e.recorded_at
+      from parley_data.timeline_events e
+      join parley_data.tracks t on t.id = e.subject_id
+     where e.kind = 'track_status_changed' and e.subject_id = any (subject_ids);
+end;
+
+-- Keeping the events -----------------------------------------------------------------------------------------------
+
+-- Words the events of `kind` about these records again (and, for a record kind, writes or removes them as the
+-- records now say). Set-based: one statement per step, whatever the number of records.
+create or replace function parley_data.refresh_timeline(kind text, subject_ids bigint[]) returns void
+    language plpgsql
+    set search_path = parley_data, pg_catalog, pg_temp
+as $$
+declare
+    tells_of constant text := (select k.tells_of from parley_data.timeline_kinds k where k.kind = refresh_timeline.kind);
+    wording constant text := format('parley_data.%I', 'timeline_' || kind);
+begin
+    if tells_of is null then
+        raise exception 'unknown kind of timeline event: %', kind using errcode = 'invalid_parameter_value';
+    end if;
+    if cardinality(subject_ids) = 0 then
+        return;
+    end if;
+    if tells_of = 'record' then
+        delete from parley_data.timeline_events e where e.kind = refresh_timeline.kind and e.subject_id = any (subject_ids);
+        execute format('insert into parley_data.timeline_events (kind, occurred_on, subject_id, track_id, item_id, '
+                       'party_id, source_id, old_value, new_value, shown_kind, track, item, party, ref, description, '
+                       'source, source_url, classification) '
+                       'select r.kind, r.occurred_on, r.subject_id, r.track_id, r.item_id, r.party_id, r.source_id, '
+                       'r.old_value, r.new_value, r.shown_kind, r.track, r.item, r.party, r.ref, r.description, '
+                       'r.source, r.source_url, r.classification from %s($1) r', wording)
+            using subject_ids;
+    else
+        execute format('update parley_data.timeline_events e set track_id = r.track_id, item_id = r.item_id, '
+                       'party_id = r.party_id, shown_kind = r.shown_kind, track = r.track, item = r.item, '
+                       'party = r.party, ref = r.ref, description = r.description, source = r.source, '
+                       'source_url = r.source_url, classification = r.classification '
+                       'from %s($1) r where e.id = r.id '
+                       'and (e.track_id, e.item_id, e.party_id, e.shown_kind, e.track, e.item, e.party, e.ref, '
+                       'e.description, e.source, e.source_url, e.classification) is distinct from '
+                       '(r.track_id, r.item_id, r.party_id, r.shown_kind, r.track, r.item, r.party, r.ref, '
+                       'r.description, r.source, r.source_url, r.classification)', wording)
+            using subject_ids;
+    end if;
+end
+$$;
+comment on function parley_data.refresh_timeline(text, bigint[]) is
+    'Writes again the timeline events of one kind about these records (ids of the kind''s subject table), as they now are.';
+
+-- Removes every event about deleted records of a subject table.
+create or replace function parley_data.forget_timeline(subject text, subject_ids bigint[]) returns void
+    language sql
+begin atomic
+    delete from parley_data.timeline_events e
+     where e.subject_id = any (subject_ids)
+       and e.kind in (select k.kind from parley_data.timeline_kinds k where k.subject = forget_timeline.subject);
+end;
+
+-- Words again every event that names one of these records (a party renamed, an item's or source's code or title
+-- changed): `naming` is the column of timeline_events that holds the reference (party_id, item_id, source_id,
+-- track_id).
+create or replace function parley_data.refresh_timeline_naming(naming text, ids bigint[]) returns void
+    language plpgsql
+    set search_path = parley_data, pg_catalog, pg_temp
+as $$
+declare
+    k record;
+begin
+    for k in execute format('select e.kind, array_agg(distinct e.subject_id) as subjects '
+                            'from parley_data.timeline_events e where e.%I = any ($1) group by e.kind', naming)
+             using ids
+    loop
+        perform parley_data.refresh_timeline(k.kind, k.subjects);
+    end loop;
+end
+$$;
+comment on function parley_data.refresh_timeline_naming(text, bigint[]) is
+    'Writes again the timeline events that name these parties, items, sources or tracks (naming: the column that refers to them).';
+
+-- Everything again: every event that tells of a record, re-derived from the tables; every event that tells of a
+-- change, worded again. What 000008 asked for after its backfill, and what repairs the timeline if it is ever in
+-- doubt (it changes nothing when the timeline is right: parley_data.timeline_differences says so).
+create or replace function parley_data.rebuild_timeline() returns bigint
+    language plpgsql
+    set search_path = parley_data, pg_catalog, pg_temp
+as $$
+declare
+    k record;
+    ids bigint[];
+    n bigint;
+    maintenance constant text := coalesce(current_setting('parley.change_log_maintenance', true), '');
+begin
+    perform set_config('parley.change_log_maintenance', 'on', true);
+    for k in select * from parley_data.timeline_kinds order by kind loop
+        if k.tells_of = 'record' then
+            execute format('select coalesce(array_agg(id), ''{}'') from parley_data.%I', k.subject) into ids;
+            delete from parley_data.timeline_events e where e.kind = k.kind;
+        else
+            select coalesce(array_agg(distinct e.subject_id), '{}') into ids
+              from parley_data.timeline_events e where e.kind = k.kind;
+        end if;
+        perform parley_data.refresh_timeline(k.kind, ids);
+    end loop;
+    perform set_config('parley.change_log_maintenance', maintenance, true);
+    select count(*) into n from parley_data.timeline_events;
+    return n;
+end
+$$;
+comment on function parley_data.rebuild_timeline() is
+    'Derives the whole timeline again from the tables (events that tell of a change are kept and worded again). Returns the number of events.';
+
+-- The triggers -----------------------------------------------------------------------------------------------------
+--
+-- Each is statement-level over the statement's transition tables, and does nothing when nothing the timeline shows
+-- changed (100,000 deadlines moved word 100,000 "commitment made" events again and touch nothing else). Changes are
+-- compared with EXECUTE, planned for the statement at hand (see 310_alert_queueing for why).
+
+create or replace function parley_data.timeline_on_commitments() returns trigger
+    language plpgsql security definer
+    set search_path = parley_data, pg_catalog, pg_temp
+as $$
+declare
+    ids bigint[];
+    moved bigint[];
+begin
+    if tg_op = 'INSERT' then
+        select array_agg(n.id) into ids from new_rows n;
+        perform parley_data.refresh_timeline('commitment_made', ids);
+        return null;
+    elsif tg_op = 'DELETE' then
+        select array_agg(o.id) into ids from old_rows o;
+        perform parley_data.forget_timeline('commitments', ids);
+        return null;
+    end if;
+    -- What all its events name; and its deadline, which only its own event words.
+    execute $q$select array_agg(n.id) filter (where (n.code, n.text, n.target_quantity, n.unit, n.made_on, n.obligor_id,
+                                                     n.track_id, n.item_id, n.source_id, n.effective_classification)
+                                                    is distinct from
+                                                    (o.code, o.text, o.target_quantity, o.unit, o.made_on, o.obligor_id,
+                                                     o.track_id, o.item_id, o.source_id, o.effective_classification)),
+                       array_agg(n.id) filter (where n.due_on is distinct from o.due_on)
+                  from old_rows o join new_rows n on n.id = o.id$q$ into ids, moved;
+    if moved is not null then
+        perform parley_data.refresh_timeline('commitment_made', moved);
+    end if;
+    if ids is not null then
+        perform parley_data.refresh_timeline('commitment_made', ids);
+        perform parley_data.refresh_timeline('commitment_status_changed', ids);
+        perform parley_data.refresh_timeline('commitment_deadline_moved', ids);
+        -- Its updates' events carry its code, unit, track and item (its level reaches them by their own table).
+        perform parley_data.refresh_timeline('update_recorded',
+            (select array_agg(u.id) from parley_data.commitment_updates u where u.commitment_id = any (ids)));
+    end if;
+    -- A status changed directly (a status set by a recorded update is that update's event): an event of the moment,
+    -- at the higher of the levels before and after.
+    execute $q$insert into parley_data.timeline_events (kind, occurred_on, subject_id, track_id, item_id, party_id,
+                                                      old_value, new_value, shown_kind, track, item, party, ref,
+                                                      description, classification)
+        select 'commitment_status_changed', n.status_changed_on, n.id, n.track_id, n.item_id, n.obligor_id,
+               o.status::text, n.status::text, 'status changed', t.code, i.code, ob.name, n.code,
+               parley_data.commitment_status_description(n.code, o.status::text, n.status::text),
+               greatest(o.effective_classification, n.effective_classification)
+          from old_rows o
+          join new_rows n on n.id = o.id
+          join parley_data.tracks t on t.id = n.track_id
+          join parley_data.agenda_items i on i.id = n.item_id
+          join parley_data.parties ob on ob.id = n.obligor_id
+         where n.status is distinct from o.status
+           and not exists (select 1 from parley_data.commitment_updates u
+                            where u.commitment_id = n.id and u.created_at = now() and u.new_status = n.status)$q$;
+    -- A deadline moved (parley.change_due_date, update_commitment): an event of the moment, dated the day it was
+    -- recorded on the track's clock, at the higher of the levels before and after.
+    execute $q$insert into parley_data.timeline_events (kind, occurred_on, subject_id, track_id, item_id, party_id,
+                                                      old_value, new_value, shown_kind, track, item, party, ref,
+                                                      description, classification)
+        select 'commitment_deadline_moved', (now() at time zone t.timezone)::date, n.id, n.track_id, n.item_id,
+               n.obligor_id, to_char(o.due_on, 'YYYY-MM-DD'), to_char(n.due_on, 'YYYY-MM-DD'), 'deadline moved',
+               t.code, i.code, ob.name, n.code,
+               parley_data.deadline_moved_description(n.code, to_char(o.due_on, 'YYYY-MM-DD'),
+                                                      to_char(n.due_on, 'YYYY-MM-DD')),
+               greatest(o.effective_classification, n.effective_classification)
+          from old_rows o
+          join new_rows n on n.id = o.id
+          join parley_data.tracks t on t.id = n.track_id
+          join parley_data.agenda_items i on i.id = n.item_id
+          join parley_data.parties ob on ob.id = n.obligor_id
+         where n.due_on is distinct from o.due_on$q$;
+    return null;
+end
+$$;
+create or replace trigger commitments_timeline_insert after insert on parley_data.commitments
+    referencing new table as new_rows for each statement execute function parley_data.timeline_on_commitments();
+create or replace trigger commitments_timeline_update after update on parley_data.commitments
+    referencing old table as old_rows new table as new_rows
+    for each statement execute function parley_data.timeline_on_commitments();
+create or replace trigger commitments_timeline_delete after delete on parley_data.commitments
+    referencing old table as old_rows for each statement execute function parley_data.timeline_on_commitments();
+
+-- The tables whose rows are events as they are (meetings held, updates, positions, figures): their events are
+-- written again for every row a statement touched whose event could change.
+create or replace function parley_data.timeline_on_records() returns trigger
+    language plpgsql security definer
+    set search_path = parley_data, pg_catalog, pg_temp
+as $$
+declare
+    kind constant text := tg_argv[0];
+    ids bigint[];
+begin
+    if tg_op = 'INSERT' then
+        select array_agg(n.id) into ids from new_rows n;
+    elsif tg_op = 'DELETE' then
+        select array_agg(o.id) into ids from old_rows o;
+    else
+        execute 'select array_agg(n.id) from old_rows o join new_rows n on n.id = o.id where row(o.*) is distinct from row(n.*)'
+            into ids;
+    end if;
+    perform parley_data.refresh_timeline(kind, coalesce(ids, '{}'));
+    return null;
+end
+$$;
+do $$
+declare
+    t record;
+begin
+    for t in select * from (values ('meetings', 'meeting_held'), ('commitment_updates', 'update_recorded'),
+                                   ('positions', 'position_stated'), ('figures', 'figure_reported')) x(name, kind) loop
+        execute format('create or replace trigger %I after insert on parley_data.%I referencing new table as new_rows '
+                       'for each statement execute function parley_data.timeline_on_records(%L)',
+                       t.name || '_timeline_insert', t.name, t.kind);
+        execute format('create or replace trigger %I after update on parley_data.%I '
+                       'referencing old table as old_rows new table as new_rows '
+                       'for each statement execute function parley_data.timeline_on_records(%L)',
+                       t.name || '_timeline_update', t.name, t.kind);
+        execute format('create or replace trigger %I after delete on parley_data.%I referencing old table as old_rows '
+                       'for each statement execute function parley_data.timeline_on_records(%L)',
+                       t.name || '_timeline_delete', t.name, t.kind);
+    end loop;
+end
+$$;
+
+-- An item put on a track's agenda, or its status there changed; a raised entry raises its events.
+create or replace function parley_data.timeline_on_agenda() returns trigger
+    language plpgsql security definer
+    set search_path = parley_data, pg_catalog, pg_temp
+as $$
+declare
+    raised bigint[];
+begin
+    if tg_op = 'DELETE' then
+        delete from parley_data.timeline_events e
+         using old_rows o
+         where e.kind = 'agenda_status_changed' and e.subject_id = o.track_id and e.item_id = o.item_id;
+        return null;
+    end if;
+    if tg_op = 'UPDATE' then
+        execute $q$select array_agg(distinct n.track_id) from old_rows o
+                    join new_rows n on n.track_id = o.track_id and n.item_id = o.item_id
+                   where n.effective_classification > o.effective_classification$q$ into raised;
+        perform parley_data.refresh_timeline('agenda_status_changed', coalesce(raised, '{}'));
+        execute $q$insert into parley_data.timeline_events (kind, occurred_on, subject_id, track_id, item_id, old_value,
+                                                          new_value, shown_kind, track, item, ref, description,
+                                                          classification)
+            select 'agenda_status_changed', n.status_since, n.track_id, n.track_id, n.item_id, o.status::text,
+                   n.status::text, 'status changed', t.code, i.code, i.code,
+                   parley_data.agenda_status_description(i.code, t.code, o.status::text, n.status::text),
+                   greatest(o.effective_classification, n.effective_classification)
+              from old_rows o
+              join new_rows n on n.track_id = o.track_id and n.item_id = o.item_id
+              join parley_data.tracks t on t.id = n.track_id
+              join parley_data.agenda_items i on i.id = n.item_id
+             where n.status is distinct from o.status$q$;
+    else
+        insert into parley_data.timeline_events (kind, occurred_on, subject_id, track_id, item_id, new_value,
+                                                 shown_kind, track, item, ref, description, classification)
+        select 'agenda_status_changed', n.status_since, n.track_id, n.track_id, n.item_id, n.status::text,
+               'status changed', t.code, i.code, i.code,
+               parley_data.agenda_status_description(i.code, t.code, null, n.status::text), n.effective_classification
+          from new_rows n
+          join parley_data.tracks t on t.id = n.track_id
+          join parley_data.agenda_items i on i.id = n.item_id;
+    end if;
+    return null;
+end
+$$;
+create or replace trigger track_agenda_timeline_insert after insert on parley_data.track_agenda
+    referencing new table as new_rows for each statement execute function parley_data.timeline_on_agenda();
+create or replace trigger track_agenda_timeline_update after update on parley_data.track_agenda
+    referencing old table as old_rows new table as new_rows
+    for each statement execute function parley_data.timeline_on_agenda();
+create or replace trigger track_agenda_timeline_delete after delete on parley_data.track_agenda
+    referencing old table as old_rows for each statement execute function parley_data.timeline_on_agenda();
+
+-- A track's status changed (an event of the moment, dated on the track's clock); its code or time zone, which its
+-- events show (a meeting's day is on the track's clock); its level, which raises its status events.
+create or replace function parley_data.timeline_on_tracks() returns trigger
+    language plpgsql security definer
+    set search_path = parley_data, pg_catalog, pg_temp
+as $$
+declare
+    renamed bigint[];
+    moved bigint[];
+begin
+    if tg_op = 'DELETE' then
+        select array_agg(o.id) into renamed from old_rows o;
+        perform parley_data.forget_timeline('tracks', coalesce(renamed, '{}'));
+        return null;
+    end if;
+    execute $q$insert into parley_data.timeline_events (kind, occurred_on, subject_id, track_id, old_value, new_value,
+                                                      shown_kind, track, ref, description, classification)
+        select 'track_status_changed', (now() at time zone n.timezone)::date, n.id, n.id, o.status::text,
+               n.status::text, 'status changed', n.code, n.code,
+               parley_data.track_status_description(n.code, o.status::text, n.status::text),
+               greatest(o.classification, n.classification)
+          from old_rows o join new_rows n on n.id = o.id
+         where n.status is distinct from o.status$q$;
+    execute 'select array_agg(n.id) from old_rows o join new_rows n on n.id = o.id where n.code is distinct from o.code'
+        into renamed;
+    if renamed is not null then
+        perform parley_data.refresh_timeline_naming('track_id', renamed);
+    end if;
+    execute $q$select array_agg(n.id) from old_rows o join new_rows n on n.id = o.id
+                where n.timezone is distinct from o.timezone or n.classification > o.classification$q$ into moved;
+    if moved is not null then
+        perform parley_data.refresh_timeline('meeting_held',
+            (select array_agg(m.id) from parley_data.meetings m where m.track_id = any (moved)));
+        perform parley_data.refresh_timeline('track_status_changed', moved);
+    end if;
+    return null;
+end
+$$;
+create or replace trigger tracks_timeline_update after update on parley_data.tracks
+    referencing old table as old_rows new table as new_rows
+    for each statement execute function parley_data.timeline_on_tracks();
+create or replace trigger tracks_timeline_delete after delete on parley_data.tracks
+    referencing old table as old_rows for each statement execute function parley_data.timeline_on_tracks();
+
+-- Names and codes the events show: a party's name, an item's code, a source's title and address.
+create or replace function parley_data.timeline_on_names() returns trigger
+    language plpgsql security definer
+    set search_path = parley_data, pg_catalog, pg_temp
+as $$
+declare
+    naming constant text := tg_argv[0];
+    shown constant text := tg_argv[1];
+    ids bigint[];
+begin
+    execute format('select array_agg(n.id) from old_rows o join new_rows n on n.id = o.id where (%s) is distinct from (%s)',
+                   (select string_agg('o.' || quote_ident(c), ', ') from unnest(string_to_array(shown, ',')) c),
+                   (select string_agg('n.' || quote_ident(c), ', ') from unnest(string_to_array(shown, ',')) c))
+        into ids;
+    if ids is not null then
+        perform parley_data.refresh_timeline_naming(naming, ids);
+    end if;
+    return null;
+end
+$$;
+create or replace trigger parties_timeline_update after update on parley_data.parties
+    referencing old table as old_rows new table as new_rows
+    for each statement execute function parley_data.timeline_on_names('party_id', 'name');
+create or replace trigger agenda_items_timeline_update after update on parley_data.agenda_items
+    referencing old table as old_rows new table as new_rows
+    for each statement execute function parley_data.timeline_on_names('item_id', 'code');
+create or replace trigger sources_timeline_update after update on parley_data.sources
+    referencing old table as old_rows new table as new_rows
+    for each statement execute function parley_data.timeline_on_names('source_id', 'title,url');
+
+-- The timeline is written by these triggers only (and rebuilt by its owner on purpose).
+create or replace function parley_data.keep_timeline_by_triggers() returns trigger
+    language plpgsql as $$
+begin
+    if coalesce(current_setting('parley.change_log_maintenance', true), '') = 'on' or pg_trigger_depth() > 1 then
+        return null;
+    end if;
+    raise exception 'the timeline is written by triggers: % on timeline_events is refused', lower(tg_op)
+        using errcode = 'insufficient_privilege', table = 'timeline_events', constraint = 'timeline_by_triggers',
+              hint = 'Record what happened with the parley functions; to rebuild it, the owner runs select parley_data.rebuild_timeline().';
+end
+$$;
+create or replace trigger timeline_events_by_triggers
+    before insert or update or delete or truncate on parley_data.timeline_events
+    for each statement execute function parley_data.keep_timeline_by_triggers();
