@@ -5947,6 +5947,30 @@ ALTER FUNCTION parley_data.code_taken(tbl regclass, level_column text, code text
 
 COMMENT ON FUNCTION parley_data.code_taken(tbl regclass, level_column text, code text) IS 'The lowest level at which a row of the table with this code exists among those the caller may see; null when the code is free for the caller.';
 
+CREATE FUNCTION parley_data.comment_columns_as(source regclass, target regclass, VARIADIC columns text[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    col text;
+    said text;
+begin
+    foreach col in array comment_columns_as.columns loop
+        said := col_description(comment_columns_as.source,
+                                (select a.attnum from pg_attribute a
+                                  where a.attrelid = comment_columns_as.source and a.attname = col and not a.attisdropped));
+        if said is null then
+            raise exception '%.% has no comment to give %.%', comment_columns_as.source, col, comment_columns_as.target, col;
+        end if;
+        execute format('comment on column %s.%I is %L', comment_columns_as.target, col, said);
+    end loop;
+end
+$$;
+
+ALTER FUNCTION parley_data.comment_columns_as(source regclass, target regclass, VARIADIC columns text[]) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.comment_columns_as(source regclass, target regclass, VARIADIC columns text[]) IS 'Gives columns of the view target the comments of the columns of the same names of the view source (while the repeatable files are applied): one explanation for one meaning.';
+
 CREATE FUNCTION parley_data.commitment_id(code text, field text DEFAULT 'commitment'::text) RETURNS bigint
     LANGUAGE sql STABLE
     RETURN parley_data.classified_id('commitment'::text, 'parley_data.commitments'::regclass, 'effective_classification'::text, code, field);
@@ -12181,43 +12205,85 @@ COMMENT ON COLUMN parley.commitment_updates.recorded_at IS 'When it was entered 
 
 COMMENT ON COLUMN parley.commitment_updates.classification IS 'The level the update is kept at: its commitment''s (parley.commitments.classification). Tells apart the updates of two commitments with one code at different levels.';
 
-CREATE VIEW parley.commitments WITH (security_invoker='true') AS
- SELECT c.code,
+CREATE VIEW parley_data.commitment_rows WITH (security_invoker='true') AS
+ SELECT c.id,
+    c.code,
+    c.track_id,
     t.code AS track,
+    t.timezone,
     i.code AS item,
-    ob.code AS obligor,
-    ( SELECT string_agg(p.code, ', '::text ORDER BY p.code) AS string_agg
+    ob.name AS obligor,
+    ob.code AS obligor_code,
+    ( SELECT string_agg(p.name, ', '::text ORDER BY p.name) AS string_agg
            FROM (parley_data.commitment_beneficiaries b
              JOIN parley_data.parties p ON ((p.id = b.party_id)))
           WHERE (b.commitment_id = c.id)) AS beneficiaries,
+    ( SELECT string_agg(p.code, ', '::text ORDER BY p.code) AS string_agg
+           FROM (parley_data.commitment_beneficiaries b
+             JOIN parley_data.parties p ON ((p.id = b.party_id)))
+          WHERE (b.commitment_id = c.id)) AS beneficiary_codes,
     c.text,
     c.made_on,
     c.due_on,
+    (((c.due_on + 1))::timestamp without time zone AT TIME ZONE t.timezone) AS deadline_at,
     (c.due_on - ((now() AT TIME ZONE t.timezone))::date) AS days_left,
-    (parley_data.commitment_is_live(c.status) AND (c.frozen_on IS NULL) AND (c.due_on < ((now() AT TIME ZONE t.timezone))::date)) AS overdue,
     c.status,
+    c.frozen_on,
     c.target_quantity AS target,
     c.unit,
     c.delivered_quantity AS delivered,
     round((((100)::numeric * c.delivered_quantity) / c.target_quantity), 1) AS progress_pct,
     o.name AS owner,
     o.email AS owner_email,
-    d.code AS deal,
-    m.code AS meeting,
     c.last_update_on,
     parley_data.shown_level(c.effective_classification) AS classification,
-    (parley_data.commitment_is_live(c.status) AND (c.frozen_on IS NULL)) AS open,
-    ag.code AS agreement,
+    ( SELECT m.code
+           FROM parley_data.meetings m
+          WHERE (m.id = c.meeting_id)) AS meeting,
+    ( SELECT d.code
+           FROM parley_data.deals d
+          WHERE (d.id = c.deal_id)) AS deal,
+    ( SELECT ag.code
+           FROM parley_data.agreements ag
+          WHERE (ag.id = c.agreement_id)) AS agreement,
     c.article
-   FROM (((((((parley_data.commitments c
+   FROM ((((parley_data.commitments c
      JOIN parley_data.tracks t ON ((t.id = c.track_id)))
      JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
      JOIN parley_data.parties ob ON ((ob.id = c.obligor_id)))
-     LEFT JOIN parley_data.people o ON ((o.id = c.owner_id)))
-     LEFT JOIN parley_data.deals d ON ((d.id = c.deal_id)))
-     LEFT JOIN parley_data.meetings m ON ((m.id = c.meeting_id)))
-     LEFT JOIN parley_data.agreements ag ON ((ag.id = c.agreement_id)))
-  ORDER BY c.due_on, c.code;
+     LEFT JOIN parley_data.people o ON ((o.id = c.owner_id)));
+
+ALTER TABLE parley_data.commitment_rows OWNER TO parley_owner;
+
+COMMENT ON VIEW parley_data.commitment_rows IS 'Every commitment as the staff views show it (open_commitments, overdue_commitments, due_soon, commitments): references by code or name, deadline and progress worked out. Unordered, so that those views are merged into the queries on them.';
+
+CREATE VIEW parley.commitments WITH (security_invoker='true') AS
+ SELECT r.code,
+    r.track,
+    r.item,
+    r.obligor_code AS obligor,
+    r.beneficiary_codes AS beneficiaries,
+    r.text,
+    r.made_on,
+    r.due_on,
+    r.days_left,
+    (parley_data.commitment_is_live(r.status) AND (r.frozen_on IS NULL) AND (r.due_on < ((now() AT TIME ZONE r.timezone))::date)) AS overdue,
+    r.status,
+    r.target,
+    r.unit,
+    r.delivered,
+    r.progress_pct,
+    r.owner,
+    r.owner_email,
+    r.deal,
+    r.meeting,
+    r.last_update_on,
+    r.classification,
+    (parley_data.commitment_is_live(r.status) AND (r.frozen_on IS NULL)) AS open,
+    r.agreement,
+    r.article
+   FROM parley_data.commitment_rows r
+  ORDER BY r.due_on, r.code;
 
 ALTER TABLE parley.commitments OWNER TO parley_owner;
 
@@ -12614,22 +12680,18 @@ CREATE VIEW parley.due_soon WITH (security_invoker='true') AS
     d.days_left,
     d.status
    FROM ( SELECT 'commitment'::text AS kind,
-            c.code,
-            t.code AS track,
-            i.code AS item,
-            c.text AS what,
-            ob.name AS party,
-            o.name AS owner,
-            c.due_on,
-            (((c.due_on + 1))::timestamp without time zone AT TIME ZONE t.timezone) AS due_at,
-            (c.due_on - ((now() AT TIME ZONE t.timezone))::date) AS days_left,
-            (c.status)::text AS status
-           FROM ((((parley_data.commitments c
-             JOIN parley_data.tracks t ON ((t.id = c.track_id)))
-             JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
-             JOIN parley_data.parties ob ON ((ob.id = c.obligor_id)))
-             LEFT JOIN parley_data.people o ON ((o.id = c.owner_id)))
-          WHERE (parley_data.commitment_is_live(c.status) AND (c.frozen_on IS NULL) AND ((c.due_on >= (((now() AT TIME ZONE 'UTC'::text))::date - 1)) AND (c.due_on <= (((now() AT TIME ZONE 'UTC'::text))::date + 15))) AND (((c.due_on - ((now() AT TIME ZONE t.timezone))::date) >= 0) AND ((c.due_on - ((now() AT TIME ZONE t.timezone))::date) <= 14)))
+            r.code,
+            r.track,
+            r.item,
+            r.text AS what,
+            r.obligor AS party,
+            r.owner,
+            r.due_on,
+            r.deadline_at AS due_at,
+            r.days_left,
+            (r.status)::text AS status
+           FROM parley_data.commitment_rows r
+          WHERE (parley_data.commitment_is_live(r.status) AND (r.frozen_on IS NULL) AND ((r.due_on >= (((now() AT TIME ZONE 'UTC'::text))::date - 1)) AND (r.due_on <= (((now() AT TIME ZONE 'UTC'::text))::date + 15))) AND ((r.days_left >= 0) AND (r.days_left <= 14)))
         UNION ALL
          SELECT 'follow-up'::text,
             COALESCE(f.code, ('F'::text || f.id)) AS "coalesce",
@@ -13153,39 +13215,30 @@ COMMENT ON COLUMN parley.members.role IS 'What the party is on the track: princi
 COMMENT ON COLUMN parley.members.note IS 'A note recorded with the membership; empty when none.';
 
 CREATE VIEW parley.open_commitments WITH (security_invoker='true') AS
- SELECT c.id,
-    c.code,
-    t.code AS track,
-    i.code AS item,
-    ob.name AS obligor,
-    ( SELECT string_agg(p.name, ', '::text ORDER BY p.name) AS string_agg
-           FROM (parley_data.commitment_beneficiaries b
-             JOIN parley_data.parties p ON ((p.id = b.party_id)))
-          WHERE (b.commitment_id = c.id)) AS beneficiaries,
-    c.text,
-    c.made_on,
-    c.due_on,
-    (((c.due_on + 1))::timestamp without time zone AT TIME ZONE t.timezone) AS deadline_at,
-    (c.due_on - ((now() AT TIME ZONE t.timezone))::date) AS days_left,
-    c.status,
-    c.target_quantity AS target,
-    c.unit,
-    c.delivered_quantity AS delivered,
-    round((((100)::numeric * c.delivered_quantity) / c.target_quantity), 1) AS progress_pct,
-    o.name AS owner,
-    c.last_update_on,
-    parley_data.shown_level(c.effective_classification) AS classification,
-    m.code AS meeting,
-    d.code AS deal
-   FROM ((((((parley_data.commitments c
-     JOIN parley_data.tracks t ON ((t.id = c.track_id)))
-     JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
-     JOIN parley_data.parties ob ON ((ob.id = c.obligor_id)))
-     LEFT JOIN parley_data.people o ON ((o.id = c.owner_id)))
-     LEFT JOIN parley_data.meetings m ON ((m.id = c.meeting_id)))
-     LEFT JOIN parley_data.deals d ON ((d.id = c.deal_id)))
-  WHERE (parley_data.commitment_is_live(c.status) AND (c.frozen_on IS NULL))
-  ORDER BY c.due_on, c.id;
+ SELECT r.id,
+    r.code,
+    r.track,
+    r.item,
+    r.obligor,
+    r.beneficiaries,
+    r.text,
+    r.made_on,
+    r.due_on,
+    r.deadline_at,
+    r.days_left,
+    r.status,
+    r.target,
+    r.unit,
+    r.delivered,
+    r.progress_pct,
+    r.owner,
+    r.last_update_on,
+    r.classification,
+    r.meeting,
+    r.deal
+   FROM parley_data.commitment_rows r
+  WHERE (parley_data.commitment_is_live(r.status) AND (r.frozen_on IS NULL))
+  ORDER BY r.due_on, r.id;
 
 ALTER TABLE parley.open_commitments OWNER TO parley_owner;
 
@@ -13234,40 +13287,31 @@ COMMENT ON COLUMN parley.open_commitments.meeting IS 'The code of the meeting at
 COMMENT ON COLUMN parley.open_commitments.deal IS 'The code of the reciprocal deal it belongs to (one commitment per side of an exchange); empty when it is part of none.';
 
 CREATE VIEW parley.overdue_commitments WITH (security_invoker='true') AS
- SELECT c.id,
-    c.code,
-    t.code AS track,
-    i.code AS item,
-    ob.name AS obligor,
-    ( SELECT string_agg(p.name, ', '::text ORDER BY p.name) AS string_agg
-           FROM (parley_data.commitment_beneficiaries b
-             JOIN parley_data.parties p ON ((p.id = b.party_id)))
-          WHERE (b.commitment_id = c.id)) AS beneficiaries,
-    c.text,
-    c.made_on,
-    c.due_on,
-    (((c.due_on + 1))::timestamp without time zone AT TIME ZONE t.timezone) AS deadline_at,
-    (c.due_on - ((now() AT TIME ZONE t.timezone))::date) AS days_left,
-    c.status,
-    c.target_quantity AS target,
-    c.unit,
-    c.delivered_quantity AS delivered,
-    round((((100)::numeric * c.delivered_quantity) / c.target_quantity), 1) AS progress_pct,
-    o.name AS owner,
-    c.last_update_on,
-    parley_data.shown_level(c.effective_classification) AS classification,
-    m.code AS meeting,
-    d.code AS deal,
-    (((now() AT TIME ZONE t.timezone))::date - c.due_on) AS days_overdue
-   FROM ((((((parley_data.commitments c
-     JOIN parley_data.tracks t ON ((t.id = c.track_id)))
-     JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
-     JOIN parley_data.parties ob ON ((ob.id = c.obligor_id)))
-     LEFT JOIN parley_data.people o ON ((o.id = c.owner_id)))
-     LEFT JOIN parley_data.meetings m ON ((m.id = c.meeting_id)))
-     LEFT JOIN parley_data.deals d ON ((d.id = c.deal_id)))
-  WHERE (parley_data.commitment_is_live(c.status) AND (c.frozen_on IS NULL) AND (c.due_on < (((now() AT TIME ZONE 'UTC'::text))::date + 1)) AND (c.due_on < ((now() AT TIME ZONE t.timezone))::date))
-  ORDER BY c.due_on, c.id;
+ SELECT r.id,
+    r.code,
+    r.track,
+    r.item,
+    r.obligor,
+    r.beneficiaries,
+    r.text,
+    r.made_on,
+    r.due_on,
+    r.deadline_at,
+    r.days_left,
+    r.status,
+    r.target,
+    r.unit,
+    r.delivered,
+    r.progress_pct,
+    r.owner,
+    r.last_update_on,
+    r.classification,
+    r.meeting,
+    r.deal,
+    (((now() AT TIME ZONE r.timezone))::date - r.due_on) AS days_overdue
+   FROM parley_data.commitment_rows r
+  WHERE (parley_data.commitment_is_live(r.status) AND (r.frozen_on IS NULL) AND (r.due_on < (((now() AT TIME ZONE 'UTC'::text))::date + 1)) AND (r.due_on < ((now() AT TIME ZONE r.timezone))::date))
+  ORDER BY r.due_on, r.id;
 
 ALTER TABLE parley.overdue_commitments OWNER TO parley_owner;
 
@@ -22305,6 +22349,8 @@ REVOKE ALL ON FUNCTION parley_data.classified_matches(tbl regclass, level_column
 
 REVOKE ALL ON FUNCTION parley_data.code_taken(tbl regclass, level_column text, code text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.comment_columns_as(source regclass, target regclass, VARIADIC columns text[]) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.commitment_id(code text, field text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.commitment_level(commitment_id bigint) FROM PUBLIC;
@@ -22666,6 +22712,9 @@ GRANT SELECT ON TABLE parley.alerts TO parley_daemon;
 
 GRANT SELECT ON TABLE parley.commitment_updates TO parley_daemon;
 GRANT SELECT ON TABLE parley.commitment_updates TO parley_reader;
+
+GRANT SELECT ON TABLE parley_data.commitment_rows TO parley_reader;
+GRANT SELECT ON TABLE parley_data.commitment_rows TO parley_daemon;
 
 GRANT SELECT ON TABLE parley.commitments TO parley_daemon;
 GRANT SELECT ON TABLE parley.commitments TO parley_reader;
