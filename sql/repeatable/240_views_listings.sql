@@ -91,11 +91,10 @@ select m.code as meeting,
   left join parley_data.sources s on s.id = m.source_id
  order by m.starts_at, m.code;
 comment on view parley.meetings is 'Every meeting, past and future, in date order: when (also on the track''s clock), where, its status and outcome.';
-comment on column parley.meetings.meeting is 'The meeting''s code, e.g. ist-r3; unique per classification level (a reference to one at two levels you may see is code@level).';
-comment on column parley.meetings.track is 'The track''s code.';
-comment on column parley.meetings.title is 'The meeting''s title, e.g. "Round 3".';
+-- What meetings shows as upcoming_meetings does has its comment from there.
+select parley_data.comment_columns_as('parley.upcoming_meetings', 'parley.meetings',
+    'meeting', 'track', 'title', 'local_start');
 comment on column parley.meetings.starts_at is 'When it starts (or started), shown in your session''s time zone.';
-comment on column parley.meetings.local_start is 'The start on the track''s clock (a wall-clock time in timezone, without offset).';
 comment on column parley.meetings.ends_at is 'When it ends (or ended), shown in your session''s time zone; empty when no end was recorded.';
 comment on column parley.meetings.timezone is 'The track''s IANA time zone, in which local_start is given.';
 comment on column parley.meetings.location is 'Where it takes place, as recorded; empty when not recorded.';
