@@ -460,9 +460,7 @@ begin
     if add_agreement.owner is not null then
         this_owner := parley_data.person_id(add_agreement.owner, 'owner', active_only => true);
     end if;
-    if add_agreement.source is not null then
-        this_source := parley_data.source_id(add_agreement.source);
-    end if;
+    this_source := parley_data.given_source_id(add_agreement.source);
     perform parley_data.require('classification', add_agreement.classification is not null);
     perform parley_data.check_clearance('classification', add_agreement.classification);
     -- The first term: its end, or its length from the day the agreement enters into force.
@@ -581,7 +579,7 @@ COMMENT ON FUNCTION parley.add_agreement_track(agreement text, track text) IS 'R
 CREATE FUNCTION parley.add_commitment(track text, item text, obligor text, beneficiaries text[], text text, made_on date DEFAULT CURRENT_DATE, due_on date DEFAULT NULL::date, target_quantity numeric DEFAULT NULL::numeric, unit text DEFAULT NULL::text, code text DEFAULT NULL::text, deal text DEFAULT NULL::text, deal_title text DEFAULT NULL::text, owner text DEFAULT NULL::text, classification parley.classification DEFAULT 'unclassified'::parley.classification, source text DEFAULT NULL::text, meeting text DEFAULT NULL::text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $_$
+    AS $$
 declare
     mine constant parley.classification := parley_data.session_clearance();
     track_found record;
@@ -603,8 +601,7 @@ declare
     new_code text;
 begin
     -- What its references name (035_input_rules takes them as found, as an import finds them for a whole document).
-    select m.id, m.matches, m.levels into track_found
-      from parley_data.classified_matches('parley_data.tracks', 'classification', array[add_commitment.track], mine) m;
+    track_found := parley_data.track_matches(add_commitment.track);
     this_track := track_found.id;
     track_level := parley_data.track_level(this_track);
     select b into unknown_beneficiary from unnest(add_commitment.beneficiaries) b
@@ -634,10 +631,8 @@ begin
             owner_person.id is not null, owner_person.active, add_commitment.classification, mine,
             add_commitment.source, this_source is not null, add_commitment.meeting, meeting_found.matches,
             meeting_found.levels, meeting_track = this_track),
-        case when add_commitment.code ~ '^C[0-9]+$'
-             then parley_data.refused('23514', 'code', 'commitments_code_reserved',
-                 format('code "%s" is reserved: C followed by a number names commitments recorded without a code', add_commitment.code),
-                 'Choose a code that says what the commitment is, such as ist-r1-pow-ru, or leave code out.') end,
+        parley_data.reserved_code('code', 'commitment', add_commitment.code,
+            'Choose a code that says what the commitment is, such as ist-r1-pow-ru, or leave code out.'),
         parley_data.taken('commitment', 'code', add_commitment.code, 'commitments_code_key',
             parley_data.code_taken('parley_data.commitments', 'effective_classification', add_commitment.code) is not null,
             'Choose another code; to change the existing commitment use parley.update_commitment.'),
@@ -667,7 +662,7 @@ begin
     select new_id, this_obligor, b, level from unnest(beneficiary_ids) b;
     return new_code;
 end
-$_$;
+$$;
 
 ALTER FUNCTION parley.add_commitment(track text, item text, obligor text, beneficiaries text[], text text, made_on date, due_on date, target_quantity numeric, unit text, code text, deal text, deal_title text, owner text, classification parley.classification, source text, meeting text) OWNER TO parley_owner;
 
@@ -759,7 +754,7 @@ COMMENT ON FUNCTION parley.add_figure(indicator text, value numeric, as_of date,
 CREATE FUNCTION parley.add_follow_up(assignee text, due_at timestamp with time zone, note text, commitment text DEFAULT NULL::text, meeting text DEFAULT NULL::text, track text DEFAULT NULL::text, code text DEFAULT NULL::text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $_$
+    AS $$
 declare
     assignee_person constant parley_data.people := parley_data.person_named(add_follow_up.assignee);
     -- What it is about: the one of commitment, meeting and track given.
@@ -783,10 +778,8 @@ begin
             num_nonnulls(add_follow_up.commitment, add_follow_up.meeting, add_follow_up.track), subject_field,
             coalesce(add_follow_up.commitment, add_follow_up.meeting, add_follow_up.track), subject_found.matches,
             subject_found.levels),
-        case when add_follow_up.code ~ '^F[0-9]+$'
-             then parley_data.refused('23514', 'code', 'follow_ups_code_reserved',
-                 format('code "%s" is reserved: F followed by a number names follow-ups recorded without a code', add_follow_up.code),
-                 'Choose a code that says what the follow-up is, or leave code out.') end,
+        parley_data.reserved_code('code', 'follow_up', add_follow_up.code,
+            'Choose a code that says what the follow-up is, or leave code out.'),
         parley_data.taken('follow-up', 'code', add_follow_up.code, 'follow_ups_code_key',
             parley_data.code_taken('parley_data.follow_ups', 'effective_classification', add_follow_up.code) is not null,
             'Choose another code.')));
@@ -800,7 +793,7 @@ begin
     returning id into new_id;
     return coalesce(add_follow_up.code, 'F' || new_id);
 end
-$_$;
+$$;
 
 ALTER FUNCTION parley.add_follow_up(assignee text, due_at timestamp with time zone, note text, commitment text, meeting text, track text, code text) OWNER TO parley_owner;
 
@@ -815,9 +808,7 @@ declare
     this_track bigint;
     this_source constant bigint := parley_data.source_named(add_meeting.source);
 begin
-    select m.id, m.matches, m.levels into track_found
-      from parley_data.classified_matches('parley_data.tracks', 'classification', array[add_meeting.track],
-                                          parley_data.session_clearance()) m;
+    track_found := parley_data.track_matches(add_meeting.track);
     this_track := track_found.id;
     perform parley_data.refuse_if(coalesce(
         parley_data.bad_meeting(add_meeting.code, add_meeting.track, track_found.matches, track_found.levels,
@@ -993,9 +984,7 @@ declare
     this_track bigint;
     result bigint;
 begin
-    select m.id, m.matches, m.levels into track_found
-      from parley_data.classified_matches('parley_data.tracks', 'classification', array[add_subscription.track],
-                                          parley_data.session_clearance()) m;
+    track_found := parley_data.track_matches(add_subscription.track);
     perform parley_data.refuse_if(parley_data.bad_subscription(add_subscription.person, subscriber.id is not null,
         subscriber.active, subscriber.clearance, parley_data.session_clearance(), add_subscription.track,
         track_found.matches, track_found.levels, add_subscription.item, this_item is not null,
@@ -2226,9 +2215,7 @@ begin
             format('ends_on %s is before starts_on %s', last_day, claim_term.starts_on), 'Check the dates.');
     end if;
     perform parley_data.check_free_text('statement', claim_term.statement, 'agreement_term_claims_statement_length');
-    if claim_term.source is not null then
-        this_source := parley_data.source_id(claim_term.source);
-    end if;
+    this_source := parley_data.given_source_id(claim_term.source);
     insert into parley_data.agreement_term_claims (agreement_id, term_number, claimant_id, starts_on, ends_on, length,
                                                    statement, stated_on, source_id, classification)
     values (existing.id, this_term, claimant_ids[1], claim_term.starts_on, last_day, claim_term.term_length,
@@ -2673,9 +2660,7 @@ begin
     if declassify_figure.claimant is not null then
         this_claimant := parley_data.party_id(declassify_figure.claimant, 'claimant');
     end if;
-    if declassify_figure.source is not null then
-        this_source := parley_data.source_id(declassify_figure.source);
-    end if;
+    this_source := parley_data.given_source_id(declassify_figure.source);
     select * into existing from parley_data.figures f
      where f.indicator = declassify_figure.indicator and f.as_of = declassify_figure.as_of
        and f.claimant_id is not distinct from this_claimant and f.source_id is not distinct from this_source
@@ -2820,9 +2805,7 @@ begin
     if end_agreement.party is not null then
         this_party := parley_data.party_id(end_agreement.party);
     end if;
-    if end_agreement.source is not null then
-        this_source := parley_data.source_id(end_agreement.source);
-    end if;
+    this_source := parley_data.given_source_id(end_agreement.source);
     if end_agreement.ended_on < existing.in_force_on then
         perform parley_data.refuse('23514', 'ended_on', 'agreements_ended_after_in_force',
             format('ended_on %s is before agreement "%s" entered into force (%s)', end_agreement.ended_on,
@@ -2862,9 +2845,7 @@ declare
     this_source bigint;
     first_term parley_data.agreement_terms;
 begin
-    if enter_into_force.source is not null then
-        this_source := parley_data.source_id(enter_into_force.source);
-    end if;
+    this_source := parley_data.given_source_id(enter_into_force.source);
     if existing.status = 'suspended' then
         perform parley_data.refuse('23514', 'agreement', 'agreement_status_transition',
             format('agreement "%s" is suspended: it entered into force on %s already', enter_into_force.agreement,
@@ -4012,9 +3993,7 @@ begin
     perform parley_data.require('outcome', nullif(btrim(record_meeting_outcome.outcome), '') is not null);
     select m.starts_at into starts from parley_data.meetings m where m.id = this_meeting for no key update;
     perform parley_data.check_meeting_times(starts, record_meeting_outcome.ends_at, 'ends_at');
-    if record_meeting_outcome.source is not null then
-        this_source := parley_data.source_id(record_meeting_outcome.source);
-    end if;
+    this_source := parley_data.given_source_id(record_meeting_outcome.source);
     update parley_data.meetings m
        set status = 'held',
            outcome_summary = record_meeting_outcome.outcome,
@@ -4046,9 +4025,7 @@ declare
     result bigint;
     clash text;
 begin
-    select m.id, m.matches, m.levels into track_found
-      from parley_data.classified_matches('parley_data.tracks', 'classification', array[record_position.track],
-                                          parley_data.session_clearance()) m;
+    track_found := parley_data.track_matches(record_position.track);
     perform parley_data.refuse_if(parley_data.bad_position(record_position.party, this_party is not null,
         record_position.item, this_item is not null, record_position.statement, record_position.stance,
         record_position.stated_on, record_position.track, track_found.matches, track_found.levels,
@@ -4159,9 +4136,7 @@ declare
 begin
     perform parley_data.require('relation', relate_agreements.relation is not null);
     perform parley_data.check_free_text('note', relate_agreements.note, 'agreement_relations_note_length');
-    if relate_agreements.source is not null then
-        this_source := parley_data.source_id(relate_agreements.source);
-    end if;
+    this_source := parley_data.given_source_id(relate_agreements.source);
     if existing.id = other.id then
         perform parley_data.refuse('23514', 'related', 'agreement_relations_not_itself',
             format('agreement "%s" cannot %s itself', relate_agreements.agreement, relate_agreements.relation),
@@ -4303,12 +4278,8 @@ begin
     end case;
 
     perform parley_data.check_code('new_code', new_code, translate(rename.what, ' ', '_') || 's_code_format');
-    if (rename.what = 'commitment' and new_code ~ '^C[0-9]+$') or (rename.what = 'follow_up' and new_code ~ '^F[0-9]+$') then
-        perform parley_data.refuse('23514', 'new_code', rename.what || 's_code_reserved',
-            format('code "%s" is reserved: %s followed by a number names %ss recorded without a code', new_code,
-                   left(new_code, 1), replace(rename.what, '_', '-')),
-            'Choose a code that says what it is.');
-    end if;
+    perform parley_data.refuse_if(parley_data.reserved_code('new_code', rename.what, new_code,
+                                                            'Choose a code that says what it is.'));
     -- Taken at a level the caller sees (its own record's included): refused as taken, exactly as when adding. A
     -- level above the caller's is another code space, and is neither checked nor revealed.
     if parley_data.code_taken(tbl, level_column, new_code) is not null then
@@ -4402,9 +4373,7 @@ begin
     end if;
     party_ids := parley_data.agreement_party_ids(existing.id, renew_agreement.agreement, renew_agreement.agreed_by,
                                                  'agreed_by');
-    if renew_agreement.source is not null then
-        this_source := parley_data.source_id(renew_agreement.source);
-    end if;
+    this_source := parley_data.given_source_id(renew_agreement.source);
     perform parley_data.check_free_text('note', renew_agreement.note, 'agreement_terms_note_length');
 
     insert into parley_data.agreement_terms (agreement_id, number, starts_on, ends_on, length, renewal,
@@ -4435,9 +4404,7 @@ begin
             coalesce(resume_agreement.effective_on, resume_agreement.announced_on), resume_agreement.source,
             resume_agreement.note, null);
     else
-        if resume_agreement.source is not null then
-            this_source := parley_data.source_id(resume_agreement.source);
-        end if;
+        this_source := parley_data.given_source_id(resume_agreement.source);
         perform parley_data.require('announced_on', resume_agreement.announced_on is not null);
         if existing.status <> 'suspended' then
             perform parley_data.check_agreement_not_ended(existing, resume_agreement.agreement, 'resumed');
@@ -4663,9 +4630,7 @@ begin
     perform parley_data.require('signed_on', sign_agreement.signed_on is not null);
     perform parley_data.check_optional_label('signed_at', sign_agreement.signed_at, 'agreements_signed_at_format');
     perform parley_data.check_free_text('note', sign_agreement.note, 'agreement_parties_note_length');
-    if sign_agreement.source is not null then
-        this_source := parley_data.source_id(sign_agreement.source);
-    end if;
+    this_source := parley_data.given_source_id(sign_agreement.source);
     perform parley_data.check_agreement_not_ended(existing, sign_agreement.agreement, 'signed');
     select true, p.signed_on into held, already
       from parley_data.agreement_parties p
@@ -4817,9 +4782,7 @@ begin
             coalesce(suspend_agreement.effective_on, suspend_agreement.announced_on), suspend_agreement.source,
             suspend_agreement.note, null);
     else
-        if suspend_agreement.source is not null then
-            this_source := parley_data.source_id(suspend_agreement.source);
-        end if;
+        this_source := parley_data.given_source_id(suspend_agreement.source);
         perform parley_data.require('announced_on', suspend_agreement.announced_on is not null);
         perform parley_data.record_agreement_status(existing, suspend_agreement.agreement, 'suspended',
             coalesce(suspend_agreement.effective_on, suspend_agreement.announced_on), 'agreement', 'effective_on',
@@ -5947,6 +5910,30 @@ ALTER FUNCTION parley_data.code_taken(tbl regclass, level_column text, code text
 
 COMMENT ON FUNCTION parley_data.code_taken(tbl regclass, level_column text, code text) IS 'The lowest level at which a row of the table with this code exists among those the caller may see; null when the code is free for the caller.';
 
+CREATE FUNCTION parley_data.comment_columns_as(source regclass, target regclass, VARIADIC columns text[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    col text;
+    said text;
+begin
+    foreach col in array comment_columns_as.columns loop
+        said := col_description(comment_columns_as.source,
+                                (select a.attnum from pg_attribute a
+                                  where a.attrelid = comment_columns_as.source and a.attname = col and not a.attisdropped));
+        if said is null then
+            raise exception '%.% has no comment to give %.%', comment_columns_as.source, col, comment_columns_as.target, col;
+        end if;
+        execute format('comment on column %s.%I is %L', comment_columns_as.target, col, said);
+    end loop;
+end
+$$;
+
+ALTER FUNCTION parley_data.comment_columns_as(source regclass, target regclass, VARIADIC columns text[]) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.comment_columns_as(source regclass, target regclass, VARIADIC columns text[]) IS 'Gives columns of the view target the comments of the columns of the same names of the view source (while the repeatable files are applied): one explanation for one meaning.';
+
 CREATE FUNCTION parley_data.commitment_id(code text, field text DEFAULT 'commitment'::text) RETURNS bigint
     LANGUAGE sql STABLE
     RETURN parley_data.classified_id('commitment'::text, 'parley_data.commitments'::regclass, 'effective_classification'::text, code, field);
@@ -6625,6 +6612,21 @@ CREATE FUNCTION parley_data.forget_timeline(subject text, subject_ids bigint[]) 
 END;
 
 ALTER FUNCTION parley_data.forget_timeline(subject text, subject_ids bigint[]) OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.given_source_id(code text) RETURNS bigint
+    LANGUAGE plpgsql STABLE
+    AS $$
+begin
+    if code is null then
+        return null;
+    end if;
+    return parley_data.source_id(code);
+end
+$$;
+
+ALTER FUNCTION parley_data.given_source_id(code text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.given_source_id(code text) IS 'The id of the source with this code, refused (23503) when unknown; null when no code is given.';
 
 CREATE FUNCTION parley_data.import_agreement(r jsonb, base text) RETURNS text
     LANGUAGE plpgsql
@@ -10004,9 +10006,7 @@ begin
     perform parley_data.require('announced_on', announced_on is not null);
     perform parley_data.require('effective_on', effective_on is not null);
     perform parley_data.check_free_text('note', note, 'agreement_participation_note_length');
-    if source is not null then
-        this_source := parley_data.source_id(source);
-    end if;
+    this_source := parley_data.given_source_id(source);
     perform parley_data.check_agreement_not_ended(agreement, reference,
         case change when 'suspended' then 'suspended by a party' when 'resumed' then 'resumed by a party'
                     else 'withdrawn from' end);
@@ -10378,6 +10378,14 @@ $$;
 ALTER FUNCTION parley_data.require_leadership(token bigint) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.require_leadership(token bigint) IS 'Locks the leadership lease for the transaction and refuses (55000, daemon_leadership_current) unless token is the current epoch, the lease has not lapsed and this session holds it.';
+
+CREATE FUNCTION parley_data.reserved_code(field text, what text, code text, hint text) RETURNS parley_data.refusal
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN (code ~ (('^'::text || CASE what WHEN 'commitment'::text THEN 'C'::text WHEN 'follow_up'::text THEN 'F'::text ELSE NULL::text END) || '[0-9]+$'::text)) THEN parley_data.refused('23514'::text, field, (what || 's_code_reserved'::text), format('code "%s" is reserved: %s followed by a number names %ss recorded without a code'::text, code, "left"(code, 1), replace(what, '_'::text, '-'::text)), hint) ELSE NULL::parley_data.refusal END;
+
+ALTER FUNCTION parley_data.reserved_code(field text, what text, code text, hint text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.reserved_code(field text, what text, code text, hint text) IS 'Refuses (23514) a code of a commitment (C and a number) or a follow-up (F and a number) that names records kept without a code.';
 
 CREATE FUNCTION parley_data.set_agreement_link_level() RETURNS trigger
     LANGUAGE plpgsql
@@ -11106,6 +11114,20 @@ CREATE FUNCTION parley_data.track_level(track_id bigint) RETURNS parley.classifi
 ALTER FUNCTION parley_data.track_level(track_id bigint) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.track_level(track_id bigint) IS 'The classification of the track with this id.';
+
+CREATE FUNCTION parley_data.track_matches(reference text, OUT id bigint, OUT matches integer, OUT levels parley.classification[]) RETURNS record
+    LANGUAGE plpgsql STABLE
+    AS $$
+begin
+    select m.id, m.matches, m.levels into id, matches, levels
+      from parley_data.classified_matches('parley_data.tracks', 'classification', array[reference],
+                                          parley_data.session_clearance()) m;
+end
+$$;
+
+ALTER FUNCTION parley_data.track_matches(reference text, OUT id bigint, OUT matches integer, OUT levels parley.classification[]) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.track_matches(reference text, OUT id bigint, OUT matches integer, OUT levels parley.classification[]) IS 'The tracks a reference names among those the caller may see: the first id, how many, their levels (null when no reference is given).';
 
 CREATE FUNCTION parley_data.unknown_field(r jsonb, fields text[]) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -12181,43 +12203,85 @@ COMMENT ON COLUMN parley.commitment_updates.recorded_at IS 'When it was entered 
 
 COMMENT ON COLUMN parley.commitment_updates.classification IS 'The level the update is kept at: its commitment''s (parley.commitments.classification). Tells apart the updates of two commitments with one code at different levels.';
 
-CREATE VIEW parley.commitments WITH (security_invoker='true') AS
- SELECT c.code,
+CREATE VIEW parley_data.commitment_rows WITH (security_invoker='true') AS
+ SELECT c.id,
+    c.code,
+    c.track_id,
     t.code AS track,
+    t.timezone,
     i.code AS item,
-    ob.code AS obligor,
-    ( SELECT string_agg(p.code, ', '::text ORDER BY p.code) AS string_agg
+    ob.name AS obligor,
+    ob.code AS obligor_code,
+    ( SELECT string_agg(p.name, ', '::text ORDER BY p.name) AS string_agg
            FROM (parley_data.commitment_beneficiaries b
              JOIN parley_data.parties p ON ((p.id = b.party_id)))
           WHERE (b.commitment_id = c.id)) AS beneficiaries,
+    ( SELECT string_agg(p.code, ', '::text ORDER BY p.code) AS string_agg
+           FROM (parley_data.commitment_beneficiaries b
+             JOIN parley_data.parties p ON ((p.id = b.party_id)))
+          WHERE (b.commitment_id = c.id)) AS beneficiary_codes,
     c.text,
     c.made_on,
     c.due_on,
+    (((c.due_on + 1))::timestamp without time zone AT TIME ZONE t.timezone) AS deadline_at,
     (c.due_on - ((now() AT TIME ZONE t.timezone))::date) AS days_left,
-    (parley_data.commitment_is_live(c.status) AND (c.frozen_on IS NULL) AND (c.due_on < ((now() AT TIME ZONE t.timezone))::date)) AS overdue,
     c.status,
+    c.frozen_on,
     c.target_quantity AS target,
     c.unit,
     c.delivered_quantity AS delivered,
     round((((100)::numeric * c.delivered_quantity) / c.target_quantity), 1) AS progress_pct,
     o.name AS owner,
     o.email AS owner_email,
-    d.code AS deal,
-    m.code AS meeting,
     c.last_update_on,
     parley_data.shown_level(c.effective_classification) AS classification,
-    (parley_data.commitment_is_live(c.status) AND (c.frozen_on IS NULL)) AS open,
-    ag.code AS agreement,
+    ( SELECT m.code
+           FROM parley_data.meetings m
+          WHERE (m.id = c.meeting_id)) AS meeting,
+    ( SELECT d.code
+           FROM parley_data.deals d
+          WHERE (d.id = c.deal_id)) AS deal,
+    ( SELECT ag.code
+           FROM parley_data.agreements ag
+          WHERE (ag.id = c.agreement_id)) AS agreement,
     c.article
-   FROM (((((((parley_data.commitments c
+   FROM ((((parley_data.commitments c
      JOIN parley_data.tracks t ON ((t.id = c.track_id)))
      JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
      JOIN parley_data.parties ob ON ((ob.id = c.obligor_id)))
-     LEFT JOIN parley_data.people o ON ((o.id = c.owner_id)))
-     LEFT JOIN parley_data.deals d ON ((d.id = c.deal_id)))
-     LEFT JOIN parley_data.meetings m ON ((m.id = c.meeting_id)))
-     LEFT JOIN parley_data.agreements ag ON ((ag.id = c.agreement_id)))
-  ORDER BY c.due_on, c.code;
+     LEFT JOIN parley_data.people o ON ((o.id = c.owner_id)));
+
+ALTER TABLE parley_data.commitment_rows OWNER TO parley_owner;
+
+COMMENT ON VIEW parley_data.commitment_rows IS 'Every commitment as the staff views show it (open_commitments, overdue_commitments, due_soon, commitments): references by code or name, deadline and progress worked out. Unordered, so that those views are merged into the queries on them.';
+
+CREATE VIEW parley.commitments WITH (security_invoker='true') AS
+ SELECT r.code,
+    r.track,
+    r.item,
+    r.obligor_code AS obligor,
+    r.beneficiary_codes AS beneficiaries,
+    r.text,
+    r.made_on,
+    r.due_on,
+    r.days_left,
+    (parley_data.commitment_is_live(r.status) AND (r.frozen_on IS NULL) AND (r.due_on < ((now() AT TIME ZONE r.timezone))::date)) AS overdue,
+    r.status,
+    r.target,
+    r.unit,
+    r.delivered,
+    r.progress_pct,
+    r.owner,
+    r.owner_email,
+    r.deal,
+    r.meeting,
+    r.last_update_on,
+    r.classification,
+    (parley_data.commitment_is_live(r.status) AND (r.frozen_on IS NULL)) AS open,
+    r.agreement,
+    r.article
+   FROM parley_data.commitment_rows r
+  ORDER BY r.due_on, r.code;
 
 ALTER TABLE parley.commitments OWNER TO parley_owner;
 
@@ -12614,22 +12678,18 @@ CREATE VIEW parley.due_soon WITH (security_invoker='true') AS
     d.days_left,
     d.status
    FROM ( SELECT 'commitment'::text AS kind,
-            c.code,
-            t.code AS track,
-            i.code AS item,
-            c.text AS what,
-            ob.name AS party,
-            o.name AS owner,
-            c.due_on,
-            (((c.due_on + 1))::timestamp without time zone AT TIME ZONE t.timezone) AS due_at,
-            (c.due_on - ((now() AT TIME ZONE t.timezone))::date) AS days_left,
-            (c.status)::text AS status
-           FROM ((((parley_data.commitments c
-             JOIN parley_data.tracks t ON ((t.id = c.track_id)))
-             JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
-             JOIN parley_data.parties ob ON ((ob.id = c.obligor_id)))
-             LEFT JOIN parley_data.people o ON ((o.id = c.owner_id)))
-          WHERE (parley_data.commitment_is_live(c.status) AND (c.frozen_on IS NULL) AND ((c.due_on >= (((now() AT TIME ZONE 'UTC'::text))::date - 1)) AND (c.due_on <= (((now() AT TIME ZONE 'UTC'::text))::date + 15))) AND (((c.due_on - ((now() AT TIME ZONE t.timezone))::date) >= 0) AND ((c.due_on - ((now() AT TIME ZONE t.timezone))::date) <= 14)))
+            r.code,
+            r.track,
+            r.item,
+            r.text AS what,
+            r.obligor AS party,
+            r.owner,
+            r.due_on,
+            r.deadline_at AS due_at,
+            r.days_left,
+            (r.status)::text AS status
+           FROM parley_data.commitment_rows r
+          WHERE (parley_data.commitment_is_live(r.status) AND (r.frozen_on IS NULL) AND ((r.due_on >= (((now() AT TIME ZONE 'UTC'::text))::date - 1)) AND (r.due_on <= (((now() AT TIME ZONE 'UTC'::text))::date + 15))) AND ((r.days_left >= 0) AND (r.days_left <= 14)))
         UNION ALL
          SELECT 'follow-up'::text,
             COALESCE(f.code, ('F'::text || f.id)) AS "coalesce",
@@ -13153,39 +13213,30 @@ COMMENT ON COLUMN parley.members.role IS 'What the party is on the track: princi
 COMMENT ON COLUMN parley.members.note IS 'A note recorded with the membership; empty when none.';
 
 CREATE VIEW parley.open_commitments WITH (security_invoker='true') AS
- SELECT c.id,
-    c.code,
-    t.code AS track,
-    i.code AS item,
-    ob.name AS obligor,
-    ( SELECT string_agg(p.name, ', '::text ORDER BY p.name) AS string_agg
-           FROM (parley_data.commitment_beneficiaries b
-             JOIN parley_data.parties p ON ((p.id = b.party_id)))
-          WHERE (b.commitment_id = c.id)) AS beneficiaries,
-    c.text,
-    c.made_on,
-    c.due_on,
-    (((c.due_on + 1))::timestamp without time zone AT TIME ZONE t.timezone) AS deadline_at,
-    (c.due_on - ((now() AT TIME ZONE t.timezone))::date) AS days_left,
-    c.status,
-    c.target_quantity AS target,
-    c.unit,
-    c.delivered_quantity AS delivered,
-    round((((100)::numeric * c.delivered_quantity) / c.target_quantity), 1) AS progress_pct,
-    o.name AS owner,
-    c.last_update_on,
-    parley_data.shown_level(c.effective_classification) AS classification,
-    m.code AS meeting,
-    d.code AS deal
-   FROM ((((((parley_data.commitments c
-     JOIN parley_data.tracks t ON ((t.id = c.track_id)))
-     JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
-     JOIN parley_data.parties ob ON ((ob.id = c.obligor_id)))
-     LEFT JOIN parley_data.people o ON ((o.id = c.owner_id)))
-     LEFT JOIN parley_data.meetings m ON ((m.id = c.meeting_id)))
-     LEFT JOIN parley_data.deals d ON ((d.id = c.deal_id)))
-  WHERE (parley_data.commitment_is_live(c.status) AND (c.frozen_on IS NULL))
-  ORDER BY c.due_on, c.id;
+ SELECT r.id,
+    r.code,
+    r.track,
+    r.item,
+    r.obligor,
+    r.beneficiaries,
+    r.text,
+    r.made_on,
+    r.due_on,
+    r.deadline_at,
+    r.days_left,
+    r.status,
+    r.target,
+    r.unit,
+    r.delivered,
+    r.progress_pct,
+    r.owner,
+    r.last_update_on,
+    r.classification,
+    r.meeting,
+    r.deal
+   FROM parley_data.commitment_rows r
+  WHERE (parley_data.commitment_is_live(r.status) AND (r.frozen_on IS NULL))
+  ORDER BY r.due_on, r.id;
 
 ALTER TABLE parley.open_commitments OWNER TO parley_owner;
 
@@ -13234,40 +13285,31 @@ COMMENT ON COLUMN parley.open_commitments.meeting IS 'The code of the meeting at
 COMMENT ON COLUMN parley.open_commitments.deal IS 'The code of the reciprocal deal it belongs to (one commitment per side of an exchange); empty when it is part of none.';
 
 CREATE VIEW parley.overdue_commitments WITH (security_invoker='true') AS
- SELECT c.id,
-    c.code,
-    t.code AS track,
-    i.code AS item,
-    ob.name AS obligor,
-    ( SELECT string_agg(p.name, ', '::text ORDER BY p.name) AS string_agg
-           FROM (parley_data.commitment_beneficiaries b
-             JOIN parley_data.parties p ON ((p.id = b.party_id)))
-          WHERE (b.commitment_id = c.id)) AS beneficiaries,
-    c.text,
-    c.made_on,
-    c.due_on,
-    (((c.due_on + 1))::timestamp without time zone AT TIME ZONE t.timezone) AS deadline_at,
-    (c.due_on - ((now() AT TIME ZONE t.timezone))::date) AS days_left,
-    c.status,
-    c.target_quantity AS target,
-    c.unit,
-    c.delivered_quantity AS delivered,
-    round((((100)::numeric * c.delivered_quantity) / c.target_quantity), 1) AS progress_pct,
-    o.name AS owner,
-    c.last_update_on,
-    parley_data.shown_level(c.effective_classification) AS classification,
-    m.code AS meeting,
-    d.code AS deal,
-    (((now() AT TIME ZONE t.timezone))::date - c.due_on) AS days_overdue
-   FROM ((((((parley_data.commitments c
-     JOIN parley_data.tracks t ON ((t.id = c.track_id)))
-     JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
-     JOIN parley_data.parties ob ON ((ob.id = c.obligor_id)))
-     LEFT JOIN parley_data.people o ON ((o.id = c.owner_id)))
-     LEFT JOIN parley_data.meetings m ON ((m.id = c.meeting_id)))
-     LEFT JOIN parley_data.deals d ON ((d.id = c.deal_id)))
-  WHERE (parley_data.commitment_is_live(c.status) AND (c.frozen_on IS NULL) AND (c.due_on < (((now() AT TIME ZONE 'UTC'::text))::date + 1)) AND (c.due_on < ((now() AT TIME ZONE t.timezone))::date))
-  ORDER BY c.due_on, c.id;
+ SELECT r.id,
+    r.code,
+    r.track,
+    r.item,
+    r.obligor,
+    r.beneficiaries,
+    r.text,
+    r.made_on,
+    r.due_on,
+    r.deadline_at,
+    r.days_left,
+    r.status,
+    r.target,
+    r.unit,
+    r.delivered,
+    r.progress_pct,
+    r.owner,
+    r.last_update_on,
+    r.classification,
+    r.meeting,
+    r.deal,
+    (((now() AT TIME ZONE r.timezone))::date - r.due_on) AS days_overdue
+   FROM parley_data.commitment_rows r
+  WHERE (parley_data.commitment_is_live(r.status) AND (r.frozen_on IS NULL) AND (r.due_on < (((now() AT TIME ZONE 'UTC'::text))::date + 1)) AND (r.due_on < ((now() AT TIME ZONE r.timezone))::date))
+  ORDER BY r.due_on, r.id;
 
 ALTER TABLE parley.overdue_commitments OWNER TO parley_owner;
 
@@ -22305,6 +22347,8 @@ REVOKE ALL ON FUNCTION parley_data.classified_matches(tbl regclass, level_column
 
 REVOKE ALL ON FUNCTION parley_data.code_taken(tbl regclass, level_column text, code text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.comment_columns_as(source regclass, target regclass, VARIADIC columns text[]) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.commitment_id(code text, field text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.commitment_level(commitment_id bigint) FROM PUBLIC;
@@ -22353,6 +22397,8 @@ GRANT SELECT ON TABLE parley_data.timeline_events TO parley_reader;
 GRANT SELECT ON TABLE parley_data.timeline_events TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley_data.forget_timeline(subject text, subject_ids bigint[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.given_source_id(code text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.import_agreement(r jsonb, base text) FROM PUBLIC;
 
@@ -22551,6 +22597,8 @@ GRANT SELECT ON TABLE parley_data.daemon_leadership TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley_data.require_leadership(token bigint) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.reserved_code(field text, what text, code text, hint text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.set_agreement_link_level() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.set_commitment_defaults() FROM PUBLIC;
@@ -22612,6 +22660,8 @@ REVOKE ALL ON FUNCTION parley_data.track_id(code text, field text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.track_level(track_id bigint) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.track_matches(reference text, OUT id bigint, OUT matches integer, OUT levels parley.classification[]) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.unknown_field(r jsonb, fields text[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.unreadable(v jsonb, field text, kind text, choices text[]) FROM PUBLIC;
@@ -22666,6 +22716,9 @@ GRANT SELECT ON TABLE parley.alerts TO parley_daemon;
 
 GRANT SELECT ON TABLE parley.commitment_updates TO parley_daemon;
 GRANT SELECT ON TABLE parley.commitment_updates TO parley_reader;
+
+GRANT SELECT ON TABLE parley_data.commitment_rows TO parley_reader;
+GRANT SELECT ON TABLE parley_data.commitment_rows TO parley_daemon;
 
 GRANT SELECT ON TABLE parley.commitments TO parley_daemon;
 GRANT SELECT ON TABLE parley.commitments TO parley_reader;

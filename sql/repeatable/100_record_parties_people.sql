@@ -23,6 +23,51 @@ set local role parley_owner;
 -- the caller's clearance themselves: the clearance of the login (session_user, through the parley_clearance_*
 -- roles it is a member of). A track, meeting, commitment or follow-up classified above it is treated as if it did
 -- not exist, and nobody can classify a row, or clear a person, above their own clearance.
+-- Helpers the recording functions share ----------------------------------------------------------------------
+
+-- A source is optional wherever one is cited: given, it must exist (refused as parley_data.source_id refuses);
+-- left out, there is none.
+create or replace function parley_data.given_source_id(code text)
+    returns bigint
+    language plpgsql stable as $$
+begin
+    if code is null then
+        return null;
+    end if;
+    return parley_data.source_id(code);
+end
+$$;
+comment on function parley_data.given_source_id(text) is
+    'The id of the source with this code, refused (23503) when unknown; null when no code is given.';
+
+-- A track named by a recording function: the tracks with that reference ("code" or "code@level") the caller may
+-- see, as parley_data.classified_matches finds them (the first id, how many, their levels); all null when none is
+-- named. The bad_* rules of 035_input_rules judge matches and levels.
+create or replace function parley_data.track_matches(reference text, out id bigint, out matches integer,
+                                                     out levels parley.classification[])
+    language plpgsql stable as $$
+begin
+    select m.id, m.matches, m.levels into id, matches, levels
+      from parley_data.classified_matches('parley_data.tracks', 'classification', array[reference],
+                                          parley_data.session_clearance()) m;
+end
+$$;
+comment on function parley_data.track_matches(text) is
+    'The tracks a reference names among those the caller may see: the first id, how many, their levels (null when no reference is given).';
+
+-- Rule: C followed by a number names a commitment recorded without a code, F followed by a number a follow-up, so
+-- neither may be given as a code (when adding, or renaming to it). what: commitment or follow_up.
+create or replace function parley_data.reserved_code(field text, what text, code text, hint text)
+    returns parley_data.refusal
+    language sql immutable parallel safe
+    return case when code ~ ('^' || case what when 'commitment' then 'C' when 'follow_up' then 'F' end || '[0-9]+$')
+                then parley_data.refused('23514', field, what || 's_code_reserved',
+                    format('code "%s" is reserved: %s followed by a number names %ss recorded without a code', code,
+                           left(code, 1), replace(what, '_', '-')),
+                    hint) end;
+comment on function parley_data.reserved_code(text, text, text, text) is
+    'Refuses (23514) a code of a commitment (C and a number) or a follow-up (F and a number) that names records kept without a code.';
+
 -- Parties and sources -----------------------------------------------------------------------------------------
 
 create or replace function parley.add_party(code text, name text, kind parley.party_kind default 'state')

@@ -211,9 +211,7 @@ declare
     this_track bigint;
     this_source constant bigint := parley_data.source_named(add_meeting.source);
 begin
-    select m.id, m.matches, m.levels into track_found
-      from parley_data.classified_matches('parley_data.tracks', 'classification', array[add_meeting.track],
-                                          parley_data.session_clearance()) m;
+    track_found := parley_data.track_matches(add_meeting.track);
     this_track := track_found.id;
     perform parley_data.refuse_if(coalesce(
         parley_data.bad_meeting(add_meeting.code, add_meeting.track, track_found.matches, track_found.levels,
@@ -248,9 +246,7 @@ begin
     perform parley_data.require('outcome', nullif(btrim(record_meeting_outcome.outcome), '') is not null);
     select m.starts_at into starts from parley_data.meetings m where m.id = this_meeting for no key update;
     perform parley_data.check_meeting_times(starts, record_meeting_outcome.ends_at, 'ends_at');
-    if record_meeting_outcome.source is not null then
-        this_source := parley_data.source_id(record_meeting_outcome.source);
-    end if;
+    this_source := parley_data.given_source_id(record_meeting_outcome.source);
     update parley_data.meetings m
        set status = 'held',
            outcome_summary = record_meeting_outcome.outcome,

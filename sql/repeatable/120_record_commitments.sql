@@ -25,9 +25,7 @@ declare
     result bigint;
     clash text;
 begin
-    select m.id, m.matches, m.levels into track_found
-      from parley_data.classified_matches('parley_data.tracks', 'classification', array[record_position.track],
-                                          parley_data.session_clearance()) m;
+    track_found := parley_data.track_matches(record_position.track);
     perform parley_data.refuse_if(parley_data.bad_position(record_position.party, this_party is not null,
         record_position.item, this_item is not null, record_position.statement, record_position.stance,
         record_position.stated_on, record_position.track, track_found.matches, track_found.levels,
@@ -127,8 +125,7 @@ declare
     new_code text;
 begin
     -- What its references name (035_input_rules takes them as found, as an import finds them for a whole document).
-    select m.id, m.matches, m.levels into track_found
-      from parley_data.classified_matches('parley_data.tracks', 'classification', array[add_commitment.track], mine) m;
+    track_found := parley_data.track_matches(add_commitment.track);
     this_track := track_found.id;
     track_level := parley_data.track_level(this_track);
     select b into unknown_beneficiary from unnest(add_commitment.beneficiaries) b
@@ -158,10 +155,8 @@ begin
             owner_person.id is not null, owner_person.active, add_commitment.classification, mine,
             add_commitment.source, this_source is not null, add_commitment.meeting, meeting_found.matches,
             meeting_found.levels, meeting_track = this_track),
-        case when add_commitment.code ~ '^C[0-9]+$'
-             then parley_data.refused('23514', 'code', 'commitments_code_reserved',
-                 format('code "%s" is reserved: C followed by a number names commitments recorded without a code', add_commitment.code),
-                 'Choose a code that says what the commitment is, such as ist-r1-pow-ru, or leave code out.') end,
+        parley_data.reserved_code('code', 'commitment', add_commitment.code,
+            'Choose a code that says what the commitment is, such as ist-r1-pow-ru, or leave code out.'),
         parley_data.taken('commitment', 'code', add_commitment.code, 'commitments_code_key',
             parley_data.code_taken('parley_data.commitments', 'effective_classification', add_commitment.code) is not null,
             'Choose another code; to change the existing commitment use parley.update_commitment.'),

@@ -101,10 +101,8 @@ begin
             num_nonnulls(add_follow_up.commitment, add_follow_up.meeting, add_follow_up.track), subject_field,
             coalesce(add_follow_up.commitment, add_follow_up.meeting, add_follow_up.track), subject_found.matches,
             subject_found.levels),
-        case when add_follow_up.code ~ '^F[0-9]+$'
-             then parley_data.refused('23514', 'code', 'follow_ups_code_reserved',
-                 format('code "%s" is reserved: F followed by a number names follow-ups recorded without a code', add_follow_up.code),
-                 'Choose a code that says what the follow-up is, or leave code out.') end,
+        parley_data.reserved_code('code', 'follow_up', add_follow_up.code,
+            'Choose a code that says what the follow-up is, or leave code out.'),
         parley_data.taken('follow-up', 'code', add_follow_up.code, 'follow_ups_code_key',
             parley_data.code_taken('parley_data.follow_ups', 'effective_classification', add_follow_up.code) is not null,
             'Choose another code.')));
@@ -164,9 +162,7 @@ declare
     this_track bigint;
     result bigint;
 begin
-    select m.id, m.matches, m.levels into track_found
-      from parley_data.classified_matches('parley_data.tracks', 'classification', array[add_subscription.track],
-                                          parley_data.session_clearance()) m;
+    track_found := parley_data.track_matches(add_subscription.track);
     perform parley_data.refuse_if(parley_data.bad_subscription(add_subscription.person, subscriber.id is not null,
         subscriber.active, subscriber.clearance, parley_data.session_clearance(), add_subscription.track,
         track_found.matches, track_found.levels, add_subscription.item, this_item is not null,

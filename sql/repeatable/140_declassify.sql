@@ -154,9 +154,7 @@ begin
     if declassify_figure.claimant is not null then
         this_claimant := parley_data.party_id(declassify_figure.claimant, 'claimant');
     end if;
-    if declassify_figure.source is not null then
-        this_source := parley_data.source_id(declassify_figure.source);
-    end if;
+    this_source := parley_data.given_source_id(declassify_figure.source);
     select * into existing from parley_data.figures f
      where f.indicator = declassify_figure.indicator and f.as_of = declassify_figure.as_of
        and f.claimant_id is not distinct from this_claimant and f.source_id is not distinct from this_source

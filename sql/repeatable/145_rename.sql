@@ -38,12 +38,8 @@ begin
     end case;
 
     perform parley_data.check_code('new_code', new_code, translate(rename.what, ' ', '_') || 's_code_format');
-    if (rename.what = 'commitment' and new_code ~ '^C[0-9]+$') or (rename.what = 'follow_up' and new_code ~ '^F[0-9]+$') then
-        perform parley_data.refuse('23514', 'new_code', rename.what || 's_code_reserved',
-            format('code "%s" is reserved: %s followed by a number names %ss recorded without a code', new_code,
-                   left(new_code, 1), replace(rename.what, '_', '-')),
-            'Choose a code that says what it is.');
-    end if;
+    perform parley_data.refuse_if(parley_data.reserved_code('new_code', rename.what, new_code,
+                                                            'Choose a code that says what it is.'));
     -- Taken at a level the caller sees (its own record's included): refused as taken, exactly as when adding. A
     -- level above the caller's is another code space, and is neither checked nor revealed.
     if parley_data.code_taken(tbl, level_column, new_code) is not null then

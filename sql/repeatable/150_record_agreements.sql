@@ -152,9 +152,7 @@ begin
     if add_agreement.owner is not null then
         this_owner := parley_data.person_id(add_agreement.owner, 'owner', active_only => true);
     end if;
-    if add_agreement.source is not null then
-        this_source := parley_data.source_id(add_agreement.source);
-    end if;
+    this_source := parley_data.given_source_id(add_agreement.source);
     perform parley_data.require('classification', add_agreement.classification is not null);
     perform parley_data.check_clearance('classification', add_agreement.classification);
     -- The first term: its end, or its length from the day the agreement enters into force.
@@ -343,9 +341,7 @@ begin
     perform parley_data.require('signed_on', sign_agreement.signed_on is not null);
     perform parley_data.check_optional_label('signed_at', sign_agreement.signed_at, 'agreements_signed_at_format');
     perform parley_data.check_free_text('note', sign_agreement.note, 'agreement_parties_note_length');
-    if sign_agreement.source is not null then
-        this_source := parley_data.source_id(sign_agreement.source);
-    end if;
+    this_source := parley_data.given_source_id(sign_agreement.source);
     perform parley_data.check_agreement_not_ended(existing, sign_agreement.agreement, 'signed');
     select true, p.signed_on into held, already
       from parley_data.agreement_parties p
@@ -398,9 +394,7 @@ declare
 begin
     perform parley_data.require('relation', relate_agreements.relation is not null);
     perform parley_data.check_free_text('note', relate_agreements.note, 'agreement_relations_note_length');
-    if relate_agreements.source is not null then
-        this_source := parley_data.source_id(relate_agreements.source);
-    end if;
+    this_source := parley_data.given_source_id(relate_agreements.source);
     if existing.id = other.id then
         perform parley_data.refuse('23514', 'related', 'agreement_relations_not_itself',
             format('agreement "%s" cannot %s itself', relate_agreements.agreement, relate_agreements.relation),
@@ -439,9 +433,7 @@ declare
     this_source bigint;
     first_term parley_data.agreement_terms;
 begin
-    if enter_into_force.source is not null then
-        this_source := parley_data.source_id(enter_into_force.source);
-    end if;
+    this_source := parley_data.given_source_id(enter_into_force.source);
     if existing.status = 'suspended' then
         perform parley_data.refuse('23514', 'agreement', 'agreement_status_transition',
             format('agreement "%s" is suspended: it entered into force on %s already', enter_into_force.agreement,
@@ -503,9 +495,7 @@ begin
     if end_agreement.party is not null then
         this_party := parley_data.party_id(end_agreement.party);
     end if;
-    if end_agreement.source is not null then
-        this_source := parley_data.source_id(end_agreement.source);
-    end if;
+    this_source := parley_data.given_source_id(end_agreement.source);
     if end_agreement.ended_on < existing.in_force_on then
         perform parley_data.refuse('23514', 'ended_on', 'agreements_ended_after_in_force',
             format('ended_on %s is before agreement "%s" entered into force (%s)', end_agreement.ended_on,

@@ -113,9 +113,7 @@ begin
     end if;
     party_ids := parley_data.agreement_party_ids(existing.id, renew_agreement.agreement, renew_agreement.agreed_by,
                                                  'agreed_by');
-    if renew_agreement.source is not null then
-        this_source := parley_data.source_id(renew_agreement.source);
-    end if;
+    this_source := parley_data.given_source_id(renew_agreement.source);
     perform parley_data.check_free_text('note', renew_agreement.note, 'agreement_terms_note_length');
 
     insert into parley_data.agreement_terms (agreement_id, number, starts_on, ends_on, length, renewal,
@@ -177,9 +175,7 @@ begin
             format('ends_on %s is before starts_on %s', last_day, claim_term.starts_on), 'Check the dates.');
     end if;
     perform parley_data.check_free_text('statement', claim_term.statement, 'agreement_term_claims_statement_length');
-    if claim_term.source is not null then
-        this_source := parley_data.source_id(claim_term.source);
-    end if;
+    this_source := parley_data.given_source_id(claim_term.source);
     insert into parley_data.agreement_term_claims (agreement_id, term_number, claimant_id, starts_on, ends_on, length,
                                                    statement, stated_on, source_id, classification)
     values (existing.id, this_term, claimant_ids[1], claim_term.starts_on, last_day, claim_term.term_length,

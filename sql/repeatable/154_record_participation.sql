@@ -40,9 +40,7 @@ begin
     perform parley_data.require('announced_on', announced_on is not null);
     perform parley_data.require('effective_on', effective_on is not null);
     perform parley_data.check_free_text('note', note, 'agreement_participation_note_length');
-    if source is not null then
-        this_source := parley_data.source_id(source);
-    end if;
+    this_source := parley_data.given_source_id(source);
     perform parley_data.check_agreement_not_ended(agreement, reference,
         case change when 'suspended' then 'suspended by a party' when 'resumed' then 'resumed by a party'
                     else 'withdrawn from' end);
@@ -115,9 +113,7 @@ begin
             coalesce(suspend_agreement.effective_on, suspend_agreement.announced_on), suspend_agreement.source,
             suspend_agreement.note, null);
     else
-        if suspend_agreement.source is not null then
-            this_source := parley_data.source_id(suspend_agreement.source);
-        end if;
+        this_source := parley_data.given_source_id(suspend_agreement.source);
         perform parley_data.require('announced_on', suspend_agreement.announced_on is not null);
         perform parley_data.record_agreement_status(existing, suspend_agreement.agreement, 'suspended',
             coalesce(suspend_agreement.effective_on, suspend_agreement.announced_on), 'agreement', 'effective_on',
@@ -146,9 +142,7 @@ begin
             coalesce(resume_agreement.effective_on, resume_agreement.announced_on), resume_agreement.source,
             resume_agreement.note, null);
     else
-        if resume_agreement.source is not null then
-            this_source := parley_data.source_id(resume_agreement.source);
-        end if;
+        this_source := parley_data.given_source_id(resume_agreement.source);
         perform parley_data.require('announced_on', resume_agreement.announced_on is not null);
         if existing.status <> 'suspended' then
             perform parley_data.check_agreement_not_ended(existing, resume_agreement.agreement, 'resumed');

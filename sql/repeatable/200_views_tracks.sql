@@ -16,6 +16,31 @@ set local role parley_owner;
 -- zone, so "days left" and "overdue" are counted in the track's local calendar. The local date differs from the
 -- UTC date by at most one day either way (UTC-12 … UTC+14); index-friendly pre-filters on due_on rely on that.
 
+-- One meaning, one comment: a view column that means what a column of another view means (the same value, shown
+-- the same way) takes that column's comment, so that its explanation is written, and corrected, in one place.
+create or replace function parley_data.comment_columns_as(source regclass, target regclass, variadic columns text[])
+    returns void
+    language plpgsql
+    set search_path = pg_catalog, pg_temp
+as $$
+declare
+    col text;
+    said text;
+begin
+    foreach col in array comment_columns_as.columns loop
+        said := col_description(comment_columns_as.source,
+                                (select a.attnum from pg_attribute a
+                                  where a.attrelid = comment_columns_as.source and a.attname = col and not a.attisdropped));
+        if said is null then
+            raise exception '%.% has no comment to give %.%', comment_columns_as.source, col, comment_columns_as.target, col;
+        end if;
+        execute format('comment on column %s.%I is %L', comment_columns_as.target, col, said);
+    end loop;
+end
+$$;
+comment on function parley_data.comment_columns_as(regclass, regclass, text[]) is
+    'Gives columns of the view target the comments of the columns of the same names of the view source (while the repeatable files are applied): one explanation for one meaning.';
+
 -- track_overview ------------------------------------------------------------------------------------------------
 
 create or replace view parley.track_overview with (security_invoker = true) as

@@ -35,42 +35,68 @@ $$;
 comment on function parley.set_stale_after_days(integer) is
     'Sets (administrators only, parley_admin), for everybody, after how many days without activity parley.stale lists an open commitment or a live agenda item (default 30). To look with another threshold in your own session only: set parley.stale_after_days = 14.';
 
--- open_commitments, overdue_commitments ---------------------------------------------------------------------------
+-- One commitment as the staff views show it ---------------------------------------------------------------------
 
-create or replace view parley.open_commitments with (security_invoker = true) as
+-- Every commitment with what the views show of it: its track, item, parties, owner, meeting, deal and agreement by
+-- code or name, and its deadline and progress worked out. No ORDER BY, so that a view selecting from it is merged
+-- into the query on that view: a column a query does not use is not worked out (the beneficiaries lists, and the
+-- meeting, deal and agreement: subqueries rather than joins, because PostgreSQL does not drop an unused LEFT JOIN
+-- to a table partitioned by level, and a page's subqueries run after its LIMIT), and the conditions of each view
+-- (written on status, frozen_on and due_on, as the partial indexes on live commitments are) reach those indexes.
+create or replace view parley_data.commitment_rows with (security_invoker = true) as
 select c.id,
        c.code,
+       c.track_id,
        t.code                                   as track,
+       t.timezone,
        i.code                                   as item,
        ob.name                                  as obligor,
+       ob.code                                  as obligor_code,
        (select string_agg(p.name, ', ' order by p.name)
           from parley_data.commitment_beneficiaries b
           join parley_data.parties p on p.id = b.party_id
          where b.commitment_id = c.id)          as beneficiaries,
+       (select string_agg(p.code, ', ' order by p.code)
+          from parley_data.commitment_beneficiaries b
+          join parley_data.parties p on p.id = b.party_id
+         where b.commitment_id = c.id)          as beneficiary_codes,
        c.text,
        c.made_on,
        c.due_on,
        ((c.due_on + 1)::timestamp at time zone t.timezone) as deadline_at,
        c.due_on - (now() at time zone t.timezone)::date as days_left,
        c.status,
+       c.frozen_on,
        c.target_quantity                        as target,
        c.unit,
        c.delivered_quantity                     as delivered,
        round(100 * c.delivered_quantity / c.target_quantity, 1) as progress_pct,
        o.name                                   as owner,
+       o.email                                  as owner_email,
        c.last_update_on,
        parley_data.shown_level(c.effective_classification) as classification,
-       m.code                                   as meeting,
-       d.code                                   as deal
+       (select m.code from parley_data.meetings m where m.id = c.meeting_id) as meeting,
+       (select d.code from parley_data.deals d where d.id = c.deal_id) as deal,
+       (select ag.code from parley_data.agreements ag where ag.id = c.agreement_id) as agreement,
+       c.article
   from parley_data.commitments c
   join parley_data.tracks t on t.id = c.track_id
   join parley_data.agenda_items i on i.id = c.item_id
   join parley_data.parties ob on ob.id = c.obligor_id
-  left join parley_data.people o on o.id = c.owner_id
-  left join parley_data.meetings m on m.id = c.meeting_id
-  left join parley_data.deals d on d.id = c.deal_id
- where parley_data.commitment_is_live(c.status) and c.frozen_on is null
- order by c.due_on, c.id;
+  left join parley_data.people o on o.id = c.owner_id;
+comment on view parley_data.commitment_rows is
+    'Every commitment as the staff views show it (open_commitments, overdue_commitments, due_soon, commitments): references by code or name, deadline and progress worked out. Unordered, so that those views are merged into the queries on them.';
+
+-- open_commitments, overdue_commitments ---------------------------------------------------------------------------
+
+-- The columns of open_commitments, in its order; overdue_commitments adds days_overdue.
+create or replace view parley.open_commitments with (security_invoker = true) as
+select r.id, r.code, r.track, r.item, r.obligor, r.beneficiaries, r.text, r.made_on, r.due_on, r.deadline_at,
+       r.days_left, r.status, r.target, r.unit, r.delivered, r.progress_pct, r.owner, r.last_update_on,
+       r.classification, r.meeting, r.deal
+  from parley_data.commitment_rows r
+ where parley_data.commitment_is_live(r.status) and r.frozen_on is null
+ order by r.due_on, r.id;
 
 comment on view parley.open_commitments is
     'Every commitment still owed: pending, in progress or partially fulfilled, soonest deadline first. Fulfilled and breached ones have their verdict (parley.compliance counts them), withdrawn and superseded ones are closed, and the provisions of an agreement that has ended are no longer owed; parley.commitments lists them all.';
@@ -96,74 +122,33 @@ comment on column parley.open_commitments.classification is 'The level it is kep
 comment on column parley.open_commitments.meeting is 'The code of the meeting at which it was made; empty when it came from no particular meeting.';
 comment on column parley.open_commitments.deal is 'The code of the reciprocal deal it belongs to (one commitment per side of an exchange); empty when it is part of none.';
 
--- Written out rather than selected from open_commitments: a view with ORDER BY is not merged into a query on
--- it, and the beneficiaries list would then be built for every overdue commitment before sorting, instead of for
+-- Selected from commitment_rows rather than from open_commitments: a view with ORDER BY is not merged into a query
+-- on it, and the beneficiaries list would then be built for every overdue commitment before sorting, instead of for
 -- the rows a LIMIT keeps.
 create or replace view parley.overdue_commitments with (security_invoker = true) as
-select c.id,
-       c.code,
-       t.code                                   as track,
-       i.code                                   as item,
-       ob.name                                  as obligor,
-       (select string_agg(p.name, ', ' order by p.name)
-          from parley_data.commitment_beneficiaries b
-          join parley_data.parties p on p.id = b.party_id
-         where b.commitment_id = c.id)          as beneficiaries,
-       c.text,
-       c.made_on,
-       c.due_on,
-       ((c.due_on + 1)::timestamp at time zone t.timezone) as deadline_at,
-       c.due_on - (now() at time zone t.timezone)::date as days_left,
-       c.status,
-       c.target_quantity                        as target,
-       c.unit,
-       c.delivered_quantity                     as delivered,
-       round(100 * c.delivered_quantity / c.target_quantity, 1) as progress_pct,
-       o.name                                   as owner,
-       c.last_update_on,
-       parley_data.shown_level(c.effective_classification) as classification,
-       m.code                                   as meeting,
-       d.code                                   as deal,
-       (now() at time zone t.timezone)::date - c.due_on as days_overdue
-  from parley_data.commitments c
-  join parley_data.tracks t on t.id = c.track_id
-  join parley_data.agenda_items i on i.id = c.item_id
-  join parley_data.parties ob on ob.id = c.obligor_id
-  left join parley_data.people o on o.id = c.owner_id
-  left join parley_data.meetings m on m.id = c.meeting_id
-  left join parley_data.deals d on d.id = c.deal_id
- where parley_data.commitment_is_live(c.status) and c.frozen_on is null
+select r.id, r.code, r.track, r.item, r.obligor, r.beneficiaries, r.text, r.made_on, r.due_on, r.deadline_at,
+       r.days_left, r.status, r.target, r.unit, r.delivered, r.progress_pct, r.owner, r.last_update_on,
+       r.classification, r.meeting, r.deal,
+       (now() at time zone r.timezone)::date - r.due_on as days_overdue
+  from parley_data.commitment_rows r
+ where parley_data.commitment_is_live(r.status) and r.frozen_on is null
    -- Overdue means the track-local date is past due_on. That date is at most UTC today + 1, so this cheaper test
    -- (it can use the index on live commitments by due_on) never drops a row the exact test below keeps.
-   and c.due_on < (now() at time zone 'UTC')::date + 1
-   and c.due_on < (now() at time zone t.timezone)::date
+   and r.due_on < (now() at time zone 'UTC')::date + 1
+   and r.due_on < (now() at time zone r.timezone)::date
  -- Earliest deadline first: the most overdue first, in an order the index on live commitments by due_on keeps,
  -- so that `limit 50` reads 50 rows. (Across time zones two deadlines on neighbouring dates may swap.)
- order by c.due_on, c.id;
+ order by r.due_on, r.id;
 
 comment on view parley.overdue_commitments is
     'Open commitments (still owed: not fulfilled, breached, withdrawn or superseded) whose deadline has passed (end of due_on in the track''s time zone), most overdue first.';
-comment on column parley.overdue_commitments.id is 'The commitment''s number (unique across levels), as the change history''s row_id and commitments_as_of give it.';
-comment on column parley.overdue_commitments.code is 'The commitment''s code (C followed by its id unless one was given), as the recording functions take it. Codes are unique per classification level: when two rows show one code, classification tells them apart, and a reference names one as code@level.';
-comment on column parley.overdue_commitments.track is 'The code of the track it was made on.';
-comment on column parley.overdue_commitments.item is 'The code of the agenda item it concerns.';
-comment on column parley.overdue_commitments.obligor is 'The name of the party that promised.';
-comment on column parley.overdue_commitments.beneficiaries is 'The names of the parties it was promised to, alphabetically, comma-separated.';
-comment on column parley.overdue_commitments.text is 'What was promised, in the words recorded.';
-comment on column parley.overdue_commitments.made_on is 'The date it was made.';
+-- What overdue_commitments shows as open_commitments does has its comment from there.
+select parley_data.comment_columns_as('parley.open_commitments', 'parley.overdue_commitments',
+    'id', 'code', 'track', 'item', 'obligor', 'beneficiaries', 'text', 'made_on', 'status', 'target', 'unit',
+    'delivered', 'progress_pct', 'owner', 'last_update_on', 'classification', 'meeting', 'deal');
 comment on column parley.overdue_commitments.due_on is 'The deadline that passed: the end of this day in the track''s time zone.';
 comment on column parley.overdue_commitments.deadline_at is 'The exact moment the deadline passed: midnight after due_on in the track''s time zone, shown in your session''s time zone.';
 comment on column parley.overdue_commitments.days_left is 'Days from today to due_on in the track''s time zone: always negative here (minus days_overdue).';
-comment on column parley.overdue_commitments.status is 'pending, in_progress or partially_fulfilled: the statuses still owed and chased.';
-comment on column parley.overdue_commitments.target is 'How much was promised (e.g. 1000), in unit; empty when no quantity was promised.';
-comment on column parley.overdue_commitments.unit is 'The unit of target and delivered (e.g. prisoners); empty when none was given.';
-comment on column parley.overdue_commitments.delivered is 'How much has been reported delivered so far: the sum of the quantities of all its updates (0 before any), in unit.';
-comment on column parley.overdue_commitments.progress_pct is 'delivered as a percentage of target, to one decimal (more than 100 when more was delivered than promised); empty when no target was set.';
-comment on column parley.overdue_commitments.owner is 'The name of the member of staff who follows this commitment up (and receives its alerts); empty when nobody does.';
-comment on column parley.overdue_commitments.last_update_on is 'The latest reported_on of its updates (parley.commitment_updates); empty when none was recorded.';
-comment on column parley.overdue_commitments.classification is 'The level it is kept and shown at: the highest of its own classification, its track''s and its meeting''s (unclassified, restricted, confidential, secret). You see only commitments at or below your clearance (whoami).';
-comment on column parley.overdue_commitments.meeting is 'The code of the meeting at which it was made; empty when it came from no particular meeting.';
-comment on column parley.overdue_commitments.deal is 'The code of the reciprocal deal it belongs to (one commitment per side of an exchange); empty when it is part of none.';
 comment on column parley.overdue_commitments.days_overdue is 'Days from due_on to today, today being the date in the track''s time zone (1 = the deadline passed at the end of yesterday).';
 
 -- due_soon ------------------------------------------------------------------------------------------------------
@@ -171,25 +156,12 @@ comment on column parley.overdue_commitments.days_overdue is 'Days from due_on t
 create or replace view parley.due_soon with (security_invoker = true) as
 select d.kind, d.code, d.track, d.item, d.what, d.party, d.owner, d.due_on, d.due_at, d.days_left, d.status
   from (
-        select 'commitment'::text                 as kind,
-               c.code,
-               t.code                             as track,
-               i.code                             as item,
-               c.text                             as what,
-               ob.name                            as party,
-               o.name                             as owner,
-               c.due_on,
-               ((c.due_on + 1)::timestamp at time zone t.timezone) as due_at,
-               c.due_on - (now() at time zone t.timezone)::date as days_left,
-               c.status::text                     as status
-          from parley_data.commitments c
-          join parley_data.tracks t on t.id = c.track_id
-          join parley_data.agenda_items i on i.id = c.item_id
-          join parley_data.parties ob on ob.id = c.obligor_id
-          left join parley_data.people o on o.id = c.owner_id
-         where parley_data.commitment_is_live(c.status) and c.frozen_on is null
-           and c.due_on between (now() at time zone 'UTC')::date - 1 and (now() at time zone 'UTC')::date + 15
-           and c.due_on - (now() at time zone t.timezone)::date between 0 and 14
+        select 'commitment'::text as kind, r.code, r.track, r.item, r.text as what, r.obligor as party, r.owner,
+               r.due_on, r.deadline_at as due_at, r.days_left, r.status::text as status
+          from parley_data.commitment_rows r
+         where parley_data.commitment_is_live(r.status) and r.frozen_on is null
+           and r.due_on between (now() at time zone 'UTC')::date - 1 and (now() at time zone 'UTC')::date + 15
+           and r.days_left between 0 and 14
         union all
         -- Follow-ups, one part per kind of subject, each reaching the subject's track through an index of its own
         -- (a follow-up about a commitment or a meeting is on the track of what it is about): `where track = …`

@@ -91,11 +91,10 @@ select m.code as meeting,
   left join parley_data.sources s on s.id = m.source_id
  order by m.starts_at, m.code;
 comment on view parley.meetings is 'Every meeting, past and future, in date order: when (also on the track''s clock), where, its status and outcome.';
-comment on column parley.meetings.meeting is 'The meeting''s code, e.g. ist-r3; unique per classification level (a reference to one at two levels you may see is code@level).';
-comment on column parley.meetings.track is 'The track''s code.';
-comment on column parley.meetings.title is 'The meeting''s title, e.g. "Round 3".';
+-- What meetings shows as upcoming_meetings does has its comment from there.
+select parley_data.comment_columns_as('parley.upcoming_meetings', 'parley.meetings',
+    'meeting', 'track', 'title', 'local_start');
 comment on column parley.meetings.starts_at is 'When it starts (or started), shown in your session''s time zone.';
-comment on column parley.meetings.local_start is 'The start on the track''s clock (a wall-clock time in timezone, without offset).';
 comment on column parley.meetings.ends_at is 'When it ends (or ended), shown in your session''s time zone; empty when no end was recorded.';
 comment on column parley.meetings.timezone is 'The track''s IANA time zone, in which local_start is given.';
 comment on column parley.meetings.location is 'Where it takes place, as recorded; empty when not recorded.';
@@ -106,64 +105,28 @@ comment on column parley.meetings.source is 'The code of the source it is record
 comment on column parley.meetings.classification is 'The level it is kept and shown at: the higher of its own classification and its track''s. You see only meetings at or below your clearance (whoami).';
 
 create or replace view parley.commitments with (security_invoker = true) as
-select c.code,
-       t.code                                   as track,
-       i.code                                   as item,
-       ob.code                                  as obligor,
-       (select string_agg(p.code, ', ' order by p.code)
-          from parley_data.commitment_beneficiaries b
-          join parley_data.parties p on p.id = b.party_id
-         where b.commitment_id = c.id)          as beneficiaries,
-       c.text,
-       c.made_on,
-       c.due_on,
-       c.due_on - (now() at time zone t.timezone)::date as days_left,
-       parley_data.commitment_is_live(c.status) and c.frozen_on is null
-           and c.due_on < (now() at time zone t.timezone)::date as overdue,
-       c.status,
-       c.target_quantity                        as target,
-       c.unit,
-       c.delivered_quantity                     as delivered,
-       round(100 * c.delivered_quantity / c.target_quantity, 1) as progress_pct,
-       o.name                                   as owner,
-       o.email                                  as owner_email,
-       d.code                                   as deal,
-       m.code                                   as meeting,
-       c.last_update_on,
-       parley_data.shown_level(c.effective_classification) as classification,
-       parley_data.commitment_is_live(c.status) and c.frozen_on is null as open,
-       ag.code                                  as agreement,
-       c.article
-  from parley_data.commitments c
-  join parley_data.tracks t on t.id = c.track_id
-  join parley_data.agenda_items i on i.id = c.item_id
-  join parley_data.parties ob on ob.id = c.obligor_id
-  left join parley_data.people o on o.id = c.owner_id
-  left join parley_data.deals d on d.id = c.deal_id
-  left join parley_data.meetings m on m.id = c.meeting_id
-  left join parley_data.agreements ag on ag.id = c.agreement_id
- order by c.due_on nulls last, c.code;
+select r.code, r.track, r.item, r.obligor_code as obligor, r.beneficiary_codes as beneficiaries, r.text, r.made_on,
+       r.due_on, r.days_left,
+       parley_data.commitment_is_live(r.status) and r.frozen_on is null
+           and r.due_on < (now() at time zone r.timezone)::date as overdue,
+       r.status, r.target, r.unit, r.delivered, r.progress_pct, r.owner, r.owner_email, r.deal, r.meeting,
+       r.last_update_on, r.classification,
+       parley_data.commitment_is_live(r.status) and r.frozen_on is null as open,
+       r.agreement, r.article
+  from parley_data.commitment_rows r
+ order by r.due_on nulls last, r.code;
 comment on view parley.commitments is 'Every commitment, open or not (fulfilled, breached, withdrawn, superseded), soonest deadline first; open_commitments and overdue_commitments show the open ones.';
+select parley_data.comment_columns_as('parley.open_commitments', 'parley.commitments',
+    'track', 'item', 'text', 'made_on', 'due_on', 'target', 'unit', 'progress_pct', 'last_update_on', 'meeting', 'deal');
 comment on column parley.commitments.code is 'The commitment''s code (C followed by its id unless one was given), as the recording functions take it; unique per classification level (when two rows show one code, classification tells them apart: code@level).';
-comment on column parley.commitments.track is 'The code of the track it was made on.';
-comment on column parley.commitments.item is 'The code of the agenda item it concerns.';
 comment on column parley.commitments.obligor is 'The code of the party that promised (open_commitments shows names).';
 comment on column parley.commitments.beneficiaries is 'The codes of the parties it was promised to, in code order, comma-separated.';
-comment on column parley.commitments.text is 'What was promised, in the words recorded.';
-comment on column parley.commitments.made_on is 'The date it was made.';
-comment on column parley.commitments.due_on is 'The deadline: the end of this day in the track''s time zone; empty when it has none (listed last).';
 comment on column parley.commitments.days_left is 'Days from today to due_on, today being the date in the track''s time zone: 0 = due today, negative when past (whatever the status); empty without a deadline.';
 comment on column parley.commitments.overdue is 'True for an open commitment whose deadline (end of due_on, track''s clock) has passed; false when it has not or the commitment is not open; empty for an open one without a deadline.';
 comment on column parley.commitments.status is 'pending, in_progress, partially_fulfilled (open: still owed and chased), fulfilled, breached (verdicts), withdrawn or superseded (closed).';
-comment on column parley.commitments.target is 'How much was promised (e.g. 1000), in unit; empty when no quantity was promised.';
-comment on column parley.commitments.unit is 'The unit of target and delivered (e.g. prisoners); empty when none was given.';
 comment on column parley.commitments.delivered is 'The sum of the quantities reported delivered by its updates (0 before any), in unit.';
-comment on column parley.commitments.progress_pct is 'delivered as a percentage of target, to one decimal (more than 100 when more was delivered than promised); empty when no target was set.';
 comment on column parley.commitments.owner is 'The name of the member of staff who follows it up (and receives its alerts); empty when nobody does.';
 comment on column parley.commitments.owner_email is 'The e-mail of that member of staff (filter with it); empty when nobody follows it up.';
-comment on column parley.commitments.deal is 'The code of the reciprocal deal it belongs to (one commitment per side of an exchange); empty when it is part of none.';
-comment on column parley.commitments.meeting is 'The code of the meeting at which it was made; empty when it came from no particular meeting.';
-comment on column parley.commitments.last_update_on is 'The latest reported_on of its updates (parley.commitment_updates); empty when none was recorded.';
 comment on column parley.commitments.classification is 'The level it is kept and shown at: the highest of its own classification, its track''s and its meeting''s. You see only commitments at or below your clearance (whoami).';
 comment on column parley.commitments.open is 'True while it is still owed and chased: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded).';
 comment on column parley.commitments.agreement is 'The agreement it is a provision of.';

@@ -218,7 +218,8 @@ grant select on
     parley_data.timeline_events,
     parley_data.commitment_tallies,
     parley_data.owner_tallies,
-    parley_data.late_commitments
+    parley_data.late_commitments,
+    parley_data.commitment_rows
 to parley_reader, parley_daemon;
 
 grant execute on function
