@@ -5,11 +5,12 @@
 # standby (PARLEY_READ_DATABASE_URL).
 # Checks: a change recorded with `parley` on the primary is seen by a reader on the standby, after the replication
 # lag (measured each time: from the primary's commit, by its commit timestamp, until a reader polling the standby
-# sees it; and as the primary reports it in pg_stat_replication); row-level security holds on the standby (a reader without clearance
-# does not see a secret commitment there, nor in commitments_as_of; one cleared for secret does); every command that
-# only reads — each listing, show and report, from parley's own command tree — exits 0 against the standby while
-# PARLEY_DATABASE_URL points nowhere (so none of them used the primary), and `parley status` there sees the leader
-# on the primary; a recording command pointed at the standby fails with exit 78 and says to point it at the primary.
+# sees it; and as the primary reports it in pg_stat_replication); row-level security holds on the standby (a reader
+# without clearance does not see a secret commitment there, nor in commitments_as_of; one cleared for secret does);
+# every command that only reads — each listing, show and report, from parley's own command tree — exits 0 against
+# the standby while PARLEY_DATABASE_URL points nowhere (so none of them used the primary), and `parley status` there
+# sees the leader on the primary; a recording command pointed at the standby fails with exit 78 and says to point it
+# at the primary.
 DRILL_NAME=standby
 source "$(dirname "$0")/lib.sh"
 
