@@ -12564,9 +12564,9 @@ CREATE VIEW parley.daemon_status WITH (security_invoker='true') AS
     i.database_user,
     i.backend_pid,
     l.expires_at AS lease_expires_at,
-    COALESCE(((l.expires_at > now()) AND (EXISTS ( SELECT 1
+    COALESCE(((l.expires_at > now()) AND (pg_is_in_recovery() OR (EXISTS ( SELECT 1
            FROM pg_stat_activity a
-          WHERE (a.pid = l.backend_pid)))), false) AS holds_lease
+          WHERE (a.pid = l.backend_pid))))), false) AS holds_lease
    FROM ((parley_data.daemon_instances i
      CROSS JOIN parley_data.alert_settings st)
      LEFT JOIN parley_data.daemon_leadership l ON ((l.instance_id = i.instance_id)))
@@ -12612,7 +12612,7 @@ COMMENT ON COLUMN parley.daemon_status.backend_pid IS 'Its database connection''
 
 COMMENT ON COLUMN parley.daemon_status.lease_expires_at IS 'When the leadership lease it holds, or last held, lapses unless renewed (425_leadership.sql), shown in your session''s time zone: in the past when it lapsed; empty when the lease names another instance or nobody. A standby takes over at most PARLEY_STANDBY_CHECK_SECONDS after it.';
 
-COMMENT ON COLUMN parley.daemon_status.holds_lease IS 'True for the one instance that may plan now: its lease has not lapsed and its session is open.';
+COMMENT ON COLUMN parley.daemon_status.holds_lease IS 'True for the one instance that may plan now: its lease has not lapsed and its session is open (read on a hot standby, where the primary''s sessions cannot be seen: its lease has not lapsed, as replicated).';
 
 CREATE VIEW parley.delivery_failures WITH (security_invoker='true') AS
  SELECT d.id AS delivery_id,

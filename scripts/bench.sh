@@ -5,7 +5,7 @@
 #      one's own);
 #   2. start a private cluster in a temporary directory with PostgreSQL's durable defaults (fsync and synchronous
 #      commit on: commit latency is part of what is measured), create and migrate an empty database;
-#   3. run parley-bench: it generates the data (bench/generate.sql), measures the eight figures, prints the table
+#   3. run parley-bench: it generates the data (bench/generate.sql), measures the nine figures, prints the table
 #      on stdout and writes bench-results-SIZE.json (not committed);
 #   4. stop the cluster and remove it (also on failure or Ctrl-C).
 # Exit status: 0 when the benchmark ran, whether or not the targets were met; non-zero when it broke.

@@ -3,9 +3,10 @@
 #
 #   scripts/drills.sh [--short] [--keep] [DRILL…]
 #
-# DRILL: crash-loop (1), outage (2), overlap (3), long-transaction (4), failover (5), lease (6); default all, in that
-# order.
-# --short  the CI version: fewer kills, shorter outages and overlaps (about 3 minutes in all).
+# DRILL: crash-loop (1), outage (2), overlap (3), long-transaction (4), failover (5), lease (6), standby (7); default
+# all, in that order.
+# --short  the CI version: fewer kills, shorter outages and overlaps, fewer changes awaited on the standby (about 3
+#          minutes in all).
 # --keep   keep the scratch directory (logs, mail log, kill log) for a look afterwards.
 # Each drill prints its figures; the run ends with a summary, and exits non-zero when a guarantee was broken.
 # PARLEY_SCRATCH_PATH: the build folder (as for make test). As root, the clusters run as the `postgres` user.
@@ -20,17 +21,18 @@ for argument in "$@"; do
     case $argument in
     --short) short=1 ;;
     --keep) keep=1 ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     1|crash-loop) drills+=(1-crash-loop) ;;
     2|outage) drills+=(2-outage) ;;
     3|overlap) drills+=(3-overlap) ;;
     4|long-transaction) drills+=(4-long-transaction) ;;
     5|failover) drills+=(5-failover) ;;
     6|lease) drills+=(6-lease) ;;
-    *) echo "drills: unknown drill '$argument' (crash-loop, outage, overlap, long-transaction, failover, lease)" >&2; exit 64 ;;
+    7|standby) drills+=(7-standby) ;;
+    *) echo "drills: unknown drill '$argument' (crash-loop, outage, overlap, long-transaction, failover, lease, standby)" >&2; exit 64 ;;
     esac
 done
-[ ${#drills[@]} -gt 0 ] || drills=(1-crash-loop 2-outage 3-overlap 4-long-transaction 5-failover 6-lease)
+[ ${#drills[@]} -gt 0 ] || drills=(1-crash-loop 2-outage 3-overlap 4-long-transaction 5-failover 6-lease 7-standby)
 
 scripts/ensure-packages.sh test || exit 1
 scratch=()

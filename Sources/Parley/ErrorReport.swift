@@ -14,7 +14,7 @@ import SystemCalls
 /// | 73 `EX_CANTCREAT` | an output file or directory cannot be written |
 /// | 75 `EX_TEMPFAIL` | try again later: the database cannot be reached or went away (class 08, 57P01–57P03), is short of resources (class 53), a transaction was rolled back for a conflict (class 40), a lock or a statement timed out (55P03, 57014) |
 /// | 77 `EX_NOPERM` | permission refused: SQLSTATE 42501 (a missing privilege — the message then says which role is needed — or a classification above one's clearance), class 28 |
-/// | 78 `EX_CONFIG` | a setting to fix, a schema this build does not match |
+/// | 78 `EX_CONFIG` | a setting to fix, a schema this build does not match; a write sent to a database that only reads (25006: a hot standby) |
 ///
 /// Messages of the server are shown as it worded them, with its detail and hint: the refusals of Parley's
 /// functions name the field and the rule. A connection string never appears.
@@ -73,6 +73,9 @@ public struct ErrorReport: Sendable {
                     ?? "Ask your administrator for the role that allows it. See what your login may do with: select * from parley.whoami;"
                 return (error.serverMessage + "\nHINT: " + hint, Sysexits.noPermission)
             }
+            if sqlState == .readOnlySqlTransaction {
+                return (error.serverMessage + "\nHINT: " + Self.readOnlyHint, Sysexits.config)
+            }
             return (error.serverMessage, status(of: sqlState))
         case .client:
             return (error.description + ": " + error.message, Sysexits.osError)
@@ -81,11 +84,22 @@ public struct ErrorReport: Sendable {
         }
     }
 
+    /// What to do about a write refused because the database only reads (SQLSTATE 25006): a setting that points a
+    /// program that writes at a hot standby.
+    static let readOnlyHint = """
+        The database only reads: it is a hot standby (or default_transaction_read_only is on). Recording, \
+        migrating, planning and sending need the primary: point PARLEY_DATABASE_URL at it, or add \
+        target_session_attrs=read-write to a URL that names several hosts. A standby belongs in \
+        PARLEY_READ_DATABASE_URL, which only the commands that read use.
+        """
+
     /// The exit status for a server error's SQLSTATE.
     static func status(of sqlState: SQLState) -> Int32 {
         switch sqlState {
         case .insufficientPrivilege:
             return Sysexits.noPermission
+        case .readOnlySqlTransaction:
+            return Sysexits.config
         case .raiseException, .noDataFound:
             return Sysexits.dataError
         case .lockNotAvailable, .queryCanceled, .adminShutdown, .crashShutdown, .cannotConnectNow:

@@ -34,7 +34,7 @@ extension ParleyCommand.Agreements {
 
         func run() throws {
             try runEntry(needs: .reader) {
-                let connection = try connect("agreements list")
+                let connection = try connectForReading("agreements list")
                 if expiring {
                     var query = ListingQuery(view: "expiring_agreements")
                     query.columns = ["agreement", "title", "status", "tracks", "what", "term", "on_day", "days_left",

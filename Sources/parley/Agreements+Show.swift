@@ -17,7 +17,7 @@ extension ParleyCommand.Agreements {
 
         func run() throws {
             try runEntry(needs: .reader) {
-                let connection = try connect("agreements show")
+                let connection = try connectForReading("agreements show")
                 var record = ListingQuery(view: "agreements")
                 record.equal("code", agreement)
                 let listing = try record.listing(on: connection)

@@ -69,7 +69,7 @@ extension ParleyCommand {
                     printError("parley: \(error.description)")
                     throw ExitCode(error.exitStatus)
                 }
-                let connection = try connect("brief")
+                let connection = try connectForReading("brief")
                 let subject: Brief.Subject = meeting.map { .meeting($0) } ?? .track(track ?? "")
                 let brief: Brief
                 do {

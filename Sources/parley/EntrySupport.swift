@@ -15,7 +15,7 @@ func connect(_ command: String) throws -> Connection {
     try Database.connect(applicationName: "parley \(command)")
 }
 
-/// A connection for a command that only reads (listings, `show`, `export`, `calendar`): to
+/// A connection for a command that only reads (listings, `show`, `export`, `calendar`, `brief`): to
 /// `PARLEY_READ_DATABASE_URL` when it is set (a standby), otherwise as `connect`.
 func connectForReading(_ command: String) throws -> Connection {
     try Database.connect(applicationName: "parley \(command)", reading: true)

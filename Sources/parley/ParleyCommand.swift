@@ -9,7 +9,7 @@ struct ParleyCommand: ParsableCommand {
         discussion: """
             Connects with PARLEY_DATABASE_URL when set (a libpq connection string or postgresql:// URL), otherwise \
             with libpq's defaults (PGHOST, PGDATABASE, PGUSER, PGSERVICE, ~/.pgpass). The commands that only read \
-            (listings, show, status, calendar, export, digest) connect with PARLEY_READ_DATABASE_URL instead when \
+            (listings, show, status, calendar, export, digest, brief) connect with PARLEY_READ_DATABASE_URL instead when \
             it is set: a hot standby, for instance.
 
             Exit status (sysexits): 0 done; 64 bad arguments; 65 input refused, nothing written; 69 sendmail \

@@ -29,6 +29,8 @@ import Testing
         ("08006", Sysexits.temporaryFailure), ("40001", Sysexits.temporaryFailure), ("40P01", Sysexits.temporaryFailure),
         ("53300", Sysexits.temporaryFailure), ("55P03", Sysexits.temporaryFailure), ("57014", Sysexits.temporaryFailure),
         ("57P01", Sysexits.temporaryFailure), ("57P03", Sysexits.temporaryFailure),
+        // A setting to fix: a write sent to a hot standby.
+        ("25006", Sysexits.config),
     ] as [(String, Int32)])
     func serverErrorsExitBySQLState(code: String, status: Int32) {
         let report = ErrorReport(Self.server(SQLState(rawValue: code), "refused"), neededRole: .writer)
@@ -48,6 +50,15 @@ import Testing
         #expect(daemon.message.contains("parley_daemon"))
         let unknown = ErrorReport(Self.server(.insufficientPrivilege, "permission denied for table x"))
         #expect(unknown.exitStatus == 77 && unknown.message.contains("select * from parley.whoami;"))
+    }
+
+    @Test func aWriteSentToAStandbySaysWhichSettingToFix() {
+        let report = ErrorReport(Self.server(.readOnlySqlTransaction, "cannot execute INSERT in a read-only transaction"),
+                                 neededRole: .writer)
+        #expect(report.exitStatus == 78)
+        #expect(report.message.hasPrefix("cannot execute INSERT in a read-only transaction\nHINT: "))
+        #expect(report.message.contains("hot standby") && report.message.contains("PARLEY_DATABASE_URL")
+                && report.message.contains("target_session_attrs=read-write"), "\(report.message)")
     }
 
     @Test func parleysOwnClearanceRefusalKeepsItsMessage() {

@@ -109,7 +109,11 @@ select i.instance_id, i.host, i.pid, i.version, i.role, i.started_at, i.last_hea
        case when (select parley_data.current_clearance()) = 'secret' then i.alerts_planned end as alerts_planned,
        i.database_user, i.backend_pid,
        l.expires_at as lease_expires_at,
-       coalesce(l.expires_at > now() and exists (select 1 from pg_catalog.pg_stat_activity a where a.pid = l.backend_pid),
+       -- On a hot standby the primary's sessions are not in pg_stat_activity (a pid there is one of the standby's
+       -- own): the lease, as replicated, is all there is to judge by.
+       coalesce(l.expires_at > now()
+                and (pg_catalog.pg_is_in_recovery()
+                     or exists (select 1 from pg_catalog.pg_stat_activity a where a.pid = l.backend_pid)),
                 false) as holds_lease
   from parley_data.daemon_instances i
  cross join parley_data.alert_settings st
@@ -135,7 +139,7 @@ comment on column parley.daemon_status.alerts_planned is 'How many alerts it has
 comment on column parley.daemon_status.database_user is 'The database login it connects as.';
 comment on column parley.daemon_status.backend_pid is 'Its database connection''s process id (pg_stat_activity.pid).';
 comment on column parley.daemon_status.lease_expires_at is 'When the leadership lease it holds, or last held, lapses unless renewed (425_leadership.sql), shown in your session''s time zone: in the past when it lapsed; empty when the lease names another instance or nobody. A standby takes over at most PARLEY_STANDBY_CHECK_SECONDS after it.';
-comment on column parley.daemon_status.holds_lease is 'True for the one instance that may plan now: its lease has not lapsed and its session is open.';
+comment on column parley.daemon_status.holds_lease is 'True for the one instance that may plan now: its lease has not lapsed and its session is open (read on a hot standby, where the primary''s sessions cannot be seen: its lease has not lapsed, as replicated).';
 
 create or replace view parley.mailer_runs with (security_invoker = true) as
 select r.id, r.started_at, r.finished_at, round(extract(epoch from r.finished_at - r.started_at), 3) as seconds,
