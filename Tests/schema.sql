@@ -2842,6 +2842,8 @@ COMMENT ON FUNCTION parley.declassify_position(party text, item text, stated_on 
 CREATE FUNCTION parley.delivery_digest(delivery_ids bigint[], at timestamp with time zone, max_classification parley.classification DEFAULT 'restricted'::parley.classification) RETURNS SETOF parley.digest_entry
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
+    SET max_parallel_workers_per_gather TO '0'
     AS $$
 begin
     perform parley_data.check_digest_arguments(delivery_digest.at, delivery_digest.max_classification);
@@ -2862,6 +2864,7 @@ COMMENT ON FUNCTION parley.delivery_digest(delivery_ids bigint[], at timestamp w
 CREATE FUNCTION parley.digest_preview(at timestamp with time zone, max_classification parley.classification DEFAULT 'restricted'::parley.classification, recipient text DEFAULT NULL::text) RETURNS SETOF parley.digest_entry
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
     AS $$
 declare
     this_person bigint;
