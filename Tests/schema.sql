@@ -2142,10 +2142,12 @@ begin
 
     return query
     with picked as (
+        -- Never a delivery of a digest fixed by parley.claim_round: that one goes out whole, as it was fixed.
         select d.id
           from parley_data.deliveries d
-         where (d.state = 'pending' and d.send_after <= claim_deliveries.at)
-            or (d.state = 'sending' and d.lease_until <= claim_deliveries.at)
+         where ((d.state = 'pending' and d.send_after <= claim_deliveries.at)
+                or (d.state = 'sending' and d.lease_until <= claim_deliveries.at))
+           and d.digest_message_id is null
          order by d.send_after, d.id
          limit claim_deliveries.max_count
            for update skip locked
@@ -2171,6 +2173,106 @@ $$;
 ALTER FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interval, max_count integer) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interval, max_count integer) IS 'For the mailer: claims up to max_count deliveries due by `at` (and claims of dead runs whose lease ran out) with FOR UPDATE SKIP LOCKED, so overlapping runs never get the same one, and leases them until at + lease under one claim token. Returns them ordered by recipient (to make one digest each), with what the mail needs. A retry re-claims the same delivery row.';
+
+CREATE FUNCTION parley.claim_round(at timestamp with time zone, lease interval, max_count integer) RETURNS TABLE(delivery_id bigint, claim_token uuid, attempt integer, person_id bigint, digest_message_id text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+declare
+    token constant uuid := gen_random_uuid();
+    settings parley_data.alert_settings;
+    room integer := claim_round.max_count;
+    fixed record;
+    ids bigint[];
+    round_ids bigint[] := '{}';
+begin
+    if claim_round.at is null then
+        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
+    end if;
+    if claim_round.lease is null or claim_round.lease <= interval '0' then
+        perform parley_data.refuse(case when claim_round.lease is null then '23502' else '23514' end,
+            'lease', 'lease_positive', format('lease %s must be longer than 0', claim_round.lease),
+            'Give how long the run may take to send what it claims, e.g. interval ''5 minutes''.');
+    end if;
+    if claim_round.max_count is null or claim_round.max_count < 1 then
+        perform parley_data.refuse(case when claim_round.max_count is null then '23502' else '23514' end,
+            'max_count', 'max_count_positive', format('max_count %s must be at least 1', claim_round.max_count),
+            'Give how many deliveries to claim at most, e.g. 500.');
+    end if;
+    select * into settings from parley_data.alert_settings;
+
+    -- As parley.claim_deliveries: lapsed claims of alerts that stopped applying are cancelled, those on their last
+    -- attempt given up, and recipients checked again at the moment of sending.
+    update parley_data.deliveries d
+       set state = 'cancelled', cancelled_at = claim_round.at, cancel_reason = a.cancel_reason,
+           lease_until = null, claim_token = null
+      from parley_data.alerts a
+     where d.state = 'sending' and d.lease_until <= claim_round.at
+       and a.id = d.alert_id and a.cancel_reason is not null;
+    update parley_data.deliveries d
+       set state = 'failed', last_failed_at = claim_round.at, lease_until = null, claim_token = null,
+           last_error = concat_ws('; ', d.last_error, format('claim lapsed on attempt %s of %s', d.attempts, settings.max_attempts))
+     where d.state = 'sending' and d.lease_until <= claim_round.at and d.attempts >= settings.max_attempts;
+    update parley_data.deliveries d
+       set state = 'cancelled', cancelled_at = claim_round.at, cancel_reason = 'no longer a recipient',
+           lease_until = null, claim_token = null
+      from parley_data.alerts a, parley_data.people p
+     where a.id = d.alert_id and p.id = d.person_id
+       and ((d.state = 'pending' and d.send_after <= claim_round.at)
+            or (d.state = 'sending' and d.lease_until <= claim_round.at))
+       and (not p.active or p.clearance < a.classification);
+
+    -- 1. Fixed digests due again, whole.
+    for fixed in
+        select d.digest_message_id as message_id
+          from parley_data.deliveries d
+         where d.digest_message_id is not null
+           and ((d.state = 'pending' and d.send_after <= claim_round.at)
+                or (d.state = 'sending' and d.lease_until <= claim_round.at))
+         group by d.digest_message_id
+         order by min(case when d.state = 'sending' then d.lease_until else d.send_after end), min(d.id)
+    loop
+        exit when room <= 0;
+        continue when not pg_try_advisory_xact_lock(hashtext('parley.claim_round'), hashtext(fixed.message_id));
+        -- Every member still waiting, due or not (members fall due together; one held back by a snooze since goes
+        -- now rather than later under a Message-ID already used). FOR UPDATE waits for a writer rather than split.
+        select array_agg(x.id) into ids
+          from (select d.id from parley_data.deliveries d
+                 where d.digest_message_id = fixed.message_id
+                   and (d.state = 'pending' or (d.state = 'sending' and d.lease_until <= claim_round.at))
+                   for update) x;
+        continue when ids is null;
+        continue when cardinality(ids) > room and room < claim_round.max_count;
+        round_ids := round_ids || ids;
+        room := room - cardinality(ids);
+    end loop;
+
+    -- 2. Deliveries in no digest yet.
+    if room > 0 then
+        select array_agg(x.id) into ids
+          from (select d.id from parley_data.deliveries d
+                 where d.digest_message_id is null
+                   and ((d.state = 'pending' and d.send_after <= claim_round.at)
+                        or (d.state = 'sending' and d.lease_until <= claim_round.at))
+                 order by d.send_after, d.id
+                 limit room
+                   for update skip locked) x;
+        round_ids := round_ids || coalesce(ids, '{}');
+    end if;
+
+    return query
+    update parley_data.deliveries d
+       set state = 'sending', attempts = d.attempts + 1, claim_token = token, claimed_at = claim_round.at,
+           lease_until = claim_round.at + claim_round.lease
+     where d.id = any (round_ids)
+    returning d.id, token, d.attempts, d.person_id, d.digest_message_id;
+end
+$$;
+
+ALTER FUNCTION parley.claim_round(at timestamp with time zone, lease interval, max_count integer) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.claim_round(at timestamp with time zone, lease interval, max_count integer) IS 'For the mailer: claims a round of at most max_count deliveries due by `at` under one claim token and a lease until at + lease. First digests fixed by an earlier claim that are due again (a dead run''s, a failed attempt''s), whole, with their digest_message_id; then deliveries in no digest yet (digest_message_id empty), FOR UPDATE SKIP LOCKED, for the mailer to group per recipient and fix with parley.fix_digest_message_ids before it commits.';
 
 CREATE FUNCTION parley.claim_term(agreement text, claimant text, stated_on date DEFAULT CURRENT_DATE, term integer DEFAULT NULL::integer, starts_on date DEFAULT NULL::date, ends_on date DEFAULT NULL::date, term_length interval DEFAULT NULL::interval, statement text DEFAULT NULL::text, source text DEFAULT NULL::text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2725,6 +2827,8 @@ COMMENT ON FUNCTION parley.declassify_position(party text, item text, stated_on 
 CREATE FUNCTION parley.delivery_digest(delivery_ids bigint[], at timestamp with time zone, max_classification parley.classification DEFAULT 'restricted'::parley.classification) RETURNS SETOF parley.digest_entry
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
+    SET max_parallel_workers_per_gather TO '0'
     AS $$
 begin
     perform parley_data.check_digest_arguments(delivery_digest.at, delivery_digest.max_classification);
@@ -2745,6 +2849,7 @@ COMMENT ON FUNCTION parley.delivery_digest(delivery_ids bigint[], at timestamp w
 CREATE FUNCTION parley.digest_preview(at timestamp with time zone, max_classification parley.classification DEFAULT 'restricted'::parley.classification, recipient text DEFAULT NULL::text) RETURNS SETOF parley.digest_entry
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
     AS $$
 declare
     this_person bigint;
@@ -3351,6 +3456,46 @@ ALTER FUNCTION parley.export_world() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley.export_world() IS 'The whole world as one document in the format of parley.import_world (docs/import-format.md), agreements included, sorted by natural keys: exporting, importing into an empty database and exporting again gives the same document. Only what you are cleared to see is exported. Meeting times are given on the track''s clock, follow-up times on the assignee''s.';
 
+CREATE FUNCTION parley.fix_digest_message_ids(ids bigint[], message_ids text[], claim_token uuid) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+    bad text;
+    fixed integer;
+begin
+    if fix_digest_message_ids.ids is null or fix_digest_message_ids.message_ids is null
+       or cardinality(fix_digest_message_ids.ids) <> cardinality(fix_digest_message_ids.message_ids) then
+        perform parley_data.refuse('23514', 'message_ids', 'message_ids_match_ids',
+            'ids and message_ids are required, one Message-ID for each delivery',
+            'Pass each claimed delivery with the Message-ID of its digest.');
+    end if;
+    if fix_digest_message_ids.claim_token is null then
+        perform parley_data.refuse('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
+            'Pass the token claim_round returned.');
+    end if;
+    select m into bad from unnest(fix_digest_message_ids.message_ids) m
+     where m is null or m !~ '^<[^<>@\s]+@[^<>@\s]+>$' limit 1;
+    if found then
+        perform parley_data.refuse('23514', 'message_ids', 'message_id_format',
+            format('message_id %s is not of the form <left@right>', coalesce(bad, '(none)')),
+            'Pass the Message-ID header of each digest, angle brackets included.');
+    end if;
+    -- Only deliveries this run holds and that are in no digest yet: a fixed digest never changes.
+    update parley_data.deliveries d
+       set digest_message_id = m.message_id
+      from unnest(fix_digest_message_ids.ids, fix_digest_message_ids.message_ids) m(id, message_id)
+     where d.id = m.id and d.state = 'sending' and d.claim_token = fix_digest_message_ids.claim_token
+       and d.digest_message_id is null;
+    get diagnostics fixed = row_count;
+    return fixed;
+end
+$_$;
+
+ALTER FUNCTION parley.fix_digest_message_ids(ids bigint[], message_ids text[], claim_token uuid) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.fix_digest_message_ids(ids bigint[], message_ids text[], claim_token uuid) IS 'For the mailer, in the transaction of parley.claim_round: puts each newly claimed delivery in its digest, named by the digest''s Message-ID, for good. Only deliveries this run (claim_token) holds and that are in no digest yet. Returns how many.';
+
 CREATE FUNCTION parley_data.implementation_score(status parley.commitment_status, delivered numeric, target numeric) RETURNS smallint
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN (CASE WHEN (status = ANY (ARRAY['withdrawn'::parley.commitment_status, 'superseded'::parley.commitment_status])) THEN NULL::integer WHEN (status = 'fulfilled'::parley.commitment_status) THEN 3 WHEN ((target > (0)::numeric) AND (delivered > (0)::numeric)) THEN CASE WHEN (delivered >= target) THEN 3 WHEN (((2)::numeric * delivered) >= target) THEN 2 ELSE 1 END WHEN (status = 'partially_fulfilled'::parley.commitment_status) THEN 2 WHEN (status = 'in_progress'::parley.commitment_status) THEN 1 ELSE 0 END)::smallint;
@@ -3768,6 +3913,37 @@ $_$;
 ALTER FUNCTION parley.mark_deliveries_sent(ids bigint[], message_id text, claim_token uuid, at timestamp with time zone) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley.mark_deliveries_sent(ids bigint[], message_id text, claim_token uuid, at timestamp with time zone) IS 'For the mailer: marks the deliveries a mail carried as sent with its Message-ID, if this run (claim_token) still holds them. Returns how many it marked; fewer than given means another run took some over.';
+
+CREATE FUNCTION parley.mark_round_sent(ids bigint[], claim_token uuid, at timestamp with time zone) RETURNS SETOF bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    if mark_round_sent.ids is null or cardinality(mark_round_sent.ids) = 0 then
+        perform parley_data.refuse('23502', 'ids', 'ids_present', 'ids is required',
+            'Pass the ids of the deliveries the round''s mails carried.');
+    end if;
+    if mark_round_sent.claim_token is null then
+        perform parley_data.refuse('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
+            'Pass the token claim_round returned.');
+    end if;
+    if mark_round_sent.at is null then
+        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
+    end if;
+    -- Only deliveries this run still holds: if its lease ran out and another run re-claimed them, that run marks.
+    return query
+    update parley_data.deliveries d
+       set state = 'sent', sent_at = mark_round_sent.at, message_id = d.digest_message_id,
+           claim_token = null, lease_until = null
+     where d.id = any (mark_round_sent.ids) and d.state = 'sending' and d.claim_token = mark_round_sent.claim_token
+       and d.digest_message_id is not null
+    returning d.id;
+end
+$$;
+
+ALTER FUNCTION parley.mark_round_sent(ids bigint[], claim_token uuid, at timestamp with time zone) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.mark_round_sent(ids bigint[], claim_token uuid, at timestamp with time zone) IS 'For the mailer: marks the deliveries a round''s mails carried as sent, each with its digest''s Message-ID, if this run (claim_token) still holds them. Returns the ids it marked; a missing one was taken over by another run.';
 
 CREATE TABLE parley_data.alert_schedule (
     subject_type parley.alert_subject NOT NULL,
@@ -6024,6 +6200,20 @@ ALTER FUNCTION parley_data.declassify_record(what text, reference text, current_
 
 COMMENT ON FUNCTION parley_data.declassify_record(what text, reference text, current_level parley.classification, wanted parley.classification, reason text, statement text, id bigint) IS 'Declassification: checks the new level is lower and a reason is given, then runs the update with the reason kept in the change history.';
 
+CREATE FUNCTION parley_data.deliveries_leave_digest() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    new.digest_message_id := null;
+    return new;
+end
+$$;
+
+ALTER FUNCTION parley_data.deliveries_leave_digest() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.deliveries_leave_digest() IS 'Trigger: a delivery waiting again after it had stopped (not after a failed attempt) leaves the digest its earlier claim fixed.';
+
 CREATE FUNCTION parley_data.detach_history_year(year integer) RETURNS text[]
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
@@ -6176,8 +6366,10 @@ CREATE TABLE parley_data.deliveries (
     cancel_reason text,
     classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    digest_message_id text,
     CONSTRAINT deliveries_attempts_not_negative CHECK ((attempts >= 0)),
     CONSTRAINT deliveries_claim_complete CHECK (((state = 'sending'::parley.delivery_state) = ((claim_token IS NOT NULL) AND (lease_until IS NOT NULL)))),
+    CONSTRAINT deliveries_digest_message_id_format CHECK ((digest_message_id ~ '^<[^<>@\s]+@[^<>@\s]+>$'::text)),
     CONSTRAINT deliveries_sent_complete CHECK (((state = 'sent'::parley.delivery_state) = ((sent_at IS NOT NULL) AND (message_id IS NOT NULL)))),
     CONSTRAINT deliveries_silence_level CHECK (((silence_id IS NULL) = (silence_classification IS NULL)))
 )
@@ -6202,6 +6394,7 @@ ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN cancelled_at SET STATISTICS
 ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN cancel_reason SET STATISTICS 0;
 ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN classification SET STATISTICS 0;
 ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN digest_message_id SET STATISTICS 0;
 
 ALTER TABLE parley_data.deliveries OWNER TO parley_owner;
 
@@ -6220,6 +6413,8 @@ COMMENT ON COLUMN parley_data.deliveries.lease_until IS 'While sending: when the
 COMMENT ON COLUMN parley_data.deliveries.message_id IS 'The Message-ID of the mail that carried it.';
 
 COMMENT ON COLUMN parley_data.deliveries.silence_id IS 'The silence that suppressed it.';
+
+COMMENT ON COLUMN parley_data.deliveries.digest_message_id IS 'The Message-ID of the digest it was claimed into (fixed by the claim, kept through retries): every later attempt sends the same deliveries under it. message_id is set from it once the mail was accepted.';
 
 CREATE FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp with time zone, ceiling parley.classification) RETURNS SETOF parley.digest_entry
     LANGUAGE sql STABLE
@@ -16677,8 +16872,10 @@ CREATE TABLE parley_data.deliveries_confidential (
     cancel_reason text,
     classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    digest_message_id text,
     CONSTRAINT deliveries_attempts_not_negative CHECK ((attempts >= 0)),
     CONSTRAINT deliveries_claim_complete CHECK (((state = 'sending'::parley.delivery_state) = ((claim_token IS NOT NULL) AND (lease_until IS NOT NULL)))),
+    CONSTRAINT deliveries_digest_message_id_format CHECK ((digest_message_id ~ '^<[^<>@\s]+@[^<>@\s]+>$'::text)),
     CONSTRAINT deliveries_sent_complete CHECK (((state = 'sent'::parley.delivery_state) = ((sent_at IS NOT NULL) AND (message_id IS NOT NULL)))),
     CONSTRAINT deliveries_silence_level CHECK (((silence_id IS NULL) = (silence_classification IS NULL)))
 );
@@ -16702,6 +16899,7 @@ ALTER TABLE ONLY parley_data.deliveries_confidential ALTER COLUMN cancelled_at S
 ALTER TABLE ONLY parley_data.deliveries_confidential ALTER COLUMN cancel_reason SET STATISTICS 0;
 ALTER TABLE ONLY parley_data.deliveries_confidential ALTER COLUMN classification SET STATISTICS 0;
 ALTER TABLE ONLY parley_data.deliveries_confidential ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_confidential ALTER COLUMN digest_message_id SET STATISTICS 0;
 
 ALTER TABLE parley_data.deliveries_confidential OWNER TO parley_owner;
 
@@ -16735,8 +16933,10 @@ CREATE TABLE parley_data.deliveries_restricted (
     cancel_reason text,
     classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    digest_message_id text,
     CONSTRAINT deliveries_attempts_not_negative CHECK ((attempts >= 0)),
     CONSTRAINT deliveries_claim_complete CHECK (((state = 'sending'::parley.delivery_state) = ((claim_token IS NOT NULL) AND (lease_until IS NOT NULL)))),
+    CONSTRAINT deliveries_digest_message_id_format CHECK ((digest_message_id ~ '^<[^<>@\s]+@[^<>@\s]+>$'::text)),
     CONSTRAINT deliveries_sent_complete CHECK (((state = 'sent'::parley.delivery_state) = ((sent_at IS NOT NULL) AND (message_id IS NOT NULL)))),
     CONSTRAINT deliveries_silence_level CHECK (((silence_id IS NULL) = (silence_classification IS NULL)))
 );
@@ -16760,6 +16960,7 @@ ALTER TABLE ONLY parley_data.deliveries_restricted ALTER COLUMN cancelled_at SET
 ALTER TABLE ONLY parley_data.deliveries_restricted ALTER COLUMN cancel_reason SET STATISTICS 0;
 ALTER TABLE ONLY parley_data.deliveries_restricted ALTER COLUMN classification SET STATISTICS 0;
 ALTER TABLE ONLY parley_data.deliveries_restricted ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_restricted ALTER COLUMN digest_message_id SET STATISTICS 0;
 
 ALTER TABLE parley_data.deliveries_restricted OWNER TO parley_owner;
 
@@ -16784,8 +16985,10 @@ CREATE TABLE parley_data.deliveries_secret (
     cancel_reason text,
     classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    digest_message_id text,
     CONSTRAINT deliveries_attempts_not_negative CHECK ((attempts >= 0)),
     CONSTRAINT deliveries_claim_complete CHECK (((state = 'sending'::parley.delivery_state) = ((claim_token IS NOT NULL) AND (lease_until IS NOT NULL)))),
+    CONSTRAINT deliveries_digest_message_id_format CHECK ((digest_message_id ~ '^<[^<>@\s]+@[^<>@\s]+>$'::text)),
     CONSTRAINT deliveries_sent_complete CHECK (((state = 'sent'::parley.delivery_state) = ((sent_at IS NOT NULL) AND (message_id IS NOT NULL)))),
     CONSTRAINT deliveries_silence_level CHECK (((silence_id IS NULL) = (silence_classification IS NULL)))
 );
@@ -16809,6 +17012,7 @@ ALTER TABLE ONLY parley_data.deliveries_secret ALTER COLUMN cancelled_at SET STA
 ALTER TABLE ONLY parley_data.deliveries_secret ALTER COLUMN cancel_reason SET STATISTICS 0;
 ALTER TABLE ONLY parley_data.deliveries_secret ALTER COLUMN classification SET STATISTICS 0;
 ALTER TABLE ONLY parley_data.deliveries_secret ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries_secret ALTER COLUMN digest_message_id SET STATISTICS 0;
 
 ALTER TABLE parley_data.deliveries_secret OWNER TO parley_owner;
 
@@ -16833,8 +17037,10 @@ CREATE TABLE parley_data.deliveries_unclassified (
     cancel_reason text,
     classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    digest_message_id text,
     CONSTRAINT deliveries_attempts_not_negative CHECK ((attempts >= 0)),
     CONSTRAINT deliveries_claim_complete CHECK (((state = 'sending'::parley.delivery_state) = ((claim_token IS NOT NULL) AND (lease_until IS NOT NULL)))),
+    CONSTRAINT deliveries_digest_message_id_format CHECK ((digest_message_id ~ '^<[^<>@\s]+@[^<>@\s]+>$'::text)),
     CONSTRAINT deliveries_sent_complete CHECK (((state = 'sent'::parley.delivery_state) = ((sent_at IS NOT NULL) AND (message_id IS NOT NULL)))),
     CONSTRAINT deliveries_silence_level CHECK (((silence_id IS NULL) = (silence_classification IS NULL)))
 );
@@ -19787,6 +19993,10 @@ CREATE INDEX commitments_track_idx_secret ON parley_data.commitments_secret USIN
 
 CREATE INDEX commitments_track_idx_unclassified ON parley_data.commitments_unclassified USING btree (track_id, item_id) INCLUDE (status, effective_classification, due_on, made_on, last_update_on, status_changed_on);
 
+CREATE INDEX deliveries_digest_idx ON ONLY parley_data.deliveries USING btree (digest_message_id) WHERE ((digest_message_id IS NOT NULL) AND (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state])));
+
+CREATE INDEX deliveries_confidential_digest_message_id_idx ON parley_data.deliveries_confidential USING btree (digest_message_id) WHERE ((digest_message_id IS NOT NULL) AND (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state])));
+
 CREATE INDEX deliveries_failed_idx ON ONLY parley_data.deliveries USING btree (last_failed_at) WHERE (state = 'failed'::parley.delivery_state);
 
 CREATE INDEX deliveries_failed_idx_confidential ON parley_data.deliveries_confidential USING btree (last_failed_at) WHERE (state = 'failed'::parley.delivery_state);
@@ -19856,6 +20066,10 @@ CREATE INDEX deliveries_queue_idx_secret ON parley_data.deliveries_secret USING 
 
 CREATE INDEX deliveries_queue_idx_unclassified ON parley_data.deliveries_unclassified USING btree (send_after, id) WHERE (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state, 'suppressed'::parley.delivery_state]));
 
+CREATE INDEX deliveries_restricted_digest_message_id_idx ON parley_data.deliveries_restricted USING btree (digest_message_id) WHERE ((digest_message_id IS NOT NULL) AND (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state])));
+
+CREATE INDEX deliveries_secret_digest_message_id_idx ON parley_data.deliveries_secret USING btree (digest_message_id) WHERE ((digest_message_id IS NOT NULL) AND (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state])));
+
 CREATE INDEX deliveries_sent_idx ON ONLY parley_data.deliveries USING btree (sent_at) WHERE (state = 'sent'::parley.delivery_state);
 
 CREATE INDEX deliveries_sent_idx_confidential ON parley_data.deliveries_confidential USING btree (sent_at) WHERE (state = 'sent'::parley.delivery_state);
@@ -19875,6 +20089,8 @@ CREATE INDEX deliveries_silence_idx_restricted ON parley_data.deliveries_restric
 CREATE INDEX deliveries_silence_idx_secret ON parley_data.deliveries_secret USING btree (silence_id) WHERE (silence_id IS NOT NULL);
 
 CREATE INDEX deliveries_silence_idx_unclassified ON parley_data.deliveries_unclassified USING btree (silence_id) WHERE (silence_id IS NOT NULL);
+
+CREATE INDEX deliveries_unclassified_digest_message_id_idx ON parley_data.deliveries_unclassified USING btree (digest_message_id) WHERE ((digest_message_id IS NOT NULL) AND (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state])));
 
 CREATE INDEX figures_indicator_idx ON ONLY parley_data.figures USING btree (indicator, as_of DESC);
 
@@ -20656,6 +20872,8 @@ ALTER INDEX parley_data.deals_pkey ATTACH PARTITION parley_data.deals_pkey_secre
 
 ALTER INDEX parley_data.deals_pkey ATTACH PARTITION parley_data.deals_pkey_unclassified;
 
+ALTER INDEX parley_data.deliveries_digest_idx ATTACH PARTITION parley_data.deliveries_confidential_digest_message_id_idx;
+
 ALTER INDEX parley_data.deliveries_failed_idx ATTACH PARTITION parley_data.deliveries_failed_idx_confidential;
 
 ALTER INDEX parley_data.deliveries_failed_idx ATTACH PARTITION parley_data.deliveries_failed_idx_restricted;
@@ -20720,6 +20938,10 @@ ALTER INDEX parley_data.deliveries_queue_idx ATTACH PARTITION parley_data.delive
 
 ALTER INDEX parley_data.deliveries_queue_idx ATTACH PARTITION parley_data.deliveries_queue_idx_unclassified;
 
+ALTER INDEX parley_data.deliveries_digest_idx ATTACH PARTITION parley_data.deliveries_restricted_digest_message_id_idx;
+
+ALTER INDEX parley_data.deliveries_digest_idx ATTACH PARTITION parley_data.deliveries_secret_digest_message_id_idx;
+
 ALTER INDEX parley_data.deliveries_sent_idx ATTACH PARTITION parley_data.deliveries_sent_idx_confidential;
 
 ALTER INDEX parley_data.deliveries_sent_idx ATTACH PARTITION parley_data.deliveries_sent_idx_restricted;
@@ -20735,6 +20957,8 @@ ALTER INDEX parley_data.deliveries_silence_idx ATTACH PARTITION parley_data.deli
 ALTER INDEX parley_data.deliveries_silence_idx ATTACH PARTITION parley_data.deliveries_silence_idx_secret;
 
 ALTER INDEX parley_data.deliveries_silence_idx ATTACH PARTITION parley_data.deliveries_silence_idx_unclassified;
+
+ALTER INDEX parley_data.deliveries_digest_idx ATTACH PARTITION parley_data.deliveries_unclassified_digest_message_id_idx;
 
 ALTER INDEX parley_data.figures_indicator_idx ATTACH PARTITION parley_data.figures_indicator_idx_confidential;
 
@@ -21285,6 +21509,8 @@ CREATE TRIGGER deals_history_insert AFTER INSERT ON parley_data.deals REFERENCIN
 CREATE TRIGGER deals_history_truncate BEFORE TRUNCATE ON parley_data.deals FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
 CREATE TRIGGER deals_history_update AFTER UPDATE ON parley_data.deals REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
+
+CREATE TRIGGER deliveries_leave_digest BEFORE UPDATE OF state ON parley_data.deliveries FOR EACH ROW WHEN (((new.state = 'pending'::parley.delivery_state) AND (old.state <> ALL (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state])) AND (new.digest_message_id IS NOT NULL))) EXECUTE FUNCTION parley_data.deliveries_leave_digest();
 
 CREATE TRIGGER figures_history_delete AFTER DELETE ON parley_data.figures REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
@@ -21965,6 +22191,9 @@ GRANT ALL ON FUNCTION parley.changes_in_this_transaction(after_change bigint) TO
 REVOKE ALL ON FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interval, max_count integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interval, max_count integer) TO parley_daemon;
 
+REVOKE ALL ON FUNCTION parley.claim_round(at timestamp with time zone, lease interval, max_count integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.claim_round(at timestamp with time zone, lease interval, max_count integer) TO parley_daemon;
+
 REVOKE ALL ON FUNCTION parley.claim_term(agreement text, claimant text, stated_on date, term integer, starts_on date, ends_on date, term_length interval, statement text, source text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.claim_term(agreement text, claimant text, stated_on date, term integer, starts_on date, ends_on date, term_length interval, statement text, source text) TO parley_writer;
 
@@ -22072,6 +22301,9 @@ GRANT SELECT ON TABLE parley_data.track_members TO parley_daemon;
 REVOKE ALL ON FUNCTION parley.export_world() FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.export_world() TO parley_reader;
 
+REVOKE ALL ON FUNCTION parley.fix_digest_message_ids(ids bigint[], message_ids text[], claim_token uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.fix_digest_message_ids(ids bigint[], message_ids text[], claim_token uuid) TO parley_daemon;
+
 REVOKE ALL ON FUNCTION parley_data.implementation_score(status parley.commitment_status, delivered numeric, target numeric) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley_data.implementation_score(status parley.commitment_status, delivered numeric, target numeric) TO parley_reader;
 GRANT ALL ON FUNCTION parley_data.implementation_score(status parley.commitment_status, delivered numeric, target numeric) TO parley_daemon;
@@ -22106,6 +22338,9 @@ GRANT ALL ON FUNCTION parley.mark_deliveries_failed(ids bigint[], error text, cl
 
 REVOKE ALL ON FUNCTION parley.mark_deliveries_sent(ids bigint[], message_id text, claim_token uuid, at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.mark_deliveries_sent(ids bigint[], message_id text, claim_token uuid, at timestamp with time zone) TO parley_daemon;
+
+REVOKE ALL ON FUNCTION parley.mark_round_sent(ids bigint[], claim_token uuid, at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.mark_round_sent(ids bigint[], claim_token uuid, at timestamp with time zone) TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley.next_alert_at(at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.next_alert_at(at timestamp with time zone) TO parley_daemon;
@@ -22368,6 +22603,8 @@ REVOKE ALL ON FUNCTION parley_data.deal_id(code text, field text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION parley_data.deal_level(deal_id bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.declassify_record(what text, reference text, current_level parley.classification, wanted parley.classification, reason text, statement text, id bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.deliveries_leave_digest() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.detach_history_year(year integer) FROM PUBLIC;
 

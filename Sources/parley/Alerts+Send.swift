@@ -8,11 +8,13 @@ extension ParleyCommand.Alerts {
         static let configuration = CommandConfiguration(
             abstract: "Mail the alerts that are due: one digest per recipient, through sendmail.",
             discussion: """
-                Claims the due deliveries (FOR UPDATE SKIP LOCKED, with a lease, so overlapping runs never send one \
-                twice and a run that dies leaves its claims to the next), writes one plain-text digest per \
-                recipient, pipes it to `$PARLEY_SENDMAIL -t -oi` and marks it sent with its Message-ID. A failed \
-                attempt is retried after a back-off (1 min, 5 min, 30 min, 2 h, 6 h); after the last one the \
-                delivery is listed in parley.delivery_failures and one line goes to stderr.
+                Works in rounds of 500 deliveries: claims them (FOR UPDATE SKIP LOCKED, with a lease, so overlapping \
+                runs never send one twice and a run that dies leaves its claims to the next) and fixes one digest \
+                per recipient with its Message-ID, renders the digests on every core, pipes each to \
+                `$PARLEY_SENDMAIL -t -oi` (several at once) and marks the round sent. A run that dies before \
+                marking sends its last round again, under the same Message-IDs. A failed attempt is retried after a \
+                back-off (1 min, 5 min, 30 min, 2 h, 6 h); after the last one the delivery is listed in \
+                parley.delivery_failures and one line goes to stderr.
 
                 Prints nothing when all went well. Exit status: 0 done; 75 some deliveries could not be sent (they \
                 are retried, or the database cannot be reached); 78 bad configuration; 69 sendmail missing; 73 --to-dir \
@@ -21,7 +23,8 @@ extension ParleyCommand.Alerts {
                 Settings (environment, or PARLEY_ENV_FILE, default /etc/parley/parley.env, for what the environment \
                 does not set): PARLEY_MAIL_FROM (default Parley <parley@FQDN>), PARLEY_MAIL_MAX_CLASSIFICATION \
                 (default restricted: details of alerts classified higher are not mailed), PARLEY_SENDMAIL (default \
-                /usr/sbin/sendmail), PARLEY_SENDMAIL_TIMEOUT (seconds, default 60), PARLEY_DATABASE_URL.
+                /usr/sbin/sendmail), PARLEY_SENDMAIL_TIMEOUT (seconds, default 60), PARLEY_MAIL_CONCURRENCY \
+                (sendmail processes at once, 1 to 32, default 4), PARLEY_DATABASE_URL.
 
                 Examples:
                   parley alerts send

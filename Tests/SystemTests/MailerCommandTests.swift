@@ -89,6 +89,7 @@ import Testing
         ("PARLEY_MAIL_FROM", "Parley <parley at mfa>"),
         ("PARLEY_SENDMAIL_TIMEOUT", "forever"),
         ("PARLEY_SENDMAIL", "sendmail"),
+        ("PARLEY_MAIL_CONCURRENCY", "0"),
     ])
     func aBadSettingIsStatus78NamingIt(_ variable: String, _ value: String) throws {
         try TestDatabase.with { database in

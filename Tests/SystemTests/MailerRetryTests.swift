@@ -112,6 +112,73 @@ import Testing
         }
     }
 
+    @Test func aRoundHandedOverButNeverMarkedIsSentAgainUnderTheSameMessageIDsAndNothingIsLost() throws {
+        try TestDatabase.with { database in
+            let connection = try database.connect()
+            let moments = try MailerFixture.istanbul(on: connection)
+            let sandbox = try MailerFixture.Sandbox()
+            let before = try MailerFixture.deliveries(connection)
+            // A round's digests are handed over in the order of their lowest delivery, the first alone: the first
+            // is accepted, the second hangs in sendmail, and the run is killed there. The first digest was handed
+            // over, and the round was never marked.
+            let first = try #require(before.min { ($0.value.min() ?? 0) < ($1.value.min() ?? 0) }).key
+            let second = first == MailerFixture.olena ? MailerFixture.mehmet : MailerFixture.olena
+            let doomed = try BackgroundProgram(
+                "parley", ["alerts", "send", "--at", moments.at()],
+                environment: sandbox.environment(
+                    database, ["FAKE_SENDMAIL_MODE": "hang", "FAKE_SENDMAIL_FAIL_TO": second, "FAKE_SENDMAIL_HANG": "60"]))
+            #expect(poll(timeout: .seconds(20)) { (try? sandbox.files("attempts").count) == 2 })
+            doomed.send(SIGKILL)
+            #expect(poll(timeout: .seconds(10)) { MailerFixture.hasEnded(doomed.pid) })
+            let firstCopy = try #require(try sandbox.accepted().first)
+            #expect(try sandbox.accepted().count == 1)
+            #expect(firstCopy.recipient == first)
+            let firstID = try #require(firstCopy.header("Message-ID"))
+            #expect(firstCopy.deliveryIDs == before[first])
+
+            // The round is still claimed, each delivery fixed in its digest by the claim's commit: the first
+            // recipient's under the Message-ID that already went out.
+            for row in try connection.query(
+                "select id, state::text as state, digest_message_id from parley_data.deliveries") {
+                let id: Int64 = try row.decode("id")
+                #expect(try row.decode("state", as: String.self) == "sending")
+                let fixed: String? = try row.decode("digest_message_id")
+                #expect((fixed == firstID) == firstCopy.deliveryIDs.contains(id))
+            }
+
+            // Meanwhile another commitment of Olena's falls overdue: a regrouping retry would have added it to her
+            // digest, under another Message-ID.
+            let day: String = try connection.value(
+                "select (($1::timestamptz) at time zone 'Europe/Istanbul')::date::text", [moments.planned])
+            try MailerFixture.addCommitment(connection, code: "ist-remains", obligor: "UA", beneficiary: "RU", dueOn: day,
+                                            offset: -2, text: "Hand over the remains of 500 soldiers")
+            try MailerFixture.plan(connection, at: moments.planned.addingTimeInterval(120))
+            let after = try MailerFixture.deliveries(connection)
+            let fresh = Set(after.values.flatMap { $0 }).subtracting(before.values.flatMap { $0 })
+            #expect(!fresh.isEmpty)
+
+            let retry = try ProgramRun.run("parley", ["alerts", "send", "--at", moments.at(301)], environment: sandbox.environment(database))
+            #expect(retry.status == 0 && retry.stderr.isEmpty, "\(retry.stderr)")
+            let mails = try sandbox.accepted()
+            // The copy sent again carries the first copy's Message-ID and the same deliveries.
+            let copies = mails.filter { $0.header("Message-ID") == firstID }
+            #expect(copies.count == 2)
+            #expect(copies.allSatisfy { $0.deliveryIDs == firstCopy.deliveryIDs && $0.recipient == first })
+            // What fell due since went out in digests of their own.
+            #expect(mails.filter { !Set($0.deliveryIDs).isDisjoint(with: fresh) }.allSatisfy { Set($0.deliveryIDs).isSubset(of: fresh) })
+            // Nothing lost: every delivery sent, recorded with the Message-ID of a mail that carried it.
+            let states = try MailerFixture.deliveryStates(connection)
+            #expect(states.count == before.values.flatMap { $0 }.count + fresh.count)
+            for (id, state) in states {
+                #expect(state.state == "sent")
+                #expect(mails.contains { $0.deliveryIDs.contains(id) && $0.header("Message-ID") == state.messageID })
+            }
+            // Only the round that was handed over and never marked went out twice.
+            let carried = mails.flatMap(\.deliveryIDs)
+            #expect(carried.count == states.count + firstCopy.deliveryIDs.count)
+        }
+    }
+
     @Test func failuresBackOffAndTheLastAttemptIsReportedOnceAndListed() throws {
         try TestDatabase.with { database in
             let connection = try database.connect()

@@ -7,7 +7,8 @@
 #     plan_alerts at the same moment) finds no alert the crash-looped system does not have;
 #   - every delivery of a live alert is sent (or suppressed by a silence), and was accepted by sendmail;
 #   - every delivery accepted twice (a duplicate) is explained by a mailer killed after sendmail accepted it and
-#     before the run marked it sent.
+#     before the run marked it sent, no killed run caused more duplicates than one round (500 deliveries), and
+#     every copy sent again carries the first copy's Message-ID (the claim fixed the digest).
 # The mailers act on a drill clock running 20 times faster than the wall clock (`parley alerts send --at`), so
 # that a dead run's 5-minute lease lapses in 15 s and the retry back-off (1 min, 5 min, …) passes in seconds.
 DRILL_NAME=crash-loop
@@ -164,9 +165,13 @@ unexplained=$(awk '
     FILENAME == ARGV[1] { if ($2 == "mailer") killed[$3] = 1; next }
     { count[$4]++; if (count[$4] > 1 && !(prev[$4] in killed)) bad++; prev[$4] = $2 }
     END { print bad + 0 }' "$DRILL_WORK/kills" <(sort -k1,1n "$DRILL_MAIL_LOG"))
-# A resent delivery keeps its Message-ID only when the retry carries the same set of deliveries (the digest of the
-# recipient may have grown meanwhile): then the recipient's mail system can recognise the copy.
+# A copy sent again carries the first copy's Message-ID (the claim fixed the digest and its Message-ID), so that the
+# recipient's mail system can recognise it: every duplicate must.
 same_id=$(sort -k1,1n "$DRILL_MAIL_LOG" | awk '{ if (($4) in first) { if (first[$4] == $3) n++ } else first[$4] = $3 } END { print n + 0 }')
+# At most a round sent again per killed run: the duplicates whose earlier copy a run handed over, per run.
+round_size=500
+most_per_kill=$(sort -k1,1n "$DRILL_MAIL_LOG" | awk '{ if ($4 in prev) n[prev[$4]]++; prev[$4] = $2 }
+    END { m = 0; for (p in n) if (n[p] > m) m = n[p]; print m }')
 mailer_runs=$(wc -l < "$DRILL_WORK/mailer.exits")
 exit_codes=$(awk '{ print $2 }' "$DRILL_WORK/mailer.exits" | sort -n | uniq -c | awk '{ printf "%s%s×%s", sep, $2, $1; sep = ", " }')
 injected=$(wc -l < "$DRILL_MAIL_LOG.failures")
@@ -193,6 +198,7 @@ figure "deliveries marked sent that sendmail never accepted" "$never_accepted"
 figure "deliveries whose Message-ID sendmail never saw" "$wrong_id"
 figure "duplicate sends (explained by a mailer kill)" "$duplicates ($((duplicates - unexplained)))"
 figure "duplicates carrying the first copy's Message-ID" "$same_id"
+figure "most duplicates from one killed run (≤ a round, $round_size)" "$most_per_kill"
 figure "parleyd CPU seconds over 5 s at rest after the drill" "$daemon_cpu"
 
 [ "$lost" = 0 ] || broken "$lost alert(s) lost: $(comm -23 "$DRILL_WORK/oracle" "$DRILL_WORK/actual" | head -n 5 | tr '\n' ';')"
@@ -201,5 +207,7 @@ figure "parleyd CPU seconds over 5 s at rest after the drill" "$daemon_cpu"
 [ "$never_accepted" = 0 ] || broken "$never_accepted delivery(ies) marked sent without sendmail accepting them"
 [ "$wrong_id" = 0 ] || broken "$wrong_id delivery(ies) recorded with a Message-ID sendmail did not accept for them"
 [ "$unexplained" = 0 ] || broken "$unexplained duplicate send(s) not explained by a mailer kill"
+[ "$same_id" = "$duplicates" ] || broken "$((duplicates - same_id)) duplicate send(s) under another Message-ID than the first copy's"
+[ "$most_per_kill" -le "$round_size" ] || broken "one killed run caused $most_per_kill duplicates, more than a round ($round_size)"
 [ "$((daemon_kills + mailer_kills))" -ge "$kills_wanted" ] || broken "only $((daemon_kills + mailer_kills)) kills"
 finish

@@ -82,10 +82,12 @@ begin
 
     return query
     with picked as (
+        -- Never a delivery of a digest fixed by parley.claim_round: that one goes out whole, as it was fixed.
         select d.id
           from parley_data.deliveries d
-         where (d.state = 'pending' and d.send_after <= claim_deliveries.at)
-            or (d.state = 'sending' and d.lease_until <= claim_deliveries.at)
+         where ((d.state = 'pending' and d.send_after <= claim_deliveries.at)
+                or (d.state = 'sending' and d.lease_until <= claim_deliveries.at))
+           and d.digest_message_id is null
          order by d.send_after, d.id
          limit claim_deliveries.max_count
            for update skip locked
@@ -109,6 +111,212 @@ end
 $$;
 comment on function parley.claim_deliveries(timestamptz, interval, integer) is
     'For the mailer: claims up to max_count deliveries due by `at` (and claims of dead runs whose lease ran out) with FOR UPDATE SKIP LOCKED, so overlapping runs never get the same one, and leases them until at + lease under one claim token. Returns them ordered by recipient (to make one digest each), with what the mail needs. A retry re-claims the same delivery row.';
+
+-- The mailer's claim (issue 17): a round of whole digests, each fixed with its Message-ID in the claim's commit.
+--
+-- 1. Digests fixed by an earlier claim that are due again (their run died holding them, or their attempt failed and
+--    the back-off has passed) are taken whole and as they were, in the order they fell due: the same deliveries
+--    under the same Message-ID, whatever else became due for the recipient meanwhile. A member that no longer
+--    applies (cancelled, given up) drops out, so a copy sent again carries a subset of the first, never more. A
+--    transaction lock per digest makes overlapping runs take one whole or not at all; a digest bigger than what is
+--    left of the round waits for a round of its own.
+-- 2. The rest of the round: deliveries due and in no digest yet, first due first, FOR UPDATE SKIP LOCKED. The
+--    mailer makes one digest of each recipient's share and fixes it with parley.fix_digest_message_ids in the same
+--    transaction, before it commits.
+create or replace function parley.claim_round(at timestamptz, lease interval, max_count integer)
+    returns table (delivery_id bigint, claim_token uuid, attempt integer, person_id bigint, digest_message_id text)
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+#variable_conflict use_column
+declare
+    token constant uuid := gen_random_uuid();
+    settings parley_data.alert_settings;
+    room integer := claim_round.max_count;
+    fixed record;
+    ids bigint[];
+    round_ids bigint[] := '{}';
+begin
+    if claim_round.at is null then
+        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
+    end if;
+    if claim_round.lease is null or claim_round.lease <= interval '0' then
+        perform parley_data.refuse(case when claim_round.lease is null then '23502' else '23514' end,
+            'lease', 'lease_positive', format('lease %s must be longer than 0', claim_round.lease),
+            'Give how long the run may take to send what it claims, e.g. interval ''5 minutes''.');
+    end if;
+    if claim_round.max_count is null or claim_round.max_count < 1 then
+        perform parley_data.refuse(case when claim_round.max_count is null then '23502' else '23514' end,
+            'max_count', 'max_count_positive', format('max_count %s must be at least 1', claim_round.max_count),
+            'Give how many deliveries to claim at most, e.g. 500.');
+    end if;
+    select * into settings from parley_data.alert_settings;
+
+    -- As parley.claim_deliveries: lapsed claims of alerts that stopped applying are cancelled, those on their last
+    -- attempt given up, and recipients checked again at the moment of sending.
+    update parley_data.deliveries d
+       set state = 'cancelled', cancelled_at = claim_round.at, cancel_reason = a.cancel_reason,
+           lease_until = null, claim_token = null
+      from parley_data.alerts a
+     where d.state = 'sending' and d.lease_until <= claim_round.at
+       and a.id = d.alert_id and a.cancel_reason is not null;
+    update parley_data.deliveries d
+       set state = 'failed', last_failed_at = claim_round.at, lease_until = null, claim_token = null,
+           last_error = concat_ws('; ', d.last_error, format('claim lapsed on attempt %s of %s', d.attempts, settings.max_attempts))
+     where d.state = 'sending' and d.lease_until <= claim_round.at and d.attempts >= settings.max_attempts;
+    update parley_data.deliveries d
+       set state = 'cancelled', cancelled_at = claim_round.at, cancel_reason = 'no longer a recipient',
+           lease_until = null, claim_token = null
+      from parley_data.alerts a, parley_data.people p
+     where a.id = d.alert_id and p.id = d.person_id
+       and ((d.state = 'pending' and d.send_after <= claim_round.at)
+            or (d.state = 'sending' and d.lease_until <= claim_round.at))
+       and (not p.active or p.clearance < a.classification);
+
+    -- 1. Fixed digests due again, whole.
+    for fixed in
+        select d.digest_message_id as message_id
+          from parley_data.deliveries d
+         where d.digest_message_id is not null
+           and ((d.state = 'pending' and d.send_after <= claim_round.at)
+                or (d.state = 'sending' and d.lease_until <= claim_round.at))
+         group by d.digest_message_id
+         order by min(case when d.state = 'sending' then d.lease_until else d.send_after end), min(d.id)
+    loop
+        exit when room <= 0;
+        continue when not pg_try_advisory_xact_lock(hashtext('parley.claim_round'), hashtext(fixed.message_id));
+        -- Every member still waiting, due or not (members fall due together; one held back by a snooze since goes
+        -- now rather than later under a Message-ID already used). FOR UPDATE waits for a writer rather than split.
+        select array_agg(x.id) into ids
+          from (select d.id from parley_data.deliveries d
+                 where d.digest_message_id = fixed.message_id
+                   and (d.state = 'pending' or (d.state = 'sending' and d.lease_until <= claim_round.at))
+                   for update) x;
+        continue when ids is null;
+        continue when cardinality(ids) > room and room < claim_round.max_count;
+        round_ids := round_ids || ids;
+        room := room - cardinality(ids);
+    end loop;
+
+    -- 2. Deliveries in no digest yet.
+    if room > 0 then
+        select array_agg(x.id) into ids
+          from (select d.id from parley_data.deliveries d
+                 where d.digest_message_id is null
+                   and ((d.state = 'pending' and d.send_after <= claim_round.at)
+                        or (d.state = 'sending' and d.lease_until <= claim_round.at))
+                 order by d.send_after, d.id
+                 limit room
+                   for update skip locked) x;
+        round_ids := round_ids || coalesce(ids, '{}');
+    end if;
+
+    return query
+    update parley_data.deliveries d
+       set state = 'sending', attempts = d.attempts + 1, claim_token = token, claimed_at = claim_round.at,
+           lease_until = claim_round.at + claim_round.lease
+     where d.id = any (round_ids)
+    returning d.id, token, d.attempts, d.person_id, d.digest_message_id;
+end
+$$;
+comment on function parley.claim_round(timestamptz, interval, integer) is
+    'For the mailer: claims a round of at most max_count deliveries due by `at` under one claim token and a lease until at + lease. First digests fixed by an earlier claim that are due again (a dead run''s, a failed attempt''s), whole, with their digest_message_id; then deliveries in no digest yet (digest_message_id empty), FOR UPDATE SKIP LOCKED, for the mailer to group per recipient and fix with parley.fix_digest_message_ids before it commits.';
+grant execute on function parley.claim_round(timestamptz, interval, integer) to parley_daemon;
+
+-- A delivery that waits again after it had stopped (cancelled while its alert did not apply, suppressed by a
+-- silence since lifted, ...) leaves its digest: the digest's other deliveries may have gone out under its Message-ID
+-- meanwhile, without it, and a copy of it alone under that Message-ID could be dropped by the recipient's mail
+-- system as a duplicate. It is grouped afresh at its next claim. (A failed attempt or a release, sending → pending,
+-- keeps the digest.)
+create or replace function parley_data.deliveries_leave_digest() returns trigger
+    language plpgsql
+    set search_path = parley_data, pg_catalog, pg_temp
+as $$
+begin
+    new.digest_message_id := null;
+    return new;
+end
+$$;
+comment on function parley_data.deliveries_leave_digest() is
+    'Trigger: a delivery waiting again after it had stopped (not after a failed attempt) leaves the digest its earlier claim fixed.';
+drop trigger if exists deliveries_leave_digest on parley_data.deliveries;
+create trigger deliveries_leave_digest
+    before update of state on parley_data.deliveries
+    for each row
+    when (new.state = 'pending' and old.state not in ('pending', 'sending') and new.digest_message_id is not null)
+    execute function parley_data.deliveries_leave_digest();
+
+create or replace function parley.fix_digest_message_ids(ids bigint[], message_ids text[], claim_token uuid)
+    returns integer
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+declare
+    bad text;
+    fixed integer;
+begin
+    if fix_digest_message_ids.ids is null or fix_digest_message_ids.message_ids is null
+       or cardinality(fix_digest_message_ids.ids) <> cardinality(fix_digest_message_ids.message_ids) then
+        perform parley_data.refuse('23514', 'message_ids', 'message_ids_match_ids',
+            'ids and message_ids are required, one Message-ID for each delivery',
+            'Pass each claimed delivery with the Message-ID of its digest.');
+    end if;
+    if fix_digest_message_ids.claim_token is null then
+        perform parley_data.refuse('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
+            'Pass the token claim_round returned.');
+    end if;
+    select m into bad from unnest(fix_digest_message_ids.message_ids) m
+     where m is null or m !~ '^<[^<>@\s]+@[^<>@\s]+>$' limit 1;
+    if found then
+        perform parley_data.refuse('23514', 'message_ids', 'message_id_format',
+            format('message_id %s is not of the form <left@right>', coalesce(bad, '(none)')),
+            'Pass the Message-ID header of each digest, angle brackets included.');
+    end if;
+    -- Only deliveries this run holds and that are in no digest yet: a fixed digest never changes.
+    update parley_data.deliveries d
+       set digest_message_id = m.message_id
+      from unnest(fix_digest_message_ids.ids, fix_digest_message_ids.message_ids) m(id, message_id)
+     where d.id = m.id and d.state = 'sending' and d.claim_token = fix_digest_message_ids.claim_token
+       and d.digest_message_id is null;
+    get diagnostics fixed = row_count;
+    return fixed;
+end
+$$;
+comment on function parley.fix_digest_message_ids(bigint[], text[], uuid) is
+    'For the mailer, in the transaction of parley.claim_round: puts each newly claimed delivery in its digest, named by the digest''s Message-ID, for good. Only deliveries this run (claim_token) holds and that are in no digest yet. Returns how many.';
+grant execute on function parley.fix_digest_message_ids(bigint[], text[], uuid) to parley_daemon;
+
+-- A round handed over is marked in one statement: each delivery went out under its digest's Message-ID.
+create or replace function parley.mark_round_sent(ids bigint[], claim_token uuid, at timestamptz)
+    returns setof bigint
+    language plpgsql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+begin
+    if mark_round_sent.ids is null or cardinality(mark_round_sent.ids) = 0 then
+        perform parley_data.refuse('23502', 'ids', 'ids_present', 'ids is required',
+            'Pass the ids of the deliveries the round''s mails carried.');
+    end if;
+    if mark_round_sent.claim_token is null then
+        perform parley_data.refuse('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
+            'Pass the token claim_round returned.');
+    end if;
+    if mark_round_sent.at is null then
+        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
+    end if;
+    -- Only deliveries this run still holds: if its lease ran out and another run re-claimed them, that run marks.
+    return query
+    update parley_data.deliveries d
+       set state = 'sent', sent_at = mark_round_sent.at, message_id = d.digest_message_id,
+           claim_token = null, lease_until = null
+     where d.id = any (mark_round_sent.ids) and d.state = 'sending' and d.claim_token = mark_round_sent.claim_token
+       and d.digest_message_id is not null
+    returning d.id;
+end
+$$;
+comment on function parley.mark_round_sent(bigint[], uuid, timestamptz) is
+    'For the mailer: marks the deliveries a round''s mails carried as sent, each with its digest''s Message-ID, if this run (claim_token) still holds them. Returns the ids it marked; a missing one was taken over by another run.';
+grant execute on function parley.mark_round_sent(bigint[], uuid, timestamptz) to parley_daemon;
 
 create or replace function parley.mark_deliveries_sent(ids bigint[], message_id text, claim_token uuid, at timestamptz)
     returns integer

@@ -3,9 +3,10 @@ set local role parley_owner;
 
 -- The alert mailer's view of a delivery: everything a digest e-mail says about an alert, in one row per delivery.
 --
--- The mailer (parley alerts send) claims deliveries with parley.claim_deliveries (000007) and then asks
--- parley.delivery_digest for what to write about them; parley digest and the mailer's --dry-run ask
--- parley.digest_preview for the deliveries the next run would claim, without claiming anything.
+-- The mailer (parley alerts send) claims a round of deliveries with parley.claim_round (400_delivery.sql), which
+-- fixes their digests, and then asks parley.delivery_digest for what to write about them; parley digest and the
+-- mailer's --dry-run ask parley.digest_preview for the deliveries the next run would claim, without claiming
+-- anything (grouped per recipient: a digest an earlier claim fixed goes out as it was fixed, under its Message-ID).
 --
 -- E-mail leaves the protected system, so both functions take the highest classification whose details may be
 -- mailed (the mailer's PARLEY_MAIL_MAX_CLASSIFICATION). For an alert above it they return only what the digest needs
@@ -152,6 +153,11 @@ create or replace function parley.delivery_digest(
     returns setof parley.digest_entry
     language plpgsql stable security definer
     set search_path = parley_data, parley, pg_catalog, pg_temp
+    -- A round's few hundred rows by their ids. The planner's estimate of the lateral details is millions of rows,
+    -- which would have them JIT-compiled (optimised and inlined) at every call: 0.3 s → 6-10 s a round of 500 on a
+    -- busy host (BENCHMARKS.md, figure 4). Parallel workers, too, cost more to start than they save here.
+    set jit = off
+    set max_parallel_workers_per_gather = 0
 as $$
 begin
     perform parley_data.check_digest_arguments(delivery_digest.at, delivery_digest.max_classification);
@@ -174,6 +180,8 @@ create or replace function parley.digest_preview(
     returns setof parley.digest_entry
     language plpgsql stable security definer
     set search_path = parley_data, parley, pg_catalog, pg_temp
+    -- As delivery_digest: no JIT compilation of the details for a mailbox's worth of rows.
+    set jit = off
 as $$
 declare
     this_person bigint;

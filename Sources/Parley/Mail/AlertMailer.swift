@@ -1,15 +1,21 @@
 import Foundation
 import PQ
 
-/// One run of `parley alerts send`: claim due deliveries, render one digest per recipient, hand each to the
-/// transport, mark it sent (or failed), record the run.
+/// One run of `parley alerts send`: a queue consumer. Round after round it claims due deliveries, renders one
+/// digest per recipient, hands them over, and marks the round sent (or failed); then it records the run.
 ///
-/// **At least once, never lost.** Deliveries are claimed with `FOR UPDATE SKIP LOCKED` under a lease
-/// (`parley.claim_deliveries`), so two runs at once never claim the same one, and a run that dies leaves its claims
-/// to be taken over when the lease ends. A digest is marked sent, with its Message-ID, in the statement that ends the
-/// claim, after the transport accepted it; a run killed in between sends it again later with the same Message-ID.
-/// A transport that accepts a round at a time (a directory) has the round's digests marked after its flush, in one
-/// transaction.
+/// **A round.** `parley.claim_round` claims up to `batchSize` deliveries with `FOR UPDATE SKIP LOCKED` under a
+/// lease, so two runs at once never claim the same one, and fixes their grouping into digests and each digest's
+/// Message-ID in the claim's commit (`deliveries.digest_message_id`). The round's digests are rendered
+/// concurrently across the cores (a task group), handed over several at once (`PARLEY_MAIL_CONCURRENCY` sendmail
+/// processes; a directory's files written in parallel and flushed once), and the round's accepted deliveries are
+/// marked sent in one statement. A round costs three commits (claim, mark, and none per digest) whatever its size.
+///
+/// **At least once, never lost; at most a round twice.** A digest is marked sent only after the transport accepted
+/// it. A run that dies between handing a round over and marking it leaves the round claimed; when the lease ends the
+/// next run takes its digests over whole, as they were fixed, and sends them again under the same Message-IDs, so
+/// that MTAs and mail clients can drop the copies. At most one round (`batchSize` deliveries) is sent twice per run
+/// that dies. A digest whose attempt failed is retried as it was fixed too.
 ///
 /// **Quiet.** Nothing is printed on success. `verbose` writes a line per digest to `output`; each delivery given up
 /// after its last attempt writes one line to `errors`, which cron mails to the operator.
@@ -94,75 +100,100 @@ public final class AlertMailer {
             throw error
         }
         var report = Report()
-        var consecutiveFailures = 0
         var stopReason: String?
-        let renderer = DigestRenderer(from: settings.from, installation: try MailerQueries.installationID(connection))
+        let installation = try MailerQueries.installationID(connection)
+        let renderer = DigestRenderer(from: settings.from, installation: installation)
         let briefWriter = DigestBriefWriter(connection: connection, ceiling: settings.maxClassification)
+        // A directory's files are written in parallel so that their fsyncs overlap; sendmail gets what the
+        // administrator allows.
+        let width = transport.acceptsInRounds ? max(2, ProcessInfo.processInfo.activeProcessorCount * 2) : settings.concurrency
 
         while stopReason == nil {
             let wanted = min(options.batchSize, (options.limit ?? Int.max) - report.claimed)
             guard wanted > 0 else { break }
             let at = try MailerQueries.now(connection, override: options.at)
-            let claims = try MailerQueries.claim(connection, at: at, lease: settings.lease, maxCount: wanted)
-            guard let token = claims.first?.claimToken else { break }
+            guard let round = try MailerQueries.claimRound(
+                connection, at: at, lease: settings.lease, maxCount: wanted, installation: installation,
+                domain: settings.from.domain)
+            else { break }
+            let token = round.claimToken
             let claimedAt = ContinuousClock.now
-            report.claimed += claims.count
+            report.claimed += round.claims.count
 
             let entries = try MailerQueries.digestEntries(
-                connection, deliveryIDs: claims.map(\.deliveryID), at: at, ceiling: settings.maxClassification)
-            // Handed to a transport that accepts a round at a time, to be marked after its flush.
-            var handed: [(digest: Digest, message: MailMessage)] = []
-            for var digest in Digest.grouped(entries, writtenAt: at) {
-                // Never send what another run may take over: the lease must outlast this attempt.
-                if stopReason == nil, ContinuousClock.now - claimedAt + settings.sendmailTimeout + .seconds(10) > settings.lease {
-                    stopReason = "not attempted: this run's lease of \(settings.lease.components.seconds) s ran out first"
-                }
-                if stopReason != nil {
-                    // Never handed to sendmail: given back for the next run, not counted as an attempt.
-                    let at = try MailerQueries.now(connection, override: options.at)
-                    report.failed += try MailerQueries.release(
-                        connection, deliveryIDs: digest.deliveryIDs, claimToken: token, at: at, retryAfter: .seconds(60))
-                    continue
-                }
-                digest.briefs = briefWriter.briefs(for: digest)
-                let message = renderer.message(for: digest)
-                do {
-                    try transport.send(message)
-                } catch let error as MailTransportError {
-                    try fail(digest, error: error.description, token: token, report: &report)
-                    consecutiveFailures += 1
-                    if error.stopsRun || consecutiveFailures >= Self.failuresBeforeGivingUpTheRun {
-                        stopReason = "not attempted: sending stopped after: \(error.description)"
-                    }
-                    continue
-                }
-                consecutiveFailures = 0
-                if transport.acceptsInRounds {
-                    handed.append((digest, message))
-                    continue
-                }
-                report.messages += 1
-                let sentAt = try MailerQueries.now(connection, override: options.at)
-                try markSent(digest, message: message, token: token, at: sentAt, on: connection, report: &report)
+                connection, deliveryIDs: round.claims.map(\.deliveryID), at: at, ceiling: settings.maxClassification)
+            var digests = Digest.fixed(entries, messageIDs: round.messageIDs, writtenAt: at)
+            // Briefs are read from the database (once per meeting), on this thread.
+            for index in digests.indices where !digests[index].upcomingMeetingCodes.isEmpty {
+                digests[index].briefs = briefWriter.briefs(for: digests[index])
             }
-            if !handed.isEmpty {
+            let messages = RoundWork.map(digests) { renderer.message(for: $0) }
+
+            // Never send what another run may take over: the lease must outlast each attempt.
+            let lease = settings.lease
+            let attemptTime = settings.sendmailTimeout + .seconds(10)
+            let transport = self.transport
+            let handover = RoundWork.handOver(
+                count: messages.count, width: width, failuresBeforeStopping: Self.failuresBeforeGivingUpTheRun,
+                mayStart: {
+                    ContinuousClock.now - claimedAt + attemptTime > lease
+                        ? "not attempted: this run's lease of \(lease.components.seconds) s ran out first" : nil
+                },
+                send: { index in
+                    do {
+                        try transport.send(messages[index])
+                        return .accepted
+                    } catch let error as MailTransportError {
+                        return .failed(error)
+                    } catch {
+                        return .failed(MailTransportError("\(error)"))
+                    }
+                })
+            stopReason = handover.stopReason
+
+            var accepted: [Int] = []
+            for (index, outcome) in handover.outcomes.enumerated() {
+                switch outcome {
+                case .accepted:
+                    accepted.append(index)
+                case .failed(let error):
+                    try fail(digests[index], error: error.description, token: token, report: &report)
+                case .notStarted:
+                    // Never handed over: given back for the next run, not counted as an attempt.
+                    let now = try MailerQueries.now(connection, override: options.at)
+                    report.failed += try MailerQueries.release(
+                        connection, deliveryIDs: digests[index].deliveryIDs, claimToken: token, at: now,
+                        retryAfter: .seconds(60))
+                }
+            }
+            if !accepted.isEmpty {
                 do {
                     try transport.flush()
-                    report.messages += handed.count
-                    let sentAt = try MailerQueries.now(connection, override: options.at)
-                    try connection.transaction { connection in
-                        for (digest, message) in handed {
-                            try markSent(digest, message: message, token: token, at: sentAt, on: connection, report: &report)
-                        }
-                    }
                 } catch let error as MailTransportError {
-                    for (digest, _) in handed {
-                        try fail(digest, error: error.description, token: token, report: &report)
+                    for index in accepted {
+                        try fail(digests[index], error: error.description, token: token, report: &report)
                     }
+                    accepted = []
                     stopReason = "not attempted: sending stopped after: \(error.description)"
                 }
             }
-            if claims.count < wanted { break }
+            if !accepted.isEmpty {
+                report.messages += accepted.count
+                let sentAt = try MailerQueries.now(connection, override: options.at)
+                let marked = try MailerQueries.markRoundSent(
+                    connection, deliveryIDs: accepted.flatMap { digests[$0].deliveryIDs }, claimToken: token, at: sentAt)
+                report.sent += marked.count
+                if options.verbose {
+                    for index in accepted {
+                        let digest = digests[index]
+                        let taken = digest.deliveryIDs.filter { !marked.contains($0) }.count
+                        output("sent \(count(digest.entries.count, "alert")) to \(digest.recipient.email) as "
+                            + "\(messages[index].messageID) (deliveries \(list(digest.deliveryIDs)))"
+                            + (taken > 0 ? " (\(taken) had been taken over by another run)" : ""))
+                    }
+                }
+            }
+            if round.claims.count < wanted { break }
         }
 
         let finishedAt = try MailerQueries.now(connection, override: options.at)
@@ -174,21 +205,6 @@ public final class AlertMailer {
             connection, startedAt: startedAt, finishedAt: finishedAt, claimed: report.claimed, sent: report.sent,
             failed: report.failed, exitStatus: report.exitStatus)
         return report
-    }
-
-    /// Marks a digest's deliveries sent with its Message-ID (those still claimed by this run).
-    private func markSent(
-        _ digest: Digest, message: MailMessage, token: UUID, at: Date, on connection: Connection, report: inout Report
-    ) throws {
-        let marked = try MailerQueries.markSent(
-            connection, deliveryIDs: digest.deliveryIDs, messageID: message.messageID, claimToken: token, at: at)
-        report.sent += marked
-        if options.verbose {
-            let taken = marked < digest.entries.count
-                ? " (\(digest.entries.count - marked) had been taken over by another run)" : ""
-            output("sent \(count(digest.entries.count, "alert")) to \(digest.recipient.email) as "
-                + "\(message.messageID) (deliveries \(list(digest.deliveryIDs)))\(taken)")
-        }
     }
 
     /// Records a failed attempt for a digest's deliveries and reports those given up.

@@ -10,14 +10,19 @@ public struct Digest: Sendable, Equatable {
     /// The briefs of the meetings it announces, by meeting code: attached, or withheld. A meeting without one is
     /// announced with the command that writes its brief.
     public var briefs: [String: DigestBrief]
+    /// The Message-ID its claim fixed (`deliveries.digest_message_id`): every attempt sends it under this one.
+    /// Nil for a preview, which derives it from the deliveries (`MessageID.forDeliveries`).
+    public var messageID: String?
 
     public init(
-        recipient: DigestEntry.Recipient, entries: [DigestEntry], writtenAt: Date, briefs: [String: DigestBrief] = [:]
+        recipient: DigestEntry.Recipient, entries: [DigestEntry], writtenAt: Date, briefs: [String: DigestBrief] = [:],
+        messageID: String? = nil
     ) {
         self.recipient = recipient
         self.entries = entries.sorted(by: DigestEntry.digestOrder)
         self.writtenAt = writtenAt
         self.briefs = briefs
+        self.messageID = messageID
     }
 
     /// The codes of the meetings whose upcoming-meeting alerts it shows in detail, in order.
@@ -46,6 +51,21 @@ public struct Digest: Sendable, Equatable {
             guard let mine = byPerson[person], let first = mine.first else { return nil }
             return Digest(recipient: first.recipient, entries: mine, writtenAt: writtenAt)
         }
+    }
+
+    /// The digests of a claimed round, as its claim fixed them: the deliveries that share a Message-ID, in the order
+    /// of their lowest delivery id. An entry without a Message-ID in `messageIDs` is left out (it was not claimed).
+    public static func fixed(_ entries: [DigestEntry], messageIDs: [Int64: String], writtenAt: Date) -> [Digest] {
+        var byMessage: [String: [DigestEntry]] = [:]
+        for entry in entries {
+            guard let messageID = messageIDs[entry.deliveryID] else { continue }
+            byMessage[messageID, default: []].append(entry)
+        }
+        return byMessage.compactMap { messageID, mine -> Digest? in
+            guard let first = mine.first else { return nil }
+            return Digest(recipient: first.recipient, entries: mine, writtenAt: writtenAt, messageID: messageID)
+        }
+        .sorted { ($0.deliveryIDs.first ?? 0) < ($1.deliveryIDs.first ?? 0) }
     }
 
     /// The deliveries the digest carries, ascending.

@@ -22,14 +22,16 @@ public struct DigestRenderer: Sendable {
         self.installation = installation
     }
 
-    /// The whole message for `digest`, with a Message-ID derived from its deliveries and the From domain.
+    /// The whole message for `digest`, with the Message-ID its claim fixed, or else one derived from its deliveries
+    /// and the From domain (the one a claim of exactly these deliveries fixes).
     public func message(for digest: Digest) -> MailMessage {
         let to = MailAddress(displayName: digest.recipient.name, address: digest.recipient.email)
             // The database only stores addresses that pass the same rule; a fallback keeps the type total.
             ?? MailAddress(known: "invalid-recipient@invalid.invalid")
         return MailMessage(
             from: from, to: [to], subject: subject(for: digest), date: digest.writtenAt,
-            messageID: MessageID.forDeliveries(digest.deliveryIDs, installation: installation, domain: from.domain),
+            messageID: digest.messageID
+                ?? MessageID.forDeliveries(digest.deliveryIDs, installation: installation, domain: from.domain),
             body: body(for: digest),
             htmlBody: html(for: digest),
             attachments: digest.upcomingMeetingCodes.compactMap { code in

@@ -11,10 +11,14 @@ import SystemCalls
 /// 4). A flush that fails takes back the files it had renamed: none of the round is accepted, so nothing is in the
 /// outbox that the database does not owe again. A run killed before its flush leaves its temporary files
 /// (`.NAME.PID.tmp`) behind and marks nothing: the deliveries are sent again.
-public final class DirectoryTransport: MailTransport {
+///
+/// `send` may be called from several threads at once (the mailer writes a round's files in parallel, so that their
+/// fsyncs overlap); `flush` from one, after them.
+public final class DirectoryTransport: MailTransport, @unchecked Sendable {
     public let directory: URL
-    /// Written and not yet flushed: (temporary file, final file).
+    /// Written and not yet flushed: (temporary file, final file). Guarded by `lock`.
     private var unflushed: [(temporary: URL, target: URL)] = []
+    private let lock = NSLock()
 
     public init(directory: URL) {
         self.directory = directory
@@ -79,15 +83,19 @@ public final class DirectoryTransport: MailTransport {
             _ = try? systemCall("unlink") { unlink(temporary.path) }
             throw MailTransportError(failure)
         }
+        lock.lock()
         unflushed.append((temporary, target))
+        lock.unlock()
     }
 
     /// Makes the round's files visible and durable: each renamed into place, then the directory flushed, so that no
     /// file is marked sent that a crash could take away. On a failure the files this flush renamed are removed
     /// again and the rest of the round's temporary files too: the round was not accepted.
     public func flush() throws {
+        lock.lock()
         let files = unflushed
         unflushed = []
+        lock.unlock()
         var renamed: [URL] = []
         var failure: String?
         for file in files {

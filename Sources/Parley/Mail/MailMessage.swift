@@ -136,7 +136,9 @@ public struct MailMessage: Sendable, Equatable {
     }
 
     private static func quotedPrintable(_ content: String, _ eol: String) -> String {
-        let normalised = content.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        // Most bodies have no carriage return: then nothing to normalise (Foundation's replacing is slow).
+        let normalised = !content.utf8.contains(UInt8(ascii: "\r")) ? content
+            : content.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         return QuotedPrintable.encode(normalised.hasSuffix("\n") ? normalised : normalised + "\n", lineEnding: eol)
     }
 

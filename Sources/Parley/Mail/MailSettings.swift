@@ -14,6 +14,7 @@ import Glibc
 /// | `PARLEY_MAIL_MAX_CLASSIFICATION` | `restricted` | The highest classification whose details may be mailed. |
 /// | `PARLEY_SENDMAIL` | `/usr/sbin/sendmail` | The sendmail-compatible program, run as `PROGRAM -t -oi`. |
 /// | `PARLEY_SENDMAIL_TIMEOUT` | `60` | Seconds sendmail may take for one message before it is killed. |
+/// | `PARLEY_MAIL_CONCURRENCY` | `4` | Digests handed to sendmail at once, each by a `sendmail -t -oi` of its own (1 to 32). |
 ///
 /// The default From uses the host's fully qualified name; on a host without one (no dot in it) the variable must be
 /// set, since relays refuse a sender domain they cannot resolve.
@@ -22,18 +23,27 @@ public struct MailSettings: Sendable {
     public var maxClassification: DigestEntry.Classification
     public var sendmailPath: String
     public var sendmailTimeout: Duration
+    /// Digests handed to sendmail at once, each by a process of its own.
+    public var concurrency: Int
 
     public static let defaultSendmailPath = "/usr/sbin/sendmail"
     public static let defaultTimeoutSeconds = 60
+    /// A few at once: enough to keep a local MTA busy while one of its processes waits on the disk, few enough for
+    /// any MTA to take.
+    public static let defaultConcurrency = 4
+    /// What `PARLEY_MAIL_CONCURRENCY` may be.
+    public static let concurrencyRange = 1...32
 
     public init(
         from: MailAddress, maxClassification: DigestEntry.Classification = .restricted,
-        sendmailPath: String = defaultSendmailPath, sendmailTimeout: Duration = .seconds(defaultTimeoutSeconds)
+        sendmailPath: String = defaultSendmailPath, sendmailTimeout: Duration = .seconds(defaultTimeoutSeconds),
+        concurrency: Int = defaultConcurrency
     ) {
         self.from = from
         self.maxClassification = maxClassification
         self.sendmailPath = sendmailPath
         self.sendmailTimeout = sendmailTimeout
+        self.concurrency = concurrency
     }
 
     /// Reads the settings.
@@ -100,9 +110,20 @@ public struct MailSettings: Sendable {
             }
             timeout = seconds
         }
+
+        var concurrency = defaultConcurrency
+        if let text = value("PARLEY_MAIL_CONCURRENCY") {
+            guard let count = Int(text), concurrencyRange.contains(count) else {
+                throw ConfigurationError(
+                    setting: "PARLEY_MAIL_CONCURRENCY",
+                    problem: "\"\(text)\" must be a whole number of sendmail processes run at once, from "
+                        + "\(concurrencyRange.lowerBound) to \(concurrencyRange.upperBound)")
+            }
+            concurrency = count
+        }
         return MailSettings(
             from: from, maxClassification: maxClassification, sendmailPath: sendmailPath,
-            sendmailTimeout: .seconds(timeout))
+            sendmailTimeout: .seconds(timeout), concurrency: concurrency)
     }
 
     /// How long a run holds the deliveries it claims before another run may take them over: long enough for a few

@@ -1,5 +1,7 @@
 /// Where rendered digests go: sendmail, a directory of `.eml` files, or standard output.
-public protocol MailTransport {
+///
+/// The mailer hands a round's digests over from several threads at once: `send` must allow that.
+public protocol MailTransport: Sendable {
     /// Hands `message` over for delivery.
     ///
     /// - Throws: `MailTransportError` when it was not accepted (the attempt failed and is retried later).
@@ -10,10 +12,9 @@ public protocol MailTransport {
     /// - Throws: `MailerError` (sendmail missing: exit 69; directory not writable: exit 73).
     func checkUsable() throws
 
-    /// Whether messages handed to `send` are accepted only once `flush()` returns. The mailer then hands over a
-    /// round's digests, flushes once and marks them sent in one transaction, instead of a flush and a database
-    /// commit per digest. False for sendmail: each message it accepted is marked at once, so that a run killed
-    /// mid-round sends as little as possible twice.
+    /// Whether messages handed to `send` are accepted only once `flush()` returns (a directory). The mailer hands
+    /// over a round's digests, flushes once and marks the round sent in one transaction. For sendmail (false) each
+    /// message is accepted when `send` returns; the round is marked in one transaction too, after the last.
     var acceptsInRounds: Bool { get }
 
     /// Makes every message handed to `send` since the last flush durable (only when `acceptsInRounds`).

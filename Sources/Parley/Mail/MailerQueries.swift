@@ -45,6 +45,69 @@ public enum MailerQueries {
         }
     }
 
+    /// A round as `parley.claim_round` claimed it, each delivery in its digest.
+    public struct Round: Sendable {
+        public var claimToken: UUID
+        public var claims: [Claim]
+        /// The Message-ID of each claimed delivery's digest: fixed by an earlier claim, or by this one.
+        public var messageIDs: [Int64: String]
+    }
+
+    /// Claims a round of up to `maxCount` due deliveries until `at + lease` and fixes its digests, in one transaction:
+    /// digests fixed by an earlier claim come back whole with their Message-ID; the other deliveries make one digest
+    /// per recipient, whose Message-ID (`MessageID.forDeliveries`) is recorded before the commit. Nil when nothing
+    /// is due.
+    public static func claimRound(
+        _ connection: Connection, at: Date, lease: Duration, maxCount: Int, installation: UUID, domain: String
+    ) throws -> Round? {
+        try connection.transaction { connection in
+            let rows = try connection.query(
+                "select delivery_id, claim_token, attempt, person_id, digest_message_id"
+                    + " from parley.claim_round($1, make_interval(secs => $2), $3)",
+                [at, Int(lease.components.seconds), maxCount])
+            guard !rows.isEmpty else { return nil }
+            var claims: [Claim] = []
+            var messageIDs: [Int64: String] = [:]
+            var fresh: [Int64: [Int64]] = [:]
+            var token: UUID?
+            for row in rows {
+                let claim = Claim(
+                    deliveryID: try row.decode("delivery_id"), claimToken: try row.decode("claim_token"),
+                    attempt: try row.decode("attempt"), personID: try row.decode("person_id"))
+                claims.append(claim)
+                token = claim.claimToken
+                if let fixed: String = try row.decode("digest_message_id") {
+                    messageIDs[claim.deliveryID] = fixed
+                } else {
+                    fresh[claim.personID, default: []].append(claim.deliveryID)
+                }
+            }
+            guard let token else { return nil }
+            var ids: [Int64] = []
+            var newMessageIDs: [String] = []
+            for deliveries in fresh.values {
+                let messageID = MessageID.forDeliveries(deliveries, installation: installation, domain: domain)
+                for id in deliveries {
+                    messageIDs[id] = messageID
+                    ids.append(id)
+                    newMessageIDs.append(messageID)
+                }
+            }
+            if !ids.isEmpty {
+                try connection.execute(
+                    "select parley.fix_digest_message_ids($1, $2, $3)", [ids, newMessageIDs, token])
+            }
+            return Round(claimToken: token, claims: claims, messageIDs: messageIDs)
+        }
+    }
+
+    /// Marks a round's deliveries sent, each with its digest's Message-ID; returns those this run still held.
+    public static func markRoundSent(_ connection: Connection, deliveryIDs: [Int64], claimToken: UUID, at: Date) throws -> Set<Int64> {
+        Set(try connection.query(
+            "select id from parley.mark_round_sent($1, $2, $3) as marked(id)", [deliveryIDs, claimToken, at]
+        ).map { try $0.decode("id") as Int64 })
+    }
+
     /// What the digests say about claimed deliveries.
     public static func digestEntries(
         _ connection: Connection, deliveryIDs: [Int64], at: Date, ceiling: DigestEntry.Classification

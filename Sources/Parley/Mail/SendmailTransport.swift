@@ -158,6 +158,9 @@ public struct SendmailTransport: MailTransport {
     /// A spawned sendmail: its pid (also its process group), the write end of its stdin, the read end of its
     /// stdout and stderr (one pipe).
     struct Child {
+        /// Held from creating a child's pipes until it is spawned (see `spawnChild`).
+        private static let spawning = NSLock()
+
         let pid: pid_t
         let stdin: Int32
         let output: Int32
@@ -179,6 +182,11 @@ public struct SendmailTransport: MailTransport {
         private static func spawnChild(path: String, arguments: [String]) throws(SystemCallError) -> Child {
             var inputPipe: [Int32] = [0, 0]
             var outputPipe: [Int32] = [0, 0]
+            // Several digests are handed over at once: a pipe end that leaked into another thread's sendmail would
+            // keep this one's input open, so that neither ever ends. Creating the pipes, making them close-on-exec
+            // and spawning is therefore one step at a time in this process.
+            spawning.lock()
+            defer { spawning.unlock() }
             try systemCall("pipe") { pipe(&inputPipe) }
             do {
                 try systemCall("pipe") { pipe(&outputPipe) }

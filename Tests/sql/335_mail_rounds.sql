@@ -1,0 +1,115 @@
+-- The mailer's rounds (issue 17): parley.claim_round claims whole digests and parley.fix_digest_message_ids fixes
+-- each new digest's Message-ID in the claim's transaction; a digest claimed again (its run died, its attempt failed)
+-- comes back whole with the same Message-ID, never regrouped with what fell due since and never split; the round is
+-- marked in one statement with those Message-IDs; the older claim never takes a fixed digest apart.
+begin;
+select plan(30);
+
+\ir 300_alert_fixture.psql
+
+select ok(cardinality(pg_temp.plan('2030-05-25 15:00Z')) > 0, 'alerts planned');
+-- As in 330: CT's overdue alert (3 deliveries) waits until 26 May; 4 other deliveries are due now.
+select parley.snooze_alert((select id from parley_data.alerts where subject_code = 'CT' and kind = 'overdue'), '2030-05-26 00:00Z');
+
+-- Refusals.
+select throws_ok($$select * from parley.claim_round(null, '5 minutes', 10)$$, '23502', 'at is required', 'a round needs at');
+select throws_ok($$select * from parley.claim_round('2030-05-25 15:00Z', '0', 10)$$, '23514', null, 'a lease must last');
+select throws_ok($$select * from parley.claim_round('2030-05-25 15:00Z', '5 minutes', 0)$$, '23514', null, 'a round holds one at least');
+
+-- The first round: four deliveries, in no digest yet.
+create temp table r1 as select * from parley.claim_round('2030-05-25 15:00Z', '5 minutes', 10);
+select is((select count(*)::integer from r1), 4, 'the round claims what is due');
+select is((select count(distinct claim_token)::integer from r1), 1, 'under one claim token');
+select ok((select bool_and(digest_message_id is null and attempt = 1) from r1), 'new deliveries, in no digest yet, first attempt');
+
+-- The mailer fixes one digest per recipient, in the claim's transaction.
+create temp table digests as
+    select delivery_id, format('<parley.round-%s@parley.example>', person_id) as message_id from r1;
+select throws_ok(format($$select parley.fix_digest_message_ids(array[%s], '{}', %L)$$,
+                        (select min(delivery_id) from r1), (select claim_token from r1 limit 1)),
+                 '23514', null, 'one Message-ID for each delivery');
+select throws_ok(format($$select parley.fix_digest_message_ids(array[%s], array['no-brackets'], %L)$$,
+                        (select min(delivery_id) from r1), (select claim_token from r1 limit 1)),
+                 '23514', null, 'a Message-ID needs its angle brackets');
+select is(parley.fix_digest_message_ids(array(select delivery_id from digests order by delivery_id),
+                                        array(select message_id from digests order by delivery_id),
+                                        (select claim_token from r1 limit 1)), 4, 'each delivery fixed in its digest');
+select is(parley.fix_digest_message_ids(array(select delivery_id from digests order by delivery_id),
+                                        array(select '<other@parley.example>'::text from digests),
+                                        (select claim_token from r1 limit 1)), 0, 'a fixed digest never changes');
+select is(parley.fix_digest_message_ids(array(select delivery_id from digests), array(select message_id from digests),
+                                        gen_random_uuid()), 0, 'only the run holding the claim fixes it');
+
+-- The run dies after handing the round over, before marking it. Meanwhile CT's overdue alert falls due for two of
+-- the same recipients' peers; at 26 May 00:00 the lease has long lapsed.
+select is((select count(*)::integer from parley.claim_round('2030-05-25 15:04:59Z', '5 minutes', 10)), 0,
+          'nothing while the lease lasts');
+-- A round of one: the first fixed digest comes back whole, however big.
+create temp table r2 as select * from parley.claim_round('2030-05-26 00:00Z', '5 minutes', 1);
+select is((select count(distinct digest_message_id)::integer from r2), 1, 'a round of one takes one digest');
+select is((select count(*)::integer from r2),
+          (select count(*)::integer from digests where message_id = (select min(digest_message_id) from r2)),
+          'whole, though bigger than the round');
+create temp table r3 as select * from parley.claim_round('2030-05-26 00:00Z', '5 minutes', 100);
+select is((select array_agg(delivery_id || ' ' || digest_message_id order by delivery_id)
+             from (select * from r2 union all select * from r3) x where digest_message_id is not null),
+          (select array_agg(delivery_id || ' ' || message_id order by delivery_id) from digests),
+          'every digest of the dead run comes back as it was fixed: same deliveries, same Message-ID');
+select is((select count(*)::integer from r3 where digest_message_id is null), 3,
+          'what fell due since (CT''s overdue alert) is in no digest yet: not regrouped with the retry');
+select ok((select bool_and(attempt = 2) from (select * from r2 union all select * from r3) x where digest_message_id is not null),
+          'as the second attempt');
+
+-- Marking the round: one statement, each delivery with its digest's Message-ID; a stale token marks nothing.
+select is((select count(*)::integer from parley.mark_round_sent(array(select delivery_id from r1), (select claim_token from r1 limit 1),
+                                                               '2030-05-26 00:01Z')), 0, 'a run that lost its claim cannot mark');
+select throws_ok(format($$select * from parley.mark_round_sent('{}', %L, '2030-05-26 00:01Z')$$, (select claim_token from r2 limit 1)),
+                 '23502', null, 'a round to mark needs its deliveries');
+select is((select count(*)::integer from parley.mark_round_sent(array(select delivery_id from r2), (select claim_token from r2 limit 1),
+                                                               '2030-05-26 00:01Z')),
+          (select count(*)::integer from r2), 'the round is marked');
+select is((select array_agg(distinct d.state || ' ' || d.message_id) from parley_data.deliveries d join r2 on r2.delivery_id = d.id),
+          array['sent ' || (select min(digest_message_id) from r2)], 'sent, with the Message-ID fixed at the claim');
+
+-- A failed attempt keeps the digest: after the back-off it comes back whole, with the same Message-ID.
+select parley.fix_digest_message_ids(array(select delivery_id from r3 where digest_message_id is null),
+                                     array(select '<parley.ct@parley.example>'::text from r3 where digest_message_id is null),
+                                     (select claim_token from r3 limit 1));
+select is((select count(*)::integer from parley.mark_deliveries_failed(array(select delivery_id from r3), 'sendmail exited with 75',
+                                                                       (select claim_token from r3 limit 1), '2030-05-26 00:01Z')),
+          (select count(*)::integer from r3), 'the rest of the round failed');
+select is((select count(*)::integer from parley.claim_deliveries('2030-05-26 01:00Z', '5 minutes', 100)), 0,
+          'the older claim never takes a fixed digest apart');
+create temp table r4 as select * from parley.claim_round('2030-05-26 01:00Z', '5 minutes', 100);
+select is((select array_agg(delivery_id || ' ' || digest_message_id order by delivery_id) from r4),
+          (select array_agg(d.id || ' ' || d.digest_message_id order by d.id) from parley_data.deliveries d
+            where d.id in (select delivery_id from r3)), 'a failed digest is retried as it was fixed');
+select is((select count(distinct digest_message_id)::integer from r4), 2,
+          'the same two digests: the dead run''s other one and CT''s');
+
+-- A delivery that waits again after it had stopped leaves its digest: its mates may have gone out under the
+-- Message-ID without it.
+update parley_data.deliveries set state = 'cancelled', cancelled_at = '2030-05-26 01:01Z', cancel_reason = 'deadline changed',
+       claim_token = null, lease_until = null
+ where id = (select min(delivery_id) from r4);
+update parley_data.deliveries set state = 'pending', cancelled_at = null, cancel_reason = null
+ where id = (select min(delivery_id) from r4);
+select is((select digest_message_id from parley_data.deliveries where id = (select min(delivery_id) from r4)), null,
+          'a delivery waiting again after it was cancelled is grouped afresh');
+
+-- Privileges and documentation.
+select ok(bool_and(has_function_privilege('parley_daemon', f, 'execute') and not has_function_privilege('parley_writer', f, 'execute')
+                   and not has_function_privilege('parley_reader', f, 'execute')), 'claiming and marking rounds are for the daemon only')
+  from unnest(array['parley.claim_round(timestamptz, interval, integer)', 'parley.fix_digest_message_ids(bigint[], text[], uuid)',
+                    'parley.mark_round_sent(bigint[], uuid, timestamptz)']) f;
+select is((select count(*)::integer from pg_proc p
+            where p.proname in ('claim_round', 'fix_digest_message_ids', 'mark_round_sent')
+              and p.pronamespace = 'parley'::regnamespace and obj_description(p.oid, 'pg_proc') is not null), 3,
+          'each has a comment');
+select isnt(col_description('parley_data.deliveries'::regclass,
+                            (select attnum from pg_attribute where attrelid = 'parley_data.deliveries'::regclass
+                                                              and attname = 'digest_message_id')), null,
+            'digest_message_id has a comment');
+
+select * from finish();
+rollback;
