@@ -9142,6 +9142,7 @@ COMMENT ON FUNCTION parley_data.plan_prepare() IS 'Planning: creates (or empties
 CREATE FUNCTION parley_data.plan_recipients(at timestamp with time zone) RETURNS integer
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
     n_created integer;
