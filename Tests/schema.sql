@@ -5379,6 +5379,7 @@ ALTER FUNCTION parley_data.apply_new_commitment_updates() OWNER TO parley_owner;
 CREATE FUNCTION parley_data.apply_new_silences() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
     AS $$
 begin
     update parley_data.deliveries d
@@ -8784,7 +8785,7 @@ CREATE FUNCTION parley_data.plan_collect(at timestamp with time zone, n_subjects
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 begin
-    perform parley_data.plan_collect_commitments(plan_collect.at);
+    perform parley_data.plan_collect_commitments(plan_collect.at, plan_collect.n_subjects > 1000);
     perform parley_data.plan_collect_meetings(plan_collect.at);
     perform parley_data.plan_collect_follow_ups(plan_collect.at);
     perform parley_data.plan_collect_agreements(plan_collect.at);
@@ -8927,7 +8928,7 @@ ALTER FUNCTION parley_data.plan_collect_agreements(at timestamp with time zone) 
 
 COMMENT ON FUNCTION parley_data.plan_collect_agreements(at timestamp with time zone) IS 'Planning: for the agreements being planned, the alerts due at `at` (term_ending, objection_deadline, term_expired about the current term; agreement_suspended and agreement_withdrawal at once, for news) and when each next deserves one.';
 
-CREATE FUNCTION parley_data.plan_collect_commitments(at timestamp with time zone) RETURNS void
+CREATE FUNCTION parley_data.plan_collect_commitments(at timestamp with time zone, many boolean DEFAULT false) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
@@ -8937,12 +8938,22 @@ declare
     stale_rule parley_data.alert_rules;
     resolved_rule parley_data.alert_rules;
     breached_rule parley_data.alert_rules;
+    -- Whether any overdue series is acknowledged or snoozed, and any overdue alert is live (true: look).
+    any_held boolean := true;
+    any_overdue boolean := true;
 begin
     select * into due_soon_rule from parley_data.alert_rules r where r.kind = 'due_soon';
     select * into overdue_rule from parley_data.alert_rules r where r.kind = 'overdue';
     select * into stale_rule from parley_data.alert_rules r where r.kind = 'stale';
     select * into resolved_rule from parley_data.alert_rules r where r.kind = 'resolved';
     select * into breached_rule from parley_data.alert_rules r where r.kind = 'breached';
+    if plan_collect_commitments.many then
+        any_held := exists (select 1 from parley_data.alerts a
+                             where a.subject_type = 'commitment' and a.kind = 'overdue' and a.state <> 'cancelled'
+                               and (a.acknowledged_at is not null or a.snoozed_until is not null));
+        any_overdue := exists (select 1 from parley_data.alerts a
+                                where a.subject_type = 'commitment' and a.kind = 'overdue' and a.state <> 'cancelled');
+    end if;
 
     with commitment as materialized (
         select c.id, c.code, c.track_id, c.item_id, c.owner_id, t.lead_id, c.effective_classification as classification,
@@ -9001,7 +9012,7 @@ begin
           left join lateral (
                 select bool_or(a.acknowledged_at is not null) as acknowledged, max(a.snoozed_until) as snoozed_until
                   from parley_data.alerts a
-                 where commitment.overdue_applies
+                 where any_held and commitment.overdue_applies
                    and a.subject_type = 'commitment' and a.kind = 'overdue' and a.subject_id = commitment.id
                    and a.basis = commitment.overdue_series and a.state <> 'cancelled'
                    and (a.acknowledged_at is not null or a.snoozed_until is not null)
@@ -9010,7 +9021,7 @@ begin
           left join lateral (
                 select max(a.id) as through_alert_id
                   from parley_data.alerts a
-                 where commitment.settling_kind is not null
+                 where any_overdue and commitment.settling_kind is not null
                    and a.subject_type = 'commitment' and a.subject_id = commitment.id and a.kind = 'overdue'
                    and a.state <> 'cancelled'
                    and a.id > coalesce((select max(r.related_alert_id)
@@ -9080,9 +9091,9 @@ begin
 end
 $$;
 
-ALTER FUNCTION parley_data.plan_collect_commitments(at timestamp with time zone) OWNER TO parley_owner;
+ALTER FUNCTION parley_data.plan_collect_commitments(at timestamp with time zone, many boolean) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.plan_collect_commitments(at timestamp with time zone) IS 'Planning: for the commitments being planned, the alerts due at `at` (due_soon, overdue, stale; resolved or breached once the chase ends) and when each next deserves one.';
+COMMENT ON FUNCTION parley_data.plan_collect_commitments(at timestamp with time zone, many boolean) IS 'Planning: for the commitments being planned, the alerts due at `at` (due_soon, overdue, stale; resolved or breached once the chase ends) and when each next deserves one; `many` for a big plan, which first asks whether any alert it would look up exists.';
 
 CREATE FUNCTION parley_data.plan_collect_follow_ups(at timestamp with time zone) RETURNS void
     LANGUAGE plpgsql
@@ -9328,6 +9339,7 @@ COMMENT ON FUNCTION parley_data.plan_prepare() IS 'Planning: creates (or empties
 CREATE FUNCTION parley_data.plan_recipients(at timestamp with time zone) RETURNS integer
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
     n_created integer;
@@ -9616,6 +9628,7 @@ COMMENT ON FUNCTION parley_data.prepare_history_years(through timestamp with tim
 CREATE FUNCTION parley_data.queue_agreement_changes() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
     AS $_$
 declare
     queued bigint := 0;
@@ -9661,6 +9674,7 @@ COMMENT ON FUNCTION parley_data.queue_agreement_changes() IS 'Trigger: queues th
 CREATE FUNCTION parley_data.queue_commitment_changes() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
     AS $_$
 declare
     queued bigint := 0;
@@ -9717,6 +9731,7 @@ COMMENT ON FUNCTION parley_data.queue_commitment_changes() IS 'Trigger: queues t
 CREATE FUNCTION parley_data.queue_follow_up_changes() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
     AS $_$
 declare
     queued bigint := 0;
@@ -9759,6 +9774,7 @@ COMMENT ON FUNCTION parley_data.queue_follow_up_changes() IS 'Trigger: queues th
 CREATE FUNCTION parley_data.queue_meeting_changes() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
     AS $_$
 declare
     queued bigint := 0;
@@ -9811,6 +9827,7 @@ COMMENT ON FUNCTION parley_data.queue_meeting_changes() IS 'Trigger: queues the 
 CREATE FUNCTION parley_data.queue_recipient_changes() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
     AS $$
 begin
     -- A statement trigger runs even when its statement touched nothing (an import's upsert of subscriptions that
@@ -9847,6 +9864,7 @@ COMMENT ON FUNCTION parley_data.queue_recipient_changes() IS 'Trigger: after peo
 CREATE FUNCTION parley_data.queue_rule_changes() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
     AS $$
 begin
     if exists (select 1 from new_rows n join old_rows o on o.kind = n.kind
@@ -9866,6 +9884,7 @@ COMMENT ON FUNCTION parley_data.queue_rule_changes() IS 'Trigger: a changed aler
 CREATE FUNCTION parley_data.queue_track_changes() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
     AS $$
 declare
     queued bigint := 0;
@@ -10103,6 +10122,7 @@ COMMENT ON FUNCTION parley_data.record_agreement_status(agreement parley_data.ag
 CREATE FUNCTION parley_data.record_changes() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
     AS $_$
 declare
     level_column constant text := tg_argv[0];
@@ -10119,6 +10139,8 @@ declare
         || 'classification, reason) '
         || 'select now(), pg_current_xact_id(), session_user, $1, ';
     reason constant text := nullif(current_setting('parley.change_reason', true), '');
+    lowered boolean;
+    raised boolean;
 begin
     select string_agg(format('o.%I::text', k), ' || '','' || ' order by position),
            string_agg(format('n.%I::text', k), ' || '','' || ' order by position),
@@ -10160,17 +10182,27 @@ begin
             || 'where o is null or n is null or row(o.*) is distinct from row(n.*)'
             using tg_table_name, reason;
         if level_column <> '-' then
+            -- Which levels moved, asked first: most updates move none, and the statements below would otherwise
+            -- plan joins against the whole history before finding that out (seconds for a bulk update).
+            execute 'select coalesce(bool_or(' || format('%s < %s', new_level, old_level) || '), false), '
+                || 'coalesce(bool_or(' || format('%s > %s', new_level, old_level) || '), false) '
+                || 'from old_rows o join new_rows n on ' || join_on
+                into lowered, raised;
             -- Declassified rows: the row as it became, at its new level, for those who may see it from now on.
-            execute header || key_of_new || ', ''declassify'', null, to_jsonb(n), ' || new_level || ', $2 '
-                || 'from old_rows o join new_rows n on ' || join_on || ' '
-                || format('where %s < %s', new_level, old_level)
-                using tg_table_name, reason;
-            execute 'update parley_data.change_log l set classification = x.level '
-                || format('from (select %s as row_id, %s as level ', key_of_new, new_level)
-                || 'from old_rows o join new_rows n on ' || join_on || ' '
-                || format('where %s > %s) x ', new_level, old_level)
-                || 'where l.table_name = $1 and l.row_id = x.row_id and l.classification < x.level'
-                using tg_table_name;
+            if lowered then
+                execute header || key_of_new || ', ''declassify'', null, to_jsonb(n), ' || new_level || ', $2 '
+                    || 'from old_rows o join new_rows n on ' || join_on || ' '
+                    || format('where %s < %s', new_level, old_level)
+                    using tg_table_name, reason;
+            end if;
+            if raised then
+                execute 'update parley_data.change_log l set classification = x.level '
+                    || format('from (select %s as row_id, %s as level ', key_of_new, new_level)
+                    || 'from old_rows o join new_rows n on ' || join_on || ' '
+                    || format('where %s > %s) x ', new_level, old_level)
+                    || 'where l.table_name = $1 and l.row_id = x.row_id and l.classification < x.level'
+                    using tg_table_name;
+            end if;
         end if;
     elsif tg_op = 'TRUNCATE' then
         -- The table still holds its rows here: keep each one, as if deleted.
@@ -10255,6 +10287,7 @@ COMMENT ON FUNCTION parley_data.record_participation(agreement parley_data.agree
 CREATE FUNCTION parley_data.record_versions() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
     AS $_$
 declare
     versions constant text := tg_argv[0];
@@ -10267,6 +10300,7 @@ declare
     new_key_list text;
     match_version text;
     changed text;
+    raised boolean;
 begin
     select array_agg(split_part(k, '=', 1) order by position),
            array_agg(coalesce(nullif(split_part(k, '=', 2), ''), k) order by position)
@@ -10295,9 +10329,13 @@ begin
                       (select string_agg(format('n.%I', r), ', ') from unnest(record_keys) r));
 
     if tg_op = 'UPDATE' then
-        execute format('update parley_data.%I v set classification = x.new_level from %s '
-                       'where x.new_level > x.old_level and %s and v.classification < x.new_level',
-                       versions, changed, match_version);
+        -- Raising, only when a level rose (rarely: asked first, so that a bulk update does not plan the join).
+        execute format('select exists (select 1 from %s where x.new_level > x.old_level)', changed) into raised;
+        if raised then
+            execute format('update parley_data.%I v set classification = x.new_level from %s '
+                           'where x.new_level > x.old_level and %s and v.classification < x.new_level',
+                           versions, changed, match_version);
+        end if;
         execute format('delete from parley_data.%I v using %s where %s and v.valid_from >= now()',
                        versions, changed, match_version);
         execute format('update parley_data.%I v set valid_to = now() from %s where %s and v.valid_to > now()',
@@ -10706,6 +10744,7 @@ COMMENT ON FUNCTION parley_data.taken(kind text, field text, value text, rule te
 CREATE FUNCTION parley_data.tally_commitments() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
     AS $_$
 declare
     contribution constant text :=
@@ -10973,6 +11012,7 @@ ALTER FUNCTION parley_data.timeline_meeting_held(subject_ids bigint[]) OWNER TO 
 CREATE FUNCTION parley_data.timeline_on_agenda() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
     AS $_$
 declare
     raised bigint[];
@@ -11019,6 +11059,7 @@ ALTER FUNCTION parley_data.timeline_on_agenda() OWNER TO parley_owner;
 CREATE FUNCTION parley_data.timeline_on_commitments() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
     AS $_$
 declare
     ids bigint[];
@@ -11095,6 +11136,7 @@ ALTER FUNCTION parley_data.timeline_on_commitments() OWNER TO parley_owner;
 CREATE FUNCTION parley_data.timeline_on_names() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
     AS $$
 declare
     naming constant text := tg_argv[0];
@@ -11117,6 +11159,7 @@ ALTER FUNCTION parley_data.timeline_on_names() OWNER TO parley_owner;
 CREATE FUNCTION parley_data.timeline_on_records() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
     AS $$
 declare
     kind constant text := tg_argv[0];
@@ -11140,6 +11183,7 @@ ALTER FUNCTION parley_data.timeline_on_records() OWNER TO parley_owner;
 CREATE FUNCTION parley_data.timeline_on_tracks() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
     AS $_$
 declare
     renamed bigint[];
@@ -22755,7 +22799,7 @@ REVOKE ALL ON FUNCTION parley_data.plan_collect(at timestamp with time zone, n_s
 
 REVOKE ALL ON FUNCTION parley_data.plan_collect_agreements(at timestamp with time zone) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.plan_collect_commitments(at timestamp with time zone) FROM PUBLIC;
+REVOKE ALL ON FUNCTION parley_data.plan_collect_commitments(at timestamp with time zone, many boolean) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.plan_collect_follow_ups(at timestamp with time zone) FROM PUBLIC;
 

@@ -24,6 +24,9 @@ set local role parley_owner;
 create or replace function parley_data.record_changes() returns trigger
     language plpgsql security definer
     set search_path = parley_data, pg_catalog, pg_temp
+    -- Statement-level work over transition tables: the estimates of their joins run high enough to JIT-compile,
+    -- which costs seconds (most of a bulk update's trigger time) and saves nothing here.
+    set jit = off
 as $$
 declare
     level_column constant text := tg_argv[0];
@@ -40,6 +43,8 @@ declare
         || 'classification, reason) '
         || 'select now(), pg_current_xact_id(), session_user, $1, ';
     reason constant text := nullif(current_setting('parley.change_reason', true), '');
+    lowered boolean;
+    raised boolean;
 begin
     select string_agg(format('o.%I::text', k), ' || '','' || ' order by position),
            string_agg(format('n.%I::text', k), ' || '','' || ' order by position),
@@ -81,17 +86,27 @@ begin
             || 'where o is null or n is null or row(o.*) is distinct from row(n.*)'
             using tg_table_name, reason;
         if level_column <> '-' then
+            -- Which levels moved, asked first: most updates move none, and the statements below would otherwise
+            -- plan joins against the whole history before finding that out (seconds for a bulk update).
+            execute 'select coalesce(bool_or(' || format('%s < %s', new_level, old_level) || '), false), '
+                || 'coalesce(bool_or(' || format('%s > %s', new_level, old_level) || '), false) '
+                || 'from old_rows o join new_rows n on ' || join_on
+                into lowered, raised;
             -- Declassified rows: the row as it became, at its new level, for those who may see it from now on.
-            execute header || key_of_new || ', ''declassify'', null, to_jsonb(n), ' || new_level || ', $2 '
-                || 'from old_rows o join new_rows n on ' || join_on || ' '
-                || format('where %s < %s', new_level, old_level)
-                using tg_table_name, reason;
-            execute 'update parley_data.change_log l set classification = x.level '
-                || format('from (select %s as row_id, %s as level ', key_of_new, new_level)
-                || 'from old_rows o join new_rows n on ' || join_on || ' '
-                || format('where %s > %s) x ', new_level, old_level)
-                || 'where l.table_name = $1 and l.row_id = x.row_id and l.classification < x.level'
-                using tg_table_name;
+            if lowered then
+                execute header || key_of_new || ', ''declassify'', null, to_jsonb(n), ' || new_level || ', $2 '
+                    || 'from old_rows o join new_rows n on ' || join_on || ' '
+                    || format('where %s < %s', new_level, old_level)
+                    using tg_table_name, reason;
+            end if;
+            if raised then
+                execute 'update parley_data.change_log l set classification = x.level '
+                    || format('from (select %s as row_id, %s as level ', key_of_new, new_level)
+                    || 'from old_rows o join new_rows n on ' || join_on || ' '
+                    || format('where %s > %s) x ', new_level, old_level)
+                    || 'where l.table_name = $1 and l.row_id = x.row_id and l.classification < x.level'
+                    using tg_table_name;
+            end if;
         end if;
     elsif tg_op = 'TRUNCATE' then
         -- The table still holds its rows here: keep each one, as if deleted.

@@ -20,6 +20,7 @@ set local role parley_owner;
 create or replace function parley_data.record_versions() returns trigger
     language plpgsql security definer
     set search_path = parley_data, pg_catalog, pg_temp
+    set jit = off  -- as record_changes (050_history): JIT costs seconds here and saves nothing
 as $$
 declare
     versions constant text := tg_argv[0];
@@ -32,6 +33,7 @@ declare
     new_key_list text;
     match_version text;
     changed text;
+    raised boolean;
 begin
     select array_agg(split_part(k, '=', 1) order by position),
            array_agg(coalesce(nullif(split_part(k, '=', 2), ''), k) order by position)
@@ -60,9 +62,13 @@ begin
                       (select string_agg(format('n.%I', r), ', ') from unnest(record_keys) r));
 
     if tg_op = 'UPDATE' then
-        execute format('update parley_data.%I v set classification = x.new_level from %s '
-                       'where x.new_level > x.old_level and %s and v.classification < x.new_level',
-                       versions, changed, match_version);
+        -- Raising, only when a level rose (rarely: asked first, so that a bulk update does not plan the join).
+        execute format('select exists (select 1 from %s where x.new_level > x.old_level)', changed) into raised;
+        if raised then
+            execute format('update parley_data.%I v set classification = x.new_level from %s '
+                           'where x.new_level > x.old_level and %s and v.classification < x.new_level',
+                           versions, changed, match_version);
+        end if;
         execute format('delete from parley_data.%I v using %s where %s and v.valid_from >= now()',
                        versions, changed, match_version);
         execute format('update parley_data.%I v set valid_to = now() from %s where %s and v.valid_to > now()',

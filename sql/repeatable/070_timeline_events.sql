@@ -307,6 +307,7 @@ comment on function parley_data.rebuild_timeline() is
 create or replace function parley_data.timeline_on_commitments() returns trigger
     language plpgsql security definer
     set search_path = parley_data, pg_catalog, pg_temp
+    set jit = off  -- as record_changes (050_history): JIT costs seconds here and saves nothing
 as $$
 declare
     ids bigint[];
@@ -390,6 +391,7 @@ create or replace trigger commitments_timeline_delete after delete on parley_dat
 create or replace function parley_data.timeline_on_records() returns trigger
     language plpgsql security definer
     set search_path = parley_data, pg_catalog, pg_temp
+    set jit = off  -- as record_changes (050_history): JIT costs seconds here and saves nothing
 as $$
 declare
     kind constant text := tg_argv[0];
@@ -431,6 +433,7 @@ $$;
 create or replace function parley_data.timeline_on_agenda() returns trigger
     language plpgsql security definer
     set search_path = parley_data, pg_catalog, pg_temp
+    set jit = off  -- as record_changes (050_history): JIT costs seconds here and saves nothing
 as $$
 declare
     raised bigint[];
@@ -484,6 +487,7 @@ create or replace trigger track_agenda_timeline_delete after delete on parley_da
 create or replace function parley_data.timeline_on_tracks() returns trigger
     language plpgsql security definer
     set search_path = parley_data, pg_catalog, pg_temp
+    set jit = off  -- as record_changes (050_history): JIT costs seconds here and saves nothing
 as $$
 declare
     renamed bigint[];
@@ -527,6 +531,7 @@ create or replace trigger tracks_timeline_delete after delete on parley_data.tra
 create or replace function parley_data.timeline_on_names() returns trigger
     language plpgsql security definer
     set search_path = parley_data, pg_catalog, pg_temp
+    set jit = off  -- as record_changes (050_history): JIT costs seconds here and saves nothing
 as $$
 declare
     naming constant text := tg_argv[0];

@@ -82,6 +82,7 @@ comment on function parley_data.recount_owner_tallies(bigint[], parley.classific
 create or replace function parley_data.tally_commitments() returns trigger
     language plpgsql security definer
     set search_path = parley_data, pg_catalog, pg_temp
+    set jit = off  -- as record_changes (050_history): JIT costs seconds here and saves nothing
 as $$
 declare
     contribution constant text :=

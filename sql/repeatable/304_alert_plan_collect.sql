@@ -10,7 +10,14 @@ set local role parley_owner;
 -- that was alerted as overdue is fulfilled or recorded as breached. At the deadline the overdue alerts take over:
 -- reminders and stale alerts still waiting are cancelled and stale is not raised beside them, so that one
 -- commitment appears once in a digest.
-create or replace function parley_data.plan_collect_commitments(at timestamptz) returns void
+--
+-- `many`: the plan is big (a first plan, a rebuild). Two lookups into alerts below are made for every commitment
+-- planned (held overdue series; overdue alerts to settle): a million index probes into each of the alert table's
+-- partitions at L, which find nothing when no alert of that sort exists yet, as in the first plan of an existing
+-- database. A big plan asks once whether any exists, and skips the probes when none does.
+drop function if exists parley_data.plan_collect_commitments(timestamptz);
+create or replace function parley_data.plan_collect_commitments(at timestamptz, many boolean default false)
+    returns void
     language plpgsql
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
@@ -20,12 +27,22 @@ declare
     stale_rule parley_data.alert_rules;
     resolved_rule parley_data.alert_rules;
     breached_rule parley_data.alert_rules;
+    -- Whether any overdue series is acknowledged or snoozed, and any overdue alert is live (true: look).
+    any_held boolean := true;
+    any_overdue boolean := true;
 begin
     select * into due_soon_rule from parley_data.alert_rules r where r.kind = 'due_soon';
     select * into overdue_rule from parley_data.alert_rules r where r.kind = 'overdue';
     select * into stale_rule from parley_data.alert_rules r where r.kind = 'stale';
     select * into resolved_rule from parley_data.alert_rules r where r.kind = 'resolved';
     select * into breached_rule from parley_data.alert_rules r where r.kind = 'breached';
+    if plan_collect_commitments.many then
+        any_held := exists (select 1 from parley_data.alerts a
+                             where a.subject_type = 'commitment' and a.kind = 'overdue' and a.state <> 'cancelled'
+                               and (a.acknowledged_at is not null or a.snoozed_until is not null));
+        any_overdue := exists (select 1 from parley_data.alerts a
+                                where a.subject_type = 'commitment' and a.kind = 'overdue' and a.state <> 'cancelled');
+    end if;
 
     with commitment as materialized (
         select c.id, c.code, c.track_id, c.item_id, c.owner_id, t.lead_id, c.effective_classification as classification,
@@ -84,7 +101,7 @@ begin
           left join lateral (
                 select bool_or(a.acknowledged_at is not null) as acknowledged, max(a.snoozed_until) as snoozed_until
                   from parley_data.alerts a
-                 where commitment.overdue_applies
+                 where any_held and commitment.overdue_applies
                    and a.subject_type = 'commitment' and a.kind = 'overdue' and a.subject_id = commitment.id
                    and a.basis = commitment.overdue_series and a.state <> 'cancelled'
                    and (a.acknowledged_at is not null or a.snoozed_until is not null)
@@ -93,7 +110,7 @@ begin
           left join lateral (
                 select max(a.id) as through_alert_id
                   from parley_data.alerts a
-                 where commitment.settling_kind is not null
+                 where any_overdue and commitment.settling_kind is not null
                    and a.subject_type = 'commitment' and a.subject_id = commitment.id and a.kind = 'overdue'
                    and a.state <> 'cancelled'
                    and a.id > coalesce((select max(r.related_alert_id)
@@ -162,8 +179,8 @@ begin
       from timing;
 end
 $$;
-comment on function parley_data.plan_collect_commitments(timestamptz) is
-    'Planning: for the commitments being planned, the alerts due at `at` (due_soon, overdue, stale; resolved or breached once the chase ends) and when each next deserves one.';
+comment on function parley_data.plan_collect_commitments(timestamptz, boolean) is
+    'Planning: for the commitments being planned, the alerts due at `at` (due_soon, overdue, stale; resolved or breached once the chase ends) and when each next deserves one; `many` for a big plan, which first asks whether any alert it would look up exists.';
 
 -- Meetings: meeting_upcoming (told to the track's lead: a meeting has no owner), meeting_outcome_missing.
 create or replace function parley_data.plan_collect_meetings(at timestamptz) returns void
@@ -308,7 +325,7 @@ create or replace function parley_data.plan_collect(at timestamptz, n_subjects i
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 begin
-    perform parley_data.plan_collect_commitments(plan_collect.at);
+    perform parley_data.plan_collect_commitments(plan_collect.at, plan_collect.n_subjects > 1000);
     perform parley_data.plan_collect_meetings(plan_collect.at);
     perform parley_data.plan_collect_follow_ups(plan_collect.at);
     perform parley_data.plan_collect_agreements(plan_collect.at);

@@ -15,6 +15,7 @@ set local role parley_owner;
 create or replace function parley_data.queue_commitment_changes() returns trigger
     language plpgsql security definer
     set search_path = parley_data, parley, pg_catalog, pg_temp
+    set jit = off  -- as record_changes (050_history): JIT costs seconds here and saves nothing
 as $$
 declare
     queued bigint := 0;
@@ -77,6 +78,7 @@ create or replace trigger commitments_plan_delete after delete on parley_data.co
 create or replace function parley_data.queue_meeting_changes() returns trigger
     language plpgsql security definer
     set search_path = parley_data, parley, pg_catalog, pg_temp
+    set jit = off  -- as record_changes (050_history): JIT costs seconds here and saves nothing
 as $$
 declare
     queued bigint := 0;
@@ -135,6 +137,7 @@ create or replace trigger meetings_plan_delete after delete on parley_data.meeti
 create or replace function parley_data.queue_follow_up_changes() returns trigger
     language plpgsql security definer
     set search_path = parley_data, parley, pg_catalog, pg_temp
+    set jit = off  -- as record_changes (050_history): JIT costs seconds here and saves nothing
 as $$
 declare
     queued bigint := 0;
@@ -185,6 +188,7 @@ create or replace trigger follow_ups_plan_delete after delete on parley_data.fol
 create or replace function parley_data.queue_track_changes() returns trigger
     language plpgsql security definer
     set search_path = parley_data, parley, pg_catalog, pg_temp
+    set jit = off  -- as record_changes (050_history): JIT costs seconds here and saves nothing
 as $$
 declare
     queued bigint := 0;
@@ -227,6 +231,7 @@ create or replace trigger tracks_plan_update after update on parley_data.tracks
 create or replace function parley_data.queue_recipient_changes() returns trigger
     language plpgsql security definer
     set search_path = parley_data, parley, pg_catalog, pg_temp
+    set jit = off  -- as record_changes (050_history): JIT costs seconds here and saves nothing
 as $$
 begin
     -- A statement trigger runs even when its statement touched nothing (an import's upsert of subscriptions that
@@ -273,6 +278,7 @@ create or replace trigger subscriptions_plan_delete after delete on parley_data.
 create or replace function parley_data.queue_rule_changes() returns trigger
     language plpgsql security definer
     set search_path = parley_data, parley, pg_catalog, pg_temp
+    set jit = off  -- as record_changes (050_history): JIT costs seconds here and saves nothing
 as $$
 begin
     if exists (select 1 from new_rows n join old_rows o on o.kind = n.kind
@@ -294,6 +300,7 @@ create or replace trigger alert_rules_plan_update after update on parley_data.al
 create or replace function parley_data.apply_new_silences() returns trigger
     language plpgsql security definer
     set search_path = parley_data, parley, pg_catalog, pg_temp
+    set jit = off  -- as record_changes (050_history): JIT costs seconds here and saves nothing
 as $$
 begin
     update parley_data.deliveries d

@@ -6,6 +6,7 @@ set local role parley_owner;
 create or replace function parley_data.queue_agreement_changes() returns trigger
     language plpgsql security definer
     set search_path = parley_data, parley, pg_catalog, pg_temp
+    set jit = off  -- as record_changes (050_history): JIT costs seconds here and saves nothing
 as $$
 declare
     queued bigint := 0;

@@ -303,6 +303,8 @@ public final class Daemon {
     /// a signal.
     private func wait(until: DaemonStateMachine.Moment) -> DaemonStateMachine.Event {
         let timeout = max(.zero, until - now())
+        // A real sleep (not a short poll between steps): give back the memory the last plan used.
+        if timeout >= .seconds(1) { IdleMemory.release() }
         do {
             var notified = false
             if let connection {
