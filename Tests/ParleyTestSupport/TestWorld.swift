@@ -23,8 +23,10 @@ public enum TestWorld {
             [item, track])
     }
 
-    /// Adds a commitment of Russia to Ukraine owned by `owner`, due `dueInDays` from the database's today (negative:
-    /// already overdue), and returns its code.
+    /// Adds a commitment of Russia to Ukraine owned by `owner`, due `dueInDays` from today on the track's clock
+    /// (negative: already overdue), and returns its code. The track's clock, not the session's: Parley counts days
+    /// left in the track's time zone, so "due in 2 days" written from UTC's date would be due in 1 in Istanbul from
+    /// 21:00 UTC, and a test's expectations would depend on the hour it ran.
     @discardableResult
     public static func addCommitment(
         on connection: Connection, code: String, dueInDays: Int, madeDaysAgo: Int = 10,
@@ -33,9 +35,11 @@ public enum TestWorld {
         try connection.query(
             """
             select parley.add_commitment(track => $1, item => $2, obligor => 'RU', beneficiaries => array['UA'],
-                   text => $3, made_on => current_date - $4::int, due_on => current_date + $5::int,
+                   text => $3, made_on => today.on_track - $4::int, due_on => today.on_track + $5::int,
                    target_quantity => 1000, unit => 'prisoners', code => $6, owner => $7,
                    classification => $8::parley.classification)
+              from (select (now() at time zone t.timezone)::date as on_track
+                      from parley_data.tracks t where t.code = $1 limit 1) today
             """, [track, item, text, madeDaysAgo, dueInDays, code, owner, classification])[0].decode(0)
     }
 }

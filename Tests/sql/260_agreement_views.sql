@@ -5,6 +5,10 @@
 -- show those in force; a provision of an agreement that ended is no longer owed and counts as lapsed in compliance;
 -- the calendar holds term ends and last days to object).
 begin;
+-- The agreements here are on the Istanbul track, and their views count days on its clock (days left, the last day
+-- to object, expiring). The fixture's dates are written from current_date, so "today" must be Istanbul's: in UTC
+-- it is still yesterday there from 21:00 (UTC+3), and every count would be one day off at that hour.
+set local timezone = 'Europe/Istanbul';
 select plan(55);
 
 \ir 100_recording_fixture.psql
