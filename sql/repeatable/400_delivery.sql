@@ -11,6 +11,58 @@ comment on function parley.installation_id() is
     'This installation''s identity: part of every Message-ID the mailer writes and of every UID in parley calendar, so that two Parley databases never collide.';
 grant execute on function parley.installation_id() to parley_daemon, parley_reader;
 
+-- What every claim does first, once for parley.claim_deliveries and parley.claim_round alike: the arguments
+-- checked (a refusal names the argument and its rule), then the claims whose lease ran out settled: cancelled when
+-- their alert stopped applying, given up when that was the last allowed attempt (the run died with it); and every
+-- recipient checked again at the moment of sending: a person deactivated, or no longer cleared for the alert's
+-- classification, since the plan is not mailed (the plan would drop them too, but the daemon may be stopped or
+-- behind). Runs with the privileges of the claim that calls it.
+create or replace function parley_data.settle_claims(at timestamptz, lease interval, max_count integer)
+    returns void
+    language plpgsql
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+declare
+    settings parley_data.alert_settings;
+begin
+    if settle_claims.at is null then
+        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
+    end if;
+    if settle_claims.lease is null or settle_claims.lease <= interval '0' then
+        perform parley_data.refuse(case when settle_claims.lease is null then '23502' else '23514' end,
+            'lease', 'lease_positive', format('lease %s must be longer than 0', settle_claims.lease),
+            'Give how long the run may take to send what it claims, e.g. interval ''5 minutes''.');
+    end if;
+    if settle_claims.max_count is null or settle_claims.max_count < 1 then
+        perform parley_data.refuse(case when settle_claims.max_count is null then '23502' else '23514' end,
+            'max_count', 'max_count_positive', format('max_count %s must be at least 1', settle_claims.max_count),
+            'Give how many deliveries to claim at most, e.g. 500.');
+    end if;
+    select * into settings from parley_data.alert_settings;
+
+    update parley_data.deliveries d
+       set state = 'cancelled', cancelled_at = settle_claims.at, cancel_reason = a.cancel_reason,
+           lease_until = null, claim_token = null
+      from parley_data.alerts a
+     where d.state = 'sending' and d.lease_until <= settle_claims.at
+       and a.id = d.alert_id and a.cancel_reason is not null;
+    update parley_data.deliveries d
+       set state = 'failed', last_failed_at = settle_claims.at, lease_until = null, claim_token = null,
+           last_error = concat_ws('; ', d.last_error, format('claim lapsed on attempt %s of %s', d.attempts, settings.max_attempts))
+     where d.state = 'sending' and d.lease_until <= settle_claims.at and d.attempts >= settings.max_attempts;
+    update parley_data.deliveries d
+       set state = 'cancelled', cancelled_at = settle_claims.at, cancel_reason = 'no longer a recipient',
+           lease_until = null, claim_token = null
+      from parley_data.alerts a, parley_data.people p
+     where a.id = d.alert_id and p.id = d.person_id
+       and ((d.state = 'pending' and d.send_after <= settle_claims.at)
+            or (d.state = 'sending' and d.lease_until <= settle_claims.at))
+       and (not p.active or p.clearance < a.classification);
+end
+$$;
+comment on function parley_data.settle_claims(timestamptz, interval, integer) is
+    'What parley.claim_deliveries and parley.claim_round do first: checks at, lease and max_count, settles lapsed claims (cancelled if their alert stopped applying, failed after the last attempt) and cancels deliveries to people no longer active or cleared.';
+
 create or replace function parley.claim_deliveries(at timestamptz, lease interval, max_count integer)
     returns table (
         delivery_id         bigint,
@@ -38,47 +90,9 @@ as $$
 #variable_conflict use_column
 declare
     token constant uuid := gen_random_uuid();
-    settings parley_data.alert_settings;
 begin
-    if claim_deliveries.at is null then
-        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
-    end if;
-    if claim_deliveries.lease is null or claim_deliveries.lease <= interval '0' then
-        perform parley_data.refuse(case when claim_deliveries.lease is null then '23502' else '23514' end,
-            'lease', 'lease_positive', format('lease %s must be longer than 0', claim_deliveries.lease),
-            'Give how long the run may take to send what it claims, e.g. interval ''5 minutes''.');
-    end if;
-    if claim_deliveries.max_count is null or claim_deliveries.max_count < 1 then
-        perform parley_data.refuse(case when claim_deliveries.max_count is null then '23502' else '23514' end,
-            'max_count', 'max_count_positive', format('max_count %s must be at least 1', claim_deliveries.max_count),
-            'Give how many deliveries to claim at most, e.g. 500.');
-    end if;
-    select * into settings from parley_data.alert_settings;
-
-    -- A claim whose lease ran out is taken over below, unless its alert stopped applying meanwhile, or it was
-    -- the last allowed attempt (the run died with it).
-    update parley_data.deliveries d
-       set state = 'cancelled', cancelled_at = claim_deliveries.at, cancel_reason = a.cancel_reason,
-           lease_until = null, claim_token = null
-      from parley_data.alerts a
-     where d.state = 'sending' and d.lease_until <= claim_deliveries.at
-       and a.id = d.alert_id and a.cancel_reason is not null;
-    update parley_data.deliveries d
-       set state = 'failed', last_failed_at = claim_deliveries.at, lease_until = null, claim_token = null,
-           last_error = concat_ws('; ', d.last_error, format('claim lapsed on attempt %s of %s', d.attempts, settings.max_attempts))
-     where d.state = 'sending' and d.lease_until <= claim_deliveries.at and d.attempts >= settings.max_attempts;
-
-    -- Recipients are checked again at the moment of sending: a person deactivated, or no longer cleared for the
-    -- alert's classification, since the plan is not mailed (the plan would drop them too, but the daemon may be
-    -- stopped or behind).
-    update parley_data.deliveries d
-       set state = 'cancelled', cancelled_at = claim_deliveries.at, cancel_reason = 'no longer a recipient',
-           lease_until = null, claim_token = null
-      from parley_data.alerts a, parley_data.people p
-     where a.id = d.alert_id and p.id = d.person_id
-       and ((d.state = 'pending' and d.send_after <= claim_deliveries.at)
-            or (d.state = 'sending' and d.lease_until <= claim_deliveries.at))
-       and (not p.active or p.clearance < a.classification);
+    -- Arguments checked, lapsed claims settled, recipients checked again (parley_data.settle_claims).
+    perform parley_data.settle_claims(claim_deliveries.at, claim_deliveries.lease, claim_deliveries.max_count);
 
     return query
     with picked as (
@@ -131,47 +145,13 @@ as $$
 #variable_conflict use_column
 declare
     token constant uuid := gen_random_uuid();
-    settings parley_data.alert_settings;
     room integer := claim_round.max_count;
     fixed record;
     ids bigint[];
     round_ids bigint[] := '{}';
 begin
-    if claim_round.at is null then
-        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
-    end if;
-    if claim_round.lease is null or claim_round.lease <= interval '0' then
-        perform parley_data.refuse(case when claim_round.lease is null then '23502' else '23514' end,
-            'lease', 'lease_positive', format('lease %s must be longer than 0', claim_round.lease),
-            'Give how long the run may take to send what it claims, e.g. interval ''5 minutes''.');
-    end if;
-    if claim_round.max_count is null or claim_round.max_count < 1 then
-        perform parley_data.refuse(case when claim_round.max_count is null then '23502' else '23514' end,
-            'max_count', 'max_count_positive', format('max_count %s must be at least 1', claim_round.max_count),
-            'Give how many deliveries to claim at most, e.g. 500.');
-    end if;
-    select * into settings from parley_data.alert_settings;
-
-    -- As parley.claim_deliveries: lapsed claims of alerts that stopped applying are cancelled, those on their last
-    -- attempt given up, and recipients checked again at the moment of sending.
-    update parley_data.deliveries d
-       set state = 'cancelled', cancelled_at = claim_round.at, cancel_reason = a.cancel_reason,
-           lease_until = null, claim_token = null
-      from parley_data.alerts a
-     where d.state = 'sending' and d.lease_until <= claim_round.at
-       and a.id = d.alert_id and a.cancel_reason is not null;
-    update parley_data.deliveries d
-       set state = 'failed', last_failed_at = claim_round.at, lease_until = null, claim_token = null,
-           last_error = concat_ws('; ', d.last_error, format('claim lapsed on attempt %s of %s', d.attempts, settings.max_attempts))
-     where d.state = 'sending' and d.lease_until <= claim_round.at and d.attempts >= settings.max_attempts;
-    update parley_data.deliveries d
-       set state = 'cancelled', cancelled_at = claim_round.at, cancel_reason = 'no longer a recipient',
-           lease_until = null, claim_token = null
-      from parley_data.alerts a, parley_data.people p
-     where a.id = d.alert_id and p.id = d.person_id
-       and ((d.state = 'pending' and d.send_after <= claim_round.at)
-            or (d.state = 'sending' and d.lease_until <= claim_round.at))
-       and (not p.active or p.clearance < a.classification);
+    -- As parley.claim_deliveries: arguments checked, lapsed claims settled, recipients checked again.
+    perform parley_data.settle_claims(claim_round.at, claim_round.lease, claim_round.max_count);
 
     -- 1. Fixed digests due again, whole.
     for fixed in
