@@ -41,7 +41,10 @@ enum IdleMemory {
     private static func executablePath() -> String? {
         var buffer = [UInt8](repeating: 0, count: 4096)
         let length = buffer.withUnsafeMutableBufferPointer { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { readlink("/proc/self/exe", $0.baseAddress!, $0.count) }
+            bytes.withMemoryRebound(to: CChar.self) { characters in
+                guard let base = characters.baseAddress else { return -1 }
+                return readlink("/proc/self/exe", base, characters.count)
+            }
         }
         guard length > 0 else { return nil }
         return String(decoding: buffer[..<length], as: UTF8.self)

@@ -90,7 +90,12 @@ private final class ResultSlots<Result>: @unchecked Sendable {
     func values() -> [Result] {
         lock.lock()
         defer { lock.unlock() }
-        return slots.map { $0! }
+        // Read once every task has ended, so each slot is set; one that is not is a broken promise of the caller,
+        // and going on would pair a digest with another's result.
+        return slots.enumerated().map { index, slot in
+            guard let slot else { preconditionFailure("result \(index) of \(slots.count) was never set") }
+            return slot
+        }
     }
 }
 
