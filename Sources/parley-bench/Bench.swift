@@ -88,8 +88,18 @@ final class Bench {
         return report
     }
 
+    /// The figures to measure: all, or those PARLEY_BENCH_FIGURES lists (e.g. `4,8`), for working on one figure
+    /// without waiting for the others. Starting parleyd (0) goes with 3, 6 and 7, which need it.
+    static let chosenFigures: Set<Int>? = {
+        guard let list = ProcessInfo.processInfo.environment["PARLEY_BENCH_FIGURES"], !list.isEmpty else { return nil }
+        var chosen = Set(list.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) })
+        if !chosen.isDisjoint(with: [3, 6, 7]) { chosen.insert(0) }
+        return chosen
+    }()
+
     /// Runs one figure; a failure is recorded (the run goes on with the next figure and ends non-zero).
     private func figure(_ number: Int, _ work: () throws -> Void) {
+        if let chosen = Self.chosenFigures, !chosen.contains(number) { return }
         do {
             try work()
         } catch {
