@@ -3611,6 +3611,7 @@ CREATE FUNCTION parley.import_world(doc jsonb, first_index integer DEFAULT 0) RE
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     SET jit TO 'off'
+    SET plan_cache_mode TO 'force_generic_plan'
     SET client_min_messages TO 'warning'
     AS $$
 declare
