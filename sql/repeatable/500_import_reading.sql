@@ -534,7 +534,9 @@ create or replace function parley_data.import_tidy(list text, columns text[])
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 begin
-    execute format('update pg_temp.%I set (%s) = row(%s)', 'import_' || replace(list, '.', '_'),
+    -- Only the rows it changes are written again (most text is tidy already).
+    execute format('update pg_temp.%I set (%s) = row(%s) where row(%2$s) is distinct from row(%3$s)',
+                   'import_' || replace(list, '.', '_'),
                    (select string_agg(quote_ident(c), ', ') from unnest(columns) c),
                    (select string_agg(format('nullif(btrim(%I), '''')', c), ', ') from unnest(columns) c));
 end

@@ -118,13 +118,15 @@ begin
             parley_data.bad_lowering('classification', x.existing_level, x.classification, format('commitment "%s"', x.code)))
           from pg_temp.import_commitments x$q$);
     -- Updates already recorded (same commitment, same content, as many times) are recognised and not added again.
+    -- (Only a recorded commitment has any: the updates of new ones are left as they are, new.)
     perform parley_data.import_resolve('commitments.updates', 'existing boolean', $q$
         select x.ord, x.sub_ord, case when x.seen <= coalesce(r.n, 0) then true end
           from (select u.*, row_number() over (partition by u.ord, u.fingerprint order by u.sub_ord) as seen
                   from (select y.*, jsonb_build_array(y.reported_on, trim_scale(y.delivered), y.new_status, y.reopen,
                                                      nullif(btrim(y.note), ''), y.source_id, y.reported_by_id,
                                                      y.recorded_by_id, y.verification)::text as fingerprint
-                          from pg_temp.import_commitments_updates y) u) x
+                          from pg_temp.import_commitments_updates y
+                         where y.ord in (select k.ord from pg_temp.import_commitments k where k.existing is not null)) u) x
           join pg_temp.import_commitments c on c.ord = x.ord
           left join lateral (select count(*) as n from parley_data.commitment_updates z
                               where z.commitment_id = c.existing
