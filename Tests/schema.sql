@@ -11297,7 +11297,13 @@ CREATE FUNCTION parley_data.timeline_update_recorded(subject_ids bigint[]) RETUR
      u.effective_classification,
      now() AS now
     FROM (((((parley_data.commitment_updates u
-      JOIN parley_data.commitments c ON ((c.id = u.commitment_id)))
+      CROSS JOIN LATERAL ( SELECT y.track_id,
+             y.item_id,
+             y.code,
+             y.unit
+            FROM parley_data.commitments y
+           WHERE (y.id = u.commitment_id)
+          LIMIT 1) c)
       JOIN parley_data.tracks t ON ((t.id = c.track_id)))
       JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
       LEFT JOIN parley_data.parties rp ON ((rp.id = u.reported_by_party_id)))
