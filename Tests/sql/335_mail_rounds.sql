@@ -1,9 +1,10 @@
--- The mailer's rounds (issue 17): parley.claim_round claims whole digests and parley.fix_digest_message_ids fixes
--- each new digest's Message-ID in the claim's transaction; a digest claimed again (its run died, its attempt failed)
--- comes back whole with the same Message-ID, never regrouped with what fell due since and never split; the round is
--- marked in one statement with those Message-IDs; the older claim never takes a fixed digest apart.
+-- The mailer's rounds (issue 17): parley.claim_round claims whole digests and fixes each new digest's Message-ID
+-- in the claim's own statement (without a domain, parley.fix_digest_message_ids does in the claim's transaction); a
+-- digest claimed again (its run died, its attempt failed) comes back whole with the same Message-ID, never regrouped
+-- with what fell due since and never split; the round is marked in one statement with those Message-IDs; the older
+-- claim never takes a fixed digest apart.
 begin;
-select plan(30);
+select plan(40);
 
 \ir 300_alert_fixture.psql
 
@@ -97,10 +98,51 @@ update parley_data.deliveries set state = 'pending', cancelled_at = null, cancel
 select is((select digest_message_id from parley_data.deliveries where id = (select min(delivery_id) from r4)), null,
           'a delivery waiting again after it was cancelled is grouped afresh');
 
+-- Given the Message-ID's domain, the claim fixes each recipient's new digest itself, in the same statement: one
+-- Message-ID per recipient, the same for the same deliveries in any order, another for other deliveries or another
+-- installation. (The deliveries still held are put back in no digest, so that the round has several recipients.)
+update parley_data.deliveries set state = 'pending', claim_token = null, lease_until = null, digest_message_id = null
+ where state = 'sending';
+select throws_ok($$select * from parley.claim_round('2030-05-26 02:00Z', '5 minutes', 100, 'bad domain')$$,
+                 '23514', null, 'a domain that cannot end a Message-ID is refused');
+-- A recipient deactivated since the plan is checked again as the round is claimed.
+create temp table gone as
+    select d.person_id from parley_data.deliveries d
+     where d.state = 'pending' and d.send_after <= '2030-05-26 02:00Z' order by d.id desc limit 1;
+update parley_data.people set active = false where id = (select person_id from gone);
+create temp table r5 as select * from parley.claim_round('2030-05-26 02:00Z', '5 minutes', 100, 'mfa.example');
+update parley_data.people set active = true where id = (select person_id from gone);
+select is((select count(*)::integer from r5 where person_id = (select person_id from gone)), 0,
+          'a recipient no longer active is left out of the round');
+select ok((select count(*) > 0 and bool_and(d.state = 'cancelled' and d.cancel_reason = 'no longer a recipient')
+             from parley_data.deliveries d
+            where d.person_id = (select person_id from gone) and d.cancelled_at = '2030-05-26 02:00Z'),
+          'their deliveries are cancelled, as no longer a recipient');
+select ok((select count(distinct person_id) >= 2 from r5), 'a round of several recipients');
+select ok((select bool_and(digest_message_id ~ '^<parley\.[0-9]+-[0-9]+-[0-9]+\.[0-9a-f]{16}@mfa\.example>$') from r5),
+          'every delivery of the round comes back in a digest named by its Message-ID');
+select is((select count(distinct digest_message_id)::integer from r5), (select count(distinct person_id)::integer from r5),
+          'one digest per recipient');
+select is((select array_agg(r5.delivery_id || ' ' || r5.digest_message_id order by r5.delivery_id) from r5),
+          (select array_agg(d.id || ' ' || d.digest_message_id order by d.id) from parley_data.deliveries d
+            where d.id in (select delivery_id from r5) and d.state = 'sending'),
+          'fixed by the claim''s own statement');
+select is((select bool_and(g.digest_message_id = parley_data.digest_message_id(parley.installation_id(), g.ids, 'mfa.example'))
+             from (select digest_message_id, array_agg(delivery_id) as ids from r5 group by digest_message_id) g), true,
+          'each named by parley_data.digest_message_id of its deliveries');
+select is(parley_data.digest_message_id('00000000-0000-0000-0000-000000000001', array[17, 3, 9, 3], 'mfa.example'),
+          parley_data.digest_message_id('00000000-0000-0000-0000-000000000001', array[3, 9, 17], 'mfa.example'),
+          'the same deliveries in any order get the same Message-ID');
+select ok(parley_data.digest_message_id('00000000-0000-0000-0000-000000000001', array[3, 9, 17], 'mfa.example')
+              not in (parley_data.digest_message_id('00000000-0000-0000-0000-000000000001', array[3, 9], 'mfa.example'),
+                      parley_data.digest_message_id('00000000-0000-0000-0000-000000000001', array[3, 10, 17], 'mfa.example'),
+                      parley_data.digest_message_id('00000000-0000-0000-0000-000000000002', array[3, 9, 17], 'mfa.example')),
+          'other deliveries, or another installation, get another');
+
 -- Privileges and documentation.
 select ok(bool_and(has_function_privilege('parley_daemon', f, 'execute') and not has_function_privilege('parley_writer', f, 'execute')
                    and not has_function_privilege('parley_reader', f, 'execute')), 'claiming and marking rounds are for the daemon only')
-  from unnest(array['parley.claim_round(timestamptz, interval, integer)', 'parley.fix_digest_message_ids(bigint[], text[], uuid)',
+  from unnest(array['parley.claim_round(timestamptz, interval, integer, text)', 'parley.fix_digest_message_ids(bigint[], text[], uuid)',
                     'parley.mark_round_sent(bigint[], uuid, timestamptz)']) f;
 select is((select count(*)::integer from pg_proc p
             where p.proname in ('claim_round', 'fix_digest_message_ids', 'mark_round_sent')
