@@ -2137,7 +2137,7 @@ ALTER FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interv
 
 COMMENT ON FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interval, max_count integer) IS 'For the mailer: claims up to max_count deliveries due by `at` (and claims of dead runs whose lease ran out) with FOR UPDATE SKIP LOCKED, so overlapping runs never get the same one, and leases them until at + lease under one claim token. Returns them ordered by recipient (to make one digest each), with what the mail needs. A retry re-claims the same delivery row.';
 
-CREATE FUNCTION parley.claim_round(at timestamp with time zone, lease interval, max_count integer, domain text DEFAULT NULL::text) RETURNS TABLE(delivery_id bigint, claim_token uuid, attempt integer, person_id bigint, digest_message_id text)
+CREATE FUNCTION parley.claim_round(at timestamp with time zone, lease interval, max_count integer, domain text) RETURNS TABLE(delivery_id bigint, claim_token uuid, attempt integer, person_id bigint, digest_message_id text)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     SET jit TO 'off'
@@ -2157,9 +2157,9 @@ begin
     -- As parley.claim_deliveries: arguments checked, lapsed claims settled; the recipients of the round are checked
     -- again below, once it is chosen.
     perform parley_data.settle_claims(claim_round.at, claim_round.lease, claim_round.max_count);
-    if claim_round.domain is not null and claim_round.domain !~ '^[^<>@\s]+$' then
+    if claim_round.domain is null or claim_round.domain !~ '^[^<>@\s]+$' then
         perform parley_data.refuse('23514', 'domain', 'domain_format',
-            format('domain %s cannot be the right-hand side of a Message-ID', claim_round.domain),
+            format('domain %s cannot be the right-hand side of a Message-ID', coalesce(claim_round.domain, '(none)')),
             'Pass the domain of the From address, e.g. mfa.example.');
     end if;
 
@@ -2209,8 +2209,8 @@ begin
           from unnest(fresh_ids, fresh_people) f(id, person_id) where f.id <> all (ids);
     end if;
 
-    -- With `domain`, each recipient's share of the new deliveries is one digest, named by its Message-ID.
-    if claim_round.domain is not null and cardinality(fresh_ids) > 0 then
+    -- Each recipient's share of the new deliveries is one digest, named by its Message-ID.
+    if cardinality(fresh_ids) > 0 then
         select array_agg(m.id), array_agg(m.message_id) into fresh_ids, message_ids
           from (select g.ids, parley_data.digest_message_id(parley.installation_id(), g.ids, claim_round.domain) as message_id
                   from (select array_agg(f.id order by f.id) as ids
@@ -2235,7 +2235,7 @@ $_$;
 
 ALTER FUNCTION parley.claim_round(at timestamp with time zone, lease interval, max_count integer, domain text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley.claim_round(at timestamp with time zone, lease interval, max_count integer, domain text) IS 'For the mailer: claims a round of at most max_count deliveries due by `at` under one claim token and a lease until at + lease. First digests fixed by an earlier claim that are due again (a dead run''s, a failed attempt''s), whole, with their digest_message_id; then deliveries in no digest yet, FOR UPDATE SKIP LOCKED: given `domain` (the From address''s), each recipient''s share becomes one digest, fixed with its Message-ID (parley_data.digest_message_id) by this same statement; without it they come back with digest_message_id empty, for the mailer to fix with parley.fix_digest_message_ids before it commits.';
+COMMENT ON FUNCTION parley.claim_round(at timestamp with time zone, lease interval, max_count integer, domain text) IS 'For the mailer: claims a round of at most max_count deliveries due by `at` under one claim token and a lease until at + lease. First digests fixed by an earlier claim that are due again (a dead run''s, a failed attempt''s), whole, with their digest_message_id; then deliveries in no digest yet, FOR UPDATE SKIP LOCKED, each recipient''s share made one digest and fixed with its Message-ID on `domain` (the From address''s; parley_data.digest_message_id) by this same statement. Recipients no longer active or cleared are cancelled instead (parley_data.cancel_lost_recipients).';
 
 CREATE FUNCTION parley.claim_term(agreement text, claimant text, stated_on date DEFAULT CURRENT_DATE, term integer DEFAULT NULL::integer, starts_on date DEFAULT NULL::date, ends_on date DEFAULT NULL::date, term_length interval DEFAULT NULL::interval, statement text DEFAULT NULL::text, source text DEFAULT NULL::text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2792,6 +2792,8 @@ CREATE FUNCTION parley.delivery_digest(delivery_ids bigint[], at timestamp with 
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     SET jit TO 'off'
     SET max_parallel_workers_per_gather TO '0'
+    SET enable_hashjoin TO 'off'
+    SET enable_mergejoin TO 'off'
     AS $$
 begin
     perform parley_data.check_digest_arguments(delivery_digest.at, delivery_digest.max_classification);
@@ -3418,46 +3420,6 @@ END;
 ALTER FUNCTION parley.export_world() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley.export_world() IS 'The whole world as one document in the format of parley.import_world (docs/import-format.md), agreements included, sorted by natural keys: exporting, importing into an empty database and exporting again gives the same document. Only what you are cleared to see is exported. Meeting times are given on the track''s clock, follow-up times on the assignee''s.';
-
-CREATE FUNCTION parley.fix_digest_message_ids(ids bigint[], message_ids text[], claim_token uuid) RETURNS integer
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $_$
-declare
-    bad text;
-    fixed integer;
-begin
-    if fix_digest_message_ids.ids is null or fix_digest_message_ids.message_ids is null
-       or cardinality(fix_digest_message_ids.ids) <> cardinality(fix_digest_message_ids.message_ids) then
-        perform parley_data.refuse('23514', 'message_ids', 'message_ids_match_ids',
-            'ids and message_ids are required, one Message-ID for each delivery',
-            'Pass each claimed delivery with the Message-ID of its digest.');
-    end if;
-    if fix_digest_message_ids.claim_token is null then
-        perform parley_data.refuse('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
-            'Pass the token claim_round returned.');
-    end if;
-    select m into bad from unnest(fix_digest_message_ids.message_ids) m
-     where m is null or m !~ '^<[^<>@\s]+@[^<>@\s]+>$' limit 1;
-    if found then
-        perform parley_data.refuse('23514', 'message_ids', 'message_id_format',
-            format('message_id %s is not of the form <left@right>', coalesce(bad, '(none)')),
-            'Pass the Message-ID header of each digest, angle brackets included.');
-    end if;
-    -- Only deliveries this run holds and that are in no digest yet: a fixed digest never changes.
-    update parley_data.deliveries d
-       set digest_message_id = m.message_id
-      from unnest(fix_digest_message_ids.ids, fix_digest_message_ids.message_ids) m(id, message_id)
-     where d.id = m.id and d.state = 'sending' and d.claim_token = fix_digest_message_ids.claim_token
-       and d.digest_message_id is null;
-    get diagnostics fixed = row_count;
-    return fixed;
-end
-$_$;
-
-ALTER FUNCTION parley.fix_digest_message_ids(ids bigint[], message_ids text[], claim_token uuid) OWNER TO parley_owner;
-
-COMMENT ON FUNCTION parley.fix_digest_message_ids(ids bigint[], message_ids text[], claim_token uuid) IS 'For the mailer, in the transaction of parley.claim_round: puts each newly claimed delivery in its digest, named by the digest''s Message-ID, for good. Only deliveries this run (claim_token) holds and that are in no digest yet. Returns how many.';
 
 CREATE FUNCTION parley_data.implementation_score(status parley.commitment_status, delivered numeric, target numeric) RETURNS smallint
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -22389,9 +22351,6 @@ GRANT SELECT ON TABLE parley_data.track_members TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley.export_world() FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.export_world() TO parley_reader;
-
-REVOKE ALL ON FUNCTION parley.fix_digest_message_ids(ids bigint[], message_ids text[], claim_token uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION parley.fix_digest_message_ids(ids bigint[], message_ids text[], claim_token uuid) TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley_data.implementation_score(status parley.commitment_status, delivered numeric, target numeric) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley_data.implementation_score(status parley.commitment_status, delivered numeric, target numeric) TO parley_reader;

@@ -165,10 +165,9 @@ comment on function parley.claim_deliveries(timestamptz, interval, integer) is
 --    applies (cancelled, given up) drops out, so a copy sent again carries a subset of the first, never more. A
 --    transaction lock per digest makes overlapping runs take one whole or not at all; a digest bigger than what is
 --    left of the round waits for a round of its own.
--- 2. The rest of the round: deliveries due and in no digest yet, first due first, FOR UPDATE SKIP LOCKED. Given the
---    Message-ID's `domain`, the claim makes one digest of each recipient's share and fixes it with its Message-ID
---    (parley_data.digest_message_id) in the same statement that claims it. Without `domain` they come back in no
---    digest, for the caller to fix with parley.fix_digest_message_ids in the same transaction, before it commits.
+-- 2. The rest of the round: deliveries due and in no digest yet, first due first, FOR UPDATE SKIP LOCKED. The claim
+--    makes one digest of each recipient's share and fixes it with its Message-ID on `domain` (the From address's;
+--    parley_data.digest_message_id) in the same statement that claims it.
 --
 -- A round costs one statement and one commit, whatever its size (issue 17): its deliveries are written once.
 
@@ -188,7 +187,7 @@ comment on function parley_data.digest_message_id(uuid, bigint[], text) is
     'The Message-ID parley.claim_round gives a new digest of these deliveries: <parley.FIRST-LAST-COUNT.HASH@domain>, HASH the first 16 hex digits of the MD5 of the installation and the sorted distinct ids. The same deliveries always get the same one.';
 
 drop function if exists parley.claim_round(timestamptz, interval, integer);
-create or replace function parley.claim_round(at timestamptz, lease interval, max_count integer, domain text default null)
+create or replace function parley.claim_round(at timestamptz, lease interval, max_count integer, domain text)
     returns table (delivery_id bigint, claim_token uuid, attempt integer, person_id bigint, digest_message_id text)
     language plpgsql security definer
     set search_path = parley_data, parley, pg_catalog, pg_temp
@@ -211,9 +210,9 @@ begin
     -- As parley.claim_deliveries: arguments checked, lapsed claims settled; the recipients of the round are checked
     -- again below, once it is chosen.
     perform parley_data.settle_claims(claim_round.at, claim_round.lease, claim_round.max_count);
-    if claim_round.domain is not null and claim_round.domain !~ '^[^<>@\s]+$' then
+    if claim_round.domain is null or claim_round.domain !~ '^[^<>@\s]+$' then
         perform parley_data.refuse('23514', 'domain', 'domain_format',
-            format('domain %s cannot be the right-hand side of a Message-ID', claim_round.domain),
+            format('domain %s cannot be the right-hand side of a Message-ID', coalesce(claim_round.domain, '(none)')),
             'Pass the domain of the From address, e.g. mfa.example.');
     end if;
 
@@ -263,8 +262,8 @@ begin
           from unnest(fresh_ids, fresh_people) f(id, person_id) where f.id <> all (ids);
     end if;
 
-    -- With `domain`, each recipient's share of the new deliveries is one digest, named by its Message-ID.
-    if claim_round.domain is not null and cardinality(fresh_ids) > 0 then
+    -- Each recipient's share of the new deliveries is one digest, named by its Message-ID.
+    if cardinality(fresh_ids) > 0 then
         select array_agg(m.id), array_agg(m.message_id) into fresh_ids, message_ids
           from (select g.ids, parley_data.digest_message_id(parley.installation_id(), g.ids, claim_round.domain) as message_id
                   from (select array_agg(f.id order by f.id) as ids
@@ -287,7 +286,7 @@ begin
 end
 $$;
 comment on function parley.claim_round(timestamptz, interval, integer, text) is
-    'For the mailer: claims a round of at most max_count deliveries due by `at` under one claim token and a lease until at + lease. First digests fixed by an earlier claim that are due again (a dead run''s, a failed attempt''s), whole, with their digest_message_id; then deliveries in no digest yet, FOR UPDATE SKIP LOCKED: given `domain` (the From address''s), each recipient''s share becomes one digest, fixed with its Message-ID (parley_data.digest_message_id) by this same statement; without it they come back with digest_message_id empty, for the mailer to fix with parley.fix_digest_message_ids before it commits.';
+    'For the mailer: claims a round of at most max_count deliveries due by `at` under one claim token and a lease until at + lease. First digests fixed by an earlier claim that are due again (a dead run''s, a failed attempt''s), whole, with their digest_message_id; then deliveries in no digest yet, FOR UPDATE SKIP LOCKED, each recipient''s share made one digest and fixed with its Message-ID on `domain` (the From address''s; parley_data.digest_message_id) by this same statement. Recipients no longer active or cleared are cancelled instead (parley_data.cancel_lost_recipients).';
 grant execute on function parley.claim_round(timestamptz, interval, integer, text) to parley_daemon;
 
 -- A delivery that waits again after it had stopped (cancelled while its alert did not apply, suppressed by a
@@ -313,45 +312,9 @@ create trigger deliveries_leave_digest
     when (new.state = 'pending' and old.state not in ('pending', 'sending') and new.digest_message_id is not null)
     execute function parley_data.deliveries_leave_digest();
 
-create or replace function parley.fix_digest_message_ids(ids bigint[], message_ids text[], claim_token uuid)
-    returns integer
-    language plpgsql security definer
-    set search_path = parley_data, parley, pg_catalog, pg_temp
-as $$
-declare
-    bad text;
-    fixed integer;
-begin
-    if fix_digest_message_ids.ids is null or fix_digest_message_ids.message_ids is null
-       or cardinality(fix_digest_message_ids.ids) <> cardinality(fix_digest_message_ids.message_ids) then
-        perform parley_data.refuse('23514', 'message_ids', 'message_ids_match_ids',
-            'ids and message_ids are required, one Message-ID for each delivery',
-            'Pass each claimed delivery with the Message-ID of its digest.');
-    end if;
-    if fix_digest_message_ids.claim_token is null then
-        perform parley_data.refuse('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
-            'Pass the token claim_round returned.');
-    end if;
-    select m into bad from unnest(fix_digest_message_ids.message_ids) m
-     where m is null or m !~ '^<[^<>@\s]+@[^<>@\s]+>$' limit 1;
-    if found then
-        perform parley_data.refuse('23514', 'message_ids', 'message_id_format',
-            format('message_id %s is not of the form <left@right>', coalesce(bad, '(none)')),
-            'Pass the Message-ID header of each digest, angle brackets included.');
-    end if;
-    -- Only deliveries this run holds and that are in no digest yet: a fixed digest never changes.
-    update parley_data.deliveries d
-       set digest_message_id = m.message_id
-      from unnest(fix_digest_message_ids.ids, fix_digest_message_ids.message_ids) m(id, message_id)
-     where d.id = m.id and d.state = 'sending' and d.claim_token = fix_digest_message_ids.claim_token
-       and d.digest_message_id is null;
-    get diagnostics fixed = row_count;
-    return fixed;
-end
-$$;
-comment on function parley.fix_digest_message_ids(bigint[], text[], uuid) is
-    'For the mailer, in the transaction of parley.claim_round: puts each newly claimed delivery in its digest, named by the digest''s Message-ID, for good. Only deliveries this run (claim_token) holds and that are in no digest yet. Returns how many.';
-grant execute on function parley.fix_digest_message_ids(bigint[], text[], uuid) to parley_daemon;
+-- Before issue 17's one-statement claim the mailer fixed its new digests with a second call in the claim's
+-- transaction; the claim does it itself now.
+drop function if exists parley.fix_digest_message_ids(bigint[], text[], uuid);
 
 -- A round handed over is marked in one statement: each delivery went out under its digest's Message-ID.
 create or replace function parley.mark_round_sent(ids bigint[], claim_token uuid, at timestamptz)
