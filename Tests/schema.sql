@@ -2099,8 +2099,9 @@ CREATE FUNCTION parley.claim_deliveries(at timestamp with time zone, lease inter
 declare
     token constant uuid := gen_random_uuid();
 begin
-    -- Arguments checked, lapsed claims settled, recipients checked again (parley_data.settle_claims).
+    -- Arguments checked, lapsed claims settled (parley_data.settle_claims), recipients checked again.
     perform parley_data.settle_claims(claim_deliveries.at, claim_deliveries.lease, claim_deliveries.max_count);
+    perform parley_data.cancel_lost_recipients(claim_deliveries.at, null);
 
     return query
     with picked as (
@@ -2136,10 +2137,12 @@ ALTER FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interv
 
 COMMENT ON FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interval, max_count integer) IS 'For the mailer: claims up to max_count deliveries due by `at` (and claims of dead runs whose lease ran out) with FOR UPDATE SKIP LOCKED, so overlapping runs never get the same one, and leases them until at + lease under one claim token. Returns them ordered by recipient (to make one digest each), with what the mail needs. A retry re-claims the same delivery row.';
 
-CREATE FUNCTION parley.claim_round(at timestamp with time zone, lease interval, max_count integer) RETURNS TABLE(delivery_id bigint, claim_token uuid, attempt integer, person_id bigint, digest_message_id text)
+CREATE FUNCTION parley.claim_round(at timestamp with time zone, lease interval, max_count integer, domain text) RETURNS TABLE(delivery_id bigint, claim_token uuid, attempt integer, person_id bigint, digest_message_id text)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $$
+    SET jit TO 'off'
+    SET max_parallel_workers_per_gather TO '0'
+    AS $_$
 #variable_conflict use_column
 declare
     token constant uuid := gen_random_uuid();
@@ -2147,9 +2150,18 @@ declare
     fixed record;
     ids bigint[];
     round_ids bigint[] := '{}';
+    fresh_ids bigint[] := '{}';
+    fresh_people bigint[];
+    message_ids text[];
 begin
-    -- As parley.claim_deliveries: arguments checked, lapsed claims settled, recipients checked again.
+    -- As parley.claim_deliveries: arguments checked, lapsed claims settled; the recipients of the round are checked
+    -- again below, once it is chosen.
     perform parley_data.settle_claims(claim_round.at, claim_round.lease, claim_round.max_count);
+    if claim_round.domain is null or claim_round.domain !~ '^[^<>@\s]+$' then
+        perform parley_data.refuse('23514', 'domain', 'domain_format',
+            format('domain %s cannot be the right-hand side of a Message-ID', coalesce(claim_round.domain, '(none)')),
+            'Pass the domain of the From address, e.g. mfa.example.');
+    end if;
 
     -- 1. Fixed digests due again, whole.
     for fixed in
@@ -2178,29 +2190,52 @@ begin
 
     -- 2. Deliveries in no digest yet.
     if room > 0 then
-        select array_agg(x.id) into ids
-          from (select d.id from parley_data.deliveries d
+        select coalesce(array_agg(x.id), '{}'), array_agg(x.person_id) into fresh_ids, fresh_people
+          from (select d.id, d.person_id from parley_data.deliveries d
                  where d.digest_message_id is null
                    and ((d.state = 'pending' and d.send_after <= claim_round.at)
                         or (d.state = 'sending' and d.lease_until <= claim_round.at))
                  order by d.send_after, d.id
                  limit room
                    for update skip locked) x;
-        round_ids := round_ids || coalesce(ids, '{}');
     end if;
 
+    -- The round's recipients checked again: a delivery to a person no longer active or cleared is cancelled and
+    -- leaves the round (and its digest, whose copy sent again carries the others).
+    select array_agg(c) into ids from parley_data.cancel_lost_recipients(claim_round.at, round_ids || fresh_ids) c;
+    if ids is not null then
+        round_ids := array(select r from unnest(round_ids) r where r <> all (ids));
+        select coalesce(array_agg(f.id), '{}'), array_agg(f.person_id) into fresh_ids, fresh_people
+          from unnest(fresh_ids, fresh_people) f(id, person_id) where f.id <> all (ids);
+    end if;
+
+    -- Each recipient's share of the new deliveries is one digest, named by its Message-ID.
+    if cardinality(fresh_ids) > 0 then
+        select array_agg(m.id), array_agg(m.message_id) into fresh_ids, message_ids
+          from (select g.ids, parley_data.digest_message_id(parley.installation_id(), g.ids, claim_round.domain) as message_id
+                  from (select array_agg(f.id order by f.id) as ids
+                          from unnest(fresh_ids, fresh_people) f(id, person_id)
+                         group by f.person_id) g) digests
+         cross join lateral (select u.id, digests.message_id from unnest(digests.ids) u(id)) m;
+    end if;
+
+    -- One statement writes the round: claimed, and each new delivery put in its digest. (A delivery's digest fixed
+    -- by an earlier claim never changes.)
     return query
     update parley_data.deliveries d
        set state = 'sending', attempts = d.attempts + 1, claim_token = token, claimed_at = claim_round.at,
-           lease_until = claim_round.at + claim_round.lease
-     where d.id = any (round_ids)
+           lease_until = claim_round.at + claim_round.lease,
+           digest_message_id = coalesce(d.digest_message_id, m.message_id)
+      from unnest(round_ids || fresh_ids, array_fill(null::text, array[cardinality(round_ids)]) || message_ids)
+           m(id, message_id)
+     where d.id = any (round_ids || fresh_ids) and d.id = m.id
     returning d.id, token, d.attempts, d.person_id, d.digest_message_id;
 end
-$$;
+$_$;
 
-ALTER FUNCTION parley.claim_round(at timestamp with time zone, lease interval, max_count integer) OWNER TO parley_owner;
+ALTER FUNCTION parley.claim_round(at timestamp with time zone, lease interval, max_count integer, domain text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley.claim_round(at timestamp with time zone, lease interval, max_count integer) IS 'For the mailer: claims a round of at most max_count deliveries due by `at` under one claim token and a lease until at + lease. First digests fixed by an earlier claim that are due again (a dead run''s, a failed attempt''s), whole, with their digest_message_id; then deliveries in no digest yet (digest_message_id empty), FOR UPDATE SKIP LOCKED, for the mailer to group per recipient and fix with parley.fix_digest_message_ids before it commits.';
+COMMENT ON FUNCTION parley.claim_round(at timestamp with time zone, lease interval, max_count integer, domain text) IS 'For the mailer: claims a round of at most max_count deliveries due by `at` under one claim token and a lease until at + lease. First digests fixed by an earlier claim that are due again (a dead run''s, a failed attempt''s), whole, with their digest_message_id; then deliveries in no digest yet, FOR UPDATE SKIP LOCKED, each recipient''s share made one digest and fixed with its Message-ID on `domain` (the From address''s; parley_data.digest_message_id) by this same statement. Recipients no longer active or cleared are cancelled instead (parley_data.cancel_lost_recipients).';
 
 CREATE FUNCTION parley.claim_term(agreement text, claimant text, stated_on date DEFAULT CURRENT_DATE, term integer DEFAULT NULL::integer, starts_on date DEFAULT NULL::date, ends_on date DEFAULT NULL::date, term_length interval DEFAULT NULL::interval, statement text DEFAULT NULL::text, source text DEFAULT NULL::text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2757,6 +2792,8 @@ CREATE FUNCTION parley.delivery_digest(delivery_ids bigint[], at timestamp with 
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     SET jit TO 'off'
     SET max_parallel_workers_per_gather TO '0'
+    SET enable_hashjoin TO 'off'
+    SET enable_mergejoin TO 'off'
     AS $$
 begin
     perform parley_data.check_digest_arguments(delivery_digest.at, delivery_digest.max_classification);
@@ -3383,46 +3420,6 @@ END;
 ALTER FUNCTION parley.export_world() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley.export_world() IS 'The whole world as one document in the format of parley.import_world (docs/import-format.md), agreements included, sorted by natural keys: exporting, importing into an empty database and exporting again gives the same document. Only what you are cleared to see is exported. Meeting times are given on the track''s clock, follow-up times on the assignee''s.';
-
-CREATE FUNCTION parley.fix_digest_message_ids(ids bigint[], message_ids text[], claim_token uuid) RETURNS integer
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $_$
-declare
-    bad text;
-    fixed integer;
-begin
-    if fix_digest_message_ids.ids is null or fix_digest_message_ids.message_ids is null
-       or cardinality(fix_digest_message_ids.ids) <> cardinality(fix_digest_message_ids.message_ids) then
-        perform parley_data.refuse('23514', 'message_ids', 'message_ids_match_ids',
-            'ids and message_ids are required, one Message-ID for each delivery',
-            'Pass each claimed delivery with the Message-ID of its digest.');
-    end if;
-    if fix_digest_message_ids.claim_token is null then
-        perform parley_data.refuse('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
-            'Pass the token claim_round returned.');
-    end if;
-    select m into bad from unnest(fix_digest_message_ids.message_ids) m
-     where m is null or m !~ '^<[^<>@\s]+@[^<>@\s]+>$' limit 1;
-    if found then
-        perform parley_data.refuse('23514', 'message_ids', 'message_id_format',
-            format('message_id %s is not of the form <left@right>', coalesce(bad, '(none)')),
-            'Pass the Message-ID header of each digest, angle brackets included.');
-    end if;
-    -- Only deliveries this run holds and that are in no digest yet: a fixed digest never changes.
-    update parley_data.deliveries d
-       set digest_message_id = m.message_id
-      from unnest(fix_digest_message_ids.ids, fix_digest_message_ids.message_ids) m(id, message_id)
-     where d.id = m.id and d.state = 'sending' and d.claim_token = fix_digest_message_ids.claim_token
-       and d.digest_message_id is null;
-    get diagnostics fixed = row_count;
-    return fixed;
-end
-$_$;
-
-ALTER FUNCTION parley.fix_digest_message_ids(ids bigint[], message_ids text[], claim_token uuid) OWNER TO parley_owner;
-
-COMMENT ON FUNCTION parley.fix_digest_message_ids(ids bigint[], message_ids text[], claim_token uuid) IS 'For the mailer, in the transaction of parley.claim_round: puts each newly claimed delivery in its digest, named by the digest''s Message-ID, for good. Only deliveries this run (claim_token) holds and that are in no digest yet. Returns how many.';
 
 CREATE FUNCTION parley_data.implementation_score(status parley.commitment_status, delivered numeric, target numeric) RETURNS smallint
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -5707,6 +5704,40 @@ ALTER FUNCTION parley_data.bad_update(commitment text, made_on date, status_now 
 
 COMMENT ON FUNCTION parley_data.bad_update(commitment text, made_on date, status_now parley.commitment_status, reported_on date, delivered numeric, new_status parley.commitment_status, reopen boolean, note text, verification parley.verification, source text, source_found boolean, reported_by text, reported_by_found boolean, recorded_by text, recorded_by_found boolean) IS 'The rules of an update of a commitment, in order.';
 
+CREATE FUNCTION parley_data.cancel_lost_recipients(at timestamp with time zone, ids bigint[]) RETURNS SETOF bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    if cancel_lost_recipients.ids is null then
+        return query
+        update parley_data.deliveries d
+           set state = 'cancelled', cancelled_at = cancel_lost_recipients.at, cancel_reason = 'no longer a recipient',
+               lease_until = null, claim_token = null
+          from parley_data.alerts a, parley_data.people p
+         where a.id = d.alert_id and p.id = d.person_id
+           and ((d.state = 'pending' and d.send_after <= cancel_lost_recipients.at)
+                or (d.state = 'sending' and d.lease_until <= cancel_lost_recipients.at))
+           and (not p.active or p.clearance < a.classification)
+        returning d.id;
+    else
+        -- By id: a round's few hundred index look-ups, however many wait.
+        return query
+        update parley_data.deliveries d
+           set state = 'cancelled', cancelled_at = cancel_lost_recipients.at, cancel_reason = 'no longer a recipient',
+               lease_until = null, claim_token = null
+          from parley_data.alerts a, parley_data.people p
+         where d.id = any (cancel_lost_recipients.ids) and a.id = d.alert_id and p.id = d.person_id
+           and (not p.active or p.clearance < a.classification)
+        returning d.id;
+    end if;
+end
+$$;
+
+ALTER FUNCTION parley_data.cancel_lost_recipients(at timestamp with time zone, ids bigint[]) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.cancel_lost_recipients(at timestamp with time zone, ids bigint[]) IS 'Cancels, as no longer a recipient, the deliveries among `ids` (null: every delivery due at `at`) whose person is no longer active or cleared for the alert''s classification. Returns their ids.';
+
 CREATE FUNCTION parley_data.check_agreement_not_ended(agreement parley_data.agreements, reference text, doing text) RETURNS void
     LANGUAGE plpgsql
     AS $$
@@ -6560,6 +6591,15 @@ END;
 ALTER FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp with time zone, ceiling parley.classification) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp with time zone, ceiling parley.classification) IS 'The mailer: what a digest says about each of these deliveries at `at`; details only for alerts classified at most `ceiling`.';
+
+CREATE FUNCTION parley_data.digest_message_id(installation uuid, ids bigint[], domain text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    RETURN (SELECT (((((((((('<parley.'::text || min(s.x)) || '-'::text) || max(s.x)) || '-'::text) || count(*)) || '.'::text) || "left"(md5((((digest_message_id.installation)::text || ':'::text) || string_agg((s.x)::text, ','::text ORDER BY s.x))), 16)) || '@'::text) || digest_message_id.domain) || '>'::text) FROM (SELECT DISTINCT x.x FROM unnest(digest_message_id.ids) x(x)) s);
+
+ALTER FUNCTION parley_data.digest_message_id(installation uuid, ids bigint[], domain text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.digest_message_id(installation uuid, ids bigint[], domain text) IS 'The Message-ID parley.claim_round gives a new digest of these deliveries: <parley.FIRST-LAST-COUNT.HASH@domain>, HASH the first 16 hex digits of the MD5 of the installation and the sorted distinct ids. The same deliveries always get the same one.';
 
 CREATE FUNCTION parley_data.drop_history_year(year integer) RETURNS bigint
     LANGUAGE plpgsql
@@ -10636,20 +10676,12 @@ begin
        set state = 'failed', last_failed_at = settle_claims.at, lease_until = null, claim_token = null,
            last_error = concat_ws('; ', d.last_error, format('claim lapsed on attempt %s of %s', d.attempts, settings.max_attempts))
      where d.state = 'sending' and d.lease_until <= settle_claims.at and d.attempts >= settings.max_attempts;
-    update parley_data.deliveries d
-       set state = 'cancelled', cancelled_at = settle_claims.at, cancel_reason = 'no longer a recipient',
-           lease_until = null, claim_token = null
-      from parley_data.alerts a, parley_data.people p
-     where a.id = d.alert_id and p.id = d.person_id
-       and ((d.state = 'pending' and d.send_after <= settle_claims.at)
-            or (d.state = 'sending' and d.lease_until <= settle_claims.at))
-       and (not p.active or p.clearance < a.classification);
 end
 $$;
 
 ALTER FUNCTION parley_data.settle_claims(at timestamp with time zone, lease interval, max_count integer) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.settle_claims(at timestamp with time zone, lease interval, max_count integer) IS 'What parley.claim_deliveries and parley.claim_round do first: checks at, lease and max_count, settles lapsed claims (cancelled if their alert stopped applying, failed after the last attempt) and cancels deliveries to people no longer active or cleared.';
+COMMENT ON FUNCTION parley_data.settle_claims(at timestamp with time zone, lease interval, max_count integer) IS 'What parley.claim_deliveries and parley.claim_round do first: checks at, lease and max_count, and settles lapsed claims (cancelled if their alert stopped applying, failed after the last attempt). The recipients are checked by parley_data.cancel_lost_recipients.';
 
 CREATE FUNCTION parley_data.source_id(code text, field text DEFAULT 'source'::text) RETURNS bigint
     LANGUAGE plpgsql STABLE
@@ -22221,8 +22253,8 @@ GRANT ALL ON FUNCTION parley.changes_in_this_transaction(after_change bigint) TO
 REVOKE ALL ON FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interval, max_count integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interval, max_count integer) TO parley_daemon;
 
-REVOKE ALL ON FUNCTION parley.claim_round(at timestamp with time zone, lease interval, max_count integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION parley.claim_round(at timestamp with time zone, lease interval, max_count integer) TO parley_daemon;
+REVOKE ALL ON FUNCTION parley.claim_round(at timestamp with time zone, lease interval, max_count integer, domain text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.claim_round(at timestamp with time zone, lease interval, max_count integer, domain text) TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley.claim_term(agreement text, claimant text, stated_on date, term integer, starts_on date, ends_on date, term_length interval, statement text, source text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.claim_term(agreement text, claimant text, stated_on date, term integer, starts_on date, ends_on date, term_length interval, statement text, source text) TO parley_writer;
@@ -22330,9 +22362,6 @@ GRANT SELECT ON TABLE parley_data.track_members TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley.export_world() FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.export_world() TO parley_reader;
-
-REVOKE ALL ON FUNCTION parley.fix_digest_message_ids(ids bigint[], message_ids text[], claim_token uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION parley.fix_digest_message_ids(ids bigint[], message_ids text[], claim_token uuid) TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley_data.implementation_score(status parley.commitment_status, delivered numeric, target numeric) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley_data.implementation_score(status parley.commitment_status, delivered numeric, target numeric) TO parley_reader;
@@ -22566,6 +22595,8 @@ REVOKE ALL ON FUNCTION parley_data.reported_before_made(reported_on date, made_o
 
 REVOKE ALL ON FUNCTION parley_data.bad_update(commitment text, made_on date, status_now parley.commitment_status, reported_on date, delivered numeric, new_status parley.commitment_status, reopen boolean, note text, verification parley.verification, source text, source_found boolean, reported_by text, reported_by_found boolean, recorded_by text, recorded_by_found boolean) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.cancel_lost_recipients(at timestamp with time zone, ids bigint[]) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.check_agreement_not_ended(agreement parley_data.agreements, reference text, doing text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.check_agreement_role(agreement_id bigint, party_id bigint, party text, role parley.agreement_role) FROM PUBLIC;
@@ -22645,6 +22676,8 @@ GRANT SELECT ON TABLE parley_data.deliveries TO parley_reader;
 GRANT SELECT ON TABLE parley_data.deliveries TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp with time zone, ceiling parley.classification) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.digest_message_id(installation uuid, ids bigint[], domain text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.drop_history_year(year integer) FROM PUBLIC;
 

@@ -65,6 +65,21 @@ import Testing
         }
     }
 
+    /// The decimal reader builds short numerals from their digits: the same value as `Decimal(string:)` for every
+    /// form PostgreSQL writes (and the exponent forms), and a decoding error for anything that is not a numeral.
+    @Test func decimalsReadFromTextAsFoundationReadsThem() throws {
+        let posix = Locale(identifier: "en_US_POSIX")
+        for text in ["0", "-0", "0.00", "1", "-1", "42.5", "12.50", "-0.000000001", ".5", "5.", "+7", "1e3", "1.5E-7",
+                     "-2.25e+2", "123456789012345678", "1234567890123456789", "999999999999999999.999",
+                     "0.000000000000000000000001234", "100000000000000000000", "3.14159265358979323846264338327950288"] {
+            let expected = try #require(Decimal(string: text, locale: posix))
+            #expect(try Decimal.decode(postgresText: text, type: .numeric) == expected, "\(text)")
+        }
+        for text in ["", "-", ".", "1.2.3", "1e", "e5", "1e+", "12a", " 1", "1 ", "--1", "Infinity", "0x10"] {
+            #expect(throws: PQError.self, "\(text)") { try Decimal.decode(postgresText: text, type: .numeric) }
+        }
+    }
+
     @Test func calendarDatesRoundTrip() throws {
         try TestDatabase.with { database in
             let connection = try database.connect()

@@ -50,18 +50,48 @@ begin
        set state = 'failed', last_failed_at = settle_claims.at, lease_until = null, claim_token = null,
            last_error = concat_ws('; ', d.last_error, format('claim lapsed on attempt %s of %s', d.attempts, settings.max_attempts))
      where d.state = 'sending' and d.lease_until <= settle_claims.at and d.attempts >= settings.max_attempts;
-    update parley_data.deliveries d
-       set state = 'cancelled', cancelled_at = settle_claims.at, cancel_reason = 'no longer a recipient',
-           lease_until = null, claim_token = null
-      from parley_data.alerts a, parley_data.people p
-     where a.id = d.alert_id and p.id = d.person_id
-       and ((d.state = 'pending' and d.send_after <= settle_claims.at)
-            or (d.state = 'sending' and d.lease_until <= settle_claims.at))
-       and (not p.active or p.clearance < a.classification);
 end
 $$;
 comment on function parley_data.settle_claims(timestamptz, interval, integer) is
-    'What parley.claim_deliveries and parley.claim_round do first: checks at, lease and max_count, settles lapsed claims (cancelled if their alert stopped applying, failed after the last attempt) and cancels deliveries to people no longer active or cleared.';
+    'What parley.claim_deliveries and parley.claim_round do first: checks at, lease and max_count, and settles lapsed claims (cancelled if their alert stopped applying, failed after the last attempt). The recipients are checked by parley_data.cancel_lost_recipients.';
+
+-- Every recipient checked again at the moment of sending: a delivery to a person deactivated, or no longer cleared
+-- for the alert's classification, is cancelled instead (the plan would drop them too, but the daemon may be stopped
+-- or behind). parley.claim_round checks the round it is about to claim (`ids`), so that a round costs the same
+-- however many deliveries wait (issue 17: checking every delivery due at each round made a backlog's rounds
+-- slower the bigger it was); parley.claim_deliveries passes null: every delivery due at `at`.
+create or replace function parley_data.cancel_lost_recipients(at timestamptz, ids bigint[])
+    returns setof bigint
+    language plpgsql
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+as $$
+begin
+    if cancel_lost_recipients.ids is null then
+        return query
+        update parley_data.deliveries d
+           set state = 'cancelled', cancelled_at = cancel_lost_recipients.at, cancel_reason = 'no longer a recipient',
+               lease_until = null, claim_token = null
+          from parley_data.alerts a, parley_data.people p
+         where a.id = d.alert_id and p.id = d.person_id
+           and ((d.state = 'pending' and d.send_after <= cancel_lost_recipients.at)
+                or (d.state = 'sending' and d.lease_until <= cancel_lost_recipients.at))
+           and (not p.active or p.clearance < a.classification)
+        returning d.id;
+    else
+        -- By id: a round's few hundred index look-ups, however many wait.
+        return query
+        update parley_data.deliveries d
+           set state = 'cancelled', cancelled_at = cancel_lost_recipients.at, cancel_reason = 'no longer a recipient',
+               lease_until = null, claim_token = null
+          from parley_data.alerts a, parley_data.people p
+         where d.id = any (cancel_lost_recipients.ids) and a.id = d.alert_id and p.id = d.person_id
+           and (not p.active or p.clearance < a.classification)
+        returning d.id;
+    end if;
+end
+$$;
+comment on function parley_data.cancel_lost_recipients(timestamptz, bigint[]) is
+    'Cancels, as no longer a recipient, the deliveries among `ids` (null: every delivery due at `at`) whose person is no longer active or cleared for the alert''s classification. Returns their ids.';
 
 create or replace function parley.claim_deliveries(at timestamptz, lease interval, max_count integer)
     returns table (
@@ -91,8 +121,9 @@ as $$
 declare
     token constant uuid := gen_random_uuid();
 begin
-    -- Arguments checked, lapsed claims settled, recipients checked again (parley_data.settle_claims).
+    -- Arguments checked, lapsed claims settled (parley_data.settle_claims), recipients checked again.
     perform parley_data.settle_claims(claim_deliveries.at, claim_deliveries.lease, claim_deliveries.max_count);
+    perform parley_data.cancel_lost_recipients(claim_deliveries.at, null);
 
     return query
     with picked as (
@@ -134,13 +165,36 @@ comment on function parley.claim_deliveries(timestamptz, interval, integer) is
 --    applies (cancelled, given up) drops out, so a copy sent again carries a subset of the first, never more. A
 --    transaction lock per digest makes overlapping runs take one whole or not at all; a digest bigger than what is
 --    left of the round waits for a round of its own.
--- 2. The rest of the round: deliveries due and in no digest yet, first due first, FOR UPDATE SKIP LOCKED. The
---    mailer makes one digest of each recipient's share and fixes it with parley.fix_digest_message_ids in the same
---    transaction, before it commits.
-create or replace function parley.claim_round(at timestamptz, lease interval, max_count integer)
+-- 2. The rest of the round: deliveries due and in no digest yet, first due first, FOR UPDATE SKIP LOCKED. The claim
+--    makes one digest of each recipient's share and fixes it with its Message-ID on `domain` (the From address's;
+--    parley_data.digest_message_id) in the same statement that claims it.
+--
+-- A round costs one statement and one commit, whatever its size (issue 17): its deliveries are written once.
+
+-- The Message-ID of a new digest of these deliveries: <parley.FIRST-LAST-COUNT.HASH@domain>, from the lowest and
+-- highest delivery id, how many, and the first 64 bits of the MD5 of the installation and the sorted distinct ids
+-- (delivery ids are unique in a database: the first three tell its digests apart; the hash separates digests that
+-- share them, and installations). Nothing here needs to be secret or collision-proof against an adversary.
+create or replace function parley_data.digest_message_id(installation uuid, ids bigint[], domain text)
+    returns text
+    language sql immutable parallel safe
+    set search_path = pg_catalog, pg_temp
+    return (select '<parley.' || min(x) || '-' || max(x) || '-' || count(*) || '.'
+                   || left(md5(digest_message_id.installation::text || ':' || string_agg(x::text, ',' order by x)), 16)
+                   || '@' || digest_message_id.domain || '>'
+              from (select distinct x from unnest(digest_message_id.ids) x) s);
+comment on function parley_data.digest_message_id(uuid, bigint[], text) is
+    'The Message-ID parley.claim_round gives a new digest of these deliveries: <parley.FIRST-LAST-COUNT.HASH@domain>, HASH the first 16 hex digits of the MD5 of the installation and the sorted distinct ids. The same deliveries always get the same one.';
+
+drop function if exists parley.claim_round(timestamptz, interval, integer);
+create or replace function parley.claim_round(at timestamptz, lease interval, max_count integer, domain text)
     returns table (delivery_id bigint, claim_token uuid, attempt integer, person_id bigint, digest_message_id text)
     language plpgsql security definer
     set search_path = parley_data, parley, pg_catalog, pg_temp
+    -- Index scans of a round's few hundred rows by id; never JIT-compiled or run in parallel workers, which cost
+    -- more to start than the round's statements take.
+    set jit = off
+    set max_parallel_workers_per_gather = 0
 as $$
 #variable_conflict use_column
 declare
@@ -149,9 +203,18 @@ declare
     fixed record;
     ids bigint[];
     round_ids bigint[] := '{}';
+    fresh_ids bigint[] := '{}';
+    fresh_people bigint[];
+    message_ids text[];
 begin
-    -- As parley.claim_deliveries: arguments checked, lapsed claims settled, recipients checked again.
+    -- As parley.claim_deliveries: arguments checked, lapsed claims settled; the recipients of the round are checked
+    -- again below, once it is chosen.
     perform parley_data.settle_claims(claim_round.at, claim_round.lease, claim_round.max_count);
+    if claim_round.domain is null or claim_round.domain !~ '^[^<>@\s]+$' then
+        perform parley_data.refuse('23514', 'domain', 'domain_format',
+            format('domain %s cannot be the right-hand side of a Message-ID', coalesce(claim_round.domain, '(none)')),
+            'Pass the domain of the From address, e.g. mfa.example.');
+    end if;
 
     -- 1. Fixed digests due again, whole.
     for fixed in
@@ -180,28 +243,51 @@ begin
 
     -- 2. Deliveries in no digest yet.
     if room > 0 then
-        select array_agg(x.id) into ids
-          from (select d.id from parley_data.deliveries d
+        select coalesce(array_agg(x.id), '{}'), array_agg(x.person_id) into fresh_ids, fresh_people
+          from (select d.id, d.person_id from parley_data.deliveries d
                  where d.digest_message_id is null
                    and ((d.state = 'pending' and d.send_after <= claim_round.at)
                         or (d.state = 'sending' and d.lease_until <= claim_round.at))
                  order by d.send_after, d.id
                  limit room
                    for update skip locked) x;
-        round_ids := round_ids || coalesce(ids, '{}');
     end if;
 
+    -- The round's recipients checked again: a delivery to a person no longer active or cleared is cancelled and
+    -- leaves the round (and its digest, whose copy sent again carries the others).
+    select array_agg(c) into ids from parley_data.cancel_lost_recipients(claim_round.at, round_ids || fresh_ids) c;
+    if ids is not null then
+        round_ids := array(select r from unnest(round_ids) r where r <> all (ids));
+        select coalesce(array_agg(f.id), '{}'), array_agg(f.person_id) into fresh_ids, fresh_people
+          from unnest(fresh_ids, fresh_people) f(id, person_id) where f.id <> all (ids);
+    end if;
+
+    -- Each recipient's share of the new deliveries is one digest, named by its Message-ID.
+    if cardinality(fresh_ids) > 0 then
+        select array_agg(m.id), array_agg(m.message_id) into fresh_ids, message_ids
+          from (select g.ids, parley_data.digest_message_id(parley.installation_id(), g.ids, claim_round.domain) as message_id
+                  from (select array_agg(f.id order by f.id) as ids
+                          from unnest(fresh_ids, fresh_people) f(id, person_id)
+                         group by f.person_id) g) digests
+         cross join lateral (select u.id, digests.message_id from unnest(digests.ids) u(id)) m;
+    end if;
+
+    -- One statement writes the round: claimed, and each new delivery put in its digest. (A delivery's digest fixed
+    -- by an earlier claim never changes.)
     return query
     update parley_data.deliveries d
        set state = 'sending', attempts = d.attempts + 1, claim_token = token, claimed_at = claim_round.at,
-           lease_until = claim_round.at + claim_round.lease
-     where d.id = any (round_ids)
+           lease_until = claim_round.at + claim_round.lease,
+           digest_message_id = coalesce(d.digest_message_id, m.message_id)
+      from unnest(round_ids || fresh_ids, array_fill(null::text, array[cardinality(round_ids)]) || message_ids)
+           m(id, message_id)
+     where d.id = any (round_ids || fresh_ids) and d.id = m.id
     returning d.id, token, d.attempts, d.person_id, d.digest_message_id;
 end
 $$;
-comment on function parley.claim_round(timestamptz, interval, integer) is
-    'For the mailer: claims a round of at most max_count deliveries due by `at` under one claim token and a lease until at + lease. First digests fixed by an earlier claim that are due again (a dead run''s, a failed attempt''s), whole, with their digest_message_id; then deliveries in no digest yet (digest_message_id empty), FOR UPDATE SKIP LOCKED, for the mailer to group per recipient and fix with parley.fix_digest_message_ids before it commits.';
-grant execute on function parley.claim_round(timestamptz, interval, integer) to parley_daemon;
+comment on function parley.claim_round(timestamptz, interval, integer, text) is
+    'For the mailer: claims a round of at most max_count deliveries due by `at` under one claim token and a lease until at + lease. First digests fixed by an earlier claim that are due again (a dead run''s, a failed attempt''s), whole, with their digest_message_id; then deliveries in no digest yet, FOR UPDATE SKIP LOCKED, each recipient''s share made one digest and fixed with its Message-ID on `domain` (the From address''s; parley_data.digest_message_id) by this same statement. Recipients no longer active or cleared are cancelled instead (parley_data.cancel_lost_recipients).';
+grant execute on function parley.claim_round(timestamptz, interval, integer, text) to parley_daemon;
 
 -- A delivery that waits again after it had stopped (cancelled while its alert did not apply, suppressed by a
 -- silence since lifted, ...) leaves its digest: the digest's other deliveries may have gone out under its Message-ID
@@ -226,45 +312,9 @@ create trigger deliveries_leave_digest
     when (new.state = 'pending' and old.state not in ('pending', 'sending') and new.digest_message_id is not null)
     execute function parley_data.deliveries_leave_digest();
 
-create or replace function parley.fix_digest_message_ids(ids bigint[], message_ids text[], claim_token uuid)
-    returns integer
-    language plpgsql security definer
-    set search_path = parley_data, parley, pg_catalog, pg_temp
-as $$
-declare
-    bad text;
-    fixed integer;
-begin
-    if fix_digest_message_ids.ids is null or fix_digest_message_ids.message_ids is null
-       or cardinality(fix_digest_message_ids.ids) <> cardinality(fix_digest_message_ids.message_ids) then
-        perform parley_data.refuse('23514', 'message_ids', 'message_ids_match_ids',
-            'ids and message_ids are required, one Message-ID for each delivery',
-            'Pass each claimed delivery with the Message-ID of its digest.');
-    end if;
-    if fix_digest_message_ids.claim_token is null then
-        perform parley_data.refuse('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
-            'Pass the token claim_round returned.');
-    end if;
-    select m into bad from unnest(fix_digest_message_ids.message_ids) m
-     where m is null or m !~ '^<[^<>@\s]+@[^<>@\s]+>$' limit 1;
-    if found then
-        perform parley_data.refuse('23514', 'message_ids', 'message_id_format',
-            format('message_id %s is not of the form <left@right>', coalesce(bad, '(none)')),
-            'Pass the Message-ID header of each digest, angle brackets included.');
-    end if;
-    -- Only deliveries this run holds and that are in no digest yet: a fixed digest never changes.
-    update parley_data.deliveries d
-       set digest_message_id = m.message_id
-      from unnest(fix_digest_message_ids.ids, fix_digest_message_ids.message_ids) m(id, message_id)
-     where d.id = m.id and d.state = 'sending' and d.claim_token = fix_digest_message_ids.claim_token
-       and d.digest_message_id is null;
-    get diagnostics fixed = row_count;
-    return fixed;
-end
-$$;
-comment on function parley.fix_digest_message_ids(bigint[], text[], uuid) is
-    'For the mailer, in the transaction of parley.claim_round: puts each newly claimed delivery in its digest, named by the digest''s Message-ID, for good. Only deliveries this run (claim_token) holds and that are in no digest yet. Returns how many.';
-grant execute on function parley.fix_digest_message_ids(bigint[], text[], uuid) to parley_daemon;
+-- Before issue 17's one-statement claim the mailer fixed its new digests with a second call in the claim's
+-- transaction; the claim does it itself now.
+drop function if exists parley.fix_digest_message_ids(bigint[], text[], uuid);
 
 -- A round handed over is marked in one statement: each delivery went out under its digest's Message-ID.
 create or replace function parley.mark_round_sent(ids bigint[], claim_token uuid, at timestamptz)

@@ -156,8 +156,12 @@ create or replace function parley.delivery_digest(
     -- A round's few hundred rows by their ids. The planner's estimate of the lateral details is millions of rows,
     -- which would have them JIT-compiled (optimised and inlined) at every call: 0.3 s → 6-10 s a round of 500 on a
     -- busy host (BENCHMARKS.md, figure 4). Parallel workers, too, cost more to start than they save here.
+    -- Nested loops of index look-ups only (issue 17): the details of each delivery are a few dozen look-ups by key,
+    -- whatever the size of the tables; a hash or merge join rebuilt for each delivery cost a third more at S.
     set jit = off
     set max_parallel_workers_per_gather = 0
+    set enable_hashjoin = off
+    set enable_mergejoin = off
 as $$
 begin
     perform parley_data.check_digest_arguments(delivery_digest.at, delivery_digest.max_classification);

@@ -88,6 +88,13 @@ public struct HTML: Sendable, Equatable {
 
     /// Escapes character data and attribute values alike.
     static func escape(_ text: String) -> String {
+        // Printable ASCII with nothing to escape (most data) is written as it is.
+        if text.utf8.allSatisfy({ byte in
+            byte >= 0x20 && byte < 0x7f && byte != UInt8(ascii: "&") && byte != UInt8(ascii: "<")
+                && byte != UInt8(ascii: ">") && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "'")
+        }) {
+            return text
+        }
         var out = String.UnicodeScalarView()
         var previousWasCR = false
         for scalar in text.unicodeScalars {

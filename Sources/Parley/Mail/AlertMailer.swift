@@ -113,8 +113,7 @@ public final class AlertMailer {
             guard wanted > 0 else { break }
             let at = try MailerQueries.now(connection, override: options.at)
             guard let round = try MailerQueries.claimRound(
-                connection, at: at, lease: settings.lease, maxCount: wanted, installation: installation,
-                domain: settings.from.domain)
+                connection, at: at, lease: settings.lease, maxCount: wanted, domain: settings.from.domain)
             else { break }
             let token = round.claimToken
             let claimedAt = ContinuousClock.now

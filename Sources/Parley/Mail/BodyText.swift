@@ -7,6 +7,8 @@ enum BodyText {
     /// `text` as lines: `\r\n`, `\r`, NEL and the Unicode line and paragraph separators end a line; tabs become
     /// spaces; NUL, the other C0 and C1 control characters and DEL are dropped; trailing spaces go.
     static func lines(_ text: String) -> [String] {
+        // Most data is one line of printable ASCII without trailing spaces: that is its own line, as it is.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) && text.utf8.last != UInt8(ascii: " ") { return [text] }
         var lines: [String] = []
         var current = String.UnicodeScalarView()
         var previousWasCR = false
@@ -32,7 +34,12 @@ enum BodyText {
 
     /// One line of data (no line breaks kept), e.g. a name: `lines` joined with spaces.
     static func singleLine(_ text: String) -> String {
-        lines(text).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
+        // One line of printable ASCII without spaces at either end is already what this makes of it.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) && text.utf8.first != UInt8(ascii: " ")
+            && text.utf8.last != UInt8(ascii: " ") {
+            return text
+        }
+        return lines(text).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
     }
 
     /// Wraps `text` (which may hold line breaks) to `width`: the first line starts with `first`, the others with
@@ -40,7 +47,14 @@ enum BodyText {
     static func wrap(_ text: String, first: String, rest: String, width: Int = width) -> [String] {
         var output: [String] = []
         var prefix = first
+        // In ASCII every character is one byte: such a paragraph is wrapped from its bytes (most data is ASCII).
+        let asciiIndents = isASCII(first) && isASCII(rest)
         for paragraph in lines(text) {
+            if asciiIndents && isASCII(paragraph) {
+                wrapASCII(paragraph, first: prefix, rest: rest, width: width, into: &output)
+                prefix = rest
+                continue
+            }
             var line = prefix
             var lineHasWord = false
             for word in paragraph.split(separator: " ", omittingEmptySubsequences: true) {
@@ -69,6 +83,55 @@ enum BodyText {
             prefix = rest
         }
         return output
+    }
+
+    /// `wrap` of one paragraph in ASCII, where a character is a byte: the same lines, from the bytes.
+    private static func wrapASCII(_ paragraph: String, first: String, rest: String, width: Int, into output: inout [String]) {
+        let space = UInt8(ascii: " ")
+        let restBytes = Array(rest.utf8)
+        var line = Array(first.utf8)
+        line.reserveCapacity(width + 1)
+        var lineHasWord = false
+        let bytes = Array(paragraph.utf8)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == space {
+                index += 1
+                continue
+            }
+            var end = index
+            while end < bytes.count && bytes[end] != space { end += 1 }
+            var word = bytes[index..<end]
+            index = end
+            while !word.isEmpty {
+                let room = width - line.count - (lineHasWord ? 1 : 0)
+                if word.count <= room {
+                    if lineHasWord { line.append(space) }
+                    line.append(contentsOf: word)
+                    lineHasWord = true
+                    word = []
+                } else if lineHasWord {
+                    output.append(String(decoding: line, as: UTF8.self))
+                    line = restBytes
+                    lineHasWord = false
+                } else {
+                    // A word longer than the whole line: cut it.
+                    let cut = max(room, 1)
+                    line.append(contentsOf: word.prefix(cut))
+                    word = word.dropFirst(cut)
+                    output.append(String(decoding: line, as: UTF8.self))
+                    line = restBytes
+                }
+            }
+        }
+        if !lineHasWord {
+            while line.last == space { line.removeLast() }
+        }
+        output.append(String(decoding: line, as: UTF8.self))
+    }
+
+    private static func isASCII(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 < 0x80 }
     }
 
     private static func trimmedTrailing(_ text: String) -> String {

@@ -39,9 +39,13 @@ enum DigestFormat {
     static func dateTime(_ moment: Date, timezone: String) -> String {
         let zone = TimeZone(identifier: timezone) ?? .gmt
         let parts = calendar(zone).dateComponents([.year, .month, .day, .weekday, .hour, .minute], from: moment)
-        return String(
-            format: "%@ %d %@ %d %02d:%02d", weekdays[(parts.weekday ?? 1) - 1], parts.day ?? 1,
-            months[(parts.month ?? 1) - 1], parts.year ?? 1970, parts.hour ?? 0, parts.minute ?? 0)
+        return "\(weekdays[(parts.weekday ?? 1) - 1]) \(parts.day ?? 1) \(months[(parts.month ?? 1) - 1]) \(parts.year ?? 1970) "
+            + twoDigits(parts.hour ?? 0) + ":" + twoDigits(parts.minute ?? 0)
+    }
+
+    /// `7` → `07` (as `%02d` for 0...99).
+    private static func twoDigits(_ value: Int) -> String {
+        value >= 0 && value < 10 ? "0\(value)" : "\(value)"
     }
 
     /// The calendar day of `moment` in `timezone`.
@@ -57,12 +61,13 @@ enum DigestFormat {
 
     /// A status as people say it: `partially_fulfilled` → `partially fulfilled`.
     static func words(_ code: String) -> String {
-        code.replacingOccurrences(of: "_", with: " ")
+        String(decoding: code.utf8.map { $0 == UInt8(ascii: "_") ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
     }
 
     /// `text` as an SQL string literal: quotes doubled, so that a query shown in a mail can be pasted into psql.
     static func sqlLiteral(_ text: String) -> String {
-        "'" + BodyText.singleLine(text).replacingOccurrences(of: "'", with: "''") + "'"
+        let line = BodyText.singleLine(text)
+        return "'" + (line.utf8.contains(UInt8(ascii: "'")) ? line.replacingOccurrences(of: "'", with: "''") : line) + "'"
     }
 
     private static func calendar(_ zone: TimeZone) -> Calendar {

@@ -152,14 +152,20 @@ public struct DigestRenderer: Sendable {
     /// field above.
     private func field(_ label: String, _ value: String) -> [String] {
         let indent = "    "
-        let head = indent + (label.isEmpty ? "" : label + ":").padding(toLength: Self.labelWidth, withPad: " ", startingAt: 0)
+        let head = indent + Self.padded(label.isEmpty ? "" : label + ":")
         return BodyText.wrap(value, first: head, rest: String(repeating: " ", count: head.count))
     }
 
     /// A line to paste into psql: never wrapped, so that it stays one statement.
     private func query(_ label: String, _ sql: String) -> [String] {
         let indent = "    "
-        return [indent + (label + ":").padding(toLength: Self.labelWidth, withPad: " ", startingAt: 0) + sql]
+        return [indent + Self.padded(label + ":") + sql]
+    }
+
+    /// `text` cut or filled with spaces to `labelWidth` characters.
+    private static func padded(_ text: String) -> String {
+        let count = text.count
+        return count >= labelWidth ? String(text.prefix(labelWidth)) : text + String(repeating: " ", count: labelWidth - count)
     }
 
     private func render(_ entry: DigestEntry, number: Int, digest: Digest) -> [String] {

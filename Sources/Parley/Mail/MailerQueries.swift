@@ -53,52 +53,32 @@ public enum MailerQueries {
         public var messageIDs: [Int64: String]
     }
 
-    /// Claims a round of up to `maxCount` due deliveries until `at + lease` and fixes its digests, in one transaction:
+    /// Claims a round of up to `maxCount` due deliveries until `at + lease` and fixes its digests, in one statement:
     /// digests fixed by an earlier claim come back whole with their Message-ID; the other deliveries make one digest
-    /// per recipient, whose Message-ID (`MessageID.forDeliveries`) is recorded before the commit. Nil when nothing
-    /// is due.
+    /// per recipient, whose Message-ID (`parley_data.digest_message_id`, on `domain`) the claim records as it claims
+    /// them. Nil when nothing is due.
     public static func claimRound(
-        _ connection: Connection, at: Date, lease: Duration, maxCount: Int, installation: UUID, domain: String
+        _ connection: Connection, at: Date, lease: Duration, maxCount: Int, domain: String
     ) throws -> Round? {
-        try connection.transaction { connection in
-            let rows = try connection.query(
-                "select delivery_id, claim_token, attempt, person_id, digest_message_id"
-                    + " from parley.claim_round($1, make_interval(secs => $2), $3)",
-                [at, Int(lease.components.seconds), maxCount])
-            guard !rows.isEmpty else { return nil }
-            var claims: [Claim] = []
-            var messageIDs: [Int64: String] = [:]
-            var fresh: [Int64: [Int64]] = [:]
-            var token: UUID?
-            for row in rows {
-                let claim = Claim(
-                    deliveryID: try row.decode("delivery_id"), claimToken: try row.decode("claim_token"),
-                    attempt: try row.decode("attempt"), personID: try row.decode("person_id"))
-                claims.append(claim)
-                token = claim.claimToken
-                if let fixed: String = try row.decode("digest_message_id") {
-                    messageIDs[claim.deliveryID] = fixed
-                } else {
-                    fresh[claim.personID, default: []].append(claim.deliveryID)
-                }
+        let rows = try connection.query(
+            "select delivery_id, claim_token, attempt, person_id, digest_message_id"
+                + " from parley.claim_round($1, make_interval(secs => $2), $3, $4)",
+            [at, Int(lease.components.seconds), maxCount, domain])
+        var claims: [Claim] = []
+        var messageIDs: [Int64: String] = [:]
+        claims.reserveCapacity(rows.count)
+        for row in rows {
+            let claim = Claim(
+                deliveryID: try row.decode("delivery_id"), claimToken: try row.decode("claim_token"),
+                attempt: try row.decode("attempt"), personID: try row.decode("person_id"))
+            claims.append(claim)
+            guard let fixed: String = try row.decode("digest_message_id") else {
+                throw MailerError.unexpectedData("parley.claim_round left delivery \(claim.deliveryID) in no digest")
             }
-            guard let token else { return nil }
-            var ids: [Int64] = []
-            var newMessageIDs: [String] = []
-            for deliveries in fresh.values {
-                let messageID = MessageID.forDeliveries(deliveries, installation: installation, domain: domain)
-                for id in deliveries {
-                    messageIDs[id] = messageID
-                    ids.append(id)
-                    newMessageIDs.append(messageID)
-                }
-            }
-            if !ids.isEmpty {
-                try connection.execute(
-                    "select parley.fix_digest_message_ids($1, $2, $3)", [ids, newMessageIDs, token])
-            }
-            return Round(claimToken: token, claims: claims, messageIDs: messageIDs)
+            messageIDs[claim.deliveryID] = fixed
         }
+        guard let token = claims.first?.claimToken else { return nil }
+        return Round(claimToken: token, claims: claims, messageIDs: messageIDs)
     }
 
     /// Marks a round's deliveries sent, each with its digest's Message-ID; returns those this run still held.
