@@ -323,32 +323,31 @@ comment on column parley.compliance.lapsed is 'Commitments that were pending or 
 -- follow_ups ----------------------------------------------------------------------------------------------------
 
 create or replace view parley.follow_ups with (security_invoker = true) as
-select u.id, u.code, u.about, u.track, u.note, a.name as assignee, a.email as assignee_email, u.due_at,
-       (u.due_at at time zone a.timezone)       as due_local,
-       u.due_at < now()                         as overdue,
-       (u.due_at at time zone a.timezone)::date - (now() at time zone a.timezone)::date as days_left,
-       u.created_at
-  -- One part per kind of subject, each reaching the track through an index of its own, so that `where track = …`
-  -- reads that track's follow-ups (one probe per subject) rather than working out the track of every open one; each
-  -- part is read in due order from the index on open follow-ups, so a page merges the first rows of each.
-  from (select f.id, f.code, 'track ' || t.code as about, t.code as track, f.note, f.assignee_id, f.due_at, f.created_at
-          from parley_data.follow_ups f
-          join parley_data.tracks t on t.id = f.track_id
-         where f.done_at is null
-        union all
-        select f.id, f.code, 'commitment ' || fc.code, t.code, f.note, f.assignee_id, f.due_at, f.created_at
-          from parley_data.follow_ups f
-          join parley_data.commitments fc on fc.id = f.commitment_id
-          left join parley_data.tracks t on t.id = fc.track_id
-         where f.done_at is null
-        union all
-        select f.id, f.code, 'meeting ' || fm.code, t.code, f.note, f.assignee_id, f.due_at, f.created_at
-          from parley_data.follow_ups f
-          join parley_data.meetings fm on fm.id = f.meeting_id
-          left join parley_data.tracks t on t.id = fm.track_id
-         where f.done_at is null) u
-  join parley_data.people a on a.id = u.assignee_id
- order by u.due_at, u.id;
+select f.id,
+       f.code,
+       case when f.commitment_id is not null
+                 then 'commitment ' || (select fc.code from parley_data.commitments fc where fc.id = f.commitment_id)
+            when f.meeting_id is not null
+                 then 'meeting ' || (select fm.code from parley_data.meetings fm where fm.id = f.meeting_id)
+            else 'track ' || t.code end         as about,
+       t.code                                   as track,
+       f.note,
+       a.name                                   as assignee,
+       a.email                                  as assignee_email,
+       f.due_at,
+       (f.due_at at time zone a.timezone)       as due_local,
+       f.due_at < now()                         as overdue,
+       (f.due_at at time zone a.timezone)::date - (now() at time zone a.timezone)::date as days_left,
+       f.created_at
+  -- The track is the one each follow-up keeps of its subject (subject_track_id, 000010), so that a page is read
+  -- from the index on open follow-ups in this order (due time, then number) and `where track = …` from the index
+  -- on open follow-ups by that track; the subject's code is looked up for the rows returned only. (What a
+  -- follow-up is about is at its level, and its track at that level or below: both are there for whoever sees it.)
+  from parley_data.follow_ups f
+  left join parley_data.tracks t on t.id = f.subject_track_id
+  join parley_data.people a on a.id = f.assignee_id
+ where f.done_at is null
+ order by f.due_at, f.id;
 
 comment on view parley.follow_ups is 'Follow-ups staff still owe (not done), soonest first, overdue ones flagged.';
 comment on column parley.follow_ups.id is 'The follow-up''s number; one recorded without a code is named F<number> by the recording functions.';
