@@ -12902,7 +12902,10 @@ CREATE VIEW parley.due_soon WITH (security_invoker='true') AS
  SELECT d.kind,
     d.code,
     d.track,
-    d.item,
+    COALESCE(d.item, ( SELECT i.code
+           FROM (parley_data.commitments fc
+             JOIN parley_data.agenda_items i ON ((i.id = fc.item_id)))
+          WHERE ((fc.id = d.commitment_id) AND (fc.effective_classification = d.level)))) AS item,
     d.what,
     d.party,
     d.owner,
@@ -12910,7 +12913,10 @@ CREATE VIEW parley.due_soon WITH (security_invoker='true') AS
     d.due_at,
     d.days_left,
     d.status
-   FROM ( SELECT 'commitment'::text AS kind,
+   FROM (( SELECT (g.day)::date AS day
+           FROM generate_series(((((now() AT TIME ZONE 'UTC'::text))::date - 1))::timestamp with time zone, ((((now() AT TIME ZONE 'UTC'::text))::date + 15))::timestamp with time zone, '1 day'::interval) g(day)
+          ORDER BY ((g.day)::date)) days
+     CROSS JOIN LATERAL ( SELECT 'commitment'::text AS kind,
             r.code,
             r.track,
             r.item,
@@ -12920,61 +12926,31 @@ CREATE VIEW parley.due_soon WITH (security_invoker='true') AS
             r.due_on,
             r.deadline_at AS due_at,
             r.days_left,
-            (r.status)::text AS status
+            (r.status)::text AS status,
+            NULL::bigint AS commitment_id,
+            NULL::parley.classification AS level
            FROM parley_data.commitment_rows r
-          WHERE (parley_data.commitment_is_live(r.status) AND (r.frozen_on IS NULL) AND ((r.due_on >= (((now() AT TIME ZONE 'UTC'::text))::date - 1)) AND (r.due_on <= (((now() AT TIME ZONE 'UTC'::text))::date + 15))) AND ((r.days_left >= 0) AND (r.days_left <= 14)))
+          WHERE (parley_data.commitment_is_live(r.status) AND (r.frozen_on IS NULL) AND (r.due_on = days.day) AND ((r.days_left >= 0) AND (r.days_left <= 14)))
         UNION ALL
          SELECT 'follow-up'::text,
             COALESCE(f.code, ('F'::text || f.id)) AS "coalesce",
             t.code,
-            NULL::text AS text,
+            NULL::text,
             f.note,
-            NULL::text AS text,
+            NULL::text,
             a.name,
             ((f.due_at AT TIME ZONE a.timezone))::date AS timezone,
             f.due_at,
             (((f.due_at AT TIME ZONE a.timezone))::date - ((now() AT TIME ZONE a.timezone))::date),
-            'open'::text
+            'open'::text,
+            f.commitment_id,
+            f.effective_classification
            FROM ((parley_data.follow_ups f
              JOIN parley_data.people a ON ((a.id = f.assignee_id)))
-             JOIN parley_data.tracks t ON ((t.id = f.track_id)))
-          WHERE ((f.done_at IS NULL) AND (f.due_at >= now()) AND (f.due_at < (now() + '14 days'::interval)))
-        UNION ALL
-         SELECT 'follow-up'::text,
-            COALESCE(f.code, ('F'::text || f.id)) AS "coalesce",
-            t.code,
-            i.code,
-            f.note,
-            NULL::text,
-            a.name,
-            ((f.due_at AT TIME ZONE a.timezone))::date AS timezone,
-            f.due_at,
-            (((f.due_at AT TIME ZONE a.timezone))::date - ((now() AT TIME ZONE a.timezone))::date),
-            'open'::text
-           FROM ((((parley_data.follow_ups f
-             JOIN parley_data.people a ON ((a.id = f.assignee_id)))
-             JOIN parley_data.commitments fc ON ((fc.id = f.commitment_id)))
-             JOIN parley_data.tracks t ON ((t.id = fc.track_id)))
-             JOIN parley_data.agenda_items i ON ((i.id = fc.item_id)))
-          WHERE ((f.done_at IS NULL) AND (f.due_at >= now()) AND (f.due_at < (now() + '14 days'::interval)))
-        UNION ALL
-         SELECT 'follow-up'::text,
-            COALESCE(f.code, ('F'::text || f.id)) AS "coalesce",
-            t.code,
-            NULL::text,
-            f.note,
-            NULL::text,
-            a.name,
-            ((f.due_at AT TIME ZONE a.timezone))::date AS timezone,
-            f.due_at,
-            (((f.due_at AT TIME ZONE a.timezone))::date - ((now() AT TIME ZONE a.timezone))::date),
-            'open'::text
-           FROM (((parley_data.follow_ups f
-             JOIN parley_data.people a ON ((a.id = f.assignee_id)))
-             JOIN parley_data.meetings fm ON ((fm.id = f.meeting_id)))
-             JOIN parley_data.tracks t ON ((t.id = fm.track_id)))
-          WHERE ((f.done_at IS NULL) AND (f.due_at >= now()) AND (f.due_at < (now() + '14 days'::interval)))) d
-  ORDER BY d.due_on, d.due_at, d.kind, d.code;
+             JOIN parley_data.tracks t ON ((t.id = f.subject_track_id)))
+          WHERE ((f.done_at IS NULL) AND (f.due_at >= now()) AND (f.due_at < (now() + '14 days'::interval)) AND (f.due_at >= (((days.day - 1))::timestamp without time zone AT TIME ZONE 'UTC'::text)) AND (f.due_at < (((days.day + 2))::timestamp without time zone AT TIME ZONE 'UTC'::text)) AND (((f.due_at AT TIME ZONE a.timezone))::date = days.day))
+  ORDER BY 9, 1, 2) d)
+  ORDER BY days.day, d.due_at, d.kind, d.code;
 
 ALTER TABLE parley.due_soon OWNER TO parley_owner;
 
