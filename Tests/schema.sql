@@ -1572,6 +1572,7 @@ CREATE TABLE parley_data.follow_ups (
     effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    subject_track_id bigint,
     CONSTRAINT follow_ups_code_format CHECK (parley_data.is_code(code)),
     CONSTRAINT follow_ups_note_length CHECK ((parley_data.is_free_text(note) AND parley_data.is_free_text(done_note))),
     CONSTRAINT follow_ups_note_present CHECK ((btrim(note) <> ''::text)),
@@ -1591,10 +1592,13 @@ ALTER TABLE ONLY parley_data.follow_ups ALTER COLUMN done_note SET STATISTICS 0;
 ALTER TABLE ONLY parley_data.follow_ups ALTER COLUMN effective_classification SET STATISTICS 0;
 ALTER TABLE ONLY parley_data.follow_ups ALTER COLUMN created_at SET STATISTICS 0;
 ALTER TABLE ONLY parley_data.follow_ups ALTER COLUMN updated_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups ALTER COLUMN subject_track_id SET STATISTICS 0;
 
 ALTER TABLE parley_data.follow_ups OWNER TO parley_owner;
 
 COMMENT ON TABLE parley_data.follow_ups IS 'Things staff owe: chase a party, prepare a brief. About one commitment, meeting or track.';
+
+COMMENT ON COLUMN parley_data.follow_ups.subject_track_id IS 'The track of what it is about: its own track, or the track of its commitment or meeting. Kept by the trigger follow_ups_subject_track (never written directly).';
 
 CREATE TABLE parley_data.meetings (
     id bigint NOT NULL,
@@ -10644,6 +10648,21 @@ ALTER FUNCTION parley_data.set_effective_classification() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.set_effective_classification() IS 'Trigger: works out the level a row is kept and shown at from its own classification and the levels of what it refers to.';
 
+CREATE FUNCTION parley_data.set_follow_up_subject_track() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    new.subject_track_id := coalesce(
+        new.track_id,
+        (select c.track_id from parley_data.commitments c where c.id = new.commitment_id),
+        (select m.track_id from parley_data.meetings m where m.id = new.meeting_id));
+    return new;
+end
+$$;
+
+ALTER FUNCTION parley_data.set_follow_up_subject_track() OWNER TO parley_owner;
+
 CREATE FUNCTION parley_data.settle_claims(at timestamp with time zone, lease interval, max_count integer) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
@@ -12926,7 +12945,10 @@ CREATE VIEW parley.due_soon WITH (security_invoker='true') AS
  SELECT d.kind,
     d.code,
     d.track,
-    d.item,
+    COALESCE(d.item, ( SELECT i.code
+           FROM (parley_data.commitments fc
+             JOIN parley_data.agenda_items i ON ((i.id = fc.item_id)))
+          WHERE ((fc.id = d.commitment_id) AND (fc.effective_classification = d.level)))) AS item,
     d.what,
     d.party,
     d.owner,
@@ -12934,7 +12956,10 @@ CREATE VIEW parley.due_soon WITH (security_invoker='true') AS
     d.due_at,
     d.days_left,
     d.status
-   FROM ( SELECT 'commitment'::text AS kind,
+   FROM (( SELECT (g.day)::date AS day
+           FROM generate_series(((((now() AT TIME ZONE 'UTC'::text))::date - 1))::timestamp with time zone, ((((now() AT TIME ZONE 'UTC'::text))::date + 15))::timestamp with time zone, '1 day'::interval) g(day)
+          ORDER BY ((g.day)::date)) days
+     CROSS JOIN LATERAL ( SELECT 'commitment'::text AS kind,
             r.code,
             r.track,
             r.item,
@@ -12944,61 +12969,31 @@ CREATE VIEW parley.due_soon WITH (security_invoker='true') AS
             r.due_on,
             r.deadline_at AS due_at,
             r.days_left,
-            (r.status)::text AS status
+            (r.status)::text AS status,
+            NULL::bigint AS commitment_id,
+            NULL::parley.classification AS level
            FROM parley_data.commitment_rows r
-          WHERE (parley_data.commitment_is_live(r.status) AND (r.frozen_on IS NULL) AND ((r.due_on >= (((now() AT TIME ZONE 'UTC'::text))::date - 1)) AND (r.due_on <= (((now() AT TIME ZONE 'UTC'::text))::date + 15))) AND ((r.days_left >= 0) AND (r.days_left <= 14)))
+          WHERE (parley_data.commitment_is_live(r.status) AND (r.frozen_on IS NULL) AND (r.due_on = days.day) AND ((r.days_left >= 0) AND (r.days_left <= 14)))
         UNION ALL
          SELECT 'follow-up'::text,
             COALESCE(f.code, ('F'::text || f.id)) AS "coalesce",
             t.code,
-            NULL::text AS text,
+            NULL::text,
             f.note,
-            NULL::text AS text,
+            NULL::text,
             a.name,
             ((f.due_at AT TIME ZONE a.timezone))::date AS timezone,
             f.due_at,
             (((f.due_at AT TIME ZONE a.timezone))::date - ((now() AT TIME ZONE a.timezone))::date),
-            'open'::text
+            'open'::text,
+            f.commitment_id,
+            f.effective_classification
            FROM ((parley_data.follow_ups f
              JOIN parley_data.people a ON ((a.id = f.assignee_id)))
-             JOIN parley_data.tracks t ON ((t.id = f.track_id)))
-          WHERE ((f.done_at IS NULL) AND (f.due_at >= now()) AND (f.due_at < (now() + '14 days'::interval)))
-        UNION ALL
-         SELECT 'follow-up'::text,
-            COALESCE(f.code, ('F'::text || f.id)) AS "coalesce",
-            t.code,
-            i.code,
-            f.note,
-            NULL::text,
-            a.name,
-            ((f.due_at AT TIME ZONE a.timezone))::date AS timezone,
-            f.due_at,
-            (((f.due_at AT TIME ZONE a.timezone))::date - ((now() AT TIME ZONE a.timezone))::date),
-            'open'::text
-           FROM ((((parley_data.follow_ups f
-             JOIN parley_data.people a ON ((a.id = f.assignee_id)))
-             JOIN parley_data.commitments fc ON ((fc.id = f.commitment_id)))
-             JOIN parley_data.tracks t ON ((t.id = fc.track_id)))
-             JOIN parley_data.agenda_items i ON ((i.id = fc.item_id)))
-          WHERE ((f.done_at IS NULL) AND (f.due_at >= now()) AND (f.due_at < (now() + '14 days'::interval)))
-        UNION ALL
-         SELECT 'follow-up'::text,
-            COALESCE(f.code, ('F'::text || f.id)) AS "coalesce",
-            t.code,
-            NULL::text,
-            f.note,
-            NULL::text,
-            a.name,
-            ((f.due_at AT TIME ZONE a.timezone))::date AS timezone,
-            f.due_at,
-            (((f.due_at AT TIME ZONE a.timezone))::date - ((now() AT TIME ZONE a.timezone))::date),
-            'open'::text
-           FROM (((parley_data.follow_ups f
-             JOIN parley_data.people a ON ((a.id = f.assignee_id)))
-             JOIN parley_data.meetings fm ON ((fm.id = f.meeting_id)))
-             JOIN parley_data.tracks t ON ((t.id = fm.track_id)))
-          WHERE ((f.done_at IS NULL) AND (f.due_at >= now()) AND (f.due_at < (now() + '14 days'::interval)))) d
-  ORDER BY d.due_on, d.due_at, d.kind, d.code;
+             JOIN parley_data.tracks t ON ((t.id = f.subject_track_id)))
+          WHERE ((f.done_at IS NULL) AND (f.due_at >= now()) AND (f.due_at < (now() + '14 days'::interval)) AND (f.due_at >= (((days.day - 1))::timestamp without time zone AT TIME ZONE 'UTC'::text)) AND (f.due_at < (((days.day + 2))::timestamp without time zone AT TIME ZONE 'UTC'::text)) AND (((f.due_at AT TIME ZONE a.timezone))::date = days.day))
+  ORDER BY 9, 1, 2) d)
+  ORDER BY days.day, d.due_at, d.kind, d.code;
 
 ALTER TABLE parley.due_soon OWNER TO parley_owner;
 
@@ -13207,57 +13202,31 @@ COMMENT ON COLUMN parley.figures.note IS 'A note recorded with the figure; empty
 COMMENT ON COLUMN parley.figures.classification IS 'The figure''s own classification, the level it is kept and shown at (figures belong to no track). You see only figures at or below your clearance.';
 
 CREATE VIEW parley.follow_ups WITH (security_invoker='true') AS
- SELECT u.id,
-    u.code,
-    u.about,
-    u.track,
-    u.note,
+ SELECT f.id,
+    f.code,
+        CASE
+            WHEN (f.commitment_id IS NOT NULL) THEN ('commitment '::text || ( SELECT fc.code
+               FROM parley_data.commitments fc
+              WHERE (fc.id = f.commitment_id)))
+            WHEN (f.meeting_id IS NOT NULL) THEN ('meeting '::text || ( SELECT fm.code
+               FROM parley_data.meetings fm
+              WHERE (fm.id = f.meeting_id)))
+            ELSE ('track '::text || t.code)
+        END AS about,
+    t.code AS track,
+    f.note,
     a.name AS assignee,
     a.email AS assignee_email,
-    u.due_at,
-    (u.due_at AT TIME ZONE a.timezone) AS due_local,
-    (u.due_at < now()) AS overdue,
-    (((u.due_at AT TIME ZONE a.timezone))::date - ((now() AT TIME ZONE a.timezone))::date) AS days_left,
-    u.created_at
-   FROM (( SELECT f.id,
-            f.code,
-            ('track '::text || t.code) AS about,
-            t.code AS track,
-            f.note,
-            f.assignee_id,
-            f.due_at,
-            f.created_at
-           FROM (parley_data.follow_ups f
-             JOIN parley_data.tracks t ON ((t.id = f.track_id)))
-          WHERE (f.done_at IS NULL)
-        UNION ALL
-         SELECT f.id,
-            f.code,
-            ('commitment '::text || fc.code),
-            t.code,
-            f.note,
-            f.assignee_id,
-            f.due_at,
-            f.created_at
-           FROM ((parley_data.follow_ups f
-             JOIN parley_data.commitments fc ON ((fc.id = f.commitment_id)))
-             LEFT JOIN parley_data.tracks t ON ((t.id = fc.track_id)))
-          WHERE (f.done_at IS NULL)
-        UNION ALL
-         SELECT f.id,
-            f.code,
-            ('meeting '::text || fm.code),
-            t.code,
-            f.note,
-            f.assignee_id,
-            f.due_at,
-            f.created_at
-           FROM ((parley_data.follow_ups f
-             JOIN parley_data.meetings fm ON ((fm.id = f.meeting_id)))
-             LEFT JOIN parley_data.tracks t ON ((t.id = fm.track_id)))
-          WHERE (f.done_at IS NULL)) u
-     JOIN parley_data.people a ON ((a.id = u.assignee_id)))
-  ORDER BY u.due_at, u.id;
+    f.due_at,
+    (f.due_at AT TIME ZONE a.timezone) AS due_local,
+    (f.due_at < now()) AS overdue,
+    (((f.due_at AT TIME ZONE a.timezone))::date - ((now() AT TIME ZONE a.timezone))::date) AS days_left,
+    f.created_at
+   FROM ((parley_data.follow_ups f
+     LEFT JOIN parley_data.tracks t ON ((t.id = f.subject_track_id)))
+     JOIN parley_data.people a ON ((a.id = f.assignee_id)))
+  WHERE (f.done_at IS NULL)
+  ORDER BY f.due_at, f.id;
 
 ALTER TABLE parley.follow_ups OWNER TO parley_owner;
 
@@ -13621,12 +13590,15 @@ CREATE VIEW parley.parties WITH (security_invoker='true') AS
     p.name,
     p.kind,
     ( SELECT string_agg((((r.track || ' ('::text) || r.roles) || ')'::text), ', '::text ORDER BY r.track) AS string_agg
-           FROM ( SELECT t.code AS track,
+           FROM ( SELECT ( SELECT t.code
+                           FROM parley_data.tracks t
+                          WHERE ((t.id = m.track_id) AND (t.classification = m.effective_classification))) AS track,
                     string_agg((m.role)::text, ', '::text ORDER BY m.role) AS roles
-                   FROM (parley_data.track_members m
-                     JOIN parley_data.tracks t ON ((t.id = m.track_id)))
+                   FROM parley_data.track_members m
                   WHERE (m.party_id = p.id)
-                  GROUP BY t.code) r) AS tracks
+                  GROUP BY ( SELECT t.code
+                           FROM parley_data.tracks t
+                          WHERE ((t.id = m.track_id) AND (t.classification = m.effective_classification)))) r) AS tracks
    FROM parley_data.parties p
   ORDER BY p.code;
 
@@ -13696,37 +13668,51 @@ COMMENT ON COLUMN parley.people.open_commitments IS 'How many open commitments (
 COMMENT ON COLUMN parley.people.open_follow_ups IS 'How many follow-ups assigned to them are not done; counts only those you may see.';
 
 CREATE VIEW parley.positions WITH (security_invoker='true') AS
- SELECT pa.name AS party,
-    t.code AS track,
+ SELECT x.party,
+    x.track,
     i.code AS item,
-    cur.stance,
-    cur.stated_on,
-    cur.statement,
-    prev.stance AS previous_stance,
-    prev.stated_on AS previous_stated_on,
-    ch.changed_on,
-    s.code AS source,
-    parley_data.shown_level(cur.effective_classification) AS classification
-   FROM ((((((parley_data.positions cur
-     JOIN parley_data.parties pa ON ((pa.id = cur.party_id)))
-     JOIN parley_data.agenda_items i ON ((i.id = cur.item_id)))
-     LEFT JOIN parley_data.tracks t ON ((t.id = cur.track_id)))
-     LEFT JOIN parley_data.sources s ON ((s.id = cur.source_id)))
-     LEFT JOIN LATERAL ( SELECT q.stance,
-            q.stated_on
+    x.stance,
+    x.stated_on,
+    x.statement,
+    ( SELECT q.stance
            FROM parley_data.positions q
-          WHERE ((q.party_id = cur.party_id) AND (q.item_id = cur.item_id) AND (NOT (q.track_id IS DISTINCT FROM cur.track_id)) AND (q.stated_on < cur.stated_on) AND (q.stance <> cur.stance))
+          WHERE ((q.party_id = x.party_id) AND (q.item_id = i.id) AND (NOT (q.track_id IS DISTINCT FROM x.track_id)) AND (q.stated_on < x.stated_on) AND (q.stance <> x.stance))
           ORDER BY q.stated_on DESC
-         LIMIT 1) prev ON (true))
-     LEFT JOIN LATERAL ( SELECT min(r.stated_on) AS changed_on
+         LIMIT 1) AS previous_stance,
+    ( SELECT q.stated_on
+           FROM parley_data.positions q
+          WHERE ((q.party_id = x.party_id) AND (q.item_id = i.id) AND (NOT (q.track_id IS DISTINCT FROM x.track_id)) AND (q.stated_on < x.stated_on) AND (q.stance <> x.stance))
+          ORDER BY q.stated_on DESC
+         LIMIT 1) AS previous_stated_on,
+    ( SELECT min(r.stated_on) AS min
            FROM parley_data.positions r
-          WHERE ((r.party_id = cur.party_id) AND (r.item_id = cur.item_id) AND (NOT (r.track_id IS DISTINCT FROM cur.track_id)) AND (r.stated_on > prev.stated_on))) ch ON (true))
-  WHERE (cur.id = ( SELECT l.id
-           FROM parley_data.positions l
-          WHERE ((l.party_id = cur.party_id) AND (l.item_id = cur.item_id) AND (NOT (l.track_id IS DISTINCT FROM cur.track_id)))
-          ORDER BY l.stated_on DESC, l.id DESC
-         LIMIT 1))
-  ORDER BY i.code, t.code NULLS FIRST, pa.name;
+          WHERE ((r.party_id = x.party_id) AND (r.item_id = i.id) AND (NOT (r.track_id IS DISTINCT FROM x.track_id)) AND (r.stated_on > ( SELECT q.stated_on
+                   FROM parley_data.positions q
+                  WHERE ((q.party_id = x.party_id) AND (q.item_id = i.id) AND (NOT (q.track_id IS DISTINCT FROM x.track_id)) AND (q.stated_on < x.stated_on) AND (q.stance <> x.stance))
+                  ORDER BY q.stated_on DESC
+                 LIMIT 1)))) AS changed_on,
+    ( SELECT s.code
+           FROM parley_data.sources s
+          WHERE (s.id = x.source_id)) AS source,
+    parley_data.shown_level(x.effective_classification) AS classification
+   FROM (parley_data.agenda_items i
+     CROSS JOIN LATERAL ( SELECT pa.name AS party,
+            t.code AS track,
+            cur.party_id,
+            cur.track_id,
+            cur.stance,
+            cur.stated_on,
+            cur.statement,
+            cur.source_id,
+            cur.effective_classification
+           FROM ((parley_data.positions cur
+             JOIN parley_data.parties pa ON ((pa.id = cur.party_id)))
+             LEFT JOIN parley_data.tracks t ON ((t.id = cur.track_id)))
+          WHERE ((cur.item_id = i.id) AND (NOT (EXISTS ( SELECT 1
+                   FROM parley_data.positions l
+                  WHERE ((l.party_id = cur.party_id) AND (l.item_id = cur.item_id) AND (COALESCE(l.track_id, (0)::bigint) = COALESCE(cur.track_id, (0)::bigint)) AND (ROW(l.stated_on, l.id) > ROW(cur.stated_on, cur.id)))))))
+          ORDER BY t.code NULLS FIRST, pa.name) x)
+  ORDER BY i.code, x.track NULLS FIRST, x.party;
 
 ALTER TABLE parley.positions OWNER TO parley_owner;
 
@@ -17255,6 +17241,7 @@ CREATE TABLE parley_data.follow_ups_confidential (
     effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    subject_track_id bigint,
     CONSTRAINT follow_ups_code_format CHECK (parley_data.is_code(code)),
     CONSTRAINT follow_ups_note_length CHECK ((parley_data.is_free_text(note) AND parley_data.is_free_text(done_note))),
     CONSTRAINT follow_ups_note_present CHECK ((btrim(note) <> ''::text)),
@@ -17273,6 +17260,7 @@ ALTER TABLE ONLY parley_data.follow_ups_confidential ALTER COLUMN done_note SET 
 ALTER TABLE ONLY parley_data.follow_ups_confidential ALTER COLUMN effective_classification SET STATISTICS 0;
 ALTER TABLE ONLY parley_data.follow_ups_confidential ALTER COLUMN created_at SET STATISTICS 0;
 ALTER TABLE ONLY parley_data.follow_ups_confidential ALTER COLUMN updated_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_confidential ALTER COLUMN subject_track_id SET STATISTICS 0;
 
 ALTER TABLE parley_data.follow_ups_confidential OWNER TO parley_owner;
 
@@ -17299,6 +17287,7 @@ CREATE TABLE parley_data.follow_ups_restricted (
     effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    subject_track_id bigint,
     CONSTRAINT follow_ups_code_format CHECK (parley_data.is_code(code)),
     CONSTRAINT follow_ups_note_length CHECK ((parley_data.is_free_text(note) AND parley_data.is_free_text(done_note))),
     CONSTRAINT follow_ups_note_present CHECK ((btrim(note) <> ''::text)),
@@ -17317,6 +17306,7 @@ ALTER TABLE ONLY parley_data.follow_ups_restricted ALTER COLUMN done_note SET ST
 ALTER TABLE ONLY parley_data.follow_ups_restricted ALTER COLUMN effective_classification SET STATISTICS 0;
 ALTER TABLE ONLY parley_data.follow_ups_restricted ALTER COLUMN created_at SET STATISTICS 0;
 ALTER TABLE ONLY parley_data.follow_ups_restricted ALTER COLUMN updated_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_restricted ALTER COLUMN subject_track_id SET STATISTICS 0;
 
 ALTER TABLE parley_data.follow_ups_restricted OWNER TO parley_owner;
 
@@ -17334,6 +17324,7 @@ CREATE TABLE parley_data.follow_ups_secret (
     effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    subject_track_id bigint,
     CONSTRAINT follow_ups_code_format CHECK (parley_data.is_code(code)),
     CONSTRAINT follow_ups_note_length CHECK ((parley_data.is_free_text(note) AND parley_data.is_free_text(done_note))),
     CONSTRAINT follow_ups_note_present CHECK ((btrim(note) <> ''::text)),
@@ -17352,6 +17343,7 @@ ALTER TABLE ONLY parley_data.follow_ups_secret ALTER COLUMN done_note SET STATIS
 ALTER TABLE ONLY parley_data.follow_ups_secret ALTER COLUMN effective_classification SET STATISTICS 0;
 ALTER TABLE ONLY parley_data.follow_ups_secret ALTER COLUMN created_at SET STATISTICS 0;
 ALTER TABLE ONLY parley_data.follow_ups_secret ALTER COLUMN updated_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.follow_ups_secret ALTER COLUMN subject_track_id SET STATISTICS 0;
 
 ALTER TABLE parley_data.follow_ups_secret OWNER TO parley_owner;
 
@@ -17369,6 +17361,7 @@ CREATE TABLE parley_data.follow_ups_unclassified (
     effective_classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    subject_track_id bigint,
     CONSTRAINT follow_ups_code_format CHECK (parley_data.is_code(code)),
     CONSTRAINT follow_ups_note_length CHECK ((parley_data.is_free_text(note) AND parley_data.is_free_text(done_note))),
     CONSTRAINT follow_ups_note_present CHECK ((btrim(note) <> ''::text)),
@@ -20057,7 +20050,13 @@ CREATE INDEX commitments_track_idx_unclassified ON parley_data.commitments_uncla
 
 CREATE INDEX deliveries_digest_idx ON ONLY parley_data.deliveries USING btree (digest_message_id) WHERE ((digest_message_id IS NOT NULL) AND (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state])));
 
-CREATE INDEX deliveries_confidential_digest_message_id_idx ON parley_data.deliveries_confidential USING btree (digest_message_id) WHERE ((digest_message_id IS NOT NULL) AND (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state])));
+CREATE INDEX deliveries_digest_idx_confidential ON parley_data.deliveries_confidential USING btree (digest_message_id) WHERE ((digest_message_id IS NOT NULL) AND (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state])));
+
+CREATE INDEX deliveries_digest_idx_restricted ON parley_data.deliveries_restricted USING btree (digest_message_id) WHERE ((digest_message_id IS NOT NULL) AND (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state])));
+
+CREATE INDEX deliveries_digest_idx_secret ON parley_data.deliveries_secret USING btree (digest_message_id) WHERE ((digest_message_id IS NOT NULL) AND (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state])));
+
+CREATE INDEX deliveries_digest_idx_unclassified ON parley_data.deliveries_unclassified USING btree (digest_message_id) WHERE ((digest_message_id IS NOT NULL) AND (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state])));
 
 CREATE INDEX deliveries_failed_idx ON ONLY parley_data.deliveries USING btree (last_failed_at) WHERE (state = 'failed'::parley.delivery_state);
 
@@ -20128,10 +20127,6 @@ CREATE INDEX deliveries_queue_idx_secret ON parley_data.deliveries_secret USING 
 
 CREATE INDEX deliveries_queue_idx_unclassified ON parley_data.deliveries_unclassified USING btree (send_after, id) WHERE (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state, 'suppressed'::parley.delivery_state]));
 
-CREATE INDEX deliveries_restricted_digest_message_id_idx ON parley_data.deliveries_restricted USING btree (digest_message_id) WHERE ((digest_message_id IS NOT NULL) AND (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state])));
-
-CREATE INDEX deliveries_secret_digest_message_id_idx ON parley_data.deliveries_secret USING btree (digest_message_id) WHERE ((digest_message_id IS NOT NULL) AND (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state])));
-
 CREATE INDEX deliveries_sent_idx ON ONLY parley_data.deliveries USING btree (sent_at) WHERE (state = 'sent'::parley.delivery_state);
 
 CREATE INDEX deliveries_sent_idx_confidential ON parley_data.deliveries_confidential USING btree (sent_at) WHERE (state = 'sent'::parley.delivery_state);
@@ -20151,8 +20146,6 @@ CREATE INDEX deliveries_silence_idx_restricted ON parley_data.deliveries_restric
 CREATE INDEX deliveries_silence_idx_secret ON parley_data.deliveries_secret USING btree (silence_id) WHERE (silence_id IS NOT NULL);
 
 CREATE INDEX deliveries_silence_idx_unclassified ON parley_data.deliveries_unclassified USING btree (silence_id) WHERE (silence_id IS NOT NULL);
-
-CREATE INDEX deliveries_unclassified_digest_message_id_idx ON parley_data.deliveries_unclassified USING btree (digest_message_id) WHERE ((digest_message_id IS NOT NULL) AND (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state])));
 
 CREATE INDEX figures_indicator_idx ON ONLY parley_data.figures USING btree (indicator, as_of DESC);
 
@@ -20214,15 +20207,29 @@ CREATE INDEX follow_ups_open_assignee_idx_secret ON parley_data.follow_ups_secre
 
 CREATE INDEX follow_ups_open_assignee_idx_unclassified ON parley_data.follow_ups_unclassified USING btree (assignee_id) WHERE (done_at IS NULL);
 
-CREATE INDEX follow_ups_open_due_idx ON ONLY parley_data.follow_ups USING btree (due_at) WHERE (done_at IS NULL);
+CREATE INDEX follow_ups_open_due_idx ON ONLY parley_data.follow_ups USING btree (due_at, id) WHERE (done_at IS NULL);
 
-CREATE INDEX follow_ups_open_due_idx_confidential ON parley_data.follow_ups_confidential USING btree (due_at) WHERE (done_at IS NULL);
+COMMENT ON INDEX parley_data.follow_ups_open_due_idx IS 'Open follow-ups by due time, then number: the order parley.follow_ups lists them in.';
 
-CREATE INDEX follow_ups_open_due_idx_restricted ON parley_data.follow_ups_restricted USING btree (due_at) WHERE (done_at IS NULL);
+CREATE INDEX follow_ups_open_due_idx_confidential ON parley_data.follow_ups_confidential USING btree (due_at, id) WHERE (done_at IS NULL);
 
-CREATE INDEX follow_ups_open_due_idx_secret ON parley_data.follow_ups_secret USING btree (due_at) WHERE (done_at IS NULL);
+CREATE INDEX follow_ups_open_due_idx_restricted ON parley_data.follow_ups_restricted USING btree (due_at, id) WHERE (done_at IS NULL);
 
-CREATE INDEX follow_ups_open_due_idx_unclassified ON parley_data.follow_ups_unclassified USING btree (due_at) WHERE (done_at IS NULL);
+CREATE INDEX follow_ups_open_due_idx_secret ON parley_data.follow_ups_secret USING btree (due_at, id) WHERE (done_at IS NULL);
+
+CREATE INDEX follow_ups_open_due_idx_unclassified ON parley_data.follow_ups_unclassified USING btree (due_at, id) WHERE (done_at IS NULL);
+
+CREATE INDEX follow_ups_open_track_idx ON ONLY parley_data.follow_ups USING btree (subject_track_id) WHERE (done_at IS NULL);
+
+COMMENT ON INDEX parley_data.follow_ups_open_track_idx IS 'Open follow-ups by the track of what they are about: parley.follow_ups for one track.';
+
+CREATE INDEX follow_ups_open_track_idx_confidential ON parley_data.follow_ups_confidential USING btree (subject_track_id) WHERE (done_at IS NULL);
+
+CREATE INDEX follow_ups_open_track_idx_restricted ON parley_data.follow_ups_restricted USING btree (subject_track_id) WHERE (done_at IS NULL);
+
+CREATE INDEX follow_ups_open_track_idx_secret ON parley_data.follow_ups_secret USING btree (subject_track_id) WHERE (done_at IS NULL);
+
+CREATE INDEX follow_ups_open_track_idx_unclassified ON parley_data.follow_ups_unclassified USING btree (subject_track_id) WHERE (done_at IS NULL);
 
 CREATE INDEX follow_ups_track_idx ON ONLY parley_data.follow_ups USING btree (track_id);
 
@@ -20934,7 +20941,13 @@ ALTER INDEX parley_data.deals_pkey ATTACH PARTITION parley_data.deals_pkey_secre
 
 ALTER INDEX parley_data.deals_pkey ATTACH PARTITION parley_data.deals_pkey_unclassified;
 
-ALTER INDEX parley_data.deliveries_digest_idx ATTACH PARTITION parley_data.deliveries_confidential_digest_message_id_idx;
+ALTER INDEX parley_data.deliveries_digest_idx ATTACH PARTITION parley_data.deliveries_digest_idx_confidential;
+
+ALTER INDEX parley_data.deliveries_digest_idx ATTACH PARTITION parley_data.deliveries_digest_idx_restricted;
+
+ALTER INDEX parley_data.deliveries_digest_idx ATTACH PARTITION parley_data.deliveries_digest_idx_secret;
+
+ALTER INDEX parley_data.deliveries_digest_idx ATTACH PARTITION parley_data.deliveries_digest_idx_unclassified;
 
 ALTER INDEX parley_data.deliveries_failed_idx ATTACH PARTITION parley_data.deliveries_failed_idx_confidential;
 
@@ -21000,10 +21013,6 @@ ALTER INDEX parley_data.deliveries_queue_idx ATTACH PARTITION parley_data.delive
 
 ALTER INDEX parley_data.deliveries_queue_idx ATTACH PARTITION parley_data.deliveries_queue_idx_unclassified;
 
-ALTER INDEX parley_data.deliveries_digest_idx ATTACH PARTITION parley_data.deliveries_restricted_digest_message_id_idx;
-
-ALTER INDEX parley_data.deliveries_digest_idx ATTACH PARTITION parley_data.deliveries_secret_digest_message_id_idx;
-
 ALTER INDEX parley_data.deliveries_sent_idx ATTACH PARTITION parley_data.deliveries_sent_idx_confidential;
 
 ALTER INDEX parley_data.deliveries_sent_idx ATTACH PARTITION parley_data.deliveries_sent_idx_restricted;
@@ -21019,8 +21028,6 @@ ALTER INDEX parley_data.deliveries_silence_idx ATTACH PARTITION parley_data.deli
 ALTER INDEX parley_data.deliveries_silence_idx ATTACH PARTITION parley_data.deliveries_silence_idx_secret;
 
 ALTER INDEX parley_data.deliveries_silence_idx ATTACH PARTITION parley_data.deliveries_silence_idx_unclassified;
-
-ALTER INDEX parley_data.deliveries_digest_idx ATTACH PARTITION parley_data.deliveries_unclassified_digest_message_id_idx;
 
 ALTER INDEX parley_data.figures_indicator_idx ATTACH PARTITION parley_data.figures_indicator_idx_confidential;
 
@@ -21101,6 +21108,14 @@ ALTER INDEX parley_data.follow_ups_open_due_idx ATTACH PARTITION parley_data.fol
 ALTER INDEX parley_data.follow_ups_open_due_idx ATTACH PARTITION parley_data.follow_ups_open_due_idx_secret;
 
 ALTER INDEX parley_data.follow_ups_open_due_idx ATTACH PARTITION parley_data.follow_ups_open_due_idx_unclassified;
+
+ALTER INDEX parley_data.follow_ups_open_track_idx ATTACH PARTITION parley_data.follow_ups_open_track_idx_confidential;
+
+ALTER INDEX parley_data.follow_ups_open_track_idx ATTACH PARTITION parley_data.follow_ups_open_track_idx_restricted;
+
+ALTER INDEX parley_data.follow_ups_open_track_idx ATTACH PARTITION parley_data.follow_ups_open_track_idx_secret;
+
+ALTER INDEX parley_data.follow_ups_open_track_idx ATTACH PARTITION parley_data.follow_ups_open_track_idx_unclassified;
 
 ALTER INDEX parley_data.follow_ups_pkey ATTACH PARTITION parley_data.follow_ups_pkey_confidential;
 
@@ -21603,6 +21618,8 @@ CREATE TRIGGER follow_ups_plan_delete AFTER DELETE ON parley_data.follow_ups REF
 CREATE TRIGGER follow_ups_plan_insert AFTER INSERT ON parley_data.follow_ups REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_follow_up_changes();
 
 CREATE TRIGGER follow_ups_plan_update AFTER UPDATE ON parley_data.follow_ups REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_follow_up_changes();
+
+CREATE TRIGGER follow_ups_subject_track BEFORE INSERT OR UPDATE OF commitment_id, meeting_id, track_id, subject_track_id ON parley_data.follow_ups FOR EACH ROW EXECUTE FUNCTION parley_data.set_follow_up_subject_track();
 
 CREATE TRIGGER follow_ups_touch BEFORE UPDATE ON parley_data.follow_ups FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
@@ -22904,6 +22921,8 @@ REVOKE ALL ON FUNCTION parley_data.set_agreement_link_level() FROM PUBLIC;
 REVOKE ALL ON FUNCTION parley_data.set_commitment_defaults() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.set_effective_classification() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.set_follow_up_subject_track() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.settle_claims(at timestamp with time zone, lease interval, max_count integer) FROM PUBLIC;
 

@@ -36,6 +36,24 @@ $$;
 create or replace trigger commitments_defaults before insert on parley_data.commitments
     for each row execute function parley_data.set_commitment_defaults();
 
+-- A follow-up keeps the track of what it is about (000010): its own track, or its commitment's or meeting's (which
+-- never move to another track), so that parley.follow_ups reads a page, or one track's follow-ups, from an index.
+-- Worked out whenever the subject is written, whoever writes it (recording functions, import); a value written
+-- directly is replaced.
+create or replace function parley_data.set_follow_up_subject_track() returns trigger
+    language plpgsql security definer set search_path = parley_data, pg_catalog, pg_temp as $$
+begin
+    new.subject_track_id := coalesce(
+        new.track_id,
+        (select c.track_id from parley_data.commitments c where c.id = new.commitment_id),
+        (select m.track_id from parley_data.meetings m where m.id = new.meeting_id));
+    return new;
+end
+$$;
+create or replace trigger follow_ups_subject_track
+    before insert or update of commitment_id, meeting_id, track_id, subject_track_id on parley_data.follow_ups
+    for each row execute function parley_data.set_follow_up_subject_track();
+
 -- A commitment is owed to somebody: checked at commit, so a commitment and its beneficiaries can be written in
 -- either order within one transaction. Being deferred, it runs at COMMIT as the login that commits, after the
 -- recording function (security definer) has returned; staff have no access to parley_data, so it runs as its owner.
