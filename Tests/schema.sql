@@ -2216,7 +2216,7 @@ begin
     -- Each recipient's share of the new deliveries is one digest, named by its Message-ID.
     if cardinality(fresh_ids) > 0 then
         select array_agg(m.id), array_agg(m.message_id) into fresh_ids, message_ids
-          from (select g.ids, parley_data.digest_message_id(parley.installation_id(), g.ids, claim_round.domain) as message_id
+          from (select g.ids, parley.digest_message_id(parley.installation_id(), g.ids, claim_round.domain) as message_id
                   from (select array_agg(f.id order by f.id) as ids
                           from unnest(fresh_ids, fresh_people) f(id, person_id)
                          group by f.person_id) g) digests
@@ -2239,7 +2239,7 @@ $_$;
 
 ALTER FUNCTION parley.claim_round(at timestamp with time zone, lease interval, max_count integer, domain text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley.claim_round(at timestamp with time zone, lease interval, max_count integer, domain text) IS 'For the mailer: claims a round of at most max_count deliveries due by `at` under one claim token and a lease until at + lease. First digests fixed by an earlier claim that are due again (a dead run''s, a failed attempt''s), whole, with their digest_message_id; then deliveries in no digest yet, FOR UPDATE SKIP LOCKED, each recipient''s share made one digest and fixed with its Message-ID on `domain` (the From address''s; parley_data.digest_message_id) by this same statement. Recipients no longer active or cleared are cancelled instead (parley_data.cancel_lost_recipients).';
+COMMENT ON FUNCTION parley.claim_round(at timestamp with time zone, lease interval, max_count integer, domain text) IS 'For the mailer: claims a round of at most max_count deliveries due by `at` under one claim token and a lease until at + lease. First digests fixed by an earlier claim that are due again (a dead run''s, a failed attempt''s), whole, with their digest_message_id; then deliveries in no digest yet, FOR UPDATE SKIP LOCKED, each recipient''s share made one digest and fixed with its Message-ID on `domain` (the From address''s; parley.digest_message_id) by this same statement. Recipients no longer active or cleared are cancelled instead (parley_data.cancel_lost_recipients).';
 
 CREATE FUNCTION parley.claim_term(agreement text, claimant text, stated_on date DEFAULT CURRENT_DATE, term integer DEFAULT NULL::integer, starts_on date DEFAULT NULL::date, ends_on date DEFAULT NULL::date, term_length interval DEFAULT NULL::interval, statement text DEFAULT NULL::text, source text DEFAULT NULL::text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2814,6 +2814,15 @@ $$;
 ALTER FUNCTION parley.delivery_digest(delivery_ids bigint[], at timestamp with time zone, max_classification parley.classification) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley.delivery_digest(delivery_ids bigint[], at timestamp with time zone, max_classification parley.classification) IS 'For the mailer: what the digest e-mail says about each of these (claimed) deliveries at `at`, one row each, by recipient and then most severe first. Details only for alerts classified at most max_classification; for the others only their number, kind, severity and classification.';
+
+CREATE FUNCTION parley.digest_message_id(installation uuid, ids bigint[], domain text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    RETURN (SELECT (((((((((('<parley.'::text || min(s.x)) || '-'::text) || max(s.x)) || '-'::text) || count(*)) || '.'::text) || "left"(md5((((digest_message_id.installation)::text || ':'::text) || string_agg((s.x)::text, ','::text ORDER BY s.x))), 16)) || '@'::text) || digest_message_id.domain) || '>'::text) FROM (SELECT DISTINCT x.x FROM unnest(digest_message_id.ids) x(x)) s);
+
+ALTER FUNCTION parley.digest_message_id(installation uuid, ids bigint[], domain text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.digest_message_id(installation uuid, ids bigint[], domain text) IS 'The Message-ID parley.claim_round gives a new digest of these deliveries, and the one a preview (--dry-run, parley digest) shows for them: <parley.FIRST-LAST-COUNT.HASH@domain>, HASH the first 16 hex digits of the MD5 of the installation and the sorted distinct ids. The same deliveries always get the same one.';
 
 CREATE FUNCTION parley.digest_preview(at timestamp with time zone, max_classification parley.classification DEFAULT 'restricted'::parley.classification, recipient text DEFAULT NULL::text) RETURNS SETOF parley.digest_entry
     LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -6595,15 +6604,6 @@ END;
 ALTER FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp with time zone, ceiling parley.classification) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp with time zone, ceiling parley.classification) IS 'The mailer: what a digest says about each of these deliveries at `at`; details only for alerts classified at most `ceiling`.';
-
-CREATE FUNCTION parley_data.digest_message_id(installation uuid, ids bigint[], domain text) RETURNS text
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    RETURN (SELECT (((((((((('<parley.'::text || min(s.x)) || '-'::text) || max(s.x)) || '-'::text) || count(*)) || '.'::text) || "left"(md5((((digest_message_id.installation)::text || ':'::text) || string_agg((s.x)::text, ','::text ORDER BY s.x))), 16)) || '@'::text) || digest_message_id.domain) || '>'::text) FROM (SELECT DISTINCT x.x FROM unnest(digest_message_id.ids) x(x)) s);
-
-ALTER FUNCTION parley_data.digest_message_id(installation uuid, ids bigint[], domain text) OWNER TO parley_owner;
-
-COMMENT ON FUNCTION parley_data.digest_message_id(installation uuid, ids bigint[], domain text) IS 'The Message-ID parley.claim_round gives a new digest of these deliveries: <parley.FIRST-LAST-COUNT.HASH@domain>, HASH the first 16 hex digits of the MD5 of the installation and the sorted distinct ids. The same deliveries always get the same one.';
 
 CREATE FUNCTION parley_data.drop_history_year(year integer) RETURNS bigint
     LANGUAGE plpgsql
@@ -22322,6 +22322,10 @@ GRANT ALL ON FUNCTION parley.declassify_position(party text, item text, stated_o
 REVOKE ALL ON FUNCTION parley.delivery_digest(delivery_ids bigint[], at timestamp with time zone, max_classification parley.classification) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.delivery_digest(delivery_ids bigint[], at timestamp with time zone, max_classification parley.classification) TO parley_daemon;
 
+REVOKE ALL ON FUNCTION parley.digest_message_id(installation uuid, ids bigint[], domain text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.digest_message_id(installation uuid, ids bigint[], domain text) TO parley_daemon;
+GRANT ALL ON FUNCTION parley.digest_message_id(installation uuid, ids bigint[], domain text) TO parley_reader;
+
 REVOKE ALL ON FUNCTION parley.digest_preview(at timestamp with time zone, max_classification parley.classification, recipient text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.digest_preview(at timestamp with time zone, max_classification parley.classification, recipient text) TO parley_daemon;
 
@@ -22693,8 +22697,6 @@ GRANT SELECT ON TABLE parley_data.deliveries TO parley_reader;
 GRANT SELECT ON TABLE parley_data.deliveries TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp with time zone, ceiling parley.classification) FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION parley_data.digest_message_id(installation uuid, ids bigint[], domain text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.drop_history_year(year integer) FROM PUBLIC;
 

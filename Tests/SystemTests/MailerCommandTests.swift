@@ -188,6 +188,14 @@ import Testing
             let runs: Int = try connection.value("select count(*)::int from parley.mailer_runs")
             #expect(runs == 0)
 
+            // The preview names the digest as the send will: the Message-ID shown is the one the MTA gets.
+            let previewed = run.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("Message-ID: ") }
+            #expect(previewed.count == 2)
+            let sent = try ProgramRun.run("parley", ["alerts", "send", "--at", moments.at()], environment: sandbox.environment(database))
+            #expect(sent.status == 0)
+            let accepted = try sandbox.accepted()
+            #expect(accepted.map { "Message-ID: " + ($0.header("Message-ID") ?? "none") }.sorted() == previewed.sorted())
+
             let usage = try ProgramRun.run("parley", ["alerts", "send", "--limit", "0"], environment: sandbox.environment(database))
             #expect(usage.status == Sysexits.usage)
         }

@@ -116,16 +116,16 @@ select is((select array_agg(r5.delivery_id || ' ' || r5.digest_message_id order 
           (select array_agg(d.id || ' ' || d.digest_message_id order by d.id) from parley_data.deliveries d
             where d.id in (select delivery_id from r5) and d.state = 'sending'),
           'fixed by the claim''s own statement');
-select is((select bool_and(g.digest_message_id = parley_data.digest_message_id(parley.installation_id(), g.ids, 'mfa.example'))
+select is((select bool_and(g.digest_message_id = parley.digest_message_id(parley.installation_id(), g.ids, 'mfa.example'))
              from (select digest_message_id, array_agg(delivery_id) as ids from r5 group by digest_message_id) g), true,
-          'each named by parley_data.digest_message_id of its deliveries');
-select is(parley_data.digest_message_id('00000000-0000-0000-0000-000000000001', array[17, 3, 9, 3], 'mfa.example'),
-          parley_data.digest_message_id('00000000-0000-0000-0000-000000000001', array[3, 9, 17], 'mfa.example'),
+          'each named by parley.digest_message_id of its deliveries');
+select is(parley.digest_message_id('00000000-0000-0000-0000-000000000001', array[17, 3, 9, 3], 'mfa.example'),
+          parley.digest_message_id('00000000-0000-0000-0000-000000000001', array[3, 9, 17], 'mfa.example'),
           'the same deliveries in any order get the same Message-ID');
-select ok(parley_data.digest_message_id('00000000-0000-0000-0000-000000000001', array[3, 9, 17], 'mfa.example')
-              not in (parley_data.digest_message_id('00000000-0000-0000-0000-000000000001', array[3, 9], 'mfa.example'),
-                      parley_data.digest_message_id('00000000-0000-0000-0000-000000000001', array[3, 10, 17], 'mfa.example'),
-                      parley_data.digest_message_id('00000000-0000-0000-0000-000000000002', array[3, 9, 17], 'mfa.example')),
+select ok(parley.digest_message_id('00000000-0000-0000-0000-000000000001', array[3, 9, 17], 'mfa.example')
+              not in (parley.digest_message_id('00000000-0000-0000-0000-000000000001', array[3, 9], 'mfa.example'),
+                      parley.digest_message_id('00000000-0000-0000-0000-000000000001', array[3, 10, 17], 'mfa.example'),
+                      parley.digest_message_id('00000000-0000-0000-0000-000000000002', array[3, 9, 17], 'mfa.example')),
           'other deliveries, or another installation, get another');
 
 -- Privileges and documentation.

@@ -167,7 +167,7 @@ comment on function parley.claim_deliveries(timestamptz, interval, integer) is
 --    left of the round waits for a round of its own.
 -- 2. The rest of the round: deliveries due and in no digest yet, first due first, FOR UPDATE SKIP LOCKED. The claim
 --    makes one digest of each recipient's share and fixes it with its Message-ID on `domain` (the From address's;
---    parley_data.digest_message_id) in the same statement that claims it.
+--    parley.digest_message_id) in the same statement that claims it.
 --
 -- A round costs one statement and one commit, whatever its size (issue 17): its deliveries are written once.
 
@@ -175,7 +175,7 @@ comment on function parley.claim_deliveries(timestamptz, interval, integer) is
 -- highest delivery id, how many, and the first 64 bits of the MD5 of the installation and the sorted distinct ids
 -- (delivery ids are unique in a database: the first three tell its digests apart; the hash separates digests that
 -- share them, and installations). Nothing here needs to be secret or collision-proof against an adversary.
-create or replace function parley_data.digest_message_id(installation uuid, ids bigint[], domain text)
+create or replace function parley.digest_message_id(installation uuid, ids bigint[], domain text)
     returns text
     language sql immutable parallel safe
     set search_path = pg_catalog, pg_temp
@@ -183,8 +183,10 @@ create or replace function parley_data.digest_message_id(installation uuid, ids 
                    || left(md5(digest_message_id.installation::text || ':' || string_agg(x::text, ',' order by x)), 16)
                    || '@' || digest_message_id.domain || '>'
               from (select distinct x from unnest(digest_message_id.ids) x) s);
-comment on function parley_data.digest_message_id(uuid, bigint[], text) is
-    'The Message-ID parley.claim_round gives a new digest of these deliveries: <parley.FIRST-LAST-COUNT.HASH@domain>, HASH the first 16 hex digits of the MD5 of the installation and the sorted distinct ids. The same deliveries always get the same one.';
+comment on function parley.digest_message_id(uuid, bigint[], text) is
+    'The Message-ID parley.claim_round gives a new digest of these deliveries, and the one a preview (--dry-run, parley digest) shows for them: <parley.FIRST-LAST-COUNT.HASH@domain>, HASH the first 16 hex digits of the MD5 of the installation and the sorted distinct ids. The same deliveries always get the same one.';
+-- Pure arithmetic on its arguments (no table is read): a reader's preview names its digests as the claim will.
+grant execute on function parley.digest_message_id(uuid, bigint[], text) to parley_daemon, parley_reader;
 
 drop function if exists parley.claim_round(timestamptz, interval, integer);
 create or replace function parley.claim_round(at timestamptz, lease interval, max_count integer, domain text)
@@ -265,7 +267,7 @@ begin
     -- Each recipient's share of the new deliveries is one digest, named by its Message-ID.
     if cardinality(fresh_ids) > 0 then
         select array_agg(m.id), array_agg(m.message_id) into fresh_ids, message_ids
-          from (select g.ids, parley_data.digest_message_id(parley.installation_id(), g.ids, claim_round.domain) as message_id
+          from (select g.ids, parley.digest_message_id(parley.installation_id(), g.ids, claim_round.domain) as message_id
                   from (select array_agg(f.id order by f.id) as ids
                           from unnest(fresh_ids, fresh_people) f(id, person_id)
                          group by f.person_id) g) digests
@@ -286,7 +288,7 @@ begin
 end
 $$;
 comment on function parley.claim_round(timestamptz, interval, integer, text) is
-    'For the mailer: claims a round of at most max_count deliveries due by `at` under one claim token and a lease until at + lease. First digests fixed by an earlier claim that are due again (a dead run''s, a failed attempt''s), whole, with their digest_message_id; then deliveries in no digest yet, FOR UPDATE SKIP LOCKED, each recipient''s share made one digest and fixed with its Message-ID on `domain` (the From address''s; parley_data.digest_message_id) by this same statement. Recipients no longer active or cleared are cancelled instead (parley_data.cancel_lost_recipients).';
+    'For the mailer: claims a round of at most max_count deliveries due by `at` under one claim token and a lease until at + lease. First digests fixed by an earlier claim that are due again (a dead run''s, a failed attempt''s), whole, with their digest_message_id; then deliveries in no digest yet, FOR UPDATE SKIP LOCKED, each recipient''s share made one digest and fixed with its Message-ID on `domain` (the From address''s; parley.digest_message_id) by this same statement. Recipients no longer active or cleared are cancelled instead (parley_data.cancel_lost_recipients).';
 grant execute on function parley.claim_round(timestamptz, interval, integer, text) to parley_daemon;
 
 -- A delivery that waits again after it had stopped (cancelled while its alert did not apply, suppressed by a

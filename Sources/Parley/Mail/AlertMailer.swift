@@ -246,7 +246,14 @@ public final class AlertMailer {
             let kept = Set(entries.map(\.deliveryID).sorted().prefix(limit))
             entries = entries.filter { kept.contains($0.deliveryID) }
         }
-        return Digest.grouped(entries, writtenAt: at)
+        // Each named as a claim of exactly its deliveries will name it, so the Message-ID shown is the one sent.
+        let installation = try MailerQueries.installationID(connection)
+        return try Digest.grouped(entries, writtenAt: at).map { digest in
+            var named = digest
+            named.messageID = try MailerQueries.digestMessageID(
+                connection, installation: installation, deliveryIDs: digest.deliveryIDs, domain: settings.from.domain)
+            return named
+        }
     }
 
     private func count(_ n: Int, _ noun: String) -> String {

@@ -10,8 +10,9 @@ public struct Digest: Sendable, Equatable {
     /// The briefs of the meetings it announces, by meeting code: attached, or withheld. A meeting without one is
     /// announced with the command that writes its brief.
     public var briefs: [String: DigestBrief]
-    /// The Message-ID its claim fixed (`deliveries.digest_message_id`): every attempt sends it under this one.
-    /// Nil for a preview, which derives it from the deliveries (`MessageID.forDeliveries`).
+    /// The Message-ID its claim fixed (`deliveries.digest_message_id`): every attempt sends it under this one. A
+    /// preview gets the one a claim of its deliveries would fix (`parley.digest_message_id`). Nil only for a digest
+    /// made without the database, which the renderer names itself (`MessageID.forDeliveries`).
     public var messageID: String?
 
     public init(

@@ -22,8 +22,9 @@ public struct DigestRenderer: Sendable {
         self.installation = installation
     }
 
-    /// The whole message for `digest`, with the Message-ID its claim fixed, or else one derived from its deliveries
-    /// and the From domain (the one a claim of exactly these deliveries fixes).
+    /// The whole message for `digest`, with its Message-ID (fixed by its claim, or for a preview the one a claim
+    /// would fix), or else, for a digest made without the database, one derived here from its deliveries and the
+    /// From domain.
     public func message(for digest: Digest) -> MailMessage {
         let to = MailAddress(displayName: digest.recipient.name, address: digest.recipient.email)
             // The database only stores addresses that pass the same rule; a fallback keeps the type total.

@@ -55,7 +55,7 @@ public enum MailerQueries {
 
     /// Claims a round of up to `maxCount` due deliveries until `at + lease` and fixes its digests, in one statement:
     /// digests fixed by an earlier claim come back whole with their Message-ID; the other deliveries make one digest
-    /// per recipient, whose Message-ID (`parley_data.digest_message_id`, on `domain`) the claim records as it claims
+    /// per recipient, whose Message-ID (`parley.digest_message_id`, on `domain`) the claim records as it claims
     /// them. Nil when nothing is due.
     public static func claimRound(
         _ connection: Connection, at: Date, lease: Duration, maxCount: Int, domain: String
@@ -107,6 +107,16 @@ public enum MailerQueries {
         try connection.query(
             "select * from parley.digest_preview($1, $2::parley.classification, $3)", [at, ceiling.rawValue, recipient]
         ).map(DigestEntry.init(row:))
+    }
+
+    /// The Message-ID a claim of exactly these deliveries gives their digest (`parley.digest_message_id`), for a
+    /// preview, which claims nothing: what it shows is what the send will carry.
+    public static func digestMessageID(
+        _ connection: Connection, installation: UUID, deliveryIDs: [Int64], domain: String
+    ) throws -> String {
+        try connection.query(
+            "select parley.digest_message_id($1, $2, $3) as id", [installation, deliveryIDs, domain]
+        )[0].decode("id")
     }
 
     /// Marks deliveries sent with the Message-ID that carried them; returns how many this run still held.

@@ -6,9 +6,9 @@ import Foundation
 /// Message-ID, so that a recipient's mail client and the MTA's duplicate suppression see one message, and the
 /// `alert_log` can be matched with the mail log.
 ///
-/// The mailer's digests are named by their claim, in SQL (`parley_data.digest_message_id`, the same form with an
-/// MD5-based hash), and keep that name through every retry; this one names the digests of a preview (`--dry-run`,
-/// `parley digest`), which claims nothing.
+/// The mailer's digests are named by their claim, in SQL (`parley.digest_message_id`, the same form with an
+/// MD5-based hash), and keep that name through every retry; a preview (`--dry-run`, `parley digest`) asks the same
+/// function. This one names only digests made without the database (the renderer's tests).
 public enum MessageID {
     /// `<parley.FIRST-LAST-COUNT.HASH@domain>`: the lowest and highest delivery id, how many, and a 64-bit FNV-1a
     /// hash of the installation and the sorted, distinct ids. Delivery ids are unique in a database, so the first
