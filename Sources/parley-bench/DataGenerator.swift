@@ -37,7 +37,12 @@ struct DataGenerator {
         bench.report.generationSteps["vacuum analyze"] = vacuumSeconds
         bench.report.generationSeconds = total.seconds
         Log.say("  vacuum analyze: \(String(format: "%.1f", vacuumSeconds)) s; generated in \(String(format: "%.0f", total.seconds)) s")
+        try count()
+    }
 
+    /// What the database holds, for the report (and, on a kept database, as the proof that it holds data).
+    func count() throws {
+        let db = bench.db
         for row in try db.query(
             """
             select 'tracks' as t, count(*)::int as n from parley_data.tracks

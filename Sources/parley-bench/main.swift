@@ -6,6 +6,9 @@ import Foundation
 // the benchmark itself broke (a figure could not be measured); 64 for a bad command line.
 do {
     let options = try BenchOptions.parse(Array(CommandLine.arguments.dropFirst()))
+    if Bench.reusesData, Bench.chosenFigures != [5] {
+        throw BenchError("PARLEY_BENCH_REUSE=1 measures figure 5 only (the others change the data): set PARLEY_BENCH_FIGURES=5")
+    }
     let bench = try Bench(options: options)
     let report = bench.run()
     print(report.table)
