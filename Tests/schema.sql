@@ -6106,6 +6106,30 @@ CREATE FUNCTION parley_data.commitment_status_description(code text, old_status 
 
 ALTER FUNCTION parley_data.commitment_status_description(code text, old_status text, new_status text) OWNER TO parley_owner;
 
+CREATE PROCEDURE parley_data.create_statement_triggers(IN table_name text, IN concern text, IN call text, IN events text[] DEFAULT ARRAY['insert'::text, 'update'::text, 'delete'::text])
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    event text;
+begin
+    foreach event in array events loop
+        execute format('create or replace trigger %I %s %s on parley_data.%I %s for each statement execute function %s',
+                       table_name || '_' || concern || '_' || event,
+                       case event when 'truncate' then 'before' else 'after' end, event, table_name,
+                       case event when 'insert' then 'referencing new table as new_rows'
+                                  when 'update' then 'referencing old table as old_rows new table as new_rows'
+                                  when 'delete' then 'referencing old table as old_rows'
+                                  else '' end,
+                       call);
+    end loop;
+end
+$$;
+
+ALTER PROCEDURE parley_data.create_statement_triggers(IN table_name text, IN concern text, IN call text, IN events text[]) OWNER TO parley_owner;
+
+COMMENT ON PROCEDURE parley_data.create_statement_triggers(IN table_name text, IN concern text, IN call text, IN events text[]) IS 'Makes (or replaces) the statement-level triggers <table>_<concern>_<event> on parley_data.<table> that run call with the transition tables new_rows and old_rows.';
+
 CREATE FUNCTION parley_data.current_clearance() RETURNS parley.classification
     LANGUAGE sql STABLE PARALLEL SAFE
     RETURN (CASE WHEN pg_has_role(CURRENT_USER, 'parley_clearance_secret'::name, 'member'::text) THEN 'secret'::text WHEN pg_has_role(CURRENT_USER, 'parley_clearance_confidential'::name, 'member'::text) THEN 'confidential'::text WHEN pg_has_role(CURRENT_USER, 'parley_clearance_restricted'::name, 'member'::text) THEN 'restricted'::text ELSE 'unclassified'::text END)::parley.classification;
@@ -9648,159 +9672,6 @@ ALTER FUNCTION parley_data.queue_agreement_changes() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.queue_agreement_changes() IS 'Trigger: queues the agreements a statement added, deleted or changed in a way alerts depend on (an agreement, its terms, its status history, a party''s participation), and notifies the daemon once.';
 
-CREATE FUNCTION parley_data.queue_commitment_changes() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    SET jit TO 'off'
-    AS $_$
-declare
-    queued bigint := 0;
-    n bigint;
-begin
-    if tg_op = 'INSERT' then
-        insert into parley_data.plan_queue (subject_type, subject_id) select 'commitment', r.id from new_rows r;
-        get diagnostics queued = row_count;
-    elsif tg_op = 'DELETE' then
-        insert into parley_data.plan_queue (subject_type, subject_id) select 'commitment', r.id from old_rows r;
-        get diagnostics queued = row_count;
-    else
-        execute $q$insert into parley_data.plan_queue (subject_type, subject_id)
-        select 'commitment', n.id
-          from new_rows n
-          join old_rows o on o.id = n.id
-         where (n.due_on, n.status, n.reopened_at, n.made_on, n.last_update_on, n.status_changed_on, n.created_at,
-                n.track_id, n.item_id, n.owner_id, n.effective_classification, n.code, n.frozen_on)
-               is distinct from
-               (o.due_on, o.status, o.reopened_at, o.made_on, o.last_update_on, o.status_changed_on, o.created_at,
-                o.track_id, o.item_id, o.owner_id, o.effective_classification, o.code, o.frozen_on)$q$;
-        get diagnostics queued = row_count;
-        -- Follow-ups about a commitment take its track, item and classification.
-        execute $q$insert into parley_data.plan_queue (subject_type, subject_id)
-        select 'follow_up', f.id
-          from new_rows n
-          join old_rows o on o.id = n.id
-          join parley_data.follow_ups f on f.commitment_id = n.id
-         where (n.track_id, n.item_id, n.effective_classification)
-               is distinct from (o.track_id, o.item_id, o.effective_classification)$q$;
-        get diagnostics n = row_count;
-        queued := queued + n;
-        -- A reclassified commitment's alerts follow it in the same statement, not at the next plan: who may see
-        -- an alert and who may be mailed its details must not wait for the daemon. (Follow-ups about it move
-        -- with it, by their foreign key, and their own trigger moves their alerts.)
-        execute $q$update parley_data.alerts a
-           set classification = n.effective_classification
-          from new_rows n
-          join old_rows o on o.id = n.id
-         where n.effective_classification is distinct from o.effective_classification
-           and a.subject_type = 'commitment' and a.subject_id = n.id$q$;
-    end if;
-    if queued > 0 then
-        perform pg_notify('parley_plan', '');
-    end if;
-    return null;
-end
-$_$;
-
-ALTER FUNCTION parley_data.queue_commitment_changes() OWNER TO parley_owner;
-
-COMMENT ON FUNCTION parley_data.queue_commitment_changes() IS 'Trigger: queues the commitments a statement inserted, deleted or changed in a way alerts depend on, and notifies the daemon once.';
-
-CREATE FUNCTION parley_data.queue_follow_up_changes() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    SET jit TO 'off'
-    AS $_$
-declare
-    queued bigint := 0;
-begin
-    if tg_op = 'INSERT' then
-        insert into parley_data.plan_queue (subject_type, subject_id) select 'follow_up', r.id from new_rows r;
-    elsif tg_op = 'DELETE' then
-        insert into parley_data.plan_queue (subject_type, subject_id) select 'follow_up', r.id from old_rows r;
-    else
-        execute $q$insert into parley_data.plan_queue (subject_type, subject_id)
-        select 'follow_up', n.id
-          from new_rows n
-          join old_rows o on o.id = n.id
-         where (n.due_at, n.done_at, n.assignee_id, n.commitment_id, n.meeting_id, n.track_id, n.code)
-               is distinct from
-               (o.due_at, o.done_at, o.assignee_id, o.commitment_id, o.meeting_id, o.track_id, o.code)$q$;
-    end if;
-    get diagnostics queued = row_count;
-    if tg_op = 'UPDATE' then
-        -- A follow-up moved to another level (its subject's was changed, or it was given another subject) takes
-        -- its alerts along in the same statement.
-        execute $q$update parley_data.alerts a
-           set classification = n.effective_classification
-          from new_rows n
-          join old_rows o on o.id = n.id
-         where n.effective_classification is distinct from o.effective_classification
-           and a.subject_type = 'follow_up' and a.subject_id = n.id$q$;
-    end if;
-    if queued > 0 then
-        perform pg_notify('parley_plan', '');
-    end if;
-    return null;
-end
-$_$;
-
-ALTER FUNCTION parley_data.queue_follow_up_changes() OWNER TO parley_owner;
-
-COMMENT ON FUNCTION parley_data.queue_follow_up_changes() IS 'Trigger: queues the follow-ups a statement inserted, deleted or changed in a way alerts depend on, and notifies the daemon once.';
-
-CREATE FUNCTION parley_data.queue_meeting_changes() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    SET jit TO 'off'
-    AS $_$
-declare
-    queued bigint := 0;
-    n bigint;
-begin
-    if tg_op = 'INSERT' then
-        insert into parley_data.plan_queue (subject_type, subject_id) select 'meeting', r.id from new_rows r;
-        get diagnostics queued = row_count;
-    elsif tg_op = 'DELETE' then
-        insert into parley_data.plan_queue (subject_type, subject_id) select 'meeting', r.id from old_rows r;
-        get diagnostics queued = row_count;
-    else
-        execute $q$insert into parley_data.plan_queue (subject_type, subject_id)
-        select 'meeting', n.id
-          from new_rows n
-          join old_rows o on o.id = n.id
-         where (n.starts_at, n.ends_at, n.status, n.outcome_summary, n.created_at, n.track_id,
-                n.effective_classification, n.code)
-               is distinct from
-               (o.starts_at, o.ends_at, o.status, o.outcome_summary, o.created_at, o.track_id,
-                o.effective_classification, o.code)$q$;
-        get diagnostics queued = row_count;
-        execute $q$insert into parley_data.plan_queue (subject_type, subject_id)
-        select 'follow_up', f.id
-          from new_rows n
-          join old_rows o on o.id = n.id
-          join parley_data.follow_ups f on f.meeting_id = n.id
-         where (n.track_id, n.effective_classification) is distinct from (o.track_id, o.effective_classification)$q$;
-        get diagnostics n = row_count;
-        queued := queued + n;
-        -- As for commitments: a reclassified meeting's alerts follow it at once.
-        execute $q$update parley_data.alerts a
-           set classification = n.effective_classification
-          from new_rows n
-          join old_rows o on o.id = n.id
-         where n.effective_classification is distinct from o.effective_classification
-           and a.subject_type = 'meeting' and a.subject_id = n.id$q$;
-    end if;
-    if queued > 0 then
-        perform pg_notify('parley_plan', '');
-    end if;
-    return null;
-end
-$_$;
-
-ALTER FUNCTION parley_data.queue_meeting_changes() OWNER TO parley_owner;
-
-COMMENT ON FUNCTION parley_data.queue_meeting_changes() IS 'Trigger: queues the meetings a statement inserted, deleted or changed in a way alerts depend on, and notifies the daemon once.';
-
 CREATE FUNCTION parley_data.queue_recipient_changes() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
@@ -9857,6 +9728,65 @@ $$;
 ALTER FUNCTION parley_data.queue_rule_changes() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.queue_rule_changes() IS 'Trigger: a changed alert rule replans everything; notifies the daemon once.';
+
+CREATE FUNCTION parley_data.queue_subject_changes() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
+    AS $_$
+declare
+    subject constant text := tg_argv[0];
+    watched constant text := tg_argv[1];
+    follow_up_link constant text := tg_argv[2];
+    follow_ups_take constant text := tg_argv[3];
+    queued bigint := 0;
+    n bigint;
+begin
+    if tg_op = 'INSERT' then
+        insert into parley_data.plan_queue (subject_type, subject_id) select subject, r.id from new_rows r;
+        get diagnostics queued = row_count;
+    elsif tg_op = 'DELETE' then
+        insert into parley_data.plan_queue (subject_type, subject_id) select subject, r.id from old_rows r;
+        get diagnostics queued = row_count;
+    else
+        execute format($q$insert into parley_data.plan_queue (subject_type, subject_id)
+        select %L, n.id
+          from new_rows n
+          join old_rows o on o.id = n.id
+         where %s$q$, subject, parley_data.rows_differ(watched));
+        get diagnostics queued = row_count;
+        -- Follow-ups about a commitment or a meeting take its track, item and classification.
+        if follow_up_link <> '-' then
+            execute format($q$insert into parley_data.plan_queue (subject_type, subject_id)
+            select 'follow_up', f.id
+              from new_rows n
+              join old_rows o on o.id = n.id
+              join parley_data.follow_ups f on f.%I = n.id
+             where %s$q$, follow_up_link, parley_data.rows_differ(follow_ups_take));
+            get diagnostics n = row_count;
+            queued := queued + n;
+        end if;
+        -- A reclassified subject's alerts follow it in the same statement, not at the next plan: who may see an
+        -- alert and who may be mailed its details must not wait for the daemon. (Follow-ups about a commitment or
+        -- a meeting move with it, by their foreign key, and their own trigger moves their alerts; a follow-up
+        -- given another subject moves to that subject's level.)
+        execute format($q$update parley_data.alerts a
+           set classification = n.effective_classification
+          from new_rows n
+          join old_rows o on o.id = n.id
+         where n.effective_classification is distinct from o.effective_classification
+           and a.subject_type = %L and a.subject_id = n.id$q$, subject);
+    end if;
+    if queued > 0 then
+        perform pg_notify('parley_plan', '');
+    end if;
+    return null;
+end
+$_$;
+
+ALTER FUNCTION parley_data.queue_subject_changes() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.queue_subject_changes() IS 'Trigger: queues the commitments, meetings or follow-ups (TG_ARGV[0]) a statement inserted, deleted or changed in a way alerts depend on, with the follow-ups that take their track, item and level, moves the alerts of reclassified ones, and notifies the daemon once.';
 
 CREATE FUNCTION parley_data.queue_track_changes() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -10597,6 +10527,15 @@ ALTER FUNCTION parley_data.reserved_code(field text, what text, code text, hint 
 
 COMMENT ON FUNCTION parley_data.reserved_code(field text, what text, code text, hint text) IS 'Refuses (23514) a code of a commitment (C and a number) or a follow-up (F and a number) that names records kept without a code.';
 
+CREATE FUNCTION parley_data.rows_differ(columns text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    RETURN format('(%s) is distinct from (%s)'::text, (SELECT string_agg(('o.'::text || quote_ident(TRIM(BOTH FROM c.c))), ', '::text) AS string_agg FROM unnest(string_to_array(rows_differ.columns, ','::text)) c(c)), (SELECT string_agg(('n.'::text || quote_ident(TRIM(BOTH FROM c.c))), ', '::text) AS string_agg FROM unnest(string_to_array(rows_differ.columns, ','::text)) c(c)));
+
+ALTER FUNCTION parley_data.rows_differ(columns text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.rows_differ(columns text) IS 'The SQL condition that old row o and new row n differ in any of the comma-separated columns.';
+
 CREATE FUNCTION parley_data.set_agreement_link_level() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -10878,7 +10817,7 @@ END;
 
 ALTER FUNCTION parley_data.timeline_agenda_status_changed(subject_ids bigint[]) OWNER TO parley_owner;
 
-CREATE FUNCTION parley_data.timeline_commitment_deadline_moved(subject_ids bigint[]) RETURNS SETOF parley_data.timeline_events
+CREATE FUNCTION parley_data.timeline_commitment_changes(kind text, subject_ids bigint[]) RETURNS SETOF parley_data.timeline_events
     LANGUAGE sql STABLE
     BEGIN ATOMIC
  SELECT e.id,
@@ -10891,12 +10830,18 @@ CREATE FUNCTION parley_data.timeline_commitment_deadline_moved(subject_ids bigin
      e.source_id,
      e.old_value,
      e.new_value,
-     'deadline moved'::text,
+         CASE e.kind
+             WHEN 'commitment_status_changed'::text THEN 'status changed'::text
+             ELSE 'deadline moved'::text
+         END AS "case",
      t.code,
      i.code,
      ob.name,
      c.code,
-     parley_data.deadline_moved_description(c.code, e.old_value, e.new_value) AS deadline_moved_description,
+         CASE e.kind
+             WHEN 'commitment_status_changed'::text THEN parley_data.commitment_status_description(c.code, e.old_value, e.new_value)
+             ELSE parley_data.deadline_moved_description(c.code, e.old_value, e.new_value)
+         END AS deadline_moved_description,
      NULL::text AS text,
      NULL::text AS text,
      GREATEST(e.classification, c.effective_classification) AS "greatest",
@@ -10906,7 +10851,35 @@ CREATE FUNCTION parley_data.timeline_commitment_deadline_moved(subject_ids bigin
       JOIN parley_data.tracks t ON ((t.id = c.track_id)))
       JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
       JOIN parley_data.parties ob ON ((ob.id = c.obligor_id)))
-   WHERE ((e.kind = 'commitment_deadline_moved'::text) AND (e.subject_id = ANY (timeline_commitment_deadline_moved.subject_ids)));
+   WHERE ((e.kind = timeline_commitment_changes.kind) AND (e.subject_id = ANY (timeline_commitment_changes.subject_ids)));
+END;
+
+ALTER FUNCTION parley_data.timeline_commitment_changes(kind text, subject_ids bigint[]) OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.timeline_commitment_deadline_moved(subject_ids bigint[]) RETURNS SETOF parley_data.timeline_events
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ SELECT timeline_commitment_changes.id,
+     timeline_commitment_changes.kind,
+     timeline_commitment_changes.occurred_on,
+     timeline_commitment_changes.subject_id,
+     timeline_commitment_changes.track_id,
+     timeline_commitment_changes.item_id,
+     timeline_commitment_changes.party_id,
+     timeline_commitment_changes.source_id,
+     timeline_commitment_changes.old_value,
+     timeline_commitment_changes.new_value,
+     timeline_commitment_changes.shown_kind,
+     timeline_commitment_changes.track,
+     timeline_commitment_changes.item,
+     timeline_commitment_changes.party,
+     timeline_commitment_changes.ref,
+     timeline_commitment_changes.description,
+     timeline_commitment_changes.source,
+     timeline_commitment_changes.source_url,
+     timeline_commitment_changes.classification,
+     timeline_commitment_changes.recorded_at
+    FROM parley_data.timeline_commitment_changes('commitment_deadline_moved'::text, timeline_commitment_deadline_moved.subject_ids) timeline_commitment_changes(id, kind, occurred_on, subject_id, track_id, item_id, party_id, source_id, old_value, new_value, shown_kind, track, item, party, ref, description, source, source_url, classification, recorded_at);
 END;
 
 ALTER FUNCTION parley_data.timeline_commitment_deadline_moved(subject_ids bigint[]) OWNER TO parley_owner;
@@ -10947,32 +10920,27 @@ ALTER FUNCTION parley_data.timeline_commitment_made(subject_ids bigint[]) OWNER 
 CREATE FUNCTION parley_data.timeline_commitment_status_changed(subject_ids bigint[]) RETURNS SETOF parley_data.timeline_events
     LANGUAGE sql STABLE
     BEGIN ATOMIC
- SELECT e.id,
-     e.kind,
-     e.occurred_on,
-     e.subject_id,
-     c.track_id,
-     c.item_id,
-     c.obligor_id,
-     e.source_id,
-     e.old_value,
-     e.new_value,
-     'status changed'::text,
-     t.code,
-     i.code,
-     ob.name,
-     c.code,
-     parley_data.commitment_status_description(c.code, e.old_value, e.new_value) AS commitment_status_description,
-     NULL::text AS text,
-     NULL::text AS text,
-     GREATEST(e.classification, c.effective_classification) AS "greatest",
-     e.recorded_at
-    FROM ((((parley_data.timeline_events e
-      JOIN parley_data.commitments c ON ((c.id = e.subject_id)))
-      JOIN parley_data.tracks t ON ((t.id = c.track_id)))
-      JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
-      JOIN parley_data.parties ob ON ((ob.id = c.obligor_id)))
-   WHERE ((e.kind = 'commitment_status_changed'::text) AND (e.subject_id = ANY (timeline_commitment_status_changed.subject_ids)));
+ SELECT timeline_commitment_changes.id,
+     timeline_commitment_changes.kind,
+     timeline_commitment_changes.occurred_on,
+     timeline_commitment_changes.subject_id,
+     timeline_commitment_changes.track_id,
+     timeline_commitment_changes.item_id,
+     timeline_commitment_changes.party_id,
+     timeline_commitment_changes.source_id,
+     timeline_commitment_changes.old_value,
+     timeline_commitment_changes.new_value,
+     timeline_commitment_changes.shown_kind,
+     timeline_commitment_changes.track,
+     timeline_commitment_changes.item,
+     timeline_commitment_changes.party,
+     timeline_commitment_changes.ref,
+     timeline_commitment_changes.description,
+     timeline_commitment_changes.source,
+     timeline_commitment_changes.source_url,
+     timeline_commitment_changes.classification,
+     timeline_commitment_changes.recorded_at
+    FROM parley_data.timeline_commitment_changes('commitment_status_changed'::text, timeline_commitment_status_changed.subject_ids) timeline_commitment_changes(id, kind, occurred_on, subject_id, track_id, item_id, party_id, source_id, old_value, new_value, shown_kind, track, item, party, ref, description, source, source_url, classification, recorded_at);
 END;
 
 ALTER FUNCTION parley_data.timeline_commitment_status_changed(subject_ids bigint[]) OWNER TO parley_owner;
@@ -11174,9 +11142,8 @@ declare
     shown constant text := tg_argv[1];
     ids bigint[];
 begin
-    execute format('select array_agg(n.id) from old_rows o join new_rows n on n.id = o.id where (%s) is distinct from (%s)',
-                   (select string_agg('o.' || quote_ident(c), ', ') from unnest(string_to_array(shown, ',')) c),
-                   (select string_agg('n.' || quote_ident(c), ', ') from unnest(string_to_array(shown, ',')) c))
+    execute format('select array_agg(n.id) from old_rows o join new_rows n on n.id = o.id where %s',
+                   parley_data.rows_differ(shown))
         into ids;
     if ids is not null then
         perform parley_data.refresh_timeline_naming(naming, ids);
@@ -21545,11 +21512,11 @@ CREATE TRIGGER commitments_history_truncate BEFORE TRUNCATE ON parley_data.commi
 
 CREATE TRIGGER commitments_history_update AFTER UPDATE ON parley_data.commitments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER commitments_plan_delete AFTER DELETE ON parley_data.commitments REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_commitment_changes();
+CREATE TRIGGER commitments_plan_delete AFTER DELETE ON parley_data.commitments REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_subject_changes('commitment', 'due_on, status, reopened_at, made_on, last_update_on, status_changed_on, created_at, track_id, item_id, owner_id, effective_classification, code, frozen_on', 'commitment_id', 'track_id, item_id, effective_classification');
 
-CREATE TRIGGER commitments_plan_insert AFTER INSERT ON parley_data.commitments REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_commitment_changes();
+CREATE TRIGGER commitments_plan_insert AFTER INSERT ON parley_data.commitments REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_subject_changes('commitment', 'due_on, status, reopened_at, made_on, last_update_on, status_changed_on, created_at, track_id, item_id, owner_id, effective_classification, code, frozen_on', 'commitment_id', 'track_id, item_id, effective_classification');
 
-CREATE TRIGGER commitments_plan_update AFTER UPDATE ON parley_data.commitments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_commitment_changes();
+CREATE TRIGGER commitments_plan_update AFTER UPDATE ON parley_data.commitments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_subject_changes('commitment', 'due_on, status, reopened_at, made_on, last_update_on, status_changed_on, created_at, track_id, item_id, owner_id, effective_classification, code, frozen_on', 'commitment_id', 'track_id, item_id, effective_classification');
 
 CREATE TRIGGER commitments_raise_deals_on_insert AFTER INSERT ON parley_data.commitments REFERENCING NEW TABLE AS new_commitments FOR EACH STATEMENT EXECUTE FUNCTION parley_data.raise_deals();
 
@@ -21613,11 +21580,11 @@ CREATE TRIGGER follow_ups_history_truncate BEFORE TRUNCATE ON parley_data.follow
 
 CREATE TRIGGER follow_ups_history_update AFTER UPDATE ON parley_data.follow_ups REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER follow_ups_plan_delete AFTER DELETE ON parley_data.follow_ups REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_follow_up_changes();
+CREATE TRIGGER follow_ups_plan_delete AFTER DELETE ON parley_data.follow_ups REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_subject_changes('follow_up', 'due_at, done_at, assignee_id, commitment_id, meeting_id, track_id, code', '-', '-');
 
-CREATE TRIGGER follow_ups_plan_insert AFTER INSERT ON parley_data.follow_ups REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_follow_up_changes();
+CREATE TRIGGER follow_ups_plan_insert AFTER INSERT ON parley_data.follow_ups REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_subject_changes('follow_up', 'due_at, done_at, assignee_id, commitment_id, meeting_id, track_id, code', '-', '-');
 
-CREATE TRIGGER follow_ups_plan_update AFTER UPDATE ON parley_data.follow_ups REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_follow_up_changes();
+CREATE TRIGGER follow_ups_plan_update AFTER UPDATE ON parley_data.follow_ups REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_subject_changes('follow_up', 'due_at, done_at, assignee_id, commitment_id, meeting_id, track_id, code', '-', '-');
 
 CREATE TRIGGER follow_ups_subject_track BEFORE INSERT OR UPDATE OF commitment_id, meeting_id, track_id, subject_track_id ON parley_data.follow_ups FOR EACH ROW EXECUTE FUNCTION parley_data.set_follow_up_subject_track();
 
@@ -21641,11 +21608,11 @@ CREATE TRIGGER meetings_history_truncate BEFORE TRUNCATE ON parley_data.meetings
 
 CREATE TRIGGER meetings_history_update AFTER UPDATE ON parley_data.meetings REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER meetings_plan_delete AFTER DELETE ON parley_data.meetings REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_meeting_changes();
+CREATE TRIGGER meetings_plan_delete AFTER DELETE ON parley_data.meetings REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_subject_changes('meeting', 'starts_at, ends_at, status, outcome_summary, created_at, track_id, effective_classification, code', 'meeting_id', 'track_id, effective_classification');
 
-CREATE TRIGGER meetings_plan_insert AFTER INSERT ON parley_data.meetings REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_meeting_changes();
+CREATE TRIGGER meetings_plan_insert AFTER INSERT ON parley_data.meetings REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_subject_changes('meeting', 'starts_at, ends_at, status, outcome_summary, created_at, track_id, effective_classification, code', 'meeting_id', 'track_id, effective_classification');
 
-CREATE TRIGGER meetings_plan_update AFTER UPDATE ON parley_data.meetings REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_meeting_changes();
+CREATE TRIGGER meetings_plan_update AFTER UPDATE ON parley_data.meetings REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_subject_changes('meeting', 'starts_at, ends_at, status, outcome_summary, created_at, track_id, effective_classification, code', 'meeting_id', 'track_id, effective_classification');
 
 CREATE TRIGGER meetings_timeline_delete AFTER DELETE ON parley_data.meetings REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.timeline_on_records('meeting_held');
 
@@ -22672,6 +22639,8 @@ REVOKE ALL ON FUNCTION parley_data.commitment_level(commitment_id bigint) FROM P
 
 REVOKE ALL ON FUNCTION parley_data.commitment_status_description(code text, old_status text, new_status text) FROM PUBLIC;
 
+REVOKE ALL ON PROCEDURE parley_data.create_statement_triggers(IN table_name text, IN concern text, IN call text, IN events text[]) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.current_clearance() FROM PUBLIC;
 GRANT ALL ON FUNCTION parley_data.current_clearance() TO parley_reader;
 GRANT ALL ON FUNCTION parley_data.current_clearance() TO parley_daemon;
@@ -22859,15 +22828,11 @@ REVOKE ALL ON FUNCTION parley_data.prepare_history_years(through timestamp with 
 
 REVOKE ALL ON FUNCTION parley_data.queue_agreement_changes() FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.queue_commitment_changes() FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION parley_data.queue_follow_up_changes() FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION parley_data.queue_meeting_changes() FROM PUBLIC;
-
 REVOKE ALL ON FUNCTION parley_data.queue_recipient_changes() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.queue_rule_changes() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.queue_subject_changes() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.queue_track_changes() FROM PUBLIC;
 
@@ -22918,6 +22883,8 @@ REVOKE ALL ON FUNCTION parley_data.require_leadership(token bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.reserved_code(field text, what text, code text, hint text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.rows_differ(columns text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.set_agreement_link_level() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.set_commitment_defaults() FROM PUBLIC;
@@ -22948,6 +22915,8 @@ REVOKE ALL ON FUNCTION parley_data.tally_commitments() FROM PUBLIC;
 REVOKE ALL ON FUNCTION parley_data.term_last_day(starts_on date, length interval) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.timeline_agenda_status_changed(subject_ids bigint[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.timeline_commitment_changes(kind text, subject_ids bigint[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.timeline_commitment_deadline_moved(subject_ids bigint[]) FROM PUBLIC;
 

@@ -201,8 +201,7 @@ select is((select array_agg(o order by o) from (
                where p.proname in ('plan_alerts', 'next_alert_at', 'claim_deliveries', 'mark_deliveries_sent',
                      'mark_deliveries_failed', 'record_mailer_run', 'daemon_heartbeat', 'daemon_plan_finished',
                      'daemon_stopped', 'acknowledge_alert', 'snooze_alert', 'silence', 'lift_silence', 'set_alert_rule',
-                     'plan_prepare', 'plan_collect', 'plan_recipients', 'queue_commitment_changes', 'queue_meeting_changes',
-                     'queue_follow_up_changes', 'queue_track_changes', 'queue_recipient_changes', 'queue_rule_changes',
+                     'plan_prepare', 'plan_collect', 'plan_recipients', 'queue_subject_changes', 'queue_track_changes', 'queue_recipient_changes', 'queue_rule_changes',
                      'apply_new_silences', 'visible_alert', 'commitment_is_live', 'utc_text')
                  and obj_description(p.oid, 'pg_proc') is null) x),
           null, 'every alert table, view and function has a comment');
