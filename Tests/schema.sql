@@ -10536,24 +10536,6 @@ ALTER FUNCTION parley_data.rows_differ(columns text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.rows_differ(columns text) IS 'The SQL condition that old row o and new row n differ in any of the comma-separated columns.';
 
-CREATE FUNCTION parley_data.set_agreement_link_level() RETURNS trigger
-    LANGUAGE plpgsql
-    AS $$
-begin
-    -- (The trigger names its table: a row trigger of a partitioned table runs on the partition.)
-    if tg_argv[0] = 'agreement_tracks' then
-        new.effective_classification := greatest(new.agreement_classification, new.track_classification);
-    else
-        new.effective_classification := greatest(new.agreement_classification, new.related_classification);
-    end if;
-    return new;
-end
-$$;
-
-ALTER FUNCTION parley_data.set_agreement_link_level() OWNER TO parley_owner;
-
-COMMENT ON FUNCTION parley_data.set_agreement_link_level() IS 'Trigger: keeps an agreement''s track link, or a relation between two agreements, at the higher of the levels of what it names.';
-
 CREATE FUNCTION parley_data.set_commitment_defaults() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -10576,6 +10558,10 @@ begin
     elsif tg_argv[0] = 'silences' then
         new.effective_classification := greatest('unclassified', new.track_classification,
                                                  new.commitment_classification);
+    elsif tg_argv[0] = 'agreement_tracks' then
+        new.effective_classification := greatest(new.agreement_classification, new.track_classification);
+    elsif tg_argv[0] = 'agreement_relations' then
+        new.effective_classification := greatest(new.agreement_classification, new.related_classification);
     else
         new.effective_classification := greatest(new.classification, new.track_classification);
     end if;
@@ -21390,7 +21376,7 @@ CREATE TRIGGER agreement_relations_history_truncate BEFORE TRUNCATE ON parley_da
 
 CREATE TRIGGER agreement_relations_history_update AFTER UPDATE ON parley_data.agreement_relations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'agreement_id', 'related_id', 'relation');
 
-CREATE TRIGGER agreement_relations_level BEFORE UPDATE OF agreement_classification, related_classification ON parley_data.agreement_relations FOR EACH ROW EXECUTE FUNCTION parley_data.set_agreement_link_level('agreement_relations');
+CREATE TRIGGER agreement_relations_level BEFORE UPDATE OF agreement_classification, related_classification ON parley_data.agreement_relations FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification('agreement_relations');
 
 CREATE TRIGGER agreement_status_events_apply AFTER INSERT ON parley_data.agreement_status_events REFERENCING NEW TABLE AS new_events FOR EACH STATEMENT EXECUTE FUNCTION parley_data.apply_agreement_status_events();
 
@@ -21438,7 +21424,7 @@ CREATE TRIGGER agreement_tracks_history_truncate BEFORE TRUNCATE ON parley_data.
 
 CREATE TRIGGER agreement_tracks_history_update AFTER UPDATE ON parley_data.agreement_tracks REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'agreement_id', 'track_id');
 
-CREATE TRIGGER agreement_tracks_level BEFORE UPDATE OF agreement_classification, track_classification ON parley_data.agreement_tracks FOR EACH ROW EXECUTE FUNCTION parley_data.set_agreement_link_level('agreement_tracks');
+CREATE TRIGGER agreement_tracks_level BEFORE UPDATE OF agreement_classification, track_classification ON parley_data.agreement_tracks FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification('agreement_tracks');
 
 CREATE TRIGGER agreement_tracks_plan_insert AFTER INSERT ON parley_data.agreement_tracks REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_agreement_changes();
 
@@ -22884,8 +22870,6 @@ REVOKE ALL ON FUNCTION parley_data.require_leadership(token bigint) FROM PUBLIC;
 REVOKE ALL ON FUNCTION parley_data.reserved_code(field text, what text, code text, hint text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.rows_differ(columns text) FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION parley_data.set_agreement_link_level() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.set_commitment_defaults() FROM PUBLIC;
 
