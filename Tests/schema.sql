@@ -7226,6 +7226,29 @@ ALTER FUNCTION parley_data.import_agreements(items jsonb, base integer) OWNER TO
 
 COMMENT ON FUNCTION parley_data.import_agreements(items jsonb, base integer) IS 'Import: the agreements of a document, each recorded through the recording functions (parley.add_agreement, sign_agreement, enter_into_force, renew_agreement, claim_term, suspend_agreement, resume_agreement, withdraw_from_agreement, end_agreement, relate_agreements) in date order; an agreement recorded as the document gives it is left alone. Returns {new, changed, unchanged}.';
 
+CREATE FUNCTION parley_data.import_by_code(list text, items jsonb, base integer, what text, target regclass, rules text, tidy text[], columns text[]) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $_$
+begin
+    perform parley_data.import_read(list, items, base);
+    perform parley_data.import_duplicates(list, base, 'x.code', 'code', what || ' "%s"');
+    perform parley_data.import_resolve(list, 'id bigint, existing bigint', format($q$
+        select x.ord, x.sub_ord, t.id, t.id
+          from pg_temp.%I x left join %s t on t.code = x.code$q$, 'import_' || list, target));
+    perform parley_data.import_check(list, base, 2, format($q$
+        select x.ord, x.sub_ord, %s from pg_temp.%I x$q$, rules, 'import_' || list));
+    perform parley_data.import_refuse_first();
+    if cardinality(tidy) > 0 then
+        perform parley_data.import_tidy(list, tidy);
+    end if;
+    perform parley_data.import_new_ids(list, target);
+    return parley_data.import_write(list, target, array['id'], columns);
+end
+$_$;
+
+ALTER FUNCTION parley_data.import_by_code(list text, items jsonb, base integer, what text, target regclass, rules text, tidy text[], columns text[]) OWNER TO parley_owner;
+
 CREATE FUNCTION parley_data.import_call(call text, args text[], path text, base text, fields jsonb) RETURNS text
     LANGUAGE plpgsql
     AS $$
@@ -7703,23 +7726,8 @@ ALTER FUNCTION parley_data.import_interval(v text, path text, field text) OWNER 
 COMMENT ON FUNCTION parley_data.import_interval(v text, path text, field text) IS 'Import: a length of time written as text (30 days), or a refusal (22007) naming the field.';
 
 CREATE FUNCTION parley_data.import_items(items jsonb, base integer) RETURNS jsonb
-    LANGUAGE plpgsql
-    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $_$
-begin
-    perform parley_data.import_read('items', items, base);
-    perform parley_data.import_duplicates('items', base, 'x.code', 'code', 'agenda item "%s"');
-    perform parley_data.import_resolve('items', 'id bigint, existing bigint', $q$
-        select x.ord, x.sub_ord, i.id, i.id
-          from pg_temp.import_items x left join parley_data.agenda_items i on i.code = x.code$q$);
-    perform parley_data.import_check('items', base, 2, $q$
-        select x.ord, x.sub_ord, parley_data.bad_item(x.code, x.title, x.description) from pg_temp.import_items x$q$);
-    perform parley_data.import_refuse_first();
-    perform parley_data.import_tidy('items', array['description']);
-    perform parley_data.import_new_ids('items', 'parley_data.agenda_items');
-    return parley_data.import_write('items', 'parley_data.agenda_items', array['id'], array['code', 'title', 'description']);
-end
-$_$;
+    LANGUAGE sql
+    RETURN parley_data.import_by_code('items'::text, items, base, 'agenda item'::text, 'parley_data.agenda_items'::regclass, 'parley_data.bad_item(x.code, x.title, x.description)'::text, ARRAY['description'::text], ARRAY['code'::text, 'title'::text, 'description'::text]);
 
 ALTER FUNCTION parley_data.import_items(items jsonb, base integer) OWNER TO parley_owner;
 
@@ -7841,22 +7849,8 @@ ALTER FUNCTION parley_data.import_new_ids(list text, target regclass) OWNER TO p
 COMMENT ON FUNCTION parley_data.import_new_ids(list text, target regclass) IS 'Import: gives the new rows of a list the ids their table will keep.';
 
 CREATE FUNCTION parley_data.import_parties(items jsonb, base integer) RETURNS jsonb
-    LANGUAGE plpgsql
-    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $_$
-begin
-    perform parley_data.import_read('parties', items, base);
-    perform parley_data.import_duplicates('parties', base, 'x.code', 'code', 'party "%s"');
-    perform parley_data.import_resolve('parties', 'id bigint, existing bigint', $q$
-        select x.ord, x.sub_ord, p.id, p.id
-          from pg_temp.import_parties x left join parley_data.parties p on p.code = x.code$q$);
-    perform parley_data.import_check('parties', base, 2, $q$
-        select x.ord, x.sub_ord, parley_data.bad_party(x.code, x.name, x.kind) from pg_temp.import_parties x$q$);
-    perform parley_data.import_refuse_first();
-    perform parley_data.import_new_ids('parties', 'parley_data.parties');
-    return parley_data.import_write('parties', 'parley_data.parties', array['id'], array['code', 'name', 'kind']);
-end
-$_$;
+    LANGUAGE sql
+    RETURN parley_data.import_by_code('parties'::text, items, base, 'party'::text, 'parley_data.parties'::regclass, 'parley_data.bad_party(x.code, x.name, x.kind)'::text, '{}'::text[], ARRAY['code'::text, 'name'::text, 'kind'::text]);
 
 ALTER FUNCTION parley_data.import_parties(items jsonb, base integer) OWNER TO parley_owner;
 
@@ -8171,25 +8165,8 @@ ALTER FUNCTION parley_data.import_resolve(list text, columns text, query text) O
 COMMENT ON FUNCTION parley_data.import_resolve(list text, columns text, query text) IS 'Import: adds columns to a list''s table and fills them from a query of (ord, sub_ord, values...).';
 
 CREATE FUNCTION parley_data.import_sources(items jsonb, base integer) RETURNS jsonb
-    LANGUAGE plpgsql
-    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $_$
-begin
-    perform parley_data.import_read('sources', items, base);
-    perform parley_data.import_duplicates('sources', base, 'x.code', 'code', 'source "%s"');
-    perform parley_data.import_resolve('sources', 'id bigint, existing bigint', $q$
-        select x.ord, x.sub_ord, s.id, s.id
-          from pg_temp.import_sources x left join parley_data.sources s on s.code = x.code$q$);
-    perform parley_data.import_check('sources', base, 2, $q$
-        select x.ord, x.sub_ord, parley_data.bad_source(x.code, x.title, x.publisher, x.url, x.note)
-          from pg_temp.import_sources x$q$);
-    perform parley_data.import_refuse_first();
-    perform parley_data.import_tidy('sources', array['publisher', 'url', 'note']);
-    perform parley_data.import_new_ids('sources', 'parley_data.sources');
-    return parley_data.import_write('sources', 'parley_data.sources', array['id'],
-                                    array['code', 'title', 'publisher', 'url', 'published_on', 'note']);
-end
-$_$;
+    LANGUAGE sql
+    RETURN parley_data.import_by_code('sources'::text, items, base, 'source'::text, 'parley_data.sources'::regclass, 'parley_data.bad_source(x.code, x.title, x.publisher, x.url, x.note)'::text, ARRAY['publisher'::text, 'url'::text, 'note'::text], ARRAY['code'::text, 'title'::text, 'publisher'::text, 'url'::text, 'published_on'::text, 'note'::text]);
 
 ALTER FUNCTION parley_data.import_sources(items jsonb, base integer) OWNER TO parley_owner;
 
@@ -22681,6 +22658,8 @@ REVOKE ALL ON FUNCTION parley_data.import_agreement_normal(r jsonb, zone text) F
 REVOKE ALL ON FUNCTION parley_data.import_agreement_verify(r jsonb, base text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.import_agreements(items jsonb, base integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.import_by_code(list text, items jsonb, base integer, what text, target regclass, rules text, tidy text[], columns text[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.import_call(call text, args text[], path text, base text, fields jsonb) FROM PUBLIC;
 
