@@ -2095,52 +2095,6 @@ ALTER FUNCTION parley.changes_in_this_transaction(after_change bigint) OWNER TO 
 
 COMMENT ON FUNCTION parley.changes_in_this_transaction(after_change bigint) IS 'What the running transaction has changed so far, one row per changed field: for an update each field with its value before and after (references by code, as in parley.changes), for an insert or a delete one row with no field. Only changes numbered above after_change (read select coalesce(max(id), 0) from parley.changes first) and that you may see. Used by parley import --dry-run and --verbose. Result columns: id (the change''s number), entity (the table: commitments, tracks, ...), code (the record''s code, as in parley.changes), row_id, operation (insert, update, delete), field, old_value, new_value.';
 
-CREATE FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interval, max_count integer) RETURNS TABLE(delivery_id bigint, alert_id bigint, claim_token uuid, attempt integer, person_id bigint, recipient_email text, recipient_name text, recipient_timezone text, reason text, kind parley.alert_kind, severity parley.severity, subject_type parley.alert_subject, subject_id bigint, subject_code text, track_id bigint, item_id bigint, commitment_id bigint, due_at timestamp with time zone, escalated boolean)
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $$
-#variable_conflict use_column
-declare
-    token constant uuid := gen_random_uuid();
-begin
-    -- Arguments checked, lapsed claims settled (parley_data.settle_claims), recipients checked again.
-    perform parley_data.settle_claims(claim_deliveries.at, claim_deliveries.lease, claim_deliveries.max_count);
-    perform parley_data.cancel_lost_recipients(claim_deliveries.at, null);
-
-    return query
-    with picked as (
-        -- Never a delivery of a digest fixed by parley.claim_round: that one goes out whole, as it was fixed.
-        select d.id
-          from parley_data.deliveries d
-         where ((d.state = 'pending' and d.send_after <= claim_deliveries.at)
-                or (d.state = 'sending' and d.lease_until <= claim_deliveries.at))
-           and d.digest_message_id is null
-         order by d.send_after, d.id
-         limit claim_deliveries.max_count
-           for update skip locked
-    ),
-    claimed as (
-        update parley_data.deliveries d
-           set state = 'sending', attempts = d.attempts + 1, claim_token = token, claimed_at = claim_deliveries.at,
-               lease_until = claim_deliveries.at + claim_deliveries.lease
-          from picked p
-         where d.id = p.id
-        returning d.id, d.alert_id, d.person_id, d.attempts, d.reason
-    )
-    select c.id, c.alert_id, token, c.attempts, c.person_id, p.email, p.name, p.timezone, c.reason,
-           a.kind, a.severity, a.subject_type, a.subject_id, a.subject_code, a.track_id, a.item_id, a.commitment_id,
-           a.due_at, a.escalated
-      from claimed c
-      join parley_data.alerts a on a.id = c.alert_id
-      join parley_data.people p on p.id = c.person_id
-     order by c.person_id, c.id;
-end
-$$;
-
-ALTER FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interval, max_count integer) OWNER TO parley_owner;
-
-COMMENT ON FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interval, max_count integer) IS 'For the mailer: claims up to max_count deliveries due by `at` (and claims of dead runs whose lease ran out) with FOR UPDATE SKIP LOCKED, so overlapping runs never get the same one, and leases them until at + lease under one claim token. Returns them ordered by recipient (to make one digest each), with what the mail needs. A retry re-claims the same delivery row.';
-
 CREATE FUNCTION parley.claim_round(at timestamp with time zone, lease interval, max_count integer, domain text) RETURNS TABLE(delivery_id bigint, claim_token uuid, attempt integer, person_id bigint, digest_message_id text)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
@@ -2158,7 +2112,7 @@ declare
     fresh_people bigint[];
     message_ids text[];
 begin
-    -- As parley.claim_deliveries: arguments checked, lapsed claims settled; the recipients of the round are checked
+    -- Arguments checked, lapsed claims settled (parley_data.settle_claims); the recipients of the round are checked
     -- again below, once it is chosen.
     perform parley_data.settle_claims(claim_round.at, claim_round.lease, claim_round.max_count);
     if claim_round.domain is null or claim_round.domain !~ '^[^<>@\s]+$' then
@@ -2803,7 +2757,7 @@ begin
     perform parley_data.check_digest_arguments(delivery_digest.at, delivery_digest.max_classification);
     if delivery_digest.delivery_ids is null then
         perform parley_data.refuse('23502', 'delivery_ids', 'delivery_ids_present',
-            'delivery_ids is required', 'Pass the ids that parley.claim_deliveries returned.');
+            'delivery_ids is required', 'Pass the ids that parley.claim_round returned.');
     end if;
     return query
     select * from parley_data.digest_details(delivery_digest.delivery_ids, delivery_digest.at,
@@ -3778,7 +3732,7 @@ begin
     end if;
     if mark_deliveries_failed.claim_token is null then
         perform parley_data.refuse('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
-            'Pass the token claim_deliveries returned.');
+            'Pass the token claim_round returned.');
     end if;
     if mark_deliveries_failed.at is null then
         perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
@@ -3827,7 +3781,7 @@ begin
     end if;
     if mark_deliveries_sent.claim_token is null then
         perform parley_data.refuse('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
-            'Pass the token claim_deliveries returned.');
+            'Pass the token claim_round returned.');
     end if;
     if mark_deliveries_sent.at is null then
         perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
@@ -5722,34 +5676,21 @@ CREATE FUNCTION parley_data.cancel_lost_recipients(at timestamp with time zone, 
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 begin
-    if cancel_lost_recipients.ids is null then
-        return query
-        update parley_data.deliveries d
-           set state = 'cancelled', cancelled_at = cancel_lost_recipients.at, cancel_reason = 'no longer a recipient',
-               lease_until = null, claim_token = null
-          from parley_data.alerts a, parley_data.people p
-         where a.id = d.alert_id and p.id = d.person_id
-           and ((d.state = 'pending' and d.send_after <= cancel_lost_recipients.at)
-                or (d.state = 'sending' and d.lease_until <= cancel_lost_recipients.at))
-           and (not p.active or p.clearance < a.classification)
-        returning d.id;
-    else
-        -- By id: a round's few hundred index look-ups, however many wait.
-        return query
-        update parley_data.deliveries d
-           set state = 'cancelled', cancelled_at = cancel_lost_recipients.at, cancel_reason = 'no longer a recipient',
-               lease_until = null, claim_token = null
-          from parley_data.alerts a, parley_data.people p
-         where d.id = any (cancel_lost_recipients.ids) and a.id = d.alert_id and p.id = d.person_id
-           and (not p.active or p.clearance < a.classification)
-        returning d.id;
-    end if;
+    -- By id: a round's few hundred index look-ups, however many wait.
+    return query
+    update parley_data.deliveries d
+       set state = 'cancelled', cancelled_at = cancel_lost_recipients.at, cancel_reason = 'no longer a recipient',
+           lease_until = null, claim_token = null
+      from parley_data.alerts a, parley_data.people p
+     where d.id = any (cancel_lost_recipients.ids) and a.id = d.alert_id and p.id = d.person_id
+       and (not p.active or p.clearance < a.classification)
+    returning d.id;
 end
 $$;
 
 ALTER FUNCTION parley_data.cancel_lost_recipients(at timestamp with time zone, ids bigint[]) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.cancel_lost_recipients(at timestamp with time zone, ids bigint[]) IS 'Cancels, as no longer a recipient, the deliveries among `ids` (null: every delivery due at `at`) whose person is no longer active or cleared for the alert''s classification. Returns their ids.';
+COMMENT ON FUNCTION parley_data.cancel_lost_recipients(at timestamp with time zone, ids bigint[]) IS 'Cancels, as no longer a recipient, the deliveries among `ids` whose person is no longer active or cleared for the alert''s classification. Returns their ids.';
 
 CREATE FUNCTION parley_data.check_agreement_not_ended(agreement parley_data.agreements, reference text, doing text) RETURNS void
     LANGUAGE plpgsql
@@ -10602,7 +10543,7 @@ $$;
 
 ALTER FUNCTION parley_data.settle_claims(at timestamp with time zone, lease interval, max_count integer) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.settle_claims(at timestamp with time zone, lease interval, max_count integer) IS 'What parley.claim_deliveries and parley.claim_round do first: checks at, lease and max_count, and settles lapsed claims (cancelled if their alert stopped applying, failed after the last attempt). The recipients are checked by parley_data.cancel_lost_recipients.';
+COMMENT ON FUNCTION parley_data.settle_claims(at timestamp with time zone, lease interval, max_count integer) IS 'What parley.claim_round does first: checks at, lease and max_count, and settles lapsed claims (cancelled if their alert stopped applying, failed after the last attempt). The recipients are checked by parley_data.cancel_lost_recipients.';
 
 CREATE FUNCTION parley_data.source_id(code text, field text DEFAULT 'source'::text) RETURNS bigint
     LANGUAGE plpgsql STABLE
@@ -22196,9 +22137,6 @@ GRANT SELECT ON TABLE parley.changes TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley.changes_in_this_transaction(after_change bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.changes_in_this_transaction(after_change bigint) TO parley_reader;
-
-REVOKE ALL ON FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interval, max_count integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interval, max_count integer) TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley.claim_round(at timestamp with time zone, lease interval, max_count integer, domain text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.claim_round(at timestamp with time zone, lease interval, max_count integer, domain text) TO parley_daemon;
