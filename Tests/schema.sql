@@ -2376,11 +2376,9 @@ declare
     moment timestamptz;
     elected bigint;
 begin
-    if num_nulls(daemon_claim_leadership.instance_id, daemon_claim_leadership.lease) > 0 then
-        perform parley_data.refuse('23502',
-            case when daemon_claim_leadership.instance_id is null then 'instance_id' else 'lease' end,
-            'leadership_claim_complete', 'instance_id and lease are required', 'Pass them both.');
-    end if;
+    perform parley_data.require_all(array['instance_id', 'lease'],
+        array[daemon_claim_leadership.instance_id::text, daemon_claim_leadership.lease::text],
+        'leadership_claim_complete', 'instance_id and lease are required', 'Pass them both.');
     if daemon_claim_leadership.lease < interval '1 second' or daemon_claim_leadership.lease > interval '1 day' then
         perform parley_data.refuse('23514', 'lease', 'leadership_lease_bounded',
             format('lease %s is not from 1 second to 1 day', daemon_claim_leadership.lease),
@@ -2417,17 +2415,10 @@ CREATE FUNCTION parley.daemon_heartbeat(instance_id uuid, host text, pid integer
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 begin
-    if num_nulls(daemon_heartbeat.instance_id, daemon_heartbeat.host, daemon_heartbeat.pid, daemon_heartbeat.version,
-                 daemon_heartbeat.role, daemon_heartbeat.at) > 0 then
-        perform parley_data.refuse('23502',
-            case when daemon_heartbeat.instance_id is null then 'instance_id'
-                 when daemon_heartbeat.host is null then 'host'
-                 when daemon_heartbeat.pid is null then 'pid'
-                 when daemon_heartbeat.version is null then 'version'
-                 when daemon_heartbeat.role is null then 'role'
-                 else 'at' end,
-            'heartbeat_complete', 'instance_id, host, pid, version, role and at are required', 'Pass them all.');
-    end if;
+    perform parley_data.require_all(array['instance_id', 'host', 'pid', 'version', 'role', 'at'],
+        array[daemon_heartbeat.instance_id::text, daemon_heartbeat.host, daemon_heartbeat.pid::text,
+              daemon_heartbeat.version, daemon_heartbeat.role, daemon_heartbeat.at::text],
+        'heartbeat_complete', 'instance_id, host, pid, version, role and at are required', 'Pass them all.');
     if daemon_heartbeat.role not in ('leader', 'standby') then
         perform parley_data.refuse('23514', 'role', 'daemon_role_known',
             format('role "%s" is neither leader nor standby', daemon_heartbeat.role), 'Pass leader or standby.');
@@ -2461,14 +2452,10 @@ CREATE FUNCTION parley.daemon_plan_finished(instance_id uuid, duration interval,
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 begin
-    if num_nulls(daemon_plan_finished.instance_id, daemon_plan_finished.duration, daemon_plan_finished.planned,
-                 daemon_plan_finished.at) > 0 then
-        perform parley_data.refuse('23502',
-            case when daemon_plan_finished.instance_id is null then 'instance_id'
-                 when daemon_plan_finished.duration is null then 'duration'
-                 when daemon_plan_finished.planned is null then 'planned' else 'at' end,
-            'plan_report_complete', 'instance_id, duration, planned and at are required', 'Pass them all.');
-    end if;
+    perform parley_data.require_all(array['instance_id', 'duration', 'planned', 'at'],
+        array[daemon_plan_finished.instance_id::text, daemon_plan_finished.duration::text,
+              daemon_plan_finished.planned::text, daemon_plan_finished.at::text],
+        'plan_report_complete', 'instance_id, duration, planned and at are required', 'Pass them all.');
     if daemon_plan_finished.duration < interval '0' or daemon_plan_finished.planned < 0 then
         perform parley_data.refuse('23514',
             case when daemon_plan_finished.duration < interval '0' then 'duration' else 'planned' end,
@@ -4015,17 +4002,10 @@ CREATE FUNCTION parley.record_mailer_run(started_at timestamp with time zone, fi
 declare
     new_id bigint;
 begin
-    if num_nulls(record_mailer_run.started_at, record_mailer_run.finished_at, record_mailer_run.claimed,
-                 record_mailer_run.sent, record_mailer_run.failed, record_mailer_run.exit_status) > 0 then
-        perform parley_data.refuse('23502',
-            case when record_mailer_run.started_at is null then 'started_at'
-                 when record_mailer_run.finished_at is null then 'finished_at'
-                 when record_mailer_run.claimed is null then 'claimed'
-                 when record_mailer_run.sent is null then 'sent'
-                 when record_mailer_run.failed is null then 'failed'
-                 else 'exit_status' end,
-            'mailer_run_complete', 'every field of a mailer run is required', 'Pass all six values.');
-    end if;
+    perform parley_data.require_all(array['started_at', 'finished_at', 'claimed', 'sent', 'failed', 'exit_status'],
+        array[record_mailer_run.started_at::text, record_mailer_run.finished_at::text, record_mailer_run.claimed::text,
+              record_mailer_run.sent::text, record_mailer_run.failed::text, record_mailer_run.exit_status::text],
+        'mailer_run_complete', 'every field of a mailer run is required', 'Pass all six values.');
     if record_mailer_run.finished_at < record_mailer_run.started_at then
         perform parley_data.refuse('23514', 'finished_at', 'mailer_runs_finished_after_start',
             format('finished_at %s is before started_at %s', record_mailer_run.finished_at, record_mailer_run.started_at),
@@ -4240,13 +4220,10 @@ CREATE FUNCTION parley.release_deliveries(ids bigint[], claim_token uuid, at tim
 declare
     released integer;
 begin
-    if release_deliveries.ids is null or release_deliveries.claim_token is null or release_deliveries.at is null
-       or release_deliveries.retry_after is null then
-        perform parley_data.refuse('23502',
-            case when release_deliveries.ids is null then 'ids' when release_deliveries.claim_token is null then 'claim_token'
-                 when release_deliveries.at is null then 'at' else 'retry_after' end,
-            'release_complete', 'ids, claim_token, at and retry_after are required', 'Pass them all.');
-    end if;
+    perform parley_data.require_all(array['ids', 'claim_token', 'at', 'retry_after'],
+        array[release_deliveries.ids::text, release_deliveries.claim_token::text, release_deliveries.at::text,
+              release_deliveries.retry_after::text],
+        'release_complete', 'ids, claim_token, at and retry_after are required', 'Pass them all.');
     update parley_data.deliveries d
        set state = 'pending', attempts = greatest(d.attempts - 1, 0), claim_token = null, lease_until = null,
            send_after = release_deliveries.at + release_deliveries.retry_after
@@ -10375,6 +10352,14 @@ CREATE FUNCTION parley_data.require(field text, present boolean) RETURNS void
 ALTER FUNCTION parley_data.require(field text, present boolean) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.require(field text, present boolean) IS 'Refuses (23502) a missing required value, naming the field.';
+
+CREATE FUNCTION parley_data.require_all(fields text[], "values" text[], rule text, message text, hint text) RETURNS void
+    LANGUAGE sql
+    RETURN parley_data.refuse_if(CASE WHEN (array_position("values", NULL::text) IS NOT NULL) THEN parley_data.refused('23502'::text, (fields)[array_position("values", NULL::text)], rule, message, hint) ELSE NULL::parley_data.refusal END);
+
+ALTER FUNCTION parley_data.require_all(fields text[], "values" text[], rule text, message text, hint text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.require_all(fields text[], "values" text[], rule text, message text, hint text) IS 'Refuses (23502, under one rule) values required together, naming the first one missing.';
 
 CREATE TABLE parley_data.daemon_leadership (
     singleton boolean DEFAULT true NOT NULL,
@@ -22778,6 +22763,8 @@ REVOKE ALL ON FUNCTION parley_data.refuse(code text, field text, rule text, mess
 REVOKE ALL ON FUNCTION parley_data.refuse_level_clash(field text, detail text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.require(field text, present boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.require_all(fields text[], "values" text[], rule text, message text, hint text) FROM PUBLIC;
 
 GRANT SELECT ON TABLE parley_data.daemon_leadership TO parley_reader;
 GRANT SELECT ON TABLE parley_data.daemon_leadership TO parley_daemon;

@@ -3,7 +3,7 @@
 -- end as failed; mailer runs and daemon heartbeats feed the status views. Also the privileges and documentation of
 -- every alert object.
 begin;
-select plan(59);
+select plan(64);
 
 \ir 300_alert_fixture.psql
 
@@ -138,6 +138,30 @@ select is((select array_agg(distinct cancel_reason) from parley_data.deliveries 
 select throws_ok($$select parley.record_mailer_run('2030-05-25 15:00Z', '2030-05-25 14:00Z', 1, 1, 0, 0)$$, '23514', null,
                  'a run cannot finish before it started');
 select throws_ok($$select parley.record_mailer_run('2030-05-25 15:00Z', null, 1, 1, 0, 0)$$, '23502', null, 'every value is required');
+-- Values required together: one rule, naming the first value missing.
+create function pg_temp.refused(sql text) returns text language plpgsql as $$
+declare
+    state text;
+    field text;
+    rule text;
+begin
+    execute sql;
+    return 'accepted';
+exception when others then
+    get stacked diagnostics state = returned_sqlstate, field = column_name, rule = constraint_name;
+    return concat_ws(' ', state, field, rule);
+end
+$$;
+select is(pg_temp.refused($$select parley.record_mailer_run('2030-05-25 15:00Z', '2030-05-25 15:01Z', 1, null, null, 0)$$),
+          '23502 sent mailer_run_complete', 'a mailer run''s refusal names the first value missing and the rule');
+select is(pg_temp.refused($$select parley.release_deliveries(array[1::bigint], null, now(), null)$$),
+          '23502 claim_token release_complete', 'so does a release''s');
+select is(pg_temp.refused($$select parley.daemon_heartbeat(gen_random_uuid(), 'host-1', null, '1.0', null)$$),
+          '23502 pid heartbeat_complete', 'and a heartbeat''s');
+select is(pg_temp.refused($$select parley.daemon_plan_finished(gen_random_uuid(), '1 second', null, null)$$),
+          '23502 planned plan_report_complete', 'and a plan report''s');
+select is(pg_temp.refused($$select parley.daemon_claim_leadership(null, null)$$),
+          '23502 instance_id leadership_claim_complete', 'and a claim of the leadership''s');
 select ok(parley.record_mailer_run('2030-05-25 15:06Z', '2030-05-25 15:06:02Z', 3, 2, 1, 75) > 0, 'a run is recorded');
 select is((select (seconds, claimed, sent, failed, exit_status)::text from parley.mailer_runs), '(2.000,3,2,1,75)', 'parley.mailer_runs shows it');
 select is((select (last_mailer_exit_status, failed)::text from parley.alert_status), '(75,2)',

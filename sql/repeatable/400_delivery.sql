@@ -372,13 +372,10 @@ as $$
 declare
     released integer;
 begin
-    if release_deliveries.ids is null or release_deliveries.claim_token is null or release_deliveries.at is null
-       or release_deliveries.retry_after is null then
-        perform parley_data.refuse('23502',
-            case when release_deliveries.ids is null then 'ids' when release_deliveries.claim_token is null then 'claim_token'
-                 when release_deliveries.at is null then 'at' else 'retry_after' end,
-            'release_complete', 'ids, claim_token, at and retry_after are required', 'Pass them all.');
-    end if;
+    perform parley_data.require_all(array['ids', 'claim_token', 'at', 'retry_after'],
+        array[release_deliveries.ids::text, release_deliveries.claim_token::text, release_deliveries.at::text,
+              release_deliveries.retry_after::text],
+        'release_complete', 'ids, claim_token, at and retry_after are required', 'Pass them all.');
     update parley_data.deliveries d
        set state = 'pending', attempts = greatest(d.attempts - 1, 0), claim_token = null, lease_until = null,
            send_after = release_deliveries.at + release_deliveries.retry_after
@@ -400,17 +397,10 @@ as $$
 declare
     new_id bigint;
 begin
-    if num_nulls(record_mailer_run.started_at, record_mailer_run.finished_at, record_mailer_run.claimed,
-                 record_mailer_run.sent, record_mailer_run.failed, record_mailer_run.exit_status) > 0 then
-        perform parley_data.refuse('23502',
-            case when record_mailer_run.started_at is null then 'started_at'
-                 when record_mailer_run.finished_at is null then 'finished_at'
-                 when record_mailer_run.claimed is null then 'claimed'
-                 when record_mailer_run.sent is null then 'sent'
-                 when record_mailer_run.failed is null then 'failed'
-                 else 'exit_status' end,
-            'mailer_run_complete', 'every field of a mailer run is required', 'Pass all six values.');
-    end if;
+    perform parley_data.require_all(array['started_at', 'finished_at', 'claimed', 'sent', 'failed', 'exit_status'],
+        array[record_mailer_run.started_at::text, record_mailer_run.finished_at::text, record_mailer_run.claimed::text,
+              record_mailer_run.sent::text, record_mailer_run.failed::text, record_mailer_run.exit_status::text],
+        'mailer_run_complete', 'every field of a mailer run is required', 'Pass all six values.');
     if record_mailer_run.finished_at < record_mailer_run.started_at then
         perform parley_data.refuse('23514', 'finished_at', 'mailer_runs_finished_after_start',
             format('finished_at %s is before started_at %s', record_mailer_run.finished_at, record_mailer_run.started_at),
