@@ -2095,52 +2095,6 @@ ALTER FUNCTION parley.changes_in_this_transaction(after_change bigint) OWNER TO 
 
 COMMENT ON FUNCTION parley.changes_in_this_transaction(after_change bigint) IS 'What the running transaction has changed so far, one row per changed field: for an update each field with its value before and after (references by code, as in parley.changes), for an insert or a delete one row with no field. Only changes numbered above after_change (read select coalesce(max(id), 0) from parley.changes first) and that you may see. Used by parley import --dry-run and --verbose. Result columns: id (the change''s number), entity (the table: commitments, tracks, ...), code (the record''s code, as in parley.changes), row_id, operation (insert, update, delete), field, old_value, new_value.';
 
-CREATE FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interval, max_count integer) RETURNS TABLE(delivery_id bigint, alert_id bigint, claim_token uuid, attempt integer, person_id bigint, recipient_email text, recipient_name text, recipient_timezone text, reason text, kind parley.alert_kind, severity parley.severity, subject_type parley.alert_subject, subject_id bigint, subject_code text, track_id bigint, item_id bigint, commitment_id bigint, due_at timestamp with time zone, escalated boolean)
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $$
-#variable_conflict use_column
-declare
-    token constant uuid := gen_random_uuid();
-begin
-    -- Arguments checked, lapsed claims settled (parley_data.settle_claims), recipients checked again.
-    perform parley_data.settle_claims(claim_deliveries.at, claim_deliveries.lease, claim_deliveries.max_count);
-    perform parley_data.cancel_lost_recipients(claim_deliveries.at, null);
-
-    return query
-    with picked as (
-        -- Never a delivery of a digest fixed by parley.claim_round: that one goes out whole, as it was fixed.
-        select d.id
-          from parley_data.deliveries d
-         where ((d.state = 'pending' and d.send_after <= claim_deliveries.at)
-                or (d.state = 'sending' and d.lease_until <= claim_deliveries.at))
-           and d.digest_message_id is null
-         order by d.send_after, d.id
-         limit claim_deliveries.max_count
-           for update skip locked
-    ),
-    claimed as (
-        update parley_data.deliveries d
-           set state = 'sending', attempts = d.attempts + 1, claim_token = token, claimed_at = claim_deliveries.at,
-               lease_until = claim_deliveries.at + claim_deliveries.lease
-          from picked p
-         where d.id = p.id
-        returning d.id, d.alert_id, d.person_id, d.attempts, d.reason
-    )
-    select c.id, c.alert_id, token, c.attempts, c.person_id, p.email, p.name, p.timezone, c.reason,
-           a.kind, a.severity, a.subject_type, a.subject_id, a.subject_code, a.track_id, a.item_id, a.commitment_id,
-           a.due_at, a.escalated
-      from claimed c
-      join parley_data.alerts a on a.id = c.alert_id
-      join parley_data.people p on p.id = c.person_id
-     order by c.person_id, c.id;
-end
-$$;
-
-ALTER FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interval, max_count integer) OWNER TO parley_owner;
-
-COMMENT ON FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interval, max_count integer) IS 'For the mailer: claims up to max_count deliveries due by `at` (and claims of dead runs whose lease ran out) with FOR UPDATE SKIP LOCKED, so overlapping runs never get the same one, and leases them until at + lease under one claim token. Returns them ordered by recipient (to make one digest each), with what the mail needs. A retry re-claims the same delivery row.';
-
 CREATE FUNCTION parley.claim_round(at timestamp with time zone, lease interval, max_count integer, domain text) RETURNS TABLE(delivery_id bigint, claim_token uuid, attempt integer, person_id bigint, digest_message_id text)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
@@ -2158,7 +2112,7 @@ declare
     fresh_people bigint[];
     message_ids text[];
 begin
-    -- As parley.claim_deliveries: arguments checked, lapsed claims settled; the recipients of the round are checked
+    -- Arguments checked, lapsed claims settled (parley_data.settle_claims); the recipients of the round are checked
     -- again below, once it is chosen.
     perform parley_data.settle_claims(claim_round.at, claim_round.lease, claim_round.max_count);
     if claim_round.domain is null or claim_round.domain !~ '^[^<>@\s]+$' then
@@ -2422,11 +2376,9 @@ declare
     moment timestamptz;
     elected bigint;
 begin
-    if num_nulls(daemon_claim_leadership.instance_id, daemon_claim_leadership.lease) > 0 then
-        perform parley_data.refuse('23502',
-            case when daemon_claim_leadership.instance_id is null then 'instance_id' else 'lease' end,
-            'leadership_claim_complete', 'instance_id and lease are required', 'Pass them both.');
-    end if;
+    perform parley_data.require_all(array['instance_id', 'lease'],
+        array[daemon_claim_leadership.instance_id::text, daemon_claim_leadership.lease::text],
+        'leadership_claim_complete', 'instance_id and lease are required', 'Pass them both.');
     if daemon_claim_leadership.lease < interval '1 second' or daemon_claim_leadership.lease > interval '1 day' then
         perform parley_data.refuse('23514', 'lease', 'leadership_lease_bounded',
             format('lease %s is not from 1 second to 1 day', daemon_claim_leadership.lease),
@@ -2463,17 +2415,10 @@ CREATE FUNCTION parley.daemon_heartbeat(instance_id uuid, host text, pid integer
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 begin
-    if num_nulls(daemon_heartbeat.instance_id, daemon_heartbeat.host, daemon_heartbeat.pid, daemon_heartbeat.version,
-                 daemon_heartbeat.role, daemon_heartbeat.at) > 0 then
-        perform parley_data.refuse('23502',
-            case when daemon_heartbeat.instance_id is null then 'instance_id'
-                 when daemon_heartbeat.host is null then 'host'
-                 when daemon_heartbeat.pid is null then 'pid'
-                 when daemon_heartbeat.version is null then 'version'
-                 when daemon_heartbeat.role is null then 'role'
-                 else 'at' end,
-            'heartbeat_complete', 'instance_id, host, pid, version, role and at are required', 'Pass them all.');
-    end if;
+    perform parley_data.require_all(array['instance_id', 'host', 'pid', 'version', 'role', 'at'],
+        array[daemon_heartbeat.instance_id::text, daemon_heartbeat.host, daemon_heartbeat.pid::text,
+              daemon_heartbeat.version, daemon_heartbeat.role, daemon_heartbeat.at::text],
+        'heartbeat_complete', 'instance_id, host, pid, version, role and at are required', 'Pass them all.');
     if daemon_heartbeat.role not in ('leader', 'standby') then
         perform parley_data.refuse('23514', 'role', 'daemon_role_known',
             format('role "%s" is neither leader nor standby', daemon_heartbeat.role), 'Pass leader or standby.');
@@ -2507,14 +2452,10 @@ CREATE FUNCTION parley.daemon_plan_finished(instance_id uuid, duration interval,
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 begin
-    if num_nulls(daemon_plan_finished.instance_id, daemon_plan_finished.duration, daemon_plan_finished.planned,
-                 daemon_plan_finished.at) > 0 then
-        perform parley_data.refuse('23502',
-            case when daemon_plan_finished.instance_id is null then 'instance_id'
-                 when daemon_plan_finished.duration is null then 'duration'
-                 when daemon_plan_finished.planned is null then 'planned' else 'at' end,
-            'plan_report_complete', 'instance_id, duration, planned and at are required', 'Pass them all.');
-    end if;
+    perform parley_data.require_all(array['instance_id', 'duration', 'planned', 'at'],
+        array[daemon_plan_finished.instance_id::text, daemon_plan_finished.duration::text,
+              daemon_plan_finished.planned::text, daemon_plan_finished.at::text],
+        'plan_report_complete', 'instance_id, duration, planned and at are required', 'Pass them all.');
     if daemon_plan_finished.duration < interval '0' or daemon_plan_finished.planned < 0 then
         perform parley_data.refuse('23514',
             case when daemon_plan_finished.duration < interval '0' then 'duration' else 'planned' end,
@@ -2661,25 +2602,16 @@ declare
     highest_track parley.classification;
 begin
     perform parley_data.require('what', what is not null);
+    -- Each kind is kept in the table of its name (tracks, meetings, ...), with its own classification.
     case declassify.what
         when 'track' then
             this_id := parley_data.track_id(reference, 'reference');
-            select t.classification into current_level from parley_data.tracks t where t.id = this_id;
-            perform parley_data.declassify_record(what, reference, current_level, declassify.classification, reason,
-                'update parley_data.tracks set classification = $1 where id = $2', this_id);
         when 'meeting' then
             this_id := parley_data.meeting_id(reference, 'reference');
-            select m.classification into current_level from parley_data.meetings m where m.id = this_id;
-            perform parley_data.declassify_record(what, reference, current_level, declassify.classification, reason,
-                'update parley_data.meetings set classification = $1 where id = $2', this_id);
         when 'commitment' then
             this_id := parley_data.commitment_id(reference, 'reference');
-            select c.classification into current_level from parley_data.commitments c where c.id = this_id;
-            perform parley_data.declassify_record(what, reference, current_level, declassify.classification, reason,
-                'update parley_data.commitments set classification = $1 where id = $2', this_id);
         when 'deal' then
             this_id := parley_data.deal_id(reference, 'reference');
-            select d.classification into current_level from parley_data.deals d where d.id = this_id;
             select max(c.effective_classification) into highest_commitment
               from parley_data.commitments c where c.deal_id = this_id;
             if declassify.classification < highest_commitment then
@@ -2688,11 +2620,8 @@ begin
                            reference, highest_commitment),
                     'Declassify its commitments first.');
             end if;
-            perform parley_data.declassify_record(what, reference, current_level, declassify.classification, reason,
-                'update parley_data.deals set classification = $1 where id = $2', this_id);
         when 'agreement' then
             this_id := parley_data.agreement_id(reference, 'reference');
-            select a.classification into current_level from parley_data.agreements a where a.id = this_id;
             -- It names its tracks: never below the most classified of them.
             select max(l.track_classification) into highest_track
               from parley_data.agreement_tracks l where l.agreement_id = this_id;
@@ -2702,13 +2631,14 @@ begin
                            reference, highest_track),
                     'Declassify the track first.');
             end if;
-            perform parley_data.declassify_record(what, reference, current_level, declassify.classification, reason,
-                'update parley_data.agreements set classification = $1 where id = $2', this_id);
         else
             perform parley_data.refuse('23514', 'what', 'declassify_what',
                 format('what "%s" is not one of track, meeting, commitment, deal, agreement', declassify.what),
                 'For a position or a figure use parley.declassify_position or parley.declassify_figure.');
     end case;
+    execute format('select classification from parley_data.%I where id = $1', what || 's') into current_level using this_id;
+    perform parley_data.declassify_record(what, reference, current_level, declassify.classification, reason,
+        format('update parley_data.%I set classification = $1 where id = $2', what || 's'), this_id);
     return reference;
 end
 $_$;
@@ -2803,7 +2733,7 @@ begin
     perform parley_data.check_digest_arguments(delivery_digest.at, delivery_digest.max_classification);
     if delivery_digest.delivery_ids is null then
         perform parley_data.refuse('23502', 'delivery_ids', 'delivery_ids_present',
-            'delivery_ids is required', 'Pass the ids that parley.claim_deliveries returned.');
+            'delivery_ids is required', 'Pass the ids that parley.claim_round returned.');
     end if;
     return query
     select * from parley_data.digest_details(delivery_digest.delivery_ids, delivery_digest.at,
@@ -3778,7 +3708,7 @@ begin
     end if;
     if mark_deliveries_failed.claim_token is null then
         perform parley_data.refuse('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
-            'Pass the token claim_deliveries returned.');
+            'Pass the token claim_round returned.');
     end if;
     if mark_deliveries_failed.at is null then
         perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
@@ -3827,7 +3757,7 @@ begin
     end if;
     if mark_deliveries_sent.claim_token is null then
         perform parley_data.refuse('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
-            'Pass the token claim_deliveries returned.');
+            'Pass the token claim_round returned.');
     end if;
     if mark_deliveries_sent.at is null then
         perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
@@ -4061,17 +3991,10 @@ CREATE FUNCTION parley.record_mailer_run(started_at timestamp with time zone, fi
 declare
     new_id bigint;
 begin
-    if num_nulls(record_mailer_run.started_at, record_mailer_run.finished_at, record_mailer_run.claimed,
-                 record_mailer_run.sent, record_mailer_run.failed, record_mailer_run.exit_status) > 0 then
-        perform parley_data.refuse('23502',
-            case when record_mailer_run.started_at is null then 'started_at'
-                 when record_mailer_run.finished_at is null then 'finished_at'
-                 when record_mailer_run.claimed is null then 'claimed'
-                 when record_mailer_run.sent is null then 'sent'
-                 when record_mailer_run.failed is null then 'failed'
-                 else 'exit_status' end,
-            'mailer_run_complete', 'every field of a mailer run is required', 'Pass all six values.');
-    end if;
+    perform parley_data.require_all(array['started_at', 'finished_at', 'claimed', 'sent', 'failed', 'exit_status'],
+        array[record_mailer_run.started_at::text, record_mailer_run.finished_at::text, record_mailer_run.claimed::text,
+              record_mailer_run.sent::text, record_mailer_run.failed::text, record_mailer_run.exit_status::text],
+        'mailer_run_complete', 'every field of a mailer run is required', 'Pass all six values.');
     if record_mailer_run.finished_at < record_mailer_run.started_at then
         perform parley_data.refuse('23514', 'finished_at', 'mailer_runs_finished_after_start',
             format('finished_at %s is before started_at %s', record_mailer_run.finished_at, record_mailer_run.started_at),
@@ -4286,13 +4209,10 @@ CREATE FUNCTION parley.release_deliveries(ids bigint[], claim_token uuid, at tim
 declare
     released integer;
 begin
-    if release_deliveries.ids is null or release_deliveries.claim_token is null or release_deliveries.at is null
-       or release_deliveries.retry_after is null then
-        perform parley_data.refuse('23502',
-            case when release_deliveries.ids is null then 'ids' when release_deliveries.claim_token is null then 'claim_token'
-                 when release_deliveries.at is null then 'at' else 'retry_after' end,
-            'release_complete', 'ids, claim_token, at and retry_after are required', 'Pass them all.');
-    end if;
+    perform parley_data.require_all(array['ids', 'claim_token', 'at', 'retry_after'],
+        array[release_deliveries.ids::text, release_deliveries.claim_token::text, release_deliveries.at::text,
+              release_deliveries.retry_after::text],
+        'release_complete', 'ids, claim_token, at and retry_after are required', 'Pass them all.');
     update parley_data.deliveries d
        set state = 'pending', attempts = greatest(d.attempts - 1, 0), claim_token = null, lease_until = null,
            send_after = release_deliveries.at + release_deliveries.retry_after
@@ -5722,34 +5642,21 @@ CREATE FUNCTION parley_data.cancel_lost_recipients(at timestamp with time zone, 
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 begin
-    if cancel_lost_recipients.ids is null then
-        return query
-        update parley_data.deliveries d
-           set state = 'cancelled', cancelled_at = cancel_lost_recipients.at, cancel_reason = 'no longer a recipient',
-               lease_until = null, claim_token = null
-          from parley_data.alerts a, parley_data.people p
-         where a.id = d.alert_id and p.id = d.person_id
-           and ((d.state = 'pending' and d.send_after <= cancel_lost_recipients.at)
-                or (d.state = 'sending' and d.lease_until <= cancel_lost_recipients.at))
-           and (not p.active or p.clearance < a.classification)
-        returning d.id;
-    else
-        -- By id: a round's few hundred index look-ups, however many wait.
-        return query
-        update parley_data.deliveries d
-           set state = 'cancelled', cancelled_at = cancel_lost_recipients.at, cancel_reason = 'no longer a recipient',
-               lease_until = null, claim_token = null
-          from parley_data.alerts a, parley_data.people p
-         where d.id = any (cancel_lost_recipients.ids) and a.id = d.alert_id and p.id = d.person_id
-           and (not p.active or p.clearance < a.classification)
-        returning d.id;
-    end if;
+    -- By id: a round's few hundred index look-ups, however many wait.
+    return query
+    update parley_data.deliveries d
+       set state = 'cancelled', cancelled_at = cancel_lost_recipients.at, cancel_reason = 'no longer a recipient',
+           lease_until = null, claim_token = null
+      from parley_data.alerts a, parley_data.people p
+     where d.id = any (cancel_lost_recipients.ids) and a.id = d.alert_id and p.id = d.person_id
+       and (not p.active or p.clearance < a.classification)
+    returning d.id;
 end
 $$;
 
 ALTER FUNCTION parley_data.cancel_lost_recipients(at timestamp with time zone, ids bigint[]) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.cancel_lost_recipients(at timestamp with time zone, ids bigint[]) IS 'Cancels, as no longer a recipient, the deliveries among `ids` (null: every delivery due at `at`) whose person is no longer active or cleared for the alert''s classification. Returns their ids.';
+COMMENT ON FUNCTION parley_data.cancel_lost_recipients(at timestamp with time zone, ids bigint[]) IS 'Cancels, as no longer a recipient, the deliveries among `ids` whose person is no longer active or cleared for the alert''s classification. Returns their ids.';
 
 CREATE FUNCTION parley_data.check_agreement_not_ended(agreement parley_data.agreements, reference text, doing text) RETURNS void
     LANGUAGE plpgsql
@@ -6105,6 +6012,30 @@ CREATE FUNCTION parley_data.commitment_status_description(code text, old_status 
     RETURN ((((code || ': '::text) || old_status) || ' → '::text) || new_status);
 
 ALTER FUNCTION parley_data.commitment_status_description(code text, old_status text, new_status text) OWNER TO parley_owner;
+
+CREATE PROCEDURE parley_data.create_statement_triggers(IN table_name text, IN concern text, IN call text, IN events text[] DEFAULT ARRAY['insert'::text, 'update'::text, 'delete'::text])
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    event text;
+begin
+    foreach event in array events loop
+        execute format('create or replace trigger %I %s %s on parley_data.%I %s for each statement execute function %s',
+                       table_name || '_' || concern || '_' || event,
+                       case event when 'truncate' then 'before' else 'after' end, event, table_name,
+                       case event when 'insert' then 'referencing new table as new_rows'
+                                  when 'update' then 'referencing old table as old_rows new table as new_rows'
+                                  when 'delete' then 'referencing old table as old_rows'
+                                  else '' end,
+                       call);
+    end loop;
+end
+$$;
+
+ALTER PROCEDURE parley_data.create_statement_triggers(IN table_name text, IN concern text, IN call text, IN events text[]) OWNER TO parley_owner;
+
+COMMENT ON PROCEDURE parley_data.create_statement_triggers(IN table_name text, IN concern text, IN call text, IN events text[]) IS 'Makes (or replaces) the statement-level triggers <table>_<concern>_<event> on parley_data.<table> that run call with the transition tables new_rows and old_rows.';
 
 CREATE FUNCTION parley_data.current_clearance() RETURNS parley.classification
     LANGUAGE sql STABLE PARALLEL SAFE
@@ -7202,6 +7133,29 @@ ALTER FUNCTION parley_data.import_agreements(items jsonb, base integer) OWNER TO
 
 COMMENT ON FUNCTION parley_data.import_agreements(items jsonb, base integer) IS 'Import: the agreements of a document, each recorded through the recording functions (parley.add_agreement, sign_agreement, enter_into_force, renew_agreement, claim_term, suspend_agreement, resume_agreement, withdraw_from_agreement, end_agreement, relate_agreements) in date order; an agreement recorded as the document gives it is left alone. Returns {new, changed, unchanged}.';
 
+CREATE FUNCTION parley_data.import_by_code(list text, items jsonb, base integer, what text, target regclass, rules text, tidy text[], columns text[]) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    AS $_$
+begin
+    perform parley_data.import_read(list, items, base);
+    perform parley_data.import_duplicates(list, base, 'x.code', 'code', what || ' "%s"');
+    perform parley_data.import_resolve(list, 'id bigint, existing bigint', format($q$
+        select x.ord, x.sub_ord, t.id, t.id
+          from pg_temp.%I x left join %s t on t.code = x.code$q$, 'import_' || list, target));
+    perform parley_data.import_check(list, base, 2, format($q$
+        select x.ord, x.sub_ord, %s from pg_temp.%I x$q$, rules, 'import_' || list));
+    perform parley_data.import_refuse_first();
+    if cardinality(tidy) > 0 then
+        perform parley_data.import_tidy(list, tidy);
+    end if;
+    perform parley_data.import_new_ids(list, target);
+    return parley_data.import_write(list, target, array['id'], columns);
+end
+$_$;
+
+ALTER FUNCTION parley_data.import_by_code(list text, items jsonb, base integer, what text, target regclass, rules text, tidy text[], columns text[]) OWNER TO parley_owner;
+
 CREATE FUNCTION parley_data.import_call(call text, args text[], path text, base text, fields jsonb) RETURNS text
     LANGUAGE plpgsql
     AS $$
@@ -7679,23 +7633,8 @@ ALTER FUNCTION parley_data.import_interval(v text, path text, field text) OWNER 
 COMMENT ON FUNCTION parley_data.import_interval(v text, path text, field text) IS 'Import: a length of time written as text (30 days), or a refusal (22007) naming the field.';
 
 CREATE FUNCTION parley_data.import_items(items jsonb, base integer) RETURNS jsonb
-    LANGUAGE plpgsql
-    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $_$
-begin
-    perform parley_data.import_read('items', items, base);
-    perform parley_data.import_duplicates('items', base, 'x.code', 'code', 'agenda item "%s"');
-    perform parley_data.import_resolve('items', 'id bigint, existing bigint', $q$
-        select x.ord, x.sub_ord, i.id, i.id
-          from pg_temp.import_items x left join parley_data.agenda_items i on i.code = x.code$q$);
-    perform parley_data.import_check('items', base, 2, $q$
-        select x.ord, x.sub_ord, parley_data.bad_item(x.code, x.title, x.description) from pg_temp.import_items x$q$);
-    perform parley_data.import_refuse_first();
-    perform parley_data.import_tidy('items', array['description']);
-    perform parley_data.import_new_ids('items', 'parley_data.agenda_items');
-    return parley_data.import_write('items', 'parley_data.agenda_items', array['id'], array['code', 'title', 'description']);
-end
-$_$;
+    LANGUAGE sql
+    RETURN parley_data.import_by_code('items'::text, items, base, 'agenda item'::text, 'parley_data.agenda_items'::regclass, 'parley_data.bad_item(x.code, x.title, x.description)'::text, ARRAY['description'::text], ARRAY['code'::text, 'title'::text, 'description'::text]);
 
 ALTER FUNCTION parley_data.import_items(items jsonb, base integer) OWNER TO parley_owner;
 
@@ -7817,22 +7756,8 @@ ALTER FUNCTION parley_data.import_new_ids(list text, target regclass) OWNER TO p
 COMMENT ON FUNCTION parley_data.import_new_ids(list text, target regclass) IS 'Import: gives the new rows of a list the ids their table will keep.';
 
 CREATE FUNCTION parley_data.import_parties(items jsonb, base integer) RETURNS jsonb
-    LANGUAGE plpgsql
-    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $_$
-begin
-    perform parley_data.import_read('parties', items, base);
-    perform parley_data.import_duplicates('parties', base, 'x.code', 'code', 'party "%s"');
-    perform parley_data.import_resolve('parties', 'id bigint, existing bigint', $q$
-        select x.ord, x.sub_ord, p.id, p.id
-          from pg_temp.import_parties x left join parley_data.parties p on p.code = x.code$q$);
-    perform parley_data.import_check('parties', base, 2, $q$
-        select x.ord, x.sub_ord, parley_data.bad_party(x.code, x.name, x.kind) from pg_temp.import_parties x$q$);
-    perform parley_data.import_refuse_first();
-    perform parley_data.import_new_ids('parties', 'parley_data.parties');
-    return parley_data.import_write('parties', 'parley_data.parties', array['id'], array['code', 'name', 'kind']);
-end
-$_$;
+    LANGUAGE sql
+    RETURN parley_data.import_by_code('parties'::text, items, base, 'party'::text, 'parley_data.parties'::regclass, 'parley_data.bad_party(x.code, x.name, x.kind)'::text, '{}'::text[], ARRAY['code'::text, 'name'::text, 'kind'::text]);
 
 ALTER FUNCTION parley_data.import_parties(items jsonb, base integer) OWNER TO parley_owner;
 
@@ -8147,25 +8072,8 @@ ALTER FUNCTION parley_data.import_resolve(list text, columns text, query text) O
 COMMENT ON FUNCTION parley_data.import_resolve(list text, columns text, query text) IS 'Import: adds columns to a list''s table and fills them from a query of (ord, sub_ord, values...).';
 
 CREATE FUNCTION parley_data.import_sources(items jsonb, base integer) RETURNS jsonb
-    LANGUAGE plpgsql
-    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $_$
-begin
-    perform parley_data.import_read('sources', items, base);
-    perform parley_data.import_duplicates('sources', base, 'x.code', 'code', 'source "%s"');
-    perform parley_data.import_resolve('sources', 'id bigint, existing bigint', $q$
-        select x.ord, x.sub_ord, s.id, s.id
-          from pg_temp.import_sources x left join parley_data.sources s on s.code = x.code$q$);
-    perform parley_data.import_check('sources', base, 2, $q$
-        select x.ord, x.sub_ord, parley_data.bad_source(x.code, x.title, x.publisher, x.url, x.note)
-          from pg_temp.import_sources x$q$);
-    perform parley_data.import_refuse_first();
-    perform parley_data.import_tidy('sources', array['publisher', 'url', 'note']);
-    perform parley_data.import_new_ids('sources', 'parley_data.sources');
-    return parley_data.import_write('sources', 'parley_data.sources', array['id'],
-                                    array['code', 'title', 'publisher', 'url', 'published_on', 'note']);
-end
-$_$;
+    LANGUAGE sql
+    RETURN parley_data.import_by_code('sources'::text, items, base, 'source'::text, 'parley_data.sources'::regclass, 'parley_data.bad_source(x.code, x.title, x.publisher, x.url, x.note)'::text, ARRAY['publisher'::text, 'url'::text, 'note'::text], ARRAY['code'::text, 'title'::text, 'publisher'::text, 'url'::text, 'published_on'::text, 'note'::text]);
 
 ALTER FUNCTION parley_data.import_sources(items jsonb, base integer) OWNER TO parley_owner;
 
@@ -9648,159 +9556,6 @@ ALTER FUNCTION parley_data.queue_agreement_changes() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.queue_agreement_changes() IS 'Trigger: queues the agreements a statement added, deleted or changed in a way alerts depend on (an agreement, its terms, its status history, a party''s participation), and notifies the daemon once.';
 
-CREATE FUNCTION parley_data.queue_commitment_changes() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    SET jit TO 'off'
-    AS $_$
-declare
-    queued bigint := 0;
-    n bigint;
-begin
-    if tg_op = 'INSERT' then
-        insert into parley_data.plan_queue (subject_type, subject_id) select 'commitment', r.id from new_rows r;
-        get diagnostics queued = row_count;
-    elsif tg_op = 'DELETE' then
-        insert into parley_data.plan_queue (subject_type, subject_id) select 'commitment', r.id from old_rows r;
-        get diagnostics queued = row_count;
-    else
-        execute $q$insert into parley_data.plan_queue (subject_type, subject_id)
-        select 'commitment', n.id
-          from new_rows n
-          join old_rows o on o.id = n.id
-         where (n.due_on, n.status, n.reopened_at, n.made_on, n.last_update_on, n.status_changed_on, n.created_at,
-                n.track_id, n.item_id, n.owner_id, n.effective_classification, n.code, n.frozen_on)
-               is distinct from
-               (o.due_on, o.status, o.reopened_at, o.made_on, o.last_update_on, o.status_changed_on, o.created_at,
-                o.track_id, o.item_id, o.owner_id, o.effective_classification, o.code, o.frozen_on)$q$;
-        get diagnostics queued = row_count;
-        -- Follow-ups about a commitment take its track, item and classification.
-        execute $q$insert into parley_data.plan_queue (subject_type, subject_id)
-        select 'follow_up', f.id
-          from new_rows n
-          join old_rows o on o.id = n.id
-          join parley_data.follow_ups f on f.commitment_id = n.id
-         where (n.track_id, n.item_id, n.effective_classification)
-               is distinct from (o.track_id, o.item_id, o.effective_classification)$q$;
-        get diagnostics n = row_count;
-        queued := queued + n;
-        -- A reclassified commitment's alerts follow it in the same statement, not at the next plan: who may see
-        -- an alert and who may be mailed its details must not wait for the daemon. (Follow-ups about it move
-        -- with it, by their foreign key, and their own trigger moves their alerts.)
-        execute $q$update parley_data.alerts a
-           set classification = n.effective_classification
-          from new_rows n
-          join old_rows o on o.id = n.id
-         where n.effective_classification is distinct from o.effective_classification
-           and a.subject_type = 'commitment' and a.subject_id = n.id$q$;
-    end if;
-    if queued > 0 then
-        perform pg_notify('parley_plan', '');
-    end if;
-    return null;
-end
-$_$;
-
-ALTER FUNCTION parley_data.queue_commitment_changes() OWNER TO parley_owner;
-
-COMMENT ON FUNCTION parley_data.queue_commitment_changes() IS 'Trigger: queues the commitments a statement inserted, deleted or changed in a way alerts depend on, and notifies the daemon once.';
-
-CREATE FUNCTION parley_data.queue_follow_up_changes() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    SET jit TO 'off'
-    AS $_$
-declare
-    queued bigint := 0;
-begin
-    if tg_op = 'INSERT' then
-        insert into parley_data.plan_queue (subject_type, subject_id) select 'follow_up', r.id from new_rows r;
-    elsif tg_op = 'DELETE' then
-        insert into parley_data.plan_queue (subject_type, subject_id) select 'follow_up', r.id from old_rows r;
-    else
-        execute $q$insert into parley_data.plan_queue (subject_type, subject_id)
-        select 'follow_up', n.id
-          from new_rows n
-          join old_rows o on o.id = n.id
-         where (n.due_at, n.done_at, n.assignee_id, n.commitment_id, n.meeting_id, n.track_id, n.code)
-               is distinct from
-               (o.due_at, o.done_at, o.assignee_id, o.commitment_id, o.meeting_id, o.track_id, o.code)$q$;
-    end if;
-    get diagnostics queued = row_count;
-    if tg_op = 'UPDATE' then
-        -- A follow-up moved to another level (its subject's was changed, or it was given another subject) takes
-        -- its alerts along in the same statement.
-        execute $q$update parley_data.alerts a
-           set classification = n.effective_classification
-          from new_rows n
-          join old_rows o on o.id = n.id
-         where n.effective_classification is distinct from o.effective_classification
-           and a.subject_type = 'follow_up' and a.subject_id = n.id$q$;
-    end if;
-    if queued > 0 then
-        perform pg_notify('parley_plan', '');
-    end if;
-    return null;
-end
-$_$;
-
-ALTER FUNCTION parley_data.queue_follow_up_changes() OWNER TO parley_owner;
-
-COMMENT ON FUNCTION parley_data.queue_follow_up_changes() IS 'Trigger: queues the follow-ups a statement inserted, deleted or changed in a way alerts depend on, and notifies the daemon once.';
-
-CREATE FUNCTION parley_data.queue_meeting_changes() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    SET jit TO 'off'
-    AS $_$
-declare
-    queued bigint := 0;
-    n bigint;
-begin
-    if tg_op = 'INSERT' then
-        insert into parley_data.plan_queue (subject_type, subject_id) select 'meeting', r.id from new_rows r;
-        get diagnostics queued = row_count;
-    elsif tg_op = 'DELETE' then
-        insert into parley_data.plan_queue (subject_type, subject_id) select 'meeting', r.id from old_rows r;
-        get diagnostics queued = row_count;
-    else
-        execute $q$insert into parley_data.plan_queue (subject_type, subject_id)
-        select 'meeting', n.id
-          from new_rows n
-          join old_rows o on o.id = n.id
-         where (n.starts_at, n.ends_at, n.status, n.outcome_summary, n.created_at, n.track_id,
-                n.effective_classification, n.code)
-               is distinct from
-               (o.starts_at, o.ends_at, o.status, o.outcome_summary, o.created_at, o.track_id,
-                o.effective_classification, o.code)$q$;
-        get diagnostics queued = row_count;
-        execute $q$insert into parley_data.plan_queue (subject_type, subject_id)
-        select 'follow_up', f.id
-          from new_rows n
-          join old_rows o on o.id = n.id
-          join parley_data.follow_ups f on f.meeting_id = n.id
-         where (n.track_id, n.effective_classification) is distinct from (o.track_id, o.effective_classification)$q$;
-        get diagnostics n = row_count;
-        queued := queued + n;
-        -- As for commitments: a reclassified meeting's alerts follow it at once.
-        execute $q$update parley_data.alerts a
-           set classification = n.effective_classification
-          from new_rows n
-          join old_rows o on o.id = n.id
-         where n.effective_classification is distinct from o.effective_classification
-           and a.subject_type = 'meeting' and a.subject_id = n.id$q$;
-    end if;
-    if queued > 0 then
-        perform pg_notify('parley_plan', '');
-    end if;
-    return null;
-end
-$_$;
-
-ALTER FUNCTION parley_data.queue_meeting_changes() OWNER TO parley_owner;
-
-COMMENT ON FUNCTION parley_data.queue_meeting_changes() IS 'Trigger: queues the meetings a statement inserted, deleted or changed in a way alerts depend on, and notifies the daemon once.';
-
 CREATE FUNCTION parley_data.queue_recipient_changes() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
@@ -9857,6 +9612,65 @@ $$;
 ALTER FUNCTION parley_data.queue_rule_changes() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.queue_rule_changes() IS 'Trigger: a changed alert rule replans everything; notifies the daemon once.';
+
+CREATE FUNCTION parley_data.queue_subject_changes() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
+    AS $_$
+declare
+    subject constant text := tg_argv[0];
+    watched constant text := tg_argv[1];
+    follow_up_link constant text := tg_argv[2];
+    follow_ups_take constant text := tg_argv[3];
+    queued bigint := 0;
+    n bigint;
+begin
+    if tg_op = 'INSERT' then
+        insert into parley_data.plan_queue (subject_type, subject_id) select subject, r.id from new_rows r;
+        get diagnostics queued = row_count;
+    elsif tg_op = 'DELETE' then
+        insert into parley_data.plan_queue (subject_type, subject_id) select subject, r.id from old_rows r;
+        get diagnostics queued = row_count;
+    else
+        execute format($q$insert into parley_data.plan_queue (subject_type, subject_id)
+        select %L, n.id
+          from new_rows n
+          join old_rows o on o.id = n.id
+         where %s$q$, subject, parley_data.rows_differ(watched));
+        get diagnostics queued = row_count;
+        -- Follow-ups about a commitment or a meeting take its track, item and classification.
+        if follow_up_link <> '-' then
+            execute format($q$insert into parley_data.plan_queue (subject_type, subject_id)
+            select 'follow_up', f.id
+              from new_rows n
+              join old_rows o on o.id = n.id
+              join parley_data.follow_ups f on f.%I = n.id
+             where %s$q$, follow_up_link, parley_data.rows_differ(follow_ups_take));
+            get diagnostics n = row_count;
+            queued := queued + n;
+        end if;
+        -- A reclassified subject's alerts follow it in the same statement, not at the next plan: who may see an
+        -- alert and who may be mailed its details must not wait for the daemon. (Follow-ups about a commitment or
+        -- a meeting move with it, by their foreign key, and their own trigger moves their alerts; a follow-up
+        -- given another subject moves to that subject's level.)
+        execute format($q$update parley_data.alerts a
+           set classification = n.effective_classification
+          from new_rows n
+          join old_rows o on o.id = n.id
+         where n.effective_classification is distinct from o.effective_classification
+           and a.subject_type = %L and a.subject_id = n.id$q$, subject);
+    end if;
+    if queued > 0 then
+        perform pg_notify('parley_plan', '');
+    end if;
+    return null;
+end
+$_$;
+
+ALTER FUNCTION parley_data.queue_subject_changes() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.queue_subject_changes() IS 'Trigger: queues the commitments, meetings or follow-ups (TG_ARGV[0]) a statement inserted, deleted or changed in a way alerts depend on, with the follow-ups that take their track, item and level, moves the alerts of reclassified ones, and notifies the daemon once.';
 
 CREATE FUNCTION parley_data.queue_track_changes() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -10528,6 +10342,14 @@ ALTER FUNCTION parley_data.require(field text, present boolean) OWNER TO parley_
 
 COMMENT ON FUNCTION parley_data.require(field text, present boolean) IS 'Refuses (23502) a missing required value, naming the field.';
 
+CREATE FUNCTION parley_data.require_all(fields text[], "values" text[], rule text, message text, hint text) RETURNS void
+    LANGUAGE sql
+    RETURN parley_data.refuse_if(CASE WHEN (array_position("values", NULL::text) IS NOT NULL) THEN parley_data.refused('23502'::text, (fields)[array_position("values", NULL::text)], rule, message, hint) ELSE NULL::parley_data.refusal END);
+
+ALTER FUNCTION parley_data.require_all(fields text[], "values" text[], rule text, message text, hint text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.require_all(fields text[], "values" text[], rule text, message text, hint text) IS 'Refuses (23502, under one rule) values required together, naming the first one missing.';
+
 CREATE TABLE parley_data.daemon_leadership (
     singleton boolean DEFAULT true NOT NULL,
     epoch bigint DEFAULT 0 NOT NULL,
@@ -10597,23 +10419,14 @@ ALTER FUNCTION parley_data.reserved_code(field text, what text, code text, hint 
 
 COMMENT ON FUNCTION parley_data.reserved_code(field text, what text, code text, hint text) IS 'Refuses (23514) a code of a commitment (C and a number) or a follow-up (F and a number) that names records kept without a code.';
 
-CREATE FUNCTION parley_data.set_agreement_link_level() RETURNS trigger
-    LANGUAGE plpgsql
-    AS $$
-begin
-    -- (The trigger names its table: a row trigger of a partitioned table runs on the partition.)
-    if tg_argv[0] = 'agreement_tracks' then
-        new.effective_classification := greatest(new.agreement_classification, new.track_classification);
-    else
-        new.effective_classification := greatest(new.agreement_classification, new.related_classification);
-    end if;
-    return new;
-end
-$$;
+CREATE FUNCTION parley_data.rows_differ(columns text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    RETURN format('(%s) is distinct from (%s)'::text, (SELECT string_agg(('o.'::text || quote_ident(TRIM(BOTH FROM c.c))), ', '::text) AS string_agg FROM unnest(string_to_array(rows_differ.columns, ','::text)) c(c)), (SELECT string_agg(('n.'::text || quote_ident(TRIM(BOTH FROM c.c))), ', '::text) AS string_agg FROM unnest(string_to_array(rows_differ.columns, ','::text)) c(c)));
 
-ALTER FUNCTION parley_data.set_agreement_link_level() OWNER TO parley_owner;
+ALTER FUNCTION parley_data.rows_differ(columns text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.set_agreement_link_level() IS 'Trigger: keeps an agreement''s track link, or a relation between two agreements, at the higher of the levels of what it names.';
+COMMENT ON FUNCTION parley_data.rows_differ(columns text) IS 'The SQL condition that old row o and new row n differ in any of the comma-separated columns.';
 
 CREATE FUNCTION parley_data.set_commitment_defaults() RETURNS trigger
     LANGUAGE plpgsql
@@ -10637,6 +10450,10 @@ begin
     elsif tg_argv[0] = 'silences' then
         new.effective_classification := greatest('unclassified', new.track_classification,
                                                  new.commitment_classification);
+    elsif tg_argv[0] = 'agreement_tracks' then
+        new.effective_classification := greatest(new.agreement_classification, new.track_classification);
+    elsif tg_argv[0] = 'agreement_relations' then
+        new.effective_classification := greatest(new.agreement_classification, new.related_classification);
     else
         new.effective_classification := greatest(new.classification, new.track_classification);
     end if;
@@ -10700,7 +10517,7 @@ $$;
 
 ALTER FUNCTION parley_data.settle_claims(at timestamp with time zone, lease interval, max_count integer) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.settle_claims(at timestamp with time zone, lease interval, max_count integer) IS 'What parley.claim_deliveries and parley.claim_round do first: checks at, lease and max_count, and settles lapsed claims (cancelled if their alert stopped applying, failed after the last attempt). The recipients are checked by parley_data.cancel_lost_recipients.';
+COMMENT ON FUNCTION parley_data.settle_claims(at timestamp with time zone, lease interval, max_count integer) IS 'What parley.claim_round does first: checks at, lease and max_count, and settles lapsed claims (cancelled if their alert stopped applying, failed after the last attempt). The recipients are checked by parley_data.cancel_lost_recipients.';
 
 CREATE FUNCTION parley_data.source_id(code text, field text DEFAULT 'source'::text) RETURNS bigint
     LANGUAGE plpgsql STABLE
@@ -10878,7 +10695,7 @@ END;
 
 ALTER FUNCTION parley_data.timeline_agenda_status_changed(subject_ids bigint[]) OWNER TO parley_owner;
 
-CREATE FUNCTION parley_data.timeline_commitment_deadline_moved(subject_ids bigint[]) RETURNS SETOF parley_data.timeline_events
+CREATE FUNCTION parley_data.timeline_commitment_changes(kind text, subject_ids bigint[]) RETURNS SETOF parley_data.timeline_events
     LANGUAGE sql STABLE
     BEGIN ATOMIC
  SELECT e.id,
@@ -10891,12 +10708,18 @@ CREATE FUNCTION parley_data.timeline_commitment_deadline_moved(subject_ids bigin
      e.source_id,
      e.old_value,
      e.new_value,
-     'deadline moved'::text,
+         CASE e.kind
+             WHEN 'commitment_status_changed'::text THEN 'status changed'::text
+             ELSE 'deadline moved'::text
+         END AS "case",
      t.code,
      i.code,
      ob.name,
      c.code,
-     parley_data.deadline_moved_description(c.code, e.old_value, e.new_value) AS deadline_moved_description,
+         CASE e.kind
+             WHEN 'commitment_status_changed'::text THEN parley_data.commitment_status_description(c.code, e.old_value, e.new_value)
+             ELSE parley_data.deadline_moved_description(c.code, e.old_value, e.new_value)
+         END AS deadline_moved_description,
      NULL::text AS text,
      NULL::text AS text,
      GREATEST(e.classification, c.effective_classification) AS "greatest",
@@ -10906,7 +10729,35 @@ CREATE FUNCTION parley_data.timeline_commitment_deadline_moved(subject_ids bigin
       JOIN parley_data.tracks t ON ((t.id = c.track_id)))
       JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
       JOIN parley_data.parties ob ON ((ob.id = c.obligor_id)))
-   WHERE ((e.kind = 'commitment_deadline_moved'::text) AND (e.subject_id = ANY (timeline_commitment_deadline_moved.subject_ids)));
+   WHERE ((e.kind = timeline_commitment_changes.kind) AND (e.subject_id = ANY (timeline_commitment_changes.subject_ids)));
+END;
+
+ALTER FUNCTION parley_data.timeline_commitment_changes(kind text, subject_ids bigint[]) OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.timeline_commitment_deadline_moved(subject_ids bigint[]) RETURNS SETOF parley_data.timeline_events
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ SELECT timeline_commitment_changes.id,
+     timeline_commitment_changes.kind,
+     timeline_commitment_changes.occurred_on,
+     timeline_commitment_changes.subject_id,
+     timeline_commitment_changes.track_id,
+     timeline_commitment_changes.item_id,
+     timeline_commitment_changes.party_id,
+     timeline_commitment_changes.source_id,
+     timeline_commitment_changes.old_value,
+     timeline_commitment_changes.new_value,
+     timeline_commitment_changes.shown_kind,
+     timeline_commitment_changes.track,
+     timeline_commitment_changes.item,
+     timeline_commitment_changes.party,
+     timeline_commitment_changes.ref,
+     timeline_commitment_changes.description,
+     timeline_commitment_changes.source,
+     timeline_commitment_changes.source_url,
+     timeline_commitment_changes.classification,
+     timeline_commitment_changes.recorded_at
+    FROM parley_data.timeline_commitment_changes('commitment_deadline_moved'::text, timeline_commitment_deadline_moved.subject_ids) timeline_commitment_changes(id, kind, occurred_on, subject_id, track_id, item_id, party_id, source_id, old_value, new_value, shown_kind, track, item, party, ref, description, source, source_url, classification, recorded_at);
 END;
 
 ALTER FUNCTION parley_data.timeline_commitment_deadline_moved(subject_ids bigint[]) OWNER TO parley_owner;
@@ -10947,32 +10798,27 @@ ALTER FUNCTION parley_data.timeline_commitment_made(subject_ids bigint[]) OWNER 
 CREATE FUNCTION parley_data.timeline_commitment_status_changed(subject_ids bigint[]) RETURNS SETOF parley_data.timeline_events
     LANGUAGE sql STABLE
     BEGIN ATOMIC
- SELECT e.id,
-     e.kind,
-     e.occurred_on,
-     e.subject_id,
-     c.track_id,
-     c.item_id,
-     c.obligor_id,
-     e.source_id,
-     e.old_value,
-     e.new_value,
-     'status changed'::text,
-     t.code,
-     i.code,
-     ob.name,
-     c.code,
-     parley_data.commitment_status_description(c.code, e.old_value, e.new_value) AS commitment_status_description,
-     NULL::text AS text,
-     NULL::text AS text,
-     GREATEST(e.classification, c.effective_classification) AS "greatest",
-     e.recorded_at
-    FROM ((((parley_data.timeline_events e
-      JOIN parley_data.commitments c ON ((c.id = e.subject_id)))
-      JOIN parley_data.tracks t ON ((t.id = c.track_id)))
-      JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
-      JOIN parley_data.parties ob ON ((ob.id = c.obligor_id)))
-   WHERE ((e.kind = 'commitment_status_changed'::text) AND (e.subject_id = ANY (timeline_commitment_status_changed.subject_ids)));
+ SELECT timeline_commitment_changes.id,
+     timeline_commitment_changes.kind,
+     timeline_commitment_changes.occurred_on,
+     timeline_commitment_changes.subject_id,
+     timeline_commitment_changes.track_id,
+     timeline_commitment_changes.item_id,
+     timeline_commitment_changes.party_id,
+     timeline_commitment_changes.source_id,
+     timeline_commitment_changes.old_value,
+     timeline_commitment_changes.new_value,
+     timeline_commitment_changes.shown_kind,
+     timeline_commitment_changes.track,
+     timeline_commitment_changes.item,
+     timeline_commitment_changes.party,
+     timeline_commitment_changes.ref,
+     timeline_commitment_changes.description,
+     timeline_commitment_changes.source,
+     timeline_commitment_changes.source_url,
+     timeline_commitment_changes.classification,
+     timeline_commitment_changes.recorded_at
+    FROM parley_data.timeline_commitment_changes('commitment_status_changed'::text, timeline_commitment_status_changed.subject_ids) timeline_commitment_changes(id, kind, occurred_on, subject_id, track_id, item_id, party_id, source_id, old_value, new_value, shown_kind, track, item, party, ref, description, source, source_url, classification, recorded_at);
 END;
 
 ALTER FUNCTION parley_data.timeline_commitment_status_changed(subject_ids bigint[]) OWNER TO parley_owner;
@@ -11174,9 +11020,8 @@ declare
     shown constant text := tg_argv[1];
     ids bigint[];
 begin
-    execute format('select array_agg(n.id) from old_rows o join new_rows n on n.id = o.id where (%s) is distinct from (%s)',
-                   (select string_agg('o.' || quote_ident(c), ', ') from unnest(string_to_array(shown, ',')) c),
-                   (select string_agg('n.' || quote_ident(c), ', ') from unnest(string_to_array(shown, ',')) c))
+    execute format('select array_agg(n.id) from old_rows o join new_rows n on n.id = o.id where %s',
+                   parley_data.rows_differ(shown))
         into ids;
     if ids is not null then
         perform parley_data.refresh_timeline_naming(naming, ids);
@@ -21423,7 +21268,7 @@ CREATE TRIGGER agreement_relations_history_truncate BEFORE TRUNCATE ON parley_da
 
 CREATE TRIGGER agreement_relations_history_update AFTER UPDATE ON parley_data.agreement_relations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'agreement_id', 'related_id', 'relation');
 
-CREATE TRIGGER agreement_relations_level BEFORE UPDATE OF agreement_classification, related_classification ON parley_data.agreement_relations FOR EACH ROW EXECUTE FUNCTION parley_data.set_agreement_link_level('agreement_relations');
+CREATE TRIGGER agreement_relations_level BEFORE UPDATE OF agreement_classification, related_classification ON parley_data.agreement_relations FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification('agreement_relations');
 
 CREATE TRIGGER agreement_status_events_apply AFTER INSERT ON parley_data.agreement_status_events REFERENCING NEW TABLE AS new_events FOR EACH STATEMENT EXECUTE FUNCTION parley_data.apply_agreement_status_events();
 
@@ -21471,7 +21316,7 @@ CREATE TRIGGER agreement_tracks_history_truncate BEFORE TRUNCATE ON parley_data.
 
 CREATE TRIGGER agreement_tracks_history_update AFTER UPDATE ON parley_data.agreement_tracks REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'agreement_id', 'track_id');
 
-CREATE TRIGGER agreement_tracks_level BEFORE UPDATE OF agreement_classification, track_classification ON parley_data.agreement_tracks FOR EACH ROW EXECUTE FUNCTION parley_data.set_agreement_link_level('agreement_tracks');
+CREATE TRIGGER agreement_tracks_level BEFORE UPDATE OF agreement_classification, track_classification ON parley_data.agreement_tracks FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification('agreement_tracks');
 
 CREATE TRIGGER agreement_tracks_plan_insert AFTER INSERT ON parley_data.agreement_tracks REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_agreement_changes();
 
@@ -21545,11 +21390,11 @@ CREATE TRIGGER commitments_history_truncate BEFORE TRUNCATE ON parley_data.commi
 
 CREATE TRIGGER commitments_history_update AFTER UPDATE ON parley_data.commitments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER commitments_plan_delete AFTER DELETE ON parley_data.commitments REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_commitment_changes();
+CREATE TRIGGER commitments_plan_delete AFTER DELETE ON parley_data.commitments REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_subject_changes('commitment', 'due_on, status, reopened_at, made_on, last_update_on, status_changed_on, created_at, track_id, item_id, owner_id, effective_classification, code, frozen_on', 'commitment_id', 'track_id, item_id, effective_classification');
 
-CREATE TRIGGER commitments_plan_insert AFTER INSERT ON parley_data.commitments REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_commitment_changes();
+CREATE TRIGGER commitments_plan_insert AFTER INSERT ON parley_data.commitments REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_subject_changes('commitment', 'due_on, status, reopened_at, made_on, last_update_on, status_changed_on, created_at, track_id, item_id, owner_id, effective_classification, code, frozen_on', 'commitment_id', 'track_id, item_id, effective_classification');
 
-CREATE TRIGGER commitments_plan_update AFTER UPDATE ON parley_data.commitments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_commitment_changes();
+CREATE TRIGGER commitments_plan_update AFTER UPDATE ON parley_data.commitments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_subject_changes('commitment', 'due_on, status, reopened_at, made_on, last_update_on, status_changed_on, created_at, track_id, item_id, owner_id, effective_classification, code, frozen_on', 'commitment_id', 'track_id, item_id, effective_classification');
 
 CREATE TRIGGER commitments_raise_deals_on_insert AFTER INSERT ON parley_data.commitments REFERENCING NEW TABLE AS new_commitments FOR EACH STATEMENT EXECUTE FUNCTION parley_data.raise_deals();
 
@@ -21613,11 +21458,11 @@ CREATE TRIGGER follow_ups_history_truncate BEFORE TRUNCATE ON parley_data.follow
 
 CREATE TRIGGER follow_ups_history_update AFTER UPDATE ON parley_data.follow_ups REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER follow_ups_plan_delete AFTER DELETE ON parley_data.follow_ups REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_follow_up_changes();
+CREATE TRIGGER follow_ups_plan_delete AFTER DELETE ON parley_data.follow_ups REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_subject_changes('follow_up', 'due_at, done_at, assignee_id, commitment_id, meeting_id, track_id, code', '-', '-');
 
-CREATE TRIGGER follow_ups_plan_insert AFTER INSERT ON parley_data.follow_ups REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_follow_up_changes();
+CREATE TRIGGER follow_ups_plan_insert AFTER INSERT ON parley_data.follow_ups REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_subject_changes('follow_up', 'due_at, done_at, assignee_id, commitment_id, meeting_id, track_id, code', '-', '-');
 
-CREATE TRIGGER follow_ups_plan_update AFTER UPDATE ON parley_data.follow_ups REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_follow_up_changes();
+CREATE TRIGGER follow_ups_plan_update AFTER UPDATE ON parley_data.follow_ups REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_subject_changes('follow_up', 'due_at, done_at, assignee_id, commitment_id, meeting_id, track_id, code', '-', '-');
 
 CREATE TRIGGER follow_ups_subject_track BEFORE INSERT OR UPDATE OF commitment_id, meeting_id, track_id, subject_track_id ON parley_data.follow_ups FOR EACH ROW EXECUTE FUNCTION parley_data.set_follow_up_subject_track();
 
@@ -21641,11 +21486,11 @@ CREATE TRIGGER meetings_history_truncate BEFORE TRUNCATE ON parley_data.meetings
 
 CREATE TRIGGER meetings_history_update AFTER UPDATE ON parley_data.meetings REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
-CREATE TRIGGER meetings_plan_delete AFTER DELETE ON parley_data.meetings REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_meeting_changes();
+CREATE TRIGGER meetings_plan_delete AFTER DELETE ON parley_data.meetings REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_subject_changes('meeting', 'starts_at, ends_at, status, outcome_summary, created_at, track_id, effective_classification, code', 'meeting_id', 'track_id, effective_classification');
 
-CREATE TRIGGER meetings_plan_insert AFTER INSERT ON parley_data.meetings REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_meeting_changes();
+CREATE TRIGGER meetings_plan_insert AFTER INSERT ON parley_data.meetings REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_subject_changes('meeting', 'starts_at, ends_at, status, outcome_summary, created_at, track_id, effective_classification, code', 'meeting_id', 'track_id, effective_classification');
 
-CREATE TRIGGER meetings_plan_update AFTER UPDATE ON parley_data.meetings REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_meeting_changes();
+CREATE TRIGGER meetings_plan_update AFTER UPDATE ON parley_data.meetings REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_subject_changes('meeting', 'starts_at, ends_at, status, outcome_summary, created_at, track_id, effective_classification, code', 'meeting_id', 'track_id, effective_classification');
 
 CREATE TRIGGER meetings_timeline_delete AFTER DELETE ON parley_data.meetings REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.timeline_on_records('meeting_held');
 
@@ -22267,9 +22112,6 @@ GRANT SELECT ON TABLE parley.changes TO parley_daemon;
 REVOKE ALL ON FUNCTION parley.changes_in_this_transaction(after_change bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.changes_in_this_transaction(after_change bigint) TO parley_reader;
 
-REVOKE ALL ON FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interval, max_count integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION parley.claim_deliveries(at timestamp with time zone, lease interval, max_count integer) TO parley_daemon;
-
 REVOKE ALL ON FUNCTION parley.claim_round(at timestamp with time zone, lease interval, max_count integer, domain text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.claim_round(at timestamp with time zone, lease interval, max_count integer, domain text) TO parley_daemon;
 
@@ -22672,6 +22514,8 @@ REVOKE ALL ON FUNCTION parley_data.commitment_level(commitment_id bigint) FROM P
 
 REVOKE ALL ON FUNCTION parley_data.commitment_status_description(code text, old_status text, new_status text) FROM PUBLIC;
 
+REVOKE ALL ON PROCEDURE parley_data.create_statement_triggers(IN table_name text, IN concern text, IN call text, IN events text[]) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.current_clearance() FROM PUBLIC;
 GRANT ALL ON FUNCTION parley_data.current_clearance() TO parley_reader;
 GRANT ALL ON FUNCTION parley_data.current_clearance() TO parley_daemon;
@@ -22726,6 +22570,8 @@ REVOKE ALL ON FUNCTION parley_data.import_agreement_normal(r jsonb, zone text) F
 REVOKE ALL ON FUNCTION parley_data.import_agreement_verify(r jsonb, base text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.import_agreements(items jsonb, base integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.import_by_code(list text, items jsonb, base integer, what text, target regclass, rules text, tidy text[], columns text[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.import_call(call text, args text[], path text, base text, fields jsonb) FROM PUBLIC;
 
@@ -22859,15 +22705,11 @@ REVOKE ALL ON FUNCTION parley_data.prepare_history_years(through timestamp with 
 
 REVOKE ALL ON FUNCTION parley_data.queue_agreement_changes() FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.queue_commitment_changes() FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION parley_data.queue_follow_up_changes() FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION parley_data.queue_meeting_changes() FROM PUBLIC;
-
 REVOKE ALL ON FUNCTION parley_data.queue_recipient_changes() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.queue_rule_changes() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.queue_subject_changes() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.queue_track_changes() FROM PUBLIC;
 
@@ -22911,6 +22753,8 @@ REVOKE ALL ON FUNCTION parley_data.refuse_level_clash(field text, detail text) F
 
 REVOKE ALL ON FUNCTION parley_data.require(field text, present boolean) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.require_all(fields text[], "values" text[], rule text, message text, hint text) FROM PUBLIC;
+
 GRANT SELECT ON TABLE parley_data.daemon_leadership TO parley_reader;
 GRANT SELECT ON TABLE parley_data.daemon_leadership TO parley_daemon;
 
@@ -22918,7 +22762,7 @@ REVOKE ALL ON FUNCTION parley_data.require_leadership(token bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.reserved_code(field text, what text, code text, hint text) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.set_agreement_link_level() FROM PUBLIC;
+REVOKE ALL ON FUNCTION parley_data.rows_differ(columns text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.set_commitment_defaults() FROM PUBLIC;
 
@@ -22948,6 +22792,8 @@ REVOKE ALL ON FUNCTION parley_data.tally_commitments() FROM PUBLIC;
 REVOKE ALL ON FUNCTION parley_data.term_last_day(starts_on date, length interval) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.timeline_agenda_status_changed(subject_ids bigint[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.timeline_commitment_changes(kind text, subject_ids bigint[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.timeline_commitment_deadline_moved(subject_ids bigint[]) FROM PUBLIC;
 

@@ -43,7 +43,9 @@ import Testing
             #expect(wider.first { $0.subjectCode == "secret-one" }?.details?.commitment?.text == "Classified side letter")
 
             // Claiming hands out the same deliveries, and the digest of the claimed ones says the same.
-            let claims = try MailerQueries.claim(connection, at: at, lease: .seconds(300), maxCount: 10)
+            let round = try #require(
+                try MailerQueries.claimRound(connection, at: at, lease: .seconds(300), maxCount: 10, domain: "parley.example"))
+            let claims = round.claims
             #expect(Set(claims.map(\.deliveryID)) == Set(preview.map(\.deliveryID)))
             let claimed = try MailerQueries.digestEntries(
                 connection, deliveryIDs: claims.map(\.deliveryID), at: at, ceiling: .restricted)

@@ -121,7 +121,7 @@ import Testing
             defer { logins.drop(on: connection) }
             let findings = Findings()
             var service = try Self.serviceReferences()
-            #expect(service.contains("plan_alerts_as_leader") && service.contains("claim_deliveries"),
+            #expect(service.contains("plan_alerts_as_leader") && service.contains("claim_round"),
                     "the service's calls were not found in Sources/Parley: \(service.sorted())")
 
             let relations = try connection.query(

@@ -3,9 +3,22 @@
 -- end as failed; mailer runs and daemon heartbeats feed the status views. Also the privileges and documentation of
 -- every alert object.
 begin;
-select plan(59);
+select plan(64);
 
 \ir 300_alert_fixture.psql
+
+-- The mailer's claim, parley.claim_round, with what each claimed delivery is about.
+create function pg_temp.claim(at timestamptz, lease interval, max_count integer)
+    returns table (delivery_id bigint, claim_token uuid, attempt integer, person_id bigint, digest_message_id text,
+                   recipient_email text, recipient_timezone text, kind parley.alert_kind, subject_code text)
+    language sql as $$
+    select r.delivery_id, r.claim_token, r.attempt, r.person_id, r.digest_message_id, p.email, p.timezone, a.kind,
+           a.subject_code
+      from parley.claim_round(at, lease, max_count, 'parley.example') r
+      join parley_data.deliveries d on d.id = r.delivery_id
+      join parley_data.alerts a on a.id = d.alert_id
+      join parley_data.people p on p.id = r.person_id
+$$;
 
 select ok(cardinality(pg_temp.plan('2030-05-25 15:00Z')) > 0, 'alerts planned');
 -- CT's overdue alert (3 deliveries) waits until 26 May; 4 other deliveries (CN's stale alert and reminder) are due
@@ -15,13 +28,13 @@ select is((select count(*)::integer from parley_data.deliveries where state = 'p
           'four deliveries are due');
 
 -- Refusals.
-select throws_ok($$select * from parley.claim_deliveries(null, '5 minutes', 10)$$, '23502', 'at is required', 'claim needs at');
-select throws_ok($$select * from parley.claim_deliveries('2030-05-25 15:00Z', '0', 10)$$, '23514', null, 'a lease must last');
-select throws_ok($$select * from parley.claim_deliveries('2030-05-25 15:00Z', '5 minutes', 0)$$, '23514', null, 'claim at least one');
+select throws_ok($$select * from pg_temp.claim(null, '5 minutes', 10)$$, '23502', 'at is required', 'claim needs at');
+select throws_ok($$select * from pg_temp.claim('2030-05-25 15:00Z', '0', 10)$$, '23514', null, 'a lease must last');
+select throws_ok($$select * from pg_temp.claim('2030-05-25 15:00Z', '5 minutes', 0)$$, '23514', null, 'claim at least one');
 
 -- Two runs: disjoint claims; while the leases last nobody else gets them.
-create temp table c1 as select * from parley.claim_deliveries('2030-05-25 15:00Z', '5 minutes', 3);
-create temp table c2 as select * from parley.claim_deliveries('2030-05-25 15:00Z', '5 minutes', 10);
+create temp table c1 as select * from pg_temp.claim('2030-05-25 15:00Z', '5 minutes', 3);
+create temp table c2 as select * from pg_temp.claim('2030-05-25 15:00Z', '5 minutes', 10);
 select is((select count(*)::integer from c1), 3, 'the first run claims at most max_count');
 select is((select count(*)::integer from c2), 1, 'the second run gets the other one');
 select is((select count(*)::integer from c1 join c2 using (delivery_id)), 0, 'no delivery is claimed twice');
@@ -30,16 +43,15 @@ select is((select count(distinct claim_token)::integer from c1) + (select count(
 select is((select array_agg(distinct attempt) from c1), array[1], 'first attempt');
 select ok((select bool_and(recipient_email is not null and recipient_timezone is not null and kind is not null and subject_code is not null)
              from c1), 'a claim carries what the mailer needs');
-select is((select array_agg(person_id order by person_id, delivery_id) from c1),
-          (select array_agg(person_id) from (select person_id from c1 order by person_id, delivery_id) x),
-          'ordered by recipient');
-select is((select count(*)::integer from parley.claim_deliveries('2030-05-25 15:04:59Z', '5 minutes', 10)), 0,
+select is((select count(distinct digest_message_id)::integer from c1), (select count(distinct person_id)::integer from c1),
+          'one digest per recipient');
+select is((select count(*)::integer from pg_temp.claim('2030-05-25 15:04:59Z', '5 minutes', 10)), 0,
           'nothing to claim while the leases last (and the snoozed ones are not due)');
 select is((select array_agg(distinct state::text) from parley_data.deliveries d where d.id in (select delivery_id from c1)),
           array['sending'], 'claimed deliveries are sending');
 
 -- The runs die; their leases lapse at 15:05. A third run takes over the same delivery rows.
-create temp table c3 as select * from parley.claim_deliveries('2030-05-25 15:05Z', '5 minutes', 10);
+create temp table c3 as select * from pg_temp.claim('2030-05-25 15:05Z', '5 minutes', 10);
 select is((select array_agg(delivery_id order by delivery_id) from c3),
           (select array_agg(delivery_id order by delivery_id) from (select delivery_id from c1 union all select delivery_id from c2) x),
           'a lapsed claim is claimed again: the same deliveries, same ids');
@@ -79,7 +91,7 @@ declare
     seen text[] := '{}';
 begin
     for i in 1..7 loop
-        select * into claim from parley.claim_deliveries(moment, '5 minutes', 10);
+        select * into claim from pg_temp.claim(moment, '5 minutes', 10);
         exit when not found;
         select * into outcome from parley.mark_deliveries_failed(array[claim.delivery_id], 'boom', claim.claim_token, moment);
         seen := seen || (outcome.state || ' ' || outcome.attempts || ' ' || coalesce((outcome.retry_at - moment)::text, '-'));
@@ -98,9 +110,9 @@ select is((select why from parley.alert_log where outcome = 'failed'), 'gave up 
 update parley_data.alert_settings set max_attempts = 2;
 update parley_data.deliveries set state = 'pending', send_after = '2030-05-27 00:00Z', sent_at = null, message_id = null, attempts = 0
  where id = (select max(id) from parley_data.deliveries where state = 'sent');
-select is((select count(*)::integer from parley.claim_deliveries('2030-05-27 00:00Z', '5 minutes', 10)), 1, 'claimed (attempt 1)');
-select is((select count(*)::integer from parley.claim_deliveries('2030-05-27 00:05Z', '5 minutes', 10)), 1, 'lapsed, claimed again (attempt 2)');
-select is((select count(*)::integer from parley.claim_deliveries('2030-05-27 00:10Z', '5 minutes', 10)), 0, 'lapsed on the last attempt: not claimed');
+select is((select count(*)::integer from pg_temp.claim('2030-05-27 00:00Z', '5 minutes', 10)), 1, 'claimed (attempt 1)');
+select is((select count(*)::integer from pg_temp.claim('2030-05-27 00:05Z', '5 minutes', 10)), 1, 'lapsed, claimed again (attempt 2)');
+select is((select count(*)::integer from pg_temp.claim('2030-05-27 00:10Z', '5 minutes', 10)), 0, 'lapsed on the last attempt: not claimed');
 select is((select count(*)::integer from parley_data.deliveries
             where state = 'failed' and last_error like '%claim lapsed on attempt 2 of 2'), 1, 'but failed, with why');
 
@@ -110,7 +122,7 @@ values ('CZ', (select id from parley_data.tracks where code = 'tokyo'), (select 
         (select id from parley_data.parties where code = 'UA'), 'z', '2030-05-01', '2030-05-30', pg_temp.person('olga@example.org'),
         '2030-05-01', '2030-05-01 00:00Z');
 select ok(pg_temp.plan('2030-05-29 15:00Z') @> array['CZ due_soon 2030-05-30 -1 day'], 'CZ reminder');
-create temp table c4 as select * from parley.claim_deliveries('2030-05-29 15:00Z', '5 minutes', 10) where subject_code = 'CZ';
+create temp table c4 as select * from pg_temp.claim('2030-05-29 15:00Z', '5 minutes', 10) where subject_code = 'CZ';
 update parley_data.commitments set status = 'withdrawn' where code = 'CZ';
 select is((select alerts_cancelled from parley.plan_alerts('2030-05-29 15:01Z', only_changed => true)), 0,
           'CZ withdrawn while its reminder is being sent: the reminder is not cancelled as a whole');
@@ -126,6 +138,30 @@ select is((select array_agg(distinct cancel_reason) from parley_data.deliveries 
 select throws_ok($$select parley.record_mailer_run('2030-05-25 15:00Z', '2030-05-25 14:00Z', 1, 1, 0, 0)$$, '23514', null,
                  'a run cannot finish before it started');
 select throws_ok($$select parley.record_mailer_run('2030-05-25 15:00Z', null, 1, 1, 0, 0)$$, '23502', null, 'every value is required');
+-- Values required together: one rule, naming the first value missing.
+create function pg_temp.refused(sql text) returns text language plpgsql as $$
+declare
+    state text;
+    field text;
+    rule text;
+begin
+    execute sql;
+    return 'accepted';
+exception when others then
+    get stacked diagnostics state = returned_sqlstate, field = column_name, rule = constraint_name;
+    return concat_ws(' ', state, field, rule);
+end
+$$;
+select is(pg_temp.refused($$select parley.record_mailer_run('2030-05-25 15:00Z', '2030-05-25 15:01Z', 1, null, null, 0)$$),
+          '23502 sent mailer_run_complete', 'a mailer run''s refusal names the first value missing and the rule');
+select is(pg_temp.refused($$select parley.release_deliveries(array[1::bigint], null, now(), null)$$),
+          '23502 claim_token release_complete', 'so does a release''s');
+select is(pg_temp.refused($$select parley.daemon_heartbeat(gen_random_uuid(), 'host-1', null, '1.0', null)$$),
+          '23502 pid heartbeat_complete', 'and a heartbeat''s');
+select is(pg_temp.refused($$select parley.daemon_plan_finished(gen_random_uuid(), '1 second', null, null)$$),
+          '23502 planned plan_report_complete', 'and a plan report''s');
+select is(pg_temp.refused($$select parley.daemon_claim_leadership(null, null)$$),
+          '23502 instance_id leadership_claim_complete', 'and a claim of the leadership''s');
 select ok(parley.record_mailer_run('2030-05-25 15:06Z', '2030-05-25 15:06:02Z', 3, 2, 1, 75) > 0, 'a run is recorded');
 select is((select (seconds, claimed, sent, failed, exit_status)::text from parley.mailer_runs), '(2.000,3,2,1,75)', 'parley.mailer_runs shows it');
 select is((select (last_mailer_exit_status, failed)::text from parley.alert_status), '(75,2)',
@@ -156,7 +192,7 @@ select ok(bool_and(has_function_privilege('parley_daemon', f, 'execute') and not
                    and not has_function_privilege('parley_reader', f, 'execute')),
           'planning, claiming, marking and heartbeats are for the daemon only')
   from unnest(array['parley.plan_alerts(timestamptz, boolean, boolean)', 'parley.next_alert_at(timestamptz)',
-                    'parley.claim_deliveries(timestamptz, interval, integer)', 'parley.mark_deliveries_sent(bigint[], text, uuid, timestamptz)',
+                    'parley.claim_round(timestamptz, interval, integer, text)', 'parley.mark_deliveries_sent(bigint[], text, uuid, timestamptz)',
                     'parley.mark_deliveries_failed(bigint[], text, uuid, timestamptz)',
                     'parley.record_mailer_run(timestamptz, timestamptz, integer, integer, integer, integer)',
                     'parley.daemon_heartbeat(uuid, text, integer, text, text, text, timestamptz)',
@@ -198,11 +234,10 @@ select is((select array_agg(o order by o) from (
                  and obj_description(c.oid, 'pg_class') is null
               union all
               select p.oid::regprocedure::text from pg_proc p
-               where p.proname in ('plan_alerts', 'next_alert_at', 'claim_deliveries', 'mark_deliveries_sent',
+               where p.proname in ('plan_alerts', 'next_alert_at', 'claim_round', 'mark_deliveries_sent',
                      'mark_deliveries_failed', 'record_mailer_run', 'daemon_heartbeat', 'daemon_plan_finished',
                      'daemon_stopped', 'acknowledge_alert', 'snooze_alert', 'silence', 'lift_silence', 'set_alert_rule',
-                     'plan_prepare', 'plan_collect', 'plan_recipients', 'queue_commitment_changes', 'queue_meeting_changes',
-                     'queue_follow_up_changes', 'queue_track_changes', 'queue_recipient_changes', 'queue_rule_changes',
+                     'plan_prepare', 'plan_collect', 'plan_recipients', 'queue_subject_changes', 'queue_track_changes', 'queue_recipient_changes', 'queue_rule_changes',
                      'apply_new_silences', 'visible_alert', 'commitment_is_live', 'utc_text')
                  and obj_description(p.oid, 'pg_proc') is null) x),
           null, 'every alert table, view and function has a comment');

@@ -29,7 +29,8 @@ select is((select count(*)::int from parley.alerts where subject = 'rc-c'), 0,
 reset role;
 
 create temp table claimed as
-select c.* from parley.claim_deliveries(now(), interval '5 minutes', 10) c;
+select c.*, p.email as recipient_email
+  from parley.claim_round(now(), interval '5 minutes', 10, 'mfa.example') c join parley_data.people p on p.id = c.person_id;
 select is((select array_agg(recipient_email order by recipient_email) from claimed), array['high@mfa.example'],
           'the claim hands out only the cleared recipient''s delivery');
 select is((select d.state::text || ': ' || d.cancel_reason from parley_data.deliveries d
@@ -40,7 +41,7 @@ select is((select d.state::text || ': ' || d.cancel_reason from parley_data.deli
 select parley.update_commitment(commitment => 'rc-c', due_on => current_date - 2);
 select * from parley.plan_alerts(now());
 update parley_data.people set active = false where email = 'high@mfa.example';
-select is((select count(*)::int from parley.claim_deliveries(now() + interval '1 hour', interval '5 minutes', 10)), 0,
+select is((select count(*)::int from parley.claim_round(now() + interval '1 hour', interval '5 minutes', 10, 'mfa.example')), 0,
           'nothing is claimed for a person deactivated since the plan');
 
 -- Stored totals count classified deliveries too: a reader not cleared for everything does not see them.

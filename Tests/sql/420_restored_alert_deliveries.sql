@@ -4,7 +4,7 @@
 -- An overdue alert goes to A and B; one delivery is sent. The deadline moves into the future: the alert went out, so
 -- it stays (with a cancel reason) and the other, waiting delivery is cancelled. The deadline moves back: the alert
 -- is live again, and the cancelled delivery must be waiting again, or its person is never told. (The same happens when a mailer dies holding a delivery while the alert does
--- not apply: claim_deliveries cancels the lapsed claim.)
+-- not apply: the next claim cancels the lapsed claim.)
 begin;
 select plan(3);
 
@@ -22,7 +22,7 @@ begin
     perform parley.plan_alerts(now());
     -- The mailer sends one of the two deliveries.
     perform parley.mark_deliveries_sent(array[c.delivery_id], '<bug.1@example.org>', c.claim_token, now())
-       from parley.claim_deliveries(now(), interval '5 minutes', 1) c;
+       from parley.claim_round(now(), interval '5 minutes', 1, 'example.org') c;
     perform parley.change_due_date(commitment => 'bug-c', due_on => current_date + 10);
     perform parley.plan_alerts(now());
     perform parley.change_due_date(commitment => 'bug-c', due_on => current_date - 1);
@@ -37,7 +37,7 @@ select is((select array_agg(d.state::text order by d.state::text) from parley_da
                                    join parley_data.alerts a on a.id = d.alert_id
             where a.subject_code = 'bug-c' and a.kind = 'overdue'),
           array['pending', 'sent'], 'the delivery cancelled while the alert did not apply is waiting again; the sent one stays sent');
-select is((select count(*)::int from parley.claim_deliveries(now() + interval '1 day', interval '5 minutes', 10)),
+select is((select count(*)::int from parley.claim_round(now() + interval '1 day', interval '5 minutes', 10, 'example.org')),
           1, 'the mailer can claim the revived delivery');
 
 select * from finish();

@@ -48,6 +48,17 @@ end
 $$;
 comment on function parley_data.refuse_if(parley_data.refusal) is 'Raises the refusal given, if there is one.';
 
+-- Values required together, refused as one rule (23502) that names the first one missing: `fields` their names,
+-- `values` them as text (null when missing), in the same order.
+create or replace function parley_data.require_all(fields text[], "values" text[], rule text, message text, hint text)
+    returns void
+    language sql
+    return parley_data.refuse_if(case when array_position("values", null) is not null
+                                      then parley_data.refused('23502', fields[array_position("values", null)], rule,
+                                                               message, hint) end);
+comment on function parley_data.require_all(text[], text[], text, text, text) is
+    'Refuses (23502, under one rule) values required together, naming the first one missing.';
+
 -- Rules about one value --------------------------------------------------------------------------------------
 
 create or replace function parley_data.missing(field text, present boolean)

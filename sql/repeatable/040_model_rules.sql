@@ -81,7 +81,7 @@ create constraint trigger commitments_have_beneficiary after insert on parley_da
 -- whether it is right. When a row's own classification or a level it refers to changes, this trigger works the
 -- level out again, and PostgreSQL moves the row to its new partition (and the foreign keys move its children).
 -- The trigger names its table (tg_argv[0]): a row trigger of a partitioned table runs on the partition, whose name
--- (commitments_secret) is what tg_table_name says.
+-- (commitments_secret) is what tg_table_name says. (The agreements' links keep their level by it too, 045.)
 create or replace function parley_data.set_effective_classification() returns trigger
     language plpgsql as $$
 begin
@@ -91,6 +91,10 @@ begin
     elsif tg_argv[0] = 'silences' then
         new.effective_classification := greatest('unclassified', new.track_classification,
                                                  new.commitment_classification);
+    elsif tg_argv[0] = 'agreement_tracks' then
+        new.effective_classification := greatest(new.agreement_classification, new.track_classification);
+    elsif tg_argv[0] = 'agreement_relations' then
+        new.effective_classification := greatest(new.agreement_classification, new.related_classification);
     else
         new.effective_classification := greatest(new.classification, new.track_classification);
     end if;

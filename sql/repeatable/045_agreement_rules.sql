@@ -8,27 +8,15 @@ create or replace trigger agreements_touch before update on parley_data.agreemen
     for each row execute function parley_data.touch_updated_at();
 
 -- A row that names two classified things is kept at the higher of their levels, which the cascading foreign keys
--- keep on the row; worked out again when either changes (PostgreSQL then moves the row to its new partition).
-create or replace function parley_data.set_agreement_link_level() returns trigger
-    language plpgsql as $$
-begin
-    -- (The trigger names its table: a row trigger of a partitioned table runs on the partition.)
-    if tg_argv[0] = 'agreement_tracks' then
-        new.effective_classification := greatest(new.agreement_classification, new.track_classification);
-    else
-        new.effective_classification := greatest(new.agreement_classification, new.related_classification);
-    end if;
-    return new;
-end
-$$;
-comment on function parley_data.set_agreement_link_level() is
-    'Trigger: keeps an agreement''s track link, or a relation between two agreements, at the higher of the levels of what it names.';
+-- keep on the row; worked out again when either changes (PostgreSQL then moves the row to its new partition), by
+-- the trigger function of every classified row (040_model_rules).
 create or replace trigger agreement_tracks_level
     before update of agreement_classification, track_classification on parley_data.agreement_tracks
-    for each row execute function parley_data.set_agreement_link_level('agreement_tracks');
+    for each row execute function parley_data.set_effective_classification('agreement_tracks');
 create or replace trigger agreement_relations_level
     before update of agreement_classification, related_classification on parley_data.agreement_relations
-    for each row execute function parley_data.set_agreement_link_level('agreement_relations');
+    for each row execute function parley_data.set_effective_classification('agreement_relations');
+drop function if exists parley_data.set_agreement_link_level();
 
 -- An agreement is as classified as the most classified of its tracks: it names them. Raised when a track is raised
 -- (the link follows the track, then the agreement follows the link, and with it everything that belongs to it, its

@@ -1,7 +1,47 @@
 -- The change history's recording: a statement-level trigger on every data table writes what each statement
 -- inserted, updated, deleted or truncated to parley_data.change_log (000003, kept by year since 000008), once per
--- statement; and the guard that keeps the history append-only.
+-- statement; and the guard that keeps the history append-only. Also what this file and the later ones (versions,
+-- timeline, alert queueing) make their statement-level triggers with: parley_data.create_statement_triggers, and
+-- parley_data.rows_differ for the statements that pair old and new rows.
 set local role parley_owner;
+
+-- The statement-level triggers a concern keeps on a table: for each of `events`, a trigger named
+-- <table>_<concern>_<event> that runs `call` (the trigger function with its arguments) after the statement (before
+-- it for truncate), with the statement's rows as new_rows (insert), old_rows and new_rows (update) or old_rows
+-- (delete).
+create or replace procedure parley_data.create_statement_triggers(
+    table_name text, concern text, call text, events text[] default array['insert', 'update', 'delete'])
+    language plpgsql
+    set search_path = pg_catalog, pg_temp
+as $$
+declare
+    event text;
+begin
+    foreach event in array events loop
+        execute format('create or replace trigger %I %s %s on parley_data.%I %s for each statement execute function %s',
+                       table_name || '_' || concern || '_' || event,
+                       case event when 'truncate' then 'before' else 'after' end, event, table_name,
+                       case event when 'insert' then 'referencing new table as new_rows'
+                                  when 'update' then 'referencing old table as old_rows new table as new_rows'
+                                  when 'delete' then 'referencing old table as old_rows'
+                                  else '' end,
+                       call);
+    end loop;
+end
+$$;
+comment on procedure parley_data.create_statement_triggers is
+    'Makes (or replaces) the statement-level triggers <table>_<concern>_<event> on parley_data.<table> that run call with the transition tables new_rows and old_rows.';
+
+-- The condition that an old row o and a new row n differ in any of `columns` (names separated by commas), for a
+-- statement that pairs the old and new rows of an update: (o.a, o.b) is distinct from (n.a, n.b).
+create or replace function parley_data.rows_differ(columns text) returns text
+    language sql immutable strict
+    set search_path = pg_catalog, pg_temp
+    return format('(%s) is distinct from (%s)',
+                  (select string_agg('o.' || quote_ident(trim(c)), ', ') from unnest(string_to_array(columns, ',')) c),
+                  (select string_agg('n.' || quote_ident(trim(c)), ', ') from unnest(string_to_array(columns, ',')) c));
+comment on function parley_data.rows_differ(text) is
+    'The SQL condition that old row o and new row n differ in any of the comma-separated columns.';
 
 -- The recording trigger. It runs as parley_owner so that every write path is recorded, whatever the writer may
 -- do itself; session_user (not current_user, which is parley_owner here) names who made the change.
@@ -150,19 +190,8 @@ begin
         if arguments is null or arguments !~ ',' then
             raise exception 'table parley_data.% has no primary key to record its changes by', t;
         end if;
-        execute format('create or replace trigger %I after insert on parley_data.%I referencing new table as new_rows '
-                       'for each statement execute function parley_data.record_changes(%s)',
-                       t || '_history_insert', t, arguments);
-        execute format('create or replace trigger %I after update on parley_data.%I '
-                       'referencing old table as old_rows new table as new_rows '
-                       'for each statement execute function parley_data.record_changes(%s)',
-                       t || '_history_update', t, arguments);
-        execute format('create or replace trigger %I after delete on parley_data.%I referencing old table as old_rows '
-                       'for each statement execute function parley_data.record_changes(%s)',
-                       t || '_history_delete', t, arguments);
-        execute format('create or replace trigger %I before truncate on parley_data.%I '
-                       'for each statement execute function parley_data.record_changes(%s)',
-                       t || '_history_truncate', t, arguments);
+        call parley_data.create_statement_triggers(t, 'history', format('parley_data.record_changes(%s)', arguments),
+                                                   array['insert', 'update', 'delete', 'truncate']);
     end loop;
 end
 $$;

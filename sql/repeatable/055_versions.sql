@@ -103,29 +103,12 @@ $$;
 comment on function parley_data.record_versions() is
     'Trigger: keeps the versions of the records a statement inserted, changed or deleted (each state with the period it was valid), set-based, once per statement.';
 
-create or replace trigger commitments_versions_insert after insert on parley_data.commitments
-    referencing new table as new_rows
-    for each statement execute function parley_data.record_versions('commitment_versions', 'effective_classification', 'commitment_id=id');
-create or replace trigger commitments_versions_update after update on parley_data.commitments
-    referencing old table as old_rows new table as new_rows
-    for each statement execute function parley_data.record_versions('commitment_versions', 'effective_classification', 'commitment_id=id');
-create or replace trigger commitments_versions_delete after delete on parley_data.commitments
-    referencing old table as old_rows
-    for each statement execute function parley_data.record_versions('commitment_versions', 'effective_classification', 'commitment_id=id');
-create or replace trigger commitments_versions_truncate before truncate on parley_data.commitments
-    for each statement execute function parley_data.record_versions('commitment_versions', 'effective_classification', 'commitment_id=id');
-
-create or replace trigger track_agenda_versions_insert after insert on parley_data.track_agenda
-    referencing new table as new_rows
-    for each statement execute function parley_data.record_versions('agenda_versions', 'effective_classification', 'track_id', 'item_id');
-create or replace trigger track_agenda_versions_update after update on parley_data.track_agenda
-    referencing old table as old_rows new table as new_rows
-    for each statement execute function parley_data.record_versions('agenda_versions', 'effective_classification', 'track_id', 'item_id');
-create or replace trigger track_agenda_versions_delete after delete on parley_data.track_agenda
-    referencing old table as old_rows
-    for each statement execute function parley_data.record_versions('agenda_versions', 'effective_classification', 'track_id', 'item_id');
-create or replace trigger track_agenda_versions_truncate before truncate on parley_data.track_agenda
-    for each statement execute function parley_data.record_versions('agenda_versions', 'effective_classification', 'track_id', 'item_id');
+call parley_data.create_statement_triggers('commitments', 'versions',
+    $$parley_data.record_versions('commitment_versions', 'effective_classification', 'commitment_id=id')$$,
+    array['insert', 'update', 'delete', 'truncate']);
+call parley_data.create_statement_triggers('track_agenda', 'versions',
+    $$parley_data.record_versions('agenda_versions', 'effective_classification', 'track_id', 'item_id')$$,
+    array['insert', 'update', 'delete', 'truncate']);
 
 -- Versions are history: nobody edits them but the recording trigger (and the timeline's and tallies' rebuilds,
 -- which do not touch them), unless maintenance is declared as for the change log (050_history).

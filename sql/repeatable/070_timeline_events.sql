@@ -135,36 +135,38 @@ end;
 
 -- The kinds that tell of a change: their events worded again from what they recorded -------------------------------
 
-create or replace function parley_data.timeline_commitment_status_changed(subject_ids bigint[])
+-- A commitment's changes of status and of deadline, worded alike but for what they say.
+create or replace function parley_data.timeline_commitment_changes(kind text, subject_ids bigint[])
     returns setof parley_data.timeline_events
     language sql stable
 begin atomic
     select e.id, e.kind, e.occurred_on, e.subject_id, c.track_id, c.item_id, c.obligor_id, e.source_id, e.old_value,
-           e.new_value, 'status changed', t.code, i.code, ob.name, c.code,
-           parley_data.commitment_status_description(c.code, e.old_value, e.new_value), null::text, null::text,
-           greatest(e.classification, c.effective_classification), e.recorded_at
+           e.new_value, case e.kind when 'commitment_status_changed' then 'status changed' else 'deadline moved' end,
+           t.code, i.code, ob.name, c.code,
+           case e.kind when 'commitment_status_changed'
+                       then parley_data.commitment_status_description(c.code, e.old_value, e.new_value)
+                       else parley_data.deadline_moved_description(c.code, e.old_value, e.new_value) end,
+           null::text, null::text, greatest(e.classification, c.effective_classification), e.recorded_at
       from parley_data.timeline_events e
       join parley_data.commitments c on c.id = e.subject_id
       join parley_data.tracks t on t.id = c.track_id
       join parley_data.agenda_items i on i.id = c.item_id
       join parley_data.parties ob on ob.id = c.obligor_id
-     where e.kind = 'commitment_status_changed' and e.subject_id = any (subject_ids);
+     where e.kind = timeline_commitment_changes.kind and e.subject_id = any (subject_ids);
+end;
+
+create or replace function parley_data.timeline_commitment_status_changed(subject_ids bigint[])
+    returns setof parley_data.timeline_events
+    language sql stable
+begin atomic
+    select * from parley_data.timeline_commitment_changes('commitment_status_changed', subject_ids);
 end;
 
 create or replace function parley_data.timeline_commitment_deadline_moved(subject_ids bigint[])
     returns setof parley_data.timeline_events
     language sql stable
 begin atomic
-    select e.id, e.kind, e.occurred_on, e.subject_id, c.track_id, c.item_id, c.obligor_id, e.source_id, e.old_value,
-           e.new_value, 'deadline moved', t.code, i.code, ob.name, c.code,
-           parley_data.deadline_moved_description(c.code, e.old_value, e.new_value), null::text, null::text,
-           greatest(e.classification, c.effective_classification), e.recorded_at
-      from parley_data.timeline_events e
-      join parley_data.commitments c on c.id = e.subject_id
-      join parley_data.tracks t on t.id = c.track_id
-      join parley_data.agenda_items i on i.id = c.item_id
-      join parley_data.parties ob on ob.id = c.obligor_id
-     where e.kind = 'commitment_deadline_moved' and e.subject_id = any (subject_ids);
+    select * from parley_data.timeline_commitment_changes('commitment_deadline_moved', subject_ids);
 end;
 
 -- An agenda entry's events are about its track (subject_id) and item (item_id).
@@ -382,13 +384,7 @@ begin
     return null;
 end
 $$;
-create or replace trigger commitments_timeline_insert after insert on parley_data.commitments
-    referencing new table as new_rows for each statement execute function parley_data.timeline_on_commitments();
-create or replace trigger commitments_timeline_update after update on parley_data.commitments
-    referencing old table as old_rows new table as new_rows
-    for each statement execute function parley_data.timeline_on_commitments();
-create or replace trigger commitments_timeline_delete after delete on parley_data.commitments
-    referencing old table as old_rows for each statement execute function parley_data.timeline_on_commitments();
+call parley_data.create_statement_triggers('commitments', 'timeline', 'parley_data.timeline_on_commitments()');
 
 -- The tables whose rows are events as they are (meetings held, updates, positions, figures): their events are
 -- written again for every row a statement touched whose event could change.
@@ -419,16 +415,8 @@ declare
 begin
     for t in select * from (values ('meetings', 'meeting_held'), ('commitment_updates', 'update_recorded'),
                                    ('positions', 'position_stated'), ('figures', 'figure_reported')) x(name, kind) loop
-        execute format('create or replace trigger %I after insert on parley_data.%I referencing new table as new_rows '
-                       'for each statement execute function parley_data.timeline_on_records(%L)',
-                       t.name || '_timeline_insert', t.name, t.kind);
-        execute format('create or replace trigger %I after update on parley_data.%I '
-                       'referencing old table as old_rows new table as new_rows '
-                       'for each statement execute function parley_data.timeline_on_records(%L)',
-                       t.name || '_timeline_update', t.name, t.kind);
-        execute format('create or replace trigger %I after delete on parley_data.%I referencing old table as old_rows '
-                       'for each statement execute function parley_data.timeline_on_records(%L)',
-                       t.name || '_timeline_delete', t.name, t.kind);
+        call parley_data.create_statement_triggers(t.name, 'timeline',
+                                                   format('parley_data.timeline_on_records(%L)', t.kind));
     end loop;
 end
 $$;
@@ -478,13 +466,7 @@ begin
     return null;
 end
 $$;
-create or replace trigger track_agenda_timeline_insert after insert on parley_data.track_agenda
-    referencing new table as new_rows for each statement execute function parley_data.timeline_on_agenda();
-create or replace trigger track_agenda_timeline_update after update on parley_data.track_agenda
-    referencing old table as old_rows new table as new_rows
-    for each statement execute function parley_data.timeline_on_agenda();
-create or replace trigger track_agenda_timeline_delete after delete on parley_data.track_agenda
-    referencing old table as old_rows for each statement execute function parley_data.timeline_on_agenda();
+call parley_data.create_statement_triggers('track_agenda', 'timeline', 'parley_data.timeline_on_agenda()');
 
 -- A track's status changed (an event of the moment, dated on the track's clock); its code or time zone, which its
 -- events show (a meeting's day is on the track's clock); its level, which raises its status events.
@@ -525,11 +507,8 @@ begin
     return null;
 end
 $$;
-create or replace trigger tracks_timeline_update after update on parley_data.tracks
-    referencing old table as old_rows new table as new_rows
-    for each statement execute function parley_data.timeline_on_tracks();
-create or replace trigger tracks_timeline_delete after delete on parley_data.tracks
-    referencing old table as old_rows for each statement execute function parley_data.timeline_on_tracks();
+call parley_data.create_statement_triggers('tracks', 'timeline', 'parley_data.timeline_on_tracks()',
+                                           array['update', 'delete']);
 
 -- Names and codes the events show: a party's name, an item's code, a source's title and address.
 create or replace function parley_data.timeline_on_names() returns trigger
@@ -542,9 +521,8 @@ declare
     shown constant text := tg_argv[1];
     ids bigint[];
 begin
-    execute format('select array_agg(n.id) from old_rows o join new_rows n on n.id = o.id where (%s) is distinct from (%s)',
-                   (select string_agg('o.' || quote_ident(c), ', ') from unnest(string_to_array(shown, ',')) c),
-                   (select string_agg('n.' || quote_ident(c), ', ') from unnest(string_to_array(shown, ',')) c))
+    execute format('select array_agg(n.id) from old_rows o join new_rows n on n.id = o.id where %s',
+                   parley_data.rows_differ(shown))
         into ids;
     if ids is not null then
         perform parley_data.refresh_timeline_naming(naming, ids);
@@ -552,15 +530,12 @@ begin
     return null;
 end
 $$;
-create or replace trigger parties_timeline_update after update on parley_data.parties
-    referencing old table as old_rows new table as new_rows
-    for each statement execute function parley_data.timeline_on_names('party_id', 'name');
-create or replace trigger agenda_items_timeline_update after update on parley_data.agenda_items
-    referencing old table as old_rows new table as new_rows
-    for each statement execute function parley_data.timeline_on_names('item_id', 'code');
-create or replace trigger sources_timeline_update after update on parley_data.sources
-    referencing old table as old_rows new table as new_rows
-    for each statement execute function parley_data.timeline_on_names('source_id', 'title,url');
+call parley_data.create_statement_triggers('parties', 'timeline', $$parley_data.timeline_on_names('party_id', 'name')$$,
+                                           array['update']);
+call parley_data.create_statement_triggers('agenda_items', 'timeline',
+                                           $$parley_data.timeline_on_names('item_id', 'code')$$, array['update']);
+call parley_data.create_statement_triggers('sources', 'timeline',
+                                           $$parley_data.timeline_on_names('source_id', 'title,url')$$, array['update']);
 
 -- The timeline is written by these triggers only (and rebuilt by its owner on purpose).
 create or replace function parley_data.keep_timeline_by_triggers() returns trigger

@@ -47,25 +47,16 @@ declare
     highest_track parley.classification;
 begin
     perform parley_data.require('what', what is not null);
+    -- Each kind is kept in the table of its name (tracks, meetings, ...), with its own classification.
     case declassify.what
         when 'track' then
             this_id := parley_data.track_id(reference, 'reference');
-            select t.classification into current_level from parley_data.tracks t where t.id = this_id;
-            perform parley_data.declassify_record(what, reference, current_level, declassify.classification, reason,
-                'update parley_data.tracks set classification = $1 where id = $2', this_id);
         when 'meeting' then
             this_id := parley_data.meeting_id(reference, 'reference');
-            select m.classification into current_level from parley_data.meetings m where m.id = this_id;
-            perform parley_data.declassify_record(what, reference, current_level, declassify.classification, reason,
-                'update parley_data.meetings set classification = $1 where id = $2', this_id);
         when 'commitment' then
             this_id := parley_data.commitment_id(reference, 'reference');
-            select c.classification into current_level from parley_data.commitments c where c.id = this_id;
-            perform parley_data.declassify_record(what, reference, current_level, declassify.classification, reason,
-                'update parley_data.commitments set classification = $1 where id = $2', this_id);
         when 'deal' then
             this_id := parley_data.deal_id(reference, 'reference');
-            select d.classification into current_level from parley_data.deals d where d.id = this_id;
             select max(c.effective_classification) into highest_commitment
               from parley_data.commitments c where c.deal_id = this_id;
             if declassify.classification < highest_commitment then
@@ -74,11 +65,8 @@ begin
                            reference, highest_commitment),
                     'Declassify its commitments first.');
             end if;
-            perform parley_data.declassify_record(what, reference, current_level, declassify.classification, reason,
-                'update parley_data.deals set classification = $1 where id = $2', this_id);
         when 'agreement' then
             this_id := parley_data.agreement_id(reference, 'reference');
-            select a.classification into current_level from parley_data.agreements a where a.id = this_id;
             -- It names its tracks: never below the most classified of them.
             select max(l.track_classification) into highest_track
               from parley_data.agreement_tracks l where l.agreement_id = this_id;
@@ -88,13 +76,14 @@ begin
                            reference, highest_track),
                     'Declassify the track first.');
             end if;
-            perform parley_data.declassify_record(what, reference, current_level, declassify.classification, reason,
-                'update parley_data.agreements set classification = $1 where id = $2', this_id);
         else
             perform parley_data.refuse('23514', 'what', 'declassify_what',
                 format('what "%s" is not one of track, meeting, commitment, deal, agreement', declassify.what),
                 'For a position or a figure use parley.declassify_position or parley.declassify_figure.');
     end case;
+    execute format('select classification from parley_data.%I where id = $1', what || 's') into current_level using this_id;
+    perform parley_data.declassify_record(what, reference, current_level, declassify.classification, reason,
+        format('update parley_data.%I set classification = $1 where id = $2', what || 's'), this_id);
     return reference;
 end
 $$;

@@ -9,54 +9,60 @@ set local role parley_owner;
 -- commitment_updates needs no trigger of its own: what an update changes (last_update_on, status) it changes
 -- through an UPDATE of commitments, which the commitments trigger sees.
 
+-- Commitments, meetings and follow-ups, one trigger function for the three, told by its arguments: the subject type
+-- the table's rows are queued as; the columns whose change alerts depend on; for the subjects that follow-ups can
+-- be about, the follow_ups column that names one and the columns of the subject that follow-ups take (its track,
+-- item and level), '-' for follow-ups themselves.
 -- The UPDATE branches pair old and new rows with EXECUTE: a static statement's plan is made once per session, with
 -- the row count of the first statement's transition tables; planned for one row, the pairing becomes a nested loop
 -- that turns quadratic when a later statement updates thousands of rows.
-create or replace function parley_data.queue_commitment_changes() returns trigger
+create or replace function parley_data.queue_subject_changes() returns trigger
     language plpgsql security definer
     set search_path = parley_data, parley, pg_catalog, pg_temp
     set jit = off  -- as record_changes (050_history): JIT costs seconds here and saves nothing
 as $$
 declare
+    subject constant text := tg_argv[0];
+    watched constant text := tg_argv[1];
+    follow_up_link constant text := tg_argv[2];
+    follow_ups_take constant text := tg_argv[3];
     queued bigint := 0;
     n bigint;
 begin
     if tg_op = 'INSERT' then
-        insert into parley_data.plan_queue (subject_type, subject_id) select 'commitment', r.id from new_rows r;
+        insert into parley_data.plan_queue (subject_type, subject_id) select subject, r.id from new_rows r;
         get diagnostics queued = row_count;
     elsif tg_op = 'DELETE' then
-        insert into parley_data.plan_queue (subject_type, subject_id) select 'commitment', r.id from old_rows r;
+        insert into parley_data.plan_queue (subject_type, subject_id) select subject, r.id from old_rows r;
         get diagnostics queued = row_count;
     else
-        execute $q$insert into parley_data.plan_queue (subject_type, subject_id)
-        select 'commitment', n.id
+        execute format($q$insert into parley_data.plan_queue (subject_type, subject_id)
+        select %L, n.id
           from new_rows n
           join old_rows o on o.id = n.id
-         where (n.due_on, n.status, n.reopened_at, n.made_on, n.last_update_on, n.status_changed_on, n.created_at,
-                n.track_id, n.item_id, n.owner_id, n.effective_classification, n.code, n.frozen_on)
-               is distinct from
-               (o.due_on, o.status, o.reopened_at, o.made_on, o.last_update_on, o.status_changed_on, o.created_at,
-                o.track_id, o.item_id, o.owner_id, o.effective_classification, o.code, o.frozen_on)$q$;
+         where %s$q$, subject, parley_data.rows_differ(watched));
         get diagnostics queued = row_count;
-        -- Follow-ups about a commitment take its track, item and classification.
-        execute $q$insert into parley_data.plan_queue (subject_type, subject_id)
-        select 'follow_up', f.id
-          from new_rows n
-          join old_rows o on o.id = n.id
-          join parley_data.follow_ups f on f.commitment_id = n.id
-         where (n.track_id, n.item_id, n.effective_classification)
-               is distinct from (o.track_id, o.item_id, o.effective_classification)$q$;
-        get diagnostics n = row_count;
-        queued := queued + n;
-        -- A reclassified commitment's alerts follow it in the same statement, not at the next plan: who may see
-        -- an alert and who may be mailed its details must not wait for the daemon. (Follow-ups about it move
-        -- with it, by their foreign key, and their own trigger moves their alerts.)
-        execute $q$update parley_data.alerts a
+        -- Follow-ups about a commitment or a meeting take its track, item and classification.
+        if follow_up_link <> '-' then
+            execute format($q$insert into parley_data.plan_queue (subject_type, subject_id)
+            select 'follow_up', f.id
+              from new_rows n
+              join old_rows o on o.id = n.id
+              join parley_data.follow_ups f on f.%I = n.id
+             where %s$q$, follow_up_link, parley_data.rows_differ(follow_ups_take));
+            get diagnostics n = row_count;
+            queued := queued + n;
+        end if;
+        -- A reclassified subject's alerts follow it in the same statement, not at the next plan: who may see an
+        -- alert and who may be mailed its details must not wait for the daemon. (Follow-ups about a commitment or
+        -- a meeting move with it, by their foreign key, and their own trigger moves their alerts; a follow-up
+        -- given another subject moves to that subject's level.)
+        execute format($q$update parley_data.alerts a
            set classification = n.effective_classification
           from new_rows n
           join old_rows o on o.id = n.id
          where n.effective_classification is distinct from o.effective_classification
-           and a.subject_type = 'commitment' and a.subject_id = n.id$q$;
+           and a.subject_type = %L and a.subject_id = n.id$q$, subject);
     end if;
     if queued > 0 then
         perform pg_notify('parley_plan', '');
@@ -64,124 +70,20 @@ begin
     return null;
 end
 $$;
-comment on function parley_data.queue_commitment_changes() is
-    'Trigger: queues the commitments a statement inserted, deleted or changed in a way alerts depend on, and notifies the daemon once.';
+comment on function parley_data.queue_subject_changes() is
+    'Trigger: queues the commitments, meetings or follow-ups (TG_ARGV[0]) a statement inserted, deleted or changed in a way alerts depend on, with the follow-ups that take their track, item and level, moves the alerts of reclassified ones, and notifies the daemon once.';
 
-create or replace trigger commitments_plan_insert after insert on parley_data.commitments
-    referencing new table as new_rows for each statement execute function parley_data.queue_commitment_changes();
-create or replace trigger commitments_plan_update after update on parley_data.commitments
-    referencing old table as old_rows new table as new_rows
-    for each statement execute function parley_data.queue_commitment_changes();
-create or replace trigger commitments_plan_delete after delete on parley_data.commitments
-    referencing old table as old_rows for each statement execute function parley_data.queue_commitment_changes();
-
-create or replace function parley_data.queue_meeting_changes() returns trigger
-    language plpgsql security definer
-    set search_path = parley_data, parley, pg_catalog, pg_temp
-    set jit = off  -- as record_changes (050_history): JIT costs seconds here and saves nothing
-as $$
-declare
-    queued bigint := 0;
-    n bigint;
-begin
-    if tg_op = 'INSERT' then
-        insert into parley_data.plan_queue (subject_type, subject_id) select 'meeting', r.id from new_rows r;
-        get diagnostics queued = row_count;
-    elsif tg_op = 'DELETE' then
-        insert into parley_data.plan_queue (subject_type, subject_id) select 'meeting', r.id from old_rows r;
-        get diagnostics queued = row_count;
-    else
-        execute $q$insert into parley_data.plan_queue (subject_type, subject_id)
-        select 'meeting', n.id
-          from new_rows n
-          join old_rows o on o.id = n.id
-         where (n.starts_at, n.ends_at, n.status, n.outcome_summary, n.created_at, n.track_id,
-                n.effective_classification, n.code)
-               is distinct from
-               (o.starts_at, o.ends_at, o.status, o.outcome_summary, o.created_at, o.track_id,
-                o.effective_classification, o.code)$q$;
-        get diagnostics queued = row_count;
-        execute $q$insert into parley_data.plan_queue (subject_type, subject_id)
-        select 'follow_up', f.id
-          from new_rows n
-          join old_rows o on o.id = n.id
-          join parley_data.follow_ups f on f.meeting_id = n.id
-         where (n.track_id, n.effective_classification) is distinct from (o.track_id, o.effective_classification)$q$;
-        get diagnostics n = row_count;
-        queued := queued + n;
-        -- As for commitments: a reclassified meeting's alerts follow it at once.
-        execute $q$update parley_data.alerts a
-           set classification = n.effective_classification
-          from new_rows n
-          join old_rows o on o.id = n.id
-         where n.effective_classification is distinct from o.effective_classification
-           and a.subject_type = 'meeting' and a.subject_id = n.id$q$;
-    end if;
-    if queued > 0 then
-        perform pg_notify('parley_plan', '');
-    end if;
-    return null;
-end
-$$;
-comment on function parley_data.queue_meeting_changes() is
-    'Trigger: queues the meetings a statement inserted, deleted or changed in a way alerts depend on, and notifies the daemon once.';
-
-create or replace trigger meetings_plan_insert after insert on parley_data.meetings
-    referencing new table as new_rows for each statement execute function parley_data.queue_meeting_changes();
-create or replace trigger meetings_plan_update after update on parley_data.meetings
-    referencing old table as old_rows new table as new_rows
-    for each statement execute function parley_data.queue_meeting_changes();
-create or replace trigger meetings_plan_delete after delete on parley_data.meetings
-    referencing old table as old_rows for each statement execute function parley_data.queue_meeting_changes();
-
-create or replace function parley_data.queue_follow_up_changes() returns trigger
-    language plpgsql security definer
-    set search_path = parley_data, parley, pg_catalog, pg_temp
-    set jit = off  -- as record_changes (050_history): JIT costs seconds here and saves nothing
-as $$
-declare
-    queued bigint := 0;
-begin
-    if tg_op = 'INSERT' then
-        insert into parley_data.plan_queue (subject_type, subject_id) select 'follow_up', r.id from new_rows r;
-    elsif tg_op = 'DELETE' then
-        insert into parley_data.plan_queue (subject_type, subject_id) select 'follow_up', r.id from old_rows r;
-    else
-        execute $q$insert into parley_data.plan_queue (subject_type, subject_id)
-        select 'follow_up', n.id
-          from new_rows n
-          join old_rows o on o.id = n.id
-         where (n.due_at, n.done_at, n.assignee_id, n.commitment_id, n.meeting_id, n.track_id, n.code)
-               is distinct from
-               (o.due_at, o.done_at, o.assignee_id, o.commitment_id, o.meeting_id, o.track_id, o.code)$q$;
-    end if;
-    get diagnostics queued = row_count;
-    if tg_op = 'UPDATE' then
-        -- A follow-up moved to another level (its subject's was changed, or it was given another subject) takes
-        -- its alerts along in the same statement.
-        execute $q$update parley_data.alerts a
-           set classification = n.effective_classification
-          from new_rows n
-          join old_rows o on o.id = n.id
-         where n.effective_classification is distinct from o.effective_classification
-           and a.subject_type = 'follow_up' and a.subject_id = n.id$q$;
-    end if;
-    if queued > 0 then
-        perform pg_notify('parley_plan', '');
-    end if;
-    return null;
-end
-$$;
-comment on function parley_data.queue_follow_up_changes() is
-    'Trigger: queues the follow-ups a statement inserted, deleted or changed in a way alerts depend on, and notifies the daemon once.';
-
-create or replace trigger follow_ups_plan_insert after insert on parley_data.follow_ups
-    referencing new table as new_rows for each statement execute function parley_data.queue_follow_up_changes();
-create or replace trigger follow_ups_plan_update after update on parley_data.follow_ups
-    referencing old table as old_rows new table as new_rows
-    for each statement execute function parley_data.queue_follow_up_changes();
-create or replace trigger follow_ups_plan_delete after delete on parley_data.follow_ups
-    referencing old table as old_rows for each statement execute function parley_data.queue_follow_up_changes();
+call parley_data.create_statement_triggers('commitments', 'plan', $$parley_data.queue_subject_changes('commitment',
+    'due_on, status, reopened_at, made_on, last_update_on, status_changed_on, created_at, track_id, item_id, owner_id, effective_classification, code, frozen_on',
+    'commitment_id', 'track_id, item_id, effective_classification')$$);
+call parley_data.create_statement_triggers('meetings', 'plan', $$parley_data.queue_subject_changes('meeting',
+    'starts_at, ends_at, status, outcome_summary, created_at, track_id, effective_classification, code',
+    'meeting_id', 'track_id, effective_classification')$$);
+call parley_data.create_statement_triggers('follow_ups', 'plan', $$parley_data.queue_subject_changes('follow_up',
+    'due_at, done_at, assignee_id, commitment_id, meeting_id, track_id, code', '-', '-')$$);
+drop function if exists parley_data.queue_commitment_changes();
+drop function if exists parley_data.queue_meeting_changes();
+drop function if exists parley_data.queue_follow_up_changes();
 
 -- A track's time zone moves every deadline and meeting time on it; its lead receives meeting alerts and
 -- escalations.
@@ -223,9 +125,7 @@ $$;
 comment on function parley_data.queue_track_changes() is
     'Trigger: when tracks change time zone, lead or classification, queues the commitments, meetings and follow-ups on them (and the agreements whose first track it is) and notifies the daemon once.';
 
-create or replace trigger tracks_plan_update after update on parley_data.tracks
-    referencing old table as old_rows new table as new_rows
-    for each statement execute function parley_data.queue_track_changes();
+call parley_data.create_statement_triggers('tracks', 'plan', 'parley_data.queue_track_changes()', array['update']);
 
 -- Who may receive what changed: reconsider the recipients of alerts still waiting to go out.
 create or replace function parley_data.queue_recipient_changes() returns trigger
@@ -263,17 +163,9 @@ $$;
 comment on function parley_data.queue_recipient_changes() is
     'Trigger: after people change clearance or active, or subscriptions change, queues a review of the recipients of alerts not yet sent and notifies the daemon once.';
 
-create or replace trigger people_plan_update after update on parley_data.people
-    referencing old table as old_rows new table as new_rows
-    for each statement execute function parley_data.queue_recipient_changes();
+call parley_data.create_statement_triggers('people', 'plan', 'parley_data.queue_recipient_changes()', array['update']);
 drop trigger if exists subscriptions_plan_change on parley_data.subscriptions;
-create or replace trigger subscriptions_plan_insert after insert on parley_data.subscriptions
-    referencing new table as new_rows for each statement execute function parley_data.queue_recipient_changes();
-create or replace trigger subscriptions_plan_update after update on parley_data.subscriptions
-    referencing old table as old_rows new table as new_rows
-    for each statement execute function parley_data.queue_recipient_changes();
-create or replace trigger subscriptions_plan_delete after delete on parley_data.subscriptions
-    referencing old table as old_rows for each statement execute function parley_data.queue_recipient_changes();
+call parley_data.create_statement_triggers('subscriptions', 'plan', 'parley_data.queue_recipient_changes()');
 
 create or replace function parley_data.queue_rule_changes() returns trigger
     language plpgsql security definer
@@ -292,9 +184,7 @@ end
 $$;
 comment on function parley_data.queue_rule_changes() is 'Trigger: a changed alert rule replans everything; notifies the daemon once.';
 
-create or replace trigger alert_rules_plan_update after update on parley_data.alert_rules
-    referencing old table as old_rows new table as new_rows
-    for each statement execute function parley_data.queue_rule_changes();
+call parley_data.create_statement_triggers('alert_rules', 'plan', 'parley_data.queue_rule_changes()', array['update']);
 
 -- A new silence takes effect at once: deliveries it covers that are still waiting are suppressed.
 create or replace function parley_data.apply_new_silences() returns trigger

@@ -47,19 +47,10 @@ $$;
 comment on function parley_data.queue_agreement_changes() is
     'Trigger: queues the agreements a statement added, deleted or changed in a way alerts depend on (an agreement, its terms, its status history, a party''s participation), and notifies the daemon once.';
 
-create or replace trigger agreements_plan_insert after insert on parley_data.agreements
-    referencing new table as new_rows for each statement execute function parley_data.queue_agreement_changes();
-create or replace trigger agreements_plan_update after update on parley_data.agreements
-    referencing old table as old_rows new table as new_rows
-    for each statement execute function parley_data.queue_agreement_changes();
-create or replace trigger agreements_plan_delete after delete on parley_data.agreements
-    referencing old table as old_rows for each statement execute function parley_data.queue_agreement_changes();
-create or replace trigger agreement_terms_plan_insert after insert on parley_data.agreement_terms
-    referencing new table as new_rows for each statement execute function parley_data.queue_agreement_changes();
-create or replace trigger agreement_terms_plan_update after update on parley_data.agreement_terms
-    referencing old table as old_rows new table as new_rows
-    for each statement execute function parley_data.queue_agreement_changes();
-create or replace trigger agreement_participation_plan_insert after insert on parley_data.agreement_participation
-    referencing new table as new_rows for each statement execute function parley_data.queue_agreement_changes();
-create or replace trigger agreement_tracks_plan_insert after insert on parley_data.agreement_tracks
-    referencing new table as new_rows for each statement execute function parley_data.queue_agreement_changes();
+call parley_data.create_statement_triggers('agreements', 'plan', 'parley_data.queue_agreement_changes()');
+call parley_data.create_statement_triggers('agreement_terms', 'plan', 'parley_data.queue_agreement_changes()',
+                                           array['insert', 'update']);
+call parley_data.create_statement_triggers('agreement_participation', 'plan', 'parley_data.queue_agreement_changes()',
+                                           array['insert']);
+call parley_data.create_statement_triggers('agreement_tracks', 'plan', 'parley_data.queue_agreement_changes()',
+                                           array['insert']);

@@ -11,12 +11,11 @@ comment on function parley.installation_id() is
     'This installation''s identity: part of every Message-ID the mailer writes and of every UID in parley calendar, so that two Parley databases never collide.';
 grant execute on function parley.installation_id() to parley_daemon, parley_reader;
 
--- What every claim does first, once for parley.claim_deliveries and parley.claim_round alike: the arguments
--- checked (a refusal names the argument and its rule), then the claims whose lease ran out settled: cancelled when
--- their alert stopped applying, given up when that was the last allowed attempt (the run died with it); and every
--- recipient checked again at the moment of sending: a person deactivated, or no longer cleared for the alert's
--- classification, since the plan is not mailed (the plan would drop them too, but the daemon may be stopped or
--- behind). Runs with the privileges of the claim that calls it.
+-- What a claim (parley.claim_round) does first: the arguments checked (a refusal names the argument and its rule),
+-- then the claims whose lease ran out settled: cancelled when their alert stopped applying, given up when that was
+-- the last allowed attempt (the run died with it). (Every recipient is checked again at the moment of sending, by
+-- parley_data.cancel_lost_recipients: a person deactivated, or no longer cleared for the alert's classification,
+-- since the plan is not mailed.) Runs with the privileges of the claim that calls it.
 create or replace function parley_data.settle_claims(at timestamptz, lease interval, max_count integer)
     returns void
     language plpgsql
@@ -53,109 +52,34 @@ begin
 end
 $$;
 comment on function parley_data.settle_claims(timestamptz, interval, integer) is
-    'What parley.claim_deliveries and parley.claim_round do first: checks at, lease and max_count, and settles lapsed claims (cancelled if their alert stopped applying, failed after the last attempt). The recipients are checked by parley_data.cancel_lost_recipients.';
+    'What parley.claim_round does first: checks at, lease and max_count, and settles lapsed claims (cancelled if their alert stopped applying, failed after the last attempt). The recipients are checked by parley_data.cancel_lost_recipients.';
 
 -- Every recipient checked again at the moment of sending: a delivery to a person deactivated, or no longer cleared
 -- for the alert's classification, is cancelled instead (the plan would drop them too, but the daemon may be stopped
 -- or behind). parley.claim_round checks the round it is about to claim (`ids`), so that a round costs the same
 -- however many deliveries wait (issue 17: checking every delivery due at each round made a backlog's rounds
--- slower the bigger it was); parley.claim_deliveries passes null: every delivery due at `at`.
+-- slower the bigger it was).
 create or replace function parley_data.cancel_lost_recipients(at timestamptz, ids bigint[])
     returns setof bigint
     language plpgsql
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 begin
-    if cancel_lost_recipients.ids is null then
-        return query
-        update parley_data.deliveries d
-           set state = 'cancelled', cancelled_at = cancel_lost_recipients.at, cancel_reason = 'no longer a recipient',
-               lease_until = null, claim_token = null
-          from parley_data.alerts a, parley_data.people p
-         where a.id = d.alert_id and p.id = d.person_id
-           and ((d.state = 'pending' and d.send_after <= cancel_lost_recipients.at)
-                or (d.state = 'sending' and d.lease_until <= cancel_lost_recipients.at))
-           and (not p.active or p.clearance < a.classification)
-        returning d.id;
-    else
-        -- By id: a round's few hundred index look-ups, however many wait.
-        return query
-        update parley_data.deliveries d
-           set state = 'cancelled', cancelled_at = cancel_lost_recipients.at, cancel_reason = 'no longer a recipient',
-               lease_until = null, claim_token = null
-          from parley_data.alerts a, parley_data.people p
-         where d.id = any (cancel_lost_recipients.ids) and a.id = d.alert_id and p.id = d.person_id
-           and (not p.active or p.clearance < a.classification)
-        returning d.id;
-    end if;
+    -- By id: a round's few hundred index look-ups, however many wait.
+    return query
+    update parley_data.deliveries d
+       set state = 'cancelled', cancelled_at = cancel_lost_recipients.at, cancel_reason = 'no longer a recipient',
+           lease_until = null, claim_token = null
+      from parley_data.alerts a, parley_data.people p
+     where d.id = any (cancel_lost_recipients.ids) and a.id = d.alert_id and p.id = d.person_id
+       and (not p.active or p.clearance < a.classification)
+    returning d.id;
 end
 $$;
 comment on function parley_data.cancel_lost_recipients(timestamptz, bigint[]) is
-    'Cancels, as no longer a recipient, the deliveries among `ids` (null: every delivery due at `at`) whose person is no longer active or cleared for the alert''s classification. Returns their ids.';
+    'Cancels, as no longer a recipient, the deliveries among `ids` whose person is no longer active or cleared for the alert''s classification. Returns their ids.';
 
-create or replace function parley.claim_deliveries(at timestamptz, lease interval, max_count integer)
-    returns table (
-        delivery_id         bigint,
-        alert_id            bigint,
-        claim_token         uuid,
-        attempt             integer,
-        person_id           bigint,
-        recipient_email     text,
-        recipient_name      text,
-        recipient_timezone  text,
-        reason              text,
-        kind                parley.alert_kind,
-        severity            parley.severity,
-        subject_type        parley.alert_subject,
-        subject_id          bigint,
-        subject_code        text,
-        track_id            bigint,
-        item_id             bigint,
-        commitment_id       bigint,
-        due_at              timestamptz,
-        escalated           boolean)
-    language plpgsql security definer
-    set search_path = parley_data, parley, pg_catalog, pg_temp
-as $$
-#variable_conflict use_column
-declare
-    token constant uuid := gen_random_uuid();
-begin
-    -- Arguments checked, lapsed claims settled (parley_data.settle_claims), recipients checked again.
-    perform parley_data.settle_claims(claim_deliveries.at, claim_deliveries.lease, claim_deliveries.max_count);
-    perform parley_data.cancel_lost_recipients(claim_deliveries.at, null);
-
-    return query
-    with picked as (
-        -- Never a delivery of a digest fixed by parley.claim_round: that one goes out whole, as it was fixed.
-        select d.id
-          from parley_data.deliveries d
-         where ((d.state = 'pending' and d.send_after <= claim_deliveries.at)
-                or (d.state = 'sending' and d.lease_until <= claim_deliveries.at))
-           and d.digest_message_id is null
-         order by d.send_after, d.id
-         limit claim_deliveries.max_count
-           for update skip locked
-    ),
-    claimed as (
-        update parley_data.deliveries d
-           set state = 'sending', attempts = d.attempts + 1, claim_token = token, claimed_at = claim_deliveries.at,
-               lease_until = claim_deliveries.at + claim_deliveries.lease
-          from picked p
-         where d.id = p.id
-        returning d.id, d.alert_id, d.person_id, d.attempts, d.reason
-    )
-    select c.id, c.alert_id, token, c.attempts, c.person_id, p.email, p.name, p.timezone, c.reason,
-           a.kind, a.severity, a.subject_type, a.subject_id, a.subject_code, a.track_id, a.item_id, a.commitment_id,
-           a.due_at, a.escalated
-      from claimed c
-      join parley_data.alerts a on a.id = c.alert_id
-      join parley_data.people p on p.id = c.person_id
-     order by c.person_id, c.id;
-end
-$$;
-comment on function parley.claim_deliveries(timestamptz, interval, integer) is
-    'For the mailer: claims up to max_count deliveries due by `at` (and claims of dead runs whose lease ran out) with FOR UPDATE SKIP LOCKED, so overlapping runs never get the same one, and leases them until at + lease under one claim token. Returns them ordered by recipient (to make one digest each), with what the mail needs. A retry re-claims the same delivery row.';
+drop function if exists parley.claim_deliveries(timestamptz, interval, integer);
 
 -- The mailer's claim (issue 17): a round of whole digests, each fixed with its Message-ID in the claim's commit.
 --
@@ -209,7 +133,7 @@ declare
     fresh_people bigint[];
     message_ids text[];
 begin
-    -- As parley.claim_deliveries: arguments checked, lapsed claims settled; the recipients of the round are checked
+    -- Arguments checked, lapsed claims settled (parley_data.settle_claims); the recipients of the round are checked
     -- again below, once it is chosen.
     perform parley_data.settle_claims(claim_round.at, claim_round.lease, claim_round.max_count);
     if claim_round.domain is null or claim_round.domain !~ '^[^<>@\s]+$' then
@@ -364,7 +288,7 @@ begin
     end if;
     if mark_deliveries_sent.claim_token is null then
         perform parley_data.refuse('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
-            'Pass the token claim_deliveries returned.');
+            'Pass the token claim_round returned.');
     end if;
     if mark_deliveries_sent.at is null then
         perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
@@ -403,7 +327,7 @@ begin
     end if;
     if mark_deliveries_failed.claim_token is null then
         perform parley_data.refuse('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
-            'Pass the token claim_deliveries returned.');
+            'Pass the token claim_round returned.');
     end if;
     if mark_deliveries_failed.at is null then
         perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
@@ -448,13 +372,10 @@ as $$
 declare
     released integer;
 begin
-    if release_deliveries.ids is null or release_deliveries.claim_token is null or release_deliveries.at is null
-       or release_deliveries.retry_after is null then
-        perform parley_data.refuse('23502',
-            case when release_deliveries.ids is null then 'ids' when release_deliveries.claim_token is null then 'claim_token'
-                 when release_deliveries.at is null then 'at' else 'retry_after' end,
-            'release_complete', 'ids, claim_token, at and retry_after are required', 'Pass them all.');
-    end if;
+    perform parley_data.require_all(array['ids', 'claim_token', 'at', 'retry_after'],
+        array[release_deliveries.ids::text, release_deliveries.claim_token::text, release_deliveries.at::text,
+              release_deliveries.retry_after::text],
+        'release_complete', 'ids, claim_token, at and retry_after are required', 'Pass them all.');
     update parley_data.deliveries d
        set state = 'pending', attempts = greatest(d.attempts - 1, 0), claim_token = null, lease_until = null,
            send_after = release_deliveries.at + release_deliveries.retry_after
@@ -476,17 +397,10 @@ as $$
 declare
     new_id bigint;
 begin
-    if num_nulls(record_mailer_run.started_at, record_mailer_run.finished_at, record_mailer_run.claimed,
-                 record_mailer_run.sent, record_mailer_run.failed, record_mailer_run.exit_status) > 0 then
-        perform parley_data.refuse('23502',
-            case when record_mailer_run.started_at is null then 'started_at'
-                 when record_mailer_run.finished_at is null then 'finished_at'
-                 when record_mailer_run.claimed is null then 'claimed'
-                 when record_mailer_run.sent is null then 'sent'
-                 when record_mailer_run.failed is null then 'failed'
-                 else 'exit_status' end,
-            'mailer_run_complete', 'every field of a mailer run is required', 'Pass all six values.');
-    end if;
+    perform parley_data.require_all(array['started_at', 'finished_at', 'claimed', 'sent', 'failed', 'exit_status'],
+        array[record_mailer_run.started_at::text, record_mailer_run.finished_at::text, record_mailer_run.claimed::text,
+              record_mailer_run.sent::text, record_mailer_run.failed::text, record_mailer_run.exit_status::text],
+        'mailer_run_complete', 'every field of a mailer run is required', 'Pass all six values.');
     if record_mailer_run.finished_at < record_mailer_run.started_at then
         perform parley_data.refuse('23514', 'finished_at', 'mailer_runs_finished_after_start',
             format('finished_at %s is before started_at %s', record_mailer_run.finished_at, record_mailer_run.started_at),

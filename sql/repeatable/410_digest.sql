@@ -167,7 +167,7 @@ begin
     perform parley_data.check_digest_arguments(delivery_digest.at, delivery_digest.max_classification);
     if delivery_digest.delivery_ids is null then
         perform parley_data.refuse('23502', 'delivery_ids', 'delivery_ids_present',
-            'delivery_ids is required', 'Pass the ids that parley.claim_deliveries returned.');
+            'delivery_ids is required', 'Pass the ids that parley.claim_round returned.');
     end if;
     return query
     select * from parley_data.digest_details(delivery_digest.delivery_ids, delivery_digest.at,
@@ -178,7 +178,7 @@ comment on function parley.delivery_digest(bigint[], timestamptz, parley.classif
     'For the mailer: what the digest e-mail says about each of these (claimed) deliveries at `at`, one row each, by recipient and then most severe first. Details only for alerts classified at most max_classification; for the others only their number, kind, severity and classification.';
 
 -- What the next mailer run would claim: deliveries due by `at` (pending), and claims of runs whose lease ran out,
--- as parley.claim_deliveries picks them, without claiming anything.
+-- as parley.claim_round picks them, without claiming anything.
 create or replace function parley.digest_preview(
     at timestamptz, max_classification parley.classification default 'restricted', recipient text default null)
     returns setof parley.digest_entry

@@ -12,17 +12,10 @@ create or replace function parley.daemon_heartbeat(
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 begin
-    if num_nulls(daemon_heartbeat.instance_id, daemon_heartbeat.host, daemon_heartbeat.pid, daemon_heartbeat.version,
-                 daemon_heartbeat.role, daemon_heartbeat.at) > 0 then
-        perform parley_data.refuse('23502',
-            case when daemon_heartbeat.instance_id is null then 'instance_id'
-                 when daemon_heartbeat.host is null then 'host'
-                 when daemon_heartbeat.pid is null then 'pid'
-                 when daemon_heartbeat.version is null then 'version'
-                 when daemon_heartbeat.role is null then 'role'
-                 else 'at' end,
-            'heartbeat_complete', 'instance_id, host, pid, version, role and at are required', 'Pass them all.');
-    end if;
+    perform parley_data.require_all(array['instance_id', 'host', 'pid', 'version', 'role', 'at'],
+        array[daemon_heartbeat.instance_id::text, daemon_heartbeat.host, daemon_heartbeat.pid::text,
+              daemon_heartbeat.version, daemon_heartbeat.role, daemon_heartbeat.at::text],
+        'heartbeat_complete', 'instance_id, host, pid, version, role and at are required', 'Pass them all.');
     if daemon_heartbeat.role not in ('leader', 'standby') then
         perform parley_data.refuse('23514', 'role', 'daemon_role_known',
             format('role "%s" is neither leader nor standby', daemon_heartbeat.role), 'Pass leader or standby.');
@@ -56,14 +49,10 @@ create or replace function parley.daemon_plan_finished(instance_id uuid, duratio
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 begin
-    if num_nulls(daemon_plan_finished.instance_id, daemon_plan_finished.duration, daemon_plan_finished.planned,
-                 daemon_plan_finished.at) > 0 then
-        perform parley_data.refuse('23502',
-            case when daemon_plan_finished.instance_id is null then 'instance_id'
-                 when daemon_plan_finished.duration is null then 'duration'
-                 when daemon_plan_finished.planned is null then 'planned' else 'at' end,
-            'plan_report_complete', 'instance_id, duration, planned and at are required', 'Pass them all.');
-    end if;
+    perform parley_data.require_all(array['instance_id', 'duration', 'planned', 'at'],
+        array[daemon_plan_finished.instance_id::text, daemon_plan_finished.duration::text,
+              daemon_plan_finished.planned::text, daemon_plan_finished.at::text],
+        'plan_report_complete', 'instance_id, duration, planned and at are required', 'Pass them all.');
     if daemon_plan_finished.duration < interval '0' or daemon_plan_finished.planned < 0 then
         perform parley_data.refuse('23514',
             case when daemon_plan_finished.duration < interval '0' then 'duration' else 'planned' end,

@@ -72,11 +72,9 @@ declare
     moment timestamptz;
     elected bigint;
 begin
-    if num_nulls(daemon_claim_leadership.instance_id, daemon_claim_leadership.lease) > 0 then
-        perform parley_data.refuse('23502',
-            case when daemon_claim_leadership.instance_id is null then 'instance_id' else 'lease' end,
-            'leadership_claim_complete', 'instance_id and lease are required', 'Pass them both.');
-    end if;
+    perform parley_data.require_all(array['instance_id', 'lease'],
+        array[daemon_claim_leadership.instance_id::text, daemon_claim_leadership.lease::text],
+        'leadership_claim_complete', 'instance_id and lease are required', 'Pass them both.');
     if daemon_claim_leadership.lease < interval '1 second' or daemon_claim_leadership.lease > interval '1 day' then
         perform parley_data.refuse('23514', 'lease', 'leadership_lease_bounded',
             format('lease %s is not from 1 second to 1 day', daemon_claim_leadership.lease),

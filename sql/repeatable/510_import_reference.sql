@@ -33,66 +33,48 @@ begin
 end
 $$;
 
-create or replace function parley_data.import_parties(items jsonb, base integer)
+-- Parties, sources and agenda items: lists found again by code alone, which name nothing else. One function for
+-- the three, told by its arguments: `what` names a record in a refusal, `rules` is the call of the section's rules
+-- on a record as read (x), `tidy` its optional text (trimmed, blank becoming none, as recording does).
+create or replace function parley_data.import_by_code(list text, items jsonb, base integer, what text,
+                                                      target regclass, rules text, tidy text[], columns text[])
     returns jsonb
     language plpgsql
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 begin
-    perform parley_data.import_read('parties', items, base);
-    perform parley_data.import_duplicates('parties', base, 'x.code', 'code', 'party "%s"');
-    perform parley_data.import_resolve('parties', 'id bigint, existing bigint', $q$
-        select x.ord, x.sub_ord, p.id, p.id
-          from pg_temp.import_parties x left join parley_data.parties p on p.code = x.code$q$);
-    perform parley_data.import_check('parties', base, 2, $q$
-        select x.ord, x.sub_ord, parley_data.bad_party(x.code, x.name, x.kind) from pg_temp.import_parties x$q$);
+    perform parley_data.import_read(list, items, base);
+    perform parley_data.import_duplicates(list, base, 'x.code', 'code', what || ' "%s"');
+    perform parley_data.import_resolve(list, 'id bigint, existing bigint', format($q$
+        select x.ord, x.sub_ord, t.id, t.id
+          from pg_temp.%I x left join %s t on t.code = x.code$q$, 'import_' || list, target));
+    perform parley_data.import_check(list, base, 2, format($q$
+        select x.ord, x.sub_ord, %s from pg_temp.%I x$q$, rules, 'import_' || list));
     perform parley_data.import_refuse_first();
-    perform parley_data.import_new_ids('parties', 'parley_data.parties');
-    return parley_data.import_write('parties', 'parley_data.parties', array['id'], array['code', 'name', 'kind']);
+    if cardinality(tidy) > 0 then
+        perform parley_data.import_tidy(list, tidy);
+    end if;
+    perform parley_data.import_new_ids(list, target);
+    return parley_data.import_write(list, target, array['id'], columns);
 end
 $$;
 
-create or replace function parley_data.import_sources(items jsonb, base integer)
-    returns jsonb
-    language plpgsql
-    set search_path = parley_data, parley, pg_catalog, pg_temp
-as $$
-begin
-    perform parley_data.import_read('sources', items, base);
-    perform parley_data.import_duplicates('sources', base, 'x.code', 'code', 'source "%s"');
-    perform parley_data.import_resolve('sources', 'id bigint, existing bigint', $q$
-        select x.ord, x.sub_ord, s.id, s.id
-          from pg_temp.import_sources x left join parley_data.sources s on s.code = x.code$q$);
-    perform parley_data.import_check('sources', base, 2, $q$
-        select x.ord, x.sub_ord, parley_data.bad_source(x.code, x.title, x.publisher, x.url, x.note)
-          from pg_temp.import_sources x$q$);
-    perform parley_data.import_refuse_first();
-    perform parley_data.import_tidy('sources', array['publisher', 'url', 'note']);
-    perform parley_data.import_new_ids('sources', 'parley_data.sources');
-    return parley_data.import_write('sources', 'parley_data.sources', array['id'],
-                                    array['code', 'title', 'publisher', 'url', 'published_on', 'note']);
-end
-$$;
+create or replace function parley_data.import_parties(items jsonb, base integer) returns jsonb
+    language sql
+    return parley_data.import_by_code('parties', items, base, 'party', 'parley_data.parties',
+        'parley_data.bad_party(x.code, x.name, x.kind)', '{}', array['code', 'name', 'kind']);
 
-create or replace function parley_data.import_items(items jsonb, base integer)
-    returns jsonb
-    language plpgsql
-    set search_path = parley_data, parley, pg_catalog, pg_temp
-as $$
-begin
-    perform parley_data.import_read('items', items, base);
-    perform parley_data.import_duplicates('items', base, 'x.code', 'code', 'agenda item "%s"');
-    perform parley_data.import_resolve('items', 'id bigint, existing bigint', $q$
-        select x.ord, x.sub_ord, i.id, i.id
-          from pg_temp.import_items x left join parley_data.agenda_items i on i.code = x.code$q$);
-    perform parley_data.import_check('items', base, 2, $q$
-        select x.ord, x.sub_ord, parley_data.bad_item(x.code, x.title, x.description) from pg_temp.import_items x$q$);
-    perform parley_data.import_refuse_first();
-    perform parley_data.import_tidy('items', array['description']);
-    perform parley_data.import_new_ids('items', 'parley_data.agenda_items');
-    return parley_data.import_write('items', 'parley_data.agenda_items', array['id'], array['code', 'title', 'description']);
-end
-$$;
+create or replace function parley_data.import_sources(items jsonb, base integer) returns jsonb
+    language sql
+    return parley_data.import_by_code('sources', items, base, 'source', 'parley_data.sources',
+        'parley_data.bad_source(x.code, x.title, x.publisher, x.url, x.note)', array['publisher', 'url', 'note'],
+        array['code', 'title', 'publisher', 'url', 'published_on', 'note']);
+
+create or replace function parley_data.import_items(items jsonb, base integer) returns jsonb
+    language sql
+    return parley_data.import_by_code('items', items, base, 'agenda item', 'parley_data.agenda_items',
+        'parley_data.bad_item(x.code, x.title, x.description)', array['description'],
+        array['code', 'title', 'description']);
 
 -- A deal the caller may not see does not count: the record is a new deal (unclassified until a commitment raises
 -- it, 040_model_rules). Of the deals with its code the caller may see, the most classified is the one it names.

@@ -258,7 +258,6 @@ grant execute on function parley_data.current_clearance() to parley_reader, parl
 grant execute on function
     parley.plan_alerts(timestamptz, boolean, boolean),
     parley.next_alert_at(timestamptz),
-    parley.claim_deliveries(timestamptz, interval, integer),
     parley.mark_deliveries_sent(bigint[], text, uuid, timestamptz),
     parley.mark_deliveries_failed(bigint[], text, uuid, timestamptz),
     parley.record_mailer_run(timestamptz, timestamptz, integer, integer, integer, integer),

@@ -4,7 +4,7 @@ import PQ
 /// The mailer's calls into the database: the functions of 000007_alerts.sql (claim, mark, record) and
 /// 000008_mailer.sql (what a digest says). Each call is one statement, hence one transaction of its own.
 public enum MailerQueries {
-    /// A delivery as `parley.claim_deliveries` hands it out.
+    /// A delivery of a round as `parley.claim_round` hands it out.
     public struct Claim: Sendable {
         public var deliveryID: Int64
         public var claimToken: UUID
@@ -30,19 +30,6 @@ public enum MailerQueries {
     /// The installation's identity, part of every Message-ID (`parley.installation_id()`).
     public static func installationID(_ connection: Connection) throws -> UUID {
         try Installation.id(on: connection)
-    }
-
-    /// Claims up to `maxCount` due deliveries until `at + lease`.
-    public static func claim(_ connection: Connection, at: Date, lease: Duration, maxCount: Int) throws -> [Claim] {
-        try connection.query(
-            "select delivery_id, claim_token, attempt, person_id"
-                + " from parley.claim_deliveries($1, make_interval(secs => $2), $3)",
-            [at, Int(lease.components.seconds), maxCount]
-        ).map { row in
-            Claim(
-                deliveryID: try row.decode("delivery_id"), claimToken: try row.decode("claim_token"),
-                attempt: try row.decode("attempt"), personID: try row.decode("person_id"))
-        }
     }
 
     /// A round as `parley.claim_round` claimed it, each delivery in its digest.
