@@ -19873,6 +19873,18 @@ CREATE INDEX commitments_obligor_idx_secret ON parley_data.commitments_secret US
 
 CREATE INDEX commitments_obligor_idx_unclassified ON parley_data.commitments_unclassified USING btree (obligor_id);
 
+CREATE INDEX commitments_open_due_idx ON ONLY parley_data.commitments USING btree (due_on) INCLUDE (track_id, effective_classification) WHERE (parley_data.commitment_is_live(status) AND (frozen_on IS NULL));
+
+COMMENT ON INDEX parley_data.commitments_open_due_idx IS 'Open commitments (live, not frozen by an agreement''s end) by deadline, with their track: what parley.track_overview counts as overdue, from the index alone.';
+
+CREATE INDEX commitments_open_due_idx_confidential ON parley_data.commitments_confidential USING btree (due_on) INCLUDE (track_id, effective_classification) WHERE (parley_data.commitment_is_live(status) AND (frozen_on IS NULL));
+
+CREATE INDEX commitments_open_due_idx_restricted ON parley_data.commitments_restricted USING btree (due_on) INCLUDE (track_id, effective_classification) WHERE (parley_data.commitment_is_live(status) AND (frozen_on IS NULL));
+
+CREATE INDEX commitments_open_due_idx_secret ON parley_data.commitments_secret USING btree (due_on) INCLUDE (track_id, effective_classification) WHERE (parley_data.commitment_is_live(status) AND (frozen_on IS NULL));
+
+CREATE INDEX commitments_open_due_idx_unclassified ON parley_data.commitments_unclassified USING btree (due_on) INCLUDE (track_id, effective_classification) WHERE (parley_data.commitment_is_live(status) AND (frozen_on IS NULL));
+
 CREATE INDEX commitments_owner_idx ON ONLY parley_data.commitments USING btree (owner_id) INCLUDE (status, effective_classification);
 
 CREATE INDEX commitments_owner_idx_confidential ON parley_data.commitments_confidential USING btree (owner_id) INCLUDE (status, effective_classification);
@@ -20745,6 +20757,14 @@ ALTER INDEX parley_data.commitments_one_per_obligor_in_provision ATTACH PARTITIO
 ALTER INDEX parley_data.commitments_one_per_obligor_in_provision ATTACH PARTITION parley_data.commitments_one_per_obligor_in_provision_secret;
 
 ALTER INDEX parley_data.commitments_one_per_obligor_in_provision ATTACH PARTITION parley_data.commitments_one_per_obligor_in_provision_unclassified;
+
+ALTER INDEX parley_data.commitments_open_due_idx ATTACH PARTITION parley_data.commitments_open_due_idx_confidential;
+
+ALTER INDEX parley_data.commitments_open_due_idx ATTACH PARTITION parley_data.commitments_open_due_idx_restricted;
+
+ALTER INDEX parley_data.commitments_open_due_idx ATTACH PARTITION parley_data.commitments_open_due_idx_secret;
+
+ALTER INDEX parley_data.commitments_open_due_idx ATTACH PARTITION parley_data.commitments_open_due_idx_unclassified;
 
 ALTER INDEX parley_data.commitments_owner_idx ATTACH PARTITION parley_data.commitments_owner_idx_confidential;
 
