@@ -1,5 +1,5 @@
 -- Overdue counts per track (issue 15, item 3): parley.track_overview counts each track's overdue commitments from
--- the index on open commitments by deadline (000012), and must count exactly what parley.overdue_commitments lists
+-- the index on open commitments by deadline (000011), and must count exactly what parley.overdue_commitments lists
 -- for the same reader, at every clearance: open (live, not frozen by an agreement's end), past the deadline on the
 -- track's clock, and visible to that reader. A breached commitment past its deadline is not counted; one fulfilled,
 -- then the count read again, drops out.
@@ -8,7 +8,7 @@ select plan(9);
 \ir 200_views_fixture.psql
 
 select has_index('parley_data', 'commitments', 'commitments_open_due_idx',
-                 'open commitments are indexed by deadline with their track and level (000012)');
+                 'open commitments are indexed by deadline with their track and level (000011)');
 
 -- Every track's overdue count against the overdue commitments listed for it, per reader (both ways: a track
 -- counted but not listed, or listed but counted differently, shows up).
