@@ -19616,6 +19616,18 @@ CREATE INDEX alerts_subject_idx_secret ON parley_data.alerts_secret USING btree 
 
 CREATE INDEX alerts_subject_idx_unclassified ON parley_data.alerts_unclassified USING btree (subject_type, subject_id, kind);
 
+CREATE INDEX alerts_track_idx ON ONLY parley_data.alerts USING btree (track_id);
+
+COMMENT ON INDEX parley_data.alerts_track_idx IS 'Alerts by track: the alert views for one track.';
+
+CREATE INDEX alerts_track_idx_confidential ON parley_data.alerts_confidential USING btree (track_id);
+
+CREATE INDEX alerts_track_idx_restricted ON parley_data.alerts_restricted USING btree (track_id);
+
+CREATE INDEX alerts_track_idx_secret ON parley_data.alerts_secret USING btree (track_id);
+
+CREATE INDEX alerts_track_idx_unclassified ON parley_data.alerts_unclassified USING btree (track_id);
+
 CREATE INDEX change_log_changed_at_idx ON ONLY parley_data.change_log USING btree (changed_at);
 
 CREATE INDEX change_log_confidential_changed_at_idx ON ONLY parley_data.change_log_confidential USING btree (changed_at);
@@ -20110,6 +20122,18 @@ CREATE INDEX implementation_overrides_commitment_idx_unclassified ON parley_data
 
 CREATE INDEX mailer_runs_started_idx ON parley_data.mailer_runs USING btree (started_at);
 
+CREATE INDEX meetings_scheduled_starts_idx ON ONLY parley_data.meetings USING btree (starts_at, code) WHERE (status = 'scheduled'::parley.meeting_status);
+
+COMMENT ON INDEX parley_data.meetings_scheduled_starts_idx IS 'Scheduled meetings by start, then code: the order parley.upcoming_meetings lists them in.';
+
+CREATE INDEX meetings_scheduled_starts_idx_confidential ON parley_data.meetings_confidential USING btree (starts_at, code) WHERE (status = 'scheduled'::parley.meeting_status);
+
+CREATE INDEX meetings_scheduled_starts_idx_restricted ON parley_data.meetings_restricted USING btree (starts_at, code) WHERE (status = 'scheduled'::parley.meeting_status);
+
+CREATE INDEX meetings_scheduled_starts_idx_secret ON parley_data.meetings_secret USING btree (starts_at, code) WHERE (status = 'scheduled'::parley.meeting_status);
+
+CREATE INDEX meetings_scheduled_starts_idx_unclassified ON parley_data.meetings_unclassified USING btree (starts_at, code) WHERE (status = 'scheduled'::parley.meeting_status);
+
 CREATE INDEX meetings_starts_idx ON ONLY parley_data.meetings USING btree (starts_at);
 
 CREATE INDEX meetings_starts_idx_confidential ON parley_data.meetings_confidential USING btree (starts_at);
@@ -20461,6 +20485,14 @@ ALTER INDEX parley_data.alerts_subject_idx ATTACH PARTITION parley_data.alerts_s
 ALTER INDEX parley_data.alerts_subject_idx ATTACH PARTITION parley_data.alerts_subject_idx_secret;
 
 ALTER INDEX parley_data.alerts_subject_idx ATTACH PARTITION parley_data.alerts_subject_idx_unclassified;
+
+ALTER INDEX parley_data.alerts_track_idx ATTACH PARTITION parley_data.alerts_track_idx_confidential;
+
+ALTER INDEX parley_data.alerts_track_idx ATTACH PARTITION parley_data.alerts_track_idx_restricted;
+
+ALTER INDEX parley_data.alerts_track_idx ATTACH PARTITION parley_data.alerts_track_idx_secret;
+
+ALTER INDEX parley_data.alerts_track_idx ATTACH PARTITION parley_data.alerts_track_idx_unclassified;
 
 ALTER INDEX parley_data.change_log_changed_at_idx ATTACH PARTITION parley_data.change_log_confidential_changed_at_idx;
 
@@ -21037,6 +21069,14 @@ ALTER INDEX parley_data.meetings_pkey ATTACH PARTITION parley_data.meetings_pkey
 ALTER INDEX parley_data.meetings_pkey ATTACH PARTITION parley_data.meetings_pkey_secret;
 
 ALTER INDEX parley_data.meetings_pkey ATTACH PARTITION parley_data.meetings_pkey_unclassified;
+
+ALTER INDEX parley_data.meetings_scheduled_starts_idx ATTACH PARTITION parley_data.meetings_scheduled_starts_idx_confidential;
+
+ALTER INDEX parley_data.meetings_scheduled_starts_idx ATTACH PARTITION parley_data.meetings_scheduled_starts_idx_restricted;
+
+ALTER INDEX parley_data.meetings_scheduled_starts_idx ATTACH PARTITION parley_data.meetings_scheduled_starts_idx_secret;
+
+ALTER INDEX parley_data.meetings_scheduled_starts_idx ATTACH PARTITION parley_data.meetings_scheduled_starts_idx_unclassified;
 
 ALTER INDEX parley_data.meetings_starts_idx ATTACH PARTITION parley_data.meetings_starts_idx_confidential;
 
