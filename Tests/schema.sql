@@ -5131,29 +5131,34 @@ CREATE FUNCTION parley_data.agenda_activity_of_agenda() RETURNS trigger
     AS $$
 declare
     gather constant text :=
-        'select coalesce(array_agg(k.track_id), ''{}''), coalesce(array_agg(k.item_id), ''{}'') '
-        'from (select distinct track_id, item_id from (%s) g) k';
+        'select coalesce(array_agg(k.track_id), ''{}''), coalesce(array_agg(k.item_id), ''{}''), '
+        'coalesce(array_agg(k.level), ''{}'') '
+        'from (select distinct track_id, item_id, level from (%s) g) k';
     track_ids bigint[];
     item_ids bigint[];
+    levels parley.classification[];
 begin
+    -- The entry's own level (its track's): every clearance that sees the entry.
     if tg_op = 'INSERT' then
-        execute format(gather, 'select n.track_id, n.item_id from new_rows n') into track_ids, item_ids;
+        execute format(gather, 'select n.track_id, n.item_id, n.effective_classification as level from new_rows n')
+            into track_ids, item_ids, levels;
     elsif tg_op = 'DELETE' then
-        execute format(gather, 'select o.track_id, o.item_id from old_rows o') into track_ids, item_ids;
+        execute format(gather, 'select o.track_id, o.item_id, o.effective_classification as level from old_rows o')
+            into track_ids, item_ids, levels;
     else
         execute format(gather,
-            'select o.track_id, o.item_id from old_rows o '
+            'select o.track_id, o.item_id, o.effective_classification as level from old_rows o '
             ' where not exists (select 1 from new_rows n '
             '                    where (n.track_id, n.item_id, n.status_since, n.effective_classification) '
             '                        = (o.track_id, o.item_id, o.status_since, o.effective_classification)) '
             'union all '
-            'select n.track_id, n.item_id from new_rows n '
+            'select n.track_id, n.item_id, n.effective_classification from new_rows n '
             ' where not exists (select 1 from old_rows o '
             '                    where (n.track_id, n.item_id, n.status_since, n.effective_classification) '
             '                        = (o.track_id, o.item_id, o.status_since, o.effective_classification))')
-            into track_ids, item_ids;
+            into track_ids, item_ids, levels;
     end if;
-    perform parley_data.queue_agenda_activity(track_ids, item_ids);
+    perform parley_data.queue_agenda_activity(track_ids, item_ids, levels);
     return null;
 end
 $$;
@@ -5169,8 +5174,9 @@ CREATE FUNCTION parley_data.agenda_activity_of_members() RETURNS trigger
     AS $$
 declare
     touched constant text :=
-        'select coalesce(array_agg(k.track_id), ''{}''), coalesce(array_agg(k.item_id), ''{}'') '
-        'from (select distinct ta.track_id, ta.item_id '
+        'select coalesce(array_agg(k.track_id), ''{}''), coalesce(array_agg(k.item_id), ''{}''), '
+        'coalesce(array_agg(k.level), ''{}'') '
+        'from (select distinct ta.track_id, ta.item_id, m.level '
         '        from (%s) m '
         '        join parley_data.track_agenda ta on ta.track_id = m.track_id '
         '       where exists (select 1 from parley_data.positions p '
@@ -5178,18 +5184,21 @@ declare
     rows_changed text;
     track_ids bigint[];
     item_ids bigint[];
+    levels parley.classification[];
 begin
+    -- The membership's level: no higher than what the change can matter to (a position counts for a track's entry
+    -- at the higher of its level and the membership's).
     if tg_op = 'INSERT' then
-        rows_changed := 'select n.track_id, n.party_id from new_rows n';
+        rows_changed := 'select n.track_id, n.party_id, n.effective_classification as level from new_rows n';
     elsif tg_op = 'DELETE' then
-        rows_changed := 'select o.track_id, o.party_id from old_rows o';
+        rows_changed := 'select o.track_id, o.party_id, o.effective_classification as level from old_rows o';
     else
         -- Only its level changes, with its track's (no recording function moves a membership): both sides.
-        rows_changed := 'select o.track_id, o.party_id from old_rows o '
-                        'union all select n.track_id, n.party_id from new_rows n';
+        rows_changed := 'select o.track_id, o.party_id, o.effective_classification as level from old_rows o '
+                        'union all select n.track_id, n.party_id, n.effective_classification from new_rows n';
     end if;
-    execute format(touched, rows_changed) into track_ids, item_ids;
-    perform parley_data.queue_agenda_activity(track_ids, item_ids);
+    execute format(touched, rows_changed) into track_ids, item_ids, levels;
+    perform parley_data.queue_agenda_activity(track_ids, item_ids, levels);
     return null;
 end
 $$;
@@ -5207,31 +5216,34 @@ declare
     -- What a position adds to an entry's activity: a change of anything else (the statement, the stance, the
     -- source) changes no date.
     touched constant text :=
-        'select p.track_id, p.item_id from (%1$s) p where p.track_id is not null '
+        'select p.track_id, p.item_id, p.level from (%1$s) p where p.track_id is not null '
         'union '
-        'select tm.track_id, p.item_id from (%1$s) p '
+        'select tm.track_id, p.item_id, greatest(p.level, tm.effective_classification) from (%1$s) p '
         '  join parley_data.track_members tm on tm.party_id = p.party_id where p.track_id is null';
     gather constant text :=
-        'select coalesce(array_agg(k.track_id), ''{}''), coalesce(array_agg(k.item_id), ''{}'') from (%s) k';
+        'select coalesce(array_agg(k.track_id), ''{}''), coalesce(array_agg(k.item_id), ''{}''), '
+        'coalesce(array_agg(k.level), ''{}'') from (%s) k';
     rows_changed text;
     track_ids bigint[];
     item_ids bigint[];
+    levels parley.classification[];
 begin
     if tg_op = 'INSERT' then
-        rows_changed := 'select n.party_id, n.item_id, n.track_id from new_rows n';
+        rows_changed := 'select n.party_id, n.item_id, n.track_id, n.effective_classification as level from new_rows n';
     elsif tg_op = 'DELETE' then
-        rows_changed := 'select o.party_id, o.item_id, o.track_id from old_rows o';
+        rows_changed := 'select o.party_id, o.item_id, o.track_id, o.effective_classification as level from old_rows o';
     else
         rows_changed :=
-            'select k.party_id, k.item_id, k.track_id '
+            'select k.party_id, k.item_id, k.track_id, k.level '
             'from old_rows o join new_rows n on n.id = o.id '
-            'cross join lateral (values (o.party_id, o.item_id, o.track_id), (n.party_id, n.item_id, n.track_id)) '
-            '                   k(party_id, item_id, track_id) '
+            'cross join lateral (values (o.party_id, o.item_id, o.track_id, o.effective_classification), '
+            '                           (n.party_id, n.item_id, n.track_id, n.effective_classification)) '
+            '                   k(party_id, item_id, track_id, level) '
             'where (o.party_id, o.item_id, o.track_id, o.stated_on, o.effective_classification) '
             '      is distinct from (n.party_id, n.item_id, n.track_id, n.stated_on, n.effective_classification)';
     end if;
-    execute format(gather, format(touched, rows_changed)) into track_ids, item_ids;
-    perform parley_data.queue_agenda_activity(track_ids, item_ids);
+    execute format(gather, format(touched, rows_changed)) into track_ids, item_ids, levels;
+    perform parley_data.queue_agenda_activity(track_ids, item_ids, levels);
     return null;
 end
 $_$;
@@ -9664,7 +9676,7 @@ ALTER FUNCTION parley_data.prepare_history_years(through timestamp with time zon
 
 COMMENT ON FUNCTION parley_data.prepare_history_years(through timestamp with time zone) IS 'Creates the change log''s yearly partitions up to the year of `through` (default: two years ahead) and moves into them what their level''s default partition holds. Returns the rows moved.';
 
-CREATE FUNCTION parley_data.queue_agenda_activity(track_ids bigint[], item_ids bigint[]) RETURNS void
+CREATE FUNCTION parley_data.queue_agenda_activity(track_ids bigint[], item_ids bigint[], levels parley.classification[]) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
     AS $$
@@ -9672,14 +9684,14 @@ begin
     if cardinality(track_ids) = 0 then
         return;
     end if;
-    insert into parley_data.agenda_activity_queue (track_id, item_id)
-    select distinct x.track_id, x.item_id from unnest(track_ids, item_ids) x(track_id, item_id);
+    insert into parley_data.agenda_activity_queue (track_id, item_id, classification)
+    select distinct x.track_id, x.item_id, x.level from unnest(track_ids, item_ids, levels) x(track_id, item_id, level);
 end
 $$;
 
-ALTER FUNCTION parley_data.queue_agenda_activity(track_ids bigint[], item_ids bigint[]) OWNER TO parley_owner;
+ALTER FUNCTION parley_data.queue_agenda_activity(track_ids bigint[], item_ids bigint[], levels parley.classification[]) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.queue_agenda_activity(track_ids bigint[], item_ids bigint[]) IS 'Queues some agenda entries (track and item, as two arrays side by side) for refresh_agenda_activity to work their last activity out again.';
+COMMENT ON FUNCTION parley_data.queue_agenda_activity(track_ids bigint[], item_ids bigint[], levels parley.classification[]) IS 'Queues some agenda entries (track, item and the level of the record written, as three arrays side by side) for refresh_agenda_activity to work their last activity out again.';
 
 CREATE FUNCTION parley_data.queue_agreement_changes() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -10908,7 +10920,7 @@ begin
     perform parley_data.recount_owner_tallies(owner_ids, owner_levels);
     -- The agenda entries of those groups: their last activity per clearance is worked out from these tallies, later,
     -- by refresh_agenda_activity; here they are only queued, which never waits for another writer (085_agenda_activity).
-    perform parley_data.queue_agenda_activity(track_ids, item_ids);
+    perform parley_data.queue_agenda_activity(track_ids, item_ids, levels);
     return null;
 end
 $_$;
@@ -13929,12 +13941,21 @@ CREATE TABLE parley_data.agenda_activity_queue (
     id bigint NOT NULL,
     track_id bigint NOT NULL,
     item_id bigint NOT NULL,
+    classification parley.classification NOT NULL,
     queued_at timestamp with time zone DEFAULT now() NOT NULL
-);
+)
+PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.agenda_activity_queue ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue ALTER COLUMN queued_at SET STATISTICS 0;
 
 ALTER TABLE parley_data.agenda_activity_queue OWNER TO parley_owner;
 
 COMMENT ON TABLE parley_data.agenda_activity_queue IS 'Agenda entries (track and item) whose stored last activity (agenda_activity) is to be worked out again: appended to by the triggers of commitments, positions, track members and the agenda, emptied by refresh_agenda_activity. parley.stale works a queued entry''s activity out from the records instead of reading it.';
+
+COMMENT ON COLUMN parley_data.agenda_activity_queue.classification IS 'The level of the record whose change queued the entry: the clearances from this level up may see the entry''s stored rows out of date.';
 
 COMMENT ON COLUMN parley_data.agenda_activity_queue.queued_at IS 'When the statement that queued it started (its transaction''s now()).';
 
@@ -14341,6 +14362,21 @@ ALTER TABLE ONLY parley_data.agenda_activity_confidential ALTER COLUMN last_acti
 
 ALTER TABLE parley_data.agenda_activity_confidential OWNER TO parley_owner;
 
+CREATE TABLE parley_data.agenda_activity_queue_confidential (
+    id bigint NOT NULL,
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    classification parley.classification NOT NULL,
+    queued_at timestamp with time zone DEFAULT now() NOT NULL
+);
+ALTER TABLE ONLY parley_data.agenda_activity_queue_confidential ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue_confidential ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue_confidential ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue_confidential ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue_confidential ALTER COLUMN queued_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agenda_activity_queue_confidential OWNER TO parley_owner;
+
 ALTER TABLE parley_data.agenda_activity_queue ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.agenda_activity_queue_id_seq
     START WITH 1
@@ -14349,6 +14385,46 @@ ALTER TABLE parley_data.agenda_activity_queue ALTER COLUMN id ADD GENERATED ALWA
     NO MAXVALUE
     CACHE 1
 );
+
+CREATE TABLE parley_data.agenda_activity_queue_restricted (
+    id bigint NOT NULL,
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    classification parley.classification NOT NULL,
+    queued_at timestamp with time zone DEFAULT now() NOT NULL
+);
+ALTER TABLE ONLY parley_data.agenda_activity_queue_restricted ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue_restricted ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue_restricted ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue_restricted ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue_restricted ALTER COLUMN queued_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agenda_activity_queue_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agenda_activity_queue_secret (
+    id bigint NOT NULL,
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    classification parley.classification NOT NULL,
+    queued_at timestamp with time zone DEFAULT now() NOT NULL
+);
+ALTER TABLE ONLY parley_data.agenda_activity_queue_secret ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue_secret ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue_secret ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue_secret ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue_secret ALTER COLUMN queued_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agenda_activity_queue_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agenda_activity_queue_unclassified (
+    id bigint NOT NULL,
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    classification parley.classification NOT NULL,
+    queued_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE parley_data.agenda_activity_queue_unclassified OWNER TO parley_owner;
 
 CREATE TABLE parley_data.agenda_activity_restricted (
     track_id bigint NOT NULL,
@@ -18771,6 +18847,14 @@ ALTER TABLE parley_data.tracks_unclassified OWNER TO parley_owner;
 
 ALTER TABLE ONLY parley_data.agenda_activity ATTACH PARTITION parley_data.agenda_activity_confidential FOR VALUES IN ('confidential');
 
+ALTER TABLE ONLY parley_data.agenda_activity_queue ATTACH PARTITION parley_data.agenda_activity_queue_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.agenda_activity_queue ATTACH PARTITION parley_data.agenda_activity_queue_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.agenda_activity_queue ATTACH PARTITION parley_data.agenda_activity_queue_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.agenda_activity_queue ATTACH PARTITION parley_data.agenda_activity_queue_unclassified FOR VALUES IN ('unclassified');
+
 ALTER TABLE ONLY parley_data.agenda_activity ATTACH PARTITION parley_data.agenda_activity_restricted FOR VALUES IN ('restricted');
 
 ALTER TABLE ONLY parley_data.agenda_activity ATTACH PARTITION parley_data.agenda_activity_secret FOR VALUES IN ('secret');
@@ -19891,9 +19975,17 @@ CREATE INDEX agenda_activity_last_idx_secret ON parley_data.agenda_activity_secr
 
 CREATE INDEX agenda_activity_last_idx_unclassified ON parley_data.agenda_activity_unclassified USING btree (last_activity_on) INCLUDE (track_id, item_id, entry_classification);
 
-CREATE INDEX agenda_activity_queue_entry_idx ON parley_data.agenda_activity_queue USING btree (track_id, item_id);
+CREATE INDEX agenda_activity_queue_entry_idx ON ONLY parley_data.agenda_activity_queue USING btree (track_id, item_id);
 
 COMMENT ON INDEX parley_data.agenda_activity_queue_entry_idx IS 'Queued entries by track and item: whether parley.stale reads an entry''s stored activity or works it out.';
+
+CREATE INDEX agenda_activity_queue_entry_idx_confidential ON parley_data.agenda_activity_queue_confidential USING btree (track_id, item_id);
+
+CREATE INDEX agenda_activity_queue_entry_idx_restricted ON parley_data.agenda_activity_queue_restricted USING btree (track_id, item_id);
+
+CREATE INDEX agenda_activity_queue_entry_idx_secret ON parley_data.agenda_activity_queue_secret USING btree (track_id, item_id);
+
+CREATE INDEX agenda_activity_queue_entry_idx_unclassified ON parley_data.agenda_activity_queue_unclassified USING btree (track_id, item_id);
 
 CREATE INDEX agreement_participation_agreement_idx ON ONLY parley_data.agreement_participation USING btree (agreement_id, party_id);
 
@@ -20702,6 +20794,14 @@ ALTER INDEX parley_data.agenda_activity_pkey ATTACH PARTITION parley_data.agenda
 ALTER INDEX parley_data.agenda_activity_pkey ATTACH PARTITION parley_data.agenda_activity_pkey_secret;
 
 ALTER INDEX parley_data.agenda_activity_pkey ATTACH PARTITION parley_data.agenda_activity_pkey_unclassified;
+
+ALTER INDEX parley_data.agenda_activity_queue_entry_idx ATTACH PARTITION parley_data.agenda_activity_queue_entry_idx_confidential;
+
+ALTER INDEX parley_data.agenda_activity_queue_entry_idx ATTACH PARTITION parley_data.agenda_activity_queue_entry_idx_restricted;
+
+ALTER INDEX parley_data.agenda_activity_queue_entry_idx ATTACH PARTITION parley_data.agenda_activity_queue_entry_idx_secret;
+
+ALTER INDEX parley_data.agenda_activity_queue_entry_idx ATTACH PARTITION parley_data.agenda_activity_queue_entry_idx_unclassified;
 
 ALTER INDEX parley_data.agenda_versions_pkey ATTACH PARTITION parley_data.agenda_versions_pkey_confidential;
 
@@ -22325,6 +22425,10 @@ ALTER TABLE parley_data.agenda_activity ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY agenda_activity_cleared ON parley_data.agenda_activity FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (clearance <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
+ALTER TABLE parley_data.agenda_activity_queue ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY agenda_activity_queue_cleared ON parley_data.agenda_activity_queue FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
+
 ALTER TABLE parley_data.agenda_versions ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY agenda_versions_cleared ON parley_data.agenda_versions FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
@@ -23215,7 +23319,7 @@ REVOKE ALL ON FUNCTION parley_data.plan_take_queue(OUT everything boolean, OUT r
 
 REVOKE ALL ON FUNCTION parley_data.prepare_history_years(through timestamp with time zone) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.queue_agenda_activity(track_ids bigint[], item_ids bigint[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION parley_data.queue_agenda_activity(track_ids bigint[], item_ids bigint[], levels parley.classification[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.queue_agreement_changes() FROM PUBLIC;
 

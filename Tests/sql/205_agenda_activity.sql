@@ -9,7 +9,7 @@
 -- its transaction open: AgendaActivityConcurrencyTests, and CI drill 4.)
 begin;
 \ir 400_rls_fixture.psql
-select plan(56);
+select plan(57);
 
 -- What each entry's last activity is for each clearance, worked out here from the records themselves (the
 -- commitments, not their tallies), counting only those at that clearance or below.
@@ -212,8 +212,9 @@ select is((select count(*) from parley.stale where kind = 'agenda item' and trac
 reset role;
 reset parley.stale_after_days;
 -- The same with the entry queued (as a writer leaves it): worked out by the view from what each reader may see.
-insert into parley_data.agenda_activity_queue (track_id, item_id)
-select t.id, i.id from parley_data.tracks t, parley_data.agenda_items i where t.code = 'istanbul' and i.code = 'exchange';
+insert into parley_data.agenda_activity_queue (track_id, item_id, classification)
+select t.id, i.id, 'unclassified' from parley_data.tracks t, parley_data.agenda_items i
+ where t.code = 'istanbul' and i.code = 'exchange';
 create temporary table exchange_unclassified as select pg_temp.stored('istanbul', 'exchange', 'unclassified') as d;
 grant select on exchange_unclassified to public;
 set local parley.stale_after_days = 1;
@@ -239,6 +240,9 @@ select parley.add_commitment(track => 'istanbul', item => 'children', obligor =>
                              classification => 'secret');
 select ok(pg_temp.queued('istanbul', 'children') and not pg_temp.queued('istanbul', 'ceasefire'),
           'add_commitment queues its entry, and no other');
+select is((select array_agg(distinct q.classification) from parley_data.agenda_activity_queue q),
+          array['secret']::parley.classification[],
+          'at the level of the record written (secret): a reader cleared lower reads the entry''s stored rows, which do not count it, and never sees the queue row');
 select is(pg_temp.stored('istanbul', 'children', 'secret'), (select secret_d from before_secret),
           'the writer wrote no stored row: the secret row of the entry is as it was until a refresh');
 -- A confidential commitment made today on zconf-trilateral/ceasefire, stale until now for the readers who see it:

@@ -51,17 +51,23 @@ comment on index parley_data.agenda_activity_last_idx is
 
 -- The entries whose stored activity may be out of date: appended to by the writers' statement triggers, emptied by
 -- parley_data.refresh_agenda_activity. No key, nothing unique: an insert never waits for another transaction, and
--- an entry may be queued several times. Ids only, no level: it is read only to tell which entries parley.stale
--- works out as before, and what it shows of them is what row-level security lets the reader see.
+-- an entry may be queued several times. Each row at the level of the record written (a secret commitment on an
+-- unclassified entry: secret), in that level's partition: the entry's stored rows for the clearances below do not
+-- count that record, so a reader cleared lower reads them and never sees the queue row (row-level security, as for
+-- every table partitioned by level: 900_security), not even in a plan's counts.
 create table parley_data.agenda_activity_queue (
     -- Only to tell two rows of one entry apart (parley.stale gives the entry once): a sequence never waits.
-    id         bigint generated always as identity,
-    track_id   bigint not null,
-    item_id    bigint not null,
-    queued_at  timestamptz not null default now()
-);
+    id              bigint generated always as identity,
+    track_id        bigint not null,
+    item_id         bigint not null,
+    classification  parley.classification not null,
+    queued_at       timestamptz not null default now()
+) partition by list (classification);
+call parley_data.partition_by_level('parley_data.agenda_activity_queue');
 comment on table parley_data.agenda_activity_queue is
     'Agenda entries (track and item) whose stored last activity (agenda_activity) is to be worked out again: appended to by the triggers of commitments, positions, track members and the agenda, emptied by refresh_agenda_activity. parley.stale works a queued entry''s activity out from the records instead of reading it.';
+comment on column parley_data.agenda_activity_queue.classification is
+    'The level of the record whose change queued the entry: the clearances from this level up may see the entry''s stored rows out of date.';
 comment on column parley_data.agenda_activity_queue.queued_at is
     'When the statement that queued it started (its transaction''s now()).';
 create index agenda_activity_queue_entry_idx on parley_data.agenda_activity_queue (track_id, item_id);

@@ -5,7 +5,10 @@
 -- parley_data.agenda_activity_queue, which has no unique key, so that no writer waits for another (two writers to one
 -- entry, one of them leaving its transaction open, would otherwise queue up behind the rows of that entry).
 -- parley_data.refresh_agenda_activity, which the leader daemon runs at each plan (425_leadership), takes the queued
--- entries and works them out again; parley.stale works a queued entry out from the records itself meanwhile.
+-- entries and works them out again; parley.stale works a queued entry out from the records itself meanwhile. A queue
+-- row is kept at the level of the record written, in that level's partition, so that row-level security shows a
+-- reader only the queue rows that can matter to them (a reader cleared lower reads the entry's stored rows, which do
+-- not count that record), and not even how many hidden records were written.
 set local role parley_owner;
 
 -- The entries (track and item, two arrays side by side) worked out again from the tables: one row per clearance
@@ -53,9 +56,13 @@ $$;
 comment on function parley_data.recount_agenda_activity(bigint[], bigint[]) is
     'Works out again the last activity per clearance of some agenda entries (track and item, as two arrays side by side).';
 
--- Queue some entries (two arrays side by side) to be worked out again: what the writers' triggers do instead of
--- working them out. An insert into a table with no unique key never waits for another transaction.
-create or replace function parley_data.queue_agenda_activity(track_ids bigint[], item_ids bigint[])
+-- Queue some entries (track, item and level: three arrays side by side) to be worked out again: what the writers'
+-- triggers do instead of working them out. An insert into a table with no unique key never waits for another
+-- transaction. The level is that of the record written (for a general position, the higher of its level and the
+-- membership's): the entry's stored rows for the clearances below it do not count that record, so a reader cleared
+-- lower reads them as they are, and row-level security leaves the queue row in a partition that reader never reads.
+create or replace function parley_data.queue_agenda_activity(track_ids bigint[], item_ids bigint[],
+                                                             levels parley.classification[])
     returns void
     language plpgsql
     set search_path = parley_data, pg_catalog, pg_temp
@@ -64,12 +71,12 @@ begin
     if cardinality(track_ids) = 0 then
         return;
     end if;
-    insert into parley_data.agenda_activity_queue (track_id, item_id)
-    select distinct x.track_id, x.item_id from unnest(track_ids, item_ids) x(track_id, item_id);
+    insert into parley_data.agenda_activity_queue (track_id, item_id, classification)
+    select distinct x.track_id, x.item_id, x.level from unnest(track_ids, item_ids, levels) x(track_id, item_id, level);
 end
 $$;
-comment on function parley_data.queue_agenda_activity(bigint[], bigint[]) is
-    'Queues some agenda entries (track and item, as two arrays side by side) for refresh_agenda_activity to work their last activity out again.';
+comment on function parley_data.queue_agenda_activity(bigint[], bigint[], parley.classification[]) is
+    'Queues some agenda entries (track, item and the level of the record written, as three arrays side by side) for refresh_agenda_activity to work their last activity out again.';
 
 -- Positions: a stance stated on a track is activity of that track's entry for the item; one stated generally (no
 -- track) is activity of the item's entry on every track the party is a member of.
@@ -82,31 +89,34 @@ declare
     -- What a position adds to an entry's activity: a change of anything else (the statement, the stance, the
     -- source) changes no date.
     touched constant text :=
-        'select p.track_id, p.item_id from (%1$s) p where p.track_id is not null '
+        'select p.track_id, p.item_id, p.level from (%1$s) p where p.track_id is not null '
         'union '
-        'select tm.track_id, p.item_id from (%1$s) p '
+        'select tm.track_id, p.item_id, greatest(p.level, tm.effective_classification) from (%1$s) p '
         '  join parley_data.track_members tm on tm.party_id = p.party_id where p.track_id is null';
     gather constant text :=
-        'select coalesce(array_agg(k.track_id), ''{}''), coalesce(array_agg(k.item_id), ''{}'') from (%s) k';
+        'select coalesce(array_agg(k.track_id), ''{}''), coalesce(array_agg(k.item_id), ''{}''), '
+        'coalesce(array_agg(k.level), ''{}'') from (%s) k';
     rows_changed text;
     track_ids bigint[];
     item_ids bigint[];
+    levels parley.classification[];
 begin
     if tg_op = 'INSERT' then
-        rows_changed := 'select n.party_id, n.item_id, n.track_id from new_rows n';
+        rows_changed := 'select n.party_id, n.item_id, n.track_id, n.effective_classification as level from new_rows n';
     elsif tg_op = 'DELETE' then
-        rows_changed := 'select o.party_id, o.item_id, o.track_id from old_rows o';
+        rows_changed := 'select o.party_id, o.item_id, o.track_id, o.effective_classification as level from old_rows o';
     else
         rows_changed :=
-            'select k.party_id, k.item_id, k.track_id '
+            'select k.party_id, k.item_id, k.track_id, k.level '
             'from old_rows o join new_rows n on n.id = o.id '
-            'cross join lateral (values (o.party_id, o.item_id, o.track_id), (n.party_id, n.item_id, n.track_id)) '
-            '                   k(party_id, item_id, track_id) '
+            'cross join lateral (values (o.party_id, o.item_id, o.track_id, o.effective_classification), '
+            '                           (n.party_id, n.item_id, n.track_id, n.effective_classification)) '
+            '                   k(party_id, item_id, track_id, level) '
             'where (o.party_id, o.item_id, o.track_id, o.stated_on, o.effective_classification) '
             '      is distinct from (n.party_id, n.item_id, n.track_id, n.stated_on, n.effective_classification)';
     end if;
-    execute format(gather, format(touched, rows_changed)) into track_ids, item_ids;
-    perform parley_data.queue_agenda_activity(track_ids, item_ids);
+    execute format(gather, format(touched, rows_changed)) into track_ids, item_ids, levels;
+    perform parley_data.queue_agenda_activity(track_ids, item_ids, levels);
     return null;
 end
 $$;
@@ -123,8 +133,9 @@ create or replace function parley_data.agenda_activity_of_members() returns trig
 as $$
 declare
     touched constant text :=
-        'select coalesce(array_agg(k.track_id), ''{}''), coalesce(array_agg(k.item_id), ''{}'') '
-        'from (select distinct ta.track_id, ta.item_id '
+        'select coalesce(array_agg(k.track_id), ''{}''), coalesce(array_agg(k.item_id), ''{}''), '
+        'coalesce(array_agg(k.level), ''{}'') '
+        'from (select distinct ta.track_id, ta.item_id, m.level '
         '        from (%s) m '
         '        join parley_data.track_agenda ta on ta.track_id = m.track_id '
         '       where exists (select 1 from parley_data.positions p '
@@ -132,18 +143,21 @@ declare
     rows_changed text;
     track_ids bigint[];
     item_ids bigint[];
+    levels parley.classification[];
 begin
+    -- The membership's level: no higher than what the change can matter to (a position counts for a track's entry
+    -- at the higher of its level and the membership's).
     if tg_op = 'INSERT' then
-        rows_changed := 'select n.track_id, n.party_id from new_rows n';
+        rows_changed := 'select n.track_id, n.party_id, n.effective_classification as level from new_rows n';
     elsif tg_op = 'DELETE' then
-        rows_changed := 'select o.track_id, o.party_id from old_rows o';
+        rows_changed := 'select o.track_id, o.party_id, o.effective_classification as level from old_rows o';
     else
         -- Only its level changes, with its track's (no recording function moves a membership): both sides.
-        rows_changed := 'select o.track_id, o.party_id from old_rows o '
-                        'union all select n.track_id, n.party_id from new_rows n';
+        rows_changed := 'select o.track_id, o.party_id, o.effective_classification as level from old_rows o '
+                        'union all select n.track_id, n.party_id, n.effective_classification from new_rows n';
     end if;
-    execute format(touched, rows_changed) into track_ids, item_ids;
-    perform parley_data.queue_agenda_activity(track_ids, item_ids);
+    execute format(touched, rows_changed) into track_ids, item_ids, levels;
+    perform parley_data.queue_agenda_activity(track_ids, item_ids, levels);
     return null;
 end
 $$;
@@ -160,29 +174,34 @@ create or replace function parley_data.agenda_activity_of_agenda() returns trigg
 as $$
 declare
     gather constant text :=
-        'select coalesce(array_agg(k.track_id), ''{}''), coalesce(array_agg(k.item_id), ''{}'') '
-        'from (select distinct track_id, item_id from (%s) g) k';
+        'select coalesce(array_agg(k.track_id), ''{}''), coalesce(array_agg(k.item_id), ''{}''), '
+        'coalesce(array_agg(k.level), ''{}'') '
+        'from (select distinct track_id, item_id, level from (%s) g) k';
     track_ids bigint[];
     item_ids bigint[];
+    levels parley.classification[];
 begin
+    -- The entry's own level (its track's): every clearance that sees the entry.
     if tg_op = 'INSERT' then
-        execute format(gather, 'select n.track_id, n.item_id from new_rows n') into track_ids, item_ids;
+        execute format(gather, 'select n.track_id, n.item_id, n.effective_classification as level from new_rows n')
+            into track_ids, item_ids, levels;
     elsif tg_op = 'DELETE' then
-        execute format(gather, 'select o.track_id, o.item_id from old_rows o') into track_ids, item_ids;
+        execute format(gather, 'select o.track_id, o.item_id, o.effective_classification as level from old_rows o')
+            into track_ids, item_ids, levels;
     else
         execute format(gather,
-            'select o.track_id, o.item_id from old_rows o '
+            'select o.track_id, o.item_id, o.effective_classification as level from old_rows o '
             ' where not exists (select 1 from new_rows n '
             '                    where (n.track_id, n.item_id, n.status_since, n.effective_classification) '
             '                        = (o.track_id, o.item_id, o.status_since, o.effective_classification)) '
             'union all '
-            'select n.track_id, n.item_id from new_rows n '
+            'select n.track_id, n.item_id, n.effective_classification from new_rows n '
             ' where not exists (select 1 from old_rows o '
             '                    where (n.track_id, n.item_id, n.status_since, n.effective_classification) '
             '                        = (o.track_id, o.item_id, o.status_since, o.effective_classification))')
-            into track_ids, item_ids;
+            into track_ids, item_ids, levels;
     end if;
-    perform parley_data.queue_agenda_activity(track_ids, item_ids);
+    perform parley_data.queue_agenda_activity(track_ids, item_ids, levels);
     return null;
 end
 $$;
