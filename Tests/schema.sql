@@ -14027,9 +14027,7 @@ CREATE VIEW parley.stale WITH (security_invoker='true') AS
                      JOIN parley_data.positions p ON (((p.party_id = tm.party_id) AND (p.item_id = q.item_id) AND (p.track_id IS NULL))))
                   WHERE (tm.track_id = q.track_id))) AS "greatest",
             true,
-            ( SELECT ta_1.effective_classification
-                   FROM parley_data.track_agenda ta_1
-                  WHERE ((ta_1.track_id = q.track_id) AND (ta_1.item_id = q.item_id))) AS effective_classification,
+            q.classification,
             ( SELECT parley_data.activity_clearance() AS activity_clearance) AS activity_clearance,
             false,
             q.id

@@ -450,10 +450,9 @@ select s.kind,
                            join parley_data.positions p
                              on p.party_id = tm.party_id and p.item_id = q.item_id and p.track_id is null
                           where tm.track_id = q.track_id)),
-               true,
-               (select ta.effective_classification from parley_data.track_agenda ta
-                 where ta.track_id = q.track_id and ta.item_id = q.item_id),
-               (select parley_data.activity_clearance()), false, q.id
+               -- Its level: the queue row's (the record written, never below the entry's), the queue's partition key,
+               -- so that the partitions above the reader's clearance are left unread as for the other two parts.
+               true, q.classification, (select parley_data.activity_clearance()), false, q.id
           from parley_data.agenda_activity_queue q) s
   join parley_data.tracks t on t.id = s.track_id
   join parley_data.agenda_items i on i.id = s.item_id
