@@ -3966,6 +3966,11 @@ declare
 begin
     -- The lease row stays locked until this transaction ends: no election can happen while the plan runs.
     held := parley_data.require_leadership(plan_alerts_as_leader.token);
+    -- The agenda entries writers queued since the last plan: their stored last activity worked out again, first, so
+    -- that parley.stale reads them from the index again (085_agenda_activity). It waits for no writer: it takes the
+    -- queue rows committed by now, and writers only ever add queue rows. A plan refused or rolled back leaves them
+    -- queued for the next one.
+    perform parley_data.refresh_agenda_activity();
     select * into strict outcome
       from parley.plan_alerts(plan_alerts_as_leader.at, coalesce(plan_alerts_as_leader.only_changed, false),
                               coalesce(plan_alerts_as_leader.rebuild, false));
@@ -3982,7 +3987,7 @@ $$;
 
 ALTER FUNCTION parley.plan_alerts_as_leader(token bigint, at timestamp with time zone, only_changed boolean, rebuild boolean) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley.plan_alerts_as_leader(token bigint, at timestamp with time zone, only_changed boolean, rebuild boolean) IS 'For parleyd: parley.plan_alerts, in the same transaction as the proof that the caller still leads (token is the current epoch, the lease has not lapsed, this session holds it); refused with 55000 otherwise, having planned nothing. Renews the lease at the end of the plan and returns when it lapses.';
+COMMENT ON FUNCTION parley.plan_alerts_as_leader(token bigint, at timestamp with time zone, only_changed boolean, rebuild boolean) IS 'For parleyd: parley.plan_alerts, in the same transaction as the proof that the caller still leads (token is the current epoch, the lease has not lapsed, this session holds it); refused with 55000 otherwise, having planned nothing. Works out again first the last activity of the agenda entries queued since (refresh_agenda_activity). Renews the lease at the end of the plan and returns when it lapses.';
 
 CREATE FUNCTION parley.record_mailer_run(started_at timestamp with time zone, finished_at timestamp with time zone, claimed integer, sent integer, failed integer, exit_status integer) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
@@ -5051,6 +5056,47 @@ ALTER FUNCTION parley.withdraw_from_agreement(agreement text, party text, announ
 
 COMMENT ON FUNCTION parley.withdraw_from_agreement(agreement text, party text, announced_on date, effective_on date, provisions parley.commitment_status, source text, note text) IS 'Records that a party withdrew from an agreement: withdraw_from_agreement(agreement => ..., party => ''RU'', announced_on => ..., effective_on => (default the day announced), provisions => ''breached'', source => ..., note => ...). The party''s open provisions of the agreement are closed as `provisions` (breached unless you say withdrawn or superseded; null leaves them open), each with an update that cites the withdrawal. Refused before the party took part (its signature, or the agreement''s). Returns the agreement''s code.';
 
+CREATE FUNCTION parley_data.current_clearance() RETURNS parley.classification
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN (CASE WHEN pg_has_role(CURRENT_USER, 'parley_clearance_secret'::name, 'member'::text) THEN 'secret'::text WHEN pg_has_role(CURRENT_USER, 'parley_clearance_confidential'::name, 'member'::text) THEN 'confidential'::text WHEN pg_has_role(CURRENT_USER, 'parley_clearance_restricted'::name, 'member'::text) THEN 'restricted'::text ELSE 'unclassified'::text END)::parley.classification;
+
+ALTER FUNCTION parley_data.current_clearance() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.current_clearance() IS 'The highest classification the current role may see: from membership in parley_clearance_secret, _confidential or _restricted (each implying the lower ones); no membership means unclassified only. Superusers count as secret.';
+
+CREATE TABLE parley_data.agenda_activity (
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    entry_classification parley.classification NOT NULL,
+    clearance parley.classification NOT NULL,
+    last_activity_on date NOT NULL,
+    CONSTRAINT agenda_activity_seen_by_cleared CHECK ((clearance >= entry_classification))
+)
+PARTITION BY LIST (clearance);
+ALTER TABLE ONLY parley_data.agenda_activity ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity ALTER COLUMN entry_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity ALTER COLUMN clearance SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity ALTER COLUMN last_activity_on SET STATISTICS 0;
+
+ALTER TABLE parley_data.agenda_activity OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.agenda_activity IS 'The last activity of each agenda entry (track and item) as a reader of each clearance sees it, one row per clearance from the entry''s level up: the latest of its status date, its commitments'' activity and the positions stated on it (on the track, or generally by a member of the track), counting only those at that clearance or below. Worked out again for the queued entries by parley_data.refresh_agenda_activity (085_agenda_activity); what parley.stale walks in date order.';
+
+COMMENT ON COLUMN parley_data.agenda_activity.entry_classification IS 'The agenda entry''s level (its track''s): it has a row for this clearance and each above.';
+
+COMMENT ON COLUMN parley_data.agenda_activity.clearance IS 'The clearance this date is for: worked out from the records at this level or below only, and kept in this level''s partition.';
+
+COMMENT ON COLUMN parley_data.agenda_activity.last_activity_on IS 'The latest of the entry''s status date (status_since), the last activity of its commitments (commitment_tallies.last_activity_on) and the dates of the positions stated on the item on the track or generally by a member of the track, at this clearance or below.';
+
+CREATE FUNCTION parley_data.activity_clearance() RETURNS parley.classification
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE WHEN row_security_active(('parley_data.agenda_activity'::regclass)::oid) THEN parley_data.current_clearance() ELSE 'secret'::parley.classification END;
+
+ALTER FUNCTION parley_data.activity_clearance() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.activity_clearance() IS 'The clearance of the rows of parley_data.agenda_activity the querying role reads: current_clearance(), or secret for a role row-level security does not filter (it sees every level).';
+
 CREATE PROCEDURE parley_data.add_change_log_years(IN first_year integer, IN last_year integer)
     LANGUAGE plpgsql
     AS $$
@@ -5077,6 +5123,134 @@ $$;
 ALTER PROCEDURE parley_data.add_change_log_years(IN first_year integer, IN last_year integer) OWNER TO parley_owner;
 
 COMMENT ON PROCEDURE parley_data.add_change_log_years(IN first_year integer, IN last_year integer) IS 'Creates the yearly partitions of the change log (every level) for the years given that have none.';
+
+CREATE FUNCTION parley_data.agenda_activity_of_agenda() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
+    AS $$
+declare
+    gather constant text :=
+        'select coalesce(array_agg(k.track_id), ''{}''), coalesce(array_agg(k.item_id), ''{}''), '
+        'coalesce(array_agg(k.level), ''{}'') '
+        'from (select distinct track_id, item_id, level from (%s) g) k';
+    track_ids bigint[];
+    item_ids bigint[];
+    levels parley.classification[];
+begin
+    -- The entry's own level (its track's): every clearance that sees the entry.
+    if tg_op = 'INSERT' then
+        execute format(gather, 'select n.track_id, n.item_id, n.effective_classification as level from new_rows n')
+            into track_ids, item_ids, levels;
+    elsif tg_op = 'DELETE' then
+        execute format(gather, 'select o.track_id, o.item_id, o.effective_classification as level from old_rows o')
+            into track_ids, item_ids, levels;
+    else
+        execute format(gather,
+            'select o.track_id, o.item_id, o.effective_classification as level from old_rows o '
+            ' where not exists (select 1 from new_rows n '
+            '                    where (n.track_id, n.item_id, n.status_since, n.effective_classification) '
+            '                        = (o.track_id, o.item_id, o.status_since, o.effective_classification)) '
+            'union all '
+            'select n.track_id, n.item_id, n.effective_classification from new_rows n '
+            ' where not exists (select 1 from old_rows o '
+            '                    where (n.track_id, n.item_id, n.status_since, n.effective_classification) '
+            '                        = (o.track_id, o.item_id, o.status_since, o.effective_classification))')
+            into track_ids, item_ids, levels;
+    end if;
+    perform parley_data.queue_agenda_activity(track_ids, item_ids, levels);
+    return null;
+end
+$$;
+
+ALTER FUNCTION parley_data.agenda_activity_of_agenda() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.agenda_activity_of_agenda() IS 'Trigger: queues the agenda entries a statement added, removed, moved to another level or gave another status date, once per statement.';
+
+CREATE FUNCTION parley_data.agenda_activity_of_members() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
+    AS $$
+declare
+    touched constant text :=
+        'select coalesce(array_agg(k.track_id), ''{}''), coalesce(array_agg(k.item_id), ''{}''), '
+        'coalesce(array_agg(k.level), ''{}'') '
+        'from (select distinct ta.track_id, ta.item_id, m.level '
+        '        from (%s) m '
+        '        join parley_data.track_agenda ta on ta.track_id = m.track_id '
+        '       where exists (select 1 from parley_data.positions p '
+        '                      where p.party_id = m.party_id and p.item_id = ta.item_id and p.track_id is null)) k';
+    rows_changed text;
+    track_ids bigint[];
+    item_ids bigint[];
+    levels parley.classification[];
+begin
+    -- The membership's level: no higher than what the change can matter to (a position counts for a track's entry
+    -- at the higher of its level and the membership's).
+    if tg_op = 'INSERT' then
+        rows_changed := 'select n.track_id, n.party_id, n.effective_classification as level from new_rows n';
+    elsif tg_op = 'DELETE' then
+        rows_changed := 'select o.track_id, o.party_id, o.effective_classification as level from old_rows o';
+    else
+        -- Only its level changes, with its track's (no recording function moves a membership): both sides.
+        rows_changed := 'select o.track_id, o.party_id, o.effective_classification as level from old_rows o '
+                        'union all select n.track_id, n.party_id, n.effective_classification from new_rows n';
+    end if;
+    execute format(touched, rows_changed) into track_ids, item_ids, levels;
+    perform parley_data.queue_agenda_activity(track_ids, item_ids, levels);
+    return null;
+end
+$$;
+
+ALTER FUNCTION parley_data.agenda_activity_of_members() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.agenda_activity_of_members() IS 'Trigger: queues the agenda entries of the tracks whose members a statement changed (those on which a member stated a general position), once per statement.';
+
+CREATE FUNCTION parley_data.agenda_activity_of_positions() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
+    AS $_$
+declare
+    -- What a position adds to an entry's activity: a change of anything else (the statement, the stance, the
+    -- source) changes no date.
+    touched constant text :=
+        'select p.track_id, p.item_id, p.level from (%1$s) p where p.track_id is not null '
+        'union '
+        'select tm.track_id, p.item_id, greatest(p.level, tm.effective_classification) from (%1$s) p '
+        '  join parley_data.track_members tm on tm.party_id = p.party_id where p.track_id is null';
+    gather constant text :=
+        'select coalesce(array_agg(k.track_id), ''{}''), coalesce(array_agg(k.item_id), ''{}''), '
+        'coalesce(array_agg(k.level), ''{}'') from (%s) k';
+    rows_changed text;
+    track_ids bigint[];
+    item_ids bigint[];
+    levels parley.classification[];
+begin
+    if tg_op = 'INSERT' then
+        rows_changed := 'select n.party_id, n.item_id, n.track_id, n.effective_classification as level from new_rows n';
+    elsif tg_op = 'DELETE' then
+        rows_changed := 'select o.party_id, o.item_id, o.track_id, o.effective_classification as level from old_rows o';
+    else
+        rows_changed :=
+            'select k.party_id, k.item_id, k.track_id, k.level '
+            'from old_rows o join new_rows n on n.id = o.id '
+            'cross join lateral (values (o.party_id, o.item_id, o.track_id, o.effective_classification), '
+            '                           (n.party_id, n.item_id, n.track_id, n.effective_classification)) '
+            '                   k(party_id, item_id, track_id, level) '
+            'where (o.party_id, o.item_id, o.track_id, o.stated_on, o.effective_classification) '
+            '      is distinct from (n.party_id, n.item_id, n.track_id, n.stated_on, n.effective_classification)';
+    end if;
+    execute format(gather, format(touched, rows_changed)) into track_ids, item_ids, levels;
+    perform parley_data.queue_agenda_activity(track_ids, item_ids, levels);
+    return null;
+end
+$_$;
+
+ALTER FUNCTION parley_data.agenda_activity_of_positions() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.agenda_activity_of_positions() IS 'Trigger: queues the agenda entries whose positions a statement changed (their last activity is worked out again by refresh_agenda_activity), once per statement.';
 
 CREATE FUNCTION parley_data.agenda_status_description(item text, track text, old_status text, new_status text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -6036,14 +6210,6 @@ $$;
 ALTER PROCEDURE parley_data.create_statement_triggers(IN table_name text, IN concern text, IN call text, IN events text[]) OWNER TO parley_owner;
 
 COMMENT ON PROCEDURE parley_data.create_statement_triggers(IN table_name text, IN concern text, IN call text, IN events text[]) IS 'Makes (or replaces) the statement-level triggers <table>_<concern>_<event> on parley_data.<table> that run call with the transition tables new_rows and old_rows.';
-
-CREATE FUNCTION parley_data.current_clearance() RETURNS parley.classification
-    LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN (CASE WHEN pg_has_role(CURRENT_USER, 'parley_clearance_secret'::name, 'member'::text) THEN 'secret'::text WHEN pg_has_role(CURRENT_USER, 'parley_clearance_confidential'::name, 'member'::text) THEN 'confidential'::text WHEN pg_has_role(CURRENT_USER, 'parley_clearance_restricted'::name, 'member'::text) THEN 'restricted'::text ELSE 'unclassified'::text END)::parley.classification;
-
-ALTER FUNCTION parley_data.current_clearance() OWNER TO parley_owner;
-
-COMMENT ON FUNCTION parley_data.current_clearance() IS 'The highest classification the current role may see: from membership in parley_clearance_secret, _confidential or _restricted (each implying the lower ones); no membership means unclassified only. Superusers count as secret.';
 
 CREATE FUNCTION parley_data.deadline_at(due_on date, time_zone text) RETURNS timestamp with time zone
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -9510,6 +9676,23 @@ ALTER FUNCTION parley_data.prepare_history_years(through timestamp with time zon
 
 COMMENT ON FUNCTION parley_data.prepare_history_years(through timestamp with time zone) IS 'Creates the change log''s yearly partitions up to the year of `through` (default: two years ahead) and moves into them what their level''s default partition holds. Returns the rows moved.';
 
+CREATE FUNCTION parley_data.queue_agenda_activity(track_ids bigint[], item_ids bigint[], levels parley.classification[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    if cardinality(track_ids) = 0 then
+        return;
+    end if;
+    insert into parley_data.agenda_activity_queue (track_id, item_id, classification)
+    select distinct x.track_id, x.item_id, x.level from unnest(track_ids, item_ids, levels) x(track_id, item_id, level);
+end
+$$;
+
+ALTER FUNCTION parley_data.queue_agenda_activity(track_ids bigint[], item_ids bigint[], levels parley.classification[]) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.queue_agenda_activity(track_ids bigint[], item_ids bigint[], levels parley.classification[]) IS 'Queues some agenda entries (track, item and the level of the record written, as three arrays side by side) for refresh_agenda_activity to work their last activity out again.';
+
 CREATE FUNCTION parley_data.queue_agreement_changes() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
@@ -9773,6 +9956,28 @@ CREATE FUNCTION parley_data.reads_as_number(v jsonb) RETURNS boolean
     RETURN ((jsonb_typeof(v) = 'number'::text) OR ((jsonb_typeof(v) = 'string'::text) AND (((v #>> '{}'::text[]) ~ '^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$'::text) OR ((v #>> '{}'::text[]) ~* '^\s*[-+]?(nan|inf|infinity)\s*$'::text))));
 
 ALTER FUNCTION parley_data.reads_as_number(v jsonb) OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.rebuild_agenda_activity() RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    n bigint;
+begin
+    -- After a refresh running meanwhile, if any.
+    perform pg_advisory_xact_lock(hashtext('parley_data.agenda_activity'));
+    delete from parley_data.agenda_activity_queue;
+    delete from parley_data.agenda_activity;
+    perform parley_data.recount_agenda_activity(array_agg(ta.track_id), array_agg(ta.item_id))
+       from parley_data.track_agenda ta;
+    select count(*) into n from parley_data.agenda_activity;
+    return n;
+end
+$$;
+
+ALTER FUNCTION parley_data.rebuild_agenda_activity() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.rebuild_agenda_activity() IS 'Works out again the last activity per clearance of every agenda entry and empties the queue. Returns the number of rows (entries × clearances).';
 
 CREATE FUNCTION parley_data.rebuild_commitment_tallies() RETURNS bigint
     LANGUAGE plpgsql
@@ -10163,6 +10368,47 @@ ALTER FUNCTION parley_data.record_versions() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.record_versions() IS 'Trigger: keeps the versions of the records a statement inserted, changed or deleted (each state with the period it was valid), set-based, once per statement.';
 
+CREATE FUNCTION parley_data.recount_agenda_activity(track_ids bigint[], item_ids bigint[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    if cardinality(track_ids) = 0 then
+        return;
+    end if;
+    -- Plain statements, whose plans the session keeps: a statement usually names one or a few entries, and planning
+    -- the subqueries on four partitions each anew would cost more than running them.
+    delete from parley_data.agenda_activity a
+     using unnest(track_ids, item_ids) x(track_id, item_id)
+     where a.track_id = x.track_id and a.item_id = x.item_id;
+    insert into parley_data.agenda_activity (track_id, item_id, entry_classification, clearance, last_activity_on)
+    select ta.track_id, ta.item_id, ta.effective_classification, lvl.level,
+           greatest(ta.status_since,
+                    (select max(x.last_activity_on)
+                       from parley_data.commitment_tallies x
+                      where x.track_id = ta.track_id and x.item_id = ta.item_id
+                        and x.classification <= lvl.level),
+                    (select max(p.stated_on)
+                       from parley_data.positions p
+                      where p.track_id = ta.track_id and p.item_id = ta.item_id
+                        and p.effective_classification <= lvl.level),
+                    (select max(p.stated_on)
+                       from parley_data.track_members tm
+                       join parley_data.positions p
+                         on p.party_id = tm.party_id and p.item_id = ta.item_id and p.track_id is null
+                      where tm.track_id = ta.track_id
+                        and tm.effective_classification <= lvl.level
+                        and p.effective_classification <= lvl.level))
+      from (select distinct x.track_id, x.item_id from unnest(track_ids, item_ids) x(track_id, item_id)) x
+      join parley_data.track_agenda ta on ta.track_id = x.track_id and ta.item_id = x.item_id
+      join unnest(enum_range(null::parley.classification)) lvl(level) on lvl.level >= ta.effective_classification;
+end
+$$;
+
+ALTER FUNCTION parley_data.recount_agenda_activity(track_ids bigint[], item_ids bigint[]) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.recount_agenda_activity(track_ids bigint[], item_ids bigint[]) IS 'Works out again the last activity per clearance of some agenda entries (track and item, as two arrays side by side).';
+
 CREATE FUNCTION parley_data.recount_owner_tallies(owner_ids bigint[], levels parley.classification[]) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
@@ -10230,6 +10476,31 @@ $_$;
 ALTER FUNCTION parley_data.recount_tallies(track_ids bigint[], item_ids bigint[], obligor_ids bigint[], levels parley.classification[]) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.recount_tallies(track_ids bigint[], item_ids bigint[], obligor_ids bigint[], levels parley.classification[]) IS 'Counts the tallies of some groups of commitments again (track, item, obligor and level, as four arrays side by side).';
+
+CREATE FUNCTION parley_data.refresh_agenda_activity() RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
+    AS $$
+declare
+    track_ids bigint[];
+    item_ids bigint[];
+begin
+    if not pg_try_advisory_xact_lock(hashtext('parley_data.agenda_activity')) then
+        return 0;
+    end if;
+    with taken as (delete from parley_data.agenda_activity_queue q returning q.track_id, q.item_id)
+    select coalesce(array_agg(k.track_id), '{}'), coalesce(array_agg(k.item_id), '{}')
+      into track_ids, item_ids
+      from (select distinct t.track_id, t.item_id from taken t) k;
+    perform parley_data.recount_agenda_activity(track_ids, item_ids);
+    return cardinality(track_ids);
+end
+$$;
+
+ALTER FUNCTION parley_data.refresh_agenda_activity() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.refresh_agenda_activity() IS 'Works out again the last activity per clearance of the queued agenda entries and takes them off the queue (those committed when it starts). Returns the number of entries; 0 when another refresh is running.';
 
 CREATE FUNCTION parley_data.refresh_time_zones() RETURNS integer
     LANGUAGE sql
@@ -10647,13 +10918,16 @@ begin
     end if;
     perform parley_data.recount_tallies(track_ids, item_ids, obligor_ids, levels);
     perform parley_data.recount_owner_tallies(owner_ids, owner_levels);
+    -- The agenda entries of those groups: their last activity per clearance is worked out from these tallies, later,
+    -- by refresh_agenda_activity; here they are only queued, which never waits for another writer (085_agenda_activity).
+    perform parley_data.queue_agenda_activity(track_ids, item_ids, levels);
     return null;
 end
 $_$;
 
 ALTER FUNCTION parley_data.tally_commitments() OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.tally_commitments() IS 'Trigger: counts again the tallies of the groups of commitments a statement changed, once per statement.';
+COMMENT ON FUNCTION parley_data.tally_commitments() IS 'Trigger: counts again the tallies of the groups of commitments a statement changed, and queues their agenda entries (refresh_agenda_activity), once per statement.';
 
 CREATE FUNCTION parley_data.term_last_day(starts_on date, length interval) RETURNS date
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -13663,77 +13937,116 @@ COMMENT ON COLUMN parley.sources.published_on IS 'The date it was published; emp
 
 COMMENT ON COLUMN parley.sources.note IS 'A note on the source; empty when none.';
 
+CREATE TABLE parley_data.agenda_activity_queue (
+    id bigint NOT NULL,
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    classification parley.classification NOT NULL,
+    queued_at timestamp with time zone DEFAULT now() NOT NULL
+)
+PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.agenda_activity_queue ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue ALTER COLUMN queued_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agenda_activity_queue OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.agenda_activity_queue IS 'Agenda entries (track and item) whose stored last activity (agenda_activity) is to be worked out again: appended to by the triggers of commitments, positions, track members and the agenda, emptied by refresh_agenda_activity. parley.stale works a queued entry''s activity out from the records instead of reading it.';
+
+COMMENT ON COLUMN parley_data.agenda_activity_queue.classification IS 'The level of the record whose change queued the entry: the clearances from this level up may see the entry''s stored rows out of date.';
+
+COMMENT ON COLUMN parley_data.agenda_activity_queue.queued_at IS 'When the statement that queued it started (its transaction''s now()).';
+
 CREATE VIEW parley.stale WITH (security_invoker='true') AS
  SELECT s.kind,
-    s.track,
-    s.item,
-    s.ref,
-    s.what,
-    s.status,
-    s.owner,
+    t.code AS track,
+    i.code AS item,
+    COALESCE(s.ref, i.code) AS ref,
+    COALESCE(s.what, i.title) AS what,
+    COALESCE(s.status, (ta.status)::text) AS status,
+    o.name AS owner,
     s.last_activity_on,
-    s.days_quiet,
-    s.threshold_days
-   FROM ( SELECT 'commitment'::text AS kind,
-            t.code AS track,
-            i.code AS item,
+    (((now() AT TIME ZONE t.timezone))::date - s.last_activity_on) AS days_quiet,
+    th.days AS threshold_days
+   FROM (((((( SELECT 'commitment'::text AS kind,
+            c.track_id,
+            c.item_id,
+            NULL::parley.classification AS entry_level,
             c.code AS ref,
             c.text AS what,
             (c.status)::text AS status,
-            o.name AS owner,
+            c.owner_id,
             GREATEST(c.made_on, c.last_update_on,
                 CASE
                     WHEN (c.status <> 'pending'::parley.commitment_status) THEN c.status_changed_on
                     ELSE NULL::date
                 END) AS last_activity_on,
-            (((now() AT TIME ZONE t.timezone))::date - GREATEST(c.made_on, c.last_update_on,
-                CASE
-                    WHEN (c.status <> 'pending'::parley.commitment_status) THEN c.status_changed_on
-                    ELSE NULL::date
-                END)) AS days_quiet,
-            th.days AS threshold_days
-           FROM ((((parley_data.commitments c
-             JOIN parley_data.tracks t ON ((t.id = c.track_id)))
-             JOIN parley_data.agenda_items i ON ((i.id = c.item_id)))
-             LEFT JOIN parley_data.people o ON ((o.id = c.owner_id)))
-             CROSS JOIN ( SELECT ( SELECT parley_data.stale_after_days() AS stale_after_days) AS days) th)
-          WHERE (parley_data.commitment_is_live(c.status) AND (c.frozen_on IS NULL) AND (GREATEST(c.made_on, c.last_update_on,
-                CASE
-                    WHEN (c.status <> 'pending'::parley.commitment_status) THEN c.status_changed_on
-                    ELSE NULL::date
-                END) < ((((now() AT TIME ZONE 'UTC'::text))::date + 1) - ( SELECT parley_data.stale_after_days() AS stale_after_days))) AND (GREATEST(c.made_on, c.last_update_on,
-                CASE
-                    WHEN (c.status <> 'pending'::parley.commitment_status) THEN c.status_changed_on
-                    ELSE NULL::date
-                END) < (((now() AT TIME ZONE t.timezone))::date - th.days)))
+            (parley_data.commitment_is_live(c.status) AND (c.frozen_on IS NULL)) AS listed,
+            c.effective_classification AS level,
+            ( SELECT parley_data.activity_clearance() AS activity_clearance) AS read_at,
+            false AS stored,
+            NULL::bigint AS queue_id
+           FROM parley_data.commitments c
         UNION ALL
          SELECT 'agenda item'::text,
-            t.code,
-            i.code,
-            i.code,
-            i.title,
-            (ta.status)::text AS status,
-            lead.name,
-            act.last_activity_on,
-            (((now() AT TIME ZONE t.timezone))::date - act.last_activity_on),
-            th.days
-           FROM (((((parley_data.track_agenda ta
-             JOIN parley_data.tracks t ON ((t.id = ta.track_id)))
-             JOIN parley_data.agenda_items i ON ((i.id = ta.item_id)))
-             LEFT JOIN parley_data.people lead ON ((lead.id = t.lead_id)))
-             CROSS JOIN ( SELECT ( SELECT parley_data.stale_after_days() AS stale_after_days) AS days) th)
-             CROSS JOIN LATERAL ( SELECT GREATEST(ta.status_since, ( SELECT max(x.last_activity_on) AS max
-                           FROM parley_data.commitment_tallies x
-                          WHERE ((x.track_id = ta.track_id) AND (x.item_id = ta.item_id))), ( SELECT max(p.stated_on) AS max
-                           FROM parley_data.positions p
-                          WHERE ((p.track_id = ta.track_id) AND (p.item_id = ta.item_id))), ( SELECT max(p.stated_on) AS max
-                           FROM (parley_data.track_members tm
-                             JOIN parley_data.positions p ON (((p.party_id = tm.party_id) AND (p.item_id = ta.item_id) AND (p.track_id IS NULL))))
-                          WHERE (tm.track_id = ta.track_id))) AS last_activity_on) act)
-          WHERE ((t.status = 'active'::parley.track_status) AND (ta.status <> ALL (ARRAY['implemented'::parley.agenda_status, 'rejected'::parley.agenda_status, 'withdrawn'::parley.agenda_status])) AND (ta.status_since < ((((now() AT TIME ZONE 'UTC'::text))::date + 1) - ( SELECT parley_data.stale_after_days() AS stale_after_days))) AND (NOT (EXISTS ( SELECT 1
+            a.track_id,
+            a.item_id,
+            a.entry_classification,
+            NULL::text,
+            NULL::text,
+            NULL::text,
+            NULL::bigint,
+            a.last_activity_on,
+            true,
+            a.clearance,
+            a.clearance,
+            true,
+            NULL::bigint
+           FROM parley_data.agenda_activity a
+        UNION ALL
+         SELECT 'agenda item'::text,
+            q.track_id,
+            q.item_id,
+            ( SELECT ta_1.effective_classification
+                   FROM parley_data.track_agenda ta_1
+                  WHERE ((ta_1.track_id = q.track_id) AND (ta_1.item_id = q.item_id))) AS effective_classification,
+            NULL::text,
+            NULL::text,
+            NULL::text,
+            NULL::bigint,
+            GREATEST(( SELECT ta_1.status_since
+                   FROM parley_data.track_agenda ta_1
+                  WHERE ((ta_1.track_id = q.track_id) AND (ta_1.item_id = q.item_id))), ( SELECT max(x.last_activity_on) AS max
                    FROM parley_data.commitment_tallies x
-                  WHERE ((x.track_id = ta.track_id) AND (x.item_id = ta.item_id) AND (x.last_activity_on >= ((((now() AT TIME ZONE 'UTC'::text))::date + 1) - ( SELECT parley_data.stale_after_days() AS stale_after_days))))))) AND (act.last_activity_on < (((now() AT TIME ZONE t.timezone))::date - th.days)))) s
-  ORDER BY s.last_activity_on, s.track, s.ref;
+                  WHERE ((x.track_id = q.track_id) AND (x.item_id = q.item_id))), ( SELECT max(p.stated_on) AS max
+                   FROM parley_data.positions p
+                  WHERE ((p.track_id = q.track_id) AND (p.item_id = q.item_id))), ( SELECT max(p.stated_on) AS max
+                   FROM (parley_data.track_members tm
+                     JOIN parley_data.positions p ON (((p.party_id = tm.party_id) AND (p.item_id = q.item_id) AND (p.track_id IS NULL))))
+                  WHERE (tm.track_id = q.track_id))) AS "greatest",
+            true,
+            q.classification,
+            ( SELECT parley_data.activity_clearance() AS activity_clearance) AS activity_clearance,
+            false,
+            q.id
+           FROM parley_data.agenda_activity_queue q) s
+     JOIN parley_data.tracks t ON ((t.id = s.track_id)))
+     JOIN parley_data.agenda_items i ON ((i.id = s.item_id)))
+     LEFT JOIN parley_data.track_agenda ta ON (((ta.track_id = s.track_id) AND (ta.item_id = s.item_id) AND (ta.effective_classification = s.entry_level))))
+     LEFT JOIN parley_data.people o ON ((o.id =
+        CASE
+            WHEN (s.kind = 'commitment'::text) THEN s.owner_id
+            ELSE t.lead_id
+        END)))
+     CROSS JOIN ( SELECT ( SELECT parley_data.stale_after_days() AS stale_after_days) AS days) th)
+  WHERE (s.listed AND (s.level <= ( SELECT parley_data.activity_clearance() AS activity_clearance)) AND (s.read_at = ( SELECT parley_data.activity_clearance() AS activity_clearance)) AND (s.last_activity_on < ((((now() AT TIME ZONE 'UTC'::text))::date + 1) - ( SELECT parley_data.stale_after_days() AS stale_after_days))) AND (s.last_activity_on < (((now() AT TIME ZONE t.timezone))::date - th.days)) AND ((s.kind = 'commitment'::text) OR ((t.status = 'active'::parley.track_status) AND (ta.status <> ALL (ARRAY['implemented'::parley.agenda_status, 'rejected'::parley.agenda_status, 'withdrawn'::parley.agenda_status])))) AND (NOT (s.stored AND (EXISTS ( SELECT 1
+           FROM parley_data.agenda_activity_queue q
+          WHERE ((q.track_id = s.track_id) AND (q.item_id = s.item_id)))))) AND (NOT (EXISTS ( SELECT 1
+           FROM parley_data.agenda_activity_queue q
+          WHERE ((q.track_id = s.track_id) AND (q.item_id = s.item_id) AND (q.id < s.queue_id))))))
+  ORDER BY s.last_activity_on, t.code, COALESCE(s.ref, i.code);
 
 ALTER TABLE parley.stale OWNER TO parley_owner;
 
@@ -14030,6 +14343,129 @@ COMMENT ON COLUMN parley.whoami.sees IS 'The classifications of the rows you are
 COMMENT ON COLUMN parley.whoami.may_read IS 'Whether you may read the views (member of parley_reader).';
 
 COMMENT ON COLUMN parley.whoami.may_record IS 'Whether you may record with the parley functions (member of parley_writer).';
+
+CREATE TABLE parley_data.agenda_activity_confidential (
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    entry_classification parley.classification NOT NULL,
+    clearance parley.classification NOT NULL,
+    last_activity_on date NOT NULL,
+    CONSTRAINT agenda_activity_seen_by_cleared CHECK ((clearance >= entry_classification))
+);
+ALTER TABLE ONLY parley_data.agenda_activity_confidential ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_confidential ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_confidential ALTER COLUMN entry_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_confidential ALTER COLUMN clearance SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_confidential ALTER COLUMN last_activity_on SET STATISTICS 0;
+
+ALTER TABLE parley_data.agenda_activity_confidential OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agenda_activity_queue_confidential (
+    id bigint NOT NULL,
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    classification parley.classification NOT NULL,
+    queued_at timestamp with time zone DEFAULT now() NOT NULL
+);
+ALTER TABLE ONLY parley_data.agenda_activity_queue_confidential ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue_confidential ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue_confidential ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue_confidential ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue_confidential ALTER COLUMN queued_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agenda_activity_queue_confidential OWNER TO parley_owner;
+
+ALTER TABLE parley_data.agenda_activity_queue ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME parley_data.agenda_activity_queue_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE parley_data.agenda_activity_queue_restricted (
+    id bigint NOT NULL,
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    classification parley.classification NOT NULL,
+    queued_at timestamp with time zone DEFAULT now() NOT NULL
+);
+ALTER TABLE ONLY parley_data.agenda_activity_queue_restricted ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue_restricted ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue_restricted ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue_restricted ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue_restricted ALTER COLUMN queued_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agenda_activity_queue_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agenda_activity_queue_secret (
+    id bigint NOT NULL,
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    classification parley.classification NOT NULL,
+    queued_at timestamp with time zone DEFAULT now() NOT NULL
+);
+ALTER TABLE ONLY parley_data.agenda_activity_queue_secret ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue_secret ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue_secret ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue_secret ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue_secret ALTER COLUMN queued_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agenda_activity_queue_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agenda_activity_queue_unclassified (
+    id bigint NOT NULL,
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    classification parley.classification NOT NULL,
+    queued_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE parley_data.agenda_activity_queue_unclassified OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agenda_activity_restricted (
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    entry_classification parley.classification NOT NULL,
+    clearance parley.classification NOT NULL,
+    last_activity_on date NOT NULL,
+    CONSTRAINT agenda_activity_seen_by_cleared CHECK ((clearance >= entry_classification))
+);
+ALTER TABLE ONLY parley_data.agenda_activity_restricted ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_restricted ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_restricted ALTER COLUMN entry_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_restricted ALTER COLUMN clearance SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_restricted ALTER COLUMN last_activity_on SET STATISTICS 0;
+
+ALTER TABLE parley_data.agenda_activity_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agenda_activity_secret (
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    entry_classification parley.classification NOT NULL,
+    clearance parley.classification NOT NULL,
+    last_activity_on date NOT NULL,
+    CONSTRAINT agenda_activity_seen_by_cleared CHECK ((clearance >= entry_classification))
+);
+ALTER TABLE ONLY parley_data.agenda_activity_secret ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_secret ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_secret ALTER COLUMN entry_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_secret ALTER COLUMN clearance SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_secret ALTER COLUMN last_activity_on SET STATISTICS 0;
+
+ALTER TABLE parley_data.agenda_activity_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agenda_activity_unclassified (
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    entry_classification parley.classification NOT NULL,
+    clearance parley.classification NOT NULL,
+    last_activity_on date NOT NULL,
+    CONSTRAINT agenda_activity_seen_by_cleared CHECK ((clearance >= entry_classification))
+);
+
+ALTER TABLE parley_data.agenda_activity_unclassified OWNER TO parley_owner;
 
 ALTER TABLE parley_data.agenda_items ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME parley_data.agenda_items_id_seq
@@ -18407,6 +18843,22 @@ CREATE TABLE parley_data.tracks_unclassified (
 
 ALTER TABLE parley_data.tracks_unclassified OWNER TO parley_owner;
 
+ALTER TABLE ONLY parley_data.agenda_activity ATTACH PARTITION parley_data.agenda_activity_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.agenda_activity_queue ATTACH PARTITION parley_data.agenda_activity_queue_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.agenda_activity_queue ATTACH PARTITION parley_data.agenda_activity_queue_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.agenda_activity_queue ATTACH PARTITION parley_data.agenda_activity_queue_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.agenda_activity_queue ATTACH PARTITION parley_data.agenda_activity_queue_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.agenda_activity ATTACH PARTITION parley_data.agenda_activity_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.agenda_activity ATTACH PARTITION parley_data.agenda_activity_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.agenda_activity ATTACH PARTITION parley_data.agenda_activity_unclassified FOR VALUES IN ('unclassified');
+
 ALTER TABLE ONLY parley_data.agenda_versions ATTACH PARTITION parley_data.agenda_versions_confidential FOR VALUES IN ('confidential');
 
 ALTER TABLE ONLY parley_data.agenda_versions ATTACH PARTITION parley_data.agenda_versions_restricted FOR VALUES IN ('restricted');
@@ -18686,6 +19138,21 @@ ALTER TABLE ONLY parley_data.tracks ATTACH PARTITION parley_data.tracks_restrict
 ALTER TABLE ONLY parley_data.tracks ATTACH PARTITION parley_data.tracks_secret FOR VALUES IN ('secret');
 
 ALTER TABLE ONLY parley_data.tracks ATTACH PARTITION parley_data.tracks_unclassified FOR VALUES IN ('unclassified');
+
+ALTER TABLE ONLY parley_data.agenda_activity
+    ADD CONSTRAINT agenda_activity_pkey PRIMARY KEY (track_id, item_id, clearance);
+
+ALTER TABLE ONLY parley_data.agenda_activity_confidential
+    ADD CONSTRAINT agenda_activity_pkey_confidential PRIMARY KEY (track_id, item_id, clearance);
+
+ALTER TABLE ONLY parley_data.agenda_activity_restricted
+    ADD CONSTRAINT agenda_activity_pkey_restricted PRIMARY KEY (track_id, item_id, clearance);
+
+ALTER TABLE ONLY parley_data.agenda_activity_secret
+    ADD CONSTRAINT agenda_activity_pkey_secret PRIMARY KEY (track_id, item_id, clearance);
+
+ALTER TABLE ONLY parley_data.agenda_activity_unclassified
+    ADD CONSTRAINT agenda_activity_pkey_unclassified PRIMARY KEY (track_id, item_id, clearance);
 
 ALTER TABLE ONLY parley_data.agenda_items
     ADD CONSTRAINT agenda_items_code_key UNIQUE (code);
@@ -19494,6 +19961,30 @@ ALTER TABLE ONLY parley_data.tracks_secret
 ALTER TABLE ONLY parley_data.tracks_unclassified
     ADD CONSTRAINT tracks_pkey_unclassified PRIMARY KEY (id, classification);
 
+CREATE INDEX agenda_activity_last_idx ON ONLY parley_data.agenda_activity USING btree (last_activity_on) INCLUDE (track_id, item_id, entry_classification);
+
+COMMENT ON INDEX parley_data.agenda_activity_last_idx IS 'Agenda entries by their last activity (per clearance): what parley.stale walks.';
+
+CREATE INDEX agenda_activity_last_idx_confidential ON parley_data.agenda_activity_confidential USING btree (last_activity_on) INCLUDE (track_id, item_id, entry_classification);
+
+CREATE INDEX agenda_activity_last_idx_restricted ON parley_data.agenda_activity_restricted USING btree (last_activity_on) INCLUDE (track_id, item_id, entry_classification);
+
+CREATE INDEX agenda_activity_last_idx_secret ON parley_data.agenda_activity_secret USING btree (last_activity_on) INCLUDE (track_id, item_id, entry_classification);
+
+CREATE INDEX agenda_activity_last_idx_unclassified ON parley_data.agenda_activity_unclassified USING btree (last_activity_on) INCLUDE (track_id, item_id, entry_classification);
+
+CREATE INDEX agenda_activity_queue_entry_idx ON ONLY parley_data.agenda_activity_queue USING btree (track_id, item_id);
+
+COMMENT ON INDEX parley_data.agenda_activity_queue_entry_idx IS 'Queued entries by track and item: whether parley.stale reads an entry''s stored activity or works it out.';
+
+CREATE INDEX agenda_activity_queue_entry_idx_confidential ON parley_data.agenda_activity_queue_confidential USING btree (track_id, item_id);
+
+CREATE INDEX agenda_activity_queue_entry_idx_restricted ON parley_data.agenda_activity_queue_restricted USING btree (track_id, item_id);
+
+CREATE INDEX agenda_activity_queue_entry_idx_secret ON parley_data.agenda_activity_queue_secret USING btree (track_id, item_id);
+
+CREATE INDEX agenda_activity_queue_entry_idx_unclassified ON parley_data.agenda_activity_queue_unclassified USING btree (track_id, item_id);
+
 CREATE INDEX agreement_participation_agreement_idx ON ONLY parley_data.agreement_participation USING btree (agreement_id, party_id);
 
 CREATE INDEX agreement_participation_agreement_idx_confidential ON parley_data.agreement_participation_confidential USING btree (agreement_id, party_id);
@@ -20285,6 +20776,30 @@ CREATE INDEX tracks_lead_idx_restricted ON parley_data.tracks_restricted USING b
 CREATE INDEX tracks_lead_idx_secret ON parley_data.tracks_secret USING btree (lead_id);
 
 CREATE INDEX tracks_lead_idx_unclassified ON parley_data.tracks_unclassified USING btree (lead_id);
+
+ALTER INDEX parley_data.agenda_activity_last_idx ATTACH PARTITION parley_data.agenda_activity_last_idx_confidential;
+
+ALTER INDEX parley_data.agenda_activity_last_idx ATTACH PARTITION parley_data.agenda_activity_last_idx_restricted;
+
+ALTER INDEX parley_data.agenda_activity_last_idx ATTACH PARTITION parley_data.agenda_activity_last_idx_secret;
+
+ALTER INDEX parley_data.agenda_activity_last_idx ATTACH PARTITION parley_data.agenda_activity_last_idx_unclassified;
+
+ALTER INDEX parley_data.agenda_activity_pkey ATTACH PARTITION parley_data.agenda_activity_pkey_confidential;
+
+ALTER INDEX parley_data.agenda_activity_pkey ATTACH PARTITION parley_data.agenda_activity_pkey_restricted;
+
+ALTER INDEX parley_data.agenda_activity_pkey ATTACH PARTITION parley_data.agenda_activity_pkey_secret;
+
+ALTER INDEX parley_data.agenda_activity_pkey ATTACH PARTITION parley_data.agenda_activity_pkey_unclassified;
+
+ALTER INDEX parley_data.agenda_activity_queue_entry_idx ATTACH PARTITION parley_data.agenda_activity_queue_entry_idx_confidential;
+
+ALTER INDEX parley_data.agenda_activity_queue_entry_idx ATTACH PARTITION parley_data.agenda_activity_queue_entry_idx_restricted;
+
+ALTER INDEX parley_data.agenda_activity_queue_entry_idx ATTACH PARTITION parley_data.agenda_activity_queue_entry_idx_secret;
+
+ALTER INDEX parley_data.agenda_activity_queue_entry_idx ATTACH PARTITION parley_data.agenda_activity_queue_entry_idx_unclassified;
 
 ALTER INDEX parley_data.agenda_versions_pkey ATTACH PARTITION parley_data.agenda_versions_pkey_confidential;
 
@@ -21584,6 +22099,12 @@ CREATE TRIGGER people_plan_update AFTER UPDATE ON parley_data.people REFERENCING
 
 CREATE TRIGGER people_touch BEFORE UPDATE ON parley_data.people FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
+CREATE TRIGGER positions_agenda_activity_delete AFTER DELETE ON parley_data.positions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_positions();
+
+CREATE TRIGGER positions_agenda_activity_insert AFTER INSERT ON parley_data.positions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_positions();
+
+CREATE TRIGGER positions_agenda_activity_update AFTER UPDATE ON parley_data.positions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_positions();
+
 CREATE TRIGGER positions_effective_classification BEFORE UPDATE OF classification, track_classification ON parley_data.positions FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification('positions');
 
 CREATE TRIGGER positions_history_delete AFTER DELETE ON parley_data.positions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
@@ -21634,6 +22155,12 @@ CREATE TRIGGER subscriptions_plan_update AFTER UPDATE ON parley_data.subscriptio
 
 CREATE TRIGGER timeline_events_by_triggers BEFORE INSERT OR DELETE OR UPDATE OR TRUNCATE ON parley_data.timeline_events FOR EACH STATEMENT EXECUTE FUNCTION parley_data.keep_timeline_by_triggers();
 
+CREATE TRIGGER track_agenda_agenda_activity_delete AFTER DELETE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_agenda();
+
+CREATE TRIGGER track_agenda_agenda_activity_insert AFTER INSERT ON parley_data.track_agenda REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_agenda();
+
+CREATE TRIGGER track_agenda_agenda_activity_update AFTER UPDATE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_agenda();
+
 CREATE TRIGGER track_agenda_history_delete AFTER DELETE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'track_id', 'item_id');
 
 CREATE TRIGGER track_agenda_history_insert AFTER INSERT ON parley_data.track_agenda REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'track_id', 'item_id');
@@ -21657,6 +22184,12 @@ CREATE TRIGGER track_agenda_versions_insert AFTER INSERT ON parley_data.track_ag
 CREATE TRIGGER track_agenda_versions_truncate BEFORE TRUNCATE ON parley_data.track_agenda FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_versions('agenda_versions', 'effective_classification', 'track_id', 'item_id');
 
 CREATE TRIGGER track_agenda_versions_update AFTER UPDATE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_versions('agenda_versions', 'effective_classification', 'track_id', 'item_id');
+
+CREATE TRIGGER track_members_agenda_activity_delete AFTER DELETE ON parley_data.track_members REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_members();
+
+CREATE TRIGGER track_members_agenda_activity_insert AFTER INSERT ON parley_data.track_members REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_members();
+
+CREATE TRIGGER track_members_agenda_activity_update AFTER UPDATE ON parley_data.track_members REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_members();
 
 CREATE TRIGGER track_members_history_delete AFTER DELETE ON parley_data.track_members REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'track_id', 'party_id', 'role');
 
@@ -21885,6 +22418,14 @@ ALTER TABLE parley_data.tracks
 
 ALTER TABLE parley_data.tracks
     ADD CONSTRAINT tracks_timezone_valid FOREIGN KEY (timezone) REFERENCES parley_data.time_zones(name);
+
+ALTER TABLE parley_data.agenda_activity ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY agenda_activity_cleared ON parley_data.agenda_activity FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (clearance <= ( SELECT parley_data.current_clearance() AS current_clearance))));
+
+ALTER TABLE parley_data.agenda_activity_queue ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY agenda_activity_queue_cleared ON parley_data.agenda_activity_queue FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
 ALTER TABLE parley_data.agenda_versions ENABLE ROW LEVEL SECURITY;
 
@@ -22408,7 +22949,24 @@ GRANT ALL ON FUNCTION parley.update_track(track text, name text, status parley.t
 REVOKE ALL ON FUNCTION parley.withdraw_from_agreement(agreement text, party text, announced_on date, effective_on date, provisions parley.commitment_status, source text, note text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.withdraw_from_agreement(agreement text, party text, announced_on date, effective_on date, provisions parley.commitment_status, source text, note text) TO parley_writer;
 
+REVOKE ALL ON FUNCTION parley_data.current_clearance() FROM PUBLIC;
+GRANT ALL ON FUNCTION parley_data.current_clearance() TO parley_reader;
+GRANT ALL ON FUNCTION parley_data.current_clearance() TO parley_daemon;
+
+GRANT SELECT ON TABLE parley_data.agenda_activity TO parley_reader;
+GRANT SELECT ON TABLE parley_data.agenda_activity TO parley_daemon;
+
+REVOKE ALL ON FUNCTION parley_data.activity_clearance() FROM PUBLIC;
+GRANT ALL ON FUNCTION parley_data.activity_clearance() TO parley_reader;
+GRANT ALL ON FUNCTION parley_data.activity_clearance() TO parley_daemon;
+
 REVOKE ALL ON PROCEDURE parley_data.add_change_log_years(IN first_year integer, IN last_year integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.agenda_activity_of_agenda() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.agenda_activity_of_members() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.agenda_activity_of_positions() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.agenda_status_description(item text, track text, old_status text, new_status text) FROM PUBLIC;
 
@@ -22575,10 +23133,6 @@ REVOKE ALL ON FUNCTION parley_data.commitment_level(commitment_id bigint) FROM P
 REVOKE ALL ON FUNCTION parley_data.commitment_status_description(code text, old_status text, new_status text) FROM PUBLIC;
 
 REVOKE ALL ON PROCEDURE parley_data.create_statement_triggers(IN table_name text, IN concern text, IN call text, IN events text[]) FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION parley_data.current_clearance() FROM PUBLIC;
-GRANT ALL ON FUNCTION parley_data.current_clearance() TO parley_reader;
-GRANT ALL ON FUNCTION parley_data.current_clearance() TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley_data.deadline_at(due_on date, time_zone text) FROM PUBLIC;
 
@@ -22763,6 +23317,8 @@ REVOKE ALL ON FUNCTION parley_data.plan_take_queue(OUT everything boolean, OUT r
 
 REVOKE ALL ON FUNCTION parley_data.prepare_history_years(through timestamp with time zone) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.queue_agenda_activity(track_ids bigint[], item_ids bigint[], levels parley.classification[]) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.queue_agreement_changes() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.queue_recipient_changes() FROM PUBLIC;
@@ -22783,6 +23339,8 @@ REVOKE ALL ON FUNCTION parley_data.reads_as_moment(v text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.reads_as_number(v jsonb) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.rebuild_agenda_activity() FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.rebuild_commitment_tallies() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.rebuild_timeline() FROM PUBLIC;
@@ -22797,9 +23355,13 @@ REVOKE ALL ON FUNCTION parley_data.record_participation(agreement parley_data.ag
 
 REVOKE ALL ON FUNCTION parley_data.record_versions() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.recount_agenda_activity(track_ids bigint[], item_ids bigint[]) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.recount_owner_tallies(owner_ids bigint[], levels parley.classification[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.recount_tallies(track_ids bigint[], item_ids bigint[], obligor_ids bigint[], levels parley.classification[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.refresh_agenda_activity() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.refresh_time_zones() FROM PUBLIC;
 
@@ -23017,6 +23579,9 @@ GRANT SELECT ON TABLE parley.silences TO parley_daemon;
 
 GRANT SELECT ON TABLE parley.sources TO parley_daemon;
 GRANT SELECT ON TABLE parley.sources TO parley_reader;
+
+GRANT SELECT ON TABLE parley_data.agenda_activity_queue TO parley_reader;
+GRANT SELECT ON TABLE parley_data.agenda_activity_queue TO parley_daemon;
 
 GRANT SELECT ON TABLE parley.stale TO parley_reader;
 GRANT SELECT ON TABLE parley.stale TO parley_daemon;

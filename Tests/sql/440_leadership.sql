@@ -3,7 +3,7 @@
 -- holds it, and plans nothing otherwise; a lapsed lease, or one whose session ended, goes to the next claimant.
 -- Everything runs in this one session, so "another session" is a backend pid that does not exist (0).
 begin;
-select plan(26);
+select plan(28);
 
 \ir 300_alert_fixture.psql
 
@@ -34,9 +34,13 @@ select ok(parley.daemon_renew_leadership((select epoch from elected where who = 
 select throws_ok(format('select * from parley.plan_alerts_as_leader(%s, %L)', (select epoch from elected where who = 'a') - 1, '2030-05-25 15:00Z'),
                  '55000', null, 'a plan with an old epoch is refused');
 select is(pg_temp.alerts(), 0, 'and planned nothing');
+select ok(exists (select 1 from parley_data.agenda_activity_queue),
+          'the agenda entries the fixture wrote are still queued (their stored last activity not yet worked out again)');
 select is((select row(alerts_created > 0, lease_expires_at > now())::text
              from parley.plan_alerts_as_leader((select epoch from elected where who = 'a'), '2030-05-25 15:00Z')),
           '(t,t)', 'the leader''s plan plans, and renews the lease at its end');
+select is((select count(*) from parley_data.agenda_activity_queue), 0::bigint,
+          'the leader''s plan first works the queued agenda entries out again (refresh_agenda_activity): none is left queued');
 select is((select alerts_created from parley.plan_alerts_as_leader((select epoch from elected where who = 'a'), '2030-05-25 15:00Z')),
           0, 'planning as the leader is planning: again at the same moment creates nothing');
 

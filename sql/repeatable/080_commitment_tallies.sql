@@ -137,11 +137,14 @@ begin
     end if;
     perform parley_data.recount_tallies(track_ids, item_ids, obligor_ids, levels);
     perform parley_data.recount_owner_tallies(owner_ids, owner_levels);
+    -- The agenda entries of those groups: their last activity per clearance is worked out from these tallies, later,
+    -- by refresh_agenda_activity; here they are only queued, which never waits for another writer (085_agenda_activity).
+    perform parley_data.queue_agenda_activity(track_ids, item_ids, levels);
     return null;
 end
 $$;
 comment on function parley_data.tally_commitments() is
-    'Trigger: counts again the tallies of the groups of commitments a statement changed, once per statement.';
+    'Trigger: counts again the tallies of the groups of commitments a statement changed, and queues their agenda entries (refresh_agenda_activity), once per statement.';
 
 create or replace trigger commitments_tally_insert after insert on parley_data.commitments
     referencing new table as new_rows for each statement execute function parley_data.tally_commitments();

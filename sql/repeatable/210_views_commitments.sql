@@ -365,79 +365,123 @@ comment on column parley.follow_ups.days_left is 'Days from today to the due dat
 comment on column parley.follow_ups.created_at is 'When it was recorded, shown in your session''s time zone.';
 
 -- stale ---------------------------------------------------------------------------------------------------------
---
--- A commitment's activity: made, updated, or its status changed. A pending commitment's status_changed_on is the
--- day it was recorded (or reopened) rather than anything the parties did, so it counts only for other statuses
--- (track_overview and agenda count activity the same way).
+
+-- The clearance whose last activity of agenda entries (parley_data.agenda_activity, 000013) the querying role
+-- reads: its own, as row-level security applies it; every level for a role that row-level security does not filter
+-- (the owner), which sees every row.
+create or replace function parley_data.activity_clearance() returns parley.classification
+    language sql stable parallel safe
+    return case when row_security_active('parley_data.agenda_activity'::regclass) then parley_data.current_clearance()
+                else 'secret'::parley.classification end;
+comment on function parley_data.activity_clearance() is
+    'The clearance of the rows of parley_data.agenda_activity the querying role reads: current_clearance(), or secret for a role row-level security does not filter (it sees every level).';
 
 create or replace view parley.stale with (security_invoker = true) as
-select s.*
-  from (
-        select 'commitment'::text                 as kind,
-               t.code                             as track,
-               i.code                             as item,
-               c.code                             as ref,
-               c.text                             as what,
-               c.status::text                     as status,
-               o.name                             as owner,
-               greatest(c.made_on, c.last_update_on, case when c.status <> 'pending' then c.status_changed_on end) as last_activity_on,
-               (now() at time zone t.timezone)::date
-                   - greatest(c.made_on, c.last_update_on, case when c.status <> 'pending' then c.status_changed_on end) as days_quiet,
-               th.days                            as threshold_days
+select s.kind,
+       t.code                                   as track,
+       i.code                                   as item,
+       coalesce(s.ref, i.code)                  as ref,
+       coalesce(s.what, i.title)                as what,
+       coalesce(s.status, ta.status::text)      as status,
+       o.name                                   as owner,
+       s.last_activity_on,
+       (now() at time zone t.timezone)::date - s.last_activity_on as days_quiet,
+       th.days                                  as threshold_days
+  -- Three parts, each of one table only, so that PostgreSQL merges them in date order (a Merge
+  -- Append) from two indexes: live commitments by their last activity, and agenda entries by their stored last
+  -- activity (000013). The joins and the rest of each part's conditions come after the merge, and a page (`limit
+  -- 50`) reads about fifty entries of each index. (A part with a join of its own, or a condition of its own, is
+  -- planned apart and returns its rows unordered: every stale commitment was then worked out and sorted for a page,
+  -- 1.2–1.8 s at a million commitments, 184,000 of them stale.) So each part says what the conditions below test:
+  -- `listed` (a commitment still owed, not a provision of an agreement that has ended), its level, the clearance it
+  -- is read at (an agenda entry's last activity is kept once per clearance, and a reader reads the rows of their
+  -- own), and whether it is a stored row. Conditions on the level columns are on the partition keys of both tables:
+  -- the partitions above the reader's clearance are left unread when the query starts, as row-level security's own
+  -- condition leaves them (900_security).
+  -- The third part is the agenda entries queued since their stored rows were last worked out
+  -- (agenda_activity_queue: writers queue the entries they touch, the leader daemon works them out again at each
+  -- plan), worked out from the records as the reader sees them, as this view did for every entry before 000013; their
+  -- stored rows are left out below. They are few (what was written since the last plan): worked out and sorted, then
+  -- merged with the other two; for one track, read by track like the other two.
+  from (select 'commitment'::text                                        as kind,
+               c.track_id,
+               c.item_id,
+               null::parley.classification                                as entry_level,
+               c.code                                                     as ref,
+               c.text                                                     as what,
+               c.status::text                                             as status,
+               c.owner_id,
+               -- A commitment's activity: made, updated, or its status changed. A pending commitment's
+               -- status_changed_on is the day it was recorded (or reopened) rather than anything the parties did, so
+               -- it counts only for other statuses (track_overview and agenda count activity the same way).
+               greatest(c.made_on, c.last_update_on, case when c.status <> 'pending' then c.status_changed_on end)
+                                                                          as last_activity_on,
+               parley_data.commitment_is_live(c.status) and c.frozen_on is null as listed,
+               c.effective_classification                                 as level,
+               (select parley_data.activity_clearance())                  as read_at,
+               false                                                      as stored,
+               null::bigint                                               as queue_id
           from parley_data.commitments c
-          join parley_data.tracks t on t.id = c.track_id
-          join parley_data.agenda_items i on i.id = c.item_id
-          left join parley_data.people o on o.id = c.owner_id
-         -- The threshold as a scalar subquery: worked out once per query. (Called bare, the function is run for
-         -- every row it filters: a sub-select on the settings per commitment.)
-         cross join (select (select parley_data.stale_after_days()) as days) th
-         where parley_data.commitment_is_live(c.status) and c.frozen_on is null
-           -- The track-local date is at most UTC today + 1: a cheaper test first, which the index above serves.
-           and greatest(c.made_on, c.last_update_on, case when c.status <> 'pending' then c.status_changed_on end)
-               < (now() at time zone 'UTC')::date + 1 - (select parley_data.stale_after_days())
-           and greatest(c.made_on, c.last_update_on, case when c.status <> 'pending' then c.status_changed_on end)
-               < (now() at time zone t.timezone)::date - th.days
         union all
-        select 'agenda item', t.code, i.code, i.code, i.title, ta.status::text, lead.name,
-               act.last_activity_on,
-               (now() at time zone t.timezone)::date - act.last_activity_on,
-               th.days
-          from parley_data.track_agenda ta
-          join parley_data.tracks t on t.id = ta.track_id
-          join parley_data.agenda_items i on i.id = ta.item_id
-          left join parley_data.people lead on lead.id = t.lead_id
-         cross join (select (select parley_data.stale_after_days()) as days) th
-         -- Each part on an index of its own: the track's commitments on the item (their tallies), positions stated on
-         -- the track, and general positions of the track's members.
-         cross join lateral (
-                select greatest(ta.status_since,
-                                (select max(x.last_activity_on)
-                                   from parley_data.commitment_tallies x
-                                  where x.track_id = ta.track_id and x.item_id = ta.item_id),
-                                (select max(p.stated_on)
-                                   from parley_data.positions p
-                                  where p.track_id = ta.track_id and p.item_id = ta.item_id),
-                                (select max(p.stated_on)
-                                   from parley_data.track_members tm
-                                   join parley_data.positions p
-                                     on p.party_id = tm.party_id and p.item_id = ta.item_id and p.track_id is null
-                                  where tm.track_id = ta.track_id)
-                       ) as last_activity_on
-               ) act
-         where t.status = 'active'
-           and ta.status not in ('implemented', 'rejected', 'withdrawn')
-           -- Cheaper tests first, with the UTC bound (never stricter than the track's): its status is old and none of
-           -- its commitments moved since. Most agenda entries drop out here, before their positions are looked at.
-           and ta.status_since < (now() at time zone 'UTC')::date + 1 - (select parley_data.stale_after_days())
-           and not exists (select 1 from parley_data.commitment_tallies x
-                            where x.track_id = ta.track_id and x.item_id = ta.item_id
-                              and x.last_activity_on >= (now() at time zone 'UTC')::date + 1 - (select parley_data.stale_after_days()))
-           and act.last_activity_on < (now() at time zone t.timezone)::date - th.days
-       ) s
- -- Quietest first, by the date of the last activity: the order of the index on live commitments' last activity, so
- -- that a page (`limit 50`) reads the quietest commitments from it instead of sorting every stale one. (Days quiet
- -- count on each track's clock, so across time zones two rows a day apart may show the same days_quiet.)
- order by s.last_activity_on, s.track, s.ref;
+        -- Each entry's last activity as a reader of the querying role's clearance sees it, kept per clearance
+        -- (085_agenda_activity): the latest of its status date, the activity of its commitments there, and the
+        -- positions stated on it there or generally by the track's members, at that clearance or below.
+        select 'agenda item', a.track_id, a.item_id, a.entry_classification, null, null, null, null,
+               a.last_activity_on, true, a.clearance, a.clearance, true, null
+          from parley_data.agenda_activity a
+        union all
+        -- The queued entries, worked out from the records as the reader may see them (row-level security on every
+        -- table read; an entry the reader may not see has no level here, and the conditions below leave it out). One
+        -- table too, so that a query for one track reads the queue, as the other two parts, by track.
+        select 'agenda item', q.track_id, q.item_id,
+               (select ta.effective_classification from parley_data.track_agenda ta
+                 where ta.track_id = q.track_id and ta.item_id = q.item_id),
+               null, null, null, null,
+               greatest((select ta.status_since from parley_data.track_agenda ta
+                          where ta.track_id = q.track_id and ta.item_id = q.item_id),
+                        (select max(x.last_activity_on)
+                           from parley_data.commitment_tallies x
+                          where x.track_id = q.track_id and x.item_id = q.item_id),
+                        (select max(p.stated_on)
+                           from parley_data.positions p
+                          where p.track_id = q.track_id and p.item_id = q.item_id),
+                        (select max(p.stated_on)
+                           from parley_data.track_members tm
+                           join parley_data.positions p
+                             on p.party_id = tm.party_id and p.item_id = q.item_id and p.track_id is null
+                          where tm.track_id = q.track_id)),
+               -- Its level: the queue row's (the record written, never below the entry's), the queue's partition key,
+               -- so that the partitions above the reader's clearance are left unread as for the other two parts.
+               true, q.classification, (select parley_data.activity_clearance()), false, q.id
+          from parley_data.agenda_activity_queue q) s
+  join parley_data.tracks t on t.id = s.track_id
+  join parley_data.agenda_items i on i.id = s.item_id
+  -- An agenda entry's status (a commitment has no entry_level: nothing to join).
+  left join parley_data.track_agenda ta
+    on ta.track_id = s.track_id and ta.item_id = s.item_id and ta.effective_classification = s.entry_level
+  -- Who should act: the commitment's owner, or the track's lead for an agenda entry.
+  left join parley_data.people o on o.id = case when s.kind = 'commitment' then s.owner_id else t.lead_id end
+ -- The threshold as a scalar subquery: worked out once per query. (Called bare, the function is run for every row
+ -- it filters: a sub-select on the settings per commitment.)
+ cross join (select (select parley_data.stale_after_days()) as days) th
+ where s.listed
+   and s.level <= (select parley_data.activity_clearance())
+   and s.read_at = (select parley_data.activity_clearance())
+   -- The track-local date is at most UTC today + 1: a cheaper test first, on the date alone.
+   and s.last_activity_on < (now() at time zone 'UTC')::date + 1 - (select parley_data.stale_after_days())
+   and s.last_activity_on < (now() at time zone t.timezone)::date - th.days
+   -- Agenda entries of active tracks only, and only while the item is live there.
+   and (s.kind = 'commitment' or (t.status = 'active' and ta.status not in ('implemented', 'rejected', 'withdrawn')))
+   -- A queued entry's stored rows may be out of date: the third part gives it instead.
+   and not (s.stored and exists (select 1 from parley_data.agenda_activity_queue q
+                                  where q.track_id = s.track_id and q.item_id = s.item_id))
+   -- An entry queued more than once is given once, by its first queue row.
+   and not exists (select 1 from parley_data.agenda_activity_queue q
+                    where q.track_id = s.track_id and q.item_id = s.item_id and q.id < s.queue_id)
+ -- Quietest first, by the date of the last activity: the order of the merge, so that the rest of the order is
+ -- sorted a day's rows at a time (an incremental sort). (Days quiet count on each track's clock, so across time
+ -- zones two rows a day apart may show the same days_quiet.)
+ order by s.last_activity_on, t.code, coalesce(s.ref, i.code);
 
 comment on view parley.stale is
     'Open commitments and live agenda items (on active tracks) where nothing has happened for longer than the stale threshold (default 30 days; parley.set_stale_after_days changes it for everybody, `set parley.stale_after_days = 14` for your session). Quietest first (the earliest last activity).';

@@ -218,6 +218,8 @@ grant select on
     parley_data.timeline_events,
     parley_data.commitment_tallies,
     parley_data.owner_tallies,
+    parley_data.agenda_activity,
+    parley_data.agenda_activity_queue,
     parley_data.late_commitments,
     parley_data.commitment_rows
 to parley_reader, parley_daemon;
@@ -226,6 +228,7 @@ grant execute on function
     parley_data.current_clearance(),
     parley_data.commitment_is_live(parley.commitment_status),
     parley_data.stale_after_days(),
+    parley_data.activity_clearance(),
     parley_data.readable_field(text),
     parley_data.readable_value(text, jsonb),
     parley_data.derived_field(text),
