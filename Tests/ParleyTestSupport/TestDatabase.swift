@@ -60,6 +60,12 @@ public struct TestDatabase: Sendable {
                 usleep(100_000)
             }
         }
+        // A copy does not inherit the template's database settings: set jit = off again, as migration 000001 sets
+        // it on a Parley database, so that the tests plan as production does (JIT-compiling the views' plans took
+        // seconds a query).
+        if !empty {
+            try admin.execute("alter database \(try admin.escapeIdentifier(name)) set jit = off")
+        }
         return TestDatabase(name: name)
     }
 
