@@ -2111,6 +2111,7 @@ declare
     fresh_ids bigint[] := '{}';
     fresh_people bigint[];
     message_ids text[];
+    installation uuid;
 begin
     -- Arguments checked, lapsed claims settled (parley_data.settle_claims); the recipients of the round are checked
     -- again below, once it is chosen.
@@ -2167,14 +2168,17 @@ begin
           from unnest(fresh_ids, fresh_people) f(id, person_id) where f.id <> all (ids);
     end if;
 
-    -- Each recipient's share of the new deliveries is one digest, named by its Message-ID.
+    -- Each recipient's share of the new deliveries is one digest, named by its Message-ID: computed once per digest
+    -- (a materialized step; inlined, it was computed again for each of the digest's deliveries).
     if cardinality(fresh_ids) > 0 then
-        select array_agg(m.id), array_agg(m.message_id) into fresh_ids, message_ids
-          from (select g.ids, parley.digest_message_id(parley.installation_id(), g.ids, claim_round.domain) as message_id
+        installation := parley.installation_id();
+        with digests as materialized (
+                select g.ids, parley.digest_message_id(installation, g.ids, claim_round.domain) as message_id
                   from (select array_agg(f.id order by f.id) as ids
                           from unnest(fresh_ids, fresh_people) f(id, person_id)
-                         group by f.person_id) g) digests
-         cross join lateral (select u.id, digests.message_id from unnest(digests.ids) u(id)) m;
+                         group by f.person_id) g)
+        select array_agg(u.id), array_agg(digests.message_id) into fresh_ids, message_ids
+          from digests cross join lateral unnest(digests.ids) u(id);
     end if;
 
     -- One statement writes the round: claimed, and each new delivery put in its digest. (A delivery's digest fixed
@@ -2726,8 +2730,6 @@ CREATE FUNCTION parley.delivery_digest(delivery_ids bigint[], at timestamp with 
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     SET jit TO 'off'
     SET max_parallel_workers_per_gather TO '0'
-    SET enable_hashjoin TO 'off'
-    SET enable_mergejoin TO 'off'
     AS $$
 begin
     perform parley_data.check_digest_arguments(delivery_digest.at, delivery_digest.max_classification);
@@ -6329,374 +6331,195 @@ ALTER FUNCTION parley_data.detach_history_year(year integer) OWNER TO parley_own
 
 COMMENT ON FUNCTION parley_data.detach_history_year(year integer) IS 'Archiving, step 1: takes a past year''s partitions out of the change log (they stay as tables, to be dumped) and records it in history_archives. Returns the tables to dump.';
 
-CREATE TABLE parley_data.alerts (
-    id bigint NOT NULL,
-    kind parley.alert_kind NOT NULL,
-    subject_type parley.alert_subject NOT NULL,
-    subject_id bigint NOT NULL,
-    subject_code text NOT NULL,
-    basis text NOT NULL,
-    occurrence text NOT NULL,
-    due_at timestamp with time zone NOT NULL,
-    severity parley.severity NOT NULL,
-    classification parley.classification NOT NULL,
-    track_id bigint,
-    item_id bigint,
-    commitment_id bigint,
-    responsible_id bigint,
-    escalated boolean DEFAULT false NOT NULL,
-    escalated_to_id bigint,
-    related_alert_id bigint,
-    state parley.alert_state DEFAULT 'planned'::parley.alert_state NOT NULL,
-    planned_at timestamp with time zone NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    acknowledged_at timestamp with time zone,
-    acknowledged_by name,
-    acknowledgement_note text,
-    snoozed_until timestamp with time zone,
-    snoozed_by name,
-    cancelled_at timestamp with time zone,
-    cancel_reason text,
-    CONSTRAINT alerts_acknowledged_state CHECK ((((state = 'acknowledged'::parley.alert_state) = (acknowledged_at IS NOT NULL)) OR (state = 'cancelled'::parley.alert_state))),
-    CONSTRAINT alerts_acknowledgement_note_length CHECK (parley_data.is_free_text(acknowledgement_note)),
-    CONSTRAINT alerts_cancelled_state CHECK (((state = 'cancelled'::parley.alert_state) = (cancelled_at IS NOT NULL)))
-)
-PARTITION BY LIST (classification);
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN kind SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN subject_type SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN subject_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN subject_code SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN basis SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN occurrence SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN due_at SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN severity SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN classification SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN track_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN item_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN commitment_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN responsible_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN escalated SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN escalated_to_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN related_alert_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN state SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN planned_at SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN created_at SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN acknowledged_at SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN acknowledged_by SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN acknowledgement_note SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN snoozed_until SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN snoozed_by SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN cancelled_at SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN cancel_reason SET STATISTICS 0;
-
-ALTER TABLE parley_data.alerts OWNER TO parley_owner;
-
-COMMENT ON TABLE parley_data.alerts IS 'Every alert planned: what kind, about what (subject), which occurrence, when it was due, how severe, and what staff did with it. Unique per (subject, kind, occurrence) among alerts not cancelled.';
-
-COMMENT ON COLUMN parley_data.alerts.subject_code IS 'The code of the commitment, meeting or follow-up (F<number> for one without a code).';
-
-COMMENT ON COLUMN parley_data.alerts.basis IS 'The fact this occurrence hangs on: the deadline (and reopening), the meeting time, the date of the last update, the follow-up''s due time.';
-
-COMMENT ON COLUMN parley_data.alerts.occurrence IS 'Which firing of the rule this is, e.g. "2025-05-25 -7 days" or "2025-05-25 #3" (the 4th overdue alert).';
-
-COMMENT ON COLUMN parley_data.alerts.due_at IS 'When the alert was due to go out.';
-
-COMMENT ON COLUMN parley_data.alerts.classification IS 'The subject''s effective classification (kept current): readers see only alerts they are cleared for.';
-
-COMMENT ON COLUMN parley_data.alerts.responsible_id IS 'Who answers for the subject: the commitment''s owner, the follow-up''s assignee, the track''s lead for a meeting.';
-
-COMMENT ON COLUMN parley_data.alerts.escalated IS 'An overdue alert from escalate_after on: the track''s lead is told too.';
-
-COMMENT ON COLUMN parley_data.alerts.related_alert_id IS 'For resolved and breached: the last overdue alert it settles.';
-
-COMMENT ON COLUMN parley_data.alerts.planned_at IS 'The moment planning was run for when it created the alert.';
-
-COMMENT ON COLUMN parley_data.alerts.snoozed_until IS 'Deliveries (and, for overdue, further repeats) held back until then.';
-
-COMMENT ON COLUMN parley_data.alerts.cancel_reason IS 'Why it no longer applies: deadline changed, commitment fulfilled, meeting cancelled, ... For an alert already (partly) sent the state stays as it was: what went out is history.';
-
-CREATE TABLE parley_data.deliveries (
-    id bigint NOT NULL,
-    alert_id bigint NOT NULL,
-    person_id bigint NOT NULL,
-    reason text NOT NULL,
-    state parley.delivery_state DEFAULT 'pending'::parley.delivery_state NOT NULL,
-    send_after timestamp with time zone NOT NULL,
-    attempts integer DEFAULT 0 NOT NULL,
-    claim_token uuid,
-    claimed_at timestamp with time zone,
-    lease_until timestamp with time zone,
-    sent_at timestamp with time zone,
-    message_id text,
-    last_error text,
-    last_failed_at timestamp with time zone,
-    silence_id bigint,
-    silence_classification parley.classification,
-    cancelled_at timestamp with time zone,
-    cancel_reason text,
-    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    digest_message_id text,
-    CONSTRAINT deliveries_attempts_not_negative CHECK ((attempts >= 0)),
-    CONSTRAINT deliveries_claim_complete CHECK (((state = 'sending'::parley.delivery_state) = ((claim_token IS NOT NULL) AND (lease_until IS NOT NULL)))),
-    CONSTRAINT deliveries_digest_message_id_format CHECK ((digest_message_id ~ '^<[^<>@\s]+@[^<>@\s]+>$'::text)),
-    CONSTRAINT deliveries_sent_complete CHECK (((state = 'sent'::parley.delivery_state) = ((sent_at IS NOT NULL) AND (message_id IS NOT NULL)))),
-    CONSTRAINT deliveries_silence_level CHECK (((silence_id IS NULL) = (silence_classification IS NULL)))
-)
-PARTITION BY LIST (classification);
-ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN alert_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN person_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN reason SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN state SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN send_after SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN attempts SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN claim_token SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN claimed_at SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN lease_until SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN sent_at SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN message_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN last_error SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN last_failed_at SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN silence_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN silence_classification SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN cancelled_at SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN cancel_reason SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN classification SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN created_at SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN digest_message_id SET STATISTICS 0;
-
-ALTER TABLE parley_data.deliveries OWNER TO parley_owner;
-
-COMMENT ON TABLE parley_data.deliveries IS 'One alert for one recipient, with what the mailer needs: its state, when it may be sent, the claim (token and lease) of the run sending it, attempts and the last error, and once sent its Message-ID. A retry re-claims the same row, so its id never changes.';
-
-COMMENT ON COLUMN parley_data.deliveries.reason IS 'Why this person receives it: responsible, escalation, subscription, alerted about overdue (resolved, breached).';
-
-COMMENT ON COLUMN parley_data.deliveries.send_after IS 'Not to be sent before: the alert''s due time, a snooze, or the back-off after a failed attempt.';
-
-COMMENT ON COLUMN parley_data.deliveries.attempts IS 'How many times a mailer run has claimed it.';
-
-COMMENT ON COLUMN parley_data.deliveries.claim_token IS 'The mailer run holding it (while sending): only that run may mark it sent or failed.';
-
-COMMENT ON COLUMN parley_data.deliveries.lease_until IS 'While sending: when the claim lapses and another run may take it over.';
-
-COMMENT ON COLUMN parley_data.deliveries.message_id IS 'The Message-ID of the mail that carried it.';
-
-COMMENT ON COLUMN parley_data.deliveries.silence_id IS 'The silence that suppressed it.';
-
-COMMENT ON COLUMN parley_data.deliveries.digest_message_id IS 'The Message-ID of the digest it was claimed into (fixed by the claim, kept through retries): every later attempt sends the same deliveries under it. message_id is set from it once the mail was accepted.';
-
 CREATE FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp with time zone, ceiling parley.classification) RETURNS SETOF parley.digest_entry
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    BEGIN ATOMIC
- SELECT d.id,
-     a.id,
-     d.attempts,
-     p.id,
-     p.email,
-     p.name,
-     p.timezone,
-     d.reason,
-     a.kind,
-     a.severity,
-     a.subject_type,
-     a.subject_id,
-     a.subject_code,
-     a.occurrence,
-     a.due_at,
-     (a.escalated AND (a.escalated_to_id IS DISTINCT FROM a.responsible_id)),
-     a.classification,
-     (a.classification <= LEAST(digest_details.ceiling, ( SELECT s.mail_ceiling
-            FROM parley_data.alert_settings s))),
-     v.track_code,
-     v.track_name,
-     v.track_timezone,
-     v.item_code,
-     v.item_title,
-     v.commitment_code,
-     v.commitment_text,
-     v.obligor,
-     v.beneficiaries,
-     v.made_on,
-     v.due_on,
-     v.deadline_at,
-     v.days_left,
-     v.commitment_status,
-     v.target_quantity,
-     v.unit,
-     v.delivered_quantity,
-     v.progress_pct,
-     v.owner_name,
-     v.status_changed_on,
-     v.last_update_on,
-     v.last_update_note,
-     v.last_update_status,
-     v.last_update_delivered,
-     v.last_update_verification,
-     v.last_update_reported_by,
-     v.last_update_source,
-     v.last_update_source_url,
-     v.meeting_code,
-     v.meeting_title,
-     v.meeting_starts_at,
-     v.meeting_ends_at,
-     v.meeting_location,
-     v.meeting_status,
-     v.follow_up_note,
-     v.follow_up_due_at,
-     v.follow_up_assignee,
-     v.follow_up_about,
-     v.agreement_code,
-     v.agreement_title,
-     v.agreement_kind,
-     v.agreement_status,
-     v.agreement_timezone,
-     v.agreement_parties,
-     v.term_number,
-     v.term_ends_on,
-     v.term_end_at,
-     v.term_days_left,
-     v.term_renewal,
-     v.objection_deadline_on,
-     v.agreement_event,
-     v.agreement_event_source,
-     v.agreement_event_source_url
-    FROM (((parley_data.deliveries d
-      JOIN parley_data.alerts a ON ((a.id = d.alert_id)))
-      JOIN parley_data.people p ON ((p.id = d.person_id)))
-      LEFT JOIN LATERAL ( SELECT t.code AS track_code,
-             t.name AS track_name,
-             t.timezone AS track_timezone,
-             i.code AS item_code,
-             i.title AS item_title,
-             c.code AS commitment_code,
-             c.text AS commitment_text,
-             ob.name AS obligor,
-             ( SELECT string_agg(bp.name, ', '::text ORDER BY bp.name) AS string_agg
-                    FROM (parley_data.commitment_beneficiaries b
-                      JOIN parley_data.parties bp ON ((bp.id = b.party_id)))
-                   WHERE (b.commitment_id = c.id)) AS beneficiaries,
-             c.made_on,
-             c.due_on,
-             (((c.due_on + 1))::timestamp without time zone AT TIME ZONE t.timezone) AS deadline_at,
-             (c.due_on - ((digest_details.at AT TIME ZONE t.timezone))::date) AS days_left,
-             (c.status)::text AS commitment_status,
-             c.target_quantity,
-             c.unit,
-             c.delivered_quantity,
-             round((((100)::numeric * c.delivered_quantity) / c.target_quantity), 1) AS progress_pct,
-             o.name AS owner_name,
-             c.status_changed_on,
-             u.reported_on AS last_update_on,
-             u.note AS last_update_note,
-             (u.new_status)::text AS last_update_status,
-             u.delivered_quantity AS last_update_delivered,
-             (u.verification)::text AS last_update_verification,
-             rp.name AS last_update_reported_by,
-             concat_ws(', '::text, us.title, us.publisher, (us.published_on)::text) AS last_update_source,
-             us.url AS last_update_source_url,
-             m.code AS meeting_code,
-             m.title AS meeting_title,
-             m.starts_at AS meeting_starts_at,
-             m.ends_at AS meeting_ends_at,
-             m.location AS meeting_location,
-             (m.status)::text AS meeting_status,
-             f.note AS follow_up_note,
-             f.due_at AS follow_up_due_at,
-             fa.name AS follow_up_assignee,
-                 CASE
-                     WHEN (f.commitment_id IS NOT NULL) THEN ('commitment '::text || fc.code)
-                     WHEN (f.meeting_id IS NOT NULL) THEN ('meeting '::text || fm.code)
-                     WHEN (f.track_id IS NOT NULL) THEN ('track '::text || ft.code)
-                     ELSE NULL::text
-                 END AS follow_up_about,
-             ag.code AS agreement_code,
-             ag.title AS agreement_title,
-             (ag.kind)::text AS agreement_kind,
-             (ag.status)::text AS agreement_status,
-             ag.timezone AS agreement_timezone,
-             ( SELECT string_agg((((pp.name || ' ('::text) || replace((ap.role)::text, '_'::text, ' '::text)) || ')'::text), ', '::text ORDER BY ap.role, pp.name) AS string_agg
-                    FROM (parley_data.agreement_parties ap
-                      JOIN parley_data.parties pp ON ((pp.id = ap.party_id)))
-                   WHERE (ap.agreement_id = ag.id)) AS agreement_parties,
-             term.number AS term_number,
-             term.ends_on AS term_ends_on,
-             parley_data.deadline_at(term.ends_on, ag.timezone) AS term_end_at,
-             (term.ends_on - ((digest_details.at AT TIME ZONE ag.timezone))::date) AS term_days_left,
-             replace((term.renewal)::text, '_'::text, ' '::text) AS term_renewal,
-             parley_data.objection_deadline(term.ends_on, term.objection_notice) AS objection_deadline_on,
-             COALESCE((((((((pp_event.name ||
-                 CASE part.change
-                     WHEN 'withdrawn'::parley.participation_change THEN ' withdrew from'::text
-                     WHEN 'suspended'::parley.participation_change THEN ' suspended its participation in'::text
-                     ELSE ' resumed its participation in'::text
-                 END) || ' the agreement (announced '::text) || part.announced_on) || ', effective '::text) || part.effective_on) || ')'::text) || COALESCE((': '::text || part.note), ''::text)), (((('The agreement was '::text || replace((st.status)::text, '_'::text, ' '::text)) || ' on '::text) || st.happened_on) || COALESCE((': '::text || st.note), ''::text))) AS agreement_event,
-             concat_ws(', '::text, es.title, es.publisher, (es.published_on)::text) AS agreement_event_source,
-             es.url AS agreement_event_source_url
-            FROM ((((((((((((((((((((( SELECT 1 AS "?column?") one
-              LEFT JOIN parley_data.tracks t ON ((t.id = a.track_id)))
-              LEFT JOIN parley_data.agenda_items i ON ((i.id = a.item_id)))
-              LEFT JOIN parley_data.commitments c ON ((c.id = a.commitment_id)))
-              LEFT JOIN parley_data.parties ob ON ((ob.id = c.obligor_id)))
-              LEFT JOIN parley_data.people o ON ((o.id = c.owner_id)))
-              LEFT JOIN LATERAL ( SELECT x.id,
-                     x.commitment_id,
-                     x.reported_on,
-                     x.delivered_quantity,
-                     x.new_status,
-                     x.reopen,
-                     x.note,
-                     x.source_id,
-                     x.reported_by_party_id,
-                     x.recorded_by_id,
-                     x.verification,
-                     x.effective_classification,
-                     x.created_at
-                    FROM parley_data.commitment_updates x
-                   WHERE (x.commitment_id = c.id)
-                   ORDER BY x.reported_on DESC, x.id DESC
-                  LIMIT 1) u ON (true))
-              LEFT JOIN parley_data.parties rp ON ((rp.id = u.reported_by_party_id)))
-              LEFT JOIN parley_data.sources us ON ((us.id = u.source_id)))
-              LEFT JOIN parley_data.follow_ups f ON (((a.subject_type = 'follow_up'::parley.alert_subject) AND (f.id = a.subject_id))))
-              LEFT JOIN parley_data.people fa ON ((fa.id = f.assignee_id)))
-              LEFT JOIN parley_data.commitments fc ON ((fc.id = f.commitment_id)))
-              LEFT JOIN parley_data.meetings fm ON ((fm.id = f.meeting_id)))
-              LEFT JOIN parley_data.tracks ft ON ((ft.id = f.track_id)))
-              LEFT JOIN parley_data.meetings m ON ((m.id =
-                 CASE
-                     WHEN (a.subject_type = 'meeting'::parley.alert_subject) THEN a.subject_id
-                     ELSE f.meeting_id
-                 END)))
-              LEFT JOIN parley_data.agreements ag ON (((a.subject_type = 'agreement'::parley.alert_subject) AND (ag.id = a.subject_id))))
-              LEFT JOIN LATERAL ( SELECT t_1.agreement_id,
-                     t_1.number,
-                     t_1.starts_on,
-                     t_1.ends_on,
-                     t_1.length,
-                     t_1.renewal,
-                     t_1.objection_notice,
-                     t_1.agreed_on,
-                     t_1.note,
-                     t_1.source_id,
-                     t_1.recorded_by,
-                     t_1.classification,
-                     t_1.created_at
-                    FROM parley_data.agreement_terms t_1
-                   WHERE (t_1.agreement_id = ag.id)
-                   ORDER BY t_1.number DESC
-                  LIMIT 1) term ON (true))
-              LEFT JOIN parley_data.agreement_participation part ON (((a.occurrence ~~ 'participation #%'::text) AND (part.agreement_id = ag.id) AND (part.id = ("substring"(a.occurrence, '#([0-9]+)$'::text))::bigint))))
-              LEFT JOIN parley_data.parties pp_event ON ((pp_event.id = part.party_id)))
-              LEFT JOIN parley_data.agreement_status_events st ON (((a.occurrence ~~ 'status #%'::text) AND (st.agreement_id = ag.id) AND (st.id = ("substring"(a.occurrence, '#([0-9]+)$'::text))::bigint))))
-              LEFT JOIN parley_data.sources es ON ((es.id = COALESCE(part.source_id, st.source_id))))
-           WHERE (a.classification <= LEAST(digest_details.ceiling, ( SELECT s.mail_ceiling
-                    FROM parley_data.alert_settings s)))) v ON (true))
-   WHERE (d.id = ANY (digest_details.delivery_ids))
-   ORDER BY p.id, a.severity DESC, a.due_at, d.id;
-END;
+    SET plan_cache_mode TO 'force_generic_plan'
+    SET enable_nestloop TO 'off'
+    SET enable_seqscan TO 'off'
+    AS $_$
+begin
+    return query
+    with round as materialized (
+            select d.id, d.alert_id, d.classification, d.attempts, d.person_id, d.reason
+              from parley_data.deliveries d
+             where d.id = any (digest_details.delivery_ids)),
+         alert as materialized (
+            select a.id, a.kind, a.severity, a.subject_type, a.subject_id, a.subject_code, a.occurrence, a.due_at,
+                   a.escalated, a.escalated_to_id, a.responsible_id, a.classification, a.track_id, a.item_id,
+                   a.commitment_id,
+                   -- Never above what the administrator allows to leave by e-mail, whatever the mailer asks for.
+                   a.classification <= least(digest_details.ceiling,
+                                             (select s.mail_ceiling from parley_data.alert_settings s)) as mailable
+              from parley_data.alerts a
+             where a.id = any (array(select r.alert_id from round r))),
+         recipient as materialized (
+            select x.id, x.email, x.name, x.timezone from parley_data.people x
+             where x.id = any (array(select r.person_id from round r))),
+         -- The details, read only for alerts within the ceiling.
+         mailable as materialized (select * from alert where alert.mailable),
+         fu as materialized (
+            select f.id, f.note, f.due_at, f.assignee_id, f.commitment_id, f.meeting_id, f.track_id
+              from parley_data.follow_ups f
+             where f.id = any (array(select m.subject_id from mailable m where m.subject_type = 'follow_up'))),
+         agr as materialized (
+            select g.id, g.code, g.title, g.kind, g.status, g.timezone
+              from parley_data.agreements g
+             where g.id = any (array(select m.subject_id from mailable m where m.subject_type = 'agreement'))),
+         -- The participation change or status event an agreement alert tells of (its occurrence names it:
+         -- "participation #12", "status #7").
+         part as materialized (
+            select x.id, x.agreement_id, x.party_id, x.change, x.announced_on, x.effective_on, x.note, x.source_id
+              from parley_data.agreement_participation x
+             where x.id = any (array(select substring(m.occurrence from '#([0-9]+)$')::bigint from mailable m
+                                      where m.subject_type = 'agreement' and m.occurrence like 'participation #%'))),
+         st as materialized (
+            select x.id, x.agreement_id, x.status, x.happened_on, x.note, x.source_id
+              from parley_data.agreement_status_events x
+             where x.id = any (array(select substring(m.occurrence from '#([0-9]+)$')::bigint from mailable m
+                                      where m.subject_type = 'agreement' and m.occurrence like 'status #%'))),
+         tr as materialized (
+            select t.id, t.code, t.name, t.timezone
+              from parley_data.tracks t
+             where t.id = any (array(select m.track_id from mailable m union select f.track_id from fu f))),
+         cm as materialized (
+            select c.id, c.code, c.text, c.obligor_id, c.owner_id, c.made_on, c.due_on, c.status, c.target_quantity,
+                   c.unit, c.delivered_quantity, c.status_changed_on
+              from parley_data.commitments c
+             where c.id = any (array(select m.commitment_id from mailable m union select f.commitment_id from fu f))),
+         -- Each commitment's last update.
+         upd as materialized (
+            select distinct on (x.commitment_id) x.commitment_id, x.reported_on, x.note, x.new_status,
+                   x.delivered_quantity, x.verification, x.reported_by_party_id, x.source_id
+              from parley_data.commitment_updates x
+             where x.commitment_id = any (array(select m.commitment_id from mailable m))
+             order by x.commitment_id, x.reported_on desc, x.id desc),
+         ben as materialized (
+            select b.commitment_id, string_agg(bp.name, ', ' order by bp.name) as names
+              from parley_data.commitment_beneficiaries b
+              join parley_data.parties bp on bp.id = b.party_id
+             where b.commitment_id = any (array(select m.commitment_id from mailable m))
+             group by b.commitment_id),
+         mt as materialized (
+            select x.id, x.code, x.title, x.starts_at, x.ends_at, x.location, x.status
+              from parley_data.meetings x
+             where x.id = any (array(select m.subject_id from mailable m where m.subject_type = 'meeting'
+                                     union select f.meeting_id from fu f))),
+         -- Each agreement's current term, and its parties.
+         term as materialized (
+            select distinct on (x.agreement_id) x.agreement_id, x.number, x.ends_on, x.renewal, x.objection_notice
+              from parley_data.agreement_terms x
+             where x.agreement_id = any (array(select g.id from agr g))
+             order by x.agreement_id, x.number desc),
+         agp as materialized (
+            select ap.agreement_id,
+                   string_agg(pp.name || ' (' || replace(ap.role::text, '_', ' ') || ')', ', ' order by ap.role, pp.name) as names
+              from parley_data.agreement_parties ap
+              join parley_data.parties pp on pp.id = ap.party_id
+             where ap.agreement_id = any (array(select g.id from agr g))
+             group by ap.agreement_id),
+         it as materialized (
+            select i.id, i.code, i.title from parley_data.agenda_items i
+             where i.id = any (array(select m.item_id from mailable m))),
+         pe as materialized (
+            select x.id, x.name from parley_data.people x
+             where x.id = any (array(select c.owner_id from cm c union select f.assignee_id from fu f))),
+         pa as materialized (
+            select x.id, x.name from parley_data.parties x
+             where x.id = any (array(select c.obligor_id from cm c union select u.reported_by_party_id from upd u
+                                     union select p.party_id from part p))),
+         so as materialized (
+            select x.id, x.title, x.publisher, x.published_on, x.url from parley_data.sources x
+             where x.id = any (array(select u.source_id from upd u union select p.source_id from part p
+                                     union select s.source_id from st s))),
+         details as (
+            select a.id as alert_id,
+                   t.code as track_code, t.name as track_name, t.timezone as track_timezone,
+                   i.code as item_code, i.title as item_title,
+                   c.code as commitment_code, c.text as commitment_text, ob.name as obligor,
+                   ben.names as beneficiaries,
+                   c.made_on, c.due_on,
+                   ((c.due_on + 1)::timestamp at time zone t.timezone) as deadline_at,
+                   c.due_on - (digest_details.at at time zone t.timezone)::date as days_left,
+                   c.status::text as commitment_status, c.target_quantity, c.unit, c.delivered_quantity,
+                   round(100 * c.delivered_quantity / c.target_quantity, 1) as progress_pct,
+                   o.name as owner_name, c.status_changed_on,
+                   u.reported_on as last_update_on, u.note as last_update_note, u.new_status::text as last_update_status,
+                   u.delivered_quantity as last_update_delivered, u.verification::text as last_update_verification,
+                   rp.name as last_update_reported_by,
+                   concat_ws(', ', us.title, us.publisher, us.published_on::text) as last_update_source,
+                   us.url as last_update_source_url,
+                   m.code as meeting_code, m.title as meeting_title, m.starts_at as meeting_starts_at,
+                   m.ends_at as meeting_ends_at, m.location as meeting_location, m.status::text as meeting_status,
+                   f.note as follow_up_note, f.due_at as follow_up_due_at, fa.name as follow_up_assignee,
+                   case when f.commitment_id is not null then 'commitment ' || fc.code
+                        when f.meeting_id is not null then 'meeting ' || fm.code
+                        when f.track_id is not null then 'track ' || ft.code end as follow_up_about,
+                   ag.code as agreement_code, ag.title as agreement_title, ag.kind::text as agreement_kind,
+                   ag.status::text as agreement_status, ag.timezone as agreement_timezone,
+                   agp.names as agreement_parties,
+                   term.number as term_number, term.ends_on as term_ends_on,
+                   parley_data.deadline_at(term.ends_on, ag.timezone) as term_end_at,
+                   term.ends_on - (digest_details.at at time zone ag.timezone)::date as term_days_left,
+                   replace(term.renewal::text, '_', ' ') as term_renewal,
+                   parley_data.objection_deadline(term.ends_on, term.objection_notice) as objection_deadline_on,
+                   coalesce(pp_event.name || case part.change when 'withdrawn' then ' withdrew from'
+                                                                   when 'suspended' then ' suspended its participation in'
+                                                                   else ' resumed its participation in' end
+                                || ' the agreement (announced ' || part.announced_on || ', effective '
+                                || part.effective_on || ')' || coalesce(': ' || part.note, ''),
+                            'The agreement was ' || replace(st.status::text, '_', ' ') || ' on ' || st.happened_on
+                                || coalesce(': ' || st.note, '')) as agreement_event,
+                   concat_ws(', ', es.title, es.publisher, es.published_on::text) as agreement_event_source,
+                   es.url as agreement_event_source_url
+              from mailable a
+              left join tr t on t.id = a.track_id
+              left join it i on i.id = a.item_id
+              left join cm c on c.id = a.commitment_id
+              left join ben on ben.commitment_id = c.id
+              left join pa ob on ob.id = c.obligor_id
+              left join pe o on o.id = c.owner_id
+              left join upd u on u.commitment_id = c.id
+              left join pa rp on rp.id = u.reported_by_party_id
+              left join so us on us.id = u.source_id
+              left join fu f on a.subject_type = 'follow_up' and f.id = a.subject_id
+              left join pe fa on fa.id = f.assignee_id
+              left join cm fc on fc.id = f.commitment_id
+              left join mt fm on fm.id = f.meeting_id
+              left join tr ft on ft.id = f.track_id
+              left join mt m on m.id = case when a.subject_type = 'meeting' then a.subject_id else f.meeting_id end
+              left join agr ag on a.subject_type = 'agreement' and ag.id = a.subject_id
+              left join agp on agp.agreement_id = ag.id
+              left join term on term.agreement_id = ag.id
+              left join part on a.occurrence like 'participation #%' and part.agreement_id = ag.id
+               and part.id = substring(a.occurrence from '#([0-9]+)$')::bigint
+              left join pa pp_event on pp_event.id = part.party_id
+              left join st on a.occurrence like 'status #%' and st.agreement_id = ag.id
+               and st.id = substring(a.occurrence from '#([0-9]+)$')::bigint
+              left join so es on es.id = coalesce(part.source_id, st.source_id))
+    select d.id, a.id, d.attempts, p.id, p.email, p.name, p.timezone, d.reason,
+           a.kind, a.severity, a.subject_type, a.subject_id, a.subject_code, a.occurrence, a.due_at,
+           -- Escalated to somebody new: when the one responsible is the track's lead, nobody more was told.
+           a.escalated and a.escalated_to_id is distinct from a.responsible_id,
+           a.classification, a.mailable,
+           v.track_code, v.track_name, v.track_timezone, v.item_code, v.item_title,
+           v.commitment_code, v.commitment_text, v.obligor, v.beneficiaries, v.made_on, v.due_on, v.deadline_at,
+           v.days_left, v.commitment_status, v.target_quantity, v.unit, v.delivered_quantity, v.progress_pct,
+           v.owner_name, v.status_changed_on,
+           v.last_update_on, v.last_update_note, v.last_update_status, v.last_update_delivered,
+           v.last_update_verification, v.last_update_reported_by, v.last_update_source, v.last_update_source_url,
+           v.meeting_code, v.meeting_title, v.meeting_starts_at, v.meeting_ends_at, v.meeting_location,
+           v.meeting_status, v.follow_up_note, v.follow_up_due_at, v.follow_up_assignee, v.follow_up_about,
+           v.agreement_code, v.agreement_title, v.agreement_kind, v.agreement_status, v.agreement_timezone,
+           v.agreement_parties, v.term_number, v.term_ends_on, v.term_end_at, v.term_days_left, v.term_renewal,
+           v.objection_deadline_on, v.agreement_event, v.agreement_event_source, v.agreement_event_source_url
+      from round d
+      join alert a on a.id = d.alert_id and a.classification = d.classification
+      join recipient p on p.id = d.person_id
+      left join details v on v.alert_id = a.id
+     order by p.id, a.severity desc, a.due_at, d.id;
+end
+$_$;
 
 ALTER FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp with time zone, ceiling parley.classification) OWNER TO parley_owner;
 
@@ -11554,6 +11377,93 @@ ALTER FUNCTION parley_data.utc_text(moment timestamp with time zone) OWNER TO pa
 
 COMMENT ON FUNCTION parley_data.utc_text(moment timestamp with time zone) IS 'A moment written in UTC (2025-05-25T21:00:00Z), as alert keys spell it.';
 
+CREATE TABLE parley_data.alerts (
+    id bigint NOT NULL,
+    kind parley.alert_kind NOT NULL,
+    subject_type parley.alert_subject NOT NULL,
+    subject_id bigint NOT NULL,
+    subject_code text NOT NULL,
+    basis text NOT NULL,
+    occurrence text NOT NULL,
+    due_at timestamp with time zone NOT NULL,
+    severity parley.severity NOT NULL,
+    classification parley.classification NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    commitment_id bigint,
+    responsible_id bigint,
+    escalated boolean DEFAULT false NOT NULL,
+    escalated_to_id bigint,
+    related_alert_id bigint,
+    state parley.alert_state DEFAULT 'planned'::parley.alert_state NOT NULL,
+    planned_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    acknowledged_at timestamp with time zone,
+    acknowledged_by name,
+    acknowledgement_note text,
+    snoozed_until timestamp with time zone,
+    snoozed_by name,
+    cancelled_at timestamp with time zone,
+    cancel_reason text,
+    CONSTRAINT alerts_acknowledged_state CHECK ((((state = 'acknowledged'::parley.alert_state) = (acknowledged_at IS NOT NULL)) OR (state = 'cancelled'::parley.alert_state))),
+    CONSTRAINT alerts_acknowledgement_note_length CHECK (parley_data.is_free_text(acknowledgement_note)),
+    CONSTRAINT alerts_cancelled_state CHECK (((state = 'cancelled'::parley.alert_state) = (cancelled_at IS NOT NULL)))
+)
+PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN kind SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN subject_type SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN subject_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN subject_code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN basis SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN occurrence SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN due_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN severity SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN responsible_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN escalated SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN escalated_to_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN related_alert_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN state SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN planned_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN acknowledged_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN acknowledged_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN acknowledgement_note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN snoozed_until SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN snoozed_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN cancelled_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN cancel_reason SET STATISTICS 0;
+
+ALTER TABLE parley_data.alerts OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.alerts IS 'Every alert planned: what kind, about what (subject), which occurrence, when it was due, how severe, and what staff did with it. Unique per (subject, kind, occurrence) among alerts not cancelled.';
+
+COMMENT ON COLUMN parley_data.alerts.subject_code IS 'The code of the commitment, meeting or follow-up (F<number> for one without a code).';
+
+COMMENT ON COLUMN parley_data.alerts.basis IS 'The fact this occurrence hangs on: the deadline (and reopening), the meeting time, the date of the last update, the follow-up''s due time.';
+
+COMMENT ON COLUMN parley_data.alerts.occurrence IS 'Which firing of the rule this is, e.g. "2025-05-25 -7 days" or "2025-05-25 #3" (the 4th overdue alert).';
+
+COMMENT ON COLUMN parley_data.alerts.due_at IS 'When the alert was due to go out.';
+
+COMMENT ON COLUMN parley_data.alerts.classification IS 'The subject''s effective classification (kept current): readers see only alerts they are cleared for.';
+
+COMMENT ON COLUMN parley_data.alerts.responsible_id IS 'Who answers for the subject: the commitment''s owner, the follow-up''s assignee, the track''s lead for a meeting.';
+
+COMMENT ON COLUMN parley_data.alerts.escalated IS 'An overdue alert from escalate_after on: the track''s lead is told too.';
+
+COMMENT ON COLUMN parley_data.alerts.related_alert_id IS 'For resolved and breached: the last overdue alert it settles.';
+
+COMMENT ON COLUMN parley_data.alerts.planned_at IS 'The moment planning was run for when it created the alert.';
+
+COMMENT ON COLUMN parley_data.alerts.snoozed_until IS 'Deliveries (and, for overdue, further repeats) held back until then.';
+
+COMMENT ON COLUMN parley_data.alerts.cancel_reason IS 'Why it no longer applies: deadline changed, commitment fulfilled, meeting cancelled, ... For an alert already (partly) sent the state stays as it was: what went out is history.';
+
 CREATE FUNCTION parley_data.visible_alert(alert_id bigint) RETURNS parley_data.alerts
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
@@ -12122,6 +12032,77 @@ COMMENT ON COLUMN parley.agreements.timezone IS 'The clock its terms are read on
 COMMENT ON COLUMN parley.agreements.classification IS 'The level it is kept at: never below any of its tracks''.';
 
 COMMENT ON COLUMN parley.agreements.open IS 'True until it has ended (expired, terminated or superseded): drafted, signed, in force or suspended.';
+
+CREATE TABLE parley_data.deliveries (
+    id bigint NOT NULL,
+    alert_id bigint NOT NULL,
+    person_id bigint NOT NULL,
+    reason text NOT NULL,
+    state parley.delivery_state DEFAULT 'pending'::parley.delivery_state NOT NULL,
+    send_after timestamp with time zone NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    claim_token uuid,
+    claimed_at timestamp with time zone,
+    lease_until timestamp with time zone,
+    sent_at timestamp with time zone,
+    message_id text,
+    last_error text,
+    last_failed_at timestamp with time zone,
+    silence_id bigint,
+    silence_classification parley.classification,
+    cancelled_at timestamp with time zone,
+    cancel_reason text,
+    classification parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    digest_message_id text,
+    CONSTRAINT deliveries_attempts_not_negative CHECK ((attempts >= 0)),
+    CONSTRAINT deliveries_claim_complete CHECK (((state = 'sending'::parley.delivery_state) = ((claim_token IS NOT NULL) AND (lease_until IS NOT NULL)))),
+    CONSTRAINT deliveries_digest_message_id_format CHECK ((digest_message_id ~ '^<[^<>@\s]+@[^<>@\s]+>$'::text)),
+    CONSTRAINT deliveries_sent_complete CHECK (((state = 'sent'::parley.delivery_state) = ((sent_at IS NOT NULL) AND (message_id IS NOT NULL)))),
+    CONSTRAINT deliveries_silence_level CHECK (((silence_id IS NULL) = (silence_classification IS NULL)))
+)
+PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN alert_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN person_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN reason SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN state SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN send_after SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN attempts SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN claim_token SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN claimed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN lease_until SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN sent_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN message_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN last_error SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN last_failed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN silence_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN silence_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN cancelled_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN cancel_reason SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.deliveries ALTER COLUMN digest_message_id SET STATISTICS 0;
+
+ALTER TABLE parley_data.deliveries OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.deliveries IS 'One alert for one recipient, with what the mailer needs: its state, when it may be sent, the claim (token and lease) of the run sending it, attempts and the last error, and once sent its Message-ID. A retry re-claims the same row, so its id never changes.';
+
+COMMENT ON COLUMN parley_data.deliveries.reason IS 'Why this person receives it: responsible, escalation, subscription, alerted about overdue (resolved, breached).';
+
+COMMENT ON COLUMN parley_data.deliveries.send_after IS 'Not to be sent before: the alert''s due time, a snooze, or the back-off after a failed attempt.';
+
+COMMENT ON COLUMN parley_data.deliveries.attempts IS 'How many times a mailer run has claimed it.';
+
+COMMENT ON COLUMN parley_data.deliveries.claim_token IS 'The mailer run holding it (while sending): only that run may mark it sent or failed.';
+
+COMMENT ON COLUMN parley_data.deliveries.lease_until IS 'While sending: when the claim lapses and another run may take it over.';
+
+COMMENT ON COLUMN parley_data.deliveries.message_id IS 'The Message-ID of the mail that carried it.';
+
+COMMENT ON COLUMN parley_data.deliveries.silence_id IS 'The silence that suppressed it.';
+
+COMMENT ON COLUMN parley_data.deliveries.digest_message_id IS 'The Message-ID of the digest it was claimed into (fixed by the claim, kept through retries): every later attempt sends the same deliveries under it. message_id is set from it once the mail was accepted.';
 
 CREATE TABLE parley_data.silences (
     id bigint NOT NULL,
@@ -23148,12 +23129,6 @@ REVOKE ALL ON FUNCTION parley_data.deliveries_leave_digest() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.detach_history_year(year integer) FROM PUBLIC;
 
-GRANT SELECT ON TABLE parley_data.alerts TO parley_reader;
-GRANT SELECT ON TABLE parley_data.alerts TO parley_daemon;
-
-GRANT SELECT ON TABLE parley_data.deliveries TO parley_reader;
-GRANT SELECT ON TABLE parley_data.deliveries TO parley_daemon;
-
 REVOKE ALL ON FUNCTION parley_data.digest_details(delivery_ids bigint[], at timestamp with time zone, ceiling parley.classification) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.drop_history_year(year integer) FROM PUBLIC;
@@ -23461,6 +23436,9 @@ REVOKE ALL ON FUNCTION parley_data.unshaped(r jsonb, fields text[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.utc_text(moment timestamp with time zone) FROM PUBLIC;
 
+GRANT SELECT ON TABLE parley_data.alerts TO parley_reader;
+GRANT SELECT ON TABLE parley_data.alerts TO parley_daemon;
+
 REVOKE ALL ON FUNCTION parley_data.visible_alert(alert_id bigint) FROM PUBLIC;
 
 GRANT SELECT ON TABLE parley_data.commitment_tallies TO parley_reader;
@@ -23480,6 +23458,9 @@ GRANT SELECT ON TABLE parley.agreement_terms TO parley_daemon;
 
 GRANT SELECT ON TABLE parley.agreements TO parley_reader;
 GRANT SELECT ON TABLE parley.agreements TO parley_daemon;
+
+GRANT SELECT ON TABLE parley_data.deliveries TO parley_reader;
+GRANT SELECT ON TABLE parley_data.deliveries TO parley_daemon;
 
 GRANT SELECT ON TABLE parley_data.silences TO parley_reader;
 GRANT SELECT ON TABLE parley_data.silences TO parley_daemon;

@@ -132,6 +132,7 @@ declare
     fresh_ids bigint[] := '{}';
     fresh_people bigint[];
     message_ids text[];
+    installation uuid;
 begin
     -- Arguments checked, lapsed claims settled (parley_data.settle_claims); the recipients of the round are checked
     -- again below, once it is chosen.
@@ -188,14 +189,17 @@ begin
           from unnest(fresh_ids, fresh_people) f(id, person_id) where f.id <> all (ids);
     end if;
 
-    -- Each recipient's share of the new deliveries is one digest, named by its Message-ID.
+    -- Each recipient's share of the new deliveries is one digest, named by its Message-ID: computed once per digest
+    -- (a materialized step; inlined, it was computed again for each of the digest's deliveries).
     if cardinality(fresh_ids) > 0 then
-        select array_agg(m.id), array_agg(m.message_id) into fresh_ids, message_ids
-          from (select g.ids, parley.digest_message_id(parley.installation_id(), g.ids, claim_round.domain) as message_id
+        installation := parley.installation_id();
+        with digests as materialized (
+                select g.ids, parley.digest_message_id(installation, g.ids, claim_round.domain) as message_id
                   from (select array_agg(f.id order by f.id) as ids
                           from unnest(fresh_ids, fresh_people) f(id, person_id)
-                         group by f.person_id) g) digests
-         cross join lateral (select u.id, digests.message_id from unnest(digests.ids) u(id)) m;
+                         group by f.person_id) g)
+        select array_agg(u.id), array_agg(digests.message_id) into fresh_ids, message_ids
+          from digests cross join lateral unnest(digests.ids) u(id);
     end if;
 
     -- One statement writes the round: claimed, and each new delivery put in its digest. (A delivery's digest fixed
