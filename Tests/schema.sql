@@ -7399,13 +7399,13 @@ begin
                case when s.last_status is distinct from 'pending' then s.last_status_on end,
                case when s.reopens then now() end
           from pg_temp.import_commitments x
-          left join lateral (select sum(u.delivered) as delivered, max(u.reported_on) as last_reported_on,
-                                    (array_agg(u.new_status order by u.reported_on desc, u.sub_ord desc)
-                                         filter (where u.new_status is not null))[1] as last_status,
-                                    (array_agg(u.reported_on order by u.reported_on desc, u.sub_ord desc)
-                                         filter (where u.new_status is not null))[1] as last_status_on,
-                                    bool_or(u.reopen) as reopens
-                               from pg_temp.import_commitments_updates u where u.ord = x.ord) s on true
+          left join (select u.ord, sum(u.delivered) as delivered, max(u.reported_on) as last_reported_on,
+                            (array_agg(u.new_status order by u.reported_on desc, u.sub_ord desc)
+                                 filter (where u.new_status is not null))[1] as last_status,
+                            (array_agg(u.reported_on order by u.reported_on desc, u.sub_ord desc)
+                                 filter (where u.new_status is not null))[1] as last_status_on,
+                            bool_or(u.reopen) as reopens
+                       from pg_temp.import_commitments_updates u group by u.ord) s on s.ord = x.ord
          where x.existing is null$q$);
     perform parley_data.import_new_ids('commitments', 'parley_data.commitments');
     commitments := parley_data.import_write('commitments', 'parley_data.commitments', array['id'],
