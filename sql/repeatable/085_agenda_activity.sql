@@ -13,6 +13,17 @@
 -- not count that record), and not even how many hidden records were written.
 set local role parley_owner;
 
+-- The clearance whose stored rows of agenda entries (the last activity in parley_data.agenda_activity, 000013, and
+-- the stances in parley_data.agenda_stances, 000014) the querying role reads (parley.stale, parley.agenda): its
+-- own, as row-level security applies it; every level for a role that row-level security does not filter (the
+-- owner), which sees every row.
+create or replace function parley_data.activity_clearance() returns parley.classification
+    language sql stable parallel safe
+    return case when row_security_active('parley_data.agenda_activity'::regclass) then parley_data.current_clearance()
+                else 'secret'::parley.classification end;
+comment on function parley_data.activity_clearance() is
+    'The clearance of the rows of parley_data.agenda_activity and parley_data.agenda_stances the querying role reads: current_clearance(), or secret for a role row-level security does not filter (it sees every level).';
+
 -- The entries (track and item, two arrays side by side) worked out again from the tables: one row per clearance
 -- from the entry's level up, each counting only the records at that clearance or below, as row-level security
 -- shows them to a reader cleared that high (the same sources parley.stale read for each entry before: the status
