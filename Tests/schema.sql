@@ -11663,50 +11663,56 @@ CREATE VIEW parley.agenda WITH (security_invoker='true') AS
              JOIN parley_data.tracks tt ON ((tt.id = x.track_id)))
           GROUP BY x.track_id, tt.code, x.item_id) cc ON (((cc.track_id = ta.track_id) AND (cc.track = t.code) AND (cc.item_id = ta.item_id))))
      LEFT JOIN ( SELECT s.track_id,
-            tt.code AS track,
+            s.track,
             s.item_id,
             string_agg((((((p.name || ': '::text) || s.stance) || ' ('::text) || s.stated_on) || ')'::text), '; '::text ORDER BY p.name) AS stances
-           FROM ((( SELECT a.track_id,
+           FROM (( SELECT a.track_id,
+                    tt.code AS track,
                     a.item_id,
                     a.party_id,
                     a.stance,
                     a.stated_on
-                   FROM parley_data.agenda_stances a
+                   FROM (parley_data.agenda_stances a
+                     JOIN parley_data.tracks tt ON ((tt.id = a.track_id)))
                   WHERE ((a.clearance = ( SELECT parley_data.activity_clearance() AS activity_clearance)) AND (NOT (EXISTS ( SELECT 1
                            FROM parley_data.agenda_activity_queue q
                           WHERE ((q.track_id = a.track_id) AND (q.item_id = a.item_id))))))
                 UNION ALL
-                ( SELECT DISTINCT ON (x.track_id, x.item_id, x.party_id) x.track_id,
+                ( SELECT DISTINCT ON (x.track_id, x.track, x.item_id, x.party_id) x.track_id,
+                    x.track,
                     x.item_id,
                     x.party_id,
                     x.stance,
                     x.stated_on
-                   FROM ( SELECT pos.track_id,
+                   FROM ( SELECT qe.track_id,
+                            tt.code AS track,
                             pos.item_id,
                             pos.party_id,
                             pos.stance,
                             pos.stated_on,
                             false AS general
-                           FROM (( SELECT DISTINCT q.track_id,
+                           FROM ((( SELECT DISTINCT q.track_id,
                                     q.item_id
                                    FROM parley_data.agenda_activity_queue q) qe
+                             JOIN parley_data.tracks tt ON ((tt.id = qe.track_id)))
                              JOIN parley_data.positions pos ON (((pos.track_id = qe.track_id) AND (pos.item_id = qe.item_id))))
                         UNION ALL
-                         SELECT tm.track_id,
+                         SELECT qe.track_id,
+                            tt.code,
                             pos.item_id,
                             pos.party_id,
                             pos.stance,
                             pos.stated_on,
                             true
-                           FROM ((( SELECT DISTINCT q.track_id,
+                           FROM (((( SELECT DISTINCT q.track_id,
                                     q.item_id
                                    FROM parley_data.agenda_activity_queue q) qe
+                             JOIN parley_data.tracks tt ON ((tt.id = qe.track_id)))
                              JOIN parley_data.track_members tm ON ((tm.track_id = qe.track_id)))
                              JOIN parley_data.positions pos ON (((pos.party_id = tm.party_id) AND (pos.item_id = qe.item_id) AND (pos.track_id IS NULL))))) x
-                  ORDER BY x.track_id, x.item_id, x.party_id, x.stated_on DESC, x.general)) s
-             JOIN parley_data.tracks tt ON ((tt.id = s.track_id)))
+                  ORDER BY x.track_id, x.track, x.item_id, x.party_id, x.stated_on DESC, x.general)) s
              JOIN parley_data.parties p ON ((p.id = s.party_id)))
-          GROUP BY s.track_id, tt.code, s.item_id) st ON (((st.track_id = ta.track_id) AND (st.track = t.code) AND (st.item_id = ta.item_id))))
+          GROUP BY s.track_id, s.track, s.item_id) st ON (((st.track_id = ta.track_id) AND (st.track = t.code) AND (st.item_id = ta.item_id))))
      LEFT JOIN ( SELECT c.track_id,
             c.item_id,
             string_agg(DISTINCT a.code, ', '::text ORDER BY a.code) AS agreements_in_force
