@@ -3968,10 +3968,10 @@ declare
 begin
     -- The lease row stays locked until this transaction ends: no election can happen while the plan runs.
     held := parley_data.require_leadership(plan_alerts_as_leader.token);
-    -- The agenda entries writers queued since the last plan: their stored last activity worked out again, first, so
-    -- that parley.stale reads them from the index again (085_agenda_activity). It waits for no writer: it takes the
-    -- queue rows committed by now, and writers only ever add queue rows. A plan refused or rolled back leaves them
-    -- queued for the next one.
+    -- The agenda entries writers queued since the last plan: their stored last activity and stances worked out
+    -- again, first, so that parley.stale and parley.agenda read them stored again (085_agenda_activity). It waits
+    -- for no writer: it takes the queue rows committed by now, and writers only ever add queue rows. A plan refused
+    -- or rolled back leaves them queued for the next one.
     perform parley_data.refresh_agenda_activity();
     select * into strict outcome
       from parley.plan_alerts(plan_alerts_as_leader.at, coalesce(plan_alerts_as_leader.only_changed, false),
@@ -3989,7 +3989,7 @@ $$;
 
 ALTER FUNCTION parley.plan_alerts_as_leader(token bigint, at timestamp with time zone, only_changed boolean, rebuild boolean) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley.plan_alerts_as_leader(token bigint, at timestamp with time zone, only_changed boolean, rebuild boolean) IS 'For parleyd: parley.plan_alerts, in the same transaction as the proof that the caller still leads (token is the current epoch, the lease has not lapsed, this session holds it); refused with 55000 otherwise, having planned nothing. Works out again first the last activity of the agenda entries queued since (refresh_agenda_activity). Renews the lease at the end of the plan and returns when it lapses.';
+COMMENT ON FUNCTION parley.plan_alerts_as_leader(token bigint, at timestamp with time zone, only_changed boolean, rebuild boolean) IS 'For parleyd: parley.plan_alerts, in the same transaction as the proof that the caller still leads (token is the current epoch, the lease has not lapsed, this session holds it); refused with 55000 otherwise, having planned nothing. Works out again first the last activity and the stances of the agenda entries queued since (refresh_agenda_activity). Renews the lease at the end of the plan and returns when it lapses.';
 
 CREATE FUNCTION parley.record_mailer_run(started_at timestamp with time zone, finished_at timestamp with time zone, claimed integer, sent integer, failed integer, exit_status integer) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
@@ -5097,7 +5097,7 @@ CREATE FUNCTION parley_data.activity_clearance() RETURNS parley.classification
 
 ALTER FUNCTION parley_data.activity_clearance() OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.activity_clearance() IS 'The clearance of the rows of parley_data.agenda_activity the querying role reads: current_clearance(), or secret for a role row-level security does not filter (it sees every level).';
+COMMENT ON FUNCTION parley_data.activity_clearance() IS 'The clearance of the rows of parley_data.agenda_activity and parley_data.agenda_stances the querying role reads: current_clearance(), or secret for a role row-level security does not filter (it sees every level).';
 
 CREATE PROCEDURE parley_data.add_change_log_years(IN first_year integer, IN last_year integer)
     LANGUAGE plpgsql
@@ -5215,8 +5215,8 @@ CREATE FUNCTION parley_data.agenda_activity_of_positions() RETURNS trigger
     SET jit TO 'off'
     AS $_$
 declare
-    -- What a position adds to an entry's activity: a change of anything else (the statement, the stance, the
-    -- source) changes no date.
+    -- What a position adds to an entry's activity and stances (agenda_stances, 000014): its party, item, track,
+    -- date, level and stance; a change of anything else (the statement, the source) changes neither.
     touched constant text :=
         'select p.track_id, p.item_id, p.level from (%1$s) p where p.track_id is not null '
         'union '
@@ -5241,8 +5241,9 @@ begin
             'cross join lateral (values (o.party_id, o.item_id, o.track_id, o.effective_classification), '
             '                           (n.party_id, n.item_id, n.track_id, n.effective_classification)) '
             '                   k(party_id, item_id, track_id, level) '
-            'where (o.party_id, o.item_id, o.track_id, o.stated_on, o.effective_classification) '
-            '      is distinct from (n.party_id, n.item_id, n.track_id, n.stated_on, n.effective_classification)';
+            'where (o.party_id, o.item_id, o.track_id, o.stated_on, o.effective_classification, o.stance) '
+            '      is distinct from (n.party_id, n.item_id, n.track_id, n.stated_on, n.effective_classification, '
+            '                        n.stance)';
     end if;
     execute format(gather, format(touched, rows_changed)) into track_ids, item_ids, levels;
     perform parley_data.queue_agenda_activity(track_ids, item_ids, levels);
@@ -9791,7 +9792,10 @@ begin
     perform pg_advisory_xact_lock(hashtext('parley_data.agenda_activity'));
     delete from parley_data.agenda_activity_queue;
     delete from parley_data.agenda_activity;
+    delete from parley_data.agenda_stances;
     perform parley_data.recount_agenda_activity(array_agg(ta.track_id), array_agg(ta.item_id))
+       from parley_data.track_agenda ta;
+    perform parley_data.recount_agenda_stances(array_agg(ta.track_id), array_agg(ta.item_id))
        from parley_data.track_agenda ta;
     select count(*) into n from parley_data.agenda_activity;
     return n;
@@ -9800,7 +9804,7 @@ $$;
 
 ALTER FUNCTION parley_data.rebuild_agenda_activity() OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.rebuild_agenda_activity() IS 'Works out again the last activity per clearance of every agenda entry and empties the queue. Returns the number of rows (entries × clearances).';
+COMMENT ON FUNCTION parley_data.rebuild_agenda_activity() IS 'Works out again the last activity and the stances (agenda_stances) per clearance of every agenda entry and empties the queue. Returns the number of rows of last activity (entries × clearances).';
 
 CREATE FUNCTION parley_data.rebuild_commitment_tallies() RETURNS bigint
     LANGUAGE plpgsql
@@ -10232,6 +10236,45 @@ ALTER FUNCTION parley_data.recount_agenda_activity(track_ids bigint[], item_ids 
 
 COMMENT ON FUNCTION parley_data.recount_agenda_activity(track_ids bigint[], item_ids bigint[]) IS 'Works out again the last activity per clearance of some agenda entries (track and item, as two arrays side by side).';
 
+CREATE FUNCTION parley_data.recount_agenda_stances(track_ids bigint[], item_ids bigint[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    if cardinality(track_ids) = 0 then
+        return;
+    end if;
+    delete from parley_data.agenda_stances a
+     using unnest(track_ids, item_ids) x(track_id, item_id)
+     where a.track_id = x.track_id and a.item_id = x.item_id;
+    insert into parley_data.agenda_stances
+           (track_id, item_id, entry_classification, clearance, party_id, stance, stated_on)
+    select distinct on (e.track_id, e.item_id, e.level, s.party_id)
+           e.track_id, e.item_id, e.entry_classification, e.level, s.party_id, s.stance, s.stated_on
+      from (select ta.track_id, ta.item_id, ta.effective_classification as entry_classification, lvl.level
+              from (select distinct x.track_id, x.item_id
+                      from unnest(track_ids, item_ids) x(track_id, item_id)) x
+              join parley_data.track_agenda ta on ta.track_id = x.track_id and ta.item_id = x.item_id
+              join unnest(enum_range(null::parley.classification)) lvl(level)
+                on lvl.level >= ta.effective_classification) e
+      join (select p.track_id, p.item_id, p.party_id, p.stance, p.stated_on, false as general,
+                   p.effective_classification as level
+              from parley_data.positions p
+             where p.track_id is not null
+            union all
+            select tm.track_id, p.item_id, p.party_id, p.stance, p.stated_on, true,
+                   greatest(p.effective_classification, tm.effective_classification)
+              from parley_data.track_members tm
+              join parley_data.positions p on p.party_id = tm.party_id and p.track_id is null) s
+        on s.track_id = e.track_id and s.item_id = e.item_id and s.level <= e.level
+     order by e.track_id, e.item_id, e.level, s.party_id, s.stated_on desc, s.general;
+end
+$$;
+
+ALTER FUNCTION parley_data.recount_agenda_stances(track_ids bigint[], item_ids bigint[]) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.recount_agenda_stances(track_ids bigint[], item_ids bigint[]) IS 'Works out again each party''s latest stance per clearance on some agenda entries (track and item, as two arrays side by side).';
+
 CREATE FUNCTION parley_data.recount_owner_tallies(owner_ids bigint[], levels parley.classification[]) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
@@ -10317,13 +10360,14 @@ begin
       into track_ids, item_ids
       from (select distinct t.track_id, t.item_id from taken t) k;
     perform parley_data.recount_agenda_activity(track_ids, item_ids);
+    perform parley_data.recount_agenda_stances(track_ids, item_ids);
     return cardinality(track_ids);
 end
 $$;
 
 ALTER FUNCTION parley_data.refresh_agenda_activity() OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.refresh_agenda_activity() IS 'Works out again the last activity per clearance of the queued agenda entries and takes them off the queue (those committed when it starts). Returns the number of entries; 0 when another refresh is running.';
+COMMENT ON FUNCTION parley_data.refresh_agenda_activity() IS 'Works out again the last activity and the stances (agenda_stances) per clearance of the queued agenda entries and takes them off the queue (those committed when it starts). Returns the number of entries; 0 when another refresh is running.';
 
 CREATE FUNCTION parley_data.refresh_time_zones() RETURNS integer
     LANGUAGE sql
@@ -11489,6 +11533,57 @@ ALTER FUNCTION parley_data.visible_alert(alert_id bigint) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.visible_alert(alert_id bigint) IS 'The alert with this id, locked; refuses one that does not exist or is above the caller''s clearance.';
 
+CREATE TABLE parley_data.agenda_activity_queue (
+    id bigint NOT NULL,
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    classification parley.classification NOT NULL,
+    queued_at timestamp with time zone DEFAULT now() NOT NULL
+)
+PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.agenda_activity_queue ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_activity_queue ALTER COLUMN queued_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agenda_activity_queue OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.agenda_activity_queue IS 'Agenda entries (track and item) whose stored last activity (agenda_activity) is to be worked out again: appended to by the triggers of commitments, positions, track members and the agenda, emptied by refresh_agenda_activity. parley.stale works a queued entry''s activity out from the records instead of reading it.';
+
+COMMENT ON COLUMN parley_data.agenda_activity_queue.classification IS 'The level of the record whose change queued the entry: the clearances from this level up may see the entry''s stored rows out of date.';
+
+COMMENT ON COLUMN parley_data.agenda_activity_queue.queued_at IS 'When the statement that queued it started (its transaction''s now()).';
+
+CREATE TABLE parley_data.agenda_stances (
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    entry_classification parley.classification NOT NULL,
+    clearance parley.classification NOT NULL,
+    party_id bigint NOT NULL,
+    stance parley.stance NOT NULL,
+    stated_on date NOT NULL,
+    CONSTRAINT agenda_stances_seen_by_cleared CHECK ((clearance >= entry_classification))
+)
+PARTITION BY LIST (clearance);
+ALTER TABLE ONLY parley_data.agenda_stances ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_stances ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_stances ALTER COLUMN entry_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_stances ALTER COLUMN clearance SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_stances ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_stances ALTER COLUMN stance SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_stances ALTER COLUMN stated_on SET STATISTICS 0;
+
+ALTER TABLE parley_data.agenda_stances OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.agenda_stances IS 'Each party''s latest stance on each agenda entry (track and item) as a reader of each clearance sees it, one set of rows per clearance from the entry''s level up: the latest position of the party on the item on the track, or stated generally while the party is a member of the track (the one on the track when both are of the same day), counting only positions and memberships at that clearance or below. Worked out again for the queued entries (agenda_activity_queue) by parley_data.refresh_agenda_activity (085_agenda_activity); what parley.agenda reads.';
+
+COMMENT ON COLUMN parley_data.agenda_stances.entry_classification IS 'The agenda entry''s level (its track''s): it has rows for this clearance and each above.';
+
+COMMENT ON COLUMN parley_data.agenda_stances.clearance IS 'The clearance this stance is for: worked out from the positions and memberships at this level or below only, and kept in this level''s partition.';
+
+COMMENT ON COLUMN parley_data.agenda_stances.stated_on IS 'The date of the party''s latest position on the item (on the track, or general) at this clearance or below.';
+
 CREATE TABLE parley_data.commitment_tallies (
     track_id bigint NOT NULL,
     item_id bigint NOT NULL,
@@ -11571,34 +11666,51 @@ CREATE VIEW parley.agenda WITH (security_invoker='true') AS
             s.track,
             s.item_id,
             string_agg((((((p.name || ': '::text) || s.stance) || ' ('::text) || s.stated_on) || ')'::text), '; '::text ORDER BY p.name) AS stances
-           FROM (( SELECT DISTINCT ON (x.track_id, x.track, x.item_id, x.party_id) x.track_id,
+           FROM (( SELECT a.track_id,
+                    tt.code AS track,
+                    a.item_id,
+                    a.party_id,
+                    a.stance,
+                    a.stated_on
+                   FROM (parley_data.agenda_stances a
+                     JOIN parley_data.tracks tt ON ((tt.id = a.track_id)))
+                  WHERE ((a.clearance = ( SELECT parley_data.activity_clearance() AS activity_clearance)) AND (NOT (EXISTS ( SELECT 1
+                           FROM parley_data.agenda_activity_queue q
+                          WHERE ((q.track_id = a.track_id) AND (q.item_id = a.item_id))))))
+                UNION ALL
+                ( SELECT DISTINCT ON (x.track_id, x.track, x.item_id, x.party_id) x.track_id,
                     x.track,
                     x.item_id,
                     x.party_id,
                     x.stance,
                     x.stated_on
-                   FROM ( SELECT st_1.id AS track_id,
-                            st_1.code AS track,
+                   FROM ( SELECT qe.track_id,
+                            tt.code AS track,
                             pos.item_id,
                             pos.party_id,
                             pos.stance,
                             pos.stated_on,
                             false AS general
-                           FROM (parley_data.tracks st_1
-                             JOIN parley_data.positions pos ON ((pos.track_id = st_1.id)))
+                           FROM ((( SELECT DISTINCT q.track_id,
+                                    q.item_id
+                                   FROM parley_data.agenda_activity_queue q) qe
+                             JOIN parley_data.tracks tt ON ((tt.id = qe.track_id)))
+                             JOIN parley_data.positions pos ON (((pos.track_id = qe.track_id) AND (pos.item_id = qe.item_id))))
                         UNION ALL
-                         SELECT st_1.id,
-                            st_1.code,
+                         SELECT qe.track_id,
+                            tt.code,
                             pos.item_id,
                             pos.party_id,
                             pos.stance,
                             pos.stated_on,
                             true
-                           FROM (((parley_data.tracks st_1
-                             JOIN parley_data.track_agenda a ON ((a.track_id = st_1.id)))
-                             JOIN parley_data.track_members tm ON ((tm.track_id = st_1.id)))
-                             JOIN parley_data.positions pos ON (((pos.party_id = tm.party_id) AND (pos.item_id = a.item_id) AND (pos.track_id IS NULL))))) x
-                  ORDER BY x.track_id, x.track, x.item_id, x.party_id, x.stated_on DESC, x.general) s
+                           FROM (((( SELECT DISTINCT q.track_id,
+                                    q.item_id
+                                   FROM parley_data.agenda_activity_queue q) qe
+                             JOIN parley_data.tracks tt ON ((tt.id = qe.track_id)))
+                             JOIN parley_data.track_members tm ON ((tm.track_id = qe.track_id)))
+                             JOIN parley_data.positions pos ON (((pos.party_id = tm.party_id) AND (pos.item_id = qe.item_id) AND (pos.track_id IS NULL))))) x
+                  ORDER BY x.track_id, x.track, x.item_id, x.party_id, x.stated_on DESC, x.general)) s
              JOIN parley_data.parties p ON ((p.id = s.party_id)))
           GROUP BY s.track_id, s.track, s.item_id) st ON (((st.track_id = ta.track_id) AND (st.track = t.code) AND (st.item_id = ta.item_id))))
      LEFT JOIN ( SELECT c.track_id,
@@ -13918,28 +14030,6 @@ COMMENT ON COLUMN parley.sources.published_on IS 'The date it was published; emp
 
 COMMENT ON COLUMN parley.sources.note IS 'A note on the source; empty when none.';
 
-CREATE TABLE parley_data.agenda_activity_queue (
-    id bigint NOT NULL,
-    track_id bigint NOT NULL,
-    item_id bigint NOT NULL,
-    classification parley.classification NOT NULL,
-    queued_at timestamp with time zone DEFAULT now() NOT NULL
-)
-PARTITION BY LIST (classification);
-ALTER TABLE ONLY parley_data.agenda_activity_queue ALTER COLUMN id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agenda_activity_queue ALTER COLUMN track_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agenda_activity_queue ALTER COLUMN item_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agenda_activity_queue ALTER COLUMN classification SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agenda_activity_queue ALTER COLUMN queued_at SET STATISTICS 0;
-
-ALTER TABLE parley_data.agenda_activity_queue OWNER TO parley_owner;
-
-COMMENT ON TABLE parley_data.agenda_activity_queue IS 'Agenda entries (track and item) whose stored last activity (agenda_activity) is to be worked out again: appended to by the triggers of commitments, positions, track members and the agenda, emptied by refresh_agenda_activity. parley.stale works a queued entry''s activity out from the records instead of reading it.';
-
-COMMENT ON COLUMN parley_data.agenda_activity_queue.classification IS 'The level of the record whose change queued the entry: the clearances from this level up may see the entry''s stored rows out of date.';
-
-COMMENT ON COLUMN parley_data.agenda_activity_queue.queued_at IS 'When the statement that queued it started (its transaction''s now()).';
-
 CREATE VIEW parley.stale WITH (security_invoker='true') AS
  SELECT s.kind,
     t.code AS track,
@@ -14456,6 +14546,79 @@ ALTER TABLE parley_data.agenda_items ALTER COLUMN id ADD GENERATED ALWAYS AS IDE
     NO MAXVALUE
     CACHE 1
 );
+
+CREATE TABLE parley_data.agenda_stances_confidential (
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    entry_classification parley.classification NOT NULL,
+    clearance parley.classification NOT NULL,
+    party_id bigint NOT NULL,
+    stance parley.stance NOT NULL,
+    stated_on date NOT NULL,
+    CONSTRAINT agenda_stances_seen_by_cleared CHECK ((clearance >= entry_classification))
+);
+ALTER TABLE ONLY parley_data.agenda_stances_confidential ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_stances_confidential ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_stances_confidential ALTER COLUMN entry_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_stances_confidential ALTER COLUMN clearance SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_stances_confidential ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_stances_confidential ALTER COLUMN stance SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_stances_confidential ALTER COLUMN stated_on SET STATISTICS 0;
+
+ALTER TABLE parley_data.agenda_stances_confidential OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agenda_stances_restricted (
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    entry_classification parley.classification NOT NULL,
+    clearance parley.classification NOT NULL,
+    party_id bigint NOT NULL,
+    stance parley.stance NOT NULL,
+    stated_on date NOT NULL,
+    CONSTRAINT agenda_stances_seen_by_cleared CHECK ((clearance >= entry_classification))
+);
+ALTER TABLE ONLY parley_data.agenda_stances_restricted ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_stances_restricted ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_stances_restricted ALTER COLUMN entry_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_stances_restricted ALTER COLUMN clearance SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_stances_restricted ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_stances_restricted ALTER COLUMN stance SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_stances_restricted ALTER COLUMN stated_on SET STATISTICS 0;
+
+ALTER TABLE parley_data.agenda_stances_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agenda_stances_secret (
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    entry_classification parley.classification NOT NULL,
+    clearance parley.classification NOT NULL,
+    party_id bigint NOT NULL,
+    stance parley.stance NOT NULL,
+    stated_on date NOT NULL,
+    CONSTRAINT agenda_stances_seen_by_cleared CHECK ((clearance >= entry_classification))
+);
+ALTER TABLE ONLY parley_data.agenda_stances_secret ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_stances_secret ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_stances_secret ALTER COLUMN entry_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_stances_secret ALTER COLUMN clearance SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_stances_secret ALTER COLUMN party_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_stances_secret ALTER COLUMN stance SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agenda_stances_secret ALTER COLUMN stated_on SET STATISTICS 0;
+
+ALTER TABLE parley_data.agenda_stances_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agenda_stances_unclassified (
+    track_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    entry_classification parley.classification NOT NULL,
+    clearance parley.classification NOT NULL,
+    party_id bigint NOT NULL,
+    stance parley.stance NOT NULL,
+    stated_on date NOT NULL,
+    CONSTRAINT agenda_stances_seen_by_cleared CHECK ((clearance >= entry_classification))
+);
+
+ALTER TABLE parley_data.agenda_stances_unclassified OWNER TO parley_owner;
 
 CREATE TABLE parley_data.agenda_versions_confidential (
     track_id bigint NOT NULL,
@@ -18840,6 +19003,14 @@ ALTER TABLE ONLY parley_data.agenda_activity ATTACH PARTITION parley_data.agenda
 
 ALTER TABLE ONLY parley_data.agenda_activity ATTACH PARTITION parley_data.agenda_activity_unclassified FOR VALUES IN ('unclassified');
 
+ALTER TABLE ONLY parley_data.agenda_stances ATTACH PARTITION parley_data.agenda_stances_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.agenda_stances ATTACH PARTITION parley_data.agenda_stances_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.agenda_stances ATTACH PARTITION parley_data.agenda_stances_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.agenda_stances ATTACH PARTITION parley_data.agenda_stances_unclassified FOR VALUES IN ('unclassified');
+
 ALTER TABLE ONLY parley_data.agenda_versions ATTACH PARTITION parley_data.agenda_versions_confidential FOR VALUES IN ('confidential');
 
 ALTER TABLE ONLY parley_data.agenda_versions ATTACH PARTITION parley_data.agenda_versions_restricted FOR VALUES IN ('restricted');
@@ -19140,6 +19311,21 @@ ALTER TABLE ONLY parley_data.agenda_items
 
 ALTER TABLE ONLY parley_data.agenda_items
     ADD CONSTRAINT agenda_items_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY parley_data.agenda_stances
+    ADD CONSTRAINT agenda_stances_pkey PRIMARY KEY (track_id, item_id, clearance, party_id);
+
+ALTER TABLE ONLY parley_data.agenda_stances_confidential
+    ADD CONSTRAINT agenda_stances_pkey_confidential PRIMARY KEY (track_id, item_id, clearance, party_id);
+
+ALTER TABLE ONLY parley_data.agenda_stances_restricted
+    ADD CONSTRAINT agenda_stances_pkey_restricted PRIMARY KEY (track_id, item_id, clearance, party_id);
+
+ALTER TABLE ONLY parley_data.agenda_stances_secret
+    ADD CONSTRAINT agenda_stances_pkey_secret PRIMARY KEY (track_id, item_id, clearance, party_id);
+
+ALTER TABLE ONLY parley_data.agenda_stances_unclassified
+    ADD CONSTRAINT agenda_stances_pkey_unclassified PRIMARY KEY (track_id, item_id, clearance, party_id);
 
 ALTER TABLE ONLY parley_data.agenda_versions
     ADD CONSTRAINT agenda_versions_pkey PRIMARY KEY (track_id, item_id, valid_from, classification);
@@ -20782,6 +20968,14 @@ ALTER INDEX parley_data.agenda_activity_queue_entry_idx ATTACH PARTITION parley_
 
 ALTER INDEX parley_data.agenda_activity_queue_entry_idx ATTACH PARTITION parley_data.agenda_activity_queue_entry_idx_unclassified;
 
+ALTER INDEX parley_data.agenda_stances_pkey ATTACH PARTITION parley_data.agenda_stances_pkey_confidential;
+
+ALTER INDEX parley_data.agenda_stances_pkey ATTACH PARTITION parley_data.agenda_stances_pkey_restricted;
+
+ALTER INDEX parley_data.agenda_stances_pkey ATTACH PARTITION parley_data.agenda_stances_pkey_secret;
+
+ALTER INDEX parley_data.agenda_stances_pkey ATTACH PARTITION parley_data.agenda_stances_pkey_unclassified;
+
 ALTER INDEX parley_data.agenda_versions_pkey ATTACH PARTITION parley_data.agenda_versions_pkey_confidential;
 
 ALTER INDEX parley_data.agenda_versions_pkey ATTACH PARTITION parley_data.agenda_versions_pkey_restricted;
@@ -22408,6 +22602,10 @@ ALTER TABLE parley_data.agenda_activity_queue ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY agenda_activity_queue_cleared ON parley_data.agenda_activity_queue FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
+ALTER TABLE parley_data.agenda_stances ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY agenda_stances_cleared ON parley_data.agenda_stances FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (clearance <= ( SELECT parley_data.current_clearance() AS current_clearance))));
+
 ALTER TABLE parley_data.agenda_versions ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY agenda_versions_cleared ON parley_data.agenda_versions FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
@@ -23332,6 +23530,8 @@ REVOKE ALL ON FUNCTION parley_data.record_versions() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.recount_agenda_activity(track_ids bigint[], item_ids bigint[]) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.recount_agenda_stances(track_ids bigint[], item_ids bigint[]) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.recount_owner_tallies(owner_ids bigint[], levels parley.classification[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.recount_tallies(track_ids bigint[], item_ids bigint[], obligor_ids bigint[], levels parley.classification[]) FROM PUBLIC;
@@ -23440,6 +23640,12 @@ GRANT SELECT ON TABLE parley_data.alerts TO parley_reader;
 GRANT SELECT ON TABLE parley_data.alerts TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley_data.visible_alert(alert_id bigint) FROM PUBLIC;
+
+GRANT SELECT ON TABLE parley_data.agenda_activity_queue TO parley_reader;
+GRANT SELECT ON TABLE parley_data.agenda_activity_queue TO parley_daemon;
+
+GRANT SELECT ON TABLE parley_data.agenda_stances TO parley_reader;
+GRANT SELECT ON TABLE parley_data.agenda_stances TO parley_daemon;
 
 GRANT SELECT ON TABLE parley_data.commitment_tallies TO parley_reader;
 GRANT SELECT ON TABLE parley_data.commitment_tallies TO parley_daemon;
@@ -23560,9 +23766,6 @@ GRANT SELECT ON TABLE parley.silences TO parley_daemon;
 
 GRANT SELECT ON TABLE parley.sources TO parley_daemon;
 GRANT SELECT ON TABLE parley.sources TO parley_reader;
-
-GRANT SELECT ON TABLE parley_data.agenda_activity_queue TO parley_reader;
-GRANT SELECT ON TABLE parley_data.agenda_activity_queue TO parley_daemon;
 
 GRANT SELECT ON TABLE parley.stale TO parley_reader;
 GRANT SELECT ON TABLE parley.stale TO parley_daemon;

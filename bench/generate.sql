@@ -357,8 +357,9 @@ insert into parley_data.plan_queue (subject_type) values ('all');
 -- What the triggers of the three tables keep besides (070_timeline_events, 080_commitment_tallies), derived from the
 -- tables by the functions that rebuild them: the events of commitments made and updates recorded (those of
 -- meetings, positions and figures were written by their triggers), the tallies, and the last activity of the agenda
--- entries worked out from them (085_agenda_activity), which also empties the queue the triggers of positions, members
--- and the agenda filled: the stale view's figure measures the stored path, as after the leader's refresh.
+-- entries worked out from them and their stances (085_agenda_activity), which also empties the queue the triggers of
+-- positions, members and the agenda filled: the stale and agenda views' figures measure the stored path, as after
+-- the leader's refresh.
 select parley_data.rebuild_timeline();
 select parley_data.rebuild_commitment_tallies();
 select parley_data.rebuild_agenda_activity();

@@ -13,7 +13,7 @@ struct DataGenerator {
         "people", "parties", "agenda_items", "sources", "tracks", "track_members", "track_agenda", "meetings",
         "positions", "figures", "commitments", "commitment_beneficiaries", "commitment_updates", "change_log",
         "follow_ups", "subscriptions", "commitment_versions", "agenda_versions", "timeline_events",
-        "commitment_tallies", "owner_tallies", "agenda_activity", "agenda_activity_queue",
+        "commitment_tallies", "owner_tallies", "agenda_activity", "agenda_activity_queue", "agenda_stances",
     ]
 
     func generate() throws {

@@ -63,4 +63,59 @@ import Testing
             #expect(stored == 4, "the entry's row for every clearance counts today's updates")
         }
     }
+
+    /// The same for the stances stored per entry and clearance (agenda_stances, 000014), which parley.agenda reads:
+    /// a transaction left open after recording a stance makes no other writer of stances on that entry wait, nor the
+    /// refresh; once it commits its stance is queued, parley.agenda shows it at once, and the refresh stores it.
+    @Test func stanceWritersToOneAgendaEntryNeverWaitForEachOther() throws {
+        try TestDatabase.with { database in
+            let setup = try database.connect()
+            try TestWorld.create(on: setup)
+            _ = try setup.value("select parley_data.refresh_agenda_activity()") as Int
+
+            // A records Russia's stance on the entry and leaves its transaction open.
+            let first = try database.connect(applicationName: "open transaction")
+            try first.execute("begin")
+            try first.execute(
+                """
+                select parley.record_position(party => 'RU', item => $2, stance => 'opposes', stated_on => current_date,
+                       track => $1, statement => 'not committed yet')
+                """, [TestWorld.track, TestWorld.item])
+
+            // B records Ukraine's stance on the same entry, on the track and generally, with a lock timeout.
+            let second = try database.connect(applicationName: "other writer")
+            try second.execute("set lock_timeout = '2s'")
+            let started = Date()
+            try second.execute(
+                """
+                select parley.record_position(party => 'UA', item => $2, stance => 'supports', stated_on => current_date,
+                       track => $1, statement => 'meanwhile')
+                """, [TestWorld.track, TestWorld.item])
+            try second.execute(
+                """
+                select parley.record_position(party => 'UA', item => $1, stance => 'conditional',
+                       stated_on => current_date - 1, statement => 'in general')
+                """, [TestWorld.item])
+            #expect(try second.value("select parley_data.refresh_agenda_activity()") as Int == 1)
+            #expect(Date().timeIntervalSince(started) < 2, "a writer of stances waited for the open transaction")
+
+            // A commits: its entry is queued again; parley.agenda works it out meanwhile, and the refresh stores it.
+            try first.execute("commit")
+            let shown: String = try setup.value(
+                "select stances from parley.agenda where track = $1 and item = $2", [TestWorld.track, TestWorld.item])
+            #expect(shown.contains("opposes") && shown.contains("supports"), "queued, the view shows both stances: \(shown)")
+            #expect(try setup.value("select parley_data.refresh_agenda_activity()") as Int == 1)
+            let stored: Int = try setup.value(
+                """
+                select count(*) from parley_data.agenda_stances a
+                  join parley_data.tracks t on t.id = a.track_id
+                  join parley_data.agenda_items i on i.id = a.item_id
+                 where t.code = $1 and i.code = $2 and a.stated_on = current_date
+                """, [TestWorld.track, TestWorld.item])
+            #expect(stored == 8, "both parties' stances stored for every clearance (2 × 4 rows)")
+            #expect(try setup.value(
+                "select stances from parley.agenda where track = $1 and item = $2",
+                [TestWorld.track, TestWorld.item]) as String == shown, "read from the stored rows: the same")
+        }
+    }
 }

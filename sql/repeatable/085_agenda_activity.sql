@@ -1,4 +1,6 @@
 -- The last activity of each agenda entry per clearance (000013): what parley.stale walks in date order.
+-- And each party's latest stance on each entry per clearance (000014): what parley.agenda reads. Both are worked
+-- out again for the entries queued, by the same refresh, in the same transaction.
 --
 -- Writers do not work it out: the statement triggers of commitments (the tallies' trigger, 080_commitment_tallies),
 -- positions, track members and the agenda only append the entries a statement touched to
@@ -10,6 +12,17 @@
 -- reader only the queue rows that can matter to them (a reader cleared lower reads the entry's stored rows, which do
 -- not count that record), and not even how many hidden records were written.
 set local role parley_owner;
+
+-- The clearance whose stored rows of agenda entries (the last activity in parley_data.agenda_activity, 000013, and
+-- the stances in parley_data.agenda_stances, 000014) the querying role reads (parley.stale, parley.agenda): its
+-- own, as row-level security applies it; every level for a role that row-level security does not filter (the
+-- owner), which sees every row.
+create or replace function parley_data.activity_clearance() returns parley.classification
+    language sql stable parallel safe
+    return case when row_security_active('parley_data.agenda_activity'::regclass) then parley_data.current_clearance()
+                else 'secret'::parley.classification end;
+comment on function parley_data.activity_clearance() is
+    'The clearance of the rows of parley_data.agenda_activity and parley_data.agenda_stances the querying role reads: current_clearance(), or secret for a role row-level security does not filter (it sees every level).';
 
 -- The entries (track and item, two arrays side by side) worked out again from the tables: one row per clearance
 -- from the entry's level up, each counting only the records at that clearance or below, as row-level security
@@ -56,6 +69,49 @@ $$;
 comment on function parley_data.recount_agenda_activity(bigint[], bigint[]) is
     'Works out again the last activity per clearance of some agenda entries (track and item, as two arrays side by side).';
 
+-- The stances of some entries (track and item, two arrays side by side) worked out again from the tables: for each
+-- clearance from the entry's level up, each party's latest position on the item, on the track or stated generally
+-- while a member of the track, counting only the positions and memberships at that clearance or below, as row-level
+-- security shows them to a reader cleared that high (what parley.agenda worked out for every entry before 000014;
+-- on the same day the one on the track wins). An entry no longer on the agenda has no row.
+create or replace function parley_data.recount_agenda_stances(track_ids bigint[], item_ids bigint[])
+    returns void
+    language plpgsql
+    set search_path = parley_data, pg_catalog, pg_temp
+as $$
+begin
+    if cardinality(track_ids) = 0 then
+        return;
+    end if;
+    delete from parley_data.agenda_stances a
+     using unnest(track_ids, item_ids) x(track_id, item_id)
+     where a.track_id = x.track_id and a.item_id = x.item_id;
+    insert into parley_data.agenda_stances
+           (track_id, item_id, entry_classification, clearance, party_id, stance, stated_on)
+    select distinct on (e.track_id, e.item_id, e.level, s.party_id)
+           e.track_id, e.item_id, e.entry_classification, e.level, s.party_id, s.stance, s.stated_on
+      from (select ta.track_id, ta.item_id, ta.effective_classification as entry_classification, lvl.level
+              from (select distinct x.track_id, x.item_id
+                      from unnest(track_ids, item_ids) x(track_id, item_id)) x
+              join parley_data.track_agenda ta on ta.track_id = x.track_id and ta.item_id = x.item_id
+              join unnest(enum_range(null::parley.classification)) lvl(level)
+                on lvl.level >= ta.effective_classification) e
+      join (select p.track_id, p.item_id, p.party_id, p.stance, p.stated_on, false as general,
+                   p.effective_classification as level
+              from parley_data.positions p
+             where p.track_id is not null
+            union all
+            select tm.track_id, p.item_id, p.party_id, p.stance, p.stated_on, true,
+                   greatest(p.effective_classification, tm.effective_classification)
+              from parley_data.track_members tm
+              join parley_data.positions p on p.party_id = tm.party_id and p.track_id is null) s
+        on s.track_id = e.track_id and s.item_id = e.item_id and s.level <= e.level
+     order by e.track_id, e.item_id, e.level, s.party_id, s.stated_on desc, s.general;
+end
+$$;
+comment on function parley_data.recount_agenda_stances(bigint[], bigint[]) is
+    'Works out again each party''s latest stance per clearance on some agenda entries (track and item, as two arrays side by side).';
+
 -- Queue some entries (track, item and level: three arrays side by side) to be worked out again: what the writers'
 -- triggers do instead of working them out. An insert into a table with no unique key never waits for another
 -- transaction. The level is that of the record written (for a general position, the higher of its level and the
@@ -86,8 +142,8 @@ create or replace function parley_data.agenda_activity_of_positions() returns tr
     set jit = off
 as $$
 declare
-    -- What a position adds to an entry's activity: a change of anything else (the statement, the stance, the
-    -- source) changes no date.
+    -- What a position adds to an entry's activity and stances (agenda_stances, 000014): its party, item, track,
+    -- date, level and stance; a change of anything else (the statement, the source) changes neither.
     touched constant text :=
         'select p.track_id, p.item_id, p.level from (%1$s) p where p.track_id is not null '
         'union '
@@ -112,8 +168,9 @@ begin
             'cross join lateral (values (o.party_id, o.item_id, o.track_id, o.effective_classification), '
             '                           (n.party_id, n.item_id, n.track_id, n.effective_classification)) '
             '                   k(party_id, item_id, track_id, level) '
-            'where (o.party_id, o.item_id, o.track_id, o.stated_on, o.effective_classification) '
-            '      is distinct from (n.party_id, n.item_id, n.track_id, n.stated_on, n.effective_classification)';
+            'where (o.party_id, o.item_id, o.track_id, o.stated_on, o.effective_classification, o.stance) '
+            '      is distinct from (n.party_id, n.item_id, n.track_id, n.stated_on, n.effective_classification, '
+            '                        n.stance)';
     end if;
     execute format(gather, format(touched, rows_changed)) into track_ids, item_ids, levels;
     perform parley_data.queue_agenda_activity(track_ids, item_ids, levels);
@@ -234,11 +291,12 @@ begin
       into track_ids, item_ids
       from (select distinct t.track_id, t.item_id from taken t) k;
     perform parley_data.recount_agenda_activity(track_ids, item_ids);
+    perform parley_data.recount_agenda_stances(track_ids, item_ids);
     return cardinality(track_ids);
 end
 $$;
 comment on function parley_data.refresh_agenda_activity() is
-    'Works out again the last activity per clearance of the queued agenda entries and takes them off the queue (those committed when it starts). Returns the number of entries; 0 when another refresh is running.';
+    'Works out again the last activity and the stances (agenda_stances) per clearance of the queued agenda entries and takes them off the queue (those committed when it starts). Returns the number of entries; 0 when another refresh is running.';
 
 -- Every entry worked out again from scratch, and the queue emptied: what 000013 asked for, what the bench data
 -- generator runs, and what the tests compare the stored rows with.
@@ -253,11 +311,14 @@ begin
     perform pg_advisory_xact_lock(hashtext('parley_data.agenda_activity'));
     delete from parley_data.agenda_activity_queue;
     delete from parley_data.agenda_activity;
+    delete from parley_data.agenda_stances;
     perform parley_data.recount_agenda_activity(array_agg(ta.track_id), array_agg(ta.item_id))
+       from parley_data.track_agenda ta;
+    perform parley_data.recount_agenda_stances(array_agg(ta.track_id), array_agg(ta.item_id))
        from parley_data.track_agenda ta;
     select count(*) into n from parley_data.agenda_activity;
     return n;
 end
 $$;
 comment on function parley_data.rebuild_agenda_activity() is
-    'Works out again the last activity per clearance of every agenda entry and empties the queue. Returns the number of rows (entries × clearances).';
+    'Works out again the last activity and the stances (agenda_stances) per clearance of every agenda entry and empties the queue. Returns the number of rows of last activity (entries × clearances).';

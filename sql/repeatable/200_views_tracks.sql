@@ -183,27 +183,40 @@ select t.code                                   as track,
          group by x.track_id, tt.code, x.item_id
        ) cc on cc.track_id = ta.track_id and cc.track = t.code and cc.item_id = ta.item_id
   -- Each party's stance on this track, or its general stance when it is a member of the track and said nothing
-  -- specific here later: for all agenda entries in one pass (a whole-table query at 50,000 entries), joined on the
-  -- track's code as well as the item so that `where track = '…'` reaches into it (a condition on a grouping
-  -- column is pushed down; one on an id the query does not name is not) and a single track reads only its own.
+  -- specific here later: kept per entry and clearance (agenda_stances, 000014) and read at the reader's own
+  -- clearance, for the entries not queued since their stances were last worked out; the queued ones (few: what was
+  -- written since the leader's last plan) worked out from the records as the reader sees them, as this view did for
+  -- every entry before (the members' general positions joined to every entry, 600,000 rows at a million
+  -- commitments). Joined on the track's code as well as the item so that `where track = '…'` reaches into it (a
+  -- condition on a grouping column is pushed down; one on an id the query does not name is not) and a single track
+  -- reads only its own.
   left join (
         select s.track_id, s.track, s.item_id,
                string_agg(p.name || ': ' || s.stance || ' (' || s.stated_on || ')', '; ' order by p.name) as stances
-          from (select distinct on (x.track_id, x.track, x.item_id, x.party_id)
-                       x.track_id, x.track, x.item_id, x.party_id, x.stance, x.stated_on
-                  from (select st.id as track_id, st.code as track, pos.item_id, pos.party_id, pos.stance,
-                               pos.stated_on, false as general
-                          from parley_data.tracks st
-                          join parley_data.positions pos on pos.track_id = st.id
-                        union all
-                        select st.id, st.code, pos.item_id, pos.party_id, pos.stance, pos.stated_on, true
-                          from parley_data.tracks st
-                          join parley_data.track_agenda a on a.track_id = st.id
-                          join parley_data.track_members tm on tm.track_id = st.id
-                          join parley_data.positions pos
-                            on pos.party_id = tm.party_id and pos.item_id = a.item_id and pos.track_id is null) x
-                 -- The track's id first: sorting 200,000 positions by a number is quicker than by a code.
-                 order by x.track_id, x.track, x.item_id, x.party_id, x.stated_on desc, x.general) s
+          from (select a.track_id, tt.code as track, a.item_id, a.party_id, a.stance, a.stated_on
+                  from parley_data.agenda_stances a
+                  join parley_data.tracks tt on tt.id = a.track_id
+                 -- The reader's own clearance: a condition on the partition key, so that the other partitions are
+                 -- left unread (those above it row-level security leaves unread anyway: 900_security).
+                 where a.clearance = (select parley_data.activity_clearance())
+                   and not exists (select 1 from parley_data.agenda_activity_queue q
+                                    where q.track_id = a.track_id and q.item_id = a.item_id)
+                union all
+                (select distinct on (x.track_id, x.track, x.item_id, x.party_id)
+                        x.track_id, x.track, x.item_id, x.party_id, x.stance, x.stated_on
+                   from (select qe.track_id, tt.code as track, pos.item_id, pos.party_id, pos.stance, pos.stated_on,
+                                false as general
+                           from (select distinct q.track_id, q.item_id from parley_data.agenda_activity_queue q) qe
+                           join parley_data.tracks tt on tt.id = qe.track_id
+                           join parley_data.positions pos on pos.track_id = qe.track_id and pos.item_id = qe.item_id
+                         union all
+                         select qe.track_id, tt.code, pos.item_id, pos.party_id, pos.stance, pos.stated_on, true
+                           from (select distinct q.track_id, q.item_id from parley_data.agenda_activity_queue q) qe
+                           join parley_data.tracks tt on tt.id = qe.track_id
+                           join parley_data.track_members tm on tm.track_id = qe.track_id
+                           join parley_data.positions pos
+                             on pos.party_id = tm.party_id and pos.item_id = qe.item_id and pos.track_id is null) x
+                  order by x.track_id, x.track, x.item_id, x.party_id, x.stated_on desc, x.general)) s
           join parley_data.parties p on p.id = s.party_id
          group by s.track_id, s.track, s.item_id
        ) st on st.track_id = ta.track_id and st.track = t.code and st.item_id = ta.item_id

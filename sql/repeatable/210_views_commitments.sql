@@ -366,15 +366,8 @@ comment on column parley.follow_ups.created_at is 'When it was recorded, shown i
 
 -- stale ---------------------------------------------------------------------------------------------------------
 
--- The clearance whose last activity of agenda entries (parley_data.agenda_activity, 000013) the querying role
--- reads: its own, as row-level security applies it; every level for a role that row-level security does not filter
--- (the owner), which sees every row.
-create or replace function parley_data.activity_clearance() returns parley.classification
-    language sql stable parallel safe
-    return case when row_security_active('parley_data.agenda_activity'::regclass) then parley_data.current_clearance()
-                else 'secret'::parley.classification end;
-comment on function parley_data.activity_clearance() is
-    'The clearance of the rows of parley_data.agenda_activity the querying role reads: current_clearance(), or secret for a role row-level security does not filter (it sees every level).';
+-- The clearance whose stored rows of agenda entries the querying role reads: parley_data.activity_clearance()
+-- (085_agenda_activity).
 
 create or replace view parley.stale with (security_invoker = true) as
 select s.kind,

@@ -167,10 +167,10 @@ declare
 begin
     -- The lease row stays locked until this transaction ends: no election can happen while the plan runs.
     held := parley_data.require_leadership(plan_alerts_as_leader.token);
-    -- The agenda entries writers queued since the last plan: their stored last activity worked out again, first, so
-    -- that parley.stale reads them from the index again (085_agenda_activity). It waits for no writer: it takes the
-    -- queue rows committed by now, and writers only ever add queue rows. A plan refused or rolled back leaves them
-    -- queued for the next one.
+    -- The agenda entries writers queued since the last plan: their stored last activity and stances worked out
+    -- again, first, so that parley.stale and parley.agenda read them stored again (085_agenda_activity). It waits
+    -- for no writer: it takes the queue rows committed by now, and writers only ever add queue rows. A plan refused
+    -- or rolled back leaves them queued for the next one.
     perform parley_data.refresh_agenda_activity();
     select * into strict outcome
       from parley.plan_alerts(plan_alerts_as_leader.at, coalesce(plan_alerts_as_leader.only_changed, false),
@@ -186,4 +186,4 @@ begin
 end
 $$;
 comment on function parley.plan_alerts_as_leader(bigint, timestamptz, boolean, boolean) is
-    'For parleyd: parley.plan_alerts, in the same transaction as the proof that the caller still leads (token is the current epoch, the lease has not lapsed, this session holds it); refused with 55000 otherwise, having planned nothing. Works out again first the last activity of the agenda entries queued since (refresh_agenda_activity). Renews the lease at the end of the plan and returns when it lapses.';
+    'For parleyd: parley.plan_alerts, in the same transaction as the proof that the caller still leads (token is the current epoch, the lease has not lapsed, this session holds it); refused with 55000 otherwise, having planned nothing. Works out again first the last activity and the stances of the agenda entries queued since (refresh_agenda_activity). Renews the lease at the end of the plan and returns when it lapses.';

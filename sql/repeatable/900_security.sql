@@ -220,6 +220,7 @@ grant select on
     parley_data.owner_tallies,
     parley_data.agenda_activity,
     parley_data.agenda_activity_queue,
+    parley_data.agenda_stances,
     parley_data.late_commitments,
     parley_data.commitment_rows
 to parley_reader, parley_daemon;
