@@ -76,7 +76,7 @@ import Testing
             #expect(run.status == 0, "\(run.stderr)")
             let listed = Self.listed(run)
             // One line per record added, and no field lines: a record's first values are not changes, even when
-            // the import writes it in two steps.
+            // the import wrote it in two steps (before it wrote a new commitment once, as its updates leave it).
             #expect(listed.allSatisfy { $0.hasPrefix("new ") }, "\(listed.filter { !$0.hasPrefix("new ") })")
             // The summary counts records of the file; a commitment's beneficiaries are links it carries, listed too.
             #expect(listed.filter { !$0.hasPrefix("new beneficiary of ") }.count == 136, "\(listed.count) lines")

@@ -144,10 +144,20 @@ create or replace trigger commitments_raise_deals_on_update after update on parl
 
 -- Recorded updates move their commitment: delivered quantities add up, the last report's date is kept, and a
 -- new status is applied (through the transition rule above). Statement-level, so a bulk import of many updates
--- touches each commitment once.
+-- touches each commitment once. An import writes its new commitments as their updates leave them
+-- (parley_data.import_commitments, which says so for the statement that inserts their updates): those are not
+-- applied again.
 create or replace function parley_data.apply_new_commitment_updates() returns trigger
     language plpgsql as $$
+declare
+    written bigint[] := '{}';
 begin
+    -- An import says so with pg_temp.import_updates_applied, a table of its session that the owner of parley_data
+    -- made for the statement (one another login made is not heeded); its list of commitments is another.
+    if (select c.relowner from pg_catalog.pg_class c where c.oid = to_regclass('pg_temp.import_updates_applied'))
+       = (select n.nspowner from pg_catalog.pg_namespace n where n.nspname = 'parley_data') then
+        written := array(select k.id from pg_temp.import_commitments k where k.existing is null);
+    end if;
     update parley_data.commitments c
        set delivered_quantity = c.delivered_quantity + s.delivered,
            last_update_on = greatest(c.last_update_on, s.last_reported_on),
@@ -164,6 +174,7 @@ begin
                         filter (where n.new_status is not null))[1] as last_status_on,
                    bool_or(n.reopen) as reopens
               from new_updates n
+             where n.commitment_id not in (select unnest(written))
              group by n.commitment_id) s
      where c.id = s.commitment_id;
     return null;

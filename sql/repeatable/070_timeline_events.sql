@@ -318,6 +318,7 @@ as $$
 declare
     ids bigint[];
     moved bigint[];
+    status_changed boolean;
 begin
     if tg_op = 'INSERT' then
         select array_agg(n.id) into ids from new_rows n;
@@ -334,8 +335,9 @@ begin
                                                     is distinct from
                                                     (o.code, o.text, o.target_quantity, o.unit, o.made_on, o.obligor_id,
                                                      o.track_id, o.item_id, o.source_id, o.effective_classification)),
-                       array_agg(n.id) filter (where n.due_on is distinct from o.due_on)
-                  from old_rows o join new_rows n on n.id = o.id$q$ into ids, moved;
+                       array_agg(n.id) filter (where n.due_on is distinct from o.due_on),
+                       bool_or(n.status is distinct from o.status)
+                  from old_rows o join new_rows n on n.id = o.id$q$ into ids, moved, status_changed;
     if moved is not null then
         perform parley_data.refresh_timeline('commitment_made', moved);
     end if;
@@ -348,24 +350,32 @@ begin
             (select array_agg(u.id) from parley_data.commitment_updates u where u.commitment_id = any (ids)));
     end if;
     -- A status changed directly (a status set by a recorded update is that update's event): an event of the moment,
-    -- at the higher of the levels before and after.
-    execute $q$insert into parley_data.timeline_events (kind, occurred_on, subject_id, track_id, item_id, party_id,
-                                                      old_value, new_value, shown_kind, track, item, party, ref,
-                                                      description, classification)
-        select 'commitment_status_changed', n.status_changed_on, n.id, n.track_id, n.item_id, n.obligor_id,
-               o.status::text, n.status::text, 'status changed', t.code, i.code, ob.name, n.code,
-               parley_data.commitment_status_description(n.code, o.status::text, n.status::text),
-               greatest(o.effective_classification, n.effective_classification)
-          from old_rows o
-          join new_rows n on n.id = o.id
-          join parley_data.tracks t on t.id = n.track_id
-          join parley_data.agenda_items i on i.id = n.item_id
-          join parley_data.parties ob on ob.id = n.obligor_id
-         where n.status is distinct from o.status
-           and not exists (select 1 from parley_data.commitment_updates u
-                            where u.commitment_id = n.id and u.created_at = now() and u.new_status = n.status)$q$;
+    -- at the higher of the levels before and after. Each commitment's updates of this transaction are looked up by
+    -- its id (a lateral probe of the updates' index): as an anti-join, all the updates were read for the few of the
+    -- statement (0.1 s at 500,000 updates for an import of 2,000 commitments, growing with the table).
+    if status_changed then
+        execute $q$insert into parley_data.timeline_events (kind, occurred_on, subject_id, track_id, item_id, party_id,
+                                                          old_value, new_value, shown_kind, track, item, party, ref,
+                                                          description, classification)
+            select 'commitment_status_changed', n.status_changed_on, n.id, n.track_id, n.item_id, n.obligor_id,
+                   o.status::text, n.status::text, 'status changed', t.code, i.code, ob.name, n.code,
+                   parley_data.commitment_status_description(n.code, o.status::text, n.status::text),
+                   greatest(o.effective_classification, n.effective_classification)
+              from old_rows o
+              join new_rows n on n.id = o.id
+              left join lateral (select true as found from parley_data.commitment_updates u
+                                  where u.commitment_id = n.id and u.created_at = now() and u.new_status = n.status
+                                  limit 1) by_update on true
+              join parley_data.tracks t on t.id = n.track_id
+              join parley_data.agenda_items i on i.id = n.item_id
+              join parley_data.parties ob on ob.id = n.obligor_id
+             where n.status is distinct from o.status and by_update.found is null$q$;
+    end if;
     -- A deadline moved (parley.change_due_date, update_commitment): an event of the moment, dated the day it was
     -- recorded on the track's clock, at the higher of the levels before and after.
+    if moved is null then
+        return null;
+    end if;
     execute $q$insert into parley_data.timeline_events (kind, occurred_on, subject_id, track_id, item_id, party_id,
                                                       old_value, new_value, shown_kind, track, item, party, ref,
                                                       description, classification)

@@ -167,12 +167,34 @@ begin
           left join lateral (select y.id, y.classification from parley_data.deals y
                               where y.code = x.deal and y.classification <= %L
                               order by y.classification desc limit 1) d on true$q$, mine));
+    -- A new commitment is written once, as its updates leave it (what parley_data.apply_new_commitment_updates
+    -- does to a commitment recorded pending, with nothing delivered, since the day it was made): delivered
+    -- quantities added up, the last report's date, the status of the last update that sets one (by report date,
+    -- then document order: the order their ids are given in below) and since when, reopened now if one reopens.
+    -- Its history is then one insert of that state; each update's own entry says how it got there. A recorded
+    -- commitment's new updates are applied to it by that trigger, as before.
+    perform parley_data.import_resolve('commitments',
+        'status parley.commitment_status, delivered_quantity numeric, last_update_on date, status_changed_on date, '
+        || 'reopened_at timestamptz', $q$
+        select x.ord, x.sub_ord, coalesce(s.last_status, 'pending'), coalesce(s.delivered, 0), s.last_reported_on,
+               case when s.last_status is distinct from 'pending' then s.last_status_on end,
+               case when s.reopens then now() end
+          from pg_temp.import_commitments x
+          left join (select u.ord, sum(u.delivered) as delivered, max(u.reported_on) as last_reported_on,
+                            (array_agg(u.new_status order by u.reported_on desc, u.sub_ord desc)
+                                 filter (where u.new_status is not null))[1] as last_status,
+                            (array_agg(u.reported_on order by u.reported_on desc, u.sub_ord desc)
+                                 filter (where u.new_status is not null))[1] as last_status_on,
+                            bool_or(u.reopen) as reopens
+                       from pg_temp.import_commitments_updates u group by u.ord) s on s.ord = x.ord
+         where x.existing is null$q$);
     perform parley_data.import_new_ids('commitments', 'parley_data.commitments');
     commitments := parley_data.import_write('commitments', 'parley_data.commitments', array['id'],
         array['text', 'due_on', 'target_quantity', 'unit', 'owner_id', 'classification', 'source_id', 'meeting_id',
               'meeting_classification'],
         array['code', 'track_id', 'item_id', 'obligor_id', 'deal_id', 'made_on', 'track_classification',
-              'deal_classification', 'effective_classification']);
+              'deal_classification', 'effective_classification', 'status', 'delivered_quantity', 'last_update_on',
+              'status_changed_on', 'reopened_at']);
 
     -- Children name their commitment by the id it keeps, at the level it is now kept at.
     insert into parley_data.commitment_beneficiaries (commitment_id, obligor_id, party_id, effective_classification)
@@ -180,6 +202,11 @@ begin
       from pg_temp.import_commitments x cross join unnest(x.beneficiary_ids) b(party_id)
     on conflict do nothing;
     select count(*)::integer into updates_total from pg_temp.import_commitments_updates;
+    -- The new commitments are written as their updates leave them (above): the trigger that applies recorded
+    -- updates leaves them as they are, and applies the others to their recorded commitments. It is told so by a
+    -- table of this session, made by this function's owner and there for this statement only.
+    drop table if exists pg_temp.import_updates_applied;
+    create temp table import_updates_applied () on commit drop;
     insert into parley_data.commitment_updates
            (commitment_id, reported_on, delivered_quantity, new_status, reopen, note, source_id, reported_by_party_id,
             recorded_by_id, verification, effective_classification)
@@ -190,6 +217,7 @@ begin
      where u.existing is null
      order by x.code, u.reported_on, u.sub_ord;
     get diagnostics updates_added = row_count;
+    drop table pg_temp.import_updates_applied;
 
     -- Codes such as C17 name commitments recorded without a code by their number; keep future numbers clear of
     -- the ones this document brought in.
