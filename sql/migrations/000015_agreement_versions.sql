@@ -56,7 +56,8 @@ comment on column parley_data.agreement_versions.classification is
 -- later entry; an entry overtaken at once makes no version; a deletion ends the one before it. An update's entry
 -- holds only the fields it changed (and the key and code), so a state is folded: each field as the latest entry up
 -- to this one that has it says (an insert's and a declassification's entries hold them all). A version is kept at
--- its entry's level (the history's levels are raised exactly as versions are).
+-- its entry's level (the history's levels are raised exactly as versions are). As 000008 does.
+create aggregate parley_data.merged_in_order(jsonb) (sfunc = pg_catalog.jsonb_concat, stype = jsonb, initcond = '{}');
 insert into parley_data.agreement_versions
       (agreement_id, valid_from, valid_to, code, title, kind, status, status_since, signed_on, in_force_on, ended_on,
        signed_at, timezone, summary, owner_id, source_id, recorded_by, classification)
@@ -64,19 +65,13 @@ select e.row_id::bigint, e.changed_at, e.valid_to, a.code, a.title, a.kind, a.st
        a.in_force_on, a.ended_on, a.signed_at, a.timezone, a.summary, a.owner_id, a.source_id, e.changed_by,
        e.classification
   from (select l.row_id, l.id, l.changed_at, l.changed_by, l.operation, l.classification,
+               parley_data.merged_in_order(l.new_row) over (partition by l.row_id order by l.id) as state,
                coalesce(min(l.changed_at) over (partition by l.row_id order by l.id
                                                 rows between 1 following and unbounded following),
                         'infinity') as valid_to
           from parley_data.change_log l
          where l.table_name = 'agreements') e
- cross join lateral (
-        select jsonb_object_agg(f.key, f.value) as state
-          from (select distinct on (field.key) field.key, field.value
-                  from parley_data.change_log p
-                 cross join lateral jsonb_each(p.new_row) field
-                 where p.table_name = 'agreements' and p.row_id = e.row_id and p.id <= e.id and p.new_row is not null
-                 order by field.key, p.id desc) f) folded
- cross join lateral jsonb_populate_record(null::parley_data.agreements, folded.state) a
+ cross join lateral jsonb_populate_record(null::parley_data.agreements, e.state) a
  where e.operation <> 'delete' and e.valid_to > e.changed_at;
 -- Agreements with no history (recorded before it was kept, or pruned from it): as they are now, since created.
 insert into parley_data.agreement_versions
@@ -86,6 +81,7 @@ select a.id, a.created_at, a.code, a.title, a.kind, a.status, a.status_since, a.
        a.signed_at, a.timezone, a.summary, a.owner_id, a.source_id, a.classification
   from parley_data.agreements a
  where not exists (select 1 from parley_data.change_log l where l.table_name = 'agreements' and l.row_id = a.id::text);
+drop aggregate parley_data.merged_in_order(jsonb);
 
 -- Nobody but the owner writes them; staff read them through parley.agreements_as_of (grants: 900_security).
 revoke all on parley_data.agreement_versions from public;
