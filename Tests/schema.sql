@@ -1170,6 +1170,162 @@ ALTER FUNCTION parley.agenda_as_of(at timestamp with time zone, track_code text)
 
 COMMENT ON FUNCTION parley.agenda_as_of(at timestamp with time zone, track_code text) IS 'Where each item stood on each track''s agenda at a moment, read from the agenda''s versions: select * from parley.agenda_as_of(''2025-06-01'', track_code => ''istanbul''). Only what you may see now as it was then. Result columns: track (the track''s code), item (the agenda item''s code), title (the item''s title now), status (its status on the track then), since (the date it had reached that status), note (the note on its place on the agenda then; empty when none), classification (the level it was kept at then), recorded_at (when that state was recorded; for an entry with no history, when it was put on the agenda), recorded_by (the login that recorded it; empty for an entry with no history).';
 
+CREATE FUNCTION parley_data.is_email(address text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN ((length(address) <= 254) AND (address ~ '^[A-Za-z0-9.!#$%&''*+/=?^_`{|}~-]+@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$'::text));
+
+ALTER FUNCTION parley_data.is_email(address text) OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_tracks (
+    agreement_id bigint NOT NULL,
+    track_id bigint NOT NULL,
+    "position" smallint NOT NULL,
+    agreement_classification parley.classification NOT NULL,
+    track_classification parley.classification NOT NULL,
+    effective_classification parley.classification NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_tracks_effective_classification CHECK ((effective_classification = GREATEST(agreement_classification, track_classification))),
+    CONSTRAINT agreement_tracks_position_positive CHECK (("position" >= 1))
+)
+PARTITION BY LIST (effective_classification);
+ALTER TABLE ONLY parley_data.agreement_tracks ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_tracks ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_tracks ALTER COLUMN "position" SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_tracks ALTER COLUMN agreement_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_tracks ALTER COLUMN track_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_tracks ALTER COLUMN effective_classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_tracks ALTER COLUMN created_at SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_tracks OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.agreement_tracks IS 'The tracks an agreement belongs to; position 1 is its first track, where its alerts are told. A provision of the agreement must be a commitment on one of them.';
+
+CREATE TABLE parley_data.agreement_versions (
+    agreement_id bigint NOT NULL,
+    valid_from timestamp with time zone NOT NULL,
+    valid_to timestamp with time zone DEFAULT 'infinity'::timestamp with time zone NOT NULL,
+    code text NOT NULL,
+    title text NOT NULL,
+    kind parley.agreement_kind NOT NULL,
+    status parley.agreement_status NOT NULL,
+    status_since date,
+    signed_on date,
+    in_force_on date,
+    ended_on date,
+    signed_at text,
+    timezone text NOT NULL,
+    summary text,
+    owner_id bigint,
+    source_id bigint,
+    recorded_by name,
+    classification parley.classification NOT NULL,
+    CONSTRAINT agreement_versions_period CHECK ((valid_from < valid_to))
+)
+PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.agreement_versions ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions ALTER COLUMN valid_from SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions ALTER COLUMN valid_to SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions ALTER COLUMN title SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions ALTER COLUMN kind SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions ALTER COLUMN status_since SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions ALTER COLUMN signed_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions ALTER COLUMN in_force_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions ALTER COLUMN ended_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions ALTER COLUMN signed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions ALTER COLUMN timezone SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions ALTER COLUMN summary SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions ALTER COLUMN owner_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions ALTER COLUMN recorded_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions ALTER COLUMN classification SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_versions OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.agreement_versions IS 'Every state each agreement has had (title, status and its days, where signed, owner, source), with the period it was valid (valid_to infinity: its state now); what parley.agreements_as_of reads. Written by the statement that changes the agreement.';
+
+COMMENT ON COLUMN parley_data.agreement_versions.valid_from IS 'When this state began: the start of the transaction that made it.';
+
+COMMENT ON COLUMN parley_data.agreement_versions.valid_to IS 'When it ended (the next change, or the deletion); infinity while it is the agreement''s state.';
+
+COMMENT ON COLUMN parley_data.agreement_versions.recorded_by IS 'Who made this state (the login); empty for a state recorded before the history was kept.';
+
+COMMENT ON COLUMN parley_data.agreement_versions.classification IS 'The level the version is kept and shown at: the agreement''s then, raised with the agreement later, never lowered.';
+
+CREATE TABLE parley_data.people (
+    id bigint NOT NULL,
+    email text NOT NULL,
+    name text NOT NULL,
+    timezone text DEFAULT 'UTC'::text NOT NULL,
+    clearance parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
+    active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT people_email_format CHECK (parley_data.is_email(email)),
+    CONSTRAINT people_name_format CHECK (parley_data.is_label(name))
+);
+
+ALTER TABLE parley_data.people OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.people IS 'Staff: they own commitments, lead tracks and receive alerts. E-mail is unique regardless of case.';
+
+CREATE TABLE parley_data.sources (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    title text NOT NULL,
+    publisher text,
+    url text,
+    published_on date,
+    note text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT sources_code_format CHECK (parley_data.is_code(code)),
+    CONSTRAINT sources_note_length CHECK (parley_data.is_free_text(note)),
+    CONSTRAINT sources_title_format CHECK (parley_data.is_label(title)),
+    CONSTRAINT sources_url_format CHECK ((url ~ '^https?://[^\s]+$'::text))
+);
+
+ALTER TABLE parley_data.sources OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.sources IS 'Where a fact comes from: an article, a statement, a readout. Every position, update and figure can cite one.';
+
+CREATE FUNCTION parley.agreements_as_of(at timestamp with time zone, track_code text DEFAULT NULL::text) RETURNS TABLE(code text, title text, kind parley.agreement_kind, status parley.agreement_status, status_since date, tracks text, signed_on date, signed_at text, in_force_since date, ended_on date, owner text, source text, summary text, classification parley.classification, recorded_at timestamp with time zone, recorded_by name)
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ SELECT v.code,
+     v.title,
+     v.kind,
+     v.status,
+     v.status_since,
+     ( SELECT string_agg(t.code, ', '::text ORDER BY l."position") AS string_agg
+            FROM (parley_data.agreement_tracks l
+              JOIN parley_data.tracks t ON ((t.id = l.track_id)))
+           WHERE (l.agreement_id = v.agreement_id)) AS string_agg,
+     v.signed_on,
+     v.signed_at,
+     v.in_force_on,
+     v.ended_on,
+     o.name,
+     s.code,
+     v.summary,
+     parley_data.shown_level(v.classification) AS shown_level,
+     v.valid_from,
+     v.recorded_by
+    FROM ((parley_data.agreement_versions v
+      LEFT JOIN parley_data.people o ON ((o.id = v.owner_id)))
+      LEFT JOIN parley_data.sources s ON ((s.id = v.source_id)))
+   WHERE ((v.valid_from <= agreements_as_of.at) AND (v.valid_to > agreements_as_of.at) AND ((agreements_as_of.track_code IS NULL) OR (v.agreement_id IN ( SELECT l.agreement_id
+            FROM (parley_data.agreement_tracks l
+              JOIN parley_data.tracks t ON ((t.id = l.track_id)))
+           WHERE (t.code = agreements_as_of.track_code)))))
+   ORDER BY v.code, v.agreement_id;
+END;
+
+ALTER FUNCTION parley.agreements_as_of(at timestamp with time zone, track_code text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley.agreements_as_of(at timestamp with time zone, track_code text) IS 'The agreements as they stood at a moment, read from their versions: "was the memorandum in force on 1 June?" — select * from parley.agreements_as_of(''2025-06-01 18:00 Europe/Istanbul''), or for one track: agreements_as_of(''2025-06-01'', track_code => ''istanbul''). One row per agreement that existed then (deleted ones not), by code. Only what you may see now as it was then (one kept at a higher level than your clearance is left out). Its tracks, owner and source are named as they are now. Result columns: code, title, kind, status (then), status_since (the day it had reached that status), tracks (the codes of the tracks it belongs to now, its first track first), signed_on, signed_at, in_force_since, ended_on (as recorded then), owner (the name of who followed it up then; empty when nobody), source (the code of its source then), summary, classification (the level the state is kept at), recorded_at (when the state shown was recorded; for an agreement with no history, when it was created), recorded_by (the login that recorded it; empty for an agreement with no history).';
+
 CREATE TABLE parley_data.schema_migrations (
     version integer NOT NULL,
     name text NOT NULL,
@@ -1233,12 +1389,6 @@ CREATE FUNCTION parley_data.agreement_has_ended(status parley.agreement_status) 
 ALTER FUNCTION parley_data.agreement_has_ended(status parley.agreement_status) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.agreement_has_ended(status parley.agreement_status) IS 'Whether an agreement in this status has ended (expired, terminated, superseded).';
-
-CREATE FUNCTION parley_data.is_email(address text) RETURNS boolean
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    RETURN ((length(address) <= 254) AND (address ~ '^[A-Za-z0-9.!#$%&''*+/=?^_`{|}~-]+@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$'::text));
-
-ALTER FUNCTION parley_data.is_email(address text) OWNER TO parley_owner;
 
 CREATE FUNCTION parley_data.is_finite(quantity numeric) RETURNS boolean
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
@@ -1319,30 +1469,6 @@ ALTER TABLE parley_data.agreement_terms OWNER TO parley_owner;
 COMMENT ON TABLE parley_data.agreement_terms IS 'Each term of an agreement: the first it was made for, then each renewal, with its first and last day, length, how it renews (by decision, or automatically unless a party objects by the notice deadline), when it was agreed, and the source.';
 
 COMMENT ON COLUMN parley_data.agreement_terms.ends_on IS 'The last day of the term: it ends at the end of this day on the agreement''s clock.';
-
-CREATE TABLE parley_data.agreement_tracks (
-    agreement_id bigint NOT NULL,
-    track_id bigint NOT NULL,
-    "position" smallint NOT NULL,
-    agreement_classification parley.classification NOT NULL,
-    track_classification parley.classification NOT NULL,
-    effective_classification parley.classification NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT agreement_tracks_effective_classification CHECK ((effective_classification = GREATEST(agreement_classification, track_classification))),
-    CONSTRAINT agreement_tracks_position_positive CHECK (("position" >= 1))
-)
-PARTITION BY LIST (effective_classification);
-ALTER TABLE ONLY parley_data.agreement_tracks ALTER COLUMN agreement_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_tracks ALTER COLUMN track_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_tracks ALTER COLUMN "position" SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_tracks ALTER COLUMN agreement_classification SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_tracks ALTER COLUMN track_classification SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_tracks ALTER COLUMN effective_classification SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.agreement_tracks ALTER COLUMN created_at SET STATISTICS 0;
-
-ALTER TABLE parley_data.agreement_tracks OWNER TO parley_owner;
-
-COMMENT ON TABLE parley_data.agreement_tracks IS 'The tracks an agreement belongs to; position 1 is its first track, where its alerts are told. A provision of the agreement must be a commitment on one of them.';
 
 CREATE TABLE parley_data.agreements (
     id bigint NOT NULL,
@@ -1660,43 +1786,6 @@ CREATE TABLE parley_data.parties (
 ALTER TABLE parley_data.parties OWNER TO parley_owner;
 
 COMMENT ON TABLE parley_data.parties IS 'States and organisations that negotiate, host, mediate or are briefed.';
-
-CREATE TABLE parley_data.people (
-    id bigint NOT NULL,
-    email text NOT NULL,
-    name text NOT NULL,
-    timezone text DEFAULT 'UTC'::text NOT NULL,
-    clearance parley.classification DEFAULT 'unclassified'::parley.classification NOT NULL,
-    active boolean DEFAULT true NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT people_email_format CHECK (parley_data.is_email(email)),
-    CONSTRAINT people_name_format CHECK (parley_data.is_label(name))
-);
-
-ALTER TABLE parley_data.people OWNER TO parley_owner;
-
-COMMENT ON TABLE parley_data.people IS 'Staff: they own commitments, lead tracks and receive alerts. E-mail is unique regardless of case.';
-
-CREATE TABLE parley_data.sources (
-    id bigint NOT NULL,
-    code text NOT NULL,
-    title text NOT NULL,
-    publisher text,
-    url text,
-    published_on date,
-    note text,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT sources_code_format CHECK (parley_data.is_code(code)),
-    CONSTRAINT sources_note_length CHECK (parley_data.is_free_text(note)),
-    CONSTRAINT sources_title_format CHECK (parley_data.is_label(title)),
-    CONSTRAINT sources_url_format CHECK ((url ~ '^https?://[^\s]+$'::text))
-);
-
-ALTER TABLE parley_data.sources OWNER TO parley_owner;
-
-COMMENT ON TABLE parley_data.sources IS 'Where a fact comes from: an article, a statement, a readout. Every position, update and figure can cite one.';
 
 CREATE TABLE parley_data.subscriptions (
     id bigint NOT NULL,
@@ -10177,15 +10266,17 @@ begin
            string_agg(format('v.%I = x.%I', v, r), ' and ')
       into join_on, version_key_list, new_key_list, match_version
       from unnest(version_keys, record_keys) as k(v, r);
-    -- The records whose held columns changed, with their levels before and after, one row each: a record changed
-    -- twice by one statement (two foreign keys cascading a track's new level to a provision: its track's, and its
-    -- agreement's) is in the transition tables twice.
+    -- The records whose held columns or level changed, with their levels before and after, one row each: a record
+    -- changed twice by one statement (two foreign keys cascading a track's new level to a provision: its track's,
+    -- and its agreement's) is in the transition tables twice. (The level counts of itself: an agreement's versions
+    -- hold no column of its level, and one raised must raise its past with it.)
     changed := format('(select %s, min(o.%I) as old_level, max(n.%I) as new_level from old_rows o join new_rows n on %s '
-                      'where (%s) is distinct from (%s) group by %s) x',
+                      'where (%s) is distinct from (%s) or o.%I is distinct from n.%I group by %s) x',
                       (select string_agg(format('n.%I', r), ', ') from unnest(record_keys) r),
                       level_column, level_column, join_on,
                       (select string_agg(format('o.%I', h), ', ') from unnest(held) h),
                       (select string_agg(format('n.%I', h), ', ') from unnest(held) h),
+                      level_column, level_column,
                       (select string_agg(format('n.%I', r), ', ') from unnest(record_keys) r));
 
     if tg_op = 'UPDATE' then
@@ -15585,6 +15676,160 @@ ALTER TABLE parley_data.agreement_transitions OWNER TO parley_owner;
 
 COMMENT ON TABLE parley_data.agreement_transitions IS 'The status changes an agreement may make. An agreement that has ended (expired, terminated, superseded) changes no more.';
 
+CREATE TABLE parley_data.agreement_versions_confidential (
+    agreement_id bigint NOT NULL,
+    valid_from timestamp with time zone NOT NULL,
+    valid_to timestamp with time zone DEFAULT 'infinity'::timestamp with time zone NOT NULL,
+    code text NOT NULL,
+    title text NOT NULL,
+    kind parley.agreement_kind NOT NULL,
+    status parley.agreement_status NOT NULL,
+    status_since date,
+    signed_on date,
+    in_force_on date,
+    ended_on date,
+    signed_at text,
+    timezone text NOT NULL,
+    summary text,
+    owner_id bigint,
+    source_id bigint,
+    recorded_by name,
+    classification parley.classification NOT NULL,
+    CONSTRAINT agreement_versions_period CHECK ((valid_from < valid_to))
+)
+WITH (fillfactor='90');
+ALTER TABLE ONLY parley_data.agreement_versions_confidential ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_confidential ALTER COLUMN valid_from SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_confidential ALTER COLUMN valid_to SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_confidential ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_confidential ALTER COLUMN title SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_confidential ALTER COLUMN kind SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_confidential ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_confidential ALTER COLUMN status_since SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_confidential ALTER COLUMN signed_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_confidential ALTER COLUMN in_force_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_confidential ALTER COLUMN ended_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_confidential ALTER COLUMN signed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_confidential ALTER COLUMN timezone SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_confidential ALTER COLUMN summary SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_confidential ALTER COLUMN owner_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_confidential ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_confidential ALTER COLUMN recorded_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_confidential ALTER COLUMN classification SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_versions_confidential OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_versions_restricted (
+    agreement_id bigint NOT NULL,
+    valid_from timestamp with time zone NOT NULL,
+    valid_to timestamp with time zone DEFAULT 'infinity'::timestamp with time zone NOT NULL,
+    code text NOT NULL,
+    title text NOT NULL,
+    kind parley.agreement_kind NOT NULL,
+    status parley.agreement_status NOT NULL,
+    status_since date,
+    signed_on date,
+    in_force_on date,
+    ended_on date,
+    signed_at text,
+    timezone text NOT NULL,
+    summary text,
+    owner_id bigint,
+    source_id bigint,
+    recorded_by name,
+    classification parley.classification NOT NULL,
+    CONSTRAINT agreement_versions_period CHECK ((valid_from < valid_to))
+)
+WITH (fillfactor='90');
+ALTER TABLE ONLY parley_data.agreement_versions_restricted ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_restricted ALTER COLUMN valid_from SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_restricted ALTER COLUMN valid_to SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_restricted ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_restricted ALTER COLUMN title SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_restricted ALTER COLUMN kind SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_restricted ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_restricted ALTER COLUMN status_since SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_restricted ALTER COLUMN signed_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_restricted ALTER COLUMN in_force_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_restricted ALTER COLUMN ended_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_restricted ALTER COLUMN signed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_restricted ALTER COLUMN timezone SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_restricted ALTER COLUMN summary SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_restricted ALTER COLUMN owner_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_restricted ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_restricted ALTER COLUMN recorded_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_restricted ALTER COLUMN classification SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_versions_restricted OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_versions_secret (
+    agreement_id bigint NOT NULL,
+    valid_from timestamp with time zone NOT NULL,
+    valid_to timestamp with time zone DEFAULT 'infinity'::timestamp with time zone NOT NULL,
+    code text NOT NULL,
+    title text NOT NULL,
+    kind parley.agreement_kind NOT NULL,
+    status parley.agreement_status NOT NULL,
+    status_since date,
+    signed_on date,
+    in_force_on date,
+    ended_on date,
+    signed_at text,
+    timezone text NOT NULL,
+    summary text,
+    owner_id bigint,
+    source_id bigint,
+    recorded_by name,
+    classification parley.classification NOT NULL,
+    CONSTRAINT agreement_versions_period CHECK ((valid_from < valid_to))
+)
+WITH (fillfactor='90');
+ALTER TABLE ONLY parley_data.agreement_versions_secret ALTER COLUMN agreement_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_secret ALTER COLUMN valid_from SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_secret ALTER COLUMN valid_to SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_secret ALTER COLUMN code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_secret ALTER COLUMN title SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_secret ALTER COLUMN kind SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_secret ALTER COLUMN status SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_secret ALTER COLUMN status_since SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_secret ALTER COLUMN signed_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_secret ALTER COLUMN in_force_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_secret ALTER COLUMN ended_on SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_secret ALTER COLUMN signed_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_secret ALTER COLUMN timezone SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_secret ALTER COLUMN summary SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_secret ALTER COLUMN owner_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_secret ALTER COLUMN source_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_secret ALTER COLUMN recorded_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.agreement_versions_secret ALTER COLUMN classification SET STATISTICS 0;
+
+ALTER TABLE parley_data.agreement_versions_secret OWNER TO parley_owner;
+
+CREATE TABLE parley_data.agreement_versions_unclassified (
+    agreement_id bigint NOT NULL,
+    valid_from timestamp with time zone NOT NULL,
+    valid_to timestamp with time zone DEFAULT 'infinity'::timestamp with time zone NOT NULL,
+    code text NOT NULL,
+    title text NOT NULL,
+    kind parley.agreement_kind NOT NULL,
+    status parley.agreement_status NOT NULL,
+    status_since date,
+    signed_on date,
+    in_force_on date,
+    ended_on date,
+    signed_at text,
+    timezone text NOT NULL,
+    summary text,
+    owner_id bigint,
+    source_id bigint,
+    recorded_by name,
+    classification parley.classification NOT NULL,
+    CONSTRAINT agreement_versions_period CHECK ((valid_from < valid_to))
+)
+WITH (fillfactor='90');
+
+ALTER TABLE parley_data.agreement_versions_unclassified OWNER TO parley_owner;
+
 CREATE TABLE parley_data.agreements_confidential (
     id bigint NOT NULL,
     code text NOT NULL,
@@ -19139,6 +19384,14 @@ ALTER TABLE ONLY parley_data.agreement_tracks ATTACH PARTITION parley_data.agree
 
 ALTER TABLE ONLY parley_data.agreement_tracks ATTACH PARTITION parley_data.agreement_tracks_unclassified FOR VALUES IN ('unclassified');
 
+ALTER TABLE ONLY parley_data.agreement_versions ATTACH PARTITION parley_data.agreement_versions_confidential FOR VALUES IN ('confidential');
+
+ALTER TABLE ONLY parley_data.agreement_versions ATTACH PARTITION parley_data.agreement_versions_restricted FOR VALUES IN ('restricted');
+
+ALTER TABLE ONLY parley_data.agreement_versions ATTACH PARTITION parley_data.agreement_versions_secret FOR VALUES IN ('secret');
+
+ALTER TABLE ONLY parley_data.agreement_versions ATTACH PARTITION parley_data.agreement_versions_unclassified FOR VALUES IN ('unclassified');
+
 ALTER TABLE ONLY parley_data.agreements ATTACH PARTITION parley_data.agreements_confidential FOR VALUES IN ('confidential');
 
 ALTER TABLE ONLY parley_data.agreements ATTACH PARTITION parley_data.agreements_restricted FOR VALUES IN ('restricted');
@@ -19538,6 +19791,21 @@ ALTER TABLE ONLY parley_data.agreement_tracks_unclassified
 
 ALTER TABLE ONLY parley_data.agreement_transitions
     ADD CONSTRAINT agreement_transitions_pkey PRIMARY KEY (from_status, to_status);
+
+ALTER TABLE ONLY parley_data.agreement_versions
+    ADD CONSTRAINT agreement_versions_pkey PRIMARY KEY (agreement_id, valid_from, classification);
+
+ALTER TABLE ONLY parley_data.agreement_versions_confidential
+    ADD CONSTRAINT agreement_versions_pkey_confidential PRIMARY KEY (agreement_id, valid_from, classification);
+
+ALTER TABLE ONLY parley_data.agreement_versions_restricted
+    ADD CONSTRAINT agreement_versions_pkey_restricted PRIMARY KEY (agreement_id, valid_from, classification);
+
+ALTER TABLE ONLY parley_data.agreement_versions_secret
+    ADD CONSTRAINT agreement_versions_pkey_secret PRIMARY KEY (agreement_id, valid_from, classification);
+
+ALTER TABLE ONLY parley_data.agreement_versions_unclassified
+    ADD CONSTRAINT agreement_versions_pkey_unclassified PRIMARY KEY (agreement_id, valid_from, classification);
 
 ALTER TABLE ONLY parley_data.agreements
     ADD CONSTRAINT agreements_code_key UNIQUE (code, classification);
@@ -20267,6 +20535,16 @@ CREATE INDEX agreement_tracks_track_idx_restricted ON parley_data.agreement_trac
 CREATE INDEX agreement_tracks_track_idx_secret ON parley_data.agreement_tracks_secret USING btree (track_id);
 
 CREATE INDEX agreement_tracks_track_idx_unclassified ON parley_data.agreement_tracks_unclassified USING btree (track_id);
+
+CREATE INDEX agreement_versions_code_idx ON ONLY parley_data.agreement_versions USING btree (code, agreement_id);
+
+CREATE INDEX agreement_versions_code_idx_confidential ON parley_data.agreement_versions_confidential USING btree (code, agreement_id);
+
+CREATE INDEX agreement_versions_code_idx_restricted ON parley_data.agreement_versions_restricted USING btree (code, agreement_id);
+
+CREATE INDEX agreement_versions_code_idx_secret ON parley_data.agreement_versions_secret USING btree (code, agreement_id);
+
+CREATE INDEX agreement_versions_code_idx_unclassified ON parley_data.agreement_versions_unclassified USING btree (code, agreement_id);
 
 CREATE INDEX agreements_owner_idx ON ONLY parley_data.agreements USING btree (owner_id);
 
@@ -21159,6 +21437,22 @@ ALTER INDEX parley_data.agreement_tracks_track_idx ATTACH PARTITION parley_data.
 ALTER INDEX parley_data.agreement_tracks_track_idx ATTACH PARTITION parley_data.agreement_tracks_track_idx_secret;
 
 ALTER INDEX parley_data.agreement_tracks_track_idx ATTACH PARTITION parley_data.agreement_tracks_track_idx_unclassified;
+
+ALTER INDEX parley_data.agreement_versions_code_idx ATTACH PARTITION parley_data.agreement_versions_code_idx_confidential;
+
+ALTER INDEX parley_data.agreement_versions_code_idx ATTACH PARTITION parley_data.agreement_versions_code_idx_restricted;
+
+ALTER INDEX parley_data.agreement_versions_code_idx ATTACH PARTITION parley_data.agreement_versions_code_idx_secret;
+
+ALTER INDEX parley_data.agreement_versions_code_idx ATTACH PARTITION parley_data.agreement_versions_code_idx_unclassified;
+
+ALTER INDEX parley_data.agreement_versions_pkey ATTACH PARTITION parley_data.agreement_versions_pkey_confidential;
+
+ALTER INDEX parley_data.agreement_versions_pkey ATTACH PARTITION parley_data.agreement_versions_pkey_restricted;
+
+ALTER INDEX parley_data.agreement_versions_pkey ATTACH PARTITION parley_data.agreement_versions_pkey_secret;
+
+ALTER INDEX parley_data.agreement_versions_pkey ATTACH PARTITION parley_data.agreement_versions_pkey_unclassified;
 
 ALTER INDEX parley_data.agreements_code_key ATTACH PARTITION parley_data.agreements_code_key_confidential;
 
@@ -22130,6 +22424,8 @@ CREATE TRIGGER agreement_tracks_raise_on_insert AFTER INSERT ON parley_data.agre
 
 CREATE TRIGGER agreement_tracks_raise_on_update AFTER UPDATE ON parley_data.agreement_tracks REFERENCING NEW TABLE AS new_links FOR EACH STATEMENT EXECUTE FUNCTION parley_data.raise_agreements();
 
+CREATE TRIGGER agreement_versions_append_only BEFORE INSERT OR DELETE OR UPDATE OR TRUNCATE ON parley_data.agreement_versions FOR EACH STATEMENT EXECUTE FUNCTION parley_data.keep_versions_append_only();
+
 CREATE TRIGGER agreements_history_delete AFTER DELETE ON parley_data.agreements REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
 CREATE TRIGGER agreements_history_insert AFTER INSERT ON parley_data.agreements REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
@@ -22147,6 +22443,14 @@ CREATE TRIGGER agreements_plan_update AFTER UPDATE ON parley_data.agreements REF
 CREATE TRIGGER agreements_status_transition BEFORE UPDATE OF status ON parley_data.agreements FOR EACH ROW EXECUTE FUNCTION parley_data.check_agreement_transition();
 
 CREATE TRIGGER agreements_touch BEFORE UPDATE ON parley_data.agreements FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
+
+CREATE TRIGGER agreements_versions_delete AFTER DELETE ON parley_data.agreements REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_versions('agreement_versions', 'classification', 'agreement_id=id');
+
+CREATE TRIGGER agreements_versions_insert AFTER INSERT ON parley_data.agreements REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_versions('agreement_versions', 'classification', 'agreement_id=id');
+
+CREATE TRIGGER agreements_versions_truncate BEFORE TRUNCATE ON parley_data.agreements FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_versions('agreement_versions', 'classification', 'agreement_id=id');
+
+CREATE TRIGGER agreements_versions_update AFTER UPDATE ON parley_data.agreements REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_versions('agreement_versions', 'classification', 'agreement_id=id');
 
 CREATE TRIGGER alert_rules_plan_update AFTER UPDATE ON parley_data.alert_rules REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_rule_changes();
 
@@ -22698,6 +23002,10 @@ ALTER TABLE parley_data.agreement_tracks ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY agreement_tracks_cleared ON parley_data.agreement_tracks FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (effective_classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
 
+ALTER TABLE parley_data.agreement_versions ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY agreement_versions_cleared ON parley_data.agreement_versions FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
+
 ALTER TABLE parley_data.agreements ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY agreements_cleared ON parley_data.agreements FOR SELECT USING ((( SELECT parley_data.partition_pruning_on() AS partition_pruning_on) AND (classification <= ( SELECT parley_data.current_clearance() AS current_clearance))));
@@ -22863,6 +23171,24 @@ REVOKE ALL ON FUNCTION parley.agenda_as_of(at timestamp with time zone, track_co
 GRANT ALL ON FUNCTION parley.agenda_as_of(at timestamp with time zone, track_code text) TO parley_reader;
 GRANT ALL ON FUNCTION parley.agenda_as_of(at timestamp with time zone, track_code text) TO parley_daemon;
 
+REVOKE ALL ON FUNCTION parley_data.is_email(address text) FROM PUBLIC;
+
+GRANT SELECT ON TABLE parley_data.agreement_tracks TO parley_reader;
+GRANT SELECT ON TABLE parley_data.agreement_tracks TO parley_daemon;
+
+GRANT SELECT ON TABLE parley_data.agreement_versions TO parley_reader;
+GRANT SELECT ON TABLE parley_data.agreement_versions TO parley_daemon;
+
+GRANT SELECT ON TABLE parley_data.people TO parley_reader;
+GRANT SELECT ON TABLE parley_data.people TO parley_daemon;
+
+GRANT SELECT ON TABLE parley_data.sources TO parley_reader;
+GRANT SELECT ON TABLE parley_data.sources TO parley_daemon;
+
+REVOKE ALL ON FUNCTION parley.agreements_as_of(at timestamp with time zone, track_code text) FROM PUBLIC;
+GRANT ALL ON FUNCTION parley.agreements_as_of(at timestamp with time zone, track_code text) TO parley_reader;
+GRANT ALL ON FUNCTION parley.agreements_as_of(at timestamp with time zone, track_code text) TO parley_daemon;
+
 REVOKE ALL ON FUNCTION parley.applied_migrations() FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.applied_migrations() TO parley_reader;
 GRANT ALL ON FUNCTION parley.applied_migrations() TO parley_daemon;
@@ -22875,8 +23201,6 @@ REVOKE ALL ON FUNCTION parley_data.agreement_has_ended(status parley.agreement_s
 GRANT ALL ON FUNCTION parley_data.agreement_has_ended(status parley.agreement_status) TO parley_reader;
 GRANT ALL ON FUNCTION parley_data.agreement_has_ended(status parley.agreement_status) TO parley_daemon;
 
-REVOKE ALL ON FUNCTION parley_data.is_email(address text) FROM PUBLIC;
-
 REVOKE ALL ON FUNCTION parley_data.is_finite(quantity numeric) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.objection_deadline(ends_on date, notice interval) FROM PUBLIC;
@@ -22888,9 +23212,6 @@ GRANT SELECT ON TABLE parley_data.agreement_parties TO parley_daemon;
 
 GRANT SELECT ON TABLE parley_data.agreement_terms TO parley_reader;
 GRANT SELECT ON TABLE parley_data.agreement_terms TO parley_daemon;
-
-GRANT SELECT ON TABLE parley_data.agreement_tracks TO parley_reader;
-GRANT SELECT ON TABLE parley_data.agreement_tracks TO parley_daemon;
 
 GRANT SELECT ON TABLE parley_data.agreements TO parley_reader;
 GRANT SELECT ON TABLE parley_data.agreements TO parley_daemon;
@@ -22912,12 +23233,6 @@ GRANT SELECT ON TABLE parley_data.meetings TO parley_daemon;
 
 GRANT SELECT ON TABLE parley_data.parties TO parley_reader;
 GRANT SELECT ON TABLE parley_data.parties TO parley_daemon;
-
-GRANT SELECT ON TABLE parley_data.people TO parley_reader;
-GRANT SELECT ON TABLE parley_data.people TO parley_daemon;
-
-GRANT SELECT ON TABLE parley_data.sources TO parley_reader;
-GRANT SELECT ON TABLE parley_data.sources TO parley_daemon;
 
 GRANT SELECT ON TABLE parley_data.subscriptions TO parley_reader;
 

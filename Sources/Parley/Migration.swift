@@ -14,6 +14,22 @@ public struct Migration: Sendable, Equatable {
     /// The file name, e.g. `000002_model.sql`.
     public var fileName: String { String(format: "%06d_%@.sql", version, name) }
 
+    /// Checksums of earlier texts of this file that a database may have applied and that count as this one: lines
+    /// `-- parley: also applied as sha256 <64 hex digits>`. A fix to an applied migration that changes nothing for a
+    /// database that ran the earlier text (a data move that failed, or did nothing, on the data it could meet) names
+    /// the earlier text's checksum, so that those databases are not refused as changed after applying (as Flyway's
+    /// `repair` accepts a corrected script). Anything else changed is refused as before.
+    public var earlierChecksums: Set<String> {
+        guard let text = String(data: contents, encoding: .utf8) else { return [] }
+        var sums: Set<String> = []
+        for line in text.split(separator: "\n") {
+            if let match = line.wholeMatch(of: /-- parley: also applied as sha256 ([0-9a-f]{64})\s*/) {
+                sums.insert(String(match.1))
+            }
+        }
+        return sums
+    }
+
     /// The migrations in `directory/migrations`, ordered by version.
     ///
     /// - Throws: `MigrationError.badFile` for a file that looks like a migration but is misnamed, or two files

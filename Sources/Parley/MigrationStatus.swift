@@ -94,7 +94,7 @@ public struct MigrationStatus: Sendable {
         for version in Set(knownByVersion.keys).union(appliedByVersion.keys).sorted() {
             switch (knownByVersion[version], appliedByVersion[version]) {
             case let (file?, record?):
-                if checksums[version] == record.checksum {
+                if checksums[version] == record.checksum || file.earlierChecksums.contains(record.checksum) {
                     entries.append(Entry(version: version, name: file.name,
                                          state: .applied(at: record.appliedAt, by: record.appliedBy)))
                 } else {

@@ -68,6 +68,34 @@ import Testing
         }
     }
 
+    /// A fix to an applied migration that names the earlier text's checksum (`-- parley: also applied as sha256 …`)
+    /// is not refused where that text was applied, and is not run again there; one that names another checksum is.
+    @Test func aFixNamingTheAppliedTextsChecksumIsAccepted() throws {
+        try TestDatabase.with(empty: true) { database in
+            let connection = try database.connect()
+            let sql = try scratchSQLDirectory()
+            defer { try? FileManager.default.removeItem(at: sql) }
+            try Migrator(sqlDirectory: sql).migrate(on: connection)
+            let applied: String = try connection.value(
+                "select checksum from parley_data.schema_migrations where version = 2")
+
+            let file = sql.appendingPathComponent("migrations/000002_model.sql")
+            let original = try String(contentsOf: file, encoding: .utf8)
+            try (original + "\n-- parley: also applied as sha256 \(String(repeating: "0", count: 64))\n")
+                .write(to: file, atomically: true, encoding: .utf8)
+            #expect(throws: MigrationError.self) { try Migrator(sqlDirectory: sql).migrate(on: connection) }
+
+            try (original + "\n-- parley: also applied as sha256 \(applied)\n").write(to: file, atomically: true, encoding: .utf8)
+            let migrator = try Migrator(sqlDirectory: sql)
+            let result = try migrator.migrate(on: connection)
+            #expect(result.migrations.isEmpty, "the fixed file is not applied again")
+            try migrator.requireCurrentSchema(on: connection)
+            let recorded: String = try connection.value(
+                "select checksum from parley_data.schema_migrations where version = 2")
+            #expect(recorded == applied, "the database still records the text it applied")
+        }
+    }
+
     @Test func aMissingAppliedFileAndANewerDatabaseAreRefused() throws {
         try TestDatabase.with(empty: true) { database in
             let connection = try database.connect()

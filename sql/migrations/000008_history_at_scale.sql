@@ -10,6 +10,12 @@
 -- Each is backfilled here from what the database holds. The functions and triggers that keep them are in
 -- sql/repeatable/055_versions.sql, 060_history_years.sql, 070_timeline_events.sql and 080_commitment_tallies.sql.
 --
+-- Fixed after it was applied (2026-12-05): the versions' backfill now folds each update's entry into the state before
+-- it (below). A database that applied the earlier text had no commitment update in its history (else that text
+-- failed); it is not migrated again (at worst an agenda entry's note is missing from its versions before a status
+-- change that kept it):
+-- parley: also applied as sha256 28f8e0bd5ff86120ad855506c6934124158f19e53ee73cfc038d852ff1b4f33c
+--
 -- Every table here is kept apart by level (partitioned by the level its rows are shown at, like the tables of
 -- 000002), so that row-level security (900_security) prunes what a reader may not see before anything is read.
 set local role parley_owner;
@@ -186,19 +192,25 @@ comment on table parley_data.agenda_versions is
 -- changed_at of any later entry, and an entry overtaken at once (a declassification's update entry, two changes
 -- in one transaction) holds for no time at all and makes no version. A deletion ends the one before it. A version
 -- is kept at its entry's level (the history's levels were raised and lowered exactly as versions are).
+-- An update's entry holds only the fields it changed (and what names the record), so each entry's state is folded:
+-- the record's entries up to it merged in order, each field as the latest entry that has it says (an insert's and
+-- a declassification's entries hold them all; a deletion's holds none). Without the fold, the first update in the
+-- history made a version with its other fields empty, and the migration failed on their not-null constraints.
+create aggregate parley_data.merged_in_order(jsonb) (sfunc = pg_catalog.jsonb_concat, stype = jsonb, initcond = '{}');
 insert into parley_data.commitment_versions
       (commitment_id, valid_from, valid_to, code, track_id, item_id, obligor_id, text, made_on, due_on, status,
        target_quantity, unit, delivered_quantity, owner_id, effective_classification, recorded_by, classification)
 select e.row_id::bigint, e.changed_at, e.valid_to, c.code, c.track_id, c.item_id, c.obligor_id, c.text, c.made_on,
        c.due_on, c.status, c.target_quantity, c.unit, c.delivered_quantity, c.owner_id,
        least(c.effective_classification, e.classification), e.changed_by, e.classification
-  from (select l.row_id, l.id, l.changed_at, l.changed_by, l.operation, l.new_row, l.classification,
+  from (select l.row_id, l.id, l.changed_at, l.changed_by, l.operation, l.classification,
+               parley_data.merged_in_order(l.new_row) over (partition by l.row_id order by l.id) as state,
                coalesce(min(l.changed_at) over (partition by l.row_id order by l.id
                                                 rows between 1 following and unbounded following),
                         'infinity') as valid_to
           from parley_data.change_log l
          where l.table_name = 'commitments') e
- cross join lateral jsonb_populate_record(null::parley_data.commitments, e.new_row) c
+ cross join lateral jsonb_populate_record(null::parley_data.commitments, e.state) c
  where e.operation <> 'delete' and e.valid_to > e.changed_at;
 -- Commitments with no history at all (recorded before it was kept, or pruned from it): as they are now, since
 -- they were created.
@@ -216,13 +228,14 @@ insert into parley_data.agenda_versions
        classification)
 select a.track_id, a.item_id, e.changed_at, e.valid_to, a.status, a.status_since, a.note,
        least(a.effective_classification, e.classification), e.changed_by, e.classification
-  from (select l.row_id, l.id, l.changed_at, l.changed_by, l.operation, l.new_row, l.classification,
+  from (select l.row_id, l.id, l.changed_at, l.changed_by, l.operation, l.classification,
+               parley_data.merged_in_order(l.new_row) over (partition by l.row_id order by l.id) as state,
                coalesce(min(l.changed_at) over (partition by l.row_id order by l.id
                                                 rows between 1 following and unbounded following),
                         'infinity') as valid_to
           from parley_data.change_log l
          where l.table_name = 'track_agenda') e
- cross join lateral jsonb_populate_record(null::parley_data.track_agenda, e.new_row) a
+ cross join lateral jsonb_populate_record(null::parley_data.track_agenda, e.state) a
  where e.operation <> 'delete' and e.valid_to > e.changed_at;
 insert into parley_data.agenda_versions
       (track_id, item_id, valid_from, status, status_since, note, effective_classification, classification)
@@ -231,6 +244,7 @@ select a.track_id, a.item_id, a.created_at, a.status, a.status_since, a.note, a.
   from parley_data.track_agenda a
  where not exists (select 1 from parley_data.change_log l
                     where l.table_name = 'track_agenda' and l.row_id = a.track_id || ',' || a.item_id);
+drop aggregate parley_data.merged_in_order(jsonb);
 
 -- The timeline ----------------------------------------------------------------------------------------------------
 --

@@ -1,5 +1,5 @@
--- Versions (000008): each state of a commitment and of an agenda entry, with the period it was valid, written by the
--- statement that changes the record; and the guard that keeps them from being edited.
+-- Versions (000008, 000015): each state of a commitment, an agenda entry and an agreement, with the period it was
+-- valid, written by the statement that changes the record; and the guard that keeps them from being edited.
 set local role parley_owner;
 
 -- The recording trigger, statement-level, one set-based statement per step whatever the number of rows.
@@ -50,15 +50,17 @@ begin
            string_agg(format('v.%I = x.%I', v, r), ' and ')
       into join_on, version_key_list, new_key_list, match_version
       from unnest(version_keys, record_keys) as k(v, r);
-    -- The records whose held columns changed, with their levels before and after, one row each: a record changed
-    -- twice by one statement (two foreign keys cascading a track's new level to a provision: its track's, and its
-    -- agreement's) is in the transition tables twice.
+    -- The records whose held columns or level changed, with their levels before and after, one row each: a record
+    -- changed twice by one statement (two foreign keys cascading a track's new level to a provision: its track's,
+    -- and its agreement's) is in the transition tables twice. (The level counts of itself: an agreement's versions
+    -- hold no column of its level, and one raised must raise its past with it.)
     changed := format('(select %s, min(o.%I) as old_level, max(n.%I) as new_level from old_rows o join new_rows n on %s '
-                      'where (%s) is distinct from (%s) group by %s) x',
+                      'where (%s) is distinct from (%s) or o.%I is distinct from n.%I group by %s) x',
                       (select string_agg(format('n.%I', r), ', ') from unnest(record_keys) r),
                       level_column, level_column, join_on,
                       (select string_agg(format('o.%I', h), ', ') from unnest(held) h),
                       (select string_agg(format('n.%I', h), ', ') from unnest(held) h),
+                      level_column, level_column,
                       (select string_agg(format('n.%I', r), ', ') from unnest(record_keys) r));
 
     if tg_op = 'UPDATE' then
@@ -109,6 +111,9 @@ call parley_data.create_statement_triggers('commitments', 'versions',
 call parley_data.create_statement_triggers('track_agenda', 'versions',
     $$parley_data.record_versions('agenda_versions', 'effective_classification', 'track_id', 'item_id')$$,
     array['insert', 'update', 'delete', 'truncate']);
+call parley_data.create_statement_triggers('agreements', 'versions',
+    $$parley_data.record_versions('agreement_versions', 'classification', 'agreement_id=id')$$,
+    array['insert', 'update', 'delete', 'truncate']);
 
 -- Versions are history: nobody edits them but the recording trigger (and the timeline's and tallies' rebuilds,
 -- which do not touch them), unless maintenance is declared as for the change log (050_history).
@@ -130,4 +135,7 @@ create or replace trigger commitment_versions_append_only
     for each statement execute function parley_data.keep_versions_append_only();
 create or replace trigger agenda_versions_append_only
     before insert or update or delete or truncate on parley_data.agenda_versions
+    for each statement execute function parley_data.keep_versions_append_only();
+create or replace trigger agreement_versions_append_only
+    before insert or update or delete or truncate on parley_data.agreement_versions
     for each statement execute function parley_data.keep_versions_append_only();

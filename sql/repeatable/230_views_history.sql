@@ -1,6 +1,6 @@
 -- Staff views about the past: agreement_events (the agreements' history), timeline (everything, agreements'
--- events included), changes (the change history made readable), commitments_as_of and agenda_as_of (the versions
--- of 000008).
+-- events included), changes (the change history made readable), commitments_as_of, agenda_as_of (the versions
+-- of 000008) and agreements_as_of (000015).
 set local role parley_owner;
 
 -- agreement_events ----------------------------------------------------------------------------------------------------
@@ -246,7 +246,7 @@ comment on column parley.changes.transaction_id is 'The transaction that made th
 comment on column parley.changes.reason is 'Why, when the change says so: the reason given for a declassification; empty otherwise.';
 comment on column parley.changes.classification is 'The level the change is kept and shown at: the higher of the record''s levels before and after it (raised with the record later, never lowered; a declassification is also recorded at the new level). You see only changes at or below your clearance.';
 
--- commitments_as_of, agenda_as_of ------------------------------------------------------------------------------
+-- commitments_as_of, agenda_as_of, agreements_as_of -----------------------------------------------------------------
 
 -- Read from versions (000008), not rebuilt from the change history: each version says when it was valid, so a
 -- moment's answer is the versions whose period holds it, through the index of the filter given (track, party, item)
@@ -322,6 +322,50 @@ end;
 
 comment on function parley.agenda_as_of(timestamptz, text) is
     'Where each item stood on each track''s agenda at a moment, read from the agenda''s versions: select * from parley.agenda_as_of(''2025-06-01'', track_code => ''istanbul''). Only what you may see now as it was then. Result columns: track (the track''s code), item (the agenda item''s code), title (the item''s title now), status (its status on the track then), since (the date it had reached that status), note (the note on its place on the agenda then; empty when none), classification (the level it was kept at then), recorded_at (when that state was recorded; for an entry with no history, when it was put on the agenda), recorded_by (the login that recorded it; empty for an entry with no history).';
+
+-- agreements_as_of: the agreements as they stood at a moment, from their versions (000015). The tracks an agreement
+-- belongs to are its tracks now (a table of its own, with no versions), named as they are now, as commitments_as_of
+-- names tracks and parties; the track filter reads the agreements of that track through its index.
+create or replace function parley.agreements_as_of(at timestamptz, track_code text default null)
+    returns table (
+        code            text,
+        title           text,
+        kind            parley.agreement_kind,
+        status          parley.agreement_status,
+        status_since    date,
+        tracks          text,
+        signed_on       date,
+        signed_at       text,
+        in_force_since  date,
+        ended_on        date,
+        owner           text,
+        source          text,
+        summary         text,
+        classification  parley.classification,
+        recorded_at     timestamptz,
+        recorded_by     name)
+    language sql stable
+begin atomic
+    select v.code, v.title, v.kind, v.status, v.status_since,
+           (select string_agg(t.code, ', ' order by l.position)
+              from parley_data.agreement_tracks l
+              join parley_data.tracks t on t.id = l.track_id
+             where l.agreement_id = v.agreement_id),
+           v.signed_on, v.signed_at, v.in_force_on, v.ended_on, o.name, s.code, v.summary,
+           parley_data.shown_level(v.classification), v.valid_from, v.recorded_by
+      from parley_data.agreement_versions v
+      left join parley_data.people o on o.id = v.owner_id
+      left join parley_data.sources s on s.id = v.source_id
+     where v.valid_from <= agreements_as_of.at and v.valid_to > agreements_as_of.at
+       and (agreements_as_of.track_code is null
+            or v.agreement_id in (select l.agreement_id
+                                    from parley_data.agreement_tracks l
+                                    join parley_data.tracks t on t.id = l.track_id
+                                   where t.code = agreements_as_of.track_code))
+     order by v.code, v.agreement_id;
+end;
+comment on function parley.agreements_as_of(timestamptz, text) is
+    'The agreements as they stood at a moment, read from their versions: "was the memorandum in force on 1 June?" — select * from parley.agreements_as_of(''2025-06-01 18:00 Europe/Istanbul''), or for one track: agreements_as_of(''2025-06-01'', track_code => ''istanbul''). One row per agreement that existed then (deleted ones not), by code. Only what you may see now as it was then (one kept at a higher level than your clearance is left out). Its tracks, owner and source are named as they are now. Result columns: code, title, kind, status (then), status_since (the day it had reached that status), tracks (the codes of the tracks it belongs to now, its first track first), signed_on, signed_at, in_force_since, ended_on (as recorded then), owner (the name of who followed it up then; empty when nobody), source (the code of its source then), summary, classification (the level the state is kept at), recorded_at (when the state shown was recorded; for an agreement with no history, when it was created), recorded_by (the login that recorded it; empty for an agreement with no history).';
 
 -- changes_in_this_transaction -----------------------------------------------------------------------------------
 

@@ -157,7 +157,8 @@ grant select on
     parley.whoami
 to parley_reader, parley_daemon;
 
-grant execute on function parley.commitments_as_of(timestamptz, text, text, text), parley.agenda_as_of(timestamptz, text)
+grant execute on function parley.commitments_as_of(timestamptz, text, text, text), parley.agenda_as_of(timestamptz, text),
+    parley.agreements_as_of(timestamptz, text)
     to parley_reader, parley_daemon;
 grant execute on function parley.changes_in_this_transaction(bigint) to parley_reader;
 
@@ -215,6 +216,7 @@ grant select on
     parley_data.settings,
     parley_data.commitment_versions,
     parley_data.agenda_versions,
+    parley_data.agreement_versions,
     parley_data.timeline_events,
     parley_data.commitment_tallies,
     parley_data.owner_tallies,
