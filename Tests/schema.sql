@@ -2691,44 +2691,28 @@ CREATE FUNCTION parley.declassify(what text, reference text, classification parl
 declare
     this_id bigint;
     current_level parley.classification;
-    highest_commitment parley.classification;
-    highest_track parley.classification;
+    cover record;
 begin
-    perform parley_data.require('what', what is not null);
+    this_id := parley_data.classified_record_id(declassify.what, reference,
+        array['track', 'meeting', 'commitment', 'deal', 'agreement'], 'declassify_what',
+        'For a position or a figure use parley.declassify_position or parley.declassify_figure.');
+    -- A record is never less classified than what it holds: a deal its commitments, an agreement the tracks it
+    -- names.
+    select h.highest, h.holds, h.rule, h.hint into cover
+      from (values ('deal', (select max(c.effective_classification) from parley_data.commitments c where c.deal_id = this_id),
+                    'has a commitment', 'deals_cover_commitments', 'Declassify its commitments first.'),
+                   ('agreement', (select max(l.track_classification) from parley_data.agreement_tracks l
+                                   where l.agreement_id = this_id),
+                    'belongs to a track', 'agreements_cover_tracks', 'Declassify the track first.')
+           ) h(what, highest, holds, rule, hint)
+     where h.what = declassify.what;
+    if declassify.classification < cover.highest then
+        perform parley_data.refuse('23514', 'classification', cover.rule,
+            format('%s "%s" %s kept at %s: it cannot be less classified than that', declassify.what, reference,
+                   cover.holds, cover.highest),
+            cover.hint);
+    end if;
     -- Each kind is kept in the table of its name (tracks, meetings, ...), with its own classification.
-    case declassify.what
-        when 'track' then
-            this_id := parley_data.track_id(reference, 'reference');
-        when 'meeting' then
-            this_id := parley_data.meeting_id(reference, 'reference');
-        when 'commitment' then
-            this_id := parley_data.commitment_id(reference, 'reference');
-        when 'deal' then
-            this_id := parley_data.deal_id(reference, 'reference');
-            select max(c.effective_classification) into highest_commitment
-              from parley_data.commitments c where c.deal_id = this_id;
-            if declassify.classification < highest_commitment then
-                perform parley_data.refuse('23514', 'classification', 'deals_cover_commitments',
-                    format('deal "%s" has a commitment kept at %s: it cannot be less classified than that',
-                           reference, highest_commitment),
-                    'Declassify its commitments first.');
-            end if;
-        when 'agreement' then
-            this_id := parley_data.agreement_id(reference, 'reference');
-            -- It names its tracks: never below the most classified of them.
-            select max(l.track_classification) into highest_track
-              from parley_data.agreement_tracks l where l.agreement_id = this_id;
-            if declassify.classification < highest_track then
-                perform parley_data.refuse('23514', 'classification', 'agreements_cover_tracks',
-                    format('agreement "%s" belongs to a track kept at %s: it cannot be less classified than that',
-                           reference, highest_track),
-                    'Declassify the track first.');
-            end if;
-        else
-            perform parley_data.refuse('23514', 'what', 'declassify_what',
-                format('what "%s" is not one of track, meeting, commitment, deal, agreement', declassify.what),
-                'For a position or a figure use parley.declassify_position or parley.declassify_figure.');
-    end case;
     execute format('select classification from parley_data.%I where id = $1', what || 's') into current_level using this_id;
     perform parley_data.declassify_record(what, reference, current_level, declassify.classification, reason,
         format('update parley_data.%I set classification = $1 where id = $2', what || 's'), this_id);
@@ -4385,28 +4369,13 @@ declare
     level_column text;
     this_id bigint;
 begin
-    perform parley_data.require('what', what is not null);
-    case rename.what
-        when 'track' then
-            this_id := parley_data.track_id(reference, 'reference');
-            tbl := 'parley_data.tracks'; level_column := 'classification';
-        when 'meeting' then
-            this_id := parley_data.meeting_id(reference, 'reference');
-            tbl := 'parley_data.meetings'; level_column := 'effective_classification';
-        when 'commitment' then
-            this_id := parley_data.commitment_id(reference, 'reference');
-            tbl := 'parley_data.commitments'; level_column := 'effective_classification';
-        when 'deal' then
-            this_id := parley_data.deal_id(reference, 'reference');
-            tbl := 'parley_data.deals'; level_column := 'classification';
-        when 'follow_up' then
-            this_id := parley_data.follow_up_id(reference, 'reference');
-            tbl := 'parley_data.follow_ups'; level_column := 'effective_classification';
-        else
-            perform parley_data.refuse('23514', 'what', 'rename_what',
-                format('what "%s" is not one of track, meeting, commitment, deal, follow_up', rename.what),
-                'Parties, sources and agenda items are not classified: their codes are unique already.');
-    end case;
+    this_id := parley_data.classified_record_id(rename.what, reference,
+        array['track', 'meeting', 'commitment', 'deal', 'follow_up'], 'rename_what',
+        'Parties, sources and agenda items are not classified: their codes are unique already.');
+    -- Each kind is kept in the table of its name, its code unique per level of the record (a meeting's, a
+    -- commitment's and a follow-up's level is the higher of its own and its track's).
+    tbl := format('parley_data.%I', rename.what || 's');
+    level_column := case when rename.what in ('track', 'deal') then 'classification' else 'effective_classification' end;
 
     perform parley_data.check_code('new_code', new_code, translate(rename.what, ' ', '_') || 's_code_format');
     perform parley_data.refuse_if(parley_data.reserved_code('new_code', rename.what, new_code,
@@ -4521,36 +4490,49 @@ ALTER FUNCTION parley.renew_agreement(agreement text, ends_on date, term_length 
 
 COMMENT ON FUNCTION parley.renew_agreement(agreement text, ends_on date, term_length interval, agreed_by text[], agreed_on date, starts_on date, renewal parley.renewal_kind, objection_notice interval, source text, note text) IS 'Records a renewal of an agreement in force (or suspended) as its next term: renew_agreement(agreement => ..., ends_on => ''2025-05-16'' or term_length => ''30 days'', agreed_by => array[''UA'', ''RU''], agreed_on => ..., starts_on (default the day after the current term ends), renewal, objection_notice (default as before), source => ..., note => ...). Refused for an agreement that has ended, or one not yet in force. Returns the new term''s number.';
 
-CREATE FUNCTION parley.resume_agreement(agreement text, party text DEFAULT NULL::text, announced_on date DEFAULT CURRENT_DATE, effective_on date DEFAULT NULL::date, source text DEFAULT NULL::text, note text DEFAULT NULL::text) RETURNS text
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+CREATE FUNCTION parley_data.suspend_or_resume(reference text, party text, change parley.participation_change, announced_on date, effective_on date, source text, note text) RETURNS text
+    LANGUAGE plpgsql
     AS $$
 declare
-    existing constant parley_data.agreements := parley_data.agreement_for_change(resume_agreement.agreement);
+    existing constant parley_data.agreements := parley_data.agreement_for_change(reference);
     this_source bigint;
 begin
-    if resume_agreement.party is not null then
-        perform parley_data.record_participation(existing, resume_agreement.agreement, resume_agreement.party,
-            'resumed', resume_agreement.announced_on,
-            coalesce(resume_agreement.effective_on, resume_agreement.announced_on), resume_agreement.source,
-            resume_agreement.note, null);
+    if party is not null then
+        if change = 'suspended' and existing.status not in ('in_force', 'suspended') then
+            perform parley_data.check_agreement_not_ended(existing, reference, 'suspended by a party');
+            perform parley_data.refuse('23514', 'agreement', 'participation_after_signature',
+                format('agreement "%s" is %s: a party suspends its participation in an agreement in force',
+                       reference, existing.status),
+                'Record its entry into force first (parley.enter_into_force).');
+        end if;
+        perform parley_data.record_participation(existing, reference, party, change, announced_on,
+                                                 coalesce(effective_on, announced_on), source, note, null);
     else
-        this_source := parley_data.given_source_id(resume_agreement.source);
-        perform parley_data.require('announced_on', resume_agreement.announced_on is not null);
-        if existing.status <> 'suspended' then
-            perform parley_data.check_agreement_not_ended(existing, resume_agreement.agreement, 'resumed');
+        this_source := parley_data.given_source_id(source);
+        perform parley_data.require('announced_on', announced_on is not null);
+        if change = 'resumed' and existing.status <> 'suspended' then
+            perform parley_data.check_agreement_not_ended(existing, reference, 'resumed');
             perform parley_data.refuse('23514', 'agreement', 'agreement_status_transition',
-                format('agreement "%s" is %s, not suspended: there is nothing to resume', resume_agreement.agreement,
+                format('agreement "%s" is %s, not suspended: there is nothing to resume', reference,
                        replace(existing.status::text, '_', ' ')),
                 'To resume one party''s participation, name the party.');
         end if;
-        perform parley_data.record_agreement_status(existing, resume_agreement.agreement, 'in_force',
-            coalesce(resume_agreement.effective_on, resume_agreement.announced_on), 'agreement', 'effective_on',
-            null, this_source, resume_agreement.note);
+        perform parley_data.record_agreement_status(existing, reference,
+            case change when 'suspended' then 'suspended' else 'in_force' end::parley.agreement_status,
+            coalesce(effective_on, announced_on), 'agreement', 'effective_on', null, this_source, note);
     end if;
-    return resume_agreement.agreement;
+    return reference;
 end
 $$;
+
+ALTER FUNCTION parley_data.suspend_or_resume(reference text, party text, change parley.participation_change, announced_on date, effective_on date, source text, note text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.suspend_or_resume(reference text, party text, change parley.participation_change, announced_on date, effective_on date, source text, note text) IS 'Records a suspension or resumption of one party''s participation in an agreement (party given) or of the whole agreement; returns the agreement''s code.';
+
+CREATE FUNCTION parley.resume_agreement(agreement text, party text DEFAULT NULL::text, announced_on date DEFAULT CURRENT_DATE, effective_on date DEFAULT NULL::date, source text DEFAULT NULL::text, note text DEFAULT NULL::text) RETURNS text
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
+    RETURN parley_data.suspend_or_resume(agreement, party, 'resumed'::parley.participation_change, announced_on, effective_on, source, note);
 
 ALTER FUNCTION parley.resume_agreement(agreement text, party text, announced_on date, effective_on date, source text, note text) OWNER TO parley_owner;
 
@@ -4893,35 +4875,9 @@ ALTER FUNCTION parley.snooze_alert(alert_id bigint, until timestamp with time zo
 COMMENT ON FUNCTION parley.snooze_alert(alert_id bigint, until timestamp with time zone) IS 'Holds an alert back: snooze_alert(alert_id => 42, until => ''2025-06-02 09:00 Europe/Kyiv''). Its deliveries not yet sent wait until then, and an overdue commitment gets no repeat before then. Returns the alert''s number.';
 
 CREATE FUNCTION parley.suspend_agreement(agreement text, party text DEFAULT NULL::text, announced_on date DEFAULT CURRENT_DATE, effective_on date DEFAULT NULL::date, source text DEFAULT NULL::text, note text DEFAULT NULL::text) RETURNS text
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE sql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $$
-declare
-    existing constant parley_data.agreements := parley_data.agreement_for_change(suspend_agreement.agreement);
-    this_source bigint;
-begin
-    if suspend_agreement.party is not null then
-        if existing.status not in ('in_force', 'suspended') then
-            perform parley_data.check_agreement_not_ended(existing, suspend_agreement.agreement, 'suspended by a party');
-            perform parley_data.refuse('23514', 'agreement', 'participation_after_signature',
-                format('agreement "%s" is %s: a party suspends its participation in an agreement in force',
-                       suspend_agreement.agreement, existing.status),
-                'Record its entry into force first (parley.enter_into_force).');
-        end if;
-        perform parley_data.record_participation(existing, suspend_agreement.agreement, suspend_agreement.party,
-            'suspended', suspend_agreement.announced_on,
-            coalesce(suspend_agreement.effective_on, suspend_agreement.announced_on), suspend_agreement.source,
-            suspend_agreement.note, null);
-    else
-        this_source := parley_data.given_source_id(suspend_agreement.source);
-        perform parley_data.require('announced_on', suspend_agreement.announced_on is not null);
-        perform parley_data.record_agreement_status(existing, suspend_agreement.agreement, 'suspended',
-            coalesce(suspend_agreement.effective_on, suspend_agreement.announced_on), 'agreement', 'effective_on',
-            null, this_source, suspend_agreement.note);
-    end if;
-    return suspend_agreement.agreement;
-end
-$$;
+    RETURN parley_data.suspend_or_resume(agreement, party, 'suspended'::parley.participation_change, announced_on, effective_on, source, note);
 
 ALTER FUNCTION parley.suspend_agreement(agreement text, party text, announced_on date, effective_on date, source text, note text) OWNER TO parley_owner;
 
@@ -6226,6 +6182,28 @@ ALTER FUNCTION parley_data.classified_matches(tbl regclass, level_column text, r
 
 COMMENT ON FUNCTION parley_data.classified_matches(tbl regclass, level_column text, refs text[], mine parley.classification) IS 'For each reference ("code" or "code@level"), the rows of the table it names among those at levels up to mine: the first id, how many, their levels.';
 
+CREATE FUNCTION parley_data.classified_record_id(what text, reference text, kinds text[], rule text, hint text) RETURNS bigint
+    LANGUAGE plpgsql STABLE
+    AS $$
+begin
+    perform parley_data.require('what', what is not null);
+    if what <> all (kinds) then
+        perform parley_data.refuse('23514', 'what', rule,
+            format('what "%s" is not one of %s', what, array_to_string(kinds, ', ')), hint);
+    end if;
+    return case what when 'track' then parley_data.track_id(reference, 'reference')
+                     when 'meeting' then parley_data.meeting_id(reference, 'reference')
+                     when 'commitment' then parley_data.commitment_id(reference, 'reference')
+                     when 'deal' then parley_data.deal_id(reference, 'reference')
+                     when 'agreement' then parley_data.agreement_id(reference, 'reference')
+                     when 'follow_up' then parley_data.follow_up_id(reference, 'reference') end;
+end
+$$;
+
+ALTER FUNCTION parley_data.classified_record_id(what text, reference text, kinds text[], rule text, hint text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.classified_record_id(what text, reference text, kinds text[], rule text, hint text) IS 'The id of the track, meeting, commitment, deal, agreement or follow-up (what, one of kinds) a reference names among those the caller may see; refuses (23502, 23514, 23503) otherwise.';
+
 CREATE FUNCTION parley_data.code_taken(tbl regclass, level_column text, code text) RETURNS parley.classification
     LANGUAGE plpgsql STABLE
     AS $_$
@@ -7221,26 +7199,34 @@ ALTER FUNCTION parley_data.import_agreements(items jsonb, base integer) OWNER TO
 
 COMMENT ON FUNCTION parley_data.import_agreements(items jsonb, base integer) IS 'Import: the agreements of a document, each recorded through the recording functions (parley.add_agreement, sign_agreement, enter_into_force, renew_agreement, claim_term, suspend_agreement, resume_agreement, withdraw_from_agreement, end_agreement, relate_agreements) in date order; an agreement recorded as the document gives it is left alone. Returns {new, changed, unchanged}.';
 
-CREATE FUNCTION parley_data.import_by_code(list text, items jsonb, base integer, what text, target regclass, rules text, tidy text[], columns text[]) RETURNS jsonb
+CREATE FUNCTION parley_data.import_section(list text, items jsonb, base integer, target regclass, key text, key_field text, key_what text, resolved text, resolve text, checks text, written_key text[], columns text[], insert_only text[] DEFAULT '{}'::text[], tidy text[] DEFAULT '{}'::text[], derived text DEFAULT NULL::text, derive text DEFAULT NULL::text) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $_$
+    AS $$
 begin
     perform parley_data.import_read(list, items, base);
-    perform parley_data.import_duplicates(list, base, 'x.code', 'code', what || ' "%s"');
-    perform parley_data.import_resolve(list, 'id bigint, existing bigint', format($q$
-        select x.ord, x.sub_ord, t.id, t.id
-          from pg_temp.%I x left join %s t on t.code = x.code$q$, 'import_' || list, target));
-    perform parley_data.import_check(list, base, 2, format($q$
-        select x.ord, x.sub_ord, %s from pg_temp.%I x$q$, rules, 'import_' || list));
+    perform parley_data.import_duplicates(list, base, key, key_field, key_what);
+    perform parley_data.import_resolve(list, resolved, resolve);
+    perform parley_data.import_check(list, base, 2, checks);
     perform parley_data.import_refuse_first();
     if cardinality(tidy) > 0 then
         perform parley_data.import_tidy(list, tidy);
     end if;
+    if derived is not null then
+        perform parley_data.import_resolve(list, derived, derive);
+    end if;
     perform parley_data.import_new_ids(list, target);
-    return parley_data.import_write(list, target, array['id'], columns);
+    return parley_data.import_write(list, target, written_key, columns, insert_only);
 end
-$_$;
+$$;
+
+ALTER FUNCTION parley_data.import_section(list text, items jsonb, base integer, target regclass, key text, key_field text, key_what text, resolved text, resolve text, checks text, written_key text[], columns text[], insert_only text[], tidy text[], derived text, derive text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.import_section(list text, items jsonb, base integer, target regclass, key text, key_field text, key_what text, resolved text, resolve text, checks text, written_key text[], columns text[], insert_only text[], tidy text[], derived text, derive text) IS 'Import: the steps of a section of one list (read, refuse duplicates, resolve, check, raise the first refusal, tidy, derive, new ids, write); returns {new, changed, unchanged}.';
+
+CREATE FUNCTION parley_data.import_by_code(list text, items jsonb, base integer, what text, target regclass, rules text, tidy text[], columns text[]) RETURNS jsonb
+    LANGUAGE sql
+    RETURN parley_data.import_section(list, items, base, target, key => 'x.code'::text, key_field => 'code'::text, key_what => (what || ' "%s"'::text), resolved => 'id bigint, existing bigint'::text, resolve => format('select x.ord, x.sub_ord, t.id, t.id from pg_temp.%I x left join %s t on t.code = x.code'::text, ('import_'::text || list), target), checks => format('select x.ord, x.sub_ord, %s from pg_temp.%I x'::text, rules, ('import_'::text || list)), written_key => ARRAY['id'::text], columns => columns, tidy => tidy);
 
 ALTER FUNCTION parley_data.import_by_code(list text, items jsonb, base integer, what text, target regclass, rules text, tidy text[], columns text[]) OWNER TO parley_owner;
 
@@ -7538,26 +7524,14 @@ CREATE FUNCTION parley_data.import_counts(total integer, added integer, changed 
 ALTER FUNCTION parley_data.import_counts(total integer, added integer, changed integer) OWNER TO parley_owner;
 
 CREATE FUNCTION parley_data.import_deals(items jsonb, base integer) RETURNS jsonb
-    LANGUAGE plpgsql
-    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $_$
-begin
-    perform parley_data.import_read('deals', items, base);
-    perform parley_data.import_duplicates('deals', base, 'x.code', 'code', 'deal "%s"');
-    perform parley_data.import_resolve('deals', 'id bigint, existing bigint, classification parley.classification', $q$
-        select x.ord, x.sub_ord, d.id, d.id, coalesce(d.classification, 'unclassified')
+    LANGUAGE sql
+    RETURN parley_data.import_section('deals'::text, items, base, 'parley_data.deals'::regclass, key => 'x.code'::text, key_field => 'code'::text, key_what => 'deal "%s"'::text, resolved => 'id bigint, existing bigint, classification parley.classification'::text, resolve => '
+        select x.ord, x.sub_ord, d.id, d.id, coalesce(d.classification, ''unclassified'')
           from pg_temp.import_deals x
           left join lateral (select y.id, y.classification from parley_data.deals y
                               where y.code = x.code and y.classification <= parley_data.session_clearance()
-                              order by y.classification desc limit 1) d on true$q$);
-    perform parley_data.import_check('deals', base, 2, format($q$
-        select x.ord, x.sub_ord, parley_data.bad_deal(x.code, x.title, x.classification, %L) from pg_temp.import_deals x$q$,
-        parley_data.session_clearance()));
-    perform parley_data.import_refuse_first();
-    perform parley_data.import_new_ids('deals', 'parley_data.deals');
-    return parley_data.import_write('deals', 'parley_data.deals', array['id', 'classification'], array['code', 'title']);
-end
-$_$;
+                              order by y.classification desc limit 1) d on true'::text, checks => format('
+        select x.ord, x.sub_ord, parley_data.bad_deal(x.code, x.title, x.classification, %L) from pg_temp.import_deals x'::text, parley_data.session_clearance()), written_key => ARRAY['id'::text, 'classification'::text], columns => ARRAY['code'::text, 'title'::text]);
 
 ALTER FUNCTION parley_data.import_deals(items jsonb, base integer) OWNER TO parley_owner;
 
@@ -7603,19 +7577,8 @@ ALTER FUNCTION parley_data.import_elements(r jsonb, field text) OWNER TO parley_
 COMMENT ON FUNCTION parley_data.import_elements(r jsonb, field text) IS 'Import: the records of a list field of a record, with their index from 0.';
 
 CREATE FUNCTION parley_data.import_figures(items jsonb, base integer) RETURNS jsonb
-    LANGUAGE plpgsql
-    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $_$
-declare
-    mine constant parley.classification := parley_data.session_clearance();
-begin
-    perform parley_data.import_read('figures', items, base);
-    perform parley_data.import_duplicates('figures', base,
-        'concat_ws(''/'', x.indicator, coalesce(x.claimant, ''-''), coalesce(x.source, ''-''), x.as_of)', 'as_of',
-        'the figure %s (indicator/claimant/source/as_of)');
-    perform parley_data.import_resolve('figures',
-        'item_id bigint, claimant_id bigint, source_id bigint, id bigint, existing bigint, existing_level parley.classification',
-        format($q$
+    LANGUAGE sql
+    RETURN parley_data.import_section('figures'::text, items, base, 'parley_data.figures'::regclass, key => 'concat_ws(''/'', x.indicator, coalesce(x.claimant, ''-''), coalesce(x.source, ''-''), x.as_of)'::text, key_field => 'as_of'::text, key_what => 'the figure %s (indicator/claimant/source/as_of)'::text, resolved => ('item_id bigint, claimant_id bigint, source_id bigint, id bigint, existing bigint, '::text || 'existing_level parley.classification'::text), resolve => format('
         select x.ord, x.sub_ord, i.id, p.id, s.id, e.id, e.id, e.classification
           from pg_temp.import_figures x
           left join parley_data.agenda_items i on i.code = x.item
@@ -7626,22 +7589,12 @@ begin
                                 and y.claimant_id is not distinct from p.id and y.source_id is not distinct from s.id
                                 and y.classification <= %L
                               order by y.classification = x.classification desc, y.classification desc
-                              limit 1) e on true$q$, mine));
-    perform parley_data.import_check('figures', base, 2, format($q$
+                              limit 1) e on true'::text, parley_data.session_clearance()), checks => format('
         select x.ord, x.sub_ord, coalesce(
             parley_data.bad_figure(x.indicator, x.value, x.as_of, x.unit, x.item, x.item_id is not null, x.claimant,
                 x.claimant_id is not null, x.source, x.source_id is not null, x.confidence, x.note, x.classification, %L),
-            parley_data.bad_lowering('classification', x.existing_level, x.classification, format('figure %%s', x.existing)))
-          from pg_temp.import_figures x$q$, mine));
-    perform parley_data.import_refuse_first();
-
-    perform parley_data.import_tidy('figures', array['unit', 'note']);
-    perform parley_data.import_new_ids('figures', 'parley_data.figures');
-    return parley_data.import_write('figures', 'parley_data.figures', array['id'],
-        array['item_id', 'value', 'unit', 'confidence', 'note', 'classification'],
-        array['indicator', 'as_of', 'claimant_id', 'source_id']);
-end
-$_$;
+            parley_data.bad_lowering(''classification'', x.existing_level, x.classification, format(''figure %%s'', x.existing)))
+          from pg_temp.import_figures x'::text, parley_data.session_clearance()), tidy => ARRAY['unit'::text, 'note'::text], written_key => ARRAY['id'::text], columns => ARRAY['item_id'::text, 'value'::text, 'unit'::text, 'confidence'::text, 'note'::text, 'classification'::text], insert_only => ARRAY['indicator'::text, 'as_of'::text, 'claimant_id'::text, 'source_id'::text]);
 
 ALTER FUNCTION parley_data.import_figures(items jsonb, base integer) OWNER TO parley_owner;
 
@@ -7769,87 +7722,62 @@ CREATE FUNCTION parley_data.import_kind(v jsonb) RETURNS text
 ALTER FUNCTION parley_data.import_kind(v jsonb) OWNER TO parley_owner;
 
 CREATE FUNCTION parley_data.import_meetings(items jsonb, base integer) RETURNS jsonb
-    LANGUAGE plpgsql
-    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $_$
-declare
-    mine constant parley.classification := parley_data.session_clearance();
-begin
-    perform parley_data.import_read('meetings', items, base);
-    perform parley_data.import_duplicates('meetings', base, 'x.code', 'code', 'meeting "%s"');
-    perform parley_data.import_resolve('meetings',
-        'id bigint, existing bigint, existing_track bigint, existing_level parley.classification, '
-        || 'track_id bigint, track_matches integer, track_levels parley.classification[], track_level parley.classification, '
-        || 'source_id bigint, relative boolean, starts_at timestamptz, ends_at timestamptz, status parley.meeting_status, '
-        || 'outcome_recorded_at timestamptz', format($q$
+    LANGUAGE sql
+    RETURN parley_data.import_section('meetings'::text, items, base, 'parley_data.meetings'::regclass, key => 'x.code'::text, key_field => 'code'::text, key_what => 'meeting "%s"'::text, resolved => ((('id bigint, existing bigint, existing_track bigint, existing_level parley.classification, '::text || 'track_id bigint, track_matches integer, track_levels parley.classification[], track_level parley.classification, '::text) || 'source_id bigint, relative boolean, starts_at timestamptz, ends_at timestamptz, status parley.meeting_status, '::text) || 'outcome_recorded_at timestamptz'::text), resolve => format('
         select x.ord, x.sub_ord, m.id, m.id, m.track_id, m.classification,
                case when t.matches = 1 then t.id end, t.matches, t.levels, y.classification, s.id,
                x.starts_in_days is not null,
                case when x.starts_in_days is null then x.starts_at
                     when m.id is not null then m.starts_at
-                    else ((current_date + x.starts_in_days) + coalesce(substring(x.start_time from '^(?:[01][0-9]|2[0-3]):[0-5][0-9]$'), '10:00')::time) at time zone y.timezone end,
+                    else ((current_date + x.starts_in_days) + coalesce(substring(x.start_time from ''^(?:[01][0-9]|2[0-3]):[0-5][0-9]$''), ''10:00'')::time) at time zone y.timezone end,
                case when x.starts_in_days is null then x.ends_at
                     when m.id is not null then m.ends_at
-                    else ((current_date + x.starts_in_days) + coalesce(substring(x.start_time from '^(?:[01][0-9]|2[0-3]):[0-5][0-9]$'), '10:00')::time) at time zone y.timezone
+                    else ((current_date + x.starts_in_days) + coalesce(substring(x.start_time from ''^(?:[01][0-9]|2[0-3]):[0-5][0-9]$''), ''10:00'')::time) at time zone y.timezone
                          + make_interval(secs => x.duration_hours * 3600) end,
-               coalesce(x.status, case when nullif(btrim(x.outcome), '') is not null then 'held' else 'scheduled' end::parley.meeting_status),
-               case when nullif(btrim(x.outcome), '') is null then null
-                    when nullif(btrim(x.outcome), '') is distinct from m.outcome_summary then now()
+               coalesce(x.status, case when nullif(btrim(x.outcome), '''') is not null then ''held'' else ''scheduled'' end::parley.meeting_status),
+               case when nullif(btrim(x.outcome), '''') is null then null
+                    when nullif(btrim(x.outcome), '''') is distinct from m.outcome_summary then now()
                     else m.outcome_recorded_at end
           from pg_temp.import_meetings x
           left join lateral (select z.* from parley_data.meetings z
                               where z.code = x.code and z.effective_classification <= %1$L
                               order by z.classification = x.classification desc, z.effective_classification desc
                               limit 1) m on true
-          left join parley_data.classified_matches('parley_data.tracks', 'classification',
+          left join parley_data.classified_matches(''parley_data.tracks'', ''classification'',
                         array(select distinct track from pg_temp.import_meetings), %1$L) t on t.reference = x.track
           left join parley_data.tracks y on y.id = t.id and t.matches = 1
-          left join parley_data.sources s on s.code = x.source$q$, mine));
-    -- The rules of add_meeting, with those of relative dates and outcomes first and last.
-    perform parley_data.import_check('meetings', base, 2, format($q$
+          left join parley_data.sources s on s.code = x.source'::text, parley_data.session_clearance()), checks => format('
         select x.ord, x.sub_ord, coalesce(
             case when x.relative and x.starts_at_as_written is not null
-                 then parley_data.refused('22023', 'starts_in_days', 'import_one_date', 'give starts_at or starts_in_days, not both',
-                                          'starts_in_days counts from the day of the import; starts_at is a moment.')
+                 then parley_data.refused(''22023'', ''starts_in_days'', ''import_one_date'', ''give starts_at or starts_in_days, not both'',
+                                          ''starts_in_days counts from the day of the import; starts_at is a moment.'')
                  when not x.relative and (x.start_time is not null or x.duration_hours is not null)
-                 then parley_data.refused('22023', case when x.start_time is not null then 'start_time' else 'duration_hours' end,
-                     'import_relative_meeting', 'start_time and duration_hours go with starts_in_days',
-                     'Give starts_in_days too, or write starts_at and ends_at as moments.')
-                 when x.start_time !~ '^([01][0-9]|2[0-3]):[0-5][0-9]$'
-                 then parley_data.refused('22007', 'start_time', 'import_start_time',
-                     format('start_time "%%s" is not of the form HH:MM', x.start_time),
-                     'Write start_time as HH:MM on the track''s clock, e.g. start_time: "10:30".')
+                 then parley_data.refused(''22023'', case when x.start_time is not null then ''start_time'' else ''duration_hours'' end,
+                     ''import_relative_meeting'', ''start_time and duration_hours go with starts_in_days'',
+                     ''Give starts_in_days too, or write starts_at and ends_at as moments.'')
+                 when x.start_time !~ ''^([01][0-9]|2[0-3]):[0-5][0-9]$''
+                 then parley_data.refused(''22007'', ''start_time'', ''import_start_time'',
+                     format(''start_time "%%s" is not of the form HH:MM'', x.start_time),
+                     ''Write start_time as HH:MM on the track''''s clock, e.g. start_time: "10:30".'')
                  when x.duration_hours <= 0 or x.duration_hours > 240
-                 then parley_data.refused('23514', 'duration_hours', 'import_duration_hours',
-                     format('duration_hours %%s is not between 0 and 240', x.duration_hours),
-                     'Give the meeting''s length in hours, e.g. 2.5.') end,
+                 then parley_data.refused(''23514'', ''duration_hours'', ''import_duration_hours'',
+                     format(''duration_hours %%s is not between 0 and 240'', x.duration_hours),
+                     ''Give the meeting''''s length in hours, e.g. 2.5.'') end,
             parley_data.bad_meeting(x.code, x.track, x.track_matches, x.track_levels, x.title, x.starts_at, x.ends_at,
                                     x.location, x.classification, %1$L, x.source, x.source_id is not null,
                                     x.starts_at_as_written, x.ends_at_as_written),
             case when x.existing_track <> x.track_id
-                 then parley_data.import_keeps('meeting', x.code, 'track',
-                          (select format('"%%s"', t.code) from parley_data.tracks t where t.id = x.existing_track)) end,
-            parley_data.bad_free_text('outcome', x.outcome, 'meetings_outcome_length'),
-            case when nullif(btrim(x.outcome), '') is not null and x.status <> 'held'
-                 then parley_data.refused('23514', 'status', 'meetings_outcome_when_held',
-                     format('status %%s does not fit a recorded outcome: a meeting with an outcome was held', x.status),
-                     'Say status: held, or leave the outcome out.') end,
-            parley_data.bad_lowering('classification', x.existing_level, x.classification, format('meeting "%%s"', x.code)))
-          from pg_temp.import_meetings x$q$, mine));
-    perform parley_data.import_refuse_first();
-
-    perform parley_data.import_tidy('meetings', array['location', 'outcome']);
-    perform parley_data.import_resolve('meetings', 'outcome_summary text, track_classification parley.classification, '
-                                       || 'effective_classification parley.classification', $q$
+                 then parley_data.import_keeps(''meeting'', x.code, ''track'',
+                          (select format(''"%%s"'', t.code) from parley_data.tracks t where t.id = x.existing_track)) end,
+            parley_data.bad_free_text(''outcome'', x.outcome, ''meetings_outcome_length''),
+            case when nullif(btrim(x.outcome), '''') is not null and x.status <> ''held''
+                 then parley_data.refused(''23514'', ''status'', ''meetings_outcome_when_held'',
+                     format(''status %%s does not fit a recorded outcome: a meeting with an outcome was held'', x.status),
+                     ''Say status: held, or leave the outcome out.'') end,
+            parley_data.bad_lowering(''classification'', x.existing_level, x.classification, format(''meeting "%%s"'', x.code)))
+          from pg_temp.import_meetings x'::text, parley_data.session_clearance()), tidy => ARRAY['location'::text, 'outcome'::text], derived => ('outcome_summary text, track_classification parley.classification, '::text || 'effective_classification parley.classification'::text), derive => '
         select x.ord, x.sub_ord, x.outcome, x.track_level, greatest(x.classification, x.track_level)
-          from pg_temp.import_meetings x$q$);
-    perform parley_data.import_new_ids('meetings', 'parley_data.meetings');
-    return parley_data.import_write('meetings', 'parley_data.meetings', array['id'],
-        array['title', 'starts_at', 'ends_at', 'location', 'status', 'outcome_summary', 'outcome_recorded_at',
-              'classification', 'source_id'],
-        array['code', 'track_id', 'track_classification', 'effective_classification']);
-end
-$_$;
+          from pg_temp.import_meetings x'::text, written_key => ARRAY['id'::text], columns => ARRAY['title'::text, 'starts_at'::text, 'ends_at'::text, 'location'::text, 'status'::text, 'outcome_summary'::text, 'outcome_recorded_at'::text, 'classification'::text, 'source_id'::text], insert_only => ARRAY['code'::text, 'track_id'::text, 'track_classification'::text, 'effective_classification'::text]);
 
 ALTER FUNCTION parley_data.import_meetings(items jsonb, base integer) OWNER TO parley_owner;
 
@@ -7884,54 +7812,29 @@ CREATE FUNCTION parley_data.import_path(list text, base integer, ord bigint, sub
 ALTER FUNCTION parley_data.import_path(list text, base integer, ord bigint, sub_ord bigint) OWNER TO parley_owner;
 
 CREATE FUNCTION parley_data.import_people(items jsonb, base integer) RETURNS jsonb
-    LANGUAGE plpgsql
-    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $_$
-begin
-    perform parley_data.import_read('people', items, base);
-    perform parley_data.import_duplicates('people', base, 'lower(x.email)', 'email', 'e-mail "%s"');
-    perform parley_data.import_resolve('people',
-        'id bigint, existing bigint, known_zone boolean, existing_clearance parley.classification, changes boolean', $q$
+    LANGUAGE sql
+    RETURN parley_data.import_section('people'::text, items, base, 'parley_data.people'::regclass, key => 'lower(x.email)'::text, key_field => 'email'::text, key_what => 'e-mail "%s"'::text, resolved => 'id bigint, existing bigint, known_zone boolean, existing_clearance parley.classification, changes boolean'::text, resolve => '
         select x.ord, x.sub_ord, p.id, p.id, z.name is not null, p.clearance,
                (p.name, p.timezone, p.clearance, p.active) is distinct from (x.name, x.timezone, x.clearance, x.active)
           from pg_temp.import_people x
           left join parley_data.people p on lower(p.email) = lower(x.email)
-          left join parley_data.time_zones z on z.name = x.timezone$q$);
-    perform parley_data.import_check('people', base, 2, format($q$
+          left join parley_data.time_zones z on z.name = x.timezone'::text, checks => format('
         select x.ord, x.sub_ord,
                coalesce(parley_data.bad_person(x.email, x.name, x.timezone, x.known_zone, x.clearance, %1$L),
-                        case when x.changes then parley_data.cleared_above('email', x.email, x.existing_clearance, %1$L) end)
-          from pg_temp.import_people x$q$, parley_data.session_clearance()));
-    perform parley_data.import_refuse_first();
-    perform parley_data.import_new_ids('people', 'parley_data.people');
-    return parley_data.import_write('people', 'parley_data.people', array['id'],
-                                    array['email', 'name', 'timezone', 'clearance', 'active']);
-end
-$_$;
+                        case when x.changes then parley_data.cleared_above(''email'', x.email, x.existing_clearance, %1$L) end)
+          from pg_temp.import_people x'::text, parley_data.session_clearance()), written_key => ARRAY['id'::text], columns => ARRAY['email'::text, 'name'::text, 'timezone'::text, 'clearance'::text, 'active'::text]);
 
 ALTER FUNCTION parley_data.import_people(items jsonb, base integer) OWNER TO parley_owner;
 
 CREATE FUNCTION parley_data.import_positions(items jsonb, base integer) RETURNS jsonb
-    LANGUAGE plpgsql
-    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $_$
-declare
-    mine constant parley.classification := parley_data.session_clearance();
-begin
-    perform parley_data.import_read('positions', items, base);
-    perform parley_data.import_duplicates('positions', base,
-        'concat_ws(''/'', x.party, x.item, coalesce(x.track, ''-''), x.stated_on)', 'stated_on',
-        'the position %s (party/item/track/stated_on)');
-    perform parley_data.import_resolve('positions',
-        'party_id bigint, item_id bigint, track_id bigint, track_matches integer, track_levels parley.classification[], '
-        || 'track_classification parley.classification, source_id bigint, id bigint, existing bigint, '
-        || 'existing_level parley.classification', format($q$
+    LANGUAGE sql
+    RETURN parley_data.import_section('positions'::text, items, base, 'parley_data.positions'::regclass, key => 'concat_ws(''/'', x.party, x.item, coalesce(x.track, ''-''), x.stated_on)'::text, key_field => 'stated_on'::text, key_what => 'the position %s (party/item/track/stated_on)'::text, resolved => (('party_id bigint, item_id bigint, track_id bigint, track_matches integer, track_levels parley.classification[], '::text || 'track_classification parley.classification, source_id bigint, id bigint, existing bigint, '::text) || 'existing_level parley.classification'::text), resolve => format('
         select x.ord, x.sub_ord, p.id, i.id, case when t.matches = 1 then t.id end, t.matches, t.levels,
-               coalesce(tl.classification, 'unclassified'), s.id, e.id, e.id, e.classification
+               coalesce(tl.classification, ''unclassified''), s.id, e.id, e.id, e.classification
           from pg_temp.import_positions x
           left join parley_data.parties p on p.code = x.party
           left join parley_data.agenda_items i on i.code = x.item
-          left join parley_data.classified_matches('parley_data.tracks', 'classification',
+          left join parley_data.classified_matches(''parley_data.tracks'', ''classification'',
                         array(select distinct track from pg_temp.import_positions), %1$L) t on t.reference = x.track
           left join parley_data.tracks tl on tl.id = t.id and t.matches = 1
           left join parley_data.sources s on s.code = x.source
@@ -7939,25 +7842,14 @@ begin
                               where y.party_id = p.id and y.item_id = i.id and y.track_id is not distinct from tl.id
                                 and y.stated_on = x.stated_on and y.effective_classification <= %1$L
                               order by y.classification = x.classification desc, y.effective_classification desc
-                              limit 1) e on true$q$, mine));
-    perform parley_data.import_check('positions', base, 2, format($q$
+                              limit 1) e on true'::text, parley_data.session_clearance()), checks => format('
         select x.ord, x.sub_ord, coalesce(
             parley_data.bad_position(x.party, x.party_id is not null, x.item, x.item_id is not null, x.statement,
                 x.stance, x.stated_on, x.track, x.track_matches, x.track_levels, x.source, x.source_id is not null,
                 x.classification, %L),
-            parley_data.bad_lowering('classification', x.existing_level, x.classification, format('position %%s', x.existing)))
-          from pg_temp.import_positions x$q$, mine));
-    perform parley_data.import_refuse_first();
-
-    perform parley_data.import_tidy('positions', array['statement']);
-    perform parley_data.import_resolve('positions', 'effective_classification parley.classification', $q$
-        select x.ord, x.sub_ord, greatest(x.classification, x.track_classification) from pg_temp.import_positions x$q$);
-    perform parley_data.import_new_ids('positions', 'parley_data.positions');
-    return parley_data.import_write('positions', 'parley_data.positions', array['id'],
-        array['stance', 'statement', 'source_id', 'classification'],
-        array['party_id', 'item_id', 'track_id', 'stated_on', 'track_classification', 'effective_classification']);
-end
-$_$;
+            parley_data.bad_lowering(''classification'', x.existing_level, x.classification, format(''position %%s'', x.existing)))
+          from pg_temp.import_positions x'::text, parley_data.session_clearance()), tidy => ARRAY['statement'::text], derived => 'effective_classification parley.classification'::text, derive => '
+        select x.ord, x.sub_ord, greatest(x.classification, x.track_classification) from pg_temp.import_positions x'::text, written_key => ARRAY['id'::text], columns => ARRAY['stance'::text, 'statement'::text, 'source_id'::text, 'classification'::text], insert_only => ARRAY['party_id'::text, 'item_id'::text, 'track_id'::text, 'stated_on'::text, 'track_classification'::text, 'effective_classification'::text]);
 
 ALTER FUNCTION parley_data.import_positions(items jsonb, base integer) OWNER TO parley_owner;
 
@@ -8216,43 +8108,22 @@ $$;
 ALTER FUNCTION parley_data.import_start() OWNER TO parley_owner;
 
 CREATE FUNCTION parley_data.import_subscriptions(items jsonb, base integer) RETURNS jsonb
-    LANGUAGE plpgsql
-    SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $_$
-declare
-    mine constant parley.classification := parley_data.session_clearance();
-begin
-    perform parley_data.import_read('subscriptions', items, base);
-    perform parley_data.import_duplicates('subscriptions', base,
-        'concat_ws(''/'', lower(x.person), coalesce(x.track, ''-''), coalesce(x.item, ''-''))', 'person',
-        'the subscription %s (person/track/item)');
-    perform parley_data.import_resolve('subscriptions',
-        'person_id bigint, person_active boolean, person_clearance parley.classification, track_id bigint, '
-        || 'track_matches integer, track_levels parley.classification[], effective_classification parley.classification, '
-        || 'item_id bigint, id bigint, existing bigint', format($q$
+    LANGUAGE sql
+    RETURN parley_data.import_section('subscriptions'::text, items, base, 'parley_data.subscriptions'::regclass, key => 'concat_ws(''/'', lower(x.person), coalesce(x.track, ''-''), coalesce(x.item, ''-''))'::text, key_field => 'person'::text, key_what => 'the subscription %s (person/track/item)'::text, resolved => (('person_id bigint, person_active boolean, person_clearance parley.classification, track_id bigint, '::text || 'track_matches integer, track_levels parley.classification[], effective_classification parley.classification, '::text) || 'item_id bigint, id bigint, existing bigint'::text), resolve => format('
         select x.ord, x.sub_ord, p.id, p.active, p.clearance, case when t.matches = 1 then t.id end, t.matches, t.levels,
-               coalesce(tl.classification, 'unclassified'), i.id, s.id, s.id
+               coalesce(tl.classification, ''unclassified''), i.id, s.id, s.id
           from pg_temp.import_subscriptions x
           left join parley_data.people p on lower(p.email) = lower(x.person)
-          left join parley_data.classified_matches('parley_data.tracks', 'classification',
+          left join parley_data.classified_matches(''parley_data.tracks'', ''classification'',
                         array(select distinct track from pg_temp.import_subscriptions), %L) t on t.reference = x.track
           left join parley_data.tracks tl on tl.id = t.id and t.matches = 1
           left join parley_data.agenda_items i on i.code = x.item
           left join parley_data.subscriptions s
-                 on s.person_id = p.id and s.track_id is not distinct from tl.id and s.item_id is not distinct from i.id$q$,
-        mine));
-    perform parley_data.import_check('subscriptions', base, 2, format($q$
+                 on s.person_id = p.id and s.track_id is not distinct from tl.id and s.item_id is not distinct from i.id'::text, parley_data.session_clearance()), checks => format('
         select x.ord, x.sub_ord, parley_data.bad_subscription(x.person, x.person_id is not null, x.person_active,
             x.person_clearance, %L, x.track, x.track_matches, x.track_levels, x.item, x.item_id is not null,
             x.min_severity)
-          from pg_temp.import_subscriptions x$q$, mine));
-    perform parley_data.import_refuse_first();
-
-    perform parley_data.import_new_ids('subscriptions', 'parley_data.subscriptions');
-    return parley_data.import_write('subscriptions', 'parley_data.subscriptions', array['id'], array['min_severity'],
-                                    array['person_id', 'track_id', 'item_id', 'effective_classification']);
-end
-$_$;
+          from pg_temp.import_subscriptions x'::text, parley_data.session_clearance()), written_key => ARRAY['id'::text], columns => ARRAY['min_severity'::text], insert_only => ARRAY['person_id'::text, 'track_id'::text, 'item_id'::text, 'effective_classification'::text]);
 
 ALTER FUNCTION parley_data.import_subscriptions(items jsonb, base integer) OWNER TO parley_owner;
 
@@ -8387,21 +8258,6 @@ ALTER FUNCTION parley_data.import_write(list text, target regclass, key text[], 
 
 COMMENT ON FUNCTION parley_data.import_write(list text, target regclass, key text[], columns text[], insert_only text[]) IS 'Import: inserts the new rows of a list and updates the existing ones that differ, in one statement each; returns {new, changed, unchanged}.';
 
-CREATE FUNCTION parley_data.item_id(code text, field text DEFAULT 'item'::text) RETURNS bigint
-    LANGUAGE plpgsql STABLE
-    AS $$
-declare
-    result constant bigint := parley_data.item_named(code);
-begin
-    perform parley_data.refuse_if(parley_data.bad_reference('agenda item', field, code, result is not null));
-    return result;
-end
-$$;
-
-ALTER FUNCTION parley_data.item_id(code text, field text) OWNER TO parley_owner;
-
-COMMENT ON FUNCTION parley_data.item_id(code text, field text) IS 'The id of the agenda item with this code; refuses (23503) an unknown code.';
-
 CREATE FUNCTION parley_data.item_named(code text) RETURNS bigint
     LANGUAGE sql STABLE
     RETURN (SELECT i.id FROM parley_data.agenda_items i WHERE (i.code = item_named.code));
@@ -8409,6 +8265,27 @@ CREATE FUNCTION parley_data.item_named(code text) RETURNS bigint
 ALTER FUNCTION parley_data.item_named(code text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.item_named(code text) IS 'The id of the agenda item with this code, or null.';
+
+CREATE FUNCTION parley_data.named_id(kind text, field text, code text, named bigint) RETURNS bigint
+    LANGUAGE plpgsql STABLE
+    AS $$
+begin
+    perform parley_data.refuse_if(parley_data.bad_reference(kind, field, code, named is not null));
+    return named;
+end
+$$;
+
+ALTER FUNCTION parley_data.named_id(kind text, field text, code text, named bigint) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.named_id(kind text, field text, code text, named bigint) IS 'The id a code of a party, agenda item or source names, as found; refuses (23503) a code that names nothing.';
+
+CREATE FUNCTION parley_data.item_id(code text, field text DEFAULT 'item'::text) RETURNS bigint
+    LANGUAGE sql STABLE
+    RETURN parley_data.named_id('agenda item'::text, field, code, parley_data.item_named(code));
+
+ALTER FUNCTION parley_data.item_id(code text, field text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.item_id(code text, field text) IS 'The id of the agenda item with this code; refuses (23503) an unknown code.';
 
 CREATE FUNCTION parley_data.keep_change_log_append_only() RETURNS trigger
     LANGUAGE plpgsql
@@ -8593,21 +8470,6 @@ ALTER FUNCTION parley_data.partition_pruning_on() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.partition_pruning_on() IS 'For row-level security: true, or refuses the query when partition pruning, which keeps classified partitions unread, is turned off in the session.';
 
-CREATE FUNCTION parley_data.party_id(code text, field text DEFAULT 'party'::text) RETURNS bigint
-    LANGUAGE plpgsql STABLE
-    AS $$
-declare
-    result constant bigint := parley_data.party_named(code);
-begin
-    perform parley_data.refuse_if(parley_data.bad_reference('party', field, code, result is not null));
-    return result;
-end
-$$;
-
-ALTER FUNCTION parley_data.party_id(code text, field text) OWNER TO parley_owner;
-
-COMMENT ON FUNCTION parley_data.party_id(code text, field text) IS 'The id of the party with this code; refuses (23503) an unknown code.';
-
 CREATE FUNCTION parley_data.party_named(code text) RETURNS bigint
     LANGUAGE sql STABLE
     RETURN (SELECT p.id FROM parley_data.parties p WHERE (p.code = party_named.code));
@@ -8615,6 +8477,14 @@ CREATE FUNCTION parley_data.party_named(code text) RETURNS bigint
 ALTER FUNCTION parley_data.party_named(code text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.party_named(code text) IS 'The id of the party with this code, or null.';
+
+CREATE FUNCTION parley_data.party_id(code text, field text DEFAULT 'party'::text) RETURNS bigint
+    LANGUAGE sql STABLE
+    RETURN parley_data.named_id('party'::text, field, code, parley_data.party_named(code));
+
+ALTER FUNCTION parley_data.party_id(code text, field text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.party_id(code text, field text) IS 'The id of the party with this code; refuses (23503) an unknown code.';
 
 CREATE FUNCTION parley_data.party_participation(agreement parley_data.agreements, party_id bigint, OUT change parley.participation_change, OUT effective_on date, OUT takes_part_from date) RETURNS record
     LANGUAGE plpgsql STABLE
@@ -10800,21 +10670,6 @@ ALTER FUNCTION parley_data.settle_claims(at timestamp with time zone, lease inte
 
 COMMENT ON FUNCTION parley_data.settle_claims(at timestamp with time zone, lease interval, max_count integer) IS 'What parley.claim_round does first: checks at, lease and max_count, and settles lapsed claims (cancelled if their alert stopped applying, failed after the last attempt). The recipients are checked by parley_data.cancel_lost_recipients.';
 
-CREATE FUNCTION parley_data.source_id(code text, field text DEFAULT 'source'::text) RETURNS bigint
-    LANGUAGE plpgsql STABLE
-    AS $$
-declare
-    result constant bigint := parley_data.source_named(code);
-begin
-    perform parley_data.refuse_if(parley_data.bad_reference('source', field, code, result is not null));
-    return result;
-end
-$$;
-
-ALTER FUNCTION parley_data.source_id(code text, field text) OWNER TO parley_owner;
-
-COMMENT ON FUNCTION parley_data.source_id(code text, field text) IS 'The id of the source with this code; refuses (23503) an unknown code.';
-
 CREATE FUNCTION parley_data.source_named(code text) RETURNS bigint
     LANGUAGE sql STABLE
     RETURN (SELECT s.id FROM parley_data.sources s WHERE (s.code = source_named.code));
@@ -10822,6 +10677,14 @@ CREATE FUNCTION parley_data.source_named(code text) RETURNS bigint
 ALTER FUNCTION parley_data.source_named(code text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.source_named(code text) IS 'The id of the source with this code, or null.';
+
+CREATE FUNCTION parley_data.source_id(code text, field text DEFAULT 'source'::text) RETURNS bigint
+    LANGUAGE sql STABLE
+    RETURN parley_data.named_id('source'::text, field, code, parley_data.source_named(code));
+
+ALTER FUNCTION parley_data.source_id(code text, field text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.source_id(code text, field text) IS 'The id of the source with this code; refuses (23503) an unknown code.';
 
 CREATE TABLE parley_data.settings (
     key text NOT NULL,
@@ -23472,6 +23335,8 @@ GRANT ALL ON FUNCTION parley.rename(what text, reference text, new_code text) TO
 REVOKE ALL ON FUNCTION parley.renew_agreement(agreement text, ends_on date, term_length interval, agreed_by text[], agreed_on date, starts_on date, renewal parley.renewal_kind, objection_notice interval, source text, note text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.renew_agreement(agreement text, ends_on date, term_length interval, agreed_by text[], agreed_on date, starts_on date, renewal parley.renewal_kind, objection_notice interval, source text, note text) TO parley_writer;
 
+REVOKE ALL ON FUNCTION parley_data.suspend_or_resume(reference text, party text, change parley.participation_change, announced_on date, effective_on date, source text, note text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley.resume_agreement(agreement text, party text, announced_on date, effective_on date, source text, note text) FROM PUBLIC;
 GRANT ALL ON FUNCTION parley.resume_agreement(agreement text, party text, announced_on date, effective_on date, source text, note text) TO parley_writer;
 
@@ -23687,6 +23552,8 @@ REVOKE ALL ON FUNCTION parley_data.check_timezone(field text, value text) FROM P
 
 REVOKE ALL ON FUNCTION parley_data.classified_matches(tbl regclass, level_column text, refs text[], mine parley.classification) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.classified_record_id(what text, reference text, kinds text[], rule text, hint text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.code_taken(tbl regclass, level_column text, code text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.comment_columns_as(source regclass, target regclass, VARIADIC columns text[]) FROM PUBLIC;
@@ -23743,6 +23610,8 @@ REVOKE ALL ON FUNCTION parley_data.import_agreement_normal(r jsonb, zone text) F
 REVOKE ALL ON FUNCTION parley_data.import_agreement_verify(r jsonb, base text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.import_agreements(items jsonb, base integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.import_section(list text, items jsonb, base integer, target regclass, key text, key_field text, key_what text, resolved text, resolve text, checks text, written_key text[], columns text[], insert_only text[], tidy text[], derived text, derive text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.import_by_code(list text, items jsonb, base integer, what text, target regclass, rules text, tidy text[], columns text[]) FROM PUBLIC;
 
@@ -23810,9 +23679,11 @@ REVOKE ALL ON FUNCTION parley_data.import_tracks(items jsonb, base integer) FROM
 
 REVOKE ALL ON FUNCTION parley_data.import_write(list text, target regclass, key text[], columns text[], insert_only text[]) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.item_id(code text, field text) FROM PUBLIC;
-
 REVOKE ALL ON FUNCTION parley_data.item_named(code text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.named_id(kind text, field text, code text, named bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.item_id(code text, field text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.keep_change_log_append_only() FROM PUBLIC;
 
@@ -23838,9 +23709,9 @@ REVOKE ALL ON FUNCTION parley_data.partition_pruning_on() FROM PUBLIC;
 GRANT ALL ON FUNCTION parley_data.partition_pruning_on() TO parley_reader;
 GRANT ALL ON FUNCTION parley_data.partition_pruning_on() TO parley_daemon;
 
-REVOKE ALL ON FUNCTION parley_data.party_id(code text, field text) FROM PUBLIC;
-
 REVOKE ALL ON FUNCTION parley_data.party_named(code text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.party_id(code text, field text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.party_participation(agreement parley_data.agreements, party_id bigint, OUT change parley.participation_change, OUT effective_on date, OUT takes_part_from date) FROM PUBLIC;
 
@@ -23955,9 +23826,9 @@ REVOKE ALL ON FUNCTION parley_data.set_follow_up_subject_track() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.settle_claims(at timestamp with time zone, lease interval, max_count integer) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.source_id(code text, field text) FROM PUBLIC;
-
 REVOKE ALL ON FUNCTION parley_data.source_named(code text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.source_id(code text, field text) FROM PUBLIC;
 
 GRANT SELECT ON TABLE parley_data.settings TO parley_reader;
 GRANT SELECT ON TABLE parley_data.settings TO parley_daemon;

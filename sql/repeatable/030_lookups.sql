@@ -162,38 +162,25 @@ comment on function parley_data.person_named(text) is 'The person with this e-ma
 
 -- Lookups, one value at a time --------------------------------------------------------------------------------
 
-create or replace function parley_data.party_id(code text, field text default 'party')
+-- Parties, agenda items and sources: any caller may see them all, so a code names one or nothing. `named`: what
+-- parley_data.party_named (or its kin) found for the code.
+create or replace function parley_data.named_id(kind text, field text, code text, named bigint)
     returns bigint
     language plpgsql stable as $$
-declare
-    result constant bigint := parley_data.party_named(code);
 begin
-    perform parley_data.refuse_if(parley_data.bad_reference('party', field, code, result is not null));
-    return result;
+    perform parley_data.refuse_if(parley_data.bad_reference(kind, field, code, named is not null));
+    return named;
 end
 $$;
+comment on function parley_data.named_id(text, text, text, bigint) is
+    'The id a code of a party, agenda item or source names, as found; refuses (23503) a code that names nothing.';
 
-create or replace function parley_data.item_id(code text, field text default 'item')
-    returns bigint
-    language plpgsql stable as $$
-declare
-    result constant bigint := parley_data.item_named(code);
-begin
-    perform parley_data.refuse_if(parley_data.bad_reference('agenda item', field, code, result is not null));
-    return result;
-end
-$$;
-
-create or replace function parley_data.source_id(code text, field text default 'source')
-    returns bigint
-    language plpgsql stable as $$
-declare
-    result constant bigint := parley_data.source_named(code);
-begin
-    perform parley_data.refuse_if(parley_data.bad_reference('source', field, code, result is not null));
-    return result;
-end
-$$;
+create or replace function parley_data.party_id(code text, field text default 'party') returns bigint
+    language sql stable return parley_data.named_id('party', field, code, parley_data.party_named(code));
+create or replace function parley_data.item_id(code text, field text default 'item') returns bigint
+    language sql stable return parley_data.named_id('agenda item', field, code, parley_data.item_named(code));
+create or replace function parley_data.source_id(code text, field text default 'source') returns bigint
+    language sql stable return parley_data.named_id('source', field, code, parley_data.source_named(code));
 
 create or replace function parley_data.person_id(email text, field text default 'person', active_only boolean default false)
     returns bigint
@@ -250,6 +237,31 @@ begin
     return parley_data.classified_id('follow-up', 'parley_data.follow_ups', 'effective_classification', code, field);
 end
 $$;
+
+-- The record of a classified kind (`what`: one of `kinds`, among track, meeting, commitment, deal, agreement and
+-- follow_up) a reference (given as the argument `reference`) names among those the caller may see, as the lookups
+-- above find it. Refuses a missing kind (23502), one not in `kinds` (23514, as `rule`, with `hint`), and a
+-- reference that names nothing (23503). What parley.rename and parley.declassify act on.
+create or replace function parley_data.classified_record_id(what text, reference text, kinds text[], rule text,
+                                                            hint text)
+    returns bigint
+    language plpgsql stable as $$
+begin
+    perform parley_data.require('what', what is not null);
+    if what <> all (kinds) then
+        perform parley_data.refuse('23514', 'what', rule,
+            format('what "%s" is not one of %s', what, array_to_string(kinds, ', ')), hint);
+    end if;
+    return case what when 'track' then parley_data.track_id(reference, 'reference')
+                     when 'meeting' then parley_data.meeting_id(reference, 'reference')
+                     when 'commitment' then parley_data.commitment_id(reference, 'reference')
+                     when 'deal' then parley_data.deal_id(reference, 'reference')
+                     when 'agreement' then parley_data.agreement_id(reference, 'reference')
+                     when 'follow_up' then parley_data.follow_up_id(reference, 'reference') end;
+end
+$$;
+comment on function parley_data.classified_record_id(text, text, text[], text, text) is
+    'The id of the track, meeting, commitment, deal, agreement or follow-up (what, one of kinds) a reference names among those the caller may see; refuses (23502, 23514, 23503) otherwise.';
 
 -- The form these lookups had before the hints moved to parley_data.reference_hint.
 drop function if exists parley_data.classified_id(text, regclass, text, text, text, text);

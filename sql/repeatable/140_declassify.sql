@@ -43,44 +43,28 @@ as $$
 declare
     this_id bigint;
     current_level parley.classification;
-    highest_commitment parley.classification;
-    highest_track parley.classification;
+    cover record;
 begin
-    perform parley_data.require('what', what is not null);
+    this_id := parley_data.classified_record_id(declassify.what, reference,
+        array['track', 'meeting', 'commitment', 'deal', 'agreement'], 'declassify_what',
+        'For a position or a figure use parley.declassify_position or parley.declassify_figure.');
+    -- A record is never less classified than what it holds: a deal its commitments, an agreement the tracks it
+    -- names.
+    select h.highest, h.holds, h.rule, h.hint into cover
+      from (values ('deal', (select max(c.effective_classification) from parley_data.commitments c where c.deal_id = this_id),
+                    'has a commitment', 'deals_cover_commitments', 'Declassify its commitments first.'),
+                   ('agreement', (select max(l.track_classification) from parley_data.agreement_tracks l
+                                   where l.agreement_id = this_id),
+                    'belongs to a track', 'agreements_cover_tracks', 'Declassify the track first.')
+           ) h(what, highest, holds, rule, hint)
+     where h.what = declassify.what;
+    if declassify.classification < cover.highest then
+        perform parley_data.refuse('23514', 'classification', cover.rule,
+            format('%s "%s" %s kept at %s: it cannot be less classified than that', declassify.what, reference,
+                   cover.holds, cover.highest),
+            cover.hint);
+    end if;
     -- Each kind is kept in the table of its name (tracks, meetings, ...), with its own classification.
-    case declassify.what
-        when 'track' then
-            this_id := parley_data.track_id(reference, 'reference');
-        when 'meeting' then
-            this_id := parley_data.meeting_id(reference, 'reference');
-        when 'commitment' then
-            this_id := parley_data.commitment_id(reference, 'reference');
-        when 'deal' then
-            this_id := parley_data.deal_id(reference, 'reference');
-            select max(c.effective_classification) into highest_commitment
-              from parley_data.commitments c where c.deal_id = this_id;
-            if declassify.classification < highest_commitment then
-                perform parley_data.refuse('23514', 'classification', 'deals_cover_commitments',
-                    format('deal "%s" has a commitment kept at %s: it cannot be less classified than that',
-                           reference, highest_commitment),
-                    'Declassify its commitments first.');
-            end if;
-        when 'agreement' then
-            this_id := parley_data.agreement_id(reference, 'reference');
-            -- It names its tracks: never below the most classified of them.
-            select max(l.track_classification) into highest_track
-              from parley_data.agreement_tracks l where l.agreement_id = this_id;
-            if declassify.classification < highest_track then
-                perform parley_data.refuse('23514', 'classification', 'agreements_cover_tracks',
-                    format('agreement "%s" belongs to a track kept at %s: it cannot be less classified than that',
-                           reference, highest_track),
-                    'Declassify the track first.');
-            end if;
-        else
-            perform parley_data.refuse('23514', 'what', 'declassify_what',
-                format('what "%s" is not one of track, meeting, commitment, deal, agreement', declassify.what),
-                'For a position or a figure use parley.declassify_position or parley.declassify_figure.');
-    end case;
     execute format('select classification from parley_data.%I where id = $1', what || 's') into current_level using this_id;
     perform parley_data.declassify_record(what, reference, current_level, declassify.classification, reason,
         format('update parley_data.%I set classification = $1 where id = $2', what || 's'), this_id);

@@ -14,28 +14,13 @@ declare
     level_column text;
     this_id bigint;
 begin
-    perform parley_data.require('what', what is not null);
-    case rename.what
-        when 'track' then
-            this_id := parley_data.track_id(reference, 'reference');
-            tbl := 'parley_data.tracks'; level_column := 'classification';
-        when 'meeting' then
-            this_id := parley_data.meeting_id(reference, 'reference');
-            tbl := 'parley_data.meetings'; level_column := 'effective_classification';
-        when 'commitment' then
-            this_id := parley_data.commitment_id(reference, 'reference');
-            tbl := 'parley_data.commitments'; level_column := 'effective_classification';
-        when 'deal' then
-            this_id := parley_data.deal_id(reference, 'reference');
-            tbl := 'parley_data.deals'; level_column := 'classification';
-        when 'follow_up' then
-            this_id := parley_data.follow_up_id(reference, 'reference');
-            tbl := 'parley_data.follow_ups'; level_column := 'effective_classification';
-        else
-            perform parley_data.refuse('23514', 'what', 'rename_what',
-                format('what "%s" is not one of track, meeting, commitment, deal, follow_up', rename.what),
-                'Parties, sources and agenda items are not classified: their codes are unique already.');
-    end case;
+    this_id := parley_data.classified_record_id(rename.what, reference,
+        array['track', 'meeting', 'commitment', 'deal', 'follow_up'], 'rename_what',
+        'Parties, sources and agenda items are not classified: their codes are unique already.');
+    -- Each kind is kept in the table of its name, its code unique per level of the record (a meeting's, a
+    -- commitment's and a follow-up's level is the higher of its own and its track's).
+    tbl := format('parley_data.%I', rename.what || 's');
+    level_column := case when rename.what in ('track', 'deal') then 'classification' else 'effective_classification' end;
 
     perform parley_data.check_code('new_code', new_code, translate(rename.what, ' ', '_') || 's_code_format');
     perform parley_data.refuse_if(parley_data.reserved_code('new_code', rename.what, new_code,

@@ -89,39 +89,55 @@ $$;
 comment on function parley_data.record_participation is
     'Checks and records a change of one party''s participation in an agreement (suspended, resumed, withdrawn); returns its id.';
 
+-- A suspension or a resumption (`change`): of one party's participation when a party is named, else of the whole
+-- agreement (suspended, or back in force). The two differ only in what they ask of the agreement first: a party
+-- suspends its participation in an agreement in force; an agreement resumes when it is suspended.
+create or replace function parley_data.suspend_or_resume(
+    reference text, party text, change parley.participation_change, announced_on date, effective_on date,
+    source text, note text)
+    returns text
+    language plpgsql as $$
+declare
+    existing constant parley_data.agreements := parley_data.agreement_for_change(reference);
+    this_source bigint;
+begin
+    if party is not null then
+        if change = 'suspended' and existing.status not in ('in_force', 'suspended') then
+            perform parley_data.check_agreement_not_ended(existing, reference, 'suspended by a party');
+            perform parley_data.refuse('23514', 'agreement', 'participation_after_signature',
+                format('agreement "%s" is %s: a party suspends its participation in an agreement in force',
+                       reference, existing.status),
+                'Record its entry into force first (parley.enter_into_force).');
+        end if;
+        perform parley_data.record_participation(existing, reference, party, change, announced_on,
+                                                 coalesce(effective_on, announced_on), source, note, null);
+    else
+        this_source := parley_data.given_source_id(source);
+        perform parley_data.require('announced_on', announced_on is not null);
+        if change = 'resumed' and existing.status <> 'suspended' then
+            perform parley_data.check_agreement_not_ended(existing, reference, 'resumed');
+            perform parley_data.refuse('23514', 'agreement', 'agreement_status_transition',
+                format('agreement "%s" is %s, not suspended: there is nothing to resume', reference,
+                       replace(existing.status::text, '_', ' ')),
+                'To resume one party''s participation, name the party.');
+        end if;
+        perform parley_data.record_agreement_status(existing, reference,
+            case change when 'suspended' then 'suspended' else 'in_force' end::parley.agreement_status,
+            coalesce(effective_on, announced_on), 'agreement', 'effective_on', null, this_source, note);
+    end if;
+    return reference;
+end
+$$;
+comment on function parley_data.suspend_or_resume(text, text, parley.participation_change, date, date, text, text) is
+    'Records a suspension or resumption of one party''s participation in an agreement (party given) or of the whole agreement; returns the agreement''s code.';
+
 create or replace function parley.suspend_agreement(
     agreement text, party text default null, announced_on date default current_date, effective_on date default null,
     source text default null, note text default null)
     returns text
-    language plpgsql security definer
+    language sql security definer
     set search_path = parley_data, parley, pg_catalog, pg_temp
-as $$
-declare
-    existing constant parley_data.agreements := parley_data.agreement_for_change(suspend_agreement.agreement);
-    this_source bigint;
-begin
-    if suspend_agreement.party is not null then
-        if existing.status not in ('in_force', 'suspended') then
-            perform parley_data.check_agreement_not_ended(existing, suspend_agreement.agreement, 'suspended by a party');
-            perform parley_data.refuse('23514', 'agreement', 'participation_after_signature',
-                format('agreement "%s" is %s: a party suspends its participation in an agreement in force',
-                       suspend_agreement.agreement, existing.status),
-                'Record its entry into force first (parley.enter_into_force).');
-        end if;
-        perform parley_data.record_participation(existing, suspend_agreement.agreement, suspend_agreement.party,
-            'suspended', suspend_agreement.announced_on,
-            coalesce(suspend_agreement.effective_on, suspend_agreement.announced_on), suspend_agreement.source,
-            suspend_agreement.note, null);
-    else
-        this_source := parley_data.given_source_id(suspend_agreement.source);
-        perform parley_data.require('announced_on', suspend_agreement.announced_on is not null);
-        perform parley_data.record_agreement_status(existing, suspend_agreement.agreement, 'suspended',
-            coalesce(suspend_agreement.effective_on, suspend_agreement.announced_on), 'agreement', 'effective_on',
-            null, this_source, suspend_agreement.note);
-    end if;
-    return suspend_agreement.agreement;
-end
-$$;
+    return parley_data.suspend_or_resume(agreement, party, 'suspended', announced_on, effective_on, source, note);
 comment on function parley.suspend_agreement is
     'Records a suspension: of one party''s participation (party => ''RU'') or, with no party, of the whole agreement (in force → suspended): suspend_agreement(agreement => ..., party => ..., announced_on => ..., effective_on => (default the day announced), source => ..., note => ...). The track''s subscribers are told at once. Returns the agreement''s code.';
 
@@ -129,35 +145,9 @@ create or replace function parley.resume_agreement(
     agreement text, party text default null, announced_on date default current_date, effective_on date default null,
     source text default null, note text default null)
     returns text
-    language plpgsql security definer
+    language sql security definer
     set search_path = parley_data, parley, pg_catalog, pg_temp
-as $$
-declare
-    existing constant parley_data.agreements := parley_data.agreement_for_change(resume_agreement.agreement);
-    this_source bigint;
-begin
-    if resume_agreement.party is not null then
-        perform parley_data.record_participation(existing, resume_agreement.agreement, resume_agreement.party,
-            'resumed', resume_agreement.announced_on,
-            coalesce(resume_agreement.effective_on, resume_agreement.announced_on), resume_agreement.source,
-            resume_agreement.note, null);
-    else
-        this_source := parley_data.given_source_id(resume_agreement.source);
-        perform parley_data.require('announced_on', resume_agreement.announced_on is not null);
-        if existing.status <> 'suspended' then
-            perform parley_data.check_agreement_not_ended(existing, resume_agreement.agreement, 'resumed');
-            perform parley_data.refuse('23514', 'agreement', 'agreement_status_transition',
-                format('agreement "%s" is %s, not suspended: there is nothing to resume', resume_agreement.agreement,
-                       replace(existing.status::text, '_', ' ')),
-                'To resume one party''s participation, name the party.');
-        end if;
-        perform parley_data.record_agreement_status(existing, resume_agreement.agreement, 'in_force',
-            coalesce(resume_agreement.effective_on, resume_agreement.announced_on), 'agreement', 'effective_on',
-            null, this_source, resume_agreement.note);
-    end if;
-    return resume_agreement.agreement;
-end
-$$;
+    return parley_data.suspend_or_resume(agreement, party, 'resumed', announced_on, effective_on, source, note);
 comment on function parley.resume_agreement is
     'Records a resumption: of one party''s suspended participation (party => ''RU''), or with no party of a suspended agreement (back in force): resume_agreement(agreement => ..., party => ..., announced_on => ..., effective_on => ..., source => ..., note => ...). Returns the agreement''s code.';
 

@@ -88,19 +88,14 @@ $$;
 -- is first imported, like a commitment's due_in_days; a meeting already recorded keeps the moment it was given then.
 create or replace function parley_data.import_meetings(items jsonb, base integer)
     returns jsonb
-    language plpgsql
-    set search_path = parley_data, parley, pg_catalog, pg_temp
-as $$
-declare
-    mine constant parley.classification := parley_data.session_clearance();
-begin
-    perform parley_data.import_read('meetings', items, base);
-    perform parley_data.import_duplicates('meetings', base, 'x.code', 'code', 'meeting "%s"');
-    perform parley_data.import_resolve('meetings',
-        'id bigint, existing bigint, existing_track bigint, existing_level parley.classification, '
+    language sql
+    return parley_data.import_section('meetings', items, base, 'parley_data.meetings',
+        key => 'x.code', key_field => 'code', key_what => 'meeting "%s"',
+        resolved => 'id bigint, existing bigint, existing_track bigint, existing_level parley.classification, '
         || 'track_id bigint, track_matches integer, track_levels parley.classification[], track_level parley.classification, '
         || 'source_id bigint, relative boolean, starts_at timestamptz, ends_at timestamptz, status parley.meeting_status, '
-        || 'outcome_recorded_at timestamptz', format($q$
+        || 'outcome_recorded_at timestamptz',
+        resolve => format($q$
         select x.ord, x.sub_ord, m.id, m.id, m.track_id, m.classification,
                case when t.matches = 1 then t.id end, t.matches, t.levels, y.classification, s.id,
                x.starts_in_days is not null,
@@ -123,9 +118,9 @@ begin
           left join parley_data.classified_matches('parley_data.tracks', 'classification',
                         array(select distinct track from pg_temp.import_meetings), %1$L) t on t.reference = x.track
           left join parley_data.tracks y on y.id = t.id and t.matches = 1
-          left join parley_data.sources s on s.code = x.source$q$, mine));
-    -- The rules of add_meeting, with those of relative dates and outcomes first and last.
-    perform parley_data.import_check('meetings', base, 2, format($q$
+          left join parley_data.sources s on s.code = x.source$q$, parley_data.session_clearance()),
+        -- The rules of add_meeting, with those of relative dates and outcomes first and last.
+        checks => format($q$
         select x.ord, x.sub_ord, coalesce(
             case when x.relative and x.starts_at_as_written is not null
                  then parley_data.refused('22023', 'starts_in_days', 'import_one_date', 'give starts_at or starts_in_days, not both',
@@ -154,18 +149,14 @@ begin
                      format('status %%s does not fit a recorded outcome: a meeting with an outcome was held', x.status),
                      'Say status: held, or leave the outcome out.') end,
             parley_data.bad_lowering('classification', x.existing_level, x.classification, format('meeting "%%s"', x.code)))
-          from pg_temp.import_meetings x$q$, mine));
-    perform parley_data.import_refuse_first();
-
-    perform parley_data.import_tidy('meetings', array['location', 'outcome']);
-    perform parley_data.import_resolve('meetings', 'outcome_summary text, track_classification parley.classification, '
-                                       || 'effective_classification parley.classification', $q$
+          from pg_temp.import_meetings x$q$, parley_data.session_clearance()),
+        tidy => array['location', 'outcome'],
+        derived => 'outcome_summary text, track_classification parley.classification, '
+                   || 'effective_classification parley.classification',
+        derive => $q$
         select x.ord, x.sub_ord, x.outcome, x.track_level, greatest(x.classification, x.track_level)
-          from pg_temp.import_meetings x$q$);
-    perform parley_data.import_new_ids('meetings', 'parley_data.meetings');
-    return parley_data.import_write('meetings', 'parley_data.meetings', array['id'],
-        array['title', 'starts_at', 'ends_at', 'location', 'status', 'outcome_summary', 'outcome_recorded_at',
-              'classification', 'source_id'],
-        array['code', 'track_id', 'track_classification', 'effective_classification']);
-end
-$$;
+          from pg_temp.import_meetings x$q$,
+        written_key => array['id'],
+        columns => array['title', 'starts_at', 'ends_at', 'location', 'status', 'outcome_summary', 'outcome_recorded_at',
+                         'classification', 'source_id'],
+        insert_only => array['code', 'track_id', 'track_classification', 'effective_classification']);

@@ -6,20 +6,14 @@ set local role parley_owner;
 -- one, of the caller's own, never an overwrite of the hidden one).
 create or replace function parley_data.import_positions(items jsonb, base integer)
     returns jsonb
-    language plpgsql
-    set search_path = parley_data, parley, pg_catalog, pg_temp
-as $$
-declare
-    mine constant parley.classification := parley_data.session_clearance();
-begin
-    perform parley_data.import_read('positions', items, base);
-    perform parley_data.import_duplicates('positions', base,
-        'concat_ws(''/'', x.party, x.item, coalesce(x.track, ''-''), x.stated_on)', 'stated_on',
-        'the position %s (party/item/track/stated_on)');
-    perform parley_data.import_resolve('positions',
-        'party_id bigint, item_id bigint, track_id bigint, track_matches integer, track_levels parley.classification[], '
+    language sql
+    return parley_data.import_section('positions', items, base, 'parley_data.positions',
+        key => 'concat_ws(''/'', x.party, x.item, coalesce(x.track, ''-''), x.stated_on)', key_field => 'stated_on',
+        key_what => 'the position %s (party/item/track/stated_on)',
+        resolved => 'party_id bigint, item_id bigint, track_id bigint, track_matches integer, track_levels parley.classification[], '
         || 'track_classification parley.classification, source_id bigint, id bigint, existing bigint, '
-        || 'existing_level parley.classification', format($q$
+        || 'existing_level parley.classification',
+        resolve => format($q$
         select x.ord, x.sub_ord, p.id, i.id, case when t.matches = 1 then t.id end, t.matches, t.levels,
                coalesce(tl.classification, 'unclassified'), s.id, e.id, e.id, e.classification
           from pg_temp.import_positions x
@@ -33,43 +27,33 @@ begin
                               where y.party_id = p.id and y.item_id = i.id and y.track_id is not distinct from tl.id
                                 and y.stated_on = x.stated_on and y.effective_classification <= %1$L
                               order by y.classification = x.classification desc, y.effective_classification desc
-                              limit 1) e on true$q$, mine));
-    perform parley_data.import_check('positions', base, 2, format($q$
+                              limit 1) e on true$q$, parley_data.session_clearance()),
+        checks => format($q$
         select x.ord, x.sub_ord, coalesce(
             parley_data.bad_position(x.party, x.party_id is not null, x.item, x.item_id is not null, x.statement,
                 x.stance, x.stated_on, x.track, x.track_matches, x.track_levels, x.source, x.source_id is not null,
                 x.classification, %L),
             parley_data.bad_lowering('classification', x.existing_level, x.classification, format('position %%s', x.existing)))
-          from pg_temp.import_positions x$q$, mine));
-    perform parley_data.import_refuse_first();
-
-    perform parley_data.import_tidy('positions', array['statement']);
-    perform parley_data.import_resolve('positions', 'effective_classification parley.classification', $q$
-        select x.ord, x.sub_ord, greatest(x.classification, x.track_classification) from pg_temp.import_positions x$q$);
-    perform parley_data.import_new_ids('positions', 'parley_data.positions');
-    return parley_data.import_write('positions', 'parley_data.positions', array['id'],
-        array['stance', 'statement', 'source_id', 'classification'],
-        array['party_id', 'item_id', 'track_id', 'stated_on', 'track_classification', 'effective_classification']);
-end
-$$;
+          from pg_temp.import_positions x$q$, parley_data.session_clearance()),
+        tidy => array['statement'],
+        derived => 'effective_classification parley.classification',
+        derive => $q$
+        select x.ord, x.sub_ord, greatest(x.classification, x.track_classification) from pg_temp.import_positions x$q$,
+        written_key => array['id'], columns => array['stance', 'statement', 'source_id', 'classification'],
+        insert_only => array['party_id', 'item_id', 'track_id', 'stated_on', 'track_classification',
+                             'effective_classification']);
 
 -- Figures: found again by indicator, claimant, source and date among those the caller may see, as parley.add_figure
 -- finds them.
 create or replace function parley_data.import_figures(items jsonb, base integer)
     returns jsonb
-    language plpgsql
-    set search_path = parley_data, parley, pg_catalog, pg_temp
-as $$
-declare
-    mine constant parley.classification := parley_data.session_clearance();
-begin
-    perform parley_data.import_read('figures', items, base);
-    perform parley_data.import_duplicates('figures', base,
-        'concat_ws(''/'', x.indicator, coalesce(x.claimant, ''-''), coalesce(x.source, ''-''), x.as_of)', 'as_of',
-        'the figure %s (indicator/claimant/source/as_of)');
-    perform parley_data.import_resolve('figures',
-        'item_id bigint, claimant_id bigint, source_id bigint, id bigint, existing bigint, existing_level parley.classification',
-        format($q$
+    language sql
+    return parley_data.import_section('figures', items, base, 'parley_data.figures',
+        key => 'concat_ws(''/'', x.indicator, coalesce(x.claimant, ''-''), coalesce(x.source, ''-''), x.as_of)',
+        key_field => 'as_of', key_what => 'the figure %s (indicator/claimant/source/as_of)',
+        resolved => 'item_id bigint, claimant_id bigint, source_id bigint, id bigint, existing bigint, '
+                    || 'existing_level parley.classification',
+        resolve => format($q$
         select x.ord, x.sub_ord, i.id, p.id, s.id, e.id, e.id, e.classification
           from pg_temp.import_figures x
           left join parley_data.agenda_items i on i.code = x.item
@@ -80,22 +64,16 @@ begin
                                 and y.claimant_id is not distinct from p.id and y.source_id is not distinct from s.id
                                 and y.classification <= %L
                               order by y.classification = x.classification desc, y.classification desc
-                              limit 1) e on true$q$, mine));
-    perform parley_data.import_check('figures', base, 2, format($q$
+                              limit 1) e on true$q$, parley_data.session_clearance()),
+        checks => format($q$
         select x.ord, x.sub_ord, coalesce(
             parley_data.bad_figure(x.indicator, x.value, x.as_of, x.unit, x.item, x.item_id is not null, x.claimant,
                 x.claimant_id is not null, x.source, x.source_id is not null, x.confidence, x.note, x.classification, %L),
             parley_data.bad_lowering('classification', x.existing_level, x.classification, format('figure %%s', x.existing)))
-          from pg_temp.import_figures x$q$, mine));
-    perform parley_data.import_refuse_first();
-
-    perform parley_data.import_tidy('figures', array['unit', 'note']);
-    perform parley_data.import_new_ids('figures', 'parley_data.figures');
-    return parley_data.import_write('figures', 'parley_data.figures', array['id'],
-        array['item_id', 'value', 'unit', 'confidence', 'note', 'classification'],
-        array['indicator', 'as_of', 'claimant_id', 'source_id']);
-end
-$$;
+          from pg_temp.import_figures x$q$, parley_data.session_clearance()),
+        tidy => array['unit', 'note'],
+        written_key => array['id'], columns => array['item_id', 'value', 'unit', 'confidence', 'note', 'classification'],
+        insert_only => array['indicator', 'as_of', 'claimant_id', 'source_id']);
 
 -- Follow-ups, kept at the level of what they are about. due_in_days (with due_time, 17:00 unless given, on the
 -- assignee's clock) is resolved when the follow-up is first recorded, like a commitment's due_in_days. A code such
@@ -189,20 +167,14 @@ $$;
 -- Subscriptions: found again by person, track and item.
 create or replace function parley_data.import_subscriptions(items jsonb, base integer)
     returns jsonb
-    language plpgsql
-    set search_path = parley_data, parley, pg_catalog, pg_temp
-as $$
-declare
-    mine constant parley.classification := parley_data.session_clearance();
-begin
-    perform parley_data.import_read('subscriptions', items, base);
-    perform parley_data.import_duplicates('subscriptions', base,
-        'concat_ws(''/'', lower(x.person), coalesce(x.track, ''-''), coalesce(x.item, ''-''))', 'person',
-        'the subscription %s (person/track/item)');
-    perform parley_data.import_resolve('subscriptions',
-        'person_id bigint, person_active boolean, person_clearance parley.classification, track_id bigint, '
+    language sql
+    return parley_data.import_section('subscriptions', items, base, 'parley_data.subscriptions',
+        key => 'concat_ws(''/'', lower(x.person), coalesce(x.track, ''-''), coalesce(x.item, ''-''))',
+        key_field => 'person', key_what => 'the subscription %s (person/track/item)',
+        resolved => 'person_id bigint, person_active boolean, person_clearance parley.classification, track_id bigint, '
         || 'track_matches integer, track_levels parley.classification[], effective_classification parley.classification, '
-        || 'item_id bigint, id bigint, existing bigint', format($q$
+        || 'item_id bigint, id bigint, existing bigint',
+        resolve => format($q$
         select x.ord, x.sub_ord, p.id, p.active, p.clearance, case when t.matches = 1 then t.id end, t.matches, t.levels,
                coalesce(tl.classification, 'unclassified'), i.id, s.id, s.id
           from pg_temp.import_subscriptions x
@@ -213,16 +185,11 @@ begin
           left join parley_data.agenda_items i on i.code = x.item
           left join parley_data.subscriptions s
                  on s.person_id = p.id and s.track_id is not distinct from tl.id and s.item_id is not distinct from i.id$q$,
-        mine));
-    perform parley_data.import_check('subscriptions', base, 2, format($q$
+            parley_data.session_clearance()),
+        checks => format($q$
         select x.ord, x.sub_ord, parley_data.bad_subscription(x.person, x.person_id is not null, x.person_active,
             x.person_clearance, %L, x.track, x.track_matches, x.track_levels, x.item, x.item_id is not null,
             x.min_severity)
-          from pg_temp.import_subscriptions x$q$, mine));
-    perform parley_data.import_refuse_first();
-
-    perform parley_data.import_new_ids('subscriptions', 'parley_data.subscriptions');
-    return parley_data.import_write('subscriptions', 'parley_data.subscriptions', array['id'], array['min_severity'],
-                                    array['person_id', 'track_id', 'item_id', 'effective_classification']);
-end
-$$;
+          from pg_temp.import_subscriptions x$q$, parley_data.session_clearance()),
+        written_key => array['id'], columns => array['min_severity'],
+        insert_only => array['person_id', 'track_id', 'item_id', 'effective_classification']);
