@@ -709,13 +709,8 @@ begin
         parley_data.missing('correction', add_figure.correction is not null)));
     -- Figures the caller may not see do not count (a figure of their own is recorded at their level); of those
     -- they may see, the one at the level asked for, else the most classified, is the one a correction replaces.
-    select * into existing from parley_data.figures f
-     where f.indicator = add_figure.indicator and f.as_of = add_figure.as_of
-       and f.claimant_id is not distinct from this_claimant and f.source_id is not distinct from this_source
-       and f.classification <= parley_data.session_clearance()
-     order by f.classification = add_figure.classification desc, f.classification desc
-     limit 1
-       for no key update;
+    existing := parley_data.figure_for_change(add_figure.indicator, add_figure.as_of, this_claimant, this_source,
+                                              add_figure.classification);
     if existing.id is not null and not add_figure.correction then
         perform parley_data.refuse('23505', 'indicator', 'figures_natural_key',
             format('a figure for %s as of %s by this claimant and source already exists', add_figure.indicator, add_figure.as_of),
@@ -2737,12 +2732,8 @@ begin
         this_claimant := parley_data.party_id(declassify_figure.claimant, 'claimant');
     end if;
     this_source := parley_data.given_source_id(declassify_figure.source);
-    select * into existing from parley_data.figures f
-     where f.indicator = declassify_figure.indicator and f.as_of = declassify_figure.as_of
-       and f.claimant_id is not distinct from this_claimant and f.source_id is not distinct from this_source
-       and f.classification <= parley_data.session_clearance()
-     order by f.classification desc
-     limit 1;
+    existing := parley_data.figure_for_change(declassify_figure.indicator, declassify_figure.as_of, this_claimant,
+                                              this_source, null);
     if existing.id is null then
         perform parley_data.refuse('23503', 'indicator', 'figure_exists',
             format('no figure for %s as of %s by this claimant and source', declassify_figure.indicator,
@@ -2774,12 +2765,7 @@ begin
         this_track := parley_data.track_id(declassify_position.track);
     end if;
     perform parley_data.require('stated_on', declassify_position.stated_on is not null);
-    select * into existing from parley_data.positions p
-     where p.party_id = this_party and p.item_id = this_item and p.track_id is not distinct from this_track
-       and p.stated_on = declassify_position.stated_on
-       and p.effective_classification <= parley_data.session_clearance()
-     order by p.effective_classification desc
-     limit 1;
+    existing := parley_data.position_for_change(this_party, this_item, this_track, declassify_position.stated_on, null);
     if existing.id is null then
         perform parley_data.refuse('23503', 'stated_on', 'position_exists',
             format('no position of %s on %s stated on %s', declassify_position.party, declassify_position.item,
@@ -4152,14 +4138,8 @@ begin
     this_track := track_found.id;
     track_level := coalesce(parley_data.track_level(this_track), 'unclassified');
     -- The position of that day the caller may see: the one at the level asked for, else the most classified.
-    select * into existing from parley_data.positions p
-     where p.party_id = this_party and p.item_id = this_item and p.track_id is not distinct from this_track
-       and p.stated_on = record_position.stated_on
-       and p.effective_classification <= parley_data.session_clearance()
-     order by p.effective_classification = greatest(record_position.classification, track_level) desc,
-              p.effective_classification desc
-     limit 1
-       for no key update;
+    existing := parley_data.position_for_change(this_party, this_item, this_track, record_position.stated_on,
+                                                greatest(record_position.classification, track_level));
     if existing.id is null then
         level := coalesce(record_position.classification, 'unclassified');
         insert into parley_data.positions
@@ -5938,10 +5918,9 @@ begin
     if exists (select 1 from parley_data.agreement_parties p
                 join parley_data.agreement_role_conflicts c on c.role = new.role and c.conflicting_role = p.role
                where p.agreement_id = new.agreement_id and p.party_id = new.party_id) then
-        raise exception 'a party cannot be % and hold a role that conflicts with it in one agreement', new.role
-            using errcode = 'check_violation', constraint = 'agreement_parties_compatible_roles',
-                  table = 'agreement_parties', column = 'role',
-                  hint = 'A signatory is not also its mediator, witness or observer; an observer is not a guarantor or mediator.';
+        perform parley_data.refuse_row('agreement_parties', 'role', 'agreement_parties_compatible_roles',
+            format('a party cannot be %s and hold a role that conflicts with it in one agreement', new.role),
+            'A signatory is not also its mediator, witness or observer; an observer is not a guarantor or mediator.');
     end if;
     return new;
 end
@@ -5956,10 +5935,9 @@ begin
     if new.status is distinct from old.status and pg_trigger_depth() = 1
        and not exists (select 1 from parley_data.agreement_transitions t
                         where t.from_status = old.status and t.to_status = new.status) then
-        raise exception 'agreement % cannot go from % to %', old.code, old.status, new.status
-            using errcode = 'check_violation', constraint = 'agreement_status_transition',
-                  table = 'agreements', column = 'status',
-                  hint = 'Record the change with the function for it (parley.enter_into_force, parley.suspend_agreement, parley.end_agreement, ...).';
+        perform parley_data.refuse_row('agreements', 'status', 'agreement_status_transition',
+            format('agreement %s cannot go from %s to %s', old.code, old.status, new.status),
+            'Record the change with the function for it (parley.enter_into_force, parley.suspend_agreement, parley.end_agreement, ...).');
     end if;
     return new;
 end
@@ -6019,10 +5997,8 @@ CREATE FUNCTION parley_data.check_commitment_has_beneficiary() RETURNS trigger
 begin
     if exists (select 1 from parley_data.commitments where id = new.id)
        and not exists (select 1 from parley_data.commitment_beneficiaries where commitment_id = new.id) then
-        raise exception 'commitment % has no beneficiary', new.code
-            using errcode = 'check_violation', constraint = 'commitment_has_beneficiary',
-                  table = 'commitments', column = 'beneficiaries',
-                  hint = 'Name at least one party the commitment is owed to.';
+        perform parley_data.refuse_row('commitments', 'beneficiaries', 'commitment_has_beneficiary',
+            format('commitment %s has no beneficiary', new.code), 'Name at least one party the commitment is owed to.');
     end if;
     return null;
 end
@@ -6038,10 +6014,9 @@ begin
         if new.reopened_at is not distinct from old.reopened_at
            and not exists (select 1 from parley_data.commitment_transitions
                            where from_status = old.status and to_status = new.status) then
-            raise exception 'commitment % cannot go from % to % without a reopen', old.code, old.status, new.status
-                using errcode = 'check_violation', constraint = 'commitment_status_transition',
-                      table = 'commitments', column = 'status',
-                      hint = 'Record an update that reopens the commitment (reopen => true) and says why.';
+            perform parley_data.refuse_row('commitments', 'status', 'commitment_status_transition',
+                format('commitment %s cannot go from %s to %s without a reopen', old.code, old.status, new.status),
+                'Record an update that reopens the commitment (reopen => true) and says why.');
         end if;
         -- A direct change of status dates itself today; a change made by a recorded update (a nested trigger)
         -- carries the update's own date.
@@ -6666,6 +6641,28 @@ CREATE FUNCTION parley_data.expiring_within_days() RETURNS integer
 ALTER FUNCTION parley_data.expiring_within_days() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.expiring_within_days() IS 'How far ahead parley.expiring_agreements looks, in days: the session''s parley.expiring_within_days if set, else 60.';
+
+CREATE FUNCTION parley_data.figure_for_change(indicator text, as_of date, claimant_id bigint, source_id bigint, wanted parley.classification) RETURNS parley_data.figures
+    LANGUAGE plpgsql
+    AS $$
+declare
+    result parley_data.figures;
+begin
+    select * into result from parley_data.figures f
+     where f.indicator = figure_for_change.indicator and f.as_of = figure_for_change.as_of
+       and f.claimant_id is not distinct from figure_for_change.claimant_id
+       and f.source_id is not distinct from figure_for_change.source_id
+       and f.classification <= parley_data.session_clearance()
+     order by f.classification = wanted desc, f.classification desc
+     limit 1
+       for no key update;
+    return result;
+end
+$$;
+
+ALTER FUNCTION parley_data.figure_for_change(indicator text, as_of date, claimant_id bigint, source_id bigint, wanted parley.classification) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.figure_for_change(indicator text, as_of date, claimant_id bigint, source_id bigint, wanted parley.classification) IS 'The figure of an indicator, date, claimant and source the caller may see, at the level wanted else the most classified, locked; null when none.';
 
 CREATE FUNCTION parley_data.follow_up_due_occurrence(due_at timestamp with time zone, at timestamp with time zone) RETURNS TABLE(due_at timestamp with time zone, next_at timestamp with time zone)
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -9467,6 +9464,28 @@ ALTER FUNCTION parley_data.plan_take_queue(OUT everything boolean, OUT recipient
 
 COMMENT ON FUNCTION parley_data.plan_take_queue(OUT everything boolean, OUT recipients_changed boolean) IS 'Planning: moves the change queue into the plan (emptying it) and says whether everything must be replanned (a rule changed) and whether recipients changed (people or subscriptions).';
 
+CREATE FUNCTION parley_data.position_for_change(party_id bigint, item_id bigint, track_id bigint, stated_on date, wanted parley.classification) RETURNS parley_data.positions
+    LANGUAGE plpgsql
+    AS $$
+declare
+    result parley_data.positions;
+begin
+    select * into result from parley_data.positions p
+     where p.party_id = position_for_change.party_id and p.item_id = position_for_change.item_id
+       and p.track_id is not distinct from position_for_change.track_id
+       and p.stated_on = position_for_change.stated_on
+       and p.effective_classification <= parley_data.session_clearance()
+     order by p.effective_classification = wanted desc, p.effective_classification desc
+     limit 1
+       for no key update;
+    return result;
+end
+$$;
+
+ALTER FUNCTION parley_data.position_for_change(party_id bigint, item_id bigint, track_id bigint, stated_on date, wanted parley.classification) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.position_for_change(party_id bigint, item_id bigint, track_id bigint, stated_on date, wanted parley.classification) IS 'The position of a party on an item (on a track) on a day the caller may see, at the level wanted else the most classified, locked; null when none.';
+
 CREATE FUNCTION parley_data.prepare_history_years(through timestamp with time zone DEFAULT (now() + '2 years'::interval)) RETURNS bigint
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
@@ -10484,6 +10503,20 @@ $$;
 ALTER FUNCTION parley_data.refuse_level_clash(field text, detail text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.refuse_level_clash(field text, detail text) IS 'Refuses (23505) a change of classification that would put two records with one code at the same level.';
+
+CREATE FUNCTION parley_data.refuse_row(tbl text, field text, rule text, message text, hint text) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+begin
+    raise exception using
+        message = refuse_row.message, errcode = 'check_violation', table = refuse_row.tbl,
+        column = refuse_row.field, constraint = refuse_row.rule, hint = refuse_row.hint;
+end
+$$;
+
+ALTER FUNCTION parley_data.refuse_row(tbl text, field text, rule text, message text, hint text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.refuse_row(tbl text, field text, rule text, message text, hint text) IS 'Raises (23514) the refusal of a rule a trigger checks on a table''s rows, naming the table, the field (COLUMN) and the rule (CONSTRAINT).';
 
 CREATE FUNCTION parley_data.require(field text, present boolean) RETURNS void
     LANGUAGE sql
@@ -23592,6 +23625,8 @@ REVOKE ALL ON FUNCTION parley_data.expiring_within_days() FROM PUBLIC;
 GRANT ALL ON FUNCTION parley_data.expiring_within_days() TO parley_reader;
 GRANT ALL ON FUNCTION parley_data.expiring_within_days() TO parley_daemon;
 
+REVOKE ALL ON FUNCTION parley_data.figure_for_change(indicator text, as_of date, claimant_id bigint, source_id bigint, wanted parley.classification) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.follow_up_due_occurrence(due_at timestamp with time zone, at timestamp with time zone) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.follow_up_id(code text, field text) FROM PUBLIC;
@@ -23745,6 +23780,8 @@ REVOKE ALL ON FUNCTION parley_data.plan_schedule(everything boolean) FROM PUBLIC
 
 REVOKE ALL ON FUNCTION parley_data.plan_take_queue(OUT everything boolean, OUT recipients_changed boolean) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.position_for_change(party_id bigint, item_id bigint, track_id bigint, stated_on date, wanted parley.classification) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.prepare_history_years(through timestamp with time zone) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.queue_agenda_activity(track_ids bigint[], item_ids bigint[], levels parley.classification[]) FROM PUBLIC;
@@ -23804,6 +23841,8 @@ REVOKE ALL ON FUNCTION parley_data.refresh_timeline_naming(naming text, ids bigi
 REVOKE ALL ON FUNCTION parley_data.refuse(code text, field text, rule text, message text, hint text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.refuse_level_clash(field text, detail text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.refuse_row(tbl text, field text, rule text, message text, hint text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.require(field text, present boolean) FROM PUBLIC;
 

@@ -48,6 +48,20 @@ end
 $$;
 comment on function parley_data.refuse_if(parley_data.refusal) is 'Raises the refusal given, if there is one.';
 
+-- The refusal of a rule that a trigger checks on the rows of a table (a value breaks a rule, 23514): it names the
+-- table (TABLE) as well as the field and the rule.
+create or replace function parley_data.refuse_row(tbl text, field text, rule text, message text, hint text)
+    returns void
+    language plpgsql as $$
+begin
+    raise exception using
+        message = refuse_row.message, errcode = 'check_violation', table = refuse_row.tbl,
+        column = refuse_row.field, constraint = refuse_row.rule, hint = refuse_row.hint;
+end
+$$;
+comment on function parley_data.refuse_row(text, text, text, text, text) is
+    'Raises (23514) the refusal of a rule a trigger checks on a table''s rows, naming the table, the field (COLUMN) and the rule (CONSTRAINT).';
+
 -- Values required together, refused as one rule (23502) that names the first one missing: `fields` their names,
 -- `values` them as text (null when missing), in the same order.
 create or replace function parley_data.require_all(fields text[], "values" text[], rule text, message text, hint text)

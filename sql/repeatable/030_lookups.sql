@@ -160,6 +160,52 @@ comment on function parley_data.item_named(text) is 'The id of the agenda item w
 comment on function parley_data.source_named(text) is 'The id of the source with this code, or null.';
 comment on function parley_data.person_named(text) is 'The person with this e-mail (any case), or null.';
 
+-- Positions and figures have no code: their natural key names them (a party's position on an item, on a track or
+-- none, on a day; a figure's indicator, date, claimant and source). Of those with the key the caller may see, the
+-- one at the level `wanted`, else the most classified, locked for a change; null when there is none. What
+-- recording one again corrects, and what declassifying lowers.
+create or replace function parley_data.position_for_change(party_id bigint, item_id bigint, track_id bigint,
+                                                           stated_on date, wanted parley.classification)
+    returns parley_data.positions
+    language plpgsql as $$
+declare
+    result parley_data.positions;
+begin
+    select * into result from parley_data.positions p
+     where p.party_id = position_for_change.party_id and p.item_id = position_for_change.item_id
+       and p.track_id is not distinct from position_for_change.track_id
+       and p.stated_on = position_for_change.stated_on
+       and p.effective_classification <= parley_data.session_clearance()
+     order by p.effective_classification = wanted desc, p.effective_classification desc
+     limit 1
+       for no key update;
+    return result;
+end
+$$;
+comment on function parley_data.position_for_change(bigint, bigint, bigint, date, parley.classification) is
+    'The position of a party on an item (on a track) on a day the caller may see, at the level wanted else the most classified, locked; null when none.';
+
+create or replace function parley_data.figure_for_change(indicator text, as_of date, claimant_id bigint,
+                                                         source_id bigint, wanted parley.classification)
+    returns parley_data.figures
+    language plpgsql as $$
+declare
+    result parley_data.figures;
+begin
+    select * into result from parley_data.figures f
+     where f.indicator = figure_for_change.indicator and f.as_of = figure_for_change.as_of
+       and f.claimant_id is not distinct from figure_for_change.claimant_id
+       and f.source_id is not distinct from figure_for_change.source_id
+       and f.classification <= parley_data.session_clearance()
+     order by f.classification = wanted desc, f.classification desc
+     limit 1
+       for no key update;
+    return result;
+end
+$$;
+comment on function parley_data.figure_for_change(text, date, bigint, bigint, parley.classification) is
+    'The figure of an indicator, date, claimant and source the caller may see, at the level wanted else the most classified, locked; null when none.';
+
 -- Lookups, one value at a time --------------------------------------------------------------------------------
 
 -- Parties, agenda items and sources: any caller may see them all, so a code names one or nothing. `named`: what

@@ -62,10 +62,8 @@ create or replace function parley_data.check_commitment_has_beneficiary() return
 begin
     if exists (select 1 from parley_data.commitments where id = new.id)
        and not exists (select 1 from parley_data.commitment_beneficiaries where commitment_id = new.id) then
-        raise exception 'commitment % has no beneficiary', new.code
-            using errcode = 'check_violation', constraint = 'commitment_has_beneficiary',
-                  table = 'commitments', column = 'beneficiaries',
-                  hint = 'Name at least one party the commitment is owed to.';
+        perform parley_data.refuse_row('commitments', 'beneficiaries', 'commitment_has_beneficiary',
+            format('commitment %s has no beneficiary', new.code), 'Name at least one party the commitment is owed to.');
     end if;
     return null;
 end
@@ -234,10 +232,9 @@ begin
         if new.reopened_at is not distinct from old.reopened_at
            and not exists (select 1 from parley_data.commitment_transitions
                            where from_status = old.status and to_status = new.status) then
-            raise exception 'commitment % cannot go from % to % without a reopen', old.code, old.status, new.status
-                using errcode = 'check_violation', constraint = 'commitment_status_transition',
-                      table = 'commitments', column = 'status',
-                      hint = 'Record an update that reopens the commitment (reopen => true) and says why.';
+            perform parley_data.refuse_row('commitments', 'status', 'commitment_status_transition',
+                format('commitment %s cannot go from %s to %s without a reopen', old.code, old.status, new.status),
+                'Record an update that reopens the commitment (reopen => true) and says why.');
         end if;
         -- A direct change of status dates itself today; a change made by a recorded update (a nested trigger)
         -- carries the update's own date.

@@ -76,10 +76,9 @@ begin
     if new.status is distinct from old.status and pg_trigger_depth() = 1
        and not exists (select 1 from parley_data.agreement_transitions t
                         where t.from_status = old.status and t.to_status = new.status) then
-        raise exception 'agreement % cannot go from % to %', old.code, old.status, new.status
-            using errcode = 'check_violation', constraint = 'agreement_status_transition',
-                  table = 'agreements', column = 'status',
-                  hint = 'Record the change with the function for it (parley.enter_into_force, parley.suspend_agreement, parley.end_agreement, ...).';
+        perform parley_data.refuse_row('agreements', 'status', 'agreement_status_transition',
+            format('agreement %s cannot go from %s to %s', old.code, old.status, new.status),
+            'Record the change with the function for it (parley.enter_into_force, parley.suspend_agreement, parley.end_agreement, ...).');
     end if;
     return new;
 end
@@ -94,10 +93,9 @@ begin
     if exists (select 1 from parley_data.agreement_parties p
                 join parley_data.agreement_role_conflicts c on c.role = new.role and c.conflicting_role = p.role
                where p.agreement_id = new.agreement_id and p.party_id = new.party_id) then
-        raise exception 'a party cannot be % and hold a role that conflicts with it in one agreement', new.role
-            using errcode = 'check_violation', constraint = 'agreement_parties_compatible_roles',
-                  table = 'agreement_parties', column = 'role',
-                  hint = 'A signatory is not also its mediator, witness or observer; an observer is not a guarantor or mediator.';
+        perform parley_data.refuse_row('agreement_parties', 'role', 'agreement_parties_compatible_roles',
+            format('a party cannot be %s and hold a role that conflicts with it in one agreement', new.role),
+            'A signatory is not also its mediator, witness or observer; an observer is not a guarantor or mediator.');
     end if;
     return new;
 end

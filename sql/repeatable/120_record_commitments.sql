@@ -34,14 +34,8 @@ begin
     this_track := track_found.id;
     track_level := coalesce(parley_data.track_level(this_track), 'unclassified');
     -- The position of that day the caller may see: the one at the level asked for, else the most classified.
-    select * into existing from parley_data.positions p
-     where p.party_id = this_party and p.item_id = this_item and p.track_id is not distinct from this_track
-       and p.stated_on = record_position.stated_on
-       and p.effective_classification <= parley_data.session_clearance()
-     order by p.effective_classification = greatest(record_position.classification, track_level) desc,
-              p.effective_classification desc
-     limit 1
-       for no key update;
+    existing := parley_data.position_for_change(this_party, this_item, this_track, record_position.stated_on,
+                                                greatest(record_position.classification, track_level));
     if existing.id is null then
         level := coalesce(record_position.classification, 'unclassified');
         insert into parley_data.positions

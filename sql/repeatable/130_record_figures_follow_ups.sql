@@ -29,13 +29,8 @@ begin
         parley_data.missing('correction', add_figure.correction is not null)));
     -- Figures the caller may not see do not count (a figure of their own is recorded at their level); of those
     -- they may see, the one at the level asked for, else the most classified, is the one a correction replaces.
-    select * into existing from parley_data.figures f
-     where f.indicator = add_figure.indicator and f.as_of = add_figure.as_of
-       and f.claimant_id is not distinct from this_claimant and f.source_id is not distinct from this_source
-       and f.classification <= parley_data.session_clearance()
-     order by f.classification = add_figure.classification desc, f.classification desc
-     limit 1
-       for no key update;
+    existing := parley_data.figure_for_change(add_figure.indicator, add_figure.as_of, this_claimant, this_source,
+                                              add_figure.classification);
     if existing.id is not null and not add_figure.correction then
         perform parley_data.refuse('23505', 'indicator', 'figures_natural_key',
             format('a figure for %s as of %s by this claimant and source already exists', add_figure.indicator, add_figure.as_of),

@@ -90,12 +90,7 @@ begin
         this_track := parley_data.track_id(declassify_position.track);
     end if;
     perform parley_data.require('stated_on', declassify_position.stated_on is not null);
-    select * into existing from parley_data.positions p
-     where p.party_id = this_party and p.item_id = this_item and p.track_id is not distinct from this_track
-       and p.stated_on = declassify_position.stated_on
-       and p.effective_classification <= parley_data.session_clearance()
-     order by p.effective_classification desc
-     limit 1;
+    existing := parley_data.position_for_change(this_party, this_item, this_track, declassify_position.stated_on, null);
     if existing.id is null then
         perform parley_data.refuse('23503', 'stated_on', 'position_exists',
             format('no position of %s on %s stated on %s', declassify_position.party, declassify_position.item,
@@ -128,12 +123,8 @@ begin
         this_claimant := parley_data.party_id(declassify_figure.claimant, 'claimant');
     end if;
     this_source := parley_data.given_source_id(declassify_figure.source);
-    select * into existing from parley_data.figures f
-     where f.indicator = declassify_figure.indicator and f.as_of = declassify_figure.as_of
-       and f.claimant_id is not distinct from this_claimant and f.source_id is not distinct from this_source
-       and f.classification <= parley_data.session_clearance()
-     order by f.classification desc
-     limit 1;
+    existing := parley_data.figure_for_change(declassify_figure.indicator, declassify_figure.as_of, this_claimant,
+                                              this_source, null);
     if existing.id is null then
         perform parley_data.refuse('23503', 'indicator', 'figure_exists',
             format('no figure for %s as of %s by this claimant and source', declassify_figure.indicator,
