@@ -7127,7 +7127,6 @@ declare
     item record;
     sub record;
     claim record;
-    path text;
     outcome text;
     touched integer[] := '{}';
     added integer := 0;
@@ -7135,31 +7134,30 @@ declare
     first_seen integer;
 begin
     -- Every record reads, before anything is written.
-    for item in select (x.ord - 1)::integer as k, x.r from jsonb_array_elements(items) with ordinality x(r, ord) loop
-        path := format('agreements[%s].', base + item.k);
-        perform parley_data.import_read_one(item.r, 'agreements', path);
-        perform parley_data.import_raise(path, parley_data.missing('code', item.r ->> 'code' is not null));
-        select min(y.ord - 1) into first_seen from jsonb_array_elements(items) with ordinality y(r, ord)
-         where y.ord - 1 < item.k and y.r ->> 'code' = item.r ->> 'code';
+    for item in select * from parley_data.import_records(items, 'agreements', base) x loop
+        perform parley_data.import_read_one(item.r, 'agreements', item.path);
+        perform parley_data.import_raise(item.path, parley_data.missing('code', item.r ->> 'code' is not null));
+        select min(y.k) into first_seen from parley_data.import_records(items, 'agreements', base) y
+         where y.k < item.k and y.r ->> 'code' = item.r ->> 'code';
         if first_seen is not null then
-            perform parley_data.import_raise(path, parley_data.refused('23505', 'code', 'agreements_unique_in_document',
+            perform parley_data.import_raise(item.path, parley_data.refused('23505', 'code', 'agreements_unique_in_document',
                 format('agreement "%s" is given twice; it was given first at agreements[%s]', item.r ->> 'code', base + first_seen),
                 'Each record appears once in a document; merge the two.'));
         end if;
         for sub in select l.field from parley_data.import_layout l where l.list = 'agreements' and l.kind = 'records' loop
             for claim in select * from parley_data.import_elements(item.r, sub.field) loop
-                perform parley_data.import_read_one(claim.e, 'agreements.' || sub.field, format('%s%s[%s].', path, sub.field, claim.k));
+                perform parley_data.import_read_one(claim.e, 'agreements.' || sub.field, format('%s%s[%s].', item.path, sub.field, claim.k));
             end loop;
         end loop;
         for sub in select * from parley_data.import_elements(item.r, 'terms') loop
             for claim in select * from parley_data.import_elements(sub.e, 'claims') loop
                 perform parley_data.import_read_one(claim.e, 'agreements.terms.claims',
-                                                    format('%sterms[%s].claims[%s].', path, sub.k, claim.k));
+                                                    format('%sterms[%s].claims[%s].', item.path, sub.k, claim.k));
             end loop;
         end loop;
     end loop;
-    for item in select (x.ord - 1)::integer as k, x.r from jsonb_array_elements(items) with ordinality x(r, ord) loop
-        outcome := parley_data.import_agreement(item.r, format('agreements[%s].', base + item.k));
+    for item in select * from parley_data.import_records(items, 'agreements', base) x loop
+        outcome := parley_data.import_agreement(item.r, item.path);
         if outcome <> 'unchanged' then
             touched := touched || item.k;
             added := added + (outcome = 'new')::integer;
@@ -7167,9 +7165,8 @@ begin
         end if;
     end loop;
     -- How they relate, once all of them are there.
-    for item in select (x.ord - 1)::integer as k, x.r from jsonb_array_elements(items) with ordinality x(r, ord)
-                 where x.ord - 1 = any (touched) loop
-        path := format('agreements[%s].', base + item.k);
+    for item in select * from parley_data.import_records(items, 'agreements', base) x
+                 where x.k = any (touched) loop
         for sub in select * from parley_data.import_elements(item.r, 'related') loop
             continue when exists (
                 select 1 from parley_data.agreement_relations ar
@@ -7181,12 +7178,12 @@ begin
                 'select parley.relate_agreements(agreement => $1, relation => $2::parley.agreement_relation, related => $3,
                      note => $4, source => $5)',
                 array[item.r ->> 'code', sub.e ->> 'relation', sub.e ->> 'agreement', sub.e ->> 'note', sub.e ->> 'source'],
-                format('%srelated[%s].', path, sub.k), path, format('{"related": "related[%s].agreement"}', sub.k)::jsonb);
+                format('%srelated[%s].', item.path, sub.k), item.path, format('{"related": "related[%s].agreement"}', sub.k)::jsonb);
         end loop;
     end loop;
-    for item in select (x.ord - 1)::integer as k, x.r from jsonb_array_elements(items) with ordinality x(r, ord)
-                 where x.ord - 1 = any (touched) loop
-        perform parley_data.import_agreement_verify(item.r, format('agreements[%s].', base + item.k));
+    for item in select * from parley_data.import_records(items, 'agreements', base) x
+                 where x.k = any (touched) loop
+        perform parley_data.import_agreement_verify(item.r, item.path);
     end loop;
     return jsonb_build_object('agreements', parley_data.import_counts(jsonb_array_length(items), added, changed));
 end
@@ -7857,7 +7854,6 @@ CREATE FUNCTION parley_data.import_provisions(items jsonb, base integer) RETURNS
 declare
     item record;
     score record;
-    path text;
     current_agreement text;
     current_article text;
     ref text;
@@ -7865,10 +7861,9 @@ declare
     added integer := 0;
     changed integer := 0;
 begin
-    for item in select (x.ord - 1)::integer as k, x.r from jsonb_array_elements(items) with ordinality x(r, ord)
+    for item in select * from parley_data.import_records(items, 'commitments', base) x
                  where x.r ->> 'agreement' is not null or x.r ->> 'article' is not null
                     or jsonb_typeof(x.r -> 'implementation') = 'array' loop
-        path := format('commitments[%s].', base + item.k);
         ref := case when position('@' in coalesce(item.r ->> 'classification', '')) = 0
                          and (select count(*) from parley_data.commitments c
                                where c.code = item.r ->> 'code'
@@ -7876,7 +7871,7 @@ begin
                     then (item.r ->> 'code') || '@' || coalesce(item.r ->> 'classification', 'unclassified')
                     else item.r ->> 'code' end;
         if item.r ->> 'article' is not null and item.r ->> 'agreement' is null then
-            perform parley_data.import_raise(path, parley_data.refused('23514', 'article', 'commitments_article_with_agreement',
+            perform parley_data.import_raise(item.path, parley_data.refused('23514', 'article', 'commitments_article_with_agreement',
                 'article is given for a commitment that names no agreement', 'Give the agreement it is a provision of too.'));
         end if;
         if item.r ->> 'agreement' is not null then
@@ -7888,19 +7883,19 @@ begin
                or current_article is distinct from nullif(btrim(item.r ->> 'article'), '') then
                 if current_agreement is not null then
                     perform parley_data.import_call('select parley.remove_provision(commitment => $1)', array[ref],
-                                                    path, path, '{"commitment": "code"}');
+                                                    item.path, item.path, '{"commitment": "code"}');
                     changed := changed + 1;
                 else
                     added := added + 1;
                 end if;
                 perform parley_data.import_call(
                     'select parley.add_provision(agreement => $1, commitment => $2, article => $3)',
-                    array[item.r ->> 'agreement', ref, item.r ->> 'article'], path, path, '{"commitment": "code"}');
+                    array[item.r ->> 'agreement', ref, item.r ->> 'article'], item.path, item.path, '{"commitment": "code"}');
             end if;
         end if;
         for score in select * from parley_data.import_elements(item.r, 'implementation') loop
             perform parley_data.import_read_one(score.e, 'commitments.implementation',
-                                                format('%simplementation[%s].', path, score.k));
+                                                format('%simplementation[%s].', item.path, score.k));
             continue when exists (
                 select 1 from parley_data.implementation_overrides o
                  where o.commitment_id = parley_data.commitment_id(ref)
@@ -7911,7 +7906,7 @@ begin
                 'select parley.override_implementation(commitment => $1, score => $2::numeric::integer, source => $3,
                      as_of => $4::date, note => $5)::text',
                 array[ref, score.e ->> 'score', score.e ->> 'source', score.e ->> 'as_of', score.e ->> 'note'],
-                format('%simplementation[%s].', path, score.k), path,
+                format('%simplementation[%s].', item.path, score.k), item.path,
                 format('{"commitment": "implementation[%s]"}', score.k)::jsonb);
         end loop;
     end loop;
@@ -8027,6 +8022,19 @@ $$;
 ALTER FUNCTION parley_data.import_read_one(r jsonb, list text, path text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.import_read_one(r jsonb, list text, path text) IS 'Import: refuses a record that is not a mapping of the known fields of its list, each readable as its kind.';
+
+CREATE FUNCTION parley_data.import_records(items jsonb, list text, base integer) RETURNS TABLE(k integer, r jsonb, path text)
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ SELECT ((x.ord - 1))::integer AS int4,
+     x.r,
+     format('%s[%s].'::text, import_records.list, ((import_records.base + x.ord) - 1)) AS format
+    FROM jsonb_array_elements(import_records.items) WITH ORDINALITY x(r, ord);
+END;
+
+ALTER FUNCTION parley_data.import_records(items jsonb, list text, base integer) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.import_records(items jsonb, list text, base integer) IS 'Import: the records of a list of a document, with their index from 0 and their path (agreements[3].).';
 
 CREATE FUNCTION parley_data.import_refuse_first() RETURNS void
     LANGUAGE plpgsql
@@ -23697,6 +23705,8 @@ REVOKE ALL ON FUNCTION parley_data.import_raise(path text, problem parley_data.r
 REVOKE ALL ON FUNCTION parley_data.import_read(list text, items jsonb, base integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.import_read_one(r jsonb, list text, path text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.import_records(items jsonb, list text, base integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.import_refuse_first() FROM PUBLIC;
 
