@@ -5215,134 +5215,51 @@ ALTER PROCEDURE parley_data.add_change_log_years(IN first_year integer, IN last_
 
 COMMENT ON PROCEDURE parley_data.add_change_log_years(IN first_year integer, IN last_year integer) IS 'Creates the yearly partitions of the change log (every level) for the years given that have none.';
 
-CREATE FUNCTION parley_data.agenda_activity_of_agenda() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
-    SET jit TO 'off'
-    AS $$
-declare
-    gather constant text :=
-        'select coalesce(array_agg(k.track_id), ''{}''), coalesce(array_agg(k.item_id), ''{}''), '
-        'coalesce(array_agg(k.level), ''{}'') '
-        'from (select distinct track_id, item_id, level from (%s) g) k';
-    track_ids bigint[];
-    item_ids bigint[];
-    levels parley.classification[];
-begin
-    -- The entry's own level (its track's): every clearance that sees the entry.
-    if tg_op = 'INSERT' then
-        execute format(gather, 'select n.track_id, n.item_id, n.effective_classification as level from new_rows n')
-            into track_ids, item_ids, levels;
-    elsif tg_op = 'DELETE' then
-        execute format(gather, 'select o.track_id, o.item_id, o.effective_classification as level from old_rows o')
-            into track_ids, item_ids, levels;
-    else
-        execute format(gather,
-            'select o.track_id, o.item_id, o.effective_classification as level from old_rows o '
-            ' where not exists (select 1 from new_rows n '
-            '                    where (n.track_id, n.item_id, n.status_since, n.effective_classification) '
-            '                        = (o.track_id, o.item_id, o.status_since, o.effective_classification)) '
-            'union all '
-            'select n.track_id, n.item_id, n.effective_classification from new_rows n '
-            ' where not exists (select 1 from old_rows o '
-            '                    where (n.track_id, n.item_id, n.status_since, n.effective_classification) '
-            '                        = (o.track_id, o.item_id, o.status_since, o.effective_classification))')
-            into track_ids, item_ids, levels;
-    end if;
-    perform parley_data.queue_agenda_activity(track_ids, item_ids, levels);
-    return null;
-end
-$$;
-
-ALTER FUNCTION parley_data.agenda_activity_of_agenda() OWNER TO parley_owner;
-
-COMMENT ON FUNCTION parley_data.agenda_activity_of_agenda() IS 'Trigger: queues the agenda entries a statement added, removed, moved to another level or gave another status date, once per statement.';
-
-CREATE FUNCTION parley_data.agenda_activity_of_members() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
-    SET jit TO 'off'
-    AS $$
-declare
-    touched constant text :=
-        'select coalesce(array_agg(k.track_id), ''{}''), coalesce(array_agg(k.item_id), ''{}''), '
-        'coalesce(array_agg(k.level), ''{}'') '
-        'from (select distinct ta.track_id, ta.item_id, m.level '
-        '        from (%s) m '
-        '        join parley_data.track_agenda ta on ta.track_id = m.track_id '
-        '       where exists (select 1 from parley_data.positions p '
-        '                      where p.party_id = m.party_id and p.item_id = ta.item_id and p.track_id is null)) k';
-    rows_changed text;
-    track_ids bigint[];
-    item_ids bigint[];
-    levels parley.classification[];
-begin
-    -- The membership's level: no higher than what the change can matter to (a position counts for a track's entry
-    -- at the higher of its level and the membership's).
-    if tg_op = 'INSERT' then
-        rows_changed := 'select n.track_id, n.party_id, n.effective_classification as level from new_rows n';
-    elsif tg_op = 'DELETE' then
-        rows_changed := 'select o.track_id, o.party_id, o.effective_classification as level from old_rows o';
-    else
-        -- Only its level changes, with its track's (no recording function moves a membership): both sides.
-        rows_changed := 'select o.track_id, o.party_id, o.effective_classification as level from old_rows o '
-                        'union all select n.track_id, n.party_id, n.effective_classification from new_rows n';
-    end if;
-    execute format(touched, rows_changed) into track_ids, item_ids, levels;
-    perform parley_data.queue_agenda_activity(track_ids, item_ids, levels);
-    return null;
-end
-$$;
-
-ALTER FUNCTION parley_data.agenda_activity_of_members() OWNER TO parley_owner;
-
-COMMENT ON FUNCTION parley_data.agenda_activity_of_members() IS 'Trigger: queues the agenda entries of the tracks whose members a statement changed (those on which a member stated a general position), once per statement.';
-
-CREATE FUNCTION parley_data.agenda_activity_of_positions() RETURNS trigger
+CREATE FUNCTION parley_data.agenda_activity_of_rows() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
     SET jit TO 'off'
     AS $_$
 declare
-    -- What a position adds to an entry's activity and stances (agenda_stances, 000014): its party, item, track,
-    -- date, level and stance; a change of anything else (the statement, the source) changes neither.
-    touched constant text :=
-        'select p.track_id, p.item_id, p.level from (%1$s) p where p.track_id is not null '
-        'union '
-        'select tm.track_id, p.item_id, greatest(p.level, tm.effective_classification) from (%1$s) p '
-        '  join parley_data.track_members tm on tm.party_id = p.party_id where p.track_id is null';
-    gather constant text :=
-        'select coalesce(array_agg(k.track_id), ''{}''), coalesce(array_agg(k.item_id), ''{}''), '
-        'coalesce(array_agg(k.level), ''{}'') from (%s) k';
+    depends_on constant text := tg_argv[0];
+    touched constant text := tg_argv[1];
     rows_changed text;
-    track_ids bigint[];
-    item_ids bigint[];
-    levels parley.classification[];
 begin
     if tg_op = 'INSERT' then
-        rows_changed := 'select n.party_id, n.item_id, n.track_id, n.effective_classification as level from new_rows n';
+        rows_changed := format('select %s from new_rows', depends_on);
     elsif tg_op = 'DELETE' then
-        rows_changed := 'select o.party_id, o.item_id, o.track_id, o.effective_classification as level from old_rows o';
+        rows_changed := format('select %s from old_rows', depends_on);
     else
-        rows_changed :=
-            'select k.party_id, k.item_id, k.track_id, k.level '
-            'from old_rows o join new_rows n on n.id = o.id '
-            'cross join lateral (values (o.party_id, o.item_id, o.track_id, o.effective_classification), '
-            '                           (n.party_id, n.item_id, n.track_id, n.effective_classification)) '
-            '                   k(party_id, item_id, track_id, level) '
-            'where (o.party_id, o.item_id, o.track_id, o.stated_on, o.effective_classification, o.stance) '
-            '      is distinct from (n.party_id, n.item_id, n.track_id, n.stated_on, n.effective_classification, '
-            '                        n.stance)';
+        rows_changed := format('(select %1$s from old_rows except select %1$s from new_rows) '
+                               'union all (select %1$s from new_rows except select %1$s from old_rows)', depends_on);
     end if;
-    execute format(gather, format(touched, rows_changed)) into track_ids, item_ids, levels;
-    perform parley_data.queue_agenda_activity(track_ids, item_ids, levels);
+    execute parley_data.queue_agenda_statement(format(touched, rows_changed));
     return null;
 end
 $_$;
 
-ALTER FUNCTION parley_data.agenda_activity_of_positions() OWNER TO parley_owner;
+ALTER FUNCTION parley_data.agenda_activity_of_rows() OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.agenda_activity_of_positions() IS 'Trigger: queues the agenda entries whose positions a statement changed (their last activity is worked out again by refresh_agenda_activity), once per statement.';
+COMMENT ON FUNCTION parley_data.agenda_activity_of_rows() IS 'Trigger: queues the agenda entries that the rows a statement changed touch (TG_ARGV[0]: the columns that matter; TG_ARGV[1]: the query of the entries they touch), for refresh_agenda_activity, once per statement.';
+
+CREATE FUNCTION parley_data.agenda_entry_clearances(track_ids bigint[], item_ids bigint[]) RETURNS TABLE(track_id bigint, item_id bigint, entry_classification parley.classification, status_since date, clearance parley.classification)
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ SELECT ta.track_id,
+     ta.item_id,
+     ta.effective_classification,
+     ta.status_since,
+     lvl.level
+    FROM ((( SELECT DISTINCT x_1.track_id,
+             x_1.item_id
+            FROM UNNEST(agenda_entry_clearances.track_ids, agenda_entry_clearances.item_ids) x_1(track_id, item_id)) x
+      JOIN parley_data.track_agenda ta ON (((ta.track_id = x.track_id) AND (ta.item_id = x.item_id))))
+      JOIN unnest(enum_range(NULL::parley.classification)) lvl(level) ON ((lvl.level >= ta.effective_classification)));
+END;
+
+ALTER FUNCTION parley_data.agenda_entry_clearances(track_ids bigint[], item_ids bigint[]) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.agenda_entry_clearances(track_ids bigint[], item_ids bigint[]) IS 'The agenda entries named (track and item, as two arrays side by side) with its status date and each clearance from the entry''s level up: one row per entry and clearance.';
 
 CREATE FUNCTION parley_data.agenda_status_description(item text, track text, old_status text, new_status text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -9641,22 +9558,14 @@ ALTER FUNCTION parley_data.prepare_history_years(through timestamp with time zon
 
 COMMENT ON FUNCTION parley_data.prepare_history_years(through timestamp with time zone) IS 'Creates the change log''s yearly partitions up to the year of `through` (default: two years ahead) and moves into them what their level''s default partition holds. Returns the rows moved.';
 
-CREATE FUNCTION parley_data.queue_agenda_activity(track_ids bigint[], item_ids bigint[], levels parley.classification[]) RETURNS void
-    LANGUAGE plpgsql
-    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
-    AS $$
-begin
-    if cardinality(track_ids) = 0 then
-        return;
-    end if;
-    insert into parley_data.agenda_activity_queue (track_id, item_id, classification)
-    select distinct x.track_id, x.item_id, x.level from unnest(track_ids, item_ids, levels) x(track_id, item_id, level);
-end
-$$;
+CREATE FUNCTION parley_data.queue_agenda_statement(touched text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    RETURN format('insert into parley_data.agenda_activity_queue (track_id, item_id, classification) select distinct k.track_id, k.item_id, k.level from (%s) k'::text, touched);
 
-ALTER FUNCTION parley_data.queue_agenda_activity(track_ids bigint[], item_ids bigint[], levels parley.classification[]) OWNER TO parley_owner;
+ALTER FUNCTION parley_data.queue_agenda_statement(touched text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.queue_agenda_activity(track_ids bigint[], item_ids bigint[], levels parley.classification[]) IS 'Queues some agenda entries (track, item and the level of the record written, as three arrays side by side) for refresh_agenda_activity to work their last activity out again.';
+COMMENT ON FUNCTION parley_data.queue_agenda_statement(touched text) IS 'The statement that queues the agenda entries of a query of track_id, item_id and level (the level of the record written) for refresh_agenda_activity.';
 
 CREATE FUNCTION parley_data.queue_agreement_changes() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -9934,9 +9843,7 @@ begin
     delete from parley_data.agenda_activity_queue;
     delete from parley_data.agenda_activity;
     delete from parley_data.agenda_stances;
-    perform parley_data.recount_agenda_activity(array_agg(ta.track_id), array_agg(ta.item_id))
-       from parley_data.track_agenda ta;
-    perform parley_data.recount_agenda_stances(array_agg(ta.track_id), array_agg(ta.item_id))
+    perform parley_data.recount_agenda_entries(array_agg(ta.track_id), array_agg(ta.item_id))
        from parley_data.track_agenda ta;
     select count(*) into n from parley_data.agenda_activity;
     return n;
@@ -10338,7 +10245,7 @@ ALTER FUNCTION parley_data.record_versions() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.record_versions() IS 'Trigger: keeps the versions of the records a statement inserted, changed or deleted (each state with the period it was valid), set-based, once per statement.';
 
-CREATE FUNCTION parley_data.recount_agenda_activity(track_ids bigint[], item_ids bigint[]) RETURNS void
+CREATE FUNCTION parley_data.recount_agenda_entries(track_ids bigint[], item_ids bigint[]) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
     AS $$
@@ -10352,54 +10259,33 @@ begin
      using unnest(track_ids, item_ids) x(track_id, item_id)
      where a.track_id = x.track_id and a.item_id = x.item_id;
     insert into parley_data.agenda_activity (track_id, item_id, entry_classification, clearance, last_activity_on)
-    select ta.track_id, ta.item_id, ta.effective_classification, lvl.level,
-           greatest(ta.status_since,
+    select e.track_id, e.item_id, e.entry_classification, e.clearance,
+           greatest(e.status_since,
                     (select max(x.last_activity_on)
                        from parley_data.commitment_tallies x
-                      where x.track_id = ta.track_id and x.item_id = ta.item_id
-                        and x.classification <= lvl.level),
+                      where x.track_id = e.track_id and x.item_id = e.item_id
+                        and x.classification <= e.clearance),
                     (select max(p.stated_on)
                        from parley_data.positions p
-                      where p.track_id = ta.track_id and p.item_id = ta.item_id
-                        and p.effective_classification <= lvl.level),
+                      where p.track_id = e.track_id and p.item_id = e.item_id
+                        and p.effective_classification <= e.clearance),
                     (select max(p.stated_on)
                        from parley_data.track_members tm
                        join parley_data.positions p
-                         on p.party_id = tm.party_id and p.item_id = ta.item_id and p.track_id is null
-                      where tm.track_id = ta.track_id
-                        and tm.effective_classification <= lvl.level
-                        and p.effective_classification <= lvl.level))
-      from (select distinct x.track_id, x.item_id from unnest(track_ids, item_ids) x(track_id, item_id)) x
-      join parley_data.track_agenda ta on ta.track_id = x.track_id and ta.item_id = x.item_id
-      join unnest(enum_range(null::parley.classification)) lvl(level) on lvl.level >= ta.effective_classification;
-end
-$$;
+                         on p.party_id = tm.party_id and p.item_id = e.item_id and p.track_id is null
+                      where tm.track_id = e.track_id
+                        and tm.effective_classification <= e.clearance
+                        and p.effective_classification <= e.clearance))
+      from parley_data.agenda_entry_clearances(track_ids, item_ids) e;
 
-ALTER FUNCTION parley_data.recount_agenda_activity(track_ids bigint[], item_ids bigint[]) OWNER TO parley_owner;
-
-COMMENT ON FUNCTION parley_data.recount_agenda_activity(track_ids bigint[], item_ids bigint[]) IS 'Works out again the last activity per clearance of some agenda entries (track and item, as two arrays side by side).';
-
-CREATE FUNCTION parley_data.recount_agenda_stances(track_ids bigint[], item_ids bigint[]) RETURNS void
-    LANGUAGE plpgsql
-    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
-    AS $$
-begin
-    if cardinality(track_ids) = 0 then
-        return;
-    end if;
     delete from parley_data.agenda_stances a
      using unnest(track_ids, item_ids) x(track_id, item_id)
      where a.track_id = x.track_id and a.item_id = x.item_id;
     insert into parley_data.agenda_stances
            (track_id, item_id, entry_classification, clearance, party_id, stance, stated_on)
-    select distinct on (e.track_id, e.item_id, e.level, s.party_id)
-           e.track_id, e.item_id, e.entry_classification, e.level, s.party_id, s.stance, s.stated_on
-      from (select ta.track_id, ta.item_id, ta.effective_classification as entry_classification, lvl.level
-              from (select distinct x.track_id, x.item_id
-                      from unnest(track_ids, item_ids) x(track_id, item_id)) x
-              join parley_data.track_agenda ta on ta.track_id = x.track_id and ta.item_id = x.item_id
-              join unnest(enum_range(null::parley.classification)) lvl(level)
-                on lvl.level >= ta.effective_classification) e
+    select distinct on (e.track_id, e.item_id, e.clearance, s.party_id)
+           e.track_id, e.item_id, e.entry_classification, e.clearance, s.party_id, s.stance, s.stated_on
+      from parley_data.agenda_entry_clearances(track_ids, item_ids) e
       join (select p.track_id, p.item_id, p.party_id, p.stance, p.stated_on, false as general,
                    p.effective_classification as level
               from parley_data.positions p
@@ -10409,14 +10295,14 @@ begin
                    greatest(p.effective_classification, tm.effective_classification)
               from parley_data.track_members tm
               join parley_data.positions p on p.party_id = tm.party_id and p.track_id is null) s
-        on s.track_id = e.track_id and s.item_id = e.item_id and s.level <= e.level
-     order by e.track_id, e.item_id, e.level, s.party_id, s.stated_on desc, s.general;
+        on s.track_id = e.track_id and s.item_id = e.item_id and s.level <= e.clearance
+     order by e.track_id, e.item_id, e.clearance, s.party_id, s.stated_on desc, s.general;
 end
 $$;
 
-ALTER FUNCTION parley_data.recount_agenda_stances(track_ids bigint[], item_ids bigint[]) OWNER TO parley_owner;
+ALTER FUNCTION parley_data.recount_agenda_entries(track_ids bigint[], item_ids bigint[]) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.recount_agenda_stances(track_ids bigint[], item_ids bigint[]) IS 'Works out again each party''s latest stance per clearance on some agenda entries (track and item, as two arrays side by side).';
+COMMENT ON FUNCTION parley_data.recount_agenda_entries(track_ids bigint[], item_ids bigint[]) IS 'Works out again the last activity and each party''s latest stance per clearance of some agenda entries (track and item, as two arrays side by side).';
 
 CREATE FUNCTION parley_data.recount_owner_tallies(owner_ids bigint[], levels parley.classification[]) RETURNS void
     LANGUAGE plpgsql
@@ -10502,8 +10388,7 @@ begin
     select coalesce(array_agg(k.track_id), '{}'), coalesce(array_agg(k.item_id), '{}')
       into track_ids, item_ids
       from (select distinct t.track_id, t.item_id from taken t) k;
-    perform parley_data.recount_agenda_activity(track_ids, item_ids);
-    perform parley_data.recount_agenda_stances(track_ids, item_ids);
+    perform parley_data.recount_agenda_entries(track_ids, item_ids);
     return cardinality(track_ids);
 end
 $$;
@@ -10939,7 +10824,9 @@ begin
     perform parley_data.recount_owner_tallies(owner_ids, owner_levels);
     -- The agenda entries of those groups: their last activity per clearance is worked out from these tallies, later,
     -- by refresh_agenda_activity; here they are only queued, which never waits for another writer (085_agenda_activity).
-    perform parley_data.queue_agenda_activity(track_ids, item_ids, levels);
+    execute parley_data.queue_agenda_statement(
+        'select x.track_id, x.item_id, x.level from unnest($1, $2, $3) x(track_id, item_id, level)')
+        using track_ids, item_ids, levels;
     return null;
 end
 $_$;
@@ -22649,11 +22536,11 @@ CREATE TRIGGER people_plan_update AFTER UPDATE ON parley_data.people REFERENCING
 
 CREATE TRIGGER people_touch BEFORE UPDATE ON parley_data.people FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
-CREATE TRIGGER positions_agenda_activity_delete AFTER DELETE ON parley_data.positions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_positions();
+CREATE TRIGGER positions_agenda_activity_delete AFTER DELETE ON parley_data.positions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_rows('party_id, item_id, track_id, stated_on, effective_classification, stance', 'select p.track_id, p.item_id, p.effective_classification as level from (%1$s) p where p.track_id is not null union select tm.track_id, p.item_id, greatest(p.effective_classification, tm.effective_classification) from (%1$s) p   join parley_data.track_members tm on tm.party_id = p.party_id where p.track_id is null');
 
-CREATE TRIGGER positions_agenda_activity_insert AFTER INSERT ON parley_data.positions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_positions();
+CREATE TRIGGER positions_agenda_activity_insert AFTER INSERT ON parley_data.positions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_rows('party_id, item_id, track_id, stated_on, effective_classification, stance', 'select p.track_id, p.item_id, p.effective_classification as level from (%1$s) p where p.track_id is not null union select tm.track_id, p.item_id, greatest(p.effective_classification, tm.effective_classification) from (%1$s) p   join parley_data.track_members tm on tm.party_id = p.party_id where p.track_id is null');
 
-CREATE TRIGGER positions_agenda_activity_update AFTER UPDATE ON parley_data.positions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_positions();
+CREATE TRIGGER positions_agenda_activity_update AFTER UPDATE ON parley_data.positions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_rows('party_id, item_id, track_id, stated_on, effective_classification, stance', 'select p.track_id, p.item_id, p.effective_classification as level from (%1$s) p where p.track_id is not null union select tm.track_id, p.item_id, greatest(p.effective_classification, tm.effective_classification) from (%1$s) p   join parley_data.track_members tm on tm.party_id = p.party_id where p.track_id is null');
 
 CREATE TRIGGER positions_effective_classification BEFORE UPDATE OF classification, track_classification ON parley_data.positions FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification('positions');
 
@@ -22705,11 +22592,11 @@ CREATE TRIGGER subscriptions_plan_update AFTER UPDATE ON parley_data.subscriptio
 
 CREATE TRIGGER timeline_events_by_triggers BEFORE INSERT OR DELETE OR UPDATE OR TRUNCATE ON parley_data.timeline_events FOR EACH STATEMENT EXECUTE FUNCTION parley_data.keep_timeline_by_triggers();
 
-CREATE TRIGGER track_agenda_agenda_activity_delete AFTER DELETE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_agenda();
+CREATE TRIGGER track_agenda_agenda_activity_delete AFTER DELETE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_rows('track_id, item_id, status_since, effective_classification', 'select e.track_id, e.item_id, e.effective_classification as level from (%1$s) e');
 
-CREATE TRIGGER track_agenda_agenda_activity_insert AFTER INSERT ON parley_data.track_agenda REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_agenda();
+CREATE TRIGGER track_agenda_agenda_activity_insert AFTER INSERT ON parley_data.track_agenda REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_rows('track_id, item_id, status_since, effective_classification', 'select e.track_id, e.item_id, e.effective_classification as level from (%1$s) e');
 
-CREATE TRIGGER track_agenda_agenda_activity_update AFTER UPDATE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_agenda();
+CREATE TRIGGER track_agenda_agenda_activity_update AFTER UPDATE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_rows('track_id, item_id, status_since, effective_classification', 'select e.track_id, e.item_id, e.effective_classification as level from (%1$s) e');
 
 CREATE TRIGGER track_agenda_history_delete AFTER DELETE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'track_id', 'item_id');
 
@@ -22735,11 +22622,11 @@ CREATE TRIGGER track_agenda_versions_truncate BEFORE TRUNCATE ON parley_data.tra
 
 CREATE TRIGGER track_agenda_versions_update AFTER UPDATE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_versions('agenda_versions', 'effective_classification', 'track_id', 'item_id');
 
-CREATE TRIGGER track_members_agenda_activity_delete AFTER DELETE ON parley_data.track_members REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_members();
+CREATE TRIGGER track_members_agenda_activity_delete AFTER DELETE ON parley_data.track_members REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_rows('track_id, party_id, effective_classification', 'select ta.track_id, ta.item_id, m.effective_classification as level from (%1$s) m   join parley_data.track_agenda ta on ta.track_id = m.track_id  where exists (select 1 from parley_data.positions p                 where p.party_id = m.party_id and p.item_id = ta.item_id and p.track_id is null)');
 
-CREATE TRIGGER track_members_agenda_activity_insert AFTER INSERT ON parley_data.track_members REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_members();
+CREATE TRIGGER track_members_agenda_activity_insert AFTER INSERT ON parley_data.track_members REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_rows('track_id, party_id, effective_classification', 'select ta.track_id, ta.item_id, m.effective_classification as level from (%1$s) m   join parley_data.track_agenda ta on ta.track_id = m.track_id  where exists (select 1 from parley_data.positions p                 where p.party_id = m.party_id and p.item_id = ta.item_id and p.track_id is null)');
 
-CREATE TRIGGER track_members_agenda_activity_update AFTER UPDATE ON parley_data.track_members REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_members();
+CREATE TRIGGER track_members_agenda_activity_update AFTER UPDATE ON parley_data.track_members REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_rows('track_id, party_id, effective_classification', 'select ta.track_id, ta.item_id, m.effective_classification as level from (%1$s) m   join parley_data.track_agenda ta on ta.track_id = m.track_id  where exists (select 1 from parley_data.positions p                 where p.party_id = m.party_id and p.item_id = ta.item_id and p.track_id is null)');
 
 CREATE TRIGGER track_members_history_delete AFTER DELETE ON parley_data.track_members REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'track_id', 'party_id', 'role');
 
@@ -23527,11 +23414,9 @@ GRANT ALL ON FUNCTION parley_data.activity_clearance() TO parley_daemon;
 
 REVOKE ALL ON PROCEDURE parley_data.add_change_log_years(IN first_year integer, IN last_year integer) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.agenda_activity_of_agenda() FROM PUBLIC;
+REVOKE ALL ON FUNCTION parley_data.agenda_activity_of_rows() FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.agenda_activity_of_members() FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION parley_data.agenda_activity_of_positions() FROM PUBLIC;
+REVOKE ALL ON FUNCTION parley_data.agenda_entry_clearances(track_ids bigint[], item_ids bigint[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.agenda_status_description(item text, track text, old_status text, new_status text) FROM PUBLIC;
 
@@ -23876,7 +23761,7 @@ REVOKE ALL ON FUNCTION parley_data.plan_take_queue(OUT everything boolean, OUT r
 
 REVOKE ALL ON FUNCTION parley_data.prepare_history_years(through timestamp with time zone) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.queue_agenda_activity(track_ids bigint[], item_ids bigint[], levels parley.classification[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION parley_data.queue_agenda_statement(touched text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.queue_agreement_changes() FROM PUBLIC;
 
@@ -23914,9 +23799,7 @@ REVOKE ALL ON FUNCTION parley_data.record_participation(agreement parley_data.ag
 
 REVOKE ALL ON FUNCTION parley_data.record_versions() FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.recount_agenda_activity(track_ids bigint[], item_ids bigint[]) FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION parley_data.recount_agenda_stances(track_ids bigint[], item_ids bigint[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION parley_data.recount_agenda_entries(track_ids bigint[], item_ids bigint[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.recount_owner_tallies(owner_ids bigint[], levels parley.classification[]) FROM PUBLIC;
 
