@@ -6598,6 +6598,106 @@ ALTER FUNCTION parley_data.due_soon_occurrence(due_on date, time_zone text, lead
 
 COMMENT ON FUNCTION parley_data.due_soon_occurrence(due_on date, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) IS 'due_soon: which reminder before the end of due_on (track time) is due at `at` (lead, due_at), and when the next falls (next_at). See lead_time_occurrence.';
 
+CREATE TABLE parley_data.alerts (
+    id bigint NOT NULL,
+    kind parley.alert_kind NOT NULL,
+    subject_type parley.alert_subject NOT NULL,
+    subject_id bigint NOT NULL,
+    subject_code text NOT NULL,
+    basis text NOT NULL,
+    occurrence text NOT NULL,
+    due_at timestamp with time zone NOT NULL,
+    severity parley.severity NOT NULL,
+    classification parley.classification NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    commitment_id bigint,
+    responsible_id bigint,
+    escalated boolean DEFAULT false NOT NULL,
+    escalated_to_id bigint,
+    related_alert_id bigint,
+    state parley.alert_state DEFAULT 'planned'::parley.alert_state NOT NULL,
+    planned_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    acknowledged_at timestamp with time zone,
+    acknowledged_by name,
+    acknowledgement_note text,
+    snoozed_until timestamp with time zone,
+    snoozed_by name,
+    cancelled_at timestamp with time zone,
+    cancel_reason text,
+    CONSTRAINT alerts_acknowledged_state CHECK ((((state = 'acknowledged'::parley.alert_state) = (acknowledged_at IS NOT NULL)) OR (state = 'cancelled'::parley.alert_state))),
+    CONSTRAINT alerts_acknowledgement_note_length CHECK (parley_data.is_free_text(acknowledgement_note)),
+    CONSTRAINT alerts_cancelled_state CHECK (((state = 'cancelled'::parley.alert_state) = (cancelled_at IS NOT NULL)))
+)
+PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN kind SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN subject_type SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN subject_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN subject_code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN basis SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN occurrence SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN due_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN severity SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN responsible_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN escalated SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN escalated_to_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN related_alert_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN state SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN planned_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN acknowledged_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN acknowledged_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN acknowledgement_note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN snoozed_until SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN snoozed_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN cancelled_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN cancel_reason SET STATISTICS 0;
+
+ALTER TABLE parley_data.alerts OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.alerts IS 'Every alert planned: what kind, about what (subject), which occurrence, when it was due, how severe, and what staff did with it. Unique per (subject, kind, occurrence) among alerts not cancelled.';
+
+COMMENT ON COLUMN parley_data.alerts.subject_code IS 'The code of the commitment, meeting or follow-up (F<number> for one without a code).';
+
+COMMENT ON COLUMN parley_data.alerts.basis IS 'The fact this occurrence hangs on: the deadline (and reopening), the meeting time, the date of the last update, the follow-up''s due time.';
+
+COMMENT ON COLUMN parley_data.alerts.occurrence IS 'Which firing of the rule this is, e.g. "2025-05-25 -7 days" or "2025-05-25 #3" (the 4th overdue alert).';
+
+COMMENT ON COLUMN parley_data.alerts.due_at IS 'When the alert was due to go out.';
+
+COMMENT ON COLUMN parley_data.alerts.classification IS 'The subject''s effective classification (kept current): readers see only alerts they are cleared for.';
+
+COMMENT ON COLUMN parley_data.alerts.responsible_id IS 'Who answers for the subject: the commitment''s owner, the follow-up''s assignee, the track''s lead for a meeting.';
+
+COMMENT ON COLUMN parley_data.alerts.escalated IS 'An overdue alert from escalate_after on: the track''s lead is told too.';
+
+COMMENT ON COLUMN parley_data.alerts.related_alert_id IS 'For resolved and breached: the last overdue alert it settles.';
+
+COMMENT ON COLUMN parley_data.alerts.planned_at IS 'The moment planning was run for when it created the alert.';
+
+COMMENT ON COLUMN parley_data.alerts.snoozed_until IS 'Deliveries (and, for overdue, further repeats) held back until then.';
+
+COMMENT ON COLUMN parley_data.alerts.cancel_reason IS 'Why it no longer applies: deadline changed, commitment fulfilled, meeting cancelled, ... For an alert already (partly) sent the state stays as it was: what went out is history.';
+
+CREATE FUNCTION parley_data.existing_alert(subject_type parley.alert_subject, subject_id bigint, kind parley.alert_kind, occurrence text) RETURNS TABLE(found integer)
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ SELECT 1
+    FROM parley_data.alerts a
+   WHERE ((a.subject_type = existing_alert.subject_type) AND (a.subject_id = existing_alert.subject_id) AND (a.kind = existing_alert.kind) AND (a.occurrence = existing_alert.occurrence) AND (a.state <> 'cancelled'::parley.alert_state))
+  LIMIT 1;
+END;
+
+ALTER FUNCTION parley_data.existing_alert(subject_type parley.alert_subject, subject_id bigint, kind parley.alert_kind, occurrence text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.existing_alert(subject_type parley.alert_subject, subject_id bigint, kind parley.alert_kind, occurrence text) IS 'Planning: a row when an alert of the subject, kind and occurrence exists that is not cancelled (limit 1).';
+
 CREATE FUNCTION parley_data.expiring_within_days() RETURNS integer
     LANGUAGE sql STABLE
     RETURN COALESCE((NULLIF(btrim(current_setting('parley.expiring_within_days'::text, true)), ''::text))::integer, 60);
@@ -8816,13 +8916,8 @@ begin
                 -- One basis for all news: it never moves, so only a disabled rule or a deletion cancels it.
                 select news.kind, 'announced', news.occurrence, news.due_at from news where news.agreement_id = timing.id
                ) alert
-         -- Probed per alert due (limit 1), never joined: as `not exists`, PostgreSQL may merge-anti-join every alert
-         -- against one planned subject, when its estimates of the subjects run high (they do: neither the partitions
-         -- above unclassified nor the partitioned tables have statistics; 94 ms of a one-change plan at L).
-         left join lateral (select 1 as found from parley_data.alerts a
-                             where a.subject_type = 'agreement' and a.subject_id = timing.id and a.kind = alert.kind
-                               and a.occurrence = alert.occurrence and a.state <> 'cancelled'
-                             limit 1) existing on true
+         -- Most of what is due was created by an earlier plan (existing_alert).
+         left join lateral parley_data.existing_alert('agreement', timing.id, alert.kind, alert.occurrence) existing on true
          where existing.found is null
         returning 1
     )
@@ -8981,15 +9076,8 @@ begin
                        timing.settles_through_alert_id
                  where timing.settles_through_alert_id is not null
                ) alert
-         -- Most of what is due was created by an earlier plan. (Checked here, not in the INSERT into alerts: an
-         -- anti-join there would read the table it fills, row by row, while its statistics still say it is empty.)
-         -- Probed per alert due (limit 1), never joined: as `not exists`, PostgreSQL may merge-anti-join every alert
-         -- against one planned subject, when its estimates of the subjects run high (they do: neither the partitions
-         -- above unclassified nor the partitioned tables have statistics; 94 ms of a one-change plan at L).
-         left join lateral (select 1 as found from parley_data.alerts a
-                             where a.subject_type = 'commitment' and a.subject_id = timing.id and a.kind = alert.kind
-                               and a.occurrence = alert.occurrence and a.state <> 'cancelled'
-                             limit 1) existing on true
+         -- Most of what is due was created by an earlier plan (existing_alert).
+         left join lateral parley_data.existing_alert('commitment', timing.id, alert.kind, alert.occurrence) existing on true
          where existing.found is null
         returning 1
     )
@@ -9139,13 +9227,8 @@ begin
                 select 'meeting_outcome_missing', timing.end_basis, timing.end_basis, timing.outcome_missing_due_at
                  where timing.outcome_missing_due_at is not null
                ) alert
-         -- Probed per alert due (limit 1), never joined: as `not exists`, PostgreSQL may merge-anti-join every alert
-         -- against one planned subject, when its estimates of the subjects run high (they do: neither the partitions
-         -- above unclassified nor the partitioned tables have statistics; 94 ms of a one-change plan at L).
-         left join lateral (select 1 as found from parley_data.alerts a
-                             where a.subject_type = 'meeting' and a.subject_id = timing.id and a.kind = alert.kind
-                               and a.occurrence = alert.occurrence and a.state <> 'cancelled'
-                             limit 1) existing on true
+         -- Most of what is due was created by an earlier plan (existing_alert).
+         left join lateral parley_data.existing_alert('meeting', timing.id, alert.kind, alert.occurrence) existing on true
          where existing.found is null
         returning 1
     )
@@ -11469,93 +11552,6 @@ CREATE FUNCTION parley_data.utc_text(moment timestamp with time zone) RETURNS te
 ALTER FUNCTION parley_data.utc_text(moment timestamp with time zone) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.utc_text(moment timestamp with time zone) IS 'A moment written in UTC (2025-05-25T21:00:00Z), as alert keys spell it.';
-
-CREATE TABLE parley_data.alerts (
-    id bigint NOT NULL,
-    kind parley.alert_kind NOT NULL,
-    subject_type parley.alert_subject NOT NULL,
-    subject_id bigint NOT NULL,
-    subject_code text NOT NULL,
-    basis text NOT NULL,
-    occurrence text NOT NULL,
-    due_at timestamp with time zone NOT NULL,
-    severity parley.severity NOT NULL,
-    classification parley.classification NOT NULL,
-    track_id bigint,
-    item_id bigint,
-    commitment_id bigint,
-    responsible_id bigint,
-    escalated boolean DEFAULT false NOT NULL,
-    escalated_to_id bigint,
-    related_alert_id bigint,
-    state parley.alert_state DEFAULT 'planned'::parley.alert_state NOT NULL,
-    planned_at timestamp with time zone NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    acknowledged_at timestamp with time zone,
-    acknowledged_by name,
-    acknowledgement_note text,
-    snoozed_until timestamp with time zone,
-    snoozed_by name,
-    cancelled_at timestamp with time zone,
-    cancel_reason text,
-    CONSTRAINT alerts_acknowledged_state CHECK ((((state = 'acknowledged'::parley.alert_state) = (acknowledged_at IS NOT NULL)) OR (state = 'cancelled'::parley.alert_state))),
-    CONSTRAINT alerts_acknowledgement_note_length CHECK (parley_data.is_free_text(acknowledgement_note)),
-    CONSTRAINT alerts_cancelled_state CHECK (((state = 'cancelled'::parley.alert_state) = (cancelled_at IS NOT NULL)))
-)
-PARTITION BY LIST (classification);
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN kind SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN subject_type SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN subject_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN subject_code SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN basis SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN occurrence SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN due_at SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN severity SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN classification SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN track_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN item_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN commitment_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN responsible_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN escalated SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN escalated_to_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN related_alert_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN state SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN planned_at SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN created_at SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN acknowledged_at SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN acknowledged_by SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN acknowledgement_note SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN snoozed_until SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN snoozed_by SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN cancelled_at SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN cancel_reason SET STATISTICS 0;
-
-ALTER TABLE parley_data.alerts OWNER TO parley_owner;
-
-COMMENT ON TABLE parley_data.alerts IS 'Every alert planned: what kind, about what (subject), which occurrence, when it was due, how severe, and what staff did with it. Unique per (subject, kind, occurrence) among alerts not cancelled.';
-
-COMMENT ON COLUMN parley_data.alerts.subject_code IS 'The code of the commitment, meeting or follow-up (F<number> for one without a code).';
-
-COMMENT ON COLUMN parley_data.alerts.basis IS 'The fact this occurrence hangs on: the deadline (and reopening), the meeting time, the date of the last update, the follow-up''s due time.';
-
-COMMENT ON COLUMN parley_data.alerts.occurrence IS 'Which firing of the rule this is, e.g. "2025-05-25 -7 days" or "2025-05-25 #3" (the 4th overdue alert).';
-
-COMMENT ON COLUMN parley_data.alerts.due_at IS 'When the alert was due to go out.';
-
-COMMENT ON COLUMN parley_data.alerts.classification IS 'The subject''s effective classification (kept current): readers see only alerts they are cleared for.';
-
-COMMENT ON COLUMN parley_data.alerts.responsible_id IS 'Who answers for the subject: the commitment''s owner, the follow-up''s assignee, the track''s lead for a meeting.';
-
-COMMENT ON COLUMN parley_data.alerts.escalated IS 'An overdue alert from escalate_after on: the track''s lead is told too.';
-
-COMMENT ON COLUMN parley_data.alerts.related_alert_id IS 'For resolved and breached: the last overdue alert it settles.';
-
-COMMENT ON COLUMN parley_data.alerts.planned_at IS 'The moment planning was run for when it created the alert.';
-
-COMMENT ON COLUMN parley_data.alerts.snoozed_until IS 'Deliveries (and, for overdue, further repeats) held back until then.';
-
-COMMENT ON COLUMN parley_data.alerts.cancel_reason IS 'Why it no longer applies: deadline changed, commitment fulfilled, meeting cancelled, ... For an alert already (partly) sent the state stays as it was: what went out is history.';
 
 CREATE FUNCTION parley_data.visible_alert(alert_id bigint) RETURNS parley_data.alerts
     LANGUAGE plpgsql
@@ -23606,6 +23602,11 @@ REVOKE ALL ON FUNCTION parley_data.lead_time_occurrence(event_at timestamp with 
 
 REVOKE ALL ON FUNCTION parley_data.due_soon_occurrence(due_on date, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) FROM PUBLIC;
 
+GRANT SELECT ON TABLE parley_data.alerts TO parley_reader;
+GRANT SELECT ON TABLE parley_data.alerts TO parley_daemon;
+
+REVOKE ALL ON FUNCTION parley_data.existing_alert(subject_type parley.alert_subject, subject_id bigint, kind parley.alert_kind, occurrence text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.expiring_within_days() FROM PUBLIC;
 GRANT ALL ON FUNCTION parley_data.expiring_within_days() TO parley_reader;
 GRANT ALL ON FUNCTION parley_data.expiring_within_days() TO parley_daemon;
@@ -23904,9 +23905,6 @@ REVOKE ALL ON FUNCTION parley_data.unreadable(v jsonb, field text, kind text, ch
 REVOKE ALL ON FUNCTION parley_data.unshaped(r jsonb, fields text[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.utc_text(moment timestamp with time zone) FROM PUBLIC;
-
-GRANT SELECT ON TABLE parley_data.alerts TO parley_reader;
-GRANT SELECT ON TABLE parley_data.alerts TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley_data.visible_alert(alert_id bigint) FROM PUBLIC;
 
