@@ -9654,47 +9654,20 @@ CREATE FUNCTION parley_data.queue_agreement_changes() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     SET jit TO 'off'
-    AS $_$
-declare
-    queued bigint := 0;
+    AS $$
 begin
-    if tg_table_name = 'agreements' and tg_op = 'UPDATE' then
-        execute $q$insert into parley_data.plan_queue (subject_type, subject_id)
-        select 'agreement', n.id
-          from new_rows n
-          join old_rows o on o.id = n.id
-         where (n.status, n.timezone, n.owner_id, n.classification, n.code)
-               is distinct from (o.status, o.timezone, o.owner_id, o.classification, o.code)$q$;
-        get diagnostics queued = row_count;
-        -- A reclassified agreement's alerts follow it in the same statement, as a commitment's do.
-        execute $q$update parley_data.alerts a
-           set classification = n.classification
-          from new_rows n
-          join old_rows o on o.id = n.id
-         where n.classification is distinct from o.classification
-           and a.subject_type = 'agreement' and a.subject_id = n.id$q$;
-    elsif tg_op in ('INSERT', 'UPDATE') then
-        -- Terms, status events, participation: whatever is new or changed about an agreement.
-        insert into parley_data.plan_queue (subject_type, subject_id)
-        select distinct 'agreement', coalesce((to_jsonb(r) ->> 'agreement_id')::bigint, (to_jsonb(r) ->> 'id')::bigint)
-          from new_rows r;
-        get diagnostics queued = row_count;
-    else
-        insert into parley_data.plan_queue (subject_type, subject_id)
-        select distinct 'agreement', coalesce((to_jsonb(r) ->> 'agreement_id')::bigint, (to_jsonb(r) ->> 'id')::bigint)
-          from old_rows r;
-        get diagnostics queued = row_count;
-    end if;
-    if queued > 0 then
+    insert into parley_data.plan_queue (subject_type, subject_id)
+    select distinct 'agreement', r.agreement_id from new_rows r;
+    if found then
         perform pg_notify('parley_plan', '');
     end if;
     return null;
 end
-$_$;
+$$;
 
 ALTER FUNCTION parley_data.queue_agreement_changes() OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.queue_agreement_changes() IS 'Trigger: queues the agreements a statement added, deleted or changed in a way alerts depend on (an agreement, its terms, its status history, a party''s participation), and notifies the daemon once.';
+COMMENT ON FUNCTION parley_data.queue_agreement_changes() IS 'Trigger: queues the agreements whose terms, participation or tracks a statement added or changed, and notifies the daemon once.';
 
 CREATE FUNCTION parley_data.queue_recipient_changes() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -9763,6 +9736,7 @@ declare
     watched constant text := tg_argv[1];
     follow_up_link constant text := tg_argv[2];
     follow_ups_take constant text := tg_argv[3];
+    level_column constant text := coalesce(tg_argv[4], 'effective_classification');
     queued bigint := 0;
     n bigint;
 begin
@@ -9795,11 +9769,11 @@ begin
         -- a meeting move with it, by their foreign key, and their own trigger moves their alerts; a follow-up
         -- given another subject moves to that subject's level.)
         execute format($q$update parley_data.alerts a
-           set classification = n.effective_classification
+           set classification = n.%1$I
           from new_rows n
           join old_rows o on o.id = n.id
-         where n.effective_classification is distinct from o.effective_classification
-           and a.subject_type = %L and a.subject_id = n.id$q$, subject);
+         where n.%1$I is distinct from o.%1$I
+           and a.subject_type = %2$L and a.subject_id = n.id$q$, level_column, subject);
     end if;
     if queued > 0 then
         perform pg_notify('parley_plan', '');
@@ -9810,7 +9784,7 @@ $_$;
 
 ALTER FUNCTION parley_data.queue_subject_changes() OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.queue_subject_changes() IS 'Trigger: queues the commitments, meetings or follow-ups (TG_ARGV[0]) a statement inserted, deleted or changed in a way alerts depend on, with the follow-ups that take their track, item and level, moves the alerts of reclassified ones, and notifies the daemon once.';
+COMMENT ON FUNCTION parley_data.queue_subject_changes() IS 'Trigger: queues the commitments, meetings, follow-ups or agreements (TG_ARGV[0]) a statement inserted, deleted or changed in a way alerts depend on, with the follow-ups that take their track, item and level, moves the alerts of reclassified ones, and notifies the daemon once.';
 
 CREATE FUNCTION parley_data.queue_track_changes() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -22332,11 +22306,11 @@ CREATE TRIGGER agreements_history_truncate BEFORE TRUNCATE ON parley_data.agreem
 
 CREATE TRIGGER agreements_history_update AFTER UPDATE ON parley_data.agreements REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
-CREATE TRIGGER agreements_plan_delete AFTER DELETE ON parley_data.agreements REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_agreement_changes();
+CREATE TRIGGER agreements_plan_delete AFTER DELETE ON parley_data.agreements REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_subject_changes('agreement', 'status, timezone, owner_id, classification, code', '-', '-', 'classification');
 
-CREATE TRIGGER agreements_plan_insert AFTER INSERT ON parley_data.agreements REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_agreement_changes();
+CREATE TRIGGER agreements_plan_insert AFTER INSERT ON parley_data.agreements REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_subject_changes('agreement', 'status, timezone, owner_id, classification, code', '-', '-', 'classification');
 
-CREATE TRIGGER agreements_plan_update AFTER UPDATE ON parley_data.agreements REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_agreement_changes();
+CREATE TRIGGER agreements_plan_update AFTER UPDATE ON parley_data.agreements REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_subject_changes('agreement', 'status, timezone, owner_id, classification, code', '-', '-', 'classification');
 
 CREATE TRIGGER agreements_status_transition BEFORE UPDATE OF status ON parley_data.agreements FOR EACH ROW EXECUTE FUNCTION parley_data.check_agreement_transition();
 
