@@ -49,6 +49,12 @@ comment on function parley_data.agenda_entry_clearances(bigint[], bigint[]) is
 --   The stances (agenda_stances): each party's latest position on the item, on the track or stated generally while
 --     a member of the track (what parley.agenda worked out for every entry before 000014; on the same day the one on
 --     the track wins).
+-- parley.stale (210) and parley.agenda (200) state these two rules once more, for the queued entries, as row-level
+-- security shows the records to the reader; a change to a rule here is a change there too (Tests/sql/205 and 206
+-- compare the views, queued and stored entries mixed, with their earlier texts, which worked every entry out per
+-- query). They do not call a function of this file: tried for stale, a set-returning function in its third part
+-- kept that part from being merged in date order as one table (its plan at L changed), and one called per entry
+-- would read agenda's queued entries one by one instead of in one join.
 create or replace function parley_data.recount_agenda_entries(track_ids bigint[], item_ids bigint[])
     returns void
     language plpgsql
