@@ -5151,134 +5151,51 @@ ALTER PROCEDURE parley_data.add_change_log_years(IN first_year integer, IN last_
 
 COMMENT ON PROCEDURE parley_data.add_change_log_years(IN first_year integer, IN last_year integer) IS 'Creates the yearly partitions of the change log (every level) for the years given that have none.';
 
-CREATE FUNCTION parley_data.agenda_activity_of_agenda() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
-    SET jit TO 'off'
-    AS $$
-declare
-    gather constant text :=
-        'select coalesce(array_agg(k.track_id), ''{}''), coalesce(array_agg(k.item_id), ''{}''), '
-        'coalesce(array_agg(k.level), ''{}'') '
-        'from (select distinct track_id, item_id, level from (%s) g) k';
-    track_ids bigint[];
-    item_ids bigint[];
-    levels parley.classification[];
-begin
-    -- The entry's own level (its track's): every clearance that sees the entry.
-    if tg_op = 'INSERT' then
-        execute format(gather, 'select n.track_id, n.item_id, n.effective_classification as level from new_rows n')
-            into track_ids, item_ids, levels;
-    elsif tg_op = 'DELETE' then
-        execute format(gather, 'select o.track_id, o.item_id, o.effective_classification as level from old_rows o')
-            into track_ids, item_ids, levels;
-    else
-        execute format(gather,
-            'select o.track_id, o.item_id, o.effective_classification as level from old_rows o '
-            ' where not exists (select 1 from new_rows n '
-            '                    where (n.track_id, n.item_id, n.status_since, n.effective_classification) '
-            '                        = (o.track_id, o.item_id, o.status_since, o.effective_classification)) '
-            'union all '
-            'select n.track_id, n.item_id, n.effective_classification from new_rows n '
-            ' where not exists (select 1 from old_rows o '
-            '                    where (n.track_id, n.item_id, n.status_since, n.effective_classification) '
-            '                        = (o.track_id, o.item_id, o.status_since, o.effective_classification))')
-            into track_ids, item_ids, levels;
-    end if;
-    perform parley_data.queue_agenda_activity(track_ids, item_ids, levels);
-    return null;
-end
-$$;
-
-ALTER FUNCTION parley_data.agenda_activity_of_agenda() OWNER TO parley_owner;
-
-COMMENT ON FUNCTION parley_data.agenda_activity_of_agenda() IS 'Trigger: queues the agenda entries a statement added, removed, moved to another level or gave another status date, once per statement.';
-
-CREATE FUNCTION parley_data.agenda_activity_of_members() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
-    SET jit TO 'off'
-    AS $$
-declare
-    touched constant text :=
-        'select coalesce(array_agg(k.track_id), ''{}''), coalesce(array_agg(k.item_id), ''{}''), '
-        'coalesce(array_agg(k.level), ''{}'') '
-        'from (select distinct ta.track_id, ta.item_id, m.level '
-        '        from (%s) m '
-        '        join parley_data.track_agenda ta on ta.track_id = m.track_id '
-        '       where exists (select 1 from parley_data.positions p '
-        '                      where p.party_id = m.party_id and p.item_id = ta.item_id and p.track_id is null)) k';
-    rows_changed text;
-    track_ids bigint[];
-    item_ids bigint[];
-    levels parley.classification[];
-begin
-    -- The membership's level: no higher than what the change can matter to (a position counts for a track's entry
-    -- at the higher of its level and the membership's).
-    if tg_op = 'INSERT' then
-        rows_changed := 'select n.track_id, n.party_id, n.effective_classification as level from new_rows n';
-    elsif tg_op = 'DELETE' then
-        rows_changed := 'select o.track_id, o.party_id, o.effective_classification as level from old_rows o';
-    else
-        -- Only its level changes, with its track's (no recording function moves a membership): both sides.
-        rows_changed := 'select o.track_id, o.party_id, o.effective_classification as level from old_rows o '
-                        'union all select n.track_id, n.party_id, n.effective_classification from new_rows n';
-    end if;
-    execute format(touched, rows_changed) into track_ids, item_ids, levels;
-    perform parley_data.queue_agenda_activity(track_ids, item_ids, levels);
-    return null;
-end
-$$;
-
-ALTER FUNCTION parley_data.agenda_activity_of_members() OWNER TO parley_owner;
-
-COMMENT ON FUNCTION parley_data.agenda_activity_of_members() IS 'Trigger: queues the agenda entries of the tracks whose members a statement changed (those on which a member stated a general position), once per statement.';
-
-CREATE FUNCTION parley_data.agenda_activity_of_positions() RETURNS trigger
+CREATE FUNCTION parley_data.agenda_activity_of_rows() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
     SET jit TO 'off'
     AS $_$
 declare
-    -- What a position adds to an entry's activity and stances (agenda_stances, 000014): its party, item, track,
-    -- date, level and stance; a change of anything else (the statement, the source) changes neither.
-    touched constant text :=
-        'select p.track_id, p.item_id, p.level from (%1$s) p where p.track_id is not null '
-        'union '
-        'select tm.track_id, p.item_id, greatest(p.level, tm.effective_classification) from (%1$s) p '
-        '  join parley_data.track_members tm on tm.party_id = p.party_id where p.track_id is null';
-    gather constant text :=
-        'select coalesce(array_agg(k.track_id), ''{}''), coalesce(array_agg(k.item_id), ''{}''), '
-        'coalesce(array_agg(k.level), ''{}'') from (%s) k';
+    depends_on constant text := tg_argv[0];
+    touched constant text := tg_argv[1];
     rows_changed text;
-    track_ids bigint[];
-    item_ids bigint[];
-    levels parley.classification[];
 begin
     if tg_op = 'INSERT' then
-        rows_changed := 'select n.party_id, n.item_id, n.track_id, n.effective_classification as level from new_rows n';
+        rows_changed := format('select %s from new_rows', depends_on);
     elsif tg_op = 'DELETE' then
-        rows_changed := 'select o.party_id, o.item_id, o.track_id, o.effective_classification as level from old_rows o';
+        rows_changed := format('select %s from old_rows', depends_on);
     else
-        rows_changed :=
-            'select k.party_id, k.item_id, k.track_id, k.level '
-            'from old_rows o join new_rows n on n.id = o.id '
-            'cross join lateral (values (o.party_id, o.item_id, o.track_id, o.effective_classification), '
-            '                           (n.party_id, n.item_id, n.track_id, n.effective_classification)) '
-            '                   k(party_id, item_id, track_id, level) '
-            'where (o.party_id, o.item_id, o.track_id, o.stated_on, o.effective_classification, o.stance) '
-            '      is distinct from (n.party_id, n.item_id, n.track_id, n.stated_on, n.effective_classification, '
-            '                        n.stance)';
+        rows_changed := format('(select %1$s from old_rows except select %1$s from new_rows) '
+                               'union all (select %1$s from new_rows except select %1$s from old_rows)', depends_on);
     end if;
-    execute format(gather, format(touched, rows_changed)) into track_ids, item_ids, levels;
-    perform parley_data.queue_agenda_activity(track_ids, item_ids, levels);
+    execute parley_data.queue_agenda_statement(format(touched, rows_changed));
     return null;
 end
 $_$;
 
-ALTER FUNCTION parley_data.agenda_activity_of_positions() OWNER TO parley_owner;
+ALTER FUNCTION parley_data.agenda_activity_of_rows() OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.agenda_activity_of_positions() IS 'Trigger: queues the agenda entries whose positions a statement changed (their last activity is worked out again by refresh_agenda_activity), once per statement.';
+COMMENT ON FUNCTION parley_data.agenda_activity_of_rows() IS 'Trigger: queues the agenda entries that the rows a statement changed touch (TG_ARGV[0]: the columns that matter; TG_ARGV[1]: the query of the entries they touch), for refresh_agenda_activity, once per statement.';
+
+CREATE FUNCTION parley_data.agenda_entry_clearances(track_ids bigint[], item_ids bigint[]) RETURNS TABLE(track_id bigint, item_id bigint, entry_classification parley.classification, status_since date, clearance parley.classification)
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ SELECT ta.track_id,
+     ta.item_id,
+     ta.effective_classification,
+     ta.status_since,
+     lvl.level
+    FROM ((( SELECT DISTINCT x_1.track_id,
+             x_1.item_id
+            FROM UNNEST(agenda_entry_clearances.track_ids, agenda_entry_clearances.item_ids) x_1(track_id, item_id)) x
+      JOIN parley_data.track_agenda ta ON (((ta.track_id = x.track_id) AND (ta.item_id = x.item_id))))
+      JOIN unnest(enum_range(NULL::parley.classification)) lvl(level) ON ((lvl.level >= ta.effective_classification)));
+END;
+
+ALTER FUNCTION parley_data.agenda_entry_clearances(track_ids bigint[], item_ids bigint[]) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.agenda_entry_clearances(track_ids bigint[], item_ids bigint[]) IS 'The agenda entries named (track and item, as two arrays side by side) with its status date and each clearance from the entry''s level up: one row per entry and clearance.';
 
 CREATE FUNCTION parley_data.agenda_status_description(item text, track text, old_status text, new_status text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -6219,6 +6136,30 @@ ALTER FUNCTION parley_data.comment_columns_as(source regclass, target regclass, 
 
 COMMENT ON FUNCTION parley_data.comment_columns_as(source regclass, target regclass, VARIADIC columns text[]) IS 'Gives columns of the view target the comments of the columns of the same names of the view source (while the repeatable files are applied): one explanation for one meaning.';
 
+CREATE FUNCTION parley_data.commitment_status_description(code text, old_status text, new_status text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ((((code || ': '::text) || old_status) || ' → '::text) || new_status);
+
+ALTER FUNCTION parley_data.commitment_status_description(code text, old_status text, new_status text) OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.deadline_moved_description(code text, old_due text, new_due text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ((((code || ': due '::text) || COALESCE(old_due, '(none)'::text)) || ' → '::text) || COALESCE(new_due, '(none)'::text));
+
+ALTER FUNCTION parley_data.deadline_moved_description(code text, old_due text, new_due text) OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.commitment_change_description(kind text, code text, old_value text, new_value text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE kind WHEN 'commitment_status_changed'::text THEN parley_data.commitment_status_description(code, old_value, new_value) ELSE parley_data.deadline_moved_description(code, old_value, new_value) END;
+
+ALTER FUNCTION parley_data.commitment_change_description(kind text, code text, old_value text, new_value text) OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.commitment_change_shown_kind(kind text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE kind WHEN 'commitment_status_changed'::text THEN 'status changed'::text ELSE 'deadline moved'::text END;
+
+ALTER FUNCTION parley_data.commitment_change_shown_kind(kind text) OWNER TO parley_owner;
+
 CREATE FUNCTION parley_data.commitment_id(code text, field text DEFAULT 'commitment'::text) RETURNS bigint
     LANGUAGE sql STABLE
     RETURN parley_data.classified_id('commitment'::text, 'parley_data.commitments'::regclass, 'effective_classification'::text, code, field);
@@ -6234,12 +6175,6 @@ CREATE FUNCTION parley_data.commitment_level(commitment_id bigint) RETURNS parle
 ALTER FUNCTION parley_data.commitment_level(commitment_id bigint) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.commitment_level(commitment_id bigint) IS 'The level the commitment with this id is kept at.';
-
-CREATE FUNCTION parley_data.commitment_status_description(code text, old_status text, new_status text) RETURNS text
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN ((((code || ': '::text) || old_status) || ' → '::text) || new_status);
-
-ALTER FUNCTION parley_data.commitment_status_description(code text, old_status text, new_status text) OWNER TO parley_owner;
 
 CREATE PROCEDURE parley_data.create_statement_triggers(IN table_name text, IN concern text, IN call text, IN events text[] DEFAULT ARRAY['insert'::text, 'update'::text, 'delete'::text])
     LANGUAGE plpgsql
@@ -6272,12 +6207,6 @@ CREATE FUNCTION parley_data.deadline_at(due_on date, time_zone text) RETURNS tim
 ALTER FUNCTION parley_data.deadline_at(due_on date, time_zone text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.deadline_at(due_on date, time_zone text) IS 'The moment a commitment due on due_on is due: the end of that day in the track''s time zone (2025-05-25, Europe/Istanbul: 2025-05-25 21:00 UTC).';
-
-CREATE FUNCTION parley_data.deadline_moved_description(code text, old_due text, new_due text) RETURNS text
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN ((((code || ': due '::text) || COALESCE(old_due, '(none)'::text)) || ' → '::text) || COALESCE(new_due, '(none)'::text));
-
-ALTER FUNCTION parley_data.deadline_moved_description(code text, old_due text, new_due text) OWNER TO parley_owner;
 
 CREATE FUNCTION parley_data.deal_id(code text, field text DEFAULT 'deal'::text) RETURNS bigint
     LANGUAGE sql STABLE
@@ -6633,6 +6562,106 @@ END;
 ALTER FUNCTION parley_data.due_soon_occurrence(due_on date, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.due_soon_occurrence(due_on date, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) IS 'due_soon: which reminder before the end of due_on (track time) is due at `at` (lead, due_at), and when the next falls (next_at). See lead_time_occurrence.';
+
+CREATE TABLE parley_data.alerts (
+    id bigint NOT NULL,
+    kind parley.alert_kind NOT NULL,
+    subject_type parley.alert_subject NOT NULL,
+    subject_id bigint NOT NULL,
+    subject_code text NOT NULL,
+    basis text NOT NULL,
+    occurrence text NOT NULL,
+    due_at timestamp with time zone NOT NULL,
+    severity parley.severity NOT NULL,
+    classification parley.classification NOT NULL,
+    track_id bigint,
+    item_id bigint,
+    commitment_id bigint,
+    responsible_id bigint,
+    escalated boolean DEFAULT false NOT NULL,
+    escalated_to_id bigint,
+    related_alert_id bigint,
+    state parley.alert_state DEFAULT 'planned'::parley.alert_state NOT NULL,
+    planned_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    acknowledged_at timestamp with time zone,
+    acknowledged_by name,
+    acknowledgement_note text,
+    snoozed_until timestamp with time zone,
+    snoozed_by name,
+    cancelled_at timestamp with time zone,
+    cancel_reason text,
+    CONSTRAINT alerts_acknowledged_state CHECK ((((state = 'acknowledged'::parley.alert_state) = (acknowledged_at IS NOT NULL)) OR (state = 'cancelled'::parley.alert_state))),
+    CONSTRAINT alerts_acknowledgement_note_length CHECK (parley_data.is_free_text(acknowledgement_note)),
+    CONSTRAINT alerts_cancelled_state CHECK (((state = 'cancelled'::parley.alert_state) = (cancelled_at IS NOT NULL)))
+)
+PARTITION BY LIST (classification);
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN kind SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN subject_type SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN subject_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN subject_code SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN basis SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN occurrence SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN due_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN severity SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN classification SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN track_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN item_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN commitment_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN responsible_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN escalated SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN escalated_to_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN related_alert_id SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN state SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN planned_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN created_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN acknowledged_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN acknowledged_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN acknowledgement_note SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN snoozed_until SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN snoozed_by SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN cancelled_at SET STATISTICS 0;
+ALTER TABLE ONLY parley_data.alerts ALTER COLUMN cancel_reason SET STATISTICS 0;
+
+ALTER TABLE parley_data.alerts OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.alerts IS 'Every alert planned: what kind, about what (subject), which occurrence, when it was due, how severe, and what staff did with it. Unique per (subject, kind, occurrence) among alerts not cancelled.';
+
+COMMENT ON COLUMN parley_data.alerts.subject_code IS 'The code of the commitment, meeting or follow-up (F<number> for one without a code).';
+
+COMMENT ON COLUMN parley_data.alerts.basis IS 'The fact this occurrence hangs on: the deadline (and reopening), the meeting time, the date of the last update, the follow-up''s due time.';
+
+COMMENT ON COLUMN parley_data.alerts.occurrence IS 'Which firing of the rule this is, e.g. "2025-05-25 -7 days" or "2025-05-25 #3" (the 4th overdue alert).';
+
+COMMENT ON COLUMN parley_data.alerts.due_at IS 'When the alert was due to go out.';
+
+COMMENT ON COLUMN parley_data.alerts.classification IS 'The subject''s effective classification (kept current): readers see only alerts they are cleared for.';
+
+COMMENT ON COLUMN parley_data.alerts.responsible_id IS 'Who answers for the subject: the commitment''s owner, the follow-up''s assignee, the track''s lead for a meeting.';
+
+COMMENT ON COLUMN parley_data.alerts.escalated IS 'An overdue alert from escalate_after on: the track''s lead is told too.';
+
+COMMENT ON COLUMN parley_data.alerts.related_alert_id IS 'For resolved and breached: the last overdue alert it settles.';
+
+COMMENT ON COLUMN parley_data.alerts.planned_at IS 'The moment planning was run for when it created the alert.';
+
+COMMENT ON COLUMN parley_data.alerts.snoozed_until IS 'Deliveries (and, for overdue, further repeats) held back until then.';
+
+COMMENT ON COLUMN parley_data.alerts.cancel_reason IS 'Why it no longer applies: deadline changed, commitment fulfilled, meeting cancelled, ... For an alert already (partly) sent the state stays as it was: what went out is history.';
+
+CREATE FUNCTION parley_data.existing_alert(subject_type parley.alert_subject, subject_id bigint, kind parley.alert_kind, occurrence text) RETURNS TABLE(found integer)
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ SELECT 1
+    FROM parley_data.alerts a
+   WHERE ((a.subject_type = existing_alert.subject_type) AND (a.subject_id = existing_alert.subject_id) AND (a.kind = existing_alert.kind) AND (a.occurrence = existing_alert.occurrence) AND (a.state <> 'cancelled'::parley.alert_state))
+  LIMIT 1;
+END;
+
+ALTER FUNCTION parley_data.existing_alert(subject_type parley.alert_subject, subject_id bigint, kind parley.alert_kind, occurrence text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.existing_alert(subject_type parley.alert_subject, subject_id bigint, kind parley.alert_kind, occurrence text) IS 'Planning: a row when an alert of the subject, kind and occurrence exists that is not cancelled (limit 1).';
 
 CREATE FUNCTION parley_data.expiring_within_days() RETURNS integer
     LANGUAGE sql STABLE
@@ -8774,13 +8803,8 @@ begin
                 -- One basis for all news: it never moves, so only a disabled rule or a deletion cancels it.
                 select news.kind, 'announced', news.occurrence, news.due_at from news where news.agreement_id = timing.id
                ) alert
-         -- Probed per alert due (limit 1), never joined: as `not exists`, PostgreSQL may merge-anti-join every alert
-         -- against one planned subject, when its estimates of the subjects run high (they do: neither the partitions
-         -- above unclassified nor the partitioned tables have statistics; 94 ms of a one-change plan at L).
-         left join lateral (select 1 as found from parley_data.alerts a
-                             where a.subject_type = 'agreement' and a.subject_id = timing.id and a.kind = alert.kind
-                               and a.occurrence = alert.occurrence and a.state <> 'cancelled'
-                             limit 1) existing on true
+         -- Most of what is due was created by an earlier plan (existing_alert).
+         left join lateral parley_data.existing_alert('agreement', timing.id, alert.kind, alert.occurrence) existing on true
          where existing.found is null
         returning 1
     )
@@ -8939,15 +8963,8 @@ begin
                        timing.settles_through_alert_id
                  where timing.settles_through_alert_id is not null
                ) alert
-         -- Most of what is due was created by an earlier plan. (Checked here, not in the INSERT into alerts: an
-         -- anti-join there would read the table it fills, row by row, while its statistics still say it is empty.)
-         -- Probed per alert due (limit 1), never joined: as `not exists`, PostgreSQL may merge-anti-join every alert
-         -- against one planned subject, when its estimates of the subjects run high (they do: neither the partitions
-         -- above unclassified nor the partitioned tables have statistics; 94 ms of a one-change plan at L).
-         left join lateral (select 1 as found from parley_data.alerts a
-                             where a.subject_type = 'commitment' and a.subject_id = timing.id and a.kind = alert.kind
-                               and a.occurrence = alert.occurrence and a.state <> 'cancelled'
-                             limit 1) existing on true
+         -- Most of what is due was created by an earlier plan (existing_alert).
+         left join lateral parley_data.existing_alert('commitment', timing.id, alert.kind, alert.occurrence) existing on true
          where existing.found is null
         returning 1
     )
@@ -9097,13 +9114,8 @@ begin
                 select 'meeting_outcome_missing', timing.end_basis, timing.end_basis, timing.outcome_missing_due_at
                  where timing.outcome_missing_due_at is not null
                ) alert
-         -- Probed per alert due (limit 1), never joined: as `not exists`, PostgreSQL may merge-anti-join every alert
-         -- against one planned subject, when its estimates of the subjects run high (they do: neither the partitions
-         -- above unclassified nor the partitioned tables have statistics; 94 ms of a one-change plan at L).
-         left join lateral (select 1 as found from parley_data.alerts a
-                             where a.subject_type = 'meeting' and a.subject_id = timing.id and a.kind = alert.kind
-                               and a.occurrence = alert.occurrence and a.state <> 'cancelled'
-                             limit 1) existing on true
+         -- Most of what is due was created by an earlier plan (existing_alert).
+         left join lateral parley_data.existing_alert('meeting', timing.id, alert.kind, alert.occurrence) existing on true
          where existing.found is null
         returning 1
     )
@@ -9538,68 +9550,33 @@ ALTER FUNCTION parley_data.prepare_history_years(through timestamp with time zon
 
 COMMENT ON FUNCTION parley_data.prepare_history_years(through timestamp with time zone) IS 'Creates the change log''s yearly partitions up to the year of `through` (default: two years ahead) and moves into them what their level''s default partition holds. Returns the rows moved.';
 
-CREATE FUNCTION parley_data.queue_agenda_activity(track_ids bigint[], item_ids bigint[], levels parley.classification[]) RETURNS void
-    LANGUAGE plpgsql
-    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
-    AS $$
-begin
-    if cardinality(track_ids) = 0 then
-        return;
-    end if;
-    insert into parley_data.agenda_activity_queue (track_id, item_id, classification)
-    select distinct x.track_id, x.item_id, x.level from unnest(track_ids, item_ids, levels) x(track_id, item_id, level);
-end
-$$;
+CREATE FUNCTION parley_data.queue_agenda_statement(touched text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    RETURN format('insert into parley_data.agenda_activity_queue (track_id, item_id, classification) select distinct k.track_id, k.item_id, k.level from (%s) k'::text, touched);
 
-ALTER FUNCTION parley_data.queue_agenda_activity(track_ids bigint[], item_ids bigint[], levels parley.classification[]) OWNER TO parley_owner;
+ALTER FUNCTION parley_data.queue_agenda_statement(touched text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.queue_agenda_activity(track_ids bigint[], item_ids bigint[], levels parley.classification[]) IS 'Queues some agenda entries (track, item and the level of the record written, as three arrays side by side) for refresh_agenda_activity to work their last activity out again.';
+COMMENT ON FUNCTION parley_data.queue_agenda_statement(touched text) IS 'The statement that queues the agenda entries of a query of track_id, item_id and level (the level of the record written) for refresh_agenda_activity.';
 
 CREATE FUNCTION parley_data.queue_agreement_changes() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     SET jit TO 'off'
-    AS $_$
-declare
-    queued bigint := 0;
+    AS $$
 begin
-    if tg_table_name = 'agreements' and tg_op = 'UPDATE' then
-        execute $q$insert into parley_data.plan_queue (subject_type, subject_id)
-        select 'agreement', n.id
-          from new_rows n
-          join old_rows o on o.id = n.id
-         where (n.status, n.timezone, n.owner_id, n.classification, n.code)
-               is distinct from (o.status, o.timezone, o.owner_id, o.classification, o.code)$q$;
-        get diagnostics queued = row_count;
-        -- A reclassified agreement's alerts follow it in the same statement, as a commitment's do.
-        execute $q$update parley_data.alerts a
-           set classification = n.classification
-          from new_rows n
-          join old_rows o on o.id = n.id
-         where n.classification is distinct from o.classification
-           and a.subject_type = 'agreement' and a.subject_id = n.id$q$;
-    elsif tg_op in ('INSERT', 'UPDATE') then
-        -- Terms, status events, participation: whatever is new or changed about an agreement.
-        insert into parley_data.plan_queue (subject_type, subject_id)
-        select distinct 'agreement', coalesce((to_jsonb(r) ->> 'agreement_id')::bigint, (to_jsonb(r) ->> 'id')::bigint)
-          from new_rows r;
-        get diagnostics queued = row_count;
-    else
-        insert into parley_data.plan_queue (subject_type, subject_id)
-        select distinct 'agreement', coalesce((to_jsonb(r) ->> 'agreement_id')::bigint, (to_jsonb(r) ->> 'id')::bigint)
-          from old_rows r;
-        get diagnostics queued = row_count;
-    end if;
-    if queued > 0 then
+    insert into parley_data.plan_queue (subject_type, subject_id)
+    select distinct 'agreement', r.agreement_id from new_rows r;
+    if found then
         perform pg_notify('parley_plan', '');
     end if;
     return null;
 end
-$_$;
+$$;
 
 ALTER FUNCTION parley_data.queue_agreement_changes() OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.queue_agreement_changes() IS 'Trigger: queues the agreements a statement added, deleted or changed in a way alerts depend on (an agreement, its terms, its status history, a party''s participation), and notifies the daemon once.';
+COMMENT ON FUNCTION parley_data.queue_agreement_changes() IS 'Trigger: queues the agreements whose terms, participation or tracks a statement added or changed, and notifies the daemon once.';
 
 CREATE FUNCTION parley_data.queue_recipient_changes() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -9668,6 +9645,7 @@ declare
     watched constant text := tg_argv[1];
     follow_up_link constant text := tg_argv[2];
     follow_ups_take constant text := tg_argv[3];
+    level_column constant text := coalesce(tg_argv[4], 'effective_classification');
     queued bigint := 0;
     n bigint;
 begin
@@ -9700,11 +9678,11 @@ begin
         -- a meeting move with it, by their foreign key, and their own trigger moves their alerts; a follow-up
         -- given another subject moves to that subject's level.)
         execute format($q$update parley_data.alerts a
-           set classification = n.effective_classification
+           set classification = n.%1$I
           from new_rows n
           join old_rows o on o.id = n.id
-         where n.effective_classification is distinct from o.effective_classification
-           and a.subject_type = %L and a.subject_id = n.id$q$, subject);
+         where n.%1$I is distinct from o.%1$I
+           and a.subject_type = %2$L and a.subject_id = n.id$q$, level_column, subject);
     end if;
     if queued > 0 then
         perform pg_notify('parley_plan', '');
@@ -9715,7 +9693,7 @@ $_$;
 
 ALTER FUNCTION parley_data.queue_subject_changes() OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.queue_subject_changes() IS 'Trigger: queues the commitments, meetings or follow-ups (TG_ARGV[0]) a statement inserted, deleted or changed in a way alerts depend on, with the follow-ups that take their track, item and level, moves the alerts of reclassified ones, and notifies the daemon once.';
+COMMENT ON FUNCTION parley_data.queue_subject_changes() IS 'Trigger: queues the commitments, meetings, follow-ups or agreements (TG_ARGV[0]) a statement inserted, deleted or changed in a way alerts depend on, with the follow-ups that take their track, item and level, moves the alerts of reclassified ones, and notifies the daemon once.';
 
 CREATE FUNCTION parley_data.queue_track_changes() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -9831,9 +9809,7 @@ begin
     delete from parley_data.agenda_activity_queue;
     delete from parley_data.agenda_activity;
     delete from parley_data.agenda_stances;
-    perform parley_data.recount_agenda_activity(array_agg(ta.track_id), array_agg(ta.item_id))
-       from parley_data.track_agenda ta;
-    perform parley_data.recount_agenda_stances(array_agg(ta.track_id), array_agg(ta.item_id))
+    perform parley_data.recount_agenda_entries(array_agg(ta.track_id), array_agg(ta.item_id))
        from parley_data.track_agenda ta;
     select count(*) into n from parley_data.agenda_activity;
     return n;
@@ -10235,7 +10211,7 @@ ALTER FUNCTION parley_data.record_versions() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.record_versions() IS 'Trigger: keeps the versions of the records a statement inserted, changed or deleted (each state with the period it was valid), set-based, once per statement.';
 
-CREATE FUNCTION parley_data.recount_agenda_activity(track_ids bigint[], item_ids bigint[]) RETURNS void
+CREATE FUNCTION parley_data.recount_agenda_entries(track_ids bigint[], item_ids bigint[]) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
     AS $$
@@ -10249,54 +10225,33 @@ begin
      using unnest(track_ids, item_ids) x(track_id, item_id)
      where a.track_id = x.track_id and a.item_id = x.item_id;
     insert into parley_data.agenda_activity (track_id, item_id, entry_classification, clearance, last_activity_on)
-    select ta.track_id, ta.item_id, ta.effective_classification, lvl.level,
-           greatest(ta.status_since,
+    select e.track_id, e.item_id, e.entry_classification, e.clearance,
+           greatest(e.status_since,
                     (select max(x.last_activity_on)
                        from parley_data.commitment_tallies x
-                      where x.track_id = ta.track_id and x.item_id = ta.item_id
-                        and x.classification <= lvl.level),
+                      where x.track_id = e.track_id and x.item_id = e.item_id
+                        and x.classification <= e.clearance),
                     (select max(p.stated_on)
                        from parley_data.positions p
-                      where p.track_id = ta.track_id and p.item_id = ta.item_id
-                        and p.effective_classification <= lvl.level),
+                      where p.track_id = e.track_id and p.item_id = e.item_id
+                        and p.effective_classification <= e.clearance),
                     (select max(p.stated_on)
                        from parley_data.track_members tm
                        join parley_data.positions p
-                         on p.party_id = tm.party_id and p.item_id = ta.item_id and p.track_id is null
-                      where tm.track_id = ta.track_id
-                        and tm.effective_classification <= lvl.level
-                        and p.effective_classification <= lvl.level))
-      from (select distinct x.track_id, x.item_id from unnest(track_ids, item_ids) x(track_id, item_id)) x
-      join parley_data.track_agenda ta on ta.track_id = x.track_id and ta.item_id = x.item_id
-      join unnest(enum_range(null::parley.classification)) lvl(level) on lvl.level >= ta.effective_classification;
-end
-$$;
+                         on p.party_id = tm.party_id and p.item_id = e.item_id and p.track_id is null
+                      where tm.track_id = e.track_id
+                        and tm.effective_classification <= e.clearance
+                        and p.effective_classification <= e.clearance))
+      from parley_data.agenda_entry_clearances(track_ids, item_ids) e;
 
-ALTER FUNCTION parley_data.recount_agenda_activity(track_ids bigint[], item_ids bigint[]) OWNER TO parley_owner;
-
-COMMENT ON FUNCTION parley_data.recount_agenda_activity(track_ids bigint[], item_ids bigint[]) IS 'Works out again the last activity per clearance of some agenda entries (track and item, as two arrays side by side).';
-
-CREATE FUNCTION parley_data.recount_agenda_stances(track_ids bigint[], item_ids bigint[]) RETURNS void
-    LANGUAGE plpgsql
-    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
-    AS $$
-begin
-    if cardinality(track_ids) = 0 then
-        return;
-    end if;
     delete from parley_data.agenda_stances a
      using unnest(track_ids, item_ids) x(track_id, item_id)
      where a.track_id = x.track_id and a.item_id = x.item_id;
     insert into parley_data.agenda_stances
            (track_id, item_id, entry_classification, clearance, party_id, stance, stated_on)
-    select distinct on (e.track_id, e.item_id, e.level, s.party_id)
-           e.track_id, e.item_id, e.entry_classification, e.level, s.party_id, s.stance, s.stated_on
-      from (select ta.track_id, ta.item_id, ta.effective_classification as entry_classification, lvl.level
-              from (select distinct x.track_id, x.item_id
-                      from unnest(track_ids, item_ids) x(track_id, item_id)) x
-              join parley_data.track_agenda ta on ta.track_id = x.track_id and ta.item_id = x.item_id
-              join unnest(enum_range(null::parley.classification)) lvl(level)
-                on lvl.level >= ta.effective_classification) e
+    select distinct on (e.track_id, e.item_id, e.clearance, s.party_id)
+           e.track_id, e.item_id, e.entry_classification, e.clearance, s.party_id, s.stance, s.stated_on
+      from parley_data.agenda_entry_clearances(track_ids, item_ids) e
       join (select p.track_id, p.item_id, p.party_id, p.stance, p.stated_on, false as general,
                    p.effective_classification as level
               from parley_data.positions p
@@ -10306,14 +10261,14 @@ begin
                    greatest(p.effective_classification, tm.effective_classification)
               from parley_data.track_members tm
               join parley_data.positions p on p.party_id = tm.party_id and p.track_id is null) s
-        on s.track_id = e.track_id and s.item_id = e.item_id and s.level <= e.level
-     order by e.track_id, e.item_id, e.level, s.party_id, s.stated_on desc, s.general;
+        on s.track_id = e.track_id and s.item_id = e.item_id and s.level <= e.clearance
+     order by e.track_id, e.item_id, e.clearance, s.party_id, s.stated_on desc, s.general;
 end
 $$;
 
-ALTER FUNCTION parley_data.recount_agenda_stances(track_ids bigint[], item_ids bigint[]) OWNER TO parley_owner;
+ALTER FUNCTION parley_data.recount_agenda_entries(track_ids bigint[], item_ids bigint[]) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.recount_agenda_stances(track_ids bigint[], item_ids bigint[]) IS 'Works out again each party''s latest stance per clearance on some agenda entries (track and item, as two arrays side by side).';
+COMMENT ON FUNCTION parley_data.recount_agenda_entries(track_ids bigint[], item_ids bigint[]) IS 'Works out again the last activity and each party''s latest stance per clearance of some agenda entries (track and item, as two arrays side by side).';
 
 CREATE FUNCTION parley_data.recount_owner_tallies(owner_ids bigint[], levels parley.classification[]) RETURNS void
     LANGUAGE plpgsql
@@ -10399,8 +10354,7 @@ begin
     select coalesce(array_agg(k.track_id), '{}'), coalesce(array_agg(k.item_id), '{}')
       into track_ids, item_ids
       from (select distinct t.track_id, t.item_id from taken t) k;
-    perform parley_data.recount_agenda_activity(track_ids, item_ids);
-    perform parley_data.recount_agenda_stances(track_ids, item_ids);
+    perform parley_data.recount_agenda_entries(track_ids, item_ids);
     return cardinality(track_ids);
 end
 $$;
@@ -10843,7 +10797,9 @@ begin
     perform parley_data.recount_owner_tallies(owner_ids, owner_levels);
     -- The agenda entries of those groups: their last activity per clearance is worked out from these tallies, later,
     -- by refresh_agenda_activity; here they are only queued, which never waits for another writer (085_agenda_activity).
-    perform parley_data.queue_agenda_activity(track_ids, item_ids, levels);
+    execute parley_data.queue_agenda_statement(
+        'select x.track_id, x.item_id, x.level from unnest($1, $2, $3) x(track_id, item_id, level)')
+        using track_ids, item_ids, levels;
     return null;
 end
 $_$;
@@ -10905,18 +10861,12 @@ CREATE FUNCTION parley_data.timeline_commitment_changes(kind text, subject_ids b
      e.source_id,
      e.old_value,
      e.new_value,
-         CASE e.kind
-             WHEN 'commitment_status_changed'::text THEN 'status changed'::text
-             ELSE 'deadline moved'::text
-         END AS "case",
+     parley_data.commitment_change_shown_kind(e.kind) AS commitment_change_shown_kind,
      t.code,
      i.code,
      ob.name,
      c.code,
-         CASE e.kind
-             WHEN 'commitment_status_changed'::text THEN parley_data.commitment_status_description(c.code, e.old_value, e.new_value)
-             ELSE parley_data.deadline_moved_description(c.code, e.old_value, e.new_value)
-         END AS deadline_moved_description,
+     parley_data.commitment_change_description(e.kind, c.code, e.old_value, e.new_value) AS commitment_change_description,
      NULL::text AS text,
      NULL::text AS text,
      GREATEST(e.classification, c.effective_classification) AS "greatest",
@@ -11169,48 +11119,41 @@ begin
         perform parley_data.refresh_timeline('update_recorded',
             (select array_agg(u.id) from parley_data.commitment_updates u where u.commitment_id = any (ids)));
     end if;
-    -- A status changed directly (a status set by a recorded update is that update's event): an event of the moment,
-    -- at the higher of the levels before and after. Each commitment's updates of this transaction are looked up by
-    -- its id (a lateral probe of the updates' index): as an anti-join, all the updates were read for the few of the
-    -- statement (0.1 s at 500,000 updates for an import of 2,000 commitments, growing with the table).
-    if status_changed then
-        execute $q$insert into parley_data.timeline_events (kind, occurred_on, subject_id, track_id, item_id, party_id,
-                                                          old_value, new_value, shown_kind, track, item, party, ref,
-                                                          description, classification)
-            select 'commitment_status_changed', n.status_changed_on, n.id, n.track_id, n.item_id, n.obligor_id,
-                   o.status::text, n.status::text, 'status changed', t.code, i.code, ob.name, n.code,
-                   parley_data.commitment_status_description(n.code, o.status::text, n.status::text),
-                   greatest(o.effective_classification, n.effective_classification)
-              from old_rows o
-              join new_rows n on n.id = o.id
-              left join lateral (select true as found from parley_data.commitment_updates u
-                                  where u.commitment_id = n.id and u.created_at = now() and u.new_status = n.status
-                                  limit 1) by_update on true
-              join parley_data.tracks t on t.id = n.track_id
-              join parley_data.agenda_items i on i.id = n.item_id
-              join parley_data.parties ob on ob.id = n.obligor_id
-             where n.status is distinct from o.status and by_update.found is null$q$;
-    end if;
-    -- A deadline moved (parley.change_due_date, update_commitment): an event of the moment, dated the day it was
-    -- recorded on the track's clock, at the higher of the levels before and after.
-    if moved is null then
+    -- Its changes, events of the moment at the higher of the levels before and after, in one statement:
+    --   a status changed directly (a status set by a recorded update is that update's event). Each commitment's
+    --     updates of this transaction are looked up by its id (a probe of the updates' index): as an anti-join, all
+    --     the updates were read for the few of the statement (0.1 s at 500,000 updates for an import of 2,000
+    --     commitments, growing with the table);
+    --   a deadline moved (parley.change_due_date, update_commitment), dated the day it was recorded on the track's
+    --     clock.
+    if not status_changed and moved is null then
         return null;
     end if;
     execute $q$insert into parley_data.timeline_events (kind, occurred_on, subject_id, track_id, item_id, party_id,
                                                       old_value, new_value, shown_kind, track, item, party, ref,
                                                       description, classification)
-        select 'commitment_deadline_moved', (now() at time zone t.timezone)::date, n.id, n.track_id, n.item_id,
-               n.obligor_id, to_char(o.due_on, 'YYYY-MM-DD'), to_char(n.due_on, 'YYYY-MM-DD'), 'deadline moved',
-               t.code, i.code, ob.name, n.code,
-               parley_data.deadline_moved_description(n.code, to_char(o.due_on, 'YYYY-MM-DD'),
-                                                      to_char(n.due_on, 'YYYY-MM-DD')),
+        select change.kind, change.occurred_on, n.id, n.track_id, n.item_id, n.obligor_id, change.old_value,
+               change.new_value, parley_data.commitment_change_shown_kind(change.kind), t.code, i.code, ob.name, n.code,
+               parley_data.commitment_change_description(change.kind, n.code, change.old_value, change.new_value),
                greatest(o.effective_classification, n.effective_classification)
           from old_rows o
           join new_rows n on n.id = o.id
           join parley_data.tracks t on t.id = n.track_id
           join parley_data.agenda_items i on i.id = n.item_id
           join parley_data.parties ob on ob.id = n.obligor_id
-         where n.due_on is distinct from o.due_on$q$;
+         cross join lateral (
+                select 'commitment_status_changed' as kind, n.status_changed_on as occurred_on,
+                       o.status::text as old_value, n.status::text as new_value
+                 where n.status is distinct from o.status
+                   and (select true from parley_data.commitment_updates u
+                         where u.commitment_id = n.id and u.created_at = now() and u.new_status = n.status
+                         limit 1) is null
+                union all
+                select 'commitment_deadline_moved', (now() at time zone t.timezone)::date,
+                       to_char(o.due_on, 'YYYY-MM-DD'), to_char(n.due_on, 'YYYY-MM-DD')
+                 where n.due_on is distinct from o.due_on
+               ) change
+         where n.status is distinct from o.status or n.due_on is distinct from o.due_on$q$;
     return null;
 end
 $_$;
@@ -11486,93 +11429,6 @@ CREATE FUNCTION parley_data.utc_text(moment timestamp with time zone) RETURNS te
 ALTER FUNCTION parley_data.utc_text(moment timestamp with time zone) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.utc_text(moment timestamp with time zone) IS 'A moment written in UTC (2025-05-25T21:00:00Z), as alert keys spell it.';
-
-CREATE TABLE parley_data.alerts (
-    id bigint NOT NULL,
-    kind parley.alert_kind NOT NULL,
-    subject_type parley.alert_subject NOT NULL,
-    subject_id bigint NOT NULL,
-    subject_code text NOT NULL,
-    basis text NOT NULL,
-    occurrence text NOT NULL,
-    due_at timestamp with time zone NOT NULL,
-    severity parley.severity NOT NULL,
-    classification parley.classification NOT NULL,
-    track_id bigint,
-    item_id bigint,
-    commitment_id bigint,
-    responsible_id bigint,
-    escalated boolean DEFAULT false NOT NULL,
-    escalated_to_id bigint,
-    related_alert_id bigint,
-    state parley.alert_state DEFAULT 'planned'::parley.alert_state NOT NULL,
-    planned_at timestamp with time zone NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    acknowledged_at timestamp with time zone,
-    acknowledged_by name,
-    acknowledgement_note text,
-    snoozed_until timestamp with time zone,
-    snoozed_by name,
-    cancelled_at timestamp with time zone,
-    cancel_reason text,
-    CONSTRAINT alerts_acknowledged_state CHECK ((((state = 'acknowledged'::parley.alert_state) = (acknowledged_at IS NOT NULL)) OR (state = 'cancelled'::parley.alert_state))),
-    CONSTRAINT alerts_acknowledgement_note_length CHECK (parley_data.is_free_text(acknowledgement_note)),
-    CONSTRAINT alerts_cancelled_state CHECK (((state = 'cancelled'::parley.alert_state) = (cancelled_at IS NOT NULL)))
-)
-PARTITION BY LIST (classification);
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN kind SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN subject_type SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN subject_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN subject_code SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN basis SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN occurrence SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN due_at SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN severity SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN classification SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN track_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN item_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN commitment_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN responsible_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN escalated SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN escalated_to_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN related_alert_id SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN state SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN planned_at SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN created_at SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN acknowledged_at SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN acknowledged_by SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN acknowledgement_note SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN snoozed_until SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN snoozed_by SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN cancelled_at SET STATISTICS 0;
-ALTER TABLE ONLY parley_data.alerts ALTER COLUMN cancel_reason SET STATISTICS 0;
-
-ALTER TABLE parley_data.alerts OWNER TO parley_owner;
-
-COMMENT ON TABLE parley_data.alerts IS 'Every alert planned: what kind, about what (subject), which occurrence, when it was due, how severe, and what staff did with it. Unique per (subject, kind, occurrence) among alerts not cancelled.';
-
-COMMENT ON COLUMN parley_data.alerts.subject_code IS 'The code of the commitment, meeting or follow-up (F<number> for one without a code).';
-
-COMMENT ON COLUMN parley_data.alerts.basis IS 'The fact this occurrence hangs on: the deadline (and reopening), the meeting time, the date of the last update, the follow-up''s due time.';
-
-COMMENT ON COLUMN parley_data.alerts.occurrence IS 'Which firing of the rule this is, e.g. "2025-05-25 -7 days" or "2025-05-25 #3" (the 4th overdue alert).';
-
-COMMENT ON COLUMN parley_data.alerts.due_at IS 'When the alert was due to go out.';
-
-COMMENT ON COLUMN parley_data.alerts.classification IS 'The subject''s effective classification (kept current): readers see only alerts they are cleared for.';
-
-COMMENT ON COLUMN parley_data.alerts.responsible_id IS 'Who answers for the subject: the commitment''s owner, the follow-up''s assignee, the track''s lead for a meeting.';
-
-COMMENT ON COLUMN parley_data.alerts.escalated IS 'An overdue alert from escalate_after on: the track''s lead is told too.';
-
-COMMENT ON COLUMN parley_data.alerts.related_alert_id IS 'For resolved and breached: the last overdue alert it settles.';
-
-COMMENT ON COLUMN parley_data.alerts.planned_at IS 'The moment planning was run for when it created the alert.';
-
-COMMENT ON COLUMN parley_data.alerts.snoozed_until IS 'Deliveries (and, for overdue, further repeats) held back until then.';
-
-COMMENT ON COLUMN parley_data.alerts.cancel_reason IS 'Why it no longer applies: deadline changed, commitment fulfilled, meeting cancelled, ... For an alert already (partly) sent the state stays as it was: what went out is history.';
 
 CREATE FUNCTION parley_data.visible_alert(alert_id bigint) RETURNS parley_data.alerts
     LANGUAGE plpgsql
@@ -22353,11 +22209,11 @@ CREATE TRIGGER agreements_history_truncate BEFORE TRUNCATE ON parley_data.agreem
 
 CREATE TRIGGER agreements_history_update AFTER UPDATE ON parley_data.agreements REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('classification', 'id');
 
-CREATE TRIGGER agreements_plan_delete AFTER DELETE ON parley_data.agreements REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_agreement_changes();
+CREATE TRIGGER agreements_plan_delete AFTER DELETE ON parley_data.agreements REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_subject_changes('agreement', 'status, timezone, owner_id, classification, code', '-', '-', 'classification');
 
-CREATE TRIGGER agreements_plan_insert AFTER INSERT ON parley_data.agreements REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_agreement_changes();
+CREATE TRIGGER agreements_plan_insert AFTER INSERT ON parley_data.agreements REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_subject_changes('agreement', 'status, timezone, owner_id, classification, code', '-', '-', 'classification');
 
-CREATE TRIGGER agreements_plan_update AFTER UPDATE ON parley_data.agreements REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_agreement_changes();
+CREATE TRIGGER agreements_plan_update AFTER UPDATE ON parley_data.agreements REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.queue_subject_changes('agreement', 'status, timezone, owner_id, classification, code', '-', '-', 'classification');
 
 CREATE TRIGGER agreements_status_transition BEFORE UPDATE OF status ON parley_data.agreements FOR EACH ROW EXECUTE FUNCTION parley_data.check_agreement_transition();
 
@@ -22553,11 +22409,11 @@ CREATE TRIGGER people_plan_update AFTER UPDATE ON parley_data.people REFERENCING
 
 CREATE TRIGGER people_touch BEFORE UPDATE ON parley_data.people FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
-CREATE TRIGGER positions_agenda_activity_delete AFTER DELETE ON parley_data.positions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_positions();
+CREATE TRIGGER positions_agenda_activity_delete AFTER DELETE ON parley_data.positions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_rows('party_id, item_id, track_id, stated_on, effective_classification, stance', 'select p.track_id, p.item_id, p.effective_classification as level from (%1$s) p where p.track_id is not null union select tm.track_id, p.item_id, greatest(p.effective_classification, tm.effective_classification) from (%1$s) p   join parley_data.track_members tm on tm.party_id = p.party_id where p.track_id is null');
 
-CREATE TRIGGER positions_agenda_activity_insert AFTER INSERT ON parley_data.positions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_positions();
+CREATE TRIGGER positions_agenda_activity_insert AFTER INSERT ON parley_data.positions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_rows('party_id, item_id, track_id, stated_on, effective_classification, stance', 'select p.track_id, p.item_id, p.effective_classification as level from (%1$s) p where p.track_id is not null union select tm.track_id, p.item_id, greatest(p.effective_classification, tm.effective_classification) from (%1$s) p   join parley_data.track_members tm on tm.party_id = p.party_id where p.track_id is null');
 
-CREATE TRIGGER positions_agenda_activity_update AFTER UPDATE ON parley_data.positions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_positions();
+CREATE TRIGGER positions_agenda_activity_update AFTER UPDATE ON parley_data.positions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_rows('party_id, item_id, track_id, stated_on, effective_classification, stance', 'select p.track_id, p.item_id, p.effective_classification as level from (%1$s) p where p.track_id is not null union select tm.track_id, p.item_id, greatest(p.effective_classification, tm.effective_classification) from (%1$s) p   join parley_data.track_members tm on tm.party_id = p.party_id where p.track_id is null');
 
 CREATE TRIGGER positions_effective_classification BEFORE UPDATE OF classification, track_classification ON parley_data.positions FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification('positions');
 
@@ -22609,11 +22465,11 @@ CREATE TRIGGER subscriptions_plan_update AFTER UPDATE ON parley_data.subscriptio
 
 CREATE TRIGGER timeline_events_by_triggers BEFORE INSERT OR DELETE OR UPDATE OR TRUNCATE ON parley_data.timeline_events FOR EACH STATEMENT EXECUTE FUNCTION parley_data.keep_timeline_by_triggers();
 
-CREATE TRIGGER track_agenda_agenda_activity_delete AFTER DELETE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_agenda();
+CREATE TRIGGER track_agenda_agenda_activity_delete AFTER DELETE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_rows('track_id, item_id, status_since, effective_classification', 'select e.track_id, e.item_id, e.effective_classification as level from (%1$s) e');
 
-CREATE TRIGGER track_agenda_agenda_activity_insert AFTER INSERT ON parley_data.track_agenda REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_agenda();
+CREATE TRIGGER track_agenda_agenda_activity_insert AFTER INSERT ON parley_data.track_agenda REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_rows('track_id, item_id, status_since, effective_classification', 'select e.track_id, e.item_id, e.effective_classification as level from (%1$s) e');
 
-CREATE TRIGGER track_agenda_agenda_activity_update AFTER UPDATE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_agenda();
+CREATE TRIGGER track_agenda_agenda_activity_update AFTER UPDATE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_rows('track_id, item_id, status_since, effective_classification', 'select e.track_id, e.item_id, e.effective_classification as level from (%1$s) e');
 
 CREATE TRIGGER track_agenda_history_delete AFTER DELETE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'track_id', 'item_id');
 
@@ -22639,11 +22495,11 @@ CREATE TRIGGER track_agenda_versions_truncate BEFORE TRUNCATE ON parley_data.tra
 
 CREATE TRIGGER track_agenda_versions_update AFTER UPDATE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_versions('agenda_versions', 'effective_classification', 'track_id', 'item_id');
 
-CREATE TRIGGER track_members_agenda_activity_delete AFTER DELETE ON parley_data.track_members REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_members();
+CREATE TRIGGER track_members_agenda_activity_delete AFTER DELETE ON parley_data.track_members REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_rows('track_id, party_id, effective_classification', 'select ta.track_id, ta.item_id, m.effective_classification as level from (%1$s) m   join parley_data.track_agenda ta on ta.track_id = m.track_id  where exists (select 1 from parley_data.positions p                 where p.party_id = m.party_id and p.item_id = ta.item_id and p.track_id is null)');
 
-CREATE TRIGGER track_members_agenda_activity_insert AFTER INSERT ON parley_data.track_members REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_members();
+CREATE TRIGGER track_members_agenda_activity_insert AFTER INSERT ON parley_data.track_members REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_rows('track_id, party_id, effective_classification', 'select ta.track_id, ta.item_id, m.effective_classification as level from (%1$s) m   join parley_data.track_agenda ta on ta.track_id = m.track_id  where exists (select 1 from parley_data.positions p                 where p.party_id = m.party_id and p.item_id = ta.item_id and p.track_id is null)');
 
-CREATE TRIGGER track_members_agenda_activity_update AFTER UPDATE ON parley_data.track_members REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_members();
+CREATE TRIGGER track_members_agenda_activity_update AFTER UPDATE ON parley_data.track_members REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_rows('track_id, party_id, effective_classification', 'select ta.track_id, ta.item_id, m.effective_classification as level from (%1$s) m   join parley_data.track_agenda ta on ta.track_id = m.track_id  where exists (select 1 from parley_data.positions p                 where p.party_id = m.party_id and p.item_id = ta.item_id and p.track_id is null)');
 
 CREATE TRIGGER track_members_history_delete AFTER DELETE ON parley_data.track_members REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'track_id', 'party_id', 'role');
 
@@ -23433,11 +23289,9 @@ GRANT ALL ON FUNCTION parley_data.activity_clearance() TO parley_daemon;
 
 REVOKE ALL ON PROCEDURE parley_data.add_change_log_years(IN first_year integer, IN last_year integer) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.agenda_activity_of_agenda() FROM PUBLIC;
+REVOKE ALL ON FUNCTION parley_data.agenda_activity_of_rows() FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.agenda_activity_of_members() FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION parley_data.agenda_activity_of_positions() FROM PUBLIC;
+REVOKE ALL ON FUNCTION parley_data.agenda_entry_clearances(track_ids bigint[], item_ids bigint[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.agenda_status_description(item text, track text, old_status text, new_status text) FROM PUBLIC;
 
@@ -23599,17 +23453,21 @@ REVOKE ALL ON FUNCTION parley_data.code_taken(tbl regclass, level_column text, c
 
 REVOKE ALL ON FUNCTION parley_data.comment_columns_as(source regclass, target regclass, VARIADIC columns text[]) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.commitment_status_description(code text, old_status text, new_status text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.deadline_moved_description(code text, old_due text, new_due text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.commitment_change_description(kind text, code text, old_value text, new_value text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.commitment_change_shown_kind(kind text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.commitment_id(code text, field text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.commitment_level(commitment_id bigint) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.commitment_status_description(code text, old_status text, new_status text) FROM PUBLIC;
-
 REVOKE ALL ON PROCEDURE parley_data.create_statement_triggers(IN table_name text, IN concern text, IN call text, IN events text[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.deadline_at(due_on date, time_zone text) FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION parley_data.deadline_moved_description(code text, old_due text, new_due text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.deal_id(code text, field text) FROM PUBLIC;
 
@@ -23628,6 +23486,11 @@ REVOKE ALL ON FUNCTION parley_data.drop_history_year(year integer) FROM PUBLIC;
 REVOKE ALL ON FUNCTION parley_data.lead_time_occurrence(event_at timestamp with time zone, event_local timestamp without time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.due_soon_occurrence(due_on date, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) FROM PUBLIC;
+
+GRANT SELECT ON TABLE parley_data.alerts TO parley_reader;
+GRANT SELECT ON TABLE parley_data.alerts TO parley_daemon;
+
+REVOKE ALL ON FUNCTION parley_data.existing_alert(subject_type parley.alert_subject, subject_id bigint, kind parley.alert_kind, occurrence text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.expiring_within_days() FROM PUBLIC;
 GRANT ALL ON FUNCTION parley_data.expiring_within_days() TO parley_reader;
@@ -23794,7 +23657,7 @@ REVOKE ALL ON FUNCTION parley_data.position_for_change(party_id bigint, item_id 
 
 REVOKE ALL ON FUNCTION parley_data.prepare_history_years(through timestamp with time zone) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.queue_agenda_activity(track_ids bigint[], item_ids bigint[], levels parley.classification[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION parley_data.queue_agenda_statement(touched text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.queue_agreement_changes() FROM PUBLIC;
 
@@ -23832,9 +23695,7 @@ REVOKE ALL ON FUNCTION parley_data.record_participation(agreement parley_data.ag
 
 REVOKE ALL ON FUNCTION parley_data.record_versions() FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.recount_agenda_activity(track_ids bigint[], item_ids bigint[]) FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION parley_data.recount_agenda_stances(track_ids bigint[], item_ids bigint[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION parley_data.recount_agenda_entries(track_ids bigint[], item_ids bigint[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.recount_owner_tallies(owner_ids bigint[], levels parley.classification[]) FROM PUBLIC;
 
@@ -23941,9 +23802,6 @@ REVOKE ALL ON FUNCTION parley_data.unreadable(v jsonb, field text, kind text, ch
 REVOKE ALL ON FUNCTION parley_data.unshaped(r jsonb, fields text[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.utc_text(moment timestamp with time zone) FROM PUBLIC;
-
-GRANT SELECT ON TABLE parley_data.alerts TO parley_reader;
-GRANT SELECT ON TABLE parley_data.alerts TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley_data.visible_alert(alert_id bigint) FROM PUBLIC;
 

@@ -148,7 +148,9 @@ begin
     perform parley_data.recount_owner_tallies(owner_ids, owner_levels);
     -- The agenda entries of those groups: their last activity per clearance is worked out from these tallies, later,
     -- by refresh_agenda_activity; here they are only queued, which never waits for another writer (085_agenda_activity).
-    perform parley_data.queue_agenda_activity(track_ids, item_ids, levels);
+    execute parley_data.queue_agenda_statement(
+        'select x.track_id, x.item_id, x.level from unnest($1, $2, $3) x(track_id, item_id, level)')
+        using track_ids, item_ids, levels;
     return null;
 end
 $$;

@@ -6,6 +6,27 @@
 --                       applies hangs on (the cancel step compares alerts with it), and what its alerts carry.
 set local role parley_owner;
 
+-- An alert of this subject, kind and occurrence that an earlier plan created and that still stands (not cancelled):
+-- a row when there is one. The collectors below probe it for each alert due, so as not to create one twice. (Checked
+-- there, not in the INSERT into alerts: an anti-join there would read the table it fills, row by row, while its
+-- statistics still say it is empty.) Probed per alert due (limit 1), never joined: as `not exists`, PostgreSQL may
+-- merge-anti-join every alert against one planned subject, when its estimates of the subjects run high (they do:
+-- neither the partitions above unclassified nor the partitioned tables have statistics; 94 ms of a one-change plan
+-- at L).
+create or replace function parley_data.existing_alert(subject_type parley.alert_subject, subject_id bigint,
+                                                      kind parley.alert_kind, occurrence text)
+    returns table (found integer)
+    language sql stable
+    -- Plain SQL with no settings, so that PostgreSQL inlines it into the collector's statement (a lateral subquery).
+begin atomic
+    select 1 from parley_data.alerts a
+     where a.subject_type = existing_alert.subject_type and a.subject_id = existing_alert.subject_id
+       and a.kind = existing_alert.kind and a.occurrence = existing_alert.occurrence and a.state <> 'cancelled'
+     limit 1;
+end;
+comment on function parley_data.existing_alert(parley.alert_subject, bigint, parley.alert_kind, text) is
+    'Planning: a row when an alert of the subject, kind and occurrence exists that is not cancelled (limit 1).';
+
 -- Commitments: due_soon, overdue, stale while the commitment is live; resolved or breached once, when a commitment
 -- that was alerted as overdue is fulfilled or recorded as breached. At the deadline the overdue alerts take over:
 -- reminders and stale alerts still waiting are cancelled and stale is not raised beside them, so that one
@@ -147,15 +168,8 @@ begin
                        timing.settles_through_alert_id
                  where timing.settles_through_alert_id is not null
                ) alert
-         -- Most of what is due was created by an earlier plan. (Checked here, not in the INSERT into alerts: an
-         -- anti-join there would read the table it fills, row by row, while its statistics still say it is empty.)
-         -- Probed per alert due (limit 1), never joined: as `not exists`, PostgreSQL may merge-anti-join every alert
-         -- against one planned subject, when its estimates of the subjects run high (they do: neither the partitions
-         -- above unclassified nor the partitioned tables have statistics; 94 ms of a one-change plan at L).
-         left join lateral (select 1 as found from parley_data.alerts a
-                             where a.subject_type = 'commitment' and a.subject_id = timing.id and a.kind = alert.kind
-                               and a.occurrence = alert.occurrence and a.state <> 'cancelled'
-                             limit 1) existing on true
+         -- Most of what is due was created by an earlier plan (existing_alert).
+         left join lateral parley_data.existing_alert('commitment', timing.id, alert.kind, alert.occurrence) existing on true
          where existing.found is null
         returning 1
     )
@@ -245,13 +259,8 @@ begin
                 select 'meeting_outcome_missing', timing.end_basis, timing.end_basis, timing.outcome_missing_due_at
                  where timing.outcome_missing_due_at is not null
                ) alert
-         -- Probed per alert due (limit 1), never joined: as `not exists`, PostgreSQL may merge-anti-join every alert
-         -- against one planned subject, when its estimates of the subjects run high (they do: neither the partitions
-         -- above unclassified nor the partitioned tables have statistics; 94 ms of a one-change plan at L).
-         left join lateral (select 1 as found from parley_data.alerts a
-                             where a.subject_type = 'meeting' and a.subject_id = timing.id and a.kind = alert.kind
-                               and a.occurrence = alert.occurrence and a.state <> 'cancelled'
-                             limit 1) existing on true
+         -- Most of what is due was created by an earlier plan (existing_alert).
+         left join lateral parley_data.existing_alert('meeting', timing.id, alert.kind, alert.occurrence) existing on true
          where existing.found is null
         returning 1
     )

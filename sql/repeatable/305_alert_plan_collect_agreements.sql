@@ -108,13 +108,8 @@ begin
                 -- One basis for all news: it never moves, so only a disabled rule or a deletion cancels it.
                 select news.kind, 'announced', news.occurrence, news.due_at from news where news.agreement_id = timing.id
                ) alert
-         -- Probed per alert due (limit 1), never joined: as `not exists`, PostgreSQL may merge-anti-join every alert
-         -- against one planned subject, when its estimates of the subjects run high (they do: neither the partitions
-         -- above unclassified nor the partitioned tables have statistics; 94 ms of a one-change plan at L).
-         left join lateral (select 1 as found from parley_data.alerts a
-                             where a.subject_type = 'agreement' and a.subject_id = timing.id and a.kind = alert.kind
-                               and a.occurrence = alert.occurrence and a.state <> 'cancelled'
-                             limit 1) existing on true
+         -- Most of what is due was created by an earlier plan (existing_alert).
+         left join lateral parley_data.existing_alert('agreement', timing.id, alert.kind, alert.occurrence) existing on true
          where existing.found is null
         returning 1
     )

@@ -9,10 +9,11 @@ set local role parley_owner;
 -- commitment_updates needs no trigger of its own: what an update changes (last_update_on, status) it changes
 -- through an UPDATE of commitments, which the commitments trigger sees.
 
--- Commitments, meetings and follow-ups, one trigger function for the three, told by its arguments: the subject type
--- the table's rows are queued as; the columns whose change alerts depend on; for the subjects that follow-ups can
--- be about, the follow_ups column that names one and the columns of the subject that follow-ups take (its track,
--- item and level), '-' for follow-ups themselves.
+-- Commitments, meetings, follow-ups and agreements, one trigger function for the four, told by its arguments: the
+-- subject type the table's rows are queued as; the columns whose change alerts depend on; for the subjects that
+-- follow-ups can be about, the follow_ups column that names one and the columns of the subject that follow-ups take
+-- (its track, item and level), '-' for the others; and the column of the subject's level when it is not
+-- effective_classification (an agreement's classification, 311).
 -- The UPDATE branches pair old and new rows with EXECUTE: a static statement's plan is made once per session, with
 -- the row count of the first statement's transition tables; planned for one row, the pairing becomes a nested loop
 -- that turns quadratic when a later statement updates thousands of rows.
@@ -26,6 +27,7 @@ declare
     watched constant text := tg_argv[1];
     follow_up_link constant text := tg_argv[2];
     follow_ups_take constant text := tg_argv[3];
+    level_column constant text := coalesce(tg_argv[4], 'effective_classification');
     queued bigint := 0;
     n bigint;
 begin
@@ -58,11 +60,11 @@ begin
         -- a meeting move with it, by their foreign key, and their own trigger moves their alerts; a follow-up
         -- given another subject moves to that subject's level.)
         execute format($q$update parley_data.alerts a
-           set classification = n.effective_classification
+           set classification = n.%1$I
           from new_rows n
           join old_rows o on o.id = n.id
-         where n.effective_classification is distinct from o.effective_classification
-           and a.subject_type = %L and a.subject_id = n.id$q$, subject);
+         where n.%1$I is distinct from o.%1$I
+           and a.subject_type = %2$L and a.subject_id = n.id$q$, level_column, subject);
     end if;
     if queued > 0 then
         perform pg_notify('parley_plan', '');
@@ -71,7 +73,7 @@ begin
 end
 $$;
 comment on function parley_data.queue_subject_changes() is
-    'Trigger: queues the commitments, meetings or follow-ups (TG_ARGV[0]) a statement inserted, deleted or changed in a way alerts depend on, with the follow-ups that take their track, item and level, moves the alerts of reclassified ones, and notifies the daemon once.';
+    'Trigger: queues the commitments, meetings, follow-ups or agreements (TG_ARGV[0]) a statement inserted, deleted or changed in a way alerts depend on, with the follow-ups that take their track, item and level, moves the alerts of reclassified ones, and notifies the daemon once.';
 
 call parley_data.create_statement_triggers('commitments', 'plan', $$parley_data.queue_subject_changes('commitment',
     'due_on, status, reopened_at, made_on, last_update_on, status_changed_on, created_at, track_id, item_id, owner_id, effective_classification, code, frozen_on',
