@@ -66,13 +66,16 @@ create or replace function parley_data.cancel_lost_recipients(at timestamptz, id
 as $$
 begin
     -- By id: a round's few hundred index look-ups, however many wait.
+    -- A delivery carries its alert's classification (its reference to the alert is by id and classification, kept
+    -- equal by the foreign key's cascade), so the alerts are not read: at L a look-up per delivery in each of the
+    -- four levels' partitions was half the claim's time.
     return query
     update parley_data.deliveries d
        set state = 'cancelled', cancelled_at = cancel_lost_recipients.at, cancel_reason = 'no longer a recipient',
            lease_until = null, claim_token = null
-      from parley_data.alerts a, parley_data.people p
-     where d.id = any (cancel_lost_recipients.ids) and a.id = d.alert_id and p.id = d.person_id
-       and (not p.active or p.clearance < a.classification)
+      from parley_data.people p
+     where d.id = any (cancel_lost_recipients.ids) and p.id = d.person_id
+       and (not p.active or p.clearance < d.classification)
     returning d.id;
 end
 $$;
@@ -118,9 +121,12 @@ create or replace function parley.claim_round(at timestamptz, lease interval, ma
     language plpgsql security definer
     set search_path = parley_data, parley, pg_catalog, pg_temp
     -- Index scans of a round's few hundred rows by id; never JIT-compiled or run in parallel workers, which cost
-    -- more to start than the round's statements take.
+    -- more to start than the round's statements take. The planner takes `id = any (round)` for thousands of rows
+    -- per partition and scanned the smaller levels' partitions whole, three times a round (BENCHMARKS.md, the
+    -- mailer at L): by their primary keys instead.
     set jit = off
     set max_parallel_workers_per_gather = 0
+    set enable_seqscan = off
 as $$
 #variable_conflict use_column
 declare
@@ -251,6 +257,8 @@ create or replace function parley.mark_round_sent(ids bigint[], claim_token uuid
     returns setof bigint
     language plpgsql security definer
     set search_path = parley_data, parley, pg_catalog, pg_temp
+    -- The round by its primary keys, in every level's partition (as parley.claim_round).
+    set enable_seqscan = off
 as $$
 begin
     if mark_round_sent.ids is null or cardinality(mark_round_sent.ids) = 0 then
