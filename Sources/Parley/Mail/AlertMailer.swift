@@ -117,15 +117,16 @@ public final class AlertMailer {
         let width = transport.acceptsInRounds
             ? max(16, ProcessInfo.processInfo.activeProcessorCount * 4) : settings.concurrency
 
-        // The next round is claimed and read on a connection of its own while this one is rendered, handed over
+        // The next round is claimed, read and rendered on a connection of its own while this one is handed over
         // and marked; without one, a round at a time on this connection.
         let settings = self.settings
         let override = options.at
         let prefetcher = openPrefetchConnection.map { open in
-            RoundPrefetcher { RoundReader(connection: try open(), settings: settings, at: override) }
+            RoundPrefetcher { RoundReader(connection: try open(), settings: settings, at: override, renderer: renderer) }
         }
         defer { prefetcher?.close() }
-        let reader = prefetcher == nil ? RoundReader(connection: connection, settings: settings, at: override) : nil
+        let reader = prefetcher == nil
+            ? RoundReader(connection: connection, settings: settings, at: override, renderer: renderer) : nil
         func read(_ wanted: Int) throws -> ClaimedRound? {
             if let prefetcher {
                 prefetcher.start(wanted: wanted)
@@ -145,7 +146,7 @@ public final class AlertMailer {
             let prefetching = following > 0 && prefetcher != nil
             if prefetching { prefetcher?.start(wanted: following) }
             do {
-                try send(current, renderer: renderer, width: width, report: &report, stopReason: &stopReason)
+                try send(current, width: width, report: &report, stopReason: &stopReason)
             } catch {
                 // The round claimed ahead is given back if the database still answers; else its lease runs out.
                 if prefetching, let prefetcher, case .success(let ahead?) = prefetcher.wait() {
@@ -181,14 +182,12 @@ public final class AlertMailer {
         return report
     }
 
-    /// Renders a claimed round's digests, hands them over, and marks what was accepted (or records the failures).
-    private func send(
-        _ current: ClaimedRound, renderer: DigestRenderer, width: Int, report: inout Report, stopReason: inout String?
-    ) throws {
+    /// Hands a claimed round's digests over, and marks what was accepted (or records the failures).
+    private func send(_ current: ClaimedRound, width: Int, report: inout Report, stopReason: inout String?) throws {
         let digests = current.digests
         let token = current.round.claimToken
         let claimedAt = current.claimedAt
-        let messages = RoundWork.map(digests) { renderer.message(for: $0) }
+        let messages = current.messages
 
         // Never send what another run may take over: the lease must outlast each attempt.
         let lease = settings.lease

@@ -10,22 +10,26 @@ struct ClaimedRound: Sendable {
     var round: MailerQueries.Round
     /// Its digests, as the claim fixed them, with their briefs.
     var digests: [Digest]
+    /// Each digest's message, in the same order.
+    var messages: [MailMessage]
     /// When the claim returned: the lease is counted from here.
     var claimedAt: ContinuousClock.Instant
 }
 
-/// Claims a round and reads what its digests say (`parley.claim_round`, `parley.delivery_digest`, the meetings'
-/// briefs), on one connection, from one thread at a time.
+/// Claims a round, reads what its digests say (`parley.claim_round`, `parley.delivery_digest`, the meetings'
+/// briefs) and renders them (across the cores), on one connection, from one thread at a time.
 final class RoundReader {
     private let connection: Connection
     private let settings: MailSettings
     private let override: Date?
+    private let renderer: DigestRenderer
     private let briefWriter: DigestBriefWriter
 
-    init(connection: Connection, settings: MailSettings, at override: Date?) {
+    init(connection: Connection, settings: MailSettings, at override: Date?, renderer: DigestRenderer) {
         self.connection = connection
         self.settings = settings
         self.override = override
+        self.renderer = renderer
         briefWriter = DigestBriefWriter(connection: connection, ceiling: settings.maxClassification)
     }
 
@@ -43,12 +47,16 @@ final class RoundReader {
         for index in digests.indices where !digests[index].upcomingMeetingCodes.isEmpty {
             digests[index].briefs = briefWriter.briefs(for: digests[index])
         }
-        return ClaimedRound(wanted: wanted, at: at, round: round, digests: digests, claimedAt: claimedAt)
+        let renderer = self.renderer
+        let messages = RoundWork.map(digests) { renderer.message(for: $0) }
+        return ClaimedRound(
+            wanted: wanted, at: at, round: round, digests: digests, messages: messages, claimedAt: claimedAt)
     }
 }
 
-/// Claims and reads the mailer's next round on a connection and a thread of its own, while the calling thread renders,
-/// hands over and marks the current one (issue 17: a round's database work and its rendering and writing overlap).
+/// Claims, reads and renders the mailer's next round on a connection and a thread of its own, while the calling thread
+/// hands over and marks the current one (issue 17: a round's database work and rendering overlap the writing and
+/// marking of the one before).
 ///
 /// One round at a time: `start` asks for a round, `wait` gives it (or the error); a round is never asked for before
 /// the previous one was taken. The connection is opened on the thread that uses it, and closed with it by `close`.
