@@ -8,14 +8,22 @@ import PQ
 /// lease, so two runs at once never claim the same one, and fixes their grouping into digests and each digest's
 /// Message-ID in the claim's commit (`deliveries.digest_message_id`). The round's digests are rendered
 /// concurrently across the cores (a task group), handed over several at once (`PARLEY_MAIL_CONCURRENCY` sendmail
-/// processes; a directory's files written in parallel and flushed once), and the round's accepted deliveries are
-/// marked sent in one statement. A round costs three commits (claim, mark, and none per digest) whatever its size.
+/// processes; a directory's files written 16 at once and flushed once), and the round's accepted deliveries are
+/// marked sent in one statement. A round costs two commits (claim, mark) whatever its size.
+///
+/// **Two rounds in flight** (issue 17). With a second connection (`openPrefetchConnection`, as the command opens
+/// one), the next round is claimed, its details and briefs read and its digests rendered on that connection and a
+/// thread of its own (`RoundPrefetcher`) while this thread writes and marks the current one: the database's work for
+/// a round overlaps the files of the round before. The round claimed ahead is handed over only after the current
+/// one was marked.
 ///
 /// **At least once, never lost; at most a round twice.** A digest is marked sent only after the transport accepted
 /// it. A run that dies between handing a round over and marking it leaves the round claimed; when the lease ends the
 /// next run takes its digests over whole, as they were fixed, and sends them again under the same Message-IDs, so
 /// that MTAs and mail clients can drop the copies. At most one round (`batchSize` deliveries) is sent twice per run
-/// that dies. A digest whose attempt failed is retried as it was fixed too.
+/// that dies; the round claimed ahead was never handed over and is only sent later, after its lease. A run that
+/// stops sending gives the round claimed ahead back untried. A digest whose attempt failed is retried as it was
+/// fixed too.
 ///
 /// **Quiet.** Nothing is printed on success. `verbose` writes a line per digest to `output`; each delivery given up
 /// after its last attempt writes one line to `errors`, which cron mails to the operator.
