@@ -51,8 +51,14 @@ extension ParleyCommand.Alerts {
             "For tests and drills only: act at this moment instead of the database clock.", visibility: .hidden))
         var at: String?
 
+        @Option(name: .customLong("round-size"), help: ArgumentHelp(
+            "For tests and drills only: deliveries claimed per round (default 500).", valueName: "N",
+            visibility: .hidden))
+        var roundSize: Int?
+
         func validate() throws {
             if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+            if let roundSize, roundSize < 1 { throw ValidationError("--round-size must be at least 1") }
             if dryRun && toDirectory != nil { throw ValidationError("--dry-run and --to-dir exclude each other") }
         }
 
@@ -76,8 +82,13 @@ extension ParleyCommand.Alerts {
                     ?? SendmailTransport(path: settings.sendmailPath, timeout: settings.sendmailTimeout)
                 let mailer = AlertMailer(
                     connection: connection, settings: settings, transport: transport,
-                    options: AlertMailer.Options(limit: limit, verbose: verbose, at: moment),
-                    output: { print($0) }, errors: { printError("parley: \($0)") })
+                    options: AlertMailer.Options(
+                        limit: limit, verbose: verbose, at: moment, batchSize: roundSize ?? AlertMailer.Options.defaultBatchSize),
+                    output: { print($0) }, errors: { printError("parley: \($0)") },
+                    // The next round is claimed and read on a second connection while one is handed over.
+                    openPrefetchConnection: {
+                        try Database.connect(applicationName: "parley alerts send (next round)", environment: environment)
+                    })
                 let report = try mailer.run()
                 if report.exitStatus != Sysexits.ok { throw ExitCode(report.exitStatus) }
             }

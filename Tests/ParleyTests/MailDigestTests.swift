@@ -196,4 +196,25 @@ import Testing
         #expect(DigestFormat.date(CalendarDate("2025-05-25")!) == "Sun 25 May 2025")
         #expect(DigestFormat.sqlLiteral("it's") == "'it''s'")
     }
+
+    /// Weekdays and day counts are worked out by arithmetic; Foundation's Gregorian calendar says the same.
+    @Test func daysAndWeekdaysAgreeWithFoundationsCalendar() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        var generator = SystemRandomNumberGenerator()
+        let reference = CalendarDate(year: 2025, month: 5, day: 25)
+        var days = (0..<2000).map { _ in Int.random(in: -25_567...83_000, using: &generator) }  // 1900 to 2197
+        days += [-25_508, -25_507, 11_015, 11_016, 11_017, 47_540, 47_541, 0, -1]  // around 1900, 2000, 2100's Feb 28
+        for offset in days {
+            let moment = Date(timeIntervalSince1970: Double(offset) * 86_400)
+            let parts = calendar.dateComponents([.year, .month, .day, .weekday], from: moment)
+            let day = CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)
+            #expect(DigestFormat.daysSinceEpoch(day) == offset, "\(day)")
+            #expect(DigestFormat.date(day).hasPrefix(weekdays[parts.weekday! - 1] + " "), "\(day)")
+            let expected = calendar.dateComponents(
+                [.day], from: reference.startOfDay(in: .gmt), to: day.startOfDay(in: .gmt)).day!
+            #expect(DigestFormat.daysBetween(reference, day) == expected, "\(day)")
+        }
+    }
 }

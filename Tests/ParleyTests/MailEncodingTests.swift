@@ -224,5 +224,29 @@ import Testing
     @Test func dateHeadersAreEnglishAndUTC() {
         #expect(MailMessage.rfc5322Date(Date(timeIntervalSince1970: 0)) == "Thu, 1 Jan 1970 00:00:00 +0000")
         #expect(MailMessage.rfc5322Date(Date(timeIntervalSince1970: 1_748_338_200)) == "Tue, 27 May 2025 09:30:00 +0000")
+        #expect(MailMessage.rfc5322Date(Date(timeIntervalSince1970: 951_782_400)) == "Tue, 29 Feb 2000 00:00:00 +0000")
+        #expect(MailMessage.rfc5322Date(Date(timeIntervalSince1970: -1)) == "Wed, 31 Dec 1969 23:59:59 +0000")
+    }
+
+    /// The date is worked out by arithmetic; Foundation's Gregorian calendar says the same for any moment.
+    @Test func dateHeadersAgreeWithFoundationsCalendar() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        var generator = SystemRandomNumberGenerator()
+        // From 1900 to 2200, and every day boundary around the leap days of 1900, 2000 and 2100.
+        var moments = (0..<3000).map { _ in Double(Int64.random(in: -2_208_988_800...7_258_118_400, using: &generator)) + 0.75 }
+        for boundary in [-2_203_891_200.0, 951_782_400, 4_107_456_000] {
+            moments += stride(from: boundary - 2 * 86_400, through: boundary + 2 * 86_400, by: 43_200).map { $0 } + [boundary - 1]
+        }
+        for moment in moments {
+            let date = Date(timeIntervalSince1970: moment)
+            let p = calendar.dateComponents([.year, .month, .day, .weekday, .hour, .minute, .second], from: date)
+            let expected = String(
+                format: "%@, %d %@ %04d %02d:%02d:%02d +0000", weekdays[p.weekday! - 1], p.day!, months[p.month! - 1],
+                p.year!, p.hour!, p.minute!, p.second!)
+            #expect(MailMessage.rfc5322Date(date) == expected, "\(moment)")
+        }
     }
 }

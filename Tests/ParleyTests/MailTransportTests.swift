@@ -112,6 +112,28 @@ import Testing
         }
     }
 
+    /// A file's name is the Message-ID's local part, every character but letters, digits, `.` and `-` made `_`:
+    /// worked out from the bytes for what the mailer writes, the same as by Foundation's character sets.
+    @Test func aFileIsNamedAfterItsMessageIDsLocalPart() {
+        func byCharacterSets(_ messageID: String) -> String {
+            let local = messageID.trimmingCharacters(in: CharacterSet(charactersIn: "<>"))
+                .split(separator: "@").first.map(String.init) ?? "message"
+            return String(local.unicodeScalars.map {
+                CharacterSet.alphanumerics.contains($0) || $0 == "." || $0 == "-" ? Character($0) : "_"
+            }) + ".eml"
+        }
+        let transport = DirectoryTransport(directory: URL(fileURLWithPath: "/var/tmp/outbox"))
+        for messageID in [
+            "<parley.12-9870-14.0123456789abcdef@mfa.example>", "<parley.0123456789abcdef@mfa.example>",
+            "<a+b/c=d_e@x>", "<../../etc/passwd@x>", "<Київ.1@mfa.example>", "<x y\tz@host>", "<@host>", "<>", "plain",
+        ] {
+            var message = Self.message
+            message.messageID = messageID
+            #expect(DirectoryTransport.fileName(for: message) == byCharacterSets(messageID), "\(messageID)")
+            #expect(transport.fileURL(for: message).path == "/var/tmp/outbox/" + byCharacterSets(messageID))
+        }
+    }
+
     @Test func theDirectoryTransportWritesOneFilePerMessageAtomically() throws {
         try Self.withScript("") { _, directory in
             let transport = DirectoryTransport(directory: directory)

@@ -8,14 +8,22 @@ import PQ
 /// lease, so two runs at once never claim the same one, and fixes their grouping into digests and each digest's
 /// Message-ID in the claim's commit (`deliveries.digest_message_id`). The round's digests are rendered
 /// concurrently across the cores (a task group), handed over several at once (`PARLEY_MAIL_CONCURRENCY` sendmail
-/// processes; a directory's files written in parallel and flushed once), and the round's accepted deliveries are
-/// marked sent in one statement. A round costs three commits (claim, mark, and none per digest) whatever its size.
+/// processes; a directory's files written 16 at once and flushed once), and the round's accepted deliveries are
+/// marked sent in one statement. A round costs two commits (claim, mark) whatever its size.
+///
+/// **Two rounds in flight** (issue 17). With a second connection (`openPrefetchConnection`, as the command opens
+/// one), the next round is claimed, its details and briefs read and its digests rendered on that connection and a
+/// thread of its own (`RoundPrefetcher`) while this thread writes and marks the current one: the database's work for
+/// a round overlaps the files of the round before. The round claimed ahead is handed over only after the current
+/// one was marked.
 ///
 /// **At least once, never lost; at most a round twice.** A digest is marked sent only after the transport accepted
 /// it. A run that dies between handing a round over and marking it leaves the round claimed; when the lease ends the
 /// next run takes its digests over whole, as they were fixed, and sends them again under the same Message-IDs, so
 /// that MTAs and mail clients can drop the copies. At most one round (`batchSize` deliveries) is sent twice per run
-/// that dies. A digest whose attempt failed is retried as it was fixed too.
+/// that dies; the round claimed ahead was never handed over and is only sent later, after its lease. A run that
+/// stops sending gives the round claimed ahead back untried. A digest whose attempt failed is retried as it was
+/// fixed too.
 ///
 /// **Quiet.** Nothing is printed on success. `verbose` writes a line per digest to `output`; each delivery given up
 /// after its last attempt writes one line to `errors`, which cron mails to the operator.
@@ -31,7 +39,10 @@ public final class AlertMailer {
         /// Deliveries claimed per round; a recipient's alerts are one digest within a round.
         public var batchSize: Int
 
-        public init(limit: Int? = nil, verbose: Bool = false, at: Date? = nil, batchSize: Int = 500) {
+        /// A round unless told otherwise: at most this many deliveries are sent twice after a crash (RELIABILITY.md).
+        public static let defaultBatchSize = 500
+
+        public init(limit: Int? = nil, verbose: Bool = false, at: Date? = nil, batchSize: Int = defaultBatchSize) {
             self.limit = limit
             self.verbose = verbose
             self.at = at
@@ -66,6 +77,7 @@ public final class AlertMailer {
     private let options: Options
     private let output: (String) -> Void
     private let errors: (String) -> Void
+    private let openPrefetchConnection: (@Sendable () throws -> Connection)?
 
     /// Consecutive failed attempts after which a run stops trying (the MTA is down; the next run tries again).
     static let failuresBeforeGivingUpTheRun = 3
@@ -73,10 +85,15 @@ public final class AlertMailer {
     /// - Parameters:
     ///   - output: receives `--verbose` lines (without line breaks).
     ///   - errors: receives the line about each delivery given up (without `parley: ` and line break).
+    ///   - openPrefetchConnection: opens a second connection, on which the next round is claimed and read while the
+    ///     current one is handed over (called once per run, on the thread that uses it); nil to work one round at
+    ///     a time on `connection`.
     public init(
         connection: Connection, settings: MailSettings, transport: any MailTransport, options: Options,
-        output: @escaping (String) -> Void, errors: @escaping (String) -> Void
+        output: @escaping (String) -> Void, errors: @escaping (String) -> Void,
+        openPrefetchConnection: (@Sendable () throws -> Connection)? = nil
     ) {
+        self.openPrefetchConnection = openPrefetchConnection
         self.connection = connection
         self.settings = settings
         self.transport = transport
@@ -103,96 +120,63 @@ public final class AlertMailer {
         var stopReason: String?
         let installation = try MailerQueries.installationID(connection)
         let renderer = DigestRenderer(from: settings.from, installation: installation)
-        let briefWriter = DigestBriefWriter(connection: connection, ceiling: settings.maxClassification)
-        // A directory's files are written in parallel so that their fsyncs overlap; sendmail gets what the
-        // administrator allows.
-        let width = transport.acceptsInRounds ? max(2, ProcessInfo.processInfo.activeProcessorCount * 2) : settings.concurrency
+        // A directory's files are written many at once, so that their fsyncs overlap (each waits on the disk, not
+        // on a core); sendmail gets what the administrator allows.
+        let width = transport.acceptsInRounds
+            ? max(16, ProcessInfo.processInfo.activeProcessorCount * 4) : settings.concurrency
 
-        while stopReason == nil {
-            let wanted = min(options.batchSize, (options.limit ?? Int.max) - report.claimed)
-            guard wanted > 0 else { break }
-            let at = try MailerQueries.now(connection, override: options.at)
-            guard let round = try MailerQueries.claimRound(
-                connection, at: at, lease: settings.lease, maxCount: wanted, domain: settings.from.domain)
-            else { break }
-            let token = round.claimToken
-            let claimedAt = ContinuousClock.now
-            report.claimed += round.claims.count
-
-            let entries = try MailerQueries.digestEntries(
-                connection, deliveryIDs: round.claims.map(\.deliveryID), at: at, ceiling: settings.maxClassification)
-            var digests = Digest.fixed(entries, messageIDs: round.messageIDs, writtenAt: at)
-            // Briefs are read from the database (once per meeting), on this thread.
-            for index in digests.indices where !digests[index].upcomingMeetingCodes.isEmpty {
-                digests[index].briefs = briefWriter.briefs(for: digests[index])
+        // The next round is claimed, read and rendered on a connection of its own while this one is handed over
+        // and marked; without one, a round at a time on this connection.
+        let settings = self.settings
+        let override = options.at
+        let prefetcher = openPrefetchConnection.map { open in
+            RoundPrefetcher { RoundReader(connection: try open(), settings: settings, at: override, renderer: renderer) }
+        }
+        defer { prefetcher?.close() }
+        let reader = prefetcher == nil
+            ? RoundReader(connection: connection, settings: settings, at: override, renderer: renderer) : nil
+        func read(_ wanted: Int) throws -> ClaimedRound? {
+            if let prefetcher {
+                prefetcher.start(wanted: wanted)
+                return try prefetcher.wait().get()
             }
-            let messages = RoundWork.map(digests) { renderer.message(for: $0) }
+            return try reader?.read(wanted: wanted)
+        }
+        func wanted() -> Int { min(options.batchSize, (options.limit ?? Int.max) - report.claimed) }
 
-            // Never send what another run may take over: the lease must outlast each attempt.
-            let lease = settings.lease
-            let attemptTime = settings.sendmailTimeout + .seconds(10)
-            let transport = self.transport
-            let handover = RoundWork.handOver(
-                count: messages.count, width: width, failuresBeforeStopping: Self.failuresBeforeGivingUpTheRun,
-                mayStart: {
-                    ContinuousClock.now - claimedAt + attemptTime > lease
-                        ? "not attempted: this run's lease of \(lease.components.seconds) s ran out first" : nil
-                },
-                send: { index in
-                    do {
-                        try transport.send(messages[index])
-                        return .accepted
-                    } catch let error as MailTransportError {
-                        return .failed(error)
-                    } catch {
-                        return .failed(MailTransportError("\(error)"))
-                    }
-                })
-            stopReason = handover.stopReason
-
-            var accepted: [Int] = []
-            for (index, outcome) in handover.outcomes.enumerated() {
-                switch outcome {
-                case .accepted:
-                    accepted.append(index)
-                case .failed(let error):
-                    try fail(digests[index], error: error.description, token: token, report: &report)
-                case .notStarted:
-                    // Never handed over: given back for the next run, not counted as an attempt.
-                    let now = try MailerQueries.now(connection, override: options.at)
-                    report.failed += try MailerQueries.release(
-                        connection, deliveryIDs: digests[index].deliveryIDs, claimToken: token, at: now,
-                        retryAfter: .seconds(60))
+        var next = wanted() > 0 ? try read(wanted()) : nil
+        while let current = next {
+            next = nil
+            report.claimed += current.round.claims.count
+            // A full round: more may be due. The next is claimed meanwhile, and handed over only once this one is
+            // marked (so a run that dies sends at most one round twice; the one claimed ahead lapses unsent).
+            let following = current.round.claims.count < current.wanted ? 0 : wanted()
+            let prefetching = following > 0 && prefetcher != nil
+            if prefetching { prefetcher?.start(wanted: following) }
+            do {
+                try send(current, width: width, report: &report, stopReason: &stopReason)
+            } catch {
+                // The round claimed ahead is given back if the database still answers; else its lease runs out.
+                if prefetching, let prefetcher, case .success(let ahead?) = prefetcher.wait() {
+                    report.claimed += ahead.round.claims.count
+                    _ = try? giveBack(ahead, report: &report)
                 }
+                throw error
             }
-            if !accepted.isEmpty {
-                do {
-                    try transport.flush()
-                } catch let error as MailTransportError {
-                    for index in accepted {
-                        try fail(digests[index], error: error.description, token: token, report: &report)
+            if prefetching, let prefetcher {
+                let ahead = prefetcher.wait()
+                if stopReason != nil {
+                    // Sending stopped: the round claimed ahead was never handed over and waits again.
+                    if case .success(let round?) = ahead {
+                        report.claimed += round.round.claims.count
+                        try giveBack(round, report: &report)
                     }
-                    accepted = []
-                    stopReason = "not attempted: sending stopped after: \(error.description)"
+                    break
                 }
+                next = try ahead.get()
+            } else if following > 0 && stopReason == nil {
+                next = try read(following)
             }
-            if !accepted.isEmpty {
-                report.messages += accepted.count
-                let sentAt = try MailerQueries.now(connection, override: options.at)
-                let marked = try MailerQueries.markRoundSent(
-                    connection, deliveryIDs: accepted.flatMap { digests[$0].deliveryIDs }, claimToken: token, at: sentAt)
-                report.sent += marked.count
-                if options.verbose {
-                    for index in accepted {
-                        let digest = digests[index]
-                        let taken = digest.deliveryIDs.filter { !marked.contains($0) }.count
-                        output("sent \(count(digest.entries.count, "alert")) to \(digest.recipient.email) as "
-                            + "\(messages[index].messageID) (deliveries \(list(digest.deliveryIDs)))"
-                            + (taken > 0 ? " (\(taken) had been taken over by another run)" : ""))
-                    }
-                }
-            }
-            if round.claims.count < wanted { break }
         }
 
         let finishedAt = try MailerQueries.now(connection, override: options.at)
@@ -204,6 +188,87 @@ public final class AlertMailer {
             connection, startedAt: startedAt, finishedAt: finishedAt, claimed: report.claimed, sent: report.sent,
             failed: report.failed, exitStatus: report.exitStatus)
         return report
+    }
+
+    /// Hands a claimed round's digests over, and marks what was accepted (or records the failures).
+    private func send(_ current: ClaimedRound, width: Int, report: inout Report, stopReason: inout String?) throws {
+        let digests = current.digests
+        let token = current.round.claimToken
+        let claimedAt = current.claimedAt
+        let messages = current.messages
+
+        // Never send what another run may take over: the lease must outlast each attempt.
+        let lease = settings.lease
+        let attemptTime = settings.sendmailTimeout + .seconds(10)
+        let transport = self.transport
+        let handover = RoundWork.handOver(
+            count: messages.count, width: width, failuresBeforeStopping: Self.failuresBeforeGivingUpTheRun,
+            mayStart: {
+                ContinuousClock.now - claimedAt + attemptTime > lease
+                    ? "not attempted: this run's lease of \(lease.components.seconds) s ran out first" : nil
+            },
+            send: { index in
+                do {
+                    try transport.send(messages[index])
+                    return .accepted
+                } catch let error as MailTransportError {
+                    return .failed(error)
+                } catch {
+                    return .failed(MailTransportError("\(error)"))
+                }
+            })
+        stopReason = handover.stopReason
+
+        var accepted: [Int] = []
+        for (index, outcome) in handover.outcomes.enumerated() {
+            switch outcome {
+            case .accepted:
+                accepted.append(index)
+            case .failed(let error):
+                try fail(digests[index], error: error.description, token: token, report: &report)
+            case .notStarted:
+                // Never handed over: given back for the next run, not counted as an attempt.
+                let now = try MailerQueries.now(connection, override: options.at)
+                report.failed += try MailerQueries.release(
+                    connection, deliveryIDs: digests[index].deliveryIDs, claimToken: token, at: now,
+                    retryAfter: .seconds(60))
+            }
+        }
+        if !accepted.isEmpty {
+            do {
+                try transport.flush()
+            } catch let error as MailTransportError {
+                for index in accepted {
+                    try fail(digests[index], error: error.description, token: token, report: &report)
+                }
+                accepted = []
+                stopReason = "not attempted: sending stopped after: \(error.description)"
+            }
+        }
+        guard !accepted.isEmpty else { return }
+        report.messages += accepted.count
+        let sentAt = try MailerQueries.now(connection, override: options.at)
+        let marked = try MailerQueries.markRoundSent(
+            connection, deliveryIDs: accepted.flatMap { digests[$0].deliveryIDs }, claimToken: token, at: sentAt)
+        report.sent += marked.count
+        if options.verbose {
+            for index in accepted {
+                let digest = digests[index]
+                let taken = digest.deliveryIDs.filter { !marked.contains($0) }.count
+                output("sent \(count(digest.entries.count, "alert")) to \(digest.recipient.email) as "
+                    + "\(messages[index].messageID) (deliveries \(list(digest.deliveryIDs)))"
+                    + (taken > 0 ? " (\(taken) had been taken over by another run)" : ""))
+            }
+        }
+    }
+
+    /// Hands back a round claimed ahead that was never handed over: its deliveries wait again (after a minute, the
+    /// claim's attempt undone), counted as failed in this run like the digests a stopped round never started.
+    private func giveBack(_ round: ClaimedRound, report: inout Report) throws {
+        let now = try MailerQueries.now(connection, override: options.at)
+        report.failed += try MailerQueries.release(
+            connection, deliveryIDs: round.round.claims.map(\.deliveryID), claimToken: round.round.claimToken, at: now,
+            retryAfter: .seconds(60))
     }
 
     /// Records a failed attempt for a digest's deliveries and reports those given up.

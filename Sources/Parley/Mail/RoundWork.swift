@@ -1,13 +1,14 @@
 import Foundation
 
 /// The concurrent parts of a mailer round: rendering its digests across the cores, and handing them over several at
-/// once. The database connection is used by the calling thread only, before and after.
+/// once. A database connection is used by the calling thread only, before and after.
 enum RoundWork {
     /// `transform` of each item, in order, worked out by a task group across the cores (structured concurrency: every
     /// child task has ended when it returns).
     ///
-    /// The calling thread waits for the group and must not be one of Swift's cooperative pool (it is the main
-    /// thread of `parley alerts send`); the work itself never blocks.
+    /// The calling thread waits for the group and must not be one of Swift's cooperative pool (it is the thread
+    /// that reads the round: `RoundPrefetcher`'s, or the main thread of `parley alerts send`); the work itself never
+    /// blocks.
     static func map<Item: Sendable, Result: Sendable>(
         _ items: [Item], _ transform: @escaping @Sendable (Item) -> Result
     ) -> [Result] {
