@@ -5151,6 +5151,31 @@ ALTER PROCEDURE parley_data.add_change_log_years(IN first_year integer, IN last_
 
 COMMENT ON PROCEDURE parley_data.add_change_log_years(IN first_year integer, IN last_year integer) IS 'Creates the yearly partitions of the change log (every level) for the years given that have none.';
 
+CREATE FUNCTION parley_data.add_timeline(kind text, subject_ids bigint[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    AS $_$
+begin
+    if (select k.tells_of from parley_data.timeline_kinds k where k.kind = add_timeline.kind) is distinct from 'record' then
+        raise exception 'not a kind of timeline event that tells of a record: %', kind using errcode = 'invalid_parameter_value';
+    end if;
+    if coalesce(cardinality(subject_ids), 0) = 0 then
+        return;
+    end if;
+    execute format('insert into parley_data.timeline_events (kind, occurred_on, subject_id, track_id, item_id, '
+                   'party_id, source_id, old_value, new_value, shown_kind, track, item, party, ref, description, '
+                   'source, source_url, classification) '
+                   'select r.kind, r.occurred_on, r.subject_id, r.track_id, r.item_id, r.party_id, r.source_id, '
+                   'r.old_value, r.new_value, r.shown_kind, r.track, r.item, r.party, r.ref, r.description, '
+                   'r.source, r.source_url, r.classification from %s($1) r', format('parley_data.%I', 'timeline_' || kind))
+        using subject_ids;
+end
+$_$;
+
+ALTER FUNCTION parley_data.add_timeline(kind text, subject_ids bigint[]) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.add_timeline(kind text, subject_ids bigint[]) IS 'Writes the timeline events of a kind that tells of a record about records that have none yet (just inserted).';
+
 CREATE FUNCTION parley_data.agenda_activity_of_agenda() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
@@ -5995,8 +6020,9 @@ CREATE FUNCTION parley_data.check_commitment_has_beneficiary() RETURNS trigger
     SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
     AS $$
 begin
-    if exists (select 1 from parley_data.commitments where id = new.id)
-       and not exists (select 1 from parley_data.commitment_beneficiaries where commitment_id = new.id) then
+    -- The beneficiaries first: almost every commitment has them, and then the commitment need not be looked up.
+    if not exists (select 1 from parley_data.commitment_beneficiaries where commitment_id = new.id)
+       and exists (select 1 from parley_data.commitments where id = new.id) then
         perform parley_data.refuse_row('commitments', 'beneficiaries', 'commitment_has_beneficiary',
             format('commitment %s has no beneficiary', new.code), 'Name at least one party the commitment is owed to.');
     end if;
@@ -7455,7 +7481,8 @@ begin
         'status parley.commitment_status, delivered_quantity numeric, last_update_on date, status_changed_on date, '
         || 'reopened_at timestamptz', $q$
         select x.ord, x.sub_ord, coalesce(s.last_status, 'pending'), coalesce(s.delivered, 0), s.last_reported_on,
-               case when s.last_status is distinct from 'pending' then s.last_status_on end,
+               -- In its first status since the day it was made (as parley_data.set_commitment_defaults says).
+               coalesce(case when s.last_status is distinct from 'pending' then s.last_status_on end, x.made_on),
                case when s.reopens then now() end
           from pg_temp.import_commitments x
           left join (select u.ord, sum(u.delivered) as delivered, max(u.reported_on) as last_reported_on,
@@ -7955,7 +7982,6 @@ begin
                              l.enum_range_of), ', ' order by l.position),
            string_agg(format(case l.kind when 'text' then 'coalesce(e.r ->> %1$L, %4$L)'
                                          when 'codes' then 'parley_data.import_code_list(e.r -> %1$L)'
-                                         when 'records' then 'e.r -> %1$L'
                                          when 'days' then '(e.r ->> %1$L)::numeric::integer'
                                          when 'moment' then '(e.r ->> %1$L)::timestamptz as %3$I, e.r ->> %1$L'
                                          else 'coalesce(e.r ->> %1$L, %4$L)::%2$s' end
@@ -7963,7 +7989,7 @@ begin
                              l.field, case l.kind when 'date' then 'date' when 'moment' then 'timestamptz'
                                                    when 'number' then 'numeric' when 'boolean' then 'boolean'
                                                    else l.choices::text end, l.field, l.fallback),
-                      ', ' order by l.position)
+                      ', ' order by l.position) filter (where l.kind <> 'records')
       into fields, problems, columns
       from (select x.*, (select array_agg(e.enumlabel::text order by e.enumsortorder) from pg_enum e
                           where e.enumtypid = x.choices) as enum_range_of
@@ -10437,13 +10463,7 @@ begin
     end if;
     if tells_of = 'record' then
         delete from parley_data.timeline_events e where e.kind = refresh_timeline.kind and e.subject_id = any (subject_ids);
-        execute format('insert into parley_data.timeline_events (kind, occurred_on, subject_id, track_id, item_id, '
-                       'party_id, source_id, old_value, new_value, shown_kind, track, item, party, ref, description, '
-                       'source, source_url, classification) '
-                       'select r.kind, r.occurred_on, r.subject_id, r.track_id, r.item_id, r.party_id, r.source_id, '
-                       'r.old_value, r.new_value, r.shown_kind, r.track, r.item, r.party, r.ref, r.description, '
-                       'r.source, r.source_url, r.classification from %s($1) r', wording)
-            using subject_ids;
+        perform parley_data.add_timeline(kind, subject_ids);
     else
         execute format('update parley_data.timeline_events e set track_id = r.track_id, item_id = r.item_id, '
                        'party_id = r.party_id, shown_kind = r.shown_kind, track = r.track, item = r.item, '
@@ -11142,7 +11162,7 @@ declare
 begin
     if tg_op = 'INSERT' then
         select array_agg(n.id) into ids from new_rows n;
-        perform parley_data.refresh_timeline('commitment_made', ids);
+        perform parley_data.add_timeline('commitment_made', ids);
         return null;
     elsif tg_op = 'DELETE' then
         select array_agg(o.id) into ids from old_rows o;
@@ -11250,6 +11270,8 @@ declare
 begin
     if tg_op = 'INSERT' then
         select array_agg(n.id) into ids from new_rows n;
+        perform parley_data.add_timeline(kind, ids);
+        return null;
     elsif tg_op = 'DELETE' then
         select array_agg(o.id) into ids from old_rows o;
     else
@@ -22405,7 +22427,7 @@ CREATE TRIGGER commitment_updates_timeline_update AFTER UPDATE ON parley_data.co
 
 CREATE TRIGGER commitment_versions_append_only BEFORE INSERT OR DELETE OR UPDATE OR TRUNCATE ON parley_data.commitment_versions FOR EACH STATEMENT EXECUTE FUNCTION parley_data.keep_versions_append_only();
 
-CREATE TRIGGER commitments_defaults BEFORE INSERT ON parley_data.commitments FOR EACH ROW EXECUTE FUNCTION parley_data.set_commitment_defaults();
+CREATE TRIGGER commitments_defaults BEFORE INSERT ON parley_data.commitments FOR EACH ROW WHEN (((new.code IS NULL) OR (new.status_changed_on IS NULL))) EXECUTE FUNCTION parley_data.set_commitment_defaults();
 
 CREATE TRIGGER commitments_effective_classification BEFORE UPDATE OF classification, track_classification, meeting_classification, agreement_classification ON parley_data.commitments FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification('commitments');
 
@@ -23432,6 +23454,8 @@ GRANT ALL ON FUNCTION parley_data.activity_clearance() TO parley_reader;
 GRANT ALL ON FUNCTION parley_data.activity_clearance() TO parley_daemon;
 
 REVOKE ALL ON PROCEDURE parley_data.add_change_log_years(IN first_year integer, IN last_year integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.add_timeline(kind text, subject_ids bigint[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.agenda_activity_of_agenda() FROM PUBLIC;
 

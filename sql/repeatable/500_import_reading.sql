@@ -374,6 +374,8 @@ comment on function parley_data.import_refuse_first() is
 -- table pg_temp.import_<list> (import_commitments_updates): ord (and sub_ord), then a column per field of the
 -- layout, typed (text, date, timestamptz, numeric, integer, boolean, text[] or the enum; a moment also as written,
 -- in <field>_as_written), for every record that reads; what does not read is filed as refused. One statement each.
+-- A field that holds records has no column (its records are a list of their own, read from the document): kept
+-- in the table, they were copied by every step that writes the table's rows again, and `analyze` read them all.
 create or replace function parley_data.import_read(list text, items jsonb, base integer)
     returns void
     language plpgsql
@@ -391,7 +393,6 @@ begin
                              l.enum_range_of), ', ' order by l.position),
            string_agg(format(case l.kind when 'text' then 'coalesce(e.r ->> %1$L, %4$L)'
                                          when 'codes' then 'parley_data.import_code_list(e.r -> %1$L)'
-                                         when 'records' then 'e.r -> %1$L'
                                          when 'days' then '(e.r ->> %1$L)::numeric::integer'
                                          when 'moment' then '(e.r ->> %1$L)::timestamptz as %3$I, e.r ->> %1$L'
                                          else 'coalesce(e.r ->> %1$L, %4$L)::%2$s' end
@@ -399,7 +400,7 @@ begin
                              l.field, case l.kind when 'date' then 'date' when 'moment' then 'timestamptz'
                                                    when 'number' then 'numeric' when 'boolean' then 'boolean'
                                                    else l.choices::text end, l.field, l.fallback),
-                      ', ' order by l.position)
+                      ', ' order by l.position) filter (where l.kind <> 'records')
       into fields, problems, columns
       from (select x.*, (select array_agg(e.enumlabel::text order by e.enumsortorder) from pg_enum e
                           where e.enumtypid = x.choices) as enum_range_of

@@ -177,7 +177,8 @@ begin
         'status parley.commitment_status, delivered_quantity numeric, last_update_on date, status_changed_on date, '
         || 'reopened_at timestamptz', $q$
         select x.ord, x.sub_ord, coalesce(s.last_status, 'pending'), coalesce(s.delivered, 0), s.last_reported_on,
-               case when s.last_status is distinct from 'pending' then s.last_status_on end,
+               -- In its first status since the day it was made (as parley_data.set_commitment_defaults says).
+               coalesce(case when s.last_status is distinct from 'pending' then s.last_status_on end, x.made_on),
                case when s.reopens then now() end
           from pg_temp.import_commitments x
           left join (select u.ord, sum(u.delivered) as delivered, max(u.reported_on) as last_reported_on,
