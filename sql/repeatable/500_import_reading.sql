@@ -216,6 +216,14 @@ create or replace function parley_data.unreadable(v jsonb, field text, kind text
     returns parley_data.refusal
     language sql stable parallel safe
     return case
+        -- What plainly reads is passed at once: text given as text, a number as a number, a date up to the 28th,
+        -- one of the words (the checks below would pass them too, each looking the value up again).
+        when case kind when 'text' then jsonb_typeof(v) = 'string'
+                       when 'number' then jsonb_typeof(v) = 'number'
+                       when 'date' then (v #>> '{}') ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$'
+                                        and left(v #>> '{}', 4) <> '0000'
+                       when 'choice' then (v #>> '{}') = any (choices) end
+        then null
         when v is null or jsonb_typeof(v) = 'null' then null
         when kind = 'records' then
             case when jsonb_typeof(v) <> 'array'
