@@ -5165,6 +5165,31 @@ ALTER PROCEDURE parley_data.add_change_log_years(IN first_year integer, IN last_
 
 COMMENT ON PROCEDURE parley_data.add_change_log_years(IN first_year integer, IN last_year integer) IS 'Creates the yearly partitions of the change log (every level) for the years given that have none.';
 
+CREATE FUNCTION parley_data.add_timeline(kind text, subject_ids bigint[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    AS $_$
+begin
+    if (select k.tells_of from parley_data.timeline_kinds k where k.kind = add_timeline.kind) is distinct from 'record' then
+        raise exception 'not a kind of timeline event that tells of a record: %', kind using errcode = 'invalid_parameter_value';
+    end if;
+    if coalesce(cardinality(subject_ids), 0) = 0 then
+        return;
+    end if;
+    execute format('insert into parley_data.timeline_events (kind, occurred_on, subject_id, track_id, item_id, '
+                   'party_id, source_id, old_value, new_value, shown_kind, track, item, party, ref, description, '
+                   'source, source_url, classification) '
+                   'select r.kind, r.occurred_on, r.subject_id, r.track_id, r.item_id, r.party_id, r.source_id, '
+                   'r.old_value, r.new_value, r.shown_kind, r.track, r.item, r.party, r.ref, r.description, '
+                   'r.source, r.source_url, r.classification from %s($1) r', format('parley_data.%I', 'timeline_' || kind))
+        using subject_ids;
+end
+$_$;
+
+ALTER FUNCTION parley_data.add_timeline(kind text, subject_ids bigint[]) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.add_timeline(kind text, subject_ids bigint[]) IS 'Writes the timeline events of a kind that tells of a record about records that have none yet (just inserted).';
+
 CREATE FUNCTION parley_data.agenda_activity_of_rows() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
@@ -5929,8 +5954,9 @@ CREATE FUNCTION parley_data.check_commitment_has_beneficiary() RETURNS trigger
     SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
     AS $$
 begin
-    if exists (select 1 from parley_data.commitments where id = new.id)
-       and not exists (select 1 from parley_data.commitment_beneficiaries where commitment_id = new.id) then
+    -- The beneficiaries first: almost every commitment has them, and then the commitment need not be looked up.
+    if not exists (select 1 from parley_data.commitment_beneficiaries where commitment_id = new.id)
+       and exists (select 1 from parley_data.commitments where id = new.id) then
         perform parley_data.refuse_row('commitments', 'beneficiaries', 'commitment_has_beneficiary',
             format('commitment %s has no beneficiary', new.code), 'Name at least one party the commitment is owed to.');
     end if;
@@ -7378,9 +7404,10 @@ begin
                i.id, ag.track_id is not null,
                o.id, b.ids, b.unknown, b.obligor, p.id, p.active, s.id,
                case when m.matches = 1 then m.id end, m.matches, m.levels, ml.track_id, ml.effective_classification,
-               (select y.code from parley_data.deals d join parley_data.commitments y on y.deal_id = d.id
-                 where d.code = x.deal and d.classification <= %1$L and y.effective_classification <= %1$L
-                   and y.obligor_id = o.id and y.code <> x.code limit 1),
+               case when x.deal is not null
+                    then (select y.code from parley_data.deals d join parley_data.commitments y on y.deal_id = d.id
+                           where d.code = x.deal and d.classification <= %1$L and y.effective_classification <= %1$L
+                             and y.obligor_id = o.id and y.code <> x.code limit 1) end,
                c.agreement_classification
           from pg_temp.import_commitments x
           left join lateral (select y.*, d.code as deal from parley_data.commitments y
@@ -7482,37 +7509,46 @@ begin
      group by x.deal;
     perform parley_data.import_tidy('commitments', array['unit']);
     perform parley_data.import_tidy('commitments.updates', array['note']);
+    -- The deal each names, the level each is kept at, and what a new commitment is written as, with its id: one
+    -- rewrite of the list's table. A new commitment is written once, as its updates leave it (what
+    -- parley_data.apply_new_commitment_updates does to a commitment recorded pending, with nothing delivered, since
+    -- the day it was made): delivered quantities added up, the last report's date, the status of the last update
+    -- that sets one (by report date, then document order: the order their ids are given in below) and since when,
+    -- reopened now if one reopens. Its history is then one insert of that state; each update's own entry says how
+    -- it got there. A recorded commitment's new updates are applied to it by that trigger, as before. The new
+    -- ones take the ids their table will keep, in document order (as parley_data.import_new_ids gives them).
     perform parley_data.import_resolve('commitments',
-        'deal_id bigint, deal_classification parley.classification, effective_classification parley.classification', format($q$
-        select x.ord, x.sub_ord, d.id, d.classification,
-               -- A provision of an agreement is kept at least at the agreement's level (parley.add_provision).
-               greatest(x.classification, x.track_classification, x.meeting_classification, x.existing_agreement_level)
-          from pg_temp.import_commitments x
-          left join lateral (select y.id, y.classification from parley_data.deals y
-                              where y.code = x.deal and y.classification <= %L
-                              order by y.classification desc limit 1) d on true$q$, mine));
-    -- A new commitment is written once, as its updates leave it (what parley_data.apply_new_commitment_updates
-    -- does to a commitment recorded pending, with nothing delivered, since the day it was made): delivered
-    -- quantities added up, the last report's date, the status of the last update that sets one (by report date,
-    -- then document order: the order their ids are given in below) and since when, reopened now if one reopens.
-    -- Its history is then one insert of that state; each update's own entry says how it got there. A recorded
-    -- commitment's new updates are applied to it by that trigger, as before.
-    perform parley_data.import_resolve('commitments',
-        'status parley.commitment_status, delivered_quantity numeric, last_update_on date, status_changed_on date, '
-        || 'reopened_at timestamptz', $q$
-        select x.ord, x.sub_ord, coalesce(s.last_status, 'pending'), coalesce(s.delivered, 0), s.last_reported_on,
-               case when s.last_status is distinct from 'pending' then s.last_status_on end,
-               case when s.reopens then now() end
-          from pg_temp.import_commitments x
-          left join (select u.ord, sum(u.delivered) as delivered, max(u.reported_on) as last_reported_on,
-                            (array_agg(u.new_status order by u.reported_on desc, u.sub_ord desc)
-                                 filter (where u.new_status is not null))[1] as last_status,
-                            (array_agg(u.reported_on order by u.reported_on desc, u.sub_ord desc)
-                                 filter (where u.new_status is not null))[1] as last_status_on,
-                            bool_or(u.reopen) as reopens
-                       from pg_temp.import_commitments_updates u group by u.ord) s on s.ord = x.ord
-         where x.existing is null$q$);
-    perform parley_data.import_new_ids('commitments', 'parley_data.commitments');
+        'deal_id bigint, deal_classification parley.classification, effective_classification parley.classification, '
+        || 'status parley.commitment_status, delivered_quantity numeric, last_update_on date, status_changed_on date, '
+        || 'reopened_at timestamptz, id bigint', format($q$
+        select n.ord, n.sub_ord, n.deal_id, n.deal_classification, n.effective_classification, n.status,
+               n.delivered_quantity, n.last_update_on, n.status_changed_on, n.reopened_at,
+               case when n.existing is null then nextval(%L) else n.id end
+          from (select x.ord, x.sub_ord, x.existing, x.id, d.id as deal_id, d.classification as deal_classification,
+                       -- A provision of an agreement is kept at least at the agreement's level (parley.add_provision).
+                       greatest(x.classification, x.track_classification, x.meeting_classification,
+                                x.existing_agreement_level) as effective_classification,
+                       case when x.existing is null then coalesce(s.last_status, 'pending') end as status,
+                       case when x.existing is null then coalesce(s.delivered, 0) end as delivered_quantity,
+                       case when x.existing is null then s.last_reported_on end as last_update_on,
+                       -- In its first status since the day it was made (as parley_data.set_commitment_defaults says).
+                       case when x.existing is null
+                            then coalesce(case when s.last_status is distinct from 'pending' then s.last_status_on end,
+                                          x.made_on) end as status_changed_on,
+                       case when x.existing is null and s.reopens then now() end as reopened_at
+                  from pg_temp.import_commitments x
+                  left join lateral (select y.id, y.classification from parley_data.deals y
+                                      where y.code = x.deal and y.classification <= %L
+                                      order by y.classification desc limit 1) d on true
+                  left join (select u.ord, sum(u.delivered) as delivered, max(u.reported_on) as last_reported_on,
+                                    (array_agg(u.new_status order by u.reported_on desc, u.sub_ord desc)
+                                         filter (where u.new_status is not null))[1] as last_status,
+                                    (array_agg(u.reported_on order by u.reported_on desc, u.sub_ord desc)
+                                         filter (where u.new_status is not null))[1] as last_status_on,
+                                    bool_or(u.reopen) as reopens
+                               from pg_temp.import_commitments_updates u group by u.ord) s on s.ord = x.ord
+                 order by x.ord, x.sub_ord offset 0) n$q$,
+        pg_get_serial_sequence('parley_data.commitments', 'id'), mine));
     commitments := parley_data.import_write('commitments', 'parley_data.commitments', array['id'],
         array['text', 'due_on', 'target_quantity', 'unit', 'owner_id', 'classification', 'source_id', 'meeting_id',
               'meeting_classification'],
@@ -8001,7 +8037,6 @@ begin
                              l.enum_range_of), ', ' order by l.position),
            string_agg(format(case l.kind when 'text' then 'coalesce(e.r ->> %1$L, %4$L)'
                                          when 'codes' then 'parley_data.import_code_list(e.r -> %1$L)'
-                                         when 'records' then 'e.r -> %1$L'
                                          when 'days' then '(e.r ->> %1$L)::numeric::integer'
                                          when 'moment' then '(e.r ->> %1$L)::timestamptz as %3$I, e.r ->> %1$L'
                                          else 'coalesce(e.r ->> %1$L, %4$L)::%2$s' end
@@ -8009,7 +8044,7 @@ begin
                              l.field, case l.kind when 'date' then 'date' when 'moment' then 'timestamptz'
                                                    when 'number' then 'numeric' when 'boolean' then 'boolean'
                                                    else l.choices::text end, l.field, l.fallback),
-                      ', ' order by l.position)
+                      ', ' order by l.position) filter (where l.kind <> 'records')
       into fields, problems, columns
       from (select x.*, (select array_agg(e.enumlabel::text order by e.enumsortorder) from pg_enum e
                           where e.enumtypid = x.choices) as enum_range_of
@@ -10408,13 +10443,7 @@ begin
     end if;
     if tells_of = 'record' then
         delete from parley_data.timeline_events e where e.kind = refresh_timeline.kind and e.subject_id = any (subject_ids);
-        execute format('insert into parley_data.timeline_events (kind, occurred_on, subject_id, track_id, item_id, '
-                       'party_id, source_id, old_value, new_value, shown_kind, track, item, party, ref, description, '
-                       'source, source_url, classification) '
-                       'select r.kind, r.occurred_on, r.subject_id, r.track_id, r.item_id, r.party_id, r.source_id, '
-                       'r.old_value, r.new_value, r.shown_kind, r.track, r.item, r.party, r.ref, r.description, '
-                       'r.source, r.source_url, r.classification from %s($1) r', wording)
-            using subject_ids;
+        perform parley_data.add_timeline(kind, subject_ids);
     else
         execute format('update parley_data.timeline_events e set track_id = r.track_id, item_id = r.item_id, '
                        'party_id = r.party_id, shown_kind = r.shown_kind, track = r.track, item = r.item, '
@@ -11109,7 +11138,7 @@ declare
 begin
     if tg_op = 'INSERT' then
         select array_agg(n.id) into ids from new_rows n;
-        perform parley_data.refresh_timeline('commitment_made', ids);
+        perform parley_data.add_timeline('commitment_made', ids);
         return null;
     elsif tg_op = 'DELETE' then
         select array_agg(o.id) into ids from old_rows o;
@@ -11210,6 +11239,8 @@ declare
 begin
     if tg_op = 'INSERT' then
         select array_agg(n.id) into ids from new_rows n;
+        perform parley_data.add_timeline(kind, ids);
+        return null;
     elsif tg_op = 'DELETE' then
         select array_agg(o.id) into ids from old_rows o;
     else
@@ -11425,7 +11456,7 @@ ALTER FUNCTION parley_data.unknown_field(r jsonb, fields text[]) OWNER TO parley
 
 CREATE FUNCTION parley_data.unreadable(v jsonb, field text, kind text, choices text[]) RETURNS parley_data.refusal
     LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN CASE WHEN ((v IS NULL) OR (jsonb_typeof(v) = 'null'::text)) THEN NULL::parley_data.refusal WHEN (kind = 'records'::text) THEN CASE WHEN (jsonb_typeof(v) <> 'array'::text) THEN parley_data.refused('22023'::text, field, 'import_list'::text, format('%s must be a list, not %s'::text, field, parley_data.import_kind(v)), format('Give %s as a list of records (in YAML, each starting with "- ").'::text, field)) ELSE NULL::parley_data.refusal END WHEN (kind = 'codes'::text) THEN CASE WHEN (jsonb_typeof(v) <> ALL (ARRAY['array'::text, 'string'::text])) THEN parley_data.refused('22023'::text, field, 'import_list'::text, format('%s must be a list, not %s'::text, field, parley_data.import_kind(v)), format('Give %s as a list, e.g. [UA, RU].'::text, field)) WHEN jsonb_path_exists(v, '$[*]?((@.type() == "object" || @.type() == "array") || @.type() == "boolean")'::jsonpath) THEN parley_data.refused('22023'::text, field, 'import_list'::text, format('%s must be a list of codes; it holds %s'::text, field, parley_data.import_kind(jsonb_path_query_first(v, '$[*]?((@.type() == "object" || @.type() == "array") || @.type() == "boolean")'::jsonpath))), format('Give %s as a list of codes, e.g. [UA, RU].'::text, field)) ELSE NULL::parley_data.refusal END WHEN (jsonb_typeof(v) = ANY (ARRAY['object'::text, 'array'::text])) THEN parley_data.refused('22023'::text, field, 'import_single_value'::text, format('%s must be a single value, not %s'::text, field, parley_data.import_kind(v)), format('Give %s as one line of text.'::text, field)) WHEN ((kind = 'date'::text) AND (NOT parley_data.reads_as_date((v #>> '{}'::text[])))) THEN parley_data.refused('22007'::text, field, 'import_date'::text, format('%s "%s" is not a date'::text, field, (v #>> '{}'::text[])), format('Write %s as YYYY-MM-DD, e.g. 2025-05-16.'::text, field)) WHEN ((kind = ANY (ARRAY['number'::text, 'days'::text])) AND (NOT parley_data.reads_as_number(v))) THEN parley_data.refused('22P02'::text, field, 'import_number'::text, format('%s must be a number, not %s'::text, field, CASE jsonb_typeof(v) WHEN 'string'::text THEN format('"%s"'::text, (v #>> '{}'::text[])) ELSE parley_data.import_kind(v) END), format('Give %s as a number such as 1000 or 12.5, without thousands separators.'::text, field)) WHEN ((kind = 'days'::text) AND ((((v #>> '{}'::text[]))::numeric <> trunc(((v #>> '{}'::text[]))::numeric)) OR (abs(((v #>> '{}'::text[]))::numeric) > (36500)::numeric))) THEN parley_data.refused('22P02'::text, field, 'import_days'::text, format('%s must be a whole number of days, not %s'::text, field, ((v #>> '{}'::text[]))::numeric), format('Give %s as a whole number of days from the day of the import, e.g. 5 or -3.'::text, field)) WHEN ((kind = 'boolean'::text) AND (jsonb_typeof(v) <> 'boolean'::text)) THEN parley_data.refused('22023'::text, field, 'import_boolean'::text, format('%s must be true or false, not %s'::text, field, parley_data.import_kind(v)), format('Write %s: true or %s: false.'::text, field, field)) WHEN ((kind = 'moment'::text) AND (NOT parley_data.reads_as_moment((v #>> '{}'::text[])))) THEN parley_data.refused('22007'::text, field, 'import_timestamp'::text, format('%s "%s" is not a date and time'::text, field, (v #>> '{}'::text[])), format('Write %s as YYYY-MM-DDTHH:MM:SS with the UTC offset, e.g. 2025-05-16T12:30:00+03:00.'::text, field)) WHEN ((kind = 'choice'::text) AND ((v #>> '{}'::text[]) <> ALL (choices))) THEN parley_data.refused('22023'::text, field, 'import_choice'::text, format('%s "%s" is not one of %s'::text, field, (v #>> '{}'::text[]), array_to_string(choices, ', '::text)), format('Give one of: %s.'::text, array_to_string(choices, ', '::text))) ELSE NULL::parley_data.refusal END;
+    RETURN CASE WHEN CASE kind WHEN 'text'::text THEN (jsonb_typeof(v) = 'string'::text) WHEN 'number'::text THEN (jsonb_typeof(v) = 'number'::text) WHEN 'date'::text THEN (((v #>> '{}'::text[]) ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$'::text) AND ("left"((v #>> '{}'::text[]), 4) <> '0000'::text)) WHEN 'choice'::text THEN ((v #>> '{}'::text[]) = ANY (choices)) ELSE NULL::boolean END THEN NULL::parley_data.refusal WHEN ((v IS NULL) OR (jsonb_typeof(v) = 'null'::text)) THEN NULL::parley_data.refusal WHEN (kind = 'records'::text) THEN CASE WHEN (jsonb_typeof(v) <> 'array'::text) THEN parley_data.refused('22023'::text, field, 'import_list'::text, format('%s must be a list, not %s'::text, field, parley_data.import_kind(v)), format('Give %s as a list of records (in YAML, each starting with "- ").'::text, field)) ELSE NULL::parley_data.refusal END WHEN (kind = 'codes'::text) THEN CASE WHEN (jsonb_typeof(v) <> ALL (ARRAY['array'::text, 'string'::text])) THEN parley_data.refused('22023'::text, field, 'import_list'::text, format('%s must be a list, not %s'::text, field, parley_data.import_kind(v)), format('Give %s as a list, e.g. [UA, RU].'::text, field)) WHEN jsonb_path_exists(v, '$[*]?((@.type() == "object" || @.type() == "array") || @.type() == "boolean")'::jsonpath) THEN parley_data.refused('22023'::text, field, 'import_list'::text, format('%s must be a list of codes; it holds %s'::text, field, parley_data.import_kind(jsonb_path_query_first(v, '$[*]?((@.type() == "object" || @.type() == "array") || @.type() == "boolean")'::jsonpath))), format('Give %s as a list of codes, e.g. [UA, RU].'::text, field)) ELSE NULL::parley_data.refusal END WHEN (jsonb_typeof(v) = ANY (ARRAY['object'::text, 'array'::text])) THEN parley_data.refused('22023'::text, field, 'import_single_value'::text, format('%s must be a single value, not %s'::text, field, parley_data.import_kind(v)), format('Give %s as one line of text.'::text, field)) WHEN ((kind = 'date'::text) AND (NOT parley_data.reads_as_date((v #>> '{}'::text[])))) THEN parley_data.refused('22007'::text, field, 'import_date'::text, format('%s "%s" is not a date'::text, field, (v #>> '{}'::text[])), format('Write %s as YYYY-MM-DD, e.g. 2025-05-16.'::text, field)) WHEN ((kind = ANY (ARRAY['number'::text, 'days'::text])) AND (NOT parley_data.reads_as_number(v))) THEN parley_data.refused('22P02'::text, field, 'import_number'::text, format('%s must be a number, not %s'::text, field, CASE jsonb_typeof(v) WHEN 'string'::text THEN format('"%s"'::text, (v #>> '{}'::text[])) ELSE parley_data.import_kind(v) END), format('Give %s as a number such as 1000 or 12.5, without thousands separators.'::text, field)) WHEN ((kind = 'days'::text) AND ((((v #>> '{}'::text[]))::numeric <> trunc(((v #>> '{}'::text[]))::numeric)) OR (abs(((v #>> '{}'::text[]))::numeric) > (36500)::numeric))) THEN parley_data.refused('22P02'::text, field, 'import_days'::text, format('%s must be a whole number of days, not %s'::text, field, ((v #>> '{}'::text[]))::numeric), format('Give %s as a whole number of days from the day of the import, e.g. 5 or -3.'::text, field)) WHEN ((kind = 'boolean'::text) AND (jsonb_typeof(v) <> 'boolean'::text)) THEN parley_data.refused('22023'::text, field, 'import_boolean'::text, format('%s must be true or false, not %s'::text, field, parley_data.import_kind(v)), format('Write %s: true or %s: false.'::text, field, field)) WHEN ((kind = 'moment'::text) AND (NOT parley_data.reads_as_moment((v #>> '{}'::text[])))) THEN parley_data.refused('22007'::text, field, 'import_timestamp'::text, format('%s "%s" is not a date and time'::text, field, (v #>> '{}'::text[])), format('Write %s as YYYY-MM-DDTHH:MM:SS with the UTC offset, e.g. 2025-05-16T12:30:00+03:00.'::text, field)) WHEN ((kind = 'choice'::text) AND ((v #>> '{}'::text[]) <> ALL (choices))) THEN parley_data.refused('22023'::text, field, 'import_choice'::text, format('%s "%s" is not one of %s'::text, field, (v #>> '{}'::text[]), array_to_string(choices, ', '::text)), format('Give one of: %s.'::text, array_to_string(choices, ', '::text))) ELSE NULL::parley_data.refusal END;
 
 ALTER FUNCTION parley_data.unreadable(v jsonb, field text, kind text, choices text[]) OWNER TO parley_owner;
 
@@ -22278,7 +22309,7 @@ CREATE TRIGGER commitment_updates_timeline_update AFTER UPDATE ON parley_data.co
 
 CREATE TRIGGER commitment_versions_append_only BEFORE INSERT OR DELETE OR UPDATE OR TRUNCATE ON parley_data.commitment_versions FOR EACH STATEMENT EXECUTE FUNCTION parley_data.keep_versions_append_only();
 
-CREATE TRIGGER commitments_defaults BEFORE INSERT ON parley_data.commitments FOR EACH ROW EXECUTE FUNCTION parley_data.set_commitment_defaults();
+CREATE TRIGGER commitments_defaults BEFORE INSERT ON parley_data.commitments FOR EACH ROW WHEN (((new.code IS NULL) OR (new.status_changed_on IS NULL))) EXECUTE FUNCTION parley_data.set_commitment_defaults();
 
 CREATE TRIGGER commitments_effective_classification BEFORE UPDATE OF classification, track_classification, meeting_classification, agreement_classification ON parley_data.commitments FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification('commitments');
 
@@ -23305,6 +23336,8 @@ GRANT ALL ON FUNCTION parley_data.activity_clearance() TO parley_reader;
 GRANT ALL ON FUNCTION parley_data.activity_clearance() TO parley_daemon;
 
 REVOKE ALL ON PROCEDURE parley_data.add_change_log_years(IN first_year integer, IN last_year integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.add_timeline(kind text, subject_ids bigint[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.agenda_activity_of_rows() FROM PUBLIC;
 

@@ -33,8 +33,10 @@ begin
     return new;
 end
 $$;
+-- (Only a row that lacks one of them calls it: an import gives both, for 10,000 commitments at a time.)
 create or replace trigger commitments_defaults before insert on parley_data.commitments
-    for each row execute function parley_data.set_commitment_defaults();
+    for each row when (new.code is null or new.status_changed_on is null)
+    execute function parley_data.set_commitment_defaults();
 
 -- A follow-up keeps the track of what it is about (000010): its own track, or its commitment's or meeting's (which
 -- never move to another track), so that parley.follow_ups reads a page, or one track's follow-ups, from an index.
@@ -60,8 +62,9 @@ create or replace trigger follow_ups_subject_track
 create or replace function parley_data.check_commitment_has_beneficiary() returns trigger
     language plpgsql security definer set search_path = parley_data, pg_catalog, pg_temp as $$
 begin
-    if exists (select 1 from parley_data.commitments where id = new.id)
-       and not exists (select 1 from parley_data.commitment_beneficiaries where commitment_id = new.id) then
+    -- The beneficiaries first: almost every commitment has them, and then the commitment need not be looked up.
+    if not exists (select 1 from parley_data.commitment_beneficiaries where commitment_id = new.id)
+       and exists (select 1 from parley_data.commitments where id = new.id) then
         perform parley_data.refuse_row('commitments', 'beneficiaries', 'commitment_has_beneficiary',
             format('commitment %s has no beneficiary', new.code), 'Name at least one party the commitment is owed to.');
     end if;

@@ -216,6 +216,14 @@ create or replace function parley_data.unreadable(v jsonb, field text, kind text
     returns parley_data.refusal
     language sql stable parallel safe
     return case
+        -- What plainly reads is passed at once: text given as text, a number as a number, a date up to the 28th,
+        -- one of the words (the checks below would pass them too, each looking the value up again).
+        when case kind when 'text' then jsonb_typeof(v) = 'string'
+                       when 'number' then jsonb_typeof(v) = 'number'
+                       when 'date' then (v #>> '{}') ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$'
+                                        and left(v #>> '{}', 4) <> '0000'
+                       when 'choice' then (v #>> '{}') = any (choices) end
+        then null
         when v is null or jsonb_typeof(v) = 'null' then null
         when kind = 'records' then
             case when jsonb_typeof(v) <> 'array'
@@ -374,6 +382,8 @@ comment on function parley_data.import_refuse_first() is
 -- table pg_temp.import_<list> (import_commitments_updates): ord (and sub_ord), then a column per field of the
 -- layout, typed (text, date, timestamptz, numeric, integer, boolean, text[] or the enum; a moment also as written,
 -- in <field>_as_written), for every record that reads; what does not read is filed as refused. One statement each.
+-- A field that holds records has no column (its records are a list of their own, read from the document): kept
+-- in the table, they were copied by every step that writes the table's rows again, and `analyze` read them all.
 create or replace function parley_data.import_read(list text, items jsonb, base integer)
     returns void
     language plpgsql
@@ -391,7 +401,6 @@ begin
                              l.enum_range_of), ', ' order by l.position),
            string_agg(format(case l.kind when 'text' then 'coalesce(e.r ->> %1$L, %4$L)'
                                          when 'codes' then 'parley_data.import_code_list(e.r -> %1$L)'
-                                         when 'records' then 'e.r -> %1$L'
                                          when 'days' then '(e.r ->> %1$L)::numeric::integer'
                                          when 'moment' then '(e.r ->> %1$L)::timestamptz as %3$I, e.r ->> %1$L'
                                          else 'coalesce(e.r ->> %1$L, %4$L)::%2$s' end
@@ -399,7 +408,7 @@ begin
                              l.field, case l.kind when 'date' then 'date' when 'moment' then 'timestamptz'
                                                    when 'number' then 'numeric' when 'boolean' then 'boolean'
                                                    else l.choices::text end, l.field, l.fallback),
-                      ', ' order by l.position)
+                      ', ' order by l.position) filter (where l.kind <> 'records')
       into fields, problems, columns
       from (select x.*, (select array_agg(e.enumlabel::text order by e.enumsortorder) from pg_enum e
                           where e.enumtypid = x.choices) as enum_range_of

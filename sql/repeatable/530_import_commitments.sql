@@ -54,9 +54,10 @@ begin
                i.id, ag.track_id is not null,
                o.id, b.ids, b.unknown, b.obligor, p.id, p.active, s.id,
                case when m.matches = 1 then m.id end, m.matches, m.levels, ml.track_id, ml.effective_classification,
-               (select y.code from parley_data.deals d join parley_data.commitments y on y.deal_id = d.id
-                 where d.code = x.deal and d.classification <= %1$L and y.effective_classification <= %1$L
-                   and y.obligor_id = o.id and y.code <> x.code limit 1),
+               case when x.deal is not null
+                    then (select y.code from parley_data.deals d join parley_data.commitments y on y.deal_id = d.id
+                           where d.code = x.deal and d.classification <= %1$L and y.effective_classification <= %1$L
+                             and y.obligor_id = o.id and y.code <> x.code limit 1) end,
                c.agreement_classification
           from pg_temp.import_commitments x
           left join lateral (select y.*, d.code as deal from parley_data.commitments y
@@ -158,37 +159,46 @@ begin
      group by x.deal;
     perform parley_data.import_tidy('commitments', array['unit']);
     perform parley_data.import_tidy('commitments.updates', array['note']);
+    -- The deal each names, the level each is kept at, and what a new commitment is written as, with its id: one
+    -- rewrite of the list's table. A new commitment is written once, as its updates leave it (what
+    -- parley_data.apply_new_commitment_updates does to a commitment recorded pending, with nothing delivered, since
+    -- the day it was made): delivered quantities added up, the last report's date, the status of the last update
+    -- that sets one (by report date, then document order: the order their ids are given in below) and since when,
+    -- reopened now if one reopens. Its history is then one insert of that state; each update's own entry says how
+    -- it got there. A recorded commitment's new updates are applied to it by that trigger, as before. The new
+    -- ones take the ids their table will keep, in document order (as parley_data.import_new_ids gives them).
     perform parley_data.import_resolve('commitments',
-        'deal_id bigint, deal_classification parley.classification, effective_classification parley.classification', format($q$
-        select x.ord, x.sub_ord, d.id, d.classification,
-               -- A provision of an agreement is kept at least at the agreement's level (parley.add_provision).
-               greatest(x.classification, x.track_classification, x.meeting_classification, x.existing_agreement_level)
-          from pg_temp.import_commitments x
-          left join lateral (select y.id, y.classification from parley_data.deals y
-                              where y.code = x.deal and y.classification <= %L
-                              order by y.classification desc limit 1) d on true$q$, mine));
-    -- A new commitment is written once, as its updates leave it (what parley_data.apply_new_commitment_updates
-    -- does to a commitment recorded pending, with nothing delivered, since the day it was made): delivered
-    -- quantities added up, the last report's date, the status of the last update that sets one (by report date,
-    -- then document order: the order their ids are given in below) and since when, reopened now if one reopens.
-    -- Its history is then one insert of that state; each update's own entry says how it got there. A recorded
-    -- commitment's new updates are applied to it by that trigger, as before.
-    perform parley_data.import_resolve('commitments',
-        'status parley.commitment_status, delivered_quantity numeric, last_update_on date, status_changed_on date, '
-        || 'reopened_at timestamptz', $q$
-        select x.ord, x.sub_ord, coalesce(s.last_status, 'pending'), coalesce(s.delivered, 0), s.last_reported_on,
-               case when s.last_status is distinct from 'pending' then s.last_status_on end,
-               case when s.reopens then now() end
-          from pg_temp.import_commitments x
-          left join (select u.ord, sum(u.delivered) as delivered, max(u.reported_on) as last_reported_on,
-                            (array_agg(u.new_status order by u.reported_on desc, u.sub_ord desc)
-                                 filter (where u.new_status is not null))[1] as last_status,
-                            (array_agg(u.reported_on order by u.reported_on desc, u.sub_ord desc)
-                                 filter (where u.new_status is not null))[1] as last_status_on,
-                            bool_or(u.reopen) as reopens
-                       from pg_temp.import_commitments_updates u group by u.ord) s on s.ord = x.ord
-         where x.existing is null$q$);
-    perform parley_data.import_new_ids('commitments', 'parley_data.commitments');
+        'deal_id bigint, deal_classification parley.classification, effective_classification parley.classification, '
+        || 'status parley.commitment_status, delivered_quantity numeric, last_update_on date, status_changed_on date, '
+        || 'reopened_at timestamptz, id bigint', format($q$
+        select n.ord, n.sub_ord, n.deal_id, n.deal_classification, n.effective_classification, n.status,
+               n.delivered_quantity, n.last_update_on, n.status_changed_on, n.reopened_at,
+               case when n.existing is null then nextval(%L) else n.id end
+          from (select x.ord, x.sub_ord, x.existing, x.id, d.id as deal_id, d.classification as deal_classification,
+                       -- A provision of an agreement is kept at least at the agreement's level (parley.add_provision).
+                       greatest(x.classification, x.track_classification, x.meeting_classification,
+                                x.existing_agreement_level) as effective_classification,
+                       case when x.existing is null then coalesce(s.last_status, 'pending') end as status,
+                       case when x.existing is null then coalesce(s.delivered, 0) end as delivered_quantity,
+                       case when x.existing is null then s.last_reported_on end as last_update_on,
+                       -- In its first status since the day it was made (as parley_data.set_commitment_defaults says).
+                       case when x.existing is null
+                            then coalesce(case when s.last_status is distinct from 'pending' then s.last_status_on end,
+                                          x.made_on) end as status_changed_on,
+                       case when x.existing is null and s.reopens then now() end as reopened_at
+                  from pg_temp.import_commitments x
+                  left join lateral (select y.id, y.classification from parley_data.deals y
+                                      where y.code = x.deal and y.classification <= %L
+                                      order by y.classification desc limit 1) d on true
+                  left join (select u.ord, sum(u.delivered) as delivered, max(u.reported_on) as last_reported_on,
+                                    (array_agg(u.new_status order by u.reported_on desc, u.sub_ord desc)
+                                         filter (where u.new_status is not null))[1] as last_status,
+                                    (array_agg(u.reported_on order by u.reported_on desc, u.sub_ord desc)
+                                         filter (where u.new_status is not null))[1] as last_status_on,
+                                    bool_or(u.reopen) as reopens
+                               from pg_temp.import_commitments_updates u group by u.ord) s on s.ord = x.ord
+                 order by x.ord, x.sub_ord offset 0) n$q$,
+        pg_get_serial_sequence('parley_data.commitments', 'id'), mine));
     commitments := parley_data.import_write('commitments', 'parley_data.commitments', array['id'],
         array['text', 'due_on', 'target_quantity', 'unit', 'owner_id', 'classification', 'source_id', 'meeting_id',
               'meeting_classification'],
