@@ -65,3 +65,16 @@ public struct CalendarDate: Hashable, Sendable, Comparable, Codable, LosslessStr
         try container.encode(description)
     }
 }
+
+extension CalendarDate {
+    /// Days from 1970-01-01 to this day (negative before it), by arithmetic: what the mailer's dates and day counts
+    /// need many times a run, without Foundation's calendar.
+    public var daysSince1970: Int64 {
+        PostgresTime.daysSince1970(year: year, month: month, day: day)
+    }
+
+    /// The day `days` after 1970-01-01 (before it when negative).
+    public init(daysSince1970 days: Int64) {
+        self = PostgresTime.civilDate(daysSince1970: days)
+    }
+}

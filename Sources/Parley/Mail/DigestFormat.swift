@@ -59,17 +59,11 @@ enum DigestFormat {
         daysSinceEpoch(to) - daysSinceEpoch(from)
     }
 
-    /// Days from 1970-01-01 to `day` in the proleptic Gregorian calendar, as Foundation's counts them (H. Hinnant's
-    /// days_from_civil). By arithmetic: a digest asks for several per alert, and Foundation's calendar was a few per
+    /// Days from 1970-01-01 to `day` in the proleptic Gregorian calendar, as Foundation's counts them. By arithmetic
+    /// (`CalendarDate.daysSince1970`): a digest asks for several per alert, and Foundation's calendar was a few per
     /// cent of the mailer's CPU (BENCHMARKS.md, figure 4).
     static func daysSinceEpoch(_ day: CalendarDate) -> Int {
-        let year = day.month <= 2 ? day.year - 1 : day.year
-        let era = (year >= 0 ? year : year - 399) / 400
-        let yearOfEra = year - era * 400
-        let monthFromMarch = (day.month + 9) % 12
-        let dayOfYear = (153 * monthFromMarch + 2) / 5 + day.day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
+        Int(day.daysSince1970)
     }
 
     /// A status as people say it: `partially_fulfilled` → `partially fulfilled`.

@@ -1,4 +1,5 @@
 import Foundation
+import PQ
 
 /// One e-mail as RFC 5322 and MIME want it: UTF-8 text, quoted-printable, every header folded and encoded by
 /// `HeaderEncoding`.
@@ -154,16 +155,8 @@ public struct MailMessage: Sendable, Equatable {
             secondOfDay += 86_400
             days -= 1
         }
-        // Days since 1970-01-01 to year, month and day (H. Hinnant's civil_from_days).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shifted = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shifted + 2) / 5 + 1
-        let month = shifted < 10 ? shifted + 3 : shifted - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let civil = CalendarDate(daysSince1970: days)
+        let (year, month, day) = (civil.year, civil.month, civil.day)
         // 1970-01-01 was a Thursday.
         let weekday = Int(((days % 7) + 7 + 4) % 7)
         let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
