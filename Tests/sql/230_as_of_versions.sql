@@ -208,36 +208,24 @@ select is((select count(*) from (select * from answered where level = r.level ex
                             (select count(*) from moments)))
   from readers r order by r.level;
 
--- The migration's backfill (000008; its queries, copied here) gives, from the change history of this run, the states
--- the triggers wrote: an update's entry holds only what it changed, so each state is folded from the entries up to it.
-create aggregate pg_temp.merged_in_order(jsonb) (sfunc = pg_catalog.jsonb_concat, stype = jsonb, initcond = '{}');
+-- The migration's backfill (000008; its query, as 230_history_states.psql folds it) gives, from the change history of
+-- this run, the states the triggers wrote.
+\ir 230_history_states.psql
 create temporary view backfilled_commitments as
-select e.row_id::bigint as commitment_id, e.changed_at as valid_from, e.valid_to, c.code, c.track_id, c.item_id,
+select h.row_id as commitment_id, h.changed_at as valid_from, h.valid_to, c.code, c.track_id, c.item_id,
        c.obligor_id, c.text, c.made_on, c.due_on, c.status, c.target_quantity, c.unit, c.delivered_quantity, c.owner_id,
-       least(c.effective_classification, e.classification) as effective_classification, e.changed_by as recorded_by,
-       e.classification
-  from (select l.row_id, l.id, l.changed_at, l.changed_by, l.operation, l.classification,
-               pg_temp.merged_in_order(l.new_row) over (partition by l.row_id order by l.id) as state,
-               coalesce(min(l.changed_at) over (partition by l.row_id order by l.id
-                                                rows between 1 following and unbounded following),
-                        'infinity') as valid_to
-          from parley_data.change_log l
-         where l.table_name = 'commitments') e
- cross join lateral jsonb_populate_record(null::parley_data.commitments, e.state) c
- where e.operation <> 'delete' and e.valid_to > e.changed_at;
+       least(c.effective_classification, h.classification) as effective_classification, h.changed_by as recorded_by,
+       h.classification
+  from history_states h
+ cross join lateral jsonb_populate_record(null::parley_data.commitments, h.state) c
+ where h.table_name = 'commitments';
 create temporary view backfilled_agenda as
-select a.track_id, a.item_id, e.changed_at as valid_from, e.valid_to, a.status, a.status_since, a.note,
-       least(a.effective_classification, e.classification) as effective_classification, e.changed_by as recorded_by,
-       e.classification
-  from (select l.row_id, l.id, l.changed_at, l.changed_by, l.operation, l.classification,
-               pg_temp.merged_in_order(l.new_row) over (partition by l.row_id order by l.id) as state,
-               coalesce(min(l.changed_at) over (partition by l.row_id order by l.id
-                                                rows between 1 following and unbounded following),
-                        'infinity') as valid_to
-          from parley_data.change_log l
-         where l.table_name = 'track_agenda') e
- cross join lateral jsonb_populate_record(null::parley_data.track_agenda, e.state) a
- where e.operation <> 'delete' and e.valid_to > e.changed_at;
+select a.track_id, a.item_id, h.changed_at as valid_from, h.valid_to, a.status, a.status_since, a.note,
+       least(a.effective_classification, h.classification) as effective_classification, h.changed_by as recorded_by,
+       h.classification
+  from history_states h
+ cross join lateral jsonb_populate_record(null::parley_data.track_agenda, h.state) a
+ where h.table_name = 'track_agenda';
 -- Compared as what each gives at every moment asked about (a history entry that changed nothing a version holds,
 -- such as a stamp, begins a new backfilled version with the same content where the trigger made none: the same
 -- answers, another recorded_at).

@@ -133,24 +133,17 @@ select is(pg_temp.filter_differs(r, t), 0, format('the track filter (%s) is the 
 select isnt_empty($$select from parley.agreements_as_of(now() - interval '3 hours', track_code => 'istanbul')$$,
                   'the filter finds something (the comparison above would pass on nothing)');
 
--- The migration's backfill (000015; its query, copied here), over the change history, gives the versions the trigger
--- wrote (who recorded them included), for every agreement this run recorded. (An update's entry holds only what it
--- changed: the state is folded from the entries up to it.)
-create aggregate pg_temp.merged_in_order(jsonb) (sfunc = pg_catalog.jsonb_concat, stype = jsonb, initcond = '{}');
+-- The migration's backfill (000015; its query, as 230_history_states.psql folds it), over the change history, gives
+-- the versions the trigger wrote (who recorded them included), for every agreement this run recorded.
+\ir 230_history_states.psql
 select is_empty($$
     with backfilled as (
-        select e.row_id::bigint as agreement_id, e.changed_at as valid_from, e.valid_to, a.code, a.title, a.kind,
+        select h.row_id as agreement_id, h.changed_at as valid_from, h.valid_to, a.code, a.title, a.kind,
                a.status, a.status_since, a.signed_on, a.in_force_on, a.ended_on, a.signed_at, a.timezone, a.summary,
-               a.owner_id, a.source_id, e.changed_by as recorded_by, e.classification
-          from (select l.row_id, l.id, l.changed_at, l.changed_by, l.operation, l.classification,
-                       pg_temp.merged_in_order(l.new_row) over (partition by l.row_id order by l.id) as state,
-                       coalesce(min(l.changed_at) over (partition by l.row_id order by l.id
-                                                        rows between 1 following and unbounded following),
-                                'infinity') as valid_to
-                  from parley_data.change_log l
-                 where l.table_name = 'agreements') e
-         cross join lateral jsonb_populate_record(null::parley_data.agreements, e.state) a
-         where e.operation <> 'delete' and e.valid_to > e.changed_at),
+               a.owner_id, a.source_id, h.changed_by as recorded_by, h.classification
+          from history_states h
+         cross join lateral jsonb_populate_record(null::parley_data.agreements, h.state) a
+         where h.table_name = 'agreements'),
     written as (
         select agreement_id, valid_from, valid_to, code, title, kind, status, status_since, signed_on, in_force_on,
                ended_on, signed_at, timezone, summary, owner_id, source_id, recorded_by, classification
