@@ -11,8 +11,8 @@ import PQ
 /// processes; a directory's files written 16 at once and flushed once), and the round's accepted deliveries are
 /// marked sent in one statement. A round costs two commits (claim, mark) whatever its size.
 ///
-/// **Two rounds in flight** (issue 17). With a second connection (`openPrefetchConnection`, as the command opens
-/// one), the next round is claimed, its details and briefs read and its digests rendered on that connection and a
+/// **Two rounds in flight** (issue 17). With a second connection (`openPrefetchConnection`, as the command gives; it
+/// is opened once a full round says more is due), the next round is claimed, its details and briefs read and its digests rendered on that connection and a
 /// thread of its own (`RoundPrefetcher`) while this thread writes and marks the current one: the database's work for
 /// a round overlaps the files of the round before. The round claimed ahead is handed over only after the current
 /// one was marked.
@@ -125,32 +125,28 @@ public final class AlertMailer {
         let width = transport.acceptsInRounds
             ? max(16, ProcessInfo.processInfo.activeProcessorCount * 4) : settings.concurrency
 
-        // The next round is claimed, read and rendered on a connection of its own while this one is handed over
-        // and marked; without one, a round at a time on this connection.
+        // The first round is read on this connection. Once a full round says more is due, the next is claimed,
+        // read and rendered on a connection and a thread of their own while this one is handed over and marked: a
+        // run with little due (most runs of a five-minute cron job) opens one connection, and no thread.
         let settings = self.settings
         let override = options.at
-        let prefetcher = openPrefetchConnection.map { open in
-            RoundPrefetcher { RoundReader(connection: try open(), settings: settings, at: override, renderer: renderer) }
-        }
+        let reader = RoundReader(connection: connection, settings: settings, at: override, renderer: renderer)
+        var prefetcher: RoundPrefetcher?
         defer { prefetcher?.close() }
-        let reader = prefetcher == nil
-            ? RoundReader(connection: connection, settings: settings, at: override, renderer: renderer) : nil
-        func read(_ wanted: Int) throws -> ClaimedRound? {
-            if let prefetcher {
-                prefetcher.start(wanted: wanted)
-                return try prefetcher.wait().get()
-            }
-            return try reader?.read(wanted: wanted)
-        }
         func wanted() -> Int { min(options.batchSize, (options.limit ?? Int.max) - report.claimed) }
 
-        var next = wanted() > 0 ? try read(wanted()) : nil
+        var next = wanted() > 0 ? try reader.read(wanted: wanted()) : nil
         while let current = next {
             next = nil
             report.claimed += current.round.claims.count
             // A full round: more may be due. The next is claimed meanwhile, and handed over only once this one is
             // marked (so a run that dies sends at most one round twice; the one claimed ahead lapses unsent).
             let following = current.round.claims.count < current.wanted ? 0 : wanted()
+            if following > 0, prefetcher == nil, let open = openPrefetchConnection {
+                prefetcher = RoundPrefetcher {
+                    RoundReader(connection: try open(), settings: settings, at: override, renderer: renderer)
+                }
+            }
             let prefetching = following > 0 && prefetcher != nil
             if prefetching { prefetcher?.start(wanted: following) }
             do {
@@ -175,7 +171,7 @@ public final class AlertMailer {
                 }
                 next = try ahead.get()
             } else if following > 0 && stopReason == nil {
-                next = try read(following)
+                next = try reader.read(wanted: following)
             }
         }
 

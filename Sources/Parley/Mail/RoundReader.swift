@@ -88,10 +88,13 @@ final class RoundPrefetcher: @unchecked Sendable {
     func wait() -> Result<ClaimedRound?, any Error> {
         condition.lock()
         defer { condition.unlock() }
-        while result == nil { condition.wait() }
-        let taken = result!
-        result = nil
-        return taken
+        while true {
+            if let taken = result {
+                result = nil
+                return taken
+            }
+            condition.wait()
+        }
     }
 
     /// Ends the thread, after the round it is reading if any, and closes its connection.
