@@ -35,7 +35,9 @@ comment on function parley_data.existing_alert(parley.alert_subject, bigint, par
 -- `many`: the plan is big (a first plan, a rebuild). Two lookups into alerts below are made for every commitment
 -- planned (held overdue series; overdue alerts to settle): a million index probes into each of the alert table's
 -- partitions at L, which find nothing when no alert of that sort exists yet, as in the first plan of an existing
--- database. A big plan asks once whether any exists, and skips the probes when none does.
+-- database. A big plan asks once whether any exists, and skips the probes when none does; so too the probe, for
+-- each alert due, that no earlier plan created it (some 200,000 probes into four partitions at L, none finding
+-- anything when no commitment has an alert yet).
 drop function if exists parley_data.plan_collect_commitments(timestamptz);
 create or replace function parley_data.plan_collect_commitments(at timestamptz, many boolean default false)
     returns void
@@ -51,6 +53,8 @@ declare
     -- Whether any overdue series is acknowledged or snoozed, and any overdue alert is live (true: look).
     any_held boolean := true;
     any_overdue boolean := true;
+    -- Whether any commitment has an alert that stands (true: look for the one due before creating it).
+    any_alert boolean := true;
 begin
     select * into due_soon_rule from parley_data.alert_rules r where r.kind = 'due_soon';
     select * into overdue_rule from parley_data.alert_rules r where r.kind = 'overdue';
@@ -63,6 +67,8 @@ begin
                                and (a.acknowledged_at is not null or a.snoozed_until is not null));
         any_overdue := exists (select 1 from parley_data.alerts a
                                 where a.subject_type = 'commitment' and a.kind = 'overdue' and a.state <> 'cancelled');
+        any_alert := exists (select 1 from parley_data.alerts a
+                              where a.subject_type = 'commitment' and a.state <> 'cancelled');
     end if;
 
     with commitment as materialized (
@@ -169,8 +175,15 @@ begin
                  where timing.settles_through_alert_id is not null
                ) alert
          -- Most of what is due was created by an earlier plan (existing_alert).
-         left join lateral parley_data.existing_alert('commitment', timing.id, alert.kind, alert.occurrence) existing on true
+         left join lateral (
+                select e.found from parley_data.existing_alert('commitment', timing.id, alert.kind, alert.occurrence) e
+                 where any_alert
+               ) existing on true
          where existing.found is null
+           -- Only the commitments with something due (a fifth of them in a first plan) go through the four
+           -- branches above: the same conditions, asked once per commitment.
+           and (timing.due_soon_lead is not null or timing.overdue_repeat is not null
+                or timing.stale_due_at is not null or timing.settles_through_alert_id is not null)
         returning 1
     )
     insert into pg_temp.plan_state (subject_type, subject_id, subject_code, next_at, bases, state_label, classification,
@@ -183,12 +196,14 @@ begin
                  end,
                  timing.stale_next_at),
            -- The basis each kind hangs on while it applies. Reminders and stale apply until the deadline passes.
-           jsonb_strip_nulls(jsonb_build_object(
-               'due_soon', case when timing.due_soon_lead is not null or timing.due_soon_next_at is not null
-                                then timing.due_on::text end,
-               'overdue', case when timing.overdue_applies then timing.overdue_series end,
-               'stale', case when timing.stale_due_at is not null or timing.stale_next_at is not null
-                             then timing.quiet_since::text end)),
+           -- (None applies to a commitment no longer live: its empty object is written without building one.)
+           case when not timing.live then '{}'::jsonb
+                else jsonb_strip_nulls(jsonb_build_object(
+                         'due_soon', case when timing.due_soon_lead is not null or timing.due_soon_next_at is not null
+                                          then timing.due_on::text end,
+                         'overdue', case when timing.overdue_applies then timing.overdue_series end,
+                         'stale', case when timing.stale_due_at is not null or timing.stale_next_at is not null
+                                       then timing.quiet_since::text end)) end,
            -- Why alerts of the kinds that no longer apply are cancelled.
            case when timing.frozen then 'agreement ended'
                 when not timing.live then 'commitment ' || timing.status

@@ -119,6 +119,10 @@ begin
                due.escalated, due.escalated_to_id, due.related_alert_id, plan_create_alerts.at
           from pg_temp.plan_due due
           join parley_data.alert_rules rule on rule.kind = due.kind
+         -- In the order of the dedup key: each new entry of that index, and of the one by subject, goes at its
+         -- end (PostgreSQL then skips the descent from the root), and the ids follow the same order, so that the
+         -- deliveries written in the order of their alerts add to their own unique index at its end too.
+         order by due.subject_type, due.subject_id, due.kind, due.occurrence
         on conflict (subject_type, subject_id, kind, occurrence, classification) where state <> 'cancelled' do nothing
         returning id
     )

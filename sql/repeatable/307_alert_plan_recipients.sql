@@ -12,21 +12,29 @@ create or replace function parley_data.plan_recipients(at timestamptz) returns i
     language plpgsql
     set search_path = parley_data, parley, pg_catalog, pg_temp
     set plan_cache_mode = force_generic_plan
+    -- Gathering the recipients of a first plan (370,000 deliveries at L) hashes and sorts more than the default
+    -- 4 MB, which spills to disk in batches; one planner runs at a time (plan_alerts' lock), so this is per
+    -- installation, not per connection.
+    set work_mem = '64MB'
 as $$
 declare
     n_created integer;
 begin
     -- Alerts already there whose recipients may change: those still waiting to go out, and live ones with a
-    -- delivery cancelled while the alert did not apply (it applies again: that delivery is owed again).
-    insert into pg_temp.plan_targets (alert_id, is_new)
-    select distinct a.id, false
-      from pg_temp.plan_subjects planned
-      join parley_data.alerts a on a.subject_type = planned.subject_type and a.subject_id = planned.subject_id
-      join parley_data.deliveries d on d.alert_id = a.id
-     where a.state <> 'cancelled'
-       and (d.state = 'pending'
-            or (d.state = 'cancelled' and a.cancel_reason is null
-                and d.cancel_reason is distinct from 'no longer a recipient'));
+    -- delivery cancelled while the alert did not apply (it applies again: that delivery is owed again). Not looked
+    -- for when no delivery waits and none was cancelled (a first plan: its join of every subject to the alerts it
+    -- just created would find nothing).
+    if exists (select 1 from parley_data.deliveries d where d.state in ('pending', 'cancelled')) then
+        insert into pg_temp.plan_targets (alert_id, is_new)
+        select distinct a.id, false
+          from pg_temp.plan_subjects planned
+          join parley_data.alerts a on a.subject_type = planned.subject_type and a.subject_id = planned.subject_id
+          join parley_data.deliveries d on d.alert_id = a.id
+         where a.state <> 'cancelled'
+           and (d.state = 'pending'
+                or (d.state = 'cancelled' and a.cancel_reason is null
+                    and d.cancel_reason is distinct from 'no longer a recipient'));
+    end if;
     analyze pg_temp.plan_targets;
 
     -- Who should receive each target alert: the person responsible (not for resolved), the track's lead when
@@ -126,6 +134,21 @@ begin
          where person.active and person.clearance >= candidate.classification
          group by candidate.alert_id, candidate.person_id
     ),
+    -- The deliveries of alerts this plan created: none can be there yet (the alert is new), so a plain insert,
+    -- in the order of the unique index on alert and person (the new alerts' ids ascend), each entry at its end.
+    created_new as (
+        insert into parley_data.deliveries
+               (alert_id, person_id, reason, state, send_after, silence_id, silence_classification, classification)
+        select wanted.alert_id, wanted.person_id,
+               (array['responsible', 'escalation', 'subscription', 'alerted about overdue'])[wanted.rank],
+               case when silenced.silence_id is null then 'pending' else 'suppressed' end::parley.delivery_state,
+               wanted.send_after, silenced.silence_id, silenced.silence_classification, wanted.classification
+          from wanted
+          left join silenced on silenced.alert_id = wanted.alert_id
+         where wanted.is_new
+         order by wanted.alert_id, wanted.person_id
+        returning 1
+    ),
     created as (
         insert into parley_data.deliveries
                (alert_id, person_id, reason, state, send_after, silence_id, silence_classification, classification)
@@ -135,6 +158,7 @@ begin
                wanted.send_after, silenced.silence_id, silenced.silence_classification, wanted.classification
           from wanted
           left join silenced on silenced.alert_id = wanted.alert_id
+         where not wanted.is_new
         -- A delivery cancelled while its alert did not apply (deadline moved away and back, a lapsed claim on an
         -- alert that no longer applied) is waiting again now that the alert applies: the same delivery, so the
         -- Message-ID of a retry stays stable. (One cancelled because its person stopped being a recipient stays
@@ -167,7 +191,7 @@ begin
                         where wanted.alert_id = delivery.alert_id and wanted.person_id = delivery.person_id)
         returning 1
     )
-    select count(*) into n_created from created;
+    select (select count(*) from created_new) + (select count(*) from created) into n_created;
     if n_created > 10000 then
         analyze parley_data.deliveries;
     end if;
