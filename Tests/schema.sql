@@ -8898,6 +8898,8 @@ declare
     -- Whether any overdue series is acknowledged or snoozed, and any overdue alert is live (true: look).
     any_held boolean := true;
     any_overdue boolean := true;
+    -- Whether any commitment has an alert that stands (true: look for the one due before creating it).
+    any_alert boolean := true;
 begin
     select * into due_soon_rule from parley_data.alert_rules r where r.kind = 'due_soon';
     select * into overdue_rule from parley_data.alert_rules r where r.kind = 'overdue';
@@ -8910,6 +8912,8 @@ begin
                                and (a.acknowledged_at is not null or a.snoozed_until is not null));
         any_overdue := exists (select 1 from parley_data.alerts a
                                 where a.subject_type = 'commitment' and a.kind = 'overdue' and a.state <> 'cancelled');
+        any_alert := exists (select 1 from parley_data.alerts a
+                              where a.subject_type = 'commitment' and a.state <> 'cancelled');
     end if;
 
     with commitment as materialized (
@@ -9016,8 +9020,15 @@ begin
                  where timing.settles_through_alert_id is not null
                ) alert
          -- Most of what is due was created by an earlier plan (existing_alert).
-         left join lateral parley_data.existing_alert('commitment', timing.id, alert.kind, alert.occurrence) existing on true
+         left join lateral (
+                select e.found from parley_data.existing_alert('commitment', timing.id, alert.kind, alert.occurrence) e
+                 where any_alert
+               ) existing on true
          where existing.found is null
+           -- Only the commitments with something due (a fifth of them in a first plan) go through the four
+           -- branches above: the same conditions, asked once per commitment.
+           and (timing.due_soon_lead is not null or timing.overdue_repeat is not null
+                or timing.stale_due_at is not null or timing.settles_through_alert_id is not null)
         returning 1
     )
     insert into pg_temp.plan_state (subject_type, subject_id, subject_code, next_at, bases, state_label, classification,
@@ -9030,12 +9041,14 @@ begin
                  end,
                  timing.stale_next_at),
            -- The basis each kind hangs on while it applies. Reminders and stale apply until the deadline passes.
-           jsonb_strip_nulls(jsonb_build_object(
-               'due_soon', case when timing.due_soon_lead is not null or timing.due_soon_next_at is not null
-                                then timing.due_on::text end,
-               'overdue', case when timing.overdue_applies then timing.overdue_series end,
-               'stale', case when timing.stale_due_at is not null or timing.stale_next_at is not null
-                             then timing.quiet_since::text end)),
+           -- (None applies to a commitment no longer live: its empty object is written without building one.)
+           case when not timing.live then '{}'::jsonb
+                else jsonb_strip_nulls(jsonb_build_object(
+                         'due_soon', case when timing.due_soon_lead is not null or timing.due_soon_next_at is not null
+                                          then timing.due_on::text end,
+                         'overdue', case when timing.overdue_applies then timing.overdue_series end,
+                         'stale', case when timing.stale_due_at is not null or timing.stale_next_at is not null
+                                       then timing.quiet_since::text end)) end,
            -- Why alerts of the kinds that no longer apply are cancelled.
            case when timing.frozen then 'agreement ended'
                 when not timing.live then 'commitment ' || timing.status
@@ -9205,6 +9218,10 @@ begin
                due.escalated, due.escalated_to_id, due.related_alert_id, plan_create_alerts.at
           from pg_temp.plan_due due
           join parley_data.alert_rules rule on rule.kind = due.kind
+         -- In the order of the dedup key: each new entry of that index, and of the one by subject, goes at its
+         -- end (PostgreSQL then skips the descent from the root), and the ids follow the same order, so that the
+         -- deliveries written in the order of their alerts add to their own unique index at its end too.
+         order by due.subject_type, due.subject_id, due.kind, due.occurrence
         on conflict (subject_type, subject_id, kind, occurrence, classification) where state <> 'cancelled' do nothing
         returning id
     )
@@ -9295,21 +9312,26 @@ CREATE FUNCTION parley_data.plan_recipients(at timestamp with time zone) RETURNS
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     SET plan_cache_mode TO 'force_generic_plan'
+    SET work_mem TO '64MB'
     AS $$
 declare
     n_created integer;
 begin
     -- Alerts already there whose recipients may change: those still waiting to go out, and live ones with a
-    -- delivery cancelled while the alert did not apply (it applies again: that delivery is owed again).
-    insert into pg_temp.plan_targets (alert_id, is_new)
-    select distinct a.id, false
-      from pg_temp.plan_subjects planned
-      join parley_data.alerts a on a.subject_type = planned.subject_type and a.subject_id = planned.subject_id
-      join parley_data.deliveries d on d.alert_id = a.id
-     where a.state <> 'cancelled'
-       and (d.state = 'pending'
-            or (d.state = 'cancelled' and a.cancel_reason is null
-                and d.cancel_reason is distinct from 'no longer a recipient'));
+    -- delivery cancelled while the alert did not apply (it applies again: that delivery is owed again). Not looked
+    -- for when no delivery waits and none was cancelled (a first plan: its join of every subject to the alerts it
+    -- just created would find nothing).
+    if exists (select 1 from parley_data.deliveries d where d.state in ('pending', 'cancelled')) then
+        insert into pg_temp.plan_targets (alert_id, is_new)
+        select distinct a.id, false
+          from pg_temp.plan_subjects planned
+          join parley_data.alerts a on a.subject_type = planned.subject_type and a.subject_id = planned.subject_id
+          join parley_data.deliveries d on d.alert_id = a.id
+         where a.state <> 'cancelled'
+           and (d.state = 'pending'
+                or (d.state = 'cancelled' and a.cancel_reason is null
+                    and d.cancel_reason is distinct from 'no longer a recipient'));
+    end if;
     analyze pg_temp.plan_targets;
 
     -- Who should receive each target alert: the person responsible (not for resolved), the track's lead when
@@ -9409,6 +9431,21 @@ begin
          where person.active and person.clearance >= candidate.classification
          group by candidate.alert_id, candidate.person_id
     ),
+    -- The deliveries of alerts this plan created: none can be there yet (the alert is new), so a plain insert,
+    -- in the order of the unique index on alert and person (the new alerts' ids ascend), each entry at its end.
+    created_new as (
+        insert into parley_data.deliveries
+               (alert_id, person_id, reason, state, send_after, silence_id, silence_classification, classification)
+        select wanted.alert_id, wanted.person_id,
+               (array['responsible', 'escalation', 'subscription', 'alerted about overdue'])[wanted.rank],
+               case when silenced.silence_id is null then 'pending' else 'suppressed' end::parley.delivery_state,
+               wanted.send_after, silenced.silence_id, silenced.silence_classification, wanted.classification
+          from wanted
+          left join silenced on silenced.alert_id = wanted.alert_id
+         where wanted.is_new
+         order by wanted.alert_id, wanted.person_id
+        returning 1
+    ),
     created as (
         insert into parley_data.deliveries
                (alert_id, person_id, reason, state, send_after, silence_id, silence_classification, classification)
@@ -9418,6 +9455,7 @@ begin
                wanted.send_after, silenced.silence_id, silenced.silence_classification, wanted.classification
           from wanted
           left join silenced on silenced.alert_id = wanted.alert_id
+         where not wanted.is_new
         -- A delivery cancelled while its alert did not apply (deadline moved away and back, a lapsed claim on an
         -- alert that no longer applied) is waiting again now that the alert applies: the same delivery, so the
         -- Message-ID of a retry stays stable. (One cancelled because its person stopped being a recipient stays
@@ -9450,7 +9488,7 @@ begin
                         where wanted.alert_id = delivery.alert_id and wanted.person_id = delivery.person_id)
         returning 1
     )
-    select count(*) into n_created from created;
+    select (select count(*) from created_new) + (select count(*) from created) into n_created;
     if n_created > 10000 then
         analyze parley_data.deliveries;
     end if;
