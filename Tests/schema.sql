@@ -8455,7 +8455,8 @@ CREATE FUNCTION parley_data.meeting_outcome_missing_occurrence(ends_at timestamp
              WHEN (m.moment > meeting_outcome_missing_occurrence.at) THEN m.moment
              ELSE NULL::timestamp with time zone
          END AS "case"
-    FROM ( SELECT (((meeting_outcome_missing_occurrence.ends_at AT TIME ZONE meeting_outcome_missing_occurrence.time_zone) + meeting_outcome_missing_occurrence.delay) AT TIME ZONE meeting_outcome_missing_occurrence.time_zone) AS moment) m;
+    FROM ( SELECT (((meeting_outcome_missing_occurrence.ends_at AT TIME ZONE meeting_outcome_missing_occurrence.time_zone) + meeting_outcome_missing_occurrence.delay) AT TIME ZONE meeting_outcome_missing_occurrence.time_zone) AS moment
+          OFFSET 0) m;
 END;
 
 ALTER FUNCTION parley_data.meeting_outcome_missing_occurrence(ends_at timestamp with time zone, time_zone text, delay interval, at timestamp with time zone) OWNER TO parley_owner;
@@ -8515,7 +8516,8 @@ CREATE FUNCTION parley_data.overdue_occurrence(deadline_at timestamp with time z
                  CASE
                      WHEN (overdue_occurrence.at >= overdue_occurrence.deadline_at) THEN COALESCE((floor((date_part('epoch'::text, (overdue_occurrence.at - overdue_occurrence.deadline_at)) / date_part('epoch'::text, overdue_occurrence.repeat_every))))::bigint, (0)::bigint)
                      ELSE NULL::bigint
-                 END AS repeat_number) n;
+                 END AS repeat_number
+          OFFSET 0) n;
 END;
 
 ALTER FUNCTION parley_data.overdue_occurrence(deadline_at timestamp with time zone, repeat_every interval, escalate_after interval, at timestamp with time zone) OWNER TO parley_owner;
@@ -8916,7 +8918,10 @@ begin
                               where a.subject_type = 'commitment' and a.state <> 'cancelled');
     end if;
 
-    with commitment as materialized (
+    -- Each commitment's facts are worked out once, in the subquery's own projection (OFFSET 0 keeps PostgreSQL from
+    -- copying its expressions into each use below), and flow straight into the rules' arithmetic: only `timing`,
+    -- read twice, is materialised.
+    with commitment as not materialized (
         select c.id, c.code, c.track_id, c.item_id, c.owner_id, t.lead_id, c.effective_classification as classification,
                c.created_at, t.timezone as time_zone, c.status, c.due_on,
                -- A provision of an agreement that ended (frozen) is no longer chased, whatever its status.
@@ -8941,6 +8946,7 @@ begin
           join parley_data.commitments c on c.id = s.subject_id
           join parley_data.tracks t on t.id = c.track_id
          where s.subject_type = 'commitment'
+        offset 0
     ),
     timing as materialized (
         select commitment.*,
@@ -8948,48 +8954,52 @@ begin
                overdue.repeat_number as overdue_repeat, overdue.due_at as overdue_due_at,
                overdue.escalated as overdue_escalated, overdue.next_at as overdue_next_at,
                stale.due_at as stale_due_at, stale.next_at as stale_next_at,
-               coalesce(hold.acknowledged, false) as overdue_acknowledged, hold.snoozed_until as overdue_snoozed_until,
-               settled.through_alert_id as settles_through_alert_id
+               -- An acknowledged overdue series stops repeating; a snoozed one waits. (Subqueries asked only where
+               -- they can find something: a CASE whose condition is false costs nothing, a lateral join a row each.)
+               case when any_held and commitment.overdue_applies then
+                    exists (select 1 from parley_data.alerts a
+                             where a.subject_type = 'commitment' and a.kind = 'overdue' and a.subject_id = commitment.id
+                               and a.basis = commitment.overdue_series and a.state <> 'cancelled'
+                               and a.acknowledged_at is not null)
+                    else false end as overdue_acknowledged,
+               case when any_held and commitment.overdue_applies then
+                    (select max(a.snoozed_until) from parley_data.alerts a
+                      where a.subject_type = 'commitment' and a.kind = 'overdue' and a.subject_id = commitment.id
+                        and a.basis = commitment.overdue_series and a.state <> 'cancelled'
+                        and a.snoozed_until is not null)
+                    end as overdue_snoozed_until,
+               -- A fulfilled or breached commitment with overdue alerts that no resolved or breached alert settled yet.
+               case when any_overdue and commitment.settling_kind is not null then
+                    (select max(a.id)
+                       from parley_data.alerts a
+                      where a.subject_type = 'commitment' and a.subject_id = commitment.id and a.kind = 'overdue'
+                        and a.state <> 'cancelled'
+                        and a.id > coalesce((select max(r.related_alert_id)
+                                               from parley_data.alerts r
+                                              where r.subject_type = 'commitment' and r.subject_id = commitment.id
+                                                and r.kind in ('resolved', 'breached')), 0))
+                    end as settles_through_alert_id
           from commitment
-          -- Each rule's arithmetic, only where the rule applies (the condition gates the whole subquery).
+          -- Each rule's arithmetic, only where the rule applies: the condition gates the whole subquery (OFFSET 0
+          -- keeps PostgreSQL from pulling the function's expressions up into the join, where they would be worked
+          -- out for every commitment and the condition applied after).
           left join lateral (
                 select o.* from parley_data.due_soon_occurrence(commitment.due_on, commitment.time_zone,
                                                                 due_soon_rule.lead_times, commitment.created_at, at) o
-                 where commitment.due_soon_applies
+                 where commitment.due_soon_applies offset 0
                ) due_soon on true
           left join lateral (
                 select o.* from parley_data.overdue_occurrence(commitment.deadline_at, overdue_rule.repeat_every,
                                                                overdue_rule.escalate_after, at) o
-                 where commitment.overdue_applies
+                 where commitment.overdue_applies offset 0
                ) overdue on true
           left join lateral (
                 select o.* from parley_data.stale_occurrence(commitment.quiet_since, commitment.time_zone,
                                                              stale_rule.delay,
                                                              case when commitment.overdue_applies
                                                                   then commitment.deadline_at end, at) o
-                 where commitment.stale_applies
+                 where commitment.stale_applies offset 0
                ) stale on true
-          -- An acknowledged overdue series stops repeating; a snoozed one waits.
-          left join lateral (
-                select bool_or(a.acknowledged_at is not null) as acknowledged, max(a.snoozed_until) as snoozed_until
-                  from parley_data.alerts a
-                 where any_held and commitment.overdue_applies
-                   and a.subject_type = 'commitment' and a.kind = 'overdue' and a.subject_id = commitment.id
-                   and a.basis = commitment.overdue_series and a.state <> 'cancelled'
-                   and (a.acknowledged_at is not null or a.snoozed_until is not null)
-               ) hold on true
-          -- A fulfilled or breached commitment with overdue alerts that no resolved or breached alert settled yet.
-          left join lateral (
-                select max(a.id) as through_alert_id
-                  from parley_data.alerts a
-                 where any_overdue and commitment.settling_kind is not null
-                   and a.subject_type = 'commitment' and a.subject_id = commitment.id and a.kind = 'overdue'
-                   and a.state <> 'cancelled'
-                   and a.id > coalesce((select max(r.related_alert_id)
-                                          from parley_data.alerts r
-                                         where r.subject_type = 'commitment' and r.subject_id = commitment.id
-                                           and r.kind in ('resolved', 'breached')), 0)
-               ) settled on true
     ),
     due as (
         insert into pg_temp.plan_due (subject_type, subject_id, kind, subject_code, basis, occurrence, due_at,
@@ -9133,7 +9143,7 @@ begin
     select * into upcoming_rule from parley_data.alert_rules r where r.kind = 'meeting_upcoming';
     select * into outcome_missing_rule from parley_data.alert_rules r where r.kind = 'meeting_outcome_missing';
 
-    with meeting as materialized (
+    with meeting as not materialized (
         select m.id, m.code, m.track_id, t.lead_id, m.effective_classification as classification, m.created_at,
                t.timezone as time_zone, m.status, m.starts_at, coalesce(m.ends_at, m.starts_at) as ends_at,
                nullif(btrim(m.outcome_summary), '') is not null as has_outcome,
@@ -9146,6 +9156,8 @@ begin
           join parley_data.meetings m on m.id = s.subject_id
           join parley_data.tracks t on t.id = m.track_id
          where s.subject_type = 'meeting'
+        -- Worked out once per meeting, as for commitments (plan_collect_commitments).
+        offset 0
     ),
     timing as materialized (
         select meeting.*,
@@ -9155,12 +9167,12 @@ begin
           left join lateral (
                 select o.* from parley_data.meeting_upcoming_occurrence(meeting.starts_at, meeting.time_zone,
                                                                         upcoming_rule.lead_times, meeting.created_at, at) o
-                 where meeting.upcoming_applies
+                 where meeting.upcoming_applies offset 0
                ) upcoming on true
           left join lateral (
                 select o.* from parley_data.meeting_outcome_missing_occurrence(meeting.ends_at, meeting.time_zone,
                                                                                outcome_missing_rule.delay, at) o
-                 where meeting.outcome_missing_applies
+                 where meeting.outcome_missing_applies offset 0
                ) outcome_missing on true
     ),
     due as (
@@ -10797,7 +10809,8 @@ CREATE FUNCTION parley_data.stale_occurrence(quiet_since date, time_zone text, d
              WHEN ((s.moment > stale_occurrence.at) AND (s.moment < COALESCE(stale_occurrence.overdue_from, 'infinity'::timestamp with time zone))) THEN s.moment
              ELSE NULL::timestamp with time zone
          END AS "case"
-    FROM ( SELECT ((((stale_occurrence.quiet_since + 1))::timestamp without time zone + stale_occurrence.delay) AT TIME ZONE stale_occurrence.time_zone) AS moment) s;
+    FROM ( SELECT ((((stale_occurrence.quiet_since + 1))::timestamp without time zone + stale_occurrence.delay) AT TIME ZONE stale_occurrence.time_zone) AS moment
+          OFFSET 0) s;
 END;
 
 ALTER FUNCTION parley_data.stale_occurrence(quiet_since date, time_zone text, delay interval, overdue_from timestamp with time zone, at timestamp with time zone) OWNER TO parley_owner;

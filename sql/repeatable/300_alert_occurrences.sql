@@ -10,7 +10,9 @@
 -- daylight-saving changes in between.
 --
 -- The functions are SQL functions returning one row (a table of one row, so that PostgreSQL inlines them into the
--- planning statements: they cost what the same expressions written out would).
+-- planning statements: they cost what the same expressions written out would). A moment used more than once is
+-- worked out once, in a subquery with OFFSET 0 (without it PostgreSQL copies the expression into every use: the
+-- time-zone arithmetic of a million commitments done four times over).
 set local role parley_owner;
 
 -- A moment as text for dedup keys: UTC, second precision, whatever the session's TimeZone or DateStyle.
@@ -97,7 +99,7 @@ begin atomic
       from (select case when overdue_occurrence.at >= deadline_at
                         then coalesce(floor(date_part('epoch', overdue_occurrence.at - deadline_at)
                                             / date_part('epoch', repeat_every))::bigint, 0)
-                   end as repeat_number) n;
+                   end as repeat_number offset 0) n;
 end;
 comment on function parley_data.overdue_occurrence(timestamptz, interval, interval, timestamptz) is
     'overdue: the repeat due at `at` (repeat_number 0 at the deadline, n after n × repeat_every, counted in elapsed time; empty before the deadline), when it was due, whether it is escalated (escalate_after or more after the deadline), and when the next falls (the deadline itself before it; empty when repeats are off).';
@@ -113,7 +115,7 @@ begin atomic
     select case when s.moment <= stale_occurrence.at and stale_occurrence.at < coalesce(overdue_from, 'infinity')
                 then s.moment end,
            case when s.moment > stale_occurrence.at and s.moment < coalesce(overdue_from, 'infinity') then s.moment end
-      from (select ((quiet_since + 1)::timestamp + delay) at time zone time_zone as moment) s;
+      from (select ((quiet_since + 1)::timestamp + delay) at time zone time_zone as moment offset 0) s;
 end;
 comment on function parley_data.stale_occurrence(date, text, interval, timestamptz, timestamptz) is
     'stale: a commitment quiet since quiet_since is stale delay after the end of that day (track time): due_at once that moment is reached at `at`, else next_at; neither from overdue_from on (the deadline, when overdue alerts take over).';
@@ -126,7 +128,7 @@ create or replace function parley_data.meeting_outcome_missing_occurrence(
 begin atomic
     select case when m.moment <= meeting_outcome_missing_occurrence.at then m.moment end,
            case when m.moment > meeting_outcome_missing_occurrence.at then m.moment end
-      from (select ((ends_at at time zone time_zone) + delay) at time zone time_zone as moment) m;
+      from (select ((ends_at at time zone time_zone) + delay) at time zone time_zone as moment offset 0) m;
 end;
 comment on function parley_data.meeting_outcome_missing_occurrence(timestamptz, text, interval, timestamptz) is
     'meeting_outcome_missing: delay after the meeting ended (track time): due_at once reached at `at`, else next_at.';
