@@ -22,9 +22,10 @@ declare
 begin
     -- Alerts already there whose recipients may change: those still waiting to go out, and live ones with a
     -- delivery cancelled while the alert did not apply (it applies again: that delivery is owed again). Not looked
-    -- for when no delivery waits and none was cancelled (a first plan: its join of every subject to the alerts it
-    -- just created would find nothing).
-    if exists (select 1 from parley_data.deliveries d where d.state in ('pending', 'cancelled')) then
+    -- for when there is no delivery at all (a first plan: its join of every subject to the alerts it just created
+    -- would find nothing). Any delivery, not a waiting or cancelled one: on a database of years the sent ones are
+    -- nearly all, and a scan for the few others would read past them in every plan.
+    if exists (select 1 from parley_data.deliveries) then
         insert into pg_temp.plan_targets (alert_id, is_new)
         select distinct a.id, false
           from pg_temp.plan_subjects planned
