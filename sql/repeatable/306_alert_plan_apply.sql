@@ -83,8 +83,9 @@ begin
     ),
     -- Whether any of a doomed alert's deliveries went out is probed per alert (a lateral lookup, limit 1), never
     -- asked as `exists`: as a subplan, PostgreSQL may hash every sending or sent delivery (two scans of the whole
-    -- table, 90 ms of a one-change plan at L) when it guesses an alert's id matches 0.5 % of a partition (the
-    -- partitions above unclassified have no statistics: 900_security). The same for which deliveries wait.
+    -- table, 90 ms of a one-change plan at L: BENCHMARKS.md, figure 3) when it guesses an alert's id matches 0.5 %
+    -- of a partition (the partitions above unclassified have no statistics: 900_security). Deliveries are looked
+    -- up here and in `waiting` by the alert's id and level, so that only that level's partition is read.
     closed as (
         update parley_data.alerts a
            set state = case when sent.went_out then a.state else 'cancelled' end,
