@@ -27,6 +27,11 @@ begin
        and (d.state = 'pending'
             or (d.state = 'cancelled' and a.cancel_reason is null
                 and d.cancel_reason is distinct from 'no longer a recipient'));
+    -- No alert to consider (a plan that created none and has none waiting): the statement below would write
+    -- nothing, and planning it (afresh in every plan) costs more than the rest of a small plan's recipients step.
+    if not exists (select 1 from pg_temp.plan_targets) then
+        return 0;
+    end if;
     analyze pg_temp.plan_targets;
 
     -- Who should receive each target alert: the person responsible (not for resolved), the track's lead when
