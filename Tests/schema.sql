@@ -8625,7 +8625,7 @@ declare
     n_cancelled integer;
 begin
     with doomed as (
-        select a.id,
+        select a.id, a.classification,
                case when state.subject_id is null then 'subject deleted'
                     when not rule.enabled then 'alert rule disabled'
                     when state.bases ? a.kind::text then
@@ -8657,20 +8657,29 @@ begin
         update parley_data.deliveries d
            set state = 'cancelled', cancelled_at = plan_cancel_alerts.at, cancel_reason = doomed.reason
           from doomed
-         where d.alert_id = doomed.id and d.state = 'pending'
+         where d.alert_id = doomed.id and d.classification = doomed.classification and d.state = 'pending'
         returning d.alert_id
     ),
+    -- Whether any of a doomed alert's deliveries went out is probed per alert (a lateral lookup, limit 1), never
+    -- asked as `exists`: as a subplan, PostgreSQL may hash every sending or sent delivery (two scans of the whole
+    -- table, 90 ms of a one-change plan at L: BENCHMARKS.md, figure 3) when it guesses an alert's id matches 0.5 %
+    -- of a partition (the partitions above unclassified have no statistics: 900_security). Deliveries are looked
+    -- up here and in `waiting` by the alert's id and level, so that only that level's partition is read.
     closed as (
         update parley_data.alerts a
            set state = case when sent.went_out then a.state else 'cancelled' end,
                cancelled_at = case when sent.went_out then null else plan_cancel_alerts.at end,
                cancel_reason = doomed.reason
           from doomed
-         cross join lateral (
-                select exists (select 1 from parley_data.deliveries d
-                                where d.alert_id = doomed.id and d.state in ('sending', 'sent')) as went_out
-               ) sent
-         where a.id = doomed.id and (not sent.went_out or a.cancel_reason is distinct from doomed.reason)
+          left join lateral (
+                select true as went_out
+                  from parley_data.deliveries d
+                 where d.alert_id = doomed.id and d.classification = doomed.classification
+                   and d.state in ('sending', 'sent')
+                 limit 1
+               ) sent on true
+         where a.id = doomed.id and a.classification = doomed.classification
+           and (sent.went_out is null or a.cancel_reason is distinct from doomed.reason)
         returning a.state
     )
     select count(*) filter (where closed.state = 'cancelled') into n_cancelled from closed;
@@ -8744,10 +8753,18 @@ CREATE FUNCTION parley_data.plan_collect(at timestamp with time zone, n_subjects
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 begin
-    perform parley_data.plan_collect_commitments(plan_collect.at, plan_collect.n_subjects > 1000);
-    perform parley_data.plan_collect_meetings(plan_collect.at);
-    perform parley_data.plan_collect_follow_ups(plan_collect.at);
-    perform parley_data.plan_collect_agreements(plan_collect.at);
+    if exists (select 1 from pg_temp.plan_subjects s where s.subject_type = 'commitment') then
+        perform parley_data.plan_collect_commitments(plan_collect.at, plan_collect.n_subjects > 1000);
+    end if;
+    if exists (select 1 from pg_temp.plan_subjects s where s.subject_type = 'meeting') then
+        perform parley_data.plan_collect_meetings(plan_collect.at);
+    end if;
+    if exists (select 1 from pg_temp.plan_subjects s where s.subject_type = 'follow_up') then
+        perform parley_data.plan_collect_follow_ups(plan_collect.at);
+    end if;
+    if exists (select 1 from pg_temp.plan_subjects s where s.subject_type = 'agreement') then
+        perform parley_data.plan_collect_agreements(plan_collect.at);
+    end if;
     if plan_collect.n_subjects > 0 then
         analyze pg_temp.plan_state;
         analyze pg_temp.plan_due;
@@ -9331,9 +9348,10 @@ declare
 begin
     -- Alerts already there whose recipients may change: those still waiting to go out, and live ones with a
     -- delivery cancelled while the alert did not apply (it applies again: that delivery is owed again). Not looked
-    -- for when no delivery waits and none was cancelled (a first plan: its join of every subject to the alerts it
-    -- just created would find nothing).
-    if exists (select 1 from parley_data.deliveries d where d.state in ('pending', 'cancelled')) then
+    -- for when there is no delivery at all (a first plan: its join of every subject to the alerts it just created
+    -- would find nothing). Any delivery, not a waiting or cancelled one: on a database of years the sent ones are
+    -- nearly all, and a scan for the few others would read past them in every plan.
+    if exists (select 1 from parley_data.deliveries) then
         insert into pg_temp.plan_targets (alert_id, is_new)
         select distinct a.id, false
           from pg_temp.plan_subjects planned
@@ -9343,6 +9361,11 @@ begin
            and (d.state = 'pending'
                 or (d.state = 'cancelled' and a.cancel_reason is null
                     and d.cancel_reason is distinct from 'no longer a recipient'));
+    end if;
+    -- No alert to consider (a plan that created none and has none waiting): the statement below would write
+    -- nothing, and planning it (afresh in every plan) costs more than the rest of a small plan's recipients step.
+    if not exists (select 1 from pg_temp.plan_targets) then
+        return 0;
     end if;
     analyze pg_temp.plan_targets;
 
@@ -9480,13 +9503,27 @@ begin
     ),
     -- Alerts that were already waiting: recipients no longer wanted (deactivated, clearance lowered,
     -- unsubscribed, no longer responsible) are cancelled; those a silence now covers are suppressed.
+    -- (Each waiting alert's deliveries are looked up per alert, by its id and level, and the ones no longer wanted
+    -- cancelled by id: joined to the targets, PostgreSQL merge-joined every pending delivery against them when it
+    -- took one target for 800,000 rows (the partitions above unclassified have no statistics), 120 ms of a plan
+    -- of one commitment with an alert waiting at L; BENCHMARKS.md, figure 3.)
     dropped as (
         update parley_data.deliveries delivery
            set state = 'cancelled', cancelled_at = plan_recipients.at, cancel_reason = 'no longer a recipient'
-          from target
-         where not target.is_new and delivery.alert_id = target.alert_id and delivery.state = 'pending'
-           and not exists (select 1 from wanted
-                            where wanted.alert_id = delivery.alert_id and wanted.person_id = delivery.person_id)
+         where delivery.state = 'pending'
+           and delivery.id = any (array(
+                select waiting.id
+                  from target
+                 cross join lateral (
+                        select d.id, d.person_id
+                          from parley_data.deliveries d
+                         where d.alert_id = target.alert_id and d.classification = target.classification
+                           and d.state = 'pending'
+                        offset 0
+                       ) waiting
+                 where not target.is_new
+                   and not exists (select 1 from wanted
+                                    where wanted.alert_id = target.alert_id and wanted.person_id = waiting.person_id)))
         returning 1
     ),
     hushed as (

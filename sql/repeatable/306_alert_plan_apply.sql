@@ -46,7 +46,7 @@ declare
     n_cancelled integer;
 begin
     with doomed as (
-        select a.id,
+        select a.id, a.classification,
                case when state.subject_id is null then 'subject deleted'
                     when not rule.enabled then 'alert rule disabled'
                     when state.bases ? a.kind::text then
@@ -78,20 +78,29 @@ begin
         update parley_data.deliveries d
            set state = 'cancelled', cancelled_at = plan_cancel_alerts.at, cancel_reason = doomed.reason
           from doomed
-         where d.alert_id = doomed.id and d.state = 'pending'
+         where d.alert_id = doomed.id and d.classification = doomed.classification and d.state = 'pending'
         returning d.alert_id
     ),
+    -- Whether any of a doomed alert's deliveries went out is probed per alert (a lateral lookup, limit 1), never
+    -- asked as `exists`: as a subplan, PostgreSQL may hash every sending or sent delivery (two scans of the whole
+    -- table, 90 ms of a one-change plan at L: BENCHMARKS.md, figure 3) when it guesses an alert's id matches 0.5 %
+    -- of a partition (the partitions above unclassified have no statistics: 900_security). Deliveries are looked
+    -- up here and in `waiting` by the alert's id and level, so that only that level's partition is read.
     closed as (
         update parley_data.alerts a
            set state = case when sent.went_out then a.state else 'cancelled' end,
                cancelled_at = case when sent.went_out then null else plan_cancel_alerts.at end,
                cancel_reason = doomed.reason
           from doomed
-         cross join lateral (
-                select exists (select 1 from parley_data.deliveries d
-                                where d.alert_id = doomed.id and d.state in ('sending', 'sent')) as went_out
-               ) sent
-         where a.id = doomed.id and (not sent.went_out or a.cancel_reason is distinct from doomed.reason)
+          left join lateral (
+                select true as went_out
+                  from parley_data.deliveries d
+                 where d.alert_id = doomed.id and d.classification = doomed.classification
+                   and d.state in ('sending', 'sent')
+                 limit 1
+               ) sent on true
+         where a.id = doomed.id and a.classification = doomed.classification
+           and (sent.went_out is null or a.cancel_reason is distinct from doomed.reason)
         returning a.state
     )
     select count(*) filter (where closed.state = 'cancelled') into n_cancelled from closed;

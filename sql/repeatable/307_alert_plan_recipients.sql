@@ -36,6 +36,11 @@ begin
                 or (d.state = 'cancelled' and a.cancel_reason is null
                     and d.cancel_reason is distinct from 'no longer a recipient'));
     end if;
+    -- No alert to consider (a plan that created none and has none waiting): the statement below would write
+    -- nothing, and planning it (afresh in every plan) costs more than the rest of a small plan's recipients step.
+    if not exists (select 1 from pg_temp.plan_targets) then
+        return 0;
+    end if;
     analyze pg_temp.plan_targets;
 
     -- Who should receive each target alert: the person responsible (not for resolved), the track's lead when
@@ -172,13 +177,27 @@ begin
     ),
     -- Alerts that were already waiting: recipients no longer wanted (deactivated, clearance lowered,
     -- unsubscribed, no longer responsible) are cancelled; those a silence now covers are suppressed.
+    -- (Each waiting alert's deliveries are looked up per alert, by its id and level, and the ones no longer wanted
+    -- cancelled by id: joined to the targets, PostgreSQL merge-joined every pending delivery against them when it
+    -- took one target for 800,000 rows (the partitions above unclassified have no statistics), 120 ms of a plan
+    -- of one commitment with an alert waiting at L; BENCHMARKS.md, figure 3.)
     dropped as (
         update parley_data.deliveries delivery
            set state = 'cancelled', cancelled_at = plan_recipients.at, cancel_reason = 'no longer a recipient'
-          from target
-         where not target.is_new and delivery.alert_id = target.alert_id and delivery.state = 'pending'
-           and not exists (select 1 from wanted
-                            where wanted.alert_id = delivery.alert_id and wanted.person_id = delivery.person_id)
+         where delivery.state = 'pending'
+           and delivery.id = any (array(
+                select waiting.id
+                  from target
+                 cross join lateral (
+                        select d.id, d.person_id
+                          from parley_data.deliveries d
+                         where d.alert_id = target.alert_id and d.classification = target.classification
+                           and d.state = 'pending'
+                        offset 0
+                       ) waiting
+                 where not target.is_new
+                   and not exists (select 1 from wanted
+                                    where wanted.alert_id = target.alert_id and wanted.person_id = waiting.person_id)))
         returning 1
     ),
     hushed as (
