@@ -1,5 +1,6 @@
 import Foundation
 import PQ
+import PropertyBased
 import Testing
 @testable import Parley
 
@@ -190,5 +191,132 @@ import Testing
                          "Content-Transfer-Encoding: base64", "\r\n =?utf-8?"] {
             #expect(all.contains(expected), "no message has \(expected.debugDescription)")
         }
+    }
+}
+
+/// The encoders rewritten on bytes for issue 17 against the code they replaced (kept here as it was), on any text.
+@Suite struct MailEncoderOracleTests {
+    @Test func quotedPrintableIsWhatItWasForAnyText() async {
+        await propertyCheck(count: 500, input: MailPropertyTests.hostile) { text in
+            for eol in ["\r\n", "\n"] {
+                #expect(QuotedPrintable.encode(text, lineEnding: eol) == LegacyEncoders.quotedPrintable(text, lineEnding: eol))
+            }
+            let bytes = Array(text.utf8.filter { $0 != 0x0a })
+            #expect(QuotedPrintable.encodeLine(bytes) == LegacyEncoders.quotedPrintableLine(bytes))
+        }
+    }
+
+    @Test func quotedPrintableOfLinesAtEveryLength() {
+        // Every length around the soft breaks, with the escapes at every position.
+        for length in 0...160 {
+            for filler in ["a", "=", " ", ".", "F", "é", "\t"] {
+                for text in [String(repeating: filler, count: length), "From " + String(repeating: filler, count: length),
+                             String(repeating: "x", count: length) + "From " + filler + "\n." + filler] {
+                    #expect(QuotedPrintable.encode(text) == LegacyEncoders.quotedPrintable(text, lineEnding: "\r\n"), "\(text.debugDescription)")
+                }
+            }
+        }
+    }
+
+    @Test func htmlEscapingIsWhatItWasForAnyText() async {
+        await propertyCheck(count: 500, input: MailPropertyTests.hostile) { text in
+            #expect(HTML.escape(text) == LegacyEncoders.htmlEscape(text))
+        }
+        // Noncharacters and their neighbours (the compiler refuses them as literals).
+        let edges = String(String.UnicodeScalarView(
+            [0xFDD0, 0x78, 0xFDEF, 0xFFFE, 0xFFFF, 0x1FFFF, 0x10FFFE, 0xFDCF, 0xFDF0, 0xFFFD, 0x1FFFD].compactMap(Unicode.Scalar.init)))
+        for text in ["", edges, "\u{80}\u{9F}\u{A0}", "\r\r\n\n\r",
+                     "a\u{0C}b\u{0B}c", "😀&😀"] {
+            #expect(HTML.escape(text) == LegacyEncoders.htmlEscape(text), "\(text.debugDescription)")
+        }
+    }
+}
+
+/// The encoders as they were before issue 17's rewrite (e67f37f), the reference the new ones must equal.
+enum LegacyEncoders {
+    static func quotedPrintable(_ text: String, lineEnding: String) -> String {
+        let bytes = Array(text.utf8)
+        let eol = Array(lineEnding.utf8)
+        let softBreak = [UInt8(ascii: "=")] + eol
+        var out: [UInt8] = []
+        var start = 0
+        var first = true
+        while true {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            if !first { out += eol }
+            first = false
+            appendLine(bytes[start..<end], to: &out, softBreak: softBreak)
+            if end == bytes.count { break }
+            start = end + 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func quotedPrintableLine(_ bytes: [UInt8]) -> [String] {
+        var out: [UInt8] = []
+        appendLine(bytes[...], to: &out, softBreak: [0])
+        return out.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    private static let from = Array("From ".utf8)
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
+
+    private static func appendLine(_ bytes: ArraySlice<UInt8>, to out: inout [UInt8], softBreak: [UInt8]) {
+        let first = bytes.startIndex
+        let last = bytes.endIndex - 1
+        let startsFrom = bytes.starts(with: from)
+        var current = 0
+        for index in bytes.indices {
+            let byte = bytes[index]
+            let isLast = index == last
+            var literal: Bool
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"): literal = !isLast
+            case UInt8(ascii: "="): literal = false
+            case UInt8(ascii: "."): literal = index != first
+            case 0x21...0x7e: literal = !(index == first && startsFrom)
+            default: literal = false
+            }
+            let limit = isLast ? 76 : 75
+            if current + (literal ? 1 : 3) > limit {
+                out += softBreak
+                current = 0
+                if literal && (byte == UInt8(ascii: ".")
+                               || (byte == UInt8(ascii: "F") && bytes[index...].starts(with: from))) {
+                    literal = false
+                }
+            }
+            if literal {
+                out.append(byte)
+                current += 1
+            } else {
+                out += [UInt8(ascii: "="), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0f)]]
+                current += 3
+            }
+        }
+    }
+
+    static func htmlEscape(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        var previousWasCR = false
+        for scalar in text.unicodeScalars {
+            defer { previousWasCR = scalar == "\r" }
+            switch scalar {
+            case "&": out.append(contentsOf: "&amp;".unicodeScalars)
+            case "<": out.append(contentsOf: "&lt;".unicodeScalars)
+            case ">": out.append(contentsOf: "&gt;".unicodeScalars)
+            case "\"": out.append(contentsOf: "&quot;".unicodeScalars)
+            case "'": out.append(contentsOf: "&#39;".unicodeScalars)
+            case "\r": out.append("\n")
+            case "\n" where previousWasCR: break
+            case "\t", "\n", "\u{0C}": out.append(scalar)
+            default:
+                let value = scalar.value
+                if value < 0x20 || (0x7f...0x9f).contains(value) || (0xfdd0...0xfdef).contains(value)
+                    || value & 0xfffe == 0xfffe { continue }
+                out.append(scalar)
+            }
+        }
+        return String(out)
     }
 }
