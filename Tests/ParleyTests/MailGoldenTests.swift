@@ -320,3 +320,21 @@ enum LegacyEncoders {
         return String(out)
     }
 }
+
+/// `BodyText.wrap`'s shortcut for a value that fits one line gives what wrapping word by word gives.
+@Suite struct BodyTextShortcutTests {
+    @Test func aFittingLineIsWhatWrappingWordByWordMakes() async {
+        let pieces = ["a", "word", " ", "  ", "x=y", "é", "\t", "\n", "~", "\u{7f}", "Ж", "longerword"]
+        let firsts = ["", "[1] ", "    Obligor:     ", "    ", "é ", "    Commitment:  "]
+        let rests = ["", "    ", String(repeating: " ", count: 17), "ü "]
+        await propertyCheck(count: 2_000, input: Gen.int(in: 0...1_000_000).array(of: 0...30)) { codes in
+            let text = codes.map { pieces[$0 % pieces.count] }.joined()
+            let first = firsts[(codes.first ?? 0) % firsts.count]
+            let rest = rests[(codes.last ?? 0) % rests.count]
+            for width in [76, 20, 60] {
+                #expect(BodyText.wrap(text, first: first, rest: rest, width: width)
+                        == BodyText.wrapWordByWord(text, first: first, rest: rest, width: width), "\(text.debugDescription)")
+            }
+        }
+    }
+}

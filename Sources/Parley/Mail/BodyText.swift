@@ -45,6 +45,12 @@ enum BodyText {
     /// Wraps `text` (which may hold line breaks) to `width`: the first line starts with `first`, the others with
     /// `rest` (a hanging indent). Words longer than a line are cut.
     static func wrap(_ text: String, first: String, rest: String, width: Int = width) -> [String] {
+        fittingLine(text, first: first, width: width).map { [$0] }
+            ?? wrapWordByWord(text, first: first, rest: rest, width: width)
+    }
+
+    /// `wrap` laid out word by word, whatever the text.
+    static func wrapWordByWord(_ text: String, first: String, rest: String, width: Int) -> [String] {
         var output: [String] = []
         var prefix = first
         // In ASCII every character is one byte: such a paragraph is wrapped from its bytes (most data is ASCII).
@@ -83,6 +89,23 @@ enum BodyText {
             prefix = rest
         }
         return output
+    }
+
+    /// What `wrap` makes of most values: one line of printable ASCII words, one space between them, that fits after
+    /// `first` (ASCII) is that one line, `first` followed by the text. Nil for anything else, which `wrap` lays out
+    /// word by word (issue 17: a digest wraps some twenty values per alert).
+    private static func fittingLine(_ text: String, first: String, width: Int) -> String? {
+        let space = UInt8(ascii: " ")
+        let count = text.utf8.count
+        guard count > 0, first.utf8.count + count <= width, isASCII(first) else { return nil }
+        // A space first (as if one came before the text) refuses a leading space as two in a row.
+        var previous = space
+        for byte in text.utf8 {
+            guard byte >= 0x20 && byte < 0x7f && !(byte == space && previous == space) else { return nil }
+            previous = byte
+        }
+        guard previous != space else { return nil }
+        return first + text
     }
 
     /// `wrap` of one paragraph in ASCII, where a character is a byte: the same lines, from the bytes.

@@ -154,8 +154,11 @@ public struct DigestRenderer: Sendable {
     private func field(_ label: String, _ value: String) -> [String] {
         let indent = "    "
         let head = indent + Self.padded(label.isEmpty ? "" : label + ":")
-        return BodyText.wrap(value, first: head, rest: String(repeating: " ", count: head.count))
+        return BodyText.wrap(value, first: head, rest: Self.fieldIndent)
     }
+
+    /// The hanging indent of a field's value: as wide as its head (4 spaces and a label padded to `labelWidth`).
+    private static let fieldIndent = String(repeating: " ", count: 4 + labelWidth)
 
     /// A line to paste into psql: never wrapped, so that it stays one statement.
     private func query(_ label: String, _ sql: String) -> [String] {
