@@ -232,8 +232,58 @@ import Testing
     }
 }
 
+/// Header fields' shortcut for one-line values (issue 17) against folding word by word, and sanitising against
+/// the code it replaced.
+@Suite struct HeaderShortcutTests {
+    static let asciiish = Gen.int(in: 0...1_000_000).array(of: 0...30).map { codes in
+        codes.map { ["a", "word", " ", "  ", "=?", "?=", "=", "Ж", "\t", "x" + String(repeating: "y", count: 71), "é", "~"][$0 % 12] }
+            .joined()
+    }
+
+    @Test func oneLineFieldsAreWhatFoldingMakes() async {
+        for gen in [Self.asciiish, MailPropertyTests.hostile] {
+            await propertyCheck(count: 400, input: gen) { text in
+                #expect(HeaderEncoding.sanitized(text) == LegacyEncoders.sanitized(text), "\(text.debugDescription)")
+                for name in ["To", "Date", "Subject", "X-Parley-Deliveries", "Content-Transfer-Encoding"] {
+                    #expect(HeaderEncoding.unstructuredField(name: name, value: text)
+                            == HeaderEncoding.fold(name: name, atoms: HeaderEncoding.atoms(
+                                forText: LegacyEncoders.sanitized(text), inPhrase: false)), "\(name): \(text.debugDescription)")
+                    #expect(HeaderEncoding.fixedField(name: name, value: text) == LegacyEncoders.fixedField(name: name, value: text),
+                            "\(name): \(text.debugDescription)")
+                }
+            }
+        }
+    }
+}
+
 /// The encoders as they were before issue 17's rewrite (e67f37f), the reference the new ones must equal.
 enum LegacyEncoders {
+    static func sanitized(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x00...0x20, 0x7f...0x9f, 0x2028, 0x2029:
+                pendingSpace = !scalars.isEmpty
+                continue
+            default:
+                break
+            }
+            if pendingSpace {
+                scalars.append(" ")
+                pendingSpace = false
+            }
+            scalars.append(scalar)
+        }
+        return String(scalars)
+    }
+
+    static func fixedField(name: String, value: String) -> [String] {
+        let safe = value.utf8.allSatisfy({ (0x20...0x7e).contains($0) }) ? value
+            : String(String.UnicodeScalarView(value.unicodeScalars.map { (0x20...0x7e).contains($0.value) ? $0 : "?" }))
+        return HeaderEncoding.fold(name: name, atoms: safe.split(separator: " ").map { .verbatim(String($0)) })
+    }
+
     static func quotedPrintable(_ text: String, lineEnding: String) -> String {
         let bytes = Array(text.utf8)
         let eol = Array(lineEnding.utf8)

@@ -123,6 +123,13 @@ public enum QuotedPrintable {
             hexDigits.withUnsafeBufferPointer { hex in
                 for index in 0..<count {
                     let byte = bytes[index]
+                    // Most bytes: printable, neither the line's first nor its last, with room on the soft line.
+                    if plain[Int(byte)] && index != 0 && index != last && current < maximumLineLength - 1 {
+                        target[written] = byte
+                        written += 1
+                        current += 1
+                        continue
+                    }
                     let isLast = index == last
                     var literal: Bool
                     if plain[Int(byte)] {
