@@ -232,6 +232,28 @@ import Testing
     }
 }
 
+/// Wrapping text beyond ASCII, its line lengths kept as it goes (issue 17), against the code it replaced.
+@Suite struct BodyTextWrapOracleTests {
+    @Test func wrappingAnyTextIsWhatItWas() async {
+        let pieces = ["a", "word", " ", "  ", "\u{301}", "\u{600}", "👨‍👩‍👧", "🇺🇦", "Ж", "é", "e\u{301}", "\n", "\r\n", "\t",
+                      "Çırağan", String(repeating: "ü", count: 30), String(repeating: "x", count: 80), "—", "\u{200D}", "\u{0E33}"]
+        let prefixes = ["", "[1] ", "    Obligor:     ", "\u{301}", "é ", String(repeating: " ", count: 17), "\u{600}"]
+        await propertyCheck(count: 1_500, input: Gen.int(in: 0...1_000_000).array(of: 0...30)) { codes in
+            let text = codes.map { pieces[$0 % pieces.count] }.joined()
+            let first = prefixes[(codes.first ?? 0) % prefixes.count]
+            let rest = prefixes[(codes.last ?? 0) / 7 % prefixes.count]
+            for width in [76, 20] {
+                #expect(BodyText.wrap(text, first: first, rest: rest, width: width)
+                        == LegacyEncoders.wrap(text, first: first, rest: rest, width: width),
+                        "\(first.debugDescription) \(rest.debugDescription) \(text.debugDescription)")
+            }
+        }
+        await propertyCheck(count: 300, input: MailPropertyTests.hostile) { text in
+            #expect(BodyText.wrap(text, first: "[1] ", rest: "    ") == LegacyEncoders.wrap(text, first: "[1] ", rest: "    ", width: 76))
+        }
+    }
+}
+
 /// Header fields' shortcut for one-line values (issue 17) against folding word by word, and sanitising against
 /// the code it replaced.
 @Suite struct HeaderShortcutTests {
@@ -258,6 +280,42 @@ import Testing
 
 /// The encoders as they were before issue 17's rewrite (e67f37f), the reference the new ones must equal.
 enum LegacyEncoders {
+    /// `BodyText.wrap` word by word as it was, counting each line's characters again for every word.
+    static func wrap(_ text: String, first: String, rest: String, width: Int) -> [String] {
+        var output: [String] = []
+        var prefix = first
+        for paragraph in BodyText.lines(text) {
+            var line = prefix
+            var lineHasWord = false
+            for word in paragraph.split(separator: " ", omittingEmptySubsequences: true) {
+                var word = Substring(word)
+                while !word.isEmpty {
+                    let room = width - line.count - (lineHasWord ? 1 : 0)
+                    if word.count <= room {
+                        line += (lineHasWord ? " " : "") + word
+                        lineHasWord = true
+                        word = ""
+                    } else if lineHasWord {
+                        output.append(line)
+                        line = rest
+                        lineHasWord = false
+                    } else {
+                        let cut = max(room, 1)
+                        line += word.prefix(cut)
+                        word = word.dropFirst(cut)
+                        output.append(line)
+                        line = rest
+                    }
+                }
+            }
+            var scalars = Substring(line).unicodeScalars
+            if !lineHasWord { while let last = scalars.last, last == " " { scalars.removeLast() } }
+            output.append(lineHasWord ? line : String(scalars))
+            prefix = rest
+        }
+        return output
+    }
+
     static func sanitized(_ text: String) -> String {
         var scalars = String.UnicodeScalarView()
         var pendingSpace = false

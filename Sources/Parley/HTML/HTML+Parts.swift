@@ -4,12 +4,18 @@ extension HTML {
     /// A link to `url` when it is a web address (http or https), else the address as text: a `javascript:` or
     /// `data:` address from the database never becomes something to click.
     public static func link(_ url: String, text: String? = nil) -> HTML {
-        let trimmed = url.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Printable ASCII at both ends (every real address): nothing to trim, without Foundation's bridging.
+        let trimmed = isPrintableASCII(url.utf8.first) && isPrintableASCII(url.utf8.last)
+            ? url : url.trimmingCharacters(in: .whitespacesAndNewlines)
         let lower = trimmed.lowercased()
         guard lower.hasPrefix("https://") || lower.hasPrefix("http://"),
               !trimmed.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7f })
         else { return .data(text ?? url) }
         return element("a", [Attribute("href", trimmed)], [.data(text ?? trimmed)])
+    }
+
+    private static func isPrintableASCII(_ byte: UInt8?) -> Bool {
+        byte.map { (0x21...0x7e).contains($0) } ?? false
     }
 
     /// A query or command to copy, as code.

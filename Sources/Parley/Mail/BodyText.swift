@@ -55,6 +55,7 @@ enum BodyText {
         var prefix = first
         // In ASCII every character is one byte: such a paragraph is wrapped from its bytes (most data is ASCII).
         let asciiIndents = isASCII(first) && isASCII(rest)
+        let restCount = rest.count
         for paragraph in lines(text) {
             if asciiIndents && isASCII(paragraph) {
                 wrapASCII(paragraph, first: prefix, rest: rest, width: width, into: &output)
@@ -62,18 +63,26 @@ enum BodyText {
                 continue
             }
             var line = prefix
+            // The line's length in characters, kept as words are added rather than counted again each time (issue
+            // 17): two ASCII characters never join into one, so where a word joins the line with ASCII on both
+            // sides the counts add up; elsewhere (a combining mark, a prepended sign) the line is counted again.
+            var lineCount = prefix.count
             var lineHasWord = false
             for word in paragraph.split(separator: " ", omittingEmptySubsequences: true) {
                 var word = Substring(word)
                 while !word.isEmpty {
-                    let room = width - line.count - (lineHasWord ? 1 : 0)
-                    if word.count <= room {
+                    let room = width - lineCount - (lineHasWord ? 1 : 0)
+                    let wordCount = word.count
+                    if wordCount <= room {
+                        let joinsASCII = (line.unicodeScalars.last?.isASCII ?? true) && (word.unicodeScalars.first?.isASCII ?? true)
                         line += (lineHasWord ? " " : "") + word
+                        lineCount = joinsASCII ? lineCount + (lineHasWord ? 1 : 0) + wordCount : line.count
                         lineHasWord = true
                         word = ""
                     } else if lineHasWord {
                         output.append(line)
                         line = rest
+                        lineCount = restCount
                         lineHasWord = false
                     } else {
                         // A word longer than the whole line: cut it.
@@ -82,6 +91,7 @@ enum BodyText {
                         word = word.dropFirst(cut)
                         output.append(line)
                         line = rest
+                        lineCount = restCount
                     }
                 }
             }
