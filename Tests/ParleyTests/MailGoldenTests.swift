@@ -254,6 +254,23 @@ import Testing
     }
 }
 
+/// The progress bar's width without Foundation's formatting when it is exact (issue 17), against `%.1f`.
+@Suite struct OneDecimalTests {
+    @Test func aWidthIsWhatPrintfWrites() async {
+        var values: [Double] = [0, -0.0, 0.05, 0.25, 0.35, 0.45, 1, 12.5, 39, 39.05, 99.95, 99.99, 100, 0.1, 0.7, 33.3, 2.675,
+                                .leastNonzeroMagnitude, 1e-300, 66.66666666666667, 50.000000000000007]
+        for tenths in 0...1000 { values.append(Double(tenths) / 10) }
+        for hundredths in 0...10_000 { values.append(Double(hundredths) / 100) }
+        for value in values {
+            #expect(HTML.oneDecimal(value) == String(format: "%.1f", value), "\(value)")
+        }
+        await propertyCheck(count: 2_000, input: Gen.int(in: 0...1_000_000_000)) { n in
+            let value = Double(n) / 10_000_000
+            #expect(HTML.oneDecimal(value) == String(format: "%.1f", value), "\(value)")
+        }
+    }
+}
+
 /// Header fields' shortcut for one-line values (issue 17) against folding word by word, and sanitising against
 /// the code it replaced.
 @Suite struct HeaderShortcutTests {
