@@ -230,7 +230,8 @@ public enum HeaderEncoding {
         var useQ = true
         for index in text.unicodeScalars.indices {
             let scalar = text.unicodeScalars[index]
-            let scalarBytes = Array(String(scalar).utf8)
+            // Its UTF-8 bytes without a string of its own (issue 17: a subject's every character passes here).
+            guard let scalarBytes = UTF8.encode(scalar) else { break }
             let newQ = qLength + scalarBytes.reduce(0) { $0 + qEncodedLength($1) }
             let newB = (bytes.count + scalarBytes.count + 2) / 3 * 4
             // Keep the cheaper encoding of the longer prefix; stop when neither fits.
