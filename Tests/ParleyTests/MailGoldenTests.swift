@@ -236,7 +236,8 @@ import Testing
 @Suite struct BodyTextWrapOracleTests {
     @Test func wrappingAnyTextIsWhatItWas() async {
         let pieces = ["a", "word", " ", "  ", "\u{301}", "\u{600}", "👨‍👩‍👧", "🇺🇦", "Ж", "é", "e\u{301}", "\n", "\r\n", "\t",
-                      "Çırağan", String(repeating: "ü", count: 30), String(repeating: "x", count: 80), "—", "\u{200D}", "\u{0E33}"]
+                      "Çırağan", String(repeating: "ü", count: 30), String(repeating: "x", count: 80), "—", "\u{200D}", "\u{0E33}",
+                      "\u{201C}", "\u{201D}", "\u{B7}", "→", "\u{AD}", "‼", "\u{482}", "\u{483}", "\u{A0}", "\u{2FF}", "\u{300}", "\u{FE0F}"]
         let prefixes = ["", "[1] ", "    Obligor:     ", "\u{301}", "é ", String(repeating: " ", count: 17), "\u{600}"]
         await propertyCheck(count: 1_500, input: Gen.int(in: 0...1_000_000).array(of: 0...30)) { codes in
             let text = codes.map { pieces[$0 % pieces.count] }.joined()

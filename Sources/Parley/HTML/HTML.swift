@@ -26,7 +26,13 @@ public struct HTML: Sendable, Equatable {
     /// Text from the database shown inside a sentence: escaped as `text`, and isolated for bidirectional layout
     /// (`<bdi>`), so that a right-to-left name or a stray direction mark cannot reorder the words around it.
     public static func data(_ text: String) -> HTML {
-        element("bdi", [], [.text(text)])
+        let escaped = escape(text)
+        var markup = ""
+        markup.reserveCapacity(escaped.utf8.count + 11)
+        markup += "<bdi>"
+        markup += escaped
+        markup += "</bdi>"
+        return HTML(markup: markup)
     }
 
     /// Markup written in the program, e.g. a style sheet. A literal: data can never reach it.

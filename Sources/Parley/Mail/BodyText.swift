@@ -62,6 +62,11 @@ enum BodyText {
                 prefix = rest
                 continue
             }
+            if isOneScalarPerCharacter(paragraph) && isOneScalarPerCharacter(prefix) && isOneScalarPerCharacter(rest) {
+                wrapScalars(paragraph, first: prefix, rest: rest, width: width, into: &output)
+                prefix = rest
+                continue
+            }
             var line = prefix
             // The line's length in characters, kept as words are added rather than counted again each time (issue
             // 17): two ASCII characters never join into one, so where a word joins the line with ASCII on both
@@ -161,6 +166,72 @@ enum BodyText {
             while line.last == space { line.removeLast() }
         }
         output.append(String(decoding: line, as: UTF8.self))
+    }
+
+    /// Whether every Unicode scalar of `text` is a character of its own, whatever is around it: scalars from a few
+    /// blocks (Latin up to the combining marks, Cyrillic without its marks, general punctuation, arrows) that are
+    /// never marks, joiners, prepended or regional signs, nor line breaks. Digests are written with `—`, `“`, `”`,
+    /// `·` and `→`, and most names are Latin: such text is wrapped by scalars (`wrapScalars`), as ASCII by bytes.
+    static func isOneScalarPerCharacter(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { scalar in
+            switch scalar.value {
+            case 0x20...0x7e, 0xa0...0x2ff, 0x400...0x482, 0x48a...0x52f, 0x2010...0x2027, 0x2030...0x205e, 0x2190...0x21ff:
+                return true
+            default:
+                return false
+            }
+        }
+    }
+
+    /// `wrap` of one paragraph whose every scalar is a character (`isOneScalarPerCharacter`): the same lines, from
+    /// the scalars, as `wrapASCII` from the bytes.
+    private static func wrapScalars(_ paragraph: String, first: String, rest: String, width: Int, into output: inout [String]) {
+        let space: Unicode.Scalar = " "
+        let restScalars = Array(rest.unicodeScalars)
+        var line = Array(first.unicodeScalars)
+        line.reserveCapacity(width + 1)
+        var lineHasWord = false
+        let scalars = Array(paragraph.unicodeScalars)
+        func text(_ line: [Unicode.Scalar]) -> String {
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: line)
+            return String(view)
+        }
+        var index = 0
+        while index < scalars.count {
+            if scalars[index] == space {
+                index += 1
+                continue
+            }
+            var end = index
+            while end < scalars.count && scalars[end] != space { end += 1 }
+            var word = scalars[index..<end]
+            index = end
+            while !word.isEmpty {
+                let room = width - line.count - (lineHasWord ? 1 : 0)
+                if word.count <= room {
+                    if lineHasWord { line.append(space) }
+                    line.append(contentsOf: word)
+                    lineHasWord = true
+                    word = []
+                } else if lineHasWord {
+                    output.append(text(line))
+                    line = restScalars
+                    lineHasWord = false
+                } else {
+                    // A word longer than the whole line: cut it.
+                    let cut = max(room, 1)
+                    line.append(contentsOf: word.prefix(cut))
+                    word = word.dropFirst(cut)
+                    output.append(text(line))
+                    line = restScalars
+                }
+            }
+        }
+        if !lineHasWord {
+            while line.last == space { line.removeLast() }
+        }
+        output.append(text(line))
     }
 
     private static func isASCII(_ text: String) -> Bool {
