@@ -18,7 +18,8 @@ extension HTML {
     /// whole number (as most percentages are), so that nothing is rounded; through Foundation's formatting otherwise.
     static func oneDecimal(_ value: Double) -> String {
         let tenfold = (value * 10).rounded(.towardZero)
-        // A fused multiply-add rounds once: zero only when value × 10 is that whole number exactly. Negative zero prints its sign.
+        // A fused multiply-add rounds once: zero only when value × 10 is that whole number exactly. Negative zero
+        // prints its sign.
         guard value >= 0, value <= 100, value.sign == .plus, (-tenfold).addingProduct(value, 10) == 0 else {
             return String(format: "%.1f", value)
         }

@@ -79,7 +79,8 @@ enum BodyText {
                     let room = width - lineCount - (lineHasWord ? 1 : 0)
                     let wordCount = word.count
                     if wordCount <= room {
-                        let joinsASCII = (line.unicodeScalars.last?.isASCII ?? true) && (word.unicodeScalars.first?.isASCII ?? true)
+                        let joinsASCII = (line.unicodeScalars.last?.isASCII ?? true)
+                            && (word.unicodeScalars.first?.isASCII ?? true)
                         line += (lineHasWord ? " " : "") + word
                         lineCount = joinsASCII ? lineCount + (lineHasWord ? 1 : 0) + wordCount : line.count
                         lineHasWord = true
@@ -175,7 +176,8 @@ enum BodyText {
     static func isOneScalarPerCharacter(_ text: String) -> Bool {
         text.unicodeScalars.allSatisfy { scalar in
             switch scalar.value {
-            case 0x20...0x7e, 0xa0...0x2ff, 0x400...0x482, 0x48a...0x52f, 0x2010...0x2027, 0x2030...0x205e, 0x2190...0x21ff:
+            case 0x20...0x7e, 0xa0...0x2ff, 0x400...0x482, 0x48a...0x52f,
+                 0x2010...0x2027, 0x2030...0x205e, 0x2190...0x21ff:
                 return true
             default:
                 return false

@@ -38,7 +38,8 @@ enum DigestFormat {
 
     /// `Mon 2 Jun 2025 13:00` in `timezone` (UTC when the name is unknown).
     static func dateTime(_ moment: Date, timezone: String) -> String {
-        let parts = calendars.calendar(for: timezone).dateComponents([.year, .month, .day, .weekday, .hour, .minute], from: moment)
+        let parts = calendars.calendar(for: timezone)
+            .dateComponents([.year, .month, .day, .weekday, .hour, .minute], from: moment)
         return "\(weekdays[(parts.weekday ?? 1) - 1]) \(parts.day ?? 1) \(months[(parts.month ?? 1) - 1]) \(parts.year ?? 1970) "
             + twoDigits(parts.hour ?? 0) + ":" + twoDigits(parts.minute ?? 0)
     }
