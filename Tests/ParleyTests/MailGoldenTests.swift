@@ -237,12 +237,14 @@ import Testing
     @Test func wrappingAnyTextIsWhatItWas() async {
         let pieces = ["a", "word", " ", "  ", "\u{301}", "\u{600}", "👨‍👩‍👧", "🇺🇦", "Ж", "é", "e\u{301}", "\n", "\r\n", "\t",
                       "Çırağan", String(repeating: "ü", count: 30), String(repeating: "x", count: 80), "—", "\u{200D}", "\u{0E33}",
-                      "\u{201C}", "\u{201D}", "\u{B7}", "→", "\u{AD}", "‼", "\u{482}", "\u{483}", "\u{A0}", "\u{2FF}", "\u{300}", "\u{FE0F}"]
+                      "\u{201C}", "\u{201D}", "\u{B7}", "→", "\u{AD}", "‼", "\u{482}", "\u{483}", "\u{A0}", "\u{2FF}", "\u{300}", "\u{FE0F}",
+                      "\u{85}", "\u{2028}", "\u{2029}", "\u{9F}", "\u{7F}", "\0", "\u{2027}", "\u{202A}", "\u{C0}"]
         let prefixes = ["", "[1] ", "    Obligor:     ", "\u{301}", "é ", String(repeating: " ", count: 17), "\u{600}"]
         await propertyCheck(count: 1_500, input: Gen.int(in: 0...1_000_000).array(of: 0...30)) { codes in
             let text = codes.map { pieces[$0 % pieces.count] }.joined()
             let first = prefixes[(codes.first ?? 0) % prefixes.count]
             let rest = prefixes[(codes.last ?? 0) / 7 % prefixes.count]
+            #expect(BodyText.lines(text) == LegacyEncoders.lines(text), "\(text.debugDescription)")
             for width in [76, 20] {
                 #expect(BodyText.wrap(text, first: first, rest: rest, width: width)
                         == LegacyEncoders.wrap(text, first: first, rest: rest, width: width),
@@ -298,11 +300,41 @@ import Testing
 
 /// The encoders as they were before issue 17's rewrite (e67f37f), the reference the new ones must equal.
 enum LegacyEncoders {
+    /// `BodyText.lines` as it was, scalar by scalar.
+    static func lines(_ text: String) -> [String] {
+        func trimmed(_ text: String) -> String {
+            var scalars = Substring(text).unicodeScalars
+            while let last = scalars.last, last == " " { scalars.removeLast() }
+            return String(scalars)
+        }
+        var lines: [String] = []
+        var current = String.UnicodeScalarView()
+        var previousWasCR = false
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x0a where previousWasCR:
+                break
+            case 0x0a, 0x0d, 0x85, 0x2028, 0x2029:
+                lines.append(trimmed(String(current)))
+                current = String.UnicodeScalarView()
+            case 0x09:
+                current.append(" ")
+            case 0x00...0x1f, 0x7f...0x9f:
+                break
+            default:
+                current.append(scalar)
+            }
+            previousWasCR = scalar.value == 0x0d
+        }
+        lines.append(trimmed(String(current)))
+        return lines
+    }
+
     /// `BodyText.wrap` word by word as it was, counting each line's characters again for every word.
     static func wrap(_ text: String, first: String, rest: String, width: Int) -> [String] {
         var output: [String] = []
         var prefix = first
-        for paragraph in BodyText.lines(text) {
+        for paragraph in lines(text) {
             var line = prefix
             var lineHasWord = false
             for word in paragraph.split(separator: " ", omittingEmptySubsequences: true) {

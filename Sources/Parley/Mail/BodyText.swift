@@ -7,8 +7,8 @@ enum BodyText {
     /// `text` as lines: `\r\n`, `\r`, NEL and the Unicode line and paragraph separators end a line; tabs become
     /// spaces; NUL, the other C0 and C1 control characters and DEL are dropped; trailing spaces go.
     static func lines(_ text: String) -> [String] {
-        // Most data is one line of printable ASCII without trailing spaces: that is its own line, as it is.
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) && text.utf8.last != UInt8(ascii: " ") { return [text] }
+        // Most data is one line without controls or trailing spaces: that is its own line, as it is.
+        if isOneCleanLine(text) { return [text] }
         var lines: [String] = []
         var current = String.UnicodeScalarView()
         var previousWasCR = false
@@ -30,6 +30,22 @@ enum BodyText {
         }
         lines.append(trimmedTrailing(String(current)))
         return lines
+    }
+
+    /// Whether `text` has no line break, no control character (C0, DEL, C1) and no space at its end: then `lines`
+    /// makes it one line, as it is. From the bytes: C1 controls are `C2 80`–`C2 9F` in UTF-8, the line and paragraph
+    /// separators `E2 80 A8` and `E2 80 A9`.
+    private static func isOneCleanLine(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        var beforePrevious: UInt8 = 0
+        for byte in text.utf8 {
+            if byte < 0x20 || byte == 0x7f { return false }
+            if previous == 0xc2 && byte >= 0x80 && byte <= 0x9f { return false }
+            if beforePrevious == 0xe2 && previous == 0x80 && (byte == 0xa8 || byte == 0xa9) { return false }
+            beforePrevious = previous
+            previous = byte
+        }
+        return previous != UInt8(ascii: " ")
     }
 
     /// One line of data (no line breaks kept), e.g. a name: `lines` joined with spaces.
@@ -186,54 +202,71 @@ enum BodyText {
     }
 
     /// `wrap` of one paragraph whose every scalar is a character (`isOneScalarPerCharacter`): the same lines, from
-    /// the scalars, as `wrapASCII` from the bytes.
+    /// the UTF-8 bytes, each character counted once at its first byte (as `wrapASCII` counts bytes).
     private static func wrapScalars(_ paragraph: String, first: String, rest: String, width: Int, into output: inout [String]) {
-        let space: Unicode.Scalar = " "
-        let restScalars = Array(rest.unicodeScalars)
-        var line = Array(first.unicodeScalars)
-        line.reserveCapacity(width + 1)
-        var lineHasWord = false
-        let scalars = Array(paragraph.unicodeScalars)
-        func text(_ line: [Unicode.Scalar]) -> String {
-            var view = String.UnicodeScalarView()
-            view.append(contentsOf: line)
-            return String(view)
+        let space = UInt8(ascii: " ")
+        func characters(_ bytes: ArraySlice<UInt8>) -> Int {
+            var count = 0
+            for byte in bytes where byte & 0xc0 != 0x80 { count += 1 }
+            return count
         }
+        let restBytes = Array(rest.utf8)
+        let restCount = characters(restBytes[...])
+        var line = Array(first.utf8)
+        var lineCount = characters(line[...])
+        var lineHasWord = false
+        let bytes = Array(paragraph.utf8)
         var index = 0
-        while index < scalars.count {
-            if scalars[index] == space {
+        while index < bytes.count {
+            if bytes[index] == space {
                 index += 1
                 continue
             }
             var end = index
-            while end < scalars.count && scalars[end] != space { end += 1 }
-            var word = scalars[index..<end]
+            while end < bytes.count && bytes[end] != space { end += 1 }
+            var word = bytes[index..<end]
             index = end
             while !word.isEmpty {
-                let room = width - line.count - (lineHasWord ? 1 : 0)
-                if word.count <= room {
-                    if lineHasWord { line.append(space) }
+                let room = width - lineCount - (lineHasWord ? 1 : 0)
+                let wordCount = characters(word)
+                if wordCount <= room {
+                    if lineHasWord {
+                        line.append(space)
+                        lineCount += 1
+                    }
                     line.append(contentsOf: word)
+                    lineCount += wordCount
                     lineHasWord = true
                     word = []
                 } else if lineHasWord {
-                    output.append(text(line))
-                    line = restScalars
+                    output.append(String(decoding: line, as: UTF8.self))
+                    line = restBytes
+                    lineCount = restCount
                     lineHasWord = false
                 } else {
-                    // A word longer than the whole line: cut it.
+                    // A word longer than the whole line: cut it after `cut` characters.
                     let cut = max(room, 1)
-                    line.append(contentsOf: word.prefix(cut))
-                    word = word.dropFirst(cut)
-                    output.append(text(line))
-                    line = restScalars
+                    var cutAt = word.startIndex
+                    var counted = 0
+                    while cutAt < word.endIndex {
+                        if word[cutAt] & 0xc0 != 0x80 {
+                            if counted == cut { break }
+                            counted += 1
+                        }
+                        cutAt += 1
+                    }
+                    line.append(contentsOf: word[..<cutAt])
+                    word = word[cutAt...]
+                    output.append(String(decoding: line, as: UTF8.self))
+                    line = restBytes
+                    lineCount = restCount
                 }
             }
         }
         if !lineHasWord {
             while line.last == space { line.removeLast() }
         }
-        output.append(text(line))
+        output.append(String(decoding: line, as: UTF8.self))
     }
 
     private static func isASCII(_ text: String) -> Bool {
