@@ -15,11 +15,17 @@ public final class QueryResult: RandomAccessCollection, @unchecked Sendable {
     /// The types of the result's columns, in order.
     public let columnTypes: [PQDataType]
 
+    /// Each column name's first index, for a result wide and long enough that looking names up one by one in
+    /// `columnNames` would cost (the mailer decodes some 60 columns by name per delivery: issue 17); nil otherwise.
+    private let columnLookup: [String: Int]?
+
     init(owning raw: OpaquePointer) {
         self.raw = raw
         let count = Int(PQnfields(raw))
         columnNames = (0..<count).map { String(cString: PQfname(raw, Int32($0))) }
         columnTypes = (0..<count).map { PQDataType(oid: PQftype(raw, Int32($0))) }
+        columnLookup = count >= 16 && PQntuples(raw) >= 4
+            ? Dictionary(columnNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first }) : nil
     }
 
     deinit {
@@ -55,7 +61,7 @@ public final class QueryResult: RandomAccessCollection, @unchecked Sendable {
     ///
     /// - Throws: `.usage` when there is no such column.
     func columnIndex(_ name: String) throws -> Int {
-        guard let index = columnNames.firstIndex(of: name) else {
+        guard let index = columnLookup.map({ $0[name] }) ?? columnNames.firstIndex(of: name) else {
             throw PQError.usage("the result has no column named \"\(name)\" (columns: \(columnNames.joined(separator: ", ")))")
         }
         return index

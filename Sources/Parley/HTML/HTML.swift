@@ -26,7 +26,13 @@ public struct HTML: Sendable, Equatable {
     /// Text from the database shown inside a sentence: escaped as `text`, and isolated for bidirectional layout
     /// (`<bdi>`), so that a right-to-left name or a stray direction mark cannot reorder the words around it.
     public static func data(_ text: String) -> HTML {
-        element("bdi", [], [.text(text)])
+        let escaped = escape(text)
+        var markup = ""
+        markup.reserveCapacity(escaped.utf8.count + 11)
+        markup += "<bdi>"
+        markup += escaped
+        markup += "</bdi>"
+        return HTML(markup: markup)
     }
 
     /// Markup written in the program, e.g. a style sheet. A literal: data can never reach it.
@@ -36,11 +42,21 @@ public struct HTML: Sendable, Equatable {
 
     /// `<name attributes>children</name>`.
     public static func element(_ name: StaticString, _ attributes: [Attribute] = [], _ children: [HTML] = []) -> HTML {
-        var markup = "<" + name.description
+        // Sized once: a digest's HTML is built of many small elements (issue 17, the mailer's CPU).
+        let tag = name.description
+        var size = 2 * tag.utf8.count + 5
+        for attribute in attributes { size += attribute.markup.utf8.count }
+        for child in children { size += child.markup.utf8.count }
+        var markup = ""
+        markup.reserveCapacity(size)
+        markup += "<"
+        markup += tag
         for attribute in attributes { markup += attribute.markup }
         markup += ">"
         for child in children { markup += child.markup }
-        markup += "</" + name.description + ">"
+        markup += "</"
+        markup += tag
+        markup += ">"
         return HTML(markup: markup)
     }
 
@@ -87,38 +103,74 @@ public struct HTML: Sendable, Equatable {
     }
 
     /// Escapes character data and attribute values alike.
+    ///
+    /// From the UTF-8 bytes (issue 17: the mailer escapes every piece of data of every digest): a byte-wise check
+    /// first, as most data needs nothing; else one pass that decodes each scalar only to tell a forbidden one.
     static func escape(_ text: String) -> String {
-        // Printable ASCII with nothing to escape (most data) is written as it is.
-        if text.utf8.allSatisfy({ byte in
-            byte >= 0x20 && byte < 0x7f && byte != UInt8(ascii: "&") && byte != UInt8(ascii: "<")
-                && byte != UInt8(ascii: ">") && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "'")
-        }) {
-            return text
-        }
-        var out = String.UnicodeScalarView()
-        var previousWasCR = false
-        for scalar in text.unicodeScalars {
-            defer { previousWasCR = scalar == "\r" }
-            switch scalar {
-            case "&": out.append(contentsOf: "&amp;".unicodeScalars)
-            case "<": out.append(contentsOf: "&lt;".unicodeScalars)
-            case ">": out.append(contentsOf: "&gt;".unicodeScalars)
-            case "\"": out.append(contentsOf: "&quot;".unicodeScalars)
-            case "'": out.append(contentsOf: "&#39;".unicodeScalars)
-            case "\r": out.append("\n")
-            case "\n" where previousWasCR: break
-            case "\t", "\n", "\u{0C}": out.append(scalar)
-            default:
-                if isForbidden(scalar) { continue }
-                out.append(scalar)
+        var text = text
+        let escaped: [UInt8]? = text.withUTF8 { bytes in
+            var clean = true
+            bytesNeedingWork.withUnsafeBufferPointer { needsWork in
+                for byte in bytes where needsWork[Int(byte)] {
+                    clean = false
+                    break
+                }
             }
+            return clean ? nil : escapedBytes(bytes)
         }
-        return String(out)
+        guard let escaped else { return text }
+        return String(decoding: escaped, as: UTF8.self)
+    }
+
+    /// Bytes that `escape` cannot copy as they are: the five escaped characters, controls and DEL, and every byte of
+    /// a character beyond ASCII.
+    private static let bytesNeedingWork: [Bool] = (0...255).map { byte in
+        byte < 0x20 || byte >= 0x7f || "&<>\"'".utf8.contains(UInt8(byte))
+    }
+
+    private static func escapedBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + bytes.count / 8 + 16)
+        var previousWasCR = false
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if byte < 0x80 {
+                switch byte {
+                case UInt8(ascii: "&"): out += "&amp;".utf8
+                case UInt8(ascii: "<"): out += "&lt;".utf8
+                case UInt8(ascii: ">"): out += "&gt;".utf8
+                case UInt8(ascii: "\""): out += "&quot;".utf8
+                case UInt8(ascii: "'"): out += "&#39;".utf8
+                case UInt8(ascii: "\r"): out.append(UInt8(ascii: "\n"))
+                case UInt8(ascii: "\n") where previousWasCR: break
+                case UInt8(ascii: "\t"), UInt8(ascii: "\n"), 0x0c: out.append(byte)
+                case 0..<0x20, 0x7f: break
+                default: out.append(byte)
+                }
+                previousWasCR = byte == UInt8(ascii: "\r")
+                index += 1
+                continue
+            }
+            // A scalar beyond ASCII: its length from the lead byte (the text is valid UTF-8), its value to check.
+            let length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2
+            let end = min(index + length, count)
+            var value = UInt32(byte) & (length == 4 ? 0x07 : length == 3 ? 0x0f : 0x1f)
+            for continuation in (index + 1)..<end {
+                value = value << 6 | UInt32(bytes[continuation] & 0x3f)
+            }
+            if !isForbidden(value) {
+                for copied in index..<end { out.append(bytes[copied]) }
+            }
+            previousWasCR = false
+            index = end
+        }
+        return out
     }
 
     /// Controls and noncharacters, which the HTML standard makes parse errors.
-    private static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
-        let value = scalar.value
+    private static func isForbidden(_ value: UInt32) -> Bool {
         if value < 0x20 || (0x7f...0x9f).contains(value) { return true }
         if (0xfdd0...0xfdef).contains(value) { return true }
         return value & 0xfffe == 0xfffe
@@ -131,7 +183,15 @@ public struct Attribute: Sendable, Equatable {
 
     /// `name="value"`, the value escaped.
     public init(_ name: StaticString, _ value: String) {
-        markup = " " + name.description + "=\"" + HTML.escape(value) + "\""
+        let escaped = HTML.escape(value)
+        var markup = ""
+        markup.reserveCapacity(name.utf8CodeUnitCount + escaped.utf8.count + 4)
+        markup += " "
+        markup += name.description
+        markup += "=\""
+        markup += escaped
+        markup += "\""
+        self.markup = markup
     }
 
     /// `class="…"`.

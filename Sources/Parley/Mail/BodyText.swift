@@ -7,8 +7,8 @@ enum BodyText {
     /// `text` as lines: `\r\n`, `\r`, NEL and the Unicode line and paragraph separators end a line; tabs become
     /// spaces; NUL, the other C0 and C1 control characters and DEL are dropped; trailing spaces go.
     static func lines(_ text: String) -> [String] {
-        // Most data is one line of printable ASCII without trailing spaces: that is its own line, as it is.
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) && text.utf8.last != UInt8(ascii: " ") { return [text] }
+        // Most data is one line without controls or trailing spaces: that is its own line, as it is.
+        if isOneCleanLine(text) { return [text] }
         var lines: [String] = []
         var current = String.UnicodeScalarView()
         var previousWasCR = false
@@ -32,6 +32,22 @@ enum BodyText {
         return lines
     }
 
+    /// Whether `text` has no line break, no control character (C0, DEL, C1) and no space at its end: then `lines`
+    /// makes it one line, as it is. From the bytes: C1 controls are `C2 80`–`C2 9F` in UTF-8, the line and paragraph
+    /// separators `E2 80 A8` and `E2 80 A9`.
+    private static func isOneCleanLine(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        var beforePrevious: UInt8 = 0
+        for byte in text.utf8 {
+            if byte < 0x20 || byte == 0x7f { return false }
+            if previous == 0xc2 && byte >= 0x80 && byte <= 0x9f { return false }
+            if beforePrevious == 0xe2 && previous == 0x80 && (byte == 0xa8 || byte == 0xa9) { return false }
+            beforePrevious = previous
+            previous = byte
+        }
+        return previous != UInt8(ascii: " ")
+    }
+
     /// One line of data (no line breaks kept), e.g. a name: `lines` joined with spaces.
     static func singleLine(_ text: String) -> String {
         // One line of printable ASCII without spaces at either end is already what this makes of it.
@@ -45,29 +61,50 @@ enum BodyText {
     /// Wraps `text` (which may hold line breaks) to `width`: the first line starts with `first`, the others with
     /// `rest` (a hanging indent). Words longer than a line are cut.
     static func wrap(_ text: String, first: String, rest: String, width: Int = width) -> [String] {
+        fittingLine(text, first: first, width: width).map { [$0] }
+            ?? wrapWordByWord(text, first: first, rest: rest, width: width)
+    }
+
+    /// `wrap` laid out word by word, whatever the text.
+    static func wrapWordByWord(_ text: String, first: String, rest: String, width: Int) -> [String] {
         var output: [String] = []
         var prefix = first
         // In ASCII every character is one byte: such a paragraph is wrapped from its bytes (most data is ASCII).
         let asciiIndents = isASCII(first) && isASCII(rest)
+        let restCount = rest.count
         for paragraph in lines(text) {
             if asciiIndents && isASCII(paragraph) {
                 wrapASCII(paragraph, first: prefix, rest: rest, width: width, into: &output)
                 prefix = rest
                 continue
             }
+            if isOneScalarPerCharacter(paragraph) && isOneScalarPerCharacter(prefix) && isOneScalarPerCharacter(rest) {
+                wrapScalars(paragraph, first: prefix, rest: rest, width: width, into: &output)
+                prefix = rest
+                continue
+            }
             var line = prefix
+            // The line's length in characters, kept as words are added rather than counted again each time (issue
+            // 17): two ASCII characters never join into one, so where a word joins the line with ASCII on both
+            // sides the counts add up; elsewhere (a combining mark, a prepended sign) the line is counted again.
+            var lineCount = prefix.count
             var lineHasWord = false
             for word in paragraph.split(separator: " ", omittingEmptySubsequences: true) {
                 var word = Substring(word)
                 while !word.isEmpty {
-                    let room = width - line.count - (lineHasWord ? 1 : 0)
-                    if word.count <= room {
+                    let room = width - lineCount - (lineHasWord ? 1 : 0)
+                    let wordCount = word.count
+                    if wordCount <= room {
+                        let joinsASCII = (line.unicodeScalars.last?.isASCII ?? true)
+                            && (word.unicodeScalars.first?.isASCII ?? true)
                         line += (lineHasWord ? " " : "") + word
+                        lineCount = joinsASCII ? lineCount + (lineHasWord ? 1 : 0) + wordCount : line.count
                         lineHasWord = true
                         word = ""
                     } else if lineHasWord {
                         output.append(line)
                         line = rest
+                        lineCount = restCount
                         lineHasWord = false
                     } else {
                         // A word longer than the whole line: cut it.
@@ -76,6 +113,7 @@ enum BodyText {
                         word = word.dropFirst(cut)
                         output.append(line)
                         line = rest
+                        lineCount = restCount
                     }
                 }
             }
@@ -83,6 +121,23 @@ enum BodyText {
             prefix = rest
         }
         return output
+    }
+
+    /// What `wrap` makes of most values: one line of printable ASCII words, one space between them, that fits after
+    /// `first` (ASCII) is that one line, `first` followed by the text. Nil for anything else, which `wrap` lays out
+    /// word by word (issue 17: a digest wraps some twenty values per alert).
+    private static func fittingLine(_ text: String, first: String, width: Int) -> String? {
+        let space = UInt8(ascii: " ")
+        let count = text.utf8.count
+        guard count > 0, first.utf8.count + count <= width, isASCII(first) else { return nil }
+        // A space first (as if one came before the text) refuses a leading space as two in a row.
+        var previous = space
+        for byte in text.utf8 {
+            guard byte >= 0x20 && byte < 0x7f && !(byte == space && previous == space) else { return nil }
+            previous = byte
+        }
+        guard previous != space else { return nil }
+        return first + text
     }
 
     /// `wrap` of one paragraph in ASCII, where a character is a byte: the same lines, from the bytes.
@@ -121,6 +176,90 @@ enum BodyText {
                     word = word.dropFirst(cut)
                     output.append(String(decoding: line, as: UTF8.self))
                     line = restBytes
+                }
+            }
+        }
+        if !lineHasWord {
+            while line.last == space { line.removeLast() }
+        }
+        output.append(String(decoding: line, as: UTF8.self))
+    }
+
+    /// Whether every Unicode scalar of `text` is a character of its own, whatever is around it: scalars from a few
+    /// blocks (Latin up to the combining marks, Cyrillic without its marks, general punctuation, arrows) that are
+    /// never marks, joiners, prepended or regional signs, nor line breaks. Digests are written with `—`, `“`, `”`,
+    /// `·` and `→`, and most names are Latin: such text is wrapped by scalars (`wrapScalars`), as ASCII by bytes.
+    static func isOneScalarPerCharacter(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { scalar in
+            switch scalar.value {
+            case 0x20...0x7e, 0xa0...0x2ff, 0x400...0x482, 0x48a...0x52f,
+                 0x2010...0x2027, 0x2030...0x205e, 0x2190...0x21ff:
+                return true
+            default:
+                return false
+            }
+        }
+    }
+
+    /// `wrap` of one paragraph whose every scalar is a character (`isOneScalarPerCharacter`): the same lines, from
+    /// the UTF-8 bytes, each character counted once at its first byte (as `wrapASCII` counts bytes).
+    private static func wrapScalars(_ paragraph: String, first: String, rest: String, width: Int, into output: inout [String]) {
+        let space = UInt8(ascii: " ")
+        func characters(_ bytes: ArraySlice<UInt8>) -> Int {
+            var count = 0
+            for byte in bytes where byte & 0xc0 != 0x80 { count += 1 }
+            return count
+        }
+        let restBytes = Array(rest.utf8)
+        let restCount = characters(restBytes[...])
+        var line = Array(first.utf8)
+        var lineCount = characters(line[...])
+        var lineHasWord = false
+        let bytes = Array(paragraph.utf8)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == space {
+                index += 1
+                continue
+            }
+            var end = index
+            while end < bytes.count && bytes[end] != space { end += 1 }
+            var word = bytes[index..<end]
+            index = end
+            while !word.isEmpty {
+                let room = width - lineCount - (lineHasWord ? 1 : 0)
+                let wordCount = characters(word)
+                if wordCount <= room {
+                    if lineHasWord {
+                        line.append(space)
+                        lineCount += 1
+                    }
+                    line.append(contentsOf: word)
+                    lineCount += wordCount
+                    lineHasWord = true
+                    word = []
+                } else if lineHasWord {
+                    output.append(String(decoding: line, as: UTF8.self))
+                    line = restBytes
+                    lineCount = restCount
+                    lineHasWord = false
+                } else {
+                    // A word longer than the whole line: cut it after `cut` characters.
+                    let cut = max(room, 1)
+                    var cutAt = word.startIndex
+                    var counted = 0
+                    while cutAt < word.endIndex {
+                        if word[cutAt] & 0xc0 != 0x80 {
+                            if counted == cut { break }
+                            counted += 1
+                        }
+                        cutAt += 1
+                    }
+                    line.append(contentsOf: word[..<cutAt])
+                    word = word[cutAt...]
+                    output.append(String(decoding: line, as: UTF8.self))
+                    line = restBytes
+                    lineCount = restCount
                 }
             }
         }

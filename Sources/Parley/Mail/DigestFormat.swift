@@ -38,8 +38,8 @@ enum DigestFormat {
 
     /// `Mon 2 Jun 2025 13:00` in `timezone` (UTC when the name is unknown).
     static func dateTime(_ moment: Date, timezone: String) -> String {
-        let zone = TimeZone(identifier: timezone) ?? .gmt
-        let parts = calendar(zone).dateComponents([.year, .month, .day, .weekday, .hour, .minute], from: moment)
+        let parts = calendars.calendar(for: timezone)
+            .dateComponents([.year, .month, .day, .weekday, .hour, .minute], from: moment)
         return "\(weekdays[(parts.weekday ?? 1) - 1]) \(parts.day ?? 1) \(months[(parts.month ?? 1) - 1]) \(parts.year ?? 1970) "
             + twoDigits(parts.hour ?? 0) + ":" + twoDigits(parts.minute ?? 0)
     }
@@ -81,5 +81,25 @@ enum DigestFormat {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         return calendar
+    }
+
+    /// The Gregorian calendar of each time zone name met, made once per run (issue 17: a digest writes several
+    /// times per alert, and looking the zone up and making its calendar each time was most of it).
+    private static let calendars = CalendarCache()
+
+    private final class CalendarCache: @unchecked Sendable {
+        private let lock = NSLock()
+        /// Guarded by `lock`.
+        private var byName: [String: Calendar] = [:]
+
+        /// The calendar of `timezone` (UTC when the name is unknown).
+        func calendar(for timezone: String) -> Calendar {
+            lock.lock()
+            defer { lock.unlock() }
+            if let known = byName[timezone] { return known }
+            let made = DigestFormat.calendar(TimeZone(identifier: timezone) ?? .gmt)
+            byName[timezone] = made
+            return made
+        }
     }
 }

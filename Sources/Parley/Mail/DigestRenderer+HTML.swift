@@ -7,12 +7,16 @@ extension DigestRenderer {
     /// command to act on it. Every piece of data goes through `HTML` (escaped, isolated for right-to-left text);
     /// nothing is loaded from elsewhere and there is no script.
     public func html(for digest: Digest) -> String {
+        html(for: digest, Parts(self, digest))
+    }
+
+    func html(for digest: Digest, _ parts: Parts) -> String {
         let zone = digest.recipient.timezone
         var body: [HTML] = [
             .element("h1", text: "Parley alerts for \(BodyText.singleLine(digest.recipient.name))"),
             .element("p", [.class("meta")], text:
                 "\(DigestFormat.dateTime(digest.writtenAt, timezone: zone)) (\(zone)). "
-                + summary(of: digest.entries, at: digest.writtenAt) + "."),
+                + parts.summary + "."),
         ]
         var number = 0
         for severity in DigestEntry.Severity.allCases.reversed() {
@@ -37,12 +41,12 @@ extension DigestRenderer {
                 .element("tbody", [], rows),
             ]))
         }
-        let footerLines = footer(digest)
+        let footerLines = parts.footer
         body.append(.element("div", [.class("footer")], [
             .element("p", text: footerLines.dropFirst().prefix { !$0.hasPrefix("  ") }.joined(separator: " ")),
             .element("pre", [], [.text(footerLines.filter { $0.hasPrefix("  ") }.map { String($0.dropFirst(2)) }.joined(separator: "\n"))]),
         ]))
-        return HTML.document(title: subject(for: digest), style: Self.mailStyle, body: body)
+        return HTML.document(title: parts.subject, style: Self.mailStyle, body: body)
     }
 
     private func cell(_ parts: [HTML]) -> HTML { .element("td", [], parts) }

@@ -26,15 +26,17 @@ public struct DigestRenderer: Sendable {
     /// would fix), or else, for a digest made without the database, one derived here from its deliveries and the
     /// From domain.
     public func message(for digest: Digest) -> MailMessage {
+        // The summary, subject and footer are written once for the subject, the text and the HTML (issue 17).
+        let parts = Parts(self, digest)
         let to = MailAddress(displayName: digest.recipient.name, address: digest.recipient.email)
             // The database only stores addresses that pass the same rule; a fallback keeps the type total.
             ?? MailAddress(known: "invalid-recipient@invalid.invalid")
         return MailMessage(
-            from: from, to: [to], subject: subject(for: digest), date: digest.writtenAt,
+            from: from, to: [to], subject: parts.subject, date: digest.writtenAt,
             messageID: digest.messageID
                 ?? MessageID.forDeliveries(digest.deliveryIDs, installation: installation, domain: from.domain),
-            body: body(for: digest),
-            htmlBody: html(for: digest),
+            body: body(for: digest, parts),
+            htmlBody: html(for: digest, parts),
             attachments: digest.upcomingMeetingCodes.compactMap { code in
                 if case let .attached(attachment, _)? = digest.briefs[code]?.delivery { return attachment }
                 return nil
@@ -45,11 +47,29 @@ public struct DigestRenderer: Sendable {
             ])
     }
 
+    /// What the subject, the text and the HTML of a digest share, written once per message.
+    struct Parts {
+        /// `2 overdue, 1 due tomorrow`.
+        var summary: String
+        var subject: String
+        var footer: [String]
+
+        init(_ renderer: DigestRenderer, _ digest: Digest) {
+            summary = renderer.summary(of: digest.entries, at: digest.writtenAt)
+            subject = renderer.subject(for: digest, summary: summary)
+            footer = renderer.footer(digest)
+        }
+    }
+
     // MARK: - Subject
 
     /// `[Parley] 2 overdue, 1 due tomorrow — Istanbul talks`.
     public func subject(for digest: Digest) -> String {
-        var subject = "[Parley] " + summary(of: digest.entries, at: digest.writtenAt)
+        subject(for: digest, summary: summary(of: digest.entries, at: digest.writtenAt))
+    }
+
+    private func subject(for digest: Digest, summary: String) -> String {
+        var subject = "[Parley] " + summary
         let tracks = trackNames(digest.entries)
         switch tracks.count {
         case 0: break
@@ -121,13 +141,17 @@ public struct DigestRenderer: Sendable {
 
     /// The plain-text body, lines separated by `\n`, wrapped at 76 characters (queries to paste excepted).
     public func body(for digest: Digest) -> String {
+        body(for: digest, Parts(self, digest))
+    }
+
+    func body(for digest: Digest, _ parts: Parts) -> String {
         var lines: [String] = []
         let zone = digest.recipient.timezone
         lines += BodyText.wrap(
             "Parley alerts for \(digest.recipient.name), "
                 + "\(DigestFormat.dateTime(digest.writtenAt, timezone: zone)) (\(zone))",
             first: "", rest: "")
-        lines += BodyText.wrap(summary(of: digest.entries, at: digest.writtenAt) + ".", first: "", rest: "")
+        lines += BodyText.wrap(parts.summary + ".", first: "", rest: "")
         var number = 0
         for severity in DigestEntry.Severity.allCases.reversed() {
             let section = digest.entries.filter { $0.severity == severity }
@@ -143,7 +167,7 @@ public struct DigestRenderer: Sendable {
             }
         }
         lines.append("")
-        lines += footer(digest)
+        lines += parts.footer
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -154,8 +178,11 @@ public struct DigestRenderer: Sendable {
     private func field(_ label: String, _ value: String) -> [String] {
         let indent = "    "
         let head = indent + Self.padded(label.isEmpty ? "" : label + ":")
-        return BodyText.wrap(value, first: head, rest: String(repeating: " ", count: head.count))
+        return BodyText.wrap(value, first: head, rest: Self.fieldIndent)
     }
+
+    /// The hanging indent of a field's value: as wide as its head (4 spaces and a label padded to `labelWidth`).
+    private static let fieldIndent = String(repeating: " ", count: 4 + labelWidth)
 
     /// A line to paste into psql: never wrapped, so that it stays one statement.
     private func query(_ label: String, _ sql: String) -> [String] {

@@ -17,6 +17,8 @@ public enum HeaderEncoding {
     /// `text` made safe for one header line: control characters (CR, LF, NUL, TAB, DEL, C1), the Unicode line and
     /// paragraph separators and runs of spaces become one space, and leading and trailing spaces go.
     public static func sanitized(_ text: String) -> String {
+        // Printable ASCII words with one space between them (most names and values) are their own sanitised form.
+        if isSingleSpacedPrintableASCII(text) { return text }
         var scalars = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in text.unicodeScalars {
@@ -33,6 +35,34 @@ public enum HeaderEncoding {
         return String(scalars)
     }
 
+    /// Whether `text` is printable ASCII with single spaces between its words and none at either end: what
+    /// `sanitized` leaves as it is, and what `fold` writes as one line when it fits (issue 17: a message's dozen
+    /// header fields were a good part of the mailer's CPU for small digests).
+    static func isSingleSpacedPrintableASCII(_ text: String) -> Bool {
+        let space = UInt8(ascii: " ")
+        var previous = space
+        for byte in text.utf8 {
+            guard (0x21...0x7e).contains(byte) || (byte == space && previous != space) else { return false }
+            previous = byte
+        }
+        return previous != space
+    }
+
+    /// `name: value` as the one line `fold` makes of a value whose words are all plain and that fits the line, or
+    /// nil: the value is non-empty, single-spaced printable ASCII, without `=?`, no word longer than
+    /// `maximumPlainWordLength`, and the line at most `preferredLineLength` long.
+    private static func oneLine(name: String, value: String) -> [String]? {
+        guard !value.isEmpty, name.utf8.count + 2 + value.utf8.count <= preferredLineLength,
+              isSingleSpacedPrintableASCII(value), !containsEncodedWordStart(Substring(value))
+        else { return nil }
+        var word = 0
+        for byte in value.utf8 {
+            word = byte == UInt8(ascii: " ") ? 0 : word + 1
+            if word > maximumPlainWordLength { return nil }
+        }
+        return [name + ": " + value]
+    }
+
     /// An unstructured header field (`Subject`, …), folded into lines of at most 78 characters.
     ///
     /// - Parameters:
@@ -41,7 +71,7 @@ public enum HeaderEncoding {
     /// - Returns: the field's lines, without line breaks; join them with the line ending followed by nothing (each
     ///   continuation line already starts with a space).
     public static func unstructuredField(name: String, value: String) -> [String] {
-        fold(name: name, atoms: atoms(forText: sanitized(value), inPhrase: false))
+        oneLine(name: name, value: value) ?? fold(name: name, atoms: atoms(forText: sanitized(value), inPhrase: false))
     }
 
     /// An address field (`From`, `To`) with one or more mailboxes, folded like `unstructuredField`.
@@ -64,6 +94,7 @@ public enum HeaderEncoding {
     ///
     /// Characters outside printable ASCII are replaced by `?`: such a value is a bug, never a way into the header.
     public static func fixedField(name: String, value: String) -> [String] {
+        if let line = oneLine(name: name, value: value) { return line }
         // Printable ASCII already (what the program writes): as it is.
         let safe = value.utf8.allSatisfy({ (0x20...0x7e).contains($0) }) ? value
             : String(String.UnicodeScalarView(value.unicodeScalars.map { (0x20...0x7e).contains($0.value) ? $0 : "?" }))
@@ -199,7 +230,8 @@ public enum HeaderEncoding {
         var useQ = true
         for index in text.unicodeScalars.indices {
             let scalar = text.unicodeScalars[index]
-            let scalarBytes = Array(String(scalar).utf8)
+            // Its UTF-8 bytes without a string of its own (issue 17: a subject's every character passes here).
+            guard let scalarBytes = UTF8.encode(scalar) else { break }
             let newQ = qLength + scalarBytes.reduce(0) { $0 + qEncodedLength($1) }
             let newB = (bytes.count + scalarBytes.count + 2) / 3 * 4
             // Keep the cheaper encoding of the longer prefix; stop when neither fits.
