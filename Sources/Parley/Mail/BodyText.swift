@@ -69,12 +69,13 @@ enum BodyText {
     static func wrapWordByWord(_ text: String, first: String, rest: String, width: Int) -> [String] {
         var output: [String] = []
         var prefix = first
-        // In ASCII every character is one byte: such a paragraph is wrapped from its bytes (most data is ASCII).
+        // In ASCII every character is one byte: such a paragraph is wrapped from its bytes (most data is ASCII), by
+        // the same code as text whose every scalar is a character (in ASCII each byte starts one).
         let asciiIndents = isASCII(first) && isASCII(rest)
         let restCount = rest.count
         for paragraph in lines(text) {
             if asciiIndents && isASCII(paragraph) {
-                wrapASCII(paragraph, first: prefix, rest: rest, width: width, into: &output)
+                wrapScalars(paragraph, first: prefix, rest: rest, width: width, into: &output)
                 prefix = rest
                 continue
             }
@@ -140,55 +141,10 @@ enum BodyText {
         return first + text
     }
 
-    /// `wrap` of one paragraph in ASCII, where a character is a byte: the same lines, from the bytes.
-    private static func wrapASCII(_ paragraph: String, first: String, rest: String, width: Int, into output: inout [String]) {
-        let space = UInt8(ascii: " ")
-        let restBytes = Array(rest.utf8)
-        var line = Array(first.utf8)
-        line.reserveCapacity(width + 1)
-        var lineHasWord = false
-        let bytes = Array(paragraph.utf8)
-        var index = 0
-        while index < bytes.count {
-            if bytes[index] == space {
-                index += 1
-                continue
-            }
-            var end = index
-            while end < bytes.count && bytes[end] != space { end += 1 }
-            var word = bytes[index..<end]
-            index = end
-            while !word.isEmpty {
-                let room = width - line.count - (lineHasWord ? 1 : 0)
-                if word.count <= room {
-                    if lineHasWord { line.append(space) }
-                    line.append(contentsOf: word)
-                    lineHasWord = true
-                    word = []
-                } else if lineHasWord {
-                    output.append(String(decoding: line, as: UTF8.self))
-                    line = restBytes
-                    lineHasWord = false
-                } else {
-                    // A word longer than the whole line: cut it.
-                    let cut = max(room, 1)
-                    line.append(contentsOf: word.prefix(cut))
-                    word = word.dropFirst(cut)
-                    output.append(String(decoding: line, as: UTF8.self))
-                    line = restBytes
-                }
-            }
-        }
-        if !lineHasWord {
-            while line.last == space { line.removeLast() }
-        }
-        output.append(String(decoding: line, as: UTF8.self))
-    }
-
     /// Whether every Unicode scalar of `text` is a character of its own, whatever is around it: scalars from a few
     /// blocks (Latin up to the combining marks, Cyrillic without its marks, general punctuation, arrows) that are
     /// never marks, joiners, prepended or regional signs, nor line breaks. Digests are written with `—`, `“`, `”`,
-    /// `·` and `→`, and most names are Latin: such text is wrapped by scalars (`wrapScalars`), as ASCII by bytes.
+    /// `·` and `→`, and most names are Latin: such text, ASCII included, is wrapped from its bytes by `wrapScalars`.
     static func isOneScalarPerCharacter(_ text: String) -> Bool {
         text.unicodeScalars.allSatisfy { scalar in
             switch scalar.value {
@@ -202,7 +158,7 @@ enum BodyText {
     }
 
     /// `wrap` of one paragraph whose every scalar is a character (`isOneScalarPerCharacter`): the same lines, from
-    /// the UTF-8 bytes, each character counted once at its first byte (as `wrapASCII` counts bytes).
+    /// the UTF-8 bytes, each character counted once at its first byte (in ASCII, every byte).
     private static func wrapScalars(_ paragraph: String, first: String, rest: String, width: Int, into output: inout [String]) {
         let space = UInt8(ascii: " ")
         func characters(_ bytes: ArraySlice<UInt8>) -> Int {
