@@ -101,64 +101,10 @@ import Testing
         #expect(MailTestDecoding.decodeQuotedPrintable(encoded) == Array(text.utf8))
     }
 
-    /// Body text takes short cuts for printable ASCII (most data): the same lines as the general way of counting
-    /// characters, here written out as it was before the short cuts, for texts of words, runs of spaces, tabs,
-    /// controls, line breaks and words longer than a line.
+    /// Body text takes short cuts for printable ASCII (most data): the same lines as the wrapping before the short
+    /// cuts (`LegacyEncoders`, MailGoldenTests.swift), for texts of words, runs of spaces, tabs, controls, line
+    /// breaks and words longer than a line.
     @Test func asciiBodyTextIsWrappedAsCharactersAre() {
-        func trimmed(_ line: String) -> String {
-            var scalars = Substring(line).unicodeScalars
-            while let last = scalars.last, last == " " { scalars.removeLast() }
-            return String(scalars)
-        }
-        func referenceLines(_ text: String) -> [String] {
-            var lines: [String] = []
-            var current = String.UnicodeScalarView()
-            var previousWasCR = false
-            for scalar in text.unicodeScalars {
-                switch scalar.value {
-                case 0x0a where previousWasCR: break
-                case 0x0a, 0x0d: lines.append(trimmed(String(current))); current = String.UnicodeScalarView()
-                case 0x09: current.append(" ")
-                case 0x00...0x1f, 0x7f: break
-                default: current.append(scalar)
-                }
-                previousWasCR = scalar.value == 0x0d
-            }
-            lines.append(trimmed(String(current)))
-            return lines
-        }
-        func reference(_ text: String, first: String, rest: String, width: Int) -> [String] {
-            var output: [String] = []
-            var prefix = first
-            for paragraph in referenceLines(text) {
-                var line = prefix
-                var lineHasWord = false
-                for word in paragraph.split(separator: " ", omittingEmptySubsequences: true) {
-                    var word = Substring(word)
-                    while !word.isEmpty {
-                        let room = width - line.count - (lineHasWord ? 1 : 0)
-                        if word.count <= room {
-                            line += (lineHasWord ? " " : "") + word
-                            lineHasWord = true
-                            word = ""
-                        } else if lineHasWord {
-                            output.append(line)
-                            line = rest
-                            lineHasWord = false
-                        } else {
-                            let cut = max(room, 1)
-                            line += word.prefix(cut)
-                            word = word.dropFirst(cut)
-                            output.append(line)
-                            line = rest
-                        }
-                    }
-                }
-                output.append(lineHasWord ? line : trimmed(line))
-                prefix = rest
-            }
-            return output
-        }
         let pieces = ["a", "word", "commitment", " ", "  ", "\t", "\n", "\r\n", "\u{7}", "'quoted'", "&",
                       String(repeating: "x", count: 90), "end ", " start"]
         var state: UInt64 = 0x2545_f491_4f6c_dd1d
@@ -171,10 +117,10 @@ import Testing
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             let width = [1, 10, 20, 76][Int((state >> 40) % 4)]
             #expect(BodyText.wrap(text, first: "[12] ", rest: "    ", width: width)
-                        == reference(text, first: "[12] ", rest: "    ", width: width), "\(text.debugDescription) at \(width)")
-            #expect(BodyText.lines(text) == referenceLines(text), "\(text.debugDescription)")
+                        == LegacyEncoders.wrap(text, first: "[12] ", rest: "    ", width: width), "\(text.debugDescription) at \(width)")
+            #expect(BodyText.lines(text) == LegacyEncoders.lines(text), "\(text.debugDescription)")
             #expect(BodyText.singleLine(text)
-                        == referenceLines(text).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                        == LegacyEncoders.lines(text).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                             .joined(separator: " "), "\(text.debugDescription)")
         }
     }
