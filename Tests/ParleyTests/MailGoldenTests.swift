@@ -218,6 +218,23 @@ import Testing
         }
     }
 
+    /// Mostly printable ASCII, as digests are, so that runs of literal bytes meet every edge: spaces, tabs and dots
+    /// inside runs and at line ends, `=` and non-ASCII bytes between them, lines of every length around the soft
+    /// breaks (issue 17: such runs are copied at once).
+    @Test func quotedPrintableOfMostlyASCIITextIsWhatItWas() async {
+        let pieces = ["a", "word", " ", "  ", ".", "=", "\t", "F", "From ", "é", "—", "\n", "\n.", "\nFrom x",
+                      String(repeating: "x", count: 70), String(repeating: "y ", count: 37), String(repeating: ".", count: 74)]
+        await propertyCheck(count: 1_500, input: Gen.int(in: 0...1_000_000).array(of: 0...60)) { codes in
+            let text = codes.map { pieces[$0 % pieces.count] }.joined()
+            for eol in ["\r\n", "\n"] {
+                #expect(QuotedPrintable.encode(text, lineEnding: eol) == LegacyEncoders.quotedPrintable(text, lineEnding: eol),
+                        "\(text.debugDescription)")
+            }
+            let bytes = Array(text.utf8.filter { $0 != 0x0a })
+            #expect(QuotedPrintable.encodeLine(bytes) == LegacyEncoders.quotedPrintableLine(bytes), "\(text.debugDescription)")
+        }
+    }
+
     @Test func htmlEscapingIsWhatItWasForAnyText() async {
         await propertyCheck(count: 500, input: MailPropertyTests.hostile) { text in
             #expect(HTML.escape(text) == LegacyEncoders.htmlEscape(text))
@@ -280,6 +297,31 @@ import Testing
     static let asciiish = Gen.int(in: 0...1_000_000).array(of: 0...30).map { codes in
         codes.map { ["a", "word", " ", "  ", "=?", "?=", "=", "Ж", "\t", "x" + String(repeating: "y", count: 71), "é", "~"][$0 % 12] }
             .joined()
+    }
+
+    /// A From or To of one mailbox as one line (issue 17) against folding atom by atom: display names of plain words
+    /// and not, short and long, with `=?`, and addresses of every length around the line's end.
+    @Test func oneMailboxFieldsAreWhatFoldingMakes() async {
+        let words = ["Parley", "Olena", "Kovalenko", "=?", "a=?b", "O'Neil", "J.", "Ж", "é", "a", "x" + String(repeating: "y", count: 71),
+                     "x" + String(repeating: "y", count: 72), "\"q\"", "(c)", "!#$%&'*+-/=?^_`{|}~", "  ", "\t", "", "é é"]
+        await propertyCheck(count: 1_500, input: Gen.int(in: 0...1_000_000).array(of: 0...12)) { codes in
+            let displayName = codes.dropFirst().map { words[$0 % words.count] }.joined(separator: (codes.first ?? 0) % 3 == 0 ? "" : " ")
+            let local = String(repeating: "d", count: 1 + (codes.first ?? 0) % 60)
+            guard let mailbox = MailAddress(displayName: displayName, address: local + "@mfa.example") else {
+                Issue.record("not an address: \(local)")
+                return
+            }
+            for name in ["To", "From", "X-Original-To-Something"] {
+                #expect(HeaderEncoding.addressField(name: name, mailboxes: [mailbox])
+                        == HeaderEncoding.foldedAddressField(name: name, mailboxes: [mailbox]),
+                        "\(name): \(displayName.debugDescription) <\(mailbox.address)>")
+            }
+        }
+        for mailbox in [MailAddress(known: "desk@mfa.example"), MailAddress(displayName: "Parley", address: "parley@bench.example")] {
+            guard let mailbox else { continue }
+            #expect(HeaderEncoding.addressField(name: "From", mailboxes: [mailbox])
+                    == HeaderEncoding.foldedAddressField(name: "From", mailboxes: [mailbox]))
+        }
     }
 
     @Test func oneLineFieldsAreWhatFoldingMakes() async {

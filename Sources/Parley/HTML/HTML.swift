@@ -257,6 +257,9 @@ public struct Attribute: Sendable, Equatable {
     /// ` name="value"` in UTF-8.
     let bytes: [UInt8]
 
+    /// ` name="value"`.
+    var markup: String { String(decoding: bytes, as: UTF8.self) }
+
     /// `name="value"`, the value escaped.
     public init(_ name: StaticString, _ value: String) {
         let escaped = HTML.escapedUTF8(value)

@@ -61,20 +61,32 @@ public struct MailMessage: Sendable, Equatable {
             HeaderEncoding.unstructuredField(name: "Subject", value: subject),
             HeaderEncoding.fixedField(name: "Date", value: Self.rfc5322Date(date)),
             HeaderEncoding.fixedField(name: "Message-ID", value: messageID),
+        ]
+        fields += !attachments.isEmpty ? Self.mixedFields : htmlBody != nil ? Self.alternativeFields : Self.plainFields
+        for field in extraFields {
+            fields.append(HeaderEncoding.unstructuredField(name: field.name, value: field.value))
+        }
+        return fields
+    }
+
+    /// The fields after the Message-ID that depend only on the kind of message, folded once per run rather than
+    /// once per message (issue 17): the same calls with the same values.
+    private static let mixedFields = fixedFields(contentType: "multipart/mixed; boundary=\"\(mixedBoundary)\"", multipart: true)
+    private static let alternativeFields = fixedFields(
+        contentType: "multipart/alternative; boundary=\"\(alternativeBoundary)\"", multipart: true)
+    private static let plainFields = fixedFields(contentType: "text/plain; charset=utf-8", multipart: false)
+
+    private static func fixedFields(contentType: String, multipart: Bool) -> [[String]] {
+        [
             HeaderEncoding.fixedField(name: "MIME-Version", value: "1.0"),
-            HeaderEncoding.fixedField(name: "Content-Type", value: topContentType),
+            HeaderEncoding.fixedField(name: "Content-Type", value: contentType),
             // A multipart entity itself is 7bit: its parts say how each of them is encoded.
-            HeaderEncoding.fixedField(
-                name: "Content-Transfer-Encoding", value: isMultipart ? "7bit" : "quoted-printable"),
+            HeaderEncoding.fixedField(name: "Content-Transfer-Encoding", value: multipart ? "7bit" : "quoted-printable"),
             // RFC 3834: machines must not answer it (vacation replies, bounces of bounces).
             HeaderEncoding.fixedField(name: "Auto-Submitted", value: "auto-generated"),
             // Exchange's equivalent, for the out-of-office replies RFC 3834 does not stop there.
             HeaderEncoding.fixedField(name: "X-Auto-Response-Suppress", value: "All"),
         ]
-        for field in extraFields {
-            fields.append(HeaderEncoding.unstructuredField(name: field.name, value: field.value))
-        }
-        return fields
     }
 
     /// The whole message as bytes: header, empty line, the quoted-printable body or the MIME parts.
@@ -122,13 +134,6 @@ public struct MailMessage: Sendable, Equatable {
     static let mixedBoundary = "=_parley_mixed_7f3a"
     static let alternativeBoundary = "=_parley_alternative_7f3a"
 
-    private var isMultipart: Bool { htmlBody != nil || !attachments.isEmpty }
-
-    private var topContentType: String {
-        if !attachments.isEmpty { return "multipart/mixed; boundary=\"\(Self.mixedBoundary)\"" }
-        if htmlBody != nil { return "multipart/alternative; boundary=\"\(Self.alternativeBoundary)\"" }
-        return "text/plain; charset=utf-8"
-    }
 
     /// The text and the HTML between the alternative's boundary lines.
     private func appendAlternativeParts(_ eol: [UInt8], to out: inout [UInt8]) {
