@@ -218,3 +218,12 @@ import Testing
         }
     }
 }
+
+/// A severity's rank by a switch (issue 17) is its place in `allCases`, as it was.
+@Suite struct SeverityRankTests {
+    @Test func aRankIsThePlaceInAllCases() {
+        for (index, severity) in DigestEntry.Severity.allCases.enumerated() {
+            #expect(severity.rank == index, "\(severity)")
+        }
+    }
+}

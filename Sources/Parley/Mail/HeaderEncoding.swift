@@ -41,12 +41,14 @@ public enum HeaderEncoding {
     /// header fields were a good part of the mailer's CPU for small digests).
     static func isSingleSpacedPrintableASCII(_ text: String) -> Bool {
         let space = UInt8(ascii: " ")
-        var previous = space
-        for byte in text.utf8 {
-            guard (0x21...0x7e).contains(byte) || (byte == space && previous != space) else { return false }
-            previous = byte
+        return BodyText.utf8(text) { bytes in
+            var previous = space
+            for byte in bytes {
+                guard (0x21...0x7e).contains(byte) || (byte == space && previous != space) else { return false }
+                previous = byte
+            }
+            return previous != space
         }
-        return previous != space
     }
 
     /// Whether `sanitized` leaves `text` as it is, from its UTF-8 bytes (issue 17: every subject has a dash, and
@@ -55,17 +57,19 @@ public enum HeaderEncoding {
     /// `E2 80 A9`). The bytes are valid UTF-8, so a `C2` or `E2` byte leads a scalar and the bytes after it are its.
     static func isSingleSpacedWithoutControls(_ text: String) -> Bool {
         let space = UInt8(ascii: " ")
-        var previous = space
-        var beforePrevious: UInt8 = 0
-        for byte in text.utf8 {
-            if byte < 0x21 && !(byte == space && previous != space) { return false }
-            if byte == 0x7f { return false }
-            if previous == 0xc2 && byte >= 0x80 && byte <= 0x9f { return false }
-            if beforePrevious == 0xe2 && previous == 0x80 && (byte == 0xa8 || byte == 0xa9) { return false }
-            beforePrevious = previous
-            previous = byte
+        return BodyText.utf8(text) { bytes in
+            var previous = space
+            var beforePrevious: UInt8 = 0
+            for byte in bytes {
+                if byte < 0x21 && !(byte == space && previous != space) { return false }
+                if byte == 0x7f { return false }
+                if previous == 0xc2 && byte >= 0x80 && byte <= 0x9f { return false }
+                if beforePrevious == 0xe2 && previous == 0x80 && (byte == 0xa8 || byte == 0xa9) { return false }
+                beforePrevious = previous
+                previous = byte
+            }
+            return previous != space
         }
-        return previous != space
     }
 
     /// `name: value` as the one line `fold` makes of a value whose words are all plain and that fits the line, or
