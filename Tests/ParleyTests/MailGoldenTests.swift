@@ -538,3 +538,35 @@ enum LegacyEncoders {
         }
     }
 }
+
+/// A message whose HTML is given as bytes (a digest's, issue 17) renders as the same message given the HTML as a
+/// string, whatever the HTML holds (line breaks of every kind, no final one, nothing at all).
+@Suite struct HTMLBytesMessageTests {
+    @Test func htmlAsBytesRendersAsHTMLAsAString() async {
+        let sender = MailAddress(known: "parley@mfa.example")
+        await propertyCheck(count: 300, input: MailPropertyTests.hostile) { text in
+            for html in [text, text + "\n", "<p>" + text + "</p>\r\n", "", "\r", "a\rb\r\nc\n"] {
+                let attachments = html.isEmpty ? [MailAttachment(filename: "a.txt", contentType: "text/plain", content: Data("x".utf8))] : []
+                let fromString = MailMessage(
+                    from: sender, to: [sender], subject: "S", date: Date(timeIntervalSince1970: 0), messageID: "<m@mfa.example>",
+                    body: text, htmlBody: html, attachments: attachments, extraFields: [("X-A", "1")])
+                let fromBytes = MailMessage(
+                    from: sender, to: [sender], subject: "S", date: Date(timeIntervalSince1970: 0), messageID: "<m@mfa.example>",
+                    body: text, htmlUTF8: Array(html.utf8), attachments: attachments, extraFields: [("X-A", "1")])
+                #expect(fromBytes.htmlBody == html)
+                // The part from the bytes against the part from the string, as every HTML part was written before.
+                for eol in ["\r\n", "\n"] {
+                    var fromBytesPart: [UInt8] = []
+                    var fromStringPart: [UInt8] = []
+                    MailMessage.appendHTMLPart(Array(html.utf8), Array(eol.utf8), to: &fromBytesPart)
+                    MailMessage.appendTextPart("text/html; charset=utf-8", html, Array(eol.utf8), to: &fromStringPart)
+                    #expect(fromBytesPart == fromStringPart, "\(html.debugDescription)")
+                }
+                for lineEnding in [MailMessage.LineEnding.crlf, .lf] {
+                    #expect(fromBytes.rendered(lineEnding: lineEnding) == fromString.rendered(lineEnding: lineEnding),
+                            "\(html.debugDescription)")
+                }
+            }
+        }
+    }
+}

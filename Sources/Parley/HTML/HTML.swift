@@ -108,6 +108,11 @@ public struct HTML: Sendable, Equatable {
     /// A whole document: doctype, UTF-8, the title, one style sheet, the body. No scripts, nothing loaded from
     /// elsewhere: it reads the same from a mail attachment, a file or a printer.
     public static func document(title: String, style: StaticString, lang: StaticString = "en", body: [HTML]) -> String {
+        String(decoding: documentUTF8(title: title, style: style, lang: lang, body: body), as: UTF8.self)
+    }
+
+    /// `document` as UTF-8, for a mail part encoded from its bytes.
+    static func documentUTF8(title: String, style: StaticString, lang: StaticString = "en", body: [HTML]) -> [UInt8] {
         let html = element("html", [Attribute("lang", lang.description)], [
             element("head", [], [
                 void("meta", [Attribute("charset", "utf-8")]),
@@ -118,12 +123,11 @@ public struct HTML: Sendable, Equatable {
             element("body", [], body),
         ])
         let doctype: StaticString = "<!DOCTYPE html>\n"
-        let document = Pieces.joined(size: doctype.withUTF8Buffer(\.count) + html.bytes.count + 1) { pieces in
+        return Pieces.joined(size: doctype.withUTF8Buffer(\.count) + html.bytes.count + 1) { pieces in
             pieces.append(doctype)
             pieces.append(html.bytes)
             pieces.append("\n")
         }
-        return String(decoding: document, as: UTF8.self)
     }
 
     /// Byte arrays and literals copied one after the other into one array of a size known in advance (issue 17:

@@ -36,7 +36,7 @@ public struct DigestRenderer: Sendable {
             messageID: digest.messageID
                 ?? MessageID.forDeliveries(digest.deliveryIDs, installation: installation, domain: from.domain),
             body: body(for: digest, parts),
-            htmlBody: html(for: digest, parts),
+            htmlUTF8: htmlUTF8(for: digest, parts),
             attachments: digest.upcomingMeetingCodes.compactMap { code in
                 if case let .attached(attachment, _)? = digest.briefs[code]?.delivery { return attachment }
                 return nil

@@ -19,7 +19,13 @@ public struct MailMessage: Sendable, Equatable {
     /// The text, lines separated by `\n`. Other line breaks (`\r\n`, `\r`) are normalised when rendering.
     public var body: String
     /// The same content as an HTML document, or nil for a plain-text message.
-    public var htmlBody: String?
+    public var htmlBody: String? {
+        get { htmlUTF8.map { String(decoding: $0, as: UTF8.self) } }
+        set { htmlUTF8 = newValue.map { Array($0.utf8) } }
+    }
+    /// `htmlBody` as UTF-8, as it is kept: a digest's HTML is made as bytes and encoded from them, without being
+    /// checked as a string in between (issue 17: that check was a few per cent of the mailer's instructions).
+    private var htmlUTF8: [UInt8]?
     /// Files that travel with the message (a meeting's brief).
     public var attachments: [MailAttachment]
     /// Extra fields after the standard ones, e.g. `("X-Parley-Deliveries", "12 13")`; names are the program's,
@@ -36,9 +42,19 @@ public struct MailMessage: Sendable, Equatable {
         self.date = date
         self.messageID = messageID
         self.body = body
-        self.htmlBody = htmlBody
+        self.htmlUTF8 = htmlBody.map { Array($0.utf8) }
         self.attachments = attachments
         self.extraFields = extraFields
+    }
+
+    /// A message whose HTML is given as its UTF-8 bytes (valid UTF-8, as `HTML` makes it).
+    init(
+        from: MailAddress, to: [MailAddress], subject: String, date: Date, messageID: String, body: String,
+        htmlUTF8: [UInt8], attachments: [MailAttachment], extraFields: [(name: String, value: String)]
+    ) {
+        self.init(from: from, to: to, subject: subject, date: date, messageID: messageID, body: body,
+                  attachments: attachments, extraFields: extraFields)
+        self.htmlUTF8 = htmlUTF8
     }
 
     public static func == (lhs: MailMessage, rhs: MailMessage) -> Bool {
@@ -62,7 +78,7 @@ public struct MailMessage: Sendable, Equatable {
             HeaderEncoding.fixedField(name: "Date", value: Self.rfc5322Date(date)),
             HeaderEncoding.fixedField(name: "Message-ID", value: messageID),
         ]
-        fields += !attachments.isEmpty ? Self.mixedFields : htmlBody != nil ? Self.alternativeFields : Self.plainFields
+        fields += !attachments.isEmpty ? Self.mixedFields : htmlUTF8 != nil ? Self.alternativeFields : Self.plainFields
         for field in extraFields {
             fields.append(HeaderEncoding.unstructuredField(name: field.name, value: field.value))
         }
@@ -97,7 +113,7 @@ public struct MailMessage: Sendable, Equatable {
         let eol = Array(lineEnding.rawValue.utf8)
         var out: [UInt8] = []
         // Quoted-printable grows text by a few per cent (more for non-ASCII), base64 by a third.
-        let content = body.utf8.count + (htmlBody?.utf8.count ?? 0)
+        let content = body.utf8.count + (htmlUTF8?.count ?? 0)
         out.reserveCapacity(content + content / 4 + attachments.reduce(0) { $0 + $1.content.count * 7 / 5 } + 2048)
         for field in headerFields {
             for (index, line) in field.enumerated() {
@@ -110,7 +126,7 @@ public struct MailMessage: Sendable, Equatable {
         if !attachments.isEmpty {
             let eolText = lineEnding.rawValue
             appendMultipartStart(boundary: Self.mixedBoundary, eol, to: &out)
-            if htmlBody != nil {
+            if htmlUTF8 != nil {
                 out += "Content-Type: multipart/alternative; boundary=\"\(Self.alternativeBoundary)\"".utf8
                 out += eol
                 out += eol
@@ -123,7 +139,7 @@ public struct MailMessage: Sendable, Equatable {
                 out += attachment.part(eolText).utf8
             }
             appendMultipartEnd(boundary: Self.mixedBoundary, eol, to: &out)
-        } else if htmlBody != nil {
+        } else if htmlUTF8 != nil {
             appendAlternativeParts(eol, to: &out)
         } else {
             Self.appendQuotedPrintable(body, eol, to: &out)
@@ -140,7 +156,7 @@ public struct MailMessage: Sendable, Equatable {
         appendMultipartStart(boundary: Self.alternativeBoundary, eol, to: &out)
         Self.appendTextPart("text/plain; charset=utf-8", body, eol, to: &out)
         appendBoundary(Self.alternativeBoundary, eol, to: &out)
-        Self.appendTextPart("text/html; charset=utf-8", htmlBody ?? "", eol, to: &out)
+        Self.appendHTMLPart(htmlUTF8 ?? [], eol, to: &out)
         appendMultipartEnd(boundary: Self.alternativeBoundary, eol, to: &out)
     }
 
@@ -169,7 +185,7 @@ public struct MailMessage: Sendable, Equatable {
 
     /// A text part: its type, quoted-printable. The text keeps its last line break: the one before the next
     /// boundary line belongs to the boundary (RFC 2046 §5.1.1).
-    private static func appendTextPart(_ contentType: String, _ content: String, _ eol: [UInt8], to out: inout [UInt8]) {
+    static func appendTextPart(_ contentType: String, _ content: String, _ eol: [UInt8], to out: inout [UInt8]) {
         out += "Content-Type: ".utf8
         out += contentType.utf8
         out += eol
@@ -177,6 +193,23 @@ public struct MailMessage: Sendable, Equatable {
         out += eol
         out += eol
         appendQuotedPrintable(content, eol, to: &out)
+    }
+
+    /// The HTML part, as `appendTextPart` writes it, from the HTML's UTF-8 bytes.
+    static func appendHTMLPart(_ html: [UInt8], _ eol: [UInt8], to out: inout [UInt8]) {
+        // Text with a CR (never a digest's) goes the string's way, to be normalised as it always was.
+        if html.contains(0x0d) {
+            appendTextPart("text/html; charset=utf-8", String(decoding: html, as: UTF8.self), eol, to: &out)
+            return
+        }
+        out += "Content-Type: text/html; charset=utf-8".utf8
+        out += eol
+        out += "Content-Transfer-Encoding: quoted-printable".utf8
+        out += eol
+        out += eol
+        // As `appendQuotedPrintable` without a CR: the bytes encoded, and the missing last line break added.
+        html.withUnsafeBufferPointer { QuotedPrintable.append($0, lineEnding: eol, to: &out) }
+        if html.last != 0x0a { out += eol }
     }
 
     /// `content` quoted-printable, its line breaks normalised to `\n` first and a last one added if missing.
