@@ -208,44 +208,68 @@ public struct HTML: Sendable, Equatable {
     }
 
     private static func escapedBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + bytes.count / 8 + 16)
-        var previousWasCR = false
-        var index = 0
+        // Written into memory reserved for the worst case (every byte `&quot;`), without a capacity check per byte
+        // (issue 17).
         let count = bytes.count
-        while index < count {
-            let byte = bytes[index]
-            if byte < 0x80 {
-                switch byte {
-                case UInt8(ascii: "&"): out += "&amp;".utf8
-                case UInt8(ascii: "<"): out += "&lt;".utf8
-                case UInt8(ascii: ">"): out += "&gt;".utf8
-                case UInt8(ascii: "\""): out += "&quot;".utf8
-                case UInt8(ascii: "'"): out += "&#39;".utf8
-                case UInt8(ascii: "\r"): out.append(UInt8(ascii: "\n"))
-                case UInt8(ascii: "\n") where previousWasCR: break
-                case UInt8(ascii: "\t"), UInt8(ascii: "\n"), 0x0c: out.append(byte)
-                case 0..<0x20, 0x7f: break
-                default: out.append(byte)
+        return [UInt8](unsafeUninitializedCapacity: 6 * count) { buffer, initialized in
+            guard let out = buffer.baseAddress else {
+                initialized = 0
+                return
+            }
+            var written = 0
+            func put(_ literal: StaticString) {
+                literal.withUTF8Buffer { entity in
+                    for byte in entity {
+                        out[written] = byte
+                        written += 1
+                    }
                 }
-                previousWasCR = byte == UInt8(ascii: "\r")
-                index += 1
-                continue
             }
-            // A scalar beyond ASCII: its length from the lead byte (the text is valid UTF-8), its value to check.
-            let length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2
-            let end = min(index + length, count)
-            var value = UInt32(byte) & (length == 4 ? 0x07 : length == 3 ? 0x0f : 0x1f)
-            for continuation in (index + 1)..<end {
-                value = value << 6 | UInt32(bytes[continuation] & 0x3f)
+            var previousWasCR = false
+            var index = 0
+            while index < count {
+                let byte = bytes[index]
+                if byte < 0x80 {
+                    switch byte {
+                    case UInt8(ascii: "&"): put("&amp;")
+                    case UInt8(ascii: "<"): put("&lt;")
+                    case UInt8(ascii: ">"): put("&gt;")
+                    case UInt8(ascii: "\""): put("&quot;")
+                    case UInt8(ascii: "'"): put("&#39;")
+                    case UInt8(ascii: "\r"):
+                        out[written] = UInt8(ascii: "\n")
+                        written += 1
+                    case UInt8(ascii: "\n") where previousWasCR: break
+                    case UInt8(ascii: "\t"), UInt8(ascii: "\n"), 0x0c:
+                        out[written] = byte
+                        written += 1
+                    case 0..<0x20, 0x7f: break
+                    default:
+                        out[written] = byte
+                        written += 1
+                    }
+                    previousWasCR = byte == UInt8(ascii: "\r")
+                    index += 1
+                    continue
+                }
+                // A scalar beyond ASCII: its length from the lead byte (the text is valid UTF-8), its value to check.
+                let length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2
+                let end = min(index + length, count)
+                var value = UInt32(byte) & (length == 4 ? 0x07 : length == 3 ? 0x0f : 0x1f)
+                for continuation in (index + 1)..<end {
+                    value = value << 6 | UInt32(bytes[continuation] & 0x3f)
+                }
+                if !isForbidden(value) {
+                    for copied in index..<end {
+                        out[written] = bytes[copied]
+                        written += 1
+                    }
+                }
+                previousWasCR = false
+                index = end
             }
-            if !isForbidden(value) {
-                for copied in index..<end { out.append(bytes[copied]) }
-            }
-            previousWasCR = false
-            index = end
+            initialized = written
         }
-        return out
     }
 
     /// Controls and noncharacters, which the HTML standard makes parse errors.

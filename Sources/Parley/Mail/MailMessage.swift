@@ -198,7 +198,11 @@ public struct MailMessage: Sendable, Equatable {
     /// The HTML part, as `appendTextPart` writes it, from the HTML's UTF-8 bytes.
     static func appendHTMLPart(_ html: [UInt8], _ eol: [UInt8], to out: inout [UInt8]) {
         // Text with a CR (never a digest's) goes the string's way, to be normalised as it always was.
-        if html.contains(0x0d) {
+        let hasCarriageReturn = html.withUnsafeBufferPointer { bytes in
+            guard let base = bytes.baseAddress else { return false }
+            return memchr(base, 0x0d, bytes.count) != nil
+        }
+        if hasCarriageReturn {
             appendTextPart("text/html; charset=utf-8", String(decoding: html, as: UTF8.self), eol, to: &out)
             return
         }
