@@ -148,3 +148,36 @@ struct SplitMix64 {
         return z ^ (z >> 31)
     }
 }
+
+/// HTML fragments kept as bytes and each element copied once (issue 17) against the strings they stand for: every
+/// constructor's markup is the concatenation `+` makes of its pieces, with `HTML.escape` (itself checked against the
+/// code it replaced, `MailEncoderOracleTests`) for text and attribute values.
+@Suite struct HTMLPiecesTests {
+    @Test func everyFragmentIsTheConcatenationOfItsPieces() async {
+        await propertyCheck(count: 400, input: MailPropertyTests.hostile) { text in
+            #expect(HTML.text(text).markup == HTML.escape(text))
+            #expect(HTML.data(text).markup == "<bdi>" + HTML.escape(text) + "</bdi>")
+            let attributes = [Attribute("class", text), Attribute("style", "width:" + text), Attribute("colspan", "4")]
+            let attributeMarkup = " class=\"" + HTML.escape(text) + "\" style=\"" + HTML.escape("width:" + text)
+                + "\" colspan=\"4\""
+            let children: [HTML] = [.text(text), .data(text), .empty, .element("span", [.class("label")], text: text + ": ")]
+            let childMarkup = children.map(\.markup).joined()
+            #expect(HTML.element("td", attributes, children).markup == "<td" + attributeMarkup + ">" + childMarkup + "</td>")
+            #expect(HTML.element("td", [], []).markup == "<td></td>")
+            #expect(HTML.element("p", text: text).markup == "<p>" + HTML.escape(text) + "</p>")
+            #expect(HTML.void("col", attributes).markup == "<col" + attributeMarkup + ">")
+            #expect(HTML.void("line", attributes, selfClosing: true).markup == "<line" + attributeMarkup + "/>")
+            #expect(HTML.sequence(children).markup == childMarkup)
+            #expect(HTML.sequence([]).markup == "")
+            #expect(HTML.joined(children, separator: .text(" · ")).markup
+                    == children.map(\.markup).joined(separator: " · "))
+            #expect(HTML.joined([], separator: .text(" · ")).markup == "")
+            #expect((HTML.data(text) + HTML.text(text)).markup == HTML.data(text).markup + HTML.text(text).markup)
+            let document = HTML.document(title: text, style: "p { color: red; }", body: children)
+            #expect(document == "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                    + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>"
+                    + HTML.escape(text) + "</title><style>p { color: red; }</style></head><body>" + childMarkup
+                    + "</body></html>\n")
+        }
+    }
+}

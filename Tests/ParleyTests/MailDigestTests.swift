@@ -218,3 +218,36 @@ import Testing
         }
     }
 }
+
+/// A severity's rank by a switch (issue 17) is its place in `allCases`, as it was.
+@Suite struct SeverityRankTests {
+    @Test func aRankIsThePlaceInAllCases() {
+        for (index, severity) in DigestEntry.Severity.allCases.enumerated() {
+            #expect(severity.rank == index, "\(severity)")
+        }
+    }
+}
+
+/// The progress bar's percentage without a decimal division for nothing or all delivered (issue 17), against the
+/// division, for targets and quantities of every scale the database holds.
+@Suite struct PercentShortcutTests {
+    @Test func nothingAndAllDeliveredAreWhatTheDivisionGives() {
+        let texts = ["1", "3", "7", "0.5", "0.001", "400", "400.00", "850", "1000", "1000.0", "12345.678", "99999999999",
+                     "0.333333", "1e-10", "7e20", "123456789012345678", "2.50", "0.1"]
+        var targets: [Decimal] = texts.compactMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) }
+        for numeral in ["400", "400.00", "12.5", "0.010"] {
+            if let value = try? Decimal.decode(postgresText: numeral, type: .numeric) { targets.append(value) }
+        }
+        for n in stride(from: 1, through: 1_000_000_000, by: 1_999_993) { targets.append(Decimal(n) / 1000) }
+        for target in targets where target > 0 {
+            #expect(DigestRenderer.percent(0, of: target) == DigestRenderer.dividedPercent(0, of: target), "0 of \(target)")
+            #expect(DigestRenderer.percent(target, of: target) == DigestRenderer.dividedPercent(target, of: target),
+                    "\(target) of \(target)")
+            // The same value written with another scale (as numeric's text may give it) is equal too.
+            let rescaled = target * 1
+            #expect(DigestRenderer.percent(rescaled, of: target) == DigestRenderer.dividedPercent(rescaled, of: target))
+            let half = target / 2
+            #expect(DigestRenderer.percent(half, of: target) == DigestRenderer.dividedPercent(half, of: target))
+        }
+    }
+}

@@ -218,6 +218,23 @@ import Testing
         }
     }
 
+    /// Mostly printable ASCII, as digests are, so that runs of literal bytes meet every edge: spaces, tabs and dots
+    /// inside runs and at line ends, `=` and non-ASCII bytes between them, lines of every length around the soft
+    /// breaks (issue 17: such runs are copied at once).
+    @Test func quotedPrintableOfMostlyASCIITextIsWhatItWas() async {
+        let pieces = ["a", "word", " ", "  ", ".", "=", "\t", "F", "From ", "é", "—", "\n", "\n.", "\nFrom x",
+                      String(repeating: "x", count: 70), String(repeating: "y ", count: 37), String(repeating: ".", count: 74)]
+        await propertyCheck(count: 1_500, input: Gen.int(in: 0...1_000_000).array(of: 0...60)) { codes in
+            let text = codes.map { pieces[$0 % pieces.count] }.joined()
+            for eol in ["\r\n", "\n"] {
+                #expect(QuotedPrintable.encode(text, lineEnding: eol) == LegacyEncoders.quotedPrintable(text, lineEnding: eol),
+                        "\(text.debugDescription)")
+            }
+            let bytes = Array(text.utf8.filter { $0 != 0x0a })
+            #expect(QuotedPrintable.encodeLine(bytes) == LegacyEncoders.quotedPrintableLine(bytes), "\(text.debugDescription)")
+        }
+    }
+
     @Test func htmlEscapingIsWhatItWasForAnyText() async {
         await propertyCheck(count: 500, input: MailPropertyTests.hostile) { text in
             #expect(HTML.escape(text) == LegacyEncoders.htmlEscape(text))
@@ -280,6 +297,31 @@ import Testing
     static let asciiish = Gen.int(in: 0...1_000_000).array(of: 0...30).map { codes in
         codes.map { ["a", "word", " ", "  ", "=?", "?=", "=", "Ж", "\t", "x" + String(repeating: "y", count: 71), "é", "~"][$0 % 12] }
             .joined()
+    }
+
+    /// A From or To of one mailbox as one line (issue 17) against folding atom by atom: display names of plain words
+    /// and not, short and long, with `=?`, and addresses of every length around the line's end.
+    @Test func oneMailboxFieldsAreWhatFoldingMakes() async {
+        let words = ["Parley", "Olena", "Kovalenko", "=?", "a=?b", "O'Neil", "J.", "Ж", "é", "a", "x" + String(repeating: "y", count: 71),
+                     "x" + String(repeating: "y", count: 72), "\"q\"", "(c)", "!#$%&'*+-/=?^_`{|}~", "  ", "\t", "", "é é"]
+        await propertyCheck(count: 1_500, input: Gen.int(in: 0...1_000_000).array(of: 0...12)) { codes in
+            let displayName = codes.dropFirst().map { words[$0 % words.count] }.joined(separator: (codes.first ?? 0) % 3 == 0 ? "" : " ")
+            let local = String(repeating: "d", count: 1 + (codes.first ?? 0) % 60)
+            guard let mailbox = MailAddress(displayName: displayName, address: local + "@mfa.example") else {
+                Issue.record("not an address: \(local)")
+                return
+            }
+            for name in ["To", "From", "X-Original-To-Something"] {
+                #expect(HeaderEncoding.addressField(name: name, mailboxes: [mailbox])
+                        == HeaderEncoding.foldedAddressField(name: name, mailboxes: [mailbox]),
+                        "\(name): \(displayName.debugDescription) <\(mailbox.address)>")
+            }
+        }
+        for mailbox in [MailAddress(known: "desk@mfa.example"), MailAddress(displayName: "Parley", address: "parley@bench.example")] {
+            guard let mailbox else { continue }
+            #expect(HeaderEncoding.addressField(name: "From", mailboxes: [mailbox])
+                    == HeaderEncoding.foldedAddressField(name: "From", mailboxes: [mailbox]))
+        }
     }
 
     @Test func oneLineFieldsAreWhatFoldingMakes() async {
@@ -492,6 +534,38 @@ enum LegacyEncoders {
             for width in [76, 20, 60] {
                 #expect(BodyText.wrap(text, first: first, rest: rest, width: width)
                         == BodyText.wrapWordByWord(text, first: first, rest: rest, width: width), "\(text.debugDescription)")
+            }
+        }
+    }
+}
+
+/// A message whose HTML is given as bytes (a digest's, issue 17) renders as the same message given the HTML as a
+/// string, whatever the HTML holds (line breaks of every kind, no final one, nothing at all).
+@Suite struct HTMLBytesMessageTests {
+    @Test func htmlAsBytesRendersAsHTMLAsAString() async {
+        let sender = MailAddress(known: "parley@mfa.example")
+        await propertyCheck(count: 300, input: MailPropertyTests.hostile) { text in
+            for html in [text, text + "\n", "<p>" + text + "</p>\r\n", "", "\r", "a\rb\r\nc\n"] {
+                let attachments = html.isEmpty ? [MailAttachment(filename: "a.txt", contentType: "text/plain", content: Data("x".utf8))] : []
+                let fromString = MailMessage(
+                    from: sender, to: [sender], subject: "S", date: Date(timeIntervalSince1970: 0), messageID: "<m@mfa.example>",
+                    body: text, htmlBody: html, attachments: attachments, extraFields: [("X-A", "1")])
+                let fromBytes = MailMessage(
+                    from: sender, to: [sender], subject: "S", date: Date(timeIntervalSince1970: 0), messageID: "<m@mfa.example>",
+                    body: text, htmlUTF8: Array(html.utf8), attachments: attachments, extraFields: [("X-A", "1")])
+                #expect(fromBytes.htmlBody == html)
+                // The part from the bytes against the part from the string, as every HTML part was written before.
+                for eol in ["\r\n", "\n"] {
+                    var fromBytesPart: [UInt8] = []
+                    var fromStringPart: [UInt8] = []
+                    MailMessage.appendHTMLPart(Array(html.utf8), Array(eol.utf8), to: &fromBytesPart)
+                    MailMessage.appendTextPart("text/html; charset=utf-8", html, Array(eol.utf8), to: &fromStringPart)
+                    #expect(fromBytesPart == fromStringPart, "\(html.debugDescription)")
+                }
+                for lineEnding in [MailMessage.LineEnding.crlf, .lf] {
+                    #expect(fromBytes.rendered(lineEnding: lineEnding) == fromString.rendered(lineEnding: lineEnding),
+                            "\(html.debugDescription)")
+                }
             }
         }
     }

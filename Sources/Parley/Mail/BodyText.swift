@@ -36,16 +36,25 @@ enum BodyText {
     /// makes it one line, as it is. From the bytes: C1 controls are `C2 80`–`C2 9F` in UTF-8, the line and paragraph
     /// separators `E2 80 A8` and `E2 80 A9`.
     private static func isOneCleanLine(_ text: String) -> Bool {
-        var previous: UInt8 = 0
-        var beforePrevious: UInt8 = 0
-        for byte in text.utf8 {
-            if byte < 0x20 || byte == 0x7f { return false }
-            if previous == 0xc2 && byte >= 0x80 && byte <= 0x9f { return false }
-            if beforePrevious == 0xe2 && previous == 0x80 && (byte == 0xa8 || byte == 0xa9) { return false }
-            beforePrevious = previous
-            previous = byte
+        utf8(text) { bytes in
+            var previous: UInt8 = 0
+            var beforePrevious: UInt8 = 0
+            for byte in bytes {
+                if byte < 0x20 || byte == 0x7f { return false }
+                if previous == 0xc2 && byte >= 0x80 && byte <= 0x9f { return false }
+                if beforePrevious == 0xe2 && previous == 0x80 && (byte == 0xa8 || byte == 0xa9) { return false }
+                beforePrevious = previous
+                previous = byte
+            }
+            return previous != UInt8(ascii: " ")
         }
-        return previous != UInt8(ascii: " ")
+    }
+
+    /// `body` run on the UTF-8 bytes of `text` in memory (issue 17: the checks that choose a shortcut read every
+    /// byte of every value, and a pointer reads them several times faster than the string's UTF-8 view).
+    static func utf8<Result>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        var text = text
+        return text.withUTF8(body)
     }
 
     /// One line of data (no line breaks kept), e.g. a name: `lines` joined with spaces.
@@ -132,13 +141,15 @@ enum BodyText {
         let count = text.utf8.count
         guard count > 0, first.utf8.count + count <= width, isASCII(first) else { return nil }
         // A space first (as if one came before the text) refuses a leading space as two in a row.
-        var previous = space
-        for byte in text.utf8 {
-            guard byte >= 0x20 && byte < 0x7f && !(byte == space && previous == space) else { return nil }
-            previous = byte
+        let fits = utf8(text) { bytes in
+            var previous = space
+            for byte in bytes {
+                guard byte >= 0x20 && byte < 0x7f && !(byte == space && previous == space) else { return false }
+                previous = byte
+            }
+            return previous != space
         }
-        guard previous != space else { return nil }
-        return first + text
+        return fits ? first + text : nil
     }
 
     /// Whether every Unicode scalar of `text` is a character of its own, whatever is around it: scalars from a few
@@ -226,7 +237,7 @@ enum BodyText {
     }
 
     private static func isASCII(_ text: String) -> Bool {
-        text.utf8.allSatisfy { $0 < 0x80 }
+        utf8(text) { bytes in bytes.allSatisfy { $0 < 0x80 } }
     }
 
     private static func trimmedTrailing(_ text: String) -> String {

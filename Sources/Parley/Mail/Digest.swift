@@ -62,11 +62,15 @@ public struct Digest: Sendable, Equatable {
             guard let messageID = messageIDs[entry.deliveryID] else { continue }
             byMessage[messageID, default: []].append(entry)
         }
-        return byMessage.compactMap { messageID, mine -> Digest? in
+        // Sorted by each digest's first delivery, found once per digest rather than sorted out again at every
+        // comparison (issue 17). No two digests share a delivery, so the order is the same whatever the sort.
+        return byMessage.compactMap { messageID, mine -> (first: Int64, digest: Digest)? in
             guard let first = mine.first else { return nil }
-            return Digest(recipient: first.recipient, entries: mine, writtenAt: writtenAt, messageID: messageID)
+            let digest = Digest(recipient: first.recipient, entries: mine, writtenAt: writtenAt, messageID: messageID)
+            return (digest.deliveryIDs.first ?? 0, digest)
         }
-        .sorted { ($0.deliveryIDs.first ?? 0) < ($1.deliveryIDs.first ?? 0) }
+        .sorted { $0.first < $1.first }
+        .map(\.digest)
     }
 
     /// The deliveries the digest carries, ascending.

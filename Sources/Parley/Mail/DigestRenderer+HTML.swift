@@ -11,6 +11,11 @@ extension DigestRenderer {
     }
 
     func html(for digest: Digest, _ parts: Parts) -> String {
+        String(decoding: htmlUTF8(for: digest, parts), as: UTF8.self)
+    }
+
+    /// `html(for:)` as UTF-8, as the message encodes it.
+    func htmlUTF8(for digest: Digest, _ parts: Parts) -> [UInt8] {
         let zone = digest.recipient.timezone
         var body: [HTML] = [
             .element("h1", text: "Parley alerts for \(BodyText.singleLine(digest.recipient.name))"),
@@ -46,7 +51,7 @@ extension DigestRenderer {
             .element("p", text: footerLines.dropFirst().prefix { !$0.hasPrefix("  ") }.joined(separator: " ")),
             .element("pre", [], [.text(footerLines.filter { $0.hasPrefix("  ") }.map { String($0.dropFirst(2)) }.joined(separator: "\n"))]),
         ]))
-        return HTML.document(title: parts.subject, style: Self.mailStyle, body: body)
+        return HTML.documentUTF8(title: parts.subject, style: Self.mailStyle, body: body)
     }
 
     private func cell(_ parts: [HTML]) -> HTML { .element("td", [], parts) }
@@ -98,7 +103,7 @@ extension DigestRenderer {
             }
             var progressParts: [HTML] = []
             if let target = commitment.target, target > 0 {
-                let percent = NSDecimalNumber(decimal: commitment.delivered / target * 100).doubleValue
+                let percent = Self.percent(commitment.delivered, of: target)
                 progressParts.append(.progressBar(percent: percent, label: progress(commitment)))
             } else {
                 progressParts.append(line(.text(progress(commitment))))
@@ -191,6 +196,20 @@ extension DigestRenderer {
             ]),
             actRow(act),
         ])
+    }
+
+    /// `delivered` as a percentage of `target` (positive) for the progress bar. Most commitments with a target have
+    /// delivered all of it or nothing yet: those are 100 and 0 without Foundation's decimal division (issue 17: a
+    /// division was some 50,000 instructions); `PercentShortcutTests` checks them against the division.
+    static func percent(_ delivered: Decimal, of target: Decimal) -> Double {
+        if delivered.isZero { return 0 }
+        if delivered == target { return 100 }
+        return dividedPercent(delivered, of: target)
+    }
+
+    /// `percent` by division, whatever the values.
+    static func dividedPercent(_ delivered: Decimal, of target: Decimal) -> Double {
+        NSDecimalNumber(decimal: delivered / target * 100).doubleValue
     }
 
     /// What to do about the alert above: the query to paste into psql and the parley command.

@@ -36,7 +36,7 @@ public struct DigestRenderer: Sendable {
             messageID: digest.messageID
                 ?? MessageID.forDeliveries(digest.deliveryIDs, installation: installation, domain: from.domain),
             body: body(for: digest, parts),
-            htmlBody: html(for: digest, parts),
+            htmlUTF8: htmlUTF8(for: digest, parts),
             attachments: digest.upcomingMeetingCodes.compactMap { code in
                 if case let .attached(attachment, _)? = digest.briefs[code]?.delivery { return attachment }
                 return nil
@@ -176,18 +176,34 @@ public struct DigestRenderer: Sendable {
     /// `    Label:       value` wrapped with the value's column as hanging indent; an empty label continues the
     /// field above.
     private func field(_ label: String, _ value: String) -> [String] {
-        let indent = "    "
-        let head = indent + Self.padded(label.isEmpty ? "" : label + ":")
-        return BodyText.wrap(value, first: head, rest: Self.fieldIndent)
+        BodyText.wrap(value, first: Self.head(label), rest: Self.fieldIndent)
     }
+
+    /// `    Label:       `: 4 spaces and the label with its colon padded to `labelWidth`; 4 + `labelWidth` spaces for
+    /// no label.
+    private static func head(_ label: String) -> String {
+        heads[label] ?? makeHead(label)
+    }
+
+    private static func makeHead(_ label: String) -> String {
+        "    " + padded(label.isEmpty ? "" : label + ":")
+    }
+
+    /// The heads of the labels the digests use, made once (issue 17: a digest writes some twenty fields per alert);
+    /// any other label is made as it comes.
+    private static let heads: [String: String] = Dictionary(uniqueKeysWithValues: [
+        "", "Obligor", "Commitment", "Deadline", "Progress", "Last update", "Owner", "Escalated", "When", "Where",
+        "Status", "Brief", "Agreement", "Parties", "Term", "Object by", "What", "Follow-up", "To do", "Due", "About",
+        "Assignee", "Alert", "See it", "More", "Acknowledge", "Done",
+    ].map { ($0, makeHead($0)) })
 
     /// The hanging indent of a field's value: as wide as its head (4 spaces and a label padded to `labelWidth`).
     private static let fieldIndent = String(repeating: " ", count: 4 + labelWidth)
 
     /// A line to paste into psql: never wrapped, so that it stays one statement.
     private func query(_ label: String, _ sql: String) -> [String] {
-        let indent = "    "
-        return [indent + Self.padded(label + ":") + sql]
+        // A query's label is never empty: its head is a field's.
+        [Self.head(label) + sql]
     }
 
     /// `text` cut or filled with spaces to `labelWidth` characters.

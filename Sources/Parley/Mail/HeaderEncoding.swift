@@ -17,8 +17,9 @@ public enum HeaderEncoding {
     /// `text` made safe for one header line: control characters (CR, LF, NUL, TAB, DEL, C1), the Unicode line and
     /// paragraph separators and runs of spaces become one space, and leading and trailing spaces go.
     public static func sanitized(_ text: String) -> String {
-        // Printable ASCII words with one space between them (most names and values) are their own sanitised form.
-        if isSingleSpacedPrintableASCII(text) { return text }
+        // Printable ASCII words with one space between them (most names and values) are their own sanitised form;
+        // so is such text with characters beyond ASCII that are not space-like (a subject with its dash).
+        if isSingleSpacedPrintableASCII(text) || isSingleSpacedWithoutControls(text) { return text }
         var scalars = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in text.unicodeScalars {
@@ -40,12 +41,35 @@ public enum HeaderEncoding {
     /// header fields were a good part of the mailer's CPU for small digests).
     static func isSingleSpacedPrintableASCII(_ text: String) -> Bool {
         let space = UInt8(ascii: " ")
-        var previous = space
-        for byte in text.utf8 {
-            guard (0x21...0x7e).contains(byte) || (byte == space && previous != space) else { return false }
-            previous = byte
+        return BodyText.utf8(text) { bytes in
+            var previous = space
+            for byte in bytes {
+                guard (0x21...0x7e).contains(byte) || (byte == space && previous != space) else { return false }
+                previous = byte
+            }
+            return previous != space
         }
-        return previous != space
+    }
+
+    /// Whether `sanitized` leaves `text` as it is, from its UTF-8 bytes (issue 17: every subject has a dash, and
+    /// sanitising it scalar by scalar was a few per cent of the mailer's instructions): no byte below 0x21 but single
+    /// spaces between words, no DEL, no C1 control (`C2 80`–`C2 9F`), no line or paragraph separator (`E2 80 A8`,
+    /// `E2 80 A9`). The bytes are valid UTF-8, so a `C2` or `E2` byte leads a scalar and the bytes after it are its.
+    static func isSingleSpacedWithoutControls(_ text: String) -> Bool {
+        let space = UInt8(ascii: " ")
+        return BodyText.utf8(text) { bytes in
+            var previous = space
+            var beforePrevious: UInt8 = 0
+            for byte in bytes {
+                if byte < 0x21 && !(byte == space && previous != space) { return false }
+                if byte == 0x7f { return false }
+                if previous == 0xc2 && byte >= 0x80 && byte <= 0x9f { return false }
+                if beforePrevious == 0xe2 && previous == 0x80 && (byte == 0xa8 || byte == 0xa9) { return false }
+                beforePrevious = previous
+                previous = byte
+            }
+            return previous != space
+        }
     }
 
     /// `name: value` as the one line `fold` makes of a value whose words are all plain and that fits the line, or
@@ -76,6 +100,12 @@ public enum HeaderEncoding {
 
     /// An address field (`From`, `To`) with one or more mailboxes, folded like `unstructuredField`.
     public static func addressField(name: String, mailboxes: [MailAddress]) -> [String] {
+        if mailboxes.count == 1, let line = oneLine(name: name, mailbox: mailboxes[0]) { return [line] }
+        return foldedAddressField(name: name, mailboxes: mailboxes)
+    }
+
+    /// `addressField` laid out atom by atom, whatever the mailboxes.
+    static func foldedAddressField(name: String, mailboxes: [MailAddress]) -> [String] {
         var all: [Atom] = []
         for (index, mailbox) in mailboxes.enumerated() {
             var atoms: [Atom] = []
@@ -87,6 +117,43 @@ public enum HeaderEncoding {
             all += atoms
         }
         return fold(name: name, atoms: all)
+    }
+
+    /// `name: Display Name <address>` (or `name: <address>`) as the one line `fold` makes of one mailbox whose display
+    /// name is all plain words and which fits the line, or nil (issue 17: a message's From and To were folded atom by
+    /// atom). The name is then its own sanitised form (`isSingleSpacedPrintableASCII`) and every word of it is plain in
+    /// a phrase (RFC 5322 atext, no `=?`, at most `maximumPlainWordLength`); the line is at most `preferredLineLength`,
+    /// so `fold` puts every atom on the first line, one space before each.
+    private static func oneLine(name: String, mailbox: MailAddress) -> String? {
+        let displayName = mailbox.displayName ?? ""
+        guard name.utf8.count + 2 + displayName.utf8.count + (displayName.isEmpty ? 0 : 1) + mailbox.address.utf8.count + 2
+                <= preferredLineLength,
+              displayName.isEmpty || isSingleSpacedPrintableASCII(displayName)
+        else { return nil }
+        var word = 0
+        var previous: UInt8 = 0
+        for byte in displayName.utf8 {
+            if byte == UInt8(ascii: " ") {
+                word = 0
+            } else {
+                guard isAtextByte(byte), !(previous == UInt8(ascii: "=") && byte == UInt8(ascii: "?")) else { return nil }
+                word += 1
+                if word > maximumPlainWordLength { return nil }
+            }
+            previous = byte
+        }
+        return displayName.isEmpty ? name + ": <" + mailbox.address + ">"
+            : name + ": " + displayName + " <" + mailbox.address + ">"
+    }
+
+    /// `isAtext` of an ASCII byte.
+    private static func isAtextByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return "!#$%&'*+-/=?^_`{|}~".utf8.contains(byte)
+        }
     }
 
     /// A structured field whose value is already safe ASCII chosen by the program (`Date`, `Message-ID`,

@@ -19,7 +19,13 @@ public struct MailMessage: Sendable, Equatable {
     /// The text, lines separated by `\n`. Other line breaks (`\r\n`, `\r`) are normalised when rendering.
     public var body: String
     /// The same content as an HTML document, or nil for a plain-text message.
-    public var htmlBody: String?
+    public var htmlBody: String? {
+        get { htmlUTF8.map { String(decoding: $0, as: UTF8.self) } }
+        set { htmlUTF8 = newValue.map { Array($0.utf8) } }
+    }
+    /// `htmlBody` as UTF-8, as it is kept: a digest's HTML is made as bytes and encoded from them, without being
+    /// checked as a string in between (issue 17: that check was a few per cent of the mailer's instructions).
+    private var htmlUTF8: [UInt8]?
     /// Files that travel with the message (a meeting's brief).
     public var attachments: [MailAttachment]
     /// Extra fields after the standard ones, e.g. `("X-Parley-Deliveries", "12 13")`; names are the program's,
@@ -36,9 +42,19 @@ public struct MailMessage: Sendable, Equatable {
         self.date = date
         self.messageID = messageID
         self.body = body
-        self.htmlBody = htmlBody
+        self.htmlUTF8 = htmlBody.map { Array($0.utf8) }
         self.attachments = attachments
         self.extraFields = extraFields
+    }
+
+    /// A message whose HTML is given as its UTF-8 bytes (valid UTF-8, as `HTML` makes it).
+    init(
+        from: MailAddress, to: [MailAddress], subject: String, date: Date, messageID: String, body: String,
+        htmlUTF8: [UInt8], attachments: [MailAttachment], extraFields: [(name: String, value: String)]
+    ) {
+        self.init(from: from, to: to, subject: subject, date: date, messageID: messageID, body: body,
+                  attachments: attachments, extraFields: extraFields)
+        self.htmlUTF8 = htmlUTF8
     }
 
     public static func == (lhs: MailMessage, rhs: MailMessage) -> Bool {
@@ -61,20 +77,32 @@ public struct MailMessage: Sendable, Equatable {
             HeaderEncoding.unstructuredField(name: "Subject", value: subject),
             HeaderEncoding.fixedField(name: "Date", value: Self.rfc5322Date(date)),
             HeaderEncoding.fixedField(name: "Message-ID", value: messageID),
+        ]
+        fields += !attachments.isEmpty ? Self.mixedFields : htmlUTF8 != nil ? Self.alternativeFields : Self.plainFields
+        for field in extraFields {
+            fields.append(HeaderEncoding.unstructuredField(name: field.name, value: field.value))
+        }
+        return fields
+    }
+
+    /// The fields after the Message-ID that depend only on the kind of message, folded once per run rather than
+    /// once per message (issue 17): the same calls with the same values.
+    private static let mixedFields = fixedFields(contentType: "multipart/mixed; boundary=\"\(mixedBoundary)\"", multipart: true)
+    private static let alternativeFields = fixedFields(
+        contentType: "multipart/alternative; boundary=\"\(alternativeBoundary)\"", multipart: true)
+    private static let plainFields = fixedFields(contentType: "text/plain; charset=utf-8", multipart: false)
+
+    private static func fixedFields(contentType: String, multipart: Bool) -> [[String]] {
+        [
             HeaderEncoding.fixedField(name: "MIME-Version", value: "1.0"),
-            HeaderEncoding.fixedField(name: "Content-Type", value: topContentType),
+            HeaderEncoding.fixedField(name: "Content-Type", value: contentType),
             // A multipart entity itself is 7bit: its parts say how each of them is encoded.
-            HeaderEncoding.fixedField(
-                name: "Content-Transfer-Encoding", value: isMultipart ? "7bit" : "quoted-printable"),
+            HeaderEncoding.fixedField(name: "Content-Transfer-Encoding", value: multipart ? "7bit" : "quoted-printable"),
             // RFC 3834: machines must not answer it (vacation replies, bounces of bounces).
             HeaderEncoding.fixedField(name: "Auto-Submitted", value: "auto-generated"),
             // Exchange's equivalent, for the out-of-office replies RFC 3834 does not stop there.
             HeaderEncoding.fixedField(name: "X-Auto-Response-Suppress", value: "All"),
         ]
-        for field in extraFields {
-            fields.append(HeaderEncoding.unstructuredField(name: field.name, value: field.value))
-        }
-        return fields
     }
 
     /// The whole message as bytes: header, empty line, the quoted-printable body or the MIME parts.
@@ -85,7 +113,7 @@ public struct MailMessage: Sendable, Equatable {
         let eol = Array(lineEnding.rawValue.utf8)
         var out: [UInt8] = []
         // Quoted-printable grows text by a few per cent (more for non-ASCII), base64 by a third.
-        let content = body.utf8.count + (htmlBody?.utf8.count ?? 0)
+        let content = body.utf8.count + (htmlUTF8?.count ?? 0)
         out.reserveCapacity(content + content / 4 + attachments.reduce(0) { $0 + $1.content.count * 7 / 5 } + 2048)
         for field in headerFields {
             for (index, line) in field.enumerated() {
@@ -98,7 +126,7 @@ public struct MailMessage: Sendable, Equatable {
         if !attachments.isEmpty {
             let eolText = lineEnding.rawValue
             appendMultipartStart(boundary: Self.mixedBoundary, eol, to: &out)
-            if htmlBody != nil {
+            if htmlUTF8 != nil {
                 out += "Content-Type: multipart/alternative; boundary=\"\(Self.alternativeBoundary)\"".utf8
                 out += eol
                 out += eol
@@ -111,7 +139,7 @@ public struct MailMessage: Sendable, Equatable {
                 out += attachment.part(eolText).utf8
             }
             appendMultipartEnd(boundary: Self.mixedBoundary, eol, to: &out)
-        } else if htmlBody != nil {
+        } else if htmlUTF8 != nil {
             appendAlternativeParts(eol, to: &out)
         } else {
             Self.appendQuotedPrintable(body, eol, to: &out)
@@ -122,20 +150,13 @@ public struct MailMessage: Sendable, Equatable {
     static let mixedBoundary = "=_parley_mixed_7f3a"
     static let alternativeBoundary = "=_parley_alternative_7f3a"
 
-    private var isMultipart: Bool { htmlBody != nil || !attachments.isEmpty }
-
-    private var topContentType: String {
-        if !attachments.isEmpty { return "multipart/mixed; boundary=\"\(Self.mixedBoundary)\"" }
-        if htmlBody != nil { return "multipart/alternative; boundary=\"\(Self.alternativeBoundary)\"" }
-        return "text/plain; charset=utf-8"
-    }
 
     /// The text and the HTML between the alternative's boundary lines.
     private func appendAlternativeParts(_ eol: [UInt8], to out: inout [UInt8]) {
         appendMultipartStart(boundary: Self.alternativeBoundary, eol, to: &out)
         Self.appendTextPart("text/plain; charset=utf-8", body, eol, to: &out)
         appendBoundary(Self.alternativeBoundary, eol, to: &out)
-        Self.appendTextPart("text/html; charset=utf-8", htmlBody ?? "", eol, to: &out)
+        Self.appendHTMLPart(htmlUTF8 ?? [], eol, to: &out)
         appendMultipartEnd(boundary: Self.alternativeBoundary, eol, to: &out)
     }
 
@@ -164,7 +185,7 @@ public struct MailMessage: Sendable, Equatable {
 
     /// A text part: its type, quoted-printable. The text keeps its last line break: the one before the next
     /// boundary line belongs to the boundary (RFC 2046 §5.1.1).
-    private static func appendTextPart(_ contentType: String, _ content: String, _ eol: [UInt8], to out: inout [UInt8]) {
+    static func appendTextPart(_ contentType: String, _ content: String, _ eol: [UInt8], to out: inout [UInt8]) {
         out += "Content-Type: ".utf8
         out += contentType.utf8
         out += eol
@@ -172,6 +193,27 @@ public struct MailMessage: Sendable, Equatable {
         out += eol
         out += eol
         appendQuotedPrintable(content, eol, to: &out)
+    }
+
+    /// The HTML part, as `appendTextPart` writes it, from the HTML's UTF-8 bytes.
+    static func appendHTMLPart(_ html: [UInt8], _ eol: [UInt8], to out: inout [UInt8]) {
+        // Text with a CR (never a digest's) goes the string's way, to be normalised as it always was.
+        let hasCarriageReturn = html.withUnsafeBufferPointer { bytes in
+            guard let base = bytes.baseAddress else { return false }
+            return memchr(base, 0x0d, bytes.count) != nil
+        }
+        if hasCarriageReturn {
+            appendTextPart("text/html; charset=utf-8", String(decoding: html, as: UTF8.self), eol, to: &out)
+            return
+        }
+        out += "Content-Type: text/html; charset=utf-8".utf8
+        out += eol
+        out += "Content-Transfer-Encoding: quoted-printable".utf8
+        out += eol
+        out += eol
+        // As `appendQuotedPrintable` without a CR: the bytes encoded, and the missing last line break added.
+        html.withUnsafeBufferPointer { QuotedPrintable.append($0, lineEnding: eol, to: &out) }
+        if html.last != 0x0a { out += eol }
     }
 
     /// `content` quoted-printable, its line breaks normalised to `\n` first and a last one added if missing.

@@ -100,6 +100,12 @@ public enum QuotedPrintable {
         (0x21...0x7e).contains(byte) && byte != Int(UInt8(ascii: "=")) && byte != Int(UInt8(ascii: "."))
     }
 
+    /// Whether a byte is written as it is when it is neither the first nor the last of its line and the soft line
+    /// has room: the plain bytes, and also space, tab and `.` (which are escaped only at a line's end or start).
+    private static let midLineBytes: [Bool] = (0...255).map { byte in
+        (0x20...0x7e).contains(byte) && byte != Int(UInt8(ascii: "=")) || byte == Int(UInt8(ascii: "\t"))
+    }
+
     private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
     /// Whether the `count` bytes at `start` begin with `From `.
@@ -120,16 +126,27 @@ public enum QuotedPrintable {
         var written = 0
         var current = 0
         plainBytes.withUnsafeBufferPointer { plain in
+          midLineBytes.withUnsafeBufferPointer { midLine in
             hexDigits.withUnsafeBufferPointer { hex in
-                for index in 0..<count {
+                var index = 0
+                while index < count {
                     let byte = bytes[index]
-                    // Most bytes: printable, neither the line's first nor its last, with room on the soft line.
-                    if plain[Int(byte)] && index != 0 && index != last && current < maximumLineLength - 1 {
-                        target[written] = byte
-                        written += 1
-                        current += 1
+                    // Most bytes: printable, neither the line's first nor its last, with room on the soft line. Copied
+                    // as a run up to the line's last byte or the soft line's 75th character, whichever comes first
+                    // (issue 17: this loop was a tenth of the mailer's instructions, a byte at a time through the
+                    // general case below, which writes these bytes the same way).
+                    if midLine[Int(byte)] && index != 0 && index != last && current < maximumLineLength - 1 {
+                        let stop = min(last, index + (maximumLineLength - 1 - current))
+                        var end = index + 1
+                        while end < stop && midLine[Int(bytes[end])] { end += 1 }
+                        let run = end - index
+                        (target + written).update(from: bytes + index, count: run)
+                        written += run
+                        current += run
+                        index = end
                         continue
                     }
+                    defer { index += 1 }
                     let isLast = index == last
                     var literal: Bool
                     if plain[Int(byte)] {
@@ -175,6 +192,7 @@ public enum QuotedPrintable {
                     }
                 }
             }
+          }
         }
         return written
     }
