@@ -20947,16 +20947,6 @@ CREATE INDEX deliveries_queue_idx_secret ON parley_data.deliveries_secret USING 
 
 CREATE INDEX deliveries_queue_idx_unclassified ON parley_data.deliveries_unclassified USING btree (send_after, id) WHERE (state = ANY (ARRAY['pending'::parley.delivery_state, 'sending'::parley.delivery_state, 'suppressed'::parley.delivery_state]));
 
-CREATE INDEX deliveries_sent_idx ON ONLY parley_data.deliveries USING btree (sent_at) WHERE (state = 'sent'::parley.delivery_state);
-
-CREATE INDEX deliveries_sent_idx_confidential ON parley_data.deliveries_confidential USING btree (sent_at) WHERE (state = 'sent'::parley.delivery_state);
-
-CREATE INDEX deliveries_sent_idx_restricted ON parley_data.deliveries_restricted USING btree (sent_at) WHERE (state = 'sent'::parley.delivery_state);
-
-CREATE INDEX deliveries_sent_idx_secret ON parley_data.deliveries_secret USING btree (sent_at) WHERE (state = 'sent'::parley.delivery_state);
-
-CREATE INDEX deliveries_sent_idx_unclassified ON parley_data.deliveries_unclassified USING btree (sent_at) WHERE (state = 'sent'::parley.delivery_state);
-
 CREATE INDEX deliveries_silence_idx ON ONLY parley_data.deliveries USING btree (silence_id) WHERE (silence_id IS NOT NULL);
 
 CREATE INDEX deliveries_silence_idx_confidential ON parley_data.deliveries_confidential USING btree (silence_id) WHERE (silence_id IS NOT NULL);
@@ -21916,14 +21906,6 @@ ALTER INDEX parley_data.deliveries_queue_idx ATTACH PARTITION parley_data.delive
 ALTER INDEX parley_data.deliveries_queue_idx ATTACH PARTITION parley_data.deliveries_queue_idx_secret;
 
 ALTER INDEX parley_data.deliveries_queue_idx ATTACH PARTITION parley_data.deliveries_queue_idx_unclassified;
-
-ALTER INDEX parley_data.deliveries_sent_idx ATTACH PARTITION parley_data.deliveries_sent_idx_confidential;
-
-ALTER INDEX parley_data.deliveries_sent_idx ATTACH PARTITION parley_data.deliveries_sent_idx_restricted;
-
-ALTER INDEX parley_data.deliveries_sent_idx ATTACH PARTITION parley_data.deliveries_sent_idx_secret;
-
-ALTER INDEX parley_data.deliveries_sent_idx ATTACH PARTITION parley_data.deliveries_sent_idx_unclassified;
 
 ALTER INDEX parley_data.deliveries_silence_idx ATTACH PARTITION parley_data.deliveries_silence_idx_confidential;
 
