@@ -136,9 +136,15 @@ declare
     room integer := claim_round.max_count;
     fixed record;
     ids bigint[];
+    ids_people bigint[];
+    ids_levels parley.classification[];
     round_ids bigint[] := '{}';
+    round_people bigint[] := '{}';
+    round_levels parley.classification[] := '{}';
     fresh_ids bigint[] := '{}';
-    fresh_people bigint[];
+    fresh_people bigint[] := '{}';
+    fresh_levels parley.classification[] := '{}';
+    lost bigint[];
     message_ids text[];
     installation uuid;
 begin
@@ -156,28 +162,36 @@ begin
             'Pass the domain of the From address, e.g. mfa.example.');
     end if;
 
-    -- 1. Fixed digests due again, whole.
+    -- 1. Fixed digests due again, whole: claims whose lease ran out, by deliveries_leased_idx (only lapsed leases
+    -- are read), and deliveries waiting again in their digest, by deliveries_digest_due_idx (000016), which the
+    -- claims and marks of a run never write. (Found in deliveries_digest_idx, each round read every delivery the
+    -- run had in flight, and the entries its marks left dead, to find none almost always.)
     for fixed in
-        select d.digest_message_id as message_id
-          from parley_data.deliveries d
-         where d.digest_message_id is not null
-           and ((d.state = 'pending' and d.send_after <= claim_round.at)
-                or (d.state = 'sending' and d.lease_until <= claim_round.at))
-         group by d.digest_message_id
-         order by min(case when d.state = 'sending' then d.lease_until else d.send_after end), min(d.id)
+        select x.message_id
+          from (select d.digest_message_id as message_id, d.lease_until as due, d.id
+                  from parley_data.deliveries d
+                 where d.state = 'sending' and d.lease_until <= claim_round.at and d.digest_message_id is not null
+                union all
+                select d.digest_message_id, d.send_after, d.id
+                  from parley_data.deliveries d
+                 where d.state = 'pending' and d.send_after <= claim_round.at and d.digest_message_id is not null) x
+         group by x.message_id
+         order by min(x.due), min(x.id)
     loop
         exit when room <= 0;
         continue when not pg_try_advisory_xact_lock(hashtext('parley.claim_round'), hashtext(fixed.message_id));
         -- Every member still waiting, due or not (members fall due together; one held back by a snooze since goes
         -- now rather than later under a Message-ID already used). FOR UPDATE waits for a writer rather than split.
-        select array_agg(x.id) into ids
-          from (select d.id from parley_data.deliveries d
+        select array_agg(x.id), array_agg(x.person_id), array_agg(x.classification) into ids, ids_people, ids_levels
+          from (select d.id, d.person_id, d.classification from parley_data.deliveries d
                  where d.digest_message_id = fixed.message_id
                    and (d.state = 'pending' or (d.state = 'sending' and d.lease_until <= claim_round.at))
                    for update) x;
         continue when ids is null;
         continue when cardinality(ids) > room and room < claim_round.max_count;
         round_ids := round_ids || ids;
+        round_people := round_people || ids_people;
+        round_levels := round_levels || ids_levels;
         room := room - cardinality(ids);
     end loop;
 
@@ -185,8 +199,10 @@ begin
 
     -- 2. Deliveries in no digest yet.
     if room > 0 then
-        select coalesce(array_agg(x.id), '{}'), array_agg(x.person_id) into fresh_ids, fresh_people
-          from (select d.id, d.person_id from parley_data.deliveries d
+        select coalesce(array_agg(x.id), '{}'), coalesce(array_agg(x.person_id), '{}'),
+               coalesce(array_agg(x.classification), '{}')
+          into fresh_ids, fresh_people, fresh_levels
+          from (select d.id, d.person_id, d.classification from parley_data.deliveries d
                  where d.digest_message_id is null
                    and ((d.state = 'pending' and d.send_after <= claim_round.at)
                         or (d.state = 'sending' and d.lease_until <= claim_round.at))
@@ -196,12 +212,28 @@ begin
     end if;
 
     -- The round's recipients checked again: a delivery to a person no longer active or cleared is cancelled and
-    -- leaves the round (and its digest, whose copy sent again carries the others).
-    select array_agg(c) into ids from parley_data.cancel_lost_recipients(claim_round.at, round_ids || fresh_ids) c;
-    if ids is not null then
-        round_ids := array(select r from unnest(round_ids) r where r <> all (ids));
-        select coalesce(array_agg(f.id), '{}'), array_agg(f.person_id) into fresh_ids, fresh_people
-          from unnest(fresh_ids, fresh_people) f(id, person_id) where f.id <> all (ids);
+    -- leaves the round (and its digest, whose copy sent again carries the others). The round's rows are locked, so
+    -- their recipient and level are as read above: the people are checked against those, and only deliveries found
+    -- lost are written (parley_data.cancel_lost_recipients looked up every delivery of the round in each level's
+    -- partition at every round, for none lost in almost all of them).
+    select array_agg(r.id) into lost
+      from unnest(round_ids || fresh_ids, round_people || fresh_people, round_levels || fresh_levels)
+           r(id, person_id, classification)
+      join parley_data.people p on p.id = r.person_id
+     where not p.active or p.clearance < r.classification;
+    if lost is not null then
+        -- Cancelled as parley_data.cancel_lost_recipients finds them (the same test, on the rows themselves).
+        select array_agg(c) into lost from parley_data.cancel_lost_recipients(claim_round.at, lost) c;
+    end if;
+    if lost is not null then
+        select coalesce(array_agg(r.id), '{}'), coalesce(array_agg(r.person_id), '{}'),
+               coalesce(array_agg(r.classification), '{}')
+          into round_ids, round_people, round_levels
+          from unnest(round_ids, round_people, round_levels) r(id, person_id, classification) where r.id <> all (lost);
+        select coalesce(array_agg(f.id), '{}'), coalesce(array_agg(f.person_id), '{}'),
+               coalesce(array_agg(f.classification), '{}')
+          into fresh_ids, fresh_people, fresh_levels
+          from unnest(fresh_ids, fresh_people, fresh_levels) f(id, person_id, classification) where f.id <> all (lost);
     end if;
 
     -- Each recipient's share of the new deliveries is one digest, named by its Message-ID: parley.digest_message_id's
@@ -217,20 +249,24 @@ begin
                        || '@' || claim_round.domain || '>' as message_id
                   from unnest(fresh_ids, fresh_people) f(id, person_id)
                  group by f.person_id)
-        select array_agg(f.id), array_agg(digests.message_id) into fresh_ids, message_ids
-          from unnest(fresh_ids, fresh_people) f(id, person_id) join digests using (person_id);
+        select array_agg(f.id), array_agg(f.classification), array_agg(digests.message_id)
+          into fresh_ids, fresh_levels, message_ids
+          from unnest(fresh_ids, fresh_people, fresh_levels) f(id, person_id, classification)
+          join digests using (person_id);
     end if;
 
     -- One statement writes the round: claimed, and each new delivery put in its digest. (A delivery's digest fixed
-    -- by an earlier claim never changes.)
+    -- by an earlier claim never changes.) Each row by its whole primary key, id and level: one index look-up in its
+    -- own level's partition (pruned as the join runs), not each id in all four.
     return query
     update parley_data.deliveries d
        set state = 'sending', attempts = d.attempts + 1, claim_token = token, claimed_at = claim_round.at,
            lease_until = claim_round.at + claim_round.lease,
            digest_message_id = coalesce(d.digest_message_id, m.message_id)
-      from unnest(round_ids || fresh_ids, array_fill(null::text, array[cardinality(round_ids)]) || message_ids)
-           m(id, message_id)
-     where d.id = any (round_ids || fresh_ids) and d.id = m.id
+      from unnest(round_ids || fresh_ids, round_levels || fresh_levels,
+                  array_fill(null::text, array[cardinality(round_ids)]) || message_ids)
+           m(id, classification, message_id)
+     where d.id = m.id and d.classification = m.classification
     returning d.id, token, d.attempts, d.person_id, d.digest_message_id;
 end
 $$;
