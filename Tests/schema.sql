@@ -1044,7 +1044,7 @@ CREATE FUNCTION parley_data.is_free_text(body text) RETURNS boolean
 ALTER FUNCTION parley_data.is_free_text(body text) OWNER TO parley_owner;
 
 CREATE FUNCTION parley_data.is_label(label text) RETURNS boolean
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN ((btrim(label) <> ''::text) AND (label !~ '[\x01-\x1f\x7f]'::text) AND (length(label) <= 300));
 
 ALTER FUNCTION parley_data.is_label(label text) OWNER TO parley_owner;
@@ -1387,7 +1387,7 @@ COMMENT ON FUNCTION parley_data.agreement_has_ended(status parley.agreement_stat
 
 CREATE FUNCTION parley_data.is_finite(quantity numeric) RETURNS boolean
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    RETURN ((quantity > '-Infinity'::numeric) AND (quantity < 'Infinity'::numeric));
+    RETURN (abs(quantity) < 'Infinity'::numeric);
 
 ALTER FUNCTION parley_data.is_finite(quantity numeric) OWNER TO parley_owner;
 
@@ -5818,7 +5818,7 @@ COMMENT ON FUNCTION parley_data.bad_track(code text, name text, format parley.tr
 
 CREATE FUNCTION parley_data.needs_reopen(commitment text, status_now parley.commitment_status, new_status parley.commitment_status, reopen boolean) RETURNS parley_data.refusal
     LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN CASE WHEN ((new_status <> status_now) AND (NOT reopen) AND (NOT parley_data.allowed_transition(status_now, new_status))) THEN parley_data.refused('23514'::text, 'new_status'::text, 'commitment_status_transition'::text, format('new_status %s needs a reopen: commitment "%s" is %s'::text, new_status, commitment, status_now), 'Leaving fulfilled, breached, withdrawn or superseded, or going back to pending, is a reopen: pass reopen => true and say why in note.'::text) ELSE NULL::parley_data.refusal END;
+    RETURN CASE WHEN ((new_status <> status_now) AND (NOT reopen)) THEN CASE WHEN (NOT parley_data.allowed_transition(status_now, new_status)) THEN parley_data.refused('23514'::text, 'new_status'::text, 'commitment_status_transition'::text, format('new_status %s needs a reopen: commitment "%s" is %s'::text, new_status, commitment, status_now), 'Leaving fulfilled, breached, withdrawn or superseded, or going back to pending, is a reopen: pass reopen => true and say why in note.'::text) ELSE NULL::parley_data.refusal END ELSE NULL::parley_data.refusal END;
 
 ALTER FUNCTION parley_data.needs_reopen(commitment text, status_now parley.commitment_status, new_status parley.commitment_status, reopen boolean) OWNER TO parley_owner;
 
@@ -22706,11 +22706,11 @@ CREATE TRIGGER track_agenda_versions_truncate BEFORE TRUNCATE ON parley_data.tra
 
 CREATE TRIGGER track_agenda_versions_update AFTER UPDATE ON parley_data.track_agenda REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_versions('agenda_versions', 'effective_classification', 'track_id', 'item_id');
 
-CREATE TRIGGER track_members_agenda_activity_delete AFTER DELETE ON parley_data.track_members REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_rows('track_id, party_id, effective_classification', 'select ta.track_id, ta.item_id, m.effective_classification as level from (%1$s) m   join parley_data.track_agenda ta on ta.track_id = m.track_id  where exists (select 1 from parley_data.positions p                 where p.party_id = m.party_id and p.item_id = ta.item_id and p.track_id is null)');
+CREATE TRIGGER track_members_agenda_activity_delete AFTER DELETE ON parley_data.track_members REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_rows('track_id, party_id, effective_classification', 'select ta.track_id, ta.item_id, m.effective_classification as level from (%1$s) m   cross join lateral (select a.track_id, a.item_id from parley_data.track_agenda a                        where a.track_id = m.track_id offset 0) ta  where exists (select 1 from parley_data.positions p                 where p.party_id = m.party_id and p.item_id = ta.item_id and p.track_id is null)');
 
-CREATE TRIGGER track_members_agenda_activity_insert AFTER INSERT ON parley_data.track_members REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_rows('track_id, party_id, effective_classification', 'select ta.track_id, ta.item_id, m.effective_classification as level from (%1$s) m   join parley_data.track_agenda ta on ta.track_id = m.track_id  where exists (select 1 from parley_data.positions p                 where p.party_id = m.party_id and p.item_id = ta.item_id and p.track_id is null)');
+CREATE TRIGGER track_members_agenda_activity_insert AFTER INSERT ON parley_data.track_members REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_rows('track_id, party_id, effective_classification', 'select ta.track_id, ta.item_id, m.effective_classification as level from (%1$s) m   cross join lateral (select a.track_id, a.item_id from parley_data.track_agenda a                        where a.track_id = m.track_id offset 0) ta  where exists (select 1 from parley_data.positions p                 where p.party_id = m.party_id and p.item_id = ta.item_id and p.track_id is null)');
 
-CREATE TRIGGER track_members_agenda_activity_update AFTER UPDATE ON parley_data.track_members REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_rows('track_id, party_id, effective_classification', 'select ta.track_id, ta.item_id, m.effective_classification as level from (%1$s) m   join parley_data.track_agenda ta on ta.track_id = m.track_id  where exists (select 1 from parley_data.positions p                 where p.party_id = m.party_id and p.item_id = ta.item_id and p.track_id is null)');
+CREATE TRIGGER track_members_agenda_activity_update AFTER UPDATE ON parley_data.track_members REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.agenda_activity_of_rows('track_id, party_id, effective_classification', 'select ta.track_id, ta.item_id, m.effective_classification as level from (%1$s) m   cross join lateral (select a.track_id, a.item_id from parley_data.track_agenda a                        where a.track_id = m.track_id offset 0) ta  where exists (select 1 from parley_data.positions p                 where p.party_id = m.party_id and p.item_id = ta.item_id and p.track_id is null)');
 
 CREATE TRIGGER track_members_history_delete AFTER DELETE ON parley_data.track_members REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'track_id', 'party_id', 'role');
 
