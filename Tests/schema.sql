@@ -9287,48 +9287,37 @@ COMMENT ON FUNCTION parley_data.plan_collect_meetings(at timestamp with time zon
 CREATE FUNCTION parley_data.plan_create_alerts(at timestamp with time zone) RETURNS integer
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
-    AS $$
+    AS $_$
 declare
     n_created integer;
 begin
-    -- The first plan of an installation (no alert at all yet) cannot meet the dedup key: a plain insert, without
-    -- the check before each row that ON CONFLICT makes (a quarter of this step at M, 20,959 alerts).
-    if exists (select 1 from parley_data.alerts) then
+    -- The dedup key's check before each row (ON CONFLICT) is left out of the first plan of an installation, which
+    -- cannot meet it: no alert at all yet, and the collectors give at most one alert per subject and kind (a
+    -- quarter of this step at M, 20,959 alerts). EXECUTE costs nothing here: this plan's statements are planned
+    -- afresh anyway (the scratch tables are new in each plan).
+    execute format($q$
         with created as (
             insert into parley_data.alerts (kind, subject_type, subject_id, subject_code, basis, occurrence, due_at,
                                             severity, classification, track_id, item_id, commitment_id, responsible_id,
                                             escalated, escalated_to_id, related_alert_id, planned_at)
             select due.kind, due.subject_type, due.subject_id, due.subject_code, due.basis, due.occurrence, due.due_at,
                    rule.severity, due.classification, due.track_id, due.item_id, due.commitment_id, due.responsible_id,
-                   due.escalated, due.escalated_to_id, due.related_alert_id, plan_create_alerts.at
+                   due.escalated, due.escalated_to_id, due.related_alert_id, $1
               from pg_temp.plan_due due
               join parley_data.alert_rules rule on rule.kind = due.kind
              -- In the order of the dedup key: each new entry of that index, and of the one by subject, goes at its
              -- end (PostgreSQL then skips the descent from the root), and the ids follow the same order, so that the
              -- deliveries written in the order of their alerts add to their own unique index at its end too.
              order by due.subject_type, due.subject_id, due.kind, due.occurrence
-            on conflict (subject_type, subject_id, kind, occurrence, classification) where state <> 'cancelled' do nothing
+            %s
             returning id
         )
         insert into pg_temp.plan_targets (alert_id, is_new)
-        select created.id, true from created;
-    else
-        with created as (
-            insert into parley_data.alerts (kind, subject_type, subject_id, subject_code, basis, occurrence, due_at,
-                                            severity, classification, track_id, item_id, commitment_id, responsible_id,
-                                            escalated, escalated_to_id, related_alert_id, planned_at)
-            select due.kind, due.subject_type, due.subject_id, due.subject_code, due.basis, due.occurrence, due.due_at,
-                   rule.severity, due.classification, due.track_id, due.item_id, due.commitment_id, due.responsible_id,
-                   due.escalated, due.escalated_to_id, due.related_alert_id, plan_create_alerts.at
-              from pg_temp.plan_due due
-              join parley_data.alert_rules rule on rule.kind = due.kind
-             -- In the order of the dedup key, as above.
-             order by due.subject_type, due.subject_id, due.kind, due.occurrence
-            returning id
-        )
-        insert into pg_temp.plan_targets (alert_id, is_new)
-        select created.id, true from created;
-    end if;
+        select created.id, true from created$q$,
+        case when exists (select 1 from parley_data.alerts)
+             then $c$on conflict (subject_type, subject_id, kind, occurrence, classification) where state <> 'cancelled' do nothing$c$
+             else '' end)
+    using at;
     get diagnostics n_created = row_count;
     -- A big first plan changes the alert table's size by orders of magnitude: tell the planner before the
     -- recipients are joined to it.
@@ -9337,7 +9326,7 @@ begin
     end if;
     return n_created;
 end
-$$;
+$_$;
 
 ALTER FUNCTION parley_data.plan_create_alerts(at timestamp with time zone) OWNER TO parley_owner;
 
