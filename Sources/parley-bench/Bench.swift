@@ -98,11 +98,13 @@ final class Bench {
     }
 
     /// The figures to measure: all, or those PARLEY_BENCH_FIGURES lists (e.g. `4,8`), for working on one figure
-    /// without waiting for the others. Starting parleyd (0) goes with 3, 6 and 7, which need it.
+    /// without waiting for the others. Starting parleyd (0) goes with 3, 6 and 7, which need it; the first plan (1)
+    /// with 2 and 4, which measure what it leaves (a replan after it, the deliveries it made due).
     static let chosenFigures: Set<Int>? = {
         guard let list = ProcessInfo.processInfo.environment["PARLEY_BENCH_FIGURES"], !list.isEmpty else { return nil }
         var chosen = Set(list.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) })
         if !chosen.isDisjoint(with: [3, 6, 7]) { chosen.insert(0) }
+        if !chosen.isDisjoint(with: [2, 4]) { chosen.insert(1) }
         return chosen
     }()
 
