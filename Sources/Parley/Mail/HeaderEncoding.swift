@@ -17,9 +17,9 @@ public enum HeaderEncoding {
     /// `text` made safe for one header line: control characters (CR, LF, NUL, TAB, DEL, C1), the Unicode line and
     /// paragraph separators and runs of spaces become one space, and leading and trailing spaces go.
     public static func sanitized(_ text: String) -> String {
-        // Printable ASCII words with one space between them (most names and values) are their own sanitised form;
-        // so is such text with characters beyond ASCII that are not space-like (a subject with its dash).
-        if isSingleSpacedPrintableASCII(text) || isSingleSpacedWithoutControls(text) { return text }
+        // Words with one space between them and nothing space-like in them (most names and values, a subject with
+        // its dash) are their own sanitised form. (This also holds every single-spaced printable ASCII text.)
+        if isSingleSpacedWithoutControls(text) { return text }
         var scalars = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in text.unicodeScalars {
