@@ -11107,6 +11107,7 @@ ALTER FUNCTION parley_data.timeline_commitment_deadline_moved(subject_ids bigint
 
 CREATE FUNCTION parley_data.timeline_commitment_made(subject_ids bigint[]) RETURNS SETOF parley_data.timeline_events
     LANGUAGE sql STABLE
+    SET random_page_cost TO '1.1'
     BEGIN ATOMIC
  SELECT NULL::bigint AS int8,
      'commitment_made'::text,
@@ -11168,6 +11169,7 @@ ALTER FUNCTION parley_data.timeline_commitment_status_changed(subject_ids bigint
 
 CREATE FUNCTION parley_data.timeline_figure_reported(subject_ids bigint[]) RETURNS SETOF parley_data.timeline_events
     LANGUAGE sql STABLE
+    SET random_page_cost TO '1.1'
     BEGIN ATOMIC
  SELECT NULL::bigint AS int8,
      'figure_reported'::text,
@@ -11200,6 +11202,7 @@ ALTER FUNCTION parley_data.timeline_figure_reported(subject_ids bigint[]) OWNER 
 
 CREATE FUNCTION parley_data.timeline_meeting_held(subject_ids bigint[]) RETURNS SETOF parley_data.timeline_events
     LANGUAGE sql STABLE
+    SET random_page_cost TO '1.1'
     BEGIN ATOMIC
  SELECT NULL::bigint AS int8,
      'meeting_held'::text,
@@ -11446,6 +11449,7 @@ ALTER FUNCTION parley_data.timeline_on_tracks() OWNER TO parley_owner;
 
 CREATE FUNCTION parley_data.timeline_position_stated(subject_ids bigint[]) RETURNS SETOF parley_data.timeline_events
     LANGUAGE sql STABLE
+    SET random_page_cost TO '1.1'
     BEGIN ATOMIC
  SELECT NULL::bigint AS int8,
      'position_stated'::text,
@@ -11515,6 +11519,7 @@ ALTER FUNCTION parley_data.timeline_track_status_changed(subject_ids bigint[]) O
 
 CREATE FUNCTION parley_data.timeline_update_recorded(subject_ids bigint[]) RETURNS SETOF parley_data.timeline_events
     LANGUAGE sql STABLE
+    SET random_page_cost TO '1.1'
     BEGIN ATOMIC
  SELECT NULL::bigint AS int8,
      'update_recorded'::text,

@@ -57,10 +57,17 @@ create or replace function parley_data.track_status_description(track text, old_
     return 'track ' || track || ': ' || old_status || ' → ' || new_status;
 
 -- The kinds that tell of a record: its event as the record is now ------------------------------------------------
+--
+-- Each looks its records up by the ids it is given: the new rows of a statement (20,000 commitments and 40,000
+-- updates of an import), or every row (a rebuild). The tables are read from memory or SSD, not seeked on a disk:
+-- at PostgreSQL's default random_page_cost of 4 the planner scanned all 5 million updates at L to word 40,000 new
+-- ones (0.6-1.1 s), where reading them by their key takes 0.1-0.2 s (BENCHMARKS.md, import at L, 2026-12-06).
+-- At 1.1 it still scans when most of a table is asked for, as in a rebuild.
 
 create or replace function parley_data.timeline_meeting_held(subject_ids bigint[])
     returns setof parley_data.timeline_events
     language sql stable
+    set random_page_cost = 1.1  -- see above: by key, not a scan of the table
 begin atomic
     select null::bigint, 'meeting_held', (m.starts_at at time zone t.timezone)::date, m.id, m.track_id, null::bigint,
            null::bigint, m.source_id, null::text, null::text, 'meeting held', t.code, null::text, null::text, m.code,
@@ -75,6 +82,7 @@ end;
 create or replace function parley_data.timeline_commitment_made(subject_ids bigint[])
     returns setof parley_data.timeline_events
     language sql stable
+    set random_page_cost = 1.1  -- see above: by key, not a scan of the table
 begin atomic
     select null::bigint, 'commitment_made', c.made_on, c.id, c.track_id, c.item_id, c.obligor_id, c.source_id,
            null::text, null::text, 'commitment made', t.code, i.code, ob.name, c.code,
@@ -93,6 +101,7 @@ end;
 create or replace function parley_data.timeline_update_recorded(subject_ids bigint[])
     returns setof parley_data.timeline_events
     language sql stable
+    set random_page_cost = 1.1  -- see above: by key, not a scan of the table
 begin atomic
     select null::bigint, 'update_recorded', u.reported_on, u.id, c.track_id, c.item_id, u.reported_by_party_id,
            u.source_id, null::text, null::text, 'update recorded', t.code, i.code, rp.name, c.code,
@@ -119,6 +128,7 @@ end;
 create or replace function parley_data.timeline_position_stated(subject_ids bigint[])
     returns setof parley_data.timeline_events
     language sql stable
+    set random_page_cost = 1.1  -- see above: by key, not a scan of the table
 begin atomic
     select null::bigint, 'position_stated', p.stated_on, p.id, p.track_id, p.item_id, p.party_id, p.source_id,
            null::text, null::text, 'position stated', t.code, i.code, pa.name, null::text,
@@ -135,6 +145,7 @@ end;
 create or replace function parley_data.timeline_figure_reported(subject_ids bigint[])
     returns setof parley_data.timeline_events
     language sql stable
+    set random_page_cost = 1.1  -- see above: by key, not a scan of the table
 begin atomic
     select null::bigint, 'figure_reported', f.as_of, f.id, null::bigint, f.item_id, f.claimant_id, f.source_id,
            null::text, null::text, 'figure reported', null::text, i.code, cl.name, f.indicator,
