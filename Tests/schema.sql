@@ -2620,8 +2620,6 @@ CREATE FUNCTION parley.daemon_renew_leadership(token bigint, lease interval) RET
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
-declare
-    renewed timestamptz;
 begin
     if daemon_renew_leadership.lease is null
        or daemon_renew_leadership.lease < interval '1 second' or daemon_renew_leadership.lease > interval '1 day' then
@@ -2630,12 +2628,7 @@ begin
             'Pass PARLEY_LEASE_SECONDS (three heartbeats unless set).');
     end if;
     perform parley_data.require_leadership(daemon_renew_leadership.token);
-    update parley_data.daemon_leadership l
-       set renewed_at = clock_timestamp(), expires_at = clock_timestamp() + daemon_renew_leadership.lease,
-           lease = daemon_renew_leadership.lease
-     where l.singleton
-    returning l.expires_at into renewed;
-    return renewed;
+    return parley_data.extend_leadership(daemon_renew_leadership.lease);
 end
 $$;
 
@@ -4073,7 +4066,6 @@ CREATE FUNCTION parley.plan_alerts_as_leader(token bigint, at timestamp with tim
 declare
     held parley_data.daemon_leadership;
     outcome record;
-    renewed timestamptz;
 begin
     -- The lease row stays locked until this transaction ends: no election can happen while the plan runs.
     held := parley_data.require_leadership(plan_alerts_as_leader.token);
@@ -4087,12 +4079,8 @@ begin
                               coalesce(plan_alerts_as_leader.rebuild, false));
     -- A plan is the leader at work: the lease runs from its end, so that a plan longer than the lease (a full plan
     -- of a large database) is not followed by a needless election.
-    update parley_data.daemon_leadership l
-       set renewed_at = clock_timestamp(), expires_at = clock_timestamp() + held.lease
-     where l.singleton
-    returning l.expires_at into renewed;
     return query select outcome.alerts_created, outcome.alerts_cancelled, outcome.deliveries_created,
-                        outcome.subjects_planned, outcome.next_alert_at, renewed;
+                        outcome.subjects_planned, outcome.next_alert_at, parley_data.extend_leadership(held.lease);
 end
 $$;
 
@@ -6749,6 +6737,42 @@ CREATE FUNCTION parley_data.expiring_within_days() RETURNS integer
 ALTER FUNCTION parley_data.expiring_within_days() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.expiring_within_days() IS 'How far ahead parley.expiring_agreements looks, in days: the session''s parley.expiring_within_days if set, else 60.';
+
+CREATE TABLE parley_data.daemon_leadership (
+    singleton boolean DEFAULT true NOT NULL,
+    epoch bigint DEFAULT 0 NOT NULL,
+    instance_id uuid,
+    backend_pid integer,
+    elected_at timestamp with time zone,
+    renewed_at timestamp with time zone,
+    expires_at timestamp with time zone,
+    lease interval,
+    CONSTRAINT daemon_leadership_epoch_not_negative CHECK ((epoch >= 0)),
+    CONSTRAINT daemon_leadership_held_completely CHECK ((num_nulls(instance_id, backend_pid, elected_at, renewed_at, expires_at, lease) = ANY (ARRAY[0, 6]))),
+    CONSTRAINT daemon_leadership_one_row CHECK (singleton)
+);
+
+ALTER TABLE parley_data.daemon_leadership OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.daemon_leadership IS 'The leadership lease, one row: which parleyd instance may plan alerts, until when, and the epoch that every plan must present. epoch grows by one at every election, so a leader that was frozen or cut off and comes back holds an old epoch and is refused.';
+
+COMMENT ON COLUMN parley_data.daemon_leadership.epoch IS 'The fencing token: the number of the current election.';
+
+COMMENT ON COLUMN parley_data.daemon_leadership.backend_pid IS 'The database session of the leader (pg_stat_activity.pid): when it has ended, the lease is free at once.';
+
+COMMENT ON COLUMN parley_data.daemon_leadership.expires_at IS 'When the lease lapses unless the leader renews it (each heartbeat and each plan does).';
+
+CREATE FUNCTION parley_data.extend_leadership(lease interval) RETURNS timestamp with time zone
+    LANGUAGE sql
+    BEGIN ATOMIC
+ UPDATE parley_data.daemon_leadership l SET renewed_at = clock_timestamp(), expires_at = (clock_timestamp() + extend_leadership.lease), lease = extend_leadership.lease
+   WHERE l.singleton
+   RETURNING l.expires_at;
+END;
+
+ALTER FUNCTION parley_data.extend_leadership(lease interval) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.extend_leadership(lease interval) IS 'Extends the leadership lease (checked and locked by require_leadership) by `lease` from now; returns when it now lapses.';
 
 CREATE FUNCTION parley_data.figure_for_change(indicator text, as_of date, claimant_id bigint, source_id bigint, wanted parley.classification) RETURNS parley_data.figures
     LANGUAGE plpgsql
@@ -10690,30 +10714,6 @@ CREATE FUNCTION parley_data.require_all(fields text[], "values" text[], rule tex
 ALTER FUNCTION parley_data.require_all(fields text[], "values" text[], rule text, message text, hint text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.require_all(fields text[], "values" text[], rule text, message text, hint text) IS 'Refuses (23502, under one rule) values required together, naming the first one missing.';
-
-CREATE TABLE parley_data.daemon_leadership (
-    singleton boolean DEFAULT true NOT NULL,
-    epoch bigint DEFAULT 0 NOT NULL,
-    instance_id uuid,
-    backend_pid integer,
-    elected_at timestamp with time zone,
-    renewed_at timestamp with time zone,
-    expires_at timestamp with time zone,
-    lease interval,
-    CONSTRAINT daemon_leadership_epoch_not_negative CHECK ((epoch >= 0)),
-    CONSTRAINT daemon_leadership_held_completely CHECK ((num_nulls(instance_id, backend_pid, elected_at, renewed_at, expires_at, lease) = ANY (ARRAY[0, 6]))),
-    CONSTRAINT daemon_leadership_one_row CHECK (singleton)
-);
-
-ALTER TABLE parley_data.daemon_leadership OWNER TO parley_owner;
-
-COMMENT ON TABLE parley_data.daemon_leadership IS 'The leadership lease, one row: which parleyd instance may plan alerts, until when, and the epoch that every plan must present. epoch grows by one at every election, so a leader that was frozen or cut off and comes back holds an old epoch and is refused.';
-
-COMMENT ON COLUMN parley_data.daemon_leadership.epoch IS 'The fencing token: the number of the current election.';
-
-COMMENT ON COLUMN parley_data.daemon_leadership.backend_pid IS 'The database session of the leader (pg_stat_activity.pid): when it has ended, the lease is free at once.';
-
-COMMENT ON COLUMN parley_data.daemon_leadership.expires_at IS 'When the lease lapses unless the leader renews it (each heartbeat and each plan does).';
 
 CREATE FUNCTION parley_data.require_leadership(token bigint) RETURNS parley_data.daemon_leadership
     LANGUAGE plpgsql
@@ -23698,6 +23698,11 @@ REVOKE ALL ON FUNCTION parley_data.expiring_within_days() FROM PUBLIC;
 GRANT ALL ON FUNCTION parley_data.expiring_within_days() TO parley_reader;
 GRANT ALL ON FUNCTION parley_data.expiring_within_days() TO parley_daemon;
 
+GRANT SELECT ON TABLE parley_data.daemon_leadership TO parley_reader;
+GRANT SELECT ON TABLE parley_data.daemon_leadership TO parley_daemon;
+
+REVOKE ALL ON FUNCTION parley_data.extend_leadership(lease interval) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.figure_for_change(indicator text, as_of date, claimant_id bigint, source_id bigint, wanted parley.classification) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.follow_up_due_occurrence(due_at timestamp with time zone, at timestamp with time zone) FROM PUBLIC;
@@ -23920,9 +23925,6 @@ REVOKE ALL ON FUNCTION parley_data.refuse_row(tbl text, field text, rule text, m
 REVOKE ALL ON FUNCTION parley_data.require(field text, present boolean) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.require_all(fields text[], "values" text[], rule text, message text, hint text) FROM PUBLIC;
-
-GRANT SELECT ON TABLE parley_data.daemon_leadership TO parley_reader;
-GRANT SELECT ON TABLE parley_data.daemon_leadership TO parley_daemon;
 
 REVOKE ALL ON FUNCTION parley_data.require_leadership(token bigint) FROM PUBLIC;
 
