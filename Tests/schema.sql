@@ -3805,17 +3805,8 @@ CREATE FUNCTION parley.mark_deliveries_failed(ids bigint[], error text, claim_to
 declare
     settings parley_data.alert_settings;
 begin
-    if mark_deliveries_failed.ids is null or cardinality(mark_deliveries_failed.ids) = 0 then
-        perform parley_data.refuse('23502', 'ids', 'ids_present', 'ids is required',
-            'Pass the ids of the deliveries that could not be sent.');
-    end if;
-    if mark_deliveries_failed.claim_token is null then
-        perform parley_data.refuse('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
-            'Pass the token claim_round returned.');
-    end if;
-    if mark_deliveries_failed.at is null then
-        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
-    end if;
+    perform parley_data.require_claim_marked(mark_deliveries_failed.ids, mark_deliveries_failed.claim_token,
+        mark_deliveries_failed.at, 'Pass the ids of the deliveries that could not be sent.');
     if nullif(btrim(mark_deliveries_failed.error), '') is null then
         perform parley_data.refuse('23502', 'error', 'error_present', 'error is required',
             'Say what went wrong, e.g. the exit status and output of sendmail.');
@@ -3854,17 +3845,8 @@ CREATE FUNCTION parley.mark_deliveries_sent(ids bigint[], message_id text, claim
 declare
     marked integer;
 begin
-    if mark_deliveries_sent.ids is null or cardinality(mark_deliveries_sent.ids) = 0 then
-        perform parley_data.refuse('23502', 'ids', 'ids_present', 'ids is required',
-            'Pass the ids of the deliveries the mail carried.');
-    end if;
-    if mark_deliveries_sent.claim_token is null then
-        perform parley_data.refuse('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
-            'Pass the token claim_round returned.');
-    end if;
-    if mark_deliveries_sent.at is null then
-        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
-    end if;
+    perform parley_data.require_claim_marked(mark_deliveries_sent.ids, mark_deliveries_sent.claim_token,
+        mark_deliveries_sent.at, 'Pass the ids of the deliveries the mail carried.');
     if mark_deliveries_sent.message_id is null or mark_deliveries_sent.message_id !~ '^<[^<>@\s]+@[^<>@\s]+>$' then
         perform parley_data.refuse(case when mark_deliveries_sent.message_id is null then '23502' else '23514' end,
             'message_id', 'message_id_format',
@@ -3892,17 +3874,8 @@ CREATE FUNCTION parley.mark_round_sent(ids bigint[], claim_token uuid, at timest
     SET enable_seqscan TO 'off'
     AS $$
 begin
-    if mark_round_sent.ids is null or cardinality(mark_round_sent.ids) = 0 then
-        perform parley_data.refuse('23502', 'ids', 'ids_present', 'ids is required',
-            'Pass the ids of the deliveries the round''s mails carried.');
-    end if;
-    if mark_round_sent.claim_token is null then
-        perform parley_data.refuse('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
-            'Pass the token claim_round returned.');
-    end if;
-    if mark_round_sent.at is null then
-        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
-    end if;
+    perform parley_data.require_claim_marked(mark_round_sent.ids, mark_round_sent.claim_token, mark_round_sent.at,
+        'Pass the ids of the deliveries the round''s mails carried.');
     -- Only deliveries this run still holds: if its lease ran out and another run re-claimed them, that run marks.
     return query
     update parley_data.deliveries d
@@ -10714,6 +10687,27 @@ CREATE FUNCTION parley_data.require_all(fields text[], "values" text[], rule tex
 ALTER FUNCTION parley_data.require_all(fields text[], "values" text[], rule text, message text, hint text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.require_all(fields text[], "values" text[], rule text, message text, hint text) IS 'Refuses (23502, under one rule) values required together, naming the first one missing.';
+
+CREATE FUNCTION parley_data.require_claim_marked(ids bigint[], claim_token uuid, at timestamp with time zone, ids_hint text) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if require_claim_marked.ids is null or cardinality(require_claim_marked.ids) = 0 then
+        perform parley_data.refuse('23502', 'ids', 'ids_present', 'ids is required', require_claim_marked.ids_hint);
+    end if;
+    if require_claim_marked.claim_token is null then
+        perform parley_data.refuse('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
+            'Pass the token claim_round returned.');
+    end if;
+    if require_claim_marked.at is null then
+        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
+    end if;
+end
+$$;
+
+ALTER FUNCTION parley_data.require_claim_marked(ids bigint[], claim_token uuid, at timestamp with time zone, ids_hint text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.require_claim_marked(ids bigint[], claim_token uuid, at timestamp with time zone, ids_hint text) IS 'Refuses (23502) a call that marks claimed deliveries without their ids, the claim''s token or the moment; ids_hint is the hint of a missing ids.';
 
 CREATE FUNCTION parley_data.require_leadership(token bigint) RETURNS parley_data.daemon_leadership
     LANGUAGE plpgsql
@@ -23925,6 +23919,8 @@ REVOKE ALL ON FUNCTION parley_data.refuse_row(tbl text, field text, rule text, m
 REVOKE ALL ON FUNCTION parley_data.require(field text, present boolean) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.require_all(fields text[], "values" text[], rule text, message text, hint text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.require_claim_marked(ids bigint[], claim_token uuid, at timestamp with time zone, ids_hint text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.require_leadership(token bigint) FROM PUBLIC;
 
