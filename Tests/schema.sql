@@ -8650,6 +8650,21 @@ ALTER FUNCTION parley_data.person_named(email text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.person_named(email text) IS 'The person with this e-mail (any case), or null.';
 
+CREATE FUNCTION parley_data.plan_analyze_grown(tbl regclass, written integer) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    if written > 10000 then
+        execute format('analyze %s', tbl);
+    end if;
+end
+$$;
+
+ALTER FUNCTION parley_data.plan_analyze_grown(tbl regclass, written integer) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.plan_analyze_grown(tbl regclass, written integer) IS 'Planning: analyzes the table a step wrote when it wrote more than 10,000 rows into it.';
+
 CREATE FUNCTION parley_data.plan_cancel_alerts(at timestamp with time zone, everything boolean) RETURNS integer
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
@@ -9316,11 +9331,7 @@ begin
              else '' end)
     using at;
     get diagnostics n_created = row_count;
-    -- A big first plan changes the alert table's size by orders of magnitude: tell the planner before the
-    -- recipients are joined to it.
-    if n_created > 10000 then
-        analyze parley_data.alerts;
-    end if;
+    perform parley_data.plan_analyze_grown('parley_data.alerts', n_created);
     return n_created;
 end
 $_$;
@@ -9597,9 +9608,7 @@ begin
         returning 1
     )
     select (select count(*) from created_new) + (select count(*) from created) into n_created;
-    if n_created > 10000 then
-        analyze parley_data.deliveries;
-    end if;
+    perform parley_data.plan_analyze_grown('parley_data.deliveries', n_created);
     return n_created;
 end
 $$;
@@ -23827,6 +23836,8 @@ REVOKE ALL ON FUNCTION parley_data.party_participation(agreement parley_data.agr
 REVOKE ALL ON FUNCTION parley_data.person_id(email text, field text, active_only boolean) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.person_named(email text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.plan_analyze_grown(tbl regclass, written integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.plan_cancel_alerts(at timestamp with time zone, everything boolean) FROM PUBLIC;
 
