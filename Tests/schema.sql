@@ -384,8 +384,7 @@ begin
            acknowledgement_note = coalesce(nullif(btrim(acknowledge_alert.note), ''), a.acknowledgement_note)
      where a.id = target.id;
     -- The subject's next alert changes (an overdue series stops repeating).
-    insert into parley_data.plan_queue (subject_type, subject_id) values (target.subject_type::text, target.subject_id);
-    perform pg_notify('parley_plan', '');
+    perform parley_data.queue_plan(target.subject_type::text, target.subject_id);
     return target.id;
 end
 $$;
@@ -4855,8 +4854,7 @@ begin
     update parley_data.deliveries d
        set send_after = greatest(d.send_after, snooze_alert.until)
      where d.alert_id = target.id and d.state = 'pending';
-    insert into parley_data.plan_queue (subject_type, subject_id) values (target.subject_type::text, target.subject_id);
-    perform pg_notify('parley_plan', '');
+    perform parley_data.queue_plan(target.subject_type::text, target.subject_id);
     return target.id;
 end
 $$;
@@ -9785,6 +9783,18 @@ ALTER FUNCTION parley_data.queue_agreement_changes() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.queue_agreement_changes() IS 'Trigger: queues the agreements whose terms, participation or tracks a statement added or changed, and notifies the daemon once.';
 
+CREATE FUNCTION parley_data.queue_plan(subject_type text, subject_id bigint DEFAULT NULL::bigint) RETURNS void
+    LANGUAGE sql
+    BEGIN ATOMIC
+ INSERT INTO parley_data.plan_queue (subject_type, subject_id)
+   VALUES (queue_plan.subject_type, queue_plan.subject_id);
+ SELECT pg_notify('parley_plan'::text, ''::text) AS pg_notify;
+END;
+
+ALTER FUNCTION parley_data.queue_plan(subject_type text, subject_id bigint) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.queue_plan(subject_type text, subject_id bigint) IS 'Queues one subject (or ''recipients'', ''all'' without subject_id) for the next plan and notifies the daemon.';
+
 CREATE FUNCTION parley_data.queue_recipient_changes() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
@@ -9812,8 +9822,7 @@ begin
                              (o.person_id, o.track_id, o.item_id, o.min_severity, o.effective_classification)) then
         return null;
     end if;
-    insert into parley_data.plan_queue (subject_type) values ('recipients');
-    perform pg_notify('parley_plan', '');
+    perform parley_data.queue_plan('recipients');
     return null;
 end
 $$;
@@ -9831,8 +9840,7 @@ begin
     if exists (select 1 from new_rows n join old_rows o on o.kind = n.kind
                 where (n.enabled, n.severity, n.lead_times, n.delay, n.repeat_every, n.escalate_after)
                       is distinct from (o.enabled, o.severity, o.lead_times, o.delay, o.repeat_every, o.escalate_after)) then
-        insert into parley_data.plan_queue (subject_type) values ('all');
-        perform pg_notify('parley_plan', '');
+        perform parley_data.queue_plan('all');
     end if;
     return null;
 end
@@ -23872,6 +23880,8 @@ REVOKE ALL ON FUNCTION parley_data.prepare_history_years(through timestamp with 
 REVOKE ALL ON FUNCTION parley_data.queue_agenda_statement(touched text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.queue_agreement_changes() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.queue_plan(subject_type text, subject_id bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.queue_recipient_changes() FROM PUBLIC;
 
