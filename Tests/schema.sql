@@ -22644,7 +22644,7 @@ CREATE TRIGGER positions_timeline_update AFTER UPDATE ON parley_data.positions R
 
 CREATE TRIGGER positions_touch BEFORE UPDATE ON parley_data.positions FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
-CREATE TRIGGER silences_apply AFTER INSERT ON parley_data.silences REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.apply_new_silences();
+CREATE TRIGGER silences_apply_insert AFTER INSERT ON parley_data.silences REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.apply_new_silences();
 
 CREATE TRIGGER silences_effective_classification BEFORE UPDATE OF track_classification, commitment_classification ON parley_data.silences FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification('silences');
 

@@ -26,7 +26,7 @@ select is((select count(*)::integer from pg_trigger
                              'follow_ups_plan_insert', 'follow_ups_plan_update', 'follow_ups_plan_delete',
                              'tracks_plan_update', 'people_plan_update', 'subscriptions_plan_insert',
                              'subscriptions_plan_update', 'subscriptions_plan_delete',
-                             'alert_rules_plan_update', 'silences_apply')
+                             'alert_rules_plan_update', 'silences_apply_insert')
               and tgtype & 1 = 0), 16,
           'the 16 triggers that queue changes are statement-level (tgtype has no ROW bit)');
 select ok((select bool_and(tgoldtable is not null or tgnewtable is not null) from pg_trigger

@@ -221,5 +221,5 @@ end
 $$;
 comment on function parley_data.apply_new_silences() is 'Trigger: suppresses the waiting deliveries of alerts that new silences cover.';
 
-create or replace trigger silences_apply after insert on parley_data.silences
-    referencing new table as new_rows for each statement execute function parley_data.apply_new_silences();
+drop trigger if exists silences_apply on parley_data.silences;
+call parley_data.create_statement_triggers('silences', 'apply', 'parley_data.apply_new_silences()', array['insert']);
