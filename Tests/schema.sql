@@ -384,8 +384,7 @@ begin
            acknowledgement_note = coalesce(nullif(btrim(acknowledge_alert.note), ''), a.acknowledgement_note)
      where a.id = target.id;
     -- The subject's next alert changes (an overdue series stops repeating).
-    insert into parley_data.plan_queue (subject_type, subject_id) values (target.subject_type::text, target.subject_id);
-    perform pg_notify('parley_plan', '');
+    perform parley_data.queue_plan(target.subject_type::text, target.subject_id);
     return target.id;
 end
 $$;
@@ -2620,8 +2619,6 @@ CREATE FUNCTION parley.daemon_renew_leadership(token bigint, lease interval) RET
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
-declare
-    renewed timestamptz;
 begin
     if daemon_renew_leadership.lease is null
        or daemon_renew_leadership.lease < interval '1 second' or daemon_renew_leadership.lease > interval '1 day' then
@@ -2630,12 +2627,7 @@ begin
             'Pass PARLEY_LEASE_SECONDS (three heartbeats unless set).');
     end if;
     perform parley_data.require_leadership(daemon_renew_leadership.token);
-    update parley_data.daemon_leadership l
-       set renewed_at = clock_timestamp(), expires_at = clock_timestamp() + daemon_renew_leadership.lease,
-           lease = daemon_renew_leadership.lease
-     where l.singleton
-    returning l.expires_at into renewed;
-    return renewed;
+    return parley_data.extend_leadership(daemon_renew_leadership.lease);
 end
 $$;
 
@@ -3812,17 +3804,8 @@ CREATE FUNCTION parley.mark_deliveries_failed(ids bigint[], error text, claim_to
 declare
     settings parley_data.alert_settings;
 begin
-    if mark_deliveries_failed.ids is null or cardinality(mark_deliveries_failed.ids) = 0 then
-        perform parley_data.refuse('23502', 'ids', 'ids_present', 'ids is required',
-            'Pass the ids of the deliveries that could not be sent.');
-    end if;
-    if mark_deliveries_failed.claim_token is null then
-        perform parley_data.refuse('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
-            'Pass the token claim_round returned.');
-    end if;
-    if mark_deliveries_failed.at is null then
-        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
-    end if;
+    perform parley_data.require_claim_marked(mark_deliveries_failed.ids, mark_deliveries_failed.claim_token,
+        mark_deliveries_failed.at, 'Pass the ids of the deliveries that could not be sent.');
     if nullif(btrim(mark_deliveries_failed.error), '') is null then
         perform parley_data.refuse('23502', 'error', 'error_present', 'error is required',
             'Say what went wrong, e.g. the exit status and output of sendmail.');
@@ -3861,17 +3844,8 @@ CREATE FUNCTION parley.mark_deliveries_sent(ids bigint[], message_id text, claim
 declare
     marked integer;
 begin
-    if mark_deliveries_sent.ids is null or cardinality(mark_deliveries_sent.ids) = 0 then
-        perform parley_data.refuse('23502', 'ids', 'ids_present', 'ids is required',
-            'Pass the ids of the deliveries the mail carried.');
-    end if;
-    if mark_deliveries_sent.claim_token is null then
-        perform parley_data.refuse('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
-            'Pass the token claim_round returned.');
-    end if;
-    if mark_deliveries_sent.at is null then
-        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
-    end if;
+    perform parley_data.require_claim_marked(mark_deliveries_sent.ids, mark_deliveries_sent.claim_token,
+        mark_deliveries_sent.at, 'Pass the ids of the deliveries the mail carried.');
     if mark_deliveries_sent.message_id is null or mark_deliveries_sent.message_id !~ '^<[^<>@\s]+@[^<>@\s]+>$' then
         perform parley_data.refuse(case when mark_deliveries_sent.message_id is null then '23502' else '23514' end,
             'message_id', 'message_id_format',
@@ -3899,17 +3873,8 @@ CREATE FUNCTION parley.mark_round_sent(ids bigint[], claim_token uuid, at timest
     SET enable_seqscan TO 'off'
     AS $$
 begin
-    if mark_round_sent.ids is null or cardinality(mark_round_sent.ids) = 0 then
-        perform parley_data.refuse('23502', 'ids', 'ids_present', 'ids is required',
-            'Pass the ids of the deliveries the round''s mails carried.');
-    end if;
-    if mark_round_sent.claim_token is null then
-        perform parley_data.refuse('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
-            'Pass the token claim_round returned.');
-    end if;
-    if mark_round_sent.at is null then
-        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
-    end if;
+    perform parley_data.require_claim_marked(mark_round_sent.ids, mark_round_sent.claim_token, mark_round_sent.at,
+        'Pass the ids of the deliveries the round''s mails carried.');
     -- Only deliveries this run still holds: if its lease ran out and another run re-claimed them, that run marks.
     return query
     update parley_data.deliveries d
@@ -4073,7 +4038,6 @@ CREATE FUNCTION parley.plan_alerts_as_leader(token bigint, at timestamp with tim
 declare
     held parley_data.daemon_leadership;
     outcome record;
-    renewed timestamptz;
 begin
     -- The lease row stays locked until this transaction ends: no election can happen while the plan runs.
     held := parley_data.require_leadership(plan_alerts_as_leader.token);
@@ -4087,12 +4051,8 @@ begin
                               coalesce(plan_alerts_as_leader.rebuild, false));
     -- A plan is the leader at work: the lease runs from its end, so that a plan longer than the lease (a full plan
     -- of a large database) is not followed by a needless election.
-    update parley_data.daemon_leadership l
-       set renewed_at = clock_timestamp(), expires_at = clock_timestamp() + held.lease
-     where l.singleton
-    returning l.expires_at into renewed;
     return query select outcome.alerts_created, outcome.alerts_cancelled, outcome.deliveries_created,
-                        outcome.subjects_planned, outcome.next_alert_at, renewed;
+                        outcome.subjects_planned, outcome.next_alert_at, parley_data.extend_leadership(held.lease);
 end
 $$;
 
@@ -4894,8 +4854,7 @@ begin
     update parley_data.deliveries d
        set send_after = greatest(d.send_after, snooze_alert.until)
      where d.alert_id = target.id and d.state = 'pending';
-    insert into parley_data.plan_queue (subject_type, subject_id) values (target.subject_type::text, target.subject_id);
-    perform pg_notify('parley_plan', '');
+    perform parley_data.queue_plan(target.subject_type::text, target.subject_id);
     return target.id;
 end
 $$;
@@ -6749,6 +6708,42 @@ CREATE FUNCTION parley_data.expiring_within_days() RETURNS integer
 ALTER FUNCTION parley_data.expiring_within_days() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.expiring_within_days() IS 'How far ahead parley.expiring_agreements looks, in days: the session''s parley.expiring_within_days if set, else 60.';
+
+CREATE TABLE parley_data.daemon_leadership (
+    singleton boolean DEFAULT true NOT NULL,
+    epoch bigint DEFAULT 0 NOT NULL,
+    instance_id uuid,
+    backend_pid integer,
+    elected_at timestamp with time zone,
+    renewed_at timestamp with time zone,
+    expires_at timestamp with time zone,
+    lease interval,
+    CONSTRAINT daemon_leadership_epoch_not_negative CHECK ((epoch >= 0)),
+    CONSTRAINT daemon_leadership_held_completely CHECK ((num_nulls(instance_id, backend_pid, elected_at, renewed_at, expires_at, lease) = ANY (ARRAY[0, 6]))),
+    CONSTRAINT daemon_leadership_one_row CHECK (singleton)
+);
+
+ALTER TABLE parley_data.daemon_leadership OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.daemon_leadership IS 'The leadership lease, one row: which parleyd instance may plan alerts, until when, and the epoch that every plan must present. epoch grows by one at every election, so a leader that was frozen or cut off and comes back holds an old epoch and is refused.';
+
+COMMENT ON COLUMN parley_data.daemon_leadership.epoch IS 'The fencing token: the number of the current election.';
+
+COMMENT ON COLUMN parley_data.daemon_leadership.backend_pid IS 'The database session of the leader (pg_stat_activity.pid): when it has ended, the lease is free at once.';
+
+COMMENT ON COLUMN parley_data.daemon_leadership.expires_at IS 'When the lease lapses unless the leader renews it (each heartbeat and each plan does).';
+
+CREATE FUNCTION parley_data.extend_leadership(lease interval) RETURNS timestamp with time zone
+    LANGUAGE sql
+    BEGIN ATOMIC
+ UPDATE parley_data.daemon_leadership l SET renewed_at = clock_timestamp(), expires_at = (clock_timestamp() + extend_leadership.lease), lease = extend_leadership.lease
+   WHERE l.singleton
+   RETURNING l.expires_at;
+END;
+
+ALTER FUNCTION parley_data.extend_leadership(lease interval) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.extend_leadership(lease interval) IS 'Extends the leadership lease (checked and locked by require_leadership) by `lease` from now; returns when it now lapses.';
 
 CREATE FUNCTION parley_data.figure_for_change(indicator text, as_of date, claimant_id bigint, source_id bigint, wanted parley.classification) RETURNS parley_data.figures
     LANGUAGE plpgsql
@@ -8653,6 +8648,21 @@ ALTER FUNCTION parley_data.person_named(email text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.person_named(email text) IS 'The person with this e-mail (any case), or null.';
 
+CREATE FUNCTION parley_data.plan_analyze_grown(tbl regclass, written integer) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    if written > 10000 then
+        execute format('analyze %s', tbl);
+    end if;
+end
+$$;
+
+ALTER FUNCTION parley_data.plan_analyze_grown(tbl regclass, written integer) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.plan_analyze_grown(tbl regclass, written integer) IS 'Planning: analyzes the table a step wrote when it wrote more than 10,000 rows into it.';
+
 CREATE FUNCTION parley_data.plan_cancel_alerts(at timestamp with time zone, everything boolean) RETURNS integer
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
@@ -9319,11 +9329,7 @@ begin
              else '' end)
     using at;
     get diagnostics n_created = row_count;
-    -- A big first plan changes the alert table's size by orders of magnitude: tell the planner before the
-    -- recipients are joined to it.
-    if n_created > 10000 then
-        analyze parley_data.alerts;
-    end if;
+    perform parley_data.plan_analyze_grown('parley_data.alerts', n_created);
     return n_created;
 end
 $_$;
@@ -9600,9 +9606,7 @@ begin
         returning 1
     )
     select (select count(*) from created_new) + (select count(*) from created) into n_created;
-    if n_created > 10000 then
-        analyze parley_data.deliveries;
-    end if;
+    perform parley_data.plan_analyze_grown('parley_data.deliveries', n_created);
     return n_created;
 end
 $$;
@@ -9779,6 +9783,18 @@ ALTER FUNCTION parley_data.queue_agreement_changes() OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.queue_agreement_changes() IS 'Trigger: queues the agreements whose terms, participation or tracks a statement added or changed, and notifies the daemon once.';
 
+CREATE FUNCTION parley_data.queue_plan(subject_type text, subject_id bigint DEFAULT NULL::bigint) RETURNS void
+    LANGUAGE sql
+    BEGIN ATOMIC
+ INSERT INTO parley_data.plan_queue (subject_type, subject_id)
+   VALUES (queue_plan.subject_type, queue_plan.subject_id);
+ SELECT pg_notify('parley_plan'::text, ''::text) AS pg_notify;
+END;
+
+ALTER FUNCTION parley_data.queue_plan(subject_type text, subject_id bigint) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.queue_plan(subject_type text, subject_id bigint) IS 'Queues one subject (or ''recipients'', ''all'' without subject_id) for the next plan and notifies the daemon.';
+
 CREATE FUNCTION parley_data.queue_recipient_changes() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
@@ -9806,8 +9822,7 @@ begin
                              (o.person_id, o.track_id, o.item_id, o.min_severity, o.effective_classification)) then
         return null;
     end if;
-    insert into parley_data.plan_queue (subject_type) values ('recipients');
-    perform pg_notify('parley_plan', '');
+    perform parley_data.queue_plan('recipients');
     return null;
 end
 $$;
@@ -9825,8 +9840,7 @@ begin
     if exists (select 1 from new_rows n join old_rows o on o.kind = n.kind
                 where (n.enabled, n.severity, n.lead_times, n.delay, n.repeat_every, n.escalate_after)
                       is distinct from (o.enabled, o.severity, o.lead_times, o.delay, o.repeat_every, o.escalate_after)) then
-        insert into parley_data.plan_queue (subject_type) values ('all');
-        perform pg_notify('parley_plan', '');
+        perform parley_data.queue_plan('all');
     end if;
     return null;
 end
@@ -10691,29 +10705,26 @@ ALTER FUNCTION parley_data.require_all(fields text[], "values" text[], rule text
 
 COMMENT ON FUNCTION parley_data.require_all(fields text[], "values" text[], rule text, message text, hint text) IS 'Refuses (23502, under one rule) values required together, naming the first one missing.';
 
-CREATE TABLE parley_data.daemon_leadership (
-    singleton boolean DEFAULT true NOT NULL,
-    epoch bigint DEFAULT 0 NOT NULL,
-    instance_id uuid,
-    backend_pid integer,
-    elected_at timestamp with time zone,
-    renewed_at timestamp with time zone,
-    expires_at timestamp with time zone,
-    lease interval,
-    CONSTRAINT daemon_leadership_epoch_not_negative CHECK ((epoch >= 0)),
-    CONSTRAINT daemon_leadership_held_completely CHECK ((num_nulls(instance_id, backend_pid, elected_at, renewed_at, expires_at, lease) = ANY (ARRAY[0, 6]))),
-    CONSTRAINT daemon_leadership_one_row CHECK (singleton)
-);
+CREATE FUNCTION parley_data.require_claim_marked(ids bigint[], claim_token uuid, at timestamp with time zone, ids_hint text) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if require_claim_marked.ids is null or cardinality(require_claim_marked.ids) = 0 then
+        perform parley_data.refuse('23502', 'ids', 'ids_present', 'ids is required', require_claim_marked.ids_hint);
+    end if;
+    if require_claim_marked.claim_token is null then
+        perform parley_data.refuse('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
+            'Pass the token claim_round returned.');
+    end if;
+    if require_claim_marked.at is null then
+        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
+    end if;
+end
+$$;
 
-ALTER TABLE parley_data.daemon_leadership OWNER TO parley_owner;
+ALTER FUNCTION parley_data.require_claim_marked(ids bigint[], claim_token uuid, at timestamp with time zone, ids_hint text) OWNER TO parley_owner;
 
-COMMENT ON TABLE parley_data.daemon_leadership IS 'The leadership lease, one row: which parleyd instance may plan alerts, until when, and the epoch that every plan must present. epoch grows by one at every election, so a leader that was frozen or cut off and comes back holds an old epoch and is refused.';
-
-COMMENT ON COLUMN parley_data.daemon_leadership.epoch IS 'The fencing token: the number of the current election.';
-
-COMMENT ON COLUMN parley_data.daemon_leadership.backend_pid IS 'The database session of the leader (pg_stat_activity.pid): when it has ended, the lease is free at once.';
-
-COMMENT ON COLUMN parley_data.daemon_leadership.expires_at IS 'When the lease lapses unless the leader renews it (each heartbeat and each plan does).';
+COMMENT ON FUNCTION parley_data.require_claim_marked(ids bigint[], claim_token uuid, at timestamp with time zone, ids_hint text) IS 'Refuses (23502) a call that marks claimed deliveries without their ids, the claim''s token or the moment; ids_hint is the hint of a missing ids.';
 
 CREATE FUNCTION parley_data.require_leadership(token bigint) RETURNS parley_data.daemon_leadership
     LANGUAGE plpgsql
@@ -22638,7 +22649,7 @@ CREATE TRIGGER positions_timeline_update AFTER UPDATE ON parley_data.positions R
 
 CREATE TRIGGER positions_touch BEFORE UPDATE ON parley_data.positions FOR EACH ROW EXECUTE FUNCTION parley_data.touch_updated_at();
 
-CREATE TRIGGER silences_apply AFTER INSERT ON parley_data.silences REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.apply_new_silences();
+CREATE TRIGGER silences_apply_insert AFTER INSERT ON parley_data.silences REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.apply_new_silences();
 
 CREATE TRIGGER silences_effective_classification BEFORE UPDATE OF track_classification, commitment_classification ON parley_data.silences FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification('silences');
 
@@ -23703,6 +23714,11 @@ REVOKE ALL ON FUNCTION parley_data.expiring_within_days() FROM PUBLIC;
 GRANT ALL ON FUNCTION parley_data.expiring_within_days() TO parley_reader;
 GRANT ALL ON FUNCTION parley_data.expiring_within_days() TO parley_daemon;
 
+GRANT SELECT ON TABLE parley_data.daemon_leadership TO parley_reader;
+GRANT SELECT ON TABLE parley_data.daemon_leadership TO parley_daemon;
+
+REVOKE ALL ON FUNCTION parley_data.extend_leadership(lease interval) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.figure_for_change(indicator text, as_of date, claimant_id bigint, source_id bigint, wanted parley.classification) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.follow_up_due_occurrence(due_at timestamp with time zone, at timestamp with time zone) FROM PUBLIC;
@@ -23834,6 +23850,8 @@ REVOKE ALL ON FUNCTION parley_data.person_id(email text, field text, active_only
 
 REVOKE ALL ON FUNCTION parley_data.person_named(email text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.plan_analyze_grown(tbl regclass, written integer) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.plan_cancel_alerts(at timestamp with time zone, everything boolean) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.plan_choose_subjects(at timestamp with time zone, everything boolean, only_changed boolean, recipients_changed boolean) FROM PUBLIC;
@@ -23867,6 +23885,8 @@ REVOKE ALL ON FUNCTION parley_data.prepare_history_years(through timestamp with 
 REVOKE ALL ON FUNCTION parley_data.queue_agenda_statement(touched text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.queue_agreement_changes() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.queue_plan(subject_type text, subject_id bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.queue_recipient_changes() FROM PUBLIC;
 
@@ -23926,8 +23946,7 @@ REVOKE ALL ON FUNCTION parley_data.require(field text, present boolean) FROM PUB
 
 REVOKE ALL ON FUNCTION parley_data.require_all(fields text[], "values" text[], rule text, message text, hint text) FROM PUBLIC;
 
-GRANT SELECT ON TABLE parley_data.daemon_leadership TO parley_reader;
-GRANT SELECT ON TABLE parley_data.daemon_leadership TO parley_daemon;
+REVOKE ALL ON FUNCTION parley_data.require_claim_marked(ids bigint[], claim_token uuid, at timestamp with time zone, ids_hint text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.require_leadership(token bigint) FROM PUBLIC;
 

@@ -3,7 +3,7 @@
 -- deliveries and tells those alerted that it is resolved; cancelled or rescheduled meetings, finished follow-ups,
 -- deleted commitments, disabled rules and a track's new time zone are all taken into account.
 begin;
-select plan(48);
+select plan(51);
 
 \ir 300_alert_fixture.psql
 
@@ -26,7 +26,7 @@ select is((select count(*)::integer from pg_trigger
                              'follow_ups_plan_insert', 'follow_ups_plan_update', 'follow_ups_plan_delete',
                              'tracks_plan_update', 'people_plan_update', 'subscriptions_plan_insert',
                              'subscriptions_plan_update', 'subscriptions_plan_delete',
-                             'alert_rules_plan_update', 'silences_apply')
+                             'alert_rules_plan_update', 'silences_apply_insert')
               and tgtype & 1 = 0), 16,
           'the 16 triggers that queue changes are statement-level (tgtype has no ROW bit)');
 select ok((select bool_and(tgoldtable is not null or tgnewtable is not null) from pg_trigger
@@ -169,6 +169,22 @@ select ok((select count(*) from parley_data.plan_queue where subject_type = 'com
 select is((select alerts_created from parley.plan_alerts('2030-06-09 01:00Z', only_changed => true)), 0, 'nothing new is due');
 select is((select next_at from parley_data.alert_schedule where subject_type = 'commitment' and subject_id = pg_temp.commitment('CT')),
           timestamptz '2030-06-11 21:00Z', 'CT''s next overdue repeat, Istanbul time');
+
+-- parley_data.queue_plan: one entry for the next plan a call (staff actions on alerts, recipients, rules).
+delete from parley_data.plan_queue;
+select parley_data.queue_plan('commitment', 42);
+select parley_data.queue_plan('all');
+select results_eq($$select subject_type, subject_id from parley_data.plan_queue order by subject_type$$,
+                  $$values ('all', null::bigint), ('commitment', 42::bigint)$$, 'queue_plan queues one entry a call');
+
+-- parley_data.plan_analyze_grown: a step that wrote more than 10,000 rows into a table analyzes it, not fewer.
+create temp table analyze_probe as select g from generate_series(1, 5) g;
+select parley_data.plan_analyze_grown('pg_temp.analyze_probe', 10000);
+select is((select c.reltuples from pg_class c where c.oid = 'pg_temp.analyze_probe'::regclass), real '-1',
+          '10,000 rows written: not analyzed');
+select parley_data.plan_analyze_grown('pg_temp.analyze_probe', 10001);
+select is((select c.reltuples from pg_class c where c.oid = 'pg_temp.analyze_probe'::regclass), real '5',
+          '10,001 rows written: analyzed');
 
 select * from finish();
 rollback;

@@ -3,7 +3,7 @@
 -- end as failed; mailer runs and daemon heartbeats feed the status views. Also the privileges and documentation of
 -- every alert object.
 begin;
-select plan(64);
+select plan(65);
 
 \ir 300_alert_fixture.psql
 
@@ -241,6 +241,44 @@ select is((select array_agg(o order by o) from (
                      'apply_new_silences', 'visible_alert', 'commitment_is_live', 'utc_text')
                  and obj_description(p.oid, 'pg_proc') is null) x),
           null, 'every alert table, view and function has a comment');
+
+-- What a run passes to mark what it claimed (ids, claim_token, at) is refused alike by the three that mark, each
+-- refusal with its SQLSTATE, field, rule, message and hint, ids first.
+create function pg_temp.refusal(call text) returns text language plpgsql as $f$
+declare
+    state text; field text; rule text; message text; hint text;
+begin
+    execute call;
+    return 'not refused';
+exception when others then
+    get stacked diagnostics state = returned_sqlstate, field = column_name, rule = constraint_name,
+                            message = message_text, hint = pg_exception_hint;
+    return concat_ws(' | ', state, field, rule, message, hint);
+end
+$f$;
+select is(array[
+    pg_temp.refusal($$select parley.mark_round_sent('{}', gen_random_uuid(), now())$$),
+    pg_temp.refusal($$select parley.mark_round_sent(null, null, null)$$),
+    pg_temp.refusal($$select parley.mark_round_sent('{1}', null, now())$$),
+    pg_temp.refusal($$select parley.mark_round_sent('{1}', gen_random_uuid(), null)$$),
+    pg_temp.refusal($$select parley.mark_deliveries_sent('{}', '<a@b>', gen_random_uuid(), now())$$),
+    pg_temp.refusal($$select parley.mark_deliveries_sent('{1}', '<a@b>', null, now())$$),
+    pg_temp.refusal($$select parley.mark_deliveries_sent('{1}', null, gen_random_uuid(), null)$$),
+    pg_temp.refusal($$select parley.mark_deliveries_failed(null, 'boom', gen_random_uuid(), now())$$),
+    pg_temp.refusal($$select parley.mark_deliveries_failed('{1}', 'boom', null, now())$$),
+    pg_temp.refusal($$select parley.mark_deliveries_failed('{1}', null, gen_random_uuid(), null)$$)],
+  array[
+    '23502 | ids | ids_present | ids is required | Pass the ids of the deliveries the round''s mails carried.',
+    '23502 | ids | ids_present | ids is required | Pass the ids of the deliveries the round''s mails carried.',
+    '23502 | claim_token | claim_token_present | claim_token is required | Pass the token claim_round returned.',
+    '23502 | at | at_present | at is required | Pass now().',
+    '23502 | ids | ids_present | ids is required | Pass the ids of the deliveries the mail carried.',
+    '23502 | claim_token | claim_token_present | claim_token is required | Pass the token claim_round returned.',
+    '23502 | at | at_present | at is required | Pass now().',
+    '23502 | ids | ids_present | ids is required | Pass the ids of the deliveries that could not be sent.',
+    '23502 | claim_token | claim_token_present | claim_token is required | Pass the token claim_round returned.',
+    '23502 | at | at_present | at is required | Pass now().'],
+  'the mark functions refuse a missing ids, claim_token or at, in that order, each with its hint');
 
 select * from finish();
 rollback;

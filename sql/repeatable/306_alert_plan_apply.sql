@@ -110,6 +110,22 @@ $$;
 comment on function parley_data.plan_cancel_alerts(timestamptz, boolean) is
     'Planning: cancels the alerts of the planned subjects that no longer apply (and their deliveries still waiting), with the reason; returns how many alerts were cancelled.';
 
+-- A big first plan changes the size of the alerts and deliveries tables by orders of magnitude: a step that wrote
+-- more than 10,000 rows into one (alerts created, deliveries created by the recipients step, 307) tells the planner
+-- before anything joins it again.
+create or replace function parley_data.plan_analyze_grown(tbl regclass, written integer) returns void
+    language plpgsql
+    set search_path = pg_catalog, pg_temp
+as $$
+begin
+    if written > 10000 then
+        execute format('analyze %s', tbl);
+    end if;
+end
+$$;
+comment on function parley_data.plan_analyze_grown(regclass, integer) is
+    'Planning: analyzes the table a step wrote when it wrote more than 10,000 rows into it.';
+
 -- Create the alerts due (the collectors left out those created before); the dedup key makes this idempotent.
 -- The new alerts become targets of the recipients step.
 create or replace function parley_data.plan_create_alerts(at timestamptz) returns integer
@@ -147,11 +163,7 @@ begin
              else '' end)
     using at;
     get diagnostics n_created = row_count;
-    -- A big first plan changes the alert table's size by orders of magnitude: tell the planner before the
-    -- recipients are joined to it.
-    if n_created > 10000 then
-        analyze parley_data.alerts;
-    end if;
+    perform parley_data.plan_analyze_grown('parley_data.alerts', n_created);
     return n_created;
 end
 $$;

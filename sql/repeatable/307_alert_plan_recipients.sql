@@ -212,9 +212,7 @@ begin
         returning 1
     )
     select (select count(*) from created_new) + (select count(*) from created) into n_created;
-    if n_created > 10000 then
-        analyze parley_data.deliveries;
-    end if;
+    perform parley_data.plan_analyze_grown('parley_data.deliveries', n_created);
     return n_created;
 end
 $$;

@@ -9,6 +9,19 @@ set local role parley_owner;
 -- commitment_updates needs no trigger of its own: what an update changes (last_update_on, status) it changes
 -- through an UPDATE of commitments, which the commitments trigger sees.
 
+-- One entry queued and the daemon woken, for what changes one thing rather than rows of subjects: a staff action on
+-- an alert (320) queues its subject; a change of who may receive what, 'recipients'; a changed rule, 'all'
+-- (subject_id null for those two).
+create or replace function parley_data.queue_plan(subject_type text, subject_id bigint default null) returns void
+    language sql
+begin atomic
+    insert into parley_data.plan_queue (subject_type, subject_id)
+    values (queue_plan.subject_type, queue_plan.subject_id);
+    select pg_notify('parley_plan', '');
+end;
+comment on function parley_data.queue_plan(text, bigint) is
+    'Queues one subject (or ''recipients'', ''all'' without subject_id) for the next plan and notifies the daemon.';
+
 -- Commitments, meetings, follow-ups and agreements, one trigger function for the four, told by its arguments: the
 -- subject type the table's rows are queued as; the columns whose change alerts depend on; for the subjects that
 -- follow-ups can be about, the follow_ups column that names one and the columns of the subject that follow-ups take
@@ -157,8 +170,7 @@ begin
                              (o.person_id, o.track_id, o.item_id, o.min_severity, o.effective_classification)) then
         return null;
     end if;
-    insert into parley_data.plan_queue (subject_type) values ('recipients');
-    perform pg_notify('parley_plan', '');
+    perform parley_data.queue_plan('recipients');
     return null;
 end
 $$;
@@ -178,8 +190,7 @@ begin
     if exists (select 1 from new_rows n join old_rows o on o.kind = n.kind
                 where (n.enabled, n.severity, n.lead_times, n.delay, n.repeat_every, n.escalate_after)
                       is distinct from (o.enabled, o.severity, o.lead_times, o.delay, o.repeat_every, o.escalate_after)) then
-        insert into parley_data.plan_queue (subject_type) values ('all');
-        perform pg_notify('parley_plan', '');
+        perform parley_data.queue_plan('all');
     end if;
     return null;
 end
@@ -210,5 +221,5 @@ end
 $$;
 comment on function parley_data.apply_new_silences() is 'Trigger: suppresses the waiting deliveries of alerts that new silences cover.';
 
-create or replace trigger silences_apply after insert on parley_data.silences
-    referencing new table as new_rows for each statement execute function parley_data.apply_new_silences();
+drop trigger if exists silences_apply on parley_data.silences;
+call parley_data.create_statement_triggers('silences', 'apply', 'parley_data.apply_new_silences()', array['insert']);

@@ -47,8 +47,7 @@ begin
            acknowledgement_note = coalesce(nullif(btrim(acknowledge_alert.note), ''), a.acknowledgement_note)
      where a.id = target.id;
     -- The subject's next alert changes (an overdue series stops repeating).
-    insert into parley_data.plan_queue (subject_type, subject_id) values (target.subject_type::text, target.subject_id);
-    perform pg_notify('parley_plan', '');
+    perform parley_data.queue_plan(target.subject_type::text, target.subject_id);
     return target.id;
 end
 $$;
@@ -83,8 +82,7 @@ begin
     update parley_data.deliveries d
        set send_after = greatest(d.send_after, snooze_alert.until)
      where d.alert_id = target.id and d.state = 'pending';
-    insert into parley_data.plan_queue (subject_type, subject_id) values (target.subject_type::text, target.subject_id);
-    perform pg_notify('parley_plan', '');
+    perform parley_data.queue_plan(target.subject_type::text, target.subject_id);
     return target.id;
 end
 $$;

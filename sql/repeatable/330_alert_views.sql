@@ -115,20 +115,15 @@ select d.id as delivery_id, a.id as alert_id, a.kind, a.severity, a.subject_type
  order by coalesce(d.sent_at, d.last_failed_at, d.cancelled_at, d.created_at) desc, d.id desc;
 comment on view parley.alert_log is
     'What became of each alert for each recipient, newest first: sent (when, with which Message-ID), suppressed by a silence, cancelled before it went out, or failed; why, for all but sent.';
-comment on column parley.alert_log.delivery_id is 'The delivery''s number: one alert for one recipient (the mailer sends each recipient''s deliveries together, in one digest).';
+-- What alert_log shows as alert_queue does has its comment from there.
+select parley_data.comment_columns_as('parley.alert_queue', 'parley.alert_log',
+    'delivery_id', 'kind', 'severity', 'subject_type', 'subject', 'track', 'due_at', 'recipient_email');
 comment on column parley.alert_log.alert_id is 'The alert''s number (parley.alerts.id).';
-comment on column parley.alert_log.kind is 'due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved or breached.';
-comment on column parley.alert_log.severity is 'info, warning or critical.';
-comment on column parley.alert_log.subject_type is 'What the alert is about: commitment, meeting or follow_up.';
-comment on column parley.alert_log.subject is 'The code of the commitment, meeting or follow-up (F<number> for a follow-up without a code).';
-comment on column parley.alert_log.track is 'The code of the subject''s track.';
-comment on column parley.alert_log.due_at is 'When the alert was due to go out, shown in your session''s time zone.';
 comment on column parley.alert_log.outcome is 'sent, suppressed (a silence held it back), cancelled (it or its recipient no longer applied before it went out), failed (the mailer gave up).';
 comment on column parley.alert_log.at is 'When it happened, shown in your session''s time zone: when it was sent; otherwise when its last attempt failed, if one did; otherwise when it was cancelled, or (suppressed) when the delivery was planned.';
 comment on column parley.alert_log.sent_at is 'When the mailer marked it sent, shown in your session''s time zone; empty unless sent.';
 comment on column parley.alert_log.message_id is 'The Message-ID of the mail that carried it: search your mailbox or the mail log for it; empty unless sent.';
 comment on column parley.alert_log.recipient is 'The name of the person it was for.';
-comment on column parley.alert_log.recipient_email is 'Their e-mail address.';
 comment on column parley.alert_log.recipient_because is 'Why they were to receive it: responsible, escalation, subscription, or alerted about overdue (for resolved and breached).';
 comment on column parley.alert_log.why is 'For an alert not sent: the silence (its number) and its reason, why it was cancelled, or how many attempts failed and the last error; empty when sent.';
 comment on column parley.alert_log.acknowledged_at is 'When the alert was first acknowledged, shown in your session''s time zone; empty when it was not.';
@@ -172,16 +167,12 @@ select d.id as delivery_id, a.id as alert_id, a.kind, a.severity, a.subject_type
  order by d.last_failed_at desc, d.id desc;
 comment on view parley.delivery_failures is
     'Alert deliveries the mailer gave up on after its last attempt, newest first, with the last error. The recipient was not told: tell them another way.';
+-- What delivery_failures shows as alert_queue does has its comment from there.
+select parley_data.comment_columns_as('parley.alert_queue', 'parley.delivery_failures',
+    'kind', 'severity', 'subject_type', 'subject', 'track', 'due_at', 'recipient_email');
 comment on column parley.delivery_failures.delivery_id is 'The delivery''s number: one alert for one recipient.';
 comment on column parley.delivery_failures.alert_id is 'The alert''s number (parley.alerts.id).';
-comment on column parley.delivery_failures.kind is 'due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved or breached.';
-comment on column parley.delivery_failures.severity is 'info, warning or critical.';
-comment on column parley.delivery_failures.subject_type is 'What the alert is about: commitment, meeting or follow_up.';
-comment on column parley.delivery_failures.subject is 'The code of the commitment, meeting or follow-up (F<number> for a follow-up without a code).';
-comment on column parley.delivery_failures.track is 'The code of the subject''s track.';
-comment on column parley.delivery_failures.due_at is 'When the alert was due to go out, shown in your session''s time zone.';
 comment on column parley.delivery_failures.recipient is 'The name of the person who was not told.';
-comment on column parley.delivery_failures.recipient_email is 'Their e-mail address.';
 comment on column parley.delivery_failures.attempts is 'How many attempts were made: alert_settings.max_attempts (6 unless changed), counting a mailer run that died while holding it.';
 comment on column parley.delivery_failures.failed_at is 'When the last attempt failed and the mailer gave up, shown in your session''s time zone.';
 comment on column parley.delivery_failures.last_error is 'Why the last attempt failed (e.g. sendmail''s exit status and output, or that a run''s claim lapsed).';

@@ -301,6 +301,29 @@ create trigger deliveries_leave_digest
 -- transaction; the claim does it itself now.
 drop function if exists parley.fix_digest_message_ids(bigint[], text[], uuid);
 
+-- What a run passes to mark deliveries it claimed, checked alike by the three that mark: the deliveries (ids; the
+-- hint says which), the token of its claim and the moment. Refuses (23502) the first one missing.
+create or replace function parley_data.require_claim_marked(ids bigint[], claim_token uuid, at timestamptz,
+                                                            ids_hint text)
+    returns void
+    language plpgsql
+as $$
+begin
+    if require_claim_marked.ids is null or cardinality(require_claim_marked.ids) = 0 then
+        perform parley_data.refuse('23502', 'ids', 'ids_present', 'ids is required', require_claim_marked.ids_hint);
+    end if;
+    if require_claim_marked.claim_token is null then
+        perform parley_data.refuse('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
+            'Pass the token claim_round returned.');
+    end if;
+    if require_claim_marked.at is null then
+        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
+    end if;
+end
+$$;
+comment on function parley_data.require_claim_marked(bigint[], uuid, timestamptz, text) is
+    'Refuses (23502) a call that marks claimed deliveries without their ids, the claim''s token or the moment; ids_hint is the hint of a missing ids.';
+
 -- A round handed over is marked in one statement: each delivery went out under its digest's Message-ID.
 create or replace function parley.mark_round_sent(ids bigint[], claim_token uuid, at timestamptz)
     returns setof bigint
@@ -310,17 +333,8 @@ create or replace function parley.mark_round_sent(ids bigint[], claim_token uuid
     set enable_seqscan = off
 as $$
 begin
-    if mark_round_sent.ids is null or cardinality(mark_round_sent.ids) = 0 then
-        perform parley_data.refuse('23502', 'ids', 'ids_present', 'ids is required',
-            'Pass the ids of the deliveries the round''s mails carried.');
-    end if;
-    if mark_round_sent.claim_token is null then
-        perform parley_data.refuse('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
-            'Pass the token claim_round returned.');
-    end if;
-    if mark_round_sent.at is null then
-        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
-    end if;
+    perform parley_data.require_claim_marked(mark_round_sent.ids, mark_round_sent.claim_token, mark_round_sent.at,
+        'Pass the ids of the deliveries the round''s mails carried.');
     -- Only deliveries this run still holds: if its lease ran out and another run re-claimed them, that run marks.
     return query
     update parley_data.deliveries d
@@ -343,17 +357,8 @@ as $$
 declare
     marked integer;
 begin
-    if mark_deliveries_sent.ids is null or cardinality(mark_deliveries_sent.ids) = 0 then
-        perform parley_data.refuse('23502', 'ids', 'ids_present', 'ids is required',
-            'Pass the ids of the deliveries the mail carried.');
-    end if;
-    if mark_deliveries_sent.claim_token is null then
-        perform parley_data.refuse('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
-            'Pass the token claim_round returned.');
-    end if;
-    if mark_deliveries_sent.at is null then
-        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
-    end if;
+    perform parley_data.require_claim_marked(mark_deliveries_sent.ids, mark_deliveries_sent.claim_token,
+        mark_deliveries_sent.at, 'Pass the ids of the deliveries the mail carried.');
     if mark_deliveries_sent.message_id is null or mark_deliveries_sent.message_id !~ '^<[^<>@\s]+@[^<>@\s]+>$' then
         perform parley_data.refuse(case when mark_deliveries_sent.message_id is null then '23502' else '23514' end,
             'message_id', 'message_id_format',
@@ -382,17 +387,8 @@ as $$
 declare
     settings parley_data.alert_settings;
 begin
-    if mark_deliveries_failed.ids is null or cardinality(mark_deliveries_failed.ids) = 0 then
-        perform parley_data.refuse('23502', 'ids', 'ids_present', 'ids is required',
-            'Pass the ids of the deliveries that could not be sent.');
-    end if;
-    if mark_deliveries_failed.claim_token is null then
-        perform parley_data.refuse('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
-            'Pass the token claim_round returned.');
-    end if;
-    if mark_deliveries_failed.at is null then
-        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
-    end if;
+    perform parley_data.require_claim_marked(mark_deliveries_failed.ids, mark_deliveries_failed.claim_token,
+        mark_deliveries_failed.at, 'Pass the ids of the deliveries that could not be sent.');
     if nullif(btrim(mark_deliveries_failed.error), '') is null then
         perform parley_data.refuse('23502', 'error', 'error_present', 'error is required',
             'Say what went wrong, e.g. the exit status and output of sendmail.');

@@ -60,6 +60,21 @@ $$;
 comment on function parley_data.require_leadership(bigint) is
     'Locks the leadership lease for the transaction and refuses (55000, daemon_leadership_current) unless token is the current epoch, the lease has not lapsed and this session holds it.';
 
+-- The lease of the session that leads (require_leadership has checked it and locked its row) runs `lease` from
+-- now: a renewal, and the end of a plan.
+create or replace function parley_data.extend_leadership(lease interval)
+    returns timestamptz
+    language sql
+begin atomic
+    update parley_data.daemon_leadership l
+       set renewed_at = clock_timestamp(), expires_at = clock_timestamp() + extend_leadership.lease,
+           lease = extend_leadership.lease
+     where l.singleton
+    returning l.expires_at;
+end;
+comment on function parley_data.extend_leadership(interval) is
+    'Extends the leadership lease (checked and locked by require_leadership) by `lease` from now; returns when it now lapses.';
+
 -- Electing, renewing, resigning ---------------------------------------------------------------------------------
 
 create or replace function parley.daemon_claim_leadership(instance_id uuid, lease interval)
@@ -109,8 +124,6 @@ create or replace function parley.daemon_renew_leadership(token bigint, lease in
     language plpgsql security definer
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
-declare
-    renewed timestamptz;
 begin
     if daemon_renew_leadership.lease is null
        or daemon_renew_leadership.lease < interval '1 second' or daemon_renew_leadership.lease > interval '1 day' then
@@ -119,12 +132,7 @@ begin
             'Pass PARLEY_LEASE_SECONDS (three heartbeats unless set).');
     end if;
     perform parley_data.require_leadership(daemon_renew_leadership.token);
-    update parley_data.daemon_leadership l
-       set renewed_at = clock_timestamp(), expires_at = clock_timestamp() + daemon_renew_leadership.lease,
-           lease = daemon_renew_leadership.lease
-     where l.singleton
-    returning l.expires_at into renewed;
-    return renewed;
+    return parley_data.extend_leadership(daemon_renew_leadership.lease);
 end
 $$;
 comment on function parley.daemon_renew_leadership(bigint, interval) is
@@ -163,7 +171,6 @@ as $$
 declare
     held parley_data.daemon_leadership;
     outcome record;
-    renewed timestamptz;
 begin
     -- The lease row stays locked until this transaction ends: no election can happen while the plan runs.
     held := parley_data.require_leadership(plan_alerts_as_leader.token);
@@ -177,12 +184,8 @@ begin
                               coalesce(plan_alerts_as_leader.rebuild, false));
     -- A plan is the leader at work: the lease runs from its end, so that a plan longer than the lease (a full plan
     -- of a large database) is not followed by a needless election.
-    update parley_data.daemon_leadership l
-       set renewed_at = clock_timestamp(), expires_at = clock_timestamp() + held.lease
-     where l.singleton
-    returning l.expires_at into renewed;
     return query select outcome.alerts_created, outcome.alerts_cancelled, outcome.deliveries_created,
-                        outcome.subjects_planned, outcome.next_alert_at, renewed;
+                        outcome.subjects_planned, outcome.next_alert_at, parley_data.extend_leadership(held.lease);
 end
 $$;
 comment on function parley.plan_alerts_as_leader(bigint, timestamptz, boolean, boolean) is
