@@ -6191,6 +6191,27 @@ ALTER FUNCTION parley_data.code_taken(tbl regclass, level_column text, code text
 
 COMMENT ON FUNCTION parley_data.code_taken(tbl regclass, level_column text, code text) IS 'The lowest level at which a row of the table with this code exists among those the caller may see; null when the code is free for the caller.';
 
+CREATE FUNCTION parley_data.comment_columns(target regclass, comments text[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    i integer;
+begin
+    if array_ndims(comment_columns.comments) is distinct from 2 or array_length(comment_columns.comments, 2) <> 2 then
+        raise exception 'comments for % are pairs: array[[column, comment], ...]', comment_columns.target;
+    end if;
+    for i in 1 .. array_length(comment_columns.comments, 1) loop
+        execute format('comment on column %s.%I is %L', comment_columns.target, comment_columns.comments[i][1],
+                       comment_columns.comments[i][2]);
+    end loop;
+end
+$$;
+
+ALTER FUNCTION parley_data.comment_columns(target regclass, comments text[]) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.comment_columns(target regclass, comments text[]) IS 'Comments the columns of the view target (while the repeatable files are applied): comments holds pairs, array[[column, comment], ...].';
+
 CREATE FUNCTION parley_data.comment_columns_as(source regclass, target regclass, VARIADIC columns text[]) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
@@ -23652,6 +23673,8 @@ REVOKE ALL ON FUNCTION parley_data.classified_matches(tbl regclass, level_column
 REVOKE ALL ON FUNCTION parley_data.classified_record_id(what text, reference text, kinds text[], rule text, hint text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.code_taken(tbl regclass, level_column text, code text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.comment_columns(target regclass, comments text[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.comment_columns_as(source regclass, target regclass, VARIADIC columns text[]) FROM PUBLIC;
 
