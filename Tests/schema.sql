@@ -13375,95 +13375,54 @@ COMMENT ON COLUMN parley.due_soon.days_left IS 'Days from today to due_on, both 
 COMMENT ON COLUMN parley.due_soon.status IS 'For a commitment its status (pending, in_progress or partially_fulfilled); for a follow-up, open.';
 
 CREATE VIEW parley.expiring_agreements WITH (security_invoker='true') AS
- SELECT e.agreement,
-    e.title,
-    e.status,
-    e.tracks,
-    e.what,
-    e.term,
-    e.on_day,
-    e.deadline_at,
-    e.days_left,
-    e.renewal,
-    e.owner,
-    e.classification
-   FROM ( SELECT a.code AS agreement,
-            a.title,
-            a.status,
-            tr.tracks,
+ SELECT a.code AS agreement,
+    a.title,
+    a.status,
+    tr.tracks,
+    d.what,
+    t.number AS term,
+    d.on_day,
+    (((d.on_day + 1))::timestamp without time zone AT TIME ZONE a.timezone) AS deadline_at,
+    (d.on_day - ((now() AT TIME ZONE a.timezone))::date) AS days_left,
+    t.renewal,
+    o.name AS owner,
+    parley_data.shown_level(a.classification) AS classification
+   FROM ((((parley_data.agreements a
+     JOIN LATERAL ( SELECT x.agreement_id,
+            x.number,
+            x.starts_on,
+            x.ends_on,
+            x.length,
+            x.renewal,
+            x.objection_notice,
+            x.agreed_on,
+            x.note,
+            x.source_id,
+            x.recorded_by,
+            x.classification,
+            x.created_at
+           FROM parley_data.agreement_terms x
+          WHERE (x.agreement_id = a.id)
+          ORDER BY x.number DESC
+         LIMIT 1) t ON (true))
+     CROSS JOIN LATERAL ( SELECT
                 CASE
                     WHEN (t.ends_on < ((now() AT TIME ZONE a.timezone))::date) THEN 'term ended, no renewal recorded'::text
                     ELSE 'term ends'::text
                 END AS what,
-            t.number AS term,
-            t.ends_on AS on_day,
-            (((t.ends_on + 1))::timestamp without time zone AT TIME ZONE a.timezone) AS deadline_at,
-            (t.ends_on - ((now() AT TIME ZONE a.timezone))::date) AS days_left,
-            t.renewal,
-            o.name AS owner,
-            parley_data.shown_level(a.classification) AS classification
-           FROM (((parley_data.agreements a
-             JOIN LATERAL ( SELECT x.agreement_id,
-                    x.number,
-                    x.starts_on,
-                    x.ends_on,
-                    x.length,
-                    x.renewal,
-                    x.objection_notice,
-                    x.agreed_on,
-                    x.note,
-                    x.source_id,
-                    x.recorded_by,
-                    x.classification,
-                    x.created_at
-                   FROM parley_data.agreement_terms x
-                  WHERE (x.agreement_id = a.id)
-                  ORDER BY x.number DESC
-                 LIMIT 1) t ON (true))
-             LEFT JOIN parley_data.people o ON ((o.id = a.owner_id)))
-             LEFT JOIN LATERAL ( SELECT string_agg(k.code, ', '::text ORDER BY l."position") AS tracks
-                   FROM (parley_data.agreement_tracks l
-                     JOIN parley_data.tracks k ON ((k.id = l.track_id)))
-                  WHERE (l.agreement_id = a.id)) tr ON (true))
-          WHERE ((a.status = ANY (ARRAY['in_force'::parley.agreement_status, 'suspended'::parley.agreement_status])) AND (t.ends_on IS NOT NULL) AND ((t.ends_on - ((now() AT TIME ZONE a.timezone))::date) <= parley_data.expiring_within_days()))
+            t.ends_on AS on_day
+          WHERE ((t.ends_on IS NOT NULL) AND ((t.ends_on - ((now() AT TIME ZONE a.timezone))::date) <= parley_data.expiring_within_days()))
         UNION ALL
-         SELECT a.code,
-            a.title,
-            a.status,
-            tr.tracks,
-            'last day to object to automatic renewal'::text,
-            t.number,
-            parley_data.objection_deadline(t.ends_on, t.objection_notice) AS objection_deadline,
-            (((parley_data.objection_deadline(t.ends_on, t.objection_notice) + 1))::timestamp without time zone AT TIME ZONE a.timezone) AS timezone,
-            (parley_data.objection_deadline(t.ends_on, t.objection_notice) - ((now() AT TIME ZONE a.timezone))::date),
-            t.renewal,
-            o.name,
-            parley_data.shown_level(a.classification) AS shown_level
-           FROM (((parley_data.agreements a
-             JOIN LATERAL ( SELECT x.agreement_id,
-                    x.number,
-                    x.starts_on,
-                    x.ends_on,
-                    x.length,
-                    x.renewal,
-                    x.objection_notice,
-                    x.agreed_on,
-                    x.note,
-                    x.source_id,
-                    x.recorded_by,
-                    x.classification,
-                    x.created_at
-                   FROM parley_data.agreement_terms x
-                  WHERE (x.agreement_id = a.id)
-                  ORDER BY x.number DESC
-                 LIMIT 1) t ON (true))
-             LEFT JOIN parley_data.people o ON ((o.id = a.owner_id)))
-             LEFT JOIN LATERAL ( SELECT string_agg(k.code, ', '::text ORDER BY l."position") AS tracks
-                   FROM (parley_data.agreement_tracks l
-                     JOIN parley_data.tracks k ON ((k.id = l.track_id)))
-                  WHERE (l.agreement_id = a.id)) tr ON (true))
-          WHERE ((a.status = ANY (ARRAY['in_force'::parley.agreement_status, 'suspended'::parley.agreement_status])) AND (t.renewal = 'automatic'::parley.renewal_kind) AND (t.objection_notice IS NOT NULL) AND (t.ends_on IS NOT NULL) AND (((parley_data.objection_deadline(t.ends_on, t.objection_notice) - ((now() AT TIME ZONE a.timezone))::date) >= 0) AND ((parley_data.objection_deadline(t.ends_on, t.objection_notice) - ((now() AT TIME ZONE a.timezone))::date) <= parley_data.expiring_within_days())))) e
-  ORDER BY e.days_left, e.agreement, e.what;
+         SELECT 'last day to object to automatic renewal'::text,
+            parley_data.objection_deadline(t.ends_on, t.objection_notice) AS objection_deadline
+          WHERE ((t.renewal = 'automatic'::parley.renewal_kind) AND (t.objection_notice IS NOT NULL) AND (t.ends_on IS NOT NULL) AND (((parley_data.objection_deadline(t.ends_on, t.objection_notice) - ((now() AT TIME ZONE a.timezone))::date) >= 0) AND ((parley_data.objection_deadline(t.ends_on, t.objection_notice) - ((now() AT TIME ZONE a.timezone))::date) <= parley_data.expiring_within_days())))) d)
+     LEFT JOIN parley_data.people o ON ((o.id = a.owner_id)))
+     LEFT JOIN LATERAL ( SELECT string_agg(k.code, ', '::text ORDER BY l."position") AS tracks
+           FROM (parley_data.agreement_tracks l
+             JOIN parley_data.tracks k ON ((k.id = l.track_id)))
+          WHERE (l.agreement_id = a.id)) tr ON (true))
+  WHERE (a.status = ANY (ARRAY['in_force'::parley.agreement_status, 'suspended'::parley.agreement_status]))
+  ORDER BY (d.on_day - ((now() AT TIME ZONE a.timezone))::date), a.code, d.what;
 
 ALTER TABLE parley.expiring_agreements OWNER TO parley_owner;
 

@@ -243,51 +243,44 @@ select parley_data.comment_columns('parley.agreement_terms', array[
 -- expiring_agreements -------------------------------------------------------------------------------------------------
 
 create or replace view parley.expiring_agreements with (security_invoker = true) as
-select e.*
-  from (
+select a.code                                   as agreement,
+       a.title,
+       a.status,
+       tr.tracks,
+       d.what,
+       t.number                                 as term,
+       d.on_day,
+       ((d.on_day + 1)::timestamp at time zone a.timezone) as deadline_at,
+       d.on_day - (now() at time zone a.timezone)::date as days_left,
+       t.renewal,
+       o.name                                   as owner,
+       parley_data.shown_level(a.classification) as classification
+  from parley_data.agreements a
+  join lateral (select x.* from parley_data.agreement_terms x
+                 where x.agreement_id = a.id order by x.number desc limit 1) t on true
+  -- The days of its current term that fall due, each a row: the agreement, its term, owner and tracks are looked
+  -- up once for both.
+  cross join lateral (
         -- A current term ending within the window, or ended already, with no renewal recorded.
-        select a.code                           as agreement,
-               a.title,
-               a.status,
-               tr.tracks,
-               case when t.ends_on < (now() at time zone a.timezone)::date then 'term ended, no renewal recorded'
+        select case when t.ends_on < (now() at time zone a.timezone)::date then 'term ended, no renewal recorded'
                     else 'term ends' end        as what,
-               t.number                         as term,
-               t.ends_on                        as on_day,
-               ((t.ends_on + 1)::timestamp at time zone a.timezone) as deadline_at,
-               t.ends_on - (now() at time zone a.timezone)::date as days_left,
-               t.renewal,
-               o.name                           as owner,
-               parley_data.shown_level(a.classification) as classification
-          from parley_data.agreements a
-          join lateral (select x.* from parley_data.agreement_terms x
-                         where x.agreement_id = a.id order by x.number desc limit 1) t on true
-          left join parley_data.people o on o.id = a.owner_id
-          left join lateral (select string_agg(k.code, ', ' order by l.position) as tracks
-                               from parley_data.agreement_tracks l join parley_data.tracks k on k.id = l.track_id
-                              where l.agreement_id = a.id) tr on true
-         where a.status in ('in_force', 'suspended') and t.ends_on is not null
+               t.ends_on                        as on_day
+         where t.ends_on is not null
            and t.ends_on - (now() at time zone a.timezone)::date <= parley_data.expiring_within_days()
         union all
         -- The last day to object to an automatic renewal, ahead within the window.
-        select a.code, a.title, a.status, tr.tracks, 'last day to object to automatic renewal', t.number,
-               parley_data.objection_deadline(t.ends_on, t.objection_notice),
-               ((parley_data.objection_deadline(t.ends_on, t.objection_notice) + 1)::timestamp at time zone a.timezone),
-               parley_data.objection_deadline(t.ends_on, t.objection_notice) - (now() at time zone a.timezone)::date,
-               t.renewal, o.name, parley_data.shown_level(a.classification)
-          from parley_data.agreements a
-          join lateral (select x.* from parley_data.agreement_terms x
-                         where x.agreement_id = a.id order by x.number desc limit 1) t on true
-          left join parley_data.people o on o.id = a.owner_id
-          left join lateral (select string_agg(k.code, ', ' order by l.position) as tracks
-                               from parley_data.agreement_tracks l join parley_data.tracks k on k.id = l.track_id
-                              where l.agreement_id = a.id) tr on true
-         where a.status in ('in_force', 'suspended') and t.renewal = 'automatic' and t.objection_notice is not null
-           and t.ends_on is not null
+        select 'last day to object to automatic renewal',
+               parley_data.objection_deadline(t.ends_on, t.objection_notice)
+         where t.renewal = 'automatic' and t.objection_notice is not null and t.ends_on is not null
            and parley_data.objection_deadline(t.ends_on, t.objection_notice) - (now() at time zone a.timezone)::date
                between 0 and parley_data.expiring_within_days()
-       ) e
- order by e.days_left, e.agreement, e.what;
+       ) d
+  left join parley_data.people o on o.id = a.owner_id
+  left join lateral (select string_agg(k.code, ', ' order by l.position) as tracks
+                       from parley_data.agreement_tracks l join parley_data.tracks k on k.id = l.track_id
+                      where l.agreement_id = a.id) tr on true
+ where a.status in ('in_force', 'suspended')
+ order by days_left, agreement, what;
 
 comment on view parley.expiring_agreements is
     'Agreements in force (or suspended) whose current term ends within the window (60 days; `set parley.expiring_within_days = 30` for your session) or has ended with no renewal recorded, and the last days to object to automatic renewals, soonest first.';
