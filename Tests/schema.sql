@@ -2074,36 +2074,14 @@ CREATE VIEW parley.changes WITH (security_invoker='true') AS
     l.changed_by,
     l.table_name AS entity,
         CASE l.table_name
-            WHEN 'commitment_updates'::text THEN ( SELECT c.code
-               FROM parley_data.commitments c
-              WHERE (c.id = ((r.r ->> 'commitment_id'::text))::bigint))
-            WHEN 'commitment_beneficiaries'::text THEN ((( SELECT c.code
-               FROM parley_data.commitments c
-              WHERE (c.id = ((r.r ->> 'commitment_id'::text))::bigint)) || ' → '::text) || ( SELECT p.code
-               FROM parley_data.parties p
-              WHERE (p.id = ((r.r ->> 'party_id'::text))::bigint)))
-            WHEN 'track_members'::text THEN ((( SELECT t.code
-               FROM parley_data.tracks t
-              WHERE (t.id = ((r.r ->> 'track_id'::text))::bigint)) || '/'::text) || ( SELECT p.code
-               FROM parley_data.parties p
-              WHERE (p.id = ((r.r ->> 'party_id'::text))::bigint)))
-            WHEN 'track_agenda'::text THEN ((( SELECT t.code
-               FROM parley_data.tracks t
-              WHERE (t.id = ((r.r ->> 'track_id'::text))::bigint)) || '/'::text) || ( SELECT i.code
-               FROM parley_data.agenda_items i
-              WHERE (i.id = ((r.r ->> 'item_id'::text))::bigint)))
-            WHEN 'positions'::text THEN (((( SELECT p.code
-               FROM parley_data.parties p
-              WHERE (p.id = ((r.r ->> 'party_id'::text))::bigint)) || '/'::text) || ( SELECT i.code
-               FROM parley_data.agenda_items i
-              WHERE (i.id = ((r.r ->> 'item_id'::text))::bigint))) || COALESCE(('/'::text || ( SELECT t.code
-               FROM parley_data.tracks t
-              WHERE (t.id = ((r.r ->> 'track_id'::text))::bigint))), ''::text))
+            WHEN 'commitment_updates'::text THEN ref.commitment
+            WHEN 'commitment_beneficiaries'::text THEN ((ref.commitment || ' → '::text) || ref.party)
+            WHEN 'track_members'::text THEN ((ref.track || '/'::text) || ref.party)
+            WHEN 'track_agenda'::text THEN ((ref.track || '/'::text) || ref.item)
+            WHEN 'positions'::text THEN (((ref.party || '/'::text) || ref.item) || COALESCE(('/'::text || ref.track), ''::text))
             WHEN 'figures'::text THEN (r.r ->> 'indicator'::text)
             WHEN 'people'::text THEN (r.r ->> 'email'::text)
-            WHEN 'subscriptions'::text THEN ( SELECT p.email
-               FROM parley_data.people p
-              WHERE (p.id = ((r.r ->> 'person_id'::text))::bigint))
+            WHEN 'subscriptions'::text THEN ref.person
             ELSE COALESCE((r.r ->> 'code'::text), l.row_id)
         END AS code,
     l.operation,
@@ -2119,12 +2097,27 @@ CREATE VIEW parley.changes WITH (security_invoker='true') AS
     l.transaction_id,
     l.reason,
     parley_data.shown_level(l.classification) AS classification
-   FROM (parley_data.change_log l
+   FROM ((parley_data.change_log l
      CROSS JOIN LATERAL ( SELECT
                 CASE
                     WHEN (l.operation = 'delete'::text) THEN l.old_row
                     ELSE l.new_row
                 END AS r) r)
+     CROSS JOIN LATERAL ( SELECT ( SELECT c.code
+                   FROM parley_data.commitments c
+                  WHERE (c.id = ((r.r ->> 'commitment_id'::text))::bigint)) AS commitment,
+            ( SELECT p.code
+                   FROM parley_data.parties p
+                  WHERE (p.id = ((r.r ->> 'party_id'::text))::bigint)) AS party,
+            ( SELECT t.code
+                   FROM parley_data.tracks t
+                  WHERE (t.id = ((r.r ->> 'track_id'::text))::bigint)) AS track,
+            ( SELECT i.code
+                   FROM parley_data.agenda_items i
+                  WHERE (i.id = ((r.r ->> 'item_id'::text))::bigint)) AS item,
+            ( SELECT p.email
+                   FROM parley_data.people p
+                  WHERE (p.id = ((r.r ->> 'person_id'::text))::bigint)) AS person) ref)
   ORDER BY l.id DESC;
 
 ALTER TABLE parley.changes OWNER TO parley_owner;

@@ -186,25 +186,14 @@ select l.id,
        l.changed_by,
        l.table_name                             as entity,
        case l.table_name
-           when 'commitment_updates' then
-               (select c.code from parley_data.commitments c where c.id = (r.r ->> 'commitment_id')::bigint)
-           when 'commitment_beneficiaries' then
-               (select c.code from parley_data.commitments c where c.id = (r.r ->> 'commitment_id')::bigint)
-               || ' → ' || (select p.code from parley_data.parties p where p.id = (r.r ->> 'party_id')::bigint)
-           when 'track_members' then
-               (select t.code from parley_data.tracks t where t.id = (r.r ->> 'track_id')::bigint)
-               || '/' || (select p.code from parley_data.parties p where p.id = (r.r ->> 'party_id')::bigint)
-           when 'track_agenda' then
-               (select t.code from parley_data.tracks t where t.id = (r.r ->> 'track_id')::bigint)
-               || '/' || (select i.code from parley_data.agenda_items i where i.id = (r.r ->> 'item_id')::bigint)
-           when 'positions' then
-               (select p.code from parley_data.parties p where p.id = (r.r ->> 'party_id')::bigint)
-               || '/' || (select i.code from parley_data.agenda_items i where i.id = (r.r ->> 'item_id')::bigint)
-               || coalesce('/' || (select t.code from parley_data.tracks t where t.id = (r.r ->> 'track_id')::bigint), '')
+           when 'commitment_updates' then ref.commitment
+           when 'commitment_beneficiaries' then ref.commitment || ' → ' || ref.party
+           when 'track_members' then ref.track || '/' || ref.party
+           when 'track_agenda' then ref.track || '/' || ref.item
+           when 'positions' then ref.party || '/' || ref.item || coalesce('/' || ref.track, '')
            when 'figures' then r.r ->> 'indicator'
            when 'people' then r.r ->> 'email'
-           when 'subscriptions' then
-               (select p.email from parley_data.people p where p.id = (r.r ->> 'person_id')::bigint)
+           when 'subscriptions' then ref.person
            else coalesce(r.r ->> 'code', l.row_id)
        end                                      as code,
        l.operation,
@@ -232,6 +221,15 @@ select l.id,
  -- security lets an index serve the lookups above only for expressions it knows cannot leak, and it does not
  -- know COALESCE.)
  cross join lateral (select case when l.operation = 'delete' then l.old_row else l.new_row end as r) r
+ -- What the record refers to, by code (a person by e-mail), each lookup written once: this subquery is merged into
+ -- the view, each use above becoming its own lookup, made only for the records whose code shows it.
+ cross join lateral (
+        select (select c.code from parley_data.commitments c where c.id = (r.r ->> 'commitment_id')::bigint) as commitment,
+               (select p.code from parley_data.parties p where p.id = (r.r ->> 'party_id')::bigint) as party,
+               (select t.code from parley_data.tracks t where t.id = (r.r ->> 'track_id')::bigint) as track,
+               (select i.code from parley_data.agenda_items i where i.id = (r.r ->> 'item_id')::bigint) as item,
+               (select p.email from parley_data.people p where p.id = (r.r ->> 'person_id')::bigint) as person
+       ) ref
  order by l.id desc;
 
 comment on view parley.changes is
