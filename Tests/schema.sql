@@ -13979,28 +13979,16 @@ CREATE VIEW parley.positions WITH (security_invoker='true') AS
     x.stance,
     x.stated_on,
     x.statement,
-    ( SELECT q.stance
-           FROM parley_data.positions q
-          WHERE ((q.party_id = x.party_id) AND (q.item_id = i.id) AND (NOT (q.track_id IS DISTINCT FROM x.track_id)) AND (q.stated_on < x.stated_on) AND (q.stance <> x.stance))
-          ORDER BY q.stated_on DESC
-         LIMIT 1) AS previous_stance,
-    ( SELECT q.stated_on
-           FROM parley_data.positions q
-          WHERE ((q.party_id = x.party_id) AND (q.item_id = i.id) AND (NOT (q.track_id IS DISTINCT FROM x.track_id)) AND (q.stated_on < x.stated_on) AND (q.stance <> x.stance))
-          ORDER BY q.stated_on DESC
-         LIMIT 1) AS previous_stated_on,
+    (prev."position").stance AS previous_stance,
+    (prev."position").stated_on AS previous_stated_on,
     ( SELECT min(r.stated_on) AS min
            FROM parley_data.positions r
-          WHERE ((r.party_id = x.party_id) AND (r.item_id = i.id) AND (NOT (r.track_id IS DISTINCT FROM x.track_id)) AND (r.stated_on > ( SELECT q.stated_on
-                   FROM parley_data.positions q
-                  WHERE ((q.party_id = x.party_id) AND (q.item_id = i.id) AND (NOT (q.track_id IS DISTINCT FROM x.track_id)) AND (q.stated_on < x.stated_on) AND (q.stance <> x.stance))
-                  ORDER BY q.stated_on DESC
-                 LIMIT 1)))) AS changed_on,
+          WHERE ((r.party_id = x.party_id) AND (r.item_id = i.id) AND (NOT (r.track_id IS DISTINCT FROM x.track_id)) AND (r.stated_on > (prev."position").stated_on))) AS changed_on,
     ( SELECT s.code
            FROM parley_data.sources s
           WHERE (s.id = x.source_id)) AS source,
     parley_data.shown_level(x.effective_classification) AS classification
-   FROM (parley_data.agenda_items i
+   FROM ((parley_data.agenda_items i
      CROSS JOIN LATERAL ( SELECT pa.name AS party,
             t.code AS track,
             cur.party_id,
@@ -14017,6 +14005,11 @@ CREATE VIEW parley.positions WITH (security_invoker='true') AS
                    FROM parley_data.positions l
                   WHERE ((l.party_id = cur.party_id) AND (l.item_id = cur.item_id) AND (COALESCE(l.track_id, (0)::bigint) = COALESCE(cur.track_id, (0)::bigint)) AND (ROW(l.stated_on, l.id) > ROW(cur.stated_on, cur.id)))))))
           ORDER BY t.code NULLS FIRST, pa.name) x)
+     CROSS JOIN LATERAL ( SELECT ( SELECT q.*::parley_data.positions AS q
+                   FROM parley_data.positions q
+                  WHERE ((q.party_id = x.party_id) AND (q.item_id = i.id) AND (NOT (q.track_id IS DISTINCT FROM x.track_id)) AND (q.stated_on < x.stated_on) AND (q.stance <> x.stance))
+                  ORDER BY q.stated_on DESC
+                 LIMIT 1) AS "position") prev)
   ORDER BY i.code, x.track NULLS FIRST, x.party;
 
 ALTER TABLE parley.positions OWNER TO parley_owner;

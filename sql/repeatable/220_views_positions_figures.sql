@@ -12,28 +12,12 @@ select x.party,
        x.statement,
        -- The stance before, the date it was stated and when the party changed from it: worked out for the rows
        -- returned only (subqueries in the select list run after a page's LIMIT), each an index probe.
-       (select q.stance
-          from parley_data.positions q
-         where q.party_id = x.party_id and q.item_id = i.id and q.track_id is not distinct from x.track_id
-           and q.stated_on < x.stated_on and q.stance <> x.stance
-         order by q.stated_on desc
-         limit 1)                               as previous_stance,
-       (select q.stated_on
-          from parley_data.positions q
-         where q.party_id = x.party_id and q.item_id = i.id and q.track_id is not distinct from x.track_id
-           and q.stated_on < x.stated_on and q.stance <> x.stance
-         order by q.stated_on desc
-         limit 1)                               as previous_stated_on,
+       (prev.position).stance                   as previous_stance,
+       (prev.position).stated_on                as previous_stated_on,
        (select min(r.stated_on)
           from parley_data.positions r
          where r.party_id = x.party_id and r.item_id = i.id and r.track_id is not distinct from x.track_id
-           and r.stated_on > (select q.stated_on
-                                from parley_data.positions q
-                               where q.party_id = x.party_id and q.item_id = i.id
-                                 and q.track_id is not distinct from x.track_id
-                                 and q.stated_on < x.stated_on and q.stance <> x.stance
-                               order by q.stated_on desc
-                               limit 1))        as changed_on,
+           and r.stated_on > (prev.position).stated_on) as changed_on,
        (select s.code from parley_data.sources s where s.id = x.source_id) as source,
        parley_data.shown_level(x.effective_classification) as classification
   -- Item by item in code order, each item's latest positions worked out and sorted on their own: a page reads the
@@ -59,6 +43,16 @@ select x.party,
                               and (l.stated_on, l.id) > (cur.stated_on, cur.id))
          order by t.code nulls first, pa.name
        ) x
+ -- The latest different stance the party held before, on the same item and track, written once: this subquery is
+ -- merged into the view, each use of it above becoming its own probe in the select list.
+ cross join lateral (
+        select (select q
+                  from parley_data.positions q
+                 where q.party_id = x.party_id and q.item_id = i.id and q.track_id is not distinct from x.track_id
+                   and q.stated_on < x.stated_on and q.stance <> x.stance
+                 order by q.stated_on desc
+                 limit 1) as position
+       ) prev
  order by i.code, x.track nulls first, x.party;
 
 comment on view parley.positions is
