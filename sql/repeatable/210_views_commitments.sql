@@ -485,7 +485,6 @@ comment on view parley.stale is
     'Open commitments and live agenda items (on active tracks) where nothing has happened for longer than the stale threshold (default 30 days; parley.set_stale_after_days changes it for everybody, `set parley.stale_after_days = 14` for your session). Quietest first (the earliest last activity).';
 select parley_data.comment_columns('parley.stale', array[
     ['kind', 'commitment or agenda item.'],
-    ['track', 'The track''s code.'],
     ['item', 'The agenda item''s code (for a commitment, the item it concerns).'],
     ['ref', 'The commitment''s code, or the agenda item''s code.'],
     ['what', 'The commitment''s text, or the agenda item''s title.'],
@@ -494,3 +493,4 @@ select parley_data.comment_columns('parley.stale', array[
     ['last_activity_on', 'The last date something happened: for a commitment the latest of made_on, its last update and its last status change (the day it became pending aside); for an agenda item also its status date on the track, the activity of its commitments there and the positions stated on it there or generally by the track''s members.'],
     ['days_quiet', 'Days from last_activity_on to today, today being the date in the track''s time zone; always more than threshold_days.'],
     ['threshold_days', 'The threshold in force for this query, in days: your session''s parley.stale_after_days if set, else the stored setting (parley.set_stale_after_days), else 30.']]);
+select parley_data.comment_columns_as('parley.upcoming_meetings', 'parley.stale', 'track');

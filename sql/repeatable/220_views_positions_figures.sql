@@ -141,7 +141,6 @@ having min(l.value) <> max(l.value)
 comment on view parley.contested_figures is
     'Indicators whose claims disagree: the latest figure of each claimant (or, unattributed, of each source) compared; lowest, highest, the spread, and who claims what.';
 select parley_data.comment_columns('parley.contested_figures', array[
-    ['indicator', 'What is counted, by code, e.g. children_deported.'],
     ['item', 'The code of the agenda item the claims concern (the first in code order if they name several); empty when none does.'],
     ['unit', 'The unit the claims are given in: claims in different units are not compared, each unit has its own row; empty for claims without a unit.'],
     ['claims', 'How many claims are compared: the latest figure of each claimant, and of each source for figures no party claims.'],
@@ -151,3 +150,4 @@ select parley_data.comment_columns('parley.contested_figures', array[
     ['spread_pct', 'How much higher the highest claim is than the lowest, in percent of the lowest, to two decimals; empty when the lowest is 0.'],
     ['claims_by', 'Who claims what, lowest first: the claimant''s name (or, unattributed, the source''s title), the value and its date, e.g. "Ukraine: 6057 (2025-06-16); Russia: 6060 (2025-06-16)".'],
     ['latest_as_of', 'The most recent date any of the compared claims refers to.']]);
+select parley_data.comment_columns_as('parley.figures', 'parley.contested_figures', 'indicator');

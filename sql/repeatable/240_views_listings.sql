@@ -60,11 +60,11 @@ select t.code as track, p.code as party, p.name as party_name, m.role, m.note
  order by t.code, m.role, p.code;
 comment on view parley.members is 'Who takes part in each track, and as what (principal, mediator, host, guarantor, observer, briefer).';
 select parley_data.comment_columns('parley.members', array[
-    ['track', 'The track''s code.'],
     ['party', 'The party''s code.'],
     ['party_name', 'The party''s name.'],
     ['role', 'What the party is on the track: principal, mediator, host, guarantor, observer or briefer; a party with several roles has a row for each.'],
     ['note', 'A note recorded with the membership; empty when none.']]);
+select parley_data.comment_columns_as('parley.upcoming_meetings', 'parley.members', 'track');
 
 create or replace view parley.sources with (security_invoker = true) as
 select s.code, s.title, s.publisher, s.url, s.published_on, s.note

@@ -165,15 +165,14 @@ select a.code                                   as agreement,
 
 comment on view parley.agreement_parties is 'Who is party to each agreement, in what role, when each signed, and whether it takes part, suspended its participation or withdrew.';
 select parley_data.comment_columns('parley.agreement_parties', array[
-    ['agreement', 'The agreement''s code.'],
-    ['party', 'The party''s code.'],
-    ['party_name', 'The party''s name.'],
     ['role', 'signatory, guarantor, witness, mediator or observer.'],
     ['signed_on', 'The day it signed in this role (empty: not signed).'],
     ['participation', 'takes part, suspended, resumed or withdrawn: its latest change of participation.'],
     ['participation_since', 'The day that change took effect.'],
     ['note', 'A note on its part in the agreement.'],
     ['classification', 'The agreement''s level.']]);
+select parley_data.comment_columns_as('parley.implementation', 'parley.agreement_parties', 'agreement');
+select parley_data.comment_columns_as('parley.members', 'parley.agreement_parties', 'party', 'party_name');
 
 -- agreement_terms -----------------------------------------------------------------------------------------------------
 
@@ -221,24 +220,24 @@ select a.code                                   as agreement,
 comment on view parley.agreement_terms is
     'Each term of each agreement in order: the term it was made for, then each renewal, with its first and last day, length, how it renews, who agreed it and when, its source, and what parties claim about it (contested when a claim differs from the record).';
 select parley_data.comment_columns('parley.agreement_terms', array[
-    ['agreement', 'The agreement''s code.'],
     ['term', '1 for the term it was made for, then 2, 3, ... for each renewal.'],
     ['current', 'True for its latest term.'],
     ['starts_on', 'The first day of the term (for the first term: the day of entry into force; empty before it).'],
     ['ends_on', 'The last day of the term: it ends at the end of that day on the agreement''s clock (empty: open-ended).'],
     ['length', 'Its length, when it was given as one (e.g. 30 days).'],
     ['renewal', 'by_decision or automatic (unless a party objects by objection_deadline_on).'],
-    ['objection_deadline_on', 'For an automatic renewal: the last day a party may object.'],
     ['agreed_on', 'For a renewal: the day it was agreed.'],
     ['agreed_by', 'For a renewal: the parties that agreed it.'],
     ['source', 'The code of the source of the term.'],
-    ['source_url', 'Its address.'],
     ['note', 'A note on the term.'],
     ['claims', 'What parties say the term is, e.g. "Russia: to 2025-10-31 (stated 2025-07-21, TASS) — three months only".'],
     ['contested', 'True when a claim differs from the recorded term (its first day, last day or length), as contested figures differ.'],
     ['recorded_by', 'The login that recorded it.'],
-    ['recorded_at', 'When it was recorded.'],
-    ['classification', 'The agreement''s level.']]);
+    ['recorded_at', 'When it was recorded.']]);
+select parley_data.comment_columns_as('parley.implementation', 'parley.agreement_terms', 'agreement');
+select parley_data.comment_columns_as('parley.agreements', 'parley.agreement_terms', 'objection_deadline_on');
+select parley_data.comment_columns_as('parley.agreement_events', 'parley.agreement_terms', 'source_url');
+select parley_data.comment_columns_as('parley.agreement_parties', 'parley.agreement_terms', 'classification');
 
 -- expiring_agreements -------------------------------------------------------------------------------------------------
 
@@ -285,8 +284,6 @@ select a.code                                   as agreement,
 comment on view parley.expiring_agreements is
     'Agreements in force (or suspended) whose current term ends within the window (60 days; `set parley.expiring_within_days = 30` for your session) or has ended with no renewal recorded, and the last days to object to automatic renewals, soonest first.';
 select parley_data.comment_columns('parley.expiring_agreements', array[
-    ['agreement', 'The agreement''s code.'],
-    ['title', 'Its title.'],
     ['status', 'in force or suspended.'],
     ['tracks', 'Its tracks, its first track first.'],
     ['what', 'term ends; term ended, no renewal recorded; or last day to object to automatic renewal.'],
@@ -295,5 +292,7 @@ select parley_data.comment_columns('parley.expiring_agreements', array[
     ['deadline_at', 'The moment it passes: the end of on_day on the agreement''s clock.'],
     ['days_left', 'Days until on_day on the agreement''s clock (0: today; negative: passed).'],
     ['renewal', 'by_decision or automatic.'],
-    ['owner', 'The member of staff who follows the agreement.'],
-    ['classification', 'The agreement''s level.']]);
+    ['owner', 'The member of staff who follows the agreement.']]);
+select parley_data.comment_columns_as('parley.implementation', 'parley.expiring_agreements', 'agreement');
+select parley_data.comment_columns_as('parley.agreements', 'parley.expiring_agreements', 'title');
+select parley_data.comment_columns_as('parley.agreement_parties', 'parley.expiring_agreements', 'classification');
