@@ -1,4 +1,5 @@
--- Staff views about tracks: track_overview, agenda, upcoming_meetings, and whoami.
+-- Staff views about tracks: track_overview, agenda, upcoming_meetings, and whoami; and, first of the views files,
+-- the two functions every one of them comments its views' columns with (comment_columns, comment_columns_as).
 set local role parley_owner;
 
 -- The staff views: each answers one question desk officers ask every day, in codes and names rather than ids.
