@@ -2073,36 +2073,14 @@ CREATE VIEW parley.changes WITH (security_invoker='true') AS
     l.changed_by,
     l.table_name AS entity,
         CASE l.table_name
-            WHEN 'commitment_updates'::text THEN ( SELECT c.code
-               FROM parley_data.commitments c
-              WHERE (c.id = ((r.r ->> 'commitment_id'::text))::bigint))
-            WHEN 'commitment_beneficiaries'::text THEN ((( SELECT c.code
-               FROM parley_data.commitments c
-              WHERE (c.id = ((r.r ->> 'commitment_id'::text))::bigint)) || ' → '::text) || ( SELECT p.code
-               FROM parley_data.parties p
-              WHERE (p.id = ((r.r ->> 'party_id'::text))::bigint)))
-            WHEN 'track_members'::text THEN ((( SELECT t.code
-               FROM parley_data.tracks t
-              WHERE (t.id = ((r.r ->> 'track_id'::text))::bigint)) || '/'::text) || ( SELECT p.code
-               FROM parley_data.parties p
-              WHERE (p.id = ((r.r ->> 'party_id'::text))::bigint)))
-            WHEN 'track_agenda'::text THEN ((( SELECT t.code
-               FROM parley_data.tracks t
-              WHERE (t.id = ((r.r ->> 'track_id'::text))::bigint)) || '/'::text) || ( SELECT i.code
-               FROM parley_data.agenda_items i
-              WHERE (i.id = ((r.r ->> 'item_id'::text))::bigint)))
-            WHEN 'positions'::text THEN (((( SELECT p.code
-               FROM parley_data.parties p
-              WHERE (p.id = ((r.r ->> 'party_id'::text))::bigint)) || '/'::text) || ( SELECT i.code
-               FROM parley_data.agenda_items i
-              WHERE (i.id = ((r.r ->> 'item_id'::text))::bigint))) || COALESCE(('/'::text || ( SELECT t.code
-               FROM parley_data.tracks t
-              WHERE (t.id = ((r.r ->> 'track_id'::text))::bigint))), ''::text))
+            WHEN 'commitment_updates'::text THEN ref.commitment
+            WHEN 'commitment_beneficiaries'::text THEN ((ref.commitment || ' → '::text) || ref.party)
+            WHEN 'track_members'::text THEN ((ref.track || '/'::text) || ref.party)
+            WHEN 'track_agenda'::text THEN ((ref.track || '/'::text) || ref.item)
+            WHEN 'positions'::text THEN (((ref.party || '/'::text) || ref.item) || COALESCE(('/'::text || ref.track), ''::text))
             WHEN 'figures'::text THEN (r.r ->> 'indicator'::text)
             WHEN 'people'::text THEN (r.r ->> 'email'::text)
-            WHEN 'subscriptions'::text THEN ( SELECT p.email
-               FROM parley_data.people p
-              WHERE (p.id = ((r.r ->> 'person_id'::text))::bigint))
+            WHEN 'subscriptions'::text THEN ref.person
             ELSE COALESCE((r.r ->> 'code'::text), l.row_id)
         END AS code,
     l.operation,
@@ -2118,12 +2096,27 @@ CREATE VIEW parley.changes WITH (security_invoker='true') AS
     l.transaction_id,
     l.reason,
     parley_data.shown_level(l.classification) AS classification
-   FROM (parley_data.change_log l
+   FROM ((parley_data.change_log l
      CROSS JOIN LATERAL ( SELECT
                 CASE
                     WHEN (l.operation = 'delete'::text) THEN l.old_row
                     ELSE l.new_row
                 END AS r) r)
+     CROSS JOIN LATERAL ( SELECT ( SELECT c.code
+                   FROM parley_data.commitments c
+                  WHERE (c.id = ((r.r ->> 'commitment_id'::text))::bigint)) AS commitment,
+            ( SELECT p.code
+                   FROM parley_data.parties p
+                  WHERE (p.id = ((r.r ->> 'party_id'::text))::bigint)) AS party,
+            ( SELECT t.code
+                   FROM parley_data.tracks t
+                  WHERE (t.id = ((r.r ->> 'track_id'::text))::bigint)) AS track,
+            ( SELECT i.code
+                   FROM parley_data.agenda_items i
+                  WHERE (i.id = ((r.r ->> 'item_id'::text))::bigint)) AS item,
+            ( SELECT p.email
+                   FROM parley_data.people p
+                  WHERE (p.id = ((r.r ->> 'person_id'::text))::bigint)) AS person) ref)
   ORDER BY l.id DESC;
 
 ALTER TABLE parley.changes OWNER TO parley_owner;
@@ -6149,6 +6142,27 @@ $_$;
 ALTER FUNCTION parley_data.code_taken(tbl regclass, level_column text, code text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.code_taken(tbl regclass, level_column text, code text) IS 'The lowest level at which a row of the table with this code exists among those the caller may see; null when the code is free for the caller.';
+
+CREATE FUNCTION parley_data.comment_columns(target regclass, comments text[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    i integer;
+begin
+    if array_ndims(comment_columns.comments) is distinct from 2 or array_length(comment_columns.comments, 2) <> 2 then
+        raise exception 'comments for % are pairs: array[[column, comment], ...]', comment_columns.target;
+    end if;
+    for i in 1 .. array_length(comment_columns.comments, 1) loop
+        execute format('comment on column %s.%I is %L', comment_columns.target, comment_columns.comments[i][1],
+                       comment_columns.comments[i][2]);
+    end loop;
+end
+$$;
+
+ALTER FUNCTION parley_data.comment_columns(target regclass, comments text[]) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.comment_columns(target regclass, comments text[]) IS 'Comments the columns of the view target (while the repeatable files are applied): comments holds pairs, array[[column, comment], ...].';
 
 CREATE FUNCTION parley_data.comment_columns_as(source regclass, target regclass, VARIADIC columns text[]) RETURNS void
     LANGUAGE plpgsql
@@ -13370,95 +13384,54 @@ COMMENT ON COLUMN parley.due_soon.days_left IS 'Days from today to due_on, both 
 COMMENT ON COLUMN parley.due_soon.status IS 'For a commitment its status (pending, in_progress or partially_fulfilled); for a follow-up, open.';
 
 CREATE VIEW parley.expiring_agreements WITH (security_invoker='true') AS
- SELECT e.agreement,
-    e.title,
-    e.status,
-    e.tracks,
-    e.what,
-    e.term,
-    e.on_day,
-    e.deadline_at,
-    e.days_left,
-    e.renewal,
-    e.owner,
-    e.classification
-   FROM ( SELECT a.code AS agreement,
-            a.title,
-            a.status,
-            tr.tracks,
+ SELECT a.code AS agreement,
+    a.title,
+    a.status,
+    tr.tracks,
+    d.what,
+    t.number AS term,
+    d.on_day,
+    (((d.on_day + 1))::timestamp without time zone AT TIME ZONE a.timezone) AS deadline_at,
+    (d.on_day - ((now() AT TIME ZONE a.timezone))::date) AS days_left,
+    t.renewal,
+    o.name AS owner,
+    parley_data.shown_level(a.classification) AS classification
+   FROM ((((parley_data.agreements a
+     JOIN LATERAL ( SELECT x.agreement_id,
+            x.number,
+            x.starts_on,
+            x.ends_on,
+            x.length,
+            x.renewal,
+            x.objection_notice,
+            x.agreed_on,
+            x.note,
+            x.source_id,
+            x.recorded_by,
+            x.classification,
+            x.created_at
+           FROM parley_data.agreement_terms x
+          WHERE (x.agreement_id = a.id)
+          ORDER BY x.number DESC
+         LIMIT 1) t ON (true))
+     CROSS JOIN LATERAL ( SELECT
                 CASE
                     WHEN (t.ends_on < ((now() AT TIME ZONE a.timezone))::date) THEN 'term ended, no renewal recorded'::text
                     ELSE 'term ends'::text
                 END AS what,
-            t.number AS term,
-            t.ends_on AS on_day,
-            (((t.ends_on + 1))::timestamp without time zone AT TIME ZONE a.timezone) AS deadline_at,
-            (t.ends_on - ((now() AT TIME ZONE a.timezone))::date) AS days_left,
-            t.renewal,
-            o.name AS owner,
-            parley_data.shown_level(a.classification) AS classification
-           FROM (((parley_data.agreements a
-             JOIN LATERAL ( SELECT x.agreement_id,
-                    x.number,
-                    x.starts_on,
-                    x.ends_on,
-                    x.length,
-                    x.renewal,
-                    x.objection_notice,
-                    x.agreed_on,
-                    x.note,
-                    x.source_id,
-                    x.recorded_by,
-                    x.classification,
-                    x.created_at
-                   FROM parley_data.agreement_terms x
-                  WHERE (x.agreement_id = a.id)
-                  ORDER BY x.number DESC
-                 LIMIT 1) t ON (true))
-             LEFT JOIN parley_data.people o ON ((o.id = a.owner_id)))
-             LEFT JOIN LATERAL ( SELECT string_agg(k.code, ', '::text ORDER BY l."position") AS tracks
-                   FROM (parley_data.agreement_tracks l
-                     JOIN parley_data.tracks k ON ((k.id = l.track_id)))
-                  WHERE (l.agreement_id = a.id)) tr ON (true))
-          WHERE ((a.status = ANY (ARRAY['in_force'::parley.agreement_status, 'suspended'::parley.agreement_status])) AND (t.ends_on IS NOT NULL) AND ((t.ends_on - ((now() AT TIME ZONE a.timezone))::date) <= parley_data.expiring_within_days()))
+            t.ends_on AS on_day
+          WHERE ((t.ends_on IS NOT NULL) AND ((t.ends_on - ((now() AT TIME ZONE a.timezone))::date) <= parley_data.expiring_within_days()))
         UNION ALL
-         SELECT a.code,
-            a.title,
-            a.status,
-            tr.tracks,
-            'last day to object to automatic renewal'::text,
-            t.number,
-            parley_data.objection_deadline(t.ends_on, t.objection_notice) AS objection_deadline,
-            (((parley_data.objection_deadline(t.ends_on, t.objection_notice) + 1))::timestamp without time zone AT TIME ZONE a.timezone) AS timezone,
-            (parley_data.objection_deadline(t.ends_on, t.objection_notice) - ((now() AT TIME ZONE a.timezone))::date),
-            t.renewal,
-            o.name,
-            parley_data.shown_level(a.classification) AS shown_level
-           FROM (((parley_data.agreements a
-             JOIN LATERAL ( SELECT x.agreement_id,
-                    x.number,
-                    x.starts_on,
-                    x.ends_on,
-                    x.length,
-                    x.renewal,
-                    x.objection_notice,
-                    x.agreed_on,
-                    x.note,
-                    x.source_id,
-                    x.recorded_by,
-                    x.classification,
-                    x.created_at
-                   FROM parley_data.agreement_terms x
-                  WHERE (x.agreement_id = a.id)
-                  ORDER BY x.number DESC
-                 LIMIT 1) t ON (true))
-             LEFT JOIN parley_data.people o ON ((o.id = a.owner_id)))
-             LEFT JOIN LATERAL ( SELECT string_agg(k.code, ', '::text ORDER BY l."position") AS tracks
-                   FROM (parley_data.agreement_tracks l
-                     JOIN parley_data.tracks k ON ((k.id = l.track_id)))
-                  WHERE (l.agreement_id = a.id)) tr ON (true))
-          WHERE ((a.status = ANY (ARRAY['in_force'::parley.agreement_status, 'suspended'::parley.agreement_status])) AND (t.renewal = 'automatic'::parley.renewal_kind) AND (t.objection_notice IS NOT NULL) AND (t.ends_on IS NOT NULL) AND (((parley_data.objection_deadline(t.ends_on, t.objection_notice) - ((now() AT TIME ZONE a.timezone))::date) >= 0) AND ((parley_data.objection_deadline(t.ends_on, t.objection_notice) - ((now() AT TIME ZONE a.timezone))::date) <= parley_data.expiring_within_days())))) e
-  ORDER BY e.days_left, e.agreement, e.what;
+         SELECT 'last day to object to automatic renewal'::text,
+            parley_data.objection_deadline(t.ends_on, t.objection_notice) AS objection_deadline
+          WHERE ((t.renewal = 'automatic'::parley.renewal_kind) AND (t.objection_notice IS NOT NULL) AND (t.ends_on IS NOT NULL) AND (((parley_data.objection_deadline(t.ends_on, t.objection_notice) - ((now() AT TIME ZONE a.timezone))::date) >= 0) AND ((parley_data.objection_deadline(t.ends_on, t.objection_notice) - ((now() AT TIME ZONE a.timezone))::date) <= parley_data.expiring_within_days())))) d)
+     LEFT JOIN parley_data.people o ON ((o.id = a.owner_id)))
+     LEFT JOIN LATERAL ( SELECT string_agg(k.code, ', '::text ORDER BY l."position") AS tracks
+           FROM (parley_data.agreement_tracks l
+             JOIN parley_data.tracks k ON ((k.id = l.track_id)))
+          WHERE (l.agreement_id = a.id)) tr ON (true))
+  WHERE (a.status = ANY (ARRAY['in_force'::parley.agreement_status, 'suspended'::parley.agreement_status]))
+  ORDER BY (d.on_day - ((now() AT TIME ZONE a.timezone))::date), a.code, d.what;
 
 ALTER TABLE parley.expiring_agreements OWNER TO parley_owner;
 
@@ -14022,28 +13995,16 @@ CREATE VIEW parley.positions WITH (security_invoker='true') AS
     x.stance,
     x.stated_on,
     x.statement,
-    ( SELECT q.stance
-           FROM parley_data.positions q
-          WHERE ((q.party_id = x.party_id) AND (q.item_id = i.id) AND (NOT (q.track_id IS DISTINCT FROM x.track_id)) AND (q.stated_on < x.stated_on) AND (q.stance <> x.stance))
-          ORDER BY q.stated_on DESC
-         LIMIT 1) AS previous_stance,
-    ( SELECT q.stated_on
-           FROM parley_data.positions q
-          WHERE ((q.party_id = x.party_id) AND (q.item_id = i.id) AND (NOT (q.track_id IS DISTINCT FROM x.track_id)) AND (q.stated_on < x.stated_on) AND (q.stance <> x.stance))
-          ORDER BY q.stated_on DESC
-         LIMIT 1) AS previous_stated_on,
+    (prev."position").stance AS previous_stance,
+    (prev."position").stated_on AS previous_stated_on,
     ( SELECT min(r.stated_on) AS min
            FROM parley_data.positions r
-          WHERE ((r.party_id = x.party_id) AND (r.item_id = i.id) AND (NOT (r.track_id IS DISTINCT FROM x.track_id)) AND (r.stated_on > ( SELECT q.stated_on
-                   FROM parley_data.positions q
-                  WHERE ((q.party_id = x.party_id) AND (q.item_id = i.id) AND (NOT (q.track_id IS DISTINCT FROM x.track_id)) AND (q.stated_on < x.stated_on) AND (q.stance <> x.stance))
-                  ORDER BY q.stated_on DESC
-                 LIMIT 1)))) AS changed_on,
+          WHERE ((r.party_id = x.party_id) AND (r.item_id = i.id) AND (NOT (r.track_id IS DISTINCT FROM x.track_id)) AND (r.stated_on > (prev."position").stated_on))) AS changed_on,
     ( SELECT s.code
            FROM parley_data.sources s
           WHERE (s.id = x.source_id)) AS source,
     parley_data.shown_level(x.effective_classification) AS classification
-   FROM (parley_data.agenda_items i
+   FROM ((parley_data.agenda_items i
      CROSS JOIN LATERAL ( SELECT pa.name AS party,
             t.code AS track,
             cur.party_id,
@@ -14060,6 +14021,11 @@ CREATE VIEW parley.positions WITH (security_invoker='true') AS
                    FROM parley_data.positions l
                   WHERE ((l.party_id = cur.party_id) AND (l.item_id = cur.item_id) AND (COALESCE(l.track_id, (0)::bigint) = COALESCE(cur.track_id, (0)::bigint)) AND (ROW(l.stated_on, l.id) > ROW(cur.stated_on, cur.id)))))))
           ORDER BY t.code NULLS FIRST, pa.name) x)
+     CROSS JOIN LATERAL ( SELECT ( SELECT q.*::parley_data.positions AS q
+                   FROM parley_data.positions q
+                  WHERE ((q.party_id = x.party_id) AND (q.item_id = i.id) AND (NOT (q.track_id IS DISTINCT FROM x.track_id)) AND (q.stated_on < x.stated_on) AND (q.stance <> x.stance))
+                  ORDER BY q.stated_on DESC
+                 LIMIT 1) AS "position") prev)
   ORDER BY i.code, x.track NULLS FIRST, x.party;
 
 ALTER TABLE parley.positions OWNER TO parley_owner;
@@ -23668,6 +23634,8 @@ REVOKE ALL ON FUNCTION parley_data.classified_matches(tbl regclass, level_column
 REVOKE ALL ON FUNCTION parley_data.classified_record_id(what text, reference text, kinds text[], rule text, hint text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.code_taken(tbl regclass, level_column text, code text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.comment_columns(target regclass, comments text[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.comment_columns_as(source regclass, target regclass, VARIADIC columns text[]) FROM PUBLIC;
 

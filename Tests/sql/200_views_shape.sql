@@ -3,7 +3,7 @@
 -- of every such view, has one. A set-returning function staff may call has a comment that names each of its result
 -- columns, which cannot carry comments of their own (\df+ shows it).
 begin;
-select plan(30);
+select plan(32);
 
 create temporary table staff_views (name) as
 select unnest(array[
@@ -73,6 +73,14 @@ select is(
       where c.relnamespace = 'parley'::regnamespace and c.relkind in ('v', 'm')
         and coalesce(btrim(col_description(c.oid, a.attnum)), '') = ''),
     null, 'every column of every view of schema parley has a comment for \d+ (listed: the columns without one)');
+
+-- The helper the views files comment their columns with: a list of pairs, each column by its name.
+create temporary view comment_columns_probe as select 1 as one, 'x'::text as "Two words";
+select parley_data.comment_columns('comment_columns_probe', array[['one', 'The first.'], ['Two words', 'It''s quoted.']]);
+select is(array[col_description('comment_columns_probe'::regclass, 1), col_description('comment_columns_probe'::regclass, 2)],
+          array['The first.', 'It''s quoted.'], 'comment_columns gives each named column its comment, as written');
+select throws_like($$select parley_data.comment_columns('comment_columns_probe', array['one', 'The first.'])$$,
+                   'comments for % are pairs%', 'comment_columns refuses a list that is not of pairs');
 
 select function_returns('parley', 'commitments_as_of', array['timestamp with time zone', 'text', 'text', 'text'], 'setof record',
     'commitments_as_of(at timestamptz, track_code, party_code, item_code) returns a set of commitments');

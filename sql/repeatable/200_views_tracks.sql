@@ -1,4 +1,5 @@
--- Staff views about tracks: track_overview, agenda, upcoming_meetings, and whoami.
+-- Staff views about tracks: track_overview, agenda, upcoming_meetings, and whoami; and, first of the views files,
+-- the two functions every one of them comments its views' columns with (comment_columns, comment_columns_as).
 set local role parley_owner;
 
 -- The staff views: each answers one question desk officers ask every day, in codes and names rather than ids.
@@ -40,6 +41,28 @@ end
 $$;
 comment on function parley_data.comment_columns_as(regclass, regclass, text[]) is
     'Gives columns of the view target the comments of the columns of the same names of the view source (while the repeatable files are applied): one explanation for one meaning.';
+
+-- A view's columns are explained in one statement: each column's name beside what it means, in the order of the
+-- view, rather than a `comment on column` statement per column. psql's \d+ shows them as before.
+create or replace function parley_data.comment_columns(target regclass, comments text[])
+    returns void
+    language plpgsql
+    set search_path = pg_catalog, pg_temp
+as $$
+declare
+    i integer;
+begin
+    if array_ndims(comment_columns.comments) is distinct from 2 or array_length(comment_columns.comments, 2) <> 2 then
+        raise exception 'comments for % are pairs: array[[column, comment], ...]', comment_columns.target;
+    end if;
+    for i in 1 .. array_length(comment_columns.comments, 1) loop
+        execute format('comment on column %s.%I is %L', comment_columns.target, comment_columns.comments[i][1],
+                       comment_columns.comments[i][2]);
+    end loop;
+end
+$$;
+comment on function parley_data.comment_columns(regclass, text[]) is
+    'Comments the columns of the view target (while the repeatable files are applied): comments holds pairs, array[[column, comment], ...].';
 
 -- track_overview ------------------------------------------------------------------------------------------------
 
@@ -135,23 +158,24 @@ select t.code                                   as track,
 
 comment on view parley.track_overview is
     'One row per negotiation track: who takes part and as what, where each agenda item stands, how many commitments are open or overdue, the last and next meeting, and when anything last happened. Counts include only what you are cleared to see.';
-comment on column parley.track_overview.track is 'The track''s code, e.g. istanbul; use it to filter other views (where track = ''istanbul''). Codes are unique per classification level: when two rows show one code, classification tells them apart, and the recording functions take code@level (istanbul@secret).';
-comment on column parley.track_overview.name is 'The track''s full name, e.g. "Istanbul direct talks".';
-comment on column parley.track_overview.format is 'bilateral, trilateral, multilateral or briefing.';
-comment on column parley.track_overview.status is 'active, paused or concluded. Only the agenda items of active tracks can be listed in parley.stale.';
-comment on column parley.track_overview.venue is 'Where the track usually meets, as recorded; empty when not recorded.';
-comment on column parley.track_overview.timezone is 'The track''s IANA time zone (e.g. Europe/Istanbul): its deadlines end at midnight after due_on there, and days and local times on this track are counted on its clock.';
-comment on column parley.track_overview.classification is 'The track''s own classification (unclassified, restricted, confidential, secret): the level it is kept and shown at, and the lowest level of everything on it. You see only tracks at or below your clearance (whoami).';
-comment on column parley.track_overview.lead is 'The name of the member of staff who leads the track (told of its meetings and of escalated overdue alerts); empty when nobody leads it.';
-comment on column parley.track_overview.parties is 'Parties (by name) and their roles on the track, principals first, e.g. "Ukraine (principal), Russia (principal), Türkiye (host)"; empty when it has no members.';
-comment on column parley.track_overview.agenda is 'Each agenda item''s code with its status on this track, in code order, e.g. "ceasefire (under_discussion), exchange (implementing)"; empty when the agenda is empty.';
-comment on column parley.track_overview.open_commitments is 'How many commitments on the track are still owed: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded), and not a provision of an agreement that has ended. Counts only those you are cleared to see.';
-comment on column parley.track_overview.overdue_commitments is 'How many of those open commitments are past their deadline (the end of due_on in the track''s time zone). Counts only those you are cleared to see.';
-comment on column parley.track_overview.last_meeting_on is 'The date, in the track''s time zone, of the latest meeting held, or scheduled and already started (postponed and cancelled ones aside); empty when there is none.';
-comment on column parley.track_overview.next_meeting_at is 'When the next scheduled meeting starts (the earliest scheduled start after now), shown in your session''s time zone; empty when none is scheduled.';
-comment on column parley.track_overview.next_meeting_local is 'The next meeting''s start on the track''s own clock (a wall-clock time in timezone, without offset); empty when none is scheduled.';
-comment on column parley.track_overview.last_activity_on is 'The latest date anything happened on the track: a meeting (as in last_meeting_on), a commitment made, updated or changing status, an agenda status change, a position stated on the track; empty when nothing has.';
-comment on column parley.track_overview.agreements_in_force is 'The codes of the agreements on the track that are in force (parley.agreements has the rest).';
+select parley_data.comment_columns('parley.track_overview', array[
+    ['track', 'The track''s code, e.g. istanbul; use it to filter other views (where track = ''istanbul''). Codes are unique per classification level: when two rows show one code, classification tells them apart, and the recording functions take code@level (istanbul@secret).'],
+    ['name', 'The track''s full name, e.g. "Istanbul direct talks".'],
+    ['format', 'bilateral, trilateral, multilateral or briefing.'],
+    ['status', 'active, paused or concluded. Only the agenda items of active tracks can be listed in parley.stale.'],
+    ['venue', 'Where the track usually meets, as recorded; empty when not recorded.'],
+    ['timezone', 'The track''s IANA time zone (e.g. Europe/Istanbul): its deadlines end at midnight after due_on there, and days and local times on this track are counted on its clock.'],
+    ['classification', 'The track''s own classification (unclassified, restricted, confidential, secret): the level it is kept and shown at, and the lowest level of everything on it. You see only tracks at or below your clearance (whoami).'],
+    ['lead', 'The name of the member of staff who leads the track (told of its meetings and of escalated overdue alerts); empty when nobody leads it.'],
+    ['parties', 'Parties (by name) and their roles on the track, principals first, e.g. "Ukraine (principal), Russia (principal), Türkiye (host)"; empty when it has no members.'],
+    ['agenda', 'Each agenda item''s code with its status on this track, in code order, e.g. "ceasefire (under_discussion), exchange (implementing)"; empty when the agenda is empty.'],
+    ['open_commitments', 'How many commitments on the track are still owed: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded), and not a provision of an agreement that has ended. Counts only those you are cleared to see.'],
+    ['overdue_commitments', 'How many of those open commitments are past their deadline (the end of due_on in the track''s time zone). Counts only those you are cleared to see.'],
+    ['last_meeting_on', 'The date, in the track''s time zone, of the latest meeting held, or scheduled and already started (postponed and cancelled ones aside); empty when there is none.'],
+    ['next_meeting_at', 'When the next scheduled meeting starts (the earliest scheduled start after now), shown in your session''s time zone; empty when none is scheduled.'],
+    ['next_meeting_local', 'The next meeting''s start on the track''s own clock (a wall-clock time in timezone, without offset); empty when none is scheduled.'],
+    ['last_activity_on', 'The latest date anything happened on the track: a meeting (as in last_meeting_on), a commitment made, updated or changing status, an agenda status change, a position stated on the track; empty when nothing has.'],
+    ['agreements_in_force', 'The codes of the agreements on the track that are in force (parley.agreements has the rest).']]);
 
 -- agenda --------------------------------------------------------------------------------------------------------
 
@@ -232,18 +256,19 @@ select t.code                                   as track,
 
 comment on view parley.agenda is
     'One row per track and agenda item: where the item stands on that track and since when, its commitments, and each party''s latest stance.';
-comment on column parley.agenda.track is 'The track''s code (see track_overview).';
-comment on column parley.agenda.item is 'The agenda item''s code, e.g. ceasefire; the same item can be on several tracks, one row each.';
-comment on column parley.agenda.title is 'The agenda item''s title, the same on every track.';
-comment on column parley.agenda.status is 'Where the item stands on this track: proposed → under_discussion → agreed_in_principle → agreed → implementing → implemented, or stalled / rejected / withdrawn.';
-comment on column parley.agenda.since is 'The date the item reached its current status on this track: as recorded (status_since), or the day the change was recorded when none was given.';
-comment on column parley.agenda.days_in_status is 'Days from since to today, today being the date in the track''s time zone.';
-comment on column parley.agenda.commitments is 'How many commitments on this track concern the item, whatever their status. Counts only those you are cleared to see.';
-comment on column parley.agenda.open_commitments is 'How many of them are still owed: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded), and not a provision of an agreement that has ended.';
-comment on column parley.agenda.fulfilled_commitments is 'How many of them were fulfilled.';
-comment on column parley.agenda.stances is 'Each party''s latest stance on the item, on this track or stated generally by a member of the track, by party name, e.g. "Russia: conditional (2025-06-02); Ukraine: supports (2025-05-16)"; empty when no party has stated one.';
-comment on column parley.agenda.note is 'The note recorded with the item''s place on this track''s agenda; empty when none.';
-comment on column parley.agenda.agreements_in_force is 'The codes of the agreements in force with a provision about this item on this track.';
+select parley_data.comment_columns('parley.agenda', array[
+    ['track', 'The track''s code (see track_overview).'],
+    ['item', 'The agenda item''s code, e.g. ceasefire; the same item can be on several tracks, one row each.'],
+    ['title', 'The agenda item''s title, the same on every track.'],
+    ['status', 'Where the item stands on this track: proposed → under_discussion → agreed_in_principle → agreed → implementing → implemented, or stalled / rejected / withdrawn.'],
+    ['since', 'The date the item reached its current status on this track: as recorded (status_since), or the day the change was recorded when none was given.'],
+    ['days_in_status', 'Days from since to today, today being the date in the track''s time zone.'],
+    ['commitments', 'How many commitments on this track concern the item, whatever their status. Counts only those you are cleared to see.'],
+    ['open_commitments', 'How many of them are still owed: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded), and not a provision of an agreement that has ended.'],
+    ['fulfilled_commitments', 'How many of them were fulfilled.'],
+    ['stances', 'Each party''s latest stance on the item, on this track or stated generally by a member of the track, by party name, e.g. "Russia: conditional (2025-06-02); Ukraine: supports (2025-05-16)"; empty when no party has stated one.'],
+    ['note', 'The note recorded with the item''s place on this track''s agenda; empty when none.'],
+    ['agreements_in_force', 'The codes of the agreements in force with a provision about this item on this track.']]);
 
 -- upcoming_meetings ---------------------------------------------------------------------------------------------
 
@@ -275,17 +300,18 @@ select m.code                                   as meeting,
 
 comment on view parley.upcoming_meetings is
     'Scheduled meetings from now on, soonest first, with the local time at the venue and the open commitments on the track whose deadline falls before the meeting (what to chase before it).';
-comment on column parley.upcoming_meetings.meeting is 'The meeting''s code, e.g. ist-r3; unique per classification level (a reference to one at two levels you may see is code@level).';
-comment on column parley.upcoming_meetings.track is 'The track''s code.';
-comment on column parley.upcoming_meetings.title is 'The meeting''s title, e.g. "Round 3".';
-comment on column parley.upcoming_meetings.starts_at is 'When it starts, shown in your session''s time zone.';
-comment on column parley.upcoming_meetings.local_start is 'The start on the track''s clock (a wall-clock time in timezone, without offset).';
-comment on column parley.upcoming_meetings.timezone is 'The track''s IANA time zone, in which local_start and days_until are counted.';
-comment on column parley.upcoming_meetings.ends_at is 'When it is to end, shown in your session''s time zone; empty when no end was recorded. A meeting stays listed until it has ended (or, without an end, started).';
-comment on column parley.upcoming_meetings.location is 'Where it takes place, as recorded; empty when not recorded (the track''s venue is in track_overview).';
-comment on column parley.upcoming_meetings.days_until is 'Days from today to the meeting''s start date, both dates in the track''s time zone: 0 = today, negative for a meeting under way that started on an earlier day.';
-comment on column parley.upcoming_meetings.open_due_before is 'How many open commitments (pending, in progress, partially fulfilled) on the track fall due before the meeting''s day in the track''s time zone, including ones already overdue; 0 when none. Counts only those you are cleared to see.';
-comment on column parley.upcoming_meetings.due_before is 'Those commitments as code (due date), earliest first, e.g. "ist-r3-swap-ru (2025-06-20)"; empty when none.';
+select parley_data.comment_columns('parley.upcoming_meetings', array[
+    ['meeting', 'The meeting''s code, e.g. ist-r3; unique per classification level (a reference to one at two levels you may see is code@level).'],
+    ['track', 'The track''s code.'],
+    ['title', 'The meeting''s title, e.g. "Round 3".'],
+    ['starts_at', 'When it starts, shown in your session''s time zone.'],
+    ['local_start', 'The start on the track''s clock (a wall-clock time in timezone, without offset).'],
+    ['timezone', 'The track''s IANA time zone, in which local_start and days_until are counted.'],
+    ['ends_at', 'When it is to end, shown in your session''s time zone; empty when no end was recorded. A meeting stays listed until it has ended (or, without an end, started).'],
+    ['location', 'Where it takes place, as recorded; empty when not recorded (the track''s venue is in track_overview).'],
+    ['days_until', 'Days from today to the meeting''s start date, both dates in the track''s time zone: 0 = today, negative for a meeting under way that started on an earlier day.'],
+    ['open_due_before', 'How many open commitments (pending, in progress, partially fulfilled) on the track fall due before the meeting''s day in the track''s time zone, including ones already overdue; 0 when none. Counts only those you are cleared to see.'],
+    ['due_before', 'Those commitments as code (due date), earliest first, e.g. "ist-r3-swap-ru (2025-06-20)"; empty when none.']]);
 
 -- whoami --------------------------------------------------------------------------------------------------------
 
@@ -300,9 +326,10 @@ select current_user                             as role,
        pg_has_role(current_user, 'parley_writer', 'usage') as may_record;
 
 comment on view parley.whoami is 'Who you are to Parley: your role, your clearance (which classifications you see) and whether you may record.';
-comment on column parley.whoami.role is 'The role your queries run as (changes with SET ROLE).';
-comment on column parley.whoami.logged_in_as is 'The user you logged in as; the change history records this name.';
-comment on column parley.whoami.clearance is 'The highest classification you may see (unclassified, restricted, confidential or secret), from your role''s membership in parley_clearance_restricted / _confidential / _secret; none of them means unclassified.';
-comment on column parley.whoami.sees is 'The classifications of the rows you are shown, lowest first, e.g. "unclassified, restricted".';
-comment on column parley.whoami.may_read is 'Whether you may read the views (member of parley_reader).';
-comment on column parley.whoami.may_record is 'Whether you may record with the parley functions (member of parley_writer).';
+select parley_data.comment_columns('parley.whoami', array[
+    ['role', 'The role your queries run as (changes with SET ROLE).'],
+    ['logged_in_as', 'The user you logged in as; the change history records this name.'],
+    ['clearance', 'The highest classification you may see (unclassified, restricted, confidential or secret), from your role''s membership in parley_clearance_restricted / _confidential / _secret; none of them means unclassified.'],
+    ['sees', 'The classifications of the rows you are shown, lowest first, e.g. "unclassified, restricted".'],
+    ['may_read', 'Whether you may read the views (member of parley_reader).'],
+    ['may_record', 'Whether you may record with the parley functions (member of parley_writer).']]);

@@ -100,27 +100,28 @@ select r.id, r.code, r.track, r.item, r.obligor, r.beneficiaries, r.text, r.made
 
 comment on view parley.open_commitments is
     'Every commitment still owed: pending, in progress or partially fulfilled, soonest deadline first. Fulfilled and breached ones have their verdict (parley.compliance counts them), withdrawn and superseded ones are closed, and the provisions of an agreement that has ended are no longer owed; parley.commitments lists them all.';
-comment on column parley.open_commitments.id is 'The commitment''s number (unique across levels), as the change history''s row_id and commitments_as_of give it.';
-comment on column parley.open_commitments.code is 'The commitment''s code (C followed by its id unless one was given), as the recording functions take it. Codes are unique per classification level: when two rows show one code, classification tells them apart, and a reference names one as code@level.';
-comment on column parley.open_commitments.track is 'The code of the track it was made on.';
-comment on column parley.open_commitments.item is 'The code of the agenda item it concerns.';
-comment on column parley.open_commitments.obligor is 'The name of the party that promised.';
-comment on column parley.open_commitments.beneficiaries is 'The names of the parties it was promised to, alphabetically, comma-separated.';
-comment on column parley.open_commitments.text is 'What was promised, in the words recorded.';
-comment on column parley.open_commitments.made_on is 'The date it was made.';
-comment on column parley.open_commitments.due_on is 'The deadline: the end of this day in the track''s time zone; empty when it has none (listed last).';
-comment on column parley.open_commitments.deadline_at is 'The exact moment the deadline passes: midnight after due_on in the track''s time zone, shown in your session''s time zone; empty without a deadline.';
-comment on column parley.open_commitments.days_left is 'Days from today to due_on, today being the date in the track''s time zone: 0 means due today, negative means overdue by that many days; empty without a deadline.';
-comment on column parley.open_commitments.status is 'pending, in_progress or partially_fulfilled: the statuses still owed and chased.';
-comment on column parley.open_commitments.target is 'How much was promised (e.g. 1000), in unit; empty when no quantity was promised.';
-comment on column parley.open_commitments.unit is 'The unit of target and delivered (e.g. prisoners); empty when none was given.';
-comment on column parley.open_commitments.delivered is 'How much has been reported delivered so far: the sum of the quantities of all its updates (0 before any), in unit.';
-comment on column parley.open_commitments.progress_pct is 'delivered as a percentage of target, to one decimal (more than 100 when more was delivered than promised); empty when no target was set.';
-comment on column parley.open_commitments.owner is 'The name of the member of staff who follows this commitment up (and receives its alerts); empty when nobody does.';
-comment on column parley.open_commitments.last_update_on is 'The latest reported_on of its updates (parley.commitment_updates); empty when none was recorded.';
-comment on column parley.open_commitments.classification is 'The level it is kept and shown at: the highest of its own classification, its track''s and its meeting''s (unclassified, restricted, confidential, secret). You see only commitments at or below your clearance (whoami).';
-comment on column parley.open_commitments.meeting is 'The code of the meeting at which it was made; empty when it came from no particular meeting.';
-comment on column parley.open_commitments.deal is 'The code of the reciprocal deal it belongs to (one commitment per side of an exchange); empty when it is part of none.';
+select parley_data.comment_columns('parley.open_commitments', array[
+    ['id', 'The commitment''s number (unique across levels), as the change history''s row_id and commitments_as_of give it.'],
+    ['code', 'The commitment''s code (C followed by its id unless one was given), as the recording functions take it. Codes are unique per classification level: when two rows show one code, classification tells them apart, and a reference names one as code@level.'],
+    ['track', 'The code of the track it was made on.'],
+    ['item', 'The code of the agenda item it concerns.'],
+    ['obligor', 'The name of the party that promised.'],
+    ['beneficiaries', 'The names of the parties it was promised to, alphabetically, comma-separated.'],
+    ['text', 'What was promised, in the words recorded.'],
+    ['made_on', 'The date it was made.'],
+    ['due_on', 'The deadline: the end of this day in the track''s time zone; empty when it has none (listed last).'],
+    ['deadline_at', 'The exact moment the deadline passes: midnight after due_on in the track''s time zone, shown in your session''s time zone; empty without a deadline.'],
+    ['days_left', 'Days from today to due_on, today being the date in the track''s time zone: 0 means due today, negative means overdue by that many days; empty without a deadline.'],
+    ['status', 'pending, in_progress or partially_fulfilled: the statuses still owed and chased.'],
+    ['target', 'How much was promised (e.g. 1000), in unit; empty when no quantity was promised.'],
+    ['unit', 'The unit of target and delivered (e.g. prisoners); empty when none was given.'],
+    ['delivered', 'How much has been reported delivered so far: the sum of the quantities of all its updates (0 before any), in unit.'],
+    ['progress_pct', 'delivered as a percentage of target, to one decimal (more than 100 when more was delivered than promised); empty when no target was set.'],
+    ['owner', 'The name of the member of staff who follows this commitment up (and receives its alerts); empty when nobody does.'],
+    ['last_update_on', 'The latest reported_on of its updates (parley.commitment_updates); empty when none was recorded.'],
+    ['classification', 'The level it is kept and shown at: the highest of its own classification, its track''s and its meeting''s (unclassified, restricted, confidential, secret). You see only commitments at or below your clearance (whoami).'],
+    ['meeting', 'The code of the meeting at which it was made; empty when it came from no particular meeting.'],
+    ['deal', 'The code of the reciprocal deal it belongs to (one commitment per side of an exchange); empty when it is part of none.']]);
 
 -- Selected from commitment_rows rather than from open_commitments: a view with ORDER BY is not merged into a query
 -- on it, and the beneficiaries list would then be built for every overdue commitment before sorting, instead of for
@@ -146,10 +147,11 @@ comment on view parley.overdue_commitments is
 select parley_data.comment_columns_as('parley.open_commitments', 'parley.overdue_commitments',
     'id', 'code', 'track', 'item', 'obligor', 'beneficiaries', 'text', 'made_on', 'status', 'target', 'unit',
     'delivered', 'progress_pct', 'owner', 'last_update_on', 'classification', 'meeting', 'deal');
-comment on column parley.overdue_commitments.due_on is 'The deadline that passed: the end of this day in the track''s time zone.';
-comment on column parley.overdue_commitments.deadline_at is 'The exact moment the deadline passed: midnight after due_on in the track''s time zone, shown in your session''s time zone.';
-comment on column parley.overdue_commitments.days_left is 'Days from today to due_on in the track''s time zone: always negative here (minus days_overdue).';
-comment on column parley.overdue_commitments.days_overdue is 'Days from due_on to today, today being the date in the track''s time zone (1 = the deadline passed at the end of yesterday).';
+select parley_data.comment_columns('parley.overdue_commitments', array[
+    ['due_on', 'The deadline that passed: the end of this day in the track''s time zone.'],
+    ['deadline_at', 'The exact moment the deadline passed: midnight after due_on in the track''s time zone, shown in your session''s time zone.'],
+    ['days_left', 'Days from today to due_on in the track''s time zone: always negative here (minus days_overdue).'],
+    ['days_overdue', 'Days from due_on to today, today being the date in the track''s time zone (1 = the deadline passed at the end of yesterday).']]);
 
 -- due_soon ------------------------------------------------------------------------------------------------------
 
@@ -202,17 +204,18 @@ select d.kind, d.code, d.track,
 
 comment on view parley.due_soon is
     'Open commitments whose deadline falls in the next 14 days, and open follow-ups due in the next 14 days, soonest first (by day, then by the moment). Overdue ones are in overdue_commitments and follow_ups.';
-comment on column parley.due_soon.kind is 'commitment or follow-up.';
-comment on column parley.due_soon.code is 'The commitment''s code, or the follow-up''s code (F<number> for a follow-up recorded without one, as the recording functions name it).';
-comment on column parley.due_soon.track is 'The code of the commitment''s track; for a follow-up, of its track or of the track of the commitment or meeting it is about.';
-comment on column parley.due_soon.item is 'The code of the commitment''s agenda item (for a follow-up about a commitment, that commitment''s item); empty for other follow-ups.';
-comment on column parley.due_soon.what is 'The commitment''s text or the follow-up''s note.';
-comment on column parley.due_soon.party is 'For a commitment, the name of the party that owes it; empty for a follow-up.';
-comment on column parley.due_soon.owner is 'The name of the member of staff responsible: the commitment''s owner (empty when it has none) or the follow-up''s assignee.';
-comment on column parley.due_soon.due_on is 'The due date: for a commitment its deadline (the end of this day in the track''s time zone), for a follow-up the date of its due time in the assignee''s time zone.';
-comment on column parley.due_soon.due_at is 'The exact moment it falls due (a commitment: midnight after due_on, track time), shown in your session''s time zone.';
-comment on column parley.due_soon.days_left is 'Days from today to due_on, both dates in the track''s time zone for a commitment and in the assignee''s for a follow-up: 0 = due today, at most 14.';
-comment on column parley.due_soon.status is 'For a commitment its status (pending, in_progress or partially_fulfilled); for a follow-up, open.';
+select parley_data.comment_columns('parley.due_soon', array[
+    ['kind', 'commitment or follow-up.'],
+    ['code', 'The commitment''s code, or the follow-up''s code (F<number> for a follow-up recorded without one, as the recording functions name it).'],
+    ['track', 'The code of the commitment''s track; for a follow-up, of its track or of the track of the commitment or meeting it is about.'],
+    ['item', 'The code of the commitment''s agenda item (for a follow-up about a commitment, that commitment''s item); empty for other follow-ups.'],
+    ['what', 'The commitment''s text or the follow-up''s note.'],
+    ['party', 'For a commitment, the name of the party that owes it; empty for a follow-up.'],
+    ['owner', 'The name of the member of staff responsible: the commitment''s owner (empty when it has none) or the follow-up''s assignee.'],
+    ['due_on', 'The due date: for a commitment its deadline (the end of this day in the track''s time zone), for a follow-up the date of its due time in the assignee''s time zone.'],
+    ['due_at', 'The exact moment it falls due (a commitment: midnight after due_on, track time), shown in your session''s time zone.'],
+    ['days_left', 'Days from today to due_on, both dates in the track''s time zone for a commitment and in the assignee''s for a follow-up: 0 = due today, at most 14.'],
+    ['status', 'For a commitment its status (pending, in_progress or partially_fulfilled); for a follow-up, open.']]);
 
 -- compliance ----------------------------------------------------------------------------------------------------
 
@@ -306,20 +309,21 @@ select p.name                                   as party,
 
 comment on view parley.compliance is
     'How well each party keeps its commitments, over all tracks (track empty) and per track. Score on the G7/G20 Research Group scale: fulfilled +1, partially fulfilled 0, breached −1, averaged over the assessed commitments; score_pct maps −1..+1 to 0..100 %. Only commitments you are cleared to see are counted.';
-comment on column parley.compliance.party is 'The name of the party that made the commitments (the obligor).';
-comment on column parley.compliance.track is 'The track''s code; empty on the party''s overall row, which counts every track.';
-comment on column parley.compliance.made is 'All commitments the party made (= fulfilled + partially_fulfilled + breached + open + withdrawn + superseded + lapsed). Counts only those you are cleared to see.';
-comment on column parley.compliance.fulfilled is 'Commitments fulfilled.';
-comment on column parley.compliance.partially_fulfilled is 'Commitments partially fulfilled (still chased, and assessed as 0 in score).';
-comment on column parley.compliance.breached is 'Commitments recorded as breached.';
-comment on column parley.compliance.open is 'Commitments still pending or in progress and still owed (not a provision of an agreement that has ended); partially fulfilled ones, though still owed, count under partially_fulfilled.';
-comment on column parley.compliance.withdrawn is 'Commitments withdrawn: not assessed.';
-comment on column parley.compliance.superseded is 'Commitments superseded by another: not assessed.';
-comment on column parley.compliance.assessed is 'Commitments with a verdict: fulfilled + partially_fulfilled + breached.';
-comment on column parley.compliance.score is 'Average of +1 (fulfilled), 0 (partially) and −1 (breached) over the assessed commitments, to two decimals, from −1 to +1; empty when none is assessed.';
-comment on column parley.compliance.score_pct is 'The score as a percentage, to one decimal: (score + 1) / 2 × 100, so −1 is 0 %, 0 is 50 %, +1 is 100 %; empty when none is assessed.';
-comment on column parley.compliance.on_time_pct is 'Of the commitments with a deadline that were fulfilled or whose deadline has passed (end of due_on, track time; withdrawn and superseded ones aside), the percentage fulfilled by their deadline (the date their fulfilment was recorded for is on or before due_on), to one decimal; empty when there are none.';
-comment on column parley.compliance.lapsed is 'Commitments that were pending or in progress when the agreement they are provisions of ended: no longer owed, kept as they stood (neither kept nor breached). A provision partly fulfilled or breached by then counts as such.';
+select parley_data.comment_columns('parley.compliance', array[
+    ['party', 'The name of the party that made the commitments (the obligor).'],
+    ['track', 'The track''s code; empty on the party''s overall row, which counts every track.'],
+    ['made', 'All commitments the party made (= fulfilled + partially_fulfilled + breached + open + withdrawn + superseded + lapsed). Counts only those you are cleared to see.'],
+    ['fulfilled', 'Commitments fulfilled.'],
+    ['partially_fulfilled', 'Commitments partially fulfilled (still chased, and assessed as 0 in score).'],
+    ['breached', 'Commitments recorded as breached.'],
+    ['open', 'Commitments still pending or in progress and still owed (not a provision of an agreement that has ended); partially fulfilled ones, though still owed, count under partially_fulfilled.'],
+    ['withdrawn', 'Commitments withdrawn: not assessed.'],
+    ['superseded', 'Commitments superseded by another: not assessed.'],
+    ['assessed', 'Commitments with a verdict: fulfilled + partially_fulfilled + breached.'],
+    ['score', 'Average of +1 (fulfilled), 0 (partially) and −1 (breached) over the assessed commitments, to two decimals, from −1 to +1; empty when none is assessed.'],
+    ['score_pct', 'The score as a percentage, to one decimal: (score + 1) / 2 × 100, so −1 is 0 %, 0 is 50 %, +1 is 100 %; empty when none is assessed.'],
+    ['on_time_pct', 'Of the commitments with a deadline that were fulfilled or whose deadline has passed (end of due_on, track time; withdrawn and superseded ones aside), the percentage fulfilled by their deadline (the date their fulfilment was recorded for is on or before due_on), to one decimal; empty when there are none.'],
+    ['lapsed', 'Commitments that were pending or in progress when the agreement they are provisions of ended: no longer owed, kept as they stood (neither kept nor breached). A provision partly fulfilled or breached by then counts as such.']]);
 
 -- follow_ups ----------------------------------------------------------------------------------------------------
 
@@ -351,18 +355,19 @@ select f.id,
  order by f.due_at, f.id;
 
 comment on view parley.follow_ups is 'Follow-ups staff still owe (not done), soonest first, overdue ones flagged.';
-comment on column parley.follow_ups.id is 'The follow-up''s number; one recorded without a code is named F<number> by the recording functions.';
-comment on column parley.follow_ups.code is 'The follow-up''s code, unique per classification level; empty when it was recorded without one (then F<number>, from id).';
-comment on column parley.follow_ups.about is 'What the follow-up is about: "commitment <code>", "meeting <code>" or "track <code>". It is as classified as that record.';
-comment on column parley.follow_ups.track is 'The code of its track, or of the track of the commitment or meeting it is about.';
-comment on column parley.follow_ups.note is 'What is to be done, as recorded.';
-comment on column parley.follow_ups.assignee is 'The name of the member of staff who owes it (and receives its follow_up_due alert).';
-comment on column parley.follow_ups.assignee_email is 'The assignee''s e-mail (filter with it).';
-comment on column parley.follow_ups.due_at is 'When it is due, shown in your session''s time zone.';
-comment on column parley.follow_ups.due_local is 'The due time on the assignee''s own clock (a wall-clock time in their time zone, without offset).';
-comment on column parley.follow_ups.overdue is 'True when the due time has passed.';
-comment on column parley.follow_ups.days_left is 'Days from today to the due date, both dates in the assignee''s time zone: 0 = due today, negative when overdue by that many days.';
-comment on column parley.follow_ups.created_at is 'When it was recorded, shown in your session''s time zone.';
+select parley_data.comment_columns('parley.follow_ups', array[
+    ['id', 'The follow-up''s number; one recorded without a code is named F<number> by the recording functions.'],
+    ['code', 'The follow-up''s code, unique per classification level; empty when it was recorded without one (then F<number>, from id).'],
+    ['about', 'What the follow-up is about: "commitment <code>", "meeting <code>" or "track <code>". It is as classified as that record.'],
+    ['track', 'The code of its track, or of the track of the commitment or meeting it is about.'],
+    ['note', 'What is to be done, as recorded.'],
+    ['assignee', 'The name of the member of staff who owes it (and receives its follow_up_due alert).'],
+    ['assignee_email', 'The assignee''s e-mail (filter with it).'],
+    ['due_at', 'When it is due, shown in your session''s time zone.'],
+    ['due_local', 'The due time on the assignee''s own clock (a wall-clock time in their time zone, without offset).'],
+    ['overdue', 'True when the due time has passed.'],
+    ['days_left', 'Days from today to the due date, both dates in the assignee''s time zone: 0 = due today, negative when overdue by that many days.'],
+    ['created_at', 'When it was recorded, shown in your session''s time zone.']]);
 
 -- stale ---------------------------------------------------------------------------------------------------------
 
@@ -478,13 +483,14 @@ select s.kind,
 
 comment on view parley.stale is
     'Open commitments and live agenda items (on active tracks) where nothing has happened for longer than the stale threshold (default 30 days; parley.set_stale_after_days changes it for everybody, `set parley.stale_after_days = 14` for your session). Quietest first (the earliest last activity).';
-comment on column parley.stale.kind is 'commitment or agenda item.';
-comment on column parley.stale.track is 'The track''s code.';
-comment on column parley.stale.item is 'The agenda item''s code (for a commitment, the item it concerns).';
-comment on column parley.stale.ref is 'The commitment''s code, or the agenda item''s code.';
-comment on column parley.stale.what is 'The commitment''s text, or the agenda item''s title.';
-comment on column parley.stale.status is 'The commitment''s status (pending, in_progress, partially_fulfilled), or the item''s status on the track (any but implemented, rejected and withdrawn).';
-comment on column parley.stale.owner is 'The name of who should act: the commitment''s owner, or the track''s lead for an agenda item; empty when there is nobody.';
-comment on column parley.stale.last_activity_on is 'The last date something happened: for a commitment the latest of made_on, its last update and its last status change (the day it became pending aside); for an agenda item also its status date on the track, the activity of its commitments there and the positions stated on it there or generally by the track''s members.';
-comment on column parley.stale.days_quiet is 'Days from last_activity_on to today, today being the date in the track''s time zone; always more than threshold_days.';
-comment on column parley.stale.threshold_days is 'The threshold in force for this query, in days: your session''s parley.stale_after_days if set, else the stored setting (parley.set_stale_after_days), else 30.';
+select parley_data.comment_columns('parley.stale', array[
+    ['kind', 'commitment or agenda item.'],
+    ['item', 'The agenda item''s code (for a commitment, the item it concerns).'],
+    ['ref', 'The commitment''s code, or the agenda item''s code.'],
+    ['what', 'The commitment''s text, or the agenda item''s title.'],
+    ['status', 'The commitment''s status (pending, in_progress, partially_fulfilled), or the item''s status on the track (any but implemented, rejected and withdrawn).'],
+    ['owner', 'The name of who should act: the commitment''s owner, or the track''s lead for an agenda item; empty when there is nobody.'],
+    ['last_activity_on', 'The last date something happened: for a commitment the latest of made_on, its last update and its last status change (the day it became pending aside); for an agenda item also its status date on the track, the activity of its commitments there and the positions stated on it there or generally by the track''s members.'],
+    ['days_quiet', 'Days from last_activity_on to today, today being the date in the track''s time zone; always more than threshold_days.'],
+    ['threshold_days', 'The threshold in force for this query, in days: your session''s parley.stale_after_days if set, else the stored setting (parley.set_stale_after_days), else 30.']]);
+select parley_data.comment_columns_as('parley.upcoming_meetings', 'parley.stale', 'track');

@@ -12,28 +12,12 @@ select x.party,
        x.statement,
        -- The stance before, the date it was stated and when the party changed from it: worked out for the rows
        -- returned only (subqueries in the select list run after a page's LIMIT), each an index probe.
-       (select q.stance
-          from parley_data.positions q
-         where q.party_id = x.party_id and q.item_id = i.id and q.track_id is not distinct from x.track_id
-           and q.stated_on < x.stated_on and q.stance <> x.stance
-         order by q.stated_on desc
-         limit 1)                               as previous_stance,
-       (select q.stated_on
-          from parley_data.positions q
-         where q.party_id = x.party_id and q.item_id = i.id and q.track_id is not distinct from x.track_id
-           and q.stated_on < x.stated_on and q.stance <> x.stance
-         order by q.stated_on desc
-         limit 1)                               as previous_stated_on,
+       (prev.position).stance                   as previous_stance,
+       (prev.position).stated_on                as previous_stated_on,
        (select min(r.stated_on)
           from parley_data.positions r
          where r.party_id = x.party_id and r.item_id = i.id and r.track_id is not distinct from x.track_id
-           and r.stated_on > (select q.stated_on
-                                from parley_data.positions q
-                               where q.party_id = x.party_id and q.item_id = i.id
-                                 and q.track_id is not distinct from x.track_id
-                                 and q.stated_on < x.stated_on and q.stance <> x.stance
-                               order by q.stated_on desc
-                               limit 1))        as changed_on,
+           and r.stated_on > (prev.position).stated_on) as changed_on,
        (select s.code from parley_data.sources s where s.id = x.source_id) as source,
        parley_data.shown_level(x.effective_classification) as classification
   -- Item by item in code order, each item's latest positions worked out and sorted on their own: a page reads the
@@ -59,21 +43,32 @@ select x.party,
                               and (l.stated_on, l.id) > (cur.stated_on, cur.id))
          order by t.code nulls first, pa.name
        ) x
+ -- The latest different stance the party held before, on the same item and track, written once: this subquery is
+ -- merged into the view, each use of it above becoming its own probe in the select list.
+ cross join lateral (
+        select (select q
+                  from parley_data.positions q
+                 where q.party_id = x.party_id and q.item_id = i.id and q.track_id is not distinct from x.track_id
+                   and q.stated_on < x.stated_on and q.stance <> x.stance
+                 order by q.stated_on desc
+                 limit 1) as position
+       ) prev
  order by i.code, x.track nulls first, x.party;
 
 comment on view parley.positions is
     'Each party''s latest stance on each agenda item, per track (track empty: stated generally), with the different stance it held before and the date it changed.';
-comment on column parley.positions.party is 'The name of the party whose stance this is.';
-comment on column parley.positions.track is 'The code of the track it was stated on; empty for a stance stated generally (on no particular track).';
-comment on column parley.positions.item is 'The code of the agenda item it is about.';
-comment on column parley.positions.stance is 'The latest stance: supports, conditional, opposes, refuses or undecided.';
-comment on column parley.positions.stated_on is 'The date the party last stated its stance (the latest position recorded for this party, item and track).';
-comment on column parley.positions.statement is 'What the party said then, as recorded; empty when nothing was recorded beyond the stance.';
-comment on column parley.positions.previous_stance is 'The last different stance the party held before the current one (same item and track); empty if it never changed.';
-comment on column parley.positions.previous_stated_on is 'The last date that previous stance was stated; empty if the stance never changed.';
-comment on column parley.positions.changed_on is 'The first date the party stated a stance after previous_stated_on: when its position changed to the current one; empty if it never changed.';
-comment on column parley.positions.source is 'The code of the source of the latest statement (see parley.sources); empty when none was cited.';
-comment on column parley.positions.classification is 'The level the latest statement is kept and shown at: the higher of its own classification and its track''s. You see only positions at or below your clearance, and previous stances from those alone.';
+select parley_data.comment_columns('parley.positions', array[
+    ['party', 'The name of the party whose stance this is.'],
+    ['track', 'The code of the track it was stated on; empty for a stance stated generally (on no particular track).'],
+    ['item', 'The code of the agenda item it is about.'],
+    ['stance', 'The latest stance: supports, conditional, opposes, refuses or undecided.'],
+    ['stated_on', 'The date the party last stated its stance (the latest position recorded for this party, item and track).'],
+    ['statement', 'What the party said then, as recorded; empty when nothing was recorded beyond the stance.'],
+    ['previous_stance', 'The last different stance the party held before the current one (same item and track); empty if it never changed.'],
+    ['previous_stated_on', 'The last date that previous stance was stated; empty if the stance never changed.'],
+    ['changed_on', 'The first date the party stated a stance after previous_stated_on: when its position changed to the current one; empty if it never changed.'],
+    ['source', 'The code of the source of the latest statement (see parley.sources); empty when none was cited.'],
+    ['classification', 'The level the latest statement is kept and shown at: the higher of its own classification and its track''s. You see only positions at or below your clearance, and previous stances from those alone.']]);
 
 -- figures, contested_figures -------------------------------------------------------------------------------------
 
@@ -100,18 +95,19 @@ select f.indicator,
 
 comment on view parley.figures is
     'The latest value of each indicator as reported by each claimant in each source (e.g. children_deported: Ukraine 19546).';
-comment on column parley.figures.indicator is 'What is counted, by code, e.g. children_deported.';
-comment on column parley.figures.item is 'The code of the agenda item the figure concerns; empty when it concerns none.';
-comment on column parley.figures.claimant is 'The name of the party that claims the figure; empty when it comes from an independent report.';
-comment on column parley.figures.value is 'The figure: the latest value this claimant gives in this source, in unit.';
-comment on column parley.figures.unit is 'The unit of value (e.g. children); empty when none was given.';
-comment on column parley.figures.as_of is 'The date the figure refers to (the latest for this indicator, claimant and source).';
-comment on column parley.figures.confidence is 'How far the figure can be trusted: confirmed, reported, estimated or disputed.';
-comment on column parley.figures.source is 'The code of the source that gives it (see parley.sources); empty when none was cited.';
-comment on column parley.figures.source_title is 'That source''s title.';
-comment on column parley.figures.source_url is 'That source''s web address; empty when none was recorded.';
-comment on column parley.figures.note is 'A note recorded with the figure; empty when none.';
-comment on column parley.figures.classification is 'The figure''s own classification, the level it is kept and shown at (figures belong to no track). You see only figures at or below your clearance.';
+select parley_data.comment_columns('parley.figures', array[
+    ['indicator', 'What is counted, by code, e.g. children_deported.'],
+    ['item', 'The code of the agenda item the figure concerns; empty when it concerns none.'],
+    ['claimant', 'The name of the party that claims the figure; empty when it comes from an independent report.'],
+    ['value', 'The figure: the latest value this claimant gives in this source, in unit.'],
+    ['unit', 'The unit of value (e.g. children); empty when none was given.'],
+    ['as_of', 'The date the figure refers to (the latest for this indicator, claimant and source).'],
+    ['confidence', 'How far the figure can be trusted: confirmed, reported, estimated or disputed.'],
+    ['source', 'The code of the source that gives it (see parley.sources); empty when none was cited.'],
+    ['source_title', 'That source''s title.'],
+    ['source_url', 'That source''s web address; empty when none was recorded.'],
+    ['note', 'A note recorded with the figure; empty when none.'],
+    ['classification', 'The figure''s own classification, the level it is kept and shown at (figures belong to no track). You see only figures at or below your clearance.']]);
 
 create or replace view parley.contested_figures with (security_invoker = true) as
 with latest as (
@@ -144,13 +140,14 @@ having min(l.value) <> max(l.value)
 
 comment on view parley.contested_figures is
     'Indicators whose claims disagree: the latest figure of each claimant (or, unattributed, of each source) compared; lowest, highest, the spread, and who claims what.';
-comment on column parley.contested_figures.indicator is 'What is counted, by code, e.g. children_deported.';
-comment on column parley.contested_figures.item is 'The code of the agenda item the claims concern (the first in code order if they name several); empty when none does.';
-comment on column parley.contested_figures.unit is 'The unit the claims are given in: claims in different units are not compared, each unit has its own row; empty for claims without a unit.';
-comment on column parley.contested_figures.claims is 'How many claims are compared: the latest figure of each claimant, and of each source for figures no party claims.';
-comment on column parley.contested_figures.min_value is 'The lowest of those claims, in unit.';
-comment on column parley.contested_figures.max_value is 'The highest of those claims, in unit.';
-comment on column parley.contested_figures.spread is 'Highest claim minus lowest claim, in unit.';
-comment on column parley.contested_figures.spread_pct is 'How much higher the highest claim is than the lowest, in percent of the lowest, to two decimals; empty when the lowest is 0.';
-comment on column parley.contested_figures.claims_by is 'Who claims what, lowest first: the claimant''s name (or, unattributed, the source''s title), the value and its date, e.g. "Ukraine: 6057 (2025-06-16); Russia: 6060 (2025-06-16)".';
-comment on column parley.contested_figures.latest_as_of is 'The most recent date any of the compared claims refers to.';
+select parley_data.comment_columns('parley.contested_figures', array[
+    ['item', 'The code of the agenda item the claims concern (the first in code order if they name several); empty when none does.'],
+    ['unit', 'The unit the claims are given in: claims in different units are not compared, each unit has its own row; empty for claims without a unit.'],
+    ['claims', 'How many claims are compared: the latest figure of each claimant, and of each source for figures no party claims.'],
+    ['min_value', 'The lowest of those claims, in unit.'],
+    ['max_value', 'The highest of those claims, in unit.'],
+    ['spread', 'Highest claim minus lowest claim, in unit.'],
+    ['spread_pct', 'How much higher the highest claim is than the lowest, in percent of the lowest, to two decimals; empty when the lowest is 0.'],
+    ['claims_by', 'Who claims what, lowest first: the claimant''s name (or, unattributed, the source''s title), the value and its date, e.g. "Ukraine: 6057 (2025-06-16); Russia: 6060 (2025-06-16)".'],
+    ['latest_as_of', 'The most recent date any of the compared claims refers to.']]);
+select parley_data.comment_columns_as('parley.figures', 'parley.contested_figures', 'indicator');

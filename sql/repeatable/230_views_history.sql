@@ -81,15 +81,16 @@ select e.occurred_on, e.kind, t.code as track, null::text as item, e.party, a.co
 
 comment on view parley.agreement_events is
     'What happened to agreements, one row per event and track, with the columns of parley.timeline: drafted, signed (party by party), entered into force, suspended and resumed, renewed (old end → new end), a party suspending, resuming or withdrawing, a term claimed, expired, terminated, superseded.';
-comment on column parley.agreement_events.occurred_on is 'The day it happened (a party''s change: the day it took effect).';
-comment on column parley.agreement_events.kind is 'agreement drafted, agreement signed, entered into force, agreement suspended, agreement resumed, agreement renewed, participation suspended, participation resumed, party withdrew, term claimed, agreement expired, agreement terminated, agreement superseded.';
-comment on column parley.agreement_events.track is 'A track the agreement belongs to (an agreement on two tracks has a row on each).';
-comment on column parley.agreement_events.item is 'Empty: an agreement is about its provisions'' items (parley.implementation).';
-comment on column parley.agreement_events.party is 'The party concerned: the signatory, the party suspending or withdrawing, the claimant, the party that ended it.';
-comment on column parley.agreement_events.ref is 'The agreement''s code.';
-comment on column parley.agreement_events.description is 'What happened, in one line.';
-comment on column parley.agreement_events.source is 'The title of the source it is recorded from.';
-comment on column parley.agreement_events.source_url is 'Its address.';
+select parley_data.comment_columns('parley.agreement_events', array[
+    ['occurred_on', 'The day it happened (a party''s change: the day it took effect).'],
+    ['kind', 'agreement drafted, agreement signed, entered into force, agreement suspended, agreement resumed, agreement renewed, participation suspended, participation resumed, party withdrew, term claimed, agreement expired, agreement terminated, agreement superseded.'],
+    ['track', 'A track the agreement belongs to (an agreement on two tracks has a row on each).'],
+    ['item', 'Empty: an agreement is about its provisions'' items (parley.implementation).'],
+    ['party', 'The party concerned: the signatory, the party suspending or withdrawing, the claimant, the party that ended it.'],
+    ['ref', 'The agreement''s code.'],
+    ['description', 'What happened, in one line.'],
+    ['source', 'The title of the source it is recorded from.'],
+    ['source_url', 'Its address.']]);
 
 -- timeline ------------------------------------------------------------------------------------------------------
 
@@ -122,15 +123,16 @@ select u.occurred_on, u.kind, u.track, u.item, u.party, u.ref, u.description, u.
 
 comment on view parley.timeline is
     'Everything that happened, one row per event, in date order: meetings held, commitments made, updates recorded, status changes, deadlines moved, positions stated, figures reported, and the agreements'' events (parley.agreement_events: signed, in force, renewed, suspended, resumed, withdrawn from, expired, terminated, superseded). Filter by track or item, and say the order: order by occurred_on (desc for the latest first).';
-comment on column parley.timeline.occurred_on is 'The date of the event: a meeting''s start date in the track''s time zone; made_on of a commitment; reported_on of an update; stated_on of a position; as_of of a figure; for a status change the date recorded with it (a commitment''s status date, an agenda item''s status_since), else the day it was recorded (in your session''s time zone; a track''s in the track''s time zone).';
-comment on column parley.timeline.kind is 'meeting held, commitment made, update recorded, status changed (of a commitment, an agenda item on a track, or a track), deadline moved, position stated, figure reported, or an agreement''s event (the kinds of parley.agreement_events).';
-comment on column parley.timeline.track is 'The code of the track concerned; empty for figures and for positions stated generally.';
-comment on column parley.timeline.item is 'The code of the agenda item concerned; empty for meetings and track status changes.';
-comment on column parley.timeline.party is 'The name of the party concerned: the obligor (commitment made, its status changed), the party reporting an update, the party stating a position, the claimant of a figure; empty otherwise.';
-comment on column parley.timeline.ref is 'The code of the meeting, commitment, agenda item (its status changed), track (its status changed), indicator (a figure) or agreement concerned; empty for a position.';
-comment on column parley.timeline.description is 'What happened, in one line, e.g. "Russia commits: … (1000 prisoners), due 2025-06-20" or "ist-r3-swap-ru: pending → in_progress".';
-comment on column parley.timeline.source is 'The title of the source the event is recorded from (see source_url); empty for status changes and when none was cited.';
-comment on column parley.timeline.source_url is 'That source''s web address; empty when there is none.';
+select parley_data.comment_columns('parley.timeline', array[
+    ['occurred_on', 'The date of the event: a meeting''s start date in the track''s time zone; made_on of a commitment; reported_on of an update; stated_on of a position; as_of of a figure; for a status change the date recorded with it (a commitment''s status date, an agenda item''s status_since), else the day it was recorded (in your session''s time zone; a track''s in the track''s time zone).'],
+    ['kind', 'meeting held, commitment made, update recorded, status changed (of a commitment, an agenda item on a track, or a track), deadline moved, position stated, figure reported, or an agreement''s event (the kinds of parley.agreement_events).'],
+    ['track', 'The code of the track concerned; empty for figures and for positions stated generally.'],
+    ['item', 'The code of the agenda item concerned; empty for meetings and track status changes.'],
+    ['party', 'The name of the party concerned: the obligor (commitment made, its status changed), the party reporting an update, the party stating a position, the claimant of a figure; empty otherwise.'],
+    ['ref', 'The code of the meeting, commitment, agenda item (its status changed), track (its status changed), indicator (a figure) or agreement concerned; empty for a position.'],
+    ['description', 'What happened, in one line, e.g. "Russia commits: … (1000 prisoners), due 2025-06-20" or "ist-r3-swap-ru: pending → in_progress".'],
+    ['source', 'The title of the source the event is recorded from (see source_url); empty for status changes and when none was cited.'],
+    ['source_url', 'That source''s web address; empty when there is none.']]);
 
 -- changes -------------------------------------------------------------------------------------------------------
 
@@ -184,25 +186,14 @@ select l.id,
        l.changed_by,
        l.table_name                             as entity,
        case l.table_name
-           when 'commitment_updates' then
-               (select c.code from parley_data.commitments c where c.id = (r.r ->> 'commitment_id')::bigint)
-           when 'commitment_beneficiaries' then
-               (select c.code from parley_data.commitments c where c.id = (r.r ->> 'commitment_id')::bigint)
-               || ' → ' || (select p.code from parley_data.parties p where p.id = (r.r ->> 'party_id')::bigint)
-           when 'track_members' then
-               (select t.code from parley_data.tracks t where t.id = (r.r ->> 'track_id')::bigint)
-               || '/' || (select p.code from parley_data.parties p where p.id = (r.r ->> 'party_id')::bigint)
-           when 'track_agenda' then
-               (select t.code from parley_data.tracks t where t.id = (r.r ->> 'track_id')::bigint)
-               || '/' || (select i.code from parley_data.agenda_items i where i.id = (r.r ->> 'item_id')::bigint)
-           when 'positions' then
-               (select p.code from parley_data.parties p where p.id = (r.r ->> 'party_id')::bigint)
-               || '/' || (select i.code from parley_data.agenda_items i where i.id = (r.r ->> 'item_id')::bigint)
-               || coalesce('/' || (select t.code from parley_data.tracks t where t.id = (r.r ->> 'track_id')::bigint), '')
+           when 'commitment_updates' then ref.commitment
+           when 'commitment_beneficiaries' then ref.commitment || ' → ' || ref.party
+           when 'track_members' then ref.track || '/' || ref.party
+           when 'track_agenda' then ref.track || '/' || ref.item
+           when 'positions' then ref.party || '/' || ref.item || coalesce('/' || ref.track, '')
            when 'figures' then r.r ->> 'indicator'
            when 'people' then r.r ->> 'email'
-           when 'subscriptions' then
-               (select p.email from parley_data.people p where p.id = (r.r ->> 'person_id')::bigint)
+           when 'subscriptions' then ref.person
            else coalesce(r.r ->> 'code', l.row_id)
        end                                      as code,
        l.operation,
@@ -230,21 +221,31 @@ select l.id,
  -- security lets an index serve the lookups above only for expressions it knows cannot leak, and it does not
  -- know COALESCE.)
  cross join lateral (select case when l.operation = 'delete' then l.old_row else l.new_row end as r) r
+ -- What the record refers to, by code (a person by e-mail), each lookup written once: this subquery is merged into
+ -- the view, each use above becoming its own lookup, made only for the records whose code shows it.
+ cross join lateral (
+        select (select c.code from parley_data.commitments c where c.id = (r.r ->> 'commitment_id')::bigint) as commitment,
+               (select p.code from parley_data.parties p where p.id = (r.r ->> 'party_id')::bigint) as party,
+               (select t.code from parley_data.tracks t where t.id = (r.r ->> 'track_id')::bigint) as track,
+               (select i.code from parley_data.agenda_items i where i.id = (r.r ->> 'item_id')::bigint) as item,
+               (select p.email from parley_data.people p where p.id = (r.r ->> 'person_id')::bigint) as person
+       ) ref
  order by l.id desc;
 
 comment on view parley.changes is
     'The change history made readable, newest first (in the order recorded): when, who, which record, and field by field "old → new". Changes to rows you are not cleared to see are not shown.';
-comment on column parley.changes.id is 'The change''s number in the history, in the order it was recorded.';
-comment on column parley.changes.changed_at is 'When the change was made: the start of its transaction (all changes made together share it), shown in your session''s time zone.';
-comment on column parley.changes.changed_by is 'The database login that made it (session_user: the person logged in, even when a recording function or an import did the writing).';
-comment on column parley.changes.entity is 'What kind of record changed, by table name: commitments, commitment_updates, commitment_beneficiaries, deals, tracks, track_members, track_agenda, agenda_items, meetings, positions, figures, follow_ups, parties, sources, people or subscriptions.';
-comment on column parley.changes.code is 'The record''s code where it has one (commitment, track, meeting, party, ...); for a link, both ends (track/party, track/item, commitment → party); for an update, its commitment; for a position, party/item[/track]; for a figure its indicator, for a person or subscription an e-mail; else row_id.';
-comment on column parley.changes.operation is 'insert, update or delete; declassify for a record''s level being lowered (recorded at the new level, with the record as it became and the reason).';
-comment on column parley.changes.change is 'For an update, each changed field as "field: old → new"; for an insert, a delete or a declassification, the record''s fields as "field: value". References are by code (people by e-mail); one to a record you may not see stays #<id>. Stamps and copied levels are left out.';
-comment on column parley.changes.row_id is 'The record''s key as text: its id (as in open_commitments.id), or for a link the key columns joined with commas.';
-comment on column parley.changes.transaction_id is 'The transaction that made the change: changes made together share it.';
-comment on column parley.changes.reason is 'Why, when the change says so: the reason given for a declassification; empty otherwise.';
-comment on column parley.changes.classification is 'The level the change is kept and shown at: the higher of the record''s levels before and after it (raised with the record later, never lowered; a declassification is also recorded at the new level). You see only changes at or below your clearance.';
+select parley_data.comment_columns('parley.changes', array[
+    ['id', 'The change''s number in the history, in the order it was recorded.'],
+    ['changed_at', 'When the change was made: the start of its transaction (all changes made together share it), shown in your session''s time zone.'],
+    ['changed_by', 'The database login that made it (session_user: the person logged in, even when a recording function or an import did the writing).'],
+    ['entity', 'What kind of record changed, by table name: commitments, commitment_updates, commitment_beneficiaries, deals, tracks, track_members, track_agenda, agenda_items, meetings, positions, figures, follow_ups, parties, sources, people or subscriptions.'],
+    ['code', 'The record''s code where it has one (commitment, track, meeting, party, ...); for a link, both ends (track/party, track/item, commitment → party); for an update, its commitment; for a position, party/item[/track]; for a figure its indicator, for a person or subscription an e-mail; else row_id.'],
+    ['operation', 'insert, update or delete; declassify for a record''s level being lowered (recorded at the new level, with the record as it became and the reason).'],
+    ['change', 'For an update, each changed field as "field: old → new"; for an insert, a delete or a declassification, the record''s fields as "field: value". References are by code (people by e-mail); one to a record you may not see stays #<id>. Stamps and copied levels are left out.'],
+    ['row_id', 'The record''s key as text: its id (as in open_commitments.id), or for a link the key columns joined with commas.'],
+    ['transaction_id', 'The transaction that made the change: changes made together share it.'],
+    ['reason', 'Why, when the change says so: the reason given for a declassification; empty otherwise.'],
+    ['classification', 'The level the change is kept and shown at: the higher of the record''s levels before and after it (raised with the record later, never lowered; a declassification is also recorded at the new level). You see only changes at or below your clearance.']]);
 
 -- commitments_as_of, agenda_as_of, agreements_as_of -----------------------------------------------------------------
 

@@ -21,10 +21,11 @@ select p.code,
   from parley_data.parties p
  order by p.code;
 comment on view parley.parties is 'The parties (states and organisations), with the tracks they take part in and as what.';
-comment on column parley.parties.code is 'The party''s code, as the recording functions take it (e.g. UA).';
-comment on column parley.parties.name is 'The party''s name, as the other views show it (e.g. Ukraine).';
-comment on column parley.parties.kind is 'state, organisation or other.';
-comment on column parley.parties.tracks is 'Each track (by code, in code order) the party takes part in, with its roles there, e.g. "istanbul (principal)"; only tracks you are cleared to see; empty when none.';
+select parley_data.comment_columns('parley.parties', array[
+    ['code', 'The party''s code, as the recording functions take it (e.g. UA).'],
+    ['name', 'The party''s name, as the other views show it (e.g. Ukraine).'],
+    ['kind', 'state, organisation or other.'],
+    ['tracks', 'Each track (by code, in code order) the party takes part in, with its roles there, e.g. "istanbul (principal)"; only tracks you are cleared to see; empty when none.']]);
 
 create or replace view parley.people with (security_invoker = true) as
 select p.email,
@@ -41,14 +42,15 @@ select p.email,
   from parley_data.people p
  order by lower(p.email);
 comment on view parley.people is 'Staff: who they are, their clock and clearance, the tracks they lead and what they have open.';
-comment on column parley.people.email is 'Their e-mail address: where their alerts go, and how the recording functions name them (owner, assignee, lead); unique regardless of case.';
-comment on column parley.people.name is 'Their name, as the other views show it.';
-comment on column parley.people.timezone is 'Their IANA time zone (e.g. Europe/Kyiv): their follow-ups'' due dates and the times in their digests are on this clock.';
-comment on column parley.people.clearance is 'The clearance recorded for them in Parley (unclassified, restricted, confidential or secret): they receive alerts classified up to this level only. What their own login may see comes from the parley_clearance_* roles (whoami), not from this.';
-comment on column parley.people.active is 'False for someone who left the desk: they receive no alerts and can no longer be made owner, lead or assignee.';
-comment on column parley.people.leads is 'The codes of the tracks they lead (that you may see), comma-separated; empty when none.';
-comment on column parley.people.open_commitments is 'How many open commitments (pending, in progress, partially fulfilled) they own; counts only those you may see.';
-comment on column parley.people.open_follow_ups is 'How many follow-ups assigned to them are not done; counts only those you may see.';
+select parley_data.comment_columns('parley.people', array[
+    ['email', 'Their e-mail address: where their alerts go, and how the recording functions name them (owner, assignee, lead); unique regardless of case.'],
+    ['name', 'Their name, as the other views show it.'],
+    ['timezone', 'Their IANA time zone (e.g. Europe/Kyiv): their follow-ups'' due dates and the times in their digests are on this clock.'],
+    ['clearance', 'The clearance recorded for them in Parley (unclassified, restricted, confidential or secret): they receive alerts classified up to this level only. What their own login may see comes from the parley_clearance_* roles (whoami), not from this.'],
+    ['active', 'False for someone who left the desk: they receive no alerts and can no longer be made owner, lead or assignee.'],
+    ['leads', 'The codes of the tracks they lead (that you may see), comma-separated; empty when none.'],
+    ['open_commitments', 'How many open commitments (pending, in progress, partially fulfilled) they own; counts only those you may see.'],
+    ['open_follow_ups', 'How many follow-ups assigned to them are not done; counts only those you may see.']]);
 
 create or replace view parley.members with (security_invoker = true) as
 select t.code as track, p.code as party, p.name as party_name, m.role, m.note
@@ -57,23 +59,25 @@ select t.code as track, p.code as party, p.name as party_name, m.role, m.note
   join parley_data.parties p on p.id = m.party_id
  order by t.code, m.role, p.code;
 comment on view parley.members is 'Who takes part in each track, and as what (principal, mediator, host, guarantor, observer, briefer).';
-comment on column parley.members.track is 'The track''s code.';
-comment on column parley.members.party is 'The party''s code.';
-comment on column parley.members.party_name is 'The party''s name.';
-comment on column parley.members.role is 'What the party is on the track: principal, mediator, host, guarantor, observer or briefer; a party with several roles has a row for each.';
-comment on column parley.members.note is 'A note recorded with the membership; empty when none.';
+select parley_data.comment_columns('parley.members', array[
+    ['party', 'The party''s code.'],
+    ['party_name', 'The party''s name.'],
+    ['role', 'What the party is on the track: principal, mediator, host, guarantor, observer or briefer; a party with several roles has a row for each.'],
+    ['note', 'A note recorded with the membership; empty when none.']]);
+select parley_data.comment_columns_as('parley.upcoming_meetings', 'parley.members', 'track');
 
 create or replace view parley.sources with (security_invoker = true) as
 select s.code, s.title, s.publisher, s.url, s.published_on, s.note
   from parley_data.sources s
  order by s.code;
 comment on view parley.sources is 'Where facts come from: articles, statements, readouts. Positions, updates, figures and meetings cite them by code.';
-comment on column parley.sources.code is 'The source''s code, as positions, updates, figures and meetings cite it (source => ...).';
-comment on column parley.sources.title is 'The title of the article, statement or readout.';
-comment on column parley.sources.publisher is 'Who published it (e.g. Interfax); empty when not recorded.';
-comment on column parley.sources.url is 'Its web address (http or https); empty when not recorded.';
-comment on column parley.sources.published_on is 'The date it was published; empty when not recorded.';
-comment on column parley.sources.note is 'A note on the source; empty when none.';
+select parley_data.comment_columns('parley.sources', array[
+    ['code', 'The source''s code, as positions, updates, figures and meetings cite it (source => ...).'],
+    ['title', 'The title of the article, statement or readout.'],
+    ['publisher', 'Who published it (e.g. Interfax); empty when not recorded.'],
+    ['url', 'Its web address (http or https); empty when not recorded.'],
+    ['published_on', 'The date it was published; empty when not recorded.'],
+    ['note', 'A note on the source; empty when none.']]);
 
 create or replace view parley.meetings with (security_invoker = true) as
 select m.code as meeting,
@@ -97,15 +101,16 @@ comment on view parley.meetings is 'Every meeting, past and future, in date orde
 -- What meetings shows as upcoming_meetings does has its comment from there.
 select parley_data.comment_columns_as('parley.upcoming_meetings', 'parley.meetings',
     'meeting', 'track', 'title', 'local_start');
-comment on column parley.meetings.starts_at is 'When it starts (or started), shown in your session''s time zone.';
-comment on column parley.meetings.ends_at is 'When it ends (or ended), shown in your session''s time zone; empty when no end was recorded.';
-comment on column parley.meetings.timezone is 'The track''s IANA time zone, in which local_start is given.';
-comment on column parley.meetings.location is 'Where it takes place, as recorded; empty when not recorded.';
-comment on column parley.meetings.status is 'scheduled, held, postponed or cancelled.';
-comment on column parley.meetings.outcome is 'The summary of what came of it, recorded once it was held; empty until then (a held meeting without one raises a meeting_outcome_missing alert).';
-comment on column parley.meetings.outcome_recorded_at is 'When the outcome summary was last recorded, shown in your session''s time zone; empty without one.';
-comment on column parley.meetings.source is 'The code of the source it is recorded from (see parley.sources); empty when none was cited.';
-comment on column parley.meetings.classification is 'The level it is kept and shown at: the higher of its own classification and its track''s. You see only meetings at or below your clearance (whoami).';
+select parley_data.comment_columns('parley.meetings', array[
+    ['starts_at', 'When it starts (or started), shown in your session''s time zone.'],
+    ['ends_at', 'When it ends (or ended), shown in your session''s time zone; empty when no end was recorded.'],
+    ['timezone', 'The track''s IANA time zone, in which local_start is given.'],
+    ['location', 'Where it takes place, as recorded; empty when not recorded.'],
+    ['status', 'scheduled, held, postponed or cancelled.'],
+    ['outcome', 'The summary of what came of it, recorded once it was held; empty until then (a held meeting without one raises a meeting_outcome_missing alert).'],
+    ['outcome_recorded_at', 'When the outcome summary was last recorded, shown in your session''s time zone; empty without one.'],
+    ['source', 'The code of the source it is recorded from (see parley.sources); empty when none was cited.'],
+    ['classification', 'The level it is kept and shown at: the higher of its own classification and its track''s. You see only meetings at or below your clearance (whoami).']]);
 
 create or replace view parley.commitments with (security_invoker = true) as
 select r.code, r.track, r.item, r.obligor_code as obligor, r.beneficiary_codes as beneficiaries, r.text, r.made_on,
@@ -121,19 +126,20 @@ select r.code, r.track, r.item, r.obligor_code as obligor, r.beneficiary_codes a
 comment on view parley.commitments is 'Every commitment, open or not (fulfilled, breached, withdrawn, superseded), soonest deadline first; open_commitments and overdue_commitments show the open ones.';
 select parley_data.comment_columns_as('parley.open_commitments', 'parley.commitments',
     'track', 'item', 'text', 'made_on', 'due_on', 'target', 'unit', 'progress_pct', 'last_update_on', 'meeting', 'deal');
-comment on column parley.commitments.code is 'The commitment''s code (C followed by its id unless one was given), as the recording functions take it; unique per classification level (when two rows show one code, classification tells them apart: code@level).';
-comment on column parley.commitments.obligor is 'The code of the party that promised (open_commitments shows names).';
-comment on column parley.commitments.beneficiaries is 'The codes of the parties it was promised to, in code order, comma-separated.';
-comment on column parley.commitments.days_left is 'Days from today to due_on, today being the date in the track''s time zone: 0 = due today, negative when past (whatever the status); empty without a deadline.';
-comment on column parley.commitments.overdue is 'True for an open commitment whose deadline (end of due_on, track''s clock) has passed; false when it has not or the commitment is not open; empty for an open one without a deadline.';
-comment on column parley.commitments.status is 'pending, in_progress, partially_fulfilled (open: still owed and chased), fulfilled, breached (verdicts), withdrawn or superseded (closed).';
-comment on column parley.commitments.delivered is 'The sum of the quantities reported delivered by its updates (0 before any), in unit.';
-comment on column parley.commitments.owner is 'The name of the member of staff who follows it up (and receives its alerts); empty when nobody does.';
-comment on column parley.commitments.owner_email is 'The e-mail of that member of staff (filter with it); empty when nobody follows it up.';
-comment on column parley.commitments.classification is 'The level it is kept and shown at: the highest of its own classification, its track''s and its meeting''s. You see only commitments at or below your clearance (whoami).';
-comment on column parley.commitments.open is 'True while it is still owed and chased: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded).';
-comment on column parley.commitments.agreement is 'The agreement it is a provision of.';
-comment on column parley.commitments.article is 'The article or paragraph of that agreement it comes from.';
+select parley_data.comment_columns('parley.commitments', array[
+    ['code', 'The commitment''s code (C followed by its id unless one was given), as the recording functions take it; unique per classification level (when two rows show one code, classification tells them apart: code@level).'],
+    ['obligor', 'The code of the party that promised (open_commitments shows names).'],
+    ['beneficiaries', 'The codes of the parties it was promised to, in code order, comma-separated.'],
+    ['days_left', 'Days from today to due_on, today being the date in the track''s time zone: 0 = due today, negative when past (whatever the status); empty without a deadline.'],
+    ['overdue', 'True for an open commitment whose deadline (end of due_on, track''s clock) has passed; false when it has not or the commitment is not open; empty for an open one without a deadline.'],
+    ['status', 'pending, in_progress, partially_fulfilled (open: still owed and chased), fulfilled, breached (verdicts), withdrawn or superseded (closed).'],
+    ['delivered', 'The sum of the quantities reported delivered by its updates (0 before any), in unit.'],
+    ['owner', 'The name of the member of staff who follows it up (and receives its alerts); empty when nobody does.'],
+    ['owner_email', 'The e-mail of that member of staff (filter with it); empty when nobody follows it up.'],
+    ['classification', 'The level it is kept and shown at: the highest of its own classification, its track''s and its meeting''s. You see only commitments at or below your clearance (whoami).'],
+    ['open', 'True while it is still owed and chased: pending, in progress or partially fulfilled (not fulfilled, breached, withdrawn or superseded).'],
+    ['agreement', 'The agreement it is a provision of.'],
+    ['article', 'The article or paragraph of that agreement it comes from.']]);
 
 create or replace view parley.commitment_updates with (security_invoker = true) as
 select c.code as commitment,
@@ -155,18 +161,19 @@ select c.code as commitment,
   left join parley_data.people rb on rb.id = u.recorded_by_id
  order by c.code, u.reported_on, u.id;
 comment on view parley.commitment_updates is 'The reports of delivery against each commitment, in date order: how much, which status, the evidence and who confirms it.';
-comment on column parley.commitment_updates.commitment is 'The code of the commitment it reports on.';
-comment on column parley.commitment_updates.reported_on is 'The date of the report (what the commitment''s last_update_on, and the date of a status it sets, come from).';
-comment on column parley.commitment_updates.delivered is 'Delivered in this stage, in the commitment''s unit (not a running total: the commitment''s delivered is the sum); empty when the report gives no quantity.';
-comment on column parley.commitment_updates.new_status is 'The status the report set (pending, in_progress, partially_fulfilled, fulfilled, breached, withdrawn, superseded); empty when it left the status as it was.';
-comment on column parley.commitment_updates.reopen is 'True when this report reopened the commitment (left fulfilled, breached, withdrawn or superseded, or went back to pending): it is chased again.';
-comment on column parley.commitment_updates.note is 'What the report says, as recorded; empty when nothing beyond the quantity or status.';
-comment on column parley.commitment_updates.source is 'The code of the source of the report (see parley.sources); empty when none was cited.';
-comment on column parley.commitment_updates.reported_by is 'The code of the party that reported it; empty when not recorded.';
-comment on column parley.commitment_updates.verification is 'Who confirms it: both_parties, one_party, mediator, media or unverified.';
-comment on column parley.commitment_updates.recorded_by is 'The e-mail of the member of staff who recorded it: as given, or the person whose e-mail is the login''s name; empty otherwise (parley.changes names the login).';
-comment on column parley.commitment_updates.recorded_at is 'When it was entered into Parley, shown in your session''s time zone.';
-comment on column parley.commitment_updates.classification is 'The level the update is kept at: its commitment''s (parley.commitments.classification). Tells apart the updates of two commitments with one code at different levels.';
+select parley_data.comment_columns('parley.commitment_updates', array[
+    ['commitment', 'The code of the commitment it reports on.'],
+    ['reported_on', 'The date of the report (what the commitment''s last_update_on, and the date of a status it sets, come from).'],
+    ['delivered', 'Delivered in this stage, in the commitment''s unit (not a running total: the commitment''s delivered is the sum); empty when the report gives no quantity.'],
+    ['new_status', 'The status the report set (pending, in_progress, partially_fulfilled, fulfilled, breached, withdrawn, superseded); empty when it left the status as it was.'],
+    ['reopen', 'True when this report reopened the commitment (left fulfilled, breached, withdrawn or superseded, or went back to pending): it is chased again.'],
+    ['note', 'What the report says, as recorded; empty when nothing beyond the quantity or status.'],
+    ['source', 'The code of the source of the report (see parley.sources); empty when none was cited.'],
+    ['reported_by', 'The code of the party that reported it; empty when not recorded.'],
+    ['verification', 'Who confirms it: both_parties, one_party, mediator, media or unverified.'],
+    ['recorded_by', 'The e-mail of the member of staff who recorded it: as given, or the person whose e-mail is the login''s name; empty otherwise (parley.changes names the login).'],
+    ['recorded_at', 'When it was entered into Parley, shown in your session''s time zone.'],
+    ['classification', 'The level the update is kept at: its commitment''s (parley.commitments.classification). Tells apart the updates of two commitments with one code at different levels.']]);
 
 create or replace view parley.subscriptions with (security_invoker = true) as
 select p.email as person, p.name, t.code as track, i.code as item, s.min_severity, s.created_at
@@ -176,9 +183,10 @@ select p.email as person, p.name, t.code as track, i.code as item, s.min_severit
   left join parley_data.agenda_items i on i.id = s.item_id
  order by lower(p.email), t.code nulls first, i.code nulls first;
 comment on view parley.subscriptions is 'Who receives alerts beyond their own commitments: about a track, an item, or (both empty) everything, from a minimum severity.';
-comment on column parley.subscriptions.person is 'The subscriber''s e-mail.';
-comment on column parley.subscriptions.name is 'The subscriber''s name.';
-comment on column parley.subscriptions.track is 'The code of the track whose alerts they receive; empty for any track.';
-comment on column parley.subscriptions.item is 'The code of the agenda item whose alerts they receive; empty for any item. Both empty: every alert.';
-comment on column parley.subscriptions.min_severity is 'The lowest severity they receive: info (everything), warning or critical. Resolved and breached alerts go to those told of the overdue ones, not to subscribers.';
-comment on column parley.subscriptions.created_at is 'When the subscription was recorded, shown in your session''s time zone.';
+select parley_data.comment_columns('parley.subscriptions', array[
+    ['person', 'The subscriber''s e-mail.'],
+    ['name', 'The subscriber''s name.'],
+    ['track', 'The code of the track whose alerts they receive; empty for any track.'],
+    ['item', 'The code of the agenda item whose alerts they receive; empty for any item. Both empty: every alert.'],
+    ['min_severity', 'The lowest severity they receive: info (everything), warning or critical. Resolved and breached alerts go to those told of the overdue ones, not to subscribers.'],
+    ['created_at', 'When the subscription was recorded, shown in your session''s time zone.']]);

@@ -122,25 +122,26 @@ create or replace view parley.implementation with (security_invoker = true) as
 select * from parley.implementation_as_of(current_date);
 comment on view parley.implementation is
     'How far each provision of each agreement is implemented today (agreement × provision): 0 not initiated, 1 minimal, 2 intermediate, 3 full, as a percentage, and the evidence. parley.implementation_as_of(day) gives any other day; parley.implementation_summary rolls it up.';
-comment on column parley.implementation.agreement is 'The agreement''s code.';
-comment on column parley.implementation.article is 'The article or paragraph the provision comes from.';
-comment on column parley.implementation.commitment is 'The commitment that is this provision for this obligor (one per obligor and article).';
-comment on column parley.implementation.obligor is 'The party that owes it.';
-comment on column parley.implementation.track is 'The track the commitment is on.';
-comment on column parley.implementation.item is 'The agenda item it is about.';
-comment on column parley.implementation.text is 'What was promised.';
-comment on column parley.implementation.status is 'Its status as the updates reported by that day leave it (pending if none).';
-comment on column parley.implementation.delivered is 'How much was delivered by that day (the sum of the updates).';
-comment on column parley.implementation.target is 'How much was promised, in unit; empty when nothing is counted.';
-comment on column parley.implementation.unit is 'What the target counts.';
-comment on column parley.implementation.score is '0 not initiated, 1 minimal, 2 intermediate, 3 full (empty for a withdrawn or superseded commitment).';
-comment on column parley.implementation.score_pct is 'The score as a percentage of full implementation (3 = 100 %).';
-comment on column parley.implementation.scored_by is 'rule: worked out from status and delivery; staff: set by hand (parley.override_implementation).';
-comment on column parley.implementation.evidence_on is 'The day of the evidence: the last update reported by then, or the day staff''s score holds from.';
-comment on column parley.implementation.evidence is 'What the score rests on: the last update (note, status, delivery, who reported it, who confirms it), or staff''s note.';
-comment on column parley.implementation.evidence_source is 'The title of the source of that evidence.';
-comment on column parley.implementation.evidence_url is 'Its address.';
-comment on column parley.implementation.classification is 'The level the provision is kept at (at least its agreement''s).';
+select parley_data.comment_columns('parley.implementation', array[
+    ['agreement', 'The agreement''s code.'],
+    ['article', 'The article or paragraph the provision comes from.'],
+    ['commitment', 'The commitment that is this provision for this obligor (one per obligor and article).'],
+    ['obligor', 'The party that owes it.'],
+    ['track', 'The track the commitment is on.'],
+    ['item', 'The agenda item it is about.'],
+    ['text', 'What was promised.'],
+    ['status', 'Its status as the updates reported by that day leave it (pending if none).'],
+    ['delivered', 'How much was delivered by that day (the sum of the updates).'],
+    ['target', 'How much was promised, in unit; empty when nothing is counted.'],
+    ['unit', 'What the target counts.'],
+    ['score', '0 not initiated, 1 minimal, 2 intermediate, 3 full (empty for a withdrawn or superseded commitment).'],
+    ['score_pct', 'The score as a percentage of full implementation (3 = 100 %).'],
+    ['scored_by', 'rule: worked out from status and delivery; staff: set by hand (parley.override_implementation).'],
+    ['evidence_on', 'The day of the evidence: the last update reported by then, or the day staff''s score holds from.'],
+    ['evidence', 'What the score rests on: the last update (note, status, delivery, who reported it, who confirms it), or staff''s note.'],
+    ['evidence_source', 'The title of the source of that evidence.'],
+    ['evidence_url', 'Its address.'],
+    ['classification', 'The level the provision is kept at (at least its agreement''s).']]);
 
 -- Rolled up: per agreement, per party (obligor) and per agenda item, on a day.
 create or replace function parley.implementation_summary(day date default current_date)

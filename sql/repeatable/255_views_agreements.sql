@@ -111,34 +111,35 @@ select a.code,
 
 comment on view parley.agreements is
     'One row per agreement: what it is, where it stands (status and since when), its tracks, its parties and their roles, when it was signed and entered into force, its current term and how many days are left, how it renews, who suspended or withdrew, how it relates to other agreements, and how far its provisions are implemented. Only what you are cleared to see.';
-comment on column parley.agreements.code is 'The agreement''s code; use it with the recording functions and the other agreement views.';
-comment on column parley.agreements.title is 'Its title.';
-comment on column parley.agreements.kind is 'agreement, memorandum, joint statement, exchange of letters, ceasefire arrangement, announced understanding (announced by a third party), other.';
-comment on column parley.agreements.status is 'drafted, signed, in force, suspended, expired, terminated or superseded.';
-comment on column parley.agreements.status_since is 'The day it reached its status (empty for a draft of no known day).';
-comment on column parley.agreements.tracks is 'The tracks it belongs to, its first track first (where its alerts are told).';
-comment on column parley.agreements.parties is 'Each party and its role, with the day it signed, e.g. "Ukraine (signatory, signed 2025-06-02), Türkiye (mediator)".';
-comment on column parley.agreements.signed_on is 'The day of the first signature.';
-comment on column parley.agreements.signed_at is 'Where it was signed.';
-comment on column parley.agreements.in_force_since is 'The day it entered into force.';
-comment on column parley.agreements.ended_on is 'The day it expired, was terminated or was superseded.';
-comment on column parley.agreements.current_term is 'The number of its current term: 1 for the term it was made for, one more for each renewal.';
-comment on column parley.agreements.term_ends_on is 'The last day of the current term (it ends at the end of that day on the agreement''s clock); empty: open-ended, or not yet in force.';
-comment on column parley.agreements.days_left is 'For an agreement in force or suspended: days until term_ends_on on its clock (0: it ends today; negative: the term ended with no renewal recorded).';
-comment on column parley.agreements.renewal is 'How the current term renews: by_decision (the parties must agree) or automatic (unless a party objects by objection_deadline_on).';
-comment on column parley.agreements.objection_deadline_on is 'For an automatic renewal: the last day a party may object.';
-comment on column parley.agreements.renewals is 'How many times it was renewed.';
-comment on column parley.agreements.term_contested is 'True when a party claims the current term is other than recorded (parley.agreement_terms shows the claims).';
-comment on column parley.agreements.suspended_parties is 'Parties whose participation is suspended now.';
-comment on column parley.agreements.withdrawn_parties is 'Parties that withdrew.';
-comment on column parley.agreements.related is 'How it relates to other agreements, e.g. "mirrors riyadh-us-ru; implements energy-moratorium".';
-comment on column parley.agreements.provisions is 'How many commitments are its provisions (that you may see).';
-comment on column parley.agreements.implementation_pct is 'How far its provisions are implemented today: their scores (0–3) as a share of full implementation (parley.implementation).';
-comment on column parley.agreements.owner is 'The member of staff who follows it (told of its alerts; else its first track''s lead).';
-comment on column parley.agreements.source is 'The code of the source of its text.';
-comment on column parley.agreements.timezone is 'The clock its terms are read on.';
-comment on column parley.agreements.classification is 'The level it is kept at: never below any of its tracks''.';
-comment on column parley.agreements.open is 'True until it has ended (expired, terminated or superseded): drafted, signed, in force or suspended.';
+select parley_data.comment_columns('parley.agreements', array[
+    ['code', 'The agreement''s code; use it with the recording functions and the other agreement views.'],
+    ['title', 'Its title.'],
+    ['kind', 'agreement, memorandum, joint statement, exchange of letters, ceasefire arrangement, announced understanding (announced by a third party), other.'],
+    ['status', 'drafted, signed, in force, suspended, expired, terminated or superseded.'],
+    ['status_since', 'The day it reached its status (empty for a draft of no known day).'],
+    ['tracks', 'The tracks it belongs to, its first track first (where its alerts are told).'],
+    ['parties', 'Each party and its role, with the day it signed, e.g. "Ukraine (signatory, signed 2025-06-02), Türkiye (mediator)".'],
+    ['signed_on', 'The day of the first signature.'],
+    ['signed_at', 'Where it was signed.'],
+    ['in_force_since', 'The day it entered into force.'],
+    ['ended_on', 'The day it expired, was terminated or was superseded.'],
+    ['current_term', 'The number of its current term: 1 for the term it was made for, one more for each renewal.'],
+    ['term_ends_on', 'The last day of the current term (it ends at the end of that day on the agreement''s clock); empty: open-ended, or not yet in force.'],
+    ['days_left', 'For an agreement in force or suspended: days until term_ends_on on its clock (0: it ends today; negative: the term ended with no renewal recorded).'],
+    ['renewal', 'How the current term renews: by_decision (the parties must agree) or automatic (unless a party objects by objection_deadline_on).'],
+    ['objection_deadline_on', 'For an automatic renewal: the last day a party may object.'],
+    ['renewals', 'How many times it was renewed.'],
+    ['term_contested', 'True when a party claims the current term is other than recorded (parley.agreement_terms shows the claims).'],
+    ['suspended_parties', 'Parties whose participation is suspended now.'],
+    ['withdrawn_parties', 'Parties that withdrew.'],
+    ['related', 'How it relates to other agreements, e.g. "mirrors riyadh-us-ru; implements energy-moratorium".'],
+    ['provisions', 'How many commitments are its provisions (that you may see).'],
+    ['implementation_pct', 'How far its provisions are implemented today: their scores (0–3) as a share of full implementation (parley.implementation).'],
+    ['owner', 'The member of staff who follows it (told of its alerts; else its first track''s lead).'],
+    ['source', 'The code of the source of its text.'],
+    ['timezone', 'The clock its terms are read on.'],
+    ['classification', 'The level it is kept at: never below any of its tracks''.'],
+    ['open', 'True until it has ended (expired, terminated or superseded): drafted, signed, in force or suspended.']]);
 
 -- agreement_parties ---------------------------------------------------------------------------------------------------
 
@@ -163,15 +164,15 @@ select a.code                                   as agreement,
  order by a.code, ap.role, p.name;
 
 comment on view parley.agreement_parties is 'Who is party to each agreement, in what role, when each signed, and whether it takes part, suspended its participation or withdrew.';
-comment on column parley.agreement_parties.agreement is 'The agreement''s code.';
-comment on column parley.agreement_parties.party is 'The party''s code.';
-comment on column parley.agreement_parties.party_name is 'The party''s name.';
-comment on column parley.agreement_parties.role is 'signatory, guarantor, witness, mediator or observer.';
-comment on column parley.agreement_parties.signed_on is 'The day it signed in this role (empty: not signed).';
-comment on column parley.agreement_parties.participation is 'takes part, suspended, resumed or withdrawn: its latest change of participation.';
-comment on column parley.agreement_parties.participation_since is 'The day that change took effect.';
-comment on column parley.agreement_parties.note is 'A note on its part in the agreement.';
-comment on column parley.agreement_parties.classification is 'The agreement''s level.';
+select parley_data.comment_columns('parley.agreement_parties', array[
+    ['role', 'signatory, guarantor, witness, mediator or observer.'],
+    ['signed_on', 'The day it signed in this role (empty: not signed).'],
+    ['participation', 'takes part, suspended, resumed or withdrawn: its latest change of participation.'],
+    ['participation_since', 'The day that change took effect.'],
+    ['note', 'A note on its part in the agreement.'],
+    ['classification', 'The agreement''s level.']]);
+select parley_data.comment_columns_as('parley.implementation', 'parley.agreement_parties', 'agreement');
+select parley_data.comment_columns_as('parley.members', 'parley.agreement_parties', 'party', 'party_name');
 
 -- agreement_terms -----------------------------------------------------------------------------------------------------
 
@@ -218,85 +219,80 @@ select a.code                                   as agreement,
 
 comment on view parley.agreement_terms is
     'Each term of each agreement in order: the term it was made for, then each renewal, with its first and last day, length, how it renews, who agreed it and when, its source, and what parties claim about it (contested when a claim differs from the record).';
-comment on column parley.agreement_terms.agreement is 'The agreement''s code.';
-comment on column parley.agreement_terms.term is '1 for the term it was made for, then 2, 3, ... for each renewal.';
-comment on column parley.agreement_terms.current is 'True for its latest term.';
-comment on column parley.agreement_terms.starts_on is 'The first day of the term (for the first term: the day of entry into force; empty before it).';
-comment on column parley.agreement_terms.ends_on is 'The last day of the term: it ends at the end of that day on the agreement''s clock (empty: open-ended).';
-comment on column parley.agreement_terms.length is 'Its length, when it was given as one (e.g. 30 days).';
-comment on column parley.agreement_terms.renewal is 'by_decision or automatic (unless a party objects by objection_deadline_on).';
-comment on column parley.agreement_terms.objection_deadline_on is 'For an automatic renewal: the last day a party may object.';
-comment on column parley.agreement_terms.agreed_on is 'For a renewal: the day it was agreed.';
-comment on column parley.agreement_terms.agreed_by is 'For a renewal: the parties that agreed it.';
-comment on column parley.agreement_terms.source is 'The code of the source of the term.';
-comment on column parley.agreement_terms.source_url is 'Its address.';
-comment on column parley.agreement_terms.note is 'A note on the term.';
-comment on column parley.agreement_terms.claims is 'What parties say the term is, e.g. "Russia: to 2025-10-31 (stated 2025-07-21, TASS) — three months only".';
-comment on column parley.agreement_terms.contested is 'True when a claim differs from the recorded term (its first day, last day or length), as contested figures differ.';
-comment on column parley.agreement_terms.recorded_by is 'The login that recorded it.';
-comment on column parley.agreement_terms.recorded_at is 'When it was recorded.';
-comment on column parley.agreement_terms.classification is 'The agreement''s level.';
+select parley_data.comment_columns('parley.agreement_terms', array[
+    ['term', '1 for the term it was made for, then 2, 3, ... for each renewal.'],
+    ['current', 'True for its latest term.'],
+    ['starts_on', 'The first day of the term (for the first term: the day of entry into force; empty before it).'],
+    ['ends_on', 'The last day of the term: it ends at the end of that day on the agreement''s clock (empty: open-ended).'],
+    ['length', 'Its length, when it was given as one (e.g. 30 days).'],
+    ['renewal', 'by_decision or automatic (unless a party objects by objection_deadline_on).'],
+    ['agreed_on', 'For a renewal: the day it was agreed.'],
+    ['agreed_by', 'For a renewal: the parties that agreed it.'],
+    ['source', 'The code of the source of the term.'],
+    ['note', 'A note on the term.'],
+    ['claims', 'What parties say the term is, e.g. "Russia: to 2025-10-31 (stated 2025-07-21, TASS) — three months only".'],
+    ['contested', 'True when a claim differs from the recorded term (its first day, last day or length), as contested figures differ.'],
+    ['recorded_by', 'The login that recorded it.'],
+    ['recorded_at', 'When it was recorded.']]);
+select parley_data.comment_columns_as('parley.implementation', 'parley.agreement_terms', 'agreement');
+select parley_data.comment_columns_as('parley.agreements', 'parley.agreement_terms', 'objection_deadline_on');
+select parley_data.comment_columns_as('parley.agreement_events', 'parley.agreement_terms', 'source_url');
+select parley_data.comment_columns_as('parley.agreement_parties', 'parley.agreement_terms', 'classification');
 
 -- expiring_agreements -------------------------------------------------------------------------------------------------
 
 create or replace view parley.expiring_agreements with (security_invoker = true) as
-select e.*
-  from (
+select a.code                                   as agreement,
+       a.title,
+       a.status,
+       tr.tracks,
+       d.what,
+       t.number                                 as term,
+       d.on_day,
+       ((d.on_day + 1)::timestamp at time zone a.timezone) as deadline_at,
+       d.on_day - (now() at time zone a.timezone)::date as days_left,
+       t.renewal,
+       o.name                                   as owner,
+       parley_data.shown_level(a.classification) as classification
+  from parley_data.agreements a
+  join lateral (select x.* from parley_data.agreement_terms x
+                 where x.agreement_id = a.id order by x.number desc limit 1) t on true
+  -- The days of its current term that fall due, each a row: the agreement, its term, owner and tracks are looked
+  -- up once for both.
+  cross join lateral (
         -- A current term ending within the window, or ended already, with no renewal recorded.
-        select a.code                           as agreement,
-               a.title,
-               a.status,
-               tr.tracks,
-               case when t.ends_on < (now() at time zone a.timezone)::date then 'term ended, no renewal recorded'
+        select case when t.ends_on < (now() at time zone a.timezone)::date then 'term ended, no renewal recorded'
                     else 'term ends' end        as what,
-               t.number                         as term,
-               t.ends_on                        as on_day,
-               ((t.ends_on + 1)::timestamp at time zone a.timezone) as deadline_at,
-               t.ends_on - (now() at time zone a.timezone)::date as days_left,
-               t.renewal,
-               o.name                           as owner,
-               parley_data.shown_level(a.classification) as classification
-          from parley_data.agreements a
-          join lateral (select x.* from parley_data.agreement_terms x
-                         where x.agreement_id = a.id order by x.number desc limit 1) t on true
-          left join parley_data.people o on o.id = a.owner_id
-          left join lateral (select string_agg(k.code, ', ' order by l.position) as tracks
-                               from parley_data.agreement_tracks l join parley_data.tracks k on k.id = l.track_id
-                              where l.agreement_id = a.id) tr on true
-         where a.status in ('in_force', 'suspended') and t.ends_on is not null
+               t.ends_on                        as on_day
+         where t.ends_on is not null
            and t.ends_on - (now() at time zone a.timezone)::date <= parley_data.expiring_within_days()
         union all
         -- The last day to object to an automatic renewal, ahead within the window.
-        select a.code, a.title, a.status, tr.tracks, 'last day to object to automatic renewal', t.number,
-               parley_data.objection_deadline(t.ends_on, t.objection_notice),
-               ((parley_data.objection_deadline(t.ends_on, t.objection_notice) + 1)::timestamp at time zone a.timezone),
-               parley_data.objection_deadline(t.ends_on, t.objection_notice) - (now() at time zone a.timezone)::date,
-               t.renewal, o.name, parley_data.shown_level(a.classification)
-          from parley_data.agreements a
-          join lateral (select x.* from parley_data.agreement_terms x
-                         where x.agreement_id = a.id order by x.number desc limit 1) t on true
-          left join parley_data.people o on o.id = a.owner_id
-          left join lateral (select string_agg(k.code, ', ' order by l.position) as tracks
-                               from parley_data.agreement_tracks l join parley_data.tracks k on k.id = l.track_id
-                              where l.agreement_id = a.id) tr on true
-         where a.status in ('in_force', 'suspended') and t.renewal = 'automatic' and t.objection_notice is not null
-           and t.ends_on is not null
+        select 'last day to object to automatic renewal',
+               parley_data.objection_deadline(t.ends_on, t.objection_notice)
+         where t.renewal = 'automatic' and t.objection_notice is not null and t.ends_on is not null
            and parley_data.objection_deadline(t.ends_on, t.objection_notice) - (now() at time zone a.timezone)::date
                between 0 and parley_data.expiring_within_days()
-       ) e
- order by e.days_left, e.agreement, e.what;
+       ) d
+  left join parley_data.people o on o.id = a.owner_id
+  left join lateral (select string_agg(k.code, ', ' order by l.position) as tracks
+                       from parley_data.agreement_tracks l join parley_data.tracks k on k.id = l.track_id
+                      where l.agreement_id = a.id) tr on true
+ where a.status in ('in_force', 'suspended')
+ order by days_left, agreement, what;
 
 comment on view parley.expiring_agreements is
     'Agreements in force (or suspended) whose current term ends within the window (60 days; `set parley.expiring_within_days = 30` for your session) or has ended with no renewal recorded, and the last days to object to automatic renewals, soonest first.';
-comment on column parley.expiring_agreements.agreement is 'The agreement''s code.';
-comment on column parley.expiring_agreements.title is 'Its title.';
-comment on column parley.expiring_agreements.status is 'in force or suspended.';
-comment on column parley.expiring_agreements.tracks is 'Its tracks, its first track first.';
-comment on column parley.expiring_agreements.what is 'term ends; term ended, no renewal recorded; or last day to object to automatic renewal.';
-comment on column parley.expiring_agreements.term is 'The number of the term concerned (the current one).';
-comment on column parley.expiring_agreements.on_day is 'The term''s last day, or the last day to object.';
-comment on column parley.expiring_agreements.deadline_at is 'The moment it passes: the end of on_day on the agreement''s clock.';
-comment on column parley.expiring_agreements.days_left is 'Days until on_day on the agreement''s clock (0: today; negative: passed).';
-comment on column parley.expiring_agreements.renewal is 'by_decision or automatic.';
-comment on column parley.expiring_agreements.owner is 'The member of staff who follows the agreement.';
-comment on column parley.expiring_agreements.classification is 'The agreement''s level.';
+select parley_data.comment_columns('parley.expiring_agreements', array[
+    ['status', 'in force or suspended.'],
+    ['tracks', 'Its tracks, its first track first.'],
+    ['what', 'term ends; term ended, no renewal recorded; or last day to object to automatic renewal.'],
+    ['term', 'The number of the term concerned (the current one).'],
+    ['on_day', 'The term''s last day, or the last day to object.'],
+    ['deadline_at', 'The moment it passes: the end of on_day on the agreement''s clock.'],
+    ['days_left', 'Days until on_day on the agreement''s clock (0: today; negative: passed).'],
+    ['renewal', 'by_decision or automatic.'],
+    ['owner', 'The member of staff who follows the agreement.']]);
+select parley_data.comment_columns_as('parley.implementation', 'parley.expiring_agreements', 'agreement');
+select parley_data.comment_columns_as('parley.agreements', 'parley.expiring_agreements', 'title');
+select parley_data.comment_columns_as('parley.agreement_parties', 'parley.expiring_agreements', 'classification');
