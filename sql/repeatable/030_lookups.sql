@@ -240,35 +240,30 @@ begin
 end
 $$;
 
--- The classified kinds named by code (follow-ups, below, also by number), each with its table and the column of
--- the level its rows are kept at:
---   <kind>_id(code, field): the id of the record a reference names among those the caller may see; refuses
---     (parley_data.classified_id) otherwise;
---   <kind>_level(<kind>_id): the level a record is kept at, by id (ids are unique across levels): what a child row
---     carries in its foreign key to it.
-do $$
-declare
-    k record;
-begin
-    for k in select * from (values ('track', 'tracks', 'classification'),
-                                   ('meeting', 'meetings', 'effective_classification'),
-                                   ('commitment', 'commitments', 'effective_classification'),
-                                   ('deal', 'deals', 'classification'),
-                                   ('agreement', 'agreements', 'classification')) v(kind, tbl, level_column) loop
-        execute format($f$
-            create or replace function parley_data.%1$I(code text, field text default %2$L)
-                returns bigint
-                language sql stable
-                return parley_data.classified_id(%2$L, %3$L, %4$L, code, field)
-            $f$, k.kind || '_id', k.kind, 'parley_data.' || k.tbl, k.level_column);
-        execute format($f$
-            create or replace function parley_data.%1$I(%2$I bigint) returns parley.classification
-                language sql stable
-                return (select %3$I.%4$I from parley_data.%5$I %3$I where %3$I.id = %1$I.%2$I)
-            $f$, k.kind || '_level', k.kind || '_id', left(k.tbl, 1), k.level_column, k.tbl);
-    end loop;
-end
-$$;
+create or replace function parley_data.track_id(code text, field text default 'track')
+    returns bigint
+    language sql stable
+    return parley_data.classified_id('track', 'parley_data.tracks', 'classification', code, field);
+
+create or replace function parley_data.meeting_id(code text, field text default 'meeting')
+    returns bigint
+    language sql stable
+    return parley_data.classified_id('meeting', 'parley_data.meetings', 'effective_classification', code, field);
+
+create or replace function parley_data.commitment_id(code text, field text default 'commitment')
+    returns bigint
+    language sql stable
+    return parley_data.classified_id('commitment', 'parley_data.commitments', 'effective_classification', code, field);
+
+create or replace function parley_data.deal_id(code text, field text default 'deal')
+    returns bigint
+    language sql stable
+    return parley_data.classified_id('deal', 'parley_data.deals', 'classification', code, field);
+
+create or replace function parley_data.agreement_id(code text, field text default 'agreement')
+    returns bigint
+    language sql stable
+    return parley_data.classified_id('agreement', 'parley_data.agreements', 'classification', code, field);
 
 -- Follow-ups recorded without a code are named F followed by their number.
 create or replace function parley_data.follow_up_id(code text, field text default 'follow_up')
@@ -319,6 +314,23 @@ drop function if exists parley_data.classified_id(text, regclass, text, text, te
 drop function if exists parley_data.split_reference(text, text);
 drop function if exists parley_data.unknown(text, text, text, text);
 
+-- The level a classified row is kept at, by id (ids are unique across levels): what a child row carries in its
+-- foreign key to it.
+create or replace function parley_data.track_level(track_id bigint) returns parley.classification
+    language sql stable
+    return (select t.classification from parley_data.tracks t where t.id = track_level.track_id);
+create or replace function parley_data.meeting_level(meeting_id bigint) returns parley.classification
+    language sql stable
+    return (select m.effective_classification from parley_data.meetings m where m.id = meeting_level.meeting_id);
+create or replace function parley_data.commitment_level(commitment_id bigint) returns parley.classification
+    language sql stable
+    return (select c.effective_classification from parley_data.commitments c where c.id = commitment_level.commitment_id);
+create or replace function parley_data.deal_level(deal_id bigint) returns parley.classification
+    language sql stable
+    return (select d.classification from parley_data.deals d where d.id = deal_level.deal_id);
+create or replace function parley_data.agreement_level(agreement_id bigint) returns parley.classification
+    language sql stable
+    return (select a.classification from parley_data.agreements a where a.id = agreement_level.agreement_id);
 comment on function parley_data.track_level(bigint) is 'The classification of the track with this id.';
 comment on function parley_data.meeting_level(bigint) is 'The level the meeting with this id is kept at.';
 comment on function parley_data.commitment_level(bigint) is 'The level the commitment with this id is kept at.';

@@ -131,27 +131,23 @@ $$;
 comment on function parley_data.suspend_or_resume(text, text, parley.participation_change, date, date, text, text) is
     'Records a suspension or resumption of one party''s participation in an agreement (party given) or of the whole agreement; returns the agreement''s code.';
 
--- parley.suspend_agreement and parley.resume_agreement: one signature, written once, that differ only in the change
--- they record.
-do $$
-declare
-    verb record;
-begin
-    for verb in select * from (values ('suspend', 'suspended'), ('resume', 'resumed')) v(name, change) loop
-        execute format($f$
-            create or replace function parley.%I(
-                agreement text, party text default null, announced_on date default current_date,
-                effective_on date default null, source text default null, note text default null)
-                returns text
-                language sql security definer
-                set search_path = parley_data, parley, pg_catalog, pg_temp
-                return parley_data.suspend_or_resume(agreement, party, %L, announced_on, effective_on, source, note)
-            $f$, verb.name || '_agreement', verb.change);
-    end loop;
-end
-$$;
+create or replace function parley.suspend_agreement(
+    agreement text, party text default null, announced_on date default current_date, effective_on date default null,
+    source text default null, note text default null)
+    returns text
+    language sql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+    return parley_data.suspend_or_resume(agreement, party, 'suspended', announced_on, effective_on, source, note);
 comment on function parley.suspend_agreement is
     'Records a suspension: of one party''s participation (party => ''RU'') or, with no party, of the whole agreement (in force → suspended): suspend_agreement(agreement => ..., party => ..., announced_on => ..., effective_on => (default the day announced), source => ..., note => ...). The track''s subscribers are told at once. Returns the agreement''s code.';
+
+create or replace function parley.resume_agreement(
+    agreement text, party text default null, announced_on date default current_date, effective_on date default null,
+    source text default null, note text default null)
+    returns text
+    language sql security definer
+    set search_path = parley_data, parley, pg_catalog, pg_temp
+    return parley_data.suspend_or_resume(agreement, party, 'resumed', announced_on, effective_on, source, note);
 comment on function parley.resume_agreement is
     'Records a resumption: of one party''s suspended participation (party => ''RU''), or with no party of a suspended agreement (back in force): resume_agreement(agreement => ..., party => ..., announced_on => ..., effective_on => ..., source => ..., note => ...). Returns the agreement''s code.';
 
