@@ -136,7 +136,7 @@ public enum HeaderEncoding {
             if byte == UInt8(ascii: " ") {
                 word = 0
             } else {
-                guard isAtextByte(byte), !(previous == UInt8(ascii: "=") && byte == UInt8(ascii: "?")) else { return nil }
+                guard isAtext(Unicode.Scalar(byte)), !(previous == UInt8(ascii: "=") && byte == UInt8(ascii: "?")) else { return nil }
                 word += 1
                 if word > maximumPlainWordLength { return nil }
             }
@@ -144,16 +144,6 @@ public enum HeaderEncoding {
         }
         return displayName.isEmpty ? name + ": <" + mailbox.address + ">"
             : name + ": " + displayName + " <" + mailbox.address + ">"
-    }
-
-    /// `isAtext` of an ASCII byte.
-    private static func isAtextByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return true
-        default:
-            return "!#$%&'*+-/=?^_`{|}~".utf8.contains(byte)
-        }
     }
 
     /// A structured field whose value is already safe ASCII chosen by the program (`Date`, `Message-ID`,
