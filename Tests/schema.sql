@@ -5937,23 +5937,6 @@ ALTER FUNCTION parley_data.check_code(field text, value text, rule text) OWNER T
 
 COMMENT ON FUNCTION parley_data.check_code(field text, value text, rule text) IS 'Raises parley_data.bad_code''s refusal, if any.';
 
-CREATE FUNCTION parley_data.check_commitment_has_beneficiary() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
-    AS $$
-begin
-    -- The beneficiaries first: almost every commitment has them, and then the commitment need not be looked up.
-    if not exists (select 1 from parley_data.commitment_beneficiaries where commitment_id = new.id)
-       and exists (select 1 from parley_data.commitments where id = new.id) then
-        perform parley_data.refuse_row('commitments', 'beneficiaries', 'commitment_has_beneficiary',
-            format('commitment %s has no beneficiary', new.code), 'Name at least one party the commitment is owed to.');
-    end if;
-    return null;
-end
-$$;
-
-ALTER FUNCTION parley_data.check_commitment_has_beneficiary() OWNER TO parley_owner;
-
 CREATE FUNCTION parley_data.check_commitment_transition() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -5977,6 +5960,35 @@ end
 $$;
 
 ALTER FUNCTION parley_data.check_commitment_transition() OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.check_commitments_have_beneficiary() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+declare
+    owed_to_nobody bigint;
+begin
+    -- The first by id that no beneficiary names and that is still there (one deleted since is owed nothing). An
+    -- aggregate, not ORDER BY id LIMIT 1: with a limit the planner walks every commitment in id order, hoping to
+    -- meet one early, and when none is owed to nobody (almost always) that is all of them (minutes at L).
+    select min(n.id) into owed_to_nobody
+      from unnest(new.commitment_ids) n(id)
+     where not exists (select 1 from parley_data.commitment_beneficiaries b where b.commitment_id = n.id)
+       and exists (select 1 from parley_data.commitments c where c.id = n.id);
+    if owed_to_nobody is not null then
+        perform parley_data.refuse_row('commitments', 'beneficiaries', 'commitment_has_beneficiary',
+            format('commitment %s has no beneficiary', (select c.code from parley_data.commitments c where c.id = owed_to_nobody)),
+            'Name at least one party the commitment is owed to.');
+    end if;
+    delete from parley_data.commitments_to_check where id = new.id;
+    return null;
+end
+$$;
+
+ALTER FUNCTION parley_data.check_commitments_have_beneficiary() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.check_commitments_have_beneficiary() IS 'Trigger, deferred to commit: refuses when a commitment a statement inserted (and not deleted since) has no beneficiary; then deletes the note.';
 
 CREATE FUNCTION parley_data.check_digest_arguments(at timestamp with time zone, max_classification parley.classification) RETURNS void
     LANGUAGE plpgsql
@@ -8545,6 +8557,21 @@ $$;
 ALTER PROCEDURE parley_data.name_partition_indexes() OWNER TO parley_owner;
 
 COMMENT ON PROCEDURE parley_data.name_partition_indexes() IS 'Names every partition''s index after its parent''s index and the partition''s level.';
+
+CREATE FUNCTION parley_data.note_commitments_to_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    insert into parley_data.commitments_to_check (commitment_ids)
+    select array_agg(n.id) from new_rows n having count(*) > 0;
+    return null;
+end
+$$;
+
+ALTER FUNCTION parley_data.note_commitments_to_check() OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.note_commitments_to_check() IS 'Trigger: notes the commitments a statement inserted, for the check at commit that each is owed to somebody.';
 
 CREATE FUNCTION parley_data.overdue_occurrence(deadline_at timestamp with time zone, repeat_every interval, escalate_after interval, at timestamp with time zone) RETURNS TABLE(repeat_number bigint, due_at timestamp with time zone, escalated boolean, next_at timestamp with time zone)
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -17458,6 +17485,24 @@ ALTER TABLE ONLY parley_data.commitments_secret ALTER COLUMN frozen_on SET STATI
 
 ALTER TABLE parley_data.commitments_secret OWNER TO parley_owner;
 
+CREATE UNLOGGED TABLE parley_data.commitments_to_check (
+    id bigint NOT NULL,
+    commitment_ids bigint[] NOT NULL
+);
+
+ALTER TABLE parley_data.commitments_to_check OWNER TO parley_owner;
+
+COMMENT ON TABLE parley_data.commitments_to_check IS 'The commitments a statement of the current transaction inserted, one row per statement, until the deferred check that each is owed to somebody (commitments_have_beneficiary, 040_model_rules) checks them at commit and deletes the row. Empty outside a transaction.';
+
+ALTER TABLE parley_data.commitments_to_check ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME parley_data.commitments_to_check_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 CREATE TABLE parley_data.commitments_unclassified (
     id bigint NOT NULL,
     code text NOT NULL,
@@ -20017,6 +20062,9 @@ ALTER TABLE ONLY parley_data.commitments_secret
 ALTER TABLE ONLY parley_data.commitments_unclassified
     ADD CONSTRAINT commitments_pkey_unclassified PRIMARY KEY (id, effective_classification);
 
+ALTER TABLE ONLY parley_data.commitments_to_check
+    ADD CONSTRAINT commitments_to_check_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY parley_data.daemon_instances
     ADD CONSTRAINT daemon_instances_pkey PRIMARY KEY (instance_id);
 
@@ -22443,11 +22491,13 @@ CREATE TRIGGER commitment_updates_timeline_update AFTER UPDATE ON parley_data.co
 
 CREATE TRIGGER commitment_versions_append_only BEFORE INSERT OR DELETE OR UPDATE OR TRUNCATE ON parley_data.commitment_versions FOR EACH STATEMENT EXECUTE FUNCTION parley_data.keep_versions_append_only();
 
+CREATE TRIGGER commitments_beneficiary_check_insert AFTER INSERT ON parley_data.commitments REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.note_commitments_to_check();
+
 CREATE TRIGGER commitments_defaults BEFORE INSERT ON parley_data.commitments FOR EACH ROW WHEN (((new.code IS NULL) OR (new.status_changed_on IS NULL))) EXECUTE FUNCTION parley_data.set_commitment_defaults();
 
 CREATE TRIGGER commitments_effective_classification BEFORE UPDATE OF classification, track_classification, meeting_classification, agreement_classification ON parley_data.commitments FOR EACH ROW EXECUTE FUNCTION parley_data.set_effective_classification('commitments');
 
-CREATE CONSTRAINT TRIGGER commitments_have_beneficiary AFTER INSERT ON parley_data.commitments DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION parley_data.check_commitment_has_beneficiary();
+CREATE CONSTRAINT TRIGGER commitments_have_beneficiary AFTER INSERT ON parley_data.commitments_to_check DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION parley_data.check_commitments_have_beneficiary();
 
 CREATE TRIGGER commitments_history_delete AFTER DELETE ON parley_data.commitments REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION parley_data.record_changes('effective_classification', 'id');
 
@@ -23603,9 +23653,9 @@ REVOKE ALL ON FUNCTION parley_data.check_clearance(field text, level parley.clas
 
 REVOKE ALL ON FUNCTION parley_data.check_code(field text, value text, rule text) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.check_commitment_has_beneficiary() FROM PUBLIC;
-
 REVOKE ALL ON FUNCTION parley_data.check_commitment_transition() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.check_commitments_have_beneficiary() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.check_digest_arguments(at timestamp with time zone, max_classification parley.classification) FROM PUBLIC;
 
@@ -23799,6 +23849,8 @@ REVOKE ALL ON FUNCTION parley_data.meeting_outcome_missing_occurrence(ends_at ti
 REVOKE ALL ON FUNCTION parley_data.meeting_upcoming_occurrence(starts_at timestamp with time zone, time_zone text, lead_times interval[], recorded_at timestamp with time zone, at timestamp with time zone) FROM PUBLIC;
 
 REVOKE ALL ON PROCEDURE parley_data.name_partition_indexes() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.note_commitments_to_check() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.overdue_occurrence(deadline_at timestamp with time zone, repeat_every interval, escalate_after interval, at timestamp with time zone) FROM PUBLIC;
 
