@@ -13,3 +13,7 @@ create unlogged table parley_data.commitments_to_check (
 );
 comment on table parley_data.commitments_to_check is
     'The commitments a statement of the current transaction inserted, one row per statement, until the deferred check that each is owed to somebody (commitments_have_beneficiary, 040_model_rules) checks them at commit and deletes the row. Empty outside a transaction.';
+
+-- The check once per commitment, which 040 made before; it makes the new one.
+drop trigger if exists commitments_have_beneficiary on parley_data.commitments;
+drop function if exists parley_data.check_commitment_has_beneficiary();

@@ -73,8 +73,6 @@ end
 $$;
 comment on function parley_data.note_commitments_to_check() is
     'Trigger: notes the commitments a statement inserted, for the check at commit that each is owed to somebody.';
-drop trigger if exists commitments_have_beneficiary on parley_data.commitments;
-drop function if exists parley_data.check_commitment_has_beneficiary();
 create or replace trigger commitments_beneficiary_check_insert after insert on parley_data.commitments
     referencing new table as new_rows
     for each statement execute function parley_data.note_commitments_to_check();
