@@ -896,13 +896,11 @@ CREATE FUNCTION parley.add_provision(agreement text, commitment text, article te
     AS $$
 declare
     existing constant parley_data.agreements := parley_data.agreement_for_change(add_provision.agreement);
-    this_commitment constant bigint := parley_data.commitment_id(add_provision.commitment);
-    provision parley_data.commitments;
+    provision constant parley_data.commitments := parley_data.commitment_for_change(add_provision.commitment);
     link parley_data.agreement_tracks;
     clash text;
 begin
     perform parley_data.check_optional_label('article', add_provision.article, 'commitments_article_format');
-    select * into provision from parley_data.commitments c where c.id = this_commitment for no key update;
     if provision.agreement_id is not null then
         perform parley_data.refuse('23505', 'commitment', 'commitments_one_agreement',
             format('commitment "%s" is already a provision of agreement "%s"', add_provision.commitment,
@@ -933,7 +931,7 @@ begin
                agreement_classification = link.effective_classification,
                article = nullif(btrim(add_provision.article), ''),
                frozen_on = existing.ended_on
-         where c.id = this_commitment;
+         where c.id = provision.id;
     exception when unique_violation then
         get stacked diagnostics clash = pg_exception_detail;
         perform parley_data.refuse_level_clash('agreement', clash);
@@ -2011,14 +2009,12 @@ CREATE FUNCTION parley.change_due_date(commitment text, due_on date) RETURNS tex
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 declare
-    this_commitment constant bigint := parley_data.commitment_id(change_due_date.commitment);
-    made date;
+    existing constant parley_data.commitments := parley_data.commitment_for_change(change_due_date.commitment);
 begin
-    select c.made_on into made from parley_data.commitments c where c.id = this_commitment for no key update;
-    perform parley_data.check_due_on(change_due_date.due_on, made);
+    perform parley_data.check_due_on(change_due_date.due_on, existing.made_on);
     update parley_data.commitments c
        set due_on = change_due_date.due_on
-     where c.id = this_commitment and c.due_on is distinct from change_due_date.due_on;
+     where c.id = existing.id and c.due_on is distinct from change_due_date.due_on;
     return change_due_date.commitment;
 end
 $$;
@@ -4181,28 +4177,23 @@ CREATE FUNCTION parley.record_update(commitment text, reported_on date DEFAULT C
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 declare
-    this_commitment constant bigint := parley_data.commitment_id(record_update.commitment);
-    current_status parley.commitment_status;
-    made date;
-    frozen date;
+    -- Locked now so that the status checked is the status the trigger will change.
+    existing constant parley_data.commitments := parley_data.commitment_for_change(record_update.commitment);
     this_source constant bigint := parley_data.source_named(record_update.source);
     this_party constant bigint := parley_data.party_named(record_update.reported_by);
     this_person bigint;
     result bigint;
 begin
-    -- Locked now so that the status checked is the status the trigger will change.
-    select c.status, c.made_on, c.frozen_on into current_status, made, frozen
-      from parley_data.commitments c where c.id = this_commitment for no key update;
     -- A provision of an agreement that ended stands as it was then: only what happened before may be reported.
     -- (Import carries no agreements, so this rule is the recording function's alone.)
-    if record_update.reported_on > frozen then
+    if record_update.reported_on > existing.frozen_on then
         perform parley_data.refuse('23514', 'reported_on', 'provision_frozen',
             format('reported_on %s is after %s, when the agreement that commitment "%s" is a provision of ended: its outcome stands as it was',
-                   record_update.reported_on, frozen, record_update.commitment),
+                   record_update.reported_on, existing.frozen_on, record_update.commitment),
             'Report only what happened while the agreement was in force; what came after belongs to another commitment.');
     end if;
     this_person := (parley_data.person_named(record_update.recorded_by)).id;
-    perform parley_data.refuse_if(parley_data.bad_update(record_update.commitment, made, current_status,
+    perform parley_data.refuse_if(parley_data.bad_update(record_update.commitment, existing.made_on, existing.status,
         record_update.reported_on, record_update.delivered, record_update.new_status, record_update.reopen,
         record_update.note, record_update.verification, record_update.source, this_source is not null,
         record_update.reported_by, this_party is not null, record_update.recorded_by, this_person is not null));
@@ -4214,9 +4205,9 @@ begin
     insert into parley_data.commitment_updates
            (commitment_id, reported_on, delivered_quantity, new_status, reopen, note, source_id,
             reported_by_party_id, recorded_by_id, verification, effective_classification)
-    values (this_commitment, record_update.reported_on, record_update.delivered, record_update.new_status,
+    values (existing.id, record_update.reported_on, record_update.delivered, record_update.new_status,
             record_update.reopen, nullif(btrim(record_update.note), ''), this_source, this_party, this_person,
-            record_update.verification, parley_data.commitment_level(this_commitment))
+            record_update.verification, existing.effective_classification)
     returning id into result;
     return result;
 end
@@ -4294,10 +4285,8 @@ CREATE FUNCTION parley.remove_provision(commitment text) RETURNS text
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 declare
-    this_commitment constant bigint := parley_data.commitment_id(remove_provision.commitment);
-    provision parley_data.commitments;
+    provision constant parley_data.commitments := parley_data.commitment_for_change(remove_provision.commitment);
 begin
-    select * into provision from parley_data.commitments c where c.id = this_commitment for no key update;
     if provision.agreement_id is null then
         perform parley_data.refuse('23503', 'commitment', 'provision_of_agreement',
             format('commitment "%s" is not a provision of any agreement', remove_provision.commitment),
@@ -4307,7 +4296,7 @@ begin
     update parley_data.commitments c
        set classification = c.effective_classification, agreement_id = null, agreement_classification = null,
            article = null, frozen_on = null
-     where c.id = this_commitment;
+     where c.id = provision.id;
     return remove_provision.commitment;
 end
 $$;
@@ -4922,14 +4911,12 @@ CREATE FUNCTION parley.update_commitment(commitment text, text text DEFAULT NULL
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 declare
-    this_commitment constant bigint := parley_data.commitment_id(update_commitment.commitment);
-    existing parley_data.commitments;
+    existing constant parley_data.commitments := parley_data.commitment_for_change(update_commitment.commitment);
     this_owner bigint;
     this_source bigint;
     new_unit text;
     clash text;
 begin
-    select * into existing from parley_data.commitments c where c.id = this_commitment for no key update;
     if update_commitment.text is not null then
         perform parley_data.require('text', nullif(btrim(update_commitment.text), '') is not null);
         perform parley_data.check_free_text('text', update_commitment.text, 'commitments_text_length');
@@ -4959,7 +4946,7 @@ begin
            target_quantity = coalesce(update_commitment.target_quantity, c.target_quantity),
            unit = new_unit,
            source_id = case when update_commitment.source is null then c.source_id else this_source end
-     where c.id = this_commitment
+     where c.id = existing.id
        and (c.text, c.due_on, c.owner_id, c.classification, c.target_quantity, c.unit, c.source_id) is distinct from
            (coalesce(update_commitment.text, c.text), coalesce(update_commitment.due_on, c.due_on),
             case when update_commitment.owner is null then c.owner_id else this_owner end,
@@ -6211,6 +6198,22 @@ CREATE FUNCTION parley_data.commitment_change_shown_kind(kind text) RETURNS text
     RETURN CASE kind WHEN 'commitment_status_changed'::text THEN 'status changed'::text ELSE 'deadline moved'::text END;
 
 ALTER FUNCTION parley_data.commitment_change_shown_kind(kind text) OWNER TO parley_owner;
+
+CREATE FUNCTION parley_data.commitment_for_change(reference text, field text DEFAULT 'commitment'::text) RETURNS parley_data.commitments
+    LANGUAGE plpgsql
+    AS $$
+declare
+    this_id constant bigint := parley_data.commitment_id(reference, field);
+    found_commitment parley_data.commitments;
+begin
+    select * into found_commitment from parley_data.commitments c where c.id = this_id for no key update;
+    return found_commitment;
+end
+$$;
+
+ALTER FUNCTION parley_data.commitment_for_change(reference text, field text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.commitment_for_change(reference text, field text) IS 'The commitment a reference names among those the caller may see, locked for a change; refuses (23503) otherwise.';
 
 CREATE FUNCTION parley_data.commitment_id(code text, field text DEFAULT 'commitment'::text) RETURNS bigint
     LANGUAGE sql STABLE
@@ -23646,6 +23649,8 @@ REVOKE ALL ON FUNCTION parley_data.deadline_moved_description(code text, old_due
 REVOKE ALL ON FUNCTION parley_data.commitment_change_description(kind text, code text, old_value text, new_value text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.commitment_change_shown_kind(kind text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.commitment_for_change(reference text, field text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.commitment_id(code text, field text) FROM PUBLIC;
 

@@ -184,6 +184,21 @@ $$;
 comment on function parley.add_commitment is
     'Records what a party promised: add_commitment(track => ''istanbul'', item => ''pow-exchange'', obligor => ''RU'', beneficiaries => array[''UA''], text => ..., made_on => ..., due_on => ..., target_quantity => 1000, unit => ''prisoners'', code => ..., deal => ..., owner => ..., classification => ..., source => ..., meeting => ...). The item must be on the track''s agenda; a new deal code creates the deal. Returns the commitment''s code (C and its number when none is given).';
 
+-- The commitment a reference names, locked for the change (as parley_data.agreement_for_change, 150).
+create or replace function parley_data.commitment_for_change(reference text, field text default 'commitment')
+    returns parley_data.commitments
+    language plpgsql as $$
+declare
+    this_id constant bigint := parley_data.commitment_id(reference, field);
+    found_commitment parley_data.commitments;
+begin
+    select * into found_commitment from parley_data.commitments c where c.id = this_id for no key update;
+    return found_commitment;
+end
+$$;
+comment on function parley_data.commitment_for_change(text, text) is
+    'The commitment a reference names among those the caller may see, locked for a change; refuses (23503) otherwise.';
+
 -- Delivery against a commitment. The triggers on commitment_updates (000002) add up the quantities and apply the
 -- new status; this function only checks first, so that a refused status change names new_status.
 create or replace function parley.record_update(
@@ -196,28 +211,23 @@ create or replace function parley.record_update(
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 declare
-    this_commitment constant bigint := parley_data.commitment_id(record_update.commitment);
-    current_status parley.commitment_status;
-    made date;
-    frozen date;
+    -- Locked now so that the status checked is the status the trigger will change.
+    existing constant parley_data.commitments := parley_data.commitment_for_change(record_update.commitment);
     this_source constant bigint := parley_data.source_named(record_update.source);
     this_party constant bigint := parley_data.party_named(record_update.reported_by);
     this_person bigint;
     result bigint;
 begin
-    -- Locked now so that the status checked is the status the trigger will change.
-    select c.status, c.made_on, c.frozen_on into current_status, made, frozen
-      from parley_data.commitments c where c.id = this_commitment for no key update;
     -- A provision of an agreement that ended stands as it was then: only what happened before may be reported.
     -- (Import carries no agreements, so this rule is the recording function's alone.)
-    if record_update.reported_on > frozen then
+    if record_update.reported_on > existing.frozen_on then
         perform parley_data.refuse('23514', 'reported_on', 'provision_frozen',
             format('reported_on %s is after %s, when the agreement that commitment "%s" is a provision of ended: its outcome stands as it was',
-                   record_update.reported_on, frozen, record_update.commitment),
+                   record_update.reported_on, existing.frozen_on, record_update.commitment),
             'Report only what happened while the agreement was in force; what came after belongs to another commitment.');
     end if;
     this_person := (parley_data.person_named(record_update.recorded_by)).id;
-    perform parley_data.refuse_if(parley_data.bad_update(record_update.commitment, made, current_status,
+    perform parley_data.refuse_if(parley_data.bad_update(record_update.commitment, existing.made_on, existing.status,
         record_update.reported_on, record_update.delivered, record_update.new_status, record_update.reopen,
         record_update.note, record_update.verification, record_update.source, this_source is not null,
         record_update.reported_by, this_party is not null, record_update.recorded_by, this_person is not null));
@@ -229,9 +239,9 @@ begin
     insert into parley_data.commitment_updates
            (commitment_id, reported_on, delivered_quantity, new_status, reopen, note, source_id,
             reported_by_party_id, recorded_by_id, verification, effective_classification)
-    values (this_commitment, record_update.reported_on, record_update.delivered, record_update.new_status,
+    values (existing.id, record_update.reported_on, record_update.delivered, record_update.new_status,
             record_update.reopen, nullif(btrim(record_update.note), ''), this_source, this_party, this_person,
-            record_update.verification, parley_data.commitment_level(this_commitment))
+            record_update.verification, existing.effective_classification)
     returning id into result;
     return result;
 end
@@ -246,14 +256,12 @@ create or replace function parley.change_due_date(commitment text, due_on date)
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 declare
-    this_commitment constant bigint := parley_data.commitment_id(change_due_date.commitment);
-    made date;
+    existing constant parley_data.commitments := parley_data.commitment_for_change(change_due_date.commitment);
 begin
-    select c.made_on into made from parley_data.commitments c where c.id = this_commitment for no key update;
-    perform parley_data.check_due_on(change_due_date.due_on, made);
+    perform parley_data.check_due_on(change_due_date.due_on, existing.made_on);
     update parley_data.commitments c
        set due_on = change_due_date.due_on
-     where c.id = this_commitment and c.due_on is distinct from change_due_date.due_on;
+     where c.id = existing.id and c.due_on is distinct from change_due_date.due_on;
     return change_due_date.commitment;
 end
 $$;
@@ -270,14 +278,12 @@ create or replace function parley.update_commitment(
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 declare
-    this_commitment constant bigint := parley_data.commitment_id(update_commitment.commitment);
-    existing parley_data.commitments;
+    existing constant parley_data.commitments := parley_data.commitment_for_change(update_commitment.commitment);
     this_owner bigint;
     this_source bigint;
     new_unit text;
     clash text;
 begin
-    select * into existing from parley_data.commitments c where c.id = this_commitment for no key update;
     if update_commitment.text is not null then
         perform parley_data.require('text', nullif(btrim(update_commitment.text), '') is not null);
         perform parley_data.check_free_text('text', update_commitment.text, 'commitments_text_length');
@@ -307,7 +313,7 @@ begin
            target_quantity = coalesce(update_commitment.target_quantity, c.target_quantity),
            unit = new_unit,
            source_id = case when update_commitment.source is null then c.source_id else this_source end
-     where c.id = this_commitment
+     where c.id = existing.id
        and (c.text, c.due_on, c.owner_id, c.classification, c.target_quantity, c.unit, c.source_id) is distinct from
            (coalesce(update_commitment.text, c.text), coalesce(update_commitment.due_on, c.due_on),
             case when update_commitment.owner is null then c.owner_id else this_owner end,
