@@ -5407,11 +5407,9 @@ CREATE FUNCTION parley_data.attach_history_year(year integer) RETURNS bigint
     AS $$
 declare
     level parley.classification;
-    n bigint;
-    total bigint := 0;
 begin
     foreach level in array enum_range(null::parley.classification) loop
-        if to_regclass(format('parley_data.change_log_%s_%s', level, year)) is null then
+        if to_regclass('parley_data.' || parley_data.history_year_table(level, year)) is null then
             raise exception 'parley_data.change_log_%_% is not there', level, year
                 using errcode = 'undefined_table', column = 'year', constraint = 'history_year_restored',
                       hint = 'Restore the year''s tables first: pg_restore -d DATABASE the-dump-file.';
@@ -5419,15 +5417,13 @@ begin
     end loop;
     foreach level in array enum_range(null::parley.classification) loop
         execute format('alter table parley_data.%I attach partition parley_data.%I for values from (%L) to (%L)',
-                       'change_log_' || level, format('change_log_%s_%s', level, year),
+                       'change_log_' || level, parley_data.history_year_table(level, year),
                        make_timestamptz(year, 1, 1, 0, 0, 0, 'UTC'), make_timestamptz(year + 1, 1, 1, 0, 0, 0, 'UTC'));
-        execute format('select count(*) from parley_data.%I', format('change_log_%s_%s', level, year)) into n;
-        total := total + n;
     end loop;
     call parley_data.name_partition_indexes();
     call parley_data.name_partition_indexes();
     delete from parley_data.history_archives a where a.year = attach_history_year.year;
-    return total;
+    return parley_data.history_year_rows(attach_history_year.year);
 end
 $$;
 
@@ -6330,8 +6326,6 @@ CREATE FUNCTION parley_data.detach_history_year(year integer) RETURNS text[]
 declare
     level parley.classification;
     tables text[] := '{}';
-    total bigint := 0;
-    n bigint;
 begin
     if year is null or year >= extract(year from now() at time zone 'UTC') then
         raise exception 'year % has not ended: only a past year''s history can be archived', year
@@ -6345,20 +6339,19 @@ begin
     end if;
     perform parley_data.prepare_history_years();
     foreach level in array enum_range(null::parley.classification) loop
-        if to_regclass(format('parley_data.change_log_%s_%s', level, year)) is null then
+        if to_regclass('parley_data.' || parley_data.history_year_table(level, year)) is null then
             raise exception 'the change log has no partition for % at %', year, level
                 using errcode = 'undefined_table', column = 'year', constraint = 'history_year_exists',
                       hint = 'Only years with partitions can be archived (see \d+ parley_data.change_log_unclassified).';
         end if;
     end loop;
     foreach level in array enum_range(null::parley.classification) loop
-        execute format('select count(*) from parley_data.%I', format('change_log_%s_%s', level, year)) into n;
-        total := total + n;
         execute format('alter table parley_data.%I detach partition parley_data.%I',
-                       'change_log_' || level, format('change_log_%s_%s', level, year));
-        tables := tables || format('parley_data.change_log_%s_%s', level, year);
+                       'change_log_' || level, parley_data.history_year_table(level, year));
+        tables := tables || ('parley_data.' || parley_data.history_year_table(level, year));
     end loop;
-    insert into parley_data.history_archives (year, rows) values (detach_history_year.year, total);
+    insert into parley_data.history_archives (year, rows)
+    values (detach_history_year.year, parley_data.history_year_rows(detach_history_year.year));
     return tables;
 end
 $$;
@@ -6576,7 +6569,7 @@ begin
                   hint = 'Run parley_data.detach_history_year first, and dump its tables.';
     end if;
     foreach level in array enum_range(null::parley.classification) loop
-        execute format('drop table if exists parley_data.%I', format('change_log_%s_%s', level, year));
+        execute format('drop table if exists parley_data.%I', parley_data.history_year_table(level, year));
     end loop;
     update parley_data.history_archives a set dropped_at = now(), dropped_by = session_user
      where a.year = drop_history_year.year;
@@ -6910,6 +6903,35 @@ $$;
 ALTER FUNCTION parley_data.given_source_id(code text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.given_source_id(code text) IS 'The id of the source with this code, refused (23503) when unknown; null when no code is given.';
+
+CREATE FUNCTION parley_data.history_year_rows(year integer) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    level parley.classification;
+    n bigint;
+    total bigint := 0;
+begin
+    foreach level in array enum_range(null::parley.classification) loop
+        execute format('select count(*) from parley_data.%I', parley_data.history_year_table(level, year)) into n;
+        total := total + n;
+    end loop;
+    return total;
+end
+$$;
+
+ALTER FUNCTION parley_data.history_year_rows(year integer) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.history_year_rows(year integer) IS 'How many rows the change log''s tables of a year hold, at every level (attached or detached).';
+
+CREATE FUNCTION parley_data.history_year_table(level parley.classification, year integer) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN format('change_log_%s_%s'::text, level, year);
+
+ALTER FUNCTION parley_data.history_year_table(level parley.classification, year integer) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.history_year_table(level parley.classification, year integer) IS 'The name of the change log''s table of a level for a year (change_log_<level>_<year>), in parley_data.';
 
 CREATE FUNCTION parley_data.import_agreement(r jsonb, base text) RETURNS text
     LANGUAGE plpgsql
@@ -9748,7 +9770,7 @@ begin
                        'change_log_' || level || '_default') into years;
         foreach year in array coalesce(years, '{}') loop
             -- Built beside the default partition, then attached (which checks the default holds none of its rows).
-            partition_name := format('change_log_%s_%s', level, year);
+            partition_name := parley_data.history_year_table(level, year);
             execute format('create table parley_data.%I '
                            '(like parley_data.change_log including defaults including constraints)', partition_name);
             execute format('with gone as (delete from parley_data.%I where changed_at >= %L and changed_at < %L returning *) '
@@ -23704,6 +23726,10 @@ GRANT SELECT ON TABLE parley_data.timeline_events TO parley_daemon;
 REVOKE ALL ON FUNCTION parley_data.forget_timeline(subject text, subject_ids bigint[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.given_source_id(code text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.history_year_rows(year integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.history_year_table(level parley.classification, year integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.import_agreement(r jsonb, base text) FROM PUBLIC;
 
