@@ -582,7 +582,6 @@ CREATE FUNCTION parley.add_commitment(track text, item text, obligor text, benef
 declare
     mine constant parley.classification := parley_data.session_clearance();
     track_found record;
-    this_track bigint;
     this_item constant bigint := parley_data.item_named(add_commitment.item);
     this_obligor constant bigint := parley_data.party_named(add_commitment.obligor);
     beneficiary_ids bigint[];
@@ -601,8 +600,7 @@ declare
 begin
     -- What its references name (035_input_rules takes them as found, as an import finds them for a whole document).
     track_found := parley_data.track_matches(add_commitment.track);
-    this_track := track_found.id;
-    track_level := parley_data.track_level(this_track);
+    track_level := parley_data.track_level(track_found.id);
     select b into unknown_beneficiary from unnest(add_commitment.beneficiaries) b
      where parley_data.party_named(b) is null limit 1;
     select array_agg(distinct p.id) into beneficiary_ids
@@ -623,13 +621,14 @@ begin
     perform parley_data.refuse_if(coalesce(
         parley_data.bad_commitment(add_commitment.code, add_commitment.track, track_found.matches, track_found.levels,
             add_commitment.item, this_item is not null,
-            exists (select 1 from parley_data.track_agenda a where a.track_id = this_track and a.item_id = this_item),
+            exists (select 1 from parley_data.track_agenda a
+                     where a.track_id = track_found.id and a.item_id = this_item),
             add_commitment.obligor, this_obligor is not null, add_commitment.beneficiaries, unknown_beneficiary,
             'beneficiaries', add_commitment.text, add_commitment.made_on, add_commitment.due_on,
             add_commitment.target_quantity, add_commitment.unit, add_commitment.deal, deal_side, add_commitment.owner,
             owner_person.id is not null, owner_person.active, add_commitment.classification, mine,
             add_commitment.source, this_source is not null, add_commitment.meeting, meeting_found.matches,
-            meeting_found.levels, meeting_track = this_track),
+            meeting_found.levels, meeting_track = track_found.id),
         parley_data.reserved_code('code', 'commitment', add_commitment.code,
             'Choose a code that says what the commitment is, such as ist-r1-pow-ru, or leave code out.'),
         parley_data.taken('commitment', 'code', add_commitment.code, 'commitments_code_key',
@@ -652,8 +651,8 @@ begin
            (code, track_id, item_id, meeting_id, obligor_id, deal_id, text, made_on, due_on, target_quantity, unit,
             owner_id, classification, track_classification, meeting_classification, deal_classification,
             effective_classification, source_id)
-    values (add_commitment.code, this_track, this_item, meeting_found.id, this_obligor, this_deal, add_commitment.text,
-            add_commitment.made_on, add_commitment.due_on, add_commitment.target_quantity,
+    values (add_commitment.code, track_found.id, this_item, meeting_found.id, this_obligor, this_deal,
+            add_commitment.text, add_commitment.made_on, add_commitment.due_on, add_commitment.target_quantity,
             nullif(btrim(add_commitment.unit), ''), owner_person.id, add_commitment.classification, track_level,
             meeting_level, parley_data.deal_level(this_deal), level, this_source)
     returning id, commitments.code into new_id, new_code;
@@ -799,11 +798,9 @@ CREATE FUNCTION parley.add_meeting(code text, track text, title text, starts_at 
     AS $$
 declare
     track_found record;
-    this_track bigint;
     this_source constant bigint := parley_data.source_named(add_meeting.source);
 begin
     track_found := parley_data.track_matches(add_meeting.track);
-    this_track := track_found.id;
     perform parley_data.refuse_if(coalesce(
         parley_data.bad_meeting(add_meeting.code, add_meeting.track, track_found.matches, track_found.levels,
             add_meeting.title, add_meeting.starts_at, add_meeting.ends_at, add_meeting.location,
@@ -813,9 +810,10 @@ begin
         'Choose another code; to move the meeting use parley.set_meeting_status.')));
     insert into parley_data.meetings (code, track_id, title, starts_at, ends_at, location, classification,
                                       track_classification, effective_classification, source_id)
-    values (add_meeting.code, this_track, add_meeting.title, add_meeting.starts_at, add_meeting.ends_at,
-            nullif(btrim(add_meeting.location), ''), add_meeting.classification, parley_data.track_level(this_track),
-            greatest(add_meeting.classification, parley_data.track_level(this_track)), this_source);
+    values (add_meeting.code, track_found.id, add_meeting.title, add_meeting.starts_at, add_meeting.ends_at,
+            nullif(btrim(add_meeting.location), ''), add_meeting.classification,
+            parley_data.track_level(track_found.id),
+            greatest(add_meeting.classification, parley_data.track_level(track_found.id)), this_source);
     return add_meeting.code;
 end
 $$;
@@ -973,7 +971,6 @@ declare
     subscriber constant parley_data.people := parley_data.person_named(add_subscription.person);
     this_item constant bigint := parley_data.item_named(add_subscription.item);
     track_found record;
-    this_track bigint;
     result bigint;
 begin
     track_found := parley_data.track_matches(add_subscription.track);
@@ -981,17 +978,16 @@ begin
         subscriber.active, subscriber.clearance, parley_data.session_clearance(), add_subscription.track,
         track_found.matches, track_found.levels, add_subscription.item, this_item is not null,
         add_subscription.min_severity));
-    this_track := track_found.id;
     insert into parley_data.subscriptions as s (person_id, track_id, item_id, min_severity, effective_classification)
-    values (subscriber.id, this_track, this_item, add_subscription.min_severity,
-            coalesce(parley_data.track_level(this_track), 'unclassified'))
+    values (subscriber.id, track_found.id, this_item, add_subscription.min_severity,
+            coalesce(parley_data.track_level(track_found.id), 'unclassified'))
     on conflict on constraint subscriptions_natural_key do update
        set min_severity = excluded.min_severity
      where s.min_severity is distinct from excluded.min_severity
     returning s.id into result;
     if result is null then
         select s.id into result from parley_data.subscriptions s
-         where s.person_id = subscriber.id and s.track_id is not distinct from this_track
+         where s.person_id = subscriber.id and s.track_id is not distinct from track_found.id
            and s.item_id is not distinct from this_item;
     end if;
     return result;
@@ -4121,7 +4117,6 @@ declare
     this_item constant bigint := parley_data.item_named(record_position.item);
     this_source constant bigint := parley_data.source_named(record_position.source);
     track_found record;
-    this_track bigint;
     track_level parley.classification;
     existing parley_data.positions;
     level parley.classification;
@@ -4134,18 +4129,18 @@ begin
         record_position.stated_on, record_position.track, track_found.matches, track_found.levels,
         record_position.source, this_source is not null, record_position.classification,
         parley_data.session_clearance()));
-    this_track := track_found.id;
-    track_level := coalesce(parley_data.track_level(this_track), 'unclassified');
+    track_level := coalesce(parley_data.track_level(track_found.id), 'unclassified');
     -- The position of that day the caller may see: the one at the level asked for, else the most classified.
-    existing := parley_data.position_for_change(this_party, this_item, this_track, record_position.stated_on,
+    existing := parley_data.position_for_change(this_party, this_item, track_found.id, record_position.stated_on,
                                                 greatest(record_position.classification, track_level));
     if existing.id is null then
         level := coalesce(record_position.classification, 'unclassified');
         insert into parley_data.positions
                (party_id, item_id, track_id, stance, statement, stated_on, source_id, classification,
                 track_classification, effective_classification)
-        values (this_party, this_item, this_track, record_position.stance, nullif(btrim(record_position.statement), ''),
-                record_position.stated_on, this_source, level, track_level, greatest(level, track_level))
+        values (this_party, this_item, track_found.id, record_position.stance,
+                nullif(btrim(record_position.statement), ''), record_position.stated_on, this_source, level,
+                track_level, greatest(level, track_level))
         returning id into result;
         return result;
     end if;

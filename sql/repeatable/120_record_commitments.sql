@@ -18,7 +18,6 @@ declare
     this_item constant bigint := parley_data.item_named(record_position.item);
     this_source constant bigint := parley_data.source_named(record_position.source);
     track_found record;
-    this_track bigint;
     track_level parley.classification;
     existing parley_data.positions;
     level parley.classification;
@@ -31,18 +30,18 @@ begin
         record_position.stated_on, record_position.track, track_found.matches, track_found.levels,
         record_position.source, this_source is not null, record_position.classification,
         parley_data.session_clearance()));
-    this_track := track_found.id;
-    track_level := coalesce(parley_data.track_level(this_track), 'unclassified');
+    track_level := coalesce(parley_data.track_level(track_found.id), 'unclassified');
     -- The position of that day the caller may see: the one at the level asked for, else the most classified.
-    existing := parley_data.position_for_change(this_party, this_item, this_track, record_position.stated_on,
+    existing := parley_data.position_for_change(this_party, this_item, track_found.id, record_position.stated_on,
                                                 greatest(record_position.classification, track_level));
     if existing.id is null then
         level := coalesce(record_position.classification, 'unclassified');
         insert into parley_data.positions
                (party_id, item_id, track_id, stance, statement, stated_on, source_id, classification,
                 track_classification, effective_classification)
-        values (this_party, this_item, this_track, record_position.stance, nullif(btrim(record_position.statement), ''),
-                record_position.stated_on, this_source, level, track_level, greatest(level, track_level))
+        values (this_party, this_item, track_found.id, record_position.stance,
+                nullif(btrim(record_position.statement), ''), record_position.stated_on, this_source, level,
+                track_level, greatest(level, track_level))
         returning id into result;
         return result;
     end if;
@@ -101,7 +100,6 @@ as $$
 declare
     mine constant parley.classification := parley_data.session_clearance();
     track_found record;
-    this_track bigint;
     this_item constant bigint := parley_data.item_named(add_commitment.item);
     this_obligor constant bigint := parley_data.party_named(add_commitment.obligor);
     beneficiary_ids bigint[];
@@ -120,8 +118,7 @@ declare
 begin
     -- What its references name (035_input_rules takes them as found, as an import finds them for a whole document).
     track_found := parley_data.track_matches(add_commitment.track);
-    this_track := track_found.id;
-    track_level := parley_data.track_level(this_track);
+    track_level := parley_data.track_level(track_found.id);
     select b into unknown_beneficiary from unnest(add_commitment.beneficiaries) b
      where parley_data.party_named(b) is null limit 1;
     select array_agg(distinct p.id) into beneficiary_ids
@@ -142,13 +139,14 @@ begin
     perform parley_data.refuse_if(coalesce(
         parley_data.bad_commitment(add_commitment.code, add_commitment.track, track_found.matches, track_found.levels,
             add_commitment.item, this_item is not null,
-            exists (select 1 from parley_data.track_agenda a where a.track_id = this_track and a.item_id = this_item),
+            exists (select 1 from parley_data.track_agenda a
+                     where a.track_id = track_found.id and a.item_id = this_item),
             add_commitment.obligor, this_obligor is not null, add_commitment.beneficiaries, unknown_beneficiary,
             'beneficiaries', add_commitment.text, add_commitment.made_on, add_commitment.due_on,
             add_commitment.target_quantity, add_commitment.unit, add_commitment.deal, deal_side, add_commitment.owner,
             owner_person.id is not null, owner_person.active, add_commitment.classification, mine,
             add_commitment.source, this_source is not null, add_commitment.meeting, meeting_found.matches,
-            meeting_found.levels, meeting_track = this_track),
+            meeting_found.levels, meeting_track = track_found.id),
         parley_data.reserved_code('code', 'commitment', add_commitment.code,
             'Choose a code that says what the commitment is, such as ist-r1-pow-ru, or leave code out.'),
         parley_data.taken('commitment', 'code', add_commitment.code, 'commitments_code_key',
@@ -171,8 +169,8 @@ begin
            (code, track_id, item_id, meeting_id, obligor_id, deal_id, text, made_on, due_on, target_quantity, unit,
             owner_id, classification, track_classification, meeting_classification, deal_classification,
             effective_classification, source_id)
-    values (add_commitment.code, this_track, this_item, meeting_found.id, this_obligor, this_deal, add_commitment.text,
-            add_commitment.made_on, add_commitment.due_on, add_commitment.target_quantity,
+    values (add_commitment.code, track_found.id, this_item, meeting_found.id, this_obligor, this_deal,
+            add_commitment.text, add_commitment.made_on, add_commitment.due_on, add_commitment.target_quantity,
             nullif(btrim(add_commitment.unit), ''), owner_person.id, add_commitment.classification, track_level,
             meeting_level, parley_data.deal_level(this_deal), level, this_source)
     returning id, commitments.code into new_id, new_code;
