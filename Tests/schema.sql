@@ -4872,11 +4872,8 @@ begin
     if nullif(update_agreement.source, '') is not null then
         this_source := parley_data.source_id(update_agreement.source);
     end if;
-    if update_agreement.classification is not null then
-        perform parley_data.check_clearance('classification', update_agreement.classification);
-        perform parley_data.check_not_lowered('classification', existing.classification,
-            update_agreement.classification, format('agreement "%s"', update_agreement.agreement));
-    end if;
+    perform parley_data.check_reclassification(existing.classification, update_agreement.classification,
+                                               format('agreement "%s"', update_agreement.agreement));
     -- Raising it moves it, everything that belongs to it and its provisions to the new level.
     begin
         update parley_data.agreements a
@@ -4920,11 +4917,8 @@ begin
     if nullif(update_commitment.owner, '') is not null then
         this_owner := parley_data.person_id(update_commitment.owner, 'owner', active_only => true);
     end if;
-    if update_commitment.classification is not null then
-        perform parley_data.check_clearance('classification', update_commitment.classification);
-        perform parley_data.check_not_lowered('classification', existing.classification,
-            update_commitment.classification, format('commitment "%s"', update_commitment.commitment));
-    end if;
+    perform parley_data.check_reclassification(existing.classification, update_commitment.classification,
+                                               format('commitment "%s"', update_commitment.commitment));
     perform parley_data.check_optional_label('unit', update_commitment.unit, 'commitments_unit_format');
     new_unit := case when update_commitment.unit is null then existing.unit else nullif(btrim(update_commitment.unit), '') end;
     perform parley_data.refuse_if(
@@ -4977,11 +4971,8 @@ begin
     if update_track.timezone is not null then
         perform parley_data.check_timezone('timezone', update_track.timezone);
     end if;
-    if update_track.classification is not null then
-        perform parley_data.check_clearance('classification', update_track.classification);
-        perform parley_data.check_not_lowered('classification', parley_data.track_level(this_track),
-                                              update_track.classification, format('track "%s"', update_track.track));
-    end if;
+    perform parley_data.check_reclassification(parley_data.track_level(this_track), update_track.classification,
+                                               format('track "%s"', update_track.track));
     if nullif(update_track.lead, '') is not null then
         this_lead := parley_data.person_id(update_track.lead, 'lead', active_only => true);
     end if;
@@ -6045,6 +6036,14 @@ CREATE FUNCTION parley_data.check_person_within_clearance(person_id bigint, pers
 ALTER FUNCTION parley_data.check_person_within_clearance(person_id bigint, person text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.check_person_within_clearance(person_id bigint, person text) IS 'Refuses (42501) a change to a person (their details, clearance, subscriptions) by someone cleared lower than they are.';
+
+CREATE FUNCTION parley_data.check_reclassification(current_level parley.classification, wanted parley.classification, what text) RETURNS void
+    LANGUAGE sql
+    RETURN parley_data.refuse_if(CASE WHEN (wanted IS NOT NULL) THEN COALESCE(parley_data.bad_level('classification'::text, wanted, parley_data.session_clearance()), parley_data.bad_lowering('classification'::text, current_level, wanted, what)) ELSE NULL::parley_data.refusal END);
+
+ALTER FUNCTION parley_data.check_reclassification(current_level parley.classification, wanted parley.classification, what text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.check_reclassification(current_level parley.classification, wanted parley.classification, what text) IS 'Refuses a new classification, when one is given, above the caller''s clearance (42501) or lower than the record''s (42501).';
 
 CREATE TABLE parley_data.time_zones (
     name text NOT NULL
@@ -23646,6 +23645,8 @@ REVOKE ALL ON FUNCTION parley_data.check_not_lowered(field text, current_level p
 REVOKE ALL ON FUNCTION parley_data.check_optional_label(field text, value text, rule text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.check_person_within_clearance(person_id bigint, person text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.check_reclassification(current_level parley.classification, wanted parley.classification, what text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.check_timezone(field text, value text) FROM PUBLIC;
 

@@ -53,11 +53,8 @@ begin
     if update_track.timezone is not null then
         perform parley_data.check_timezone('timezone', update_track.timezone);
     end if;
-    if update_track.classification is not null then
-        perform parley_data.check_clearance('classification', update_track.classification);
-        perform parley_data.check_not_lowered('classification', parley_data.track_level(this_track),
-                                              update_track.classification, format('track "%s"', update_track.track));
-    end if;
+    perform parley_data.check_reclassification(parley_data.track_level(this_track), update_track.classification,
+                                               format('track "%s"', update_track.track));
     if nullif(update_track.lead, '') is not null then
         this_lead := parley_data.person_id(update_track.lead, 'lead', active_only => true);
     end if;

@@ -290,11 +290,8 @@ begin
     if nullif(update_commitment.owner, '') is not null then
         this_owner := parley_data.person_id(update_commitment.owner, 'owner', active_only => true);
     end if;
-    if update_commitment.classification is not null then
-        perform parley_data.check_clearance('classification', update_commitment.classification);
-        perform parley_data.check_not_lowered('classification', existing.classification,
-            update_commitment.classification, format('commitment "%s"', update_commitment.commitment));
-    end if;
+    perform parley_data.check_reclassification(existing.classification, update_commitment.classification,
+                                               format('commitment "%s"', update_commitment.commitment));
     perform parley_data.check_optional_label('unit', update_commitment.unit, 'commitments_unit_format');
     new_unit := case when update_commitment.unit is null then existing.unit else nullif(btrim(update_commitment.unit), '') end;
     perform parley_data.refuse_if(
