@@ -582,7 +582,6 @@ CREATE FUNCTION parley.add_commitment(track text, item text, obligor text, benef
 declare
     mine constant parley.classification := parley_data.session_clearance();
     track_found record;
-    this_track bigint;
     this_item constant bigint := parley_data.item_named(add_commitment.item);
     this_obligor constant bigint := parley_data.party_named(add_commitment.obligor);
     beneficiary_ids bigint[];
@@ -601,8 +600,7 @@ declare
 begin
     -- What its references name (035_input_rules takes them as found, as an import finds them for a whole document).
     track_found := parley_data.track_matches(add_commitment.track);
-    this_track := track_found.id;
-    track_level := parley_data.track_level(this_track);
+    track_level := parley_data.track_level(track_found.id);
     select b into unknown_beneficiary from unnest(add_commitment.beneficiaries) b
      where parley_data.party_named(b) is null limit 1;
     select array_agg(distinct p.id) into beneficiary_ids
@@ -623,13 +621,14 @@ begin
     perform parley_data.refuse_if(coalesce(
         parley_data.bad_commitment(add_commitment.code, add_commitment.track, track_found.matches, track_found.levels,
             add_commitment.item, this_item is not null,
-            exists (select 1 from parley_data.track_agenda a where a.track_id = this_track and a.item_id = this_item),
+            exists (select 1 from parley_data.track_agenda a
+                     where a.track_id = track_found.id and a.item_id = this_item),
             add_commitment.obligor, this_obligor is not null, add_commitment.beneficiaries, unknown_beneficiary,
             'beneficiaries', add_commitment.text, add_commitment.made_on, add_commitment.due_on,
             add_commitment.target_quantity, add_commitment.unit, add_commitment.deal, deal_side, add_commitment.owner,
             owner_person.id is not null, owner_person.active, add_commitment.classification, mine,
             add_commitment.source, this_source is not null, add_commitment.meeting, meeting_found.matches,
-            meeting_found.levels, meeting_track = this_track),
+            meeting_found.levels, meeting_track = track_found.id),
         parley_data.reserved_code('code', 'commitment', add_commitment.code,
             'Choose a code that says what the commitment is, such as ist-r1-pow-ru, or leave code out.'),
         parley_data.taken('commitment', 'code', add_commitment.code, 'commitments_code_key',
@@ -652,8 +651,8 @@ begin
            (code, track_id, item_id, meeting_id, obligor_id, deal_id, text, made_on, due_on, target_quantity, unit,
             owner_id, classification, track_classification, meeting_classification, deal_classification,
             effective_classification, source_id)
-    values (add_commitment.code, this_track, this_item, meeting_found.id, this_obligor, this_deal, add_commitment.text,
-            add_commitment.made_on, add_commitment.due_on, add_commitment.target_quantity,
+    values (add_commitment.code, track_found.id, this_item, meeting_found.id, this_obligor, this_deal,
+            add_commitment.text, add_commitment.made_on, add_commitment.due_on, add_commitment.target_quantity,
             nullif(btrim(add_commitment.unit), ''), owner_person.id, add_commitment.classification, track_level,
             meeting_level, parley_data.deal_level(this_deal), level, this_source)
     returning id, commitments.code into new_id, new_code;
@@ -799,11 +798,9 @@ CREATE FUNCTION parley.add_meeting(code text, track text, title text, starts_at 
     AS $$
 declare
     track_found record;
-    this_track bigint;
     this_source constant bigint := parley_data.source_named(add_meeting.source);
 begin
     track_found := parley_data.track_matches(add_meeting.track);
-    this_track := track_found.id;
     perform parley_data.refuse_if(coalesce(
         parley_data.bad_meeting(add_meeting.code, add_meeting.track, track_found.matches, track_found.levels,
             add_meeting.title, add_meeting.starts_at, add_meeting.ends_at, add_meeting.location,
@@ -813,9 +810,10 @@ begin
         'Choose another code; to move the meeting use parley.set_meeting_status.')));
     insert into parley_data.meetings (code, track_id, title, starts_at, ends_at, location, classification,
                                       track_classification, effective_classification, source_id)
-    values (add_meeting.code, this_track, add_meeting.title, add_meeting.starts_at, add_meeting.ends_at,
-            nullif(btrim(add_meeting.location), ''), add_meeting.classification, parley_data.track_level(this_track),
-            greatest(add_meeting.classification, parley_data.track_level(this_track)), this_source);
+    values (add_meeting.code, track_found.id, add_meeting.title, add_meeting.starts_at, add_meeting.ends_at,
+            nullif(btrim(add_meeting.location), ''), add_meeting.classification,
+            parley_data.track_level(track_found.id),
+            greatest(add_meeting.classification, parley_data.track_level(track_found.id)), this_source);
     return add_meeting.code;
 end
 $$;
@@ -896,13 +894,11 @@ CREATE FUNCTION parley.add_provision(agreement text, commitment text, article te
     AS $$
 declare
     existing constant parley_data.agreements := parley_data.agreement_for_change(add_provision.agreement);
-    this_commitment constant bigint := parley_data.commitment_id(add_provision.commitment);
-    provision parley_data.commitments;
+    provision constant parley_data.commitments := parley_data.commitment_for_change(add_provision.commitment);
     link parley_data.agreement_tracks;
     clash text;
 begin
     perform parley_data.check_optional_label('article', add_provision.article, 'commitments_article_format');
-    select * into provision from parley_data.commitments c where c.id = this_commitment for no key update;
     if provision.agreement_id is not null then
         perform parley_data.refuse('23505', 'commitment', 'commitments_one_agreement',
             format('commitment "%s" is already a provision of agreement "%s"', add_provision.commitment,
@@ -933,7 +929,7 @@ begin
                agreement_classification = link.effective_classification,
                article = nullif(btrim(add_provision.article), ''),
                frozen_on = existing.ended_on
-         where c.id = this_commitment;
+         where c.id = provision.id;
     exception when unique_violation then
         get stacked diagnostics clash = pg_exception_detail;
         perform parley_data.refuse_level_clash('agreement', clash);
@@ -975,7 +971,6 @@ declare
     subscriber constant parley_data.people := parley_data.person_named(add_subscription.person);
     this_item constant bigint := parley_data.item_named(add_subscription.item);
     track_found record;
-    this_track bigint;
     result bigint;
 begin
     track_found := parley_data.track_matches(add_subscription.track);
@@ -983,17 +978,16 @@ begin
         subscriber.active, subscriber.clearance, parley_data.session_clearance(), add_subscription.track,
         track_found.matches, track_found.levels, add_subscription.item, this_item is not null,
         add_subscription.min_severity));
-    this_track := track_found.id;
     insert into parley_data.subscriptions as s (person_id, track_id, item_id, min_severity, effective_classification)
-    values (subscriber.id, this_track, this_item, add_subscription.min_severity,
-            coalesce(parley_data.track_level(this_track), 'unclassified'))
+    values (subscriber.id, track_found.id, this_item, add_subscription.min_severity,
+            coalesce(parley_data.track_level(track_found.id), 'unclassified'))
     on conflict on constraint subscriptions_natural_key do update
        set min_severity = excluded.min_severity
      where s.min_severity is distinct from excluded.min_severity
     returning s.id into result;
     if result is null then
         select s.id into result from parley_data.subscriptions s
-         where s.person_id = subscriber.id and s.track_id is not distinct from this_track
+         where s.person_id = subscriber.id and s.track_id is not distinct from track_found.id
            and s.item_id is not distinct from this_item;
     end if;
     return result;
@@ -2011,14 +2005,12 @@ CREATE FUNCTION parley.change_due_date(commitment text, due_on date) RETURNS tex
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 declare
-    this_commitment constant bigint := parley_data.commitment_id(change_due_date.commitment);
-    made date;
+    existing constant parley_data.commitments := parley_data.commitment_for_change(change_due_date.commitment);
 begin
-    select c.made_on into made from parley_data.commitments c where c.id = this_commitment for no key update;
-    perform parley_data.check_due_on(change_due_date.due_on, made);
+    perform parley_data.check_due_on(change_due_date.due_on, existing.made_on);
     update parley_data.commitments c
        set due_on = change_due_date.due_on
-     where c.id = this_commitment and c.due_on is distinct from change_due_date.due_on;
+     where c.id = existing.id and c.due_on is distinct from change_due_date.due_on;
     return change_due_date.commitment;
 end
 $$;
@@ -4125,7 +4117,6 @@ declare
     this_item constant bigint := parley_data.item_named(record_position.item);
     this_source constant bigint := parley_data.source_named(record_position.source);
     track_found record;
-    this_track bigint;
     track_level parley.classification;
     existing parley_data.positions;
     level parley.classification;
@@ -4138,18 +4129,18 @@ begin
         record_position.stated_on, record_position.track, track_found.matches, track_found.levels,
         record_position.source, this_source is not null, record_position.classification,
         parley_data.session_clearance()));
-    this_track := track_found.id;
-    track_level := coalesce(parley_data.track_level(this_track), 'unclassified');
+    track_level := coalesce(parley_data.track_level(track_found.id), 'unclassified');
     -- The position of that day the caller may see: the one at the level asked for, else the most classified.
-    existing := parley_data.position_for_change(this_party, this_item, this_track, record_position.stated_on,
+    existing := parley_data.position_for_change(this_party, this_item, track_found.id, record_position.stated_on,
                                                 greatest(record_position.classification, track_level));
     if existing.id is null then
         level := coalesce(record_position.classification, 'unclassified');
         insert into parley_data.positions
                (party_id, item_id, track_id, stance, statement, stated_on, source_id, classification,
                 track_classification, effective_classification)
-        values (this_party, this_item, this_track, record_position.stance, nullif(btrim(record_position.statement), ''),
-                record_position.stated_on, this_source, level, track_level, greatest(level, track_level))
+        values (this_party, this_item, track_found.id, record_position.stance,
+                nullif(btrim(record_position.statement), ''), record_position.stated_on, this_source, level,
+                track_level, greatest(level, track_level))
         returning id into result;
         return result;
     end if;
@@ -4181,28 +4172,23 @@ CREATE FUNCTION parley.record_update(commitment text, reported_on date DEFAULT C
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 declare
-    this_commitment constant bigint := parley_data.commitment_id(record_update.commitment);
-    current_status parley.commitment_status;
-    made date;
-    frozen date;
+    -- Locked now so that the status checked is the status the trigger will change.
+    existing constant parley_data.commitments := parley_data.commitment_for_change(record_update.commitment);
     this_source constant bigint := parley_data.source_named(record_update.source);
     this_party constant bigint := parley_data.party_named(record_update.reported_by);
     this_person bigint;
     result bigint;
 begin
-    -- Locked now so that the status checked is the status the trigger will change.
-    select c.status, c.made_on, c.frozen_on into current_status, made, frozen
-      from parley_data.commitments c where c.id = this_commitment for no key update;
     -- A provision of an agreement that ended stands as it was then: only what happened before may be reported.
     -- (Import carries no agreements, so this rule is the recording function's alone.)
-    if record_update.reported_on > frozen then
+    if record_update.reported_on > existing.frozen_on then
         perform parley_data.refuse('23514', 'reported_on', 'provision_frozen',
             format('reported_on %s is after %s, when the agreement that commitment "%s" is a provision of ended: its outcome stands as it was',
-                   record_update.reported_on, frozen, record_update.commitment),
+                   record_update.reported_on, existing.frozen_on, record_update.commitment),
             'Report only what happened while the agreement was in force; what came after belongs to another commitment.');
     end if;
     this_person := (parley_data.person_named(record_update.recorded_by)).id;
-    perform parley_data.refuse_if(parley_data.bad_update(record_update.commitment, made, current_status,
+    perform parley_data.refuse_if(parley_data.bad_update(record_update.commitment, existing.made_on, existing.status,
         record_update.reported_on, record_update.delivered, record_update.new_status, record_update.reopen,
         record_update.note, record_update.verification, record_update.source, this_source is not null,
         record_update.reported_by, this_party is not null, record_update.recorded_by, this_person is not null));
@@ -4214,9 +4200,9 @@ begin
     insert into parley_data.commitment_updates
            (commitment_id, reported_on, delivered_quantity, new_status, reopen, note, source_id,
             reported_by_party_id, recorded_by_id, verification, effective_classification)
-    values (this_commitment, record_update.reported_on, record_update.delivered, record_update.new_status,
+    values (existing.id, record_update.reported_on, record_update.delivered, record_update.new_status,
             record_update.reopen, nullif(btrim(record_update.note), ''), this_source, this_party, this_person,
-            record_update.verification, parley_data.commitment_level(this_commitment))
+            record_update.verification, existing.effective_classification)
     returning id into result;
     return result;
 end
@@ -4294,10 +4280,8 @@ CREATE FUNCTION parley.remove_provision(commitment text) RETURNS text
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 declare
-    this_commitment constant bigint := parley_data.commitment_id(remove_provision.commitment);
-    provision parley_data.commitments;
+    provision constant parley_data.commitments := parley_data.commitment_for_change(remove_provision.commitment);
 begin
-    select * into provision from parley_data.commitments c where c.id = this_commitment for no key update;
     if provision.agreement_id is null then
         perform parley_data.refuse('23503', 'commitment', 'provision_of_agreement',
             format('commitment "%s" is not a provision of any agreement', remove_provision.commitment),
@@ -4307,7 +4291,7 @@ begin
     update parley_data.commitments c
        set classification = c.effective_classification, agreement_id = null, agreement_classification = null,
            article = null, frozen_on = null
-     where c.id = this_commitment;
+     where c.id = provision.id;
     return remove_provision.commitment;
 end
 $$;
@@ -4888,11 +4872,8 @@ begin
     if nullif(update_agreement.source, '') is not null then
         this_source := parley_data.source_id(update_agreement.source);
     end if;
-    if update_agreement.classification is not null then
-        perform parley_data.check_clearance('classification', update_agreement.classification);
-        perform parley_data.check_not_lowered('classification', existing.classification,
-            update_agreement.classification, format('agreement "%s"', update_agreement.agreement));
-    end if;
+    perform parley_data.check_reclassification(existing.classification, update_agreement.classification,
+                                               format('agreement "%s"', update_agreement.agreement));
     -- Raising it moves it, everything that belongs to it and its provisions to the new level.
     begin
         update parley_data.agreements a
@@ -4922,14 +4903,12 @@ CREATE FUNCTION parley.update_commitment(commitment text, text text DEFAULT NULL
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 declare
-    this_commitment constant bigint := parley_data.commitment_id(update_commitment.commitment);
-    existing parley_data.commitments;
+    existing constant parley_data.commitments := parley_data.commitment_for_change(update_commitment.commitment);
     this_owner bigint;
     this_source bigint;
     new_unit text;
     clash text;
 begin
-    select * into existing from parley_data.commitments c where c.id = this_commitment for no key update;
     if update_commitment.text is not null then
         perform parley_data.require('text', nullif(btrim(update_commitment.text), '') is not null);
         perform parley_data.check_free_text('text', update_commitment.text, 'commitments_text_length');
@@ -4938,11 +4917,8 @@ begin
     if nullif(update_commitment.owner, '') is not null then
         this_owner := parley_data.person_id(update_commitment.owner, 'owner', active_only => true);
     end if;
-    if update_commitment.classification is not null then
-        perform parley_data.check_clearance('classification', update_commitment.classification);
-        perform parley_data.check_not_lowered('classification', existing.classification,
-            update_commitment.classification, format('commitment "%s"', update_commitment.commitment));
-    end if;
+    perform parley_data.check_reclassification(existing.classification, update_commitment.classification,
+                                               format('commitment "%s"', update_commitment.commitment));
     perform parley_data.check_optional_label('unit', update_commitment.unit, 'commitments_unit_format');
     new_unit := case when update_commitment.unit is null then existing.unit else nullif(btrim(update_commitment.unit), '') end;
     perform parley_data.refuse_if(
@@ -4959,7 +4935,7 @@ begin
            target_quantity = coalesce(update_commitment.target_quantity, c.target_quantity),
            unit = new_unit,
            source_id = case when update_commitment.source is null then c.source_id else this_source end
-     where c.id = this_commitment
+     where c.id = existing.id
        and (c.text, c.due_on, c.owner_id, c.classification, c.target_quantity, c.unit, c.source_id) is distinct from
            (coalesce(update_commitment.text, c.text), coalesce(update_commitment.due_on, c.due_on),
             case when update_commitment.owner is null then c.owner_id else this_owner end,
@@ -4995,11 +4971,8 @@ begin
     if update_track.timezone is not null then
         perform parley_data.check_timezone('timezone', update_track.timezone);
     end if;
-    if update_track.classification is not null then
-        perform parley_data.check_clearance('classification', update_track.classification);
-        perform parley_data.check_not_lowered('classification', parley_data.track_level(this_track),
-                                              update_track.classification, format('track "%s"', update_track.track));
-    end if;
+    perform parley_data.check_reclassification(parley_data.track_level(this_track), update_track.classification,
+                                               format('track "%s"', update_track.track));
     if nullif(update_track.lead, '') is not null then
         this_lead := parley_data.person_id(update_track.lead, 'lead', active_only => true);
     end if;
@@ -5420,11 +5393,9 @@ CREATE FUNCTION parley_data.attach_history_year(year integer) RETURNS bigint
     AS $$
 declare
     level parley.classification;
-    n bigint;
-    total bigint := 0;
 begin
     foreach level in array enum_range(null::parley.classification) loop
-        if to_regclass(format('parley_data.change_log_%s_%s', level, year)) is null then
+        if to_regclass('parley_data.' || parley_data.history_year_table(level, year)) is null then
             raise exception 'parley_data.change_log_%_% is not there', level, year
                 using errcode = 'undefined_table', column = 'year', constraint = 'history_year_restored',
                       hint = 'Restore the year''s tables first: pg_restore -d DATABASE the-dump-file.';
@@ -5432,15 +5403,13 @@ begin
     end loop;
     foreach level in array enum_range(null::parley.classification) loop
         execute format('alter table parley_data.%I attach partition parley_data.%I for values from (%L) to (%L)',
-                       'change_log_' || level, format('change_log_%s_%s', level, year),
+                       'change_log_' || level, parley_data.history_year_table(level, year),
                        make_timestamptz(year, 1, 1, 0, 0, 0, 'UTC'), make_timestamptz(year + 1, 1, 1, 0, 0, 0, 'UTC'));
-        execute format('select count(*) from parley_data.%I', format('change_log_%s_%s', level, year)) into n;
-        total := total + n;
     end loop;
     call parley_data.name_partition_indexes();
     call parley_data.name_partition_indexes();
     delete from parley_data.history_archives a where a.year = attach_history_year.year;
-    return total;
+    return parley_data.history_year_rows(attach_history_year.year);
 end
 $$;
 
@@ -6080,6 +6049,14 @@ ALTER FUNCTION parley_data.check_person_within_clearance(person_id bigint, perso
 
 COMMENT ON FUNCTION parley_data.check_person_within_clearance(person_id bigint, person text) IS 'Refuses (42501) a change to a person (their details, clearance, subscriptions) by someone cleared lower than they are.';
 
+CREATE FUNCTION parley_data.check_reclassification(current_level parley.classification, wanted parley.classification, what text) RETURNS void
+    LANGUAGE sql
+    RETURN parley_data.refuse_if(CASE WHEN (wanted IS NOT NULL) THEN COALESCE(parley_data.bad_level('classification'::text, wanted, parley_data.session_clearance()), parley_data.bad_lowering('classification'::text, current_level, wanted, what)) ELSE NULL::parley_data.refusal END);
+
+ALTER FUNCTION parley_data.check_reclassification(current_level parley.classification, wanted parley.classification, what text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.check_reclassification(current_level parley.classification, wanted parley.classification, what text) IS 'Refuses a new classification, when one is given, above the caller''s clearance (42501) or lower than the record''s (42501).';
+
 CREATE TABLE parley_data.time_zones (
     name text NOT NULL
 );
@@ -6224,6 +6201,22 @@ CREATE FUNCTION parley_data.commitment_change_shown_kind(kind text) RETURNS text
 
 ALTER FUNCTION parley_data.commitment_change_shown_kind(kind text) OWNER TO parley_owner;
 
+CREATE FUNCTION parley_data.commitment_for_change(reference text, field text DEFAULT 'commitment'::text) RETURNS parley_data.commitments
+    LANGUAGE plpgsql
+    AS $$
+declare
+    this_id constant bigint := parley_data.commitment_id(reference, field);
+    found_commitment parley_data.commitments;
+begin
+    select * into found_commitment from parley_data.commitments c where c.id = this_id for no key update;
+    return found_commitment;
+end
+$$;
+
+ALTER FUNCTION parley_data.commitment_for_change(reference text, field text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.commitment_for_change(reference text, field text) IS 'The commitment a reference names among those the caller may see, locked for a change; refuses (23503) otherwise.';
+
 CREATE FUNCTION parley_data.commitment_id(code text, field text DEFAULT 'commitment'::text) RETURNS bigint
     LANGUAGE sql STABLE
     RETURN parley_data.classified_id('commitment'::text, 'parley_data.commitments'::regclass, 'effective_classification'::text, code, field);
@@ -6339,8 +6332,6 @@ CREATE FUNCTION parley_data.detach_history_year(year integer) RETURNS text[]
 declare
     level parley.classification;
     tables text[] := '{}';
-    total bigint := 0;
-    n bigint;
 begin
     if year is null or year >= extract(year from now() at time zone 'UTC') then
         raise exception 'year % has not ended: only a past year''s history can be archived', year
@@ -6354,20 +6345,19 @@ begin
     end if;
     perform parley_data.prepare_history_years();
     foreach level in array enum_range(null::parley.classification) loop
-        if to_regclass(format('parley_data.change_log_%s_%s', level, year)) is null then
+        if to_regclass('parley_data.' || parley_data.history_year_table(level, year)) is null then
             raise exception 'the change log has no partition for % at %', year, level
                 using errcode = 'undefined_table', column = 'year', constraint = 'history_year_exists',
                       hint = 'Only years with partitions can be archived (see \d+ parley_data.change_log_unclassified).';
         end if;
     end loop;
     foreach level in array enum_range(null::parley.classification) loop
-        execute format('select count(*) from parley_data.%I', format('change_log_%s_%s', level, year)) into n;
-        total := total + n;
         execute format('alter table parley_data.%I detach partition parley_data.%I',
-                       'change_log_' || level, format('change_log_%s_%s', level, year));
-        tables := tables || format('parley_data.change_log_%s_%s', level, year);
+                       'change_log_' || level, parley_data.history_year_table(level, year));
+        tables := tables || ('parley_data.' || parley_data.history_year_table(level, year));
     end loop;
-    insert into parley_data.history_archives (year, rows) values (detach_history_year.year, total);
+    insert into parley_data.history_archives (year, rows)
+    values (detach_history_year.year, parley_data.history_year_rows(detach_history_year.year));
     return tables;
 end
 $$;
@@ -6585,7 +6575,7 @@ begin
                   hint = 'Run parley_data.detach_history_year first, and dump its tables.';
     end if;
     foreach level in array enum_range(null::parley.classification) loop
-        execute format('drop table if exists parley_data.%I', format('change_log_%s_%s', level, year));
+        execute format('drop table if exists parley_data.%I', parley_data.history_year_table(level, year));
     end loop;
     update parley_data.history_archives a set dropped_at = now(), dropped_by = session_user
      where a.year = drop_history_year.year;
@@ -6919,6 +6909,35 @@ $$;
 ALTER FUNCTION parley_data.given_source_id(code text) OWNER TO parley_owner;
 
 COMMENT ON FUNCTION parley_data.given_source_id(code text) IS 'The id of the source with this code, refused (23503) when unknown; null when no code is given.';
+
+CREATE FUNCTION parley_data.history_year_rows(year integer) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'parley_data', 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    level parley.classification;
+    n bigint;
+    total bigint := 0;
+begin
+    foreach level in array enum_range(null::parley.classification) loop
+        execute format('select count(*) from parley_data.%I', parley_data.history_year_table(level, year)) into n;
+        total := total + n;
+    end loop;
+    return total;
+end
+$$;
+
+ALTER FUNCTION parley_data.history_year_rows(year integer) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.history_year_rows(year integer) IS 'How many rows the change log''s tables of a year hold, at every level (attached or detached).';
+
+CREATE FUNCTION parley_data.history_year_table(level parley.classification, year integer) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN format('change_log_%s_%s'::text, level, year);
+
+ALTER FUNCTION parley_data.history_year_table(level parley.classification, year integer) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.history_year_table(level parley.classification, year integer) IS 'The name of the change log''s table of a level for a year (change_log_<level>_<year>), in parley_data.';
 
 CREATE FUNCTION parley_data.import_agreement(r jsonb, base text) RETURNS text
     LANGUAGE plpgsql
@@ -9772,7 +9791,7 @@ begin
                        'change_log_' || level || '_default') into years;
         foreach year in array coalesce(years, '{}') loop
             -- Built beside the default partition, then attached (which checks the default holds none of its rows).
-            partition_name := format('change_log_%s_%s', level, year);
+            partition_name := parley_data.history_year_table(level, year);
             execute format('create table parley_data.%I '
                            '(like parley_data.change_log including defaults including constraints)', partition_name);
             execute format('with gone as (delete from parley_data.%I where changed_at >= %L and changed_at < %L returning *) '
@@ -23677,6 +23696,8 @@ REVOKE ALL ON FUNCTION parley_data.check_optional_label(field text, value text, 
 
 REVOKE ALL ON FUNCTION parley_data.check_person_within_clearance(person_id bigint, person text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.check_reclassification(current_level parley.classification, wanted parley.classification, what text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.check_timezone(field text, value text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.classified_matches(tbl regclass, level_column text, refs text[], mine parley.classification) FROM PUBLIC;
@@ -23696,6 +23717,8 @@ REVOKE ALL ON FUNCTION parley_data.deadline_moved_description(code text, old_due
 REVOKE ALL ON FUNCTION parley_data.commitment_change_description(kind text, code text, old_value text, new_value text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.commitment_change_shown_kind(kind text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.commitment_for_change(reference text, field text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.commitment_id(code text, field text) FROM PUBLIC;
 
@@ -23749,6 +23772,10 @@ GRANT SELECT ON TABLE parley_data.timeline_events TO parley_daemon;
 REVOKE ALL ON FUNCTION parley_data.forget_timeline(subject text, subject_ids bigint[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.given_source_id(code text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.history_year_rows(year integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.history_year_table(level parley.classification, year integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.import_agreement(r jsonb, base text) FROM PUBLIC;
 

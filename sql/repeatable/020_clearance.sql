@@ -106,3 +106,15 @@ create or replace function parley_data.check_not_lowered(field text, current_lev
     language sql return parley_data.refuse_if(parley_data.bad_lowering(field, current_level, wanted, what));
 comment on function parley_data.check_not_lowered(text, parley.classification, parley.classification, text) is
     'Refuses (42501) a change that would lower a classification: that is parley.declassify''s.';
+
+-- A change of a record's classification (`wanted`; null when none is asked for): one the caller is cleared for,
+-- and not lower than the record's `current_level` (`what` names the record).
+create or replace function parley_data.check_reclassification(current_level parley.classification,
+                                                              wanted parley.classification, what text)
+    returns void
+    language sql
+    return parley_data.refuse_if(case when wanted is not null
+        then coalesce(parley_data.bad_level('classification', wanted, parley_data.session_clearance()),
+                      parley_data.bad_lowering('classification', current_level, wanted, what)) end);
+comment on function parley_data.check_reclassification(parley.classification, parley.classification, text) is
+    'Refuses a new classification, when one is given, above the caller''s clearance (42501) or lower than the record''s (42501).';

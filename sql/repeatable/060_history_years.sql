@@ -4,6 +4,36 @@
 -- Run by the database's owner (a member of parley_owner), like parley migrate; no staff role may call these.
 set local role parley_owner;
 
+-- The change log's table of one level for one year: parley_data.change_log_<level>_<year>, a partition of
+-- change_log_<level> while the year is in the log, a table of its own once detached (000008 names them so too).
+create or replace function parley_data.history_year_table(level parley.classification, year integer) returns text
+    language sql immutable parallel safe
+    return format('change_log_%s_%s', level, year);
+comment on function parley_data.history_year_table(parley.classification, integer) is
+    'The name of the change log''s table of a level for a year (change_log_<level>_<year>), in parley_data.';
+
+-- How many changes a year's tables hold, at every level: what detaching a year records, and what attaching it
+-- brings back.
+create or replace function parley_data.history_year_rows(year integer)
+    returns bigint
+    language plpgsql
+    set search_path = parley_data, pg_catalog, pg_temp
+as $$
+declare
+    level parley.classification;
+    n bigint;
+    total bigint := 0;
+begin
+    foreach level in array enum_range(null::parley.classification) loop
+        execute format('select count(*) from parley_data.%I', parley_data.history_year_table(level, year)) into n;
+        total := total + n;
+    end loop;
+    return total;
+end
+$$;
+comment on function parley_data.history_year_rows(integer) is
+    'How many rows the change log''s tables of a year hold, at every level (attached or detached).';
+
 -- Makes sure every year up to that of `through` has its partitions, under every level. A change made in a year
 -- without one went to its level's default partition (change_log_<level>_default): its rows are moved into their
 -- year here. Returns how many rows were moved. Takes a brief lock on the change log: run it when convenient (each
@@ -29,7 +59,7 @@ begin
                        'change_log_' || level || '_default') into years;
         foreach year in array coalesce(years, '{}') loop
             -- Built beside the default partition, then attached (which checks the default holds none of its rows).
-            partition_name := format('change_log_%s_%s', level, year);
+            partition_name := parley_data.history_year_table(level, year);
             execute format('create table parley_data.%I '
                            '(like parley_data.change_log including defaults including constraints)', partition_name);
             execute format('with gone as (delete from parley_data.%I where changed_at >= %L and changed_at < %L returning *) '
@@ -63,8 +93,6 @@ as $$
 declare
     level parley.classification;
     tables text[] := '{}';
-    total bigint := 0;
-    n bigint;
 begin
     if year is null or year >= extract(year from now() at time zone 'UTC') then
         raise exception 'year % has not ended: only a past year''s history can be archived', year
@@ -78,20 +106,19 @@ begin
     end if;
     perform parley_data.prepare_history_years();
     foreach level in array enum_range(null::parley.classification) loop
-        if to_regclass(format('parley_data.change_log_%s_%s', level, year)) is null then
+        if to_regclass('parley_data.' || parley_data.history_year_table(level, year)) is null then
             raise exception 'the change log has no partition for % at %', year, level
                 using errcode = 'undefined_table', column = 'year', constraint = 'history_year_exists',
                       hint = 'Only years with partitions can be archived (see \d+ parley_data.change_log_unclassified).';
         end if;
     end loop;
     foreach level in array enum_range(null::parley.classification) loop
-        execute format('select count(*) from parley_data.%I', format('change_log_%s_%s', level, year)) into n;
-        total := total + n;
         execute format('alter table parley_data.%I detach partition parley_data.%I',
-                       'change_log_' || level, format('change_log_%s_%s', level, year));
-        tables := tables || format('parley_data.change_log_%s_%s', level, year);
+                       'change_log_' || level, parley_data.history_year_table(level, year));
+        tables := tables || ('parley_data.' || parley_data.history_year_table(level, year));
     end loop;
-    insert into parley_data.history_archives (year, rows) values (detach_history_year.year, total);
+    insert into parley_data.history_archives (year, rows)
+    values (detach_history_year.year, parley_data.history_year_rows(detach_history_year.year));
     return tables;
 end
 $$;
@@ -115,7 +142,7 @@ begin
                   hint = 'Run parley_data.detach_history_year first, and dump its tables.';
     end if;
     foreach level in array enum_range(null::parley.classification) loop
-        execute format('drop table if exists parley_data.%I', format('change_log_%s_%s', level, year));
+        execute format('drop table if exists parley_data.%I', parley_data.history_year_table(level, year));
     end loop;
     update parley_data.history_archives a set dropped_at = now(), dropped_by = session_user
      where a.year = drop_history_year.year;
@@ -133,11 +160,9 @@ create or replace function parley_data.attach_history_year(year integer)
 as $$
 declare
     level parley.classification;
-    n bigint;
-    total bigint := 0;
 begin
     foreach level in array enum_range(null::parley.classification) loop
-        if to_regclass(format('parley_data.change_log_%s_%s', level, year)) is null then
+        if to_regclass('parley_data.' || parley_data.history_year_table(level, year)) is null then
             raise exception 'parley_data.change_log_%_% is not there', level, year
                 using errcode = 'undefined_table', column = 'year', constraint = 'history_year_restored',
                       hint = 'Restore the year''s tables first: pg_restore -d DATABASE the-dump-file.';
@@ -145,15 +170,13 @@ begin
     end loop;
     foreach level in array enum_range(null::parley.classification) loop
         execute format('alter table parley_data.%I attach partition parley_data.%I for values from (%L) to (%L)',
-                       'change_log_' || level, format('change_log_%s_%s', level, year),
+                       'change_log_' || level, parley_data.history_year_table(level, year),
                        make_timestamptz(year, 1, 1, 0, 0, 0, 'UTC'), make_timestamptz(year + 1, 1, 1, 0, 0, 0, 'UTC'));
-        execute format('select count(*) from parley_data.%I', format('change_log_%s_%s', level, year)) into n;
-        total := total + n;
     end loop;
     call parley_data.name_partition_indexes();
     call parley_data.name_partition_indexes();
     delete from parley_data.history_archives a where a.year = attach_history_year.year;
-    return total;
+    return parley_data.history_year_rows(attach_history_year.year);
 end
 $$;
 comment on function parley_data.attach_history_year(integer) is

@@ -157,13 +157,7 @@ $$;
 comment on function parley_data.tally_commitments() is
     'Trigger: counts again the tallies of the groups of commitments a statement changed (an insert adds its open commitments to their owners'' counts) and queues their agenda entries (refresh_agenda_activity), once per statement.';
 
-create or replace trigger commitments_tally_insert after insert on parley_data.commitments
-    referencing new table as new_rows for each statement execute function parley_data.tally_commitments();
-create or replace trigger commitments_tally_update after update on parley_data.commitments
-    referencing old table as old_rows new table as new_rows
-    for each statement execute function parley_data.tally_commitments();
-create or replace trigger commitments_tally_delete after delete on parley_data.commitments
-    referencing old table as old_rows for each statement execute function parley_data.tally_commitments();
+call parley_data.create_statement_triggers('commitments', 'tally', 'parley_data.tally_commitments()');
 
 -- Every tally counted again from scratch: what 000008 asked for, and what the tests compare the triggers' work with.
 create or replace function parley_data.rebuild_commitment_tallies() returns bigint

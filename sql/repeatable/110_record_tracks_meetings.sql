@@ -53,11 +53,8 @@ begin
     if update_track.timezone is not null then
         perform parley_data.check_timezone('timezone', update_track.timezone);
     end if;
-    if update_track.classification is not null then
-        perform parley_data.check_clearance('classification', update_track.classification);
-        perform parley_data.check_not_lowered('classification', parley_data.track_level(this_track),
-                                              update_track.classification, format('track "%s"', update_track.track));
-    end if;
+    perform parley_data.check_reclassification(parley_data.track_level(this_track), update_track.classification,
+                                               format('track "%s"', update_track.track));
     if nullif(update_track.lead, '') is not null then
         this_lead := parley_data.person_id(update_track.lead, 'lead', active_only => true);
     end if;
@@ -208,11 +205,9 @@ create or replace function parley.add_meeting(
 as $$
 declare
     track_found record;
-    this_track bigint;
     this_source constant bigint := parley_data.source_named(add_meeting.source);
 begin
     track_found := parley_data.track_matches(add_meeting.track);
-    this_track := track_found.id;
     perform parley_data.refuse_if(coalesce(
         parley_data.bad_meeting(add_meeting.code, add_meeting.track, track_found.matches, track_found.levels,
             add_meeting.title, add_meeting.starts_at, add_meeting.ends_at, add_meeting.location,
@@ -222,9 +217,10 @@ begin
         'Choose another code; to move the meeting use parley.set_meeting_status.')));
     insert into parley_data.meetings (code, track_id, title, starts_at, ends_at, location, classification,
                                       track_classification, effective_classification, source_id)
-    values (add_meeting.code, this_track, add_meeting.title, add_meeting.starts_at, add_meeting.ends_at,
-            nullif(btrim(add_meeting.location), ''), add_meeting.classification, parley_data.track_level(this_track),
-            greatest(add_meeting.classification, parley_data.track_level(this_track)), this_source);
+    values (add_meeting.code, track_found.id, add_meeting.title, add_meeting.starts_at, add_meeting.ends_at,
+            nullif(btrim(add_meeting.location), ''), add_meeting.classification,
+            parley_data.track_level(track_found.id),
+            greatest(add_meeting.classification, parley_data.track_level(track_found.id)), this_source);
     return add_meeting.code;
 end
 $$;

@@ -18,7 +18,6 @@ declare
     this_item constant bigint := parley_data.item_named(record_position.item);
     this_source constant bigint := parley_data.source_named(record_position.source);
     track_found record;
-    this_track bigint;
     track_level parley.classification;
     existing parley_data.positions;
     level parley.classification;
@@ -31,18 +30,18 @@ begin
         record_position.stated_on, record_position.track, track_found.matches, track_found.levels,
         record_position.source, this_source is not null, record_position.classification,
         parley_data.session_clearance()));
-    this_track := track_found.id;
-    track_level := coalesce(parley_data.track_level(this_track), 'unclassified');
+    track_level := coalesce(parley_data.track_level(track_found.id), 'unclassified');
     -- The position of that day the caller may see: the one at the level asked for, else the most classified.
-    existing := parley_data.position_for_change(this_party, this_item, this_track, record_position.stated_on,
+    existing := parley_data.position_for_change(this_party, this_item, track_found.id, record_position.stated_on,
                                                 greatest(record_position.classification, track_level));
     if existing.id is null then
         level := coalesce(record_position.classification, 'unclassified');
         insert into parley_data.positions
                (party_id, item_id, track_id, stance, statement, stated_on, source_id, classification,
                 track_classification, effective_classification)
-        values (this_party, this_item, this_track, record_position.stance, nullif(btrim(record_position.statement), ''),
-                record_position.stated_on, this_source, level, track_level, greatest(level, track_level))
+        values (this_party, this_item, track_found.id, record_position.stance,
+                nullif(btrim(record_position.statement), ''), record_position.stated_on, this_source, level,
+                track_level, greatest(level, track_level))
         returning id into result;
         return result;
     end if;
@@ -101,7 +100,6 @@ as $$
 declare
     mine constant parley.classification := parley_data.session_clearance();
     track_found record;
-    this_track bigint;
     this_item constant bigint := parley_data.item_named(add_commitment.item);
     this_obligor constant bigint := parley_data.party_named(add_commitment.obligor);
     beneficiary_ids bigint[];
@@ -120,8 +118,7 @@ declare
 begin
     -- What its references name (035_input_rules takes them as found, as an import finds them for a whole document).
     track_found := parley_data.track_matches(add_commitment.track);
-    this_track := track_found.id;
-    track_level := parley_data.track_level(this_track);
+    track_level := parley_data.track_level(track_found.id);
     select b into unknown_beneficiary from unnest(add_commitment.beneficiaries) b
      where parley_data.party_named(b) is null limit 1;
     select array_agg(distinct p.id) into beneficiary_ids
@@ -142,13 +139,14 @@ begin
     perform parley_data.refuse_if(coalesce(
         parley_data.bad_commitment(add_commitment.code, add_commitment.track, track_found.matches, track_found.levels,
             add_commitment.item, this_item is not null,
-            exists (select 1 from parley_data.track_agenda a where a.track_id = this_track and a.item_id = this_item),
+            exists (select 1 from parley_data.track_agenda a
+                     where a.track_id = track_found.id and a.item_id = this_item),
             add_commitment.obligor, this_obligor is not null, add_commitment.beneficiaries, unknown_beneficiary,
             'beneficiaries', add_commitment.text, add_commitment.made_on, add_commitment.due_on,
             add_commitment.target_quantity, add_commitment.unit, add_commitment.deal, deal_side, add_commitment.owner,
             owner_person.id is not null, owner_person.active, add_commitment.classification, mine,
             add_commitment.source, this_source is not null, add_commitment.meeting, meeting_found.matches,
-            meeting_found.levels, meeting_track = this_track),
+            meeting_found.levels, meeting_track = track_found.id),
         parley_data.reserved_code('code', 'commitment', add_commitment.code,
             'Choose a code that says what the commitment is, such as ist-r1-pow-ru, or leave code out.'),
         parley_data.taken('commitment', 'code', add_commitment.code, 'commitments_code_key',
@@ -171,8 +169,8 @@ begin
            (code, track_id, item_id, meeting_id, obligor_id, deal_id, text, made_on, due_on, target_quantity, unit,
             owner_id, classification, track_classification, meeting_classification, deal_classification,
             effective_classification, source_id)
-    values (add_commitment.code, this_track, this_item, meeting_found.id, this_obligor, this_deal, add_commitment.text,
-            add_commitment.made_on, add_commitment.due_on, add_commitment.target_quantity,
+    values (add_commitment.code, track_found.id, this_item, meeting_found.id, this_obligor, this_deal,
+            add_commitment.text, add_commitment.made_on, add_commitment.due_on, add_commitment.target_quantity,
             nullif(btrim(add_commitment.unit), ''), owner_person.id, add_commitment.classification, track_level,
             meeting_level, parley_data.deal_level(this_deal), level, this_source)
     returning id, commitments.code into new_id, new_code;
@@ -183,6 +181,21 @@ end
 $$;
 comment on function parley.add_commitment is
     'Records what a party promised: add_commitment(track => ''istanbul'', item => ''pow-exchange'', obligor => ''RU'', beneficiaries => array[''UA''], text => ..., made_on => ..., due_on => ..., target_quantity => 1000, unit => ''prisoners'', code => ..., deal => ..., owner => ..., classification => ..., source => ..., meeting => ...). The item must be on the track''s agenda; a new deal code creates the deal. Returns the commitment''s code (C and its number when none is given).';
+
+-- The commitment a reference names, locked for the change (as parley_data.agreement_for_change, 150).
+create or replace function parley_data.commitment_for_change(reference text, field text default 'commitment')
+    returns parley_data.commitments
+    language plpgsql as $$
+declare
+    this_id constant bigint := parley_data.commitment_id(reference, field);
+    found_commitment parley_data.commitments;
+begin
+    select * into found_commitment from parley_data.commitments c where c.id = this_id for no key update;
+    return found_commitment;
+end
+$$;
+comment on function parley_data.commitment_for_change(text, text) is
+    'The commitment a reference names among those the caller may see, locked for a change; refuses (23503) otherwise.';
 
 -- Delivery against a commitment. The triggers on commitment_updates (000002) add up the quantities and apply the
 -- new status; this function only checks first, so that a refused status change names new_status.
@@ -196,28 +209,23 @@ create or replace function parley.record_update(
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 declare
-    this_commitment constant bigint := parley_data.commitment_id(record_update.commitment);
-    current_status parley.commitment_status;
-    made date;
-    frozen date;
+    -- Locked now so that the status checked is the status the trigger will change.
+    existing constant parley_data.commitments := parley_data.commitment_for_change(record_update.commitment);
     this_source constant bigint := parley_data.source_named(record_update.source);
     this_party constant bigint := parley_data.party_named(record_update.reported_by);
     this_person bigint;
     result bigint;
 begin
-    -- Locked now so that the status checked is the status the trigger will change.
-    select c.status, c.made_on, c.frozen_on into current_status, made, frozen
-      from parley_data.commitments c where c.id = this_commitment for no key update;
     -- A provision of an agreement that ended stands as it was then: only what happened before may be reported.
     -- (Import carries no agreements, so this rule is the recording function's alone.)
-    if record_update.reported_on > frozen then
+    if record_update.reported_on > existing.frozen_on then
         perform parley_data.refuse('23514', 'reported_on', 'provision_frozen',
             format('reported_on %s is after %s, when the agreement that commitment "%s" is a provision of ended: its outcome stands as it was',
-                   record_update.reported_on, frozen, record_update.commitment),
+                   record_update.reported_on, existing.frozen_on, record_update.commitment),
             'Report only what happened while the agreement was in force; what came after belongs to another commitment.');
     end if;
     this_person := (parley_data.person_named(record_update.recorded_by)).id;
-    perform parley_data.refuse_if(parley_data.bad_update(record_update.commitment, made, current_status,
+    perform parley_data.refuse_if(parley_data.bad_update(record_update.commitment, existing.made_on, existing.status,
         record_update.reported_on, record_update.delivered, record_update.new_status, record_update.reopen,
         record_update.note, record_update.verification, record_update.source, this_source is not null,
         record_update.reported_by, this_party is not null, record_update.recorded_by, this_person is not null));
@@ -229,9 +237,9 @@ begin
     insert into parley_data.commitment_updates
            (commitment_id, reported_on, delivered_quantity, new_status, reopen, note, source_id,
             reported_by_party_id, recorded_by_id, verification, effective_classification)
-    values (this_commitment, record_update.reported_on, record_update.delivered, record_update.new_status,
+    values (existing.id, record_update.reported_on, record_update.delivered, record_update.new_status,
             record_update.reopen, nullif(btrim(record_update.note), ''), this_source, this_party, this_person,
-            record_update.verification, parley_data.commitment_level(this_commitment))
+            record_update.verification, existing.effective_classification)
     returning id into result;
     return result;
 end
@@ -246,14 +254,12 @@ create or replace function parley.change_due_date(commitment text, due_on date)
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 declare
-    this_commitment constant bigint := parley_data.commitment_id(change_due_date.commitment);
-    made date;
+    existing constant parley_data.commitments := parley_data.commitment_for_change(change_due_date.commitment);
 begin
-    select c.made_on into made from parley_data.commitments c where c.id = this_commitment for no key update;
-    perform parley_data.check_due_on(change_due_date.due_on, made);
+    perform parley_data.check_due_on(change_due_date.due_on, existing.made_on);
     update parley_data.commitments c
        set due_on = change_due_date.due_on
-     where c.id = this_commitment and c.due_on is distinct from change_due_date.due_on;
+     where c.id = existing.id and c.due_on is distinct from change_due_date.due_on;
     return change_due_date.commitment;
 end
 $$;
@@ -270,14 +276,12 @@ create or replace function parley.update_commitment(
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 declare
-    this_commitment constant bigint := parley_data.commitment_id(update_commitment.commitment);
-    existing parley_data.commitments;
+    existing constant parley_data.commitments := parley_data.commitment_for_change(update_commitment.commitment);
     this_owner bigint;
     this_source bigint;
     new_unit text;
     clash text;
 begin
-    select * into existing from parley_data.commitments c where c.id = this_commitment for no key update;
     if update_commitment.text is not null then
         perform parley_data.require('text', nullif(btrim(update_commitment.text), '') is not null);
         perform parley_data.check_free_text('text', update_commitment.text, 'commitments_text_length');
@@ -286,11 +290,8 @@ begin
     if nullif(update_commitment.owner, '') is not null then
         this_owner := parley_data.person_id(update_commitment.owner, 'owner', active_only => true);
     end if;
-    if update_commitment.classification is not null then
-        perform parley_data.check_clearance('classification', update_commitment.classification);
-        perform parley_data.check_not_lowered('classification', existing.classification,
-            update_commitment.classification, format('commitment "%s"', update_commitment.commitment));
-    end if;
+    perform parley_data.check_reclassification(existing.classification, update_commitment.classification,
+                                               format('commitment "%s"', update_commitment.commitment));
     perform parley_data.check_optional_label('unit', update_commitment.unit, 'commitments_unit_format');
     new_unit := case when update_commitment.unit is null then existing.unit else nullif(btrim(update_commitment.unit), '') end;
     perform parley_data.refuse_if(
@@ -307,7 +308,7 @@ begin
            target_quantity = coalesce(update_commitment.target_quantity, c.target_quantity),
            unit = new_unit,
            source_id = case when update_commitment.source is null then c.source_id else this_source end
-     where c.id = this_commitment
+     where c.id = existing.id
        and (c.text, c.due_on, c.owner_id, c.classification, c.target_quantity, c.unit, c.source_id) is distinct from
            (coalesce(update_commitment.text, c.text), coalesce(update_commitment.due_on, c.due_on),
             case when update_commitment.owner is null then c.owner_id else this_owner end,

@@ -154,7 +154,6 @@ declare
     subscriber constant parley_data.people := parley_data.person_named(add_subscription.person);
     this_item constant bigint := parley_data.item_named(add_subscription.item);
     track_found record;
-    this_track bigint;
     result bigint;
 begin
     track_found := parley_data.track_matches(add_subscription.track);
@@ -162,17 +161,16 @@ begin
         subscriber.active, subscriber.clearance, parley_data.session_clearance(), add_subscription.track,
         track_found.matches, track_found.levels, add_subscription.item, this_item is not null,
         add_subscription.min_severity));
-    this_track := track_found.id;
     insert into parley_data.subscriptions as s (person_id, track_id, item_id, min_severity, effective_classification)
-    values (subscriber.id, this_track, this_item, add_subscription.min_severity,
-            coalesce(parley_data.track_level(this_track), 'unclassified'))
+    values (subscriber.id, track_found.id, this_item, add_subscription.min_severity,
+            coalesce(parley_data.track_level(track_found.id), 'unclassified'))
     on conflict on constraint subscriptions_natural_key do update
        set min_severity = excluded.min_severity
      where s.min_severity is distinct from excluded.min_severity
     returning s.id into result;
     if result is null then
         select s.id into result from parley_data.subscriptions s
-         where s.person_id = subscriber.id and s.track_id is not distinct from this_track
+         where s.person_id = subscriber.id and s.track_id is not distinct from track_found.id
            and s.item_id is not distinct from this_item;
     end if;
     return result;

@@ -236,11 +236,8 @@ begin
     if nullif(update_agreement.source, '') is not null then
         this_source := parley_data.source_id(update_agreement.source);
     end if;
-    if update_agreement.classification is not null then
-        perform parley_data.check_clearance('classification', update_agreement.classification);
-        perform parley_data.check_not_lowered('classification', existing.classification,
-            update_agreement.classification, format('agreement "%s"', update_agreement.agreement));
-    end if;
+    perform parley_data.check_reclassification(existing.classification, update_agreement.classification,
+                                               format('agreement "%s"', update_agreement.agreement));
     -- Raising it moves it, everything that belongs to it and its provisions to the new level.
     begin
         update parley_data.agreements a

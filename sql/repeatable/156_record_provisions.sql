@@ -14,13 +14,11 @@ create or replace function parley.add_provision(agreement text, commitment text,
 as $$
 declare
     existing constant parley_data.agreements := parley_data.agreement_for_change(add_provision.agreement);
-    this_commitment constant bigint := parley_data.commitment_id(add_provision.commitment);
-    provision parley_data.commitments;
+    provision constant parley_data.commitments := parley_data.commitment_for_change(add_provision.commitment);
     link parley_data.agreement_tracks;
     clash text;
 begin
     perform parley_data.check_optional_label('article', add_provision.article, 'commitments_article_format');
-    select * into provision from parley_data.commitments c where c.id = this_commitment for no key update;
     if provision.agreement_id is not null then
         perform parley_data.refuse('23505', 'commitment', 'commitments_one_agreement',
             format('commitment "%s" is already a provision of agreement "%s"', add_provision.commitment,
@@ -51,7 +49,7 @@ begin
                agreement_classification = link.effective_classification,
                article = nullif(btrim(add_provision.article), ''),
                frozen_on = existing.ended_on
-         where c.id = this_commitment;
+         where c.id = provision.id;
     exception when unique_violation then
         get stacked diagnostics clash = pg_exception_detail;
         perform parley_data.refuse_level_clash('agreement', clash);
@@ -68,10 +66,8 @@ create or replace function parley.remove_provision(commitment text)
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 declare
-    this_commitment constant bigint := parley_data.commitment_id(remove_provision.commitment);
-    provision parley_data.commitments;
+    provision constant parley_data.commitments := parley_data.commitment_for_change(remove_provision.commitment);
 begin
-    select * into provision from parley_data.commitments c where c.id = this_commitment for no key update;
     if provision.agreement_id is null then
         perform parley_data.refuse('23503', 'commitment', 'provision_of_agreement',
             format('commitment "%s" is not a provision of any agreement', remove_provision.commitment),
@@ -81,7 +77,7 @@ begin
     update parley_data.commitments c
        set classification = c.effective_classification, agreement_id = null, agreement_classification = null,
            article = null, frozen_on = null
-     where c.id = this_commitment;
+     where c.id = provision.id;
     return remove_provision.commitment;
 end
 $$;
