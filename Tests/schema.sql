@@ -2826,10 +2826,8 @@ CREATE FUNCTION parley.delivery_digest(delivery_ids bigint[], at timestamp with 
     AS $$
 begin
     perform parley_data.check_digest_arguments(delivery_digest.at, delivery_digest.max_classification);
-    if delivery_digest.delivery_ids is null then
-        perform parley_data.refuse('23502', 'delivery_ids', 'delivery_ids_present',
-            'delivery_ids is required', 'Pass the ids that parley.claim_round returned.');
-    end if;
+    perform parley_data.require_argument('delivery_ids', delivery_digest.delivery_ids is not null,
+        'Pass the ids that parley.claim_round returned.');
     return query
     select * from parley_data.digest_details(delivery_digest.delivery_ids, delivery_digest.at,
                                              delivery_digest.max_classification);
@@ -3758,10 +3756,8 @@ CREATE FUNCTION parley.lift_silence(silence_id bigint) RETURNS bigint
 declare
     target parley_data.silences;
 begin
-    if lift_silence.silence_id is null then
-        perform parley_data.refuse('23502', 'silence_id', 'silence_id_present', 'silence_id is required',
-            'Give the silence''s number, as parley.silences shows it.');
-    end if;
+    perform parley_data.require_argument('silence_id', lift_silence.silence_id is not null,
+        'Give the silence''s number, as parley.silences shows it.');
     select * into target from parley_data.silences s
      where s.id = lift_silence.silence_id and s.effective_classification <= parley_data.session_clearance()
        for update;
@@ -3799,10 +3795,8 @@ declare
 begin
     perform parley_data.require_claim_marked(mark_deliveries_failed.ids, mark_deliveries_failed.claim_token,
         mark_deliveries_failed.at, 'Pass the ids of the deliveries that could not be sent.');
-    if nullif(btrim(mark_deliveries_failed.error), '') is null then
-        perform parley_data.refuse('23502', 'error', 'error_present', 'error is required',
-            'Say what went wrong, e.g. the exit status and output of sendmail.');
-    end if;
+    perform parley_data.require_argument('error', nullif(btrim(mark_deliveries_failed.error), '') is not null,
+        'Say what went wrong, e.g. the exit status and output of sendmail.');
     select * into settings from parley_data.alert_settings;
     -- Back off: after attempt n wait retry_backoff[n] (the last entry repeats); after max_attempts, failed. A
     -- delivery whose alert stopped applying meanwhile (see cancel_reason) is cancelled instead of retried.
@@ -3977,10 +3971,8 @@ declare
     n_cancelled integer;
     n_deliveries integer;
 begin
-    if plan_alerts.at is null then
-        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required',
-            'Pass the moment to plan for, normally now().');
-    end if;
+    perform parley_data.require_argument('at', plan_alerts.at is not null,
+        'Pass the moment to plan for, normally now().');
     -- One planner at a time (a transaction lock: released at commit): a hand-run plan and the daemon's never
     -- interleave. Which daemon plans is decided apart from this, by the leadership lease (425_leadership).
     perform pg_advisory_xact_lock(hashtext('parley.plan_alerts'));
@@ -4564,10 +4556,8 @@ CREATE FUNCTION parley.set_alert_rule(kind parley.alert_kind, enabled boolean DE
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 begin
-    if set_alert_rule.kind is null then
-        perform parley_data.refuse('23502', 'kind', 'kind_present', 'kind is required',
-            'Name the rule, e.g. kind => ''overdue''; parley.alert_rules lists them.');
-    end if;
+    perform parley_data.require_argument('kind', set_alert_rule.kind is not null,
+        'Name the rule, e.g. kind => ''overdue''; parley.alert_rules lists them.');
     if set_alert_rule.lead_times is not null then
         if set_alert_rule.kind not in ('due_soon', 'meeting_upcoming', 'term_ending', 'objection_deadline') then
             perform parley_data.refuse('23514', 'lead_times', 'alert_rules_lead_times_where_used',
@@ -4783,18 +4773,14 @@ begin
             'say what to silence: a track, an item, a commitment or a kind',
             'E.g. silence(track => ''istanbul'', until => now() + interval ''3 days'', reason => ''round in progress'').');
     end if;
-    if silence.until is null then
-        perform parley_data.refuse('23502', 'until', 'until_present', 'until is required',
-            'A silence always ends: give until => a moment in the future.');
-    end if;
+    perform parley_data.require_argument('until', silence.until is not null,
+        'A silence always ends: give until => a moment in the future.');
     if silence.until <= now() then
         perform parley_data.refuse('23514', 'until', 'until_in_future',
             format('until %s is not in the future', silence.until), 'Give a moment in the future.');
     end if;
-    if nullif(btrim(silence.reason), '') is null then
-        perform parley_data.refuse('23502', 'reason', 'reason_present', 'reason is required',
-            'Say why, for the colleagues who will wonder where their alerts went.');
-    end if;
+    perform parley_data.require_argument('reason', nullif(btrim(silence.reason), '') is not null,
+        'Say why, for the colleagues who will wonder where their alerts went.');
     if silence.track is not null then
         this_track := parley_data.track_id(silence.track);
     end if;
@@ -4826,10 +4812,8 @@ CREATE FUNCTION parley.snooze_alert(alert_id bigint, until timestamp with time z
 declare
     target parley_data.alerts;
 begin
-    if snooze_alert.until is null then
-        perform parley_data.refuse('23502', 'until', 'until_present', 'until is required',
-            'Say until when, e.g. until => now() + interval ''2 days''.');
-    end if;
+    perform parley_data.require_argument('until', snooze_alert.until is not null,
+        'Say until when, e.g. until => now() + interval ''2 days''.');
     target := parley_data.visible_alert(snooze_alert.alert_id);
     if target.state = 'cancelled' then
         perform parley_data.refuse('23514', 'alert_id', 'alert_not_cancelled',
@@ -5982,15 +5966,10 @@ CREATE FUNCTION parley_data.check_digest_arguments(at timestamp with time zone, 
     LANGUAGE plpgsql
     AS $$
 begin
-    if at is null then
-        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required',
-            'Pass the moment the digest is written, normally now().');
-    end if;
-    if max_classification is null then
-        perform parley_data.refuse('23502', 'max_classification', 'max_classification_present',
-            'max_classification is required',
-            'Pass the highest classification whose details may go out by e-mail, e.g. ''restricted''.');
-    end if;
+    perform parley_data.require_argument('at', at is not null,
+        'Pass the moment the digest is written, normally now().');
+    perform parley_data.require_argument('max_classification', max_classification is not null,
+        'Pass the highest classification whose details may go out by e-mail, e.g. ''restricted''.');
 end
 $$;
 
@@ -10722,20 +10701,23 @@ ALTER FUNCTION parley_data.require_all(fields text[], "values" text[], rule text
 
 COMMENT ON FUNCTION parley_data.require_all(fields text[], "values" text[], rule text, message text, hint text) IS 'Refuses (23502, under one rule) values required together, naming the first one missing.';
 
+CREATE FUNCTION parley_data.require_argument(field text, present boolean, hint text) RETURNS void
+    LANGUAGE sql
+    RETURN parley_data.refuse_if(CASE WHEN (present IS NOT TRUE) THEN parley_data.refused('23502'::text, field, (field || '_present'::text), (field || ' is required'::text), hint) ELSE NULL::parley_data.refusal END);
+
+ALTER FUNCTION parley_data.require_argument(field text, present boolean, hint text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.require_argument(field text, present boolean, hint text) IS 'Refuses (23502, rule <field>_present, "<field> is required", with the hint given) an argument the caller did not give.';
+
 CREATE FUNCTION parley_data.require_claim_marked(ids bigint[], claim_token uuid, at timestamp with time zone, ids_hint text) RETURNS void
     LANGUAGE plpgsql
     AS $$
 begin
-    if require_claim_marked.ids is null or cardinality(require_claim_marked.ids) = 0 then
-        perform parley_data.refuse('23502', 'ids', 'ids_present', 'ids is required', require_claim_marked.ids_hint);
-    end if;
-    if require_claim_marked.claim_token is null then
-        perform parley_data.refuse('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
-            'Pass the token claim_round returned.');
-    end if;
-    if require_claim_marked.at is null then
-        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
-    end if;
+    perform parley_data.require_argument('ids', cardinality(require_claim_marked.ids) > 0,
+        require_claim_marked.ids_hint);
+    perform parley_data.require_argument('claim_token', require_claim_marked.claim_token is not null,
+        'Pass the token claim_round returned.');
+    perform parley_data.require_argument('at', require_claim_marked.at is not null, 'Pass now().');
 end
 $$;
 
@@ -10856,9 +10838,7 @@ CREATE FUNCTION parley_data.settle_claims(at timestamp with time zone, lease int
 declare
     settings parley_data.alert_settings;
 begin
-    if settle_claims.at is null then
-        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
-    end if;
+    perform parley_data.require_argument('at', settle_claims.at is not null, 'Pass now().');
     if settle_claims.lease is null or settle_claims.lease <= interval '0' then
         perform parley_data.refuse(case when settle_claims.lease is null then '23502' else '23514' end,
             'lease', 'lease_positive', format('lease %s must be longer than 0', settle_claims.lease),
@@ -11668,10 +11648,8 @@ CREATE FUNCTION parley_data.visible_alert(alert_id bigint) RETURNS parley_data.a
 declare
     found_alert parley_data.alerts;
 begin
-    if visible_alert.alert_id is null then
-        perform parley_data.refuse('23502', 'alert_id', 'alert_id_present', 'alert_id is required',
-            'Give the alert''s number, as parley.alerts and parley.alert_queue show it.');
-    end if;
+    perform parley_data.require_argument('alert_id', visible_alert.alert_id is not null,
+        'Give the alert''s number, as parley.alerts and parley.alert_queue show it.');
     select * into found_alert from parley_data.alerts a where a.id = visible_alert.alert_id for update;
     if not found or found_alert.classification > parley_data.session_clearance() then
         perform parley_data.refuse('23503', 'alert_id', 'alert_exists',
@@ -23916,6 +23894,8 @@ REVOKE ALL ON FUNCTION parley_data.refuse_row(tbl text, field text, rule text, m
 REVOKE ALL ON FUNCTION parley_data.require(field text, present boolean) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.require_all(fields text[], "values" text[], rule text, message text, hint text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION parley_data.require_argument(field text, present boolean, hint text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.require_claim_marked(ids bigint[], claim_token uuid, at timestamp with time zone, ids_hint text) FROM PUBLIC;
 

@@ -11,10 +11,8 @@ as $$
 declare
     found_alert parley_data.alerts;
 begin
-    if visible_alert.alert_id is null then
-        perform parley_data.refuse('23502', 'alert_id', 'alert_id_present', 'alert_id is required',
-            'Give the alert''s number, as parley.alerts and parley.alert_queue show it.');
-    end if;
+    perform parley_data.require_argument('alert_id', visible_alert.alert_id is not null,
+        'Give the alert''s number, as parley.alerts and parley.alert_queue show it.');
     select * into found_alert from parley_data.alerts a where a.id = visible_alert.alert_id for update;
     if not found or found_alert.classification > parley_data.session_clearance() then
         perform parley_data.refuse('23503', 'alert_id', 'alert_exists',
@@ -61,10 +59,8 @@ as $$
 declare
     target parley_data.alerts;
 begin
-    if snooze_alert.until is null then
-        perform parley_data.refuse('23502', 'until', 'until_present', 'until is required',
-            'Say until when, e.g. until => now() + interval ''2 days''.');
-    end if;
+    perform parley_data.require_argument('until', snooze_alert.until is not null,
+        'Say until when, e.g. until => now() + interval ''2 days''.');
     target := parley_data.visible_alert(snooze_alert.alert_id);
     if target.state = 'cancelled' then
         perform parley_data.refuse('23514', 'alert_id', 'alert_not_cancelled',
@@ -109,18 +105,14 @@ begin
             'say what to silence: a track, an item, a commitment or a kind',
             'E.g. silence(track => ''istanbul'', until => now() + interval ''3 days'', reason => ''round in progress'').');
     end if;
-    if silence.until is null then
-        perform parley_data.refuse('23502', 'until', 'until_present', 'until is required',
-            'A silence always ends: give until => a moment in the future.');
-    end if;
+    perform parley_data.require_argument('until', silence.until is not null,
+        'A silence always ends: give until => a moment in the future.');
     if silence.until <= now() then
         perform parley_data.refuse('23514', 'until', 'until_in_future',
             format('until %s is not in the future', silence.until), 'Give a moment in the future.');
     end if;
-    if nullif(btrim(silence.reason), '') is null then
-        perform parley_data.refuse('23502', 'reason', 'reason_present', 'reason is required',
-            'Say why, for the colleagues who will wonder where their alerts went.');
-    end if;
+    perform parley_data.require_argument('reason', nullif(btrim(silence.reason), '') is not null,
+        'Say why, for the colleagues who will wonder where their alerts went.');
     if silence.track is not null then
         this_track := parley_data.track_id(silence.track);
     end if;
@@ -150,10 +142,8 @@ as $$
 declare
     target parley_data.silences;
 begin
-    if lift_silence.silence_id is null then
-        perform parley_data.refuse('23502', 'silence_id', 'silence_id_present', 'silence_id is required',
-            'Give the silence''s number, as parley.silences shows it.');
-    end if;
+    perform parley_data.require_argument('silence_id', lift_silence.silence_id is not null,
+        'Give the silence''s number, as parley.silences shows it.');
     select * into target from parley_data.silences s
      where s.id = lift_silence.silence_id and s.effective_classification <= parley_data.session_clearance()
        for update;
@@ -188,10 +178,8 @@ create or replace function parley.set_alert_rule(
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 begin
-    if set_alert_rule.kind is null then
-        perform parley_data.refuse('23502', 'kind', 'kind_present', 'kind is required',
-            'Name the rule, e.g. kind => ''overdue''; parley.alert_rules lists them.');
-    end if;
+    perform parley_data.require_argument('kind', set_alert_rule.kind is not null,
+        'Name the rule, e.g. kind => ''overdue''; parley.alert_rules lists them.');
     if set_alert_rule.lead_times is not null then
         if set_alert_rule.kind not in ('due_soon', 'meeting_upcoming', 'term_ending', 'objection_deadline') then
             perform parley_data.refuse('23514', 'lead_times', 'alert_rules_lead_times_where_used',
