@@ -4761,7 +4761,6 @@ CREATE FUNCTION parley.silence(track text DEFAULT NULL::text, item text DEFAULT 
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 declare
-    mine constant parley.classification := parley_data.session_clearance();
     this_track bigint;
     this_item bigint;
     this_commitment bigint;
@@ -4781,19 +4780,15 @@ begin
     end if;
     perform parley_data.require_argument('reason', nullif(btrim(silence.reason), '') is not null,
         'Say why, for the colleagues who will wonder where their alerts went.');
-    if silence.track is not null then
-        this_track := parley_data.track_id(silence.track);
-    end if;
-    if silence.item is not null then
-        this_item := parley_data.item_id(silence.item);
-    end if;
-    if silence.commitment is not null then
-        this_commitment := parley_data.commitment_id(silence.commitment);
-    end if;
+    -- What it names, each looked up only when given.
+    this_track := case when silence.track is not null then parley_data.track_id(silence.track) end;
+    this_item := case when silence.item is not null then parley_data.item_id(silence.item) end;
+    this_commitment := case when silence.commitment is not null then parley_data.commitment_id(silence.commitment) end;
     -- It holds back alerts up to the clearance of whoever sets it, and is shown at the level of what it names.
     insert into parley_data.silences (track_id, item_id, commitment_id, kind, reason, ends_at, ceiling,
                                       track_classification, commitment_classification, effective_classification)
-    values (this_track, this_item, this_commitment, silence.kind, btrim(silence.reason), silence.until, mine,
+    values (this_track, this_item, this_commitment, silence.kind, btrim(silence.reason), silence.until,
+            parley_data.session_clearance(),
             parley_data.track_level(this_track), parley_data.commitment_level(this_commitment),
             greatest('unclassified', parley_data.track_level(this_track), parley_data.commitment_level(this_commitment)))
     returning id into new_id;
