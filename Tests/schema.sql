@@ -371,12 +371,8 @@ declare
     target parley_data.alerts;
 begin
     perform parley_data.check_free_text('note', acknowledge_alert.note, 'alerts_acknowledgement_note_length');
-    target := parley_data.visible_alert(acknowledge_alert.alert_id);
-    if target.state = 'cancelled' then
-        perform parley_data.refuse('23514', 'alert_id', 'alert_not_cancelled',
-            format('alert %s was cancelled (%s) and needs no acknowledgement', target.id, target.cancel_reason),
-            'Acknowledge an alert that is planned.');
-    end if;
+    target := parley_data.visible_alert(acknowledge_alert.alert_id, 'needs no acknowledgement',
+        'Acknowledge an alert that is planned.');
     update parley_data.alerts a
        set state = 'acknowledged',
            acknowledged_at = coalesce(a.acknowledged_at, now()),
@@ -4809,12 +4805,7 @@ declare
 begin
     perform parley_data.require_argument('until', snooze_alert.until is not null,
         'Say until when, e.g. until => now() + interval ''2 days''.');
-    target := parley_data.visible_alert(snooze_alert.alert_id);
-    if target.state = 'cancelled' then
-        perform parley_data.refuse('23514', 'alert_id', 'alert_not_cancelled',
-            format('alert %s was cancelled (%s) and cannot be snoozed', target.id, target.cancel_reason),
-            'Snooze an alert that is planned.');
-    end if;
+    target := parley_data.visible_alert(snooze_alert.alert_id, 'cannot be snoozed', 'Snooze an alert that is planned.');
     if snooze_alert.until <= target.due_at then
         perform parley_data.refuse('23514', 'until', 'snooze_after_due',
             format('until %s is not after the alert''s due time %s', snooze_alert.until, target.due_at),
@@ -11636,7 +11627,7 @@ ALTER FUNCTION parley_data.utc_text(moment timestamp with time zone) OWNER TO pa
 
 COMMENT ON FUNCTION parley_data.utc_text(moment timestamp with time zone) IS 'A moment written in UTC (2025-05-25T21:00:00Z), as alert keys spell it.';
 
-CREATE FUNCTION parley_data.visible_alert(alert_id bigint) RETURNS parley_data.alerts
+CREATE FUNCTION parley_data.visible_alert(alert_id bigint, cancelled_means text, hint text) RETURNS parley_data.alerts
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
@@ -11651,13 +11642,19 @@ begin
             format('alert %s does not exist', visible_alert.alert_id),
             'Look the alert up in parley.alerts or parley.alert_queue.');
     end if;
+    if found_alert.state = 'cancelled' then
+        perform parley_data.refuse('23514', 'alert_id', 'alert_not_cancelled',
+            format('alert %s was cancelled (%s) and %s', found_alert.id, found_alert.cancel_reason,
+                   visible_alert.cancelled_means),
+            visible_alert.hint);
+    end if;
     return found_alert;
 end
 $$;
 
-ALTER FUNCTION parley_data.visible_alert(alert_id bigint) OWNER TO parley_owner;
+ALTER FUNCTION parley_data.visible_alert(alert_id bigint, cancelled_means text, hint text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.visible_alert(alert_id bigint) IS 'The alert with this id, locked; refuses one that does not exist or is above the caller''s clearance.';
+COMMENT ON FUNCTION parley_data.visible_alert(alert_id bigint, cancelled_means text, hint text) IS 'The alert with this id, locked, for a staff action; refuses one that does not exist or is above the caller''s clearance, and one that was cancelled (cancelled_means and hint say what that means for the action).';
 
 CREATE TABLE parley_data.agenda_activity_queue (
     id bigint NOT NULL,
@@ -23975,7 +23972,7 @@ REVOKE ALL ON FUNCTION parley_data.unshaped(r jsonb, fields text[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.utc_text(moment timestamp with time zone) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.visible_alert(alert_id bigint) FROM PUBLIC;
+REVOKE ALL ON FUNCTION parley_data.visible_alert(alert_id bigint, cancelled_means text, hint text) FROM PUBLIC;
 
 GRANT SELECT ON TABLE parley_data.agenda_activity_queue TO parley_reader;
 GRANT SELECT ON TABLE parley_data.agenda_activity_queue TO parley_daemon;

@@ -3,8 +3,12 @@ set local role parley_owner;
 
 -- What staff do with alerts ---------------------------------------------------------------------------------------
 
--- The alert with this id if the caller may see it (refuses otherwise, as if it did not exist), locked.
-create or replace function parley_data.visible_alert(alert_id bigint) returns parley_data.alerts
+-- The alert with this id if the caller may see it (refuses otherwise, as if it did not exist), locked, for a staff
+-- action on it: a cancelled alert is refused too, saying what it then is (`cancelled_means`, e.g. 'needs no
+-- acknowledgement') and, in `hint`, what to do instead.
+drop function if exists parley_data.visible_alert(bigint);
+create or replace function parley_data.visible_alert(alert_id bigint, cancelled_means text, hint text)
+    returns parley_data.alerts
     language plpgsql
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
@@ -19,10 +23,17 @@ begin
             format('alert %s does not exist', visible_alert.alert_id),
             'Look the alert up in parley.alerts or parley.alert_queue.');
     end if;
+    if found_alert.state = 'cancelled' then
+        perform parley_data.refuse('23514', 'alert_id', 'alert_not_cancelled',
+            format('alert %s was cancelled (%s) and %s', found_alert.id, found_alert.cancel_reason,
+                   visible_alert.cancelled_means),
+            visible_alert.hint);
+    end if;
     return found_alert;
 end
 $$;
-comment on function parley_data.visible_alert(bigint) is 'The alert with this id, locked; refuses one that does not exist or is above the caller''s clearance.';
+comment on function parley_data.visible_alert(bigint, text, text) is
+    'The alert with this id, locked, for a staff action; refuses one that does not exist or is above the caller''s clearance, and one that was cancelled (cancelled_means and hint say what that means for the action).';
 
 create or replace function parley.acknowledge_alert(alert_id bigint, note text default null) returns bigint
     language plpgsql security definer
@@ -32,12 +43,8 @@ declare
     target parley_data.alerts;
 begin
     perform parley_data.check_free_text('note', acknowledge_alert.note, 'alerts_acknowledgement_note_length');
-    target := parley_data.visible_alert(acknowledge_alert.alert_id);
-    if target.state = 'cancelled' then
-        perform parley_data.refuse('23514', 'alert_id', 'alert_not_cancelled',
-            format('alert %s was cancelled (%s) and needs no acknowledgement', target.id, target.cancel_reason),
-            'Acknowledge an alert that is planned.');
-    end if;
+    target := parley_data.visible_alert(acknowledge_alert.alert_id, 'needs no acknowledgement',
+        'Acknowledge an alert that is planned.');
     update parley_data.alerts a
        set state = 'acknowledged',
            acknowledged_at = coalesce(a.acknowledged_at, now()),
@@ -61,12 +68,7 @@ declare
 begin
     perform parley_data.require_argument('until', snooze_alert.until is not null,
         'Say until when, e.g. until => now() + interval ''2 days''.');
-    target := parley_data.visible_alert(snooze_alert.alert_id);
-    if target.state = 'cancelled' then
-        perform parley_data.refuse('23514', 'alert_id', 'alert_not_cancelled',
-            format('alert %s was cancelled (%s) and cannot be snoozed', target.id, target.cancel_reason),
-            'Snooze an alert that is planned.');
-    end if;
+    target := parley_data.visible_alert(snooze_alert.alert_id, 'cannot be snoozed', 'Snooze an alert that is planned.');
     if snooze_alert.until <= target.due_at then
         perform parley_data.refuse('23514', 'until', 'snooze_after_due',
             format('until %s is not after the alert''s due time %s', snooze_alert.until, target.due_at),
