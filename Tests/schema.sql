@@ -12424,17 +12424,17 @@ COMMENT ON COLUMN parley.alert_log.delivery_id IS 'The delivery''s number: one a
 
 COMMENT ON COLUMN parley.alert_log.alert_id IS 'The alert''s number (parley.alerts.id).';
 
-COMMENT ON COLUMN parley.alert_log.kind IS 'due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved or breached.';
+COMMENT ON COLUMN parley.alert_log.kind IS 'due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved, breached, term_ending, objection_deadline, term_expired, agreement_suspended or agreement_withdrawal (see parley.alert_rules).';
 
-COMMENT ON COLUMN parley.alert_log.severity IS 'info, warning or critical.';
+COMMENT ON COLUMN parley.alert_log.severity IS 'info, warning or critical: the rule''s severity when the alert was created.';
 
-COMMENT ON COLUMN parley.alert_log.subject_type IS 'What the alert is about: commitment, meeting or follow_up.';
+COMMENT ON COLUMN parley.alert_log.subject_type IS 'What the alert is about: commitment, meeting, follow_up or agreement.';
 
-COMMENT ON COLUMN parley.alert_log.subject IS 'The code of the commitment, meeting or follow-up (F<number> for a follow-up without a code).';
+COMMENT ON COLUMN parley.alert_log.subject IS 'The code of the commitment, meeting, follow-up (F<number> for a follow-up without a code) or agreement, kept current while the alert applies.';
 
 COMMENT ON COLUMN parley.alert_log.track IS 'The code of the subject''s track.';
 
-COMMENT ON COLUMN parley.alert_log.due_at IS 'When the alert was due to go out, shown in your session''s time zone.';
+COMMENT ON COLUMN parley.alert_log.due_at IS 'When the alert was due to go out, shown in your session''s time zone: a lead time before the event (or, at short notice, when the subject was recorded), the deadline or a repeat after it, delay after the last activity or the meeting''s end, the follow-up''s due time; for resolved and breached the moment planning found it.';
 
 COMMENT ON COLUMN parley.alert_log.outcome IS 'sent, suppressed (a silence held it back), cancelled (it or its recipient no longer applied before it went out), failed (the mailer gave up).';
 
@@ -12495,17 +12495,17 @@ COMMENT ON COLUMN parley.alert_queue.delivery_id IS 'The delivery''s number: one
 
 COMMENT ON COLUMN parley.alert_queue.alert_id IS 'The alert''s number (parley.alerts.id), for acknowledge_alert and snooze_alert.';
 
-COMMENT ON COLUMN parley.alert_queue.kind IS 'due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved or breached.';
+COMMENT ON COLUMN parley.alert_queue.kind IS 'due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved, breached, term_ending, objection_deadline, term_expired, agreement_suspended or agreement_withdrawal (see parley.alert_rules).';
 
-COMMENT ON COLUMN parley.alert_queue.severity IS 'info, warning or critical.';
+COMMENT ON COLUMN parley.alert_queue.severity IS 'info, warning or critical: the rule''s severity when the alert was created.';
 
-COMMENT ON COLUMN parley.alert_queue.subject_type IS 'What the alert is about: commitment, meeting or follow_up.';
+COMMENT ON COLUMN parley.alert_queue.subject_type IS 'What the alert is about: commitment, meeting, follow_up or agreement.';
 
-COMMENT ON COLUMN parley.alert_queue.subject IS 'The code of the commitment, meeting or follow-up (F<number> for a follow-up without a code).';
+COMMENT ON COLUMN parley.alert_queue.subject IS 'The code of the commitment, meeting, follow-up (F<number> for a follow-up without a code) or agreement, kept current while the alert applies.';
 
 COMMENT ON COLUMN parley.alert_queue.track IS 'The code of the subject''s track.';
 
-COMMENT ON COLUMN parley.alert_queue.due_at IS 'When the alert was due to go out, shown in your session''s time zone.';
+COMMENT ON COLUMN parley.alert_queue.due_at IS 'When the alert was due to go out, shown in your session''s time zone: a lead time before the event (or, at short notice, when the subject was recorded), the deadline or a repeat after it, delay after the last activity or the meeting''s end, the follow-up''s due time; for resolved and breached the moment planning found it.';
 
 COMMENT ON COLUMN parley.alert_queue.send_after IS 'Not mailed before this moment (your session''s time zone): the alert''s due time, a snooze, or a retry after a failed attempt.';
 
@@ -12521,7 +12521,7 @@ COMMENT ON COLUMN parley.alert_queue.attempts IS 'How many times a mailer run ha
 
 COMMENT ON COLUMN parley.alert_queue.last_error IS 'Why the last attempt failed (e.g. sendmail''s exit status and output); empty when none has.';
 
-COMMENT ON COLUMN parley.alert_queue.escalated IS 'True for an overdue alert late enough for the track''s lead to be told too.';
+COMMENT ON COLUMN parley.alert_queue.escalated IS 'True for an overdue alert due escalate_after or longer after the deadline: the track''s lead is told too.';
 
 COMMENT ON COLUMN parley.alert_queue.snoozed_until IS 'Until when the alert was snoozed, shown in your session''s time zone; empty when never.';
 
@@ -12730,7 +12730,7 @@ COMMENT ON COLUMN parley.alerts.kind IS 'due_soon, overdue, stale, meeting_upcom
 
 COMMENT ON COLUMN parley.alerts.severity IS 'info, warning or critical: the rule''s severity when the alert was created.';
 
-COMMENT ON COLUMN parley.alerts.subject_type IS 'What it is about: commitment, meeting, follow_up or agreement.';
+COMMENT ON COLUMN parley.alerts.subject_type IS 'What the alert is about: commitment, meeting, follow_up or agreement.';
 
 COMMENT ON COLUMN parley.alerts.subject IS 'The code of the commitment, meeting, follow-up (F<number> for a follow-up without a code) or agreement, kept current while the alert applies.';
 
@@ -13254,17 +13254,17 @@ COMMENT ON COLUMN parley.delivery_failures.delivery_id IS 'The delivery''s numbe
 
 COMMENT ON COLUMN parley.delivery_failures.alert_id IS 'The alert''s number (parley.alerts.id).';
 
-COMMENT ON COLUMN parley.delivery_failures.kind IS 'due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved or breached.';
+COMMENT ON COLUMN parley.delivery_failures.kind IS 'due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved, breached, term_ending, objection_deadline, term_expired, agreement_suspended or agreement_withdrawal (see parley.alert_rules).';
 
-COMMENT ON COLUMN parley.delivery_failures.severity IS 'info, warning or critical.';
+COMMENT ON COLUMN parley.delivery_failures.severity IS 'info, warning or critical: the rule''s severity when the alert was created.';
 
-COMMENT ON COLUMN parley.delivery_failures.subject_type IS 'What the alert is about: commitment, meeting or follow_up.';
+COMMENT ON COLUMN parley.delivery_failures.subject_type IS 'What the alert is about: commitment, meeting, follow_up or agreement.';
 
-COMMENT ON COLUMN parley.delivery_failures.subject IS 'The code of the commitment, meeting or follow-up (F<number> for a follow-up without a code).';
+COMMENT ON COLUMN parley.delivery_failures.subject IS 'The code of the commitment, meeting, follow-up (F<number> for a follow-up without a code) or agreement, kept current while the alert applies.';
 
 COMMENT ON COLUMN parley.delivery_failures.track IS 'The code of the subject''s track.';
 
-COMMENT ON COLUMN parley.delivery_failures.due_at IS 'When the alert was due to go out, shown in your session''s time zone.';
+COMMENT ON COLUMN parley.delivery_failures.due_at IS 'When the alert was due to go out, shown in your session''s time zone: a lead time before the event (or, at short notice, when the subject was recorded), the deadline or a repeat after it, delay after the last activity or the meeting''s end, the follow-up''s due time; for resolved and breached the moment planning found it.';
 
 COMMENT ON COLUMN parley.delivery_failures.recipient IS 'The name of the person who was not told.';
 
