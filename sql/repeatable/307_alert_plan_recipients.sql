@@ -145,7 +145,8 @@ begin
     owed as not materialized (
         select wanted.alert_id, wanted.person_id,
                (array['responsible', 'escalation', 'subscription', 'alerted about overdue'])[wanted.rank] as reason,
-               case when silenced.silence_id is null then 'pending' else 'suppressed' end::parley.delivery_state as state,
+               case when silenced.silence_id is null then 'pending' else 'suppressed' end::parley.delivery_state
+                   as state,
                wanted.send_after, silenced.silence_id, silenced.silence_classification, wanted.classification,
                wanted.is_new
           from wanted

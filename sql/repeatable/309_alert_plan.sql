@@ -14,8 +14,8 @@ set local role parley_owner;
 create or replace function parley_data.require_argument(field text, present boolean, hint text) returns void
     language sql
     return parley_data.refuse_if(case when present is not true
-                                      then parley_data.refused('23502', field, field || '_present', field || ' is required',
-                                                               hint) end);
+                                      then parley_data.refused('23502', field, field || '_present',
+                                                               field || ' is required', hint) end);
 comment on function parley_data.require_argument(text, boolean, text) is
     'Refuses (23502, rule <field>_present, "<field> is required", with the hint given) an argument the caller did not give.';
 
