@@ -371,12 +371,8 @@ declare
     target parley_data.alerts;
 begin
     perform parley_data.check_free_text('note', acknowledge_alert.note, 'alerts_acknowledgement_note_length');
-    target := parley_data.visible_alert(acknowledge_alert.alert_id);
-    if target.state = 'cancelled' then
-        perform parley_data.refuse('23514', 'alert_id', 'alert_not_cancelled',
-            format('alert %s was cancelled (%s) and needs no acknowledgement', target.id, target.cancel_reason),
-            'Acknowledge an alert that is planned.');
-    end if;
+    target := parley_data.visible_alert(acknowledge_alert.alert_id, 'needs no acknowledgement',
+        'Acknowledge an alert that is planned.');
     update parley_data.alerts a
        set state = 'acknowledged',
            acknowledged_at = coalesce(a.acknowledged_at, now()),
@@ -2818,10 +2814,8 @@ CREATE FUNCTION parley.delivery_digest(delivery_ids bigint[], at timestamp with 
     AS $$
 begin
     perform parley_data.check_digest_arguments(delivery_digest.at, delivery_digest.max_classification);
-    if delivery_digest.delivery_ids is null then
-        perform parley_data.refuse('23502', 'delivery_ids', 'delivery_ids_present',
-            'delivery_ids is required', 'Pass the ids that parley.claim_round returned.');
-    end if;
+    perform parley_data.require_argument('delivery_ids', delivery_digest.delivery_ids is not null,
+        'Pass the ids that parley.claim_round returned.');
     return query
     select * from parley_data.digest_details(delivery_digest.delivery_ids, delivery_digest.at,
                                              delivery_digest.max_classification);
@@ -3750,10 +3744,8 @@ CREATE FUNCTION parley.lift_silence(silence_id bigint) RETURNS bigint
 declare
     target parley_data.silences;
 begin
-    if lift_silence.silence_id is null then
-        perform parley_data.refuse('23502', 'silence_id', 'silence_id_present', 'silence_id is required',
-            'Give the silence''s number, as parley.silences shows it.');
-    end if;
+    perform parley_data.require_argument('silence_id', lift_silence.silence_id is not null,
+        'Give the silence''s number, as parley.silences shows it.');
     select * into target from parley_data.silences s
      where s.id = lift_silence.silence_id and s.effective_classification <= parley_data.session_clearance()
        for update;
@@ -3791,10 +3783,8 @@ declare
 begin
     perform parley_data.require_claim_marked(mark_deliveries_failed.ids, mark_deliveries_failed.claim_token,
         mark_deliveries_failed.at, 'Pass the ids of the deliveries that could not be sent.');
-    if nullif(btrim(mark_deliveries_failed.error), '') is null then
-        perform parley_data.refuse('23502', 'error', 'error_present', 'error is required',
-            'Say what went wrong, e.g. the exit status and output of sendmail.');
-    end if;
+    perform parley_data.require_argument('error', nullif(btrim(mark_deliveries_failed.error), '') is not null,
+        'Say what went wrong, e.g. the exit status and output of sendmail.');
     select * into settings from parley_data.alert_settings;
     -- Back off: after attempt n wait retry_backoff[n] (the last entry repeats); after max_attempts, failed. A
     -- delivery whose alert stopped applying meanwhile (see cancel_reason) is cancelled instead of retried.
@@ -3969,10 +3959,8 @@ declare
     n_cancelled integer;
     n_deliveries integer;
 begin
-    if plan_alerts.at is null then
-        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required',
-            'Pass the moment to plan for, normally now().');
-    end if;
+    perform parley_data.require_argument('at', plan_alerts.at is not null,
+        'Pass the moment to plan for, normally now().');
     -- One planner at a time (a transaction lock: released at commit): a hand-run plan and the daemon's never
     -- interleave. Which daemon plans is decided apart from this, by the leadership lease (425_leadership).
     perform pg_advisory_xact_lock(hashtext('parley.plan_alerts'));
@@ -4548,10 +4536,8 @@ CREATE FUNCTION parley.set_alert_rule(kind parley.alert_kind, enabled boolean DE
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 begin
-    if set_alert_rule.kind is null then
-        perform parley_data.refuse('23502', 'kind', 'kind_present', 'kind is required',
-            'Name the rule, e.g. kind => ''overdue''; parley.alert_rules lists them.');
-    end if;
+    perform parley_data.require_argument('kind', set_alert_rule.kind is not null,
+        'Name the rule, e.g. kind => ''overdue''; parley.alert_rules lists them.');
     if set_alert_rule.lead_times is not null then
         if set_alert_rule.kind not in ('due_soon', 'meeting_upcoming', 'term_ending', 'objection_deadline') then
             perform parley_data.refuse('23514', 'lead_times', 'alert_rules_lead_times_where_used',
@@ -4755,7 +4741,6 @@ CREATE FUNCTION parley.silence(track text DEFAULT NULL::text, item text DEFAULT 
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 declare
-    mine constant parley.classification := parley_data.session_clearance();
     this_track bigint;
     this_item bigint;
     this_commitment bigint;
@@ -4767,31 +4752,23 @@ begin
             'say what to silence: a track, an item, a commitment or a kind',
             'E.g. silence(track => ''istanbul'', until => now() + interval ''3 days'', reason => ''round in progress'').');
     end if;
-    if silence.until is null then
-        perform parley_data.refuse('23502', 'until', 'until_present', 'until is required',
-            'A silence always ends: give until => a moment in the future.');
-    end if;
+    perform parley_data.require_argument('until', silence.until is not null,
+        'A silence always ends: give until => a moment in the future.');
     if silence.until <= now() then
         perform parley_data.refuse('23514', 'until', 'until_in_future',
             format('until %s is not in the future', silence.until), 'Give a moment in the future.');
     end if;
-    if nullif(btrim(silence.reason), '') is null then
-        perform parley_data.refuse('23502', 'reason', 'reason_present', 'reason is required',
-            'Say why, for the colleagues who will wonder where their alerts went.');
-    end if;
-    if silence.track is not null then
-        this_track := parley_data.track_id(silence.track);
-    end if;
-    if silence.item is not null then
-        this_item := parley_data.item_id(silence.item);
-    end if;
-    if silence.commitment is not null then
-        this_commitment := parley_data.commitment_id(silence.commitment);
-    end if;
+    perform parley_data.require_argument('reason', nullif(btrim(silence.reason), '') is not null,
+        'Say why, for the colleagues who will wonder where their alerts went.');
+    -- What it names, each looked up only when given.
+    this_track := case when silence.track is not null then parley_data.track_id(silence.track) end;
+    this_item := case when silence.item is not null then parley_data.item_id(silence.item) end;
+    this_commitment := case when silence.commitment is not null then parley_data.commitment_id(silence.commitment) end;
     -- It holds back alerts up to the clearance of whoever sets it, and is shown at the level of what it names.
     insert into parley_data.silences (track_id, item_id, commitment_id, kind, reason, ends_at, ceiling,
                                       track_classification, commitment_classification, effective_classification)
-    values (this_track, this_item, this_commitment, silence.kind, btrim(silence.reason), silence.until, mine,
+    values (this_track, this_item, this_commitment, silence.kind, btrim(silence.reason), silence.until,
+            parley_data.session_clearance(),
             parley_data.track_level(this_track), parley_data.commitment_level(this_commitment),
             greatest('unclassified', parley_data.track_level(this_track), parley_data.commitment_level(this_commitment)))
     returning id into new_id;
@@ -4810,16 +4787,9 @@ CREATE FUNCTION parley.snooze_alert(alert_id bigint, until timestamp with time z
 declare
     target parley_data.alerts;
 begin
-    if snooze_alert.until is null then
-        perform parley_data.refuse('23502', 'until', 'until_present', 'until is required',
-            'Say until when, e.g. until => now() + interval ''2 days''.');
-    end if;
-    target := parley_data.visible_alert(snooze_alert.alert_id);
-    if target.state = 'cancelled' then
-        perform parley_data.refuse('23514', 'alert_id', 'alert_not_cancelled',
-            format('alert %s was cancelled (%s) and cannot be snoozed', target.id, target.cancel_reason),
-            'Snooze an alert that is planned.');
-    end if;
+    perform parley_data.require_argument('until', snooze_alert.until is not null,
+        'Say until when, e.g. until => now() + interval ''2 days''.');
+    target := parley_data.visible_alert(snooze_alert.alert_id, 'cannot be snoozed', 'Snooze an alert that is planned.');
     if snooze_alert.until <= target.due_at then
         perform parley_data.refuse('23514', 'until', 'snooze_after_due',
             format('until %s is not after the alert''s due time %s', snooze_alert.until, target.due_at),
@@ -5963,15 +5933,10 @@ CREATE FUNCTION parley_data.check_digest_arguments(at timestamp with time zone, 
     LANGUAGE plpgsql
     AS $$
 begin
-    if at is null then
-        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required',
-            'Pass the moment the digest is written, normally now().');
-    end if;
-    if max_classification is null then
-        perform parley_data.refuse('23502', 'max_classification', 'max_classification_present',
-            'max_classification is required',
-            'Pass the highest classification whose details may go out by e-mail, e.g. ''restricted''.');
-    end if;
+    perform parley_data.require_argument('at', at is not null,
+        'Pass the moment the digest is written, normally now().');
+    perform parley_data.require_argument('max_classification', max_classification is not null,
+        'Pass the highest classification whose details may go out by e-mail, e.g. ''restricted''.');
 end
 $$;
 
@@ -9594,31 +9559,35 @@ begin
          where person.active and person.clearance >= candidate.classification
          group by candidate.alert_id, candidate.person_id
     ),
+    -- Each wanted delivery as it is written: its reason, and suppressed when a silence holds its alert back. (Not
+    -- materialized: each insert below reads it with its own condition, as if written there.)
+    owed as not materialized (
+        select wanted.alert_id, wanted.person_id,
+               (array['responsible', 'escalation', 'subscription', 'alerted about overdue'])[wanted.rank] as reason,
+               case when silenced.silence_id is null then 'pending' else 'suppressed' end::parley.delivery_state
+                   as state,
+               wanted.send_after, silenced.silence_id, silenced.silence_classification, wanted.classification,
+               wanted.is_new
+          from wanted
+          left join silenced on silenced.alert_id = wanted.alert_id
+    ),
     -- The deliveries of alerts this plan created: none can be there yet (the alert is new), so a plain insert,
     -- in the order of the unique index on alert and person (the new alerts' ids ascend), each entry at its end.
     created_new as (
         insert into parley_data.deliveries
                (alert_id, person_id, reason, state, send_after, silence_id, silence_classification, classification)
-        select wanted.alert_id, wanted.person_id,
-               (array['responsible', 'escalation', 'subscription', 'alerted about overdue'])[wanted.rank],
-               case when silenced.silence_id is null then 'pending' else 'suppressed' end::parley.delivery_state,
-               wanted.send_after, silenced.silence_id, silenced.silence_classification, wanted.classification
-          from wanted
-          left join silenced on silenced.alert_id = wanted.alert_id
-         where wanted.is_new
-         order by wanted.alert_id, wanted.person_id
+        select owed.alert_id, owed.person_id, owed.reason, owed.state, owed.send_after, owed.silence_id,
+               owed.silence_classification, owed.classification
+          from owed where owed.is_new
+         order by owed.alert_id, owed.person_id
         returning 1
     ),
     created as (
         insert into parley_data.deliveries
                (alert_id, person_id, reason, state, send_after, silence_id, silence_classification, classification)
-        select wanted.alert_id, wanted.person_id,
-               (array['responsible', 'escalation', 'subscription', 'alerted about overdue'])[wanted.rank],
-               case when silenced.silence_id is null then 'pending' else 'suppressed' end::parley.delivery_state,
-               wanted.send_after, silenced.silence_id, silenced.silence_classification, wanted.classification
-          from wanted
-          left join silenced on silenced.alert_id = wanted.alert_id
-         where not wanted.is_new
+        select owed.alert_id, owed.person_id, owed.reason, owed.state, owed.send_after, owed.silence_id,
+               owed.silence_classification, owed.classification
+          from owed where not owed.is_new
         -- A delivery cancelled while its alert did not apply (deadline moved away and back, a lapsed claim on an
         -- alert that no longer applied) is waiting again now that the alert applies: the same delivery, so the
         -- Message-ID of a retry stays stable. (One cancelled because its person stopped being a recipient stays
@@ -10765,20 +10734,23 @@ ALTER FUNCTION parley_data.require_all(fields text[], "values" text[], rule text
 
 COMMENT ON FUNCTION parley_data.require_all(fields text[], "values" text[], rule text, message text, hint text) IS 'Refuses (23502, under one rule) values required together, naming the first one missing.';
 
+CREATE FUNCTION parley_data.require_argument(field text, present boolean, hint text) RETURNS void
+    LANGUAGE sql
+    RETURN parley_data.refuse_if(CASE WHEN (present IS NOT TRUE) THEN parley_data.refused('23502'::text, field, (field || '_present'::text), (field || ' is required'::text), hint) ELSE NULL::parley_data.refusal END);
+
+ALTER FUNCTION parley_data.require_argument(field text, present boolean, hint text) OWNER TO parley_owner;
+
+COMMENT ON FUNCTION parley_data.require_argument(field text, present boolean, hint text) IS 'Refuses (23502, rule <field>_present, "<field> is required", with the hint given) an argument the caller did not give.';
+
 CREATE FUNCTION parley_data.require_claim_marked(ids bigint[], claim_token uuid, at timestamp with time zone, ids_hint text) RETURNS void
     LANGUAGE plpgsql
     AS $$
 begin
-    if require_claim_marked.ids is null or cardinality(require_claim_marked.ids) = 0 then
-        perform parley_data.refuse('23502', 'ids', 'ids_present', 'ids is required', require_claim_marked.ids_hint);
-    end if;
-    if require_claim_marked.claim_token is null then
-        perform parley_data.refuse('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
-            'Pass the token claim_round returned.');
-    end if;
-    if require_claim_marked.at is null then
-        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
-    end if;
+    perform parley_data.require_argument('ids', cardinality(require_claim_marked.ids) > 0,
+        require_claim_marked.ids_hint);
+    perform parley_data.require_argument('claim_token', require_claim_marked.claim_token is not null,
+        'Pass the token claim_round returned.');
+    perform parley_data.require_argument('at', require_claim_marked.at is not null, 'Pass now().');
 end
 $$;
 
@@ -10899,9 +10871,7 @@ CREATE FUNCTION parley_data.settle_claims(at timestamp with time zone, lease int
 declare
     settings parley_data.alert_settings;
 begin
-    if settle_claims.at is null then
-        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
-    end if;
+    perform parley_data.require_argument('at', settle_claims.at is not null, 'Pass now().');
     if settle_claims.lease is null or settle_claims.lease <= interval '0' then
         perform parley_data.refuse(case when settle_claims.lease is null then '23502' else '23514' end,
             'lease', 'lease_positive', format('lease %s must be longer than 0', settle_claims.lease),
@@ -11704,30 +11674,34 @@ ALTER FUNCTION parley_data.utc_text(moment timestamp with time zone) OWNER TO pa
 
 COMMENT ON FUNCTION parley_data.utc_text(moment timestamp with time zone) IS 'A moment written in UTC (2025-05-25T21:00:00Z), as alert keys spell it.';
 
-CREATE FUNCTION parley_data.visible_alert(alert_id bigint) RETURNS parley_data.alerts
+CREATE FUNCTION parley_data.visible_alert(alert_id bigint, cancelled_means text, hint text) RETURNS parley_data.alerts
     LANGUAGE plpgsql
     SET search_path TO 'parley_data', 'parley', 'pg_catalog', 'pg_temp'
     AS $$
 declare
     found_alert parley_data.alerts;
 begin
-    if visible_alert.alert_id is null then
-        perform parley_data.refuse('23502', 'alert_id', 'alert_id_present', 'alert_id is required',
-            'Give the alert''s number, as parley.alerts and parley.alert_queue show it.');
-    end if;
+    perform parley_data.require_argument('alert_id', visible_alert.alert_id is not null,
+        'Give the alert''s number, as parley.alerts and parley.alert_queue show it.');
     select * into found_alert from parley_data.alerts a where a.id = visible_alert.alert_id for update;
     if not found or found_alert.classification > parley_data.session_clearance() then
         perform parley_data.refuse('23503', 'alert_id', 'alert_exists',
             format('alert %s does not exist', visible_alert.alert_id),
             'Look the alert up in parley.alerts or parley.alert_queue.');
     end if;
+    if found_alert.state = 'cancelled' then
+        perform parley_data.refuse('23514', 'alert_id', 'alert_not_cancelled',
+            format('alert %s was cancelled (%s) and %s', found_alert.id, found_alert.cancel_reason,
+                   visible_alert.cancelled_means),
+            visible_alert.hint);
+    end if;
     return found_alert;
 end
 $$;
 
-ALTER FUNCTION parley_data.visible_alert(alert_id bigint) OWNER TO parley_owner;
+ALTER FUNCTION parley_data.visible_alert(alert_id bigint, cancelled_means text, hint text) OWNER TO parley_owner;
 
-COMMENT ON FUNCTION parley_data.visible_alert(alert_id bigint) IS 'The alert with this id, locked; refuses one that does not exist or is above the caller''s clearance.';
+COMMENT ON FUNCTION parley_data.visible_alert(alert_id bigint, cancelled_means text, hint text) IS 'The alert with this id, locked, for a staff action; refuses one that does not exist or is above the caller''s clearance, and one that was cancelled (cancelled_means and hint say what that means for the action).';
 
 CREATE TABLE parley_data.agenda_activity_queue (
     id bigint NOT NULL,
@@ -12497,17 +12471,17 @@ COMMENT ON COLUMN parley.alert_log.delivery_id IS 'The delivery''s number: one a
 
 COMMENT ON COLUMN parley.alert_log.alert_id IS 'The alert''s number (parley.alerts.id).';
 
-COMMENT ON COLUMN parley.alert_log.kind IS 'due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved or breached.';
+COMMENT ON COLUMN parley.alert_log.kind IS 'due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved, breached, term_ending, objection_deadline, term_expired, agreement_suspended or agreement_withdrawal (see parley.alert_rules).';
 
-COMMENT ON COLUMN parley.alert_log.severity IS 'info, warning or critical.';
+COMMENT ON COLUMN parley.alert_log.severity IS 'info, warning or critical: the rule''s severity when the alert was created.';
 
-COMMENT ON COLUMN parley.alert_log.subject_type IS 'What the alert is about: commitment, meeting or follow_up.';
+COMMENT ON COLUMN parley.alert_log.subject_type IS 'What the alert is about: commitment, meeting, follow_up or agreement.';
 
-COMMENT ON COLUMN parley.alert_log.subject IS 'The code of the commitment, meeting or follow-up (F<number> for a follow-up without a code).';
+COMMENT ON COLUMN parley.alert_log.subject IS 'The code of the commitment, meeting, follow-up (F<number> for a follow-up without a code) or agreement, kept current while the alert applies.';
 
 COMMENT ON COLUMN parley.alert_log.track IS 'The code of the subject''s track.';
 
-COMMENT ON COLUMN parley.alert_log.due_at IS 'When the alert was due to go out, shown in your session''s time zone.';
+COMMENT ON COLUMN parley.alert_log.due_at IS 'When the alert was due to go out, shown in your session''s time zone: a lead time before the event (or, at short notice, when the subject was recorded), the deadline or a repeat after it, delay after the last activity or the meeting''s end, the follow-up''s due time; for resolved and breached the moment planning found it.';
 
 COMMENT ON COLUMN parley.alert_log.outcome IS 'sent, suppressed (a silence held it back), cancelled (it or its recipient no longer applied before it went out), failed (the mailer gave up).';
 
@@ -12568,17 +12542,17 @@ COMMENT ON COLUMN parley.alert_queue.delivery_id IS 'The delivery''s number: one
 
 COMMENT ON COLUMN parley.alert_queue.alert_id IS 'The alert''s number (parley.alerts.id), for acknowledge_alert and snooze_alert.';
 
-COMMENT ON COLUMN parley.alert_queue.kind IS 'due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved or breached.';
+COMMENT ON COLUMN parley.alert_queue.kind IS 'due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved, breached, term_ending, objection_deadline, term_expired, agreement_suspended or agreement_withdrawal (see parley.alert_rules).';
 
-COMMENT ON COLUMN parley.alert_queue.severity IS 'info, warning or critical.';
+COMMENT ON COLUMN parley.alert_queue.severity IS 'info, warning or critical: the rule''s severity when the alert was created.';
 
-COMMENT ON COLUMN parley.alert_queue.subject_type IS 'What the alert is about: commitment, meeting or follow_up.';
+COMMENT ON COLUMN parley.alert_queue.subject_type IS 'What the alert is about: commitment, meeting, follow_up or agreement.';
 
-COMMENT ON COLUMN parley.alert_queue.subject IS 'The code of the commitment, meeting or follow-up (F<number> for a follow-up without a code).';
+COMMENT ON COLUMN parley.alert_queue.subject IS 'The code of the commitment, meeting, follow-up (F<number> for a follow-up without a code) or agreement, kept current while the alert applies.';
 
 COMMENT ON COLUMN parley.alert_queue.track IS 'The code of the subject''s track.';
 
-COMMENT ON COLUMN parley.alert_queue.due_at IS 'When the alert was due to go out, shown in your session''s time zone.';
+COMMENT ON COLUMN parley.alert_queue.due_at IS 'When the alert was due to go out, shown in your session''s time zone: a lead time before the event (or, at short notice, when the subject was recorded), the deadline or a repeat after it, delay after the last activity or the meeting''s end, the follow-up''s due time; for resolved and breached the moment planning found it.';
 
 COMMENT ON COLUMN parley.alert_queue.send_after IS 'Not mailed before this moment (your session''s time zone): the alert''s due time, a snooze, or a retry after a failed attempt.';
 
@@ -12594,7 +12568,7 @@ COMMENT ON COLUMN parley.alert_queue.attempts IS 'How many times a mailer run ha
 
 COMMENT ON COLUMN parley.alert_queue.last_error IS 'Why the last attempt failed (e.g. sendmail''s exit status and output); empty when none has.';
 
-COMMENT ON COLUMN parley.alert_queue.escalated IS 'True for an overdue alert late enough for the track''s lead to be told too.';
+COMMENT ON COLUMN parley.alert_queue.escalated IS 'True for an overdue alert due escalate_after or longer after the deadline: the track''s lead is told too.';
 
 COMMENT ON COLUMN parley.alert_queue.snoozed_until IS 'Until when the alert was snoozed, shown in your session''s time zone; empty when never.';
 
@@ -12803,7 +12777,7 @@ COMMENT ON COLUMN parley.alerts.kind IS 'due_soon, overdue, stale, meeting_upcom
 
 COMMENT ON COLUMN parley.alerts.severity IS 'info, warning or critical: the rule''s severity when the alert was created.';
 
-COMMENT ON COLUMN parley.alerts.subject_type IS 'What it is about: commitment, meeting, follow_up or agreement.';
+COMMENT ON COLUMN parley.alerts.subject_type IS 'What the alert is about: commitment, meeting, follow_up or agreement.';
 
 COMMENT ON COLUMN parley.alerts.subject IS 'The code of the commitment, meeting, follow-up (F<number> for a follow-up without a code) or agreement, kept current while the alert applies.';
 
@@ -13327,17 +13301,17 @@ COMMENT ON COLUMN parley.delivery_failures.delivery_id IS 'The delivery''s numbe
 
 COMMENT ON COLUMN parley.delivery_failures.alert_id IS 'The alert''s number (parley.alerts.id).';
 
-COMMENT ON COLUMN parley.delivery_failures.kind IS 'due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved or breached.';
+COMMENT ON COLUMN parley.delivery_failures.kind IS 'due_soon, overdue, stale, meeting_upcoming, meeting_outcome_missing, follow_up_due, resolved, breached, term_ending, objection_deadline, term_expired, agreement_suspended or agreement_withdrawal (see parley.alert_rules).';
 
-COMMENT ON COLUMN parley.delivery_failures.severity IS 'info, warning or critical.';
+COMMENT ON COLUMN parley.delivery_failures.severity IS 'info, warning or critical: the rule''s severity when the alert was created.';
 
-COMMENT ON COLUMN parley.delivery_failures.subject_type IS 'What the alert is about: commitment, meeting or follow_up.';
+COMMENT ON COLUMN parley.delivery_failures.subject_type IS 'What the alert is about: commitment, meeting, follow_up or agreement.';
 
-COMMENT ON COLUMN parley.delivery_failures.subject IS 'The code of the commitment, meeting or follow-up (F<number> for a follow-up without a code).';
+COMMENT ON COLUMN parley.delivery_failures.subject IS 'The code of the commitment, meeting, follow-up (F<number> for a follow-up without a code) or agreement, kept current while the alert applies.';
 
 COMMENT ON COLUMN parley.delivery_failures.track IS 'The code of the subject''s track.';
 
-COMMENT ON COLUMN parley.delivery_failures.due_at IS 'When the alert was due to go out, shown in your session''s time zone.';
+COMMENT ON COLUMN parley.delivery_failures.due_at IS 'When the alert was due to go out, shown in your session''s time zone: a lead time before the event (or, at short notice, when the subject was recorded), the deadline or a repeat after it, delay after the last activity or the meeting''s end, the follow-up''s due time; for resolved and breached the moment planning found it.';
 
 COMMENT ON COLUMN parley.delivery_failures.recipient IS 'The name of the person who was not told.';
 
@@ -23993,6 +23967,8 @@ REVOKE ALL ON FUNCTION parley_data.require(field text, present boolean) FROM PUB
 
 REVOKE ALL ON FUNCTION parley_data.require_all(fields text[], "values" text[], rule text, message text, hint text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION parley_data.require_argument(field text, present boolean, hint text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION parley_data.require_claim_marked(ids bigint[], claim_token uuid, at timestamp with time zone, ids_hint text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.require_leadership(token bigint) FROM PUBLIC;
@@ -24076,7 +24052,7 @@ REVOKE ALL ON FUNCTION parley_data.unshaped(r jsonb, fields text[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION parley_data.utc_text(moment timestamp with time zone) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION parley_data.visible_alert(alert_id bigint) FROM PUBLIC;
+REVOKE ALL ON FUNCTION parley_data.visible_alert(alert_id bigint, cancelled_means text, hint text) FROM PUBLIC;
 
 GRANT SELECT ON TABLE parley_data.agenda_activity_queue TO parley_reader;
 GRANT SELECT ON TABLE parley_data.agenda_activity_queue TO parley_daemon;

@@ -3,7 +3,7 @@
 -- subscriptions, clearance and who is active; the privileges of each role; the views show only what the reader is
 -- cleared for.
 begin;
-select plan(61);
+select plan(63);
 
 \ir 300_alert_fixture.psql
 
@@ -116,6 +116,16 @@ select is(pg_temp.plan('2030-06-14 23:59Z'), array['CT overdue 2030-05-26 #6'], 
 select is((select next_at from parley_data.alert_schedule where subject_type = 'commitment' and subject_id = pg_temp.commitment('CN')),
           timestamptz '2030-06-15 00:00Z', 'CN is next due when the snooze ends');
 select is(pg_temp.plan('2030-06-15 00:00Z'), array['CN overdue 2030-05-25 #6'], 'then the latest repeat comes');
+
+-- A cancelled alert is refused by both, saying why (23514, alert_not_cancelled), before anything else is checked.
+select throws_ok(format('select parley.acknowledge_alert(%s)', a.id), '23514',
+                 format('alert %s was cancelled (%s) and needs no acknowledgement', a.id, a.cancel_reason),
+                 'a cancelled alert needs no acknowledgement')
+  from (select id, cancel_reason from parley_data.alerts where state = 'cancelled' order by id limit 1) a;
+select throws_ok(format('select parley.snooze_alert(%s, ''2000-01-01'')', a.id), '23514',
+                 format('alert %s was cancelled (%s) and cannot be snoozed', a.id, a.cancel_reason),
+                 'nor can it be snoozed')
+  from (select id, cancel_reason from parley_data.alerts where state = 'cancelled' order by id limit 1) a;
 
 -- Silence ---------------------------------------------------------------------------------------------------------
 select is(pg_temp.attempt('select parley.silence(until => ''2099-01-01'', reason => ''x'')', 'alerts_t_writer'),

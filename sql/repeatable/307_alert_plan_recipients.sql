@@ -140,31 +140,35 @@ begin
          where person.active and person.clearance >= candidate.classification
          group by candidate.alert_id, candidate.person_id
     ),
+    -- Each wanted delivery as it is written: its reason, and suppressed when a silence holds its alert back. (Not
+    -- materialized: each insert below reads it with its own condition, as if written there.)
+    owed as not materialized (
+        select wanted.alert_id, wanted.person_id,
+               (array['responsible', 'escalation', 'subscription', 'alerted about overdue'])[wanted.rank] as reason,
+               case when silenced.silence_id is null then 'pending' else 'suppressed' end::parley.delivery_state
+                   as state,
+               wanted.send_after, silenced.silence_id, silenced.silence_classification, wanted.classification,
+               wanted.is_new
+          from wanted
+          left join silenced on silenced.alert_id = wanted.alert_id
+    ),
     -- The deliveries of alerts this plan created: none can be there yet (the alert is new), so a plain insert,
     -- in the order of the unique index on alert and person (the new alerts' ids ascend), each entry at its end.
     created_new as (
         insert into parley_data.deliveries
                (alert_id, person_id, reason, state, send_after, silence_id, silence_classification, classification)
-        select wanted.alert_id, wanted.person_id,
-               (array['responsible', 'escalation', 'subscription', 'alerted about overdue'])[wanted.rank],
-               case when silenced.silence_id is null then 'pending' else 'suppressed' end::parley.delivery_state,
-               wanted.send_after, silenced.silence_id, silenced.silence_classification, wanted.classification
-          from wanted
-          left join silenced on silenced.alert_id = wanted.alert_id
-         where wanted.is_new
-         order by wanted.alert_id, wanted.person_id
+        select owed.alert_id, owed.person_id, owed.reason, owed.state, owed.send_after, owed.silence_id,
+               owed.silence_classification, owed.classification
+          from owed where owed.is_new
+         order by owed.alert_id, owed.person_id
         returning 1
     ),
     created as (
         insert into parley_data.deliveries
                (alert_id, person_id, reason, state, send_after, silence_id, silence_classification, classification)
-        select wanted.alert_id, wanted.person_id,
-               (array['responsible', 'escalation', 'subscription', 'alerted about overdue'])[wanted.rank],
-               case when silenced.silence_id is null then 'pending' else 'suppressed' end::parley.delivery_state,
-               wanted.send_after, silenced.silence_id, silenced.silence_classification, wanted.classification
-          from wanted
-          left join silenced on silenced.alert_id = wanted.alert_id
-         where not wanted.is_new
+        select owed.alert_id, owed.person_id, owed.reason, owed.state, owed.send_after, owed.silence_id,
+               owed.silence_classification, owed.classification
+          from owed where not owed.is_new
         -- A delivery cancelled while its alert did not apply (deadline moved away and back, a lapsed claim on an
         -- alert that no longer applied) is waiting again now that the alert applies: the same delivery, so the
         -- Message-ID of a retry stays stable. (One cancelled because its person stopped being a recipient stays

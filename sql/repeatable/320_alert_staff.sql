@@ -3,28 +3,37 @@ set local role parley_owner;
 
 -- What staff do with alerts ---------------------------------------------------------------------------------------
 
--- The alert with this id if the caller may see it (refuses otherwise, as if it did not exist), locked.
-create or replace function parley_data.visible_alert(alert_id bigint) returns parley_data.alerts
+-- The alert with this id if the caller may see it (refuses otherwise, as if it did not exist), locked, for a staff
+-- action on it: a cancelled alert is refused too, saying what it then is (`cancelled_means`, e.g. 'needs no
+-- acknowledgement') and, in `hint`, what to do instead.
+drop function if exists parley_data.visible_alert(bigint);
+create or replace function parley_data.visible_alert(alert_id bigint, cancelled_means text, hint text)
+    returns parley_data.alerts
     language plpgsql
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 declare
     found_alert parley_data.alerts;
 begin
-    if visible_alert.alert_id is null then
-        perform parley_data.refuse('23502', 'alert_id', 'alert_id_present', 'alert_id is required',
-            'Give the alert''s number, as parley.alerts and parley.alert_queue show it.');
-    end if;
+    perform parley_data.require_argument('alert_id', visible_alert.alert_id is not null,
+        'Give the alert''s number, as parley.alerts and parley.alert_queue show it.');
     select * into found_alert from parley_data.alerts a where a.id = visible_alert.alert_id for update;
     if not found or found_alert.classification > parley_data.session_clearance() then
         perform parley_data.refuse('23503', 'alert_id', 'alert_exists',
             format('alert %s does not exist', visible_alert.alert_id),
             'Look the alert up in parley.alerts or parley.alert_queue.');
     end if;
+    if found_alert.state = 'cancelled' then
+        perform parley_data.refuse('23514', 'alert_id', 'alert_not_cancelled',
+            format('alert %s was cancelled (%s) and %s', found_alert.id, found_alert.cancel_reason,
+                   visible_alert.cancelled_means),
+            visible_alert.hint);
+    end if;
     return found_alert;
 end
 $$;
-comment on function parley_data.visible_alert(bigint) is 'The alert with this id, locked; refuses one that does not exist or is above the caller''s clearance.';
+comment on function parley_data.visible_alert(bigint, text, text) is
+    'The alert with this id, locked, for a staff action; refuses one that does not exist or is above the caller''s clearance, and one that was cancelled (cancelled_means and hint say what that means for the action).';
 
 create or replace function parley.acknowledge_alert(alert_id bigint, note text default null) returns bigint
     language plpgsql security definer
@@ -34,12 +43,8 @@ declare
     target parley_data.alerts;
 begin
     perform parley_data.check_free_text('note', acknowledge_alert.note, 'alerts_acknowledgement_note_length');
-    target := parley_data.visible_alert(acknowledge_alert.alert_id);
-    if target.state = 'cancelled' then
-        perform parley_data.refuse('23514', 'alert_id', 'alert_not_cancelled',
-            format('alert %s was cancelled (%s) and needs no acknowledgement', target.id, target.cancel_reason),
-            'Acknowledge an alert that is planned.');
-    end if;
+    target := parley_data.visible_alert(acknowledge_alert.alert_id, 'needs no acknowledgement',
+        'Acknowledge an alert that is planned.');
     update parley_data.alerts a
        set state = 'acknowledged',
            acknowledged_at = coalesce(a.acknowledged_at, now()),
@@ -61,16 +66,9 @@ as $$
 declare
     target parley_data.alerts;
 begin
-    if snooze_alert.until is null then
-        perform parley_data.refuse('23502', 'until', 'until_present', 'until is required',
-            'Say until when, e.g. until => now() + interval ''2 days''.');
-    end if;
-    target := parley_data.visible_alert(snooze_alert.alert_id);
-    if target.state = 'cancelled' then
-        perform parley_data.refuse('23514', 'alert_id', 'alert_not_cancelled',
-            format('alert %s was cancelled (%s) and cannot be snoozed', target.id, target.cancel_reason),
-            'Snooze an alert that is planned.');
-    end if;
+    perform parley_data.require_argument('until', snooze_alert.until is not null,
+        'Say until when, e.g. until => now() + interval ''2 days''.');
+    target := parley_data.visible_alert(snooze_alert.alert_id, 'cannot be snoozed', 'Snooze an alert that is planned.');
     if snooze_alert.until <= target.due_at then
         perform parley_data.refuse('23514', 'until', 'snooze_after_due',
             format('until %s is not after the alert''s due time %s', snooze_alert.until, target.due_at),
@@ -97,7 +95,6 @@ create or replace function parley.silence(
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 declare
-    mine constant parley.classification := parley_data.session_clearance();
     this_track bigint;
     this_item bigint;
     this_commitment bigint;
@@ -109,31 +106,23 @@ begin
             'say what to silence: a track, an item, a commitment or a kind',
             'E.g. silence(track => ''istanbul'', until => now() + interval ''3 days'', reason => ''round in progress'').');
     end if;
-    if silence.until is null then
-        perform parley_data.refuse('23502', 'until', 'until_present', 'until is required',
-            'A silence always ends: give until => a moment in the future.');
-    end if;
+    perform parley_data.require_argument('until', silence.until is not null,
+        'A silence always ends: give until => a moment in the future.');
     if silence.until <= now() then
         perform parley_data.refuse('23514', 'until', 'until_in_future',
             format('until %s is not in the future', silence.until), 'Give a moment in the future.');
     end if;
-    if nullif(btrim(silence.reason), '') is null then
-        perform parley_data.refuse('23502', 'reason', 'reason_present', 'reason is required',
-            'Say why, for the colleagues who will wonder where their alerts went.');
-    end if;
-    if silence.track is not null then
-        this_track := parley_data.track_id(silence.track);
-    end if;
-    if silence.item is not null then
-        this_item := parley_data.item_id(silence.item);
-    end if;
-    if silence.commitment is not null then
-        this_commitment := parley_data.commitment_id(silence.commitment);
-    end if;
+    perform parley_data.require_argument('reason', nullif(btrim(silence.reason), '') is not null,
+        'Say why, for the colleagues who will wonder where their alerts went.');
+    -- What it names, each looked up only when given.
+    this_track := case when silence.track is not null then parley_data.track_id(silence.track) end;
+    this_item := case when silence.item is not null then parley_data.item_id(silence.item) end;
+    this_commitment := case when silence.commitment is not null then parley_data.commitment_id(silence.commitment) end;
     -- It holds back alerts up to the clearance of whoever sets it, and is shown at the level of what it names.
     insert into parley_data.silences (track_id, item_id, commitment_id, kind, reason, ends_at, ceiling,
                                       track_classification, commitment_classification, effective_classification)
-    values (this_track, this_item, this_commitment, silence.kind, btrim(silence.reason), silence.until, mine,
+    values (this_track, this_item, this_commitment, silence.kind, btrim(silence.reason), silence.until,
+            parley_data.session_clearance(),
             parley_data.track_level(this_track), parley_data.commitment_level(this_commitment),
             greatest('unclassified', parley_data.track_level(this_track), parley_data.commitment_level(this_commitment)))
     returning id into new_id;
@@ -150,10 +139,8 @@ as $$
 declare
     target parley_data.silences;
 begin
-    if lift_silence.silence_id is null then
-        perform parley_data.refuse('23502', 'silence_id', 'silence_id_present', 'silence_id is required',
-            'Give the silence''s number, as parley.silences shows it.');
-    end if;
+    perform parley_data.require_argument('silence_id', lift_silence.silence_id is not null,
+        'Give the silence''s number, as parley.silences shows it.');
     select * into target from parley_data.silences s
      where s.id = lift_silence.silence_id and s.effective_classification <= parley_data.session_clearance()
        for update;
@@ -188,10 +175,8 @@ create or replace function parley.set_alert_rule(
     set search_path = parley_data, parley, pg_catalog, pg_temp
 as $$
 begin
-    if set_alert_rule.kind is null then
-        perform parley_data.refuse('23502', 'kind', 'kind_present', 'kind is required',
-            'Name the rule, e.g. kind => ''overdue''; parley.alert_rules lists them.');
-    end if;
+    perform parley_data.require_argument('kind', set_alert_rule.kind is not null,
+        'Name the rule, e.g. kind => ''overdue''; parley.alert_rules lists them.');
     if set_alert_rule.lead_times is not null then
         if set_alert_rule.kind not in ('due_soon', 'meeting_upcoming', 'term_ending', 'objection_deadline') then
             perform parley_data.refuse('23514', 'lead_times', 'alert_rules_lead_times_where_used',

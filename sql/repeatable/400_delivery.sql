@@ -24,9 +24,7 @@ as $$
 declare
     settings parley_data.alert_settings;
 begin
-    if settle_claims.at is null then
-        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
-    end if;
+    perform parley_data.require_argument('at', settle_claims.at is not null, 'Pass now().');
     if settle_claims.lease is null or settle_claims.lease <= interval '0' then
         perform parley_data.refuse(case when settle_claims.lease is null then '23502' else '23514' end,
             'lease', 'lease_positive', format('lease %s must be longer than 0', settle_claims.lease),
@@ -309,16 +307,11 @@ create or replace function parley_data.require_claim_marked(ids bigint[], claim_
     language plpgsql
 as $$
 begin
-    if require_claim_marked.ids is null or cardinality(require_claim_marked.ids) = 0 then
-        perform parley_data.refuse('23502', 'ids', 'ids_present', 'ids is required', require_claim_marked.ids_hint);
-    end if;
-    if require_claim_marked.claim_token is null then
-        perform parley_data.refuse('23502', 'claim_token', 'claim_token_present', 'claim_token is required',
-            'Pass the token claim_round returned.');
-    end if;
-    if require_claim_marked.at is null then
-        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required', 'Pass now().');
-    end if;
+    perform parley_data.require_argument('ids', cardinality(require_claim_marked.ids) > 0,
+        require_claim_marked.ids_hint);
+    perform parley_data.require_argument('claim_token', require_claim_marked.claim_token is not null,
+        'Pass the token claim_round returned.');
+    perform parley_data.require_argument('at', require_claim_marked.at is not null, 'Pass now().');
 end
 $$;
 comment on function parley_data.require_claim_marked(bigint[], uuid, timestamptz, text) is
@@ -389,10 +382,8 @@ declare
 begin
     perform parley_data.require_claim_marked(mark_deliveries_failed.ids, mark_deliveries_failed.claim_token,
         mark_deliveries_failed.at, 'Pass the ids of the deliveries that could not be sent.');
-    if nullif(btrim(mark_deliveries_failed.error), '') is null then
-        perform parley_data.refuse('23502', 'error', 'error_present', 'error is required',
-            'Say what went wrong, e.g. the exit status and output of sendmail.');
-    end if;
+    perform parley_data.require_argument('error', nullif(btrim(mark_deliveries_failed.error), '') is not null,
+        'Say what went wrong, e.g. the exit status and output of sendmail.');
     select * into settings from parley_data.alert_settings;
     -- Back off: after attempt n wait retry_backoff[n] (the last entry repeats); after max_attempts, failed. A
     -- delivery whose alert stopped applying meanwhile (see cancel_reason) is cancelled instead of retried.

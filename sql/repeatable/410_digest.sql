@@ -224,15 +224,10 @@ create or replace function parley_data.check_digest_arguments(at timestamptz, ma
     returns void
     language plpgsql as $$
 begin
-    if at is null then
-        perform parley_data.refuse('23502', 'at', 'at_present', 'at is required',
-            'Pass the moment the digest is written, normally now().');
-    end if;
-    if max_classification is null then
-        perform parley_data.refuse('23502', 'max_classification', 'max_classification_present',
-            'max_classification is required',
-            'Pass the highest classification whose details may go out by e-mail, e.g. ''restricted''.');
-    end if;
+    perform parley_data.require_argument('at', at is not null,
+        'Pass the moment the digest is written, normally now().');
+    perform parley_data.require_argument('max_classification', max_classification is not null,
+        'Pass the highest classification whose details may go out by e-mail, e.g. ''restricted''.');
 end
 $$;
 
@@ -251,10 +246,8 @@ create or replace function parley.delivery_digest(
 as $$
 begin
     perform parley_data.check_digest_arguments(delivery_digest.at, delivery_digest.max_classification);
-    if delivery_digest.delivery_ids is null then
-        perform parley_data.refuse('23502', 'delivery_ids', 'delivery_ids_present',
-            'delivery_ids is required', 'Pass the ids that parley.claim_round returned.');
-    end if;
+    perform parley_data.require_argument('delivery_ids', delivery_digest.delivery_ids is not null,
+        'Pass the ids that parley.claim_round returned.');
     return query
     select * from parley_data.digest_details(delivery_digest.delivery_ids, delivery_digest.at,
                                              delivery_digest.max_classification);
