@@ -193,6 +193,18 @@ comment on function parley_data.bad_due_on(date, date) is 'Rule: a deadline is n
 -- The raising forms, for the functions that check one value at a time.
 create or replace function parley_data.require(field text, present boolean) returns void
     language sql return parley_data.refuse_if(parley_data.missing(field, present));
+
+-- An argument the alerting functions cannot do without (the daemon's and the mailer's calls, staff's actions on
+-- alerts, 3xx-4xx) is refused alike by all of them: 23502, the rule <field>_present, "<field> is required", and a
+-- hint saying what to pass. `present` is whether the caller gave it (null counts as not given).
+create or replace function parley_data.require_argument(field text, present boolean, hint text) returns void
+    language sql
+    return parley_data.refuse_if(case when present is not true
+                                      then parley_data.refused('23502', field, field || '_present',
+                                                               field || ' is required', hint) end);
+comment on function parley_data.require_argument(text, boolean, text) is
+    'Refuses (23502, rule <field>_present, "<field> is required", with the hint given) an argument the caller did not give.';
+
 create or replace function parley_data.check_code(field text, value text, rule text) returns void
     language sql return parley_data.refuse_if(parley_data.bad_code(field, value, rule));
 create or replace function parley_data.check_label(field text, value text, rule text) returns void

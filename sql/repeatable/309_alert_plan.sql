@@ -1,23 +1,11 @@
 -- Alert planning, part 6: parley.plan_alerts, the daemon's one call, as the list of its steps (302–307), and
--- parley.next_alert_at, which tells the daemon how long it may sleep; first, the refusal of a missing argument that
--- the alerting functions share (require_argument).
+-- parley.next_alert_at, which tells the daemon how long it may sleep.
 --
 -- How planning stays cheap at a million commitments (see also 000004_alerts.sql): alert_schedule keeps, for every
 -- subject that will deserve an alert later, the moment it next does, so a plan with nothing due is two index
 -- probes; triggers (310) queue which subjects changed, so a plan after a change plans just those; and each step
 -- is a fixed handful of set-based statements, whether it plans one subject or all of them.
 set local role parley_owner;
-
--- An argument the alerting functions cannot do without (the daemon's and the mailer's calls, staff's actions on
--- alerts, 3xx-4xx) is refused alike by all of them: 23502, the rule <field>_present, "<field> is required", and a hint
--- saying what to pass. `present` is whether the caller gave it (null counts as not given).
-create or replace function parley_data.require_argument(field text, present boolean, hint text) returns void
-    language sql
-    return parley_data.refuse_if(case when present is not true
-                                      then parley_data.refused('23502', field, field || '_present',
-                                                               field || ' is required', hint) end);
-comment on function parley_data.require_argument(text, boolean, text) is
-    'Refuses (23502, rule <field>_present, "<field> is required", with the hint given) an argument the caller did not give.';
 
 create or replace function parley.next_alert_at(at timestamptz) returns timestamptz
     language sql stable security definer
